@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: '.',
+    include: ['server/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['node_modules/**', 'test/e2e/**'],
+    testTimeout: 20_000,
+  },
+});
