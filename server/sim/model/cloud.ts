@@ -1,0 +1,81 @@
+/** The root of a simulated cloud: plain JSON data, the whole state of one learner's OpenStack. */
+import type { RngState } from '../rng.js';
+import type { Network } from './network.js';
+import type { Subnet } from './subnet.js';
+import type { AddressScope, SubnetPool } from './subnet-pool.js';
+import type { Port } from './port.js';
+import type { Router } from './router.js';
+import type { FloatingIp } from './floating-ip.js';
+import type { SecurityGroup, SecurityGroupRule } from './security-group.js';
+import type { Flavor, Image, Keypair, Server } from './compute.js';
+
+export interface Project {
+  id: string;
+  name: string;
+}
+
+/** Who the learner is: the project their token is scoped to and whether it has the admin role. */
+export interface Auth {
+  projectId: string;
+  userId: string;
+  userName: string;
+  admin: boolean;
+}
+
+/** How the simulated Neutron/Nova are configured (the oracle's ml2_conf by default). */
+export interface CloudConfig {
+  /** Public endpoints shown in error URLs. */
+  networkEndpoint: string;
+  computeEndpoint: string;
+  flatNetworks: string[];
+  /** physnet -> [min, max] VLAN range for tenant allocation. */
+  vlanRanges: Record<string, [number, number]>;
+  vxlanRange: [number, number];
+  tenantNetworkType: 'vxlan' | 'vlan';
+  /** MTU of the underlying physical network (global_physnet_mtu). */
+  physnetMtu: number;
+  /** Hostnames of the network node and the compute nodes. */
+  networkHost: string;
+  computeHosts: string[];
+}
+
+export interface Quotas {
+  network: number;
+  subnet: number;
+  port: number;
+  router: number;
+  floatingip: number;
+  security_group: number;
+  security_group_rule: number;
+  subnetpool: number;
+  instances: number;
+  key_pairs: number;
+}
+
+export interface Cloud {
+  /** Format version of this JSON document. */
+  version: 1;
+  rng: RngState;
+  /** Simulated wall clock, seconds since the epoch; advances as commands run. */
+  clock: number;
+  /** Commands run so far (drives asynchronous effects such as BUILD -> ACTIVE). */
+  tick: number;
+  stdAttrSeq: number;
+  config: CloudConfig;
+  auth: Auth;
+  projects: Project[];
+  quotas: Quotas;
+  networks: Network[];
+  subnets: Subnet[];
+  subnetPools: SubnetPool[];
+  addressScopes: AddressScope[];
+  ports: Port[];
+  routers: Router[];
+  floatingIps: FloatingIp[];
+  securityGroups: SecurityGroup[];
+  securityGroupRules: SecurityGroupRule[];
+  flavors: Flavor[];
+  images: Image[];
+  keypairs: Keypair[];
+  servers: Server[];
+}

@@ -1,0 +1,69 @@
+/** The Nova and Glance side a networking learner touches: servers, flavors, images, key pairs. */
+
+export interface Flavor {
+  id: string;
+  name: string;
+  ram: number;
+  disk: number;
+  ephemeral: number;
+  vcpus: number;
+  swap: number;
+  isPublic: boolean;
+  rxtxFactor: number;
+}
+
+export interface Image {
+  id: string;
+  name: string;
+  status: 'active' | 'queued' | 'saving';
+  diskFormat: string;
+  containerFormat: string;
+  size: number;
+  checksum: string;
+  visibility: 'public' | 'private' | 'shared' | 'community';
+  protected: boolean;
+  ownerId: string;
+  createdAt: string;
+  updatedAt: string;
+  minDisk: number;
+  minRam: number;
+  /** Default login user of the image (cirros, debian, ubuntu). */
+  osUser: string;
+  /** Guest flavour of the image, for the data-plane views. */
+  osFamily: 'cirros' | 'debian' | 'ubuntu';
+}
+
+export interface Keypair {
+  name: string;
+  fingerprint: string;
+  publicKey: string;
+  type: 'ssh' | 'x509';
+  userId: string;
+  createdAt: string;
+}
+
+export type ServerStatus = 'BUILD' | 'ACTIVE' | 'SHUTOFF' | 'ERROR';
+
+export interface Server {
+  id: string;
+  name: string;
+  projectId: string;
+  userId: string;
+  status: ServerStatus;
+  flavorId: string;
+  imageId: string;
+  keyName: string | null;
+  securityGroups: string[];
+  /** Ports in NIC order; `created` marks ports Nova created (deleted with the server). */
+  nics: Array<{ portId: string; created: boolean }>;
+  configDrive: boolean;
+  hostId: string;
+  host: string;
+  availabilityZone: string;
+  createdAt: string;
+  updatedAt: string;
+  launchedAt: string | null;
+  properties: Record<string, string>;
+  /** Number of commands after which BUILD turns ACTIVE (Nova boots asynchronously). */
+  activeAfter: number;
+}
