@@ -1,0 +1,62 @@
+/** Shared helpers for ops: ids, the clock, standard attributes, revisions, quotas, visibility. */
+import type { Cloud, Quotas } from '../model/cloud.js';
+import type { Std } from '../model/std.js';
+import { uuid4 } from '../rng.js';
+import { neutronError } from '../errors.js';
+
+/** Neutron timestamps: second precision, UTC, `Z`. */
+export function isoSeconds(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function now(c: Cloud): string {
+  return isoSeconds(c.clock);
+}
+
+export function newId(c: Cloud): string {
+  return uuid4(c.rng);
+}
+
+export function newStd(c: Cloud, name: string, projectId: string, description = '', revision = 0): Std {
+  const t = now(c);
+  c.stdAttrSeq += 1;
+  return {
+    id: newId(c),
+    name,
+    description,
+    projectId,
+    createdAt: t,
+    updatedAt: t,
+    revision,
+    tags: [],
+    stdAttrId: c.stdAttrSeq,
+  };
+}
+
+/** Every update bumps revision_number and updated_at, as Neutron's revision plugin does. */
+export function touch(c: Cloud, r: Std, bumps = 1): void {
+  r.revision += bumps;
+  r.updatedAt = now(c);
+}
+
+/** Neutron quota check: `Quota exceeded for resources: ['network'].` (409). */
+export function checkQuota(
+  c: Cloud,
+  resource: keyof Quotas,
+  used: number,
+  path: string,
+): void {
+  const limit = c.quotas[resource];
+  if (limit >= 0 && used + 1 > limit) {
+    throw neutronError.conflict(path, `Quota exceeded for resources: ['${resource}'].`);
+  }
+}
+
+/** Whether the current project may see a resource owned by `projectId` (admins see all). */
+export function owns(c: Cloud, projectId: string): boolean {
+  return c.auth.admin || projectId === c.auth.projectId;
+}
+
+export function policyError(path: string, rule: string): Error {
+  return neutronError.forbidden(path, `${rule} is disallowed by policy`);
+}

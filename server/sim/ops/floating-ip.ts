@@ -1,0 +1,167 @@
+/** Floating IPs: allocation on an external network and association through a router (DNAT/SNAT 1:1). */
+import type { Cloud } from '../model/cloud.js';
+import type { FloatingIp } from '../model/floating-ip.js';
+import type { Port } from '../model/port.js';
+import { neutronError } from '../errors.js';
+import { parseIp } from '../ipam.js';
+import { checkQuota, newStd, touch } from './context.js';
+import { createPort, removePort } from './port.js';
+import { gatewayPort, interfacePorts } from './router.js';
+
+const PATH = '/v2.0/floatingips';
+
+export interface FloatingIpCreate {
+  networkId: string;
+  subnetId?: string;
+  floatingIpAddress?: string;
+  portId?: string;
+  fixedIpAddress?: string;
+  description?: string;
+  projectId?: string;
+}
+
+export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
+  const net = c.networks.find((n) => n.id === req.networkId);
+  if (!net) throw neutronError.notFound(PATH, `Network ${req.networkId} could not be found.`);
+  if (!net.external) throw neutronError.badRequest(PATH, `Bad floatingip request: Network ${net.id} is not a valid external network.`);
+  const v4 = c.subnets.filter((s) => s.networkId === net.id && s.ipVersion === 4);
+  if (v4.length === 0) throw neutronError.badRequest(PATH, `Bad floatingip request: Network ${net.id} does not contain any IPv4 subnet.`);
+  if (req.fixedIpAddress !== undefined && req.portId === undefined) {
+    throw neutronError.badRequest(PATH, 'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.');
+  }
+  const projectId = req.projectId ?? c.auth.projectId;
+  checkQuota(c, 'floatingip', c.floatingIps.filter((f) => f.projectId === projectId).length, PATH);
+  const std = newStd(c, '', projectId, req.description ?? '', 0);
+  const request =
+    req.floatingIpAddress !== undefined || req.subnetId !== undefined
+      ? [{ ...(req.subnetId !== undefined ? { subnetId: req.subnetId } : {}), ...(req.floatingIpAddress !== undefined ? { ipAddress: req.floatingIpAddress } : {}) }]
+      : [{ subnetId: (v4[0] as { id: string }).id }];
+  // Without an explicit subnet Neutron tries each IPv4 subnet of the network in turn.
+  let port: Port | undefined;
+  const candidates = req.floatingIpAddress !== undefined || req.subnetId !== undefined ? [request] : v4.map((s) => [{ subnetId: s.id }]);
+  let lastError: unknown;
+  for (const fixedIps of candidates) {
+    try {
+      port = createPort(c, {
+        networkId: net.id,
+        projectId: '',
+        deviceOwner: 'network:floatingip',
+        deviceId: std.id,
+        fixedIps,
+        status: 'N/A',
+        path: PATH,
+        system: true,
+      });
+      break;
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  if (!port) throw lastError;
+  const fixed = port.fixedIps[0];
+  const fip: FloatingIp = {
+    ...std,
+    floatingNetworkId: net.id,
+    floatingIpAddress: fixed?.ipAddress ?? '',
+    subnetId: null,
+    portId: null,
+    fixedIpAddress: null,
+    routerId: null,
+    status: 'DOWN',
+  };
+  fip.name = fip.floatingIpAddress;
+  c.floatingIps.push(fip);
+  if (req.portId !== undefined) associate(c, fip, req.portId, req.fixedIpAddress, PATH, false);
+  return fip;
+}
+
+/** Finds the router that connects the port's subnet to the floating IP's external network. */
+function routerFor(c: Cloud, fip: FloatingIp, subnetId: string): string | null {
+  for (const r of c.routers) {
+    if (!r.gateway || r.gateway.networkId !== fip.floatingNetworkId) continue;
+    if (interfacePorts(c, r).some((p) => p.fixedIps.some((f) => f.subnetId === subnetId))) return r.id;
+  }
+  return null;
+}
+
+function associate(c: Cloud, fip: FloatingIp, portId: string, fixedIp: string | undefined, path: string, bump: boolean): void {
+  const port = c.ports.find((p) => p.id === portId);
+  if (!port) throw neutronError.notFound(path, `Port ${portId} could not be found.`);
+  if (!c.auth.admin && port.projectId !== fip.projectId) {
+    throw neutronError.badRequest(
+      path,
+      `Bad floatingip request: Cannot process floating IP association with Port ${port.id}, since that port is owned by a different project.`,
+    );
+  }
+  if (port.deviceOwner.startsWith('network:')) {
+    throw neutronError.badRequest(path, `Bad floatingip request: Port ${port.id} is unable to be assigned a floating IP.`);
+  }
+  const v4 = port.fixedIps.filter((f) => parseIp(f.ipAddress)?.version === 4);
+  let chosen = v4[0];
+  if (fixedIp !== undefined) {
+    chosen = v4.find((f) => f.ipAddress === fixedIp);
+    if (!chosen) throw neutronError.badRequest(path, `Bad floatingip request: Port ${port.id} does not have fixed ip ${fixedIp}.`);
+  } else if (v4.length === 0) {
+    throw neutronError.badRequest(path, `Bad floatingip request: Cannot add floating IP to port ${port.id} that has no fixed IPv4 addresses.`);
+  } else if (v4.length > 1) {
+    throw neutronError.badRequest(
+      path,
+      `Bad floatingip request: Port ${port.id} has multiple fixed IPv4 addresses.  Must provide a specific IPv4 address when assigning a floating IP.`,
+    );
+  }
+  if (!chosen) throw neutronError.badRequest(path, `Bad floatingip request: Cannot add floating IP to port ${port.id} that has no fixed IPv4 addresses.`);
+  const taken = c.floatingIps.find(
+    (f) => f.id !== fip.id && f.portId === port.id && f.fixedIpAddress === chosen.ipAddress && f.floatingNetworkId === fip.floatingNetworkId,
+  );
+  if (taken) {
+    throw neutronError.conflict(
+      path,
+      `Cannot associate floating IP ${fip.floatingIpAddress} (${fip.id}) with port ${port.id} using fixed IP ${chosen.ipAddress}, as that fixed IP already has a floating IP on external network ${fip.floatingNetworkId}.`,
+    );
+  }
+  const routerId = routerFor(c, fip, chosen.subnetId);
+  if (!routerId) {
+    throw neutronError.notFound(
+      path,
+      `External network ${fip.floatingNetworkId} is not reachable from subnet ${chosen.subnetId}.  Therefore, cannot associate Port ${port.id} with a Floating IP.`,
+    );
+  }
+  fip.portId = port.id;
+  fip.fixedIpAddress = chosen.ipAddress;
+  fip.routerId = routerId;
+  // The L3 agent applies the NAT rules and reports the floating IP ACTIVE.
+  fip.status = 'ACTIVE';
+  if (bump) touch(c, fip);
+  else touch(c, fip, 0);
+}
+
+export function updateFloatingIp(
+  c: Cloud,
+  fip: FloatingIp,
+  upd: { portId?: string | null; fixedIpAddress?: string; description?: string },
+): FloatingIp {
+  const path = `${PATH}/${fip.id}`;
+  if (upd.portId === null) {
+    fip.portId = null;
+    fip.fixedIpAddress = null;
+    fip.routerId = null;
+    fip.status = 'DOWN';
+  } else if (upd.portId !== undefined) {
+    associate(c, fip, upd.portId, upd.fixedIpAddress, path, false);
+  }
+  if (upd.description !== undefined) fip.description = upd.description;
+  touch(c, fip);
+  return fip;
+}
+
+export function deleteFloatingIp(c: Cloud, fip: FloatingIp): void {
+  const port = c.ports.find((p) => p.deviceOwner === 'network:floatingip' && p.deviceId === fip.id);
+  if (port) removePort(c, port);
+  c.floatingIps = c.floatingIps.filter((f) => f.id !== fip.id);
+}
+
+/** The router gateway port a floating IP's traffic leaves through, for the data plane. */
+export function fipGatewayPort(c: Cloud, fip: FloatingIp): Port | undefined {
+  const r = c.routers.find((x) => x.id === fip.routerId);
+  return r ? gatewayPort(c, r) : undefined;
+}

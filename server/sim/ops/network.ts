@@ -1,0 +1,205 @@
+/** Network operations: create (ML2 type drivers, segment allocation, policy), update, delete. */
+import type { Cloud } from '../model/cloud.js';
+import type { Network, NetworkType } from '../model/network.js';
+import { neutronError } from '../errors.js';
+import { randInt } from '../rng.js';
+import { checkQuota, newStd, policyError, touch } from './context.js';
+import { deleteNetworkOwnedPort } from './port.js';
+
+export interface NetworkCreate {
+  name: string;
+  projectId?: string;
+  description?: string;
+  adminStateUp?: boolean;
+  shared?: boolean;
+  external?: boolean;
+  isDefault?: boolean;
+  mtu?: number;
+  portSecurityEnabled?: boolean;
+  networkType?: string;
+  physicalNetwork?: string;
+  segmentationId?: number;
+  availabilityZoneHints?: string[];
+}
+
+const PATH = '/v2.0/networks';
+const SUPPORTED_TYPES: readonly NetworkType[] = ['flat', 'vlan', 'vxlan'];
+
+/** Neutron's policy text nests one level of parentheses per admin-only attribute in the request. */
+export function policyExpr(action: string, attrs: string[]): string {
+  let expr = `rule:${action}`;
+  for (const a of attrs) expr = `(${expr} and rule:${action}:${a})`;
+  return expr;
+}
+
+function segmentInUse(c: Cloud, type: NetworkType, physnet: string | null, seg: number | null): boolean {
+  return c.networks.some(
+    (n) => n.networkType === type && n.physicalNetwork === physnet && n.segmentationId === seg,
+  );
+}
+
+/** Picks a free VXLAN VNI at random, as ML2's tunnel type driver does. */
+function allocateVni(c: Cloud): number {
+  const [lo, hi] = c.config.vxlanRange;
+  const used = new Set(c.networks.filter((n) => n.networkType === 'vxlan').map((n) => n.segmentationId));
+  const free: number[] = [];
+  for (let v = lo; v <= hi; v++) if (!used.has(v)) free.push(v);
+  if (free.length === 0) {
+    throw neutronError.conflict(PATH, 'Unable to create the network. No tenant network is available for allocation.');
+  }
+  return free[randInt(c.rng, 0, free.length - 1)] as number;
+}
+
+function allocateVlan(c: Cloud, physnet: string | null): { physnet: string; seg: number } {
+  for (const [pn, [lo, hi]] of Object.entries(c.config.vlanRanges)) {
+    if (physnet !== null && pn !== physnet) continue;
+    for (let v = lo; v <= hi; v++) if (!segmentInUse(c, 'vlan', pn, v)) return { physnet: pn, seg: v };
+  }
+  throw neutronError.conflict(PATH, 'Unable to create the network. No tenant network is available for allocation.');
+}
+
+function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkType' | 'physicalNetwork' | 'segmentationId' | 'mtu'> {
+  const physnetMtu = c.config.physnetMtu;
+  const type = (req.networkType ?? c.config.tenantNetworkType) as NetworkType;
+  if (!SUPPORTED_TYPES.includes(type)) {
+    throw neutronError.invalidInput(PATH, `network_type value '${req.networkType ?? ''}' not supported.`);
+  }
+  const physnet = req.physicalNetwork ?? null;
+  const seg = req.segmentationId ?? null;
+  if (type === 'flat') {
+    if (seg !== null) throw neutronError.invalidInput(PATH, 'segmentation_id not allowed for flat provider network.');
+    if (physnet === null) throw neutronError.invalidInput(PATH, 'physical_network required for flat provider network.');
+    if (!c.config.flatNetworks.includes(physnet) && !c.config.flatNetworks.includes('*')) {
+      throw neutronError.invalidInput(PATH, `physical_network '${physnet}' unknown for flat provider network.`);
+    }
+    if (segmentInUse(c, 'flat', physnet, null)) {
+      throw neutronError.conflict(PATH, `Unable to create the flat network. Physical network ${physnet} is in use.`);
+    }
+    return { networkType: 'flat', physicalNetwork: physnet, segmentationId: null, mtu: physnetMtu };
+  }
+  if (type === 'vlan') {
+    if (physnet !== null && !(physnet in c.config.vlanRanges)) {
+      throw neutronError.invalidInput(PATH, `physical_network '${physnet}' unknown for VLAN provider network.`);
+    }
+    if (seg !== null) {
+      if (physnet === null) {
+        throw neutronError.invalidInput(PATH, 'segmentation_id requires physical_network for VLAN provider network.');
+      }
+      if (seg < 1 || seg > 4094) throw neutronError.invalidInput(PATH, 'segmentation_id out of range (1 through 4094).');
+      if (segmentInUse(c, 'vlan', physnet, seg)) {
+        throw neutronError.conflict(
+          PATH,
+          `Unable to create the network. The VLAN ${seg} on physical network ${physnet} is in use.`,
+        );
+      }
+      return { networkType: 'vlan', physicalNetwork: physnet, segmentationId: seg, mtu: physnetMtu };
+    }
+    const a = allocateVlan(c, physnet);
+    return { networkType: 'vlan', physicalNetwork: a.physnet, segmentationId: a.seg, mtu: physnetMtu };
+  }
+  // vxlan: 50 bytes of encapsulation overhead on an IPv4 underlay.
+  if (physnet !== null) throw neutronError.invalidInput(PATH, 'provider:physical_network specified for VXLAN network.');
+  if (seg !== null) {
+    if (seg < 1 || seg > 16777215) {
+      throw neutronError.invalidInput(PATH, 'segmentation_id out of range (1 through 16777215).');
+    }
+    if (segmentInUse(c, 'vxlan', null, seg)) {
+      throw neutronError.conflict(PATH, `Unable to create the network. The tunnel ID ${seg} is in use.`);
+    }
+    return { networkType: 'vxlan', physicalNetwork: null, segmentationId: seg, mtu: physnetMtu - 50 };
+  }
+  return { networkType: 'vxlan', physicalNetwork: null, segmentationId: allocateVni(c), mtu: physnetMtu - 50 };
+}
+
+export function createNetwork(c: Cloud, req: NetworkCreate): Network {
+  const admin = c.auth.admin;
+  const adminAttrs: string[] = [];
+  if (req.shared !== undefined) adminAttrs.push('shared');
+  if (req.external !== undefined) adminAttrs.push('router:external');
+  if (req.isDefault !== undefined) adminAttrs.push('is_default');
+  if (req.networkType !== undefined) adminAttrs.push('provider:network_type');
+  if (req.physicalNetwork !== undefined) adminAttrs.push('provider:physical_network');
+  if (req.segmentationId !== undefined) adminAttrs.push('provider:segmentation_id');
+  if (!admin && adminAttrs.length > 0) throw policyError(PATH, policyExpr('create_network', adminAttrs));
+  checkQuota(c, 'network', c.networks.filter((n) => n.projectId === (req.projectId ?? c.auth.projectId)).length, PATH);
+  const seg = resolveSegment(c, req);
+  if (req.mtu !== undefined && req.mtu > seg.mtu) {
+    throw neutronError.invalidInput(PATH, `Requested MTU is too big, maximum is ${seg.mtu}.`);
+  }
+  const std = newStd(c, req.name, req.projectId ?? c.auth.projectId, req.description ?? '', 1);
+  const net: Network = {
+    ...std,
+    adminStateUp: req.adminStateUp ?? true,
+    shared: req.shared ?? false,
+    external: req.external ?? false,
+    isDefault: req.isDefault ?? false,
+    portSecurityEnabled: req.portSecurityEnabled ?? true,
+    availabilityZoneHints: req.availabilityZoneHints ?? [],
+    status: 'ACTIVE',
+    ...seg,
+    mtu: req.mtu ?? seg.mtu,
+  };
+  c.networks.push(net);
+  return net;
+}
+
+export interface NetworkUpdate {
+  name?: string;
+  description?: string;
+  adminStateUp?: boolean;
+  shared?: boolean;
+  external?: boolean;
+  isDefault?: boolean;
+  mtu?: number;
+  portSecurityEnabled?: boolean;
+}
+
+export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Network {
+  const path = `${PATH}/${net.id}`;
+  const adminAttrs: string[] = [];
+  if (upd.shared !== undefined) adminAttrs.push('shared');
+  if (upd.external !== undefined) adminAttrs.push('router:external');
+  if (upd.isDefault !== undefined) adminAttrs.push('is_default');
+  if (!c.auth.admin && adminAttrs.length > 0) throw policyError(path, policyExpr('update_network', adminAttrs));
+  if (upd.external === false && net.external) {
+    const inUse = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === 'network:router_gateway');
+    if (inUse) {
+      throw neutronError.conflict(
+        path,
+        `Unable to complete operation on network ${net.id}. There are one or more ports still in use on the network.`,
+      );
+    }
+  }
+  if (upd.name !== undefined) net.name = upd.name;
+  if (upd.description !== undefined) net.description = upd.description;
+  if (upd.adminStateUp !== undefined) net.adminStateUp = upd.adminStateUp;
+  if (upd.shared !== undefined) net.shared = upd.shared;
+  if (upd.external !== undefined) net.external = upd.external;
+  if (upd.isDefault !== undefined) net.isDefault = upd.isDefault;
+  if (upd.mtu !== undefined) net.mtu = upd.mtu;
+  if (upd.portSecurityEnabled !== undefined) net.portSecurityEnabled = upd.portSecurityEnabled;
+  touch(c, net);
+  return net;
+}
+
+/** Ports that do not block deleting their network: Neutron removes them itself. */
+export function isAutoDeletedOwner(owner: string): boolean {
+  return owner === 'network:dhcp' || owner === 'network:distributed';
+}
+
+export function deleteNetwork(c: Cloud, net: Network): void {
+  const path = `${PATH}/${net.id}`;
+  const blocking = c.ports
+    .filter((p) => p.networkId === net.id && !isAutoDeletedOwner(p.deviceOwner))
+    .map((p) => p.id)
+    .sort();
+  if (blocking.length > 0) {
+    throw neutronError.conflict(
+      path,
+      `Unable to complete operation on network ${net.id}. There are one or more ports still in use on the network, id for these ports is: ${blocking.join(',')}.`,
+    );
+  }
+  for (const p of c.ports.filter((p) => p.networkId === net.id)) deleteNetworkOwnedPort(c, p);
+  c.subnets = c.subnets.filter((s) => s.networkId !== net.id);
+  c.networks = c.networks.filter((n) => n.id !== net.id);
+}

@@ -1,0 +1,440 @@
+/**
+ * Port operations and Neutron's IP allocation (Zed IPAM): DHCP ports take the first free
+ * address, router interfaces the subnet gateway, every other port a random address among the
+ * first 1000 free ones; SLAAC subnets give every non-router port an EUI-64 address.
+ */
+import type { Cloud } from '../model/cloud.js';
+import type { Network } from '../model/network.js';
+import type { Subnet } from '../model/subnet.js';
+import type { FixedIp, Port } from '../model/port.js';
+import { neutronError } from '../errors.js';
+import { macAddress } from '../rng.js';
+import {
+  cidrContains,
+  broadcast,
+  eui64,
+  firstFree,
+  formatIp,
+  parseCidr,
+  parseIp,
+  randomFree,
+  type Cidr,
+  type IpRange,
+} from '../ipam.js';
+import { checkQuota, newStd, policyError, touch } from './context.js';
+
+const PATH = '/v2.0/ports';
+
+/** A requested fixed IP: either key may be absent (`--fixed-ip subnet=…` or `ip-address=…`). */
+export interface FixedIpRequest {
+  subnetId?: string;
+  ipAddress?: string;
+}
+
+export function subnetCidr(s: Subnet): Cidr {
+  const c = parseCidr(s.cidr);
+  if (!c) throw new Error(`corrupt subnet cidr ${s.cidr}`);
+  return c;
+}
+
+export function subnetPools(s: Subnet): IpRange[] {
+  return s.allocationPools.map((p) => ({
+    start: (parseIp(p.start) ?? { value: 0n }).value,
+    end: (parseIp(p.end) ?? { value: 0n }).value,
+  }));
+}
+
+/** SLAAC and DHCPv6-stateless subnets: addresses come from the MAC, not from IPAM. */
+export function isAutoAddress(s: Subnet): boolean {
+  return s.ipVersion === 6 && (s.ipv6AddressMode === 'slaac' || s.ipv6AddressMode === 'dhcpv6-stateless');
+}
+
+export function usedAddresses(c: Cloud, subnetId: string): Set<bigint> {
+  const used = new Set<bigint>();
+  for (const p of c.ports) {
+    for (const ip of p.fixedIps) {
+      if (ip.subnetId !== subnetId) continue;
+      const v = parseIp(ip.ipAddress);
+      if (v) used.add(v.value);
+    }
+  }
+  return used;
+}
+
+/** Router interface owners: Neutron gives these no automatic (SLAAC) addresses; gateways do get them. */
+export function isRouterInterfaceOwner(owner: string): boolean {
+  return (
+    owner === 'network:router_interface' ||
+    owner === 'network:router_interface_distributed' ||
+    owner === 'network:ha_router_replicated_interface'
+  );
+}
+
+type Strategy = 'random' | 'first';
+
+function allocateIn(c: Cloud, s: Subnet, strategy: Strategy): string | null {
+  const used = usedAddresses(c, s.id);
+  const pools = subnetPools(s);
+  const v = strategy === 'first' ? firstFree(pools, used) : randomFree(pools, used, c.rng);
+  return v === null ? null : formatIp(s.ipVersion, v);
+}
+
+function eui64For(s: Subnet, mac: string): string {
+  return formatIp(6, eui64(subnetCidr(s), mac));
+}
+
+/** Validates one explicitly requested address against a subnet, with Neutron's messages. */
+function checkRequestedIp(c: Cloud, s: Subnet, ip: string, path: string): void {
+  const parsed = parseIp(ip);
+  const cidr = subnetCidr(s);
+  if (!parsed || parsed.version !== s.ipVersion || !cidrContains(cidr, parsed.version, parsed.value)) {
+    throw neutronError.badRequest(path, `IP address ${ip} is not a valid IP for the specified subnet.`);
+  }
+  if (s.ipVersion === 4 && cidr.prefix < 31 && (parsed.value === cidr.network || parsed.value === broadcast(cidr))) {
+    throw neutronError.badRequest(path, `IP address ${ip} is not a valid IP for the specified subnet.`);
+  }
+  if (usedAddresses(c, s.id).has(parsed.value)) {
+    throw neutronError.conflict(path, `IP address ${formatIp(s.ipVersion, parsed.value)} already allocated in subnet ${s.id}`);
+  }
+}
+
+/**
+ * Allocates the fixed IPs of a new (or updated) port on `net`.
+ * With no request: one IPv4 address (subnets in turn), one from the first stateful IPv6 subnet,
+ * and an EUI-64 address on every auto-address subnet (router ports get none of those).
+ */
+export function allocateFixedIps(
+  c: Cloud,
+  net: Network,
+  requested: FixedIpRequest[] | undefined,
+  mac: string,
+  opts: { owner: string; strategy?: Strategy; path?: string },
+): FixedIp[] {
+  const path = opts.path ?? PATH;
+  const strategy = opts.strategy ?? 'random';
+  const subnets = c.subnets.filter((s) => s.networkId === net.id);
+  const result: FixedIp[] = [];
+  const router = isRouterInterfaceOwner(opts.owner);
+  if (requested === undefined) {
+    const v4 = subnets.filter((s) => s.ipVersion === 4);
+    if (v4.length > 0) {
+      let got: FixedIp | null = null;
+      for (const s of v4) {
+        const ip = allocateIn(c, s, strategy);
+        if (ip) {
+          got = { subnetId: s.id, ipAddress: ip };
+          break;
+        }
+      }
+      if (!got) throw neutronError.conflict(path, `No more IP addresses available on network ${net.id}.`);
+      result.push(got);
+    }
+    const stateful = subnets.filter((s) => s.ipVersion === 6 && !isAutoAddress(s));
+    if (stateful.length > 0) {
+      let got: FixedIp | null = null;
+      for (const s of stateful) {
+        const ip = allocateIn(c, s, strategy);
+        if (ip) {
+          got = { subnetId: s.id, ipAddress: ip };
+          break;
+        }
+      }
+      if (!got) throw neutronError.conflict(path, `No more IP addresses available on network ${net.id}.`);
+      result.push(got);
+    }
+    if (!router) {
+      for (const s of subnets.filter(isAutoAddress)) result.push({ subnetId: s.id, ipAddress: eui64For(s, mac) });
+    }
+    return result;
+  }
+  if (requested.length > 0 && subnets.length === 0) {
+    throw neutronError.invalidInput(path, 'IP allocation requires subnets for network.');
+  }
+  for (const r of requested) {
+    if (r.ipAddress !== undefined && !parseIp(r.ipAddress)) {
+      throw neutronError.badRequest(path, `Invalid input for fixed_ips. Reason: '${r.ipAddress}' is not a valid IP address.`);
+    }
+    let s: Subnet | undefined;
+    if (r.subnetId !== undefined) {
+      s = subnets.find((x) => x.id === r.subnetId);
+      if (!s) {
+        throw neutronError.invalidInput(
+          path,
+          `Failed to create port on network ${net.id}, because fixed_ips included invalid subnet ${r.subnetId}.`,
+        );
+      }
+    } else if (r.ipAddress !== undefined) {
+      const ip = parseIp(r.ipAddress);
+      s = subnets.find((x) => ip !== null && ip.version === x.ipVersion && cidrContains(subnetCidr(x), ip.version, ip.value));
+      if (!s) {
+        throw neutronError.badRequest(
+          path,
+          `IP address ${r.ipAddress} is not a valid IP for any of the subnets on the specified network.`,
+        );
+      }
+    }
+    if (!s) continue;
+    if (r.ipAddress !== undefined) {
+      checkRequestedIp(c, s, r.ipAddress, path);
+      const ip = parseIp(r.ipAddress);
+      result.push({ subnetId: s.id, ipAddress: formatIp(s.ipVersion, ip?.value ?? 0n) });
+    } else if (isAutoAddress(s)) {
+      result.push({ subnetId: s.id, ipAddress: eui64For(s, mac) });
+    } else {
+      const ip = allocateIn(c, s, strategy);
+      if (!ip) throw neutronError.conflict(path, `No more IP addresses available on network ${net.id}.`);
+      result.push({ subnetId: s.id, ipAddress: ip });
+    }
+  }
+  if (!router) {
+    for (const s of subnets.filter(isAutoAddress)) {
+      if (!result.some((f) => f.subnetId === s.id)) result.push({ subnetId: s.id, ipAddress: eui64For(s, mac) });
+    }
+  }
+  return result;
+}
+
+export function newMac(c: Cloud): string {
+  for (;;) {
+    const mac = macAddress(c.rng);
+    if (!c.ports.some((p) => p.macAddress === mac)) return mac;
+  }
+}
+
+export interface PortCreate {
+  networkId: string;
+  name?: string;
+  description?: string;
+  projectId?: string;
+  fixedIps?: FixedIpRequest[];
+  macAddress?: string;
+  deviceId?: string;
+  deviceOwner?: string;
+  adminStateUp?: boolean;
+  /** undefined = the project's default group (when port security is on). */
+  securityGroupIds?: string[];
+  portSecurityEnabled?: boolean;
+  allowedAddressPairs?: Array<{ ipAddress: string; macAddress?: string }>;
+  /** Internal callers: how to pick addresses and what status/binding the port gets. */
+  strategy?: Strategy;
+  status?: Port['status'];
+  bindingHostId?: string;
+  path?: string;
+  /** Skip the tenant policy checks (ports Neutron/Nova create on the learner's behalf). */
+  system?: boolean;
+}
+
+/** The project's `default` security group (Neutron creates it lazily; fixtures always have it). */
+export function defaultGroupId(c: Cloud, projectId: string): string | null {
+  return c.securityGroups.find((g) => g.projectId === projectId && g.name === 'default')?.id ?? null;
+}
+
+export function createPort(c: Cloud, req: PortCreate): Port {
+  const path = req.path ?? PATH;
+  const net = c.networks.find((n) => n.id === req.networkId);
+  if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
+  const projectId = req.projectId ?? c.auth.projectId;
+  if (!req.system && !c.auth.admin && net.projectId !== c.auth.projectId && !net.shared) {
+    throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create port on this network`);
+  }
+  if (!req.system && !c.auth.admin && req.macAddress !== undefined) {
+    throw policyError(path, '(rule:create_port and rule:create_port:mac_address)');
+  }
+  if (!req.system) checkQuota(c, 'port', c.ports.filter((p) => p.projectId === projectId).length, path);
+  let mac = req.macAddress;
+  if (mac !== undefined) {
+    mac = mac.toLowerCase();
+    const m = mac;
+    if (c.ports.some((p) => p.networkId === net.id && p.macAddress === m)) {
+      throw neutronError.conflict(path, `Unable to complete operation for network ${net.id}. The mac address ${m} is in use.`);
+    }
+  } else {
+    mac = newMac(c);
+  }
+  const owner = req.deviceOwner ?? '';
+  const fixedIps = allocateFixedIps(c, net, req.fixedIps, mac, { owner, strategy: req.strategy ?? 'random', path });
+  const portSecurity = req.portSecurityEnabled ?? net.portSecurityEnabled;
+  const infra = owner.startsWith('network:');
+  let sgs: string[] = [];
+  if (portSecurity && !infra) {
+    if (req.securityGroupIds !== undefined) sgs = [...req.securityGroupIds];
+    else {
+      const d = defaultGroupId(c, projectId);
+      if (d) sgs = [d];
+    }
+  } else if (req.securityGroupIds !== undefined && req.securityGroupIds.length > 0) {
+    throw neutronError.badRequest(path, 'Port has security group associated. Cannot disable port security or ip address until security group is removed');
+  }
+  const std = newStd(c, req.name ?? '', projectId, req.description ?? '', 1);
+  const bound = req.bindingHostId ?? '';
+  const port: Port = {
+    ...std,
+    networkId: net.id,
+    macAddress: mac,
+    fixedIps,
+    deviceId: req.deviceId ?? '',
+    deviceOwner: owner,
+    status: req.status ?? 'DOWN',
+    adminStateUp: req.adminStateUp ?? true,
+    securityGroupIds: sgs,
+    portSecurityEnabled: portSecurity,
+    allowedAddressPairs: (req.allowedAddressPairs ?? []).map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? mac })),
+    bindingHostId: bound,
+    bindingVifType: bound ? 'ovs' : 'unbound',
+    bindingVnicType: 'normal',
+  };
+  c.ports.push(port);
+  return port;
+}
+
+export interface PortUpdate {
+  name?: string;
+  description?: string;
+  adminStateUp?: boolean;
+  fixedIps?: FixedIpRequest[];
+  securityGroupIds?: string[];
+  portSecurityEnabled?: boolean;
+  deviceId?: string;
+  deviceOwner?: string;
+  allowedAddressPairs?: Array<{ ipAddress: string; macAddress?: string }>;
+}
+
+export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
+  const path = `${PATH}/${port.id}`;
+  const net = c.networks.find((n) => n.id === port.networkId);
+  if (!net) throw neutronError.notFound(path, `Network ${port.networkId} could not be found.`);
+  const secOn = upd.portSecurityEnabled ?? port.portSecurityEnabled;
+  const groups = upd.securityGroupIds ?? port.securityGroupIds;
+  if (!secOn && groups.length > 0) {
+    throw neutronError.conflict(
+      path,
+      'Port has security group associated. Cannot disable port security or ip address until security group is removed',
+    );
+  }
+  if (upd.fixedIps !== undefined) {
+    // Keep addresses that are requested again; allocate the rest against the other ports.
+    const old = port.fixedIps;
+    port.fixedIps = [];
+    const keep: FixedIp[] = [];
+    const fresh: FixedIpRequest[] = [];
+    for (const r of upd.fixedIps) {
+      const same = old.find((o) => o.ipAddress === r.ipAddress && (r.subnetId === undefined || o.subnetId === r.subnetId));
+      if (same) keep.push(same);
+      else fresh.push(r);
+    }
+    try {
+      const added = fresh.length > 0 ? allocateFixedIps(c, net, fresh, port.macAddress, { owner: port.deviceOwner, path }) : [];
+      port.fixedIps = [...keep, ...added.filter((a) => !keep.some((k) => k.subnetId === a.subnetId && k.ipAddress === a.ipAddress))];
+    } catch (e) {
+      port.fixedIps = old;
+      throw e;
+    }
+  }
+  if (upd.name !== undefined) port.name = upd.name;
+  if (upd.description !== undefined) port.description = upd.description;
+  if (upd.adminStateUp !== undefined) port.adminStateUp = upd.adminStateUp;
+  if (upd.securityGroupIds !== undefined) port.securityGroupIds = [...upd.securityGroupIds];
+  if (upd.portSecurityEnabled !== undefined) port.portSecurityEnabled = upd.portSecurityEnabled;
+  if (upd.deviceId !== undefined) port.deviceId = upd.deviceId;
+  if (upd.deviceOwner !== undefined) port.deviceOwner = upd.deviceOwner;
+  if (upd.allowedAddressPairs !== undefined) {
+    port.allowedAddressPairs = upd.allowedAddressPairs.map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? port.macAddress }));
+  }
+  touch(c, port);
+  return port;
+}
+
+const PROTECTED_OWNERS = ['network:router_interface', 'network:router_gateway', 'network:floatingip', 'network:router_interface_distributed', 'network:router_centralized_snat'];
+
+/** `port delete` as a tenant calls it: router and floating-IP ports are refused. */
+export function deletePort(c: Cloud, port: Port): void {
+  const path = `${PATH}/${port.id}`;
+  if (PROTECTED_OWNERS.includes(port.deviceOwner)) {
+    throw neutronError.conflict(
+      path,
+      `Port ${port.id} cannot be deleted directly via the port API: has device owner ${port.deviceOwner}.`,
+    );
+  }
+  removePort(c, port);
+}
+
+/** Removes a port and what hangs on it (floating IP associations, server NIC entries). */
+export function removePort(c: Cloud, port: Port): void {
+  for (const f of c.floatingIps) {
+    if (f.portId === port.id) {
+      f.portId = null;
+      f.fixedIpAddress = null;
+      f.routerId = null;
+      f.status = 'DOWN';
+      touch(c, f);
+    }
+  }
+  for (const s of c.servers) s.nics = s.nics.filter((n) => n.portId !== port.id);
+  c.ports = c.ports.filter((p) => p.id !== port.id);
+}
+
+/** Ports Neutron deletes together with their network (DHCP, OVN metadata). */
+export function deleteNetworkOwnedPort(c: Cloud, port: Port): void {
+  removePort(c, port);
+}
+
+/** Keeps the network's DHCP port in step with its DHCP-enabled subnets (the DHCP agent's job). */
+export function syncDhcpPort(c: Cloud, net: Network): void {
+  const dhcpSubnets = c.subnets.filter((s) => s.networkId === net.id && s.enableDhcp);
+  let port = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === 'network:dhcp');
+  if (dhcpSubnets.length === 0) {
+    if (port) removePort(c, port);
+    return;
+  }
+  if (!port) {
+    port = createPort(c, {
+      networkId: net.id,
+      projectId: net.projectId,
+      deviceOwner: 'network:dhcp',
+      deviceId: `dhcp${hostUuid(c.config.networkHost)}-${net.id}`,
+      fixedIps: [],
+      strategy: 'first',
+      status: 'ACTIVE',
+      bindingHostId: c.config.networkHost,
+      system: true,
+    });
+    touch(c, port);
+  }
+  const p = port;
+  const wanted = new Set(dhcpSubnets.map((s) => s.id));
+  const before = p.fixedIps.length;
+  p.fixedIps = p.fixedIps.filter((f) => wanted.has(f.subnetId));
+  let changed = before !== p.fixedIps.length;
+  for (const s of dhcpSubnets) {
+    if (p.fixedIps.some((f) => f.subnetId === s.id)) continue;
+    const ip = isAutoAddress(s) ? eui64For(s, p.macAddress) : allocateIn(c, s, 'first');
+    if (ip) {
+      p.fixedIps.push({ subnetId: s.id, ipAddress: ip });
+      changed = true;
+    }
+  }
+  if (changed) touch(c, p);
+}
+
+/** Neutron's DHCP port device_id embeds a UUID derived from the agent host name. */
+function hostUuid(host: string): string {
+  let h = 0x811c9dc5;
+  const words: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    for (const ch of `${host}:${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    words.push(h.toString(16).padStart(8, '0'));
+  }
+  const x = words.join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-5${x.slice(13, 16)}-a${x.slice(17, 20)}-${x.slice(20, 32)}`;
+}
+
+/** Auto-address (SLAAC) subnets give every existing non-router port on the network an address. */
+export function addAutoAddresses(c: Cloud, s: Subnet): void {
+  if (!isAutoAddress(s)) return;
+  for (const p of c.ports) {
+    if (p.networkId !== s.networkId || isRouterInterfaceOwner(p.deviceOwner) || p.deviceOwner === 'network:dhcp') continue;
+    if (p.deviceOwner === 'network:floatingip') continue;
+    p.fixedIps.push({ subnetId: s.id, ipAddress: eui64For(s, p.macAddress) });
+    touch(c, p);
+  }
+}

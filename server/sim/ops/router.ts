@@ -1,0 +1,315 @@
+/** Router operations for the legacy L3 agent: interfaces, external gateway with SNAT, static routes. */
+import type { Cloud } from '../model/cloud.js';
+import type { FixedIp, Port } from '../model/port.js';
+import type { Route, Router } from '../model/router.js';
+import type { Subnet } from '../model/subnet.js';
+import { neutronError } from '../errors.js';
+import { cidrContains, cidrsOverlap, parseCidr, parseIp } from '../ipam.js';
+import { checkQuota, newStd, policyError, touch } from './context.js';
+import { createPort, removePort, subnetCidr, type FixedIpRequest } from './port.js';
+import { policyExpr } from './network.js';
+
+const PATH = '/v2.0/routers';
+
+export interface RouterCreate {
+  name: string;
+  description?: string;
+  projectId?: string;
+  adminStateUp?: boolean;
+  distributed?: boolean;
+  ha?: boolean;
+  availabilityZoneHints?: string[];
+}
+
+export function createRouter(c: Cloud, req: RouterCreate): Router {
+  const adminAttrs: string[] = [];
+  if (req.distributed !== undefined) adminAttrs.push('distributed');
+  if (req.ha !== undefined) adminAttrs.push('ha');
+  if (!c.auth.admin && adminAttrs.length > 0) throw policyError(PATH, policyExpr('create_router', adminAttrs));
+  const projectId = req.projectId ?? c.auth.projectId;
+  checkQuota(c, 'router', c.routers.filter((r) => r.projectId === projectId).length, PATH);
+  const std = newStd(c, req.name, projectId, req.description ?? '', 1);
+  const r: Router = {
+    ...std,
+    adminStateUp: req.adminStateUp ?? true,
+    status: 'ACTIVE',
+    distributed: req.distributed ?? false,
+    ha: req.ha ?? false,
+    gateway: null,
+    routes: [],
+    availabilityZoneHints: req.availabilityZoneHints ?? [],
+  };
+  c.routers.push(r);
+  return r;
+}
+
+export function routerPorts(c: Cloud, r: Router): Port[] {
+  return c.ports.filter((p) => p.deviceId === r.id && p.deviceOwner.startsWith('network:router_'));
+}
+
+export function interfacePorts(c: Cloud, r: Router): Port[] {
+  return routerPorts(c, r).filter((p) => p.deviceOwner !== 'network:router_gateway');
+}
+
+export function gatewayPort(c: Cloud, r: Router): Port | undefined {
+  return c.ports.find((p) => p.deviceId === r.id && p.deviceOwner === 'network:router_gateway');
+}
+
+function subnetById(c: Cloud, id: string): Subnet | undefined {
+  return c.subnets.find((s) => s.id === id);
+}
+
+function checkNoOverlap(c: Cloud, r: Router, subnets: Subnet[], path: string): void {
+  for (const p of interfacePorts(c, r)) {
+    for (const f of p.fixedIps) {
+      const existing = subnetById(c, f.subnetId);
+      if (!existing) continue;
+      for (const s of subnets) {
+        if (existing.id === s.id) {
+          throw neutronError.badRequest(path, `Bad router request: Router already has a port on subnet ${s.id}.`);
+        }
+        if (cidrsOverlap(subnetCidr(existing), subnetCidr(s))) {
+          throw neutronError.badRequest(
+            path,
+            `Bad router request: Cidr ${s.cidr} of subnet ${s.id} overlaps with cidr ${existing.cidr} of subnet ${existing.id}.`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** `router add subnet`: a new port that takes the subnet's gateway address. */
+export function addRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
+  const path = `${PATH}/${r.id}/add_router_interface`;
+  if (s.gatewayIp === null) {
+    throw neutronError.badRequest(path, 'Bad router request: Subnet for router interface must have a gateway IP.');
+  }
+  if (s.ipVersion === 6 && s.ipv6AddressMode !== null && s.ipv6RaMode === null) {
+    throw neutronError.badRequest(
+      path,
+      `Bad router request: IPv6 subnet ${s.id} configured to receive RAs from an external router cannot be added to Neutron Router.`,
+    );
+  }
+  checkNoOverlap(c, r, [s], path);
+  const port = createPort(c, {
+    networkId: s.networkId,
+    projectId: r.projectId,
+    deviceOwner: 'network:router_interface',
+    deviceId: r.id,
+    fixedIps: [{ subnetId: s.id, ipAddress: s.gatewayIp }],
+    status: 'ACTIVE',
+    bindingHostId: c.config.networkHost,
+    path,
+    system: true,
+  });
+  touch(c, port);
+  touch(c, r);
+  return port;
+}
+
+/** `router add port`: the port keeps its own addresses. */
+export function addRouterInterfacePort(c: Cloud, r: Router, port: Port): Port {
+  const path = `${PATH}/${r.id}/add_router_interface`;
+  if (port.deviceId !== '' || port.deviceOwner !== '') {
+    throw neutronError.conflict(
+      path,
+      `Unable to complete operation on port ${port.id} for network ${port.networkId}. Port already has an attached device ${port.deviceId}.`,
+    );
+  }
+  if (port.fixedIps.length === 0) {
+    throw neutronError.badRequest(path, 'Bad router request: Router port must have at least one fixed IP.');
+  }
+  const v4 = port.fixedIps.filter((f) => subnetById(c, f.subnetId)?.ipVersion === 4);
+  if (v4.length > 1) {
+    throw neutronError.badRequest(path, 'Bad router request: Cannot have multiple IPv4 subnets on router port.');
+  }
+  const subnets = port.fixedIps.map((f) => subnetById(c, f.subnetId)).filter((s): s is Subnet => s !== undefined);
+  checkNoOverlap(c, r, subnets, path);
+  port.deviceId = r.id;
+  port.deviceOwner = 'network:router_interface';
+  port.securityGroupIds = [];
+  port.status = 'ACTIVE';
+  port.bindingHostId = c.config.networkHost;
+  port.bindingVifType = 'ovs';
+  touch(c, port, 2);
+  touch(c, r);
+  return port;
+}
+
+function fipsBlockingInterface(c: Cloud, r: Router, subnetIds: string[]): boolean {
+  return c.floatingIps.some((f) => {
+    if (f.routerId !== r.id || f.portId === null) return false;
+    const p = c.ports.find((x) => x.id === f.portId);
+    return p?.fixedIps.some((x) => subnetIds.includes(x.subnetId) && x.ipAddress === f.fixedIpAddress) ?? false;
+  });
+}
+
+export function removeRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
+  const path = `${PATH}/${r.id}/remove_router_interface`;
+  const port = interfacePorts(c, r).find((p) => p.fixedIps.some((f) => f.subnetId === s.id));
+  if (!port) throw neutronError.notFound(path, `Router ${r.id} has no interface on subnet ${s.id}`);
+  if (fipsBlockingInterface(c, r, [s.id])) {
+    throw neutronError.conflict(
+      path,
+      `Router interface for subnet ${s.id} on router ${r.id} cannot be deleted, as it is required by one or more floating IPs.`,
+    );
+  }
+  if (port.fixedIps.length > 1) {
+    port.fixedIps = port.fixedIps.filter((f) => f.subnetId !== s.id);
+    touch(c, port);
+  } else {
+    removePort(c, port);
+  }
+  touch(c, r);
+  return port;
+}
+
+export function removeRouterInterfacePort(c: Cloud, r: Router, port: Port): void {
+  const path = `${PATH}/${r.id}/remove_router_interface`;
+  if (port.deviceId !== r.id || port.deviceOwner === 'network:router_gateway') {
+    throw neutronError.notFound(path, `Router ${r.id} does not have an interface with id ${port.id}`);
+  }
+  if (fipsBlockingInterface(c, r, port.fixedIps.map((f) => f.subnetId))) {
+    throw neutronError.conflict(
+      path,
+      `Router interface for subnet ${port.fixedIps[0]?.subnetId ?? ''} on router ${r.id} cannot be deleted, as it is required by one or more floating IPs.`,
+    );
+  }
+  removePort(c, port);
+  touch(c, r);
+}
+
+export interface GatewayRequest {
+  networkId: string;
+  enableSnat?: boolean;
+  fixedIps?: FixedIpRequest[];
+}
+
+function checkGatewayPolicy(c: Cloud, req: GatewayRequest, path: string, action: 'create_router' | 'update_router'): void {
+  if (c.auth.admin) return;
+  const attrs: string[] = ['external_gateway_info'];
+  if (req.enableSnat !== undefined) attrs.push('external_gateway_info:enable_snat');
+  if (req.fixedIps !== undefined) attrs.push('external_gateway_info:external_fixed_ips');
+  if (attrs.length > 1) throw policyError(path, policyExpr(action, attrs.slice(1)));
+}
+
+function fipsNeedGateway(c: Cloud, r: Router, networkId: string): boolean {
+  return c.floatingIps.some((f) => f.routerId === r.id && f.floatingNetworkId === networkId && f.portId !== null);
+}
+
+/** Sets, changes or (with null) clears the router's external gateway. */
+export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null): void {
+  const path = `${PATH}/${r.id}`;
+  if (req === null) {
+    if (!r.gateway) return;
+    if (fipsNeedGateway(c, r, r.gateway.networkId)) {
+      throw neutronError.conflict(
+        path,
+        `Gateway cannot be updated for router ${r.id}, since a gateway to external network ${r.gateway.networkId} is required by one or more floating IPs.`,
+      );
+    }
+    const gp = gatewayPort(c, r);
+    if (gp) removePort(c, gp);
+    r.gateway = null;
+    touch(c, r);
+    return;
+  }
+  checkGatewayPolicy(c, req, path, 'update_router');
+  const net = c.networks.find((n) => n.id === req.networkId);
+  if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
+  if (!net.external) throw neutronError.badRequest(path, `Bad router request: Network ${net.id} is not an external network.`);
+  for (const f of req.fixedIps ?? []) {
+    const s = f.subnetId ? subnetById(c, f.subnetId) : undefined;
+    if (f.ipAddress !== undefined && s && s.gatewayIp === f.ipAddress) {
+      throw neutronError.badRequest(path, `Bad router request: External IP ${f.ipAddress} is the same as the gateway IP.`);
+    }
+  }
+  const same = r.gateway !== null && r.gateway.networkId === net.id;
+  if (r.gateway && !same && fipsNeedGateway(c, r, r.gateway.networkId)) {
+    throw neutronError.conflict(
+      path,
+      `Gateway cannot be updated for router ${r.id}, since a gateway to external network ${r.gateway.networkId} is required by one or more floating IPs.`,
+    );
+  }
+  let port = gatewayPort(c, r);
+  if (!same || req.fixedIps !== undefined) {
+    if (port) removePort(c, port);
+    port = createPort(c, {
+      networkId: net.id,
+      projectId: '',
+      deviceOwner: 'network:router_gateway',
+      deviceId: r.id,
+      fixedIps: req.fixedIps,
+      status: 'ACTIVE',
+      bindingHostId: c.config.networkHost,
+      path,
+      system: true,
+    });
+    touch(c, port);
+  }
+  const ips: FixedIp[] = port ? port.fixedIps.map((f) => ({ ...f })) : [];
+  r.gateway = {
+    networkId: net.id,
+    enableSnat: req.enableSnat ?? (same && r.gateway ? r.gateway.enableSnat : true),
+    externalFixedIps: ips,
+  };
+  touch(c, r, same ? 1 : 2);
+}
+
+export function updateRouter(
+  c: Cloud,
+  r: Router,
+  upd: { name?: string; description?: string; adminStateUp?: boolean; routes?: Route[]; distributed?: boolean; ha?: boolean },
+): void {
+  const path = `${PATH}/${r.id}`;
+  const adminAttrs: string[] = [];
+  if (upd.distributed !== undefined) adminAttrs.push('distributed');
+  if (upd.ha !== undefined) adminAttrs.push('ha');
+  if (!c.auth.admin && adminAttrs.length > 0) throw policyError(path, policyExpr('update_router', adminAttrs));
+  if (upd.routes !== undefined) validateRoutes(c, r, upd.routes, path);
+  if (upd.name !== undefined) r.name = upd.name;
+  if (upd.description !== undefined) r.description = upd.description;
+  if (upd.adminStateUp !== undefined) r.adminStateUp = upd.adminStateUp;
+  if (upd.distributed !== undefined) r.distributed = upd.distributed;
+  if (upd.ha !== undefined) r.ha = upd.ha;
+  if (upd.routes !== undefined) r.routes = upd.routes.map((x) => ({ ...x }));
+  touch(c, r);
+}
+
+function pyRoutes(routes: Route[]): string {
+  return `[${routes.map((r) => `{'destination': '${r.destination}', 'nexthop': '${r.nexthop}'}`).join(', ')}]`;
+}
+
+function validateRoutes(c: Cloud, r: Router, routes: Route[], path: string): void {
+  if (routes.length > 30) {
+    throw neutronError.badRequest(path, `Number of routes exceeds the maximum 30`);
+  }
+  const ports = routerPorts(c, r);
+  const cidrs = ports.flatMap((p) => p.fixedIps.map((f) => subnetById(c, f.subnetId))).filter((s): s is Subnet => !!s);
+  const ips = ports.flatMap((p) => p.fixedIps.map((f) => f.ipAddress));
+  for (const route of routes) {
+    const dest = parseCidr(route.destination);
+    const hop = parseIp(route.nexthop);
+    if (!dest || !hop) {
+      throw neutronError.badRequest(path, `Invalid input for routes. Reason: Invalid data format for hostroute: '${JSON.stringify(route)}'.`);
+    }
+    if (!cidrs.some((s) => cidrContains(subnetCidr(s), hop.version, hop.value))) {
+      throw neutronError.badRequest(path, `Invalid format for routes: ${pyRoutes(routes)}, the nexthop is not connected with router`);
+    }
+    if (ips.includes(route.nexthop)) {
+      throw neutronError.badRequest(path, `Invalid format for routes: ${pyRoutes(routes)}, the nexthop is used by router`);
+    }
+  }
+}
+
+export function deleteRouter(c: Cloud, r: Router): void {
+  const path = `${PATH}/${r.id}`;
+  const attached = interfacePorts(c, r).map((p) => p.id);
+  if (attached.length > 0) {
+    throw neutronError.conflict(path, `Router ${r.id} has ports still attached: ${attached.join(', ')}`);
+  }
+  const gp = gatewayPort(c, r);
+  if (gp) removePort(c, gp);
+  c.routers = c.routers.filter((x) => x.id !== r.id);
+}

@@ -1,0 +1,194 @@
+/** Security groups and rules with Neutron's validation and the default group's four rules. */
+import type { Cloud } from '../model/cloud.js';
+import type { SecurityGroup, SecurityGroupRule } from '../model/security-group.js';
+import { neutronError } from '../errors.js';
+import { formatCidr, parseCidr } from '../ipam.js';
+import { checkQuota, newStd, touch } from './context.js';
+
+const PATH = '/v2.0/security-groups';
+const RULE_PATH = '/v2.0/security-group-rules';
+
+/** Protocol names Neutron accepts (neutron-lib constants, Zed), in the order its error lists them. */
+export const PROTOCOL_NAMES = [
+  'ah', 'dccp', 'egp', 'esp', 'gre', 'hopopt', 'icmp', 'igmp', 'ip', 'ipip', 'ipv6-encap', 'ipv6-frag',
+  'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts', 'ipv6-route', 'ospf', 'pgm', 'rsvp', 'sctp', 'tcp',
+  'udp', 'udplite', 'vrrp',
+] as const;
+
+const PORT_PROTOCOLS = ['tcp', 'udp', 'dccp', 'sctp', 'udplite', '6', '17', '33', '132', '136'];
+const ICMP_PROTOCOLS = ['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'];
+
+function newRule(c: Cloud, g: SecurityGroup, r: Omit<SecurityGroupRule, keyof ReturnType<typeof newStd> | 'securityGroupId'>): SecurityGroupRule {
+  const std = newStd(c, '', g.projectId, '', 0);
+  const rule: SecurityGroupRule = { ...std, securityGroupId: g.id, ...r };
+  c.securityGroupRules.push(rule);
+  return rule;
+}
+
+function anyRule(direction: 'ingress' | 'egress', ethertype: 'IPv4' | 'IPv6', remoteGroupId: string | null) {
+  return { direction, ethertype, protocol: null, portRangeMin: null, portRangeMax: null, remoteIpPrefix: null, remoteGroupId };
+}
+
+export function createSecurityGroup(
+  c: Cloud,
+  req: { name: string; description?: string; projectId?: string; stateful?: boolean },
+  opts: { isDefault?: boolean } = {},
+): SecurityGroup {
+  const projectId = req.projectId ?? c.auth.projectId;
+  if (!opts.isDefault) {
+    if (req.name === 'default') throw neutronError.conflict(PATH, 'Default security group already exists.');
+    checkQuota(c, 'security_group', c.securityGroups.filter((g) => g.projectId === projectId).length, PATH);
+  }
+  const g: SecurityGroup = { ...newStd(c, req.name, projectId, req.description ?? '', 0), stateful: req.stateful ?? true };
+  c.securityGroups.push(g);
+  for (const eth of ['IPv4', 'IPv6'] as const) {
+    if (opts.isDefault) newRule(c, g, anyRule('ingress', eth, g.id));
+    newRule(c, g, anyRule('egress', eth, null));
+  }
+  touch(c, g);
+  return g;
+}
+
+/** The group Neutron creates for a project on its first use. */
+export function ensureDefaultGroup(c: Cloud, projectId: string): SecurityGroup {
+  const found = c.securityGroups.find((g) => g.projectId === projectId && g.name === 'default');
+  if (found) return found;
+  return createSecurityGroup(c, { name: 'default', description: 'Default security group', projectId }, { isDefault: true });
+}
+
+export function updateSecurityGroup(c: Cloud, g: SecurityGroup, upd: { name?: string; description?: string; stateful?: boolean }): void {
+  const path = `${PATH}/${g.id}`;
+  if (g.name === 'default' && upd.name !== undefined && upd.name !== 'default') {
+    throw neutronError.conflict(path, 'Updating default security group not allowed.');
+  }
+  if (upd.name !== undefined) g.name = upd.name;
+  if (upd.description !== undefined) g.description = upd.description;
+  if (upd.stateful !== undefined) g.stateful = upd.stateful;
+  touch(c, g);
+}
+
+export function deleteSecurityGroup(c: Cloud, g: SecurityGroup): void {
+  const path = `${PATH}/${g.id}`;
+  if (c.ports.some((p) => p.securityGroupIds.includes(g.id))) {
+    throw neutronError.conflict(path, `Security Group ${g.id} in use.`);
+  }
+  if (g.name === 'default' && !c.auth.admin) {
+    throw neutronError.conflict(path, 'Insufficient rights for removing default security group.');
+  }
+  c.securityGroupRules = c.securityGroupRules.filter((r) => r.securityGroupId !== g.id && r.remoteGroupId !== g.id);
+  c.securityGroups = c.securityGroups.filter((x) => x.id !== g.id);
+}
+
+export interface RuleCreate {
+  securityGroupId: string;
+  direction: 'ingress' | 'egress';
+  ethertype: 'IPv4' | 'IPv6';
+  protocol: string | null;
+  portRangeMin: number | null;
+  portRangeMax: number | null;
+  remoteIpPrefix: string | null;
+  remoteGroupId: string | null;
+  description?: string;
+}
+
+function pyProtocolList(): string {
+  return `[None, ${PROTOCOL_NAMES.map((p) => `'${p}'`).join(', ')}]`;
+}
+
+export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGroupRule {
+  const path = RULE_PATH;
+  const g = c.securityGroups.find((x) => x.id === req.securityGroupId);
+  if (!g) throw neutronError.notFound(path, `Security group ${req.securityGroupId} does not exist`);
+  let protocol = req.protocol;
+  if (protocol !== null) {
+    protocol = protocol.toLowerCase();
+    const n = /^\d+$/.test(protocol) ? Number(protocol) : NaN;
+    if (!(PROTOCOL_NAMES as readonly string[]).includes(protocol) && !(n >= 0 && n <= 255)) {
+      throw neutronError.badRequest(
+        path,
+        `Security group rule protocol ${req.protocol ?? ''} not supported. Only protocol values ${pyProtocolList()} and integer representations [0 to 255] are supported.`,
+      );
+    }
+  }
+  for (const v of [req.portRangeMin, req.portRangeMax]) {
+    if (v !== null && (v < 0 || v > 65535)) throw neutronError.badRequest(path, `Invalid value for port ${v}`);
+  }
+  if ((req.portRangeMin !== null || req.portRangeMax !== null) && protocol === null) {
+    throw neutronError.badRequest(path, 'Must also specify protocol if port range is given.');
+  }
+  if (protocol !== null && PORT_PROTOCOLS.includes(protocol)) {
+    if (req.portRangeMin !== null && req.portRangeMax !== null && req.portRangeMin > req.portRangeMax) {
+      throw neutronError.badRequest(path, 'For TCP/UDP protocols, port_range_min must be <= port_range_max');
+    }
+  } else if (protocol !== null && ICMP_PROTOCOLS.includes(protocol)) {
+    if (req.portRangeMin !== null && req.portRangeMin > 255) {
+      throw neutronError.badRequest(path, `Invalid value for ICMP type (port-range-min) ${req.portRangeMin}. It must be 0 to 255.`);
+    }
+    if (req.portRangeMax !== null && req.portRangeMax > 255) {
+      throw neutronError.badRequest(path, `Invalid value for ICMP code (port-range-max) ${req.portRangeMax}. It must be 0 to 255.`);
+    }
+    if (req.portRangeMin === null && req.portRangeMax !== null) {
+      throw neutronError.badRequest(path, `ICMP code (port-range-max) ${req.portRangeMax} is provided but ICMP type (port-range-min) is missing.`);
+    }
+  } else if (protocol !== null && (req.portRangeMin !== null || req.portRangeMax !== null)) {
+    throw neutronError.badRequest(
+      path,
+      `Ports cannot be specified for protocol ${protocol}. Ports are only supported for ['tcp', 'udp', 'dccp', 'sctp', 'udplite'].`,
+    );
+  }
+  let prefix: string | null = null;
+  if (req.remoteIpPrefix !== null) {
+    const cidr = parseCidr(req.remoteIpPrefix);
+    if (!cidr) throw neutronError.badRequest(path, `Invalid CIDR ${req.remoteIpPrefix} given as IP prefix.`);
+    const eth = cidr.version === 4 ? 'IPv4' : 'IPv6';
+    if (eth !== req.ethertype) {
+      throw neutronError.badRequest(path, `Conflicting value ethertype ${req.ethertype} for CIDR ${req.remoteIpPrefix}`);
+    }
+    prefix = req.remoteIpPrefix.includes('/') ? req.remoteIpPrefix : formatCidr(cidr);
+  }
+  if (req.remoteGroupId !== null && !c.securityGroups.some((x) => x.id === req.remoteGroupId)) {
+    throw neutronError.notFound(path, `Security group ${req.remoteGroupId} does not exist`);
+  }
+  checkQuota(c, 'security_group_rule', c.securityGroupRules.filter((r) => r.projectId === g.projectId).length, path);
+  const normalized = (r: { remoteIpPrefix: string | null }) => {
+    const p = r.remoteIpPrefix === null ? null : parseCidr(r.remoteIpPrefix);
+    return p ? formatCidr(p) : null;
+  };
+  const dup = c.securityGroupRules.find(
+    (r) =>
+      r.securityGroupId === g.id &&
+      r.direction === req.direction &&
+      r.ethertype === req.ethertype &&
+      r.protocol === protocol &&
+      r.portRangeMin === req.portRangeMin &&
+      r.portRangeMax === req.portRangeMax &&
+      normalized(r) === normalized({ remoteIpPrefix: prefix }) &&
+      r.remoteGroupId === req.remoteGroupId,
+  );
+  if (dup) throw neutronError.conflict(path, `Security group rule already exists. Rule id is ${dup.id}.`);
+  const rule = newRule(c, g, {
+    direction: req.direction,
+    ethertype: req.ethertype,
+    protocol,
+    portRangeMin: req.portRangeMin,
+    portRangeMax: req.portRangeMax,
+    remoteIpPrefix: prefix,
+    remoteGroupId: req.remoteGroupId,
+  });
+  rule.description = req.description ?? '';
+  touch(c, g);
+  return rule;
+}
+
+export function deleteSecurityGroupRule(c: Cloud, rule: SecurityGroupRule): void {
+  c.securityGroupRules = c.securityGroupRules.filter((r) => r.id !== rule.id);
+  const g = c.securityGroups.find((x) => x.id === rule.securityGroupId);
+  if (g) touch(c, g);
+}
+
+/** normalized_cidr as Neutron reports it: the prefix with host bits cleared. */
+export function normalizedCidr(rule: SecurityGroupRule): string | null {
+  if (rule.remoteIpPrefix === null) return null;
+  const p = parseCidr(rule.remoteIpPrefix);
+  return p ? formatCidr(p) : null;
+}

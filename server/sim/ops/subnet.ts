@@ -1,0 +1,344 @@
+/** Subnet operations with Neutron's validation order and messages, subnet-pool allocation and DHCP side effects. */
+import type { Cloud } from '../model/cloud.js';
+import type { Network } from '../model/network.js';
+import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../model/subnet.js';
+import { neutronError } from '../errors.js';
+import {
+  allocateFromPool,
+  broadcast,
+  cidrsOverlap,
+  defaultPools,
+  formatCidr,
+  formatIp,
+  parseCidr,
+  parseIp,
+  validatePools,
+  type Cidr,
+  type IpRange,
+} from '../ipam.js';
+import { checkQuota, newStd, touch } from './context.js';
+import { addAutoAddresses, subnetCidr, syncDhcpPort, usedAddresses } from './port.js';
+
+const PATH = '/v2.0/subnets';
+const MAX_DNS = 5;
+const MAX_ROUTES = 20;
+
+export interface SubnetCreate {
+  name: string;
+  networkId: string;
+  ipVersion: 4 | 6;
+  cidr?: string;
+  subnetpoolId?: string;
+  useDefaultSubnetpool?: boolean;
+  prefixLength?: number;
+  /** undefined = auto (first address), null = no gateway. */
+  gatewayIp?: string | null;
+  allocationPools?: AllocationPool[];
+  enableDhcp?: boolean;
+  dnsNameservers?: string[];
+  hostRoutes?: HostRoute[];
+  ipv6RaMode?: Ipv6Mode;
+  ipv6AddressMode?: Ipv6Mode;
+  description?: string;
+  serviceTypes?: string[];
+  projectId?: string;
+}
+
+function checkIpv6Modes(
+  path: string,
+  ipVersion: 4 | 6,
+  ra: Ipv6Mode | null,
+  addr: Ipv6Mode | null,
+  dhcp: boolean,
+  cidr: Cidr | null,
+): void {
+  if (ipVersion === 4) {
+    if (ra !== null) throw neutronError.invalidInput(path, 'ipv6_ra_mode is not valid when ip_version is 4.');
+    if (addr !== null) throw neutronError.invalidInput(path, 'ipv6_address_mode is not valid when ip_version is 4.');
+    return;
+  }
+  if (!dhcp && (ra !== null || addr !== null)) {
+    throw neutronError.invalidInput(path, 'ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False.');
+  }
+  if (ra !== null && addr !== null && ra !== addr) {
+    throw neutronError.invalidInput(
+      path,
+      `ipv6_ra_mode set to '${ra}' with ipv6_address_mode set to '${addr}' is not valid. If both attributes are set, they must be the same value.`,
+    );
+  }
+  const auto = addr === 'slaac' || addr === 'dhcpv6-stateless' || ra === 'slaac' || ra === 'dhcpv6-stateless';
+  if (auto && cidr && cidr.prefix !== 64) {
+    throw neutronError.invalidInput(
+      path,
+      `Invalid CIDR ${formatCidr(cidr)} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64.`,
+    );
+  }
+}
+
+function poolsToRanges(pools: AllocationPool[], version: 4 | 6, path: string): IpRange[] {
+  return pools.map((p) => {
+    const s = parseIp(p.start);
+    const e = parseIp(p.end);
+    if (!s || !e || s.version !== version || e.version !== version) {
+      throw neutronError.badRequest(path, `Invalid input for allocation_pools. Reason: '${p.start}-${p.end}' is not a valid IP range.`);
+    }
+    return { start: s.value, end: e.value };
+  });
+}
+
+function rangesToPools(version: 4 | 6, ranges: IpRange[]): AllocationPool[] {
+  return ranges.map((r) => ({ start: formatIp(version, r.start), end: formatIp(version, r.end) }));
+}
+
+function checkGateway(path: string, cidr: Cidr, gw: bigint): void {
+  if (cidr.version === 4 && cidr.prefix < 31 && (gw === cidr.network || gw === broadcast(cidr))) {
+    throw neutronError.invalidInput(path, 'Gateway is not valid on subnet.');
+  }
+  if (cidr.version === 6 && gw === cidr.network && cidr.prefix < 127) {
+    throw neutronError.invalidInput(path, 'Gateway is not valid on subnet.');
+  }
+}
+
+function parseUserCidr(path: string, raw: string): Cidr {
+  const c = parseCidr(raw);
+  if (!c || !raw.includes('/')) throw neutronError.invalidInput(path, `${raw} is not in a CIDR format.`);
+  return c;
+}
+
+/** `deferDhcp`: fixtures wire DHCP ports after their VMs (the blog's VMs hold the .2 addresses). */
+export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: boolean } = {}): Subnet {
+  const path = PATH;
+  const net = c.networks.find((n) => n.id === req.networkId);
+  if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
+  const projectId = req.projectId ?? c.auth.projectId;
+  if (!c.auth.admin && net.projectId !== c.auth.projectId) {
+    throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create subnet on this network`);
+  }
+  let cidr: Cidr | null = null;
+  if (req.cidr !== undefined) {
+    cidr = parseUserCidr(path, req.cidr);
+  }
+  for (const d of req.dnsNameservers ?? []) {
+    if (!parseIp(d)) throw neutronError.badRequest(path, `Invalid input for dns_nameservers. Reason: '${d}' is not a valid nameserver. '${d}' is not a valid IP address.`);
+  }
+  if (req.gatewayIp !== undefined && req.gatewayIp !== null && !parseIp(req.gatewayIp)) {
+    throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${req.gatewayIp}' is not a valid IP address.`);
+  }
+  checkQuota(c, 'subnet', c.subnets.filter((s) => s.projectId === projectId).length, path);
+
+  // Subnet pools (Neutron's ipam "subnet request" factory).
+  let poolId: string | null = req.subnetpoolId ?? null;
+  if (poolId === null && req.useDefaultSubnetpool) {
+    const def = c.subnetPools.find((p) => p.isDefault && p.ipVersion === req.ipVersion);
+    if (!def) throw neutronError.badRequest(path, `Bad subnets request: No default subnetpool found for IPv${req.ipVersion}.`);
+    poolId = def.id;
+  }
+  if (cidr !== null && req.prefixLength !== undefined) {
+    throw neutronError.badRequest(path, 'Bad subnets request: cidr and prefixlen must not be supplied together.');
+  }
+  if (poolId === null && cidr === null) {
+    throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
+  }
+  if (poolId !== null) {
+    const pool = c.subnetPools.find((p) => p.id === poolId);
+    if (!pool) throw neutronError.notFound(path, `Subnet pool ${poolId} could not be found.`);
+    const sibling = c.subnets.find((s) => s.networkId === net.id && s.ipVersion === pool.ipVersion && s.subnetpoolId !== pool.id);
+    if (sibling) {
+      throw neutronError.badRequest(path, 'Subnets hosted on the same network must be allocated from the same subnet pool.');
+    }
+    if (pool.ipVersion !== req.ipVersion) {
+      throw neutronError.badRequest(path, `Bad subnets request: Cannot allocate IPv${req.ipVersion} subnet from IPv${pool.ipVersion} subnet pool.`);
+    }
+    if (req.allocationPools !== undefined && cidr === null) {
+      throw neutronError.badRequest(path, 'Bad subnets request: allocation_pools allowed only for specific subnet requests.');
+    }
+    const prefixLen = cidr !== null ? cidr.prefix : (req.prefixLength ?? pool.defaultPrefixlen);
+    const maxBits = pool.ipVersion === 4 ? 32 : 128;
+    if (prefixLen > maxBits) {
+      throw neutronError.badRequest(path, `invalid IPNetwork ${pool.ipVersion === 4 ? '0.0.0.0' : '::'}/${prefixLen}`);
+    }
+    if (prefixLen > pool.maxPrefixlen) {
+      throw neutronError.badRequest(path, `Unable to allocate subnet with prefix length ${prefixLen}, maximum allowed prefix is ${pool.maxPrefixlen}.`);
+    }
+    if (prefixLen < pool.minPrefixlen) {
+      throw neutronError.badRequest(path, `Unable to allocate subnet with prefix length ${prefixLen}, minimum allowed prefix is ${pool.minPrefixlen}.`);
+    }
+    const prefixes = pool.prefixes.map((p) => parseCidr(p)).filter((p): p is Cidr => p !== null);
+    const allocated = c.subnets.filter((s) => s.subnetpoolId === pool.id).map(subnetCidr);
+    const got = allocateFromPool(prefixes, allocated, cidr !== null ? { cidr } : { prefixLen });
+    if (!got.ok) throw got.status === 500 ? neutronError.server(path, got.message) : neutronError.badRequest(path, got.message);
+    cidr = got.cidr;
+  }
+  if (cidr === null) throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
+  if (cidr.version !== req.ipVersion) {
+    throw neutronError.invalidInput(path, `Invalid CIDR ${formatCidr(cidr)} for IP version ${req.ipVersion}.`);
+  }
+  if (cidr.prefix === 0) throw neutronError.invalidInput(path, '0 is not allowed as CIDR prefix length.');
+  const dhcp = req.enableDhcp ?? true;
+  if (dhcp && ((cidr.version === 4 && cidr.prefix >= 31) || (cidr.version === 6 && cidr.prefix >= 127))) {
+    throw neutronError.invalidInput(path, 'Subnet has a prefix length that is incompatible with DHCP service enabled.');
+  }
+  if (cidr.version === 6 && cidr.network === 0n) {
+    throw neutronError.invalidInput(path, "IPv6 subnet '::' is not supported");
+  }
+  checkIpv6Modes(path, req.ipVersion, req.ipv6RaMode ?? null, req.ipv6AddressMode ?? null, dhcp, cidr);
+  // Gateway: auto = first address of the CIDR.
+  let gw: bigint | null;
+  if (req.gatewayIp === undefined) gw = cidr.network + 1n;
+  else if (req.gatewayIp === null) gw = null;
+  else {
+    const p = parseIp(req.gatewayIp);
+    if (!p || p.version !== cidr.version) {
+      throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${req.gatewayIp}' is not a valid IP address.`);
+    }
+    gw = p.value;
+    checkGateway(path, cidr, gw);
+  }
+  const overlapping = c.subnets.find((s) => s.networkId === net.id && cidrsOverlap(subnetCidr(s), cidr as Cidr));
+  if (overlapping) {
+    throw neutronError.invalidInput(
+      path,
+      `Requested subnet with cidr: ${formatCidr(cidr)} for network: ${net.id} overlaps with another subnet.`,
+    );
+  }
+  if ((req.dnsNameservers ?? []).length > MAX_DNS) {
+    throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of DNS nameservers exceeds the limit ${MAX_DNS}.`);
+  }
+  if ((req.hostRoutes ?? []).length > MAX_ROUTES) {
+    throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
+  }
+  let ranges: IpRange[];
+  if (req.allocationPools !== undefined && req.allocationPools.length > 0) {
+    ranges = poolsToRanges(req.allocationPools, cidr.version, path);
+    const bad = validatePools(cidr, ranges, gw);
+    if (bad) throw bad.status === 409 ? neutronError.conflict(path, bad.message) : neutronError.badRequest(path, bad.message);
+  } else {
+    ranges = defaultPools(cidr, gw);
+  }
+  const std = newStd(c, req.name, projectId, req.description ?? '', 0);
+  const subnet: Subnet = {
+    ...std,
+    networkId: net.id,
+    ipVersion: req.ipVersion,
+    cidr: formatCidr(cidr),
+    gatewayIp: gw === null ? null : formatIp(cidr.version, gw),
+    allocationPools: rangesToPools(cidr.version, ranges),
+    enableDhcp: dhcp,
+    dnsNameservers: [...(req.dnsNameservers ?? [])],
+    hostRoutes: (req.hostRoutes ?? []).map((r) => ({ ...r })),
+    ipv6RaMode: req.ipv6RaMode ?? null,
+    ipv6AddressMode: req.ipv6AddressMode ?? null,
+    subnetpoolId: poolId,
+    serviceTypes: [...(req.serviceTypes ?? [])],
+    segmentId: null,
+  };
+  c.subnets.push(subnet);
+  touch(c, net);
+  addAutoAddresses(c, subnet);
+  if (!opts.deferDhcp) syncDhcpPort(c, net);
+  return subnet;
+}
+
+export interface SubnetUpdate {
+  name?: string;
+  description?: string;
+  enableDhcp?: boolean;
+  gatewayIp?: string | null;
+  allocationPools?: AllocationPool[];
+  dnsNameservers?: string[];
+  hostRoutes?: HostRoute[];
+  serviceTypes?: string[];
+}
+
+export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
+  const path = `${PATH}/${s.id}`;
+  const cidr = subnetCidr(s);
+  let gw: bigint | null = s.gatewayIp === null ? null : (parseIp(s.gatewayIp)?.value ?? null);
+  if (upd.gatewayIp !== undefined) {
+    if (s.gatewayIp !== null) {
+      const user = c.ports.find(
+        (p) => p.deviceOwner.startsWith('network:router_interface') && p.fixedIps.some((f) => f.subnetId === s.id && f.ipAddress === s.gatewayIp),
+      );
+      if (user && upd.gatewayIp !== s.gatewayIp) {
+        throw neutronError.conflict(path, `Current gateway ip ${s.gatewayIp} already in use by port ${user.id}. Unable to update.`);
+      }
+    }
+    if (upd.gatewayIp === null) gw = null;
+    else {
+      const p = parseIp(upd.gatewayIp);
+      if (!p || p.version !== s.ipVersion) {
+        throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${upd.gatewayIp}' is not a valid IP address.`);
+      }
+      checkGateway(path, cidr, p.value);
+      gw = p.value;
+    }
+  }
+  if (upd.enableDhcp === false && (s.ipv6AddressMode !== null || s.ipv6RaMode !== null)) {
+    throw neutronError.badRequest(path, 'Cannot disable enable_dhcp with ipv6 attributes set');
+  }
+  if (upd.enableDhcp === true && ((cidr.version === 4 && cidr.prefix >= 31) || (cidr.version === 6 && cidr.prefix >= 127))) {
+    throw neutronError.invalidInput(path, 'Subnet has a prefix length that is incompatible with DHCP service enabled.');
+  }
+  if (upd.dnsNameservers !== undefined && upd.dnsNameservers.length > MAX_DNS) {
+    throw neutronError.badRequest(path, `Unable to complete operation for ${s.id}. The number of DNS nameservers exceeds the limit ${MAX_DNS}.`);
+  }
+  if (upd.hostRoutes !== undefined && upd.hostRoutes.length > MAX_ROUTES) {
+    throw neutronError.badRequest(path, `Unable to complete operation for ${s.id}. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
+  }
+  if (upd.allocationPools !== undefined) {
+    const ranges = poolsToRanges(upd.allocationPools, s.ipVersion, path);
+    const bad = validatePools(cidr, ranges, gw);
+    if (bad) throw bad.status === 409 ? neutronError.conflict(path, bad.message) : neutronError.badRequest(path, bad.message);
+    s.allocationPools = rangesToPools(s.ipVersion, ranges);
+  } else if (upd.gatewayIp !== undefined && gw !== null) {
+    const ranges = s.allocationPools.map((p) => ({ start: parseIp(p.start)?.value ?? 0n, end: parseIp(p.end)?.value ?? 0n }));
+    const bad = validatePools(cidr, ranges, gw);
+    if (bad) throw neutronError.conflict(path, bad.message);
+  }
+  if (upd.name !== undefined) s.name = upd.name;
+  if (upd.description !== undefined) s.description = upd.description;
+  if (upd.gatewayIp !== undefined) s.gatewayIp = gw === null ? null : formatIp(s.ipVersion, gw);
+  if (upd.dnsNameservers !== undefined) s.dnsNameservers = [...upd.dnsNameservers];
+  if (upd.hostRoutes !== undefined) s.hostRoutes = upd.hostRoutes.map((r) => ({ ...r }));
+  if (upd.serviceTypes !== undefined) s.serviceTypes = [...upd.serviceTypes];
+  if (upd.enableDhcp !== undefined) s.enableDhcp = upd.enableDhcp;
+  touch(c, s);
+  const net = c.networks.find((n) => n.id === s.networkId);
+  if (net && upd.enableDhcp !== undefined) syncDhcpPort(c, net);
+  return s;
+}
+
+export function deleteSubnet(c: Cloud, s: Subnet): void {
+  const path = `${PATH}/${s.id}`;
+  const blocking = c.ports.filter(
+    (p) => p.deviceOwner !== 'network:dhcp' && p.deviceOwner !== 'network:distributed' && p.fixedIps.some((f) => f.subnetId === s.id),
+  );
+  // Ports whose only tie is an automatic SLAAC address do not block; Neutron drops those addresses.
+  const hard = blocking.filter((p) => !(s.ipVersion === 6 && isSlaacOnly(s) && !p.deviceOwner.startsWith('network:router')));
+  if (hard.length > 0) {
+    throw neutronError.conflict(path, `Unable to complete operation on subnet ${s.id}: One or more ports have an IP allocation from this subnet.`);
+  }
+  for (const p of c.ports) {
+    if (p.fixedIps.some((f) => f.subnetId === s.id)) p.fixedIps = p.fixedIps.filter((f) => f.subnetId !== s.id);
+  }
+  c.subnets = c.subnets.filter((x) => x.id !== s.id);
+  const net = c.networks.find((n) => n.id === s.networkId);
+  if (net) {
+    touch(c, net);
+    syncDhcpPort(c, net);
+  }
+}
+
+function isSlaacOnly(s: Subnet): boolean {
+  return s.ipv6AddressMode === 'slaac' || s.ipv6AddressMode === 'dhcpv6-stateless';
+}
+
+/** Addresses of a subnet in use, for `subnet show`-style availability and the data plane. */
+export function subnetUsage(c: Cloud, s: Subnet): number {
+  return usedAddresses(c, s.id).size;
+}
+
+export function networkSubnets(c: Cloud, net: Network): Subnet[] {
+  return c.subnets.filter((s) => s.networkId === net.id);
+}
+
