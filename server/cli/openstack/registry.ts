@@ -1,0 +1,220 @@
+/**
+ * The `openstack` command table. Each command's argument parser is the real
+ * python-openstackclient 6.0.0 parser, captured as data by scripts/extract-osc-specs.py
+ * (osc-parsers.json); this module turns it into ParserSpecs and attaches the converters that
+ * osc-lib's custom argparse actions apply. Behaviour lives in the per-resource modules.
+ */
+import type { ArgSpec, ArgType, ParserSpec } from '../spec.js';
+import { BareArgError } from '../errors.js';
+import captured from './osc-parsers.json' with { type: 'json' };
+
+interface CapturedArg {
+  flags: string[];
+  dest: string;
+  action: string;
+  metavar?: string | string[] | null;
+  help?: string | null;
+  nargs?: string | number;
+  required?: boolean;
+  choices?: string[];
+  default?: unknown;
+  const?: unknown;
+  type?: string;
+  requiredKeys?: string[];
+  optionalKeys?: string[];
+  group?: string;
+  section?: string;
+}
+
+interface CapturedCommand {
+  prog: string;
+  description: string | null;
+  epilog: string | null;
+  args: CapturedArg[];
+  groups: Array<{ id: string; required: boolean }>;
+  sections: Array<{ title: string; description?: string }>;
+}
+
+const COMMANDS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
+
+/** Every command name python-openstackclient 6.0.0 knows (for "Did you mean" suggestions). */
+export const ALL_OSC_COMMANDS: readonly string[] = (captured as unknown as { allCommands: string[] }).allCommands;
+
+const ok = (value: unknown) => ({ ok: true as const, value });
+
+const intType: ArgType = (raw) =>
+  /^\s*[+-]?\d+\s*$/.test(raw) ? ok(Number.parseInt(raw, 10)) : { ok: false, message: `invalid int value: '${raw}'` };
+
+function nonNegative(flag: string): ArgType {
+  return (raw) => {
+    if (!/^\s*[+-]?\d+\s*$/.test(raw) || Number.parseInt(raw, 10) < 0) {
+      throw new BareArgError(`${flag} expected a non-negative integer`);
+    }
+    return ok(Number.parseInt(raw, 10));
+  };
+}
+
+/** osc-lib MultiKeyValueAction: `k=v,k2=v2` with required and optional keys. */
+function multiKeyValue(required: string[], optional: string[]): ArgType {
+  return (raw) => {
+    const out: Record<string, string> = {};
+    for (const kv of raw.split(',')) {
+      const i = kv.indexOf('=');
+      if (i < 0) throw new BareArgError(`Expected comma separated 'key=value' pairs, but got: ${raw}`);
+      out[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    const keys = Object.keys(out);
+    const valid = [...required, ...optional];
+    if (valid.length > 0) {
+      const bad = keys.filter((k) => !valid.includes(k));
+      if (bad.length > 0) {
+        throw new BareArgError(`Invalid keys ${bad.join(', ')} specified.\nValid keys are: ${[...valid].sort().join(', ')}`);
+      }
+    }
+    const missing = required.filter((k) => !keys.includes(k));
+    if (missing.length > 0) {
+      throw new BareArgError(`Missing required keys ${missing.join(', ')}.\nRequired keys are: ${[...required].sort().join(', ')}`);
+    }
+    return ok(out);
+  };
+}
+
+/** osc-lib KeyValueAction: `k=v` into a dict (merged by the command). */
+const keyValue: ArgType = (raw) => {
+  const i = raw.indexOf('=');
+  if (i < 0) return { ok: false, message: `Expected 'key=value' type, but got: ${raw}` };
+  return ok({ [raw.slice(0, i)]: raw.slice(i + 1) });
+};
+
+/** OSC's RangeAction for `--dst-port`: `80` or `80:81`. */
+const range: ArgType = (raw) => {
+  const parts = raw.split(':');
+  if (parts.length > 2 || parts.some((p) => !/^\d+$/.test(p))) {
+    return { ok: false, message: `Invalid range, '${raw}' is not a valid port or port range` };
+  }
+  const lo = Number(parts[0]);
+  const hi = Number(parts[1] ?? parts[0]);
+  if (lo > hi) return { ok: false, message: `Invalid range, ${lo} is not less than ${hi}` };
+  return ok([lo, hi]);
+};
+
+const NIC_FORM = "argument must be of form 'net-id=net-uuid,port-id=port-uuid,v4-fixed-ip=ip-addr,v6-fixed-ip=ip-addr,tag=tag'";
+
+/** OSC 6.0 server create `--nic`. */
+const nic: ArgType = (raw) => {
+  if (raw === 'auto' || raw === 'none') return ok(raw);
+  const out: Record<string, string> = {};
+  for (const kv of raw.split(',')) {
+    const i = kv.indexOf('=');
+    const k = i < 0 ? kv : kv.slice(0, i);
+    if (i < 0 || !['net-id', 'port-id', 'v4-fixed-ip', 'v6-fixed-ip', 'tag'].includes(k)) {
+      throw new BareArgError(`Invalid argument ${raw}; ${NIC_FORM}`);
+    }
+    out[k] = kv.slice(i + 1);
+  }
+  if (out['net-id'] !== undefined && out['port-id'] !== undefined) {
+    throw new BareArgError(`Invalid argument ${raw}; either 'network' or 'port' should be specified but not both`);
+  }
+  if (out['v4-fixed-ip'] !== undefined && out['v6-fixed-ip'] !== undefined) {
+    throw new BareArgError(`Invalid argument ${raw}; either 'v4-fixed-ip' or 'v6-fixed-ip' should be specified but not both`);
+  }
+  return ok(out);
+};
+
+const lower: ArgType = (raw) => ok(raw.toLowerCase());
+const ipvx: ArgType = (raw) => {
+  const l = raw.toLowerCase();
+  return ok(l === 'ipv4' ? 'IPv4' : l === 'ipv6' ? 'IPv6' : raw);
+};
+const commaList: ArgType = (raw) => ok(raw.split(','));
+
+function convert(cmd: string, a: CapturedArg): ArgSpec {
+  const flag = a.flags[a.flags.length - 1] ?? a.dest;
+  let action: ArgSpec['action'];
+  let type: ArgType | undefined;
+  switch (a.action) {
+    case 'custom:MultiKeyValueAction':
+      action = 'append';
+      type = multiKeyValue(a.requiredKeys ?? [], a.optionalKeys ?? []);
+      break;
+    case 'custom:MultiKeyValueCommaAction':
+      action = 'append';
+      type = multiKeyValue(a.requiredKeys ?? [], a.optionalKeys ?? []);
+      break;
+    case 'custom:NonNegativeAction':
+      action = 'store';
+      type = nonNegative(flag);
+      break;
+    case 'custom:_CommaListAction':
+      action = 'store';
+      type = commaList;
+      break;
+    case 'custom:RangeAction':
+      action = 'store';
+      type = range;
+      break;
+    case 'custom:NICAction':
+      // `--network X` and `--port X` are shorthands for `--nic net-id=X` / `--nic port-id=X`.
+      action = 'append';
+      type = flag === '--network' ? (raw) => ok({ 'net-id': raw }) : flag === '--port' ? (raw) => ok({ 'port-id': raw }) : nic;
+      break;
+    case 'custom:KeyValueAction':
+    case 'custom:KeyValueAppendAction':
+    case 'custom:JSONKeyValueAction':
+      action = 'append';
+      type = keyValue;
+      break;
+    case 'custom:BDMAction':
+    case 'custom:BDMLegacyAction':
+      action = 'append';
+      break;
+    default:
+      if (a.action.startsWith('custom:')) throw new Error(`${cmd}: unsupported captured action ${a.action}`);
+      action = a.action as ArgSpec['action'];
+  }
+  if (!type && a.type === 'int') type = intType;
+  if (!type && a.type === '_convert_to_lowercase') type = lower;
+  if (!type && a.type === '_convert_ipvx_case') type = ipvx;
+  const spec: ArgSpec = { flags: a.flags, dest: a.dest, action };
+  const metavar = Array.isArray(a.metavar) ? a.metavar.join(' ') : a.metavar;
+  if (metavar !== undefined && metavar !== null) spec.metavar = metavar;
+  if (a.help !== undefined) spec.help = a.help;
+  if (a.nargs !== undefined) spec.nargs = a.nargs as ArgSpec['nargs'];
+  if (a.required) spec.required = true;
+  if (a.choices !== undefined) spec.choices = a.choices;
+  if (a.default !== undefined) spec.default = a.type === 'int' && typeof a.default === 'string' ? Number(a.default) : a.default;
+  if (a.const !== undefined) spec.const = a.const;
+  if (type) spec.type = type;
+  if (a.group !== undefined) spec.group = a.group;
+  if (a.section !== undefined) spec.section = a.section;
+  return spec;
+}
+
+const cache = new Map<string, ParserSpec>();
+
+/** The real parser of `openstack <name>` as a ParserSpec. */
+export function parserFor(name: string): ParserSpec {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const c = COMMANDS[name];
+  if (!c) throw new Error(`no captured parser for 'openstack ${name}'`);
+  const spec: ParserSpec = {
+    prog: c.prog,
+    args: c.args.map((a) => convert(name, a)),
+    groups: c.groups,
+    sections: c.sections,
+  };
+  if (c.description) spec.description = c.description;
+  if (c.epilog) spec.epilog = c.epilog;
+  cache.set(name, spec);
+  return spec;
+}
+
+/** First line of the command's description, as `openstack --help` lists it. */
+export function summaryOf(name: string): string {
+  return (COMMANDS[name]?.description ?? '').split('\n')[0] ?? '';
+}
+
+export function hasCapturedParser(name: string): boolean {
+  return name in COMMANDS;
+}
