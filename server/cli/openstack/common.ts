@@ -1,0 +1,161 @@
+/**
+ * What every `openstack` command shares: the context it runs in, what it returns, name-or-ID
+ * lookups with openstacksdk's messages, and OSC 6.0's ways of printing API errors.
+ */
+import type { Cloud } from '../../sim/model/cloud.js';
+import type { ListData, ShowData } from '../../render/cliff.js';
+import { SimError } from '../../sim/errors.js';
+import { uuid4 } from '../../sim/rng.js';
+import { CliError } from '../errors.js';
+
+export type Args = Record<string, unknown>;
+
+export interface Ctx {
+  cloud: Cloud;
+  args: Args;
+}
+
+export type Output =
+  | { kind: 'show'; data: ShowData }
+  | { kind: 'list'; data: ListData }
+  | { kind: 'none' }
+  | { kind: 'text'; stdout: string; stderr?: string; exitCode?: number };
+
+/**
+ * How a command prints a failure in OSC 6.0 (it depends on the command's code path):
+ * - `sdk`: `ConflictException: 409: Client Error for url: <url>, <message>`
+ * - `wrapped`: NetworkAndCompute commands: `Error while executing command: ConflictException: 409, <message>`
+ * - `nova`: novaclient: `<message> (HTTP 409) (Request-ID: req-…)`
+ */
+export type ErrorStyle = 'sdk' | 'wrapped' | 'nova';
+
+export interface OscCommand {
+  name: string;
+  style?: ErrorStyle;
+  run(ctx: Ctx): Output;
+}
+
+/** openstacksdk's ResourceNotFound from a find: printed "No Network found for x". */
+export class NotFoundError extends CliError {}
+/** openstacksdk's DuplicateResource: printed bare even by the "wrapped" commands. */
+export class DuplicateError extends CliError {}
+
+export const none: Output = { kind: 'none' };
+
+// ---- argument helpers --------------------------------------------------------------------
+
+export function str(a: Args, k: string): string | undefined {
+  const v = a[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function req(a: Args, k: string): string {
+  const v = a[k];
+  if (typeof v !== 'string') throw new Error(`argument ${k} missing`);
+  return v;
+}
+
+export function strs(a: Args, k: string): string[] {
+  const v = a[k];
+  return Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
+}
+
+export function flag(a: Args, k: string): boolean {
+  return a[k] === true;
+}
+
+export function num(a: Args, k: string): number | undefined {
+  const v = a[k];
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function dicts(a: Args, k: string): Array<Record<string, string>> {
+  const v = a[k];
+  return Array.isArray(v) ? (v as Array<Record<string, string>>) : [];
+}
+
+/** A `--x | --no-x` pair: true, false, or undefined when neither was given. */
+export function pair(a: Args, on: string, off: string): boolean | undefined {
+  if (a[on] === true) return true;
+  if (a[off] === true) return false;
+  return undefined;
+}
+
+// ---- lookups --------------------------------------------------------------------------------
+
+/** openstacksdk find_*: exact ID first, then a unique name among the visible resources. */
+export function findBy<T extends { id: string; name: string }>(
+  items: readonly T[],
+  cls: string,
+  nameOrId: string,
+  alsoMatch?: (item: T) => boolean,
+): T {
+  const byId = items.find((i) => i.id === nameOrId);
+  if (byId) return byId;
+  const byName = items.filter((i) => i.name === nameOrId || (alsoMatch ? alsoMatch(i) : false));
+  if (byName.length === 1) return byName[0] as T;
+  if (byName.length > 1) throw new DuplicateError(`More than one ${cls} exists with the name '${nameOrId}'.`);
+  throw new NotFoundError(`No ${cls} found for ${nameOrId}`);
+}
+
+// ---- errors ---------------------------------------------------------------------------------
+
+const SDK_CLASS: Record<number, string> = {
+  400: 'BadRequestException',
+  404: 'ResourceNotFound',
+  409: 'ConflictException',
+};
+
+function sdkClass(status: number): string {
+  return SDK_CLASS[status] ?? 'HttpException';
+}
+
+export function endpointOf(c: Cloud, e: SimError): string {
+  return e.service === 'compute' ? `${c.config.computeEndpoint}/v2.1` : c.config.networkEndpoint;
+}
+
+/** `ConflictException: 409: Client Error for url: http://controller:9696/v2.0/ports, <message>` */
+export function sdkMessage(c: Cloud, e: SimError): string {
+  const kind = e.status >= 500 ? 'Server' : 'Client';
+  return `${sdkClass(e.status)}: ${e.status}: ${kind} Error for url: ${endpointOf(c, e)}${e.path}, ${e.message}`;
+}
+
+/** novaclient: `<message> (HTTP 409) (Request-ID: req-<uuid>)`. */
+export function novaMessage(c: Cloud, e: SimError): string {
+  return `${e.message} (HTTP ${e.status}) (Request-ID: req-${uuid4(c.rng)})`;
+}
+
+/** The line OSC prints for an error raised by a command of the given style. */
+export function errorLine(c: Cloud, e: unknown, style: ErrorStyle): string {
+  if (e instanceof SimError) {
+    if (style === 'wrapped') return `Error while executing command: ${sdkClass(e.status)}: ${e.status}, ${e.message}`;
+    if (style === 'nova' && e.service === 'compute') return novaMessage(c, e);
+    return sdkMessage(c, e);
+  }
+  if (e instanceof NotFoundError && style === 'wrapped') return `Error while executing command: ${e.message}`;
+  if (e instanceof CliError) return e.message;
+  throw e;
+}
+
+/**
+ * OSC's multi-delete loop: every target is tried, each failure logged, then
+ * "N of M <things> failed to delete." and exit 1.
+ */
+export function deleteEach(
+  c: Cloud,
+  targets: string[],
+  what: { one: string; many: string },
+  del: (target: string) => void,
+): Output {
+  const errors: string[] = [];
+  for (const t of targets) {
+    try {
+      del(t);
+    } catch (e) {
+      errors.push(`Failed to delete ${what.one} with name or ID '${t}': ${errorLine(c, e, 'sdk')}`);
+    }
+  }
+  if (errors.length === 0) return none;
+  errors.push(`${errors.length} of ${targets.length} ${what.many} failed to delete.`);
+  return { kind: 'text', stdout: '', stderr: errors.join('\n') + '\n', exitCode: 1 };
+}

@@ -1,0 +1,102 @@
+/**
+ * `openstack …`: finds the command (longest multi-word match), parses its arguments with the
+ * real client's parser, runs it on the cloud and prints the result with cliff's formatters.
+ */
+import type { Cloud } from '../../sim/model/cloud.js';
+import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
+import { formatHelp, parseArgs } from '../argparse.js';
+import { BareArgError } from '../errors.js';
+import { errorLine, type OscCommand } from './common.js';
+import { computeCommands } from './compute.js';
+import { floatingIpCommands } from './floating-ip.js';
+import { networkCommands } from './network.js';
+import { portCommands } from './port.js';
+import { parserFor, summaryOf } from './registry.js';
+import { routerCommands } from './router.js';
+import { securityGroupCommands } from './security-group.js';
+import { subnetCommands } from './subnet.js';
+import { subnetPoolCommands } from './subnet-pool.js';
+import { topLevel } from '../osc-top.js';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** The explicit table of supported `openstack` commands. */
+export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
+  ...networkCommands,
+  ...subnetCommands,
+  ...subnetPoolCommands,
+  ...routerCommands,
+  ...portCommands,
+  ...floatingIpCommands,
+  ...securityGroupCommands,
+  ...computeCommands,
+];
+
+const BY_NAME = new Map(OPENSTACK_COMMANDS.map((c) => [c.name, c]));
+
+export function commandList(): Array<{ name: string; summary: string }> {
+  return OPENSTACK_COMMANDS.map((c) => ({ name: c.name, summary: summaryOf(c.name) }));
+}
+
+function formatOptions(v: Record<string, unknown>, columns: number): FormatOptions {
+  const o: FormatOptions = { terminalWidth: columns };
+  if (typeof v['formatter'] === 'string') o.format = v['formatter'];
+  if (Array.isArray(v['columns'])) o.columns = v['columns'] as string[];
+  if (v['noindent'] === true) o.noindent = true;
+  if (typeof v['prefix'] === 'string') o.prefix = v['prefix'];
+  if (typeof v['max_width'] === 'number') o.maxWidth = v['max_width'];
+  if (v['fit_width'] === true) o.fitWidth = true;
+  if (v['print_empty'] === true) o.printEmpty = true;
+  if (typeof v['quote_mode'] === 'string') o.quote = v['quote_mode'] as NonNullable<FormatOptions['quote']>;
+  if (Array.isArray(v['sort_columns'])) o.sortColumns = v['sort_columns'] as string[];
+  if (v['sort_direction'] === 'desc') o.sortDescending = true;
+  return o;
+}
+
+/**
+ * Runs `openstack <argv…>`. The command works on a copy of the cloud: the returned cloud is
+ * that copy when the command ran to its end (even if it printed an error, as multi-deletes do)
+ * and the untouched original when an API error stopped it half-way, as Neutron's transactions would.
+ */
+export function runOpenstack(cloud: Cloud, argv: string[], opts: { columns?: number } = {}): CommandResult & { cloud: Cloud } {
+  const r = runOn(cloud, argv, opts.columns ?? 80);
+  return r;
+}
+
+function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & { cloud: Cloud } {
+  const done = (x: CommandResult, c: Cloud = cloud) => ({ ...x, cloud: c });
+  const top = topLevel(argv, commandList());
+  if (top.kind === 'output') return done(top);
+  const cmd = BY_NAME.get(top.name);
+  if (!cmd) throw new Error(`openstack: no implementation for '${top.name}'`);
+  const spec = parserFor(cmd.name);
+  if (top.kind === 'help') return done({ stdout: formatHelp(spec, columns), stderr: '', exitCode: 0 });
+  let parsed;
+  try {
+    parsed = parseArgs(spec, top.rest, { columns });
+  } catch (e) {
+    if (e instanceof BareArgError) return done({ stdout: '', stderr: `${e.message}\n`, exitCode: 1 });
+    throw e;
+  }
+  if (!parsed.ok) return done(parsed);
+  const work = structuredClone(cloud);
+  try {
+    const out = cmd.run({ cloud: work, args: parsed.values });
+    switch (out.kind) {
+      case 'none':
+        return done({ stdout: '', stderr: '', exitCode: 0 }, work);
+      case 'text':
+        return done({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, work);
+      case 'show':
+        return done(renderShow(out.data, formatOptions(parsed.values, columns)), work);
+      case 'list':
+        return done(renderList(out.data, formatOptions(parsed.values, columns)), work);
+    }
+  } catch (e) {
+    return done({ stdout: '', stderr: `${errorLine(work, e, cmd.style ?? 'sdk')}\n`, exitCode: 1 });
+  }
+}
