@@ -1,0 +1,111 @@
+/**
+ * Composition root and the `stacklab` command:
+ *   stacklab serve                         the web app (PORT, STACKLAB_DATA)
+ *   stacklab run --fixture NAME [--seed N] [--format text|json] [--columns N] FILE|-
+ *   stacklab shell --fixture NAME [--seed N]
+ * Only this layer touches the process, the file system and the clock.
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { formatTranscript, runScript } from './shell/script.js';
+import { createSession, fixtureNames, prompt, runLine } from './shell/session.js';
+
+const USAGE = `usage: stacklab serve
+       stacklab run --fixture NAME [--seed N] [--format text|json] [--columns N] FILE|-
+       stacklab shell --fixture NAME [--seed N] [--columns N]
+fixtures: ${fixtureNames().join(', ')}
+`;
+
+interface Opts {
+  fixture: string;
+  seed: number;
+  format: 'text' | 'json';
+  columns: number;
+  file: string | undefined;
+}
+
+function fail(msg: string): never {
+  process.stderr.write(`stacklab: ${msg}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseOpts(argv: string[]): Opts {
+  const o: Opts = { fixture: 'empty', seed: 1, format: 'text', columns: 80, file: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const val = (): string => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--fixture') o.fixture = val();
+    else if (a === '--seed') o.seed = Number(val());
+    else if (a === '--columns') o.columns = Number(val());
+    else if (a === '--format') {
+      const f = val();
+      if (f !== 'text' && f !== 'json') fail(`--format must be text or json, not ${f}`);
+      o.format = f;
+    } else if (a.startsWith('--')) fail(`unknown option ${a}`);
+    else o.file = a;
+  }
+  if (!fixtureNames().includes(o.fixture)) fail(`unknown fixture '${o.fixture}'`);
+  if (!Number.isInteger(o.seed)) fail('--seed must be an integer');
+  return o;
+}
+
+function run(argv: string[]): void {
+  const o = parseOpts(argv);
+  if (o.file === undefined) fail('run needs a FILE (or - for standard input)');
+  const text = readFileSync(o.file === '-' ? 0 : o.file, 'utf8');
+  const entries = runScript(text.split('\n'), { fixture: o.fixture, seed: o.seed, columns: o.columns });
+  if (o.format === 'json') process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+  else process.stdout.write(formatTranscript(entries));
+}
+
+function shell(argv: string[]): void {
+  const o = parseOpts(argv);
+  let state = createSession({ fixture: o.fixture, seed: o.seed, columns: process.stdout.columns ?? o.columns });
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  rl.setPrompt(prompt(state));
+  rl.prompt();
+  rl.on('line', (line) => {
+    if (line.trim() === 'exit' || line.trim() === 'logout') {
+      rl.close();
+      return;
+    }
+    const r = runLine(state, line);
+    state = r.state;
+    process.stdout.write(r.result.stdout);
+    process.stderr.write(r.result.stderr);
+    rl.setPrompt(prompt(state));
+    rl.prompt();
+  });
+}
+
+async function serve(): Promise<void> {
+  const { loadConfig } = await import('./http/config.js');
+  const { startServer } = await import('./http/app.js');
+  const server = await startServer(loadConfig(process.env));
+  process.stdout.write(`Stacklab is serving on ${server.url}\n`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const [cmd, ...rest] = process.argv.slice(2);
+switch (cmd) {
+  case 'run':
+    run(rest);
+    break;
+  case 'shell':
+    shell(rest);
+    break;
+  case 'serve':
+    await serve();
+    break;
+  default:
+    process.stderr.write(USAGE);
+    process.exit(cmd === undefined || cmd === '--help' || cmd === '-h' ? 0 : 2);
+}

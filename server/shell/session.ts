@@ -1,0 +1,238 @@
+/**
+ * A learner's terminal session: the cloud, shell variables, the host the terminal is on and
+ * the history. `runLine` is a pure step: it returns a new state and leaves the old one intact,
+ * so the caller can persist the new state or drop it.
+ */
+import type { Cloud } from '../sim/model/cloud.js';
+import { settle } from '../sim/ops/server.js';
+import { runOpenstack } from '../cli/openstack/index.js';
+import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
+import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
+import { completeLine } from './complete.js';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface SessionState {
+  version: 1;
+  fixture: string;
+  seed: number;
+  cloud: Cloud;
+  /** Shell variables (exported or not: the emulated shell does not distinguish). */
+  env: Record<string, string>;
+  host: string;
+  history: string[];
+  lastExit: number;
+  /** Terminal width, for tools that fit their output to it. */
+  columns: number;
+}
+
+export const MAX_LINE = 4096;
+const MAX_HISTORY = 1000;
+const MAX_SUBST_DEPTH = 8;
+
+export function fixtureNames(): string[] {
+  return listFixtures();
+}
+
+export function createSession(opts: { fixture: string; seed?: number; columns?: number }): SessionState {
+  const seed = opts.seed ?? 1;
+  const spec = fixtureSpec(opts.fixture);
+  const cloud = fixtureCloud(opts.fixture, seed);
+  return {
+    version: 1,
+    fixture: opts.fixture,
+    seed,
+    cloud,
+    env: {
+      HOME: spec.learner.admin ? '/root' : `/home/${spec.learner.user}`,
+      USER: spec.learner.user,
+      OS_CLOUD: spec.name,
+      OS_PROJECT_NAME: cloud.projects.find((p) => p.id === cloud.auth.projectId)?.name ?? '',
+      OS_USERNAME: spec.learner.user,
+      OS_REGION_NAME: 'RegionOne',
+    },
+    host: spec.startHost ?? 'laptop',
+    history: [],
+    lastExit: 0,
+    columns: opts.columns ?? 80,
+  };
+}
+
+function userOf(s: SessionState): string {
+  return s.host === 'network' ? 'root' : (s.env['USER'] ?? 'user');
+}
+
+export function prompt(s: SessionState): string {
+  const user = userOf(s);
+  return user === 'root' ? `${user}@${s.host}:~# ` : `${user}@${s.host}:~$ `;
+}
+
+interface Exec {
+  state: SessionState;
+  depth: number;
+}
+
+const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'openstack'];
+
+function ok(stdout = ''): CommandResult {
+  return { stdout, stderr: '', exitCode: 0 };
+}
+
+function runArgv(x: Exec, argv: string[]): CommandResult {
+  const [cmd, ...args] = argv;
+  const s = x.state;
+  switch (cmd) {
+    case undefined:
+      return ok();
+    case 'openstack': {
+      const r = runOpenstack(s.cloud, args, { columns: s.columns });
+      s.cloud = r.cloud;
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    }
+    case 'echo': {
+      let newline = true;
+      let rest = args;
+      if (rest[0] === '-n') {
+        newline = false;
+        rest = rest.slice(1);
+      }
+      return ok(rest.join(' ') + (newline ? '\n' : ''));
+    }
+    case 'export':
+      for (const a of args) {
+        const i = a.indexOf('=');
+        if (i > 0) s.env[a.slice(0, i)] = a.slice(i + 1);
+      }
+      return ok();
+    case 'unset':
+      for (const a of args) delete s.env[a];
+      return ok();
+    case 'true':
+      return ok();
+    case 'false':
+      return { stdout: '', stderr: '', exitCode: 1 };
+    case 'clear':
+      return ok('\x1b[H\x1b[2J');
+    case 'history':
+      return ok(s.history.map((h, i) => `${String(i + 1).padStart(5)}  ${h}\n`).join(''));
+    case 'hostname':
+      return ok(`${s.host}\n`);
+    case 'whoami':
+      return ok(`${userOf(s)}\n`);
+    case 'pwd':
+      return ok(`${userOf(s) === 'root' ? '/root' : `/home/${userOf(s)}`}\n`);
+    case 'cd':
+      return ok();
+    case 'env':
+      return ok(Object.keys(s.env).sort().map((k) => `${k}=${s.env[k] ?? ''}\n`).join(''));
+    case 'help':
+      return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n`);
+    default:
+      return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
+  }
+}
+
+function expand(x: Exec, word: Word): string[] {
+  return expandWord(
+    word,
+    (name) => (name === '?' ? String(x.state.lastExit) : (x.state.env[name] ?? '')),
+    (source) => {
+      if (x.depth >= MAX_SUBST_DEPTH) return '';
+      const inner = execLine({ state: x.state, depth: x.depth + 1 }, source);
+      return inner.stdout;
+    },
+  );
+}
+
+function runCommand(x: Exec, words: Word[]): CommandResult {
+  // Leading NAME=value words: plain assignments when nothing follows.
+  let i = 0;
+  const assigns: Array<[string, string]> = [];
+  for (; i < words.length; i++) {
+    const w = words[i] as Word;
+    const name = assignmentName(w);
+    if (!name) break;
+    const first = w[0] as { kind: 'lit'; text: string; quoted: boolean };
+    const rest: Word = [{ ...first, text: first.text.slice(name.length + 1) }, ...w.slice(1)];
+    assigns.push([name, expand(x, rest.map((p) => ({ ...p, quoted: true }))).join(' ')]);
+  }
+  if (i === words.length) {
+    for (const [k, v] of assigns) x.state.env[k] = v;
+    return ok();
+  }
+  const argv = words.slice(i).flatMap((w) => expand(x, w));
+  return runArgv(x, argv);
+}
+
+function execLine(x: Exec, line: string): CommandResult {
+  let pipelines;
+  try {
+    pipelines = parseLine(line);
+  } catch (e) {
+    if (e instanceof ParseError) return { stdout: '', stderr: `bash: ${e.message}\n`, exitCode: 2 };
+    throw e;
+  }
+  let out = '';
+  let err = '';
+  let last = x.state.lastExit;
+  for (const p of pipelines) {
+    if (p.op === '&&' && last !== 0) continue;
+    if (p.op === '||' && last === 0) continue;
+    let input = '';
+    let r: CommandResult = ok();
+    for (const cmd of p.commands) {
+      r = runCommand(x, cmd);
+      input = r.stdout;
+      err += r.stderr;
+    }
+    out += input;
+    last = r.exitCode;
+    x.state.lastExit = last;
+  }
+  return { stdout: out, stderr: err, exitCode: last };
+}
+
+/** Runs one typed line and returns the new state (the given state is not modified). */
+export function runLine(state: SessionState, line: string): { state: SessionState; result: CommandResult } {
+  if (line.length > MAX_LINE) {
+    return {
+      state,
+      result: { stdout: '', stderr: `stacklab: line too long (${line.length} characters; the limit is ${MAX_LINE})\n`, exitCode: 1 },
+    };
+  }
+  const next: SessionState = { ...state, env: { ...state.env }, history: state.history };
+  const trimmed = line.trim();
+  if (trimmed !== '') {
+    next.history = [...state.history, line].slice(-MAX_HISTORY);
+  }
+  const result = execLine({ state: next, depth: 0 }, line);
+  // Asynchronous effects (servers finishing their boot) happen between commands.
+  if (trimmed !== '') {
+    next.cloud = next.cloud === state.cloud ? structuredClone(next.cloud) : next.cloud;
+    next.cloud.tick += 1;
+    next.cloud.clock += 2;
+    settle(next.cloud);
+  }
+  next.lastExit = result.exitCode;
+  return { state: next, result };
+}
+
+export function complete(state: SessionState, line: string): { candidates: string[]; replacement?: string } {
+  return completeLine(state.cloud, line, BUILTINS);
+}
+
+export function serializeSession(state: SessionState): string {
+  return JSON.stringify(state);
+}
+
+export function deserializeSession(json: string): SessionState {
+  const s = JSON.parse(json) as SessionState;
+  if (s.version !== 1 || typeof s.fixture !== 'string' || typeof s.cloud !== 'object') {
+    throw new Error('not a Stacklab session snapshot');
+  }
+  return s;
+}
