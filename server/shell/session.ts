@@ -9,6 +9,7 @@ import { runOpenstack } from '../cli/openstack/index.js';
 import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
 import { completeLine } from './complete.js';
+import { FILTERS, runFilter } from './filters.js';
 
 export interface CommandResult {
   stdout: string;
@@ -76,15 +77,20 @@ interface Exec {
   depth: number;
 }
 
-const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'openstack'];
+const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'openstack', ...FILTERS];
 
 function ok(stdout = ''): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
 }
 
-function runArgv(x: Exec, argv: string[]): CommandResult {
+function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
   const [cmd, ...args] = argv;
   const s = x.state;
+  if (cmd !== undefined && FILTERS.includes(cmd)) {
+    // With nothing piped in the real tool would wait on the terminal; here it reads nothing.
+    const f = runFilter(cmd, args, input ?? '');
+    if (f) return f;
+  }
   switch (cmd) {
     case undefined:
       return ok();
@@ -113,6 +119,9 @@ function runArgv(x: Exec, argv: string[]): CommandResult {
       return ok();
     case 'true':
       return ok();
+    case 'sudo':
+      // On the laptop sudo just runs the command (the learner owns the machine).
+      return runArgv(x, args, input);
     case 'false':
       return { stdout: '', stderr: '', exitCode: 1 };
     case 'clear':
@@ -148,7 +157,7 @@ function expand(x: Exec, word: Word): string[] {
   );
 }
 
-function runCommand(x: Exec, words: Word[]): CommandResult {
+function runCommand(x: Exec, words: Word[], input: string | null): CommandResult {
   // Leading NAME=value words: plain assignments when nothing follows.
   let i = 0;
   const assigns: Array<[string, string]> = [];
@@ -165,7 +174,7 @@ function runCommand(x: Exec, words: Word[]): CommandResult {
     return ok();
   }
   const argv = words.slice(i).flatMap((w) => expand(x, w));
-  return runArgv(x, argv);
+  return runArgv(x, argv, input);
 }
 
 function execLine(x: Exec, line: string): CommandResult {
@@ -182,14 +191,14 @@ function execLine(x: Exec, line: string): CommandResult {
   for (const p of pipelines) {
     if (p.op === '&&' && last !== 0) continue;
     if (p.op === '||' && last === 0) continue;
-    let input = '';
+    let input: string | null = null;
     let r: CommandResult = ok();
     for (const cmd of p.commands) {
-      r = runCommand(x, cmd);
+      r = runCommand(x, cmd, input);
       input = r.stdout;
       err += r.stderr;
     }
-    out += input;
+    out += input ?? '';
     last = r.exitCode;
     x.state.lastExit = last;
   }

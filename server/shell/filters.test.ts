@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { runFilter } from './filters.js';
+
+const text = 'qrouter-1 (id: 1)\nqdhcp-2 (id: 0)\nQROUTER-3\n';
+
+describe('filters', () => {
+  it('grep with -v -i -E -c', () => {
+    expect(runFilter('grep', ['qrouter'], text)).toEqual({ stdout: 'qrouter-1 (id: 1)\n', stderr: '', exitCode: 0 });
+    expect(runFilter('grep', ['-i', 'qrouter'], text)?.stdout).toBe('qrouter-1 (id: 1)\nQROUTER-3\n');
+    expect(runFilter('grep', ['-v', 'qrouter'], text)?.stdout).toBe('qdhcp-2 (id: 0)\nQROUTER-3\n');
+    expect(runFilter('grep', ['-E', 'qrouter|qdhcp'], text)?.stdout).toBe('qrouter-1 (id: 1)\nqdhcp-2 (id: 0)\n');
+    expect(runFilter('grep', ['-c', 'q'], text)?.stdout).toBe('2\n');
+    expect(runFilter('grep', ['nothing'], text)?.exitCode).toBe(1);
+    expect(runFilter('grep', ['(id'], text)?.stdout).toBe('qrouter-1 (id: 1)\nqdhcp-2 (id: 0)\n');
+  });
+
+  it('head, tail, wc -l, sort, uniq -c, cut', () => {
+    expect(runFilter('head', ['-n', '1'], text)?.stdout).toBe('qrouter-1 (id: 1)\n');
+    expect(runFilter('head', ['-2'], text)?.stdout).toBe('qrouter-1 (id: 1)\nqdhcp-2 (id: 0)\n');
+    expect(runFilter('tail', ['-n', '1'], text)?.stdout).toBe('QROUTER-3\n');
+    expect(runFilter('wc', ['-l'], text)?.stdout).toBe('3\n');
+    expect(runFilter('wc', [], 'a b\n')?.stdout).toBe('      1       2       4\n');
+    expect(runFilter('sort', [], 'b\na\nc\n')?.stdout).toBe('a\nb\nc\n');
+    expect(runFilter('sort', ['-rn'], '2\n10\n1\n')?.stdout).toBe('10\n2\n1\n');
+    expect(runFilter('uniq', ['-c'], 'a\na\nb\n')?.stdout).toBe('      2 a\n      1 b\n');
+    expect(runFilter('cut', ['-d', ' ', '-f', '1'], text)?.stdout).toBe('qrouter-1\nqdhcp-2\nQROUTER-3\n');
+  });
+
+  it('reports bad usage like the real tools', () => {
+    expect(runFilter('head', ['-n', 'x'], text)).toEqual({ stdout: '', stderr: "head: invalid number of lines: 'x'\n", exitCode: 1 });
+    expect(runFilter('grep', ['-Z', 'a'], text)?.exitCode).toBe(2);
+  });
+});
