@@ -178,7 +178,8 @@ function set(c: Cloud, a: Args): Output {
   const ha = pair(a, 'ha', 'no_ha');
   if (ha !== undefined) upd.ha = ha;
   const routes = dicts(a, 'routes').map((x) => ({ destination: x['destination'] ?? '', nexthop: x['gateway'] ?? '' }));
-  if (routes.length > 0 || flag(a, 'no_route')) upd.routes = [...(flag(a, 'no_route') ? [] : r.routes), ...routes];
+  // OSC 6.0 sends the new routes first, then the router's existing ones.
+  if (routes.length > 0 || flag(a, 'no_route')) upd.routes = [...routes, ...(flag(a, 'no_route') ? [] : r.routes)];
   const gw = gatewayRequest(c, a);
   if (!gw && wantsGatewayDetails(a)) {
     throw new CliError("You must specify '--external-gateway' in order to update the SNAT or fixed-ip values");

@@ -52,6 +52,8 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
         path: PATH,
         system: true,
       });
+      // Neutron updates the port once more with its device_id.
+      touch(c, port);
       break;
     } catch (e) {
       lastError = e;

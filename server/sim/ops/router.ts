@@ -246,7 +246,6 @@ export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null
       path,
       system: true,
     });
-    touch(c, port);
   }
   const ips: FixedIp[] = port ? port.fixedIps.map((f) => ({ ...f })) : [];
   r.gateway = {

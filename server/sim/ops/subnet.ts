@@ -94,14 +94,11 @@ function checkGateway(path: string, cidr: Cidr, gw: bigint): void {
   if (cidr.version === 4 && cidr.prefix < 31 && (gw === cidr.network || gw === broadcast(cidr))) {
     throw neutronError.invalidInput(path, 'Gateway is not valid on subnet.');
   }
-  if (cidr.version === 6 && gw === cidr.network && cidr.prefix < 127) {
-    throw neutronError.invalidInput(path, 'Gateway is not valid on subnet.');
-  }
 }
 
 function parseUserCidr(path: string, raw: string): Cidr {
   const c = parseCidr(raw);
-  if (!c || !raw.includes('/')) throw neutronError.invalidInput(path, `${raw} is not in a CIDR format.`);
+  if (!c) throw neutronError.invalidInput(path, `${raw} is not in a CIDR format.`);
   return c;
 }
 
@@ -117,6 +114,9 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   let cidr: Cidr | null = null;
   if (req.cidr !== undefined) {
     cidr = parseUserCidr(path, req.cidr);
+    if (cidr.version !== req.ipVersion) {
+      throw neutronError.invalidInput(path, `cidr '${req.cidr}' does not match the ip_version '${req.ipVersion}'.`);
+    }
   }
   for (const d of req.dnsNameservers ?? []) {
     if (!parseIp(d)) throw neutronError.badRequest(path, `Invalid input for dns_nameservers. Reason: '${d}' is not a valid nameserver. '${d}' is not a valid IP address.`);
@@ -136,16 +136,17 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   if (cidr !== null && req.prefixLength !== undefined) {
     throw neutronError.badRequest(path, 'Bad subnets request: cidr and prefixlen must not be supplied together.');
   }
+  // All subnets of one IP version on a network come from the same pool (or none).
+  const sibling = c.subnets.find((s) => s.networkId === net.id && s.ipVersion === req.ipVersion && s.subnetpoolId !== poolId);
+  if (sibling) {
+    throw neutronError.badRequest(path, 'Subnets hosted on the same network must be allocated from the same subnet pool.');
+  }
   if (poolId === null && cidr === null) {
     throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
   }
   if (poolId !== null) {
     const pool = c.subnetPools.find((p) => p.id === poolId);
     if (!pool) throw neutronError.notFound(path, `Subnet pool ${poolId} could not be found.`);
-    const sibling = c.subnets.find((s) => s.networkId === net.id && s.ipVersion === pool.ipVersion && s.subnetpoolId !== pool.id);
-    if (sibling) {
-      throw neutronError.badRequest(path, 'Subnets hosted on the same network must be allocated from the same subnet pool.');
-    }
     if (pool.ipVersion !== req.ipVersion) {
       throw neutronError.badRequest(path, `Bad subnets request: Cannot allocate IPv${req.ipVersion} subnet from IPv${pool.ipVersion} subnet pool.`);
     }
@@ -170,11 +171,12 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     cidr = got.cidr;
   }
   if (cidr === null) throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
-  if (cidr.version !== req.ipVersion) {
-    throw neutronError.invalidInput(path, `Invalid CIDR ${formatCidr(cidr)} for IP version ${req.ipVersion}.`);
+  const dhcp = req.enableDhcp ?? true;
+  if (cidr.version === 4 && cidr.network === 0n && dhcp) {
+    // Neutron's message really ends with two periods.
+    throw neutronError.invalidInput(path, "First IP '0.0.0.0' of network is not supported if enable_dhcp is True..");
   }
   if (cidr.prefix === 0) throw neutronError.invalidInput(path, '0 is not allowed as CIDR prefix length.');
-  const dhcp = req.enableDhcp ?? true;
   if (dhcp && ((cidr.version === 4 && cidr.prefix >= 31) || (cidr.version === 6 && cidr.prefix >= 127))) {
     throw neutronError.invalidInput(path, 'Subnet has a prefix length that is incompatible with DHCP service enabled.');
   }
@@ -182,9 +184,15 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     throw neutronError.invalidInput(path, "IPv6 subnet '::' is not supported");
   }
   checkIpv6Modes(path, req.ipVersion, req.ipv6RaMode ?? null, req.ipv6AddressMode ?? null, dhcp, cidr);
-  // Gateway: auto = first address of the CIDR.
+  // Gateway "auto": the first host address for IPv4 and for IPv6 subnets taken from a pool;
+  // for an explicit IPv6 CIDR Zed picks the subnet-router anycast address (the network itself).
   let gw: bigint | null;
-  if (req.gatewayIp === undefined) gw = cidr.network + 1n;
+  if (req.gatewayIp === undefined) {
+    gw = cidr.version === 6 && poolId === null ? cidr.network : cidr.network + 1n;
+    if (cidr.version === 4 && cidr.prefix === 31) {
+      throw neutronError.conflict(path, `Gateway IP ${formatIp(4, gw)} cannot be allocated in CIDR ${formatCidr(cidr)}`);
+    }
+  }
   else if (req.gatewayIp === null) gw = null;
   else {
     const p = parseIp(req.gatewayIp);
