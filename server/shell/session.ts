@@ -15,6 +15,8 @@ export interface CommandResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
+  internalError?: string;
 }
 
 export interface SessionState {
@@ -218,7 +220,22 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
   if (trimmed !== '') {
     next.history = [...state.history, line].slice(-MAX_HISTORY);
   }
-  const result = execLine({ state: next, depth: 0 }, line);
+  let result: CommandResult;
+  try {
+    result = execLine({ state: next, depth: 0 }, line);
+  } catch (e) {
+    // A bug, not the learner's fault: keep the session as it was and say so plainly.
+    const id = errorId(line, state.history.length);
+    return {
+      state: { ...state, history: next.history },
+      result: {
+        stdout: '',
+        stderr: `stacklab: internal error ${id}: this command could not be simulated. Your cloud is unchanged; please report the id.\n`,
+        exitCode: 70,
+        internalError: `${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      },
+    };
+  }
   // Asynchronous effects (servers finishing their boot) happen between commands.
   if (trimmed !== '') {
     next.cloud = next.cloud === state.cloud ? structuredClone(next.cloud) : next.cloud;
@@ -228,6 +245,12 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
   }
   next.lastExit = result.exitCode;
   return { state: next, result };
+}
+
+function errorId(line: string, n: number): string {
+  let h = 0x811c9dc5 ^ n;
+  for (let i = 0; i < line.length; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193) >>> 0;
+  return `E${h.toString(16).padStart(8, '0')}`;
 }
 
 export function complete(state: SessionState, line: string): { candidates: string[]; replacement?: string } {
