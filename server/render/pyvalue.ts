@@ -1,0 +1,66 @@
+/** Python-like values, as the OpenStack SDK and cliff see them, with Python's str() and repr(). */
+
+export type PyValue = null | boolean | number | string | PyValue[] | { [key: string]: PyValue };
+
+/** A cell whose table form differs from its machine form (cliff's FormattableColumn). */
+export interface FormattedCell {
+  readonly kind: 'formatted';
+  readonly human: string;
+  readonly machine: PyValue;
+}
+
+export type CellValue = PyValue | FormattedCell;
+
+export function formatted(human: string, machine: PyValue): FormattedCell {
+  return { kind: 'formatted', human, machine };
+}
+
+export function isFormatted(v: CellValue): v is FormattedCell {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'formatted';
+}
+
+/** The value formatters use: the machine form of formatted cells. */
+export function machine(v: CellValue): PyValue {
+  return isFormatted(v) ? v.machine : v;
+}
+
+function pyFloat(n: number): string {
+  if (Number.isInteger(n)) return `${n}.0`;
+  return String(n);
+}
+
+function pyNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : pyFloat(n);
+}
+
+/** Python repr() of a str: single quotes unless the text has ' and no ". */
+export function pyStrRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    if (ch === '\\') out += '\\\\';
+    else if (ch === q) out += `\\${q}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else out += ch;
+  }
+  return out + q;
+}
+
+export function pyRepr(v: PyValue): string {
+  if (v === null) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return pyNumber(v);
+  if (typeof v === 'string') return pyStrRepr(v);
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`)
+    .join(', ')}}`;
+}
+
+/** Python str(): strings as they are, everything else as repr(). */
+export function pyStr(v: PyValue): string {
+  return typeof v === 'string' ? v : pyRepr(v);
+}
