@@ -22,8 +22,9 @@ export function findPort(c: Cloud, nameOrId: string): Port {
   return findBy(visiblePorts(c), 'Port', nameOrId);
 }
 
+/** One `ip_address='…', subnet_id='…'` line per address; the machine form keeps the API's key order. */
 export function fixedIpsCell(p: Port): CellValue {
-  return dictLines(p.fixedIps.map((f) => ({ ip_address: f.ipAddress, subnet_id: f.subnetId })));
+  return dictLines(p.fixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })));
 }
 
 const OVS_VIF_DETAILS: Record<string, PyValue> = {
@@ -187,7 +188,8 @@ function list(c: Cloud, a: Args): Output {
   if (long) headers.push('Security Groups', 'Device Owner', 'Tags');
   const rows = ports.map((p) => {
     const row: CellValue[] = [p.id, p.name, p.macAddress, fixedIpsCell(p), p.status];
-    if (long) row.push(listCol(p.securityGroupIds), p.deviceOwner, listCol(p.tags));
+    // OSC 6.0 reads a `security_groups` attribute the SDK does not have: the column is always None.
+    if (long) row.push(null, p.deviceOwner, listCol(p.tags));
     return row;
   });
   return { kind: 'list', data: { headers, rows } };

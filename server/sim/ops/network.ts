@@ -50,11 +50,14 @@ function allocateVni(c: Cloud): number {
   return free[randInt(c.rng, 0, free.length - 1)] as number;
 }
 
+/** Picks a free VLAN at random from the configured ranges, as ML2's VLAN type driver does. */
 function allocateVlan(c: Cloud, physnet: string | null): { physnet: string; seg: number } {
+  const free: Array<{ physnet: string; seg: number }> = [];
   for (const [pn, [lo, hi]] of Object.entries(c.config.vlanRanges)) {
     if (physnet !== null && pn !== physnet) continue;
-    for (let v = lo; v <= hi; v++) if (!segmentInUse(c, 'vlan', pn, v)) return { physnet: pn, seg: v };
+    for (let v = lo; v <= hi; v++) if (!segmentInUse(c, 'vlan', pn, v)) free.push({ physnet: pn, seg: v });
   }
+  if (free.length > 0) return free[randInt(c.rng, 0, free.length - 1)] as { physnet: string; seg: number };
   throw neutronError.conflict(PATH, 'Unable to create the network. No tenant network is available for allocation.');
 }
 
@@ -67,7 +70,7 @@ function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkTyp
   const physnet = req.physicalNetwork ?? null;
   const seg = req.segmentationId ?? null;
   if (type === 'flat') {
-    if (seg !== null) throw neutronError.invalidInput(PATH, 'segmentation_id not allowed for flat provider network.');
+    if (seg !== null) throw neutronError.invalidInput(PATH, 'segmentation_id prohibited for flat provider network.');
     if (physnet === null) throw neutronError.invalidInput(PATH, 'physical_network required for flat provider network.');
     if (!c.config.flatNetworks.includes(physnet) && !c.config.flatNetworks.includes('*')) {
       throw neutronError.invalidInput(PATH, `physical_network '${physnet}' unknown for flat provider network.`);
@@ -98,7 +101,7 @@ function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkTyp
     return { networkType: 'vlan', physicalNetwork: a.physnet, segmentationId: a.seg, mtu: physnetMtu };
   }
   // vxlan: 50 bytes of encapsulation overhead on an IPv4 underlay.
-  if (physnet !== null) throw neutronError.invalidInput(PATH, 'provider:physical_network specified for VXLAN network.');
+  if (physnet !== null) throw neutronError.invalidInput(PATH, 'provider:physical_network specified for vxlan network.');
   if (seg !== null) {
     if (seg < 1 || seg > 16777215) {
       throw neutronError.invalidInput(PATH, 'segmentation_id out of range (1 through 16777215).');
@@ -127,6 +130,8 @@ export function createNetwork(c: Cloud, req: NetworkCreate): Network {
     throw neutronError.invalidInput(PATH, `Requested MTU is too big, maximum is ${seg.mtu}.`);
   }
   const std = newStd(c, req.name, req.projectId ?? c.auth.projectId, req.description ?? '', 1);
+  // The network's segment (segments plugin) takes the next standard-attribute id.
+  c.stdAttrSeq += 1;
   const net: Network = {
     ...std,
     adminStateUp: req.adminStateUp ?? true,

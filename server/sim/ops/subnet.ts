@@ -202,6 +202,14 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     gw = p.value;
     checkGateway(path, cidr, gw);
   }
+  let ranges: IpRange[];
+  if (req.allocationPools !== undefined && req.allocationPools.length > 0) {
+    ranges = poolsToRanges(req.allocationPools, cidr.version, path);
+    const bad = validatePools(cidr, ranges, gw);
+    if (bad) throw bad.status === 409 ? neutronError.conflict(path, bad.message) : neutronError.badRequest(path, bad.message);
+  } else {
+    ranges = defaultPools(cidr, gw);
+  }
   const overlapping = c.subnets.find((s) => s.networkId === net.id && cidrsOverlap(subnetCidr(s), cidr as Cidr));
   if (overlapping) {
     throw neutronError.invalidInput(
@@ -214,14 +222,6 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   }
   if ((req.hostRoutes ?? []).length > MAX_ROUTES) {
     throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
-  }
-  let ranges: IpRange[];
-  if (req.allocationPools !== undefined && req.allocationPools.length > 0) {
-    ranges = poolsToRanges(req.allocationPools, cidr.version, path);
-    const bad = validatePools(cidr, ranges, gw);
-    if (bad) throw bad.status === 409 ? neutronError.conflict(path, bad.message) : neutronError.badRequest(path, bad.message);
-  } else {
-    ranges = defaultPools(cidr, gw);
   }
   const std = newStd(c, req.name, projectId, req.description ?? '', 0);
   const subnet: Subnet = {
