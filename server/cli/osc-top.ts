@@ -99,6 +99,9 @@ function longest(words: string[], names: readonly string[]): string | null {
   return null;
 }
 
+/** Clouds a learner's clouds.yaml names (`--os-cloud`, OS_CLOUD). */
+const KNOWN_CLOUDS = new Set(['empty', 'public-cloud', 'network-node', 'openstack', 'devstack-admin']);
+
 /**
  * Reads global options, then finds the command. `supported` are the commands Stacklab implements;
  * real commands it does not implement get an honest message instead of a fake result.
@@ -115,8 +118,12 @@ export function topLevel(argv: string[], supported: ReadonlyArray<{ name: string
       continue;
     }
     if (VALUE_GLOBALS.has(a) || /^--os-[a-z-]+$/.test(a)) {
-      if (i + 1 >= argv.length) {
+      const value = argv[i + 1];
+      if (value === undefined) {
         return { kind: 'output', stdout: '', stderr: `openstack: error: argument ${a}: expected one argument\n`, exitCode: 2 };
+      }
+      if (a === '--os-cloud' && !KNOWN_CLOUDS.has(value)) {
+        return { kind: 'output', stdout: '', stderr: `Cloud ${value} was not found.\n`, exitCode: 1 };
       }
       i += 2;
       continue;

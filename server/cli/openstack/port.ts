@@ -4,6 +4,7 @@ import type { Port } from '../../sim/model/port.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
+import { CliError } from '../errors.js';
 import { deleteEach, dicts, findBy, flag, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { dictLines, kvLine, listCol, sortFields, upDown } from './format.js';
 import { findNetwork, sortedById, visibleNetworks } from './network.js';
@@ -240,9 +241,21 @@ function unset(c: Cloud, a: Args): Output {
   const u: PortUpdate = {};
   const ips = dicts(a, 'fixed_ip');
   if (ips.length > 0) {
-    u.fixedIps = p.fixedIps
-      .filter((f) => !ips.some((x) => (x['ip-address'] === undefined || x['ip-address'] === f.ipAddress) && (x['subnet'] === undefined || findSubnet(c, x['subnet']).id === f.subnetId)))
-      .map((f) => ({ subnetId: f.subnetId, ipAddress: f.ipAddress }));
+    // OSC 6.0 removes an entry only when the converted dict equals one of the port's entries
+    // exactly, so `--fixed-ip ip-address=X` alone never matches (a real quirk).
+    let left = [...p.fixedIps];
+    for (const x of ips) {
+      const want: Record<string, string> = {};
+      if (x['subnet'] !== undefined) want['subnet_id'] = findSubnet(c, x['subnet']).id;
+      if (x['ip-address'] !== undefined) want['ip_address'] = x['ip-address'];
+      const i = left.findIndex((f) => Object.keys(want).length === 2 && want['subnet_id'] === f.subnetId && want['ip_address'] === f.ipAddress);
+      if (i < 0) {
+        const repr = Object.entries(want).map(([k, v]) => `'${k}': '${v}'`).join(', ');
+        throw new CliError(`Port does not contain fixed-ip {${repr}}`);
+      }
+      left = left.filter((_, k) => k !== i);
+    }
+    u.fixedIps = left.map((f) => ({ subnetId: f.subnetId, ipAddress: f.ipAddress }));
   }
   const groups = strs(a, 'security_group_ids');
   if (groups.length > 0) {

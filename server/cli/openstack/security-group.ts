@@ -113,13 +113,18 @@ function ruleShow(r: SecurityGroupRule): Output {
 const ICMP = ['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'];
 const IPV6_ONLY = ['ipv6-encap', 'ipv6-frag', 'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts', 'ipv6-route'];
 
+/** OSC 6.0's port-range cell; it tests values for truth, so ICMP type 0 and code 0 are not shown. */
 function portRange(r: SecurityGroupRule): string {
   if (r.protocol !== null && ICMP.includes(r.protocol)) {
-    if (r.portRangeMin === null) return '';
-    return r.portRangeMax === null ? `type=${r.portRangeMin}` : `type=${r.portRangeMin}:code=${r.portRangeMax}`;
+    let out = '';
+    if (r.portRangeMin) out += `type=${r.portRangeMin}`;
+    if (r.portRangeMax) out += `:code=${r.portRangeMax}`;
+    return out;
   }
-  if (r.portRangeMin === null && r.portRangeMax === null) return '';
-  return `${r.portRangeMin ?? ''}:${r.portRangeMax ?? ''}`;
+  if (!r.portRangeMin && !r.portRangeMax) return '';
+  const lo = r.portRangeMin ?? r.portRangeMax;
+  const hi = r.portRangeMax ?? r.portRangeMin;
+  return `${lo}:${hi}`;
 }
 
 function ruleCreate(c: Cloud, a: Args): Output {

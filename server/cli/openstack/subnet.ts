@@ -174,7 +174,8 @@ function setSubnet(c: Cloud, a: Args): Output {
   }
   // Without --no-*, OSC appends the new values to the existing ones.
   const ap = allocationPools(a, 'allocation_pools');
-  if (ap.length > 0 || flag(a, 'no_allocation_pool')) u.allocationPools = [...(flag(a, 'no_allocation_pool') ? [] : s.allocationPools), ...ap];
+  // OSC sends the new pools first, then the existing ones.
+  if (ap.length > 0 || flag(a, 'no_allocation_pool')) u.allocationPools = [...ap, ...(flag(a, 'no_allocation_pool') ? [] : s.allocationPools)];
   const dns = strs(a, 'dns_nameservers');
   if (dns.length > 0 || flag(a, 'no_dns_nameservers')) u.dnsNameservers = [...(flag(a, 'no_dns_nameservers') ? [] : s.dnsNameservers), ...dns];
   const hr = hostRoutes(a, 'host_routes');

@@ -1,0 +1,235 @@
+/**
+ * The learner's history as invocations: each typed line is split into the commands it ran
+ * (pipelines, `;`/`&&`/`||`, `$(…)`), with `sudo`, assignments and `ip netns exec NS` taken
+ * off and the namespace remembered. "Did the learner run X" is then a match on invocations,
+ * the same whichever CLI dialect (`openstack` or `neutron`) the learner used.
+ */
+import { parseLine, type Word } from '../shell/words.js';
+
+export interface Invocation {
+  /** Arguments with `--opt=value` kept whole; variables appear as `$NAME`. */
+  argv: string[];
+  /** Network namespace the command ran in (`ip netns exec NS …`, `ip -n NS …`), or null. */
+  netns: string | null;
+  /** Index of the history line. */
+  line: number;
+}
+
+function wordText(w: Word, nested: string[]): string {
+  return w
+    .map((p) => {
+      if (p.kind === 'lit') return p.text;
+      if (p.kind === 'var') return `$${p.name}`;
+      nested.push(p.source);
+      return `$(${p.source})`;
+    })
+    .join('');
+}
+
+const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Takes `sudo`, `env`, assignments and namespace wrappers off; returns the inner command. */
+function unwrap(argv: string[]): { argv: string[]; netns: string | null } {
+  let a = argv;
+  let netns: string | null = null;
+  for (;;) {
+    const head = a[0];
+    if (head === undefined) break;
+    if (head === 'sudo' || head === 'env' || ASSIGN.test(head)) {
+      a = a.slice(1);
+      continue;
+    }
+    if (head === 'ip' && a[1] === 'netns' && a[2] === 'exec' && a[3] !== undefined) {
+      netns = a[3];
+      a = a.slice(4);
+      continue;
+    }
+    if (head === 'ip' && (a[1] === '-n' || a[1] === '-netns' || a[1] === '--netns') && a[2] !== undefined) {
+      netns = a[2];
+      a = ['ip', ...a.slice(3)];
+      continue;
+    }
+    break;
+  }
+  return { argv: a, netns };
+}
+
+/** Parses history lines into invocations; lines the shell cannot parse are skipped. */
+export function invocations(history: readonly string[]): Invocation[] {
+  const out: Invocation[] = [];
+  const visit = (text: string, line: number, depth: number) => {
+    let pipelines;
+    try {
+      pipelines = parseLine(text);
+    } catch {
+      return;
+    }
+    for (const p of pipelines) {
+      for (const cmd of p.commands) {
+        const nested: string[] = [];
+        const argv = cmd.map((w) => wordText(w, nested));
+        const u = unwrap(argv);
+        if (u.argv.length > 0) out.push({ argv: u.argv, netns: u.netns, line });
+        if (depth < 4) for (const n of nested) visit(n, line, depth + 1);
+      }
+    }
+  };
+  history.forEach((h, i) => visit(h, i, 0));
+  return out;
+}
+
+/** Equivalent commands in the two CLI dialects: openstack words (+ an option that selects the action) ↔ neutron subcommand. */
+const DIALECTS: Array<{ os: string; opt?: string; neutron: string }> = [
+  { os: 'network create', neutron: 'net-create' },
+  { os: 'network delete', neutron: 'net-delete' },
+  { os: 'network list', neutron: 'net-list' },
+  { os: 'network show', neutron: 'net-show' },
+  { os: 'network set', neutron: 'net-update' },
+  { os: 'subnet create', neutron: 'subnet-create' },
+  { os: 'subnet delete', neutron: 'subnet-delete' },
+  { os: 'subnet list', neutron: 'subnet-list' },
+  { os: 'subnet show', neutron: 'subnet-show' },
+  { os: 'subnet set', neutron: 'subnet-update' },
+  { os: 'subnet pool create', neutron: 'subnetpool-create' },
+  { os: 'subnet pool delete', neutron: 'subnetpool-delete' },
+  { os: 'subnet pool list', neutron: 'subnetpool-list' },
+  { os: 'subnet pool show', neutron: 'subnetpool-show' },
+  { os: 'port create', neutron: 'port-create' },
+  { os: 'port delete', neutron: 'port-delete' },
+  { os: 'port list', neutron: 'port-list' },
+  { os: 'port show', neutron: 'port-show' },
+  { os: 'port set', neutron: 'port-update' },
+  { os: 'router create', neutron: 'router-create' },
+  { os: 'router delete', neutron: 'router-delete' },
+  { os: 'router list', neutron: 'router-list' },
+  { os: 'router show', neutron: 'router-show' },
+  { os: 'router add subnet', neutron: 'router-interface-add' },
+  { os: 'router add port', neutron: 'router-interface-add' },
+  { os: 'router remove subnet', neutron: 'router-interface-delete' },
+  { os: 'router remove port', neutron: 'router-interface-delete' },
+  { os: 'router set', opt: '--external-gateway', neutron: 'router-gateway-set' },
+  { os: 'router unset', opt: '--external-gateway', neutron: 'router-gateway-clear' },
+  { os: 'router set', neutron: 'router-update' },
+  { os: 'floating ip create', neutron: 'floatingip-create' },
+  { os: 'floating ip delete', neutron: 'floatingip-delete' },
+  { os: 'floating ip list', neutron: 'floatingip-list' },
+  { os: 'floating ip show', neutron: 'floatingip-show' },
+  { os: 'floating ip set', opt: '--port', neutron: 'floatingip-associate' },
+  { os: 'floating ip unset', opt: '--port', neutron: 'floatingip-disassociate' },
+  { os: 'security group create', neutron: 'security-group-create' },
+  { os: 'security group delete', neutron: 'security-group-delete' },
+  { os: 'security group list', neutron: 'security-group-list' },
+  { os: 'security group show', neutron: 'security-group-show' },
+  { os: 'security group rule create', neutron: 'security-group-rule-create' },
+  { os: 'security group rule delete', neutron: 'security-group-rule-delete' },
+  { os: 'security group rule list', neutron: 'security-group-rule-list' },
+];
+
+/** `ip` object abbreviations as iproute2 accepts them. */
+const IP_OBJECTS: Array<[string, string]> = [
+  ['address', 'a'],
+  ['route', 'r'],
+  ['link', 'l'],
+  ['neighbour', 'n'],
+  ['rule', 'ru'],
+];
+
+function ipObject(word: string): string {
+  if (word === 'neigh') return 'neighbour';
+  for (const [full, min] of IP_OBJECTS) {
+    if (word.length >= min.length && full.startsWith(word)) return full;
+  }
+  return word;
+}
+
+/** One command pattern the learner may have run: command words + options that must appear. */
+export interface Pattern {
+  words: string[];
+  options: string[];
+  /** Other tokens that must appear among the arguments. */
+  args: string[];
+}
+
+function optName(tok: string): string {
+  const i = tok.indexOf('=');
+  return tok.startsWith('-') && i > 0 ? tok.slice(0, i) : tok;
+}
+
+/** Normalises an argv for matching: global openstack/neutron options off, `ip` objects spelled out. */
+function normalise(argv: string[]): string[] {
+  const [head, ...rest] = argv;
+  if (head === undefined) return [];
+  if (head === 'openstack' || head === 'neutron') {
+    const out: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      const t = rest[i] as string;
+      if (out.length === 0 && t.startsWith('--os-')) {
+        if (!t.includes('=')) i++;
+        continue;
+      }
+      if (out.length === 0 && (t === '--debug' || t === '-v' || t === '-q' || t === '--insecure')) continue;
+      out.push(t);
+    }
+    return [head, ...out];
+  }
+  if (head === 'ip') {
+    const flags: string[] = [];
+    let i = 0;
+    while (i < rest.length && (rest[i] as string).startsWith('-')) flags.push(rest[i++] as string);
+    const obj = rest[i];
+    if (obj === undefined) return ['ip', ...flags];
+    return ['ip', ipObject(obj), ...rest.slice(i + 1), ...flags];
+  }
+  return argv;
+}
+
+/** Parses a pattern written by an instructor, e.g. `openstack port list --long` or `iptables-save`. */
+export function parsePattern(text: string): Pattern {
+  const toks = normalise(text.trim().split(/\s+/).filter((t) => t !== ''));
+  const words: string[] = [];
+  let i = 0;
+  while (i < toks.length && !(toks[i] as string).startsWith('-')) words.push(toks[i++] as string);
+  const options: string[] = [];
+  const args: string[] = [];
+  for (; i < toks.length; i++) {
+    const t = toks[i] as string;
+    if (t.startsWith('-')) options.push(optName(t));
+    else args.push(t);
+  }
+  return { words, options, args };
+}
+
+function matchSameDialect(p: Pattern, argv: string[]): boolean {
+  if (argv.length < p.words.length) return false;
+  for (let i = 0; i < p.words.length; i++) if (argv[i] !== p.words[i]) return false;
+  const rest = argv.slice(p.words.length);
+  const opts = new Set(rest.map(optName));
+  return p.options.every((o) => opts.has(o)) && p.args.every((a) => rest.includes(a));
+}
+
+/** Patterns of the other dialect that mean the same action as `p`. */
+function equivalents(p: Pattern): Pattern[] {
+  const [head, ...words] = p.words;
+  const joined = words.join(' ');
+  if (head === 'openstack') {
+    const hits = DIALECTS.filter((d) => joined === d.os && (d.opt === undefined || p.options.includes(d.opt)));
+    // The most specific entry wins (`router set --external-gateway` over `router set`).
+    const best = hits.find((d) => d.opt !== undefined) ?? hits[0];
+    return best ? [{ words: ['neutron', best.neutron], options: [], args: [] }] : [];
+  }
+  if (head === 'neutron') {
+    return DIALECTS.filter((d) => words[0] === d.neutron).map((d) => ({
+      words: ['openstack', ...d.os.split(' ')],
+      options: d.opt !== undefined ? [d.opt] : [],
+      args: [],
+    }));
+  }
+  return [];
+}
+
+/** Whether an invocation matches the instructor's pattern, in its own dialect or the other one. */
+export function matches(pattern: Pattern, inv: Invocation): boolean {
+  const argv = normalise(inv.argv);
+  if (matchSameDialect(pattern, argv)) return true;
+  return equivalents(pattern).some((e) => matchSameDialect(e, argv));
+}

@@ -1,0 +1,99 @@
+/** The data shapes of a lab: what the Markdown loader produces and what the grader returns. */
+
+/** A location in a lab file, for error messages (`file:line: message`). */
+export interface SourcePos {
+  file: string;
+  line: number;
+}
+
+/** One per-learner parameter declared in the front matter (`params:`). */
+export type ParamDef =
+  | { name: string; kind: 'choose'; values: string[] }
+  | { name: string; kind: 'range'; min: number; max: number };
+
+/** One check of a step, as written in a ```check block (validated, not yet evaluated). */
+export interface CheckDef {
+  /** Unique within the lab: the `id:` given, or `<step id>-<n>`. */
+  id: string;
+  /** Check type (see CHECK_TYPES in checks.ts). */
+  type: string;
+  /** What the learner sees next to the check; generated from the parameters unless given. */
+  title: string;
+  /** Credit for this check (default 1). */
+  points: number;
+  /** Instructor's failure message; replaces the generated "why" when the check fails. */
+  fail: string | null;
+  /** Inverts the check: it passes when the predicate does not hold. */
+  not: boolean;
+  /** The type's own parameters, validated against its schema. */
+  params: Record<string, unknown>;
+  line: number;
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  /** The step's Markdown without the check/hint/solution blocks (command blocks stay). */
+  body: string;
+  /** Command lines of the ```sh / ```bash / ```shell / ```console blocks, in order (clickable). */
+  commands: string[];
+  /** Hints, Markdown, revealed one at a time. */
+  hints: string[];
+  /** The reference solution: command lines, replayed by `stacklab lab check`. */
+  solution: string[];
+  checks: CheckDef[];
+  line: number;
+}
+
+export interface Lab {
+  id: string;
+  title: string;
+  summary: string;
+  /** Estimated minutes. */
+  minutes: number;
+  /** Starting cloud (a fixture name in server/sim/fixtures/). */
+  fixture: string;
+  seed: number;
+  /** Host the terminal starts on (laptop, network, …). */
+  host: string;
+  params: ParamDef[];
+  /** Markdown before the first step. */
+  intro: string;
+  steps: Step[];
+  /** File the lab was read from (for messages). */
+  file: string;
+  /** Parameter values this copy was instantiated with (empty for the template). */
+  values: Record<string, string>;
+}
+
+/** Outcome of one check for one learner. */
+export interface CheckResult {
+  id: string;
+  type: string;
+  title: string;
+  points: number;
+  earned: number;
+  passed: boolean;
+  /** Why it failed (or what was found when it passed); never contains UUIDs the learner did not type. */
+  why: string;
+}
+
+export interface StepResult {
+  id: string;
+  title: string;
+  /** A step passes when all its checks pass. */
+  passed: boolean;
+  points: number;
+  earned: number;
+  checks: CheckResult[];
+}
+
+export interface GradeResult {
+  labId: string;
+  passed: boolean;
+  points: number;
+  earned: number;
+  /** earned / points × 100, rounded down to an integer. */
+  percent: number;
+  steps: StepResult[];
+}
