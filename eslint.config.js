@@ -1,7 +1,7 @@
 // Lint: strict TypeScript rules, no import cycles, and the layer rules of ARCHITECTURE.md
 // (every layer depends only inward; the simulation core and the renderers are pure).
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const layer = (files, forbidden, message) => ({
   files,
@@ -19,7 +19,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { typescript: false, node: { extensions: ['.ts', '.js'] } } },
+    settings: {
+      // Relative imports say `.js` and resolve to the `.ts` source, as with tsc's NodeNext.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
     rules: {
       'import-x/no-cycle': ['error', { maxDepth: 10 }],
       '@typescript-eslint/no-explicit-any': 'error',
