@@ -277,6 +277,18 @@ function parseOptional(spec: ParserSpec, arg: string, byFlag: Map<string, ArgSpe
   return { action: null, flag: arg, explicit: null };
 }
 
+const regexCache = new Map<string, RegExp>();
+
+/** Compiled `^…` regexes for nargs patterns, cached (the same few shapes recur on every line). */
+function anchored(source: string): RegExp {
+  let re = regexCache.get(source);
+  if (!re) {
+    re = new RegExp(`^${source}`);
+    regexCache.set(source, re);
+  }
+  return re;
+}
+
 function nargsPattern(a: ArgSpec): string {
   const n = a.nargs;
   let p: string;
@@ -333,16 +345,36 @@ export function parseArgs(spec: ParserSpec, argv: string[], opts: { columns?: nu
 
 class HelpRequested extends Error {}
 
-function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
+interface Prepared {
+  defaults: Record<string, unknown>;
+  byFlag: Map<string, ArgSpec>;
+  groupOf: Map<ArgSpec, string>;
+}
+
+const prepared = new WeakMap<ParserSpec, Prepared>();
+
+/** What parsing needs from a spec, computed once per spec. */
+function prepare(spec: ParserSpec): Prepared {
+  let p = prepared.get(spec);
+  if (p) return p;
+  const defaults: Record<string, unknown> = {};
   for (const a of spec.args) {
     if ((a.action ?? 'store') === 'help') continue;
-    if (!(a.dest in values)) values[a.dest] = a.default !== undefined ? a.default : (a.action === 'store_true' ? false : a.action === 'store_false' ? true : null);
+    // The first action with a dest sets its default, as argparse does.
+    if (!(a.dest in defaults)) defaults[a.dest] = a.default !== undefined ? a.default : (a.action === 'store_true' ? false : a.action === 'store_false' ? true : null);
   }
   const byFlag = new Map<string, ArgSpec>();
   for (const a of spec.args) for (const f of a.flags) byFlag.set(f, a);
   const groupOf = new Map<ArgSpec, string>();
   for (const a of spec.args) if (a.group !== undefined) groupOf.set(a, a.group);
+  p = { defaults, byFlag, groupOf };
+  prepared.set(spec, p);
+  return p;
+}
+
+function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
+  const { defaults, byFlag, groupOf } = prepare(spec);
+  const values: Record<string, unknown> = { ...defaults };
 
   // Classify every argument: O (option), A (argument), - (after "--").
   const pattern: string[] = [];
@@ -416,7 +448,7 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
   const consumePositionals = (start: number): number => {
     const selected = patternStr.slice(start);
     for (let n = positionals.length; n > 0; n--) {
-      const re = new RegExp(`^${positionals.slice(0, n).map(nargsPattern).join('')}`);
+      const re = anchored(positionals.slice(0, n).map(nargsPattern).join(''));
       const m = re.exec(selected);
       if (!m) continue;
       let idx = start;
@@ -463,7 +495,7 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
       continue;
     }
     const rest = patternStr.slice(start + 1);
-    const re = new RegExp(`^${nargsPattern(a)}`);
+    const re = anchored(nargsPattern(a));
     const mm = re.exec(rest);
     if (!mm) {
       const n = a.nargs;

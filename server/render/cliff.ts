@@ -44,12 +44,11 @@ const ok = (stdout: string): Rendered => ({ stdout, stderr: '', exitCode: 0 });
 /** Text of a cell in a table: the human form, with \r\n → \n and a lone \r → space. */
 function cellText(v: CellValue): string {
   const s = isFormatted(v) ? v.human : pyStr(v);
-  return s.replace(/\r\n/g, '\n').replace(/\r/g, ' ');
+  return s.includes('\r') ? s.replace(/\r\n/g, '\n').replace(/\r/g, ' ') : s;
 }
 
 function justify(text: string, width: number, align: 'l' | 'r'): string {
-  const gap = Math.max(0, width - text.length);
-  return align === 'r' ? ' '.repeat(gap) + text : text + ' '.repeat(gap);
+  return align === 'r' ? text.padStart(width) : text.padEnd(width);
 }
 
 interface Table {
@@ -62,7 +61,12 @@ interface Table {
 function naturalWidths(t: Table): number[] {
   return t.headers.map((h, i) => {
     let w = h.length;
-    for (const r of t.rows) for (const line of (r[i] ?? '').split('\n')) w = Math.max(w, line.length);
+    for (const r of t.rows) {
+      const cell = r[i] ?? '';
+      if (cell.includes('\n')) {
+        for (const line of cell.split('\n')) if (line.length > w) w = line.length;
+      } else if (cell.length > w) w = cell.length;
+    }
     return w;
   });
 }
@@ -76,7 +80,15 @@ function drawTable(t: Table, printEmpty: boolean): string {
   const border = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const out: string[] = [border, line(t.headers.map((h, i) => justify(h, widths[i] ?? 0, t.align[i] ?? 'l'))), border];
+  const wrapped = t.maxWidths.some((m) => m !== undefined);
   for (const r of t.rows) {
+    if (!wrapped && !r.some((c) => c.includes('\n'))) {
+      // One physical row: the common case, kept cheap.
+      let s = '|';
+      for (let i = 0; i < r.length; i++) s += ` ${justify(r[i] ?? '', widths[i] ?? 0, t.align[i] ?? 'l')} |`;
+      out.push(s);
+      continue;
+    }
     const cellLines = r.map((c, i) => {
       const w = widths[i] ?? 0;
       return c.split('\n').flatMap((l) => (l.length > w ? fill(l, w).split('\n') : [l]));

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import type { FixtureSpec } from '../sim/fixtures/spec.js';
 import type { Cloud } from '../sim/model/cloud.js';
 import { buildCloud } from '../sim/fixtures/build.js';
+import { cloneCloud } from '../sim/clone.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'sim', 'fixtures');
 const specs = new Map<string, FixtureSpec>();
@@ -37,5 +38,5 @@ export function fixtureCloud(name: string, seed: number): Cloud {
     c = buildCloud(fixtureSpec(name), seed);
     built.set(key, c);
   }
-  return structuredClone(c);
+  return cloneCloud(c);
 }

@@ -5,6 +5,7 @@
  */
 import type { Cloud } from '../sim/model/cloud.js';
 import { settle } from '../sim/ops/server.js';
+import { cloneCloud } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
@@ -238,10 +239,13 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
   }
   // Asynchronous effects (servers finishing their boot) happen between commands.
   if (trimmed !== '') {
-    next.cloud = next.cloud === state.cloud ? structuredClone(next.cloud) : next.cloud;
-    next.cloud.tick += 1;
-    next.cloud.clock += 2;
-    settle(next.cloud);
+    // A new root object for the new clock; the resource arrays are shared with the old state until
+    // a command changes them (commands copy the cloud before changing it). Booting servers
+    // change in place, so then the copy is deep.
+    const booting = next.cloud.servers.some((sv) => sv.status === 'BUILD');
+    const base = next.cloud === state.cloud && booting ? cloneCloud(next.cloud) : next.cloud;
+    next.cloud = { ...base, tick: base.tick + 1, clock: base.clock + 2 };
+    if (booting) settle(next.cloud);
   }
   next.lastExit = result.exitCode;
   return { state: next, result };

@@ -5,7 +5,7 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import { SimError } from '../../sim/errors.js';
-import { uuid4 } from '../../sim/rng.js';
+import { seedRng, uuid4 } from '../../sim/rng.js';
 import { CliError } from '../errors.js';
 
 export type Args = Record<string, unknown>;
@@ -120,9 +120,19 @@ export function sdkMessage(c: Cloud, e: SimError): string {
   return `${sdkClass(e.status)}: ${e.status}: ${kind} Error for url: ${endpointOf(c, e)}${e.path}, ${e.message}`;
 }
 
-/** novaclient: `<message> (HTTP 409) (Request-ID: req-<uuid>)`. */
+/**
+ * novaclient: `<message> (HTTP 409) (Request-ID: req-<uuid>)`. The request id is derived from
+ * the cloud's clock and the message (no RNG draw), so printing an error never changes the cloud.
+ */
 export function novaMessage(c: Cloud, e: SimError): string {
-  return `${e.message} (HTTP ${e.status}) (Request-ID: req-${uuid4(c.rng)})`;
+  const seed = seedRng((c.clock ^ c.tick ^ hashString(e.message)) >>> 0);
+  return `${e.message} (HTTP ${e.status}) (Request-ID: req-${uuid4(seed)})`;
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 /** The line OSC prints for an error raised by a command of the given style. */

@@ -4,6 +4,7 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
+import { cloneCloud } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { BareArgError } from '../errors.js';
 import { errorLine, type OscCommand } from './common.js';
@@ -38,8 +39,16 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
 
 const BY_NAME = new Map(OPENSTACK_COMMANDS.map((c) => [c.name, c]));
 
+let listCache: Array<{ name: string; summary: string }> | null = null;
+
 export function commandList(): Array<{ name: string; summary: string }> {
-  return OPENSTACK_COMMANDS.map((c) => ({ name: c.name, summary: summaryOf(c.name) }));
+  listCache ??= OPENSTACK_COMMANDS.map((c) => ({ name: c.name, summary: summaryOf(c.name) }));
+  return listCache;
+}
+
+/** list/show commands never change the cloud, so they run on it directly, without a copy. */
+function readOnly(name: string): boolean {
+  return / (list|show)$/.test(name);
 }
 
 function formatOptions(v: Record<string, unknown>, columns: number): FormatOptions {
@@ -83,7 +92,7 @@ function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & {
     throw e;
   }
   if (!parsed.ok) return done(parsed);
-  const work = structuredClone(cloud);
+  const work = readOnly(cmd.name) ? cloud : cloneCloud(cloud);
   try {
     const out = cmd.run({ cloud: work, args: parsed.values });
     switch (out.kind) {
