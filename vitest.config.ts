@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     root: '.',
-    include: ['server/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'test/**/*.test.ts', 'client/src/**/*.test.ts'],
     exclude: ['node_modules/**', 'test/e2e/**'],
     testTimeout: 20_000,
   },

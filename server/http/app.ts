@@ -1,0 +1,241 @@
+/**
+ * The web app: Express 5 for pages and the small JSON API, ws for the terminals, on one HTTP
+ * server. Learners are identified by a signed, httpOnly cookie; each has their own session per
+ * workspace (a sandbox per fixture), loaded from the store and saved after every command, before
+ * the reply goes out.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import express from 'express';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from './config.js';
+import { MAX_FRAME, parseClientMessage, type ServerMessage } from './protocol.js';
+import type { CloudStore } from '../store/types.js';
+import { memoryStore } from '../store/memory.js';
+import { sqliteStore } from '../store/sqlite.js';
+import {
+  complete,
+  createSession,
+  deserializeSession,
+  fixtureNames,
+  prompt,
+  runLine,
+  serializeSession,
+  type SessionState,
+} from '../shell/session.js';
+import { fixtureSpec } from '../shell/fixtures.js';
+
+const COOKIE = 'stacklab_sid';
+/** Messages a connection may send per second (sustained) and in a burst. */
+const RATE = 20;
+const BURST = 60;
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function sign(secret: string, id: string): string {
+  return `${id}.${createHmac('sha256', secret).update(id).digest('base64url')}`;
+}
+
+function verify(secret: string, value: string | undefined): string | null {
+  if (!value) return null;
+  const i = value.lastIndexOf('.');
+  if (i <= 0) return null;
+  const id = value.slice(0, i);
+  const good = Buffer.from(sign(secret, id));
+  const got = Buffer.from(value);
+  return good.length === got.length && timingSafeEqual(good, got) ? id : null;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/** A per-learner seed, so two learners' clouds have different ids and addresses. */
+function seedFor(learnerId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < learnerId.length; i++) h = Math.imul(h ^ learnerId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % 1_000_000;
+}
+
+function workspaceFixture(workspace: string): string | null {
+  const m = /^sandbox:([a-z0-9-]+)$/.exec(workspace);
+  return m && fixtureNames().includes(m[1] as string) ? (m[1] as string) : null;
+}
+
+export async function startServer(config: Config, opts: { store?: CloudStore } = {}): Promise<RunningServer> {
+  let store = opts.store;
+  if (!store) {
+    if (config.store === 'memory') store = memoryStore();
+    else {
+      mkdirSync(config.dataDir, { recursive: true });
+      store = sqliteStore(join(config.dataDir, 'stacklab.db'));
+    }
+  }
+  const db = store;
+  /** Sessions of connected learners, by learner and workspace. */
+  const live = new Map<string, SessionState>();
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  /** Identifies the learner from the cookie, creating one on first visit. */
+  const learnerOf = (req: express.Request, res: express.Response): string => {
+    const id = verify(config.secret, cookieValue(req.headers.cookie, COOKIE));
+    if (id && db.getLearner(id)) return id;
+    const fresh = randomBytes(12).toString('base64url');
+    db.createLearner(fresh, `learner-${fresh.slice(0, 6)}`, Date.now());
+    res.cookie(COOKIE, sign(config.secret, fresh), { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 86400_000 });
+    return fresh;
+  };
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/api/fixtures', (req, res) => {
+    learnerOf(req, res);
+    res.json(
+      fixtureNames().map((name) => {
+        const spec = fixtureSpec(name);
+        return { name, description: spec.description, startHost: spec.startHost ?? 'laptop' };
+      }),
+    );
+  });
+  app.get('/api/me', (req, res) => {
+    const id = learnerOf(req, res);
+    res.json({ id, name: db.getLearner(id)?.name ?? '' });
+  });
+
+  const clientReady = existsSync(join(config.clientDir, 'index.html'));
+  if (clientReady) app.use(express.static(config.clientDir, { index: false }));
+  app.get('/{*splat}', (req, res) => {
+    learnerOf(req, res);
+    if (!clientReady) {
+      res.status(503).type('text').send('The web client is not built: run `npm start` (it builds it) or `npx vite build --config client/vite.config.ts`.\n');
+      return;
+    }
+    res.sendFile(join(config.clientDir, 'index.html'));
+  });
+
+  const server = createServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME, perMessageDeflate: false });
+
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    const id = verify(config.secret, cookieValue(req.headers.cookie, COOKIE));
+    const workspace = url.searchParams.get('workspace') ?? '';
+    const fixture = workspaceFixture(workspace);
+    // Same session as HTTP, same origin as the page, a known workspace: otherwise no terminal.
+    const sameOrigin = origin !== undefined && host !== undefined && new URL(origin).host === host;
+    if (url.pathname !== '/ws' || !id || !db.getLearner(id) || !sameOrigin || !fixture) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, id, workspace, fixture));
+  });
+
+  const load = (learner: string, workspace: string, fixture: string): SessionState => {
+    const key = `${learner}\u0000${workspace}`;
+    const cached = live.get(key);
+    if (cached) return cached;
+    const stored = db.loadSession(learner, workspace);
+    const s = stored ? deserializeSession(stored) : createSession({ fixture, seed: seedFor(learner) });
+    live.set(key, s);
+    return s;
+  };
+
+  function attach(ws: WebSocket, learner: string, workspace: string, fixture: string): void {
+    const key = `${learner}\u0000${workspace}`;
+    let tokens = BURST;
+    let last = Date.now();
+    const send = (m: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+    };
+    let state = load(learner, workspace, fixture);
+    send({
+      t: 'hello',
+      prompt: prompt(state),
+      history: db.history(learner, workspace, 500).map((h) => h.line).filter((l) => l !== '#reset'),
+      workspace,
+      fixture,
+      learner,
+    });
+    ws.on('message', (data, isBinary) => {
+      const now = Date.now();
+      tokens = Math.min(BURST, tokens + ((now - last) / 1000) * RATE);
+      last = now;
+      if (tokens < 1) {
+        send({ t: 'error', message: 'Too many messages: slow down.' });
+        return;
+      }
+      tokens -= 1;
+      const msg = isBinary ? null : parseClientMessage(data.toString());
+      if (!msg) {
+        send({ t: 'error', message: 'Unrecognised message.' });
+        return;
+      }
+      state = live.get(key) ?? state;
+      switch (msg.t) {
+        case 'resize':
+          state = { ...state, columns: msg.cols };
+          live.set(key, state);
+          return;
+        case 'complete':
+          send({ t: 'completion', ...complete(state, msg.line) });
+          return;
+        case 'reset': {
+          state = createSession({ fixture, seed: seedFor(learner), columns: state.columns });
+          db.resetSession(learner, workspace, serializeSession(state), now);
+          live.set(key, state);
+          send({ t: 'result', stdout: `Your ${fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(state) });
+          return;
+        }
+        case 'line': {
+          const r = runLine(state, msg.line);
+          if (r.result.internalError) console.error(`[${new Date(now).toISOString()}] internal error for ${learner}: ${r.result.internalError}`);
+          // Commit first, then reply: an acknowledged command is never lost.
+          if (msg.line.trim() !== '') {
+            db.saveStep(learner, workspace, serializeSession(r.state), {
+              line: msg.line,
+              stdout: r.result.stdout,
+              stderr: r.result.stderr,
+              exitCode: r.result.exitCode,
+              at: now,
+            });
+          }
+          state = r.state;
+          live.set(key, state);
+          send({ t: 'result', stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(state) });
+          return;
+        }
+      }
+    });
+  }
+
+  await new Promise<void>((ok) => server.listen(config.port, config.host, ok));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.close(() => {
+          db.close();
+          ok();
+        });
+      }),
+  };
+}

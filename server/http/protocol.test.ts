@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { parseClientMessage } from './protocol.js';
+
+describe('parseClientMessage', () => {
+  it('accepts the four message shapes', () => {
+    expect(parseClientMessage('{"t":"line","line":"openstack network list"}')).toEqual({ t: 'line', line: 'openstack network list' });
+    expect(parseClientMessage('{"t":"complete","line":"openstack net"}')).toEqual({ t: 'complete', line: 'openstack net' });
+    expect(parseClientMessage('{"t":"reset"}')).toEqual({ t: 'reset' });
+    expect(parseClientMessage('{"t":"resize","cols":120}')).toEqual({ t: 'resize', cols: 120 });
+  });
+  it('rejects anything else', () => {
+    for (const raw of ['', 'null', '[]', '{"t":"line"}', '{"t":"line","line":5}', '{"t":"eval","code":"x"}', '{"t":"resize","cols":5}', '{"t":"resize","cols":1.5}', `{"t":"line","line":"${'x'.repeat(20000)}"}`]) {
+      expect(parseClientMessage(raw)).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+/** The terminal's WebSocket messages, parsed at the edge from unknown input into a typed union. */
+
+export type ClientMessage =
+  | { t: 'line'; line: string }
+  | { t: 'complete'; line: string }
+  | { t: 'reset' }
+  | { t: 'resize'; cols: number };
+
+export type ServerMessage =
+  | { t: 'hello'; prompt: string; history: string[]; workspace: string; fixture: string; learner: string }
+  | { t: 'result'; stdout: string; stderr: string; exitCode: number; prompt: string }
+  | { t: 'completion'; candidates: string[]; replacement?: string }
+  | { t: 'error'; message: string };
+
+/** Longest frame accepted (a line is at most 4,096 characters; JSON escaping may double it). */
+export const MAX_FRAME = 16_384;
+
+export function parseClientMessage(raw: string): ClientMessage | null {
+  if (raw.length > MAX_FRAME) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const m = v as Record<string, unknown>;
+  switch (m['t']) {
+    case 'line':
+    case 'complete':
+      return typeof m['line'] === 'string' ? { t: m['t'], line: m['line'] } : null;
+    case 'reset':
+      return { t: 'reset' };
+    case 'resize': {
+      const cols = m['cols'];
+      return typeof cols === 'number' && Number.isInteger(cols) && cols >= 20 && cols <= 1000 ? { t: 'resize', cols } : null;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,41 @@
+/** An in-memory CloudStore, for tests and for running without a disk. */
+import type { CloudStore, HistoryEntry, Learner } from './types.js';
+
+export function memoryStore(): CloudStore {
+  const learners = new Map<string, Learner>();
+  const sessions = new Map<string, string>();
+  const histories = new Map<string, HistoryEntry[]>();
+  const key = (l: string, w: string) => `${l}\u0000${w}`;
+  return {
+    createLearner(id, name, at) {
+      const l = { id, name, createdAt: at };
+      learners.set(id, l);
+      return { ...l };
+    },
+    getLearner(id) {
+      const l = learners.get(id);
+      return l ? { ...l } : null;
+    },
+    loadSession(learnerId, workspace) {
+      return sessions.get(key(learnerId, workspace)) ?? null;
+    },
+    saveStep(learnerId, workspace, snapshot, entry) {
+      const k = key(learnerId, workspace);
+      const h = histories.get(k) ?? [];
+      const saved = { ...entry, seq: h.length + 1 };
+      sessions.set(k, snapshot);
+      histories.set(k, [...h, saved]);
+      return { ...saved };
+    },
+    resetSession(learnerId, workspace, snapshot, at) {
+      const k = key(learnerId, workspace);
+      const h = histories.get(k) ?? [];
+      sessions.set(k, snapshot);
+      histories.set(k, [...h, { seq: h.length + 1, line: '#reset', stdout: '', stderr: '', exitCode: 0, at }]);
+    },
+    history(learnerId, workspace, limit = 1000) {
+      return (histories.get(key(learnerId, workspace)) ?? []).slice(-limit).map((e) => ({ ...e }));
+    },
+    close() {},
+  };
+}

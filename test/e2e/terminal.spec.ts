@@ -1,0 +1,109 @@
+import { expect, test, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The xterm buffer as text lines (the DOM rows include the cursor cell; the buffer does not). */
+async function screen(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const t = (window as unknown as { stacklabTerm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).stacklabTerm;
+    const b = t.buffer.active;
+    const out: string[] = [];
+    for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
+    return out.join('\n');
+  });
+}
+
+async function openSandbox(page: Page, fixture = 'empty'): Promise<void> {
+  await page.goto(`/sandbox/${fixture}`);
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.locator('.xterm').click();
+}
+
+async function run(page: Page, line: string, expectText: string | RegExp): Promise<void> {
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page), { timeout: 10_000 }).toMatch(expectText);
+}
+
+test('the catalogue offers a sandbox per fixture', async ({ page }) => {
+  await page.goto('/');
+  await page.waitForSelector('body[data-ready="1"]');
+  await expect(page.locator('.card h2')).toHaveText(['empty', 'network-node', 'public-cloud']);
+});
+
+test('a learner types openstack commands and sees the real tables', async ({ page }) => {
+  await openSandbox(page, 'public-cloud');
+  await run(page, 'openstack network list --external -c Name', /\| Name +\|\n\+-+\+\n\| ext-(floating|provider)1 \|\n\| ext-(floating|provider)1 \|\n\+/);
+  await page.screenshot({ path: 'test-results/sandbox-public-cloud.png' });
+});
+
+test('Tab completes commands and names', async ({ page }) => {
+  await openSandbox(page, 'network-node');
+  await page.keyboard.type('openstack rout');
+  await page.keyboard.press('Tab');
+  await expect.poll(() => screen(page)).toContain('openstack router ');
+  await page.keyboard.type('show my');
+  await page.keyboard.press('Tab');
+  await expect.poll(() => screen(page)).toContain('openstack router show my-router');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page)).toMatch(/\| name +\| my-router/);
+});
+
+test('history survives a reload; another browser gets another cloud; reset starts over', async ({ page, browser }) => {
+  await openSandbox(page);
+  await run(page, 'openstack network create only-mine -f value -c name', /^only-mine$/m);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.locator('.xterm').click();
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(() => screen(page)).toContain('$ openstack network create only-mine -f value -c name');
+  await page.keyboard.press('Control+U');
+  await run(page, 'openstack network list -f value -c Name', /^only-mine$/m);
+
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await openSandbox(page2);
+  await run(page2, 'openstack network list -f value -c Name; echo END', /^END$/m);
+  expect(await screen(page2)).not.toContain('only-mine');
+  await other.close();
+
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect.poll(() => screen(page)).toContain('back to its starting state');
+  await page.locator('.xterm').click();
+  await run(page, 'openstack network list -f value -c Name | wc -l', /^0$/m);
+});
+
+test('a server killed with kill -9 and restarted has every acknowledged command', async ({ page }) => {
+  const port = 3344;
+  const data = mkdtempSync(join(tmpdir(), 'stacklab-kill-'));
+  const start = (): ChildProcess =>
+    spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], { env: { ...process.env, PORT: String(port), STACKLAB_DATA: data }, stdio: 'ignore' });
+  const waitUp = async () => {
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`http://localhost:${port}/healthz`)).ok) return;
+      } catch {
+        /* not yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('server did not start');
+  };
+  let proc = start();
+  await waitUp();
+  await page.goto(`http://localhost:${port}/sandbox/empty`);
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.locator('.xterm').click();
+  for (const n of ['a1', 'a2', 'a3']) await run(page, `openstack network create ${n} -f value -c name`, new RegExp(`^${n}$`, 'm'));
+  proc.kill('SIGKILL');
+  await expect(page.locator('#status')).toHaveText(/disconnected/);
+  proc = start();
+  await waitUp();
+  await expect(page.locator('#status')).toHaveText('connected', { timeout: 15_000 });
+  await run(page, 'openstack network list -f value -c Name | sort; echo DONE', /^DONE$/m);
+  const text = await screen(page);
+  proc.kill('SIGKILL');
+  expect(text).toMatch(/^a1\na2\na3$/m);
+});

@@ -1,0 +1,85 @@
+/** One contract, run against every CloudStore implementation. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CloudStore } from '../server/store/types.js';
+import { memoryStore } from '../server/store/memory.js';
+import { sqliteStore } from '../server/store/sqlite.js';
+
+function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s: CloudStore) => CloudStore): void {
+  describe(`CloudStore contract: ${name}`, () => {
+    it('creates and finds learners', () => {
+      const s = newStore();
+      expect(s.getLearner('a')).toBeNull();
+      s.createLearner('a', 'Ada', 1);
+      expect(s.getLearner('a')).toEqual({ id: 'a', name: 'Ada', createdAt: 1 });
+      s.close();
+    });
+    it('stores a snapshot and the history together, numbered in order', () => {
+      const s = newStore();
+      s.createLearner('a', 'Ada', 1);
+      expect(s.loadSession('a', 'sandbox:empty')).toBeNull();
+      const e1 = s.saveStep('a', 'sandbox:empty', '{"v":1}', { line: 'openstack network list', stdout: '\n', stderr: '', exitCode: 0, at: 2 });
+      const e2 = s.saveStep('a', 'sandbox:empty', '{"v":2}', { line: 'x', stdout: '', stderr: 'x: command not found\n', exitCode: 127, at: 3 });
+      expect([e1.seq, e2.seq]).toEqual([1, 2]);
+      expect(s.loadSession('a', 'sandbox:empty')).toBe('{"v":2}');
+      expect(s.history('a', 'sandbox:empty').map((h) => h.line)).toEqual(['openstack network list', 'x']);
+      expect(s.history('a', 'sandbox:empty', 1).map((h) => h.seq)).toEqual([2]);
+      s.close();
+    });
+    it('keeps workspaces and learners apart', () => {
+      const s = newStore();
+      s.createLearner('a', 'Ada', 1);
+      s.createLearner('b', 'Bob', 1);
+      s.saveStep('a', 'w1', 'A1', { line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      s.saveStep('b', 'w1', 'B1', { line: 'm', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      expect(s.loadSession('a', 'w1')).toBe('A1');
+      expect(s.loadSession('b', 'w1')).toBe('B1');
+      expect(s.loadSession('a', 'w2')).toBeNull();
+      expect(s.history('b', 'w1').map((h) => h.line)).toEqual(['m']);
+      s.close();
+    });
+    it('resets a workspace but keeps its history with a marker', () => {
+      const s = newStore();
+      s.createLearner('a', 'Ada', 1);
+      s.saveStep('a', 'w', 'S1', { line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      s.resetSession('a', 'w', 'FRESH', 2);
+      expect(s.loadSession('a', 'w')).toBe('FRESH');
+      expect(s.history('a', 'w').map((h) => h.line)).toEqual(['l', '#reset']);
+      s.close();
+    });
+    if (reopen) {
+      it('keeps everything acknowledged across a reopen', () => {
+        const s = newStore();
+        s.createLearner('a', 'Ada', 1);
+        s.saveStep('a', 'w', 'S1', { line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 });
+        const t = reopen(s);
+        expect(t.loadSession('a', 'w')).toBe('S1');
+        expect(t.history('a', 'w')).toEqual([{ seq: 1, line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 }]);
+        t.close();
+      });
+    }
+  });
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+runStoreContract('memory', memoryStore);
+let file = '';
+runStoreContract(
+  'sqlite',
+  () => {
+    const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
+    dirs.push(d);
+    file = join(d, 'stacklab.db');
+    return sqliteStore(file);
+  },
+  (s) => {
+    s.close();
+    return sqliteStore(file);
+  },
+);
