@@ -28,6 +28,13 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Everything that produces a learner's output is deterministic; only the web layer and the
+    // composition root may read the wall clock or draw real randomness.
+    files: ['server/sim/**/*.ts', 'server/cli/**/*.ts', 'server/render/**/*.ts', 'server/shell/**/*.ts', 'server/labs/**/*.ts'],
+    rules: {
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'Randomness comes from the seeded RNG (server/sim/rng.ts).' },
