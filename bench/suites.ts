@@ -4,4 +4,15 @@ export interface BenchSuite {
   run(): Promise<void>;
 }
 
-export const extraSuites: BenchSuite[] = [];
+import { loadRun } from './load.js';
+
+export const extraSuites: BenchSuite[] = [
+  {
+    name: 'load',
+    async run() {
+      const seconds = Number(process.env['LOAD_SECONDS'] ?? 30);
+      await loadRun(200, seconds);
+      await loadRun(1000, seconds);
+    },
+  },
+];

@@ -1,0 +1,101 @@
+/**
+ * Load: a real server (its own process) on loopback, N concurrent WebSocket learners each typing
+ * one command per second for a bounded time. Prints p50/p99 command latency, commands/s, server
+ * RSS and RSS per learner. Bounded in count and time; it stops by itself.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+const COMMANDS = [
+  'openstack network list',
+  'openstack subnet list',
+  'openstack router show my-router -f value -c status',
+  'openstack port list -c ID -c Status',
+  'openstack security group rule list default',
+  'openstack network show net1 -c mtu',
+];
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+export async function loadRun(learners: number, seconds: number): Promise<void> {
+  const port = 3900 + (learners % 97);
+  const data = mkdtempSync(join(tmpdir(), 'stacklab-load-'));
+  const server = spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], {
+    env: { ...process.env, PORT: String(port), STACKLAB_DATA: data, HOST: '127.0.0.1' },
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        if (i > 200) throw new Error('server did not start');
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const idle = rssOf(server.pid as number);
+    const cookies: string[] = [];
+    for (let i = 0; i < learners; i++) {
+      const res = await fetch(`${base}/api/me`);
+      cookies.push((res.headers.get('set-cookie') ?? '').split(';')[0] ?? '');
+    }
+    const latencies: number[] = [];
+    let errors = 0;
+    const deadline = Date.now() + seconds * 1000;
+    const one = (i: number) =>
+      new Promise<void>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?workspace=sandbox:network-node`, {
+          headers: { Cookie: cookies[i] ?? '', Origin: base },
+        });
+        let sentAt = 0;
+        let n = 0;
+        const next = () => {
+          if (Date.now() >= deadline) {
+            ws.close();
+            return;
+          }
+          sentAt = performance.now();
+          ws.send(JSON.stringify({ t: 'line', line: COMMANDS[(i + n++) % COMMANDS.length] }));
+        };
+        ws.on('message', (raw) => {
+          const m = JSON.parse(String(raw)) as { t: string };
+          if (m.t === 'hello') setTimeout(next, Math.random() * 1000);
+          else if (m.t === 'result') {
+            latencies.push(performance.now() - sentAt);
+            setTimeout(next, Math.max(0, 1000 - (performance.now() - sentAt)));
+          } else errors++;
+        });
+        ws.on('error', () => {
+          errors++;
+          resolve();
+        });
+        ws.on('close', () => resolve());
+      });
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: learners }, (_, i) => one(i)));
+    const secs = (performance.now() - t0) / 1000;
+    const busy = rssOf(server.pid as number);
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `load ${learners} learners x ${seconds} s: ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
+        `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
+        `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +
+        `${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    rmSync(data, { recursive: true, force: true });
+  }
+}
