@@ -52,8 +52,11 @@ export async function loadRun(learners: number, seconds: number): Promise<void> 
       cookies.push((res.headers.get('set-cookie') ?? '').split(';')[0] ?? '');
     }
     const latencies: number[] = [];
+    /** Latencies after the first 3 s, when every learner has connected (steady state). */
+    const steady: number[] = [];
     let errors = 0;
     const deadline = Date.now() + seconds * 1000;
+    const t0 = performance.now();
     const one = (i: number) =>
       new Promise<void>((resolve) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?workspace=sandbox:network-node`, {
@@ -73,7 +76,9 @@ export async function loadRun(learners: number, seconds: number): Promise<void> 
           const m = JSON.parse(String(raw)) as { t: string };
           if (m.t === 'hello') setTimeout(next, Math.random() * 1000);
           else if (m.t === 'result') {
-            latencies.push(performance.now() - sentAt);
+            const took = performance.now() - sentAt;
+            latencies.push(took);
+            if (performance.now() - t0 > 3000) steady.push(took);
             setTimeout(next, Math.max(0, 1000 - (performance.now() - sentAt)));
           } else errors++;
         });
@@ -83,14 +88,15 @@ export async function loadRun(learners: number, seconds: number): Promise<void> 
         });
         ws.on('close', () => resolve());
       });
-    const t0 = performance.now();
     await Promise.all(Array.from({ length: learners }, (_, i) => one(i)));
     const secs = (performance.now() - t0) / 1000;
     const busy = rssOf(server.pid as number);
     latencies.sort((a, b) => a - b);
+    steady.sort((a, b) => a - b);
     console.log(
       `load ${learners} learners x ${seconds} s: ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
-        `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
+        `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms ` +
+        `(after the first 3 s: p50 ${pct(steady, 50).toFixed(2)} ms, p99 ${pct(steady, 99).toFixed(2)} ms), errors ${errors}, ` +
         `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +
         `${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`,
     );
