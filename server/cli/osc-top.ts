@@ -106,8 +106,14 @@ const KNOWN_CLOUDS = new Set(['empty', 'public-cloud', 'network-node', 'openstac
  * Reads global options, then finds the command. `supported` are the commands Stacklab implements;
  * real commands it does not implement get an honest message instead of a fake result.
  */
+const namesCache = new WeakMap<ReadonlyArray<{ name: string }>, string[]>();
+
 export function topLevel(argv: string[], supported: ReadonlyArray<{ name: string }>): TopResult {
-  const names = supported.map((c) => c.name);
+  let names = namesCache.get(supported);
+  if (!names) {
+    names = supported.map((c) => c.name);
+    namesCache.set(supported, names);
+  }
   let i = 0;
   while (i < argv.length) {
     const a = argv[i] as string;

@@ -5,8 +5,16 @@ import { uuid4 } from '../rng.js';
 import { neutronError } from '../errors.js';
 
 /** Neutron timestamps: second precision, UTC, `Z`. */
+let lastSeconds = NaN;
+let lastIso = '';
+
 export function isoSeconds(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Many resources are stamped within one command: format each second once.
+  if (epochSeconds !== lastSeconds) {
+    lastSeconds = epochSeconds;
+    lastIso = new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastIso;
 }
 
 export function now(c: Cloud): string {
