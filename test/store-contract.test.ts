@@ -23,9 +23,12 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       const e1 = s.saveStep('a', 'sandbox:empty', '{"v":1}', { line: 'openstack network list', stdout: '\n', stderr: '', exitCode: 0, at: 2 });
       const e2 = s.saveStep('a', 'sandbox:empty', '{"v":2}', { line: 'x', stdout: '', stderr: 'x: command not found\n', exitCode: 127, at: 3 });
       expect([e1.seq, e2.seq]).toEqual([1, 2]);
-      expect(s.loadSession('a', 'sandbox:empty')).toBe('{"v":2}');
-      expect(s.history('a', 'sandbox:empty').map((h) => h.line)).toEqual(['openstack network list', 'x']);
-      expect(s.history('a', 'sandbox:empty', 1).map((h) => h.seq)).toEqual([2]);
+      expect(s.loadSession('a', 'sandbox:empty')).toEqual({ snapshot: '{"v":2}', seq: 2 });
+      s.saveStep('a', 'sandbox:empty', null, { line: 'y', stdout: '', stderr: '', exitCode: 0, at: 4 });
+      expect(s.loadSession('a', 'sandbox:empty')).toEqual({ snapshot: '{"v":2}', seq: 2 });
+      expect(s.historySince('a', 'sandbox:empty', 2).map((h) => [h.seq, h.line])).toEqual([[3, 'y']]);
+      expect(s.history('a', 'sandbox:empty').map((h) => h.line)).toEqual(['openstack network list', 'x', 'y']);
+      expect(s.history('a', 'sandbox:empty', 1).map((h) => h.seq)).toEqual([3]);
       s.close();
     });
     it('keeps workspaces and learners apart', () => {
@@ -34,8 +37,8 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       s.createLearner('b', 'Bob', 1);
       s.saveStep('a', 'w1', 'A1', { line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
       s.saveStep('b', 'w1', 'B1', { line: 'm', stdout: '', stderr: '', exitCode: 0, at: 1 });
-      expect(s.loadSession('a', 'w1')).toBe('A1');
-      expect(s.loadSession('b', 'w1')).toBe('B1');
+      expect(s.loadSession('a', 'w1')?.snapshot).toBe('A1');
+      expect(s.loadSession('b', 'w1')?.snapshot).toBe('B1');
       expect(s.loadSession('a', 'w2')).toBeNull();
       expect(s.history('b', 'w1').map((h) => h.line)).toEqual(['m']);
       s.close();
@@ -45,7 +48,7 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       s.createLearner('a', 'Ada', 1);
       s.saveStep('a', 'w', 'S1', { line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
       s.resetSession('a', 'w', 'FRESH', 2);
-      expect(s.loadSession('a', 'w')).toBe('FRESH');
+      expect(s.loadSession('a', 'w')).toEqual({ snapshot: 'FRESH', seq: 2 });
       expect(s.history('a', 'w').map((h) => h.line)).toEqual(['l', '#reset']);
       s.close();
     });
@@ -55,7 +58,7 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
         s.createLearner('a', 'Ada', 1);
         s.saveStep('a', 'w', 'S1', { line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 });
         const t = reopen(s);
-        expect(t.loadSession('a', 'w')).toBe('S1');
+        expect(t.loadSession('a', 'w')).toEqual({ snapshot: 'S1', seq: 1 });
         expect(t.history('a', 'w')).toEqual([{ seq: 1, line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 }]);
         t.close();
       });

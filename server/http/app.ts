@@ -1,8 +1,9 @@
 /**
  * The web app: Express 5 for pages and the small JSON API, ws for the terminals, on one HTTP
  * server. Learners are identified by a signed, httpOnly cookie; each has their own session per
- * workspace (a sandbox per fixture), loaded from the store and saved after every command, before
- * the reply goes out.
+ * workspace (a sandbox per fixture). Every command is committed to the history before the reply
+ * goes out; a snapshot is stored every few commands, and loading replays the history after it
+ * (the simulation is deterministic, so the replay rebuilds the exact state).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -31,6 +32,8 @@ const COOKIE = 'stacklab_sid';
 /** Messages a connection may send per second (sustained) and in a burst. */
 const RATE = 20;
 const BURST = 60;
+/** A snapshot is stored every this many commands; the history since the last one is replayed on load. */
+const SNAPSHOT_EVERY = 25;
 
 export interface RunningServer {
   url: string;
@@ -150,7 +153,11 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const cached = live.get(key);
     if (cached) return cached;
     const stored = db.loadSession(learner, workspace);
-    const s = stored ? deserializeSession(stored) : createSession({ fixture, seed: seedFor(learner) });
+    let s = stored ? deserializeSession(stored.snapshot) : createSession({ fixture, seed: seedFor(learner) });
+    // Deterministic replay of what came after the snapshot rebuilds the exact state.
+    for (const e of db.historySince(learner, workspace, stored?.seq ?? 0)) {
+      if (e.line !== '#reset') s = runLine(s, e.line).state;
+    }
     live.set(key, s);
     return s;
   };
@@ -159,6 +166,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const key = `${learner}\u0000${workspace}`;
     let tokens = BURST;
     let last = Date.now();
+    let sinceSnapshot = 0;
     const send = (m: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
@@ -206,7 +214,10 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
           if (r.result.internalError) console.error(`[${new Date(now).toISOString()}] internal error for ${learner}: ${r.result.internalError}`);
           // Commit first, then reply: an acknowledged command is never lost.
           if (msg.line.trim() !== '') {
-            db.saveStep(learner, workspace, serializeSession(r.state), {
+            sinceSnapshot += 1;
+            const snapshot = sinceSnapshot >= SNAPSHOT_EVERY ? serializeSession(r.state) : null;
+            if (snapshot !== null) sinceSnapshot = 0;
+            db.saveStep(learner, workspace, snapshot, {
               line: msg.line,
               stdout: r.result.stdout,
               stderr: r.result.stderr,

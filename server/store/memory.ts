@@ -3,7 +3,7 @@ import type { CloudStore, HistoryEntry, Learner } from './types.js';
 
 export function memoryStore(): CloudStore {
   const learners = new Map<string, Learner>();
-  const sessions = new Map<string, string>();
+  const sessions = new Map<string, { snapshot: string; seq: number }>();
   const histories = new Map<string, HistoryEntry[]>();
   const key = (l: string, w: string) => `${l}\u0000${w}`;
   return {
@@ -17,21 +17,26 @@ export function memoryStore(): CloudStore {
       return l ? { ...l } : null;
     },
     loadSession(learnerId, workspace) {
-      return sessions.get(key(learnerId, workspace)) ?? null;
+      const s = sessions.get(key(learnerId, workspace));
+      return s ? { ...s } : null;
     },
     saveStep(learnerId, workspace, snapshot, entry) {
       const k = key(learnerId, workspace);
       const h = histories.get(k) ?? [];
       const saved = { ...entry, seq: h.length + 1 };
-      sessions.set(k, snapshot);
+      if (snapshot !== null) sessions.set(k, { snapshot, seq: saved.seq });
       histories.set(k, [...h, saved]);
       return { ...saved };
+    },
+    historySince(learnerId, workspace, afterSeq) {
+      return (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq).map((e) => ({ ...e }));
     },
     resetSession(learnerId, workspace, snapshot, at) {
       const k = key(learnerId, workspace);
       const h = histories.get(k) ?? [];
-      sessions.set(k, snapshot);
-      histories.set(k, [...h, { seq: h.length + 1, line: '#reset', stdout: '', stderr: '', exitCode: 0, at }]);
+      const seq = h.length + 1;
+      sessions.set(k, { snapshot, seq });
+      histories.set(k, [...h, { seq, line: '#reset', stdout: '', stderr: '', exitCode: 0, at }]);
     },
     history(learnerId, workspace, limit = 1000) {
       return (histories.get(key(learnerId, workspace)) ?? []).slice(-limit).map((e) => ({ ...e }));

@@ -10,6 +10,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE history (learner_id TEXT NOT NULL, workspace TEXT NOT NULL, seq INTEGER NOT NULL,
      line TEXT NOT NULL, stdout TEXT NOT NULL, stderr TEXT NOT NULL, exit_code INTEGER NOT NULL, at INTEGER NOT NULL,
      PRIMARY KEY (learner_id, workspace, seq));`,
+  // 2: snapshots are taken every few commands; the history after a snapshot is replayed.
+  `ALTER TABLE session ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function sqliteStore(file: string): CloudStore {
@@ -28,10 +30,13 @@ export function sqliteStore(file: string): CloudStore {
   const q = {
     insLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?)'),
     getLearner: db.prepare('SELECT id, name, created_at AS createdAt FROM learner WHERE id = ?'),
-    getSession: db.prepare('SELECT snapshot FROM session WHERE learner_id = ? AND workspace = ?'),
+    getSession: db.prepare('SELECT snapshot, seq FROM session WHERE learner_id = ? AND workspace = ?'),
     putSession: db.prepare(
-      `INSERT INTO session (learner_id, workspace, snapshot, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (learner_id, workspace) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
+      `INSERT INTO session (learner_id, workspace, snapshot, updated_at, seq) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (learner_id, workspace) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at, seq = excluded.seq`,
+    ),
+    since: db.prepare(
+      'SELECT seq, line, stdout, stderr, exit_code AS exitCode, at FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq',
     ),
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM history WHERE learner_id = ? AND workspace = ?'),
     insHistory: db.prepare(
@@ -47,13 +52,14 @@ export function sqliteStore(file: string): CloudStore {
     q.insHistory.run(learnerId, workspace, seq, e.line, e.stdout, e.stderr, e.exitCode, e.at);
     return { ...e, seq };
   };
-  const saveStep = db.transaction((learnerId: string, workspace: string, snapshot: string, e: Omit<HistoryEntry, 'seq'>) => {
-    q.putSession.run(learnerId, workspace, snapshot, e.at);
-    return append(learnerId, workspace, e);
+  const saveStep = db.transaction((learnerId: string, workspace: string, snapshot: string | null, e: Omit<HistoryEntry, 'seq'>) => {
+    const saved = append(learnerId, workspace, e);
+    if (snapshot !== null) q.putSession.run(learnerId, workspace, snapshot, e.at, saved.seq);
+    return saved;
   });
   const reset = db.transaction((learnerId: string, workspace: string, snapshot: string, at: number) => {
-    q.putSession.run(learnerId, workspace, snapshot, at);
-    append(learnerId, workspace, { line: '#reset', stdout: '', stderr: '', exitCode: 0, at });
+    const saved = append(learnerId, workspace, { line: '#reset', stdout: '', stderr: '', exitCode: 0, at });
+    q.putSession.run(learnerId, workspace, snapshot, at, saved.seq);
   });
   return {
     createLearner(id, name, at) {
@@ -64,8 +70,11 @@ export function sqliteStore(file: string): CloudStore {
       return (q.getLearner.get(id) as Learner | undefined) ?? null;
     },
     loadSession(learnerId, workspace) {
-      const row = q.getSession.get(learnerId, workspace) as { snapshot: string } | undefined;
-      return row?.snapshot ?? null;
+      const row = q.getSession.get(learnerId, workspace) as { snapshot: string; seq: number } | undefined;
+      return row ? { snapshot: row.snapshot, seq: row.seq } : null;
+    },
+    historySince(learnerId, workspace, afterSeq) {
+      return q.since.all(learnerId, workspace, afterSeq) as HistoryEntry[];
     },
     saveStep: (l, w, s, e) => saveStep(l, w, s, e),
     resetSession: (l, w, s, at) => reset(l, w, s, at),

@@ -22,10 +22,18 @@ export interface Learner {
 export interface CloudStore {
   createLearner(id: string, name: string, at: number): Learner;
   getLearner(id: string): Learner | null;
-  /** The stored session snapshot of a learner in a workspace (a lab or a sandbox), or null. */
-  loadSession(learnerId: string, workspace: string): string | null;
-  /** Atomically: store the new snapshot and append the entry (seq assigned by the store). */
-  saveStep(learnerId: string, workspace: string, snapshot: string, entry: Omit<HistoryEntry, 'seq'>): HistoryEntry;
+  /**
+   * The latest stored snapshot of a learner's workspace and the history sequence number it
+   * includes; later history entries are replayed on it (the simulation is deterministic).
+   */
+  loadSession(learnerId: string, workspace: string): { snapshot: string; seq: number } | null;
+  /**
+   * Atomically: append the entry (seq assigned by the store) and, when given, store the new
+   * snapshot as of that entry.
+   */
+  saveStep(learnerId: string, workspace: string, snapshot: string | null, entry: Omit<HistoryEntry, 'seq'>): HistoryEntry;
+  /** History entries after `afterSeq`, oldest first (for replay). */
+  historySince(learnerId: string, workspace: string, afterSeq: number): HistoryEntry[];
   /** Starts a workspace over: the snapshot is replaced, the history kept with a reset marker. */
   resetSession(learnerId: string, workspace: string, snapshot: string, at: number): void;
   history(learnerId: string, workspace: string, limit?: number): HistoryEntry[];
