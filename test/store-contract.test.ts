@@ -14,6 +14,8 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       expect(s.getLearner('a')).toBeNull();
       s.createLearner('a', 'Ada', 1);
       expect(s.getLearner('a')).toEqual({ id: 'a', name: 'Ada', createdAt: 1 });
+      s.renameLearner('a', 'Ada L.');
+      expect(s.getLearner('a')?.name).toBe('Ada L.');
       s.close();
     });
     it('stores a snapshot and the history together, numbered in order', () => {

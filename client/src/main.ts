@@ -6,7 +6,16 @@ import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import './style.css';
+import { marked } from 'marked';
+import DOMPurify from 'dompurify';
 import { applyCompletion, feed, formatCandidates, newEditor, render, type EditorState } from './line-editor.js';
+
+const GUIDES = import.meta.glob('./guides/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+/** Markdown to safe HTML: rendered with marked, sanitised with DOMPurify. */
+export function markdown(md: string): string {
+  return DOMPurify.sanitize(marked.parse(md, { async: false }));
+}
 
 interface Fixture {
   name: string;
@@ -29,12 +38,23 @@ function esc(s: string): string {
 
 async function catalogue(): Promise<void> {
   const fixtures = (await (await fetch('/api/fixtures')).json()) as Fixture[];
+  const me = (await (await fetch('/api/me')).json()) as { id: string; name: string };
   app.innerHTML = `<section class="catalogue">
+    <form id="who" class="who"><label for="name">Your name</label>
+    <input id="name" name="name" maxlength="40" value="${esc(me.name)}" autocomplete="nickname" />
+    <button type="submit">Save</button> <span id="saved" role="status"></span></form>
     <h1>Sandboxes</h1>
     <p>Free play on a simulated OpenStack Zed cloud of your own. Type real <code>openstack</code> commands.</p>
     <div class="cards">${fixtures
       .map((f) => `<a class="card" href="/sandbox/${esc(f.name)}"><h2>${esc(f.name)}</h2><p>${esc(f.description)}</p></a>`)
       .join('')}</div></section>`;
+  document.getElementById('who')?.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const name = (document.getElementById('name') as HTMLInputElement).value;
+    void fetch('/api/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).then(async (r) => {
+      (document.getElementById('saved') as HTMLElement).textContent = r.ok ? 'saved' : ((await r.json()) as { error: string }).error;
+    });
+  });
   document.body.dataset['ready'] = '1';
 }
 
@@ -43,13 +63,38 @@ function terminalPage(fixture: string): void {
     <section class="term-pane"><div class="toolbar"><span class="name">sandbox: ${esc(fixture)}</span>
     <button id="reset" type="button" title="Start this cloud over from its fixture">Reset</button></div>
     <div id="terminal"></div></section></div>`;
-  const term = new Terminal({ cursorBlink: true, convertEol: false, fontSize: 14, scrollback: 5000, fontFamily: 'ui-monospace, Menlo, Consolas, monospace' });
+  // A little extra line height keeps underscores visible with common monospace fonts.
+  const term = new Terminal({ cursorBlink: true, convertEol: false, fontSize: 14, lineHeight: 1.2, scrollback: 5000, fontFamily: "'DejaVu Sans Mono', ui-monospace, Menlo, Consolas, monospace" });
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(document.getElementById('terminal') as HTMLElement);
   fit.fit();
   (window as unknown as { stacklabTerm: Terminal }).stacklabTerm = term;
   let editor: EditorState = newEditor('');
+  const guide = GUIDES[`./guides/${fixture}.md`];
+  const pane = document.getElementById('lab') as HTMLElement;
+  if (guide) {
+    pane.innerHTML = markdown(guide);
+    // Each line of a code block is a command: clicking one types it at the prompt.
+    for (const pre of Array.from(pane.querySelectorAll('pre'))) {
+      const lines = (pre.textContent ?? '').split('\n').filter((l) => l.trim() !== '');
+      pre.innerHTML = lines.map((l) => `<code class="cmd" tabindex="0" role="button" title="Type this command">${esc(l)}</code>`).join('\n');
+    }
+    pane.addEventListener('click', (ev) => typeCommand(ev.target));
+    pane.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        typeCommand(ev.target);
+      }
+    });
+  }
+  function typeCommand(target: EventTarget | null): void {
+    if (!(target instanceof HTMLElement) || !target.classList.contains('cmd')) return;
+    const text = target.textContent ?? '';
+    editor = { ...editor, buffer: text, cursor: text.length };
+    term.write(render(editor));
+    term.focus();
+  }
   let ws: WebSocket | null = null;
   let ready = false;
   let waiting = 0;

@@ -116,6 +116,17 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const id = learnerOf(req, res);
     res.json({ id, name: db.getLearner(id)?.name ?? '' });
   });
+  /** An optional display name, shown to instructors: 1–40 printable characters. */
+  app.put('/api/me', express.json({ limit: '1kb' }), (req, res) => {
+    const id = learnerOf(req, res);
+    const name: unknown = (req.body as { name?: unknown } | undefined)?.name;
+    if (typeof name !== 'string' || !/^[^\u0000-\u001f\u007f]{1,40}$/.test(name.trim())) {
+      res.status(400).json({ error: 'A name is 1 to 40 printable characters.' });
+      return;
+    }
+    db.renameLearner(id, name.trim());
+    res.json({ id, name: name.trim() });
+  });
 
   const clientReady = existsSync(join(config.clientDir, 'index.html'));
   if (clientReady) app.use(express.static(config.clientDir, { index: false }));

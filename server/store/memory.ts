@@ -16,6 +16,10 @@ export function memoryStore(): CloudStore {
       const l = learners.get(id);
       return l ? { ...l } : null;
     },
+    renameLearner(id, name) {
+      const l = learners.get(id);
+      if (l) learners.set(id, { ...l, name });
+    },
     loadSession(learnerId, workspace) {
       const s = sessions.get(key(learnerId, workspace));
       return s ? { ...s } : null;

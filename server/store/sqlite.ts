@@ -30,6 +30,7 @@ export function sqliteStore(file: string): CloudStore {
   const q = {
     insLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?)'),
     getLearner: db.prepare('SELECT id, name, created_at AS createdAt FROM learner WHERE id = ?'),
+    renameLearner: db.prepare('UPDATE learner SET name = ? WHERE id = ?'),
     getSession: db.prepare('SELECT snapshot, seq FROM session WHERE learner_id = ? AND workspace = ?'),
     putSession: db.prepare(
       `INSERT INTO session (learner_id, workspace, snapshot, updated_at, seq) VALUES (?, ?, ?, ?, ?)
@@ -68,6 +69,9 @@ export function sqliteStore(file: string): CloudStore {
     },
     getLearner(id) {
       return (q.getLearner.get(id) as Learner | undefined) ?? null;
+    },
+    renameLearner(id, name) {
+      q.renameLearner.run(name, id);
     },
     loadSession(learnerId, workspace) {
       const row = q.getSession.get(learnerId, workspace) as { snapshot: string; seq: number } | undefined;

@@ -22,6 +22,7 @@ export interface Learner {
 export interface CloudStore {
   createLearner(id: string, name: string, at: number): Learner;
   getLearner(id: string): Learner | null;
+  renameLearner(id: string, name: string): void;
   /**
    * The latest stored snapshot of a learner's workspace and the history sequence number it
    * includes; later history entries are replayed on it (the simulation is deterministic).

@@ -107,3 +107,19 @@ test('a server killed with kill -9 and restarted has every acknowledged command'
   proc.kill('SIGKILL');
   expect(text).toMatch(/^a1\na2\na3$/m);
 });
+
+test('the sandbox guide is Markdown; clicking a command types it; a name can be set', async ({ page }) => {
+  await page.goto('/');
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.fill('#name', 'Ada');
+  await page.click('#who button');
+  await expect(page.locator('#saved')).toHaveText('saved');
+  expect(await (await page.request.get('/api/me')).json()).toMatchObject({ name: 'Ada' });
+  await openSandbox(page, 'network-node');
+  await expect(page.locator('#lab h2')).toHaveText("The blog's deployment");
+  await page.locator('#lab code.cmd', { hasText: 'openstack router show my-router' }).first().click();
+  await expect.poll(() => screen(page)).toContain('# openstack router show my-router');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page)).toMatch(/\| name +\| my-router/);
+  await page.screenshot({ path: 'test-results/sandbox-network-node.png' });
+});
