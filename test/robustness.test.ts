@@ -1,0 +1,66 @@
+/**
+ * No line a learner types may crash a session or reach past the emulated shell: random lines
+ * built from real command words, options and odd values must always end with a normal result
+ * (exit code, text), never an internal error, and a failed command must not change the cloud.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSession, runLine, serializeSession, type SessionState } from '../server/shell/session.js';
+import { OPENSTACK_COMMANDS } from '../server/cli/openstack/index.js';
+import { parserFor } from '../server/cli/openstack/registry.js';
+import { seedRng, randInt } from '../server/sim/rng.js';
+
+const VALUES = ['', 'x', 'net1', 'sub1', 'r1', 'p1', 'default', '10.0.0.0/24', '10.0.0.5', '::/0', '2001:db8::/64', '-1', '0', '99999', 'a=b', 'start=10.0.0.2,end=10.0.0.9', 'subnet=sub1,ip-address=10.0.0.7', 'destination=10.9.0.0/24,gateway=10.0.0.9', 'tcp', 'icmp', '22:23', '"quoted value"', "'it''s'", '$(echo hi)', '$NOPE', '|', ';', '&&', '\\', '--', '-', 'ä ü', '%s%n', '${', '$(', "'", '"'];
+
+function randomLine(r: ReturnType<typeof seedRng>): string {
+  const cmd = OPENSTACK_COMMANDS[randInt(r, 0, OPENSTACK_COMMANDS.length - 1)] as (typeof OPENSTACK_COMMANDS)[number];
+  const spec = parserFor(cmd.name);
+  const words = ['openstack', cmd.name];
+  const n = randInt(r, 0, 5);
+  for (let i = 0; i < n; i++) {
+    const a = spec.args[randInt(r, 0, spec.args.length - 1)];
+    if (a && a.flags.length > 0 && randInt(r, 0, 3) > 0) words.push(a.flags[a.flags.length - 1] as string);
+    words.push(VALUES[randInt(r, 0, VALUES.length - 1)] as string);
+  }
+  return words.join(' ');
+}
+
+describe('robustness', () => {
+  it('survives 2,000 random command lines without an internal error', () => {
+    const r = seedRng(2024);
+    let s: SessionState = createSession({ fixture: 'network-node', seed: 3 });
+    const setup = [
+      'openstack network create net1x',
+      'openstack subnet create sub1 --network net1 --subnet-range 10.10.20.0/24',
+      'openstack port create --network net1 p1',
+    ];
+    for (const l of setup) s = runLine(s, l).state;
+    const problems: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const line = randomLine(r);
+      const before = serializeSession(s);
+      const out = runLine(s, line);
+      if (out.result.internalError) problems.push(`${line}\n  ${out.result.internalError.split('\n').slice(0, 3).join('\n  ')}`);
+      if (typeof out.result.exitCode !== 'number') problems.push(`${line}: no exit code`);
+      // A command that failed with an API error leaves the cloud as it was (clock aside).
+      if (out.result.exitCode !== 0 && /Exception: \d{3}/.test(out.result.stderr)) {
+        const a = JSON.parse(before) as { cloud: Record<string, unknown> };
+        const b = JSON.parse(serializeSession(out.state)) as { cloud: Record<string, unknown> };
+        for (const k of ['networks', 'subnets', 'ports', 'routers', 'floatingIps', 'securityGroupRules']) {
+          if (JSON.stringify(a.cloud[k]) !== JSON.stringify(b.cloud[k])) problems.push(`${line}: changed ${k} although it failed`);
+        }
+      }
+      s = out.state;
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
+  it('refuses overlong lines and odd bytes politely', () => {
+    const s = createSession({ fixture: 'empty' });
+    expect(runLine(s, `openstack network create ${'x'.repeat(5000)}`).result).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('line too long') });
+    for (const line of ['\u0000', '\u001b[31m', 'openstack \u0000', ')))', '"""', 'echo $(((', 'rm -rf /', 'cat /etc/passwd', 'node -e 1']) {
+      const r = runLine(s, line).result;
+      expect(r.internalError).toBeUndefined();
+      expect(r.exitCode).not.toBe(0);
+    }
+  });
+});
