@@ -1,0 +1,532 @@
+/**
+ * The check registry: declarative, typed predicates over a learner's cloud and history. Each
+ * type declares its parameters (validated when a lab is loaded), a default title, and an
+ * evaluation that says why it failed. Nothing here depends on UUIDs, MACs or the CLI dialect.
+ */
+import type { Cloud } from '../sim/model/cloud.js';
+import {
+  attributeNames,
+  isKind,
+  KIND_NAMES,
+  resources,
+  routerGatewayPort,
+  routerInterfacePorts,
+  serverAddresses,
+  serverFloatingIps,
+  type AttrValue,
+  type Kind,
+  type Resource,
+} from './attributes.js';
+import { matches, parsePattern, type Invocation } from './history.js';
+import { canonicalCidr, canonicalIp, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
+
+/** A reachability query, the same one `ping`/`ssh` use (server/sim/reach.ts's `trace`). */
+export type ReachFn = (
+  cloud: Cloud,
+  from: string,
+  to: string,
+  proto: string,
+  port: number | undefined,
+) => { verdict: string; reason: string };
+
+export interface CheckContext {
+  cloud: Cloud;
+  history: Invocation[];
+  /** Learner's answers to question checks, by check id. */
+  answers: Record<string, string>;
+  reach: ReachFn | null;
+  checkId: string;
+}
+
+export interface Outcome {
+  ok: boolean;
+  why: string;
+}
+
+type ParamType = 'string' | 'number' | 'boolean' | 'strings' | 'map';
+
+export interface ParamSpec {
+  type: ParamType;
+  required?: boolean;
+  oneOf?: readonly string[];
+  doc: string;
+}
+
+export interface CheckType {
+  name: string;
+  doc: string;
+  params: Record<string, ParamSpec>;
+  /** Extra validation beyond the schema; returns an error message or null. */
+  validate?(p: Params): string | null;
+  title(p: Params): string;
+  evaluate(p: Params, ctx: CheckContext): Outcome;
+}
+
+/** Validated parameters, read through typed accessors. */
+export class Params {
+  constructor(readonly raw: Record<string, unknown>) {}
+  str(k: string): string {
+    const v = this.raw[k];
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+  }
+  opt(k: string): string | undefined {
+    return this.raw[k] === undefined ? undefined : this.str(k);
+  }
+  num(k: string): number | undefined {
+    const v = this.raw[k];
+    return typeof v === 'number' ? v : undefined;
+  }
+  bool(k: string): boolean | undefined {
+    const v = this.raw[k];
+    return typeof v === 'boolean' ? v : undefined;
+  }
+  strs(k: string): string[] {
+    const v = this.raw[k];
+    if (typeof v === 'string') return [v];
+    return Array.isArray(v) ? v.map(String) : [];
+  }
+  map(k: string): Record<string, unknown> {
+    const v = this.raw[k];
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  }
+}
+
+// ---------------------------------------------------------------- value matching
+
+function show(v: AttrValue | undefined): string {
+  if (v === undefined || v === null) return 'None';
+  if (Array.isArray(v)) return v.length === 0 ? '(none)' : v.join(', ');
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return String(v);
+}
+
+function norm(v: unknown): string {
+  if (v === null || v === undefined) return 'none';
+  const s = String(v).trim();
+  const low = s.toLowerCase();
+  if (low === 'true' || low === 'yes') return 'true';
+  if (low === 'false' || low === 'no') return 'false';
+  if (low === 'null' || low === 'none' || low === '') return 'none';
+  const cidr = s.includes('/') ? canonicalCidr(s) : null;
+  if (cidr !== null) {
+    const [a, len] = cidr.split('/');
+    if ((len === '32' && ipVersion(a ?? '') === 4) || (len === '128' && ipVersion(a ?? '') === 6)) return a ?? cidr;
+    return cidr;
+  }
+  return isIp(s) ? canonicalIp(s) : low;
+}
+
+/** Matchers an instructor may use instead of a plain value. */
+const MATCHERS = ['in', 'one_of', 'regex', 'not', 'empty', 'count', 'contains', 'host'] as const;
+
+/** Whether `actual` satisfies `expected`; lists match a scalar when any element does. */
+export function matchValue(actual: AttrValue | undefined, expected: unknown): boolean {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    const m = expected as Record<string, unknown>;
+    return Object.entries(m).every(([op, arg]) => {
+      const items = Array.isArray(actual) ? actual : actual === null || actual === undefined ? [] : [String(actual)];
+      switch (op) {
+        case 'in':
+          return items.some((x) => inCidr(String(x), String(arg)));
+        case 'one_of':
+          return Array.isArray(arg) && arg.some((a) => matchValue(actual, a));
+        case 'regex':
+          return items.some((x) => new RegExp(String(arg)).test(String(x)));
+        case 'not':
+          return !matchValue(actual, arg);
+        case 'empty':
+          return (items.length === 0) === Boolean(arg);
+        case 'count':
+          return items.length === Number(arg);
+        case 'contains':
+          return matchValue(actual, arg);
+        default:
+          return false;
+      }
+    });
+  }
+  if (Array.isArray(expected)) {
+    const have = Array.isArray(actual) ? actual.map(norm) : [norm(actual)];
+    const want = expected.map(norm);
+    return have.length === want.length && want.every((w) => have.includes(w));
+  }
+  if (Array.isArray(actual)) return actual.some((a) => norm(a) === norm(expected));
+  return norm(actual) === norm(expected);
+}
+
+function describeExpected(expected: unknown): string {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    return Object.entries(expected as Record<string, unknown>)
+      .map(([op, arg]) => `${op.replace('_', ' ')} ${Array.isArray(arg) ? arg.join(' or ') : String(arg)}`)
+      .join(', ');
+  }
+  if (Array.isArray(expected)) return expected.join(', ');
+  if (typeof expected === 'boolean') return expected ? 'True' : 'False';
+  return String(expected);
+}
+
+// ---------------------------------------------------------------- helpers
+
+const art = (kind: string) => (/^[aeiou]/.test(kind) ? 'an' : 'a');
+const pass = (why: string): Outcome => ({ ok: true, why });
+const failed = (why: string): Outcome => ({ ok: false, why });
+
+function first(c: Cloud, kind: Kind, name: string): Resource | undefined {
+  return resources(c, kind, name)[0];
+}
+
+function missing(kind: string, name: string): Outcome {
+  return failed(`there is no ${kind.replace(/-/g, ' ')} named ${name}`);
+}
+
+/** Evaluates `where` on a resource: null when every attribute matches, else the first mismatch. */
+function mismatch(r: Resource, where: Record<string, unknown>): string | null {
+  for (const [attr, expected] of Object.entries(where)) {
+    const actual = r.get(attr);
+    if (!matchValue(actual, expected)) return `${r.label} has ${attr} ${show(actual)}, expected ${describeExpected(expected)}`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- the check types
+
+const resourceCheck: CheckType = {
+  name: 'resource',
+  doc: 'A resource of a kind exists (with this name, if given) whose attributes match `where`.',
+  params: {
+    kind: { type: 'string', required: true, oneOf: KIND_NAMES, doc: 'network, subnet, subnet-pool, port, router, server, floating-ip, security-group, security-group-rule' },
+    name: { type: 'string', doc: 'its name (any resource of the kind when omitted)' },
+    where: { type: 'map', doc: 'attribute → value or matcher ({in: CIDR}, {one_of: […]}, {regex: …}, {not: …}, {empty: bool}, {count: n}, {contains: x})' },
+  },
+  validate(p) {
+    const kind = p.str('kind');
+    if (!isKind(kind)) return null;
+    const known = attributeNames(kind);
+    for (const [attr, v] of Object.entries(p.map('where'))) {
+      if (!known.includes(attr)) return `unknown attribute '${attr}' for ${kind} (known: ${known.join(', ')})`;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        for (const op of Object.keys(v)) {
+          if (!(MATCHERS as readonly string[]).includes(op)) return `unknown matcher '${op}' (known: ${MATCHERS.join(', ')})`;
+        }
+      }
+    }
+    return null;
+  },
+  title(p) {
+    const kind = p.str('kind').replace(/-/g, ' ');
+    const where = Object.entries(p.map('where')).map(([k, v]) => `${k} ${describeExpected(v)}`);
+    const name = p.opt('name');
+    return `${name !== undefined ? `${kind} ${name}` : `${art(kind)} ${kind}`} exists${where.length > 0 ? ` with ${where.join(', ')}` : ''}`;
+  },
+  evaluate(p, ctx) {
+    const kind = p.str('kind') as Kind;
+    const name = p.opt('name');
+    const found = resources(ctx.cloud, kind, name);
+    if (found.length === 0) return name !== undefined ? missing(kind, name) : failed(`there is no ${kind.replace(/-/g, ' ')} yet`);
+    const where = p.map('where');
+    let firstWhy: string | null = null;
+    for (const r of found) {
+      const why = mismatch(r, where);
+      if (why === null) return pass(`${r.label} matches`);
+      firstWhy ??= why;
+    }
+    return failed(name === undefined && found.length > 1 ? `no ${kind.replace(/-/g, ' ')} matches (for example, ${firstWhy ?? ''})` : (firstWhy ?? ''));
+  },
+};
+
+const routerInterface: CheckType = {
+  name: 'router-interface',
+  doc: 'A router has an interface on a subnet (or on some subnet of a network).',
+  params: {
+    router: { type: 'string', required: true, doc: 'router name' },
+    subnet: { type: 'string', doc: 'subnet name' },
+    network: { type: 'string', doc: 'network name (any of its subnets)' },
+  },
+  validate: (p) => (p.opt('subnet') === undefined && p.opt('network') === undefined ? 'needs subnet or network' : null),
+  title: (p) => `router ${p.str('router')} has an interface on ${p.opt('subnet') !== undefined ? `subnet ${p.str('subnet')}` : `network ${p.str('network')}`}`,
+  evaluate(p, ctx) {
+    const c = ctx.cloud;
+    const routers = c.routers.filter((r) => r.name === p.str('router'));
+    if (routers.length === 0) return missing('router', p.str('router'));
+    const sub = p.opt('subnet');
+    const net = p.opt('network');
+    for (const r of routers) {
+      for (const port of routerInterfacePorts(c, r)) {
+        for (const f of port.fixedIps) {
+          const s = c.subnets.find((x) => x.id === f.subnetId);
+          if (s === undefined) continue;
+          const n = c.networks.find((x) => x.id === s.networkId);
+          if ((sub !== undefined && s.name === sub) || (sub === undefined && n?.name === net)) {
+            return pass(`router ${r.name} has interface ${f.ipAddress} on subnet ${s.name}`);
+          }
+        }
+      }
+    }
+    const have = routers.flatMap((r) => resources(c, 'router', r.name).flatMap((x) => x.get('interfaces') as string[]));
+    return failed(
+      `router ${p.str('router')} has no interface on ${sub !== undefined ? `subnet ${sub}` : `network ${net ?? ''}`}${have.length > 0 ? ` (its interfaces are on ${[...new Set(have)].join(', ')})` : ' (it has no interfaces)'}`,
+    );
+  },
+};
+
+const routerGateway: CheckType = {
+  name: 'router-gateway',
+  doc: 'A router has its external gateway (on this network, if given).',
+  params: {
+    router: { type: 'string', required: true, doc: 'router name' },
+    network: { type: 'string', doc: 'external network name' },
+  },
+  title: (p) => `router ${p.str('router')} has an external gateway${p.opt('network') !== undefined ? ` on ${p.str('network')}` : ''}`,
+  evaluate(p, ctx) {
+    const c = ctx.cloud;
+    const routers = c.routers.filter((r) => r.name === p.str('router'));
+    if (routers.length === 0) return missing('router', p.str('router'));
+    const want = p.opt('network');
+    let other: string | null = null;
+    for (const r of routers) {
+      if (r.gateway === null) continue;
+      const n = c.networks.find((x) => x.id === r.gateway?.networkId)?.name ?? '?';
+      if (want === undefined || n === want) {
+        const ip = routerGatewayPort(c, r)?.fixedIps.map((f) => f.ipAddress).join(', ') ?? '';
+        return pass(`router ${r.name} has its gateway on ${n}${ip !== '' ? ` (${ip})` : ''}`);
+      }
+      other = n;
+    }
+    return failed(other !== null ? `router ${p.str('router')} has its gateway on ${other}, not on ${want ?? ''}` : `router ${p.str('router')} has no external gateway`);
+  },
+};
+
+const routerSnat: CheckType = {
+  name: 'router-snat',
+  doc: 'A router has an external gateway with SNAT enabled (or disabled, with `enabled: false`).',
+  params: {
+    router: { type: 'string', required: true, doc: 'router name' },
+    enabled: { type: 'boolean', doc: 'expected SNAT state (default true)' },
+  },
+  title: (p) => `router ${p.str('router')} does SNAT${p.bool('enabled') === false ? ' not' : ''}`,
+  evaluate(p, ctx) {
+    const routers = ctx.cloud.routers.filter((r) => r.name === p.str('router'));
+    if (routers.length === 0) return missing('router', p.str('router'));
+    const want = p.bool('enabled') ?? true;
+    const withGw = routers.filter((r) => r.gateway !== null);
+    if (withGw.length === 0) return failed(`router ${p.str('router')} has no external gateway, so it cannot do SNAT`);
+    if (withGw.some((r) => r.gateway?.enableSnat === want)) return pass(`router ${p.str('router')} has SNAT ${want ? 'enabled' : 'disabled'}`);
+    return failed(`router ${p.str('router')} has SNAT ${want ? 'disabled' : 'enabled'}`);
+  },
+};
+
+const floatingIp: CheckType = {
+  name: 'floating-ip',
+  doc: 'A floating IP (from this external network, if given) is associated with a server.',
+  params: {
+    server: { type: 'string', required: true, doc: 'server name' },
+    network: { type: 'string', doc: 'external network the floating IP comes from' },
+  },
+  title: (p) => `server ${p.str('server')} has a floating IP${p.opt('network') !== undefined ? ` from ${p.str('network')}` : ''}`,
+  evaluate(p, ctx) {
+    const c = ctx.cloud;
+    const servers = c.servers.filter((s) => s.name === p.str('server'));
+    if (servers.length === 0) return missing('server', p.str('server'));
+    const want = p.opt('network');
+    for (const s of servers) {
+      const ports = new Set(c.ports.filter((x) => x.deviceId === s.id).map((x) => x.id));
+      for (const f of c.floatingIps) {
+        if (f.portId === null || !ports.has(f.portId)) continue;
+        const n = c.networks.find((x) => x.id === f.floatingNetworkId)?.name;
+        if (want === undefined || n === want) return pass(`floating IP ${f.floatingIpAddress} is associated with server ${s.name} (${f.fixedIpAddress ?? ''})`);
+      }
+    }
+    const free = c.floatingIps.filter((f) => f.portId === null && f.projectId === c.auth.projectId);
+    return failed(
+      `server ${p.str('server')} has no floating IP${want !== undefined ? ` from ${want}` : ''}${free.length > 0 ? ` (floating IP ${free.map((f) => f.floatingIpAddress).join(', ')} is allocated but not associated)` : ''}`,
+    );
+  },
+};
+
+const serverAddress: CheckType = {
+  name: 'server-address',
+  doc: 'A server has an address of an IP version, optionally from a subnet pool, subnet, network or CIDR, or with a given host part.',
+  params: {
+    server: { type: 'string', required: true, doc: 'server name' },
+    version: { type: 'number', doc: '4 or 6' },
+    pool: { type: 'string', doc: 'subnet pool name: the address lies in one of its prefixes' },
+    subnet: { type: 'string', doc: 'subnet name' },
+    network: { type: 'string', doc: 'network name' },
+    cidr: { type: 'string', doc: 'a CIDR the address lies in' },
+    host: { type: 'string', doc: 'host part, e.g. ::beef' },
+  },
+  title(p) {
+    const v = p.num('version');
+    const from = p.opt('pool') ?? p.opt('subnet') ?? p.opt('network') ?? p.opt('cidr');
+    return `server ${p.str('server')} has ${v !== undefined ? `an IPv${v} address` : 'an address'}${from !== undefined ? ` from ${from}` : ''}${p.opt('host') !== undefined ? ` ending in ${p.str('host')}` : ''}`;
+  },
+  evaluate(p, ctx) {
+    const c = ctx.cloud;
+    const servers = c.servers.filter((s) => s.name === p.str('server'));
+    if (servers.length === 0) return missing('server', p.str('server'));
+    const pool = p.opt('pool') === undefined ? undefined : c.subnetPools.find((x) => x.name === p.opt('pool'));
+    if (p.opt('pool') !== undefined && pool === undefined) return missing('subnet pool', p.str('pool'));
+    const all: string[] = [];
+    for (const s of servers) {
+      for (const port of c.ports.filter((x) => x.deviceId === s.id)) {
+        for (const f of port.fixedIps) {
+          all.push(f.ipAddress);
+          const sub = c.subnets.find((x) => x.id === f.subnetId);
+          const net = c.networks.find((x) => x.id === port.networkId);
+          const v = p.num('version');
+          if (v !== undefined && ipVersion(f.ipAddress) !== v) continue;
+          if (pool !== undefined && !pool.prefixes.some((pre) => inCidr(f.ipAddress, pre))) continue;
+          if (p.opt('subnet') !== undefined && sub?.name !== p.opt('subnet')) continue;
+          if (p.opt('network') !== undefined && net?.name !== p.opt('network')) continue;
+          if (p.opt('cidr') !== undefined && !inCidr(f.ipAddress, p.str('cidr'))) continue;
+          if (p.opt('host') !== undefined && (sub === undefined || !hostPartIs(f.ipAddress, sub.cidr, p.str('host')))) continue;
+          return pass(`server ${s.name} has ${f.ipAddress}`);
+        }
+      }
+    }
+    const addrs = servers.flatMap((s) => serverAddresses(c, s));
+    return failed(`server ${p.str('server')} has no such address (its addresses: ${addrs.length > 0 ? addrs.join(', ') : 'none'})`);
+  },
+};
+
+const portFixedIp: CheckType = {
+  name: 'port-fixed-ip',
+  doc: 'A port has a fixed IP: exactly `address`, or `host` as host part in its subnet (e.g. ::beef); optionally on a subnet.',
+  params: {
+    port: { type: 'string', required: true, doc: 'port name' },
+    address: { type: 'string', doc: 'the exact address' },
+    host: { type: 'string', doc: 'host part within the subnet, e.g. ::beef' },
+    subnet: { type: 'string', doc: 'subnet name' },
+  },
+  validate: (p) => (p.opt('address') === undefined && p.opt('host') === undefined && p.opt('subnet') === undefined ? 'needs address, host or subnet' : null),
+  title: (p) =>
+    `port ${p.str('port')} has fixed IP ${p.opt('address') ?? (p.opt('host') !== undefined ? `…${p.str('host')}` : '')}${p.opt('subnet') !== undefined ? ` on ${p.str('subnet')}` : ''}`.replace('  ', ' '),
+  evaluate(p, ctx) {
+    const c = ctx.cloud;
+    const ports = c.ports.filter((x) => x.name === p.str('port'));
+    if (ports.length === 0) return missing('port', p.str('port'));
+    for (const port of ports) {
+      for (const f of port.fixedIps) {
+        const sub = c.subnets.find((x) => x.id === f.subnetId);
+        if (p.opt('subnet') !== undefined && sub?.name !== p.opt('subnet')) continue;
+        if (p.opt('address') !== undefined && norm(f.ipAddress) !== norm(p.str('address'))) continue;
+        if (p.opt('host') !== undefined && (sub === undefined || !hostPartIs(f.ipAddress, sub.cidr, p.str('host')))) continue;
+        return pass(`port ${port.name} has ${f.ipAddress}`);
+      }
+    }
+    const have = ports.flatMap((x) => x.fixedIps.map((f) => f.ipAddress));
+    return failed(`port ${p.str('port')} has ${have.length > 0 ? `fixed IPs ${have.join(', ')}` : 'no fixed IP'}, not the one asked for`);
+  },
+};
+
+/** Picks the address of a server to reach: its floating IP or one of its fixed addresses. */
+function targetAddress(c: Cloud, p: Params): { addr: string | null; why: string } {
+  const to = p.str('to');
+  if (isIp(to)) return { addr: to, why: '' };
+  const s = c.servers.find((x) => x.name === to);
+  if (s === undefined) return { addr: null, why: `there is no server named ${to}` };
+  const via = p.opt('via') ?? 'floating-ip';
+  if (via === 'floating-ip') {
+    const f = serverFloatingIps(c, s)[0];
+    return f === undefined ? { addr: null, why: `server ${to} has no floating IP` } : { addr: f, why: '' };
+  }
+  const want = via === 'ipv6' ? 6 : 4;
+  const a = serverAddresses(c, s).find((x) => ipVersion(x) === want);
+  return a === undefined ? { addr: null, why: `server ${to} has no IPv${want} address` } : { addr: a, why: '' };
+}
+
+const reach: CheckType = {
+  name: 'reach',
+  doc: 'A host reaches a server (through its floating IP by default) or an address, asked of the same reach query `ping` and `ssh` use.',
+  params: {
+    from: { type: 'string', required: true, doc: 'laptop, network, or a server name' },
+    to: { type: 'string', required: true, doc: 'a server name or an address' },
+    via: { type: 'string', oneOf: ['floating-ip', 'ipv4', 'ipv6'], doc: 'which address of the server (default floating-ip)' },
+    proto: { type: 'string', oneOf: ['icmp', 'tcp', 'udp'], doc: 'icmp (ping, default) or tcp/udp with port' },
+    port: { type: 'number', doc: 'destination port (22 for ssh)' },
+  },
+  title(p) {
+    const what = (p.opt('proto') ?? 'icmp') === 'icmp' ? 'ping' : p.num('port') === 22 ? 'ssh to' : `connect to port ${p.num('port') ?? ''} of`;
+    const via = isIp(p.str('to')) ? '' : (p.opt('via') ?? 'floating-ip') === 'floating-ip' ? ' through its floating IP' : ` on its ${p.opt('via') === 'ipv6' ? 'IPv6' : 'IPv4'} address`;
+    return `${p.str('from')} can ${what} ${p.str('to')}${via}`;
+  },
+  evaluate(p, ctx) {
+    if (ctx.reach === null) return failed('reachability cannot be checked: this build has no reach query');
+    const t = targetAddress(ctx.cloud, p);
+    if (t.addr === null) return failed(t.why);
+    const proto = p.opt('proto') ?? 'icmp';
+    const r = ctx.reach(ctx.cloud, p.str('from'), t.addr, proto, p.num('port'));
+    const ok = /^(ok|reachable|reached|success|pass)/i.test(r.verdict);
+    const target = isIp(p.str('to')) ? t.addr : `${p.str('to')} (${t.addr})`;
+    return ok ? pass(`${p.str('from')} reaches ${target}`) : failed(`${p.str('from')} cannot reach ${target}: ${r.reason}`);
+  },
+};
+
+const ran: CheckType = {
+  name: 'ran',
+  doc: 'The learner ran a command (any of `command`, in either CLI dialect), optionally inside a router\'s namespace.',
+  params: {
+    command: { type: 'strings', required: true, doc: 'command pattern(s): words, then options/arguments that must appear, e.g. `openstack port list --long`, `iptables-save`' },
+    netns: { type: 'string', doc: '`router NAME` (its qrouter- namespace), `any-router`, or a literal namespace name' },
+  },
+  title: (p) => `you ran \`${p.strs('command')[0] ?? ''}\`${p.opt('netns') !== undefined ? ` in ${p.str('netns').startsWith('router ') ? `${p.str('netns')}'s namespace` : 'a router namespace'}` : ''}`,
+  evaluate(p, ctx) {
+    const patterns = p.strs('command').map(parsePattern);
+    const ns = p.opt('netns');
+    let nsOk = (_n: string | null): boolean => true;
+    if (ns !== undefined) {
+      if (ns === 'any-router') nsOk = (n) => n !== null && n.startsWith('qrouter-');
+      else if (ns.startsWith('router ')) {
+        const ids = ctx.cloud.routers.filter((r) => r.name === ns.slice(7).trim()).map((r) => `qrouter-${r.id}`);
+        nsOk = (n) => n !== null && ids.includes(n);
+      } else nsOk = (n) => n === ns;
+    }
+    const hit = ctx.history.find((inv) => nsOk(inv.netns) && patterns.some((pt) => matches(pt, inv)));
+    if (hit) return pass(`you ran \`${hit.argv.join(' ')}\``);
+    const where = ns === undefined ? '' : ns.startsWith('router ') ? ` inside the namespace of ${ns}` : ' inside a router namespace';
+    return failed(`you have not run \`${p.strs('command')[0] ?? ''}\`${where} yet`);
+  },
+};
+
+/** Computes a question's expected answer(s) from the cloud. */
+export function expectedAnswers(p: Params, c: Cloud): string[] {
+  const a = p.map('answer');
+  if (a['value'] !== undefined) return (Array.isArray(a['value']) ? a['value'] : [a['value']]).map(String);
+  const kind = String(a['kind'] ?? '');
+  if (!isKind(kind)) return [];
+  const found = resources(c, kind, a['name'] === undefined ? undefined : String(a['name']));
+  const v = found[0]?.get(String(a['attribute'] ?? ''));
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [String(v)];
+}
+
+const question: CheckType = {
+  name: 'question',
+  doc: 'A question whose answer is computed from the learner\'s own cloud (`answer: {kind, name, attribute}`) or fixed (`answer: {value}`).',
+  params: {
+    prompt: { type: 'string', required: true, doc: 'the question (Markdown)' },
+    answer: { type: 'map', required: true, doc: '{kind, name, attribute} or {value}' },
+  },
+  validate(p) {
+    const a = p.map('answer');
+    if (a['value'] !== undefined) return null;
+    const kind = String(a['kind'] ?? '');
+    if (!isKind(kind)) return `answer needs value, or kind (${KIND_NAMES.join(', ')}), name and attribute`;
+    if (!attributeNames(kind).includes(String(a['attribute'] ?? ''))) return `unknown attribute '${String(a['attribute'] ?? '')}' for ${kind}`;
+    return null;
+  },
+  title: (p) => p.str('prompt'),
+  evaluate(p, ctx) {
+    const given = ctx.answers[ctx.checkId];
+    if (given === undefined || given.trim() === '') return failed('not answered yet');
+    const want = expectedAnswers(p, ctx.cloud);
+    if (want.length === 0) return failed('the answer cannot be worked out from your cloud yet: finish the steps before');
+    return want.some((w) => norm(w) === norm(given)) ? pass(`${given.trim()} is right`) : failed(`${given.trim()} is not the right answer`);
+  },
+};
+
+export const CHECK_TYPES: readonly CheckType[] = [resourceCheck, routerInterface, routerGateway, routerSnat, floatingIp, serverAddress, portFixedIp, reach, ran, question];
+
+export function checkType(name: string): CheckType | undefined {
+  return CHECK_TYPES.find((t) => t.name === name);
+}

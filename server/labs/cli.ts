@@ -1,0 +1,180 @@
+/**
+ * `stacklab lab check [FILE…]` and `stacklab grade --lab ID --learner ID|--all`, as functions
+ * that return their report and exit code (server/main.ts prints them). This is the only part
+ * of server/labs that reads files.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSession, fixtureNames, runLine, type SessionState } from '../shell/session.js';
+import { expectedAnswers, Params, type ReachFn } from './checks.js';
+import { grade } from './grade.js';
+import { instantiate, labFor, LabError, parseLab } from './parse.js';
+import type { Lab } from './types.js';
+
+/** The labs folder of the repository. */
+export const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'labs');
+
+export interface CliResult {
+  output: string;
+  exitCode: number;
+}
+
+/** Lab files of a folder (every `*.md` but README.md), sorted. */
+export function labFiles(dir: string = LABS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Reads and parses a lab file; throws LabError. */
+export function loadLabFile(file: string): Lab {
+  return parseLab(readFileSync(file, 'utf8'), relative(process.cwd(), file) || file, { fixtures: fixtureNames() });
+}
+
+/** Every lab of a folder; throws LabError listing the problems of all files. */
+export function loadLabs(dir: string = LABS_DIR): Lab[] {
+  const labs: Lab[] = [];
+  const issues: LabError['issues'] = [];
+  for (const f of labFiles(dir)) {
+    try {
+      labs.push(loadLabFile(f));
+    } catch (e) {
+      if (e instanceof LabError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  if (issues.length > 0) throw new LabError(issues);
+  return labs;
+}
+
+/** A fresh session for a lab: its fixture and seed, on its starting host. */
+export function labSession(lab: Lab): SessionState {
+  return { ...createSession({ fixture: lab.fixture, seed: lab.seed }), host: lab.host };
+}
+
+/** Parameter assignments that together use every declared value (at most 4). */
+function assignments(lab: Lab): Array<Record<string, string>> {
+  const n = Math.min(4, Math.max(1, ...lab.params.map((p) => (p.kind === 'choose' ? p.values.length : 2))));
+  return Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(lab.params.map((p) => [p.name, p.kind === 'choose' ? (p.values[i % p.values.length] as string) : String(i % 2 === 0 ? p.min : p.max)])),
+  );
+}
+
+/**
+ * Replays a lab: an empty attempt must pass no check; then each step's solution runs in turn
+ * and every check of that step must pass right after it (questions answered with their
+ * computed answers). Returns the problems found (empty = the lab is sound).
+ */
+export function replayLab(lab: Lab, reach: ReachFn | null): string[] {
+  const problems: string[] = [];
+  for (const values of assignments(lab)) {
+    const l = instantiate(lab, values);
+    const tag = Object.keys(values).length > 0 ? ` [${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ')}]` : '';
+    let state = labSession(l);
+    const empty = grade(l, state.cloud, [], { reach });
+    for (const s of empty.steps) {
+      for (const c of s.checks) if (c.passed) problems.push(`${l.file}:${l.steps.find((x) => x.id === s.id)?.checks.find((x) => x.id === c.id)?.line ?? 0}: check '${c.title}' already passes on an empty attempt${tag}`);
+    }
+    const answers: Record<string, string> = {};
+    for (const step of l.steps) {
+      const errors: string[] = [];
+      for (const line of step.solution) {
+        const r = runLine(state, line);
+        state = r.state;
+        if (r.result.exitCode !== 0) errors.push(`  $ ${line}\n${(r.result.stderr || r.result.stdout).replace(/^/gm, '    ').trimEnd()}`);
+      }
+      for (const c of step.checks) {
+        if (c.type === 'question') {
+          const want = expectedAnswers(new Params(c.params), state.cloud)[0];
+          if (want !== undefined) answers[c.id] = want;
+        }
+      }
+      const g = grade(l, state.cloud, state.history, { answers, reach });
+      const sr = g.steps.find((x) => x.id === step.id);
+      for (const c of sr?.checks ?? []) {
+        if (!c.passed) {
+          const line = step.checks.find((x) => x.id === c.id)?.line ?? step.line;
+          problems.push(`${l.file}:${line}: step '${step.title}': check '${c.title}' fails after the solution: ${c.why}${tag}${errors.length > 0 ? `\n  solution commands that failed:\n${errors.join('\n')}` : ''}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** `stacklab lab check [FILE…]`: validates and replays labs (all of labs/ when no file is given). */
+export function labCheck(files: string[], opts: { reach?: ReachFn | null } = {}): CliResult {
+  const list = files.length > 0 ? files : labFiles();
+  const out: string[] = [];
+  let bad = 0;
+  for (const f of list) {
+    let lab: Lab;
+    try {
+      lab = loadLabFile(f);
+    } catch (e) {
+      bad++;
+      out.push(`FAIL ${f}\n${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    const problems = replayLab(lab, opts.reach ?? null);
+    const checks = lab.steps.reduce((a, s) => a + s.checks.length, 0);
+    if (problems.length === 0) out.push(`ok   ${lab.file}  ${lab.id}: ${lab.steps.length} steps, ${checks} checks`);
+    else {
+      bad++;
+      out.push(`FAIL ${lab.file}  ${lab.id}\n${problems.join('\n')}`);
+    }
+  }
+  out.push(`${list.length - bad} of ${list.length} labs ok`);
+  return { output: `${out.join('\n')}\n`, exitCode: bad === 0 ? 0 : 1 };
+}
+
+/**
+ * What `stacklab grade` needs from the store (server/store implements it): a learner's latest
+ * cloud, command history and answers for a lab, and the learners who started it.
+ */
+export interface GradeStore {
+  learners(labId: string): string[];
+  attempt(labId: string, learnerId: string): { cloud: SessionState['cloud']; history: string[]; answers: Record<string, string> } | null;
+}
+
+/** `stacklab grade --lab ID --learner ID|--all [--format text|csv|json]`. */
+export function gradeCommand(
+  store: GradeStore,
+  args: { lab: string; learner?: string; all?: boolean; format?: 'text' | 'csv' | 'json' },
+  opts: { labs?: Lab[]; reach?: ReachFn | null } = {},
+): CliResult {
+  const labs = opts.labs ?? loadLabs();
+  const lab = labs.find((l) => l.id === args.lab);
+  if (!lab) return { output: `stacklab: unknown lab '${args.lab}' (known: ${labs.map((l) => l.id).join(', ')})\n`, exitCode: 2 };
+  const who = args.all ? store.learners(lab.id) : args.learner !== undefined ? [args.learner] : [];
+  if (who.length === 0) return { output: args.all ? `no learner has started ${lab.id}\n` : 'stacklab: grade needs --learner ID or --all\n', exitCode: args.all ? 0 : 2 };
+  const rows = who.map((learner) => {
+    const a = store.attempt(lab.id, learner);
+    const l = labFor(lab, learner);
+    return { learner, result: a === null ? null : grade(l, a.cloud, a.history, { answers: a.answers, reach: opts.reach ?? null }) };
+  });
+  const format = args.format ?? 'text';
+  if (format === 'json') return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };
+  if (format === 'csv') {
+    const head = ['learner', 'earned', 'points', 'percent', ...lab.steps.map((s) => s.id)];
+    const lines = rows.map((r) =>
+      [r.learner, r.result?.earned ?? 0, r.result?.points ?? 0, r.result?.percent ?? 0, ...lab.steps.map((s) => r.result?.steps.find((x) => x.id === s.id)?.earned ?? 0)].join(','),
+    );
+    return { output: `${[head.join(','), ...lines].join('\n')}\n`, exitCode: 0 };
+  }
+  const out: string[] = [];
+  for (const r of rows) {
+    if (r.result === null) {
+      out.push(`${r.learner}: has not started ${lab.id}`);
+      continue;
+    }
+    out.push(`${r.learner}: ${r.result.earned}/${r.result.points} (${r.result.percent} %)`);
+    for (const s of r.result.steps) {
+      out.push(`  ${s.passed ? '✔' : '✘'} ${s.title}  ${s.earned}/${s.points}`);
+      for (const c of s.checks) out.push(`      ${c.passed ? '✔' : '✘'} ${c.title}${c.passed ? '' : ` — ${c.why}`}`);
+    }
+  }
+  return { output: `${out.join('\n')}\n`, exitCode: 0 };
+}

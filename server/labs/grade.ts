@@ -1,0 +1,50 @@
+/** The grader: a learner's cloud, history and answers → per-step, per-check results. Pure. */
+import type { Cloud } from '../sim/model/cloud.js';
+import { checkType, Params, type CheckContext, type ReachFn } from './checks.js';
+import { invocations } from './history.js';
+import type { CheckDef, CheckResult, GradeResult, Lab, StepResult } from './types.js';
+
+export interface GradeOptions {
+  /** Answers to question checks, by check id. */
+  answers?: Record<string, string>;
+  /** The reach query (server/sim/reach.ts `trace`); reach checks fail with a reason when absent. */
+  reach?: ReachFn | null;
+}
+
+function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkId' | 'cloud'>): CheckResult {
+  const t = checkType(def.type);
+  if (t === undefined) throw new Error(`unknown check type ${def.type}`);
+  let ok: boolean;
+  let why: string;
+  try {
+    const o = t.evaluate(new Params(def.params), { ...ctx, cloud, checkId: def.id });
+    ok = def.not ? !o.ok : o.ok;
+    why = def.not && !ok ? `expected the opposite, but ${o.why}` : o.why;
+  } catch (e) {
+    ok = false;
+    why = `internal error while checking: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (!ok && def.fail !== null) why = def.fail;
+  return { id: def.id, type: def.type, title: def.title, points: def.points, earned: ok ? def.points : 0, passed: ok, why };
+}
+
+/** Grades every step of an (instantiated) lab. */
+export function grade(lab: Lab, cloud: Cloud, history: readonly string[], opts: GradeOptions = {}): GradeResult {
+  const ctx = { cloud, history: invocations(history), answers: opts.answers ?? {}, reach: opts.reach ?? null };
+  const steps: StepResult[] = lab.steps.map((s) => {
+    const checks = s.checks.map((c) => gradeCheck(c, cloud, ctx));
+    const points = checks.reduce((a, c) => a + c.points, 0);
+    const earned = checks.reduce((a, c) => a + c.earned, 0);
+    return { id: s.id, title: s.title, passed: checks.every((c) => c.passed), points, earned, checks };
+  });
+  const points = steps.reduce((a, s) => a + s.points, 0);
+  const earned = steps.reduce((a, s) => a + s.earned, 0);
+  return {
+    labId: lab.id,
+    passed: steps.every((s) => s.passed),
+    points,
+    earned,
+    percent: points === 0 ? 0 : Math.floor((earned * 100) / points),
+    steps,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Labs: Markdown lessons with graded steps. The public API of server/labs:
+ *
+ *   parseLab(text, file, {fixtures?}) → Lab          parse + validate one lab (throws LabError:
+ *                                                     `.issues` = [{file, line, message}], message = "file:line: …")
+ *   loadLabs(dir?) / loadLabFile(file) / labFiles()   read labs/*.md (Node; the rest is pure)
+ *   labFor(lab, learnerId) → Lab                      the lab with this learner's parameter values
+ *                                                     substituted ({{name}} in prose, commands, checks)
+ *   paramValues(lab, learnerId) / instantiate(lab, values)
+ *   labSession(lab) → SessionState                    a fresh terminal session on the lab's fixture/seed/host
+ *   grade(lab, cloud, history, {answers?, reach?}) → GradeResult
+ *                                                     per step and check: passed, points, earned, why.
+ *                                                     Pass the learner's instantiated lab (labFor), the
+ *                                                     session's cloud and history, and answers to
+ *                                                     question checks by check id.
+ *   recordGrade / recordHint / recordSolutionShown / emptyProgress   LabProgress bookkeeping (first pass times)
+ *   labCheck(files) / gradeCommand(store, args)       `stacklab lab check` and `stacklab grade`
+ *                                                     (return {output, exitCode}); GradeStore is the read
+ *                                                     interface the store implements for `grade`.
+ *   CHECK_TYPES                                       the check registry (name, doc, params) for docs.
+ *
+ * Rendering: Step.body is Markdown with its ```sh command blocks kept (clickable; the same lines
+ * are in Step.commands); hints are Markdown; question checks carry `params.prompt`.
+ */
+export type { CheckDef, CheckResult, GradeResult, Lab, ParamDef, Step, StepResult, SourcePos } from './types.js';
+export type { LabIssue } from './parse.js';
+export { LabError, parseLab, labFor, paramValues, instantiate, slug } from './parse.js';
+export { grade, type GradeOptions } from './grade.js';
+export { CHECK_TYPES, type ReachFn } from './checks.js';
+export { emptyProgress, recordGrade, recordHint, recordSolutionShown, type LabProgress, type StepProgress } from './progress.js';
+export { labCheck, gradeCommand, labFiles, loadLabFile, loadLabs, labSession, replayLab, LABS_DIR, type GradeStore, type CliResult } from './cli.js';
