@@ -67,7 +67,7 @@ function assignments(lab: Lab): Array<Record<string, string>> {
  * and every check of that step must pass right after it (questions answered with their
  * computed answers). Returns the problems found (empty = the lab is sound).
  */
-export function replayLab(lab: Lab, reach: ReachFn | null): string[] {
+export function replayLab(lab: Lab, reach: ReachFn | null, skipped: string[] = []): string[] {
   const problems: string[] = [];
   for (const values of assignments(lab)) {
     const l = instantiate(lab, values);
@@ -94,6 +94,11 @@ export function replayLab(lab: Lab, reach: ReachFn | null): string[] {
       const g = grade(l, state.cloud, state.history, { answers, reach });
       const sr = g.steps.find((x) => x.id === step.id);
       for (const c of sr?.checks ?? []) {
+        // Without a reach query reachability cannot be verified here; the other checks still are.
+        if (!c.passed && c.type === 'reach' && reach === null) {
+          skipped.push(c.title);
+          continue;
+        }
         if (!c.passed) {
           const line = step.checks.find((x) => x.id === c.id)?.line ?? step.line;
           problems.push(`${l.file}:${line}: step '${step.title}': check '${c.title}' fails after the solution: ${c.why}${tag}${errors.length > 0 ? `\n  solution commands that failed:\n${errors.join('\n')}` : ''}`);
@@ -118,9 +123,11 @@ export function labCheck(files: string[], opts: { reach?: ReachFn | null } = {})
       out.push(`FAIL ${f}\n${e instanceof Error ? e.message : String(e)}`);
       continue;
     }
-    const problems = replayLab(lab, opts.reach ?? null);
+    const skipped: string[] = [];
+    const problems = replayLab(lab, opts.reach ?? null, skipped);
     const checks = lab.steps.reduce((a, s) => a + s.checks.length, 0);
-    if (problems.length === 0) out.push(`ok   ${lab.file}  ${lab.id}: ${lab.steps.length} steps, ${checks} checks`);
+    const note = skipped.length > 0 ? ` (${new Set(skipped).size} reachability checks not verified: no reach query)` : '';
+    if (problems.length === 0) out.push(`ok   ${lab.file}  ${lab.id}: ${lab.steps.length} steps, ${checks} checks${note}`);
     else {
       bad++;
       out.push(`FAIL ${lab.file}  ${lab.id}\n${problems.join('\n')}`);
