@@ -68,7 +68,10 @@ def plain(v):
 def dump(app, cm, name):
     factory, cmd_name, _ = cm.find_command(name.split())
     cmd = factory(app, None, cmd_name=cmd_name)
-    parser = cmd.get_parser('openstack ' + name)
+    return dump_parser(cmd.get_parser('openstack ' + name), 'openstack ' + name, factory)
+
+
+def dump_parser(parser, prog, factory):
     groups = []
     gid = {}
     for i, g in enumerate(parser._mutually_exclusive_groups):
@@ -118,7 +121,7 @@ def dump(app, cm, name):
         args.append(spec)
     doc = inspect.getdoc(factory) or ''
     return {
-        'prog': 'openstack ' + name,
+        'prog': prog,
         'summary': doc.splitlines()[0] if doc else '',
         'description': parser.description,
         'epilog': parser.epilog,

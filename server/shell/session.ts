@@ -7,6 +7,7 @@ import type { Cloud } from '../sim/model/cloud.js';
 import { settle } from '../sim/ops/server.js';
 import { cloneCloud } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
+import { runNeutron } from '../cli/neutron/index.js';
 import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
 import { completeLine } from './complete.js';
@@ -78,9 +79,11 @@ export function prompt(s: SessionState): string {
 interface Exec {
   state: SessionState;
   depth: number;
+  /** stderr of `$(…)` substitutions: bash lets it through to the terminal. */
+  substErr: string[];
 }
 
-const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'openstack', ...FILTERS];
+const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'openstack', 'neutron', ...FILTERS];
 
 function ok(stdout = ''): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
@@ -99,6 +102,11 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
       return ok();
     case 'openstack': {
       const r = runOpenstack(s.cloud, args, { columns: s.columns });
+      s.cloud = r.cloud;
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    }
+    case 'neutron': {
+      const r = runNeutron(s.cloud, args);
       s.cloud = r.cloud;
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     }
@@ -154,7 +162,8 @@ function expand(x: Exec, word: Word): string[] {
     (name) => (name === '?' ? String(x.state.lastExit) : (x.state.env[name] ?? '')),
     (source) => {
       if (x.depth >= MAX_SUBST_DEPTH) return '';
-      const inner = execLine({ state: x.state, depth: x.depth + 1 }, source);
+      const inner = execLine({ state: x.state, depth: x.depth + 1, substErr: x.substErr }, source);
+      x.substErr.push(inner.stderr);
       return inner.stdout;
     },
   );
@@ -199,7 +208,7 @@ function execLine(x: Exec, line: string): CommandResult {
     for (const cmd of p.commands) {
       r = runCommand(x, cmd, input);
       input = r.stdout;
-      err += r.stderr;
+      err += x.substErr.splice(0).join('') + r.stderr;
     }
     out += input ?? '';
     last = r.exitCode;
@@ -223,7 +232,7 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
   }
   let result: CommandResult;
   try {
-    result = execLine({ state: next, depth: 0 }, line);
+    result = execLine({ state: next, depth: 0, substErr: [] }, line);
   } catch (e) {
     // A bug, not the learner's fault: keep the session as it was and say so plainly.
     const id = errorId(line, state.history.length);

@@ -1,0 +1,414 @@
+/**
+ * The legacy `neutron` CLI (python-neutronclient 8.1): the same core ops as `openstack`, its own
+ * parsers (captured from the real client as data), presenter and messages.
+ */
+import type { Cloud } from '../../sim/model/cloud.js';
+import type { ArgSpec, ParserSpec } from '../spec.js';
+import type { PyValue } from '../../render/pyvalue.js';
+import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
+import { SimError } from '../../sim/errors.js';
+import { cloneCloud } from '../../sim/clone.js';
+import { seedRng, uuid4 } from '../../sim/rng.js';
+import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate } from '../../sim/ops/network.js';
+import { createSubnet, deleteSubnet } from '../../sim/ops/subnet.js';
+import {
+  addRouterInterfacePort,
+  addRouterInterfaceSubnet,
+  createRouter,
+  deleteRouter,
+  removeRouterInterfacePort,
+  removeRouterInterfaceSubnet,
+  setRouterGateway,
+} from '../../sim/ops/router.js';
+import { createPort, deletePort, type FixedIpRequest } from '../../sim/ops/port.js';
+import { createFloatingIp, deleteFloatingIp, updateFloatingIp } from '../../sim/ops/floating-ip.js';
+import { createSecurityGroupRule } from '../../sim/ops/security-group.js';
+import { createSubnetPool } from '../../sim/ops/subnet-pool.js';
+import { formatHelp, parseArgs } from '../argparse.js';
+import { CliError } from '../errors.js';
+import captured from './neutron-parsers.json' with { type: 'json' };
+import { floatingIpApi, networkApi, poolApi, portApi, routerApi, ruleApi, subnetApi } from './api.js';
+
+export const DEPRECATION = 'neutron CLI is deprecated and will be removed in the Z cycle. Use openstack CLI instead.\n';
+
+interface CapturedArg {
+  flags: string[];
+  dest: string;
+  action: string;
+  metavar?: string | null;
+  help?: string | null;
+  nargs?: string | number;
+  required?: boolean;
+  choices?: string[];
+  default?: unknown;
+  const?: unknown;
+  group?: string;
+  section?: string;
+}
+interface CapturedCommand {
+  prog: string;
+  description: string | null;
+  args: CapturedArg[];
+  groups: Array<{ id: string; required: boolean }>;
+  sections: Array<{ title: string; description?: string }>;
+}
+const PARSERS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
+
+function parserFor(name: string): ParserSpec {
+  const c = PARSERS[name];
+  if (!c) throw new Error(`no captured parser for neutron ${name}`);
+  return {
+    prog: c.prog,
+    ...(c.description ? { description: c.description } : {}),
+    groups: c.groups,
+    sections: c.sections,
+    args: c.args.map((a): ArgSpec => {
+      const s: ArgSpec = { flags: a.flags, dest: a.dest, action: a.action as ArgSpec['action'] };
+      if (a.metavar !== undefined && a.metavar !== null) s.metavar = a.metavar;
+      if (a.help !== undefined) s.help = a.help;
+      if (a.nargs !== undefined) s.nargs = a.nargs as ArgSpec['nargs'];
+      if (a.required) s.required = true;
+      if (a.choices !== undefined) s.choices = a.choices;
+      if (a.default !== undefined) s.default = a.default;
+      if (a.const !== undefined) s.const = a.const;
+      if (a.group !== undefined) s.group = a.group;
+      if (a.section !== undefined) s.section = a.section;
+      return s;
+    }),
+  };
+}
+
+type Args = Record<string, unknown>;
+type Out = { stdout: string; stderr?: string; exitCode?: number };
+
+const s = (a: Args, k: string): string | undefined => (typeof a[k] === 'string' ? (a[k] as string) : undefined);
+const list = (a: Args, k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
+
+/** neutronclient's find_resourceid_by_name_or_id. */
+function find<T extends { id: string; name: string }>(items: readonly T[], kind: string, ref: string): T {
+  const byId = items.find((i) => i.id === ref);
+  if (byId) return byId;
+  const byName = items.filter((i) => i.name === ref);
+  if (byName.length === 1) return byName[0] as T;
+  if (byName.length > 1) throw new CliError(`Multiple ${kind} matches found for name '${ref}', use an ID to be more specific.`);
+  throw new CliError(`Unable to find ${kind} with name or id '${ref}'`);
+}
+
+/** neutronclient renders every value as text first: lists one item per line, dicts as JSON. */
+function textValue(v: PyValue): PyValue {
+  if (v === null) return '';
+  if (Array.isArray(v)) return v.map((i) => (typeof i === 'object' && i !== null ? pyJson(i) : String(i))).join('\n');
+  if (typeof v === 'object') return pyJson(v);
+  return v;
+}
+
+function pyJson(v: PyValue): string {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(', ')}}`;
+}
+
+function fmt(a: Args): FormatOptions {
+  const o: FormatOptions = {};
+  if (typeof a['formatter'] === 'string') o.format = a['formatter'];
+  if (Array.isArray(a['columns'])) o.columns = a['columns'] as string[];
+  if (a['noindent'] === true) o.noindent = true;
+  if (typeof a['prefix'] === 'string') o.prefix = a['prefix'];
+  const mw = Number(a['max_width'] ?? 0);
+  if (mw > 0) o.maxWidth = mw;
+  return o;
+}
+
+function show(a: Args, d: { [k: string]: PyValue }, created?: string): Out {
+  const fields = Object.keys(d)
+    .sort()
+    .map((k): [string, PyValue] => [k, textValue(d[k] ?? null)]);
+  const r = renderShow({ fields }, fmt(a));
+  return { stdout: (created ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+function table(a: Args, headers: string[], rows: PyValue[][]): Out {
+  const r = renderList({ headers, rows: rows.map((row) => row.map(textValue)) }, fmt(a));
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+const byId = <T extends { id: string }>(xs: readonly T[]) => [...xs].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+
+/** `--key value` options the parser does not know become API attributes (neutronclient value_specs). */
+function splitValueSpecs(spec: ParserSpec, argv: string[]): { known: string[]; extra: Record<string, string | true> } {
+  const flags = new Set(spec.args.flatMap((x) => x.flags));
+  const known: string[] = [];
+  const extra: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i] as string;
+    const name = t.startsWith('--') ? (t.includes('=') ? t.slice(0, t.indexOf('=')) : t) : null;
+    if (name === null || flags.has(name) || t === '--') {
+      known.push(t);
+      continue;
+    }
+    if (t.includes('=')) extra[name.slice(2)] = t.slice(t.indexOf('=') + 1);
+    else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('-')) extra[name.slice(2)] = argv[++i] as string;
+    else extra[name.slice(2)] = true;
+  }
+  return { known, extra };
+}
+
+const truth = (v: string | true | undefined): boolean | undefined =>
+  v === undefined ? undefined : v === true || /^(true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : undefined;
+
+function kv(raw: string): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    const i = part.indexOf('=');
+    if (i > 0) o[part.slice(0, i)] = part.slice(i + 1);
+  }
+  return o;
+}
+
+type Handler = (c: Cloud, a: Args, extra: Record<string, string | true>) => Out;
+
+const COMMANDS: Record<string, Handler> = {
+  'net-create': (c, a, extra) => {
+    const r: NetworkCreate = { name: s(a, 'name') ?? '' };
+    if (a['admin_state'] === false) r.adminStateUp = false;
+    if (a['shared'] === true) r.shared = true;
+    const t = s(a, 'provider:network_type');
+    if (t !== undefined) r.networkType = t;
+    const p = s(a, 'provider:physical_network');
+    if (p !== undefined) r.physicalNetwork = p;
+    const seg = s(a, 'provider:segmentation_id');
+    if (seg !== undefined) r.segmentationId = Number(seg);
+    const ext = truth(extra['router:external']);
+    if (ext !== undefined) r.external = ext;
+    const d = s(a, 'description');
+    if (d !== undefined) r.description = d;
+    const n = createNetwork(c, r);
+    return show(a, networkApi(c, n, 'create'), 'network');
+  },
+  'net-list': (c, a) =>
+    table(a, ['id', 'name', 'subnets'], byId(c.networks).map((n) => [n.id, n.name, c.subnets.filter((x) => x.networkId === n.id).map((x) => `${x.id} ${x.cidr}`)])),
+  'net-show': (c, a) => show(a, networkApi(c, find(c.networks, 'network', s(a, 'id') ?? ''), 'show')),
+  'net-update': (c, a, extra) => {
+    const n = find(c.networks, 'network', s(a, 'id') ?? '');
+    const ext = truth(extra['router:external']);
+    updateNetwork(c, n, {
+      ...(typeof extra['name'] === 'string' ? { name: extra['name'] } : {}),
+      ...(ext !== undefined ? { external: ext } : {}),
+      ...(truth(extra['shared']) !== undefined ? { shared: truth(extra['shared']) as boolean } : {}),
+    });
+    return { stdout: `Updated network: ${s(a, 'id') ?? ''}\n` };
+  },
+  'net-delete': (c, a) => {
+    const ids = list(a, 'id');
+    for (const id of ids) deleteNetwork(c, find(c.networks, 'network', id));
+    return { stdout: `Deleted network(s): ${ids.join(', ')}\n` };
+  },
+  'subnet-create': (c, a) => {
+    const net = find(c.networks, 'network', s(a, 'network_id') ?? '');
+    const gw = a['no_gateway'] === true ? null : s(a, 'gateway');
+    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : undefined;
+    const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
+    const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
+    const pool = s(a, 'subnetpool');
+    const sub = createSubnet(c, {
+      name: s(a, 'name') ?? '',
+      networkId: net.id,
+      ipVersion: (Number(s(a, 'ip_version') ?? 4) as 4 | 6),
+      ...(s(a, 'cidr') !== undefined ? { cidr: s(a, 'cidr') as string } : {}),
+      ...(gw !== undefined ? { gatewayIp: gw } : {}),
+      ...(dhcp !== undefined ? { enableDhcp: dhcp } : {}),
+      ...(pools.length ? { allocationPools: pools } : {}),
+      ...(routes.length ? { hostRoutes: routes } : {}),
+      ...(list(a, 'dns_nameservers').length ? { dnsNameservers: list(a, 'dns_nameservers') } : {}),
+      ...(pool !== undefined ? { subnetpoolId: find(c.subnetPools, 'subnetpool', pool).id } : {}),
+      ...(s(a, 'prefixlen') !== undefined ? { prefixLength: Number(s(a, 'prefixlen')) } : {}),
+      ...(a['use_default_subnetpool'] === true ? { useDefaultSubnetpool: true } : {}),
+      ...(s(a, 'ipv6_ra_mode') !== undefined ? { ipv6RaMode: s(a, 'ipv6_ra_mode') as 'slaac' } : {}),
+      ...(s(a, 'ipv6_address_mode') !== undefined ? { ipv6AddressMode: s(a, 'ipv6_address_mode') as 'slaac' } : {}),
+    });
+    return show(a, subnetApi(sub), 'subnet');
+  },
+  'subnet-list': (c, a) => table(a, ['id', 'name', 'cidr', 'allocation_pools'], byId(c.subnets).map((x) => [x.id, x.name, x.cidr, x.allocationPools.map((p) => ({ start: p.start, end: p.end }))])),
+  'subnet-show': (c, a) => show(a, subnetApi(find(c.subnets, 'subnet', s(a, 'id') ?? ''))),
+  'subnet-delete': (c, a) => {
+    const ids = list(a, 'id');
+    for (const id of ids) deleteSubnet(c, find(c.subnets, 'subnet', id));
+    return { stdout: `Deleted subnet(s): ${ids.join(', ')}\n` };
+  },
+  'router-create': (c, a) => show(a, routerApi(createRouter(c, { name: s(a, 'name') ?? '', ...(a['admin_state'] === false ? { adminStateUp: false } : {}) })), 'router'),
+  'router-list': (c, a) =>
+    table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], byId(c.routers).map((r) => { const d = routerApi(r); return [r.id, r.name, d['external_gateway_info'] ?? null, r.distributed, r.ha]; })),
+  'router-show': (c, a) => show(a, routerApi(find(c.routers, 'router', s(a, 'id') ?? ''))),
+  'router-delete': (c, a) => {
+    const ids = list(a, 'id');
+    for (const id of ids) deleteRouter(c, find(c.routers, 'router', id));
+    return { stdout: `Deleted router(s): ${ids.join(', ')}\n` };
+  },
+  'router-interface-add': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    const r = find(c.routers, 'router', ref);
+    const iface = s(a, 'interface') ?? '';
+    const port = iface.startsWith('port=')
+      ? addRouterInterfacePort(c, r, find(c.ports, 'port', iface.slice(5)))
+      : addRouterInterfaceSubnet(c, r, find(c.subnets, 'subnet', iface.startsWith('subnet=') ? iface.slice(7) : iface));
+    return { stdout: `Added interface ${port.id} to router ${ref}.\n` };
+  },
+  'router-interface-delete': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    const r = find(c.routers, 'router', ref);
+    const iface = s(a, 'interface') ?? '';
+    if (iface.startsWith('port=')) removeRouterInterfacePort(c, r, find(c.ports, 'port', iface.slice(5)));
+    else removeRouterInterfaceSubnet(c, r, find(c.subnets, 'subnet', iface.startsWith('subnet=') ? iface.slice(7) : iface));
+    return { stdout: `Removed interface from router ${ref}.\n` };
+  },
+  'router-gateway-set': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    const r = find(c.routers, 'router', ref);
+    const net = find(c.networks, 'network', s(a, 'external_network') ?? '');
+    const ips: FixedIpRequest[] = list(a, 'fixed_ip').map(kv).map((x) => ({
+      ...(x['subnet_id'] !== undefined ? { subnetId: find(c.subnets, 'subnet', x['subnet_id']).id } : {}),
+      ...(x['ip_address'] !== undefined ? { ipAddress: x['ip_address'] } : {}),
+    }));
+    setRouterGateway(c, r, {
+      networkId: net.id,
+      ...(a['disable_snat'] === true ? { enableSnat: false } : a['enable_snat'] === true ? { enableSnat: true } : {}),
+      ...(ips.length ? { fixedIps: ips } : {}),
+    });
+    return { stdout: `Set gateway for router ${ref}\n` };
+  },
+  'router-gateway-clear': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    setRouterGateway(c, find(c.routers, 'router', ref), null);
+    return { stdout: `Removed gateway from router ${ref}\n` };
+  },
+  'router-port-list': (c, a) => {
+    const r = find(c.routers, 'router', s(a, 'id') ?? '');
+    return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], byId(c.ports.filter((p) => p.deviceId === r.id)).map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []]));
+  },
+  'port-create': (c, a) => {
+    const net = find(c.networks, 'network', s(a, 'network_id') ?? '');
+    const ips: FixedIpRequest[] = list(a, 'fixed_ip').map(kv).map((x) => ({
+      ...(x['subnet_id'] !== undefined ? { subnetId: find(c.subnets, 'subnet', x['subnet_id']).id } : {}),
+      ...(x['ip_address'] !== undefined ? { ipAddress: x['ip_address'] } : {}),
+    }));
+    const p = createPort(c, { networkId: net.id, name: s(a, 'name') ?? '', ...(ips.length ? { fixedIps: ips } : {}) });
+    return show(a, portApi(p), 'port');
+  },
+  'port-list': (c, a) => table(a, ['id', 'name', 'mac_address', 'fixed_ips'], byId(c.ports).map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []])),
+  'port-show': (c, a) => show(a, portApi(find(c.ports, 'port', s(a, 'id') ?? ''))),
+  'port-delete': (c, a) => {
+    const ids = list(a, 'id');
+    for (const id of ids) deletePort(c, find(c.ports, 'port', id));
+    return { stdout: `Deleted port(s): ${ids.join(', ')}\n` };
+  },
+  'floatingip-create': (c, a) => {
+    const net = find(c.networks, 'network', s(a, 'floating_network_id') ?? '');
+    const f = createFloatingIp(c, {
+      networkId: net.id,
+      ...(s(a, 'port_id') !== undefined ? { portId: s(a, 'port_id') as string } : {}),
+      ...(s(a, 'fixed_ip_address') !== undefined ? { fixedIpAddress: s(a, 'fixed_ip_address') as string } : {}),
+      ...(s(a, 'floating_ip_address') !== undefined ? { floatingIpAddress: s(a, 'floating_ip_address') as string } : {}),
+    });
+    return show(a, floatingIpApi(c, f), 'floatingip');
+  },
+  'floatingip-list': (c, a) => table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], byId(c.floatingIps).map((f) => [f.id, f.fixedIpAddress, f.floatingIpAddress, f.portId])),
+  'floatingip-show': (c, a) => show(a, floatingIpApi(c, findFip(c, s(a, 'id') ?? ''))),
+  'floatingip-associate': (c, a) => {
+    const f = findFip(c, s(a, 'floatingip_id') ?? '');
+    const port = s(a, 'port_id') ?? '';
+    // neutronclient sends PORT as given: a name is not a UUID and the server refuses it.
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(port)) {
+      throw new SimError(400, `Invalid input for port_id. Reason: '${port}' is not a valid UUID.`, `/v2.0/floatingips/${f.id}`);
+    }
+    updateFloatingIp(c, f, { portId: port, ...(s(a, 'fixed_ip_address') !== undefined ? { fixedIpAddress: s(a, 'fixed_ip_address') as string } : {}) });
+    return { stdout: `Associated floating IP ${f.id}\n` };
+  },
+  'floatingip-disassociate': (c, a) => {
+    const f = findFip(c, s(a, 'floatingip_id') ?? '');
+    updateFloatingIp(c, f, { portId: null });
+    return { stdout: `Disassociated floating IP ${f.id}\n` };
+  },
+  'floatingip-delete': (c, a) => {
+    const ids = list(a, 'id');
+    for (const id of ids) deleteFloatingIp(c, findFip(c, id));
+    return { stdout: `Deleted floatingip(s): ${ids.join(', ')}\n` };
+  },
+  'security-group-rule-create': (c, a) => {
+    const g = find(c.securityGroups, 'security_group', s(a, 'security_group_id') ?? '');
+    const remoteGroup = s(a, 'remote_group_id');
+    const rule = createSecurityGroupRule(c, {
+      securityGroupId: g.id,
+      direction: (s(a, 'direction') ?? 'ingress') as 'ingress' | 'egress',
+      ethertype: (s(a, 'ethertype') ?? 'IPv4') as 'IPv4' | 'IPv6',
+      protocol: s(a, 'protocol') ?? null,
+      portRangeMin: s(a, 'port_range_min') !== undefined ? Number(s(a, 'port_range_min')) : null,
+      portRangeMax: s(a, 'port_range_max') !== undefined ? Number(s(a, 'port_range_max')) : null,
+      remoteIpPrefix: s(a, 'remote_ip_prefix') ?? null,
+      remoteGroupId: remoteGroup !== undefined ? find(c.securityGroups, 'security_group', remoteGroup).id : null,
+    });
+    return show(a, ruleApi(rule), 'security_group_rule');
+  },
+  'security-group-rule-list': (c, a) =>
+    table(
+      a,
+      ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'],
+      byId(c.securityGroupRules).map((r) => {
+        const g = c.securityGroups.find((x) => x.id === r.securityGroupId);
+        const rg = r.remoteGroupId ? c.securityGroups.find((x) => x.id === r.remoteGroupId) : undefined;
+        const pp = r.protocol === null ? 'any' : r.portRangeMin !== null ? (r.protocol === 'icmp' ? `icmp (type:${r.portRangeMin}${r.portRangeMax !== null ? `, code:${r.portRangeMax}` : ''})` : r.portRangeMin === r.portRangeMax ? `${r.portRangeMin}/${r.protocol}` : `${r.portRangeMin}-${r.portRangeMax}/${r.protocol}`) : r.protocol;
+        const remote = rg ? `${rg.name} (group)` : r.remoteIpPrefix && r.remoteIpPrefix !== '0.0.0.0/0' && r.remoteIpPrefix !== '::/0' ? `${r.remoteIpPrefix} (CIDR)` : 'any';
+        return [r.id, g?.name ?? r.securityGroupId, r.direction, r.ethertype, pp, remote];
+      }),
+    ),
+  'subnetpool-create': (c, a) => {
+    const p = createSubnetPool(c, {
+      name: s(a, 'name') ?? '',
+      prefixes: list(a, 'prefixes'),
+      ...(s(a, 'default_prefixlen') !== undefined ? { defaultPrefixlen: Number(s(a, 'default_prefixlen')) } : {}),
+      ...(s(a, 'min_prefixlen') !== undefined ? { minPrefixlen: Number(s(a, 'min_prefixlen')) } : {}),
+      ...(s(a, 'max_prefixlen') !== undefined ? { maxPrefixlen: Number(s(a, 'max_prefixlen')) } : {}),
+    });
+    return show(a, poolApi(p), 'subnetpool');
+  },
+  'subnetpool-list': (c, a) =>
+    table(a, ['id', 'name', 'prefixes', 'default_prefixlen', 'address_scope_id', 'is_default'], byId(c.subnetPools).map((p) => [p.id, p.name, [...p.prefixes], p.defaultPrefixlen, p.addressScopeId, p.isDefault])),
+  'address-scope-list': (c, a) => table(a, ['id', 'name', 'ip_version'], byId(c.addressScopes).map((x) => [x.id, x.name, x.ipVersion])),
+};
+
+function findFip(c: Cloud, ref: string) {
+  const f = c.floatingIps.find((x) => x.id === ref);
+  if (!f) throw new CliError(`Unable to find floatingip with name or id '${ref}'`);
+  return f;
+}
+
+/** Runs `neutron <argv…>` on a copy of the cloud; see runOpenstack for the transaction rule. */
+export function runNeutron(cloud: Cloud, argv: string[]): { stdout: string; stderr: string; exitCode: number; cloud: Cloud } {
+  const name = argv[0] ?? '';
+  const handler = COMMANDS[name];
+  if (!handler) {
+    if (name === '' || name === 'help' || name === '--help' || name === '-h') {
+      return { stdout: `usage: neutron [--version] [-v] [-q] [-h] <subcommand> ...\n\nCommands: ${Object.keys(COMMANDS).sort().join(', ')}\n`, stderr: DEPRECATION, exitCode: 0, cloud };
+    }
+    return { stdout: '', stderr: `${DEPRECATION}Unknown command ['${name}']\n`, exitCode: 2, cloud };
+  }
+  const spec = parserFor(name);
+  const { known, extra } = splitValueSpecs(spec, argv.slice(1));
+  if (known.includes('-h') || known.includes('--help')) return { stdout: formatHelp(spec), stderr: DEPRECATION, exitCode: 0, cloud };
+  const parsed = parseArgs(spec, known);
+  if (!parsed.ok) return { stdout: parsed.stdout, stderr: DEPRECATION + parsed.stderr, exitCode: parsed.exitCode, cloud };
+  const work = cloneCloud(cloud);
+  try {
+    const out = handler(work, parsed.values, extra);
+    return { stdout: out.stdout, stderr: DEPRECATION + (out.stderr ?? ''), exitCode: out.exitCode ?? 0, cloud: work };
+  } catch (e) {
+    if (e instanceof SimError) {
+      const req = uuid4(seedRng((cloud.clock ^ cloud.tick ^ e.message.length) >>> 0));
+      return { stdout: '', stderr: `${DEPRECATION}${e.message}\nNeutron server returns request_ids: ['req-${req}']\n`, exitCode: 1, cloud };
+    }
+    if (e instanceof CliError) return { stdout: '', stderr: `${DEPRECATION}${e.message}\n`, exitCode: 1, cloud };
+    throw e;
+  }
+}
