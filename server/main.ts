@@ -13,6 +13,8 @@ import { createSession, fixtureNames, prompt, runLine } from './shell/session.js
 const USAGE = `usage: stacklab serve
        stacklab run --fixture NAME [--seed N] [--format text|json] [--columns N] FILE|-
        stacklab shell --fixture NAME [--seed N] [--columns N]
+       stacklab lab check [FILE…]
+       stacklab grade --lab ID (--learner ID | --all) [--format text|csv|json]
 fixtures: ${fixtureNames().join(', ')}
 `;
 
@@ -94,8 +96,58 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+async function labs(argv: string[]): Promise<void> {
+  const { labCheck } = await import('./labs/index.js');
+  if (argv[0] !== 'check') fail('lab needs a sub-command: check');
+  const r = labCheck(argv.slice(1));
+  process.stdout.write(r.output);
+  process.exit(r.exitCode);
+}
+
+/** `stacklab grade`: reads the web app's database (STACKLAB_DATA) without the server. */
+async function gradeCmd(argv: string[]): Promise<void> {
+  const { gradeCommand } = await import('./labs/index.js');
+  const { loadConfig } = await import('./http/config.js');
+  const { sqliteStore } = await import('./store/sqlite.js');
+  const { deserializeSession } = await import('./shell/session.js');
+  const a: { lab: string; learner?: string; all?: boolean; format?: 'text' | 'csv' | 'json' } = { lab: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i];
+    if (t === '--lab') a.lab = argv[++i] ?? '';
+    else if (t === '--learner') a.learner = argv[++i] ?? '';
+    else if (t === '--all') a.all = true;
+    else if (t === '--format') a.format = (argv[++i] ?? 'text') as 'text' | 'csv' | 'json';
+    else fail(`unknown option ${t ?? ''}`);
+  }
+  const config = loadConfig(process.env);
+  const store = sqliteStore(`${config.dataDir}/stacklab.db`);
+  const workspace = `lab:${a.lab}`;
+  const r = gradeCommand(
+    {
+      learners: () => store.learnersIn(workspace),
+      attempt: (_lab, learner) => {
+        const saved = store.loadSession(learner, workspace);
+        if (!saved) return null;
+        let state = deserializeSession(saved.snapshot);
+        for (const e of store.historySince(learner, workspace, saved.seq)) if (e.line !== '#reset') state = runLine(state, e.line).state;
+        return { cloud: state.cloud, history: store.history(learner, workspace).map((h) => h.line).filter((l) => l !== '#reset'), answers: {} };
+      },
+    },
+    a,
+  );
+  store.close();
+  process.stdout.write(r.output);
+  process.exit(r.exitCode);
+}
+
 const [cmd, ...rest] = process.argv.slice(2);
 switch (cmd) {
+  case 'lab':
+    await labs(rest);
+    break;
+  case 'grade':
+    await gradeCmd(rest);
+    break;
   case 'run':
     run(rest);
     break;

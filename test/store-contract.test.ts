@@ -42,6 +42,8 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       expect(s.loadSession('a', 'w1')?.snapshot).toBe('A1');
       expect(s.loadSession('b', 'w1')?.snapshot).toBe('B1');
       expect(s.loadSession('a', 'w2')).toBeNull();
+      expect(s.learnersIn('w1')).toEqual(['a', 'b']);
+      expect(s.learnersIn('w2')).toEqual([]);
       expect(s.history('b', 'w1').map((h) => h.line)).toEqual(['m']);
       s.close();
     });

@@ -45,6 +45,9 @@ export function memoryStore(): CloudStore {
     history(learnerId, workspace, limit = 1000) {
       return (histories.get(key(learnerId, workspace)) ?? []).slice(-limit).map((e) => ({ ...e }));
     },
+    learnersIn(workspace) {
+      return [...sessions.keys()].filter((k) => k.endsWith(`\u0000${workspace}`)).map((k) => k.slice(0, k.indexOf('\u0000'))).sort();
+    },
     close() {},
   };
 }

@@ -38,5 +38,7 @@ export interface CloudStore {
   /** Starts a workspace over: the snapshot is replaced, the history kept with a reset marker. */
   resetSession(learnerId: string, workspace: string, snapshot: string, at: number): void;
   history(learnerId: string, workspace: string, limit?: number): HistoryEntry[];
+  /** Learners who have a session in a workspace (for instructors' views and grading). */
+  learnersIn(workspace: string): string[];
   close(): void;
 }
