@@ -24,13 +24,24 @@ export function machine(v: CellValue): PyValue {
   return isFormatted(v) ? v.machine : v;
 }
 
-function pyFloat(n: number): string {
-  if (Number.isInteger(n)) return `${n}.0`;
-  return String(n);
+/** Python repr() of a float: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
+export function pyFloatRepr(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const [mant = '', expText = '0'] = n.toExponential().split('e');
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) {
+    const e = Math.abs(exp);
+    return `${mant}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
+  }
+  const s = String(n);
+  return s.includes('.') ? s : `${s}.0`;
 }
 
-function pyNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : pyFloat(n);
+/** A JS number as Python prints it: integers as ints, everything else as a float. */
+export function pyNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : pyFloatRepr(n);
 }
 
 /** Python repr() of a str: single quotes unless the text has ' and no ". */
@@ -43,6 +54,7 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
+    else if (/[\x00-\x1f\x7f-\xa0\xad]/.test(ch)) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
     else out += ch;
   }
   return out + q;

@@ -3,15 +3,17 @@
  * drop_whitespace), which prettytable uses to wrap cells narrower than their text.
  */
 
-const LETTER = /\p{L}/u;
+// textwrap's `letter` is [^\d\W]: word characters that are not decimal digits (underscore included).
+const LETTER = /[\p{L}\p{Nl}\p{No}_]/u;
 
 /** Splits text into chunks the way TextWrapper.wordsep_re does: whitespace runs, words, hyphen breaks. */
 function chunks(text: string): string[] {
   const out: string[] = [];
-  const re = /\s+|\S+/gu;
+  // Only ASCII whitespace separates words in textwrap (not NBSP and friends).
+  const re = /[\t\n\v\f\r ]+|[^\t\n\v\f\r ]+/gu;
   for (const m of text.matchAll(re)) {
     const tok = m[0];
-    if (/^\s/u.test(tok)) {
+    if (/^[\t\n\v\f\r ]/u.test(tok)) {
       out.push(tok);
       continue;
     }
@@ -38,8 +40,26 @@ function chunks(text: string): string[] {
   return out;
 }
 
+/** str.expandtabs(8): a tab moves to the next multiple of 8 columns (counted from the last line break). */
+function expandTabs(text: string): string {
+  if (!text.includes('\t')) return text;
+  let out = '';
+  let col = 0;
+  for (const ch of text) {
+    if (ch === '\t') {
+      const n = 8 - (col % 8);
+      out += ' '.repeat(n);
+      col += n;
+    } else {
+      out += ch;
+      col = ch === '\n' || ch === '\r' ? 0 : col + 1;
+    }
+  }
+  return out;
+}
+
 export function wrap(text: string, width: number): string[] {
-  const src = text.replace(/\t/g, '        ').replace(/[\n\r\v\f]/g, ' ');
+  const src = expandTabs(text).replace(/[\n\r\v\f]/g, ' ');
   const rev = chunks(src).reverse();
   const lines: string[] = [];
   const w = Math.max(1, width);
