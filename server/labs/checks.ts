@@ -478,7 +478,9 @@ const ran: CheckType = {
       if (ns === 'any-router') nsOk = (n) => n !== null && n.startsWith('qrouter-');
       else if (ns.startsWith('router ')) {
         const ids = ctx.cloud.routers.filter((r) => r.name === ns.slice(7).trim()).map((r) => `qrouter-${r.id}`);
-        nsOk = (n) => n !== null && ids.includes(n);
+        // A namespace typed through a shell variable (`qrouter-$ROUTER`) cannot be resolved from
+        // the history alone; any router namespace written that way counts.
+        nsOk = (n) => n !== null && (ids.includes(n) || (n.startsWith('qrouter-') && n.includes('$')));
       } else nsOk = (n) => n === ns;
     }
     const hit = ctx.history.find((inv) => nsOk(inv.netns) && patterns.some((pt) => matches(pt, inv)));

@@ -93,17 +93,20 @@ export function replayLab(lab: Lab, reach: ReachFn | null, skipped: string[] = [
       }
       const g = grade(l, state.cloud, state.history, { answers, reach });
       const sr = g.steps.find((x) => x.id === step.id);
+      const stepProblems: string[] = [];
       for (const c of sr?.checks ?? []) {
         // Without a reach query reachability cannot be verified here; the other checks still are.
         if (!c.passed && c.type === 'reach' && reach === null) {
-          skipped.push(c.title);
+          skipped.push(c.id);
           continue;
         }
         if (!c.passed) {
           const line = step.checks.find((x) => x.id === c.id)?.line ?? step.line;
-          problems.push(`${l.file}:${line}: step '${step.title}': check '${c.title}' fails after the solution: ${c.why}${tag}${errors.length > 0 ? `\n  solution commands that failed:\n${errors.join('\n')}` : ''}`);
+          stepProblems.push(`${l.file}:${line}: step '${step.title}': check '${c.title}' fails after the solution: ${c.why}${tag}`);
         }
       }
+      if (stepProblems.length > 0 && errors.length > 0) stepProblems.push(`  solution commands of '${step.title}' that failed:\n${errors.join('\n')}`);
+      problems.push(...stepProblems);
     }
   }
   return problems;
