@@ -171,10 +171,6 @@ const art = (kind: string) => (/^[aeiou]/.test(kind) ? 'an' : 'a');
 const pass = (why: string): Outcome => ({ ok: true, why });
 const failed = (why: string): Outcome => ({ ok: false, why });
 
-function first(c: Cloud, kind: Kind, name: string): Resource | undefined {
-  return resources(c, kind, name)[0];
-}
-
 function missing(kind: string, name: string): Outcome {
   return failed(`there is no ${kind.replace(/-/g, ' ')} named ${name}`);
 }

@@ -127,7 +127,7 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
   // Body: intro, then one step per `## ` heading (outside fences).
   let intro: string[] = [];
   const steps: Step[] = [];
-  let cur: { step: Step; body: string[] } | null = null;
+  let cur: { step: Step; body: string[]; items: number } | null = null;
   const ids = new Set<string>();
   let fence: { marker: string; lang: string; start: number; lines: string[] } | null = null;
   const checkIds = new Set<string>();
@@ -136,7 +136,7 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
     if (!cur) return;
     const s = cur.step;
     s.body = cur.body.join('\n').trim();
-    if (s.checks.length === 0) err(s.line, `step '${s.title}' has no checks (add a \`\`\`check block)`);
+    if (cur.items === 0) err(s.line, `step '${s.title}' has no checks (add a \`\`\`check block)`);
     if (s.solution.length === 0) err(s.line, `step '${s.title}' has no solution (add a \`\`\`solution block)`);
     steps.push(s);
     cur = null;
@@ -165,6 +165,7 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
       const c = raw as Record<string, unknown>;
       const t = checkType(String(c['type'] ?? ''));
       if (t === undefined) {
+        cur.items += 1;
         err(line, c['type'] === undefined ? 'check without `type:`' : `unknown check type '${String(c['type'])}'`);
         continue;
       }
@@ -210,7 +211,8 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
         bad = true;
       }
       const step = cur.step;
-      const cid = c['id'] !== undefined ? String(c['id']) : `${step.id}-${step.checks.length + 1}`;
+      cur.items += 1;
+      const cid = c['id'] !== undefined ? String(c['id']) : `${step.id}-${cur.items}`;
       if (checkIds.has(cid)) err(line, `duplicate check id '${cid}'`);
       checkIds.add(cid);
       if (bad) continue;
@@ -272,7 +274,7 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
       } else sid = slug(t);
       if (ids.has(sid)) err(lineNo, `duplicate step id '${sid}'`);
       ids.add(sid);
-      cur = { step: { id: sid, title: t, body: '', commands: [], hints: [], solution: [], checks: [], line: lineNo }, body: [] };
+      cur = { step: { id: sid, title: t, body: '', commands: [], hints: [], solution: [], checks: [], line: lineNo }, body: [], items: 0 };
       continue;
     }
     (cur ? cur.body : intro).push(line);

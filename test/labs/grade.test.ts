@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { grade } from '../../server/labs/grade.js';
+import { emptyProgress, recordGrade, recordHint, recordSolutionShown } from '../../server/labs/progress.js';
+import { gradeCommand, labCheck, type GradeStore } from '../../server/labs/cli.js';
+import { labWith, session } from './helpers.js';
+
+const LAB = labWith('- type: router-gateway\n  router: r\n  points: 3\n- type: router-snat\n  router: r\n- type: ran\n  command: openstack router create\n', 'network-node');
+
+describe('grade', () => {
+  it('gives partial credit per check and a step passes only when all pass', () => {
+    const s = session('network-node', ['openstack router create r']);
+    const g = grade(LAB, s.cloud, s.history);
+    expect(g).toMatchObject({ labId: 't', passed: false, points: 5, earned: 1, percent: 20 });
+    expect(g.steps[0]?.checks.map((c) => [c.passed, c.why])).toEqual([
+      [false, 'router r has no external gateway'],
+      [false, 'router r has no external gateway, so it cannot do SNAT'],
+      [true, 'you ran `openstack router create r`'],
+    ]);
+  });
+  it('records the first pass, hints and solutions in the progress', () => {
+    const s = session('network-node', ['neutron net-create pub --router:external=True', 'neutron subnet-create pub 9.9.9.0/24 --name ps', 'openstack router create r', 'openstack router set --external-gateway pub r']);
+    const g = grade(LAB, s.cloud, s.history);
+    expect(g).toMatchObject({ passed: true, percent: 100 });
+    let p = recordGrade(emptyProgress('t', 'al'), g, '2026-01-01T00:00:00Z');
+    p = recordGrade(p, grade(LAB, session('network-node', []).cloud, []), '2026-01-02T00:00:00Z');
+    p = recordSolutionShown(recordHint(recordHint(p, 'step', 1), 'step', 1), 'step', '2026-01-03T00:00:00Z');
+    expect(p.steps['step']).toEqual({ passedAt: '2026-01-01T00:00:00Z', hintsShown: 1, solutionShownAt: '2026-01-03T00:00:00Z' });
+    expect(p.percent).toBe(0);
+  });
+});
+
+describe('stacklab grade', () => {
+  const s = session('network-node', ['openstack router create r']);
+  const store: GradeStore = {
+    learners: () => ['al', 'bo'],
+    attempt: (_lab, learner) => (learner === 'al' ? { cloud: s.cloud, history: s.history, answers: {} } : null),
+  };
+  it('prints text, CSV and JSON', () => {
+    const t = gradeCommand(store, { lab: 't', all: true }, { labs: [LAB] });
+    expect(t.output).toContain('al: 1/5 (20 %)\n  ✘ Step  1/5\n      ✘ router r has an external gateway — router r has no external gateway');
+    expect(t.output).toContain('bo: has not started t');
+    expect(gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [LAB] }).output).toBe('learner,earned,points,percent,step\nal,1,5,20,1\nbo,0,0,0,0\n');
+    expect(JSON.parse(gradeCommand(store, { lab: 't', learner: 'al', format: 'json' }, { labs: [LAB] }).output)[0].result.earned).toBe(1);
+    expect(gradeCommand(store, { lab: 'zz', all: true }, { labs: [LAB] })).toMatchObject({ exitCode: 2 });
+  });
+});
+
+describe('stacklab lab check', () => {
+  it('every lab in labs/ is valid, its solutions pass every check and an empty attempt passes none', () => {
+    const r = labCheck([]);
+    expect(r.output).toMatch(/(\d+) of \1 labs ok\n$/);
+    expect(r.exitCode).toBe(0);
+  }, 120_000);
+});
