@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { grade } from '../../server/labs/grade.js';
 import { emptyProgress, recordGrade, recordHint, recordSolutionShown } from '../../server/labs/progress.js';
@@ -51,4 +54,17 @@ describe('stacklab lab check', () => {
     expect(r.output).toMatch(/(\d+) of \1 labs ok\n$/);
     expect(r.exitCode).toBe(0);
   }, 120_000);
+
+  it('fails a lab whose solution misses a check or whose check passes on an empty attempt', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'lab-')), 'bad.md');
+    writeFileSync(
+      f,
+      '---\nid: bad\ntitle: Bad\nsummary: S\nminutes: 1\nfixture: network-node\n---\n## Net\n\n```check\n- type: resource\n  kind: network\n  name: net1\n- type: router-gateway\n  router: my-router\n```\n\n```solution\nopenstack router show my-router\n```\n',
+    );
+    const r = labCheck([f]);
+    expect(r.exitCode).toBe(1);
+    expect(r.output).toContain("bad.md:11: check 'network net1 exists' already passes on an empty attempt");
+    expect(r.output).toContain("bad.md:14: step 'Net': check 'router my-router has an external gateway' fails after the solution: router my-router has no external gateway");
+    expect(r.output).toMatch(/0 of 1 labs ok\n$/);
+  });
 });
