@@ -23,7 +23,24 @@ interface Fixture {
   startHost: string;
 }
 
+interface LabView {
+  id: string;
+  title: string;
+  summary: string;
+  minutes: number;
+  intro: string;
+  steps: Array<{ id: string; title: string; body: string; hints: string[]; checks: Array<{ id: string; type: string; title: string; points: number }> }>;
+}
+
+interface Grade {
+  percent: number;
+  earned: number;
+  points: number;
+  steps: Array<{ id: string; passed: boolean; earned: number; points: number; checks: Array<{ id: string; passed: boolean; why: string }> }>;
+}
+
 type ServerMessage =
+  | { t: 'grade'; result: Grade }
   | { t: 'hello'; prompt: string; history: string[]; workspace: string; fixture: string; learner: string }
   | { t: 'result'; stdout: string; stderr: string; exitCode: number; prompt: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }
@@ -38,15 +55,20 @@ function esc(s: string): string {
 
 async function catalogue(): Promise<void> {
   const fixtures = (await (await fetch('/api/fixtures')).json()) as Fixture[];
+  const labs = (await (await fetch('/api/labs')).json()) as Array<{ id: string; title: string; summary: string; minutes: number }>;
   const me = (await (await fetch('/api/me')).json()) as { id: string; name: string };
   app.innerHTML = `<section class="catalogue">
     <form id="who" class="who"><label for="name">Your name</label>
     <input id="name" name="name" maxlength="40" value="${esc(me.name)}" autocomplete="nickname" />
     <button type="submit">Save</button> <span id="saved" role="status"></span></form>
+    <h1>Labs</h1>
+    <div class="cards">${labs
+      .map((l) => `<a class="card" href="/lab/${esc(l.id)}"><h2>${esc(l.title)}</h2><p>${esc(l.summary)}</p><p class="minutes">about ${l.minutes} min</p></a>`)
+      .join('')}</div>
     <h1>Sandboxes</h1>
     <p>Free play on a simulated OpenStack Zed cloud of your own. Type real <code>openstack</code> commands.</p>
     <div class="cards">${fixtures
-      .map((f) => `<a class="card" href="/sandbox/${esc(f.name)}"><h2>${esc(f.name)}</h2><p>${esc(f.description)}</p></a>`)
+      .map((f) => `<a class="card sandbox" href="/sandbox/${esc(f.name)}"><h2>${esc(f.name)}</h2><p>${esc(f.description)}</p></a>`)
       .join('')}</div></section>`;
   document.getElementById('who')?.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -58,9 +80,67 @@ async function catalogue(): Promise<void> {
   document.body.dataset['ready'] = '1';
 }
 
-function terminalPage(fixture: string): void {
+/** Turns every line of every code block in the pane into a clickable, focusable command. */
+function clickableCommands(pane: HTMLElement): void {
+  for (const pre of Array.from(pane.querySelectorAll('pre'))) {
+    const lines = (pre.textContent ?? '').split('\n').filter((l) => l.trim() !== '');
+    pre.innerHTML = lines.map((l) => `<code class="cmd" tabindex="0" role="button" title="Type this command">${esc(l)}</code>`).join('\n');
+  }
+}
+
+async function labPage(id: string): Promise<void> {
+  const res = await fetch(`/api/labs/${encodeURIComponent(id)}`);
+  if (!res.ok) {
+    app.innerHTML = `<section class="catalogue"><h1>No such lab</h1><p><a href="/">Back to the labs</a></p></section>`;
+    return;
+  }
+  const lab = (await res.json()) as LabView;
+  const shown = new Map<string, number>();
+  terminalPage(`lab:${lab.id}`, lab.title, (pane) => {
+    pane.innerHTML = `<h1 class="lab-title">${esc(lab.title)}</h1><p class="score" id="score" role="status">Score: 0 %</p>${markdown(lab.intro)}${lab.steps
+      .map(
+        (st, i) => `<section class="step" id="step-${esc(st.id)}"><h2><span class="mark" aria-hidden="true">○</span> ${i + 1}. ${esc(st.title)}</h2>
+        ${markdown(st.body)}
+        <ul class="checks">${st.checks.map((c) => `<li id="check-${esc(c.id)}" class="check" data-type="${esc(c.type)}"><span class="mark">○</span> ${esc(c.title)} <span class="pts">(${c.points} pt${c.points === 1 ? '' : 's'})</span><div class="why"></div></li>`).join('')}</ul>
+        ${st.hints.length ? `<button type="button" class="hint-btn" data-step="${esc(st.id)}">Show a hint</button><div class="hints" id="hints-${esc(st.id)}"></div>` : ''}
+        </section>`,
+      )
+      .join('')}`;
+    clickableCommands(pane);
+    pane.addEventListener('click', (ev) => {
+      const b = ev.target;
+      if (!(b instanceof HTMLElement) || !b.classList.contains('hint-btn')) return;
+      const stepId = b.dataset['step'] ?? '';
+      const step = lab.steps.find((x) => x.id === stepId);
+      const n = shown.get(stepId) ?? 0;
+      if (!step || n >= step.hints.length) return;
+      (document.getElementById(`hints-${stepId}`) as HTMLElement).insertAdjacentHTML('beforeend', `<div class="hint">${markdown(step.hints[n] as string)}</div>`);
+      shown.set(stepId, n + 1);
+      if (n + 1 >= step.hints.length) b.setAttribute('disabled', '');
+    });
+  }, (g) => {
+    (document.getElementById('score') as HTMLElement).textContent = `Score: ${g.percent} % (${g.earned} of ${g.points} points)`;
+    for (const st of g.steps) {
+      const sec = document.getElementById(`step-${st.id}`);
+      sec?.classList.toggle('passed', st.passed);
+      const mark = sec?.querySelector('h2 .mark');
+      if (mark) mark.textContent = st.passed ? '✓' : '○';
+      for (const c of st.checks) {
+        const li = document.getElementById(`check-${c.id}`);
+        if (!li) continue;
+        li.classList.toggle('passed', c.passed);
+        (li.querySelector('.mark') as HTMLElement).textContent = c.passed ? '✓' : '○';
+        (li.querySelector('.why') as HTMLElement).textContent = c.passed ? '' : c.why;
+      }
+    }
+    document.body.dataset['score'] = String(g.percent);
+  });
+}
+
+function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLElement) => void, onGrade?: (g: Grade) => void): void {
+  const fixture = workspace.startsWith('sandbox:') ? workspace.slice(8) : '';
   app.innerHTML = `<div class="workspace"><aside class="lab-pane" id="lab"></aside>
-    <section class="term-pane"><div class="toolbar"><span class="name">sandbox: ${esc(fixture)}</span>
+    <section class="term-pane"><div class="toolbar"><span class="name">${esc(label)}</span>
     <button id="reset" type="button" title="Start this cloud over from its fixture">Reset</button></div>
     <div id="terminal"></div></section></div>`;
   // A little extra line height keeps underscores visible with common monospace fonts.
@@ -73,13 +153,13 @@ function terminalPage(fixture: string): void {
   let editor: EditorState = newEditor('');
   const guide = GUIDES[`./guides/${fixture}.md`];
   const pane = document.getElementById('lab') as HTMLElement;
-  if (guide) {
+  if (fillPane) fillPane(pane);
+  else if (guide) {
     pane.innerHTML = markdown(guide);
     // Each line of a code block is a command: clicking one types it at the prompt.
-    for (const pre of Array.from(pane.querySelectorAll('pre'))) {
-      const lines = (pre.textContent ?? '').split('\n').filter((l) => l.trim() !== '');
-      pre.innerHTML = lines.map((l) => `<code class="cmd" tabindex="0" role="button" title="Type this command">${esc(l)}</code>`).join('\n');
-    }
+    clickableCommands(pane);
+  }
+  if (pane.innerHTML !== '') {
     pane.addEventListener('click', (ev) => typeCommand(ev.target));
     pane.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter' || ev.key === ' ') {
@@ -115,7 +195,7 @@ function terminalPage(fixture: string): void {
 
   const connect = () => {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    ws = new WebSocket(`${proto}://${location.host}/ws?workspace=${encodeURIComponent(`sandbox:${fixture}`)}`);
+    ws = new WebSocket(`${proto}://${location.host}/ws?workspace=${encodeURIComponent(workspace)}`);
     ws.onopen = () => {
       retry = 0;
       status.textContent = 'connected';
@@ -127,7 +207,7 @@ function terminalPage(fixture: string): void {
       if (m.t === 'hello') {
         const first = !ready && editor.history.length === 0 && editor.prompt === '';
         editor = { ...newEditor(m.prompt, m.history), buffer: editor.buffer, cursor: editor.cursor };
-        if (first) write(`Stacklab sandbox "${m.fixture}": a simulated OpenStack Zed cloud of your own.\r\n`);
+        if (first) write(`Stacklab ${workspace.startsWith('lab:') ? 'lab' : 'sandbox'} "${label}": a simulated OpenStack Zed cloud of your own.\r\n`);
         // After a reconnect the prompt is already on screen: redraw it instead of adding another.
         term.write(render(editor));
         ready = true;
@@ -141,6 +221,8 @@ function terminalPage(fixture: string): void {
         editor = { ...editor, prompt: m.prompt };
         if (queue.length === 0) term.write(render(editor));
         pump();
+      } else if (m.t === 'grade') {
+        onGrade?.(m.result);
       } else if (m.t === 'completion') {
         if (m.candidates.length > 1 && (m.replacement === undefined || m.replacement.length <= completing.length)) {
           term.write(formatCandidates(m.candidates, term.cols));
@@ -196,14 +278,17 @@ function terminalPage(fixture: string): void {
     }
     term.focus();
   });
-  window.addEventListener('resize', () => {
+  // Refit whenever the terminal's box changes (window resize, the lab pane filling in).
+  new ResizeObserver(() => {
     fit.fit();
     sendResize();
-  });
+  }).observe(document.getElementById('terminal') as HTMLElement);
   connect();
   term.focus();
 }
 
-const m = /^\/sandbox\/([a-z0-9-]+)$/.exec(location.pathname);
-if (m) terminalPage(m[1] as string);
+const sandbox = /^\/sandbox\/([a-z0-9-]+)$/.exec(location.pathname);
+const labRoute = /^\/lab\/([a-z0-9-]+)$/.exec(location.pathname);
+if (sandbox) terminalPage(`sandbox:${sandbox[1] as string}`, `sandbox: ${sandbox[1] as string}`);
+else if (labRoute) void labPage(labRoute[1] as string);
 else void catalogue();

@@ -27,6 +27,7 @@ import {
   type SessionState,
 } from '../shell/session.js';
 import { fixtureSpec } from '../shell/fixtures.js';
+import { grade, labFor, labSession, loadLabs, type Lab } from '../labs/index.js';
 
 const COOKIE = 'stacklab_sid';
 /** Messages a connection may send per second (sustained) and in a burst. */
@@ -72,6 +73,24 @@ function seedFor(learnerId: string): number {
 function workspaceFixture(workspace: string): string | null {
   const m = /^sandbox:([a-z0-9-]+)$/.exec(workspace);
   return m && fixtureNames().includes(m[1] as string) ? (m[1] as string) : null;
+}
+
+let labCache: Lab[] | null = null;
+/** The labs of labs/*.md, read once (a bad lab file stops the server with its file:line error). */
+function labs(): Lab[] {
+  labCache ??= loadLabs();
+  return labCache;
+}
+
+function workspaceLab(workspace: string): Lab | null {
+  const m = /^lab:([a-z0-9-]+)$/.exec(workspace);
+  return m ? (labs().find((l) => l.id === m[1]) ?? null) : null;
+}
+
+function historyLines(store: CloudStore, learner: string, workspace: string): string[] {
+  const all = store.history(learner, workspace, 5000).map((h) => h.line);
+  const lastReset = all.lastIndexOf('#reset');
+  return all.slice(lastReset + 1);
 }
 
 export async function startServer(config: Config, opts: { store?: CloudStore } = {}): Promise<RunningServer> {
@@ -128,6 +147,34 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     res.json({ id, name: name.trim() });
   });
 
+  app.get('/api/labs', (req, res) => {
+    learnerOf(req, res);
+    res.json(labs().map((l) => ({ id: l.id, title: l.title, summary: l.summary, minutes: l.minutes, fixture: l.fixture })));
+  });
+  app.get('/api/labs/:id', (req, res) => {
+    const learner = learnerOf(req, res);
+    const lab = labs().find((l) => l.id === req.params.id);
+    if (!lab) {
+      res.status(404).json({ error: `no lab ${req.params.id}` });
+      return;
+    }
+    const mine = labFor(lab, learner);
+    res.json({
+      id: mine.id,
+      title: mine.title,
+      summary: mine.summary,
+      minutes: mine.minutes,
+      intro: mine.intro,
+      steps: mine.steps.map((st) => ({
+        id: st.id,
+        title: st.title,
+        body: st.body,
+        hints: st.hints,
+        checks: st.checks.map((c) => ({ id: c.id, type: c.type, title: c.title, points: c.points })),
+      })),
+    });
+  });
+
   const clientReady = existsSync(join(config.clientDir, 'index.html'));
   if (clientReady) app.use(express.static(config.clientDir, { index: false }));
   app.get('/{*splat}', (req, res) => {
@@ -148,7 +195,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const host = req.headers.host;
     const id = verify(config.secret, cookieValue(req.headers.cookie, COOKIE));
     const workspace = url.searchParams.get('workspace') ?? '';
-    const fixture = workspaceFixture(workspace);
+    const fixture = workspaceFixture(workspace) ?? workspaceLab(workspace)?.fixture ?? null;
     // Same session as HTTP, same origin as the page, a known workspace: otherwise no terminal.
     const sameOrigin = origin !== undefined && host !== undefined && new URL(origin).host === host;
     if (url.pathname !== '/ws' || !id || !db.getLearner(id) || !sameOrigin || !fixture) {
@@ -164,7 +211,8 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const cached = live.get(key);
     if (cached) return cached;
     const stored = db.loadSession(learner, workspace);
-    let s = stored ? deserializeSession(stored.snapshot) : createSession({ fixture, seed: seedFor(learner) });
+    const lab = workspaceLab(workspace);
+    let s = stored ? deserializeSession(stored.snapshot) : lab ? labSession(labFor(lab, learner)) : createSession({ fixture, seed: seedFor(learner) });
     // Deterministic replay of what came after the snapshot rebuilds the exact state.
     for (const e of db.historySince(learner, workspace, stored?.seq ?? 0)) {
       if (e.line !== '#reset') s = runLine(s, e.line).state;
@@ -182,6 +230,13 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
     };
     let state = load(learner, workspace, fixture);
+    const lab = workspaceLab(workspace);
+    const mine = lab ? labFor(lab, learner) : null;
+    /** Grades the learner's cloud and history after every command and pushes it to the page. */
+    const pushGrade = () => {
+      if (!mine) return;
+      send({ t: 'grade', result: grade(mine, state.cloud, historyLines(db, learner, workspace), { reach: null }) });
+    };
     send({
       t: 'hello',
       prompt: prompt(state),
@@ -190,6 +245,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
       fixture,
       learner,
     });
+    pushGrade();
     ws.on('message', (data, isBinary) => {
       const now = Date.now();
       tokens = Math.min(BURST, tokens + ((now - last) / 1000) * RATE);
@@ -214,10 +270,11 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
           send({ t: 'completion', ...complete(state, msg.line) });
           return;
         case 'reset': {
-          state = createSession({ fixture, seed: seedFor(learner), columns: state.columns });
+          state = mine ? { ...labSession(mine), columns: state.columns } : createSession({ fixture, seed: seedFor(learner), columns: state.columns });
           db.resetSession(learner, workspace, serializeSession(state), now);
           live.set(key, state);
           send({ t: 'result', stdout: `Your ${fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(state) });
+          pushGrade();
           return;
         }
         case 'line': {
@@ -239,6 +296,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
           state = r.state;
           live.set(key, state);
           send({ t: 'result', stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(state) });
+          pushGrade();
           return;
         }
       }

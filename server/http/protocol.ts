@@ -1,4 +1,5 @@
 /** The terminal's WebSocket messages, parsed at the edge from unknown input into a typed union. */
+import type { GradeResult } from '../labs/types.js';
 
 export type ClientMessage =
   | { t: 'line'; line: string }
@@ -10,6 +11,7 @@ export type ServerMessage =
   | { t: 'hello'; prompt: string; history: string[]; workspace: string; fixture: string; learner: string }
   | { t: 'result'; stdout: string; stderr: string; exitCode: number; prompt: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }
+  | { t: 'grade'; result: GradeResult }
   | { t: 'error'; message: string };
 
 /** Longest frame accepted (a line is at most 4,096 characters; JSON escaping may double it). */
