@@ -129,8 +129,15 @@ async function gradeCmd(argv: string[]): Promise<void> {
         const saved = store.loadSession(learner, workspace);
         if (!saved) return null;
         let state = deserializeSession(saved.snapshot);
-        for (const e of store.historySince(learner, workspace, saved.seq)) if (e.line !== '#reset') state = runLine(state, e.line).state;
-        return { cloud: state.cloud, history: store.history(learner, workspace).map((h) => h.line).filter((l) => l !== '#reset'), answers: {} };
+        for (const e of store.historySince(learner, workspace, saved.seq)) if (!e.line.startsWith('#')) state = runLine(state, e.line).state;
+        const all = store.history(learner, workspace, 5000).map((h) => h.line);
+        const since = all.slice(all.lastIndexOf('#reset') + 1);
+        const answers: Record<string, string> = {};
+        for (const l of since) {
+          const m = /^#answer (\S+) (.*)$/.exec(l);
+          if (m) answers[m[1] as string] = m[2] as string;
+        }
+        return { cloud: state.cloud, history: since.filter((l) => !l.startsWith('#')), answers };
       },
     },
     a,

@@ -88,6 +88,9 @@ function clickableCommands(pane: HTMLElement): void {
   }
 }
 
+/** Sends an answer to a question check (set once the terminal's socket exists). */
+let answer: ((check: string, value: string) => void) | null = null;
+
 async function labPage(id: string): Promise<void> {
   const res = await fetch(`/api/labs/${encodeURIComponent(id)}`);
   if (!res.ok) {
@@ -101,12 +104,23 @@ async function labPage(id: string): Promise<void> {
       .map(
         (st, i) => `<section class="step" id="step-${esc(st.id)}"><h2><span class="mark" aria-hidden="true">○</span> ${i + 1}. ${esc(st.title)}</h2>
         ${markdown(st.body)}
-        <ul class="checks">${st.checks.map((c) => `<li id="check-${esc(c.id)}" class="check" data-type="${esc(c.type)}"><span class="mark">○</span> ${esc(c.title)} <span class="pts">(${c.points} pt${c.points === 1 ? '' : 's'})</span><div class="why"></div></li>`).join('')}</ul>
+        <ul class="checks">${st.checks.map((c) => `<li id="check-${esc(c.id)}" class="check" data-type="${esc(c.type)}"><span class="mark">○</span> ${esc(c.title)} <span class="pts">(${c.points} pt${c.points === 1 ? '' : 's'})</span>${
+          c.type === 'question'
+            ? `<form class="answer" data-check="${esc(c.id)}"><input name="value" maxlength="200" aria-label="Your answer" /><button type="submit">Answer</button></form>`
+            : ''
+        }<div class="why"></div></li>`).join('')}</ul>
         ${st.hints.length ? `<button type="button" class="hint-btn" data-step="${esc(st.id)}">Show a hint</button><div class="hints" id="hints-${esc(st.id)}"></div>` : ''}
         </section>`,
       )
       .join('')}`;
     clickableCommands(pane);
+    pane.addEventListener('submit', (ev) => {
+      const f = ev.target;
+      if (!(f instanceof HTMLFormElement) || !f.classList.contains('answer')) return;
+      ev.preventDefault();
+      const value = (f.elements.namedItem('value') as HTMLInputElement).value;
+      answer?.(f.dataset['check'] ?? '', value);
+    });
     pane.addEventListener('click', (ev) => {
       const b = ev.target;
       if (!(b instanceof HTMLElement) || !b.classList.contains('hint-btn')) return;
@@ -183,6 +197,9 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   let retry = 0;
 
   const write = (s: string) => term.write(s.replace(/\r?\n/g, '\r\n'));
+  answer = (check, value) => {
+    if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'answer', check, value }));
+  };
   const sendResize = () => {
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'resize', cols: Math.max(20, term.cols) }));
   };

@@ -87,10 +87,16 @@ function workspaceLab(workspace: string): Lab | null {
   return m ? (labs().find((l) => l.id === m[1]) ?? null) : null;
 }
 
-function historyLines(store: CloudStore, learner: string, workspace: string): string[] {
+/** Since the last reset: the commands typed, and the answers given to question checks. */
+function attempt(store: CloudStore, learner: string, workspace: string): { history: string[]; answers: Record<string, string> } {
   const all = store.history(learner, workspace, 5000).map((h) => h.line);
-  const lastReset = all.lastIndexOf('#reset');
-  return all.slice(lastReset + 1);
+  const since = all.slice(all.lastIndexOf('#reset') + 1);
+  const answers: Record<string, string> = {};
+  for (const l of since) {
+    const m = /^#answer (\S+) (.*)$/.exec(l);
+    if (m) answers[m[1] as string] = m[2] as string;
+  }
+  return { history: since.filter((l) => !l.startsWith('#')), answers };
 }
 
 export async function startServer(config: Config, opts: { store?: CloudStore } = {}): Promise<RunningServer> {
@@ -215,7 +221,8 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     let s = stored ? deserializeSession(stored.snapshot) : lab ? labSession(labFor(lab, learner)) : createSession({ fixture, seed: seedFor(learner) });
     // Deterministic replay of what came after the snapshot rebuilds the exact state.
     for (const e of db.historySince(learner, workspace, stored?.seq ?? 0)) {
-      if (e.line !== '#reset') s = runLine(s, e.line).state;
+      // `#reset` and `#answer …` rows are bookkeeping, not commands.
+      if (!e.line.startsWith('#')) s = runLine(s, e.line).state;
     }
     live.set(key, s);
     return s;
@@ -235,12 +242,13 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     /** Grades the learner's cloud and history after every command and pushes it to the page. */
     const pushGrade = () => {
       if (!mine) return;
-      send({ t: 'grade', result: grade(mine, state.cloud, historyLines(db, learner, workspace), { reach: null }) });
+      const a = attempt(db, learner, workspace);
+      send({ t: 'grade', result: grade(mine, state.cloud, a.history, { answers: a.answers, reach: null }) });
     };
     send({
       t: 'hello',
       prompt: prompt(state),
-      history: db.history(learner, workspace, 500).map((h) => h.line).filter((l) => l !== '#reset'),
+      history: db.history(learner, workspace, 500).map((h) => h.line).filter((l) => !l.startsWith('#')),
       workspace,
       fixture,
       learner,
@@ -268,6 +276,11 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
           return;
         case 'complete':
           send({ t: 'completion', ...complete(state, msg.line) });
+          return;
+        case 'answer':
+          if (!mine) return;
+          db.saveStep(learner, workspace, null, { line: `#answer ${msg.check} ${msg.value.trim()}`, stdout: '', stderr: '', exitCode: 0, at: now });
+          pushGrade();
           return;
         case 'reset': {
           state = mine ? { ...labSession(mine), columns: state.columns } : createSession({ fixture, seed: seedFor(learner), columns: state.columns });

@@ -5,7 +5,8 @@ export type ClientMessage =
   | { t: 'line'; line: string }
   | { t: 'complete'; line: string }
   | { t: 'reset' }
-  | { t: 'resize'; cols: number };
+  | { t: 'resize'; cols: number }
+  | { t: 'answer'; check: string; value: string };
 
 export type ServerMessage =
   | { t: 'hello'; prompt: string; history: string[]; workspace: string; fixture: string; learner: string }
@@ -33,6 +34,13 @@ export function parseClientMessage(raw: string): ClientMessage | null {
       return typeof m['line'] === 'string' ? { t: m['t'], line: m['line'] } : null;
     case 'reset':
       return { t: 'reset' };
+    case 'answer': {
+      const check = m['check'];
+      const value = m['value'];
+      return typeof check === 'string' && /^[a-z0-9-]{1,80}$/.test(check) && typeof value === 'string' && value.length <= 200 && !value.includes('\n')
+        ? { t: 'answer', check, value }
+        : null;
+    }
     case 'resize': {
       const cols = m['cols'];
       return typeof cols === 'number' && Number.isInteger(cols) && cols >= 20 && cols <= 1000 ? { t: 'resize', cols } : null;

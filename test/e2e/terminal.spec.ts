@@ -125,7 +125,7 @@ test('the sandbox guide is Markdown; clicking a command types it; a name can be 
   await page.screenshot({ path: 'test-results/sandbox-network-node.png' });
 });
 
-test('a lab: checks turn green as the solution is typed, and the score rises', async ({ page }) => {
+test('a lab: checks turn green as the solution is typed, questions are answered, the score reaches 100 %', async ({ page }) => {
   const { loadLabs, labFor } = await import('../../server/labs/index.js');
   const lab = loadLabs().find((l) => l.id === 'direct-attach');
   test.skip(!lab, 'lab direct-attach not present');
@@ -149,5 +149,21 @@ test('a lab: checks turn green as the solution is typed, and the score rises', a
     }
   }
   await expect(page.locator('#score')).not.toContainText('Score: 0 %');
+  // The question checks are answered in the page; a wrong answer says why, the right one passes.
+  const questions = mine.steps.flatMap((st) => st.checks).filter((c) => c.type === 'question');
+  for (const q of questions) {
+    const answer = (q.params['answer'] as { value?: unknown } | undefined)?.value;
+    const value = Array.isArray(answer) ? String(answer[0]) : String(answer);
+    const form = page.locator(`form[data-check="${q.id}"]`);
+    await form.locator('input').fill('not this');
+    await form.locator('button').click();
+    await expect(page.locator(`#check-${q.id} .why`)).not.toHaveText('');
+    await form.locator('input').fill(value);
+    await form.locator('button').click();
+    await expect(page.locator(`#check-${q.id}`)).toHaveClass(/passed/);
+  }
+  if (!mine.steps.some((st) => st.checks.some((c) => c.type === 'reach'))) {
+    await expect(page.locator('#score')).toContainText('Score: 100 %');
+  }
   await page.screenshot({ path: 'test-results/lab-direct-attach.png' });
 });
