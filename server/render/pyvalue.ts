@@ -16,7 +16,12 @@ export function formatted(human: string, machine: PyValue): FormattedCell {
 }
 
 export function isFormatted(v: CellValue): v is FormattedCell {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'formatted';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    (v as { kind?: unknown }).kind === 'formatted'
+  );
 }
 
 /** The value formatters use: the machine form of formatted cells. */
@@ -54,7 +59,8 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (/[\x00-\x1f\x7f-\xa0\xad]/.test(ch)) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else if (/[\x00-\x1f\x7f-\xa0\xad]/.test(ch))
+      out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
     else out += ch;
   }
   return out + q;

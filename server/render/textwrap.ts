@@ -25,7 +25,8 @@ function chunks(text: string): string[] {
       const a = tok[i - 1] ?? '';
       const b = tok[i - 2] ?? '';
       const c = tok[i - 3] ?? '';
-      const before = (LETTER.test(a) && LETTER.test(b)) || (LETTER.test(a) && b === '-' && LETTER.test(c));
+      const before =
+        (LETTER.test(a) && LETTER.test(b)) || (LETTER.test(a) && b === '-' && LETTER.test(c));
       const n1 = tok[i + 1] ?? '';
       const n2 = tok[i + 2] ?? '';
       const n3 = tok[i + 3] ?? '';
@@ -80,7 +81,8 @@ export function wrap(text: string, width: number): string[] {
       const spaceLeft = w - len;
       let end = spaceLeft;
       const hyphen = chunk.lastIndexOf('-', spaceLeft - 1);
-      if (chunk.length > spaceLeft && hyphen > 0 && /[^-]/.test(chunk.slice(0, hyphen))) end = hyphen + 1;
+      if (chunk.length > spaceLeft && hyphen > 0 && /[^-]/.test(chunk.slice(0, hyphen)))
+        end = hyphen + 1;
       if (end > 0) {
         cur.push(chunk.slice(0, end));
         rev[rev.length - 1] = chunk.slice(end);
