@@ -87,8 +87,12 @@ function shell(argv: string[]): void {
 async function serve(): Promise<void> {
   const { loadConfig } = await import('./http/config.js');
   const { startServer } = await import('./http/app.js');
-  const server = await startServer(loadConfig(process.env));
+  const config = loadConfig(process.env);
+  const server = await startServer(config);
   process.stdout.write(`Stacklab is serving on ${server.url}\n`);
+  if (config.instructorTokenGenerated) {
+    process.stdout.write(`Instructor token (kept in ${config.dataDir}/instructor-token): ${config.instructorToken}\nClass page: ${server.url}/instructor\n`);
+  }
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };
@@ -109,7 +113,7 @@ async function gradeCmd(argv: string[]): Promise<void> {
   const { gradeCommand } = await import('./labs/index.js');
   const { loadConfig } = await import('./http/config.js');
   const { sqliteStore } = await import('./store/sqlite.js');
-  const { deserializeSession } = await import('./shell/session.js');
+  const { gradeStoreFor } = await import('./http/grading.js');
   const a: { lab: string; learner?: string; all?: boolean; format?: 'text' | 'csv' | 'json' } = { lab: '' };
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i];
@@ -121,27 +125,8 @@ async function gradeCmd(argv: string[]): Promise<void> {
   }
   const config = loadConfig(process.env);
   const store = sqliteStore(`${config.dataDir}/stacklab.db`);
-  const workspace = `lab:${a.lab}`;
-  const r = gradeCommand(
-    {
-      learners: () => store.learnersIn(workspace),
-      attempt: (_lab, learner) => {
-        const saved = store.loadSession(learner, workspace);
-        if (!saved) return null;
-        let state = deserializeSession(saved.snapshot);
-        for (const e of store.historySince(learner, workspace, saved.seq)) if (!e.line.startsWith('#')) state = runLine(state, e.line).state;
-        const all = store.history(learner, workspace, 5000).map((h) => h.line);
-        const since = all.slice(all.lastIndexOf('#reset') + 1);
-        const answers: Record<string, string> = {};
-        for (const l of since) {
-          const m = /^#answer (\S+) (.*)$/.exec(l);
-          if (m) answers[m[1] as string] = m[2] as string;
-        }
-        return { cloud: state.cloud, history: since.filter((l) => !l.startsWith('#')), answers };
-      },
-    },
-    a,
-  );
+  const { loadLabs } = await import('./labs/index.js');
+  const r = gradeCommand(gradeStoreFor(store, loadLabs()), a);
   store.close();
   process.stdout.write(r.output);
   process.exit(r.exitCode);

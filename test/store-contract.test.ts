@@ -44,6 +44,8 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       expect(s.loadSession('a', 'w2')).toBeNull();
       expect(s.learnersIn('w1')).toEqual(['a', 'b']);
       expect(s.learnersIn('w2')).toEqual([]);
+      s.saveStep('a', 'w3', null, { line: 'only history', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      expect(s.learnersIn('w3')).toEqual(['a']);
       expect(s.history('b', 'w1').map((h) => h.line)).toEqual(['m']);
       s.close();
     });

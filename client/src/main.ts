@@ -304,8 +304,71 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   term.focus();
 }
 
+interface GradeRow {
+  learner: string;
+  result: Grade | null;
+}
+
+/** The class page: every learner × step of a lab, refreshed every few seconds; CSV export. */
+async function instructorPage(): Promise<void> {
+  const labs = (await (await fetch('/api/labs')).json()) as Array<{ id: string; title: string }>;
+  app.innerHTML = `<section class="catalogue instructor"><h1>Class progress</h1>
+    <form id="auth" class="who"><label for="token">Instructor token</label><input id="token" type="password" autocomplete="off" />
+    <label for="labsel">Lab</label><select id="labsel">${labs.map((l) => `<option value="${esc(l.id)}">${esc(l.title)}</option>`).join('')}</select>
+    <button type="submit">Show</button> <button type="button" id="csv">Export CSV</button></form>
+    <div id="grid" role="region" aria-live="polite"></div></section>`;
+  const tokenInput = document.getElementById('token') as HTMLInputElement;
+  tokenInput.value = sessionStorage.getItem('stacklab-instructor') ?? '';
+  const labSel = document.getElementById('labsel') as HTMLSelectElement;
+  const grid = document.getElementById('grid') as HTMLElement;
+  const names = new Map<string, string>();
+  const headers = () => ({ Authorization: `Bearer ${tokenInput.value}` });
+  const refresh = async () => {
+    const r = await fetch(`/api/instructor/labs/${encodeURIComponent(labSel.value)}/grades`, { headers: headers() });
+    if (!r.ok) {
+      grid.textContent = ((await r.json()) as { error: string }).error;
+      return;
+    }
+    sessionStorage.setItem('stacklab-instructor', tokenInput.value);
+    const rows = (await r.json()) as GradeRow[];
+    for (const row of rows) {
+      if (!names.has(row.learner)) {
+        const l = await fetch(`/api/instructor/learners/${encodeURIComponent(row.learner)}`, { headers: headers() });
+        names.set(row.learner, l.ok ? ((await l.json()) as { name: string }).name : row.learner);
+      }
+    }
+    const steps = rows.find((x) => x.result)?.result?.steps ?? [];
+    grid.innerHTML = rows.length === 0
+      ? '<p>No learner has started this lab yet.</p>'
+      : `<table class="class"><thead><tr><th>Learner</th>${steps.map((st, i) => `<th title="${esc(st.id)}">${i + 1}</th>`).join('')}<th>Score</th></tr></thead><tbody>${rows
+          .map(
+            (row) => `<tr><td>${esc(names.get(row.learner) ?? row.learner)}</td>${(row.result?.steps ?? []).map((st) => `<td class="${st.passed ? 'ok' : st.earned > 0 ? 'part' : ''}">${st.earned}/${st.points}</td>`).join('')}<td>${row.result?.percent ?? 0} %</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+    document.body.dataset['ready'] = '1';
+  };
+  document.getElementById('auth')?.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void refresh();
+  });
+  document.getElementById('csv')?.addEventListener('click', () => {
+    void fetch(`/api/instructor/labs/${encodeURIComponent(labSel.value)}/grades?format=csv`, { headers: headers() }).then(async (r) => {
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(await r.blob());
+      a.download = `${labSel.value}-grades.csv`;
+      a.click();
+    });
+  });
+  setInterval(() => {
+    if (tokenInput.value !== '') void refresh();
+  }, 3000);
+  if (tokenInput.value !== '') void refresh();
+  else document.body.dataset['ready'] = '1';
+}
+
 const sandbox = /^\/sandbox\/([a-z0-9-]+)$/.exec(location.pathname);
 const labRoute = /^\/lab\/([a-z0-9-]+)$/.exec(location.pathname);
 if (sandbox) terminalPage(`sandbox:${sandbox[1] as string}`, `sandbox: ${sandbox[1] as string}`);
 else if (labRoute) void labPage(labRoute[1] as string);
+else if (location.pathname === '/instructor') void instructorPage();
 else void catalogue();

@@ -27,7 +27,8 @@ import {
   type SessionState,
 } from '../shell/session.js';
 import { fixtureSpec } from '../shell/fixtures.js';
-import { grade, labFor, labSession, loadLabs, type Lab } from '../labs/index.js';
+import { grade, gradeCommand, labFor, labSession, loadLabs, type Lab } from '../labs/index.js';
+import { attemptOf, gradeStoreFor } from './grading.js';
 
 const COOKIE = 'stacklab_sid';
 /** Messages a connection may send per second (sustained) and in a burst. */
@@ -85,18 +86,6 @@ function labs(): Lab[] {
 function workspaceLab(workspace: string): Lab | null {
   const m = /^lab:([a-z0-9-]+)$/.exec(workspace);
   return m ? (labs().find((l) => l.id === m[1]) ?? null) : null;
-}
-
-/** Since the last reset: the commands typed, and the answers given to question checks. */
-function attempt(store: CloudStore, learner: string, workspace: string): { history: string[]; answers: Record<string, string> } {
-  const all = store.history(learner, workspace, 5000).map((h) => h.line);
-  const since = all.slice(all.lastIndexOf('#reset') + 1);
-  const answers: Record<string, string> = {};
-  for (const l of since) {
-    const m = /^#answer (\S+) (.*)$/.exec(l);
-    if (m) answers[m[1] as string] = m[2] as string;
-  }
-  return { history: since.filter((l) => !l.startsWith('#')), answers };
 }
 
 export async function startServer(config: Config, opts: { store?: CloudStore } = {}): Promise<RunningServer> {
@@ -181,6 +170,41 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     });
   });
 
+  // ---- instructors: a bearer token (STACKLAB_INSTRUCTOR_TOKEN or the generated one) ----------
+  const instructor = (req: express.Request, res: express.Response): boolean => {
+    const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const a = Buffer.from(given);
+    const b = Buffer.from(config.instructorToken);
+    if (a.length === b.length && timingSafeEqual(a, b)) return true;
+    res.status(401).json({ error: 'instructor token required (Authorization: Bearer TOKEN)' });
+    return false;
+  };
+  app.get('/api/instructor/labs/:id/grades', (req, res) => {
+    if (!instructor(req, res)) return;
+    const format = req.query['format'] === 'csv' ? 'csv' : 'json';
+    const r = gradeCommand(gradeStoreFor(db, labs()), { lab: req.params.id, all: true, format }, { labs: labs(), reach: null });
+    if (r.exitCode === 2) {
+      res.status(404).json({ error: r.output.trim() });
+      return;
+    }
+    if (format === 'csv') {
+      res.type('text/csv').attachment(`${req.params.id}-grades.csv`).send(r.output);
+      return;
+    }
+    // No learner yet: gradeCommand explains in text; the API answers an empty list.
+    res.json(r.output.trim().startsWith('[') ? (JSON.parse(r.output) as unknown) : []);
+  });
+  app.get('/api/instructor/learners/:id', (req, res) => {
+    if (!instructor(req, res)) return;
+    const learner = db.getLearner(req.params.id);
+    if (!learner) {
+      res.status(404).json({ error: 'no such learner' });
+      return;
+    }
+    const workspace = typeof req.query['workspace'] === 'string' ? req.query['workspace'] : '';
+    res.json({ ...learner, history: workspace ? db.history(learner.id, workspace, 2000) : [] });
+  });
+
   const clientReady = existsSync(join(config.clientDir, 'index.html'));
   if (clientReady) app.use(express.static(config.clientDir, { index: false }));
   app.get('/{*splat}', (req, res) => {
@@ -242,7 +266,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     /** Grades the learner's cloud and history after every command and pushes it to the page. */
     const pushGrade = () => {
       if (!mine) return;
-      const a = attempt(db, learner, workspace);
+      const a = attemptOf(db, learner, workspace);
       send({ t: 'grade', result: grade(mine, state.cloud, a.history, { answers: a.answers, reach: null }) });
     };
     send({

@@ -16,6 +16,18 @@ export interface Config {
   store: 'sqlite' | 'memory';
   /** Directory of the built client (default dist/client). */
   clientDir: string;
+  /** STACKLAB_INSTRUCTOR_TOKEN, else generated once, kept in DATA/instructor-token and printed. */
+  instructorToken: string;
+  instructorTokenGenerated: boolean;
+}
+
+function keptSecret(dataDir: string, file: string): { value: string; generated: boolean } {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, file);
+  if (existsSync(path)) return { value: readFileSync(path, 'utf8').trim(), generated: false };
+  const value = randomBytes(18).toString('base64url');
+  writeFileSync(path, `${value}\n`, { mode: 0o600 });
+  return { value, generated: true };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -33,7 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       writeFileSync(file, `${secret}\n`, { mode: 0o600 });
     }
   }
+  const envToken = env['STACKLAB_INSTRUCTOR_TOKEN'] ?? '';
+  const token = envToken !== '' ? { value: envToken, generated: false } : keptSecret(dataDir, 'instructor-token');
   return {
+    instructorToken: token.value,
+    instructorTokenGenerated: token.generated,
     port,
     host: env['HOST'] ?? '0.0.0.0',
     dataDir,

@@ -46,7 +46,8 @@ export function memoryStore(): CloudStore {
       return (histories.get(key(learnerId, workspace)) ?? []).slice(-limit).map((e) => ({ ...e }));
     },
     learnersIn(workspace) {
-      return [...sessions.keys()].filter((k) => k.endsWith(`\u0000${workspace}`)).map((k) => k.slice(0, k.indexOf('\u0000'))).sort();
+      const keys = new Set([...sessions.keys(), ...histories.keys()]);
+      return [...keys].filter((k) => k.endsWith(`\u0000${workspace}`)).map((k) => k.slice(0, k.indexOf('\u0000'))).sort();
     },
     close() {},
   };

@@ -36,7 +36,7 @@ export function sqliteStore(file: string): CloudStore {
       `INSERT INTO session (learner_id, workspace, snapshot, updated_at, seq) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (learner_id, workspace) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at, seq = excluded.seq`,
     ),
-    learnersIn: db.prepare('SELECT learner_id AS id FROM session WHERE workspace = ? ORDER BY learner_id'),
+    learnersIn: db.prepare('SELECT learner_id AS id FROM session WHERE workspace = ? UNION SELECT learner_id FROM history WHERE workspace = ? ORDER BY 1'),
     since: db.prepare(
       'SELECT seq, line, stdout, stderr, exit_code AS exitCode, at FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq',
     ),
@@ -87,7 +87,7 @@ export function sqliteStore(file: string): CloudStore {
       return q.history.all(learnerId, workspace, limit) as HistoryEntry[];
     },
     learnersIn(workspace) {
-      return (q.learnersIn.all(workspace) as Array<{ id: string }>).map((r) => r.id);
+      return (q.learnersIn.all(workspace, workspace) as Array<{ id: string }>).map((r) => r.id);
     },
     close() {
       db.close();

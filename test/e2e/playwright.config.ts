@@ -25,7 +25,7 @@ export default defineConfig({
   webServer: {
     command: `npx vite build --config client/vite.config.ts && node --import tsx server/main.ts serve`,
     cwd: '../..',
-    env: { PORT: String(port), STACKLAB_DATA: data },
+    env: { PORT: String(port), STACKLAB_DATA: data, STACKLAB_INSTRUCTOR_TOKEN: 'e2e-instructor' },
     url: `http://localhost:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

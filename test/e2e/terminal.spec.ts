@@ -167,3 +167,27 @@ test('a lab: checks turn green as the solution is typed, questions are answered,
   }
   await page.screenshot({ path: 'test-results/lab-direct-attach.png' });
 });
+
+test('instructors see the class and export grades as CSV and JSON', async ({ page, browser }) => {
+  // A learner works on a lab…
+  const learner = await browser.newContext();
+  const lp = await learner.newPage();
+  await lp.goto('/lab/direct-attach');
+  await lp.waitForSelector('body[data-ready="1"]');
+  await lp.locator('.xterm').click();
+  await run(lp, "openstack network list --long -c Name -c Status -c State -c Shared -c Subnets -c 'Router Type' --sort-column Shared", /ext-net1/);
+  // …the API refuses anyone without the token…
+  expect((await page.request.get('/api/instructor/labs/direct-attach/grades')).status()).toBe(401);
+  const auth = { Authorization: 'Bearer e2e-instructor' };
+  const json = (await (await page.request.get('/api/instructor/labs/direct-attach/grades', { headers: auth })).json()) as Array<{ learner: string; result: { earned: number } }>;
+  expect(json.length).toBeGreaterThanOrEqual(1);
+  expect(json.some((r) => r.result.earned > 0)).toBe(true);
+  const csv = await (await page.request.get('/api/instructor/labs/direct-attach/grades?format=csv', { headers: auth })).text();
+  expect(csv.split('\n')[0]).toMatch(/^learner,earned,points,percent,/);
+  // …and the class page shows the learner's row.
+  await page.goto('/instructor');
+  await page.fill('#token', 'e2e-instructor');
+  await page.click('#auth button[type="submit"]');
+  await expect(page.locator('table.class tbody tr').first()).toBeVisible();
+  await learner.close();
+});
