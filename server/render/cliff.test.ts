@@ -898,6 +898,16 @@ describe('python helpers', () => {
       'edfbc177b369',
     ]);
     expect(wrap('   ', 2)).toEqual([]);
+    // Checked against CPython 3.11 textwrap: em-dashes after word characters, and the space kept
+    // before a long word chopped at zero columns left.
+    expect(wrap('_#2024-01-0171.5nullx---2:"', 6)).toEqual([
+      '_#2024',
+      '-01-',
+      '0171.5',
+      'nullx',
+      '---2:"',
+    ]);
+    expect(wrap("c don't hyphen-ated", 4)).toEqual(['c do', "n't ", 'hyph', 'en-', 'ated']);
   });
   it('prettyTable for the legacy CLIs', () => {
     expect(prettyTable(['id', 'name'], [['1', 'n']])).toBe(

@@ -173,8 +173,10 @@ function assignMaxWidths(t: Table, opts: FormatOptions, minWidth: number): void 
   else return;
   // An empty table prints no first line: nothing to fit.
   if (t.rows.length === 0) return;
-  const natural = columnWidths(t);
-  const firstLine = natural.reduce((a, w) => a + w + 3, 1);
+  // Widths as cliff reads them back from the first border line (a -1 width there counts as 0).
+  const raw = columnWidths(t);
+  const natural = raw.map((w) => Math.max(0, w));
+  const firstLine = raw.reduce((a, w) => a + w + 3, 1);
   if (firstLine <= term) return;
   const n = t.headers.length;
   const usable = Math.max(0, term - 1 - 3 * n);

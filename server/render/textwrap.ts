@@ -3,42 +3,22 @@
  * drop_whitespace), which prettytable uses to wrap cells narrower than their text.
  */
 
-// textwrap's `letter` is [^\d\W]: word characters that are not decimal digits (underscore included).
-const LETTER = /[\p{L}\p{Nl}\p{No}_]/u;
+// TextWrapper.wordsep_re, spelled for JS: whitespace runs (ASCII only), em-dashes between words,
+// and words that may end after a hyphen preceded by two letters (or letter-hyphen-letter) and
+// followed by a letter. `letter` is [^\d\W] (underscore included); word punctuation [\w!"'&.,?].
+const WS = '[\\t\\n\\v\\f\\r ]';
+const NWS = '[^\\t\\n\\v\\f\\r ]';
+const W = '[\\p{L}\\p{N}_]';
+const LT = '[\\p{L}\\p{Nl}\\p{No}_]';
+const WP = '[\\p{L}\\p{N}_!"\'&.,?]';
+const WORDSEP = new RegExp(
+  `(${WS}+|(?<=${WP})-{2,}(?=${W})|${NWS}+?(?:-(?:(?<=${LT}{2}-)|(?<=${LT}-${LT}-))(?=${LT}-?${LT})|(?=${WS}|$)|(?<=${WP})(?=-{2,}${W})))`,
+  'u',
+);
 
-/** Splits text into chunks the way TextWrapper.wordsep_re does: whitespace runs, words, hyphen breaks. */
+/** TextWrapper._split: re.split with the capturing wordsep_re, empty pieces dropped. */
 function chunks(text: string): string[] {
-  const out: string[] = [];
-  // Only ASCII whitespace separates words in textwrap (not NBSP and friends).
-  const re = /[\t\n\v\f\r ]+|[^\t\n\v\f\r ]+/gu;
-  for (const m of text.matchAll(re)) {
-    const tok = m[0];
-    if (/^[\t\n\v\f\r ]/u.test(tok)) {
-      out.push(tok);
-      continue;
-    }
-    // A hyphenated word breaks after a hyphen preceded by two letters (or letter-hyphen-letter)
-    // and followed by a letter.
-    let start = 0;
-    for (let i = 1; i < tok.length - 1; i++) {
-      if (tok[i] !== '-') continue;
-      const a = tok[i - 1] ?? '';
-      const b = tok[i - 2] ?? '';
-      const c = tok[i - 3] ?? '';
-      const before =
-        (LETTER.test(a) && LETTER.test(b)) || (LETTER.test(a) && b === '-' && LETTER.test(c));
-      const n1 = tok[i + 1] ?? '';
-      const n2 = tok[i + 2] ?? '';
-      const n3 = tok[i + 3] ?? '';
-      const after = LETTER.test(n1) && (LETTER.test(n2) || (n2 === '-' && LETTER.test(n3)));
-      if (before && after && i + 1 - start > 0) {
-        out.push(tok.slice(start, i + 1));
-        start = i + 1;
-      }
-    }
-    out.push(tok.slice(start));
-  }
-  return out;
+  return text.split(WORDSEP).filter((c) => c !== '');
 }
 
 /** str.expandtabs(8): a tab moves to the next multiple of 8 columns (counted from the last line break). */
@@ -78,17 +58,15 @@ export function wrap(text: string, width: number): string[] {
     }
     if (rev.length > 0 && (rev[rev.length - 1] as string).length > w) {
       const chunk = rev[rev.length - 1] as string;
-      const spaceLeft = w - len;
+      const spaceLeft = width < 1 ? 1 : w - len;
       let end = spaceLeft;
       const hyphen = chunk.lastIndexOf('-', spaceLeft - 1);
       if (chunk.length > spaceLeft && hyphen > 0 && /[^-]/.test(chunk.slice(0, hyphen)))
         end = hyphen + 1;
-      if (end > 0) {
-        cur.push(chunk.slice(0, end));
-        rev[rev.length - 1] = chunk.slice(end);
-      } else if (cur.length === 0) {
-        cur.push(rev.pop() as string);
-      }
+      // Python appends chunk[:end] even when it is empty; only that empty piece is then dropped
+      // as trailing whitespace, so a space before it survives at the end of the line.
+      cur.push(chunk.slice(0, end));
+      rev[rev.length - 1] = chunk.slice(end);
     }
     if (cur.length > 0 && (cur[cur.length - 1] as string).trim() === '') cur.pop();
     if (cur.length > 0) lines.push(cur.join(''));
