@@ -126,7 +126,16 @@ function drawTable(t: Table, printEmpty: boolean): string {
     header += ` ${justify(h, widths[i] ?? 0, t.align[i] ?? 'l')} |`;
   });
   out.push(header, border);
+  const capped = t.maxWidths.some((m) => m !== undefined);
   for (const r of t.rows) {
+    if (!capped && !r.some((c) => c.includes('\n'))) {
+      // One physical row and nothing to wrap: the common case, kept cheap.
+      let s = '|';
+      for (let i = 0; i < r.length; i++)
+        s += ` ${justify(r[i] ?? '', widths[i] ?? 0, t.align[i] ?? 'l')} |`;
+      out.push(s);
+      continue;
+    }
     // Lines wider than the column are wrapped with textwrap.fill (only happens under max widths).
     const cellLines = r.map((c, i) => {
       const w = widths[i] ?? 0;
