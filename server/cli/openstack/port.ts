@@ -185,15 +185,45 @@ function list(c: Cloud, a: Args): Output {
     ports = ports.filter((p) => ids.every((id) => p.securityGroupIds.includes(id)));
   }
   const headers = ['ID', 'Name', 'MAC Address', 'Fixed IP Addresses', 'Status'];
-  const long = flag(a, 'long');
-  if (long) headers.push('Security Groups', 'Device Owner', 'Tags');
-  const rows = ports.map((p) => {
-    const row: CellValue[] = [p.id, p.name, p.macAddress, fixedIpsCell(p), p.status];
-    // OSC 6.0 reads a `security_groups` attribute the SDK does not have: the column is always None.
-    if (long) row.push(null, p.deviceOwner, listCol(p.tags));
-    return row;
-  });
-  return { kind: 'list', data: { headers, rows } };
+  const attrs = ['id', 'name', 'mac_address', 'fixed_ips', 'status'];
+  if (flag(a, 'long')) {
+    headers.push('Security Groups', 'Device Owner', 'Tags');
+    attrs.push('security_group_ids', 'device_owner', 'tags');
+  }
+  const cell = (p: Port, attr: string): CellValue => {
+    switch (attr) {
+      case 'id':
+        return p.id;
+      case 'name':
+        return p.name;
+      case 'mac_address':
+        return p.macAddress;
+      case 'fixed_ips':
+        return fixedIpsCell(p);
+      case 'status':
+        return p.status;
+      case 'security_group_ids':
+        // OSC 6.0 reads a `security_groups` attribute the SDK does not have: always None.
+        return null;
+      case 'device_owner':
+        return p.deviceOwner;
+      case 'tags':
+        return listCol(p.tags);
+      default:
+        return '';
+    }
+  };
+  // OSC 6.0's port list resolves -c itself (osc-lib calculate_header_and_attrs): columns come in
+  // the order given, API attribute names are accepted, and an unknown name is an empty column.
+  const wanted = strs(a, 'columns');
+  let shownHeaders = headers;
+  let shownAttrs = attrs;
+  if (wanted.length > 0) {
+    shownHeaders = wanted.map((w) => (attrs.includes(w) ? (headers[attrs.indexOf(w)] as string) : w));
+    shownAttrs = wanted.map((w) => (headers.includes(w) ? (attrs[headers.indexOf(w)] as string) : w));
+    a['columns'] = shownHeaders;
+  }
+  return { kind: 'list', data: { headers: shownHeaders, rows: ports.map((p) => shownAttrs.map((at) => cell(p, at))) } };
 }
 
 function set(c: Cloud, a: Args): Output {
