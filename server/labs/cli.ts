@@ -129,7 +129,8 @@ export function labCheck(files: string[], opts: { reach?: ReachFn | null } = {})
     const skipped: string[] = [];
     const problems = replayLab(lab, opts.reach ?? null, skipped);
     const checks = lab.steps.reduce((a, s) => a + s.checks.length, 0);
-    const note = skipped.length > 0 ? ` (${new Set(skipped).size} reachability checks not verified: no reach query)` : '';
+    const n = new Set(skipped).size;
+    const note = n > 0 ? ` (${n} reachability check${n === 1 ? '' : 's'} not verified: no reach query)` : '';
     if (problems.length === 0) out.push(`ok   ${lab.file}  ${lab.id}: ${lab.steps.length} steps, ${checks} checks${note}`);
     else {
       bad++;
