@@ -63,6 +63,7 @@ function formatOptions(v: Record<string, unknown>, columns: number): FormatOptio
   if (typeof v['quote_mode'] === 'string') o.quote = v['quote_mode'] as NonNullable<FormatOptions['quote']>;
   if (Array.isArray(v['sort_columns'])) o.sortColumns = v['sort_columns'] as string[];
   if (v['sort_direction'] === 'desc') o.sortDescending = true;
+  if (Array.isArray(v['variables']) && v['variables'].length > 0) o.variables = v['variables'] as string[];
   return o;
 }
 
