@@ -8,6 +8,7 @@ import type { Router } from './router.js';
 import type { FloatingIp } from './floating-ip.js';
 import type { SecurityGroup, SecurityGroupRule } from './security-group.js';
 import type { Flavor, Image, Keypair, Server } from './compute.js';
+import type { InfraState } from './infra.js';
 
 export interface Project {
   id: string;
@@ -78,4 +79,6 @@ export interface Cloud {
   images: Image[];
   keypairs: Keypair[];
   servers: Server[];
+  /** Host-side state changed on the network node; absent = the fixture default. */
+  infra?: InfraState;
 }

@@ -1,0 +1,148 @@
+/**
+ * One path query for ping/ssh/curl: from a host to an address, through routers, NAT and
+ * security groups, with a verdict and its reason.
+ */
+import type { Cloud } from './model/cloud.js';
+import type { Port } from './model/port.js';
+import { cidrContains, parseCidr, parseIp } from './ipam.js';
+
+export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
+export type Proto = 'icmp' | 'tcp' | 'udp';
+
+export interface Hop { address: string; nat?: string }
+export type Verdict = 'ok' | 'dropped' | 'no-route' | 'host-unreachable' | 'net-unreachable' | 'refused';
+export interface Trace { hops: Hop[]; verdict: Verdict; reason: string }
+
+/** Whether the physical NIC of the external network is on br-ex (network-node fixture starts without). */
+export function externalWired(cloud: Cloud): boolean {
+  const ports = cloud.infra?.brExPorts;
+  if (ports) return ports.length > 0;
+  return cloud.config.networkHost !== 'network';
+}
+
+function portWithIp(cloud: Cloud, ip: string): Port | undefined {
+  return cloud.ports.find((p) => p.fixedIps.some((f) => f.ipAddress === ip));
+}
+
+/** Security-group ingress check for a VM port (stateful; egress assumed open). */
+export function ingressAllowed(cloud: Cloud, port: Port, src: string, proto: Proto, dport: number | null): boolean {
+  if (!port.portSecurityEnabled) return true;
+  const sip = parseIp(src);
+  const v = sip?.version === 6 ? 'IPv6' : 'IPv4';
+  for (const gid of port.securityGroupIds) {
+    for (const r of cloud.securityGroupRules) {
+      if (r.securityGroupId !== gid || r.direction !== 'ingress' || r.ethertype !== v) continue;
+      if (r.protocol !== null && r.protocol !== proto && !(proto === 'icmp' && r.protocol === 'ipv6-icmp')) continue;
+      if (proto !== 'icmp' && dport !== null && r.portRangeMin !== null && (dport < r.portRangeMin || dport > (r.portRangeMax ?? r.portRangeMin))) continue;
+      if (r.remoteGroupId !== null) {
+        const srcPort = portWithIp(cloud, src);
+        if (!srcPort?.securityGroupIds.includes(r.remoteGroupId)) continue;
+      }
+      if (r.remoteIpPrefix !== null) {
+        const c = parseCidr(r.remoteIpPrefix);
+        if (!c || !sip || !cidrContains(c, sip.version, sip.value)) continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+function routerOfSubnet(cloud: Cloud, subnetId: string) {
+  const p = cloud.ports.find((x) => x.deviceOwner === 'network:router_interface' && x.fixedIps.some((f) => f.subnetId === subnetId));
+  return p ? cloud.routers.find((r) => r.id === p.deviceId) : undefined;
+}
+
+function vmPort(cloud: Cloud, serverId: string): Port | undefined {
+  const s = cloud.servers.find((x) => x.id === serverId);
+  const nic = s?.nics[0];
+  return nic ? cloud.ports.find((p) => p.id === nic.portId) : undefined;
+}
+
+/** Whether the VM obtained its IPv4 address (DHCP, or config drive for static config). */
+export function vmHasAddress(cloud: Cloud, serverId: string): boolean {
+  const port = vmPort(cloud, serverId);
+  const s = cloud.servers.find((x) => x.id === serverId);
+  if (!port || !s) return false;
+  return port.fixedIps.some((f) => {
+    const sub = cloud.subnets.find((x) => x.id === f.subnetId);
+    return sub !== undefined && (sub.enableDhcp || s.configDrive);
+  });
+}
+
+export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, port: number | null): Trace {
+  const dst = parseIp(to);
+  if (!dst) return { hops: [], verdict: 'no-route', reason: 'bad address' };
+  if (from.kind === 'laptop') return fromOutside(cloud, to, proto, port, 'the laptop');
+  if (from.kind === 'network') return fromOutside(cloud, to, proto, port, 'the network node');
+  if (from.kind === 'vm') return fromVm(cloud, from.serverId, to, proto, port);
+  return fromNamespace(cloud, from.name, to, proto, port);
+}
+
+function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | null, who: string): Trace {
+  const fip = cloud.floatingIps.find((f) => f.floatingIpAddress === to);
+  const gwPort = cloud.ports.find((p) => p.deviceOwner === 'network:router_gateway' && p.fixedIps.some((f) => f.ipAddress === to));
+  if (!fip && !gwPort) return { hops: [], verdict: 'dropped', reason: `${to} is not an address ${who} can reach (fixed IPs are private)` };
+  if (!externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
+  if (gwPort) return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'router gateway answers' };
+  if (!fip?.portId || !fip.fixedIpAddress) return { hops: [], verdict: 'host-unreachable', reason: 'floating IP is not associated: nothing answers ARP for it' };
+  const port = cloud.ports.find((p) => p.id === fip.portId);
+  const hops: Hop[] = [{ address: to, nat: `DNAT ${to} -> ${fip.fixedIpAddress}` }, { address: fip.fixedIpAddress }];
+  if (!port) return { hops, verdict: 'dropped', reason: 'no port' };
+  if (!ingressAllowed(cloud, port, '203.0.113.10', proto, dport)) {
+    return { hops, verdict: 'dropped', reason: `security groups of port ${port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside` };
+  }
+  return { hops, verdict: 'ok', reason: 'floating IP DNAT and security group ingress rule' };
+}
+
+function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null): Trace {
+  const port = vmPort(cloud, serverId);
+  if (!port || !vmHasAddress(cloud, serverId)) return { hops: [], verdict: 'net-unreachable', reason: 'the VM has no address (no DHCP, no config drive)' };
+  const fixed = port.fixedIps[0];
+  if (!fixed) return { hops: [], verdict: 'net-unreachable', reason: 'no fixed IP' };
+  const sub = cloud.subnets.find((s) => s.id === fixed.subnetId);
+  const dst = parseIp(to);
+  const c = sub ? parseCidr(sub.cidr) : null;
+  if (dst && c && cidrContains(c, dst.version, dst.value)) {
+    const target = portWithIp(cloud, to);
+    if (!target) return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP' };
+    if (target.deviceOwner.startsWith('compute:') && !ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) {
+      return { hops: [{ address: to }], verdict: 'dropped', reason: 'security group' };
+    }
+    return { hops: [{ address: to }], verdict: 'ok', reason: 'same subnet' };
+  }
+  const router = routerOfSubnet(cloud, fixed.subnetId);
+  if (!router || !sub?.gatewayIp) return { hops: [], verdict: 'host-unreachable', reason: 'subnet not attached to a router' };
+  const hops: Hop[] = [{ address: sub.gatewayIp }];
+  const target = portWithIp(cloud, to);
+  if (target && target.deviceOwner.startsWith('compute:')) {
+    hops.push({ address: to });
+    if (!ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
+    return { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
+  }
+  if (target?.deviceId === router.id) return { hops: [{ address: to }], verdict: 'ok', reason: 'router address' };
+  if (!router.gateway) return { hops, verdict: 'net-unreachable', reason: 'router has no external gateway' };
+  const fip = cloud.floatingIps.find((f) => f.portId === port.id);
+  if (!router.gateway.enableSnat && !fip) return { hops, verdict: 'dropped', reason: 'SNAT disabled and no floating IP' };
+  if (!externalWired(cloud)) return { hops, verdict: 'dropped', reason: 'the physical NIC of the external network is not on br-ex' };
+  const ext = cloud.subnets.find((s) => s.networkId === router.gateway?.networkId && s.ipVersion === 4);
+  if (ext?.gatewayIp) hops.push({ address: ext.gatewayIp, nat: fip ? `SNAT -> ${fip.floatingIpAddress}` : 'SNAT -> router gateway' });
+  hops.push({ address: to });
+  return { hops, verdict: 'ok', reason: fip ? 'floating IP SNAT' : 'router SNAT' };
+}
+
+function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport: number | null): Trace {
+  const routerId = ns.startsWith('qrouter-') ? ns.slice(8) : null;
+  const target = portWithIp(cloud, to);
+  if (routerId && target) {
+    const onRouter = cloud.ports.some((p) => p.deviceId === routerId && p.networkId === target.networkId);
+    if (!onRouter) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+    if (target.deviceOwner.startsWith('compute:')) {
+      const qr = cloud.ports.find((p) => p.deviceId === routerId && p.networkId === target.networkId);
+      const src = qr?.fixedIps[0]?.ipAddress ?? '';
+      if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops: [{ address: to }], verdict: 'dropped', reason: 'security group' };
+    }
+    return { hops: [{ address: to }], verdict: 'ok', reason: 'connected' };
+  }
+  return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+}
