@@ -28,22 +28,110 @@ function bytesToBig(bytes: number[]): bigint {
   return v;
 }
 
-/** Strict parse: dotted-quad IPv4 or RFC 4291 IPv6 (no zone ids); null when invalid. */
+const HEXWORD = /^[0-9a-fA-F]{1,4}$/;
+
+/**
+ * RFC 4291 text form as glibc's inet_pton reads it (what netaddr uses with INET_PTON): hex
+ * words, one `::`, an optional dotted quad in the last 32 bits. Own parser because ipaddr.js
+ * turns `::1.2.3.4` into `::ffff:1.2.3.4`.
+ */
+function parseIpv6(s: string): bigint | null {
+  let head = s;
+  let v4: bigint | null = null;
+  const lastColon = s.lastIndexOf(':');
+  if (lastColon < 0) return null;
+  const tail = s.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(tail)) return null;
+    v4 = bytesToBig(ipaddr.IPv4.parse(tail).toByteArray());
+    head = s.slice(0, lastColon + 1);
+    // "::1.2.3.4" leaves "::"; "a:b:1.2.3.4" leaves "a:b:" whose trailing colon is a separator.
+    if (!head.endsWith('::')) head = head.slice(0, -1);
+  }
+  const words = v4 === null ? 8 : 6;
+  const dbl = head.indexOf('::');
+  if (dbl >= 0 && head.indexOf('::', dbl + 1) >= 0) return null;
+  const split = (part: string): string[] | null => (part === '' ? [] : part.split(':'));
+  let parts: string[];
+  if (dbl >= 0) {
+    const left = split(head.slice(0, dbl));
+    const right = split(head.slice(dbl + 2));
+    if (!left || !right) return null;
+    const fill = words - left.length - right.length;
+    if (fill < 1) return null;
+    parts = [...left, ...Array<string>(fill).fill('0'), ...right];
+  } else {
+    parts = head === '' ? [] : head.split(':');
+    if (parts.length !== words) return null;
+  }
+  let v = 0n;
+  for (const w of parts) {
+    if (!HEXWORD.test(w)) return null;
+    v = (v << 16n) | BigInt(Number.parseInt(w, 16));
+  }
+  return v4 === null ? v : (v << 32n) | v4;
+}
+
+/** Strict parse: dotted-quad IPv4 (no leading zeros) or RFC 4291 IPv6 (no zone ids); null when invalid. */
 export function parseIp(s: string): { version: IpVersion; value: bigint } | null {
   if (ipaddr.IPv4.isValidFourPartDecimal(s)) {
     return { version: 4, value: bytesToBig(ipaddr.IPv4.parse(s).toByteArray()) };
   }
-  if (s.includes(':') && !s.includes('%') && ipaddr.IPv6.isValid(s)) {
-    return { version: 6, value: bytesToBig(ipaddr.IPv6.parse(s).toByteArray()) };
+  if (s.includes(':')) {
+    const v = parseIpv6(s);
+    if (v !== null) return { version: 6, value: v };
   }
   return null;
 }
 
+function formatIpv4(v: bigint): string {
+  return [24n, 16n, 8n, 0n].map((sh) => String((v >> sh) & 0xffn)).join('.');
+}
+
+/**
+ * IPv6 as glibc's inet_ntop writes it (netaddr, hence Neutron, uses it): the longest run of two
+ * or more zero words (the first on a tie) becomes `::`, lowercase hex; an address whose first
+ * 96 bits are zero except ::0.0.0.0/::1-like forms, or an IPv4-mapped one, ends in a dotted quad.
+ */
+function formatIpv6(v: bigint): string {
+  const w: number[] = [];
+  for (let i = 7; i >= 0; i--) w.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  let bestBase = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestBase = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestBase = -1;
+  // glibc: embedded IPv4 when the zero run is exactly words 0-5, or words 0-4 then ffff.
+  if (bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
+    return (bestLen === 6 ? '::' : '::ffff:') + formatIpv4(v & 0xffffffffn);
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestBase) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += (w[i] as number).toString(16);
+  }
+  return out;
+}
+
+/** Canonical text: dotted quad, or compressed lowercase IPv6 exactly as Neutron prints it. */
 export function formatIp(version: IpVersion, v: bigint): string {
-  const n = version === 4 ? 4 : 16;
-  const bytes: number[] = [];
-  for (let i = n - 1; i >= 0; i--) bytes.push(Number((v >> BigInt(i * 8)) & 0xffn));
-  return ipaddr.fromByteArray(bytes).toString();
+  return version === 4 ? formatIpv4(v) : formatIpv6(v);
 }
 
 function mask(version: IpVersion, prefix: number): bigint {
@@ -51,20 +139,67 @@ function mask(version: IpVersion, prefix: number): bigint {
   return ((1n << BigInt(b)) - 1n) ^ ((1n << BigInt(b - prefix)) - 1n);
 }
 
-/** `10.7.0.5/24` → 10.7.0.0/24 (host bits cleared, as Neutron normalises); a bare address is a host route. */
-export function parseCidr(s: string): Cidr | null {
-  const slash = s.indexOf('/');
-  const addr = slash < 0 ? s : s.slice(0, slash);
-  const ip = parseIp(addr);
-  if (!ip) return null;
-  let prefix = bits(ip.version);
-  if (slash >= 0) {
-    const p = s.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(p)) return null;
-    prefix = Number(p);
-    if (prefix > bits(ip.version)) return null;
+/** netaddr's partial IPv4 network address: `10` → 10.0.0.0, `10.18` → 10.18.0.0 (1-4 decimal parts). */
+function parsePartialIpv4(s: string): bigint | null {
+  const parts = s.split('.');
+  if (parts.length > 4 || parts.some((p) => !/^\d{1,3}$/.test(p))) return null;
+  let v = 0n;
+  for (let i = 0; i < 4; i++) {
+    const n = Number(parts[i] ?? '0');
+    if (n > 255) return null;
+    v = (v << 8n) | BigInt(n);
   }
-  return { version: ip.version, network: ip.value & mask(ip.version, prefix), prefix };
+  return v;
+}
+
+/** Prefix length of a netmask (255.255.255.0) or hostmask (0.0.0.255), else null. */
+function maskToPrefix(version: IpVersion, m: bigint): number | null {
+  const b = bits(version);
+  for (let p = 0; p <= b; p++) {
+    if (m === mask(version, p) || m === (((1n << BigInt(b)) - 1n) ^ mask(version, p))) return p;
+  }
+  return null;
+}
+
+/**
+ * A CIDR as netaddr.IPNetwork reads it, i.e. what Neutron's subnet API accepts: surrounding
+ * blanks ignored; host bits allowed and cleared (`10.7.0.5/24` → 10.7.0.0/24); a bare address is
+ * a host route (/32, /128); partial IPv4 (`10.18/24`); leading zeros in the prefix (`/024`) and in
+ * IPv4 octets (`10.017.0.0`, decimal); a netmask or hostmask instead of a length. Null when
+ * netaddr would refuse it (`10.0.0.300/24`, `/33`).
+ */
+export function parseCidr(raw: string): Cidr | null {
+  const s = raw.trim();
+  const slash = s.indexOf('/');
+  const addr = (slash < 0 ? s : s.slice(0, slash)).trim();
+  let version: IpVersion;
+  let value: bigint;
+  if (addr.includes(':')) {
+    const v = parseIpv6(addr);
+    if (v === null) return null;
+    version = 6;
+    value = v;
+  } else {
+    const v = parsePartialIpv4(addr);
+    if (v === null) return null;
+    version = 4;
+    value = v;
+  }
+  let prefix = bits(version);
+  if (slash >= 0) {
+    const p = s.slice(slash + 1).trim();
+    if (/^\+?\d+$/.test(p)) {
+      prefix = Number(p);
+    } else {
+      const m = version === 4 ? parsePartialIpv4(p) : p.includes(':') ? parseIpv6(p) : null;
+      if (m === null || (version === 4 && p.split('.').length !== 4)) return null;
+      const fromMask = maskToPrefix(version, m);
+      if (fromMask === null) return null;
+      prefix = fromMask;
+    }
+    if (prefix > bits(version)) return null;
+  }
+  return { version, network: value & mask(version, prefix), prefix };
 }
 
 export function formatCidr(c: Cidr): string {
@@ -89,26 +224,27 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 }
 
 /**
- * Neutron's default allocation pools: IPv4 from network+1 to broadcast-1 (/31 and /32: the
- * whole block), IPv6 from ::1 to the last address; minus the gateway, which may split the range.
+ * Neutron's default allocation pools (ipam utils generate_pools): a single-address block is its
+ * own pool whatever the gateway (v4 /32, v6 /128); otherwise IPv4 from network+1 to broadcast-1
+ * (/31: both addresses), IPv6 from network+1 to the last address; minus the gateway, which may
+ * split the range. Observed on Neutron 21: 2001:db8::/64 gw 2001:db8:: → 2001:db8::1-…:ffff,
+ * gw ::1 → ::2-…:ffff; 10.0.0.0/24 gw .100 → .1-.99,.101-.254.
  */
 export function defaultPools(c: Cidr, gateway: bigint | null): IpRange[] {
-  let start: bigint;
-  let end: bigint;
-  if (c.version === 4 && c.prefix >= 31) {
-    start = c.network;
-    end = broadcast(c);
-  } else if (c.version === 4) {
-    start = c.network + 1n;
-    end = broadcast(c) - 1n;
-  } else {
-    start = c.network + 1n;
-    end = broadcast(c);
-  }
-  if (gateway === null || gateway < start || gateway > end) return [{ start, end }];
+  const first = c.network;
+  const last = broadcast(c);
+  if (first === last) return [{ start: first, end: last }];
+  if (c.version === 4 && c.prefix === 31) return removeAddress({ start: first, end: last }, gateway);
+  const start = first + 1n;
+  const end = c.version === 4 ? last - 1n : last;
+  return removeAddress({ start, end }, gateway);
+}
+
+function removeAddress(r: IpRange, a: bigint | null): IpRange[] {
+  if (a === null || a < r.start || a > r.end) return [{ ...r }];
   const out: IpRange[] = [];
-  if (gateway > start) out.push({ start, end: gateway - 1n });
-  if (gateway < end) out.push({ start: gateway + 1n, end });
+  if (a > r.start) out.push({ start: r.start, end: a - 1n });
+  if (a < r.end) out.push({ start: a + 1n, end: r.end });
   return out;
 }
 
@@ -126,8 +262,11 @@ export function formatPools(version: IpVersion, pools: IpRange[]): string {
  * subnet, then no overlaps, then the gateway outside them. Returns Neutron's error or null.
  */
 export function validatePools(c: Cidr, pools: IpRange[], gateway: bigint | null): { status: number; message: string } | null {
-  const first = c.version === 4 && c.prefix < 31 ? c.network + 1n : c.network;
-  const last = c.version === 4 && c.prefix < 31 ? broadcast(c) - 1n : broadcast(c);
+  // Pools may not hold the network address (IPv6 too: 2001:db8::-… "spans beyond") nor the
+  // IPv4 broadcast; a v4 /31 and a single-address block may use all of their addresses.
+  const whole = size(c) === 1n || (c.version === 4 && c.prefix === 31);
+  const first = whole ? c.network : c.network + 1n;
+  const last = c.version === 4 && !whole ? broadcast(c) - 1n : broadcast(c);
   for (const p of pools) {
     if (p.start > p.end) {
       return {
@@ -166,23 +305,49 @@ export function validatePools(c: Cidr, pools: IpRange[], gateway: bigint | null)
   return null;
 }
 
-/** The first free address of the pools ("prefer next": DHCP ports). */
+/** Addresses of `used` inside `r`, ascending. */
+function usedIn(r: IpRange, used: Set<bigint>): bigint[] {
+  const out: bigint[] = [];
+  for (const u of used) if (u >= r.start && u <= r.end) out.push(u);
+  return out.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+/** The k-th (0-based) free address of `r` given its sorted used addresses; O(|used|), no enumeration. */
+function kthFree(r: IpRange, sortedUsed: bigint[], k: bigint): bigint {
+  let cand = r.start + k;
+  for (const u of sortedUsed) {
+    if (u <= cand) cand++;
+    else break;
+  }
+  return cand;
+}
+
+/** The first free address of the pools, in pool order ("prefer next": DHCP ports). */
 export function firstFree(pools: IpRange[], used: Set<bigint>): bigint | null {
   for (const p of pools) {
-    for (let a = p.start; a <= p.end; a++) if (!used.has(a)) return a;
+    if (p.start > p.end) continue;
+    const u = usedIn(p, used);
+    if (BigInt(u.length) < p.end - p.start + 1n) return kthFree(p, u, 0n);
   }
   return null;
 }
 
-/** Zed IPAM for ordinary ports: a random address among the first `window` free ones. */
+/**
+ * Zed IPAM for ordinary ports (neutrondb_ipam `_generate_ips`): the first pool, in pool order,
+ * that still has a free address is used; the pick is uniform among that pool's first `window`
+ * (1000) free addresses. The window never spans pools: with pools .1-.99 and .101-.254 every
+ * port lands in .1-.99 until it is full (checked on Neutron 21). O(|used|) even on a /64.
+ */
 export function randomFree(pools: IpRange[], used: Set<bigint>, rng: RngState, window = 1000): bigint | null {
-  const candidates: bigint[] = [];
   for (const p of pools) {
-    for (let a = p.start; a <= p.end && candidates.length < window; a++) if (!used.has(a)) candidates.push(a);
-    if (candidates.length >= window) break;
+    if (p.start > p.end) continue;
+    const u = usedIn(p, used);
+    const free = p.end - p.start + 1n - BigInt(u.length);
+    if (free <= 0n) continue;
+    const n = free < BigInt(window) ? Number(free) : window;
+    return kthFree(p, u, BigInt(randInt(rng, 0, n - 1)));
   }
-  if (candidates.length === 0) return null;
-  return candidates[randInt(rng, 0, candidates.length - 1)] ?? null;
+  return null;
 }
 
 /** EUI-64 address from a /64 and a MAC: ff:fe in the middle, universal/local bit flipped. */
