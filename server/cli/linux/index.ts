@@ -1,0 +1,219 @@
+/** Linux commands on the simulated hosts (laptop, network node, VMs), rendered from derived views. */
+import type { Cloud } from '../../sim/model/cloud.js';
+import { findNamespace, namespaces, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
+import { iptablesS, iptablesSave, routerTables } from '../../sim/dataplane/iptables.js';
+import { trace, type Endpoint } from '../../sim/reach.js';
+import { parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
+
+export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}`
+export interface HostCtx { cloud: Cloud; host: HostId; env: Record<string, string>; columns: number }
+export interface HostResult { stdout: string; stderr: string; exitCode: number; cloud?: Cloud; enter?: HostId }
+
+const ok = (stdout: string): HostResult => ({ stdout, stderr: '', exitCode: 0 });
+const err = (stderr: string, exitCode = 1): HostResult => ({ stdout: '', stderr, exitCode });
+
+export function startHost(fixtureStartHost: string | undefined): HostId {
+  return fixtureStartHost === 'network' ? 'network' : 'laptop';
+}
+
+function server(cloud: Cloud, host: HostId) {
+  return host.startsWith('vm:') ? cloud.servers.find((s) => s.id === host.slice(3)) : undefined;
+}
+
+function hostName(cloud: Cloud, host: HostId): string {
+  if (host === 'network') return cloud.config.networkHost;
+  const s = server(cloud, host);
+  return s ? s.name : 'laptop';
+}
+
+export function promptFor(cloud: Cloud, host: HostId): string {
+  if (host === 'network') return `root@${cloud.config.networkHost}:~# `;
+  const s = server(cloud, host);
+  if (s) {
+    const img = cloud.images.find((i) => i.id === s.imageId);
+    return `${img?.osUser ?? 'cirros'}@${s.name}:~$ `;
+  }
+  return 'user@laptop:~$ ';
+}
+
+export function hostCommands(cloud: Cloud, host: HostId): string[] {
+  void cloud;
+  if (host === 'network') return ['cat', 'hostname', 'ip', 'iptables', 'iptables-save', 'ovs-vsctl', 'ping', 'route', 'sysctl'].sort();
+  return ['cat', 'hostname', 'ping', 'ssh'];
+}
+
+function addrBlock(d: Device): string {
+  let s = `${d.index}: ${d.name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${d.mtu} qdisc noqueue state UNKNOWN group default qlen 1000\n`;
+  s += `    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff\n`;
+  for (const a of d.addrs) {
+    if (a.version === 4) s += `    inet ${a.address}/${a.prefix} brd ${a.brd ?? a.address} scope global ${d.name}\n`;
+    else s += `    inet6 ${a.address}/${a.prefix} scope ${a.scope} \n`;
+    s += '       valid_lft forever preferred_lft forever\n';
+  }
+  return s;
+}
+
+const LO = '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n'
+  + '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n'
+  + '    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n'
+  + '    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n';
+
+export function renderIpAddr(ns: Namespace, dev?: string): HostResult {
+  if (dev) {
+    const d = ns.devices.find((x) => x.name === dev);
+    if (dev === 'lo') return ok(LO);
+    return d ? ok(addrBlock(d)) : err(`Device "${dev}" does not exist.\n`);
+  }
+  return ok(LO + ns.devices.map(addrBlock).join(''));
+}
+
+export function renderIpRoute(routes: RouteEntry[]): string {
+  return routes.map((r) => r.via
+    ? `${r.dest} via ${r.via} dev ${r.dev} proto ${r.proto} \n`
+    : `${r.dest} dev ${r.dev} proto kernel scope link src ${r.src ?? ''} \n`).join('');
+}
+
+function mask4(prefix: number): string {
+  const c = parseCidr(`0.0.0.0/${prefix}`);
+  void c;
+  const m = prefix === 0 ? 0n : ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - prefix)) - 1n);
+  return formatIp(4, m);
+}
+
+export function renderRouteN(routes: RouteEntry[]): string {
+  let s = 'Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n';
+  for (const r of routes) {
+    const c = r.dest === 'default' ? { net: '0.0.0.0', prefix: 0 } : { net: r.dest.split('/')[0] ?? '', prefix: Number(r.dest.split('/')[1]) };
+    const flags = (r.via ? 'UG' : 'U') + (c.prefix === 32 ? 'H' : '');
+    s += `${c.net.padEnd(15)} ${(r.via ?? '0.0.0.0').padEnd(15)} ${mask4(c.prefix).padEnd(15)} ${flags.padEnd(5)} ${'0'.padEnd(6)} ${'0'.padEnd(6)} ${'0'.padStart(3)} ${r.dev}\n`;
+  }
+  return s;
+}
+
+function nsTables(cloud: Cloud, ns: Namespace) {
+  const r = cloud.routers.find((x) => x.id === ns.objectId);
+  return r ? routerTables(cloud, r) : [];
+}
+
+function endpoint(host: HostId, ns: string | null): Endpoint {
+  if (ns) return { kind: 'ns', name: ns };
+  if (host === 'network') return { kind: 'network' };
+  if (host.startsWith('vm:')) return { kind: 'vm', serverId: host.slice(3) };
+  return { kind: 'laptop' };
+}
+
+function fmtTime(n: number): string {
+  return n.toFixed(3);
+}
+
+export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): HostResult {
+  let count = 4;
+  let target: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '-c') { count = Number(argv[++i]); continue; }
+    if (!a.startsWith('-')) target = a;
+  }
+  if (!target) return err('ping: usage error: Destination address required\n', 2);
+  if (!parseIp(target)) return err(`ping: ${target}: Name or service not known\n`, 2);
+  const busybox = ctx.host.startsWith('vm:') && !ns && ctx.cloud.images.find((i) => i.id === server(ctx.cloud, ctx.host)?.imageId)?.osFamily === 'cirros';
+  const t = trace(ctx.cloud, endpoint(ctx.host, ns), target, 'icmp', null);
+  if (t.verdict === 'net-unreachable' && t.hops.length === 0) {
+    return busybox ? { stdout: `PING ${target} (${target}): 56 data bytes\n`, stderr: 'ping: sendto: Network is unreachable\n', exitCode: 1 }
+      : err('ping: connect: Network is unreachable\n', 2);
+  }
+  const ttl = 64 - Math.max(0, t.hops.length - 1);
+  const times = Array.from({ length: count }, (_, i) => 0.3 + ((i * 37 + target.length * 11) % 50) / 100);
+  let out = busybox ? `PING ${target} (${target}): 56 data bytes\n` : `PING ${target} (${target}) 56(84) bytes of data.\n`;
+  const success = t.verdict === 'ok';
+  if (success) {
+    times.forEach((tm, i) => { out += busybox ? `64 bytes from ${target}: seq=${i} ttl=${ttl} time=${fmtTime(tm)} ms\n` : `64 bytes from ${target}: icmp_seq=${i + 1} ttl=${ttl} time=${fmtTime(tm)} ms\n`; });
+  }
+  out += `\n--- ${target} ping statistics ---\n`;
+  const recv = success ? count : 0;
+  const loss = success ? 0 : 100;
+  if (busybox) {
+    out += `${count} packets transmitted, ${recv} packets received, ${loss}% packet loss\n`;
+    if (success) {
+      const min = Math.min(...times); const max = Math.max(...times); const avg = times.reduce((a, b) => a + b, 0) / count;
+      out += `round-trip min/avg/max = ${fmtTime(min)}/${fmtTime(avg)}/${fmtTime(max)} ms\n`;
+    }
+  } else {
+    out += `${count} packets transmitted, ${recv} received, ${loss}% packet loss, time ${(count - 1) * 1001 + (success ? 0 : 28)}ms\n`;
+    if (success) {
+      const min = Math.min(...times); const max = Math.max(...times); const avg = times.reduce((a, b) => a + b, 0) / count;
+      const mdev = Math.sqrt(times.reduce((a, b) => a + (b - avg) ** 2, 0) / count);
+      out += `rtt min/avg/max/mdev = ${fmtTime(min)}/${fmtTime(avg)}/${fmtTime(max)}/${fmtTime(mdev)} ms\n`;
+    } else out += '\n';
+  }
+  return { stdout: out, stderr: '', exitCode: success ? 0 : 1 };
+}
+
+function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | null {
+  const cmd = argv[0];
+  const a = argv.slice(1).filter((x) => x !== '-4');
+  if (cmd === 'ip') {
+    const sub = a[0];
+    if (sub === 'a' || sub === 'addr' || sub === 'address') {
+      const dev = a[1] === 'show' && a[2] === 'dev' ? a[3] : a[1] === 'show' ? a[2] : undefined;
+      return renderIpAddr(ns, dev);
+    }
+    if (sub === 'route' || sub === 'r') return ok(renderIpRoute(ns.routes));
+    return err(`Object "${sub ?? ''}" is unknown, try "ip help".\n`, 255);
+  }
+  if (cmd === 'route' && a[0] === '-n') return ok(renderRouteN(ns.routes));
+  if (cmd === 'iptables-save') {
+    const ti = a.indexOf('-t');
+    return ok(iptablesSave(nsTables(ctx.cloud, ns), ti >= 0 ? a[ti + 1] : undefined));
+  }
+  if (cmd === 'iptables' && a.includes('-S')) {
+    const ti = a.indexOf('-t');
+    const t = nsTables(ctx.cloud, ns).find((x) => x.name === (ti >= 0 ? a[ti + 1] : 'filter'));
+    return t ? ok(iptablesS(t)) : err(`iptables v1.8.9 (legacy): can't initialize iptables table \`${a[ti + 1] ?? ''}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n`, 3);
+  }
+  if (cmd === 'sysctl' && a[0] === 'net.ipv4.ip_forward') return ok(`net.ipv4.ip_forward = ${ns.kind === 'qrouter' ? 1 : 0}\n`);
+  if (cmd === 'ping') return renderPing(ctx, ns.name, argv);
+  return null;
+}
+
+export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
+  const cmd = argv[0];
+  const { cloud, host } = ctx;
+  if (cmd === 'hostname') return ok(`${hostName(cloud, host)}\n`);
+  if (cmd === 'cat') {
+    const f = argv[1];
+    if (f === '/etc/hostname') return ok(`${hostName(cloud, host)}\n`);
+    if (host === 'network' && f === '/proc/sys/net/ipv4/ip_forward') return ok('1\n');
+    return err(`cat: ${f ?? ''}: No such file or directory\n`);
+  }
+  if (cmd === 'ping' || cmd === 'ping6') return renderPing(ctx, null, argv);
+  if (host !== 'network') return null;
+  if (cmd === 'ip' && argv[1] === 'netns') {
+    const sub = argv[2];
+    if (sub === undefined || sub === 'list' || sub === 'ls') {
+      return ok(namespaces(cloud).map((n) => `${n.name} (id: ${n.id})\n`).join(''));
+    }
+    if (sub === 'exec') {
+      const name = argv[3] ?? '';
+      const ns = findNamespace(cloud, name);
+      if (!ns) return err(`Cannot open network namespace "${name}": No such file or directory\n`, 1);
+      const inner = argv.slice(4);
+      if (inner.length === 0) return err('No command specified\n', 255);
+      const r = inNamespace(ctx, ns, inner);
+      return r ?? err(`exec of "${inner[0] ?? ''}" failed: No such file or directory\n`, 255);
+    }
+    return err(`Command "${sub}" is unknown, try "ip netns help".\n`, 255);
+  }
+  if (cmd === 'sysctl' && argv[1] === 'net.ipv4.ip_forward') return ok('net.ipv4.ip_forward = 1\n');
+  if (cmd === 'ovs-vsctl') {
+    const wired = cloud.infra?.brExPorts ?? [];
+    if (argv[1] === 'list-br') return ok('br-ex\nbr-int\nbr-tun\n');
+    if (argv[1] === 'list-ports' && argv[2] === 'br-ex') return ok([...wired, 'phy-br-ex'].sort().map((p) => `${p}\n`).join(''));
+    if (argv[1] === 'add-port' && argv[2] === 'br-ex' && argv[3]) {
+      if (wired.includes(argv[3])) return err(`ovs-vsctl: cannot create a port named ${argv[3]} because a port named ${argv[3]} already exists on bridge br-ex\n`);
+      return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: [...wired, argv[3]] } } };
+    }
+    return err('ovs-vsctl: unknown command; use --help for help\n');
+  }
+  return null;
+}
