@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createSession, fixtureNames, runLine, type SessionState } from '../shell/session.js';
 import { expectedAnswers, Params, type ReachFn } from './checks.js';
 import { grade } from './grade.js';
+import { simReach } from './reach.js';
 import { instantiate, labFor, LabError, parseLab } from './parse.js';
 import type { Lab } from './types.js';
 
@@ -127,7 +128,7 @@ export function labCheck(files: string[], opts: { reach?: ReachFn | null } = {})
       continue;
     }
     const skipped: string[] = [];
-    const problems = replayLab(lab, opts.reach ?? null, skipped);
+    const problems = replayLab(lab, opts.reach === undefined ? simReach : opts.reach, skipped);
     const checks = lab.steps.reduce((a, s) => a + s.checks.length, 0);
     const n = new Set(skipped).size;
     const note = n > 0 ? ` (${n} reachability check${n === 1 ? '' : 's'} not verified: no reach query)` : '';
@@ -164,7 +165,7 @@ export function gradeCommand(
   const rows = who.map((learner) => {
     const a = store.attempt(lab.id, learner);
     const l = labFor(lab, learner);
-    return { learner, result: a === null ? null : grade(l, a.cloud, a.history, { answers: a.answers, reach: opts.reach ?? null }) };
+    return { learner, result: a === null ? null : grade(l, a.cloud, a.history, { answers: a.answers, reach: opts.reach === undefined ? simReach : opts.reach }) };
   });
   const format = args.format ?? 'text';
   if (format === 'json') return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };

@@ -2,12 +2,13 @@
 import type { Cloud } from '../sim/model/cloud.js';
 import { checkType, Params, type CheckContext, type ReachFn } from './checks.js';
 import { invocations } from './history.js';
+import { simReach } from './reach.js';
 import type { CheckDef, CheckResult, GradeResult, Lab, StepResult } from './types.js';
 
 export interface GradeOptions {
   /** Answers to question checks, by check id. */
   answers?: Record<string, string>;
-  /** The reach query (server/sim/reach.ts `trace`); reach checks fail with a reason when absent. */
+  /** The reach query; defaults to server/sim/reach.ts `trace`. `null` disables it (reach checks then fail with a reason). */
   reach?: ReachFn | null;
 }
 
@@ -30,7 +31,7 @@ function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkI
 
 /** Grades every step of an (instantiated) lab. */
 export function grade(lab: Lab, cloud: Cloud, history: readonly string[], opts: GradeOptions = {}): GradeResult {
-  const ctx = { cloud, history: invocations(history), answers: opts.answers ?? {}, reach: opts.reach ?? null };
+  const ctx = { cloud, history: invocations(history), answers: opts.answers ?? {}, reach: opts.reach === undefined ? simReach : opts.reach };
   const steps: StepResult[] = lab.steps.map((s) => {
     const checks = s.checks.map((c) => gradeCheck(c, cloud, ctx));
     const points = checks.reduce((a, c) => a + c.points, 0);

@@ -12,7 +12,9 @@
  *                                                     per step and check: passed, points, earned, why.
  *                                                     Pass the learner's instantiated lab (labFor), the
  *                                                     session's cloud and history, and answers to
- *                                                     question checks by check id.
+ *                                                     question checks by check id. `reach` defaults to
+ *                                                     the data plane's trace (server/sim/reach.ts) through
+ *                                                     simReach; pass `reach: null` only to disable it.
  *   recordGrade / recordHint / recordSolutionShown / emptyProgress   LabProgress bookkeeping (first pass times)
  *   labCheck(files) / gradeCommand(store, args)       `stacklab lab check` and `stacklab grade`
  *                                                     (return {output, exitCode}); GradeStore is the read
@@ -27,5 +29,6 @@ export type { LabIssue } from './parse.js';
 export { LabError, parseLab, labFor, paramValues, instantiate, slug } from './parse.js';
 export { grade, type GradeOptions } from './grade.js';
 export { CHECK_TYPES, type ReachFn } from './checks.js';
+export { simReach } from './reach.js';
 export { emptyProgress, recordGrade, recordHint, recordSolutionShown, type LabProgress, type StepProgress } from './progress.js';
 export { labCheck, gradeCommand, labFiles, loadLabFile, loadLabs, labSession, replayLab, LABS_DIR, type GradeStore, type CliResult } from './cli.js';
