@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Re-capture test/transcripts/*.oracle.txt from the real OpenStack oracle (../shared/oracle),
-# each script on a fresh database, on a private oracle instance (port 9710).
+# each script on a fresh database, on a private oracle instance (port 9704).
 # Usage: scripts/capture-transcripts.sh [test/transcripts/NN-name.cmds ...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 oracle=${ORACLE_HOME:-$here/../shared/oracle}
-export ORACLE_DIR=${ORACLE_DIR:-/tmp/neutron-oracle/stacklab-transcripts} ORACLE_PORT=${ORACLE_PORT:-9710}
+export ORACLE_DIR=${ORACLE_DIR:-/tmp/neutron-oracle/transcripts} ORACLE_PORT=${ORACLE_PORT:-9704}
 files=("$@")
 [[ ${#files[@]} -eq 0 ]] && files=("$here"/test/transcripts/*.cmds)
 ver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }

@@ -43,6 +43,12 @@ function readScript(file: string): { lines: string[]; directives: Directives[] }
   return { lines, directives };
 }
 
+/** One command as run-script.sh writes it: stdout, `[stderr] ` lines, `[exit N]`. */
+function block(e: Entry): string {
+  const err = e.stderr === '' ? '' : e.stderr.replace(/\n$/, '').split('\n').map((l) => `[stderr] ${l}\n`).join('');
+  return `$ ${e.command}\n${e.stdout}${err}[exit ${e.exitCode}]\n`;
+}
+
 const scripts = readdirSync(DIR)
   .filter((f) => f.endsWith('.cmds'))
   .sort();
@@ -82,11 +88,8 @@ describe('golden transcripts from real OpenStack', () => {
             expect(got.exitCode).toBe(expected.exitCode);
             return;
           }
-          expect({ exit: got.exitCode, stdout: got.stdout, stderr: got.stderr }).toEqual({
-            exit: expected.exitCode,
-            stdout: expected.stdout,
-            stderr: expected.stderr,
-          });
+          // Compared as transcript text (the capture's own layout) so a mismatch prints a line diff.
+          expect(block(got)).toBe(block(expected));
         });
       });
     });

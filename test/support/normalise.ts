@@ -61,8 +61,10 @@ class Numberer {
 }
 
 /** Addresses that are not random: given in the script, network/gateway-like (.0, .1, .255, ::, ::1). */
-function fixedAddress(ip: string, script: string): boolean {
-  if (script.includes(ip)) return true;
+export function fixedAddress(ip: string, script: string): boolean {
+  // Given in the script as a whole address: 10.0.0.2 is not "given" by 10.0.0.20 or 110.0.0.2.
+  const esc = ip.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (new RegExp(`(?<![0-9A-Fa-f.:])${esc}(?![0-9A-Fa-f:]|\\.[0-9])`).test(script)) return true;
   if (/\.(0|1|255)$/.test(ip)) return true;
   if (/::1?$/.test(ip)) return true;
   return false;
