@@ -10,7 +10,8 @@ export function nextU32(st: RngState): number {
   const s = st.s;
   const t = (((s[0] + s[1]) >>> 0) + s[3]) >>> 0;
   s[3] = (s[3] + 1) >>> 0;
-  s[0] = s[1] ^ (s[1] >>> 9);
+  // `>>> 0` keeps each word a uint32 in the stored state (the outputs are the same either way).
+  s[0] = (s[1] ^ (s[1] >>> 9)) >>> 0;
   s[1] = (s[2] + (s[2] << 3)) >>> 0;
   s[2] = (s[2] << 21) | (s[2] >>> 11);
   s[2] = (s[2] + t) >>> 0;
