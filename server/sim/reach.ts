@@ -17,7 +17,21 @@ export interface Trace { hops: Hop[]; verdict: Verdict; reason: string }
 export function externalWired(cloud: Cloud): boolean {
   const ports = cloud.infra?.brExPorts;
   if (ports) return ports.length > 0;
-  return cloud.config.networkHost !== 'network';
+  return defaultWired(cloud);
+}
+
+/**
+ * Fixture default without infra state: the blog's all-in-one node (physnet "default", VLAN
+ * tenant networks) has eth3 off br-ex until the learner adds it, unless the fixture itself
+ * built the external network (it was created before the fixture's first server); every other
+ * cloud has its provider NIC on br-ex.
+ */
+export function defaultWired(cloud: Cloud): boolean {
+  const blogNode = cloud.config.tenantNetworkType === 'vlan' && cloud.config.flatNetworks.includes('default');
+  if (!blogNode) return true;
+  const firstServer = cloud.servers.map((s) => s.createdAt).sort()[0];
+  if (firstServer === undefined) return false;
+  return cloud.networks.some((n) => n.external && n.createdAt <= firstServer);
 }
 
 function portWithIp(cloud: Cloud, ip: string): Port | undefined {
@@ -82,7 +96,15 @@ export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, po
 function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | null, who: string): Trace {
   const fip = cloud.floatingIps.find((f) => f.floatingIpAddress === to);
   const gwPort = cloud.ports.find((p) => p.deviceOwner === 'network:router_gateway' && p.fixedIps.some((f) => f.ipAddress === to));
-  if (!fip && !gwPort) return { hops: [], verdict: 'dropped', reason: `${to} is not an address ${who} can reach (fixed IPs are private)` };
+  if (!fip && !gwPort) {
+    const direct = directRoute(cloud, to);
+    if (!direct) return { hops: [], verdict: 'dropped', reason: `${to} is not an address ${who} can reach (fixed IPs are private)` };
+    const src = parseIp(to)?.version === 6 ? '2001:db8:ffff::10' : '203.0.113.200';
+    if (!ingressAllowed(cloud, direct.port, src, proto, dport)) {
+      return { hops: direct.hops, verdict: 'dropped', reason: `security groups of port ${direct.port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside` };
+    }
+    return { hops: direct.hops, verdict: 'ok', reason: direct.reason };
+  }
   if (!externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
   if (gwPort) return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'router gateway answers' };
   if (!fip?.portId || !fip.fixedIpAddress) return { hops: [], verdict: 'host-unreachable', reason: 'floating IP is not associated: nothing answers ARP for it' };
@@ -93,6 +115,38 @@ function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | nul
     return { hops, verdict: 'dropped', reason: `security groups of port ${port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside` };
   }
   return { hops, verdict: 'ok', reason: 'floating IP DNAT and security group ingress rule' };
+}
+
+function scopeOf(cloud: Cloud, subnetId: string): string | null {
+  const sub = cloud.subnets.find((s) => s.id === subnetId);
+  const pool = sub?.subnetpoolId ? cloud.subnetPools.find((p) => p.id === sub.subnetpoolId) : undefined;
+  return pool?.addressScopeId ?? null;
+}
+
+/**
+ * A fixed IP reachable from the internet without NAT: a VM on a provider (external or shared
+ * VLAN/flat) network, or behind a router when the subnet is IPv6 or in the external network's
+ * address scope.
+ */
+function directRoute(cloud: Cloud, to: string): { port: Port; hops: Hop[]; reason: string } | null {
+  const port = portWithIp(cloud, to);
+  if (!port || !port.deviceOwner.startsWith('compute:')) return null;
+  const fixed = port.fixedIps.find((f) => f.ipAddress === to);
+  const net = cloud.networks.find((n) => n.id === port.networkId);
+  if (!fixed || !net) return null;
+  if (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat'))) {
+    return { port, hops: [{ address: to }], reason: 'provider network address' };
+  }
+  const router = routerOfSubnet(cloud, fixed.subnetId);
+  if (!router?.gateway) return null;
+  const qr = cloud.ports.find((p) => p.deviceId === router.id && p.fixedIps.some((f) => f.subnetId === fixed.subnetId));
+  const gwIp = qr?.fixedIps.find((f) => f.subnetId === fixed.subnetId)?.ipAddress ?? '';
+  const hops: Hop[] = [{ address: gwIp }, { address: to }];
+  if (parseIp(to)?.version === 6) return { port, hops, reason: 'IPv6 routed without NAT' };
+  const scope = scopeOf(cloud, fixed.subnetId);
+  const extScope = router.gateway.externalFixedIps.map((f) => scopeOf(cloud, f.subnetId)).find((x) => x !== null) ?? null;
+  if (scope !== null && scope === extScope) return { port, hops, reason: 'same address scope: routed without NAT' };
+  return null;
 }
 
 function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null): Trace {
@@ -121,7 +175,13 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
     return { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
   }
   if (target?.deviceId === router.id) return { hops: [{ address: to }], verdict: 'ok', reason: 'router address' };
-  if (!router.gateway) return { hops, verdict: 'net-unreachable', reason: 'router has no external gateway' };
+  if (!router.gateway) {
+    const mistake = cloud.ports.some((p) => p.deviceId === router.id && p.deviceOwner === 'network:router_interface'
+      && cloud.networks.find((n) => n.id === p.networkId)?.external === true);
+    return { hops, verdict: 'net-unreachable', reason: mistake
+      ? 'the public subnet was added as a normal router interface, not as the external gateway'
+      : 'router has no external gateway' };
+  }
   const fip = cloud.floatingIps.find((f) => f.portId === port.id);
   if (!router.gateway.enableSnat && !fip) return { hops, verdict: 'dropped', reason: 'SNAT disabled and no floating IP' };
   if (!externalWired(cloud)) return { hops, verdict: 'dropped', reason: 'the physical NIC of the external network is not on br-ex' };
