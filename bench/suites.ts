@@ -15,4 +15,5 @@ export const extraSuites: BenchSuite[] = [
       await loadRun(1000, seconds);
     },
   },
+  { name: 'dataplane', async run() { (await import('./dataplane.js')).dataplaneBench(); } },
 ];
