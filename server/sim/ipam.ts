@@ -98,7 +98,7 @@ function formatIpv6(v: bigint): string {
   for (let i = 7; i >= 0; i--) w.push(Number((v >> BigInt(i * 16)) & 0xffffn));
   let bestBase = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (w[i] !== 0) {
       i++;
       continue;
@@ -234,7 +234,8 @@ export function defaultPools(c: Cidr, gateway: bigint | null): IpRange[] {
   const first = c.network;
   const last = broadcast(c);
   if (first === last) return [{ start: first, end: last }];
-  if (c.version === 4 && c.prefix === 31) return removeAddress({ start: first, end: last }, gateway);
+  if (c.version === 4 && c.prefix === 31)
+    return removeAddress({ start: first, end: last }, gateway);
   const start = first + 1n;
   const end = c.version === 4 ? last - 1n : last;
   return removeAddress({ start, end }, gateway);
@@ -261,7 +262,11 @@ export function formatPools(version: IpVersion, pools: IpRange[]): string {
  * Validates user-given pools the way Neutron does, in its order: each pool valid and inside the
  * subnet, then no overlaps, then the gateway outside them. Returns Neutron's error or null.
  */
-export function validatePools(c: Cidr, pools: IpRange[], gateway: bigint | null): { status: number; message: string } | null {
+export function validatePools(
+  c: Cidr,
+  pools: IpRange[],
+  gateway: bigint | null,
+): { status: number; message: string } | null {
   // Pools may not hold the network address (IPv6 too: 2001:db8::-… "spans beyond") nor the
   // IPv4 broadcast; a v4 /31 and a single-address block may use all of their addresses.
   const whole = size(c) === 1n || (c.version === 4 && c.prefix === 31);
@@ -338,7 +343,12 @@ export function firstFree(pools: IpRange[], used: Set<bigint>): bigint | null {
  * (1000) free addresses. The window never spans pools: with pools .1-.99 and .101-.254 every
  * port lands in .1-.99 until it is full (checked on Neutron 21). O(|used|) even on a /64.
  */
-export function randomFree(pools: IpRange[], used: Set<bigint>, rng: RngState, window = 1000): bigint | null {
+export function randomFree(
+  pools: IpRange[],
+  used: Set<bigint>,
+  rng: RngState,
+  window = 1000,
+): bigint | null {
   for (const p of pools) {
     if (p.start > p.end) continue;
     const u = usedIn(p, used);
@@ -353,7 +363,16 @@ export function randomFree(pools: IpRange[], used: Set<bigint>, rng: RngState, w
 /** EUI-64 address from a /64 and a MAC: ff:fe in the middle, universal/local bit flipped. */
 export function eui64(prefix: Cidr, mac: string): bigint {
   const b = mac.split(':').map((x) => Number.parseInt(x, 16));
-  const iid = [((b[0] ?? 0) ^ 0x02) & 0xff, b[1] ?? 0, b[2] ?? 0, 0xff, 0xfe, b[3] ?? 0, b[4] ?? 0, b[5] ?? 0];
+  const iid = [
+    ((b[0] ?? 0) ^ 0x02) & 0xff,
+    b[1] ?? 0,
+    b[2] ?? 0,
+    0xff,
+    0xfe,
+    b[3] ?? 0,
+    b[4] ?? 0,
+    b[5] ?? 0,
+  ];
   return prefix.network | bytesToBig(iid);
 }
 
@@ -428,9 +447,16 @@ export function allocateFromPool(
   const free = freeBlocks(prefixes, allocated);
   if ('cidr' in req) {
     const want = req.cidr;
-    const fits = free.some((f) => f.version === want.version && f.prefix <= want.prefix && cidrsOverlap(f, want));
+    const fits = free.some(
+      (f) => f.version === want.version && f.prefix <= want.prefix && cidrsOverlap(f, want),
+    );
     if (fits) return { ok: true, cidr: want };
-    return { ok: false, status: 500, message: 'Failed to allocate subnet: Cannot allocate requested subnet from the available set of prefixes.' };
+    return {
+      ok: false,
+      status: 500,
+      message:
+        'Failed to allocate subnet: Cannot allocate requested subnet from the available set of prefixes.',
+    };
   }
   const bySize = free
     .map((f, i) => ({ f, i }))
@@ -438,7 +464,14 @@ export function allocateFromPool(
     .map((x) => x.f);
   const block = bySize.find((f) => f.prefix <= req.prefixLen);
   if (!block) {
-    return { ok: false, status: 500, message: `Failed to allocate subnet: Insufficient prefix space to allocate subnet size /${req.prefixLen}.` };
+    return {
+      ok: false,
+      status: 500,
+      message: `Failed to allocate subnet: Insufficient prefix space to allocate subnet size /${req.prefixLen}.`,
+    };
   }
-  return { ok: true, cidr: { version: block.version, network: block.network, prefix: req.prefixLen } };
+  return {
+    ok: true,
+    cidr: { version: block.version, network: block.network, prefix: req.prefixLen },
+  };
 }

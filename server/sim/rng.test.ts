@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { hex, macAddress, nextU32, password, randInt, seedRng, uuid4, type RngState } from './rng.js';
+import {
+  hex,
+  macAddress,
+  nextU32,
+  password,
+  randInt,
+  seedRng,
+  uuid4,
+  type RngState,
+} from './rng.js';
 
 describe('seeded rng', () => {
   it('is pinned: seed 42 always gives these values (golden transcripts and saved clouds rely on it)', () => {
@@ -27,7 +36,9 @@ describe('seeded rng', () => {
   it('makes ids in the real formats', () => {
     const r = seedRng(7);
     for (let i = 0; i < 200; i++) {
-      expect(uuid4(r)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(uuid4(r)).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
       expect(macAddress(r)).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
       expect(hex(r, 32)).toMatch(/^[0-9a-f]{32}$/);
       expect(password(r, 12)).toMatch(/^[A-Za-z0-9]{12}$/);
