@@ -1,0 +1,23 @@
+/** Golden transcripts of the data-plane commands (exact text), replayed on fresh fixtures. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replay } from './transcript.js';
+
+const DIR = import.meta.dirname;
+const CASES: Array<{ name: string; fixture: string; host: string }> = [
+  { name: 'blog-usecase', fixture: 'network-node', host: 'network' },
+];
+
+function script(name: string): string[] {
+  return readFileSync(join(DIR, `${name}.cmds`), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+}
+
+describe('data-plane golden transcripts', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const want = readFileSync(join(DIR, `${c.name}.golden.txt`), 'utf8');
+      expect(replay(c.fixture, script(c.name), c.host)).toBe(want);
+    });
+  }
+});
