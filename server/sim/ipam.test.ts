@@ -10,11 +10,13 @@ import {
   formatCidr,
   formatIp,
   formatPools,
+  gatewayInvalid,
   mergeCidrs,
   parseCidr,
   parseIp,
   randomFree,
   size,
+  sortPools,
   validatePools,
   type Cidr,
   type IpRange,
@@ -249,6 +251,27 @@ describe('pool validation (messages and statuses from Neutron 21)', () => {
         ip('10.65.0.1'),
       ),
     ).toBeNull();
+  });
+});
+
+describe('gateways and pool order (Neutron 21)', () => {
+  it('refuses the first and last address of any IPv4 block as gateway', () => {
+    expect(gatewayInvalid(cidr('10.12.0.0/24'), ip('10.12.0.0'))).toBe(true);
+    expect(gatewayInvalid(cidr('10.13.0.0/24'), ip('10.13.0.255'))).toBe(true);
+    expect(gatewayInvalid(cidr('10.2.2.0/31'), ip('10.2.2.1'))).toBe(true);
+    expect(gatewayInvalid(cidr('10.2.3.0/31'), ip('10.2.3.0'))).toBe(true);
+    expect(gatewayInvalid(cidr('10.3.2.5/32'), ip('10.3.2.5'))).toBe(true);
+    expect(gatewayInvalid(cidr('10.8.0.0/24'), ip('10.9.0.1'))).toBe(false);
+    expect(gatewayInvalid(cidr('10.4.0.0/24'), ip('10.4.0.100'))).toBe(false);
+    expect(gatewayInvalid(cidr('2001:db8:4::/64'), ip('2001:db8:4::'))).toBe(false);
+    expect(gatewayInvalid(cidr('2001:db8:3::/64'), ip('2001:db8:3::ffff:ffff:ffff:ffff'))).toBe(
+      false,
+    );
+  });
+  it('shows user pools in address order', () => {
+    const given = [range('10.65.0.50', '10.65.0.60'), range('10.65.0.2', '10.65.0.10')];
+    expect(formatPools(4, sortPools(given))).toBe('10.65.0.2-10.65.0.10,10.65.0.50-10.65.0.60');
+    expect(formatPools(4, given)).toBe('10.65.0.50-10.65.0.60,10.65.0.2-10.65.0.10');
   });
 });
 

@@ -249,6 +249,20 @@ function removeAddress(r: IpRange, a: bigint | null): IpRange[] {
   return out;
 }
 
+/**
+ * Neutron refuses ("Gateway is not valid on subnet.") an IPv4 gateway that is the first or last
+ * address of the block, for every prefix length: on Neutron 21 both addresses of a /31 and the
+ * address of a /32 are refused. IPv6 gateways and gateways outside the block are accepted.
+ */
+export function gatewayInvalid(c: Cidr, gateway: bigint): boolean {
+  return c.version === 4 && (gateway === c.network || gateway === broadcast(c));
+}
+
+/** Neutron stores and shows user-given pools in address order (given .50-.60,.2-.10 → .2-.10,.50-.60). */
+export function sortPools(pools: IpRange[]): IpRange[] {
+  return [...pools].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+}
+
 export function formatRange(version: IpVersion, r: IpRange): string {
   return `${formatIp(version, r.start)}-${formatIp(version, r.end)}`;
 }
