@@ -4,6 +4,9 @@ import { findNamespace, namespaces, type Device, type Namespace, type RouteEntry
 import { iptablesS, iptablesSave, routerTables } from '../../sim/dataplane/iptables.js';
 import { trace, type Endpoint } from '../../sim/reach.js';
 import { parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
+import { consoleLog, guestIpAddr, guestIpRoute, guestResolvConf, guestView } from '../../sim/dataplane/guest.js';
+
+export { consoleLog };
 
 export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}`
 export interface HostCtx { cloud: Cloud; host: HostId; env: Record<string, string>; columns: number }
@@ -38,8 +41,9 @@ export function promptFor(cloud: Cloud, host: HostId): string {
 
 export function hostCommands(cloud: Cloud, host: HostId): string[] {
   void cloud;
-  if (host === 'network') return ['cat', 'hostname', 'ip', 'iptables', 'iptables-save', 'ovs-vsctl', 'ping', 'route', 'sysctl'].sort();
-  return ['cat', 'hostname', 'ping', 'ssh'];
+  if (host === 'network') return ['cat', 'curl', 'hostname', 'ip', 'iptables', 'iptables-save', 'ovs-vsctl', 'ping', 'ping6', 'route', 'ssh', 'sysctl'];
+  if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ping', 'ping6', 'route', 'ssh'];
+  return ['cat', 'curl', 'hostname', 'ping', 'ping6', 'ssh'];
 }
 
 function addrBlock(d: Device): string {
@@ -102,6 +106,11 @@ function endpoint(host: HostId, ns: string | null): Endpoint {
   return { kind: 'laptop' };
 }
 
+function isCloudAddress(cloud: Cloud, ip: string): boolean {
+  return cloud.ports.some((p) => p.fixedIps.some((f) => f.ipAddress === ip)) || cloud.floatingIps.some((f) => f.floatingIpAddress === ip)
+    || cloud.subnets.some((s) => s.gatewayIp === ip);
+}
+
 function fmtTime(n: number): string {
   return n.toFixed(3);
 }
@@ -122,8 +131,10 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
     return busybox ? { stdout: `PING ${target} (${target}): 56 data bytes\n`, stderr: 'ping: sendto: Network is unreachable\n', exitCode: 1 }
       : err('ping: connect: Network is unreachable\n', 2);
   }
-  const ttl = 64 - Math.max(0, t.hops.length - 1);
-  const times = Array.from({ length: count }, (_, i) => 0.3 + ((i * 37 + target.length * 11) % 50) / 100);
+  const internet = !isCloudAddress(ctx.cloud, target);
+  const ttl = internet && t.hops.length > 2 ? 53 : 64 - Math.max(0, t.hops.length - 1);
+  const base = internet && t.hops.length > 2 ? 11.2 : 0.3;
+  const times = Array.from({ length: count }, (_, i) => base + ((i * 37 + target.length * 11) % 50) / 100);
   let out = busybox ? `PING ${target} (${target}): 56 data bytes\n` : `PING ${target} (${target}) 56(84) bytes of data.\n`;
   const success = t.verdict === 'ok';
   if (success) {
@@ -183,10 +194,29 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   if (cmd === 'cat') {
     const f = argv[1];
     if (f === '/etc/hostname') return ok(`${hostName(cloud, host)}\n`);
+    const vmHost = server(cloud, host);
+    if (vmHost && f === '/etc/resolv.conf') return ok(guestResolvConf(guestView(cloud, vmHost)));
     if (host === 'network' && f === '/proc/sys/net/ipv4/ip_forward') return ok('1\n');
     return err(`cat: ${f ?? ''}: No such file or directory\n`);
   }
   if (cmd === 'ping' || cmd === 'ping6') return renderPing(ctx, null, argv);
+  if (cmd === 'ssh') return runSsh(ctx, argv);
+  if (cmd === 'curl') return runCurl(ctx, argv);
+  const vm = server(cloud, host);
+  if (vm) {
+    const g = guestView(cloud, vm);
+    const a = argv.slice(1);
+    if (cmd === 'ip' && (a[0] === 'a' || a[0] === 'addr' || a[0] === 'address')) return ok(guestIpAddr(g));
+    if (cmd === 'ip' && (a[0] === 'route' || a[0] === 'r')) return ok(guestIpRoute(g));
+    if (cmd === 'route' && a[0] === '-n') {
+      const routes: RouteEntry[] = [];
+      if (g.v4?.gateway) routes.push({ dest: 'default', via: g.v4.gateway, dev: g.nic, proto: 'static', src: null });
+      if (g.v4) routes.push({ dest: g.v4.cidr, via: null, dev: g.nic, proto: 'kernel', src: g.v4.address });
+      if (g.v4?.gateway && g.metadata) routes.push({ dest: '169.254.169.254/32', via: g.v4.gateway, dev: g.nic, proto: 'static', src: null });
+      return ok(renderRouteN(routes));
+    }
+    return null;
+  }
   if (host !== 'network') return null;
   if (cmd === 'ip' && argv[1] === 'netns') {
     const sub = argv[2];
@@ -216,4 +246,51 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
     return err('ovs-vsctl: unknown command; use --help for help\n');
   }
   return null;
+}
+
+/** The server that owns an address (fixed IP, or the port behind a floating IP). */
+function serverAt(cloud: Cloud, ip: string) {
+  const fip = cloud.floatingIps.find((f) => f.floatingIpAddress === ip);
+  const portId = fip?.portId ?? cloud.ports.find((p) => p.fixedIps.some((f) => f.ipAddress === ip))?.id;
+  return portId ? cloud.servers.find((s) => s.nics.some((n) => n.portId === portId)) : undefined;
+}
+
+export function runSsh(ctx: HostCtx, argv: string[]): HostResult {
+  const dest = argv.slice(1).find((a) => !a.startsWith('-'));
+  if (!dest) return err('usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           destination [command [argument ...]]\n', 255);
+  const at = dest.indexOf('@');
+  const user = at >= 0 ? dest.slice(0, at) : (ctx.host === 'network' ? 'root' : 'user');
+  const ip = at >= 0 ? dest.slice(at + 1) : dest;
+  if (!parseIp(ip)) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
+  const t = trace(ctx.cloud, endpoint(ctx.host, null), ip, 'tcp', 22);
+  if (t.verdict === 'net-unreachable') return err(`ssh: connect to host ${ip} port 22: Network is unreachable\n`, 255);
+  if (t.verdict === 'host-unreachable') return err(`ssh: connect to host ${ip} port 22: No route to host\n`, 255);
+  const srv = serverAt(ctx.cloud, ip);
+  if (t.verdict === 'refused' || (t.verdict === 'ok' && !srv)) return err(`ssh: connect to host ${ip} port 22: Connection refused\n`, 255);
+  if (t.verdict !== 'ok' || !srv) return err(`ssh: connect to host ${ip} port 22: Connection timed out\n`, 255);
+  const img = ctx.cloud.images.find((i) => i.id === srv.imageId);
+  const fromLaptop = ctx.host === 'laptop' || ctx.host === 'network';
+  if (srv.keyName === null || !fromLaptop || user !== (img?.osUser ?? 'cirros')) {
+    return err(`Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n${user}@${ip}: Permission denied (publickey).\n`, 255);
+  }
+  return { stdout: '', stderr: `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`, exitCode: 0, enter: `vm:${srv.id}` };
+}
+
+const METADATA_INDEX = '1.0\n2007-01-19\n2007-03-01\n2007-08-29\n2007-10-10\n2007-12-15\n2008-02-01\n2008-09-01\n2009-04-04\nlatest';
+
+export function runCurl(ctx: HostCtx, argv: string[]): HostResult {
+  const url = argv.slice(1).find((a) => !a.startsWith('-'));
+  if (!url) return err("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
+  const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?/.exec(url);
+  const hostPart = m?.[1] ?? '';
+  const port = Number(m?.[2] ?? (url.startsWith('https') ? 443 : 80));
+  if (!parseIp(hostPart)) return err(`curl: (6) Could not resolve host: ${hostPart}\n`, 6);
+  if (hostPart === '169.254.169.254') {
+    const vm = server(ctx.cloud, ctx.host);
+    if (vm && guestView(ctx.cloud, vm).metadata) return ok(METADATA_INDEX);
+    return err(`curl: (7) Failed to connect to 169.254.169.254 port ${port} after 3072 ms: Couldn't connect to server\n`, 7);
+  }
+  const t = trace(ctx.cloud, endpoint(ctx.host, null), hostPart, 'tcp', port);
+  if (t.verdict === 'ok' || t.verdict === 'refused') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 0 ms: Couldn't connect to server\n`, 7);
+  return err(`curl: (28) Failed to connect to ${hostPart} port ${port} after 130000 ms: Couldn't connect to server\n`, 28);
 }
