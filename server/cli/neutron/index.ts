@@ -10,7 +10,7 @@ import { SimError } from '../../sim/errors.js';
 import { cloneCloud } from '../../sim/clone.js';
 import { seedRng, uuid4 } from '../../sim/rng.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate } from '../../sim/ops/network.js';
-import { createSubnet, deleteSubnet } from '../../sim/ops/subnet.js';
+import { createSubnet, deleteSubnet, updateSubnet, type SubnetUpdate } from '../../sim/ops/subnet.js';
 import {
   addRouterInterfacePort,
   addRouterInterfaceSubnet,
@@ -19,15 +19,16 @@ import {
   removeRouterInterfacePort,
   removeRouterInterfaceSubnet,
   setRouterGateway,
+  updateRouter,
 } from '../../sim/ops/router.js';
-import { createPort, deletePort, type FixedIpRequest } from '../../sim/ops/port.js';
+import { createPort, deletePort, updatePort, type FixedIpRequest, type PortUpdate } from '../../sim/ops/port.js';
 import { createFloatingIp, deleteFloatingIp, updateFloatingIp } from '../../sim/ops/floating-ip.js';
-import { createSecurityGroupRule } from '../../sim/ops/security-group.js';
+import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule } from '../../sim/ops/security-group.js';
 import { createSubnetPool } from '../../sim/ops/subnet-pool.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { CliError } from '../errors.js';
 import captured from './neutron-parsers.json' with { type: 'json' };
-import { floatingIpApi, networkApi, poolApi, portApi, routerApi, ruleApi, subnetApi } from './api.js';
+import { floatingIpApi, groupApi, networkApi, poolApi, portApi, routerApi, ruleApi, subnetApi } from './api.js';
 
 export const DEPRECATION = 'neutron CLI is deprecated and will be removed in the Z cycle. Use openstack CLI instead.\n';
 
@@ -168,6 +169,26 @@ function kv(raw: string): Record<string, string> {
   return o;
 }
 
+
+/** neutronclient's one-line summary of a rule in security-group-list. */
+function sgRuleSummary(r: { direction: string; ethertype: string; protocol: string | null; portRangeMin: number | null; portRangeMax: number | null; remoteIpPrefix: string | null; remoteGroupId: string | null }): string {
+  const out = [r.direction, r.ethertype];
+  const p = r.protocol;
+  let pp: string | null = null;
+  if (p === 'tcp' || p === 'udp') {
+    pp = r.portRangeMin && r.portRangeMin === r.portRangeMax ? `${r.portRangeMin}/${p}` : r.portRangeMin ? `${r.portRangeMin}-${r.portRangeMax ?? 'None'}/${p}` : p;
+  } else if (p === 'icmp') {
+    const o: string[] = [];
+    if (r.portRangeMin !== null) o.push(`type:${r.portRangeMin}`);
+    if (r.portRangeMax !== null) o.push(`code:${r.portRangeMax}`);
+    pp = o.length ? `icmp (${o.join(', ')})` : 'icmp';
+  } else if (p !== null && p !== '') pp = p;
+  if (pp) out.push(pp);
+  if (r.remoteIpPrefix) out.push(`remote_ip_prefix: ${r.remoteIpPrefix}`);
+  if (r.remoteGroupId) out.push(`remote_group_id: ${r.remoteGroupId}`);
+  return out.join(', ');
+}
+
 type Handler = (c: Cloud, a: Args, extra: Record<string, string | true>) => Out;
 
 const COMMANDS: Record<string, Handler> = {
@@ -195,7 +216,8 @@ const COMMANDS: Record<string, Handler> = {
     const n = find(c.networks, 'network', s(a, 'id') ?? '');
     const ext = truth(extra['router:external']);
     updateNetwork(c, n, {
-      ...(typeof extra['name'] === 'string' ? { name: extra['name'] } : {}),
+      ...(s(a, 'name') !== undefined ? { name: s(a, 'name') as string } : {}),
+      ...(s(a, 'description') !== undefined ? { description: s(a, 'description') as string } : {}),
       ...(ext !== undefined ? { external: ext } : {}),
       ...(truth(extra['shared']) !== undefined ? { shared: truth(extra['shared']) as boolean } : {}),
     });
@@ -206,10 +228,10 @@ const COMMANDS: Record<string, Handler> = {
     for (const id of ids) deleteNetwork(c, find(c.networks, 'network', id));
     return { stdout: `Deleted network(s): ${ids.join(', ')}\n` };
   },
-  'subnet-create': (c, a) => {
+  'subnet-create': (c, a, extra) => {
     const net = find(c.networks, 'network', s(a, 'network_id') ?? '');
     const gw = a['no_gateway'] === true ? null : s(a, 'gateway');
-    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : undefined;
+    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : truth(extra['enable_dhcp']);
     const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
     const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
     const pool = s(a, 'subnetpool');
@@ -336,6 +358,94 @@ const COMMANDS: Record<string, Handler> = {
     for (const id of ids) deleteFloatingIp(c, findFip(c, id));
     return { stdout: `Deleted floatingip(s): ${ids.join(', ')}\n` };
   },
+  'subnet-update': (c, a, extra) => {
+    const sub = find(c.subnets, 'subnet', s(a, 'id') ?? '');
+    const upd: SubnetUpdate = {};
+    const name = s(a, 'name');
+    if (name !== undefined) upd.name = name;
+    const d = s(a, 'description');
+    if (d !== undefined) upd.description = d;
+    if (a['no_gateway'] === true) upd.gatewayIp = null;
+    else if (s(a, 'gateway') !== undefined) upd.gatewayIp = s(a, 'gateway') as string;
+    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === true ? true : truth(extra['enable_dhcp']);
+    if (dhcp !== undefined) upd.enableDhcp = dhcp;
+    const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
+    if (pools.length) upd.allocationPools = pools;
+    const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
+    if (routes.length) upd.hostRoutes = routes;
+    if (list(a, 'dns_nameservers').length) upd.dnsNameservers = list(a, 'dns_nameservers');
+    updateSubnet(c, sub, upd);
+    return { stdout: `Updated subnet: ${s(a, 'id') ?? ''}\n` };
+  },
+  'router-update': (c, a) => {
+    const r = find(c.routers, 'router', s(a, 'id') ?? '');
+    const adminState = s(a, 'admin_state');
+    const dist = s(a, 'distributed');
+    updateRouter(c, r, {
+      ...(s(a, 'name') !== undefined ? { name: s(a, 'name') as string } : {}),
+      ...(s(a, 'description') !== undefined ? { description: s(a, 'description') as string } : {}),
+      ...(adminState !== undefined ? { adminStateUp: /^true$/i.test(adminState) } : {}),
+      ...(dist !== undefined ? { distributed: /^true$/i.test(dist) } : {}),
+      ...(a['no_routes'] === true ? { routes: [] } : {}),
+      ...(list(a, 'routes').length ? { routes: list(a, 'routes').map(kv).map((x) => ({ destination: x['destination'] ?? '', nexthop: x['nexthop'] ?? '' })) } : {}),
+    });
+    return { stdout: `Updated router: ${s(a, 'id') ?? ''}\n` };
+  },
+  'port-update': (c, a) => {
+    const p = find(c.ports, 'port', s(a, 'id') ?? '');
+    const upd: PortUpdate = {};
+    if (s(a, 'name') !== undefined) upd.name = s(a, 'name') as string;
+    if (s(a, 'description') !== undefined) upd.description = s(a, 'description') as string;
+    if (s(a, 'device_id') !== undefined) upd.deviceId = s(a, 'device_id') as string;
+    if (s(a, 'device_owner') !== undefined) upd.deviceOwner = s(a, 'device_owner') as string;
+    const st = s(a, 'admin_state_up');
+    if (st !== undefined) upd.adminStateUp = /^true$/i.test(st);
+    if (a['no_security_groups'] === true) upd.securityGroupIds = [];
+    else if (list(a, 'security_groups').length) upd.securityGroupIds = list(a, 'security_groups').map((g) => find(c.securityGroups, 'security_group', g).id);
+    const fixed = list(a, 'fixed_ip').map(kv);
+    if (fixed.length) {
+      upd.fixedIps = fixed.map((f): FixedIpRequest => ({
+        ...(f['subnet_id'] !== undefined ? { subnetId: find(c.subnets, 'subnet', f['subnet_id']).id } : {}),
+        ...(f['ip_address'] !== undefined ? { ipAddress: f['ip_address'] } : {}),
+      }));
+    }
+    updatePort(c, p, upd);
+    return { stdout: `Updated port: ${s(a, 'id') ?? ''}\n` };
+  },
+  'security-group-create': (c, a) => {
+    const d = s(a, 'description');
+    const g = createSecurityGroup(c, { name: s(a, 'name') ?? '', ...(d !== undefined ? { description: d } : {}) });
+    return show(a, groupApi(c, g), 'security_group');
+  },
+  'security-group-list': (c, a) =>
+    table(
+      a,
+      ['id', 'name', 'security_group_rules'],
+      byId(c.securityGroups).map((g) => [
+        g.id,
+        g.name,
+        c.securityGroupRules
+          .filter((r) => r.securityGroupId === g.id)
+          .map(sgRuleSummary)
+          .sort()
+          .join('\n'),
+      ]),
+    ),
+  'security-group-show': (c, a) => show(a, groupApi(c, find(c.securityGroups, 'security_group', s(a, 'id') ?? ''))),
+  'security-group-delete': (c, a) => {
+    const ids = list(a, 'id');
+    for (const id of ids) deleteSecurityGroup(c, find(c.securityGroups, 'security_group', id));
+    return { stdout: `Deleted security_group(s): ${ids.join(', ')}\n` };
+  },
+  'security-group-rule-delete': (c, a) => {
+    const ids = list(a, 'id');
+    for (const id of ids) {
+      const r = c.securityGroupRules.find((x) => x.id === id);
+      if (!r) throw new CliError(`Unable to find security_group_rule with name or id '${id}'`);
+      deleteSecurityGroupRule(c, r);
+    }
+    return { stdout: `Deleted security_group_rule(s): ${ids.join(', ')}\n` };
+  },
   'security-group-rule-create': (c, a) => {
     const g = find(c.securityGroups, 'security_group', s(a, 'security_group_id') ?? '');
     const remoteGroup = s(a, 'remote_group_id');
@@ -385,7 +495,7 @@ function findFip(c: Cloud, ref: string) {
 }
 
 /** Runs `neutron <argv…>` on a copy of the cloud; see runOpenstack for the transaction rule. */
-export function runNeutron(cloud: Cloud, argv: string[]): { stdout: string; stderr: string; exitCode: number; cloud: Cloud } {
+export function runNeutron(cloud: Cloud, argv: string[], _opts?: { columns?: number }): { stdout: string; stderr: string; exitCode: number; cloud: Cloud } {
   const name = argv[0] ?? '';
   const handler = COMMANDS[name];
   if (!handler) {
