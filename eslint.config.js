@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 
 const layer = (files, forbidden, message) => ({
   files,
+  // Tests may read fixtures and captures from disk.
+  ignores: ['**/*.test.ts'],
   rules: {
     '@typescript-eslint/no-restricted-imports': [
       'error',

@@ -149,6 +149,10 @@ export function updateFloatingIp(
     fip.routerId = null;
     fip.status = 'DOWN';
   } else if (upd.portId !== undefined) {
+    if (upd.portId === fip.portId && upd.fixedIpAddress !== undefined) {
+      // Neutron drops an unchanged port_id from the update, then refuses the lone fixed_ip_address.
+      throw neutronError.badRequest(path, 'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.');
+    }
     associate(c, fip, upd.portId, upd.fixedIpAddress, path, false);
   }
   if (upd.description !== undefined) fip.description = upd.description;

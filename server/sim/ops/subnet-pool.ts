@@ -158,7 +158,7 @@ export function updateSubnetPool(c: Cloud, pool: SubnetPool, upd: SubnetPoolUpda
 export function deleteSubnetPool(c: Cloud, pool: SubnetPool): void {
   const path = `${PATH}/${pool.id}`;
   if (c.subnets.some((s) => s.subnetpoolId === pool.id)) {
-    throw neutronError.conflict(path, 'Unable to delete subnet pool: Subnet pool has existing allocations.');
+    throw neutronError.badRequest(path, 'Unable to delete subnet pool: Subnet pool has existing allocations.');
   }
   c.subnetPools = c.subnetPools.filter((p) => p.id !== pool.id);
 }

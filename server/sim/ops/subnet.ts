@@ -5,7 +5,6 @@ import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../model/subne
 import { neutronError } from '../errors.js';
 import {
   allocateFromPool,
-  broadcast,
   cidrsOverlap,
   defaultPools,
   formatCidr,
@@ -13,6 +12,8 @@ import {
   parseCidr,
   parseIp,
   validatePools,
+  gatewayInvalid,
+  sortPools,
   type Cidr,
   type IpRange,
 } from '../ipam.js';
@@ -91,9 +92,8 @@ function rangesToPools(version: 4 | 6, ranges: IpRange[]): AllocationPool[] {
 }
 
 function checkGateway(path: string, cidr: Cidr, gw: bigint): void {
-  if (cidr.version === 4 && cidr.prefix < 31 && (gw === cidr.network || gw === broadcast(cidr))) {
-    throw neutronError.invalidInput(path, 'Gateway is not valid on subnet.');
-  }
+  // An IPv4 gateway may not be the first or last address of the block, whatever its size.
+  if (gatewayInvalid(cidr, gw)) throw neutronError.invalidInput(path, 'Gateway is not valid on subnet.');
 }
 
 function parseUserCidr(path: string, raw: string): Cidr {
@@ -204,7 +204,8 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   }
   let ranges: IpRange[];
   if (req.allocationPools !== undefined && req.allocationPools.length > 0) {
-    ranges = poolsToRanges(req.allocationPools, cidr.version, path);
+    // Neutron keeps user-given pools in address order.
+    ranges = sortPools(poolsToRanges(req.allocationPools, cidr.version, path));
     const bad = validatePools(cidr, ranges, gw);
     if (bad) throw bad.status === 409 ? neutronError.conflict(path, bad.message) : neutronError.badRequest(path, bad.message);
   } else {
