@@ -71,10 +71,31 @@ export function fuzzyMatches(cmd: string, names: readonly string[]): string[] {
   return out;
 }
 
-/** `openstack --help`: the real usage and global options, then every command with its summary. */
-export function topHelp(): string {
-  const lines = TOP.commands.map(([n, s]) => `  ${n.padEnd(13)}  ${s}`);
+const REAL_SUMMARY = new Map<string, string>(TOP.commands);
+
+/** The real client's one-line summary of a command ('' if it has none). */
+export function realSummary(name: string): string {
+  return REAL_SUMMARY.get(name) ?? '';
+}
+
+/**
+ * `openstack --help` / `openstack help`: the real usage and global options, then "Commands:" with
+ * one line per command (cliff's `  %-13s  %s`). Without `commands`, every real command is listed.
+ */
+export function topHelp(commands?: ReadonlyArray<{ name: string; summary: string }>): string {
+  const list: Array<[string, string]> = commands ? commands.map((c) => [c.name, c.summary]) : TOP.commands;
+  const lines = [...list].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([n, s]) => `  ${n.padEnd(13)}  ${s}`);
   return `${TOP.head}Commands:\n${lines.join('\n')}\n`;
+}
+
+/** cliff's `help WORDS` when WORDS is no command: the commands starting with the first word, or an error. */
+function helpMatches(words: string[]): TopResult {
+  const first = words[0] ?? '';
+  const matches = REAL_COMMANDS.filter((n) => n.startsWith(first)).sort();
+  if (matches.length === 0) {
+    return { kind: 'output', stdout: '', stderr: `Unknown command [${words.map((w) => `'${w}'`).join(', ')}]\n`, exitCode: 1 };
+  }
+  return { kind: 'output', stdout: `Command "${first}" matches:\n${matches.map((m) => `  ${m}\n`).join('')}`, stderr: '', exitCode: 0 };
 }
 
 function notACommand(words: string[]): TopResult {
@@ -106,9 +127,13 @@ const KNOWN_CLOUDS = new Set(['empty', 'public-cloud', 'network-node', 'openstac
  * Reads global options, then finds the command. `supported` are the commands Stacklab implements;
  * real commands it does not implement get an honest message instead of a fake result.
  */
-const namesCache = new WeakMap<ReadonlyArray<{ name: string }>, string[]>();
+const namesCache = new WeakMap<ReadonlyArray<{ name: string; summary?: string }>, string[]>();
 
-export function topLevel(argv: string[], supported: ReadonlyArray<{ name: string }>): TopResult {
+function supportedHelp(supported: ReadonlyArray<{ name: string; summary?: string }>): string {
+  return topHelp(supported.map((c) => ({ name: c.name, summary: c.summary ?? realSummary(c.name) })));
+}
+
+export function topLevel(argv: string[], supported: ReadonlyArray<{ name: string; summary?: string }>): TopResult {
   let names = namesCache.get(supported);
   if (!names) {
     names = supported.map((c) => c.name);
@@ -118,7 +143,7 @@ export function topLevel(argv: string[], supported: ReadonlyArray<{ name: string
   while (i < argv.length) {
     const a = argv[i] as string;
     if (a === '--version') return { kind: 'output', stdout: 'openstack 6.0.0\n', stderr: '', exitCode: 0 };
-    if (a === '-h' || a === '--help') return { kind: 'output', stdout: topHelp(), stderr: '', exitCode: 0 };
+    if (a === '-h' || a === '--help') return { kind: 'output', stdout: supportedHelp(supported), stderr: '', exitCode: 0 };
     if (FLAG_GLOBALS.has(a) || /^--os-[a-z-]+=/.test(a) || /^--log-file=/.test(a)) {
       i += 1;
       continue;
@@ -148,12 +173,12 @@ export function topLevel(argv: string[], supported: ReadonlyArray<{ name: string
   }
   if (words[0] === 'help') {
     const rest = words.slice(1);
-    if (rest.length === 0) return { kind: 'output', stdout: topHelp(), stderr: '', exitCode: 0 };
+    if (rest.length === 0) return { kind: 'output', stdout: supportedHelp(supported), stderr: '', exitCode: 0 };
     const name = longest(rest, names);
     if (name) return { kind: 'help', name };
     const real = longest(rest, REAL_COMMANDS);
     if (real) return unsupported(real);
-    return notACommand(rest);
+    return helpMatches(rest);
   }
   const name = longest(words, names);
   if (name) return { kind: 'command', name, rest: words.slice(name.split(' ').length) };
