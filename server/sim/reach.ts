@@ -15,23 +15,29 @@ export interface Trace { hops: Hop[]; verdict: Verdict; reason: string }
 
 /** Whether the physical NIC of the external network is on br-ex (network-node fixture starts without). */
 export function externalWired(cloud: Cloud): boolean {
-  const ports = cloud.infra?.brExPorts;
-  if (ports) return ports.length > 0;
-  return defaultWired(cloud);
+  return brExPorts(cloud).length > 0;
+}
+
+/** Physical NICs on br-ex: the learner's changes, or the fixture default. */
+export function brExPorts(cloud: Cloud): string[] {
+  if (cloud.infra) return cloud.infra.brExPorts;
+  const blogNode = cloud.config.flatNetworks.includes('default');
+  return defaultWired(cloud) ? [blogNode ? 'eth3' : 'eth1'] : [];
 }
 
 /**
  * Fixture default without infra state: the blog's all-in-one node (physnet "default", VLAN
  * tenant networks) has eth3 off br-ex until the learner adds it, unless the fixture itself
- * built the external network (it was created before the fixture's first server); every other
+ * built the external network (it was created before the fixture's first VM port); every other
  * cloud has its provider NIC on br-ex.
  */
 export function defaultWired(cloud: Cloud): boolean {
   const blogNode = cloud.config.tenantNetworkType === 'vlan' && cloud.config.flatNetworks.includes('default');
   if (!blogNode) return true;
-  const firstServer = cloud.servers.map((s) => s.createdAt).sort()[0];
-  if (firstServer === undefined) return false;
-  return cloud.networks.some((n) => n.external && n.createdAt <= firstServer);
+  const vmPorts = cloud.ports.filter((p) => p.deviceOwner.startsWith('compute:')).map((p) => p.stdAttrId);
+  if (vmPorts.length === 0) return false;
+  const firstVm = Math.min(...vmPorts);
+  return cloud.networks.some((n) => n.external && n.stdAttrId < firstVm);
 }
 
 function portWithIp(cloud: Cloud, ip: string): Port | undefined {

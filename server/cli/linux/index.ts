@@ -2,7 +2,7 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNamespace, namespaces, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
 import { iptablesS, iptablesSave, routerTables } from '../../sim/dataplane/iptables.js';
-import { trace, type Endpoint } from '../../sim/reach.js';
+import { brExPorts, trace, type Endpoint } from '../../sim/reach.js';
 import { parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
 import { consoleLog, guestIpAddr, guestIpRoute, guestResolvConf, guestView } from '../../sim/dataplane/guest.js';
 
@@ -235,15 +235,9 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
     return err(`Command "${sub}" is unknown, try "ip netns help".\n`, 255);
   }
   if (cmd === 'sysctl' && argv[1] === 'net.ipv4.ip_forward') return ok('net.ipv4.ip_forward = 1\n');
+  if (cmd === 'ip' && ['a', 'addr', 'address'].includes(argv[1] ?? '')) return ok(nodeIpAddr(cloud));
   if (cmd === 'ovs-vsctl') {
-    const wired = cloud.infra?.brExPorts ?? [];
-    if (argv[1] === 'list-br') return ok('br-ex\nbr-int\nbr-tun\n');
-    if (argv[1] === 'list-ports' && argv[2] === 'br-ex') return ok([...wired, 'phy-br-ex'].sort().map((p) => `${p}\n`).join(''));
-    if (argv[1] === 'add-port' && argv[2] === 'br-ex' && argv[3]) {
-      if (wired.includes(argv[3])) return err(`ovs-vsctl: cannot create a port named ${argv[3]} because a port named ${argv[3]} already exists on bridge br-ex\n`);
-      return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: [...wired, argv[3]] } } };
-    }
-    return err('ovs-vsctl: unknown command; use --help for help\n');
+    return ovsVsctl(cloud, argv.slice(1));
   }
   return null;
 }
@@ -293,4 +287,77 @@ export function runCurl(ctx: HostCtx, argv: string[]): HostResult {
   const t = trace(ctx.cloud, endpoint(ctx.host, null), hostPart, 'tcp', port);
   if (t.verdict === 'ok' || t.verdict === 'refused') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 0 ms: Couldn't connect to server\n`, 7);
   return err(`curl: (28) Failed to connect to ${hostPart} port ${port} after 130000 ms: Couldn't connect to server\n`, 28);
+}
+
+/** Ports of br-int on the network node: DHCP taps, router qr-/qg-, tagged with the node-local VLAN of their network. */
+function brIntPorts(cloud: Cloud): Array<{ name: string; tag: number }> {
+  const nets: string[] = [];
+  const out: Array<{ name: string; tag: number }> = [];
+  for (const p of cloud.ports) {
+    const prefix = p.deviceOwner === 'network:dhcp' ? 'tap' : p.deviceOwner === 'network:router_interface' ? 'qr-' : p.deviceOwner === 'network:router_gateway' ? 'qg-' : null;
+    if (!prefix) continue;
+    if (!nets.includes(p.networkId)) nets.push(p.networkId);
+    out.push({ name: (prefix + p.id).slice(0, 14), tag: nets.indexOf(p.networkId) + 1 });
+  }
+  return out;
+}
+
+const BRIDGES = ['br-ex', 'br-int', 'br-tun'];
+
+export function ovsShow(cloud: Cloud): string {
+  const hex = (cloud.projects[0]?.id ?? '').replace(/-/g, '').padEnd(32, '0');
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const head = (b: string) => `    Bridge ${b}\n        Controller "tcp:127.0.0.1:6633"\n            is_connected: true\n        fail_mode: secure\n        datapath_type: system\n`;
+  const port = (n: string, type: string | null, opts: string | null, tag: number | null) =>
+    `        Port ${n}\n${tag !== null ? `            tag: ${tag}\n` : ''}            Interface ${n}\n${type ? `                type: ${type}\n` : ''}${opts ? `                options: {${opts}}\n` : ''}`;
+  let s = `${uuid}\n    Manager "ptcp:6640:127.0.0.1"\n        is_connected: true\n`;
+  s += head('br-int') + port('br-int', 'internal', null, null) + port('patch-tun', 'patch', 'peer=patch-int', null);
+  for (const p of brIntPorts(cloud)) s += port(p.name, 'internal', null, p.tag);
+  s += port('int-br-ex', 'patch', 'peer=phy-br-ex', null);
+  s += head('br-tun') + port('patch-int', 'patch', 'peer=patch-tun', null) + port('br-tun', 'internal', null, null);
+  s += head('br-ex') + port('phy-br-ex', 'patch', 'peer=int-br-ex', null) + port('br-ex', 'internal', null, null);
+  for (const n of brExPorts(cloud)) s += port(n, null, null, null);
+  return `${s}    ovs_version: "2.17.9"\n`;
+}
+
+export function ovsVsctl(cloud: Cloud, a: string[]): HostResult {
+  const wired = brExPorts(cloud);
+  const ports = (b: string) => b === 'br-ex' ? [...wired, 'phy-br-ex'] : b === 'br-int' ? [...brIntPorts(cloud).map((p) => p.name), 'int-br-ex', 'patch-tun'] : ['patch-int'];
+  const sub = a[0];
+  if (sub === 'show') return ok(ovsShow(cloud));
+  if (sub === 'list-br') return ok(BRIDGES.map((b) => `${b}\n`).join(''));
+  if (sub === 'list-ports' || sub === 'add-port' || sub === 'del-port') {
+    const br = a[1];
+    const iface = a[2];
+    if (!br || (sub !== 'list-ports' && !iface)) return err(`ovs-vsctl: '${sub}' command requires at least ${sub === 'list-ports' ? 1 : 2} arguments\n`);
+    if (!BRIDGES.includes(br)) return err(`ovs-vsctl: no bridge named ${br}\n`);
+    if (sub === 'list-ports') return ok(ports(br).sort().map((p) => `${p}\n`).join(''));
+    if (!iface) return err('ovs-vsctl: missing argument\n');
+    if (sub === 'add-port') {
+      const owner = BRIDGES.find((b) => ports(b).includes(iface));
+      if (owner) return err(`ovs-vsctl: cannot create a port named ${iface} because a port named ${iface} already exists on bridge ${owner}\n`);
+      if (br !== 'br-ex') return err(`ovs-vsctl: stacklab only wires physical NICs to br-ex\n`);
+      return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: [...wired, iface] } } };
+    }
+    if (br !== 'br-ex' || !wired.includes(iface)) return err(`ovs-vsctl: bridge ${br} does not have a port ${iface}\n`);
+    return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: wired.filter((p) => p !== iface) } } };
+  }
+  return err(`ovs-vsctl: unknown command '${sub ?? ''}'; use --help for help\n`);
+}
+
+/** The network node's own interfaces (root namespace). */
+export function nodeIpAddr(cloud: Cloud): string {
+  const wired = brExPorts(cloud);
+  const nic = cloud.config.flatNetworks.includes('default') ? 'eth3' : 'eth1';
+  const down = (i: number, n: string, mac: string) => `${i}: ${n}: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default qlen 1000\n    link/ether ${mac} brd ff:ff:ff:ff:ff:ff\n`;
+  let s = LO;
+  s += '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether 52:54:00:4a:10:0b brd ff:ff:ff:ff:ff:ff\n'
+    + '    inet 10.0.0.11/24 brd 10.0.0.255 scope global eth0\n       valid_lft forever preferred_lft forever\n'
+    + '    inet6 fe80::5054:ff:fe4a:100b/64 scope link \n       valid_lft forever preferred_lft forever\n';
+  s += wired.includes(nic)
+    ? `3: ${nic}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel master ovs-system state UP group default qlen 1000\n    link/ether 52:54:00:4a:10:0e brd ff:ff:ff:ff:ff:ff\n`
+    : `3: ${nic}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether 52:54:00:4a:10:0e brd ff:ff:ff:ff:ff:ff\n`;
+  s += '    inet6 fe80::5054:ff:fe4a:100e/64 scope link \n       valid_lft forever preferred_lft forever\n';
+  s += down(4, 'ovs-system', '6a:1f:0c:3e:52:a1') + down(5, 'br-ex', '0e:5c:91:4f:2b:48') + down(6, 'br-int', '36:8d:e2:7a:c4:4f') + down(7, 'br-tun', 'b2:41:7f:09:d3:4e');
+  return s;
 }
