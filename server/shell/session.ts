@@ -8,6 +8,7 @@ import { settle } from '../sim/ops/server.js';
 import { cloneCloud } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
+import { hostCommands, promptFor, runOnHost, startHost } from '../cli/linux/index.js';
 import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
 import { completeLine } from './complete.js';
@@ -29,6 +30,8 @@ export interface SessionState {
   /** Shell variables (exported or not: the emulated shell does not distinguish). */
   env: Record<string, string>;
   host: string;
+  /** Hosts left with ssh (or a console), most recent last: `exit` goes back to the last one. */
+  hostStack?: string[];
   history: string[];
   lastExit: number;
   /** Terminal width, for tools that fit their output to it. */
@@ -60,7 +63,8 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
       OS_USERNAME: spec.learner.user,
       OS_REGION_NAME: 'RegionOne',
     },
-    host: spec.startHost ?? 'laptop',
+    host: startHost(spec.startHost),
+    hostStack: [],
     history: [],
     lastExit: 0,
     columns: opts.columns ?? 80,
@@ -72,8 +76,8 @@ function userOf(s: SessionState): string {
 }
 
 export function prompt(s: SessionState): string {
-  const user = userOf(s);
-  return user === 'root' ? `${user}@${s.host}:~# ` : `${user}@${s.host}:~$ `;
+  if (s.host === 'laptop') return `${userOf(s)}@laptop:~$ `;
+  return promptFor(s.cloud, s.host);
 }
 
 interface Exec {
@@ -100,6 +104,16 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
   switch (cmd) {
     case undefined:
       return ok();
+    case 'exit':
+    case 'logout': {
+      const stack = s.hostStack ?? [];
+      if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
+      const back = stack[stack.length - 1] as string;
+      s.hostStack = stack.slice(0, -1);
+      const left = s.host;
+      s.host = back;
+      return ok(`logout\nConnection to ${left.startsWith('vm:') ? (s.cloud.servers.find((v) => `vm:${v.id}` === left)?.name ?? left) : left} closed.\n`);
+    }
     case 'openstack': {
       const r = runOpenstack(s.cloud, args, { columns: s.columns });
       s.cloud = r.cloud;
@@ -151,8 +165,16 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
       return ok(Object.keys(s.env).sort().map((k) => `${k}=${s.env[k] ?? ''}\n`).join(''));
     case 'help':
       return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n`);
-    default:
-      return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
+    default: {
+      const r = runOnHost({ cloud: s.cloud, host: s.host, env: s.env, columns: s.columns }, argv);
+      if (r === null) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
+      if (r.cloud) s.cloud = r.cloud;
+      if (r.enter) {
+        s.hostStack = [...(s.hostStack ?? []), s.host];
+        s.host = r.enter;
+      }
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    }
   }
 }
 
@@ -267,7 +289,7 @@ function errorId(line: string, n: number): string {
 }
 
 export function complete(state: SessionState, line: string): { candidates: string[]; replacement?: string } {
-  return completeLine(state.cloud, line, BUILTINS);
+  return completeLine(state.cloud, line, [...BUILTINS, ...hostCommands(state.cloud, state.host)]);
 }
 
 export function serializeSession(state: SessionState): string {
