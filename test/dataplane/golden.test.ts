@@ -7,6 +7,7 @@ import { replay } from './transcript.js';
 const DIR = import.meta.dirname;
 const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'blog-usecase', fixture: 'network-node', host: 'network' },
+  { name: 'public-cloud', fixture: 'public-cloud', host: 'laptop' },
 ];
 
 function script(name: string): string[] {

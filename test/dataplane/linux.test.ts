@@ -53,3 +53,22 @@ describe('network node commands', () => {
     expect(run(['ip', 'netns'], 'laptop')).toBeNull();
   });
 });
+
+describe('console log', () => {
+  it('IPv6-only VM without config drive: metadata fails; with config drive: found', async () => {
+    const { createSession, runLine } = await import('../../server/shell/session.js');
+    const { consoleLog } = await import('../../server/cli/linux/index.js');
+    let s = createSession({ fixture: 'public-cloud' });
+    for (const l of [
+      'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --network ext-v6only1 v6a',
+      'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --network ext-v6only1 --config-drive true v6b',
+      'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --network ext-net1 v4',
+    ]) s = runLine(s, l).state;
+    const by = (n: string) => s.cloud.servers.find((x) => x.name === n);
+    const a = consoleLog(s.cloud, by('v6a') ?? s.cloud.servers[0]!);
+    expect(a).toContain('failed 20/20: up 59.70. request failed\nfailed to read iid from metadata. tried 20\n');
+    expect(a).toContain('udhcpc: no lease, failing\nFAIL\n');
+    expect(consoleLog(s.cloud, by('v6b') ?? s.cloud.servers[0]!)).toContain('found datasource (configdrive, local)\n');
+    expect(consoleLog(s.cloud, by('v4') ?? s.cloud.servers[0]!)).toContain('found datasource (ec2, net)\n');
+  });
+});

@@ -115,6 +115,11 @@ function fmtTime(n: number): string {
   return n.toFixed(3);
 }
 
+/** iputils prints reply times with three significant digits (0.343, 3.18, 17.4). */
+function fmtSig3(n: number): string {
+  return n < 1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
+}
+
 export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): HostResult {
   let count = 4;
   let target: string | undefined;
@@ -131,14 +136,16 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
     return busybox ? { stdout: `PING ${target} (${target}): 56 data bytes\n`, stderr: 'ping: sendto: Network is unreachable\n', exitCode: 1 }
       : err('ping: connect: Network is unreachable\n', 2);
   }
-  const internet = !isCloudAddress(ctx.cloud, target);
-  const ttl = internet && t.hops.length > 2 ? 53 : 64 - Math.max(0, t.hops.length - 1);
-  const base = internet && t.hops.length > 2 ? 11.2 : 0.3;
+  // The laptop reaches the cloud across the internet (about a dozen routers); VMs reach
+  // internet hosts the same way. Inside the cloud Linux answers with TTL 64 minus the routers.
+  const far = (ctx.host === 'laptop' && !ns) || (!isCloudAddress(ctx.cloud, target) && t.hops.length > 2);
+  const ttl = far ? (ctx.host === 'laptop' ? 54 - Math.max(0, t.hops.length - 1) : 53) : 64 - Math.max(0, t.hops.length - 1);
+  const base = far ? 11.2 : 0.3;
   const times = Array.from({ length: count }, (_, i) => base + ((i * 37 + target.length * 11) % 50) / 100);
   let out = busybox ? `PING ${target} (${target}): 56 data bytes\n` : `PING ${target} (${target}) 56(84) bytes of data.\n`;
   const success = t.verdict === 'ok';
   if (success) {
-    times.forEach((tm, i) => { out += busybox ? `64 bytes from ${target}: seq=${i} ttl=${ttl} time=${fmtTime(tm)} ms\n` : `64 bytes from ${target}: icmp_seq=${i + 1} ttl=${ttl} time=${fmtTime(tm)} ms\n`; });
+    times.forEach((tm, i) => { out += busybox ? `64 bytes from ${target}: seq=${i} ttl=${ttl} time=${fmtTime(tm)} ms\n` : `64 bytes from ${target}: icmp_seq=${i + 1} ttl=${ttl} time=${fmtSig3(tm)} ms\n`; });
   }
   out += `\n--- ${target} ping statistics ---\n`;
   const recv = success ? count : 0;
@@ -150,7 +157,7 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
       out += `round-trip min/avg/max = ${fmtTime(min)}/${fmtTime(avg)}/${fmtTime(max)} ms\n`;
     }
   } else {
-    out += `${count} packets transmitted, ${recv} received, ${loss}% packet loss, time ${(count - 1) * 1001 + (success ? 0 : 28)}ms\n`;
+    out += `${count} packets transmitted, ${recv} received, ${loss}% packet loss, time ${count === 1 ? 0 : (count - 1) * 1001 + (success ? 0 : 28)}ms\n`;
     if (success) {
       const min = Math.min(...times); const max = Math.max(...times); const avg = times.reduce((a, b) => a + b, 0) / count;
       const mdev = Math.sqrt(times.reduce((a, b) => a + (b - avg) ** 2, 0) / count);
@@ -286,6 +293,7 @@ export function runCurl(ctx: HostCtx, argv: string[]): HostResult {
   }
   const t = trace(ctx.cloud, endpoint(ctx.host, null), hostPart, 'tcp', port);
   if (t.verdict === 'ok' || t.verdict === 'refused') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 0 ms: Couldn't connect to server\n`, 7);
+  if (t.verdict === 'host-unreachable') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 3072 ms: Couldn't connect to server\n`, 7);
   return err(`curl: (28) Failed to connect to ${hostPart} port ${port} after 130000 ms: Couldn't connect to server\n`, 28);
 }
 

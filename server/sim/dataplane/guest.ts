@@ -35,7 +35,9 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
       const dhcp = cloud.ports.find((p) => p.networkId === sub.networkId && p.deviceOwner === 'network:dhcp');
       nameservers = sub.dnsNameservers.length > 0 ? sub.dnsNameservers : (dhcp?.fixedIps.filter((x) => x.subnetId === sub.id).map((x) => x.ipAddress) ?? []);
       const routed = cloud.ports.some((p) => p.deviceOwner === 'network:router_interface' && p.fixedIps.some((x) => x.subnetId === sub.id));
-      metadata = routed;
+      // Routed subnets get metadata via the router; isolated ones only where the DHCP agent
+      // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node).
+      metadata = routed || (sub.enableDhcp && !cloud.config.flatNetworks.includes('default'));
     }
     if (sub.ipVersion === 6 && (sub.ipv6AddressMode !== null || server.configDrive)) v6.push({ address: f.ipAddress, prefix: c.prefix });
   }

@@ -1,0 +1,4 @@
+import { readFileSync } from 'node:fs';
+import { replay } from './transcript.js';
+const [fixture, host, file] = process.argv.slice(2);
+process.stdout.write(replay(fixture ?? '', readFileSync(file ?? '', 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')), host ?? ''));
