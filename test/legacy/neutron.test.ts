@@ -149,7 +149,21 @@ describe('neutron ports, floating IPs and security groups', () => {
     expect(n('security-group-rule-delete', ruleId).exitCode).toBe(1);
     expect(field(n('security-group-show', 'web').stdout, 'description')).toBe('w');
     expect(n('security-group-delete', 'web').stdout).toBe('Deleted security_group(s): web\n');
-    expect(n('security-group-delete', 'web').stderr).toContain("Unable to find security_group with name or id 'web'");
+    expect(n('security-group-delete', 'web').stderr).toBe(`${DEPRECATION}Unable to find security_group(s) with id(s) 'web'.\n`);
+  });
+
+  it('bulk delete deletes what it finds and reports the rest (exit 1, deletions kept)', () => {
+    const n = base();
+    const r = n('net-delete', 'private', 'nosuch', 'other');
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('Deleted network(s): private\n');
+    expect(r.stderr).toBe(`${DEPRECATION}Unable to find network(s) with id(s) 'nosuch, other'.\n`);
+    expect(r.cloud.networks.some((x) => x.name === 'private')).toBe(false);
+  });
+
+  it('shows the quotas', () => {
+    const out = session()('quota-show', '-f', 'value').stdout;
+    expect(out).toBe('50\n100\n500\n10\n10\n10\n100\n100\n-1\n');
   });
 
   it('lists subnet pools and address scopes', () => {

@@ -189,6 +189,28 @@ function sgRuleSummary(r: { direction: string; ethertype: string; protocol: stri
   return out.join(', ');
 }
 
+/** neutronclient's bulk delete: deletes what it can, then reports the ids it could not find. */
+function bulkDelete(kind: string, ids: string[], del: (id: string) => void): Out {
+  const done: string[] = [];
+  const missing: string[] = [];
+  const multiple: string[] = [];
+  for (const id of ids) {
+    try {
+      del(id);
+      done.push(id);
+    } catch (e) {
+      if (e instanceof CliError && e.message.startsWith('Multiple ')) multiple.push(id);
+      else if (e instanceof CliError || (e instanceof SimError && e.status === 404)) missing.push(id);
+      else throw e;
+    }
+  }
+  const stdout = done.length ? `Deleted ${kind}(s): ${done.join(', ')}\n` : '';
+  const errs: string[] = [];
+  if (missing.length) errs.push(`Unable to find ${kind}(s) with id(s) '${missing.join(', ')}'.`);
+  if (multiple.length) errs.push(`Multiple ${kind}(s) matches found for name(s) '${multiple.join(', ')}'. Please use an ID to be more specific.`);
+  return errs.length ? { stdout, stderr: `${errs.join('\n')}\n`, exitCode: 1 } : { stdout };
+}
+
 type Handler = (c: Cloud, a: Args, extra: Record<string, string | true>) => Out;
 
 const COMMANDS: Record<string, Handler> = {
@@ -223,11 +245,7 @@ const COMMANDS: Record<string, Handler> = {
     });
     return { stdout: `Updated network: ${s(a, 'id') ?? ''}\n` };
   },
-  'net-delete': (c, a) => {
-    const ids = list(a, 'id');
-    for (const id of ids) deleteNetwork(c, find(c.networks, 'network', id));
-    return { stdout: `Deleted network(s): ${ids.join(', ')}\n` };
-  },
+  'net-delete': (c, a) => bulkDelete('network', list(a, 'id'), (id) => deleteNetwork(c, find(c.networks, 'network', id))),
   'subnet-create': (c, a, extra) => {
     const net = find(c.networks, 'network', s(a, 'network_id') ?? '');
     const gw = a['no_gateway'] === true ? null : s(a, 'gateway');
@@ -255,20 +273,12 @@ const COMMANDS: Record<string, Handler> = {
   },
   'subnet-list': (c, a) => table(a, ['id', 'name', 'cidr', 'allocation_pools'], byId(c.subnets).map((x) => [x.id, x.name, x.cidr, x.allocationPools.map((p) => ({ start: p.start, end: p.end }))])),
   'subnet-show': (c, a) => show(a, subnetApi(find(c.subnets, 'subnet', s(a, 'id') ?? ''))),
-  'subnet-delete': (c, a) => {
-    const ids = list(a, 'id');
-    for (const id of ids) deleteSubnet(c, find(c.subnets, 'subnet', id));
-    return { stdout: `Deleted subnet(s): ${ids.join(', ')}\n` };
-  },
+  'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, find(c.subnets, 'subnet', id))),
   'router-create': (c, a) => show(a, routerApi(createRouter(c, { name: s(a, 'name') ?? '', ...(a['admin_state'] === false ? { adminStateUp: false } : {}) })), 'router'),
   'router-list': (c, a) =>
     table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], byId(c.routers).map((r) => { const d = routerApi(r); return [r.id, r.name, d['external_gateway_info'] ?? null, r.distributed, r.ha]; })),
   'router-show': (c, a) => show(a, routerApi(find(c.routers, 'router', s(a, 'id') ?? ''))),
-  'router-delete': (c, a) => {
-    const ids = list(a, 'id');
-    for (const id of ids) deleteRouter(c, find(c.routers, 'router', id));
-    return { stdout: `Deleted router(s): ${ids.join(', ')}\n` };
-  },
+  'router-delete': (c, a) => bulkDelete('router', list(a, 'id'), (id) => deleteRouter(c, find(c.routers, 'router', id))),
   'router-interface-add': (c, a) => {
     const ref = s(a, 'router') ?? '';
     const r = find(c.routers, 'router', ref);
@@ -321,11 +331,7 @@ const COMMANDS: Record<string, Handler> = {
   },
   'port-list': (c, a) => table(a, ['id', 'name', 'mac_address', 'fixed_ips'], byId(c.ports).map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []])),
   'port-show': (c, a) => show(a, portApi(find(c.ports, 'port', s(a, 'id') ?? ''))),
-  'port-delete': (c, a) => {
-    const ids = list(a, 'id');
-    for (const id of ids) deletePort(c, find(c.ports, 'port', id));
-    return { stdout: `Deleted port(s): ${ids.join(', ')}\n` };
-  },
+  'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePort(c, find(c.ports, 'port', id))),
   'floatingip-create': (c, a) => {
     const net = find(c.networks, 'network', s(a, 'floating_network_id') ?? '');
     const f = createFloatingIp(c, {
@@ -353,11 +359,7 @@ const COMMANDS: Record<string, Handler> = {
     updateFloatingIp(c, f, { portId: null });
     return { stdout: `Disassociated floating IP ${f.id}\n` };
   },
-  'floatingip-delete': (c, a) => {
-    const ids = list(a, 'id');
-    for (const id of ids) deleteFloatingIp(c, findFip(c, id));
-    return { stdout: `Deleted floatingip(s): ${ids.join(', ')}\n` };
-  },
+  'floatingip-delete': (c, a) => bulkDelete('floatingip', list(a, 'id'), (id) => deleteFloatingIp(c, findFip(c, id))),
   'subnet-update': (c, a, extra) => {
     const sub = find(c.subnets, 'subnet', s(a, 'id') ?? '');
     const upd: SubnetUpdate = {};
@@ -432,19 +434,26 @@ const COMMANDS: Record<string, Handler> = {
       ]),
     ),
   'security-group-show': (c, a) => show(a, groupApi(c, find(c.securityGroups, 'security_group', s(a, 'id') ?? ''))),
-  'security-group-delete': (c, a) => {
-    const ids = list(a, 'id');
-    for (const id of ids) deleteSecurityGroup(c, find(c.securityGroups, 'security_group', id));
-    return { stdout: `Deleted security_group(s): ${ids.join(', ')}\n` };
-  },
-  'security-group-rule-delete': (c, a) => {
-    const ids = list(a, 'id');
-    for (const id of ids) {
-      const r = c.securityGroupRules.find((x) => x.id === id);
-      if (!r) throw new CliError(`Unable to find security_group_rule with name or id '${id}'`);
-      deleteSecurityGroupRule(c, r);
-    }
-    return { stdout: `Deleted security_group_rule(s): ${ids.join(', ')}\n` };
+  'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, find(c.securityGroups, 'security_group', id))),
+  'security-group-rule-delete': (c, a) => bulkDelete('security_group_rule', list(a, 'id'), (id) => {
+    const r = c.securityGroupRules.find((x) => x.id === id);
+    if (!r) throw new CliError(`Unable to find security_group_rule with name or id '${id}'`);
+    deleteSecurityGroupRule(c, r);
+  }),
+  'quota-show': (c, a) => {
+    const q = c.quotas;
+    // Neutron's quota resources; rbac_policy is not modelled and keeps Neutron's default.
+    return show(a, {
+      floatingip: q.floatingip,
+      network: q.network,
+      port: q.port,
+      rbac_policy: 10,
+      router: q.router,
+      security_group: q.security_group,
+      security_group_rule: q.security_group_rule,
+      subnet: q.subnet,
+      subnetpool: q.subnetpool,
+    });
   },
   'security-group-rule-create': (c, a) => {
     const g = find(c.securityGroups, 'security_group', s(a, 'security_group_id') ?? '');
