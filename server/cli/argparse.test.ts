@@ -132,3 +132,40 @@ describe('parseArgs: values', () => {
     expect(r).toEqual({ ok: true, values: expect.objectContaining({ network: '--weird-name', columns: [] }) });
   });
 });
+
+describe('parseArgs against Python 3.11.2 argparse (test/help/argparse-py311.*)', () => {
+  const int = (r: string) => (/^\s*[-+]?\d+\s*$/.test(r) ? { ok: true as const, value: Number.parseInt(r, 10) } : { ok: false as const, message: `invalid int value: '${r}'` });
+  /** The parser test/help/argparse-py311.py builds. */
+  const thing: ParserSpec = {
+    prog: 'openstack thing create',
+    description: 'Create a thing',
+    groups: [{ id: 'g', required: true }],
+    args: [
+      helpArg,
+      { flags: [], dest: 'name', metavar: '<name>', help: 'New name' },
+      { flags: [], dest: 'extra', metavar: '<extra>', nargs: '*', help: 'Extras' },
+      { flags: ['--size'], dest: 'size', metavar: '<size>', type: int, help: 'Size' },
+      { flags: ['--tag'], dest: 'tag', metavar: '<tag>', action: 'append', help: 'Tag' },
+      { flags: ['--pair'], dest: 'pair', metavar: '<v>', nargs: 2, help: 'Pair' },
+      { flags: ['--opt'], dest: 'opt', nargs: '?', const: 'C', default: 'D', help: 'Opt' },
+      { flags: ['-v', '--verbose'], dest: 'verbose', action: 'count', default: 0, help: 'Verbose' },
+      { flags: ['--marker'], dest: 'marks', action: 'append_const', const: 'M', help: 'Mark' },
+      { flags: ['--mode'], dest: 'mode', choices: ['a', 'b'], help: 'Mode' },
+      { flags: ['--enable'], dest: 'enable', action: 'store_true', group: 'g', help: 'En' },
+      { flags: ['--disable'], dest: 'disable', action: 'store_true', group: 'g', help: 'Dis' },
+    ],
+  };
+  interface PyCase { argv: string[]; code: number | null; stdout: string; stderr: string; values: Record<string, unknown> | null }
+  const cases = JSON.parse(golden('argparse-py311.json')) as PyCase[];
+  for (const c of cases) {
+    it(JSON.stringify(c.argv), () => {
+      const r = parseArgs(thing, c.argv);
+      if (c.code === null) {
+        expect(r.ok).toBe(true);
+        if (!r.ok) return;
+        const { help: _help, ...values } = r.values;
+        expect(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === undefined ? null : v]))).toEqual(c.values);
+      } else expect(r).toEqual({ ok: false, stdout: c.stdout, stderr: c.stderr, exitCode: c.code });
+    });
+  }
+});

@@ -423,7 +423,9 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
         value = (typeof values[a.dest] === 'number' ? (values[a.dest] as number) : 0) + 1;
         break;
       default: {
-        const args2 = args.filter((x) => x !== '--');
+        // argparse drops only the first "--" of the strings a positional consumed.
+        const dd = args.indexOf('--');
+        const args2 = dd < 0 ? args : [...args.slice(0, dd), ...args.slice(dd + 1)];
         if (a.nargs === undefined || (a.nargs === '?' && args2.length <= 1)) {
           value = args2.length === 0 ? (a.flags.length > 0 ? a.const ?? null : a.default ?? null) : convertValue(a, args2[0] as string);
         } else value = args2.map((x) => convertValue(a, x));
@@ -475,7 +477,7 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
         continue;
       }
       // Arguments no positional wants.
-      for (let i = start; i < nextOption; i++) if (pattern[i] !== '-') extras.push(argv[i] as string);
+      for (let i = start; i < nextOption; i++) extras.push(argv[i] as string);
       start = nextOption;
     }
     const m = optionAt.get(start) as OptionMatch;
@@ -484,13 +486,22 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
       start += 1;
       continue;
     }
-    const a = m.action;
-    if (m.explicit !== null) {
-      if (takesNoValue(a)) {
-        // `-vv` style short flags are not used by these clients; a value here is an error.
-        throw new ArgError(a, `ignored explicit argument '${m.explicit}'`);
-      }
-      take(a, [m.explicit]);
+    let a = m.action;
+    let explicit = m.explicit;
+    let optionString = m.flag;
+    // `-vvv` / `-vs3`: a single-dash flag taking no value hands the rest to the next short flag.
+    while (explicit !== null && explicit !== '' && takesNoValue(a) && optionString[1] !== '-') {
+      const nextString = `-${explicit[0] as string}`;
+      const next = byFlag.get(nextString);
+      if (!next) throw new ArgError(a, `ignored explicit argument '${explicit}'`);
+      take(a, []);
+      a = next;
+      optionString = nextString;
+      explicit = explicit.length > 1 ? explicit.slice(1) : null;
+    }
+    if (explicit !== null) {
+      if (takesNoValue(a)) throw new ArgError(a, `ignored explicit argument '${explicit}'`);
+      take(a, [explicit]);
       start += 1;
       continue;
     }
@@ -507,12 +518,13 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
     start += 1 + count;
   }
   const stop = consumePositionals(start);
-  for (let i = stop; i < argv.length; i++) if (pattern[i] !== '-' || i > stop) extras.push(argv[i] as string);
+  for (let i = stop; i < argv.length; i++) extras.push(argv[i] as string);
 
   const missing = spec.args.filter((a) => a.required && !seen.has(a)).map(actionName);
   // Positionals with nargs ? or * are satisfied by nothing; others are required.
   for (const p of positionals) {
-    if (p.nargs === '?' || p.nargs === '*') {
+    // argparse makes a `*` positional without a default required too.
+    if (p.nargs === '?' || (p.nargs === '*' && p.default !== undefined)) {
       if (!seen.has(p)) take(p, []);
     } else if (!p.required) missing.push(actionName(p));
   }
@@ -524,6 +536,6 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
       throw new ArgError(null, `one of the arguments ${members.filter((a) => a.help !== null).map(actionName).join(' ')} is required`);
     }
   }
-  if (extras.length > 0) throw new ArgError(null, `unrecognized arguments: ${extras.filter((x) => x !== '--').join(' ')}`);
+  if (extras.length > 0) throw new ArgError(null, `unrecognized arguments: ${extras.join(' ')}`);
   return values;
 }
