@@ -158,13 +158,17 @@ function directRoute(cloud: Cloud, to: string): { port: Port; hops: Hop[]; reaso
 function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null): Trace {
   const port = vmPort(cloud, serverId);
   if (!port || !vmHasAddress(cloud, serverId)) return { hops: [], verdict: 'net-unreachable', reason: 'the VM has no address (no DHCP, no config drive)' };
-  const fixed = port.fixedIps[0];
-  if (!fixed) return { hops: [], verdict: 'net-unreachable', reason: 'no fixed IP' };
+  const want = parseIp(to)?.version ?? 4;
+  const fixed = port.fixedIps.find((f) => parseIp(f.ipAddress)?.version === want);
+  if (!fixed) return { hops: [], verdict: 'net-unreachable', reason: `no IPv${want} address on the VM` };
   const sub = cloud.subnets.find((s) => s.id === fixed.subnetId);
   const dst = parseIp(to);
   const c = sub ? parseCidr(sub.cidr) : null;
   if (dst && c && cidrContains(c, dst.version, dst.value)) {
     const target = portWithIp(cloud, to);
+    const net = cloud.networks.find((n) => n.id === port.networkId);
+    const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
+    if (!target && provider && to === sub?.gatewayIp) return { hops: [{ address: to }], verdict: 'ok', reason: "the provider network's physical router" };
     if (!target) return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP' };
     if (target.deviceOwner.startsWith('compute:') && !ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) {
       return { hops: [{ address: to }], verdict: 'dropped', reason: 'security group' };

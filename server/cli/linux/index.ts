@@ -106,6 +106,12 @@ function endpoint(host: HostId, ns: string | null): Endpoint {
   return { kind: 'laptop' };
 }
 
+/** The host's own IPv4 address (a VM's fixed IP once it has one). */
+function selfAddress(ctx: HostCtx): string | null {
+  const vm = server(ctx.cloud, ctx.host);
+  return vm ? guestView(ctx.cloud, vm).v4?.address ?? null : null;
+}
+
 function isCloudAddress(cloud: Cloud, ip: string): boolean {
   return cloud.ports.some((p) => p.fixedIps.some((f) => f.ipAddress === ip)) || cloud.floatingIps.some((f) => f.floatingIpAddress === ip)
     || cloud.subnets.some((s) => s.gatewayIp === ip);
@@ -142,7 +148,16 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
   const ttl = far ? (ctx.host === 'laptop' ? 54 - Math.max(0, t.hops.length - 1) : 53) : 64 - Math.max(0, t.hops.length - 1);
   const base = far ? 11.2 : 0.3;
   const times = Array.from({ length: count }, (_, i) => base + ((i * 37 + target.length * 11) % 50) / 100);
-  let out = busybox ? `PING ${target} (${target}): 56 data bytes\n` : `PING ${target} (${target}) 56(84) bytes of data.\n`;
+  const v6 = parseIp(target)?.version === 6;
+  let out = busybox ? `PING ${target} (${target}): 56 data bytes\n` : v6 ? `PING ${target}(${target}) 56 data bytes\n` : `PING ${target} (${target}) 56(84) bytes of data.\n`;
+  const self = selfAddress(ctx);
+  if (!busybox && (t.verdict === 'host-unreachable' || t.verdict === 'net-unreachable') && self) {
+    const from = t.verdict === 'net-unreachable' ? (t.hops[0]?.address ?? self) : self;
+    const what = t.verdict === 'net-unreachable' ? 'Destination Net Unreachable' : 'Destination Host Unreachable';
+    for (let i = 1; i <= count; i++) out += `From ${from} icmp_seq=${i} ${what}\n`;
+    out += `\n--- ${target} ping statistics ---\n${count} packets transmitted, 0 received, +${count} errors, 100% packet loss, time ${count === 1 ? 0 : (count - 1) * 1020}ms\n${count > 1 ? `pipe ${Math.min(count, 4)}\n` : '\n'}`;
+    return { stdout: out, stderr: '', exitCode: 1 };
+  }
   const success = t.verdict === 'ok';
   if (success) {
     times.forEach((tm, i) => { out += busybox ? `64 bytes from ${target}: seq=${i} ttl=${ttl} time=${fmtTime(tm)} ms\n` : `64 bytes from ${target}: icmp_seq=${i + 1} ttl=${ttl} time=${fmtSig3(tm)} ms\n`; });
@@ -208,6 +223,7 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   }
   if (cmd === 'ping' || cmd === 'ping6') return renderPing(ctx, null, argv);
   if (cmd === 'ssh') return runSsh(ctx, argv);
+  if (cmd === 'traceroute') return runTraceroute(ctx, argv);
   if (cmd === 'curl') return runCurl(ctx, argv);
   const vm = server(cloud, host);
   if (vm) {
@@ -368,4 +384,27 @@ export function nodeIpAddr(cloud: Cloud): string {
   s += '    inet6 fe80::5054:ff:fe4a:100e/64 scope link \n       valid_lft forever preferred_lft forever\n';
   s += down(4, 'ovs-system', '6a:1f:0c:3e:52:a1') + down(5, 'br-ex', '0e:5c:91:4f:2b:48') + down(6, 'br-int', '36:8d:e2:7a:c4:4f') + down(7, 'br-tun', 'b2:41:7f:09:d3:4e');
   return s;
+}
+
+export function runTraceroute(ctx: HostCtx, argv: string[]): HostResult {
+  const numeric = argv.includes('-n');
+  const target = argv.slice(1).find((a) => !a.startsWith('-'));
+  if (!target) return err('Specify "host" missing argument.\n', 2);
+  if (!parseIp(target)) return err(`${target}: Name or service not known\nCannot handle "host" cmdline arg \`${target}' on position 1 (argc ${argv.length - 1})\n`, 2);
+  const vm = server(ctx.cloud, ctx.host);
+  const busybox = vm !== undefined && ctx.cloud.images.find((i) => i.id === vm.imageId)?.osFamily === 'cirros';
+  const t = trace(ctx.cloud, endpoint(ctx.host, null), target, 'udp', 33434);
+  if (t.verdict === 'net-unreachable' && t.hops.length === 0) return err('connect: Network is unreachable\n', 1);
+  let out = `traceroute to ${target} (${target}), 30 hops max, ${busybox ? 46 : 60} byte packets\n`;
+  const name = (a: string) => (numeric ? a : `${a} (${a})`);
+  const ms = (h: number, k: number) => (0.2 + ((h * 7 + k * 3) % 10) / 20).toFixed(3);
+  // UDP probes: intermediate routers answer; the target answers only when the path lets it in.
+  const outside = ctx.host === 'laptop' || ctx.host === 'network';
+  const hops = outside ? (t.verdict === 'ok' ? [{ address: target }] : []) : t.verdict === 'ok' ? t.hops : t.hops.slice(0, -1);
+  hops.forEach((h, i) => { out += ` ${i + 1}  ${name(h.address)}  ${ms(i, 1)} ms  ${ms(i, 2)} ms  ${ms(i, 3)} ms\n`; });
+  if (t.verdict !== 'ok') {
+    const last = Math.min(hops.length + 3, 30);
+    for (let i = hops.length + 1; i <= last; i++) out += busybox ? ` ${i}  *  *  *\n` : ` ${i}  * * *\n`;
+  }
+  return ok(out);
 }
