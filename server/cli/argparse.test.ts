@@ -168,4 +168,21 @@ describe('parseArgs against Python 3.11.2 argparse (test/help/argparse-py311.*)'
       } else expect(r).toEqual({ ok: false, stdout: c.stdout, stderr: c.stderr, exitCode: c.code });
     });
   }
+
+  it('formatHelp equals Python 3.11.2 format_help() at 60, 80 and 120 columns (sections, epilog, hidden, long options)', () => {
+    const want = JSON.parse(golden('argparse-py311-help.json')) as Record<string, string>;
+    const spec: ParserSpec = {
+      ...thing,
+      description: 'Create a thing. '.repeat(12),
+      epilog: 'This is the epilog text which is also long enough to wrap around the width for sure, yes.',
+      sections: [{ title: 'extra section', description: 'A description of the extra section that is long enough to wrap at eighty columns wide.' }],
+      args: [
+        ...thing.args.map((a) => (a.dest === 'size' ? { ...a, type: undefined } : a)),
+        { flags: ['--a-really-long-option-name-for-testing'], dest: 'a', metavar: '<a-really-long-metavar>', help: 'Help '.repeat(30).trim(), section: 'extra section' },
+        { flags: ['--hidden'], dest: 'hidden', help: null, section: 'extra section' },
+        { flags: ['--x'], dest: 'x', metavar: '<x>', nargs: '+', help: 'plus', section: 'extra section' },
+      ],
+    };
+    for (const cols of [60, 80, 120]) expect(formatHelp(spec, cols)).toBe(want[String(cols)]);
+  });
 });
