@@ -345,17 +345,18 @@ const COMMANDS: Record<string, Handler> = {
   'floatingip-list': (c, a) => table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], byId(c.floatingIps).map((f) => [f.id, f.fixedIpAddress, f.floatingIpAddress, f.portId])),
   'floatingip-show': (c, a) => show(a, floatingIpApi(c, findFip(c, s(a, 'id') ?? ''))),
   'floatingip-associate': (c, a) => {
-    const f = findFip(c, s(a, 'floatingip_id') ?? '');
+    const id = s(a, 'floatingip_id') ?? '';
     const port = s(a, 'port_id') ?? '';
-    // neutronclient sends PORT as given: a name is not a UUID and the server refuses it.
+    // neutronclient sends both as given: the body is validated before the floating IP is looked up.
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(port)) {
-      throw new SimError(400, `Invalid input for port_id. Reason: '${port}' is not a valid UUID.`, `/v2.0/floatingips/${f.id}`);
+      throw new SimError(400, `Invalid input for port_id. Reason: '${port}' is not a valid UUID.`, `/v2.0/floatingips/${id}`);
     }
+    const f = fipById(c, id);
     updateFloatingIp(c, f, { portId: port, ...(s(a, 'fixed_ip_address') !== undefined ? { fixedIpAddress: s(a, 'fixed_ip_address') as string } : {}) });
     return { stdout: `Associated floating IP ${f.id}\n` };
   },
   'floatingip-disassociate': (c, a) => {
-    const f = findFip(c, s(a, 'floatingip_id') ?? '');
+    const f = fipById(c, s(a, 'floatingip_id') ?? '');
     updateFloatingIp(c, f, { portId: null });
     return { stdout: `Disassociated floating IP ${f.id}\n` };
   },
@@ -497,6 +498,13 @@ const COMMANDS: Record<string, Handler> = {
   'address-scope-list': (c, a) => table(a, ['id', 'name', 'ip_version'], byId(c.addressScopes).map((x) => [x.id, x.name, x.ipVersion])),
 };
 
+/** The commands that send the id straight to the server: a miss is Neutron's 404. */
+function fipById(c: Cloud, id: string) {
+  const f = c.floatingIps.find((x) => x.id === id);
+  if (!f) throw new SimError(404, `Floating IP ${id} could not be found`, `/v2.0/floatingips/${id}`, 'network', 'FloatingIPNotFound');
+  return f;
+}
+
 function findFip(c: Cloud, ref: string) {
   const f = c.floatingIps.find((x) => x.id === ref);
   if (!f) throw new CliError(`Unable to find floatingip with name or id '${ref}'`);
@@ -517,7 +525,11 @@ export function runNeutron(cloud: Cloud, argv: string[], _opts?: { columns?: num
   const { known, extra } = splitValueSpecs(spec, argv.slice(1));
   if (known.includes('-h') || known.includes('--help')) return { stdout: formatHelp(spec), stderr: DEPRECATION, exitCode: 0, cloud };
   const parsed = parseArgs(spec, known);
-  if (!parsed.ok) return { stdout: parsed.stdout, stderr: DEPRECATION + parsed.stderr, exitCode: parsed.exitCode, cloud };
+  if (!parsed.ok) {
+    // neutronclient's shell adds a hint after argparse's own error.
+    const hint = parsed.exitCode === 2 ? `Try 'neutron help ${name}' for more information.\n` : '';
+    return { stdout: parsed.stdout, stderr: DEPRECATION + parsed.stderr + hint, exitCode: parsed.exitCode, cloud };
+  }
   const work = cloneCloud(cloud);
   try {
     const out = handler(work, parsed.values, extra);
