@@ -182,7 +182,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
   app.get('/api/instructor/labs/:id/grades', (req, res) => {
     if (!instructor(req, res)) return;
     const format = req.query['format'] === 'csv' ? 'csv' : 'json';
-    const r = gradeCommand(gradeStoreFor(db, labs()), { lab: req.params.id, all: true, format }, { labs: labs(), reach: null });
+    const r = gradeCommand(gradeStoreFor(db, labs()), { lab: req.params.id, all: true, format }, { labs: labs() });
     if (r.exitCode === 2) {
       res.status(404).json({ error: r.output.trim() });
       return;
@@ -267,7 +267,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const pushGrade = () => {
       if (!mine) return;
       const a = attemptOf(db, learner, workspace);
-      send({ t: 'grade', result: grade(mine, state.cloud, a.history, { answers: a.answers, reach: null }) });
+      send({ t: 'grade', result: grade(mine, state.cloud, a.history, { answers: a.answers }) });
     };
     send({
       t: 'hello',
