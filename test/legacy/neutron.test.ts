@@ -172,3 +172,23 @@ describe('neutron ports, floating IPs and security groups', () => {
     expect(n('address-scope-list').exitCode).toBe(0);
   });
 });
+
+describe('neutron shell', () => {
+  it('reports an unknown command with exit 1 (checked on the oracle)', () => {
+    const c = fixtureCloud('empty', 3);
+    expect(runNeutron(c, ['foo-bar'])).toEqual({ stdout: '', stderr: `${DEPRECATION}Unknown command ['foo-bar']\n`, exitCode: 1, cloud: c });
+  });
+
+  it('ends argparse errors with the help hint (checked on the oracle)', () => {
+    const r = runNeutron(fixtureCloud('empty', 3), ['net-create']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.endsWith("neutron net-create: error: the following arguments are required: NAME\nTry 'neutron help net-create' for more information.\n")).toBe(true);
+  });
+
+  it('floating IP associate/disassociate send the id as given: a miss is the server 404', () => {
+    const id = '0b1e8a2c-1111-2222-3333-444455556666';
+    const r = runNeutron(fixtureCloud('empty', 3), ['floatingip-disassociate', id]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^${DEPRECATION}Floating IP ${id} could not be found\\nNeutron server returns request_ids: \\['req-[0-9a-f-]{36}'\\]\\n$`));
+  });
+});

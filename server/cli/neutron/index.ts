@@ -519,7 +519,7 @@ export function runNeutron(cloud: Cloud, argv: string[], _opts?: { columns?: num
     if (name === '' || name === 'help' || name === '--help' || name === '-h') {
       return { stdout: `usage: neutron [--version] [-v] [-q] [-h] <subcommand> ...\n\nCommands: ${Object.keys(COMMANDS).sort().join(', ')}\n`, stderr: DEPRECATION, exitCode: 0, cloud };
     }
-    return { stdout: '', stderr: `${DEPRECATION}Unknown command ['${name}']\n`, exitCode: 2, cloud };
+    return { stdout: '', stderr: `${DEPRECATION}Unknown command ['${name}']\n`, exitCode: 1, cloud };
   }
   const spec = parserFor(name);
   const { known, extra } = splitValueSpecs(spec, argv.slice(1));
