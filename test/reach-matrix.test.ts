@@ -110,3 +110,26 @@ describe('scenario: public IPv4 subnet from the shared pool (same address scope)
     expect(trace(s.cloud, laptop, ipOf(s, 'vmp', 4), 'icmp', null)).toMatchObject({ verdict: 'ok', reason: 'same address scope: routed without NAT' });
   });
 });
+
+describe('scenario: addresses that never reach the VM', () => {
+  it('--no-dhcp subnet: the VM has no address unless a config drive carries it', () => {
+    const base = [
+      'openstack network create nodhcp',
+      'openstack subnet create --network nodhcp --subnet-range 10.9.0.0/24 --no-dhcp nodhcp-sub',
+      'openstack router create rn',
+      'openstack router set --external-gateway ext-floating1 rn',
+      'openstack router add subnet rn nodhcp-sub',
+    ];
+    const s = setup([...base, `${VM} --network nodhcp vmn`]);
+    const vm: Endpoint = { kind: 'vm', serverId: s.cloud.servers[0]?.id ?? '' };
+    expect(trace(s.cloud, vm, '8.8.8.8', 'icmp', null)).toMatchObject({ verdict: 'net-unreachable', hops: [] });
+    const s2 = setup([...base, `${VM} --network nodhcp --config-drive true vmn`]);
+    const vm2: Endpoint = { kind: 'vm', serverId: s2.cloud.servers[0]?.id ?? '' };
+    expect(trace(s2.cloud, vm2, '8.8.8.8', 'icmp', null).verdict).toBe('ok');
+  });
+  it('IPv6-only VM has no IPv4 path at all', () => {
+    const s = setup([`${VM} --network ext-v6only1 v6`]);
+    const vm: Endpoint = { kind: 'vm', serverId: s.cloud.servers[0]?.id ?? '' };
+    expect(trace(s.cloud, vm, '8.8.8.8', 'icmp', null).verdict).toBe('net-unreachable');
+  });
+});
