@@ -191,3 +191,39 @@ test('instructors see the class and export grades as CSV and JSON', async ({ pag
   await expect(page.locator('table.class tbody tr').first()).toBeVisible();
   await learner.close();
 });
+
+test('lab 4 (private network, SNAT, floating IPs): solved by typing, every step turns green, 100 %', async ({ page }) => {
+  const { loadLabs, labFor } = await import('../../server/labs/index.js');
+  const lab = loadLabs().find((l) => l.id === 'private-floating-ip');
+  test.skip(!lab, 'lab private-floating-ip not present');
+  if (!lab) return;
+  await page.goto(`/lab/${lab.id}`);
+  await page.waitForSelector('body[data-ready="1"]');
+  const me = (await (await page.request.get('/api/me')).json()) as { id: string };
+  const mine = labFor(lab, me.id);
+  await page.locator('.xterm').click();
+  for (const step of mine.steps) {
+    for (const line of step.solution) {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(150);
+    }
+    for (const q of step.checks.filter((c) => c.type === 'question')) {
+      const ans = q.params['answer'] as { value?: unknown; kind?: string; name?: string; attribute?: string };
+      let value = ans.value !== undefined ? String(Array.isArray(ans.value) ? ans.value[0] : ans.value) : '';
+      if (ans.value === undefined && ans.kind === 'router' && ans.attribute === 'gateway_ip') {
+        // Worked out in the terminal, as a learner would.
+        await page.locator('.xterm').click();
+        await run(page, `openstack router show ${ans.name ?? ''} -c external_gateway_info -f value`, /'ip_address': '([0-9.]+)'/);
+        value = /'ip_address': '([0-9.]+)'/.exec(await screen(page))?.[1] ?? '';
+      }
+      const form = page.locator(`form[data-check="${q.id}"]`);
+      await form.locator('input').fill(value);
+      await form.locator('button').click();
+      await page.locator('.xterm').click();
+    }
+    await expect(page.locator(`#step-${step.id}`)).toHaveClass(/passed/, { timeout: 10_000 });
+  }
+  await expect(page.locator('#score')).toContainText('Score: 100 %');
+  await page.screenshot({ path: 'test-results/lab-private-floating-ip.png' });
+});
