@@ -8,6 +8,7 @@ import { settle } from '../sim/ops/server.js';
 import { cloneCloud } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
+import { runNova } from '../cli/nova/index.js';
 import { hostCommands, promptFor, runOnHost, startHost } from '../cli/linux/index.js';
 import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
@@ -87,7 +88,7 @@ interface Exec {
   substErr: string[];
 }
 
-const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'openstack', 'neutron', ...FILTERS];
+const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
 
 function ok(stdout = ''): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
@@ -121,6 +122,11 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
     }
     case 'neutron': {
       const r = runNeutron(s.cloud, args);
+      s.cloud = r.cloud;
+      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+    }
+    case 'nova': {
+      const r = runNova(s.cloud, args, { columns: s.columns });
       s.cloud = r.cloud;
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     }
