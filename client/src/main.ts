@@ -40,7 +40,8 @@ interface Grade {
 }
 
 type ServerMessage =
-  | { t: 'grade'; result: Grade }
+  | { t: 'grade'; result: Grade; firstPassed: Record<string, number> }
+  | { t: 'solution'; step: string; lines: string[] }
   | { t: 'hello'; prompt: string; history: string[]; workspace: string; fixture: string; learner: string }
   | { t: 'result'; stdout: string; stderr: string; exitCode: number; prompt: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }
@@ -90,6 +91,8 @@ function clickableCommands(pane: HTMLElement): void {
 
 /** Sends an answer to a question check (set once the terminal's socket exists). */
 let answer: ((check: string, value: string) => void) | null = null;
+/** Asks for a step's solution (recorded by the server). */
+let solution: ((step: string) => void) | null = null;
 
 async function labPage(id: string): Promise<void> {
   const res = await fetch(`/api/labs/${encodeURIComponent(id)}`);
@@ -110,6 +113,7 @@ async function labPage(id: string): Promise<void> {
             : ''
         }<div class="why"></div></li>`).join('')}</ul>
         ${st.hints.length ? `<button type="button" class="hint-btn" data-step="${esc(st.id)}">Show a hint</button><div class="hints" id="hints-${esc(st.id)}"></div>` : ''}
+        <button type="button" class="solution-btn" data-step="${esc(st.id)}" title="Recorded for your instructor">Show the solution</button><pre class="solution" id="solution-${esc(st.id)}" hidden></pre>
         </section>`,
       )
       .join('')}`;
@@ -123,6 +127,10 @@ async function labPage(id: string): Promise<void> {
     });
     pane.addEventListener('click', (ev) => {
       const b = ev.target;
+      if (b instanceof HTMLElement && b.classList.contains('solution-btn')) {
+        solution?.(b.dataset['step'] ?? '');
+        return;
+      }
       if (!(b instanceof HTMLElement) || !b.classList.contains('hint-btn')) return;
       const stepId = b.dataset['step'] ?? '';
       const step = lab.steps.find((x) => x.id === stepId);
@@ -200,6 +208,9 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   answer = (check, value) => {
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'answer', check, value }));
   };
+  solution = (step) => {
+    if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'solution', step }));
+  };
   const sendResize = () => {
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'resize', cols: Math.max(20, term.cols) }));
   };
@@ -240,6 +251,13 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
         pump();
       } else if (m.t === 'grade') {
         onGrade?.(m.result);
+      } else if (m.t === 'solution') {
+        const pre = document.getElementById(`solution-${m.step}`);
+        if (pre) {
+          pre.textContent = m.lines.join('\n');
+          pre.hidden = false;
+          clickableCommands(pre.parentElement as HTMLElement);
+        }
       } else if (m.t === 'completion') {
         if (m.candidates.length > 1 && (m.replacement === undefined || m.replacement.length <= completing.length)) {
           term.write(formatCandidates(m.candidates, term.cols));

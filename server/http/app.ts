@@ -264,10 +264,24 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const lab = workspaceLab(workspace);
     const mine = lab ? labFor(lab, learner) : null;
     /** Grades the learner's cloud and history after every command and pushes it to the page. */
+    /** When each step first passed (ms), kept in the history as `#passed STEP` rows. */
+    const firstPassed: Record<string, number> = {};
+    for (const h of db.history(learner, workspace, 5000)) {
+      const m = /^#passed (\S+)$/.exec(h.line);
+      if (m && firstPassed[m[1] as string] === undefined) firstPassed[m[1] as string] = h.at;
+    }
     const pushGrade = () => {
       if (!mine) return;
       const a = attemptOf(db, learner, workspace);
-      send({ t: 'grade', result: grade(mine, state.cloud, a.history, { answers: a.answers }) });
+      const result = grade(mine, state.cloud, a.history, { answers: a.answers });
+      for (const st of result.steps) {
+        if (st.passed && firstPassed[st.id] === undefined) {
+          const at = Date.now();
+          firstPassed[st.id] = at;
+          db.saveStep(learner, workspace, null, { line: `#passed ${st.id}`, stdout: '', stderr: '', exitCode: 0, at });
+        }
+      }
+      send({ t: 'grade', result, firstPassed: { ...firstPassed } });
     };
     send({
       t: 'hello',
@@ -301,6 +315,14 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
         case 'complete':
           send({ t: 'completion', ...complete(state, msg.line) });
           return;
+        case 'solution': {
+          const step = mine?.steps.find((x) => x.id === msg.step);
+          if (!step) return;
+          // Showing a solution is recorded, for the instructor.
+          db.saveStep(learner, workspace, null, { line: `#solution ${step.id}`, stdout: '', stderr: '', exitCode: 0, at: now });
+          send({ t: 'solution', step: step.id, lines: step.solution });
+          return;
+        }
         case 'answer':
           if (!mine) return;
           db.saveStep(learner, workspace, null, { line: `#answer ${msg.check} ${msg.value.trim()}`, stdout: '', stderr: '', exitCode: 0, at: now });

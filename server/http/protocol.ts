@@ -6,13 +6,15 @@ export type ClientMessage =
   | { t: 'complete'; line: string }
   | { t: 'reset' }
   | { t: 'resize'; cols: number }
-  | { t: 'answer'; check: string; value: string };
+  | { t: 'answer'; check: string; value: string }
+  | { t: 'solution'; step: string };
 
 export type ServerMessage =
   | { t: 'hello'; prompt: string; history: string[]; workspace: string; fixture: string; learner: string }
   | { t: 'result'; stdout: string; stderr: string; exitCode: number; prompt: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }
-  | { t: 'grade'; result: GradeResult }
+  | { t: 'grade'; result: GradeResult; firstPassed: Record<string, number> }
+  | { t: 'solution'; step: string; lines: string[] }
   | { t: 'error'; message: string };
 
 /** Longest frame accepted (a line is at most 4,096 characters; JSON escaping may double it). */
@@ -34,6 +36,10 @@ export function parseClientMessage(raw: string): ClientMessage | null {
       return typeof m['line'] === 'string' ? { t: m['t'], line: m['line'] } : null;
     case 'reset':
       return { t: 'reset' };
+    case 'solution': {
+      const step = m['step'];
+      return typeof step === 'string' && /^[a-z0-9-]{1,80}$/.test(step) ? { t: 'solution', step } : null;
+    }
     case 'answer': {
       const check = m['check'];
       const value = m['value'];

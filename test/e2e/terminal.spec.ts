@@ -225,5 +225,13 @@ test('lab 4 (private network, SNAT, floating IPs): solved by typing, every step 
     await expect(page.locator(`#step-${step.id}`)).toHaveClass(/passed/, { timeout: 10_000 });
   }
   await expect(page.locator('#score')).toContainText('Score: 100 %');
+  // Showing a solution is recorded in the learner's history, for the instructor.
+  await page.locator('.solution-btn').first().click();
+  await expect(page.locator('pre.solution').first()).toBeVisible();
   await page.screenshot({ path: 'test-results/lab-private-floating-ip.png' });
+  const hist = (await (
+    await page.request.get(`/api/instructor/learners/${me.id}?workspace=lab:${lab.id}`, { headers: { Authorization: 'Bearer e2e-instructor' } })
+  ).json()) as { history: Array<{ line: string }> };
+  expect(hist.history.some((h) => h.line.startsWith('#solution '))).toBe(true);
+  expect(hist.history.filter((h) => h.line.startsWith('#passed ')).length).toBe(mine.steps.length);
 });

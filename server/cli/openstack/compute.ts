@@ -15,6 +15,7 @@ import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { sortFields } from './format.js';
 import { now } from '../../sim/ops/context.js';
+import { consoleLog } from '../../sim/dataplane/guest.js';
 
 // ---- lookups (novaclient-era messages for Nova, SDK ones for Glance) ----------------------
 
@@ -342,6 +343,15 @@ export const computeCommands: OscCommand[] = [
       findServer(c, req(a, 'server'));
       updateFloatingIp(c, findFloatingIp(c, req(a, 'ip_address')), { portId: null });
       return none;
+    },
+  },
+  {
+    name: 'console log show',
+    style: 'nova',
+    run: ({ cloud: c, args: a }) => {
+      const text = consoleLog(c, findServer(c, req(a, 'server')));
+      const lines = typeof a['lines'] === 'number' && a['lines'] > 0 ? text.split('\n').slice(-(a['lines'] as number) - 1).join('\n') : text;
+      return { kind: 'text', stdout: lines.endsWith('\n') ? lines : `${lines}\n` };
     },
   },
   { name: 'keypair create', style: 'nova', run: ({ cloud, args }) => keypairCreate(cloud, args) },
