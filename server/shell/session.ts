@@ -73,7 +73,14 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
 }
 
 function userOf(s: SessionState): string {
-  return s.host === 'network' ? 'root' : (s.env['USER'] ?? 'user');
+  if (s.host === 'laptop') return s.env['USER'] ?? 'user';
+  // Other hosts: the user their prompt shows (root on the network node, the image's user in a VM).
+  return promptFor(s.cloud, s.host).split('@')[0] ?? 'root';
+}
+
+function hostName(s: SessionState): string {
+  if (!s.host.startsWith('vm:')) return s.host;
+  return s.cloud.servers.find((v) => `vm:${v.id}` === s.host)?.name ?? s.host;
 }
 
 export function prompt(s: SessionState): string {
@@ -116,6 +123,7 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
       return ok(`logout\nConnection to ${left.startsWith('vm:') ? (s.cloud.servers.find((v) => `vm:${v.id}` === left)?.name ?? left) : left} closed.\n`);
     }
     case 'openstack': {
+      if (args[0] === 'server' && args[1] === 'ssh') return serverSsh(x, args.slice(2));
       const r = runOpenstack(s.cloud, args, { columns: s.columns });
       s.cloud = r.cloud;
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
@@ -160,7 +168,7 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
     case 'history':
       return ok(s.history.map((h, i) => `${String(i + 1).padStart(5)}  ${h}\n`).join(''));
     case 'hostname':
-      return ok(`${s.host}\n`);
+      return ok(`${hostName(s)}\n`);
     case 'whoami':
       return ok(`${userOf(s)}\n`);
     case 'pwd':
@@ -182,6 +190,39 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     }
   }
+}
+
+/**
+ * `openstack server ssh SERVER [--login USER] [-4|-6] [--address-type NET]`: OSC looks up the
+ * server's address (a floating IP first) and runs ssh to it, which then goes as plain ssh would.
+ */
+function serverSsh(x: Exec, args: string[]): CommandResult {
+  const s = x.state;
+  let login: string | undefined;
+  let want: 4 | 6 | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--login' || a === '-l') login = args[++i];
+    else if (a.startsWith('--login=')) login = a.slice(8);
+    else if (a === '-4' || a === '--ipv4') want = 4;
+    else if (a === '-6' || a === '--ipv6') want = 6;
+    else if (!a.startsWith('-')) rest.push(a);
+  }
+  const name = rest[0];
+  if (name === undefined) {
+    return { stdout: '', stderr: 'usage: openstack server ssh [-h] [--login <login-name>] [--port <port>] [--identity <keyfile>] [--option <config-options>] [-4 | -6] [--public | --private | --address-type <address-type>] [-v] <server>\nopenstack server ssh: error: the following arguments are required: <server>\n', exitCode: 2 };
+  }
+  const server = s.cloud.servers.find((v) => v.id === name) ?? s.cloud.servers.find((v) => v.name === name);
+  if (!server) return { stdout: '', stderr: `No server with a name or ID of '${name}' exists.\n`, exitCode: 1 };
+  const ports = server.nics.map((n) => s.cloud.ports.find((p) => p.id === n.portId)).filter((p) => p !== undefined);
+  const floating = s.cloud.floatingIps.find((f) => ports.some((p) => p.id === f.portId));
+  const fixed = ports.flatMap((p) => p.fixedIps.map((f) => f.ipAddress));
+  const address =
+    want === 6 ? fixed.find((a) => a.includes(':')) : (floating?.floatingIpAddress ?? fixed.find((a) => (want === 4 ? !a.includes(':') : true)));
+  if (address === undefined) return { stdout: '', stderr: `No address found for server ${server.name}\n`, exitCode: 1 };
+  const user = login ?? s.cloud.images.find((i) => i.id === server.imageId)?.osUser ?? s.env['USER'] ?? 'user';
+  return runArgv(x, ['ssh', `${user}@${address}`], null);
 }
 
 function expand(x: Exec, word: Word): string[] {
