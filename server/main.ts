@@ -1,18 +1,18 @@
 /**
  * Composition root and the `stacklab` command:
  *   stacklab serve                         the web app (PORT, STACKLAB_DATA)
- *   stacklab run --fixture NAME [--seed N] [--format text|json] [--columns N] FILE|-
+ *   stacklab run --fixture NAME [--seed N] [--host H] [--format text|json] [--columns N] FILE|-
  *   stacklab shell --fixture NAME [--seed N]
  * Only this layer touches the process, the file system and the clock.
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { formatTranscript, runScript } from './shell/script.js';
-import { createSession, fixtureNames, prompt, runLine } from './shell/session.js';
+import { createSession, fixtureHosts, fixtureNames, prompt, runLine } from './shell/session.js';
 
 const USAGE = `usage: stacklab serve
-       stacklab run --fixture NAME [--seed N] [--format text|json] [--columns N] FILE|-
-       stacklab shell --fixture NAME [--seed N] [--columns N]
+       stacklab run --fixture NAME [--seed N] [--host H] [--format text|json] [--columns N] FILE|-
+       stacklab shell --fixture NAME [--seed N] [--host H] [--columns N]
        stacklab lab check [FILE…]
        stacklab grade --lab ID (--learner ID | --all) [--format text|csv|json]
 fixtures: ${fixtureNames().join(', ')}
@@ -24,6 +24,7 @@ interface Opts {
   format: 'text' | 'json';
   columns: number;
   file: string | undefined;
+  host: string | undefined;
 }
 
 function fail(msg: string): never {
@@ -32,7 +33,7 @@ function fail(msg: string): never {
 }
 
 function parseOpts(argv: string[]): Opts {
-  const o: Opts = { fixture: 'empty', seed: 1, format: 'text', columns: 80, file: undefined };
+  const o: Opts = { fixture: 'empty', seed: 1, format: 'text', columns: 80, file: undefined, host: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const val = (): string => {
@@ -43,6 +44,7 @@ function parseOpts(argv: string[]): Opts {
     if (a === '--fixture') o.fixture = val();
     else if (a === '--seed') o.seed = Number(val());
     else if (a === '--columns') o.columns = Number(val());
+    else if (a === '--host') o.host = val();
     else if (a === '--format') {
       const f = val();
       if (f !== 'text' && f !== 'json') fail(`--format must be text or json, not ${f}`);
@@ -52,6 +54,7 @@ function parseOpts(argv: string[]): Opts {
   }
   if (!fixtureNames().includes(o.fixture)) fail(`unknown fixture '${o.fixture}'`);
   if (!Number.isInteger(o.seed)) fail('--seed must be an integer');
+  if (o.host !== undefined && !fixtureHosts(o.fixture).includes(o.host)) fail(`fixture '${o.fixture}' has no host '${o.host}' (hosts: ${fixtureHosts(o.fixture).join(', ')})`);
   return o;
 }
 
@@ -59,14 +62,14 @@ function run(argv: string[]): void {
   const o = parseOpts(argv);
   if (o.file === undefined) fail('run needs a FILE (or - for standard input)');
   const text = readFileSync(o.file === '-' ? 0 : o.file, 'utf8');
-  const entries = runScript(text.split('\n'), { fixture: o.fixture, seed: o.seed, columns: o.columns });
+  const entries = runScript(text.split('\n'), { fixture: o.fixture, seed: o.seed, columns: o.columns, ...(o.host !== undefined ? { host: o.host } : {}) });
   if (o.format === 'json') process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
   else process.stdout.write(formatTranscript(entries));
 }
 
 function shell(argv: string[]): void {
   const o = parseOpts(argv);
-  let state = createSession({ fixture: o.fixture, seed: o.seed, columns: process.stdout.columns ?? o.columns });
+  let state = createSession({ fixture: o.fixture, seed: o.seed, columns: process.stdout.columns ?? o.columns, ...(o.host !== undefined ? { host: o.host } : {}) });
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   rl.setPrompt(prompt(state));
   rl.prompt();

@@ -14,9 +14,9 @@ export interface TranscriptEntry {
  */
 export function runScript(
   lines: string[],
-  opts: { fixture: string; seed?: number; columns?: number; state?: SessionState },
+  opts: { fixture: string; seed?: number; columns?: number; host?: string; state?: SessionState },
 ): TranscriptEntry[] {
-  let state = opts.state ?? createSession({ fixture: opts.fixture, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.columns !== undefined ? { columns: opts.columns } : {}) });
+  let state = opts.state ?? createSession({ fixture: opts.fixture, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.columns !== undefined ? { columns: opts.columns } : {}), ...(opts.host !== undefined ? { host: opts.host } : {}) });
   const out: TranscriptEntry[] = [];
   let pending = '';
   for (const raw of lines) {

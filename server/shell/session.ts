@@ -47,9 +47,18 @@ export function fixtureNames(): string[] {
   return listFixtures();
 }
 
-export function createSession(opts: { fixture: string; seed?: number; columns?: number }): SessionState {
+/** The machines of a fixture a terminal can be on (VMs come and go with the cloud). */
+export function fixtureHosts(fixture: string): string[] {
+  const spec = fixtureSpec(fixture);
+  return spec.hosts ?? [spec.startHost ?? 'laptop'];
+}
+
+export function createSession(opts: { fixture: string; seed?: number; columns?: number; host?: string }): SessionState {
   const seed = opts.seed ?? 1;
   const spec = fixtureSpec(opts.fixture);
+  if (opts.host !== undefined && !fixtureHosts(opts.fixture).includes(opts.host)) {
+    throw new Error(`fixture '${opts.fixture}' has no host '${opts.host}' (hosts: ${fixtureHosts(opts.fixture).join(', ')})`);
+  }
   const cloud = fixtureCloud(opts.fixture, seed);
   return {
     version: 1,
@@ -64,7 +73,7 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
       OS_USERNAME: spec.learner.user,
       OS_REGION_NAME: 'RegionOne',
     },
-    host: startHost(spec.startHost),
+    host: opts.host ?? startHost(spec.startHost),
     hostStack: [],
     history: [],
     lastExit: 0,
@@ -180,7 +189,7 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
     case 'help':
       return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n`);
     default: {
-      const r = runOnHost({ cloud: s.cloud, host: s.host, env: s.env, columns: s.columns }, argv);
+      const r = runOnHost({ cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture) }, argv);
       if (r === null) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       if (r.cloud) s.cloud = r.cloud;
       if (r.enter) {

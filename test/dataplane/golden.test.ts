@@ -8,6 +8,7 @@ const DIR = import.meta.dirname;
 const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'blog-usecase', fixture: 'network-node', host: 'network' },
   { name: 'public-cloud', fixture: 'public-cloud', host: 'laptop' },
+  { name: 'blog-laptop', fixture: 'network-node', host: 'laptop' },
 ];
 
 function script(name: string): string[] {

@@ -1,15 +1,16 @@
 /** Linux commands on the simulated hosts (laptop, network node, VMs), rendered from derived views. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNamespace, namespaces, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
-import { iptablesS, iptablesSave, routerTables } from '../../sim/dataplane/iptables.js';
+import { dhcpTables, iptablesList, iptablesS, iptablesSave, routerTables, type Table } from '../../sim/dataplane/iptables.js';
 import { brExPorts, trace, type Endpoint } from '../../sim/reach.js';
 import { parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
+import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
 import { consoleLog, guestIpAddr, guestIpRoute, guestResolvConf, guestView } from '../../sim/dataplane/guest.js';
 
 export { consoleLog };
 
 export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}`
-export interface HostCtx { cloud: Cloud; host: HostId; env: Record<string, string>; columns: number }
+export interface HostCtx { cloud: Cloud; host: HostId; env: Record<string, string>; columns: number; /** The fixture's machines (laptop, network). */ hosts?: string[] }
 export interface HostResult { stdout: string; stderr: string; exitCode: number; cloud?: Cloud; enter?: HostId }
 
 const ok = (stdout: string): HostResult => ({ stdout, stderr: '', exitCode: 0 });
@@ -41,9 +42,9 @@ export function promptFor(cloud: Cloud, host: HostId): string {
 
 export function hostCommands(cloud: Cloud, host: HostId): string[] {
   void cloud;
-  if (host === 'network') return ['cat', 'curl', 'hostname', 'ip', 'iptables', 'iptables-save', 'ovs-vsctl', 'ping', 'ping6', 'route', 'ssh', 'sysctl'];
-  if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ping', 'ping6', 'route', 'ssh'];
-  return ['cat', 'curl', 'hostname', 'ping', 'ping6', 'ssh'];
+  if (host === 'network') return ['cat', 'curl', 'hostname', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ovs-vsctl', 'ping', 'ping6', 'route', 'ssh', 'sysctl', 'traceroute'];
+  if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ping', 'ping6', 'route', 'ssh', 'traceroute'];
+  return ['cat', 'curl', 'hostname', 'ip', 'ping', 'ping6', 'route', 'ssh', 'traceroute'];
 }
 
 function addrBlock(d: Device): string {
@@ -94,9 +95,52 @@ export function renderRouteN(routes: RouteEntry[]): string {
   return s;
 }
 
-function nsTables(cloud: Cloud, ns: Namespace) {
+function nsTables(cloud: Cloud, ns: Namespace): Table[] {
+  if (ns.kind === 'qdhcp') return dhcpTables();
   const r = cloud.routers.find((x) => x.id === ns.objectId);
   return r ? routerTables(cloud, r) : [];
+}
+
+/** The network node's root namespace: the OVS agent's native firewall leaves iptables empty. */
+const NODE_TABLES: Table[] = [{ name: 'filter', builtins: ['INPUT', 'FORWARD', 'OUTPUT'], chains: [], rules: [] }];
+
+const NO_TABLE = (t: string) => `iptables v1.8.9 (legacy): can't initialize iptables table \`${t}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n`;
+
+/** `iptables [-t T] -S|-L [CHAIN] [-n] [-v] [--line-numbers]` (short flags may be bundled: `-nvL`). */
+export function runIptables(tables: Table[], args: string[]): HostResult {
+  let table = 'filter';
+  let mode: 'S' | 'L' | null = null;
+  let chain: string | undefined;
+  const o = { numeric: false, verbose: false, lineNumbers: false };
+  const long: Record<string, string> = { '--list': 'L', '--list-rules': 'S', '--numeric': 'n', '--verbose': 'v', '--table': 't', '--exact': 'x' };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--line-numbers') { o.lineNumbers = true; continue; }
+    const flags = long[a] ?? (/^-[A-Za-z]+$/.test(a) ? a.slice(1) : null);
+    if (flags === null) {
+      if (mode && chain === undefined && !a.startsWith('-')) { chain = a; continue; }
+      return err(`iptables v1.8.9 (legacy): unknown option "${a}"\nTry \`iptables -h' or 'iptables --help' for more information.\n`, 2);
+    }
+    for (const f of flags) {
+      if (f === 't') { table = args[++i] ?? ''; continue; }
+      if (f === 'L' || f === 'S') {
+        if (mode) return err('iptables v1.8.9 (legacy): Cannot use -L with -S\nTry `iptables -h\' or \'iptables --help\' for more information.\n', 2);
+        mode = f;
+      } else if (f === 'n') o.numeric = true;
+      else if (f === 'v') o.verbose = true;
+      else if (f !== 'x') return err(`iptables v1.8.9 (legacy): unknown option "-${f}"\nTry \`iptables -h' or 'iptables --help' for more information.\n`, 2);
+    }
+  }
+  if (!mode) return err("iptables v1.8.9 (legacy): no command specified\nTry `iptables -h' or 'iptables --help' for more information.\n", 2);
+  const t = tables.find((x) => x.name === table) ?? (['raw', 'nat', 'mangle'].includes(table) ? { name: table as Table['name'], builtins: table === 'raw' ? ['PREROUTING', 'OUTPUT'] : table === 'nat' ? ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'] : ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'], chains: [], rules: [] } : undefined);
+  if (!t) return err(NO_TABLE(table), 3);
+  if (mode === 'S') {
+    if (chain !== undefined && ![...t.builtins, ...t.chains].includes(chain)) return err('iptables: No chain/target/match by that name.\n');
+    const out = iptablesS(t);
+    return ok(chain === undefined ? out : out.split('\n').filter((l) => l.split(' ')[1] === chain).map((l) => `${l}\n`).join(''));
+  }
+  const out = iptablesList(t, o, chain);
+  return out === null ? err('iptables: No chain/target/match by that name.\n') : ok(out);
 }
 
 function endpoint(host: HostId, ns: string | null): Endpoint {
@@ -201,20 +245,6 @@ function linkBlock(d: Device): string {
   return `${d.index}: ${d.name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${d.mtu} qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff\n`;
 }
 
-const DHCP_IPTABLES = (() => {
-  const P = 'neutron-dhcp-age-';
-  const block = (t: string, b: string[], c: string[], r: string[]) =>
-    `# Generated by iptables-save v1.8.9 on <date>\n*${t}\n${b.map((x) => `:${x} ACCEPT [0:0]\n`).join('')}${c.map((x) => `:${x} - [0:0]\n`).join('')}${r.map((x) => `-A ${x}\n`).join('')}COMMIT\n# Completed on <date>\n`;
-  return block('raw', ['PREROUTING', 'OUTPUT'], [`${P}OUTPUT`, `${P}PREROUTING`], [`PREROUTING -j ${P}PREROUTING`, `OUTPUT -j ${P}OUTPUT`])
-    + block('nat', ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'], [`${P}PREROUTING`], [`PREROUTING -j ${P}PREROUTING`])
-    + block('mangle', ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-      [`${P}FORWARD`, `${P}INPUT`, `${P}OUTPUT`, `${P}POSTROUTING`, `${P}PREROUTING`, `${P}mark`],
-      [`PREROUTING -j ${P}PREROUTING`, `INPUT -j ${P}INPUT`, `FORWARD -j ${P}FORWARD`, `OUTPUT -j ${P}OUTPUT`, `POSTROUTING -j ${P}POSTROUTING`,
-        `${P}POSTROUTING -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill`, `${P}PREROUTING -j ${P}mark`])
-    + block('filter', ['INPUT', 'FORWARD', 'OUTPUT'], ['neutron-dhcp-age-FORWARD', `${P}INPUT`, `${P}OUTPUT`, `${P}local`, 'neutron-filter-top'].sort(),
-      [`INPUT -j ${P}INPUT`, 'FORWARD -j neutron-filter-top', `FORWARD -j ${P}FORWARD`, 'OUTPUT -j neutron-filter-top', `OUTPUT -j ${P}OUTPUT`, `neutron-filter-top -j ${P}local`]);
-})();
-
 function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | null {
   const cmd = argv[0];
   const six = argv.includes('-6');
@@ -256,7 +286,6 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   if (cmd === 'route' && a[0] === '-n') return ok(renderRouteN(ns.routes));
   if (cmd === 'iptables-save') {
     const ti = a.indexOf('-t');
-    if (ns.kind === 'qdhcp') return ok(DHCP_IPTABLES);
     return ok(iptablesSave(nsTables(ctx.cloud, ns), ti >= 0 ? a[ti + 1] : undefined));
   }
   if (cmd === 'ip6tables-save' && ns.kind === 'qrouter') {
@@ -267,11 +296,7 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
     }).map((t) => t.name === 'nat' ? t : { ...t, rules: t.rules.filter(([, r]) => !/\d+\.\d+\.\d+\.\d+/.test(r) && !r.includes('connmark --mark 0x0/0xffff0000 -j CONNMARK --save-mark')) });
     return ok(iptablesSave(tables).replace(/iptables-save/g, 'ip6tables-save'));
   }
-  if (cmd === 'iptables' && a.includes('-S')) {
-    const ti = a.indexOf('-t');
-    const t = nsTables(ctx.cloud, ns).find((x) => x.name === (ti >= 0 ? a[ti + 1] : 'filter'));
-    return t ? ok(iptablesS(t)) : err(`iptables v1.8.9 (legacy): can't initialize iptables table \`${a[ti + 1] ?? ''}': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n`, 3);
-  }
+  if (cmd === 'iptables') return runIptables(nsTables(ctx.cloud, ns), argv.slice(1));
   if (cmd === 'sysctl') return sysctl(ns.kind === 'qrouter' ? SYSCTL_QROUTER : SYSCTL_QDHCP, a[0]);
   if (cmd === 'cat' && a[0] === '/proc/sys/net/ipv4/ip_forward') return ok(`${ns.kind === 'qrouter' ? 1 : 0}\n`);
   if (cmd === 'ping') return renderPing(ctx, ns.name, argv);
@@ -282,14 +307,7 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   const cmd = argv[0];
   const { cloud, host } = ctx;
   if (cmd === 'hostname') return ok(`${hostName(cloud, host)}\n`);
-  if (cmd === 'cat') {
-    const f = argv[1];
-    if (f === '/etc/hostname') return ok(`${hostName(cloud, host)}\n`);
-    const vmHost = server(cloud, host);
-    if (vmHost && f === '/etc/resolv.conf') return ok(guestResolvConf(guestView(cloud, vmHost)));
-    if (host === 'network' && f === '/proc/sys/net/ipv4/ip_forward') return ok('1\n');
-    return err(`cat: ${f ?? ''}: No such file or directory\n`);
-  }
+  if (cmd === 'cat') return catFiles(ctx, argv.slice(1));
   if (cmd === 'ping' || cmd === 'ping6') return renderPing(ctx, null, argv);
   if (cmd === 'ssh') return runSsh(ctx, argv);
   if (cmd === 'traceroute') return runTraceroute(ctx, argv);
@@ -309,6 +327,7 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
     }
     return null;
   }
+  if (host === 'laptop') return laptopIp(argv);
   if (host !== 'network') return null;
   if (cmd === 'ip' && argv[1] === 'netns') {
     const sub = argv[2];
@@ -327,11 +346,49 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
     return err(`Command "${sub}" is unknown, try "ip netns help".\n`, 255);
   }
   if (cmd === 'sysctl') return sysctl(SYSCTL_QROUTER, argv[1]);
+  if (cmd === 'iptables') return runIptables(NODE_TABLES, argv.slice(1));
+  if (cmd === 'iptables-save') return ok(iptablesSave(NODE_TABLES));
   if (cmd === 'ip' && ['a', 'addr', 'address'].includes(argv[1] ?? '')) return ok(nodeIpAddr(cloud));
   if (cmd === 'ovs-vsctl') {
     return ovsVsctl(cloud, argv.slice(1));
   }
   return null;
+}
+
+/** The learner's laptop: one Wi-Fi interface behind a home router, the internet beyond. */
+function laptopIp(argv: string[]): HostResult | null {
+  const [cmd, sub] = argv;
+  if (cmd === 'ip' && ['a', 'addr', 'address'].includes(sub ?? '')) {
+    return ok(`${LO}2: wlp2s0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n`
+      + '    link/ether 3c:58:c2:8e:41:07 brd ff:ff:ff:ff:ff:ff\n    inet 192.168.1.23/24 brd 192.168.1.255 scope global dynamic noprefixroute wlp2s0\n'
+      + '       valid_lft 86154sec preferred_lft 86154sec\n    inet6 fe80::3e58:c2ff:fe8e:4107/64 scope link noprefixroute \n       valid_lft forever preferred_lft forever\n');
+  }
+  if (cmd === 'ip' && ['r', 'route'].includes(sub ?? '')) {
+    return ok('default via 192.168.1.1 dev wlp2s0 proto dhcp src 192.168.1.23 metric 600 \n192.168.1.0/24 dev wlp2s0 proto kernel scope link src 192.168.1.23 metric 600 \n');
+  }
+  if (cmd === 'route' && sub === '-n') {
+    return ok(renderRouteN([{ dest: 'default', via: '192.168.1.1', dev: 'wlp2s0', proto: 'static', src: null }, { dest: '192.168.1.0/24', via: null, dev: 'wlp2s0', proto: 'kernel', src: '192.168.1.23' }])
+      .replace(/ 0      0        0 wlp2s0/g, ' 600    0        0 wlp2s0'));
+  }
+  if (cmd === 'ip' && sub === 'netns') return ok('');
+  if (cmd === 'ip') return err(`Object "${sub ?? ''}" is unknown, try "ip help".\n`, 255);
+  return null;
+}
+
+function catFiles(ctx: HostCtx, paths: string[]): HostResult {
+  const { cloud, host } = ctx;
+  const vm = server(cloud, host);
+  const img = vm ? cloud.images.find((i) => i.id === vm.imageId) : undefined;
+  const facts: HostFacts = { kind: vm ? 'vm' : host === 'network' ? 'network' : 'laptop', name: hostName(cloud, host), os: img?.osFamily ?? 'debian', imageName: img?.name ?? '' };
+  let stdout = '';
+  let stderr = '';
+  for (const p of paths.filter((x) => x !== '-')) {
+    const path = p.replace(/\/+$/, '') || '/';
+    const text = vm && path === '/etc/resolv.conf' ? guestResolvConf(guestView(cloud, vm)) : hostFile(cloud, facts, path);
+    if (text !== null) stdout += text;
+    else stderr += DIRECTORIES.includes(path) ? `cat: ${p}: Is a directory\n` : `cat: ${p}: No such file or directory\n`;
+  }
+  return { stdout, stderr, exitCode: stderr ? 1 : 0 };
 }
 
 /** The server that owns an address (fixed IP, or the port behind a floating IP). */
@@ -347,6 +404,14 @@ export function runSsh(ctx: HostCtx, argv: string[]): HostResult {
   const at = dest.indexOf('@');
   const user = at >= 0 ? dest.slice(0, at) : (ctx.host === 'network' ? 'root' : 'user');
   const ip = at >= 0 ? dest.slice(at + 1) : dest;
+  const node = ctx.cloud.config.networkHost;
+  if (ip === node || ip === 'network' || ip === '10.0.0.11') {
+    // The network node, reachable from the laptop over the management network when the fixture has one.
+    if (!(ctx.hosts ?? []).includes('network')) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
+    if (ctx.host.startsWith('vm:')) return err(`ssh: connect to host ${ip} port 22: No route to host\n`, 255);
+    if (user !== 'root') return err(`${user}@${ip}: Permission denied (publickey).\n`, 255);
+    return { stdout: '', stderr: '', exitCode: 0, enter: 'network' };
+  }
   if (!parseIp(ip)) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
   const t = trace(ctx.cloud, endpoint(ctx.host, null), ip, 'tcp', 22);
   if (t.verdict === 'net-unreachable') return err(`ssh: connect to host ${ip} port 22: Network is unreachable\n`, 255);
@@ -413,29 +478,56 @@ export function ovsShow(cloud: Cloud): string {
   return `${s}    ovs_version: "2.17.9"\n`;
 }
 
-export function ovsVsctl(cloud: Cloud, a: string[]): HostResult {
+export function ovsVsctl(cloud: Cloud, argv: string[]): HostResult {
   const wired = brExPorts(cloud);
   const ports = (b: string) => b === 'br-ex' ? [...wired, 'phy-br-ex'] : b === 'br-int' ? [...brIntPorts(cloud).map((p) => p.name), 'int-br-ex', 'patch-tun'] : ['patch-int'];
+  // Command options come before the command: --may-exist, --if-exists (and the harmless --no-wait).
+  const opts = new Set<string>();
+  let i = 0;
+  for (; i < argv.length && (argv[i] ?? '').startsWith('--'); i++) {
+    const o = argv[i] ?? '';
+    if (!['--may-exist', '--if-exists', '--no-wait'].includes(o)) return err(`ovs-vsctl: unrecognized option '${o}'\n`);
+    opts.add(o);
+  }
+  const a = argv.slice(i);
   const sub = a[0];
+  const need = (n: number) => err(`ovs-vsctl: '${sub ?? ''}' command requires at least ${n} arguments\n`);
+  if (sub === undefined) return err('ovs-vsctl: missing command name (use --help for help)\n');
   if (sub === 'show') return ok(ovsShow(cloud));
   if (sub === 'list-br') return ok(BRIDGES.map((b) => `${b}\n`).join(''));
-  if (sub === 'list-ports' || sub === 'add-port' || sub === 'del-port') {
+  if (sub === 'br-exists') return a[1] === undefined ? need(1) : BRIDGES.includes(a[1]) ? ok('') : err('', 2);
+  if (sub === 'port-to-br' || sub === 'iface-to-br') {
+    if (a[1] === undefined) return need(1);
+    const owner = BRIDGES.find((b) => ports(b).includes(a[1] ?? '') || b === a[1]);
+    return owner ? ok(`${owner}\n`) : err(`ovs-vsctl: no port named ${a[1]}\n`);
+  }
+  if (sub === 'list-ports' || sub === 'list-ifaces' || sub === 'add-port' || sub === 'del-port') {
     const br = a[1];
     const iface = a[2];
-    if (!br || (sub !== 'list-ports' && !iface)) return err(`ovs-vsctl: '${sub}' command requires at least ${sub === 'list-ports' ? 1 : 2} arguments\n`);
+    if (!br) return need(sub.startsWith('list') ? 1 : 2);
+    if (sub === 'del-port' && iface === undefined) {
+      // `del-port PORT` finds the bridge itself.
+      const owner = BRIDGES.find((b) => ports(b).includes(br));
+      if (!owner) return opts.has('--if-exists') ? ok('') : err(`ovs-vsctl: no port named ${br}\n`);
+      return ovsVsctl(cloud, [...opts, 'del-port', owner, br]);
+    }
     if (!BRIDGES.includes(br)) return err(`ovs-vsctl: no bridge named ${br}\n`);
-    if (sub === 'list-ports') return ok(ports(br).sort().map((p) => `${p}\n`).join(''));
-    if (!iface) return err('ovs-vsctl: missing argument\n');
+    if (sub === 'list-ports' || sub === 'list-ifaces') return ok(ports(br).sort().map((p) => `${p}\n`).join(''));
+    if (!iface) return need(2);
     if (sub === 'add-port') {
       const owner = BRIDGES.find((b) => ports(b).includes(iface));
+      if (owner === br && opts.has('--may-exist')) return ok('');
       if (owner) return err(`ovs-vsctl: cannot create a port named ${iface} because a port named ${iface} already exists on bridge ${owner}\n`);
-      if (br !== 'br-ex') return err(`ovs-vsctl: stacklab only wires physical NICs to br-ex\n`);
+      if (br !== 'br-ex' || !/^(eth|ens|enp|eno)\w+$/.test(iface)) return err(`ovs-vsctl: stacklab only wires the node's physical NICs (eth1, eth3, …) to br-ex\n`);
       return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: [...wired, iface] } } };
     }
-    if (br !== 'br-ex' || !wired.includes(iface)) return err(`ovs-vsctl: bridge ${br} does not have a port ${iface}\n`);
+    if (br !== 'br-ex' || !wired.includes(iface)) {
+      if (opts.has('--if-exists') && !ports(br).includes(iface)) return ok('');
+      return err(`ovs-vsctl: bridge ${br} does not have a port ${iface}\n`);
+    }
     return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: wired.filter((p) => p !== iface) } } };
   }
-  return err(`ovs-vsctl: unknown command '${sub ?? ''}'; use --help for help\n`);
+  return err(`ovs-vsctl: unknown command '${sub}'; use --help for help\n`);
 }
 
 /** The network node's own interfaces (root namespace). */
