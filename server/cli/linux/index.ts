@@ -245,6 +245,48 @@ function linkBlock(d: Device): string {
   return `${d.index}: ${d.name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${d.mtu} qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff\n`;
 }
 
+/** `ip -4|-6 addr`: only devices with an address of that family, without their link/ lines. */
+function familyOnly(text: string, want: 4 | 6): string {
+  const drop = want === 6 ? '    inet ' : '    inet6 ';
+  const strip = (b: string) => {
+    const lines = b.split('\n');
+    const out: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i] ?? '';
+      if (l.startsWith('    link/')) continue;
+      if (l.startsWith(drop)) { i++; continue; }
+      out.push(l);
+    }
+    return out.join('\n');
+  };
+  return text.split(/(?=^\d+: )/m).map(strip).filter((b) => b.includes(want === 6 ? 'inet6 ' : 'inet ')).join('');
+}
+
+/**
+ * `ip -6 route` in a router namespace: the connected /64s of its global addresses, a link-local
+ * route per port, then the default route the L3 agent adds via the external subnet's IPv6 gateway.
+ */
+function ipv6Routes(cloud: Cloud, ns: Namespace): string {
+  const pre = (a: string) => a.split('/')[0] ?? a;
+  let s = '';
+  for (const d of ns.devices) {
+    for (const a of d.addrs) {
+      if (a.version !== 6 || a.scope !== 'global') continue;
+      const c = parseCidr(`${a.address}/${a.prefix}`);
+      if (c) s += `${formatIp(6, c.network)}/${a.prefix} dev ${d.name} proto kernel metric 256 pref medium\n`;
+    }
+  }
+  for (const d of ns.devices) s += `fe80::/64 dev ${d.name} proto kernel metric 256 pref medium\n`;
+  const r = ns.kind === 'qrouter' ? cloud.routers.find((x) => x.id === ns.objectId) : undefined;
+  const qg = ns.devices.find((d) => d.name.startsWith('qg-'));
+  if (r && qg) {
+    const gw = cloud.ports.find((p) => p.deviceId === r.id && p.deviceOwner === 'network:router_gateway');
+    const v6 = gw?.fixedIps.map((f) => cloud.subnets.find((x) => x.id === f.subnetId)).find((x) => x?.ipVersion === 6 && x.gatewayIp);
+    if (v6?.gatewayIp) s += `default via ${pre(v6.gatewayIp)} dev ${qg.name} proto static metric 1024 pref medium\n`;
+  }
+  return s;
+}
+
 function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | null {
   const cmd = argv[0];
   const six = argv.includes('-6');
@@ -258,28 +300,12 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
       const want = six ? 6 : 4;
       const view: Namespace = { ...ns, devices: ns.devices.map((d) => ({ ...d, addrs: d.addrs.filter((x) => x.version === want) })) };
       const r = renderIpAddr(view, dev);
-      // -4/-6 print only devices that have such addresses, without link/ether lines.
-      const drop = want === 6 ? '    inet ' : '    inet6 ';
-      const strip = (b: string) => {
-        const lines = b.split('\n');
-        const out: string[] = [];
-        for (let i = 0; i < lines.length; i++) {
-          const l = lines[i] ?? '';
-          if (l.startsWith('    link/')) continue;
-          if (l.startsWith(drop)) { i++; continue; }
-          out.push(l);
-        }
-        return out.join('\n');
-      };
-      const blocks = r.stdout.split(/(?=^\d+: )/m).map(strip).filter((b) => b.includes(want === 6 ? 'inet6 ' : 'inet '));
-      return { ...r, stdout: blocks.join('') };
+      return { ...r, stdout: familyOnly(r.stdout, want) };
     }
     if (sub === 'link' || sub === 'l') {
       return ok('1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n' + ns.devices.map(linkBlock).join(''));
     }
-    if ((sub === 'route' || sub === 'r') && six) {
-      return ok(ns.devices.map((d) => `fe80::/64 dev ${d.name} proto kernel metric 256 pref medium\n`).join(''));
-    }
+    if ((sub === 'route' || sub === 'r') && six) return ok(ipv6Routes(ctx.cloud, ns));
     if (sub === 'route' || sub === 'r') return ok(renderIpRoute(ns.routes));
     return err(`Object "${sub ?? ''}" is unknown, try "ip help".\n`, 255);
   }
@@ -300,6 +326,7 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   if (cmd === 'sysctl') return sysctl(ns.kind === 'qrouter' ? SYSCTL_QROUTER : SYSCTL_QDHCP, a[0]);
   if (cmd === 'cat' && a[0] === '/proc/sys/net/ipv4/ip_forward') return ok(`${ns.kind === 'qrouter' ? 1 : 0}\n`);
   if (cmd === 'ping') return renderPing(ctx, ns.name, argv);
+  if (cmd === 'traceroute') return runTraceroute(ctx, argv, ns.name);
   return null;
 }
 
@@ -348,7 +375,7 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   if (cmd === 'sysctl') return sysctl(SYSCTL_QROUTER, argv[1]);
   if (cmd === 'iptables') return runIptables(NODE_TABLES, argv.slice(1));
   if (cmd === 'iptables-save') return ok(iptablesSave(NODE_TABLES));
-  if (cmd === 'ip' && ['a', 'addr', 'address'].includes(argv[1] ?? '')) return ok(nodeIpAddr(cloud));
+  if (cmd === 'ip' || cmd === 'route') return nodeIp(cloud, argv);
   if (cmd === 'ovs-vsctl') {
     return ovsVsctl(cloud, argv.slice(1));
   }
@@ -530,6 +557,41 @@ export function ovsVsctl(cloud: Cloud, argv: string[]): HostResult {
   return err(`ovs-vsctl: unknown command '${sub}'; use --help for help\n`);
 }
 
+const NODE_ROUTES: RouteEntry[] = [
+  { dest: 'default', via: '10.0.0.1', dev: 'eth0', proto: 'static', src: null },
+  { dest: '10.0.0.0/24', via: null, dev: 'eth0', proto: 'kernel', src: '10.0.0.11' },
+];
+
+/** `ip addr|link|route` (with -4/-6) and `route -n` in the network node's root namespace. */
+function nodeIp(cloud: Cloud, argv: string[]): HostResult {
+  if (argv[0] === 'route') return argv[1] === '-n' ? ok(renderRouteN(NODE_ROUTES)) : err('route: stacklab prints the table with -n only\n', 1);
+  const six = argv.includes('-6');
+  const four = argv.includes('-4');
+  const a = argv.slice(1).filter((x) => x !== '-4' && x !== '-6');
+  const sub = a[0];
+  const text = nodeIpAddr(cloud);
+  if (sub === 'a' || sub === 'addr' || sub === 'address') {
+    const dev = a[1] === 'show' && a[2] === 'dev' ? a[3] : a[1] === 'show' ? a[2] : undefined;
+    let blocks = text.split(/(?=^\d+: )/m);
+    if (dev !== undefined) {
+      blocks = blocks.filter((b) => b.split(':')[1]?.trim() === dev);
+      if (blocks.length === 0) return err(`Device "${dev}" does not exist.\n`);
+    }
+    const out = blocks.join('');
+    return ok(six ? familyOnly(out, 6) : four ? familyOnly(out, 4) : out);
+  }
+  if (sub === 'link' || sub === 'l') {
+    return ok(text.split('\n').filter((l) => /^\d+: /.test(l) || l.startsWith('    link/')).map((l) => `${l.replace(' group default', ' mode DEFAULT group default')}\n`).join(''));
+  }
+  if ((sub === 'route' || sub === 'r') && six) {
+    return ok('::1 dev lo proto kernel metric 256 pref medium\nfe80::/64 dev eth0 proto kernel metric 256 pref medium\n'
+      + (brExPorts(cloud).length === 0 ? `fe80::/64 dev ${cloud.config.flatNetworks.includes('default') ? 'eth3' : 'eth1'} proto kernel metric 256 pref medium\n` : ''));
+  }
+  if (sub === 'route' || sub === 'r') return ok(renderIpRoute(NODE_ROUTES).replace('proto static ', ''));
+  if (sub === 'netns') return err(`Command "${a[1] ?? ''}" is unknown, try "ip netns help".\n`, 255);
+  return err(`Object "${sub ?? ''}" is unknown, try "ip help".\n`, 255);
+}
+
 /** The network node's own interfaces (root namespace). */
 export function nodeIpAddr(cloud: Cloud): string {
   const wired = brExPorts(cloud);
@@ -547,20 +609,20 @@ export function nodeIpAddr(cloud: Cloud): string {
   return s;
 }
 
-export function runTraceroute(ctx: HostCtx, argv: string[]): HostResult {
+export function runTraceroute(ctx: HostCtx, argv: string[], ns: string | null = null): HostResult {
   const numeric = argv.includes('-n');
   const target = argv.slice(1).find((a) => !a.startsWith('-'));
   if (!target) return err('Specify "host" missing argument.\n', 2);
   if (!parseIp(target)) return err(`${target}: Name or service not known\nCannot handle "host" cmdline arg \`${target}' on position 1 (argc ${argv.length - 1})\n`, 2);
   const vm = server(ctx.cloud, ctx.host);
   const busybox = vm !== undefined && ctx.cloud.images.find((i) => i.id === vm.imageId)?.osFamily === 'cirros';
-  const t = trace(ctx.cloud, endpoint(ctx.host, null), target, 'udp', 33434);
+  const t = trace(ctx.cloud, endpoint(ctx.host, ns), target, 'udp', 33434);
   if (t.verdict === 'net-unreachable' && t.hops.length === 0) return err('connect: Network is unreachable\n', 1);
   let out = `traceroute to ${target} (${target}), 30 hops max, ${busybox ? 46 : 60} byte packets\n`;
   const name = (a: string) => (numeric ? a : `${a} (${a})`);
   const ms = (h: number, k: number) => (0.2 + ((h * 7 + k * 3) % 10) / 20).toFixed(3);
   // UDP probes: intermediate routers answer; the target answers only when the path lets it in.
-  const outside = ctx.host === 'laptop' || ctx.host === 'network';
+  const outside = (ctx.host === 'laptop' || ctx.host === 'network') && ns === null;
   const hops = outside ? (t.verdict === 'ok' ? [{ address: target }] : []) : t.verdict === 'ok' ? t.hops : t.hops.slice(0, -1);
   hops.forEach((h, i) => { out += ` ${i + 1}  ${name(h.address)}  ${ms(i, 1)} ms  ${ms(i, 2)} ms  ${ms(i, 3)} ms\n`; });
   if (t.verdict !== 'ok') {
