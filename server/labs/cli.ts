@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSession, fixtureNames, runLine, type SessionState } from '../shell/session.js';
+import { createSession, fixtureHosts, fixtureNames, runLine, type SessionState } from '../shell/session.js';
 import { expectedAnswers, Params, type ReachFn } from './checks.js';
 import { grade } from './grade.js';
 import { simReach } from './reach.js';
@@ -31,7 +31,7 @@ export function labFiles(dir: string = LABS_DIR): string[] {
 
 /** Reads and parses a lab file; throws LabError. */
 export function loadLabFile(file: string): Lab {
-  return parseLab(readFileSync(file, 'utf8'), relative(process.cwd(), file) || file, { fixtures: fixtureNames() });
+  return parseLab(readFileSync(file, 'utf8'), relative(process.cwd(), file) || file, { fixtures: fixtureNames(), hostsOf: fixtureHosts });
 }
 
 /** Every lab of a folder; throws LabError listing the problems of all files. */
@@ -52,7 +52,7 @@ export function loadLabs(dir: string = LABS_DIR): Lab[] {
 
 /** A fresh session for a lab: its fixture and seed, on its starting host. */
 export function labSession(lab: Lab): SessionState {
-  return { ...createSession({ fixture: lab.fixture, seed: lab.seed }), host: lab.host };
+  return createSession({ fixture: lab.fixture, seed: lab.seed, host: lab.host });
 }
 
 /** Parameter assignments that together use every declared value (at most 4). */

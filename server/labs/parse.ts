@@ -51,6 +51,8 @@ export function commandLines(text: string): string[] {
 interface Options {
   /** Known fixture names; when given, `fixture` is checked against them. */
   fixtures?: readonly string[];
+  /** The machines of a fixture; when given, `host` is checked against them. */
+  hostsOf?: (fixture: string) => readonly string[];
 }
 
 function yamlLine(lc: LineCounter, node: Node | null | undefined, offset: number): number {
@@ -106,6 +108,9 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) err(keyLine('seed'), "'seed' must be an integer");
   const host = fm['host'] ?? 'laptop';
   if (typeof host !== 'string') err(keyLine('host'), "'host' must be a host name such as laptop or network");
+  else if (opts.hostsOf && fixture !== '' && (!opts.fixtures || opts.fixtures.includes(fixture)) && !opts.hostsOf(fixture).includes(host)) {
+    err(keyLine('host'), `fixture '${fixture}' has no host '${host}' (hosts: ${opts.hostsOf(fixture).join(', ')})`);
+  }
 
   const params: ParamDef[] = [];
   const rawParams = fm['params'];

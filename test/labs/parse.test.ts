@@ -55,6 +55,13 @@ describe('parseLab', () => {
     ]);
   });
 
+  it('checks the starting host against the fixture', () => {
+    const text = `---\nid: demo\ntitle: Demo\nsummary: A demo\nminutes: 5\nfixture: public-cloud\nhost: network\n---\n## S\n\`\`\`solution\ntrue\n\`\`\`\n`;
+    const hostsOf = (f: string) => (f === 'public-cloud' ? ['laptop'] : ['laptop', 'network']);
+    expect(() => parseLab(text, 'labs/demo.md', { fixtures: ['empty', 'public-cloud'], hostsOf })).toThrow(
+      "labs/demo.md:7: fixture 'public-cloud' has no host 'network' (hosts: laptop)");
+  });
+
   it('rejects files without front matter, YAML errors, unknown attributes and unclosed blocks', () => {
     expect(issues('# Title\n')).toEqual(['labs/demo.md:1: a lab starts with YAML front matter between two --- lines']);
     expect(issues(`${HEAD}---\n## S\n\`\`\`check\n- type: resource\n  kind: subnet\n  where: { cidr_range: 1 }\n\`\`\`\n\`\`\`solution\ntrue\n\`\`\`\n`)).toEqual([
