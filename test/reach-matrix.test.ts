@@ -38,6 +38,14 @@ describe('scenario: VM on the shared provider network ext-net1', () => {
     expect(verdict(s, laptop, ipOf(s, 'vm1', 6), 'icmp', null)).toBe('dropped');
     expect(verdict(s, laptop, ipOf(s, 'vm1', 4), 'tcp', 22)).toBe('dropped');
   });
+  it('the VM reaches the internet over IPv4 and IPv6 through the provider router, without NAT', () => {
+    const s = setup(base);
+    const vm: Endpoint = { kind: 'vm', serverId: s.cloud.servers[0]?.id ?? '' };
+    const t4 = trace(s.cloud, vm, '8.8.8.8', 'icmp', null);
+    expect(t4.verdict).toBe('ok');
+    expect(t4.hops.some((h) => h.nat !== undefined)).toBe(false);
+    expect(verdict(s, vm, '2001:4860:4860::8888', 'icmp', null)).toBe('ok');
+  });
   it('tcp/22 rule opens ssh', () => {
     const s = setup([...base, 'openstack security group rule create --proto tcp --dst-port 22 default']);
     expect(verdict(s, laptop, ipOf(s, 'vm1', 4), 'tcp', 22)).toBe('ok');

@@ -176,6 +176,21 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
     return { hops: [{ address: to }], verdict: 'ok', reason: 'same subnet' };
   }
   const router = routerOfSubnet(cloud, fixed.subnetId);
+  const net = cloud.networks.find((n) => n.id === port.networkId);
+  const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
+  if (!router && provider && sub?.gatewayIp) {
+    // A provider network: the provider's physical router forwards, no Neutron router and no NAT.
+    const hops: Hop[] = [{ address: sub.gatewayIp }];
+    const target = portWithIp(cloud, to);
+    if (target && target.deviceOwner.startsWith('compute:')) {
+      hops.push({ address: to });
+      if (!ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
+      return { hops, verdict: 'ok', reason: "routed by the provider network's router" };
+    }
+    if (target) return { hops, verdict: 'dropped', reason: 'not reachable from a provider network' };
+    hops.push({ address: to });
+    return { hops, verdict: 'ok', reason: "the provider network's router, no NAT" };
+  }
   if (!router || !sub?.gatewayIp) return { hops: [], verdict: 'host-unreachable', reason: 'subnet not attached to a router' };
   const hops: Hop[] = [{ address: sub.gatewayIp }];
   const target = portWithIp(cloud, to);

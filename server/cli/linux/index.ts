@@ -1,10 +1,11 @@
 /** Linux commands on the simulated hosts (laptop, network node, VMs), rendered from derived views. */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { findNamespace, namespaces, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
+import { findNamespace, linkLocal, namespaces, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
 import { dhcpTables, iptablesList, iptablesS, iptablesSave, routerTables, type Table } from '../../sim/dataplane/iptables.js';
 import { brExPorts, trace, type Endpoint } from '../../sim/reach.js';
 import { parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
+import { metadataAnswer } from './metadata.js';
 import { consoleLog, guestIpAddr, guestIpRoute, guestResolvConf, guestView } from '../../sim/dataplane/guest.js';
 
 export { consoleLog };
@@ -150,10 +151,12 @@ function endpoint(host: HostId, ns: string | null): Endpoint {
   return { kind: 'laptop' };
 }
 
-/** The host's own IPv4 address (a VM's fixed IP once it has one). */
-function selfAddress(ctx: HostCtx): string | null {
+/** The host's own address of the target's family (a VM's fixed IP once it has one). */
+function selfAddress(ctx: HostCtx, target: string): string | null {
   const vm = server(ctx.cloud, ctx.host);
-  return vm ? guestView(ctx.cloud, vm).v4?.address ?? null : null;
+  if (!vm) return null;
+  const g = guestView(ctx.cloud, vm);
+  return parseIp(target)?.version === 6 ? g.v6[0]?.address ?? null : g.v4?.address ?? null;
 }
 
 function isCloudAddress(cloud: Cloud, ip: string): boolean {
@@ -188,13 +191,13 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
   }
   // The laptop reaches the cloud across the internet (about a dozen routers); VMs reach
   // internet hosts the same way. Inside the cloud Linux answers with TTL 64 minus the routers.
-  const far = (ctx.host === 'laptop' && !ns) || (!isCloudAddress(ctx.cloud, target) && t.hops.length > 2);
+  const far = (ctx.host === 'laptop' && !ns) || !isCloudAddress(ctx.cloud, target);
   const ttl = far ? (ctx.host === 'laptop' ? 54 - Math.max(0, t.hops.length - 1) : 53) : 64 - Math.max(0, t.hops.length - 1);
   const base = far ? 11.2 : 0.3;
   const times = Array.from({ length: count }, (_, i) => base + ((i * 37 + target.length * 11) % 50) / 100);
   const v6 = parseIp(target)?.version === 6;
   let out = busybox ? `PING ${target} (${target}): 56 data bytes\n` : v6 ? `PING ${target}(${target}) 56 data bytes\n` : `PING ${target} (${target}) 56(84) bytes of data.\n`;
-  const self = selfAddress(ctx);
+  const self = selfAddress(ctx, target);
   if (!busybox && (t.verdict === 'host-unreachable' || t.verdict === 'net-unreachable') && self) {
     const from = t.verdict === 'net-unreachable' ? (t.hops[0]?.address ?? self) : self;
     const what = t.verdict === 'net-unreachable' ? 'Destination Net Unreachable' : 'Destination Host Unreachable';
@@ -342,9 +345,20 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   const vm = server(cloud, host);
   if (vm) {
     const g = guestView(cloud, vm);
-    const a = argv.slice(1);
-    if (cmd === 'ip' && (a[0] === 'a' || a[0] === 'addr' || a[0] === 'address')) return ok(guestIpAddr(g));
+    const six = argv.includes('-6');
+    const four = argv.includes('-4');
+    const a = argv.slice(1).filter((x) => x !== '-4' && x !== '-6');
+    if (cmd === 'ip' && (a[0] === 'a' || a[0] === 'addr' || a[0] === 'address')) {
+      const text = guestIpAddr(g);
+      return ok(six ? familyOnly(text, 6) : four ? familyOnly(text, 4) : text);
+    }
+    if (cmd === 'ip' && (a[0] === 'link' || a[0] === 'l')) {
+      const lines = guestIpAddr(g).split('\n').filter((l) => /^\d+: /.test(l) || l.startsWith('    link/'));
+      return ok(lines.map((l) => `${g.family === 'cirros' ? l : l.replace(' group default', ' mode DEFAULT group default')}\n`).join(''));
+    }
+    if (cmd === 'ip' && (a[0] === 'route' || a[0] === 'r') && six) return ok(guestIpv6Routes(cloud, vm, g));
     if (cmd === 'ip' && (a[0] === 'route' || a[0] === 'r')) return ok(guestIpRoute(g));
+    if (cmd === 'ip') return err(`Object "${a[0] ?? ''}" is unknown, try "ip help".\n`, 255);
     if (cmd === 'route' && a[0] === '-n') {
       const routes: RouteEntry[] = [];
       if (g.v4?.gateway) routes.push({ dest: 'default', via: g.v4.gateway, dev: g.nic, proto: 'static', src: null });
@@ -402,6 +416,25 @@ function laptopIp(argv: string[]): HostResult | null {
   return null;
 }
 
+/** `ip -6 route` in a VM: its prefixes, link-local, and the default route learned from the router's advertisements. */
+function guestIpv6Routes(cloud: Cloud, vm: NonNullable<ReturnType<typeof server>>, g: ReturnType<typeof guestView>): string {
+  const port = cloud.ports.find((p) => p.id === vm.nics[0]?.portId);
+  let s = '';
+  let via: string | null = null;
+  for (const a of g.v6) {
+    const c = parseCidr(`${a.address}/${a.prefix}`);
+    if (c) s += `${formatIp(6, c.network)}/${a.prefix} dev ${g.nic} proto kernel metric 256 pref medium\n`;
+    const f = port?.fixedIps.find((x) => x.ipAddress === a.address);
+    const rtr = f ? cloud.ports.find((p) => p.deviceOwner === 'network:router_interface' && p.fixedIps.some((x) => x.subnetId === f.subnetId)) : undefined;
+    if (!via && rtr) via = linkLocal(rtr.macAddress);
+    // A provider network: its physical router advertises from its own link-local address.
+    else if (!via && f && cloud.subnets.find((x) => x.id === f.subnetId)?.gatewayIp) via = 'fe80::1';
+  }
+  s += `fe80::/64 dev ${g.nic} proto kernel metric 256 pref medium\n`;
+  if (via && g.v6.length > 0) s += `default via ${via} dev ${g.nic} proto ra metric 1024 expires 1798sec hoplimit 64 pref medium\n`;
+  return s;
+}
+
 function catFiles(ctx: HostCtx, paths: string[]): HostResult {
   const { cloud, host } = ctx;
   const vm = server(cloud, host);
@@ -454,9 +487,15 @@ export function runSsh(ctx: HostCtx, argv: string[]): HostResult {
   return { stdout: '', stderr: `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`, exitCode: 0, enter: `vm:${srv.id}` };
 }
 
-const METADATA_INDEX = '1.0\n2007-01-19\n2007-03-01\n2007-08-29\n2007-10-10\n2007-12-15\n2008-02-01\n2008-09-01\n2009-04-04\nlatest';
 
 export function runCurl(ctx: HostCtx, argv: string[]): HostResult {
+  const r = curl(ctx, argv);
+  // -s hides the error message (unless -S shows it again); the exit code stays.
+  const flags = argv.filter((x) => /^-[a-zA-Z]+$/.test(x)).join('');
+  return flags.includes('s') && !flags.includes('S') ? { ...r, stderr: '' } : r;
+}
+
+function curl(ctx: HostCtx, argv: string[]): HostResult {
   const url = argv.slice(1).find((a) => !a.startsWith('-'));
   if (!url) return err("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
   const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?/.exec(url);
@@ -465,7 +504,13 @@ export function runCurl(ctx: HostCtx, argv: string[]): HostResult {
   if (!parseIp(hostPart)) return err(`curl: (6) Could not resolve host: ${hostPart}\n`, 6);
   if (hostPart === '169.254.169.254') {
     const vm = server(ctx.cloud, ctx.host);
-    if (vm && guestView(ctx.cloud, vm).metadata) return ok(METADATA_INDEX);
+    if (vm && guestView(ctx.cloud, vm).metadata) {
+      const path = /^(?:https?:\/\/)?[^/]+(\/.*)?$/.exec(url)?.[1] ?? '/';
+      const r = metadataAnswer(ctx.cloud, vm, path);
+      // curl -f turns the 404 page into an error, as scripts use it.
+      if (r.status === 404 && argv.some((x) => /^-[a-zA-Z]*f/.test(x))) return err('curl: (22) The requested URL returned error: 404\n', 22);
+      return ok(r.body);
+    }
     return err(`curl: (7) Failed to connect to 169.254.169.254 port ${port} after 3072 ms: Couldn't connect to server\n`, 7);
   }
   const t = trace(ctx.cloud, endpoint(ctx.host, null), hostPart, 'tcp', port);
