@@ -4,6 +4,7 @@
  */
 import type { Cloud } from './model/cloud.js';
 import type { Port } from './model/port.js';
+import type { Router } from './model/router.js';
 import { cidrContains, parseCidr, parseIp } from './ipam.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
@@ -192,11 +193,16 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
     return { hops, verdict: 'ok', reason: "the provider network's router, no NAT" };
   }
   if (!router || !sub?.gatewayIp) return { hops: [], verdict: 'host-unreachable', reason: 'subnet not attached to a router' };
-  const hops: Hop[] = [{ address: sub.gatewayIp }];
+  return throughRouter(cloud, router, sub.gatewayIp, port, fixed.ipAddress, to, proto, dport);
+}
+
+/** Off-subnet traffic from `port` (address `src`) through its subnet's Neutron router. */
+function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Port, src: string, to: string, proto: Proto, dport: number | null): Trace {
+  const hops: Hop[] = [{ address: gatewayIp }];
   const target = portWithIp(cloud, to);
   if (target && target.deviceOwner.startsWith('compute:')) {
     hops.push({ address: to });
-    if (!ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
+    if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
     return { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
   }
   if (target?.deviceId === router.id) return { hops: [{ address: to }], verdict: 'ok', reason: 'router address' };
@@ -216,18 +222,58 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
   return { hops, verdict: 'ok', reason: fip ? 'floating IP SNAT' : 'router SNAT' };
 }
 
+/** Whether `ip` lies in one of the given subnets. */
+function inSubnets(cloud: Cloud, subnetIds: string[], ip: string): boolean {
+  const a = parseIp(ip);
+  return a !== null && subnetIds.some((id) => {
+    const c = parseCidr(cloud.subnets.find((x) => x.id === id)?.cidr ?? '');
+    return c !== null && cidrContains(c, a.version, a.value);
+  });
+}
+
+/**
+ * From a qrouter-/qdhcp- namespace on the network node: its connected subnets directly (ARP
+ * decides: nothing there is "Destination Host Unreachable"), anything else through the
+ * router's default route on the external network, without NAT (the namespace owns qg-).
+ */
 function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport: number | null): Trace {
   const routerId = ns.startsWith('qrouter-') ? ns.slice(8) : null;
+  const networkId = ns.startsWith('qdhcp-') ? ns.slice(6) : null;
+  const own = cloud.ports.filter((p) => (routerId !== null && p.deviceId === routerId && p.deviceOwner.startsWith('network:router_'))
+    || (networkId !== null && p.networkId === networkId && p.deviceOwner === 'network:dhcp'));
+  if (own.some((p) => p.fixedIps.some((f) => f.ipAddress === to))) return { hops: [{ address: to }], verdict: 'ok', reason: 'own address' };
+  const connected = own.flatMap((p) => p.fixedIps.map((f) => f.subnetId));
   const target = portWithIp(cloud, to);
-  if (routerId && target) {
-    const onRouter = cloud.ports.some((p) => p.deviceId === routerId && p.networkId === target.networkId);
-    if (!onRouter) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
-    if (target.deviceOwner.startsWith('compute:')) {
-      const qr = cloud.ports.find((p) => p.deviceId === routerId && p.networkId === target.networkId);
-      const src = qr?.fixedIps[0]?.ipAddress ?? '';
-      if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops: [{ address: to }], verdict: 'dropped', reason: 'security group' };
+  const gw = own.find((p) => p.deviceOwner === 'network:router_gateway');
+  if (inSubnets(cloud, connected, to)) {
+    const onExternal = gw !== undefined && inSubnets(cloud, gw.fixedIps.map((f) => f.subnetId), to);
+    if (onExternal && !externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
+    if (target && own.some((p) => p.networkId === target.networkId)) {
+      if (target.deviceOwner.startsWith('compute:')) {
+        const src = own.find((p) => p.networkId === target.networkId)?.fixedIps[0]?.ipAddress ?? '';
+        if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops: [{ address: to }], verdict: 'dropped', reason: 'security group' };
+      }
+      return { hops: [{ address: to }], verdict: 'ok', reason: 'connected' };
     }
-    return { hops: [{ address: to }], verdict: 'ok', reason: 'connected' };
+    const extGw = onExternal ? cloud.subnets.find((x) => gw.fixedIps.some((f) => f.subnetId === x.id) && x.gatewayIp === to) : undefined;
+    if (extGw) return { hops: [{ address: to }], verdict: 'ok', reason: "the external network's router" };
+    return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP for it' };
   }
-  return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+  if (networkId !== null) {
+    // The DHCP agent gives its namespace a default route via the subnet's gateway (the router).
+    const v = parseIp(to)?.version;
+    const dhcp = own.find((p) => p.fixedIps.some((f) => parseIp(f.ipAddress)?.version === v));
+    const f = dhcp?.fixedIps.find((x) => parseIp(x.ipAddress)?.version === v);
+    const sub = f ? cloud.subnets.find((x) => x.id === f.subnetId) : undefined;
+    if (!dhcp || !f || !sub?.gatewayIp) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+    const router = routerOfSubnet(cloud, sub.id);
+    if (!router) return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP for the gateway' };
+    return throughRouter(cloud, router, sub.gatewayIp, dhcp, f.ipAddress, to, proto, dport);
+  }
+  if (!gw) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+  const v = parseIp(to)?.version;
+  const ext = cloud.subnets.find((x) => gw.fixedIps.some((f) => f.subnetId === x.id) && x.ipVersion === v && x.gatewayIp);
+  if (!ext?.gatewayIp) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+  if (!externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
+  return { hops: [{ address: ext.gatewayIp }, { address: to }], verdict: 'ok', reason: 'default route via the external gateway' };
 }

@@ -3,7 +3,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { findNamespace, linkLocal, namespaces, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
 import { dhcpTables, iptablesList, iptablesS, iptablesSave, routerTables, type Table } from '../../sim/dataplane/iptables.js';
 import { brExPorts, trace, type Endpoint } from '../../sim/reach.js';
-import { parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
+import { cidrContains, parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
 import { metadataAnswer } from './metadata.js';
 import { consoleLog, guestIpAddr, guestIpRoute, guestResolvConf, guestView } from '../../sim/dataplane/guest.js';
@@ -151,6 +151,20 @@ function endpoint(host: HostId, ns: string | null): Endpoint {
   return { kind: 'laptop' };
 }
 
+/** The namespace's own address facing `target` (the one on its subnet, else the first of that family). */
+function nsAddressToward(cloud: Cloud, ns: string, target: string): string | null {
+  const t = parseIp(target);
+  const devs = findNamespace(cloud, ns)?.devices ?? [];
+  const usable = (d: Device) => d.addrs.filter((a) => a.version === t?.version && a.scope === 'global');
+  const near = devs.flatMap(usable).find((a) => {
+    const c = parseCidr(`${a.address}/${a.prefix}`);
+    return c !== null && t !== null && cidrContains(c, t.version, t.value);
+  });
+  // Off-subnet: the packet leaves by the default route, on qg-.
+  const out = devs.filter((d) => d.name.startsWith('qg-')).flatMap(usable)[0];
+  return (near ?? out ?? devs.flatMap(usable)[0])?.address ?? null;
+}
+
 /** The host's own address of the target's family (a VM's fixed IP once it has one). */
 function selfAddress(ctx: HostCtx, target: string): string | null {
   const vm = server(ctx.cloud, ctx.host);
@@ -197,7 +211,7 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
   const times = Array.from({ length: count }, (_, i) => base + ((i * 37 + target.length * 11) % 50) / 100);
   const v6 = parseIp(target)?.version === 6;
   let out = busybox ? `PING ${target} (${target}): 56 data bytes\n` : v6 ? `PING ${target}(${target}) 56 data bytes\n` : `PING ${target} (${target}) 56(84) bytes of data.\n`;
-  const self = selfAddress(ctx, target);
+  const self = ns ? nsAddressToward(ctx.cloud, ns, target) : selfAddress(ctx, target);
   if (!busybox && (t.verdict === 'host-unreachable' || t.verdict === 'net-unreachable') && self) {
     const from = t.verdict === 'net-unreachable' ? (t.hops[0]?.address ?? self) : self;
     const what = t.verdict === 'net-unreachable' ? 'Destination Net Unreachable' : 'Destination Host Unreachable';
@@ -330,6 +344,9 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   if (cmd === 'cat' && a[0] === '/proc/sys/net/ipv4/ip_forward') return ok(`${ns.kind === 'qrouter' ? 1 : 0}\n`);
   if (cmd === 'ping') return renderPing(ctx, ns.name, argv);
   if (cmd === 'traceroute') return runTraceroute(ctx, argv, ns.name);
+  // The operator's classic: ssh to a VM's fixed IP from inside its router's namespace.
+  if (cmd === 'ssh') return runSsh(ctx, argv, ns.name);
+  if (cmd === 'curl') return runCurl(ctx, argv, ns.name);
   return null;
 }
 
@@ -458,7 +475,7 @@ function serverAt(cloud: Cloud, ip: string) {
   return portId ? cloud.servers.find((s) => s.nics.some((n) => n.portId === portId)) : undefined;
 }
 
-export function runSsh(ctx: HostCtx, argv: string[]): HostResult {
+export function runSsh(ctx: HostCtx, argv: string[], ns: string | null = null): HostResult {
   const dest = argv.slice(1).find((a) => !a.startsWith('-'));
   if (!dest) return err('usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           destination [command [argument ...]]\n', 255);
   const at = dest.indexOf('@');
@@ -473,7 +490,7 @@ export function runSsh(ctx: HostCtx, argv: string[]): HostResult {
     return { stdout: '', stderr: '', exitCode: 0, enter: 'network' };
   }
   if (!parseIp(ip)) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
-  const t = trace(ctx.cloud, endpoint(ctx.host, null), ip, 'tcp', 22);
+  const t = trace(ctx.cloud, endpoint(ctx.host, ns), ip, 'tcp', 22);
   if (t.verdict === 'net-unreachable') return err(`ssh: connect to host ${ip} port 22: Network is unreachable\n`, 255);
   if (t.verdict === 'host-unreachable') return err(`ssh: connect to host ${ip} port 22: No route to host\n`, 255);
   const srv = serverAt(ctx.cloud, ip);
@@ -488,14 +505,14 @@ export function runSsh(ctx: HostCtx, argv: string[]): HostResult {
 }
 
 
-export function runCurl(ctx: HostCtx, argv: string[]): HostResult {
-  const r = curl(ctx, argv);
+export function runCurl(ctx: HostCtx, argv: string[], ns: string | null = null): HostResult {
+  const r = curl(ctx, argv, ns);
   // -s hides the error message (unless -S shows it again); the exit code stays.
   const flags = argv.filter((x) => /^-[a-zA-Z]+$/.test(x)).join('');
   return flags.includes('s') && !flags.includes('S') ? { ...r, stderr: '' } : r;
 }
 
-function curl(ctx: HostCtx, argv: string[]): HostResult {
+function curl(ctx: HostCtx, argv: string[], ns: string | null): HostResult {
   const url = argv.slice(1).find((a) => !a.startsWith('-'));
   if (!url) return err("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
   const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?/.exec(url);
@@ -513,7 +530,7 @@ function curl(ctx: HostCtx, argv: string[]): HostResult {
     }
     return err(`curl: (7) Failed to connect to 169.254.169.254 port ${port} after 3072 ms: Couldn't connect to server\n`, 7);
   }
-  const t = trace(ctx.cloud, endpoint(ctx.host, null), hostPart, 'tcp', port);
+  const t = trace(ctx.cloud, endpoint(ctx.host, ns), hostPart, 'tcp', port);
   if (t.verdict === 'ok' || t.verdict === 'refused') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 0 ms: Couldn't connect to server\n`, 7);
   if (t.verdict === 'host-unreachable') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 3072 ms: Couldn't connect to server\n`, 7);
   return err(`curl: (28) Failed to connect to ${hostPart} port ${port} after 130000 ms: Couldn't connect to server\n`, 28);
