@@ -475,8 +475,19 @@ function serverAt(cloud: Cloud, ip: string) {
   return portId ? cloud.servers.find((s) => s.nics.some((n) => n.portId === portId)) : undefined;
 }
 
+/** The non-option words of a command line, skipping the values of the options that take one. */
+function operands(argv: string[], withValue: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (withValue.includes(a)) i++;
+    else if (!a.startsWith('-')) out.push(a);
+  }
+  return out;
+}
+
 export function runSsh(ctx: HostCtx, argv: string[], ns: string | null = null): HostResult {
-  const dest = argv.slice(1).find((a) => !a.startsWith('-'));
+  const [dest, ...remote] = operands(argv, ['-i', '-p', '-l', '-o', '-F', '-J', '-b', '-c', '-E', '-L', '-R', '-D', '-W']);
   if (!dest) return err('usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           destination [command [argument ...]]\n', 255);
   const at = dest.indexOf('@');
   const user = at >= 0 ? dest.slice(0, at) : (ctx.host === 'network' ? 'root' : 'user');
@@ -501,7 +512,15 @@ export function runSsh(ctx: HostCtx, argv: string[], ns: string | null = null): 
   if (srv.keyName === null || !fromLaptop || user !== (img?.osUser ?? 'cirros')) {
     return err(`Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n${user}@${ip}: Permission denied (publickey).\n`, 255);
   }
-  return { stdout: '', stderr: `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`, exitCode: 0, enter: `vm:${srv.id}` };
+  const warning = `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`;
+  if (remote.length > 0) {
+    // `ssh HOST COMMAND`: runs it there and comes back.
+    const words = remote.join(' ').split(/\s+/).filter((w) => w !== '');
+    const r = runOnHost({ ...ctx, host: `vm:${srv.id}` }, words);
+    if (!r) return { stdout: '', stderr: `${warning}sh: ${words[0] ?? ''}: not found\n`, exitCode: 127 };
+    return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode };
+  }
+  return { stdout: '', stderr: warning, exitCode: 0, enter: `vm:${srv.id}` };
 }
 
 
@@ -513,7 +532,7 @@ export function runCurl(ctx: HostCtx, argv: string[], ns: string | null = null):
 }
 
 function curl(ctx: HostCtx, argv: string[], ns: string | null): HostResult {
-  const url = argv.slice(1).find((a) => !a.startsWith('-'));
+  const url = operands(argv, ['--connect-timeout', '-m', '--max-time', '-o', '--output', '-H', '--header', '-X', '--request', '-d', '--data', '-u', '--user', '-w', '--write-out', '-A', '--user-agent', '--retry'])[0];
   if (!url) return err("curl: try 'curl --help' or 'curl --manual' for more information\n", 2);
   const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?/.exec(url);
   const hostPart = m?.[1] ?? '';
@@ -533,6 +552,9 @@ function curl(ctx: HostCtx, argv: string[], ns: string | null): HostResult {
   const t = trace(ctx.cloud, endpoint(ctx.host, ns), hostPart, 'tcp', port);
   if (t.verdict === 'ok' || t.verdict === 'refused') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 0 ms: Couldn't connect to server\n`, 7);
   if (t.verdict === 'host-unreachable') return err(`curl: (7) Failed to connect to ${hostPart} port ${port} after 3072 ms: Couldn't connect to server\n`, 7);
+  const ct = argv.indexOf('--connect-timeout');
+  const secs = ct >= 0 ? Number(argv[ct + 1]) : NaN;
+  if (Number.isFinite(secs) && secs > 0) return err(`curl: (28) Failed to connect to ${hostPart} port ${port} after ${Math.round(secs * 1000) + 4} ms: Timeout was reached\n`, 28);
   return err(`curl: (28) Failed to connect to ${hostPart} port ${port} after 130000 ms: Couldn't connect to server\n`, 28);
 }
 
@@ -673,22 +695,25 @@ export function nodeIpAddr(cloud: Cloud): string {
 
 export function runTraceroute(ctx: HostCtx, argv: string[], ns: string | null = null): HostResult {
   const numeric = argv.includes('-n');
-  const target = argv.slice(1).find((a) => !a.startsWith('-'));
+  const target = operands(argv, ['-m', '-q', '-w', '-p', '-f', '-s', '-i', '-z', '-N'])[0];
   if (!target) return err('Specify "host" missing argument.\n', 2);
   if (!parseIp(target)) return err(`${target}: Name or service not known\nCannot handle "host" cmdline arg \`${target}' on position 1 (argc ${argv.length - 1})\n`, 2);
   const vm = server(ctx.cloud, ctx.host);
   const busybox = vm !== undefined && ctx.cloud.images.find((i) => i.id === vm.imageId)?.osFamily === 'cirros';
   const t = trace(ctx.cloud, endpoint(ctx.host, ns), target, 'udp', 33434);
   if (t.verdict === 'net-unreachable' && t.hops.length === 0) return err('connect: Network is unreachable\n', 1);
-  let out = `traceroute to ${target} (${target}), 30 hops max, ${busybox ? 46 : 60} byte packets\n`;
+  const mi = argv.indexOf('-m');
+  const maxHops = mi >= 0 && Number.isInteger(Number(argv[mi + 1])) && Number(argv[mi + 1]) > 0 ? Math.min(255, Number(argv[mi + 1])) : 30;
+  let out = `traceroute to ${target} (${target}), ${maxHops} hops max, ${busybox ? 46 : 60} byte packets\n`;
   const name = (a: string) => (numeric ? a : `${a} (${a})`);
   const ms = (h: number, k: number) => (0.2 + ((h * 7 + k * 3) % 10) / 20).toFixed(3);
   // UDP probes: intermediate routers answer; the target answers only when the path lets it in.
   const outside = (ctx.host === 'laptop' || ctx.host === 'network') && ns === null;
   const hops = outside ? (t.verdict === 'ok' ? [{ address: target }] : []) : t.verdict === 'ok' ? t.hops : t.hops.slice(0, -1);
-  hops.forEach((h, i) => { out += ` ${i + 1}  ${name(h.address)}  ${ms(i, 1)} ms  ${ms(i, 2)} ms  ${ms(i, 3)} ms\n`; });
+  hops.slice(0, maxHops).forEach((h, i) => { out += ` ${i + 1}  ${name(h.address)}  ${ms(i, 1)} ms  ${ms(i, 2)} ms  ${ms(i, 3)} ms\n`; });
   if (t.verdict !== 'ok') {
-    const last = Math.min(hops.length + 3, 30);
+    // Unanswered probes: the tool keeps trying up to its hop maximum (-m, 30 by default).
+    const last = maxHops;
     for (let i = hops.length + 1; i <= last; i++) out += busybox ? ` ${i}  *  *  *\n` : ` ${i}  * * *\n`;
   }
   return ok(out);
