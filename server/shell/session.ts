@@ -5,7 +5,7 @@
  */
 import type { Cloud } from '../sim/model/cloud.js';
 import { settle } from '../sim/ops/server.js';
-import { cloneCloud } from '../sim/clone.js';
+import { draftCloud, finishDraft } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
 import { runNova } from '../cli/nova/index.js';
@@ -327,12 +327,16 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
   // Asynchronous effects (servers finishing their boot) happen between commands.
   if (trimmed !== '') {
     // A new root object for the new clock; the resource arrays are shared with the old state until
-    // a command changes them (commands copy the cloud before changing it). Booting servers
-    // change in place, so then the copy is deep.
-    const booting = next.cloud.servers.some((sv) => sv.status === 'BUILD');
-    const base = next.cloud === state.cloud && booting ? cloneCloud(next.cloud) : next.cloud;
+    // a command changes them (commands change copy-on-write drafts, never a published cloud).
+    // Booting servers change in place, so then a draft copies what they change. Key order (it
+    // shows in snapshots) is kept as it was when an unchanged cloud was copied with cloneCloud.
+    const base = next.cloud;
     next.cloud = { ...base, tick: base.tick + 1, clock: base.clock + 2 };
-    if (booting) settle(next.cloud);
+    if (next.cloud.servers.some((sv) => sv.status === 'BUILD')) {
+      const draft = draftCloud(next.cloud);
+      settle(draft);
+      next.cloud = finishDraft(draft, base === state.cloud);
+    }
   }
   next.lastExit = result.exitCode;
   return { state: next, result };

@@ -4,7 +4,7 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
-import { cloneCloud } from '../../sim/clone.js';
+import { draftCloud, finishDraft } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { BareArgError } from '../errors.js';
 import { errorLine, type OscCommand } from './common.js';
@@ -93,18 +93,20 @@ function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & {
     throw e;
   }
   if (!parsed.ok) return done(parsed);
-  const work = readOnly(cmd.name) ? cloud : cloneCloud(cloud);
+  // Changing commands work on a copy-on-write draft of the cloud (see sim/clone.ts).
+  const work = readOnly(cmd.name) ? cloud : draftCloud(cloud);
   try {
     const out = cmd.run({ cloud: work, args: parsed.values });
+    const next = finishDraft(work, true);
     switch (out.kind) {
       case 'none':
-        return done({ stdout: '', stderr: '', exitCode: 0 }, work);
+        return done({ stdout: '', stderr: '', exitCode: 0 }, next);
       case 'text':
-        return done({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, work);
+        return done({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
       case 'show':
-        return done(renderShow(out.data, formatOptions(parsed.values, columns)), work);
+        return done(renderShow(out.data, formatOptions(parsed.values, columns)), next);
       case 'list':
-        return done(renderList(out.data, formatOptions(parsed.values, columns)), work);
+        return done(renderList(out.data, formatOptions(parsed.values, columns)), next);
     }
   } catch (e) {
     return done({ stdout: '', stderr: `${errorLine(work, e, cmd.style ?? 'sdk')}\n`, exitCode: 1 });
