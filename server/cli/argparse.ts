@@ -349,6 +349,14 @@ interface Prepared {
   defaults: Record<string, unknown>;
   byFlag: Map<string, ArgSpec>;
   groupOf: Map<ArgSpec, string>;
+  positionals: ArgSpec[];
+  required: ArgSpec[];
+  /** The anchored nargs regex of each option. */
+  optionRe: Map<ArgSpec, RegExp>;
+  /** posRe[i][n]: the anchored regex for the n positionals from positionals[i] on (filled on demand). */
+  posRe: Array<Array<RegExp | undefined>>;
+  /** Members of each required mutually exclusive group. */
+  requiredGroups: Array<{ members: ArgSpec[] }>;
 }
 
 const prepared = new WeakMap<ParserSpec, Prepared>();
@@ -357,23 +365,53 @@ const prepared = new WeakMap<ParserSpec, Prepared>();
 function prepare(spec: ParserSpec): Prepared {
   let p = prepared.get(spec);
   if (p) return p;
-  const defaults: Record<string, unknown> = {};
+  // Built with fromEntries, which makes a fast-properties object: the copy parse() makes of it
+  // on every call is then several times cheaper than from an object built key by key.
+  const entries: Array<[string, unknown]> = [];
+  const withDefault = new Set<string>();
   for (const a of spec.args) {
     if ((a.action ?? 'store') === 'help') continue;
     // The first action with a dest sets its default, as argparse does.
-    if (!(a.dest in defaults)) defaults[a.dest] = a.default !== undefined ? a.default : (a.action === 'store_true' ? false : a.action === 'store_false' ? true : null);
+    if (withDefault.has(a.dest)) continue;
+    withDefault.add(a.dest);
+    entries.push([a.dest, a.default !== undefined ? a.default : (a.action === 'store_true' ? false : a.action === 'store_false' ? true : null)]);
   }
+  const defaults = Object.fromEntries(entries);
   const byFlag = new Map<string, ArgSpec>();
   for (const a of spec.args) for (const f of a.flags) byFlag.set(f, a);
   const groupOf = new Map<ArgSpec, string>();
   for (const a of spec.args) if (a.group !== undefined) groupOf.set(a, a.group);
-  p = { defaults, byFlag, groupOf };
+  const positionals = spec.args.filter((a) => a.flags.length === 0);
+  const optionRe = new Map<ArgSpec, RegExp>();
+  for (const a of spec.args) if (a.flags.length > 0) optionRe.set(a, anchored(nargsPattern(a)));
+  p = {
+    defaults,
+    byFlag,
+    groupOf,
+    positionals,
+    required: spec.args.filter((a) => a.required),
+    optionRe,
+    posRe: positionals.map(() => []),
+    requiredGroups: (spec.groups ?? []).filter((g) => g.required).map((g) => ({ members: spec.args.filter((a) => a.group === g.id) })),
+  };
   prepared.set(spec, p);
   return p;
 }
 
+/** The regex matching the pattern of the `n` positionals from `positionals[offset]` on. */
+function positionalsRe(p: Prepared, offset: number, n: number): RegExp {
+  const row = p.posRe[offset] as Array<RegExp | undefined>;
+  let re = row[n];
+  if (!re) {
+    re = anchored(p.positionals.slice(offset, offset + n).map(nargsPattern).join(''));
+    row[n] = re;
+  }
+  return re;
+}
+
 function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
-  const { defaults, byFlag, groupOf } = prepare(spec);
+  const prep = prepare(spec);
+  const { defaults, byFlag, groupOf, positionals } = prep;
   const values: Record<string, unknown> = { ...defaults };
 
   // Classify every argument: O (option), A (argument), - (after "--").
@@ -446,20 +484,20 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
     } else values[a.dest] = value;
   };
 
-  let positionals = spec.args.filter((a) => a.flags.length === 0);
+  // Positionals are consumed in order: the ones left are positionals[posDone…].
+  let posDone = 0;
   const consumePositionals = (start: number): number => {
     const selected = patternStr.slice(start);
-    for (let n = positionals.length; n > 0; n--) {
-      const re = anchored(positionals.slice(0, n).map(nargsPattern).join(''));
-      const m = re.exec(selected);
+    for (let n = positionals.length - posDone; n > 0; n--) {
+      const m = positionalsRe(prep, posDone, n).exec(selected);
       if (!m) continue;
       let idx = start;
       for (let k = 0; k < n; k++) {
         const count = (m[k + 1] ?? '').length;
-        take(positionals[k] as ArgSpec, argv.slice(idx, idx + count));
+        take(positionals[posDone + k] as ArgSpec, argv.slice(idx, idx + count));
         idx += count;
       }
-      positionals = positionals.slice(n);
+      posDone += n;
       return idx;
     }
     return start;
@@ -506,8 +544,7 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
       continue;
     }
     const rest = patternStr.slice(start + 1);
-    const re = anchored(nargsPattern(a));
-    const mm = re.exec(rest);
+    const mm = (prep.optionRe.get(a) as RegExp).exec(rest);
     if (!mm) {
       const n = a.nargs;
       const msg = n === undefined ? 'expected one argument' : n === '?' ? 'expected at most one argument' : n === '+' ? 'expected at least one argument' : `expected ${String(n)} argument${n === 1 ? '' : 's'}`;
@@ -520,18 +557,16 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
   const stop = consumePositionals(start);
   for (let i = stop; i < argv.length; i++) extras.push(argv[i] as string);
 
-  const missing = spec.args.filter((a) => a.required && !seen.has(a)).map(actionName);
+  const missing = prep.required.filter((a) => !seen.has(a)).map(actionName);
   // Positionals with nargs ? or * are satisfied by nothing; others are required.
-  for (const p of positionals) {
+  for (const p of positionals.slice(posDone)) {
     // argparse makes a `*` positional without a default required too.
     if (p.nargs === '?' || (p.nargs === '*' && p.default !== undefined)) {
       if (!seen.has(p)) take(p, []);
     } else if (!p.required) missing.push(actionName(p));
   }
   if (missing.length > 0) throw new ArgError(null, `the following arguments are required: ${[...new Set(missing)].join(', ')}`);
-  for (const g of spec.groups ?? []) {
-    if (!g.required) continue;
-    const members = spec.args.filter((a) => a.group === g.id);
+  for (const { members } of prep.requiredGroups) {
     if (!members.some((a) => seen.has(a))) {
       throw new ArgError(null, `one of the arguments ${members.filter((a) => a.help !== null).map(actionName).join(' ')} is required`);
     }
