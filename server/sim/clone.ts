@@ -27,70 +27,109 @@ export function cloneCloud(c: Cloud): Cloud {
 //
 // Most commands change one or two collections of the cloud, and copying all of them was the
 // largest single cost of a command. A draft is a stand-in for a copy: every top-level property
-// is an accessor on the draft's prototype that deep-copies the original's value the first time
-// the op reads or assigns it, and from then on an own data property of the draft holds the copy.
+// is an accessor (on the draft prototype) that deep-copies the original's value the first time
+// the op reads or assigns it and keeps the copy in the draft's slot for that key.
 // `finishDraft` then builds the new cloud from the copies and, for every property the op never
 // touched, the original's value itself: the new and the old state share it, which is safe
 // because nothing ever changes a published cloud (ops only change drafts and copies).
 //
-// A draft is only for ops: it must not be enumerated, spread or serialized (its properties live
-// on the prototype until touched), and its top-level properties must not be deleted.
+// A draft is only for ops: it must not be enumerated, spread or serialized (its properties are
+// accessors on the prototype), and its top-level properties must not be deleted.
 
-const SHARED = new Set<string>(['flavors', 'images', 'config', 'projects']);
-const SOURCE = Symbol('draft source');
+/** Every key of a Cloud (a key missing here or unknown to Cloud is a type error). */
+const CLOUD_KEYS: Record<keyof Cloud, true> = {
+  version: true,
+  rng: true,
+  clock: true,
+  tick: true,
+  stdAttrSeq: true,
+  config: true,
+  auth: true,
+  projects: true,
+  quotas: true,
+  networks: true,
+  subnets: true,
+  subnetPools: true,
+  addressScopes: true,
+  ports: true,
+  routers: true,
+  floatingIps: true,
+  securityGroups: true,
+  securityGroupRules: true,
+  flavors: true,
+  images: true,
+  keypairs: true,
+  servers: true,
+  infra: true,
+};
+const KEYS = Object.keys(CLOUD_KEYS);
+const SHARED_KEYS = ['flavors', 'images', 'config', 'projects'];
+const SHARED = new Set<string>(SHARED_KEYS);
 
-interface Draft {
-  [SOURCE]: Record<string, unknown>;
+/** Marks a slot the op has not touched yet. */
+const UNSET: unique symbol = Symbol('unset');
+
+class Draft {
+  /** slots[i]: the copy of KEYS[i] (or what the op assigned to it), UNSET until touched. */
+  readonly slots: unknown[] = new Array<unknown>(KEYS.length).fill(UNSET);
+  constructor(readonly src: Record<string, unknown>) {}
 }
 
-/** Draft prototypes by the original's key list (a cloud's keys rarely vary: infra comes and goes). */
-const prototypes = new Map<string, object>();
+KEYS.forEach((k, i) => {
+  const shared = SHARED.has(k);
+  Object.defineProperty(Draft.prototype, k, {
+    get(this: Draft): unknown {
+      let v = this.slots[i];
+      if (v === UNSET) {
+        // A key the original lacks (infra) reads as undefined and stays absent until assigned.
+        if (!(k in this.src)) return undefined;
+        const orig = this.src[k];
+        v = shared ? orig : deep(orig as Json);
+        this.slots[i] = v;
+      }
+      return v;
+    },
+    set(this: Draft, v: unknown) {
+      this.slots[i] = v;
+    },
+  });
+});
 
-function draftPrototype(keys: string[]): object {
-  const sig = keys.join(',');
-  let proto = prototypes.get(sig);
-  if (proto) return proto;
-  proto = {};
-  for (const k of keys) {
-    const shared = SHARED.has(k);
-    Object.defineProperty(proto, k, {
-      get(this: Draft): unknown {
-        const v = this[SOURCE][k];
-        const copy = shared ? v : deep(v as Json);
-        Object.defineProperty(this, k, { value: copy, writable: true, enumerable: true, configurable: true });
-        return copy;
-      },
-      set(this: Draft, v: unknown) {
-        Object.defineProperty(this, k, { value: v, writable: true, enumerable: true, configurable: true });
-      },
-    });
-  }
-  prototypes.set(sig, proto);
-  return proto;
+/** Whether an object's keys already end with the shared keys, in cloneCloud's order. */
+function endsWithShared(keys: string[]): boolean {
+  const n = keys.length - SHARED_KEYS.length;
+  if (n < 0) return false;
+  for (let i = 0; i < SHARED_KEYS.length; i++) if (keys[n + i] !== SHARED_KEYS[i]) return false;
+  return true;
 }
 
 /** A copy-on-write stand-in for a copy of `c`, for an op to change; `finishDraft` turns it into the new cloud. */
 export function draftCloud(c: Cloud): Cloud {
-  const src = c as unknown as Record<string, unknown>;
-  const d = Object.create(draftPrototype(Object.keys(src))) as Draft;
-  d[SOURCE] = src;
-  return d as unknown as Cloud;
+  return new Draft(c as unknown as Record<string, unknown>) as unknown as Cloud;
 }
 
 /**
  * The cloud a draft stands for, as a plain object (given anything else, returns it as is).
  * Key order, which shows in serialized sessions, is that of the copy the draft replaces:
  * with `sharedLast`, that of `cloneCloud` (the never-changed parts moved to the end); without,
- * the original's. Keys the op added come last, in the order it added them.
+ * the original's. Keys the original lacked and the op assigned come last.
  */
 export function finishDraft(c: Cloud, sharedLast: boolean): Cloud {
-  const d = c as unknown as Draft & Record<string, unknown>;
-  const src = d[SOURCE];
-  if (src === undefined) return c;
-  const pick = (k: string): unknown => (Object.prototype.hasOwnProperty.call(d, k) ? d[k] : src[k]);
-  const out: Record<string, unknown> = {};
-  for (const k in src) if (!sharedLast || !SHARED.has(k)) out[k] = pick(k);
-  if (sharedLast) for (const k of SHARED) out[k] = pick(k);
-  for (const k of Object.keys(d)) if (!(k in out)) out[k] = d[k];
+  if (!(c instanceof Draft)) return c;
+  const { src, slots } = c as Draft;
+  let out: Record<string, unknown>;
+  const keys = Object.keys(src);
+  if (!sharedLast || endsWithShared(keys)) {
+    // The usual case: the original's key order is the one wanted, and its shape clones fast.
+    out = { ...src };
+  } else {
+    out = {};
+    for (const k of keys) if (!SHARED.has(k)) out[k] = src[k];
+    for (const k of SHARED_KEYS) out[k] = src[k];
+  }
+  for (let i = 0; i < KEYS.length; i++) {
+    const v = slots[i];
+    if (v !== UNSET) out[KEYS[i] as string] = v;
+  }
   return out as unknown as Cloud;
 }
