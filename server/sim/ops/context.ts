@@ -7,12 +7,26 @@ import { neutronError } from '../errors.js';
 /** Neutron timestamps: second precision, UTC, `Z`. */
 let lastSeconds = NaN;
 let lastIso = '';
+/** The UTC day of the last whole second Date formatted: its first second and `YYYY-MM-DDT`. */
+let dayStart = NaN;
+let dayPrefix = '';
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
 export function isoSeconds(epochSeconds: number): string {
   // Many resources are stamped within one command: format each second once.
   if (epochSeconds !== lastSeconds) {
     lastSeconds = epochSeconds;
-    lastIso = new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const s = epochSeconds - dayStart;
+    if (Number.isInteger(epochSeconds) && s >= 0 && s < 86400) {
+      // Same day as before (the clock advances a few seconds a command): only the time changes.
+      lastIso = `${dayPrefix}${TWO_DIGITS[Math.floor(s / 3600)] as string}:${TWO_DIGITS[Math.floor(s / 60) % 60] as string}:${TWO_DIGITS[s % 60] as string}Z`;
+    } else {
+      lastIso = new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      if (Number.isInteger(epochSeconds)) {
+        dayStart = epochSeconds - (((epochSeconds % 86400) + 86400) % 86400);
+        dayPrefix = lastIso.slice(0, lastIso.indexOf('T') + 1);
+      }
+    }
   }
   return lastIso;
 }
