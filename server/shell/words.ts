@@ -64,54 +64,83 @@ function readDollar(line: string, i: number, quoted: boolean): { part: Part; nex
   return { part: { kind: 'lit', text: '$', quoted }, next: i + 1 };
 }
 
-/** Splits a line into pipelines of commands of words. */
-export function parseLine(line: string): Pipeline[] {
-  const pipelines: Pipeline[] = [];
-  let commands: Word[][] = [];
-  let words: Word[] = [];
-  let word: Word | null = null;
-  let op: Pipeline['op'] = ';';
-  const lit = (text: string, quoted: boolean) => {
-    word ??= [];
+/** Whether a character ends a run of ordinary characters outside quotes (see parseLine's branches). */
+function specialUnquoted(code: number): boolean {
+  // space, tab, ' " \ $ ; & |  ('#' only starts a comment before a word, never inside a run)
+  return code === 32 || code === 9 || code === 39 || code === 34 || code === 92 || code === 36 || code === 59 || code === 38 || code === 124;
+}
+
+/** Whether a character ends a run of ordinary characters inside double quotes: " \ $ */
+function specialQuoted(code: number): boolean {
+  return code === 34 || code === 92 || code === 36;
+}
+
+/**
+ * The state of parseLine as it goes (a class rather than closures: the line parser runs for
+ * every command and every `$(…)`, and its helpers are then created once, not on every call).
+ */
+class LineParser {
+  readonly pipelines: Pipeline[] = [];
+  commands: Word[][] = [];
+  words: Word[] = [];
+  word: Word | null = null;
+  op: Pipeline['op'] = ';';
+
+  /** The current word, started if need be. */
+  current(): Word {
+    this.word ??= [];
+    return this.word;
+  }
+
+  lit(text: string, quoted: boolean): void {
+    const word = this.current();
     const last = word[word.length - 1];
     if (last && last.kind === 'lit' && last.quoted === quoted) last.text += text;
     else word.push({ kind: 'lit', text, quoted });
-  };
-  const endWord = () => {
-    if (word) words.push(word);
-    word = null;
-  };
-  const endCommand = () => {
-    endWord();
-    if (words.length > 0) commands.push(words);
-    else if (commands.length > 0) throw new ParseError("syntax error near unexpected token `|'");
-    words = [];
-  };
-  const endPipeline = (next: Pipeline['op'], token: string) => {
-    endCommand();
-    if (commands.length === 0) {
+  }
+
+  endWord(): void {
+    if (this.word) this.words.push(this.word);
+    this.word = null;
+  }
+
+  endCommand(): void {
+    this.endWord();
+    if (this.words.length > 0) this.commands.push(this.words);
+    else if (this.commands.length > 0) throw new ParseError("syntax error near unexpected token `|'");
+    this.words = [];
+  }
+
+  endPipeline(next: Pipeline['op'], token: string): void {
+    this.endCommand();
+    if (this.commands.length === 0) {
       if (next === ';' && token === 'EOF') return;
       throw new ParseError(`syntax error near unexpected token \`${token}'`);
     }
-    pipelines.push({ op, commands });
-    commands = [];
-    op = next;
-  };
+    this.pipelines.push({ op: this.op, commands: this.commands });
+    this.commands = [];
+    this.op = next;
+  }
+}
+
+/** Splits a line into pipelines of commands of words. */
+export function parseLine(line: string): Pipeline[] {
+  const p = new LineParser();
   let i = 0;
   while (i < line.length) {
     const ch = line[i] as string;
     if (ch === ' ' || ch === '\t') {
-      endWord();
+      p.endWord();
       i++;
-    } else if (ch === '#' && word === null) {
+    } else if (ch === '#' && p.word === null) {
       break;
     } else if (ch === "'") {
       const close = line.indexOf("'", i + 1);
       if (close < 0) throw new ParseError("unexpected EOF while looking for matching `''");
-      lit(line.slice(i + 1, close), true);
+      p.lit(line.slice(i + 1, close), true);
       i = close + 1;
     } else if (ch === '"') {
-      word ??= [];
+      const word = p.current();
       let j = i + 1;
       let closed = false;
       while (j < line.length) {
@@ -122,48 +151,53 @@ export function parseLine(line: string): Pipeline[] {
           break;
         }
         if (c === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1] as string)) {
-          lit(line[j + 1] as string, true);
+          p.lit(line[j + 1] as string, true);
           j += 2;
         } else if (c === '$') {
           const { part, next } = readDollar(line, j, true);
           word.push(part);
           j = next;
         } else {
-          lit(c, true);
-          j++;
+          // This character and the ordinary ones after it, at once.
+          let k = j + 1;
+          while (k < line.length && !specialQuoted(line.charCodeAt(k))) k++;
+          p.lit(line.slice(j, k), true);
+          j = k;
         }
       }
       if (!closed) throw new ParseError('unexpected EOF while looking for matching `"\'');
       // An empty "" still makes a word.
-      if (word.length === 0) lit('', true);
+      if (word.length === 0) p.lit('', true);
       i = j;
     } else if (ch === '\\') {
-      if (i + 1 < line.length) lit(line[i + 1] as string, true);
+      if (i + 1 < line.length) p.lit(line[i + 1] as string, true);
       i += 2;
     } else if (ch === '$') {
-      word ??= [];
       const { part, next } = readDollar(line, i, false);
-      word.push(part);
+      p.current().push(part);
       i = next;
     } else if (ch === ';') {
-      endPipeline(';', ';');
+      p.endPipeline(';', ';');
       i++;
     } else if (ch === '&' && line[i + 1] === '&') {
-      endPipeline('&&', '&&');
+      p.endPipeline('&&', '&&');
       i += 2;
     } else if (ch === '|' && line[i + 1] === '|') {
-      endPipeline('||', '||');
+      p.endPipeline('||', '||');
       i += 2;
     } else if (ch === '|') {
-      endCommand();
+      p.endCommand();
       i++;
     } else {
-      lit(ch, false);
-      i++;
+      // This character and the ordinary ones after it, at once.
+      let j = i + 1;
+      while (j < line.length && !specialUnquoted(line.charCodeAt(j))) j++;
+      p.lit(line.slice(i, j), false);
+      i = j;
     }
   }
-  endPipeline(';', 'EOF');
-  return pipelines;
+  p.endPipeline(';', 'EOF');
+  return p.pipelines;
 }
 
 /** Expands a word: unquoted expansions are split on whitespace, quoted ones stay whole. */
