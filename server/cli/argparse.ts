@@ -409,9 +409,88 @@ function positionalsRe(p: Prepared, offset: number, n: number): RegExp {
   return re;
 }
 
+/** What parse() keeps track of (module-level helpers rather than closures: parse runs per command). */
+interface ParseState {
+  prep: Prepared;
+  argv: string[];
+  /** One letter per argv string: O (option), A (argument), - (the first "--"). */
+  patternStr: string;
+  values: Record<string, unknown>;
+  seen: Set<ArgSpec>;
+  seenNonDefault: Set<ArgSpec>;
+  /** Positionals are consumed in order: the ones left are prep.positionals[posDone…]. */
+  posDone: number;
+}
+
+/** Stores what an action consumed (argparse's Action.__call__ after _get_values). */
+function take(st: ParseState, a: ArgSpec, args: string[]): void {
+  const { values, seenNonDefault } = st;
+  const { groupOf } = st.prep;
+  st.seen.add(a);
+  const act = a.action ?? 'store';
+  let value: unknown;
+  switch (act) {
+    case 'help':
+      throw new HelpRequested();
+    case 'store_true':
+      value = true;
+      break;
+    case 'store_false':
+      value = false;
+      break;
+    case 'store_const':
+    case 'append_const':
+      value = a.const;
+      break;
+    case 'count':
+      value = (typeof values[a.dest] === 'number' ? (values[a.dest] as number) : 0) + 1;
+      break;
+    default: {
+      // argparse drops only the first "--" of the strings a positional consumed.
+      const dd = args.indexOf('--');
+      const args2 = dd < 0 ? args : [...args.slice(0, dd), ...args.slice(dd + 1)];
+      if (a.nargs === undefined || (a.nargs === '?' && args2.length <= 1)) {
+        value = args2.length === 0 ? (a.flags.length > 0 ? a.const ?? null : a.default ?? null) : convertValue(a, args2[0] as string);
+      } else value = args2.map((x) => convertValue(a, x));
+    }
+  }
+  if (value !== a.default) {
+    seenNonDefault.add(a);
+    const g = groupOf.get(a);
+    if (g !== undefined) {
+      for (const other of seenNonDefault) {
+        if (other !== a && groupOf.get(other) === g) throw new ArgError(a, `not allowed with argument ${actionName(other)}`);
+      }
+    }
+  }
+  if (act === 'append' || act === 'append_const') {
+    const prev = values[a.dest];
+    values[a.dest] = [...(Array.isArray(prev) ? prev : []), value];
+  } else values[a.dest] = value;
+}
+
+/** Gives the argument strings from `start` on to as many of the remaining positionals as match; returns where they end. */
+function consumePositionals(st: ParseState, start: number): number {
+  const { prep, argv } = st;
+  const selected = st.patternStr.slice(start);
+  for (let n = prep.positionals.length - st.posDone; n > 0; n--) {
+    const m = positionalsRe(prep, st.posDone, n).exec(selected);
+    if (!m) continue;
+    let idx = start;
+    for (let k = 0; k < n; k++) {
+      const count = (m[k + 1] ?? '').length;
+      take(st, prep.positionals[st.posDone + k] as ArgSpec, argv.slice(idx, idx + count));
+      idx += count;
+    }
+    st.posDone += n;
+    return idx;
+  }
+  return start;
+}
+
 function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
   const prep = prepare(spec);
-  const { defaults, byFlag, groupOf, positionals } = prep;
+  const { defaults, byFlag, positionals } = prep;
   const values: Record<string, unknown> = { ...defaults };
 
   // Classify every argument: O (option), A (argument), - (after "--").
@@ -436,72 +515,9 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
   });
   const patternStr = pattern.join('');
 
-  const seen = new Set<ArgSpec>();
-  const seenNonDefault = new Set<ArgSpec>();
+  const st: ParseState = { prep, argv, patternStr, values, seen: new Set(), seenNonDefault: new Set(), posDone: 0 };
+  const { seen } = st;
   const extras: string[] = [];
-
-  const take = (a: ArgSpec, args: string[]) => {
-    seen.add(a);
-    const act = a.action ?? 'store';
-    let value: unknown;
-    switch (act) {
-      case 'help':
-        throw new HelpRequested();
-      case 'store_true':
-        value = true;
-        break;
-      case 'store_false':
-        value = false;
-        break;
-      case 'store_const':
-      case 'append_const':
-        value = a.const;
-        break;
-      case 'count':
-        value = (typeof values[a.dest] === 'number' ? (values[a.dest] as number) : 0) + 1;
-        break;
-      default: {
-        // argparse drops only the first "--" of the strings a positional consumed.
-        const dd = args.indexOf('--');
-        const args2 = dd < 0 ? args : [...args.slice(0, dd), ...args.slice(dd + 1)];
-        if (a.nargs === undefined || (a.nargs === '?' && args2.length <= 1)) {
-          value = args2.length === 0 ? (a.flags.length > 0 ? a.const ?? null : a.default ?? null) : convertValue(a, args2[0] as string);
-        } else value = args2.map((x) => convertValue(a, x));
-      }
-    }
-    if (value !== a.default) {
-      seenNonDefault.add(a);
-      const g = groupOf.get(a);
-      if (g !== undefined) {
-        for (const other of seenNonDefault) {
-          if (other !== a && groupOf.get(other) === g) throw new ArgError(a, `not allowed with argument ${actionName(other)}`);
-        }
-      }
-    }
-    if (act === 'append' || act === 'append_const') {
-      const prev = values[a.dest];
-      values[a.dest] = [...(Array.isArray(prev) ? prev : []), value];
-    } else values[a.dest] = value;
-  };
-
-  // Positionals are consumed in order: the ones left are positionals[posDone…].
-  let posDone = 0;
-  const consumePositionals = (start: number): number => {
-    const selected = patternStr.slice(start);
-    for (let n = positionals.length - posDone; n > 0; n--) {
-      const m = positionalsRe(prep, posDone, n).exec(selected);
-      if (!m) continue;
-      let idx = start;
-      for (let k = 0; k < n; k++) {
-        const count = (m[k + 1] ?? '').length;
-        take(positionals[posDone + k] as ArgSpec, argv.slice(idx, idx + count));
-        idx += count;
-      }
-      posDone += n;
-      return idx;
-    }
-    return start;
-  };
 
   const optionIndices = [...optionAt.keys()].sort((x, y) => x - y);
   let start = 0;
@@ -509,7 +525,7 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
   while (start <= maxOption) {
     const nextOption = optionIndices.find((i) => i >= start) as number;
     if (start !== nextOption) {
-      const after = consumePositionals(start);
+      const after = consumePositionals(st, start);
       if (after > start) {
         start = after;
         continue;
@@ -532,14 +548,14 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
       const nextString = `-${explicit[0] as string}`;
       const next = byFlag.get(nextString);
       if (!next) throw new ArgError(a, `ignored explicit argument '${explicit}'`);
-      take(a, []);
+      take(st, a, []);
       a = next;
       optionString = nextString;
       explicit = explicit.length > 1 ? explicit.slice(1) : null;
     }
     if (explicit !== null) {
       if (takesNoValue(a)) throw new ArgError(a, `ignored explicit argument '${explicit}'`);
-      take(a, [explicit]);
+      take(st, a, [explicit]);
       start += 1;
       continue;
     }
@@ -551,18 +567,18 @@ function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
       throw new ArgError(a, msg);
     }
     const count = (mm[1] ?? '').length;
-    take(a, argv.slice(start + 1, start + 1 + count));
+    take(st, a, argv.slice(start + 1, start + 1 + count));
     start += 1 + count;
   }
-  const stop = consumePositionals(start);
+  const stop = consumePositionals(st, start);
   for (let i = stop; i < argv.length; i++) extras.push(argv[i] as string);
 
   const missing = prep.required.filter((a) => !seen.has(a)).map(actionName);
   // Positionals with nargs ? or * are satisfied by nothing; others are required.
-  for (const p of positionals.slice(posDone)) {
+  for (const p of positionals.slice(st.posDone)) {
     // argparse makes a `*` positional without a default required too.
     if (p.nargs === '?' || (p.nargs === '*' && p.default !== undefined)) {
-      if (!seen.has(p)) take(p, []);
+      if (!seen.has(p)) take(st, p, []);
     } else if (!p.required) missing.push(actionName(p));
   }
   if (missing.length > 0) throw new ArgError(null, `the following arguments are required: ${[...new Set(missing)].join(', ')}`);
