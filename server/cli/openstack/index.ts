@@ -77,22 +77,26 @@ export function runOpenstack(cloud: Cloud, argv: string[], opts: { columns?: num
   return r;
 }
 
+/** A command's output with the cloud it leaves (a module function, not a closure: runOn runs per command). */
+function done(x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
+  return { ...x, cloud: c };
+}
+
 function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & { cloud: Cloud } {
-  const done = (x: CommandResult, c: Cloud = cloud) => ({ ...x, cloud: c });
   const top = topLevel(argv, commandList());
-  if (top.kind === 'output') return done(top);
+  if (top.kind === 'output') return done(top, cloud);
   const cmd = BY_NAME.get(top.name);
   if (!cmd) throw new Error(`openstack: no implementation for '${top.name}'`);
   const spec = parserFor(cmd.name);
-  if (top.kind === 'help') return done({ stdout: formatHelp(spec, columns), stderr: '', exitCode: 0 });
+  if (top.kind === 'help') return done({ stdout: formatHelp(spec, columns), stderr: '', exitCode: 0 }, cloud);
   let parsed;
   try {
     parsed = parseArgs(spec, top.rest, { columns });
   } catch (e) {
-    if (e instanceof BareArgError) return done({ stdout: '', stderr: `${e.message}\n`, exitCode: 1 });
+    if (e instanceof BareArgError) return done({ stdout: '', stderr: `${e.message}\n`, exitCode: 1 }, cloud);
     throw e;
   }
-  if (!parsed.ok) return done(parsed);
+  if (!parsed.ok) return done(parsed, cloud);
   // Changing commands work on a copy-on-write draft of the cloud (see sim/clone.ts).
   const work = readOnly(cmd.name) ? cloud : draftCloud(cloud);
   try {
@@ -109,6 +113,6 @@ function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & {
         return done(renderList(out.data, formatOptions(parsed.values, columns)), next);
     }
   } catch (e) {
-    return done({ stdout: '', stderr: `${errorLine(work, e, cmd.style ?? 'sdk')}\n`, exitCode: 1 });
+    return done({ stdout: '', stderr: `${errorLine(work, e, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, cloud);
   }
 }
