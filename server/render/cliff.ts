@@ -89,10 +89,15 @@ function blockWidth(text: string): number {
   return w;
 }
 
-function justify(text: string, width: number, align: 'l' | 'r'): string {
-  const excess = width - strWidth(text);
+/** `text`, `textWidth` wide, padded with spaces to `width` on the right ('l') or the left ('r'). */
+function pad(text: string, textWidth: number, width: number, align: 'l' | 'r'): string {
+  const excess = width - textWidth;
   if (excess <= 0) return text;
   return align === 'r' ? ' '.repeat(excess) + text : text + ' '.repeat(excess);
+}
+
+function justify(text: string, width: number, align: 'l' | 'r'): string {
+  return pad(text, strWidth(text), width, align);
 }
 
 interface Table {
@@ -103,22 +108,29 @@ interface Table {
   maxWidths: Array<number | undefined>;
 }
 
-/** prettytable's _compute_widths: header width, then each cell's (capped by max_width). */
-function columnWidths(t: Table): number[] {
-  return t.headers.map((h, i) => {
-    const m = t.maxWidths[i];
-    let w = blockWidth(h);
-    for (const r of t.rows) {
+/**
+ * prettytable's _compute_widths: header width, then each cell's (capped by max_width).
+ * `cellWidths`, when given, receives every cell's width (blockWidth) by row, for drawTable.
+ */
+function columnWidths(t: Table, cellWidths?: number[][]): number[] {
+  const widths = t.headers.map(blockWidth);
+  for (const r of t.rows) {
+    const rw: number[] = [];
+    for (let i = 0; i < widths.length; i++) {
+      const m = t.maxWidths[i];
       const cw = blockWidth(r[i] ?? '');
-      w = Math.max(w, m === undefined ? cw : Math.min(cw, m));
+      rw.push(cw);
+      widths[i] = Math.max(widths[i] as number, m === undefined ? cw : Math.min(cw, m));
     }
-    return w;
-  });
+    cellWidths?.push(rw);
+  }
+  return widths;
 }
 
 function drawTable(t: Table, printEmpty: boolean): string {
   if (t.rows.length === 0 && !printEmpty) return '';
-  const widths = columnWidths(t);
+  const cellWidths: number[][] = [];
+  const widths = columnWidths(t, cellWidths);
   const border = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const out: string[] = [border];
   let header = '|';
@@ -127,12 +139,15 @@ function drawTable(t: Table, printEmpty: boolean): string {
   });
   out.push(header, border);
   const capped = t.maxWidths.some((m) => m !== undefined);
-  for (const r of t.rows) {
+  for (let ri = 0; ri < t.rows.length; ri++) {
+    const r = t.rows[ri] as string[];
     if (!capped && !r.some((c) => c.includes('\n'))) {
-      // One physical row and nothing to wrap: the common case, kept cheap.
+      // One physical row and nothing to wrap: the common case, kept cheap. Each cell is one
+      // line, so its width as measured above is strWidth's.
+      const rw = cellWidths[ri] as number[];
       let s = '|';
       for (let i = 0; i < r.length; i++)
-        s += ` ${justify(r[i] ?? '', widths[i] ?? 0, t.align[i] ?? 'l')} |`;
+        s += ` ${pad(r[i] ?? '', rw[i] ?? 0, widths[i] ?? 0, t.align[i] ?? 'l')} |`;
       out.push(s);
       continue;
     }
