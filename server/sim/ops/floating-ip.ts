@@ -2,6 +2,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { FloatingIp } from '../model/floating-ip.js';
 import type { Port } from '../model/port.js';
+import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { parseIp } from '../ipam.js';
 import { checkQuota, newStd, touch } from './context.js';
@@ -61,8 +62,7 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
   }
   if (!port) throw lastError;
   const fixed = port.fixedIps[0];
-  const fip: FloatingIp = {
-    ...std,
+  const fip: FloatingIp = Object.assign<Std, Omit<FloatingIp, keyof Std>>(std, {
     floatingNetworkId: net.id,
     floatingIpAddress: fixed?.ipAddress ?? '',
     subnetId: null,
@@ -70,7 +70,7 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
     fixedIpAddress: null,
     routerId: null,
     status: 'DOWN',
-  };
+  });
   fip.name = fip.floatingIpAddress;
   c.floatingIps.push(fip);
   if (req.portId !== undefined) associate(c, fip, req.portId, req.fixedIpAddress, PATH, false);

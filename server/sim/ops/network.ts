@@ -132,18 +132,21 @@ export function createNetwork(c: Cloud, req: NetworkCreate): Network {
   const std = newStd(c, req.name, req.projectId ?? c.auth.projectId, req.description ?? '', 1);
   // The network's segment (segments plugin) takes the next standard-attribute id.
   c.stdAttrSeq += 1;
-  const net: Network = {
-    ...std,
-    adminStateUp: req.adminStateUp ?? true,
-    shared: req.shared ?? false,
-    external: req.external ?? false,
-    isDefault: req.isDefault ?? false,
-    portSecurityEnabled: req.portSecurityEnabled ?? true,
-    availabilityZoneHints: req.availabilityZoneHints ?? [],
-    status: 'ACTIVE',
-    ...seg,
-    mtu: req.mtu ?? seg.mtu,
-  };
+  // Object.assign: the keys of { ...std, …, ...seg, mtu } without a spread (see newStd).
+  const net: Network = Object.assign(
+    std,
+    {
+      adminStateUp: req.adminStateUp ?? true,
+      shared: req.shared ?? false,
+      external: req.external ?? false,
+      isDefault: req.isDefault ?? false,
+      portSecurityEnabled: req.portSecurityEnabled ?? true,
+      availabilityZoneHints: req.availabilityZoneHints ?? [],
+      status: 'ACTIVE' as const,
+    },
+    seg,
+    { mtu: req.mtu ?? seg.mtu },
+  );
   c.networks.push(net);
   return net;
 }

@@ -7,6 +7,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { Network } from '../model/network.js';
 import type { Subnet } from '../model/subnet.js';
 import type { FixedIp, Port } from '../model/port.js';
+import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { macAddress } from '../rng.js';
 import {
@@ -267,8 +268,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   }
   const std = newStd(c, req.name ?? '', projectId, req.description ?? '', 1);
   const bound = req.bindingHostId ?? '';
-  const port: Port = {
-    ...std,
+  const port: Port = Object.assign<Std, Omit<Port, keyof Std>>(std, {
     networkId: net.id,
     macAddress: mac,
     fixedIps,
@@ -282,7 +282,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     bindingHostId: bound,
     bindingVifType: bound ? 'ovs' : 'unbound',
     bindingVnicType: 'normal',
-  };
+  });
   c.ports.push(port);
   return port;
 }

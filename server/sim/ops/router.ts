@@ -3,6 +3,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { FixedIp, Port } from '../model/port.js';
 import type { Route, Router } from '../model/router.js';
 import type { Subnet } from '../model/subnet.js';
+import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { cidrContains, cidrsOverlap, parseCidr, parseIp } from '../ipam.js';
 import { checkQuota, newStd, policyError, touch } from './context.js';
@@ -29,8 +30,7 @@ export function createRouter(c: Cloud, req: RouterCreate): Router {
   const projectId = req.projectId ?? c.auth.projectId;
   checkQuota(c, 'router', c.routers.filter((r) => r.projectId === projectId).length, PATH);
   const std = newStd(c, req.name, projectId, req.description ?? '', 1);
-  const r: Router = {
-    ...std,
+  const r: Router = Object.assign<Std, Omit<Router, keyof Std>>(std, {
     adminStateUp: req.adminStateUp ?? true,
     status: 'ACTIVE',
     distributed: req.distributed ?? false,
@@ -38,7 +38,7 @@ export function createRouter(c: Cloud, req: RouterCreate): Router {
     gateway: null,
     routes: [],
     availabilityZoneHints: req.availabilityZoneHints ?? [],
-  };
+  });
   c.routers.push(r);
   return r;
 }

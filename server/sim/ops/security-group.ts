@@ -20,7 +20,8 @@ const ICMP_PROTOCOLS = ['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'];
 
 function newRule(c: Cloud, g: SecurityGroup, r: Omit<SecurityGroupRule, keyof ReturnType<typeof newStd> | 'securityGroupId'>): SecurityGroupRule {
   const std = newStd(c, '', g.projectId, '', 0);
-  const rule: SecurityGroupRule = { ...std, securityGroupId: g.id, ...r };
+  // Object.assign: the keys of { ...std, securityGroupId, ...r } without a spread (see newStd).
+  const rule: SecurityGroupRule = Object.assign(std, { securityGroupId: g.id }, r);
   c.securityGroupRules.push(rule);
   return rule;
 }
@@ -39,7 +40,7 @@ export function createSecurityGroup(
     if (req.name === 'default') throw neutronError.conflict(PATH, 'Default security group already exists.');
     checkQuota(c, 'security_group', c.securityGroups.filter((g) => g.projectId === projectId).length, PATH);
   }
-  const g: SecurityGroup = { ...newStd(c, req.name, projectId, req.description ?? '', 0), stateful: req.stateful ?? true };
+  const g: SecurityGroup = Object.assign(newStd(c, req.name, projectId, req.description ?? '', 0), { stateful: req.stateful ?? true });
   c.securityGroups.push(g);
   for (const eth of ['IPv4', 'IPv6'] as const) {
     if (opts.isDefault) newRule(c, g, anyRule('ingress', eth, g.id));

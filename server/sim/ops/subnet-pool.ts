@@ -1,6 +1,7 @@
 /** Subnet pools (prefix bounds, default pools per IP version) and address scopes. */
 import type { Cloud } from '../model/cloud.js';
 import type { AddressScope, SubnetPool } from '../model/subnet-pool.js';
+import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { cidrsOverlap, formatCidr, mergeCidrs, parseCidr, type Cidr } from '../ipam.js';
 import { checkQuota, newId, newStd, policyError, touch } from './context.js';
@@ -87,8 +88,7 @@ export function createSubnetPool(c: Cloud, req: SubnetPoolCreate): SubnetPool {
   const projectId = req.projectId ?? c.auth.projectId;
   checkQuota(c, 'subnetpool', c.subnetPools.filter((p) => p.projectId === projectId).length, path);
   const std = newStd(c, req.name, projectId, req.description ?? '', 0);
-  const pool: SubnetPool = {
-    ...std,
+  const pool: SubnetPool = Object.assign<Std, Omit<SubnetPool, keyof Std>>(std, {
     ipVersion: version,
     prefixes: mergeCidrs(cidrs).map(formatCidr),
     defaultPrefixlen: def,
@@ -98,7 +98,7 @@ export function createSubnetPool(c: Cloud, req: SubnetPoolCreate): SubnetPool {
     isDefault: req.isDefault ?? false,
     addressScopeId: null,
     defaultQuota: req.defaultQuota ?? null,
-  };
+  });
   if (req.addressScopeId !== undefined) {
     checkScope(c, path, pool, req.addressScopeId);
     pool.addressScopeId = req.addressScopeId;

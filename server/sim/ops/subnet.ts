@@ -2,6 +2,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Network } from '../model/network.js';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../model/subnet.js';
+import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import {
   allocateFromPool,
@@ -225,8 +226,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
   }
   const std = newStd(c, req.name, projectId, req.description ?? '', 0);
-  const subnet: Subnet = {
-    ...std,
+  const subnet: Subnet = Object.assign<Std, Omit<Subnet, keyof Std>>(std, {
     networkId: net.id,
     ipVersion: req.ipVersion,
     cidr: formatCidr(cidr),
@@ -240,7 +240,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     subnetpoolId: poolId,
     serviceTypes: [...(req.serviceTypes ?? [])],
     segmentId: null,
-  };
+  });
   c.subnets.push(subnet);
   touch(c, net);
   addAutoAddresses(c, subnet);
