@@ -20,7 +20,8 @@ function deep(v: Json): Json {
 export function cloneCloud(c: Cloud): Cloud {
   const { flavors, images, config, projects, ...rest } = c;
   const copy = deep(rest as unknown as Json) as unknown as Omit<Cloud, 'flavors' | 'images' | 'config' | 'projects'>;
-  return { ...copy, flavors, images, config, projects };
+  // The keys of { ...copy, flavors, … } without the spread (adding keys after one is slow in Node 20).
+  return Object.assign(copy, { flavors, images, config, projects });
 }
 
 // ---- copy on write -------------------------------------------------------------------------

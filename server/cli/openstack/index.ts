@@ -79,7 +79,8 @@ export function runOpenstack(cloud: Cloud, argv: string[], opts: { columns?: num
 
 /** A command's output with the cloud it leaves (a module function, not a closure: runOn runs per command). */
 function done(x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
-  return { ...x, cloud: c };
+  // { ...x, cloud: c } without the spread: in Node 20 a key added after a spread is slow.
+  return Object.assign({}, x, { cloud: c });
 }
 
 function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & { cloud: Cloud } {
