@@ -7,7 +7,7 @@ import type { ArgSpec, ParserSpec } from '../spec.js';
 import type { PyValue } from '../../render/pyvalue.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { SimError } from '../../sim/errors.js';
-import { cloneCloud } from '../../sim/clone.js';
+import { draftCloud, finishDraft } from '../../sim/clone.js';
 import { seedRng, uuid4 } from '../../sim/rng.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate } from '../../sim/ops/network.js';
 import { createSubnet, deleteSubnet, updateSubnet, type SubnetUpdate } from '../../sim/ops/subnet.js';
@@ -530,10 +530,11 @@ export function runNeutron(cloud: Cloud, argv: string[], _opts?: { columns?: num
     const hint = parsed.exitCode === 2 ? `Try 'neutron help ${name}' for more information.\n` : '';
     return { stdout: parsed.stdout, stderr: DEPRECATION + parsed.stderr + hint, exitCode: parsed.exitCode, cloud };
   }
-  const work = cloneCloud(cloud);
+  // Like openstack, a changing command works on a copy-on-write draft (see sim/clone.ts).
+  const work = draftCloud(cloud);
   try {
     const out = handler(work, parsed.values, extra);
-    return { stdout: out.stdout, stderr: DEPRECATION + (out.stderr ?? ''), exitCode: out.exitCode ?? 0, cloud: work };
+    return { stdout: out.stdout, stderr: DEPRECATION + (out.stderr ?? ''), exitCode: out.exitCode ?? 0, cloud: finishDraft(work, true) };
   } catch (e) {
     if (e instanceof SimError) {
       const req = uuid4(seedRng((cloud.clock ^ cloud.tick ^ e.message.length) >>> 0));

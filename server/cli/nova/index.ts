@@ -7,7 +7,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import { prettyTable } from '../../render/cliff.js';
 import { SimError } from '../../sim/errors.js';
-import { cloneCloud } from '../../sim/clone.js';
+import { draftCloud, finishDraft } from '../../sim/clone.js';
 import { seedRng, uuid4 } from '../../sim/rng.js';
 import { createSecurityGroupRule } from '../../sim/ops/security-group.js';
 import { serverPorts } from '../../sim/ops/server.js';
@@ -122,10 +122,10 @@ export function runNova(cloud: Cloud, argv: string[], _opts?: { columns?: number
       const msg = rest.length < 5 ? 'error: too few arguments' : `error: unrecognized arguments: ${rest.slice(5).join(' ')}`;
       return { stdout: '', stderr: `${USAGE_ADD_RULE}${msg}\nTry 'nova help secgroup-add-rule' for more information.\n`, exitCode: 2, cloud };
     }
-    const work = cloneCloud(cloud);
+    const work = draftCloud(cloud);
     try {
       const out = secgroupAddRule(work, rest);
-      return { stdout: out.stdout, stderr: SECGROUP_DEPRECATION + out.stderr, exitCode: 0, cloud: work };
+      return { stdout: out.stdout, stderr: SECGROUP_DEPRECATION + out.stderr, exitCode: 0, cloud: finishDraft(work, true) };
     } catch (e) {
       if (e instanceof NovaCommandError) return { stdout: '', stderr: `${SECGROUP_DEPRECATION}ERROR (CommandError): ${e.message}\n`, exitCode: 1, cloud };
       if (e instanceof SimError) {
