@@ -329,10 +329,15 @@ function errorResult(spec: ParserSpec, message: string, columns: number): ParseR
  * Parses argv like `parser.parse_args(argv)`. Type converters may throw (osc-lib's actions
  * that fail outside argparse); that propagates to the caller.
  */
-export function parseArgs(spec: ParserSpec, argv: string[], opts: { columns?: number } = {}): ParseResult {
+/**
+ * Parses argv as argparse would. `defaults` replaces the spec's default of an option that is
+ * in the spec (as cliff does when it reads CLIFF_MAX_TERM_WIDTH / CLIFF_FIT_WIDTH while building
+ * its parser); an option given on the line still wins.
+ */
+export function parseArgs(spec: ParserSpec, argv: string[], opts: { columns?: number; defaults?: Record<string, unknown> } = {}): ParseResult {
   const columns = opts.columns ?? 80;
   try {
-    return { ok: true, values: parse(spec, argv) };
+    return { ok: true, values: parse(spec, argv, opts.defaults) };
   } catch (e) {
     if (e instanceof HelpRequested) return { ok: false, stdout: formatHelp(spec, columns), stderr: '', exitCode: 0 };
     if (e instanceof ArgError) {
@@ -488,10 +493,11 @@ function consumePositionals(st: ParseState, start: number): number {
   return start;
 }
 
-function parse(spec: ParserSpec, argv: string[]): Record<string, unknown> {
+function parse(spec: ParserSpec, argv: string[], overrides?: Record<string, unknown>): Record<string, unknown> {
   const prep = prepare(spec);
   const { defaults, byFlag, positionals } = prep;
   const values: Record<string, unknown> = { ...defaults };
+  if (overrides) for (const k of Object.keys(overrides)) if (k in values) values[k] = overrides[k];
 
   // Classify every argument: O (option), A (argument), - (after "--").
   const pattern: string[] = [];

@@ -151,3 +151,19 @@ export function listFormatterSections(): HelpSection[] {
 export function listFormatterGroups(): MutexGroup[] {
   return [{ id: SORT_GROUP }];
 }
+
+/**
+ * The defaults cliff reads from the environment when it builds a table formatter's options:
+ * CLIFF_MAX_TERM_WIDTH for --max-width and CLIFF_FIT_WIDTH (0 or 1) for --fit-width. A value
+ * that is not an integer is ignored here (the real CLI stops with a Python traceback).
+ */
+export function cliffEnvDefaults(env: Record<string, string> | undefined): Record<string, unknown> | undefined {
+  if (!env) return undefined;
+  const out: Record<string, unknown> = {};
+  const int = (v: string | undefined): number | undefined => (v !== undefined && /^\s*[-+]?\d+\s*$/.test(v) ? Number.parseInt(v, 10) : undefined);
+  const mw = int(env['CLIFF_MAX_TERM_WIDTH']);
+  if (mw !== undefined) out['max_width'] = mw;
+  const fw = int(env['CLIFF_FIT_WIDTH']);
+  if (fw !== undefined) out['fit_width'] = fw !== 0;
+  return Object.keys(out).length > 0 ? out : undefined;
+}

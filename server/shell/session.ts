@@ -133,12 +133,12 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
     }
     case 'openstack': {
       if (args[0] === 'server' && args[1] === 'ssh') return serverSsh(x, args.slice(2));
-      const r = runOpenstack(s.cloud, args, { columns: s.columns });
+      const r = runOpenstack(s.cloud, args, { columns: s.columns, env: s.env });
       s.cloud = r.cloud;
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     }
     case 'neutron': {
-      const r = runNeutron(s.cloud, args);
+      const r = runNeutron(s.cloud, args, { columns: s.columns, env: s.env });
       s.cloud = r.cloud;
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     }

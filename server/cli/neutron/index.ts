@@ -26,6 +26,7 @@ import { createFloatingIp, deleteFloatingIp, updateFloatingIp } from '../../sim/
 import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule } from '../../sim/ops/security-group.js';
 import { createSubnetPool } from '../../sim/ops/subnet-pool.js';
 import { formatHelp, parseArgs } from '../argparse.js';
+import { cliffEnvDefaults } from '../formatter-args.js';
 import { CliError } from '../errors.js';
 import captured from './neutron-parsers.json' with { type: 'json' };
 import { floatingIpApi, groupApi, networkApi, poolApi, portApi, routerApi, ruleApi, subnetApi } from './api.js';
@@ -112,6 +113,9 @@ function pyJson(v: PyValue): string {
   return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(', ')}}`;
 }
 
+/** Where runNeutron leaves the terminal's width among a command's parsed values (not an option name). */
+const TERMINAL_WIDTH = ' terminal width';
+
 function fmt(a: Args): FormatOptions {
   const o: FormatOptions = {};
   if (typeof a['formatter'] === 'string') o.format = a['formatter'];
@@ -120,6 +124,8 @@ function fmt(a: Args): FormatOptions {
   if (typeof a['prefix'] === 'string') o.prefix = a['prefix'];
   const mw = Number(a['max_width'] ?? 0);
   if (mw > 0) o.maxWidth = mw;
+  if (a['fit_width'] === true) o.fitWidth = true;
+  if (typeof a[TERMINAL_WIDTH] === 'number') o.terminalWidth = a[TERMINAL_WIDTH];
   return o;
 }
 
@@ -512,7 +518,7 @@ function findFip(c: Cloud, ref: string) {
 }
 
 /** Runs `neutron <argv…>` on a copy of the cloud; see runOpenstack for the transaction rule. */
-export function runNeutron(cloud: Cloud, argv: string[], _opts?: { columns?: number }): { stdout: string; stderr: string; exitCode: number; cloud: Cloud } {
+export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string> } = {}): { stdout: string; stderr: string; exitCode: number; cloud: Cloud } {
   const name = argv[0] ?? '';
   const handler = COMMANDS[name];
   if (!handler) {
@@ -524,13 +530,15 @@ export function runNeutron(cloud: Cloud, argv: string[], _opts?: { columns?: num
   const spec = parserFor(name);
   const { known, extra } = splitValueSpecs(spec, argv.slice(1));
   if (known.includes('-h') || known.includes('--help')) return { stdout: formatHelp(spec), stderr: DEPRECATION, exitCode: 0, cloud };
-  const parsed = parseArgs(spec, known);
+  const defaults = cliffEnvDefaults(opts.env);
+  const parsed = parseArgs(spec, known, defaults ? { defaults } : {});
   if (!parsed.ok) {
     // neutronclient's shell adds a hint after argparse's own error.
     const hint = parsed.exitCode === 2 ? `Try 'neutron help ${name}' for more information.\n` : '';
     return { stdout: parsed.stdout, stderr: DEPRECATION + parsed.stderr + hint, exitCode: parsed.exitCode, cloud };
   }
   // Like openstack, a changing command works on a copy-on-write draft (see sim/clone.ts).
+  if (opts.columns !== undefined) parsed.values[TERMINAL_WIDTH] = opts.columns;
   const work = draftCloud(cloud);
   try {
     const out = handler(work, parsed.values, extra);

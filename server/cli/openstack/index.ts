@@ -6,6 +6,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { draftCloud, finishDraft } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
+import { cliffEnvDefaults } from '../formatter-args.js';
 import { BareArgError } from '../errors.js';
 import { errorLine, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
@@ -72,9 +73,8 @@ function formatOptions(v: Record<string, unknown>, columns: number): FormatOptio
  * that copy when the command ran to its end (even if it printed an error, as multi-deletes do)
  * and the untouched original when an API error stopped it half-way, as Neutron's transactions would.
  */
-export function runOpenstack(cloud: Cloud, argv: string[], opts: { columns?: number } = {}): CommandResult & { cloud: Cloud } {
-  const r = runOn(cloud, argv, opts.columns ?? 80);
-  return r;
+export function runOpenstack(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string> } = {}): CommandResult & { cloud: Cloud } {
+  return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env));
 }
 
 /** A command's output with the cloud it leaves (a module function, not a closure: runOn runs per command). */
@@ -83,7 +83,7 @@ function done(x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
   return Object.assign({}, x, { cloud: c });
 }
 
-function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & { cloud: Cloud } {
+function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<string, unknown> | undefined): CommandResult & { cloud: Cloud } {
   const top = topLevel(argv, commandList());
   if (top.kind === 'output') return done(top, cloud);
   const cmd = BY_NAME.get(top.name);
@@ -92,7 +92,7 @@ function runOn(cloud: Cloud, argv: string[], columns: number): CommandResult & {
   if (top.kind === 'help') return done({ stdout: formatHelp(spec, columns), stderr: '', exitCode: 0 }, cloud);
   let parsed;
   try {
-    parsed = parseArgs(spec, top.rest, { columns });
+    parsed = parseArgs(spec, top.rest, defaults ? { columns, defaults } : { columns });
   } catch (e) {
     if (e instanceof BareArgError) return done({ stdout: '', stderr: `${e.message}\n`, exitCode: 1 }, cloud);
     throw e;
