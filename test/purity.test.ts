@@ -28,6 +28,7 @@ const CASES: Array<{ file: string; fixture: string; host?: string }> = [
   { file: join(ROOT, 'dataplane', 'blog-usecase.cmds'), fixture: 'network-node', host: 'network' },
   { file: join(ROOT, 'dataplane', 'blog-laptop.cmds'), fixture: 'network-node', host: 'laptop' },
   { file: join(ROOT, 'dataplane', 'public-cloud.cmds'), fixture: 'public-cloud', host: 'laptop' },
+  { file: join(ROOT, 'dataplane', 'sysctl.cmds'), fixture: 'network-node', host: 'network' },
 ];
 
 describe('no command changes the state it was given', () => {

@@ -6,6 +6,8 @@ import type { Cloud } from './model/cloud.js';
 import type { Port } from './model/port.js';
 import type { Router } from './model/router.js';
 import { cidrContains, parseCidr, parseIp } from './ipam.js';
+import { devName } from './dataplane/index.js';
+import { routerForwards } from './dataplane/sysctl.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -21,7 +23,7 @@ export function externalWired(cloud: Cloud): boolean {
 
 /** Physical NICs on br-ex: the learner's changes, or the fixture default. */
 export function brExPorts(cloud: Cloud): string[] {
-  if (cloud.infra) return cloud.infra.brExPorts;
+  if (cloud.infra?.brExPorts) return cloud.infra.brExPorts;
   const blogNode = cloud.config.flatNetworks.includes('default');
   return defaultWired(cloud) ? [blogNode ? 'eth3' : 'eth1'] : [];
 }
@@ -68,6 +70,21 @@ export function ingressAllowed(cloud: Cloud, port: Port, src: string, proto: Pro
   }
   return false;
 }
+
+/**
+ * Whether the router forwards both ways between the given subnets' interfaces (null: its
+ * gateway): each packet is forwarded only if the interface it came in on forwards (`sysctl`).
+ */
+function forwards(cloud: Cloud, router: Router, subnets: Array<string | null>, to: string): boolean {
+  const v = parseIp(to)?.version === 6 ? 6 : 4;
+  return subnets.every((sid) => {
+    const p = cloud.ports.find((x) => x.deviceId === router.id
+      && (sid === null ? x.deviceOwner === 'network:router_gateway' : x.deviceOwner !== 'network:router_gateway' && x.fixedIps.some((f) => f.subnetId === sid)));
+    return !p || routerForwards(cloud, router.id, devName(sid === null ? 'qg-' : 'qr-', p.id), v);
+  });
+}
+
+const NOT_FORWARDING = 'the router namespace does not forward (sysctl forwarding is 0)';
 
 function routerOfSubnet(cloud: Cloud, subnetId: string) {
   const p = cloud.ports.find((x) => x.deviceOwner === 'network:router_interface' && x.fixedIps.some((f) => f.subnetId === subnetId));
@@ -118,6 +135,9 @@ function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | nul
   const port = cloud.ports.find((p) => p.id === fip.portId);
   const hops: Hop[] = [{ address: to, nat: `DNAT ${to} -> ${fip.fixedIpAddress}` }, { address: fip.fixedIpAddress }];
   if (!port) return { hops, verdict: 'dropped', reason: 'no port' };
+  const router = cloud.routers.find((r) => r.id === fip.routerId);
+  const sid = port.fixedIps.find((f) => f.ipAddress === fip.fixedIpAddress)?.subnetId ?? null;
+  if (router && !forwards(cloud, router, [null, sid], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
   if (!ingressAllowed(cloud, port, '203.0.113.10', proto, dport)) {
     return { hops, verdict: 'dropped', reason: `security groups of port ${port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside` };
   }
@@ -149,6 +169,7 @@ function directRoute(cloud: Cloud, to: string): { port: Port; hops: Hop[]; reaso
   const qr = cloud.ports.find((p) => p.deviceId === router.id && p.fixedIps.some((f) => f.subnetId === fixed.subnetId));
   const gwIp = qr?.fixedIps.find((f) => f.subnetId === fixed.subnetId)?.ipAddress ?? '';
   const hops: Hop[] = [{ address: gwIp }, { address: to }];
+  if (!forwards(cloud, router, [null, fixed.subnetId], to)) return null;
   if (parseIp(to)?.version === 6) return { port, hops, reason: 'IPv6 routed without NAT' };
   const scope = scopeOf(cloud, fixed.subnetId);
   const extScope = router.gateway.externalFixedIps.map((f) => scopeOf(cloud, f.subnetId)).find((x) => x !== null) ?? null;
@@ -200,8 +221,11 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
 function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Port, src: string, to: string, proto: Proto, dport: number | null): Trace {
   const hops: Hop[] = [{ address: gatewayIp }];
   const target = portWithIp(cloud, to);
+  const from = port.fixedIps.find((f) => f.ipAddress === src)?.subnetId ?? null;
   if (target && target.deviceOwner.startsWith('compute:')) {
     hops.push({ address: to });
+    const tsub = target.fixedIps.find((f) => f.ipAddress === to)?.subnetId ?? null;
+    if (!forwards(cloud, router, [from, tsub], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
     if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
     return { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
   }
@@ -216,6 +240,7 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
   const fip = cloud.floatingIps.find((f) => f.portId === port.id);
   if (!router.gateway.enableSnat && !fip) return { hops, verdict: 'dropped', reason: 'SNAT disabled and no floating IP' };
   if (!externalWired(cloud)) return { hops, verdict: 'dropped', reason: 'the physical NIC of the external network is not on br-ex' };
+  if (!forwards(cloud, router, [from, null], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
   const ext = cloud.subnets.find((s) => s.networkId === router.gateway?.networkId && s.ipVersion === 4);
   if (ext?.gatewayIp) hops.push({ address: ext.gatewayIp, nat: fip ? `SNAT -> ${fip.floatingIpAddress}` : 'SNAT -> router gateway' });
   hops.push({ address: to });

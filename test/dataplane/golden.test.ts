@@ -9,6 +9,7 @@ const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'blog-usecase', fixture: 'network-node', host: 'network' },
   { name: 'public-cloud', fixture: 'public-cloud', host: 'laptop' },
   { name: 'blog-laptop', fixture: 'network-node', host: 'laptop' },
+  { name: 'sysctl', fixture: 'network-node', host: 'network' },
 ];
 
 function script(name: string): string[] {

@@ -6,6 +6,8 @@ import { brExPorts, trace, type Endpoint } from '../../sim/reach.js';
 import { cidrContains, parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
 import { metadataAnswer } from './metadata.js';
+import { runSysctl } from './sysctl.js';
+import { sysctlRead, withInfra, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { consoleLog, guestIpAddr, guestIpRoute, guestResolvConf, guestView } from '../../sim/dataplane/guest.js';
 
 export { consoleLog };
@@ -243,19 +245,16 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
   return { stdout: out, stderr: '', exitCode: success ? 0 : 1 };
 }
 
-const SYSCTL_QROUTER: Record<string, string> = {
-  'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.arp_ignore': '1', 'net.ipv4.conf.all.arp_announce': '2', 'net.ipv6.conf.all.forwarding': '1',
-};
-const SYSCTL_QDHCP: Record<string, string> = {
-  'net.ipv4.ip_forward': '0', 'net.ipv4.conf.all.arp_ignore': '0', 'net.ipv4.conf.all.arp_announce': '0', 'net.ipv6.conf.all.forwarding': '0',
-};
+/** The node's root namespace as sysctl sees it: its interfaces (see nodeIpAddr). */
+function nodePlace(cloud: Cloud): SysctlPlace {
+  const nic = cloud.config.flatNetworks.includes('default') ? 'eth3' : 'eth1';
+  return { kind: 'root', devices: ['eth0', nic, 'ovs-system', 'br-ex', 'br-int', 'br-tun'] };
+}
 
-function sysctl(table: Record<string, string>, key: string | undefined): HostResult {
-  if (key === '-a') return ok(Object.keys(table).sort().map((k) => `${k} = ${table[k] ?? ''}\n`).join(''));
-  if (!key) return err('sysctl: no variables specified\n', 255);
-  const v = table[key];
-  if (v === undefined) return err(`sysctl: cannot stat /proc/sys/${key.replace(/\./g, '/')}: No such file or directory\n`, 255);
-  return ok(`${key} = ${v}\n`);
+/** `cat /proc/sys/…`: the same values sysctl prints. */
+function procSys(cloud: Cloud, place: SysctlPlace, path: string): HostResult {
+  const v = sysctlRead(cloud, place, path.slice('/proc/sys/'.length).replace(/\//g, '.'));
+  return v === undefined ? err(`cat: ${path}: No such file or directory\n`) : ok(`${v}\n`);
 }
 
 function linkBlock(d: Device): string {
@@ -340,8 +339,8 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
     return ok(iptablesSave(tables).replace(/iptables-save/g, 'ip6tables-save'));
   }
   if (cmd === 'iptables') return runIptables(nsTables(ctx.cloud, ns), argv.slice(1));
-  if (cmd === 'sysctl') return sysctl(ns.kind === 'qrouter' ? SYSCTL_QROUTER : SYSCTL_QDHCP, a[0]);
-  if (cmd === 'cat' && a[0] === '/proc/sys/net/ipv4/ip_forward') return ok(`${ns.kind === 'qrouter' ? 1 : 0}\n`);
+  if (cmd === 'sysctl') return runSysctl(ctx.cloud, ns, a);
+  if (cmd === 'cat' && a.length === 1 && a[0]?.startsWith('/proc/sys/')) return procSys(ctx.cloud, ns, a[0]);
   if (cmd === 'ping') return renderPing(ctx, ns.name, argv);
   if (cmd === 'traceroute') return runTraceroute(ctx, argv, ns.name);
   // The operator's classic: ssh to a VM's fixed IP from inside its router's namespace.
@@ -403,7 +402,8 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
     }
     return err(`Command "${sub}" is unknown, try "ip netns help".\n`, 255);
   }
-  if (cmd === 'sysctl') return sysctl(SYSCTL_QROUTER, argv[1]);
+  if (cmd === 'sysctl') return runSysctl(cloud, nodePlace(cloud), argv.slice(1));
+  if (cmd === 'cat' && argv.length === 2 && argv[1]?.startsWith('/proc/sys/')) return procSys(cloud, nodePlace(cloud), argv[1]);
   if (cmd === 'iptables') return runIptables(NODE_TABLES, argv.slice(1));
   if (cmd === 'iptables-save') return ok(iptablesSave(NODE_TABLES));
   if (cmd === 'ip' || cmd === 'route') return nodeIp(cloud, argv);
@@ -630,13 +630,13 @@ export function ovsVsctl(cloud: Cloud, argv: string[]): HostResult {
       if (owner === br && opts.has('--may-exist')) return ok('');
       if (owner) return err(`ovs-vsctl: cannot create a port named ${iface} because a port named ${iface} already exists on bridge ${owner}\n`);
       if (br !== 'br-ex' || !/^(eth|ens|enp|eno)\w+$/.test(iface)) return err(`ovs-vsctl: stacklab only wires the node's physical NICs (eth1, eth3, …) to br-ex\n`);
-      return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: [...wired, iface] } } };
+      return { stdout: '', stderr: '', exitCode: 0, cloud: withInfra(cloud, { brExPorts: [...wired, iface] }) };
     }
     if (br !== 'br-ex' || !wired.includes(iface)) {
       if (opts.has('--if-exists') && !ports(br).includes(iface)) return ok('');
       return err(`ovs-vsctl: bridge ${br} does not have a port ${iface}\n`);
     }
-    return { stdout: '', stderr: '', exitCode: 0, cloud: { ...cloud, infra: { brExPorts: wired.filter((p) => p !== iface) } } };
+    return { stdout: '', stderr: '', exitCode: 0, cloud: withInfra(cloud, { brExPorts: wired.filter((p) => p !== iface) }) };
   }
   return err(`ovs-vsctl: unknown command '${sub}'; use --help for help\n`);
 }
