@@ -31,6 +31,7 @@ COMMANDS = [
     'security-group-rule-create', 'security-group-rule-list', 'security-group-rule-delete',
     'subnetpool-create', 'subnetpool-list', 'subnetpool-show', 'address-scope-list',
     'quota-show', 'quota-update',
+    'agent-list', 'agent-show', 'l3-agent-list-hosting-router', 'dhcp-agent-list-hosting-net',
 ]
 
 

@@ -144,6 +144,8 @@ export function normaliseTranscript(entries: Entry[], script: string, exclude: R
     t = t.replace(PROJECT, (m) => n.projects.get(m));
     t = t.replace(MAC, (m) => n.macs.get(m));
     t = t.replace(TIME, '<TIME>');
+    // The agents API prints its timestamps with a space and no zone.
+    t = t.replace(/\b\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\b/g, '<TIME_>');
     t = t.replace(/http:\/\/[A-Za-z0-9.-]+:\d+(?=\/v2\.0)/g, '<NEUTRON>');
     t = t.replace(/http:\/\/[A-Za-z0-9.-]+:8774/g, '<NOVA>');
     t = t.replace(/(provider:segmentation_id\s*\|\s*)\d+/g, '$1<SEG>');

@@ -29,6 +29,8 @@ import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { CliError } from '../errors.js';
 import captured from './neutron-parsers.json' with { type: 'json' };
+import { agents, dhcpAgentsHosting, l3AgentsHosting, type Agent } from '../../sim/agents.js';
+import { formatted, isFormatted, machine, type CellValue } from '../../render/pyvalue.js';
 import { floatingIpApi, groupApi, networkApi, poolApi, portApi, routerApi, ruleApi, subnetApi } from './api.js';
 
 export const DEPRECATION = 'neutron CLI is deprecated and will be removed in the Z cycle. Use openstack CLI instead.\n';
@@ -129,16 +131,22 @@ function fmt(a: Args): FormatOptions {
   return o;
 }
 
+/** neutronclient turns values into text (format_output_data) only for the table formatter; the others get the API's values. */
+const isTable = (a: Args): boolean => (a['formatter'] ?? 'table') === 'table';
+
 function show(a: Args, d: { [k: string]: PyValue }, created?: string): Out {
+  const text = isTable(a);
   const fields = Object.keys(d)
     .sort()
-    .map((k): [string, PyValue] => [k, textValue(d[k] ?? null)]);
+    .map((k): [string, PyValue] => [k, text ? textValue(d[k] ?? null) : (d[k] ?? null)]);
   const r = renderShow({ fields }, fmt(a));
-  return { stdout: (created ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  return { stdout: (created && text ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
-function table(a: Args, headers: string[], rows: PyValue[][]): Out {
-  const r = renderList({ headers, rows: rows.map((row) => row.map(textValue)) }, fmt(a));
+function table(a: Args, headers: string[], rows: CellValue[][]): Out {
+  const text = isTable(a);
+  // Cells with a column formatter of their own (formatted) print their text form in tables only.
+  const r = renderList({ headers, rows: text ? rows.map((row) => row.map((c) => (isFormatted(c) ? c : textValue(c)))) : rows.map((row) => row.map(machine)) }, fmt(a));
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
@@ -219,6 +227,36 @@ function bulkDelete(kind: string, ids: string[], del: (id: string) => void): Out
 
 type Handler = (c: Cloud, a: Args, extra: Record<string, string | true>) => Out;
 
+/** An agent as the agents API returns it (the keys neutronclient prints). */
+function agentApi(x: Agent): { [k: string]: PyValue } {
+  return {
+    admin_state_up: x.adminStateUp, agent_type: x.agentType, alive: x.alive, availability_zone: x.availabilityZone,
+    binary: x.binary, configurations: x.configurations, created_at: x.createdAt, description: x.description,
+    heartbeat_timestamp: x.heartbeatAt, host: x.host, id: x.id, resources_synced: x.resourcesSynced,
+    started_at: x.startedAt, topic: x.topic,
+  };
+}
+
+/** `agent-show`: neutronclient prints dict values as JSON indented by 5 in tables (ShowAgent.json_indent). */
+function agentShow(c: Cloud, a: Args): Out {
+  const id = s(a, 'id') ?? '';
+  const agent = agents(c).find((x) => x.id === id);
+  if (!agent) throw new SimError(404, c.auth.admin ? `Agent ${id} could not be found.` : 'The resource could not be found.', `/v2.0/agents/${id}`, 'network', 'AgentNotFound');
+  const d = agentApi(agent);
+  const text = isTable(a);
+  const fields = Object.keys(d).sort().map((k): [string, CellValue] => {
+    const v = d[k] ?? null;
+    if (!text) return [k, v];
+    if (k !== 'configurations') return [k, textValue(v)];
+    // Python's json.dumps(indent=5); the agent's allocation ratios are floats.
+    return [k, formatted(JSON.stringify(v, null, 5).replace(/("allocation_ratio": \d+)(,?)$/gm, '$1.0$2'), v)];
+  });
+  const r = renderShow({ fields }, fmt(a));
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+const alive = (x: Agent): string => (x.alive ? ':-)' : 'xxx');
+
 const COMMANDS: Record<string, Handler> = {
   'net-create': (c, a, extra) => {
     const r: NetworkCreate = { name: s(a, 'name') ?? '' };
@@ -238,7 +276,11 @@ const COMMANDS: Record<string, Handler> = {
     return show(a, networkApi(c, n, 'create'), 'network');
   },
   'net-list': (c, a) =>
-    table(a, ['id', 'name', 'subnets'], byId(c.networks).map((n) => [n.id, n.name, c.subnets.filter((x) => x.networkId === n.id).map((x) => `${x.id} ${x.cidr}`)])),
+    table(a, ['id', 'name', 'subnets'], byId(c.networks).map((n) => {
+      // The API lists subnets as {id, cidr}; the table shows one "id cidr" line each.
+      const subs = c.subnets.filter((x) => x.networkId === n.id);
+      return [n.id, n.name, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs.map((x) => ({ id: x.id, cidr: x.cidr })))];
+    })),
   'net-show': (c, a) => show(a, networkApi(c, find(c.networks, 'network', s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {
     const n = find(c.networks, 'network', s(a, 'id') ?? '');
@@ -447,6 +489,22 @@ const COMMANDS: Record<string, Handler> = {
     if (!r) throw new CliError(`Unable to find security_group_rule with name or id '${id}'`);
     deleteSecurityGroupRule(c, r);
   }),
+  'agent-list': (c, a, extra) => {
+    // Unknown `--key value` options filter the list (neutronclient passes them as query filters).
+    const keep = (x: Agent) => Object.entries(extra).every(([k, v]) => {
+      const got = agentApi(x)[k];
+      return got !== undefined && String(got === null ? '' : got) === String(v);
+    });
+    return table(a, ['id', 'agent_type', 'host', 'availability_zone', 'alive', 'admin_state_up', 'binary'],
+      agents(c).filter(keep).map((x) => [x.id, x.agentType, x.host, x.availabilityZone, alive(x), x.adminStateUp, x.binary]));
+  },
+  'agent-show': (c, a) => agentShow(c, a),
+  'l3-agent-list-hosting-router': (c, a) =>
+    table(a, ['id', 'host', 'admin_state_up', 'alive', 'ha_state'],
+      l3AgentsHosting(c, find(c.routers, 'router', s(a, 'router') ?? '').id).map((x) => [x.id, x.host, x.adminStateUp, alive(x), null])),
+  'dhcp-agent-list-hosting-net': (c, a) =>
+    table(a, ['id', 'host', 'admin_state_up', 'alive'],
+      dhcpAgentsHosting(c, find(c.networks, 'network', s(a, 'network') ?? '').id).map((x) => [x.id, x.host, x.adminStateUp, alive(x)])),
   'quota-show': (c, a) => {
     const q = c.quotas;
     // Neutron's quota resources; rbac_policy is not modelled and keeps Neutron's default.

@@ -8,6 +8,7 @@ import { draftCloud, finishDraft } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { BareArgError } from '../errors.js';
+import { agentCommands } from './agent.js';
 import { errorLine, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
 import { floatingIpCommands } from './floating-ip.js';
@@ -36,6 +37,7 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
   ...floatingIpCommands,
   ...securityGroupCommands,
   ...computeCommands,
+  ...agentCommands,
 ];
 
 const BY_NAME = new Map(OPENSTACK_COMMANDS.map((c) => [c.name, c]));

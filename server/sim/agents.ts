@@ -1,0 +1,154 @@
+/**
+ * The Neutron agents of an ML2/OVS cloud with the legacy L3 agent (Zed), derived from the cloud:
+ * on the network node the Open vSwitch, L3, DHCP and metadata agents; on each compute node an
+ * Open vSwitch agent. Every agent is alive and reports what the real one reports in its
+ * `configurations` (keys in the order the Zed agents send them; counts from the cloud). Ids
+ * are drawn from a generator seeded by the project and the agent, so they are stable for a cloud.
+ */
+import type { Cloud } from './model/cloud.js';
+import { seedRng, uuid4 } from './rng.js';
+import { isoSeconds } from './ops/context.js';
+
+/** A JSON value as an agent reports it. */
+export type AgentValue = null | boolean | number | string | AgentValue[] | { [k: string]: AgentValue };
+
+export interface Agent {
+  id: string;
+  agentType: string;
+  binary: string;
+  topic: string;
+  host: string;
+  availabilityZone: string | null;
+  adminStateUp: boolean;
+  alive: boolean;
+  /** `YYYY-MM-DD HH:MM:SS`, as the agents API prints its timestamps. */
+  createdAt: string;
+  startedAt: string;
+  heartbeatAt: string;
+  description: string | null;
+  resourcesSynced: boolean | null;
+  configurations: { [k: string]: AgentValue };
+}
+
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+const stamp = (epoch: number): string => isoSeconds(epoch).replace('T', ' ').replace('Z', '');
+
+const INVENTORY_DEFAULTS = { allocation_ratio: 1.0, min_unit: 1, step_size: 1, reserved: 0 };
+const OVS_CAPABILITIES = {
+  datapath_types: ['netdev', 'system'],
+  iface_types: ['bareudp', 'erspan', 'geneve', 'gre', 'gtpu', 'internal', 'ip6erspan', 'ip6gre', 'lisp', 'patch', 'stt', 'system', 'tap', 'vxlan'],
+};
+
+/** Devices the agent sees on br-int of a host: router and DHCP ports on the network node, VM ports on compute nodes. */
+function devicesOn(cloud: Cloud, host: string): number {
+  return cloud.ports.filter((p) => p.bindingHostId === host && p.deviceOwner !== 'network:floatingip').length;
+}
+
+function ovsConfig(cloud: Cloud, host: string, ip: string): { [k: string]: AgentValue } {
+  const physnet = cloud.config.flatNetworks[0] ?? Object.keys(cloud.config.vlanRanges)[0] ?? 'physnet1';
+  return {
+    bridge_mappings: { [physnet]: 'br-ex' },
+    resource_provider_bandwidths: {},
+    resource_provider_inventory_defaults: { ...INVENTORY_DEFAULTS },
+    resource_provider_packet_processing_without_direction: {},
+    resource_provider_packet_processing_with_direction: {},
+    resource_provider_packet_processing_inventory_defaults: { ...INVENTORY_DEFAULTS },
+    resource_provider_hypervisors: { 'br-ex': host },
+    integration_bridge: 'br-int',
+    tunnel_types: ['vxlan'],
+    tunneling_ip: ip,
+    l2_population: true,
+    arp_responder_enabled: false,
+    enable_distributed_routing: false,
+    log_agent_heartbeats: false,
+    extensions: [],
+    datapath_type: 'system',
+    ovs_capabilities: { datapath_types: [...OVS_CAPABILITIES.datapath_types], iface_types: [...OVS_CAPABILITIES.iface_types] },
+    vhostuser_socket_dir: '/var/run/openvswitch',
+    ovs_hybrid_plug: false,
+    baremetal_smartnic: false,
+    devices: devicesOn(cloud, host),
+    in_distributed_mode: false,
+  };
+}
+
+/** Networks the DHCP agent serves: those with a DHCP port. */
+export function dhcpNetworkIds(cloud: Cloud): string[] {
+  return cloud.networks.filter((n) => cloud.ports.some((p) => p.networkId === n.id && p.deviceOwner === 'network:dhcp')).map((n) => n.id);
+}
+
+function l3Config(cloud: Cloud): { [k: string]: AgentValue } {
+  const ids = new Set(cloud.routers.map((r) => r.id));
+  return {
+    agent_mode: 'legacy',
+    handle_internal_only_routers: true,
+    interface_driver: 'openvswitch',
+    log_agent_heartbeats: false,
+    extensions: [],
+    routers: cloud.routers.length,
+    ex_gw_ports: cloud.routers.filter((r) => r.gateway).length,
+    interfaces: cloud.ports.filter((p) => ids.has(p.deviceId) && p.deviceOwner === 'network:router_interface').length,
+    floating_ips: cloud.floatingIps.filter((f) => f.routerId !== null && f.portId !== null).length,
+  };
+}
+
+function dhcpConfig(cloud: Cloud): { [k: string]: AgentValue } {
+  const nets = new Set(dhcpNetworkIds(cloud));
+  return {
+    dhcp_driver: 'neutron.agent.linux.dhcp.Dnsmasq',
+    dhcp_lease_duration: 86400,
+    log_agent_heartbeats: false,
+    networks: nets.size,
+    subnets: cloud.subnets.filter((s) => nets.has(s.networkId)).length,
+    ports: cloud.ports.filter((p) => nets.has(p.networkId)).length,
+  };
+}
+
+/** Every agent of the cloud, in id order (as the API lists them); empty unless the learner is admin. */
+export function agents(cloud: Cloud): Agent[] {
+  if (!cloud.auth.admin) return [];
+  const first = Math.min(...cloud.securityGroups.map((g) => Date.parse(g.createdAt) / 1000).filter(Number.isFinite), cloud.clock);
+  const created = first - 86400;
+  const make = (host: string, agentType: string, binary: string, topic: string, az: string | null, configurations: { [k: string]: AgentValue }): Agent => ({
+    id: uuid4(seedRng(hash(`${cloud.auth.projectId}/${host}/${agentType}`))),
+    agentType, binary, topic, host,
+    availabilityZone: az,
+    adminStateUp: true,
+    alive: true,
+    createdAt: stamp(created),
+    startedAt: stamp(created + 7),
+    heartbeatAt: stamp(cloud.clock - (cloud.clock % 30)),
+    description: null,
+    resourcesSynced: null,
+    configurations,
+  });
+  const net = cloud.config.networkHost;
+  const list: Agent[] = [
+    make(net, 'Open vSwitch agent', 'neutron-openvswitch-agent', 'N/A', null, ovsConfig(cloud, net, '10.0.0.11')),
+    make(net, 'L3 agent', 'neutron-l3-agent', 'l3_agent', 'nova', l3Config(cloud)),
+    make(net, 'DHCP agent', 'neutron-dhcp-agent', 'dhcp_agent', 'nova', dhcpConfig(cloud)),
+    make(net, 'Metadata agent', 'neutron-metadata-agent', 'N/A', null, {
+      metadata_proxy_socket: '/var/lib/neutron/metadata_proxy',
+      nova_metadata_host: 'controller',
+      nova_metadata_port: 8775,
+      log_agent_heartbeats: false,
+    }),
+    ...cloud.config.computeHosts.map((h, i) => make(h, 'Open vSwitch agent', 'neutron-openvswitch-agent', 'N/A', null, ovsConfig(cloud, h, `10.0.0.${31 + i}`))),
+  ];
+  return list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The L3 agents hosting a router (the legacy scheduler puts every router on the network node's). */
+export function l3AgentsHosting(cloud: Cloud, routerId: string): Agent[] {
+  return cloud.routers.some((r) => r.id === routerId) ? agents(cloud).filter((a) => a.agentType === 'L3 agent') : [];
+}
+
+/** The DHCP agents serving a network. */
+export function dhcpAgentsHosting(cloud: Cloud, networkId: string): Agent[] {
+  return dhcpNetworkIds(cloud).includes(networkId) ? agents(cloud).filter((a) => a.agentType === 'DHCP agent') : [];
+}
