@@ -472,15 +472,11 @@ const COMMANDS: Record<string, Handler> = {
     table(
       a,
       ['id', 'name', 'security_group_rules'],
-      byId(c.securityGroups).map((g) => [
-        g.id,
-        g.name,
-        c.securityGroupRules
-          .filter((r) => r.securityGroupId === g.id)
-          .map(sgRuleSummary)
-          .sort()
-          .join('\n'),
-      ]),
+      byId(c.securityGroups).map((g) => {
+        // Tables show a summary line per rule; other formats get the rules themselves.
+        const rules = c.securityGroupRules.filter((r) => r.securityGroupId === g.id);
+        return [g.id, g.name, formatted(rules.map(sgRuleSummary).sort().join('\n'), rules.map(ruleApi))];
+      }),
     ),
   'security-group-show': (c, a) => show(a, groupApi(c, find(c.securityGroups, 'security_group', s(a, 'id') ?? ''))),
   'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, find(c.securityGroups, 'security_group', id))),
