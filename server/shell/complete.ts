@@ -1,7 +1,15 @@
-/** Tab completion: commands, `openstack` sub-commands, options, and the learner's resource names. */
+/**
+ * Tab completion: commands, `openstack`/`neutron`/`nova` sub-commands, options and the learner's
+ * resource names, and on the network node what is tedious to type: namespace names after
+ * `ip netns exec`, bridges for `ovs-vsctl`, sysctl keys, iptables tables.
+ */
 import type { Cloud } from '../sim/model/cloud.js';
+import type { ParserSpec } from '../cli/spec.js';
 import { OPENSTACK_COMMANDS } from '../cli/openstack/index.js';
 import { parserFor } from '../cli/openstack/registry.js';
+import { neutronCommandNames, neutronParser } from '../cli/neutron/index.js';
+import { NAMESPACE_COMMANDS, sysctlKeys } from '../cli/linux/index.js';
+import { namespaces } from '../sim/dataplane/index.js';
 
 /** Which cloud names fit an option or positional, by the metavar the real client uses. */
 function namesFor(c: Cloud, metavar: string): string[] {
@@ -50,11 +58,101 @@ function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
-export function completeLine(c: Cloud, line: string, builtins: readonly string[]): { candidates: string[]; replacement?: string } {
+/** Names for a neutron positional or option: the resource its sub-command is about. */
+function neutronNames(c: Cloud, command: string, dest: string): string[] {
+  const pick = <T extends { name: string }>(xs: T[]) => xs.map((x) => x.name).filter((n) => n !== '');
+  if (/network/.test(dest) || dest === 'network_id') return pick(c.networks);
+  if (dest === 'router') return pick(c.routers);
+  if (dest === 'security_group_id') return pick(c.securityGroups);
+  if (dest !== 'id' && dest !== 'interface') return [];
+  const resource = command.replace(/-(create|list|show|update|delete|add|gateway-set|gateway-clear|interface-add|interface-delete|port-list)$/, '');
+  if (resource === 'net') return pick(c.networks);
+  if (resource === 'subnet') return pick(c.subnets);
+  if (resource === 'router') return command.startsWith('router-interface') ? pick(c.subnets) : pick(c.routers);
+  if (resource === 'port') return pick(c.ports);
+  if (resource === 'security-group') return pick(c.securityGroups);
+  if (resource === 'subnetpool') return pick(c.subnetPools);
+  if (resource === 'floatingip') return c.floatingIps.map((f) => f.id);
+  return [];
+}
+
+const takesValue = (a: ParserSpec['args'][number]): boolean => a.action !== 'store_true' && a.action !== 'store_false' && a.action !== 'help' && a.action !== 'count';
+
+/**
+ * Options, choices and names for the words after a parsed command (`openstack …`, `neutron …`);
+ * `args` are the words typed after the command's own words.
+ */
+function fromParser(spec: ParserSpec, args: string[], current: string, names: (dest: string, metavar: string | undefined) => string[]): string[] {
+  if (current.startsWith('-')) return spec.args.filter((a) => a.help !== null).flatMap((a) => a.flags.filter((f) => f.startsWith('--')));
+  const prevArg = spec.args.find((a) => a.flags.includes(args[args.length - 1] ?? ''));
+  if (prevArg && takesValue(prevArg)) {
+    return prevArg.choices ? [...prevArg.choices] : names(prevArg.dest, typeof prevArg.metavar === 'string' ? prevArg.metavar : undefined);
+  }
+  // Which positional comes next: count the positional words typed so far (option values excluded).
+  let done = 0;
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i] ?? '';
+    if (w.startsWith('-')) {
+      const opt = spec.args.find((a) => a.flags.includes(w));
+      if (opt && takesValue(opt) && !w.includes('=')) i++;
+      continue;
+    }
+    done++;
+  }
+  const positionals = spec.args.filter((a) => a.flags.length === 0);
+  const last = positionals[positionals.length - 1];
+  const next = positionals[done] ?? (last && (last.nargs === '+' || last.nargs === '*') ? last : undefined);
+  return next ? names(next.dest, typeof next.metavar === 'string' ? next.metavar : undefined) : [];
+}
+
+/** Addresses a learner pings or reaches over ssh: floating IPs, then the servers' own addresses. */
+function addresses(c: Cloud): string[] {
+  const fips = c.floatingIps.map((f) => f.floatingIpAddress);
+  const fixed = c.servers.flatMap((s) => s.nics.flatMap((n) => c.ports.find((p) => p.id === n.portId)?.fixedIps.map((f) => f.ipAddress) ?? []));
+  return [...fips, ...fixed];
+}
+
+/** Words for a host command (`ip`, `ovs-vsctl`, `sysctl`, …); `ns` when it runs in a namespace. */
+function hostWords(c: Cloud, host: string, ns: string | null, before: string[], current: string): string[] {
+  const cmd = before[0] ?? '';
+  const args = before.slice(1);
+  const onNode = host === 'network';
+  if (cmd === 'ip') {
+    const rest = args.filter((w) => w !== '-4' && w !== '-6');
+    if (rest.length === 0) return ns === null && onNode ? ['address', 'link', 'netns', 'route'] : ['address', 'link', 'route'];
+    if (rest[0] === 'netns' && onNode && ns === null) {
+      if (rest.length === 1) return ['exec', 'list'];
+      if (rest[1] === 'exec' && rest.length === 2) return namespaces(c).map((n) => n.name);
+      if (rest[1] === 'exec') {
+        const inner = rest.slice(3);
+        if (inner.length === 0) return NAMESPACE_COMMANDS;
+        return hostWords(c, host, rest[2] ?? null, inner, current);
+      }
+    }
+    if ((rest[0] === 'address' || rest[0] === 'addr' || rest[0] === 'a') && rest.length === 1) return ['show'];
+    return [];
+  }
+  if (!onNode) return cmd === 'ping' || cmd === 'ping6' || cmd === 'traceroute' ? addresses(c) : [];
+  if (cmd === 'ovs-vsctl') {
+    const rest = args.filter((w) => !w.startsWith('--'));
+    if (current.startsWith('--')) return ['--if-exists', '--may-exist', '--no-wait'];
+    if (rest.length === 0) return ['add-port', 'br-exists', 'del-port', 'list-br', 'list-ifaces', 'list-ports', 'port-to-br', 'show'];
+    if (rest.length === 1 && ['add-port', 'br-exists', 'del-port', 'list-ifaces', 'list-ports'].includes(rest[0] ?? '')) return ['br-ex', 'br-int', 'br-tun'];
+    return [];
+  }
+  if (cmd === 'sysctl') return current.startsWith('-') ? [] : sysctlKeys(c, ns);
+  if ((cmd === 'iptables' || cmd === 'iptables-save') && args[args.length - 1] === '-t') return ['filter', 'mangle', 'nat', 'raw'];
+  if (cmd === 'ping' || cmd === 'ping6' || cmd === 'traceroute') return addresses(c);
+  return [];
+}
+
+export function completeLine(c: Cloud, line: string, builtins: readonly string[], host = 'laptop'): { candidates: string[]; replacement?: string } {
   const words = line.split(/\s+/).filter((w, i, all) => w !== '' || i === all.length - 1);
   if (words.length === 0) words.push('');
   const current = words[words.length - 1] ?? '';
-  const before = words.slice(0, -1);
+  let before = words.slice(0, -1);
+  // `sudo CMD …` completes like `CMD …`.
+  if (before[0] === 'sudo') before = before.slice(1);
   let pool: string[];
   if (before.length === 0) {
     pool = [...builtins];
@@ -67,20 +165,20 @@ export function completeLine(c: Cloud, line: string, builtins: readonly string[]
     if (!full) {
       pool = [...new Set(matching.map((parts) => parts[typed.length]).filter((w): w is string => w !== undefined))];
     } else {
-      const spec = parserFor(full.join(' '));
-      const prev = before[before.length - 1] ?? '';
-      const prevArg = spec.args.find((a) => a.flags.includes(prev));
-      if (current.startsWith('-')) {
-        pool = spec.args.filter((a) => a.help !== null).flatMap((a) => a.flags.filter((f) => f.startsWith('--')));
-      } else if (prevArg && prevArg.action !== 'store_true' && prevArg.action !== 'store_false') {
-        pool = prevArg.choices ? [...prevArg.choices] : namesFor(c, prevArg.metavar ?? prevArg.dest);
-      } else {
-        const positional = spec.args.filter((a) => a.flags.length === 0);
-        pool = positional.flatMap((a) => namesFor(c, a.metavar ?? a.dest));
-      }
+      pool = fromParser(parserFor(full.join(' ')), before.slice(1 + full.length), current, (dest, metavar) => namesFor(c, metavar ?? dest));
     }
+  } else if (before[0] === 'neutron') {
+    const sub = before[1];
+    const spec = sub === undefined ? undefined : neutronParser(sub);
+    if (sub === undefined) pool = neutronCommandNames();
+    else pool = spec ? fromParser(spec, before.slice(2), current, (dest) => neutronNames(c, sub, dest)) : [];
+  } else if (before[0] === 'nova') {
+    pool = before.length === 1 ? ['list', 'secgroup-add-rule'] : before[1] === 'secgroup-add-rule' && before.length === 2 ? c.securityGroups.map((g) => g.name) : [];
+  } else if (before[0] === 'ssh' && current.includes('@')) {
+    const user = current.slice(0, current.indexOf('@') + 1);
+    pool = addresses(c).map((a) => `${user}${a}`);
   } else {
-    pool = [];
+    pool = hostWords(c, host, null, before, current);
   }
   const candidates = [...new Set(pool.filter((p) => p.startsWith(current)))].sort();
   const head = line.slice(0, line.length - current.length);

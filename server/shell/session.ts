@@ -351,7 +351,7 @@ function errorId(line: string, n: number): string {
 }
 
 export function complete(state: SessionState, line: string): { candidates: string[]; replacement?: string } {
-  return completeLine(state.cloud, line, [...BUILTINS, ...hostCommands(state.cloud, state.host)]);
+  return completeLine(state.cloud, line, [...BUILTINS, ...hostCommands(state.cloud, state.host)], state.host);
 }
 
 export function serializeSession(state: SessionState): string {

@@ -7,7 +7,7 @@ import { cidrContains, parseCidr, formatIp, parseIp } from '../../sim/ipam.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
 import { metadataAnswer } from './metadata.js';
 import { runSysctl } from './sysctl.js';
-import { sysctlRead, withInfra, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
+import { sysctlRead, sysctlTable, withInfra, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { consoleLog, guestIpAddr, guestIpRoute, guestResolvConf, guestView } from '../../sim/dataplane/guest.js';
 
 export { consoleLog };
@@ -245,6 +245,15 @@ export function renderPing(ctx: HostCtx, ns: string | null, argv: string[]): Hos
   return { stdout: out, stderr: '', exitCode: success ? 0 : 1 };
 }
 
+/** The sysctl keys of the node itself (`ns` null) or of one of its namespaces (for Tab completion). */
+export function sysctlKeys(cloud: Cloud, ns: string | null): string[] {
+  const place = ns === null ? nodePlace(cloud) : findNamespace(cloud, ns);
+  return place ? sysctlTable(cloud, place).map(([k]) => k) : [];
+}
+
+/** What `ip netns exec NS …` can run (for Tab completion). */
+export const NAMESPACE_COMMANDS = ['cat', 'curl', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ping', 'ping6', 'route', 'ssh', 'sysctl', 'traceroute'];
+
 /** The node's root namespace as sysctl sees it: its interfaces (see nodeIpAddr). */
 function nodePlace(cloud: Cloud): SysctlPlace {
   const nic = cloud.config.flatNetworks.includes('default') ? 'eth3' : 'eth1';
@@ -341,7 +350,9 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   if (cmd === 'iptables') return runIptables(nsTables(ctx.cloud, ns), argv.slice(1));
   if (cmd === 'sysctl') return runSysctl(ctx.cloud, ns, a);
   if (cmd === 'cat' && a.length === 1 && a[0]?.startsWith('/proc/sys/')) return procSys(ctx.cloud, ns, a[0]);
-  if (cmd === 'ping') return renderPing(ctx, ns.name, argv);
+  // A namespace has its own network stack but the node's files.
+  if (cmd === 'cat') return catFiles(ctx, argv.slice(1));
+  if (cmd === 'ping' || cmd === 'ping6') return renderPing(ctx, ns.name, argv);
   if (cmd === 'traceroute') return runTraceroute(ctx, argv, ns.name);
   // The operator's classic: ssh to a VM's fixed IP from inside its router's namespace.
   if (cmd === 'ssh') return runSsh(ctx, argv, ns.name);

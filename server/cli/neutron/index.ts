@@ -58,6 +58,14 @@ interface CapturedCommand {
 }
 const PARSERS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
 
+/** The sub-commands Stacklab's `neutron` runs, and their real parsers (for Tab completion). */
+export function neutronCommandNames(): string[] {
+  return Object.keys(COMMANDS).sort();
+}
+export function neutronParser(name: string): ParserSpec | undefined {
+  return PARSERS[name] && name in COMMANDS ? parserFor(name) : undefined;
+}
+
 function parserFor(name: string): ParserSpec {
   const c = PARSERS[name];
   if (!c) throw new Error(`no captured parser for neutron ${name}`);
