@@ -4,7 +4,9 @@
  * (exit code, text), never an internal error, and a failed command must not change the cloud.
  */
 import { describe, expect, it } from 'vitest';
-import { createSession, runLine, serializeSession, type SessionState } from '../server/shell/session.js';
+import { complete, createSession, runLine, serializeSession, type SessionState } from '../server/shell/session.js';
+import { neutronCommandNames, neutronParser } from '../server/cli/neutron/index.js';
+import { namespaces } from '../server/sim/dataplane/index.js';
 import { OPENSTACK_COMMANDS } from '../server/cli/openstack/index.js';
 import { parserFor } from '../server/cli/openstack/registry.js';
 import { seedRng, randInt } from '../server/sim/rng.js';
@@ -50,6 +52,44 @@ describe('robustness', () => {
         }
       }
       s = out.state;
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
+  it('survives 2,000 random neutron, nova and network-node lines, and completing any prefix of them', () => {
+    const r = seedRng(77);
+    let s: SessionState = createSession({ fixture: 'network-node', seed: 3, host: 'network' });
+    const ns = ['qrouter-x', ...namespaces(s.cloud).map((n) => n.name)];
+    const pick = <T,>(xs: readonly T[]): T => xs[randInt(r, 0, xs.length - 1)] as T;
+    const host = ['sysctl', 'sysctl -w', 'sysctl -n', 'sysctl -a -r', 'ovs-vsctl', 'ovs-vsctl --may-exist add-port', 'ovs-vsctl del-port', 'ip', 'ip -6 route', 'ip netns', 'route -n', 'ping -c 1',
+      'ping6 -c', 'traceroute -m', 'curl -s', 'ssh', 'cat', 'iptables -t', 'iptables -L', 'iptables-save -t', 'ip6tables-save', 'nova secgroup-add-rule', 'nova list', 'exit'];
+    const extra = ['net.ipv4.ip_forward', 'net.ipv4.ip_forward=0', 'net.ipv4.conf.all.forwarding=1', 'br-ex', 'eth3', 'nat', 'filter', '8.8.8.8', '10.10.10.2', 'cirros@20.20.20.2', '/proc/sys/net/ipv4/ip_forward', '/etc/hosts'];
+    const problems: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      let words: string[];
+      const kind = randInt(r, 0, 2);
+      if (kind === 0) {
+        const sub = pick(neutronCommandNames());
+        const spec = neutronParser(sub);
+        words = ['neutron', sub];
+        for (let k = randInt(r, 0, 4); k > 0; k--) {
+          const a = spec ? spec.args[randInt(r, 0, spec.args.length - 1)] : undefined;
+          if (a && a.flags.length > 0) words.push(a.flags[a.flags.length - 1] as string);
+          words.push(pick([...VALUES, ...extra]));
+        }
+      } else {
+        words = kind === 1 ? ['ip', 'netns', 'exec', pick(ns), ...pick(host).split(' ')] : pick(host).split(' ');
+        for (let k = randInt(r, 0, 3); k > 0; k--) words.push(pick([...VALUES, ...extra]));
+      }
+      const line = words.join(' ');
+      try {
+        complete(s, line.slice(0, randInt(r, 0, line.length)));
+      } catch (e) {
+        problems.push(`complete(${line}): ${String(e)}`);
+      }
+      const out = runLine(s, line);
+      if (out.result.internalError) problems.push(`${line}\n  ${out.result.internalError.split('\n').slice(0, 3).join('\n  ')}`);
+      s = out.state.host === 'network' ? out.state : s;
     }
     expect(problems.slice(0, 10)).toEqual([]);
   });
