@@ -225,7 +225,10 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
   if (target && target.deviceOwner.startsWith('compute:')) {
     hops.push({ address: to });
     const tsub = target.fixedIps.find((f) => f.ipAddress === to)?.subnetId ?? null;
-    if (!forwards(cloud, router, [from, tsub], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
+    // A packet that comes in on a non-forwarding interface is dropped before any TTL check (no
+    // hop answers); one whose reply comes back through such an interface is lost on the way back.
+    if (!forwards(cloud, router, [from], to)) return { hops: [], verdict: 'dropped', reason: NOT_FORWARDING };
+    if (!forwards(cloud, router, [tsub], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
     if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
     return { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
   }
@@ -240,7 +243,8 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
   const fip = cloud.floatingIps.find((f) => f.portId === port.id);
   if (!router.gateway.enableSnat && !fip) return { hops, verdict: 'dropped', reason: 'SNAT disabled and no floating IP' };
   if (!externalWired(cloud)) return { hops, verdict: 'dropped', reason: 'the physical NIC of the external network is not on br-ex' };
-  if (!forwards(cloud, router, [from, null], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
+  if (!forwards(cloud, router, [from], to)) return { hops: [], verdict: 'dropped', reason: NOT_FORWARDING };
+  if (!forwards(cloud, router, [null], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
   const ext = cloud.subnets.find((s) => s.networkId === router.gateway?.networkId && s.ipVersion === 4);
   if (ext?.gatewayIp) hops.push({ address: ext.gatewayIp, nat: fip ? `SNAT -> ${fip.floatingIpAddress}` : 'SNAT -> router gateway' });
   hops.push({ address: to });

@@ -721,11 +721,13 @@ export function runTraceroute(ctx: HostCtx, argv: string[], ns: string | null = 
   // UDP probes: intermediate routers answer; the target answers only when the path lets it in.
   const outside = (ctx.host === 'laptop' || ctx.host === 'network') && ns === null;
   const hops = outside ? (t.verdict === 'ok' ? [{ address: target }] : []) : t.verdict === 'ok' ? t.hops : t.hops.slice(0, -1);
-  hops.slice(0, maxHops).forEach((h, i) => { out += ` ${i + 1}  ${name(h.address)}  ${ms(i, 1)} ms  ${ms(i, 2)} ms  ${ms(i, 3)} ms\n`; });
+  // Both traceroutes print the hop number as %2d.
+  const num = (n: number) => String(n).padStart(2);
+  hops.slice(0, maxHops).forEach((h, i) => { out += `${num(i + 1)}  ${name(h.address)}  ${ms(i, 1)} ms  ${ms(i, 2)} ms  ${ms(i, 3)} ms\n`; });
   if (t.verdict !== 'ok') {
     // Unanswered probes: the tool keeps trying up to its hop maximum (-m, 30 by default).
     const last = maxHops;
-    for (let i = hops.length + 1; i <= last; i++) out += busybox ? ` ${i}  *  *  *\n` : ` ${i}  * * *\n`;
+    for (let i = hops.length + 1; i <= last; i++) out += busybox ? `${num(i)}  *  *  *\n` : `${num(i)}  * * *\n`;
   }
   return ok(out);
 }
