@@ -6,8 +6,7 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { agents, dhcpAgentsHosting, l3AgentsHosting, type Agent, type AgentValue } from '../../sim/agents.js';
 import { formatted, pyFloatRepr, pyNumber, pyStrRepr, type CellValue, type PyValue } from '../../render/pyvalue.js';
-import { CliError } from '../errors.js';
-import { flag, req, str, type OscCommand, type Output } from './common.js';
+import { flag, getAgent, req, str, type OscCommand, type Output } from './common.js';
 import { findNetwork } from './network.js';
 import { findRouter } from './router.js';
 import { upDown } from './format.js';
@@ -71,12 +70,7 @@ function listAgents(c: Cloud, a: Record<string, unknown>): Output {
 }
 
 function showAgent(c: Cloud, id: string): Output {
-  const agent = agents(c).find((x) => x.id === id);
-  if (!agent) {
-    // Neutron answers 404 both for an unknown id and for an agent a member may not see.
-    const why = c.auth.admin ? `Agent ${id} could not be found.` : 'The resource could not be found.';
-    throw new CliError(`No Agent found for ${id}: Client Error for url: ${c.config.networkEndpoint}/v2.0/agents/${id}, ${why}`);
-  }
+  const agent = getAgent(c, id);
   const fields: Array<[string, CellValue]> = [
     ['admin_state_up', upDown(agent.adminStateUp)],
     ['agent_type', agent.agentType],

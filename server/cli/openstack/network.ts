@@ -4,7 +4,8 @@ import type { Network } from '../../sim/model/network.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { networkAddressScope } from '../../sim/ops/subnet-pool.js';
-import { deleteEach, findBy, flag, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { deleteEach, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { dhcpNetworkIds } from '../../sim/agents.js';
 import { extInt, listCol, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 
@@ -132,6 +133,13 @@ function listNetworks(c: Cloud, a: Args): Output {
         ]),
       },
     };
+  }
+  const agentId = str(a, 'agent_id');
+  if (agentId !== undefined) {
+    // The networks a DHCP agent serves (other filters do not apply; --long above wins over --agent).
+    const agent = getAgent(c, agentId);
+    const served = new Set(agent.agentType === 'DHCP agent' ? dhcpNetworkIds(c) : []);
+    nets = sortedById(visibleNetworks(c)).filter((n) => served.has(n.id));
   }
   return {
     kind: 'list',
