@@ -56,3 +56,42 @@ describe('network agents for a project member', () => {
     expect(run('neutron agent-list').stdout).toBe('\n');
   });
 });
+
+describe('port binding to a host (--host)', () => {
+  function session(fixture: string) {
+    let s = createSession({ fixture, seed: 1 });
+    return (l: string) => {
+      const r = runLine(s, l);
+      s = r.state;
+      return r.result;
+    };
+  }
+
+  it('binds where an Open vSwitch agent runs, fails the binding elsewhere, and unbinds', () => {
+    const run = session('empty');
+    run('openstack network create n1');
+    run('openstack subnet create s1 --network n1 --subnet-range 10.0.0.0/24');
+    expect(run('openstack port create --network n1 --host compute1 p1 -f value -c binding_host_id -c binding_vif_type -c status').stdout).toBe('compute1\novs\nDOWN\n');
+    expect(run('openstack port create --network n1 --host nowhere p2 -f value -c binding_vif_type').stdout).toBe('binding_failed\n');
+    run('openstack port set --host network p2');
+    expect(run('openstack port show p2 -f value -c binding_host_id -c binding_vif_type').stdout).toBe('network\novs\n');
+    run('openstack port unset --host p2');
+    expect(run('openstack port show p2 -f value -c binding_host_id -c binding_vif_type').stdout).toBe('\nunbound\n');
+    expect(run('openstack port list --host compute1 -f value -c Name').stdout).toBe('p1\n');
+  });
+
+  it('is admin only, with Neutron policy errors (captured on the oracle as a member)', () => {
+    const run = session('public-cloud');
+    run('openstack network create mn');
+    run('openstack subnet create ms --network mn --subnet-range 10.0.0.0/24');
+    expect(run('openstack port create --network mn --host compute1 mp')).toMatchObject({
+      stderr: 'HttpException: 403: Client Error for url: https://api.pub1.infomaniak.cloud:9696/v2.0/ports, (rule:create_port and rule:create_port:binding:host_id) is disallowed by policy\n',
+      exitCode: 1,
+    });
+    const id = run('openstack port create --network mn mp2 -f value -c id').stdout.trim();
+    expect(run('openstack port set --host compute1 mp2')).toMatchObject({
+      stderr: `HttpException: 403: Client Error for url: https://api.pub1.infomaniak.cloud:9696/v2.0/ports/${id}, (rule:update_port and rule:update_port:binding:host_id) is disallowed by policy\n`,
+      exitCode: 1,
+    });
+  });
+});

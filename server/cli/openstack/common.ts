@@ -181,3 +181,22 @@ export function getAgent(c: Cloud, id: string): Agent {
   const why = c.auth.admin ? `Agent ${id} could not be found.` : 'The resource could not be found.';
   throw new CliError(`No Agent found for ${id}: Client Error for url: ${c.config.networkEndpoint}/v2.0/agents/${id}, ${why}`);
 }
+
+/**
+ * Neutron's tag filters on lists: --tags (all of them), --any-tags (any), --not-tags (not all of
+ * them), --not-any-tags (none of them). Each option takes a comma-separated list.
+ */
+export function byTags<T extends { tags: readonly string[] }>(a: Args, items: T[]): T[] {
+  const list = (k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
+  const all = list('tags');
+  const any = list('any_tags');
+  const notAll = list('not_tags');
+  const notAny = list('not_any_tags');
+  return items.filter(
+    (x) =>
+      all.every((t) => x.tags.includes(t)) &&
+      (any.length === 0 || any.some((t) => x.tags.includes(t))) &&
+      (notAll.length === 0 || !notAll.every((t) => x.tags.includes(t))) &&
+      !notAny.some((t) => x.tags.includes(t)),
+  );
+}

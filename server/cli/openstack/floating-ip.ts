@@ -4,7 +4,7 @@ import type { FloatingIp } from '../../sim/model/floating-ip.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createFloatingIp, deleteFloatingIp, updateFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
-import { deleteEach, findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { byTags, deleteEach, findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { kvLine, listCol, sortFields } from './format.js';
 import { findNetwork, sortedById } from './network.js';
 import { findPort } from './port.js';
@@ -95,7 +95,7 @@ function create(c: Cloud, a: Args): Output {
 }
 
 function list(c: Cloud, a: Args): Output {
-  let fips = sortedById(visibleFloatingIps(c));
+  let fips = byTags(a, sortedById(visibleFloatingIps(c)));
   const net = str(a, 'network');
   if (net !== undefined) {
     const n = findNetwork(c, net);

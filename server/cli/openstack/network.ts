@@ -4,7 +4,7 @@ import type { Network } from '../../sim/model/network.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { networkAddressScope } from '../../sim/ops/subnet-pool.js';
-import { deleteEach, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { byTags, deleteEach, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { dhcpNetworkIds } from '../../sim/agents.js';
 import { extInt, listCol, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
@@ -91,7 +91,7 @@ function createReq(c: Cloud, a: Args): NetworkCreate {
 }
 
 function listNetworks(c: Cloud, a: Args): Output {
-  let nets = sortedById(visibleNetworks(c));
+  let nets = byTags(a, sortedById(visibleNetworks(c)));
   const ext = pair(a, 'external', 'internal');
   if (ext !== undefined) nets = nets.filter((n) => n.external === ext);
   const name = str(a, 'name');

@@ -5,7 +5,8 @@ import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
 import { CliError } from '../errors.js';
-import { deleteEach, dicts, findBy, flag, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { policyError } from '../../sim/ops/context.js';
+import { byTags, deleteEach, dicts, findBy, flag, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { dictLines, kvLine, listCol, sortFields, upDown } from './format.js';
 import { findNetwork, sortedById, visibleNetworks } from './network.js';
 import { findProject } from './project.js';
@@ -106,9 +107,18 @@ function groupIds(c: Cloud, a: Args): string[] | undefined {
   return groups.map((g) => findSecurityGroup(c, g).id);
 }
 
+/** `--host` binds a port to a host: binding:host_id is an admin-only attribute in Neutron's policy. */
+function bindingHost(c: Cloud, a: Args, action: 'create' | 'update', path: string): string | undefined {
+  const host = action === 'update' && a['host'] === true ? '' : str(a, 'host');
+  if (host !== undefined && !c.auth.admin) throw policyError(path, `(rule:${action}_port and rule:${action}_port:binding:host_id)`);
+  return host;
+}
+
 function create(c: Cloud, a: Args): Output {
   const net = findNetwork(c, req(a, 'network'));
   const r: PortCreate = { networkId: net.id, name: req(a, 'name') };
+  const host = bindingHost(c, a, 'create', '/v2.0/ports');
+  if (host !== undefined) r.bindingHostId = host;
   const d = str(a, 'description');
   if (d !== undefined) r.description = d;
   const dev = str(a, 'device');
@@ -137,7 +147,7 @@ function create(c: Cloud, a: Args): Output {
 }
 
 function list(c: Cloud, a: Args): Output {
-  let ports = sortedById(visiblePorts(c));
+  let ports = byTags(a, sortedById(visiblePorts(c)));
   const net = str(a, 'network');
   if (net !== undefined) {
     const n = findNetwork(c, net);
@@ -157,6 +167,8 @@ function list(c: Cloud, a: Args): Output {
   }
   const dev = str(a, 'device_id');
   if (dev !== undefined) ports = ports.filter((p) => p.deviceId === dev);
+  const host = str(a, 'host');
+  if (host !== undefined) ports = ports.filter((p) => p.bindingHostId === host);
   const mac = str(a, 'mac_address');
   if (mac !== undefined) ports = ports.filter((p) => p.macAddress === mac);
   const name = str(a, 'name');
@@ -239,6 +251,8 @@ function set(c: Cloud, a: Args): Output {
   if (dev !== undefined) u.deviceId = dev;
   const owner = str(a, 'device_owner');
   if (owner !== undefined) u.deviceOwner = owner;
+  const host = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`);
+  if (host !== undefined) u.bindingHostId = host;
   const ips = fixedIpRequests(c, a);
   if (flag(a, 'no_fixed_ip') || ips !== undefined) {
     const keep = flag(a, 'no_fixed_ip') ? [] : p.fixedIps.map((f) => ({ subnetId: f.subnetId, ipAddress: f.ipAddress }));
@@ -292,6 +306,7 @@ function unset(c: Cloud, a: Args): Output {
     const ids = groups.map((g) => findSecurityGroup(c, g).id);
     u.securityGroupIds = p.securityGroupIds.filter((id) => !ids.includes(id));
   }
+  if (flag(a, 'host')) u.bindingHostId = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`) ?? '';
   if (Object.keys(u).length > 0) updatePort(c, p, u);
   if (flag(a, 'all_tag')) p.tags = [];
   const tags = strs(a, 'tags');

@@ -18,7 +18,7 @@ import {
 } from '../../sim/ops/router.js';
 import type { FixedIpRequest } from '../../sim/ops/port.js';
 import { CliError } from '../errors.js';
-import { deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { byTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { listCol, pyJson, sortFields, upDown } from './format.js';
 import { findNetwork, sortedById } from './network.js';
 import { findPort } from './port.js';
@@ -141,7 +141,7 @@ function create(c: Cloud, a: Args): Output {
 }
 
 function list(c: Cloud, a: Args): Output {
-  let rs = sortedById(visibleRouters(c));
+  let rs = byTags(a, sortedById(visibleRouters(c)));
   const agentId = str(a, 'agent');
   if (agentId !== undefined) {
     // The routers an L3 agent hosts (the legacy scheduler puts them all on the network node's).

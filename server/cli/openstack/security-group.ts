@@ -13,7 +13,7 @@ import {
   type RuleCreate,
 } from '../../sim/ops/security-group.js';
 import { CliError } from '../errors.js';
-import { deleteEach, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { byTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { kvLine, sortFields } from './format.js';
 import { sortedById } from './network.js';
 import { findProject } from './project.js';
@@ -228,7 +228,7 @@ export const securityGroupCommands: OscCommand[] = [
   {
     name: 'security group list',
     run: ({ cloud: c, args: a }) => {
-      let groups = sortedById(visibleGroups(c));
+      let groups = byTags(a, sortedById(visibleGroups(c)));
       const project = str(a, 'project');
       if (project !== undefined) {
         const pid = findProject(c, project).id;

@@ -12,7 +12,7 @@ import {
   type SubnetPoolCreate,
   type SubnetPoolUpdate,
 } from '../../sim/ops/subnet-pool.js';
-import { deleteEach, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { byTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { listCol, sortFields } from './format.js';
 import { findProject } from './project.js';
 
@@ -94,7 +94,7 @@ function poolCreate(c: Cloud, a: Args): Output {
 }
 
 function poolList(c: Cloud, a: Args): Output {
-  let pools = byId(visiblePools(c));
+  let pools = byTags(a, byId(visiblePools(c)));
   const share = pair(a, 'share', 'no_share');
   if (share !== undefined) pools = pools.filter((p) => p.shared === share);
   const def = pair(a, 'default', 'no_default');

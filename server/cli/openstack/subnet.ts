@@ -5,7 +5,7 @@ import type { CellValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
 import { CliError } from '../errors.js';
-import { deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { byTags, deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { listCol, sortFields } from './format.js';
 import { findNetwork, sortedById, visibleNetworks } from './network.js';
 import { findProject } from './project.js';
@@ -104,7 +104,7 @@ function createReq(c: Cloud, a: Args): SubnetCreate {
 }
 
 function listSubnets(c: Cloud, a: Args): Output {
-  let subs = sortedById(visibleSubnets(c));
+  let subs = byTags(a, sortedById(visibleSubnets(c)));
   const netArg = str(a, 'network');
   if (netArg !== undefined) {
     const net = findNetwork(c, netArg);

@@ -280,11 +280,20 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     portSecurityEnabled: portSecurity,
     allowedAddressPairs: (req.allowedAddressPairs ?? []).map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? mac })),
     bindingHostId: bound,
-    bindingVifType: bound ? 'ovs' : 'unbound',
+    bindingVifType: vifType(c, bound),
     bindingVnicType: 'normal',
   });
   c.ports.push(port);
   return port;
+}
+
+/**
+ * ML2 binds a port to a host where an Open vSwitch agent runs (vif_type ovs); a host without one
+ * fails the binding; no host, no binding.
+ */
+function vifType(c: Cloud, host: string): string {
+  if (host === '') return 'unbound';
+  return host === c.config.networkHost || c.config.computeHosts.includes(host) ? 'ovs' : 'binding_failed';
 }
 
 export interface PortUpdate {
@@ -297,6 +306,8 @@ export interface PortUpdate {
   deviceId?: string;
   deviceOwner?: string;
   allowedAddressPairs?: Array<{ ipAddress: string; macAddress?: string }>;
+  /** `--host` (a host name) or `unset --host` (''): admin only. */
+  bindingHostId?: string;
 }
 
 export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
@@ -337,6 +348,10 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   if (upd.portSecurityEnabled !== undefined) port.portSecurityEnabled = upd.portSecurityEnabled;
   if (upd.deviceId !== undefined) port.deviceId = upd.deviceId;
   if (upd.deviceOwner !== undefined) port.deviceOwner = upd.deviceOwner;
+  if (upd.bindingHostId !== undefined) {
+    port.bindingHostId = upd.bindingHostId;
+    port.bindingVifType = vifType(c, upd.bindingHostId);
+  }
   if (upd.allowedAddressPairs !== undefined) {
     port.allowedAddressPairs = upd.allowedAddressPairs.map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? port.macAddress }));
   }
