@@ -165,10 +165,40 @@ function serverCreate(c: Cloud, a: Args): Output {
 function serverList(c: Cloud, a: Args): Output {
   const visible = c.servers.filter((s) => c.auth.admin ? flag(a, 'all_projects') || s.projectId === c.auth.projectId : s.projectId === c.auth.projectId);
   let servers = [...visible].reverse();
-  const name = str(a, 'name');
-  if (name !== undefined) servers = servers.filter((s) => new RegExp(name).test(s.name));
+  // Nova matches --name, --ip and --ip6 as regular expressions; a pattern it cannot compile matches nothing here.
+  const regex = (k: string): RegExp | null | undefined => {
+    const v = str(a, k);
+    if (v === undefined) return undefined;
+    try {
+      return new RegExp(v);
+    } catch {
+      return null;
+    }
+  };
+  const name = regex('name');
+  if (name !== undefined) servers = servers.filter((s) => name !== null && name.test(s.name));
   const status = str(a, 'status');
   if (status !== undefined) servers = servers.filter((s) => s.status === status.toUpperCase());
+  const flavor = str(a, 'flavor');
+  if (flavor !== undefined) {
+    const id = findFlavor(c, flavor).id;
+    servers = servers.filter((s) => s.flavorId === id);
+  }
+  const image = str(a, 'image');
+  if (image !== undefined) {
+    const id = findImage(c, image).id;
+    servers = servers.filter((s) => s.imageId === id);
+  }
+  // --host is an admin filter: Nova drops it for other users.
+  const host = str(a, 'host');
+  if (host !== undefined && c.auth.admin) servers = servers.filter((s) => s.host === host);
+  for (const [k, v] of [['ip', 4], ['ip6', 6]] as const) {
+    const re = regex(k);
+    if (re === undefined) continue;
+    servers = servers.filter((s) => re !== null && serverPorts(c, s).some((p) => p.fixedIps.some((f) => (f.ipAddress.includes(':') ? 6 : 4) === v && re.test(f.ipAddress))));
+  }
+  const limit = a['limit'];
+  if (typeof limit === 'number' && limit >= 0) servers = servers.slice(0, limit);
   const rows = servers.map((s) => {
     const image = c.images.find((i) => i.id === s.imageId);
     const flavor = c.flavors.find((f) => f.id === s.flavorId);
