@@ -122,3 +122,21 @@ describe('a member of the public cloud', () => {
     expect(t[2]?.stderr).toMatch(/^HttpException: 403: Client Error for url: .*\/v2\.0\/ports, Tenant [0-9a-f]{32} not allowed to create port on this network\n$/);
   });
 });
+
+describe('server list filters', () => {
+  it('filters by name, address (regular expressions), flavor, image, host, and limits', () => {
+    const out = run([
+      'openstack server list --ip 10.10 -f value -c Name',
+      "openstack server list --ip '^20\\.' -f value -c Name",
+      'openstack server list --ip6 . -f value -c Name',
+      "openstack server list --name 'vm[12]' -f value -c Name",
+      "openstack server list --name '(' -f value -c Name",
+      'openstack server list --flavor m1.tiny --limit 1 -f value -c Name',
+      'openstack server list --host compute -f value -c Name',
+      'openstack server list --host elsewhere -f value -c Name',
+      'openstack server list --image nope',
+    ], 'network-node');
+    expect(out.map((e) => e.stdout)).toEqual(['vm1\n', 'vm2\n', '', 'vm2\nvm1\n', '', 'vm2\n', 'vm2\nvm1\n', '', '']);
+    expect(out[8]).toMatchObject({ stderr: 'No Image found for nope\n', exitCode: 1 });
+  });
+});
