@@ -183,8 +183,7 @@ function ruleList(c: Cloud, a: Args): Output {
   }
   const proto = str(a, 'protocol');
   if (proto !== undefined) rules = rules.filter((r) => (proto === 'any' ? r.protocol === null : r.protocol === proto));
-  const eth = str(a, 'ethertype');
-  if (eth !== undefined) rules = rules.filter((r) => r.ethertype === eth);
+  // OSC 6.0 parses --ethertype but never sends it: the list is not filtered (checked on the oracle).
   const dir = pair(a, 'ingress', 'egress');
   if (dir !== undefined) rules = rules.filter((r) => r.direction === (dir ? 'ingress' : 'egress'));
   const headers = ['ID', 'IP Protocol', 'Ethertype', 'IP Range', 'Port Range', 'Direction', 'Remote Security Group', 'Remote Address Group'];
