@@ -192,10 +192,9 @@ function list(c: Cloud, a: Args): Output {
     );
   }
   const groups = strs(a, 'security_groups');
-  if (groups.length > 0) {
-    const ids = groups.map((g) => findSecurityGroup(c, g).id);
-    ports = ports.filter((p) => ids.every((id) => p.securityGroupIds.includes(id)));
-  }
+  // OSC 6.0 passes the names as they are in a `security_groups` filter, which openstacksdk 0.101
+  // refuses before any request is made (checked on the oracle).
+  if (groups.length > 0) throw new CliError('Invalid query params: security_groups');
   const headers = ['ID', 'Name', 'MAC Address', 'Fixed IP Addresses', 'Status'];
   const attrs = ['id', 'name', 'mac_address', 'fixed_ips', 'status'];
   if (flag(a, 'long')) {

@@ -4,6 +4,7 @@ import type { SecurityGroup, SecurityGroupRule } from '../../sim/model/security-
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import {
+  checkProtocolFilter,
   createSecurityGroup,
   createSecurityGroupRule,
   deleteSecurityGroup,
@@ -177,14 +178,21 @@ function ruleCreate(c: Cloud, a: Args): Output {
 function ruleList(c: Cloud, a: Args): Output {
   let rules = sortedById(visibleRules(c));
   const groupArg = str(a, 'group');
-  if (groupArg !== undefined) {
-    const g = findSecurityGroup(c, groupArg);
-    rules = rules.filter((r) => r.securityGroupId === g.id);
-  }
+  const groupId = groupArg === undefined ? undefined : findSecurityGroup(c, groupArg).id;
+  if (groupId !== undefined) rules = rules.filter((r) => r.securityGroupId === groupId);
   const proto = str(a, 'protocol');
-  if (proto !== undefined) rules = rules.filter((r) => (proto === 'any' ? r.protocol === null : r.protocol === proto));
   // OSC 6.0 parses --ethertype but never sends it: the list is not filtered (checked on the oracle).
   const dir = pair(a, 'ingress', 'egress');
+  if (proto !== undefined) {
+    // Neutron validates the filter like a rule's protocol ("any" too), naming the list URL.
+    const query = [
+      ...(dir !== undefined ? [`direction=${dir ? 'ingress' : 'egress'}`] : []),
+      `protocol=${encodeURIComponent(proto)}`,
+      ...(groupId !== undefined ? [`security_group_id=${groupId}`] : []),
+    ];
+    checkProtocolFilter(`/v2.0/security-group-rules?${query.join('&')}`, proto);
+    rules = rules.filter((r) => r.protocol === proto);
+  }
   if (dir !== undefined) rules = rules.filter((r) => r.direction === (dir ? 'ingress' : 'egress'));
   const headers = ['ID', 'IP Protocol', 'Ethertype', 'IP Range', 'Port Range', 'Direction', 'Remote Security Group', 'Remote Address Group'];
   if (groupArg === undefined) headers.push('Security Group');

@@ -96,6 +96,18 @@ function pyProtocolList(): string {
   return `[None, ${PROTOCOL_NAMES.map((p) => `'${p}'`).join(', ')}]`;
 }
 
+/** A rule-list `protocol` filter is validated like a rule's protocol (400 from the list URL). */
+export function checkProtocolFilter(path: string, protocol: string): void {
+  const p = protocol.toLowerCase();
+  const n = /^\d+$/.test(p) ? Number(p) : NaN;
+  if (!(PROTOCOL_NAMES as readonly string[]).includes(p) && !(n >= 0 && n <= 255)) {
+    throw neutronError.badRequest(
+      path,
+      `Security group rule protocol ${protocol} not supported. Only protocol values ${pyProtocolList()} and integer representations [0 to 255] are supported.`,
+    );
+  }
+}
+
 export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGroupRule {
   const path = RULE_PATH;
   const g = c.securityGroups.find((x) => x.id === req.securityGroupId);

@@ -103,8 +103,23 @@ export function createSubnetPool(c: Cloud, req: SubnetPoolCreate): SubnetPool {
     checkScope(c, path, pool, req.addressScopeId);
     pool.addressScopeId = req.addressScopeId;
   }
+  if (pool.shared) checkSharedScope(c, path, pool);
   c.subnetPools.push(pool);
   return pool;
+}
+
+/**
+ * Sharing a pool creates an RBAC policy for every project; Neutron's RBAC callback refuses it
+ * when those projects could not see the pool's address scope (a scope that is not shared).
+ * The callback's name carries a Python object id, which varies from one server to the next.
+ */
+function checkSharedScope(c: Cloud, path: string, pool: { id: string; addressScopeId: string | null }): void {
+  const scope = pool.addressScopeId === null ? undefined : c.addressScopes.find((s) => s.id === pool.addressScopeId);
+  if (!scope || scope.shared) return;
+  throw neutronError.invalidInput(
+    path,
+    `Callback neutron.objects.subnetpool.RbacNeutronDbObjectMixin.validate_rbac_policy_change-8774568881881 failed with "Failed to create RBAC policy on object ${pool.id} because target project doesn't have access to associated address scope..".`,
+  );
 }
 
 export interface SubnetPoolUpdate {
