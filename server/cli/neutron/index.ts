@@ -265,6 +265,21 @@ function agentShow(c: Cloud, a: Args): Out {
 
 const alive = (x: Agent): string => (x.alive ? ':-)' : 'xxx');
 
+/**
+ * neutronclient sends the `--key value` options a list command does not know as query filters;
+ * Neutron keeps the resources whose attribute equals the value (booleans as True/False).
+ */
+function matches(extra: Record<string, string | true>, d: { [k: string]: PyValue }, path: string): boolean {
+  // Neutron validates filters (filter_validation): an attribute the resource does not have is a 400.
+  const unknown = Object.keys(extra).filter((k) => !(k in d));
+  if (unknown.length > 0) throw new SimError(400, `[${unknown.map((k) => `'${k}'`).join(', ')}] is invalid attribute for filtering`, path, 'network', 'HTTPBadRequest');
+  return Object.entries(extra).every(([k, v]) => {
+    const got = d[k];
+    if (typeof got === 'boolean') return String(got) === String(v).toLowerCase();
+    return String(got === null ? '' : got) === String(v);
+  });
+}
+
 const COMMANDS: Record<string, Handler> = {
   'net-create': (c, a, extra) => {
     const r: NetworkCreate = { name: s(a, 'name') ?? '' };
@@ -283,12 +298,20 @@ const COMMANDS: Record<string, Handler> = {
     const n = createNetwork(c, r);
     return show(a, networkApi(c, n, 'create'), 'network');
   },
-  'net-list': (c, a) =>
-    table(a, ['id', 'name', 'subnets'], byId(c.networks).map((n) => {
+  'net-list': (c, a, extra) => {
+    // net-list's own filter options go to the server like the value specs.
+    const filters: Record<string, string | true> = { ...extra };
+    for (const k of ['name', 'admin_state_up', 'status', 'shared', 'router:external']) if (typeof a[k] === 'string') filters[k] = a[k];
+    const tags = (k: string) => (typeof a[k] === 'string' ? (a[k] as string).split(',') : []);
+    const [all, any, notAll, notAny] = [tags('tags'), tags('tags_any'), tags('not_tags'), tags('not_tags_any')];
+    const tagged = (t: string[]) => all.every((x) => t.includes(x)) && (any.length === 0 || any.some((x) => t.includes(x)))
+      && (notAll.length === 0 || !notAll.every((x) => t.includes(x))) && !notAny.some((x) => t.includes(x));
+    return table(a, ['id', 'name', 'subnets'], byId(c.networks).filter((n) => tagged(n.tags) && matches(filters, networkApi(c, n, 'show'), '/v2.0/networks')).map((n) => {
       // The API lists subnets as {id, cidr}; the table shows one "id cidr" line each.
       const subs = c.subnets.filter((x) => x.networkId === n.id);
       return [n.id, n.name, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs.map((x) => ({ id: x.id, cidr: x.cidr })))];
-    })),
+    }));
+  },
   'net-show': (c, a) => show(a, networkApi(c, find(c.networks, 'network', s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {
     const n = find(c.networks, 'network', s(a, 'id') ?? '');
@@ -327,12 +350,12 @@ const COMMANDS: Record<string, Handler> = {
     });
     return show(a, subnetApi(sub), 'subnet');
   },
-  'subnet-list': (c, a) => table(a, ['id', 'name', 'cidr', 'allocation_pools'], byId(c.subnets).map((x) => [x.id, x.name, x.cidr, x.allocationPools.map((p) => ({ start: p.start, end: p.end }))])),
+  'subnet-list': (c, a, extra) => table(a, ['id', 'name', 'cidr', 'allocation_pools'], byId(c.subnets).filter((x) => matches(extra, subnetApi(x), '/v2.0/subnets')).map((x) => [x.id, x.name, x.cidr, x.allocationPools.map((p) => ({ start: p.start, end: p.end }))])),
   'subnet-show': (c, a) => show(a, subnetApi(find(c.subnets, 'subnet', s(a, 'id') ?? ''))),
   'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, find(c.subnets, 'subnet', id))),
   'router-create': (c, a) => show(a, routerApi(createRouter(c, { name: s(a, 'name') ?? '', ...(a['admin_state'] === false ? { adminStateUp: false } : {}) })), 'router'),
-  'router-list': (c, a) =>
-    table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], byId(c.routers).map((r) => { const d = routerApi(r); return [r.id, r.name, d['external_gateway_info'] ?? null, r.distributed, r.ha]; })),
+  'router-list': (c, a, extra) =>
+    table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], byId(c.routers).filter((r) => matches(extra, routerApi(r), '/v2.0/routers')).map((r) => { const d = routerApi(r); return [r.id, r.name, d['external_gateway_info'] ?? null, r.distributed, r.ha]; })),
   'router-show': (c, a) => show(a, routerApi(find(c.routers, 'router', s(a, 'id') ?? ''))),
   'router-delete': (c, a) => bulkDelete('router', list(a, 'id'), (id) => deleteRouter(c, find(c.routers, 'router', id))),
   'router-interface-add': (c, a) => {
@@ -385,7 +408,7 @@ const COMMANDS: Record<string, Handler> = {
     const p = createPort(c, { networkId: net.id, name: s(a, 'name') ?? '', ...(ips.length ? { fixedIps: ips } : {}) });
     return show(a, portApi(p), 'port');
   },
-  'port-list': (c, a) => table(a, ['id', 'name', 'mac_address', 'fixed_ips'], byId(c.ports).map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []])),
+  'port-list': (c, a, extra) => table(a, ['id', 'name', 'mac_address', 'fixed_ips'], byId(c.ports).filter((p) => matches(extra, portApi(p), '/v2.0/ports')).map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []])),
   'port-show': (c, a) => show(a, portApi(find(c.ports, 'port', s(a, 'id') ?? ''))),
   'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePort(c, find(c.ports, 'port', id))),
   'floatingip-create': (c, a) => {
@@ -398,7 +421,7 @@ const COMMANDS: Record<string, Handler> = {
     });
     return show(a, floatingIpApi(c, f), 'floatingip');
   },
-  'floatingip-list': (c, a) => table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], byId(c.floatingIps).map((f) => [f.id, f.fixedIpAddress, f.floatingIpAddress, f.portId])),
+  'floatingip-list': (c, a, extra) => table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], byId(c.floatingIps).filter((f) => matches(extra, floatingIpApi(c, f), '/v2.0/floatingips')).map((f) => [f.id, f.fixedIpAddress, f.floatingIpAddress, f.portId])),
   'floatingip-show': (c, a) => show(a, floatingIpApi(c, findFip(c, s(a, 'id') ?? ''))),
   'floatingip-associate': (c, a) => {
     const id = s(a, 'floatingip_id') ?? '';
@@ -494,11 +517,7 @@ const COMMANDS: Record<string, Handler> = {
     deleteSecurityGroupRule(c, r);
   }),
   'agent-list': (c, a, extra) => {
-    // Unknown `--key value` options filter the list (neutronclient passes them as query filters).
-    const keep = (x: Agent) => Object.entries(extra).every(([k, v]) => {
-      const got = agentApi(x)[k];
-      return got !== undefined && String(got === null ? '' : got) === String(v);
-    });
+    const keep = (x: Agent) => matches(extra, agentApi(x), '/v2.0/agents');
     return table(a, ['id', 'agent_type', 'host', 'availability_zone', 'alive', 'admin_state_up', 'binary'],
       agents(c).filter(keep).map((x) => [x.id, x.agentType, x.host, x.availabilityZone, alive(x), x.adminStateUp, x.binary]));
   },
