@@ -88,7 +88,7 @@ export function portApi(p: Port): Dict {
     device_id: p.deviceId,
     device_owner: p.deviceOwner,
     fixed_ips: p.fixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
-    allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ ip_address: a.ipAddress, mac_address: a.macAddress })),
+    allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ mac_address: a.macAddress, ip_address: a.ipAddress })),
     extra_dhcp_opts: [],
     security_groups: [...p.securityGroupIds],
     ...std(p),

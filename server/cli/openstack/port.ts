@@ -46,7 +46,8 @@ export function portShow(c: Cloud, p: Port): Output {
   const bound = p.bindingHostId !== '';
   const fields: Array<[string, CellValue]> = [
     ['admin_state_up', upDown(p.adminStateUp)],
-    ['allowed_address_pairs', dictLines(p.allowedAddressPairs.map((x) => ({ ip_address: x.ipAddress, mac_address: x.macAddress })))],
+    // The API's key order (mac_address first); tables sort the keys anyway.
+    ['allowed_address_pairs', dictLines(p.allowedAddressPairs.map((x) => ({ mac_address: x.macAddress, ip_address: x.ipAddress })))],
     ['binding_host_id', admin ? p.bindingHostId : null],
     ['binding_profile', admin ? dictCell({}) : null],
     ['binding_vif_details', admin ? dictCell(bound ? OVS_VIF_DETAILS : {}) : null],

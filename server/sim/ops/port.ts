@@ -238,6 +238,10 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   if (!req.system && !c.auth.admin && net.projectId !== c.auth.projectId && !net.shared) {
     throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create port on this network`);
   }
+  // The API validates attribute values before it checks policy.
+  if (req.macAddress !== undefined && (!/^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(req.macAddress) || /^(00[:-]){5}00$/.test(req.macAddress))) {
+    throw neutronError.badRequest(path, `Invalid input for mac_address. Reason: '${req.macAddress}' is not a valid MAC address.`);
+  }
   if (!req.system && !c.auth.admin && req.macAddress !== undefined) {
     throw policyError(path, '(rule:create_port and rule:create_port:mac_address)');
   }
@@ -264,7 +268,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
       if (d) sgs = [d];
     }
   } else if (req.securityGroupIds !== undefined && req.securityGroupIds.length > 0) {
-    throw neutronError.badRequest(path, 'Port has security group associated. Cannot disable port security or ip address until security group is removed');
+    throw neutronError.badRequest(path, SECURITY_NEEDS_PORT_SECURITY);
   }
   const std = newStd(c, req.name ?? '', projectId, req.description ?? '', 1);
   const bound = req.bindingHostId ?? '';
@@ -278,13 +282,21 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     adminStateUp: req.adminStateUp ?? true,
     securityGroupIds: sgs,
     portSecurityEnabled: portSecurity,
-    allowedAddressPairs: (req.allowedAddressPairs ?? []).map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? mac })),
+    allowedAddressPairs: sortPairs((req.allowedAddressPairs ?? []).map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? mac }))),
     bindingHostId: bound,
     bindingVifType: vifType(c, bound),
     bindingVnicType: 'normal',
   });
   c.ports.push(port);
   return port;
+}
+
+const SECURITY_NEEDS_PORT_SECURITY = 'Port security must be enabled and port must have an IP address in order to use security groups.';
+
+/** Neutron returns a port's allowed address pairs in its table's key order: MAC, then address. */
+function sortPairs(pairs: Array<{ ipAddress: string; macAddress: string }>): Array<{ ipAddress: string; macAddress: string }> {
+  const key = (p: { ipAddress: string; macAddress: string }) => `${p.macAddress} ${p.ipAddress}`;
+  return pairs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /**
@@ -317,9 +329,11 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   const secOn = upd.portSecurityEnabled ?? port.portSecurityEnabled;
   const groups = upd.securityGroupIds ?? port.securityGroupIds;
   if (!secOn && groups.length > 0) {
+    // Asking for groups on a port without port security is a 400; disabling it under groups a 409.
+    if (upd.securityGroupIds !== undefined) throw neutronError.badRequest(path, SECURITY_NEEDS_PORT_SECURITY);
     throw neutronError.conflict(
       path,
-      'Port has security group associated. Cannot disable port security or ip address until security group is removed',
+      'Port has security group associated. Cannot disable port security or IP address until security group is removed.',
     );
   }
   if (upd.fixedIps !== undefined) {
@@ -353,7 +367,7 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
     port.bindingVifType = vifType(c, upd.bindingHostId);
   }
   if (upd.allowedAddressPairs !== undefined) {
-    port.allowedAddressPairs = upd.allowedAddressPairs.map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? port.macAddress }));
+    port.allowedAddressPairs = sortPairs(upd.allowedAddressPairs.map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? port.macAddress })));
   }
   touch(c, port);
   return port;
