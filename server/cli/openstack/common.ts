@@ -18,7 +18,7 @@ export interface Ctx {
 
 export type Output =
   | { kind: 'show'; data: ShowData }
-  | { kind: 'list'; data: ListData }
+  | { kind: 'list'; data: ListData; /** A warning the client logs on stderr first. */ warning?: string }
   | { kind: 'none' }
   | { kind: 'text'; stdout: string; stderr?: string; exitCode?: number };
 

@@ -112,8 +112,10 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
         return done({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
       case 'show':
         return done(renderShow(out.data, formatOptions(parsed.values, columns)), next);
-      case 'list':
-        return done(renderList(out.data, formatOptions(parsed.values, columns)), next);
+      case 'list': {
+        const r = renderList(out.data, formatOptions(parsed.values, columns));
+        return done(out.warning ? { ...r, stderr: `${out.warning}\n${r.stderr}` } : r, next);
+      }
     }
   } catch (e) {
     return done({ stdout: '', stderr: `${errorLine(work, e, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, cloud);

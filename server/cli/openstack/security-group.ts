@@ -211,6 +211,8 @@ function ruleList(c: Cloud, a: Args): Output {
     return row;
   });
   const out: Output = { kind: 'list', data: { headers, rows } };
+  // OSC 6.0 still accepts --long and logs that it does nothing.
+  if (flag(a, 'long')) out.warning = 'The --long option has been deprecated and is no longer needed';
   return out;
 }
 
