@@ -30,7 +30,7 @@ COMMANDS = [
     'security-group-create', 'security-group-list', 'security-group-show', 'security-group-delete',
     'security-group-rule-create', 'security-group-rule-list', 'security-group-rule-delete',
     'subnetpool-create', 'subnetpool-list', 'subnetpool-show', 'address-scope-list',
-    'quota-show', 'quota-update',
+    'quota-show', 'quota-update', 'quota-delete',
     'agent-list', 'agent-show', 'l3-agent-list-hosting-router', 'dhcp-agent-list-hosting-net',
 ]
 

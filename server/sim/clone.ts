@@ -69,6 +69,7 @@ const CLOUD_KEYS: Record<keyof Cloud, true> = {
   keypairs: true,
   servers: true,
   infra: true,
+  otherQuotas: true,
 };
 const KEYS = Object.keys(CLOUD_KEYS);
 const SHARED_KEYS = ['flavors', 'images', 'config', 'projects'];
@@ -89,7 +90,7 @@ KEYS.forEach((k, i) => {
     get(this: Draft): unknown {
       let v = this.slots[i];
       if (v === UNSET) {
-        // A key the original lacks (infra) reads as undefined and stays absent until assigned.
+        // A key the original lacks (infra, otherQuotas) reads as undefined and stays absent until assigned.
         if (!(k in this.src)) return undefined;
         const orig = this.src[k];
         v = shared ? orig : deep(orig as Json);

@@ -195,3 +195,33 @@ describe('neutron shell', () => {
     expect(r.stderr).toMatch(new RegExp(`^${DEPRECATION}Floating IP ${id} could not be found\\nNeutron server returns request_ids: \\['req-[0-9a-f-]{36}'\\]\\n$`));
   });
 });
+
+describe('neutron quotas (messages checked on the oracle)', () => {
+  it('updates, enforces, shows and deletes quotas, also for other project ids', () => {
+    const n = session();
+    expect(n('quota-update', '--network', '1', '-f', 'value', '-c', 'network').stdout).toBe('1\n');
+    expect(n('net-create', 'a').exitCode).toBe(0);
+    expect(n('net-create', 'b').stderr).toContain("Quota exceeded for resources: ['network'].");
+    expect(n('quota-update', '--network', 'abc')).toMatchObject({ stderr: `${DEPRECATION}Quota limit for network must be an integer\n`, exitCode: 1 });
+    expect(n('quota-update', '--network', '-5').stderr).toContain("Invalid input for network. Reason: '-5' is too small - must be at least '-1'.");
+    expect(n('quota-update', '--pool', '5').stderr).toContain("Unrecognized attribute(s) 'pool'");
+    expect(n('quota-update').stderr).toBe(`${DEPRECATION}Must specify a valid resource with new quota value\n`);
+    expect(n('quota-update', '--tenant-id', 'someone', '--rbac-policy', '20', '-f', 'value', '-c', 'rbac_policy').stdout).toBe('20\n');
+    expect(n('quota-show', 'someone', '-f', 'value', '-c', 'rbac_policy', '-c', 'network').stdout).toBe('100\n20\n');
+    expect(n('quota-delete', '--tenant-id', 'someone').stdout).toBe('Deleted quota: someone\n');
+    expect(n('quota-show', '--tenant-id', 'someone', '-f', 'value', '-c', 'rbac_policy').stdout).toBe('10\n');
+    expect(n('quota-delete').exitCode).toBe(0);
+    expect(n('quota-show', '-f', 'value', '-c', 'network').stdout).toBe('100\n');
+  });
+
+  it('is admin only', () => {
+    let c = fixtureCloud('public-cloud', 3);
+    const n = (...argv: string[]) => {
+      const r = runNeutron(c, argv);
+      c = r.cloud;
+      return r;
+    };
+    expect(n('quota-update', '--network', '5').stderr).toContain('rule:update_quota is disallowed by policy');
+    expect(n('quota-delete').stderr).toContain('rule:delete_quota is disallowed by policy');
+  });
+});

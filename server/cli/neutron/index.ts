@@ -30,6 +30,7 @@ import { cliffEnvDefaults } from '../formatter-args.js';
 import { CliError } from '../errors.js';
 import captured from './neutron-parsers.json' with { type: 'json' };
 import { agents, dhcpAgentsHosting, l3AgentsHosting, type Agent } from '../../sim/agents.js';
+import { deleteQuotas, neutronQuotas, updateQuotas, type NeutronQuotaKey } from '../../sim/ops/quota.js';
 import { formatted, isFormatted, machine, type CellValue } from '../../render/pyvalue.js';
 import { floatingIpApi, groupApi, networkApi, poolApi, portApi, routerApi, ruleApi, subnetApi } from './api.js';
 
@@ -234,6 +235,11 @@ function bulkDelete(kind: string, ids: string[], del: (id: string) => void): Out
 }
 
 type Handler = (c: Cloud, a: Args, extra: Record<string, string | true>) => Out;
+
+/** The project a quota command is about: --tenant-id, the positional id, or the learner's own (ids are taken as given). */
+function quotaProject(c: Cloud, a: Args): string {
+  return s(a, 'tenant_id') ?? s(a, 'pos_tenant_id') ?? c.auth.projectId;
+}
 
 /** An agent as the agents API returns it (the keys neutronclient prints). */
 function agentApi(x: Agent): { [k: string]: PyValue } {
@@ -528,20 +534,28 @@ const COMMANDS: Record<string, Handler> = {
   'dhcp-agent-list-hosting-net': (c, a) =>
     table(a, ['id', 'host', 'admin_state_up', 'alive'],
       dhcpAgentsHosting(c, find(c.networks, 'network', s(a, 'network') ?? '').id).map((x) => [x.id, x.host, x.adminStateUp, alive(x)])),
-  'quota-show': (c, a) => {
-    const q = c.quotas;
-    // Neutron's quota resources; rbac_policy is not modelled and keeps Neutron's default.
-    return show(a, {
-      floatingip: q.floatingip,
-      network: q.network,
-      port: q.port,
-      rbac_policy: 10,
-      router: q.router,
-      security_group: q.security_group,
-      security_group_rule: q.security_group_rule,
-      subnet: q.subnet,
-      subnetpool: q.subnetpool,
-    });
+  'quota-show': (c, a) => show(a, neutronQuotas(c, quotaProject(c, a))),
+  'quota-update': (c, a) => {
+    const changes: Partial<Record<NeutronQuotaKey, number>> = {};
+    for (const k of ['network', 'subnet', 'port', 'router', 'floatingip', 'security_group', 'security_group_rule', 'rbac_policy'] as const) {
+      const v = s(a, k);
+      if (v === undefined) continue;
+      // neutronclient checks the value itself, as Python's int() would read it.
+      if (!/^\s*[-+]?\d+\s*$/.test(v)) throw new CliError(`Quota limit for ${k} must be an integer`);
+      changes[k] = Number.parseInt(v, 10);
+    }
+    const lbaas = ['vip', 'pool', 'member', 'healthmonitor', 'loadbalancer', 'listener'].filter((k) => s(a, k) !== undefined);
+    const project = quotaProject(c, a);
+    if (lbaas.length > 0) {
+      throw new SimError(400, `Unrecognized attribute(s) '${lbaas.join(', ')}'`, `/v2.0/quotas/${project}`, 'network', 'HTTPBadRequest');
+    }
+    if (Object.keys(changes).length === 0) throw new CliError('Must specify a valid resource with new quota value');
+    return show(a, updateQuotas(c, project, changes));
+  },
+  'quota-delete': (c, a) => {
+    const project = quotaProject(c, a);
+    deleteQuotas(c, project);
+    return { stdout: `Deleted quota: ${project}\n` };
   },
   'security-group-rule-create': (c, a) => {
     const g = find(c.securityGroups, 'security_group', s(a, 'security_group_id') ?? '');

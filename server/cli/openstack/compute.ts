@@ -8,6 +8,7 @@ import { updateFloatingIp } from '../../sim/ops/floating-ip.js';
 import { hex, password } from '../../sim/rng.js';
 import { novaError, SimError } from '../../sim/errors.js';
 import { CliError } from '../errors.js';
+import { DEFAULT_QUOTAS, neutronQuotas } from '../../sim/ops/quota.js';
 import { findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { findFloatingIp } from './floating-ip.js';
 import { findNetwork } from './network.js';
@@ -325,7 +326,9 @@ function flavorShow(f: Flavor): Output {
 function quotaShow(c: Cloud, a: Args): Output {
   const projectArg = str(a, 'project');
   const project = projectArg !== undefined ? findProject(c, projectArg) : findProject(c, c.auth.projectId);
-  const q = c.quotas;
+  // Neutron's limits for that project (set with `neutron quota-update`), Nova's for the learner's own.
+  const q = neutronQuotas(c, project.id);
+  const nova = project.id === c.auth.projectId ? c.quotas : DEFAULT_QUOTAS;
   const fields: Array<[string, CellValue]> = [
     ['cores', 20],
     ['fixed-ips', -1],
@@ -333,15 +336,15 @@ function quotaShow(c: Cloud, a: Args): Output {
     ['injected-file-size', 10240],
     ['injected-files', 5],
     ['injected-path-size', 255],
-    ['instances', q.instances],
-    ['key-pairs', q.key_pairs],
+    ['instances', nova.instances],
+    ['key-pairs', nova.key_pairs],
     ['networks', q.network],
     ['ports', q.port],
     ['project', project.id],
     ['project_name', project.name],
     ['properties', 128],
     ['ram', 51200],
-    ['rbac_policies', 10],
+    ['rbac_policies', q.rbac_policy],
     ['routers', q.router],
     ['secgroup-rules', q.security_group_rule],
     ['secgroups', q.security_group],

@@ -41,6 +41,8 @@ export interface CloudConfig {
 }
 
 export interface Quotas {
+  /** Neutron's RBAC policy quota; absent means the default (10). */
+  rbac_policy?: number;
   network: number;
   subnet: number;
   port: number;
@@ -81,4 +83,6 @@ export interface Cloud {
   servers: Server[];
   /** Host-side state changed on the network node; absent = the fixture default. */
   infra?: InfraState;
+  /** Neutron quotas an admin set for other project ids (`neutron quota-update --tenant-id …`). */
+  otherQuotas?: Record<string, Partial<Quotas>>;
 }

@@ -70,7 +70,7 @@ export function touch(c: Cloud, r: Std, bumps = 1): void {
 /** Neutron quota check: `Quota exceeded for resources: ['network'].` (409). */
 export function checkQuota(
   c: Cloud,
-  resource: keyof Quotas,
+  resource: Exclude<keyof Quotas, 'rbac_policy'>,
   used: number,
   path: string,
 ): void {

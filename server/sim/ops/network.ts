@@ -148,6 +148,12 @@ function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkTyp
   return { networkType: 'vxlan', physicalNetwork: null, segmentationId: allocateVni(c), mtu: physnetMtu - 50 };
 }
 
+/** Only one external network may be the default (auto-allocated topology's is_default). */
+function checkOneDefault(c: Cloud, path: string, self: string | null): void {
+  const other = c.networks.find((n) => n.isDefault && n.external && n.id !== self);
+  if (other) throw neutronError.conflict(path, `A default external network already exists: ${other.id}.`);
+}
+
 export function createNetwork(c: Cloud, req: NetworkCreate): Network {
   const admin = c.auth.admin;
   const adminAttrs: string[] = [];
@@ -163,6 +169,7 @@ export function createNetwork(c: Cloud, req: NetworkCreate): Network {
   if (req.mtu !== undefined && req.mtu > seg.mtu) {
     throw neutronError.invalidInput(PATH, `Requested MTU is too big, maximum is ${seg.mtu}.`);
   }
+  if (req.isDefault === true) checkOneDefault(c, PATH, null);
   const std = newStd(c, req.name, req.projectId ?? c.auth.projectId, req.description ?? '', 1);
   // The network's segment (segments plugin) takes the next standard-attribute id.
   c.stdAttrSeq += 1;
@@ -212,6 +219,7 @@ export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Netwo
       );
     }
   }
+  if (upd.isDefault === true) checkOneDefault(c, path, net.id);
   if (upd.name !== undefined) net.name = upd.name;
   if (upd.description !== undefined) net.description = upd.description;
   if (upd.adminStateUp !== undefined) net.adminStateUp = upd.adminStateUp;
