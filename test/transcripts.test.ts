@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScript } from '../server/shell/script.js';
+import { createSession, runLine } from '../server/shell/session.js';
 import { normaliseTranscript, parseCapture, type Entry } from './support/normalise.js';
 
 const DIR = join(import.meta.dirname, 'transcripts');
@@ -49,6 +49,33 @@ function block(e: Entry): string {
   return `$ ${e.command}\n${e.stdout}${err}[exit ${e.exitCode}]\n`;
 }
 
+/**
+ * Runs a script through one learner session like runScript, and also understands the oracle's
+ * identity switches (`oracle_as_project ID [ROLES]`, `oracle_as_admin`, shell functions of
+ * oracle-env.sh): the session's token is scoped to that project, with or without the admin role.
+ */
+function replay(lines: string[]): Entry[] {
+  let state = createSession({ fixture: 'empty', seed: 1 });
+  const admin = state.cloud.auth;
+  const out: Entry[] = [];
+  for (const line of lines) {
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const as = /^oracle_as_project (\S+)(?: (\S+))?$/.exec(line.trim());
+    if (as || line.trim() === 'oracle_as_admin') {
+      const projectId = as ? (as[1] as string) : admin.projectId;
+      const auth = as ? { ...admin, projectId, admin: (as[2] ?? 'member').split(',').includes('admin') } : admin;
+      const projects = state.cloud.projects.some((p) => p.id === projectId) ? state.cloud.projects : [...state.cloud.projects, { id: projectId, name: projectId }];
+      state = { ...state, cloud: { ...state.cloud, auth, projects } };
+      out.push({ command: line, stdout: '', stderr: '', exitCode: 0 });
+      continue;
+    }
+    const r = runLine(state, line);
+    state = r.state;
+    out.push({ command: line, stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode });
+  }
+  return out;
+}
+
 const scripts = readdirSync(DIR)
   .filter((f) => f.endsWith('.cmds'))
   .sort();
@@ -68,7 +95,7 @@ describe('golden transcripts from real OpenStack', () => {
         const apply = (s: string) => subs.reduce((acc, d) => acc.replace(d.re, d.to), s);
         return { ...e, stdout: apply(e.stdout), stderr: apply(e.stderr) };
       });
-      const ours = runScript(lines, { fixture: 'empty', seed: 1 });
+      const ours = replay(lines);
       const skipped = new Set(directives.map((d, i) => (d.skip ? i : -1)).filter((i) => i >= 0));
       const a = normaliseTranscript(oracle, scriptText, skipped);
       const b = normaliseTranscript(ours, scriptText, skipped);

@@ -7,13 +7,17 @@ import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type Subne
 import { CliError } from '../errors.js';
 import { byTags, deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { listCol, sortFields } from './format.js';
-import { findNetwork, sortedById, visibleNetworks } from './network.js';
+import { findNetwork, sortedById } from './network.js';
 import { findProject } from './project.js';
 import { findSubnetPool } from './subnet-pool.js';
 
+/**
+ * Neutron's get_subnet rule: admin, the subnet's owner, or a subnet of a shared network. A member
+ * sees an external network that is not shared, but not its subnets (checked on the oracle).
+ */
 export function visibleSubnets(c: Cloud): Subnet[] {
-  const nets = new Set(visibleNetworks(c).map((n) => n.id));
-  return c.subnets.filter((s) => c.auth.admin || s.projectId === c.auth.projectId || nets.has(s.networkId));
+  const shared = new Set(c.networks.filter((n) => n.shared).map((n) => n.id));
+  return c.subnets.filter((s) => c.auth.admin || s.projectId === c.auth.projectId || shared.has(s.networkId));
 }
 
 export function findSubnet(c: Cloud, nameOrId: string): Subnet {

@@ -88,3 +88,19 @@ export function owns(c: Cloud, projectId: string): boolean {
 export function policyError(path: string, rule: string): Error {
   return neutronError.forbidden(path, `${rule} is disallowed by policy`);
 }
+
+/**
+ * Neutron's rule for attributes inside a dict attribute (a router's gateway, a port's fixed IPs):
+ * `(rule:A and (rule:A:attr and (rule:A:attr:x and rule:A:attr:y)))`.
+ */
+export function nestedPolicy(action: string, attr: string, subs: string[]): string {
+  return `(rule:${action} and (rule:${action}:${attr} and (${subs.map((x) => `rule:${action}:${attr}:${x}`).join(' and ')})))`;
+}
+
+/**
+ * Updating or deleting what another project owns: members see shared and external resources,
+ * but only admins and the owner may change them (`rule:update_network is disallowed by policy`).
+ */
+export function checkOwner(c: Cloud, ownerProjectId: string, path: string, rule: string): void {
+  if (!c.auth.admin && ownerProjectId !== c.auth.projectId) throw policyError(path, `rule:${rule}`);
+}

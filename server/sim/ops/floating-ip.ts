@@ -5,7 +5,7 @@ import type { Port } from '../model/port.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { parseIp } from '../ipam.js';
-import { checkQuota, newStd, touch } from './context.js';
+import { checkQuota, newStd, policyError, touch } from './context.js';
 import { createPort, removePort } from './port.js';
 import { gatewayPort, interfacePorts } from './router.js';
 
@@ -29,6 +29,9 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
   if (v4.length === 0) throw neutronError.badRequest(PATH, `Bad floatingip request: Network ${net.id} does not contain any IPv4 subnet.`);
   if (req.fixedIpAddress !== undefined && req.portId === undefined) {
     throw neutronError.badRequest(PATH, 'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.');
+  }
+  if (req.floatingIpAddress !== undefined && !c.auth.admin) {
+    throw policyError(PATH, '(rule:create_floatingip and rule:create_floatingip:floating_ip_address)');
   }
   const projectId = req.projectId ?? c.auth.projectId;
   checkQuota(c, 'floatingip', c.floatingIps.filter((f) => f.projectId === projectId).length, PATH);

@@ -3,7 +3,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { Network, NetworkType } from '../model/network.js';
 import { neutronError } from '../errors.js';
 import { randInt } from '../rng.js';
-import { checkQuota, newStd, policyError, touch } from './context.js';
+import { checkOwner, checkQuota, newStd, policyError, touch } from './context.js';
 import { deleteNetworkOwnedPort } from './port.js';
 
 export interface NetworkCreate {
@@ -205,6 +205,7 @@ export interface NetworkUpdate {
 
 export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Network {
   const path = `${PATH}/${net.id}`;
+  checkOwner(c, net.projectId, path, 'update_network');
   const adminAttrs: string[] = [];
   if (upd.shared !== undefined) adminAttrs.push('shared');
   if (upd.external !== undefined) adminAttrs.push('router:external');
@@ -239,6 +240,7 @@ export function isAutoDeletedOwner(owner: string): boolean {
 
 export function deleteNetwork(c: Cloud, net: Network): void {
   const path = `${PATH}/${net.id}`;
+  checkOwner(c, net.projectId, path, 'delete_network');
   const blocking = c.ports
     .filter((p) => p.networkId === net.id && !isAutoDeletedOwner(p.deviceOwner))
     .map((p) => p.id)

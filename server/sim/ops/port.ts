@@ -22,7 +22,8 @@ import {
   type Cidr,
   type IpRange,
 } from '../ipam.js';
-import { checkQuota, newStd, policyError, touch } from './context.js';
+import { checkQuota, nestedPolicy, newStd, policyError, touch } from './context.js';
+import { ensureDefaultGroup } from './security-group.js';
 
 const PATH = '/v2.0/ports';
 
@@ -242,8 +243,14 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   if (req.macAddress !== undefined && (!/^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(req.macAddress) || /^(00[:-]){5}00$/.test(req.macAddress))) {
     throw neutronError.badRequest(path, `Invalid input for mac_address. Reason: '${req.macAddress}' is not a valid MAC address.`);
   }
-  if (!req.system && !c.auth.admin && req.macAddress !== undefined) {
+  // A MAC address or a given IP address: the network's owner (or an admin) only.
+  const networkOwner = req.system === true || c.auth.admin || net.projectId === c.auth.projectId;
+  if (!networkOwner && req.macAddress !== undefined) {
     throw policyError(path, '(rule:create_port and rule:create_port:mac_address)');
+  }
+  if (!networkOwner && req.fixedIps?.some((f) => f.ipAddress !== undefined)) {
+    const subs = [...(req.fixedIps.some((f) => f.subnetId !== undefined) ? ['subnet_id'] : []), 'ip_address'];
+    throw policyError(path, nestedPolicy('create_port', 'fixed_ips', subs));
   }
   if (!req.system) checkQuota(c, 'port', c.ports.filter((p) => p.projectId === projectId).length, path);
   let mac = req.macAddress;
@@ -264,8 +271,8 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   if (portSecurity && !infra) {
     if (req.securityGroupIds !== undefined) sgs = [...req.securityGroupIds];
     else {
-      const d = defaultGroupId(c, projectId);
-      if (d) sgs = [d];
+      // Neutron creates a project's default group the first time one of its ports needs it.
+      sgs = [ensureDefaultGroup(c, projectId).id];
     }
   } else if (req.securityGroupIds !== undefined && req.securityGroupIds.length > 0) {
     throw neutronError.badRequest(path, SECURITY_NEEDS_PORT_SECURITY);

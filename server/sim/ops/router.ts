@@ -6,7 +6,7 @@ import type { Subnet } from '../model/subnet.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { cidrContains, cidrsOverlap, parseCidr, parseIp } from '../ipam.js';
-import { checkQuota, newStd, policyError, touch } from './context.js';
+import { checkQuota, nestedPolicy, newStd, policyError, touch } from './context.js';
 import { createPort, removePort, subnetCidr, type FixedIpRequest } from './port.js';
 import { policyExpr } from './network.js';
 
@@ -188,10 +188,11 @@ export interface GatewayRequest {
 
 function checkGatewayPolicy(c: Cloud, req: GatewayRequest, path: string, action: 'create_router' | 'update_router'): void {
   if (c.auth.admin) return;
-  const attrs: string[] = ['external_gateway_info'];
-  if (req.enableSnat !== undefined) attrs.push('external_gateway_info:enable_snat');
-  if (req.fixedIps !== undefined) attrs.push('external_gateway_info:external_fixed_ips');
-  if (attrs.length > 1) throw policyError(path, policyExpr(action, attrs.slice(1)));
+  // enable_snat and external_fixed_ips are admin-only; the rule names every key the gateway has.
+  const subs = ['network_id'];
+  if (req.enableSnat !== undefined) subs.push('enable_snat');
+  if (req.fixedIps !== undefined) subs.push('external_fixed_ips');
+  if (subs.length > 1) throw policyError(path, nestedPolicy(action, 'external_gateway_info', subs));
 }
 
 function fipsNeedGateway(c: Cloud, r: Router, networkId: string): boolean {

@@ -4,7 +4,7 @@ import type { AddressScope, SubnetPool } from '../model/subnet-pool.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { cidrsOverlap, formatCidr, mergeCidrs, parseCidr, type Cidr } from '../ipam.js';
-import { checkQuota, newId, newStd, policyError, touch } from './context.js';
+import { checkOwner, checkQuota, newId, newStd, policyError, touch } from './context.js';
 import { policyExpr } from './network.js';
 
 const PATH = '/v2.0/subnetpools';
@@ -136,6 +136,7 @@ export interface SubnetPoolUpdate {
 
 export function updateSubnetPool(c: Cloud, pool: SubnetPool, upd: SubnetPoolUpdate): void {
   const path = `${PATH}/${pool.id}`;
+  checkOwner(c, pool.projectId, path, 'update_subnetpool');
   if (!c.auth.admin && upd.isDefault !== undefined) throw policyError(path, policyExpr('update_subnetpool', ['is_default']));
   let prefixes = pool.prefixes;
   if (upd.prefixes !== undefined) {
@@ -172,6 +173,7 @@ export function updateSubnetPool(c: Cloud, pool: SubnetPool, upd: SubnetPoolUpda
 
 export function deleteSubnetPool(c: Cloud, pool: SubnetPool): void {
   const path = `${PATH}/${pool.id}`;
+  checkOwner(c, pool.projectId, path, 'delete_subnetpool');
   if (c.subnets.some((s) => s.subnetpoolId === pool.id)) {
     throw neutronError.badRequest(path, 'Unable to delete subnet pool: Subnet pool has existing allocations.');
   }
@@ -196,6 +198,7 @@ export function createAddressScope(
 
 export function updateAddressScope(c: Cloud, scope: AddressScope, upd: { name?: string; shared?: boolean }): void {
   const path = `${SCOPE_PATH}/${scope.id}`;
+  checkOwner(c, scope.projectId, path, 'update_address_scope');
   if (upd.shared !== undefined && !c.auth.admin) throw policyError(path, policyExpr('update_address_scope', ['shared']));
   if (upd.name !== undefined) scope.name = upd.name;
   if (upd.shared !== undefined) scope.shared = upd.shared;
@@ -203,6 +206,7 @@ export function updateAddressScope(c: Cloud, scope: AddressScope, upd: { name?: 
 
 export function deleteAddressScope(c: Cloud, scope: AddressScope): void {
   const path = `${SCOPE_PATH}/${scope.id}`;
+  checkOwner(c, scope.projectId, path, 'delete_address_scope');
   if (c.subnetPools.some((p) => p.addressScopeId === scope.id)) {
     throw neutronError.conflict(path, `Unable to complete operation on address scope ${scope.id}. There are one or more subnet pools in use on the address scope.`);
   }

@@ -18,7 +18,7 @@ import {
   type Cidr,
   type IpRange,
 } from '../ipam.js';
-import { checkQuota, newStd, touch } from './context.js';
+import { checkOwner, checkQuota, newStd, touch } from './context.js';
 import { addAutoAddresses, subnetCidr, syncDhcpPort, usedAddresses } from './port.js';
 
 const PATH = '/v2.0/subnets';
@@ -259,8 +259,14 @@ export interface SubnetUpdate {
   serviceTypes?: string[];
 }
 
+/** Subnets belong to their network's owner for updates and deletes (rule:admin_or_network_owner). */
+function networkOwner(c: Cloud, s: Subnet): string {
+  return c.networks.find((n) => n.id === s.networkId)?.projectId ?? s.projectId;
+}
+
 export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
   const path = `${PATH}/${s.id}`;
+  checkOwner(c, networkOwner(c, s), path, 'update_subnet');
   const cidr = subnetCidr(s);
   let gw: bigint | null = s.gatewayIp === null ? null : (parseIp(s.gatewayIp)?.value ?? null);
   if (upd.gatewayIp !== undefined) {
@@ -319,6 +325,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
 
 export function deleteSubnet(c: Cloud, s: Subnet): void {
   const path = `${PATH}/${s.id}`;
+  checkOwner(c, networkOwner(c, s), path, 'delete_subnet');
   const blocking = c.ports.filter(
     (p) => p.deviceOwner !== 'network:dhcp' && p.deviceOwner !== 'network:distributed' && p.fixedIps.some((f) => f.subnetId === s.id),
   );
