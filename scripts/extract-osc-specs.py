@@ -24,7 +24,7 @@ COMMANDS = [
     'subnet pool delete',
     'address scope create', 'address scope list', 'address scope show', 'address scope set', 'address scope delete',
     'router create', 'router list', 'router show', 'router set', 'router unset', 'router delete',
-    'router add subnet', 'router add port', 'router remove subnet', 'router remove port',
+    'router add subnet', 'router add port', 'router remove subnet', 'router remove port', 'router add route', 'router remove route',
     'port create', 'port list', 'port show', 'port set', 'port unset', 'port delete',
     'floating ip create', 'floating ip list', 'floating ip show', 'floating ip set', 'floating ip unset',
     'floating ip delete',

@@ -131,22 +131,12 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
       s.host = back;
       return ok(`logout\nConnection to ${left.startsWith('vm:') ? (s.cloud.servers.find((v) => `vm:${v.id}` === left)?.name ?? left) : left} closed.\n`);
     }
-    case 'openstack': {
-      if (args[0] === 'server' && args[1] === 'ssh') return serverSsh(x, args.slice(2));
-      const r = runOpenstack(s.cloud, args, { columns: s.columns, env: s.env });
-      s.cloud = r.cloud;
-      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
-    }
-    case 'neutron': {
-      const r = runNeutron(s.cloud, args, { columns: s.columns, env: s.env });
-      s.cloud = r.cloud;
-      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
-    }
-    case 'nova': {
-      const r = runNova(s.cloud, args, { columns: s.columns });
-      s.cloud = r.cloud;
-      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
-    }
+    case 'openstack':
+    case 'neutron':
+    case 'nova':
+      // The clients live on the laptop and the network node; a VM's image has none of them.
+      if (s.host.startsWith('vm:')) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
+      return runClient(x, cmd, args);
     case 'echo': {
       let newline = true;
       let rest = args;
@@ -205,6 +195,20 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
  * `openstack server ssh SERVER [--login USER] [-4|-6] [--address-type NET]`: OSC looks up the
  * server's address (a floating IP first) and runs ssh to it, which then goes as plain ssh would.
  */
+/** `openstack`, `neutron` or `nova`: the client runs on the cloud, which it may change. */
+function runClient(x: Exec, cmd: 'openstack' | 'neutron' | 'nova', args: string[]): CommandResult {
+  const s = x.state;
+  if (cmd === 'openstack' && args[0] === 'server' && args[1] === 'ssh') return serverSsh(x, args.slice(2));
+  const r =
+    cmd === 'openstack'
+      ? runOpenstack(s.cloud, args, { columns: s.columns, env: s.env })
+      : cmd === 'neutron'
+        ? runNeutron(s.cloud, args, { columns: s.columns, env: s.env })
+        : runNova(s.cloud, args, { columns: s.columns });
+  s.cloud = r.cloud;
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
 function serverSsh(x: Exec, args: string[]): CommandResult {
   const s = x.state;
   let login: string | undefined;
@@ -351,7 +355,9 @@ function errorId(line: string, n: number): string {
 }
 
 export function complete(state: SessionState, line: string): { candidates: string[]; replacement?: string } {
-  return completeLine(state.cloud, line, [...BUILTINS, ...hostCommands(state.cloud, state.host)], state.host);
+  const clients = ['openstack', 'neutron', 'nova'];
+  const builtins = state.host.startsWith('vm:') ? BUILTINS.filter((b) => !clients.includes(b)) : BUILTINS;
+  return completeLine(state.cloud, line, [...builtins, ...hostCommands(state.cloud, state.host)], state.host);
 }
 
 export function serializeSession(state: SessionState): string {

@@ -5,6 +5,7 @@ import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import {
   addRouterInterfacePort,
+  changeExtraRoutes,
   addRouterInterfaceSubnet,
   createRouter,
   deleteRouter,
@@ -216,6 +217,13 @@ function unset(c: Cloud, a: Args): Output {
   return none;
 }
 
+/** `router add|remove route`: the router as the extraroutes call returns it (no interfaces_info). */
+function extraRoutes(c: Cloud, a: Args, op: 'add' | 'remove'): Output {
+  const r = findRouter(c, req(a, 'router'));
+  changeExtraRoutes(c, r, dicts(a, 'routes').map((x) => ({ destination: x['destination'] ?? '', nexthop: x['gateway'] ?? '' })), op);
+  return routerShow(c, r, 'create');
+}
+
 export const routerCommands: OscCommand[] = [
   { name: 'router create', run: ({ cloud, args }) => create(cloud, args) },
   { name: 'router list', run: ({ cloud, args }) => list(cloud, args) },
@@ -227,6 +235,8 @@ export const routerCommands: OscCommand[] = [
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'router'), { one: 'router', many: 'routers' }, (t) => deleteRouter(c, findRouter(c, t))),
   },
+  { name: 'router add route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'add') },
+  { name: 'router remove route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'remove') },
   {
     name: 'router add subnet',
     run: ({ cloud: c, args: a }) => {

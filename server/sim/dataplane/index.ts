@@ -6,7 +6,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { Port } from '../model/port.js';
 import type { Router } from '../model/router.js';
 import type { Subnet } from '../model/subnet.js';
-import { broadcast, formatIp, parseCidr, parseIp, eui64 } from '../ipam.js';
+import { broadcast, cidrContains, formatIp, parseCidr, parseIp, eui64 } from '../ipam.js';
 
 export interface Addr {
   version: 4 | 6;
@@ -119,8 +119,21 @@ export function routerNamespace(cloud: Cloud, r: Router, id: number): Namespace 
     if (v4?.gatewayIp) routes.push({ dest: 'default', via: v4.gatewayIp, dev: gwDev.name, proto: 'static', src: null });
   }
   devices.sort((a, b) => a.index - b.index);
-  const conn = devices.flatMap(connected).sort((a, b) => cmpCidr(a.dest, b.dest));
-  routes.push(...conn);
+  const conn = devices.flatMap(connected);
+  // Extra routes (`router set --route`, `router add route`): the L3 agent adds them via the
+  // interface whose subnet holds the next hop, `proto static` (IPv4 here; IPv6 in ip -6 route).
+  const extra: RouteEntry[] = [];
+  for (const x of r.routes) {
+    const hop = parseIp(x.nexthop);
+    if (!hop || hop.version !== 4) continue;
+    const dev = devices.find((d) => d.addrs.some((a) => {
+      if (a.version !== 4 || a.prefix === 32) return false;
+      const c = parseCidr(`${a.address}/${a.prefix}`);
+      return c !== null && cidrContains(c, 4, hop.value);
+    }));
+    if (dev) extra.push({ dest: x.destination, via: x.nexthop, dev: dev.name, proto: 'static', src: null });
+  }
+  routes.push(...[...conn, ...extra].sort((a, b) => cmpCidr(a.dest, b.dest)));
   return { name: `qrouter-${r.id}`, id, kind: 'qrouter', objectId: r.id, devices, routes };
 }
 

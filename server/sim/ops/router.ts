@@ -145,10 +145,26 @@ function fipsBlockingInterface(c: Cloud, r: Router, subnetIds: string[]): boolea
   });
 }
 
+/** A static route whose next hop lies in a subnet keeps the router's interface on it (checked before floating IPs). */
+function checkRoutesNeedInterface(c: Cloud, r: Router, subnetIds: string[], path: string): void {
+  for (const id of subnetIds) {
+    const sub = subnetById(c, id);
+    if (!sub) continue;
+    const needed = r.routes.some((x) => {
+      const hop = parseIp(x.nexthop);
+      return hop !== null && cidrContains(subnetCidr(sub), hop.version, hop.value);
+    });
+    if (needed) {
+      throw neutronError.conflict(path, `Router interface for subnet ${id} on router ${r.id} cannot be deleted, as it is required by one or more routes.`);
+    }
+  }
+}
+
 export function removeRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
   const path = `${PATH}/${r.id}/remove_router_interface`;
   const port = interfacePorts(c, r).find((p) => p.fixedIps.some((f) => f.subnetId === s.id));
   if (!port) throw neutronError.notFound(path, `Router ${r.id} has no interface on subnet ${s.id}`);
+  checkRoutesNeedInterface(c, r, [s.id], path);
   if (fipsBlockingInterface(c, r, [s.id])) {
     throw neutronError.conflict(
       path,
@@ -170,6 +186,7 @@ export function removeRouterInterfacePort(c: Cloud, r: Router, port: Port): void
   if (port.deviceId !== r.id || port.deviceOwner === 'network:router_gateway') {
     throw neutronError.notFound(path, `Router ${r.id} does not have an interface with id ${port.id}`);
   }
+  checkRoutesNeedInterface(c, r, port.fixedIps.map((f) => f.subnetId), path);
   if (fipsBlockingInterface(c, r, port.fixedIps.map((f) => f.subnetId))) {
     throw neutronError.conflict(
       path,
@@ -274,6 +291,29 @@ export function updateRouter(
   if (upd.distributed !== undefined) r.distributed = upd.distributed;
   if (upd.ha !== undefined) r.ha = upd.ha;
   if (upd.routes !== undefined) r.routes = upd.routes.map((x) => ({ ...x }));
+  touch(c, r);
+}
+
+/**
+ * PUT /routers/{id}/add_extraroutes | remove_extraroutes (extraroute-atomic): adds the routes not
+ * yet there, or removes those that are; an unchanged table is not an update (no new revision).
+ */
+export function changeExtraRoutes(c: Cloud, r: Router, routes: Route[], op: 'add' | 'remove'): void {
+  const path = `${PATH}/${r.id}/${op}_extraroutes`;
+  for (const x of routes) {
+    if (!parseCidr(x.destination)) throw neutronError.badRequest(path, `invalid IPNetwork ${x.destination}`);
+  }
+  const same = (a: Route, b: Route) => a.destination === b.destination && a.nexthop === b.nexthop;
+  let next: Route[];
+  if (op === 'add') {
+    next = r.routes.map((x) => ({ ...x }));
+    for (const x of routes) if (!next.some((y) => same(x, y))) next.push({ destination: x.destination, nexthop: x.nexthop });
+  } else {
+    next = r.routes.filter((y) => !routes.some((x) => same(x, y))).map((x) => ({ ...x }));
+  }
+  if (next.length === r.routes.length) return;
+  validateRoutes(c, r, next, path);
+  r.routes = next;
   touch(c, r);
 }
 
