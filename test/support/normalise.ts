@@ -45,7 +45,8 @@ const MAC = /\bfa:16:3e(?::[0-9a-f]{2}){3}\b/g;
 const TIME = /\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\b/g;
 const REQ = /req-[0-9a-f-]{36}/g;
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-const IPV6 = /\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}\b|\b(?:[0-9a-f]{1,4}:)+:(?:[0-9a-f]{1,4}:?)*\b/g;
+// The compressed form first: otherwise `2001:db8:1::8d` would match only as far as `2001:db8:1`.
+const IPV6 = /\b(?:[0-9a-f]{1,4}:)+:(?:[0-9a-f]{1,4}:?)*\b|\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}\b/g;
 
 class Numberer {
   private readonly seen = new Map<string, string>();

@@ -10,6 +10,7 @@ import type { Router } from '../../sim/model/router.js';
 import type { FloatingIp } from '../../sim/model/floating-ip.js';
 import type { SecurityGroup, SecurityGroupRule } from '../../sim/model/security-group.js';
 import type { SubnetPool } from '../../sim/model/subnet-pool.js';
+import { apiFixedIps, inApiOrder } from '../../sim/ops/port.js';
 import type { PyValue } from '../../render/pyvalue.js';
 import { networkAddressScope } from '../../sim/ops/subnet-pool.js';
 import { normalizedCidr } from '../../sim/ops/security-group.js';
@@ -87,7 +88,7 @@ export function portApi(p: Port): Dict {
     status: p.status,
     device_id: p.deviceId,
     device_owner: p.deviceOwner,
-    fixed_ips: p.fixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
+    fixed_ips: apiFixedIps(p).map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
     allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ mac_address: a.macAddress, ip_address: a.ipAddress })),
     extra_dhcp_opts: [],
     security_groups: [...p.securityGroupIds],
@@ -113,7 +114,7 @@ export function routerApi(r: Router): Dict {
     external_gateway_info: r.gateway
       ? {
           network_id: r.gateway.networkId,
-          external_fixed_ips: r.gateway.externalFixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
+          external_fixed_ips: inApiOrder(r.gateway.externalFixedIps).map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
           enable_snat: r.gateway.enableSnat,
         }
       : null,

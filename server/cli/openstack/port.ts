@@ -3,7 +3,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Port } from '../../sim/model/port.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
-import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
+import { apiFixedIps, createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
 import { CliError } from '../errors.js';
 import { policyError } from '../../sim/ops/context.js';
 import { byTags, deleteEach, dicts, findBy, flag, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
@@ -26,7 +26,7 @@ export function findPort(c: Cloud, nameOrId: string): Port {
 
 /** One `ip_address='…', subnet_id='…'` line per address; the machine form keeps the API's key order. */
 export function fixedIpsCell(p: Port): CellValue {
-  return dictLines(p.fixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })));
+  return dictLines(apiFixedIps(p).map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })));
 }
 
 const OVS_VIF_DETAILS: Record<string, PyValue> = {

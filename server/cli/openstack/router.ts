@@ -17,7 +17,7 @@ import {
   type GatewayRequest,
   type RouterCreate,
 } from '../../sim/ops/router.js';
-import type { FixedIpRequest } from '../../sim/ops/port.js';
+import { inApiOrder, type FixedIpRequest } from '../../sim/ops/port.js';
 import { CliError } from '../errors.js';
 import { byTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { listCol, pyJson, sortFields, upDown } from './format.js';
@@ -38,7 +38,7 @@ function gatewayInfo(r: Router): PyValue {
   if (!r.gateway) return null;
   return {
     network_id: r.gateway.networkId,
-    external_fixed_ips: r.gateway.externalFixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
+    external_fixed_ips: inApiOrder(r.gateway.externalFixedIps).map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
     enable_snat: r.gateway.enableSnat,
   };
 }

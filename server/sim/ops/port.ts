@@ -177,6 +177,12 @@ export function allocateFixedIps(
     }
     if (!s) continue;
     if (r.ipAddress !== undefined) {
+      if (isAutoAddress(s) && !router) {
+        throw neutronError.badRequest(
+          path,
+          `IPv6 address ${r.ipAddress} cannot be directly assigned to a port on subnet ${s.id} as the subnet is configured for automatic addresses`,
+        );
+      }
       checkRequestedIp(c, s, r.ipAddress, path);
       const ip = parseIp(r.ipAddress);
       result.push({ subnetId: s.id, ipAddress: formatIp(s.ipVersion, ip?.value ?? 0n) });
@@ -296,6 +302,21 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   });
   c.ports.push(port);
   return port;
+}
+
+/** A port's fixed IPs as the API returns them: Neutron orders them by address (as text), then subnet id. */
+export function apiFixedIps(p: Port): FixedIp[] {
+  return inApiOrder(p.fixedIps);
+}
+
+/** Fixed IPs (a port's, a router gateway's) in the order of Neutron's IPAllocation relationship. */
+export function inApiOrder<T extends { ipAddress: string; subnetId: string }>(ips: readonly T[]): T[] {
+  const key = (f: T) => [f.ipAddress, f.subnetId] as const;
+  return [...ips].sort((a, b) => {
+    const [x1, y1] = key(a);
+    const [x2, y2] = key(b);
+    return x1 < x2 ? -1 : x1 > x2 ? 1 : y1 < y2 ? -1 : y1 > y2 ? 1 : 0;
+  });
 }
 
 const SECURITY_NEEDS_PORT_SECURITY = 'Port security must be enabled and port must have an IP address in order to use security groups.';
