@@ -9,6 +9,7 @@ import { hex, password } from '../../sim/rng.js';
 import { novaError, SimError } from '../../sim/errors.js';
 import { CliError } from '../errors.js';
 import { DEFAULT_QUOTAS, neutronQuotas } from '../../sim/ops/quota.js';
+import { apiFixedIps } from '../../sim/ops/port.js';
 import { findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { findFloatingIp } from './floating-ip.js';
 import { findNetwork } from './network.js';
@@ -57,7 +58,7 @@ export function addressesText(c: Cloud, s: Server): string {
     const net = c.networks.find((n) => n.id === p.networkId);
     const name = net?.name ?? p.networkId;
     const ips = byNet.get(name) ?? [];
-    ips.push(...p.fixedIps.map((f) => f.ipAddress));
+    ips.push(...apiFixedIps(p).map((f) => f.ipAddress));
     for (const f of c.floatingIps) if (f.portId === p.id) ips.push(f.floatingIpAddress);
     byNet.set(name, ips);
   }
