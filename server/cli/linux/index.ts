@@ -314,6 +314,7 @@ function ipv6Routes(cloud: Cloud, ns: Namespace): string {
 
 function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | null {
   const cmd = argv[0];
+  if (cmd === 'ip' && argv.some((x) => IP_DISPLAY.test(x))) return withIpDisplayFlags(argv, (a) => inNamespace(ctx, ns, a));
   const six = argv.includes('-6');
   const four = argv.includes('-4');
   const a = argv.slice(1).filter((x) => x !== '-4' && x !== '-6');
@@ -360,9 +361,50 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   return null;
 }
 
+
+/** CirrOS's `ip` is BusyBox's, which has no -br/-c. */
+function isCirros(cloud: Cloud, host: HostId): boolean {
+  const vm = server(cloud, host);
+  return vm !== undefined && cloud.images.find((i) => i.id === vm.imageId)?.osFamily === 'cirros';
+}
+
+/** iproute2's display options that change no data: -c/-color (plain here) and -br/-brief. */
+const IP_DISPLAY = /^(-br|-brief|-c|-color|--color)(=.*)?$/;
+
+/**
+ * `ip -br addr|link` (iproute2 6.1, checked on this machine): one line per device, the name
+ * padded to 16 and the state to 14, then its addresses (or MAC and flags), each followed by a
+ * space. Other objects print as without -br.
+ */
+function withIpDisplayFlags(argv: string[], run: (argv: string[]) => HostResult | null): HostResult | null {
+  const flags = argv.slice(1).filter((x) => IP_DISPLAY.test(x));
+  const rest = argv.filter((x, i) => i === 0 || !IP_DISPLAY.test(x));
+  const r = run(rest);
+  if (!r || r.exitCode !== 0 || !flags.some((f) => f.startsWith('-br'))) return r;
+  const obj = rest.slice(1).find((x) => !x.startsWith('-')) ?? '';
+  const addr = ['a', 'addr', 'address'].includes(obj);
+  const link = ['l', 'link'].includes(obj);
+  if (!addr && !link) return r;
+  const blocks = r.stdout.split(/(?=^\d+: )/m).filter((b) => b.trim() !== '');
+  const lines = blocks.map((b) => {
+    const head = /^\d+: ([^:]+): <([^>]*)>.* state (\S+)/.exec(b);
+    if (!head) return '';
+    const [, name = '', flagsText = '', state = ''] = head;
+    const start = `${name.padEnd(16)} ${state.padEnd(14)} `;
+    if (link) {
+      const mac = /link\/\S+ (\S+)/.exec(b)?.[1] ?? '';
+      return `${start}${mac} <${flagsText}> \n`;
+    }
+    const addrs = [...b.matchAll(/^ {4}inet6? (\S+)/gm)].map((m) => `${m[1] ?? ''} `).join('');
+    return `${start}${addrs}\n`;
+  });
+  return { ...r, stdout: lines.join('') };
+}
+
 export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   const cmd = argv[0];
   const { cloud, host } = ctx;
+  if (cmd === 'ip' && argv[1] !== 'netns' && argv.some((x) => IP_DISPLAY.test(x)) && !isCirros(cloud, host)) return withIpDisplayFlags(argv, (a) => runOnHost(ctx, a));
   if (cmd === 'hostname') return ok(`${hostName(cloud, host)}\n`);
   if (cmd === 'cat') return catFiles(ctx, argv.slice(1));
   if (cmd === 'ping' || cmd === 'ping6') return renderPing(ctx, null, argv);
