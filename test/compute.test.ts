@@ -140,3 +140,25 @@ describe('server list filters', () => {
     expect(out[8]).toMatchObject({ stderr: 'No Image found for nope\n', exitCode: 1 });
   });
 });
+
+describe('quota set', () => {
+  it('sets Nova and Neutron limits for admins, which quota show and the API then apply', () => {
+    const out = run([
+      'openstack quota set --networks 1 --instances 4 admin',
+      'openstack quota show -f value -c networks -c instances',
+      'openstack network create a',
+      'openstack network create b',
+      'openstack quota set --networks -5 admin',
+    ], 'empty');
+    expect(out[0]).toMatchObject({ stdout: '', exitCode: 0 });
+    expect(out[1]?.stdout).toBe('4\n1\n');
+    expect(out[3]?.stderr).toContain("Quota exceeded for resources: ['network'].");
+    expect(out[4]?.stderr).toContain("Invalid input for network. Reason: '-5' is too small - must be at least '-1'.");
+  });
+
+  it('is refused to a member by Nova or Neutron policy', () => {
+    const out = run(['openstack quota set --networks 3 pub1', 'openstack quota set --instances 3 pub1']);
+    expect(out[0]?.stderr).toContain('rule:update_quota is disallowed by policy');
+    expect(out[1]?.stderr).toMatch(/^Policy doesn't allow os_compute_api:os-quota-sets:update to be performed\. \(HTTP 403\)/);
+  });
+});

@@ -8,7 +8,7 @@ import { updateFloatingIp } from '../../sim/ops/floating-ip.js';
 import { hex, password } from '../../sim/rng.js';
 import { novaError, SimError } from '../../sim/errors.js';
 import { CliError } from '../errors.js';
-import { DEFAULT_QUOTAS, neutronQuotas } from '../../sim/ops/quota.js';
+import { DEFAULT_QUOTAS, NEUTRON_QUOTA_KEYS, neutronQuotas, updateQuotas, type NeutronQuotaKey } from '../../sim/ops/quota.js';
 import { apiFixedIps } from '../../sim/ops/port.js';
 import { findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { findFloatingIp } from './floating-ip.js';
@@ -357,6 +357,23 @@ function quotaShow(c: Cloud, a: Args): Output {
   return { kind: 'show', data: { fields } };
 }
 
+/**
+ * `quota set PROJECT`: Nova's limits first, then Neutron's (`update_quota`, admin only, values of
+ * at least -1). Stacklab keeps Nova's limits for the learner's own project only.
+ */
+function quotaSet(c: Cloud, a: Args): Output {
+  const project = findProject(c, req(a, 'project'));
+  const nova = (['instances', 'key_pairs'] as const).filter((k) => typeof a[k] === 'number');
+  if (nova.length > 0) {
+    if (!c.auth.admin) throw novaError.forbidden(`/os-quota-sets/${project.id}`, "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.");
+    if (project.id === c.auth.projectId) c.quotas = Object.assign({}, c.quotas, Object.fromEntries(nova.map((k) => [k, a[k] as number])));
+  }
+  const changes: Partial<Record<NeutronQuotaKey, number>> = {};
+  for (const k of NEUTRON_QUOTA_KEYS) if (typeof a[k] === 'number') changes[k] = a[k] as number;
+  if (Object.keys(changes).length > 0) updateQuotas(c, project.id, changes);
+  return none;
+}
+
 export const computeCommands: OscCommand[] = [
   { name: 'server create', style: 'nova', run: ({ cloud, args }) => serverCreate(cloud, args) },
   { name: 'server list', style: 'nova', run: ({ cloud, args }) => serverList(cloud, args) },
@@ -477,5 +494,6 @@ export const computeCommands: OscCommand[] = [
   },
   { name: 'flavor show', style: 'nova', run: ({ cloud: c, args: a }) => flavorShow(findFlavor(c, req(a, 'flavor'))) },
   { name: 'quota show', run: ({ cloud, args }) => quotaShow(cloud, args) },
+  { name: 'quota set', style: 'nova', run: ({ cloud, args }) => quotaSet(cloud, args) },
 ];
 
