@@ -36,7 +36,7 @@ COMMANDS = [
     'server remove floating ip', 'server ssh', 'console log show', 'console url show',
     'keypair create', 'keypair list', 'keypair show', 'keypair delete',
     'image list', 'image show', 'flavor list', 'flavor show',
-    'quota show', 'quota set', 'network agent list', 'network agent show', 'extension list', 'availability zone list',
+    'quota show', 'quota set', 'network agent list', 'network agent show', 'network segment list', 'network segment show', 'extension list', 'availability zone list',
     'project list', 'token issue',
 ]
 

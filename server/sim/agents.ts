@@ -6,7 +6,7 @@
  * are drawn from a generator seeded by the project and the agent, so they are stable for a cloud.
  */
 import type { Cloud } from './model/cloud.js';
-import { seedRng, uuid4 } from './rng.js';
+import { hashSeed, seedRng, uuid4 } from './rng.js';
 import { isoSeconds } from './ops/context.js';
 
 /** A JSON value as an agent reports it. */
@@ -30,11 +30,6 @@ export interface Agent {
   configurations: { [k: string]: AgentValue };
 }
 
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
 
 const stamp = (epoch: number): string => isoSeconds(epoch).replace('T', ' ').replace('Z', '');
 
@@ -115,7 +110,7 @@ export function agents(cloud: Cloud): Agent[] {
   const first = Math.min(...cloud.securityGroups.map((g) => Date.parse(g.createdAt) / 1000).filter(Number.isFinite), cloud.clock);
   const created = first - 86400;
   const make = (host: string, agentType: string, binary: string, topic: string, az: string | null, configurations: { [k: string]: AgentValue }): Agent => ({
-    id: uuid4(seedRng(hash(`${cloud.auth.projectId}/${host}/${agentType}`))),
+    id: uuid4(seedRng(hashSeed(`${cloud.auth.projectId}/${host}/${agentType}`))),
     agentType, binary, topic, host,
     availabilityZone: az,
     adminStateUp: true,

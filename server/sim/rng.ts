@@ -18,6 +18,13 @@ export function nextU32(st: RngState): number {
   return t;
 }
 
+/** FNV-1a of a string: a seed for ids derived from other ids (stable, no draw from the cloud's generator). */
+export function hashSeed(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 export function seedRng(seed: number): RngState {
   // splitmix32 spreads the seed over the four words, then a warm-up discards the weak start.
   let x = seed >>> 0;

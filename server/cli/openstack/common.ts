@@ -6,7 +6,7 @@ import { agents, type Agent } from '../../sim/agents.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import { SimError } from '../../sim/errors.js';
-import { seedRng, uuid4 } from '../../sim/rng.js';
+import { hashSeed, seedRng, uuid4 } from '../../sim/rng.js';
 import { CliError } from '../errors.js';
 
 export type Args = Record<string, unknown>;
@@ -126,15 +126,10 @@ export function sdkMessage(c: Cloud, e: SimError): string {
  * the cloud's clock and the message (no RNG draw), so printing an error never changes the cloud.
  */
 export function novaMessage(c: Cloud, e: SimError): string {
-  const seed = seedRng((c.clock ^ c.tick ^ hashString(e.message)) >>> 0);
+  const seed = seedRng((c.clock ^ c.tick ^ hashSeed(e.message)) >>> 0);
   return `${e.message} (HTTP ${e.status}) (Request-ID: req-${uuid4(seed)})`;
 }
 
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
 
 /** The line OSC prints for an error raised by a command of the given style. */
 export function errorLine(c: Cloud, e: unknown, style: ErrorStyle): string {

@@ -9,6 +9,7 @@ import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { BareArgError } from '../errors.js';
 import { agentCommands } from './agent.js';
+import { segmentCommands } from './segment.js';
 import { errorLine, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
 import { floatingIpCommands } from './floating-ip.js';
@@ -38,6 +39,7 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
   ...securityGroupCommands,
   ...computeCommands,
   ...agentCommands,
+  ...segmentCommands,
 ];
 
 const BY_NAME = new Map(OPENSTACK_COMMANDS.map((c) => [c.name, c]));
