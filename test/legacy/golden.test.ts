@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScript } from '../../server/shell/script.js';
+import { replay } from '../support/replay.js';
 import { normaliseTranscript, parseCapture, type Entry } from '../support/normalise.js';
 
 const DIR = join(import.meta.dirname, 'captures');
@@ -34,7 +34,7 @@ describe('legacy neutron golden transcripts', () => {
       const lines = readFileSync(join(DIR, script), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
       const text = lines.join('\n');
       const oracle = normaliseTranscript(parseCapture(readFileSync(join(DIR, `${base}.oracle.txt`), 'utf8')).entries, text);
-      const ours = normaliseTranscript(runScript(lines, { fixture: 'empty', seed: 1 }), text);
+      const ours = normaliseTranscript(replay(lines), text);
       oracle.forEach((expected, i) => {
         const why = EXIT_ONLY[expected.command];
         it(`${String(i + 1).padStart(2, '0')} ${expected.command}${why ? ` (exit code only: ${why})` : ''}`, () => {

@@ -50,6 +50,12 @@ export function networkApi(c: Cloud, n: Network, phase: 'create' | 'show'): Dict
   };
   // auto-allocated-topology adds is_default on create, and on show only for external networks.
   if (phase === 'create' || n.external) d['is_default'] = n.isDefault;
+  // The provider attributes are admin only (policy): other users do not get the keys at all.
+  if (!c.auth.admin) {
+    delete d['provider:network_type'];
+    delete d['provider:physical_network'];
+    delete d['provider:segmentation_id'];
+  }
   return d;
 }
 

@@ -28,6 +28,13 @@ import { createSubnetPool } from '../../sim/ops/subnet-pool.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { CliError } from '../errors.js';
+import { visibleFloatingIps } from '../openstack/floating-ip.js';
+import { visibleNetworks } from '../openstack/network.js';
+import { visiblePorts } from '../openstack/port.js';
+import { visibleRouters } from '../openstack/router.js';
+import { visibleGroups, visibleRules } from '../openstack/security-group.js';
+import { visiblePools, visibleScopes } from '../openstack/subnet-pool.js';
+import { visibleSubnets } from '../openstack/subnet.js';
 import captured from './neutron-parsers.json' with { type: 'json' };
 import { agents, dhcpAgentsHosting, l3AgentsHosting, type Agent } from '../../sim/agents.js';
 import { deleteQuotas, neutronQuotas, updateQuotas, type NeutronQuotaKey } from '../../sim/ops/quota.js';
@@ -152,10 +159,27 @@ function show(a: Args, d: { [k: string]: PyValue }, created?: string): Out {
   return { stdout: (created && text ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
-function table(a: Args, headers: string[], rows: CellValue[][]): Out {
+/**
+ * A list. `api` is each row as the API returns it: neutronclient asks for every attribute, so
+ * `-c` may name any of them (in the order given); without `-c` the command's own columns show.
+ */
+function table(a: Args, headers: string[], rows: CellValue[][], api?: Array<Record<string, CellValue>>): Out {
   const text = isTable(a);
+  const wanted = Array.isArray(a['columns']) ? (a['columns'] as string[]) : [];
+  let o = fmt(a);
+  if (wanted.length > 0 && api && api.length > 0) {
+    const keys = [...new Set(api.flatMap((d) => Object.keys(d)))];
+    // As neutronclient does, a column named twice is printed twice.
+    const chosen = wanted.filter((k) => keys.includes(k));
+    if (chosen.length === 0) {
+      return { stdout: '', stderr: `No recognized column names in [${wanted.map((w) => `'${w}'`).join(', ')}]. Recognized columns are [].\n`, exitCode: 1 };
+    }
+    headers = chosen;
+    rows = api.map((d) => chosen.map((k) => d[k] ?? null));
+    o = { ...o, columns: chosen };
+  }
   // Cells with a column formatter of their own (formatted) print their text form in tables only.
-  const r = renderList({ headers, rows: text ? rows.map((row) => row.map((c) => (isFormatted(c) ? c : textValue(c)))) : rows.map((row) => row.map(machine)) }, fmt(a));
+  const r = renderList({ headers, rows: text ? rows.map((row) => row.map((c) => (isFormatted(c) ? c : textValue(c)))) : rows.map((row) => row.map(machine)) }, o);
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
@@ -312,15 +336,15 @@ const COMMANDS: Record<string, Handler> = {
     const [all, any, notAll, notAny] = [tags('tags'), tags('tags_any'), tags('not_tags'), tags('not_tags_any')];
     const tagged = (t: string[]) => all.every((x) => t.includes(x)) && (any.length === 0 || any.some((x) => t.includes(x)))
       && (notAll.length === 0 || !notAll.every((x) => t.includes(x))) && !notAny.some((x) => t.includes(x));
-    return table(a, ['id', 'name', 'subnets'], byId(c.networks).filter((n) => tagged(n.tags) && matches(filters, networkApi(c, n, 'show'), '/v2.0/networks')).map((n) => {
+    return table(a, ['id', 'name', 'subnets'], byId(visibleNetworks(c)).filter((n) => tagged(n.tags) && matches(filters, networkApi(c, n, 'show'), '/v2.0/networks')).map((n) => {
       // The API lists subnets as {id, cidr}; the table shows one "id cidr" line each.
       const subs = c.subnets.filter((x) => x.networkId === n.id);
       return [n.id, n.name, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs.map((x) => ({ id: x.id, cidr: x.cidr })))];
     }));
   },
-  'net-show': (c, a) => show(a, networkApi(c, find(c.networks, 'network', s(a, 'id') ?? ''), 'show')),
+  'net-show': (c, a) => show(a, networkApi(c, find(visibleNetworks(c), 'network', s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {
-    const n = find(c.networks, 'network', s(a, 'id') ?? '');
+    const n = find(visibleNetworks(c), 'network', s(a, 'id') ?? '');
     const ext = truth(extra['router:external']);
     updateNetwork(c, n, {
       ...(s(a, 'name') !== undefined ? { name: s(a, 'name') as string } : {}),
@@ -330,9 +354,9 @@ const COMMANDS: Record<string, Handler> = {
     });
     return { stdout: `Updated network: ${s(a, 'id') ?? ''}\n` };
   },
-  'net-delete': (c, a) => bulkDelete('network', list(a, 'id'), (id) => deleteNetwork(c, find(c.networks, 'network', id))),
+  'net-delete': (c, a) => bulkDelete('network', list(a, 'id'), (id) => deleteNetwork(c, find(visibleNetworks(c), 'network', id))),
   'subnet-create': (c, a, extra) => {
-    const net = find(c.networks, 'network', s(a, 'network_id') ?? '');
+    const net = find(visibleNetworks(c), 'network', s(a, 'network_id') ?? '');
     const gw = a['no_gateway'] === true ? null : s(a, 'gateway');
     const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : truth(extra['enable_dhcp']);
     const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
@@ -348,7 +372,7 @@ const COMMANDS: Record<string, Handler> = {
       ...(pools.length ? { allocationPools: pools } : {}),
       ...(routes.length ? { hostRoutes: routes } : {}),
       ...(list(a, 'dns_nameservers').length ? { dnsNameservers: list(a, 'dns_nameservers') } : {}),
-      ...(pool !== undefined ? { subnetpoolId: find(c.subnetPools, 'subnetpool', pool).id } : {}),
+      ...(pool !== undefined ? { subnetpoolId: find(visiblePools(c), 'subnetpool', pool).id } : {}),
       ...(s(a, 'prefixlen') !== undefined ? { prefixLength: Number(s(a, 'prefixlen')) } : {}),
       ...(a['use_default_subnetpool'] === true ? { useDefaultSubnetpool: true } : {}),
       ...(s(a, 'ipv6_ra_mode') !== undefined ? { ipv6RaMode: s(a, 'ipv6_ra_mode') as 'slaac' } : {}),
@@ -356,37 +380,42 @@ const COMMANDS: Record<string, Handler> = {
     });
     return show(a, subnetApi(sub), 'subnet');
   },
-  'subnet-list': (c, a, extra) => table(a, ['id', 'name', 'cidr', 'allocation_pools'], byId(c.subnets).filter((x) => matches(extra, subnetApi(x), '/v2.0/subnets')).map((x) => [x.id, x.name, x.cidr, x.allocationPools.map((p) => ({ start: p.start, end: p.end }))])),
-  'subnet-show': (c, a) => show(a, subnetApi(find(c.subnets, 'subnet', s(a, 'id') ?? ''))),
-  'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, find(c.subnets, 'subnet', id))),
+  'subnet-list': (c, a, extra) => {
+    const subs = byId(visibleSubnets(c)).filter((x) => matches(extra, subnetApi(x), '/v2.0/subnets'));
+    return table(a, ['id', 'name', 'cidr', 'allocation_pools'], subs.map((x) => [x.id, x.name, x.cidr, x.allocationPools.map((p) => ({ start: p.start, end: p.end }))]), subs.map(subnetApi));
+  },
+  'subnet-show': (c, a) => show(a, subnetApi(find(visibleSubnets(c), 'subnet', s(a, 'id') ?? ''))),
+  'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, find(visibleSubnets(c), 'subnet', id))),
   'router-create': (c, a) => show(a, routerApi(createRouter(c, { name: s(a, 'name') ?? '', ...(a['admin_state'] === false ? { adminStateUp: false } : {}) })), 'router'),
-  'router-list': (c, a, extra) =>
-    table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], byId(c.routers).filter((r) => matches(extra, routerApi(r), '/v2.0/routers')).map((r) => { const d = routerApi(r); return [r.id, r.name, d['external_gateway_info'] ?? null, r.distributed, r.ha]; })),
-  'router-show': (c, a) => show(a, routerApi(find(c.routers, 'router', s(a, 'id') ?? ''))),
-  'router-delete': (c, a) => bulkDelete('router', list(a, 'id'), (id) => deleteRouter(c, find(c.routers, 'router', id))),
+  'router-list': (c, a, extra) => {
+    const routers = byId(visibleRouters(c)).filter((r) => matches(extra, routerApi(r), '/v2.0/routers'));
+    return table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers.map((r) => { const d = routerApi(r); return [r.id, r.name, d['external_gateway_info'] ?? null, r.distributed, r.ha]; }), routers.map(routerApi));
+  },
+  'router-show': (c, a) => show(a, routerApi(find(visibleRouters(c), 'router', s(a, 'id') ?? ''))),
+  'router-delete': (c, a) => bulkDelete('router', list(a, 'id'), (id) => deleteRouter(c, find(visibleRouters(c), 'router', id))),
   'router-interface-add': (c, a) => {
     const ref = s(a, 'router') ?? '';
-    const r = find(c.routers, 'router', ref);
+    const r = find(visibleRouters(c), 'router', ref);
     const iface = s(a, 'interface') ?? '';
     const port = iface.startsWith('port=')
-      ? addRouterInterfacePort(c, r, find(c.ports, 'port', iface.slice(5)))
-      : addRouterInterfaceSubnet(c, r, find(c.subnets, 'subnet', iface.startsWith('subnet=') ? iface.slice(7) : iface));
+      ? addRouterInterfacePort(c, r, find(visiblePorts(c), 'port', iface.slice(5)))
+      : addRouterInterfaceSubnet(c, r, find(visibleSubnets(c), 'subnet', iface.startsWith('subnet=') ? iface.slice(7) : iface));
     return { stdout: `Added interface ${port.id} to router ${ref}.\n` };
   },
   'router-interface-delete': (c, a) => {
     const ref = s(a, 'router') ?? '';
-    const r = find(c.routers, 'router', ref);
+    const r = find(visibleRouters(c), 'router', ref);
     const iface = s(a, 'interface') ?? '';
-    if (iface.startsWith('port=')) removeRouterInterfacePort(c, r, find(c.ports, 'port', iface.slice(5)));
-    else removeRouterInterfaceSubnet(c, r, find(c.subnets, 'subnet', iface.startsWith('subnet=') ? iface.slice(7) : iface));
+    if (iface.startsWith('port=')) removeRouterInterfacePort(c, r, find(visiblePorts(c), 'port', iface.slice(5)));
+    else removeRouterInterfaceSubnet(c, r, find(visibleSubnets(c), 'subnet', iface.startsWith('subnet=') ? iface.slice(7) : iface));
     return { stdout: `Removed interface from router ${ref}.\n` };
   },
   'router-gateway-set': (c, a) => {
     const ref = s(a, 'router') ?? '';
-    const r = find(c.routers, 'router', ref);
-    const net = find(c.networks, 'network', s(a, 'external_network') ?? '');
+    const r = find(visibleRouters(c), 'router', ref);
+    const net = find(visibleNetworks(c), 'network', s(a, 'external_network') ?? '');
     const ips: FixedIpRequest[] = list(a, 'fixed_ip').map(kv).map((x) => ({
-      ...(x['subnet_id'] !== undefined ? { subnetId: find(c.subnets, 'subnet', x['subnet_id']).id } : {}),
+      ...(x['subnet_id'] !== undefined ? { subnetId: find(visibleSubnets(c), 'subnet', x['subnet_id']).id } : {}),
       ...(x['ip_address'] !== undefined ? { ipAddress: x['ip_address'] } : {}),
     }));
     setRouterGateway(c, r, {
@@ -398,27 +427,30 @@ const COMMANDS: Record<string, Handler> = {
   },
   'router-gateway-clear': (c, a) => {
     const ref = s(a, 'router') ?? '';
-    setRouterGateway(c, find(c.routers, 'router', ref), null);
+    setRouterGateway(c, find(visibleRouters(c), 'router', ref), null);
     return { stdout: `Removed gateway from router ${ref}\n` };
   },
   'router-port-list': (c, a) => {
-    const r = find(c.routers, 'router', s(a, 'id') ?? '');
+    const r = find(visibleRouters(c), 'router', s(a, 'id') ?? '');
     return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], byId(c.ports.filter((p) => p.deviceId === r.id)).map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []]));
   },
   'port-create': (c, a) => {
-    const net = find(c.networks, 'network', s(a, 'network_id') ?? '');
+    const net = find(visibleNetworks(c), 'network', s(a, 'network_id') ?? '');
     const ips: FixedIpRequest[] = list(a, 'fixed_ip').map(kv).map((x) => ({
-      ...(x['subnet_id'] !== undefined ? { subnetId: find(c.subnets, 'subnet', x['subnet_id']).id } : {}),
+      ...(x['subnet_id'] !== undefined ? { subnetId: find(visibleSubnets(c), 'subnet', x['subnet_id']).id } : {}),
       ...(x['ip_address'] !== undefined ? { ipAddress: x['ip_address'] } : {}),
     }));
     const p = createPort(c, { networkId: net.id, name: s(a, 'name') ?? '', ...(ips.length ? { fixedIps: ips } : {}) });
     return show(a, portApi(p), 'port');
   },
-  'port-list': (c, a, extra) => table(a, ['id', 'name', 'mac_address', 'fixed_ips'], byId(c.ports).filter((p) => matches(extra, portApi(p), '/v2.0/ports')).map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []])),
-  'port-show': (c, a) => show(a, portApi(find(c.ports, 'port', s(a, 'id') ?? ''))),
-  'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePort(c, find(c.ports, 'port', id))),
+  'port-list': (c, a, extra) => {
+    const ports = byId(visiblePorts(c)).filter((p) => matches(extra, portApi(p), '/v2.0/ports'));
+    return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], ports.map((p) => [p.id, p.name, p.macAddress, portApi(p)['fixed_ips'] ?? []]), ports.map(portApi));
+  },
+  'port-show': (c, a) => show(a, portApi(find(visiblePorts(c), 'port', s(a, 'id') ?? ''))),
+  'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePort(c, find(visiblePorts(c), 'port', id))),
   'floatingip-create': (c, a) => {
-    const net = find(c.networks, 'network', s(a, 'floating_network_id') ?? '');
+    const net = find(visibleNetworks(c), 'network', s(a, 'floating_network_id') ?? '');
     const f = createFloatingIp(c, {
       networkId: net.id,
       ...(s(a, 'port_id') !== undefined ? { portId: s(a, 'port_id') as string } : {}),
@@ -427,7 +459,10 @@ const COMMANDS: Record<string, Handler> = {
     });
     return show(a, floatingIpApi(c, f), 'floatingip');
   },
-  'floatingip-list': (c, a, extra) => table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], byId(c.floatingIps).filter((f) => matches(extra, floatingIpApi(c, f), '/v2.0/floatingips')).map((f) => [f.id, f.fixedIpAddress, f.floatingIpAddress, f.portId])),
+  'floatingip-list': (c, a, extra) => {
+    const fips = byId(visibleFloatingIps(c)).filter((f) => matches(extra, floatingIpApi(c, f), '/v2.0/floatingips'));
+    return table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], fips.map((f) => [f.id, f.fixedIpAddress, f.floatingIpAddress, f.portId]), fips.map((f) => floatingIpApi(c, f)));
+  },
   'floatingip-show': (c, a) => show(a, floatingIpApi(c, findFip(c, s(a, 'id') ?? ''))),
   'floatingip-associate': (c, a) => {
     const id = s(a, 'floatingip_id') ?? '';
@@ -447,7 +482,7 @@ const COMMANDS: Record<string, Handler> = {
   },
   'floatingip-delete': (c, a) => bulkDelete('floatingip', list(a, 'id'), (id) => deleteFloatingIp(c, findFip(c, id))),
   'subnet-update': (c, a, extra) => {
-    const sub = find(c.subnets, 'subnet', s(a, 'id') ?? '');
+    const sub = find(visibleSubnets(c), 'subnet', s(a, 'id') ?? '');
     const upd: SubnetUpdate = {};
     const name = s(a, 'name');
     if (name !== undefined) upd.name = name;
@@ -466,7 +501,7 @@ const COMMANDS: Record<string, Handler> = {
     return { stdout: `Updated subnet: ${s(a, 'id') ?? ''}\n` };
   },
   'router-update': (c, a) => {
-    const r = find(c.routers, 'router', s(a, 'id') ?? '');
+    const r = find(visibleRouters(c), 'router', s(a, 'id') ?? '');
     const adminState = s(a, 'admin_state');
     const dist = s(a, 'distributed');
     updateRouter(c, r, {
@@ -480,7 +515,7 @@ const COMMANDS: Record<string, Handler> = {
     return { stdout: `Updated router: ${s(a, 'id') ?? ''}\n` };
   },
   'port-update': (c, a) => {
-    const p = find(c.ports, 'port', s(a, 'id') ?? '');
+    const p = find(visiblePorts(c), 'port', s(a, 'id') ?? '');
     const upd: PortUpdate = {};
     if (s(a, 'name') !== undefined) upd.name = s(a, 'name') as string;
     if (s(a, 'description') !== undefined) upd.description = s(a, 'description') as string;
@@ -489,11 +524,11 @@ const COMMANDS: Record<string, Handler> = {
     const st = s(a, 'admin_state_up');
     if (st !== undefined) upd.adminStateUp = /^true$/i.test(st);
     if (a['no_security_groups'] === true) upd.securityGroupIds = [];
-    else if (list(a, 'security_groups').length) upd.securityGroupIds = list(a, 'security_groups').map((g) => find(c.securityGroups, 'security_group', g).id);
+    else if (list(a, 'security_groups').length) upd.securityGroupIds = list(a, 'security_groups').map((g) => find(visibleGroups(c), 'security_group', g).id);
     const fixed = list(a, 'fixed_ip').map(kv);
     if (fixed.length) {
       upd.fixedIps = fixed.map((f): FixedIpRequest => ({
-        ...(f['subnet_id'] !== undefined ? { subnetId: find(c.subnets, 'subnet', f['subnet_id']).id } : {}),
+        ...(f['subnet_id'] !== undefined ? { subnetId: find(visibleSubnets(c), 'subnet', f['subnet_id']).id } : {}),
         ...(f['ip_address'] !== undefined ? { ipAddress: f['ip_address'] } : {}),
       }));
     }
@@ -509,14 +544,14 @@ const COMMANDS: Record<string, Handler> = {
     table(
       a,
       ['id', 'name', 'security_group_rules'],
-      byId(c.securityGroups).map((g) => {
+      byId(visibleGroups(c)).map((g) => {
         // Tables show a summary line per rule; other formats get the rules themselves.
         const rules = c.securityGroupRules.filter((r) => r.securityGroupId === g.id);
         return [g.id, g.name, formatted(rules.map(sgRuleSummary).sort().join('\n'), rules.map(ruleApi))];
       }),
     ),
-  'security-group-show': (c, a) => show(a, groupApi(c, find(c.securityGroups, 'security_group', s(a, 'id') ?? ''))),
-  'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, find(c.securityGroups, 'security_group', id))),
+  'security-group-show': (c, a) => show(a, groupApi(c, find(visibleGroups(c), 'security_group', s(a, 'id') ?? ''))),
+  'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, find(visibleGroups(c), 'security_group', id))),
   'security-group-rule-delete': (c, a) => bulkDelete('security_group_rule', list(a, 'id'), (id) => {
     const r = c.securityGroupRules.find((x) => x.id === id);
     if (!r) throw new CliError(`Unable to find security_group_rule with name or id '${id}'`);
@@ -530,10 +565,10 @@ const COMMANDS: Record<string, Handler> = {
   'agent-show': (c, a) => agentShow(c, a),
   'l3-agent-list-hosting-router': (c, a) =>
     table(a, ['id', 'host', 'admin_state_up', 'alive', 'ha_state'],
-      l3AgentsHosting(c, find(c.routers, 'router', s(a, 'router') ?? '').id).map((x) => [x.id, x.host, x.adminStateUp, alive(x), null])),
+      l3AgentsHosting(c, find(visibleRouters(c), 'router', s(a, 'router') ?? '').id).map((x) => [x.id, x.host, x.adminStateUp, alive(x), null])),
   'dhcp-agent-list-hosting-net': (c, a) =>
     table(a, ['id', 'host', 'admin_state_up', 'alive'],
-      dhcpAgentsHosting(c, find(c.networks, 'network', s(a, 'network') ?? '').id).map((x) => [x.id, x.host, x.adminStateUp, alive(x)])),
+      dhcpAgentsHosting(c, find(visibleNetworks(c), 'network', s(a, 'network') ?? '').id).map((x) => [x.id, x.host, x.adminStateUp, alive(x)])),
   'quota-show': (c, a) => show(a, neutronQuotas(c, quotaProject(c, a))),
   'quota-update': (c, a) => {
     const changes: Partial<Record<NeutronQuotaKey, number>> = {};
@@ -558,7 +593,7 @@ const COMMANDS: Record<string, Handler> = {
     return { stdout: `Deleted quota: ${project}\n` };
   },
   'security-group-rule-create': (c, a) => {
-    const g = find(c.securityGroups, 'security_group', s(a, 'security_group_id') ?? '');
+    const g = find(visibleGroups(c), 'security_group', s(a, 'security_group_id') ?? '');
     const remoteGroup = s(a, 'remote_group_id');
     const rule = createSecurityGroupRule(c, {
       securityGroupId: g.id,
@@ -568,7 +603,7 @@ const COMMANDS: Record<string, Handler> = {
       portRangeMin: s(a, 'port_range_min') !== undefined ? Number(s(a, 'port_range_min')) : null,
       portRangeMax: s(a, 'port_range_max') !== undefined ? Number(s(a, 'port_range_max')) : null,
       remoteIpPrefix: s(a, 'remote_ip_prefix') ?? null,
-      remoteGroupId: remoteGroup !== undefined ? find(c.securityGroups, 'security_group', remoteGroup).id : null,
+      remoteGroupId: remoteGroup !== undefined ? find(visibleGroups(c), 'security_group', remoteGroup).id : null,
     });
     return show(a, ruleApi(rule), 'security_group_rule');
   },
@@ -576,7 +611,7 @@ const COMMANDS: Record<string, Handler> = {
     table(
       a,
       ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'],
-      byId(c.securityGroupRules).map((r) => {
+      byId(visibleRules(c)).map((r) => {
         const g = c.securityGroups.find((x) => x.id === r.securityGroupId);
         const rg = r.remoteGroupId ? c.securityGroups.find((x) => x.id === r.remoteGroupId) : undefined;
         const pp = r.protocol === null ? 'any' : r.portRangeMin !== null ? (r.protocol === 'icmp' ? `icmp (type:${r.portRangeMin}${r.portRangeMax !== null ? `, code:${r.portRangeMax}` : ''})` : r.portRangeMin === r.portRangeMax ? `${r.portRangeMin}/${r.protocol}` : `${r.portRangeMin}-${r.portRangeMax}/${r.protocol}`) : r.protocol;
@@ -595,8 +630,8 @@ const COMMANDS: Record<string, Handler> = {
     return show(a, poolApi(p), 'subnetpool');
   },
   'subnetpool-list': (c, a) =>
-    table(a, ['id', 'name', 'prefixes', 'default_prefixlen', 'address_scope_id', 'is_default'], byId(c.subnetPools).map((p) => [p.id, p.name, [...p.prefixes], p.defaultPrefixlen, p.addressScopeId, p.isDefault])),
-  'address-scope-list': (c, a) => table(a, ['id', 'name', 'ip_version'], byId(c.addressScopes).map((x) => [x.id, x.name, x.ipVersion])),
+    table(a, ['id', 'name', 'prefixes', 'default_prefixlen', 'address_scope_id', 'is_default'], byId(visiblePools(c)).map((p) => [p.id, p.name, [...p.prefixes], p.defaultPrefixlen, p.addressScopeId, p.isDefault])),
+  'address-scope-list': (c, a) => table(a, ['id', 'name', 'ip_version'], byId(visibleScopes(c)).map((x) => [x.id, x.name, x.ipVersion])),
 };
 
 /** The commands that send the id straight to the server: a miss is Neutron's 404. */

@@ -27,7 +27,7 @@ export function findSecurityGroup(c: Cloud, nameOrId: string): SecurityGroup {
   return findBy(visibleGroups(c), 'SecurityGroup', nameOrId);
 }
 
-function visibleRules(c: Cloud): SecurityGroupRule[] {
+export function visibleRules(c: Cloud): SecurityGroupRule[] {
   const groups = new Set(visibleGroups(c).map((g) => g.id));
   return c.securityGroupRules.filter((r) => groups.has(r.securityGroupId));
 }
