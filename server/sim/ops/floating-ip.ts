@@ -98,7 +98,8 @@ function associate(c: Cloud, fip: FloatingIp, portId: string, fixedIp: string | 
       `Bad floatingip request: Cannot process floating IP association with Port ${port.id}, since that port is owned by a different project.`,
     );
   }
-  if (port.deviceOwner.startsWith('network:')) {
+  // Neutron's is_fip_serviced: only DHCP ports are refused (a router's own interface port is not).
+  if (port.deviceOwner === 'network:dhcp') {
     throw neutronError.badRequest(path, `Bad floatingip request: Port ${port.id} is unable to be assigned a floating IP.`);
   }
   const v4 = port.fixedIps.filter((f) => parseIp(f.ipAddress)?.version === 4);

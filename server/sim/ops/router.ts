@@ -82,6 +82,10 @@ function checkNoOverlap(c: Cloud, r: Router, subnets: Subnet[], path: string): v
 /** `router add subnet`: a new port that takes the subnet's gateway address. */
 export function addRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
   const path = `${PATH}/${r.id}/add_router_interface`;
+  // A member may plug a router into a shared network only through a port of its own.
+  if (!c.auth.admin && s.projectId !== c.auth.projectId) {
+    throw neutronError.badRequest(path, `Bad router request: Cannot add interface to router because subnet ${s.id} is not owned by project making the request.`);
+  }
   if (s.gatewayIp === null) {
     throw neutronError.badRequest(path, 'Bad router request: Subnet for router interface must have a gateway IP.');
   }

@@ -109,7 +109,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   const net = c.networks.find((n) => n.id === req.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
   const projectId = req.projectId ?? c.auth.projectId;
-  if (!c.auth.admin && net.projectId !== c.auth.projectId) {
+  if (!c.auth.admin && net.projectId !== c.auth.projectId && !net.shared) {
     throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create subnet on this network`);
   }
   let cidr: Cidr | null = null;
