@@ -28,13 +28,18 @@ import { createSubnetPool } from '../../sim/ops/subnet-pool.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { CliError } from '../errors.js';
-import { visibleFloatingIps } from '../openstack/floating-ip.js';
-import { visibleNetworks } from '../openstack/network.js';
-import { visiblePorts } from '../openstack/port.js';
-import { visibleRouters } from '../openstack/router.js';
-import { visibleGroups, visibleRules } from '../openstack/security-group.js';
-import { visiblePools, visibleScopes } from '../openstack/subnet-pool.js';
-import { visibleSubnets } from '../openstack/subnet.js';
+import {
+  tagsMatch,
+  visibleFloatingIps,
+  visibleGroups,
+  visibleNetworks,
+  visiblePools,
+  visiblePorts,
+  visibleRouters,
+  visibleRules,
+  visibleScopes,
+  visibleSubnets,
+} from '../../sim/visibility.js';
 import captured from './neutron-parsers.json' with { type: 'json' };
 import { agents, dhcpAgentsHosting, l3AgentsHosting, type Agent } from '../../sim/agents.js';
 import { deleteQuotas, neutronQuotas, updateQuotas, type NeutronQuotaKey } from '../../sim/ops/quota.js';
@@ -333,10 +338,8 @@ const COMMANDS: Record<string, Handler> = {
     const filters: Record<string, string | true> = { ...extra };
     for (const k of ['name', 'admin_state_up', 'status', 'shared', 'router:external']) if (typeof a[k] === 'string') filters[k] = a[k];
     const tags = (k: string) => (typeof a[k] === 'string' ? (a[k] as string).split(',') : []);
-    const [all, any, notAll, notAny] = [tags('tags'), tags('tags_any'), tags('not_tags'), tags('not_tags_any')];
-    const tagged = (t: string[]) => all.every((x) => t.includes(x)) && (any.length === 0 || any.some((x) => t.includes(x)))
-      && (notAll.length === 0 || !notAll.every((x) => t.includes(x))) && !notAny.some((x) => t.includes(x));
-    return table(a, ['id', 'name', 'subnets'], byId(visibleNetworks(c)).filter((n) => tagged(n.tags) && matches(filters, networkApi(c, n, 'show'), '/v2.0/networks')).map((n) => {
+    const tagFilter = { tags: tags('tags'), any: tags('tags_any'), notAll: tags('not_tags'), notAny: tags('not_tags_any') };
+    return table(a, ['id', 'name', 'subnets'], byId(visibleNetworks(c)).filter((n) => tagsMatch(n.tags, tagFilter) && matches(filters, networkApi(c, n, 'show'), '/v2.0/networks')).map((n) => {
       // The API lists subnets as {id, cidr}; the table shows one "id cidr" line each.
       const subs = c.subnets.filter((x) => x.networkId === n.id);
       return [n.id, n.name, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs.map((x) => ({ id: x.id, cidr: x.cidr })))];

@@ -3,6 +3,7 @@
  * lookups with openstacksdk's messages, and OSC 6.0's ways of printing API errors.
  */
 import { agents, type Agent } from '../../sim/agents.js';
+import { tagsMatch } from '../../sim/visibility.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import { SimError } from '../../sim/errors.js';
@@ -183,15 +184,6 @@ export function getAgent(c: Cloud, id: string): Agent {
  */
 export function byTags<T extends { tags: readonly string[] }>(a: Args, items: T[]): T[] {
   const list = (k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
-  const all = list('tags');
-  const any = list('any_tags');
-  const notAll = list('not_tags');
-  const notAny = list('not_any_tags');
-  return items.filter(
-    (x) =>
-      all.every((t) => x.tags.includes(t)) &&
-      (any.length === 0 || any.some((t) => x.tags.includes(t))) &&
-      (notAll.length === 0 || !notAll.every((t) => x.tags.includes(t))) &&
-      !notAny.some((t) => x.tags.includes(t)),
-  );
+  const f = { tags: list('tags'), any: list('any_tags'), notAll: list('not_tags'), notAny: list('not_any_tags') };
+  return items.filter((x) => tagsMatch(x.tags, f));
 }

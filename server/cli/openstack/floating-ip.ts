@@ -11,10 +11,7 @@ import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findRouter } from './router.js';
 import { findSubnet } from './subnet.js';
-
-export function visibleFloatingIps(c: Cloud): FloatingIp[] {
-  return c.floatingIps.filter((f) => c.auth.admin || f.projectId === c.auth.projectId);
-}
+import { visibleFloatingIps } from '../../sim/visibility.js';
 
 /** openstacksdk find_ip: by ID or by address. */
 export function findFloatingIp(c: Cloud, idOrAddress: string): FloatingIp {

@@ -8,11 +8,7 @@ import { byTags, deleteEach, findBy, flag, getAgent, none, pair, req, str, strs,
 import { dhcpNetworkIds } from '../../sim/agents.js';
 import { extInt, listCol, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
-
-/** Networks the learner can see: own, shared and external ones (admins see all). */
-export function visibleNetworks(c: Cloud): Network[] {
-  return c.networks.filter((n) => c.auth.admin || n.projectId === c.auth.projectId || n.shared || n.external);
-}
+import { visibleNetworks } from '../../sim/visibility.js';
 
 export function findNetwork(c: Cloud, nameOrId: string): Network {
   return findBy(visibleNetworks(c), 'Network', nameOrId);

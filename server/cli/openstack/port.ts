@@ -8,17 +8,11 @@ import { CliError } from '../errors.js';
 import { policyError } from '../../sim/ops/context.js';
 import { byTags, deleteEach, dicts, findBy, flag, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { dictLines, kvLine, listCol, sortFields, upDown } from './format.js';
-import { findNetwork, sortedById, visibleNetworks } from './network.js';
+import { findNetwork, sortedById } from './network.js';
 import { findProject } from './project.js';
 import { findSecurityGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
-
-/** Members see their ports and the ports on their networks, never gateway/floating-IP ports. */
-export function visiblePorts(c: Cloud): Port[] {
-  if (c.auth.admin) return c.ports;
-  const mine = new Set(visibleNetworks(c).filter((n) => n.projectId === c.auth.projectId).map((n) => n.id));
-  return c.ports.filter((p) => p.projectId === c.auth.projectId || (mine.has(p.networkId) && p.projectId !== ''));
-}
+import { visiblePorts } from '../../sim/visibility.js';
 
 export function findPort(c: Cloud, nameOrId: string): Port {
   return findBy(visiblePorts(c), 'Port', nameOrId);

@@ -25,10 +25,7 @@ import { findNetwork, sortedById } from './network.js';
 import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
-
-export function visibleRouters(c: Cloud): Router[] {
-  return c.routers.filter((r) => c.auth.admin || r.projectId === c.auth.projectId);
-}
+import { visibleRouters } from '../../sim/visibility.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
   return findBy(visibleRouters(c), 'Router', nameOrId);

@@ -18,18 +18,10 @@ import { byTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, type
 import { kvLine, sortFields } from './format.js';
 import { sortedById } from './network.js';
 import { findProject } from './project.js';
-
-export function visibleGroups(c: Cloud): SecurityGroup[] {
-  return c.securityGroups.filter((g) => c.auth.admin || g.projectId === c.auth.projectId);
-}
+import { visibleGroups, visibleRules } from '../../sim/visibility.js';
 
 export function findSecurityGroup(c: Cloud, nameOrId: string): SecurityGroup {
   return findBy(visibleGroups(c), 'SecurityGroup', nameOrId);
-}
-
-export function visibleRules(c: Cloud): SecurityGroupRule[] {
-  const groups = new Set(visibleGroups(c).map((g) => g.id));
-  return c.securityGroupRules.filter((r) => groups.has(r.securityGroupId));
 }
 
 /** A rule as Neutron returns it inside its group (API key order). */

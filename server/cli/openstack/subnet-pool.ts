@@ -15,17 +15,10 @@ import {
 import { byTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { listCol, sortFields } from './format.js';
 import { findProject } from './project.js';
-
-export function visiblePools(c: Cloud): SubnetPool[] {
-  return c.subnetPools.filter((p) => c.auth.admin || p.projectId === c.auth.projectId || p.shared);
-}
+import { visiblePools, visibleScopes } from '../../sim/visibility.js';
 
 export function findSubnetPool(c: Cloud, nameOrId: string): SubnetPool {
   return findBy(visiblePools(c), 'SubnetPool', nameOrId);
-}
-
-export function visibleScopes(c: Cloud): AddressScope[] {
-  return c.addressScopes.filter((s) => c.auth.admin || s.projectId === c.auth.projectId || s.shared);
 }
 
 export function findAddressScope(c: Cloud, nameOrId: string): AddressScope {

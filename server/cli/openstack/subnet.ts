@@ -10,15 +10,7 @@ import { listCol, sortFields } from './format.js';
 import { findNetwork, sortedById } from './network.js';
 import { findProject } from './project.js';
 import { findSubnetPool } from './subnet-pool.js';
-
-/**
- * Neutron's get_subnet rule: admin, the subnet's owner, or a subnet of a shared network. A member
- * sees an external network that is not shared, but not its subnets (checked on the oracle).
- */
-export function visibleSubnets(c: Cloud): Subnet[] {
-  const shared = new Set(c.networks.filter((n) => n.shared).map((n) => n.id));
-  return c.subnets.filter((s) => c.auth.admin || s.projectId === c.auth.projectId || shared.has(s.networkId));
-}
+import { visibleSubnets } from '../../sim/visibility.js';
 
 export function findSubnet(c: Cloud, nameOrId: string): Subnet {
   return findBy(visibleSubnets(c), 'Subnet', nameOrId);
