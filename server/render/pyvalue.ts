@@ -66,16 +66,39 @@ export function pyStrRepr(s: string): string {
   return out + q;
 }
 
-export function pyRepr(v: PyValue): string {
+/**
+ * Python repr(). A JS number cannot say it was a Python float: `floatKeys` names the dict keys
+ * whose numbers are floats (repr `1.0`, not `1`).
+ */
+export function pyRepr(v: PyValue, floatKeys?: ReadonlySet<string>, key = ''): string {
   if (v === null) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
-  if (typeof v === 'number') return pyNumber(v);
+  if (typeof v === 'number') return floatKeys?.has(key) ? pyFloatRepr(v) : pyNumber(v);
   if (typeof v === 'string') return pyStrRepr(v);
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => pyRepr(x, floatKeys)).join(', ')}]`;
   return `{${Object.entries(v)
-    .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`)
+    .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x, floatKeys, k)}`)
     .join(', ')}}`;
+}
+
+/**
+ * Python's json.dumps(v, indent=n): one item a line, `[]`/`{}` when empty, separators `,` and
+ * `: `. `floatKeys` as for pyRepr.
+ */
+export function pyJsonDumps(v: PyValue, indent: number, floatKeys?: ReadonlySet<string>, depth = 0, key = ''): string {
+  const pad = (d: number) => ' '.repeat(indent * d);
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return floatKeys?.has(key) ? pyFloatRepr(v) : pyNumber(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[\n${v.map((x) => pad(depth + 1) + pyJsonDumps(x, indent, floatKeys, depth + 1)).join(',\n')}\n${pad(depth)}]`;
+  }
+  const entries = Object.entries(v);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, x]) => `${pad(depth + 1)}${JSON.stringify(k)}: ${pyJsonDumps(x, indent, floatKeys, depth + 1, k)}`).join(',\n')}\n${pad(depth)}}`;
 }
 
 /** Python str(): strings as they are, everything else as repr(). */

@@ -6,6 +6,9 @@
  * are drawn from a generator seeded by the project and the agent, so they are stable for a cloud.
  */
 import type { Cloud } from './model/cloud.js';
+import type { Network } from './model/network.js';
+import type { Router } from './model/router.js';
+import { neutronError } from './errors.js';
 import { hashSeed, seedRng, uuid4 } from './rng.js';
 import { isoSeconds } from './ops/context.js';
 
@@ -32,6 +35,9 @@ export interface Agent {
 
 
 const stamp = (epoch: number): string => isoSeconds(epoch).replace('T', ' ').replace('Z', '');
+
+/** Keys whose numbers the agents report as floats (a JS number cannot say so; printers need to). */
+export const FLOAT_KEYS: ReadonlySet<string> = new Set(['allocation_ratio']);
 
 const INVENTORY_DEFAULTS = { allocation_ratio: 1.0, min_unit: 1, step_size: 1, reserved: 0 };
 const OVS_CAPABILITIES = {
@@ -146,4 +152,32 @@ export function l3AgentsHosting(cloud: Cloud, routerId: string): Agent[] {
 /** The DHCP agents serving a network. */
 export function dhcpAgentsHosting(cloud: Cloud, networkId: string): Agent[] {
   return dhcpNetworkIds(cloud).includes(networkId) ? agents(cloud).filter((a) => a.agentType === 'DHCP agent') : [];
+}
+
+/** GET /v2.0/agents/{id}: Neutron's 404 for an unknown id, and for any agent when not admin. */
+export function getAgent(cloud: Cloud, id: string): Agent {
+  const agent = agents(cloud).find((x) => x.id === id);
+  if (agent) return agent;
+  throw neutronError.notFound(`/v2.0/agents/${id}`, cloud.auth.admin ? `Agent ${id} could not be found.` : 'The resource could not be found.');
+}
+
+/** The routers an agent hosts: all of them for the L3 agent (legacy scheduler, one network node). */
+export function routersOnAgent(cloud: Cloud, agent: Agent): Router[] {
+  return agent.agentType === 'L3 agent' ? cloud.routers : [];
+}
+
+/** The networks an agent serves: those with a DHCP port, for the DHCP agent. */
+export function networksOnAgent(cloud: Cloud, agent: Agent): Network[] {
+  if (agent.agentType !== 'DHCP agent') return [];
+  const ids = new Set(dhcpNetworkIds(cloud));
+  return cloud.networks.filter((n) => ids.has(n.id));
+}
+
+/** A network's segment (segments service plugin): its provider attributes, admin only. */
+export interface Segment { id: string; network: Network }
+
+/** One segment per network, its id derived from the network's (stable for the network's life). */
+export function networkSegments(cloud: Cloud): Segment[] {
+  if (!cloud.auth.admin) return [];
+  return cloud.networks.map((network) => ({ id: uuid4(seedRng(hashSeed(`segment/${network.id}`))), network }));
 }

@@ -41,9 +41,9 @@ import {
   visibleSubnets,
 } from '../../sim/visibility.js';
 import captured from './neutron-parsers.json' with { type: 'json' };
-import { agents, dhcpAgentsHosting, l3AgentsHosting, type Agent } from '../../sim/agents.js';
+import { agents, dhcpAgentsHosting, FLOAT_KEYS, getAgent, l3AgentsHosting, type Agent } from '../../sim/agents.js';
 import { deleteQuotas, neutronQuotas, updateQuotas, type NeutronQuotaKey } from '../../sim/ops/quota.js';
-import { formatted, isFormatted, machine, type CellValue } from '../../render/pyvalue.js';
+import { formatted, isFormatted, machine, pyJsonDumps, type CellValue } from '../../render/pyvalue.js';
 import { floatingIpApi, groupApi, networkApi, poolApi, portApi, routerApi, ruleApi, subnetApi } from './api.js';
 
 export const DEPRECATION = 'neutron CLI is deprecated and will be removed in the Z cycle. Use openstack CLI instead.\n';
@@ -282,17 +282,13 @@ function agentApi(x: Agent): { [k: string]: PyValue } {
 
 /** `agent-show`: neutronclient prints dict values as JSON indented by 5 in tables (ShowAgent.json_indent). */
 function agentShow(c: Cloud, a: Args): Out {
-  const id = s(a, 'id') ?? '';
-  const agent = agents(c).find((x) => x.id === id);
-  if (!agent) throw new SimError(404, c.auth.admin ? `Agent ${id} could not be found.` : 'The resource could not be found.', `/v2.0/agents/${id}`, 'network', 'AgentNotFound');
-  const d = agentApi(agent);
+  const d = agentApi(getAgent(c, s(a, 'id') ?? ''));
   const text = isTable(a);
   const fields = Object.keys(d).sort().map((k): [string, CellValue] => {
     const v = d[k] ?? null;
     if (!text) return [k, v];
     if (k !== 'configurations') return [k, textValue(v)];
-    // Python's json.dumps(indent=5); the agent's allocation ratios are floats.
-    return [k, formatted(JSON.stringify(v, null, 5).replace(/("allocation_ratio": \d+)(,?)$/gm, '$1.0$2'), v)];
+    return [k, formatted(pyJsonDumps(v, 5, FLOAT_KEYS), v)];
   });
   const r = renderShow({ fields }, fmt(a));
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };

@@ -4,8 +4,8 @@
  * dict the SDK holds. Agents are admin-only: a member lists none and shows none.
  */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { agents, dhcpAgentsHosting, l3AgentsHosting, type Agent, type AgentValue } from '../../sim/agents.js';
-import { formatted, pyFloatRepr, pyNumber, pyStrRepr, type CellValue, type PyValue } from '../../render/pyvalue.js';
+import { agents, dhcpAgentsHosting, FLOAT_KEYS, l3AgentsHosting, type Agent } from '../../sim/agents.js';
+import { formatted, pyRepr, type CellValue, type PyValue } from '../../render/pyvalue.js';
 import { flag, getAgent, req, str, type OscCommand, type Output } from './common.js';
 import { findNetwork } from './network.js';
 import { findRouter } from './router.js';
@@ -27,19 +27,6 @@ const TYPES: Record<string, string> = {
 };
 
 const alive = (a: Agent): CellValue => formatted(a.alive ? ':-)' : 'XXX', a.alive);
-
-/** Python repr() of a reported value; allocation ratios are floats in the agent (1.0). */
-function repr(v: AgentValue, key = ''): string {
-  if (v === null) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'number') return key === 'allocation_ratio' ? pyFloatRepr(v) : pyNumber(v);
-  if (typeof v === 'string') return pyStrRepr(v);
-  if (Array.isArray(v)) return `[${v.map((x) => repr(x)).join(', ')}]`;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${pyStrRepr(k)}: ${repr(x, k)}`)
-    .join(', ')}}`;
-}
 
 function agentRows(list: Agent[], ha: boolean): CellValue[][] {
   return list.map((a) => {
@@ -77,7 +64,7 @@ function showAgent(c: Cloud, id: string): Output {
     ['alive', alive(agent)],
     ['availability_zone', agent.availabilityZone],
     ['binary', agent.binary],
-    ['configuration', formatted(repr(agent.configurations), agent.configurations as PyValue)],
+    ['configuration', formatted(pyRepr(agent.configurations, FLOAT_KEYS), agent.configurations as PyValue)],
     ['created_at', agent.createdAt],
     ['description', agent.description],
     ['ha_state', null],

@@ -2,7 +2,7 @@
  * What every `openstack` command shares: the context it runs in, what it returns, name-or-ID
  * lookups with openstacksdk's messages, and OSC 6.0's ways of printing API errors.
  */
-import { agents, type Agent } from '../../sim/agents.js';
+import { getAgent as simGetAgent, type Agent } from '../../sim/agents.js';
 import { tagsMatch } from '../../sim/visibility.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
@@ -167,15 +167,14 @@ export function deleteEach(
   return { kind: 'text', stdout: '', stderr: errors.join('\n') + '\n', exitCode: 1 };
 }
 
-/**
- * openstacksdk get_agent (ID only): Neutron answers 404 for an unknown id, and for any agent when
- * the learner is not admin.
- */
+/** openstacksdk get_agent (ID only): Neutron's 404 becomes `No Agent found for ID: Client Error for url: …`. */
 export function getAgent(c: Cloud, id: string): Agent {
-  const agent = agents(c).find((x) => x.id === id);
-  if (agent) return agent;
-  const why = c.auth.admin ? `Agent ${id} could not be found.` : 'The resource could not be found.';
-  throw new CliError(`No Agent found for ${id}: Client Error for url: ${c.config.networkEndpoint}/v2.0/agents/${id}, ${why}`);
+  try {
+    return simGetAgent(c, id);
+  } catch (e) {
+    if (e instanceof SimError) throw new CliError(`No Agent found for ${id}: Client Error for url: ${endpointOf(c, e)}${e.path}, ${e.message}`);
+    throw e;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import type { CellValue } from '../../render/pyvalue.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { networkAddressScope } from '../../sim/ops/subnet-pool.js';
 import { byTags, deleteEach, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { dhcpNetworkIds } from '../../sim/agents.js';
+import { networksOnAgent } from '../../sim/agents.js';
 import { extInt, listCol, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
@@ -133,9 +133,7 @@ function listNetworks(c: Cloud, a: Args): Output {
   const agentId = str(a, 'agent_id');
   if (agentId !== undefined) {
     // The networks a DHCP agent serves (other filters do not apply; --long above wins over --agent).
-    const agent = getAgent(c, agentId);
-    const served = new Set(agent.agentType === 'DHCP agent' ? dhcpNetworkIds(c) : []);
-    nets = sortedById(visibleNetworks(c)).filter((n) => served.has(n.id));
+    nets = sortedById(networksOnAgent(c, getAgent(c, agentId)));
   }
   return {
     kind: 'list',

@@ -26,6 +26,7 @@ import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
 import { visibleRouters } from '../../sim/visibility.js';
+import { routersOnAgent } from '../../sim/agents.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
   return findBy(visibleRouters(c), 'Router', nameOrId);
@@ -139,13 +140,9 @@ function create(c: Cloud, a: Args): Output {
 }
 
 function list(c: Cloud, a: Args): Output {
-  let rs = byTags(a, sortedById(visibleRouters(c)));
+  // --agent: the routers that agent hosts (the other filters still apply, client side).
   const agentId = str(a, 'agent');
-  if (agentId !== undefined) {
-    // The routers an L3 agent hosts (the legacy scheduler puts them all on the network node's).
-    const agent = getAgent(c, agentId);
-    if (agent.agentType !== 'L3 agent') rs = [];
-  }
+  let rs = byTags(a, sortedById(agentId === undefined ? visibleRouters(c) : routersOnAgent(c, getAgent(c, agentId))));
   const name = str(a, 'name');
   if (name !== undefined) rs = rs.filter((r) => r.name === name);
   const up = pair(a, 'enable', 'disable');

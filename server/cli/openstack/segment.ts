@@ -1,24 +1,14 @@
 /**
  * `openstack network segment list|show` (the segments service plugin, as the oracle runs it):
- * every network has one segment, its provider attributes. Segments are admin only: a member
- * lists none and finds none (checked on the oracle). A segment's id is derived from its
- * network's, so it is stable for the network's life.
+ * the segments sim/agents.ts derives, one per network, admin only (a member lists none and
+ * finds none, as on the oracle).
  */
 import type { Cloud } from '../../sim/model/cloud.js';
-import type { Network } from '../../sim/model/network.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import { hashSeed, seedRng, uuid4 } from '../../sim/rng.js';
+import { networkSegments } from '../../sim/agents.js';
 import { CliError } from '../errors.js';
 import { flag, req, str, type Args, type OscCommand, type Output } from './common.js';
 import { findNetwork, sortedById } from './network.js';
-
-interface Segment { id: string; network: Network }
-
-
-function segments(c: Cloud): Segment[] {
-  if (!c.auth.admin) return [];
-  return sortedById(c.networks.map((network) => ({ id: uuid4(seedRng(hashSeed(`segment/${network.id}`))), network })));
-}
 
 function list(c: Cloud, a: Args): Output {
   const net = str(a, 'network');
@@ -26,7 +16,7 @@ function list(c: Cloud, a: Args): Output {
   const long = flag(a, 'long');
   const headers = ['ID', 'Name', 'Network', 'Network Type', 'Segment'];
   if (long) headers.push('Physical Network');
-  const rows = segments(c)
+  const rows = sortedById(networkSegments(c))
     .filter((s) => only === undefined || s.network.id === only)
     .map((s) => {
       const row: CellValue[] = [s.id, null, s.network.id, s.network.networkType, s.network.segmentationId];
@@ -37,22 +27,18 @@ function list(c: Cloud, a: Args): Output {
 }
 
 function show(c: Cloud, id: string): Output {
-  const s = segments(c).find((x) => x.id === id);
+  const s = networkSegments(c).find((x) => x.id === id);
   if (!s) throw new CliError(`No Segment found for ${id}`);
-  return {
-    kind: 'show',
-    data: {
-      fields: [
-        ['description', null],
-        ['id', s.id],
-        ['name', null],
-        ['network_id', s.network.id],
-        ['network_type', s.network.networkType],
-        ['physical_network', s.network.physicalNetwork],
-        ['segmentation_id', s.network.segmentationId],
-      ],
-    },
-  };
+  const fields: Array<[string, CellValue]> = [
+    ['description', null],
+    ['id', s.id],
+    ['name', null],
+    ['network_id', s.network.id],
+    ['network_type', s.network.networkType],
+    ['physical_network', s.network.physicalNetwork],
+    ['segmentation_id', s.network.segmentationId],
+  ];
+  return { kind: 'show', data: { fields } };
 }
 
 export const segmentCommands: OscCommand[] = [
