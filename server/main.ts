@@ -116,7 +116,7 @@ async function gradeCmd(argv: string[]): Promise<void> {
   const { gradeCommand } = await import('./labs/index.js');
   const { loadConfig } = await import('./http/config.js');
   const { sqliteStore } = await import('./store/sqlite.js');
-  const { gradeStoreFor } = await import('./http/grading.js');
+  const { gradeStoreFor } = await import('./workspace/grading.js');
   const a: { lab: string; learner?: string; all?: boolean; format?: 'text' | 'csv' | 'json' } = { lab: '' };
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i];
@@ -150,7 +150,15 @@ switch (cmd) {
     shell(rest);
     break;
   case 'serve':
-    await serve();
+    try {
+      await serve();
+    } catch (e) {
+      // A database that cannot be used, a bad setting: say what is wrong and what to do, no stack.
+      const { StoreError } = await import('./store/types.js');
+      if (!(e instanceof StoreError) && !(e instanceof Error && /^(PORT|STACKLAB_)/.test(e.message))) throw e;
+      process.stderr.write(`stacklab: ${e.message}\n`);
+      process.exit(1);
+    }
     break;
   default:
     process.stderr.write(USAGE);

@@ -22,11 +22,11 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       const s = newStore();
       s.createLearner('a', 'Ada', 1);
       expect(s.loadSession('a', 'sandbox:empty')).toBeNull();
-      const e1 = s.saveStep('a', 'sandbox:empty', '{"v":1}', { line: 'openstack network list', stdout: '\n', stderr: '', exitCode: 0, at: 2 });
-      const e2 = s.saveStep('a', 'sandbox:empty', '{"v":2}', { line: 'x', stdout: '', stderr: 'x: command not found\n', exitCode: 127, at: 3 });
+      const e1 = s.saveStep('a', 'sandbox:empty', '{"v":1}', { kind: 'command', line: 'openstack network list', stdout: '\n', stderr: '', exitCode: 0, at: 2 });
+      const e2 = s.saveStep('a', 'sandbox:empty', '{"v":2}', { kind: 'command', line: 'x', stdout: '', stderr: 'x: command not found\n', exitCode: 127, at: 3 });
       expect([e1.seq, e2.seq]).toEqual([1, 2]);
       expect(s.loadSession('a', 'sandbox:empty')).toEqual({ snapshot: '{"v":2}', seq: 2 });
-      s.saveStep('a', 'sandbox:empty', null, { line: 'y', stdout: '', stderr: '', exitCode: 0, at: 4 });
+      s.saveStep('a', 'sandbox:empty', null, { kind: 'command', line: 'y', stdout: '', stderr: '', exitCode: 0, at: 4 });
       expect(s.loadSession('a', 'sandbox:empty')).toEqual({ snapshot: '{"v":2}', seq: 2 });
       expect(s.historySince('a', 'sandbox:empty', 2).map((h) => [h.seq, h.line])).toEqual([[3, 'y']]);
       expect(s.history('a', 'sandbox:empty').map((h) => h.line)).toEqual(['openstack network list', 'x', 'y']);
@@ -37,14 +37,14 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       const s = newStore();
       s.createLearner('a', 'Ada', 1);
       s.createLearner('b', 'Bob', 1);
-      s.saveStep('a', 'w1', 'A1', { line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
-      s.saveStep('b', 'w1', 'B1', { line: 'm', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      s.saveStep('a', 'w1', 'A1', { kind: 'command', line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      s.saveStep('b', 'w1', 'B1', { kind: 'command', line: 'm', stdout: '', stderr: '', exitCode: 0, at: 1 });
       expect(s.loadSession('a', 'w1')?.snapshot).toBe('A1');
       expect(s.loadSession('b', 'w1')?.snapshot).toBe('B1');
       expect(s.loadSession('a', 'w2')).toBeNull();
       expect(s.learnersIn('w1')).toEqual(['a', 'b']);
       expect(s.learnersIn('w2')).toEqual([]);
-      s.saveStep('a', 'w3', null, { line: 'only history', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      s.saveStep('a', 'w3', null, { kind: 'command', line: 'only history', stdout: '', stderr: '', exitCode: 0, at: 1 });
       expect(s.learnersIn('w3')).toEqual(['a']);
       expect(s.history('b', 'w1').map((h) => h.line)).toEqual(['m']);
       s.close();
@@ -52,20 +52,52 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
     it('resets a workspace but keeps its history with a marker', () => {
       const s = newStore();
       s.createLearner('a', 'Ada', 1);
-      s.saveStep('a', 'w', 'S1', { line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      s.saveStep('a', 'w', 'S1', { kind: 'command', line: 'l', stdout: '', stderr: '', exitCode: 0, at: 1 });
       s.resetSession('a', 'w', 'FRESH', 2);
       expect(s.loadSession('a', 'w')).toEqual({ snapshot: 'FRESH', seq: 2 });
       expect(s.history('a', 'w').map((h) => h.line)).toEqual(['l', '#reset']);
+      s.close();
+    });
+    it('keeps typed entries: kinds and their fields', () => {
+      const s = newStore();
+      expect(s.ensureLearner('a', 'Ada', 1)).toEqual({ id: 'a', name: 'Ada', createdAt: 1 });
+      expect(s.ensureLearner('a', 'other', 2)).toEqual({ id: 'a', name: 'Ada', createdAt: 1 });
+      s.saveStep('a', 'w', null, { kind: 'command', line: 'ip a', stdout: 'x', stderr: '', exitCode: 0, at: 1, cols: 132, ran: [['ip', 'a']], truncated: true });
+      s.saveStep('a', 'w', null, { kind: 'answer', line: '#answer q1 42', stdout: '', stderr: '', exitCode: 0, at: 2, check: 'q1', value: '42' });
+      s.saveStep('a', 'w', null, { kind: 'passed', line: '#passed s1', stdout: '', stderr: '', exitCode: 0, at: 3, step: 's1' });
+      s.saveStep('a', 'w', null, { kind: 'command', line: '# a comment', stdout: '', stderr: '', exitCode: 0, at: 4 });
+      const h = s.history('a', 'w');
+      expect(h[0]).toEqual({ seq: 1, kind: 'command', line: 'ip a', stdout: 'x', stderr: '', exitCode: 0, at: 1, cols: 132, ran: [['ip', 'a']], truncated: true });
+      expect(h[1]).toMatchObject({ kind: 'answer', check: 'q1', value: '42' });
+      expect(h[2]).toMatchObject({ kind: 'passed', step: 's1' });
+      expect(h[3]).toEqual({ seq: 4, kind: 'command', line: '# a comment', stdout: '', stderr: '', exitCode: 0, at: 4 });
+      expect(s.historyOfKind('a', 'w', 'passed').map((e) => e.step)).toEqual(['s1']);
+      expect(s.storedOutputBytes('a', 'w')).toBe(1);
+      expect(s.lastSeqs('a', 'w')).toEqual({ last: 4, reset: 0 });
+      const r = s.resetSession('a', 'w', 'FRESH', 5);
+      expect(r).toMatchObject({ seq: 5, kind: 'reset' });
+      expect(s.lastSeqs('a', 'w')).toEqual({ last: 5, reset: 5 });
+      expect(s.lastSeqs('a', 'nothing')).toEqual({ last: 0, reset: 0 });
+      s.close();
+    });
+    it('stores a snapshot as of an existing entry', () => {
+      const s = newStore();
+      s.ensureLearner('a', 'Ada', 1);
+      s.saveStep('a', 'w', null, { kind: 'command', line: 'l1', stdout: '', stderr: '', exitCode: 0, at: 1 });
+      s.saveStep('a', 'w', null, { kind: 'command', line: 'l2', stdout: '', stderr: '', exitCode: 0, at: 2 });
+      s.saveSnapshot('a', 'w', 'SNAP2', 2, 3);
+      expect(s.loadSession('a', 'w')).toEqual({ snapshot: 'SNAP2', seq: 2 });
+      expect(s.historySince('a', 'w', 2)).toEqual([]);
       s.close();
     });
     if (reopen) {
       it('keeps everything acknowledged across a reopen', () => {
         const s = newStore();
         s.createLearner('a', 'Ada', 1);
-        s.saveStep('a', 'w', 'S1', { line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 });
+        s.saveStep('a', 'w', 'S1', { kind: 'command', line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 });
         const t = reopen(s);
         expect(t.loadSession('a', 'w')).toEqual({ snapshot: 'S1', seq: 1 });
-        expect(t.history('a', 'w')).toEqual([{ seq: 1, line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 }]);
+        expect(t.history('a', 'w')).toEqual([{ seq: 1, kind: 'command', line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 }]);
         t.close();
       });
     }

@@ -13,29 +13,23 @@ import express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import { MAX_FRAME, parseClientMessage, type ServerMessage } from './protocol.js';
-import type { CloudStore } from '../store/types.js';
+import { StoreError, type CloudStore } from '../store/types.js';
 import { memoryStore } from '../store/memory.js';
 import { sqliteStore } from '../store/sqlite.js';
-import {
-  complete,
-  createSession,
-  deserializeSession,
-  fixtureNames,
-  prompt,
-  runLine,
-  serializeSession,
-  type SessionState,
-} from '../shell/session.js';
+import { fixtureNames } from '../shell/session.js';
 import { fixtureSpec } from '../shell/fixtures.js';
-import { grade, gradeCommand, labFor, labSession, loadLabs, type Lab } from '../labs/index.js';
-import { attemptOf, gradeStoreFor } from './grading.js';
+import { gradeCommand, labFor, loadLabs, type Lab } from '../labs/index.js';
+import { gradeStoreFor, workspaces, type Workspace, type WorkspaceRef } from '../workspace/index.js';
+import { buckets, counter } from './limits.js';
 
 const COOKIE = 'stacklab_sid';
-/** Messages a connection may send per second (sustained) and in a burst. */
+/** Messages a learner may send per second (sustained) and in a burst, over all their terminals. */
 const RATE = 20;
 const BURST = 60;
-/** A snapshot is stored every this many commands; the history since the last one is replayed on load. */
-const SNAPSHOT_EVERY = 25;
+/** Terminals one learner may have open at once. */
+const MAX_TERMINALS = 8;
+/** New learners (cookies) one address may get per second and in a burst: a class behind one NAT arrives at once. */
+const NEW_PER_ADDRESS = { rate: 2, burst: 300 };
 
 export interface RunningServer {
   url: string;
@@ -64,28 +58,11 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-/** A per-learner seed, so two learners' clouds have different ids and addresses. */
-function seedFor(learnerId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < learnerId.length; i++) h = Math.imul(h ^ learnerId.charCodeAt(i), 0x01000193) >>> 0;
-  return h % 1_000_000;
-}
-
-function workspaceFixture(workspace: string): string | null {
-  const m = /^sandbox:([a-z0-9-]+)$/.exec(workspace);
-  return m && fixtureNames().includes(m[1] as string) ? (m[1] as string) : null;
-}
-
 let labCache: Lab[] | null = null;
 /** The labs of labs/*.md, read once (a bad lab file stops the server with its file:line error). */
 function labs(): Lab[] {
   labCache ??= loadLabs();
   return labCache;
-}
-
-function workspaceLab(workspace: string): Lab | null {
-  const m = /^lab:([a-z0-9-]+)$/.exec(workspace);
-  return m ? (labs().find((l) => l.id === m[1]) ?? null) : null;
 }
 
 export async function startServer(config: Config, opts: { store?: CloudStore } = {}): Promise<RunningServer> {
@@ -94,22 +71,35 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     if (config.store === 'memory') store = memoryStore();
     else {
       mkdirSync(config.dataDir, { recursive: true });
-      store = sqliteStore(join(config.dataDir, 'stacklab.db'));
+      store = sqliteStore(join(config.dataDir, 'stacklab.db'), config.dbMaxBytes !== undefined ? { maxBytes: config.dbMaxBytes } : {});
     }
   }
   const db = store;
-  /** Sessions of connected learners, by learner and workspace. */
-  const live = new Map<string, SessionState>();
+  const log = (message: string) => console.error(`[${new Date().toISOString()}] ${message}`);
+  /** Learners' workspaces, in memory while used; idle ones are evicted (and reloaded on their next use). */
+  const spaces = workspaces({ store: db, labs, now: Date.now, log, limits: { idleMs: config.idleEvictMs } });
+  const evictTimer = setInterval(() => spaces.evictIdle(), Math.max(50, Math.min(60_000, Math.floor(config.idleEvictMs / 2))));
+  evictTimer.unref();
+  const messages = buckets({ rate: RATE, burst: BURST, maxKeys: 100_000 });
+  const terminals = counter(MAX_TERMINALS);
+  const newcomers = buckets({ ...NEW_PER_ADDRESS, maxKeys: 100_000 });
 
   const app = express();
   app.disable('x-powered-by');
 
-  /** Identifies the learner from the cookie, creating one on first visit. */
-  const learnerOf = (req: express.Request, res: express.Response): string => {
+  /**
+   * Identifies the learner from the cookie, giving a new visitor one. Nothing is stored until the
+   * learner does something (a command, a name): a visit costs no database row. New visitors are
+   * rate-limited per address; over the limit this answers 429 and returns null.
+   */
+  const learnerOf = (req: express.Request, res: express.Response): string | null => {
     const id = verify(config.secret, cookieValue(req.headers.cookie, COOKIE));
-    if (id && db.getLearner(id)) return id;
+    if (id) return id;
+    if (!newcomers.take(req.socket.remoteAddress ?? '?', Date.now())) {
+      res.status(429).set('Retry-After', '30').type('text').send('Too many new visitors from your address: try again in a minute.\n');
+      return null;
+    }
     const fresh = randomBytes(12).toString('base64url');
-    db.createLearner(fresh, `learner-${fresh.slice(0, 6)}`, Date.now());
     res.cookie(COOKIE, sign(config.secret, fresh), { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 86400_000 });
     return fresh;
   };
@@ -118,7 +108,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     res.json({ ok: true });
   });
   app.get('/api/fixtures', (req, res) => {
-    learnerOf(req, res);
+    if (learnerOf(req, res) === null) return;
     res.json(
       fixtureNames().map((name) => {
         const spec = fixtureSpec(name);
@@ -128,26 +118,31 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
   });
   app.get('/api/me', (req, res) => {
     const id = learnerOf(req, res);
+    if (id === null) return;
     res.json({ id, name: db.getLearner(id)?.name ?? '' });
   });
   /** An optional display name, shown to instructors: 1–40 printable characters. */
   app.put('/api/me', express.json({ limit: '1kb' }), (req, res) => {
     const id = learnerOf(req, res);
+    if (id === null) return;
     const name: unknown = (req.body as { name?: unknown } | undefined)?.name;
-    if (typeof name !== 'string' || !/^[^\u0000-\u001f\u007f]{1,40}$/.test(name.trim())) {
+    // Printable: no C0, DEL or C1 control characters (they would reach instructors' terminals).
+    if (typeof name !== 'string' || !/^[^\u0000-\u001f\u007f-\u009f]{1,40}$/.test(name.trim())) {
       res.status(400).json({ error: 'A name is 1 to 40 printable characters.' });
       return;
     }
+    db.ensureLearner(id, name.trim(), Date.now());
     db.renameLearner(id, name.trim());
     res.json({ id, name: name.trim() });
   });
 
   app.get('/api/labs', (req, res) => {
-    learnerOf(req, res);
+    if (learnerOf(req, res) === null) return;
     res.json(labs().map((l) => ({ id: l.id, title: l.title, summary: l.summary, minutes: l.minutes, fixture: l.fixture })));
   });
   app.get('/api/labs/:id', (req, res) => {
     const learner = learnerOf(req, res);
+    if (learner === null) return;
     const lab = labs().find((l) => l.id === req.params.id);
     if (!lab) {
       res.status(404).json({ error: `no lab ${req.params.id}` });
@@ -224,140 +219,93 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const origin = req.headers.origin;
     const host = req.headers.host;
     const id = verify(config.secret, cookieValue(req.headers.cookie, COOKIE));
-    const workspace = url.searchParams.get('workspace') ?? '';
-    const fixture = workspaceFixture(workspace) ?? workspaceLab(workspace)?.fixture ?? null;
+    const ref = spaces.parse(url.searchParams.get('workspace') ?? '');
     // Same session as HTTP, same origin as the page, a known workspace: otherwise no terminal.
     const sameOrigin = origin !== undefined && host !== undefined && new URL(origin).host === host;
-    if (url.pathname !== '/ws' || !id || !db.getLearner(id) || !sameOrigin || !fixture) {
+    if (url.pathname !== '/ws' || !id || !sameOrigin || !ref) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, id, workspace, fixture));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, id, ref));
   });
 
-  const load = (learner: string, workspace: string, fixture: string): SessionState => {
-    const key = `${learner}\u0000${workspace}`;
-    const cached = live.get(key);
-    if (cached) return cached;
-    const stored = db.loadSession(learner, workspace);
-    const lab = workspaceLab(workspace);
-    let s = stored ? deserializeSession(stored.snapshot) : lab ? labSession(labFor(lab, learner)) : createSession({ fixture, seed: seedFor(learner) });
-    // Deterministic replay of what came after the snapshot rebuilds the exact state.
-    for (const e of db.historySince(learner, workspace, stored?.seq ?? 0)) {
-      // `#reset` and `#answer …` rows are bookkeeping, not commands.
-      if (!e.line.startsWith('#')) s = runLine(s, e.line).state;
-    }
-    live.set(key, s);
-    return s;
-  };
-
-  function attach(ws: WebSocket, learner: string, workspace: string, fixture: string): void {
-    const key = `${learner}\u0000${workspace}`;
-    let tokens = BURST;
-    let last = Date.now();
-    let sinceSnapshot = 0;
+  /** A terminal: WebSocket messages in, the workspace's replies out. Never throws. */
+  function attach(sock: WebSocket, learner: string, ref: WorkspaceRef): void {
     const send = (m: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      if (sock.readyState === sock.OPEN) sock.send(JSON.stringify(m));
     };
-    let state = load(learner, workspace, fixture);
-    const lab = workspaceLab(workspace);
-    const mine = lab ? labFor(lab, learner) : null;
-    /** Grades the learner's cloud and history after every command and pushes it to the page. */
-    /** When each step first passed (ms), kept in the history as `#passed STEP` rows. */
-    const firstPassed: Record<string, number> = {};
-    for (const h of db.history(learner, workspace, 5000)) {
-      const m = /^#passed (\S+)$/.exec(h.line);
-      if (m && firstPassed[m[1] as string] === undefined) firstPassed[m[1] as string] = h.at;
+    if (!terminals.acquire(learner)) {
+      send({ t: 'error', message: `You have ${MAX_TERMINALS} terminals open already: close one (another tab) and reload.` });
+      sock.close(1008, 'too many terminals');
+      return;
     }
-    const pushGrade = () => {
-      if (!mine) return;
-      const a = attemptOf(db, learner, workspace);
-      const result = grade(mine, state.cloud, a.history, { answers: a.answers });
-      for (const st of result.steps) {
-        if (st.passed && firstPassed[st.id] === undefined) {
-          const at = Date.now();
-          firstPassed[st.id] = at;
-          db.saveStep(learner, workspace, null, { line: `#passed ${st.id}`, stdout: '', stderr: '', exitCode: 0, at });
-        }
-      }
-      send({ t: 'grade', result, firstPassed: { ...firstPassed } });
-    };
-    send({
-      t: 'hello',
-      prompt: prompt(state),
-      history: db.history(learner, workspace, 500).map((h) => h.line).filter((l) => !l.startsWith('#')),
-      workspace,
-      fixture,
-      learner,
+    let w: Workspace | null = null;
+    sock.on('close', () => {
+      terminals.release(learner);
+      w?.detach();
     });
+    try {
+      w = spaces.open(learner, ref);
+    } catch (e) {
+      if (!(e instanceof StoreError)) log(`opening ${ref.key} for ${learner}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      else log(`opening ${ref.key} for ${learner}: ${e.code} ${e.message}`);
+      send({ t: 'error', message: `Your workspace cannot be opened right now: ${e instanceof StoreError ? e.message : 'an internal error'}. Try again in a moment.` });
+      sock.close(1011, 'workspace unavailable');
+      return;
+    }
+    const ws = w;
+    ws.attach();
+    const pushGrade = () => {
+      const g = ws.grade();
+      if (g) send({ t: 'grade', result: g.result, firstPassed: g.firstPassed });
+    };
+    const reply = (r: { stdout: string; stderr: string; exitCode: number; prompt: string }) => send({ t: 'result', ...r });
+    send({ t: 'hello', prompt: ws.prompt(), history: ws.recentLines(500), workspace: ref.key, fixture: ref.fixture, learner });
     pushGrade();
-    ws.on('message', (data, isBinary) => {
-      const now = Date.now();
-      tokens = Math.min(BURST, tokens + ((now - last) / 1000) * RATE);
-      last = now;
-      if (tokens < 1) {
-        send({ t: 'error', message: 'Too many messages: slow down.' });
-        return;
-      }
-      tokens -= 1;
-      const msg = isBinary ? null : parseClientMessage(data.toString());
-      if (!msg) {
-        send({ t: 'error', message: 'Unrecognised message.' });
-        return;
-      }
-      state = live.get(key) ?? state;
-      switch (msg.t) {
-        case 'resize':
-          state = { ...state, columns: msg.cols };
-          live.set(key, state);
-          return;
-        case 'complete':
-          send({ t: 'completion', ...complete(state, msg.line) });
-          return;
-        case 'solution': {
-          const step = mine?.steps.find((x) => x.id === msg.step);
-          if (!step) return;
-          // Showing a solution is recorded, for the instructor.
-          db.saveStep(learner, workspace, null, { line: `#solution ${step.id}`, stdout: '', stderr: '', exitCode: 0, at: now });
-          send({ t: 'solution', step: step.id, lines: step.solution });
+    sock.on('message', (data, isBinary) => {
+      try {
+        if (!messages.take(learner, Date.now())) {
+          send({ t: 'error', message: 'Too many messages: slow down.' });
           return;
         }
-        case 'answer':
-          if (!mine) return;
-          db.saveStep(learner, workspace, null, { line: `#answer ${msg.check} ${msg.value.trim()}`, stdout: '', stderr: '', exitCode: 0, at: now });
-          pushGrade();
-          return;
-        case 'reset': {
-          state = mine ? { ...labSession(mine), columns: state.columns } : createSession({ fixture, seed: seedFor(learner), columns: state.columns });
-          db.resetSession(learner, workspace, serializeSession(state), now);
-          live.set(key, state);
-          send({ t: 'result', stdout: `Your ${fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(state) });
-          pushGrade();
+        const msg = isBinary ? null : parseClientMessage(data.toString());
+        if (!msg) {
+          send({ t: 'error', message: 'Unrecognised message.' });
           return;
         }
-        case 'line': {
-          const r = runLine(state, msg.line);
-          if (r.result.internalError) console.error(`[${new Date(now).toISOString()}] internal error for ${learner}: ${r.result.internalError}`);
-          // Commit first, then reply: an acknowledged command is never lost.
-          if (msg.line.trim() !== '') {
-            sinceSnapshot += 1;
-            const snapshot = sinceSnapshot >= SNAPSHOT_EVERY ? serializeSession(r.state) : null;
-            if (snapshot !== null) sinceSnapshot = 0;
-            db.saveStep(learner, workspace, snapshot, {
-              line: msg.line,
-              stdout: r.result.stdout,
-              stderr: r.result.stderr,
-              exitCode: r.result.exitCode,
-              at: now,
-            });
+        switch (msg.t) {
+          case 'resize':
+            ws.resize(msg.cols);
+            return;
+          case 'complete':
+            send({ t: 'completion', ...ws.complete(msg.line) });
+            return;
+          case 'solution': {
+            const lines = ws.reveal(msg.step);
+            if (lines) send({ t: 'solution', step: msg.step, lines });
+            return;
           }
-          state = r.state;
-          live.set(key, state);
-          send({ t: 'result', stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(state) });
-          pushGrade();
-          return;
+          case 'answer': {
+            const failed = ws.answer(msg.check, msg.value);
+            if (failed) reply(failed);
+            pushGrade();
+            return;
+          }
+          case 'reset':
+            reply(ws.reset());
+            pushGrade();
+            return;
+          case 'line':
+            reply(ws.run(msg.line));
+            pushGrade();
+            return;
         }
+      } catch (e) {
+        // A bug in Stacklab: logged with an id, the learner told, the server and the session go on.
+        const id = randomBytes(4).toString('hex');
+        log(`error ${id} for ${learner} in ${ref.key}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        send({ t: 'error', message: `Internal error ${id}: that message could not be handled. Your cloud is unchanged.` });
       }
     });
   }
@@ -369,6 +317,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     url: `http://localhost:${port}`,
     close: () =>
       new Promise<void>((ok) => {
+        clearInterval(evictTimer);
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.close(() => {

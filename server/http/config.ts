@@ -19,6 +19,19 @@ export interface Config {
   /** STACKLAB_INSTRUCTOR_TOKEN, else generated once, kept in DATA/instructor-token and printed. */
   instructorToken: string;
   instructorTokenGenerated: boolean;
+  /** STACKLAB_IDLE_EVICT_MS, default 600000 (10 min): a workspace idle this long with no terminal open leaves memory. */
+  idleEvictMs: number;
+  /** STACKLAB_DB_MAX_MB: a ceiling on the database's size; past it commands are refused as on a full disk. Default none. */
+  dbMaxBytes: number | undefined;
+}
+
+/** A whole number from the environment, or the default; anything else stops the server with a clear message. */
+function intEnv(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, not ${raw}`);
+  return n;
 }
 
 function keptSecret(dataDir: string, file: string): { value: string; generated: boolean } {
@@ -56,5 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     secret,
     store,
     clientDir: resolve(env['STACKLAB_CLIENT'] ?? 'dist/client'),
+    idleEvictMs: intEnv(env, 'STACKLAB_IDLE_EVICT_MS', 100) ?? 600_000,
+    dbMaxBytes: ((mb) => (mb === undefined ? undefined : mb * 1024 * 1024))(intEnv(env, 'STACKLAB_DB_MAX_MB', 1)),
   };
 }

@@ -6,11 +6,23 @@ export function memoryStore(): CloudStore {
   const sessions = new Map<string, { snapshot: string; seq: number }>();
   const histories = new Map<string, HistoryEntry[]>();
   const key = (l: string, w: string) => `${l}\u0000${w}`;
-  return {
+  const copy = (e: HistoryEntry): HistoryEntry => ({ ...e, ...(e.ran ? { ran: e.ran.map((a) => [...a]) } : {}) });
+  const append = (k: string, e: Omit<HistoryEntry, 'seq'>): HistoryEntry => {
+    const h = histories.get(k) ?? [];
+    const saved = { ...copy({ ...e, seq: 0 }), seq: h.length + 1 };
+    h.push(saved);
+    histories.set(k, h);
+    return copy(saved);
+  };
+  const store: CloudStore = {
     createLearner(id, name, at) {
+      if (learners.has(id)) throw new Error(`learner ${id} exists`);
       const l = { id, name, createdAt: at };
       learners.set(id, l);
       return { ...l };
+    },
+    ensureLearner(id, name, at) {
+      return store.getLearner(id) ?? store.createLearner(id, name, at);
     },
     getLearner(id) {
       const l = learners.get(id);
@@ -26,24 +38,38 @@ export function memoryStore(): CloudStore {
     },
     saveStep(learnerId, workspace, snapshot, entry) {
       const k = key(learnerId, workspace);
-      const h = histories.get(k) ?? [];
-      const saved = { ...entry, seq: h.length + 1 };
+      const saved = append(k, entry);
       if (snapshot !== null) sessions.set(k, { snapshot, seq: saved.seq });
-      histories.set(k, [...h, saved]);
-      return { ...saved };
+      return saved;
+    },
+    saveSnapshot(learnerId, workspace, snapshot, seq) {
+      sessions.set(key(learnerId, workspace), { snapshot, seq });
     },
     historySince(learnerId, workspace, afterSeq) {
-      return (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq).map((e) => ({ ...e }));
+      return (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq).map(copy);
     },
     resetSession(learnerId, workspace, snapshot, at) {
       const k = key(learnerId, workspace);
-      const h = histories.get(k) ?? [];
-      const seq = h.length + 1;
-      sessions.set(k, { snapshot, seq });
-      histories.set(k, [...h, { seq, line: '#reset', stdout: '', stderr: '', exitCode: 0, at }]);
+      const saved = append(k, { kind: 'reset', line: '#reset', stdout: '', stderr: '', exitCode: 0, at });
+      sessions.set(k, { snapshot, seq: saved.seq });
+      return saved;
     },
     history(learnerId, workspace, limit = 1000) {
-      return (histories.get(key(learnerId, workspace)) ?? []).slice(-limit).map((e) => ({ ...e }));
+      return (histories.get(key(learnerId, workspace)) ?? []).slice(-limit).map(copy);
+    },
+    historyOfKind(learnerId, workspace, kind) {
+      return (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.kind === kind).map(copy);
+    },
+    lastSeqs(learnerId, workspace) {
+      const h = histories.get(key(learnerId, workspace)) ?? [];
+      let reset = 0;
+      for (const e of h) if (e.kind === 'reset') reset = e.seq;
+      return { last: h.length, reset };
+    },
+    storedOutputBytes(learnerId, workspace) {
+      let n = 0;
+      for (const e of histories.get(key(learnerId, workspace)) ?? []) n += e.stdout.length + e.stderr.length;
+      return n;
     },
     learnersIn(workspace) {
       const keys = new Set([...sessions.keys(), ...histories.keys()]);
@@ -51,4 +77,5 @@ export function memoryStore(): CloudStore {
     },
     close() {},
   };
+  return store;
 }

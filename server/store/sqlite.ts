@@ -1,6 +1,11 @@
-/** The SQLite CloudStore (better-sqlite3, WAL): forward-only migrations, one transaction per command. */
+/**
+ * The SQLite CloudStore (better-sqlite3, WAL): forward-only migrations, one transaction per
+ * command. SQLite's failures (a full disk, a read-only or damaged file) come out as StoreErrors
+ * that say what is wrong in words, so the web layer can refuse one command and stay up.
+ */
+import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { CloudStore, HistoryEntry, Learner } from './types.js';
+import { StoreError, type CloudStore, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
 
 /** Forward-only migrations; the index + 1 is the schema version. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -12,23 +17,150 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (learner_id, workspace, seq));`,
   // 2: snapshots are taken every few commands; the history after a snapshot is replayed.
   `ALTER TABLE session ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;`,
+  // 3: typed history rows. Bookkeeping used to ride in \`line\` as '#reset', '#answer CHECK VALUE',
+  // '#passed STEP' and '#solution STEP' (with no output); those rows get their kind, the rest are
+  // commands (typed comments included: they are replayed now, as they moved the clock when typed).
+  `ALTER TABLE history ADD COLUMN kind TEXT NOT NULL DEFAULT 'command';
+   ALTER TABLE history ADD COLUMN meta TEXT;
+   UPDATE history SET kind = 'reset' WHERE line = '#reset' AND stdout = '' AND stderr = '';
+   UPDATE history SET kind = 'answer',
+       meta = json_object('check', substr(line, 9, instr(substr(line, 9), ' ') - 1), 'value', substr(line, 9 + instr(substr(line, 9), ' ')))
+     WHERE line GLOB '#answer [a-z0-9]* *' AND stdout = '' AND stderr = '';
+   UPDATE history SET kind = 'passed', meta = json_object('step', substr(line, 9))
+     WHERE line GLOB '#passed [a-z0-9]*' AND line NOT GLOB '#passed * *' AND stdout = '' AND stderr = '';
+   UPDATE history SET kind = 'solution', meta = json_object('step', substr(line, 11))
+     WHERE line GLOB '#solution [a-z0-9]*' AND line NOT GLOB '#solution * *' AND stdout = '' AND stderr = '';`,
 ];
 
-export function sqliteStore(file: string): CloudStore {
-  const db = new Database(file);
+export interface SqliteOptions {
+  /** A ceiling on the database's size (SQLite's max_page_count): past it writes fail as on a full disk. */
+  maxBytes?: number;
+}
+
+/** Words for SQLite's result codes, as a learner or an operator should read them. */
+function storeError(e: unknown): StoreError {
+  if (e instanceof StoreError) return e;
+  const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
+  const what = code.startsWith('SQLITE_FULL')
+    ? "the server's disk is full"
+    : code.startsWith('SQLITE_READONLY')
+      ? "the server's database is read-only"
+      : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
+        ? "the server's database is damaged"
+        : code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')
+          ? "the server cannot read or write its database"
+          : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+            ? "the server's database is busy"
+            : "the server's database failed";
+  return new StoreError(what, code, e);
+}
+
+/** Runs a store operation; SQLite's exceptions become StoreErrors. */
+function guarded<A extends unknown[], R>(fn: (...a: A) => R): (...a: A) => R {
+  return (...a) => {
+    try {
+      return fn(...a);
+    } catch (e) {
+      throw storeError(e);
+    }
+  };
+}
+
+interface Row {
+  seq: number;
+  kind: HistoryEntry['kind'];
+  line: string;
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  at: number;
+  meta: string | null;
+}
+
+/** The optional fields of an entry kept as JSON in `meta`. */
+const META_KEYS = ['cols', 'ran', 'truncated', 'check', 'value', 'step'] as const;
+
+function metaOf(e: NewEntry): string | null {
+  const m: Record<string, unknown> = {};
+  for (const k of META_KEYS) if (e[k] !== undefined) m[k] = e[k];
+  return Object.keys(m).length > 0 ? JSON.stringify(m) : null;
+}
+
+function entryOf(r: Row): HistoryEntry {
+  const { meta, ...rest } = r;
+  if (meta === null) return rest;
+  let m: Record<string, unknown> = {};
+  try {
+    m = JSON.parse(meta) as Record<string, unknown>;
+  } catch {
+    // A damaged meta cell loses its extras, not the row.
+  }
+  const e: HistoryEntry = { ...rest };
+  if (typeof m['cols'] === 'number') e.cols = m['cols'];
+  if (Array.isArray(m['ran'])) e.ran = m['ran'] as string[][];
+  if (m['truncated'] === true) e.truncated = true;
+  if (typeof m['check'] === 'string') e.check = m['check'];
+  if (typeof m['value'] === 'string') e.value = m['value'];
+  if (typeof m['step'] === 'string') e.step = m['step'];
+  return e;
+}
+
+/**
+ * Opens (creating if need be) the database. A file that is not a Stacklab database, or is
+ * damaged, is refused with a StoreError that says what to do; nothing is changed in it.
+ */
+export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore {
+  const existed = existsSync(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    // Reading the schema version is the first read: a file that is not a database fails here.
+    db.pragma('user_version', { simple: true });
+    if (existed) {
+      const check = db.pragma('quick_check', { simple: true }) as string;
+      if (check !== 'ok') throw Object.assign(new Error(check), { code: 'SQLITE_CORRUPT' });
+    }
+  } catch (e) {
+    const err = storeError(e);
+    throw new StoreError(
+      err.code.startsWith('SQLITE_CORRUPT') || err.code.startsWith('SQLITE_NOTADB')
+        ? `${file} is not a healthy Stacklab database (${(e as Error).message}). Stop the server, restore the file from a backup (or move it away to start with an empty database), then start again.`
+        : `${file} cannot be opened: ${err.message} (${(e as Error).message}). Check the disk and the file's permissions, then start again.`,
+      err.code,
+      e,
+    );
+  }
+  if (!existed) {
+    try {
+      // The learners' histories are nobody else's business on the machine.
+      chmodSync(file, 0o600);
+    } catch {
+      // Not ours to fix (a file system without modes); the directory is private anyway.
+    }
+  }
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill (not a power cut) and is ten times faster than FULL.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  if (opts.maxBytes !== undefined) {
+    const page = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxBytes / page))}`);
+  }
   const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    db.close();
+    throw new StoreError(`${file} was written by a newer Stacklab (schema ${version}; this one knows ${MIGRATIONS.length}). Upgrade Stacklab, or point STACKLAB_DATA elsewhere.`, 'SCHEMA');
+  }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v] as string);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+  const cols = 'seq, kind, line, stdout, stderr, exit_code AS exitCode, at, meta';
   const q = {
     insLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?)'),
+    ensureLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING'),
     getLearner: db.prepare('SELECT id, name, created_at AS createdAt FROM learner WHERE id = ?'),
     renameLearner: db.prepare('UPDATE learner SET name = ? WHERE id = ?'),
     getSession: db.prepare('SELECT snapshot, seq FROM session WHERE learner_id = ? AND workspace = ?'),
@@ -37,60 +169,69 @@ export function sqliteStore(file: string): CloudStore {
        ON CONFLICT (learner_id, workspace) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at, seq = excluded.seq`,
     ),
     learnersIn: db.prepare('SELECT learner_id AS id FROM session WHERE workspace = ? UNION SELECT learner_id FROM history WHERE workspace = ? ORDER BY 1'),
-    since: db.prepare(
-      'SELECT seq, line, stdout, stderr, exit_code AS exitCode, at FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq',
-    ),
+    since: db.prepare(`SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`),
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM history WHERE learner_id = ? AND workspace = ?'),
+    ofKind: db.prepare(`SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND kind = ? ORDER BY seq`),
+    lastReset: db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM history WHERE learner_id = ? AND workspace = ? AND kind = 'reset'"),
+    outputBytes: db.prepare('SELECT COALESCE(SUM(length(stdout) + length(stderr)), 0) AS n FROM history WHERE learner_id = ? AND workspace = ?'),
     insHistory: db.prepare(
-      'INSERT INTO history (learner_id, workspace, seq, line, stdout, stderr, exit_code, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    history: db.prepare(
-      `SELECT seq, line, stdout, stderr, exit_code AS exitCode, at FROM (
-         SELECT * FROM history WHERE learner_id = ? AND workspace = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
-    ),
+    history: db.prepare(`SELECT ${cols} FROM (SELECT * FROM history WHERE learner_id = ? AND workspace = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`),
   };
-  const append = (learnerId: string, workspace: string, e: Omit<HistoryEntry, 'seq'>): HistoryEntry => {
+  const append = (learnerId: string, workspace: string, e: NewEntry): HistoryEntry => {
     const { seq } = q.nextSeq.get(learnerId, workspace) as { seq: number };
-    q.insHistory.run(learnerId, workspace, seq, e.line, e.stdout, e.stderr, e.exitCode, e.at);
+    q.insHistory.run(learnerId, workspace, seq, e.kind, e.line, e.stdout, e.stderr, e.exitCode, e.at, metaOf(e));
     return { ...e, seq };
   };
-  const saveStep = db.transaction((learnerId: string, workspace: string, snapshot: string | null, e: Omit<HistoryEntry, 'seq'>) => {
+  const saveStep = db.transaction((learnerId: string, workspace: string, snapshot: string | null, e: NewEntry) => {
     const saved = append(learnerId, workspace, e);
     if (snapshot !== null) q.putSession.run(learnerId, workspace, snapshot, e.at, saved.seq);
     return saved;
   });
   const reset = db.transaction((learnerId: string, workspace: string, snapshot: string, at: number) => {
-    const saved = append(learnerId, workspace, { line: '#reset', stdout: '', stderr: '', exitCode: 0, at });
+    const saved = append(learnerId, workspace, { kind: 'reset', line: '#reset', stdout: '', stderr: '', exitCode: 0, at });
     q.putSession.run(learnerId, workspace, snapshot, at, saved.seq);
+    return saved;
   });
+  const rows = (r: unknown[]) => (r as Row[]).map(entryOf);
   return {
-    createLearner(id, name, at) {
+    createLearner: guarded((id: string, name: string, at: number): Learner => {
       q.insLearner.run(id, name, at);
       return { id, name, createdAt: at };
-    },
-    getLearner(id) {
-      return (q.getLearner.get(id) as Learner | undefined) ?? null;
-    },
-    renameLearner(id, name) {
+    }),
+    ensureLearner: guarded((id: string, name: string, at: number): Learner => {
+      q.ensureLearner.run(id, name, at);
+      return q.getLearner.get(id) as Learner;
+    }),
+    getLearner: guarded((id: string) => (q.getLearner.get(id) as Learner | undefined) ?? null),
+    renameLearner: guarded((id: string, name: string) => {
       q.renameLearner.run(name, id);
-    },
-    loadSession(learnerId, workspace) {
+    }),
+    loadSession: guarded((learnerId: string, workspace: string) => {
       const row = q.getSession.get(learnerId, workspace) as { snapshot: string; seq: number } | undefined;
       return row ? { snapshot: row.snapshot, seq: row.seq } : null;
-    },
-    historySince(learnerId, workspace, afterSeq) {
-      return q.since.all(learnerId, workspace, afterSeq) as HistoryEntry[];
-    },
-    saveStep: (l, w, s, e) => saveStep(l, w, s, e),
-    resetSession: (l, w, s, at) => reset(l, w, s, at),
-    history(learnerId, workspace, limit = 1000) {
-      return q.history.all(learnerId, workspace, limit) as HistoryEntry[];
-    },
-    learnersIn(workspace) {
-      return (q.learnersIn.all(workspace, workspace) as Array<{ id: string }>).map((r) => r.id);
-    },
+    }),
+    historySince: guarded((learnerId: string, workspace: string, afterSeq: number) => rows(q.since.all(learnerId, workspace, afterSeq))),
+    saveStep: guarded((l: string, w: string, s: string | null, e: NewEntry) => saveStep(l, w, s, e)),
+    saveSnapshot: guarded((l: string, w: string, snapshot: string, seq: number, at: number) => {
+      q.putSession.run(l, w, snapshot, at, seq);
+    }),
+    resetSession: guarded((l: string, w: string, s: string, at: number) => reset(l, w, s, at)),
+    history: guarded((learnerId: string, workspace: string, limit = 1000) => rows(q.history.all(learnerId, workspace, limit))),
+    historyOfKind: guarded((learnerId: string, workspace: string, kind: EntryKind) => rows(q.ofKind.all(learnerId, workspace, kind))),
+    lastSeqs: guarded((learnerId: string, workspace: string) => ({
+      last: ((q.nextSeq.get(learnerId, workspace) as { seq: number }).seq) - 1,
+      reset: (q.lastReset.get(learnerId, workspace) as { seq: number }).seq,
+    })),
+    storedOutputBytes: guarded((learnerId: string, workspace: string) => (q.outputBytes.get(learnerId, workspace) as { n: number }).n),
+    learnersIn: guarded((workspace: string) => (q.learnersIn.all(workspace, workspace) as Array<{ id: string }>).map((r) => r.id)),
     close() {
-      db.close();
+      try {
+        db.close();
+      } catch {
+        // Closing a database whose disk went away: nothing more to save.
+      }
     },
   };
 }

@@ -1,17 +1,41 @@
 /**
- * Persistence of learners' sessions. One call per command stores the new session snapshot and
- * appends the command to the history in a single transaction; the reply goes out after it.
+ * Persistence of learners' workspaces. One call per command appends the command to the history
+ * (and, every few commands, stores the new session snapshot) in a single transaction; the reply
+ * goes out after it.
  */
+
+/**
+ * What a history row records. `command` rows are typed lines (comments included: they move the
+ * simulated clock like any line, so replay runs them too); the others are bookkeeping of the
+ * workspace, never replayed: a reset, an answer to a question, a step that first passed, a
+ * solution shown.
+ */
+export type EntryKind = 'command' | 'reset' | 'answer' | 'passed' | 'solution';
 
 export interface HistoryEntry {
   seq: number;
+  kind: EntryKind;
+  /** The typed line; for bookkeeping rows a readable summary (`#reset`, `#answer CHECK VALUE`, …). */
   line: string;
   stdout: string;
   stderr: string;
   exitCode: number;
   /** Milliseconds since the epoch (wall clock of the server, for instructors' views). */
   at: number;
+  /** command: the terminal width it ran with (some output depends on it, so replay uses it too). */
+  cols?: number;
+  /** command: the argv of every command that actually ran (after expansion), for graders. */
+  ran?: string[][];
+  /** command: the stored stdout/stderr were cut (the learner saw them whole). */
+  truncated?: boolean;
+  /** answer: the question's check id and the answer given. */
+  check?: string;
+  value?: string;
+  /** passed, solution: the step. */
+  step?: string;
 }
+
+export type NewEntry = Omit<HistoryEntry, 'seq'>;
 
 export interface Learner {
   id: string;
@@ -19,25 +43,50 @@ export interface Learner {
   createdAt: number;
 }
 
+/** A store that cannot do what was asked: the disk is full, the file read-only or damaged. */
+export class StoreError extends Error {
+  constructor(
+    /** What a learner is told (never a stack or a path). */
+    message: string,
+    /** SQLite's code or similar, for the log. */
+    readonly code: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
 export interface CloudStore {
   createLearner(id: string, name: string, at: number): Learner;
+  /** The learner, created with this name if it does not exist yet. */
+  ensureLearner(id: string, name: string, at: number): Learner;
   getLearner(id: string): Learner | null;
   renameLearner(id: string, name: string): void;
   /**
    * The latest stored snapshot of a learner's workspace and the history sequence number it
-   * includes; later history entries are replayed on it (the simulation is deterministic).
+   * includes; later command entries are replayed on it (the simulation is deterministic).
    */
   loadSession(learnerId: string, workspace: string): { snapshot: string; seq: number } | null;
   /**
    * Atomically: append the entry (seq assigned by the store) and, when given, store the new
    * snapshot as of that entry.
    */
-  saveStep(learnerId: string, workspace: string, snapshot: string | null, entry: Omit<HistoryEntry, 'seq'>): HistoryEntry;
+  saveStep(learnerId: string, workspace: string, snapshot: string | null, entry: NewEntry): HistoryEntry;
+  /** Stores a snapshot as of an existing entry (after a long replay, or before eviction). */
+  saveSnapshot(learnerId: string, workspace: string, snapshot: string, seq: number, at: number): void;
   /** History entries after `afterSeq`, oldest first (for replay). */
   historySince(learnerId: string, workspace: string, afterSeq: number): HistoryEntry[];
-  /** Starts a workspace over: the snapshot is replaced, the history kept with a reset marker. */
-  resetSession(learnerId: string, workspace: string, snapshot: string, at: number): void;
+  /** Starts a workspace over: the snapshot is replaced, the history kept with a reset entry. */
+  resetSession(learnerId: string, workspace: string, snapshot: string, at: number): HistoryEntry;
+  /** The newest `limit` entries, oldest first. */
   history(learnerId: string, workspace: string, limit?: number): HistoryEntry[];
+  /** Entries of one kind, oldest first (bookkeeping such as the steps passed). */
+  historyOfKind(learnerId: string, workspace: string, kind: EntryKind): HistoryEntry[];
+  /** The sequence number of the last entry (0 when there is none) and of the last reset (0: none). */
+  lastSeqs(learnerId: string, workspace: string): { last: number; reset: number };
+  /** Bytes of output stored for a workspace (stdout + stderr of every entry). */
+  storedOutputBytes(learnerId: string, workspace: string): number;
   /** Learners who have a session in a workspace (for instructors' views and grading). */
   learnersIn(workspace: string): string[];
   close(): void;

@@ -1,0 +1,73 @@
+/**
+ * Rate limits of the web layer: token buckets kept per learner (shared by all their terminals)
+ * and per remote address (for visitors without a session), in maps that forget idle keys so an
+ * attacker cycling keys cannot grow them without bound.
+ */
+
+export interface BucketOptions {
+  /** Tokens added per second. */
+  rate: number;
+  /** Largest number of tokens (the burst). */
+  burst: number;
+  /** At most this many keys are remembered; the least recently used go first. */
+  maxKeys: number;
+}
+
+interface Bucket {
+  tokens: number;
+  last: number;
+}
+
+export interface Buckets {
+  /** Takes one token for this key at time `now` (ms); false when there is none left. */
+  take(key: string, now: number): boolean;
+  size(): number;
+}
+
+export function buckets(opts: BucketOptions): Buckets {
+  const map = new Map<string, Bucket>();
+  return {
+    take(key, now) {
+      let b = map.get(key);
+      if (b) {
+        map.delete(key);
+        b.tokens = Math.min(opts.burst, b.tokens + ((now - b.last) / 1000) * opts.rate);
+        b.last = now;
+      } else {
+        b = { tokens: opts.burst, last: now };
+        // A full bucket is what an unknown key gets anyway, so forgetting the oldest is safe.
+        if (map.size >= opts.maxKeys) map.delete(map.keys().next().value as string);
+      }
+      map.set(key, b);
+      if (b.tokens < 1) return false;
+      b.tokens -= 1;
+      return true;
+    },
+    size: () => map.size,
+  };
+}
+
+/** Counts open connections per key, refusing more than `max`. */
+export interface Counter {
+  acquire(key: string): boolean;
+  release(key: string): void;
+  count(key: string): number;
+}
+
+export function counter(max: number): Counter {
+  const map = new Map<string, number>();
+  return {
+    acquire(key) {
+      const n = map.get(key) ?? 0;
+      if (n >= max) return false;
+      map.set(key, n + 1);
+      return true;
+    },
+    release(key) {
+      const n = (map.get(key) ?? 0) - 1;
+      if (n <= 0) map.delete(key);
+      else map.set(key, n);
+    },
+    count: (key) => map.get(key) ?? 0,
+  };
+}

@@ -1,0 +1,42 @@
+/** A learner's attempt at a lab, read from typed history entries: commands since the last reset, answers, first passes. */
+import type { HistoryEntry } from '../store/types.js';
+import type { CloudStore } from '../store/types.js';
+
+/** A command as graders see it: the typed line and, when recorded, what actually ran. */
+export interface AttemptCommand {
+  line: string;
+  ran?: string[][];
+}
+
+export interface Attempt {
+  commands: AttemptCommand[];
+  answers: Record<string, string>;
+}
+
+export function emptyAttempt(): Attempt {
+  return { commands: [], answers: {} };
+}
+
+/** Adds one entry to an attempt (a reset starts it over). */
+export function addToAttempt(a: Attempt, e: HistoryEntry): void {
+  if (e.kind === 'reset') {
+    a.commands = [];
+    a.answers = {};
+  } else if (e.kind === 'command') a.commands.push(e.ran ? { line: e.line, ran: e.ran } : { line: e.line });
+  else if (e.kind === 'answer' && e.check !== undefined) a.answers[e.check] = e.value ?? '';
+}
+
+/** The attempt since the last reset, from the store. */
+export function attemptFromStore(store: CloudStore, learner: string, workspace: string): Attempt {
+  const { reset } = store.lastSeqs(learner, workspace);
+  const a = emptyAttempt();
+  for (const e of store.historySince(learner, workspace, reset)) addToAttempt(a, e);
+  return a;
+}
+
+/** When each step first passed (ms since the epoch), from `passed` entries. */
+export function firstPassesOf(entries: readonly HistoryEntry[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of entries) if (e.kind === 'passed' && e.step !== undefined && out[e.step] === undefined) out[e.step] = e.at;
+  return out;
+}

@@ -1,0 +1,384 @@
+/**
+ * Learners' workspaces: open (snapshot + replay), run and record, reset, answer, reveal a
+ * solution, grade; idle ones are evicted from memory and come back from the store on their next
+ * use. Every command is committed before its reply; when the store cannot commit (a full disk, a
+ * read-only or damaged database) the command is refused with a clear message and nothing
+ * changes, so the learner can go on once the store is back. The web layer only transports.
+ */
+import { complete, prompt, runLine, serializeSession, type SessionState } from '../shell/session.js';
+import { grade, labFor, type GradeResult, type Lab } from '../labs/index.js';
+import { StoreError, type CloudStore, type HistoryEntry, type NewEntry } from '../store/types.js';
+import { addToAttempt, emptyAttempt, firstPassesOf, type Attempt } from './attempt.js';
+import { freshState, replay } from './replay.js';
+import { parseWorkspace, type WorkspaceRef } from './keys.js';
+
+export { parseWorkspace, labKey, type WorkspaceRef } from './keys.js';
+export { gradeStoreFor, attemptOf } from './grading.js';
+
+/** Limits of what a workspace keeps; the defaults suit a class on one server. */
+export interface WorkspaceLimits {
+  /** A snapshot is stored after this many entries (plus a per-learner offset below it, so a class typing in step does not snapshot in waves). */
+  snapshotEvery: number;
+  /** Stored stdout and stderr of one command are cut to this many characters each (the learner sees them whole). */
+  storedOutput: number;
+  /** Once a workspace has stored this many characters of output, each further output is cut to `storedOutputOver`. */
+  workspaceOutput: number;
+  storedOutputOver: number;
+  /** A workspace unused for this long, with no terminal open, leaves memory (ms). */
+  idleMs: number;
+  /** At most this many workspaces stay in memory; the least recently used idle ones go first. */
+  maxLive: number;
+}
+
+export const DEFAULT_LIMITS: WorkspaceLimits = {
+  snapshotEvery: 25,
+  storedOutput: 16 * 1024,
+  workspaceOutput: 4 * 1024 * 1024,
+  storedOutputOver: 1024,
+  idleMs: 10 * 60_000,
+  maxLive: 20_000,
+};
+
+export interface WorkspaceDeps {
+  store: CloudStore;
+  /** The labs of labs/*.md (a function: they may be reloaded). */
+  labs: () => readonly Lab[];
+  /** Wall clock for history timestamps and idleness (ms). */
+  now: () => number;
+  log: (message: string) => void;
+  limits?: Partial<WorkspaceLimits>;
+}
+
+/** What a command's reply carries to the terminal. */
+export interface Reply {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  prompt: string;
+}
+
+export interface Grade {
+  result: GradeResult;
+  firstPassed: Record<string, number>;
+}
+
+interface Live {
+  learner: string;
+  ref: WorkspaceRef;
+  /** The lab with this learner's parameters (labs only). */
+  lab: Lab | null;
+  state: SessionState;
+  lastSeq: number;
+  snapshotSeq: number;
+  /** Entries after a snapshot before the next one (snapshotEvery plus this learner's offset). */
+  snapshotDue: number;
+  attempt: Attempt;
+  firstPassed: Record<string, number>;
+  outputBytes: number;
+  learnerSaved: boolean;
+  attached: number;
+  lastUsed: number;
+}
+
+/** An offset in [0, n) fixed per learner and workspace (FNV-1a), to spread snapshot writes. */
+function offset(s: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h % Math.max(1, n);
+}
+
+/** Cuts a stored output, saying how much was left out. */
+function cut(text: string, max: number): { text: string; cut: boolean } {
+  if (text.length <= max) return { text, cut: false };
+  return { text: `${text.slice(0, max)}\n[stacklab: ${text.length - max} more characters were shown but not kept]\n`, cut: true };
+}
+
+/** Bounds what is recorded of the commands that ran (graders read words, not megabytes). */
+function boundRan(ran: readonly (readonly string[])[] | undefined): string[][] | undefined {
+  if (!ran) return undefined;
+  return ran.slice(0, 64).map((argv) => argv.slice(0, 64).map((a) => (a.length > 512 ? a.slice(0, 512) : a)));
+}
+
+export class StoreUnavailable extends Error {}
+
+export interface Workspaces {
+  /** Opens a learner's workspace (from memory, or the store), or throws StoreError. */
+  open(learner: string, ref: WorkspaceRef): Workspace;
+  /** Parses a workspace key against the current labs. */
+  parse(key: string): WorkspaceRef | null;
+  /** Drops idle workspaces from memory (storing a snapshot first); returns how many left. */
+  evictIdle(): number;
+  /** How many workspaces are in memory. */
+  liveCount(): number;
+}
+
+/** One open workspace, as a terminal uses it. Methods never throw for the store's failures. */
+export interface Workspace {
+  readonly ref: WorkspaceRef;
+  readonly lab: Lab | null;
+  prompt(): string;
+  /** The session as it is now (the cloud, variables, host). */
+  state(): SessionState;
+  /** The learner's recent command lines, for ↑ in the terminal. */
+  recentLines(limit: number): string[];
+  run(line: string): Reply;
+  complete(line: string): { candidates: string[]; replacement?: string };
+  resize(cols: number): void;
+  reset(): Reply;
+  answer(check: string, value: string): Reply | null;
+  /** A step's solution lines (the reveal is recorded), or null when there is no such step. */
+  reveal(step: string): string[] | null;
+  grade(): Grade | null;
+  /** Counts the terminals using it: an attached workspace is never evicted. */
+  attach(): void;
+  detach(): void;
+}
+
+export function workspaces(deps: WorkspaceDeps): Workspaces {
+  const limits: WorkspaceLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const { store } = deps;
+  const live = new Map<string, Live>();
+  const mapKey = (learner: string, key: string) => `${learner}\u0000${key}`;
+
+  const storeFailure = (e: unknown, what: string): Reply | null => {
+    if (!(e instanceof StoreError)) throw e;
+    deps.log(`store failure (${e.code}) ${what}: ${e.cause instanceof Error ? e.cause.message : e.message}`);
+    return null;
+  };
+
+  /** Reads a workspace from the store: snapshot, replay, the lab attempt and first passes. */
+  const load = (learner: string, ref: WorkspaceRef): Live => {
+    const stored = store.loadSession(learner, ref.key);
+    const seqs = store.lastSeqs(learner, ref.key);
+    const from = ref.lab ? Math.min(stored?.seq ?? 0, seqs.reset) : (stored?.seq ?? 0);
+    const entries = store.historySince(learner, ref.key, from);
+    const afterSnapshot = entries.filter((e) => e.seq > (stored?.seq ?? 0));
+    const state = replay(ref, learner, stored, afterSnapshot);
+    const attempt = emptyAttempt();
+    if (ref.lab) for (const e of entries) if (e.seq > seqs.reset) addToAttempt(attempt, e);
+    const w: Live = {
+      learner,
+      ref,
+      lab: ref.lab ? labFor(ref.lab, learner) : null,
+      state,
+      lastSeq: seqs.last,
+      snapshotSeq: stored?.seq ?? 0,
+      snapshotDue: limits.snapshotEvery + offset(mapKey(learner, ref.key), limits.snapshotEvery),
+      attempt,
+      firstPassed: ref.lab ? firstPassesOf(store.historyOfKind(learner, ref.key, 'passed')) : {},
+      outputBytes: store.storedOutputBytes(learner, ref.key),
+      learnerSaved: store.getLearner(learner) !== null,
+      attached: 0,
+      lastUsed: deps.now(),
+    };
+    // A long replay is paid once: store the result so the next open starts from it.
+    const replayed = afterSnapshot.filter((e) => e.kind === 'command').length;
+    if (replayed > limits.snapshotEvery) {
+      try {
+        store.saveSnapshot(learner, ref.key, serializeSession(state), w.lastSeq, deps.now());
+        w.snapshotSeq = w.lastSeq;
+      } catch (e) {
+        storeFailure(e, `snapshot after replay for ${learner}`);
+      }
+    }
+    return w;
+  };
+
+  /** Appends an entry (creating the learner's row on their first), maybe with a snapshot. */
+  const record = (w: Live, entry: NewEntry, next: SessionState | null): HistoryEntry => {
+    if (!w.learnerSaved) {
+      store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, entry.at);
+      w.learnerSaved = true;
+    }
+    const due = next !== null && w.lastSeq + 1 - w.snapshotSeq >= w.snapshotDue;
+    const saved = store.saveStep(w.learner, w.ref.key, due && next ? serializeSession(next) : null, entry);
+    w.lastSeq = saved.seq;
+    if (due) w.snapshotSeq = saved.seq;
+    return saved;
+  };
+
+  const notSaved = (w: Live, e: StoreError): Reply => ({
+    stdout: '',
+    stderr: `stacklab: this command was not run: ${e.message}, so it could not be saved. Your cloud is as it was; try again in a moment.\n`,
+    exitCode: 1,
+    prompt: prompt(w.state),
+  });
+
+  const gradeOf = (w: Live): Grade | null => {
+    if (!w.lab) return null;
+    const result = grade(w.lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers });
+    for (const st of result.steps) {
+      if (!st.passed || w.firstPassed[st.id] !== undefined) continue;
+      const at = deps.now();
+      try {
+        record(w, { kind: 'passed', line: `#passed ${st.id}`, stdout: '', stderr: '', exitCode: 0, at, step: st.id }, null);
+        w.firstPassed[st.id] = at;
+      } catch (e) {
+        storeFailure(e, `first pass of ${st.id} for ${w.learner}`);
+      }
+    }
+    return { result, firstPassed: { ...w.firstPassed } };
+  };
+
+  const view = (w: Live): Workspace => ({
+    ref: w.ref,
+    lab: w.lab,
+    prompt: () => prompt(w.state),
+    state: () => w.state,
+    recentLines(limit) {
+      try {
+        return store
+          .history(w.learner, w.ref.key, limit)
+          .filter((e) => e.kind === 'command')
+          .map((e) => e.line);
+      } catch (e) {
+        storeFailure(e, `history of ${w.learner}`);
+        return [];
+      }
+    },
+    run(line) {
+      w.lastUsed = deps.now();
+      const r = runLine(w.state, line);
+      if (r.result.internalError) deps.log(`internal error for ${w.learner}: ${r.result.internalError}`);
+      const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s) });
+      // A blank line changes nothing and is not recorded.
+      if (line.trim() === '') return reply(w.state);
+      const over = w.outputBytes >= limits.workspaceOutput;
+      const out = cut(r.result.stdout, over ? limits.storedOutputOver : limits.storedOutput);
+      const err = cut(r.result.stderr, over ? limits.storedOutputOver : limits.storedOutput);
+      const ran = boundRan((r.result as { ran?: string[][] }).ran);
+      const entry: NewEntry = {
+        kind: 'command',
+        line,
+        stdout: out.text,
+        stderr: err.text,
+        exitCode: r.result.exitCode,
+        at: w.lastUsed,
+        cols: w.state.columns,
+        ...(ran ? { ran } : {}),
+        ...(out.cut || err.cut ? { truncated: true } : {}),
+      };
+      try {
+        // Commit first, then reply: an acknowledged command is never lost.
+        record(w, entry, r.state);
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        storeFailure(e, `command of ${w.learner}`);
+        return notSaved(w, e);
+      }
+      w.outputBytes += out.text.length + err.text.length;
+      w.state = r.state;
+      if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+      return reply(w.state);
+    },
+    complete(line) {
+      w.lastUsed = deps.now();
+      return complete(w.state, line);
+    },
+    resize(cols) {
+      w.state = { ...w.state, columns: cols };
+    },
+    reset() {
+      const fresh = freshState(w.ref, w.learner, w.state.columns);
+      const at = deps.now();
+      try {
+        if (!w.learnerSaved) {
+          store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, at);
+          w.learnerSaved = true;
+        }
+        const saved = store.resetSession(w.learner, w.ref.key, serializeSession(fresh), at);
+        w.lastSeq = saved.seq;
+        w.snapshotSeq = saved.seq;
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        storeFailure(e, `reset of ${w.learner}`);
+        return notSaved(w, e);
+      }
+      w.state = fresh;
+      w.attempt = emptyAttempt();
+      return { stdout: `Your ${w.ref.fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(fresh) };
+    },
+    answer(check, value) {
+      if (!w.lab) return null;
+      const v = value.trim();
+      try {
+        record(w, { kind: 'answer', line: `#answer ${check} ${v}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), check, value: v }, null);
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        storeFailure(e, `answer of ${w.learner}`);
+        return notSaved(w, e);
+      }
+      w.attempt.answers[check] = v;
+      return null;
+    },
+    reveal(stepId) {
+      const step = w.lab?.steps.find((s) => s.id === stepId);
+      if (!step) return null;
+      try {
+        // Showing a solution is recorded, for the instructor.
+        record(w, { kind: 'solution', line: `#solution ${step.id}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), step: step.id }, null);
+      } catch (e) {
+        storeFailure(e, `solution shown to ${w.learner}`);
+      }
+      return step.solution;
+    },
+    grade: () => gradeOf(w),
+    attach() {
+      w.attached += 1;
+      w.lastUsed = deps.now();
+    },
+    detach() {
+      w.attached = Math.max(0, w.attached - 1);
+      w.lastUsed = deps.now();
+    },
+  });
+
+  /** Leaves memory; the store has everything (a snapshot is stored first so the comeback is cheap). */
+  const evict = (k: string, w: Live) => {
+    if (w.lastSeq > w.snapshotSeq) {
+      try {
+        store.saveSnapshot(w.learner, w.ref.key, serializeSession(w.state), w.lastSeq, deps.now());
+      } catch (e) {
+        // Replay rebuilds the same state from the older snapshot; this one only saves time.
+        storeFailure(e, `snapshot before eviction of ${w.learner}`);
+      }
+    }
+    live.delete(k);
+  };
+
+  const api: Workspaces = {
+    parse: (key) => parseWorkspace(key, deps.labs()),
+    open(learner, ref) {
+      const k = mapKey(learner, ref.key);
+      let w = live.get(k);
+      if (!w) {
+        w = load(learner, ref);
+        if (live.size >= limits.maxLive) api.evictIdle();
+        live.set(k, w);
+      }
+      return view(w);
+    },
+    evictIdle() {
+      const now = deps.now();
+      let n = 0;
+      for (const [k, w] of live) {
+        if (w.attached === 0 && now - w.lastUsed >= limits.idleMs) {
+          evict(k, w);
+          n++;
+        }
+      }
+      // Over the ceiling: the least recently used unattached ones go too (Map order is insertion
+      // order, not use, so sort the few candidates).
+      if (live.size >= limits.maxLive) {
+        const idle = [...live].filter(([, w]) => w.attached === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+        for (const [k, w] of idle.slice(0, live.size - limits.maxLive + 1)) {
+          evict(k, w);
+          n++;
+        }
+      }
+      return n;
+    },
+    liveCount: () => live.size,
+  };
+  return api;
+}

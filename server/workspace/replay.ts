@@ -1,0 +1,49 @@
+/**
+ * Replay: the simulation is deterministic, so a workspace's state is its starting state plus its
+ * command entries run again in order, each with the terminal width it ran with. The web app (to
+ * open a workspace) and grading (to read one without opening it) both use this.
+ */
+import { createSession, deserializeSession, runLine, type SessionState } from '../shell/session.js';
+import { labFor, labSession } from '../labs/index.js';
+import type { CloudStore, HistoryEntry } from '../store/types.js';
+import type { WorkspaceRef } from './keys.js';
+
+/** A per-learner seed, so two learners' sandboxes have different ids and addresses. */
+export function seedFor(learnerId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < learnerId.length; i++) h = Math.imul(h ^ learnerId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % 1_000_000;
+}
+
+/** The state a learner's workspace starts from (and goes back to on reset). */
+export function freshState(ref: WorkspaceRef, learner: string, columns?: number): SessionState {
+  const s = ref.lab ? labSession(labFor(ref.lab, learner)) : createSession({ fixture: ref.fixture, seed: seedFor(learner) });
+  return columns === undefined ? s : { ...s, columns };
+}
+
+/** Runs one stored command entry again, with the width it ran with. */
+export function replayEntry(state: SessionState, e: HistoryEntry): SessionState {
+  const at = e.cols !== undefined && e.cols !== state.columns ? { ...state, columns: e.cols } : state;
+  return runLine(at, e.line).state;
+}
+
+/**
+ * The state after the stored snapshot and the entries after it: command entries are run again,
+ * a reset starts over from the fresh state; other bookkeeping changes nothing.
+ */
+export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: string } | null, entries: readonly HistoryEntry[]): SessionState {
+  let s = stored ? deserializeSession(stored.snapshot) : freshState(ref, learner);
+  for (const e of entries) {
+    if (e.kind === 'command') s = replayEntry(s, e);
+    else if (e.kind === 'reset') s = freshState(ref, learner, s.columns);
+  }
+  return s;
+}
+
+/** Loads a learner's workspace state from a store (snapshot + replay), without keeping it. */
+export function loadState(store: CloudStore, ref: WorkspaceRef, learner: string): { state: SessionState; replayed: number; lastSeq: number } {
+  const stored = store.loadSession(learner, ref.key);
+  const entries = store.historySince(learner, ref.key, stored?.seq ?? 0);
+  const state = replay(ref, learner, stored, entries);
+  return { state, replayed: entries.filter((e) => e.kind === 'command').length, lastSeq: entries.at(-1)?.seq ?? stored?.seq ?? 0 };
+}

@@ -1,0 +1,126 @@
+/**
+ * The SQLite store under faults and across versions: a database written by the previous schema
+ * migrates its bookkeeping rows to typed entries; a full disk, a damaged or foreign file come
+ * out as StoreErrors in words (never a raw SqliteError), and nothing acknowledged is lost.
+ */
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sqliteStore } from '../server/store/sqlite.js';
+import { StoreError } from '../server/store/types.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tempFile(): string {
+  const d = mkdtempSync(join(tmpdir(), 'stacklab-faults-'));
+  dirs.push(d);
+  return join(d, 'stacklab.db');
+}
+
+describe('sqlite store: migrations', () => {
+  it('turns the old `#` bookkeeping rows into typed entries and keeps typed comments as commands', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    old.exec(`CREATE TABLE learner (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE session (learner_id TEXT NOT NULL REFERENCES learner(id), workspace TEXT NOT NULL,
+        snapshot TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (learner_id, workspace));
+      CREATE TABLE history (learner_id TEXT NOT NULL, workspace TEXT NOT NULL, seq INTEGER NOT NULL,
+        line TEXT NOT NULL, stdout TEXT NOT NULL, stderr TEXT NOT NULL, exit_code INTEGER NOT NULL, at INTEGER NOT NULL,
+        PRIMARY KEY (learner_id, workspace, seq));
+      ALTER TABLE session ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      PRAGMA user_version = 2;`);
+    old.prepare('INSERT INTO learner VALUES (?, ?, ?)').run('a', 'Ada', 1);
+    const ins = old.prepare("INSERT INTO history VALUES ('a', 'lab:x', ?, ?, ?, '', 0, ?)");
+    const rows: Array<[string, string]> = [
+      ['openstack network list', 'out\n'],
+      ['# list the networks', ''],
+      ['#answer q-1 hello  world', ''],
+      ['#passed step-1', ''],
+      ['#solution step-2', ''],
+      ['#reset', ''],
+      ['#passed looks like bookkeeping but printed', 'x'],
+    ];
+    rows.forEach(([line, out], i) => ins.run(i + 1, line, out, i + 1));
+    old.close();
+    const s = sqliteStore(file);
+    const h = s.history('a', 'lab:x');
+    expect(h.map((e) => e.kind)).toEqual(['command', 'command', 'answer', 'passed', 'solution', 'reset', 'command']);
+    expect(h[2]).toMatchObject({ check: 'q-1', value: 'hello  world' });
+    expect(h[3]).toMatchObject({ step: 'step-1' });
+    expect(h[4]).toMatchObject({ step: 'step-2' });
+    expect(s.lastSeqs('a', 'lab:x')).toEqual({ last: 7, reset: 6 });
+    s.close();
+  });
+
+  it('refuses a database from a newer Stacklab instead of guessing', () => {
+    const file = tempFile();
+    const d = new Database(file);
+    d.pragma('user_version = 99');
+    d.close();
+    expect(() => sqliteStore(file)).toThrow(/newer Stacklab/);
+  });
+});
+
+describe('sqlite store: faults', () => {
+  it('a full disk refuses the write with a StoreError in words and keeps what was acknowledged', () => {
+    const file = tempFile();
+    const s = sqliteStore(file, { maxBytes: 64 * 1024 });
+    s.ensureLearner('a', 'Ada', 1);
+    const big = 'x'.repeat(8 * 1024);
+    let acknowledged = 0;
+    let failure: unknown = null;
+    for (let i = 0; i < 100 && failure === null; i++) {
+      try {
+        s.saveStep('a', 'w', null, { kind: 'command', line: `echo ${i}`, stdout: big, stderr: '', exitCode: 0, at: i });
+        acknowledged++;
+      } catch (e) {
+        failure = e;
+      }
+    }
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as StoreError).code).toMatch(/^SQLITE_FULL/);
+    expect((failure as StoreError).message).toBe("the server's disk is full");
+    // Reads still work, and every acknowledged entry is there.
+    expect(s.history('a', 'w', 1000)).toHaveLength(acknowledged);
+    s.close();
+    const again = sqliteStore(file);
+    expect(again.history('a', 'w', 1000)).toHaveLength(acknowledged);
+    again.close();
+  });
+
+  it('a file that is not a database is refused at start with what to do', () => {
+    const file = tempFile();
+    writeFileSync(file, 'this is not a database, just text that happens to be here\n'.repeat(200));
+    let err: unknown;
+    try {
+      sqliteStore(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as Error).message).toContain('is not a healthy Stacklab database');
+    expect((err as Error).message).toContain('restore the file from a backup');
+  });
+
+  it('a truncated or damaged database is refused at start, not half-served', () => {
+    const file = tempFile();
+    const s = sqliteStore(file);
+    s.ensureLearner('a', 'Ada', 1);
+    for (let i = 0; i < 300; i++) s.saveStep('a', 'w', `{"snapshot":${i}}`, { kind: 'command', line: `echo ${i}`, stdout: 'y'.repeat(500), stderr: '', exitCode: 0, at: i });
+    s.close();
+    const whole = readFileSync(file);
+    // Damage: garbage over pages in the middle.
+    const damaged = Buffer.from(whole);
+    damaged.fill(0xa5, 8192, 8192 + 3 * 4096);
+    writeFileSync(file, damaged);
+    expect(() => sqliteStore(file)).toThrow(StoreError);
+    // Truncated: the file cut in the middle of its pages.
+    writeFileSync(file, whole);
+    truncateSync(file, Math.floor(whole.length / 2));
+    expect(() => sqliteStore(file)).toThrow(/not a healthy Stacklab database/);
+  });
+});
