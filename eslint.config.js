@@ -58,7 +58,13 @@ export default tseslint.config(
     ['**/http/**', '**/store/**'],
     'server/shell knows nothing of the web or the database.',
   ),
-  layer(['server/store/**/*.ts'], ['**/http/**'], 'server/store must not depend on the web layer.'),
+  layer(['server/store/**/*.ts'], ['**/http/**', '**/workspace/**'], 'server/store must not depend on the web layer or the workspaces.'),
+  layer(['server/workspace/**/*.ts'], ['**/http/**', 'express', 'ws'], 'server/workspace knows nothing of the web: it runs, records and replays.'),
+  layer(
+    ['server/http/**/*.ts'],
+    ['**/shell/**', '**/sim/**', '**/cli/**'],
+    'server/http only transports: sessions, replay and commands live in server/workspace.',
+  ),
   {
     files: ['client/**/*.ts'],
     rules: {

@@ -21,27 +21,40 @@ interface Bucket {
 export interface Buckets {
   /** Takes one token for this key at time `now` (ms); false when there is none left. */
   take(key: string, now: number): boolean;
+  /** Whether the key has a positive balance now. */
+  positive(key: string, now: number): boolean;
+  /** Takes `cost` tokens whatever the balance (it may go below zero: the key then waits longer). */
+  charge(key: string, now: number, cost: number): void;
   size(): number;
 }
 
 export function buckets(opts: BucketOptions): Buckets {
   const map = new Map<string, Bucket>();
+  /** The key's bucket brought up to `now` (and made the most recently used). */
+  const refill = (key: string, now: number): Bucket => {
+    let b = map.get(key);
+    if (b) {
+      map.delete(key);
+      b.tokens = Math.min(opts.burst, b.tokens + ((now - b.last) / 1000) * opts.rate);
+      b.last = now;
+    } else {
+      b = { tokens: opts.burst, last: now };
+      // A full bucket is what an unknown key gets anyway, so forgetting the oldest is safe.
+      if (map.size >= opts.maxKeys) map.delete(map.keys().next().value as string);
+    }
+    map.set(key, b);
+    return b;
+  };
   return {
     take(key, now) {
-      let b = map.get(key);
-      if (b) {
-        map.delete(key);
-        b.tokens = Math.min(opts.burst, b.tokens + ((now - b.last) / 1000) * opts.rate);
-        b.last = now;
-      } else {
-        b = { tokens: opts.burst, last: now };
-        // A full bucket is what an unknown key gets anyway, so forgetting the oldest is safe.
-        if (map.size >= opts.maxKeys) map.delete(map.keys().next().value as string);
-      }
-      map.set(key, b);
+      const b = refill(key, now);
       if (b.tokens < 1) return false;
       b.tokens -= 1;
       return true;
+    },
+    positive: (key, now) => refill(key, now).tokens > 0,
+    charge(key, now, cost) {
+      refill(key, now).tokens -= cost;
     },
     size: () => map.size,
   };

@@ -12,7 +12,7 @@ import { addToAttempt, emptyAttempt, firstPassesOf, type Attempt } from './attem
 import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
 
-export { parseWorkspace, labKey, type WorkspaceRef } from './keys.js';
+export { parseWorkspace, labKey, sandboxCatalogue, type WorkspaceRef } from './keys.js';
 export { gradeStoreFor, attemptOf } from './grading.js';
 
 /** Limits of what a workspace keeps; the defaults suit a class on one server. */

@@ -1,5 +1,6 @@
 /** Workspace keys: `sandbox:FIXTURE` (free play) or `lab:ID` (a graded lab), parsed in one place. */
 import { fixtureNames } from '../shell/session.js';
+import { fixtureSpec } from '../shell/fixtures.js';
 import type { Lab } from '../labs/index.js';
 
 export interface WorkspaceRef {
@@ -25,4 +26,12 @@ export function parseWorkspace(key: string, labs: readonly Lab[]): WorkspaceRef 
 /** The workspace key of a lab. */
 export function labKey(labId: string): string {
   return `lab:${labId}`;
+}
+
+/** The sandboxes a learner may open: each fixture with its description and the host a terminal starts on. */
+export function sandboxCatalogue(): Array<{ name: string; description: string; startHost: string }> {
+  return fixtureNames().map((name) => {
+    const spec = fixtureSpec(name);
+    return { name, description: spec.description, startHost: spec.startHost ?? 'laptop' };
+  });
 }
