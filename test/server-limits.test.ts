@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startServer, type RunningServer } from '../server/http/app.js';
 import { loadConfig } from '../server/http/config.js';
 import { memoryStore } from '../server/store/memory.js';
@@ -135,6 +135,7 @@ describe('a real server: full disk, then kill -9', () => {
     const data = mkdtempSync(join(tmpdir(), 'stacklab-full-'));
     const env = { STACKLAB_DATA: data, STACKLAB_STORE: 'sqlite', STACKLAB_SECRET: 'full-secret', STACKLAB_DB_MAX_MB: '1' };
     const first = await startServerProcess(env);
+    onTestFinished(() => first.stop(500));
     const cookie = await newLearnerCookie(first.base);
     const t = await openTerminal(first.base, cookie);
     await t.run(`A=${'z'.repeat(3000)}`);
@@ -162,7 +163,8 @@ describe('a real server: full disk, then kill -9', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     const second = await startServerProcess({ ...env, STACKLAB_DB_MAX_MB: '' });
-    try {
+    onTestFinished(() => second.stop(500));
+    {
       const again = await openTerminal(second.base, cookie);
       await again.run('true');
       const history = again.received.find((m) => m['t'] === 'hello')?.['history'] as string[];
@@ -174,8 +176,6 @@ describe('a real server: full disk, then kill -9', () => {
       // The variable set before the disk filled up is there too (replayed from the history).
       expect((await again.run('echo ${#A} $A')).stdout.length).toBeGreaterThan(3000);
       again.close();
-    } finally {
-      await second.stop();
     }
   });
 });

@@ -6,26 +6,30 @@
  * (the simulation is deterministic, so the replay rebuilds the exact state).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { existsSync } from 'node:fs';
+import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Config } from './config.js';
-import { MAX_FRAME, parseClientMessage, type ServerMessage } from './protocol.js';
+import { ensurePrivateDir, makePrivate, type Config } from './config.js';
+import { errorHandler, learnerCookieOptions, notFound, originAllowed, parseCookies, requestTarget, securityHeaders } from './security.js';
+import { MAX_FRAME, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 import { StoreError, type CloudStore } from '../store/types.js';
 import { memoryStore } from '../store/memory.js';
 import { sqliteStore } from '../store/sqlite.js';
-import { fixtureNames } from '../shell/session.js';
-import { fixtureSpec } from '../shell/fixtures.js';
 import { gradeCommand, labFor, loadLabs, type Lab } from '../labs/index.js';
-import { gradeStoreFor, workspaces, type Workspace, type WorkspaceRef } from '../workspace/index.js';
+import { gradeStoreFor, sandboxCatalogue, workspaces, type Workspace, type WorkspaceRef } from '../workspace/index.js';
 import { buckets, counter } from './limits.js';
 
 const COOKIE = 'stacklab_sid';
 /** Messages a learner may send per second (sustained) and in a burst, over all their terminals. */
 const RATE = 20;
 const BURST = 60;
+/** Milliseconds of server time a learner's commands may use per second, and in a burst. */
+const WORK_MS = { rate: 250, burst: 500 };
+/** Messages waiting in one terminal's queue at most. */
+const MAX_QUEUED = 100;
 /** Terminals one learner may have open at once. */
 const MAX_TERMINALS = 8;
 /** New learners (cookies) one address may get per second and in a burst: a class behind one NAT arrives at once. */
@@ -50,12 +54,9 @@ function verify(secret: string, value: string | undefined): string | null {
   return good.length === got.length && timingSafeEqual(good, got) ? id : null;
 }
 
+/** Never throws: a value that is not valid percent-encoding is kept as sent (and fails verify). */
 function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
+  return parseCookies(header).get(name);
 }
 
 let labCache: Lab[] | null = null;
@@ -70,8 +71,11 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
   if (!store) {
     if (config.store === 'memory') store = memoryStore();
     else {
-      mkdirSync(config.dataDir, { recursive: true });
-      store = sqliteStore(join(config.dataDir, 'stacklab.db'), config.dbMaxBytes !== undefined ? { maxBytes: config.dbMaxBytes } : {});
+      ensurePrivateDir(config.dataDir);
+      const file = join(config.dataDir, 'stacklab.db');
+      store = sqliteStore(file, config.dbMaxBytes !== undefined ? { maxBytes: config.dbMaxBytes } : {});
+      // Learners' histories are nobody else's business on the machine (older versions left 0644 files).
+      makePrivate([file, `${file}-wal`, `${file}-shm`]);
     }
   }
   const db = store;
@@ -81,11 +85,13 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
   const evictTimer = setInterval(() => spaces.evictIdle(), Math.max(50, Math.min(60_000, Math.floor(config.idleEvictMs / 2))));
   evictTimer.unref();
   const messages = buckets({ rate: RATE, burst: BURST, maxKeys: 100_000 });
+  const work = buckets({ ...WORK_MS, maxKeys: 100_000 });
   const terminals = counter(MAX_TERMINALS);
   const newcomers = buckets({ ...NEW_PER_ADDRESS, maxKeys: 100_000 });
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(config));
 
   /**
    * Identifies the learner from the cookie, giving a new visitor one. Nothing is stored until the
@@ -100,7 +106,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
       return null;
     }
     const fresh = randomBytes(12).toString('base64url');
-    res.cookie(COOKIE, sign(config.secret, fresh), { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 86400_000 });
+    res.cookie(COOKIE, sign(config.secret, fresh), learnerCookieOptions(config.secureCookie));
     return fresh;
   };
 
@@ -109,12 +115,7 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
   });
   app.get('/api/fixtures', (req, res) => {
     if (learnerOf(req, res) === null) return;
-    res.json(
-      fixtureNames().map((name) => {
-        const spec = fixtureSpec(name);
-        return { name, description: spec.description, startHost: spec.startHost ?? 'laptop' };
-      }),
-    );
+    res.json(sandboxCatalogue());
   });
   app.get('/api/me', (req, res) => {
     const id = learnerOf(req, res);
@@ -210,24 +211,40 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     }
     res.sendFile(join(config.clientDir, 'index.html'));
   });
+  // Last: short answers without stacks (Express's own pages show them when NODE_ENV is unset).
+  app.use(notFound);
+  app.use(errorHandler((line) => console.error(line)));
 
   const server = createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME, perMessageDeflate: false });
 
-  server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const origin = req.headers.origin;
-    const host = req.headers.host;
-    const id = verify(config.secret, cookieValue(req.headers.cookie, COOKIE));
-    const ref = spaces.parse(url.searchParams.get('workspace') ?? '');
-    // Same session as HTTP, same origin as the page, a known workspace: otherwise no terminal.
-    const sameOrigin = origin !== undefined && host !== undefined && new URL(origin).host === host;
-    if (url.pathname !== '/ws' || !id || !sameOrigin || !ref) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+  /** Total: whatever arrives is answered (400/403, or 500 on our own failure) or upgraded, never thrown. */
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its own 'error' listener from upgraded sockets: a reset must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: 400 | 403 | 500) => {
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
-      return;
+    };
+    try {
+      const url = requestTarget(req.url);
+      if (!url) return refuse(400);
+      const id = verify(config.secret, cookieValue(req.headers.cookie, COOKIE));
+      const ref = spaces.parse(url.searchParams.get('workspace') ?? '');
+      // Same session as HTTP, same origin (scheme and host) as the page, a known workspace: otherwise no terminal.
+      const sameOrigin = originAllowed(req.headers.origin, req.headers.host, config.publicOrigin);
+      if (url.pathname !== '/ws' || !id || !sameOrigin || !ref) return refuse(403);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        // Protocol errors (oversized, unmasked, invalid UTF-8, reserved opcode or bits): ws has sent the
+        // close frame with the right code (1009/1002/1007) already; unheard, the 'error' would crash the server.
+        ws.on('error', () => undefined);
+        attach(ws, id, ref);
+      });
+    } catch (e) {
+      const errorId = randomBytes(4).toString('hex');
+      log(`error ${errorId} on upgrade ${JSON.stringify(req.url)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      refuse(500);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, id, ref));
   });
 
   /** A terminal: WebSocket messages in, the workspace's replies out. Never throws. */
@@ -263,17 +280,24 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
     const reply = (r: { stdout: string; stderr: string; exitCode: number; prompt: string }) => send({ t: 'result', ...r });
     send({ t: 'hello', prompt: ws.prompt(), history: ws.recentLines(500), workspace: ref.key, fixture: ref.fixture, learner });
     pushGrade();
-    sock.on('message', (data, isBinary) => {
+    /**
+     * Messages wait in this terminal's queue and run one per turn of the event loop, so a
+     * learner's burst interleaves with everyone else's messages instead of holding the loop.
+     */
+    const queue: ClientMessage[] = [];
+    let scheduled = false;
+    const handle = (msg: ClientMessage) => {
+      if (msg.t === 'line' || msg.t === 'complete' || msg.t === 'reset') {
+        // Work done for this learner is paid from a time budget: a learner whose commands keep
+        // the server busy waits, instead of everyone else.
+        if (!work.positive(learner, Date.now())) {
+          if (msg.t === 'complete') return;
+          reply({ stdout: '', stderr: 'stacklab: the server is still busy with your earlier commands; this one was not run. Wait a moment and try again.\n', exitCode: 1, prompt: ws.prompt() });
+          return;
+        }
+      }
+      const started = performance.now();
       try {
-        if (!messages.take(learner, Date.now())) {
-          send({ t: 'error', message: 'Too many messages: slow down.' });
-          return;
-        }
-        const msg = isBinary ? null : parseClientMessage(data.toString());
-        if (!msg) {
-          send({ t: 'error', message: 'Unrecognised message.' });
-          return;
-        }
         switch (msg.t) {
           case 'resize':
             ws.resize(msg.cols);
@@ -301,11 +325,44 @@ export async function startServer(config: Config, opts: { store?: CloudStore } =
             pushGrade();
             return;
         }
+      } finally {
+        work.charge(learner, Date.now(), performance.now() - started);
+      }
+    };
+    const drain = () => {
+      scheduled = false;
+      const msg = queue.shift();
+      if (msg === undefined || sock.readyState !== sock.OPEN) return;
+      try {
+        handle(msg);
       } catch (e) {
         // A bug in Stacklab: logged with an id, the learner told, the server and the session go on.
         const id = randomBytes(4).toString('hex');
         log(`error ${id} for ${learner} in ${ref.key}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        send({ t: 'error', message: `Internal error ${id}: that message could not be handled. Your cloud is unchanged.` });
+        if (msg.t === 'line') reply({ stdout: '', stderr: `stacklab: internal error ${id}: this command could not be handled. Your cloud is unchanged.\n`, exitCode: 70, prompt: ws.prompt() });
+        else send({ t: 'error', message: `Internal error ${id}: that message could not be handled. Your cloud is unchanged.` });
+      }
+      if (queue.length > 0) {
+        scheduled = true;
+        setImmediate(drain);
+      }
+    };
+    sock.on('message', (data, isBinary) => {
+      const msg = isBinary ? null : parseClientMessage(data.toString());
+      if (!msg) {
+        send({ t: 'error', message: 'Unrecognised message.' });
+        return;
+      }
+      if (!messages.take(learner, Date.now()) || queue.length >= MAX_QUEUED) {
+        // A line always gets a result, so the terminal gives its prompt back.
+        if (msg.t === 'line') reply({ stdout: '', stderr: 'stacklab: too many commands at once: this one was not run. Slow down.\n', exitCode: 1, prompt: ws.prompt() });
+        else send({ t: 'error', message: 'Too many messages: slow down.' });
+        return;
+      }
+      queue.push(msg);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(drain);
       }
     });
   }

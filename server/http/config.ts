@@ -1,5 +1,5 @@
 /** Server configuration, parsed once from the environment with documented defaults. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
@@ -23,6 +23,39 @@ export interface Config {
   idleEvictMs: number;
   /** STACKLAB_DB_MAX_MB: a ceiling on the database's size; past it commands are refused as on a full disk. Default none. */
   dbMaxBytes: number | undefined;
+  /**
+   * STACKLAB_PUBLIC_URL: the origin learners type (e.g. https://lab.example.org behind a
+   * TLS-terminating proxy), or null (default): the server is reached directly over plain HTTP.
+   * The terminal socket only opens for pages of this origin (scheme included).
+   */
+  publicOrigin: string | null;
+  /** STACKLAB_SECURE_COOKIE=1|0, default 1 when STACKLAB_PUBLIC_URL is https: the learner cookie is `Secure`. */
+  secureCookie: boolean;
+  /**
+   * STACKLAB_FRAME_ANCESTORS, default `'self'`: CSP frame-ancestors sources, who may show the pages
+   * in a frame (an LMS for LTI launches, e.g. `'self' https://lms.example.org`; `'none'` for nobody).
+   */
+  frameAncestors: string;
+}
+
+/**
+ * Creates the data directory readable by this user only (0700), or tightens an existing one: it
+ * holds the cookie secret, the instructor token and every learner's history.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makePrivate([dir], 0o700);
+}
+
+/** Best effort: existing files (or a directory) lose any group/other permission. */
+export function makePrivate(paths: string[], mode = 0o600): void {
+  for (const p of paths) {
+    try {
+      if ((statSync(p).mode & 0o077) !== 0) chmodSync(p, mode);
+    } catch {
+      // Missing, or not ours to change (a file system without modes, another owner).
+    }
+  }
 }
 
 /** A whole number from the environment, or the default; anything else stops the server with a clear message. */
@@ -34,11 +67,14 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, min: number): number | und
   return n;
 }
 
-function keptSecret(dataDir: string, file: string): { value: string; generated: boolean } {
-  mkdirSync(dataDir, { recursive: true });
+function keptSecret(dataDir: string, file: string, make: () => string): { value: string; generated: boolean } {
+  ensurePrivateDir(dataDir);
   const path = join(dataDir, file);
-  if (existsSync(path)) return { value: readFileSync(path, 'utf8').trim(), generated: false };
-  const value = randomBytes(18).toString('base64url');
+  if (existsSync(path)) {
+    makePrivate([path]);
+    return { value: readFileSync(path, 'utf8').trim(), generated: false };
+  }
+  const value = make();
   writeFileSync(path, `${value}\n`, { mode: 0o600 });
   return { value, generated: true };
 }
@@ -48,18 +84,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env['PORT'] ?? ''}`);
   const dataDir = resolve(env['STACKLAB_DATA'] ?? 'data');
   const store = env['STACKLAB_STORE'] === 'memory' ? 'memory' : 'sqlite';
-  let secret = env['STACKLAB_SECRET'] ?? '';
-  if (secret === '') {
-    mkdirSync(dataDir, { recursive: true });
-    const file = join(dataDir, 'secret');
-    if (existsSync(file)) secret = readFileSync(file, 'utf8').trim();
-    else {
-      secret = randomBytes(32).toString('hex');
-      writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-    }
-  }
+  const envSecret = env['STACKLAB_SECRET'] ?? '';
+  const secret = envSecret !== '' ? envSecret : keptSecret(dataDir, 'secret', () => randomBytes(32).toString('hex')).value;
   const envToken = env['STACKLAB_INSTRUCTOR_TOKEN'] ?? '';
-  const token = envToken !== '' ? { value: envToken, generated: false } : keptSecret(dataDir, 'instructor-token');
+  const token = envToken !== '' ? { value: envToken, generated: false } : keptSecret(dataDir, 'instructor-token', () => randomBytes(18).toString('base64url'));
+  const publicOrigin = parsePublicUrl(env['STACKLAB_PUBLIC_URL'] ?? '');
+  const secureEnv = env['STACKLAB_SECURE_COOKIE'] ?? '';
+  if (secureEnv !== '' && secureEnv !== '0' && secureEnv !== '1') throw new Error(`STACKLAB_SECURE_COOKIE must be 1 or 0, not ${secureEnv}`);
+  const secureCookie = secureEnv === '' ? publicOrigin?.startsWith('https:') === true : secureEnv === '1';
   return {
     instructorToken: token.value,
     instructorTokenGenerated: token.generated,
@@ -71,5 +103,35 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     clientDir: resolve(env['STACKLAB_CLIENT'] ?? 'dist/client'),
     idleEvictMs: intEnv(env, 'STACKLAB_IDLE_EVICT_MS', 100) ?? 600_000,
     dbMaxBytes: ((mb) => (mb === undefined ? undefined : mb * 1024 * 1024))(intEnv(env, 'STACKLAB_DB_MAX_MB', 1)),
+    publicOrigin,
+    secureCookie,
+    frameAncestors: parseFrameAncestors(env['STACKLAB_FRAME_ANCESTORS'] ?? ''),
   };
+}
+
+/** STACKLAB_PUBLIC_URL as an origin (`https://lab.example.org`), or null when unset. */
+function parsePublicUrl(value: string): string | null {
+  if (value === '') return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.pathname !== '/' || u.search !== '' || u.hash !== '') {
+    throw new Error(`STACKLAB_PUBLIC_URL must be the origin learners use, such as https://lab.example.org, not ${value}`);
+  }
+  return u.origin;
+}
+
+/** One CSP source: a keyword, a scheme (`https:`), or a host with optional scheme, port and path. */
+const FRAME_SOURCE = /^(?:'self'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[\w\-.~%!$&'()*+=:@/]*)?)$/i;
+
+/** STACKLAB_FRAME_ANCESTORS, checked so that it cannot add other directives to the policy. */
+function parseFrameAncestors(value: string): string {
+  const sources = value.trim().split(/\s+/).filter((s) => s !== '');
+  if (sources.length === 0) return "'self'";
+  const ok = sources.length === 1 && sources[0] === "'none'" ? true : sources.every((s) => FRAME_SOURCE.test(s));
+  if (!ok) throw new Error(`STACKLAB_FRAME_ANCESTORS must be 'none' or CSP sources separated by spaces ('self' https://lms.example.org), not ${value}`);
+  return sources.join(' ');
 }
