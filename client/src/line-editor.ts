@@ -2,7 +2,24 @@
  * A pure line editor for the terminal: keys in, new state and terminal output out. Cursor keys,
  * Home/End, Backspace/Delete, Ctrl-A/E/K/U/W/C/L/D, history with ↑/↓, Tab for completion, and
  * multi-line paste that runs the lines in order. No DOM: unit-tested without a browser.
+ *
+ * Control characters never reach the line or the screen raw. Typed or pasted, a control
+ * character or escape sequence that is not one of the keys above is dropped whole, as readline
+ * drops a key sequence bound to nothing: C0 codes, DEL aside (Backspace), C1 codes (U+0080–U+009F,
+ * the 8-bit CSI U+009B included) and ESC sequences (CSI, SS3, OSC/DCS/APC/PM/SOS strings up to
+ * their terminator, ESC + one character), so a paste holding `ESC[2J` inserts nothing and clears
+ * nothing. Text that reaches the line another way (history, a completion, a prompt) is shown with
+ * its control characters in caret notation (`^[`, `M-^[` for C1), as readline and `cat -v` show
+ * them; the line sent is the text itself.
  */
+
+/** Longest line the server runs (MAX_LINE in server/shell/session.ts); longer ones are refused here, before sending. */
+export const MAX_LINE = 4096;
+
+/** The message for a line over MAX_LINE, the server's own (bash-like, on stderr), or null when the line is fine. */
+export function lineTooLong(line: string): string | null {
+  return line.length > MAX_LINE ? `stacklab: line too long (${line.length} characters; the limit is ${MAX_LINE})\n` : null;
+}
 
 export interface EditorState {
   prompt: string;
@@ -33,10 +50,20 @@ export function newEditor(prompt: string, history: string[] = []): EditorState {
   return { prompt, buffer: '', cursor: 0, history: [...history], index: history.length, draft: '' };
 }
 
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+/** Text as the terminal shows it: C0 and DEL in caret notation (`^[`, `^?`), C1 as `M-^[`, like readline and `cat -v`. */
+export function shown(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return code >= 0x80 ? `M-^${String.fromCharCode((code - 0x80) ^ 0x40)}` : `^${String.fromCharCode(code ^ 0x40)}`;
+  });
+}
+
 /** Redraws the line: carriage return, prompt, text, clear to end, cursor back into place. */
 export function render(s: EditorState): string {
-  const back = s.buffer.length - s.cursor;
-  return `\r${s.prompt}${s.buffer}\x1b[K${back > 0 ? `\x1b[${back}D` : ''}`;
+  const back = shown(s.buffer.slice(s.cursor)).length;
+  return `\r${shown(s.prompt)}${shown(s.buffer)}\x1b[K${back > 0 ? `\x1b[${back}D` : ''}`;
 }
 
 function wordStart(buf: string, cursor: number): number {
@@ -51,6 +78,11 @@ const KEYS: Array<[string, string]> = [
   ['\x1b[B', 'down'],
   ['\x1b[C', 'right'],
   ['\x1b[D', 'left'],
+  // Application cursor mode (DECCKM) sends the arrows as SS3.
+  ['\x1bOA', 'up'],
+  ['\x1bOB', 'down'],
+  ['\x1bOC', 'right'],
+  ['\x1bOD', 'left'],
   ['\x1b[H', 'home'],
   ['\x1bOH', 'home'],
   ['\x1b[1~', 'home'],
@@ -59,6 +91,52 @@ const KEYS: Array<[string, string]> = [
   ['\x1b[4~', 'end'],
   ['\x1b[3~', 'delete'],
 ];
+
+/** Whether a code unit is text the line takes as it is (not C0, DEL or C1). */
+function plain(c: number): boolean {
+  return c >= 0x20 && c !== 0x7f && !(c >= 0x80 && c <= 0x9f);
+}
+
+/** End of a control string (OSC, DCS, SOS, PM, APC) whose body starts at `j`: after ST, BEL, CAN or SUB, else the end of the data. */
+function stringEnd(data: string, j: number): number {
+  for (; j < data.length; j++) {
+    const c = data.charCodeAt(j);
+    if (c === 0x07 || c === 0x9c || c === 0x18 || c === 0x1a) return j + 1;
+    if (c === 0x1b && data[j + 1] === '\\') return j + 2;
+  }
+  return j;
+}
+
+/** End of a CSI whose parameters start at `j` (ECMA-48: parameter bytes, intermediate bytes, one final byte). */
+function csiEnd(data: string, j: number): number {
+  while (j < data.length && data.charCodeAt(j) >= 0x30 && data.charCodeAt(j) <= 0x3f) j++;
+  while (j < data.length && data.charCodeAt(j) >= 0x20 && data.charCodeAt(j) <= 0x2f) j++;
+  if (j < data.length && data.charCodeAt(j) >= 0x40 && data.charCodeAt(j) <= 0x7e) j++;
+  return j;
+}
+
+/**
+ * Length of the control sequence at `data[i]` (ESC or a C1 code), to drop it whole: CSI (`ESC [`
+ * or U+009B), SS3 (`ESC O` or U+008F) and its character, control strings up to their terminator,
+ * ESC + intermediates + final (`ESC c`, `ESC ( B`, Alt+key), or the lone code.
+ */
+export function controlSequenceLength(data: string, i: number): number {
+  const c = data.charCodeAt(i);
+  if (c === 0x1b) {
+    const n = data[i + 1];
+    if (n === '[') return csiEnd(data, i + 2) - i;
+    if (n === 'O') return Math.min(3, data.length - i);
+    if (n === ']' || n === 'P' || n === 'X' || n === '^' || n === '_') return stringEnd(data, i + 2) - i;
+    let j = i + 1;
+    while (j < data.length && data.charCodeAt(j) >= 0x20 && data.charCodeAt(j) <= 0x2f) j++;
+    if (j < data.length && data.charCodeAt(j) >= 0x30 && data.charCodeAt(j) <= 0x7e) j++;
+    return j - i;
+  }
+  if (c === 0x9b) return csiEnd(data, i + 1) - i;
+  if (c === 0x8f) return Math.min(2, data.length - i);
+  if (c === 0x90 || c === 0x98 || c === 0x9d || c === 0x9e || c === 0x9f) return stringEnd(data, i + 1) - i;
+  return 1;
+}
 
 /** Feeds raw terminal input (one key or a paste) to the editor. */
 export function feed(start: EditorState, data: string): FeedResult {
@@ -107,14 +185,14 @@ export function feed(start: EditorState, data: string): FeedResult {
       out = render(s);
       continue;
     }
-    const ch = data[i] as string;
-    i += 1;
-    if (ch === '\x1b') {
-      // An escape sequence we do not handle: skip it whole.
-      const m = /^\x1b(\[[0-9;]*[A-Za-z~]|O[A-Za-z])/.exec(data.slice(i - 1));
-      if (m) i += m[0].length - 1;
+    const code = data.charCodeAt(i);
+    if (code === 0x1b || (code >= 0x80 && code <= 0x9f)) {
+      // A key sequence bound to nothing, or control codes in a paste: dropped whole (see above).
+      i += controlSequenceLength(data, i);
       continue;
     }
+    const ch = data[i] as string;
+    i += 1;
     switch (ch) {
       case '\r':
       case '\n': {
@@ -169,11 +247,16 @@ export function feed(start: EditorState, data: string): FeedResult {
       case '\t':
         events.push({ kind: 'complete', line: s.buffer.slice(0, s.cursor) });
         break;
-      default:
-        if (ch >= ' ') {
-          set(s.buffer.slice(0, s.cursor) + ch + s.buffer.slice(s.cursor), s.cursor + 1);
-          out = render(s);
-        }
+      default: {
+        // Other C0 codes are dropped. Text goes in a run at a time, so a long paste stays linear.
+        if (!plain(code)) break;
+        let j = i;
+        while (j < data.length && plain(data.charCodeAt(j))) j++;
+        const run = data.slice(i - 1, j);
+        i = j;
+        set(s.buffer.slice(0, s.cursor) + run + s.buffer.slice(s.cursor), s.cursor + run.length);
+        out = render(s);
+      }
     }
   }
   return { state: s, output: out, events };
@@ -191,11 +274,12 @@ export function applyCompletion(s: EditorState, sent: string, replacement: strin
 
 /** Several candidates are listed like bash does, in columns, before the prompt is redrawn. */
 export function formatCandidates(candidates: string[], columns: number): string {
-  const width = Math.max(...candidates.map((c) => c.length)) + 2;
+  const names = candidates.map(shown);
+  const width = Math.max(...names.map((c) => c.length)) + 2;
   const perLine = Math.max(1, Math.floor(columns / width));
   const lines: string[] = [];
-  for (let i = 0; i < candidates.length; i += perLine) {
-    lines.push(candidates.slice(i, i + perLine).map((c) => c.padEnd(width)).join('').trimEnd());
+  for (let i = 0; i < names.length; i += perLine) {
+    lines.push(names.slice(i, i + perLine).map((c) => c.padEnd(width)).join('').trimEnd());
   }
   return `\r\n${lines.join('\r\n')}\r\n`;
 }

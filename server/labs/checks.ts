@@ -17,8 +17,8 @@ import {
   type Kind,
   type Resource,
 } from './attributes.js';
-import { matches, parsePattern, type Invocation } from './history.js';
-import { canonicalCidr, canonicalIp, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
+import { matchesAny, parsePattern, type Invocation } from './history.js';
+import { canonicalCidr, canonicalIp, cidrWithin, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
 
 /** A reachability query, the same one `ping`/`ssh` use (server/sim/reach.ts's `trace`). */
 export type ReachFn = (
@@ -415,6 +415,100 @@ const portFixedIp: CheckType = {
   },
 };
 
+/** Protocol values of a rule (names and numbers Neutron accepts) that carry `proto` for an IP version. */
+function ruleCarries(ruleProto: string | null, proto: string, v: 4 | 6): boolean {
+  if (ruleProto === null) return true;
+  const names: Record<string, string[]> = {
+    tcp: ['tcp', '6'],
+    udp: ['udp', '17'],
+    // Neutron's agents treat the legacy names of ICMP in an IPv6 rule as ICMPv6.
+    icmp: v === 4 ? ['icmp', '1'] : ['ipv6-icmp', 'icmpv6', '58', 'icmp', '1'],
+  };
+  return (names[proto] ?? [proto]).includes(ruleProto.toLowerCase());
+}
+
+type Rule = Cloud['securityGroupRules'][number];
+
+/** A rule as `openstack security group rule list` would sum it up: `IPv4 tcp 22 from 0.0.0.0/0`. */
+function describeRule(c: Cloud, r: Rule): string {
+  const icmp = r.protocol !== null && ['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'].includes(r.protocol);
+  const ports =
+    r.portRangeMin === null
+      ? ''
+      : icmp
+        ? ` type ${r.portRangeMin}${r.portRangeMax !== null ? ` code ${r.portRangeMax}` : ''}`
+        : ` ${r.portRangeMin}${r.portRangeMax !== null && r.portRangeMax !== r.portRangeMin ? `-${r.portRangeMax}` : ''}`;
+  const remote = r.remoteGroupId !== null ? `members of group ${c.securityGroups.find((g) => g.id === r.remoteGroupId)?.name ?? '?'}` : (r.remoteIpPrefix ?? 'anywhere');
+  return `${r.ethertype} ${r.protocol ?? 'any protocol'}${ports} from ${remote}`;
+}
+
+const ANYWHERE = '0.0.0.0/0';
+
+function sgWhat(p: Params): string {
+  const proto = p.str('protocol');
+  const port = p.num('port');
+  if (proto === 'icmp') return port === undefined || port === 8 ? 'ping (ICMP echo request)' : `ICMP type ${port}`;
+  return `${proto.toUpperCase()} port ${port ?? ''}`;
+}
+
+function sgFrom(p: Params): string {
+  const from = p.opt('from');
+  return from === undefined || from === ANYWHERE || from === '::/0' ? 'anywhere' : from;
+}
+
+const securityGroupAllows: CheckType = {
+  name: 'security-group-allows',
+  doc:
+    "A security group has an ingress rule that lets a protocol and port in from a source (anywhere by default), as Neutron's firewall would apply it: the rule's ethertype is the source's IP version, its protocol is that one (or any), its port range holds the port (for ICMP its type is the one asked, any code 0), and its remote prefix holds the whole source. A rule for members of a group (remote group) does not let outside traffic in.",
+  params: {
+    group: { type: 'string', required: true, doc: 'security group name' },
+    protocol: { type: 'string', required: true, oneOf: ['tcp', 'udp', 'icmp'], doc: 'tcp, udp or icmp' },
+    port: { type: 'number', doc: 'tcp/udp: the destination port (required); icmp: the ICMP type (default 8, the echo request ping sends)' },
+    from: { type: 'string', doc: 'address or CIDR the rule must admit entirely (default anywhere: 0.0.0.0/0; ::/0 asks for IPv6)' },
+  },
+  validate(p) {
+    const proto = p.str('protocol');
+    const port = p.num('port');
+    if (proto !== 'icmp' && port === undefined) return `${proto} needs port`;
+    const max = proto === 'icmp' ? 255 : 65535;
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > max)) return `port must be an integer from 0 to ${max}`;
+    const from = p.opt('from');
+    if (from !== undefined && !isIp(from) && canonicalCidr(from) === null) return `from: ${from} is neither an address nor a CIDR`;
+    return null;
+  },
+  title: (p) => `the ${p.str('group')} group lets ${sgWhat(p)} in from ${sgFrom(p)}`,
+  evaluate(p, ctx) {
+    const c = ctx.cloud;
+    const name = p.str('group');
+    // The learner's own group of that name (`rule create default` picks it), else any project's.
+    const named = c.securityGroups.filter((g) => g.name === name);
+    const own = named.filter((g) => g.projectId === c.auth.projectId);
+    const ids = new Set((own.length > 0 ? own : named).map((g) => g.id));
+    if (ids.size === 0) return missing('security group', name);
+    const from = p.opt('from') ?? ANYWHERE;
+    const v = ipVersion(from.split('/')[0] ?? '') === 6 ? 6 : 4;
+    const proto = p.str('protocol');
+    const port = p.num('port') ?? 8;
+    const ingress = c.securityGroupRules.filter((r) => ids.has(r.securityGroupId) && r.direction === 'ingress');
+    const admits = (r: Rule): boolean => {
+      if (r.ethertype !== (v === 6 ? 'IPv6' : 'IPv4') || !ruleCarries(r.protocol, proto, v)) return false;
+      if (r.protocol !== null && r.portRangeMin !== null) {
+        if (proto === 'icmp') {
+          // port_range_min is the ICMP type, port_range_max the code (echo request: code 0).
+          if (r.portRangeMin !== port || (r.portRangeMax !== null && r.portRangeMax !== 0)) return false;
+        } else if (port < r.portRangeMin || port > (r.portRangeMax ?? r.portRangeMin)) return false;
+      }
+      if (r.remoteGroupId !== null) return false;
+      return r.remoteIpPrefix === null || cidrWithin(from, r.remoteIpPrefix);
+    };
+    const hit = ingress.find(admits);
+    if (hit !== undefined) return pass(`the ${name} group's rule ${describeRule(c, hit)} lets ${sgWhat(p)} in`);
+    const list = ingress.map((r) => describeRule(c, r));
+    const shown = list.length > 6 ? [...list.slice(0, 6), `${list.length - 6} more`] : list;
+    return failed(`the ${name} group lets no ${sgWhat(p)} in from ${sgFrom(p)} (${shown.length > 0 ? `its ingress rules: ${shown.join('; ')}` : 'it has no ingress rule'})`);
+  },
+};
+
 /** Picks the address of a server to reach: its floating IP or one of its fixed addresses. */
 function targetAddress(c: Cloud, p: Params): { addr: string | null; why: string } {
   const to = p.str('to');
@@ -469,17 +563,21 @@ const ran: CheckType = {
   evaluate(p, ctx) {
     const patterns = p.strs('command').map(parsePattern);
     const ns = p.opt('netns');
-    let nsOk = (_n: string | null): boolean => true;
+    let nsOk = (_n: string | null, _expanded: boolean): boolean => true;
     if (ns !== undefined) {
-      if (ns === 'any-router') nsOk = (n) => n !== null && n.startsWith('qrouter-');
-      else if (ns.startsWith('router ')) {
+      if (ns === 'any-router') {
+        // An expanded namespace must be one of the cloud's routers'; a parsed one may hide it in a variable.
+        const all = ctx.cloud.routers.map((r) => `qrouter-${r.id}`);
+        nsOk = (n, expanded) => n !== null && (expanded ? all.includes(n) : n.startsWith('qrouter-'));
+      } else if (ns.startsWith('router ')) {
         const ids = ctx.cloud.routers.filter((r) => r.name === ns.slice(7).trim()).map((r) => `qrouter-${r.id}`);
-        // A namespace typed through a shell variable (`qrouter-$ROUTER`) cannot be resolved from
-        // the history alone; any router namespace written that way counts.
-        nsOk = (n) => n !== null && (ids.includes(n) || (n.startsWith('qrouter-') && n.includes('$')));
+        // What ran has its namespace expanded. Only an old history entry, parsed from its line,
+        // can hold one typed through a variable (`qrouter-$ROUTER`) that the line alone cannot
+        // resolve: any router namespace written that way counts there.
+        nsOk = (n, expanded) => n !== null && (ids.includes(n) || (!expanded && n.startsWith('qrouter-') && n.includes('$')));
       } else nsOk = (n) => n === ns;
     }
-    const hit = ctx.history.find((inv) => nsOk(inv.netns) && patterns.some((pt) => matches(pt, inv)));
+    const hit = ctx.history.find((inv) => nsOk(inv.netns, inv.ran) && matchesAny(patterns, inv));
     if (hit) return pass(`you ran \`${hit.argv.join(' ')}\``);
     const where = ns === undefined ? '' : ns.startsWith('router ') ? ` inside the namespace of ${ns}` : ' inside a router namespace';
     return failed(`you have not run \`${p.strs('command')[0] ?? ''}\`${where} yet`);
@@ -523,7 +621,19 @@ const question: CheckType = {
   },
 };
 
-export const CHECK_TYPES: readonly CheckType[] = [resourceCheck, routerInterface, routerGateway, routerSnat, floatingIp, serverAddress, portFixedIp, reach, ran, question];
+export const CHECK_TYPES: readonly CheckType[] = [
+  resourceCheck,
+  routerInterface,
+  routerGateway,
+  routerSnat,
+  floatingIp,
+  serverAddress,
+  portFixedIp,
+  securityGroupAllows,
+  reach,
+  ran,
+  question,
+];
 
 export function checkType(name: string): CheckType | undefined {
   return CHECK_TYPES.find((t) => t.name === name);

@@ -7,11 +7,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSession, fixtureHosts, fixtureNames, runLine, type SessionState } from '../shell/session.js';
+import { visibleText } from '../render/terminal.js';
 import { expectedAnswers, Params, type ReachFn } from './checks.js';
 import { grade } from './grade.js';
+import { historyCommand } from './history.js';
 import { simReach } from './reach.js';
 import { instantiate, labFor, LabError, parseLab } from './parse.js';
-import type { Lab } from './types.js';
+import type { HistoryCommand, Lab } from './types.js';
 
 /** The labs folder of the repository. */
 export const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'labs');
@@ -74,7 +76,8 @@ export function replayLab(lab: Lab, reach: ReachFn | null, skipped: string[] = [
     const l = instantiate(lab, values);
     const tag = Object.keys(values).length > 0 ? ` [${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ')}]` : '';
     let state = labSession(l);
-    const empty = grade(l, state.cloud, [], { reach });
+    const history: HistoryCommand[] = [];
+    const empty = grade(l, state.cloud, history, { reach });
     for (const s of empty.steps) {
       for (const c of s.checks) if (c.passed) problems.push(`${l.file}:${l.steps.find((x) => x.id === s.id)?.checks.find((x) => x.id === c.id)?.line ?? 0}: check '${c.title}' already passes on an empty attempt${tag}`);
     }
@@ -84,6 +87,7 @@ export function replayLab(lab: Lab, reach: ReachFn | null, skipped: string[] = [
       for (const line of step.solution) {
         const r = runLine(state, line);
         state = r.state;
+        if (line.trim() !== '') history.push(historyCommand(line, r.result));
         if (r.result.exitCode !== 0) errors.push(`  $ ${line}\n${(r.result.stderr || r.result.stdout).replace(/^/gm, '    ').trimEnd()}`);
       }
       for (const c of step.checks) {
@@ -92,7 +96,7 @@ export function replayLab(lab: Lab, reach: ReachFn | null, skipped: string[] = [
           if (want !== undefined) answers[c.id] = want;
         }
       }
-      const g = grade(l, state.cloud, state.history, { answers, reach });
+      const g = grade(l, state.cloud, history, { answers, reach });
       const sr = g.steps.find((x) => x.id === step.id);
       const stepProblems: string[] = [];
       for (const c of sr?.checks ?? []) {
@@ -144,11 +148,18 @@ export function labCheck(files: string[], opts: { reach?: ReachFn | null } = {})
 
 /**
  * What `stacklab grade` needs from the store (server/store implements it): a learner's latest
- * cloud, command history and answers for a lab, and the learners who started it.
+ * cloud, command history (with what ran, when recorded) and answers for a lab, and the learners
+ * who started it.
  */
 export interface GradeStore {
   learners(labId: string): string[];
-  attempt(labId: string, learnerId: string): { cloud: SessionState['cloud']; history: string[]; answers: Record<string, string> } | null;
+  attempt(labId: string, learnerId: string): { cloud: SessionState['cloud']; history: readonly HistoryCommand[]; answers: Record<string, string> } | null;
+}
+
+/** A CSV field as RFC 4180 quotes it: in double quotes (doubled inside) when it holds `,`, `"` or a line break. */
+function csvField(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** `stacklab grade --lab ID --learner ID|--all [--format text|csv|json]`. */
@@ -159,7 +170,7 @@ export function gradeCommand(
 ): CliResult {
   const labs = opts.labs ?? loadLabs();
   const lab = labs.find((l) => l.id === args.lab);
-  if (!lab) return { output: `stacklab: unknown lab '${args.lab}' (known: ${labs.map((l) => l.id).join(', ')})\n`, exitCode: 2 };
+  if (!lab) return { output: `stacklab: unknown lab '${visibleText(args.lab)}' (known: ${labs.map((l) => l.id).join(', ')})\n`, exitCode: 2 };
   const who = args.all ? store.learners(lab.id) : args.learner !== undefined ? [args.learner] : [];
   if (who.length === 0) return { output: args.all ? `no learner has started ${lab.id}\n` : 'stacklab: grade needs --learner ID or --all\n', exitCode: args.all ? 0 : 2 };
   const rows = who.map((learner) => {
@@ -168,13 +179,22 @@ export function gradeCommand(
     return { learner, result: a === null ? null : grade(l, a.cloud, a.history, { answers: a.answers, reach: opts.reach === undefined ? simReach : opts.reach }) };
   });
   const format = args.format ?? 'text';
-  if (format === 'json') return { output: `${JSON.stringify(rows, null, 2)}\n`, exitCode: 0 };
+  // Text and CSV carry what learners typed (their ids, answers, resource names and commands
+  // quoted in a check's "why") to an instructor's terminal: every control character in them is
+  // made visible, never sent raw. JSON escapes C0 itself but leaves DEL and C1 (U+009B is a CSI
+  // to a terminal) as they are: those get \u escapes, which parse back to the same strings.
+  if (format === 'json') {
+    const json = JSON.stringify(rows, null, 2).replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return { output: `${json}\n`, exitCode: 0 };
+  }
   if (format === 'csv') {
     const head = ['learner', 'earned', 'points', 'percent', ...lab.steps.map((s) => s.id)];
     const lines = rows.map((r) =>
-      [r.learner, r.result?.earned ?? 0, r.result?.points ?? 0, r.result?.percent ?? 0, ...lab.steps.map((s) => r.result?.steps.find((x) => x.id === s.id)?.earned ?? 0)].join(','),
+      [r.learner, r.result?.earned ?? 0, r.result?.points ?? 0, r.result?.percent ?? 0, ...lab.steps.map((s) => r.result?.steps.find((x) => x.id === s.id)?.earned ?? 0)]
+        .map((v) => csvField(visibleText(String(v))))
+        .join(','),
     );
-    return { output: `${[head.join(','), ...lines].join('\n')}\n`, exitCode: 0 };
+    return { output: `${[head.map(csvField).join(','), ...lines].join('\n')}\n`, exitCode: 0 };
   }
   const out: string[] = [];
   for (const r of rows) {
@@ -188,5 +208,5 @@ export function gradeCommand(
       for (const c of s.checks) out.push(`      ${c.passed ? '✔' : '✘'} ${c.title}${c.passed ? '' : ` — ${c.why}`}`);
     }
   }
-  return { output: `${out.join('\n')}\n`, exitCode: 0 };
+  return { output: `${visibleText(out.join('\n'))}\n`, exitCode: 0 };
 }

@@ -3,7 +3,7 @@ import type { Cloud } from '../sim/model/cloud.js';
 import { checkType, Params, type CheckContext, type ReachFn } from './checks.js';
 import { invocations } from './history.js';
 import { simReach } from './reach.js';
-import type { CheckDef, CheckResult, GradeResult, Lab, StepResult } from './types.js';
+import type { CheckDef, CheckResult, GradeResult, HistoryCommand, Lab, StepResult } from './types.js';
 
 export interface GradeOptions {
   /** Answers to question checks, by check id. */
@@ -29,8 +29,11 @@ function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkI
   return { id: def.id, type: def.type, title: def.title, points: def.points, earned: ok ? def.points : 0, passed: ok, why };
 }
 
-/** Grades every step of an (instantiated) lab. */
-export function grade(lab: Lab, cloud: Cloud, history: readonly string[], opts: GradeOptions = {}): GradeResult {
+/**
+ * Grades every step of an (instantiated) lab against the learner's cloud and history: entries
+ * with `ran` are graded on what actually ran; entries without it on their line, parsed.
+ */
+export function grade(lab: Lab, cloud: Cloud, history: readonly HistoryCommand[], opts: GradeOptions = {}): GradeResult {
   const ctx = { cloud, history: invocations(history), answers: opts.answers ?? {}, reach: opts.reach === undefined ? simReach : opts.reach };
   const steps: StepResult[] = lab.steps.map((s) => {
     const checks = s.checks.map((c) => gradeCheck(c, cloud, ctx));

@@ -1,18 +1,33 @@
 /**
- * The learner's history as invocations: each typed line is split into the commands it ran
- * (pipelines, `;`/`&&`/`||`, `$(…)`), with `sudo`, assignments and `ip netns exec NS` taken
- * off and the namespace remembered. "Did the learner run X" is then a match on invocations,
- * the same whichever CLI dialect (`openstack` or `neutron`) the learner used.
+ * The learner's history as invocations: "did the learner run X" is then a match on invocations,
+ * the same whichever CLI dialect (`openstack` or `neutron`) the learner used. An entry that
+ * carries `ran` (what the shell actually executed, after expansion) gives one invocation per
+ * command run: `false && openstack network list` gives none, `ip netns exec $R route -n` the
+ * namespace `$R` held. Older entries without `ran` are parsed statically: each line is split
+ * into the commands it names (pipelines, `;`/`&&`/`||`, `$(…)`), variables left as `$NAME`.
+ * Either way `sudo`, `env`, assignments and `ip netns exec NS` are taken off and the namespace
+ * remembered.
  */
 import { parseLine, type Word } from '../shell/words.js';
+import type { HistoryCommand } from './types.js';
+
+/**
+ * The history entry for a line runLine has just run (its `result`, a LineResult): with what
+ * actually ran, so grading sees the commands executed rather than the line's text.
+ */
+export function historyCommand(line: string, result: { ran?: readonly (readonly string[])[] }): HistoryCommand {
+  return result.ran === undefined ? { line } : { line, ran: result.ran };
+}
 
 export interface Invocation {
-  /** Arguments with `--opt=value` kept whole; variables appear as `$NAME`. */
+  /** Arguments with `--opt=value` kept whole; in a parsed (not `ran`) entry variables appear as `$NAME`. */
   argv: string[];
   /** Network namespace the command ran in (`ip netns exec NS …`, `ip -n NS …`), or null. */
   netns: string | null;
   /** Index of the history line. */
   line: number;
+  /** True when the invocation comes from `ran` (expanded and really executed), false when parsed from the line. */
+  ran: boolean;
 }
 
 function wordText(w: Word, nested: string[]): string {
@@ -29,8 +44,8 @@ function wordText(w: Word, nested: string[]): string {
 const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Takes `sudo`, `env`, assignments and namespace wrappers off; returns the inner command. */
-function unwrap(argv: string[]): { argv: string[]; netns: string | null } {
-  let a = argv;
+function unwrap(argv: readonly string[]): { argv: string[]; netns: string | null } {
+  let a = [...argv];
   let netns: string | null = null;
   for (;;) {
     const head = a[0];
@@ -54,27 +69,41 @@ function unwrap(argv: string[]): { argv: string[]; netns: string | null } {
   return { argv: a, netns };
 }
 
-/** Parses history lines into invocations; lines the shell cannot parse are skipped. */
-export function invocations(history: readonly string[]): Invocation[] {
+/** Invocations named by a line, parsed statically (no expansion, `&&`/`||` not evaluated). */
+function parsedInvocations(text: string, line: number, out: Invocation[], depth = 0): void {
+  let pipelines;
+  try {
+    pipelines = parseLine(text);
+  } catch {
+    return;
+  }
+  for (const p of pipelines) {
+    for (const cmd of p.commands) {
+      const nested: string[] = [];
+      const argv = cmd.map((w) => wordText(w, nested));
+      const u = unwrap(argv);
+      if (u.argv.length > 0) out.push({ argv: u.argv, netns: u.netns, line, ran: false });
+      if (depth < 4) for (const n of nested) parsedInvocations(n, line, out, depth + 1);
+    }
+  }
+}
+
+/**
+ * The invocations of a history: from `ran` when an entry has it, else parsed from its line
+ * (lines the shell cannot parse give none).
+ */
+export function invocations(history: readonly HistoryCommand[]): Invocation[] {
   const out: Invocation[] = [];
-  const visit = (text: string, line: number, depth: number) => {
-    let pipelines;
-    try {
-      pipelines = parseLine(text);
-    } catch {
+  history.forEach((h, i) => {
+    if (h.ran === undefined) {
+      parsedInvocations(h.line, i, out);
       return;
     }
-    for (const p of pipelines) {
-      for (const cmd of p.commands) {
-        const nested: string[] = [];
-        const argv = cmd.map((w) => wordText(w, nested));
-        const u = unwrap(argv);
-        if (u.argv.length > 0) out.push({ argv: u.argv, netns: u.netns, line });
-        if (depth < 4) for (const n of nested) visit(n, line, depth + 1);
-      }
+    for (const argv of h.ran) {
+      const u = unwrap(argv);
+      if (u.argv.length > 0) out.push({ argv: u.argv, netns: u.netns, line: i, ran: true });
     }
-  };
-  history.forEach((h, i) => visit(h, i, 0));
+  });
   return out;
 }
 
@@ -142,11 +171,19 @@ function ipObject(word: string): string {
   return word;
 }
 
-/** One command pattern the learner may have run: command words + options that must appear. */
+/**
+ * One command pattern the learner may have run: command words, then what must (or must not)
+ * appear among the arguments. Written by an instructor as `words… [--opt] [--opt=VALUE] [!--opt] [arg]`.
+ */
 export interface Pattern {
   words: string[];
+  /** Options that must appear (with any value). */
   options: string[];
-  /** Other tokens that must appear among the arguments. */
+  /** Options that must appear with this value (`--opt=VALUE` in the pattern; `--opt VALUE` or `--opt=VALUE` in the command). */
+  values: Array<[string, string]>;
+  /** Options that must not appear (`!--opt` in the pattern): a filter pointing elsewhere is a near miss. */
+  absent: string[];
+  /** Other tokens that must appear among the arguments (alone, or as the value of `x=ARG`). */
   args: string[];
 }
 
@@ -185,18 +222,28 @@ function normalise(argv: string[]): string[] {
 
 /** Parses a pattern written by an instructor, e.g. `openstack port list --long` or `iptables-save`. */
 export function parsePattern(text: string): Pattern {
-  const toks = normalise(text.trim().split(/\s+/).filter((t) => t !== ''));
+  const raw = text.trim().split(/\s+/).filter((t) => t !== '');
+  const absent = raw.filter((t) => t.startsWith('!-')).map((t) => optName(t.slice(1)));
+  const toks = normalise(raw.filter((t) => !t.startsWith('!-')));
   const words: string[] = [];
   let i = 0;
   while (i < toks.length && !(toks[i] as string).startsWith('-')) words.push(toks[i++] as string);
   const options: string[] = [];
+  const values: Array<[string, string]> = [];
   const args: string[] = [];
   for (; i < toks.length; i++) {
     const t = toks[i] as string;
-    if (t.startsWith('-')) options.push(optName(t));
-    else args.push(t);
+    if (t.startsWith('-')) {
+      options.push(optName(t));
+      if (optName(t) !== t) values.push([optName(t), t.slice(optName(t).length + 1)]);
+    } else args.push(t);
   }
-  return { words, options, args };
+  return { words, options, values, absent, args };
+}
+
+/** Whether `rest` gives option `o` the value `v` (`--o v` or `--o=v`). */
+function hasValue(rest: readonly string[], o: string, v: string): boolean {
+  return rest.some((t, k) => t === `${o}=${v}` || (t === o && rest[k + 1] === v));
 }
 
 function matchSameDialect(p: Pattern, argv: string[]): boolean {
@@ -204,32 +251,62 @@ function matchSameDialect(p: Pattern, argv: string[]): boolean {
   for (let i = 0; i < p.words.length; i++) if (argv[i] !== p.words[i]) return false;
   const rest = argv.slice(p.words.length);
   const opts = new Set(rest.map(optName));
-  return p.options.every((o) => opts.has(o)) && p.args.every((a) => rest.includes(a));
+  return (
+    p.options.every((o) => opts.has(o)) &&
+    p.values.every(([o, v]) => hasValue(rest, o, v)) &&
+    p.absent.every((o) => !opts.has(o)) &&
+    p.args.every((a) => rest.some((t) => t === a || t.endsWith(`=${a}`)))
+  );
 }
 
-/** Patterns of the other dialect that mean the same action as `p`. */
+/**
+ * Patterns of the other dialect that mean the same action as `p`. Words after the action
+ * (`openstack network show ext-net1`) and positional arguments carry over as arguments that must
+ * appear (`neutron net-show ext-net1`); options do not (the dialects name them differently).
+ */
 function equivalents(p: Pattern): Pattern[] {
   const [head, ...words] = p.words;
-  const joined = words.join(' ');
   if (head === 'openstack') {
-    const hits = DIALECTS.filter((d) => joined === d.os && (d.opt === undefined || p.options.includes(d.opt)));
+    const hits = DIALECTS.filter((d) => {
+      const os = d.os.split(' ');
+      return os.every((w, i) => words[i] === w) && (d.opt === undefined || p.options.includes(d.opt));
+    });
     // The most specific entry wins (`router set --external-gateway` over `router set`).
     const best = hits.find((d) => d.opt !== undefined) ?? hits[0];
-    return best ? [{ words: ['neutron', best.neutron], options: [], args: [] }] : [];
+    if (best === undefined) return [];
+    const extra = words.slice(best.os.split(' ').length);
+    return [{ words: ['neutron', best.neutron], options: [], values: [], absent: [], args: [...extra, ...p.args] }];
   }
   if (head === 'neutron') {
     return DIALECTS.filter((d) => words[0] === d.neutron).map((d) => ({
       words: ['openstack', ...d.os.split(' ')],
       options: d.opt !== undefined ? [d.opt] : [],
-      args: [],
+      values: [],
+      absent: [],
+      args: [...words.slice(1), ...p.args],
     }));
   }
   return [];
 }
 
-/** Whether an invocation matches the instructor's pattern, in its own dialect or the other one. */
-export function matches(pattern: Pattern, inv: Invocation): boolean {
+/**
+ * Whether an invocation matches the instructor's pattern, in its own dialect or (unless
+ * `translate` is false) the other one.
+ */
+export function matches(pattern: Pattern, inv: Invocation, translate = true): boolean {
   const argv = normalise(inv.argv);
   if (matchSameDialect(pattern, argv)) return true;
-  return equivalents(pattern).some((e) => matchSameDialect(e, argv));
+  return translate && equivalents(pattern).some((e) => matchSameDialect(e, argv));
+}
+
+/**
+ * Whether an invocation matches any of a check's patterns. When the patterns already spell out
+ * both dialects (`openstack …` and `neutron …`), each matches its own only: the instructor said
+ * what counts in each, and a translation would drop the options (`!--network`, `--long`) that
+ * make the difference.
+ */
+export function matchesAny(patterns: readonly Pattern[], inv: Invocation): boolean {
+  const heads = new Set(patterns.map((p) => p.words[0]));
+  const translate = !(heads.has('openstack') && heads.has('neutron'));
+  return patterns.some((p) => matches(p, inv, translate));
 }

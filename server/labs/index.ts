@@ -11,7 +11,10 @@
  *   grade(lab, cloud, history, {answers?, reach?}) → GradeResult
  *                                                     per step and check: passed, points, earned, why.
  *                                                     Pass the learner's instantiated lab (labFor), the
- *                                                     session's cloud and history, and answers to
+ *                                                     session's cloud, its history as HistoryCommand[]
+ *                                                     ({line, ran?}: `ran` is runLine's record of what
+ *                                                     executed; historyCommand(line, result) builds one;
+ *                                                     entries without it are parsed), and answers to
  *                                                     question checks by check id. `reach` defaults to
  *                                                     the data plane's trace (server/sim/reach.ts) through
  *                                                     simReach; pass `reach: null` only to disable it.
@@ -24,10 +27,11 @@
  * Rendering: Step.body is Markdown with its ```sh command blocks kept (clickable; the same lines
  * are in Step.commands); hints are Markdown; question checks carry `params.prompt`.
  */
-export type { CheckDef, CheckResult, GradeResult, Lab, ParamDef, Step, StepResult, SourcePos } from './types.js';
+export type { CheckDef, CheckResult, GradeResult, HistoryCommand, Lab, ParamDef, Step, StepResult, SourcePos } from './types.js';
 export type { LabIssue } from './parse.js';
 export { LabError, parseLab, labFor, paramValues, instantiate, slug } from './parse.js';
 export { grade, type GradeOptions } from './grade.js';
+export { historyCommand } from './history.js';
 export { CHECK_TYPES, type ReachFn } from './checks.js';
 export { simReach } from './reach.js';
 export { emptyProgress, recordGrade, recordHint, recordSolutionShown, type LabProgress, type StepProgress } from './progress.js';

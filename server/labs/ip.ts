@@ -70,3 +70,15 @@ export function hostPartIs(ip: string, cidr: string, host: string): boolean {
   }
   return true;
 }
+
+/** Whether every address of `inner` (an address or a CIDR) lies inside `outer` (a CIDR). */
+export function cidrWithin(inner: string, outer: string): boolean {
+  try {
+    const o = ipaddr.parseCIDR(outer.trim());
+    const a = parse(inner);
+    const [addr, len] = a !== null ? [a, a.kind() === 'ipv4' ? 32 : 128] : ipaddr.parseCIDR(inner.trim());
+    return addr.kind() === o[0].kind() && len >= o[1] && addr.match(o);
+  } catch {
+    return false;
+  }
+}

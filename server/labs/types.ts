@@ -66,6 +66,22 @@ export interface Lab {
   values: Record<string, string>;
 }
 
+/**
+ * One entry of a learner's history, as the grader takes it: the typed line and, when the shell
+ * recorded it, what actually ran.
+ */
+export interface HistoryCommand {
+  /** The line as typed. */
+  line: string;
+  /**
+   * The argv (after expansion) of every simple command the line actually ran, in execution
+   * order, including those inside `$(…)`; commands skipped by `&&`/`||` and pure assignments
+   * are not there (runLine's `ran`). Absent for history recorded before the shell kept it: the
+   * grader then parses `line` statically.
+   */
+  ran?: readonly (readonly string[])[];
+}
+
 /** Outcome of one check for one learner. */
 export interface CheckResult {
   id: string;

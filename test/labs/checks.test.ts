@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { session, one } from './helpers.js';
+import { labWith, session, one } from './helpers.js';
 import type { ReachFn } from '../../server/labs/checks.js';
 
 const NET = ['openstack network create mynetwork', 'openstack subnet create mysubnet --network mynetwork --subnet-pool poolv4-selfservice1 --prefix-length 28'];
@@ -135,6 +135,43 @@ describe('ran', () => {
     expect(one(y, session('network-node', [`sudo ip netns exec qrouter-${id} iptables-save -t nat`])).passed).toBe(true);
     expect(one(y, session('network-node', ['iptables-save'])).why).toBe('you have not run `iptables-save` inside the namespace of router my-router yet');
     expect(one('type: ran\ncommand: ip address\nnetns: any-router', session('network-node', [`ip -n qrouter-${id} a`])).passed).toBe(true);
+  });
+});
+
+describe('security-group-allows', () => {
+  const ssh = 'type: security-group-allows\ngroup: default\nprotocol: tcp\nport: 22';
+  it('titles say what is let in from where', () => {
+    const s = session('network-node', []);
+    expect(one(ssh, s).title).toBe('the default group lets TCP port 22 in from anywhere');
+    expect(one('type: security-group-allows\ngroup: default\nprotocol: icmp\nfrom: 203.0.113.0/24', s).title).toBe('the default group lets ping (ICMP echo request) in from 203.0.113.0/24');
+  });
+  it('passes on a rule that lets it in, and says which', () => {
+    const s = session('network-node', ['openstack security group rule create --protocol tcp --dst-port 20:25 default']);
+    expect(one(ssh, s)).toMatchObject({ passed: true, why: "the default group's rule IPv4 tcp 20-25 from 0.0.0.0/0 lets TCP port 22 in" });
+  });
+  it('lists the ingress rules when none lets it in', () => {
+    const s = session('network-node', ['openstack security group rule create --protocol tcp --dst-port 2222 default']);
+    expect(one(ssh, s).why).toBe(
+      'the default group lets no TCP port 22 in from anywhere (its ingress rules: IPv4 any protocol from members of group default; IPv6 any protocol from members of group default; IPv4 tcp 2222 from 0.0.0.0/0)',
+    );
+    expect(one('type: security-group-allows\ngroup: web\nprotocol: tcp\nport: 22', s).why).toBe('there is no security group named web');
+  });
+  it('a narrower source prefix is enough when the check asks for that source', () => {
+    const s = session('network-node', ['openstack security group rule create --protocol tcp --dst-port 22 --remote-ip 203.0.113.0/24 default']);
+    expect(one(ssh, s).passed).toBe(false);
+    expect(one(`${ssh}\nfrom: 203.0.113.10`, s).passed).toBe(true);
+    expect(one(`${ssh}\nfrom: 203.0.0.0/16`, s).passed).toBe(false);
+  });
+  it('is validated when the lab loads', () => {
+    expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: tcp')).toThrow(/tcp needs port/);
+    expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: icmp\nport: 300')).toThrow(/from 0 to 255/);
+    expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: icmp\nfrom: somewhere')).toThrow(/neither an address nor a CIDR/);
+  });
+  it('IPv6 sources need an IPv6 rule', () => {
+    const s = session('network-node', ['openstack security group rule create --protocol tcp --dst-port 22 default']);
+    expect(one(`${ssh}\nfrom: "::/0"`, s).passed).toBe(false);
+    const s6 = session('network-node', ['openstack security group rule create --ethertype IPv6 --protocol tcp --dst-port 22 default']);
+    expect(one(`${ssh}\nfrom: "::/0"`, s6).passed).toBe(true);
   });
 });
 

@@ -12,7 +12,7 @@ const LAB = labWith('- type: router-gateway\n  router: r\n  points: 3\n- type: r
 describe('grade', () => {
   it('gives partial credit per check and a step passes only when all pass', () => {
     const s = session('network-node', ['openstack router create r']);
-    const g = grade(LAB, s.cloud, s.history);
+    const g = grade(LAB, s.cloud, s.commands);
     expect(g).toMatchObject({ labId: 't', passed: false, points: 5, earned: 1, percent: 20 });
     expect(g.steps[0]?.checks.map((c) => [c.passed, c.why])).toEqual([
       [false, 'router r has no external gateway'],
@@ -22,7 +22,7 @@ describe('grade', () => {
   });
   it('records the first pass, hints and solutions in the progress', () => {
     const s = session('network-node', ['neutron net-create pub --router:external=True', 'neutron subnet-create pub 9.9.9.0/24 --name ps', 'openstack router create r', 'openstack router set --external-gateway pub r']);
-    const g = grade(LAB, s.cloud, s.history);
+    const g = grade(LAB, s.cloud, s.commands);
     expect(g).toMatchObject({ passed: true, percent: 100 });
     let p = recordGrade(emptyProgress('t', 'al'), g, '2026-01-01T00:00:00Z');
     p = recordGrade(p, grade(LAB, session('network-node', []).cloud, []), '2026-01-02T00:00:00Z');
@@ -36,7 +36,7 @@ describe('stacklab grade', () => {
   const s = session('network-node', ['openstack router create r']);
   const store: GradeStore = {
     learners: () => ['al', 'bo'],
-    attempt: (_lab, learner) => (learner === 'al' ? { cloud: s.cloud, history: s.history, answers: {} } : null),
+    attempt: (_lab, learner) => (learner === 'al' ? { cloud: s.cloud, history: s.commands, answers: {} } : null),
   };
   it('prints text, CSV and JSON', () => {
     const t = gradeCommand(store, { lab: 't', all: true }, { labs: [LAB] });
@@ -45,6 +45,35 @@ describe('stacklab grade', () => {
     expect(gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [LAB] }).output).toBe('learner,earned,points,percent,step\nal,1,5,20,1\nbo,0,0,0,0\n');
     expect(JSON.parse(gradeCommand(store, { lab: 't', learner: 'al', format: 'json' }, { labs: [LAB] }).output)[0].result.earned).toBe(1);
     expect(gradeCommand(store, { lab: 'zz', all: true }, { labs: [LAB] })).toMatchObject({ exitCode: 2 });
+  });
+});
+
+describe('stacklab grade: what learners typed never reaches the terminal raw', () => {
+  const lab = labWith('- type: ran\n  command: openstack network create\n- type: question\n  id: q\n  prompt: Which?\n  answer: { value: 12 }\n', 'network-node');
+  const s = session('network-node', []);
+  const evil = 'x\x1b]0;owned\x07\x1b]52;c;cm0gLXJm\x1b\\\x1b[2J\x1b[3J\u009b1;1H,"q"';
+  const store: GradeStore = {
+    learners: () => [evil],
+    attempt: () => ({ cloud: s.cloud, history: [{ line: `openstack network create '${evil}'`, ran: [['openstack', 'network', 'create', evil]] }], answers: { q: evil } }),
+  };
+  const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+  const shown = 'x^[]0;owned^G^[]52;c;cm0gLXJm^[\\^[[2J^[[3JM-^[1;1H,"q"';
+  it('text shows control characters in caret notation', () => {
+    const t = gradeCommand(store, { lab: 't', all: true }, { labs: [lab] }).output;
+    expect(t).not.toMatch(raw);
+    expect(t).toContain(`${shown}: 1/2 (50 %)`);
+    expect(t).toContain(`${shown} is not the right answer`);
+    expect(gradeCommand(store, { lab: '\x1b]0;t\x07', all: true }, { labs: [lab] }).output).not.toMatch(raw);
+  });
+  it('CSV too, with fields quoted as RFC 4180 does', () => {
+    const c = gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [lab] }).output;
+    expect(c).not.toMatch(raw);
+    expect(c.split('\n')[1]).toBe(`"${shown.replace(/"/g, '""')}",1,2,50,1`);
+  });
+  it('JSON escapes them (C1 and DEL too, which JSON.stringify leaves raw)', () => {
+    const j = gradeCommand(store, { lab: 't', all: true, format: 'json' }, { labs: [lab] }).output;
+    expect(j).not.toMatch(raw);
+    expect((JSON.parse(j) as Array<{ learner: string }>)[0]?.learner).toBe(evil);
   });
 });
 

@@ -2,12 +2,28 @@
 import { createSession, runLine, type SessionState } from '../../server/shell/session.js';
 import { parseLab } from '../../server/labs/parse.js';
 import { grade, type GradeOptions } from '../../server/labs/grade.js';
-import type { CheckResult, Lab } from '../../server/labs/types.js';
+import { historyCommand } from '../../server/labs/history.js';
+import type { CheckResult, HistoryCommand, Lab } from '../../server/labs/types.js';
 
-export function session(fixture: string, lines: string[], seed = 7): SessionState {
+/** A session after some lines, with the history the grader takes (what ran, as runLine reports it). */
+export interface Attempt extends SessionState {
+  commands: HistoryCommand[];
+}
+
+export function session(fixture: string, lines: string[], seed = 7): Attempt {
   let s = createSession({ fixture, seed });
-  for (const l of lines) s = runLine(s, l).state;
-  return s;
+  const commands: HistoryCommand[] = [];
+  for (const l of lines) {
+    const r = runLine(s, l);
+    s = r.state;
+    commands.push(historyCommand(l, r.result));
+  }
+  return { ...s, commands };
+}
+
+/** The same history as entries recorded before `ran` existed: the grader parses their lines. */
+export function linesOnly(s: Attempt): HistoryCommand[] {
+  return s.commands.map((c) => ({ line: c.line }));
 }
 
 /** A one-step lab whose check block is `yaml`. */
@@ -16,9 +32,9 @@ export function labWith(yaml: string, fixture = 'public-cloud'): Lab {
   return parseLab(text, 'test.md');
 }
 
-/** Grades the single check of `yaml` against a session. */
-export function one(yaml: string, s: SessionState, opts: GradeOptions = {}): CheckResult {
-  const r = grade(labWith(yaml), s.cloud, s.history, opts);
+/** Grades the single check of `yaml` against a session (its `commands`, or `history` when given). */
+export function one(yaml: string, s: Attempt, opts: GradeOptions = {}, history: readonly HistoryCommand[] = s.commands): CheckResult {
+  const r = grade(labWith(yaml), s.cloud, history, opts);
   const c = r.steps[0]?.checks[0];
   if (!c) throw new Error('no check');
   return c;

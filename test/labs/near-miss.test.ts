@@ -1,0 +1,180 @@
+/**
+ * Near misses: for every lab, attempts that come close to a step (wrong port, protocol,
+ * direction, remote prefix, ethertype, network, router or namespace) must not pass its checks,
+ * while the variants that really do the job still do.
+ */
+import { describe, expect, it } from 'vitest';
+import { runLine } from '../../server/shell/session.js';
+import { grade } from '../../server/labs/grade.js';
+import { labSession, loadLabs } from '../../server/labs/cli.js';
+import { historyCommand } from '../../server/labs/history.js';
+import { labFor } from '../../server/labs/parse.js';
+import type { HistoryCommand, Lab } from '../../server/labs/types.js';
+
+const LABS = loadLabs();
+
+function lab(id: string): Lab {
+  const l = LABS.find((x) => x.id === id);
+  if (!l) throw new Error(`no lab ${id}`);
+  return labFor(l, 'near-miss');
+}
+
+/** Runs every step's solution before `stepId`, then `lines`; returns whether each check passed, by id. */
+function attempt(l: Lab, stepId: string, lines: string[]): Record<string, boolean> {
+  let state = labSession(l);
+  const history: HistoryCommand[] = [];
+  const run = (line: string) => {
+    const r = runLine(state, line);
+    state = r.state;
+    history.push(historyCommand(line, r.result));
+  };
+  const at = l.steps.findIndex((s) => s.id === stepId);
+  if (at < 0) throw new Error(`no step ${stepId} in ${l.id}`);
+  for (const s of l.steps.slice(0, at)) s.solution.forEach(run);
+  lines.forEach(run);
+  const g = grade(l, state.cloud, history);
+  return Object.fromEntries(g.steps.flatMap((s) => s.checks.map((c) => [c.id, c.passed])));
+}
+
+describe('lab 01 (direct-attach): looking at the subnets of ext-net1', () => {
+  const l = lab('direct-attach');
+  const step = 'look-at-what-the-provider-gives-you';
+  const check = `${step}-2`;
+  it.each([['openstack subnet list --network ext-v6only1'], ['openstack network show ext-v6only1'], ['neutron net-show ext-v6only1'], ['openstack subnet show ext-v6only1-subnet']])(
+    'a near miss does not pass: %s',
+    (line) => {
+      expect(attempt(l, step, [line])[check]).toBe(false);
+    },
+  );
+  it.each([['openstack subnet list'], ['openstack subnet list --network ext-net1'], ['openstack subnet list --network=ext-net1'], ['neutron net-show ext-net1'], ['neutron subnet-list']])(
+    'the real thing passes: %s',
+    (line) => {
+      expect(attempt(l, step, [line])[check]).toBe(true);
+    },
+  );
+});
+
+describe('lab 02 (reserve-public-subnet): the gateway network and the ports of mynetwork', () => {
+  const l = lab('reserve-public-subnet');
+  it('a gateway on the wrong external network does not pass', () => {
+    const r = attempt(l, 'route-it-with-a-router', ['openstack router create myrouter', 'openstack router add subnet myrouter mysubnet', 'openstack router set --external-gateway ext-floating1 myrouter']);
+    expect(r['route-it-with-a-router-1']).toBe(true);
+    expect(r['route-it-with-a-router-2']).toBe(false);
+  });
+  it('listing the ports of another network does not pass; all ports or mynetwork\'s do', () => {
+    expect(attempt(l, 'who-uses-your-range', ['openstack port list --long --network ext-net1'])['who-uses-your-range-1']).toBe(false);
+    expect(attempt(l, 'who-uses-your-range', ['openstack port list --network mynetwork'])['who-uses-your-range-1']).toBe(false);
+    expect(attempt(l, 'who-uses-your-range', ['openstack port list --long'])['who-uses-your-range-1']).toBe(true);
+    expect(attempt(l, 'who-uses-your-range', ['openstack port list --network mynetwork --long'])['who-uses-your-range-1']).toBe(true);
+  });
+  it('deleting another subnet does not pass "You deleted mysubnet"', () => {
+    const r = attempt(l, 'release-the-range', ['openstack network create other', 'openstack subnet create othersubnet --network other --subnet-range 10.9.9.0/24', 'openstack subnet delete othersubnet', 'neutron subnet-delete othersubnet']);
+    expect(r['release-the-range-1']).toBe(false);
+  });
+});
+
+describe('lab 03 (ipv6-dual-stack): address mode and host part', () => {
+  const l = lab('ipv6-dual-stack');
+  it('SLAAC instead of DHCPv6 stateful does not pass', () => {
+    const r = attempt(l, 'an-ipv6-only-network-with-its-router', [
+      'openstack network create mynetwork-6',
+      'openstack subnet create mysubnet-6 --ip-version 6 --network mynetwork-6 --use-default-subnet-pool --ipv6-ra-mode slaac --ipv6-address-mode slaac',
+      'openstack router create myrouter-6',
+      'openstack router add subnet myrouter-6 mysubnet-6',
+    ]);
+    expect(r['an-ipv6-only-network-with-its-router-1']).toBe(false);
+    expect(r['an-ipv6-only-network-with-its-router-2']).toBe(true);
+  });
+  it('::cafe instead of ::beef does not pass', () => {
+    const r = attempt(l, 'choose-your-own-address-a-port-with-beef', [
+      'PREFIX=$(openstack subnet show mysubnet-v6 -c cidr -f value | cut -d/ -f1)',
+      'openstack port create --network mynetwork-2 --fixed-ip subnet=mysubnet-v6,ip-address=${PREFIX}cafe v6-port1',
+    ]);
+    expect(r['choose-your-own-address-a-port-with-beef-1']).toBe(false);
+  });
+});
+
+describe('lab 04 (private-floating-ip): "the default group lets SSH in"', () => {
+  const l = lab('private-floating-ip');
+  const step = 'open-the-security-group-then-ping-and-ssh';
+  const ssh = `${step}-1`;
+  it.each([
+    ['wrong port', 'openstack security group rule create --protocol tcp --dst-port 2222 default'],
+    ['a range without 22', 'openstack security group rule create --protocol tcp --dst-port 2200:2299 default'],
+    ['wrong protocol', 'openstack security group rule create --protocol udp --dst-port 22 default'],
+    ['wrong direction', 'openstack security group rule create --egress --protocol tcp --dst-port 22 default'],
+    ['wrong remote prefix', 'openstack security group rule create --protocol tcp --dst-port 22 --remote-ip 10.0.0.0/8 default'],
+    ['members of a group only', 'openstack security group rule create --protocol tcp --dst-port 22 --remote-group default default'],
+    ['IPv6 only', 'openstack security group rule create --ethertype IPv6 --protocol tcp --dst-port 22 default'],
+    ['another group', 'openstack security group create web && openstack security group rule create --protocol tcp --dst-port 22 web'],
+  ])('%s does not pass', (_what, line) => {
+    const r = attempt(l, step, ['openstack security group rule create --protocol icmp default', line]);
+    expect(r[ssh]).toBe(false);
+    expect(r[`${step}-3`]).toBe(false);
+  });
+  it.each([
+    ['port 22', 'openstack security group rule create --protocol tcp --dst-port 22 default'],
+    ['a range holding 22', 'openstack security group rule create --protocol tcp --dst-port 1:1024 default'],
+    ['protocol by number', 'openstack security group rule create --protocol 6 --dst-port 22:22 default'],
+    ['any protocol from anywhere', 'openstack security group rule create --protocol any default'],
+    ['the legacy client', 'neutron security-group-rule-create --direction ingress --protocol tcp --port-range-min 22 --port-range-max 22 default'],
+  ])('%s passes', (_what, line) => {
+    expect(attempt(l, step, ['openstack security group rule create --protocol icmp default', line])[ssh]).toBe(true);
+  });
+  it('and the reach query agrees with the rule for port 22', () => {
+    const r = attempt(l, step, ['openstack security group rule create --protocol icmp default', 'openstack security group rule create --protocol tcp --dst-port 22 default']);
+    expect([r[ssh], r[`${step}-2`], r[`${step}-3`]]).toEqual([true, true, true]);
+  });
+});
+
+describe('lab 05 (connect-public-network): ICMP rule and the router namespace', () => {
+  const l = lab('connect-public-network');
+  const step = 'security-group';
+  it.each([
+    ['echo reply instead of echo request', 'openstack security group rule create --protocol icmp --icmp-type 0 default'],
+    ['ICMPv6', 'openstack security group rule create --ethertype IPv6 --protocol ipv6-icmp default'],
+    ['wrong remote prefix', 'openstack security group rule create --protocol icmp --remote-ip 192.168.0.0/16 default'],
+    ['wrong direction', 'openstack security group rule create --egress --protocol icmp default'],
+    ['members of a group only', 'openstack security group rule create --protocol icmp --remote-group default default'],
+    ['TCP instead of ICMP', 'openstack security group rule create --protocol tcp --dst-port 22 default'],
+  ])('%s does not pass "the default group lets ICMP in"', (_what, line) => {
+    expect(attempt(l, step, [line])[`${step}-1`]).toBe(false);
+  });
+  it.each([
+    ['the blog\'s nova command', 'nova secgroup-add-rule default icmp -1 -1 0.0.0.0/0'],
+    ['echo request by type', 'openstack security group rule create --protocol icmp --icmp-type 8 --icmp-code 0 default'],
+    ['protocol by number', 'openstack security group rule create --protocol 1 default'],
+  ])('%s passes', (_what, line) => {
+    expect(attempt(l, step, [line])[`${step}-1`]).toBe(true);
+  });
+  it("the DHCP namespace is not the router's", () => {
+    const r = attempt(l, 'namespace', ['ip netns', 'NET=$(openstack network show net1 -f value -c id)', 'ip netns exec qdhcp-$NET ip addr']);
+    expect(r['namespace-1']).toBe(true);
+    expect(r['namespace-2']).toBe(false);
+  });
+  it('with what ran recorded, a variable holding another namespace does not pass, nor a command skipped by &&', () => {
+    const r = attempt(l, 'namespace', ['R=nope', 'ip netns exec qrouter-$R ip addr', 'false && ip netns']);
+    expect(r['namespace-1']).toBe(false);
+    expect(r['namespace-2']).toBe(false);
+  });
+  it('a namespace built in a variable passes once it holds the router\'s', () => {
+    const r = attempt(l, 'nat', ['R=qrouter-$(openstack router show my-router -f value -c id)', 'ip netns exec $R route -n', 'ip netns exec $R iptables-save', 'ip netns exec $R sysctl net.ipv4.ip_forward']);
+    expect([r['nat-1'], r['nat-2'], r['nat-3']]).toEqual([true, true, true]);
+  });
+});
+
+describe('lab 06 (troubleshooting): SSH to vm2', () => {
+  const l = lab('troubleshooting');
+  it.each([
+    ['wrong port', 'openstack security group rule create --protocol tcp --dst-port 2222 default'],
+    ['wrong protocol', 'openstack security group rule create --protocol udp --dst-port 22 default'],
+    ['wrong remote prefix', 'openstack security group rule create --protocol tcp --dst-port 22 --remote-ip 10.0.0.0/8 default'],
+  ])('%s does not pass', (_what, line) => {
+    const r = attempt(l, 'ssh', [line]);
+    expect([r['ssh-1'], r['ssh-2']]).toEqual([false, false]);
+  });
+  it('the solution passes', () => {
+    const r = attempt(l, 'ssh', ['openstack security group rule create --protocol tcp --dst-port 22 default']);
+    expect([r['ssh-1'], r['ssh-2']]).toEqual([true, true]);
+  });
+});
