@@ -164,18 +164,16 @@ describe('a real server: full disk, then kill -9', () => {
     await first.exited;
     const second = await startServerProcess({ ...env, STACKLAB_DB_MAX_MB: '' });
     onTestFinished(() => second.stop(500));
-    {
-      const again = await openTerminal(second.base, cookie);
-      await again.run('true');
-      const history = again.received.find((m) => m['t'] === 'hello')?.['history'] as string[];
-      const typed = history.filter((l) => l.startsWith('echo '));
-      // Every acknowledged line (fewer than the 500 lines the terminal gets back), none refused.
-      expect(acknowledged.length).toBeGreaterThan(10);
-      expect(acknowledged.length).toBeLessThan(490);
-      expect(typed).toEqual(acknowledged);
-      // The variable set before the disk filled up is there too (replayed from the history).
-      expect((await again.run('echo ${#A} $A')).stdout.length).toBeGreaterThan(3000);
-      again.close();
-    }
+    const again = await openTerminal(second.base, cookie);
+    await again.run('true');
+    const history = again.received.find((m) => m['t'] === 'hello')?.['history'] as string[];
+    const typed = history.filter((l) => l.startsWith('echo '));
+    // Every acknowledged line (fewer than the 500 lines the terminal gets back), none refused.
+    expect(acknowledged.length).toBeGreaterThan(10);
+    expect(acknowledged.length).toBeLessThan(490);
+    expect(typed).toEqual(acknowledged);
+    // The variable set before the disk filled up is there too (replayed from the history).
+    expect((await again.run('echo ${#A} $A')).stdout.length).toBeGreaterThan(3000);
+    again.close();
   });
 });
