@@ -8,7 +8,7 @@ import '@xterm/xterm/css/xterm.css';
 import './style.css';
 import { marked } from 'marked';
 import DOMPurify from 'dompurify';
-import { applyCompletion, feed, formatCandidates, newEditor, render, type EditorState } from './line-editor.js';
+import { applyCompletion, feed, formatCandidates, lineTooLong, MAX_LINE, newEditor, render, type EditorState } from './line-editor.js';
 
 const GUIDES = import.meta.glob('./guides/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -216,7 +216,15 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   };
   const pump = () => {
     while (ready && waiting === 0 && queue.length > 0 && ws?.readyState === WebSocket.OPEN) {
-      ws.send(JSON.stringify({ t: 'line', line: queue.shift() }));
+      const line = queue.shift() as string;
+      // The server refuses a line over its limit; say so here, in turn, instead of sending it.
+      const tooLong = lineTooLong(line);
+      if (tooLong !== null) {
+        write(tooLong);
+        if (queue.length === 0) term.write(render(editor));
+        continue;
+      }
+      ws.send(JSON.stringify({ t: 'line', line }));
       waiting += 1;
     }
   };
@@ -285,7 +293,7 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
     for (const e of r.events) {
       if (e.kind === 'submit') {
         queue.push(e.line);
-      } else if (e.kind === 'complete' && ws?.readyState === WebSocket.OPEN) {
+      } else if (e.kind === 'complete' && e.line.length <= MAX_LINE && ws?.readyState === WebSocket.OPEN) {
         completing = e.line;
         ws.send(JSON.stringify({ t: 'complete', line: e.line }));
       } else if (e.kind === 'clear') {
