@@ -10,13 +10,22 @@ import { cloneCloud } from '../sim/clone.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'sim', 'fixtures');
 const specs = new Map<string, FixtureSpec>();
+/**
+ * Built clouds by fixture and seed, the most recently used last. Labs use fixed seeds and hit it;
+ * every learner's sandbox has a seed of its own, so it is bounded: a class of thousands coming and
+ * going must not keep a cloud per learner who has left.
+ */
 const built = new Map<string, Cloud>();
+const MAX_BUILT = 256;
+let names: string[] | null = null;
 
+/** The fixtures (read once: they ship with Stacklab and do not change while it runs). */
 export function fixtureNames(): string[] {
-  return readdirSync(DIR)
+  names ??= readdirSync(DIR)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -5))
     .sort();
+  return [...names];
 }
 
 export function fixtureSpec(name: string): FixtureSpec {
@@ -34,9 +43,11 @@ export function fixtureSpec(name: string): FixtureSpec {
 export function fixtureCloud(name: string, seed: number): Cloud {
   const key = `${name}#${seed}`;
   let c = built.get(key);
-  if (!c) {
+  if (c) built.delete(key);
+  else {
     c = buildCloud(fixtureSpec(name), seed);
-    built.set(key, c);
+    if (built.size >= MAX_BUILT) built.delete(built.keys().next().value as string);
   }
+  built.set(key, c);
   return cloneCloud(c);
 }
