@@ -63,11 +63,16 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, min: number): number | und
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}, not ${raw}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${name} must be a whole number ≥ ${min}, not ${raw}`);
   return n;
 }
 
-function keptSecret(dataDir: string, file: string, make: () => string): { value: string; generated: boolean } {
+function keptSecret(
+  dataDir: string,
+  file: string,
+  make: () => string,
+): { value: string; generated: boolean } {
   ensurePrivateDir(dataDir);
   const path = join(dataDir, file);
   if (existsSync(path)) {
@@ -81,17 +86,26 @@ function keptSecret(dataDir: string, file: string, make: () => string): { value:
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const port = env['PORT'] ? Number(env['PORT']) : 3000;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env['PORT'] ?? ''}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env['PORT'] ?? ''}`);
   const dataDir = resolve(env['STACKLAB_DATA'] ?? 'data');
   const store = env['STACKLAB_STORE'] === 'memory' ? 'memory' : 'sqlite';
   const envSecret = env['STACKLAB_SECRET'] ?? '';
-  const secret = envSecret !== '' ? envSecret : keptSecret(dataDir, 'secret', () => randomBytes(32).toString('hex')).value;
+  const secret =
+    envSecret !== ''
+      ? envSecret
+      : keptSecret(dataDir, 'secret', () => randomBytes(32).toString('hex')).value;
   const envToken = env['STACKLAB_INSTRUCTOR_TOKEN'] ?? '';
-  const token = envToken !== '' ? { value: envToken, generated: false } : keptSecret(dataDir, 'instructor-token', () => randomBytes(18).toString('base64url'));
+  const token =
+    envToken !== ''
+      ? { value: envToken, generated: false }
+      : keptSecret(dataDir, 'instructor-token', () => randomBytes(18).toString('base64url'));
   const publicOrigin = parsePublicUrl(env['STACKLAB_PUBLIC_URL'] ?? '');
   const secureEnv = env['STACKLAB_SECURE_COOKIE'] ?? '';
-  if (secureEnv !== '' && secureEnv !== '0' && secureEnv !== '1') throw new Error(`STACKLAB_SECURE_COOKIE must be 1 or 0, not ${secureEnv}`);
-  const secureCookie = secureEnv === '' ? publicOrigin?.startsWith('https:') === true : secureEnv === '1';
+  if (secureEnv !== '' && secureEnv !== '0' && secureEnv !== '1')
+    throw new Error(`STACKLAB_SECURE_COOKIE must be 1 or 0, not ${secureEnv}`);
+  const secureCookie =
+    secureEnv === '' ? publicOrigin?.startsWith('https:') === true : secureEnv === '1';
   return {
     instructorToken: token.value,
     instructorTokenGenerated: token.generated,
@@ -102,7 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     store,
     clientDir: resolve(env['STACKLAB_CLIENT'] ?? 'dist/client'),
     idleEvictMs: intEnv(env, 'STACKLAB_IDLE_EVICT_MS', 100) ?? 600_000,
-    dbMaxBytes: ((mb) => (mb === undefined ? undefined : mb * 1024 * 1024))(intEnv(env, 'STACKLAB_DB_MAX_MB', 1)),
+    dbMaxBytes: ((mb) => (mb === undefined ? undefined : mb * 1024 * 1024))(
+      intEnv(env, 'STACKLAB_DB_MAX_MB', 1),
+    ),
     publicOrigin,
     secureCookie,
     frameAncestors: parseFrameAncestors(env['STACKLAB_FRAME_ANCESTORS'] ?? ''),
@@ -118,20 +134,40 @@ function parsePublicUrl(value: string): string | null {
   } catch {
     // reported below
   }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.pathname !== '/' || u.search !== '' || u.hash !== '') {
-    throw new Error(`STACKLAB_PUBLIC_URL must be the origin learners use, such as https://lab.example.org, not ${value}`);
+  if (
+    !u ||
+    (u.protocol !== 'http:' && u.protocol !== 'https:') ||
+    u.username !== '' ||
+    u.password !== '' ||
+    u.pathname !== '/' ||
+    u.search !== '' ||
+    u.hash !== ''
+  ) {
+    throw new Error(
+      `STACKLAB_PUBLIC_URL must be the origin learners use, such as https://lab.example.org, not ${value}`,
+    );
   }
   return u.origin;
 }
 
 /** One CSP source: a keyword, a scheme (`https:`), or a host with optional scheme, port and path. */
-const FRAME_SOURCE = /^(?:'self'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[\w\-.~%!$&'()*+=:@/]*)?)$/i;
+const FRAME_SOURCE =
+  /^(?:'self'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[\w\-.~%!$&'()*+=:@/]*)?)$/i;
 
 /** STACKLAB_FRAME_ANCESTORS, checked so that it cannot add other directives to the policy. */
 function parseFrameAncestors(value: string): string {
-  const sources = value.trim().split(/\s+/).filter((s) => s !== '');
+  const sources = value
+    .trim()
+    .split(/\s+/)
+    .filter((s) => s !== '');
   if (sources.length === 0) return "'self'";
-  const ok = sources.length === 1 && sources[0] === "'none'" ? true : sources.every((s) => FRAME_SOURCE.test(s));
-  if (!ok) throw new Error(`STACKLAB_FRAME_ANCESTORS must be 'none' or CSP sources separated by spaces ('self' https://lms.example.org), not ${value}`);
+  const ok =
+    sources.length === 1 && sources[0] === "'none'"
+      ? true
+      : sources.every((s) => FRAME_SOURCE.test(s));
+  if (!ok)
+    throw new Error(
+      `STACKLAB_FRAME_ANCESTORS must be 'none' or CSP sources separated by spaces ('self' https://lms.example.org), not ${value}`,
+    );
   return sources.join(' ');
 }

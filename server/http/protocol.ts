@@ -10,7 +10,14 @@ export type ClientMessage =
   | { t: 'solution'; step: string };
 
 export type ServerMessage =
-  | { t: 'hello'; prompt: string; history: string[]; workspace: string; fixture: string; learner: string }
+  | {
+      t: 'hello';
+      prompt: string;
+      history: string[];
+      workspace: string;
+      fixture: string;
+      learner: string;
+    }
   | { t: 'result'; stdout: string; stderr: string; exitCode: number; prompt: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }
   | { t: 'grade'; result: GradeResult; firstPassed: Record<string, number> }
@@ -38,18 +45,26 @@ export function parseClientMessage(raw: string): ClientMessage | null {
       return { t: 'reset' };
     case 'solution': {
       const step = m['step'];
-      return typeof step === 'string' && /^[a-z0-9-]{1,80}$/.test(step) ? { t: 'solution', step } : null;
+      return typeof step === 'string' && /^[a-z0-9-]{1,80}$/.test(step)
+        ? { t: 'solution', step }
+        : null;
     }
     case 'answer': {
       const check = m['check'];
       const value = m['value'];
-      return typeof check === 'string' && /^[a-z0-9-]{1,80}$/.test(check) && typeof value === 'string' && value.length <= 200 && !value.includes('\n')
+      return typeof check === 'string' &&
+        /^[a-z0-9-]{1,80}$/.test(check) &&
+        typeof value === 'string' &&
+        value.length <= 200 &&
+        !value.includes('\n')
         ? { t: 'answer', check, value }
         : null;
     }
     case 'resize': {
       const cols = m['cols'];
-      return typeof cols === 'number' && Number.isInteger(cols) && cols >= 20 && cols <= 1000 ? { t: 'resize', cols } : null;
+      return typeof cols === 'number' && Number.isInteger(cols) && cols >= 20 && cols <= 1000
+        ? { t: 'resize', cols }
+        : null;
     }
     default:
       return null;

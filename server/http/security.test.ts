@@ -1,6 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, errorHandler, frameOptions, learnerCookieOptions, originAllowed, parseCookies, requestTarget } from './security.js';
+import {
+  contentSecurityPolicy,
+  errorHandler,
+  frameOptions,
+  learnerCookieOptions,
+  originAllowed,
+  parseCookies,
+  requestTarget,
+} from './security.js';
 
 describe('parseCookies', () => {
   it('reads name=value pairs, first occurrence winning, quotes removed', () => {
@@ -34,7 +42,8 @@ describe('requestTarget', () => {
     expect(requestTarget('//[')?.pathname).toBe('//[');
   });
   it('never throws', () => {
-    for (const t of [undefined, '', '*', 'http://x/ws', 'ws', '/%', '/\u0000', '/ws?%E0%A4%A']) expect(() => requestTarget(t)).not.toThrow();
+    for (const t of [undefined, '', '*', 'http://x/ws', 'ws', '/%', '/\u0000', '/ws?%E0%A4%A'])
+      expect(() => requestTarget(t)).not.toThrow();
     expect(requestTarget('http://x/ws')).toBeNull();
     expect(requestTarget(undefined)).toBeNull();
   });
@@ -58,7 +67,19 @@ describe('originAllowed', () => {
     expect(originAllowed('http://user@localhost:3000', 'localhost:3000', null)).toBe(false);
   });
   it('never throws on hostile values', () => {
-    const bad = ['null', 'foo', '', 'http://localhost:99999', 'http://[', 'http://', '%', 'http://a b', undefined, 42, ['http://localhost:3000']];
+    const bad = [
+      'null',
+      'foo',
+      '',
+      'http://localhost:99999',
+      'http://[',
+      'http://',
+      '%',
+      'http://a b',
+      undefined,
+      42,
+      ['http://localhost:3000'],
+    ];
     for (const origin of bad) {
       expect(() => originAllowed(origin, 'localhost:3000', null)).not.toThrow();
       expect(originAllowed(origin, 'localhost:3000', null)).toBe(false);
@@ -69,9 +90,15 @@ describe('originAllowed', () => {
     }
   });
   it('with a public URL, exactly that origin passes, whatever the Host', () => {
-    expect(originAllowed('https://lab.example.org', 'internal:3000', 'https://lab.example.org')).toBe(true);
-    expect(originAllowed('http://lab.example.org', 'lab.example.org', 'https://lab.example.org')).toBe(false);
-    expect(originAllowed('http://internal:3000', 'internal:3000', 'https://lab.example.org')).toBe(false);
+    expect(
+      originAllowed('https://lab.example.org', 'internal:3000', 'https://lab.example.org'),
+    ).toBe(true);
+    expect(
+      originAllowed('http://lab.example.org', 'lab.example.org', 'https://lab.example.org'),
+    ).toBe(false);
+    expect(originAllowed('http://internal:3000', 'internal:3000', 'https://lab.example.org')).toBe(
+      false,
+    );
   });
 });
 
@@ -89,7 +116,11 @@ describe('headers and cookie', () => {
     expect(frameOptions("'self' https://lms.example.org")).toBeNull();
   });
   it('the learner cookie is Secure only when asked', () => {
-    expect(learnerCookieOptions(false)).toMatchObject({ httpOnly: true, sameSite: 'lax', secure: false });
+    expect(learnerCookieOptions(false)).toMatchObject({
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: false,
+    });
     expect(learnerCookieOptions(true).secure).toBe(true);
   });
 });
@@ -109,14 +140,28 @@ describe('errorHandler', () => {
         return this;
       },
     };
-    const req = { method: 'GET', originalUrl: '/x', socket: { destroy: () => (out.destroyed = true) } };
-    errorHandler((l) => logged.push(l))(err, req as unknown as Request, res as unknown as Response, (() => undefined) as NextFunction);
+    const req = {
+      method: 'GET',
+      originalUrl: '/x',
+      socket: { destroy: () => (out.destroyed = true) },
+    };
+    errorHandler((l) => logged.push(l))(
+      err,
+      req as unknown as Request,
+      res as unknown as Response,
+      (() => undefined) as NextFunction,
+    );
     return { ...out, logged };
   }
   it('client errors keep their status, with the standard phrase only', () => {
-    const parse = Object.assign(new SyntaxError('Unexpected token } in JSON at position 9'), { status: 400, expose: true });
+    const parse = Object.assign(new SyntaxError('Unexpected token } in JSON at position 9'), {
+      status: 400,
+      expose: true,
+    });
     expect(call(parse)).toMatchObject({ status: 400, body: { error: 'Bad Request.' }, logged: [] });
-    expect(call(Object.assign(new Error('request entity too large'), { statusCode: 413 }))).toMatchObject({ status: 413, body: { error: 'Payload Too Large.' } });
+    expect(
+      call(Object.assign(new Error('request entity too large'), { statusCode: 413 })),
+    ).toMatchObject({ status: 413, body: { error: 'Payload Too Large.' } });
   });
   it('anything else is a 500 with an id; the details go to the log under that id', () => {
     const r = call(new Error('secret detail at /srv/stacklab'));

@@ -21,7 +21,8 @@ export function parseCookies(header: unknown): Map<string, string> {
     const name = part.slice(0, eq).trim();
     if (name === '' || out.has(name)) continue;
     let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+      value = value.slice(1, -1);
     out.set(name, safeDecode(value));
   }
   return out;
@@ -57,7 +58,11 @@ export function requestTarget(target: unknown): URL | null {
  * must be `http://` + the request's Host. `null` (sandboxed frames), missing or unparsable
  * Origins, and non-canonical spellings never pass.
  */
-export function originAllowed(origin: unknown, host: unknown, publicOrigin: string | null): boolean {
+export function originAllowed(
+  origin: unknown,
+  host: unknown,
+  publicOrigin: string | null,
+): boolean {
   if (typeof origin !== 'string') return false;
   const o = parseOrigin(origin);
   if (o === null) return false;
@@ -138,7 +143,8 @@ export function learnerCookieOptions(secure: boolean): CookieOptions {
 function clientStatus(err: unknown): number {
   if (typeof err !== 'object' || err === null) return 500;
   const e = err as { status?: unknown; statusCode?: unknown };
-  const s = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+  const s =
+    typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
   return Number.isInteger(s) && s >= 400 && s < 500 ? s : 500;
 }
 
@@ -155,7 +161,9 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
     else {
       const id = randomBytes(6).toString('hex');
       const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      log(`[${new Date().toISOString()}] internal error ${id} on ${req.method} ${JSON.stringify(req.originalUrl)}: ${detail}`);
+      log(
+        `[${new Date().toISOString()}] internal error ${id} on ${req.method} ${JSON.stringify(req.originalUrl)}: ${detail}`,
+      );
       body = { error: `Internal error (id ${id}).` };
     }
     if (res.headersSent) {

@@ -1,0 +1,145 @@
+/** The HTTP routes: the learner's small JSON API, the instructors' API, and the client's pages. */
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express, type Request, type Response } from 'express';
+import type { Config } from './config.js';
+import type { Learners } from './learners.js';
+import type { CloudStore } from '../store/types.js';
+import { gradeCommand, labFor, type Lab } from '../labs/index.js';
+import { gradeStoreFor, sandboxCatalogue } from '../workspace/index.js';
+
+export interface RouteDeps {
+  config: Config;
+  store: CloudStore;
+  learners: Learners;
+  labs: () => Lab[];
+}
+
+/** What a learner's page needs: sandboxes, labs, and who they are. */
+export function learnerRoutes(app: Express, { store, learners, labs }: RouteDeps): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/api/fixtures', (req, res) => {
+    if (learners.of(req, res) !== null) res.json(sandboxCatalogue());
+  });
+  app.get('/api/me', (req, res) => {
+    const id = learners.of(req, res);
+    if (id !== null) res.json({ id, name: store.getLearner(id)?.name ?? '' });
+  });
+  /** An optional display name, shown to instructors: 1–40 printable characters. */
+  app.put('/api/me', express.json({ limit: '1kb' }), (req, res) => {
+    const id = learners.of(req, res);
+    if (id === null) return;
+    const name: unknown = (req.body as { name?: unknown } | undefined)?.name;
+    // Printable: no C0, DEL or C1 control characters (they would reach instructors' terminals).
+    if (typeof name !== 'string' || !/^[^\u0000-\u001f\u007f-\u009f]{1,40}$/.test(name.trim())) {
+      res.status(400).json({ error: 'A name is 1 to 40 printable characters.' });
+      return;
+    }
+    store.ensureLearner(id, name.trim(), Date.now());
+    store.renameLearner(id, name.trim());
+    res.json({ id, name: name.trim() });
+  });
+  app.get('/api/labs', (req, res) => {
+    if (learners.of(req, res) !== null)
+      res.json(
+        labs().map((l) => ({
+          id: l.id,
+          title: l.title,
+          summary: l.summary,
+          minutes: l.minutes,
+          fixture: l.fixture,
+        })),
+      );
+  });
+  app.get('/api/labs/:id', (req, res) => {
+    const learner = learners.of(req, res);
+    if (learner === null) return;
+    const lab = labs().find((l) => l.id === req.params.id);
+    if (!lab) {
+      res.status(404).json({ error: `no lab ${req.params.id}` });
+      return;
+    }
+    res.json(labView(labFor(lab, learner)));
+  });
+}
+
+/** A lab as the page shows it (with this learner's parameters). */
+function labView(mine: Lab) {
+  return {
+    id: mine.id,
+    title: mine.title,
+    summary: mine.summary,
+    minutes: mine.minutes,
+    intro: mine.intro,
+    steps: mine.steps.map((st) => ({
+      id: st.id,
+      title: st.title,
+      body: st.body,
+      hints: st.hints,
+      checks: st.checks.map((c) => ({ id: c.id, type: c.type, title: c.title, points: c.points })),
+    })),
+  };
+}
+
+/** Instructors: a bearer token (STACKLAB_INSTRUCTOR_TOKEN or the generated one). */
+export function instructorRoutes(app: Express, { config, store, labs }: RouteDeps): void {
+  const instructor = (req: Request, res: Response): boolean => {
+    const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const a = Buffer.from(given);
+    const b = Buffer.from(config.instructorToken);
+    if (a.length === b.length && timingSafeEqual(a, b)) return true;
+    res.status(401).json({ error: 'instructor token required (Authorization: Bearer TOKEN)' });
+    return false;
+  };
+  app.get('/api/instructor/labs/:id/grades', (req, res) => {
+    if (!instructor(req, res)) return;
+    const format = req.query['format'] === 'csv' ? 'csv' : 'json';
+    const r = gradeCommand(
+      gradeStoreFor(store, labs()),
+      { lab: req.params.id, all: true, format },
+      { labs: labs() },
+    );
+    if (r.exitCode === 2) {
+      res.status(404).json({ error: r.output.trim() });
+      return;
+    }
+    if (format === 'csv') {
+      res.type('text/csv').attachment(`${req.params.id}-grades.csv`).send(r.output);
+      return;
+    }
+    // No learner yet: gradeCommand explains in text; the API answers an empty list.
+    res.json(r.output.trim().startsWith('[') ? (JSON.parse(r.output) as unknown) : []);
+  });
+  app.get('/api/instructor/learners/:id', (req, res) => {
+    if (!instructor(req, res)) return;
+    const learner = store.getLearner(req.params.id);
+    if (!learner) {
+      res.status(404).json({ error: 'no such learner' });
+      return;
+    }
+    const workspace = typeof req.query['workspace'] === 'string' ? req.query['workspace'] : '';
+    res.json({ ...learner, history: workspace ? store.history(learner.id, workspace, 2000) : [] });
+  });
+}
+
+/** The built client: its files, and its page for every other GET. */
+export function clientRoutes(app: Express, { config, learners }: RouteDeps): void {
+  const clientReady = existsSync(join(config.clientDir, 'index.html'));
+  if (clientReady) app.use(express.static(config.clientDir, { index: false }));
+  app.get('/{*splat}', (req, res) => {
+    if (learners.of(req, res) === null) return;
+    if (!clientReady) {
+      res
+        .status(503)
+        .type('text')
+        .send(
+          'The web client is not built: run `npm start` (it builds it) or `npx vite build --config client/vite.config.ts`.\n',
+        );
+      return;
+    }
+    res.sendFile(join(config.clientDir, 'index.html'));
+  });
+}
