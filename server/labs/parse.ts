@@ -5,6 +5,7 @@
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { checkType, Params } from './checks.js';
 import type { CheckDef, Lab, ParamDef, Step } from './types.js';
+import { hashSeed } from '../sim/rng.js';
 
 export interface LabIssue {
   file: string;
@@ -307,21 +308,12 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
 
 // ---------------------------------------------------------------- per-learner parameters
 
-/** FNV-1a, 32 bits: a stable hash for picking a learner's parameter values. */
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 /** The parameter values of one learner: stable for a learner and lab, different between learners. */
 export function paramValues(lab: Lab, learnerId: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of lab.params) {
-    const h = fnv(`${lab.id}\u0000${learnerId}\u0000${p.name}`);
+    const h = hashSeed(`${lab.id}\u0000${learnerId}\u0000${p.name}`);
     out[p.name] = p.kind === 'choose' ? (p.values[h % p.values.length] as string) : String(p.min + (h % (p.max - p.min + 1)));
   }
   return out;

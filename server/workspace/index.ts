@@ -5,6 +5,7 @@
  * read-only or damaged database) the command is refused with a clear message and nothing
  * changes, so the learner can go on once the store is back. The web layer only transports.
  */
+import { hashSeed } from '../sim/rng.js';
 import { complete, prompt, runLine, serializeSession, type SessionState } from '../shell/session.js';
 import { grade, labFor, type GradeResult, type Lab } from '../labs/index.js';
 import { StoreError, type CloudStore, type HistoryEntry, type NewEntry } from '../store/types.js';
@@ -80,11 +81,9 @@ interface Live {
   lastUsed: number;
 }
 
-/** An offset in [0, n) fixed per learner and workspace (FNV-1a), to spread snapshot writes. */
+/** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
 function offset(s: string, n: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h % Math.max(1, n);
+  return hashSeed(s) % Math.max(1, n);
 }
 
 /** Cuts a stored output, saying how much was left out. */

@@ -3,6 +3,7 @@
  * command entries run again in order, each with the terminal width it ran with. The web app (to
  * open a workspace) and grading (to read one without opening it) both use this.
  */
+import { hashSeed } from '../sim/rng.js';
 import { createSession, deserializeSession, runLine, type SessionState } from '../shell/session.js';
 import { labFor, labSession } from '../labs/index.js';
 import type { CloudStore, HistoryEntry } from '../store/types.js';
@@ -10,9 +11,7 @@ import type { WorkspaceRef } from './keys.js';
 
 /** A per-learner seed, so two learners' sandboxes have different ids and addresses. */
 export function seedFor(learnerId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < learnerId.length; i++) h = Math.imul(h ^ learnerId.charCodeAt(i), 0x01000193) >>> 0;
-  return h % 1_000_000;
+  return hashSeed(learnerId) % 1_000_000;
 }
 
 /** The state a learner's workspace starts from (and goes back to on reset). */
