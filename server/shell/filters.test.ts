@@ -30,4 +30,26 @@ describe('filters', () => {
     expect(runFilter('head', ['-n', 'x'], text)).toEqual({ stdout: '', stderr: "head: invalid number of lines: 'x'\n", exitCode: 1 });
     expect(runFilter('grep', ['-Z', 'a'], text)?.exitCode).toBe(2);
   });
+
+  it('counts what wc counts without building arrays, and sorts with cached collators', () => {
+    expect(runFilter('wc', [], 'a b\u00a0c\n\u00e9t\u00e9 \ud83d\ude00\n')?.stdout).toBe('      2       5      18\n');
+    expect(runFilter('wc', ['-w'], '  \t\n')?.stdout).toBe('0\n');
+    expect(runFilter('sort', ['-f'], 'b\nA\na\nB\n')?.stdout).toBe('A\na\nb\nB\n');
+    expect(runFilter('sort', ['-u'], 'b\na\nb\n')?.stdout).toBe('a\nb\n');
+  });
+
+  it('charges its work before doing it', () => {
+    let charged = 0;
+    const charge = (n: number) => {
+      charged += n;
+    };
+    runFilter('sort', [], 'b\na\nc\n', charge);
+    expect(charged).toBeGreaterThan(0);
+    expect(() =>
+      runFilter('grep', ['x'], 'x\n', () => {
+        throw new Error('over');
+      }),
+    ).toThrow('over');
+  });
 });
+

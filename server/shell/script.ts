@@ -30,7 +30,9 @@ export function runScript(
     if (t === '' || t.startsWith('#')) continue;
     const r = runLine(state, line);
     state = r.state;
-    out.push({ command: line, ...r.result });
+    // What ran is for graders, not part of a transcript.
+    const { ran: _ran, ...result } = r.result;
+    out.push({ command: line, ...result });
   }
   return out;
 }

@@ -3,6 +3,8 @@
  * the history. `runLine` is a pure step: it returns a new state and leaves the old one intact,
  * so the caller can persist the new state or drop it.
  */
+import { visibleText } from '../render/terminal.js';
+import { hashSeed } from '../sim/rng.js';
 import type { Cloud } from '../sim/model/cloud.js';
 import { settle } from '../sim/ops/server.js';
 import { draftCloud, finishDraft } from '../sim/clone.js';
@@ -14,6 +16,19 @@ import { assignmentName, expandWord, parseLine, ParseError, type Word } from './
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
 import { completeLine } from './complete.js';
 import { FILTERS, runFilter } from './filters.js';
+import {
+  argumentsCost,
+  Budget,
+  countsCost,
+  COST,
+  cutOutput,
+  LimitError,
+  LIMITS,
+  stoppedMessage,
+  variableProblem,
+  variableStats,
+  type VariableStats,
+} from './limits.js';
 
 export interface CommandResult {
   stdout: string;
@@ -21,6 +36,16 @@ export interface CommandResult {
   exitCode: number;
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
   internalError?: string;
+}
+
+/** What runLine returns for a line: its output, and what it ran. */
+export interface LineResult extends CommandResult {
+  /**
+   * The argv (after expansion, assignments taken off) of every simple command the line started,
+   * in order, those in `$(…)` included; not those `&&`/`||` skipped, nor pure assignments. Empty
+   * when an internal error discarded the line.
+   */
+  ran: string[][];
 }
 
 export interface SessionState {
@@ -39,7 +64,7 @@ export interface SessionState {
   columns: number;
 }
 
-export const MAX_LINE = 4096;
+export const MAX_LINE = LIMITS.line;
 const MAX_HISTORY = 1000;
 const MAX_SUBST_DEPTH = 8;
 
@@ -97,11 +122,20 @@ export function prompt(s: SessionState): string {
   return promptFor(s.cloud, s.host);
 }
 
+/** What the commands of one line share, those in `$(…)` included. */
+interface LineRun {
+  budget: Budget;
+  ran: string[][];
+  /** How many variables there are and their size, counted when first needed. */
+  vars: VariableStats | null;
+}
+
 interface Exec {
   state: SessionState;
   depth: number;
   /** stderr of `$(…)` substitutions: bash lets it through to the terminal. */
   substErr: string[];
+  line: LineRun;
 }
 
 const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
@@ -110,12 +144,41 @@ function ok(stdout = ''): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
 }
 
+/** Sets a shell variable within the limits; the error to print when it does not fit. */
+function setVar(x: Exec, name: string, value: string): string | null {
+  const env = x.state.env;
+  const stats = (x.line.vars ??= variableStats(env));
+  const old = env[name];
+  const problem = variableProblem(name, value, old, stats);
+  if (problem !== null) return problem;
+  if (old === undefined) stats.count++;
+  stats.size += value.length - (old?.length ?? -name.length);
+  env[name] = value;
+  return null;
+}
+
+function unsetVar(x: Exec, name: string): void {
+  const old = x.state.env[name];
+  if (old === undefined) return;
+  if (x.line.vars !== null) {
+    x.line.vars.count--;
+    x.line.vars.size -= name.length + old.length;
+  }
+  delete x.state.env[name];
+}
+
+/** What a client or host command printed, charged for the rendering it took. */
+function rendered(x: Exec, r: CommandResult): CommandResult {
+  x.line.budget.charge((r.stdout.length + r.stderr.length) * COST.renderedChar);
+  return r;
+}
+
 function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
   const [cmd, ...args] = argv;
   const s = x.state;
   if (cmd !== undefined && FILTERS.includes(cmd)) {
     // With nothing piped in the real tool would wait on the terminal; here it reads nothing.
-    const f = runFilter(cmd, args, input ?? '');
+    const f = runFilter(cmd, args, input ?? '', x.line.budget.charge);
     if (f) return f;
   }
   switch (cmd) {
@@ -136,7 +199,8 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
     case 'nova':
       // The clients live on the laptop and the network node; a VM's image has none of them.
       if (s.host.startsWith('vm:')) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
-      return runClient(x, cmd, args);
+      x.line.budget.charge(COST.client + argumentsCost(args));
+      return rendered(x, runClient(x, cmd, args));
     case 'echo': {
       let newline = true;
       let rest = args;
@@ -146,25 +210,34 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
       }
       return ok(rest.join(' ') + (newline ? '\n' : ''));
     }
-    case 'export':
+    case 'export': {
+      x.line.budget.charge(args.length * COST.entry);
+      let stderr = '';
       for (const a of args) {
         const i = a.indexOf('=');
-        if (i > 0) s.env[a.slice(0, i)] = a.slice(i + 1);
+        if (i > 0) stderr += setVar(x, a.slice(0, i), a.slice(i + 1)) ?? '';
       }
-      return ok();
+      return { stdout: '', stderr, exitCode: stderr === '' ? 0 : 1 };
+    }
     case 'unset':
-      for (const a of args) delete s.env[a];
+      x.line.budget.charge(args.length * COST.entry);
+      for (const a of args) unsetVar(x, a);
       return ok();
     case 'true':
       return ok();
-    case 'sudo':
-      // On the laptop sudo just runs the command (the learner owns the machine).
-      return runArgv(x, args, input);
+    case 'sudo': {
+      // On the laptop sudo just runs the command (the learner owns the machine). `sudo sudo …`
+      // is unwrapped at once: no recursion, one copy of the arguments.
+      let k = 0;
+      while (args[k] === 'sudo') k++;
+      return runArgv(x, k === 0 ? args : args.slice(k), input);
+    }
     case 'false':
       return { stdout: '', stderr: '', exitCode: 1 };
     case 'clear':
       return ok('\x1b[H\x1b[2J');
     case 'history':
+      x.line.budget.charge(s.history.length * COST.entry);
       return ok(s.history.map((h, i) => `${String(i + 1).padStart(5)}  ${h}\n`).join(''));
     case 'hostname':
       return ok(`${hostName(s)}\n`);
@@ -175,10 +248,12 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
     case 'cd':
       return ok();
     case 'env':
+      x.line.budget.charge(Object.keys(s.env).length * COST.entry);
       return ok(Object.keys(s.env).sort().map((k) => `${k}=${s.env[k] ?? ''}\n`).join(''));
     case 'help':
       return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n`);
     default: {
+      x.line.budget.charge(COST.host + argumentsCost(argv) + countsCost(argv));
       const r = runOnHost({ cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture) }, argv);
       if (r === null) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       if (r.cloud) s.cloud = r.cloud;
@@ -186,7 +261,7 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
         s.hostStack = [...(s.hostStack ?? []), s.host];
         s.host = r.enter;
       }
-      return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+      return rendered(x, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode });
     }
   }
 }
@@ -238,20 +313,28 @@ function serverSsh(x: Exec, args: string[]): CommandResult {
   return runArgv(x, ['ssh', `${user}@${address}`], null);
 }
 
-function expand(x: Exec, word: Word): string[] {
+/** Expands a word into fields; `words` is how many the command has so far. */
+function expand(x: Exec, word: Word, words = 0): string[] {
+  const budget = x.line.budget;
   return expandWord(
     word,
     (name) => (name === '?' ? String(x.state.lastExit) : (x.state.env[name] ?? '')),
     (source) => {
       if (x.depth >= MAX_SUBST_DEPTH) return '';
-      const inner = execLine({ state: x.state, depth: x.depth + 1, substErr: x.substErr }, source);
+      budget.substitution();
+      budget.charge(COST.substitution);
+      const inner = execLine({ ...x, depth: x.depth + 1 }, source);
       x.substErr.push(inner.stderr);
       return inner.stdout;
     },
+    budget.charge,
+    LIMITS.words - words,
   );
 }
 
 function runCommand(x: Exec, words: Word[], input: string | null): CommandResult {
+  const budget = x.line.budget;
+  budget.command(COST.command);
   // Leading NAME=value words: plain assignments when nothing follows.
   let i = 0;
   const assigns: Array<[string, string]> = [];
@@ -264,16 +347,26 @@ function runCommand(x: Exec, words: Word[], input: string | null): CommandResult
     assigns.push([name, expand(x, rest.map((p) => ({ ...p, quoted: true }))).join(' ')]);
   }
   if (i === words.length) {
-    for (const [k, v] of assigns) x.state.env[k] = v;
+    for (const [k, v] of assigns) {
+      const problem = setVar(x, k, v);
+      // Like bash's readonly error: this one and the ones after it are not assigned.
+      if (problem !== null) return { stdout: '', stderr: problem, exitCode: 1 };
+    }
     return ok();
   }
   // A plain loop: flatMap is several times slower in V8, and this runs for every command.
   const argv: string[] = [];
-  for (; i < words.length; i++) for (const field of expand(x, words[i] as Word)) argv.push(field);
-  return runArgv(x, argv, input);
+  for (; i < words.length; i++) for (const field of expand(x, words[i] as Word, argv.length)) argv.push(field);
+  if (argv.length > 0) x.line.ran.push(argv.slice());
+  const r = runArgv(x, argv, input);
+  budget.charge((r.stdout.length + r.stderr.length) * COST.char);
+  return r;
 }
 
-function execLine(x: Exec, line: string): CommandResult {
+/** A line's result, and the message of the limit that stopped it, if one did. */
+type Executed = CommandResult & { stopped?: string };
+
+function execLine(x: Exec, line: string): Executed {
   let pipelines;
   try {
     pipelines = parseLine(line);
@@ -284,29 +377,41 @@ function execLine(x: Exec, line: string): CommandResult {
   let out = '';
   let err = '';
   let last = x.state.lastExit;
-  for (const p of pipelines) {
-    if (p.op === '&&' && last !== 0) continue;
-    if (p.op === '||' && last === 0) continue;
-    let input: string | null = null;
-    let r: CommandResult = ok();
-    for (const cmd of p.commands) {
-      r = runCommand(x, cmd, input);
-      input = r.stdout;
-      err += x.substErr.splice(0).join('') + r.stderr;
+  try {
+    for (const p of pipelines) {
+      if (p.commands.length > LIMITS.pipeline) {
+        throw new LimitError(`this line has a pipeline of ${p.commands.length} commands (limit: ${LIMITS.pipeline})`);
+      }
     }
-    out += input ?? '';
-    last = r.exitCode;
-    x.state.lastExit = last;
+    for (const p of pipelines) {
+      if (p.op === '&&' && last !== 0) continue;
+      if (p.op === '||' && last === 0) continue;
+      let input: string | null = null;
+      let r: CommandResult = ok();
+      for (const cmd of p.commands) {
+        r = runCommand(x, cmd, input);
+        input = r.stdout;
+        err += x.substErr.splice(0).join('') + r.stderr;
+      }
+      out += input ?? '';
+      last = r.exitCode;
+      x.state.lastExit = last;
+    }
+  } catch (e) {
+    // A limit stops the whole line, `$(…)` and all: only the outermost level answers it. What
+    // ran before stays done, as when a real shell is killed.
+    if (!(e instanceof LimitError) || x.depth > 0) throw e;
+    return { stdout: out, stderr: err + x.substErr.splice(0).join(''), exitCode: 1, stopped: stoppedMessage(e) };
   }
   return { stdout: out, stderr: err, exitCode: last };
 }
 
 /** Runs one typed line and returns the new state (the given state is not modified). */
-export function runLine(state: SessionState, line: string): { state: SessionState; result: CommandResult } {
+export function runLine(state: SessionState, line: string): { state: SessionState; result: LineResult } {
   if (line.length > MAX_LINE) {
     return {
       state,
-      result: { stdout: '', stderr: `stacklab: line too long (${line.length} characters; the limit is ${MAX_LINE})\n`, exitCode: 1 },
+      result: { stdout: '', stderr: `stacklab: line too long (${line.length} characters; the limit is ${MAX_LINE})\n`, exitCode: 1, ran: [] },
     };
   }
   const next: SessionState = { ...state, env: { ...state.env }, history: state.history };
@@ -314,9 +419,20 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
   if (trimmed !== '') {
     next.history = [...state.history, line].slice(-MAX_HISTORY);
   }
-  let result: CommandResult;
+  const run: LineRun = { budget: new Budget(), ran: [], vars: null };
+  let result: LineResult;
   try {
-    result = execLine({ state: next, depth: 0, substErr: [] }, line);
+    const r = execLine({ state: next, depth: 0, substErr: [], line: run }, line);
+    // What is shown is bounded; a limit's message comes last, after the cut. Control characters
+    // that learners put in names, descriptions or echo never reach a terminal raw (Stacklab's own
+    // colour and clear-screen sequences do).
+    const shown = cutOutput(r.stdout, r.stderr);
+    result = {
+      stdout: visibleText(shown.stdout, { allowSgr: true }),
+      stderr: visibleText(shown.stderr + (r.stopped ?? ''), { allowSgr: true }),
+      exitCode: r.exitCode,
+      ran: run.ran,
+    };
   } catch (e) {
     // A bug, not the learner's fault: keep the session as it was and say so plainly.
     const id = errorId(line, state.history.length);
@@ -327,6 +443,7 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
         stderr: `stacklab: internal error ${id}: this command could not be simulated. Your cloud is unchanged; please report the id.\n`,
         exitCode: 70,
         internalError: `${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        ran: [],
       },
     };
   }
@@ -349,12 +466,12 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
 }
 
 function errorId(line: string, n: number): string {
-  let h = 0x811c9dc5 ^ n;
-  for (let i = 0; i < line.length; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193) >>> 0;
-  return `E${h.toString(16).padStart(8, '0')}`;
+  return `E${hashSeed(`${n}\u0000${line}`).toString(16).padStart(8, '0')}`;
 }
 
 export function complete(state: SessionState, line: string): { candidates: string[]; replacement?: string } {
+  // A line too long to run has nothing to complete (and is not worth parsing).
+  if (line.length > MAX_LINE) return { candidates: [] };
   const clients = ['openstack', 'neutron', 'nova'];
   const builtins = state.host.startsWith('vm:') ? BUILTINS.filter((b) => !clients.includes(b)) : BUILTINS;
   return completeLine(state.cloud, line, [...builtins, ...hostCommands(state.cloud, state.host)], state.host);

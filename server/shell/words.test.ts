@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandWord, parseLine, ParseError, type Word } from './words.js';
+import { LimitError } from './limits.js';
 
 const env: Record<string, string> = { A: 'one two', B: 'x', EMPTY: '' };
 const expand = (w: Word) => expandWord(w, (n) => env[n] ?? '', (src) => `[${src}]\n`);
@@ -36,5 +37,21 @@ describe('parseLine and expandWord', () => {
     expect(() => parseLine("echo 'abc")).toThrow("unexpected EOF while looking for matching `''");
     expect(() => parseLine('echo $(ls')).toThrow(ParseError);
     expect(() => parseLine('&& a')).toThrow("syntax error near unexpected token `&&'");
+  });
+
+  it('charges what it expands and stops at a number of fields', () => {
+    let charged = 0;
+    const word: Word = [{ kind: 'var', name: 'A', quoted: false }];
+    const charge = (n: number) => {
+      charged += n;
+    };
+    expect(expandWord(word, () => 'a b c', () => '', charge, 3)).toEqual(['a', 'b', 'c']);
+    expect(charged).toBeGreaterThanOrEqual(5);
+    expect(() => expandWord(word, () => 'a b c d', () => '', charge, 3)).toThrow(LimitError);
+  });
+
+  it("drops $(…)'s trailing newlines in linear time, whatever the runs of newlines", () => {
+    const out = `${'\n'.repeat(200_000)}x${'\n'.repeat(200_000)}`;
+    expect(expandWord([{ kind: 'cmd', source: 'x', quoted: true }], () => '', () => out)).toEqual([`${'\n'.repeat(200_000)}x`]);
   });
 });

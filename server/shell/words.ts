@@ -3,6 +3,7 @@
  * It parses into words made of parts; expansion happens when each command runs, so a variable
  * set earlier on the same line is seen by later commands, as in bash.
  */
+import { COST, tooManyWords } from './limits.js';
 
 export type Part =
   | { kind: 'lit'; text: string; quoted: boolean }
@@ -200,32 +201,65 @@ export function parseLine(line: string): Pipeline[] {
   return p.pipelines;
 }
 
-/** Expands a word: unquoted expansions are split on whitespace, quoted ones stay whole. */
-export function expandWord(word: Word, lookup: (name: string) => string, subst: (source: string) => string): string[] {
+const IFS = /[ \t\n]+/g;
+
+/** `$(…)`'s output without its trailing newlines (a loop: /\n+$/ is quadratic on runs of \n). */
+function trimNewlines(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 10) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * Expands a word: unquoted expansions are split on whitespace, quoted ones stay whole. `charge`
+ * is told what each expanded value and field costs before it is copied; more than `maxFields`
+ * fields throw the limit's error.
+ */
+export function expandWord(
+  word: Word,
+  lookup: (name: string) => string,
+  subst: (source: string) => string,
+  charge: (units: number) => void = () => {},
+  maxFields = Infinity,
+): string[] {
   const fields: string[] = [];
   let cur = '';
   let has = false;
   for (const p of word) {
-    const value = p.kind === 'lit' ? p.text : p.kind === 'var' ? lookup(p.name) : subst(p.source).replace(/\n+$/, '');
+    const value = p.kind === 'lit' ? p.text : p.kind === 'var' ? lookup(p.name) : trimNewlines(subst(p.source));
+    charge(value.length * COST.char);
     if (p.kind === 'lit' || p.quoted) {
       cur += value;
       has = true;
       continue;
     }
-    const pieces = value.split(/[ \t\n]+/);
-    pieces.forEach((piece, idx) => {
-      if (idx > 0) {
-        if (has) fields.push(cur);
-        cur = '';
-        has = false;
-      }
-      if (piece !== '') {
-        cur += piece;
+    // Field splitting on IFS, one field at a time (a split() would make them all at once).
+    let from = 0;
+    IFS.lastIndex = 0;
+    for (let m = IFS.exec(value); m !== null; m = IFS.exec(value)) {
+      if (m.index > from) {
+        cur += value.slice(from, m.index);
         has = true;
       }
-    });
+      if (has) {
+        if (fields.length >= maxFields) throw tooManyWords();
+        charge(COST.word);
+        fields.push(cur);
+      }
+      cur = '';
+      has = false;
+      from = m.index + m[0].length;
+    }
+    if (from < value.length) {
+      cur += from === 0 ? value : value.slice(from);
+      has = true;
+    }
   }
-  if (has) fields.push(cur);
+  if (has) {
+    if (fields.length >= maxFields) throw tooManyWords();
+    charge(COST.word);
+    fields.push(cur);
+  }
   return fields;
 }
 

@@ -4,6 +4,8 @@
  * its errors and exit codes. Only the parameters Stacklab models exist (see sim/dataplane/sysctl.ts).
  */
 import type { Cloud } from '../../sim/model/cloud.js';
+import { RE2JS } from 're2js';
+import { linearPattern } from '../pattern.js';
 import { sysctlRead, sysctlTable, sysctlWrite, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 
 export interface SysctlResult { stdout: string; stderr: string; exitCode: number; cloud?: Cloud }
@@ -43,7 +45,18 @@ const NO_VARIABLES = "sysctl: no variables specified\nTry `sysctl --help' for mo
 
 interface Flags {
   all: boolean; binary: boolean; ignore: boolean; names: boolean; values: boolean;
-  quiet: boolean; write: boolean; dryRun: boolean; load: boolean; pattern: RegExp | null;
+  quiet: boolean; write: boolean; dryRun: boolean; load: boolean; pattern: RE2JS | null;
+}
+
+/** No position is both a word boundary and not one. */
+const NOTHING = RE2JS.compile('\\b\\B');
+
+/**
+ * `-r`'s pattern, matched in linear time (re2js, never a backtracking RegExp); one that does not
+ * compile matches nothing, as when sysctl's regcomp fails, and so does one too large to compile.
+ */
+function compilePattern(v: string): RE2JS {
+  return linearPattern(v) ?? NOTHING;
 }
 
 type Parsed = { flags: Flags; operands: string[] } | { out: SysctlResult };
@@ -60,11 +73,7 @@ function parse(argv: string[]): Parsed {
   const bad = (msg: string): Parsed => ({ out: { stdout: USAGE, stderr: msg, exitCode: 0 } });
   const setPattern = (v: string | undefined): Parsed | null => {
     if (v === undefined) return bad("sysctl: option requires an argument -- 'r'\n");
-    try {
-      f.pattern = new RegExp(v);
-    } catch {
-      f.pattern = /$^/;
-    }
+    f.pattern = compilePattern(v);
     return null;
   };
   for (let i = 0; i < argv.length; i++) {

@@ -1,4 +1,6 @@
 /** `openstack server|keypair|image|flavor|quota …`: the Nova and Glance side, as OSC 6.0 prints it. */
+import type { RE2JS } from 're2js';
+import { linearPattern } from '../pattern.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Flavor, Image, Keypair, Server } from '../../sim/model/compute.js';
 import type { CellValue } from '../../render/pyvalue.js';
@@ -167,15 +169,11 @@ function serverCreate(c: Cloud, a: Args): Output {
 function serverList(c: Cloud, a: Args): Output {
   const visible = c.servers.filter((s) => c.auth.admin ? flag(a, 'all_projects') || s.projectId === c.auth.projectId : s.projectId === c.auth.projectId);
   let servers = [...visible].reverse();
-  // Nova matches --name, --ip and --ip6 as regular expressions; a pattern it cannot compile matches nothing here.
-  const regex = (k: string): RegExp | null | undefined => {
+  // Nova matches --name, --ip and --ip6 as regular expressions; a pattern it cannot compile (or
+  // too large to compile quickly) matches nothing here.
+  const regex = (k: string): RE2JS | null | undefined => {
     const v = str(a, k);
-    if (v === undefined) return undefined;
-    try {
-      return new RegExp(v);
-    } catch {
-      return null;
-    }
+    return v === undefined ? undefined : linearPattern(v);
   };
   const name = regex('name');
   if (name !== undefined) servers = servers.filter((s) => name !== null && name.test(s.name));
