@@ -17,8 +17,8 @@
 export interface VisibleTextOptions {
   /**
    * Keep Stacklab's own terminal sequences intact (default false): SGR colours `ESC[<digits;>m`
-   * and the screen clear `clear` prints, `ESC[H ESC[2J` (the cursor-home only right before an
-   * erase-display), `ESC[2J` and `ESC[3J`. Everything else is made visible as usual.
+   * and the screen clear `clear` prints, `ESC[H ESC[2J`, as a whole. Everything else is made
+   * visible as usual (an erase or a cursor move on its own too).
    */
   allowSgr?: boolean;
 }
@@ -52,9 +52,9 @@ function allowedAt(s: string, i: number): number {
   const params = s.slice(i + 2, j);
   const final = s[j];
   if (final === 'm') return j + 1 - i;
-  if (final === 'J' && (params === '2' || params === '3')) return j + 1 - i;
-  // Cursor home is a cursor move; it is only kept as the first half of `clear`'s sequence.
-  if (final === 'H' && params === '' && s.startsWith('\x1b[2J', j + 1)) return j + 1 - i;
+  // `clear`'s sequence, whole: a cursor move or an erase on its own (learner-typed spoofing, a
+  // scrollback wipe) is made visible like any other control sequence.
+  if (final === 'H' && params === '' && s.startsWith('\x1b[2J', j + 1)) return j + 5 - i;
   return 0;
 }
 
