@@ -136,31 +136,35 @@ async function gradeCmd(argv: string[]): Promise<void> {
 }
 
 const [cmd, ...rest] = process.argv.slice(2);
-switch (cmd) {
-  case 'lab':
-    await labs(rest);
-    break;
-  case 'grade':
-    await gradeCmd(rest);
-    break;
-  case 'run':
-    run(rest);
-    break;
-  case 'shell':
-    shell(rest);
-    break;
-  case 'serve':
-    try {
+try {
+  await main(cmd, rest);
+} catch (e) {
+  // A database that cannot be used, a bad setting: say what is wrong and what to do, no stack.
+  const { StoreError } = await import('./store/types.js');
+  if (!(e instanceof StoreError) && !(e instanceof Error && /^(PORT|STACKLAB_)/.test(e.message))) throw e;
+  process.stderr.write(`stacklab: ${e.message}\n`);
+  process.exit(1);
+}
+
+async function main(cmd: string | undefined, rest: string[]): Promise<void> {
+  switch (cmd) {
+    case 'lab':
+      await labs(rest);
+      break;
+    case 'grade':
+      await gradeCmd(rest);
+      break;
+    case 'run':
+      run(rest);
+      break;
+    case 'shell':
+      shell(rest);
+      break;
+    case 'serve':
       await serve();
-    } catch (e) {
-      // A database that cannot be used, a bad setting: say what is wrong and what to do, no stack.
-      const { StoreError } = await import('./store/types.js');
-      if (!(e instanceof StoreError) && !(e instanceof Error && /^(PORT|STACKLAB_)/.test(e.message))) throw e;
-      process.stderr.write(`stacklab: ${e.message}\n`);
-      process.exit(1);
-    }
-    break;
-  default:
-    process.stderr.write(USAGE);
-    process.exit(cmd === undefined || cmd === '--help' || cmd === '-h' ? 0 : 2);
+      break;
+    default:
+      process.stderr.write(USAGE);
+      process.exit(cmd === undefined || cmd === '--help' || cmd === '-h' ? 0 : 2);
+  }
 }
