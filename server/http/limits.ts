@@ -43,6 +43,13 @@ export function buckets(opts: BucketOptions): Buckets {
       if (map.size >= opts.maxKeys) map.delete(map.keys().next().value as string);
     }
     map.set(key, b);
+    // Keys are kept in the order of their last use: the oldest ones whose bucket has filled up
+    // again are what an unknown key gets anyway, so they are forgotten (a class that has come
+    // and gone leaves nothing behind).
+    for (const [k, old] of map) {
+      if (old === b || old.tokens + ((now - old.last) / 1000) * opts.rate < opts.burst) break;
+      map.delete(k);
+    }
     return b;
   };
   return {
