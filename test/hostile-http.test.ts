@@ -4,7 +4,7 @@
  * over raw sockets; after it, no uncaught exception may have been raised (under `npm start` it
  * would have killed the process) and the server must still answer /healthz and serve a terminal.
  */
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,23 +14,10 @@ import { startServer, type RunningServer } from '../server/http/app.js';
 import { loadConfig } from '../server/http/config.js';
 import { memoryStore } from '../server/store/memory.js';
 import type { CloudStore } from '../server/store/types.js';
+import { testConfig } from './support/server-config.js';
 
-const SECRET = 'hostile-test-secret';
 
-function configFor(env: Record<string, string> = {}) {
-  const client = mkdtempSync(join(tmpdir(), 'stacklab-client-'));
-  writeFileSync(join(client, 'index.html'), '<!doctype html><title>t</title>');
-  return loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    STACKLAB_DATA: mkdtempSync(join(tmpdir(), 'stacklab-hostile-')),
-    STACKLAB_SECRET: SECRET,
-    STACKLAB_INSTRUCTOR_TOKEN: 'hostile-instructor',
-    STACKLAB_STORE: 'memory',
-    STACKLAB_CLIENT: client,
-    ...env,
-  });
-}
+const configFor = (env: Record<string, string> = {}) => testConfig('hostile', env);
 
 /** Sends raw bytes and collects everything until the server closes (or `ms` passes). */
 function raw(port: number, request: string | Buffer, ms = 3000): Promise<{ text: string; closed: boolean }> {

@@ -4,31 +4,18 @@
  * followed by kill -9: every acknowledged command is there after the restart, and the server
  * stayed up through the full disk.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startServer, type RunningServer } from '../server/http/app.js';
-import { loadConfig } from '../server/http/config.js';
 import { memoryStore } from '../server/store/memory.js';
 import { StoreError, type CloudStore } from '../server/store/types.js';
 import { openTerminal, type Terminal } from './support/terminal-client.js';
 import { newLearnerCookie, startServerProcess } from './support/server-process.js';
+import { testConfig } from './support/server-config.js';
 
-function configFor(env: Record<string, string> = {}) {
-  const client = mkdtempSync(join(tmpdir(), 'stacklab-client-'));
-  writeFileSync(join(client, 'index.html'), '<!doctype html><title>t</title>');
-  return loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    STACKLAB_DATA: mkdtempSync(join(tmpdir(), 'stacklab-limits-')),
-    STACKLAB_SECRET: 'limits-secret',
-    STACKLAB_INSTRUCTOR_TOKEN: 'limits-instructor',
-    STACKLAB_STORE: 'memory',
-    STACKLAB_CLIENT: client,
-    ...env,
-  });
-}
+const configFor = (env: Record<string, string> = {}) => testConfig('limits', env);
 
 const servers: RunningServer[] = [];
 afterAll(async () => {

@@ -4,22 +4,7 @@
  * its Content-Security-Policy without a violation.
  */
 import { expect, test, type Page } from '@playwright/test';
-
-async function screen(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const t = (window as unknown as { stacklabTerm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).stacklabTerm;
-    const b = t.buffer.active;
-    const out: string[] = [];
-    for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
-    return out.join('\n');
-  });
-}
-
-async function openSandbox(page: Page, fixture = 'empty'): Promise<void> {
-  await page.goto(`/sandbox/${fixture}`);
-  await page.waitForSelector('body[data-ready="1"]');
-  await page.locator('.xterm').click();
-}
+import { openSandbox, screen } from './helpers.js';
 
 /** Pastes text into the terminal as a browser paste does (xterm's textarea gets a paste event). */
 async function paste(page: Page, text: string): Promise<void> {

@@ -1,31 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { openSandbox, run, screen } from './helpers.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** The xterm buffer as text lines (the DOM rows include the cursor cell; the buffer does not). */
-async function screen(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const t = (window as unknown as { stacklabTerm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).stacklabTerm;
-    const b = t.buffer.active;
-    const out: string[] = [];
-    for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
-    return out.join('\n');
-  });
-}
-
-async function openSandbox(page: Page, fixture = 'empty'): Promise<void> {
-  await page.goto(`/sandbox/${fixture}`);
-  await page.waitForSelector('body[data-ready="1"]');
-  await page.locator('.xterm').click();
-}
-
-async function run(page: Page, line: string, expectText: string | RegExp): Promise<void> {
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await expect.poll(() => screen(page), { timeout: 10_000 }).toMatch(expectText);
-}
 
 test('the catalogue offers a sandbox per fixture', async ({ page }) => {
   await page.goto('/');
