@@ -82,23 +82,53 @@ export function pyRepr(v: PyValue, floatKeys?: ReadonlySet<string>, key = ''): s
     .join(', ')}}`;
 }
 
-/**
- * Python's json.dumps(v, indent=n): one item a line, `[]`/`{}` when empty, separators `,` and
- * `: `. `floatKeys` as for pyRepr.
- */
-export function pyJsonDumps(v: PyValue, indent: number, floatKeys?: ReadonlySet<string>, depth = 0, key = ''): string {
-  const pad = (d: number) => ' '.repeat(indent * d);
+/** Options of Python's json.dumps that Stacklab's callers use. */
+export interface JsonDumpsOptions {
+  /** `indent=n`: one item a line, nested n spaces deeper; null (the default): one line with ", " and ": ". */
+  indent?: number | null;
+  /** Dict keys whose numbers are Python floats (repr `1.0`, not `1`), as for pyRepr. */
+  floatKeys?: ReadonlySet<string>;
+  /**
+   * `ensure_ascii` (Python's default, true): everything outside printable ASCII as `\uXXXX`.
+   * Some printers were written without it and keep it off so their output does not change (see
+   * the callers): their non-ASCII text comes out as is.
+   */
+  ensureAscii?: boolean;
+}
+
+/** A json.dumps string: JSON's escapes, and with ensure_ascii every code unit from U+007F as \uXXXX. */
+function jsonString(s: string, ensureAscii: boolean): string {
+  const j = JSON.stringify(s);
+  return ensureAscii ? j.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) : j;
+}
+
+function dumps(v: PyValue, o: JsonDumpsOptions, ascii: boolean, depth: number, key: string): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return floatKeys?.has(key) ? pyFloatRepr(v) : pyNumber(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    return `[\n${v.map((x) => pad(depth + 1) + pyJsonDumps(x, indent, floatKeys, depth + 1)).join(',\n')}\n${pad(depth)}]`;
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+    return o.floatKeys?.has(key) ? pyFloatRepr(v) : pyNumber(v);
   }
-  const entries = Object.entries(v);
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, x]) => `${pad(depth + 1)}${JSON.stringify(k)}: ${pyJsonDumps(x, indent, floatKeys, depth + 1, k)}`).join(',\n')}\n${pad(depth)}}`;
+  if (typeof v === 'string') return jsonString(v, ascii);
+  const arr = Array.isArray(v);
+  const items: string[] = arr
+    ? v.map((x) => dumps(x, o, ascii, depth + 1, ''))
+    : Object.entries(v).map(([k, x]) => `${jsonString(k, ascii)}: ${dumps(x, o, ascii, depth + 1, k)}`);
+  const [open, close] = arr ? ['[', ']'] : ['{', '}'];
+  if (items.length === 0) return `${open}${close}`;
+  const indent = o.indent ?? null;
+  if (indent === null) return `${open}${items.join(', ')}${close}`;
+  const inner = ' '.repeat(indent * (depth + 1));
+  return `${open}\n${inner}${items.join(`,\n${inner}`)}\n${' '.repeat(indent * depth)}${close}`;
+}
+
+/**
+ * Python's json.dumps(v): the one implementation every printer uses (cliff's json formatter,
+ * neutronclient's cells, OSC's dict columns, Nova's metadata).
+ */
+export function pyJsonDumps(v: PyValue, options: JsonDumpsOptions = {}): string {
+  return dumps(v, options, options.ensureAscii ?? true, 0, '');
 }
 
 /** Python str(): strings as they are, everything else as repr(). */

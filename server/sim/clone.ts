@@ -1,7 +1,6 @@
 /** A fast deep copy for the cloud's plain JSON data (several times faster than structuredClone). */
 import type { Cloud } from './model/cloud.js';
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+import type { Json } from './api/json.js';
 
 function deep(v: Json): Json {
   if (v === null || typeof v !== 'object') return v;
@@ -141,4 +140,35 @@ export function finishDraft(c: Cloud, sharedLast: boolean): Cloud {
     if (v !== UNSET) out[KEYS[i] as string] = v;
   }
   return out as unknown as Cloud;
+}
+
+// ---- one command, one transaction -------------------------------------------------------------
+
+/** What `transact` returns: the new cloud and fn's value, or the error and the cloud as it was. */
+export type Outcome<T> =
+  | { ok: true; value: T; cloud: Cloud }
+  | {
+      ok: false;
+      error: unknown;
+      /** The original cloud, untouched: a failed command changes nothing. */
+      cloud: Cloud;
+      /** The discarded draft, as the command left it when it failed (error messages may read its clock). */
+      draft: Cloud;
+    };
+
+/**
+ * Runs one command's changes as a transaction, as Neutron runs an API call in one: `fn` works on
+ * a copy-on-write draft of `cloud`; when it returns, the draft becomes the new cloud (key order
+ * as `cloneCloud`'s); when it throws, the draft is discarded and the original is returned with
+ * the error. With `readOnly`, `fn` reads `cloud` itself (no draft) and the cloud is returned as is.
+ * Every CLI (and anything else that runs commands) goes through this one helper.
+ */
+export function transact<T>(cloud: Cloud, fn: (draft: Cloud) => T, readOnly = false): Outcome<T> {
+  const work = readOnly ? cloud : draftCloud(cloud);
+  try {
+    const value = fn(work);
+    return { ok: true, value, cloud: finishDraft(work, true) };
+  } catch (error) {
+    return { ok: false, error, cloud, draft: work };
+  }
 }

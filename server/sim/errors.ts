@@ -29,6 +29,16 @@ export const neutronError = {
   conflict: (path: string, message: string) => new SimError(409, message, path, 'network', 'Conflict'),
   forbidden: (path: string, message: string) => new SimError(403, message, path, 'network', 'PolicyNotAuthorized'),
   server: (path: string, message: string) => new SimError(500, message, path, 'network', 'SubnetAllocationError'),
+  /** filter_validation: a list filter on an attribute the resource does not have. */
+  invalidFilter: (path: string, keys: readonly string[]) =>
+    new SimError(400, `[${keys.map((k) => `'${k}'`).join(', ')}] is invalid attribute for filtering`, path, 'network', 'HTTPBadRequest'),
+  /** A body with attributes the resource does not have. */
+  unrecognizedAttributes: (path: string, keys: readonly string[]) =>
+    new SimError(400, `Unrecognized attribute(s) '${keys.join(', ')}'`, path, 'network', 'HTTPBadRequest'),
+  /** A body attribute that must be a UUID. */
+  invalidUuid: (path: string, attr: string, value: string) =>
+    new SimError(400, `Invalid input for ${attr}. Reason: '${value}' is not a valid UUID.`, path, 'network', 'HTTPBadRequest'),
+  floatingIpNotFound: (id: string) => new SimError(404, `Floating IP ${id} could not be found`, `/v2.0/floatingips/${id}`, 'network', 'FloatingIPNotFound'),
 };
 
 export const novaError = {

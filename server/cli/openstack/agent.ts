@@ -4,12 +4,13 @@
  * dict the SDK holds. Agents are admin-only: a member lists none and shows none.
  */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { agents, dhcpAgentsHosting, FLOAT_KEYS, l3AgentsHosting, type Agent } from '../../sim/agents.js';
-import { formatted, pyRepr, type CellValue, type PyValue } from '../../render/pyvalue.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { agentsHostingNetwork, agentsHostingRouter, FLOAT_KEYS, listAgents as apiListAgents, type FilterValue } from '../../sim/api/neutron/index.js';
+import { formatted, pyRepr, type CellValue } from '../../render/pyvalue.js';
 import { flag, getAgent, req, str, type OscCommand, type Output } from './common.js';
 import { findNetwork } from './network.js';
 import { findRouter } from './router.js';
-import { upDown } from './format.js';
+import { attr, upDown } from './format.js';
 
 /** --agent-type choices and the agent_type each one filters on. */
 const TYPES: Record<string, string> = {
@@ -26,11 +27,11 @@ const TYPES: Record<string, string> = {
   nic: 'NIC Switch agent',
 };
 
-const alive = (a: Agent): CellValue => formatted(a.alive ? ':-)' : 'XXX', a.alive);
+const alive = (d: JsonObject): CellValue => formatted(d['alive'] === true ? ':-)' : 'XXX', d['alive'] === true);
 
-function agentRows(list: Agent[], ha: boolean): CellValue[][] {
-  return list.map((a) => {
-    const row: CellValue[] = [a.id, a.agentType, a.host, a.availabilityZone, alive(a), upDown(a.adminStateUp), a.binary];
+function agentRows(list: JsonObject[], ha: boolean): CellValue[][] {
+  return list.map((d) => {
+    const row: CellValue[] = [attr(d, 'id'), attr(d, 'agent_type'), attr(d, 'host'), attr(d, 'availability_zone'), alive(d), upDown(d['admin_state_up'] === true), attr(d, 'binary')];
     if (ha) row.push(null);
     return row;
   });
@@ -38,42 +39,46 @@ function agentRows(list: Agent[], ha: boolean): CellValue[][] {
 
 function listAgents(c: Cloud, a: Record<string, unknown>): Output {
   const headers = ['ID', 'Agent Type', 'Host', 'Availability Zone', 'Alive', 'State', 'Binary'];
-  let list: Agent[];
+  let list: JsonObject[];
   let ha = false;
   const network = str(a, 'network');
   const router = str(a, 'router');
   if (network !== undefined) {
-    list = dhcpAgentsHosting(c, findNetwork(c, network).id);
+    list = agentsHostingNetwork(c, findNetwork(c, network).id);
   } else if (router !== undefined) {
     ha = flag(a, 'long');
     if (ha) headers.push('HA State');
-    list = l3AgentsHosting(c, findRouter(c, router).id);
+    list = agentsHostingRouter(c, findRouter(c, router).id);
   } else {
+    const q: Record<string, FilterValue> = {};
     const type = str(a, 'agent_type');
+    if (type !== undefined) q['agent_type'] = TYPES[type] ?? type;
     const host = str(a, 'host');
-    list = agents(c).filter((x) => (type === undefined || x.agentType === TYPES[type]) && (host === undefined || x.host === host));
+    if (host !== undefined) q['host'] = host;
+    list = apiListAgents(c, { filters: q });
   }
   return { kind: 'list', data: { headers, rows: agentRows(list, ha) } };
 }
 
 function showAgent(c: Cloud, id: string): Output {
-  const agent = getAgent(c, id);
+  const d = getAgent(c, id);
+  const conf = attr(d, 'configurations');
   const fields: Array<[string, CellValue]> = [
-    ['admin_state_up', upDown(agent.adminStateUp)],
-    ['agent_type', agent.agentType],
-    ['alive', alive(agent)],
-    ['availability_zone', agent.availabilityZone],
-    ['binary', agent.binary],
-    ['configuration', formatted(pyRepr(agent.configurations, FLOAT_KEYS), agent.configurations as PyValue)],
-    ['created_at', agent.createdAt],
-    ['description', agent.description],
-    ['ha_state', null],
-    ['host', agent.host],
-    ['id', agent.id],
-    ['last_heartbeat_at', agent.heartbeatAt],
-    ['resources_synced', agent.resourcesSynced],
-    ['started_at', agent.startedAt],
-    ['topic', agent.topic],
+    ['admin_state_up', upDown(d['admin_state_up'] === true)],
+    ['agent_type', attr(d, 'agent_type')],
+    ['alive', alive(d)],
+    ['availability_zone', attr(d, 'availability_zone')],
+    ['binary', attr(d, 'binary')],
+    ['configuration', formatted(pyRepr(conf, FLOAT_KEYS), conf)],
+    ['created_at', attr(d, 'created_at')],
+    ['description', attr(d, 'description')],
+    ['ha_state', attr(d, 'ha_state')],
+    ['host', attr(d, 'host')],
+    ['id', attr(d, 'id')],
+    ['last_heartbeat_at', attr(d, 'heartbeat_timestamp')],
+    ['resources_synced', attr(d, 'resources_synced')],
+    ['started_at', attr(d, 'started_at')],
+    ['topic', attr(d, 'topic')],
   ];
   return { kind: 'show', data: { fields } };
 }

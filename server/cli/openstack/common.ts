@@ -2,12 +2,12 @@
  * What every `openstack` command shares: the context it runs in, what it returns, name-or-ID
  * lookups with openstacksdk's messages, and OSC 6.0's ways of printing API errors.
  */
-import { getAgent as simGetAgent, type Agent } from '../../sim/agents.js';
-import { tagsMatch } from '../../sim/visibility.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
+import { requestId } from '../../sim/api/request-id.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import { SimError } from '../../sim/errors.js';
-import { hashSeed, seedRng, uuid4 } from '../../sim/rng.js';
 import { CliError } from '../errors.js';
 
 export type Args = Record<string, unknown>;
@@ -127,10 +127,8 @@ export function sdkMessage(c: Cloud, e: SimError): string {
  * the cloud's clock and the message (no RNG draw), so printing an error never changes the cloud.
  */
 export function novaMessage(c: Cloud, e: SimError): string {
-  const seed = seedRng((c.clock ^ c.tick ^ hashSeed(e.message)) >>> 0);
-  return `${e.message} (HTTP ${e.status}) (Request-ID: req-${uuid4(seed)})`;
+  return `${e.message} (HTTP ${e.status}) (Request-ID: ${requestId(c, e.message, 'hash')})`;
 }
-
 
 /** The line OSC prints for an error raised by a command of the given style. */
 export function errorLine(c: Cloud, e: unknown, style: ErrorStyle): string {
@@ -168,9 +166,9 @@ export function deleteEach(
 }
 
 /** openstacksdk get_agent (ID only): Neutron's 404 becomes `No Agent found for ID: Client Error for url: …`. */
-export function getAgent(c: Cloud, id: string): Agent {
+export function getAgent(c: Cloud, id: string): JsonObject {
   try {
-    return simGetAgent(c, id);
+    return showAgent(c, id);
   } catch (e) {
     if (e instanceof SimError) throw new CliError(`No Agent found for ${id}: Client Error for url: ${endpointOf(c, e)}${e.path}, ${e.message}`);
     throw e;
@@ -178,11 +176,10 @@ export function getAgent(c: Cloud, id: string): Agent {
 }
 
 /**
- * Neutron's tag filters on lists: --tags (all of them), --any-tags (any), --not-tags (not all of
+ * The tag filters a list sends: --tags (all of them), --any-tags (any), --not-tags (not all of
  * them), --not-any-tags (none of them). Each option takes a comma-separated list.
  */
-export function byTags<T extends { tags: readonly string[] }>(a: Args, items: T[]): T[] {
+export function tagFilter(a: Args): TagFilter {
   const list = (k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
-  const f = { tags: list('tags'), any: list('any_tags'), notAll: list('not_tags'), notAny: list('not_any_tags') };
-  return items.filter((x) => tagsMatch(x.tags, f));
+  return { tags: list('tags'), any: list('any_tags'), notAll: list('not_tags'), notAny: list('not_any_tags') };
 }

@@ -1,12 +1,14 @@
-/** `openstack floating ip …` */
+/** `openstack floating ip …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { FloatingIp } from '../../sim/model/floating-ip.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createFloatingIp, deleteFloatingIp, updateFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
-import { byTags, deleteEach, findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { kvLine, listCol, sortFields } from './format.js';
-import { findNetwork, sortedById } from './network.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { addTags, changeTags, floatingIpDict, listFloatingIps, type FilterValue } from '../../sim/api/neutron/index.js';
+import { deleteEach, findBy, flag, none, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { attr, kvLine, listAttr, sortFields } from './format.js';
+import { findNetwork } from './network.js';
 import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findRouter } from './router.js';
@@ -18,58 +20,51 @@ export function findFloatingIp(c: Cloud, idOrAddress: string): FloatingIp {
   return findBy(visibleFloatingIps(c), 'FloatingIP', idOrAddress, (f) => f.floatingIpAddress === idOrAddress);
 }
 
-/** port_details as Neutron returns it (key order of the API). */
-function portDetails(c: Cloud, f: FloatingIp): Record<string, PyValue> | null {
-  const p = f.portId ? c.ports.find((x) => x.id === f.portId) : undefined;
-  if (!p) return null;
-  return {
-    name: p.name,
-    network_id: p.networkId,
-    mac_address: p.macAddress,
-    admin_state_up: p.adminStateUp,
-    status: p.status,
-    device_id: p.deviceId,
-    device_owner: p.deviceOwner,
-  };
-}
-
 function pyDictRepr(d: Record<string, PyValue>): string {
   return `{${Object.entries(d)
     .map(([k, v]) => `'${k}': ${typeof v === 'string' ? `'${v}'` : v === true ? 'True' : v === false ? 'False' : String(v)}`)
     .join(', ')}}`;
 }
 
-export function floatingIpShow(c: Cloud, f: FloatingIp, phase: 'create' | 'show'): Output {
-  const details = portDetails(c, f);
+/**
+ * `floating ip show`/`create` rows from the API's floating IP. `subnetId`: the subnet the
+ * floating IP was created on, which Stacklab has always shown though Neutron's response does not
+ * carry it (kept so no output changes; see the issue's notes).
+ */
+export function floatingIpShow(d: JsonObject, subnetId: string | null, phase: 'create' | 'show'): Output {
+  const details = d['port_details'];
   let detailsCell: CellValue = null;
-  if (details) {
+  if (details && typeof details === 'object' && !Array.isArray(details)) {
     // `floating ip create` passes no formatter, so Python's dict repr shows through.
     detailsCell = phase === 'create' ? pyDictRepr(details) : formatted(kvLine(details), details);
   }
   const fields: Array<[string, CellValue]> = [
-    ['created_at', f.createdAt],
-    ['description', f.description],
-    ['dns_domain', null],
-    ['dns_name', null],
-    ['fixed_ip_address', f.fixedIpAddress],
-    ['floating_ip_address', f.floatingIpAddress],
-    ['floating_network_id', f.floatingNetworkId],
-    ['id', f.id],
-    ['name', f.floatingIpAddress],
+    ['created_at', attr(d, 'created_at')],
+    ['description', attr(d, 'description')],
+    ['dns_domain', attr(d, 'dns_domain')],
+    ['dns_name', attr(d, 'dns_name')],
+    ['fixed_ip_address', attr(d, 'fixed_ip_address')],
+    ['floating_ip_address', attr(d, 'floating_ip_address')],
+    ['floating_network_id', attr(d, 'floating_network_id')],
+    ['id', attr(d, 'id')],
+    // openstacksdk's FloatingIP names itself by its address.
+    ['name', attr(d, 'floating_ip_address')],
     ['port_details', detailsCell],
-    ['port_id', f.portId],
-    ['project_id', f.projectId],
-    ['qos_policy_id', null],
-    ['revision_number', f.revision],
-    ['router_id', f.routerId],
-    ['status', f.status],
-    ['subnet_id', f.subnetId],
+    ['port_id', attr(d, 'port_id')],
+    ['project_id', attr(d, 'project_id')],
+    ['qos_policy_id', attr(d, 'qos_policy_id')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['router_id', attr(d, 'router_id')],
+    ['status', attr(d, 'status')],
+    ['subnet_id', subnetId],
     // OSC 6.0 forgot the formatter here: the raw list shows.
-    ['tags', [...f.tags]],
-    ['updated_at', f.updatedAt],
+    ['tags', Array.isArray(d['tags']) ? [...d['tags']] : []],
+    ['updated_at', attr(d, 'updated_at')],
   ];
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
+
+const show = (c: Cloud, f: FloatingIp, phase: 'create' | 'show'): Output => floatingIpShow(floatingIpDict(c, f), f.subnetId, phase);
 
 function create(c: Cloud, a: Args): Output {
   const net = findNetwork(c, req(a, 'network'));
@@ -87,44 +82,33 @@ function create(c: Cloud, a: Args): Output {
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   const f = createFloatingIp(c, r);
-  for (const t of strs(a, 'tags')) if (!f.tags.includes(t)) f.tags.push(t);
-  return floatingIpShow(c, f, 'create');
+  addTags(f, strs(a, 'tags'));
+  return show(c, f, 'create');
 }
 
 function list(c: Cloud, a: Args): Output {
-  let fips = byTags(a, sortedById(visibleFloatingIps(c)));
+  const q: Record<string, FilterValue> = {};
   const net = str(a, 'network');
-  if (net !== undefined) {
-    const n = findNetwork(c, net);
-    fips = fips.filter((f) => f.floatingNetworkId === n.id);
-  }
+  if (net !== undefined) q['floating_network_id'] = findNetwork(c, net).id;
   const port = str(a, 'port');
-  if (port !== undefined) {
-    const p = findPort(c, port);
-    fips = fips.filter((f) => f.portId === p.id);
-  }
+  if (port !== undefined) q['port_id'] = findPort(c, port).id;
   const router = str(a, 'router');
-  if (router !== undefined) {
-    const r = findRouter(c, router);
-    fips = fips.filter((f) => f.routerId === r.id);
-  }
+  if (router !== undefined) q['router_id'] = findRouter(c, router).id;
   const fixed = str(a, 'fixed_ip_address');
-  if (fixed !== undefined) fips = fips.filter((f) => f.fixedIpAddress === fixed);
+  if (fixed !== undefined) q['fixed_ip_address'] = fixed;
   const addr = str(a, 'floating_ip_address');
-  if (addr !== undefined) fips = fips.filter((f) => f.floatingIpAddress === addr);
+  if (addr !== undefined) q['floating_ip_address'] = addr;
   const status = str(a, 'status');
-  if (status !== undefined) fips = fips.filter((f) => f.status === status);
+  if (status !== undefined) q['status'] = status;
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const pid = findProject(c, project).id;
-    fips = fips.filter((f) => f.projectId === pid);
-  }
+  if (project !== undefined) q['project_id'] = findProject(c, project).id;
+  const fips = listFloatingIps(c, { filters: q, tags: tagFilter(a) });
   const headers = ['ID', 'Floating IP Address', 'Fixed IP Address', 'Port', 'Floating Network', 'Project'];
   const long = flag(a, 'long');
   if (long) headers.push('Router', 'Status', 'Description', 'Tags', 'DNS Name', 'DNS Domain');
   const rows = fips.map((f) => {
-    const row: CellValue[] = [f.id, f.floatingIpAddress, f.fixedIpAddress, f.portId, f.floatingNetworkId, f.projectId];
-    if (long) row.push(f.routerId, f.status, f.description, listCol(f.tags), null, null);
+    const row: CellValue[] = ['id', 'floating_ip_address', 'fixed_ip_address', 'port_id', 'floating_network_id', 'project_id'].map((k) => attr(f, k));
+    if (long) row.push(attr(f, 'router_id'), attr(f, 'status'), attr(f, 'description'), listAttr(f, 'tags'), attr(f, 'dns_name'), attr(f, 'dns_domain'));
     return row;
   });
   return { kind: 'list', data: { headers, rows } };
@@ -136,7 +120,7 @@ export const floatingIpCommands: OscCommand[] = [
   {
     name: 'floating ip show',
     style: 'wrapped',
-    run: ({ cloud: c, args: a }) => floatingIpShow(c, findFloatingIp(c, req(a, 'floating_ip')), 'show'),
+    run: ({ cloud: c, args: a }) => show(c, findFloatingIp(c, req(a, 'floating_ip')), 'show'),
   },
   {
     name: 'floating ip set',
@@ -150,8 +134,7 @@ export const floatingIpCommands: OscCommand[] = [
         ...(fixed !== undefined ? { fixedIpAddress: fixed } : {}),
         ...(d !== undefined ? { description: d } : {}),
       });
-      if (flag(a, 'no_tag')) f.tags = [];
-      for (const t of strs(a, 'tags')) if (!f.tags.includes(t)) f.tags.push(t);
+      changeTags(f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },
   },
@@ -160,9 +143,7 @@ export const floatingIpCommands: OscCommand[] = [
     run: ({ cloud: c, args: a }) => {
       const f = findFloatingIp(c, req(a, 'floating_ip'));
       if (flag(a, 'port')) updateFloatingIp(c, f, { portId: null });
-      if (flag(a, 'all_tag')) f.tags = [];
-      const tags = strs(a, 'tags');
-      f.tags = f.tags.filter((t) => !tags.includes(t));
+      changeTags(f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
       return none;
     },
   },

@@ -1,5 +1,5 @@
 /** How OSC 6.0 shows Neutron values: the human (table) and machine forms of each cell. */
-import { formatted, pyStr, type CellValue, type PyValue } from '../../render/pyvalue.js';
+import { formatted, pyJsonDumps, pyStr, type CellValue, type PyValue } from '../../render/pyvalue.js';
 
 export const upDown = (v: boolean): CellValue => formatted(v ? 'UP' : 'DOWN', v);
 export const extInt = (v: boolean): CellValue => formatted(v ? 'External' : 'Internal', v);
@@ -22,16 +22,27 @@ export function dictLines(items: Array<Record<string, PyValue>>): CellValue {
   return formatted(items.map(kvLine).join('\n'), items);
 }
 
-/** Python's json.dumps default separators (", ", ": "), for external_gateway_info and interfaces_info. */
+/**
+ * Python's json.dumps with its default separators (", ", ": "), for external_gateway_info and
+ * interfaces_info; without ensure_ascii, as Stacklab always printed these cells.
+ */
 export function pyJson(v: PyValue): string {
-  if (v === null) return 'null';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
-    .join(', ')}}`;
+  return pyJsonDumps(v, { ensureAscii: false });
+}
+
+/**
+ * An attribute of an openstacksdk resource made from an API dict: the value, or None when the
+ * response lacks the key (a key policy hid, or an attribute of an extension Neutron does not run).
+ */
+export function attr(d: { readonly [k: string]: PyValue }, key: string): PyValue {
+  const v = d[key];
+  return v === undefined ? null : v;
+}
+
+/** A list attribute as OSC's ListColumn (sorted, joined) — an empty list when absent. */
+export function listAttr(d: { readonly [k: string]: PyValue }, key: string): CellValue {
+  const v = d[key];
+  return listCol(Array.isArray(v) ? (v as string[]) : []);
 }
 
 /** Sorts show fields by name as Python sorts strings (code point order). */

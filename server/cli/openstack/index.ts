@@ -4,7 +4,7 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
-import { draftCloud, finishDraft } from '../../sim/clone.js';
+import { transact } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { BareArgError } from '../errors.js';
@@ -102,24 +102,22 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
     throw e;
   }
   if (!parsed.ok) return done(parsed, cloud);
-  // Changing commands work on a copy-on-write draft of the cloud (see sim/clone.ts).
-  const work = readOnly(cmd.name) ? cloud : draftCloud(cloud);
-  try {
-    const out = cmd.run({ cloud: work, args: parsed.values });
-    const next = finishDraft(work, true);
-    switch (out.kind) {
-      case 'none':
-        return done({ stdout: '', stderr: '', exitCode: 0 }, next);
-      case 'text':
-        return done({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
-      case 'show':
-        return done(renderShow(out.data, formatOptions(parsed.values, columns)), next);
-      case 'list': {
-        const r = renderList(out.data, formatOptions(parsed.values, columns));
-        return done(out.warning ? { ...r, stderr: `${out.warning}\n${r.stderr}` } : r, next);
-      }
+  // list/show commands never change the cloud: they read it directly; the others work in a
+  // transaction on a copy-on-write draft (see sim/clone.ts).
+  const r = transact(cloud, (c) => cmd.run({ cloud: c, args: parsed.values }), readOnly(cmd.name));
+  if (!r.ok) return done({ stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, cloud);
+  const out = r.value;
+  const next = r.cloud;
+  switch (out.kind) {
+    case 'none':
+      return done({ stdout: '', stderr: '', exitCode: 0 }, next);
+    case 'text':
+      return done({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
+    case 'show':
+      return done(renderShow(out.data, formatOptions(parsed.values, columns)), next);
+    case 'list': {
+      const l = renderList(out.data, formatOptions(parsed.values, columns));
+      return done(out.warning ? { ...l, stderr: `${out.warning}\n${l.stderr}` } : l, next);
     }
-  } catch (e) {
-    return done({ stdout: '', stderr: `${errorLine(work, e, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, cloud);
   }
 }

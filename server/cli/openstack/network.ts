@@ -1,12 +1,12 @@
-/** `openstack network …` */
+/** `openstack network …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Network } from '../../sim/model/network.js';
 import type { CellValue } from '../../render/pyvalue.js';
+import type { JsonObject } from '../../sim/api/json.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
-import { networkAddressScope } from '../../sim/ops/subnet-pool.js';
-import { byTags, deleteEach, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { networksOnAgent } from '../../sim/agents.js';
-import { extInt, listCol, sortFields, upDown } from './format.js';
+import { addTags, changeTags, listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { deleteEach, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 
@@ -14,46 +14,40 @@ export function findNetwork(c: Cloud, nameOrId: string): Network {
   return findBy(visibleNetworks(c), 'Network', nameOrId);
 }
 
-export function sortedById<T extends { id: string }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-function subnetIds(c: Cloud, n: Network): string[] {
-  return c.subnets.filter((s) => s.networkId === n.id).map((s) => s.id);
-}
-
-/** `network show`/`create` rows. Provider attributes are admin-only (None for members). */
-export function networkShow(c: Cloud, n: Network, phase: 'create' | 'show'): Output {
-  const admin = c.auth.admin;
-  const isDefault: boolean | null = phase === 'create' ? n.isDefault : n.external ? n.isDefault : null;
+/**
+ * `network show`/`create` rows: the API's network as openstacksdk's Network resource holds it
+ * (an attribute the response lacks — provider attributes for a member, extensions Neutron does
+ * not run — is None).
+ */
+export function networkShow(d: JsonObject): Output {
   const fields: Array<[string, CellValue]> = [
-    ['admin_state_up', upDown(n.adminStateUp)],
-    ['availability_zone_hints', listCol(n.availabilityZoneHints)],
-    ['availability_zones', listCol([])],
-    ['created_at', n.createdAt],
-    ['description', n.description],
-    ['dns_domain', null],
-    ['id', n.id],
-    ['ipv4_address_scope', networkAddressScope(c, n.id, 4)],
-    ['ipv6_address_scope', networkAddressScope(c, n.id, 6)],
-    ['is_default', isDefault],
-    ['is_vlan_transparent', null],
-    ['mtu', n.mtu],
-    ['name', n.name],
-    ['port_security_enabled', n.portSecurityEnabled],
-    ['project_id', n.projectId],
-    ['provider:network_type', admin ? n.networkType : null],
-    ['provider:physical_network', admin ? n.physicalNetwork : null],
-    ['provider:segmentation_id', admin ? n.segmentationId : null],
-    ['qos_policy_id', null],
-    ['revision_number', n.revision],
-    ['router:external', extInt(n.external)],
-    ['segments', null],
-    ['shared', n.shared],
-    ['status', n.status],
-    ['subnets', listCol(subnetIds(c, n))],
-    ['tags', listCol(n.tags)],
-    ['updated_at', n.updatedAt],
+    ['admin_state_up', upDown(d['admin_state_up'] === true)],
+    ['availability_zone_hints', listAttr(d, 'availability_zone_hints')],
+    ['availability_zones', listAttr(d, 'availability_zones')],
+    ['created_at', attr(d, 'created_at')],
+    ['description', attr(d, 'description')],
+    ['dns_domain', attr(d, 'dns_domain')],
+    ['id', attr(d, 'id')],
+    ['ipv4_address_scope', attr(d, 'ipv4_address_scope')],
+    ['ipv6_address_scope', attr(d, 'ipv6_address_scope')],
+    ['is_default', attr(d, 'is_default')],
+    ['is_vlan_transparent', attr(d, 'vlan_transparent')],
+    ['mtu', attr(d, 'mtu')],
+    ['name', attr(d, 'name')],
+    ['port_security_enabled', attr(d, 'port_security_enabled')],
+    ['project_id', attr(d, 'project_id')],
+    ['provider:network_type', attr(d, 'provider:network_type')],
+    ['provider:physical_network', attr(d, 'provider:physical_network')],
+    ['provider:segmentation_id', attr(d, 'provider:segmentation_id')],
+    ['qos_policy_id', attr(d, 'qos_policy_id')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['router:external', extInt(d['router:external'] === true)],
+    ['segments', attr(d, 'segments')],
+    ['shared', attr(d, 'shared')],
+    ['status', attr(d, 'status')],
+    ['subnets', listAttr(d, 'subnets')],
+    ['tags', listAttr(d, 'tags')],
+    ['updated_at', attr(d, 'updated_at')],
   ];
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
@@ -86,58 +80,63 @@ function createReq(c: Cloud, a: Args): NetworkCreate {
   return r;
 }
 
-function listNetworks(c: Cloud, a: Args): Output {
-  let nets = byTags(a, sortedById(visibleNetworks(c)));
+/** The query `network list`'s options send (OSC builds it the same way). */
+function listQuery(c: Cloud, a: Args): Record<string, FilterValue> {
+  const q: Record<string, FilterValue> = {};
   const ext = pair(a, 'external', 'internal');
-  if (ext !== undefined) nets = nets.filter((n) => n.external === ext);
+  if (ext !== undefined) q['router:external'] = ext;
   const name = str(a, 'name');
-  if (name !== undefined) nets = nets.filter((n) => n.name === name);
+  if (name !== undefined) q['name'] = name;
   const up = pair(a, 'enable', 'disable');
-  if (up !== undefined) nets = nets.filter((n) => n.adminStateUp === up);
+  if (up !== undefined) q['admin_state_up'] = up;
   const share = pair(a, 'share', 'no_share');
-  if (share !== undefined) nets = nets.filter((n) => n.shared === share);
+  if (share !== undefined) q['shared'] = share;
   const status = str(a, 'status');
-  if (status !== undefined) nets = nets.filter((n) => n.status === status);
+  if (status !== undefined) q['status'] = status;
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const pid = findProject(c, project).id;
-    nets = nets.filter((n) => n.projectId === pid);
-  }
+  if (project !== undefined) q['project_id'] = findProject(c, project).id;
   const t = str(a, 'provider_network_type');
-  if (t !== undefined) nets = nets.filter((n) => c.auth.admin && n.networkType === t);
+  if (t !== undefined) q['provider:network_type'] = t;
   const pn = str(a, 'physical_network');
-  if (pn !== undefined) nets = nets.filter((n) => c.auth.admin && n.physicalNetwork === pn);
+  if (pn !== undefined) q['provider:physical_network'] = pn;
   const seg = str(a, 'segmentation_id');
-  if (seg !== undefined) nets = nets.filter((n) => c.auth.admin && String(n.segmentationId) === seg);
+  if (seg !== undefined) q['provider:segmentation_id'] = seg;
+  return q;
+}
+
+function listNetworks(c: Cloud, a: Args): Output {
+  let nets = apiListNetworks(c, { filters: listQuery(c, a), tags: tagFilter(a) });
   if (flag(a, 'long')) {
     return {
       kind: 'list',
       data: {
         headers: ['ID', 'Name', 'Status', 'Project', 'State', 'Shared', 'Subnets', 'Network Type', 'Router Type', 'Availability Zones', 'Tags'],
         rows: nets.map((n) => [
-          n.id,
-          n.name,
-          n.status,
-          n.projectId,
-          upDown(n.adminStateUp),
-          n.shared,
-          listCol(subnetIds(c, n)),
-          c.auth.admin ? n.networkType : null,
-          extInt(n.external),
-          listCol([]),
-          listCol(n.tags),
+          attr(n, 'id'),
+          attr(n, 'name'),
+          attr(n, 'status'),
+          attr(n, 'project_id'),
+          upDown(n['admin_state_up'] === true),
+          attr(n, 'shared'),
+          listAttr(n, 'subnets'),
+          attr(n, 'provider:network_type'),
+          extInt(n['router:external'] === true),
+          listAttr(n, 'availability_zones'),
+          listAttr(n, 'tags'),
         ]),
       },
     };
   }
   const agentId = str(a, 'agent_id');
   if (agentId !== undefined) {
-    // The networks a DHCP agent serves (other filters do not apply; --long above wins over --agent).
-    nets = sortedById(networksOnAgent(c, getAgent(c, agentId)));
+    // GET /v2.0/agents/{id}/dhcp-networks: the networks a DHCP agent serves (other filters do
+    // not apply; --long above wins over --agent).
+    getAgent(c, agentId); // openstacksdk's own message for an unknown agent
+    nets = listAgentNetworks(c, agentId);
   }
   return {
     kind: 'list',
-    data: { headers: ['ID', 'Name', 'Subnets'], rows: nets.map((n) => [n.id, n.name, listCol(subnetIds(c, n))]) },
+    data: { headers: ['ID', 'Name', 'Subnets'], rows: nets.map((n) => [attr(n, 'id'), attr(n, 'name'), listAttr(n, 'subnets')]) },
   };
 }
 
@@ -160,18 +159,14 @@ function setNetwork(c: Cloud, a: Args): Output {
   if (ext !== undefined) u.external = ext;
   const def = pair(a, 'default', 'no_default');
   if (def !== undefined) u.isDefault = def;
-  const tags = strs(a, 'tags');
   updateNetwork(c, n, u);
-  if (flag(a, 'no_tag')) n.tags = [];
-  for (const t of tags) if (!n.tags.includes(t)) n.tags.push(t);
+  changeTags(n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
 function unsetNetwork(c: Cloud, a: Args): Output {
   const n = findNetwork(c, req(a, 'network'));
-  const tags = strs(a, 'tags');
-  if (flag(a, 'all_tag')) n.tags = [];
-  n.tags = n.tags.filter((t) => !tags.includes(t));
+  changeTags(n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 
@@ -181,12 +176,12 @@ export const networkCommands: OscCommand[] = [
     style: 'wrapped',
     run: ({ cloud: c, args: a }) => {
       const n = createNetwork(c, createReq(c, a));
-      for (const t of strs(a, 'tags')) if (!n.tags.includes(t)) n.tags.push(t);
-      return networkShow(c, n, 'create');
+      addTags(n, strs(a, 'tags'));
+      return networkShow(networkDict(c, n, 'create'));
     },
   },
   { name: 'network list', run: ({ cloud, args }) => listNetworks(cloud, args) },
-  { name: 'network show', style: 'wrapped', run: ({ cloud: c, args: a }) => networkShow(c, findNetwork(c, req(a, 'network')), 'show') },
+  { name: 'network show', style: 'wrapped', run: ({ cloud: c, args: a }) => networkShow(networkDict(c, findNetwork(c, req(a, 'network')), 'show')) },
   { name: 'network set', run: ({ cloud, args }) => setNetwork(cloud, args) },
   { name: 'network unset', run: ({ cloud, args }) => unsetNetwork(cloud, args) },
   {
@@ -195,4 +190,3 @@ export const networkCommands: OscCommand[] = [
       deleteEach(c, strs(a, 'network'), { one: 'network', many: 'networks' }, (t) => deleteNetwork(c, findNetwork(c, t))),
   },
 ];
-

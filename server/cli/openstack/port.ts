@@ -1,81 +1,75 @@
-/** `openstack port …` */
+/** `openstack port …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Port } from '../../sim/model/port.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
-import { apiFixedIps, createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
+import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { addTags, authorizeBindingHost, changeTags, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { policyError } from '../../sim/ops/context.js';
-import { byTags, deleteEach, dicts, findBy, flag, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { dictLines, kvLine, listCol, sortFields, upDown } from './format.js';
-import { findNetwork, sortedById } from './network.js';
+import { deleteEach, dicts, findBy, flag, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { attr, dictLines, kvLine, listAttr, sortFields, upDown } from './format.js';
+import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSecurityGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
-import { visiblePorts } from '../../sim/visibility.js';
+import { visiblePorts, visibleRouters } from '../../sim/visibility.js';
 
 export function findPort(c: Cloud, nameOrId: string): Port {
   return findBy(visiblePorts(c), 'Port', nameOrId);
 }
 
-/** One `ip_address='…', subnet_id='…'` line per address; the machine form keeps the API's key order. */
-export function fixedIpsCell(p: Port): CellValue {
-  return dictLines(apiFixedIps(p).map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })));
+type Dicts = Array<Record<string, PyValue>>;
+const dictsAttr = (d: JsonObject, k: string): Dicts => (Array.isArray(d[k]) ? (d[k] as Dicts) : []);
+
+/** OSC's DictColumn: `k='v', …` in tables, the dict itself elsewhere; None when the response lacks it. */
+function dictCell(d: JsonObject, k: string, sortKeys = false): CellValue {
+  const v = d[k];
+  if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  // binding_vif_details shows with its keys sorted in every format, as Stacklab always printed it.
+  const o = sortKeys ? Object.fromEntries(Object.keys(v).sort().map((x) => [x, v[x] ?? null])) : v;
+  return formatted(kvLine(o), o);
 }
 
-const OVS_VIF_DETAILS: Record<string, PyValue> = {
-  bridge_name: 'br-int',
-  connectivity: 'l2',
-  datapath_type: 'system',
-  ovs_hybrid_plug: false,
-  port_filter: true,
-};
-
-function dictCell(d: Record<string, PyValue>): CellValue {
-  return formatted(kvLine(d), d);
-}
-
-export function portShow(c: Cloud, p: Port): Output {
-  const admin = c.auth.admin;
-  const bound = p.bindingHostId !== '';
+/** `port show`/`create` rows from the API's port (the binding attributes a member does not get are None). */
+export function portShow(d: JsonObject): Output {
   const fields: Array<[string, CellValue]> = [
-    ['admin_state_up', upDown(p.adminStateUp)],
-    // The API's key order (mac_address first); tables sort the keys anyway.
-    ['allowed_address_pairs', dictLines(p.allowedAddressPairs.map((x) => ({ mac_address: x.macAddress, ip_address: x.ipAddress })))],
-    ['binding_host_id', admin ? p.bindingHostId : null],
-    ['binding_profile', admin ? dictCell({}) : null],
-    ['binding_vif_details', admin ? dictCell(bound ? OVS_VIF_DETAILS : {}) : null],
-    ['binding_vif_type', admin ? p.bindingVifType : null],
-    ['binding_vnic_type', p.bindingVnicType],
-    ['created_at', p.createdAt],
-    ['data_plane_status', null],
-    ['description', p.description],
-    ['device_id', p.deviceId],
-    ['device_owner', p.deviceOwner],
-    ['device_profile', null],
-    ['dns_assignment', null],
-    ['dns_domain', null],
-    ['dns_name', null],
-    ['extra_dhcp_opts', dictLines([])],
-    ['fixed_ips', fixedIpsCell(p)],
-    ['id', p.id],
-    ['ip_allocation', 'immediate'],
-    ['mac_address', p.macAddress],
-    ['name', p.name],
-    ['network_id', p.networkId],
-    ['numa_affinity_policy', null],
-    ['port_security_enabled', p.portSecurityEnabled],
-    ['project_id', p.projectId],
-    ['propagate_uplink_status', null],
-    ['qos_network_policy_id', null],
-    ['qos_policy_id', null],
-    ['resource_request', null],
-    ['revision_number', p.revision],
-    ['security_group_ids', listCol(p.securityGroupIds)],
-    ['status', p.status],
-    ['tags', listCol(p.tags)],
-    ['trunk_details', null],
-    ['updated_at', p.updatedAt],
+    ['admin_state_up', upDown(d['admin_state_up'] === true)],
+    ['allowed_address_pairs', dictLines(dictsAttr(d, 'allowed_address_pairs'))],
+    ['binding_host_id', attr(d, 'binding:host_id')],
+    ['binding_profile', dictCell(d, 'binding:profile')],
+    ['binding_vif_details', dictCell(d, 'binding:vif_details', true)],
+    ['binding_vif_type', attr(d, 'binding:vif_type')],
+    ['binding_vnic_type', attr(d, 'binding:vnic_type')],
+    ['created_at', attr(d, 'created_at')],
+    ['data_plane_status', attr(d, 'data_plane_status')],
+    ['description', attr(d, 'description')],
+    ['device_id', attr(d, 'device_id')],
+    ['device_owner', attr(d, 'device_owner')],
+    ['device_profile', attr(d, 'device_profile')],
+    ['dns_assignment', attr(d, 'dns_assignment')],
+    ['dns_domain', attr(d, 'dns_domain')],
+    ['dns_name', attr(d, 'dns_name')],
+    ['extra_dhcp_opts', dictLines(dictsAttr(d, 'extra_dhcp_opts'))],
+    ['fixed_ips', dictLines(dictsAttr(d, 'fixed_ips'))],
+    ['id', attr(d, 'id')],
+    ['ip_allocation', attr(d, 'ip_allocation')],
+    ['mac_address', attr(d, 'mac_address')],
+    ['name', attr(d, 'name')],
+    ['network_id', attr(d, 'network_id')],
+    ['numa_affinity_policy', attr(d, 'numa_affinity_policy')],
+    ['port_security_enabled', attr(d, 'port_security_enabled')],
+    ['project_id', attr(d, 'project_id')],
+    ['propagate_uplink_status', attr(d, 'propagate_uplink_status')],
+    ['qos_network_policy_id', attr(d, 'qos_network_policy_id')],
+    ['qos_policy_id', attr(d, 'qos_policy_id')],
+    ['resource_request', attr(d, 'resource_request')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['security_group_ids', listAttr(d, 'security_groups')],
+    ['status', attr(d, 'status')],
+    ['tags', listAttr(d, 'tags')],
+    ['trunk_details', attr(d, 'trunk_details')],
+    ['updated_at', attr(d, 'updated_at')],
   ];
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
@@ -102,10 +96,10 @@ function groupIds(c: Cloud, a: Args): string[] | undefined {
   return groups.map((g) => findSecurityGroup(c, g).id);
 }
 
-/** `--host` binds a port to a host: binding:host_id is an admin-only attribute in Neutron's policy. */
+/** `--host` binds a port to a host (binding:host_id, which the API lets admins alone send). */
 function bindingHost(c: Cloud, a: Args, action: 'create' | 'update', path: string): string | undefined {
   const host = action === 'update' && a['host'] === true ? '' : str(a, 'host');
-  if (host !== undefined && !c.auth.admin) throw policyError(path, `(rule:${action}_port and rule:${action}_port:binding:host_id)`);
+  if (host !== undefined) authorizeBindingHost(c, action, path);
   return host;
 }
 
@@ -137,55 +131,46 @@ function create(c: Cloud, a: Args): Output {
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   const p = createPort(c, r);
-  for (const t of strs(a, 'tags')) if (!p.tags.includes(t)) p.tags.push(t);
-  return portShow(c, p);
+  addTags(p, strs(a, 'tags'));
+  return portShow(portDict(c, p));
 }
 
 function list(c: Cloud, a: Args): Output {
-  let ports = byTags(a, sortedById(visiblePorts(c)));
+  const q: Record<string, FilterValue> = {};
+  // --router, --server and --device-id all filter on device_id: a port matches them all or none.
+  const devices: string[] = [];
+  let nothing = false;
   const net = str(a, 'network');
-  if (net !== undefined) {
-    const n = findNetwork(c, net);
-    ports = ports.filter((p) => p.networkId === n.id);
-  }
+  if (net !== undefined) q['network_id'] = findNetwork(c, net).id;
   const owner = str(a, 'device_owner');
-  if (owner !== undefined) ports = ports.filter((p) => p.deviceOwner === owner);
+  if (owner !== undefined) q['device_owner'] = owner;
   const router = str(a, 'router');
-  if (router !== undefined) {
-    const id = findBy(c.routers.filter((r) => c.auth.admin || r.projectId === c.auth.projectId), 'Router', router).id;
-    ports = ports.filter((p) => p.deviceId === id);
-  }
+  if (router !== undefined) devices.push(findBy(visibleRouters(c), 'Router', router).id);
   const server = str(a, 'server');
   if (server !== undefined) {
     const s = c.servers.find((x) => x.id === server) ?? c.servers.find((x) => x.name === server);
-    ports = ports.filter((p) => s !== undefined && p.deviceId === s.id);
+    if (s) devices.push(s.id);
+    else nothing = true;
   }
   const dev = str(a, 'device_id');
-  if (dev !== undefined) ports = ports.filter((p) => p.deviceId === dev);
+  if (dev !== undefined) devices.push(dev);
+  if (devices.some((d) => d !== devices[0])) nothing = true;
+  if (devices[0] !== undefined) q['device_id'] = devices[0];
   const host = str(a, 'host');
-  if (host !== undefined) ports = ports.filter((p) => p.bindingHostId === host);
+  if (host !== undefined) q['binding:host_id'] = host;
   const mac = str(a, 'mac_address');
-  if (mac !== undefined) ports = ports.filter((p) => p.macAddress === mac);
+  if (mac !== undefined) q['mac_address'] = mac;
   const name = str(a, 'name');
-  if (name !== undefined) ports = ports.filter((p) => p.name === name);
+  if (name !== undefined) q['name'] = name;
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const pid = findProject(c, project).id;
-    ports = ports.filter((p) => p.projectId === pid);
-  }
-  for (const f of dicts(a, 'fixed_ip')) {
-    const sub = f['subnet'] !== undefined ? findSubnet(c, f['subnet']).id : undefined;
-    const ip = f['ip-address'];
-    const substr = f['ip-substring'];
-    ports = ports.filter((p) =>
-      p.fixedIps.some(
-        (x) =>
-          (sub === undefined || x.subnetId === sub) &&
-          (ip === undefined || x.ipAddress === ip) &&
-          (substr === undefined || x.ipAddress.includes(substr)),
-      ),
-    );
-  }
+  if (project !== undefined) q['project_id'] = findProject(c, project).id;
+  const fixed: FixedIpFilter[] = dicts(a, 'fixed_ip').map((f) => {
+    const x: FixedIpFilter = {};
+    if (f['subnet'] !== undefined) x.subnetId = findSubnet(c, f['subnet']).id;
+    if (f['ip-address'] !== undefined) x.ipAddress = f['ip-address'];
+    if (f['ip-substring'] !== undefined) x.ipSubstring = f['ip-substring'];
+    return x;
+  });
   const groups = strs(a, 'security_groups');
   // OSC 6.0 passes the names as they are in a `security_groups` filter, which openstacksdk 0.101
   // refuses before any request is made (checked on the oracle).
@@ -196,25 +181,22 @@ function list(c: Cloud, a: Args): Output {
     headers.push('Security Groups', 'Device Owner', 'Tags');
     attrs.push('security_group_ids', 'device_owner', 'tags');
   }
-  const cell = (p: Port, attr: string): CellValue => {
-    switch (attr) {
+  const ports = nothing ? [] : listPorts(c, { filters: q, tags: tagFilter(a) }, fixed);
+  const cell = (p: JsonObject, key: string): CellValue => {
+    switch (key) {
       case 'id':
-        return p.id;
       case 'name':
-        return p.name;
       case 'mac_address':
-        return p.macAddress;
-      case 'fixed_ips':
-        return fixedIpsCell(p);
       case 'status':
-        return p.status;
+      case 'device_owner':
+        return attr(p, key);
+      case 'fixed_ips':
+        return dictLines(dictsAttr(p, 'fixed_ips'));
       case 'security_group_ids':
         // OSC 6.0 reads a `security_groups` attribute the SDK does not have: always None.
         return null;
-      case 'device_owner':
-        return p.deviceOwner;
       case 'tags':
-        return listCol(p.tags);
+        return listAttr(p, 'tags');
       default:
         return '';
     }
@@ -269,8 +251,7 @@ function set(c: Cloud, a: Args): Output {
     ];
   }
   updatePort(c, p, u);
-  if (flag(a, 'no_tag')) p.tags = [];
-  for (const t of strs(a, 'tags')) if (!p.tags.includes(t)) p.tags.push(t);
+  changeTags(p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -302,16 +283,14 @@ function unset(c: Cloud, a: Args): Output {
   }
   if (flag(a, 'host')) u.bindingHostId = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`) ?? '';
   if (Object.keys(u).length > 0) updatePort(c, p, u);
-  if (flag(a, 'all_tag')) p.tags = [];
-  const tags = strs(a, 'tags');
-  p.tags = p.tags.filter((t) => !tags.includes(t));
+  changeTags(p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 
 export const portCommands: OscCommand[] = [
   { name: 'port create', run: ({ cloud, args }) => create(cloud, args) },
   { name: 'port list', run: ({ cloud, args }) => list(cloud, args) },
-  { name: 'port show', run: ({ cloud: c, args: a }) => portShow(c, findPort(c, req(a, 'port'))) },
+  { name: 'port show', run: ({ cloud: c, args: a }) => portShow(portDict(c, findPort(c, req(a, 'port')))) },
   { name: 'port set', run: ({ cloud, args }) => set(cloud, args) },
   { name: 'port unset', run: ({ cloud, args }) => unset(cloud, args) },
   {

@@ -1,4 +1,4 @@
-/** `openstack router …` */
+/** `openstack router …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Router } from '../../sim/model/router.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
@@ -17,68 +17,62 @@ import {
   type GatewayRequest,
   type RouterCreate,
 } from '../../sim/ops/router.js';
-import { inApiOrder, type FixedIpRequest } from '../../sim/ops/port.js';
+import type { FixedIpRequest } from '../../sim/ops/port.js';
+import type { Port } from '../../sim/model/port.js';
+import type { Json, JsonObject } from '../../sim/api/json.js';
+import { addTags, changeTags, listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { byTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { listCol, pyJson, sortFields, upDown } from './format.js';
-import { findNetwork, sortedById } from './network.js';
+import { deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { attr, listAttr, pyJson, sortFields, upDown } from './format.js';
+import { findNetwork } from './network.js';
 import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
 import { visibleRouters } from '../../sim/visibility.js';
-import { routersOnAgent } from '../../sim/agents.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
   return findBy(visibleRouters(c), 'Router', nameOrId);
 }
 
-function gatewayInfo(r: Router): PyValue {
-  if (!r.gateway) return null;
-  return {
-    network_id: r.gateway.networkId,
-    external_fixed_ips: inApiOrder(r.gateway.externalFixedIps).map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
-    enable_snat: r.gateway.enableSnat,
-  };
-}
-
-function gatewayCell(r: Router): CellValue {
-  const v = gatewayInfo(r);
+function gatewayCell(d: JsonObject): CellValue {
+  const v = attr(d, 'external_gateway_info');
   return formatted(pyJson(v), v);
 }
 
-function routesCell(r: Router): CellValue {
-  return formatted(
-    r.routes.map((x) => `destination='${x.destination}', gateway='${x.nexthop}'`).join('\n'),
-    r.routes.map((x) => ({ destination: x.destination, nexthop: x.nexthop })),
-  );
+/** OSC's RoutesColumn: the API's nexthop shown as `gateway`. */
+function routesCell(d: JsonObject): CellValue {
+  const rs = Array.isArray(d['routes']) ? (d['routes'] as Array<{ [k: string]: Json }>) : [];
+  return formatted(rs.map((x) => `destination='${String(x['destination'])}', gateway='${String(x['nexthop'])}'`).join('\n'), rs);
 }
 
-export function routerShow(c: Cloud, r: Router, phase: 'create' | 'show'): Output {
+/**
+ * `router show`/`create` rows from the API's router. distributed/ha come only to admins
+ * (policy), so a member does not even get the rows. `interfaces` (show only): OSC lists the
+ * router's interface ports itself and adds interfaces_info.
+ */
+export function routerShow(d: JsonObject, interfaces?: Port[]): Output {
   const fields: Array<[string, CellValue]> = [
-    ['admin_state_up', upDown(r.adminStateUp)],
-    ['availability_zone_hints', listCol(r.availabilityZoneHints)],
-    ['availability_zones', listCol([])],
-    ['created_at', r.createdAt],
-    ['description', r.description],
-    ['enable_ndp_proxy', null],
-    ['external_gateway_info', gatewayCell(r)],
-    ['flavor_id', null],
-    ['id', r.id],
-    ['name', r.name],
-    ['project_id', r.projectId],
-    ['revision_number', r.revision],
-    ['routes', routesCell(r)],
-    ['status', r.status],
-    ['tags', listCol(r.tags)],
-    ['tenant_id', r.projectId],
-    ['updated_at', r.updatedAt],
+    ['admin_state_up', upDown(d['admin_state_up'] === true)],
+    ['availability_zone_hints', listAttr(d, 'availability_zone_hints')],
+    ['availability_zones', listAttr(d, 'availability_zones')],
+    ['created_at', attr(d, 'created_at')],
+    ['description', attr(d, 'description')],
+    ['enable_ndp_proxy', attr(d, 'enable_ndp_proxy')],
+    ['external_gateway_info', gatewayCell(d)],
+    ['flavor_id', attr(d, 'flavor_id')],
+    ['id', attr(d, 'id')],
+    ['name', attr(d, 'name')],
+    ['project_id', attr(d, 'project_id')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['routes', routesCell(d)],
+    ['status', attr(d, 'status')],
+    ['tags', listAttr(d, 'tags')],
+    ['tenant_id', attr(d, 'tenant_id')],
+    ['updated_at', attr(d, 'updated_at')],
   ];
-  // distributed/ha are returned to admins only (policy), so members do not even get the rows.
-  if (c.auth.admin) fields.push(['distributed', r.distributed], ['ha', r.ha]);
-  if (phase === 'show') {
-    const info: PyValue = interfacePorts(c, r).flatMap((p) =>
-      p.fixedIps.map((f) => ({ port_id: p.id, ip_address: f.ipAddress, subnet_id: f.subnetId })),
-    );
+  for (const k of ROUTER_ADMIN_KEYS) if (k in d) fields.push([k, attr(d, k)]);
+  if (interfaces) {
+    const info: PyValue = interfaces.flatMap((p) => p.fixedIps.map((f) => ({ port_id: p.id, ip_address: f.ipAddress, subnet_id: f.subnetId })));
     fields.push(['interfaces_info', formatted(pyJson(info), info)]);
   }
   return { kind: 'show', data: { fields: sortFields(fields) } };
@@ -125,7 +119,7 @@ function create(c: Cloud, a: Args): Output {
   if (project !== undefined) r.projectId = findProject(c, project).id;
   const gw = gatewayRequest(c, a);
   const router = createRouter(c, r);
-  for (const t of strs(a, 'tags')) if (!router.tags.includes(t)) router.tags.push(t);
+  addTags(router, strs(a, 'tags'));
   if (gw) setRouterGateway(c, router, gw);
   else if (wantsGatewayDetails(a)) {
     // Real OSC 6.0 quirk: the router is already created when it complains.
@@ -136,30 +130,30 @@ function create(c: Cloud, a: Args): Output {
       exitCode: 1,
     };
   }
-  return routerShow(c, router, 'create');
+  return routerShow(routerDict(c, router));
 }
 
 function list(c: Cloud, a: Args): Output {
-  // --agent: the routers that agent hosts (the other filters still apply, client side).
-  const agentId = str(a, 'agent');
-  let rs = byTags(a, sortedById(agentId === undefined ? visibleRouters(c) : routersOnAgent(c, getAgent(c, agentId))));
+  const q: { [k: string]: FilterValue } = {};
   const name = str(a, 'name');
-  if (name !== undefined) rs = rs.filter((r) => r.name === name);
+  if (name !== undefined) q['name'] = name;
   const up = pair(a, 'enable', 'disable');
-  if (up !== undefined) rs = rs.filter((r) => r.adminStateUp === up);
+  if (up !== undefined) q['admin_state_up'] = up;
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const pid = findProject(c, project).id;
-    rs = rs.filter((r) => r.projectId === pid);
-  }
+  if (project !== undefined) q['project_id'] = findProject(c, project).id;
+  const query = { filters: q, tags: tagFilter(a) };
+  // --agent: the routers that agent hosts (the other filters still apply).
+  const agentId = str(a, 'agent');
+  if (agentId !== undefined) getAgent(c, agentId); // openstacksdk's own message for an unknown agent
+  const rs = agentId === undefined ? listRouters(c, query) : listAgentRouters(c, agentId, query);
   const headers = ['ID', 'Name', 'Status', 'State', 'Project'];
   if (c.auth.admin) headers.push('Distributed', 'HA');
   const long = flag(a, 'long');
   if (long) headers.push('Routes', 'External gateway info', 'Availability zones', 'Tags');
   const rows = rs.map((r) => {
-    const row: CellValue[] = [r.id, r.name, r.status, upDown(r.adminStateUp), r.projectId];
-    if (c.auth.admin) row.push(r.distributed, r.ha);
-    if (long) row.push(routesCell(r), gatewayCell(r), listCol([]), listCol(r.tags));
+    const row: CellValue[] = [attr(r, 'id'), attr(r, 'name'), attr(r, 'status'), upDown(r['admin_state_up'] === true), attr(r, 'project_id')];
+    if (c.auth.admin) row.push(attr(r, 'distributed'), attr(r, 'ha'));
+    if (long) row.push(routesCell(r), gatewayCell(r), listAttr(r, 'availability_zones'), listAttr(r, 'tags'));
     return row;
   });
   return { kind: 'list', data: { headers, rows } };
@@ -187,8 +181,7 @@ function set(c: Cloud, a: Args): Output {
   }
   if (Object.keys(upd).length > 0) updateRouter(c, r, upd);
   if (gw) setRouterGateway(c, r, gw);
-  if (flag(a, 'no_tag')) r.tags = [];
-  for (const t of strs(a, 'tags')) if (!r.tags.includes(t)) r.tags.push(t);
+  changeTags(r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -205,9 +198,7 @@ function unset(c: Cloud, a: Args): Output {
     updateRouter(c, r, { routes: left });
   }
   if (flag(a, 'external_gateway')) setRouterGateway(c, r, null);
-  if (flag(a, 'all_tag')) r.tags = [];
-  const tags = strs(a, 'tags');
-  r.tags = r.tags.filter((t) => !tags.includes(t));
+  changeTags(r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 
@@ -215,13 +206,17 @@ function unset(c: Cloud, a: Args): Output {
 function extraRoutes(c: Cloud, a: Args, op: 'add' | 'remove'): Output {
   const r = findRouter(c, req(a, 'router'));
   changeExtraRoutes(c, r, dicts(a, 'routes').map((x) => ({ destination: x['destination'] ?? '', nexthop: x['gateway'] ?? '' })), op);
-  return routerShow(c, r, 'create');
+  return routerShow(routerDict(c, r));
 }
 
 export const routerCommands: OscCommand[] = [
   { name: 'router create', run: ({ cloud, args }) => create(cloud, args) },
   { name: 'router list', run: ({ cloud, args }) => list(cloud, args) },
-  { name: 'router show', run: ({ cloud: c, args: a }) => routerShow(c, findRouter(c, req(a, 'router')), 'show') },
+  { name: 'router show', run: ({ cloud: c, args: a }) => {
+      const r = findRouter(c, req(a, 'router'));
+      return routerShow(routerDict(c, r), interfacePorts(c, r));
+    },
+  },
   { name: 'router set', run: ({ cloud, args }) => set(cloud, args) },
   { name: 'router unset', run: ({ cloud, args }) => unset(cloud, args) },
   {

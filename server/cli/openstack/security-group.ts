@@ -1,6 +1,8 @@
-/** `openstack security group …` and `openstack security group rule …` */
+/** `openstack security group …` and `openstack security group rule …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
-import type { SecurityGroup, SecurityGroupRule } from '../../sim/model/security-group.js';
+import type { SecurityGroup } from '../../sim/model/security-group.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { addTags, changeTags, groupDict, listGroups, listRules, ruleDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import {
@@ -9,14 +11,12 @@ import {
   createSecurityGroupRule,
   deleteSecurityGroup,
   deleteSecurityGroupRule,
-  normalizedCidr,
   updateSecurityGroup,
   type RuleCreate,
 } from '../../sim/ops/security-group.js';
 import { CliError } from '../errors.js';
-import { byTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { kvLine, sortFields } from './format.js';
-import { sortedById } from './network.js';
+import { deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { attr, kvLine, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
 
@@ -24,37 +24,12 @@ export function findSecurityGroup(c: Cloud, nameOrId: string): SecurityGroup {
   return findBy(visibleGroups(c), 'SecurityGroup', nameOrId);
 }
 
-/** A rule as Neutron returns it inside its group (API key order). */
-function ruleDict(r: SecurityGroupRule): Record<string, PyValue> {
-  return {
-    id: r.id,
-    tenant_id: r.projectId,
-    security_group_id: r.securityGroupId,
-    ethertype: r.ethertype,
-    direction: r.direction,
-    protocol: r.protocol,
-    port_range_min: r.portRangeMin,
-    port_range_max: r.portRangeMax,
-    remote_ip_prefix: r.remoteIpPrefix,
-    remote_address_group_id: null,
-    normalized_cidr: normalizedCidr(r),
-    remote_group_id: r.remoteGroupId,
-    standard_attr_id: r.stdAttrId,
-    description: r.description,
-    tags: [],
-    created_at: r.createdAt,
-    updated_at: r.updatedAt,
-    revision_number: r.revision,
-    project_id: r.projectId,
-  };
-}
-
 /** OSC's rules column: one line per rule, falsy values and ownership keys dropped, keys sorted. */
-function rulesCell(c: Cloud, g: SecurityGroup): CellValue {
-  const rules = c.securityGroupRules.filter((r) => r.securityGroupId === g.id).map(ruleDict);
-  const lines = rules.map((d) => {
+function rulesCell(d: JsonObject): CellValue {
+  const rules = Array.isArray(d['security_group_rules']) ? (d['security_group_rules'] as JsonObject[]) : [];
+  const lines = rules.map((r) => {
     const kept: Record<string, PyValue> = {};
-    for (const [k, v] of Object.entries(d)) {
+    for (const [k, v] of Object.entries(r)) {
       if (k === 'security_group_id' || k === 'project_id' || k === 'tenant_id') continue;
       if (v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0)) continue;
       kept[k] = v;
@@ -64,60 +39,67 @@ function rulesCell(c: Cloud, g: SecurityGroup): CellValue {
   return formatted(lines.join('\n'), rules);
 }
 
-function groupShow(c: Cloud, g: SecurityGroup): Output {
+/** `security group show`/`create` rows from the API's group. */
+function groupShow(d: JsonObject): Output {
   const fields: Array<[string, CellValue]> = [
-    ['created_at', g.createdAt],
-    ['description', g.description],
-    ['id', g.id],
-    ['name', g.name],
-    ['project_id', g.projectId],
-    ['revision_number', g.revision],
-    ['rules', rulesCell(c, g)],
-    ['stateful', g.stateful],
-    ['tags', [...g.tags]],
-    ['updated_at', g.updatedAt],
+    ['created_at', attr(d, 'created_at')],
+    ['description', attr(d, 'description')],
+    ['id', attr(d, 'id')],
+    ['name', attr(d, 'name')],
+    ['project_id', attr(d, 'project_id')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['rules', rulesCell(d)],
+    ['stateful', attr(d, 'stateful')],
+    // OSC 6.0 has no formatter for a group's tags: the raw list shows.
+    ['tags', rawList(d, 'tags')],
+    ['updated_at', attr(d, 'updated_at')],
   ];
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
 
-function ruleShow(r: SecurityGroupRule): Output {
+/** `security group rule show`/`create` rows from the API's rule. */
+function ruleShow(d: JsonObject): Output {
   const fields: Array<[string, CellValue]> = [
-    ['created_at', r.createdAt],
-    ['description', r.description],
-    ['direction', r.direction],
-    ['ether_type', r.ethertype],
-    ['id', r.id],
-    ['name', null],
-    ['port_range_max', r.portRangeMax],
-    ['port_range_min', r.portRangeMin],
-    ['project_id', r.projectId],
-    ['protocol', r.protocol],
-    ['remote_address_group_id', null],
-    ['remote_group_id', r.remoteGroupId],
-    ['remote_ip_prefix', r.remoteIpPrefix],
-    ['revision_number', r.revision],
-    ['security_group_id', r.securityGroupId],
-    ['tags', []],
-    ['updated_at', r.updatedAt],
+    ['created_at', attr(d, 'created_at')],
+    ['description', attr(d, 'description')],
+    ['direction', attr(d, 'direction')],
+    ['ether_type', attr(d, 'ethertype')],
+    ['id', attr(d, 'id')],
+    ['name', attr(d, 'name')],
+    ['port_range_max', attr(d, 'port_range_max')],
+    ['port_range_min', attr(d, 'port_range_min')],
+    ['project_id', attr(d, 'project_id')],
+    ['protocol', attr(d, 'protocol')],
+    ['remote_address_group_id', attr(d, 'remote_address_group_id')],
+    ['remote_group_id', attr(d, 'remote_group_id')],
+    ['remote_ip_prefix', attr(d, 'remote_ip_prefix')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['security_group_id', attr(d, 'security_group_id')],
+    // openstacksdk's tags attribute is a list even when the response has none.
+    ['tags', rawList(d, 'tags')],
+    ['updated_at', attr(d, 'updated_at')],
   ];
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
+
+const rawList = (d: JsonObject, k: string): PyValue => (Array.isArray(d[k]) ? [...(d[k] as PyValue[])] : []);
 
 const ICMP = ['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'];
 const IPV6_ONLY = ['ipv6-encap', 'ipv6-frag', 'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts', 'ipv6-route'];
 
 /** OSC 6.0's port-range cell; it tests values for truth, so ICMP type 0 and code 0 are not shown. */
-function portRange(r: SecurityGroupRule): string {
-  if (r.protocol !== null && ICMP.includes(r.protocol)) {
+function portRange(r: JsonObject): string {
+  const protocol = r['protocol'];
+  const min = typeof r['port_range_min'] === 'number' ? r['port_range_min'] : null;
+  const max = typeof r['port_range_max'] === 'number' ? r['port_range_max'] : null;
+  if (typeof protocol === 'string' && ICMP.includes(protocol)) {
     let out = '';
-    if (r.portRangeMin) out += `type=${r.portRangeMin}`;
-    if (r.portRangeMax) out += `:code=${r.portRangeMax}`;
+    if (min) out += `type=${min}`;
+    if (max) out += `:code=${max}`;
     return out;
   }
-  if (!r.portRangeMin && !r.portRangeMax) return '';
-  const lo = r.portRangeMin ?? r.portRangeMax;
-  const hi = r.portRangeMax ?? r.portRangeMin;
-  return `${lo}:${hi}`;
+  if (!min && !max) return '';
+  return `${min ?? max}:${max ?? min}`;
 }
 
 function ruleCreate(c: Cloud, a: Args): Output {
@@ -164,14 +146,14 @@ function ruleCreate(c: Cloud, a: Args): Output {
   else r.remoteIpPrefix = ethertype === 'IPv4' ? '0.0.0.0/0' : '::/0';
   const d = str(a, 'description');
   if (d !== undefined) r.description = d;
-  return ruleShow(createSecurityGroupRule(c, r));
+  return ruleShow(ruleDict(createSecurityGroupRule(c, r)));
 }
 
 function ruleList(c: Cloud, a: Args): Output {
-  let rules = sortedById(visibleRules(c));
+  const q: Record<string, FilterValue> = {};
   const groupArg = str(a, 'group');
   const groupId = groupArg === undefined ? undefined : findSecurityGroup(c, groupArg).id;
-  if (groupId !== undefined) rules = rules.filter((r) => r.securityGroupId === groupId);
+  if (groupId !== undefined) q['security_group_id'] = groupId;
   const proto = str(a, 'protocol');
   // OSC 6.0 parses --ethertype but never sends it: the list is not filtered (checked on the oracle).
   const dir = pair(a, 'ingress', 'egress');
@@ -183,23 +165,24 @@ function ruleList(c: Cloud, a: Args): Output {
       ...(groupId !== undefined ? [`security_group_id=${groupId}`] : []),
     ];
     checkProtocolFilter(`/v2.0/security-group-rules?${query.join('&')}`, proto);
-    rules = rules.filter((r) => r.protocol === proto);
+    q['protocol'] = proto;
   }
-  if (dir !== undefined) rules = rules.filter((r) => r.direction === (dir ? 'ingress' : 'egress'));
+  if (dir !== undefined) q['direction'] = dir ? 'ingress' : 'egress';
+  const rules = listRules(c, { filters: q });
   const headers = ['ID', 'IP Protocol', 'Ethertype', 'IP Range', 'Port Range', 'Direction', 'Remote Security Group', 'Remote Address Group'];
   if (groupArg === undefined) headers.push('Security Group');
   const rows = rules.map((r) => {
     const row: CellValue[] = [
-      r.id,
-      r.protocol,
-      r.ethertype,
-      r.remoteIpPrefix ?? (r.ethertype === 'IPv4' ? '0.0.0.0/0' : '::/0'),
+      attr(r, 'id'),
+      attr(r, 'protocol'),
+      attr(r, 'ethertype'),
+      attr(r, 'remote_ip_prefix') ?? (r['ethertype'] === 'IPv4' ? '0.0.0.0/0' : '::/0'),
       portRange(r),
-      r.direction,
-      r.remoteGroupId,
+      attr(r, 'direction'),
+      attr(r, 'remote_group_id'),
       null,
     ];
-    if (groupArg === undefined) row.push(r.securityGroupId);
+    if (groupArg === undefined) row.push(attr(r, 'security_group_id'));
     return row;
   });
   const out: Output = { kind: 'list', data: { headers, rows } };
@@ -222,29 +205,27 @@ export const securityGroupCommands: OscCommand[] = [
         ...(flag(a, 'stateless') ? { stateful: false } : {}),
         ...(project !== undefined ? { projectId: findProject(c, project).id } : {}),
       });
-      for (const t of strs(a, 'tags')) if (!g.tags.includes(t)) g.tags.push(t);
-      return groupShow(c, g);
+      addTags(g, strs(a, 'tags'));
+      return groupShow(groupDict(c, g));
     },
   },
   {
     name: 'security group list',
     run: ({ cloud: c, args: a }) => {
-      let groups = byTags(a, sortedById(visibleGroups(c)));
+      const q: Record<string, FilterValue> = {};
       const project = str(a, 'project');
-      if (project !== undefined) {
-        const pid = findProject(c, project).id;
-        groups = groups.filter((g) => g.projectId === pid);
-      }
+      if (project !== undefined) q['project_id'] = findProject(c, project).id;
+      const groups = listGroups(c, { filters: q, tags: tagFilter(a) });
       return {
         kind: 'list',
         data: {
           headers: ['ID', 'Name', 'Description', 'Project', 'Tags'],
-          rows: groups.map((g) => [g.id, g.name, g.description, g.projectId, [...g.tags]]),
+          rows: groups.map((g) => [attr(g, 'id'), attr(g, 'name'), attr(g, 'description'), attr(g, 'project_id'), rawList(g, 'tags')]),
         },
       };
     },
   },
-  { name: 'security group show', style: 'wrapped', run: ({ cloud: c, args: a }) => groupShow(c, findSecurityGroup(c, req(a, 'group'))) },
+  { name: 'security group show', style: 'wrapped', run: ({ cloud: c, args: a }) => groupShow(groupDict(c, findSecurityGroup(c, req(a, 'group')))) },
   {
     name: 'security group set',
     run: ({ cloud: c, args: a }) => {
@@ -257,8 +238,7 @@ export const securityGroupCommands: OscCommand[] = [
         ...(d !== undefined ? { description: d } : {}),
         ...(stateful !== undefined ? { stateful } : {}),
       });
-      if (flag(a, 'no_tag')) g.tags = [];
-      for (const t of strs(a, 'tags')) if (!g.tags.includes(t)) g.tags.push(t);
+      changeTags(g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },
   },
@@ -272,7 +252,7 @@ export const securityGroupCommands: OscCommand[] = [
   {
     name: 'security group rule show',
     style: 'wrapped',
-    run: ({ cloud: c, args: a }) => ruleShow(findBy(visibleRules(c).map((r) => ({ ...r, name: '' })), 'SecurityGroupRule', req(a, 'rule'))),
+    run: ({ cloud: c, args: a }) => ruleShow(ruleDict(findBy(visibleRules(c).map((r) => ({ ...r, name: '' })), 'SecurityGroupRule', req(a, 'rule')))),
   },
   {
     name: 'security group rule delete',

@@ -5,39 +5,30 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import { networkSegments } from '../../sim/agents.js';
+import { findSegment, listSegments } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
 import { flag, req, str, type Args, type OscCommand, type Output } from './common.js';
-import { findNetwork, sortedById } from './network.js';
+import { attr } from './format.js';
+import { findNetwork } from './network.js';
 
 function list(c: Cloud, a: Args): Output {
   const net = str(a, 'network');
   const only = net === undefined ? undefined : findNetwork(c, net).id;
   const long = flag(a, 'long');
   const headers = ['ID', 'Name', 'Network', 'Network Type', 'Segment'];
-  if (long) headers.push('Physical Network');
-  const rows = sortedById(networkSegments(c))
-    .filter((s) => only === undefined || s.network.id === only)
-    .map((s) => {
-      const row: CellValue[] = [s.id, null, s.network.id, s.network.networkType, s.network.segmentationId];
-      if (long) row.push(s.network.physicalNetwork);
-      return row;
-    });
+  const keys = ['id', 'name', 'network_id', 'network_type', 'segmentation_id'];
+  if (long) {
+    headers.push('Physical Network');
+    keys.push('physical_network');
+  }
+  const rows = listSegments(c, only).map((s) => keys.map((k): CellValue => attr(s, k)));
   return { kind: 'list', data: { headers, rows } };
 }
 
 function show(c: Cloud, id: string): Output {
-  const s = networkSegments(c).find((x) => x.id === id);
+  const s = findSegment(c, id);
   if (!s) throw new CliError(`No Segment found for ${id}`);
-  const fields: Array<[string, CellValue]> = [
-    ['description', null],
-    ['id', s.id],
-    ['name', null],
-    ['network_id', s.network.id],
-    ['network_type', s.network.networkType],
-    ['physical_network', s.network.physicalNetwork],
-    ['segmentation_id', s.network.segmentationId],
-  ];
+  const fields = ['description', 'id', 'name', 'network_id', 'network_type', 'physical_network', 'segmentation_id'].map((k): [string, CellValue] => [k, attr(s, k)]);
   return { kind: 'show', data: { fields } };
 }
 

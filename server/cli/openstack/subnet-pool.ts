@@ -1,4 +1,4 @@
-/** `openstack subnet pool …` and `openstack address scope …` */
+/** `openstack subnet pool …` and `openstack address scope …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { AddressScope, SubnetPool } from '../../sim/model/subnet-pool.js';
 import type { CellValue } from '../../render/pyvalue.js';
@@ -12,8 +12,10 @@ import {
   type SubnetPoolCreate,
   type SubnetPoolUpdate,
 } from '../../sim/ops/subnet-pool.js';
-import { byTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { listCol, sortFields } from './format.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { addTags, addressScopeDict, changeTags, listAddressScopes, listSubnetPools, subnetPoolDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { attr, listAttr, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visiblePools, visibleScopes } from '../../sim/visibility.js';
 
@@ -25,37 +27,35 @@ export function findAddressScope(c: Cloud, nameOrId: string): AddressScope {
   return findBy(visibleScopes(c), 'AddressScope', nameOrId);
 }
 
-function byId<T extends { id: string }>(xs: T[]): T[] {
-  return [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-function poolShow(p: SubnetPool): Output {
+/** `subnet pool show`/`create` rows from the API's pool. */
+function poolShow(d: JsonObject): Output {
   const fields: Array<[string, CellValue]> = [
-    ['address_scope_id', p.addressScopeId],
-    ['created_at', p.createdAt],
-    ['default_prefixlen', p.defaultPrefixlen],
-    ['default_quota', p.defaultQuota],
-    ['description', p.description],
-    ['id', p.id],
-    ['ip_version', p.ipVersion],
-    ['is_default', p.isDefault],
-    ['max_prefixlen', p.maxPrefixlen],
-    ['min_prefixlen', p.minPrefixlen],
-    ['name', p.name],
-    ['prefixes', listCol(p.prefixes)],
-    ['project_id', p.projectId],
-    ['revision_number', p.revision],
-    ['shared', p.shared],
-    ['tags', listCol(p.tags)],
-    ['updated_at', p.updatedAt],
+    ['address_scope_id', attr(d, 'address_scope_id')],
+    ['created_at', attr(d, 'created_at')],
+    ['default_prefixlen', attr(d, 'default_prefixlen')],
+    ['default_quota', attr(d, 'default_quota')],
+    ['description', attr(d, 'description')],
+    ['id', attr(d, 'id')],
+    ['ip_version', attr(d, 'ip_version')],
+    ['is_default', attr(d, 'is_default')],
+    ['max_prefixlen', attr(d, 'max_prefixlen')],
+    ['min_prefixlen', attr(d, 'min_prefixlen')],
+    ['name', attr(d, 'name')],
+    ['prefixes', listAttr(d, 'prefixes')],
+    ['project_id', attr(d, 'project_id')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['shared', attr(d, 'shared')],
+    ['tags', listAttr(d, 'tags')],
+    ['updated_at', attr(d, 'updated_at')],
   ];
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
 
-function scopeShow(s: AddressScope): Output {
+/** `address scope show`/`create` rows from the API's scope. */
+function scopeShow(d: JsonObject): Output {
   return {
     kind: 'show',
-    data: { fields: [['id', s.id], ['ip_version', s.ipVersion], ['name', s.name], ['project_id', s.projectId], ['shared', s.shared]] },
+    data: { fields: ['id', 'ip_version', 'name', 'project_id', 'shared'].map((k): [string, CellValue] => [k, attr(d, k)]) },
   };
 }
 
@@ -82,38 +82,33 @@ function poolCreate(c: Cloud, a: Args): Output {
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   const p = createSubnetPool(c, r);
-  for (const t of strs(a, 'tags')) if (!p.tags.includes(t)) p.tags.push(t);
-  return poolShow(p);
+  addTags(p, strs(a, 'tags'));
+  return poolShow(subnetPoolDict(p));
 }
 
 function poolList(c: Cloud, a: Args): Output {
-  let pools = byTags(a, byId(visiblePools(c)));
+  const q: Record<string, FilterValue> = {};
   const share = pair(a, 'share', 'no_share');
-  if (share !== undefined) pools = pools.filter((p) => p.shared === share);
+  if (share !== undefined) q['shared'] = share;
   const def = pair(a, 'default', 'no_default');
-  if (def !== undefined) pools = pools.filter((p) => p.isDefault === def);
+  if (def !== undefined) q['is_default'] = def;
   const name = str(a, 'name');
-  if (name !== undefined) pools = pools.filter((p) => p.name === name);
+  if (name !== undefined) q['name'] = name;
   const scope = str(a, 'address_scope');
-  if (scope !== undefined) {
-    const s = findAddressScope(c, scope);
-    pools = pools.filter((p) => p.addressScopeId === s.id);
-  }
+  if (scope !== undefined) q['address_scope_id'] = findAddressScope(c, scope).id;
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const pid = findProject(c, project).id;
-    pools = pools.filter((p) => p.projectId === pid);
-  }
+  if (project !== undefined) q['project_id'] = findProject(c, project).id;
+  const pools = listSubnetPools(c, { filters: q, tags: tagFilter(a) });
   if (flag(a, 'long')) {
     return {
       kind: 'list',
       data: {
         headers: ['ID', 'Name', 'Prefixes', 'Default Prefix Length', 'Address Scope', 'Default Subnet Pool', 'Shared', 'Tags'],
-        rows: pools.map((p) => [p.id, p.name, listCol(p.prefixes), p.defaultPrefixlen, p.addressScopeId, p.isDefault, p.shared, listCol(p.tags)]),
+        rows: pools.map((p) => [attr(p, 'id'), attr(p, 'name'), listAttr(p, 'prefixes'), attr(p, 'default_prefixlen'), attr(p, 'address_scope_id'), attr(p, 'is_default'), attr(p, 'shared'), listAttr(p, 'tags')]),
       },
     };
   }
-  return { kind: 'list', data: { headers: ['ID', 'Name', 'Prefixes'], rows: pools.map((p) => [p.id, p.name, listCol(p.prefixes)]) } };
+  return { kind: 'list', data: { headers: ['ID', 'Name', 'Prefixes'], rows: pools.map((p) => [attr(p, 'id'), attr(p, 'name'), listAttr(p, 'prefixes')]) } };
 }
 
 function poolSet(c: Cloud, a: Args): Output {
@@ -139,42 +134,37 @@ function poolSet(c: Cloud, a: Args): Output {
   const q = num(a, 'default_quota');
   if (q !== undefined) u.defaultQuota = q;
   updateSubnetPool(c, p, u);
-  if (flag(a, 'no_tag')) p.tags = [];
-  for (const t of strs(a, 'tags')) if (!p.tags.includes(t)) p.tags.push(t);
+  changeTags(p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
 function scopeList(c: Cloud, a: Args): Output {
-  let scopes = byId(visibleScopes(c));
+  const q: Record<string, FilterValue> = {};
   const name = str(a, 'name');
-  if (name !== undefined) scopes = scopes.filter((s) => s.name === name);
+  if (name !== undefined) q['name'] = name;
   const v = str(a, 'ip_version') ?? num(a, 'ip_version');
-  if (v !== undefined) scopes = scopes.filter((s) => String(s.ipVersion) === String(v));
+  if (v !== undefined) q['ip_version'] = v;
   const share = pair(a, 'share', 'no_share');
-  if (share !== undefined) scopes = scopes.filter((s) => s.shared === share);
+  if (share !== undefined) q['shared'] = share;
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const pid = findProject(c, project).id;
-    scopes = scopes.filter((s) => s.projectId === pid);
-  }
+  if (project !== undefined) q['project_id'] = findProject(c, project).id;
+  const cols = ['id', 'name', 'ip_version', 'shared', 'project_id'];
   return {
     kind: 'list',
-    data: { headers: ['ID', 'Name', 'IP Version', 'Shared', 'Project'], rows: scopes.map((s) => [s.id, s.name, s.ipVersion, s.shared, s.projectId]) },
+    data: { headers: ['ID', 'Name', 'IP Version', 'Shared', 'Project'], rows: listAddressScopes(c, { filters: q }).map((s) => cols.map((k) => attr(s, k))) },
   };
 }
 
 export const subnetPoolCommands: OscCommand[] = [
   { name: 'subnet pool create', run: ({ cloud, args }) => poolCreate(cloud, args) },
   { name: 'subnet pool list', run: ({ cloud, args }) => poolList(cloud, args) },
-  { name: 'subnet pool show', run: ({ cloud: c, args: a }) => poolShow(findSubnetPool(c, req(a, 'subnet_pool'))) },
+  { name: 'subnet pool show', run: ({ cloud: c, args: a }) => poolShow(subnetPoolDict(findSubnetPool(c, req(a, 'subnet_pool')))) },
   { name: 'subnet pool set', run: ({ cloud, args }) => poolSet(cloud, args) },
   {
     name: 'subnet pool unset',
     run: ({ cloud: c, args: a }) => {
       const p = findSubnetPool(c, req(a, 'subnet_pool'));
-      if (flag(a, 'all_tag')) p.tags = [];
-      const tags = strs(a, 'tags');
-      p.tags = p.tags.filter((t) => !tags.includes(t));
+      changeTags(p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
       return none;
     },
   },
@@ -193,11 +183,11 @@ export const subnetPoolCommands: OscCommand[] = [
         ...(flag(a, 'share') ? { shared: true } : {}),
         ...(project !== undefined ? { projectId: findProject(c, project).id } : {}),
       });
-      return scopeShow(s);
+      return scopeShow(addressScopeDict(s));
     },
   },
   { name: 'address scope list', run: ({ cloud, args }) => scopeList(cloud, args) },
-  { name: 'address scope show', run: ({ cloud: c, args: a }) => scopeShow(findAddressScope(c, req(a, 'address_scope'))) },
+  { name: 'address scope show', run: ({ cloud: c, args: a }) => scopeShow(addressScopeDict(findAddressScope(c, req(a, 'address_scope')))) },
   {
     name: 'address scope set',
     run: ({ cloud: c, args: a }) => {

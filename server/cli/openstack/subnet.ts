@@ -1,13 +1,15 @@
-/** `openstack subnet …` */
+/** `openstack subnet …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { HostRoute, Subnet } from '../../sim/model/subnet.js';
 import type { CellValue } from '../../render/pyvalue.js';
+import type { Json, JsonObject } from '../../sim/api/json.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
+import { addTags, changeTags, listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { byTags, deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
-import { listCol, sortFields } from './format.js';
-import { findNetwork, sortedById } from './network.js';
+import { deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { attr, listAttr, sortFields } from './format.js';
+import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSubnetPool } from './subnet-pool.js';
 import { visibleSubnets } from '../../sim/visibility.js';
@@ -16,44 +18,45 @@ export function findSubnet(c: Cloud, nameOrId: string): Subnet {
   return findBy(visibleSubnets(c), 'Subnet', nameOrId);
 }
 
-function pools(s: Subnet): CellValue {
-  return formatted(
-    s.allocationPools.map((p) => `${p.start}-${p.end}`).join(','),
-    s.allocationPools.map((p) => ({ start: p.start, end: p.end })),
-  );
+const objs = (v: Json | undefined): Array<{ [k: string]: Json }> => (Array.isArray(v) ? (v as Array<{ [k: string]: Json }>) : []);
+
+/** OSC's AllocationPoolsColumn: `start-end`, comma-separated. */
+function pools(d: JsonObject): CellValue {
+  const ps = objs(d['allocation_pools']);
+  return formatted(ps.map((p) => `${String(p['start'])}-${String(p['end'])}`).join(','), ps);
 }
 
-function routes(rs: HostRoute[]): CellValue {
-  return formatted(
-    rs.map((r) => `destination='${r.destination}', gateway='${r.nexthop}'`).join('\n'),
-    rs.map((r) => ({ destination: r.destination, nexthop: r.nexthop })),
-  );
+/** OSC's HostRoutesColumn: the API's nexthop shown as `gateway`. */
+function routes(d: JsonObject): CellValue {
+  const rs = objs(d['host_routes']);
+  return formatted(rs.map((r) => `destination='${String(r['destination'])}', gateway='${String(r['nexthop'])}'`).join('\n'), rs);
 }
 
-export function subnetShow(c: Cloud, s: Subnet): Output {
+/** `subnet show`/`create` rows from the API's subnet (an attribute the response lacks is None). */
+export function subnetShow(d: JsonObject): Output {
   const fields: Array<[string, CellValue]> = [
-    ['allocation_pools', pools(s)],
-    ['cidr', s.cidr],
-    ['created_at', s.createdAt],
-    ['description', s.description],
-    ['dns_nameservers', listCol(s.dnsNameservers)],
-    ['dns_publish_fixed_ip', null],
-    ['enable_dhcp', s.enableDhcp],
-    ['gateway_ip', s.gatewayIp],
-    ['host_routes', routes(s.hostRoutes)],
-    ['id', s.id],
-    ['ip_version', s.ipVersion],
-    ['ipv6_address_mode', s.ipv6AddressMode],
-    ['ipv6_ra_mode', s.ipv6RaMode],
-    ['name', s.name],
-    ['network_id', s.networkId],
-    ['project_id', s.projectId],
-    ['revision_number', s.revision],
-    ['segment_id', s.segmentId],
-    ['service_types', listCol(s.serviceTypes)],
-    ['subnetpool_id', s.subnetpoolId],
-    ['tags', listCol(s.tags)],
-    ['updated_at', s.updatedAt],
+    ['allocation_pools', pools(d)],
+    ['cidr', attr(d, 'cidr')],
+    ['created_at', attr(d, 'created_at')],
+    ['description', attr(d, 'description')],
+    ['dns_nameservers', listAttr(d, 'dns_nameservers')],
+    ['dns_publish_fixed_ip', attr(d, 'dns_publish_fixed_ip')],
+    ['enable_dhcp', attr(d, 'enable_dhcp')],
+    ['gateway_ip', attr(d, 'gateway_ip')],
+    ['host_routes', routes(d)],
+    ['id', attr(d, 'id')],
+    ['ip_version', attr(d, 'ip_version')],
+    ['ipv6_address_mode', attr(d, 'ipv6_address_mode')],
+    ['ipv6_ra_mode', attr(d, 'ipv6_ra_mode')],
+    ['name', attr(d, 'name')],
+    ['network_id', attr(d, 'network_id')],
+    ['project_id', attr(d, 'project_id')],
+    ['revision_number', attr(d, 'revision_number')],
+    ['segment_id', attr(d, 'segment_id')],
+    ['service_types', listAttr(d, 'service_types')],
+    ['subnetpool_id', attr(d, 'subnetpool_id')],
+    ['tags', listAttr(d, 'tags')],
+    ['updated_at', attr(d, 'updated_at')],
   ];
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
@@ -99,57 +102,54 @@ function createReq(c: Cloud, a: Args): SubnetCreate {
   return r;
 }
 
-function listSubnets(c: Cloud, a: Args): Output {
-  let subs = byTags(a, sortedById(visibleSubnets(c)));
+/** The query `subnet list`'s options send. */
+function listQuery(c: Cloud, a: Args): Record<string, FilterValue> {
+  const q: Record<string, FilterValue> = {};
   const netArg = str(a, 'network');
-  if (netArg !== undefined) {
-    const net = findNetwork(c, netArg);
-    subs = subs.filter((s) => s.networkId === net.id);
-  }
+  if (netArg !== undefined) q['network_id'] = findNetwork(c, netArg).id;
   const v = num(a, 'ip_version');
-  if (v !== undefined) subs = subs.filter((s) => s.ipVersion === v);
+  if (v !== undefined) q['ip_version'] = v;
   const dhcp = pair(a, 'dhcp', 'no_dhcp');
-  if (dhcp !== undefined) subs = subs.filter((s) => s.enableDhcp === dhcp);
+  if (dhcp !== undefined) q['enable_dhcp'] = dhcp;
   const name = str(a, 'name');
-  if (name !== undefined) subs = subs.filter((s) => s.name === name);
+  if (name !== undefined) q['name'] = name;
   const gw = str(a, 'gateway');
-  if (gw !== undefined) subs = subs.filter((s) => s.gatewayIp === gw);
+  if (gw !== undefined) q['gateway_ip'] = gw;
   const range = str(a, 'subnet_range');
-  if (range !== undefined) subs = subs.filter((s) => s.cidr === range);
+  if (range !== undefined) q['cidr'] = range;
   const pool = str(a, 'subnet_pool');
-  if (pool !== undefined) {
-    const p = findSubnetPool(c, pool);
-    subs = subs.filter((s) => s.subnetpoolId === p.id);
-  }
+  if (pool !== undefined) q['subnetpool_id'] = findSubnetPool(c, pool).id;
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const pid = findProject(c, project).id;
-    subs = subs.filter((s) => s.projectId === pid);
-  }
+  if (project !== undefined) q['project_id'] = findProject(c, project).id;
+  return q;
+}
+
+function listSubnets(c: Cloud, a: Args): Output {
+  const subs = apiListSubnets(c, { filters: listQuery(c, a), tags: tagFilter(a) });
   if (flag(a, 'long')) {
     return {
       kind: 'list',
       data: {
         headers: ['ID', 'Name', 'Network', 'Subnet', 'Project', 'DHCP', 'Name Servers', 'Allocation Pools', 'Host Routes', 'IP Version', 'Gateway', 'Service Types', 'Tags'],
         rows: subs.map((s) => [
-          s.id,
-          s.name,
-          s.networkId,
-          s.cidr,
-          s.projectId,
-          s.enableDhcp,
-          listCol(s.dnsNameservers),
+          attr(s, 'id'),
+          attr(s, 'name'),
+          attr(s, 'network_id'),
+          attr(s, 'cidr'),
+          attr(s, 'project_id'),
+          attr(s, 'enable_dhcp'),
+          listAttr(s, 'dns_nameservers'),
           pools(s),
-          routes(s.hostRoutes),
-          s.ipVersion,
-          s.gatewayIp,
-          listCol(s.serviceTypes),
-          listCol(s.tags),
+          routes(s),
+          attr(s, 'ip_version'),
+          attr(s, 'gateway_ip'),
+          listAttr(s, 'service_types'),
+          listAttr(s, 'tags'),
         ]),
       },
     };
   }
-  return { kind: 'list', data: { headers: ['ID', 'Name', 'Network', 'Subnet'], rows: subs.map((s) => [s.id, s.name, s.networkId, s.cidr]) } };
+  return { kind: 'list', data: { headers: ['ID', 'Name', 'Network', 'Subnet'], rows: subs.map((s) => [attr(s, 'id'), attr(s, 'name'), attr(s, 'network_id'), attr(s, 'cidr')]) } };
 }
 
 function setSubnet(c: Cloud, a: Args): Output {
@@ -179,8 +179,7 @@ function setSubnet(c: Cloud, a: Args): Output {
   const st = strs(a, 'service_types');
   if (st.length > 0) u.serviceTypes = [...s.serviceTypes, ...st];
   updateSubnet(c, s, u);
-  if (flag(a, 'no_tag')) s.tags = [];
-  for (const t of strs(a, 'tags')) if (!s.tags.includes(t)) s.tags.push(t);
+  changeTags(s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -218,9 +217,7 @@ function unsetSubnet(c: Cloud, a: Args): Output {
     u.serviceTypes = s.serviceTypes.filter((t) => !st.includes(t));
   }
   if (Object.keys(u).length > 0) updateSubnet(c, s, u);
-  if (flag(a, 'all_tag')) s.tags = [];
-  const tags = strs(a, 'tags');
-  s.tags = s.tags.filter((t) => !tags.includes(t));
+  changeTags(s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 
@@ -229,12 +226,12 @@ export const subnetCommands: OscCommand[] = [
     name: 'subnet create',
     run: ({ cloud: c, args: a }) => {
       const s = createSubnet(c, createReq(c, a));
-      for (const t of strs(a, 'tags')) if (!s.tags.includes(t)) s.tags.push(t);
-      return subnetShow(c, s);
+      addTags(s, strs(a, 'tags'));
+      return subnetShow(subnetDict(s));
     },
   },
   { name: 'subnet list', run: ({ cloud, args }) => listSubnets(cloud, args) },
-  { name: 'subnet show', run: ({ cloud: c, args: a }) => subnetShow(c, findSubnet(c, req(a, 'subnet'))) },
+  { name: 'subnet show', run: ({ cloud: c, args: a }) => subnetShow(subnetDict(findSubnet(c, req(a, 'subnet')))) },
   { name: 'subnet set', run: ({ cloud, args }) => setSubnet(cloud, args) },
   { name: 'subnet unset', run: ({ cloud, args }) => unsetSubnet(cloud, args) },
   {

@@ -1,6 +1,39 @@
 /** A Neutron port: VM NICs, DHCP ports, router interfaces and gateways, floating-IP ports. */
 import type { Std } from './std.js';
 
+/**
+ * The device owners Neutron itself sets (neutron_lib.constants DEVICE_OWNER_*), declared once:
+ * the ports of DHCP, routers, floating IPs and VMs are told apart by them.
+ */
+export const DEVICE_OWNER = {
+  dhcp: 'network:dhcp',
+  routerInterface: 'network:router_interface',
+  routerInterfaceDistributed: 'network:router_interface_distributed',
+  haRouterReplicatedInterface: 'network:ha_router_replicated_interface',
+  routerGateway: 'network:router_gateway',
+  routerCentralizedSnat: 'network:router_centralized_snat',
+  floatingIp: 'network:floatingip',
+  /** The metadata port of OVN and DVR networks. */
+  distributed: 'network:distributed',
+} as const;
+
+/** One of Neutron's own device owners. */
+export type NetworkDeviceOwner = (typeof DEVICE_OWNER)[keyof typeof DEVICE_OWNER];
+
+/** The prefix Nova gives the ports of its instances: `compute:<availability zone>`. */
+export const COMPUTE_OWNER_PREFIX = 'compute:';
+
+/** Nova's device owner for an instance in availability zone `az` (`compute:nova` by default). */
+export function computeOwner(az = 'nova'): `compute:${string}` {
+  return `${COMPUTE_OWNER_PREFIX}${az}`;
+}
+
+/**
+ * A port's device_owner: one of Neutron's, Nova's `compute:<az>`, '' for none, or any text a
+ * user sets with `--device-owner` (the API accepts any string, so the type stays open).
+ */
+export type DeviceOwner = NetworkDeviceOwner | `compute:${string}` | '' | (string & {});
+
 export interface FixedIp {
   subnetId: string;
   ipAddress: string;
@@ -16,7 +49,7 @@ export interface Port extends Std {
   macAddress: string;
   fixedIps: FixedIp[];
   deviceId: string;
-  deviceOwner: string;
+  deviceOwner: DeviceOwner;
   status: 'ACTIVE' | 'DOWN' | 'BUILD' | 'ERROR' | 'N/A';
   adminStateUp: boolean;
   securityGroupIds: string[];

@@ -1,0 +1,133 @@
+/**
+ * What every legacy `neutron` command shares: argument helpers, neutronclient's name-or-ID
+ * lookup, its presenter (values turned into text for tables, "Created a new …:"), and its bulk
+ * delete. The resources themselves come from sim/api/neutron.
+ */
+import type { Cloud } from '../../sim/model/cloud.js';
+import { SimError } from '../../sim/errors.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
+import { isFormatted, machine, pyJsonDumps, type CellValue, type PyValue } from '../../render/pyvalue.js';
+import { CliError } from '../errors.js';
+
+export type Args = Record<string, unknown>;
+export type Out = { stdout: string; stderr?: string; exitCode?: number };
+/** One sub-command: the parsed options, and the `--key value` options the parser does not know (value specs). */
+export type Handler = (c: Cloud, a: Args, extra: Record<string, string | true>) => Out;
+
+export const s = (a: Args, k: string): string | undefined => (typeof a[k] === 'string' ? (a[k] as string) : undefined);
+export const list = (a: Args, k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
+
+/** Where runNeutron leaves the terminal's width among a command's parsed values (not an option name). */
+export const TERMINAL_WIDTH = ' terminal width';
+
+/** neutronclient's find_resourceid_by_name_or_id. */
+export function find<T extends { id: string; name: string }>(items: readonly T[], kind: string, ref: string): T {
+  const byId = items.find((i) => i.id === ref);
+  if (byId) return byId;
+  const byName = items.filter((i) => i.name === ref);
+  if (byName.length === 1) return byName[0] as T;
+  if (byName.length > 1) throw new CliError(`Multiple ${kind} matches found for name '${ref}', use an ID to be more specific.`);
+  throw new CliError(`Unable to find ${kind} with name or id '${ref}'`);
+}
+
+/** neutronclient's JSON for dict cells: json.dumps without ensure_ascii (as Stacklab always printed them). */
+export const cellJson = (v: PyValue): string => pyJsonDumps(v, { ensureAscii: false });
+
+/** neutronclient renders every value as text first: lists one item per line, dicts as JSON. */
+export function textValue(v: PyValue): PyValue {
+  if (v === null) return '';
+  if (Array.isArray(v)) return v.map((i) => (typeof i === 'object' && i !== null ? cellJson(i) : String(i))).join('\n');
+  if (typeof v === 'object') return cellJson(v);
+  return v;
+}
+
+export function fmt(a: Args): FormatOptions {
+  const o: FormatOptions = {};
+  if (typeof a['formatter'] === 'string') o.format = a['formatter'];
+  if (Array.isArray(a['columns'])) o.columns = a['columns'] as string[];
+  if (a['noindent'] === true) o.noindent = true;
+  if (typeof a['prefix'] === 'string') o.prefix = a['prefix'];
+  const mw = Number(a['max_width'] ?? 0);
+  if (mw > 0) o.maxWidth = mw;
+  if (a['fit_width'] === true) o.fitWidth = true;
+  if (typeof a[TERMINAL_WIDTH] === 'number') o.terminalWidth = a[TERMINAL_WIDTH];
+  return o;
+}
+
+/** neutronclient turns values into text (format_output_data) only for the table formatter; the others get the API's values. */
+export const isTable = (a: Args): boolean => (a['formatter'] ?? 'table') === 'table';
+
+/** A show: the API's dict, keys sorted; `created` names the resource of a create ("Created a new network:"). */
+export function show(a: Args, d: JsonObject, created?: string): Out {
+  const text = isTable(a);
+  const fields = Object.keys(d)
+    .sort()
+    .map((k): [string, PyValue] => [k, text ? textValue(d[k] ?? null) : (d[k] ?? null)]);
+  const r = renderShow({ fields }, fmt(a));
+  return { stdout: (created && text ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+/**
+ * A list. `api` is each row as the API returns it: neutronclient asks for every attribute, so
+ * `-c` may name any of them (in the order given); without `-c` the command's own columns show.
+ */
+export function table(a: Args, headers: string[], rows: CellValue[][], api?: ReadonlyArray<Record<string, CellValue>>): Out {
+  const text = isTable(a);
+  const wanted = Array.isArray(a['columns']) ? (a['columns'] as string[]) : [];
+  let o = fmt(a);
+  if (wanted.length > 0 && api && api.length > 0) {
+    const keys = [...new Set(api.flatMap((d) => Object.keys(d)))];
+    // As neutronclient does, a column named twice is printed twice.
+    const chosen = wanted.filter((k) => keys.includes(k));
+    if (chosen.length === 0) {
+      return { stdout: '', stderr: `No recognized column names in [${wanted.map((w) => `'${w}'`).join(', ')}]. Recognized columns are [].\n`, exitCode: 1 };
+    }
+    headers = chosen;
+    rows = api.map((d) => chosen.map((k) => d[k] ?? null));
+    o = { ...o, columns: chosen };
+  }
+  // Cells with a column formatter of their own (formatted) print their text form in tables only.
+  const r = renderList({ headers, rows: text ? rows.map((row) => row.map((c) => (isFormatted(c) ? c : textValue(c)))) : rows.map((row) => row.map(machine)) }, o);
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+/** A list of API dicts with the command's own columns (the dict's keys). */
+export function dictTable(a: Args, columns: string[], dicts: JsonObject[]): Out {
+  return table(a, columns, dicts.map((d) => columns.map((k) => d[k] ?? null)), dicts);
+}
+
+export const truth = (v: string | true | undefined): boolean | undefined =>
+  v === undefined ? undefined : v === true || /^(true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : undefined;
+
+/** `k=v,k2=v2` option values. */
+export function kv(raw: string): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    const i = part.indexOf('=');
+    if (i > 0) o[part.slice(0, i)] = part.slice(i + 1);
+  }
+  return o;
+}
+
+/** neutronclient's bulk delete: deletes what it can, then reports the ids it could not find. */
+export function bulkDelete(kind: string, ids: string[], del: (id: string) => void): Out {
+  const done: string[] = [];
+  const missing: string[] = [];
+  const multiple: string[] = [];
+  for (const id of ids) {
+    try {
+      del(id);
+      done.push(id);
+    } catch (e) {
+      if (e instanceof CliError && e.message.startsWith('Multiple ')) multiple.push(id);
+      else if (e instanceof CliError || (e instanceof SimError && e.status === 404)) missing.push(id);
+      else throw e;
+    }
+  }
+  const stdout = done.length ? `Deleted ${kind}(s): ${done.join(', ')}\n` : '';
+  const errs: string[] = [];
+  if (missing.length) errs.push(`Unable to find ${kind}(s) with id(s) '${missing.join(', ')}'.`);
+  if (multiple.length) errs.push(`Multiple ${kind}(s) matches found for name(s) '${multiple.join(', ')}'. Please use an ID to be more specific.`);
+  return errs.length ? { stdout, stderr: `${errs.join('\n')}\n`, exitCode: 1 } : { stdout };
+}

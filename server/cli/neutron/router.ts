@@ -1,0 +1,82 @@
+/** `neutron router-*` */
+import type { Cloud } from '../../sim/model/cloud.js';
+import {
+  addRouterInterfacePort,
+  addRouterInterfaceSubnet,
+  createRouter,
+  deleteRouter,
+  removeRouterInterfacePort,
+  removeRouterInterfaceSubnet,
+  setRouterGateway,
+  updateRouter,
+} from '../../sim/ops/router.js';
+import { listRouters, routerDict, routerPortDicts } from '../../sim/api/neutron/index.js';
+import { visibleRouters } from '../../sim/visibility.js';
+import { bulkDelete, find, kv, list, s, show, table, type Handler } from './common.js';
+import { findNetwork } from './net.js';
+import { findPort, fixedIpRequests, portRows } from './port.js';
+import { findSubnet } from './subnet.js';
+
+export const findRouter = (c: Cloud, ref: string) => find(visibleRouters(c), 'router', ref);
+
+export const routerCommands: Record<string, Handler> = {
+  'router-create': (c, a) => show(a, routerDict(c, createRouter(c, { name: s(a, 'name') ?? '', ...(a['admin_state'] === false ? { adminStateUp: false } : {}) })), 'router'),
+  'router-list': (c, a, extra) => {
+    const routers = listRouters(c, { filters: extra });
+    return table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers.map((r) => [r['id'] ?? null, r['name'] ?? null, r['external_gateway_info'] ?? null, r['distributed'] ?? null, r['ha'] ?? null]), routers);
+  },
+  'router-show': (c, a) => show(a, routerDict(c, findRouter(c, s(a, 'id') ?? ''))),
+  'router-update': (c, a) => {
+    const r = findRouter(c, s(a, 'id') ?? '');
+    const adminState = s(a, 'admin_state');
+    const dist = s(a, 'distributed');
+    updateRouter(c, r, {
+      ...(s(a, 'name') !== undefined ? { name: s(a, 'name') as string } : {}),
+      ...(s(a, 'description') !== undefined ? { description: s(a, 'description') as string } : {}),
+      ...(adminState !== undefined ? { adminStateUp: /^true$/i.test(adminState) } : {}),
+      ...(dist !== undefined ? { distributed: /^true$/i.test(dist) } : {}),
+      ...(a['no_routes'] === true ? { routes: [] } : {}),
+      ...(list(a, 'routes').length ? { routes: list(a, 'routes').map(kv).map((x) => ({ destination: x['destination'] ?? '', nexthop: x['nexthop'] ?? '' })) } : {}),
+    });
+    return { stdout: `Updated router: ${s(a, 'id') ?? ''}\n` };
+  },
+  'router-delete': (c, a) => bulkDelete('router', list(a, 'id'), (id) => deleteRouter(c, findRouter(c, id))),
+  'router-interface-add': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    const r = findRouter(c, ref);
+    const iface = s(a, 'interface') ?? '';
+    const port = iface.startsWith('port=')
+      ? addRouterInterfacePort(c, r, findPort(c, iface.slice(5)))
+      : addRouterInterfaceSubnet(c, r, findSubnet(c, iface.startsWith('subnet=') ? iface.slice(7) : iface));
+    return { stdout: `Added interface ${port.id} to router ${ref}.\n` };
+  },
+  'router-interface-delete': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    const r = findRouter(c, ref);
+    const iface = s(a, 'interface') ?? '';
+    if (iface.startsWith('port=')) removeRouterInterfacePort(c, r, findPort(c, iface.slice(5)));
+    else removeRouterInterfaceSubnet(c, r, findSubnet(c, iface.startsWith('subnet=') ? iface.slice(7) : iface));
+    return { stdout: `Removed interface from router ${ref}.\n` };
+  },
+  'router-gateway-set': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    const r = findRouter(c, ref);
+    const net = findNetwork(c, s(a, 'external_network') ?? '');
+    const ips = fixedIpRequests(c, a);
+    setRouterGateway(c, r, {
+      networkId: net.id,
+      ...(a['disable_snat'] === true ? { enableSnat: false } : a['enable_snat'] === true ? { enableSnat: true } : {}),
+      ...(ips.length ? { fixedIps: ips } : {}),
+    });
+    return { stdout: `Set gateway for router ${ref}\n` };
+  },
+  'router-gateway-clear': (c, a) => {
+    const ref = s(a, 'router') ?? '';
+    setRouterGateway(c, findRouter(c, ref), null);
+    return { stdout: `Removed gateway from router ${ref}\n` };
+  },
+  'router-port-list': (c, a) => {
+    const r = findRouter(c, s(a, 'id') ?? '');
+    return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], portRows(routerPortDicts(c, r.id)));
+  },
+};

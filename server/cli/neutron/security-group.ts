@@ -1,0 +1,104 @@
+/** `neutron security-group-*` and `security-group-rule-*` */
+import type { Cloud } from '../../sim/model/cloud.js';
+import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule } from '../../sim/ops/security-group.js';
+import { groupDict, listGroups, listRules, ruleDict } from '../../sim/api/neutron/index.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { visibleGroups } from '../../sim/visibility.js';
+import { formatted } from '../../render/pyvalue.js';
+import { CliError } from '../errors.js';
+import { bulkDelete, find, list, s, show, table, type Handler } from './common.js';
+
+export const findGroup = (c: Cloud, ref: string) => find(visibleGroups(c), 'security_group', ref);
+
+/** neutronclient's one-line summary of a rule (an API dict) in security-group-list. */
+function ruleSummary(r: JsonObject): string {
+  const num = (k: string): number | null => (typeof r[k] === 'number' ? (r[k] as number) : null);
+  const text = (k: string): string | null => (typeof r[k] === 'string' ? (r[k] as string) : null);
+  const min = num('port_range_min');
+  const max = num('port_range_max');
+  const out: string[] = [text('direction') ?? '', text('ethertype') ?? ''];
+  const p = text('protocol');
+  let pp: string | null = null;
+  if (p === 'tcp' || p === 'udp') {
+    pp = min && min === max ? `${min}/${p}` : min ? `${min}-${max ?? 'None'}/${p}` : p;
+  } else if (p === 'icmp') {
+    const o: string[] = [];
+    if (min !== null) o.push(`type:${min}`);
+    if (max !== null) o.push(`code:${max}`);
+    pp = o.length ? `icmp (${o.join(', ')})` : 'icmp';
+  } else if (p !== null && p !== '') pp = p;
+  if (pp) out.push(pp);
+  const prefix = text('remote_ip_prefix');
+  if (prefix) out.push(`remote_ip_prefix: ${prefix}`);
+  const group = text('remote_group_id');
+  if (group) out.push(`remote_group_id: ${group}`);
+  return out.join(', ');
+}
+
+/** security-group-rule-list's port/protocol column. */
+function portProtocol(r: JsonObject): string | null {
+  const protocol = typeof r['protocol'] === 'string' ? r['protocol'] : null;
+  const min = typeof r['port_range_min'] === 'number' ? r['port_range_min'] : null;
+  const max = typeof r['port_range_max'] === 'number' ? r['port_range_max'] : null;
+  if (protocol === null) return 'any';
+  if (min === null) return protocol;
+  if (protocol === 'icmp') return `icmp (type:${min}${max !== null ? `, code:${max}` : ''})`;
+  return min === max ? `${min}/${protocol}` : `${min}-${max}/${protocol}`;
+}
+
+export const securityGroupCommands: Record<string, Handler> = {
+  'security-group-create': (c, a) => {
+    const d = s(a, 'description');
+    const g = createSecurityGroup(c, { name: s(a, 'name') ?? '', ...(d !== undefined ? { description: d } : {}) });
+    return show(a, groupDict(c, g), 'security_group');
+  },
+  'security-group-list': (c, a) =>
+    table(
+      a,
+      ['id', 'name', 'security_group_rules'],
+      listGroups(c).map((g) => {
+        // Tables show a summary line per rule; other formats get the rules themselves.
+        const rules = Array.isArray(g['security_group_rules']) ? (g['security_group_rules'] as JsonObject[]) : [];
+        return [g['id'] ?? null, g['name'] ?? null, formatted(rules.map(ruleSummary).sort().join('\n'), rules)];
+      }),
+    ),
+  'security-group-show': (c, a) => show(a, groupDict(c, findGroup(c, s(a, 'id') ?? ''))),
+  'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, findGroup(c, id))),
+  'security-group-rule-create': (c, a) => {
+    const g = findGroup(c, s(a, 'security_group_id') ?? '');
+    const remoteGroup = s(a, 'remote_group_id');
+    const rule = createSecurityGroupRule(c, {
+      securityGroupId: g.id,
+      direction: (s(a, 'direction') ?? 'ingress') as 'ingress' | 'egress',
+      ethertype: (s(a, 'ethertype') ?? 'IPv4') as 'IPv4' | 'IPv6',
+      protocol: s(a, 'protocol') ?? null,
+      portRangeMin: s(a, 'port_range_min') !== undefined ? Number(s(a, 'port_range_min')) : null,
+      portRangeMax: s(a, 'port_range_max') !== undefined ? Number(s(a, 'port_range_max')) : null,
+      remoteIpPrefix: s(a, 'remote_ip_prefix') ?? null,
+      remoteGroupId: remoteGroup !== undefined ? findGroup(c, remoteGroup).id : null,
+    });
+    return show(a, ruleDict(rule), 'security_group_rule');
+  },
+  'security-group-rule-list': (c, a) => {
+    // Groups are shown by name (any group the rule names, as Stacklab always did).
+    const names = new Map<string, string>(c.securityGroups.map((g) => [g.id, g.name]));
+    return table(
+      a,
+      ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'],
+      listRules(c).map((r) => {
+        const group = r['remote_group_id'];
+        const prefix = typeof r['remote_ip_prefix'] === 'string' ? r['remote_ip_prefix'] : null;
+        const remoteName = typeof group === 'string' ? names.get(group) : undefined;
+        const remote = remoteName !== undefined ? `${remoteName} (group)` : prefix && prefix !== '0.0.0.0/0' && prefix !== '::/0' ? `${prefix} (CIDR)` : 'any';
+        const sg = String(r['security_group_id']);
+        return [r['id'] ?? null, names.get(sg) ?? sg, r['direction'] ?? null, r['ethertype'] ?? null, portProtocol(r), remote];
+      }),
+    );
+  },
+  'security-group-rule-delete': (c, a) =>
+    bulkDelete('security_group_rule', list(a, 'id'), (id) => {
+      const r = c.securityGroupRules.find((x) => x.id === id);
+      if (!r) throw new CliError(`Unable to find security_group_rule with name or id '${id}'`);
+      deleteSecurityGroupRule(c, r);
+    }),
+};

@@ -1,0 +1,112 @@
+/**
+ * What every Neutron resource shares in the API: the standard attributes, the default order of
+ * lists, and list queries (exact-match filters as Neutron's filter validation checks them, tag
+ * filters, `fields`, `sort_key`/`sort_dir`).
+ */
+import type { Std } from '../../model/std.js';
+import { neutronError } from '../../errors.js';
+import { tagsMatch, type TagFilter } from '../../visibility.js';
+import type { Json, JsonObject } from '../json.js';
+
+export type { TagFilter };
+
+/** The standard attributes, in the order Neutron's resources end with them. */
+export function stdAttrs(r: Pick<Std, 'createdAt' | 'updatedAt' | 'revision' | 'tags' | 'description'>): JsonObject {
+  return {
+    description: r.description,
+    tags: [...r.tags],
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    revision_number: r.revision,
+  };
+}
+
+/** The simulated Neutron lists resources in id order (its database's primary-key order). */
+export function sortedById<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A filter value as a query string carries it (a bare `--key` flag of neutronclient is `true`). */
+export type FilterValue = string | number | boolean | null;
+
+/** A list request: `GET /v2.0/<resources>?<query>`. */
+export interface ListQuery {
+  /** Exact-match filters on the resource's attributes. */
+  filters?: Readonly<Record<string, FilterValue>>;
+  /** Neutron's tag filters: tags, tags-any, not-tags, not-tags-any. */
+  tags?: TagFilter;
+  /** Only these keys of each resource, in the resource's order. */
+  fields?: readonly string[];
+  /** sort_key/sort_dir pairs; without them, id order. */
+  sort?: ReadonlyArray<{ key: string; dir: 'asc' | 'desc' }>;
+}
+
+/**
+ * How a list treats filters on the attributes policy hides from the caller: `hidden` names them;
+ * with `full` (the resource as an admin sees it) they match against it, as Neutron filters in
+ * the database before it strips the keys; without, they match nothing.
+ */
+export interface HiddenAttrs<T> {
+  keys: readonly string[];
+  full?: (item: T) => JsonObject;
+}
+
+/**
+ * Whether a resource passes the query's filters. Neutron validates filters (filter_validation):
+ * an attribute the resource does not have is a 400 (hidden attributes exist; see HiddenAttrs).
+ * Booleans compare as their text (`True`/`true`), None as the empty string.
+ */
+export function matchesFilters(d: JsonObject, filters: Readonly<Record<string, FilterValue>>, path: string, hidden: readonly string[] = [], full?: JsonObject): boolean {
+  const keys = Object.keys(filters);
+  if (keys.length === 0) return true;
+  const unknown = keys.filter((k) => !(k in d) && !hidden.includes(k));
+  if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
+  return keys.every((k) => {
+    const src = k in d ? d : full && k in full ? full : undefined;
+    if (!src) return false;
+    const want = filters[k] ?? null;
+    const got = src[k];
+    if (typeof got === 'boolean') return String(got) === String(want).toLowerCase();
+    return String(got === null || got === undefined ? '' : got) === String(want);
+  });
+}
+
+const NO_TAGS: TagFilter = { tags: [], any: [], notAll: [], notAny: [] };
+
+function compare(a: Json | undefined, b: Json | undefined): number {
+  const x = a ?? null;
+  const y = b ?? null;
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * One list operation for every resource: the visible items in id order, each as its dictionary,
+ * kept by the tag filters and the exact-match filters, sorted, cut to `fields`.
+ */
+export function listOf<T extends { id: string; tags?: readonly string[] }>(
+  items: readonly T[],
+  dict: (item: T) => JsonObject,
+  q: ListQuery,
+  path: string,
+  hidden?: HiddenAttrs<T>,
+): JsonObject[] {
+  const tags = q.tags ?? NO_TAGS;
+  const filters = q.filters ?? {};
+  let out: JsonObject[] = [];
+  for (const it of sortedById(items)) {
+    if (it.tags && !tagsMatch(it.tags, tags)) continue;
+    const d = dict(it);
+    const needFull = hidden?.full !== undefined && hidden.keys.some((k) => k in filters && !(k in d));
+    if (matchesFilters(d, filters, path, hidden?.keys, needFull ? hidden?.full?.(it) : undefined)) out.push(d);
+  }
+  for (const s of [...(q.sort ?? [])].reverse()) {
+    const sign = s.dir === 'desc' ? -1 : 1;
+    out = [...out].sort((a, b) => sign * compare(a[s.key] as Json, b[s.key] as Json));
+  }
+  const fields = q.fields;
+  if (fields && fields.length > 0) out = out.map((d) => Object.fromEntries(Object.entries(d).filter(([k]) => fields.includes(k))));
+  return out;
+}

@@ -1,0 +1,79 @@
+/** Neutron ports as the API returns them (with the port-binding extension's attributes). */
+import type { Cloud } from '../../model/cloud.js';
+import type { Port } from '../../model/port.js';
+import { apiFixedIps } from '../../ops/port.js';
+import { policyError } from '../../ops/context.js';
+import { visiblePorts } from '../../visibility.js';
+import type { Json, JsonObject } from '../json.js';
+import { listOf, stdAttrs, type ListQuery } from './common.js';
+
+/** binding:vif_details of a port bound by the Open vSwitch agent. */
+export const OVS_VIF_DETAILS: JsonObject = { connectivity: 'l2', port_filter: true, ovs_hybrid_plug: false, datapath_type: 'system', bridge_name: 'br-int' };
+
+/** fixed_ips in the API's order (IPv4 before IPv6, as Neutron returns them). */
+export function fixedIpsJson(p: Port): Json[] {
+  return apiFixedIps(p).map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress }));
+}
+
+/** The port-binding attributes only admins get (policy); binding:vnic_type is everyone's. */
+export const PORT_ADMIN_KEYS = ['binding:profile', 'binding:host_id', 'binding:vif_type', 'binding:vif_details'] as const;
+
+/** `full`: the port as an admin sees it, whoever asks. */
+export function portDict(c: Cloud, p: Port, full = false): JsonObject {
+  const bound = p.bindingHostId !== '';
+  const d: JsonObject = {
+    id: p.id,
+    name: p.name,
+    network_id: p.networkId,
+    tenant_id: p.projectId,
+    mac_address: p.macAddress,
+    admin_state_up: p.adminStateUp,
+    status: p.status,
+    device_id: p.deviceId,
+    device_owner: p.deviceOwner,
+    fixed_ips: fixedIpsJson(p),
+    allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ mac_address: a.macAddress, ip_address: a.ipAddress })),
+    extra_dhcp_opts: [],
+    security_groups: [...p.securityGroupIds],
+    ...stdAttrs(p),
+    project_id: p.projectId,
+    port_security_enabled: p.portSecurityEnabled,
+    'binding:vnic_type': p.bindingVnicType,
+    'binding:profile': {},
+    'binding:host_id': p.bindingHostId,
+    'binding:vif_type': p.bindingVifType,
+    'binding:vif_details': bound ? { ...OVS_VIF_DETAILS } : {},
+    ip_allocation: 'immediate',
+  };
+  if (!full && !c.auth.admin) for (const k of PORT_ADMIN_KEYS) delete d[k];
+  return d;
+}
+
+/** A fixed_ips filter: the port has an address matching all that is given. */
+export interface FixedIpFilter {
+  subnetId?: string;
+  ipAddress?: string;
+  /** ip_address_substr */
+  ipSubstring?: string;
+}
+
+/** GET /v2.0/ports, with fixed_ips filters besides the query's. */
+export function listPorts(c: Cloud, q: ListQuery = {}, fixedIps: readonly FixedIpFilter[] = []): JsonObject[] {
+  const ports = fixedIps.length === 0 ? visiblePorts(c) : visiblePorts(c).filter((p) => fixedIps.every((f) => p.fixedIps.some(
+    (x) => (f.subnetId === undefined || x.subnetId === f.subnetId) && (f.ipAddress === undefined || x.ipAddress === f.ipAddress) && (f.ipSubstring === undefined || x.ipAddress.includes(f.ipSubstring)),
+  )));
+  return listOf(ports, (p) => portDict(c, p), q, '/v2.0/ports', c.auth.admin ? undefined : { keys: PORT_ADMIN_KEYS, full: (p) => portDict(c, p, true) });
+}
+
+/** The ports a router owns (its interfaces and gateway), as `router-port-list` asks for them (device_id=<router>). */
+export function routerPortDicts(c: Cloud, routerId: string): JsonObject[] {
+  return listOf(c.ports.filter((p) => p.deviceId === routerId), (p) => portDict(c, p), {}, '/v2.0/ports');
+}
+
+/**
+ * binding:host_id in a port's POST/PUT body: an admin-only attribute in Neutron's policy, refused
+ * for anyone else before the request does anything (`path` names the request).
+ */
+export function authorizeBindingHost(c: Cloud, action: 'create' | 'update', path: string): void {
+  if (!c.auth.admin) throw policyError(path, `(rule:${action}_port and rule:${action}_port:binding:host_id)`);
+}

@@ -1,0 +1,30 @@
+/** Neutron quotas (`/v2.0/quotas/{project}`) as the API answers them. */
+import type { Cloud } from '../../model/cloud.js';
+import { neutronError } from '../../errors.js';
+import { deleteQuotas, neutronQuotas, NEUTRON_QUOTA_KEYS, updateQuotas, type NeutronQuotaKey } from '../../ops/quota.js';
+import type { JsonObject } from '../json.js';
+
+export { NEUTRON_QUOTA_KEYS, type NeutronQuotaKey };
+
+/** GET /v2.0/quotas/{project}: every limit, in the API's order. */
+export function showQuota(c: Cloud, projectId: string): JsonObject {
+  return { ...neutronQuotas(c, projectId) };
+}
+
+/**
+ * PUT /v2.0/quotas/{project}. A key that is no Neutron resource (the LBaaS v1 ones neutronclient
+ * still offers) is refused before anything changes.
+ */
+export function updateQuota(c: Cloud, projectId: string, body: Readonly<Record<string, number | string>>): JsonObject {
+  const known = new Set<string>(NEUTRON_QUOTA_KEYS);
+  const unknown = Object.keys(body).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw neutronError.unrecognizedAttributes(`/v2.0/quotas/${projectId}`, unknown);
+  const changes: Partial<Record<NeutronQuotaKey, number>> = {};
+  for (const [k, v] of Object.entries(body)) changes[k as NeutronQuotaKey] = Number(v);
+  return { ...updateQuotas(c, projectId, changes) };
+}
+
+/** DELETE /v2.0/quotas/{project} */
+export function deleteQuota(c: Cloud, projectId: string): void {
+  deleteQuotas(c, projectId);
+}

@@ -1,0 +1,39 @@
+/** Neutron subnet pools and address scopes as the API returns them. */
+import type { Cloud } from '../../model/cloud.js';
+import type { AddressScope, SubnetPool } from '../../model/subnet-pool.js';
+import { visiblePools, visibleScopes } from '../../visibility.js';
+import type { JsonObject } from '../json.js';
+import { listOf, stdAttrs, type ListQuery } from './common.js';
+
+export function subnetPoolDict(p: SubnetPool): JsonObject {
+  return {
+    id: p.id,
+    name: p.name,
+    tenant_id: p.projectId,
+    prefixes: [...p.prefixes],
+    min_prefixlen: p.minPrefixlen,
+    max_prefixlen: p.maxPrefixlen,
+    default_prefixlen: p.defaultPrefixlen,
+    is_default: p.isDefault,
+    shared: p.shared,
+    default_quota: p.defaultQuota,
+    address_scope_id: p.addressScopeId,
+    ip_version: p.ipVersion,
+    ...stdAttrs(p),
+    project_id: p.projectId,
+  };
+}
+
+/** GET /v2.0/subnetpools */
+export function listSubnetPools(c: Cloud, q: ListQuery = {}): JsonObject[] {
+  return listOf(visiblePools(c), subnetPoolDict, q, '/v2.0/subnetpools');
+}
+
+export function addressScopeDict(s: AddressScope): JsonObject {
+  return { id: s.id, name: s.name, tenant_id: s.projectId, shared: s.shared, ip_version: s.ipVersion, project_id: s.projectId };
+}
+
+/** GET /v2.0/address-scopes */
+export function listAddressScopes(c: Cloud, q: ListQuery = {}): JsonObject[] {
+  return listOf(visibleScopes(c), addressScopeDict, q, '/v2.0/address-scopes');
+}
