@@ -4,7 +4,7 @@
  * project id are kept in `cloud.otherQuotas`, as Neutron stores quotas for any id it is given.
  */
 import type { Cloud, Quotas } from '../model/cloud.js';
-import { neutronError } from '../errors.js';
+import { neutronError, novaError } from '../errors.js';
 import { policyError } from './context.js';
 
 /** Neutron's and Nova's default quotas (Zed). */
@@ -63,4 +63,25 @@ export function deleteQuotas(c: Cloud, projectId: string): void {
     delete others[projectId];
     c.otherQuotas = others;
   }
+}
+
+// ---- Nova ---------------------------------------------------------------------------------------
+
+/** The Nova limits the simulation enforces (instances in createServer, key pairs in createKeypair). */
+export const NOVA_QUOTA_KEYS = ['instances', 'key_pairs'] as const;
+export type NovaQuotaKey = (typeof NOVA_QUOTA_KEYS)[number];
+
+/** A project's enforced Nova limits: the learner's own, the defaults for any other project. */
+export function novaQuotas(c: Cloud, projectId: string): Record<NovaQuotaKey, number> {
+  const q = projectId === c.auth.projectId ? c.quotas : DEFAULT_QUOTAS;
+  return { instances: q.instances, key_pairs: q.key_pairs };
+}
+
+/**
+ * PUT /os-quota-sets/{project} (admin only). Stacklab keeps Nova's limits for the learner's own
+ * project only: for another project the call succeeds and changes nothing.
+ */
+export function updateNovaQuotas(c: Cloud, projectId: string, changes: Partial<Record<NovaQuotaKey, number>>): void {
+  if (!c.auth.admin) throw novaError.forbidden(`/os-quota-sets/${projectId}`, "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.");
+  if (projectId === c.auth.projectId) c.quotas = Object.assign({}, c.quotas, changes);
 }

@@ -1,0 +1,275 @@
+/** `openstack server …` and `console log show`: projects what sim/api/nova answers onto OSC 6.0's columns. */
+import type { Cloud } from '../../sim/model/cloud.js';
+import type { Server } from '../../sim/model/compute.js';
+import type { Json, JsonObject } from '../../sim/api/json.js';
+import type { CellValue } from '../../render/pyvalue.js';
+import { formatted } from '../../render/pyvalue.js';
+import {
+  consoleOutput,
+  createServer,
+  deleteServer,
+  listServers,
+  POWER_STATES,
+  serverPortsOf,
+  showServer,
+  type Matcher,
+  type NicRequest,
+  type ServerCreate,
+  type ServerQuery,
+} from '../../sim/api/nova/index.js';
+import { associateFloatingIp, disassociateFloatingIp } from '../../sim/api/neutron/index.js';
+import { linearPattern } from '../pattern.js';
+import { CliError } from '../errors.js';
+import { flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { findFlavor } from './flavor.js';
+import { findFloatingIp } from './floating-ip.js';
+import { findImage } from './image.js';
+import { findNetwork } from './network.js';
+import { findPort } from './port.js';
+import { attr, sortFields } from './format.js';
+
+/** novaclient's find (OSC's compute commands still use it), with its messages. */
+export function findServer(c: Cloud, nameOrId: string): Server {
+  const visible = c.servers.filter((s) => c.auth.admin || s.projectId === c.auth.projectId);
+  const byId = visible.find((s) => s.id === nameOrId);
+  if (byId) return byId;
+  const byName = visible.filter((s) => s.name === nameOrId);
+  if (byName.length === 1) return byName[0] as Server;
+  if (byName.length > 1) {
+    throw new CliError(`More than one server exists with the name '${nameOrId}'.`);
+  }
+  throw new CliError(`No server with a name or ID of '${nameOrId}' exists.`);
+}
+
+type Addresses = { [net: string]: Array<{ [k: string]: Json }> };
+
+/** `net1=10.0.0.5, 203.0.113.7; net2=…`: OSC's AddressesColumn, networks by name, addresses sorted as strings. */
+export function addressesText(d: JsonObject): string {
+  const a = (d['addresses'] ?? {}) as Addresses;
+  return Object.keys(a)
+    .sort()
+    .map((n) => `${n}=${(a[n] ?? []).map((x) => String(x['addr'])).sort().join(', ')}`)
+    .join('; ');
+}
+
+function addressesCell(d: JsonObject): CellValue {
+  const text = addressesText(d);
+  return formatted(text, text);
+}
+
+/** The flavor's or image's id in a server dictionary. */
+function refId(d: JsonObject, key: 'flavor' | 'image'): string {
+  const r = d[key] as { [k: string]: Json } | null;
+  return String(r?.['id'] ?? '');
+}
+
+/** `name (id)`: OSC looks the flavor and the image up to print their names. */
+function named(items: ReadonlyArray<{ id: string; name: string }>, id: string): string {
+  const x = items.find((i) => i.id === id);
+  return x ? `${x.name} (${x.id})` : id;
+}
+
+function nameOf(items: ReadonlyArray<{ id: string; name: string }>, id: string): string {
+  return items.find((i) => i.id === id)?.name ?? '';
+}
+
+/** `server show`/`create` rows: OSC's _prep_server_detail over the API's server. */
+function serverShow(c: Cloud, d: JsonObject, extra: Array<[string, CellValue]>): Output {
+  const meta = (d['metadata'] ?? {}) as { [k: string]: Json };
+  const groups = (d['security_groups'] ?? []) as Array<{ [k: string]: Json }>;
+  const fields: Array<[string, CellValue]> = [
+    ['OS-DCF:diskConfig', attr(d, 'OS-DCF:diskConfig')],
+    ['OS-EXT-AZ:availability_zone', attr(d, 'OS-EXT-AZ:availability_zone')],
+    ['OS-EXT-STS:power_state', POWER_STATES[Number(d['OS-EXT-STS:power_state'])] ?? ''],
+    ['OS-EXT-STS:task_state', attr(d, 'OS-EXT-STS:task_state')],
+    ['OS-EXT-STS:vm_state', attr(d, 'OS-EXT-STS:vm_state')],
+    ['OS-SRV-USG:launched_at', attr(d, 'OS-SRV-USG:launched_at')],
+    ['OS-SRV-USG:terminated_at', attr(d, 'OS-SRV-USG:terminated_at')],
+    ['accessIPv4', attr(d, 'accessIPv4')],
+    ['accessIPv6', attr(d, 'accessIPv6')],
+    ['addresses', addressesCell(d)],
+    ['config_drive', attr(d, 'config_drive')],
+    ['created', attr(d, 'created')],
+    ['flavor', named(c.flavors, refId(d, 'flavor'))],
+    ['hostId', attr(d, 'hostId')],
+    ['id', attr(d, 'id')],
+    ['image', named(c.images, refId(d, 'image'))],
+    ['key_name', attr(d, 'key_name')],
+    ['name', attr(d, 'name')],
+    ['progress', attr(d, 'progress')],
+    ['project_id', attr(d, 'tenant_id')],
+    ['properties', formatted(Object.keys(meta).sort().map((k) => `${k}='${String(meta[k] ?? '')}'`).join(', '), { ...meta })],
+    ['security_groups', formatted(groups.map((g) => `name='${String(g['name'])}'`).join('\n'), groups.map((g) => ({ name: g['name'] ?? null })))],
+    ['status', attr(d, 'status')],
+    ['updated', attr(d, 'updated')],
+    ['user_id', attr(d, 'user_id')],
+    ['volumes_attached', ''],
+    ...extra,
+  ];
+  for (const k of ['OS-EXT-SRV-ATTR:host', 'OS-EXT-SRV-ATTR:hypervisor_hostname', 'OS-EXT-SRV-ATTR:instance_name']) {
+    if (k in d) fields.push([k, attr(d, k)]);
+  }
+  return { kind: 'show', data: { fields: sortFields(fields) } };
+}
+
+function createRequest(c: Cloud, a: Args): ServerCreate {
+  const flavor = findFlavor(c, req(a, 'flavor'));
+  const imageArg = str(a, 'image');
+  if (imageArg === undefined) {
+    throw new CliError('An image (--image, --image-property) or bootable volume (--volume, --snapshot, --block-device) is required');
+  }
+  const image = findImage(c, imageArg);
+  const nics: NicRequest[] = [];
+  let nicNone = false;
+  const rawNics = (a['nics'] as Array<string | Record<string, string>> | undefined) ?? [];
+  for (const n of rawNics) {
+    if (n === 'none' || n === 'auto') {
+      if (rawNics.length > 1) {
+        throw new CliError('Specifying a --nic of auto or none cannot be used with any other --nic, --network or --port value.');
+      }
+      nicNone = n === 'none';
+      continue;
+    }
+    if (typeof n === 'string') continue;
+    // OSC's --network and --port arrive here too, as net-id/port-id dicts holding names.
+    if (n['port-id'] !== undefined) {
+      nics.push({ kind: 'port', portId: findPort(c, n['port-id']).id });
+    } else if (n['net-id'] !== undefined) {
+      const net = findNetwork(c, n['net-id']);
+      nics.push({
+        kind: 'network',
+        networkId: net.id,
+        ...(n['v4-fixed-ip'] !== undefined ? { v4FixedIp: n['v4-fixed-ip'] } : {}),
+        ...(n['v6-fixed-ip'] !== undefined ? { v6FixedIp: n['v6-fixed-ip'] } : {}),
+      });
+    }
+  }
+  const r: ServerCreate = { name: req(a, 'server_name'), flavorId: flavor.id, imageId: image.id };
+  if (nics.length > 0 || nicNone) r.nics = nics;
+  const key = str(a, 'key_name');
+  if (key !== undefined) r.keyName = key;
+  const groups = strs(a, 'security_group');
+  if (groups.length > 0) r.securityGroups = groups;
+  if (a['config_drive'] === true || (typeof a['config_drive'] === 'string' && a['config_drive'] !== 'False')) r.configDrive = true;
+  const az = str(a, 'availability_zone');
+  if (az !== undefined) r.availabilityZone = az;
+  const props: Record<string, string> = {};
+  for (const d of (a['properties'] as Array<Record<string, string>> | undefined) ?? []) Object.assign(props, d);
+  if (Object.keys(props).length > 0) r.properties = props;
+  return r;
+}
+
+function serverCreate(c: Cloud, a: Args): Output {
+  const d = createServer(c, createRequest(c, a));
+  return serverShow(c, d, [['adminPass', attr(d, 'adminPass')]]);
+}
+
+/**
+ * Nova matches --name, --ip and --ip6 as regular expressions; here they run in linear time
+ * (re2js), and a pattern it cannot compile (or too large to compile quickly) matches nothing.
+ */
+function matcher(a: Args, k: string): Matcher | undefined {
+  const v = str(a, k);
+  if (v === undefined) return undefined;
+  const re = linearPattern(v);
+  return re === null ? () => false : (text) => re.test(text);
+}
+
+function listQuery(c: Cloud, a: Args): ServerQuery {
+  const q: ServerQuery = { allTenants: flag(a, 'all_projects') };
+  const name = matcher(a, 'name');
+  if (name) q.name = name;
+  const status = str(a, 'status');
+  if (status !== undefined) q.status = status.toUpperCase();
+  const flavor = str(a, 'flavor');
+  if (flavor !== undefined) q.flavorId = findFlavor(c, flavor).id;
+  const image = str(a, 'image');
+  if (image !== undefined) q.imageId = findImage(c, image).id;
+  const host = str(a, 'host');
+  if (host !== undefined) q.host = host;
+  const ip = matcher(a, 'ip');
+  if (ip) q.ip = ip;
+  const ip6 = matcher(a, 'ip6');
+  if (ip6) q.ip6 = ip6;
+  if (typeof a['limit'] === 'number') q.limit = a['limit'];
+  return q;
+}
+
+function serverList(c: Cloud, a: Args): Output {
+  const servers = listServers(c, listQuery(c, a));
+  if (flag(a, 'long')) {
+    return {
+      kind: 'list',
+      data: {
+        headers: ['ID', 'Name', 'Status', 'Task State', 'Power State', 'Networks', 'Image Name', 'Image ID', 'Flavor Name', 'Flavor ID', 'Availability Zone', 'Host', 'Properties'],
+        rows: servers.map((d) => {
+          const imageId = refId(d, 'image');
+          const flavorId = refId(d, 'flavor');
+          return [
+            attr(d, 'id'), attr(d, 'name'), attr(d, 'status'), attr(d, 'OS-EXT-STS:task_state'),
+            POWER_STATES[Number(d['OS-EXT-STS:power_state'])] ?? '', addressesCell(d),
+            nameOf(c.images, imageId), imageId, nameOf(c.flavors, flavorId), flavorId,
+            attr(d, 'OS-EXT-AZ:availability_zone'), d['OS-EXT-SRV-ATTR:host'] ?? '', '',
+          ] as CellValue[];
+        }),
+      },
+    };
+  }
+  const rows = servers.map((d) => [attr(d, 'id'), attr(d, 'name'), attr(d, 'status'), addressesCell(d), nameOf(c.images, refId(d, 'image')), nameOf(c.flavors, refId(d, 'flavor'))] as CellValue[]);
+  return { kind: 'list', data: { headers: ['ID', 'Name', 'Status', 'Networks', 'Image', 'Flavor'], rows } };
+}
+
+/**
+ * OSC's AddFloatingIP (client-side): it lists the server's ports and asks Neutron to associate
+ * the floating IP with each in turn (the one holding --fixed-ip-address if given) until one works.
+ */
+function addFloatingIp(c: Cloud, a: Args): Output {
+  const s = findServer(c, req(a, 'server'));
+  const fip = findFloatingIp(c, req(a, 'ip_address'));
+  const fixed = str(a, 'fixed_ip_address');
+  const ports = serverPortsOf(c, s.id);
+  if (ports.length === 0) throw new CliError('No attached ports found to associate floating IP with');
+  let last: unknown = null;
+  for (const p of ports) {
+    if (fixed !== undefined && !p.fixedIps.includes(fixed)) continue;
+    try {
+      associateFloatingIp(c, fip.id, { portId: p.id, ...(fixed !== undefined ? { fixedIpAddress: fixed } : {}) });
+      return none;
+    } catch (e) {
+      last = e;
+    }
+  }
+  if (last === null) throw new CliError(`No port found for fixed IP address ${fixed ?? ''}`);
+  throw last;
+}
+
+function consoleLogShow(c: Cloud, a: Args): Output {
+  const lines = typeof a['lines'] === 'number' ? (a['lines'] as number) : undefined;
+  const text = consoleOutput(c, findServer(c, req(a, 'server')).id, lines);
+  return { kind: 'text', stdout: text.endsWith('\n') ? text : `${text}\n` };
+}
+
+export const serverCommands: OscCommand[] = [
+  { name: 'server create', style: 'nova', run: ({ cloud, args }) => serverCreate(cloud, args) },
+  { name: 'server list', style: 'nova', run: ({ cloud, args }) => serverList(cloud, args) },
+  { name: 'server show', style: 'nova', run: ({ cloud: c, args: a }) => serverShow(c, showServer(c, findServer(c, req(a, 'server')).id), []) },
+  {
+    name: 'server delete',
+    style: 'nova',
+    run: ({ cloud: c, args: a }) => {
+      for (const t of strs(a, 'server')) deleteServer(c, findServer(c, t).id);
+      return none;
+    },
+  },
+  { name: 'server add floating ip', style: 'sdk', run: ({ cloud, args }) => addFloatingIp(cloud, args) },
+  {
+    name: 'server remove floating ip',
+    style: 'sdk',
+    run: ({ cloud: c, args: a }) => {
+      findServer(c, req(a, 'server'));
+      disassociateFloatingIp(c, findFloatingIp(c, req(a, 'ip_address')).id);
+      return none;
+    },
+  },
+  { name: 'console log show', style: 'nova', run: ({ cloud, args }) => consoleLogShow(cloud, args) },
+];

@@ -1,0 +1,53 @@
+/**
+ * Nova key pairs: create (Nova generates the pair), import (a public key the user gives), delete.
+ * Names are unique in the cloud; the `key_pairs` quota counts every pair. The simulation does not
+ * keep an imported public key: it stores a generated one either way (what the views show).
+ */
+import type { Cloud } from '../model/cloud.js';
+import type { Keypair } from '../model/compute.js';
+import { novaError } from '../errors.js';
+import { hex } from '../rng.js';
+import { now } from './context.js';
+
+const PATH = '/os-keypairs';
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** A new key pair with its fingerprint and public key (RNG draws: 32 then 60 hex digits). */
+export function createKeypair(c: Cloud, name: string): Keypair {
+  if (c.keypairs.some((k) => k.name === name)) throw novaError.conflict(PATH, `Key pair '${name}' already exists.`);
+  const mine = c.keypairs.length;
+  if (c.quotas.key_pairs >= 0 && mine + 1 > c.quotas.key_pairs) {
+    throw novaError.forbidden(PATH, 'Quota exceeded, too many key pairs.');
+  }
+  const kp: Keypair = {
+    name,
+    fingerprint: (hex(c.rng, 32).match(/../g) ?? []).join(':'),
+    publicKey: `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ${hex(c.rng, 60)} Generated-by-Nova`,
+    type: 'ssh',
+    userId: c.auth.userId,
+    createdAt: now(c),
+  };
+  c.keypairs.push(kp);
+  return kp;
+}
+
+/** The private key Nova returns once for a generated pair (25 lines, drawn after the pair). */
+export function privateKey(c: Cloud): string {
+  const body = Array.from({ length: 25 }, () => hex(c.rng, 64))
+    .map((h) => h.replace(/[0-9a-f]{2}/g, (x) => B64[Number.parseInt(x, 16) % 64] ?? 'A'))
+    .join('\n');
+  return `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`;
+}
+
+/** The key pair of that name, or Nova's 404 (key pairs belong to the user). */
+export function getKeypair(c: Cloud, name: string): Keypair {
+  const k = c.keypairs.find((x) => x.name === name);
+  if (!k) throw novaError.notFound(`${PATH}/${name}`, `Keypair ${name} not found for user ${c.auth.userId}`);
+  return k;
+}
+
+export function deleteKeypair(c: Cloud, name: string): void {
+  const k = getKeypair(c, name);
+  c.keypairs = c.keypairs.filter((x) => x !== k);
+}
