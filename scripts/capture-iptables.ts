@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { iptablesSave } from '../server/sim/dataplane/iptables.js';
+import { iptablesSave } from '../server/render/iptables.js';
 import { buildScenario, LISTINGS, SCENARIOS } from '../test/dataplane/iptables-scenarios.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runIptables } from '../../server/cli/linux/index.js';
-import { iptablesSave } from '../../server/sim/dataplane/iptables.js';
+import { runIptables } from '../../server/cli/linux/iptables.js';
+import { iptablesSave } from '../../server/render/iptables.js';
 import { buildScenario, SCENARIOS } from './iptables-scenarios.js';
 
 interface Capture { save: string; listings: Record<string, string> }

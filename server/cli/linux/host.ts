@@ -1,0 +1,50 @@
+/** What every Linux tool shares: the host a command runs on, its result, and small argv helpers. */
+import type { Cloud } from '../../sim/model/cloud.js';
+import type { Server } from '../../sim/model/compute.js';
+import type { Endpoint } from '../../sim/reach.js';
+
+export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}`
+export interface HostCtx { cloud: Cloud; host: HostId; env: Record<string, string>; columns: number; /** The fixture's machines (laptop, network). */ hosts?: string[] }
+export interface HostResult { stdout: string; stderr: string; exitCode: number; cloud?: Cloud; enter?: HostId }
+
+/** Runs a command line on a host (the dispatch of index.ts, passed to the tools that run others: ssh). */
+export type RunOnHost = (ctx: HostCtx, argv: string[]) => HostResult | null;
+
+export const ok = (stdout: string): HostResult => ({ stdout, stderr: '', exitCode: 0 });
+export const err = (stderr: string, exitCode = 1): HostResult => ({ stdout: '', stderr, exitCode });
+
+/** The VM a host id names, if it is one. */
+export function server(cloud: Cloud, host: HostId): Server | undefined {
+  return host.startsWith('vm:') ? cloud.servers.find((s) => s.id === host.slice(3)) : undefined;
+}
+
+export function hostName(cloud: Cloud, host: HostId): string {
+  if (host === 'network') return cloud.config.networkHost;
+  const s = server(cloud, host);
+  return s ? s.name : 'laptop';
+}
+
+/** CirrOS's tools are BusyBox's (ping, traceroute, ip: other layouts, fewer options). */
+export function isCirros(cloud: Cloud, host: HostId): boolean {
+  const vm = server(cloud, host);
+  return vm !== undefined && cloud.images.find((i) => i.id === vm.imageId)?.osFamily === 'cirros';
+}
+
+/** Where a packet starts for the reach query: a namespace of the node, the node, a VM or the laptop. */
+export function endpoint(host: HostId, ns: string | null): Endpoint {
+  if (ns) return { kind: 'ns', name: ns };
+  if (host === 'network') return { kind: 'network' };
+  if (host.startsWith('vm:')) return { kind: 'vm', serverId: host.slice(3) };
+  return { kind: 'laptop' };
+}
+
+/** The non-option words of a command line, skipping the values of the options that take one. */
+export function operands(argv: string[], withValue: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (withValue.includes(a)) i++;
+    else if (!a.startsWith('-')) out.push(a);
+  }
+  return out;
+}

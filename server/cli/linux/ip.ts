@@ -1,0 +1,102 @@
+/** `ip addr|link|route [-4|-6] [-br]` and `ip netns list|exec` on each host, from the data of interfaces.ts. */
+import type { Cloud } from '../../sim/model/cloud.js';
+import type { Server } from '../../sim/model/compute.js';
+import { findNamespace, namespaces, type Namespace } from '../../sim/dataplane/index.js';
+import { guestView } from '../../sim/dataplane/guest.js';
+import { ipAddr, ipBriefAddr, ipBriefLink, ipLink, ipRoute, type IpLink } from '../../render/iproute.js';
+import { err, ok, type HostResult } from './host.js';
+import { guestLinks, guestRoutes, guestRoutes6, LAPTOP_LINKS, LAPTOP_ROUTES, NODE_ROUTES, nodeLinks, nodeRoutes6, nsLinks, nsRoutes, nsRoutes6 } from './interfaces.js';
+
+const isAddr = (sub: string | undefined) => sub === 'a' || sub === 'addr' || sub === 'address';
+const isLink = (sub: string | undefined) => sub === 'link' || sub === 'l';
+const isRoute = (sub: string | undefined) => sub === 'route' || sub === 'r';
+const UNKNOWN_OBJECT = (sub: string | undefined) => err(`Object "${sub ?? ''}" is unknown, try "ip help".\n`, 255);
+
+/** The words after `ip`, with -4/-6 taken out, and the family they asked for. */
+function family(argv: string[]): { a: string[]; want: 4 | 6 | undefined } {
+  const want = argv.includes('-6') ? 6 : argv.includes('-4') ? 4 : undefined;
+  return { a: argv.slice(1).filter((x) => x !== '-4' && x !== '-6'), want };
+}
+
+const addrText = (links: IpLink[], want: 4 | 6 | undefined, brief: boolean) => ok(brief ? ipBriefAddr(links, want) : ipAddr(links, want));
+const linkText = (links: IpLink[], brief: boolean) => ok(brief ? ipBriefLink(links) : ipLink(links));
+
+/** `ip addr [show [dev] DEV]`: the device named, or all of them. */
+function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: boolean): HostResult {
+  const dev = a[1] === 'show' && a[2] === 'dev' ? a[3] : a[1] === 'show' ? a[2] : undefined;
+  if (dev === undefined) return addrText(links, want, brief);
+  const picked = links.filter((l) => l.name === dev);
+  return picked.length === 0 ? err(`Device "${dev}" does not exist.\n`) : addrText(picked, want, brief);
+}
+
+/** `ip …` inside a qrouter-/qdhcp- namespace (`brief`: -br, see ipDisplay). */
+export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false): HostResult {
+  const { a, want } = family(argv);
+  const sub = a[0];
+  const links = nsLinks(ns);
+  if (isAddr(sub)) return addrShow(links, a, want, brief);
+  if (isLink(sub)) return linkText(links, brief);
+  if (isRoute(sub)) return ok(ipRoute(want === 6 ? nsRoutes6(cloud, ns) : nsRoutes(ns.routes)));
+  return UNKNOWN_OBJECT(sub);
+}
+
+/** `ip …` in a VM (`ip addr` there ignores a device name). */
+export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false): HostResult {
+  const g = guestView(cloud, vm);
+  const { a, want } = family(argv);
+  if (isAddr(a[0])) return addrText(guestLinks(g), want, brief);
+  if (isLink(a[0])) return linkText(guestLinks(g), brief);
+  if (isRoute(a[0])) return ok(want === 6 ? ipRoute(guestRoutes6(cloud, vm, g)) : ipRoute(guestRoutes(g), g.family === 'cirros'));
+  return UNKNOWN_OBJECT(a[0]);
+}
+
+/** `ip addr|link|route` (with -4/-6) in the network node's root namespace. */
+export function ipOnNode(cloud: Cloud, argv: string[], brief = false): HostResult {
+  const { a, want } = family(argv);
+  const sub = a[0];
+  if (isAddr(sub)) return addrShow(nodeLinks(cloud), a, want, brief);
+  if (isLink(sub)) return linkText(nodeLinks(cloud), brief);
+  if (isRoute(sub) && want === 6) return ok(ipRoute(nodeRoutes6(cloud)));
+  if (isRoute(sub)) return ok(ipRoute(NODE_ROUTES));
+  if (sub === 'netns') return err(`Command "${a[1] ?? ''}" is unknown, try "ip netns help".\n`, 255);
+  return UNKNOWN_OBJECT(sub);
+}
+
+/** `ip addr|route` on the laptop (it has no namespaces; -4/-6 are not understood there). */
+export function ipOnLaptop(argv: string[], brief = false): HostResult {
+  const sub = argv[1];
+  if (isAddr(sub)) return addrText(LAPTOP_LINKS, undefined, brief);
+  if (isRoute(sub)) return ok(ipRoute(LAPTOP_ROUTES));
+  if (sub === 'netns') return ok('');
+  return UNKNOWN_OBJECT(sub);
+}
+
+/** `ip netns [list]` and `ip netns exec NS CMD…` on the network node; `exec` runs the command in the namespace. */
+export function ipNetns(cloud: Cloud, argv: string[], exec: (ns: Namespace, inner: string[]) => HostResult | null): HostResult {
+  const sub = argv[2];
+  if (sub === undefined || sub === 'list' || sub === 'ls') {
+    return ok(namespaces(cloud).map((n) => `${n.name} (id: ${n.id})\n`).join(''));
+  }
+  if (sub === 'exec') {
+    const name = argv[3] ?? '';
+    const ns = findNamespace(cloud, name);
+    if (!ns) return err(`Cannot open network namespace "${name}": No such file or directory\n`, 1);
+    const inner = argv.slice(4);
+    if (inner.length === 0) return err('No command specified\n', 255);
+    return exec(ns, inner) ?? err(`exec of "${inner[0] ?? ''}" failed: No such file or directory\n`, 255);
+  }
+  return err(`Command "${sub}" is unknown, try "ip netns help".\n`, 255);
+}
+
+/** iproute2's display options that change no data: -c/-color (plain here) and -br/-brief. */
+const IP_DISPLAY = /^(-br|-brief|-c|-color|--color)(=.*)?$/;
+
+/**
+ * `ip` without its display options (wherever they stand), and whether one was -br: `ip -br
+ * addr|link` (iproute2 6.1, checked on this machine) prints one line per device; other objects
+ * print as without it.
+ */
+export function ipDisplay(argv: string[]): { argv: string[]; brief: boolean } {
+  const flags = argv.slice(1).filter((x) => IP_DISPLAY.test(x));
+  return { argv: argv.filter((x, i) => i === 0 || !IP_DISPLAY.test(x)), brief: flags.some((f) => f.startsWith('-br')) };
+}

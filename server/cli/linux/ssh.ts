@@ -1,0 +1,50 @@
+/** `ssh [USER@]HOST [COMMAND…]`: into a VM (or the network node from the laptop) when the path, key and user allow it. */
+import type { Cloud } from '../../sim/model/cloud.js';
+import { trace } from '../../sim/reach.js';
+import { parseIp } from '../../sim/ipam.js';
+import { endpoint, err, operands, type HostCtx, type HostResult, type RunOnHost } from './host.js';
+
+/** The server that owns an address (fixed IP, or the port behind a floating IP). */
+function serverAt(cloud: Cloud, ip: string) {
+  const fip = cloud.floatingIps.find((f) => f.floatingIpAddress === ip);
+  const portId = fip?.portId ?? cloud.ports.find((p) => p.fixedIps.some((f) => f.ipAddress === ip))?.id;
+  return portId ? cloud.servers.find((s) => s.nics.some((n) => n.portId === portId)) : undefined;
+}
+
+/** `run` runs the remote command of `ssh HOST COMMAND` on the VM (the host dispatch). */
+export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: RunOnHost): HostResult {
+  const [dest, ...remote] = operands(argv, ['-i', '-p', '-l', '-o', '-F', '-J', '-b', '-c', '-E', '-L', '-R', '-D', '-W']);
+  if (!dest) return err('usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           destination [command [argument ...]]\n', 255);
+  const at = dest.indexOf('@');
+  const user = at >= 0 ? dest.slice(0, at) : (ctx.host === 'network' ? 'root' : 'user');
+  const ip = at >= 0 ? dest.slice(at + 1) : dest;
+  const node = ctx.cloud.config.networkHost;
+  if (ip === node || ip === 'network' || ip === '10.0.0.11') {
+    // The network node, reachable from the laptop over the management network when the fixture has one.
+    if (!(ctx.hosts ?? []).includes('network')) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
+    if (ctx.host.startsWith('vm:')) return err(`ssh: connect to host ${ip} port 22: No route to host\n`, 255);
+    if (user !== 'root') return err(`${user}@${ip}: Permission denied (publickey).\n`, 255);
+    return { stdout: '', stderr: '', exitCode: 0, enter: 'network' };
+  }
+  if (!parseIp(ip)) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
+  const t = trace(ctx.cloud, endpoint(ctx.host, ns), ip, 'tcp', 22);
+  if (t.verdict === 'net-unreachable') return err(`ssh: connect to host ${ip} port 22: Network is unreachable\n`, 255);
+  if (t.verdict === 'host-unreachable') return err(`ssh: connect to host ${ip} port 22: No route to host\n`, 255);
+  const srv = serverAt(ctx.cloud, ip);
+  if (t.verdict === 'refused' || (t.verdict === 'ok' && !srv)) return err(`ssh: connect to host ${ip} port 22: Connection refused\n`, 255);
+  if (t.verdict !== 'ok' || !srv) return err(`ssh: connect to host ${ip} port 22: Connection timed out\n`, 255);
+  const img = ctx.cloud.images.find((i) => i.id === srv.imageId);
+  const fromLaptop = ctx.host === 'laptop' || ctx.host === 'network';
+  if (srv.keyName === null || !fromLaptop || user !== (img?.osUser ?? 'cirros')) {
+    return err(`Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n${user}@${ip}: Permission denied (publickey).\n`, 255);
+  }
+  const warning = `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`;
+  if (remote.length > 0) {
+    // `ssh HOST COMMAND`: runs it there and comes back.
+    const words = remote.join(' ').split(/\s+/).filter((w) => w !== '');
+    const r = run({ ...ctx, host: `vm:${srv.id}` }, words);
+    if (!r) return { stdout: '', stderr: `${warning}sh: ${words[0] ?? ''}: not found\n`, exitCode: 127 };
+    return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode };
+  }
+  return { stdout: '', stderr: warning, exitCode: 0, enter: `vm:${srv.id}` };
+}

@@ -1,0 +1,126 @@
+/**
+ * Interface and route text from data: `ip addr`, `ip link`, `ip -br`, `ip route` as iproute2 6.1
+ * and BusyBox 1.29 (CirrOS) print them, and net-tools' `route -n`.
+ */
+
+export interface IpAddress {
+  family: 4 | 6;
+  /** `address/prefix` */
+  cidr: string;
+  brd?: string;
+  scope: string;
+  /** Address flags after the scope: `dynamic`, `noprefixroute`. */
+  flags?: string;
+  /** Lifetimes; `forever` when absent. */
+  valid?: string;
+  preferred?: string;
+}
+
+export interface IpLink {
+  index: number;
+  name: string;
+  flags: string;
+  mtu: number;
+  qdisc: string;
+  /** The device enslaving this one (`ovs-system`). */
+  master?: string;
+  /** Operational state; BusyBox's layout prints neither state nor group. */
+  state?: string;
+  qlen: number;
+  link: { type: 'ether' | 'loopback'; address: string; brd: string };
+  addrs: IpAddress[];
+}
+
+function header(l: IpLink, mode: boolean): string {
+  const group = l.state === undefined ? '' : ` state ${l.state}${mode ? ' mode DEFAULT' : ''} group default`;
+  return `${l.index}: ${l.name}: <${l.flags}> mtu ${l.mtu} qdisc ${l.qdisc}${l.master ? ` master ${l.master}` : ''}${group} qlen ${l.qlen}\n`;
+}
+
+const linkLine = (l: IpLink) => `    link/${l.link.type} ${l.link.address} brd ${l.link.brd}\n`;
+
+function addrLines(l: IpLink, a: IpAddress): string {
+  const flags = a.flags ? ` ${a.flags}` : '';
+  // iproute2 labels IPv4 addresses with their device; IPv6 lines end with a blank.
+  const line = a.family === 4
+    ? `    inet ${a.cidr}${a.brd ? ` brd ${a.brd}` : ''} scope ${a.scope}${flags} ${l.name}\n`
+    : `    inet6 ${a.cidr} scope ${a.scope}${flags} \n`;
+  return `${line}       valid_lft ${a.valid ?? 'forever'} preferred_lft ${a.preferred ?? 'forever'}\n`;
+}
+
+/** The devices `ip [-4|-6] addr` lists, each with the addresses it shows: with a family, only those of it (and devices having one). */
+function shown(links: readonly IpLink[], family: 4 | 6 | undefined): Array<[IpLink, IpAddress[]]> {
+  if (family === undefined) return links.map((l) => [l, l.addrs]);
+  return links.map((l): [IpLink, IpAddress[]] => [l, l.addrs.filter((a) => a.family === family)]).filter(([, addrs]) => addrs.length > 0);
+}
+
+/** `ip addr`; with a family (`ip -4|-6 addr`) the devices are shown without their link/ line. */
+export function ipAddr(links: readonly IpLink[], family?: 4 | 6): string {
+  return shown(links, family).map(([l, addrs]) => header(l, false) + (family === undefined ? linkLine(l) : '') + addrs.map((a) => addrLines(l, a)).join('')).join('');
+}
+
+/** `ip link`: iproute2 adds the link mode to the header, BusyBox does not. */
+export function ipLink(links: readonly IpLink[]): string {
+  return links.map((l) => header(l, true) + linkLine(l)).join('');
+}
+
+/** `ip -br`'s first columns (iproute2 6.1): the name padded to 16, the state to 14. */
+const briefStart = (l: IpLink, state: string) => `${l.name.padEnd(16)} ${state.padEnd(14)} `;
+
+/** `ip -br [-4|-6] addr`: one line per device of `ipAddr`, its addresses each followed by a blank. */
+export function ipBriefAddr(links: readonly IpLink[], family?: 4 | 6): string {
+  return shown(links, family).map(([l, addrs]) => (l.state === undefined ? '' : `${briefStart(l, l.state)}${addrs.map((a) => `${a.cidr} `).join('')}\n`)).join('');
+}
+
+/** `ip -br link`: one line per device, its MAC and flags. */
+export function ipBriefLink(links: readonly IpLink[]): string {
+  return links.map((l) => (l.state === undefined ? '' : `${briefStart(l, l.state)}${l.link.address} <${l.flags}> \n`)).join('');
+}
+
+export interface IpRoute {
+  /** `default`, a CIDR or an address. */
+  dest: string;
+  via?: string;
+  dev: string;
+  proto?: string;
+  scope?: string;
+  src?: string;
+  metric?: number;
+  /** IPv6 routes: `expires`, `hoplimit` and `pref` (whose presence also ends the line without a blank). */
+  expires?: string;
+  hoplimit?: number;
+  pref?: string;
+}
+
+/** `ip route` / `ip -6 route`; BusyBox prints `scope link ` with one more blank before `src`. */
+export function ipRoute(routes: readonly IpRoute[], busybox = false): string {
+  return routes.map((r) => {
+    let s = r.dest;
+    if (r.via !== undefined) s += ` via ${r.via}`;
+    s += ` dev ${r.dev}`;
+    if (r.proto !== undefined) s += ` proto ${r.proto}`;
+    if (r.scope !== undefined) s += ` scope ${r.scope}${busybox ? ' ' : ''}`;
+    if (r.src !== undefined) s += ` src ${r.src}`;
+    if (r.metric !== undefined) s += ` metric ${r.metric}`;
+    if (r.expires !== undefined) s += ` expires ${r.expires}`;
+    if (r.hoplimit !== undefined) s += ` hoplimit ${r.hoplimit}`;
+    return r.pref !== undefined ? `${s} pref ${r.pref}\n` : `${s} \n`;
+  }).join('');
+}
+
+/** The dotted netmask of an IPv4 prefix length. */
+function mask4(prefix: number): string {
+  const m = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return [24, 16, 8, 0].map((sh) => (m >>> sh) & 255).join('.');
+}
+
+/** `route -n` (net-tools): the IPv4 table, gateway 0.0.0.0 for connected routes. */
+export function routeN(routes: ReadonlyArray<Pick<IpRoute, 'dest' | 'via' | 'dev' | 'metric'>>): string {
+  let s = 'Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n';
+  for (const r of routes) {
+    const [net = '', len] = r.dest === 'default' ? ['0.0.0.0', '0'] : r.dest.split('/');
+    const prefix = Number(len);
+    const flags = (r.via !== undefined ? 'UG' : 'U') + (prefix === 32 ? 'H' : '');
+    s += `${net.padEnd(15)} ${(r.via ?? '0.0.0.0').padEnd(15)} ${mask4(prefix).padEnd(15)} ${flags.padEnd(5)} ${String(r.metric ?? 0).padEnd(6)} ${'0'.padEnd(6)} ${'0'.padStart(3)} ${r.dev}\n`;
+  }
+  return s;
+}
