@@ -1,5 +1,6 @@
 /** The terminal's WebSocket messages, parsed at the edge from unknown input into a typed union. */
 import type { GradeResult } from '../labs/types.js';
+import type { Reply } from '../workspace/index.js';
 
 export type ClientMessage =
   | { t: 'line'; line: string }
@@ -18,7 +19,7 @@ export type ServerMessage =
       fixture: string;
       learner: string;
     }
-  | { t: 'result'; stdout: string; stderr: string; exitCode: number; prompt: string }
+  | ({ t: 'result' } & Reply)
   | { t: 'completion'; candidates: string[]; replacement?: string }
   | { t: 'grade'; result: GradeResult; firstPassed: Record<string, number> }
   | { t: 'solution'; step: string; lines: string[] }

@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import { parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 import { buckets, counter, type Buckets, type Counter } from './limits.js';
 import { StoreError } from '../store/types.js';
-import type { Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
+import type { Reply, Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
 
 /** Messages a learner may send per second (sustained) and in a burst, over all their terminals. */
 const MESSAGES = { rate: 20, burst: 60 };
@@ -24,7 +24,6 @@ const TOO_MANY = 'stacklab: too many commands at once: this one was not run. Slo
 const TOO_BUSY =
   'stacklab: the server is still busy with your earlier commands; this one was not run. Wait a moment and try again.\n';
 
-type Reply = { stdout: string; stderr: string; exitCode: number; prompt: string };
 
 export interface Terminals {
   /** Serves one upgraded socket for a learner's workspace. */

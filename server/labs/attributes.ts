@@ -9,6 +9,7 @@ import type { Router } from '../sim/model/router.js';
 import type { Server } from '../sim/model/compute.js';
 import type { Subnet } from '../sim/model/subnet.js';
 import { ipVersion } from './ip.js';
+import { DEVICE_OWNER } from '../sim/model/port.js';
 
 export type AttrValue = string | number | boolean | null | string[];
 
@@ -34,11 +35,11 @@ const nameOf = (list: Array<{ id: string; name: string }>, id: string | null): s
 const projectName = (c: Cloud, id: string): string | null => nameOf(c.projects, id);
 
 export function routerInterfacePorts(c: Cloud, r: Router): Port[] {
-  return c.ports.filter((p) => p.deviceId === r.id && p.deviceOwner.startsWith('network:router_') && p.deviceOwner !== 'network:router_gateway');
+  return c.ports.filter((p) => p.deviceId === r.id && p.deviceOwner.startsWith('network:router_') && p.deviceOwner !== DEVICE_OWNER.routerGateway);
 }
 
 export function routerGatewayPort(c: Cloud, r: Router): Port | undefined {
-  return c.ports.find((p) => p.deviceId === r.id && p.deviceOwner === 'network:router_gateway');
+  return c.ports.find((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
 }
 
 export function serverPorts(c: Cloud, s: Server): Port[] {

@@ -5,7 +5,7 @@
 import {
   isFormatted,
   machine,
-  pyNumber,
+  pyJsonDumps,
   pyRepr,
   pyStr,
   type CellValue,
@@ -13,6 +13,7 @@ import {
 } from './pyvalue.js';
 import { fill } from './textwrap.js';
 import { safeDump } from './yaml.js';
+import type { CommandOutput } from './output.js';
 
 export type { CellValue } from './pyvalue.js';
 
@@ -41,11 +42,7 @@ export interface FormatOptions {
   variables?: string[];
 }
 
-export interface Rendered {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+export type Rendered = CommandOutput;
 
 const ok = (stdout: string): Rendered => ({ stdout, stderr: '', exitCode: 0 });
 
@@ -324,35 +321,6 @@ function sortRows(data: ListData, opts: FormatOptions): { rows: CellValue[][]; w
 
 // ---- formatters ---------------------------------------------------------------------------
 
-/** Python json.dumps string: ensure_ascii escapes everything outside printable ASCII as \uXXXX. */
-function jsonString(s: string): string {
-  return JSON.stringify(s).replace(
-    /[\u007f-\uffff]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-/** json.dump(v, indent=indent): with an indent, items end in "," + newline; without, ", " and ": ". */
-function jsonDump(v: PyValue, indent: number | null, level = 0): string {
-  if (v === null) return 'null';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') {
-    if (Number.isNaN(v)) return 'NaN';
-    if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-    return pyNumber(v);
-  }
-  if (typeof v === 'string') return jsonString(v);
-  const items: string[] = Array.isArray(v)
-    ? v.map((x) => jsonDump(x, indent, level + 1))
-    : Object.entries(v).map(([k, x]) => `${jsonString(k)}: ${jsonDump(x, indent, level + 1)}`);
-  const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
-  if (items.length === 0) return `${open}${close}`;
-  if (indent === null) return `${open}${items.join(', ')}${close}`;
-  const inner = ' '.repeat(indent * (level + 1));
-  const outer = ' '.repeat(indent * level);
-  return `${open}\n${inner}${items.join(`,\n${inner}`)}\n${outer}${close}`;
-}
-
 type Quote = NonNullable<FormatOptions['quote']>;
 
 /**
@@ -422,12 +390,12 @@ export function renderShow(data: ShowData, opts: FormatOptions = {}): Rendered {
   switch (format) {
     case 'json':
       return ok(
-        `${jsonDump(
+        `${pyJsonDumps(
           toObject(
             fields.map(([n]) => n),
             fields.map(([, v]) => machine(v)),
           ),
-          opts.noindent ? null : 2,
+          { indent: opts.noindent ? null : 2 },
         )}\n`,
       );
     case 'yaml':
@@ -472,9 +440,9 @@ export function renderList(data: ListData, opts: FormatOptions = {}): Rendered {
   switch (format) {
     case 'json':
       return done(
-        `${jsonDump(
+        `${pyJsonDumps(
           rows.map((r) => toObject(headers, r.map(machine))),
-          opts.noindent ? null : 2,
+          { indent: opts.noindent ? null : 2 },
         )}\n`,
       );
     case 'yaml':

@@ -1,12 +1,9 @@
 /** The text filters learners pipe into: grep, head, tail, wc, sort, uniq, cut, less/more, cat. */
 import { COST } from './limits.js';
 import { compileGrep, PatternError, wordSpan, type GrepRegex } from './regex.js';
+import type { CommandOutput } from '../render/output.js';
 
-export interface FilterResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+export type FilterResult = CommandOutput;
 
 const done = (stdout: string, exitCode = 0): FilterResult => ({ stdout, stderr: '', exitCode });
 const err = (stderr: string, exitCode = 2): FilterResult => ({ stdout: '', stderr, exitCode });

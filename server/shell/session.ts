@@ -29,11 +29,9 @@ import {
   variableStats,
   type VariableStats,
 } from './limits.js';
+import type { CommandOutput } from '../render/output.js';
 
-export interface CommandResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
+export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
   internalError?: string;
 }

@@ -11,6 +11,7 @@ import type { Router } from './model/router.js';
 import { neutronError } from './errors.js';
 import { hashSeed, seedRng, uuid4 } from './rng.js';
 import { isoSeconds } from './ops/context.js';
+import { DEVICE_OWNER } from './model/port.js';
 
 /** A JSON value as an agent reports it. */
 export type AgentValue = null | boolean | number | string | AgentValue[] | { [k: string]: AgentValue };
@@ -47,7 +48,7 @@ const OVS_CAPABILITIES = {
 
 /** Devices the agent sees on br-int of a host: router and DHCP ports on the network node, VM ports on compute nodes. */
 function devicesOn(cloud: Cloud, host: string): number {
-  return cloud.ports.filter((p) => p.bindingHostId === host && p.deviceOwner !== 'network:floatingip').length;
+  return cloud.ports.filter((p) => p.bindingHostId === host && p.deviceOwner !== DEVICE_OWNER.floatingIp).length;
 }
 
 function ovsConfig(cloud: Cloud, host: string, ip: string): { [k: string]: AgentValue } {
@@ -80,7 +81,7 @@ function ovsConfig(cloud: Cloud, host: string, ip: string): { [k: string]: Agent
 
 /** Networks the DHCP agent serves: those with a DHCP port. */
 export function dhcpNetworkIds(cloud: Cloud): string[] {
-  return cloud.networks.filter((n) => cloud.ports.some((p) => p.networkId === n.id && p.deviceOwner === 'network:dhcp')).map((n) => n.id);
+  return cloud.networks.filter((n) => cloud.ports.some((p) => p.networkId === n.id && p.deviceOwner === DEVICE_OWNER.dhcp)).map((n) => n.id);
 }
 
 function l3Config(cloud: Cloud): { [k: string]: AgentValue } {
@@ -93,7 +94,7 @@ function l3Config(cloud: Cloud): { [k: string]: AgentValue } {
     extensions: [],
     routers: cloud.routers.length,
     ex_gw_ports: cloud.routers.filter((r) => r.gateway).length,
-    interfaces: cloud.ports.filter((p) => ids.has(p.deviceId) && p.deviceOwner === 'network:router_interface').length,
+    interfaces: cloud.ports.filter((p) => ids.has(p.deviceId) && p.deviceOwner === DEVICE_OWNER.routerInterface).length,
     floating_ips: cloud.floatingIps.filter((f) => f.routerId !== null && f.portId !== null).length,
   };
 }

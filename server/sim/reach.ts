@@ -8,6 +8,7 @@ import type { Router } from './model/router.js';
 import { cidrContains, parseCidr, parseIp } from './ipam.js';
 import { devName } from './dataplane/index.js';
 import { routerForwards } from './dataplane/sysctl.js';
+import { DEVICE_OWNER } from './model/port.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -79,7 +80,7 @@ function forwards(cloud: Cloud, router: Router, subnets: Array<string | null>, t
   const v = parseIp(to)?.version === 6 ? 6 : 4;
   return subnets.every((sid) => {
     const p = cloud.ports.find((x) => x.deviceId === router.id
-      && (sid === null ? x.deviceOwner === 'network:router_gateway' : x.deviceOwner !== 'network:router_gateway' && x.fixedIps.some((f) => f.subnetId === sid)));
+      && (sid === null ? x.deviceOwner === DEVICE_OWNER.routerGateway : x.deviceOwner !== DEVICE_OWNER.routerGateway && x.fixedIps.some((f) => f.subnetId === sid)));
     return !p || routerForwards(cloud, router.id, devName(sid === null ? 'qg-' : 'qr-', p.id), v);
   });
 }
@@ -87,7 +88,7 @@ function forwards(cloud: Cloud, router: Router, subnets: Array<string | null>, t
 const NOT_FORWARDING = 'the router namespace does not forward (sysctl forwarding is 0)';
 
 function routerOfSubnet(cloud: Cloud, subnetId: string) {
-  const p = cloud.ports.find((x) => x.deviceOwner === 'network:router_interface' && x.fixedIps.some((f) => f.subnetId === subnetId));
+  const p = cloud.ports.find((x) => x.deviceOwner === DEVICE_OWNER.routerInterface && x.fixedIps.some((f) => f.subnetId === subnetId));
   return p ? cloud.routers.find((r) => r.id === p.deviceId) : undefined;
 }
 
@@ -119,7 +120,7 @@ export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, po
 
 function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | null, who: string): Trace {
   const fip = cloud.floatingIps.find((f) => f.floatingIpAddress === to);
-  const gwPort = cloud.ports.find((p) => p.deviceOwner === 'network:router_gateway' && p.fixedIps.some((f) => f.ipAddress === to));
+  const gwPort = cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerGateway && p.fixedIps.some((f) => f.ipAddress === to));
   if (!fip && !gwPort) {
     const direct = directRoute(cloud, to);
     if (!direct) return { hops: [], verdict: 'dropped', reason: `${to} is not an address ${who} can reach (fixed IPs are private)` };
@@ -234,7 +235,7 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
   }
   if (target?.deviceId === router.id) return { hops: [{ address: to }], verdict: 'ok', reason: 'router address' };
   if (!router.gateway) {
-    const mistake = cloud.ports.some((p) => p.deviceId === router.id && p.deviceOwner === 'network:router_interface'
+    const mistake = cloud.ports.some((p) => p.deviceId === router.id && p.deviceOwner === DEVICE_OWNER.routerInterface
       && cloud.networks.find((n) => n.id === p.networkId)?.external === true);
     return { hops, verdict: 'net-unreachable', reason: mistake
       ? 'the public subnet was added as a normal router interface, not as the external gateway'
@@ -269,11 +270,11 @@ function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport
   const routerId = ns.startsWith('qrouter-') ? ns.slice(8) : null;
   const networkId = ns.startsWith('qdhcp-') ? ns.slice(6) : null;
   const own = cloud.ports.filter((p) => (routerId !== null && p.deviceId === routerId && p.deviceOwner.startsWith('network:router_'))
-    || (networkId !== null && p.networkId === networkId && p.deviceOwner === 'network:dhcp'));
+    || (networkId !== null && p.networkId === networkId && p.deviceOwner === DEVICE_OWNER.dhcp));
   if (own.some((p) => p.fixedIps.some((f) => f.ipAddress === to))) return { hops: [{ address: to }], verdict: 'ok', reason: 'own address' };
   const connected = own.flatMap((p) => p.fixedIps.map((f) => f.subnetId));
   const target = portWithIp(cloud, to);
-  const gw = own.find((p) => p.deviceOwner === 'network:router_gateway');
+  const gw = own.find((p) => p.deviceOwner === DEVICE_OWNER.routerGateway);
   if (inSubnets(cloud, connected, to)) {
     const onExternal = gw !== undefined && inSubnets(cloud, gw.fixedIps.map((f) => f.subnetId), to);
     if (onExternal && !externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };

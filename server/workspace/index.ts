@@ -12,6 +12,7 @@ import { StoreError, type CloudStore, type HistoryEntry, type NewEntry } from '.
 import { addToAttempt, emptyAttempt, firstPassesOf, type Attempt } from './attempt.js';
 import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
+import type { CommandOutput } from '../render/output.js';
 
 export { parseWorkspace, labKey, sandboxCatalogue, type WorkspaceRef } from './keys.js';
 export { gradeStoreFor, attemptOf } from './grading.js';
@@ -51,10 +52,7 @@ export interface WorkspaceDeps {
 }
 
 /** What a command's reply carries to the terminal. */
-export interface Reply {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
+export interface Reply extends CommandOutput {
   prompt: string;
 }
 

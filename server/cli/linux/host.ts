@@ -2,10 +2,11 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import type { Endpoint } from '../../sim/reach.js';
+import type { CommandOutput } from '../../render/output.js';
 
 export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}`
 export interface HostCtx { cloud: Cloud; host: HostId; env: Record<string, string>; columns: number; /** The fixture's machines (laptop, network). */ hosts?: string[] }
-export interface HostResult { stdout: string; stderr: string; exitCode: number; cloud?: Cloud; enter?: HostId }
+export interface HostResult extends CommandOutput { cloud?: Cloud; enter?: HostId }
 
 /** Runs a command line on a host (the dispatch of index.ts, passed to the tools that run others: ssh). */
 export type RunOnHost = (ctx: HostCtx, argv: string[]) => HostResult | null;

@@ -10,6 +10,7 @@ import type { GuestView } from '../../sim/dataplane/guest.js';
 import { brExPorts } from '../../sim/reach.js';
 import { formatIp, parseCidr } from '../../sim/ipam.js';
 import type { IpAddress, IpLink, IpRoute } from '../../render/iproute.js';
+import { DEVICE_OWNER } from '../../sim/model/port.js';
 
 const UP = 'BROADCAST,MULTICAST,UP,LOWER_UP';
 const ETHER_BRD = 'ff:ff:ff:ff:ff:ff';
@@ -124,7 +125,7 @@ export function nsRoutes6(cloud: Cloud, ns: Namespace): IpRoute[] {
   const r = ns.kind === 'qrouter' ? cloud.routers.find((x) => x.id === ns.objectId) : undefined;
   const qg = ns.devices.find((d) => d.name.startsWith('qg-'));
   if (r && qg) {
-    const gw = cloud.ports.find((p) => p.deviceId === r.id && p.deviceOwner === 'network:router_gateway');
+    const gw = cloud.ports.find((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
     const v6 = gw?.fixedIps.map((f) => cloud.subnets.find((x) => x.id === f.subnetId)).find((x) => x?.ipVersion === 6 && x.gatewayIp);
     if (v6?.gatewayIp) out.push(route6('default', qg.name, { via: v6.gatewayIp.split('/')[0] ?? v6.gatewayIp, proto: 'static', metric: 1024 }));
   }
@@ -160,7 +161,7 @@ export function guestRoutes6(cloud: Cloud, vm: Server, g: GuestView): IpRoute[] 
     const c = parseCidr(`${a.address}/${a.prefix}`);
     if (c) out.push(route6(`${formatIp(6, c.network)}/${a.prefix}`, g.nic));
     const f = port?.fixedIps.find((x) => x.ipAddress === a.address);
-    const rtr = f ? cloud.ports.find((p) => p.deviceOwner === 'network:router_interface' && p.fixedIps.some((x) => x.subnetId === f.subnetId)) : undefined;
+    const rtr = f ? cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === f.subnetId)) : undefined;
     if (!via && rtr) via = linkLocal(rtr.macAddress);
     // A provider network: its physical router advertises from its own link-local address.
     else if (!via && f && cloud.subnets.find((x) => x.id === f.subnetId)?.gatewayIp) via = 'fe80::1';

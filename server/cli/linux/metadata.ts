@@ -4,18 +4,12 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
+import { pyJsonDumps, type PyValue } from '../../render/pyvalue.js';
 
 const EC2_VERSIONS = ['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04', 'latest'];
 const OS_VERSIONS = ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30', '2016-10-06', '2017-02-22', '2018-08-27', '2020-10-14', 'latest'];
 
 const NOT_FOUND = '<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The resource could not be found.<br /><br />\n\n\n\n </body>\n</html>';
-
-/** JSON as Python's json.dumps writes it (", " and ": " separators), which is what Nova sends. */
-function pyJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(', ')}}`;
-  return JSON.stringify(v);
-}
 
 /** The body for `path` (no trailing newline, as the service sends it), or the 404 page. */
 export function metadataAnswer(cloud: Cloud, vm: Server, path: string): { body: string; status: 200 | 404 } {
@@ -43,7 +37,7 @@ export function metadataAnswer(cloud: Cloud, vm: Server, path: string): { body: 
   const osm = /^\/openstack\/([^/]+)$/.exec(p);
   if (osm && OS_VERSIONS.includes(osm[1] ?? '')) return { body: 'meta_data.json\npassword\nvendor_data.json\nnetwork_data.json\nvendor_data2.json', status: 200 };
   const osj = /^\/openstack\/([^/]+)\/meta_data\.json$/.exec(p);
-  if (osj && OS_VERSIONS.includes(osj[1] ?? '')) return { body: pyJson(osMeta), status: 200 };
+  if (osj && OS_VERSIONS.includes(osj[1] ?? '')) return { body: pyJsonDumps(osMeta as PyValue, { ensureAscii: false }), status: 200 };
   const m = /^\/([^/]+)(?:\/meta-data(?:\/(.*))?)?$/.exec(p);
   if (m && EC2_VERSIONS.includes(m[1] ?? '')) {
     if (!p.includes('/meta-data')) return { body: 'meta-data/\nuser-data', status: 200 };

@@ -7,8 +7,9 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { RE2JS } from 're2js';
 import { linearPattern } from '../pattern.js';
 import { sysctlRead, sysctlTable, sysctlWrite, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
+import type { CommandOutput } from '../../render/output.js';
 
-export interface SysctlResult { stdout: string; stderr: string; exitCode: number; cloud?: Cloud }
+export interface SysctlResult extends CommandOutput { cloud?: Cloud }
 
 const USAGE = `
 Usage:

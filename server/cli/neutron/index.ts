@@ -24,6 +24,7 @@ import { subnetPoolCommands } from './subnetpool.js';
 import { addressScopeCommands } from './address-scope.js';
 import { quotaCommands } from './quota.js';
 import { agentCommands } from './agent.js';
+import type { CommandOutput } from '../../render/output.js';
 
 export const DEPRECATION = 'neutron CLI is deprecated and will be removed in the Z cycle. Use openstack CLI instead.\n';
 
@@ -50,7 +51,7 @@ export function neutronParser(name: string): ParserSpec | undefined {
 }
 
 /** Runs `neutron <argv…>` on a copy of the cloud; see runOpenstack for the transaction rule. */
-export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string> } = {}): { stdout: string; stderr: string; exitCode: number; cloud: Cloud } {
+export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string> } = {}): CommandOutput & { cloud: Cloud } {
   const name = argv[0] ?? '';
   const handler = COMMANDS[name];
   if (!handler) {

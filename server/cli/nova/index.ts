@@ -10,11 +10,12 @@ import { SimError } from '../../sim/errors.js';
 import { transact } from '../../sim/clone.js';
 import { requestId } from '../../sim/api/request-id.js';
 import { addressesOrder, createSecurityGroupRule, listServers } from '../../sim/api/nova/index.js';
+import type { CommandOutput } from '../../render/output.js';
 
 export const SECGROUP_DEPRECATION =
   'WARNING: Command secgroup-add-rule is deprecated and will be removed after Nova 15.0.0 is released. Use python-neutronclient or openstackclient instead.\n';
 
-type Result = { stdout: string; stderr: string; exitCode: number; cloud: Cloud };
+type Result = CommandOutput & { cloud: Cloud };
 
 const USAGE_ADD_RULE =
   'usage: nova secgroup-add-rule <secgroup> <ip-proto> <from-port> <to-port> <cidr>\n';

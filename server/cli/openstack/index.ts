@@ -21,12 +21,9 @@ import { securityGroupCommands } from './security-group.js';
 import { subnetCommands } from './subnet.js';
 import { subnetPoolCommands } from './subnet-pool.js';
 import { topLevel } from '../osc-top.js';
+import type { CommandOutput } from '../../render/output.js';
 
-export interface CommandResult {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
+export type CommandResult = CommandOutput;
 
 /** The explicit table of supported `openstack` commands. */
 export const OPENSTACK_COMMANDS: readonly OscCommand[] = [

@@ -3,6 +3,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
 import { vmHasAddress } from '../reach.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 export interface GuestView {
   family: 'cirros' | 'debian' | 'ubuntu';
@@ -31,9 +32,9 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
     if (!sub || !c) continue;
     if (sub.ipVersion === 4 && got && !v4) {
       v4 = { address: f.ipAddress, prefix: c.prefix, brd: formatIp(4, broadcast(c)), cidr: `${formatIp(4, c.network)}/${c.prefix}`, gateway: sub.gatewayIp };
-      const dhcp = cloud.ports.find((p) => p.networkId === sub.networkId && p.deviceOwner === 'network:dhcp');
+      const dhcp = cloud.ports.find((p) => p.networkId === sub.networkId && p.deviceOwner === DEVICE_OWNER.dhcp);
       nameservers = sub.dnsNameservers.length > 0 ? sub.dnsNameservers : (dhcp?.fixedIps.filter((x) => x.subnetId === sub.id).map((x) => x.ipAddress) ?? []);
-      const routed = cloud.ports.some((p) => p.deviceOwner === 'network:router_interface' && p.fixedIps.some((x) => x.subnetId === sub.id));
+      const routed = cloud.ports.some((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === sub.id));
       // Routed subnets get metadata via the router; isolated ones only where the DHCP agent
       // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node).
       metadata = routed || (sub.enableDhcp && !cloud.config.flatNetworks.includes('default'));

@@ -7,6 +7,7 @@ import type { Port } from '../model/port.js';
 import type { Router } from '../model/router.js';
 import type { Subnet } from '../model/subnet.js';
 import { broadcast, cidrContains, formatIp, parseCidr, parseIp, eui64 } from '../ipam.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 export interface Addr {
   version: 4 | 6;
@@ -79,8 +80,8 @@ function portDevice(cloud: Cloud, port: Port, prefix: string): Device {
 }
 
 export function routerPorts(cloud: Cloud, r: Router): { internal: Port[]; gateway: Port | undefined } {
-  const internal = cloud.ports.filter((p) => p.deviceId === r.id && p.deviceOwner === 'network:router_interface');
-  const gateway = cloud.ports.find((p) => p.deviceId === r.id && p.deviceOwner === 'network:router_gateway');
+  const internal = cloud.ports.filter((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerInterface);
+  const gateway = cloud.ports.find((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
   return { internal, gateway };
 }
 
@@ -145,7 +146,7 @@ function cmpCidr(a: string, b: string): number {
 }
 
 export function dhcpNamespace(cloud: Cloud, networkId: string, id: number): Namespace {
-  const ports = cloud.ports.filter((p) => p.networkId === networkId && p.deviceOwner === 'network:dhcp');
+  const ports = cloud.ports.filter((p) => p.networkId === networkId && p.deviceOwner === DEVICE_OWNER.dhcp);
   const devices = ports.map((p) => finish(portDevice(cloud, p, 'tap')));
   const routes: RouteEntry[] = [];
   const dev = devices[0];
@@ -163,7 +164,7 @@ export function namespaces(cloud: Cloud): Namespace[] {
   for (const r of cloud.routers) items.push({ kind: 'qrouter', id: r.id, created: r.createdAt, seq: r.stdAttrId });
   for (const n of cloud.networks) {
     const hasDhcp = cloud.subnets.some((s) => s.networkId === n.id && s.enableDhcp);
-    const port = cloud.ports.find((p) => p.networkId === n.id && p.deviceOwner === 'network:dhcp');
+    const port = cloud.ports.find((p) => p.networkId === n.id && p.deviceOwner === DEVICE_OWNER.dhcp);
     if (hasDhcp && port) items.push({ kind: 'qdhcp', id: n.id, created: port.createdAt, seq: port.stdAttrId });
   }
   items.sort((a, b) => a.seq - b.seq);

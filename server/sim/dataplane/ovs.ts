@@ -5,6 +5,7 @@
 import type { Cloud } from '../model/cloud.js';
 import { brExPorts } from '../reach.js';
 import { devName } from './index.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 export interface OvsPort {
   name: string;
@@ -23,7 +24,7 @@ function brIntPorts(cloud: Cloud): OvsPort[] {
   const nets: string[] = [];
   const out: OvsPort[] = [];
   for (const p of cloud.ports) {
-    const prefix = p.deviceOwner === 'network:dhcp' ? 'tap' : p.deviceOwner === 'network:router_interface' ? 'qr-' : p.deviceOwner === 'network:router_gateway' ? 'qg-' : null;
+    const prefix = p.deviceOwner === DEVICE_OWNER.dhcp ? 'tap' : p.deviceOwner === DEVICE_OWNER.routerInterface ? 'qr-' : p.deviceOwner === DEVICE_OWNER.routerGateway ? 'qg-' : null;
     if (!prefix) continue;
     if (!nets.includes(p.networkId)) nets.push(p.networkId);
     out.push({ name: devName(prefix, p.id), type: 'internal', tag: nets.indexOf(p.networkId) + 1 });

@@ -8,6 +8,7 @@ import { parseIp } from '../ipam.js';
 import { checkQuota, newStd, policyError, touch } from './context.js';
 import { createPort, removePort } from './port.js';
 import { gatewayPort, interfacePorts } from './router.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 const PATH = '/v2.0/floatingips';
 
@@ -49,7 +50,7 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
       port = createPort(c, {
         networkId: net.id,
         projectId: '',
-        deviceOwner: 'network:floatingip',
+        deviceOwner: DEVICE_OWNER.floatingIp,
         deviceId: std.id,
         fixedIps,
         status: 'N/A',
@@ -99,7 +100,7 @@ function associate(c: Cloud, fip: FloatingIp, portId: string, fixedIp: string | 
     );
   }
   // Neutron's is_fip_serviced: only DHCP ports are refused (a router's own interface port is not).
-  if (port.deviceOwner === 'network:dhcp') {
+  if (port.deviceOwner === DEVICE_OWNER.dhcp) {
     throw neutronError.badRequest(path, `Bad floatingip request: Port ${port.id} is unable to be assigned a floating IP.`);
   }
   const v4 = port.fixedIps.filter((f) => parseIp(f.ipAddress)?.version === 4);
@@ -165,7 +166,7 @@ export function updateFloatingIp(
 }
 
 export function deleteFloatingIp(c: Cloud, fip: FloatingIp): void {
-  const port = c.ports.find((p) => p.deviceOwner === 'network:floatingip' && p.deviceId === fip.id);
+  const port = c.ports.find((p) => p.deviceOwner === DEVICE_OWNER.floatingIp && p.deviceId === fip.id);
   if (port) removePort(c, port);
   c.floatingIps = c.floatingIps.filter((f) => f.id !== fip.id);
 }

@@ -5,6 +5,7 @@ import { neutronError } from '../errors.js';
 import { randInt } from '../rng.js';
 import { checkOwner, checkQuota, newStd, policyError, touch } from './context.js';
 import { deleteNetworkOwnedPort } from './port.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 export interface NetworkCreate {
   name: string;
@@ -212,7 +213,7 @@ export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Netwo
   if (upd.isDefault !== undefined) adminAttrs.push('is_default');
   if (!c.auth.admin && adminAttrs.length > 0) throw policyError(path, policyExpr('update_network', adminAttrs));
   if (upd.external === false && net.external) {
-    const inUse = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === 'network:router_gateway');
+    const inUse = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
     if (inUse) {
       throw neutronError.conflict(
         path,
@@ -235,7 +236,7 @@ export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Netwo
 
 /** Ports that do not block deleting their network: Neutron removes them itself. */
 export function isAutoDeletedOwner(owner: string): boolean {
-  return owner === 'network:dhcp' || owner === 'network:distributed';
+  return owner === DEVICE_OWNER.dhcp || owner === DEVICE_OWNER.distributed;
 }
 
 export function deleteNetwork(c: Cloud, net: Network): void {

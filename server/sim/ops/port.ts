@@ -24,6 +24,7 @@ import {
 } from '../ipam.js';
 import { checkQuota, nestedPolicy, newStd, policyError, touch } from './context.js';
 import { ensureDefaultGroup } from './security-group.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 const PATH = '/v2.0/ports';
 
@@ -66,9 +67,9 @@ export function usedAddresses(c: Cloud, subnetId: string): Set<bigint> {
 /** Router interface owners: Neutron gives these no automatic (SLAAC) addresses; gateways do get them. */
 export function isRouterInterfaceOwner(owner: string): boolean {
   return (
-    owner === 'network:router_interface' ||
-    owner === 'network:router_interface_distributed' ||
-    owner === 'network:ha_router_replicated_interface'
+    owner === DEVICE_OWNER.routerInterface ||
+    owner === DEVICE_OWNER.routerInterfaceDistributed ||
+    owner === DEVICE_OWNER.haRouterReplicatedInterface
   );
 }
 
@@ -401,7 +402,7 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   return port;
 }
 
-const PROTECTED_OWNERS = ['network:router_interface', 'network:router_gateway', 'network:floatingip', 'network:router_interface_distributed', 'network:router_centralized_snat'];
+const PROTECTED_OWNERS: readonly string[] = [DEVICE_OWNER.routerInterface, DEVICE_OWNER.routerGateway, DEVICE_OWNER.floatingIp, DEVICE_OWNER.routerInterfaceDistributed, DEVICE_OWNER.routerCentralizedSnat];
 
 /** `port delete` as a tenant calls it: router and floating-IP ports are refused. */
 export function deletePort(c: Cloud, port: Port): void {
@@ -438,7 +439,7 @@ export function deleteNetworkOwnedPort(c: Cloud, port: Port): void {
 /** Keeps the network's DHCP port in step with its DHCP-enabled subnets (the DHCP agent's job). */
 export function syncDhcpPort(c: Cloud, net: Network): void {
   const dhcpSubnets = c.subnets.filter((s) => s.networkId === net.id && s.enableDhcp);
-  let port = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === 'network:dhcp');
+  let port = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === DEVICE_OWNER.dhcp);
   if (dhcpSubnets.length === 0) {
     if (port) removePort(c, port);
     return;
@@ -447,7 +448,7 @@ export function syncDhcpPort(c: Cloud, net: Network): void {
     port = createPort(c, {
       networkId: net.id,
       projectId: net.projectId,
-      deviceOwner: 'network:dhcp',
+      deviceOwner: DEVICE_OWNER.dhcp,
       deviceId: `dhcp${hostUuid(c.config.networkHost)}-${net.id}`,
       fixedIps: [],
       strategy: 'first',
@@ -489,8 +490,8 @@ function hostUuid(host: string): string {
 export function addAutoAddresses(c: Cloud, s: Subnet): void {
   if (!isAutoAddress(s)) return;
   for (const p of c.ports) {
-    if (p.networkId !== s.networkId || isRouterInterfaceOwner(p.deviceOwner) || p.deviceOwner === 'network:dhcp') continue;
-    if (p.deviceOwner === 'network:floatingip') continue;
+    if (p.networkId !== s.networkId || isRouterInterfaceOwner(p.deviceOwner) || p.deviceOwner === DEVICE_OWNER.dhcp) continue;
+    if (p.deviceOwner === DEVICE_OWNER.floatingIp) continue;
     p.fixedIps.push({ subnetId: s.id, ipAddress: eui64For(s, p.macAddress) });
     touch(c, p);
   }

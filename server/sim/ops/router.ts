@@ -9,6 +9,7 @@ import { cidrContains, cidrsOverlap, parseCidr, parseIp } from '../ipam.js';
 import { checkQuota, nestedPolicy, newStd, policyError, touch } from './context.js';
 import { createPort, removePort, subnetCidr, type FixedIpRequest } from './port.js';
 import { policyExpr } from './network.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 const PATH = '/v2.0/routers';
 
@@ -48,11 +49,11 @@ export function routerPorts(c: Cloud, r: Router): Port[] {
 }
 
 export function interfacePorts(c: Cloud, r: Router): Port[] {
-  return routerPorts(c, r).filter((p) => p.deviceOwner !== 'network:router_gateway');
+  return routerPorts(c, r).filter((p) => p.deviceOwner !== DEVICE_OWNER.routerGateway);
 }
 
 export function gatewayPort(c: Cloud, r: Router): Port | undefined {
-  return c.ports.find((p) => p.deviceId === r.id && p.deviceOwner === 'network:router_gateway');
+  return c.ports.find((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
 }
 
 function subnetById(c: Cloud, id: string): Subnet | undefined {
@@ -99,7 +100,7 @@ export function addRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
   const port = createPort(c, {
     networkId: s.networkId,
     projectId: r.projectId,
-    deviceOwner: 'network:router_interface',
+    deviceOwner: DEVICE_OWNER.routerInterface,
     deviceId: r.id,
     fixedIps: [{ subnetId: s.id, ipAddress: s.gatewayIp }],
     status: 'ACTIVE',
@@ -131,7 +132,7 @@ export function addRouterInterfacePort(c: Cloud, r: Router, port: Port): Port {
   const subnets = port.fixedIps.map((f) => subnetById(c, f.subnetId)).filter((s): s is Subnet => s !== undefined);
   checkNoOverlap(c, r, subnets, path);
   port.deviceId = r.id;
-  port.deviceOwner = 'network:router_interface';
+  port.deviceOwner = DEVICE_OWNER.routerInterface;
   port.securityGroupIds = [];
   port.status = 'ACTIVE';
   port.bindingHostId = c.config.networkHost;
@@ -187,7 +188,7 @@ export function removeRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Por
 
 export function removeRouterInterfacePort(c: Cloud, r: Router, port: Port): void {
   const path = `${PATH}/${r.id}/remove_router_interface`;
-  if (port.deviceId !== r.id || port.deviceOwner === 'network:router_gateway') {
+  if (port.deviceId !== r.id || port.deviceOwner === DEVICE_OWNER.routerGateway) {
     throw neutronError.notFound(path, `Router ${r.id} does not have an interface with id ${port.id}`);
   }
   checkRoutesNeedInterface(c, r, port.fixedIps.map((f) => f.subnetId), path);
@@ -260,7 +261,7 @@ export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null
     port = createPort(c, {
       networkId: net.id,
       projectId: '',
-      deviceOwner: 'network:router_gateway',
+      deviceOwner: DEVICE_OWNER.routerGateway,
       deviceId: r.id,
       fixedIps: req.fixedIps,
       status: 'ACTIVE',

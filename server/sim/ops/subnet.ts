@@ -20,6 +20,7 @@ import {
 } from '../ipam.js';
 import { checkOwner, checkQuota, newStd, touch } from './context.js';
 import { addAutoAddresses, subnetCidr, syncDhcpPort, usedAddresses } from './port.js';
+import { DEVICE_OWNER } from '../model/port.js';
 
 const PATH = '/v2.0/subnets';
 const MAX_DNS = 5;
@@ -272,7 +273,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
   if (upd.gatewayIp !== undefined) {
     if (s.gatewayIp !== null) {
       const user = c.ports.find(
-        (p) => p.deviceOwner.startsWith('network:router_interface') && p.fixedIps.some((f) => f.subnetId === s.id && f.ipAddress === s.gatewayIp),
+        (p) => p.deviceOwner.startsWith(DEVICE_OWNER.routerInterface) && p.fixedIps.some((f) => f.subnetId === s.id && f.ipAddress === s.gatewayIp),
       );
       if (user && upd.gatewayIp !== s.gatewayIp) {
         throw neutronError.conflict(path, `Current gateway ip ${s.gatewayIp} already in use by port ${user.id}. Unable to update.`);
@@ -327,7 +328,7 @@ export function deleteSubnet(c: Cloud, s: Subnet): void {
   const path = `${PATH}/${s.id}`;
   checkOwner(c, networkOwner(c, s), path, 'delete_subnet');
   const blocking = c.ports.filter(
-    (p) => p.deviceOwner !== 'network:dhcp' && p.deviceOwner !== 'network:distributed' && p.fixedIps.some((f) => f.subnetId === s.id),
+    (p) => p.deviceOwner !== DEVICE_OWNER.dhcp && p.deviceOwner !== DEVICE_OWNER.distributed && p.fixedIps.some((f) => f.subnetId === s.id),
   );
   // Ports whose only tie is an automatic SLAAC address do not block; Neutron drops those addresses.
   const hard = blocking.filter((p) => !(s.ipVersion === 6 && isSlaacOnly(s) && !p.deviceOwner.startsWith('network:router')));
