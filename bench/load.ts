@@ -32,7 +32,7 @@ export async function loadRun(learners: number, seconds: number): Promise<void> 
   const port = 3900 + (learners % 97);
   const data = mkdtempSync(join(tmpdir(), 'stacklab-load-'));
   const server = spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], {
-    env: { ...process.env, PORT: String(port), STACKLAB_DATA: data, HOST: '127.0.0.1' },
+    env: { ...process.env, PORT: String(port), STACKLAB_DATA: data, HOST: '127.0.0.1', STACKLAB_NEW_LEARNERS_PER_ADDRESS: '0' },
     stdio: 'ignore',
   });
   const base = `http://127.0.0.1:${port}`;

@@ -91,6 +91,16 @@ describe('visitors without a session', () => {
   });
 });
 
+describe('behind a proxy', () => {
+  it('STACKLAB_NEW_LEARNERS_PER_ADDRESS=0 turns the per-address limit off', async () => {
+    const server = await startServer(configFor({ STACKLAB_NEW_LEARNERS_PER_ADDRESS: '0' }), { store: memoryStore() });
+    servers.push(server);
+    const base = server.url.replace('localhost', '127.0.0.1');
+    const statuses = await Promise.all(Array.from({ length: 500 }, () => fetch(`${base}/api/me`).then((r) => (r.arrayBuffer(), r.status))));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+});
+
 describe('a store that cannot write', () => {
   it('refuses the command in words and the server keeps serving', async () => {
     const inner = memoryStore();

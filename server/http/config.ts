@@ -21,6 +21,12 @@ export interface Config {
   instructorTokenGenerated: boolean;
   /** STACKLAB_IDLE_EVICT_MS, default 600000 (10 min): a workspace idle this long with no terminal open leaves memory. */
   idleEvictMs: number;
+  /**
+   * STACKLAB_NEW_LEARNERS_PER_ADDRESS, default 300: new learners (cookies) one address may get at
+   * once, refilled over two and a half minutes; 0 turns the limit off (behind a proxy every
+   * learner has the proxy's address).
+   */
+  newLearnersPerAddress: number;
   /** STACKLAB_DB_MAX_MB: a ceiling on the database's size; past it commands are refused as on a full disk. Default none. */
   dbMaxBytes: number | undefined;
   /**
@@ -116,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     store,
     clientDir: resolve(env['STACKLAB_CLIENT'] ?? 'dist/client'),
     idleEvictMs: intEnv(env, 'STACKLAB_IDLE_EVICT_MS', 100) ?? 600_000,
+    newLearnersPerAddress: intEnv(env, 'STACKLAB_NEW_LEARNERS_PER_ADDRESS', 0) ?? 300,
     dbMaxBytes: ((mb) => (mb === undefined ? undefined : mb * 1024 * 1024))(
       intEnv(env, 'STACKLAB_DB_MAX_MB', 1),
     ),

@@ -9,8 +9,6 @@ import { learnerCookieOptions, parseCookies } from './security.js';
 import { buckets } from './limits.js';
 
 export const COOKIE = 'stacklab_sid';
-/** New learners (cookies) one address may get per second and in a burst: a class behind one NAT arrives at once. */
-const NEW_PER_ADDRESS = { rate: 2, burst: 300 };
 
 function sign(secret: string, id: string): string {
   return `${id}.${createHmac('sha256', secret).update(id).digest('base64url')}`;
@@ -37,7 +35,10 @@ export interface Learners {
 }
 
 export function learners(config: Config): Learners {
-  const newcomers = buckets({ ...NEW_PER_ADDRESS, maxKeys: 100_000 });
+  // New learners (cookies) per address: a burst (a class behind one NAT arrives at once), refilled
+  // over 150 s; 0 is no limit.
+  const burst = config.newLearnersPerAddress;
+  const newcomers = burst > 0 ? buckets({ rate: burst / 150, burst, maxKeys: 100_000 }) : null;
   const fromCookie = (header: string | undefined) =>
     verify(config.secret, parseCookies(header).get(COOKIE));
   return {
@@ -45,7 +46,7 @@ export function learners(config: Config): Learners {
     of(req, res) {
       const id = fromCookie(req.headers.cookie);
       if (id) return id;
-      if (!newcomers.take(req.socket.remoteAddress ?? '?', Date.now())) {
+      if (newcomers && !newcomers.take(req.socket.remoteAddress ?? '?', Date.now())) {
         res
           .status(429)
           .set('Retry-After', '30')
