@@ -1,84 +1,67 @@
-/** Address helpers for checks: canonical forms, CIDR membership, host parts (ipaddr.js). */
-import ipaddr from 'ipaddr.js';
+/**
+ * Address helpers for checks: canonical forms, CIDR membership, host parts. Built on the core's
+ * IP library (server/sim/ipam.ts), so an address a learner types or pastes is written the way the
+ * cloud writes it (`::1.2.3.4` stays `::1.2.3.4`, as glibc and Neutron print it).
+ */
+import { cidrContains, formatIp, parseCidr, parseIp, type Cidr, type IpVersion } from '../sim/ipam.js';
 
-type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+const bits = (v: IpVersion) => (v === 4 ? 32 : 128);
 
-function parse(s: string): Addr | null {
-  const t = s.trim();
-  if (!ipaddr.isValid(t)) return null;
-  try {
-    return ipaddr.parse(t);
-  } catch {
-    return null;
-  }
+function parse(s: string): { version: IpVersion; value: bigint } | null {
+  return parseIp(s.trim());
+}
+
+/** A CIDR or a single address (a host route) as a network. */
+function network(s: string): Cidr | null {
+  const a = parse(s);
+  return a ? { version: a.version, network: a.value, prefix: bits(a.version) } : parseCidr(s);
 }
 
 export function isIp(s: string): boolean {
   return parse(s) !== null;
 }
 
-export function ipVersion(s: string): 4 | 6 | null {
-  const a = parse(s);
-  return a === null ? null : a.kind() === 'ipv4' ? 4 : 6;
+export function ipVersion(s: string): IpVersion | null {
+  return parse(s)?.version ?? null;
 }
 
 /** Canonical text of an address (IPv6 compressed, lower case); anything else unchanged. */
 export function canonicalIp(s: string): string {
   const a = parse(s);
-  return a === null ? s : a.toString();
+  return a === null ? s : formatIp(a.version, a.value);
 }
 
-/** Canonical `addr/len`, or null when `s` is not a CIDR. */
+/** Canonical `addr/len` (the address kept as written, host bits and all), or null when `s` is not one. */
 export function canonicalCidr(s: string): string | null {
-  try {
-    const [a, len] = ipaddr.parseCIDR(s.trim());
-    return `${a.toString()}/${len}`;
-  } catch {
-    return null;
-  }
+  const t = s.trim();
+  const slash = t.indexOf('/');
+  if (slash < 0) return null;
+  const a = parse(t.slice(0, slash));
+  const len = t.slice(slash + 1).trim();
+  if (a === null || !/^\d{1,3}$/.test(len) || Number(len) > bits(a.version)) return null;
+  return `${formatIp(a.version, a.value)}/${Number(len)}`;
 }
 
 /** Whether address `ip` lies inside `cidr`. */
 export function inCidr(ip: string, cidr: string): boolean {
   const a = parse(ip);
-  if (a === null) return false;
-  try {
-    const range = ipaddr.parseCIDR(cidr.trim());
-    return a.kind() === range[0].kind() && a.match(range);
-  } catch {
-    return false;
-  }
+  const c = parseCidr(cidr);
+  return a !== null && c !== null && a.version === c.version && cidrContains(c, a.version, a.value);
 }
 
 /** Whether the host part of `ip` in `cidr` equals the host part written as `host` (e.g. `::beef`). */
 export function hostPartIs(ip: string, cidr: string, host: string): boolean {
   const a = parse(ip);
   const h = parse(host);
-  if (a === null || h === null || a.kind() !== h.kind()) return false;
-  let len: number;
-  try {
-    len = ipaddr.parseCIDR(cidr.trim())[1];
-  } catch {
-    return false;
-  }
-  const ab = a.toByteArray();
-  const hb = h.toByteArray();
-  for (let i = 0; i < ab.length; i++) {
-    const bitsInNet = Math.max(0, Math.min(8, len - i * 8));
-    const hostMask = 0xff >> bitsInNet;
-    if (((ab[i] ?? 0) & hostMask) !== ((hb[i] ?? 0) & hostMask)) return false;
-  }
-  return true;
+  const c = parseCidr(cidr);
+  if (a === null || h === null || c === null || a.version !== h.version || a.version !== c.version) return false;
+  const hostMask = (1n << BigInt(bits(c.version) - c.prefix)) - 1n;
+  return (a.value & hostMask) === (h.value & hostMask);
 }
 
 /** Whether every address of `inner` (an address or a CIDR) lies inside `outer` (a CIDR). */
 export function cidrWithin(inner: string, outer: string): boolean {
-  try {
-    const o = ipaddr.parseCIDR(outer.trim());
-    const a = parse(inner);
-    const [addr, len] = a !== null ? [a, a.kind() === 'ipv4' ? 32 : 128] : ipaddr.parseCIDR(inner.trim());
-    return addr.kind() === o[0].kind() && len >= o[1] && addr.match(o);
-  } catch {
-    return false;
-  }
+  const o = parseCidr(outer);
+  const i = network(inner);
+  return o !== null && i !== null && i.version === o.version && i.prefix >= o.prefix && cidrContains(o, i.version, i.network);
 }
