@@ -19,6 +19,7 @@ import {
 } from './attributes.js';
 import { matchesAny, parsePattern, type Invocation } from './history.js';
 import { canonicalCidr, canonicalIp, cidrWithin, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
+import { linearPattern } from '../cli/pattern.js';
 
 /** A reachability query, the same one `ping`/`ssh` use (server/sim/reach.ts's `trace`). */
 export type ReachFn = (
@@ -131,7 +132,8 @@ export function matchValue(actual: AttrValue | undefined, expected: unknown): bo
         case 'one_of':
           return Array.isArray(arg) && arg.some((a) => matchValue(actual, a));
         case 'regex':
-          return items.some((x) => new RegExp(String(arg)).test(String(x)));
+          // Learners' values under an author's pattern: matched in linear time (re2js), never backtracking.
+          return items.some((x) => linearPattern(String(arg))?.test(String(x)) === true);
         case 'not':
           return !matchValue(actual, arg);
         case 'empty':

@@ -73,3 +73,15 @@ describe('console log', () => {
     expect(consoleLog(s.cloud, by('v4') ?? s.cloud.servers[0]!)).toContain('found datasource (ec2, net)\n');
   });
 });
+
+describe('ping -c', () => {
+  it('checks the count as iputils 20221126 does (checked on the real ping)', () => {
+    const cloud = fixtureCloud('network-node', 1);
+    const run = (c: string) => runOnHost({ cloud, host: 'network', env: {}, columns: 80, hosts: ['network', 'laptop'] }, ['ping', '-c', c, '8.8.8.8']);
+    expect(run('abc')).toMatchObject({ stderr: "ping: invalid argument: 'abc'\n", exitCode: 1 });
+    expect(run('0')).toMatchObject({ stderr: "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n", exitCode: 1 });
+    expect(run('-3')).toMatchObject({ stderr: "ping: invalid argument: '-3': out of range: 1 <= value <= 9223372036854775807\n", exitCode: 1 });
+    expect(run('99999999999999999999')).toMatchObject({ stderr: "ping: invalid argument: '99999999999999999999': Numerical result out of range\n", exitCode: 1 });
+    expect(run('3')?.stdout).toContain('3 packets transmitted');
+  });
+});

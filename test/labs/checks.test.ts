@@ -188,3 +188,13 @@ describe('question', () => {
     expect(one('type: question\nid: q\nprompt: How many?\nanswer: { value: 12 }', s, { answers: { q: '12' } }).passed).toBe(true);
   });
 });
+
+describe('regex matcher', () => {
+  it('matches in linear time (an author’s pattern over a learner’s long value)', async () => {
+    const { matchValue } = await import('../../server/labs/checks.js');
+    expect(matchValue('web-1', { regex: '^web-' })).toBe(true);
+    expect(matchValue('db-1', { regex: '^web-' })).toBe(false);
+    // Catastrophic for a backtracking engine: 40 a's and no match.
+    expect(matchValue(`${'a'.repeat(40)}!`, { regex: '^(a+)+$' })).toBe(false);
+  });
+});

@@ -34,17 +34,37 @@ function isCloudAddress(cloud: Cloud, ip: string): boolean {
     || cloud.subnets.some((s) => s.gatewayIp === ip);
 }
 
+/**
+ * `-c COUNT` as iputils 20221126 checks it (1 ≤ COUNT ≤ 2^63−1, digits only) or BusyBox does;
+ * the count, or the error. Every probe is printed at once, so the shell's budget on number
+ * arguments bounds what a large count costs.
+ */
+function pingCount(v: string, busybox: boolean): number | string {
+  if (!/^[+-]?\d+$/.test(v.trim())) return busybox ? `ping: invalid number '${v}'\n` : `ping: invalid argument: '${v}'\n`;
+  const n = BigInt(v.trim());
+  if (busybox) return n < 0n || n > 0xffffffffn ? `ping: number ${v} is not in 0..4294967295 range\n` : Number(n);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) return `ping: invalid argument: '${v}': Numerical result out of range\n`;
+  if (n < 1n) return `ping: invalid argument: '${v}': out of range: 1 <= value <= 9223372036854775807\n`;
+  return Number(n);
+}
+
 export function runPing(ctx: HostCtx, ns: string | null, argv: string[]): HostResult {
   let count = 4;
+  let countArg: string | undefined;
   let target: string | undefined;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i] ?? '';
-    if (a === '-c') { count = Number(argv[++i]); continue; }
+    if (a === '-c') { countArg = argv[++i] ?? ''; continue; }
     if (!a.startsWith('-')) target = a;
+  }
+  const busybox = !ns && isCirros(ctx.cloud, ctx.host);
+  if (countArg !== undefined) {
+    const c = pingCount(countArg, busybox);
+    if (typeof c === 'string') return err(c, 1);
+    count = c;
   }
   if (!target) return err('ping: usage error: Destination address required\n', 2);
   if (!parseIp(target)) return err(`ping: ${target}: Name or service not known\n`, 2);
-  const busybox = !ns && isCirros(ctx.cloud, ctx.host);
   const t = trace(ctx.cloud, endpoint(ctx.host, ns), target, 'icmp', null);
   if (t.verdict === 'net-unreachable' && t.hops.length === 0) {
     return busybox ? { stdout: pingHeader('busybox', false, target), stderr: 'ping: sendto: Network is unreachable\n', exitCode: 1 }
