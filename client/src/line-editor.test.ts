@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCompletion, controlSequenceLength, feed, formatCandidates, lineTooLong, MAX_LINE, newEditor, render, shown, type EditorState } from './line-editor.js';
+import { applyCompletion, controlSequenceLength, cursorRow, draw, feed, formatCandidates, leave, lineTooLong, MAX_LINE, newEditor, render, shown, type EditorState } from './line-editor.js';
 
 const type = (s: EditorState, ...keys: string[]) => keys.reduce((acc, k) => feed(acc, k).state, s);
 
@@ -44,15 +44,15 @@ describe('line editor', () => {
     expect(applyCompletion(type(t.state, '\x15'), 'openstack net', 'openstack network ').buffer).toBe('');
   });
   it('redraws the line with the cursor in place', () => {
-    expect(feed(type(newEditor('$ '), 'a', 'b'), '\x1b[D').output).toBe('\r$ ab\x1b[K\x1b[1D');
+    expect(feed(type(newEditor('$ '), 'a', 'b'), '\x1b[D').output).toBe('\r\x1b[J$ ab\r\x1b[3C');
   });
   it('lists several candidates in columns', () => {
     expect(formatCandidates(['create', 'delete', 'list'], 20)).toBe('\r\ncreate  delete\r\nlist\r\n');
   });
 });
 
-/** What the editor writes, with its own sequences (erase to end of line, cursor left) taken out. */
-const bare = (out: string) => out.replace(/\x1b\[K|\x1b\[\d+D/g, '').replace(/\r\n?/g, '');
+/** What the editor writes, with its own sequences (erase below, cursor moves) taken out. */
+const bare = (out: string) => out.replace(/\x1b\[[JK]|\x1b\[\d+[ABCD]/g, '').replace(/\r\n?/g, '');
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 describe('line editor: control characters', () => {
@@ -104,9 +104,9 @@ describe('line editor: control characters', () => {
     const s = newEditor('\x1b]0;p\x07$ ', ['echo \x1b[2Jx']);
     const up = feed(s, '\x1b[A');
     expect(up.state.buffer).toBe('echo \x1b[2Jx');
-    expect(up.output).toBe('\r^[]0;p^G$ echo ^[[2Jx\x1b[K');
+    expect(up.output).toBe('\r\x1b[J^[]0;p^G$ echo ^[[2Jx');
     // The cursor goes back over the text as shown: six columns for `^[[2Jx`.
-    expect(render({ ...up.state, cursor: 5 })).toBe('\r^[]0;p^G$ echo ^[[2Jx\x1b[K\x1b[6D');
+    expect(render({ ...up.state, row: 0, cursor: 5 })).toBe('\r\x1b[J^[]0;p^G$ echo ^[[2Jx\r\x1b[15C');
     expect(shown('a\x00\x7f\x9b\u00a0')).toBe('a^@^?M-^[\u00a0');
     expect(formatCandidates(['net\x1b[2J', 'b'], 80)).toBe('\r\nnet^[[2J  b\r\n');
   });
@@ -122,5 +122,197 @@ describe('line length', () => {
   it('refuses lines over the server\'s limit with its message', () => {
     expect(lineTooLong('x'.repeat(MAX_LINE))).toBeNull();
     expect(lineTooLong('x'.repeat(20_000))).toBe('stacklab: line too long (20000 characters; the limit is 4096)\n');
+  });
+});
+
+/**
+ * A small model of the terminal (xterm.js with auto-wrap): printable text, CR, LF, cursor up and
+ * forward, erase below. Enough to see what the learner sees after the editor's output.
+ */
+class Screen {
+  rows: string[][] = [[]];
+  /** Rows continued from the one above by auto-wrap. */
+  wrapped = new Set<number>();
+  y = 0;
+  x = 0;
+  pendingWrap = false;
+  constructor(public cols: number) {}
+  write(out: string): this {
+    for (let i = 0; i < out.length; i++) {
+      const c = out[i] as string;
+      if (c === '\x1b') {
+        const m = /^\x1b\[(\d*)([A-DJK])/.exec(out.slice(i));
+        if (!m) throw new Error(`unexpected sequence at ${i}: ${JSON.stringify(out.slice(i, i + 8))}`);
+        i += m[0].length - 1;
+        const n = Number(m[1] || 1);
+        this.pendingWrap = false;
+        if (m[2] === 'A') this.y = Math.max(0, this.y - n);
+        else if (m[2] === 'C') this.x = Math.min(this.cols - 1, this.x + n);
+        else if (m[2] === 'D') this.x = Math.max(0, this.x - n);
+        else if (m[2] === 'J') {
+          this.row(this.y).length = this.x;
+          this.rows.length = this.y + 1;
+          for (const w of this.wrapped) if (w > this.y) this.wrapped.delete(w);
+        } else throw new Error(`unexpected ${m[0]}`);
+      } else if (c === '\r') {
+        this.x = 0;
+        this.pendingWrap = false;
+      } else if (c === '\n') {
+        this.y += 1;
+        this.row(this.y);
+        this.pendingWrap = false;
+      } else {
+        if (this.pendingWrap) {
+          this.y += 1;
+          this.x = 0;
+          this.row(this.y).length = 0;
+          this.wrapped.add(this.y);
+          this.pendingWrap = false;
+        }
+        const r = this.row(this.y);
+        while (r.length < this.x) r.push(' ');
+        r[this.x] = c;
+        if (this.x === this.cols - 1) this.pendingWrap = true;
+        else this.x += 1;
+      }
+    }
+    return this;
+  }
+  private row(y: number): string[] {
+    while (this.rows.length <= y) this.rows.push([]);
+    return this.rows[y] as string[];
+  }
+  /** Logical lines: wrapped rows joined to the row they continue. */
+  lines(): string[] {
+    const out: string[] = [];
+    this.rows.forEach((r, y) => {
+      const text = r.join('');
+      if (this.wrapped.has(y) && out.length > 0) out[out.length - 1] = (out[out.length - 1] as string).padEnd(this.cols * 1) + text;
+      else out.push(text);
+    });
+    return out.map((l) => l.trimEnd());
+  }
+  /** Where the cursor is as an offset into the last logical line. */
+  offset(): number {
+    let first = this.y;
+    while (this.wrapped.has(first)) first--;
+    return (this.y - first) * this.cols + (this.pendingWrap ? this.cols : this.x);
+  }
+}
+
+/** Types keys one by one as a learner does, each output written to `screen`. */
+function typeOn(screen: Screen, s: EditorState, ...keys: string[]): EditorState {
+  for (const k of keys) {
+    const r = feed(s, k);
+    screen.write(r.output);
+    s = r.state;
+  }
+  return s;
+}
+
+describe('line editor: lines wider than the terminal', () => {
+  const long = `echo ${'x'.repeat(40)}`;
+  const fresh = (cols: number, history: string[] = []) => {
+    const s = newEditor('$ ', history, cols);
+    const screen = new Screen(cols);
+    const d = draw(s);
+    screen.write(d.output);
+    return { s: d.state, screen };
+  };
+  it('typing past the width shows one copy of the prompt and line, the cursor at its end', () => {
+    for (const cols of [10, 12, 47, 80]) {
+      const { s: s0, screen } = fresh(cols);
+      const s = typeOn(screen, s0, ...long);
+      expect(screen.lines(), `cols ${cols}`).toEqual([`$ ${long}`]);
+      expect(screen.offset()).toBe(2 + long.length);
+      expect(s.row).toBe(cursorRow(s));
+    }
+  });
+  it('a line that ends at the right margin waits there to wrap, and Enter leaves it without an empty row', () => {
+    const { s: s0, screen } = fresh(10);
+    let s = typeOn(screen, s0, ...'echo abc');
+    expect(screen.lines()).toEqual(['$ echo abc']);
+    expect([s.row, screen.offset()]).toEqual([0, 10]);
+    s = typeOn(screen, s, 'd', '\x1b[D', '\x1b[C', '\x7f', '\x1b[D', '\x1b[C');
+    expect(screen.lines()).toEqual(['$ echo abc']);
+    expect([s.row, screen.offset()]).toEqual([0, 10]);
+    const r = feed(s, '\r');
+    screen.write(r.output);
+    expect(screen.lines()).toEqual(['$ echo abc', '']);
+    expect(r.state.row).toBe(0);
+  });
+  it('moves the cursor across the wrap with the arrows, Home/End and Ctrl-A/E', () => {
+    const { s: s0, screen } = fresh(12);
+    let s = typeOn(screen, s0, ...long);
+    for (const [keys, at] of [
+      [['\x1b[H'], 0],
+      [['\x1b[C', '\x1b[C', '\x1b[C'], 3],
+      [['\x1b[F'], long.length],
+      [Array(15).fill('\x1b[D'), long.length - 15],
+      [['\x01'], 0],
+      [['\x05'], long.length],
+    ] as Array<[string[], number]>) {
+      s = typeOn(screen, s, ...keys);
+      expect(s.cursor).toBe(at);
+      expect(screen.lines()).toEqual([`$ ${long}`]);
+      expect(screen.offset()).toBe(2 + at);
+    }
+  });
+  it('Backspace over the wrap and inserting in the middle redraw in place', () => {
+    const { s: s0, screen } = fresh(12);
+    let s = typeOn(screen, s0, ...long, ...Array(29).fill('\x1b[D'), '\x7f', '\x7f', '\x7f', 'Y');
+    expect(s.buffer).toBe(`echo ${'x'.repeat(8)}Y${'x'.repeat(29)}`);
+    expect(screen.lines()).toEqual([`$ ${s.buffer}`]);
+    expect(screen.offset()).toBe(2 + s.cursor);
+    s = typeOn(screen, s, '\x15');
+    expect(screen.lines()).toEqual([`$ ${'x'.repeat(29)}`]);
+  });
+  it('recalls long lines from history and back to a short draft in place', () => {
+    const { s: s0, screen } = fresh(12, [long, 'ls', `${long}yy`]);
+    let s = typeOn(screen, s0, 'd', '\x1b[A');
+    expect(screen.lines()).toEqual([`$ ${long}yy`]);
+    s = typeOn(screen, s, '\x1b[A', '\x1b[A');
+    expect(screen.lines()).toEqual([`$ ${long}`]);
+    s = typeOn(screen, s, '\x1b[B', '\x1b[B', '\x1b[B');
+    expect(screen.lines()).toEqual(['$ d']);
+    expect(screen.offset()).toBe(3);
+    expect(s.row).toBe(0);
+  });
+  it('a completion on a wrapped line, and a list of candidates below it, keep one copy', () => {
+    const { s: s0, screen } = fresh(12);
+    const t = feed(typeOn(screen, s0, ...`${long} openstack net`, '\x1b[D', '\x1b[C'), '\t');
+    let s = applyCompletion(t.state, `${long} openstack net`, `${long} openstack network `);
+    const d = draw(s);
+    screen.write(d.output);
+    s = d.state;
+    expect(screen.lines()).toEqual([`$ ${long} openstack network`]);
+    expect(screen.offset()).toBe(2 + s.buffer.length);
+    // Several candidates: the line is left at its end, the list printed, the line drawn again.
+    s = typeOn(screen, s, '\x01');
+    const left = leave(s);
+    screen.write(left.output + formatCandidates(['cr', 'li'], 12).slice(2));
+    const again = draw(left.state);
+    screen.write(again.output);
+    expect(screen.lines()).toEqual([`$ ${long} openstack network`, 'cr  li', `$ ${long} openstack network`]);
+    expect(screen.offset()).toBe(2);
+  });
+  it('after a resize, redraws from the row the terminal put the cursor on', () => {
+    const { s: s0, screen } = fresh(20);
+    const s = typeOn(screen, s0, ...long);
+    // The terminal reflowed the line to 12 columns; the cursor's row in it is known from there.
+    const narrow = new Screen(12).write(`$ ${long}`);
+    const next = typeOn(narrow, { ...s, cols: 12, row: Math.floor((2 + long.length) / 12) }, 'z');
+    expect(narrow.lines()).toEqual([`$ ${long}z`]);
+    expect(next.row).toBe(cursorRow(next));
+  });
+  it('a multi-line paste can be read one line at a time', () => {
+    const r = feed(newEditor('$ '), 'echo one\r\necho two\recho three', true);
+    expect(r.events).toEqual([{ kind: 'submit', line: 'echo one' }]);
+    expect(r.rest).toBe('echo two\recho three');
+    expect(r.output).toBe('\r\x1b[J$ echo one\r\n');
+    const r2 = feed(r.state, r.rest, true);
+    expect(r2.events).toEqual([{ kind: 'submit', line: 'echo two' }]);
+    expect(r2.output).toBe('\r\x1b[J$ echo two\r\n');
+    expect(feed(r2.state, r2.rest, true)).toMatchObject({ rest: '', state: { buffer: 'echo three' } });
   });
 });

@@ -1,7 +1,10 @@
 /**
  * A pure line editor for the terminal: keys in, new state and terminal output out. Cursor keys,
  * Home/End, Backspace/Delete, Ctrl-A/E/K/U/W/C/L/D, history with ↑/↓, Tab for completion, and
- * multi-line paste that runs the lines in order. No DOM: unit-tested without a browser.
+ * multi-line paste that runs the lines in order (`feed(…, true)` reads one line at a time, so each
+ * is shown after its own prompt). Lines wider than the terminal (`cols`) wrap; a redraw starts from
+ * the line's first row, as readline's does, so it never leaves a copy behind. No DOM: unit-tested
+ * without a browser.
  *
  * Control characters never reach the line or the screen raw. Typed or pasted, a control
  * character or escape sequence that is not one of the keys above is dropped whole, as readline
@@ -30,6 +33,10 @@ export interface EditorState {
   index: number;
   /** The line being edited before browsing history started. */
   draft: string;
+  /** The terminal's width in columns (`term.cols`): a line longer than this wraps onto more rows. */
+  cols: number;
+  /** The row the cursor is on now, counted from the line's first row (0 when the line is not drawn yet). */
+  row: number;
 }
 
 export type EditorEvent =
@@ -44,10 +51,13 @@ export interface FeedResult {
   /** What to write to the terminal (escape sequences included). */
   output: string;
   events: EditorEvent[];
+  /** Input not read yet: what followed the first submitted line when feeding stopped there. */
+  rest: string;
 }
 
-export function newEditor(prompt: string, history: string[] = []): EditorState {
-  return { prompt, buffer: '', cursor: 0, history: [...history], index: history.length, draft: '' };
+/** A new line at `prompt`; `cols` defaults to 80, a terminal's usual width. */
+export function newEditor(prompt: string, history: string[] = [], cols = 80): EditorState {
+  return { prompt, buffer: '', cursor: 0, history: [...history], index: history.length, draft: '', cols, row: 0 };
 }
 
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
@@ -60,10 +70,54 @@ export function shown(text: string): string {
   });
 }
 
-/** Redraws the line: carriage return, prompt, text, clear to end, cursor back into place. */
+/**
+ * The row of column `pos` (counted from the prompt's start) in a line `end` columns long on a
+ * terminal `cols` wide. A line that ends at the right margin leaves the cursor there, waiting to
+ * wrap, on the row it filled, not on the next one.
+ */
+function rowOf(pos: number, end: number, cols: number): number {
+  return pos > 0 && pos === end && pos % cols === 0 ? pos / cols - 1 : Math.floor(pos / cols);
+}
+
+/** The row the cursor is on once `s` is drawn, counted from the line's first row. */
+export function cursorRow(s: EditorState): number {
+  const cols = Math.max(1, s.cols);
+  const p = shown(s.prompt).length;
+  return rowOf(p + shown(s.buffer.slice(0, s.cursor)).length, p + shown(s.buffer).length, cols);
+}
+
+/**
+ * Redraws the line as readline does, so a line wider than the terminal is drawn once: up from the
+ * cursor's row (`s.row`) to the line's first row, carriage return, clear to the end of the screen,
+ * prompt and text (the terminal wraps them), then the cursor placed by row and column. The state
+ * drawn has `row` set to `cursorRow(s)`.
+ */
 export function render(s: EditorState): string {
-  const back = shown(s.buffer.slice(s.cursor)).length;
-  return `\r${shown(s.prompt)}${shown(s.buffer)}\x1b[K${back > 0 ? `\x1b[${back}D` : ''}`;
+  const cols = Math.max(1, s.cols);
+  const p = shown(s.prompt).length;
+  const end = p + shown(s.buffer).length;
+  const at = p + shown(s.buffer.slice(0, s.cursor)).length;
+  const up = (n: number) => (n > 0 ? `\x1b[${n}A` : '');
+  let out = `${up(s.row)}\r\x1b[J${shown(s.prompt)}${shown(s.buffer)}`;
+  if (at !== end) {
+    // From the end of the text: up to the cursor's row, then to its column from the left margin.
+    const col = at % cols;
+    out += `${up(rowOf(end, end, cols) - rowOf(at, end, cols))}\r${col > 0 ? `\x1b[${col}C` : ''}`;
+  }
+  return out;
+}
+
+/** `s` drawn: what to write, and the state with the cursor's new row. */
+export function draw(s: EditorState): { state: EditorState; output: string } {
+  return { state: { ...s, row: cursorRow(s) }, output: render(s) };
+}
+
+/**
+ * Leaves the line for output below it (a command's, a list of completions, a message): the line
+ * redrawn with the cursor at its end, then a new line. The state's `row` is 0, for the next prompt.
+ */
+export function leave(s: EditorState): { state: EditorState; output: string } {
+  return { state: { ...s, row: 0 }, output: `${render({ ...s, cursor: s.buffer.length })}\r\n` };
 }
 
 function wordStart(buf: string, cursor: number): number {
@@ -138,16 +192,34 @@ export function controlSequenceLength(data: string, i: number): number {
   return 1;
 }
 
-/** Feeds raw terminal input (one key or a paste) to the editor. */
-export function feed(start: EditorState, data: string): FeedResult {
+/**
+ * Feeds raw terminal input (one key or a paste) to the editor. With `untilSubmit`, reading stops
+ * after the first line submitted and the rest of the input is returned unread, to be fed once that
+ * line's output and the next prompt are on screen (as a shell reads typeahead).
+ */
+export function feed(start: EditorState, data: string, untilSubmit = false): FeedResult {
   let s: EditorState = { ...start, history: start.history };
   let out = '';
+  // The line is redrawn once, at the end of the input, however many keys changed it.
+  let dirty = false;
   const events: EditorEvent[] = [];
   const set = (buffer: string, cursor: number) => {
     s = { ...s, buffer, cursor };
   };
+  /** Output below the line (Enter, Ctrl-C): the line redrawn up to its end first. */
+  const leaveWith = (suffix: string) => {
+    const left = leave(s);
+    out += left.output.slice(0, -2) + suffix;
+    s = left.state;
+    dirty = false;
+  };
   let i = 0;
   while (i < data.length) {
+    if (untilSubmit && events.some((e) => e.kind === 'submit')) {
+      // CR LF is one end of line: the LF goes with the line it ends.
+      if (data[i] === '\n' && data[i - 1] === '\r') i++;
+      break;
+    }
     const key = KEYS.find(([seq]) => data.startsWith(seq, i));
     if (key) {
       i += key[0].length;
@@ -182,7 +254,7 @@ export function feed(start: EditorState, data: string): FeedResult {
           }
           break;
       }
-      out = render(s);
+      dirty = true;
       continue;
     }
     const code = data.charCodeAt(i);
@@ -198,7 +270,7 @@ export function feed(start: EditorState, data: string): FeedResult {
       case '\n': {
         if (ch === '\n' && data[i - 2] === '\r') break;
         const line = s.buffer;
-        out += `${render({ ...s, cursor: s.buffer.length })}\r\n`;
+        leaveWith('\r\n');
         events.push({ kind: 'submit', line });
         const history = line.trim() !== '' && s.history[s.history.length - 1] !== line ? [...s.history, line] : s.history;
         s = { ...s, buffer: '', cursor: 0, history, index: history.length, draft: '' };
@@ -207,32 +279,32 @@ export function feed(start: EditorState, data: string): FeedResult {
       case '\x7f':
       case '\b':
         if (s.cursor > 0) set(s.buffer.slice(0, s.cursor - 1) + s.buffer.slice(s.cursor), s.cursor - 1);
-        out = render(s);
+        dirty = true;
         break;
       case '\x01':
         set(s.buffer, 0);
-        out = render(s);
+        dirty = true;
         break;
       case '\x05':
         set(s.buffer, s.buffer.length);
-        out = render(s);
+        dirty = true;
         break;
       case '\x0b':
         set(s.buffer.slice(0, s.cursor), s.cursor);
-        out = render(s);
+        dirty = true;
         break;
       case '\x15':
         set(s.buffer.slice(s.cursor), 0);
-        out = render(s);
+        dirty = true;
         break;
       case '\x17': {
         const w = wordStart(s.buffer, s.cursor);
         set(s.buffer.slice(0, w) + s.buffer.slice(s.cursor), w);
-        out = render(s);
+        dirty = true;
         break;
       }
       case '\x03':
-        out += `${render({ ...s, cursor: s.buffer.length })}^C\r\n`;
+        leaveWith('^C\r\n');
         events.push({ kind: 'interrupt' });
         s = { ...s, buffer: '', cursor: 0, index: s.history.length, draft: '' };
         break;
@@ -242,7 +314,7 @@ export function feed(start: EditorState, data: string): FeedResult {
       case '\x04':
         if (s.buffer === '') events.push({ kind: 'eof' });
         else if (s.cursor < s.buffer.length) set(s.buffer.slice(0, s.cursor) + s.buffer.slice(s.cursor + 1), s.cursor);
-        out = render(s);
+        dirty = true;
         break;
       case '\t':
         events.push({ kind: 'complete', line: s.buffer.slice(0, s.cursor) });
@@ -255,11 +327,16 @@ export function feed(start: EditorState, data: string): FeedResult {
         const run = data.slice(i - 1, j);
         i = j;
         set(s.buffer.slice(0, s.cursor) + run + s.buffer.slice(s.cursor), s.cursor + run.length);
-        out = render(s);
+        dirty = true;
       }
     }
   }
-  return { state: s, output: out, events };
+  if (dirty) {
+    const d = draw(s);
+    out += d.output;
+    s = d.state;
+  }
+  return { state: s, output: out, events, rest: data.slice(i) };
 }
 
 /**

@@ -8,7 +8,7 @@ import '@xterm/xterm/css/xterm.css';
 import './style.css';
 import { marked } from 'marked';
 import DOMPurify from 'dompurify';
-import { applyCompletion, feed, formatCandidates, lineTooLong, MAX_LINE, newEditor, render, type EditorState } from './line-editor.js';
+import { applyCompletion, draw, feed, formatCandidates, leave, lineTooLong, MAX_LINE, newEditor, type EditorState } from './line-editor.js';
 
 const GUIDES = import.meta.glob('./guides/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -172,7 +172,13 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   term.open(document.getElementById('terminal') as HTMLElement);
   fit.fit();
   (window as unknown as { stacklabTerm: Terminal }).stacklabTerm = term;
-  let editor: EditorState = newEditor('');
+  let editor: EditorState = newEditor('', [], term.cols);
+  /** Draws the line being edited where it is on screen (wrapped over as many rows as it needs). */
+  const redraw = () => {
+    const d = draw(editor);
+    editor = d.state;
+    term.write(d.output);
+  };
   const guide = GUIDES[`./guides/${fixture}.md`];
   const pane = document.getElementById('lab') as HTMLElement;
   if (fillPane) fillPane(pane);
@@ -183,8 +189,9 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   }
   if (pane.innerHTML !== '') {
     pane.addEventListener('click', (ev) => typeCommand(ev.target));
+    // Only a command of the pane takes Enter and Space: an answer box, a button or a link keeps its own.
     pane.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Enter' || ev.key === ' ') {
+      if ((ev.key === 'Enter' || ev.key === ' ') && ev.target instanceof HTMLElement && ev.target.classList.contains('cmd')) {
         ev.preventDefault();
         typeCommand(ev.target);
       }
@@ -192,15 +199,22 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   }
   function typeCommand(target: EventTarget | null): void {
     if (!(target instanceof HTMLElement) || !target.classList.contains('cmd')) return;
-    const text = target.textContent ?? '';
-    editor = { ...editor, buffer: text, cursor: text.length };
-    term.write(render(editor));
+    // As keys (End, Ctrl-U, the text): the line is replaced in turn, after any line still running.
+    typeahead += `\x05\x15${target.textContent ?? ''}`;
+    drain();
     term.focus();
   }
   let ws: WebSocket | null = null;
   let ready = false;
   let waiting = 0;
   const queue: string[] = [];
+  /**
+   * Keys and pastes not read yet. Like a shell reading typeahead, the editor takes input only while
+   * no line is waiting for its result, so each line of a paste is shown after its own prompt.
+   */
+  let typeahead = '';
+  /** Whether the line being edited is on screen (no line submitted is waiting for its output). */
+  const editing = () => waiting === 0 && queue.length === 0;
   let completing = '';
   let retry = 0;
 
@@ -221,7 +235,7 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
       const tooLong = lineTooLong(line);
       if (tooLong !== null) {
         write(tooLong);
-        if (queue.length === 0) term.write(render(editor));
+        if (queue.length === 0) redraw();
         continue;
       }
       ws.send(JSON.stringify({ t: 'line', line }));
@@ -242,21 +256,23 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
       const m = JSON.parse(String(ev.data)) as ServerMessage;
       if (m.t === 'hello') {
         const first = !ready && editor.history.length === 0 && editor.prompt === '';
-        editor = { ...newEditor(m.prompt, m.history), buffer: editor.buffer, cursor: editor.cursor };
+        editor = { ...newEditor(m.prompt, m.history, term.cols), buffer: editor.buffer, cursor: editor.cursor, row: editor.row };
         if (first) write(`Stacklab ${workspace.startsWith('lab:') ? 'lab' : 'sandbox'} "${label}": a simulated OpenStack Zed cloud of your own.\r\n`);
         // After a reconnect the prompt is already on screen: redraw it instead of adding another.
-        term.write(render(editor));
+        redraw();
         ready = true;
         waiting = 0;
         pump();
+        drain();
         document.body.dataset['ready'] = '1';
       } else if (m.t === 'result') {
         waiting = Math.max(0, waiting - 1);
         write(m.stdout);
         if (m.stderr) write(m.stderr);
-        editor = { ...editor, prompt: m.prompt };
-        if (queue.length === 0) term.write(render(editor));
+        editor = { ...editor, prompt: m.prompt, row: 0 };
+        if (queue.length === 0) redraw();
         pump();
+        drain();
       } else if (m.t === 'grade') {
         onGrade?.(m.result);
       } else if (m.t === 'solution') {
@@ -268,13 +284,21 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
         }
       } else if (m.t === 'completion') {
         if (m.candidates.length > 1 && (m.replacement === undefined || m.replacement.length <= completing.length)) {
-          term.write(formatCandidates(m.candidates, term.cols));
+          // Below the whole line, however many rows it wraps over.
+          const left = leave(editor);
+          term.write(left.output + formatCandidates(m.candidates, term.cols).replace(/^\r\n/, ''));
+          editor = left.state;
         }
         editor = applyCompletion(editor, completing, m.replacement);
-        term.write(render(editor));
+        redraw();
       } else {
-        write(`\r\n${m.message}\r\n`);
-        term.write(render(editor));
+        if (editing()) {
+          const left = leave(editor);
+          term.write(left.output);
+          editor = left.state;
+          write(`${m.message}\r\n`);
+        } else write(`\r\n${m.message}\r\n`);
+        redraw();
       }
     };
     ws.onclose = () => {
@@ -286,24 +310,32 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
     };
   };
 
-  term.onData((data) => {
-    const r = feed(editor, data);
-    editor = r.state;
-    if (r.output) term.write(r.output);
-    for (const e of r.events) {
-      if (e.kind === 'submit') {
-        queue.push(e.line);
-      } else if (e.kind === 'complete' && e.line.length <= MAX_LINE && ws?.readyState === WebSocket.OPEN) {
-        completing = e.line;
-        ws.send(JSON.stringify({ t: 'complete', line: e.line }));
-      } else if (e.kind === 'clear') {
-        term.clear();
-        term.write(render(editor));
-      } else if (e.kind === 'interrupt' || e.kind === 'eof') {
-        term.write(render(editor));
+  /** Feeds typeahead to the editor a line at a time, each line sent before the next is read. */
+  function drain(): void {
+    while (typeahead !== '' && editing()) {
+      const r = feed(editor, typeahead, true);
+      typeahead = r.rest;
+      editor = r.state;
+      if (r.output) term.write(r.output);
+      for (const e of r.events) {
+        if (e.kind === 'submit') {
+          queue.push(e.line);
+        } else if (e.kind === 'complete' && e.line.length <= MAX_LINE && ws?.readyState === WebSocket.OPEN) {
+          completing = e.line;
+          ws.send(JSON.stringify({ t: 'complete', line: e.line }));
+        } else if (e.kind === 'clear') {
+          term.clear();
+          redraw();
+        } else if (e.kind === 'interrupt' || e.kind === 'eof') {
+          redraw();
+        }
       }
+      pump();
     }
-    pump();
+  }
+  term.onData((data) => {
+    typeahead += data;
+    drain();
   });
   // Copy: selected text goes to the clipboard with Ctrl/Cmd-C when there is a selection.
   term.attachCustomKeyEventHandler((ev) => {
@@ -315,7 +347,11 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   });
   document.getElementById('reset')?.addEventListener('click', () => {
     if (ws?.readyState === WebSocket.OPEN) {
-      write('\r\n');
+      if (editing()) {
+        const left = leave(editor);
+        term.write(left.output);
+        editor = left.state;
+      } else write('\r\n');
       ws.send(JSON.stringify({ t: 'reset' }));
       waiting += 1;
     }
@@ -325,6 +361,22 @@ function terminalPage(workspace: string, label: string, fillPane?: (pane: HTMLEl
   new ResizeObserver(() => {
     fit.fit();
     sendResize();
+    if (term.cols === editor.cols) return;
+    editor = { ...editor, cols: term.cols };
+    // The terminal has reflowed the line to the new width: once what was written is on screen,
+    // the cursor's row in the line is read from the rows it marks as wrapped, and the line redrawn.
+    term.write('', () => {
+      if (!editing() || !ready) return;
+      const b = term.buffer.active;
+      let y = b.baseY + b.cursorY;
+      let row = 0;
+      while (y > 0 && b.getLine(y)?.isWrapped) {
+        row += 1;
+        y -= 1;
+      }
+      editor = { ...editor, cols: term.cols, row };
+      redraw();
+    });
   }).observe(document.getElementById('terminal') as HTMLElement);
   connect();
   term.focus();

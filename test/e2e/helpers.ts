@@ -23,3 +23,29 @@ export async function run(page: Page, line: string, expectText: string | RegExp)
   await page.keyboard.press('Enter');
   await expect.poll(() => screen(page), { timeout: 10_000 }).toMatch(expectText);
 }
+
+/** The xterm buffer as logical lines: rows the terminal wrapped are joined to the row they continue. */
+export async function logicalLines(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Line = { isWrapped: boolean; translateToString(trim: boolean): string };
+    const t = (window as unknown as { stacklabTerm: { buffer: { active: { length: number; getLine(i: number): Line | undefined } } } }).stacklabTerm;
+    const b = t.buffer.active;
+    const out: string[] = [];
+    for (let i = 0; i < b.length; i++) {
+      const l = b.getLine(i);
+      if (!l) continue;
+      // Untrimmed, so a continuation keeps the spaces before the wrap; trimmed at the end.
+      if (l.isWrapped && out.length > 0) out[out.length - 1] += l.translateToString(false);
+      else out.push(l.translateToString(false));
+    }
+    return out.map((x) => x.trimEnd());
+  });
+}
+
+/** Pastes text into the terminal as a browser paste does (xterm's textarea gets a paste event). */
+export async function paste(page: Page, text: string): Promise<void> {
+  await page.evaluate((t) => {
+    const term = (window as unknown as { stacklabTerm: { paste(s: string): void } }).stacklabTerm;
+    term.paste(t);
+  }, text);
+}

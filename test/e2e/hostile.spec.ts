@@ -3,16 +3,8 @@
  * cloud prints, must neither take the server down nor reach the terminal raw; the page runs under
  * its Content-Security-Policy without a violation.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { openSandbox, screen } from './helpers.js';
-
-/** Pastes text into the terminal as a browser paste does (xterm's textarea gets a paste event). */
-async function paste(page: Page, text: string): Promise<void> {
-  await page.evaluate((t) => {
-    const term = (window as unknown as { stacklabTerm: { paste(s: string): void } }).stacklabTerm;
-    term.paste(t);
-  }, text);
-}
+import { expect, test } from '@playwright/test';
+import { openSandbox, paste, screen } from './helpers.js';
 
 test('pasting a 20,000-character line is refused in the terminal and the server stays up', async ({ page, request }) => {
   const violations: string[] = [];
