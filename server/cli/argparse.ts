@@ -335,9 +335,23 @@ function errorResult(spec: ParserSpec, message: string, columns: number): ParseR
  * its parser); an option given on the line still wins.
  */
 export function parseArgs(spec: ParserSpec, argv: string[], opts: { columns?: number; defaults?: Record<string, unknown> } = {}): ParseResult {
+  return parseKnownArgs(spec, argv, { ...opts, strict: true });
+}
+
+/**
+ * argparse's parse_known_args: the arguments no option or positional takes come back in
+ * `extras`, in order, instead of failing (unless `strict`, which is parse_args).
+ */
+export function parseKnownArgs(
+  spec: ParserSpec,
+  argv: string[],
+  opts: { columns?: number; defaults?: Record<string, unknown>; strict?: boolean } = {},
+): ParseResult | { ok: true; values: Record<string, unknown>; extras: string[] } {
   const columns = opts.columns ?? 80;
   try {
-    return { ok: true, values: parse(spec, argv, opts.defaults) };
+    const extras: string[] = [];
+    const values = parse(spec, argv, opts.defaults, opts.strict ? undefined : extras);
+    return opts.strict ? { ok: true, values } : { ok: true, values, extras };
   } catch (e) {
     if (e instanceof HelpRequested) return { ok: false, stdout: formatHelp(spec, columns), stderr: '', exitCode: 0 };
     if (e instanceof ArgError) {
@@ -493,7 +507,8 @@ function consumePositionals(st: ParseState, start: number): number {
   return start;
 }
 
-function parse(spec: ParserSpec, argv: string[], overrides?: Record<string, unknown>): Record<string, unknown> {
+/** `known` collects the unrecognized arguments instead of failing on them (parse_known_args). */
+function parse(spec: ParserSpec, argv: string[], overrides?: Record<string, unknown>, known?: string[]): Record<string, unknown> {
   const prep = prepare(spec);
   const { defaults, byFlag, positionals } = prep;
   const values: Record<string, unknown> = { ...defaults };
@@ -593,6 +608,7 @@ function parse(spec: ParserSpec, argv: string[], overrides?: Record<string, unkn
       throw new ArgError(null, `one of the arguments ${members.filter((a) => a.help !== null).map(actionName).join(' ')} is required`);
     }
   }
-  if (extras.length > 0) throw new ArgError(null, `unrecognized arguments: ${extras.join(' ')}`);
+  if (known) known.push(...extras);
+  else if (extras.length > 0) throw new ArgError(null, `unrecognized arguments: ${extras.join(' ')}`);
   return values;
 }

@@ -5,6 +5,7 @@ import { table, type Handler } from './common.js';
 export const addressScopeCommands: Record<string, Handler> = {
   'address-scope-list': (c, a) => {
     const cols = ['id', 'name', 'ip_version'];
-    return table(a, cols, listAddressScopes(c).map((x) => cols.map((k) => x[k] ?? null)));
+    const scopes = listAddressScopes(c);
+    return table(a, cols, scopes.map((x) => cols.map((k) => x[k] ?? null)), scopes);
   },
 };

@@ -3,7 +3,7 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { agentsHostingNetwork, agentsHostingRouter, FLOAT_KEYS, listAgents, showAgent } from '../../sim/api/neutron/index.js';
 import { formatted, pyJsonDumps, type CellValue } from '../../render/pyvalue.js';
 import { renderShow } from '../../render/cliff.js';
-import { fmt, isTable, s, table, textValue, type Args, type Handler, type Out } from './common.js';
+import { fmt, isTable, s, table, textValue, type Args, type Handler, type Out, specFilters } from './common.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNetwork } from './net.js';
 import { findRouter } from './router.js';
@@ -28,7 +28,7 @@ function agentShow(c: Cloud, a: Args): Out {
 export const agentCommands: Record<string, Handler> = {
   'agent-list': (c, a, extra) => {
     const cols = ['id', 'agent_type', 'host', 'availability_zone', 'alive', 'admin_state_up', 'binary'];
-    return table(a, cols, listAgents(c, { filters: extra }).map((x) => row(x, cols)));
+    return table(a, cols, listAgents(c, { filters: specFilters(extra) }).map((x) => row(x, cols)));
   },
   'agent-show': (c, a) => agentShow(c, a),
   'l3-agent-list-hosting-router': (c, a) =>

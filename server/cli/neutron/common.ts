@@ -6,14 +6,16 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { SimError } from '../../sim/errors.js';
 import type { JsonObject } from '../../sim/api/json.js';
+import type { FilterValue } from '../../sim/api/neutron/index.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { isFormatted, machine, pyJsonDumps, type CellValue, type PyValue } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
+import type { SpecValue } from './values-specs.js';
 
 export type Args = Record<string, unknown>;
 export type Out = { stdout: string; stderr?: string; exitCode?: number };
 /** One sub-command: the parsed options, and the `--key value` options the parser does not know (value specs). */
-export type Handler = (c: Cloud, a: Args, extra: Record<string, string | true>) => Out;
+export type Handler = (c: Cloud, a: Args, extra: Record<string, SpecValue>) => Out;
 
 export const s = (a: Args, k: string): string | undefined => (typeof a[k] === 'string' ? (a[k] as string) : undefined);
 export const list = (a: Args, k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
@@ -58,34 +60,59 @@ export function fmt(a: Args): FormatOptions {
 /** neutronclient turns values into text (format_output_data) only for the table formatter; the others get the API's values. */
 export const isTable = (a: Args): boolean => (a['formatter'] ?? 'table') === 'table';
 
-/** A show: the API's dict, keys sorted; `created` names the resource of a create ("Created a new network:"). */
+/** `-F/--field`: the fields asked of the API (none: the API's whole dict). */
+const fieldsOf = (a: Args): string[] => list(a, 'fields');
+
+/** What the API answers for `fields`: the dict cut to those keys, in its own order. */
+function pick<T extends Record<string, unknown>>(d: T, fields: readonly string[]): T {
+  return Object.fromEntries(Object.entries(d).filter(([k]) => fields.includes(k))) as T;
+}
+
+/** A show: the API's dict (cut to `-F` fields), keys sorted; `created` names the resource of a create ("Created a new network:"). */
 export function show(a: Args, d: JsonObject, created?: string): Out {
   const text = isTable(a);
-  const fields = Object.keys(d)
+  const fields = fieldsOf(a);
+  const shown = fields.length > 0 ? pick(d, fields) : d;
+  // neutronclient unzips the sorted items: with none left, Python's own error.
+  if (Object.keys(shown).length === 0) return { stdout: '', stderr: 'not enough values to unpack (expected 2, got 0)\n', exitCode: 1 };
+  const rows = Object.keys(shown)
     .sort()
-    .map((k): [string, PyValue] => [k, text ? textValue(d[k] ?? null) : (d[k] ?? null)]);
-  const r = renderShow({ fields }, fmt(a));
+    .map((k): [string, PyValue] => [k, text ? textValue(shown[k] ?? null) : (shown[k] ?? null)]);
+  const r = renderShow({ fields: rows }, fmt(a));
   return { stdout: (created && text ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
 /**
- * A list. `api` is each row as the API returns it: neutronclient asks for every attribute, so
- * `-c` may name any of them (in the order given); without `-c` the command's own columns show.
+ * A list, as neutronclient's ListCommand shapes it. `api` is each row as the API returns it
+ * (before `-F`); `headers`/`rows` are the command's own columns and cells. With `-F` the API
+ * answers those fields only, and the command's columns that came back are shown; `-c` names
+ * any attribute that came back, in the order given.
  */
 export function table(a: Args, headers: string[], rows: CellValue[][], api?: ReadonlyArray<Record<string, CellValue>>): Out {
   const text = isTable(a);
   const wanted = Array.isArray(a['columns']) ? (a['columns'] as string[]) : [];
+  const fields = fieldsOf(a);
   let o = fmt(a);
-  if (wanted.length > 0 && api && api.length > 0) {
-    const keys = [...new Set(api.flatMap((d) => Object.keys(d)))];
-    // As neutronclient does, a column named twice is printed twice.
-    const chosen = wanted.filter((k) => keys.includes(k));
-    if (chosen.length === 0) {
-      return { stdout: '', stderr: `No recognized column names in [${wanted.map((w) => `'${w}'`).join(', ')}]. Recognized columns are [].\n`, exitCode: 1 };
-    }
+  if (api && api.length > 0 && (wanted.length > 0 || fields.length > 0)) {
+    const got = fields.length > 0 ? api.map((d) => pick(d, fields)) : api;
+    // neutronclient takes the first row's keys.
+    const keys = Object.keys(got[0] ?? {});
+    let chosen: string[];
+    // Nothing came back for the first row: neutronclient drops -c too, and shows no columns.
+    if (keys.length === 0) chosen = [];
+    else if (wanted.length > 0) {
+      // As neutronclient does, a column named twice is printed twice.
+      chosen = wanted.filter((k) => keys.includes(k));
+      if (chosen.length === 0) {
+        return { stdout: '', stderr: `No recognized column names in [${wanted.map((w) => `'${w}'`).join(', ')}]. Recognized columns are [].\n`, exitCode: 1 };
+      }
+      o = { ...o, columns: chosen };
+    } else chosen = headers.filter((k) => keys.includes(k));
+    // The command's own cells (e.g. net-list's "id cidr" subnets) where it has them, else the API's value.
+    rows = api.map((d, i) => chosen.map((k) => (headers.includes(k) ? ((rows[i] ?? [])[headers.indexOf(k)] ?? null) : (d[k] ?? null))));
     headers = chosen;
-    rows = api.map((d) => chosen.map((k) => d[k] ?? null));
-    o = { ...o, columns: chosen };
+    // No column came back (`-F nosuch`): prettytable draws a table without columns, a blank line per row.
+    if (chosen.length === 0 && text) return { stdout: `++\n||\n++\n${rows.map(() => '\n').join('')}++\n` };
   }
   // Cells with a column formatter of their own (formatted) print their text form in tables only.
   const r = renderList({ headers, rows: text ? rows.map((row) => row.map((c) => (isFormatted(c) ? c : textValue(c)))) : rows.map((row) => row.map(machine)) }, o);
@@ -97,8 +124,23 @@ export function dictTable(a: Args, columns: string[], dicts: JsonObject[]): Out 
   return table(a, columns, dicts.map((d) => columns.map((k) => d[k] ?? null)), dicts);
 }
 
-export const truth = (v: string | true | undefined): boolean | undefined =>
-  v === undefined ? undefined : v === true || /^(true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : undefined;
+/** A boolean attribute as Neutron's API converts it (True/False in any case, 1/0, yes/no). */
+export const truth = (v: SpecValue | undefined): boolean | undefined =>
+  typeof v === 'boolean' ? v : typeof v !== 'string' ? undefined : /^(true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : undefined;
+
+/**
+ * Value specs as list filters: the query string carries text (`--device_id` alone is `True`).
+ * Lists and dicts have no single-valued filter form and are left out.
+ */
+export function specFilters(extra: Record<string, SpecValue>): Record<string, FilterValue> {
+  const out: Record<string, FilterValue> = {};
+  for (const [k, v] of Object.entries(extra)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'boolean') out[k] = v ? 'True' : 'False';
+    else if (typeof v === 'number') out[k] = String(v);
+  }
+  return out;
+}
 
 /** `k=v,k2=v2` option values. */
 export function kv(raw: string): Record<string, string> {

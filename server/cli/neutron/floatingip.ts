@@ -3,7 +3,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { createFloatingIp, deleteFloatingIp } from '../../sim/ops/floating-ip.js';
 import { associateFloatingIp, disassociateFloatingIp, floatingIpDict, listFloatingIps } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { bulkDelete, list, s, show, table, type Handler } from './common.js';
+import { bulkDelete, list, s, show, table, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 
 /** Floating IPs have no name: neutronclient finds them by id only. */
@@ -25,7 +25,7 @@ export const floatingIpCommands: Record<string, Handler> = {
     return show(a, floatingIpDict(c, f), 'floatingip');
   },
   'floatingip-list': (c, a, extra) => {
-    const fips = listFloatingIps(c, { filters: extra });
+    const fips = listFloatingIps(c, { filters: specFilters(extra) });
     return table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], fips.map((f) => [f['id'] ?? null, f['fixed_ip_address'] ?? null, f['floating_ip_address'] ?? null, f['port_id'] ?? null]), fips);
   },
   'floatingip-show': (c, a) => show(a, floatingIpDict(c, findFip(c, s(a, 'id') ?? ''))),

@@ -9,10 +9,11 @@ import type { ParserSpec } from '../spec.js';
 import { SimError } from '../../sim/errors.js';
 import { transact } from '../../sim/clone.js';
 import { requestId } from '../../sim/api/request-id.js';
-import { formatHelp, parseArgs } from '../argparse.js';
+import { formatHelp, parseKnownArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { CliError } from '../errors.js';
-import { hasParser, parserFor, splitValueSpecs } from './parsers.js';
+import { hasParser, parserFor } from './parsers.js';
+import { readsValuesSpecs, splitCommandLine, valuesSpecsToAttributes, ValuesSpecsUsageError, type SpecValue } from './values-specs.js';
 import { TERMINAL_WIDTH, type Handler } from './common.js';
 import { netCommands } from './net.js';
 import { subnetCommands } from './subnet.js';
@@ -61,15 +62,40 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
     return { stdout: '', stderr: `${DEPRECATION}Unknown command ['${name}']\n`, exitCode: 1, cloud };
   }
   const spec = parserFor(name);
-  const { known, extra } = splitValueSpecs(spec, argv.slice(1));
-  if (known.includes('-h') || known.includes('--help')) return { stdout: formatHelp(spec), stderr: DEPRECATION, exitCode: 0, cloud };
+  const args = argv.slice(1);
+  // -h anywhere before a `--` prints the help first, as argparse does while parsing.
+  const dd = args.indexOf('--');
+  const beforeDd = dd < 0 ? args : args.slice(0, dd);
+  if (beforeDd.includes('-h') || beforeDd.includes('--help')) return { stdout: formatHelp(spec), stderr: DEPRECATION, exitCode: 0, cloud };
   const defaults = cliffEnvDefaults(opts.env);
-  const parsed = parseArgs(spec, known, defaults ? { defaults } : {});
-  if (!parsed.ok) {
-    // neutronclient's shell adds a hint after argparse's own error.
-    const hint = parsed.exitCode === 2 ? `Try 'neutron help ${name}' for more information.\n` : '';
-    return { stdout: parsed.stdout, stderr: DEPRECATION + parsed.stderr + hint, exitCode: parsed.exitCode, cloud };
+  let failed: CommandOutput | undefined;
+  const split = splitCommandLine(name, args, (known) => {
+    const r = parseKnownArgs(spec, known, defaults ? { defaults } : {});
+    if (r.ok && 'extras' in r) return r;
+    if (!r.ok) {
+      // neutronclient's shell adds a hint after argparse's own error.
+      const hint = r.exitCode === 2 ? `Try 'neutron help ${name}' for more information.\n` : '';
+      failed = { stdout: r.stdout, stderr: DEPRECATION + r.stderr + hint, exitCode: r.exitCode };
+    }
+    return null;
+  });
+  if (!split) return { ...(failed ?? { stdout: '', stderr: DEPRECATION, exitCode: 2 }), cloud };
+  const parsed = { values: split.values };
+  let extra: Record<string, SpecValue> = {};
+  if (readsValuesSpecs(name)) {
+    try {
+      extra = valuesSpecsToAttributes(split.valuesSpecs);
+    } catch (e) {
+      if (e instanceof ValuesSpecsUsageError) {
+        const stderr = `usage: neutron ${e.usage}\nneutron: error: argument ${e.flag}: ${e.message}\nTry 'neutron help ${name}' for more information.\n`;
+        return { stdout: '', stderr: DEPRECATION + stderr, exitCode: 2, cloud };
+      }
+      if (e instanceof CliError) return { stdout: '', stderr: `${DEPRECATION}${e.message}\n`, exitCode: 1, cloud };
+      throw e;
+    }
   }
+  // -D/--show-details asks a list for verbose=True, a filter Neutron 21 refuses.
+  if (readsValuesSpecs(name) && name.endsWith('list') && parsed.values['show_details'] === true) extra = { ...extra, verbose: true };
   if (opts.columns !== undefined) parsed.values[TERMINAL_WIDTH] = opts.columns;
   const r = transact(cloud, (c) => handler(c, parsed.values, extra));
   if (r.ok) return { stdout: r.value.stdout, stderr: DEPRECATION + (r.value.stderr ?? ''), exitCode: r.value.exitCode ?? 0, cloud: r.cloud };

@@ -4,7 +4,7 @@ import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate } from 
 import { listNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
-import { bulkDelete, find, list, s, show, table, truth, type Args, type Handler } from './common.js';
+import { bulkDelete, find, list, s, show, specFilters, table, truth, type Args, type Handler } from './common.js';
 
 export const findNetwork = (c: Cloud, ref: string) => find(visibleNetworks(c), 'network', ref);
 
@@ -23,12 +23,15 @@ export const netCommands: Record<string, Handler> = {
     if (ext !== undefined) r.external = ext;
     const d = s(a, 'description');
     if (d !== undefined) r.description = d;
+    // Value specs go into the body as given (`--mtu type=int 1400`, `--mtu=1400`).
+    const mtu = extra['mtu'];
+    if (typeof mtu === 'number' || (typeof mtu === 'string' && /^\d+$/.test(mtu))) r.mtu = Number(mtu);
     const n = createNetwork(c, r);
     return show(a, networkDict(c, n, 'create'), 'network');
   },
   'net-list': (c, a, extra) => {
     // net-list's own filter options go to the server like the value specs.
-    const filters: Record<string, FilterValue> = { ...extra };
+    const filters: Record<string, FilterValue> = specFilters(extra);
     for (const k of ['name', 'admin_state_up', 'status', 'shared', 'router:external']) if (typeof a[k] === 'string') filters[k] = a[k];
     const tags = (k: string) => (typeof a[k] === 'string' ? (a[k] as string).split(',') : []);
     const nets = listNetworks(c, { filters, tags: { tags: tags('tags'), any: tags('tags_any'), notAll: tags('not_tags'), notAny: tags('not_tags_any') } });
@@ -37,7 +40,7 @@ export const netCommands: Record<string, Handler> = {
     return table(a, ['id', 'name', 'subnets'], nets.map((n) => {
       const subs = (n['subnets'] as string[]).map((id) => ({ id, cidr: cidrs.get(id) ?? '' }));
       return [n['id'] ?? null, n['name'] ?? null, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs)];
-    }));
+    }), nets);
   },
   'net-show': (c, a) => show(a, networkDict(c, findNetwork(c, s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {

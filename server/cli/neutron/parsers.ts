@@ -52,22 +52,3 @@ export function parserFor(name: string): ParserSpec {
     }),
   };
 }
-
-/** `--key value` options the parser does not know become API attributes (neutronclient value_specs). */
-export function splitValueSpecs(spec: ParserSpec, argv: string[]): { known: string[]; extra: Record<string, string | true> } {
-  const flags = new Set(spec.args.flatMap((x) => x.flags));
-  const known: string[] = [];
-  const extra: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const t = argv[i] as string;
-    const name = t.startsWith('--') ? (t.includes('=') ? t.slice(0, t.indexOf('=')) : t) : null;
-    if (name === null || flags.has(name) || t === '--') {
-      known.push(t);
-      continue;
-    }
-    if (t.includes('=')) extra[name.slice(2)] = t.slice(t.indexOf('=') + 1);
-    else if (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('-')) extra[name.slice(2)] = argv[++i] as string;
-    else extra[name.slice(2)] = true;
-  }
-  return { known, extra };
-}

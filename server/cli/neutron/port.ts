@@ -5,7 +5,7 @@ import { listPorts, portDict } from '../../sim/api/neutron/index.js';
 import { visiblePorts } from '../../sim/visibility.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import { bulkDelete, find, kv, list, s, show, table, type Args, type Handler } from './common.js';
+import { bulkDelete, find, kv, list, s, show, table, type Args, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 import { findGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
@@ -33,7 +33,7 @@ export const portCommands: Record<string, Handler> = {
     return show(a, portDict(c, p), 'port');
   },
   'port-list': (c, a, extra) => {
-    const ports = listPorts(c, { filters: extra });
+    const ports = listPorts(c, { filters: specFilters(extra) });
     return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], portRows(ports), ports);
   },
   'port-show': (c, a) => show(a, portDict(c, findPort(c, s(a, 'id') ?? ''))),

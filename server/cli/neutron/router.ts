@@ -12,7 +12,7 @@ import {
 } from '../../sim/ops/router.js';
 import { listRouters, routerDict, routerPortDicts } from '../../sim/api/neutron/index.js';
 import { visibleRouters } from '../../sim/visibility.js';
-import { bulkDelete, find, kv, list, s, show, table, type Handler } from './common.js';
+import { bulkDelete, find, kv, list, s, show, table, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 import { findPort, fixedIpRequests, portRows } from './port.js';
 import { findSubnet } from './subnet.js';
@@ -22,7 +22,7 @@ export const findRouter = (c: Cloud, ref: string) => find(visibleRouters(c), 'ro
 export const routerCommands: Record<string, Handler> = {
   'router-create': (c, a) => show(a, routerDict(c, createRouter(c, { name: s(a, 'name') ?? '', ...(a['admin_state'] === false ? { adminStateUp: false } : {}) })), 'router'),
   'router-list': (c, a, extra) => {
-    const routers = listRouters(c, { filters: extra });
+    const routers = listRouters(c, { filters: specFilters(extra) });
     return table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers.map((r) => [r['id'] ?? null, r['name'] ?? null, r['external_gateway_info'] ?? null, r['distributed'] ?? null, r['ha'] ?? null]), routers);
   },
   'router-show': (c, a) => show(a, routerDict(c, findRouter(c, s(a, 'id') ?? ''))),
@@ -77,6 +77,7 @@ export const routerCommands: Record<string, Handler> = {
   },
   'router-port-list': (c, a) => {
     const r = findRouter(c, s(a, 'id') ?? '');
-    return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], portRows(routerPortDicts(c, r.id)));
+    const ports = routerPortDicts(c, r.id);
+    return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], portRows(ports), ports);
   },
 };

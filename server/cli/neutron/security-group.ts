@@ -52,16 +52,19 @@ export const securityGroupCommands: Record<string, Handler> = {
     const g = createSecurityGroup(c, { name: s(a, 'name') ?? '', ...(d !== undefined ? { description: d } : {}) });
     return show(a, groupDict(c, g), 'security_group');
   },
-  'security-group-list': (c, a) =>
-    table(
+  'security-group-list': (c, a) => {
+    const groups = listGroups(c);
+    return table(
       a,
       ['id', 'name', 'security_group_rules'],
-      listGroups(c).map((g) => {
+      groups.map((g) => {
         // Tables show a summary line per rule; other formats get the rules themselves.
         const rules = Array.isArray(g['security_group_rules']) ? (g['security_group_rules'] as JsonObject[]) : [];
         return [g['id'] ?? null, g['name'] ?? null, formatted(rules.map(ruleSummary).sort().join('\n'), rules)];
       }),
-    ),
+      groups,
+    );
+  },
   'security-group-show': (c, a) => show(a, groupDict(c, findGroup(c, s(a, 'id') ?? ''))),
   'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, findGroup(c, id))),
   'security-group-rule-create': (c, a) => {
@@ -82,18 +85,19 @@ export const securityGroupCommands: Record<string, Handler> = {
   'security-group-rule-list': (c, a) => {
     // Groups are shown by name (any group the rule names, as Stacklab always did).
     const names = new Map<string, string>(c.securityGroups.map((g) => [g.id, g.name]));
-    return table(
-      a,
-      ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'],
-      listRules(c).map((r) => {
-        const group = r['remote_group_id'];
-        const prefix = typeof r['remote_ip_prefix'] === 'string' ? r['remote_ip_prefix'] : null;
-        const remoteName = typeof group === 'string' ? names.get(group) : undefined;
-        const remote = remoteName !== undefined ? `${remoteName} (group)` : prefix && prefix !== '0.0.0.0/0' && prefix !== '::/0' ? `${prefix} (CIDR)` : 'any';
-        const sg = String(r['security_group_id']);
-        return [r['id'] ?? null, names.get(sg) ?? sg, r['direction'] ?? null, r['ethertype'] ?? null, portProtocol(r), remote];
-      }),
-    );
+    const cols = ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'];
+    // neutronclient's rows: the API's rule with security_group_id renamed security_group (a name)
+    // and the port/protocol and remote digests added, so -c and -F may name any of them.
+    const rows = listRules(c).map((r) => {
+      const group = r['remote_group_id'];
+      const prefix = typeof r['remote_ip_prefix'] === 'string' ? r['remote_ip_prefix'] : null;
+      const remoteName = typeof group === 'string' ? names.get(group) : undefined;
+      const remote = remoteName !== undefined ? `${remoteName} (group)` : prefix && prefix !== '0.0.0.0/0' && prefix !== '::/0' ? `${prefix} (CIDR)` : 'any';
+      const sg = String(r['security_group_id']);
+      const { security_group_id: _sg, ...rest } = r;
+      return { ...rest, security_group: names.get(sg) ?? sg, 'port/protocol': portProtocol(r), remote } as JsonObject;
+    });
+    return table(a, cols, rows.map((r) => cols.map((k) => r[k] ?? null)), rows);
   },
   'security-group-rule-delete': (c, a) =>
     bulkDelete('security_group_rule', list(a, 'id'), (id) => {

@@ -3,8 +3,13 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { createSubnet, deleteSubnet, updateSubnet, type SubnetUpdate } from '../../sim/ops/subnet.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
-import { bulkDelete, find, kv, list, s, show, table, truth, type Handler } from './common.js';
+import { bulkDelete, find, kv, list, s, show, table, truth, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
+import type { SpecValue } from './values-specs.js';
+
+const stringList = (v: SpecValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+const dictList = (v: SpecValue | undefined): Array<Record<string, string>> =>
+  (Array.isArray(v) ? v : v !== undefined ? [v] : []).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null && !Array.isArray(x));
 
 export const findSubnet = (c: Cloud, ref: string) => find(visibleSubnets(c), 'subnet', ref);
 
@@ -13,8 +18,11 @@ export const subnetCommands: Record<string, Handler> = {
     const net = findNetwork(c, s(a, 'network_id') ?? '');
     const gw = a['no_gateway'] === true ? null : s(a, 'gateway');
     const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : truth(extra['enable_dhcp']);
-    const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
-    const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
+    // List-valued value specs (`--dns_nameservers list=true a b`, `--host_routes type=dict list=true …`)
+    // extend the options' own lists, as neutronclient's _merge_args does.
+    const pools = [...list(a, 'allocation_pools').map(kv), ...dictList(extra['allocation_pools'])].map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
+    const routes = [...list(a, 'host_routes').map(kv), ...dictList(extra['host_routes'])].map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
+    const dns = [...list(a, 'dns_nameservers'), ...stringList(extra['dns_nameservers'])];
     const pool = s(a, 'subnetpool');
     const sub = createSubnet(c, {
       name: s(a, 'name') ?? '',
@@ -25,7 +33,7 @@ export const subnetCommands: Record<string, Handler> = {
       ...(dhcp !== undefined ? { enableDhcp: dhcp } : {}),
       ...(pools.length ? { allocationPools: pools } : {}),
       ...(routes.length ? { hostRoutes: routes } : {}),
-      ...(list(a, 'dns_nameservers').length ? { dnsNameservers: list(a, 'dns_nameservers') } : {}),
+      ...(dns.length ? { dnsNameservers: dns } : {}),
       ...(pool !== undefined ? { subnetpoolId: find(visiblePools(c), 'subnetpool', pool).id } : {}),
       ...(s(a, 'prefixlen') !== undefined ? { prefixLength: Number(s(a, 'prefixlen')) } : {}),
       ...(a['use_default_subnetpool'] === true ? { useDefaultSubnetpool: true } : {}),
@@ -35,7 +43,7 @@ export const subnetCommands: Record<string, Handler> = {
     return show(a, subnetDict(sub), 'subnet');
   },
   'subnet-list': (c, a, extra) => {
-    const subs = listSubnets(c, { filters: extra });
+    const subs = listSubnets(c, { filters: specFilters(extra) });
     return table(a, ['id', 'name', 'cidr', 'allocation_pools'], subs.map((x) => [x['id'] ?? null, x['name'] ?? null, x['cidr'] ?? null, x['allocation_pools'] ?? null]), subs);
   },
   'subnet-show': (c, a) => show(a, subnetDict(findSubnet(c, s(a, 'id') ?? ''))),

@@ -16,6 +16,7 @@ export const subnetPoolCommands: Record<string, Handler> = {
   },
   'subnetpool-list': (c, a) => {
     const cols = ['id', 'name', 'prefixes', 'default_prefixlen', 'address_scope_id', 'is_default'];
-    return table(a, cols, listSubnetPools(c).map((p) => cols.map((k) => p[k] ?? null)));
+    const pools = listSubnetPools(c);
+    return table(a, cols, pools.map((p) => cols.map((k) => p[k] ?? null)), pools);
   },
 };
