@@ -35,14 +35,19 @@ describe('limits per learner', () => {
     const terms: Terminal[] = [];
     for (let i = 0; i < 8; i++) terms.push(await openTerminal(base, cookie));
     // 8 × 40 lines at once: the burst is 60 for the learner, whichever terminal sends.
+    const started = Date.now();
     for (const t of terms) for (let i = 0; i < 40; i++) t.send({ t: 'line', line: 'true' });
-    await new Promise((r) => setTimeout(r, 500));
-    const all = terms.flatMap((t) => t.received.filter((m) => m['t'] === 'result'));
+    const answered = () => terms.flatMap((t) => t.received.filter((m) => m['t'] === 'result'));
+    while (answered().length < 320 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+    const seconds = (Date.now() - started) / 1000;
+    const all = answered();
     const refused = all.filter((m) => m['stderr'] === 'stacklab: too many commands at once: this one was not run. Slow down.\n').length;
     const results = all.filter((m) => m['exitCode'] === 0).length;
-    expect(results).toBeGreaterThanOrEqual(60);
-    expect(results).toBeLessThan(80);
+    // Every line gets a result; 60 run at once, then 20 a second (however slow the machine is).
     expect(results + refused).toBe(320);
+    expect(results).toBeGreaterThanOrEqual(60);
+    expect(results).toBeLessThanOrEqual(60 + Math.ceil(seconds * 20) + 1);
+    expect(refused).toBeGreaterThan(150);
     for (const t of terms) t.close();
   });
 
@@ -73,21 +78,23 @@ describe('visitors without a session', () => {
       ensureLearner: (...a) => (created++, store.ensureLearner(...a)),
     };
     const base = await serve(counting);
-    let ok = 0;
+    const cookie = await newLearnerCookie(base);
+    let ok = 1;
+    const started = Date.now();
     for (let i = 0; i < 2000; i += 50) {
       const batch = await Promise.all(Array.from({ length: 50 }, () => fetch(`${base}/api/labs`).then((r) => (r.arrayBuffer(), r.status))));
       ok += batch.filter((s) => s === 200).length;
     }
+    const seconds = (Date.now() - started) / 1000;
     expect(created).toBe(0);
-    // One address: the first few hundred get a cookie, then 429 until the bucket refills.
+    // One address: a burst of 300 cookies, then 2 a second (however slow this machine is today).
     expect(ok).toBeGreaterThanOrEqual(300);
-    expect(ok).toBeLessThan(2000);
-    const refused = await fetch(`${base}/api/labs`);
-    expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(ok).toBeLessThanOrEqual(300 + Math.ceil(seconds * 2) + 1);
+    const next = await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}/api/labs`)));
+    const refused = next.find((r) => r.status === 429);
+    expect(refused?.headers.get('retry-after')).toBe('30');
     // A learner with a cookie is not affected by the address's budget.
-    const cookie = (await fetch(`${base}/healthz`)).ok;
-    expect(cookie).toBe(true);
+    expect((await fetch(`${base}/api/labs`, { headers: { cookie } })).status).toBe(200);
   });
 });
 

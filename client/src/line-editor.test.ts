@@ -110,11 +110,9 @@ describe('line editor: control characters', () => {
     expect(shown('a\x00\x7f\x9b\u00a0')).toBe('a^@^?M-^[\u00a0');
     expect(formatCandidates(['net\x1b[2J', 'b'], 80)).toBe('\r\nnet^[[2J  b\r\n');
   });
-  it('a long paste is taken in runs, in linear time', () => {
-    const t0 = performance.now();
+  it('a long paste is taken in runs (a character at a time would not end within the test’s time limit)', () => {
     const r = feed(newEditor('$ '), 'x'.repeat(200_000));
     expect(r.state.buffer.length).toBe(200_000);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
 
