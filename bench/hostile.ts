@@ -22,6 +22,7 @@ import { SCENARIO } from './scenario.js';
 import { B_BIG, EXPENSIVE } from '../test/support/hostile-lines.js';
 import { httpCall, newLearnerCookie, startServerProcess, type ServerProcess } from '../test/support/server-process.js';
 import { WsClient } from '../test/support/ws-client.js';
+import { COMMANDS } from './load.js';
 
 const SECONDS = Number(process.env['HOSTILE_SECONDS'] ?? 20);
 const GOOD = Number(process.env['HOSTILE_GOOD'] ?? 50);
@@ -31,14 +32,7 @@ const CHURN_ROUNDS = Number(process.env['HOSTILE_CHURN_ROUNDS'] ?? 2);
 const PARTS = process.env['HOSTILE_PARTS'] ?? 'abc';
 const BASELINE_SECONDS = 5;
 
-const GOOD_COMMANDS = [
-  'openstack network list',
-  'openstack subnet list',
-  'openstack router show my-router -f value -c status',
-  'openstack port list -c ID -c Status',
-  'openstack security group rule list default',
-  'openstack network show net1 -c mtu',
-];
+const GOOD_COMMANDS = COMMANDS;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;

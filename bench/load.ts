@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 
-const COMMANDS = [
+/** A learner's everyday commands on the network-node sandbox (also the well-behaved learners of bench/hostile.ts). */
+export const COMMANDS = [
   'openstack network list',
   'openstack subnet list',
   'openstack router show my-router -f value -c status',

@@ -1,14 +1,9 @@
 /** Grading learners from the store, without opening their workspaces: state by replay, attempt from the typed history. */
 import type { CloudStore } from '../store/types.js';
 import type { GradeStore, Lab } from '../labs/index.js';
-import { attemptFromStore, type Attempt } from './attempt.js';
+import { attemptFromStore } from './attempt.js';
 import { labKey, parseWorkspace } from './keys.js';
 import { loadState } from './replay.js';
-
-/** A learner's attempt in a workspace since the last reset: commands run and answers given. */
-export function attemptOf(store: CloudStore, learner: string, workspace: string): Attempt {
-  return attemptFromStore(store, learner, workspace);
-}
 
 /** The read interface `gradeCommand` needs, over a CloudStore (labs live in workspaces `lab:<id>`). */
 export function gradeStoreFor(store: CloudStore, labs: readonly Lab[]): GradeStore {

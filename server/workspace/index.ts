@@ -15,7 +15,7 @@ import { parseWorkspace, type WorkspaceRef } from './keys.js';
 import type { CommandOutput } from '../render/output.js';
 
 export { parseWorkspace, labKey, sandboxCatalogue, type WorkspaceRef } from './keys.js';
-export { gradeStoreFor, attemptOf } from './grading.js';
+export { gradeStoreFor } from './grading.js';
 
 /** Limits of what a workspace keeps; the defaults suit a class on one server. */
 export interface WorkspaceLimits {
@@ -95,8 +95,6 @@ function boundRan(ran: readonly (readonly string[])[] | undefined): string[][] |
   if (!ran) return undefined;
   return ran.slice(0, 64).map((argv) => argv.slice(0, 64).map((a) => (a.length > 512 ? a.slice(0, 512) : a)));
 }
-
-export class StoreUnavailable extends Error {}
 
 export interface Workspaces {
   /** Opens a learner's workspace (from memory, or the store), or throws StoreError. */
@@ -181,12 +179,16 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     return w;
   };
 
+  /** The learner's row, created with their first entry (a visit alone stores nothing). */
+  const saveLearner = (w: Live, at: number) => {
+    if (w.learnerSaved) return;
+    store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, at);
+    w.learnerSaved = true;
+  };
+
   /** Appends an entry (creating the learner's row on their first), maybe with a snapshot. */
   const record = (w: Live, entry: NewEntry, next: SessionState | null): HistoryEntry => {
-    if (!w.learnerSaved) {
-      store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, entry.at);
-      w.learnerSaved = true;
-    }
+    saveLearner(w, entry.at);
     const due = next !== null && w.lastSeq + 1 - w.snapshotSeq >= w.snapshotDue;
     const saved = store.saveStep(w.learner, w.ref.key, due && next ? serializeSession(next) : null, entry);
     w.lastSeq = saved.seq;
@@ -279,10 +281,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       const fresh = freshState(w.ref, w.learner, w.state.columns);
       const at = deps.now();
       try {
-        if (!w.learnerSaved) {
-          store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, at);
-          w.learnerSaved = true;
-        }
+        saveLearner(w, at);
         const saved = store.resetSession(w.learner, w.ref.key, serializeSession(fresh), at);
         w.lastSeq = saved.seq;
         w.snapshotSeq = saved.seq;

@@ -4,36 +4,9 @@
  * (osc-parsers.json); this module turns it into ParserSpecs and attaches the converters that
  * osc-lib's custom argparse actions apply. Behaviour lives in the per-resource modules.
  */
-import type { ArgSpec, ArgType, ParserSpec } from '../spec.js';
+import { capturedArg, capturedParser, type ArgSpec, type ArgType, type CapturedArg, type CapturedCommand, type ParserSpec } from '../spec.js';
 import { BareArgError } from '../errors.js';
 import captured from './osc-parsers.json' with { type: 'json' };
-
-interface CapturedArg {
-  flags: string[];
-  dest: string;
-  action: string;
-  metavar?: string | string[] | null;
-  help?: string | null;
-  nargs?: string | number;
-  required?: boolean;
-  choices?: string[];
-  default?: unknown;
-  const?: unknown;
-  type?: string;
-  requiredKeys?: string[];
-  optionalKeys?: string[];
-  group?: string;
-  section?: string;
-}
-
-interface CapturedCommand {
-  prog: string;
-  description: string | null;
-  epilog: string | null;
-  args: CapturedArg[];
-  groups: Array<{ id: string; required: boolean }>;
-  sections: Array<{ title: string; description?: string }>;
-}
 
 const COMMANDS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
 
@@ -175,19 +148,7 @@ function convert(cmd: string, a: CapturedArg): ArgSpec {
   if (!type && a.type === 'int') type = intType;
   if (!type && a.type === '_convert_to_lowercase') type = lower;
   if (!type && a.type === '_convert_ipvx_case') type = ipvx;
-  const spec: ArgSpec = { flags: a.flags, dest: a.dest, action };
-  const metavar = Array.isArray(a.metavar) ? a.metavar.join(' ') : a.metavar;
-  if (metavar !== undefined && metavar !== null) spec.metavar = metavar;
-  if (a.help !== undefined) spec.help = a.help;
-  if (a.nargs !== undefined) spec.nargs = a.nargs as ArgSpec['nargs'];
-  if (a.required) spec.required = true;
-  if (a.choices !== undefined) spec.choices = a.choices;
-  if (a.default !== undefined) spec.default = a.type === 'int' && typeof a.default === 'string' ? Number(a.default) : a.default;
-  if (a.const !== undefined) spec.const = a.const;
-  if (type) spec.type = type;
-  if (a.group !== undefined) spec.group = a.group;
-  if (a.section !== undefined) spec.section = a.section;
-  return spec;
+  return capturedArg(a, action, type);
 }
 
 const cache = new Map<string, ParserSpec>();
@@ -198,14 +159,7 @@ export function parserFor(name: string): ParserSpec {
   if (hit) return hit;
   const c = COMMANDS[name];
   if (!c) throw new Error(`no captured parser for 'openstack ${name}'`);
-  const spec: ParserSpec = {
-    prog: c.prog,
-    args: c.args.map((a) => convert(name, a)),
-    groups: c.groups,
-    sections: c.sections,
-  };
-  if (c.description) spec.description = c.description;
-  if (c.epilog) spec.epilog = c.epilog;
+  const spec = capturedParser(c, (a) => convert(name, a));
   cache.set(name, spec);
   return spec;
 }
