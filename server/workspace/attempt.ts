@@ -1,15 +1,12 @@
 /** A learner's attempt at a lab, read from typed history entries: commands since the last reset, answers, first passes. */
 import type { HistoryEntry } from '../store/types.js';
 import type { CloudStore } from '../store/types.js';
+import type { HistoryCommand } from '../labs/index.js';
 
-/** A command as graders see it: the typed line and, when recorded, what actually ran. */
-export interface AttemptCommand {
-  line: string;
-  ran?: string[][];
-}
 
 export interface Attempt {
-  commands: AttemptCommand[];
+  /** Commands as graders see them: the typed line and, when recorded, what actually ran. */
+  commands: HistoryCommand[];
   answers: Record<string, string>;
 }
 

@@ -12,7 +12,7 @@ export function gradeStoreFor(store: CloudStore, labs: readonly Lab[]): GradeSto
     attempt: (labId, learner) => {
       const ref = parseWorkspace(labKey(labId), labs);
       if (!ref) return null;
-      const { state } = loadState(store, ref, learner);
+      const state = loadState(store, ref, learner);
       const a = attemptFromStore(store, learner, ref.key);
       return { cloud: state.cloud, history: a.commands, answers: a.answers };
     },

@@ -120,6 +120,7 @@ export interface Workspace {
   complete(line: string): { candidates: string[]; replacement?: string };
   resize(cols: number): void;
   reset(): Reply;
+  /** Records an answer to a question; null when recorded, else the refusal to show. */
   answer(check: string, value: string): Reply | null;
   /** A step's solution lines (the reveal is recorded), or null when there is no such step. */
   reveal(step: string): string[] | null;

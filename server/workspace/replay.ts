@@ -39,10 +39,8 @@ export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: s
   return s;
 }
 
-/** Loads a learner's workspace state from a store (snapshot + replay), without keeping it. */
-export function loadState(store: CloudStore, ref: WorkspaceRef, learner: string): { state: SessionState; replayed: number; lastSeq: number } {
+/** A learner's workspace state from a store (snapshot + replay), without keeping it. */
+export function loadState(store: CloudStore, ref: WorkspaceRef, learner: string): SessionState {
   const stored = store.loadSession(learner, ref.key);
-  const entries = store.historySince(learner, ref.key, stored?.seq ?? 0);
-  const state = replay(ref, learner, stored, entries);
-  return { state, replayed: entries.filter((e) => e.kind === 'command').length, lastSeq: entries.at(-1)?.seq ?? stored?.seq ?? 0 };
+  return replay(ref, learner, stored, store.historySince(learner, ref.key, stored?.seq ?? 0));
 }
