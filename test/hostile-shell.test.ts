@@ -432,3 +432,23 @@ describe('control characters in output', () => {
     expect(runLine(s, 'clear').result.stdout).toBe('\x1b[H\x1b[2J');
   });
 });
+
+describe('neutron value specs at the line limit', () => {
+  it('thousands of extra attributes, dict and list forms: a normal answer, never an internal error', () => {
+    let s = createSession({ fixture: 'network-node', host: 'network', seed: 1 });
+    const lines = [
+      `neutron net-list -- ${Array.from({ length: 400 }, (_, i) => `--a${i} x`).join(' ')}`,
+      `neutron net-create n2 --x type=dict ${'a=b,'.repeat(900)}`,
+      `neutron port-list -- --device_id ${'x '.repeat(2000)}`,
+      `neutron net-create n3 --tags list=true ${'a '.repeat(2000)}`,
+      `neutron subnet-create -- ${'-- '.repeat(1300)}`,
+    ];
+    for (const l of lines) {
+      expect(l.length).toBeLessThanOrEqual(4096);
+      const r = runLine(s, l);
+      expect(r.result.internalError, l.slice(0, 60)).toBeUndefined();
+      expect(typeof r.result.exitCode).toBe('number');
+      s = r.state;
+    }
+  });
+});
