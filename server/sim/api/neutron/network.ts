@@ -11,7 +11,8 @@ import { listOf, sortedById, stdAttrs, type ListQuery } from './common.js';
 export const PROVIDER_KEYS = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const;
 
 /** `phase`: the POST answer or a GET (auto-allocated-topology adds is_default on create, and on GET only for external networks). */
-export function networkDict(c: Cloud, n: Network, phase: 'create' | 'show' = 'show'): JsonObject {
+/** The network as the caller sees it (`full`: as an admin does, for filtering before policy strips keys). */
+export function networkDict(c: Cloud, n: Network, phase: 'create' | 'show' = 'show', full = false): JsonObject {
   const d: JsonObject = {
     id: n.id,
     name: n.name,
@@ -35,17 +36,17 @@ export function networkDict(c: Cloud, n: Network, phase: 'create' | 'show' = 'sh
     project_id: n.projectId,
   };
   if (phase === 'create' || n.external) d['is_default'] = n.isDefault;
-  if (!c.auth.admin) for (const k of PROVIDER_KEYS) delete d[k];
+  if (!c.auth.admin && !full) for (const k of PROVIDER_KEYS) delete d[k];
   return d;
 }
 
 /**
- * GET /v2.0/networks. A member's filters on the provider attributes match nothing (policy hides
- * the attributes; Stacklab's rule, as its `openstack network list` always answered, not checked
- * on the oracle).
+ * GET /v2.0/networks. A member's filters on the provider attributes match as an admin's would:
+ * Neutron filters in the database, then policy strips the keys (checked on the oracle: a member's
+ * `--provider-network-type flat` lists the flat external network it can see).
  */
 export function listNetworks(c: Cloud, q: ListQuery = {}): JsonObject[] {
-  return listOf(visibleNetworks(c), (n) => networkDict(c, n), q, '/v2.0/networks', c.auth.admin ? undefined : { keys: PROVIDER_KEYS });
+  return listOf(visibleNetworks(c), (n) => networkDict(c, n), q, '/v2.0/networks', c.auth.admin ? undefined : { keys: PROVIDER_KEYS, full: (n) => networkDict(c, n, 'show', true) });
 }
 
 /** GET /v2.0/agents/{id}/dhcp-networks: the networks a DHCP agent serves (no query). */
