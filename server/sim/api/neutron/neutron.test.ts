@@ -7,7 +7,7 @@ import { createRouter } from '../../ops/router.js';
 import { SimError } from '../../errors.js';
 import { transact } from '../../clone.js';
 import { requestId } from '../request-id.js';
-import { addTags, associateFloatingIp, changeTags, listNetworks, networkDict, PROVIDER_KEYS, routerDict, updateQuota } from './index.js';
+import { addTags, associateFloatingIp, changeTags, listNetworks, listRouters, networkDict, PROVIDER_KEYS, routerDict, updateQuota } from './index.js';
 
 const base = buildCloud(
   {
@@ -38,17 +38,21 @@ describe('sim/api/neutron', () => {
     expect(() => listNetworks(base, { filters: { nosuch: 'x' } })).toThrowError(/\['nosuch'\] is invalid attribute for filtering/);
   });
 
-  it('hides the admin-only keys from a member, whose filters on them match nothing', () => {
+  it('hides the admin-only keys from a member; provider filters still match (as Neutron filters before policy), router ones are a 400', () => {
     const net = base.networks.find((n) => n.name === 'a-net');
     if (!net) throw new Error('no network');
     const m = asMember(base);
     for (const k of PROVIDER_KEYS) expect(networkDict(m, net)).not.toHaveProperty(k);
     expect(networkDict(base, net)).toHaveProperty('provider:network_type', 'vxlan');
-    expect(listNetworks(m, { filters: { 'provider:network_type': 'vxlan' } })).toEqual([]);
+    const visible = listNetworks(m).map((d) => d['id']);
+    const vxlan = base.networks.filter((n) => n.networkType === 'vxlan' && visible.includes(n.id)).map((n) => n.id).sort();
+    expect(listNetworks(m, { filters: { 'provider:network_type': 'vxlan' } }).map((d) => String(d['id'])).sort()).toEqual(vxlan);
+    expect(listNetworks(m, { filters: { 'provider:network_type': 'flat-nothing' } })).toEqual([]);
     const r = base.routers[0];
     if (!r) throw new Error('no router');
     expect(routerDict(m, r)).not.toHaveProperty('distributed');
     expect(routerDict(base, r)).toHaveProperty('ha', false);
+    expect(() => listRouters(m, { filters: { distributed: 'False' } })).toThrow(SimError);
   });
 
   it('changes tags as OSC sends them, each once', () => {
