@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 const port = Number(process.env['E2E_PORT'] ?? 3333);
 const data = mkdtempSync(join(tmpdir(), 'stacklab-e2e-'));
+// One client build per port, so suites on other ports can run at the same time.
+const client = `dist/client-e2e-${port}`;
 
 // Debian's Chromium; never `npx playwright install` (no download host here).
 export default defineConfig({
@@ -25,7 +27,7 @@ export default defineConfig({
   webServer: {
     command: `npx vite build --config client/vite.config.ts && node --import tsx server/main.ts serve`,
     cwd: '../..',
-    env: { PORT: String(port), STACKLAB_DATA: data, STACKLAB_INSTRUCTOR_TOKEN: 'e2e-instructor' },
+    env: { PORT: String(port), STACKLAB_DATA: data, STACKLAB_CLIENT: client, STACKLAB_INSTRUCTOR_TOKEN: 'e2e-instructor' },
     url: `http://localhost:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
