@@ -17,9 +17,11 @@ import {
   type Kind,
   type Resource,
 } from './attributes.js';
-import { matchesAny, parsePattern, type Invocation } from './history.js';
+import { matchesAny, parsePattern, patternKey, type Invocation } from './history.js';
+import { changedAny, probedOrOpened, ranAnyOf } from './started.js';
 import { canonicalCidr, canonicalIp, cidrWithin, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
 import { linearPattern } from '../cli/pattern.js';
+import { judgeAnswer } from './answers.js';
 
 /** A reachability query, the same one `ping`/`ssh` use (server/sim/reach.ts's `trace`). */
 export type ReachFn = (
@@ -61,6 +63,8 @@ export interface CheckType {
   validate?(p: Params): string | null;
   title(p: Params): string;
   evaluate(p: Params, ctx: CheckContext): Outcome;
+  /** Whether the learner has done something this check looks at (see started.ts); until then a failing check is `todo`. */
+  started(p: Params, ctx: CheckContext): boolean;
 }
 
 /** Validated parameters, read through typed accessors. */
@@ -216,6 +220,7 @@ const resourceCheck: CheckType = {
     const name = p.opt('name');
     return `${name !== undefined ? `${kind} ${name}` : `${art(kind)} ${kind}`} exists${where.length > 0 ? ` with ${where.join(', ')}` : ''}`;
   },
+  started: (p, ctx) => changedAny(ctx.history, [p.str('kind') as Kind]),
   evaluate(p, ctx) {
     const kind = p.str('kind') as Kind;
     const name = p.opt('name');
@@ -242,6 +247,7 @@ const routerInterface: CheckType = {
   },
   validate: (p) => (p.opt('subnet') === undefined && p.opt('network') === undefined ? 'needs subnet or network' : null),
   title: (p) => `router ${p.str('router')} has an interface on ${p.opt('subnet') !== undefined ? `subnet ${p.str('subnet')}` : `network ${p.str('network')}`}`,
+  started: (_p, ctx) => changedAny(ctx.history, ['router']),
   evaluate(p, ctx) {
     const c = ctx.cloud;
     const routers = c.routers.filter((r) => r.name === p.str('router'));
@@ -275,6 +281,7 @@ const routerGateway: CheckType = {
     network: { type: 'string', doc: 'external network name' },
   },
   title: (p) => `router ${p.str('router')} has an external gateway${p.opt('network') !== undefined ? ` on ${p.str('network')}` : ''}`,
+  started: (_p, ctx) => changedAny(ctx.history, ['router']),
   evaluate(p, ctx) {
     const c = ctx.cloud;
     const routers = c.routers.filter((r) => r.name === p.str('router'));
@@ -302,6 +309,7 @@ const routerSnat: CheckType = {
     enabled: { type: 'boolean', doc: 'expected SNAT state (default true)' },
   },
   title: (p) => `router ${p.str('router')} does SNAT${p.bool('enabled') === false ? ' not' : ''}`,
+  started: (_p, ctx) => changedAny(ctx.history, ['router']),
   evaluate(p, ctx) {
     const routers = ctx.cloud.routers.filter((r) => r.name === p.str('router'));
     if (routers.length === 0) return missing('router', p.str('router'));
@@ -321,6 +329,7 @@ const floatingIp: CheckType = {
     network: { type: 'string', doc: 'external network the floating IP comes from' },
   },
   title: (p) => `server ${p.str('server')} has a floating IP${p.opt('network') !== undefined ? ` from ${p.str('network')}` : ''}`,
+  started: (_p, ctx) => changedAny(ctx.history, ['floating-ip']),
   evaluate(p, ctx) {
     const c = ctx.cloud;
     const servers = c.servers.filter((s) => s.name === p.str('server'));
@@ -358,6 +367,7 @@ const serverAddress: CheckType = {
     const from = p.opt('pool') ?? p.opt('subnet') ?? p.opt('network') ?? p.opt('cidr');
     return `server ${p.str('server')} has ${v !== undefined ? `an IPv${v} address` : 'an address'}${from !== undefined ? ` from ${from}` : ''}${p.opt('host') !== undefined ? ` ending in ${p.str('host')}` : ''}`;
   },
+  started: (_p, ctx) => changedAny(ctx.history, ['server', 'port']),
   evaluate(p, ctx) {
     const c = ctx.cloud;
     const servers = c.servers.filter((s) => s.name === p.str('server'));
@@ -399,6 +409,7 @@ const portFixedIp: CheckType = {
   validate: (p) => (p.opt('address') === undefined && p.opt('host') === undefined && p.opt('subnet') === undefined ? 'needs address, host or subnet' : null),
   title: (p) =>
     `port ${p.str('port')} has fixed IP ${p.opt('address') ?? (p.opt('host') !== undefined ? `…${p.str('host')}` : '')}${p.opt('subnet') !== undefined ? ` on ${p.str('subnet')}` : ''}`.replace('  ', ' '),
+  started: (_p, ctx) => changedAny(ctx.history, ['port']),
   evaluate(p, ctx) {
     const c = ctx.cloud;
     const ports = c.ports.filter((x) => x.name === p.str('port'));
@@ -479,6 +490,7 @@ const securityGroupAllows: CheckType = {
     return null;
   },
   title: (p) => `the ${p.str('group')} group lets ${sgWhat(p)} in from ${sgFrom(p)}`,
+  started: (_p, ctx) => changedAny(ctx.history, ['security-group', 'security-group-rule']),
   evaluate(p, ctx) {
     const c = ctx.cloud;
     const name = p.str('group');
@@ -542,6 +554,7 @@ const reach: CheckType = {
     const via = isIp(p.str('to')) ? '' : (p.opt('via') ?? 'floating-ip') === 'floating-ip' ? ' through its floating IP' : ` on its ${p.opt('via') === 'ipv6' ? 'IPv6' : 'IPv4'} address`;
     return `${p.str('from')} can ${what} ${p.str('to')}${via}`;
   },
+  started: (_p, ctx) => probedOrOpened(ctx.history),
   evaluate(p, ctx) {
     if (ctx.reach === null) return failed('reachability cannot be checked: this build has no reach query');
     const t = targetAddress(ctx.cloud, p);
@@ -562,6 +575,7 @@ const ran: CheckType = {
     netns: { type: 'string', doc: '`router NAME` (its qrouter- namespace), `any-router`, or a literal namespace name' },
   },
   title: (p) => `you ran \`${p.strs('command')[0] ?? ''}\`${p.opt('netns') !== undefined ? ` in ${p.str('netns').startsWith('router ') ? `${p.str('netns')}'s namespace` : 'a router namespace'}` : ''}`,
+  started: (p, ctx) => ranAnyOf(ctx.history, p.strs('command').map((c) => patternKey(parsePattern(c)))),
   evaluate(p, ctx) {
     const patterns = p.strs('command').map(parsePattern);
     const ns = p.opt('netns');
@@ -614,12 +628,13 @@ const question: CheckType = {
     return null;
   },
   title: (p) => p.str('prompt'),
+  started: (_p, ctx) => (ctx.answers[ctx.checkId] ?? '').trim() !== '',
   evaluate(p, ctx) {
     const given = ctx.answers[ctx.checkId];
     if (given === undefined || given.trim() === '') return failed('not answered yet');
     const want = expectedAnswers(p, ctx.cloud);
     if (want.length === 0) return failed('the answer cannot be worked out from your cloud yet: finish the steps before');
-    return want.some((w) => norm(w) === norm(given)) ? pass(`${given.trim()} is right`) : failed(`${given.trim()} is not the right answer`);
+    return judgeAnswer(given, want);
   },
 };
 

@@ -13,7 +13,8 @@ import { grade } from './grade.js';
 import { historyCommand } from './history.js';
 import { simReach } from './reach.js';
 import { instantiate, labFor, LabError, parseLab } from './parse.js';
-import type { HistoryCommand, Lab } from './types.js';
+import type { CheckState, HistoryCommand, Lab, Step } from './types.js';
+import { placeholdersOf, shownCommands, type ShownCommand } from './prose.js';
 
 /** The labs folder of the repository. */
 export const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'labs');
@@ -65,10 +66,90 @@ function assignments(lab: Lab): Array<Record<string, string>> {
   );
 }
 
+/** The first line a command prints on a branch of the state, and that state (a placeholder's value). */
+function placeholderValue(state: SessionState, cmd: string): { state: SessionState; value: string | null } {
+  const r = runLine(state, cmd);
+  const value = r.result.exitCode === 0 ? (r.result.stdout.split('\n').map((x) => x.trim()).find((x) => x !== '') ?? null) : null;
+  return { state: r.state, value };
+}
+
+/** The first lines of what a command printed, indented, for a report. */
+function excerpt(r: { stdout: string; stderr: string }): string {
+  return (r.stderr || r.stdout).trimEnd().split('\n').slice(0, 3).map((x) => `    ${x}`).join('\n');
+}
+
+/** A shown command with its placeholders filled from the state (their commands' changes kept), or the problems. */
+function fillPlaceholders(lab: Lab, state: SessionState, c: ShownCommand, where: string): { state: SessionState; line: string | null; problems: string[] } {
+  let s = state;
+  let line: string | null = c.line;
+  const problems: string[] = [];
+  for (const name of new Set(placeholdersOf(c.line))) {
+    const def = lab.placeholders[name] ?? '';
+    const v = placeholderValue(s, def);
+    s = v.state;
+    if (v.value === null) problems.push(`${where}: placeholder <${name}> of \`${c.line}\`: \`${def}\` printed no value`);
+    else line = line?.split(`<${name}>`).join(v.value) ?? null;
+  }
+  return { state: s, line: problems.length > 0 ? null : line, problems };
+}
+
+/** What is wrong with how a shown command ended, given what the lab announces for it (null: nothing). */
+function verdict(c: ShownCommand, r: { stdout: string; stderr: string; exitCode: number }, where: string): string | null {
+  const failedRun = r.exitCode !== 0;
+  if (c.error === null) return failedRun ? `${where}: \`${c.line}\` fails (exit ${r.exitCode}); mark it \`# error: …\` if the lab means it to:\n${excerpt(r)}` : null;
+  if (!failedRun) return `${where}: \`${c.line}\` is announced to fail, but it succeeds`;
+  return `${r.stderr}${r.stdout}`.includes(c.error) ? null : `${where}: \`${c.line}\` fails, but not with the announced "${c.error}":\n${excerpt(r)}`;
+}
+
 /**
- * Replays a lab: an empty attempt must pass no check; then each step's solution runs in turn
- * and every check of that step must pass right after it (questions answered with their
- * computed answers). Returns the problems found (empty = the lab is sound).
+ * Runs commands a lab shows, in order, on a copy of `state` (where a learner would type them),
+ * placeholders filled from the cloud at that point. A command fails the lab when it fails and the
+ * lab does not announce it (`# error: TEXT`), or when an announced error does not happen. With
+ * `asides`, an inline command (an aside of the prose) runs on its own copy; a hint's inline
+ * commands are its instructions and run in sequence.
+ */
+export function runShown(lab: Lab, state: SessionState, commands: readonly ShownCommand[], where: string, asides = true): { problems: string[]; state: SessionState } {
+  const problems: string[] = [];
+  let s = state;
+  for (const c of commands) {
+    const filled = fillPlaceholders(lab, s, c, where);
+    problems.push(...filled.problems);
+    if (filled.line === null) {
+      if (!(asides && c.inline)) s = filled.state;
+      continue;
+    }
+    const r = runLine(filled.state, filled.line);
+    // An inline command is an aside: what it does stays out of the sequence that follows.
+    if (!(asides && c.inline)) s = r.state;
+    const bad = verdict(c, r.result, where);
+    if (bad !== null) problems.push(bad);
+  }
+  return { problems, state: s };
+}
+
+/**
+ * Every shown command of a step where the learner would type it: its prose's on the state the
+ * preceding steps' solutions left, then its hints' after those, in order (hints are revealed one
+ * at a time, each building on the one before, as a learner stuck on the step would follow them).
+ */
+function stepShownProblems(l: Lab, step: Step, before: SessionState, tag: string): string[] {
+  const at = `${l.file}:${step.line}: step '${step.title}'`;
+  const prose = runShown(l, before, shownCommands(step.body), `${at}${tag}`);
+  const problems = [...prose.problems];
+  let s = prose.state;
+  step.hints.forEach((h, i) => {
+    const r = runShown(l, s, shownCommands(h), `${at}, hint ${i + 1}${tag}`, false);
+    problems.push(...r.problems);
+    s = r.state;
+  });
+  return problems;
+}
+
+/**
+ * Replays a lab: an empty attempt must pass no check; the commands the lab shows must run where
+ * a learner would type them (runShown); then each step's solution runs in turn and every check of
+ * that step must pass right after it (questions answered with their computed answers). Returns
+ * the problems found (empty = the lab is sound).
  */
 export function replayLab(lab: Lab, reach: ReachFn | null, skipped: string[] = []): string[] {
   const problems: string[] = [];
@@ -81,8 +162,10 @@ export function replayLab(lab: Lab, reach: ReachFn | null, skipped: string[] = [
     for (const s of empty.steps) {
       for (const c of s.checks) if (c.passed) problems.push(`${l.file}:${l.steps.find((x) => x.id === s.id)?.checks.find((x) => x.id === c.id)?.line ?? 0}: check '${c.title}' already passes on an empty attempt${tag}`);
     }
+    problems.push(...runShown(l, state, shownCommands(l.intro), `${l.file}:1: the introduction${tag}`).problems);
     const answers: Record<string, string> = {};
     for (const step of l.steps) {
+      problems.push(...stepShownProblems(l, step, state, tag));
       const errors: string[] = [];
       for (const line of step.solution) {
         const r = runLine(state, line);
@@ -162,6 +245,9 @@ function csvField(v: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** How the text report marks a step or check: passed, failed, not started. */
+const MARK: Record<CheckState, string> = { pass: '✔', fail: '✘', todo: '·' };
+
 /** `stacklab grade --lab ID --learner ID|--all [--format text|csv|json]`. */
 export function gradeCommand(
   store: GradeStore,
@@ -204,8 +290,8 @@ export function gradeCommand(
     }
     out.push(`${r.learner}: ${r.result.earned}/${r.result.points} (${r.result.percent} %)`);
     for (const s of r.result.steps) {
-      out.push(`  ${s.passed ? '✔' : '✘'} ${s.title}  ${s.earned}/${s.points}`);
-      for (const c of s.checks) out.push(`      ${c.passed ? '✔' : '✘'} ${c.title}${c.passed ? '' : ` — ${c.why}`}`);
+      out.push(`  ${MARK[s.state]} ${s.title}  ${s.earned}/${s.points}${s.state === 'todo' ? '  (not started)' : ''}`);
+      for (const c of s.checks) out.push(`      ${MARK[c.state]} ${c.title}${c.state === 'fail' ? ` — ${c.why}` : c.state === 'todo' ? ' — not done yet' : ''}`);
     }
   }
   return { output: `${visibleText(out.join('\n'))}\n`, exitCode: 0 };

@@ -3,7 +3,7 @@ import type { Cloud } from '../sim/model/cloud.js';
 import { checkType, Params, type CheckContext, type ReachFn } from './checks.js';
 import { invocations } from './history.js';
 import { simReach } from './reach.js';
-import type { CheckDef, CheckResult, GradeResult, HistoryCommand, Lab, StepResult } from './types.js';
+import type { CheckDef, CheckResult, CheckState, GradeResult, HistoryCommand, Lab, StepResult } from './types.js';
 
 export interface GradeOptions {
   /** Answers to question checks, by check id. */
@@ -17,16 +17,27 @@ function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkI
   if (t === undefined) throw new Error(`unknown check type ${def.type}`);
   let ok: boolean;
   let why: string;
+  let started = true;
   try {
-    const o = t.evaluate(new Params(def.params), { ...ctx, cloud, checkId: def.id });
+    const p = new Params(def.params);
+    const full = { ...ctx, cloud, checkId: def.id };
+    const o = t.evaluate(p, full);
     ok = def.not ? !o.ok : o.ok;
     why = def.not && !ok ? `expected the opposite, but ${o.why}` : o.why;
+    if (!ok) started = t.started(p, full);
   } catch (e) {
     ok = false;
     why = `internal error while checking: ${e instanceof Error ? e.message : String(e)}`;
   }
   if (!ok && def.fail !== null) why = def.fail;
-  return { id: def.id, type: def.type, title: def.title, points: def.points, earned: ok ? def.points : 0, passed: ok, why };
+  const state: CheckState = ok ? 'pass' : started ? 'fail' : 'todo';
+  return { id: def.id, type: def.type, title: def.title, points: def.points, earned: ok ? def.points : 0, passed: ok, state, why };
+}
+
+/** A step's state: `pass` when every check passes, `fail` when one fails, else `todo`. */
+function stepState(checks: readonly CheckResult[]): CheckState {
+  if (checks.every((c) => c.state === 'pass')) return 'pass';
+  return checks.some((c) => c.state === 'fail') ? 'fail' : 'todo';
 }
 
 /**
@@ -39,7 +50,7 @@ export function grade(lab: Lab, cloud: Cloud, history: readonly HistoryCommand[]
     const checks = s.checks.map((c) => gradeCheck(c, cloud, ctx));
     const points = checks.reduce((a, c) => a + c.points, 0);
     const earned = checks.reduce((a, c) => a + c.earned, 0);
-    return { id: s.id, title: s.title, passed: checks.every((c) => c.passed), points, earned, checks };
+    return { id: s.id, title: s.title, passed: checks.every((c) => c.passed), state: stepState(checks), points, earned, checks };
   });
   const points = steps.reduce((a, s) => a + s.points, 0);
   const earned = steps.reduce((a, s) => a + s.earned, 0);

@@ -193,7 +193,7 @@ function optName(tok: string): string {
 }
 
 /** Normalises an argv for matching: global openstack/neutron options off, `ip` objects spelled out. */
-function normalise(argv: string[]): string[] {
+export function normalise(argv: string[]): string[] {
   const [head, ...rest] = argv;
   if (head === undefined) return [];
   if (head === 'openstack' || head === 'neutron') {
@@ -287,6 +287,35 @@ function equivalents(p: Pattern): Pattern[] {
     }));
   }
   return [];
+}
+
+const OSC_VERBS = new Set(['list', 'show', 'create', 'delete', 'set', 'unset', 'add', 'remove']);
+
+/**
+ * The command an argv runs, whatever its options and arguments, the same in both dialects:
+ * `neutron router-gateway-set …` and `openstack router set --external-gateway …` both give
+ * `neutron router-gateway-set`; `ip a` and `ip -4 address show` give `ip address`; other
+ * programs their name. Used to tell whether the learner has tried what a `ran` check looks at.
+ */
+export function commandKey(argv: readonly string[]): string {
+  const a = normalise([...argv]);
+  const [head, ...rest] = a;
+  if (head === undefined) return '';
+  if (head === 'neutron') return `neutron ${rest.find((t) => !t.startsWith('-')) ?? ''}`;
+  if (head === 'ip') return `ip ${a[1] ?? ''}`;
+  if (head !== 'openstack') return head;
+  const words = rest.filter((t) => !t.startsWith('-'));
+  const opts = rest.filter((t) => t.startsWith('-')).map(optName);
+  const hits = DIALECTS.filter((d) => d.os.split(' ').every((w, i) => words[i] === w) && (d.opt === undefined || opts.includes(d.opt)));
+  const best = hits.find((d) => d.opt !== undefined) ?? hits[0];
+  if (best !== undefined) return `neutron ${best.neutron}`;
+  const verb = words.findIndex((w) => OSC_VERBS.has(w));
+  return ['openstack', ...(verb < 0 ? words : words.slice(0, verb + 1))].join(' ');
+}
+
+/** The command key of a pattern (see commandKey). */
+export function patternKey(p: Pattern): string {
+  return commandKey([...p.words, ...p.options]);
 }
 
 /**

@@ -9,7 +9,9 @@
  *   paramValues(lab, learnerId) / instantiate(lab, values)
  *   labSession(lab) → SessionState                    a fresh terminal session on the lab's fixture/seed/host
  *   grade(lab, cloud, history, {answers?, reach?}) → GradeResult
- *                                                     per step and check: passed, points, earned, why.
+ *                                                     per step and check: passed, state (pass | fail |
+ *                                                     todo: "not done yet", see started.ts), points,
+ *                                                     earned, why. Answers are judged in answers.ts.
  *                                                     Pass the learner's instantiated lab (labFor), the
  *                                                     session's cloud, its history as HistoryCommand[]
  *                                                     ({line, ran?}: `ran` is runLine's record of what
@@ -19,15 +21,19 @@
  *                                                     the data plane's trace (server/sim/reach.ts) through
  *                                                     simReach; pass `reach: null` only to disable it.
  *   recordGrade / recordHint / recordSolutionShown / emptyProgress   LabProgress bookkeeping (first pass times)
- *   labCheck(files) / gradeCommand(store, args)       `stacklab lab check` and `stacklab grade`
+ *   labCheck(files) / gradeCommand(store, args)       `stacklab lab check` (solutions, then the commands the
+ *                                                     prose shows: prose.ts, runShown) and `stacklab grade`
  *                                                     (return {output, exitCode}); GradeStore is the read
  *                                                     interface the store implements for `grade`.
  *   CHECK_TYPES                                       the check registry (name, doc, params) for docs.
  *
+ * Lab.outcomes (what was learned) and Lab.fitWidth (wide tables: fit them by default) are for
+ * the page; Lab.placeholders only for `lab check`.
+ *
  * Rendering: Step.body is Markdown with its ```sh command blocks kept (clickable; the same lines
  * are in Step.commands); hints are Markdown; question checks carry `params.prompt`.
  */
-export type { CheckDef, CheckResult, GradeResult, HistoryCommand, Lab, ParamDef, Step, StepResult, SourcePos } from './types.js';
+export type { CheckDef, CheckResult, CheckState, GradeResult, HistoryCommand, Lab, ParamDef, Step, StepResult, SourcePos } from './types.js';
 export type { LabIssue } from './parse.js';
 export { LabError, parseLab, labFor, paramValues, instantiate, slug } from './parse.js';
 export { grade, type GradeOptions } from './grade.js';

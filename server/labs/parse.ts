@@ -4,6 +4,7 @@
  */
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { checkType, Params } from './checks.js';
+import { commandLines, COMMAND_LANGS, placeholdersOf, PROSE_PLACEHOLDER, shownCommands } from './prose.js';
 import type { CheckDef, Lab, ParamDef, Step } from './types.js';
 import { hashSeed } from '../sim/rng.js';
 
@@ -19,9 +20,9 @@ export class LabError extends Error {
   }
 }
 
-const FRONT_KEYS = ['id', 'title', 'summary', 'minutes', 'fixture', 'seed', 'host', 'params'];
+const FRONT_KEYS = ['id', 'title', 'summary', 'minutes', 'fixture', 'seed', 'host', 'params', 'outcomes', 'fitWidth', 'placeholders'];
+const MAX_OUTCOMES = 6;
 const CHECK_COMMON = ['type', 'id', 'title', 'points', 'fail', 'not'];
-const COMMAND_LANGS = ['sh', 'bash', 'shell', 'console'];
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 export function slug(s: string): string {
@@ -29,24 +30,6 @@ export function slug(s: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-}
-
-/** Command lines of a block: blank and `#` lines dropped, trailing `\` joined, `$ ` prompts removed. */
-export function commandLines(text: string): string[] {
-  const out: string[] = [];
-  let pending = '';
-  for (const raw of text.split('\n')) {
-    const l = raw.replace(/^\$ /, '');
-    if (l.endsWith('\\')) {
-      pending += l.slice(0, -1);
-      continue;
-    }
-    const line = (pending + l).trim();
-    pending = '';
-    if (line === '' || line.startsWith('#')) continue;
-    out.push(line);
-  }
-  return out;
 }
 
 interface Options {
@@ -59,6 +42,23 @@ interface Options {
 function yamlLine(lc: LineCounter, node: Node | null | undefined, offset: number): number {
   const start = node?.range?.[0];
   return start === undefined ? offset : offset + lc.linePos(start).line - 1;
+}
+
+/** `placeholders:` of the front matter: names → commands; problems reported through `bad`. */
+function readPlaceholders(raw: unknown, bad: (message: string) => void): Record<string, string> {
+  if (raw === undefined) return {};
+  const shape = "'placeholders' maps a placeholder's text (router id for <router id>) to the command that prints its value";
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    bad(shape);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [name, cmd] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof cmd !== 'string' || cmd.trim() === '') bad(`${shape}: <${name}> has no command`);
+    else if (`<${name}>`.match(PROSE_PLACEHOLDER)?.[0] !== `<${name}>`) bad(`${shape}: '${name}' cannot be written as <${name}>`);
+    else out[name] = cmd.trim();
+  }
+  return out;
 }
 
 /** Parses one lab file. Throws LabError listing every problem found. */
@@ -129,6 +129,14 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
     }
   }
   const paramNames = new Set(params.map((p) => p.name));
+
+  const outcomes = fm['outcomes'] ?? [];
+  if (!Array.isArray(outcomes) || outcomes.length > MAX_OUTCOMES || outcomes.some((o) => typeof o !== 'string' || o.trim() === '')) {
+    err(keyLine('outcomes'), `'outcomes' is a list of 1 to ${MAX_OUTCOMES} short sentences (what the learner has learned)`);
+  }
+  const fitWidth = fm['fitWidth'] ?? false;
+  if (typeof fitWidth !== 'boolean') err(keyLine('fitWidth'), "'fitWidth' must be true or false");
+  const placeholders = readPlaceholders(fm['placeholders'], (m) => err(keyLine('placeholders'), m));
 
   // Body: intro, then one step per `## ` heading (outside fences).
   let intro: string[] = [];
@@ -235,6 +243,14 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
     }
   };
 
+  // Every <placeholder> of a shown command needs a definition (lab check substitutes it).
+  const checkPlaceholders = (commands: string[], lineNo: number) => {
+    for (const name of commands.flatMap(placeholdersOf)) {
+      if (placeholders[name] === undefined) err(lineNo, `placeholder <${name}> is not defined under placeholders: in the front matter (give the command that prints its value)`);
+    }
+  };
+  const proseCommands = (line: string) => shownCommands(line).map((c) => c.line);
+
   const bodyStart = close + 1;
   for (let i = bodyStart; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -261,8 +277,11 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
         continue;
       }
       fence.lines.push(line);
+      if (COMMAND_LANGS.includes(fence.lang)) checkPlaceholders([line], lineNo);
+      else if (fence.lang === 'hint') checkPlaceholders(proseCommands(line), lineNo);
       continue;
     }
+    checkPlaceholders(proseCommands(line), lineNo);
     const fm2 = /^(```+|~~~+)\s*([A-Za-z0-9_-]*)\s*$/.exec(line);
     if (fm2) {
       fence = { marker: fm2[1] as string, lang: (fm2[2] ?? '').toLowerCase(), start: lineNo, lines: [] };
@@ -299,6 +318,9 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
     seed: seed as number,
     host: host as string,
     params,
+    outcomes: (outcomes as string[]).map((o) => o.trim()),
+    fitWidth: fitWidth as boolean,
+    placeholders,
     intro: intro.join('\n'),
     steps,
     file,
@@ -337,6 +359,8 @@ export function instantiate(lab: Lab, values: Record<string, string>): Lab {
     ...lab,
     title: s(lab.title),
     summary: s(lab.summary),
+    outcomes: lab.outcomes.map(s),
+    placeholders: Object.fromEntries(Object.entries(lab.placeholders).map(([k, c]) => [k, s(c)])),
     intro: s(lab.intro),
     values: { ...values },
     steps: lab.steps.map(

@@ -57,6 +57,15 @@ export interface Lab {
   /** Host the terminal starts on (laptop, network, …). */
   host: string;
   params: ParamDef[];
+  /** What the learner has learned once done: short sentences for the completion screen. */
+  outcomes: string[];
+  /** True when the lab prints wide tables: the page fits them to the terminal (CLIFF_FIT_WIDTH=1) by default. */
+  fitWidth: boolean;
+  /**
+   * Placeholders of the prose's commands (`<router id>`) → a command whose output (its first
+   * line, trimmed) stands for it when `stacklab lab check` runs those commands.
+   */
+  placeholders: Record<string, string>;
   /** Markdown before the first step. */
   intro: string;
   steps: Step[];
@@ -82,6 +91,13 @@ export interface HistoryCommand {
   ran?: readonly (readonly string[])[];
 }
 
+/**
+ * Where a check stands: `pass`; `fail` once the learner has done something the check looks at
+ * (see each check type's `started`); `todo` before that, so nothing is red before the learner
+ * has begun.
+ */
+export type CheckState = 'pass' | 'fail' | 'todo';
+
 /** Outcome of one check for one learner. */
 export interface CheckResult {
   id: string;
@@ -90,6 +106,7 @@ export interface CheckResult {
   points: number;
   earned: number;
   passed: boolean;
+  state: CheckState;
   /** Why it failed (or what was found when it passed); never contains UUIDs the learner did not type. */
   why: string;
 }
@@ -99,6 +116,8 @@ export interface StepResult {
   title: string;
   /** A step passes when all its checks pass. */
   passed: boolean;
+  /** `pass` when every check passes, `fail` when one fails, else `todo`. */
+  state: CheckState;
   points: number;
   earned: number;
   checks: CheckResult[];

@@ -178,3 +178,70 @@ describe('lab 06 (troubleshooting): SSH to vm2', () => {
     expect([r['ssh-1'], r['ssh-2']]).toEqual([true, true]);
   });
 });
+
+/**
+ * One near miss per check type not covered above (item 15's audit): each comes close to what a
+ * check looks for and must not pass it, while the lab's own solution does.
+ */
+describe('near misses per check type', () => {
+  it('resource: an external network without router:external (lab 05), a subnet without router advertisements (lab 03)', () => {
+    expect(attempt(lab('connect-public-network'), 'external-network', ['neutron net-create my-public'])['external-network-1']).toBe(false);
+    const six = attempt(lab('ipv6-dual-stack'), 'an-ipv6-only-network-with-its-router', [
+      'openstack network create mynetwork-6',
+      'openstack subnet create mysubnet-6 --ip-version 6 --network mynetwork-6 --use-default-subnet-pool --ipv6-address-mode dhcpv6-stateful',
+    ]);
+    expect(six['an-ipv6-only-network-with-its-router-1']).toBe(false);
+  });
+  it('router-interface: the IPv6 subnet only, when the IPv4 one is asked too (lab 03)', () => {
+    const l = lab('ipv6-dual-stack');
+    const sol = l.steps.find((s) => s.id === 'a-dual-stack-network')?.solution ?? [];
+    const r = attempt(l, 'a-dual-stack-network', sol.filter((x) => !x.includes('add subnet myrouter-2 mysubnet-4')));
+    expect([r['a-dual-stack-network-5'], r['a-dual-stack-network-6']]).toEqual([false, true]);
+  });
+  it('router-snat: a gateway without SNAT (lab 05, as admin), SNAT on the other router (lab 06)', () => {
+    const five = attempt(lab('connect-public-network'), 'gateway', ['neutron router-gateway-set --disable-snat my-router my-public']);
+    expect([five['gateway-1'], five['gateway-2']]).toEqual([true, false]);
+    expect(attempt(lab('troubleshooting'), 'snat', ['openstack router set --enable-snat --external-gateway my-public web-router'])['snat-1']).toBe(false);
+  });
+  it('floating-ip: allocated but not associated (lab 04)', () => {
+    const l = lab('private-floating-ip');
+    const vm = l.values['vm'] ?? '';
+    const r = attempt(l, 'a-vm-with-a-floating-ip', [`openstack server create --key-name mykeypair --flavor a1-ram2-disk20-perf1 --image "Debian 11 bullseye" --network private-net ${vm}`, 'openstack floating ip create ext-floating1']);
+    expect([r['a-vm-with-a-floating-ip-1'], r['a-vm-with-a-floating-ip-2']]).toEqual([true, false]);
+  });
+  it('server-address: the dual-stack VM booted on the IPv6-only network (lab 01)', () => {
+    const l = lab('direct-attach');
+    const vm = l.values['vm4'] ?? '';
+    const r = attempt(l, 'boot-a-dual-stack-vm-on-ext-net1', [`openstack server create --image debian-10.8-openstack-amd64.raw --flavor cpu2-ram6-disk20 --key-name mykeypair --network ext-v6only1 --use-config-drive ${vm}`]);
+    expect([r['boot-a-dual-stack-vm-on-ext-net1-2'], r['boot-a-dual-stack-vm-on-ext-net1-3']]).toEqual([false, false]);
+  });
+  it('reach: SSH opened but not ICMP, so ping does not get through (lab 02)', () => {
+    const l = lab('reserve-public-subnet');
+    const vm = l.values['vm'] ?? '';
+    const r = attempt(l, 'a-vm-reachable-from-your-laptop', [
+      `openstack server create --key-name mykeypair --flavor a1-ram2-disk20-perf1 --image "Debian 11 bullseye" --network mynetwork ${vm}`,
+      'openstack security group rule create --protocol tcp --dst-port 22 default',
+    ]);
+    expect([r['a-vm-reachable-from-your-laptop-1'], r['a-vm-reachable-from-your-laptop-2']]).toEqual([true, false]);
+  });
+  it('ran: add-port on the wrong bridge or interface; iptables-save outside the namespace (lab 05)', () => {
+    const l = lab('connect-public-network');
+    expect(attempt(l, 'br-ex', ['ovs-vsctl add-port br-int eth3', 'ovs-vsctl add-port br-ex eth2'])['br-ex-1']).toBe(false);
+    const r = attempt(l, 'nat', ['iptables-save', 'route -n', 'sysctl net.ipv4.ip_forward']);
+    expect([r['nat-1'], r['nat-2'], r['nat-3']]).toEqual([false, false, false]);
+  });
+  it('question: the floating IP for the DNAT target, the upstream gateway for the router\'s address (lab 05)', () => {
+    const l = lab('connect-public-network');
+    let state = labSession(l);
+    const history: HistoryCommand[] = [];
+    for (const line of l.steps.flatMap((s) => s.solution)) {
+      const r = runLine(state, line);
+      state = r.state;
+      history.push(historyCommand(line, r.result));
+    }
+    const fip = state.cloud.floatingIps[0]?.floatingIpAddress ?? '';
+    const g = grade(l, state.cloud, history, { answers: { 'dnat-target': fip, 'gateway-address': '180.180.180.1/24', 'default-route': '180.180.180.1/24' } });
+    const by = Object.fromEntries(g.steps.flatMap((s) => s.checks.map((c) => [c.id, c.passed])));
+    expect([by['dnat-target'], by['gateway-address'], by['default-route']]).toEqual([false, false, true]);
+  });
+});
