@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCompletion, controlSequenceLength, cursorRow, draw, feed, formatCandidates, leave, lineTooLong, MAX_LINE, newEditor, render, shown, type EditorState } from './line-editor.js';
+import { applyCompletion, controlSequenceLength, cursorRow, draw, feed, formatCandidates, leave, lineTooLong, MAX_LINE, newEditor, onScreen, render, shown, type EditorState } from './line-editor.js';
 
 const type = (s: EditorState, ...keys: string[]) => keys.reduce((acc, k) => feed(acc, k).state, s);
 
@@ -57,7 +57,7 @@ const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 describe('line editor: control characters', () => {
   it('drops every C0 code it does not handle, DEL aside, and every C1 code', () => {
-    const handled = new Set([0x01, 0x03, 0x04, 0x05, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x15, 0x17, 0x1b, 0x7f]);
+    const handled = new Set([0x01, 0x03, 0x04, 0x05, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x12, 0x15, 0x17, 0x1b, 0x7f]);
     // Introducers take what follows with them: SS3 one character, CSI up to its final byte, strings up to ST.
     const introducers = new Set([0x8f, 0x90, 0x98, 0x9b, 0x9d, 0x9e, 0x9f]);
     for (let c = 0; c <= 0x9f; c++) {
@@ -312,5 +312,103 @@ describe('line editor: lines wider than the terminal', () => {
     expect(r2.events).toEqual([{ kind: 'submit', line: 'echo two' }]);
     expect(r2.output).toBe('\r\x1b[J$ echo two\r\n');
     expect(feed(r2.state, r2.rest, true)).toMatchObject({ rest: '', state: { buffer: 'echo three' } });
+  });
+});
+
+describe('line editor: Ctrl-R reverse incremental history search', () => {
+  const HISTORY = ['openstack network list', 'ping -c 1 10.0.0.1', 'openstack router show r1', 'ls'];
+  const at = (history = HISTORY, cols = 80) => newEditor('$ ', history, cols);
+  const view = (s: EditorState) => {
+    const screen = new Screen(s.cols);
+    screen.write(draw(s).output);
+    return screen.lines();
+  };
+
+  it("shows readline's prompt, finds the newest match as the query grows, the cursor on the match", () => {
+    let s = type(at(), '\x12');
+    expect(view(s)).toEqual(["(reverse-i-search)`':"]);
+    s = type(s, 'o', 'p');
+    expect(view(s)).toEqual(["(reverse-i-search)`op': openstack router show r1"]);
+    expect(s.search?.index).toBe(2);
+    s = type(s, 'e', 'n', 's', 't', 'a', 'c', 'k', ' ', 'n');
+    expect(view(s)).toEqual(["(reverse-i-search)`openstack n': openstack network list"]);
+    const r = feed(s, '');
+    const screen = new Screen(80).write(draw(r.state).output);
+    expect(screen.offset()).toBe("(reverse-i-search)`openstack n': ".length);
+  });
+
+  it('Ctrl-R again finds older matches; past the oldest the search fails and keeps the last match', () => {
+    let s = type(at(), '\x12', 'o', 'p', 'e', 'n');
+    expect(s.search?.index).toBe(2);
+    s = type(s, '\x12');
+    expect(view(s)).toEqual(["(reverse-i-search)`open': openstack network list"]);
+    s = type(s, '\x12');
+    expect(view(s)).toEqual(["(failed reverse-i-search)`open': openstack network list"]);
+    s = type(s, 'z');
+    expect(view(s)).toEqual(["(failed reverse-i-search)`openz': openstack network list"]);
+    // Backspace shortens the query and searches again from the newest line.
+    s = type(s, '\x7f');
+    expect(view(s)).toEqual(["(reverse-i-search)`open': openstack router show r1"]);
+  });
+
+  it('Enter runs the match', () => {
+    const r = feed(type(at(), 'x', '\x12', 'p', 'i', 'n', 'g'), '\r');
+    expect(r.events).toEqual([{ kind: 'submit', line: 'ping -c 1 10.0.0.1' }]);
+    expect(r.state.search).toBeUndefined();
+    expect(r.state.buffer).toBe('');
+  });
+
+  it('Esc and the arrows take the match into the line for editing, the cursor at the match (then moved)', () => {
+    let s = type(at(), '\x12', 'r', 'o', 'u', 't', '\x1b');
+    expect([s.search, s.buffer, s.cursor]).toEqual([undefined, 'openstack router show r1', 10]);
+    expect(view(s)).toEqual(['$ openstack router show r1']);
+    s = type(at(), '\x12', 'r', 'o', 'u', 't', '\x1b[C');
+    expect([s.buffer, s.cursor]).toEqual(['openstack router show r1', 11]);
+    s = type(at(), '\x12', 'r', 'o', 'u', 't', '\x1b[D', 'X');
+    expect(s.buffer).toBe('openstackX router show r1');
+    // ↑ from there goes on from the match, ↓ back down to the line that was being typed.
+    s = type(at(), 'd', 'r', 'a', 'f', 't', '\x12', 'p', 'i', 'n', 'g', '\x1b', '\x1b[A');
+    expect(s.buffer).toBe('openstack network list');
+    s = type(s, '\x1b[B', '\x1b[B', '\x1b[B', '\x1b[B');
+    expect(s.buffer).toBe('draft');
+    // Ctrl-A/Ctrl-E end the search and move.
+    expect(type(at(), '\x12', 'l', 'i', 's', 't', '\x05').cursor).toBe('openstack network list'.length);
+  });
+
+  it('Ctrl-G gives the line back as it was; Ctrl-C too, then abandons it as on any line', () => {
+    const s = type(at(), 'e', 'c', 'h', 'o', '\x1b[D', '\x12', 'l', 's', '\x07');
+    expect([s.search, s.buffer, s.cursor]).toEqual([undefined, 'echo', 3]);
+    expect(view(s)).toEqual(['$ echo']);
+    const c = feed(type(at(), 'e', 'c', 'h', 'o', '\x12', 'l', 's'), '\x03');
+    expect(c.events).toEqual([{ kind: 'interrupt' }]);
+    expect([c.state.search, c.state.buffer]).toEqual([undefined, '']);
+  });
+
+  it('correct on wrapped lines: one copy of the search line, the cursor on the match, and back to the line', () => {
+    const long = `openstack subnet create --network private --subnet-range 10.1.0.0/24 sub${'x'.repeat(30)}`;
+    const s0 = at([long, 'ls'], 24);
+    const screen = new Screen(24);
+    let d = draw(s0);
+    screen.write(d.output);
+    let s = typeOn(screen, d.state, 'a', 'b', '\x12', ...'range');
+    expect(screen.lines()).toEqual([`(reverse-i-search)\`range': ${long}`]);
+    expect(screen.offset()).toBe("(reverse-i-search)`range': ".length + long.indexOf('range'));
+    expect(s.row).toBe(cursorRow(onScreen(s)));
+    s = typeOn(screen, s, '\x1b[C');
+    expect(screen.lines()).toEqual([`$ ${long}`]);
+    expect(screen.offset()).toBe(2 + long.indexOf('range') + 1);
+    s = typeOn(screen, s, '\x12', 'a', 'b', 'c');
+    expect(screen.lines()).toEqual([`(failed reverse-i-search)\`abc': ${long}`]);
+    s = typeOn(screen, s, '\x07');
+    expect(screen.lines()).toEqual([`$ ${long}`]);
+    d = draw(s);
+    expect(s.row).toBe(d.state.row);
+  });
+
+  it('drops control sequences typed during a search, and takes a pasted query', () => {
+    const s = type(at(), '\x12', 'ro\x1b]0;x\x07');
+    expect(s.search).toBeUndefined();
+    expect(s.buffer).toBe('openstack router show r1');
+    expect(type(at(), '\x12', 'pi\x01').buffer).toBe('ping -c 1 10.0.0.1');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A pure line editor for the terminal: keys in, new state and terminal output out. Cursor keys,
- * Home/End, Backspace/Delete, Ctrl-A/E/K/U/W/C/L/D, history with ↑/↓, Tab for completion, and
+ * Home/End, Backspace/Delete, Ctrl-A/E/K/U/W/C/L/D, history with ↑/↓ and Ctrl-R (readline's
+ * reverse incremental search, see {@link Search}), Tab for completion, and
  * multi-line paste that runs the lines in order (`feed(…, true)` reads one line at a time, so each
  * is shown after its own prompt). Lines wider than the terminal (`cols`) wrap; a redraw starts from
  * the line's first row, as readline's does, so it never leaves a copy behind. No DOM: unit-tested
@@ -37,6 +38,27 @@ export interface EditorState {
   cols: number;
   /** The row the cursor is on now, counted from the line's first row (0 when the line is not drawn yet). */
   row: number;
+  /** Ctrl-R: a reverse incremental history search in progress. */
+  search?: Search;
+}
+
+/**
+ * readline's reverse-i-search: `(reverse-i-search)\`QUERY': LINE` in place of the prompt, LINE the
+ * newest history line (older than the last match) holding QUERY, the cursor at the match. Typing
+ * extends QUERY, Backspace shortens it, Ctrl-R again finds an older match; Enter runs the match,
+ * Esc or a cursor key takes it into the line for editing, Ctrl-G gives the line back as it was
+ * (Ctrl-C too, then abandons it as on any line).
+ */
+export interface Search {
+  query: string;
+  /** History index of the match shown (history.length: none yet). */
+  index: number;
+  /** Where in that line the query was found (the cursor). */
+  pos: number;
+  /** The last search found nothing (the prompt says `failed`). */
+  failed: boolean;
+  /** The line as it was before Ctrl-R. */
+  saved: { buffer: string; cursor: number; index: number };
 }
 
 export type EditorEvent =
@@ -107,9 +129,59 @@ export function render(s: EditorState): string {
   return out;
 }
 
+/** What is on screen for `s`: during a search, the search prompt and the match in place of the prompt and the line. */
+export function onScreen(s: EditorState): EditorState {
+  const q = s.search;
+  if (!q) return s;
+  const line = q.index < s.history.length ? (s.history[q.index] ?? '') : q.saved.buffer;
+  const prompt = `(${q.failed ? 'failed ' : ''}reverse-i-search)\`${q.query}': `;
+  return { ...s, prompt, buffer: line, cursor: q.index < s.history.length ? q.pos : q.saved.cursor };
+}
+
 /** `s` drawn: what to write, and the state with the cursor's new row. */
 export function draw(s: EditorState): { state: EditorState; output: string } {
-  return { state: { ...s, row: cursorRow(s) }, output: render(s) };
+  const v = onScreen(s);
+  return { state: { ...s, row: cursorRow(v) }, output: render(v) };
+}
+
+/** The newest history line at or before `from` holding `query`: its index and where, or null. */
+function findOlder(history: readonly string[], query: string, from: number): { index: number; pos: number } | null {
+  for (let k = Math.min(from, history.length - 1); k >= 0; k--) {
+    const pos = (history[k] ?? '').lastIndexOf(query);
+    if (pos >= 0) return { index: k, pos };
+  }
+  return null;
+}
+
+/** The search with `query`, looking from history index `from` back; a miss keeps the last match and says `failed`. */
+function searchFor(s: EditorState, q: Search, query: string, from: number): EditorState {
+  const hit = query === '' ? null : findOlder(s.history, query, from);
+  return { ...s, search: hit ? { ...q, query, index: hit.index, pos: hit.pos, failed: false } : { ...q, query, failed: query !== '' } };
+}
+
+/** Ends the search with the match in the line (the cursor on it); `cancel` gives back the line as it was. */
+function endSearch(s: EditorState, cancel = false): EditorState {
+  const q = s.search;
+  if (!q) return s;
+  if (cancel || q.index >= s.history.length) return { ...s, search: undefined, buffer: q.saved.buffer, cursor: q.saved.cursor, index: q.saved.index };
+  const v = onScreen(s);
+  return { ...s, search: undefined, buffer: v.buffer, cursor: v.cursor, index: q.index, draft: s.index === s.history.length ? q.saved.buffer : s.draft };
+}
+
+/**
+ * One key of a search at `data[i]`: how much it read and the new state, or null when the key
+ * ends the search and must then be read as on any line (Enter, cursor keys, other controls).
+ */
+function searchKey(s: EditorState, data: string, i: number): { state: EditorState; read: number } | null {
+  const q = s.search as Search;
+  const c = data.charCodeAt(i);
+  if (c === 0x12) return { state: searchFor(s, q, q.query, q.index < s.history.length ? q.index - 1 : s.history.length - 1), read: 1 };
+  if (c === 0x07) return { state: endSearch(s, true), read: 1 };
+  if (c === 0x03) return { state: endSearch(s, true), read: 0 };
+  if (c === 0x7f || c === 0x08) return { state: searchFor(s, q, q.query.slice(0, -1), s.history.length - 1), read: 1 };
+  if (c === 0x1b && !KEYS.some(([seq]) => data.startsWith(seq, i))) return { state: endSearch(s), read: controlSequenceLength(data, i) };
+  if (plain(c)) return { state: searchFor(s, q, q.query + data[i], q.index < s.history.length ? q.index : s.history.length - 1), read: 1 };
+  return null;
 }
 
 /**
@@ -117,7 +189,8 @@ export function draw(s: EditorState): { state: EditorState; output: string } {
  * redrawn with the cursor at its end, then a new line. The state's `row` is 0, for the next prompt.
  */
 export function leave(s: EditorState): { state: EditorState; output: string } {
-  return { state: { ...s, row: 0 }, output: `${render({ ...s, cursor: s.buffer.length })}\r\n` };
+  const v = onScreen(s);
+  return { state: { ...s, row: 0 }, output: `${render({ ...v, cursor: v.buffer.length })}\r\n` };
 }
 
 function wordStart(buf: string, cursor: number): number {
@@ -220,6 +293,15 @@ export function feed(start: EditorState, data: string, untilSubmit = false): Fee
       if (data[i] === '\n' && data[i - 1] === '\r') i++;
       break;
     }
+    if (s.search) {
+      const k = searchKey(s, data, i);
+      dirty = true;
+      if (k) {
+        s = k.state;
+        i += k.read;
+        if (k.read > 0) continue;
+      } else s = endSearch(s);
+    }
     const key = KEYS.find(([seq]) => data.startsWith(seq, i));
     if (key) {
       i += key[0].length;
@@ -310,6 +392,10 @@ export function feed(start: EditorState, data: string, untilSubmit = false): Fee
         break;
       case '\x0c':
         events.push({ kind: 'clear' });
+        break;
+      case '\x12':
+        s = { ...s, search: { query: '', index: s.history.length, pos: 0, failed: false, saved: { buffer: s.buffer, cursor: s.cursor, index: s.index } } };
+        dirty = true;
         break;
       case '\x04':
         if (s.buffer === '') events.push({ kind: 'eof' });

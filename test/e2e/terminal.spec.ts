@@ -49,6 +49,8 @@ test('history survives a reload; another browser gets another cloud; reset start
   await other.close();
 
   await page.getByRole('button', { name: 'Reset' }).click();
+  // Reset asks first; the dialog's own Reset confirms.
+  await page.getByRole('dialog').getByRole('button', { name: 'Reset' }).click();
   await expect.poll(() => screen(page)).toContain('back to its starting state');
   await page.locator('.xterm').click();
   await run(page, 'openstack network list -f value -c Name | wc -l', /^0$/m);

@@ -1,0 +1,116 @@
+/** The home page (labs with the learner's progress, sandboxes, a display name) and the instructors' class page. */
+import { esc } from './util.js';
+import { applyTheme, loadSettings } from './settings.js';
+import type { Grade, LabSummary, Progress } from './types.js';
+
+interface Fixture {
+  name: string;
+  description: string;
+  startHost: string;
+}
+
+function progressHtml(lab: LabSummary, p: Progress | undefined): string {
+  if (!p || p.passed === 0) return `<p class="progress-text">Not started</p>`;
+  const text = p.passed === p.steps ? 'Complete' : `${p.passed} of ${p.steps} steps done`;
+  return `<p class="progress-text">${text}</p><progress max="100" value="${p.percent}" aria-label="Progress in ${esc(lab.title)}">${p.percent} %</progress>`;
+}
+
+export async function catalogue(app: HTMLElement): Promise<void> {
+  applyTheme(loadSettings().theme);
+  const [fixtures, labs, me, progress] = await Promise.all([
+    fetch('/api/fixtures').then((r) => r.json() as Promise<Fixture[]>),
+    fetch('/api/labs').then((r) => r.json() as Promise<LabSummary[]>),
+    fetch('/api/me').then((r) => r.json() as Promise<{ id: string; name: string }>),
+    fetch('/api/me/progress').then((r) => r.json() as Promise<Progress[]>),
+  ]);
+  const mine = new Map(progress.map((p) => [p.lab, p]));
+  app.innerHTML = `<section class="catalogue">
+    <form id="who" class="who"><label for="name">Your name</label>
+    <input id="name" name="name" maxlength="40" value="${esc(me.name)}" autocomplete="nickname" />
+    <button type="submit">Save</button> <span id="saved" role="status"></span></form>
+    <h1>Labs</h1>
+    <div class="cards">${labs
+      .map(
+        (l) =>
+          `<a class="card" href="/lab/${esc(l.id)}" id="card-${esc(l.id)}"><h2>${esc(l.title)}</h2><p>${esc(l.summary)}</p><p class="minutes">about ${l.minutes} min</p>${progressHtml(l, mine.get(l.id))}</a>`,
+      )
+      .join('')}</div>
+    <h1>Sandboxes</h1>
+    <p>Free play on a simulated OpenStack Zed cloud of your own. Type real <code>openstack</code> commands.</p>
+    <div class="cards">${fixtures
+      .map((f) => `<a class="card sandbox" href="/sandbox/${esc(f.name)}"><h2>${esc(f.name)}</h2><p>${esc(f.description)}</p></a>`)
+      .join('')}</div></section>`;
+  document.getElementById('who')?.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const name = (document.getElementById('name') as HTMLInputElement).value;
+    void fetch('/api/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).then(async (r) => {
+      (document.getElementById('saved') as HTMLElement).textContent = r.ok ? 'saved' : ((await r.json()) as { error: string }).error;
+    });
+  });
+  document.body.dataset['ready'] = '1';
+}
+
+interface GradeRow {
+  learner: string;
+  result: Grade | null;
+}
+
+/** The class page: every learner × step of a lab, refreshed every few seconds; CSV export. */
+export async function instructorPage(app: HTMLElement): Promise<void> {
+  applyTheme(loadSettings().theme);
+  const labs = (await (await fetch('/api/labs')).json()) as Array<{ id: string; title: string }>;
+  app.innerHTML = `<section class="catalogue instructor"><h1>Class progress</h1>
+    <form id="auth" class="who"><label for="token">Instructor token</label><input id="token" type="password" autocomplete="off" />
+    <label for="labsel">Lab</label><select id="labsel">${labs.map((l) => `<option value="${esc(l.id)}">${esc(l.title)}</option>`).join('')}</select>
+    <button type="submit">Show</button> <button type="button" id="csv">Export CSV</button></form>
+    <div id="grid" role="region" aria-label="Class progress" aria-live="polite"></div></section>`;
+  const tokenInput = document.getElementById('token') as HTMLInputElement;
+  tokenInput.value = sessionStorage.getItem('stacklab-instructor') ?? '';
+  const labSel = document.getElementById('labsel') as HTMLSelectElement;
+  const grid = document.getElementById('grid') as HTMLElement;
+  const names = new Map<string, string>();
+  const headers = () => ({ Authorization: `Bearer ${tokenInput.value}` });
+  const refresh = async () => {
+    const r = await fetch(`/api/instructor/labs/${encodeURIComponent(labSel.value)}/grades`, { headers: headers() });
+    if (!r.ok) {
+      grid.textContent = ((await r.json()) as { error: string }).error;
+      return;
+    }
+    sessionStorage.setItem('stacklab-instructor', tokenInput.value);
+    const rows = (await r.json()) as GradeRow[];
+    for (const row of rows) {
+      if (!names.has(row.learner)) {
+        const l = await fetch(`/api/instructor/learners/${encodeURIComponent(row.learner)}`, { headers: headers() });
+        names.set(row.learner, l.ok ? ((await l.json()) as { name: string }).name : row.learner);
+      }
+    }
+    const steps = rows.find((x) => x.result)?.result?.steps ?? [];
+    grid.innerHTML =
+      rows.length === 0
+        ? '<p>No learner has started this lab yet.</p>'
+        : `<table class="class"><caption>${esc(labSel.selectedOptions[0]?.textContent ?? '')}</caption><thead><tr><th scope="col">Learner</th>${steps.map((st, i) => `<th scope="col" title="${esc(st.id)}">Step ${i + 1}</th>`).join('')}<th scope="col">Score</th></tr></thead><tbody>${rows
+            .map(
+              (row) =>
+                `<tr><th scope="row">${esc(names.get(row.learner) ?? row.learner)}</th>${(row.result?.steps ?? []).map((st) => `<td class="${st.passed ? 'ok' : st.earned > 0 ? 'part' : ''}">${st.earned}/${st.points}</td>`).join('')}<td>${row.result?.percent ?? 0} %</td></tr>`,
+            )
+            .join('')}</tbody></table>`;
+    document.body.dataset['ready'] = '1';
+  };
+  document.getElementById('auth')?.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void refresh();
+  });
+  document.getElementById('csv')?.addEventListener('click', () => {
+    void fetch(`/api/instructor/labs/${encodeURIComponent(labSel.value)}/grades?format=csv`, { headers: headers() }).then(async (r) => {
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(await r.blob());
+      a.download = `${labSel.value}-grades.csv`;
+      a.click();
+    });
+  });
+  setInterval(() => {
+    if (tokenInput.value !== '') void refresh();
+  }, 3000);
+  if (tokenInput.value !== '') void refresh();
+  else document.body.dataset['ready'] = '1';
+}
