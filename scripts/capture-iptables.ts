@@ -7,12 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { iptablesSave } from '../server/render/iptables.js';
-import { buildScenario, LISTINGS, SCENARIOS } from '../test/dataplane/iptables-scenarios.js';
+import { buildScenario, LISTINGS, SAVED_AT, SCENARIOS } from '../test/dataplane/iptables-scenarios.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 for (const sc of SCENARIOS) {
   const { tables } = buildScenario(sc);
-  const save = iptablesSave(tables);
+  const save = iptablesSave(tables, SAVED_AT);
   const script = ['iptables-legacy-restore', ...LISTINGS.map((a) => `echo '@@@'; iptables-legacy ${a.map(q).join(' ')}`)].join('\n');
   const out = execFileSync('unshare', ['-n', 'bash', '-c', script], { input: save, encoding: 'utf8' });
   const parts = out.split('@@@\n').slice(1);

@@ -452,3 +452,27 @@ describe('neutron value specs at the line limit', () => {
     }
   });
 });
+
+describe('shell realism tools under hostile input (issue #13)', () => {
+  it('ls, ps, the metadata service and an endless ping answer long or odd arguments normally and boundedly', () => {
+    let s = createSession({ fixture: 'network-node', host: 'network', seed: 1 });
+    const deep = '/..'.repeat(1000);
+    expect(runLine(s, `ls ${deep}/etc`).result.stdout).toBe('hostname\nhosts\nneutron\nos-release\nresolv.conf\n');
+    const many = runLine(s, `ls ${Array.from({ length: 400 }, (_, i) => `/n${i}`).join(' ')}`).result;
+    expect([many.exitCode, many.stderr.split('\n').length]).toEqual([2, 401]);
+    expect(runLine(s, 'ls "/etc\x1b[2J"').result.stderr).toBe("ls: cannot access '/etc^[[2J': No such file or directory\n");
+    expect(runLine(s, `ps ${'x'.repeat(3000)}`).result.exitCode).toBe(1);
+    // A ping without a count in a pipe or a list never waits for a Ctrl-C nobody can press.
+    const piped = runLine(s, 'ping 10.10.10.1 | wc -l; ping 10.10.10.1 | grep -c icmp_seq');
+    expect(piped.result.exitCode).toBe(1);
+    expect(piped.result.stdout.split('\n')[0]).toMatch(/^\d+$/);
+    s = runLine(s, 'openstack server list -f value -c ID').state;
+    const vm = s.cloud.servers[0];
+    if (!vm) throw new Error('no vm');
+    const inVm = { ...s, host: `vm:${vm.id}` };
+    const r = runLine(inVm, `curl -s http://169.254.169.254/latest/meta-data${'/..'.repeat(1000)}/latest/meta-data/hostname`);
+    expect(r.result.stdout).toBe(`${vm.name}.novalocal`);
+    const odd = runLine(inVm, 'curl "http://169.254.169.254/latest/meta-data/\x1b]0;x\x07"');
+    expect(odd.result.stdout).toContain('404 Not Found');
+  });
+});

@@ -6,9 +6,12 @@ export type ClientMessage =
   | { t: 'line'; line: string }
   | { t: 'complete'; line: string }
   | { t: 'reset' }
+  /** Ctrl-C while a line is running (a ping without a count): it ends, and its result comes. */
+  | { t: 'interrupt' }
   | { t: 'resize'; cols: number }
   | { t: 'answer'; check: string; value: string }
-  | { t: 'solution'; step: string };
+  | { t: 'solution'; step: string }
+  | { t: 'options'; fitWidth: boolean };
 
 export type ServerMessage =
   | {
@@ -18,8 +21,12 @@ export type ServerMessage =
       workspace: string;
       fixture: string;
       learner: string;
+      /** The recent commands and their output, to write before the prompt on a fresh page. */
+      scrollback: string;
     }
   | ({ t: 'result' } & Reply)
+  /** What a running line prints as it goes (a ping's reply each second), before its result. */
+  | { t: 'output'; stdout: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }
   | { t: 'grade'; result: GradeResult; firstPassed: Record<string, number> }
   | { t: 'solution'; step: string; lines: string[] }
@@ -44,6 +51,8 @@ export function parseClientMessage(raw: string): ClientMessage | null {
       return typeof m['line'] === 'string' ? { t: m['t'], line: m['line'] } : null;
     case 'reset':
       return { t: 'reset' };
+    case 'interrupt':
+      return { t: 'interrupt' };
     case 'solution': {
       const step = m['step'];
       return typeof step === 'string' && /^[a-z0-9-]{1,80}$/.test(step)
@@ -67,6 +76,8 @@ export function parseClientMessage(raw: string): ClientMessage | null {
         ? { t: 'resize', cols }
         : null;
     }
+    case 'options':
+      return typeof m['fitWidth'] === 'boolean' ? { t: 'options', fitWidth: m['fitWidth'] } : null;
     default:
       return null;
   }

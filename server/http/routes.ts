@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { Learners } from './learners.js';
 import type { CloudStore } from '../store/types.js';
 import { gradeCommand, labFor, type Lab } from '../labs/index.js';
-import { gradeStoreFor, sandboxCatalogue } from '../workspace/index.js';
+import { gradeStoreFor, labKey, sandboxCatalogue } from '../workspace/index.js';
 
 export interface RouteDeps {
   config: Config;
@@ -54,6 +54,10 @@ export function learnerRoutes(app: Express, { store, learners, labs }: RouteDeps
         })),
       );
   });
+  app.get('/api/me/progress', (req, res) => {
+    const learner = learners.of(req, res);
+    if (learner !== null) res.json(labs().map((l) => progressOf(store, learner, l)));
+  });
   app.get('/api/labs/:id', (req, res) => {
     const learner = learners.of(req, res);
     if (learner === null) return;
@@ -66,6 +70,24 @@ export function learnerRoutes(app: Express, { store, learners, labs }: RouteDeps
   });
 }
 
+/**
+ * How far a learner got in a lab, from the steps the store records as first passed (no replay:
+ * the home page asks for every lab at once). A step once passed stays counted after a reset.
+ */
+export function progressOf(store: CloudStore, learner: string, lab: Lab) {
+  const passed = new Set(store.historyOfKind(learner, labKey(lab.id), 'passed').map((e) => e.step));
+  const done = lab.steps.filter((st) => passed.has(st.id));
+  const points = (steps: Lab['steps']) =>
+    steps.reduce((n, st) => n + st.checks.reduce((m, c) => m + c.points, 0), 0);
+  const total = points(lab.steps);
+  return {
+    lab: lab.id,
+    steps: lab.steps.length,
+    passed: done.length,
+    percent: total === 0 ? 0 : Math.floor((100 * points(done)) / total),
+  };
+}
+
 /** A lab as the page shows it (with this learner's parameters). */
 function labView(mine: Lab) {
   return {
@@ -73,6 +95,7 @@ function labView(mine: Lab) {
     title: mine.title,
     summary: mine.summary,
     minutes: mine.minutes,
+    outcomes: mine.outcomes, fitWidth: mine.fitWidth,
     intro: mine.intro,
     steps: mine.steps.map((st) => ({
       id: st.id,

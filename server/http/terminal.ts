@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import { parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 import { buckets, counter, type Buckets, type Counter } from './limits.js';
 import { StoreError } from '../store/types.js';
-import type { Reply, Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
+import type { Reply, Running, Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
 
 /** Messages a learner may send per second (sustained) and in a burst, over all their terminals. */
 const MESSAGES = { rate: 20, burst: 60 };
@@ -33,15 +33,18 @@ export interface Terminals {
 /** What every terminal shares: the workspaces, the log and the learners' limits. */
 interface Shared {
   spaces: Workspaces;
+  /** Milliseconds of real time per second of a running line (a ping's replies come one per second). */
+  secondMs: number;
   log: (m: string) => void;
   messages: Buckets;
   work: Buckets;
   open: Counter;
 }
 
-export function terminals(spaces: Workspaces, log: (m: string) => void): Terminals {
+export function terminals(spaces: Workspaces, log: (m: string) => void, opts: { secondMs?: number } = {}): Terminals {
   const shared: Shared = {
     spaces,
+    secondMs: opts.secondMs ?? 1000,
     log,
     messages: buckets({ ...MESSAGES, maxKeys: 100_000 }),
     work: buckets({ ...WORK_MS, maxKeys: 100_000 }),
@@ -107,11 +110,12 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     workspace: ref.key,
     fixture: ref.fixture,
     learner,
+    scrollback: w.scrollback(),
   });
   pushGrade();
 
   /** Runs one message for the workspace, paid from the learner's time budget. */
-  const handle = (msg: ClientMessage) => {
+  const handle = (msg: ClientMessage, follow: (r: Running) => void) => {
     if (
       (msg.t === 'line' || msg.t === 'complete' || msg.t === 'reset') &&
       !x.work.positive(learner, Date.now())
@@ -122,31 +126,22 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     }
     const started = performance.now();
     try {
-      dispatch(w, msg, send, reply, pushGrade);
+      dispatch(w, msg, { send, reply, pushGrade, follow });
     } finally {
       x.work.charge(learner, Date.now(), performance.now() - started);
     }
   };
-  const failed = (msg: ClientMessage, e: unknown) => {
-    // A bug in Stacklab: logged with an id, the learner told, the server and the session go on.
-    const id = randomBytes(4).toString('hex');
-    x.log(
-      `error ${id} for ${learner} in ${ref.key}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-    );
-    if (msg.t === 'line')
-      reply({
-        stdout: '',
-        stderr: `stacklab: internal error ${id}: this command could not be handled. Your cloud is unchanged.\n`,
-        exitCode: 70,
-        prompt: w.prompt(),
-      });
-    else
-      send({
-        t: 'error',
-        message: `Internal error ${id}: that message could not be handled. Your cloud is unchanged.`,
-      });
-  };
-  const queue = serialQueue(handle, failed, () => sock.readyState === sock.OPEN);
+  const failed = bugReporter(x, learner, ref, w, send);
+  // A line left running (ping until Ctrl-C) holds this terminal's queue: what the learner types
+  // meanwhile waits, as typeahead waits in a real terminal, and runs after it.
+  const runner = lineRunner(x, learner, { send, reply, pushGrade, failed }, () => queue.kick());
+  sock.on('close', () => runner.stop(false));
+  const queue = serialQueue(
+    (msg: ClientMessage) => handle(msg, runner.follow),
+    failed,
+    () => sock.readyState === sock.OPEN,
+    runner.busy,
+  );
 
   sock.on('message', (data, isBinary) => {
     const msg = isBinary ? null : parseClientMessage(data.toString());
@@ -161,21 +156,110 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
       else send({ t: 'error', message: 'Too many messages: slow down.' });
       return;
     }
-    queue.push(msg);
+    // Ctrl-C does not wait in the queue (what it stops holds the queue); with nothing running it does nothing.
+    if (msg.t === 'interrupt') runner.stop(true);
+    else queue.push(msg);
   });
+}
+
+/** What a bug in Stacklab does to a message: logged with an id, the learner told; the server and the session go on. */
+function bugReporter(x: Shared, learner: string, ref: WorkspaceRef, w: Workspace, send: (m: ServerMessage) => void) {
+  return (msg: ClientMessage, e: unknown) => {
+    const id = randomBytes(4).toString('hex');
+    x.log(`error ${id} for ${learner} in ${ref.key}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (msg.t === 'line') {
+      send({
+        t: 'result',
+        stdout: '',
+        stderr: `stacklab: internal error ${id}: this command could not be handled. Your cloud is unchanged.\n`,
+        exitCode: 70,
+        prompt: w.prompt(),
+      });
+    } else send({ t: 'error', message: `Internal error ${id}: that message could not be handled. Your cloud is unchanged.` });
+  };
+}
+
+/**
+ * The line left running on a terminal (a ping until Ctrl-C): one second of it per tick of
+ * `x.secondMs`, each paid from the learner's time budget (none left: that second prints nothing),
+ * until `stop` (Ctrl-C, the cap, or the socket closed: then nothing is sent); `kick` lets the
+ * terminal's queue go on.
+ */
+function lineRunner(
+  x: Shared,
+  learner: string,
+  out: { send: (m: ServerMessage) => void; reply: (r: Reply) => void; pushGrade: () => void; failed: (msg: ClientMessage, e: unknown) => void },
+  kick: () => void,
+) {
+  let running: { run: Running; timer: NodeJS.Timeout } | null = null;
+  /** Runs `f` paid from the budget; a bug in it ends the running line unrecorded, and says so. */
+  const paid = (f: () => void) => {
+    const started = performance.now();
+    try {
+      f();
+    } catch (e) {
+      if (running) done(running);
+      out.failed({ t: 'line', line: '' }, e);
+    } finally {
+      x.work.charge(learner, Date.now(), performance.now() - started);
+    }
+  };
+  const done = (r: NonNullable<typeof running>) => {
+    clearInterval(r.timer);
+    running = null;
+    kick();
+  };
+  const stop = (show: boolean) => {
+    const r = running;
+    if (!r) return;
+    // The queue goes on on a later turn, after this line's result.
+    done(r);
+    paid(() => {
+      const res = r.run.end();
+      if (show) {
+        out.reply(res);
+        out.pushGrade();
+      }
+    });
+  };
+  const tick = () => {
+    const r = running;
+    if (!r || !x.work.positive(learner, Date.now())) return;
+    paid(() => {
+      const text = r.run.tick();
+      if (text === null) stop(true);
+      else if (text !== '') out.send({ t: 'output', stdout: text });
+    });
+  };
+  return {
+    follow(run: Running) {
+      // The listening socket keeps the server up; a running ping alone never holds a shutdown.
+      running = { run, timer: setInterval(tick, x.secondMs).unref() };
+    },
+    stop,
+    busy: () => running !== null,
+  };
 }
 
 /** What each message does to the workspace, and what goes back. */
 function dispatch(
   w: Workspace,
   msg: ClientMessage,
-  send: (m: ServerMessage) => void,
-  reply: (r: Reply) => void,
-  pushGrade: () => void,
+  out: {
+    send: (m: ServerMessage) => void;
+    reply: (r: Reply) => void;
+    pushGrade: () => void;
+    /** Keeps a line running: one more second of it per tick, until Ctrl-C. */
+    follow: (r: Running) => void;
+  },
 ): void {
+  const { send, reply, pushGrade } = out;
   switch (msg.t) {
     case 'resize':
       w.resize(msg.cols);
+      return;
+    case 'options':
+      w.fitWidth(msg.fitWidth);
       return;
     case 'complete':
       send({ t: 'completion', ...w.complete(msg.line) });
@@ -195,23 +279,34 @@ function dispatch(
       reply(w.reset());
       pushGrade();
       return;
-    case 'line':
-      reply(w.run(msg.line));
+    case 'interrupt':
+      return;
+    case 'line': {
+      const { running, ...r } = w.run(msg.line, { tty: true, until: { kind: 'stream' } });
+      if (running) {
+        send({ t: 'output', stdout: r.stdout });
+        out.follow(running);
+        return;
+      }
+      reply(r);
       pushGrade();
       return;
+    }
   }
 }
 
-/** A FIFO that runs one item per turn of the event loop (setImmediate), while `alive()`. */
+/** A FIFO that runs one item per turn of the event loop (setImmediate), while `alive()` and not `blocked()` (then `kick` when it is not). */
 function serialQueue<T>(
   run: (item: T) => void,
   failed: (item: T, e: unknown) => void,
   alive: () => boolean,
+  blocked: () => boolean,
 ) {
   const items: T[] = [];
   let scheduled = false;
   const drain = () => {
     scheduled = false;
+    if (blocked()) return;
     const item = items.shift();
     if (item === undefined || !alive()) return;
     try {
@@ -233,5 +328,11 @@ function serialQueue<T>(
       }
     },
     size: () => items.length,
+    kick() {
+      if (!scheduled && items.length > 0) {
+        scheduled = true;
+        setImmediate(drain);
+      }
+    },
   };
 }

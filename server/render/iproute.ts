@@ -31,19 +31,42 @@ export interface IpLink {
   addrs: IpAddress[];
 }
 
-function header(l: IpLink, mode: boolean): string {
-  const group = l.state === undefined ? '' : ` state ${l.state}${mode ? ' mode DEFAULT' : ''} group default`;
-  return `${l.index}: ${l.name}: <${l.flags}> mtu ${l.mtu} qdisc ${l.qdisc}${l.master ? ` master ${l.master}` : ''}${group} qlen ${l.qlen}\n`;
+/** A link's counters for `ip -s link`: bytes and packets received and sent. */
+export interface LinkCounters { rx: [number, number]; tx: [number, number] }
+
+/** How iproute2 prints: `-c` colours (as `ip -c` does whatever the output), `-s` adds each link's counters. */
+export interface IpStyle { color?: boolean; stats?: (l: IpLink) => LinkCounters }
+
+/** iproute2's colours: interface names cyan, MACs yellow, IPv4 magenta, IPv6 blue, UP green, DOWN red. */
+const SGR = { ifname: 36, mac: 33, inet: 35, inet6: 34, UP: 32, DOWN: 31 } as const;
+function paint(st: IpStyle, kind: keyof typeof SGR | undefined, text: string): string {
+  return st.color === true && kind !== undefined ? `\x1b[${SGR[kind]}m${text}\x1b[0m` : text;
+}
+const stateKind = (state: string) => (state === 'UP' || state === 'DOWN' ? state : undefined);
+const family = (a: string) => (a.includes(':') ? 'inet6' : 'inet');
+
+function header(l: IpLink, mode: boolean, st: IpStyle): string {
+  const group = l.state === undefined ? '' : ` state ${paint(st, stateKind(l.state), `${l.state} `)}${mode ? 'mode DEFAULT ' : ''}group default`;
+  return `${l.index}: ${paint(st, 'ifname', `${l.name}: `)}<${l.flags}> mtu ${l.mtu} qdisc ${l.qdisc}${l.master ? ` master ${l.master}` : ''}${group} qlen ${l.qlen}\n`;
 }
 
-const linkLine = (l: IpLink) => `    link/${l.link.type} ${l.link.address} brd ${l.link.brd}\n`;
+const linkLine = (l: IpLink, st: IpStyle) => `    link/${l.link.type} ${paint(st, 'mac', l.link.address)} brd ${paint(st, 'mac', l.link.brd)}\n`;
 
-function addrLines(l: IpLink, a: IpAddress): string {
+/** `ip -s link`'s counters in iproute2 6.1's layout (no errors, drops or multicast in the simulation). */
+function statsLines(c: LinkCounters): string {
+  const row = (v: number[]) => `    ${v.map((n, i) => String(n).padStart(i === 0 ? 10 : i === 1 ? 7 : i === 2 ? 6 : 7)).join(' ')} \n`;
+  return `    RX:  bytes packets errors dropped  missed   mcast           \n${row([...c.rx, 0, 0, 0, 0])}`
+    + `    TX:  bytes packets errors dropped carrier collsns           \n${row([...c.tx, 0, 0, 0, 0])}`;
+}
+
+function addrLines(l: IpLink, a: IpAddress, st: IpStyle): string {
   const flags = a.flags ? ` ${a.flags}` : '';
+  const slash = a.cidr.indexOf('/');
+  const cidr = `${paint(st, a.family === 4 ? 'inet' : 'inet6', a.cidr.slice(0, slash))}${a.cidr.slice(slash)}`;
   // iproute2 labels IPv4 addresses with their device; IPv6 lines end with a blank.
   const line = a.family === 4
-    ? `    inet ${a.cidr}${a.brd ? ` brd ${a.brd}` : ''} scope ${a.scope}${flags} ${l.name}\n`
-    : `    inet6 ${a.cidr} scope ${a.scope}${flags} \n`;
+    ? `    inet ${cidr}${a.brd ? ` brd ${paint(st, 'inet', `${a.brd} `)}` : ' '}scope ${a.scope}${flags} ${l.name}\n`
+    : `    inet6 ${cidr} scope ${a.scope}${flags} \n`;
   return `${line}       valid_lft ${a.valid ?? 'forever'} preferred_lft ${a.preferred ?? 'forever'}\n`;
 }
 
@@ -54,26 +77,30 @@ function shown(links: readonly IpLink[], family: 4 | 6 | undefined): Array<[IpLi
 }
 
 /** `ip addr`; with a family (`ip -4|-6 addr`) the devices are shown without their link/ line. */
-export function ipAddr(links: readonly IpLink[], family?: 4 | 6): string {
-  return shown(links, family).map(([l, addrs]) => header(l, false) + (family === undefined ? linkLine(l) : '') + addrs.map((a) => addrLines(l, a)).join('')).join('');
+export function ipAddr(links: readonly IpLink[], family?: 4 | 6, st: IpStyle = {}): string {
+  return shown(links, family).map(([l, addrs]) => header(l, false, st) + (family === undefined ? linkLine(l, st) : '') + addrs.map((a) => addrLines(l, a, st)).join('')).join('');
 }
 
 /** `ip link`: iproute2 adds the link mode to the header, BusyBox does not. */
-export function ipLink(links: readonly IpLink[]): string {
-  return links.map((l) => header(l, true) + linkLine(l)).join('');
+export function ipLink(links: readonly IpLink[], st: IpStyle = {}): string {
+  return links.map((l) => header(l, true, st) + linkLine(l, st) + (st.stats ? statsLines(st.stats(l)) : '')).join('');
 }
 
 /** `ip -br`'s first columns (iproute2 6.1): the name padded to 16, the state to 14. */
-const briefStart = (l: IpLink, state: string) => `${l.name.padEnd(16)} ${state.padEnd(14)} `;
+const briefStart = (l: IpLink, state: string, st: IpStyle) => `${paint(st, 'ifname', `${l.name.padEnd(16)} `)}${paint(st, stateKind(state), `${state.padEnd(14)} `)}`;
+const briefAddr = (a: IpAddress, st: IpStyle) => {
+  const slash = a.cidr.indexOf('/');
+  return `${paint(st, family(a.cidr), a.cidr.slice(0, slash))}${a.cidr.slice(slash)} `;
+};
 
 /** `ip -br [-4|-6] addr`: one line per device of `ipAddr`, its addresses each followed by a blank. */
-export function ipBriefAddr(links: readonly IpLink[], family?: 4 | 6): string {
-  return shown(links, family).map(([l, addrs]) => (l.state === undefined ? '' : `${briefStart(l, l.state)}${addrs.map((a) => `${a.cidr} `).join('')}\n`)).join('');
+export function ipBriefAddr(links: readonly IpLink[], want?: 4 | 6, st: IpStyle = {}): string {
+  return shown(links, want).map(([l, addrs]) => (l.state === undefined ? '' : `${briefStart(l, l.state, st)}${addrs.map((a) => briefAddr(a, st)).join('')}\n`)).join('');
 }
 
 /** `ip -br link`: one line per device, its MAC and flags. */
-export function ipBriefLink(links: readonly IpLink[]): string {
-  return links.map((l) => (l.state === undefined ? '' : `${briefStart(l, l.state)}${l.link.address} <${l.flags}> \n`)).join('');
+export function ipBriefLink(links: readonly IpLink[], st: IpStyle = {}): string {
+  return links.map((l) => (l.state === undefined ? '' : `${briefStart(l, l.state, st)}${paint(st, 'mac', `${l.link.address} `)}<${l.flags}> \n`)).join('');
 }
 
 export interface IpRoute {

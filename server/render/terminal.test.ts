@@ -106,6 +106,14 @@ describe('visibleText', () => {
     expect(visibleText(`${ESC}[31m${BEL}`, { allowSgr: true })).toBe(`${ESC}[31m^G`);
   });
 
+  it("allowSgr keeps grep's colours (an erase to the line's end straight after an SGR), not an erase anywhere else", () => {
+    const grep = `${ESC}[32m${ESC}[K1${ESC}[m${ESC}[K${ESC}[36m${ESC}[K:${ESC}[m${ESC}[Khe${ESC}[01;31m${ESC}[Kll${ESC}[m${ESC}[Ko`;
+    expect(visibleText(grep, { allowSgr: true })).toBe(grep);
+    expect(visibleText(`a${ESC}[Kb ${ESC}[K`, { allowSgr: true })).toBe('a^[[Kb ^[[K');
+    expect(visibleText(`${ESC}[m${ESC}[K${ESC}[K`, { allowSgr: true })).toBe(`${ESC}[m${ESC}[K^[[K`);
+    expect(visibleText(`${ESC}[m${ESC}[2K`, { allowSgr: true })).toBe(`${ESC}[m^[[2K`);
+  });
+
   it('returns the string itself when there is nothing to change', () => {
     const s = 'openstack network list\n\tok ✔ 🚀\r\n';
     expect(visibleText(s)).toBe(s);

@@ -17,7 +17,8 @@
 export interface VisibleTextOptions {
   /**
    * Keep Stacklab's own terminal sequences intact (default false): SGR colours `ESC[<digits;>m`
-   * and the screen clear `clear` prints, `ESC[H ESC[2J`, as a whole. Everything else is made
+   * (with grep's `ESC[K` straight after one) and the screen clear `clear` prints,
+   * `ESC[H ESC[2J`, as a whole. Everything else is made
    * visible as usual (an erase or a cursor move on its own too).
    */
   allowSgr?: boolean;
@@ -51,7 +52,9 @@ function allowedAt(s: string, i: number): number {
   }
   const params = s.slice(i + 2, j);
   const final = s[j];
-  if (final === 'm') return j + 1 - i;
+  // An SGR, and grep's erase-to-end-of-line right after its colours (`ESC[01;31m ESC[K`); an
+  // erase anywhere else is made visible.
+  if (final === 'm') return s.startsWith('\x1b[K', j + 1) ? j + 4 - i : j + 1 - i;
   // `clear`'s sequence, whole: a cursor move or an erase on its own (learner-typed spoofing, a
   // scrollback wipe) is made visible like any other control sequence.
   if (final === 'H' && params === '' && s.startsWith('\x1b[2J', j + 1)) return j + 5 - i;

@@ -19,8 +19,22 @@ const join = (ls: string[]) => (ls.length ? `${ls.join('\n')}\n` : '');
 
 const GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n";
 
-function grep(args: string[], input: string, charge: Charge): FilterResult {
+/** GNU grep's default GREP_COLORS: the match (`ms=01;31`), the line number (`ln=32`), the separator (`se=36`); each ends by erasing to the line's end. */
+const GREP_SGR = { match: '\x1b[01;31m\x1b[K', line: '\x1b[32m\x1b[K', sep: '\x1b[36m\x1b[K', end: '\x1b[m\x1b[K' };
+
+/** `--color[=WHEN]`: whether to colour, or null when WHEN is not one grep knows. */
+function grepColor(a: string, tty: boolean): boolean | null {
+  const when = a.includes('=') ? a.slice(a.indexOf('=') + 1) : 'auto';
+  if (['always', 'yes', 'force'].includes(when)) return true;
+  if (['never', 'no', 'none'].includes(when)) return false;
+  if (['auto', 'tty', 'if-tty'].includes(when)) return tty;
+  return null;
+}
+
+/** `tty`: grep's output is the terminal (for --color=auto). */
+function grep(args: string[], input: string, charge: Charge, tty = false): FilterResult {
   let invert = false;
+  let color = false;
   let ignore = false;
   let matcherFlag: string | null = null;
   let count = false;
@@ -36,7 +50,11 @@ function grep(args: string[], input: string, charge: Charge): FilterResult {
       for (const rest of args.slice(i + 1)) (patterns.length === 0 ? patterns : files).push(rest);
       break;
     }
-    if (a === '-e') {
+    if (/^--colou?r(=|$)/.test(a)) {
+      const c = grepColor(a, tty);
+      if (c === null) return err(GREP_USAGE, 2);
+      color = c;
+    } else if (a === '-e') {
       const p = args[++i];
       if (p === undefined) return err(`grep: option requires an argument -- 'e'\n${GREP_USAGE}`);
       patterns.push(p);
@@ -78,7 +96,9 @@ function grep(args: string[], input: string, charge: Charge): FilterResult {
   // the slower matcher that finds where matches are).
   charge(input.length * (1 + compiled.size) * (only ? 4 : 1));
   const out: string[] = [];
-  const matcher = only && !invert ? re.matcher('') : null;
+  const matcher = (only || color) && !invert ? re.matcher('') : null;
+  const num = (n: number) => (color ? `${GREP_SGR.line}${n}${GREP_SGR.end}${GREP_SGR.sep}:${GREP_SGR.end}` : `${n}:`);
+  const paint = (t: string) => (color ? `${GREP_SGR.match}${t}${GREP_SGR.end}` : t);
   let matched = 0;
   let idx = 0;
   const ls = lines(input);
@@ -90,9 +110,11 @@ function grep(args: string[], input: string, charge: Charge): FilterResult {
     matched++;
     if (quiet || count) continue;
     if (matcher) {
-      // Every non-empty match, leftmost-longest, as GNU grep -o prints them.
+      // Every non-empty match, leftmost-longest, as GNU grep -o prints them (and colours them).
       matcher.resetMatcherInput(l);
       let pos = 0;
+      let shown = 0;
+      let painted = number ? num(idx) : '';
       while (pos <= l.length && matcher.find(pos)) {
         charge(inner ? 3 * COST.regexMatch : COST.regexMatch);
         const span: [number, number] | null = inner ? wordSpan(l, matcher.start(), matcher.end(), inner) : [matcher.start(), matcher.end()];
@@ -101,10 +123,15 @@ function grep(args: string[], input: string, charge: Charge): FilterResult {
           continue;
         }
         const [s, e] = span;
-        if (e > s) out.push(number ? `${idx}:${l.slice(s, e)}` : l.slice(s, e));
+        if (e > s && only) out.push(`${number ? num(idx) : ''}${paint(l.slice(s, e))}`);
+        if (e > s && !only) {
+          painted += l.slice(shown, s) + paint(l.slice(s, e));
+          shown = e;
+        }
         pos = e > s ? e : s + 1;
       }
-    } else if (!only) out.push(number ? `${idx}:${l}` : l);
+      if (!only) out.push(painted + l.slice(shown));
+    } else if (!only) out.push(number ? `${num(idx)}${l}` : l);
   }
   const code = matched > 0 ? 0 : 1;
   if (quiet) return { stdout: '', stderr: warnings, exitCode: code };
@@ -449,14 +476,14 @@ export type Charge = (units: number) => void;
 const free: Charge = () => {};
 
 /** Runs a filter on piped input; null when `name` is not one of them. */
-export function runFilter(name: string, args: string[], input: string, charge: Charge = free): FilterResult | null {
+export function runFilter(name: string, args: string[], input: string, charge: Charge = free, tty = false): FilterResult | null {
   // Every filter reads its whole input at least once.
   if (FILTERS.includes(name)) charge(input.length * COST.filterChar);
   switch (name) {
     case 'grep':
-      return grep(args, input, charge);
+      return grep(args, input, charge, tty);
     case 'egrep':
-      return grep(['-E', ...args], input, charge);
+      return grep(['-E', ...args], input, charge, tty);
     case 'head':
       return head(args, input);
     case 'tail':

@@ -11,7 +11,7 @@ import { draftCloud, finishDraft } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
 import { runNova } from '../cli/nova/index.js';
-import { hostCommands, promptFor, runOnHost, startHost } from '../cli/linux/index.js';
+import { hostCommands, promptFor, runOnHost, startHost, type Follow, type Until } from '../cli/linux/index.js';
 import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
 import { completeLine } from './complete.js';
@@ -44,6 +44,19 @@ export interface LineResult extends CommandResult {
    * when an internal error discarded the line.
    */
   ran: string[][];
+  /** RunOptions.until stream: the line's command goes on (ping without a count); see Follow. */
+  follow?: Follow;
+}
+
+/** How a line runs: on a terminal or not, and how a command that runs until Ctrl-C ends. */
+export interface RunOptions {
+  /** Its output goes to a terminal (colours where the real tools use them on a tty). Default false. */
+  tty?: boolean;
+  /**
+   * How a ping without a count ends when it is the line's only command (default: at the cap, as
+   * if interrupted; in a pipeline, a list or `$(…)` it always does).
+   */
+  until?: Until;
 }
 
 export interface SessionState {
@@ -60,11 +73,16 @@ export interface SessionState {
   lastExit: number;
   /** Terminal width, for tools that fit their output to it. */
   columns: number;
+  /** known_hosts entries ssh added this session (`FROM ADDRESS`): it warns the first time only. */
+  knownHosts?: string[];
 }
 
 export const MAX_LINE = LIMITS.line;
+export { PING_CAP } from '../cli/linux/ping.js';
 const MAX_HISTORY = 1000;
 const MAX_SUBST_DEPTH = 8;
+/** known_hosts entries kept (the oldest are forgotten: ssh would warn again, nothing worse). */
+const MAX_KNOWN_HOSTS = 256;
 
 export function fixtureNames(): string[] {
   return listFixtures();
@@ -123,6 +141,13 @@ export function prompt(s: SessionState): string {
 /** What the commands of one line share, those in `$(…)` included. */
 interface LineRun {
   budget: Budget;
+  /** The line's output goes to a terminal (the web terminal), not to a script's transcript. */
+  tty: boolean;
+  /** How the line's only command ends if it runs until interrupted (see RunOptions). */
+  until: Until;
+  /** Seconds of simulated time the commands took beyond the line's own tick. */
+  elapsed: number;
+  follow?: Follow;
   ran: string[][];
   /** How many variables there are and their size, counted when first needed. */
   vars: VariableStats | null;
@@ -133,6 +158,8 @@ interface Exec {
   depth: number;
   /** stderr of `$(…)` substitutions: bash lets it through to the terminal. */
   substErr: string[];
+  /** The command running is the typed line's only one (no pipe, list or `$(…)` around it). */
+  alone?: boolean;
   line: LineRun;
 }
 
@@ -171,12 +198,13 @@ function rendered(x: Exec, r: CommandResult): CommandResult {
   return r;
 }
 
-function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
+/** Runs one command; `tty` says whether its stdout is the terminal (not a pipe, nor `$(…)`). */
+function runArgv(x: Exec, argv: string[], input: string | null, tty = false): CommandResult {
   const [cmd, ...args] = argv;
   const s = x.state;
   if (cmd !== undefined && FILTERS.includes(cmd)) {
     // With nothing piped in the real tool would wait on the terminal; here it reads nothing.
-    const f = runFilter(cmd, args, input ?? '', x.line.budget.charge);
+    const f = runFilter(cmd, args, input ?? '', x.line.budget.charge, tty);
     if (f) return f;
   }
   switch (cmd) {
@@ -228,7 +256,7 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
       // is unwrapped at once: no recursion, one copy of the arguments.
       let k = 0;
       while (args[k] === 'sudo') k++;
-      return runArgv(x, k === 0 ? args : args.slice(k), input);
+      return runArgv(x, k === 0 ? args : args.slice(k), input, tty);
     }
     case 'false':
       return { stdout: '', stderr: '', exitCode: 1 };
@@ -251,10 +279,17 @@ function runArgv(x: Exec, argv: string[], input: string | null): CommandResult {
     case 'help':
       return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n`);
     default: {
+      // `… | cat`: with no file (or `-`) cat copies what is piped in, on any host.
+      if (cmd === 'cat' && input !== null && args.every((a) => a === '-')) return ok(input);
       x.line.budget.charge(COST.host + argumentsCost(argv) + countsCost(argv));
-      const r = runOnHost({ cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture) }, argv);
+      const until: Until = x.alone ? x.line.until : { kind: 'cap' };
+      const ctx = { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until };
+      const r = runOnHost(ctx, argv);
       if (r === null) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       if (r.cloud) s.cloud = r.cloud;
+      if (r.knownHost !== undefined) s.knownHosts = [...(s.knownHosts ?? []), r.knownHost].slice(-MAX_KNOWN_HOSTS);
+      if (r.elapsed !== undefined) x.line.elapsed += r.elapsed;
+      if (r.follow) x.line.follow = r.follow;
       if (r.enter) {
         s.hostStack = [...(s.hostStack ?? []), s.host];
         s.host = r.enter;
@@ -321,7 +356,7 @@ function expand(x: Exec, word: Word, words = 0): string[] {
       if (x.depth >= MAX_SUBST_DEPTH) return '';
       budget.substitution();
       budget.charge(COST.substitution);
-      const inner = execLine({ ...x, depth: x.depth + 1 }, source);
+      const inner = execLine({ ...x, depth: x.depth + 1, alone: false }, source);
       x.substErr.push(inner.stderr);
       return inner.stdout;
     },
@@ -330,7 +365,7 @@ function expand(x: Exec, word: Word, words = 0): string[] {
   );
 }
 
-function runCommand(x: Exec, words: Word[], input: string | null): CommandResult {
+function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean): CommandResult {
   const budget = x.line.budget;
   budget.command(COST.command);
   // Leading NAME=value words: plain assignments when nothing follows.
@@ -356,7 +391,7 @@ function runCommand(x: Exec, words: Word[], input: string | null): CommandResult
   const argv: string[] = [];
   for (; i < words.length; i++) for (const field of expand(x, words[i] as Word, argv.length)) argv.push(field);
   if (argv.length > 0) x.line.ran.push(argv.slice());
-  const r = runArgv(x, argv, input);
+  const r = runArgv(x, argv, input, tty);
   budget.charge((r.stdout.length + r.stderr.length) * COST.char);
   return r;
 }
@@ -375,6 +410,8 @@ function execLine(x: Exec, line: string): Executed {
   let out = '';
   let err = '';
   let last = x.state.lastExit;
+  const only = pipelines.length === 1 && pipelines[0]?.commands.length === 1;
+  const here: Exec = { ...x, alone: x.depth === 0 && only };
   try {
     for (const p of pipelines) {
       if (p.commands.length > LIMITS.pipeline) {
@@ -386,8 +423,8 @@ function execLine(x: Exec, line: string): Executed {
       if (p.op === '||' && last === 0) continue;
       let input: string | null = null;
       let r: CommandResult = ok();
-      for (const cmd of p.commands) {
-        r = runCommand(x, cmd, input);
+      for (const [k, cmd] of p.commands.entries()) {
+        r = runCommand(here, cmd, input, x.line.tty && x.depth === 0 && k === p.commands.length - 1);
         input = r.stdout;
         err += x.substErr.splice(0).join('') + r.stderr;
       }
@@ -405,7 +442,7 @@ function execLine(x: Exec, line: string): Executed {
 }
 
 /** Runs one typed line and returns the new state (the given state is not modified). */
-export function runLine(state: SessionState, line: string): { state: SessionState; result: LineResult } {
+export function runLine(state: SessionState, line: string, opts: RunOptions = {}): { state: SessionState; result: LineResult } {
   if (line.length > MAX_LINE) {
     return {
       state,
@@ -417,7 +454,7 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
   if (trimmed !== '') {
     next.history = [...state.history, line].slice(-MAX_HISTORY);
   }
-  const run: LineRun = { budget: new Budget(), ran: [], vars: null };
+  const run: LineRun = { budget: new Budget(), ran: [], vars: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
   let result: LineResult;
   try {
     const r = execLine({ state: next, depth: 0, substErr: [], line: run }, line);
@@ -430,6 +467,7 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
       stderr: visibleText(shown.stderr + (r.stopped ?? ''), { allowSgr: true }),
       exitCode: r.exitCode,
       ran: run.ran,
+      ...(run.follow ? { follow: run.follow } : {}),
     };
   } catch (e) {
     // A bug, not the learner's fault: keep the session as it was and say so plainly.
@@ -452,7 +490,7 @@ export function runLine(state: SessionState, line: string): { state: SessionStat
     // Booting servers change in place, so then a draft copies what they change. Key order (it
     // shows in snapshots) is kept as it was when an unchanged cloud was copied with cloneCloud.
     const base = next.cloud;
-    next.cloud = { ...base, tick: base.tick + 1, clock: base.clock + 2 };
+    next.cloud = { ...base, tick: base.tick + 1, clock: base.clock + 2 + run.elapsed };
     if (next.cloud.servers.some((sv) => sv.status === 'BUILD')) {
       const draft = draftCloud(next.cloud);
       settle(draft);

@@ -26,6 +26,8 @@ export interface HistoryEntry {
   cols?: number;
   /** command: the argv of every command that actually ran (after expansion), for graders. */
   ran?: string[][];
+  /** command: Ctrl-C ended it after this many seconds (a ping without a count); replay ends it there too. */
+  interrupted?: number;
   /** command: the stored stdout/stderr were cut (the learner saw them whole). */
   truncated?: boolean;
   /** answer: the question's check id and the answer given. */

@@ -6,13 +6,15 @@
  * changes, so the learner can go on once the store is back. The web layer only transports.
  */
 import { hashSeed } from '../sim/rng.js';
-import { complete, prompt, runLine, serializeSession, type SessionState } from '../shell/session.js';
+import { complete, PING_CAP, prompt, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
+import type { Follow } from '../cli/linux/index.js';
 import { grade, labFor, type GradeResult, type Lab } from '../labs/index.js';
 import { StoreError, type CloudStore, type HistoryEntry, type NewEntry } from '../store/types.js';
 import { addToAttempt, emptyAttempt, firstPassesOf, type Attempt } from './attempt.js';
 import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
 import type { CommandOutput } from '../render/output.js';
+import { visibleText } from '../render/terminal.js';
 
 export { parseWorkspace, labKey, sandboxCatalogue, type WorkspaceRef } from './keys.js';
 export { gradeStoreFor } from './grading.js';
@@ -41,6 +43,11 @@ export const DEFAULT_LIMITS: WorkspaceLimits = {
   maxLive: 20_000,
 };
 
+/** What a fresh page shows again: the newest commands since the last reset, and at most this many characters of them. */
+const SCROLLBACK = { commands: 200, chars: 256 * 1024 };
+/** The prompt of a command run before this workspace was loaded (the store does not keep prompts). */
+const UNKNOWN_PROMPT = '$ ';
+
 export interface WorkspaceDeps {
   store: CloudStore;
   /** The labs of labs/*.md (a function: they may be reloaded). */
@@ -54,6 +61,18 @@ export interface WorkspaceDeps {
 /** What a command's reply carries to the terminal. */
 export interface Reply extends CommandOutput {
   prompt: string;
+}
+
+/**
+ * A line still running on the terminal (a ping without a count, until Ctrl-C): nothing is
+ * recorded until it ends, and then the line is recorded with how long it ran, so a replay ends
+ * it at the same point and prints the same.
+ */
+export interface Running {
+  /** What the next second prints (maybe nothing), or null when the cap is reached: then end it. */
+  tick(): string | null;
+  /** Ctrl-C (or the terminal closed): records the line and returns what it prints after what was streamed. */
+  end(): Reply;
 }
 
 export interface Grade {
@@ -77,11 +96,19 @@ interface Live {
   learnerSaved: boolean;
   attached: number;
   lastUsed: number;
+  /** The prompt each recent command was typed at, by seq (commands run since the workspace was loaded). */
+  prompts: Map<number, string>;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
 function offset(s: string, n: number): number {
   return hashSeed(s) % Math.max(1, n);
+}
+
+/** Keeps the prompt a command was typed at, for the newest SCROLLBACK.commands commands. */
+function rememberPrompt(w: Live, seq: number, at: string): void {
+  w.prompts.set(seq, at);
+  if (w.prompts.size > SCROLLBACK.commands) w.prompts.delete(w.prompts.keys().next().value as number);
 }
 
 /** Cuts a stored output, saying how much was left out. */
@@ -116,9 +143,20 @@ export interface Workspace {
   state(): SessionState;
   /** The learner's recent command lines, for ↑ in the terminal. */
   recentLines(limit: number): string[];
-  run(line: string): Reply;
+  /**
+   * Runs a line and records it. With `until: stream`, a ping without a count as the line's only
+   * command is not finished: its output so far comes back with `running`, and nothing is recorded yet.
+   */
+  run(line: string, opts?: RunOptions): Reply & { running?: Running };
   complete(line: string): { candidates: string[]; replacement?: string };
   resize(cols: number): void;
+  /** Sets or unsets CLIFF_FIT_WIDTH=1 for the session (a display option of the page, not history). */
+  fitWidth(on: boolean): void;
+  /**
+   * The recent commands since the last reset, as the terminal showed them (prompt, line, output),
+   * for a fresh page to write before its prompt: control characters made visible, SGR kept.
+   */
+  scrollback(): string;
   reset(): Reply;
   /** Records an answer to a question; null when recorded, else the refusal to show. */
   answer(check: string, value: string): Reply | null;
@@ -166,6 +204,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       learnerSaved: store.getLearner(learner) !== null,
       attached: 0,
       lastUsed: deps.now(),
+      prompts: new Map(),
     };
     // A long replay is paid once: store the result so the next open starts from it.
     const replayed = afterSnapshot.filter((e) => e.kind === 'command').length;
@@ -220,6 +259,50 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     return { result, firstPassed: { ...w.firstPassed } };
   };
 
+  /** Shown again on a fresh page: whole commands, newest first until the budget is spent. */
+  const scrollbackOf = (w: Live): string => {
+    let entries: HistoryEntry[];
+    try {
+      entries = store.history(w.learner, w.ref.key, SCROLLBACK.commands * 2);
+    } catch (e) {
+      storeFailure(e, `scrollback of ${w.learner}`);
+      return '';
+    }
+    const afterReset = entries.slice(entries.map((e) => e.kind).lastIndexOf('reset') + 1);
+    const commands = afterReset.filter((e) => e.kind === 'command').slice(-SCROLLBACK.commands);
+    const parts: string[] = [];
+    let size = 0;
+    for (const e of commands.reverse()) {
+      // Stored output was cut by length, maybe inside an escape sequence: made visible again.
+      const text = `${w.prompts.get(e.seq) ?? UNKNOWN_PROMPT}${visibleText(e.line)}\n${visibleText(e.stdout, { allowSgr: true })}${visibleText(e.stderr, { allowSgr: true })}`;
+      if (size + text.length > SCROLLBACK.chars) break;
+      size += text.length;
+      parts.push(text);
+    }
+    return parts.reverse().join('');
+  };
+
+  /** The line left running by `view.run`: one more second per tick, up to PING_CAP; end runs it to there and records it. */
+  const running = (w: Live, line: string, shown: string, follow: Follow, opts: RunOptions | undefined): Running => {
+    let seconds = 1;
+    let streamed = shown;
+    return {
+      tick() {
+        if (seconds >= PING_CAP) return null;
+        seconds += 1;
+        const text = visibleText(follow.line(seconds), { allowSgr: true });
+        streamed += text;
+        return text;
+      },
+      end() {
+        const r: Reply = view(w).run(line, { ...opts, until: { kind: 'interrupt', after: seconds } });
+        const rest = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, prompt: r.prompt };
+        // The whole run again, pure: only what the terminal has not shown yet goes back.
+        return r.stdout.startsWith(streamed) ? { ...rest, stdout: r.stdout.slice(streamed.length) } : rest;
+      },
+    };
+  };
+
   const view = (w: Live): Workspace => ({
     ref: w.ref,
     lab: w.lab,
@@ -236,13 +319,15 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         return [];
       }
     },
-    run(line) {
+    run(line, opts) {
       w.lastUsed = deps.now();
-      const r = runLine(w.state, line);
+      const r = runLine(w.state, line, opts);
       if (r.result.internalError) deps.log(`internal error for ${w.learner}: ${r.result.internalError}`);
       const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s) });
       // A blank line changes nothing and is not recorded.
       if (line.trim() === '') return reply(w.state);
+      // Still running: recorded when it ends (the stderr comes then, with the rest).
+      if (r.result.follow) return { ...reply(w.state), stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) };
       const over = w.outputBytes >= limits.workspaceOutput;
       const out = cut(r.result.stdout, over ? limits.storedOutputOver : limits.storedOutput);
       const err = cut(r.result.stderr, over ? limits.storedOutputOver : limits.storedOutput);
@@ -256,6 +341,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         at: w.lastUsed,
         cols: w.state.columns,
         ...(ran ? { ran } : {}),
+        ...(opts?.until?.kind === 'interrupt' ? { interrupted: opts.until.after } : {}),
         ...(out.cut || err.cut ? { truncated: true } : {}),
       };
       try {
@@ -267,6 +353,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         return notSaved(w, e);
       }
       w.outputBytes += out.text.length + err.text.length;
+      rememberPrompt(w, w.lastSeq, prompt(w.state));
       w.state = r.state;
       if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
       return reply(w.state);
@@ -278,6 +365,13 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     resize(cols) {
       w.state = { ...w.state, columns: cols };
     },
+    fitWidth(on) {
+      const env = { ...w.state.env };
+      if (on) env['CLIFF_FIT_WIDTH'] = '1';
+      else delete env['CLIFF_FIT_WIDTH'];
+      w.state = { ...w.state, env };
+    },
+    scrollback: () => scrollbackOf(w),
     reset() {
       const fresh = freshState(w.ref, w.learner, w.state.columns);
       const at = deps.now();

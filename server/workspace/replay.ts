@@ -20,10 +20,10 @@ export function freshState(ref: WorkspaceRef, learner: string, columns?: number)
   return columns === undefined ? s : { ...s, columns };
 }
 
-/** Runs one stored command entry again, with the width it ran with. */
+/** Runs one stored command entry again, with the width it ran with, interrupted when it was. */
 export function replayEntry(state: SessionState, e: HistoryEntry): SessionState {
   const at = e.cols !== undefined && e.cols !== state.columns ? { ...state, columns: e.cols } : state;
-  return runLine(at, e.line).state;
+  return runLine(at, e.line, e.interrupted !== undefined ? { until: { kind: 'interrupt', after: e.interrupted } } : {}).state;
 }
 
 /**

@@ -42,6 +42,9 @@ export const SCENARIOS: Scenario[] = [
 ];
 
 /** The listings captured per table. */
+/** When the captured rules were saved (the header and footer of iptables-save print it). */
+export const SAVED_AT = Date.UTC(2026, 11, 3, 10, 18, 41) / 1000;
+
 export const LISTINGS: string[][] = ['raw', 'nat', 'mangle', 'filter'].flatMap((t) => [
   ['-t', t, '-L'], ['-t', t, '-L', '-n'], ['-t', t, '-L', '-v'], ['-t', t, '-nvL', '--line-numbers'], ['-t', t, '-S'],
 ]);

@@ -5,8 +5,44 @@ import type { Endpoint } from '../../sim/reach.js';
 import type { CommandOutput } from '../../render/output.js';
 
 export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}`
-export interface HostCtx { cloud: Cloud; host: HostId; env: Record<string, string>; columns: number; /** The fixture's machines (laptop, network). */ hosts?: string[] }
-export interface HostResult extends CommandOutput { cloud?: Cloud; enter?: HostId }
+export interface HostCtx {
+  cloud: Cloud;
+  host: HostId;
+  env: Record<string, string>;
+  columns: number;
+  /** The fixture's machines (laptop, network). */
+  hosts?: string[];
+  /** The hosts ssh has already added to a machine's known_hosts this session (see knownHostKey). */
+  knownHosts?: readonly string[];
+  /** Whether stdout is the terminal (not a pipe or `$(…)`): tools that colour only on a tty read it. */
+  tty?: boolean;
+  /** How a command that runs until interrupted ends (default: at the cap, as if interrupted). */
+  until?: Until;
+}
+
+/**
+ * How a command that runs until Ctrl-C (ping without a count) ends: `stream` starts it on the
+ * terminal (its output so far, and a Follow for what each further second prints); `interrupt`
+ * ends it by Ctrl-C after `after` seconds (probes); `cap` ends it by itself after the cap, as
+ * if interrupted there (in a script, a pipe or `$(…)`, where nobody could press Ctrl-C).
+ */
+export type Until = { kind: 'stream' } | { kind: 'interrupt'; after: number } | { kind: 'cap' };
+
+/** A command still running on the terminal: what each further second prints. */
+export interface Follow {
+  /** The output of second `i` (from 2: the first is in the command's stdout); may be empty. */
+  line(i: number): string;
+}
+export interface HostResult extends CommandOutput {
+  cloud?: Cloud;
+  enter?: HostId;
+  /** ssh added this entry to the known hosts (it said "Permanently added"). */
+  knownHost?: string;
+  /** Until: stream: the command goes on (see Follow). */
+  follow?: Follow;
+  /** Seconds of simulated time the command took (the clock moves by as much). */
+  elapsed?: number;
+}
 
 /** Runs a command line on a host (the dispatch of index.ts, passed to the tools that run others: ssh). */
 export type RunOnHost = (ctx: HostCtx, argv: string[]) => HostResult | null;
@@ -37,6 +73,11 @@ export function endpoint(host: HostId, ns: string | null): Endpoint {
   if (host === 'network') return { kind: 'network' };
   if (host.startsWith('vm:')) return { kind: 'vm', serverId: host.slice(3) };
   return { kind: 'laptop' };
+}
+
+/** A known_hosts entry: each machine (the laptop, the node, a VM) keeps its own file. */
+export function knownHostKey(from: HostId, address: string): string {
+  return `${from} ${address}`;
 }
 
 /** The non-option words of a command line, skipping the values of the options that take one. */

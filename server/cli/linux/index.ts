@@ -8,21 +8,24 @@ import { findNamespace, type Namespace } from '../../sim/dataplane/index.js';
 import { namespaceTables, nodeTables } from '../../sim/dataplane/iptables.js';
 import { sysctlTable, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { consoleLog } from '../../sim/dataplane/guest.js';
-import { hostName, isCirros, ok, server, type HostCtx, type HostId, type HostResult } from './host.js';
+import { hostName, isCirros, ok, server, type Follow, type HostCtx, type HostId, type HostResult, type Until } from './host.js';
 import { catFiles, procSys } from './cat.js';
 import { runCurl } from './curl.js';
 import { nodeDevices } from './interfaces.js';
-import { ipDisplay, ipInNamespace, ipNetns, ipOnLaptop, ipOnNode, ipOnVm } from './ip.js';
+import { ipDisplay, ipInNamespace, ipNetns, ipOnLaptop, ipOnNode, ipOnVm, linkCounters } from './ip.js';
+import type { IpLink, IpStyle } from '../../render/iproute.js';
 import { runIp6tablesSave, runIptables, runIptablesSave } from './iptables.js';
 import { ovsVsctl } from './ovs.js';
+import { runLs } from './ls.js';
 import { runPing } from './ping.js';
+import { runPs } from './ps.js';
 import { routeInNamespace, routeOnLaptop, routeOnNode, routeOnVm } from './route.js';
 import { runSsh } from './ssh.js';
 import { runSysctl } from './sysctl.js';
 import { runTraceroute } from './traceroute.js';
 
 export { consoleLog };
-export type { HostCtx, HostId, HostResult };
+export type { Follow, HostCtx, HostId, HostResult, Until };
 
 export function startHost(fixtureStartHost: string | undefined): HostId {
   return fixtureStartHost === 'network' ? 'network' : 'laptop';
@@ -40,13 +43,13 @@ export function promptFor(cloud: Cloud, host: HostId): string {
 
 export function hostCommands(cloud: Cloud, host: HostId): string[] {
   void cloud;
-  if (host === 'network') return ['cat', 'curl', 'hostname', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ovs-vsctl', 'ping', 'ping6', 'route', 'ssh', 'sysctl', 'traceroute'];
-  if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ping', 'ping6', 'route', 'ssh', 'traceroute'];
-  return ['cat', 'curl', 'hostname', 'ip', 'ping', 'ping6', 'route', 'ssh', 'traceroute'];
+  if (host === 'network') return ['cat', 'curl', 'hostname', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ls', 'ovs-vsctl', 'ping', 'ping6', 'ps', 'route', 'ssh', 'sysctl', 'traceroute'];
+  if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'traceroute'];
+  return ['cat', 'curl', 'hostname', 'ip', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'traceroute'];
 }
 
 /** What `ip netns exec NS …` can run (for Tab completion). */
-export const NAMESPACE_COMMANDS = ['cat', 'curl', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ping', 'ping6', 'route', 'ssh', 'sysctl', 'traceroute'];
+export const NAMESPACE_COMMANDS = ['cat', 'curl', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'sysctl', 'traceroute'];
 
 /** The node's root namespace as sysctl sees it: its interfaces (see ip.ts). */
 function nodePlace(cloud: Cloud): SysctlPlace {
@@ -64,13 +67,13 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   const cmd = argv[0];
   const { cloud } = ctx;
   if (cmd === 'ip') {
-    const d = ipDisplay(argv);
-    return ipInNamespace(cloud, ns, d.argv, d.brief);
+    const d = ipDisplay(argv, ctx.tty);
+    return ipInNamespace(cloud, ns, d.argv, d.brief, ipStyle(cloud, d));
   }
   const a = argv.slice(1).filter((x) => x !== '-4' && x !== '-6');
   if (cmd === 'route' && a[0] === '-n') return routeInNamespace(ns);
-  if (cmd === 'iptables-save') return runIptablesSave(namespaceTables(cloud, ns), a);
-  if (cmd === 'ip6tables-save' && ns.kind === 'qrouter') return runIp6tablesSave(namespaceTables(cloud, ns));
+  if (cmd === 'iptables-save') return runIptablesSave(namespaceTables(cloud, ns), a, cloud.clock);
+  if (cmd === 'ip6tables-save' && ns.kind === 'qrouter') return runIp6tablesSave(namespaceTables(cloud, ns), cloud.clock);
   if (cmd === 'iptables') return runIptables(namespaceTables(cloud, ns), argv.slice(1));
   if (cmd === 'sysctl') return runSysctl(cloud, ns, a);
   if (cmd === 'cat' && a.length === 1 && a[0]?.startsWith('/proc/sys/')) return procSys(cloud, ns, a[0]);
@@ -80,19 +83,29 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   // The operator's classic: ssh to a VM's fixed IP from inside its router's namespace.
   if (cmd === 'ssh') return runSsh(ctx, argv, ns.name, runOnHost);
   if (cmd === 'curl') return runCurl(ctx, argv, ns.name);
+  // The namespace shares the node's files and processes.
+  if (cmd === 'ls') return runLs(ctx, argv);
+  if (cmd === 'ps') return runPs(ctx, argv);
   return null;
 }
 
 /** `ip …` on the host; iproute2's display options are taken out first (CirrOS's `ip` is BusyBox's, which has none). */
 function ip(ctx: HostCtx, argv: string[]): HostResult | null {
   const { cloud, host } = ctx;
-  const { argv: a, brief } = argv[1] !== 'netns' && !isCirros(cloud, host) ? ipDisplay(argv) : { argv, brief: false };
+  const d = argv[1] !== 'netns' && !isCirros(cloud, host) ? ipDisplay(argv, ctx.tty) : { argv, brief: false, color: false, stats: false };
+  const { argv: a, brief } = d;
+  const st = ipStyle(cloud, d);
   const vm = server(cloud, host);
-  if (vm) return ipOnVm(cloud, vm, a, brief);
-  if (host === 'laptop') return ipOnLaptop(a, brief);
+  if (vm) return ipOnVm(cloud, vm, a, brief, st);
+  if (host === 'laptop') return ipOnLaptop(a, brief, st);
   if (host !== 'network') return null;
   if (a[1] === 'netns') return ipNetns(cloud, a, (ns, inner) => inNamespace(ctx, ns, inner));
-  return ipOnNode(cloud, a, brief);
+  return ipOnNode(cloud, a, brief, st);
+}
+
+/** The render style of ipDisplay's options, the counters from the cloud. */
+function ipStyle(cloud: Cloud, d: { color: boolean; stats: boolean }): IpStyle {
+  return { color: d.color, ...(d.stats ? { stats: (l: IpLink) => linkCounters(cloud, l) } : {}) };
 }
 
 /** Runs `argv` on the host of `ctx`; null when the host has no such command. */
@@ -106,6 +119,8 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   if (cmd === 'ssh') return runSsh(ctx, argv, null, runOnHost);
   if (cmd === 'traceroute') return runTraceroute(ctx, argv);
   if (cmd === 'curl') return runCurl(ctx, argv);
+  if (cmd === 'ls') return runLs(ctx, argv);
+  if (cmd === 'ps') return runPs(ctx, argv);
   const vm = server(cloud, host);
   if (vm) {
     if (cmd === 'route' && argv.slice(1).filter((x) => x !== '-4' && x !== '-6')[0] === '-n') return routeOnVm(cloud, vm);
@@ -119,7 +134,7 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   if (cmd === 'sysctl') return runSysctl(cloud, nodePlace(cloud), argv.slice(1));
   if (cmd === 'iptables') return runIptables(nodeTables(), argv.slice(1));
   // The node's iptables-save prints its one table whatever -t asks.
-  if (cmd === 'iptables-save') return runIptablesSave(nodeTables(), []);
+  if (cmd === 'iptables-save') return runIptablesSave(nodeTables(), [], cloud.clock);
   if (cmd === 'route') return routeOnNode(argv);
   if (cmd === 'ovs-vsctl') return ovsVsctl(cloud, argv.slice(1));
   return null;

@@ -3,7 +3,8 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import { findNamespace, namespaces, type Namespace } from '../../sim/dataplane/index.js';
 import { guestView } from '../../sim/dataplane/guest.js';
-import { ipAddr, ipBriefAddr, ipBriefLink, ipLink, ipRoute, type IpLink } from '../../render/iproute.js';
+import { ipAddr, ipBriefAddr, ipBriefLink, ipLink, ipRoute, type IpLink, type IpStyle, type LinkCounters } from '../../render/iproute.js';
+import { hashSeed } from '../../sim/rng.js';
 import { err, ok, type HostResult } from './host.js';
 import { guestLinks, guestRoutes, guestRoutes6, LAPTOP_LINKS, LAPTOP_ROUTES, NODE_ROUTES, nodeLinks, nodeRoutes6, nsLinks, nsRoutes, nsRoutes6 } from './interfaces.js';
 
@@ -18,44 +19,61 @@ function family(argv: string[]): { a: string[]; want: 4 | 6 | undefined } {
   return { a: argv.slice(1).filter((x) => x !== '-4' && x !== '-6'), want };
 }
 
-const addrText = (links: IpLink[], want: 4 | 6 | undefined, brief: boolean) => ok(brief ? ipBriefAddr(links, want) : ipAddr(links, want));
-const linkText = (links: IpLink[], brief: boolean) => ok(brief ? ipBriefLink(links) : ipLink(links));
+const addrText = (links: IpLink[], want: 4 | 6 | undefined, brief: boolean, st: IpStyle) => ok(brief ? ipBriefAddr(links, want, st) : ipAddr(links, want, st));
+const linkText = (links: IpLink[], brief: boolean, st: IpStyle) => ok(brief ? ipBriefLink(links, st) : ipLink(links, st));
 
-/** `ip addr [show [dev] DEV]`: the device named, or all of them. */
-function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: boolean): HostResult {
-  const dev = a[1] === 'show' && a[2] === 'dev' ? a[3] : a[1] === 'show' ? a[2] : undefined;
-  if (dev === undefined) return addrText(links, want, brief);
-  const picked = links.filter((l) => l.name === dev);
-  return picked.length === 0 ? err(`Device "${dev}" does not exist.\n`) : addrText(picked, want, brief);
+/**
+ * What a link has carried by now, for `ip -s link`: nothing when it is down; else a steady
+ * trickle (ARP, DHCP renewals, the agents' and the learner's traffic) that grows with each
+ * command run, fixed by the link's name and MAC so that two looks agree.
+ */
+export function linkCounters(cloud: Cloud, l: IpLink): LinkCounters {
+  if (l.state === 'DOWN' || !l.flags.split(',').includes('UP')) return { rx: [0, 0], tx: [0, 0] };
+  const h = hashSeed(`${l.name} ${l.link.address}`);
+  const rxp = 40 + (h % 97) + cloud.tick * (2 + (h % 3));
+  const txp = 30 + ((h >>> 8) % 89) + cloud.tick * (1 + ((h >>> 4) % 3));
+  return { rx: [rxp * (84 + (h % 60)), rxp], tx: [txp * (70 + ((h >>> 12) % 50)), txp] };
 }
 
+/** `ip addr [show [dev] DEV]`: the device named, or all of them. */
+function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: boolean, st: IpStyle, text = addrText): HostResult {
+  const dev = a[1] === 'show' && a[2] === 'dev' ? a[3] : a[1] === 'show' ? a[2] : undefined;
+  if (dev === undefined) return text(links, want, brief, st);
+  const picked = links.filter((l) => l.name === dev);
+  return picked.length === 0 ? err(`Device "${dev}" does not exist.\n`) : text(picked, want, brief, st);
+}
+
+/** `ip link [show [dev] DEV]`. */
+const linkShow = (links: IpLink[], a: string[], brief: boolean, st: IpStyle) =>
+  addrShow(links, a, undefined, brief, st, (picked, _w, b, s) => linkText(picked, b, s));
+
 /** `ip …` inside a qrouter-/qdhcp- namespace (`brief`: -br, see ipDisplay). */
-export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false): HostResult {
+export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
   const sub = a[0];
   const links = nsLinks(ns);
-  if (isAddr(sub)) return addrShow(links, a, want, brief);
-  if (isLink(sub)) return linkText(links, brief);
+  if (isAddr(sub)) return addrShow(links, a, want, brief, st);
+  if (isLink(sub)) return linkShow(links, a, brief, st);
   if (isRoute(sub)) return ok(ipRoute(want === 6 ? nsRoutes6(cloud, ns) : nsRoutes(ns.routes)));
   return UNKNOWN_OBJECT(sub);
 }
 
 /** `ip …` in a VM (`ip addr` there ignores a device name). */
-export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false): HostResult {
+export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const g = guestView(cloud, vm);
   const { a, want } = family(argv);
-  if (isAddr(a[0])) return addrText(guestLinks(g), want, brief);
-  if (isLink(a[0])) return linkText(guestLinks(g), brief);
+  if (isAddr(a[0])) return addrText(guestLinks(g), want, brief, st);
+  if (isLink(a[0])) return linkShow(guestLinks(g), a, brief, st);
   if (isRoute(a[0])) return ok(want === 6 ? ipRoute(guestRoutes6(cloud, vm, g)) : ipRoute(guestRoutes(g), g.family === 'cirros'));
   return UNKNOWN_OBJECT(a[0]);
 }
 
 /** `ip addr|link|route` (with -4/-6) in the network node's root namespace. */
-export function ipOnNode(cloud: Cloud, argv: string[], brief = false): HostResult {
+export function ipOnNode(cloud: Cloud, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
   const sub = a[0];
-  if (isAddr(sub)) return addrShow(nodeLinks(cloud), a, want, brief);
-  if (isLink(sub)) return linkText(nodeLinks(cloud), brief);
+  if (isAddr(sub)) return addrShow(nodeLinks(cloud), a, want, brief, st);
+  if (isLink(sub)) return linkShow(nodeLinks(cloud), a, brief, st);
   if (isRoute(sub) && want === 6) return ok(ipRoute(nodeRoutes6(cloud)));
   if (isRoute(sub)) return ok(ipRoute(NODE_ROUTES));
   if (sub === 'netns') return err(`Command "${a[1] ?? ''}" is unknown, try "ip netns help".\n`, 255);
@@ -63,9 +81,9 @@ export function ipOnNode(cloud: Cloud, argv: string[], brief = false): HostResul
 }
 
 /** `ip addr|route` on the laptop (it has no namespaces; -4/-6 are not understood there). */
-export function ipOnLaptop(argv: string[], brief = false): HostResult {
+export function ipOnLaptop(argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const sub = argv[1];
-  if (isAddr(sub)) return addrText(LAPTOP_LINKS, undefined, brief);
+  if (isAddr(sub)) return addrText(LAPTOP_LINKS, undefined, brief, st);
   if (isRoute(sub)) return ok(ipRoute(LAPTOP_ROUTES));
   if (sub === 'netns') return ok('');
   return UNKNOWN_OBJECT(sub);
@@ -88,15 +106,22 @@ export function ipNetns(cloud: Cloud, argv: string[], exec: (ns: Namespace, inne
   return err(`Command "${sub}" is unknown, try "ip netns help".\n`, 255);
 }
 
-/** iproute2's display options that change no data: -c/-color (plain here) and -br/-brief. */
-const IP_DISPLAY = /^(-br|-brief|-c|-color|--color)(=.*)?$/;
+/** iproute2's display options: -c/-color[=WHEN], -br/-brief, -s/-stats/-statistics. */
+const IP_DISPLAY = /^(-br|-brief|-c|-color|--color|-s|-stats|-statistics)(=.*)?$/;
 
 /**
- * `ip` without its display options (wherever they stand), and whether one was -br: `ip -br
- * addr|link` (iproute2 6.1, checked on this machine) prints one line per device; other objects
- * print as without it.
+ * `ip` without its display options (wherever they stand), and what they ask: `-br` (`ip -br
+ * addr|link` prints one line per device; other objects print as without it), `-c` colours
+ * (alone or `=always` whatever the output, `=auto` on a terminal only: iproute2 6.1, checked on
+ * this machine) and `-s` the links' counters.
  */
-export function ipDisplay(argv: string[]): { argv: string[]; brief: boolean } {
+export function ipDisplay(argv: string[], tty = false): { argv: string[]; brief: boolean; color: boolean; stats: boolean } {
   const flags = argv.slice(1).filter((x) => IP_DISPLAY.test(x));
-  return { argv: argv.filter((x, i) => i === 0 || !IP_DISPLAY.test(x)), brief: flags.some((f) => f.startsWith('-br')) };
+  const color = flags.filter((f) => /^(-c|-color|--color)(=|$)/.test(f)).map((f) => f.split('=')[1] ?? 'always').at(-1);
+  return {
+    argv: argv.filter((x, i) => i === 0 || !IP_DISPLAY.test(x)),
+    brief: flags.some((f) => f.startsWith('-br')),
+    color: color === 'always' || (color === 'auto' && tty),
+    stats: flags.some((f) => /^-s/.test(f)),
+  };
 }

@@ -47,13 +47,13 @@ export function runIptables(tables: Table[], args: string[]): HostResult {
   return out === null ? err(NO_CHAIN) : ok(out);
 }
 
-/** `iptables-save [-t TABLE]` (`args` after the command name, -4/-6 removed). */
-export function runIptablesSave(tables: Table[], args: string[]): HostResult {
+/** `iptables-save [-t TABLE]` (`args` after the command name, -4/-6 removed) at the simulated `clock`. */
+export function runIptablesSave(tables: Table[], args: string[], clock: number): HostResult {
   const ti = args.indexOf('-t');
-  return ok(iptablesSave(tables, ti >= 0 ? args[ti + 1] : undefined));
+  return ok(iptablesSave(tables, clock, ti >= 0 ? args[ti + 1] : undefined));
 }
 
 /** `ip6tables-save` in a router namespace. */
-export function runIp6tablesSave(tables: Table[]): HostResult {
-  return ok(iptablesSave(router6Tables(tables), undefined, 'ip6tables-save'));
+export function runIp6tablesSave(tables: Table[], clock: number): HostResult {
+  return ok(iptablesSave(router6Tables(tables), clock, undefined, 'ip6tables-save'));
 }

@@ -1,50 +1,166 @@
 /**
- * What Nova's metadata service answers at http://169.254.169.254 (Zed), for the VM asking:
- * the EC2-style tree under /latest/meta-data and the OpenStack one under /openstack.
+ * What Nova's metadata service answers at http://169.254.169.254 (Zed, nova/api/metadata), for
+ * the VM asking: the EC2-style tree (`/latest/meta-data/…`, by version) and the OpenStack one
+ * (`/openstack/VERSION/meta_data.json`, …). Like the service, a path names a node of a tree: a
+ * directory prints its entries sorted (subdirectories with a `/`, or the name they carry, as
+ * `public-keys/` → `0=KEY`), a list one item a line, a value itself; anything else is the 404 page.
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
+import { randomSeedBytes } from '../../sim/dataplane/random-seed.js';
 import { pyJsonDumps, type PyValue } from '../../render/pyvalue.js';
 
-const EC2_VERSIONS = ['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04', 'latest'];
-const OS_VERSIONS = ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30', '2016-10-06', '2017-02-22', '2018-08-27', '2020-10-14', 'latest'];
+const EC2_VERSIONS = ['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04'];
+const OS_VERSIONS = ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30', '2016-10-06', '2017-02-22', '2018-08-27', '2020-10-14'];
 
+/** webob's HTTPNotFound page, as curl (Accept: *\/*) gets it through the metadata proxy. */
 const NOT_FOUND = '<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The resource could not be found.<br /><br />\n\n\n\n </body>\n</html>';
 
-/** The body for `path` (no trailing newline, as the service sends it), or the 404 page. */
-export function metadataAnswer(cloud: Cloud, vm: Server, path: string): { body: string; status: 200 | 404 } {
-  const p = path.replace(/\/+$/, '');
+/** A node of the EC2 tree: a value, a list, or a directory (`name`: what its parent lists for it instead of `key/`). */
+type Node = string | string[] | Dir;
+interface Dir { entries: Record<string, Node>; name?: string }
+
+/** The service's listing of a node (no trailing newline, as it sends it). */
+function print(n: Node): string {
+  if (typeof n === 'string') return n;
+  if (Array.isArray(n)) return n.join('\n');
+  return Object.keys(n.entries).sort().map((k) => {
+    const v = n.entries[k] as Node;
+    return typeof v === 'object' && !Array.isArray(v) ? (v.name ?? `${k}/`) : k;
+  }).join('\n');
+}
+
+/** Nova's hostname for a display name (utils.sanitize_hostname), with the DHCP domain. */
+function hostnameOf(name: string): string {
+  // Python's \w is Unicode-aware: letters and digits of Latin-1 stay.
+  const h = name.replace(/[^\u0000-\u00ff]/g, '').slice(0, 63).replace(/[ _.]/g, '-').replace(/[^\p{L}\p{N}_.-]+/gu, '').toLowerCase().replace(/^[.-]+|[.-]+$/g, '');
+  return `${h}.novalocal`;
+}
+
+const cmp = (a: string, b: string, list: string[]) => list.indexOf(a) >= list.indexOf(b);
+
+/** The EC2 meta-data of `version` (the keys get_ec2_metadata adds for it). */
+function ec2Tree(cloud: Cloud, vm: Server, version: string): Dir {
   const port = cloud.ports.find((x) => x.id === vm.nics[0]?.portId);
   const v4 = port?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
   const fip = cloud.floatingIps.find((f) => f.portId === port?.id)?.floatingIpAddress ?? '';
-  const host = `${vm.name}.novalocal`;
+  const host = hostnameOf(vm.name);
   const index = cloud.servers.filter((s) => s.createdAt <= vm.createdAt).length;
   const key = vm.keyName ? cloud.keypairs.find((k) => k.name === vm.keyName) : undefined;
-  const groups = vm.securityGroups.join('\n');
-  const ec2: Record<string, string> = {
-    'ami-id': 'ami-00000001', 'ami-launch-index': '0', 'ami-manifest-path': 'FIXME', 'block-device-mapping/': 'ami\nroot',
-    hostname: host, 'instance-action': 'none', 'instance-id': `i-${index.toString(16).padStart(8, '0')}`,
-    'instance-type': cloud.flavors.find((f) => f.id === vm.flavorId)?.name ?? '', 'local-hostname': host, 'local-ipv4': v4,
-    'placement/': 'availability-zone', 'public-hostname': host, 'public-ipv4': fip, 'public-keys/': key ? `0=${key.name}` : '',
-    'reservation-id': `r-${vm.id.slice(0, 8)}`, 'security-groups': groups,
+  const flavor = cloud.flavors.find((f) => f.id === vm.flavorId);
+  const at = (v: string) => cmp(version, v, EC2_VERSIONS);
+  const md: Record<string, Node> = {
+    'ami-id': 'ami-00000001', 'ami-launch-index': '0', 'ami-manifest-path': 'FIXME',
+    'instance-id': `i-${index.toString(16).padStart(8, '0')}`, hostname: host, 'local-ipv4': v4,
+    'reservation-id': `r-${vm.id.slice(0, 8)}`, 'security-groups': vm.securityGroups,
   };
-  const osMeta = {
-    uuid: vm.id, meta: vm.properties, ...(key ? { public_keys: { [key.name]: key.publicKey }, keys: [{ name: key.name, type: 'ssh', data: key.publicKey }] } : {}),
-    hostname: host, name: vm.name, launch_index: 0, availability_zone: vm.availabilityZone, project_id: vm.projectId, devices: [], dedicated_cpus: [],
-  };
-  if (p === '') return { body: EC2_VERSIONS.join('\n'), status: 200 };
-  if (p === '/openstack') return { body: OS_VERSIONS.join('\n'), status: 200 };
-  const osm = /^\/openstack\/([^/]+)$/.exec(p);
-  if (osm && OS_VERSIONS.includes(osm[1] ?? '')) return { body: 'meta_data.json\npassword\nvendor_data.json\nnetwork_data.json\nvendor_data2.json', status: 200 };
-  const osj = /^\/openstack\/([^/]+)\/meta_data\.json$/.exec(p);
-  if (osj && OS_VERSIONS.includes(osj[1] ?? '')) return { body: pyJsonDumps(osMeta as PyValue, { ensureAscii: false }), status: 200 };
-  const m = /^\/([^/]+)(?:\/meta-data(?:\/(.*))?)?$/.exec(p);
-  if (m && EC2_VERSIONS.includes(m[1] ?? '')) {
-    if (!p.includes('/meta-data')) return { body: 'meta-data/\nuser-data', status: 200 };
-    const item = m[2];
-    if (item === undefined) return { body: Object.keys(ec2).join('\n'), status: 200 };
-    const v = ec2[item] ?? ec2[`${item}/`];
-    if (v !== undefined) return { body: v, status: 200 };
+  if (key) md['public-keys'] = { entries: { '0': { name: `0=${key.name}`, entries: { 'openssh-key': key.publicKey } } } };
+  if (at('2007-01-19')) Object.assign(md, { 'local-hostname': host, 'public-hostname': host, 'public-ipv4': fip });
+  if (at('2007-08-29')) md['instance-type'] = flavor?.name ?? '';
+  if (at('2007-12-15')) {
+    // libvirt's devices: the root disk, then the flavor's ephemeral disk and swap.
+    const bdm: Record<string, Node> = { ami: 'vda', root: '/dev/vda' };
+    if ((flavor?.ephemeral ?? 0) > 0) bdm['ephemeral0'] = '/dev/vdb';
+    if ((flavor?.swap ?? 0) > 0) bdm['swap'] = (flavor?.ephemeral ?? 0) > 0 ? '/dev/vdc' : '/dev/vdb';
+    md['block-device-mapping'] = { entries: bdm };
   }
-  return { body: NOT_FOUND, status: 404 };
+  if (at('2008-02-01')) md['placement'] = { entries: { 'availability-zone': vm.availabilityZone } };
+  if (at('2008-09-01')) md['instance-action'] = 'none';
+  return { entries: { 'meta-data': { entries: md } } };
+}
+
+/** 512 bytes in base64, fixed by the VM and the moment (the service draws new ones every time). */
+function randomSeed(vm: Server, clock: number): string {
+  let bin = '';
+  for (const b of randomSeedBytes(vm.id, clock)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** `meta_data.json` of `version`, in the keys' order of _metadata_as_json. */
+function metaDataJson(cloud: Cloud, vm: Server, version: string): string {
+  const key = vm.keyName ? cloud.keypairs.find((k) => k.name === vm.keyName) : undefined;
+  const at = (v: string) => cmp(version, v, OS_VERSIONS);
+  const m: Record<string, PyValue> = { uuid: vm.id };
+  if (Object.keys(vm.properties).length > 0) m['meta'] = vm.properties;
+  if (key) {
+    m['public_keys'] = { [key.name]: key.publicKey };
+    m['keys'] = [{ name: key.name, type: key.type, data: key.publicKey }];
+  }
+  Object.assign(m, { hostname: hostnameOf(vm.name), name: vm.name, launch_index: 0, availability_zone: vm.availabilityZone });
+  if (at('2013-04-04')) m['random_seed'] = randomSeed(vm, cloud.clock);
+  if (at('2015-10-15')) m['project_id'] = vm.projectId;
+  if (at('2016-06-30')) m['devices'] = [];
+  if (at('2020-10-14')) m['dedicated_cpus'] = [];
+  return pyJsonDumps(m);
+}
+
+/**
+ * `network_data.json` (netutils.get_network_metadata) for what Stacklab's VMs have: a link per
+ * NIC (the OVS tap), and per IPv4 subnet with DHCP a `ipv4_dhcp` network, plus the DNS servers.
+ * (Subnets without DHCP and IPv6 ones, which carry static addresses and routes, are left out.)
+ */
+function networkDataJson(cloud: Cloud, vm: Server): string {
+  const links: PyValue[] = [];
+  const networks: PyValue[] = [];
+  const services: PyValue[] = [];
+  for (const nic of vm.nics) {
+    const port = cloud.ports.find((p) => p.id === nic.portId);
+    if (!port || port.fixedIps.length === 0) continue;
+    const link = `tap${port.id.slice(0, 11)}`;
+    links.push({ id: link, vif_id: port.id, type: 'ovs', mtu: cloud.networks.find((n) => n.id === port.networkId)?.mtu ?? 1500, ethernet_mac_address: port.macAddress });
+    const sub = cloud.subnets.find((x) => x.ipVersion === 4 && port.fixedIps.some((f) => f.subnetId === x.id));
+    if (!sub?.enableDhcp) continue;
+    networks.push({ id: `network${networks.length}`, type: 'ipv4_dhcp', link, network_id: port.networkId });
+    for (const ns of sub.dnsNameservers) if (!services.some((x) => (x as { address: string }).address === ns)) services.push({ type: 'dns', address: ns });
+  }
+  return pyJsonDumps({ links, networks, services });
+}
+
+/** What `/openstack/VERSION` lists (_handle_version; no user data in Stacklab's servers). */
+function osListing(version: string): string {
+  const at = (v: string) => cmp(version, v, OS_VERSIONS);
+  return ['meta_data.json', ...(at('2013-04-04') ? ['password'] : []), ...(at('2013-10-17') ? ['vendor_data.json'] : []),
+    ...(at('2015-10-15') ? ['network_data.json'] : []), ...(at('2016-10-06') ? ['vendor_data2.json'] : [])].join('\n');
+}
+
+/** posixpath.normpath of `/` + path, as tokens: `//`, `.` and `..` resolved, the trailing `/` gone. */
+function tokens(path: string): string[] {
+  const out: string[] = [];
+  for (const t of path.split('/')) {
+    if (t === '' || t === '.') continue;
+    if (t === '..') out.pop();
+    else out.push(t);
+  }
+  return out;
+}
+
+/** The body for `path` (no trailing newline, as the service sends it), or the 404 page. */
+export function metadataAnswer(cloud: Cloud, vm: Server, path: string): { body: string; status: 200 | 404 } {
+  const found = (body: string) => ({ body, status: 200 as const });
+  const missing = { body: NOT_FOUND, status: 404 as const };
+  const t = tokens(path.split('?')[0] ?? '');
+  if (t.length === 0) return found([...EC2_VERSIONS, 'latest'].join('\n'));
+  if (t[0] === 'openstack') {
+    if (t.length === 1) return found([...OS_VERSIONS, 'latest'].join('\n'));
+    const v = t[1] === 'latest' ? OS_VERSIONS.at(-1) as string : (t[1] as string);
+    if (!OS_VERSIONS.includes(v)) return missing;
+    if (t.length === 2) return found(osListing(v));
+    if (t.length === 3 && t[2] === 'meta_data.json') return found(metaDataJson(cloud, vm, v));
+    if (t.length === 3 && t[2] === 'network_data.json' && osListing(v).includes('network_data.json')) return found(networkDataJson(cloud, vm));
+    // No vendor data configured and no password posted: what a default Nova gives.
+    if (t.length === 3 && (t[2] === 'vendor_data.json' || t[2] === 'vendor_data2.json') && osListing(v).includes(t[2])) return found('{}');
+    if (t.length === 3 && t[2] === 'password' && osListing(v).includes('password')) return found('');
+    return missing;
+  }
+  const ec2 = t[0] === 'ec2' ? t.slice(1) : t;
+  const v = ec2[0] === 'latest' ? EC2_VERSIONS.at(-1) as string : (ec2[0] as string);
+  if (!EC2_VERSIONS.includes(v)) return missing;
+  let node: Node = ec2Tree(cloud, vm, v);
+  for (const k of ec2.slice(1)) {
+    if (typeof node !== 'object' || Array.isArray(node)) return missing;
+    const next: Node | undefined = node.entries[k];
+    if (next === undefined) return missing;
+    node = next;
+  }
+  return found(print(node));
 }

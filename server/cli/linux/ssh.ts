@@ -2,7 +2,7 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { trace } from '../../sim/reach.js';
 import { parseIp } from '../../sim/ipam.js';
-import { endpoint, err, operands, type HostCtx, type HostResult, type RunOnHost } from './host.js';
+import { endpoint, err, knownHostKey, operands, type HostCtx, type HostResult, type RunOnHost } from './host.js';
 
 /** The server that owns an address (fixed IP, or the port behind a floating IP). */
 function serverAt(cloud: Cloud, ip: string) {
@@ -35,16 +35,23 @@ export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: Run
   if (t.verdict !== 'ok' || !srv) return err(`ssh: connect to host ${ip} port 22: Connection timed out\n`, 255);
   const img = ctx.cloud.images.find((i) => i.id === srv.imageId);
   const fromLaptop = ctx.host === 'laptop' || ctx.host === 'network';
+  // The host key is accepted before authentication, so even a refused login adds it; ssh says so
+  // the first time only (StrictHostKeyChecking=accept-new, as the images and the laptop set it).
+  const key = knownHostKey(ctx.host, ip);
+  const known = ctx.knownHosts?.includes(key) === true;
+  const learned = known ? {} : { knownHost: key };
+  const warning = known ? '' : `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`;
   if (srv.keyName === null || !fromLaptop || user !== (img?.osUser ?? 'cirros')) {
-    return err(`Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n${user}@${ip}: Permission denied (publickey).\n`, 255);
+    return { ...err(`${warning}${user}@${ip}: Permission denied (publickey).\n`, 255), ...learned };
   }
-  const warning = `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`;
   if (remote.length > 0) {
     // `ssh HOST COMMAND`: runs it there and comes back.
     const words = remote.join(' ').split(/\s+/).filter((w) => w !== '');
-    const r = run({ ...ctx, host: `vm:${srv.id}` }, words);
-    if (!r) return { stdout: '', stderr: `${warning}sh: ${words[0] ?? ''}: not found\n`, exitCode: 127 };
-    return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode };
+    const r = run({ ...ctx, host: `vm:${srv.id}`, tty: false }, words);
+    if (!r) return { stdout: '', stderr: `${warning}sh: ${words[0] ?? ''}: not found\n`, exitCode: 127, ...learned };
+    // A remote ping without a count goes on (or ends) as it would here.
+    const going = { ...(r.follow ? { follow: r.follow } : {}), ...(r.elapsed !== undefined ? { elapsed: r.elapsed } : {}) };
+    return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode, ...learned, ...going };
   }
-  return { stdout: '', stderr: warning, exitCode: 0, enter: `vm:${srv.id}` };
+  return { stdout: '', stderr: warning, exitCode: 0, enter: `vm:${srv.id}`, ...learned };
 }

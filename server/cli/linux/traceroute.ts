@@ -1,4 +1,5 @@
 /** `traceroute` (Linux traceroute 2.1, or BusyBox's on CirrOS): the reach query's hops as UDP probes see them, printed by render/traceroute.ts. */
+import { hopRtts, probeTime } from '../../sim/dataplane/latency.js';
 import { trace } from '../../sim/reach.js';
 import { parseIp } from '../../sim/ipam.js';
 import { tracerouteText } from '../../render/traceroute.js';
@@ -16,6 +17,13 @@ export function runTraceroute(ctx: HostCtx, argv: string[], ns: string | null = 
   const maxHops = mi >= 0 && Number.isInteger(Number(argv[mi + 1])) && Number(argv[mi + 1]) > 0 ? Math.min(255, Number(argv[mi + 1])) : 30;
   // UDP probes: intermediate routers answer; the target answers only when the path lets it in.
   const outside = (ctx.host === 'laptop' || ctx.host === 'network') && ns === null;
-  const hops = outside ? (t.verdict === 'ok' ? [target] : []) : (t.verdict === 'ok' ? t.hops : t.hops.slice(0, -1)).map((h) => h.address);
+  // Times from the one latency model ping uses too: the last hop's is ping's round trip.
+  const rtts = hopRtts(ctx.cloud, t.hops.map((h) => h.address), ctx.host === 'laptop' && ns === null);
+  // Each of a hop's three probes varies around its round trip (a deterministic jitter).
+  const probes = (h: number, rtt: number) => [1, 2, 3].map((k) => probeTime(rtt, h * 3 + k, target.length)) as [number, number, number];
+  const all = t.hops.map((h, i) => ({ address: h.address, rtt: rtts[i] ?? 0 }));
+  const last = all.at(-1);
+  const answered = outside ? (t.verdict === 'ok' && last ? [{ address: target, rtt: last.rtt }] : []) : t.verdict === 'ok' ? all : all.slice(0, -1);
+  const hops = answered.map((h, i) => ({ address: h.address, times: probes(i, h.rtt) }));
   return ok(tracerouteText({ target, busybox, numeric, maxHops, hops, reached: t.verdict === 'ok' }));
 }

@@ -1,0 +1,183 @@
+/**
+ * What the web page asks of the server for issue #13: the `options` message ("fit tables to the
+ * terminal" as CLIFF_FIT_WIDTH in the session, not history), the scrollback a fresh page writes
+ * (recent commands since the last reset, bounded, control characters visible), and a learner's
+ * progress per lab from the steps the store records as passed.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseClientMessage } from './protocol.js';
+import { progressOf } from './routes.js';
+import { memoryStore } from '../store/memory.js';
+import type { CloudStore } from '../store/types.js';
+import { loadLabs } from '../labs/index.js';
+import { labKey, workspaces, type Workspaces } from '../workspace/index.js';
+
+const LABS = loadLabs();
+
+function manager(store: CloudStore): Workspaces {
+  return workspaces({ store, labs: () => LABS, now: () => 1_000, log: () => {} });
+}
+
+function sandbox(store = memoryStore(), learner = 'ada') {
+  const spaces = manager(store);
+  const ref = spaces.parse('sandbox:empty');
+  if (!ref) throw new Error('no sandbox:empty');
+  return { store, spaces, ref, w: spaces.open(learner, ref) };
+}
+
+describe('the options message', () => {
+  it('carries fitWidth as a boolean, and nothing else', () => {
+    expect(parseClientMessage('{"t":"options","fitWidth":true}')).toEqual({
+      t: 'options',
+      fitWidth: true,
+    });
+    expect(parseClientMessage('{"t":"options","fitWidth":false}')).toEqual({
+      t: 'options',
+      fitWidth: false,
+    });
+    for (const bad of [
+      '{"t":"options"}',
+      '{"t":"options","fitWidth":"1"}',
+      '{"t":"options","fitWidth":1}',
+      '{"t":"options","fitWidth":null}',
+    ])
+      expect(parseClientMessage(bad), bad).toBeNull();
+  });
+
+  it('sets and unsets CLIFF_FIT_WIDTH=1 in the session, without recording anything', () => {
+    const { store, w } = sandbox();
+    w.fitWidth(true);
+    expect(w.run('echo "[$CLIFF_FIT_WIDTH]"').stdout).toBe('[1]\n');
+    w.fitWidth(false);
+    expect(w.run('echo "[$CLIFF_FIT_WIDTH]"').stdout).toBe('[]\n');
+    expect(store.history('ada', 'sandbox:empty').map((e) => e.line)).toEqual([
+      'echo "[$CLIFF_FIT_WIDTH]"',
+      'echo "[$CLIFF_FIT_WIDTH]"',
+    ]);
+  });
+
+  it('fits a wide table to the terminal once on', () => {
+    const spaces = manager(memoryStore());
+    const w = spaces.open('ada', spaces.parse('sandbox:public-cloud') ?? sandbox().ref);
+    w.resize(60);
+    const line = 'openstack network list --long';
+    const widest = (s: string) => Math.max(...s.split('\n').map((l) => l.length));
+    const wide = widest(w.run(line).stdout);
+    expect(wide).toBeGreaterThan(60);
+    w.fitWidth(true);
+    // As narrow as cliff can make it (each column keeps a minimum width).
+    expect(widest(w.run(line).stdout)).toBeLessThan(wide);
+  });
+});
+
+describe('scrollback', () => {
+  it('is each command after its prompt, with its output, oldest first', () => {
+    const { w } = sandbox();
+    const before = w.prompt();
+    w.run('echo one');
+    w.run('');
+    w.run('nosuchcommand');
+    expect(w.scrollback()).toBe(
+      `${before}echo one\none\n${before}nosuchcommand\n${w.run('nosuchcommand').stderr}`,
+    );
+  });
+
+  it('starts after the last reset', () => {
+    const { w } = sandbox();
+    w.run('echo gone');
+    w.reset();
+    w.run('echo kept');
+    expect(w.scrollback()).not.toContain('gone');
+    expect(w.scrollback()).toContain('echo kept\nkept\n');
+  });
+
+  it('shows control characters of a line and of stored output in caret notation', () => {
+    const store = memoryStore();
+    const { w } = sandbox(store);
+    w.run('echo \x1b[2J\x9b3J');
+    // Output stored cut inside an escape sequence (as `cut` may leave it).
+    store.saveStep('ada', 'sandbox:empty', null, {
+      kind: 'command',
+      line: 'x',
+      stdout: 'red \x1b[31mtext\x1b[3',
+      stderr: '\x07',
+      exitCode: 0,
+      at: 1,
+    });
+    const text = sandbox(store).w.scrollback();
+    expect(text).not.toMatch(/\x1b\[2J|\x9b|\x07/);
+    expect(text).toContain('^[[2JM-^[3J');
+    // Colour (SGR) stays; a cut sequence does not.
+    expect(text).toContain('red \x1b[31mtext^[[3');
+  });
+
+  it('of commands from before the workspace was loaded has a bare prompt (the store keeps none)', () => {
+    const store = memoryStore();
+    sandbox(store).w.run('echo earlier');
+    expect(manager(store).open('ada', sandbox().ref).scrollback()).toBe(
+      '$ echo earlier\nearlier\n',
+    );
+  });
+
+  it('keeps the newest 200 commands, whole, within 256 KiB', () => {
+    const { w } = sandbox();
+    for (let i = 0; i < 210; i++) w.run(`echo n${i}`);
+    const text = w.scrollback();
+    expect(text).not.toContain('echo n9\n');
+    expect(text.startsWith(`${w.prompt()}echo n10\n`)).toBe(true);
+    const big = sandbox().w;
+    const word = 'x'.repeat(4000);
+    for (let i = 0; i < 100; i++) big.run(`echo ${i}-${word}`);
+    const capped = big.scrollback();
+    expect(capped.length).toBeLessThanOrEqual(256 * 1024);
+    expect(capped.length).toBeGreaterThan(200 * 1024);
+    expect(capped.startsWith(big.prompt())).toBe(true);
+    expect(capped.endsWith(`99-${word}\n`)).toBe(true);
+  });
+});
+
+describe('progress per lab', () => {
+  const lab = LABS.find((l) => l.id === 'direct-attach');
+  if (!lab) throw new Error('no lab direct-attach');
+  const points = (ids: string[]) =>
+    lab.steps
+      .filter((s) => ids.includes(s.id))
+      .reduce((n, s) => n + s.checks.reduce((m, c) => m + c.points, 0), 0);
+  const total = points(lab.steps.map((s) => s.id));
+
+  it('is nothing before the learner has passed a step', () => {
+    expect(progressOf(memoryStore(), 'ada', lab)).toEqual({
+      lab: lab.id,
+      steps: lab.steps.length,
+      passed: 0,
+      percent: 0,
+    });
+  });
+
+  it("counts the points of the steps passed (each once), and only this learner's", () => {
+    const store = memoryStore();
+    const passed = (learner: string, step: string) =>
+      store.saveStep(learner, labKey(lab.id), null, {
+        kind: 'passed',
+        line: `#passed ${step}`,
+        stdout: '',
+        stderr: '',
+        exitCode: 0,
+        at: 1,
+        step,
+      });
+    const [a, b] = lab.steps;
+    if (!a || !b) throw new Error('the lab has fewer than two steps');
+    passed('ada', a.id);
+    passed('ada', a.id);
+    passed('bob', b.id);
+    expect(progressOf(store, 'ada', lab)).toEqual({
+      lab: lab.id,
+      steps: lab.steps.length,
+      passed: 1,
+      percent: Math.floor((100 * points([a.id])) / total),
+    });
+    for (const s of lab.steps) passed('ada', s.id);
+    expect(progressOf(store, 'ada', lab).percent).toBe(100);
+  });
+});
