@@ -271,3 +271,27 @@ describe('workspace: a store that cannot write', () => {
     });
   }
 });
+
+describe('workspace: steps passed are counted per attempt', () => {
+  it('a reset starts the count again, and a step passed again after it is recorded again', () => {
+    const store = memoryStore();
+    const spaces = manager(store);
+    const ref = spaces.parse('lab:direct-attach');
+    const lab = LABS.find((l) => l.id === 'direct-attach');
+    if (!ref || !lab) throw new Error('no lab direct-attach');
+    const first = lab.steps[0];
+    if (!first) throw new Error('the lab has no step');
+    const w = spaces.open('a', ref);
+    const solve = () => {
+      for (const line of first.solution) w.run(line);
+      return w.grade()?.firstPassed ?? {};
+    };
+    expect(Object.keys(solve())).toContain(first.id);
+    w.reset();
+    expect(w.grade()?.firstPassed).toEqual({});
+    expect(Object.keys(solve())).toContain(first.id);
+    expect(store.historyOfKind('a', ref.key, 'passed').filter((e) => e.step === first.id)).toHaveLength(2);
+    // Reopened from the store: the passes of this attempt only.
+    expect(Object.keys(manager(store).open('a', ref).grade()?.firstPassed ?? {})).toContain(first.id);
+  });
+});

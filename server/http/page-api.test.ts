@@ -180,4 +180,18 @@ describe('progress per lab', () => {
     for (const s of lab.steps) passed('ada', s.id);
     expect(progressOf(store, 'ada', lab).percent).toBe(100);
   });
+
+  it('starts again after a reset: only the steps passed since count', () => {
+    const store = memoryStore();
+    const passed = (step: string) =>
+      store.saveStep('ada', labKey(lab.id), null, { kind: 'passed', line: `#passed ${step}`, stdout: '', stderr: '', exitCode: 0, at: 1, step });
+    const [a, b] = lab.steps;
+    if (!a || !b) throw new Error('the lab has fewer than two steps');
+    passed(a.id);
+    passed(b.id);
+    store.resetSession('ada', labKey(lab.id), '{}', 2);
+    expect(progressOf(store, 'ada', lab).passed).toBe(0);
+    passed(b.id);
+    expect(progressOf(store, 'ada', lab)).toMatchObject({ passed: 1, percent: Math.floor((100 * points([b.id])) / total) });
+  });
 });

@@ -71,11 +71,13 @@ export function learnerRoutes(app: Express, { store, learners, labs }: RouteDeps
 }
 
 /**
- * How far a learner got in a lab, from the steps the store records as first passed (no replay:
- * the home page asks for every lab at once). A step once passed stays counted after a reset.
+ * How far a learner got in a lab, from the steps the store records as passed since the last reset
+ * (no replay: the home page asks for every lab at once). A reset starts the count again.
  */
 export function progressOf(store: CloudStore, learner: string, lab: Lab) {
-  const passed = new Set(store.historyOfKind(learner, labKey(lab.id), 'passed').map((e) => e.step));
+  const key = labKey(lab.id);
+  const reset = store.lastSeqs(learner, key).reset;
+  const passed = new Set(store.historyOfKind(learner, key, 'passed').filter((e) => e.seq > reset).map((e) => e.step));
   const done = lab.steps.filter((st) => passed.has(st.id));
   const points = (steps: Lab['steps']) =>
     steps.reduce((n, st) => n + st.checks.reduce((m, c) => m + c.points, 0), 0);
@@ -95,7 +97,8 @@ function labView(mine: Lab) {
     title: mine.title,
     summary: mine.summary,
     minutes: mine.minutes,
-    outcomes: mine.outcomes, fitWidth: mine.fitWidth,
+    outcomes: mine.outcomes,
+    fitWidth: mine.fitWidth,
     intro: mine.intro,
     steps: mine.steps.map((st) => ({
       id: st.id,

@@ -199,7 +199,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       snapshotSeq: stored?.seq ?? 0,
       snapshotDue: limits.snapshotEvery + offset(mapKey(learner, ref.key), limits.snapshotEvery),
       attempt,
-      firstPassed: ref.lab ? firstPassesOf(store.historyOfKind(learner, ref.key, 'passed')) : {},
+      // Passes of this attempt: a reset starts the count again (the home page shows the same).
+      firstPassed: ref.lab ? firstPassesOf(store.historyOfKind(learner, ref.key, 'passed').filter((e) => e.seq > seqs.reset)) : {},
       outputBytes: store.storedOutputBytes(learner, ref.key),
       learnerSaved: store.getLearner(learner) !== null,
       attached: 0,
@@ -387,6 +388,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       }
       w.state = fresh;
       w.attempt = emptyAttempt();
+      w.firstPassed = {};
       return { stdout: `Your ${w.ref.fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(fresh) };
     },
     answer(check, value) {
