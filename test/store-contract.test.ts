@@ -62,12 +62,12 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       const s = newStore();
       expect(s.ensureLearner('a', 'Ada', 1)).toEqual({ id: 'a', name: 'Ada', createdAt: 1 });
       expect(s.ensureLearner('a', 'other', 2)).toEqual({ id: 'a', name: 'Ada', createdAt: 1 });
-      s.saveStep('a', 'w', null, { kind: 'command', line: 'ip a', stdout: 'x', stderr: '', exitCode: 0, at: 1, cols: 132, ran: [['ip', 'a']], truncated: true });
+      s.saveStep('a', 'w', null, { kind: 'command', line: 'ip a', stdout: 'x', stderr: '', exitCode: 0, at: 1, cols: 132, prompt: 'root@node:~# ', ran: [['ip', 'a']], truncated: true });
       s.saveStep('a', 'w', null, { kind: 'answer', line: '#answer q1 42', stdout: '', stderr: '', exitCode: 0, at: 2, check: 'q1', value: '42' });
       s.saveStep('a', 'w', null, { kind: 'passed', line: '#passed s1', stdout: '', stderr: '', exitCode: 0, at: 3, step: 's1' });
       s.saveStep('a', 'w', null, { kind: 'command', line: '# a comment', stdout: '', stderr: '', exitCode: 0, at: 4 });
       const h = s.history('a', 'w');
-      expect(h[0]).toEqual({ seq: 1, kind: 'command', line: 'ip a', stdout: 'x', stderr: '', exitCode: 0, at: 1, cols: 132, ran: [['ip', 'a']], truncated: true });
+      expect(h[0]).toEqual({ seq: 1, kind: 'command', line: 'ip a', stdout: 'x', stderr: '', exitCode: 0, at: 1, cols: 132, prompt: 'root@node:~# ', ran: [['ip', 'a']], truncated: true });
       expect(h[1]).toMatchObject({ kind: 'answer', check: 'q1', value: '42' });
       expect(h[2]).toMatchObject({ kind: 'passed', step: 's1' });
       expect(h[3]).toEqual({ seq: 4, kind: 'command', line: '# a comment', stdout: '', stderr: '', exitCode: 0, at: 4 });

@@ -111,12 +111,19 @@ describe('scrollback', () => {
     expect(text).toContain('red \x1b[31mtext^[[3');
   });
 
-  it('of commands from before the workspace was loaded has a bare prompt (the store keeps none)', () => {
+  it('of commands from before the workspace was loaded keeps their prompts (the store has them)', () => {
     const store = memoryStore();
-    sandbox(store).w.run('echo earlier');
-    expect(manager(store).open('ada', sandbox().ref).scrollback()).toBe(
-      '$ echo earlier\nearlier\n',
-    );
+    const first = sandbox(store).w;
+    const at = first.prompt();
+    first.run('echo earlier');
+    expect(manager(store).open('ada', sandbox().ref).scrollback()).toBe(`${at}echo earlier\nearlier\n`);
+  });
+
+  it('of a command stored without its prompt (before prompts were kept) has a bare one', () => {
+    const store = memoryStore();
+    const { ref } = sandbox(store);
+    store.saveStep('ada', ref.key, null, { kind: 'command', line: 'echo old', stdout: 'old\n', stderr: '', exitCode: 0, at: 1 });
+    expect(manager(store).open('ada', ref).scrollback()).toBe('$ echo old\nold\n');
   });
 
   it('keeps the newest 200 commands, whole, within 256 KiB', () => {

@@ -78,7 +78,7 @@ interface Row {
 }
 
 /** The optional fields of an entry kept as JSON in `meta`. */
-const META_KEYS = ['cols', 'ran', 'interrupted', 'truncated', 'check', 'value', 'step'] as const;
+const META_KEYS = ['cols', 'prompt', 'ran', 'interrupted', 'truncated', 'check', 'value', 'step'] as const;
 
 function metaOf(e: NewEntry): string | null {
   const m: Record<string, unknown> = {};
@@ -97,6 +97,7 @@ function entryOf(r: Row): HistoryEntry {
   }
   const e: HistoryEntry = { ...rest };
   if (typeof m['cols'] === 'number') e.cols = m['cols'];
+  if (typeof m['prompt'] === 'string') e.prompt = m['prompt'];
   if (Array.isArray(m['ran'])) e.ran = m['ran'] as string[][];
   if (typeof m['interrupted'] === 'number') e.interrupted = m['interrupted'];
   if (m['truncated'] === true) e.truncated = true;

@@ -24,6 +24,8 @@ export interface HistoryEntry {
   at: number;
   /** command: the terminal width it ran with (some output depends on it, so replay uses it too). */
   cols?: number;
+  /** command: the prompt it was typed at (shown again in a restored scrollback). */
+  prompt?: string;
   /** command: the argv of every command that actually ran (after expansion), for graders. */
   ran?: string[][];
   /** command: Ctrl-C ended it after this many seconds (a ping without a count); replay ends it there too. */

@@ -45,7 +45,7 @@ export const DEFAULT_LIMITS: WorkspaceLimits = {
 
 /** What a fresh page shows again: the newest commands since the last reset, and at most this many characters of them. */
 const SCROLLBACK = { commands: 200, chars: 256 * 1024 };
-/** The prompt of a command run before this workspace was loaded (the store does not keep prompts). */
+/** The prompt of a command stored before prompts were kept with commands. */
 const UNKNOWN_PROMPT = '$ ';
 
 export interface WorkspaceDeps {
@@ -96,19 +96,11 @@ interface Live {
   learnerSaved: boolean;
   attached: number;
   lastUsed: number;
-  /** The prompt each recent command was typed at, by seq (commands run since the workspace was loaded). */
-  prompts: Map<number, string>;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
 function offset(s: string, n: number): number {
   return hashSeed(s) % Math.max(1, n);
-}
-
-/** Keeps the prompt a command was typed at, for the newest SCROLLBACK.commands commands. */
-function rememberPrompt(w: Live, seq: number, at: string): void {
-  w.prompts.set(seq, at);
-  if (w.prompts.size > SCROLLBACK.commands) w.prompts.delete(w.prompts.keys().next().value as number);
 }
 
 /** Cuts a stored output, saying how much was left out. */
@@ -205,7 +197,6 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       learnerSaved: store.getLearner(learner) !== null,
       attached: 0,
       lastUsed: deps.now(),
-      prompts: new Map(),
     };
     // A long replay is paid once: store the result so the next open starts from it.
     const replayed = afterSnapshot.filter((e) => e.kind === 'command').length;
@@ -275,7 +266,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     let size = 0;
     for (const e of commands.reverse()) {
       // Stored output was cut by length, maybe inside an escape sequence: made visible again.
-      const text = `${w.prompts.get(e.seq) ?? UNKNOWN_PROMPT}${visibleText(e.line)}\n${visibleText(e.stdout, { allowSgr: true })}${visibleText(e.stderr, { allowSgr: true })}`;
+      const text = `${visibleText(e.prompt ?? UNKNOWN_PROMPT, { allowSgr: true })}${visibleText(e.line)}\n${visibleText(e.stdout, { allowSgr: true })}${visibleText(e.stderr, { allowSgr: true })}`;
       if (size + text.length > SCROLLBACK.chars) break;
       size += text.length;
       parts.push(text);
@@ -341,6 +332,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         exitCode: r.result.exitCode,
         at: w.lastUsed,
         cols: w.state.columns,
+        prompt: prompt(w.state),
         ...(ran ? { ran } : {}),
         ...(opts?.until?.kind === 'interrupt' ? { interrupted: opts.until.after } : {}),
         ...(out.cut || err.cut ? { truncated: true } : {}),
@@ -354,7 +346,6 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         return notSaved(w, e);
       }
       w.outputBytes += out.text.length + err.text.length;
-      rememberPrompt(w, w.lastSeq, prompt(w.state));
       w.state = r.state;
       if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
       return reply(w.state);
