@@ -69,6 +69,7 @@ const CLOUD_KEYS: Record<keyof Cloud, true> = {
   servers: true,
   infra: true,
   otherQuotas: true,
+  quotaProjectId: true,
 };
 const KEYS = Object.keys(CLOUD_KEYS);
 const SHARED_KEYS = ['flavors', 'images', 'config', 'projects'];
@@ -142,6 +143,10 @@ export function finishDraft(c: Cloud, sharedLast: boolean): Cloud {
   return out as unknown as Cloud;
 }
 
+function sameRng(a: Cloud['rng'], b: Cloud['rng']): boolean {
+  return a.s.every((v, i) => v === b.s[i]);
+}
+
 // ---- one command, one transaction -------------------------------------------------------------
 
 /** What `transact` returns: the new cloud and fn's value, or the error and the cloud as it was. */
@@ -150,7 +155,10 @@ export type Outcome<T> =
   | {
       ok: false;
       error: unknown;
-      /** The original cloud, untouched: a failed command changes nothing. */
+      /**
+       * The original cloud: a failed command changes nothing but the random generator, which
+       * keeps what it drew (a real cloud's ids and addresses are spent once drawn).
+       */
       cloud: Cloud;
       /** The discarded draft, as the command left it when it failed (error messages may read its clock). */
       draft: Cloud;
@@ -160,7 +168,8 @@ export type Outcome<T> =
  * Runs one command's changes as a transaction, as Neutron runs an API call in one: `fn` works on
  * a copy-on-write draft of `cloud`; when it returns, the draft becomes the new cloud (key order
  * as `cloneCloud`'s); when it throws, the draft is discarded and the original is returned with
- * the error. With `readOnly`, `fn` reads `cloud` itself (no draft) and the cloud is returned as is.
+ * the error, with the generator's state the draft reached. With `readOnly`, `fn` reads `cloud`
+ * itself (no draft) and the cloud is returned as is.
  * Every CLI (and anything else that runs commands) goes through this one helper.
  */
 export function transact<T>(cloud: Cloud, fn: (draft: Cloud) => T, readOnly = false): Outcome<T> {
@@ -169,6 +178,7 @@ export function transact<T>(cloud: Cloud, fn: (draft: Cloud) => T, readOnly = fa
     const value = fn(work);
     return { ok: true, value, cloud: finishDraft(work, true) };
   } catch (error) {
-    return { ok: false, error, cloud, draft: work };
+    if (readOnly || sameRng(work.rng, cloud.rng)) return { ok: false, error, cloud, draft: work };
+    return { ok: false, error, cloud: Object.assign({}, cloud, { rng: work.rng }), draft: work };
   }
 }

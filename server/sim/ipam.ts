@@ -375,8 +375,50 @@ export function randomFree(
 }
 
 /** EUI-64 address from a /64 and a MAC: ff:fe in the middle, universal/local bit flipped. */
+/** One of netaddr's EUI-48 spellings: `count` hex words of 1..`maxDigits` digits joined by `sep`. */
+function macFormat(sep: string, count: number, minDigits: number, maxDigits: number): RegExp {
+  const word = `([0-9a-f]{${minDigits},${maxDigits}})`;
+  return new RegExp(`^${Array.from({ length: count }, () => word).join(sep)}$`, 'i');
+}
+
+/** The spellings netaddr accepts (UNIX/Windows, Cisco, PostgreSQL, bare): Neutron stores the text as given. */
+const MAC_FORMATS = [
+  macFormat(':', 6, 1, 2),
+  macFormat('-', 6, 1, 2),
+  macFormat(':', 3, 1, 4),
+  macFormat('-', 3, 1, 4),
+  macFormat('\\.', 3, 1, 4),
+  macFormat('-', 2, 5, 6),
+  macFormat(':', 2, 5, 6),
+  macFormat('', 1, 11, 12),
+];
+
+/** A MAC address's 48-bit value in any spelling netaddr reads (`11:22:33` is Cisco's 0011.0022.0033), else null. */
+export function parseMac(text: string): bigint | null {
+  for (const re of MAC_FORMATS) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const words = m.slice(1) as string[];
+    const width = BigInt(48 / words.length);
+    return words.reduce((acc, w) => (acc << width) | BigInt(`0x${w}`), 0n);
+  }
+  return null;
+}
+
+/** A MAC address as netaddr prints it by default (and as Neutron's filters compare it): `aa:bb:cc:dd:ee:ff`. */
+export function formatMac(value: bigint): string {
+  return Array.from({ length: 6 }, (_, i) => ((value >> BigInt(40 - 8 * i)) & 0xffn).toString(16).padStart(2, '0')).join(':');
+}
+
+/** neutron-lib's MAC validator: a netaddr spelling, not all zeros nor the broadcast address. */
+export function validMac(text: string): boolean {
+  const v = parseMac(text);
+  return v !== null && v !== 0n && v !== 0xffffffffffffn;
+}
+
 export function eui64(prefix: Cidr, mac: string): bigint {
-  const b = mac.split(':').map((x) => Number.parseInt(x, 16));
+  const v = parseMac(mac) ?? 0n;
+  const b = Array.from({ length: 6 }, (_, i) => Number((v >> BigInt(40 - 8 * i)) & 0xffn));
   const iid = [
     ((b[0] ?? 0) ^ 0x02) & 0xff,
     b[1] ?? 0,

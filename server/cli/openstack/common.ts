@@ -6,6 +6,7 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
 import { requestId } from '../../sim/api/request-id.js';
 import type { Cloud } from '../../sim/model/cloud.js';
+import { pyRepr } from '../../render/pyvalue.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import { SimError } from '../../sim/errors.js';
 import { CliError } from '../errors.js';
@@ -69,6 +70,17 @@ export function flag(a: Args, k: string): boolean {
 export function num(a: Args, k: string): number | undefined {
   const v = a[k];
   return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * An attribute openstacksdk declares as an integer: it converts the option's text with Python's
+ * int() before any request, and OSC prints int()'s own error (exit 1).
+ */
+export function sdkInt(a: Args, k: string): number | undefined {
+  const v = str(a, k);
+  if (v === undefined) return undefined;
+  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(v)) throw new CliError(`invalid literal for int() with base 10: ${pyRepr(v)}`);
+  return Number(v.replace(/_/g, ''));
 }
 
 export function dicts(a: Args, k: string): Array<Record<string, string>> {

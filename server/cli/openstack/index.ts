@@ -48,9 +48,12 @@ export function commandList(): Array<{ name: string; summary: string }> {
   return listCache;
 }
 
-/** list/show commands never change the cloud, so they run on it directly, without a copy. */
+/**
+ * list/show commands never change the cloud, so they run on it directly, without a copy; except
+ * those that list security groups or rules (by name too), which make a project's default group.
+ */
 function readOnly(name: string): boolean {
-  return / (list|show)$/.test(name);
+  return / (list|show)$/.test(name) && !name.startsWith('security group ');
 }
 
 function formatOptions(v: Record<string, unknown>, columns: number): FormatOptions {
@@ -102,7 +105,7 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   // list/show commands never change the cloud: they read it directly; the others work in a
   // transaction on a copy-on-write draft (see sim/clone.ts).
   const r = transact(cloud, (c) => cmd.run({ cloud: c, args: parsed.values }), readOnly(cmd.name));
-  if (!r.ok) return done({ stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, cloud);
+  if (!r.ok) return done({ stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;
   const next = r.cloud;
   switch (out.kind) {

@@ -5,7 +5,7 @@ import type { CellValue } from '../../render/pyvalue.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { addTags, changeTags, listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { deleteEach, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { deleteEach, findBy, flag, getAgent, none, pair, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
@@ -59,8 +59,8 @@ function createReq(c: Cloud, a: Args): NetworkCreate {
   if (flag(a, 'disable')) r.adminStateUp = false;
   const d = str(a, 'description');
   if (d !== undefined) r.description = d;
-  const mtu = str(a, 'mtu');
-  if (mtu !== undefined) r.mtu = Number(mtu);
+  const mtu = sdkInt(a, 'mtu');
+  if (mtu !== undefined) r.mtu = mtu;
   const ps = pair(a, 'enable_port_security', 'disable_port_security');
   if (ps !== undefined) r.portSecurityEnabled = ps;
   // OSC sends router:external only when --external/--internal is given.
@@ -151,8 +151,8 @@ function setNetwork(c: Cloud, a: Args): Output {
   if (share !== undefined) u.shared = share;
   const d = str(a, 'description');
   if (d !== undefined) u.description = d;
-  const mtu = str(a, 'mtu');
-  if (mtu !== undefined) u.mtu = Number(mtu);
+  const mtu = sdkInt(a, 'mtu');
+  if (mtu !== undefined) u.mtu = mtu;
   const ps = pair(a, 'enable_port_security', 'disable_port_security');
   if (ps !== undefined) u.portSecurityEnabled = ps;
   const ext = pair(a, 'external', 'internal');

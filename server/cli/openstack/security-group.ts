@@ -9,6 +9,7 @@ import {
   checkProtocolFilter,
   createSecurityGroup,
   createSecurityGroupRule,
+  ensureDefaultGroup,
   deleteSecurityGroup,
   deleteSecurityGroupRule,
   updateSecurityGroup,
@@ -21,6 +22,8 @@ import { findProject } from './project.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
 
 export function findSecurityGroup(c: Cloud, nameOrId: string): SecurityGroup {
+  // OSC looks up by id first; a name is then listed, and listing makes the default group.
+  if (!visibleGroups(c).some((g) => g.id === nameOrId)) ensureDefaultGroup(c, c.auth.projectId);
   return findBy(visibleGroups(c), 'SecurityGroup', nameOrId);
 }
 
@@ -85,7 +88,8 @@ function ruleShow(d: JsonObject): Output {
 const rawList = (d: JsonObject, k: string): PyValue => (Array.isArray(d[k]) ? [...(d[k] as PyValue[])] : []);
 
 const ICMP = ['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'];
-const IPV6_ONLY = ['ipv6-encap', 'ipv6-frag', 'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts', 'ipv6-route'];
+/** OSC takes these for IPv6 when no --ethertype is given: `ipv6-*` names, icmpv6, and their numbers. */
+const isIpv6Protocol = (p: string): boolean => p.startsWith('ipv6-') || ['icmpv6', '41', '43', '44', '58', '59', '60'].includes(p);
 
 /** OSC 6.0's port-range cell; it tests values for truth, so ICMP type 0 and code 0 are not shown. */
 function portRange(r: JsonObject): string {
@@ -122,7 +126,7 @@ function ruleCreate(c: Cloud, a: Args): Output {
   let ethertype: 'IPv4' | 'IPv6' = 'IPv4';
   const eth = str(a, 'ethertype');
   if (eth !== undefined) ethertype = eth as 'IPv4' | 'IPv6';
-  else if (protocol !== null && IPV6_ONLY.includes(protocol)) ethertype = 'IPv6';
+  else if (protocol !== null && isIpv6Protocol(protocol)) ethertype = 'IPv6';
   const r: RuleCreate = {
     securityGroupId: g.id,
     direction: flag(a, 'egress') ? 'egress' : 'ingress',

@@ -173,7 +173,8 @@ function setSubnet(c: Cloud, a: Args): Output {
   // OSC sends the new pools first, then the existing ones.
   if (ap.length > 0 || flag(a, 'no_allocation_pool')) u.allocationPools = [...ap, ...(flag(a, 'no_allocation_pool') ? [] : s.allocationPools)];
   const dns = strs(a, 'dns_nameservers');
-  if (dns.length > 0 || flag(a, 'no_dns_nameservers')) u.dnsNameservers = [...(flag(a, 'no_dns_nameservers') ? [] : s.dnsNameservers), ...dns];
+  // OSC puts the new servers before the old ones; Neutron keeps the order it is sent.
+  if (dns.length > 0 || flag(a, 'no_dns_nameservers')) u.dnsNameservers = [...dns, ...(flag(a, 'no_dns_nameservers') ? [] : s.dnsNameservers)];
   const hr = hostRoutes(a, 'host_routes');
   if (hr.length > 0 || flag(a, 'no_host_route')) u.hostRoutes = [...(flag(a, 'no_host_route') ? [] : s.hostRoutes), ...hr];
   const st = strs(a, 'service_types');

@@ -85,4 +85,6 @@ export interface Cloud {
   infra?: InfraState;
   /** Neutron quotas an admin set for other project ids (`neutron quota-update --tenant-id …`). */
   otherQuotas?: Record<string, Partial<Quotas>>;
+  /** The project `quotas` belongs to: the learner's (absent in older snapshots: the session's). */
+  quotaProjectId?: string;
 }

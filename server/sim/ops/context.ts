@@ -1,5 +1,5 @@
 /** Shared helpers for ops: ids, the clock, standard attributes, revisions, quotas, visibility. */
-import type { Cloud, Quotas } from '../model/cloud.js';
+import type { Cloud } from '../model/cloud.js';
 import type { Std } from '../model/std.js';
 import { uuid4 } from '../rng.js';
 import { neutronError } from '../errors.js';
@@ -40,6 +40,20 @@ export function newId(c: Cloud): string {
 }
 
 /**
+ * Runs the part of a create that Neutron runs after drawing the new resource's id (which this
+ * simulation draws last): if it fails, an id is drawn all the same, so the next create gets
+ * another one, as in a real cloud (the failed command keeps what the generator drew).
+ */
+export function afterIdDrawn<T>(c: Cloud, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    newId(c);
+    throw e;
+  }
+}
+
+/**
  * A new resource's standard attributes. Callers build the resource onto this fresh object with
  * `Object.assign(std, { …fields })`, which gives the same keys in the same order as
  * `{ ...std, …fields }`: in Node 20 each property a literal adds after a spread costs about a
@@ -65,19 +79,6 @@ export function newStd(c: Cloud, name: string, projectId: string, description = 
 export function touch(c: Cloud, r: Std, bumps = 1): void {
   r.revision += bumps;
   r.updatedAt = now(c);
-}
-
-/** Neutron quota check: `Quota exceeded for resources: ['network'].` (409). */
-export function checkQuota(
-  c: Cloud,
-  resource: Exclude<keyof Quotas, 'rbac_policy'>,
-  used: number,
-  path: string,
-): void {
-  const limit = c.quotas[resource];
-  if (limit >= 0 && used + 1 > limit) {
-    throw neutronError.conflict(path, `Quota exceeded for resources: ['${resource}'].`);
-  }
 }
 
 /** Whether the current project may see a resource owned by `projectId` (admins see all). */

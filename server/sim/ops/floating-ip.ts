@@ -5,7 +5,8 @@ import type { Port } from '../model/port.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { parseIp } from '../ipam.js';
-import { checkQuota, newStd, policyError, touch } from './context.js';
+import { newStd, policyError, touch } from './context.js';
+import { checkQuota } from './quota.js';
 import { createPort, removePort } from './port.js';
 import { gatewayPort, interfacePorts } from './router.js';
 import { DEVICE_OWNER } from '../model/port.js';
@@ -35,7 +36,7 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
     throw policyError(PATH, '(rule:create_floatingip and rule:create_floatingip:floating_ip_address)');
   }
   const projectId = req.projectId ?? c.auth.projectId;
-  checkQuota(c, 'floatingip', c.floatingIps.filter((f) => f.projectId === projectId).length, PATH);
+  checkQuota(c, 'floatingip', projectId, c.floatingIps.filter((f) => f.projectId === projectId).length, PATH);
   const std = newStd(c, '', projectId, req.description ?? '', 0);
   const request =
     req.floatingIpAddress !== undefined || req.subnetId !== undefined

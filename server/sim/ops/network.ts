@@ -3,7 +3,9 @@ import type { Cloud } from '../model/cloud.js';
 import type { Network, NetworkType } from '../model/network.js';
 import { neutronError } from '../errors.js';
 import { randInt } from '../rng.js';
-import { checkOwner, checkQuota, newStd, policyError, touch } from './context.js';
+import { afterIdDrawn, checkOwner, newStd, policyError, touch } from './context.js';
+import { checkQuota } from './quota.js';
+import { ensureDefaultGroup } from './security-group.js';
 import { deleteNetworkOwnedPort } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
@@ -21,6 +23,8 @@ export interface NetworkCreate {
   physicalNetwork?: string;
   segmentationId?: number;
   availabilityZoneHints?: string[];
+  /** Fixtures only: do not make the project's default security group. */
+  withoutDefaultGroup?: boolean;
 }
 
 const PATH = '/v2.0/networks';
@@ -96,6 +100,11 @@ function allocateVlan(c: Cloud, physnet: string | null): { physnet: string; seg:
   throw neutronError.conflict(PATH, 'Unable to create the network. No tenant network is available for allocation.');
 }
 
+/** The largest MTU a segment of this type carries: VXLAN loses 50 bytes to encapsulation on an IPv4 underlay. */
+function maxMtu(c: Cloud, type: NetworkType): number {
+  return type === 'vxlan' ? c.config.physnetMtu - 50 : c.config.physnetMtu;
+}
+
 function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkType' | 'physicalNetwork' | 'segmentationId' | 'mtu'> {
   const physnetMtu = c.config.physnetMtu;
   const type = (req.networkType ?? c.config.tenantNetworkType) as NetworkType;
@@ -144,9 +153,9 @@ function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkTyp
     if (segmentInUse(c, 'vxlan', null, seg)) {
       throw neutronError.conflict(PATH, `Unable to create the network. The tunnel ID ${seg} is in use.`);
     }
-    return { networkType: 'vxlan', physicalNetwork: null, segmentationId: seg, mtu: physnetMtu - 50 };
+    return { networkType: 'vxlan', physicalNetwork: null, segmentationId: seg, mtu: maxMtu(c, 'vxlan') };
   }
-  return { networkType: 'vxlan', physicalNetwork: null, segmentationId: allocateVni(c), mtu: physnetMtu - 50 };
+  return { networkType: 'vxlan', physicalNetwork: null, segmentationId: allocateVni(c), mtu: maxMtu(c, 'vxlan') };
 }
 
 /** Only one external network may be the default (auto-allocated topology's is_default). */
@@ -155,7 +164,13 @@ function checkOneDefault(c: Cloud, path: string, self: string | null): void {
   if (other) throw neutronError.conflict(path, `A default external network already exists: ${other.id}.`);
 }
 
+/** The API's check of an MTU value (before policy): an integer of at least 0. */
+function checkMtuValue(path: string, mtu: number | undefined): void {
+  if (mtu !== undefined && mtu < 0) throw neutronError.badRequest(path, `Invalid input for mtu. Reason: '${mtu}' should be non-negative.`);
+}
+
 export function createNetwork(c: Cloud, req: NetworkCreate): Network {
+  checkMtuValue(PATH, req.mtu);
   const admin = c.auth.admin;
   const adminAttrs: string[] = [];
   if (req.shared !== undefined) adminAttrs.push('shared');
@@ -165,12 +180,19 @@ export function createNetwork(c: Cloud, req: NetworkCreate): Network {
   if (req.physicalNetwork !== undefined) adminAttrs.push('provider:physical_network');
   if (req.segmentationId !== undefined) adminAttrs.push('provider:segmentation_id');
   if (!admin && adminAttrs.length > 0) throw policyError(PATH, policyExpr('create_network', adminAttrs));
-  checkQuota(c, 'network', c.networks.filter((n) => n.projectId === (req.projectId ?? c.auth.projectId)).length, PATH);
-  const seg = resolveSegment(c, req);
-  if (req.mtu !== undefined && req.mtu > seg.mtu) {
-    throw neutronError.invalidInput(PATH, `Requested MTU is too big, maximum is ${seg.mtu}.`);
-  }
-  if (req.isDefault === true) checkOneDefault(c, PATH, null);
+  const projectId = req.projectId ?? c.auth.projectId;
+  checkQuota(c, 'network', projectId, c.networks.filter((n) => n.projectId === projectId).length, PATH);
+  // Neutron makes the project's default security group before its first network.
+  if (!req.withoutDefaultGroup) ensureDefaultGroup(c, projectId);
+  // The segment and the MTU are checked after the network has its id.
+  const seg = afterIdDrawn(c, () => {
+    const s = resolveSegment(c, req);
+    if (req.mtu !== undefined && req.mtu > s.mtu) {
+      throw neutronError.invalidInput(PATH, `Requested MTU is too big, maximum is ${s.mtu}.`);
+    }
+    if (req.isDefault === true) checkOneDefault(c, PATH, null);
+    return s;
+  });
   const std = newStd(c, req.name, req.projectId ?? c.auth.projectId, req.description ?? '', 1);
   // The network's segment (segments plugin) takes the next standard-attribute id.
   c.stdAttrSeq += 1;
@@ -187,7 +209,8 @@ export function createNetwork(c: Cloud, req: NetworkCreate): Network {
       status: 'ACTIVE' as const,
     },
     seg,
-    { mtu: req.mtu ?? seg.mtu },
+    // An MTU of 0 is no MTU: the network gets its segment's largest.
+    { mtu: req.mtu || seg.mtu },
   );
   c.networks.push(net);
   return net;
@@ -206,6 +229,7 @@ export interface NetworkUpdate {
 
 export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Network {
   const path = `${PATH}/${net.id}`;
+  checkMtuValue(path, upd.mtu);
   checkOwner(c, net.projectId, path, 'update_network');
   const adminAttrs: string[] = [];
   if (upd.shared !== undefined) adminAttrs.push('shared');
@@ -222,13 +246,16 @@ export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Netwo
     }
   }
   if (upd.isDefault === true) checkOneDefault(c, path, net.id);
+  if (upd.mtu !== undefined && upd.mtu > maxMtu(c, net.networkType)) {
+    throw neutronError.invalidInput(path, `Requested MTU is too big, maximum is ${maxMtu(c, net.networkType)}.`);
+  }
   if (upd.name !== undefined) net.name = upd.name;
   if (upd.description !== undefined) net.description = upd.description;
   if (upd.adminStateUp !== undefined) net.adminStateUp = upd.adminStateUp;
   if (upd.shared !== undefined) net.shared = upd.shared;
   if (upd.external !== undefined) net.external = upd.external;
   if (upd.isDefault !== undefined) net.isDefault = upd.isDefault;
-  if (upd.mtu !== undefined) net.mtu = upd.mtu;
+  if (upd.mtu !== undefined) net.mtu = upd.mtu || maxMtu(c, net.networkType);
   if (upd.portSecurityEnabled !== undefined) net.portSecurityEnabled = upd.portSecurityEnabled;
   touch(c, net);
   return net;

@@ -19,10 +19,12 @@ import {
   parseCidr,
   parseIp,
   randomFree,
+  validMac,
   type Cidr,
   type IpRange,
 } from '../ipam.js';
-import { checkQuota, nestedPolicy, newStd, policyError, touch } from './context.js';
+import { afterIdDrawn, nestedPolicy, newStd, policyError, touch } from './context.js';
+import { checkQuota } from './quota.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
@@ -86,6 +88,15 @@ function eui64For(s: Subnet, mac: string): string {
   return formatIp(6, eui64(subnetCidr(s), mac));
 }
 
+/** A new port's EUI-64 address on an auto-address subnet: two MAC spellings of one address collide. */
+function autoAddress(c: Cloud, s: Subnet, mac: string, path: string): FixedIp {
+  const ip = eui64For(s, mac);
+  if (c.ports.some((p) => p.fixedIps.some((f) => f.subnetId === s.id && f.ipAddress === ip))) {
+    throw neutronError.conflict(path, `IP address ${ip} already allocated in subnet ${s.id}`);
+  }
+  return { subnetId: s.id, ipAddress: ip };
+}
+
 /** Validates one explicitly requested address against a subnet, with Neutron's messages. */
 function checkRequestedIp(c: Cloud, s: Subnet, ip: string, path: string): void {
   const parsed = parseIp(ip);
@@ -146,7 +157,7 @@ export function allocateFixedIps(
       result.push(got);
     }
     if (!router) {
-      for (const s of subnets.filter(isAutoAddress)) result.push({ subnetId: s.id, ipAddress: eui64For(s, mac) });
+      for (const s of subnets.filter(isAutoAddress)) result.push(autoAddress(c, s, mac, path));
     }
     return result;
   }
@@ -188,7 +199,7 @@ export function allocateFixedIps(
       const ip = parseIp(r.ipAddress);
       result.push({ subnetId: s.id, ipAddress: formatIp(s.ipVersion, ip?.value ?? 0n) });
     } else if (isAutoAddress(s)) {
-      result.push({ subnetId: s.id, ipAddress: eui64For(s, mac) });
+      result.push(autoAddress(c, s, mac, path));
     } else {
       const ip = allocateIn(c, s, strategy);
       if (!ip) throw neutronError.conflict(path, `No more IP addresses available on network ${net.id}.`);
@@ -197,7 +208,7 @@ export function allocateFixedIps(
   }
   if (!router) {
     for (const s of subnets.filter(isAutoAddress)) {
-      if (!result.some((f) => f.subnetId === s.id)) result.push({ subnetId: s.id, ipAddress: eui64For(s, mac) });
+      if (!result.some((f) => f.subnetId === s.id)) result.push(autoAddress(c, s, mac, path));
     }
   }
   return result;
@@ -247,7 +258,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create port on this network`);
   }
   // The API validates attribute values before it checks policy.
-  if (req.macAddress !== undefined && (!/^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(req.macAddress) || /^(00[:-]){5}00$/.test(req.macAddress))) {
+  if (req.macAddress !== undefined && !validMac(req.macAddress)) {
     throw neutronError.badRequest(path, `Invalid input for mac_address. Reason: '${req.macAddress}' is not a valid MAC address.`);
   }
   // A MAC address or a given IP address: the network's owner (or an admin) only.
@@ -259,19 +270,18 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     const subs = [...(req.fixedIps.some((f) => f.subnetId !== undefined) ? ['subnet_id'] : []), 'ip_address'];
     throw policyError(path, nestedPolicy('create_port', 'fixed_ips', subs));
   }
-  if (!req.system) checkQuota(c, 'port', c.ports.filter((p) => p.projectId === projectId).length, path);
-  let mac = req.macAddress;
-  if (mac !== undefined) {
-    mac = mac.toLowerCase();
-    const m = mac;
-    if (c.ports.some((p) => p.networkId === net.id && p.macAddress === m)) {
-      throw neutronError.conflict(path, `Unable to complete operation for network ${net.id}. The mac address ${m} is in use.`);
-    }
-  } else {
-    mac = newMac(c);
-  }
+  if (!req.system) checkQuota(c, 'port', projectId, c.ports.filter((p) => p.projectId === projectId).length, path);
   const owner = req.deviceOwner ?? '';
-  const fixedIps = allocateFixedIps(c, net, req.fixedIps, mac, { owner, strategy: req.strategy ?? 'random', path });
+  // The MAC address and the fixed IPs are settled after the port has its id.
+  const { mac, fixedIps } = afterIdDrawn(c, () => {
+    const given = req.macAddress;
+    // Stored and compared as given: `AA:…` and `aa:…` are two addresses to Neutron's database.
+    if (given !== undefined && c.ports.some((p) => p.networkId === net.id && p.macAddress === given)) {
+      throw neutronError.conflict(path, `Unable to complete operation for network ${net.id}. The mac address ${given} is in use.`);
+    }
+    const m = given ?? newMac(c);
+    return { mac: m, fixedIps: allocateFixedIps(c, net, req.fixedIps, m, { owner, strategy: req.strategy ?? 'random', path }) };
+  });
   const portSecurity = req.portSecurityEnabled ?? net.portSecurityEnabled;
   const infra = owner.startsWith('network:');
   let sgs: string[] = [];
@@ -279,7 +289,8 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     if (req.securityGroupIds !== undefined) sgs = [...req.securityGroupIds];
     else {
       // Neutron creates a project's default group the first time one of its ports needs it.
-      sgs = [ensureDefaultGroup(c, projectId).id];
+      const def = ensureDefaultGroup(c, projectId);
+      sgs = def ? [def.id] : [];
     }
   } else if (req.securityGroupIds !== undefined && req.securityGroupIds.length > 0) {
     throw neutronError.badRequest(path, SECURITY_NEEDS_PORT_SECURITY);

@@ -1,7 +1,8 @@
 /**
- * Neutron quotas: the defaults (Zed), updates and deletes (admin only). The learner's project
- * keeps its limits in `cloud.quotas` (what `checkQuota` enforces); limits set for any other
- * project id are kept in `cloud.otherQuotas`, as Neutron stores quotas for any id it is given.
+ * Neutron quotas: the defaults (Zed), updates and deletes (admin only), and the check on create.
+ * The learner's project keeps its limits in `cloud.quotas`; limits set for any other project id
+ * are kept in `cloud.otherQuotas`, as Neutron stores quotas for any id it is given, and each
+ * project's own limits are enforced when it creates something.
  */
 import type { Cloud, Quotas } from '../model/cloud.js';
 import { neutronError, novaError } from '../errors.js';
@@ -27,15 +28,31 @@ export type NeutronQuotaKey = (typeof NEUTRON_QUOTA_KEYS)[number];
 
 const RBAC_DEFAULT = 10;
 
+/** The project whose limits `cloud.quotas` holds: the learner's (in older snapshots, the session's). */
+function quotaHome(c: Cloud): string {
+  return c.quotaProjectId ?? c.auth.projectId;
+}
+
 /** A project's Neutron quotas as the API returns them. */
 export function neutronQuotas(c: Cloud, projectId: string): Record<NeutronQuotaKey, number> {
-  const own = projectId === c.auth.projectId;
+  const own = projectId === quotaHome(c);
   const q: Partial<Quotas> & { rbac_policy?: number } = own ? c.quotas : (c.otherQuotas?.[projectId] ?? {});
   const get = (k: NeutronQuotaKey): number => {
     if (k === 'rbac_policy') return q.rbac_policy ?? RBAC_DEFAULT;
     return q[k] ?? DEFAULT_QUOTAS[k];
   };
   return Object.fromEntries(NEUTRON_QUOTA_KEYS.map((k) => [k, get(k)])) as Record<NeutronQuotaKey, number>;
+}
+
+/**
+ * Neutron's quota check for one more resource of a project, against that project's limits:
+ * `Quota exceeded for resources: ['network'].` (409).
+ */
+export function checkQuota(c: Cloud, resource: Exclude<NeutronQuotaKey, 'rbac_policy'>, projectId: string, used: number, path: string): void {
+  const limit = neutronQuotas(c, projectId)[resource];
+  if (limit >= 0 && used + 1 > limit) {
+    throw neutronError.conflict(path, `Quota exceeded for resources: ['${resource}'].`);
+  }
 }
 
 /** PUT /v2.0/quotas/{project}: each limit an integer of at least -1 (unlimited). */
@@ -45,7 +62,7 @@ export function updateQuotas(c: Cloud, projectId: string, changes: Partial<Recor
   for (const [k, v] of Object.entries(changes)) {
     if (v !== undefined && v < -1) throw neutronError.badRequest(path, `Invalid input for ${k}. Reason: '${v}' is too small - must be at least '-1'.`);
   }
-  if (projectId === c.auth.projectId) {
+  if (projectId === quotaHome(c)) {
     c.quotas = Object.assign({}, c.quotas, changes);
   } else {
     c.otherQuotas = { ...(c.otherQuotas ?? {}), [projectId]: { ...(c.otherQuotas?.[projectId] ?? {}), ...changes } };
@@ -56,7 +73,7 @@ export function updateQuotas(c: Cloud, projectId: string, changes: Partial<Recor
 /** DELETE /v2.0/quotas/{project}: back to the defaults (Nova's limits are not Neutron's to reset). */
 export function deleteQuotas(c: Cloud, projectId: string): void {
   if (!c.auth.admin) throw policyError(`/v2.0/quotas/${projectId}`, 'rule:delete_quota');
-  if (projectId === c.auth.projectId) {
+  if (projectId === quotaHome(c)) {
     c.quotas = { ...DEFAULT_QUOTAS, instances: c.quotas.instances, key_pairs: c.quotas.key_pairs };
   } else if (c.otherQuotas?.[projectId]) {
     const others = { ...c.otherQuotas };
@@ -73,7 +90,7 @@ export type NovaQuotaKey = (typeof NOVA_QUOTA_KEYS)[number];
 
 /** A project's enforced Nova limits: the learner's own, the defaults for any other project. */
 export function novaQuotas(c: Cloud, projectId: string): Record<NovaQuotaKey, number> {
-  const q = projectId === c.auth.projectId ? c.quotas : DEFAULT_QUOTAS;
+  const q = projectId === quotaHome(c) ? c.quotas : DEFAULT_QUOTAS;
   return { instances: q.instances, key_pairs: q.key_pairs };
 }
 
@@ -83,5 +100,5 @@ export function novaQuotas(c: Cloud, projectId: string): Record<NovaQuotaKey, nu
  */
 export function updateNovaQuotas(c: Cloud, projectId: string, changes: Partial<Record<NovaQuotaKey, number>>): void {
   if (!c.auth.admin) throw novaError.forbidden(`/os-quota-sets/${projectId}`, "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.");
-  if (projectId === c.auth.projectId) c.quotas = Object.assign({}, c.quotas, changes);
+  if (projectId === quotaHome(c)) c.quotas = Object.assign({}, c.quotas, changes);
 }

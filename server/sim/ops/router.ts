@@ -6,9 +6,11 @@ import type { Subnet } from '../model/subnet.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { cidrContains, cidrsOverlap, parseCidr, parseIp } from '../ipam.js';
-import { checkQuota, nestedPolicy, newStd, policyError, touch } from './context.js';
+import { nestedPolicy, newStd, policyError, touch } from './context.js';
+import { checkQuota } from './quota.js';
 import { createPort, removePort, subnetCidr, type FixedIpRequest } from './port.js';
 import { policyExpr } from './network.js';
+import { mergeRoutes } from './subnet.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
 const PATH = '/v2.0/routers';
@@ -29,7 +31,7 @@ export function createRouter(c: Cloud, req: RouterCreate): Router {
   if (req.ha !== undefined) adminAttrs.push('ha');
   if (!c.auth.admin && adminAttrs.length > 0) throw policyError(PATH, policyExpr('create_router', adminAttrs));
   const projectId = req.projectId ?? c.auth.projectId;
-  checkQuota(c, 'router', c.routers.filter((r) => r.projectId === projectId).length, PATH);
+  checkQuota(c, 'router', projectId, c.routers.filter((r) => r.projectId === projectId).length, PATH);
   const std = newStd(c, req.name, projectId, req.description ?? '', 1);
   const r: Router = Object.assign<Std, Omit<Router, keyof Std>>(std, {
     adminStateUp: req.adminStateUp ?? true,
@@ -60,21 +62,35 @@ function subnetById(c: Cloud, id: string): Subnet | undefined {
   return c.subnets.find((s) => s.id === id);
 }
 
-function checkNoOverlap(c: Cloud, r: Router, subnets: Subnet[], path: string): void {
-  for (const p of interfacePorts(c, r)) {
+/**
+ * Neutron's check before a router takes new subnets (an interface, or a gateway's network): none
+ * may be one the router already has an address on, nor overlap a subnet of its interfaces or any
+ * subnet of its gateway's network. All ports are checked for the first rule before the second.
+ */
+function checkForDupRouterSubnets(c: Cloud, r: Router, subnets: Subnet[], path: string, except?: Port): void {
+  const newIds = new Set(subnets.map((s) => s.id));
+  const routerSubnetIds = new Set<string>();
+  for (const p of routerPorts(c, r)) {
+    if (p === except) continue;
     for (const f of p.fixedIps) {
-      const existing = subnetById(c, f.subnetId);
-      if (!existing) continue;
-      for (const s of subnets) {
-        if (existing.id === s.id) {
-          throw neutronError.badRequest(path, `Bad router request: Router already has a port on subnet ${s.id}.`);
-        }
-        if (cidrsOverlap(subnetCidr(existing), subnetCidr(s))) {
-          throw neutronError.badRequest(
-            path,
-            `Bad router request: Cidr ${s.cidr} of subnet ${s.id} overlaps with cidr ${existing.cidr} of subnet ${existing.id}.`,
-          );
-        }
+      if (newIds.has(f.subnetId)) {
+        throw neutronError.badRequest(path, `Bad router request: Router already has a port on subnet ${f.subnetId}.`);
+      }
+      if (p.deviceOwner === DEVICE_OWNER.routerGateway) {
+        for (const s of c.subnets) if (s.networkId === p.networkId) routerSubnetIds.add(s.id);
+      } else {
+        routerSubnetIds.add(f.subnetId);
+      }
+    }
+  }
+  for (const existing of c.subnets) {
+    if (!routerSubnetIds.has(existing.id)) continue;
+    for (const s of subnets) {
+      if (cidrsOverlap(subnetCidr(existing), subnetCidr(s))) {
+        throw neutronError.badRequest(
+          path,
+          `Bad router request: Cidr ${s.cidr} of subnet ${s.id} overlaps with cidr ${existing.cidr} of subnet ${existing.id}.`,
+        );
       }
     }
   }
@@ -96,7 +112,7 @@ export function addRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
       `Bad router request: IPv6 subnet ${s.id} configured to receive RAs from an external router cannot be added to Neutron Router.`,
     );
   }
-  checkNoOverlap(c, r, [s], path);
+  checkForDupRouterSubnets(c, r, [s], path);
   const port = createPort(c, {
     networkId: s.networkId,
     projectId: r.projectId,
@@ -130,7 +146,7 @@ export function addRouterInterfacePort(c: Cloud, r: Router, port: Port): Port {
     throw neutronError.badRequest(path, 'Bad router request: Cannot have multiple IPv4 subnets on router port.');
   }
   const subnets = port.fixedIps.map((f) => subnetById(c, f.subnetId)).filter((s): s is Subnet => s !== undefined);
-  checkNoOverlap(c, r, subnets, path);
+  checkForDupRouterSubnets(c, r, subnets, path);
   port.deviceId = r.id;
   port.deviceOwner = DEVICE_OWNER.routerInterface;
   port.securityGroupIds = [];
@@ -256,6 +272,10 @@ export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null
     );
   }
   let port = gatewayPort(c, r);
+  if (!same) {
+    // The old gateway goes first, so only the interfaces are checked against the new network.
+    checkForDupRouterSubnets(c, r, c.subnets.filter((s) => s.networkId === net.id), path, port);
+  }
   if (!same || req.fixedIps !== undefined) {
     if (port) removePort(c, port);
     port = createPort(c, {
@@ -295,7 +315,7 @@ export function updateRouter(
   if (upd.adminStateUp !== undefined) r.adminStateUp = upd.adminStateUp;
   if (upd.distributed !== undefined) r.distributed = upd.distributed;
   if (upd.ha !== undefined) r.ha = upd.ha;
-  if (upd.routes !== undefined) r.routes = upd.routes.map((x) => ({ ...x }));
+  if (upd.routes !== undefined) r.routes = mergeRoutes(r.routes, upd.routes);
   touch(c, r);
 }
 

@@ -3,7 +3,8 @@ import type { Cloud } from '../model/cloud.js';
 import type { SecurityGroup, SecurityGroupRule } from '../model/security-group.js';
 import { neutronError } from '../errors.js';
 import { formatCidr, parseCidr } from '../ipam.js';
-import { checkQuota, newStd, touch } from './context.js';
+import { newStd, touch } from './context.js';
+import { checkQuota } from './quota.js';
 
 const PATH = '/v2.0/security-groups';
 const RULE_PATH = '/v2.0/security-group-rules';
@@ -38,7 +39,9 @@ export function createSecurityGroup(
   const projectId = req.projectId ?? c.auth.projectId;
   if (!opts.isDefault) {
     if (req.name === 'default') throw neutronError.conflict(PATH, 'Default security group already exists.');
-    checkQuota(c, 'security_group', c.securityGroups.filter((g) => g.projectId === projectId).length, PATH);
+    checkQuota(c, 'security_group', projectId, c.securityGroups.filter((g) => g.projectId === projectId).length, PATH);
+    // After the API's quota check: a project's first group can take it one over its limit.
+    ensureDefaultGroup(c, projectId);
   }
   const g: SecurityGroup = Object.assign(newStd(c, req.name, projectId, req.description ?? '', 0), { stateful: req.stateful ?? true });
   c.securityGroups.push(g);
@@ -50,10 +53,15 @@ export function createSecurityGroup(
   return g;
 }
 
-/** The group Neutron creates for a project on its first use. */
-export function ensureDefaultGroup(c: Cloud, projectId: string): SecurityGroup {
+/**
+ * The group Neutron creates for a project when it is first needed: on listing groups or rules,
+ * creating a group, a network or a port, and updating a port (again after it was deleted). A
+ * member never makes one for another project (null then, as when none is there).
+ */
+export function ensureDefaultGroup(c: Cloud, projectId: string): SecurityGroup | null {
   const found = c.securityGroups.find((g) => g.projectId === projectId && g.name === 'default');
   if (found) return found;
+  if (projectId !== c.auth.projectId && !c.auth.admin) return null;
   return createSecurityGroup(c, { name: 'default', description: 'Default security group', projectId }, { isDefault: true });
 }
 
@@ -108,6 +116,39 @@ export function checkProtocolFilter(path: string, protocol: string): void {
   }
 }
 
+/** Protocol names by number (neutron-lib's map without the legacy `icmpv6`). */
+const PROTOCOL_NUMBERS: Record<string, string> = {
+  ah: '51', dccp: '33', egp: '8', esp: '50', gre: '47', hopopt: '0', icmp: '1', igmp: '2', ip: '0', ipip: '4',
+  'ipv6-encap': '41', 'ipv6-frag': '44', 'ipv6-icmp': '58', icmpv6: '58', 'ipv6-nonxt': '59', 'ipv6-opts': '60',
+  'ipv6-route': '43', ospf: '89', pgm: '113', rsvp: '46', sctp: '132', tcp: '6', udp: '17', udplite: '136', vrrp: '112',
+};
+const PROTOCOL_BY_NUMBER: Record<string, string> = Object.fromEntries(
+  Object.entries(PROTOCOL_NUMBERS).filter(([name]) => name !== 'icmpv6').map(([name, num]) => [num, name]),
+);
+
+/**
+ * A protocol as Neutron compares rules: its name and number, with IPv6's legacy ICMP names and
+ * number 1 taken as ipv6-icmp (58). Unknown numbers stand for themselves.
+ */
+function protocolKey(protocol: string | null, ethertype: string): string {
+  if (protocol === null) return '+';
+  let p = protocol;
+  if (ethertype === 'IPv6') {
+    if (p === 'icmp' || p === 'icmpv6') p = 'ipv6-icmp';
+    else if (p === '1') p = '58';
+  }
+  const num = PROTOCOL_NUMBERS[p];
+  if (num !== undefined) return `${p}/${num}`;
+  return `${PROTOCOL_BY_NUMBER[p] ?? p}/${p}`;
+}
+
+/** What makes two rules the same for Neutron: any-address prefixes equal no prefix. */
+function ruleKey(r: Pick<SecurityGroupRule, 'direction' | 'ethertype' | 'portRangeMin' | 'portRangeMax' | 'protocol' | 'remoteGroupId' | 'remoteIpPrefix'>): string {
+  const prefix = r.remoteIpPrefix === null || r.remoteIpPrefix === '0.0.0.0/0' || r.remoteIpPrefix === '::/0' ? '+' : r.remoteIpPrefix;
+  const n = (v: number | string | null) => (v === null ? '+' : String(v));
+  return [r.direction, r.ethertype, n(r.portRangeMax), n(r.portRangeMin), protocolKey(r.protocol, r.ethertype), n(r.remoteGroupId), prefix].join(' ');
+}
+
 export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGroupRule {
   const path = RULE_PATH;
   const g = c.securityGroups.find((x) => x.id === req.securityGroupId);
@@ -123,6 +164,10 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
       );
     }
   }
+  // Neutron's canonical forms: IPv6 rules say ipv6-icmp (58) for icmp/icmpv6 (1), and the whole port range is no range.
+  if (req.ethertype === 'IPv6' && (protocol === 'icmp' || protocol === 'icmpv6')) protocol = 'ipv6-icmp';
+  else if (req.ethertype === 'IPv6' && protocol === '1') protocol = '58';
+  if (req.portRangeMin === 1 && req.portRangeMax === 65535) req = { ...req, portRangeMin: null, portRangeMax: null };
   for (const v of [req.portRangeMin, req.portRangeMax]) {
     if (v !== null && (v < 0 || v > 65535)) throw neutronError.badRequest(path, `Invalid value for port ${v}`);
   }
@@ -162,22 +207,9 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
   if (req.remoteGroupId !== null && !c.securityGroups.some((x) => x.id === req.remoteGroupId)) {
     throw neutronError.notFound(path, `Security group ${req.remoteGroupId} does not exist`);
   }
-  checkQuota(c, 'security_group_rule', c.securityGroupRules.filter((r) => r.projectId === g.projectId).length, path);
-  const normalized = (r: { remoteIpPrefix: string | null }) => {
-    const p = r.remoteIpPrefix === null ? null : parseCidr(r.remoteIpPrefix);
-    return p ? formatCidr(p) : null;
-  };
-  const dup = c.securityGroupRules.find(
-    (r) =>
-      r.securityGroupId === g.id &&
-      r.direction === req.direction &&
-      r.ethertype === req.ethertype &&
-      r.protocol === protocol &&
-      r.portRangeMin === req.portRangeMin &&
-      r.portRangeMax === req.portRangeMax &&
-      normalized(r) === normalized({ remoteIpPrefix: prefix }) &&
-      r.remoteGroupId === req.remoteGroupId,
-  );
+  checkQuota(c, 'security_group_rule', g.projectId, c.securityGroupRules.filter((r) => r.projectId === g.projectId).length, path);
+  const key = ruleKey({ ...req, protocol, remoteIpPrefix: prefix });
+  const dup = c.securityGroupRules.find((r) => r.securityGroupId === g.id && ruleKey(r) === key);
   if (dup) throw neutronError.conflict(path, `Security group rule already exists. Rule id is ${dup.id}.`);
   const rule = newRule(c, g, {
     direction: req.direction,

@@ -4,7 +4,8 @@ import type { AddressScope, SubnetPool } from '../model/subnet-pool.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
 import { cidrsOverlap, formatCidr, mergeCidrs, parseCidr, type Cidr } from '../ipam.js';
-import { checkOwner, checkQuota, newId, newStd, policyError, touch } from './context.js';
+import { checkOwner, newId, newStd, policyError, touch } from './context.js';
+import { checkQuota } from './quota.js';
 import { policyExpr } from './network.js';
 
 const PATH = '/v2.0/subnetpools';
@@ -86,7 +87,7 @@ export function createSubnetPool(c: Cloud, req: SubnetPoolCreate): SubnetPool {
     throw neutronError.invalidInput(path, 'A default subnetpool for this IP family has already been set. Only one default may exist per IP family.');
   }
   const projectId = req.projectId ?? c.auth.projectId;
-  checkQuota(c, 'subnetpool', c.subnetPools.filter((p) => p.projectId === projectId).length, path);
+  checkQuota(c, 'subnetpool', projectId, c.subnetPools.filter((p) => p.projectId === projectId).length, path);
   const std = newStd(c, req.name, projectId, req.description ?? '', 0);
   const pool: SubnetPool = Object.assign<Std, Omit<SubnetPool, keyof Std>>(std, {
     ipVersion: version,

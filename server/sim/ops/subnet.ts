@@ -3,6 +3,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { Network } from '../model/network.js';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../model/subnet.js';
 import type { Std } from '../model/std.js';
+import type { SubnetPool } from '../model/subnet-pool.js';
 import { neutronError } from '../errors.js';
 import {
   allocateFromPool,
@@ -18,7 +19,8 @@ import {
   type Cidr,
   type IpRange,
 } from '../ipam.js';
-import { checkOwner, checkQuota, newStd, touch } from './context.js';
+import { afterIdDrawn, checkOwner, newStd, touch } from './context.js';
+import { checkQuota } from './quota.js';
 import { addAutoAddresses, subnetCidr, syncDhcpPort, usedAddresses } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
@@ -45,6 +47,25 @@ export interface SubnetCreate {
   description?: string;
   serviceTypes?: string[];
   projectId?: string;
+}
+
+/** A new subnet may not overlap another of its network, and all of one IP version come from the same pool (or none). */
+function checkNetworkFits(c: Cloud, net: Network, cidr: Cidr, poolId: string | null, path: string): void {
+  if (c.subnets.some((s) => s.networkId === net.id && cidrsOverlap(subnetCidr(s), cidr))) {
+    throw neutronError.invalidInput(path, `Requested subnet with cidr: ${formatCidr(cidr)} for network: ${net.id} overlaps with another subnet.`);
+  }
+  if (c.subnets.some((s) => s.networkId === net.id && s.ipVersion === cidr.version && s.subnetpoolId !== poolId)) {
+    throw neutronError.badRequest(path, 'Subnets hosted on the same network must be allocated from the same subnet pool.');
+  }
+}
+
+/** A DNS server of the other IP version than the subnet's (checked for subnets with a given CIDR). */
+function checkDnsVersions(path: string, servers: readonly string[], version: 4 | 6): void {
+  for (const d of servers) {
+    if (parseIp(d)?.version !== version) {
+      throw neutronError.invalidInput(path, `dns_nameserver '${d}' does not match the ip_version '${version}'.`);
+    }
+  }
 }
 
 function checkIpv6Modes(
@@ -105,6 +126,38 @@ function parseUserCidr(path: string, raw: string): Cidr {
 }
 
 /** `deferDhcp`: fixtures wire DHCP ports after their VMs (the blog's VMs hold the .2 addresses). */
+/** The CIDR a pool gives a subnet: the one asked for, or the first free one of the prefix length. */
+function allocateFrom(c: Cloud, pool: SubnetPool, cidr: Cidr | null, prefixLength: number | undefined, path: string): Cidr {
+  const prefixLen = cidr !== null ? cidr.prefix : (prefixLength ?? pool.defaultPrefixlen);
+  const maxBits = pool.ipVersion === 4 ? 32 : 128;
+  if (prefixLen > maxBits) {
+    throw neutronError.badRequest(path, `invalid IPNetwork ${pool.ipVersion === 4 ? '0.0.0.0' : '::'}/${prefixLen}`);
+  }
+  if (prefixLen > pool.maxPrefixlen) {
+    throw neutronError.badRequest(path, `Unable to allocate subnet with prefix length ${prefixLen}, maximum allowed prefix is ${pool.maxPrefixlen}.`);
+  }
+  if (prefixLen < pool.minPrefixlen) {
+    throw neutronError.badRequest(path, `Unable to allocate subnet with prefix length ${prefixLen}, minimum allowed prefix is ${pool.minPrefixlen}.`);
+  }
+  const prefixes = pool.prefixes.map((p) => parseCidr(p)).filter((p): p is Cidr => p !== null);
+  const allocated = c.subnets.filter((s) => s.subnetpoolId === pool.id).map(subnetCidr);
+  const got = allocateFromPool(prefixes, allocated, cidr !== null ? { cidr } : { prefixLen });
+  if (!got.ok) throw got.status === 500 ? neutronError.server(path, got.message) : neutronError.badRequest(path, got.message);
+  return got.cidr;
+}
+
+/**
+ * How Neutron stores a new list of routes (a subnet's host routes, a router's routes): it deletes
+ * the ones no longer asked for and adds the new ones, so the kept ones stay where they were and
+ * the new ones come last (in the order asked: Neutron's own order among them is a Python set's).
+ */
+export function mergeRoutes<T extends { destination: string; nexthop: string }>(old: readonly T[], asked: readonly T[]): T[] {
+  const same = (a: T, b: T) => a.destination === b.destination && a.nexthop === b.nexthop;
+  const added: T[] = [];
+  for (const r of asked) if (!old.some((o) => same(o, r)) && !added.some((a) => same(a, r))) added.push({ ...r });
+  return [...old.filter((o) => asked.some((r) => same(o, r))).map((o) => ({ ...o })), ...added];
+}
+
 export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: boolean } = {}): Subnet {
   const path = PATH;
   const net = c.networks.find((n) => n.id === req.networkId);
@@ -126,7 +179,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   if (req.gatewayIp !== undefined && req.gatewayIp !== null && !parseIp(req.gatewayIp)) {
     throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${req.gatewayIp}' is not a valid IP address.`);
   }
-  checkQuota(c, 'subnet', c.subnets.filter((s) => s.projectId === projectId).length, path);
+  checkQuota(c, 'subnet', projectId, c.subnets.filter((s) => s.projectId === projectId).length, path);
 
   // Subnet pools (Neutron's ipam "subnet request" factory).
   let poolId: string | null = req.subnetpoolId ?? null;
@@ -137,11 +190,6 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   }
   if (cidr !== null && req.prefixLength !== undefined) {
     throw neutronError.badRequest(path, 'Bad subnets request: cidr and prefixlen must not be supplied together.');
-  }
-  // All subnets of one IP version on a network come from the same pool (or none).
-  const sibling = c.subnets.find((s) => s.networkId === net.id && s.ipVersion === req.ipVersion && s.subnetpoolId !== poolId);
-  if (sibling) {
-    throw neutronError.badRequest(path, 'Subnets hosted on the same network must be allocated from the same subnet pool.');
   }
   if (poolId === null && cidr === null) {
     throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
@@ -155,22 +203,8 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     if (req.allocationPools !== undefined && cidr === null) {
       throw neutronError.badRequest(path, 'Bad subnets request: allocation_pools allowed only for specific subnet requests.');
     }
-    const prefixLen = cidr !== null ? cidr.prefix : (req.prefixLength ?? pool.defaultPrefixlen);
-    const maxBits = pool.ipVersion === 4 ? 32 : 128;
-    if (prefixLen > maxBits) {
-      throw neutronError.badRequest(path, `invalid IPNetwork ${pool.ipVersion === 4 ? '0.0.0.0' : '::'}/${prefixLen}`);
-    }
-    if (prefixLen > pool.maxPrefixlen) {
-      throw neutronError.badRequest(path, `Unable to allocate subnet with prefix length ${prefixLen}, maximum allowed prefix is ${pool.maxPrefixlen}.`);
-    }
-    if (prefixLen < pool.minPrefixlen) {
-      throw neutronError.badRequest(path, `Unable to allocate subnet with prefix length ${prefixLen}, minimum allowed prefix is ${pool.minPrefixlen}.`);
-    }
-    const prefixes = pool.prefixes.map((p) => parseCidr(p)).filter((p): p is Cidr => p !== null);
-    const allocated = c.subnets.filter((s) => s.subnetpoolId === pool.id).map(subnetCidr);
-    const got = allocateFromPool(prefixes, allocated, cidr !== null ? { cidr } : { prefixLen });
-    if (!got.ok) throw got.status === 500 ? neutronError.server(path, got.message) : neutronError.badRequest(path, got.message);
-    cidr = got.cidr;
+    // Neutron draws the subnet's id before the pool allocates its prefix.
+    cidr = afterIdDrawn(c, () => allocateFrom(c, pool, cidr, req.prefixLength, path));
   }
   if (cidr === null) throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
   const dhcp = req.enableDhcp ?? true;
@@ -185,7 +219,11 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   if (cidr.version === 6 && cidr.network === 0n) {
     throw neutronError.invalidInput(path, "IPv6 subnet '::' is not supported");
   }
-  checkIpv6Modes(path, req.ipVersion, req.ipv6RaMode ?? null, req.ipv6AddressMode ?? null, dhcp, cidr);
+  // Neutron validates the modes of a subnet with a given CIDR only; one from a pool keeps them
+  // only when it is an IPv6 subnet with DHCP, and drops them silently otherwise.
+  if (poolId === null) checkDnsVersions(path, req.dnsNameservers ?? [], cidr.version);
+  if (poolId === null) checkIpv6Modes(path, req.ipVersion, req.ipv6RaMode ?? null, req.ipv6AddressMode ?? null, dhcp, cidr);
+  const keepModes = poolId === null || (req.ipVersion === 6 && dhcp);
   // Gateway "auto": the first host address for IPv4 and for IPv6 subnets taken from a pool;
   // for an explicit IPv6 CIDR Zed picks the subnet-router anycast address (the network itself).
   let gw: bigint | null;
@@ -213,13 +251,8 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   } else {
     ranges = defaultPools(cidr, gw);
   }
-  const overlapping = c.subnets.find((s) => s.networkId === net.id && cidrsOverlap(subnetCidr(s), cidr as Cidr));
-  if (overlapping) {
-    throw neutronError.invalidInput(
-      path,
-      `Requested subnet with cidr: ${formatCidr(cidr)} for network: ${net.id} overlaps with another subnet.`,
-    );
-  }
+  // Checked when Neutron saves the subnet, which has its id by then.
+  afterIdDrawn(c, () => checkNetworkFits(c, net, cidr as Cidr, poolId, path));
   if ((req.dnsNameservers ?? []).length > MAX_DNS) {
     throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of DNS nameservers exceeds the limit ${MAX_DNS}.`);
   }
@@ -236,8 +269,8 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     enableDhcp: dhcp,
     dnsNameservers: [...(req.dnsNameservers ?? [])],
     hostRoutes: (req.hostRoutes ?? []).map((r) => ({ ...r })),
-    ipv6RaMode: req.ipv6RaMode ?? null,
-    ipv6AddressMode: req.ipv6AddressMode ?? null,
+    ipv6RaMode: keepModes ? (req.ipv6RaMode ?? null) : null,
+    ipv6AddressMode: keepModes ? (req.ipv6AddressMode ?? null) : null,
     subnetpoolId: poolId,
     serviceTypes: [...(req.serviceTypes ?? [])],
     segmentId: null,
@@ -298,6 +331,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
   if (upd.dnsNameservers !== undefined && upd.dnsNameservers.length > MAX_DNS) {
     throw neutronError.badRequest(path, `Unable to complete operation for ${s.id}. The number of DNS nameservers exceeds the limit ${MAX_DNS}.`);
   }
+  if (upd.dnsNameservers !== undefined) checkDnsVersions(path, upd.dnsNameservers, s.ipVersion);
   if (upd.hostRoutes !== undefined && upd.hostRoutes.length > MAX_ROUTES) {
     throw neutronError.badRequest(path, `Unable to complete operation for ${s.id}. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
   }
@@ -315,7 +349,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
   if (upd.description !== undefined) s.description = upd.description;
   if (upd.gatewayIp !== undefined) s.gatewayIp = gw === null ? null : formatIp(s.ipVersion, gw);
   if (upd.dnsNameservers !== undefined) s.dnsNameservers = [...upd.dnsNameservers];
-  if (upd.hostRoutes !== undefined) s.hostRoutes = upd.hostRoutes.map((r) => ({ ...r }));
+  if (upd.hostRoutes !== undefined) s.hostRoutes = mergeRoutes(s.hostRoutes, upd.hostRoutes);
   if (upd.serviceTypes !== undefined) s.serviceTypes = [...upd.serviceTypes];
   if (upd.enableDhcp !== undefined) s.enableDhcp = upd.enableDhcp;
   touch(c, s);

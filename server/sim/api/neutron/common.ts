@@ -6,6 +6,7 @@
 import type { Std } from '../../model/std.js';
 import { neutronError } from '../../errors.js';
 import { tagsMatch, type TagFilter } from '../../visibility.js';
+import { checkFilterKeys } from './body.js';
 import type { Json, JsonObject } from '../json.js';
 
 export type { TagFilter };
@@ -96,8 +97,10 @@ export function listOf<T extends { id: string; tags?: readonly string[] }>(
   const tags = q.tags ?? NO_TAGS;
   const filters = q.filters ?? {};
   let out: JsonObject[] = [];
-  for (const it of sortedById(items)) {
-    if (it.tags && !tagsMatch(it.tags, tags)) continue;
+  const rows = sortedById(items).filter((it) => !it.tags || tagsMatch(it.tags, tags));
+  // With no row to compare against, the filters are checked against the attribute map.
+  if (rows.length === 0) checkFilterKeys(path, Object.keys(filters).filter((k) => !hidden?.keys.includes(k)));
+  for (const it of rows) {
     const d = dict(it);
     const needFull = hidden?.full !== undefined && hidden.keys.some((k) => k in filters && !(k in d));
     if (matchesFilters(d, filters, path, hidden?.keys, needFull ? hidden?.full?.(it) : undefined)) out.push(d);

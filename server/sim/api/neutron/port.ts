@@ -3,6 +3,7 @@ import type { Cloud } from '../../model/cloud.js';
 import type { Port } from '../../model/port.js';
 import { apiFixedIps } from '../../ops/port.js';
 import { policyError } from '../../ops/context.js';
+import { formatMac, parseMac } from '../../ipam.js';
 import { visiblePorts } from '../../visibility.js';
 import type { Json, JsonObject } from '../json.js';
 import { listOf, stdAttrs, type ListQuery } from './common.js';
@@ -58,7 +59,18 @@ export interface FixedIpFilter {
 }
 
 /** GET /v2.0/ports, with fixed_ips filters besides the query's. */
-export function listPorts(c: Cloud, q: ListQuery = {}, fixedIps: readonly FixedIpFilter[] = []): JsonObject[] {
+/**
+ * Neutron reads a mac_address filter as a MAC address and asks its database for netaddr's
+ * spelling of it, so a port stored in another spelling (`11:22:33`, `AA-BB-…`) is never found.
+ */
+function macFilter(q: ListQuery): ListQuery {
+  const v = q.filters?.['mac_address'];
+  const mac = typeof v === 'string' ? parseMac(v) : null;
+  return mac === null ? q : { ...q, filters: { ...q.filters, mac_address: formatMac(mac) } };
+}
+
+export function listPorts(c: Cloud, query: ListQuery = {}, fixedIps: readonly FixedIpFilter[] = []): JsonObject[] {
+  const q = macFilter(query);
   const ports = fixedIps.length === 0 ? visiblePorts(c) : visiblePorts(c).filter((p) => fixedIps.every((f) => p.fixedIps.some(
     (x) => (f.subnetId === undefined || x.subnetId === f.subnetId) && (f.ipAddress === undefined || x.ipAddress === f.ipAddress) && (f.ipSubstring === undefined || x.ipAddress.includes(f.ipSubstring)),
   )));

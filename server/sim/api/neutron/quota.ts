@@ -28,3 +28,20 @@ export function updateQuota(c: Cloud, projectId: string, body: Readonly<Record<s
 export function deleteQuota(c: Cloud, projectId: string): void {
   deleteQuotas(c, projectId);
 }
+
+/**
+ * GET /v2.0/quotas: the projects with limits of their own, each with its limits and both owner
+ * keys (the learner's project when its limits differ from the defaults).
+ */
+export function listQuotas(c: Cloud): JsonObject[] {
+  const home = c.quotaProjectId ?? c.auth.projectId;
+  const defaults = JSON.stringify(defaultQuota(c));
+  const others = Object.keys(c.otherQuotas ?? {}).filter((p) => p !== home);
+  const ids = JSON.stringify(neutronQuotas(c, home)) === defaults ? others : [...others, home];
+  return ids.map((p) => ({ ...neutronQuotas(c, p), project_id: p, tenant_id: p }));
+}
+
+/** GET /v2.0/quotas/{project}/default: the limits of a project with none of its own (no project has the empty id). */
+export function defaultQuota(c: Cloud): JsonObject {
+  return { ...neutronQuotas(c, '') };
+}

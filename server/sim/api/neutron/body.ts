@@ -1,0 +1,131 @@
+/**
+ * A create or update request's body as Neutron's API controller prepares it
+ * (prepare_request_body): project info, unrecognized attributes, what POST and PUT allow, then each
+ * attribute's conversion and the simple validators. The attribute maps are Neutron 21's, merged
+ * from neutron-lib's definitions of the extensions our cloud loads (neutron-attributes.json, by
+ * scripts/extract-neutron-attributes.py). What the resource's own plugin checks (CIDRs, pools,
+ * ranges) stays in sim/ops.
+ */
+import type { Cloud } from '../../model/cloud.js';
+import { neutronError } from '../../errors.js';
+import type { Json, JsonObject } from '../json.js';
+import attributeMaps from './neutron-attributes.json' with { type: 'json' };
+
+interface AttrSpec {
+  post: boolean;
+  put: boolean;
+  convert: string | null;
+  validate: string[];
+}
+
+/** The resources a body names, by their collection in neutron-attributes.json. */
+export type BodyResource = keyof typeof attributeMaps;
+
+const MAPS = attributeMaps as Record<BodyResource, Record<string, AttrSpec>>;
+
+/** Python's repr() of what a body may carry (text without escapes: messages quote it as given). */
+function pyRepr(v: Json): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pyRepr(x)}`).join(', ')}}`;
+  return pyStr(v);
+}
+
+/** Python's `'%s' % value` for what a body may carry. */
+function pyStr(v: Json): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v === null) return 'None';
+  return typeof v === 'object' ? pyRepr(v) : String(v);
+}
+
+/** Text Python's int() reads. */
+const PY_INT = /^\s*[-+]?\d+(_\d+)*\s*$/;
+
+/** neutron-lib's converters that can refuse a value (the others normalise what sim/ops checks again). */
+function convert(name: string | null, v: Json, path: string): Json {
+  if (name === 'convert_to_boolean' || (name === 'convert_to_boolean_if_not_none' && v !== null)) {
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'string' && /^(true|1)$/i.test(v)) return true;
+    if (typeof v === 'string' && /^(false|0)$/i.test(v)) return false;
+    if (v === 0 || v === 1) return v === 1;
+    throw neutronError.invalidInput(path, `'${pyStr(v)}' cannot be converted to boolean.`);
+  }
+  if (name === 'convert_to_int') {
+    // Python's int(): an integer, or text of one (surrounding blanks, digit-separating underscores allowed).
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v === 'string' && PY_INT.test(v)) return Number.parseInt(v.replace(/_/g, ''), 10);
+    throw neutronError.invalidInput(path, `'${pyStr(v)}' is not an integer.`);
+  }
+  if (name === 'convert_validate_port_value' && v !== null) {
+    const port = typeof v === 'number' ? v : typeof v === 'string' && PY_INT.test(v) ? Number.parseInt(v.replace(/_/g, ''), 10) : NaN;
+    if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
+    throw neutronError.badRequest(path, `Invalid value for port ${pyStr(v)}`);
+  }
+  if (name === 'convert_ethertype_to_case_insensitive' && typeof v === 'string') {
+    const known = ['IPv4', 'IPv6'].find((e) => e.toLowerCase() === v.toLowerCase());
+    if (known) return known;
+    throw neutronError.badRequest(path, `Security group rule for ethertype '${v}' not supported. Allowed values are ['IPv4', 'IPv6'].`);
+  }
+  return v;
+}
+
+/**
+ * Neutron validates list filters against the resource's attributes (filter_validation), whether or
+ * not anything matches: the check for a list with no rows to compare against.
+ */
+export function checkFilterKeys(path: string, keys: readonly string[]): void {
+  const resource = path.replace(/^\/v2\.0\//, '').replace(/-/g, '_') as BodyResource;
+  const attrs = MAPS[resource];
+  if (!attrs) return;
+  const unknown = keys.filter((k) => !(k in attrs) && k !== 'project_id');
+  if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
+}
+
+/** The validators whose answer does not depend on the cloud. */
+function validate(rules: readonly string[], v: Json): string | null {
+  for (const rule of rules) {
+    if (rule === 'type:string' && typeof v !== 'string') return `'${pyStr(v)}' is not a valid string`;
+    if (rule === 'type:non_negative' && typeof v === 'number' && v < 0) return `'${pyStr(v)}' should be non-negative`;
+  }
+  return null;
+}
+
+/** Both owner keys, as populate_project_info fills them in; they must agree. */
+function projectInfo(c: Cloud, body: JsonObject, path: string): JsonObject {
+  const out = { ...body };
+  if ('tenant_id' in out && !('project_id' in out)) out['project_id'] = out['tenant_id'] ?? null;
+  else if ('project_id' in out && !('tenant_id' in out)) out['tenant_id'] = out['project_id'] ?? null;
+  if ((out['project_id'] ?? undefined) !== (out['tenant_id'] ?? undefined)) throw neutronError.badRequest(path, "'project_id' and 'tenant_id' do not match");
+  if ('project_id' in out && out['project_id'] !== c.auth.projectId && !c.auth.admin) {
+    throw neutronError.badRequest(path, "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin or advsvc privileges");
+  }
+  return out;
+}
+
+/**
+ * POST (`create`) or PUT (`update`) of `body` on `path`: the body with both owner keys when one
+ * was given and each value converted, or Neutron's 400.
+ */
+export function requestBody(c: Cloud, resource: BodyResource, op: 'create' | 'update', path: string, body: JsonObject): JsonObject {
+  const attrs = MAPS[resource];
+  const out = projectInfo(c, body, path);
+  // project_id is recognised wherever tenant_id is (populate_project_info adds it to the map).
+  const known = (k: string) => k in attrs || (k === 'project_id' && 'tenant_id' in attrs);
+  const unknown = Object.keys(out).filter((k) => !known(k));
+  if (unknown.length > 0) throw neutronError.unrecognizedAttributes(path, unknown);
+  for (const [k, spec] of Object.entries(attrs)) {
+    if (!(k in out)) continue;
+    if (op === 'create' && !spec.post) throw neutronError.badRequest(path, `Attribute '${k}' not allowed in POST`);
+    if (op === 'update' && !spec.put) throw neutronError.badRequest(path, `Cannot update read-only attribute ${k}`);
+  }
+  for (const [k, spec] of Object.entries(attrs)) {
+    if (!(k in out)) continue;
+    const v = convert(spec.convert, out[k] ?? null, path);
+    const why = validate(spec.validate, v);
+    if (why !== null) throw neutronError.badRequest(path, `Invalid input for ${k}. Reason: ${why}.`);
+    out[k] = v;
+  }
+  if ('tenant_id' in out) out['project_id'] = out['tenant_id'] ?? null;
+  return out;
+}
