@@ -30,7 +30,11 @@ COMMANDS = [
     'security-group-create', 'security-group-list', 'security-group-show', 'security-group-delete',
     'security-group-rule-create', 'security-group-rule-list', 'security-group-rule-delete',
     'subnetpool-create', 'subnetpool-list', 'subnetpool-show', 'address-scope-list',
-    'quota-show', 'quota-update', 'quota-delete',
+    'quota-show', 'quota-update', 'quota-delete', 'quota-list', 'quota-default-show',
+    'ext-list', 'ext-show', 'net-ip-availability-list', 'net-ip-availability-show',
+    'address-scope-create', 'address-scope-show', 'address-scope-update', 'address-scope-delete',
+    'subnetpool-update', 'subnetpool-delete', 'security-group-update', 'security-group-rule-show',
+    'availability-zone-list',
     'agent-list', 'agent-show', 'l3-agent-list-hosting-router', 'dhcp-agent-list-hosting-net',
 ]
 

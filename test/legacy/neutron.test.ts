@@ -129,7 +129,7 @@ describe('neutron ports, floating IPs and security groups', () => {
     expect(field(n('floatingip-show', id).stdout, 'port_id')).toBe(portId);
     expect(n('floatingip-disassociate', id).stdout).toBe(`Disassociated floating IP ${id}\n`);
     expect(n('floatingip-delete', id).stdout).toBe(`Deleted floatingip(s): ${id}\n`);
-    expect(n('floatingip-show', '172.24.4.99').stderr).toContain("Unable to find floatingip with name or id '172.24.4.99'");
+    expect(n('floatingip-show', '172.24.4.99').stderr).toContain('Floating IP 172.24.4.99 could not be found\nNeutron server returns request_ids:');
   });
 
   it('manages security groups and rules', () => {

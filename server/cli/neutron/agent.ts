@@ -3,7 +3,8 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { agentsHostingNetwork, agentsHostingRouter, FLOAT_KEYS, listAgents, showAgent } from '../../sim/api/neutron/index.js';
 import { formatted, pyJsonDumps, type CellValue } from '../../render/pyvalue.js';
 import { renderShow } from '../../render/cliff.js';
-import { fmt, isTable, s, table, textValue, type Args, type Handler, type Out, specFilters } from './common.js';
+import { dictTable, fmt, isTable, s, table, textValue, type Args, type Handler, type Out, specFilters } from './common.js';
+import { listAvailabilityZones } from '../../sim/api/neutron/availability-zone.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNetwork } from './net.js';
 import { findRouter } from './router.js';
@@ -26,6 +27,7 @@ function agentShow(c: Cloud, a: Args): Out {
 }
 
 export const agentCommands: Record<string, Handler> = {
+  'availability-zone-list': (c, a) => dictTable(a, ['name', 'resource', 'state'], listAvailabilityZones(c)),
   'agent-list': (c, a, extra) => {
     const cols = ['id', 'agent_type', 'host', 'availability_zone', 'alive', 'admin_state_up', 'binary'];
     return table(a, cols, listAgents(c, { filters: specFilters(extra) }).map((x) => row(x, cols)));

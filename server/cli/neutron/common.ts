@@ -5,10 +5,11 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import { SimError } from '../../sim/errors.js';
-import type { JsonObject } from '../../sim/api/json.js';
+import type { Json, JsonObject } from '../../sim/api/json.js';
 import type { FilterValue } from '../../sim/api/neutron/index.js';
+import { requestBody, type BodyResource } from '../../sim/api/neutron/body.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
-import { isFormatted, machine, pyJsonDumps, type CellValue, type PyValue } from '../../render/pyvalue.js';
+import { formatted, isFormatted, machine, pyJsonDumps, type CellValue, type PyValue } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
 import type { SpecValue } from './values-specs.js';
 
@@ -18,6 +19,8 @@ export type Out = { stdout: string; stderr?: string; exitCode?: number };
 export type Handler = (c: Cloud, a: Args, extra: Record<string, SpecValue>) => Out;
 
 export const s = (a: Args, k: string): string | undefined => (typeof a[k] === 'string' ? (a[k] as string) : undefined);
+/** An option argparse converted with `type=int`. */
+export const num = (a: Args, k: string): number | undefined => (typeof a[k] === 'number' ? (a[k] as number) : undefined);
 export const list = (a: Args, k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
 
 /** Where runNeutron leaves the terminal's width among a command's parsed values (not an option name). */
@@ -82,13 +85,19 @@ export function show(a: Args, d: JsonObject, created?: string): Out {
   return { stdout: (created && text ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
+/** A list command's column formatters (neutronclient's `_formatters`), by column: the table text of a value. */
+export type Formatters = Record<string, (v: PyValue) => string>;
+
+/** json.dumps of each item, one per line (neutronclient's formatters for list-valued columns). */
+export const jsonLines = (v: PyValue): string => (Array.isArray(v) ? v.map((i) => cellJson(i)).join('\n') : '');
+
 /**
  * A list, as neutronclient's ListCommand shapes it. `api` is each row as the API returns it
  * (before `-F`); `headers`/`rows` are the command's own columns and cells. With `-F` the API
  * answers those fields only, and the command's columns that came back are shown; `-c` names
  * any attribute that came back, in the order given.
  */
-export function table(a: Args, headers: string[], rows: CellValue[][], api?: ReadonlyArray<Record<string, CellValue>>): Out {
+export function table(a: Args, headers: string[], rows: CellValue[][], api?: ReadonlyArray<Record<string, CellValue>>, formatters: Formatters = {}): Out {
   const text = isTable(a);
   const wanted = Array.isArray(a['columns']) ? (a['columns'] as string[]) : [];
   const fields = fieldsOf(a);
@@ -114,8 +123,14 @@ export function table(a: Args, headers: string[], rows: CellValue[][], api?: Rea
     // No column came back (`-F nosuch`): prettytable draws a table without columns, a blank line per row.
     if (chosen.length === 0 && text) return { stdout: `++\n||\n++\n${rows.map(() => '\n').join('')}++\n` };
   }
-  // Cells with a column formatter of their own (formatted) print their text form in tables only.
-  const r = renderList({ headers, rows: text ? rows.map((row) => row.map((c) => (isFormatted(c) ? c : textValue(c)))) : rows.map((row) => row.map(machine)) }, o);
+  // The command's column formatters apply to tables only; other formats get the API's values, None as ''.
+  const cell = (k: string | undefined, c: CellValue): CellValue => {
+    const f = k !== undefined ? formatters[k] : undefined;
+    if (f) return formatted(f(machine(c)), machine(c));
+    return isFormatted(c) ? c : textValue(c);
+  };
+  const shown = text ? rows.map((row) => row.map((c, i) => cell(headers[i], c))) : rows.map((row) => row.map((c) => machine(c) ?? ''));
+  const r = renderList({ headers, rows: shown }, o);
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }
 
@@ -140,6 +155,29 @@ export function specFilters(extra: Record<string, SpecValue>): Record<string, Fi
     else if (typeof v === 'number') out[k] = String(v);
   }
   return out;
+}
+
+/**
+ * A create or update as neutronclient sends it: the body its options make, with the value specs
+ * laid over it (an extra `--name x` replaces the positional name), prepared by the API.
+ */
+export function send(c: Cloud, resource: BodyResource, op: 'create' | 'update', path: string, own: JsonObject, extra: Record<string, SpecValue>): JsonObject {
+  return requestBody(c, resource, op, path, { ...own, ...extra });
+}
+
+/** The options a command sets, without those it leaves out. */
+export function given(o: Record<string, Json | undefined>): JsonObject {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as JsonObject;
+}
+
+/** A prepared body's values, by type. */
+export const bStr = (b: JsonObject, k: string): string | undefined => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
+export const bBool = (b: JsonObject, k: string): boolean | undefined => (typeof b[k] === 'boolean' ? (b[k] as boolean) : undefined);
+export const bInt = (b: JsonObject, k: string): number | undefined => (typeof b[k] === 'number' ? (b[k] as number) : undefined);
+
+/** The fields set in a request object, without those left undefined. */
+export function compact<T extends object>(o: { [K in keyof T]: T[K] | undefined }): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** `k=v,k2=v2` option values. */

@@ -1,27 +1,33 @@
 /** `neutron floatingip-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createFloatingIp, deleteFloatingIp } from '../../sim/ops/floating-ip.js';
-import { associateFloatingIp, disassociateFloatingIp, floatingIpDict, listFloatingIps } from '../../sim/api/neutron/index.js';
-import { CliError } from '../errors.js';
-import { bulkDelete, list, s, show, table, type Handler, specFilters } from './common.js';
+import { createFloatingIp, deleteFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
+import { associateFloatingIp, disassociateFloatingIp, floatingIpDict, getFloatingIp, listFloatingIps } from '../../sim/api/neutron/index.js';
+import { bStr, bulkDelete, compact, given, list, s, send, show, table, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 
-/** Floating IPs have no name: neutronclient finds them by id only. */
-function findFip(c: Cloud, ref: string) {
-  const f = c.floatingIps.find((x) => x.id === ref);
-  if (!f) throw new CliError(`Unable to find floatingip with name or id '${ref}'`);
-  return f;
-}
+/** Floating IPs have no name: neutronclient GETs the reference as an id, so a miss (an address too) is the server's 404. */
+const findFip = (c: Cloud, ref: string) => getFloatingIp(c, ref);
 
 export const floatingIpCommands: Record<string, Handler> = {
-  'floatingip-create': (c, a) => {
+  'floatingip-create': (c, a, extra) => {
     const net = findNetwork(c, s(a, 'floating_network_id') ?? '');
-    const f = createFloatingIp(c, {
-      networkId: net.id,
-      ...(s(a, 'port_id') !== undefined ? { portId: s(a, 'port_id') as string } : {}),
-      ...(s(a, 'fixed_ip_address') !== undefined ? { fixedIpAddress: s(a, 'fixed_ip_address') as string } : {}),
-      ...(s(a, 'floating_ip_address') !== undefined ? { floatingIpAddress: s(a, 'floating_ip_address') as string } : {}),
+    const own = given({
+      floating_network_id: net.id,
+      tenant_id: s(a, 'tenant_id'),
+      description: s(a, 'description'),
+      port_id: s(a, 'port_id'),
+      fixed_ip_address: s(a, 'fixed_ip_address'),
+      floating_ip_address: s(a, 'floating_ip_address'),
     });
+    const b = send(c, 'floatingips', 'create', '/v2.0/floatingips', own, extra);
+    const f = createFloatingIp(c, compact<FloatingIpCreate>({
+      networkId: net.id,
+      projectId: bStr(b, 'tenant_id'),
+      description: bStr(b, 'description'),
+      portId: bStr(b, 'port_id'),
+      fixedIpAddress: bStr(b, 'fixed_ip_address'),
+      floatingIpAddress: bStr(b, 'floating_ip_address'),
+    }));
     return show(a, floatingIpDict(c, f), 'floatingip');
   },
   'floatingip-list': (c, a, extra) => {

@@ -25,7 +25,9 @@ import { subnetPoolCommands } from './subnetpool.js';
 import { addressScopeCommands } from './address-scope.js';
 import { quotaCommands } from './quota.js';
 import { agentCommands } from './agent.js';
+import { extensionCommands } from './extension.js';
 import type { CommandOutput } from '../../render/output.js';
+import TOP_HELP from './neutron-help.json' with { type: 'json' };
 
 export const DEPRECATION = 'neutron CLI is deprecated and will be removed in the Z cycle. Use openstack CLI instead.\n';
 
@@ -41,7 +43,22 @@ const COMMANDS: Record<string, Handler> = {
   ...addressScopeCommands,
   ...quotaCommands,
   ...agentCommands,
+  ...extensionCommands,
 };
+
+/** The commands `neutron help` lists (two-space indent, name, summary). */
+const CLIENT_COMMANDS = new Set(TOP_HELP.text.split('\n').filter((l) => /^ {2}[a-z]/.test(l)).map((l) => l.trim().split(' ')[0] ?? ''));
+
+/** Those lists that name a parent (a pool, a policy, a speaker): argparse wants it first, and Stacklab has not their parsers. */
+const NEEDS_PARENT = new Set(['bgp-speaker-advertiseroute-list', 'lbaas-member-list', 'qos-bandwidth-limit-rule-list', 'qos-dscp-marking-rule-list', 'qos-minimum-bandwidth-rule-list']);
+
+/**
+ * The extensions our cloud does not load (LBaaS, VPNaaS, FWaaS, QoS, BGP, metering): their list
+ * commands ask the server for a collection it does not have, and get its 404.
+ */
+function listsMissingExtension(name: string): boolean {
+  return CLIENT_COMMANDS.has(name) && !NEEDS_PARENT.has(name) && /^(?:lbaas|lb|vpn|ipsec-site-connection|qos|firewall|bgp|meter-label)(?:-[a-z-]+)?-list$/.test(name);
+}
 
 /** The sub-commands Stacklab's `neutron` runs, and their real parsers (for Tab completion). */
 export function neutronCommandNames(): string[] {
@@ -56,8 +73,17 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
   const name = argv[0] ?? '';
   const handler = COMMANDS[name];
   if (!handler) {
-    if (name === '' || name === 'help' || name === '--help' || name === '-h') {
-      return { stdout: `usage: neutron [--version] [-v] [-q] [-h] <subcommand> ...\n\nCommands: ${Object.keys(COMMANDS).sort().join(', ')}\n`, stderr: DEPRECATION, exitCode: 0, cloud };
+    // Alone, neutronclient starts its interactive shell, which reads the end of input and prints a newline.
+    if (argv.length === 0) return { stdout: '\n', stderr: DEPRECATION, exitCode: 0, cloud };
+    if (name === 'help' || name === '--help' || name === '-h') {
+      // `help CMD` is CMD's own help; any other word, the client's.
+      const about = name === 'help' ? argv[1] : undefined;
+      const stdout = about !== undefined && about in COMMANDS ? formatHelp(parserFor(about)) : TOP_HELP.text;
+      return { stdout, stderr: DEPRECATION, exitCode: 0, cloud };
+    }
+    if (listsMissingExtension(name)) {
+      const message = 'The resource could not be found.';
+      return { stdout: '', stderr: `${DEPRECATION}${message}\nNeutron server returns request_ids: ['${requestId(cloud, message, 'length')}']\n`, exitCode: 1, cloud };
     }
     return { stdout: '', stderr: `${DEPRECATION}Unknown command ['${name}']\n`, exitCode: 1, cloud };
   }

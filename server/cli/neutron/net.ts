@@ -1,32 +1,44 @@
 /** `neutron net-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate } from '../../sim/ops/network.js';
+import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { listNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
-import { bulkDelete, find, list, s, show, specFilters, table, truth, type Args, type Handler } from './common.js';
+import { bBool, bInt, bStr, bulkDelete, compact, dictTable, find, given, jsonLines, list, num, s, send, show, specFilters, table, type Args, type Handler } from './common.js';
+import { ipAvailabilityDict, listIpAvailabilities } from '../../sim/api/neutron/ip-availability.js';
 
 export const findNetwork = (c: Cloud, ref: string) => find(visibleNetworks(c), 'network', ref);
 
 export const netCommands: Record<string, Handler> = {
   'net-create': (c, a, extra) => {
-    const r: NetworkCreate = { name: s(a, 'name') ?? '' };
-    if (a['admin_state'] === false) r.adminStateUp = false;
-    if (a['shared'] === true) r.shared = true;
-    const t = s(a, 'provider:network_type');
-    if (t !== undefined) r.networkType = t;
-    const p = s(a, 'provider:physical_network');
-    if (p !== undefined) r.physicalNetwork = p;
-    const seg = s(a, 'provider:segmentation_id');
-    if (seg !== undefined) r.segmentationId = Number(seg);
-    const ext = truth(extra['router:external']);
-    if (ext !== undefined) r.external = ext;
-    const d = s(a, 'description');
-    if (d !== undefined) r.description = d;
-    // Value specs go into the body as given (`--mtu type=int 1400`, `--mtu=1400`).
-    const mtu = extra['mtu'];
-    if (typeof mtu === 'number' || (typeof mtu === 'string' && /^\d+$/.test(mtu))) r.mtu = Number(mtu);
-    const n = createNetwork(c, r);
+    // neutronclient always sends admin_state_up; value specs go into the body as given.
+    const own = given({
+      admin_state_up: a['admin_state'] !== false,
+      name: s(a, 'name'),
+      shared: a['shared'] === true ? true : undefined,
+      tenant_id: s(a, 'tenant_id'),
+      description: s(a, 'description'),
+      'provider:network_type': s(a, 'provider:network_type'),
+      'provider:physical_network': s(a, 'provider:physical_network'),
+      'provider:segmentation_id': s(a, 'provider:segmentation_id'),
+      availability_zone_hints: list(a, 'availability_zone_hints').length ? list(a, 'availability_zone_hints') : undefined,
+    });
+    const b = send(c, 'networks', 'create', '/v2.0/networks', own, extra);
+    const n = createNetwork(c, compact<NetworkCreate>({
+      name: bStr(b, 'name') ?? '',
+      projectId: bStr(b, 'tenant_id'),
+      description: bStr(b, 'description'),
+      adminStateUp: bBool(b, 'admin_state_up'),
+      shared: bBool(b, 'shared'),
+      external: bBool(b, 'router:external'),
+      isDefault: bBool(b, 'is_default'),
+      mtu: bInt(b, 'mtu'),
+      portSecurityEnabled: bBool(b, 'port_security_enabled'),
+      networkType: bStr(b, 'provider:network_type'),
+      physicalNetwork: bStr(b, 'provider:physical_network'),
+      segmentationId: bInt(b, 'provider:segmentation_id'),
+      availabilityZoneHints: Array.isArray(b['availability_zone_hints']) ? b['availability_zone_hints'].map(String) : undefined,
+    }));
     return show(a, networkDict(c, n, 'create'), 'network');
   },
   'net-list': (c, a, extra) => {
@@ -45,14 +57,29 @@ export const netCommands: Record<string, Handler> = {
   'net-show': (c, a) => show(a, networkDict(c, findNetwork(c, s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {
     const n = findNetwork(c, s(a, 'id') ?? '');
-    const ext = truth(extra['router:external']);
-    updateNetwork(c, n, {
-      ...(s(a, 'name') !== undefined ? { name: s(a, 'name') as string } : {}),
-      ...(s(a, 'description') !== undefined ? { description: s(a, 'description') as string } : {}),
-      ...(ext !== undefined ? { external: ext } : {}),
-      ...(truth(extra['shared']) !== undefined ? { shared: truth(extra['shared']) as boolean } : {}),
-    });
+    const b = send(c, 'networks', 'update', `/v2.0/networks/${n.id}`, given({ name: s(a, 'name'), description: s(a, 'description') }), extra);
+    updateNetwork(c, n, compact<NetworkUpdate>({
+      name: bStr(b, 'name'),
+      description: bStr(b, 'description'),
+      adminStateUp: bBool(b, 'admin_state_up'),
+      shared: bBool(b, 'shared'),
+      external: bBool(b, 'router:external'),
+      isDefault: bBool(b, 'is_default'),
+      mtu: bInt(b, 'mtu'),
+      portSecurityEnabled: bBool(b, 'port_security_enabled'),
+    }));
     return { stdout: `Updated network: ${s(a, 'id') ?? ''}\n` };
+  },
+  // neutronclient lists the availability of every network, an --ip-version as a filter.
+  'net-ip-availability-list': (c, a, extra) => {
+    const v = num(a, 'ip_version');
+    const rows = listIpAvailabilities(c, { filters: { ...specFilters(extra), ...(v !== undefined ? { ip_version: v } : {}) } });
+    return dictTable(a, ['network_id', 'network_name', 'total_ips', 'used_ips'], rows);
+  },
+  // The subnets' availability is text in every format: one JSON object per line.
+  'net-ip-availability-show': (c, a) => {
+    const d = ipAvailabilityDict(c, findNetwork(c, s(a, 'network_id') ?? ''));
+    return show(a, { ...d, subnet_ip_availability: jsonLines(d['subnet_ip_availability'] ?? []) });
   },
   'net-delete': (c: Cloud, a: Args) => bulkDelete('network', list(a, 'id'), (id) => deleteNetwork(c, findNetwork(c, id))),
 };

@@ -1,8 +1,10 @@
 /** `neutron quota-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { deleteQuota, showQuota, updateQuota } from '../../sim/api/neutron/index.js';
+import { defaultQuota, deleteQuota, listQuotas, showQuota, updateQuota } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { s, show, type Args, type Handler } from './common.js';
+import { renderList } from '../../render/cliff.js';
+import { pyRepr } from '../../render/pyvalue.js';
+import { fmt, list, s, show, type Args, type Handler } from './common.js';
 
 /** The project a quota command is about: --tenant-id, the positional id, or the learner's own (ids are taken as given). */
 function quotaProject(c: Cloud, a: Args): string {
@@ -14,7 +16,20 @@ const NEUTRON_KEYS = ['network', 'subnet', 'port', 'router', 'floatingip', 'secu
 const LBAAS_KEYS = ['vip', 'pool', 'member', 'healthmonitor', 'loadbalancer', 'listener'] as const;
 
 export const quotaCommands: Record<string, Handler> = {
+  // A plain cliff Lister: the first row's keys, sorted, and cliff's own -c (that order kept).
+  'quota-list': (c, a) => {
+    const quotas = listQuotas(c);
+    const headers = Object.keys(quotas[0] ?? {}).sort();
+    const wanted = list(a, 'columns');
+    // neutronclient hands cliff its columns as a list, so cliff's error prints a list.
+    if (wanted.length > 0 && !wanted.some((w) => headers.includes(w))) {
+      return { stdout: '', stderr: `No recognized column names in ${pyRepr(wanted)}. Recognized columns are ${pyRepr(headers)}.\n`, exitCode: 1 };
+    }
+    const r = renderList({ headers, rows: quotas.map((q) => headers.map((k) => q[k] ?? null)) }, fmt(a));
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  },
   'quota-show': (c, a) => show(a, showQuota(c, quotaProject(c, a))),
+  'quota-default-show': (c, a) => show(a, defaultQuota(c)),
   'quota-update': (c, a) => {
     const body: Record<string, number | string> = {};
     for (const k of NEUTRON_KEYS) {

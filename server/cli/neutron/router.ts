@@ -9,10 +9,11 @@ import {
   removeRouterInterfaceSubnet,
   setRouterGateway,
   updateRouter,
+  type RouterCreate,
 } from '../../sim/ops/router.js';
 import { listRouters, routerDict, routerPortDicts } from '../../sim/api/neutron/index.js';
 import { visibleRouters } from '../../sim/visibility.js';
-import { bulkDelete, find, kv, list, s, show, table, type Handler, specFilters } from './common.js';
+import { bBool, bStr, bulkDelete, cellJson, compact, find, given, kv, list, s, send, show, table, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 import { findPort, fixedIpRequests, portRows } from './port.js';
 import { findSubnet } from './subnet.js';
@@ -20,24 +21,49 @@ import { findSubnet } from './subnet.js';
 export const findRouter = (c: Cloud, ref: string) => find(visibleRouters(c), 'router', ref);
 
 export const routerCommands: Record<string, Handler> = {
-  'router-create': (c, a) => show(a, routerDict(c, createRouter(c, { name: s(a, 'name') ?? '', ...(a['admin_state'] === false ? { adminStateUp: false } : {}) })), 'router'),
+  'router-create': (c, a, extra) => {
+    const own = given({
+      admin_state_up: a['admin_state'] !== false,
+      name: s(a, 'name'),
+      description: s(a, 'description'),
+      tenant_id: s(a, 'tenant_id'),
+      distributed: s(a, 'distributed'),
+      ha: s(a, 'ha'),
+      availability_zone_hints: list(a, 'availability_zone_hints').length ? list(a, 'availability_zone_hints') : undefined,
+    });
+    const b = send(c, 'routers', 'create', '/v2.0/routers', own, extra);
+    const r = createRouter(c, compact<RouterCreate>({
+      name: bStr(b, 'name') ?? '',
+      description: bStr(b, 'description'),
+      projectId: bStr(b, 'tenant_id'),
+      adminStateUp: bBool(b, 'admin_state_up'),
+      distributed: bBool(b, 'distributed'),
+      ha: bBool(b, 'ha'),
+      availabilityZoneHints: Array.isArray(b['availability_zone_hints']) ? b['availability_zone_hints'].map(String) : undefined,
+    }));
+    return show(a, routerDict(c, r), 'router');
+  },
   'router-list': (c, a, extra) => {
     const routers = listRouters(c, { filters: specFilters(extra) });
-    return table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers.map((r) => [r['id'] ?? null, r['name'] ?? null, r['external_gateway_info'] ?? null, r['distributed'] ?? null, r['ha'] ?? null]), routers);
+    return table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers.map((r) => [r['id'] ?? null, r['name'] ?? null, r['external_gateway_info'] ?? null, r['distributed'] ?? null, r['ha'] ?? null]), routers, {
+      // jsonutils.dumps of the gateway: a router without one shows null.
+      external_gateway_info: cellJson,
+    });
   },
   'router-show': (c, a) => show(a, routerDict(c, findRouter(c, s(a, 'id') ?? ''))),
-  'router-update': (c, a) => {
+  'router-update': (c, a, extra) => {
     const r = findRouter(c, s(a, 'id') ?? '');
-    const adminState = s(a, 'admin_state');
-    const dist = s(a, 'distributed');
-    updateRouter(c, r, {
-      ...(s(a, 'name') !== undefined ? { name: s(a, 'name') as string } : {}),
-      ...(s(a, 'description') !== undefined ? { description: s(a, 'description') as string } : {}),
-      ...(adminState !== undefined ? { adminStateUp: /^true$/i.test(adminState) } : {}),
-      ...(dist !== undefined ? { distributed: /^true$/i.test(dist) } : {}),
-      ...(a['no_routes'] === true ? { routes: [] } : {}),
-      ...(list(a, 'routes').length ? { routes: list(a, 'routes').map(kv).map((x) => ({ destination: x['destination'] ?? '', nexthop: x['nexthop'] ?? '' })) } : {}),
-    });
+    const routes = a['no_routes'] === true ? [] : list(a, 'routes').length ? list(a, 'routes').map(kv).map((x) => ({ destination: x['destination'] ?? '', nexthop: x['nexthop'] ?? '' })) : undefined;
+    const own = given({ name: s(a, 'name'), description: s(a, 'description'), admin_state_up: s(a, 'admin_state'), distributed: s(a, 'distributed'), routes });
+    const b = send(c, 'routers', 'update', `/v2.0/routers/${r.id}`, own, extra);
+    updateRouter(c, r, compact<Parameters<typeof updateRouter>[2]>({
+      name: bStr(b, 'name'),
+      description: bStr(b, 'description'),
+      adminStateUp: bBool(b, 'admin_state_up'),
+      distributed: bBool(b, 'distributed'),
+      ha: bBool(b, 'ha'),
+      routes,
+    }));
     return { stdout: `Updated router: ${s(a, 'id') ?? ''}\n` };
   },
   'router-delete': (c, a) => bulkDelete('router', list(a, 'id'), (id) => deleteRouter(c, findRouter(c, id))),

@@ -1,12 +1,12 @@
 /** `neutron security-group-*` and `security-group-rule-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule } from '../../sim/ops/security-group.js';
-import { groupDict, listGroups, listRules, ruleDict } from '../../sim/api/neutron/index.js';
+import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule, updateSecurityGroup } from '../../sim/ops/security-group.js';
+import { getRule, groupDict, listGroups, listRules, ruleDict } from '../../sim/api/neutron/index.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { visibleGroups } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
-import { bulkDelete, find, list, s, show, table, type Handler } from './common.js';
+import { bBool, bInt, bStr, bulkDelete, compact, find, given, list, s, send, show, specFilters, table, type Handler } from './common.js';
 
 export const findGroup = (c: Cloud, ref: string) => find(visibleGroups(c), 'security_group', ref);
 
@@ -47,13 +47,19 @@ function portProtocol(r: JsonObject): string | null {
 }
 
 export const securityGroupCommands: Record<string, Handler> = {
-  'security-group-create': (c, a) => {
-    const d = s(a, 'description');
-    const g = createSecurityGroup(c, { name: s(a, 'name') ?? '', ...(d !== undefined ? { description: d } : {}) });
+  'security-group-create': (c, a, extra) => {
+    const own = given({ name: s(a, 'name'), description: s(a, 'description'), tenant_id: s(a, 'tenant_id') });
+    const b = send(c, 'security_groups', 'create', '/v2.0/security-groups', own, extra);
+    const g = createSecurityGroup(c, compact<Parameters<typeof createSecurityGroup>[1]>({
+      name: bStr(b, 'name') ?? '',
+      description: bStr(b, 'description'),
+      projectId: bStr(b, 'tenant_id'),
+      stateful: bBool(b, 'stateful'),
+    }));
     return show(a, groupDict(c, g), 'security_group');
   },
-  'security-group-list': (c, a) => {
-    const groups = listGroups(c);
+  'security-group-list': (c, a, extra) => {
+    const groups = listGroups(c, { filters: specFilters(extra) });
     return table(
       a,
       ['id', 'name', 'security_group_rules'],
@@ -66,29 +72,51 @@ export const securityGroupCommands: Record<string, Handler> = {
     );
   },
   'security-group-show': (c, a) => show(a, groupDict(c, findGroup(c, s(a, 'id') ?? ''))),
+  'security-group-update': (c, a, extra) => {
+    const g = findGroup(c, s(a, 'id') ?? '');
+    const b = send(c, 'security_groups', 'update', `/v2.0/security-groups/${g.id}`, given({ name: s(a, 'name'), description: s(a, 'description') }), extra);
+    updateSecurityGroup(c, g, compact<Parameters<typeof updateSecurityGroup>[2]>({ name: bStr(b, 'name'), description: bStr(b, 'description'), stateful: bBool(b, 'stateful') }));
+    return { stdout: `Updated security_group: ${s(a, 'id') ?? ''}\n` };
+  },
+  // Rules have no name: the reference goes to the server as an id.
+  'security-group-rule-show': (c, a) => show(a, ruleDict(getRule(c, s(a, 'id') ?? ''), c)),
   'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, findGroup(c, id))),
-  'security-group-rule-create': (c, a) => {
+  'security-group-rule-create': (c, a, extra) => {
     const g = findGroup(c, s(a, 'security_group_id') ?? '');
     const remoteGroup = s(a, 'remote_group_id');
+    const own = given({
+      security_group_id: g.id,
+      direction: s(a, 'direction') ?? 'ingress',
+      ethertype: s(a, 'ethertype') ?? 'IPv4',
+      protocol: s(a, 'protocol'),
+      port_range_min: s(a, 'port_range_min'),
+      port_range_max: s(a, 'port_range_max'),
+      remote_ip_prefix: s(a, 'remote_ip_prefix'),
+      tenant_id: s(a, 'tenant_id'),
+      description: s(a, 'description'),
+      remote_group_id: remoteGroup !== undefined ? findGroup(c, remoteGroup).id : undefined,
+    });
+    const b = send(c, 'security_group_rules', 'create', '/v2.0/security-group-rules', own, extra);
     const rule = createSecurityGroupRule(c, {
       securityGroupId: g.id,
-      direction: (s(a, 'direction') ?? 'ingress') as 'ingress' | 'egress',
-      ethertype: (s(a, 'ethertype') ?? 'IPv4') as 'IPv4' | 'IPv6',
-      protocol: s(a, 'protocol') ?? null,
-      portRangeMin: s(a, 'port_range_min') !== undefined ? Number(s(a, 'port_range_min')) : null,
-      portRangeMax: s(a, 'port_range_max') !== undefined ? Number(s(a, 'port_range_max')) : null,
-      remoteIpPrefix: s(a, 'remote_ip_prefix') ?? null,
-      remoteGroupId: remoteGroup !== undefined ? findGroup(c, remoteGroup).id : null,
+      direction: (bStr(b, 'direction') ?? 'ingress') as 'ingress' | 'egress',
+      ethertype: (bStr(b, 'ethertype') ?? 'IPv4') as 'IPv4' | 'IPv6',
+      protocol: bStr(b, 'protocol') ?? null,
+      portRangeMin: bInt(b, 'port_range_min') ?? null,
+      portRangeMax: bInt(b, 'port_range_max') ?? null,
+      remoteIpPrefix: bStr(b, 'remote_ip_prefix') ?? null,
+      remoteGroupId: bStr(b, 'remote_group_id') ?? null,
+      ...(bStr(b, 'description') !== undefined ? { description: bStr(b, 'description') as string } : {}),
     });
     return show(a, ruleDict(rule), 'security_group_rule');
   },
-  'security-group-rule-list': (c, a) => {
+  'security-group-rule-list': (c, a, extra) => {
     // Groups are shown by name (any group the rule names, as Stacklab always did).
     const names = new Map<string, string>(c.securityGroups.map((g) => [g.id, g.name]));
     const cols = ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'];
     // neutronclient's rows: the API's rule with security_group_id renamed security_group (a name)
     // and the port/protocol and remote digests added, so -c and -F may name any of them.
-    const rows = listRules(c).map((r) => {
+    const rows = listRules(c, { filters: specFilters(extra) }).map((r) => {
       const group = r['remote_group_id'];
       const prefix = typeof r['remote_ip_prefix'] === 'string' ? r['remote_ip_prefix'] : null;
       const remoteName = typeof group === 'string' ? names.get(group) : undefined;

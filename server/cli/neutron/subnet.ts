@@ -1,9 +1,10 @@
 /** `neutron subnet-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createSubnet, deleteSubnet, updateSubnet, type SubnetUpdate } from '../../sim/ops/subnet.js';
+import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
+import type { Ipv6Mode } from '../../sim/model/subnet.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
-import { bulkDelete, find, kv, list, s, show, table, truth, type Handler, specFilters } from './common.js';
+import { bBool, bInt, bStr, bulkDelete, compact, jsonLines, find, given, kv, list, num, s, send, show, table, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 import type { SpecValue } from './values-specs.js';
 
@@ -16,54 +17,87 @@ export const findSubnet = (c: Cloud, ref: string) => find(visibleSubnets(c), 'su
 export const subnetCommands: Record<string, Handler> = {
   'subnet-create': (c, a, extra) => {
     const net = findNetwork(c, s(a, 'network_id') ?? '');
-    const gw = a['no_gateway'] === true ? null : s(a, 'gateway');
-    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : truth(extra['enable_dhcp']);
+    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : a['enable_dhcp'] === true ? true : undefined;
     // List-valued value specs (`--dns_nameservers list=true a b`, `--host_routes type=dict list=true …`)
-    // extend the options' own lists, as neutronclient's _merge_args does.
-    const pools = [...list(a, 'allocation_pools').map(kv), ...dictList(extra['allocation_pools'])].map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
-    const routes = [...list(a, 'host_routes').map(kv), ...dictList(extra['host_routes'])].map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
-    const dns = [...list(a, 'dns_nameservers'), ...stringList(extra['dns_nameservers'])];
+    // extend the options' own lists, as neutronclient's _merge_args does; the rest go into the body.
+    const { allocation_pools: xPools, host_routes: xRoutes, dns_nameservers: xDns, ...rest } = extra;
+    const pools = [...list(a, 'allocation_pools').map(kv), ...dictList(xPools)].map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
+    const routes = [...list(a, 'host_routes').map(kv), ...dictList(xRoutes)].map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
+    const dns = [...list(a, 'dns_nameservers'), ...stringList(xDns)];
     const pool = s(a, 'subnetpool');
-    const sub = createSubnet(c, {
-      name: s(a, 'name') ?? '',
-      networkId: net.id,
-      ipVersion: (Number(s(a, 'ip_version') ?? 4) as 4 | 6),
-      ...(s(a, 'cidr') !== undefined ? { cidr: s(a, 'cidr') as string } : {}),
-      ...(gw !== undefined ? { gatewayIp: gw } : {}),
-      ...(dhcp !== undefined ? { enableDhcp: dhcp } : {}),
-      ...(pools.length ? { allocationPools: pools } : {}),
-      ...(routes.length ? { hostRoutes: routes } : {}),
-      ...(dns.length ? { dnsNameservers: dns } : {}),
-      ...(pool !== undefined ? { subnetpoolId: find(visiblePools(c), 'subnetpool', pool).id } : {}),
-      ...(s(a, 'prefixlen') !== undefined ? { prefixLength: Number(s(a, 'prefixlen')) } : {}),
-      ...(a['use_default_subnetpool'] === true ? { useDefaultSubnetpool: true } : {}),
-      ...(s(a, 'ipv6_ra_mode') !== undefined ? { ipv6RaMode: s(a, 'ipv6_ra_mode') as 'slaac' } : {}),
-      ...(s(a, 'ipv6_address_mode') !== undefined ? { ipv6AddressMode: s(a, 'ipv6_address_mode') as 'slaac' } : {}),
+    const own = given({
+      network_id: net.id,
+      ip_version: num(a, 'ip_version') ?? 4,
+      cidr: s(a, 'cidr'),
+      name: s(a, 'name'),
+      description: s(a, 'description'),
+      tenant_id: s(a, 'tenant_id'),
+      gateway_ip: a['no_gateway'] === true ? null : s(a, 'gateway'),
+      enable_dhcp: dhcp,
+      allocation_pools: pools.length ? pools : undefined,
+      host_routes: routes.length ? routes : undefined,
+      dns_nameservers: dns.length ? dns : undefined,
+      subnetpool_id: pool !== undefined ? find(visiblePools(c), 'subnetpool', pool).id : undefined,
+      prefixlen: s(a, 'prefixlen'),
+      use_default_subnetpool: a['use_default_subnetpool'] === true ? true : undefined,
+      ipv6_ra_mode: s(a, 'ipv6_ra_mode'),
+      ipv6_address_mode: s(a, 'ipv6_address_mode'),
     });
+    const b = send(c, 'subnets', 'create', '/v2.0/subnets', own, rest);
+    const sub = createSubnet(c, compact<SubnetCreate>({
+      name: bStr(b, 'name') ?? '',
+      networkId: bStr(b, 'network_id') ?? net.id,
+      ipVersion: (bInt(b, 'ip_version') ?? 4) as 4 | 6,
+      projectId: bStr(b, 'tenant_id'),
+      description: bStr(b, 'description'),
+      cidr: bStr(b, 'cidr'),
+      gatewayIp: b['gateway_ip'] === null ? null : bStr(b, 'gateway_ip'),
+      enableDhcp: bBool(b, 'enable_dhcp'),
+      allocationPools: pools.length ? pools : undefined,
+      hostRoutes: routes.length ? routes : undefined,
+      dnsNameservers: dns.length ? dns : undefined,
+      subnetpoolId: bStr(b, 'subnetpool_id'),
+      prefixLength: bInt(b, 'prefixlen'),
+      useDefaultSubnetpool: bBool(b, 'use_default_subnetpool'),
+      ipv6RaMode: bStr(b, 'ipv6_ra_mode') as Ipv6Mode | undefined,
+      ipv6AddressMode: bStr(b, 'ipv6_address_mode') as Ipv6Mode | undefined,
+    }));
     return show(a, subnetDict(sub), 'subnet');
   },
   'subnet-list': (c, a, extra) => {
     const subs = listSubnets(c, { filters: specFilters(extra) });
-    return table(a, ['id', 'name', 'cidr', 'allocation_pools'], subs.map((x) => [x['id'] ?? null, x['name'] ?? null, x['cidr'] ?? null, x['allocation_pools'] ?? null]), subs);
+    return table(a, ['id', 'name', 'cidr', 'allocation_pools'], subs.map((x) => [x['id'] ?? null, x['name'] ?? null, x['cidr'] ?? null, x['allocation_pools'] ?? null]), subs, {
+      allocation_pools: jsonLines,
+      dns_nameservers: jsonLines,
+      host_routes: jsonLines,
+    });
   },
   'subnet-show': (c, a) => show(a, subnetDict(findSubnet(c, s(a, 'id') ?? ''))),
   'subnet-update': (c, a, extra) => {
     const sub = findSubnet(c, s(a, 'id') ?? '');
-    const upd: SubnetUpdate = {};
-    const name = s(a, 'name');
-    if (name !== undefined) upd.name = name;
-    const d = s(a, 'description');
-    if (d !== undefined) upd.description = d;
-    if (a['no_gateway'] === true) upd.gatewayIp = null;
-    else if (s(a, 'gateway') !== undefined) upd.gatewayIp = s(a, 'gateway') as string;
-    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === true ? true : truth(extra['enable_dhcp']);
-    if (dhcp !== undefined) upd.enableDhcp = dhcp;
+    const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === true ? true : undefined;
     const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
-    if (pools.length) upd.allocationPools = pools;
     const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
-    if (routes.length) upd.hostRoutes = routes;
-    if (list(a, 'dns_nameservers').length) upd.dnsNameservers = list(a, 'dns_nameservers');
-    updateSubnet(c, sub, upd);
+    const dns = list(a, 'dns_nameservers');
+    const own = given({
+      name: s(a, 'name'),
+      description: s(a, 'description'),
+      gateway_ip: a['no_gateway'] === true ? null : s(a, 'gateway'),
+      enable_dhcp: dhcp,
+      allocation_pools: pools.length ? pools : undefined,
+      host_routes: routes.length ? routes : undefined,
+      dns_nameservers: dns.length ? dns : undefined,
+    });
+    const b = send(c, 'subnets', 'update', `/v2.0/subnets/${sub.id}`, own, extra);
+    updateSubnet(c, sub, compact<SubnetUpdate>({
+      name: bStr(b, 'name'),
+      description: bStr(b, 'description'),
+      gatewayIp: b['gateway_ip'] === null ? null : bStr(b, 'gateway_ip'),
+      enableDhcp: bBool(b, 'enable_dhcp'),
+      allocationPools: pools.length ? pools : undefined,
+      hostRoutes: routes.length ? routes : undefined,
+      dnsNameservers: dns.length ? dns : undefined,
+    }));
     return { stdout: `Updated subnet: ${s(a, 'id') ?? ''}\n` };
   },
   'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, findSubnet(c, id))),

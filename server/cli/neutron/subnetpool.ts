@@ -1,22 +1,69 @@
 /** `neutron subnetpool-*` */
-import { createSubnetPool } from '../../sim/ops/subnet-pool.js';
+import type { Cloud } from '../../sim/model/cloud.js';
+import { createSubnetPool, deleteSubnetPool, updateSubnetPool, type SubnetPoolCreate, type SubnetPoolUpdate } from '../../sim/ops/subnet-pool.js';
+import { visiblePools } from '../../sim/visibility.js';
+import { findScope } from './address-scope.js';
 import { listSubnetPools, subnetPoolDict } from '../../sim/api/neutron/index.js';
-import { list, s, show, table, type Handler } from './common.js';
+import { bBool, bInt, bStr, bulkDelete, compact, find, given, list, num, s, send, show, specFilters, table, type Handler } from './common.js';
+
+export const findPool = (c: Cloud, ref: string) => find(visiblePools(c), 'subnetpool', ref);
 
 export const subnetPoolCommands: Record<string, Handler> = {
-  'subnetpool-create': (c, a) => {
-    const p = createSubnetPool(c, {
-      name: s(a, 'name') ?? '',
+  'subnetpool-create': (c, a, extra) => {
+    const own = given({
+      name: s(a, 'name'),
       prefixes: list(a, 'prefixes'),
-      ...(s(a, 'default_prefixlen') !== undefined ? { defaultPrefixlen: Number(s(a, 'default_prefixlen')) } : {}),
-      ...(s(a, 'min_prefixlen') !== undefined ? { minPrefixlen: Number(s(a, 'min_prefixlen')) } : {}),
-      ...(s(a, 'max_prefixlen') !== undefined ? { maxPrefixlen: Number(s(a, 'max_prefixlen')) } : {}),
+      tenant_id: s(a, 'tenant_id'),
+      description: s(a, 'description'),
+      default_prefixlen: num(a, 'default_prefixlen'),
+      min_prefixlen: num(a, 'min_prefixlen'),
+      max_prefixlen: num(a, 'max_prefixlen'),
     });
+    const b = send(c, 'subnetpools', 'create', '/v2.0/subnetpools', own, extra);
+    const p = createSubnetPool(c, compact<SubnetPoolCreate>({
+      name: bStr(b, 'name') ?? '',
+      prefixes: Array.isArray(b['prefixes']) ? b['prefixes'].map(String) : [],
+      projectId: bStr(b, 'tenant_id'),
+      description: bStr(b, 'description'),
+      defaultPrefixlen: bInt(b, 'default_prefixlen'),
+      minPrefixlen: bInt(b, 'min_prefixlen'),
+      maxPrefixlen: bInt(b, 'max_prefixlen'),
+      shared: bBool(b, 'shared'),
+      isDefault: bBool(b, 'is_default'),
+    }));
     return show(a, subnetPoolDict(p), 'subnetpool');
   },
-  'subnetpool-list': (c, a) => {
+  'subnetpool-list': (c, a, extra) => {
     const cols = ['id', 'name', 'prefixes', 'default_prefixlen', 'address_scope_id', 'is_default'];
-    const pools = listSubnetPools(c);
+    const pools = listSubnetPools(c, { filters: specFilters(extra) });
     return table(a, cols, pools.map((p) => cols.map((k) => p[k] ?? null)), pools);
   },
+  'subnetpool-show': (c, a) => show(a, subnetPoolDict(findPool(c, s(a, 'id') ?? ''))),
+  'subnetpool-update': (c, a, extra) => {
+    const pool = findPool(c, s(a, 'id') ?? '');
+    const scope = s(a, 'address_scope');
+    const own = given({
+      name: s(a, 'name'),
+      description: s(a, 'description'),
+      prefixes: list(a, 'prefixes').length ? list(a, 'prefixes') : undefined,
+      default_prefixlen: num(a, 'default_prefixlen'),
+      min_prefixlen: num(a, 'min_prefixlen'),
+      max_prefixlen: num(a, 'max_prefixlen'),
+      is_default: s(a, 'is_default'),
+      address_scope_id: a['no_address_scope'] === true ? null : scope !== undefined ? findScope(c, scope).id : undefined,
+    });
+    const b = send(c, 'subnetpools', 'update', `/v2.0/subnetpools/${pool.id}`, own, extra);
+    updateSubnetPool(c, pool, compact<SubnetPoolUpdate>({
+      name: bStr(b, 'name'),
+      description: bStr(b, 'description'),
+      prefixes: Array.isArray(b['prefixes']) ? b['prefixes'].map(String) : undefined,
+      defaultPrefixlen: bInt(b, 'default_prefixlen'),
+      minPrefixlen: bInt(b, 'min_prefixlen'),
+      maxPrefixlen: bInt(b, 'max_prefixlen'),
+      isDefault: bBool(b, 'is_default'),
+      addressScopeId: b['address_scope_id'] === null ? null : bStr(b, 'address_scope_id'),
+    }));
+    return { stdout: `Updated subnetpool: ${s(a, 'id') ?? ''}\n` };
+  },
+  'subnetpool-delete': (c, a) => bulkDelete('subnetpool', list(a, 'id'), (id) => deleteSubnetPool(c, findPool(c, id))),
 };

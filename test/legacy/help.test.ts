@@ -1,0 +1,39 @@
+/**
+ * The legacy client's own help and top-level answers, captured from the real python-neutronclient
+ * 8.1 (test/help/neutron-*, by scripts/capture-neutron-help.sh), replayed through a session.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../support/replay.js';
+
+const DIR = join(import.meta.dirname, '..', 'help');
+
+/** The argument words of each capture, as scripts/capture-neutron-help.sh ran them. */
+const RUNS: Record<string, string> = {
+  help: 'help',
+  'dash-help': '--help',
+  'dash-h': '-h',
+  'help-nosuch': 'help nosuch',
+  'help-net-create': 'help net-create',
+  'help-router-gateway-set': 'help router-gateway-set',
+  'help-quota-list': 'help quota-list',
+  alone: '',
+  nosuch: 'nosuch',
+};
+
+describe('neutron help, as the real client prints it', () => {
+  it('replays every capture', () => {
+    const captured = readdirSync(DIR).filter((f) => f.startsWith('neutron-') && f.endsWith('.exit')).map((f) => f.slice(8, -5));
+    expect(captured.sort()).toEqual(Object.keys(RUNS).sort());
+  });
+  for (const [name, args] of Object.entries(RUNS)) {
+    it(`neutron ${args}`.trim(), () => {
+      const [got] = replay([`neutron ${args}`.trim()]);
+      const read = (ext: string) => readFileSync(join(DIR, `neutron-${name}.${ext}`), 'utf8');
+      expect(got?.stdout).toBe(read('stdout'));
+      expect(got?.stderr).toBe(read('stderr'));
+      expect(got?.exitCode).toBe(Number(read('exit').trim()));
+    });
+  }
+});
