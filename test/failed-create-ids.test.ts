@@ -26,6 +26,12 @@ describe('ids spent by failed creates', () => {
     expect(idOf(['openstack network create --mtu x big', create])).toBe(plain);
   });
 
+  it('through the legacy neutron client too: a port refused for a taken address spends one', () => {
+    const setup = ['neutron net-create n', 'neutron subnet-create n 10.0.0.0/24 --name s', 'neutron port-create n --fixed-ip ip_address=10.0.0.5 --name p1'];
+    const next = 'neutron port-create n --name p2 -f value -c id';
+    expect(idOf([...setup, 'neutron port-create n --fixed-ip ip_address=10.0.0.5 --name p3', next])).not.toBe(idOf([...setup, next]));
+  });
+
   it('is deterministic', () => {
     expect(idOf(['openstack network create --mtu 1451 big', create])).toBe(idOf(['openstack network create --mtu 1451 big', create]));
   });

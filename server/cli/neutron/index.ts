@@ -127,8 +127,9 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
   if (r.ok) return { stdout: r.value.stdout, stderr: DEPRECATION + (r.value.stderr ?? ''), exitCode: r.value.exitCode ?? 0, cloud: r.cloud };
   const e = r.error;
   if (e instanceof SimError) {
-    return { stdout: '', stderr: `${DEPRECATION}${e.message}\nNeutron server returns request_ids: ['${requestId(cloud, e.message, 'length')}']\n`, exitCode: 1, cloud };
+    // The failed call's cloud: unchanged but for the ids it drew (see transact).
+    return { stdout: '', stderr: `${DEPRECATION}${e.message}\nNeutron server returns request_ids: ['${requestId(cloud, e.message, 'length')}']\n`, exitCode: 1, cloud: r.cloud };
   }
-  if (e instanceof CliError) return { stdout: '', stderr: `${DEPRECATION}${e.message}\n`, exitCode: 1, cloud };
+  if (e instanceof CliError) return { stdout: '', stderr: `${DEPRECATION}${e.message}\n`, exitCode: 1, cloud: r.cloud };
   throw e;
 }

@@ -1,6 +1,6 @@
 /** `neutron security-group-*` and `security-group-rule-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule, updateSecurityGroup } from '../../sim/ops/security-group.js';
+import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule, ensureDefaultGroup, updateSecurityGroup } from '../../sim/ops/security-group.js';
 import { getRule, groupDict, listGroups, listRules, ruleDict } from '../../sim/api/neutron/index.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { visibleGroups } from '../../sim/visibility.js';
@@ -8,7 +8,11 @@ import { formatted } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
 import { bBool, bInt, bStr, bulkDelete, compact, find, given, list, s, send, show, specFilters, table, type Handler } from './common.js';
 
-export const findGroup = (c: Cloud, ref: string) => find(visibleGroups(c), 'security_group', ref);
+/** neutronclient shows by id first, then lists by name; the list makes the project's default group. */
+export function findGroup(c: Cloud, ref: string) {
+  if (!visibleGroups(c).some((g) => g.id === ref)) ensureDefaultGroup(c, c.auth.projectId);
+  return find(visibleGroups(c), 'security_group', ref);
+}
 
 /** neutronclient's one-line summary of a rule (an API dict) in security-group-list. */
 function ruleSummary(r: JsonObject): string {
@@ -108,15 +112,17 @@ export const securityGroupCommands: Record<string, Handler> = {
       remoteGroupId: bStr(b, 'remote_group_id') ?? null,
       ...(bStr(b, 'description') !== undefined ? { description: bStr(b, 'description') as string } : {}),
     });
-    return show(a, ruleDict(rule), 'security_group_rule');
+    return show(a, ruleDict(rule, c), 'security_group_rule');
   },
   'security-group-rule-list': (c, a, extra) => {
-    // Groups are shown by name (any group the rule names, as Stacklab always did).
+    const rules = listRules(c, { filters: specFilters(extra) });
+    // Groups are shown by name (any group the rule names, as Stacklab always did), read after the
+    // list, which may have made the project's default group.
     const names = new Map<string, string>(c.securityGroups.map((g) => [g.id, g.name]));
     const cols = ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'];
     // neutronclient's rows: the API's rule with security_group_id renamed security_group (a name)
     // and the port/protocol and remote digests added, so -c and -F may name any of them.
-    const rows = listRules(c, { filters: specFilters(extra) }).map((r) => {
+    const rows = rules.map((r) => {
       const group = r['remote_group_id'];
       const prefix = typeof r['remote_ip_prefix'] === 'string' ? r['remote_ip_prefix'] : null;
       const remoteName = typeof group === 'string' ? names.get(group) : undefined;

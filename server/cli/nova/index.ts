@@ -89,10 +89,10 @@ export function runNova(cloud: Cloud, argv: string[], _opts?: { columns?: number
     const r = transact(cloud, (c) => secgroupAddRule(c, rest));
     if (r.ok) return { stdout: r.value, stderr: SECGROUP_DEPRECATION, exitCode: 0, cloud: r.cloud };
     const e = r.error;
-    if (e instanceof NovaCommandError) return { stdout: '', stderr: `${SECGROUP_DEPRECATION}ERROR (CommandError): ${e.message}\n`, exitCode: 1, cloud };
+    if (e instanceof NovaCommandError) return { stdout: '', stderr: `${SECGROUP_DEPRECATION}ERROR (CommandError): ${e.message}\n`, exitCode: 1, cloud: r.cloud };
     if (e instanceof SimError) {
       const kind = HTTP_NAMES[e.status] ?? 'ClientException';
-      return { stdout: '', stderr: `${SECGROUP_DEPRECATION}ERROR (${kind}): ${e.message} (HTTP ${e.status}) (Request-ID: ${requestId(cloud, e.message, 'length')})\n`, exitCode: 1, cloud };
+      return { stdout: '', stderr: `${SECGROUP_DEPRECATION}ERROR (${kind}): ${e.message} (HTTP ${e.status}) (Request-ID: ${requestId(cloud, e.message, 'length')})\n`, exitCode: 1, cloud: r.cloud };
     }
     throw e;
   }

@@ -61,6 +61,13 @@ function groupShow(d: JsonObject): Output {
 }
 
 /** `security group rule show`/`create` rows from the API's rule. */
+/** OSC's rule show fills a missing remote prefix with "any address" of the rule's ethertype (create does not). */
+function withShownPrefix(d: JsonObject): JsonObject {
+  if (d['remote_ip_prefix']) return d;
+  const any = d['ethertype'] === 'IPv4' ? '0.0.0.0/0' : d['ethertype'] === 'IPv6' ? '::/0' : null;
+  return { ...d, remote_ip_prefix: any };
+}
+
 function ruleShow(d: JsonObject): Output {
   const fields: Array<[string, CellValue]> = [
     ['created_at', attr(d, 'created_at')],
@@ -150,7 +157,7 @@ function ruleCreate(c: Cloud, a: Args): Output {
   else r.remoteIpPrefix = ethertype === 'IPv4' ? '0.0.0.0/0' : '::/0';
   const d = str(a, 'description');
   if (d !== undefined) r.description = d;
-  return ruleShow(ruleDict(createSecurityGroupRule(c, r)));
+  return ruleShow(ruleDict(createSecurityGroupRule(c, r), c));
 }
 
 function ruleList(c: Cloud, a: Args): Output {
@@ -256,7 +263,7 @@ export const securityGroupCommands: OscCommand[] = [
   {
     name: 'security group rule show',
     style: 'wrapped',
-    run: ({ cloud: c, args: a }) => ruleShow(ruleDict(findBy(visibleRules(c).map((r) => ({ ...r, name: '' })), 'SecurityGroupRule', req(a, 'rule')))),
+    run: ({ cloud: c, args: a }) => ruleShow(withShownPrefix(ruleDict(findBy(visibleRules(c).map((r) => ({ ...r, name: '' })), 'SecurityGroupRule', req(a, 'rule')), c))),
   },
   {
     name: 'security group rule delete',

@@ -34,9 +34,9 @@ function ruleBody(r: SecurityGroupRule, embedded: boolean, implicit = false): Js
   return d;
 }
 
-/** A rule as GET returns it; with the cloud, the rules made with their group show their None description. */
-export function ruleDict(r: SecurityGroupRule, c?: Cloud): JsonObject {
-  const g = c?.securityGroups.find((x) => x.id === r.securityGroupId);
+/** A rule as GET returns it (the rules made with their group show their None description). */
+export function ruleDict(r: SecurityGroupRule, c: Cloud): JsonObject {
+  const g = c.securityGroups.find((x) => x.id === r.securityGroupId);
   return ruleBody(r, false, g !== undefined && madeWithGroup(g, r));
 }
 
