@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { clientBuild } from './build.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,7 @@ import { join } from 'node:path';
 const port = Number(process.env['E2E_PORT'] ?? 3333);
 const data = mkdtempSync(join(tmpdir(), 'stacklab-e2e-'));
 // One client build per port, so suites on other ports can run at the same time.
-const client = `dist/client-e2e-${port}`;
-// Servers a spec starts itself (the kill -9 test) serve the same build: workers inherit this.
-process.env['STACKLAB_CLIENT'] = client;
+const client = clientBuild(port);
 
 // Debian's Chromium; never `npx playwright install` (no download host here).
 export default defineConfig({

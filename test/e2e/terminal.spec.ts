@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { openSandbox, run, screen } from './helpers.js';
+import { clientBuild } from './build.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,36 +58,46 @@ test('history survives a reload; another browser gets another cloud; reset start
 });
 
 test('a server killed with kill -9 and restarted has every acknowledged command', async ({ page }) => {
-  const port = 3344;
+  // A port beside the suite's own, so suites on other ports do not meet here either.
+  const port = Number(process.env['E2E_PORT'] ?? 3333) + 11;
   const data = mkdtempSync(join(tmpdir(), 'stacklab-kill-'));
-  const start = (): ChildProcess =>
-    spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], { env: { ...process.env, PORT: String(port), STACKLAB_DATA: data }, stdio: 'ignore' });
-  const waitUp = async () => {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`http://localhost:${port}/healthz`)).ok) return;
-      } catch {
-        /* not yet */
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('server did not start');
+  const started: ChildProcess[] = [];
+  const start = (): ChildProcess => {
+    const p = spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], { env: { ...process.env, PORT: String(port), STACKLAB_DATA: data, STACKLAB_CLIENT: clientBuild() }, stdio: 'ignore' });
+    started.push(p);
+    return p;
   };
-  let proc = start();
-  await waitUp();
-  await page.goto(`http://localhost:${port}/sandbox/empty`);
-  await page.waitForSelector('body[data-ready="1"]');
-  await page.locator('.xterm').click();
-  for (const n of ['a1', 'a2', 'a3']) await run(page, `openstack network create ${n} -f value -c name`, new RegExp(`^${n}$`, 'm'));
-  proc.kill('SIGKILL');
-  await expect(page.locator('#status')).toHaveText(/disconnected/);
-  proc = start();
-  await waitUp();
-  await expect(page.locator('#status')).toHaveText('connected', { timeout: 15_000 });
-  await run(page, 'openstack network list -f value -c Name | sort; echo DONE', /^DONE$/m);
-  const text = await screen(page);
-  proc.kill('SIGKILL');
-  expect(text).toMatch(/^a1\na2\na3$/m);
+  // Whatever happens, no server is left behind to answer the next run on this port.
+  try {
+    const waitUp = async () => {
+      for (let i = 0; i < 100; i++) {
+        try {
+          if ((await fetch(`http://localhost:${port}/healthz`)).ok) return;
+        } catch {
+          /* not yet */
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('server did not start');
+    };
+    let proc = start();
+    await waitUp();
+    await page.goto(`http://localhost:${port}/sandbox/empty`);
+    await page.waitForSelector('body[data-ready="1"]');
+    await page.locator('.xterm').click();
+    for (const n of ['a1', 'a2', 'a3']) await run(page, `openstack network create ${n} -f value -c name`, new RegExp(`^${n}$`, 'm'));
+    proc.kill('SIGKILL');
+    await expect(page.locator('#status')).toHaveText(/disconnected/);
+    proc = start();
+    await waitUp();
+    await expect(page.locator('#status')).toHaveText('connected', { timeout: 15_000 });
+    await run(page, 'openstack network list -f value -c Name | sort; echo DONE', /^DONE$/m);
+    const text = await screen(page);
+    proc.kill('SIGKILL');
+    expect(text).toMatch(/^a1\na2\na3$/m);
+  } finally {
+    for (const p of started) p.kill('SIGKILL');
+  }
 });
 
 test('the sandbox guide is Markdown; clicking a command types it; a name can be set', async ({ page }) => {
