@@ -35,6 +35,17 @@ const FLOATING = [
   'openstack security group rule create --proto tcp --dst-port 22 default',
 ];
 
+describe('loopback', () => {
+  it('every machine and namespace answers its own loopback addresses at once, with TTL 64; a port there is refused', () => {
+    const out = run(session('laptop'), ['ping -c 1 127.0.0.1', 'ssh root@network', 'ping6 -c 1 ::1', 'ip netns exec $(ip netns | grep qrouter | cut -d" " -f1) ping -c 1 127.0.0.53', 'ssh -o ConnectTimeout=1 cirros@127.0.0.1']).out;
+    expect(out[0]).toMatch(/^64 bytes from 127\.0\.0\.1: icmp_seq=1 ttl=64 time=0\.0\d\d ms$/m);
+    expect(out[0]).toContain('1 packets transmitted, 1 received, 0% packet loss');
+    expect(out[2]).toMatch(/^64 bytes from ::1: icmp_seq=1 ttl=64 time=0\.0\d\d ms$/m);
+    expect(out[3]).toMatch(/^64 bytes from 127\.0\.0\.53: icmp_seq=1 ttl=64/m);
+    expect(out[4]).toContain('Connection refused');
+  });
+});
+
 describe('one latency model for ping and traceroute', () => {
   it('from a VM to 8.8.8.8: traceroute shows the cloud hops in tenths of a ms and the internet hop at ping’s ~11 ms', () => {
     const { state } = run(session(), [...FLOATING, 'ssh cirros@180.180.180.3']);

@@ -109,9 +109,17 @@ export function vmHasAddress(cloud: Cloud, serverId: string): boolean {
   });
 }
 
+/** 127.0.0.0/8 and ::1: every host and namespace has its own `lo`, up. */
+export function isLoopback(ip: string): boolean {
+  const a = parseIp(ip);
+  return a !== null && (a.version === 4 ? a.value >> 24n === 127n : a.value === 1n);
+}
+
 export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, port: number | null): Trace {
   const dst = parseIp(to);
   if (!dst) return { hops: [], verdict: 'no-route', reason: 'bad address' };
+  // The host answers itself; nothing listens on a port there in this simulation.
+  if (isLoopback(to)) return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'loopback: the host itself answers' };
   if (from.kind === 'laptop') return fromOutside(cloud, to, proto, port, 'the laptop');
   if (from.kind === 'network') return fromOutside(cloud, to, proto, port, 'the network node');
   if (from.kind === 'vm') return fromVm(cloud, from.serverId, to, proto, port);

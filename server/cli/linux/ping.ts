@@ -2,8 +2,8 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNamespace, type Device } from '../../sim/dataplane/index.js';
 import { guestView } from '../../sim/dataplane/guest.js';
-import { hopRtts, INTERNET_MS, isCloudAddress, probeTime } from '../../sim/dataplane/latency.js';
-import { trace } from '../../sim/reach.js';
+import { hopRtts, INTERNET_MS, isCloudAddress, LOOPBACK_MS, probeTime } from '../../sim/dataplane/latency.js';
+import { isLoopback, trace } from '../../sim/reach.js';
 import { cidrContains, parseCidr, parseIp } from '../../sim/ipam.js';
 import { pingHeader, pingProbeLine, pingText, type PingReport } from '../../render/ping.js';
 import { endpoint, err, isCirros, server, type HostCtx, type HostResult } from './host.js';
@@ -111,10 +111,11 @@ export function runPing(ctx: HostCtx, ns: string | null, argv: string[]): HostRe
   // The laptop reaches the cloud across the internet (about a dozen routers); VMs reach
   // internet hosts the same way. Inside the cloud Linux answers with TTL 64 minus the routers.
   const fromLaptop = ctx.host === 'laptop' && !ns;
-  const far = fromLaptop || !isCloudAddress(ctx.cloud, target);
+  const loop = isLoopback(target);
+  const far = !loop && (fromLaptop || !isCloudAddress(ctx.cloud, target));
   const ttl = far ? (ctx.host === 'laptop' ? 54 - Math.max(0, t.hops.length - 1) : 53) : 64 - Math.max(0, t.hops.length - 1);
   // The round trip is the latency model's time to the last hop, as traceroute shows it.
-  const rtt = hopRtts(ctx.cloud, t.hops.map((h) => h.address), fromLaptop).at(-1) ?? (far ? INTERNET_MS : 0);
+  const rtt = loop ? LOOPBACK_MS : (hopRtts(ctx.cloud, t.hops.map((h) => h.address), fromLaptop).at(-1) ?? (far ? INTERNET_MS : 0));
   const style = busybox ? 'busybox' : 'iputils';
   const base = { target, style, v6: parseIp(target)?.version === 6 } as const;
   const self = ns ? nsAddressToward(ctx.cloud, ns, target) : selfAddress(ctx, target);

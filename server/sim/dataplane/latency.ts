@@ -13,6 +13,9 @@ export const EDGE_HOP_MS = 0.25;
 /** Round trip across the internet (about a dozen routers) between the cloud and the rest, ms. */
 export const INTERNET_MS = 10.8;
 
+/** Round trip over a host's own loopback interface, ms. */
+export const LOOPBACK_MS = 0.03;
+
 /** Whether `ip` belongs to the cloud (a port, a floating IP, a subnet's gateway). */
 export function isCloudAddress(cloud: Cloud, ip: string): boolean {
   return cloud.ports.some((p) => p.fixedIps.some((f) => f.ipAddress === ip))
