@@ -19,6 +19,17 @@ run help-nosuch help nosuch
 run help-net-create help net-create
 run help-router-gateway-set help router-gateway-set
 run help-quota-list help quota-list
+# One per family of the extensions our cloud does not load, and the agents' scheduling lists.
+run help-lbaas-loadbalancer-create help lbaas-loadbalancer-create
+run lbaas-member-list-dash-help lbaas-member-list --help
+run help-lb-vip-create help lb-vip-create
+run qos-policy-create-dash-h qos-policy-create -h
+run help-firewall-rule-create help firewall-rule-create
+run help-vpn-ipsecpolicy-create help vpn-ipsecpolicy-create
+run help-meter-label-rule-create help meter-label-rule-create
+run help-bgp-speaker-create help bgp-speaker-create
+run help-router-list-on-l3-agent help router-list-on-l3-agent
+run help-net-list-on-dhcp-agent help net-list-on-dhcp-agent
 run alone
 run nosuch nosuch
 /usr/bin/python3 -c 'import json,sys; json.dump({"text": open(sys.argv[1]).read()}, open(sys.argv[2], "w"), indent=1); open(sys.argv[2], "a").write("\n")' \

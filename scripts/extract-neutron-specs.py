@@ -2,9 +2,13 @@
 """Dump the argument parsers of the real python-neutronclient 8.1 commands Stacklab emulates.
 
 Same idea as extract-osc-specs.py: the real parsers, captured as data, so usage lines, `--help`
-and argparse errors of the legacy `neutron` CLI are the real ones.
+and argparse errors of the legacy `neutron` CLI are the real ones. COMMANDS are the ones Stacklab
+runs against its model; every other command `neutron help` lists (the extensions our cloud does
+not load: LBaaS, FWaaS, VPNaaS, QoS, BGP, metering, ...) is captured too, as Stacklab answers them
+the way a server without the extension does. With a file argument, the entries already in it are
+kept as they are (the dump of a `type=` callable names its address, which changes every run).
 
-    /usr/bin/python3 scripts/extract-neutron-specs.py > server/cli/neutron/neutron-parsers.json
+    /usr/bin/python3 scripts/extract-neutron-specs.py server/cli/neutron/neutron-parsers.json > /tmp/p.json
 """
 import json
 import sys
@@ -39,11 +43,24 @@ COMMANDS = [
 ]
 
 
+# Not sub-commands of the cloud: the shell's own.
+NOT_RESOURCES = {'help', 'bash-completion'}
+
+
+def all_commands(cm):
+    """COMMANDS first, then the client's other commands, sorted."""
+    others = sorted(n for n, _ in cm if n not in COMMANDS and n not in NOT_RESOURCES)
+    return COMMANDS + others
+
+
 def main():
     app = shell.NeutronShell('2.0')
     cm = app.command_manager
-    out = {}
-    for name in COMMANDS:
+    kept = json.load(open(sys.argv[1]))['commands'] if len(sys.argv) > 1 else {}
+    out = dict(kept)
+    for name in all_commands(cm):
+        if name in kept:
+            continue
         factory, cmd_name, _ = cm.find_command([name])
         cmd = factory(app, None)
         parser = cmd.get_parser('neutron ' + name)

@@ -28,6 +28,10 @@ const MASKED: Record<string, { why: string; mask: (text: string) => string }> = 
     why: "standard_attr_id masked: a DHCP port's standard_attr_id came before",
     mask: (t) => t.replace(/"standard_attr_id": \d+/g, '"standard_attr_id": <N>'),
   },
+  'neutron purge $P': {
+    why: "progress's lone \\r masked: the session shows it as ^M (render/terminal.ts), against output spoofing",
+    mask: (t) => t.replace(/\^M|\r/g, '<CR>'),
+  },
   'neutron floatingip-create public': {
     why: 'address masked: drawn at random from the pool',
     mask: (t) => t.replace(/172\.24\.4\.\d+|<IP\d+>/g, '<IP>').replace(/-+/g, '-').replace(/ +/g, ' '),

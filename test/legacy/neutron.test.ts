@@ -243,3 +243,17 @@ describe('neutron quotas (messages checked on the oracle)', () => {
     expect(n('quota-delete').stderr).toContain('rule:delete_quota is disallowed by policy');
   });
 });
+
+describe('neutron purge', () => {
+  it('writes its progress as the client does, each step after a carriage return', () => {
+    const n = session();
+    n('net-create', 'n1');
+    const project = field(n('net-show', 'n1').stdout, 'tenant_id');
+    const r = n('purge', project);
+    expect(r.stdout).toBe('\rPurging resources: 50% complete.\rPurging resources: 100% complete.\nDeleted 1 network, 1 security_group.\n');
+  });
+
+  it('says when a project has nothing', () => {
+    expect(session()('purge', 'nosuch').stdout).toBe('\nTenant has no supported resources.\n');
+  });
+});

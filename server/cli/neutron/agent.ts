@@ -6,8 +6,10 @@ import { renderShow } from '../../render/cliff.js';
 import { dictTable, fmt, isTable, s, table, textValue, type Args, type Handler, type Out, specFilters } from './common.js';
 import { listAvailabilityZones } from '../../sim/api/neutron/availability-zone.js';
 import type { Cloud } from '../../sim/model/cloud.js';
-import { findNetwork } from './net.js';
-import { findRouter } from './router.js';
+import { findNetwork, networkTable } from './net.js';
+import { findRouter, routerTable } from './router.js';
+import { listAgentNetworks } from '../../sim/api/neutron/network.js';
+import { listAgentRouters } from '../../sim/api/neutron/router.js';
 
 const alive = (x: JsonObject): string => (x['alive'] === true ? ':-)' : 'xxx');
 const row = (x: JsonObject, keys: string[]): CellValue[] => keys.map((k) => (k === 'alive' ? alive(x) : (x[k] ?? null)));
@@ -39,4 +41,7 @@ export const agentCommands: Record<string, Handler> = {
   'dhcp-agent-list-hosting-net': (c, a) =>
     table(a, ['id', 'host', 'admin_state_up', 'alive'],
       agentsHostingNetwork(c, findNetwork(c, s(a, 'network') ?? '').id).map((x) => row(x, ['id', 'host', 'admin_state_up', 'alive']))),
+  // The agent is named by ID only (neutronclient looks nothing up): the server's 404 otherwise.
+  'router-list-on-l3-agent': (c, a) => routerTable(a, ['id', 'name', 'external_gateway_info'], listAgentRouters(c, s(a, 'l3_agent') ?? '')),
+  'net-list-on-dhcp-agent': (c, a) => networkTable(c, a, listAgentNetworks(c, s(a, 'dhcp_agent') ?? '')),
 };

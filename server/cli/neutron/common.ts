@@ -102,6 +102,8 @@ export function table(a: Args, headers: string[], rows: CellValue[][], api?: Rea
   const wanted = Array.isArray(a['columns']) ? (a['columns'] as string[]) : [];
   const fields = fieldsOf(a);
   let o = fmt(a);
+  // An empty list gives neutronclient no keys to pick from: it drops -c, and nothing is refused.
+  if (api && api.length === 0 && wanted.length > 0) o = withoutColumns(o);
   if (api && api.length > 0 && (wanted.length > 0 || fields.length > 0)) {
     const got = fields.length > 0 ? api.map((d) => pick(d, fields)) : api;
     // neutronclient takes the first row's keys.
@@ -132,6 +134,12 @@ export function table(a: Args, headers: string[], rows: CellValue[][], api?: Rea
   const shown = text ? rows.map((row) => row.map((c, i) => cell(headers[i], c))) : rows.map((row) => row.map((c) => machine(c) ?? ''));
   const r = renderList({ headers, rows: shown }, o);
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+function withoutColumns(o: FormatOptions): FormatOptions {
+  const rest = { ...o };
+  delete rest.columns;
+  return rest;
 }
 
 /** A list of API dicts with the command's own columns (the dict's keys). */

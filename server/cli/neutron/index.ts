@@ -26,6 +26,11 @@ import { addressScopeCommands } from './address-scope.js';
 import { quotaCommands } from './quota.js';
 import { agentCommands } from './agent.js';
 import { extensionCommands } from './extension.js';
+import { unloadedCommands } from './unloaded.js';
+import { tagCommands } from './tag.js';
+import { rbacCommands } from './rbac.js';
+import { autoAllocateCommands } from './auto-allocate.js';
+import { purgeCommands } from './purge.js';
 import type { CommandOutput } from '../../render/output.js';
 import TOP_HELP from './neutron-help.json' with { type: 'json' };
 
@@ -44,21 +49,12 @@ const COMMANDS: Record<string, Handler> = {
   ...quotaCommands,
   ...agentCommands,
   ...extensionCommands,
+  ...tagCommands,
+  ...rbacCommands,
+  ...autoAllocateCommands,
+  ...purgeCommands,
+  ...unloadedCommands,
 };
-
-/** The commands `neutron help` lists (two-space indent, name, summary). */
-const CLIENT_COMMANDS = new Set(TOP_HELP.text.split('\n').filter((l) => /^ {2}[a-z]/.test(l)).map((l) => l.trim().split(' ')[0] ?? ''));
-
-/** Those lists that name a parent (a pool, a policy, a speaker): argparse wants it first, and Stacklab has not their parsers. */
-const NEEDS_PARENT = new Set(['bgp-speaker-advertiseroute-list', 'lbaas-member-list', 'qos-bandwidth-limit-rule-list', 'qos-dscp-marking-rule-list', 'qos-minimum-bandwidth-rule-list']);
-
-/**
- * The extensions our cloud does not load (LBaaS, VPNaaS, FWaaS, QoS, BGP, metering): their list
- * commands ask the server for a collection it does not have, and get its 404.
- */
-function listsMissingExtension(name: string): boolean {
-  return CLIENT_COMMANDS.has(name) && !NEEDS_PARENT.has(name) && /^(?:lbaas|lb|vpn|ipsec-site-connection|qos|firewall|bgp|meter-label)(?:-[a-z-]+)?-list$/.test(name);
-}
 
 /** The sub-commands Stacklab's `neutron` runs, and their real parsers (for Tab completion). */
 export function neutronCommandNames(): string[] {
@@ -80,10 +76,6 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
       const about = name === 'help' ? argv[1] : undefined;
       const stdout = about !== undefined && about in COMMANDS ? formatHelp(parserFor(about)) : TOP_HELP.text;
       return { stdout, stderr: DEPRECATION, exitCode: 0, cloud };
-    }
-    if (listsMissingExtension(name)) {
-      const message = 'The resource could not be found.';
-      return { stdout: '', stderr: `${DEPRECATION}${message}\nNeutron server returns request_ids: ['${requestId(cloud, message, 'length')}']\n`, exitCode: 1, cloud };
     }
     return { stdout: '', stderr: `${DEPRECATION}Unknown command ['${name}']\n`, exitCode: 1, cloud };
   }

@@ -4,10 +4,21 @@ import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type N
 import { listNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
-import { bBool, bInt, bStr, bulkDelete, compact, dictTable, find, given, jsonLines, list, num, s, send, show, specFilters, table, type Args, type Handler } from './common.js';
+import { bBool, bInt, bStr, bulkDelete, compact, dictTable, find, given, jsonLines, list, num, s, send, show, specFilters, table, type Args, type Handler, type Out } from './common.js';
+import type { JsonObject } from '../../sim/api/json.js';
 import { ipAvailabilityDict, listIpAvailabilities } from '../../sim/api/neutron/ip-availability.js';
 
 export const findNetwork = (c: Cloud, ref: string) => find(visibleNetworks(c), 'network', ref);
+
+/** net-list's table (and its subclasses', e.g. net-list-on-dhcp-agent). */
+export function networkTable(c: Cloud, a: Args, nets: JsonObject[]): Out {
+  // neutronclient asks for the subnets' CIDRs too: the table shows one "id cidr" line per subnet.
+  const cidrs = new Map(c.subnets.map((x) => [x.id, x.cidr]));
+  return table(a, ['id', 'name', 'subnets'], nets.map((n) => {
+    const subs = (n['subnets'] as string[]).map((id) => ({ id, cidr: cidrs.get(id) ?? '' }));
+    return [n['id'] ?? null, n['name'] ?? null, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs)];
+  }), nets);
+}
 
 export const netCommands: Record<string, Handler> = {
   'net-create': (c, a, extra) => {
@@ -47,12 +58,7 @@ export const netCommands: Record<string, Handler> = {
     for (const k of ['name', 'admin_state_up', 'status', 'shared', 'router:external']) if (typeof a[k] === 'string') filters[k] = a[k];
     const tags = (k: string) => (typeof a[k] === 'string' ? (a[k] as string).split(',') : []);
     const nets = listNetworks(c, { filters, tags: { tags: tags('tags'), any: tags('tags_any'), notAll: tags('not_tags'), notAny: tags('not_tags_any') } });
-    // neutronclient asks for the subnets' CIDRs too: the table shows one "id cidr" line per subnet.
-    const cidrs = new Map(c.subnets.map((x) => [x.id, x.cidr]));
-    return table(a, ['id', 'name', 'subnets'], nets.map((n) => {
-      const subs = (n['subnets'] as string[]).map((id) => ({ id, cidr: cidrs.get(id) ?? '' }));
-      return [n['id'] ?? null, n['name'] ?? null, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs)];
-    }), nets);
+    return networkTable(c, a, nets);
   },
   'net-show': (c, a) => show(a, networkDict(c, findNetwork(c, s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {

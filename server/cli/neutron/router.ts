@@ -13,12 +13,21 @@ import {
 } from '../../sim/ops/router.js';
 import { listRouters, routerDict, routerPortDicts } from '../../sim/api/neutron/index.js';
 import { visibleRouters } from '../../sim/visibility.js';
-import { bBool, bStr, bulkDelete, cellJson, compact, find, given, kv, list, s, send, show, table, type Handler, specFilters } from './common.js';
+import { bBool, bStr, bulkDelete, cellJson, compact, find, given, kv, list, s, send, show, table, type Args, type Handler, type Out, specFilters } from './common.js';
+import type { JsonObject } from '../../sim/api/json.js';
 import { findNetwork } from './net.js';
 import { findPort, fixedIpRequests, portRows } from './port.js';
 import { findSubnet } from './subnet.js';
 
 export const findRouter = (c: Cloud, ref: string) => find(visibleRouters(c), 'router', ref);
+
+/** router-list's table (and router-list-on-l3-agent's, with fewer columns). */
+export function routerTable(a: Args, columns: string[], routers: JsonObject[]): Out {
+  return table(a, columns, routers.map((r) => columns.map((k) => r[k] ?? null)), routers, {
+    // jsonutils.dumps of the gateway: a router without one shows null.
+    external_gateway_info: cellJson,
+  });
+}
 
 export const routerCommands: Record<string, Handler> = {
   'router-create': (c, a, extra) => {
@@ -45,10 +54,7 @@ export const routerCommands: Record<string, Handler> = {
   },
   'router-list': (c, a, extra) => {
     const routers = listRouters(c, { filters: specFilters(extra) });
-    return table(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers.map((r) => [r['id'] ?? null, r['name'] ?? null, r['external_gateway_info'] ?? null, r['distributed'] ?? null, r['ha'] ?? null]), routers, {
-      // jsonutils.dumps of the gateway: a router without one shows null.
-      external_gateway_info: cellJson,
-    });
+    return routerTable(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers);
   },
   'router-show': (c, a) => show(a, routerDict(c, findRouter(c, s(a, 'id') ?? ''))),
   'router-update': (c, a, extra) => {

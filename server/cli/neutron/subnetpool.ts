@@ -18,6 +18,9 @@ export const subnetPoolCommands: Record<string, Handler> = {
       default_prefixlen: num(a, 'default_prefixlen'),
       min_prefixlen: num(a, 'min_prefixlen'),
       max_prefixlen: num(a, 'max_prefixlen'),
+      // The client sends `shared` only when --shared is given.
+      shared: a['shared'] === true ? true : undefined,
+      is_default: s(a, 'is_default'),
     });
     const b = send(c, 'subnetpools', 'create', '/v2.0/subnetpools', own, extra);
     const p = createSubnetPool(c, compact<SubnetPoolCreate>({

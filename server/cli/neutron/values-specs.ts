@@ -209,5 +209,6 @@ export function splitCommandLine(
 /** The commands whose class reads the values_specs (neutronclient's Create, Update and List commands). */
 export function readsValuesSpecs(name: string): boolean {
   if (name.startsWith('quota-')) return false;
-  return /-(create|update|list)$/.test(name) || /-list-hosting-/.test(name);
+  // auto-allocated-topology-show reads them only to refuse them.
+  return /-(create|update|list)$/.test(name) || /-list-hosting-/.test(name) || name === 'auto-allocated-topology-show';
 }

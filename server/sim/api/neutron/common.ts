@@ -15,7 +15,8 @@ export type { TagFilter };
 export function stdAttrs(r: Pick<Std, 'createdAt' | 'updatedAt' | 'revision' | 'tags' | 'description'>): JsonObject {
   return {
     description: r.description,
-    tags: [...r.tags],
+    // Sorted, as the server reads them back from its tags table.
+    tags: [...r.tags].sort(),
     created_at: r.createdAt,
     updated_at: r.updatedAt,
     revision_number: r.revision,

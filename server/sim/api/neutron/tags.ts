@@ -1,8 +1,10 @@
 /**
  * Neutron's tag extension (`/v2.0/<resources>/<id>/tags`): add, replace, remove. Tags are kept
- * in the order they were added, each once. Changing tags bumps neither the revision nor
- * updated_at here (the simulation never did; not checked on the oracle).
+ * in the order they were added, each once; the API shows them sorted, as its database returns
+ * them. Changing tags bumps neither the revision nor updated_at here (the simulation never did;
+ * not checked on the oracle).
  */
+import { neutronError } from '../../errors.js';
 
 /** A resource that carries tags (networks, subnets, ports, routers, floating IPs, groups, pools). */
 export interface Taggable {
@@ -17,6 +19,19 @@ export function addTags(r: Taggable, tags: readonly string[]): void {
 /** DELETE …/tags/{tag} for each tag (a tag it lacks is ignored, as OSC's unset sends only the ones it has). */
 export function removeTags(r: Taggable, tags: readonly string[]): void {
   r.tags = r.tags.filter((t) => !tags.includes(t));
+}
+
+/** DELETE …/tags/{tag}: Neutron's 404 for a tag the resource lacks. */
+export function removeTag(r: Taggable, tag: string, path: string): void {
+  if (!r.tags.includes(tag)) throw neutronError.notFound(`${path}/${tag}`, `Tag ${tag} could not be found.`);
+  removeTags(r, [tag]);
+}
+
+/** PUT …/tags with a body `{"tags": [...]}`: the list replaces them all, once each. */
+export function replaceTags(r: Taggable, tags: readonly string[], path: string): void {
+  const dup = tags.find((t, i) => tags.indexOf(t) !== i);
+  if (dup !== undefined) throw neutronError.invalidInput(path, `Duplicate items in the list: '${dup}'.`);
+  r.tags = [...tags];
 }
 
 /** DELETE …/tags: no tags left. */
