@@ -20,6 +20,19 @@ export function networkTable(c: Cloud, a: Args, nets: JsonObject[]): Out {
   }), nets);
 }
 
+/** What a create or update body (after the API's checks) says of a network's common attributes. */
+function networkChanges(b: JsonObject) {
+  return {
+    description: bStr(b, 'description'),
+    adminStateUp: bBool(b, 'admin_state_up'),
+    shared: bBool(b, 'shared'),
+    external: bBool(b, 'router:external'),
+    isDefault: bBool(b, 'is_default'),
+    mtu: bInt(b, 'mtu'),
+    portSecurityEnabled: bBool(b, 'port_security_enabled'),
+  };
+}
+
 export const netCommands: Record<string, Handler> = {
   'net-create': (c, a, extra) => {
     // neutronclient always sends admin_state_up; value specs go into the body as given.
@@ -38,13 +51,7 @@ export const netCommands: Record<string, Handler> = {
     const n = createNetwork(c, compact<NetworkCreate>({
       name: bStr(b, 'name') ?? '',
       projectId: bStr(b, 'tenant_id'),
-      description: bStr(b, 'description'),
-      adminStateUp: bBool(b, 'admin_state_up'),
-      shared: bBool(b, 'shared'),
-      external: bBool(b, 'router:external'),
-      isDefault: bBool(b, 'is_default'),
-      mtu: bInt(b, 'mtu'),
-      portSecurityEnabled: bBool(b, 'port_security_enabled'),
+      ...networkChanges(b),
       networkType: bStr(b, 'provider:network_type'),
       physicalNetwork: bStr(b, 'provider:physical_network'),
       segmentationId: bInt(b, 'provider:segmentation_id'),
@@ -64,16 +71,7 @@ export const netCommands: Record<string, Handler> = {
   'net-update': (c, a, extra) => {
     const n = findNetwork(c, s(a, 'id') ?? '');
     const b = send(c, 'networks', 'update', `/v2.0/networks/${n.id}`, given({ name: s(a, 'name'), description: s(a, 'description') }), extra);
-    updateNetwork(c, n, compact<NetworkUpdate>({
-      name: bStr(b, 'name'),
-      description: bStr(b, 'description'),
-      adminStateUp: bBool(b, 'admin_state_up'),
-      shared: bBool(b, 'shared'),
-      external: bBool(b, 'router:external'),
-      isDefault: bBool(b, 'is_default'),
-      mtu: bInt(b, 'mtu'),
-      portSecurityEnabled: bBool(b, 'port_security_enabled'),
-    }));
+    updateNetwork(c, n, compact<NetworkUpdate>({ name: bStr(b, 'name'), ...networkChanges(b) }));
     return { stdout: `Updated network: ${s(a, 'id') ?? ''}\n` };
   },
   // neutronclient lists the availability of every network, an --ip-version as a filter.
