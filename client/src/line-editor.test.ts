@@ -313,6 +313,13 @@ describe('line editor: lines wider than the terminal', () => {
     expect(r2.output).toBe('\r\x1b[J$ echo two\r\n');
     expect(feed(r2.state, r2.rest, true)).toMatchObject({ rest: '', state: { buffer: 'echo three' } });
   });
+  it('read one line at a time, the keys after a Tab wait for its completion (as in bash they see the completed line)', () => {
+    const r = feed(newEditor('$ '), 'openstack netw\t list\r', true);
+    expect(r.events).toEqual([{ kind: 'complete', line: 'openstack netw' }]);
+    expect(r.rest).toBe(' list\r');
+    const done = feed(applyCompletion(r.state, 'openstack netw', 'openstack network'), r.rest, true);
+    expect(done.events).toEqual([{ kind: 'submit', line: 'openstack network list' }]);
+  });
 });
 
 describe('line editor: Ctrl-R reverse incremental history search', () => {

@@ -267,8 +267,9 @@ export function controlSequenceLength(data: string, i: number): number {
 
 /**
  * Feeds raw terminal input (one key or a paste) to the editor. With `untilSubmit`, reading stops
- * after the first line submitted and the rest of the input is returned unread, to be fed once that
- * line's output and the next prompt are on screen (as a shell reads typeahead).
+ * after the first line submitted, or the first Tab that asks for a completion, and the rest of the
+ * input is returned unread, to be fed once that line's output and the next prompt are on screen
+ * or the completion is applied (as a shell reads typeahead: keys after Tab see the completed line).
  */
 export function feed(start: EditorState, data: string, untilSubmit = false): FeedResult {
   let s: EditorState = { ...start, history: start.history };
@@ -288,7 +289,7 @@ export function feed(start: EditorState, data: string, untilSubmit = false): Fee
   };
   let i = 0;
   while (i < data.length) {
-    if (untilSubmit && events.some((e) => e.kind === 'submit')) {
+    if (untilSubmit && events.some((e) => e.kind === 'submit' || e.kind === 'complete')) {
       // CR LF is one end of line: the LF goes with the line it ends.
       if (data[i] === '\n' && data[i - 1] === '\r') i++;
       break;

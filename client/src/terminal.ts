@@ -88,6 +88,8 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
   /** Whether the line being edited is on screen (no line submitted is waiting for its output). */
   const editing = () => waiting === 0 && queue.length === 0;
   let completing = '';
+  /** A completion asked for and not answered yet: typeahead waits for it, as keys after Tab in bash see the completed line. */
+  let completionPending = false;
   let retry = 0;
   let fitWidth = fitWidthFor(p.workspace, p.fitWidthByDefault);
 
@@ -145,6 +147,9 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
     } else if (m.t === 'solution') {
       p.onSolution?.(m.step, m.lines);
     } else if (m.t === 'completion') {
+      // An answer to a request from before a reconnect: the line it completed is gone.
+      if (!completionPending) return;
+      completionPending = false;
       if (m.candidates.length > 1 && (m.replacement === undefined || m.replacement.length <= completing.length)) {
         // Below the whole line, however many rows it wraps over.
         const left = leave(editor);
@@ -153,6 +158,7 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
       }
       editor = applyCompletion(editor, completing, m.replacement);
       redraw();
+      drain();
     } else {
       if (editing()) {
         const left = leave(editor);
@@ -161,6 +167,11 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
         write(`${m.message}\r\n`);
       } else write(`\r\n${m.message}\r\n`);
       redraw();
+      // A refused message may be the completion asked for: the keys after it are read now.
+      if (completionPending) {
+        completionPending = false;
+        drain();
+      }
     }
   };
 
@@ -177,6 +188,8 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
     };
     ws.onmessage = (ev) => onMessage(JSON.parse(String(ev.data)) as ServerMessage);
     ws.onclose = () => {
+      // No answer will come on this socket; the keys typed after Tab are read on the next.
+      completionPending = false;
       ready = false;
       status.textContent = 'disconnected — reconnecting…';
       status.className = 'status disconnected';
@@ -187,7 +200,7 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
 
   /** Feeds typeahead to the editor a line at a time, each line sent before the next is read. */
   function drain(): void {
-    while (typeahead !== '' && editing()) {
+    while (typeahead !== '' && editing() && !completionPending) {
       const r = feed(editor, typeahead, true);
       typeahead = r.rest;
       editor = r.state;
@@ -197,6 +210,7 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
           queue.push(e.line);
         } else if (e.kind === 'complete' && e.line.length <= MAX_LINE && ws?.readyState === WebSocket.OPEN) {
           completing = e.line;
+          completionPending = true;
           ws.send(JSON.stringify({ t: 'complete', line: e.line }));
         } else if (e.kind === 'clear') {
           term.clear();

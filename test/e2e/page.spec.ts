@@ -39,28 +39,28 @@ async function count(page: Page, text: string): Promise<number> {
 test.describe('keyboard', () => {
   test('the terminal keeps Tab, and Esc then Tab leaves it for the lab steps; Esc then Shift-Tab for the toolbar', async ({ page }) => {
     await openLab(page);
-    expect(await inTerminal(page)).toBe(true);
+    await expect.poll(() => inTerminal(page)).toBe(true);
     // Tab alone completes in the terminal and stays there.
     await page.keyboard.type('openstack netw');
     await page.keyboard.press('Tab');
     await expect.poll(() => screen(page)).toContain('openstack network');
-    expect(await inTerminal(page)).toBe(true);
+    await expect.poll(() => inTerminal(page)).toBe(true);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
-    expect(await activeId(page)).toBe('lab');
+    await expect.poll(() => activeId(page)).toBe('lab');
     // The next Tab reaches the first control of the steps: keyboard navigation goes on from there.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('#lab') !== null)).toBe(true);
     // Esc changed nothing in the line: back in the terminal the line goes on where it was.
     await page.locator('.back a').focus();
     await page.keyboard.press('Enter');
-    expect(await inTerminal(page)).toBe(true);
+    await expect.poll(() => inTerminal(page)).toBe(true);
     await page.keyboard.type(' list -c Name');
     await page.keyboard.press('Enter');
     await expect.poll(() => screen(page)).toMatch(/\| ext-net1 +\|/);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Shift+Tab');
-    expect(await activeId(page)).toBe('reset');
+    await expect.poll(() => activeId(page)).toBe('reset');
   });
 
   test('a key other than Tab after Esc keeps the terminal; in a sandbox Esc then Tab goes to the guide', async ({ page }) => {
@@ -68,12 +68,12 @@ test.describe('keyboard', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.type('echo kept');
     await page.keyboard.press('Tab');
-    expect(await inTerminal(page)).toBe(true);
+    await expect.poll(() => inTerminal(page)).toBe(true);
     await page.keyboard.press('Enter');
     await expect.poll(() => screen(page)).toMatch(/\nkept\n/);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
-    expect(await activeId(page)).toBe('lab');
+    await expect.poll(() => activeId(page)).toBe('lab');
     await expect(page.locator('#lab')).toHaveAttribute('aria-label', 'Guide');
     await expect(page.locator('#skip-lab')).toHaveText('Skip to the guide');
   });
@@ -86,7 +86,7 @@ test.describe('keyboard', () => {
     await expect(page.locator('#splitter')).toBeHidden();
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
-    expect(await activeId(page)).toBe('reset');
+    await expect.poll(() => activeId(page)).toBe('reset');
   });
 
   test('keyboard only: skip links shown on focus, the steps, an answer, the split, the settings, back to the terminal', async ({ page }) => {
@@ -99,7 +99,7 @@ test.describe('keyboard', () => {
     const box = await skip.boundingBox();
     expect(box && box.x >= 0 && box.y >= 0).toBe(true);
     await page.keyboard.press('Enter');
-    expect(await activeId(page)).toBe('lab');
+    await expect.poll(() => activeId(page)).toBe('lab');
     // Tab through the steps to the first answer box; type an answer with spaces and send it with Enter.
     const input = page.locator('form.answer input').first();
     for (let i = 0; i < 60 && !(await input.evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press('Tab');
@@ -127,24 +127,24 @@ test.describe('keyboard', () => {
     // Back to the terminal with the skip link at the top.
     await page.locator('#skip-term').focus();
     await page.keyboard.press('Enter');
-    expect(await inTerminal(page)).toBe(true);
+    await expect.poll(() => inTerminal(page)).toBe(true);
   });
 });
 
 test.describe('screen readers', () => {
   test("the terminal's screen-reader mode is an option of the page, remembered", async ({ page }) => {
     await openSandbox(page);
-    expect(await termOption(page, 'screenReaderMode')).toBe(false);
+    await expect.poll(() => termOption(page, 'screenReaderMode')).toBe(false);
     await page.locator('#settings summary').click();
     await page.getByLabel('Screen reader mode for the terminal').check();
-    expect(await termOption(page, 'screenReaderMode')).toBe(true);
+    await expect.poll(() => termOption(page, 'screenReaderMode')).toBe(true);
     await page.locator('.xterm').click();
     await run(page, 'echo spoken', /\nspoken\n/);
     // xterm.js keeps an accessible copy of the rows for screen readers.
     await expect(page.locator('.xterm-accessibility-tree')).toContainText('spoken');
     await page.reload();
     await page.waitForSelector('body[data-ready="1"]');
-    expect(await termOption(page, 'screenReaderMode')).toBe(true);
+    await expect.poll(() => termOption(page, 'screenReaderMode')).toBe(true);
   });
 
   test('a check that passes is announced in the polite live region', async ({ page }) => {
@@ -170,14 +170,14 @@ test.describe('settings', () => {
     await page.locator('#settings summary').click();
     await page.getByLabel('Font size').selectOption('20');
     await page.getByLabel('Theme').selectOption('light');
-    expect(await termOption(page, 'fontSize')).toBe(20);
+    await expect.poll(() => termOption(page, 'fontSize')).toBe(20);
     await expect.poll(cols).toBeLessThan(wide);
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-    expect(await termOption<{ background: string }>(page, 'theme')).toMatchObject({ background: '#ffffff' });
+    await expect.poll(() => termOption<{ background: string }>(page, 'theme')).toMatchObject({ background: '#ffffff' });
     await page.screenshot({ path: 'test-results/sandbox-light-1400x900.png' });
     await page.reload();
     await page.waitForSelector('body[data-ready="1"]');
-    expect(await termOption(page, 'fontSize')).toBe(20);
+    await expect.poll(() => termOption(page, 'fontSize')).toBe(20);
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
     await expect(page.getByLabel('Font size')).toHaveValue('20');
   });
@@ -313,7 +313,7 @@ test.describe('reset', () => {
     await expect(dialog).toContainText('terminal');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
-    expect(await inTerminal(page)).toBe(true);
+    await expect.poll(() => inTerminal(page)).toBe(true);
     await run(page, 'openstack network list -f value -c Name', /\nkeep-me\n[^\n]*\$/);
     // Escape closes it too, and resets nothing.
     await page.locator('#reset').click();
