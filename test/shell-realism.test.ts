@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSession, runLine, serializeSession, type RunOptions, type SessionState } from '../server/shell/session.js';
-import { metadataAnswer } from '../server/cli/linux/metadata.js';
+import { metadataBody } from '../server/cli/linux/metadata.js';
 import { replayEntry } from '../server/workspace/replay.js';
 
 function session(host = 'network'): SessionState {
@@ -111,7 +111,7 @@ describe("Nova's metadata service (Zed)", () => {
   const s = run(session(), FLOATING).state;
   const vm = s.cloud.servers.find((v) => v.name === 'vm2');
   if (!vm) throw new Error('no vm2');
-  const get = (path: string) => metadataAnswer(s.cloud, vm, path);
+  const get = (path: string) => metadataBody(s.cloud, vm, path);
   const ok = (body: string) => ({ body, status: 200 });
 
   it('the version listings', () => {

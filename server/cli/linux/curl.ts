@@ -3,7 +3,7 @@ import { guestView } from '../../sim/dataplane/guest.js';
 import { trace } from '../../sim/reach.js';
 import { parseIp } from '../../sim/ipam.js';
 import { endpoint, err, ok, operands, server, type HostCtx, type HostResult } from './host.js';
-import { metadataAnswer } from './metadata.js';
+import { metadataBody } from './metadata.js';
 
 export function runCurl(ctx: HostCtx, argv: string[], ns: string | null = null): HostResult {
   const r = curl(ctx, argv, ns);
@@ -23,7 +23,7 @@ function curl(ctx: HostCtx, argv: string[], ns: string | null): HostResult {
     const vm = server(ctx.cloud, ctx.host);
     if (vm && guestView(ctx.cloud, vm).metadata) {
       const path = /^(?:https?:\/\/)?[^/]+(\/.*)?$/.exec(url)?.[1] ?? '/';
-      const r = metadataAnswer(ctx.cloud, vm, path);
+      const r = metadataBody(ctx.cloud, vm, path);
       // curl -f turns the 404 page into an error, as scripts use it.
       if (r.status === 404 && argv.some((x) => /^-[a-zA-Z]*f/.test(x))) return err('curl: (22) The requested URL returned error: 404\n', 22);
       return ok(r.body);
