@@ -4,15 +4,29 @@ import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type Subne
 import type { Ipv6Mode } from '../../sim/model/subnet.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
-import { bBool, bInt, bStr, bulkDelete, compact, jsonLines, find, given, kv, list, num, s, send, show, table, type Handler, specFilters } from './common.js';
+import { bBool, bInt, bStr, bulkDelete, compact, jsonLines, find, given, kv, list, num, s, send, show, table, type Args, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 import type { SpecValue } from './values-specs.js';
+import type { JsonObject } from '../../sim/api/json.js';
 
 const stringList = (v: SpecValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 const dictList = (v: SpecValue | undefined): Array<Record<string, string>> =>
   (Array.isArray(v) ? v : v !== undefined ? [v] : []).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null && !Array.isArray(x));
 
 export const findSubnet = (c: Cloud, ref: string) => find(visibleSubnets(c), 'subnet', ref);
+
+/** The attributes subnet-create and subnet-update send alike (empty lists are not sent). */
+function subnetAttrs(a: Args, dhcp: boolean | undefined, pools: JsonObject[], routes: JsonObject[], dns: string[]) {
+  return {
+    name: s(a, 'name'),
+    description: s(a, 'description'),
+    gateway_ip: a['no_gateway'] === true ? null : s(a, 'gateway'),
+    enable_dhcp: dhcp,
+    allocation_pools: pools.length ? pools : undefined,
+    host_routes: routes.length ? routes : undefined,
+    dns_nameservers: dns.length ? dns : undefined,
+  };
+}
 
 export const subnetCommands: Record<string, Handler> = {
   'subnet-create': (c, a, extra) => {
@@ -29,14 +43,8 @@ export const subnetCommands: Record<string, Handler> = {
       network_id: net.id,
       ip_version: num(a, 'ip_version') ?? 4,
       cidr: s(a, 'cidr'),
-      name: s(a, 'name'),
-      description: s(a, 'description'),
       tenant_id: s(a, 'tenant_id'),
-      gateway_ip: a['no_gateway'] === true ? null : s(a, 'gateway'),
-      enable_dhcp: dhcp,
-      allocation_pools: pools.length ? pools : undefined,
-      host_routes: routes.length ? routes : undefined,
-      dns_nameservers: dns.length ? dns : undefined,
+      ...subnetAttrs(a, dhcp, pools, routes, dns),
       subnetpool_id: pool !== undefined ? find(visiblePools(c), 'subnetpool', pool).id : undefined,
       prefixlen: s(a, 'prefixlen'),
       use_default_subnetpool: a['use_default_subnetpool'] === true ? true : undefined,
@@ -80,13 +88,7 @@ export const subnetCommands: Record<string, Handler> = {
     const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
     const dns = list(a, 'dns_nameservers');
     const own = given({
-      name: s(a, 'name'),
-      description: s(a, 'description'),
-      gateway_ip: a['no_gateway'] === true ? null : s(a, 'gateway'),
-      enable_dhcp: dhcp,
-      allocation_pools: pools.length ? pools : undefined,
-      host_routes: routes.length ? routes : undefined,
-      dns_nameservers: dns.length ? dns : undefined,
+      ...subnetAttrs(a, dhcp, pools, routes, dns),
     });
     const b = send(c, 'subnets', 'update', `/v2.0/subnets/${sub.id}`, own, extra);
     updateSubnet(c, sub, compact<SubnetUpdate>({
