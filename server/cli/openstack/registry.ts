@@ -10,9 +10,6 @@ import captured from './osc-parsers.json' with { type: 'json' };
 
 const COMMANDS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
 
-/** Every command name python-openstackclient 6.0.0 knows (for "Did you mean" suggestions). */
-export const ALL_OSC_COMMANDS: readonly string[] = (captured as unknown as { allCommands: string[] }).allCommands;
-
 const ok = (value: unknown) => ({ ok: true as const, value });
 
 const intType: ArgType = (raw) =>
@@ -167,8 +164,4 @@ export function parserFor(name: string): ParserSpec {
 /** First line of the command's description, as `openstack --help` lists it. */
 export function summaryOf(name: string): string {
   return (COMMANDS[name]?.description ?? '').split('\n')[0] ?? '';
-}
-
-export function hasCapturedParser(name: string): boolean {
-  return name in COMMANDS;
 }

@@ -181,7 +181,3 @@ export function namespaces(cloud: Cloud): Namespace[] {
 export function findNamespace(cloud: Cloud, name: string): Namespace | undefined {
   return namespaces(cloud).find((n) => n.name === name);
 }
-
-export function ipVersionOf(s: string): 4 | 6 | null {
-  return parseIp(s)?.version ?? null;
-}

@@ -23,11 +23,6 @@ export type NetworkDeviceOwner = (typeof DEVICE_OWNER)[keyof typeof DEVICE_OWNER
 /** The prefix Nova gives the ports of its instances: `compute:<availability zone>`. */
 export const COMPUTE_OWNER_PREFIX = 'compute:';
 
-/** Nova's device owner for an instance in availability zone `az` (`compute:nova` by default). */
-export function computeOwner(az = 'nova'): `compute:${string}` {
-  return `${COMPUTE_OWNER_PREFIX}${az}`;
-}
-
 /**
  * A port's device_owner: one of Neutron's, Nova's `compute:<az>`, '' for none, or any text a
  * user sets with `--device-owner` (the API accepts any string, so the type stays open).

@@ -8,7 +8,7 @@ import { parseIp } from '../ipam.js';
 import { newStd, policyError, touch } from './context.js';
 import { checkQuota } from './quota.js';
 import { createPort, removePort } from './port.js';
-import { gatewayPort, interfacePorts } from './router.js';
+import { interfacePorts } from './router.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
 const PATH = '/v2.0/floatingips';
@@ -170,10 +170,4 @@ export function deleteFloatingIp(c: Cloud, fip: FloatingIp): void {
   const port = c.ports.find((p) => p.deviceOwner === DEVICE_OWNER.floatingIp && p.deviceId === fip.id);
   if (port) removePort(c, port);
   c.floatingIps = c.floatingIps.filter((f) => f.id !== fip.id);
-}
-
-/** The router gateway port a floating IP's traffic leaves through, for the data plane. */
-export function fipGatewayPort(c: Cloud, fip: FloatingIp): Port | undefined {
-  const r = c.routers.find((x) => x.id === fip.routerId);
-  return r ? gatewayPort(c, r) : undefined;
 }

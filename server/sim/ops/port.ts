@@ -244,11 +244,6 @@ export interface PortCreate {
   system?: boolean;
 }
 
-/** The project's `default` security group (Neutron creates it lazily; fixtures always have it). */
-export function defaultGroupId(c: Cloud, projectId: string): string | null {
-  return c.securityGroups.find((g) => g.projectId === projectId && g.name === 'default')?.id ?? null;
-}
-
 export function createPort(c: Cloud, req: PortCreate): Port {
   const path = req.path ?? PATH;
   const net = c.networks.find((n) => n.id === req.networkId);

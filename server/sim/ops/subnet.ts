@@ -21,7 +21,7 @@ import {
 } from '../ipam.js';
 import { afterIdDrawn, checkOwner, newStd, touch } from './context.js';
 import { checkQuota } from './quota.js';
-import { addAutoAddresses, subnetCidr, syncDhcpPort, usedAddresses } from './port.js';
+import { addAutoAddresses, subnetCidr, syncDhcpPort } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
 const PATH = '/v2.0/subnets';
@@ -382,14 +382,5 @@ export function deleteSubnet(c: Cloud, s: Subnet): void {
 
 function isSlaacOnly(s: Subnet): boolean {
   return s.ipv6AddressMode === 'slaac' || s.ipv6AddressMode === 'dhcpv6-stateless';
-}
-
-/** Addresses of a subnet in use, for `subnet show`-style availability and the data plane. */
-export function subnetUsage(c: Cloud, s: Subnet): number {
-  return usedAddresses(c, s.id).size;
-}
-
-export function networkSubnets(c: Cloud, net: Network): Subnet[] {
-  return c.subnets.filter((s) => s.networkId === net.id);
 }
 
