@@ -1,7 +1,7 @@
 /** Neutron's server rules of issue 12 that goldens cannot pin alone: ids spent by failures, quotas per project, default groups, MAC spellings. */
 import { describe, expect, it } from 'vitest';
 import type { Cloud } from '../model/cloud.js';
-import { buildCloud } from '../fixtures/build.js';
+import { bareCloud } from '../fixtures/build.js';
 import { transact } from '../clone.js';
 import { parseMac, validMac } from '../ipam.js';
 import { listGroups } from '../api/neutron/index.js';
@@ -11,19 +11,7 @@ import { createSubnet } from './subnet.js';
 import { updateQuotas } from './quota.js';
 import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, ensureDefaultGroup, type RuleCreate } from './security-group.js';
 
-const fresh = (): Cloud =>
-  buildCloud(
-    {
-      name: 't',
-      description: '',
-      clock: '2026-11-22T09:00:00Z',
-      projects: [{ name: 'admin' }],
-      learner: { project: 'admin', user: 'admin', admin: true },
-      flavors: [],
-      images: [],
-    },
-    3,
-  );
+const fresh = (): Cloud => bareCloud(3);
 const OTHER = '22222222222222222222222222222222';
 const as = (c: Cloud, projectId: string, admin = false): Cloud => Object.assign(c, { auth: { ...c.auth, projectId, admin } });
 

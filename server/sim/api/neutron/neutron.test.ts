@@ -1,7 +1,7 @@
 /** The Neutron API module: dictionaries, policy, list queries, errors and the writes it owns. */
 import { describe, expect, it } from 'vitest';
 import type { Cloud } from '../../model/cloud.js';
-import { buildCloud } from '../../fixtures/build.js';
+import { bareCloud } from '../../fixtures/build.js';
 import { createNetwork } from '../../ops/network.js';
 import { createRouter } from '../../ops/router.js';
 import { SimError } from '../../errors.js';
@@ -9,18 +9,7 @@ import { transact } from '../../clone.js';
 import { requestId } from '../request-id.js';
 import { addTags, associateFloatingIp, changeTags, listNetworks, listRouters, networkDict, PROVIDER_KEYS, routerDict, updateQuota } from './index.js';
 
-const base = buildCloud(
-  {
-    name: 't',
-    description: '',
-    clock: '2026-11-22T09:00:00Z',
-    projects: [{ name: 'admin' }],
-    learner: { project: 'admin', user: 'admin', admin: true },
-    flavors: [],
-    images: [],
-  },
-  7,
-);
+const base = bareCloud(7);
 createNetwork(base, { name: 'b-net', networkType: 'vxlan' });
 createNetwork(base, { name: 'a-net', shared: true });
 createRouter(base, { name: 'r1' });

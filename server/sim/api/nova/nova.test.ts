@@ -1,7 +1,7 @@
 /** The Nova and Glance API modules: dictionaries, list filters, errors and the writes they own. */
 import { describe, expect, it } from 'vitest';
 import type { Cloud } from '../../model/cloud.js';
-import { buildCloud } from '../../fixtures/build.js';
+import { bareCloud } from '../../fixtures/build.js';
 import { createNetwork } from '../../ops/network.js';
 import { createSubnet } from '../../ops/subnet.js';
 import { settle } from '../../ops/server.js';
@@ -22,18 +22,10 @@ import {
   updateQuotaSet,
 } from './index.js';
 
-const base = buildCloud(
-  {
-    name: 't',
-    description: '',
-    clock: '2026-11-22T09:00:00Z',
-    projects: [{ name: 'admin' }],
-    learner: { project: 'admin', user: 'admin', admin: true },
-    flavors: [{ id: '2', name: 'm1.small', ram: 2048, disk: 20, vcpus: 1 }, { id: '1', name: 'm1.tiny', ram: 512, disk: 1, vcpus: 1 }],
-    images: [{ name: 'cirros', os: 'cirros', user: 'cirros', size: 1000 }],
-  },
-  7,
-);
+const base = bareCloud(7, {
+  flavors: [{ id: '2', name: 'm1.small', ram: 2048, disk: 20, vcpus: 1 }, { id: '1', name: 'm1.tiny', ram: 512, disk: 1, vcpus: 1 }],
+  images: [{ name: 'cirros', os: 'cirros', user: 'cirros', size: 1000 }],
+});
 const net = createNetwork(base, { name: 'net1' });
 createSubnet(base, { name: 'sub1', networkId: net.id, cidr: '10.0.0.0/24', ipVersion: 4 } as Parameters<typeof createSubnet>[1]);
 const asMember = (c: Cloud): Cloud => ({ ...c, auth: { ...c.auth, admin: false } });
