@@ -20,17 +20,9 @@ import { parseWorkspace, workspaces, type Workspaces } from '../server/workspace
 import { loadState, replayEntry } from '../server/workspace/replay.js';
 import { terminals } from '../server/http/terminal.js';
 import { parseClientMessage, type ServerMessage } from '../server/http/protocol.js';
+import { BLOG_FLOATING_IP } from './support/blog-floating-ip.js';
 
-/** The blog's steps that make the floating IP 180.180.180.3 answer ping from the network node. */
-const SETUP = [
-  'openstack network create --external --provider-network-type flat --provider-physical-network default public',
-  'openstack subnet create --network public --subnet-range 180.180.180.0/24 --no-dhcp --gateway 180.180.180.1 --allocation-pool start=180.180.180.2,end=180.180.180.100 public-subnet',
-  'openstack router set --external-gateway public my-router',
-  'ovs-vsctl add-port br-ex eth3',
-  'openstack floating ip create --floating-ip-address 180.180.180.3 public',
-  'openstack server add floating ip vm2 180.180.180.3',
-  'openstack security group rule create --proto icmp default',
-];
+const SETUP = BLOG_FLOATING_IP;
 const PING = 'ping 180.180.180.3';
 const HEADER = 'PING 180.180.180.3 (180.180.180.3) 56(84) bytes of data.\n';
 const REPLY = /^64 bytes from 180\.180\.180\.3: icmp_seq=(\d+) ttl=63 time=0\.\d{3} ms$/;

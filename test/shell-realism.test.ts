@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createSession, runLine, serializeSession, type RunOptions, type SessionState } from '../server/shell/session.js';
 import { metadataBody } from '../server/cli/linux/metadata.js';
 import { replayEntry } from '../server/workspace/replay.js';
+import { BLOG_FLOATING_IP } from './support/blog-floating-ip.js';
 
 function session(host = 'network'): SessionState {
   return createSession({ fixture: 'network-node', seed: 1, host });
@@ -23,17 +24,8 @@ function run(s: SessionState, lines: string[], opts: RunOptions = {}): { state: 
   return { state: s, out };
 }
 
-/** The blog's steps that give vm2 the floating IP 180.180.180.3 and open ICMP and SSH. */
-const FLOATING = [
-  'openstack network create --external --provider-network-type flat --provider-physical-network default public',
-  'openstack subnet create --network public --subnet-range 180.180.180.0/24 --no-dhcp --gateway 180.180.180.1 --allocation-pool start=180.180.180.2,end=180.180.180.100 public-subnet',
-  'openstack router set --external-gateway public my-router',
-  'ovs-vsctl add-port br-ex eth3',
-  'openstack floating ip create --floating-ip-address 180.180.180.3 public',
-  'openstack server add floating ip vm2 180.180.180.3',
-  'openstack security group rule create --proto icmp default',
-  'openstack security group rule create --proto tcp --dst-port 22 default',
-];
+/** The blog's floating IP for vm2, with SSH let in too. */
+const FLOATING = [...BLOG_FLOATING_IP, 'openstack security group rule create --proto tcp --dst-port 22 default'];
 
 describe('loopback', () => {
   it('every machine and namespace answers its own loopback addresses at once, with TTL 64; a port there is refused', () => {
