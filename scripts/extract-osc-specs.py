@@ -40,6 +40,9 @@ COMMANDS = [
     'project list', 'token issue',
 ]
 
+# python-octaviaclient 3.1.0: every `openstack loadbalancer …` command it registers.
+LOADBALANCER_GROUP = 'openstack.load_balancer.v2'
+
 ACTIONS = {
     '_StoreAction': 'store', '_StoreTrueAction': 'store_true', '_StoreFalseAction': 'store_false',
     '_StoreConstAction': 'store_const', '_AppendAction': 'append', '_AppendConstAction': 'append_const',
@@ -136,11 +139,12 @@ def main():
     app.client_manager = _ClientManager()
     cm = app.command_manager
     for g in ('openstack.network.v2', 'openstack.compute.v2', 'openstack.image.v2', 'openstack.common',
-              'openstack.identity.v3'):
+              'openstack.identity.v3', LOADBALANCER_GROUP):
         cm.add_command_group(g)
-    out = {name: dump(app, cm, name) for name in COMMANDS}
+    lb = sorted(n for n, _ in cm if n.startswith('loadbalancer '))
+    out = {name: dump(app, cm, name) for name in COMMANDS + lb}
     all_names = sorted(n for n, _ in cm)
-    json.dump({'version': 'python-openstackclient 6.0.0', 'commands': out, 'allCommands': all_names},
+    json.dump({'version': 'python-openstackclient 6.0.0, python-octaviaclient 3.1.0', 'commands': out, 'allCommands': all_names},
               sys.stdout, indent=1, sort_keys=False)
     sys.stdout.write('\n')
 

@@ -70,6 +70,7 @@ const CLOUD_KEYS: Record<keyof Cloud, true> = {
   infra: true,
   otherQuotas: true,
   quotaProjectId: true,
+  octavia: true,
 };
 const KEYS = Object.keys(CLOUD_KEYS);
 const SHARED_KEYS = ['flavors', 'images', 'config', 'projects'];

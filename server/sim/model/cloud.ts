@@ -9,6 +9,7 @@ import type { FloatingIp } from './floating-ip.js';
 import type { SecurityGroup, SecurityGroupRule } from './security-group.js';
 import type { Flavor, Image, Keypair, Server } from './compute.js';
 import type { InfraState } from './infra.js';
+import type { OctaviaConfig, OctaviaState } from './octavia.js';
 
 export interface Project {
   id: string;
@@ -38,6 +39,8 @@ export interface CloudConfig {
   /** Hostnames of the network node and the compute nodes. */
   networkHost: string;
   computeHosts: string[];
+  /** Octavia's drivers; absent = `amphora` (a real cloud). */
+  octavia?: OctaviaConfig;
 }
 
 export interface Quotas {
@@ -87,4 +90,6 @@ export interface Cloud {
   otherQuotas?: Record<string, Partial<Quotas>>;
   /** The project `quotas` belongs to: the learner's (absent in older snapshots: the session's). */
   quotaProjectId?: string;
+  /** The load-balancer service's objects; absent until the first load balancer is made. */
+  octavia?: OctaviaState;
 }
