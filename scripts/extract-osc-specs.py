@@ -33,7 +33,7 @@ COMMANDS = [
     'security group rule create', 'security group rule list', 'security group rule show',
     'security group rule delete',
     'server create', 'server list', 'server show', 'server delete', 'server add floating ip',
-    'server remove floating ip', 'server ssh', 'console log show', 'console url show',
+    'server remove floating ip', 'server ssh', 'server stop', 'server start', 'console log show', 'console url show',
     'keypair create', 'keypair list', 'keypair show', 'keypair delete',
     'image list', 'image show', 'flavor list', 'flavor show',
     'quota show', 'quota set', 'network agent list', 'network agent show', 'network segment list', 'network segment show', 'extension list', 'availability zone list',
