@@ -207,9 +207,9 @@ describe('the tools a learner reaches for, with colour where the real ones use i
       'total 12\n-rw-r--r-- 1 root root  120 Oct 23 09:00 dhcp_agent.ini\n-rw-r--r-- 1 root root   63 Oct 23 09:00 l3_agent.ini\ndrwxr-xr-x 2 root root 4096 Oct 23 09:00 plugins\n');
     expect(runLine(node, 'ls /nope')).toMatchObject({ result: { stdout: '', stderr: "ls: cannot access '/nope': No such file or directory\n", exitCode: 2 } });
     const laptop = { ...node, host: 'laptop' };
-    expect(runLine(laptop, 'ls -a ~', tty).result.stdout).toBe(`${ESC}[0m${ESC}[01;34m.${ESC}[0m  ${ESC}[01;34m..${ESC}[0m  .bashrc\t.profile  ${ESC}[01;34m.ssh${ESC}[0m\n`);
+    expect(runLine(laptop, 'ls -a ~', tty).result.stdout).toBe(`${ESC}[0m${ESC}[01;34m.${ESC}[0m  ${ESC}[01;34m..${ESC}[0m  .bashrc\t.profile  ${ESC}[01;34m.ssh${ESC}[0m\tweb-server.sh\n`);
     expect(runLine(laptop, 'ls -a | head -5', tty).result.stdout).toBe('.\n..\n.bashrc\n.profile\n.ssh\n');
-    expect(runLine(laptop, 'ls -a | cat', tty).result.stdout).toBe('.\n..\n.bashrc\n.profile\n.ssh\n');
+    expect(runLine(laptop, 'ls -a | cat', tty).result.stdout).toBe('.\n..\n.bashrc\n.profile\n.ssh\nweb-server.sh\n');
     // Narrow terminals: as many columns as fit (GNU's layout, tabs of 8; checked with coreutils 9.1).
     expect(runLine({ ...node, columns: 24 }, 'ls /etc', tty).result.stdout).toBe('hostname  os-release\nhosts\t  resolv.conf\nneutron\n');
     expect(runLine({ ...node, columns: 20 }, 'ls /etc', tty).result.stdout).toBe('hostname\nhosts\nneutron\nos-release\nresolv.conf\n');

@@ -9,7 +9,9 @@ import { wrap } from '../render/textwrap.js';
 
 // ---- formatting ----------------------------------------------------------------------------
 
-function isIntTyped(a: ArgSpec): boolean {
+/** Whether argparse prints the choices unquoted: they are numbers (int or float typed). */
+function numericChoices(a: ArgSpec): boolean {
+  if (a.choices !== undefined && a.type?.pyNumber === true) return true;
   return a.choices !== undefined && a.type !== undefined && a.choices.every((c) => /^-?\d+$/.test(c)) && a.type('0').ok && typeof (a.type('0') as { value: unknown }).value === 'number';
 }
 
@@ -312,9 +314,9 @@ function convertValue(a: ArgSpec, raw: string): unknown {
   if (a.choices !== undefined) {
     const asText = typeof value === 'string' ? value : String(value);
     if (!a.choices.includes(asText)) {
-      const intTyped = isIntTyped(a);
-      const repr = (s: string) => (intTyped ? s : `'${s}'`);
-      const shown = typeof value === 'number' ? String(value) : `'${asText}'`;
+      const numeric = numericChoices(a);
+      const repr = (s: string) => (numeric ? s : `'${s}'`);
+      const shown = typeof value === 'number' || a.type?.pyNumber === true ? asText : `'${asText}'`;
       throw new ArgError(a, `invalid choice: ${shown} (choose from ${a.choices.map(repr).join(', ')})`);
     }
   }

@@ -15,7 +15,10 @@ export type ArgAction =
   | 'help';
 
 /** Converts one raw string; on failure `message` is argparse's text after "argument X: ". */
-export type ArgType = (raw: string) => { ok: true; value: unknown } | { ok: false; message: string };
+export type ArgType = ((raw: string) => { ok: true; value: unknown } | { ok: false; message: string }) & {
+  /** A Python number type whose values argparse prints unquoted in errors (float kept as its repr text). */
+  readonly pyNumber?: true;
+};
 
 export interface ArgSpec {
   /** Option strings (`['-c', '--column']`); empty for a positional. */

@@ -7,6 +7,7 @@ import { visibleText } from '../render/terminal.js';
 import { hashSeed } from '../sim/rng.js';
 import type { Cloud } from '../sim/model/cloud.js';
 import { settle } from '../sim/ops/server.js';
+import { octaviaPending, settleOctavia } from '../sim/ops/octavia/lifecycle.js';
 import { draftCloud, finishDraft } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
@@ -129,8 +130,15 @@ function userOf(s: SessionState): string {
 }
 
 function hostName(s: SessionState): string {
+  if (s.host.startsWith('amp:')) return `amphora-${s.host.slice(4)}`;
   if (!s.host.startsWith('vm:')) return s.host;
   return s.cloud.servers.find((v) => `vm:${v.id}` === s.host)?.name ?? s.host;
+}
+
+/** What ssh names when the connection closes: a VM by name, an amphora by the address ssh was given. */
+function closedName(s: SessionState, left: string): string {
+  if (left.startsWith('amp:')) return s.cloud.octavia?.amphorae.find((a) => `amp:${a.id}` === left)?.lbNetworkIp ?? left;
+  return left.startsWith('vm:') ? (s.cloud.servers.find((v) => `vm:${v.id}` === left)?.name ?? left) : left;
 }
 
 export function prompt(s: SessionState): string {
@@ -160,6 +168,8 @@ interface Exec {
   substErr: string[];
   /** The command running is the typed line's only one (no pipe, list or `$(…)` around it). */
   alone?: boolean;
+  /** The command runs under `sudo` (a host's root-only files open). */
+  asRoot?: boolean;
   line: LineRun;
 }
 
@@ -218,13 +228,13 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       s.hostStack = stack.slice(0, -1);
       const left = s.host;
       s.host = back;
-      return ok(`logout\nConnection to ${left.startsWith('vm:') ? (s.cloud.servers.find((v) => `vm:${v.id}` === left)?.name ?? left) : left} closed.\n`);
+      return ok(`logout\nConnection to ${closedName(s, left)} closed.\n`);
     }
     case 'openstack':
     case 'neutron':
     case 'nova':
-      // The clients live on the laptop and the network node; a VM's image has none of them.
-      if (s.host.startsWith('vm:')) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
+      // The clients live on the laptop and the network node; a VM's (or an amphora's) image has none of them.
+      if (s.host.startsWith('vm:') || s.host.startsWith('amp:')) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       x.line.budget.charge(COST.client + argumentsCost(args));
       return rendered(x, runClient(x, cmd, args));
     case 'echo': {
@@ -256,7 +266,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       // is unwrapped at once: no recursion, one copy of the arguments.
       let k = 0;
       while (args[k] === 'sudo') k++;
-      return runArgv(x, k === 0 ? args : args.slice(k), input, tty);
+      return runArgv({ ...x, asRoot: true }, k === 0 ? args : args.slice(k), input, tty);
     }
     case 'false':
       return { stdout: '', stderr: '', exitCode: 1 };
@@ -283,7 +293,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       if (cmd === 'cat' && input !== null && args.every((a) => a === '-')) return ok(input);
       x.line.budget.charge(COST.host + argumentsCost(argv) + countsCost(argv));
       const until: Until = x.alone ? x.line.until : { kind: 'cap' };
-      const ctx = { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until };
+      const ctx = { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until, ...(x.asRoot ? { root: true } : {}) };
       const r = runOnHost(ctx, argv);
       if (r === null) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       if (r.cloud) s.cloud = r.cloud;
@@ -491,9 +501,13 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
     // shows in snapshots) is kept as it was when an unchanged cloud was copied with cloneCloud.
     const base = next.cloud;
     next.cloud = { ...base, tick: base.tick + 1, clock: base.clock + 2 + run.elapsed };
-    if (next.cloud.servers.some((sv) => sv.status === 'BUILD')) {
+    const building = next.cloud.servers.some((sv) => sv.status === 'BUILD');
+    // Octavia's worker finishes what the line left PENDING_* (only drafted when something is).
+    const lbPending = octaviaPending(next.cloud);
+    if (building || lbPending) {
       const draft = draftCloud(next.cloud);
-      settle(draft);
+      if (building) settle(draft);
+      if (lbPending) settleOctavia(draft, false, next.cloud.octavia);
       next.cloud = finishDraft(draft, base === state.cloud);
     }
   }
@@ -509,7 +523,7 @@ export function complete(state: SessionState, line: string): { candidates: strin
   // A line too long to run has nothing to complete (and is not worth parsing).
   if (line.length > MAX_LINE) return { candidates: [] };
   const clients = ['openstack', 'neutron', 'nova'];
-  const builtins = state.host.startsWith('vm:') ? BUILTINS.filter((b) => !clients.includes(b)) : BUILTINS;
+  const builtins = state.host.startsWith('vm:') || state.host.startsWith('amp:') ? BUILTINS.filter((b) => !clients.includes(b)) : BUILTINS;
   return completeLine(state.cloud, line, [...builtins, ...hostCommands(state.cloud, state.host)], state.host);
 }
 

@@ -9,6 +9,7 @@ import { cidrContains, parseCidr, parseIp } from './ipam.js';
 import { devName } from './dataplane/index.js';
 import { routerForwards } from './dataplane/sysctl.js';
 import { DEVICE_OWNER } from './model/port.js';
+import { isGuarded, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -42,6 +43,17 @@ export function defaultWired(cloud: Cloud): boolean {
   if (vmPorts.length === 0) return false;
   const firstVm = Math.min(...vmPorts);
   return cloud.networks.some((n) => n.external && n.stdAttrId < firstVm);
+}
+
+/** A load balancer's VIP past its security group: the amphora accepts or resets (undefined: no VIP). */
+function vipHop(cloud: Cloud, port: Port, proto: Proto, dport: number | null, hops: Hop[], via: string): Trace | undefined {
+  const v = vipVerdict(cloud, port, proto, dport);
+  return v ? { hops, verdict: v.verdict, reason: `${via}; ${v.reason}` } : undefined;
+}
+
+/** Why a guarded port's security groups dropped the packet (a VIP's group says which listener is missing). */
+function sgDrop(cloud: Cloud, port: Port, proto: Proto, dport: number | null, fallback: string): string {
+  return vipDropReason(cloud, port, proto, dport) ?? fallback;
 }
 
 function portWithIp(cloud: Cloud, ip: string): Port | undefined {
@@ -120,10 +132,22 @@ export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, po
   if (!dst) return { hops: [], verdict: 'no-route', reason: 'bad address' };
   // The host answers itself; nothing listens on a port there in this simulation.
   if (isLoopback(to)) return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'loopback: the host itself answers' };
-  if (from.kind === 'laptop') return fromOutside(cloud, to, proto, port, 'the laptop');
-  if (from.kind === 'network') return fromOutside(cloud, to, proto, port, 'the network node');
-  if (from.kind === 'vm') return fromVm(cloud, from.serverId, to, proto, port);
-  return fromNamespace(cloud, from.name, to, proto, port);
+  return unlessStopped(cloud, from.kind === 'laptop' ? fromOutside(cloud, to, proto, port, 'the laptop')
+    : from.kind === 'network' ? fromOutside(cloud, to, proto, port, 'the network node')
+      : from.kind === 'vm' ? fromVm(cloud, from.serverId, to, proto, port)
+        : fromNamespace(cloud, from.name, to, proto, port));
+}
+
+/**
+ * A stopped VM (SHUTOFF) has no tap device: nothing answers ARP for its address, so the last
+ * router (or the sender, on the same subnet) reports the host unreachable.
+ */
+function unlessStopped(cloud: Cloud, t: Trace): Trace {
+  const last = t.hops.at(-1)?.address;
+  if (t.verdict !== 'ok' || last === undefined) return t;
+  const port = cloud.ports.find((p) => p.deviceOwner.startsWith('compute:') && p.fixedIps.some((f) => f.ipAddress === last));
+  const vm = port ? cloud.servers.find((s) => s.id === port.deviceId) : undefined;
+  return vm?.status === 'SHUTOFF' ? { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} is stopped (SHUTOFF): nothing answers ARP for ${last}` } : t;
 }
 
 function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | null, who: string): Trace {
@@ -134,9 +158,9 @@ function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | nul
     if (!direct) return { hops: [], verdict: 'dropped', reason: `${to} is not an address ${who} can reach (fixed IPs are private)` };
     const src = parseIp(to)?.version === 6 ? '2001:db8:ffff::10' : '203.0.113.200';
     if (!ingressAllowed(cloud, direct.port, src, proto, dport)) {
-      return { hops: direct.hops, verdict: 'dropped', reason: `security groups of port ${direct.port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside` };
+      return { hops: direct.hops, verdict: 'dropped', reason: sgDrop(cloud, direct.port, proto, dport, `security groups of port ${direct.port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside`) };
     }
-    return { hops: direct.hops, verdict: 'ok', reason: direct.reason };
+    return vipHop(cloud, direct.port, proto, dport, direct.hops, direct.reason) ?? { hops: direct.hops, verdict: 'ok', reason: direct.reason };
   }
   if (!externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
   if (gwPort) return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'router gateway answers' };
@@ -148,9 +172,9 @@ function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | nul
   const sid = port.fixedIps.find((f) => f.ipAddress === fip.fixedIpAddress)?.subnetId ?? null;
   if (router && !forwards(cloud, router, [null, sid], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
   if (!ingressAllowed(cloud, port, '203.0.113.10', proto, dport)) {
-    return { hops, verdict: 'dropped', reason: `security groups of port ${port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside` };
+    return { hops, verdict: 'dropped', reason: sgDrop(cloud, port, proto, dport, `security groups of port ${port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside`) };
   }
-  return { hops, verdict: 'ok', reason: 'floating IP DNAT and security group ingress rule' };
+  return vipHop(cloud, port, proto, dport, hops, 'floating IP DNAT') ?? { hops, verdict: 'ok', reason: 'floating IP DNAT and security group ingress rule' };
 }
 
 function scopeOf(cloud: Cloud, subnetId: string): string | null {
@@ -166,7 +190,7 @@ function scopeOf(cloud: Cloud, subnetId: string): string | null {
  */
 function directRoute(cloud: Cloud, to: string): { port: Port; hops: Hop[]; reason: string } | null {
   const port = portWithIp(cloud, to);
-  if (!port || !port.deviceOwner.startsWith('compute:')) return null;
+  if (!port || !isGuarded(port)) return null;
   const fixed = port.fixedIps.find((f) => f.ipAddress === to);
   const net = cloud.networks.find((n) => n.id === port.networkId);
   if (!fixed || !net) return null;
@@ -201,10 +225,10 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
     const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
     if (!target && provider && to === sub?.gatewayIp) return { hops: [{ address: to }], verdict: 'ok', reason: "the provider network's physical router" };
     if (!target) return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP' };
-    if (target.deviceOwner.startsWith('compute:') && !ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) {
-      return { hops: [{ address: to }], verdict: 'dropped', reason: 'security group' };
+    if (isGuarded(target) && !ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) {
+      return { hops: [{ address: to }], verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
     }
-    return { hops: [{ address: to }], verdict: 'ok', reason: 'same subnet' };
+    return vipHop(cloud, target, proto, dport, [{ address: to }], 'same subnet') ?? { hops: [{ address: to }], verdict: 'ok', reason: 'same subnet' };
   }
   const router = routerOfSubnet(cloud, fixed.subnetId);
   const net = cloud.networks.find((n) => n.id === port.networkId);
@@ -213,10 +237,10 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
     // A provider network: the provider's physical router forwards, no Neutron router and no NAT.
     const hops: Hop[] = [{ address: sub.gatewayIp }];
     const target = portWithIp(cloud, to);
-    if (target && target.deviceOwner.startsWith('compute:')) {
+    if (target && isGuarded(target)) {
       hops.push({ address: to });
-      if (!ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
-      return { hops, verdict: 'ok', reason: "routed by the provider network's router" };
+      if (!ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) return { hops, verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
+      return vipHop(cloud, target, proto, dport, hops, "routed by the provider network's router") ?? { hops, verdict: 'ok', reason: "routed by the provider network's router" };
     }
     if (target) return { hops, verdict: 'dropped', reason: 'not reachable from a provider network' };
     hops.push({ address: to });
@@ -231,15 +255,15 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
   const hops: Hop[] = [{ address: gatewayIp }];
   const target = portWithIp(cloud, to);
   const from = port.fixedIps.find((f) => f.ipAddress === src)?.subnetId ?? null;
-  if (target && target.deviceOwner.startsWith('compute:')) {
+  if (target && isGuarded(target)) {
     hops.push({ address: to });
     const tsub = target.fixedIps.find((f) => f.ipAddress === to)?.subnetId ?? null;
     // A packet that comes in on a non-forwarding interface is dropped before any TTL check (no
     // hop answers); one whose reply comes back through such an interface is lost on the way back.
     if (!forwards(cloud, router, [from], to)) return { hops: [], verdict: 'dropped', reason: NOT_FORWARDING };
     if (!forwards(cloud, router, [tsub], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
-    if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops, verdict: 'dropped', reason: 'security group' };
-    return { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
+    if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops, verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
+    return vipHop(cloud, target, proto, dport, hops, 'routed east-west without NAT') ?? { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
   }
   if (target?.deviceId === router.id) return { hops: [{ address: to }], verdict: 'ok', reason: 'router address' };
   if (!router.gateway) {
@@ -287,11 +311,11 @@ function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport
     const onExternal = gw !== undefined && inSubnets(cloud, gw.fixedIps.map((f) => f.subnetId), to);
     if (onExternal && !externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
     if (target && own.some((p) => p.networkId === target.networkId)) {
-      if (target.deviceOwner.startsWith('compute:')) {
+      if (isGuarded(target)) {
         const src = own.find((p) => p.networkId === target.networkId)?.fixedIps[0]?.ipAddress ?? '';
-        if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops: [{ address: to }], verdict: 'dropped', reason: 'security group' };
+        if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops: [{ address: to }], verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
       }
-      return { hops: [{ address: to }], verdict: 'ok', reason: 'connected' };
+      return vipHop(cloud, target, proto, dport, [{ address: to }], 'connected') ?? { hops: [{ address: to }], verdict: 'ok', reason: 'connected' };
     }
     const extGw = onExternal ? cloud.subnets.find((x) => gw.fixedIps.some((f) => f.subnetId === x.id) && x.gatewayIp === to) : undefined;
     if (extGw) return { hops: [{ address: to }], verdict: 'ok', reason: "the external network's router" };

@@ -3,7 +3,8 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { guestView, type GuestView } from '../../sim/dataplane/guest.js';
 import { sysctlRead, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
-import { err, hostName, ok, server, type HostCtx, type HostResult } from './host.js';
+import { amphoraHost, err, hostName, ok, server, type HostCtx, type HostResult } from './host.js';
+import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
 
 /** /etc/resolv.conf as the guest's DHCP client writes it (udhcpc on CirrOS, dhcpcd elsewhere). */
 function guestResolvConf(g: GuestView): string {
@@ -14,15 +15,26 @@ function guestResolvConf(g: GuestView): string {
 export function catFiles(ctx: HostCtx, paths: string[]): HostResult {
   const { cloud, host } = ctx;
   const vm = server(cloud, host);
+  const amp = amphoraHost(cloud, host);
   const img = vm ? cloud.images.find((i) => i.id === vm.imageId) : undefined;
-  const facts: HostFacts = { kind: vm ? 'vm' : host === 'network' ? 'network' : 'laptop', name: hostName(cloud, host), os: img?.osFamily ?? 'debian', imageName: img?.name ?? '' };
+  // An amphora is an Ubuntu 22.04 cloud VM (Octavia's amphora image) with HAProxy's files.
+  const facts: HostFacts = amp
+    ? { kind: 'vm', name: hostName(cloud, host), os: 'ubuntu', imageName: 'amphora-x64-haproxy' }
+    : { kind: vm ? 'vm' : host === 'network' ? 'network' : 'laptop', name: hostName(cloud, host), os: img?.osFamily ?? 'debian', imageName: img?.name ?? '' };
+  const dirs = amp ? [...DIRECTORIES, ...amphoraDirectories(cloud, amp)] : DIRECTORIES;
   let stdout = '';
   let stderr = '';
   for (const p of paths.filter((x) => x !== '-')) {
     const path = p.replace(/\/+$/, '') || '/';
-    const text = vm && path === '/etc/resolv.conf' ? guestResolvConf(guestView(cloud, vm)) : hostFile(cloud, facts, path);
+    const ampFile = amp ? amphoraFile(cloud, amp, path) : null;
+    // The amphora agent writes haproxy.cfg mode 0600, owned by root.
+    if (ampFile !== null && !ctx.root) {
+      stderr += `cat: ${p}: Permission denied\n`;
+      continue;
+    }
+    const text = vm && path === '/etc/resolv.conf' ? guestResolvConf(guestView(cloud, vm)) : (ampFile ?? hostFile(cloud, facts, path));
     if (text !== null) stdout += text;
-    else stderr += DIRECTORIES.includes(path) ? `cat: ${p}: Is a directory\n` : `cat: ${p}: No such file or directory\n`;
+    else stderr += dirs.includes(path) ? `cat: ${p}: Is a directory\n` : `cat: ${p}: No such file or directory\n`;
   }
   return { stdout, stderr, exitCode: stderr ? 1 : 0 };
 }

@@ -1,10 +1,12 @@
 /** What every Linux tool shares: the host a command runs on, its result, and small argv helpers. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
+import type { Amphora } from '../../sim/model/octavia.js';
+import { amphoraById } from '../../sim/dataplane/lb-amphora.js';
 import type { Endpoint } from '../../sim/reach.js';
 import type { CommandOutput } from '../../render/output.js';
 
-export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}`
+export type HostId = string; // 'laptop' | 'network' | `vm:${serverId}` | `amp:${amphoraId}`
 export interface HostCtx {
   cloud: Cloud;
   host: HostId;
@@ -18,6 +20,8 @@ export interface HostCtx {
   tty?: boolean;
   /** How a command that runs until interrupted ends (default: at the cap, as if interrupted). */
   until?: Until;
+  /** The command runs as root (`sudo`): files only root may read open. */
+  root?: boolean;
 }
 
 /**
@@ -55,8 +59,14 @@ export function server(cloud: Cloud, host: HostId): Server | undefined {
   return host.startsWith('vm:') ? cloud.servers.find((s) => s.id === host.slice(3)) : undefined;
 }
 
+/** The amphora a host id names (`amp:<amphora id>`: an operator's ssh session on it), if it is one. */
+export function amphoraHost(cloud: Cloud, host: HostId): Amphora | undefined {
+  return host.startsWith('amp:') ? amphoraById(cloud, host.slice(4)) : undefined;
+}
+
 export function hostName(cloud: Cloud, host: HostId): string {
   if (host === 'network') return cloud.config.networkHost;
+  if (host.startsWith('amp:')) return `amphora-${host.slice(4)}`;
   const s = server(cloud, host);
   return s ? s.name : 'laptop';
 }

@@ -8,11 +8,12 @@ import { findNamespace, type Namespace } from '../../sim/dataplane/index.js';
 import { namespaceTables, nodeTables } from '../../sim/dataplane/iptables.js';
 import { sysctlTable, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { consoleLog } from '../../sim/dataplane/guest.js';
-import { hostName, isCirros, ok, server, type Follow, type HostCtx, type HostId, type HostResult, type Until } from './host.js';
+import { amphoraHost, hostName, isCirros, ok, server, type Follow, type HostCtx, type HostId, type HostResult, type Until } from './host.js';
+import { amphoraView } from '../../sim/dataplane/lb-amphora.js';
 import { catFiles, procSys } from './cat.js';
 import { runCurl } from './curl.js';
 import { nodeDevices } from './interfaces.js';
-import { ipDisplay, ipInNamespace, ipNetns, ipOnLaptop, ipOnNode, ipOnVm, linkCounters } from './ip.js';
+import { ipDisplay, ipInNamespace, ipNetns, ipOnAmphora, ipOnLaptop, ipOnNode, ipOnVm, linkCounters } from './ip.js';
 import type { IpLink, IpStyle } from '../../render/iproute.js';
 import { runIp6tablesSave, runIptables, runIptablesSave } from './iptables.js';
 import { ovsVsctl } from './ovs.js';
@@ -33,6 +34,7 @@ export function startHost(fixtureStartHost: string | undefined): HostId {
 
 export function promptFor(cloud: Cloud, host: HostId): string {
   if (host === 'network') return `root@${cloud.config.networkHost}:~# `;
+  if (host.startsWith('amp:')) return `ubuntu@${hostName(cloud, host)}:~$ `;
   const s = server(cloud, host);
   if (s) {
     const img = cloud.images.find((i) => i.id === s.imageId);
@@ -45,6 +47,7 @@ export function hostCommands(cloud: Cloud, host: HostId): string[] {
   void cloud;
   if (host === 'network') return ['cat', 'curl', 'hostname', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ls', 'ovs-vsctl', 'ping', 'ping6', 'ps', 'route', 'ssh', 'sysctl', 'traceroute'];
   if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'traceroute'];
+  if (host.startsWith('amp:')) return ['cat', 'hostname', 'ip'];
   return ['cat', 'curl', 'hostname', 'ip', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'traceroute'];
 }
 
@@ -108,10 +111,26 @@ function ipStyle(cloud: Cloud, d: { color: boolean; stats: boolean }): IpStyle {
   return { color: d.color, ...(d.stats ? { stats: (l: IpLink) => linkCounters(cloud, l) } : {}) };
 }
 
+/**
+ * An operator's session on an amphora: `ip` (its root namespace and amphora-haproxy), `cat`
+ * (haproxy.cfg), `hostname`; in the namespace, the node's files stay readable.
+ */
+function onAmphora(ctx: HostCtx, argv: string[]): HostResult | null {
+  const amp = amphoraHost(ctx.cloud, ctx.host);
+  const cmd = argv[0];
+  if (!amp) return null;
+  if (cmd === 'hostname') return ok(`${hostName(ctx.cloud, ctx.host)}\n`);
+  if (cmd === 'cat') return catFiles(ctx, argv.slice(1));
+  if (cmd !== 'ip') return null;
+  const d = ipDisplay(argv, ctx.tty);
+  return ipOnAmphora(amphoraView(ctx.cloud, amp), d.argv, d.brief, ipStyle(ctx.cloud, d), (inner) => (inner[0] === 'cat' ? catFiles(ctx, inner.slice(1)) : null));
+}
+
 /** Runs `argv` on the host of `ctx`; null when the host has no such command. */
 export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   const cmd = argv[0];
   const { cloud, host } = ctx;
+  if (host.startsWith('amp:')) return onAmphora(ctx, argv);
   if (cmd === 'ip') return ip(ctx, argv);
   if (cmd === 'hostname') return ok(`${hostName(cloud, host)}\n`);
   if (cmd === 'cat') return catFiles(ctx, argv.slice(1));

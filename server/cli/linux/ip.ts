@@ -3,7 +3,8 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import { findNamespace, namespaces, type Namespace } from '../../sim/dataplane/index.js';
 import { guestView } from '../../sim/dataplane/guest.js';
-import { ipAddr, ipBriefAddr, ipBriefLink, ipLink, ipRoute, type IpLink, type IpStyle, type LinkCounters } from '../../render/iproute.js';
+import { ipAddr, ipBriefAddr, ipBriefLink, ipLink, ipRoute, type IpAddress, type IpLink, type IpRoute, type IpStyle, type LinkCounters } from '../../render/iproute.js';
+import { AMPHORA_NETNS, type AmphoraNic, type AmphoraRoute, type AmphoraView } from '../../sim/dataplane/lb-amphora.js';
 import { hashSeed } from '../../sim/rng.js';
 import { err, ok, type HostResult } from './host.js';
 import { guestLinks, guestRoutes, guestRoutes6, LAPTOP_LINKS, LAPTOP_ROUTES, NODE_ROUTES, nodeLinks, nodeRoutes6, nsLinks, nsRoutes, nsRoutes6 } from './interfaces.js';
@@ -124,4 +125,67 @@ export function ipDisplay(argv: string[], tty = false): { argv: string[]; brief:
     color: color === 'always' || (color === 'auto' && tty),
     stats: flags.some((f) => /^-s/.test(f)),
   };
+}
+
+// ---- an amphora (an operator's ssh session on it) -------------------------------------------------
+
+const AMP_UP = 'BROADCAST,MULTICAST,UP,LOWER_UP';
+const LOOPBACK_BRD = '00:00:00:00:00:00';
+
+/** The amphora's NICs as iproute2 lists them (the agent adds addresses without a broadcast). */
+function amphoraLinks(nics: AmphoraNic[], ipv6: boolean): IpLink[] {
+  const loAddrs: IpAddress[] = [{ family: 4, cidr: '127.0.0.1/8', scope: 'host' }, ...(ipv6 ? [{ family: 6 as const, cidr: '::1/128', scope: 'host' }] : [])];
+  const lo: IpLink = { index: 1, name: 'lo', flags: 'LOOPBACK,UP,LOWER_UP', mtu: 65536, qdisc: 'noqueue', state: 'UNKNOWN', qlen: 1000, link: { type: 'loopback', address: LOOPBACK_BRD, brd: LOOPBACK_BRD }, addrs: loAddrs };
+  return [lo, ...nics.map((n): IpLink => ({
+    index: n.index, name: n.name, flags: AMP_UP, mtu: n.mtu, qdisc: 'fq_codel', state: 'UP', qlen: 1000, link: { type: 'ether', address: n.mac, brd: 'ff:ff:ff:ff:ff:ff' },
+    addrs: [
+      ...n.addrs.map((cidr): IpAddress => (n.dhcpBrd === null ? { family: 4, cidr, scope: 'global' }
+        : { family: 4, cidr, brd: n.dhcpBrd, scope: 'global', flags: 'dynamic', valid: '86400sec', preferred: '86400sec' })),
+      ...(n.linkLocal === null ? [] : [{ family: 6 as const, cidr: `${n.linkLocal}/64`, scope: 'link' }]),
+    ],
+  }))];
+}
+
+/**
+ * Routes: in the root namespace what systemd-networkd installs for the DHCP lease (metric 100,
+ * a route to the gateway); in amphora-haproxy what the agent's interface file sets (a static
+ * default route, `onlink`).
+ */
+function amphoraRoutes(routes: AmphoraRoute[], dhcp: boolean): IpRoute[] {
+  const src = routes.find((r) => r.src !== undefined)?.src;
+  const out: IpRoute[] = [];
+  for (const r of routes) {
+    if (r.via === undefined) out.push({ dest: r.dest, dev: r.dev, proto: 'kernel', scope: 'link', ...(r.src ? { src: r.src } : {}), ...(dhcp ? { metric: 100 } : {}) });
+    else if (!dhcp) out.push({ dest: r.dest, via: r.via, dev: r.dev, proto: 'static onlink' });
+    else out.push({ dest: r.dest, via: r.via, dev: r.dev, proto: 'dhcp', ...(src ? { src } : {}), metric: 100 });
+  }
+  const gw = dhcp ? routes.find((r) => r.via !== undefined) : undefined;
+  if (gw?.via) out.push({ dest: gw.via, dev: gw.dev, proto: 'dhcp', scope: 'link', ...(src ? { src } : {}), metric: 100 });
+  return out;
+}
+
+function amphoraIp(links: IpLink[], routes: IpRoute[], argv: string[], brief: boolean, st: IpStyle): HostResult {
+  const { a, want } = family(argv);
+  if (isAddr(a[0])) return addrShow(links, a, want, brief, st);
+  if (isLink(a[0])) return linkShow(links, a, brief, st);
+  if (isRoute(a[0])) return ok(want === 6 ? '' : ipRoute(routes));
+  return UNKNOWN_OBJECT(a[0]);
+}
+
+/** `ip …` on an amphora: its root namespace, `ip netns` and `ip netns exec amphora-haproxy ip …`. */
+export function ipOnAmphora(view: AmphoraView, argv: string[], brief = false, st: IpStyle = {}, exec: (inner: string[]) => HostResult | null = () => null): HostResult {
+  const { a } = family(argv);
+  if (a[0] !== 'netns') return amphoraIp(amphoraLinks(view.root.nics, true), amphoraRoutes(view.root.routes, true), argv, brief, st);
+  const sub = a[1];
+  if (sub === undefined || sub === 'list' || sub === 'ls') return ok(`${AMPHORA_NETNS} (id: 0)\n`);
+  if (sub !== 'exec') return err(`Command "${sub}" is unknown, try "ip netns help".\n`, 255);
+  const name = a[2] ?? '';
+  if (name !== AMPHORA_NETNS) return err(`Cannot open network namespace "${name}": No such file or directory\n`, 1);
+  const inner = a.slice(3);
+  if (inner.length === 0) return err('No command specified\n', 255);
+  if (inner[0] === 'ip') {
+    const d = ipDisplay(inner);
+    return amphoraIp(amphoraLinks(view.netns.nics, false), amphoraRoutes(view.netns.routes, false), d.argv, d.brief, { color: d.color });
+  }
+  return exec(inner) ?? err(`exec of "${inner[0] ?? ''}" failed: No such file or directory\n`, 255);
 }

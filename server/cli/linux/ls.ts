@@ -5,7 +5,7 @@
  * colour where the login shell has `alias ls='ls --color=auto'` (the Debian skeleton's .bashrc
  * of the laptop's and the cloud images' users; not root's on the Debian network node, nor CirrOS).
  */
-import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
+import { DIRECTORIES, LAPTOP_HOME, hostFile, type HostFacts } from './files.js';
 import { err, hostName, server, type HostCtx, type HostResult } from './host.js';
 
 /** The files ls knows of (hostFile says which exist on a host). */
@@ -53,6 +53,9 @@ function list(ctx: HostCtx, f: ReturnType<typeof facts>, path: string): Entry[] 
     if (c === null || names.has(c)) continue;
     const text = hostFile(ctx.cloud, f, p);
     if (text !== null && c === p.slice(prefix.length)) names.set(c, { name: c, dir: false, size: new TextEncoder().encode(text).length });
+  }
+  if (path === f.home && f.kind === 'laptop') {
+    for (const [name, text] of Object.entries(LAPTOP_HOME)) names.set(name, { name, dir: false, size: new TextEncoder().encode(text).length });
   }
   const entries = [...names.values()];
   return path === f.home ? [...entries, ...dotfiles(ctx, f)] : entries;

@@ -1,8 +1,10 @@
-/** `ssh [USER@]HOST [COMMAND…]`: into a VM (or the network node from the laptop) when the path, key and user allow it. */
+/** `ssh [USER@]HOST [COMMAND…]`: into a VM (or the network node from the laptop, an amphora from the node) when the path, key and user allow it. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import { trace } from '../../sim/reach.js';
 import { parseIp } from '../../sim/ipam.js';
 import { endpoint, err, knownHostKey, operands, type HostCtx, type HostResult, type RunOnHost } from './host.js';
+import type { Amphora } from '../../sim/model/octavia.js';
+import { amphoraAt } from '../../sim/dataplane/lb-amphora.js';
 
 /** The server that owns an address (fixed IP, or the port behind a floating IP). */
 function serverAt(cloud: Cloud, ip: string) {
@@ -27,6 +29,9 @@ export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: Run
     return { stdout: '', stderr: '', exitCode: 0, enter: 'network' };
   }
   if (!parseIp(ip)) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
+  // lb-mgmt-net reaches the node's root namespace only (Octavia's health-manager port o-hm0).
+  const amp = ctx.host === 'network' && ns === null ? amphoraAt(ctx.cloud, ip) : undefined;
+  if (amp) return sshAmphora(ctx, amp, ip, user, remote, run);
   const t = trace(ctx.cloud, endpoint(ctx.host, ns), ip, 'tcp', 22);
   if (t.verdict === 'net-unreachable') return err(`ssh: connect to host ${ip} port 22: Network is unreachable\n`, 255);
   if (t.verdict === 'host-unreachable') return err(`ssh: connect to host ${ip} port 22: No route to host\n`, 255);
@@ -54,4 +59,26 @@ export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: Run
     return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode, ...learned, ...going };
   }
   return { stdout: '', stderr: warning, exitCode: 0, enter: `vm:${srv.id}`, ...learned };
+}
+
+/**
+ * An operator's way into an amphora: from the network node over lb-mgmt-net, as `ubuntu` (the
+ * amphora image's user) with the key Octavia boots amphorae with ([controller_worker]
+ * amp_ssh_key_name, installed as root's key on the node). sudo works there without a password.
+ */
+function sshAmphora(ctx: HostCtx, amp: Amphora, ip: string, user: string, remote: string[], run: RunOnHost): HostResult {
+  const key = knownHostKey(ctx.host, ip);
+  const known = ctx.knownHosts?.includes(key) === true;
+  const learned = known ? {} : { knownHost: key };
+  const warning = known ? '' : `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`;
+  if (user !== 'ubuntu') return { ...err(`${warning}${user}@${ip}: Permission denied (publickey).\n`, 255), ...learned };
+  const host = `amp:${amp.id}`;
+  if (remote.length === 0) return { stdout: '', stderr: warning, exitCode: 0, enter: host, ...learned };
+  const words = remote.join(' ').split(/\s+/).filter((w) => w !== '');
+  // `sudo` needs no password on the amphora: the command runs as root.
+  const sudo = words[0] === 'sudo';
+  const argv = sudo ? words.slice(1) : words;
+  const r = run({ ...ctx, host, tty: false, root: sudo }, argv);
+  if (!r) return { stdout: '', stderr: `${warning}bash: line 1: ${argv[0] ?? ''}: command not found\n`, exitCode: 127, ...learned };
+  return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode, ...learned };
 }

@@ -13,6 +13,7 @@ import { segmentCommands } from './segment.js';
 import { errorLine, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
 import { floatingIpCommands } from './floating-ip.js';
+import { loadBalancerCommands } from './loadbalancer/index.js';
 import { networkCommands } from './network.js';
 import { portCommands } from './port.js';
 import { parserFor, summaryOf } from './registry.js';
@@ -37,6 +38,7 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
   ...computeCommands,
   ...agentCommands,
   ...segmentCommands,
+  ...loadBalancerCommands,
 ];
 
 const BY_NAME = new Map(OPENSTACK_COMMANDS.map((c) => [c.name, c]));

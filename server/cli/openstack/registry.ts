@@ -6,6 +6,7 @@
  */
 import { capturedArg, capturedParser, type ArgSpec, type ArgType, type CapturedArg, type CapturedCommand, type ParserSpec } from '../spec.js';
 import { BareArgError } from '../errors.js';
+import { pyFloatRepr } from '../../render/pyvalue.js';
 import captured from './osc-parsers.json' with { type: 'json' };
 
 const COMMANDS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
@@ -96,6 +97,22 @@ const ipvx: ArgType = (raw) => {
   const l = raw.toLowerCase();
   return ok(l === 'ipv4' ? 'IPv4' : l === 'ipv6' ? 'IPv6' : raw);
 };
+/** octaviaclient's `lambda s: s.upper()` (protocols, algorithms, types: `http` is HTTP). */
+const upper: ArgType = (raw) => ok(raw.toUpperCase());
+
+/** A captured `<lambda>` changes case towards its choices: octaviaclient's upper-case, OSC's lower-case ones. */
+function caseLambda(a: CapturedArg): ArgType {
+  return (a.choices ?? []).every((c) => c === c.toLowerCase()) ? lower : upper;
+}
+/**
+ * Python's float(): kept as its repr (`1` is `1.0`), which is how argparse compares it with the
+ * captured choices (`--http-version {1.0,1.1}`); the command converts it.
+ */
+const floatType: ArgType = Object.assign(
+  (raw: string) =>
+    /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(raw) ? ok(pyFloatRepr(Number.parseFloat(raw))) : { ok: false as const, message: `invalid float value: '${raw}'` },
+  { pyNumber: true as const },
+);
 const commaList: ArgType = (raw) => ok(raw.split(','));
 
 function convert(cmd: string, a: CapturedArg): ArgSpec {
@@ -145,6 +162,8 @@ function convert(cmd: string, a: CapturedArg): ArgSpec {
   if (!type && a.type === 'int') type = intType;
   if (!type && a.type === '_convert_to_lowercase') type = lower;
   if (!type && a.type === '_convert_ipvx_case') type = ipvx;
+  if (!type && a.type === '<lambda>') type = caseLambda(a);
+  if (!type && a.type === 'float') type = floatType;
   return capturedArg(a, action, type);
 }
 

@@ -12,6 +12,8 @@ import {
   POWER_STATES,
   serverPortsOf,
   showServer,
+  startServer,
+  stopServer,
   type Matcher,
   type NicRequest,
   type ServerCreate,
@@ -20,7 +22,8 @@ import {
 import { associateFloatingIp, disassociateFloatingIp } from '../../sim/api/neutron/index.js';
 import { linearPattern } from '../pattern.js';
 import { CliError } from '../errors.js';
-import { flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { errorLine, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { laptopDirectory, laptopFile } from '../linux/files.js';
 import { findFlavor } from './flavor.js';
 import { findFloatingIp } from './floating-ip.js';
 import { findImage } from './image.js';
@@ -156,7 +159,32 @@ function createRequest(c: Cloud, a: Args): ServerCreate {
   const props: Record<string, string> = {};
   for (const d of (a['properties'] as Array<Record<string, string>> | undefined) ?? []) Object.assign(props, d);
   if (Object.keys(props).length > 0) r.properties = props;
+  const userData = str(a, 'user_data');
+  if (userData !== undefined) r.userData = readUserData(userData);
   return r;
+}
+
+/** OSC opens the --user-data file on the machine it runs on (the laptop), before any request. */
+function readUserData(path: string): string {
+  const f = laptopFile(path);
+  if (f !== null) return f;
+  const why = laptopDirectory(path) ? '[Errno 21] Is a directory' : '[Errno 2] No such file or directory';
+  throw new CliError(`Can't open '${path}': ${why}: '${path}'`);
+}
+
+/**
+ * OSC's start/stop loop: each server in turn, stopping at the first error (those before it
+ * stay changed), printed as novaclient prints it.
+ */
+function powerEach(c: Cloud, a: Args, action: (c: Cloud, id: string) => void): Output {
+  for (const t of strs(a, 'server')) {
+    try {
+      action(c, findServer(c, t).id);
+    } catch (e) {
+      return { kind: 'text', stdout: '', stderr: `${errorLine(c, e, 'nova')}\n`, exitCode: 1 };
+    }
+  }
+  return none;
 }
 
 function serverCreate(c: Cloud, a: Args): Output {
@@ -271,5 +299,7 @@ export const serverCommands: OscCommand[] = [
       return none;
     },
   },
+  { name: 'server stop', style: 'nova', run: ({ cloud, args }) => powerEach(cloud, args, stopServer) },
+  { name: 'server start', style: 'nova', run: ({ cloud, args }) => powerEach(cloud, args, startServer) },
   { name: 'console log show', style: 'nova', run: ({ cloud, args }) => consoleLogShow(cloud, args) },
 ];

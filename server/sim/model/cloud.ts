@@ -22,6 +22,12 @@ export interface Auth {
   userId: string;
   userName: string;
   admin: boolean;
+  /**
+   * The token's roles, as Octavia's policy reads them. Absent = what Stacklab's fixtures grant:
+   * `admin` for admins, else `member` and `load-balancer_member` (as Infomaniak grants every
+   * project member).
+   */
+  roles?: string[];
 }
 
 /** How the simulated Neutron/Nova are configured (the oracle's ml2_conf by default). */

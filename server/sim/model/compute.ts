@@ -64,6 +64,8 @@ export interface Server {
   updatedAt: string;
   launchedAt: string | null;
   properties: Record<string, string>;
+  /** The user data given at boot (`--user-data FILE`), as text; run by cloud-init when it starts with `#!`. */
+  userData?: string;
   /** Number of commands after which BUILD turns ACTIVE (Nova boots asynchronously). */
   activeAfter: number;
 }

@@ -64,6 +64,11 @@ export interface Listener extends OctaviaBase {
   tlsCiphers: string | null;
   tlsVersions: string[] | null;
   alpnProtocols: string[] | null;
+  /**
+   * The TCP port HAProxy peers use (Octavia allocates 1025, then one more than the load balancer's
+   * highest); not in the API's answers, but the VIP security group opens it. Absent in older state.
+   */
+  peerPort?: number;
 }
 
 export interface SessionPersistence {
@@ -201,6 +206,12 @@ export interface OctaviaState {
  */
 export interface OctaviaConfig {
   drivers: 'amphora' | 'noop';
+  /**
+   * How many learner commands (lines) the controller worker takes for a job; absent = 1 (done
+   * before the next line). The replay of the oracle's PENDING_* capture (ORACLE_WORKER_DELAY=15)
+   * uses a large number: jobs then finish only when waited for (`--wait`, `oracle_wait_lb`).
+   */
+  workerTicks?: number;
 }
 
 export function emptyOctavia(): OctaviaState {

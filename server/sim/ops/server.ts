@@ -25,6 +25,8 @@ export interface ServerCreate {
   configDrive?: boolean;
   properties?: Record<string, string>;
   availabilityZone?: string;
+  /** The user data file's text (`--user-data`). */
+  userData?: string;
 }
 
 /** Networks Nova may plug a project's server into without being told: own + shared, not external-only. */
@@ -131,6 +133,7 @@ export function createServer(c: Cloud, req: ServerCreate): Server {
     updatedAt: t,
     launchedAt: null,
     properties: { ...(req.properties ?? {}) },
+    ...(req.userData !== undefined ? { userData: req.userData } : {}),
     activeAfter: c.tick + 1,
   };
   c.servers.push(server);
@@ -151,6 +154,40 @@ export function settle(c: Cloud): void {
         touch(c, p);
       }
     }
+  }
+}
+
+/** Nova's vm_state for a status (nova.compute.vm_states), as its 409 errors name it. */
+export function vmState(s: Server): string {
+  return { BUILD: 'building', ACTIVE: 'active', SHUTOFF: 'stopped', ERROR: 'error' }[s.status];
+}
+
+/**
+ * os-stop: only an ACTIVE (or ERROR) server stops, else Nova's 409 naming the vm_state. The
+ * guest powers off and libvirt removes its tap device, so the agent reports its ports DOWN.
+ */
+export function stopServer(c: Cloud, s: Server): void {
+  if (s.status !== 'ACTIVE' && s.status !== 'ERROR') throw invalidState(s, 'stop');
+  setPower(c, s, 'SHUTOFF', 'DOWN');
+}
+
+/** os-start: only a stopped server starts; it boots again and its ports come back ACTIVE. */
+export function startServer(c: Cloud, s: Server): void {
+  if (s.status !== 'SHUTOFF') throw invalidState(s, 'start');
+  setPower(c, s, 'ACTIVE', 'ACTIVE');
+}
+
+function invalidState(s: Server, action: string) {
+  return novaError.conflict(`/servers/${s.id}/action`, `Cannot '${action}' instance ${s.id} while it is in vm_state ${vmState(s)}`);
+}
+
+function setPower(c: Cloud, s: Server, status: 'ACTIVE' | 'SHUTOFF', portStatus: 'ACTIVE' | 'DOWN'): void {
+  s.status = status;
+  s.updatedAt = now(c);
+  for (const p of serverPorts(c, s)) {
+    if (p.status === portStatus) continue;
+    p.status = portStatus;
+    touch(c, p);
   }
 }
 

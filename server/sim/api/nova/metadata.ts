@@ -66,7 +66,7 @@ function ec2Tree(cloud: Cloud, vm: Server, version: string): Dir {
   }
   if (at('2008-02-01')) md['placement'] = { entries: { 'availability-zone': vm.availabilityZone } };
   if (at('2008-09-01')) md['instance-action'] = 'none';
-  return { entries: { 'meta-data': { entries: md } } };
+  return { entries: { 'meta-data': { entries: md }, ...(vm.userData !== undefined ? { 'user-data': vm.userData } : {}) } };
 }
 
 /**
@@ -132,10 +132,10 @@ function networkDataJson(cloud: Cloud, vm: Server): JsonObject {
   return { links, networks, services };
 }
 
-/** What `/openstack/VERSION` lists (_handle_version; no user data in Stacklab's servers). */
-function osListing(version: string): string {
+/** What `/openstack/VERSION` lists (_handle_version): user_data only for a server booted with some. */
+function osListing(version: string, userData: boolean): string {
   const at = (v: string) => cmp(version, v, OS_VERSIONS);
-  return ['meta_data.json', ...(at('2013-04-04') ? ['password'] : []), ...(at('2013-10-17') ? ['vendor_data.json'] : []),
+  return ['meta_data.json', ...(userData ? ['user_data'] : []), ...(at('2013-04-04') ? ['password'] : []), ...(at('2013-10-17') ? ['vendor_data.json'] : []),
     ...(at('2015-10-15') ? ['network_data.json'] : []), ...(at('2016-10-06') ? ['vendor_data2.json'] : [])].join('\n');
 }
 
@@ -164,12 +164,14 @@ export function metadataAnswer(cloud: Cloud, vm: Server, path: string): Metadata
     if (t.length === 1) return found([...OS_VERSIONS, 'latest'].join('\n'));
     const v = t[1] === 'latest' ? OS_VERSIONS.at(-1) as string : (t[1] as string);
     if (!OS_VERSIONS.includes(v)) return missing;
-    if (t.length === 2) return found(osListing(v));
+    const listing = osListing(v, vm.userData !== undefined).split('\n');
+    if (t.length === 2) return found(listing.join('\n'));
     if (t.length === 3 && t[2] === 'meta_data.json') return document(metaDataJson(cloud, vm, v));
-    if (t.length === 3 && t[2] === 'network_data.json' && osListing(v).includes('network_data.json')) return document(networkDataJson(cloud, vm));
+    if (t.length === 3 && t[2] === 'user_data' && vm.userData !== undefined) return found(vm.userData);
+    if (t.length === 3 && t[2] === 'network_data.json' && listing.includes('network_data.json')) return document(networkDataJson(cloud, vm));
     // No vendor data configured and no password posted: what a default Nova gives.
-    if (t.length === 3 && (t[2] === 'vendor_data.json' || t[2] === 'vendor_data2.json') && osListing(v).includes(t[2])) return found('{}');
-    if (t.length === 3 && t[2] === 'password' && osListing(v).includes('password')) return found('');
+    if (t.length === 3 && (t[2] === 'vendor_data.json' || t[2] === 'vendor_data2.json') && listing.includes(t[2])) return found('{}');
+    if (t.length === 3 && t[2] === 'password' && listing.includes('password')) return found('');
     return missing;
   }
   const ec2 = t[0] === 'ec2' ? t.slice(1) : t;

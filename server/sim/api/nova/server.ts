@@ -6,7 +6,15 @@ import type { Cloud } from '../../model/cloud.js';
 import type { Server } from '../../model/compute.js';
 import { novaError } from '../../errors.js';
 import { consoleLog } from '../../dataplane/guest.js';
-import { createServer as opCreateServer, deleteServer as opDeleteServer, serverPorts, type ServerCreate } from '../../ops/server.js';
+import {
+  createServer as opCreateServer,
+  deleteServer as opDeleteServer,
+  serverPorts,
+  startServer as opStartServer,
+  stopServer as opStopServer,
+  vmState,
+  type ServerCreate,
+} from '../../ops/server.js';
 import { password } from '../../rng.js';
 import type { JsonObject } from '../json.js';
 
@@ -14,6 +22,9 @@ export type { NicRequest, ServerCreate } from '../../ops/server.js';
 
 /** Nova's power states (nova.compute.power_state), by the integer the API returns. */
 export const POWER_STATES = ['NOSTATE', 'Running', '', 'Paused', 'Shutdown', '', 'Crashed', 'Suspended'] as const;
+
+/** The power state Nova reports for a status: a stopped guest is Shutdown (4). */
+const POWER_STATE: Record<Server['status'], number> = { BUILD: 0, ACTIVE: 1, SHUTOFF: 4, ERROR: 0 };
 
 /** The key of a network in `addresses`: its name (its id if it is gone). */
 function networkLabel(c: Cloud, networkId: string): string {
@@ -54,7 +65,8 @@ function addresses(c: Cloud, s: Server): JsonObject {
 
 /** A server as GET /servers/{id} returns it; the OS-EXT-SRV-ATTR keys are an admin's only. */
 export function serverDict(c: Cloud, s: Server): JsonObject {
-  const active = s.status === 'ACTIVE';
+  // Placed on a host: booted once (a stopped server keeps its host).
+  const active = s.status === 'ACTIVE' || s.status === 'SHUTOFF';
   const d: JsonObject = {
     id: s.id,
     name: s.name,
@@ -79,8 +91,8 @@ export function serverDict(c: Cloud, s: Server): JsonObject {
     'OS-SRV-USG:terminated_at': null,
     security_groups: s.securityGroups.map((g) => ({ name: g })),
     'OS-EXT-STS:task_state': active ? null : 'scheduling',
-    'OS-EXT-STS:vm_state': active ? 'active' : 'building',
-    'OS-EXT-STS:power_state': active ? 1 : 0,
+    'OS-EXT-STS:vm_state': vmState(s),
+    'OS-EXT-STS:power_state': POWER_STATE[s.status],
     'os-extended-volumes:volumes_attached': [],
   };
   if (c.auth.admin) {
@@ -157,6 +169,16 @@ export function createServer(c: Cloud, req: ServerCreate): JsonObject {
 /** DELETE /servers/{id} */
 export function deleteServer(c: Cloud, id: string): void {
   opDeleteServer(c, getServer(c, id));
+}
+
+/** POST /servers/{id}/action os-stop (202; Nova powers off asynchronously, done by the caller's next request). */
+export function stopServer(c: Cloud, id: string): void {
+  opStopServer(c, getServer(c, id));
+}
+
+/** POST /servers/{id}/action os-start */
+export function startServer(c: Cloud, id: string): void {
+  opStartServer(c, getServer(c, id));
 }
 
 /**
