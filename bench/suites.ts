@@ -18,4 +18,6 @@ export const extraSuites: BenchSuite[] = [
   { name: 'dataplane', async run() { (await import('./dataplane.js')).dataplaneBench(); } },
   // Issue #10: latency under a hostile learner, database bytes per 1,000 commands, RSS after churn.
   { name: 'hostile', async run() { await (await import('./hostile.js')).hostileBench(); } },
+  // Issue #14: a scenario with a load balancer, curl through one, 20 load balancers × 10 members.
+  { name: 'octavia', async run() { (await import('./octavia.js')).octaviaBench(); } },
 ];

@@ -22,6 +22,7 @@ import { changedAny, probedOrOpened, ranAnyOf } from './started.js';
 import { canonicalCidr, canonicalIp, cidrWithin, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
 import { linearPattern } from '../cli/pattern.js';
 import { judgeAnswer } from './answers.js';
+import { LB_ANSWER_KINDS, LB_CHECK_TYPES, lbAnswerAttributes, lbAnswers } from './lb-checks.js';
 
 /** A reachability query, the same one `ping`/`ssh` use (server/sim/reach.ts's `trace`). */
 export type ReachFn = (
@@ -605,6 +606,8 @@ export function expectedAnswers(p: Params, c: Cloud): string[] {
   const a = p.map('answer');
   if (a['value'] !== undefined) return (Array.isArray(a['value']) ? a['value'] : [a['value']]).map(String);
   const kind = String(a['kind'] ?? '');
+  const octavia = lbAnswers(c, kind, a['name'] === undefined ? undefined : String(a['name']), String(a['attribute'] ?? ''));
+  if (octavia !== null) return octavia;
   if (!isKind(kind)) return [];
   const found = resources(c, kind, a['name'] === undefined ? undefined : String(a['name']));
   const v = found[0]?.get(String(a['attribute'] ?? ''));
@@ -623,8 +626,9 @@ const question: CheckType = {
     const a = p.map('answer');
     if (a['value'] !== undefined) return null;
     const kind = String(a['kind'] ?? '');
-    if (!isKind(kind)) return `answer needs value, or kind (${KIND_NAMES.join(', ')}), name and attribute`;
-    if (!attributeNames(kind).includes(String(a['attribute'] ?? ''))) return `unknown attribute '${String(a['attribute'] ?? '')}' for ${kind}`;
+    const known = lbAnswerAttributes(kind) ?? (isKind(kind) ? attributeNames(kind) : null);
+    if (known === null) return `answer needs value, or kind (${[...KIND_NAMES, ...LB_ANSWER_KINDS].join(', ')}), name and attribute`;
+    if (!known.includes(String(a['attribute'] ?? ''))) return `unknown attribute '${String(a['attribute'] ?? '')}' for ${kind}`;
     return null;
   },
   title: (p) => p.str('prompt'),
@@ -650,6 +654,7 @@ export const CHECK_TYPES: readonly CheckType[] = [
   reach,
   ran,
   question,
+  ...LB_CHECK_TYPES,
 ];
 
 export function checkType(name: string): CheckType | undefined {
