@@ -5,7 +5,6 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createSession, runLine, type SessionState } from '../server/shell/session.js';
-import { serviceProjectId } from '../server/sim/ops/octavia/neutron.js';
 
 const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --network web-net --security-group web --user-data web-server.sh';
 
@@ -115,20 +114,9 @@ function curlRate(): void {
   console.log(`octavia: curl through a load balancer's floating IP (2 members, ROUND_ROBIN, HTTP monitor): ${fmt(ms, 3)} ms each (${fmt(1000 / ms)}/s; answers: ${[...seen].sort().join(' | ')})`);
 }
 
-/**
- * Octavia's install guide has the operator lift the Neutron quotas of Octavia's service project,
- * where each load balancer's VIP security group is made (the default, 10 groups, allows only 10
- * load balancers in the whole cloud).
- */
-function serviceQuotasUnlimited(s: SessionState): SessionState {
-  const c = s.cloud;
-  const service = serviceProjectId(c);
-  return { ...s, cloud: { ...c, otherQuotas: { ...c.otherQuotas, [service]: { ...c.otherQuotas?.[service], security_group: -1, security_group_rule: -1, port: -1 } } } };
-}
-
 /** A cloud with `lbs` load balancers on web-subnet, each with a listener, a pool and `members` members. */
 export function bigLbSession(lbs: number, members: number): SessionState {
-  let s = build(serviceQuotasUnlimited(createSession({ fixture: 'public-cloud', seed: 11 })), NEUTRON);
+  let s = build(createSession({ fixture: 'public-cloud', seed: 11 }), NEUTRON);
   const vms = Math.min(members, 10);
   s = build(s, [...Array.from({ length: vms }, (_, i) => `${VM} web-${i + 1}`), 'openstack server list']);
   const ips = s.cloud.servers.map((v) => s.cloud.ports.find((p) => p.deviceId === v.id)?.fixedIps[0]?.ipAddress ?? '');
