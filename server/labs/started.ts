@@ -31,6 +31,8 @@ const OSC_NOUNS: Array<[string, Kind]> = [
   ['server', 'server'],
 ];
 const OSC_WRITES = new Set(['create', 'delete', 'set', 'unset', 'add', 'remove']);
+/** Server actions that change its status (and so its ports' and what it serves). */
+const SERVER_ACTIONS = new Set(['stop', 'start']);
 
 /** Prefixes of `neutron` subcommands → the kind they act on (longest first). */
 const NEUTRON_PREFIXES: Array<[string, Kind]> = [
@@ -73,6 +75,7 @@ export function changedKinds(raw: readonly string[]): Kind[] {
     const noun = OSC_NOUNS.find(([n]) => text === n || text.startsWith(`${n} `));
     if (noun === undefined) return [];
     const verb = w[noun[0].split(' ').length];
+    if (noun[1] === 'server' && verb !== undefined && SERVER_ACTIONS.has(verb)) return ['server', 'port'];
     if (verb === undefined || !OSC_WRITES.has(verb)) return [];
     const what = w.slice(noun[0].split(' ').length + 1);
     // `server add floating ip`, `server add port`: the server and what it gains.
