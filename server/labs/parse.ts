@@ -129,6 +129,7 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
     }
   }
   const paramNames = new Set(params.map((p) => p.name));
+  const firstValues: Record<string, string> = Object.fromEntries(params.map((p) => [p.name, p.kind === 'choose' ? (p.values[0] ?? '') : String(p.min)]));
 
   const outcomes = fm['outcomes'] ?? [];
   if (!Array.isArray(outcomes) || outcomes.length > MAX_OUTCOMES || outcomes.some((o) => typeof o !== 'string' || o.trim() === '')) {
@@ -214,7 +215,8 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
           bad = true;
         }
       }
-      const extra = bad ? null : (t.validate?.(new Params(params)) ?? null);
+      // Validated as the first learner would get it: `{{name}}` replaced by the parameter's first value.
+      const extra = bad ? null : (t.validate?.(new Params(substDeep(params, firstValues) as Record<string, unknown>)) ?? null);
       if (extra !== null) {
         err(line, `${t.name} check: ${extra}`);
         bad = true;

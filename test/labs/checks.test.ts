@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labWith, session, one } from './helpers.js';
+import { parseLab } from '../../server/labs/parse.js';
 import type { ReachFn } from '../../server/labs/checks.js';
 
 const NET = ['openstack network create mynetwork', 'openstack subnet create mysubnet --network mynetwork --subnet-pool poolv4-selfservice1 --prefix-length 28'];
@@ -166,6 +167,15 @@ describe('security-group-allows', () => {
     expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: tcp')).toThrow(/tcp needs port/);
     expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: icmp\nport: 300')).toThrow(/from 0 to 255/);
     expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: icmp\nfrom: somewhere')).toThrow(/neither an address nor a CIDR/);
+  });
+  it('is validated with the lab parameters filled in (as the first learner gets them)', () => {
+    const lab = (from: string) =>
+      parseLab(
+        `---\nid: t\ntitle: T\nsummary: S\nminutes: 1\nfixture: public-cloud\nparams:\n  octet: { range: [10, 99] }\n---\n\n## Step\n\n\`\`\`check\ntype: security-group-allows\ngroup: web\nprotocol: tcp\nport: 80\nfrom: "${from}"\n\`\`\`\n\n\`\`\`solution\ntrue\n\`\`\`\n`,
+        'test.md',
+      );
+    expect(() => lab('10.{{octet}}.0.0/24')).not.toThrow();
+    expect(() => lab('10.{{octet}}.0.0/33')).toThrow(/neither an address nor a CIDR/);
   });
   it('IPv6 sources need an IPv6 rule', () => {
     const s = session('network-node', ['openstack security group rule create --protocol tcp --dst-port 22 default']);
