@@ -23,6 +23,7 @@ COMMANDS = [
     'subnet pool create', 'subnet pool list', 'subnet pool show', 'subnet pool set', 'subnet pool unset',
     'subnet pool delete',
     'address scope create', 'address scope list', 'address scope show', 'address scope set', 'address scope delete',
+    'network rbac create', 'network rbac list', 'network rbac show', 'network rbac set', 'network rbac delete',
     'router create', 'router list', 'router show', 'router set', 'router unset', 'router delete',
     'router add subnet', 'router add port', 'router remove subnet', 'router remove port', 'router add route', 'router remove route',
     'port create', 'port list', 'port show', 'port set', 'port unset', 'port delete',
@@ -42,6 +43,8 @@ COMMANDS = [
 
 # python-octaviaclient 3.1.0: every `openstack loadbalancer …` command it registers.
 LOADBALANCER_GROUP = 'openstack.load_balancer.v2'
+# python-neutronclient 8.1.0's OSC plugin: its `openstack bgp …` commands (neutron-dynamic-routing).
+NEUTRONCLIENT_GROUP = 'openstack.neutronclient.v2'
 
 ACTIONS = {
     '_StoreAction': 'store', '_StoreTrueAction': 'store_true', '_StoreFalseAction': 'store_false',
@@ -142,8 +145,10 @@ def main():
               'openstack.identity.v3', LOADBALANCER_GROUP):
         cm.add_command_group(g)
     lb = sorted(n for n, _ in cm if n.startswith('loadbalancer '))
-    out = {name: dump(app, cm, name) for name in COMMANDS + lb}
     all_names = sorted(n for n, _ in cm)
+    cm.add_command_group(NEUTRONCLIENT_GROUP)
+    bgp = sorted(n for n, _ in cm if n.startswith('bgp '))
+    out = {name: dump(app, cm, name) for name in COMMANDS + lb + bgp}
     json.dump({'version': 'python-openstackclient 6.0.0, python-octaviaclient 3.1.0', 'commands': out, 'allCommands': all_names},
               sys.stdout, indent=1, sort_keys=False)
     sys.stdout.write('\n')

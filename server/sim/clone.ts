@@ -71,6 +71,8 @@ const CLOUD_KEYS: Record<keyof Cloud, true> = {
   otherQuotas: true,
   quotaProjectId: true,
   octavia: true,
+  bgp: true,
+  rbac: true,
 };
 const KEYS = Object.keys(CLOUD_KEYS);
 const SHARED_KEYS = ['flavors', 'images', 'config', 'projects'];

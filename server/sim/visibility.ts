@@ -1,8 +1,9 @@
 /**
  * What a project may see (Neutron's GET policies, Zed defaults): admins see everything; other
  * projects see their own resources, shared and external networks, subnets of shared networks,
- * shared pools and scopes, and the ports of their own networks. Both CLIs look names up in these
- * lists, so a resource another project may not see is "not found" for it.
+ * shared pools and scopes, what an RBAC policy shares with them (sim/ops/rbac), and the ports of
+ * their own networks. Both CLIs look names up in these lists, so a resource another project may
+ * not see is "not found" for it.
  */
 import type { Cloud } from './model/cloud.js';
 import type { Network } from './model/network.js';
@@ -13,14 +14,20 @@ import type { FloatingIp } from './model/floating-ip.js';
 import type { SecurityGroup, SecurityGroupRule } from './model/security-group.js';
 import type { AddressScope, SubnetPool } from './model/subnet-pool.js';
 import { owns } from './ops/context.js';
+import { grants } from './ops/rbac.js';
+
+/** A network shared with the caller's project by an RBAC policy (for its use or as external). */
+function grantedNetwork(c: Cloud, id: string): boolean {
+  return grants(c, 'network', id, 'access_as_shared', c.auth.projectId) || grants(c, 'network', id, 'access_as_external', c.auth.projectId);
+}
 
 export function visibleNetworks(c: Cloud): Network[] {
-  return c.networks.filter((n) => owns(c, n.projectId) || n.shared || n.external);
+  return c.networks.filter((n) => owns(c, n.projectId) || n.shared || n.external || grantedNetwork(c, n.id));
 }
 
 /** A member sees an external network that is not shared, but not its subnets (checked on the oracle). */
 export function visibleSubnets(c: Cloud): Subnet[] {
-  const shared = new Set(c.networks.filter((n) => n.shared).map((n) => n.id));
+  const shared = new Set(c.networks.filter((n) => n.shared || grants(c, 'network', n.id, 'access_as_shared', c.auth.projectId)).map((n) => n.id));
   return c.subnets.filter((s) => owns(c, s.projectId) || shared.has(s.networkId));
 }
 
@@ -39,7 +46,7 @@ export function visibleFloatingIps(c: Cloud): FloatingIp[] {
 }
 
 export function visibleGroups(c: Cloud): SecurityGroup[] {
-  return c.securityGroups.filter((g) => owns(c, g.projectId));
+  return c.securityGroups.filter((g) => owns(c, g.projectId) || grants(c, 'security_group', g.id, 'access_as_shared', c.auth.projectId));
 }
 
 export function visibleRules(c: Cloud): SecurityGroupRule[] {
@@ -48,11 +55,11 @@ export function visibleRules(c: Cloud): SecurityGroupRule[] {
 }
 
 export function visiblePools(c: Cloud): SubnetPool[] {
-  return c.subnetPools.filter((p) => owns(c, p.projectId) || p.shared);
+  return c.subnetPools.filter((p) => owns(c, p.projectId) || p.shared || grants(c, 'subnetpool', p.id, 'access_as_shared', c.auth.projectId));
 }
 
 export function visibleScopes(c: Cloud): AddressScope[] {
-  return c.addressScopes.filter((s) => owns(c, s.projectId) || s.shared);
+  return c.addressScopes.filter((s) => owns(c, s.projectId) || s.shared || grants(c, 'address_scope', s.id, 'access_as_shared', c.auth.projectId));
 }
 
 /** Neutron's tag filters on lists: all of `tags`, any of `any`, not all of `notAll`, none of `notAny`. */

@@ -9,6 +9,7 @@ import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { BareArgError } from '../errors.js';
 import { agentCommands } from './agent.js';
+import { bgpCommands } from './bgp.js';
 import { segmentCommands } from './segment.js';
 import { errorLine, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
@@ -17,6 +18,7 @@ import { loadBalancerCommands } from './loadbalancer/index.js';
 import { networkCommands } from './network.js';
 import { portCommands } from './port.js';
 import { parserFor, summaryOf } from './registry.js';
+import { rbacCommands } from './rbac.js';
 import { routerCommands } from './router.js';
 import { securityGroupCommands } from './security-group.js';
 import { subnetCommands } from './subnet.js';
@@ -31,6 +33,7 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
   ...networkCommands,
   ...subnetCommands,
   ...subnetPoolCommands,
+  ...rbacCommands,
   ...routerCommands,
   ...portCommands,
   ...floatingIpCommands,
@@ -39,6 +42,7 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
   ...agentCommands,
   ...segmentCommands,
   ...loadBalancerCommands,
+  ...bgpCommands,
 ];
 
 const BY_NAME = new Map(OPENSTACK_COMMANDS.map((c) => [c.name, c]));

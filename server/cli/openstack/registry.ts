@@ -161,6 +161,8 @@ function convert(cmd: string, a: CapturedArg): ArgSpec {
   }
   if (!type && a.type === 'int') type = intType;
   if (!type && a.type === '_convert_to_lowercase') type = lower;
+  // neutronclient's `bgp peer create --auth-type` (its own converter of the same name).
+  if (!type && a.type === 'convert_to_lowercase') type = lower;
   if (!type && a.type === '_convert_ipvx_case') type = ipvx;
   if (!type && a.type === '<lambda>') type = caseLambda(a);
   if (!type && a.type === 'float') type = floatType;

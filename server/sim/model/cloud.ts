@@ -10,6 +10,8 @@ import type { SecurityGroup, SecurityGroupRule } from './security-group.js';
 import type { Flavor, Image, Keypair, Server } from './compute.js';
 import type { InfraState } from './infra.js';
 import type { OctaviaConfig, OctaviaState } from './octavia.js';
+import type { RbacState } from './rbac.js';
+import type { BgpState } from './bgp.js';
 
 export interface Project {
   id: string;
@@ -98,4 +100,8 @@ export interface Cloud {
   quotaProjectId?: string;
   /** The load-balancer service's objects; absent until the first load balancer is made. */
   octavia?: OctaviaState;
+  /** neutron-dynamic-routing's speakers and peers; absent until the first one is made. */
+  bgp?: BgpState;
+  /** RBAC policies made with `rbac create` (wildcards on flagged objects excepted); absent until the first. */
+  rbac?: RbacState;
 }

@@ -27,6 +27,7 @@ import { afterIdDrawn, nestedPolicy, newStd, policyError, touch } from './contex
 import { checkQuota } from './quota.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
+import { grants } from './rbac.js';
 
 const PATH = '/v2.0/ports';
 
@@ -249,7 +250,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   const net = c.networks.find((n) => n.id === req.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
   const projectId = req.projectId ?? c.auth.projectId;
-  if (!req.system && !c.auth.admin && net.projectId !== c.auth.projectId && !net.shared) {
+  if (!req.system && !c.auth.admin && net.projectId !== c.auth.projectId && !net.shared && !grants(c, 'network', net.id, 'access_as_shared', c.auth.projectId)) {
     throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create port on this network`);
   }
   // The API validates attribute values before it checks policy.

@@ -7,6 +7,7 @@ import { novaError } from '../errors.js';
 import { hex } from '../rng.js';
 import { newId, now, touch } from './context.js';
 import { createPort, removePort, type FixedIpRequest } from './port.js';
+import { grants } from './rbac.js';
 
 const PATH = '/servers';
 
@@ -31,7 +32,8 @@ export interface ServerCreate {
 
 /** Networks Nova may plug a project's server into without being told: own + shared, not external-only. */
 function usableNetworks(c: Cloud): Network[] {
-  return c.networks.filter((n) => (n.projectId === c.auth.projectId || n.shared) && !(n.external && !n.shared));
+  const shared = (n: Network) => n.shared || grants(c, 'network', n.id, 'access_as_shared', c.auth.projectId);
+  return c.networks.filter((n) => (n.projectId === c.auth.projectId || shared(n)) && !(n.external && !shared(n)));
 }
 
 function checkNetwork(c: Cloud, net: Network): void {

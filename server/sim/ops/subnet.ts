@@ -23,6 +23,7 @@ import { afterIdDrawn, checkOwner, newStd, touch } from './context.js';
 import { checkQuota } from './quota.js';
 import { addAutoAddresses, subnetCidr, syncDhcpPort } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
+import { grants } from './rbac.js';
 
 const PATH = '/v2.0/subnets';
 const MAX_DNS = 5;
@@ -163,7 +164,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   const net = c.networks.find((n) => n.id === req.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
   const projectId = req.projectId ?? c.auth.projectId;
-  if (!c.auth.admin && net.projectId !== c.auth.projectId && !net.shared) {
+  if (!c.auth.admin && net.projectId !== c.auth.projectId && !net.shared && !grants(c, 'network', net.id, 'access_as_shared', c.auth.projectId)) {
     throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create subnet on this network`);
   }
   let cidr: Cidr | null = null;

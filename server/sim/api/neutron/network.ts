@@ -2,6 +2,7 @@
 import type { Cloud } from '../../model/cloud.js';
 import type { Network } from '../../model/network.js';
 import { networkAddressScope } from '../../ops/subnet-pool.js';
+import { grants } from '../../ops/rbac.js';
 import { visibleNetworks } from '../../visibility.js';
 import { getAgent, networksOnAgent } from '../../agents.js';
 import type { JsonObject } from '../json.js';
@@ -21,7 +22,8 @@ export function networkDict(c: Cloud, n: Network, phase: 'create' | 'show' = 'sh
     mtu: n.mtu,
     status: n.status,
     subnets: c.subnets.filter((s) => s.networkId === n.id).map((s) => s.id),
-    shared: n.shared,
+    // A network shared with the caller's project by a policy reads as shared to that project (not to the owner).
+    shared: n.shared || grants(c, 'network', n.id, 'access_as_shared', c.auth.projectId),
     availability_zone_hints: [...n.availabilityZoneHints],
     availability_zones: [],
     ipv4_address_scope: networkAddressScope(c, n.id, 4),

@@ -1,42 +1,34 @@
 /**
- * RBAC policies (`/v2.0/rbac-policies`). Stacklab's model has no policies of its own yet: these are
- * the ones Neutron creates by itself, a wildcard `access_as_shared` for each shared network, subnet
- * pool and address scope, and `access_as_external` for each external network, owned by the
- * object's project. Their ids are derived from the object's (stable for its life). The server
- * lists its policy tables one after the other (networks, subnet pools, address scopes), each in
- * the order the policies were made: per network, shared before external (as a create makes them).
+ * RBAC policies (`/v2.0/rbac-policies`): those made with `rbac create` and those an object's own
+ * flag stands for (a wildcard `access_as_shared` for each shared network, subnet pool and address
+ * scope, `access_as_external` for each external network, owned by the object's project; see
+ * sim/ops/rbac). A project other than admin sees the policies it owns, not those that target it.
  */
 import type { Cloud } from '../../model/cloud.js';
-import { hashSeed, seedRng, uuid4 } from '../../rng.js';
+import type { RbacPolicy } from '../../model/rbac.js';
 import { neutronError } from '../../errors.js';
+import { allRbacPolicies, createRbacPolicy, deleteRbacPolicy, updateRbacPolicy, type RbacCreate } from '../../ops/rbac.js';
 import type { JsonObject } from '../json.js';
 import { matchesFilters, type FilterValue } from './common.js';
 
 const PATH = '/v2.0/rbac-policies';
 const ATTRIBUTES = ['id', 'object_type', 'object_id', 'action', 'target_tenant', 'project_id', 'tenant_id'];
 
-function policy(objectType: string, objectId: string, projectId: string, action: string): JsonObject {
+function toJson(p: RbacPolicy): JsonObject {
   return {
-    id: uuid4(seedRng(hashSeed(`rbac/${objectType}/${objectId}/${action}`))),
-    project_id: projectId,
-    object_type: objectType,
-    object_id: objectId,
-    target_tenant: '*',
-    action,
-    tenant_id: projectId,
+    id: p.id,
+    project_id: p.projectId,
+    object_type: p.objectType,
+    object_id: p.objectId,
+    target_tenant: p.targetTenant,
+    action: p.action,
+    tenant_id: p.projectId,
   };
 }
 
-/** Every implicit policy, in the server's order; a non-admin sees those its project owns. */
 function policies(c: Cloud): JsonObject[] {
-  const all: JsonObject[] = [];
-  for (const n of c.networks) {
-    if (n.shared) all.push(policy('network', n.id, n.projectId, 'access_as_shared'));
-    if (n.external) all.push(policy('network', n.id, n.projectId, 'access_as_external'));
-  }
-  for (const p of c.subnetPools) if (p.shared) all.push(policy('subnetpool', p.id, p.projectId, 'access_as_shared'));
-  for (const s of c.addressScopes) if (s.shared) all.push(policy('address_scope', s.id, s.projectId, 'access_as_shared'));
-  return c.auth.admin ? all : all.filter((p) => p['project_id'] === c.auth.projectId);
+  const all = allRbacPolicies(c);
+  return (c.auth.admin ? all : all.filter((p) => p.projectId === c.auth.projectId)).map(toJson);
 }
 
 /** GET /v2.0/rbac-policies with exact-match filters (an unknown one is refused even with no rows). */
@@ -51,4 +43,67 @@ export function showRbacPolicy(c: Cloud, id: string): JsonObject {
   const p = policies(c).find((x) => x['id'] === id);
   if (!p) throw neutronError.notFound(`${PATH}/${id}`, `RBAC policy of type unknown with ID ${id} not found`);
   return p;
+}
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const POST_KEYS = ['object_type', 'object_id', 'action', 'target_tenant', 'tenant_id', 'project_id'];
+
+function text(b: JsonObject, k: string): string | undefined {
+  const v = b[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The attributes a POST must carry, in the order Neutron's attribute map checks them. */
+const REQUIRED = ['object_type', 'object_id', 'target_tenant', 'action'];
+
+/** Python's `'%s' % v` for a JSON value, as the validators quote it (inner strings as repr()). */
+function pyStr(v: unknown, inner = false): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return inner ? `'${v}'` : v;
+  if (Array.isArray(v)) return `[${v.map((x) => pyStr(x, true)).join(', ')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pyStr(x, true)}`).join(', ')}}`;
+  return String(v);
+}
+
+/** `target_tenant`: a string of at most 255 characters (Neutron's type:string validator). */
+function checkTarget(path: string, v: unknown): string {
+  if (typeof v !== 'string') throw neutronError.badRequest(path, `Invalid input for target_tenant. Reason: '${pyStr(v)}' is not a valid string.`);
+  if (v.length > 255) throw neutronError.badRequest(path, `Invalid input for target_tenant. Reason: '${v}' exceeds maximum length of 255.`);
+  return v;
+}
+
+/** POST /v2.0/rbac-policies: a body of the policy's attributes (the client's value specs too). */
+export function postRbacPolicy(c: Cloud, body: JsonObject): JsonObject {
+  const unknown = Object.keys(body).filter((k) => !POST_KEYS.includes(k));
+  if (unknown.length > 0) throw neutronError.unrecognizedAttributes(PATH, unknown);
+  const missing = REQUIRED.find((k) => !(k in body));
+  if (missing !== undefined) throw neutronError.badRequest(PATH, `Failed to parse request. Required attribute '${missing}' not specified`);
+  const targetTenant = checkTarget(PATH, body['target_tenant']);
+  const objectId = text(body, 'object_id') ?? '';
+  if (!UUID.test(objectId)) throw neutronError.invalidUuid(PATH, 'object_id', objectId);
+  const projectId = text(body, 'project_id') ?? text(body, 'tenant_id');
+  const req: RbacCreate = {
+    objectType: text(body, 'object_type') ?? '',
+    objectId,
+    action: text(body, 'action') ?? '',
+    targetTenant,
+    ...(projectId === undefined ? {} : { projectId }),
+  };
+  return toJson(createRbacPolicy(c, req));
+}
+
+/** PUT /v2.0/rbac-policies/{id}: `target_tenant` is the one attribute that may change. */
+export function putRbacPolicy(c: Cloud, id: string, body: JsonObject): JsonObject {
+  const path = `${PATH}/${id}`;
+  const unknown = Object.keys(body).filter((k) => !POST_KEYS.includes(k));
+  if (unknown.length > 0) throw neutronError.unrecognizedAttributes(path, unknown);
+  const readOnly = Object.keys(body).find((k) => k !== 'target_tenant');
+  if (readOnly !== undefined) throw neutronError.badRequest(path, `Cannot update read-only attribute ${readOnly}`);
+  return toJson(updateRbacPolicy(c, id, checkTarget(path, body['target_tenant'])));
+}
+
+/** DELETE /v2.0/rbac-policies/{id} */
+export function removeRbacPolicy(c: Cloud, id: string): void {
+  deleteRbacPolicy(c, id);
 }
