@@ -1,17 +1,10 @@
 /** Reachability matrix over the Infomaniak scenarios (public-cloud fixture), through the one path query. */
 import { describe, expect, it } from 'vitest';
-import { createSession, runLine, type SessionState } from '../server/shell/session.js';
+import { publicCloudAfter } from './support/public-cloud.js';
+import type { SessionState } from '../server/shell/session.js';
 import { trace, type Endpoint, type Proto } from '../server/sim/reach.js';
 
-function setup(lines: string[]): SessionState {
-  let s = createSession({ fixture: 'public-cloud' });
-  for (const l of lines) {
-    const r = runLine(s, l);
-    if (r.result.exitCode !== 0) throw new Error(`${l}: ${r.result.stderr}`);
-    s = r.state;
-  }
-  return s;
-}
+const setup = publicCloudAfter;
 
 function ipOf(s: SessionState, server: string, v: 4 | 6): string {
   const srv = s.cloud.servers.find((x) => x.name === server);

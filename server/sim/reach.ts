@@ -10,6 +10,7 @@ import { devName } from './dataplane/index.js';
 import { routerForwards } from './dataplane/sysctl.js';
 import { DEVICE_OWNER } from './model/port.js';
 import { isGuarded, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
+import { crossScopeDrop, leavesUnNated, unNatedDrop, upstreamRoute } from './dataplane/scope-reach.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -155,7 +156,7 @@ function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | nul
   const gwPort = cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerGateway && p.fixedIps.some((f) => f.ipAddress === to));
   if (!fip && !gwPort) {
     const direct = directRoute(cloud, to);
-    if (!direct) return { hops: [], verdict: 'dropped', reason: `${to} is not an address ${who} can reach (fixed IPs are private)` };
+    if (!direct) return { hops: [], verdict: 'dropped', reason: unannounced(cloud, to) ?? `${to} is not an address ${who} can reach (fixed IPs are private)` };
     const src = parseIp(to)?.version === 6 ? '2001:db8:ffff::10' : '203.0.113.200';
     if (!ingressAllowed(cloud, direct.port, src, proto, dport)) {
       return { hops: direct.hops, verdict: 'dropped', reason: sgDrop(cloud, direct.port, proto, dport, `security groups of port ${direct.port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside`) };
@@ -206,8 +207,19 @@ function directRoute(cloud: Cloud, to: string): { port: Port; hops: Hop[]; reaso
   if (parseIp(to)?.version === 6) return { port, hops, reason: 'IPv6 routed without NAT' };
   const scope = scopeOf(cloud, fixed.subnetId);
   const extScope = router.gateway.externalFixedIps.map((f) => scopeOf(cloud, f.subnetId)).find((x) => x !== null) ?? null;
-  if (scope !== null && scope === extScope) return { port, hops, reason: 'same address scope: routed without NAT' };
-  return null;
+  if (scope === null || scope !== extScope) return null;
+  const upstream = upstreamRoute(cloud, router, to);
+  return upstream.routed ? { port, hops, reason: upstream.reason } : null;
+}
+
+/** Why an address routed without NAT is still out of reach from outside: its prefix is not announced. */
+function unannounced(cloud: Cloud, to: string): string | null {
+  const fixed = portWithIp(cloud, to)?.fixedIps.find((f) => f.ipAddress === to);
+  const router = fixed ? routerOfSubnet(cloud, fixed.subnetId) : undefined;
+  const port = router ? cloud.ports.find((p) => p.deviceId === router.id && p.fixedIps.some((f) => f.subnetId === fixed?.subnetId)) : undefined;
+  if (!router || !port || parseIp(to)?.version !== 4 || !leavesUnNated(cloud, router, port.networkId)) return null;
+  const upstream = upstreamRoute(cloud, router, to);
+  return upstream.routed ? null : upstream.reason;
 }
 
 function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null): Trace {
@@ -262,6 +274,8 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
     // hop answers); one whose reply comes back through such an interface is lost on the way back.
     if (!forwards(cloud, router, [from], to)) return { hops: [], verdict: 'dropped', reason: NOT_FORWARDING };
     if (!forwards(cloud, router, [tsub], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
+    const scopeDrop = onRouter(cloud, router, target.networkId) ? crossScopeDrop(cloud, port.networkId, target.networkId, to) : null;
+    if (scopeDrop) return { hops: [{ address: gatewayIp }], verdict: 'dropped', reason: scopeDrop };
     if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops, verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
     return vipHop(cloud, target, proto, dport, hops, 'routed east-west without NAT') ?? { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
   }
@@ -274,14 +288,34 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
       : 'router has no external gateway' };
   }
   const fip = cloud.floatingIps.find((f) => f.portId === port.id);
-  if (!router.gateway.enableSnat && !fip) return { hops, verdict: 'dropped', reason: 'SNAT disabled and no floating IP' };
+  const v4 = parseIp(to)?.version !== 6;
+  const unNated = !fip && v4 && leavesUnNated(cloud, router, port.networkId);
+  if (!router.gateway.enableSnat && !fip && !unNated) {
+    return { hops, verdict: 'dropped', reason: (v4 ? unNatedDrop(cloud, router, port.networkId) : null) ?? 'SNAT disabled and no floating IP' };
+  }
   if (!externalWired(cloud)) return { hops, verdict: 'dropped', reason: 'the physical NIC of the external network is not on br-ex' };
   if (!forwards(cloud, router, [from], to)) return { hops: [], verdict: 'dropped', reason: NOT_FORWARDING };
   if (!forwards(cloud, router, [null], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
   const ext = cloud.subnets.find((s) => s.networkId === router.gateway?.networkId && s.ipVersion === 4);
+  if (unNated) return unNatedEgress(cloud, router, hops, ext?.gatewayIp ?? null, src, to);
   if (ext?.gatewayIp) hops.push({ address: ext.gatewayIp, nat: fip ? `SNAT -> ${fip.floatingIpAddress}` : 'SNAT -> router gateway' });
   hops.push({ address: to });
   return { hops, verdict: 'ok', reason: fip ? 'floating IP SNAT' : 'router SNAT' };
+}
+
+/**
+ * Same-scope egress keeps the VM's own source address: the far end sees it, and the replies
+ * (and traceroute's time-exceeded messages past the router) come back only if the upstream routes it.
+ */
+function unNatedEgress(cloud: Cloud, router: Router, hops: Hop[], upstreamGw: string | null, src: string, to: string): Trace {
+  const upstream = upstreamRoute(cloud, router, src);
+  if (!upstream.routed) return { hops, verdict: 'dropped', reason: upstream.reason };
+  return { hops: [...hops, ...(upstreamGw ? [{ address: upstreamGw }] : []), { address: to }], verdict: 'ok', reason: upstream.reason };
+}
+
+/** Whether the router has an interface on the network. */
+function onRouter(cloud: Cloud, router: Router, networkId: string): boolean {
+  return cloud.ports.some((p) => p.deviceId === router.id && p.deviceOwner === DEVICE_OWNER.routerInterface && p.networkId === networkId);
 }
 
 /** Whether `ip` lies in one of the given subnets. */

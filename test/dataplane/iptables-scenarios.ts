@@ -18,6 +18,33 @@ const BLOG = [
   'openstack server add floating ip vm2 180.180.180.3',
 ];
 
+const SCOPED = [
+  'openstack network create pub',
+  'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
+  'openstack network create priv',
+  'openstack subnet create --network priv --subnet-range 10.42.0.0/24 priv-v4',
+  'openstack router create rp',
+  'openstack router add subnet rp priv-v4',
+  'openstack router set --external-gateway ext-provider1 rp',
+  'openstack router add subnet rp pub-v4',
+  'openstack server create --key-name mykeypair --flavor a1-ram2-disk20-perf1 --image "Debian 11 bullseye" --network priv web-1',
+  'FIP1=$(openstack floating ip create ext-provider1 -f value -c floating_ip_address)',
+  'openstack server add floating ip web-1 $FIP1',
+];
+
+/** The provider's admin routes a customer's range without NAT: one scope for the external and the customer's subnets. */
+const BYOIP = [
+  'openstack address scope create --share byoip',
+  'openstack subnet pool create --address-scope byoip --pool-prefix 180.180.180.0/24 provider-pool',
+  'openstack subnet pool create --address-scope byoip --pool-prefix 203.0.113.0/24 --share customer-pool',
+  'openstack network create --external --provider-network-type flat --provider-physical-network default public',
+  'openstack subnet create --network public --subnet-pool provider-pool --subnet-range 180.180.180.0/24 --no-dhcp --gateway 180.180.180.1 --allocation-pool start=180.180.180.2,end=180.180.180.100 public-subnet',
+  'openstack network create customer',
+  'openstack subnet create --network customer --subnet-pool customer-pool --prefix-length 24 customer-subnet',
+  'openstack router set --external-gateway public --disable-snat my-router',
+  'openstack router add subnet my-router customer-subnet',
+];
+
 export const SCENARIOS: Scenario[] = [
   { name: 'blog-router', fixture: 'network-node', lines: BLOG, pick: router('my-router') },
   { name: 'blog-router-snat-off', fixture: 'network-node', lines: [...BLOG, 'openstack router set --external-gateway public --disable-snat my-router'], pick: router('my-router') },
@@ -39,6 +66,10 @@ export const SCENARIOS: Scenario[] = [
     ], pick: router('private-router'),
   },
   { name: 'dhcp', fixture: 'network-node', lines: [], pick: () => dhcpTables() },
+  // Address scopes: a router with an unscoped and a public-v4 interface, its gateway on
+  // ext-provider1 (public-v4/public-v6), and a floating IP for a VM of the unscoped subnet.
+  { name: 'scope-public-cloud', fixture: 'public-cloud', lines: SCOPED, pick: router('rp') },
+  { name: 'scope-snat-off', fixture: 'network-node', lines: BYOIP, pick: router('my-router') },
 ];
 
 /** The listings captured per table. */

@@ -1,0 +1,110 @@
+/**
+ * Reachability through a router with address scopes (public-cloud: ext-provider1 and the pool
+ * poolv4-selfservice1 are in public-v4): same scope leaves with its own address, different scopes
+ * on one router are dropped, and BGP decides whether the Internet routes back.
+ */
+import { describe, expect, it } from 'vitest';
+import { publicCloudAfter } from '../support/public-cloud.js';
+import type { SessionState } from '../../server/shell/session.js';
+import type { BgpSpeaker } from '../../server/sim/model/bgp.js';
+import { trace, type Endpoint } from '../../server/sim/reach.js';
+
+const setup = publicCloudAfter;
+
+const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
+const laptop: Endpoint = { kind: 'laptop' };
+const vm = (s: SessionState, name: string): Endpoint => ({ kind: 'vm', serverId: s.cloud.servers.find((x) => x.name === name)?.id ?? '' });
+function ipOf(s: SessionState, name: string): string {
+  const srv = s.cloud.servers.find((x) => x.name === name);
+  return s.cloud.ports.find((p) => p.id === srv?.nics[0]?.portId)?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
+}
+
+const BASE = [
+  'openstack network create pub',
+  'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
+  'openstack network create priv',
+  'openstack subnet create --network priv --subnet-range 10.42.0.0/24 priv-v4',
+  'openstack router create rp',
+  'openstack router set --external-gateway ext-provider1 rp',
+  'openstack router add subnet rp pub-v4',
+  'openstack router add subnet rp priv-v4',
+  `${VM} --network pub vmp`,
+  `${VM} --network priv vmq`,
+  'openstack security group rule create --proto icmp default',
+];
+
+/** The provider's BGP speaker on ext-provider1 (bgp speaker create is admin-only: set in the data). */
+function withSpeaker(s: SessionState, advertiseTenantNetworks: boolean): SessionState {
+  const net = s.cloud.networks.find((n) => n.name === 'ext-provider1')!;
+  const speaker: BgpSpeaker = { id: 'speaker-1', name: 'provider', projectId: net.projectId, localAs: 64512, ipVersion: 4,
+    advertiseFloatingIpHostRoutes: true, advertiseTenantNetworks, networkIds: [net.id], peerIds: [] };
+  return { ...s, cloud: { ...s.cloud, bgp: { speakers: [speaker], peers: [], agentSpeakers: {} } } };
+}
+
+describe('same address scope through the gateway', () => {
+  const s = setup(BASE);
+  it('leaves without SNAT: no hop translates the VM address', () => {
+    const t = trace(s.cloud, vm(s, 'vmp'), '8.8.8.8', 'icmp', null);
+    expect(t).toMatchObject({ verdict: 'ok', reason: 'same address scope: routed without NAT' });
+    expect(t.hops.every((h) => h.nat === undefined)).toBe(true);
+    expect(t.hops.at(-1)?.address).toBe('8.8.8.8');
+  });
+  it('an unscoped subnet on the same router is still SNATed', () => {
+    const t = trace(s.cloud, vm(s, 'vmq'), '8.8.8.8', 'icmp', null);
+    expect(t).toMatchObject({ verdict: 'ok', reason: 'router SNAT' });
+    expect(t.hops.some((h) => h.nat === 'SNAT -> router gateway')).toBe(true);
+  });
+});
+
+describe('between scopes on one router', () => {
+  const s = setup(BASE);
+  it('is dropped both ways, and the reason names the scopes', () => {
+    expect(trace(s.cloud, vm(s, 'vmq'), ipOf(s, 'vmp'), 'icmp', null)).toMatchObject({ verdict: 'dropped',
+      reason: 'the router drops traffic between address scopes: from no address scope to address scope public-v4 (filter chain neutron-l3-agent-scope)' });
+    expect(trace(s.cloud, vm(s, 'vmp'), ipOf(s, 'vmq'), 'icmp', null)).toMatchObject({ verdict: 'dropped',
+      reason: 'the router drops traffic between address scopes: from address scope public-v4 to no address scope (filter chain neutron-l3-agent-scope)' });
+  });
+  it('the router still answers as the first hop (it drops when forwarding)', () => {
+    const t = trace(s.cloud, vm(s, 'vmq'), ipOf(s, 'vmp'), 'icmp', null);
+    expect(t.hops.map((h) => h.address)).toEqual(['10.42.0.1']);
+  });
+});
+
+describe('reachable from the Internet only when announced', () => {
+  it('no speaker on the external network: the provider routes its scope statically', () => {
+    const s = setup(BASE);
+    expect(trace(s.cloud, laptop, ipOf(s, 'vmp'), 'icmp', null)).toMatchObject({ verdict: 'ok', reason: 'same address scope: routed without NAT' });
+  });
+  it('a speaker that does not announce the prefix: neither in nor back out', () => {
+    const s = withSpeaker(setup(BASE), false);
+    const ip = ipOf(s, 'vmp');
+    const why = `${ip} is routed without NAT, but no BGP speaker announces a prefix covering it: the Internet has no route back to it`;
+    expect(trace(s.cloud, laptop, ip, 'icmp', null)).toEqual({ hops: [], verdict: 'dropped', reason: why });
+    expect(trace(s.cloud, vm(s, 'vmp'), '8.8.8.8', 'icmp', null)).toMatchObject({ verdict: 'dropped', reason: why });
+  });
+  it('once the speaker announces the subnet, the VM is reached by its own address', () => {
+    const s = withSpeaker(setup(BASE), true);
+    const ip = ipOf(s, 'vmp');
+    const cidr = s.cloud.subnets.find((x) => x.name === 'pub-v4')?.cidr;
+    const t = trace(s.cloud, laptop, ip, 'icmp', null);
+    expect(t.verdict).toBe('ok');
+    expect(t.reason).toMatch(new RegExp(`^same address scope: routed without NAT; ${cidr?.replace(/\./g, '\\.')} announced by BGP \\(next hop 198\\.51\\.100\\.\\d+\\)$`));
+    expect(t.hops.at(-1)?.address).toBe(ip);
+    expect(trace(s.cloud, vm(s, 'vmp'), '8.8.8.8', 'icmp', null).verdict).toBe('ok');
+  });
+  it('an unscoped address stays private whatever is announced', () => {
+    const s = withSpeaker(setup(BASE), true);
+    expect(trace(s.cloud, laptop, ipOf(s, 'vmq'), 'icmp', null)).toMatchObject({ verdict: 'dropped', reason: `${ipOf(s, 'vmq')} is not an address the laptop can reach (fixed IPs are private)` });
+  });
+});
+
+describe('SNAT disabled', () => {
+  const snatOff = (s: SessionState): SessionState => ({ ...s, cloud: { ...s.cloud,
+    routers: s.cloud.routers.map((r) => (r.gateway ? { ...r, gateway: { ...r.gateway, enableSnat: false } } : r)) } });
+  it('the same scope still leaves by its own address; another scope is dropped at the gateway', () => {
+    const s = snatOff(setup(BASE));
+    expect(trace(s.cloud, vm(s, 'vmp'), '8.8.8.8', 'icmp', null).verdict).toBe('ok');
+    expect(trace(s.cloud, vm(s, 'vmq'), '8.8.8.8', 'icmp', null)).toMatchObject({ verdict: 'dropped',
+      reason: 'SNAT disabled: the router drops traffic from no address scope to the external network in address scope public-v4 (filter chain neutron-l3-agent-scope)' });
+  });
+});

@@ -1,0 +1,37 @@
+/** What the learner sees from the laptop: a BYOIP VM answers ping by its own address once its prefix is announced. */
+import { describe, expect, it } from 'vitest';
+import { createSession, runLine, type SessionState } from '../../server/shell/session.js';
+
+const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
+
+function setup(advertiseTenantNetworks: boolean): { s: SessionState; ip: string } {
+  let s = createSession({ fixture: 'public-cloud' });
+  for (const l of ['openstack network create pub', 'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
+    'openstack router create rp', 'openstack router set --external-gateway ext-provider1 rp', 'openstack router add subnet rp pub-v4',
+    `${VM} --network pub vmp`, 'openstack security group rule create --proto icmp default']) {
+    const r = runLine(s, l);
+    if (r.result.exitCode !== 0) throw new Error(`${l}: ${r.result.stderr}`);
+    s = r.state;
+  }
+  const net = s.cloud.networks.find((n) => n.name === 'ext-provider1')!;
+  const speaker = { id: 'speaker-1', name: 'provider', projectId: net.projectId, localAs: 64512, ipVersion: 4 as const,
+    advertiseFloatingIpHostRoutes: true, advertiseTenantNetworks, networkIds: [net.id], peerIds: [] };
+  s = { ...s, cloud: { ...s.cloud, bgp: { speakers: [speaker], peers: [], agentSpeakers: {} } } };
+  const ip = s.cloud.ports.find((p) => p.deviceOwner.startsWith('compute:'))?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
+  return { s, ip };
+}
+
+describe('ping from the laptop to the VM by its own address', () => {
+  it('is lost while the speaker does not announce the prefix', () => {
+    const { s, ip } = setup(false);
+    const out = runLine(s, `ping -c 1 ${ip}`).result.stdout;
+    expect(out).toContain('1 packets transmitted, 0 received, 100% packet loss');
+    expect(out).not.toContain(`64 bytes from ${ip}`);
+  });
+  it('is answered by the VM address itself once announced', () => {
+    const { s, ip } = setup(true);
+    const out = runLine(s, `ping -c 1 ${ip}`).result.stdout;
+    expect(out).toContain(`64 bytes from ${ip}: icmp_seq=1`);
+    expect(out).toContain('1 packets transmitted, 1 received, 0% packet loss');
+  });
+});
