@@ -2,11 +2,13 @@
 import type { Cloud } from '../../../sim/model/cloud.js';
 import type { HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool, SessionPersistence } from '../../../sim/model/octavia.js';
 import {
-  amphoraDict, checkLoadBalancerGet, healthMonitorDict, l7PolicyDict, l7RuleDict, listenerDict, loadBalancerDict, memberDict, poolDict, quotaDict, quotaProjects, quotaRecord, statsDict, statusTree,
-  visibleAmphorae, visibleHealthMonitors, visibleL7Policies, visibleL7Rules, visibleLbPools, visibleListeners, visibleLoadBalancers, visibleMembers,
+  checkLoadBalancerGet, healthMonitorDict, listProviders, providerCapabilities, sessionPersistence, l7PolicyDict, l7RuleDict, listenerDict, loadBalancerDict, memberDict, poolDict, quotaDict, listQuotas, showQuota, defaultQuota, loadBalancerStats, listUnconfigured, statsDict, statusTree,
+  listAmphorae, listHealthMonitors, listL7Policies, listL7Rules, listLbPools, listListeners, listLoadBalancers, listMembers, showAmphora, type OctaviaQuery,
+  visibleHealthMonitors, visibleL7Policies, visibleL7Rules, visibleLbPools, visibleListeners, visibleLoadBalancers, visibleMembers,
 } from '../../../sim/api/octavia/index.js';
-import { authorize, lbState, octaviaError } from '../../../sim/ops/octavia/common.js';
-import { createLoadBalancer, deleteLoadBalancer, failoverLoadBalancer, PROVIDERS, updateLoadBalancer } from '../../../sim/ops/octavia/loadbalancer.js';
+import { SimError } from '../../../sim/errors.js';
+import { lbState, octaviaError } from '../../../sim/ops/octavia/common.js';
+import { createLoadBalancer, deleteLoadBalancer, failoverLoadBalancer, updateLoadBalancer } from '../../../sim/ops/octavia/loadbalancer.js';
 import {
   createHealthMonitor, createL7Policy, createL7Rule, createListener, createMember, createPool, deleteHealthMonitor, deleteL7Policy, deleteL7Rule, deleteListener, deleteMember, deletePool,
   updateHealthMonitor, updateL7Policy, updateL7Rule, updateListener, updateMember, updatePool,
@@ -16,7 +18,7 @@ import { resetLbQuota, setLbQuota } from '../../../sim/ops/octavia/quota.js';
 import { visibleNetworks, visiblePorts, visibleSubnets } from '../../../sim/visibility.js';
 import { pyFloatRepr, pyJsonDumps } from '../../../render/pyvalue.js';
 import { CliError } from '../../errors.js';
-import { flag, none, num, pair, req, sdkInt, str, strs, type Args, type OscCommand, type Output } from '../common.js';
+import { flag, none, num, pair, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from '../common.js';
 import { findProject } from '../project.js';
 import { checkPort, checkWeight, findLb, flatList, hash, idList, lbCommand, listOf, showOf, type Formatter } from './format.js';
 
@@ -106,16 +108,9 @@ function keyValues(raw: string): Record<string, string> {
   return kv;
 }
 
-/** `--session-persistence type=X,cookie_name=Y`: the API's type check on what the client sends. */
+/** `--session-persistence type=X,cookie_name=Y`: the client's parse; the API checks the type. */
 function persistence(raw: string | undefined): SessionPersistence | null | undefined {
-  if (raw === undefined) return undefined;
-  const kv = keyValues(raw);
-  const t = kv['type'];
-  if (t === undefined) throw octaviaError(400, "Invalid input for field/attribute type. Value: 'None'. Mandatory field missing.");
-  if (t !== 'SOURCE_IP' && t !== 'HTTP_COOKIE' && t !== 'APP_COOKIE') {
-    throw octaviaError(400, `Invalid input for field/attribute type. Value: '${t}'. Value should be one of: APP_COOKIE, SOURCE_IP, HTTP_COOKIE`);
-  }
-  return { type: t, cookieName: kv['cookie_name'] ?? null, persistenceTimeout: null, persistenceGranularity: null };
+  return raw === undefined ? undefined : sessionPersistence(keyValues(raw));
 }
 
 const lbShow = (c: Cloud, lb: LoadBalancer): Output => showOf(loadBalancerDict(c, lb), LB_ROWS, LB_FMT);
@@ -131,18 +126,19 @@ function fresh<T extends { id: string }>(items: readonly T[], o: T): T {
   return items.find((x) => x.id === o.id) ?? o;
 }
 
-function tagFiltered<T extends { tags: string[] }>(items: T[], a: Args): T[] {
-  const all = strs(a, 'tags');
-  const any = strs(a, 'any_tags');
-  const notAll = strs(a, 'not_tags');
-  const notAny = strs(a, 'not_any_tags');
-  return items.filter(
-    (i) =>
-      all.every((t) => i.tags.includes(t)) &&
-      (any.length === 0 || any.some((t) => i.tags.includes(t))) &&
-      (notAll.length === 0 || !notAll.every((t) => i.tags.includes(t))) &&
-      (notAny.length === 0 || !notAny.some((t) => i.tags.includes(t))),
-  );
+/**
+ * The query octaviaclient sends for a list: the options given as Octavia's filters (`names` maps
+ * an option's dest to its query parameter; `enabled` is admin_state_up) and the tag filters.
+ */
+function queryOf(a: Args, names: Record<string, string>, extra: Record<string, string | boolean> = {}): OctaviaQuery {
+  const filters: Record<string, string | boolean> = { ...extra };
+  for (const [dest, param] of Object.entries(names)) {
+    const v = str(a, dest);
+    if (v !== undefined) filters[param] = v;
+  }
+  const on = enabled(a);
+  if (on !== undefined) filters['admin_state_up'] = on;
+  return { filters, tags: tagFilter(a) };
 }
 
 // ---- load balancers --------------------------------------------------------------------------
@@ -183,37 +179,15 @@ function lbCreate(c: Cloud, a: Args): Output {
 }
 
 function lbList(c: Cloud, a: Args): Output {
-  let lbs = visibleLoadBalancers(c);
-  const name = str(a, 'name');
-  if (name !== undefined) lbs = lbs.filter((l) => l.name === name);
-  const on = enabled(a);
-  if (on !== undefined) lbs = lbs.filter((l) => l.adminStateUp === on);
+  const refs: Record<string, string> = {};
   const project = str(a, 'project');
-  if (project !== undefined) {
-    const p = findProject(c, project).id;
-    lbs = lbs.filter((l) => l.projectId === p);
-  }
+  if (project !== undefined) refs['project_id'] = findProject(c, project).id;
   const subnet = str(a, 'vip_subnet_id');
-  if (subnet !== undefined) {
-    const id = findSubnetId(c, subnet);
-    lbs = lbs.filter((l) => l.vipSubnetId === id);
-  }
+  if (subnet !== undefined) refs['vip_subnet_id'] = findSubnetId(c, subnet);
   const network = str(a, 'vip_network_id');
-  if (network !== undefined) {
-    const id = findLb(visibleNetworks(c), 'networks', network).id;
-    lbs = lbs.filter((l) => l.vipNetworkId === id);
-  }
-  for (const [k, get] of [
-    ['provisioning_status', (l: LoadBalancer) => l.provisioningStatus],
-    ['provider', (l: LoadBalancer) => l.provider],
-    ['vip_port_id', (l: LoadBalancer) => l.vipPortId],
-  ] as const) {
-    const v = str(a, k);
-    if (v !== undefined) lbs = lbs.filter((l) => get(l) === v);
-  }
-  const ds = tagFiltered(lbs, a).map((l) => loadBalancerDict(c, l));
-  const op = str(a, 'operating_status');
-  return listOf(op === undefined ? ds : ds.filter((d) => d['operating_status'] === op), LB_COLUMNS);
+  if (network !== undefined) refs['vip_network_id'] = findLb(visibleNetworks(c), 'networks', network).id;
+  const names = { name: 'name', provisioning_status: 'provisioning_status', operating_status: 'operating_status', provider: 'provider', vip_port_id: 'vip_port_id' };
+  return listOf(listLoadBalancers(c, queryOf(a, names, refs)), LB_COLUMNS);
 }
 
 function lbShowCmd(c: Cloud, a: Args): Output {
@@ -302,17 +276,9 @@ function optionalNums(a: Args, keys: Record<string, string>): Record<string, num
 }
 
 function listenerList(c: Cloud, a: Args): Output {
-  let ls = visibleListeners(c);
-  const name = str(a, 'name');
-  if (name !== undefined) ls = ls.filter((l) => l.name === name);
   const lb = str(a, 'loadbalancer');
-  if (lb !== undefined) {
-    const id = findLoadBalancer(c, lb).id;
-    ls = ls.filter((l) => l.loadbalancerId === id);
-  }
-  const on = enabled(a);
-  if (on !== undefined) ls = ls.filter((l) => l.adminStateUp === on);
-  return listOf(tagFiltered(ls, a).map((l) => listenerDict(c, l)), LISTENER_COLUMNS, { loadbalancers: idList });
+  const refs: Record<string, string> = lb !== undefined ? { loadbalancer_id: findLoadBalancer(c, lb).id } : {};
+  return listOf(listListeners(c, queryOf(a, { name: 'name' }, refs)), LISTENER_COLUMNS, { loadbalancers: idList });
 }
 
 function listenerSet(c: Cloud, a: Args): Output {
@@ -381,13 +347,9 @@ function poolCreate(c: Cloud, a: Args): Output {
 }
 
 function poolList(c: Cloud, a: Args): Output {
-  let ps = visibleLbPools(c);
   const lb = str(a, 'loadbalancer');
-  if (lb !== undefined) {
-    const id = findLoadBalancer(c, lb).id;
-    ps = ps.filter((p) => p.loadbalancerId === id);
-  }
-  return listOf(tagFiltered(ps, a).map((p) => poolDict(c, p)), POOL_COLUMNS);
+  const refs: Record<string, string> = lb !== undefined ? { loadbalancer_id: findLoadBalancer(c, lb).id } : {};
+  return listOf(listLbPools(c, queryOf(a, {}, refs)), POOL_COLUMNS);
 }
 
 function poolSet(c: Cloud, a: Args): Output {
@@ -674,8 +636,7 @@ const uuidLike = (s: string): boolean => /^[0-9a-f]{32}$/i.test(s.replace(/-/g, 
 function quotaShow(c: Cloud, a: Args): Output {
   const given = req(a, 'project');
   const projectId = uuidLike(given) ? given : findProject(c, given).id;
-  authorize(c, projectId === c.auth.projectId ? 'read' : 'admin');
-  return showOf(quotaDict(c, projectId), QUOTA_ROWS);
+  return showOf(showQuota(c, projectId), QUOTA_ROWS);
 }
 
 function quotaSet(c: Cloud, a: Args): Output {
@@ -704,64 +665,29 @@ function quotaUnset(c: Cloud, a: Args): Output {
 }
 
 function quotaList(c: Cloud, a: Args): Output {
-  authorize(c, 'read');
   const project = str(a, 'project');
-  const only = project !== undefined ? findProject(c, project).id : null;
-  const rows = quotaProjects(c)
-    .filter((p) => only === null || p === only)
-    .map((p) => ({ project_id: p, ...quotaRecord(c, p) }));
-  return listOf(rows, ['project_id', ...QUOTA_ROWS]);
+  return listOf(listQuotas(c, project !== undefined ? findProject(c, project).id : null), ['project_id', ...QUOTA_ROWS]);
 }
 
 function amphoraList(c: Cloud, a: Args): Output {
-  let amps = visibleAmphorae(c);
   const lb = str(a, 'loadbalancer');
-  if (lb !== undefined) {
-    const id = findLoadBalancer(c, lb).id;
-    amps = amps.filter((x) => x.loadbalancerId === id);
-  }
-  for (const [k, get] of [
-    ['compute_id', (x: (typeof amps)[number]) => x.computeId],
-    ['role', (x: (typeof amps)[number]) => x.role],
-    ['status', (x: (typeof amps)[number]) => x.status],
-  ] as const) {
-    const v = str(a, k);
-    if (v !== undefined) amps = amps.filter((x) => get(x) === v);
-  }
-  return listOf(amps.map(amphoraDict), flag(a, 'long') ? AMPHORA_COLUMNS_LONG : AMPHORA_COLUMNS);
+  const refs: Record<string, string> = lb !== undefined ? { loadbalancer_id: findLoadBalancer(c, lb).id } : {};
+  const q = queryOf(a, { compute_id: 'compute_id', role: 'role', status: 'status' }, refs);
+  return listOf(listAmphorae(c, q), flag(a, 'long') ? AMPHORA_COLUMNS_LONG : AMPHORA_COLUMNS);
 }
 
-/** GET by id: a missing amphora is octaviaclient's bare "<id> not found (HTTP 404)", then the policy. */
+/** octaviaclient answers any 404 of an amphora with its bare "<id> not found (HTTP 404)". */
 function amphoraShow(c: Cloud, a: Args): Output {
   const id = req(a, 'amphora_id');
-  if (!lbState(c).amphorae.some((x) => x.id === id)) throw new CliError(`${id} not found (HTTP 404)`);
-  const amp = visibleAmphorae(c).find((x) => x.id === id);
-  if (!amp) throw new CliError(`${id} not found (HTTP 404)`);
-  return showOf(amphoraDict(amp), AMPHORA_ROWS);
+  try {
+    return showOf(showAmphora(c, id), AMPHORA_ROWS);
+  } catch (e) {
+    if (e instanceof SimError && e.status === 404) throw new CliError(`${id} not found (HTTP 404)`);
+    throw e;
+  }
 }
 
-const CAPABILITIES: ReadonlyArray<[string, string, string]> = [
-  ['flavor', 'loadbalancer_topology', 'The load balancer topology. One of: SINGLE - One amphora per load balancer. ACTIVE_STANDBY - Two amphora per load balancer.'],
-  ['flavor', 'compute_flavor', 'The compute driver flavor ID.'],
-  ['flavor', 'amp_image_tag', 'The amphora image tag.'],
-  ['availability_zone', 'compute_zone', 'The compute availability zone.'],
-  ['availability_zone', 'management_network', 'The management network ID for the amphora.'],
-  ['availability_zone', 'valid_vip_networks', 'List of network IDs that are allowed for VIP use. This overrides/replaces the list of allowed networks configured in `octavia.conf`.'],
-];
-
-function capabilityList(c: Cloud, a: Args): Output {
-  authorize(c, 'read');
-  const provider = req(a, 'provider');
-  if (!PROVIDERS.some((p) => p.name === provider)) throw octaviaError(400, `Provider '${provider}' is not enabled.`);
-  const only = flag(a, 'flavor') ? 'flavor' : flag(a, 'availability_zone') ? 'availability_zone' : null;
-  const rows = CAPABILITIES.filter(([t]) => only === null || t === only).map(([type, name, description]) => ({ type, name, description }));
-  return listOf(rows, ['type', 'name', 'description']);
-}
-
-const emptyList = (columns: string[]) => (c: Cloud): Output => {
-  authorize(c, 'read');
-  return listOf([], columns);
-};
+const emptyList = (columns: string[]) => (c: Cloud): Output => listOf(listUnconfigured(c), columns);
 
 // ---- deletes and stats --------------------------------------------------------------------
 
@@ -784,7 +710,7 @@ export const loadBalancerCommands: OscCommand[] = [
   lbCommand('loadbalancer status show', lbStatus),
   lbCommand('loadbalancer stats show', (c, a) => {
     const lb = findLoadBalancer(c, req(a, 'loadbalancer'));
-    return showOf(statsDict(c, lbState(c).listeners.filter((l) => l.loadbalancerId === lb.id).map((l) => l.id)), STATS_ROWS);
+    return showOf(loadBalancerStats(c, lb), STATS_ROWS);
   }),
   lbCommand('loadbalancer listener create', listenerCreate),
   lbCommand('loadbalancer listener list', listenerList),
@@ -800,13 +726,13 @@ export const loadBalancerCommands: OscCommand[] = [
   lbCommand('loadbalancer pool unset', poolUnset),
   lbCommand('loadbalancer pool delete', deleteOne((c, a) => deletePool(c, findPool(c, req(a, 'pool'))))),
   lbCommand('loadbalancer member create', memberCreate),
-  lbCommand('loadbalancer member list', (c, a) => listOf(tagFiltered(visibleMembers(c, findPool(c, req(a, 'pool')).id), a).map((m) => memberDict(c, m)), MEMBER_COLUMNS)),
+  lbCommand('loadbalancer member list', (c, a) => listOf(listMembers(c, findPool(c, req(a, 'pool')).id, queryOf(a, {})), MEMBER_COLUMNS)),
   lbCommand('loadbalancer member show', (c, a) => memberShow(c, findMember(c, findPool(c, req(a, 'pool')), req(a, 'member')))),
   lbCommand('loadbalancer member set', memberSet),
   lbCommand('loadbalancer member unset', memberUnset),
   lbCommand('loadbalancer member delete', deleteOne((c, a) => deleteMember(c, findMember(c, findPool(c, req(a, 'pool')), req(a, 'member'))))),
   lbCommand('loadbalancer healthmonitor create', monitorCreate),
-  lbCommand('loadbalancer healthmonitor list', (c, a) => listOf(tagFiltered(visibleHealthMonitors(c), a).map((h) => healthMonitorDict(c, h)), MONITOR_COLUMNS, { pools: idList })),
+  lbCommand('loadbalancer healthmonitor list', (c, a) => listOf(listHealthMonitors(c, queryOf(a, {})), MONITOR_COLUMNS, { pools: idList })),
   lbCommand('loadbalancer healthmonitor show', (c, a) => monitorShow(c, findMonitor(c, req(a, 'health_monitor')))),
   lbCommand('loadbalancer healthmonitor set', monitorSet),
   lbCommand('loadbalancer healthmonitor unset', monitorUnset),
@@ -814,16 +740,15 @@ export const loadBalancerCommands: OscCommand[] = [
   lbCommand('loadbalancer l7policy create', policyCreate),
   lbCommand('loadbalancer l7policy list', (c, a) => {
     const listener = str(a, 'listener');
-    const lid = listener !== undefined ? findListener(c, listener).id : null;
-    const ps = visibleL7Policies(c).filter((p) => lid === null || p.listenerId === lid);
-    return listOf(tagFiltered(ps, a).map((p) => l7PolicyDict(c, p)), L7POLICY_COLUMNS, { rules: idList });
+    const refs: Record<string, string> = listener !== undefined ? { listener_id: findListener(c, listener).id } : {};
+    return listOf(listL7Policies(c, queryOf(a, {}, refs)), L7POLICY_COLUMNS, { rules: idList });
   }),
   lbCommand('loadbalancer l7policy show', (c, a) => policyShow(c, findPolicy(c, req(a, 'l7policy')))),
   lbCommand('loadbalancer l7policy set', policySet),
   lbCommand('loadbalancer l7policy unset', policyUnset),
   lbCommand('loadbalancer l7policy delete', deleteOne((c, a) => deleteL7Policy(c, findPolicy(c, req(a, 'l7policy'))))),
   lbCommand('loadbalancer l7rule create', ruleCreate),
-  lbCommand('loadbalancer l7rule list', (c, a) => listOf(tagFiltered(visibleL7Rules(c, findPolicy(c, req(a, 'l7policy')).id), a).map((r) => l7RuleDict(c, r)), L7RULE_COLUMNS)),
+  lbCommand('loadbalancer l7rule list', (c, a) => listOf(listL7Rules(c, findPolicy(c, req(a, 'l7policy')).id, queryOf(a, {})), L7RULE_COLUMNS)),
   lbCommand('loadbalancer l7rule show', (c, a) => {
     const p = findPolicy(c, req(a, 'l7policy'));
     return ruleShow(c, findRule(c, p, req(a, 'l7rule')));
@@ -845,15 +770,12 @@ export const loadBalancerCommands: OscCommand[] = [
     return none;
   }),
   lbCommand('loadbalancer quota list', quotaList),
-  lbCommand('loadbalancer quota defaults show', (c) => {
-    authorize(c, 'admin');
-    return showOf(quotaDict(c, null), QUOTA_ROWS);
+  lbCommand('loadbalancer quota defaults show', (c) => showOf(defaultQuota(c), QUOTA_ROWS)),
+  lbCommand('loadbalancer provider list', (c) => listOf(listProviders(c), ['name', 'description'])),
+  lbCommand('loadbalancer provider capability list', (c, a) => {
+    const type = flag(a, 'flavor') ? 'flavor' : flag(a, 'availability_zone') ? 'availability_zone' : null;
+    return listOf(providerCapabilities(c, req(a, 'provider'), type), ['type', 'name', 'description']);
   }),
-  lbCommand('loadbalancer provider list', (c) => {
-    authorize(c, 'read');
-    return listOf(PROVIDERS.map((p) => ({ ...p })), ['name', 'description']);
-  }),
-  lbCommand('loadbalancer provider capability list', capabilityList),
   lbCommand('loadbalancer flavor list', emptyList(['id', 'name', 'flavor_profile_id', 'enabled'])),
   lbCommand('loadbalancer flavorprofile list', emptyList(['id', 'name', 'provider_name'])),
   lbCommand('loadbalancer availabilityzone list', emptyList(['name', 'availability_zone_profile_id', 'enabled'])),

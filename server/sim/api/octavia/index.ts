@@ -5,11 +5,12 @@
  * derived from the data plane with the amphora drivers.
  */
 import type { Cloud } from '../../model/cloud.js';
-import type { Amphora, HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, OctaviaQuota, OctaviaState, Pool } from '../../model/octavia.js';
+import type { Amphora, HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, OctaviaQuota, OctaviaState, Pool, SessionPersistence } from '../../model/octavia.js';
 import type { JsonObject } from '../json.js';
+import { tagsMatch, type TagFilter } from '../../visibility.js';
 import { octaviaHealth } from '../../dataplane/loadbalancer.js';
 import { authorize, lbState, octaviaError, visibleTo } from '../../ops/octavia/common.js';
-import { QUOTA_KEYS, quotaOf } from '../../ops/octavia/loadbalancer.js';
+import { PROVIDERS, QUOTA_KEYS, quotaOf } from '../../ops/octavia/loadbalancer.js';
 
 const ids = (xs: ReadonlyArray<{ id: string }>): JsonObject[] => xs.map((x) => ({ id: x.id }));
 
@@ -294,19 +295,43 @@ export function quotaDict(c: Cloud, projectId: string | null): JsonObject {
   return out;
 }
 
-/** A project's quota record as `quota list` shows it: what was set, None for the rest. */
-export function quotaRecord(c: Cloud, projectId: string): JsonObject {
-  const q = lbState(c).quotas[projectId] ?? {};
-  const out: JsonObject = {};
-  for (const k of QUOTA_KEYS) out[k.api] = q[k.key] ?? null;
-  return out;
+/** GET /v2/lbaas/quotas/{project}: one's own, or any as an admin. */
+export function showQuota(c: Cloud, projectId: string): JsonObject {
+  authorize(c, projectId === c.auth.projectId ? 'read' : 'admin');
+  return quotaDict(c, projectId);
 }
 
-/** Projects with a quota record: set by an admin, or made by Octavia at the project's first create. */
-export function quotaProjects(c: Cloud): string[] {
+/** GET /v2/lbaas/quotas/defaults: admins only. */
+export function defaultQuota(c: Cloud): JsonObject {
+  authorize(c, 'admin');
+  return quotaDict(c, null);
+}
+
+/**
+ * GET /v2/lbaas/quotas[?project_id=P]: the quota records (set by an admin, or made by Octavia at
+ * a project's first create), what was set and None for the rest; a member sees only its own.
+ */
+export function listQuotas(c: Cloud, projectId: string | null): JsonObject[] {
+  authorize(c, 'read');
   const s = lbState(c);
-  const mine = c.auth.projectId;
-  return Object.keys(s.quotas).filter((p) => c.auth.admin || p === mine);
+  return Object.keys(s.quotas)
+    .filter((p) => (c.auth.admin || p === c.auth.projectId) && (projectId === null || p === projectId))
+    .map((p) => {
+      const q = s.quotas[p] ?? {};
+      const out: JsonObject = { project_id: p };
+      for (const k of QUOTA_KEYS) out[k.api] = q[k.key] ?? null;
+      return out;
+    });
+}
+
+/** GET …/loadbalancers/{id}/stats: its listeners' counters added up. */
+export const loadBalancerStats = (c: Cloud, lb: LoadBalancer): JsonObject =>
+  statsDict(c, lbState(c).listeners.filter((l) => l.loadbalancerId === lb.id).map((l) => l.id));
+
+/** GET on flavors, flavor profiles, availability zones: none configured (Octavia's defaults). */
+export function listUnconfigured(c: Cloud): JsonObject[] {
+  authorize(c, 'read');
+  return [];
 }
 
 export const quotaKeyOf = (api: string): keyof OctaviaQuota | undefined => QUOTA_KEYS.find((q) => q.api === api)?.key;
@@ -314,42 +339,102 @@ export const quotaKeyOf = (api: string): keyof OctaviaQuota | undefined => QUOTA
 // ---- what a caller sees ----------------------------------------------------------------------
 
 /** GET on a collection: the policy first (403), then the caller's projects' objects. */
-export function visibleLoadBalancers(c: Cloud): LoadBalancer[] {
+function visible<K extends 'loadBalancers' | 'listeners' | 'pools' | 'members' | 'healthMonitors' | 'l7Policies' | 'l7Rules'>(c: Cloud, kind: K): OctaviaState[K] {
   authorize(c, 'read');
-  return visibleTo(c, lbState(c).loadBalancers);
+  return visibleTo(c, lbState(c)[kind] as OctaviaState[K][number][]) as OctaviaState[K];
 }
-export function visibleListeners(c: Cloud): Listener[] {
-  authorize(c, 'read');
-  return visibleTo(c, lbState(c).listeners);
-}
-export function visibleLbPools(c: Cloud): Pool[] {
-  authorize(c, 'read');
-  return visibleTo(c, lbState(c).pools);
-}
-export function visibleMembers(c: Cloud, poolId: string): Member[] {
-  authorize(c, 'read');
-  return visibleTo(c, lbState(c).members.filter((m) => m.poolId === poolId));
-}
-export function visibleHealthMonitors(c: Cloud): HealthMonitor[] {
-  authorize(c, 'read');
-  return visibleTo(c, lbState(c).healthMonitors);
-}
-export function visibleL7Policies(c: Cloud): L7Policy[] {
-  authorize(c, 'read');
-  return visibleTo(c, lbState(c).l7Policies);
-}
-export function visibleL7Rules(c: Cloud, policyId: string): L7Rule[] {
-  authorize(c, 'read');
-  return visibleTo(c, lbState(c).l7Rules.filter((r) => r.l7policyId === policyId));
-}
+export const visibleLoadBalancers = (c: Cloud): LoadBalancer[] => visible(c, 'loadBalancers');
+export const visibleListeners = (c: Cloud): Listener[] => visible(c, 'listeners');
+export const visibleLbPools = (c: Cloud): Pool[] => visible(c, 'pools');
+export const visibleMembers = (c: Cloud, poolId: string): Member[] => visible(c, 'members').filter((m) => m.poolId === poolId);
+export const visibleHealthMonitors = (c: Cloud): HealthMonitor[] => visible(c, 'healthMonitors');
+export const visibleL7Policies = (c: Cloud): L7Policy[] => visible(c, 'l7Policies');
+export const visibleL7Rules = (c: Cloud, policyId: string): L7Rule[] => visible(c, 'l7Rules').filter((r) => r.l7policyId === policyId);
 /** Amphorae: admins only (403 for everyone else, as Zed's policy says). */
 export function visibleAmphorae(c: Cloud): Amphora[] {
   authorize(c, 'admin');
   return [...lbState(c).amphorae];
 }
 
+/**
+ * A list request's query: Octavia's exact-match filters on the API's attributes (a parent's
+ * `<parent>_id` matches the object's `<parent>s` references) and the tag filters.
+ */
+export interface OctaviaQuery {
+  filters?: Readonly<Record<string, string | boolean>>;
+  tags?: TagFilter;
+}
+
+function matches(d: JsonObject, key: string, want: string | boolean): boolean {
+  if (key in d) return d[key] === want;
+  const refs = key.endsWith('_id') ? d[`${key.slice(0, -3)}s`] : undefined;
+  return Array.isArray(refs) && refs.some((r) => typeof r === 'object' && r !== null && !Array.isArray(r) && r['id'] === want);
+}
+
+/** GET on a collection with a query: the dictionaries of the visible objects that pass it. */
+function query<T extends { tags: string[] }>(items: readonly T[], dict: (x: T) => JsonObject, q: OctaviaQuery): JsonObject[] {
+  const filters = Object.entries(q.filters ?? {});
+  const out: JsonObject[] = [];
+  for (const it of items) {
+    if (q.tags && !tagsMatch(it.tags, q.tags)) continue;
+    const d = dict(it);
+    if (filters.every(([k, v]) => matches(d, k, v))) out.push(d);
+  }
+  return out;
+}
+
+export const listLoadBalancers = (c: Cloud, q: OctaviaQuery = {}): JsonObject[] => query(visibleLoadBalancers(c), (x) => loadBalancerDict(c, x), q);
+export const listListeners = (c: Cloud, q: OctaviaQuery = {}): JsonObject[] => query(visibleListeners(c), (x) => listenerDict(c, x), q);
+export const listLbPools = (c: Cloud, q: OctaviaQuery = {}): JsonObject[] => query(visibleLbPools(c), (x) => poolDict(c, x), q);
+export const listMembers = (c: Cloud, poolId: string, q: OctaviaQuery = {}): JsonObject[] => query(visibleMembers(c, poolId), (x) => memberDict(c, x), q);
+export const listHealthMonitors = (c: Cloud, q: OctaviaQuery = {}): JsonObject[] => query(visibleHealthMonitors(c), (x) => healthMonitorDict(c, x), q);
+export const listL7Policies = (c: Cloud, q: OctaviaQuery = {}): JsonObject[] => query(visibleL7Policies(c), (x) => l7PolicyDict(c, x), q);
+export const listL7Rules = (c: Cloud, policyId: string, q: OctaviaQuery = {}): JsonObject[] => query(visibleL7Rules(c, policyId), (x) => l7RuleDict(c, x), q);
+export const listAmphorae = (c: Cloud, q: OctaviaQuery = {}): JsonObject[] => query(visibleAmphorae(c).map((a) => ({ ...a, tags: [] })), amphoraDict, q);
+
+/** GET /v2/octavia/amphorae/{id}: a missing one is a 404 before the policy is asked. */
+export function showAmphora(c: Cloud, id: string): JsonObject {
+  if (!lbState(c).amphorae.some((x) => x.id === id)) throw octaviaError(404, `${id} not found`);
+  const amp = visibleAmphorae(c).find((x) => x.id === id);
+  if (!amp) throw octaviaError(404, `${id} not found`);
+  return amphoraDict(amp);
+}
+
 /** GET by id of another project's load balancer: 403 (the object exists, policy refuses it). */
 export function checkLoadBalancerGet(c: Cloud, id: string): void {
   const lb = lbState(c).loadBalancers.find((l) => l.id === id);
   if (lb && visibleTo(c, [lb]).length === 0) throw octaviaError(403, 'Policy does not allow this request to be performed.');
+}
+
+/** GET /v2/lbaas/providers */
+export function listProviders(c: Cloud): JsonObject[] {
+  authorize(c, 'read');
+  return PROVIDERS.map((p) => ({ ...p }));
+}
+
+/** What the amphora provider lets flavors and availability zones set (its driver's schema). */
+const CAPABILITIES: ReadonlyArray<[string, string, string]> = [
+  ['flavor', 'loadbalancer_topology', 'The load balancer topology. One of: SINGLE - One amphora per load balancer. ACTIVE_STANDBY - Two amphora per load balancer.'],
+  ['flavor', 'compute_flavor', 'The compute driver flavor ID.'],
+  ['flavor', 'amp_image_tag', 'The amphora image tag.'],
+  ['availability_zone', 'compute_zone', 'The compute availability zone.'],
+  ['availability_zone', 'management_network', 'The management network ID for the amphora.'],
+  ['availability_zone', 'valid_vip_networks', 'List of network IDs that are allowed for VIP use. This overrides/replaces the list of allowed networks configured in `octavia.conf`.'],
+];
+
+/** GET /v2/lbaas/providers/{provider}/flavor_capabilities and …/availability_zone_capabilities (null: both, as the client asks). */
+export function providerCapabilities(c: Cloud, provider: string, type: 'flavor' | 'availability_zone' | null): JsonObject[] {
+  authorize(c, 'read');
+  if (!PROVIDERS.some((p) => p.name === provider)) throw octaviaError(400, `Provider '${provider}' is not enabled.`);
+  return CAPABILITIES.filter(([t]) => type === null || t === type).map(([t, name, description]) => ({ type: t, name, description }));
+}
+
+/** The API's check of a pool's session_persistence (its type is mandatory and one of three). */
+export function sessionPersistence(body: Readonly<Record<string, string>>): SessionPersistence {
+  const t = body['type'];
+  if (t === undefined) throw octaviaError(400, "Invalid input for field/attribute type. Value: 'None'. Mandatory field missing.");
+  if (t !== 'SOURCE_IP' && t !== 'HTTP_COOKIE' && t !== 'APP_COOKIE') {
+    throw octaviaError(400, `Invalid input for field/attribute type. Value: '${t}'. Value should be one of: APP_COOKIE, SOURCE_IP, HTTP_COOKIE`);
+  }
+  return { type: t, cookieName: body['cookie_name'] ?? null, persistenceTimeout: null, persistenceGranularity: null };
 }
