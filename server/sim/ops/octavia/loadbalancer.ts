@@ -6,7 +6,7 @@ import { SimError } from '../../errors.js';
 import { newId } from '../context.js';
 import { API, authorize, checkText, driversOf, isMutable, lbState, lbWrite, newBase, octaviaError, pend, tagSet } from './common.js';
 import { parseIp } from '../../ipam.js';
-import { allocateVip, plugAmphora, unplugAmphora, vipGroupName } from './neutron.js';
+import { allocateVip, amphoraRecord, plugAmphora, unplugAmphora, vipGroupName } from './neutron.js';
 
 export const PROVIDERS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'amphora', description: 'The Octavia Amphora driver.' },
@@ -139,28 +139,10 @@ function placeNoop(c: Cloud, lb: LoadBalancer, r: LoadBalancerCreate): void {
 }
 
 function noopAmphora(c: Cloud, id: string, lb: LoadBalancer): OctaviaState['amphorae'][number] {
-  return {
-    id,
-    loadbalancerId: lb.id,
-    computeId: newId(c),
-    lbNetworkIp: '192.0.2.1',
-    vrrpIp: lb.vipAddress,
-    haIp: lb.vipAddress,
-    vrrpPortId: newId(c),
-    haPortId: newId(c),
-    certExpiration: new Date((c.clock + 30 * 86400) * 1000).toISOString().slice(0, 19),
-    certBusy: false,
-    role: 'STANDALONE',
-    status: 'ALLOCATED',
-    vrrpInterface: null,
-    vrrpId: 1,
-    vrrpPriority: null,
-    cachedZone: null,
-    createdAt: lb.createdAt,
-    updatedAt: lb.createdAt,
-    imageId: null,
-    computeFlavor: null,
-  };
+  const computeId = newId(c);
+  const vrrpPortId = newId(c);
+  const haPortId = newId(c);
+  return amphoraRecord(c, { id, loadbalancerId: lb.id, computeId, lbNetworkIp: '192.0.2.1', vrrpIp: lb.vipAddress, haIp: lb.vipAddress, vrrpPortId, haPortId, createdAt: lb.createdAt, updatedAt: lb.createdAt });
 }
 
 /** A real cloud: the VIP port from the subnet, the VIP group and an amphora on the VIP network. */

@@ -90,7 +90,7 @@ export function plugAmphora(c: Cloud, lb: LoadBalancer, vip: Port, existingGroup
   });
   const mgmtNet = managementNetwork(c);
   const mgmt = createPort(c, { networkId: mgmtNet.id, name: '', projectId: service, deviceOwner: 'compute:nova', deviceId: computeId, status: 'ACTIVE', system: true, securityGroupIds: [] });
-  return {
+  return amphoraRecord(c, {
     id: amphoraId,
     loadbalancerId: lb.id,
     computeId,
@@ -99,20 +99,11 @@ export function plugAmphora(c: Cloud, lb: LoadBalancer, vip: Port, existingGroup
     haIp: lb.vipAddress,
     vrrpPortId: vrrp.id,
     haPortId: vip.id,
-    certExpiration: certExpiry(c),
-    certBusy: false,
-    role: 'STANDALONE',
-    status: 'ALLOCATED',
-    vrrpInterface: null,
-    vrrpId: 1,
-    vrrpPriority: null,
-    cachedZone: null,
     createdAt: lbTime(c),
     updatedAt: lbTime(c),
-    imageId: null,
-    computeFlavor: null,
-  };
+  });
 }
+
 
 /**
  * Octavia's management network, where amphorae take their `lb_network_ip` and the controllers
@@ -137,7 +128,26 @@ function managementNetwork(c: Cloud): Network {
 }
 
 /** Amphora certificates are valid for 30 days (Octavia's cert_validity_time default: 2592000 s). */
-export function certExpiry(c: Cloud): string {
+/** What differs between amphorae; the rest is a SINGLE topology's standalone amphora with a fresh certificate. */
+type AmphoraPlacement = Pick<Amphora, 'id' | 'loadbalancerId' | 'computeId' | 'lbNetworkIp' | 'vrrpIp' | 'haIp' | 'vrrpPortId' | 'haPortId' | 'createdAt' | 'updatedAt'>;
+
+export function amphoraRecord(c: Cloud, p: AmphoraPlacement): Amphora {
+  return {
+    ...p,
+    certExpiration: certExpiry(c),
+    certBusy: false,
+    role: 'STANDALONE',
+    status: 'ALLOCATED',
+    vrrpInterface: null,
+    vrrpId: 1,
+    vrrpPriority: null,
+    cachedZone: null,
+    imageId: null,
+    computeFlavor: null,
+  };
+}
+
+function certExpiry(c: Cloud): string {
   return new Date((c.clock + 30 * 86400) * 1000).toISOString().slice(0, 19);
 }
 
