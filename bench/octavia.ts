@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createSession, runLine, type SessionState } from '../server/shell/session.js';
+import { runSetup } from '../server/shell/script.js';
 
 const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --network web-net --security-group web --user-data web-server.sh';
 
@@ -60,16 +61,7 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-/** Runs lines on a session, failing loudly: a bench on a broken scenario measures nothing. */
-function build(s: SessionState, lines: readonly string[]): SessionState {
-  let st = s;
-  for (const l of lines) {
-    const r = runLine(st, l);
-    if (r.result.exitCode !== 0) throw new Error(`${l}: ${r.result.stderr}`);
-    st = r.state;
-  }
-  return st;
-}
+const build = runSetup;
 
 function scenarioThroughput(): void {
   const replay = (seed: number) => {

@@ -37,6 +37,20 @@ export function runScript(
   return out;
 }
 
+/**
+ * A session after setup lines that must all succeed (benches, tests, fixtures of scenarios): the
+ * first failing line throws with its error, since a broken setup measures or tests nothing.
+ */
+export function runSetup(state: SessionState, lines: readonly string[]): SessionState {
+  let s = state;
+  for (const l of lines) {
+    const r = runLine(s, l);
+    if (r.result.exitCode !== 0) throw new Error(`${l}: ${r.result.stderr}`);
+    s = r.state;
+  }
+  return s;
+}
+
 /** The text transcript `stacklab run` prints: `$ cmd`, stdout, stderr, `[exit N]` when N ≠ 0. */
 export function formatTranscript(entries: TranscriptEntry[]): string {
   return entries

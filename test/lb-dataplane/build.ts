@@ -3,7 +3,8 @@
  * (two web VMs behind a router), the Octavia objects through the control plane's Neutron side
  * effects (VIP port, VIP group, amphora) and plain model objects for the rest.
  */
-import { createSession, runLine, type SessionState } from '../../server/shell/session.js';
+import { createSession, type SessionState } from '../../server/shell/session.js';
+import { runSetup } from '../../server/shell/script.js';
 import type { Cloud } from '../../server/sim/model/cloud.js';
 import { emptyOctavia, type HealthMonitor, type L7Policy, type L7Rule, type Listener, type LoadBalancer, type Member, type OctaviaBase, type Pool, type SessionPersistence } from '../../server/sim/model/octavia.js';
 import { transact } from '../../server/sim/clone.js';
@@ -11,15 +12,7 @@ import { allocateVip, openListenerPort, plugAmphora } from '../../server/sim/ops
 
 export const WEB = '#!/bin/sh\nwhile true; do echo -e "HTTP/1.0 200 OK\\r\\n\\r\\nWelcome to $(hostname)" | sudo nc -l -p 80; done &\n';
 
-export function run(s: SessionState, lines: string[]): SessionState {
-  let st = s;
-  for (const l of lines) {
-    const r = runLine(st, l);
-    if (r.result.exitCode !== 0) throw new Error(`${l}: ${r.result.stderr}`);
-    st = r.state;
-  }
-  return st;
-}
+export const run = runSetup;
 
 const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair --network priv --security-group web';
 

@@ -1,18 +1,14 @@
 /** What the learner sees from the laptop: a BYOIP VM answers ping by its own address once its prefix is announced. */
 import { describe, expect, it } from 'vitest';
-import { createSession, runLine, type SessionState } from '../../server/shell/session.js';
+import { runLine, type SessionState } from '../../server/shell/session.js';
+import { publicCloudAfter } from '../support/public-cloud.js';
 
 const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
 
 function setup(advertiseTenantNetworks: boolean): { s: SessionState; ip: string } {
-  let s = createSession({ fixture: 'public-cloud' });
-  for (const l of ['openstack network create pub', 'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
+  let s = publicCloudAfter(['openstack network create pub', 'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
     'openstack router create rp', 'openstack router set --external-gateway ext-provider1 rp', 'openstack router add subnet rp pub-v4',
-    `${VM} --network pub vmp`, 'openstack security group rule create --proto icmp default']) {
-    const r = runLine(s, l);
-    if (r.result.exitCode !== 0) throw new Error(`${l}: ${r.result.stderr}`);
-    s = r.state;
-  }
+    `${VM} --network pub vmp`, 'openstack security group rule create --proto icmp default']);
   const net = s.cloud.networks.find((n) => n.name === 'ext-provider1')!;
   const speaker = { id: 'speaker-1', name: 'provider', projectId: net.projectId, localAs: 64512, ipVersion: 4 as const,
     advertiseFloatingIpHostRoutes: true, advertiseTenantNetworks, networkIds: [net.id], peerIds: [] };
