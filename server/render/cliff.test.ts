@@ -1157,3 +1157,15 @@ const RS = [
   '| updated_at              | 2026-11-22T13:16:49Z                                                                                                                                                                    |',
   '+-------------------------+-----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------+',
 ];
+
+describe('float fields (a JS number cannot say it was a Python float)', () => {
+  const data = { fields: [['http_version', 1] as [string, CellValue], ['delay', 5] as [string, CellValue]], floatFields: ['http_version'] };
+  it('prints 1.0 in every format, and leaves other numbers as ints', () => {
+    expect(renderShow(data, { format: 'json' }).stdout).toBe('{\n  "http_version": 1.0,\n  "delay": 5\n}\n');
+    expect(renderShow(data, { format: 'yaml' }).stdout).toBe('http_version: 1.0\ndelay: 5\n');
+    expect(renderShow(data, { format: 'value' }).stdout).toBe('1.0\n5\n');
+    expect(renderShow(data, { format: 'shell' }).stdout).toBe('http_version="1.0"\ndelay="5"\n');
+    expect(renderShow(data).stdout).toContain('| http_version | 1.0   |');
+    expect(safeDump({ a: 2, b: 2 }, new Set(['b']))).toBe('a: 2\nb: 2.0\n');
+  });
+});

@@ -5,6 +5,7 @@
 import {
   isFormatted,
   machine,
+  pyFloatRepr,
   pyJsonDumps,
   pyRepr,
   pyStr,
@@ -19,6 +20,8 @@ export type { CellValue } from './pyvalue.js';
 
 export interface ShowData {
   fields: Array<[string, CellValue]>;
+  /** Fields whose numbers are Python floats (`1.0`, not `1`): a JS number cannot say so. */
+  floatFields?: readonly string[];
 }
 
 export interface ListData {
@@ -385,8 +388,14 @@ export function renderShow(data: ShowData, opts: FormatOptions = {}): Rendered {
   const names = data.fields.map(([n]) => n);
   const sel = selectColumns(names, opts.columns);
   if ('exitCode' in sel) return sel;
-  const fields = sel.keep.map((i) => data.fields[i] as [string, CellValue]);
   const format = opts.format ?? 'table';
+  const floats = new Set(data.floatFields ?? []);
+  // json and yaml spell floats themselves (floatKeys); the text formats print Python's str().
+  const asText = format !== 'json' && format !== 'yaml';
+  const fields = sel.keep.map((i): [string, CellValue] => {
+    const [n, v] = data.fields[i] as [string, CellValue];
+    return asText && floats.has(n) && typeof v === 'number' ? [n, pyFloatRepr(v)] : [n, v];
+  });
   switch (format) {
     case 'json':
       return ok(
@@ -395,12 +404,12 @@ export function renderShow(data: ShowData, opts: FormatOptions = {}): Rendered {
             fields.map(([n]) => n),
             fields.map(([, v]) => machine(v)),
           ),
-          { indent: opts.noindent ? null : 2 },
+          { indent: opts.noindent ? null : 2, floatKeys: floats },
         )}\n`,
       );
     case 'yaml':
       // cliff dumps one {field: value} document per field, so fields keep their order.
-      return ok(fields.map(([n, v]) => safeDump({ [n]: machine(v) })).join(''));
+      return ok(fields.map(([n, v]) => safeDump({ [n]: machine(v) }, floats)).join(''));
     case 'value':
       return ok(fields.map(([, v]) => `${pyStr(machine(v))}\n`).join(''));
     case 'shell': {

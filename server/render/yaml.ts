@@ -275,10 +275,10 @@ class Writer {
 }
 
 /** How PyYAML's SafeRepresenter spells non-string scalars. */
-function scalarText(v: null | boolean | number): string {
+function scalarText(v: null | boolean | number, float: boolean): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (Number.isInteger(v)) return String(v);
+  if (Number.isInteger(v) && !float) return String(v);
   if (Number.isNaN(v)) return '.nan';
   if (!Number.isFinite(v)) return v > 0 ? '.inf' : '-.inf';
   const r = pyFloatRepr(v).toLowerCase();
@@ -290,22 +290,25 @@ const isMap = (v: PyValue): v is PyMap => typeof v === 'object' && v !== null &&
 const isEmpty = (v: PyValue): boolean =>
   Array.isArray(v) ? v.length === 0 : isMap(v) && Object.keys(v).length === 0;
 
-function scalar(w: Writer, v: PyValue, indent: number): void {
+/** Dict keys whose numbers are Python floats (a JS number cannot say so; see pyRepr). */
+type FloatKeys = ReadonlySet<string> | undefined;
+
+function scalar(w: Writer, v: PyValue, indent: number, float = false): void {
   if (Array.isArray(v)) w.indicator('[]', true);
   else if (isMap(v)) w.indicator('{}', true);
   else if (typeof v === 'string') w.str(v, indent, false);
-  else w.plain(scalarText(v), indent, true);
+  else w.plain(scalarText(v, float), indent, true);
 }
 
-function sequence(w: Writer, seq: PyValue[], indent: number): void {
+function sequence(w: Writer, seq: PyValue[], indent: number, floats: FloatKeys): void {
   for (const item of seq) {
     w.indent(indent);
     w.indicator('-', true, true);
-    node(w, item, indent + 2);
+    node(w, item, indent + 2, floats);
   }
 }
 
-function mapping(w: Writer, m: PyMap, indent: number): void {
+function mapping(w: Writer, m: PyMap, indent: number, floats: FloatKeys): void {
   // safe_dump sorts keys (sort_keys=True).
   for (const k of Object.keys(m).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     w.indent(indent);
@@ -313,23 +316,23 @@ function mapping(w: Writer, m: PyMap, indent: number): void {
     w.indicator(':', false);
     const v = m[k] as PyValue;
     // A block sequence under a mapping key is written at the key's own indentation.
-    if (Array.isArray(v) && v.length > 0) sequence(w, v, indent);
-    else node(w, v, indent + 2);
+    if (Array.isArray(v) && v.length > 0) sequence(w, v, indent, floats);
+    else node(w, v, indent + 2, floats, floats?.has(k) ?? false);
   }
 }
 
 /** `indent` is the indentation a nested collection (or folded text) would get here. */
-function node(w: Writer, v: PyValue, indent: number): void {
-  if (isEmpty(v) || !(Array.isArray(v) || isMap(v))) scalar(w, v, indent);
-  else if (Array.isArray(v)) sequence(w, v, indent);
-  else mapping(w, v, indent);
+function node(w: Writer, v: PyValue, indent: number, floats: FloatKeys, float = false): void {
+  if (isEmpty(v) || !(Array.isArray(v) || isMap(v))) scalar(w, v, indent, float);
+  else if (Array.isArray(v)) sequence(w, v, indent, floats);
+  else mapping(w, v, indent, floats);
 }
 
 /** One YAML document, as `yaml.safe_dump(v, default_flow_style=False)` returns it. */
-export function safeDump(v: PyValue): string {
+export function safeDump(v: PyValue, floatKeys?: ReadonlySet<string>): string {
   const w = new Writer();
-  if (Array.isArray(v) && v.length > 0) sequence(w, v, 0);
-  else if (isMap(v) && !isEmpty(v)) mapping(w, v, 0);
+  if (Array.isArray(v) && v.length > 0) sequence(w, v, 0, floatKeys);
+  else if (isMap(v) && !isEmpty(v)) mapping(w, v, 0, floatKeys);
   else {
     scalar(w, v, 0);
     // A lone scalar document gets an explicit end marker.

@@ -24,8 +24,8 @@ export const hash: Formatter = (v) => {
   return entries.length === 0 ? null : entries.map(([k, x]) => `${k}=${x === null ? 'None' : String(x)}`).join('\n');
 };
 
-export function showOf(d: JsonObject, rows: readonly string[], fmt: Record<string, Formatter> = {}): Output {
-  return { kind: 'show', data: { fields: rows.map((r): [string, CellValue] => [r, cell(d, r, fmt)]) } };
+export function showOf(d: JsonObject, rows: readonly string[], fmt: Record<string, Formatter> = {}, floatFields: readonly string[] = []): Output {
+  return { kind: 'show', data: { fields: rows.map((r): [string, CellValue] => [r, cell(d, r, fmt)]), floatFields } };
 }
 
 export function listOf(ds: readonly JsonObject[], columns: readonly string[], fmt: Record<string, Formatter> = {}): Output {

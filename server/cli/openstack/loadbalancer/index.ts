@@ -16,7 +16,7 @@ import {
 import { settleOctavia } from '../../../sim/ops/octavia/lifecycle.js';
 import { resetLbQuota, setLbQuota } from '../../../sim/ops/octavia/quota.js';
 import { visibleNetworks, visiblePorts, visibleSubnets } from '../../../sim/visibility.js';
-import { pyFloatRepr, pyJsonDumps } from '../../../render/pyvalue.js';
+import { pyJsonDumps } from '../../../render/pyvalue.js';
 import { CliError } from '../../errors.js';
 import { flag, none, num, pair, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from '../common.js';
 import { findProject } from '../project.js';
@@ -47,8 +47,7 @@ const LISTENER_FMT: Record<string, Formatter> = { loadbalancers: idList, pools: 
 const POOL_FMT: Record<string, Formatter> = { loadbalancers: idList, members: idList, listeners: idList, session_persistence: hash, tags: flatList };
 const TAGS_FMT: Record<string, Formatter> = { tags: flatList };
 /** http_version is a float in the API (1.0, 1.1): Python prints `1.0` (as text here: JSON shows it quoted). */
-const floatText: Formatter = (v) => (typeof v === 'number' ? pyFloatRepr(v) : v);
-const MONITOR_FMT: Record<string, Formatter> = { pools: idList, tags: flatList, http_version: floatText };
+const MONITOR_FMT: Record<string, Formatter> = { pools: idList, tags: flatList };
 const L7POLICY_FMT: Record<string, Formatter> = { rules: idList, tags: flatList };
 
 // ---- lookups (octaviaclient's list-based find) ---------------------------------------------
@@ -117,7 +116,8 @@ const lbShow = (c: Cloud, lb: LoadBalancer): Output => showOf(loadBalancerDict(c
 const listenerShow = (c: Cloud, l: Listener): Output => showOf(listenerDict(c, l), LISTENER_ROWS, LISTENER_FMT);
 const poolShow = (c: Cloud, p: Pool): Output => showOf({ ...poolDict(c, p), healthmonitor_id: poolDict(c, p)['healthmonitor_id'] ?? '' }, POOL_ROWS, POOL_FMT);
 const memberShow = (c: Cloud, m: Member): Output => showOf(memberDict(c, m), MEMBER_ROWS, TAGS_FMT);
-const monitorShow = (c: Cloud, h: HealthMonitor): Output => showOf(healthMonitorDict(c, h), MONITOR_ROWS, MONITOR_FMT);
+// Octavia stores http_version as a float: the client prints 1.0, 1.1.
+const monitorShow = (c: Cloud, h: HealthMonitor): Output => showOf(healthMonitorDict(c, h), MONITOR_ROWS, MONITOR_FMT, ['http_version']);
 const policyShow = (c: Cloud, p: L7Policy): Output => showOf(l7PolicyDict(c, p), L7POLICY_ROWS, L7POLICY_FMT);
 const ruleShow = (c: Cloud, r: L7Rule): Output => showOf(l7RuleDict(c, r), L7RULE_ROWS, TAGS_FMT);
 

@@ -390,6 +390,18 @@ function checkMonitorValues(urlPath: string | undefined, codes: string | undefin
 
 const isHttp = (t: string): boolean => t === 'HTTP' || t === 'HTTPS';
 
+/**
+ * A domain name needs HTTP/1.1 (the Host header): Octavia's health monitor controller checks the
+ * request's values, on an update each laid over the stored one (a given value first).
+ */
+function checkDomainName(httpVersion: number | null | undefined, domainName: string | null | undefined): void {
+  if (domainName && !httpVersion) throw octaviaError(400, "Validation failure: 'http_version' must be specified when 'domain_name' is provided.");
+  if (httpVersion && domainName && httpVersion < 1.1) {
+    // Python's '%s' % float: 1.0, 1.1.
+    throw octaviaError(400, `http_version ${Number.isInteger(httpVersion) ? httpVersion.toFixed(1) : String(httpVersion)} is not a valid option for health monitors HTTP 1.1 domain name health check`);
+  }
+}
+
 export function createHealthMonitor(c: Cloud, r: HealthMonitorCreate): HealthMonitor {
   checkText('name', r.name);
   checkMonitorValues(r.urlPath, r.expectedCodes);
@@ -398,6 +410,7 @@ export function createHealthMonitor(c: Cloud, r: HealthMonitorCreate): HealthMon
   const pool = poolOf(s, r.poolId);
   checkLbQuota(c, pool.projectId, 'healthMonitor', projectCount(s.healthMonitors, pool.projectId));
   lockPool(c, pool);
+  checkDomainName(r.httpVersion, r.domainName);
   if (s.healthMonitors.some((h) => h.poolId === pool.id)) throw octaviaError(409, 'This pool already has a health monitor');
   const http = isHttp(r.type);
   const h: HealthMonitor = Object.assign(newBase(c, newId(c), r.name, '', pool.projectId, r.adminStateUp, 'OFFLINE'), {
@@ -436,6 +449,8 @@ export interface HealthMonitorUpdate {
 export function updateHealthMonitor(c: Cloud, h: HealthMonitor, u: HealthMonitorUpdate): void {
   checkText('name', u.name);
   checkMonitorValues(u.urlPath ?? undefined, u.expectedCodes ?? undefined);
+  if (u.domainName && !(h.httpVersion || u.httpVersion)) checkDomainName(null, u.domainName);
+  if ((h.httpVersion || u.httpVersion) && (h.domainName || u.domainName)) checkDomainName(u.httpVersion || h.httpVersion, u.domainName || h.domainName);
   const s = lbWrite(c);
   lockPool(c, poolOf(s, h.poolId));
   Object.assign(h, withoutUndefined({ ...u, tags: u.tags === undefined ? undefined : tagSet(u.tags) }));
