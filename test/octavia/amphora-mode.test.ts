@@ -271,4 +271,16 @@ describe('Octavia in amphora mode (a real cloud)', () => {
     const r = run(back, 'openstack loadbalancer create --name lb2 --vip-subnet-id web-sub');
     expect(r.err).toMatch(/^Quota has been met for resources: Load Balancer \(HTTP 403\)/);
   });
+
+  it("counts each VIP port against the project's Neutron port quota: no unbounded load balancers", () => {
+    const m = member();
+    const used = m.cloud.ports.filter((p) => p.projectId === m.cloud.auth.projectId).length;
+    const limit = used + 3;
+    const s: SessionState = { ...m, cloud: { ...m.cloud, quotas: { ...m.cloud.quotas, port: limit } } };
+    let st = s;
+    for (let i = used; i < limit; i++) st = all(st, [`openstack loadbalancer create --name extra${i} --vip-subnet-id web-sub`]);
+    const r = run(st, 'openstack loadbalancer create --name one-too-many --vip-subnet-id web-sub');
+    expect(r.err).toMatch(/^Provider 'amphora' reports error: Quota exceeded for resources: \['port'\]\. \(HTTP 500\)/);
+    expect(r.state.cloud.octavia?.loadBalancers.length).toBe(st.cloud.octavia?.loadBalancers.length);
+  });
 });

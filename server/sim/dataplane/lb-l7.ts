@@ -10,6 +10,7 @@
 import type { L7Policy, L7Rule } from '../model/octavia.js';
 import type { HttpRequest } from './http.js';
 import type { OctaviaIndex } from './lb-topology.js';
+import { RE2JS } from 're2js';
 
 export type L7Outcome = { kind: 'reject' } | { kind: 'redirect'; code: number; location: string } | { kind: 'pool'; poolId: string };
 
@@ -103,45 +104,28 @@ function compare(r: L7Rule, raw: string): boolean {
   }
 }
 
+/** Compiled patterns, shared by every cloud (a rule's pattern is asked on every request). */
+const compiled = new Map<string, RE2JS | null>();
+const COMPILED_MAX = 256;
+
 /**
- * Whether a pattern repeats a group that itself repeats (`(a+)+`, `(\w*)*`): on a long enough
- * subject such a pattern backtracks exponentially. HAProxy's PCRE gives up at its match limit
- * and the ACL does not match; JavaScript would run on for ever, so such patterns are tried only
- * on subjects short enough to be harmless.
+ * HAProxy matches with PCRE, which gives up at its match limit; JavaScript's backtracking engine
+ * would run on for ever on `^(a|aa)+$` and a long path, and freeze the server. So patterns run on
+ * RE2 (re2js, linear in the subject, as grep does here): the same answers for the patterns a rule
+ * uses. One RE2 cannot compile (lookarounds, backreferences) matches nothing: a documented
+ * difference from HAProxy.
  */
-export function nestedQuantifier(pattern: string): boolean {
-  const groups: boolean[] = [];
-  let inner = false;
-  let closed = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    const quantifier = ch === '*' || ch === '+' || ch === '{' || (ch === '?' && pattern[i - 1] !== '(');
-    if (ch === '\\') i++;
-    else if (ch === '(') {
-      groups.push(inner);
-      inner = false;
-    } else if (ch === ')') {
-      closed = inner;
-      inner = (groups.pop() ?? false) || inner;
-      continue;
-    } else if (quantifier) {
-      if (closed) return true;
-      inner = true;
-    }
-    closed = false;
-  }
-  return false;
-}
-
-/** The longest subject a pattern with nested quantifiers is tried on (2^24 steps at worst). */
-const NESTED_SUBJECT_MAX = 24;
-
 function regexMatches(pattern: string, s: string, fold: boolean): boolean {
-  if (s.length > NESTED_SUBJECT_MAX && nestedQuantifier(pattern)) return false;
-  try {
-    return new RegExp(pattern, fold ? 'i' : '').test(s);
-  } catch {
-    // Octavia rejects invalid patterns at creation; one that slipped through matches nothing.
-    return false;
+  const key = `${fold ? 'i' : '-'}${pattern}`;
+  let re = compiled.get(key);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(pattern, fold ? RE2JS.CASE_INSENSITIVE : 0);
+    } catch {
+      re = null;
+    }
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    compiled.set(key, re);
   }
+  return re !== null && re.matcher(s).find();
 }

@@ -13,6 +13,7 @@ import { newId, newStd, touch } from '../context.js';
 import type { Network } from '../../model/network.js';
 import { createNetwork } from '../network.js';
 import { createPort, removePort } from '../port.js';
+import { checkQuota } from '../quota.js';
 import { createSubnet } from '../subnet.js';
 import { lbTime } from './common.js';
 
@@ -28,6 +29,8 @@ export const vipGroupName = (lbId: string): string => `lb-${lbId}`;
 /** The VIP port, made by Octavia on the load balancer's behalf in its project. */
 export function allocateVip(c: Cloud, lbId: string, projectId: string, networkId: string, subnetId: string | null, address: string | undefined): Port {
   const fixed = subnetId === null ? undefined : [{ subnetId, ...(address !== undefined ? { ipAddress: address } : {}) }];
+  // Octavia's service user makes it in the load balancer's project: it counts against that project's port quota.
+  checkQuota(c, 'port', projectId, c.ports.filter((p) => p.projectId === projectId).length, '/v2.0/ports');
   return createPort(c, {
     networkId,
     name: vipPortName(lbId),
