@@ -94,7 +94,7 @@ describe('architecture', () => {
   // running a command as one transaction (sim/clone.ts `transact`). These rules check that by
   // text, which is reliable for what they name:
   // - no `new SimError(` under server/cli/, nor a use of the error factories (neutronError,
-  //   novaError, policyError): the CLI only catches and prints what the server raised;
+  //   novaError, octaviaError, policyError): the CLI only catches and prints what the server raised;
   // - no write to the cloud's own state under server/cli/: its collections, quotas, clock and RNG
   //   (`c.ports.push(…)`, `cloud.quotas = …`, any use of `.rng`), nor to a resource's tags;
   // - no request id made under server/cli/ (`req-${…}`, uuid4/seedRng);
@@ -107,10 +107,10 @@ describe('architecture', () => {
         .flatMap((line, i) => (re.test(line) ? [`${relative(ROOT, f)}:${i + 1}: ${line.trim()}`] : [])),
     );
   const WRITE = String.raw`\s*(?:=(?![=>])|\.(?:push|splice|pop|shift|unshift|sort|reverse)\()`;
-  const CLOUD_STATE = 'networks|subnets|subnetPools|addressScopes|ports|routers|floatingIps|securityGroups|securityGroupRules|quotas|otherQuotas|keypairs|servers|clock|tick|stdAttrSeq|auth|infra';
+  const CLOUD_STATE = 'networks|subnets|subnetPools|addressScopes|ports|routers|floatingIps|securityGroups|securityGroupRules|quotas|otherQuotas|keypairs|servers|clock|tick|stdAttrSeq|auth|infra|octavia|bgp|rbac';
 
   it('raises no server error in the CLI layer', () => {
-    expect(grepCli(/new SimError\(|\b(?:neutronError|novaError|policyError)\b/)).toEqual([]);
+    expect(grepCli(/new SimError\(|\b(?:neutronError|novaError|octaviaError|policyError)\b/)).toEqual([]);
   });
 
   it('writes no model state in the CLI layer', () => {

@@ -2,12 +2,12 @@
 import type { Cloud } from '../../../sim/model/cloud.js';
 import type { HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool, SessionPersistence } from '../../../sim/model/octavia.js';
 import {
-  checkLoadBalancerGet, healthMonitorDict, listProviders, providerCapabilities, sessionPersistence, l7PolicyDict, l7RuleDict, listenerDict, loadBalancerDict, memberDict, poolDict, quotaDict, listQuotas, showQuota, defaultQuota, loadBalancerStats, listUnconfigured, statsDict, statusTree,
+  checkLoadBalancerGet, findL7Rule, healthMonitorDict, listProviders, providerCapabilities, sessionPersistence, l7PolicyDict, l7RuleDict, listenerDict, loadBalancerDict, memberDict, poolDict, quotaDict, listQuotas, showQuota, defaultQuota, loadBalancerStats, listUnconfigured, statsDict, statusTree,
   listAmphorae, listHealthMonitors, listL7Policies, listL7Rules, listLbPools, listListeners, listLoadBalancers, listMembers, showAmphora, type OctaviaQuery,
-  visibleHealthMonitors, visibleL7Policies, visibleL7Rules, visibleLbPools, visibleListeners, visibleLoadBalancers, visibleMembers,
+  visibleHealthMonitors, visibleL7Policies, visibleLbPools, visibleListeners, visibleLoadBalancers, visibleMembers,
 } from '../../../sim/api/octavia/index.js';
 import { SimError } from '../../../sim/errors.js';
-import { lbState, octaviaError } from '../../../sim/ops/octavia/common.js';
+import { lbState } from '../../../sim/ops/octavia/common.js';
 import { createLoadBalancer, deleteLoadBalancer, failoverLoadBalancer, updateLoadBalancer } from '../../../sim/ops/octavia/loadbalancer.js';
 import {
   createHealthMonitor, createL7Policy, createL7Rule, createListener, createMember, createPool, deleteHealthMonitor, deleteL7Policy, deleteL7Rule, deleteListener, deleteMember, deletePool,
@@ -58,15 +58,7 @@ const findPool = (c: Cloud, x: string): Pool => findLb(visibleLbPools(c), 'pools
 const findMember = (c: Cloud, pool: Pool, x: string): Member => findLb(visibleMembers(c, pool.id), 'members', x);
 const findMonitor = (c: Cloud, x: string): HealthMonitor => findLb(visibleHealthMonitors(c), 'healthmonitors', x);
 const findPolicy = (c: Cloud, x: string): L7Policy => findLb(visibleL7Policies(c), 'l7policies', x);
-/**
- * L7 rules have no name: octaviaclient's lookup by name is a filter Octavia rejects (400), so
- * anything but an existing rule's id gets that error.
- */
-function findRule(c: Cloud, p: L7Policy, x: string): L7Rule {
-  const r = visibleL7Rules(c, p.id).find((y) => y.id === x);
-  if (!r) throw octaviaError(400, 'One or more arguments are either duplicate or invalid');
-  return r;
-}
+const findRule = (c: Cloud, p: L7Policy, x: string): L7Rule => findL7Rule(c, p.id, x);
 const findSubnetId = (c: Cloud, x: string): string => findLb(visibleSubnets(c), 'subnets', x).id;
 
 /** `--wait`: the client polls until the object is ACTIVE (the worker finishes at once here). */

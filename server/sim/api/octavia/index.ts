@@ -357,6 +357,16 @@ export function visibleAmphorae(c: Cloud): Amphora[] {
 }
 
 /**
+ * octaviaclient's lookup of an L7 rule: by id, else a list filtered by name, which Octavia
+ * rejects (400) since rules have no name.
+ */
+export function findL7Rule(c: Cloud, policyId: string, idOrName: string): L7Rule {
+  const r = visibleL7Rules(c, policyId).find((y) => y.id === idOrName);
+  if (!r) throw octaviaError(400, 'One or more arguments are either duplicate or invalid');
+  return r;
+}
+
+/**
  * A list request's query: Octavia's exact-match filters on the API's attributes (a parent's
  * `<parent>_id` matches the object's `<parent>s` references) and the tag filters.
  */
