@@ -12,6 +12,8 @@ import { neutronError } from './errors.js';
 import { hashSeed, seedRng, uuid4 } from './rng.js';
 import { isoSeconds } from './ops/context.js';
 import { DEVICE_OWNER } from './model/port.js';
+import { BGP_DRAGENT_TYPE } from './model/bgp.js';
+import { speakerRoutes } from './bgp-routes.js';
 
 /** A JSON value as an agent reports it. */
 export type AgentValue = null | boolean | number | string | AgentValue[] | { [k: string]: AgentValue };
@@ -111,6 +113,20 @@ function dhcpConfig(cloud: Cloud): { [k: string]: AgentValue } {
   };
 }
 
+/**
+ * What neutron-bgp-dragent reports (its BgpSpeakerCache.get_state, merged into an empty
+ * `configurations`): the speakers it hosts, their peers and the routes it advertises.
+ */
+function bgpDragentConfig(cloud: Cloud, agentId: string): { [k: string]: AgentValue } {
+  const ids = cloud.bgp?.agentSpeakers[agentId] ?? [];
+  const hosted = (cloud.bgp?.speakers ?? []).filter((s) => ids.includes(s.id));
+  return {
+    bgp_speakers: hosted.length,
+    bgp_peers: hosted.reduce((n, s) => n + s.peerIds.length, 0),
+    advertise_routes: hosted.reduce((n, s) => n + speakerRoutes(cloud, s).length, 0),
+  };
+}
+
 /** Every agent of the cloud, in id order (as the API lists them); empty unless the learner is admin. */
 export function agents(cloud: Cloud): Agent[] {
   if (!cloud.auth.admin) return [];
@@ -142,6 +158,11 @@ export function agents(cloud: Cloud): Agent[] {
     }),
     ...cloud.config.computeHosts.map((h, i) => make(h, 'Open vSwitch agent', 'neutron-openvswitch-agent', 'N/A', null, ovsConfig(cloud, h, `10.0.0.${31 + i}`))),
   ];
+  if (cloud.config.bgpDragent) {
+    const dr = make(net, BGP_DRAGENT_TYPE, 'neutron-bgp-dragent', 'bgp_dragent', null, {});
+    dr.configurations = bgpDragentConfig(cloud, dr.id);
+    list.push(dr);
+  }
   return list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

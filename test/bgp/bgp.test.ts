@@ -1,31 +1,11 @@
 /**
  * neutron-dynamic-routing beyond the golden transcripts (45–49): the routes each speaker
  * advertises (advertisedPrefixes, which the reach query asks), AS-number and peer-address
- * input, and the DR agent bindings on a cloud that runs a BGP dynamic routing agent.
+ * input (the DR agent: dragent.test.ts).
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession, runLine, type SessionState } from '../../server/shell/session.js';
 import { advertisedPrefixes } from '../../server/sim/api/neutron/bgp.js';
-import { BGP_DRAGENT_TYPE } from '../../server/sim/model/bgp.js';
-import type * as Agents from '../../server/sim/agents.js';
-
-// A cloud with a DR agent: the fixtures run none today, so the agent list gets one here.
-vi.mock('../../server/sim/agents.js', async (load) => {
-  const real = await load<typeof Agents>();
-  const withDrAgent: typeof real.agents = (cloud) => {
-    const list = real.agents(cloud);
-    const l3 = list.find((a) => a.agentType === 'L3 agent');
-    if (!l3) return list;
-    return [...list, { ...l3, id: 'dddddddd-0000-4000-8000-000000000001', agentType: BGP_DRAGENT_TYPE, binary: 'neutron-bgp-dragent', topic: 'bgp_dragent' }];
-  };
-  return {
-    ...real,
-    agents: withDrAgent,
-    getAgent: (cloud: Parameters<typeof real.agents>[0], id: string) => withDrAgent(cloud).find((a) => a.id === id) ?? real.getAgent(cloud, id),
-  };
-});
-
-const DR = 'dddddddd-0000-4000-8000-000000000001';
 
 function run(s: SessionState, line: string): { s: SessionState; out: string; err: string; code: number } {
   const r = runLine(s, line);
@@ -158,32 +138,5 @@ describe('AS numbers and peer addresses', () => {
     const r = run(s, 'openstack bgp peer set --password b p');
     expect(r.code).toBe(0);
     expect(r.s.cloud.bgp?.peers[0]?.password).toBe('b');
-  });
-});
-
-describe('BGP dynamic routing agents', () => {
-  it('hosts a speaker on the DR agent, one agent per speaker, and lists it', () => {
-    let s = setup(['openstack bgp speaker create --local-as 64512 s1']);
-    const sid = s.cloud.bgp?.speakers[0]?.id ?? '';
-    let r = run(s, `openstack bgp dragent add speaker ${DR} s1`);
-    expect([r.code, r.err]).toEqual([0, '']);
-    s = r.s;
-    expect(run(s, 'openstack bgp dragent list --bgp-speaker s1 -f value').out).toBe(`${DR} network True :-)\n`);
-    expect(run(s, `openstack bgp speaker list --agent ${DR} -f value -c Name`).out).toBe('s1\n');
-    r = run(s, `openstack bgp dragent add speaker ${DR} s1`);
-    expect(r.err.split('\n')[0]).toBe(`BgpDrAgent ${DR} is already associated to a BGP speaker.`);
-    s = run(s, `openstack bgp dragent remove speaker ${DR} s1`).s;
-    expect(run(s, 'openstack bgp dragent list --bgp-speaker s1 -f value').out).toBe('');
-    r = run(s, `openstack bgp dragent remove speaker ${DR} s1`);
-    expect(r.err.split('\n')[0]).toBe(`BGP speaker ${sid} is not hosted by the BgpDrAgent ${DR}.`);
-  });
-
-  it('refuses an agent of another type, and drops the binding with the speaker', () => {
-    let s = setup(['openstack bgp speaker create --local-as 64512 s1']);
-    const l3 = run(s, 'openstack network agent list --agent-type l3 -f value -c ID').out.trim();
-    expect(run(s, `openstack bgp dragent add speaker ${l3} s1`).err.split('\n')[0]).toBe(`BgpDrAgent ${l3} is invalid or has been disabled.`);
-    s = run(s, `openstack bgp dragent add speaker ${DR} s1`).s;
-    s = run(s, 'openstack bgp speaker delete s1').s;
-    expect(s.cloud.bgp?.agentSpeakers[DR]).toEqual([]);
   });
 });

@@ -9,10 +9,9 @@ function setup(advertiseTenantNetworks: boolean): { s: SessionState; ip: string 
   let s = publicCloudAfter(['openstack network create pub', 'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
     'openstack router create rp', 'openstack router set --external-gateway ext-provider1 rp', 'openstack router add subnet rp pub-v4',
     `${VM} --network pub vmp`, 'openstack security group rule create --proto icmp default']);
-  const net = s.cloud.networks.find((n) => n.name === 'ext-provider1')!;
-  const speaker = { id: 'speaker-1', name: 'provider', projectId: net.projectId, localAs: 64512, ipVersion: 4 as const,
-    advertiseFloatingIpHostRoutes: true, advertiseTenantNetworks, networkIds: [net.id], peerIds: [] };
-  s = { ...s, cloud: { ...s.cloud, bgp: { speakers: [speaker], peers: [], agentSpeakers: {} } } };
+  // The fixture's speaker on ext-provider1 announces the subnet; its settings are admin-only, so the test changes the data.
+  const bgp = s.cloud.bgp!;
+  s = { ...s, cloud: { ...s.cloud, bgp: { ...bgp, speakers: bgp.speakers.map((sp) => ({ ...sp, advertiseTenantNetworks })) } } };
   const ip = s.cloud.ports.find((p) => p.deviceOwner.startsWith('compute:'))?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
   return { s, ip };
 }

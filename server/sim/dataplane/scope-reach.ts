@@ -6,7 +6,7 @@
  */
 import type { Cloud } from '../model/cloud.js';
 import type { Router } from '../model/router.js';
-import { advertisedPrefixes } from '../api/neutron/bgp.js';
+import { advertisedPrefixes } from '../bgp-routes.js';
 import { cidrContains, parseCidr, parseIp } from '../ipam.js';
 import { routerPorts } from './index.js';
 import { networkScopes, scopeLabel } from './scope.js';
@@ -56,20 +56,42 @@ export interface Upstream { routed: boolean; reason: string }
 
 /**
  * Whether the Internet routes `ip` (an un-NATed address behind the router) back to the router's
- * external network. Where a BGP speaker serves that network the upstream learns only what it
- * announces; where none does, the provider routes its scope statically (the fixtures' setup
- * before dynamic routing).
+ * external network: only when a BGP speaker advertises a prefix covering it (next hop: this
+ * router's gateway) and actually tells the upstream router, which takes a peer and a BGP dynamic
+ * routing agent hosting the speaker. Nothing else puts a tenant prefix in the Internet's tables.
  */
 export function upstreamRoute(cloud: Cloud, router: Router, ip: string): Upstream {
-  const netId = router.gateway?.networkId;
-  const speaking = (cloud.bgp?.speakers ?? []).some((s) => netId !== undefined && s.networkIds.includes(netId));
-  if (!speaking) return { routed: true, reason: 'same address scope: routed without NAT' };
   const a = parseIp(ip);
-  const route = advertisedPrefixes(cloud).find((r) => {
+  const gatewayIps = new Set(router.gateway?.externalFixedIps.map((x) => x.ipAddress) ?? []);
+  const covering = advertisedPrefixes(cloud).filter((r) => {
     const c = parseCidr(r.destination);
-    return a !== null && c !== null && cidrContains(c, a.version, a.value);
+    return a !== null && c !== null && gatewayIps.has(r.nextHop) && cidrContains(c, a.version, a.value);
   });
-  return route
-    ? { routed: true, reason: `same address scope: routed without NAT; ${route.destination} announced by BGP (next hop ${route.nextHop})` }
-    : { routed: false, reason: `${ip} is routed without NAT, but no BGP speaker announces a prefix covering it: the Internet has no route back to it` };
+  const unrouted = (why: string): Upstream => ({ routed: false, reason: `${ip} is routed without NAT, but ${why}: the Internet has no route back to it` });
+  if (covering.length === 0) return unrouted('no BGP speaker announces a prefix covering it');
+  const speakers = cloud.bgp?.speakers ?? [];
+  const announced = covering.find((r) => speakerTalks(cloud, r.speakerId));
+  if (announced) {
+    return { routed: true, reason: `same address scope: routed without NAT; ${announced.destination} announced by BGP (next hop ${announced.nextHop})` };
+  }
+  const first = covering[0] as (typeof covering)[number];
+  const name = speakers.find((s) => s.id === first.speakerId)?.name || first.speakerId;
+  const hosted = hostedSpeakerIds(cloud).has(first.speakerId);
+  return unrouted(
+    hosted
+      ? `BGP speaker ${name} advertises ${first.destination} and has no peer to announce it to`
+      : `BGP speaker ${name} advertises ${first.destination} and no BGP dynamic routing agent hosts it`,
+  );
+}
+
+/** Speakers an alive DR agent hosts (the cloud's network node runs one when `bgpDragent`). */
+function hostedSpeakerIds(cloud: Cloud): Set<string> {
+  if (!cloud.config.bgpDragent) return new Set();
+  return new Set(Object.values(cloud.bgp?.agentSpeakers ?? {}).flat());
+}
+
+/** A speaker that a DR agent runs and that peers with at least one upstream router. */
+function speakerTalks(cloud: Cloud, speakerId: string): boolean {
+  const s = cloud.bgp?.speakers.find((x) => x.id === speakerId);
+  return s !== undefined && s.peerIds.length > 0 && hostedSpeakerIds(cloud).has(speakerId);
 }

@@ -49,6 +49,12 @@ export interface CloudConfig {
   computeHosts: string[];
   /** Octavia's drivers; absent = `amphora` (a real cloud). */
   octavia?: OctaviaConfig;
+  /**
+   * The network node runs neutron-dynamic-routing's BGP dynamic routing agent
+   * (neutron-bgp-dragent), which hosts the BGP speakers and peers with the upstream routers.
+   * Absent: no agent (the speakers' API works; nothing is announced).
+   */
+  bgpDragent?: boolean;
 }
 
 export interface Quotas {

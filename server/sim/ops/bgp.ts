@@ -9,7 +9,7 @@ import type { Network } from '../model/network.js';
 import { neutronError } from '../errors.js';
 import { parseIp } from '../ipam.js';
 import { newId, policyError } from './context.js';
-import { getAgent, type Agent } from '../agents.js';
+import { agents, getAgent, type Agent } from '../agents.js';
 
 export const SPEAKERS_PATH = '/v2.0/bgp-speakers';
 export const PEERS_PATH = '/v2.0/bgp-peers';
@@ -64,7 +64,19 @@ export function createSpeaker(c: Cloud, req: SpeakerCreate): BgpSpeaker {
     peerIds: [],
   };
   state(c).speakers.push(speaker);
+  schedule(c, speaker);
   return speaker;
+}
+
+/**
+ * The plugin's AFTER_CREATE callback with the default ChanceScheduler: a new speaker goes to an
+ * alive, enabled DR agent that hosts no speaker yet (one speaker per agent). A cloud has at most
+ * one DR agent (on its network node), so the chance is no choice; without one the speaker waits.
+ */
+function schedule(c: Cloud, s: BgpSpeaker): void {
+  const bound = state(c).agentSpeakers;
+  const free = agents(c).find((a) => a.agentType === BGP_DRAGENT_TYPE && a.alive && a.adminStateUp && (bound[a.id] ?? []).length === 0);
+  if (free) bound[free.id] = [s.id];
 }
 
 export interface SpeakerUpdate {
@@ -199,13 +211,16 @@ function drAgent(c: Cloud, agentId: string): Agent {
   return agent;
 }
 
-/** POST /v2.0/agents/ID/bgp-drinstances: a speaker is hosted by one DR agent at most. */
+/**
+ * POST /v2.0/agents/ID/bgp-drinstances: the bindings table's primary key is the agent, so an
+ * agent hosts one speaker at most (a second, or the same again, is a duplicate entry).
+ */
 export function addSpeakerToAgent(c: Cloud, agentId: string, s: BgpSpeaker): void {
   const path = `/v2.0/agents/${agentId}/bgp-drinstances`;
   adminOnly(c, path, 'add_bgp_speaker_to_dragent');
   const agent = drAgent(c, agentId);
   const bound = state(c).agentSpeakers;
-  if (Object.values(bound).some((ids) => ids.includes(s.id))) {
+  if ((bound[agent.id] ?? []).length > 0) {
     throw neutronError.conflict(path, `BgpDrAgent ${agent.id} is already associated to a BGP speaker.`);
   }
   bound[agent.id] = [...(bound[agent.id] ?? []), s.id];
