@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """What the real python-neutronclient 8.1 asks the server, in order, for each command of an
-extension our cloud does not load (LBaaS, FWaaS, VPNaaS, QoS, BGP, metering): which arguments it
+extension our cloud does not load (LBaaS, FWaaS, VPNaaS, QoS, metering): which arguments it
 looks up by name or ID (as which resource) before its own request. Each command runs against a
 recording client that answers every lookup and stops at the first other request; every argument is
 a token naming its dest, so a lookup says which argument it was. Stacklab replays that: a lookup of
@@ -108,7 +108,7 @@ def option_argvs(act):
     return [[opt, token(act.dest)], [opt, '1400'], [opt, 'action=hold,interval=30,timeout=120']]
 
 
-UNLOADED = re.compile(r'^(?:bgp|firewall|ipsec|lb|lbaas|meter|qos|vpn)-')
+UNLOADED = re.compile(r'^(?:firewall|ipsec|lb|lbaas|meter|qos|vpn)-')
 NOT_RESOURCES = {'help', 'bash-completion'}
 
 

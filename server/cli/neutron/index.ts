@@ -29,6 +29,7 @@ import { extensionCommands } from './extension.js';
 import { unloadedCommands } from './unloaded.js';
 import { tagCommands } from './tag.js';
 import { rbacCommands } from './rbac.js';
+import { bgpCommands } from './bgp.js';
 import { autoAllocateCommands } from './auto-allocate.js';
 import { purgeCommands } from './purge.js';
 import type { CommandOutput } from '../../render/output.js';
@@ -51,6 +52,7 @@ const COMMANDS: Record<string, Handler> = {
   ...extensionCommands,
   ...tagCommands,
   ...rbacCommands,
+  ...bgpCommands,
   ...autoAllocateCommands,
   ...purgeCommands,
   ...unloadedCommands,

@@ -8,6 +8,9 @@ import { bBool, bInt, bStr, bulkDelete, compact, find, given, list, num, s, send
 
 export const findPool = (c: Cloud, ref: string) => find(visiblePools(c), 'subnetpool', ref);
 
+/** `--address-scope`: the client looks the scope up and sends its id (last in the body). */
+const scopeId = (c: Cloud, ref: string | undefined): string | undefined => (ref === undefined ? undefined : findScope(c, ref).id);
+
 export const subnetPoolCommands: Record<string, Handler> = {
   'subnetpool-create': (c, a, extra) => {
     const own = given({
@@ -21,6 +24,7 @@ export const subnetPoolCommands: Record<string, Handler> = {
       // The client sends `shared` only when --shared is given.
       shared: a['shared'] === true ? true : undefined,
       is_default: s(a, 'is_default'),
+      address_scope_id: scopeId(c, s(a, 'address_scope')),
     });
     const b = send(c, 'subnetpools', 'create', '/v2.0/subnetpools', own, extra);
     const p = createSubnetPool(c, compact<SubnetPoolCreate>({
@@ -33,6 +37,7 @@ export const subnetPoolCommands: Record<string, Handler> = {
       maxPrefixlen: bInt(b, 'max_prefixlen'),
       shared: bBool(b, 'shared'),
       isDefault: bBool(b, 'is_default'),
+      addressScopeId: bStr(b, 'address_scope_id'),
     }));
     return show(a, subnetPoolDict(p), 'subnetpool');
   },

@@ -1,5 +1,5 @@
 /**
- * The commands of the extensions our cloud does not load (LBaaS v1/v2, FWaaS, VPNaaS, QoS, BGP,
+ * The commands of the extensions our cloud does not load (LBaaS v1/v2, FWaaS, VPNaaS, QoS,
  * metering), driven by data: neutron-unloaded.json says, for each, what the real client looks up
  * by name or ID (and as which resource) before its own request (scripts/extract-neutron-unloaded.py).
  * A lookup of a resource our cloud has (a subnet, a router) finds it or fails as usual; a lookup of

@@ -1,6 +1,7 @@
 /**
  * `openstack network rbac …` (OSC 6.0): RBAC policies (see sim/ops/rbac). Projects are found in
- * Keystone (`--target-project`, `--project`); policies have no name, so they are found by ID only.
+ * Keystone (`--target-project`, `--project`: projectRef); policies have no name, so they are found
+ * by ID only.
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
@@ -33,6 +34,15 @@ function rbacObjectId(c: Cloud, type: string, ref: string): string {
     default:
       throw new NotFoundError(`No AddressGroup found for ${ref}`);
   }
+}
+
+/**
+ * OSC's identity_common.find_project for `--target-project`/`--project`: an admin's Keystone finds
+ * the project by ID or name (else "No project with a name or ID of 'x' exists."); a member may
+ * not look projects up (Keystone's 403), so OSC sends what was typed as the project's ID.
+ */
+function projectRef(c: Cloud, ref: string): string {
+  return c.auth.admin ? findProject(c, ref).id : ref;
 }
 
 /** openstacksdk find_rbac_policy: by ID only. */
@@ -95,10 +105,10 @@ function policyShow(d: JsonObject): Output {
 function create(c: Cloud, a: Args): Output {
   const type = req(a, 'type');
   const objectId = rbacObjectId(c, type, req(a, 'rbac_object'));
-  const target = flag(a, 'target_all_projects') ? '*' : findProject(c, req(a, 'target_project')).id;
+  const target = flag(a, 'target_all_projects') ? '*' : projectRef(c, req(a, 'target_project'));
   const project = str(a, 'project');
   const body: JsonObject = { object_id: objectId, object_type: type, action: req(a, 'action'), target_tenant: target };
-  if (project !== undefined) body['project_id'] = findProject(c, project).id;
+  if (project !== undefined) body['project_id'] = projectRef(c, project);
   return policyShow(postRbacPolicy(c, { ...body, ...extraProperties(a) }));
 }
 
@@ -118,7 +128,7 @@ function list(c: Cloud, a: Args): Output {
 function set(c: Cloud, a: Args): Output {
   const p = findPolicy(c, req(a, 'rbac_policy'));
   const target = str(a, 'target_project');
-  const body: JsonObject = { ...(target === undefined ? {} : { target_tenant: findProject(c, target).id }), ...extraProperties(a) };
+  const body: JsonObject = { ...(target === undefined ? {} : { target_tenant: projectRef(c, target) }), ...extraProperties(a) };
   if (Object.keys(body).length > 0) putRbacPolicy(c, p['id'] as string, body);
   return none;
 }

@@ -119,6 +119,11 @@ export function removeSpeakerNetwork(c: Cloud, s: BgpSpeaker, net: Network): voi
   s.networkIds = s.networkIds.filter((id) => id !== net.id);
 }
 
+/** A network's delete takes its speaker bindings with it (the binding's foreign key cascades). */
+export function unbindDeletedNetwork(c: Cloud, networkId: string): void {
+  for (const s of c.bgp?.speakers ?? []) s.networkIds = s.networkIds.filter((id) => id !== networkId);
+}
+
 /** PUT …/add_bgp_peer: a speaker peers with one BGP peer per address. */
 export function addSpeakerPeer(c: Cloud, s: BgpSpeaker, peer: BgpPeer): void {
   const path = `${SPEAKERS_PATH}/${s.id}/add_bgp_peer`;

@@ -8,6 +8,7 @@ import { checkQuota } from './quota.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { deleteNetworkOwnedPort } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
+import { unbindDeletedNetwork } from './bgp.js';
 
 export interface NetworkCreate {
   name: string;
@@ -282,4 +283,5 @@ export function deleteNetwork(c: Cloud, net: Network): void {
   for (const p of c.ports.filter((p) => p.networkId === net.id)) deleteNetworkOwnedPort(c, p);
   c.subnets = c.subnets.filter((s) => s.networkId !== net.id);
   c.networks = c.networks.filter((n) => n.id !== net.id);
+  unbindDeletedNetwork(c, net.id);
 }

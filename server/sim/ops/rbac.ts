@@ -181,6 +181,7 @@ export function updateRbacPolicy(c: Cloud, id: string, targetTenant: string): Rb
     throw neutronError.conflict(path, 'An RBAC policy already exists with those values.');
   }
   checkNotInUse(c, path, policy);
+  checkExternalNotInUse(c, path, policy, targetTenant);
   removePolicy(c, policy);
   if (targetTenant === '*' && obj?.flag) {
     obj.flag.set(true);
@@ -195,6 +196,7 @@ export function updateRbacPolicy(c: Cloud, id: string, targetTenant: string): Rb
 export function deleteRbacPolicy(c: Cloud, id: string): void {
   const policy = findOwnPolicy(c, id);
   checkNotInUse(c, `${PATH}/${id}`, policy);
+  checkExternalNotInUse(c, `${PATH}/${id}`, policy);
   removePolicy(c, policy);
 }
 
@@ -306,6 +308,34 @@ function checkNotInUse(c: Cloud, path: string, policy: RbacPolicy): void {
       ? networkCallbacks(`Unable to reconfigure sharing settings for network ${policy.objectId}. Multiple tenants are using it.`).join(',')
       : objectCallback(policy.objectType, `${head}\nDetails: project_id=${users[0]}`);
   throw neutronError.conflict(path, `${head}\nDetails: ${details}`);
+}
+
+/**
+ * ML2's external-network callback: an `access_as_external` policy may not go (or be retargeted)
+ * while a router of a project it lets in has its gateway on the network; floating IPs do not
+ * count. A project's policy is free to go beside a wildcard; the wildcard needs every gateway's
+ * project (the network's owner too) to have a policy of its own, and never goes from the default
+ * external network.
+ */
+function checkExternalNotInUse(c: Cloud, path: string, policy: RbacPolicy, newTarget?: string): void {
+  if (policy.objectType !== 'network' || policy.action !== 'access_as_external') return;
+  const inUse = (details: string) => {
+    const head = `RBAC policy on object ${policy.objectId} cannot be removed because other objects depend on it.`;
+    const cb = `Callback neutron.plugins.ml2.plugin.External_net_db_mixin._validate_ext_not_in_use_by_tenant-${CALLBACK_ID}`;
+    return neutronError.conflict(path, `${head}\nDetails: ${cb} failed with "${head}\nDetails: ${details}"`);
+  };
+  const others = allRbacPolicies(c).filter((p) => p.id !== policy.id && p.objectId === policy.objectId && p.action === 'access_as_external');
+  const gatewayProjects = c.routers.filter((r) => r.gateway?.networkId === policy.objectId).map((r) => r.projectId);
+  let depends: boolean;
+  if (policy.targetTenant !== '*') {
+    if (others.some((p) => p.targetTenant === '*')) return;
+    depends = gatewayProjects.includes(policy.targetTenant);
+  } else {
+    if (c.networks.find((n) => n.id === policy.objectId)?.isDefault) throw inUse('Default external networks must be shared to everyone.');
+    const entitled = new Set([...others.map((p) => p.targetTenant), ...(newTarget === undefined ? [] : [newTarget])]);
+    depends = gatewayProjects.some((p) => !entitled.has(p));
+  }
+  if (depends) throw inUse('There are routers attached to this network that depend on this policy for access.');
 }
 
 function boundProjects(c: Cloud, type: RbacObjectType, id: string): string[] {
