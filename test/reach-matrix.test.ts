@@ -137,3 +137,23 @@ describe('scenario: addresses that never reach the VM', () => {
     expect(trace(s.cloud, vm, '8.8.8.8', 'icmp', null).verdict).toBe('net-unreachable');
   });
 });
+
+describe('scenario: two routers, each with its own private network', () => {
+  const s = setup([
+    'openstack network create a-net', 'openstack subnet create --network a-net --subnet-range 10.1.0.0/24 a-sub',
+    'openstack network create b-net', 'openstack subnet create --network b-net --subnet-range 10.2.0.0/24 b-sub',
+    'openstack router create ra', 'openstack router set --external-gateway ext-floating1 ra', 'openstack router add subnet ra a-sub',
+    'openstack router create rb', 'openstack router set --external-gateway ext-floating1 rb', 'openstack router add subnet rb b-sub',
+    `${VM} --network a-net vma`, `${VM} --network b-net vmb`,
+    'openstack security group rule create --proto icmp default',
+  ]);
+  const vma: Endpoint = { kind: 'vm', serverId: s.cloud.servers.find((x) => x.name === 'vma')?.id ?? '' };
+  it('a fixed IP behind the other router is not reached: the router sends it out of its gateway, where it is not routed', () => {
+    const to = ipOf(s, 'vmb', 4);
+    expect(trace(s.cloud, vma, to, 'icmp', null)).toMatchObject({ verdict: 'dropped',
+      reason: `${to} is a fixed IP behind another router: ra has no interface on its network and sends it out of its gateway, where fixed IPs are not routed` });
+  });
+  it('the Internet still is', () => {
+    expect(verdict(s, vma, '8.8.8.8', 'icmp', null)).toBe('ok');
+  });
+});

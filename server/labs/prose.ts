@@ -9,7 +9,7 @@
 export const COMMAND_LANGS = ['sh', 'bash', 'shell', 'console'];
 
 /** Programs whose inline code in prose is taken as a command when it has arguments. */
-const INLINE_PROGRAMS = new Set(['openstack', 'neutron', 'nova', 'ip', 'ovs-vsctl', 'iptables', 'iptables-save', 'sysctl', 'route', 'ping', 'ssh', 'traceroute', 'curl']);
+const INLINE_PROGRAMS = new Set(['openstack', 'neutron', 'nova', 'ip', 'ovs-vsctl', 'iptables', 'iptables-save', 'sysctl', 'route', 'ping', 'ssh', 'traceroute', 'curl', 'stacklab']);
 
 /** A placeholder of the prose's commands: `<router id>`, `<vm2's port id>` (not `< file`, `<<`). */
 export const PROSE_PLACEHOLDER = /<([A-Za-z0-9][^<>\n]*?[^<>\s]|[A-Za-z0-9])>/g;

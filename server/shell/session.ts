@@ -31,6 +31,8 @@ import {
   type VariableStats,
 } from './limits.js';
 import type { CommandOutput } from '../render/output.js';
+import type { PacketPath } from '../sim/api/packet-path.js';
+import { runStacklab } from '../cli/linux/stacklab-trace.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -47,6 +49,8 @@ export interface LineResult extends CommandResult {
   ran: string[][];
   /** RunOptions.until stream: the line's command goes on (ping without a count); see Follow. */
   follow?: Follow;
+  /** The path the line's last `stacklab trace` explained, for the page to highlight. */
+  path?: PacketPath;
 }
 
 /** How a line runs: on a terminal or not, and how a command that runs until Ctrl-C ends. */
@@ -156,6 +160,8 @@ interface LineRun {
   /** Seconds of simulated time the commands took beyond the line's own tick. */
   elapsed: number;
   follow?: Follow;
+  /** The last path a `stacklab trace` of the line explained. */
+  path?: PacketPath;
   ran: string[][];
   /** How many variables there are and their size, counted when first needed. */
   vars: VariableStats | null;
@@ -173,7 +179,10 @@ interface Exec {
   line: LineRun;
 }
 
-const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
+const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'stacklab', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
+
+/** The line `help` adds about Stacklab's own tool. */
+const TRACE_HINT = 'stacklab trace FROM TO [icmp|tcp/PORT|udp/PORT]: the path a packet takes, hop by hop,\nand where it is dropped (stacklab trace --help).\n';
 
 function ok(stdout = ''): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
@@ -287,7 +296,14 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       x.line.budget.charge(Object.keys(s.env).length * COST.entry);
       return ok(Object.keys(s.env).sort().map((k) => `${k}=${s.env[k] ?? ''}\n`).join(''));
     case 'help':
-      return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n`);
+      return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n${TRACE_HINT}`);
+    case 'stacklab': {
+      // Stacklab's own tool (not part of the simulated hosts): it runs wherever the terminal is.
+      x.line.budget.charge(COST.host + argumentsCost(argv));
+      const r = runStacklab({ cloud: s.cloud, hosts: fixtureHosts(s.fixture), columns: s.columns }, args);
+      if (r.path) x.line.path = r.path;
+      return rendered(x, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode });
+    }
     default: {
       // `… | cat`: with no file (or `-`) cat copies what is piped in, on any host.
       if (cmd === 'cat' && input !== null && args.every((a) => a === '-')) return ok(input);
@@ -478,6 +494,7 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
       exitCode: r.exitCode,
       ran: run.ran,
       ...(run.follow ? { follow: run.follow } : {}),
+      ...(run.path ? { path: run.path } : {}),
     };
   } catch (e) {
     // A bug, not the learner's fault: keep the session as it was and say so plainly.

@@ -5,12 +5,13 @@
 import type { Cloud } from './model/cloud.js';
 import type { Port } from './model/port.js';
 import type { Router } from './model/router.js';
+import type { SecurityGroupRule } from './model/security-group.js';
 import { cidrContains, parseCidr, parseIp } from './ipam.js';
 import { devName } from './dataplane/index.js';
 import { routerForwards } from './dataplane/sysctl.js';
 import { DEVICE_OWNER } from './model/port.js';
-import { isGuarded, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
-import { crossScopeDrop, leavesUnNated, unNatedDrop, upstreamRoute } from './dataplane/scope-reach.js';
+import { isGuarded, isVipPort, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
+import { crossScopeDrop, leavesUnNated, scopedButNated, unNatedDrop, upstreamRoute } from './dataplane/scope-reach.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -18,6 +19,33 @@ export type Proto = 'icmp' | 'tcp' | 'udp';
 export interface Hop { address: string; nat?: string }
 export type Verdict = 'ok' | 'dropped' | 'no-route' | 'host-unreachable' | 'net-unreachable' | 'refused';
 export interface Trace { hops: Hop[]; verdict: Verdict; reason: string }
+
+/**
+ * A place the packet meets, in order, for explanations (sim/api/packet-path.ts). The query notes
+ * each place before it decides anything there, so when it stops, its last step is where.
+ */
+export type ReachStep =
+  /** A VM's NIC: leaving it (`out`) or delivered to it (`in`). */
+  | { kind: 'tap'; port: Port; direction: 'out' | 'in' }
+  /** The port's security groups; `src`: the source address they see. */
+  | { kind: 'security-group'; port: Port; direction: 'egress' | 'ingress'; src: string }
+  /** The source's subnet and the next hop on it: the destination itself, its gateway, or none (null). */
+  | { kind: 'subnet'; subnetId: string; nextHop: string | null }
+  /** A router's qr- device on that subnet, or its qg- device (`subnetId` null). */
+  | { kind: 'router-port'; router: Router; subnetId: string | null }
+  /** The qrouter- namespace: it routes, forwards (sysctl) and filters (address scopes). */
+  | { kind: 'router'; router: Router }
+  /** The router's nat table: a DNAT or SNAT rule rewrites `from` to `to`; `none`: same scope, no NAT. */
+  | { kind: 'nat'; router: Router; rule: 'DNAT' | 'SNAT' | 'none'; from: string; to: string }
+  /** The router of the network, outside Neutron: the upstream gateway of an external or provider network. */
+  | { kind: 'upstream'; networkId: string }
+  /** The Internet's routers. */
+  | { kind: 'internet' }
+  /** A load balancer's amphora, behind its VIP port. */
+  | { kind: 'vip'; port: Port }
+  /** Another port that answers for itself (a router's or DHCP's address). */
+  | { kind: 'port'; port: Port };
+type Steps = ReachStep[] | undefined;
 
 /** Whether the physical NIC of the external network is on br-ex (network-node fixture starts without). */
 export function externalWired(cloud: Cloud): boolean {
@@ -63,7 +91,11 @@ function portWithIp(cloud: Cloud, ip: string): Port | undefined {
 
 /** Security-group ingress check for a VM port (stateful; egress assumed open). */
 export function ingressAllowed(cloud: Cloud, port: Port, src: string, proto: Proto, dport: number | null): boolean {
-  if (!port.portSecurityEnabled) return true;
+  return !port.portSecurityEnabled || ingressRule(cloud, port, src, proto, dport) !== null;
+}
+
+/** The first ingress rule of the port's groups that lets the packet in (port security aside). */
+export function ingressRule(cloud: Cloud, port: Port, src: string, proto: Proto, dport: number | null): SecurityGroupRule | null {
   const sip = parseIp(src);
   const v = sip?.version === 6 ? 'IPv6' : 'IPv4';
   for (const gid of port.securityGroupIds) {
@@ -79,10 +111,16 @@ export function ingressAllowed(cloud: Cloud, port: Port, src: string, proto: Pro
         const c = parseCidr(r.remoteIpPrefix);
         if (!c || !sip || !cidrContains(c, sip.version, sip.value)) continue;
       }
-      return true;
+      return r;
     }
   }
-  return false;
+  return null;
+}
+
+/** What is behind a port the packet got through to: a VM's tap, a VIP's amphora, or the port itself. */
+function arrival(port: Port): ReachStep {
+  if (isVipPort(port)) return { kind: 'vip', port };
+  return port.deviceOwner.startsWith('compute:') ? { kind: 'tap', port, direction: 'in' } : { kind: 'port', port };
 }
 
 /**
@@ -128,15 +166,16 @@ export function isLoopback(ip: string): boolean {
   return a !== null && (a.version === 4 ? a.value >> 24n === 127n : a.value === 1n);
 }
 
-export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, port: number | null): Trace {
+/** The path query; `steps`, when given, collects the places the packet meets (see ReachStep). */
+export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, port: number | null, steps?: ReachStep[]): Trace {
   const dst = parseIp(to);
   if (!dst) return { hops: [], verdict: 'no-route', reason: 'bad address' };
   // The host answers itself; nothing listens on a port there in this simulation.
   if (isLoopback(to)) return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'loopback: the host itself answers' };
-  return unlessStopped(cloud, from.kind === 'laptop' ? fromOutside(cloud, to, proto, port, 'the laptop')
-    : from.kind === 'network' ? fromOutside(cloud, to, proto, port, 'the network node')
-      : from.kind === 'vm' ? fromVm(cloud, from.serverId, to, proto, port)
-        : fromNamespace(cloud, from.name, to, proto, port));
+  return unlessStopped(cloud, from.kind === 'laptop' ? fromOutside(cloud, to, proto, port, 'the laptop', steps)
+    : from.kind === 'network' ? fromOutside(cloud, to, proto, port, 'the network node', steps)
+      : from.kind === 'vm' ? fromVm(cloud, from.serverId, to, proto, port, steps)
+        : fromNamespace(cloud, from.name, to, proto, port, steps));
 }
 
 /**
@@ -151,30 +190,44 @@ function unlessStopped(cloud: Cloud, t: Trace): Trace {
   return vm?.status === 'SHUTOFF' ? { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} is stopped (SHUTOFF): nothing answers ARP for ${last}` } : t;
 }
 
-function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | null, who: string): Trace {
+function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | null, who: string, steps: Steps): Trace {
   const fip = cloud.floatingIps.find((f) => f.floatingIpAddress === to);
   const gwPort = cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerGateway && p.fixedIps.some((f) => f.ipAddress === to));
   if (!fip && !gwPort) {
+    steps?.push({ kind: 'internet' });
     const direct = directRoute(cloud, to);
     if (!direct) return { hops: [], verdict: 'dropped', reason: unannounced(cloud, to) ?? `${to} is not an address ${who} can reach (fixed IPs are private)` };
     const src = parseIp(to)?.version === 6 ? '2001:db8:ffff::10' : '203.0.113.200';
+    steps?.push(...directSteps(direct), { kind: 'security-group', port: direct.port, direction: 'ingress', src });
     if (!ingressAllowed(cloud, direct.port, src, proto, dport)) {
       return { hops: direct.hops, verdict: 'dropped', reason: sgDrop(cloud, direct.port, proto, dport, `security groups of port ${direct.port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside`) };
     }
+    steps?.push(arrival(direct.port));
     return vipHop(cloud, direct.port, proto, dport, direct.hops, direct.reason) ?? { hops: direct.hops, verdict: 'ok', reason: direct.reason };
   }
+  steps?.push({ kind: 'internet' }, { kind: 'upstream', networkId: fip?.floatingNetworkId ?? gwPort?.networkId ?? '' });
   if (!externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
-  if (gwPort) return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'router gateway answers' };
+  if (gwPort) {
+    const owner = cloud.routers.find((r) => r.id === gwPort.deviceId);
+    if (owner) steps?.push({ kind: 'router-port', router: owner, subnetId: null });
+    return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'router gateway answers' };
+  }
   if (!fip?.portId || !fip.fixedIpAddress) return { hops: [], verdict: 'host-unreachable', reason: 'floating IP is not associated: nothing answers ARP for it' };
   const port = cloud.ports.find((p) => p.id === fip.portId);
   const hops: Hop[] = [{ address: to, nat: `DNAT ${to} -> ${fip.fixedIpAddress}` }, { address: fip.fixedIpAddress }];
   if (!port) return { hops, verdict: 'dropped', reason: 'no port' };
   const router = cloud.routers.find((r) => r.id === fip.routerId);
   const sid = port.fixedIps.find((f) => f.ipAddress === fip.fixedIpAddress)?.subnetId ?? null;
+  if (router) {
+    steps?.push({ kind: 'router-port', router, subnetId: null }, { kind: 'nat', router, rule: 'DNAT', from: to, to: fip.fixedIpAddress }, { kind: 'router', router });
+  }
   if (router && !forwards(cloud, router, [null, sid], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
+  if (router) steps?.push({ kind: 'router-port', router, subnetId: sid });
+  steps?.push({ kind: 'security-group', port, direction: 'ingress', src: '203.0.113.10' });
   if (!ingressAllowed(cloud, port, '203.0.113.10', proto, dport)) {
     return { hops, verdict: 'dropped', reason: sgDrop(cloud, port, proto, dport, `security groups of port ${port.id} allow no ${proto}${dport ? `/${dport}` : ''} ingress from outside`) };
   }
+  steps?.push(arrival(port));
   return vipHop(cloud, port, proto, dport, hops, 'floating IP DNAT') ?? { hops, verdict: 'ok', reason: 'floating IP DNAT and security group ingress rule' };
 }
 
@@ -189,14 +242,14 @@ function scopeOf(cloud: Cloud, subnetId: string): string | null {
  * VLAN/flat) network, or behind a router when the subnet is IPv6 or in the external network's
  * address scope.
  */
-function directRoute(cloud: Cloud, to: string): { port: Port; hops: Hop[]; reason: string } | null {
+function directRoute(cloud: Cloud, to: string): Direct | null {
   const port = portWithIp(cloud, to);
   if (!port || !isGuarded(port)) return null;
   const fixed = port.fixedIps.find((f) => f.ipAddress === to);
   const net = cloud.networks.find((n) => n.id === port.networkId);
   if (!fixed || !net) return null;
   if (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat'))) {
-    return { port, hops: [{ address: to }], reason: 'provider network address' };
+    return { port, hops: [{ address: to }], reason: 'provider network address', router: null, subnetId: fixed.subnetId };
   }
   const router = routerOfSubnet(cloud, fixed.subnetId);
   if (!router?.gateway) return null;
@@ -204,12 +257,22 @@ function directRoute(cloud: Cloud, to: string): { port: Port; hops: Hop[]; reaso
   const gwIp = qr?.fixedIps.find((f) => f.subnetId === fixed.subnetId)?.ipAddress ?? '';
   const hops: Hop[] = [{ address: gwIp }, { address: to }];
   if (!forwards(cloud, router, [null, fixed.subnetId], to)) return null;
-  if (parseIp(to)?.version === 6) return { port, hops, reason: 'IPv6 routed without NAT' };
+  if (parseIp(to)?.version === 6) return { port, hops, reason: 'IPv6 routed without NAT', router, subnetId: fixed.subnetId };
   const scope = scopeOf(cloud, fixed.subnetId);
   const extScope = router.gateway.externalFixedIps.map((f) => scopeOf(cloud, f.subnetId)).find((x) => x !== null) ?? null;
   if (scope === null || scope !== extScope) return null;
   const upstream = upstreamRoute(cloud, router, to);
-  return upstream.routed ? { port, hops, reason: upstream.reason } : null;
+  return upstream.routed ? { port, hops, reason: upstream.reason, router, subnetId: fixed.subnetId } : null;
+}
+
+/** A fixed IP routed from the Internet without NAT: its port, and the router in front of it (null: a provider network). */
+interface Direct { port: Port; hops: Hop[]; reason: string; router: Router | null; subnetId: string }
+
+/** The places a direct route passes before the port's security groups. */
+function directSteps(d: Direct): ReachStep[] {
+  if (d.router === null) return [{ kind: 'upstream', networkId: d.port.networkId }];
+  const r = d.router;
+  return [{ kind: 'upstream', networkId: r.gateway?.networkId ?? '' }, { kind: 'router-port', router: r, subnetId: null }, { kind: 'router', router: r }, { kind: 'router-port', router: r, subnetId: d.subnetId }];
 }
 
 /** Why an address routed without NAT is still out of reach from outside: its prefix is not announced. */
@@ -217,56 +280,75 @@ function unannounced(cloud: Cloud, to: string): string | null {
   const fixed = portWithIp(cloud, to)?.fixedIps.find((f) => f.ipAddress === to);
   const router = fixed ? routerOfSubnet(cloud, fixed.subnetId) : undefined;
   const port = router ? cloud.ports.find((p) => p.deviceId === router.id && p.fixedIps.some((f) => f.subnetId === fixed?.subnetId)) : undefined;
-  if (!router || !port || parseIp(to)?.version !== 4 || !leavesUnNated(cloud, router, port.networkId)) return null;
+  if (!router || !port || parseIp(to)?.version !== 4) return null;
+  if (!leavesUnNated(cloud, router, port.networkId)) return scopedButNated(cloud, router, port.networkId, to);
   const upstream = upstreamRoute(cloud, router, to);
   return upstream.routed ? null : upstream.reason;
 }
 
-function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null): Trace {
+function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null, steps: Steps): Trace {
   const port = vmPort(cloud, serverId);
   if (!port || !vmHasAddress(cloud, serverId)) return { hops: [], verdict: 'net-unreachable', reason: 'the VM has no address (no DHCP, no config drive)' };
   const want = parseIp(to)?.version ?? 4;
   const fixed = port.fixedIps.find((f) => parseIp(f.ipAddress)?.version === want);
   if (!fixed) return { hops: [], verdict: 'net-unreachable', reason: `no IPv${want} address on the VM` };
+  steps?.push({ kind: 'tap', port, direction: 'out' }, { kind: 'security-group', port, direction: 'egress', src: fixed.ipAddress });
   const sub = cloud.subnets.find((s) => s.id === fixed.subnetId);
   const dst = parseIp(to);
   const c = sub ? parseCidr(sub.cidr) : null;
   if (dst && c && cidrContains(c, dst.version, dst.value)) {
+    steps?.push({ kind: 'subnet', subnetId: fixed.subnetId, nextHop: to });
     const target = portWithIp(cloud, to);
     const net = cloud.networks.find((n) => n.id === port.networkId);
     const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
-    if (!target && provider && to === sub?.gatewayIp) return { hops: [{ address: to }], verdict: 'ok', reason: "the provider network's physical router" };
+    if (!target && provider && to === sub?.gatewayIp) {
+      steps?.push({ kind: 'upstream', networkId: port.networkId });
+      return { hops: [{ address: to }], verdict: 'ok', reason: "the provider network's physical router" };
+    }
     if (!target) return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP' };
+    if (isGuarded(target)) steps?.push({ kind: 'security-group', port: target, direction: 'ingress', src: fixed.ipAddress });
     if (isGuarded(target) && !ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) {
       return { hops: [{ address: to }], verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
     }
+    steps?.push(arrival(target));
     return vipHop(cloud, target, proto, dport, [{ address: to }], 'same subnet') ?? { hops: [{ address: to }], verdict: 'ok', reason: 'same subnet' };
   }
   const router = routerOfSubnet(cloud, fixed.subnetId);
   const net = cloud.networks.find((n) => n.id === port.networkId);
   const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
+  steps?.push({ kind: 'subnet', subnetId: fixed.subnetId, nextHop: sub?.gatewayIp ?? null });
   if (!router && provider && sub?.gatewayIp) {
     // A provider network: the provider's physical router forwards, no Neutron router and no NAT.
+    steps?.push({ kind: 'upstream', networkId: port.networkId });
     const hops: Hop[] = [{ address: sub.gatewayIp }];
     const target = portWithIp(cloud, to);
     if (target && isGuarded(target)) {
       hops.push({ address: to });
+      steps?.push({ kind: 'security-group', port: target, direction: 'ingress', src: fixed.ipAddress });
       if (!ingressAllowed(cloud, target, fixed.ipAddress, proto, dport)) return { hops, verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
+      steps?.push(arrival(target));
       return vipHop(cloud, target, proto, dport, hops, "routed by the provider network's router") ?? { hops, verdict: 'ok', reason: "routed by the provider network's router" };
     }
     if (target) return { hops, verdict: 'dropped', reason: 'not reachable from a provider network' };
     hops.push({ address: to });
+    steps?.push({ kind: 'internet' });
     return { hops, verdict: 'ok', reason: "the provider network's router, no NAT" };
   }
   if (!router || !sub?.gatewayIp) return { hops: [], verdict: 'host-unreachable', reason: 'subnet not attached to a router' };
-  return throughRouter(cloud, router, sub.gatewayIp, port, fixed.ipAddress, to, proto, dport);
+  return throughRouter(cloud, router, sub.gatewayIp, port, fixed.ipAddress, to, proto, dport, steps);
 }
 
 /** Off-subnet traffic from `port` (address `src`) through its subnet's Neutron router. */
-function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Port, src: string, to: string, proto: Proto, dport: number | null): Trace {
+function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Port, src: string, to: string, proto: Proto, dport: number | null, steps: Steps): Trace {
   const hops: Hop[] = [{ address: gatewayIp }];
   const target = portWithIp(cloud, to);
   const from = port.fixedIps.find((f) => f.ipAddress === src)?.subnetId ?? null;
+  steps?.push({ kind: 'router-port', router, subnetId: from }, { kind: 'router', router });
+  // A fixed IP on a network this router has no interface on goes out of the gateway like any
+  // other address, where only a public (directly routed) one is reached.
+  if (target && isGuarded(target) && !onRouter(cloud, router, target.networkId) && !directRoute(cloud, to)) {
+    return { hops, verdict: 'dropped', reason: `${to} is a fixed IP behind another router: ${router.name || router.id} has no interface on its network and sends it out of its gateway, where fixed IPs are not routed` };
+  }
   if (target && isGuarded(target)) {
     hops.push({ address: to });
     const tsub = target.fixedIps.find((f) => f.ipAddress === to)?.subnetId ?? null;
@@ -276,7 +358,9 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
     if (!forwards(cloud, router, [tsub], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
     const scopeDrop = onRouter(cloud, router, target.networkId) ? crossScopeDrop(cloud, port.networkId, target.networkId, to) : null;
     if (scopeDrop) return { hops: [{ address: gatewayIp }], verdict: 'dropped', reason: scopeDrop };
+    steps?.push({ kind: 'router-port', router, subnetId: tsub }, { kind: 'security-group', port: target, direction: 'ingress', src });
     if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops, verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
+    steps?.push(arrival(target));
     return vipHop(cloud, target, proto, dport, hops, 'routed east-west without NAT') ?? { hops, verdict: 'ok', reason: 'routed east-west without NAT' };
   }
   if (target?.deviceId === router.id) return { hops: [{ address: to }], verdict: 'ok', reason: 'router address' };
@@ -293,23 +377,43 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
   if (!router.gateway.enableSnat && !fip && !unNated) {
     return { hops, verdict: 'dropped', reason: (v4 ? unNatedDrop(cloud, router, port.networkId) : null) ?? 'SNAT disabled and no floating IP' };
   }
-  if (!externalWired(cloud)) return { hops, verdict: 'dropped', reason: 'the physical NIC of the external network is not on br-ex' };
+  if (!externalWired(cloud)) {
+    steps?.push({ kind: 'router-port', router, subnetId: null });
+    return { hops, verdict: 'dropped', reason: 'the physical NIC of the external network is not on br-ex' };
+  }
   if (!forwards(cloud, router, [from], to)) return { hops: [], verdict: 'dropped', reason: NOT_FORWARDING };
   if (!forwards(cloud, router, [null], to)) return { hops, verdict: 'dropped', reason: NOT_FORWARDING };
   const ext = cloud.subnets.find((s) => s.networkId === router.gateway?.networkId && s.ipVersion === 4);
-  if (unNated) return unNatedEgress(cloud, router, hops, ext?.gatewayIp ?? null, src, to);
+  steps?.push(...egressSteps(router, fip?.floatingIpAddress ?? null, unNated, src, to));
+  if (unNated) return unNatedEgress(cloud, router, hops, ext?.gatewayIp ?? null, src, to, steps);
   if (ext?.gatewayIp) hops.push({ address: ext.gatewayIp, nat: fip ? `SNAT -> ${fip.floatingIpAddress}` : 'SNAT -> router gateway' });
   hops.push({ address: to });
+  steps?.push({ kind: 'internet' });
   return { hops, verdict: 'ok', reason: fip ? 'floating IP SNAT' : 'router SNAT' };
+}
+
+/**
+ * Out through the gateway: IPv4 is SNATed to the floating IP or the router's gateway address
+ * unless it stays in the external network's scope; IPv6 is routed as it is.
+ */
+function egressSteps(router: Router, fip: string | null, unNated: boolean, src: string, to: string): ReachStep[] {
+  const out: ReachStep[] = [];
+  if (parseIp(to)?.version !== 6) {
+    const gw = router.gateway?.externalFixedIps.find((f) => parseIp(f.ipAddress)?.version === 4)?.ipAddress ?? '';
+    out.push(unNated ? { kind: 'nat', router, rule: 'none', from: src, to: src } : { kind: 'nat', router, rule: 'SNAT', from: src, to: fip ?? gw });
+  }
+  out.push({ kind: 'router-port', router, subnetId: null }, { kind: 'upstream', networkId: router.gateway?.networkId ?? '' });
+  return out;
 }
 
 /**
  * Same-scope egress keeps the VM's own source address: the far end sees it, and the replies
  * (and traceroute's time-exceeded messages past the router) come back only if the upstream routes it.
  */
-function unNatedEgress(cloud: Cloud, router: Router, hops: Hop[], upstreamGw: string | null, src: string, to: string): Trace {
+function unNatedEgress(cloud: Cloud, router: Router, hops: Hop[], upstreamGw: string | null, src: string, to: string, steps: Steps): Trace {
   const upstream = upstreamRoute(cloud, router, src);
   if (!upstream.routed) return { hops, verdict: 'dropped', reason: upstream.reason };
+  steps?.push({ kind: 'internet' });
   return { hops: [...hops, ...(upstreamGw ? [{ address: upstreamGw }] : []), { address: to }], verdict: 'ok', reason: upstream.reason };
 }
 
@@ -332,7 +436,7 @@ function inSubnets(cloud: Cloud, subnetIds: string[], ip: string): boolean {
  * decides: nothing there is "Destination Host Unreachable"), anything else through the
  * router's default route on the external network, without NAT (the namespace owns qg-).
  */
-function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport: number | null): Trace {
+function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport: number | null, steps: Steps): Trace {
   const routerId = ns.startsWith('qrouter-') ? ns.slice(8) : null;
   const networkId = ns.startsWith('qdhcp-') ? ns.slice(6) : null;
   const own = cloud.ports.filter((p) => (routerId !== null && p.deviceId === routerId && p.deviceOwner.startsWith('network:router_'))
@@ -347,12 +451,17 @@ function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport
     if (target && own.some((p) => p.networkId === target.networkId)) {
       if (isGuarded(target)) {
         const src = own.find((p) => p.networkId === target.networkId)?.fixedIps[0]?.ipAddress ?? '';
+        steps?.push({ kind: 'security-group', port: target, direction: 'ingress', src });
         if (!ingressAllowed(cloud, target, src, proto, dport)) return { hops: [{ address: to }], verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
       }
+      steps?.push(arrival(target));
       return vipHop(cloud, target, proto, dport, [{ address: to }], 'connected') ?? { hops: [{ address: to }], verdict: 'ok', reason: 'connected' };
     }
     const extGw = onExternal ? cloud.subnets.find((x) => gw.fixedIps.some((f) => f.subnetId === x.id) && x.gatewayIp === to) : undefined;
-    if (extGw) return { hops: [{ address: to }], verdict: 'ok', reason: "the external network's router" };
+    if (extGw) {
+      steps?.push({ kind: 'upstream', networkId: extGw.networkId });
+      return { hops: [{ address: to }], verdict: 'ok', reason: "the external network's router" };
+    }
     return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP for it' };
   }
   if (networkId !== null) {
@@ -362,14 +471,17 @@ function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport
     const f = dhcp?.fixedIps.find((x) => parseIp(x.ipAddress)?.version === v);
     const sub = f ? cloud.subnets.find((x) => x.id === f.subnetId) : undefined;
     if (!dhcp || !f || !sub?.gatewayIp) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+    steps?.push({ kind: 'subnet', subnetId: sub.id, nextHop: sub.gatewayIp });
     const router = routerOfSubnet(cloud, sub.id);
     if (!router) return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP for the gateway' };
-    return throughRouter(cloud, router, sub.gatewayIp, dhcp, f.ipAddress, to, proto, dport);
+    return throughRouter(cloud, router, sub.gatewayIp, dhcp, f.ipAddress, to, proto, dport, steps);
   }
   if (!gw) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
   const v = parseIp(to)?.version;
   const ext = cloud.subnets.find((x) => gw.fixedIps.some((f) => f.subnetId === x.id) && x.ipVersion === v && x.gatewayIp);
   if (!ext?.gatewayIp) return { hops: [], verdict: 'net-unreachable', reason: 'no route' };
+  steps?.push({ kind: 'upstream', networkId: gw.networkId });
   if (!externalWired(cloud)) return { hops: [], verdict: 'host-unreachable', reason: 'the physical NIC of the external network is not on br-ex' };
+  steps?.push({ kind: 'internet' });
   return { hops: [{ address: ext.gatewayIp }, { address: to }], verdict: 'ok', reason: 'default route via the external gateway' };
 }

@@ -105,6 +105,18 @@ describe('reachable from the Internet only when announced', () => {
   });
 });
 
+describe('a scoped subnet behind a gateway of another scope', () => {
+  it('is SNATed, and the laptop is told why its address is not reached', () => {
+    const s = setup(['openstack network create pub', 'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
+      'openstack router create rf', 'openstack router set --external-gateway ext-floating1 rf', 'openstack router add subnet rf pub-v4',
+      `${VM} --network pub vmp`, 'openstack security group rule create --proto icmp default']);
+    const ip = ipOf(s, 'vmp');
+    expect(trace(s.cloud, laptop, ip, 'icmp', null)).toMatchObject({ verdict: 'dropped',
+      reason: `${ip} is in address scope public-v4, but its router's gateway is in no address scope: the router SNATs it and the Internet has no route to it` });
+    expect(trace(s.cloud, vm(s, 'vmp'), '8.8.8.8', 'icmp', null)).toMatchObject({ verdict: 'ok', reason: 'router SNAT' });
+  });
+});
+
 describe('SNAT disabled', () => {
   const snatOff = (s: SessionState): SessionState => ({ ...s, cloud: { ...s.cloud,
     routers: s.cloud.routers.map((r) => (r.gateway ? { ...r, gateway: { ...r.gateway, enableSnat: false } } : r)) } });

@@ -1,6 +1,14 @@
 /** COMMANDS.md, generated from the command table so it cannot go stale (`npm run docs`). */
 import { OPENSTACK_COMMANDS } from './index.js';
 import { parserFor, summaryOf } from './registry.js';
+import { TRACE_ARGS, TRACE_SUMMARY, TRACE_USAGE } from '../linux/stacklab-trace.js';
+
+/** Stacklab's own command, on every host. */
+function stacklabMarkdown(): string[] {
+  const args = TRACE_ARGS.map(([name, doc]) => `${name}: ${doc}`).join('; ');
+  const usage = TRACE_USAGE.trim().replace(/^usage: /, '');
+  return ['## stacklab', '', "Stacklab's own tool, on every host (`help` mentions it).", '', '| command | what it does | arguments |', '| --- | --- | --- |', `| \`${usage.replace(/\|/g, '\\|')}\` | ${TRACE_SUMMARY} | ${args.replace(/\|/g, '\\|')} |`];
+}
 
 export function commandsMarkdown(): string {
   const out: string[] = [
@@ -24,6 +32,6 @@ export function commandsMarkdown(): string {
     const usage = [c.name, ...positional].join(' ');
     out.push(`| \`${usage}\` | ${summaryOf(c.name).replace(/\|/g, '\\|')} | ${options.join(' ')} |`);
   }
-  out.push('');
+  out.push('', ...stacklabMarkdown(), '');
   return out.join('\n');
 }

@@ -29,6 +29,19 @@ export function leavesUnNated(cloud: Cloud, router: Router, networkId: string): 
 }
 
 /**
+ * Why a scoped IPv4 address behind `router` is not reachable from outside when it is SNATed: its
+ * network is in an address scope but the router's gateway is not in that scope (null: it is not
+ * scoped, or it leaves un-NATed).
+ */
+export function scopedButNated(cloud: Cloud, router: Router, networkId: string, ip: string): string | null {
+  const own = portScope(cloud, networkId, 4);
+  if (own === null || leavesUnNated(cloud, router, networkId)) return null;
+  const ext = gatewayScope(cloud, router, 4);
+  const where = router.gateway ? `its router's gateway is in ${scopeLabel(cloud, ext)}` : 'its router has no gateway';
+  return `${ip} is in ${scopeLabel(cloud, own)}, but ${where}: the router SNATs it and the Internet has no route to it`;
+}
+
+/**
  * Why the router drops traffic between two of its networks (null: same scope). Each interface
  * marks what comes in with its network's scope; the filter drops what leaves by an interface of
  * another scope.
