@@ -3,7 +3,8 @@
  * so the forms that mean the same value are accepted: surrounding quotes and extra spaces, any
  * letter case, an address in any equivalent textual form (IPv6 compressed or not, upper-case
  * hex), an address given with the prefix length `ip a` prints (`180.180.180.48/24` when the
- * answer is the address), a MAC with `-` or upper case. What is refused says which form is
+ * answer is the address), a MAC with `-` or upper case, a one-item list as `-f value` prints it
+ * (`['198.51.100.0/24']`). What is refused says which form is
  * expected, with an example from the documentation ranges (never the answer itself).
  */
 import { canonicalCidr, canonicalIp, ipVersion, isIp } from './ip.js';
@@ -40,7 +41,10 @@ export function cleanAnswer(given: string): string {
     j--;
     trim();
   }
-  return s.slice(i, j);
+  const answer = s.slice(i, j);
+  // `-f value` prints a one-item list field as Python's repr: ['198.51.100.0/24'].
+  const listed = /^\[ ?(['"])([^'"]*)\1 ?\]$/.exec(answer);
+  return listed ? (listed[2] ?? '').trim() : answer;
 }
 
 /** An address as given: bare, in brackets (`[2001:db8::1]`), or with a prefix length. */

@@ -22,7 +22,9 @@ import { changedAny, probedOrOpened, ranAnyOf } from './started.js';
 import { canonicalCidr, canonicalIp, cidrWithin, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
 import { linearPattern } from '../cli/pattern.js';
 import { judgeAnswer } from './answers.js';
-import { LB_ANSWER_KINDS, LB_CHECK_TYPES, lbAnswerAttributes, lbAnswers } from './lb-checks.js';
+import { LB_ANSWER_KINDS, LB_CHECK_TYPES, lbAnswerAttributes, lbAnswers, withNames } from './lb-checks.js';
+import { BYOIP_CHECK_TYPES } from './byoip-checks.js';
+import { BGP_CHECK_TYPES } from './bgp-checks.js';
 
 /** A reachability query, the same one `ping`/`ssh` use (server/sim/reach.ts's `trace`). */
 export type ReachFn = (
@@ -564,7 +566,7 @@ const reach: CheckType = {
     const r = ctx.reach(ctx.cloud, p.str('from'), t.addr, proto, p.num('port'));
     const ok = /^(ok|reachable|reached|success|pass)/i.test(r.verdict);
     const target = isIp(p.str('to')) ? t.addr : `${p.str('to')} (${t.addr})`;
-    return ok ? pass(`${p.str('from')} reaches ${target}`) : failed(`${p.str('from')} cannot reach ${target}: ${r.reason}`);
+    return ok ? pass(`${p.str('from')} reaches ${target}`) : failed(`${p.str('from')} cannot reach ${target}: ${withNames(ctx.cloud, r.reason)}`);
   },
 };
 
@@ -655,6 +657,8 @@ export const CHECK_TYPES: readonly CheckType[] = [
   ran,
   question,
   ...LB_CHECK_TYPES,
+  ...BYOIP_CHECK_TYPES,
+  ...BGP_CHECK_TYPES,
 ];
 
 export function checkType(name: string): CheckType | undefined {

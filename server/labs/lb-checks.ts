@@ -373,7 +373,7 @@ function names(text: string, name: string): boolean {
 }
 
 /** The reach query's reason with the IDs in it replaced by what the learner knows them as (a name, a port's address). */
-function withNames(c: Cloud, reason: string): string {
+export function withNames(c: Cloud, reason: string): string {
   const nameOf = (id: string): string => {
     const lb = c.octavia?.loadBalancers.find((x) => x.id === id);
     if (lb) return lb.name || lb.vipAddress;

@@ -30,6 +30,7 @@ describe('answers accepted in the forms a learner pastes', () => {
     ['Network', 'network', 'a name in another case'],
     ['my   router', 'my router', 'extra inner spaces'],
     ['True', 'true', 'a boolean as Python prints it'],
+    ["['198.51.100.0/24']", '198.51.100.0/24', 'a one-item list as -f value prints it'],
   ])('%s for %s (%s)', (given, want) => {
     expect(ok(given, want)).toBe(true);
   });
@@ -37,6 +38,10 @@ describe('answers accepted in the forms a learner pastes', () => {
     expect(cleanAnswer(` " 'a   b' " `)).toBe('a b');
     expect(cleanAnswer('""')).toBe('');
     expect(cleanAnswer('"a\'')).toBe('"a\'');
+  });
+  it('unwraps only a one-item list: two items, and an IPv6 address in brackets, stay', () => {
+    expect(cleanAnswer("['a', 'b']")).toBe("['a', 'b']");
+    expect(cleanAnswer('[2001:db8::1]')).toBe('[2001:db8::1]');
   });
   it('a hostile answer of thousands of quotes is cleaned to what they hold', () => {
     expect(cleanAnswer(`${'"'.repeat(50_000)}12${'"'.repeat(50_000)}`)).toBe('12');

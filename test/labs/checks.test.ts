@@ -115,6 +115,13 @@ describe('reach through the data plane (server/sim/reach.ts)', () => {
     expect(r.why).toMatch(/^laptop cannot reach vm2 \(20\.20\.20\.2\): .+/);
     expect(one('type: reach\nfrom: nobody\nto: vm2\nvia: ipv4', s).why).toBe('nobody cannot reach vm2 (20.20.20.2): there is no host or server named nobody');
   });
+  it("names what the learner knows instead of the reach query's ids (a port by its address)", () => {
+    const s = session('broken-public', ['openstack router remove subnet web-router public_subnet', 'openstack router set --external-gateway my-public web-router',
+      'FIP=$(openstack floating ip create my-public -f value -c floating_ip_address)', 'openstack server add floating ip vm2 $FIP']);
+    const why = one('type: reach\nfrom: laptop\nto: vm2\nproto: tcp\nport: 22', s).why;
+    expect(why).toMatch(/^laptop cannot reach vm2 \(.+\): security groups of port 20\.20\.20\.\d+ allow no tcp\/22 ingress from outside/);
+    expect(why).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  });
 });
 
 describe('ran', () => {
