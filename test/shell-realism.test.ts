@@ -38,6 +38,14 @@ describe('loopback', () => {
   });
 });
 
+describe('ssh HOST COMMAND', () => {
+  it("the command's own options are its arguments: ssh reads options only before and right after the destination", () => {
+    const out = run(session(), [...FLOATING, 'ssh -o StrictHostKeyChecking=no cirros@180.180.180.3 ping -c 1 8.8.8.8', 'ssh cirros@180.180.180.3 -q ping -c 2 8.8.8.8']).out;
+    expect(out.at(-2)).toContain('1 packets transmitted, 1 packets received');
+    expect(out.at(-1)).toContain('2 packets transmitted, 2 packets received');
+  });
+});
+
 describe('one latency model for ping and traceroute', () => {
   it('from a VM to 8.8.8.8: traceroute shows the cloud hops in tenths of a ms and the internet hop at ping’s ~11 ms', () => {
     const { state } = run(session(), [...FLOATING, 'ssh cirros@180.180.180.3']);

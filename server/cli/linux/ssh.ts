@@ -2,7 +2,7 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { trace } from '../../sim/reach.js';
 import { parseIp } from '../../sim/ipam.js';
-import { endpoint, err, knownHostKey, operands, type HostCtx, type HostResult, type RunOnHost } from './host.js';
+import { endpoint, err, knownHostKey, type HostCtx, type HostResult, type RunOnHost } from './host.js';
 import type { Amphora } from '../../sim/model/octavia.js';
 import { amphoraAt } from '../../sim/dataplane/lb-amphora.js';
 
@@ -13,9 +13,28 @@ function serverAt(cloud: Cloud, ip: string) {
   return portId ? cloud.servers.find((s) => s.nics.some((n) => n.portId === portId)) : undefined;
 }
 
+const WITH_VALUE = ['-i', '-p', '-l', '-o', '-F', '-J', '-b', '-c', '-E', '-L', '-R', '-D', '-W', '-B', '-e', '-I', '-m', '-O', '-P', '-Q', '-S', '-w'];
+
+/**
+ * The destination, then the remote command as typed: OpenSSH reads options before the
+ * destination and right after it, but the first word after that starts the command, and the
+ * command's own options (`ping -c 1`) are its arguments.
+ */
+function sshOperands(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (out.length === 1 && !a.startsWith('-')) return [...out, ...argv.slice(i)];
+    if (a === '--') return [...out, ...argv.slice(i + 1)];
+    if (WITH_VALUE.includes(a)) i++;
+    else if (!a.startsWith('-')) out.push(a);
+  }
+  return out;
+}
+
 /** `run` runs the remote command of `ssh HOST COMMAND` on the VM (the host dispatch). */
 export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: RunOnHost): HostResult {
-  const [dest, ...remote] = operands(argv, ['-i', '-p', '-l', '-o', '-F', '-J', '-b', '-c', '-E', '-L', '-R', '-D', '-W']);
+  const [dest, ...remote] = sshOperands(argv);
   if (!dest) return err('usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           destination [command [argument ...]]\n', 255);
   const at = dest.indexOf('@');
   const user = at >= 0 ? dest.slice(0, at) : (ctx.host === 'network' ? 'root' : 'user');
