@@ -1,6 +1,6 @@
 /** The terminal's WebSocket messages, parsed at the edge from unknown input into a typed union. */
 import type { GradeResult } from '../labs/types.js';
-import type { Reply } from '../workspace/index.js';
+import type { PacketPath, Reply, Topology } from '../workspace/index.js';
 
 export type ClientMessage =
   | { t: 'line'; line: string }
@@ -24,7 +24,11 @@ export type ServerMessage =
       /** The recent commands and their output, to write before the prompt on a fresh page. */
       scrollback: string;
     }
-  | ({ t: 'result' } & Reply)
+  | ({ t: 'result' } & Omit<Reply, 'path'>)
+  /** The cloud as the topology view draws it: after hello, then after a command or reset that changed it. */
+  | { t: 'topology'; topology: Topology }
+  /** The packet path a command traced (`stacklab trace`), after its result, for the view to highlight. */
+  | { t: 'path'; path: PacketPath }
   /** What a running line prints as it goes (a ping's reply each second), before its result. */
   | { t: 'output'; stdout: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }

@@ -7,7 +7,8 @@ import type { Config } from './config.js';
 import type { Learners } from './learners.js';
 import type { CloudStore } from '../store/types.js';
 import { gradeCommand, labFor, type Lab } from '../labs/index.js';
-import { gradeStoreFor, labKey, sandboxCatalogue } from '../workspace/index.js';
+import { gradeStoreFor, labKey, parseWorkspace, sandboxCatalogue, sessionTopology } from '../workspace/index.js';
+import { loadState } from '../workspace/replay.js';
 
 export interface RouteDeps {
   config: Config;
@@ -99,6 +100,7 @@ function labView(mine: Lab) {
     minutes: mine.minutes,
     outcomes: mine.outcomes,
     fitWidth: mine.fitWidth,
+    topology: mine.topology,
     intro: mine.intro,
     steps: mine.steps.map((st) => ({
       id: st.id,
@@ -148,6 +150,22 @@ export function instructorRoutes(app: Express, { config, store, labs }: RouteDep
     }
     const workspace = typeof req.query['workspace'] === 'string' ? req.query['workspace'] : '';
     res.json({ ...learner, history: workspace ? store.history(learner.id, workspace, 2000) : [] });
+  });
+  /** A learner's cloud as their topology view draws it (read from the store: snapshot + replay). */
+  app.get('/api/instructor/learners/:id/topology', (req, res) => {
+    if (!instructor(req, res)) return;
+    const learner = store.getLearner(req.params.id);
+    if (!learner) {
+      res.status(404).json({ error: 'no such learner' });
+      return;
+    }
+    const key = req.query['workspace'];
+    const ref = typeof key === 'string' ? parseWorkspace(key, labs()) : null;
+    if (!ref) {
+      res.status(400).json({ error: 'unknown workspace: give ?workspace=sandbox:FIXTURE or ?workspace=lab:ID' });
+      return;
+    }
+    res.json(sessionTopology(loadState(store, ref, learner.id)));
   });
 }
 

@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import { parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 import { buckets, counter, type Buckets, type Counter } from './limits.js';
 import { StoreError } from '../store/types.js';
-import type { Reply, Running, Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
+import type { Reply, Running, Topology, Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
 
 /** Messages a learner may send per second (sustained) and in a burst, over all their terminals. */
 const MESSAGES = { rate: 20, burst: 60 };
@@ -98,7 +98,16 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
   };
   const w = openFor(x, sock, send, learner, ref);
   if (!w) return;
-  const reply = (r: Reply) => send({ t: 'result', ...r });
+  /** A line refused before it ran: its result only (the cloud is as it was). */
+  const refuse = (r: Reply) => send({ t: 'result', ...r });
+  const pushTopology = topologyPusher(x, w, sock, { learner, ref, send });
+  /** A command's result, then the topology if the command changed it, then the path it traced. */
+  const reply = (r: Reply) => {
+    const { path, ...result } = r;
+    send({ t: 'result', ...result });
+    pushTopology();
+    if (path) send({ t: 'path', path });
+  };
   const pushGrade = () => {
     const g = w.grade();
     if (g) send({ t: 'grade', result: g.result, firstPassed: g.firstPassed });
@@ -112,6 +121,7 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     learner,
     scrollback: w.scrollback(),
   });
+  pushTopology();
   pushGrade();
 
   /** Runs one message for the workspace, paid from the learner's time budget. */
@@ -121,7 +131,7 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
       !x.work.positive(learner, Date.now())
     ) {
       if (msg.t !== 'complete')
-        reply({ stdout: '', stderr: TOO_BUSY, exitCode: 1, prompt: w.prompt() });
+        refuse({ stdout: '', stderr: TOO_BUSY, exitCode: 1, prompt: w.prompt() });
       return;
     }
     const started = performance.now();
@@ -152,7 +162,7 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     if (!x.messages.take(learner, Date.now()) || queue.size() >= MAX_QUEUED) {
       // A line always gets a result, so the terminal gives its prompt back.
       if (msg.t === 'line')
-        reply({ stdout: '', stderr: TOO_MANY, exitCode: 1, prompt: w.prompt() });
+        refuse({ stdout: '', stderr: TOO_MANY, exitCode: 1, prompt: w.prompt() });
       else send({ t: 'error', message: 'Too many messages: slow down.' });
       return;
     }
@@ -160,6 +170,39 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     if (msg.t === 'interrupt') runner.stop(true);
     else queue.push(msg);
   });
+}
+
+/**
+ * Sends the workspace's topology when it differs from the last one this socket sent (the
+ * serialised message is the comparison: a command that changes nothing sends nothing); never in
+ * a lab whose front matter hides the view. A bug in it is logged with an id and the learner
+ * told; the terminal goes on (the view is an aid).
+ */
+function topologyPusher(
+  x: Shared,
+  w: Workspace,
+  sock: WebSocket,
+  at: { learner: string; ref: WorkspaceRef; send: (m: ServerMessage) => void },
+): () => void {
+  if (w.lab?.topology === false) return () => {};
+  let last: { topology: Topology | null; text: string } = { topology: null, text: '' };
+  return () => {
+    let topology: Topology;
+    try {
+      topology = w.topology();
+    } catch (e) {
+      const id = randomBytes(4).toString('hex');
+      x.log(`error ${id} for ${at.learner} in ${at.ref.key}: topology: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      at.send({ t: 'error', message: `Internal error ${id}: the topology view could not be updated. Your cloud is unchanged.` });
+      return;
+    }
+    // The workspace gives the same object back while its resources are the same.
+    if (topology === last.topology || sock.readyState !== sock.OPEN) return;
+    const text = JSON.stringify({ t: 'topology', topology } satisfies ServerMessage);
+    const changed = text !== last.text;
+    last = { topology, text };
+    if (changed) sock.send(text);
+  };
 }
 
 /** What a bug in Stacklab does to a message: logged with an id, the learner told; the server and the session go on. */

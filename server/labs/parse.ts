@@ -20,7 +20,7 @@ export class LabError extends Error {
   }
 }
 
-const FRONT_KEYS = ['id', 'title', 'summary', 'minutes', 'fixture', 'seed', 'host', 'params', 'outcomes', 'fitWidth', 'placeholders'];
+const FRONT_KEYS = ['id', 'title', 'summary', 'minutes', 'fixture', 'seed', 'host', 'params', 'outcomes', 'fitWidth', 'placeholders', 'topology'];
 const MAX_OUTCOMES = 6;
 const CHECK_COMMON = ['type', 'id', 'title', 'points', 'fail', 'not'];
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -137,6 +137,8 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
   }
   const fitWidth = fm['fitWidth'] ?? false;
   if (typeof fitWidth !== 'boolean') err(keyLine('fitWidth'), "'fitWidth' must be true or false");
+  const topology = fm['topology'] ?? true;
+  if (typeof topology !== 'boolean') err(keyLine('topology'), "'topology' must be true or false");
   const placeholders = readPlaceholders(fm['placeholders'], (m) => err(keyLine('placeholders'), m));
 
   // Body: intro, then one step per `## ` heading (outside fences).
@@ -322,6 +324,7 @@ export function parseLab(text: string, file: string, opts: Options = {}): Lab {
     params,
     outcomes: (outcomes as string[]).map((o) => o.trim()),
     fitWidth: fitWidth as boolean,
+    topology: topology as boolean,
     placeholders,
     intro: intro.join('\n'),
     steps,

@@ -61,6 +61,8 @@ export interface Lab {
   outcomes: string[];
   /** True when the lab prints wide tables: the page fits them to the terminal (CLIFF_FIT_WIDTH=1) by default. */
   fitWidth: boolean;
+  /** False hides the topology view (the lab asks the learner to find the picture out themselves). Default true. */
+  topology: boolean;
   /**
    * Placeholders of the prose's commands (`<router id>`) → a command whose output (its first
    * line, trimmed) stands for it when `stacklab lab check` runs those commands.

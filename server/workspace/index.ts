@@ -15,9 +15,13 @@ import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
 import type { CommandOutput } from '../render/output.js';
 import { visibleText } from '../render/terminal.js';
+import { topologyCache, type Topology } from './topology.js';
+import type { PacketPath } from '../sim/api/packet-path.js';
 
 export { parseWorkspace, labKey, sandboxCatalogue, type WorkspaceRef } from './keys.js';
 export { gradeStoreFor } from './grading.js';
+export { sessionTopology, type Topology } from './topology.js';
+export type { PacketPath } from '../sim/api/packet-path.js';
 
 /** Limits of what a workspace keeps; the defaults suit a class on one server. */
 export interface WorkspaceLimits {
@@ -61,6 +65,8 @@ export interface WorkspaceDeps {
 /** What a command's reply carries to the terminal. */
 export interface Reply extends CommandOutput {
   prompt: string;
+  /** The packet path the line traced (`stacklab trace`), for the page to highlight. */
+  path?: PacketPath;
 }
 
 /**
@@ -96,6 +102,8 @@ interface Live {
   learnerSaved: boolean;
   attached: number;
   lastUsed: number;
+  /** The topology of a state, derived again only when its resources changed. */
+  drawn: (s: SessionState) => Topology;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
@@ -155,6 +163,8 @@ export interface Workspace {
   /** A step's solution lines (the reveal is recorded), or null when there is no such step. */
   reveal(step: string): string[] | null;
   grade(): Grade | null;
+  /** The cloud as the topology view draws it: the same object again until a command changes a resource. */
+  topology(): Topology;
   /** Counts the terminals using it: an attached workspace is never evicted. */
   attach(): void;
   detach(): void;
@@ -197,6 +207,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       learnerSaved: store.getLearner(learner) !== null,
       attached: 0,
       lastUsed: deps.now(),
+      drawn: topologyCache(),
     };
     // A long replay is paid once: store the result so the next open starts from it.
     const replayed = afterSnapshot.filter((e) => e.kind === 'command').length;
@@ -315,7 +326,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       w.lastUsed = deps.now();
       const r = runLine(w.state, line, opts);
       if (r.result.internalError) deps.log(`internal error for ${w.learner}: ${r.result.internalError}`);
-      const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s) });
+      const path = r.result.path;
+      const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s), ...(path ? { path } : {}) });
       // A blank line changes nothing and is not recorded.
       if (line.trim() === '') return reply(w.state);
       // Still running: recorded when it ends (the stderr comes then, with the rest).
@@ -407,6 +419,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       return step.solution;
     },
     grade: () => gradeOf(w),
+    topology: () => w.drawn(w.state),
     attach() {
       w.attached += 1;
       w.lastUsed = deps.now();

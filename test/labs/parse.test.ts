@@ -37,7 +37,7 @@ describe('parseLab', () => {
   it('reports file:line for every problem', () => {
     const text = `---\nid: Bad Id\ntitle: T\nminutes: 0\nfixture: nowhere\ncolour: red\n---\n\n## One\n\nSee {{missing}}.\n\n\`\`\`check\n- type: resource\n  kind: planet\n- type: router-gateway\n  routr: r1\n- type: nope\n\`\`\`\n\n## One\n\n\`\`\`check\n- type: ran\n\`\`\`\n`;
     expect(issues(text)).toEqual([
-      "labs/demo.md:6: unknown front-matter key 'colour' (known: id, title, summary, minutes, fixture, seed, host, params, outcomes, fitWidth, placeholders)",
+      "labs/demo.md:6: unknown front-matter key 'colour' (known: id, title, summary, minutes, fixture, seed, host, params, outcomes, fitWidth, placeholders, topology)",
       'labs/demo.md:2: id \'Bad Id\' must be lower-case letters, digits and dashes',
       "labs/demo.md:2: front matter needs 'summary' (a non-empty string)",
       "labs/demo.md:5: unknown fixture 'nowhere' (known: empty, public-cloud)",
