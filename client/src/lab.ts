@@ -5,6 +5,7 @@
 import { terminalPage, type TerminalLink } from './terminal.js';
 import { announce, clickableCommands, esc, markdown } from './util.js';
 import { stateOf, type CheckState, type Grade, type LabSummary, type LabView } from './types.js';
+import type { TopologyOption } from './topology-types.js';
 
 const RESET_WARNING =
   'Your cloud goes back to its starting state: everything you created in it is deleted. The terminal is cleared (its scrollback is not shown again), and your score in this lab goes back to 0 %.';
@@ -49,7 +50,7 @@ export async function labPage(app: HTMLElement, id: string): Promise<void> {
     document.body.dataset['ready'] = '1';
     return;
   }
-  const lab = (await res.json()) as LabView;
+  const lab = (await res.json()) as LabView & TopologyOption;
   const labs = (await (await fetch('/api/labs')).json()) as LabSummary[];
   const shown = new Map<string, number>();
   /** Each check's state at the last grade, to announce what changed (null before the first). */
@@ -59,6 +60,7 @@ export async function labPage(app: HTMLElement, id: string): Promise<void> {
     label: lab.title,
     fitWidthByDefault: lab.fitWidth === true,
     resetWarning: RESET_WARNING,
+    topology: lab.topology !== false,
     fillPane(pane) {
       pane.innerHTML = `<h1 class="lab-title">${esc(lab.title)}</h1><p class="score" id="score">Score: 0 %</p>${completeHtml(lab, labs)}${markdown(lab.intro)}${stepsHtml(lab)}`;
       clickableCommands(pane);

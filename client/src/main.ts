@@ -17,6 +17,7 @@ function sandboxPage(app: HTMLElement, fixture: string): void {
     label: `sandbox: ${fixture}`,
     fitWidthByDefault: false,
     resetWarning: SANDBOX_RESET,
+    topology: true,
     fillPane(pane) {
       const guide = GUIDES[`./guides/${fixture}.md`];
       if (!guide) return;

@@ -11,6 +11,8 @@ import { applyCompletion, draw, feed, formatCandidates, leave, lineTooLong, MAX_
 import { esc } from './util.js';
 import { applyTheme, fitWidthFor, FONT_SIZES, loadSettings, saveFitWidth, saveSettings, SPLIT, TERMINAL_THEMES, type Settings } from './settings.js';
 import type { Grade, ServerMessage } from './types.js';
+import { topologyView, type TopologyView } from './topology.js';
+import type { TopologyMessage } from './topology-types.js';
 
 export interface TerminalPage {
   /** `sandbox:FIXTURE` or `lab:ID`. */
@@ -24,6 +26,8 @@ export interface TerminalPage {
   fitWidthByDefault: boolean;
   /** What a reset loses, said before it is done. */
   resetWarning: string;
+  /** A "Topology" tab beside the pane draws the learner's cloud (absent: no tab). */
+  topology?: boolean;
 }
 
 /** What the lab pane sends through the terminal's socket. */
@@ -38,7 +42,7 @@ function pageHtml(p: TerminalPage, s: Settings): string {
   const fonts = FONT_SIZES.map((n) => `<option value="${n}"${n === s.fontSize ? ' selected' : ''}>${n} px</option>`).join('');
   const lab = p.workspace.startsWith('lab:');
   return `<nav class="skips" aria-label="Skip links"><a class="skip" href="#lab" id="skip-lab">${lab ? 'Skip to the lab steps' : 'Skip to the guide'}</a><a class="skip" href="#terminal" id="skip-term">Go to the terminal</a></nav>
-    <div class="workspace"><section class="lab-pane" id="lab" tabindex="-1" aria-label="${lab ? 'Lab steps' : 'Guide'}" style="flex-basis: ${s.split}%"></section>
+    <div class="workspace"><section class="lab-pane" id="lab" tabindex="-1" aria-label="${lab ? 'Lab steps' : 'Guide'}" style="flex-basis: ${s.split}%">${p.topology ? tabsHtml(lab) : ''}</section>
     <div class="splitter" id="splitter" role="separator" tabindex="0" aria-orientation="vertical" aria-controls="lab" aria-label="Width of the lab pane (arrow keys)" aria-valuemin="${SPLIT.min}" aria-valuemax="${SPLIT.max}" aria-valuenow="${s.split}"></div>
     <section class="term-pane" aria-label="Terminal"><div class="toolbar"><span class="name">${esc(p.label)}</span>
     <span class="term-help" id="term-help">${TERMINAL_HELP}</span>
@@ -55,6 +59,12 @@ function pageHtml(p: TerminalPage, s: Settings): string {
     <form method="dialog" class="dialog-buttons"><button value="cancel" autofocus>Cancel</button><button value="reset" id="reset-confirm" class="danger">Reset</button></form></dialog>`;
 }
 
+/** "Steps | Topology" (a sandbox: "Guide | Topology"): the pane's two panels, the steps shown first. */
+function tabsHtml(lab: boolean): string {
+  return `<div class="pane-tabs" role="tablist" aria-label="${lab ? 'Steps or topology' : 'Guide or topology'}"><button type="button" role="tab" id="tab-steps" aria-controls="steps" aria-selected="true">${lab ? 'Steps' : 'Guide'}</button><button type="button" role="tab" id="tab-topology" aria-controls="topology" aria-selected="false" tabindex="-1">Topology</button></div>
+    <div id="steps" role="tabpanel" aria-labelledby="tab-steps"></div><div id="topology" role="tabpanel" aria-labelledby="tab-topology" hidden></div>`;
+}
+
 export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
   const status = document.getElementById('status') as HTMLElement;
   const settings = loadSettings();
@@ -69,13 +79,17 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
     editor = d.state;
     term.write(d.output);
   };
-  p.fillPane(pane);
-  fillAround(app, pane, term, (command) => {
+  const steps = p.topology ? (document.getElementById('steps') as HTMLElement) : pane;
+  p.fillPane(steps);
+  const type = (command: string) => {
     // As keys (End, Ctrl-U, the text): the line is replaced in turn, after any line still running.
     typeahead += `\x05\x15${command}`;
     drain();
     term.focus();
-  });
+  };
+  fillAround(app, pane, steps, term, type);
+  const topology = p.topology ? paneTabs(pane, type) : null;
+  if (topology && pane.hidden) topologyOnly(pane, topology);
   let ws: WebSocket | null = null;
   let ready = false;
   let waiting = 0;
@@ -115,7 +129,7 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
     }
   };
 
-  const onMessage = (m: ServerMessage) => {
+  const onMessage = (m: ServerMessage | TopologyMessage) => {
     if (m.t === 'hello') {
       const first = !ready && editor.history.length === 0 && editor.prompt === '';
       editor = { ...newEditor(m.prompt, m.history, term.cols), buffer: editor.buffer, cursor: editor.cursor, row: editor.row };
@@ -146,6 +160,12 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
       p.onGrade?.(m.result);
     } else if (m.t === 'solution') {
       p.onSolution?.(m.step, m.lines);
+    } else if (m.t === 'topology') {
+      topology?.view.update(m.topology);
+    } else if (m.t === 'path') {
+      // A trace typed in the terminal: its path is shown on the picture (the terminal keeps the focus).
+      topology?.select('topology');
+      topology?.view.showPath(m.path);
     } else if (m.t === 'completion') {
       // An answer to a request from before a reconnect: the line it completed is gone.
       if (!completionPending) return;
@@ -186,7 +206,7 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
       // A display option of the session, not history: sent again on every connection.
       send({ t: 'options', fitWidth });
     };
-    ws.onmessage = (ev) => onMessage(JSON.parse(String(ev.data)) as ServerMessage);
+    ws.onmessage = (ev) => onMessage(JSON.parse(String(ev.data)) as ServerMessage | TopologyMessage);
     ws.onclose = () => {
       // No answer will come on this socket; the keys typed after Tab are read on the next.
       completionPending = false;
@@ -311,11 +331,11 @@ function openTerminal(settings: Settings): { term: Terminal; fit: FitAddon } {
 
 /**
  * The pane's commands (click, Enter or Space types one), the links to the terminal and to the
- * pane, and no pane at all when there is nothing to show (a sandbox without a guide).
+ * pane, and no pane at all when there are no steps to show (a sandbox without a guide).
  */
-function fillAround(app: HTMLElement, pane: HTMLElement, term: Terminal, type: (command: string) => void): void {
-  if (pane.innerHTML === '') for (const id of ['lab', 'splitter', 'skip-lab']) (document.getElementById(id) as HTMLElement).hidden = true;
-  else pane.insertAdjacentHTML('beforeend', '<p class="back"><a class="skip-back" href="#terminal">Go to the terminal</a></p>');
+function fillAround(app: HTMLElement, pane: HTMLElement, steps: HTMLElement, term: Terminal, type: (command: string) => void): void {
+  if (steps.innerHTML === '') for (const id of ['lab', 'splitter', 'skip-lab']) (document.getElementById(id) as HTMLElement).hidden = true;
+  else steps.insertAdjacentHTML('beforeend', '<p class="back"><a class="skip-back" href="#terminal">Go to the terminal</a></p>');
   const command = (target: EventTarget | null) => (target instanceof HTMLElement && target.classList.contains('cmd') ? target : null);
   pane.addEventListener('click', (ev) => {
     const cmd = command(ev.target);
@@ -335,6 +355,54 @@ function fillAround(app: HTMLElement, pane: HTMLElement, term: Terminal, type: (
     if (!to) return;
     ev.preventDefault();
     to.focus();
+  });
+}
+
+/**
+ * The pane's tabs: Steps (or Guide) and Topology, switched by click or the arrow keys (one tab
+ * stop, as a tablist). The topology is drawn while hidden too, so it is current when shown.
+ */
+function paneTabs(pane: HTMLElement, type: (command: string) => void): { view: TopologyView; select(which: 'steps' | 'topology'): void } {
+  const tabs = { steps: document.getElementById('tab-steps') as HTMLElement, topology: document.getElementById('tab-topology') as HTMLElement };
+  const panels = { steps: document.getElementById('steps') as HTMLElement, topology: document.getElementById('topology') as HTMLElement };
+  const view = topologyView(panels.topology, { type });
+  const select = (which: 'steps' | 'topology') => {
+    for (const k of ['steps', 'topology'] as const) {
+      tabs[k].setAttribute('aria-selected', String(k === which));
+      tabs[k].tabIndex = k === which ? 0 : -1;
+      panels[k].hidden = k !== which;
+    }
+    pane.classList.toggle('pane-topology', which === 'topology');
+    if (which === 'topology') view.shown();
+  };
+  tabs.steps.addEventListener('click', () => select('steps'));
+  tabs.topology.addEventListener('click', () => select('topology'));
+  pane.querySelector('.pane-tabs')?.addEventListener('keydown', (ev) => {
+    const key = (ev as KeyboardEvent).key;
+    if (key !== 'ArrowLeft' && key !== 'ArrowRight' && key !== 'Home' && key !== 'End') return;
+    ev.preventDefault();
+    const which = key === 'Home' ? 'steps' : key === 'End' ? 'topology' : tabs.steps.getAttribute('aria-selected') === 'true' ? 'topology' : 'steps';
+    select(which);
+    tabs[which].focus();
+  });
+  return { view, select };
+}
+
+/**
+ * A sandbox without a guide keeps the whole width for the terminal: its topology is a pane the
+ * toolbar's "Topology" button shows and hides.
+ */
+function topologyOnly(pane: HTMLElement, topology: { view: TopologyView; select(which: 'steps' | 'topology'): void }): void {
+  (document.getElementById('tab-steps') as HTMLElement).hidden = true;
+  topology.select('topology');
+  document.getElementById('reset')?.insertAdjacentHTML('beforebegin', '<button id="show-topology" type="button" aria-controls="lab" aria-pressed="false">Topology</button>');
+  const button = document.getElementById('show-topology') as HTMLElement;
+  button.addEventListener('click', () => {
+    const show = pane.hidden;
+    pane.hidden = !show;
+    (document.getElementById('splitter') as HTMLElement).hidden = !show;
+    button.setAttribute('aria-pressed', String(show));
+    if (show) topology.view.shown();
   });
 }
 
