@@ -20,4 +20,6 @@ export const extraSuites: BenchSuite[] = [
   { name: 'hostile', async run() { await (await import('./hostile.js')).hostileBench(); } },
   // Issue #14: a scenario with a load balancer, curl through one, 20 load balancers × 10 members.
   { name: 'octavia', async run() { (await import('./octavia.js')).octaviaBench(); } },
+  // Issue #16: the topology of a big cloud derived on the server and drawn in Chromium.
+  { name: 'topology', async run() { await (await import('./topology.js')).topologyBench(); } },
 ];

@@ -88,7 +88,8 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
     term.focus();
   };
   fillAround(app, pane, steps, term, type);
-  const topology = p.topology ? paneTabs(pane, type) : null;
+  // The view asks for an element's rows on the socket (`send`, below, exists by the time anyone clicks).
+  const topology = p.topology ? paneTabs(pane, type, (id) => send({ t: 'details', id })) : null;
   if (topology && pane.hidden) topologyOnly(pane, topology);
   let ws: WebSocket | null = null;
   let ready = false;
@@ -162,6 +163,8 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
       p.onSolution?.(m.step, m.lines);
     } else if (m.t === 'topology') {
       topology?.view.update(m.topology);
+    } else if (m.t === 'details') {
+      topology?.view.details(m.id, m.rows);
     } else if (m.t === 'path') {
       // A trace typed in the terminal: its path is shown on the picture (the terminal keeps the focus).
       topology?.select('topology');
@@ -362,10 +365,10 @@ function fillAround(app: HTMLElement, pane: HTMLElement, steps: HTMLElement, ter
  * The pane's tabs: Steps (or Guide) and Topology, switched by click or the arrow keys (one tab
  * stop, as a tablist). The topology is drawn while hidden too, so it is current when shown.
  */
-function paneTabs(pane: HTMLElement, type: (command: string) => void): { view: TopologyView; select(which: 'steps' | 'topology'): void } {
+function paneTabs(pane: HTMLElement, type: (command: string) => void, requestDetails: (elementId: string) => void): { view: TopologyView; select(which: 'steps' | 'topology'): void } {
   const tabs = { steps: document.getElementById('tab-steps') as HTMLElement, topology: document.getElementById('tab-topology') as HTMLElement };
   const panels = { steps: document.getElementById('steps') as HTMLElement, topology: document.getElementById('topology') as HTMLElement };
-  const view = topologyView(panels.topology, { type });
+  const view = topologyView(panels.topology, { type, requestDetails });
   const select = (which: 'steps' | 'topology') => {
     for (const k of ['steps', 'topology'] as const) {
       tabs[k].setAttribute('aria-selected', String(k === which));

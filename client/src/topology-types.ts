@@ -74,7 +74,8 @@ export interface Topology {
   /** Only when the session has the network node; else []. */
   namespaces: TopoNamespace[];
   /** Per element id: the rows `openstack <kind> show NAME` prints, and that command. */
-  details: Record<string, { command: string; rows: Array<[string, string]> }>;
+  /** `rows` come with the instructor's view; the learner's page asks for one element's (a `details` message). */
+  details: Record<string, { command: string; rows?: Array<[string, string]> }>;
 }
 
 export interface PathStep {
@@ -99,7 +100,10 @@ export interface PacketPath {
 }
 
 /** The server's messages about the topology, beside those of types.ts. */
-export type TopologyMessage = { t: 'topology'; topology: Topology } | { t: 'path'; path: PacketPath };
+export type TopologyMessage =
+  | { t: 'topology'; topology: Topology }
+  | { t: 'path'; path: PacketPath }
+  | { t: 'details'; id: string; rows: Array<[string, string]> | null };
 
 /** A lab's front matter may hide the topology (absent: shown). */
 export interface TopologyOption {

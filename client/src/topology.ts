@@ -11,11 +11,15 @@ import type { PacketPath, Topology } from './topology-types.js';
 export interface TopologyViewOptions {
   /** Types a command into the terminal; absent (the instructor's view): no Trace, commands shown as text. */
   type?: (command: string) => void;
+  /** Asks the server for an element's show rows when the topology came without them (the learner's page). */
+  requestDetails?: (elementId: string) => void;
 }
 
 export interface TopologyView {
   update(t: Topology): void;
   showPath(p: PacketPath): void;
+  /** The show rows the server sent for an element (null: it is not drawn any more). */
+  details(elementId: string, rows: Array<[string, string]> | null): void;
   /** The view has just been shown: fit the picture to its box unless the learner zoomed. */
   shown(): void;
 }
@@ -44,9 +48,15 @@ function viewHtml(trace: boolean): string {
     <section class="topo-path" aria-label="Packet path" hidden></section>`;
 }
 
-function detailsHtml(id: string, title: string, t: Topology, trace: boolean): string {
-  const d = t.details[detailsKey(id)];
-  const rows = d ? `<table class="topo-show"><tbody>${d.rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>` : '<p>Nothing to show for it.</p>';
+function detailsHtml(id: string, title: string, t: Topology, trace: boolean, fetched: Map<string, Array<[string, string]>>): string {
+  const key = detailsKey(id);
+  const d = t.details[key];
+  const got = d?.rows ?? fetched.get(key);
+  const rows = !d
+    ? '<p>Nothing to show for it.</p>'
+    : got
+      ? `<table class="topo-show"><tbody>${got.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>`
+      : '<p class="topo-loading">Loading…</p>';
   const command = d ? `<p>${commandHtml(d.command, trace)}</p>` : '';
   return `<h3>${esc(title)}</h3>${command}${rows}<button type="button" class="topo-close">Close</button>`;
 }
@@ -80,6 +90,8 @@ export function topologyView(root: HTMLElement, opts: TopologyViewOptions = {}):
   const pathBox = q<HTMLElement>('.topo-path');
   const form = trace ? q<HTMLFormElement>('.topo-trace') : null;
   let topo: Topology | null = null;
+  /** Show rows the server sent for elements of the current topology (the learner's page gets them on demand). */
+  const fetched = new Map<string, Array<[string, string]>>();
   let path: PacketPath | null = null;
   let scale = 1;
   let fitted = true;
@@ -146,7 +158,9 @@ export function topologyView(root: HTMLElement, opts: TopologyViewOptions = {}):
   const showDetails = (id: string, t: Topology): boolean => {
     const title = canvas.querySelector(`[data-id="${CSS.escape(id)}"] > title`)?.textContent;
     if (title === undefined) return false;
-    details.innerHTML = detailsHtml(id, title, t, trace);
+    details.innerHTML = detailsHtml(id, title, t, trace, fetched);
+    const key = detailsKey(id);
+    if (t.details[key] && !t.details[key].rows && !fetched.has(key)) opts.requestDetails?.(key);
     details.dataset['shown'] = id;
     details.hidden = false;
     return true;
@@ -235,6 +249,8 @@ export function topologyView(root: HTMLElement, opts: TopologyViewOptions = {}):
 
   return {
     update(t) {
+      // The cloud changed: rows fetched for the old one may be stale.
+      if (t !== topo) fetched.clear();
       topo = t;
       draw();
       // The details shown follow the cloud; they go when their element is deleted.
@@ -251,6 +267,12 @@ export function topologyView(root: HTMLElement, opts: TopologyViewOptions = {}):
     },
     shown() {
       if (fitted) fit();
+    },
+    details(elementId, rows) {
+      if (rows === null || !topo) return;
+      fetched.set(elementId, rows);
+      const shown = details.dataset['shown'] ?? '';
+      if (!details.hidden && detailsKey(shown) === elementId) showDetails(shown, topo);
     },
   };
 }

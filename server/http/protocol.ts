@@ -11,7 +11,9 @@ export type ClientMessage =
   | { t: 'resize'; cols: number }
   | { t: 'answer'; check: string; value: string }
   | { t: 'solution'; step: string }
-  | { t: 'options'; fitWidth: boolean };
+  | { t: 'options'; fitWidth: boolean }
+  /** The rows of one element of the topology the page draws (its id, as `data-id` says). */
+  | { t: 'details'; id: string };
 
 export type ServerMessage =
   | {
@@ -29,12 +31,17 @@ export type ServerMessage =
   | { t: 'topology'; topology: Topology }
   /** The packet path a command traced (`stacklab trace`), after its result, for the view to highlight. */
   | { t: 'path'; path: PacketPath }
+  /** The rows of an element the page asked about (null: the topology draws no such element now). */
+  | { t: 'details'; id: string; rows: Array<[string, string]> | null }
   /** What a running line prints as it goes (a ping's reply each second), before its result. */
   | { t: 'output'; stdout: string }
   | { t: 'completion'; candidates: string[]; replacement?: string }
   | { t: 'grade'; result: GradeResult; firstPassed: Record<string, number> }
   | { t: 'solution'; step: string; lines: string[] }
   | { t: 'error'; message: string };
+
+/** A topology element's id: `kind:` and a UUID or an address (sim/api/topology.ts). */
+const ELEMENT_ID = /^[a-z]{2,8}:[0-9A-Za-z.:-]{1,64}$/;
 
 /** Longest frame accepted (a line is at most 4,096 characters; JSON escaping may double it). */
 export const MAX_FRAME = 16_384;
@@ -82,6 +89,10 @@ export function parseClientMessage(raw: string): ClientMessage | null {
     }
     case 'options':
       return typeof m['fitWidth'] === 'boolean' ? { t: 'options', fitWidth: m['fitWidth'] } : null;
+    case 'details': {
+      const id = m['id'];
+      return typeof id === 'string' && ELEMENT_ID.test(id) ? { t: 'details', id } : null;
+    }
     default:
       return null;
   }

@@ -165,7 +165,7 @@ export function instructorRoutes(app: Express, { config, store, labs }: RouteDep
       res.status(400).json({ error: 'unknown workspace: give ?workspace=sandbox:FIXTURE or ?workspace=lab:ID' });
       return;
     }
-    res.json(sessionTopology(loadState(store, ref, learner.id)));
+    res.json(sessionTopology(loadState(store, ref, learner.id), true));
   });
 }
 

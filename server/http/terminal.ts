@@ -304,6 +304,10 @@ function dispatch(
     case 'options':
       w.fitWidth(msg.fitWidth);
       return;
+    case 'details':
+      // Only what the learner's own topology draws: another learner's or project's ids answer null.
+      if (w.lab?.topology !== false) send({ t: 'details', id: msg.id, rows: w.topologyRows(msg.id) });
+      return;
     case 'complete':
       send({ t: 'completion', ...w.complete(msg.line) });
       return;

@@ -15,7 +15,7 @@ import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
 import type { CommandOutput } from '../render/output.js';
 import { visibleText } from '../render/terminal.js';
-import { topologyCache, type Topology } from './topology.js';
+import { topologyCache, topologyRows, type Topology } from './topology.js';
 import type { PacketPath } from '../sim/api/packet-path.js';
 
 export { parseWorkspace, labKey, sandboxCatalogue, type WorkspaceRef } from './keys.js';
@@ -165,6 +165,8 @@ export interface Workspace {
   grade(): Grade | null;
   /** The cloud as the topology view draws it: the same object again until a command changes a resource. */
   topology(): Topology;
+  /** The show rows of an element the topology draws now (null: it draws no such element). */
+  topologyRows(elementId: string): Array<[string, string]> | null;
   /** Counts the terminals using it: an attached workspace is never evicted. */
   attach(): void;
   detach(): void;
@@ -420,6 +422,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     },
     grade: () => gradeOf(w),
     topology: () => w.drawn(w.state),
+    topologyRows: (elementId) => topologyRows(w.state, w.drawn(w.state), elementId),
     attach() {
       w.attached += 1;
       w.lastUsed = deps.now();

@@ -4,7 +4,7 @@
  * prints them. Pure: show commands only read the cloud.
  */
 import type { Cloud } from '../sim/model/cloud.js';
-import { topologyOf, type ShowKind, type Topology } from '../sim/api/topology.js';
+import { elementRows, topologyOf, type ShowKind, type Topology } from '../sim/api/topology.js';
 import { OPENSTACK_COMMANDS } from '../cli/openstack/index.js';
 import { parserFor } from '../cli/openstack/registry.js';
 import { parseArgs } from '../cli/argparse.js';
@@ -33,9 +33,19 @@ export function showRows(cloud: Cloud, kind: ShowKind, id: string): Array<[strin
   return out.data.fields.map(([name, v]) => [name, cellText(v, floats.has(name))]);
 }
 
-/** The topology of a session: its cloud, as seen from the hosts it has a shell on. */
-export function sessionTopology(state: SessionState): Topology {
-  return topologyOf(state.cloud, fixtureHosts(state.fixture), showRows);
+/**
+ * The topology of a session: its cloud, as seen from the hosts it has a shell on. `rows`: every
+ * element's show rows too (the instructor's one-off view); the terminal's page asks for one
+ * element's rows when the learner opens it (`topologyRows`), which keeps a big cloud's topology
+ * cheap to derive and small to send.
+ */
+export function sessionTopology(state: SessionState, rows = false): Topology {
+  return topologyOf(state.cloud, fixtureHosts(state.fixture), rows ? showRows : undefined);
+}
+
+/** The show rows of an element of `drawn` (the topology the page has), or null when it draws no such element. */
+export function topologyRows(state: SessionState, drawn: Topology, elementId: string): Array<[string, string]> | null {
+  return elementRows(state.cloud, drawn, elementId, showRows);
 }
 
 /** Top-level keys of a Cloud that every command changes and that nothing drawn reads. */

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, runLine, type SessionState } from '../../server/shell/session.js';
 import { runSetup } from '../../server/shell/script.js';
-import { sessionTopology } from '../../server/workspace/topology.js';
+import { sessionTopology, topologyRows } from '../../server/workspace/topology.js';
 import { topologyOf, type Topology } from '../../server/sim/api/topology.js';
 import { publicCloudAfter } from '../support/public-cloud.js';
 import { BIG, bigCloud } from './big-cloud.js';
@@ -227,7 +227,7 @@ describe('determinism', () => {
 
 describe('details', () => {
   const s = createSession({ fixture: 'network-node' });
-  const t = sessionTopology(s);
+  const t = sessionTopology(s, true);
 
   /** The rows of a show table as printed (single-line values; wrapped ones continue on the next row). */
   function printedRows(command: string): Array<[string, string]> {
@@ -251,9 +251,20 @@ describe('details', () => {
       if (!d) throw new Error(`no details for ${id}`);
       const printed = printedRows(`${d.command} --max-width 0`);
       // Multi-line values print over several table rows: compare each value's first line.
-      const expected = d.rows.map(([f, v]): [string, string] => [f, v.split('\n')[0] ?? '']);
+      const expected = (d.rows ?? []).map(([f, v]): [string, string] => [f, v.split('\n')[0] ?? '']);
       expect(printed.filter(([f]) => f !== ''), d.command).toEqual(expected);
     }
+  });
+
+  it("come without rows for the socket, one element's rows on request, and none for what is not drawn", () => {
+    const lazy = sessionTopology(s);
+    expect(Object.keys(lazy.details)).toEqual(Object.keys(t.details));
+    expect(Object.values(lazy.details).every((d) => d.rows === undefined)).toBe(true);
+    const router = `router:${s.cloud.routers[0]?.id ?? ''}`;
+    expect(topologyRows(s, lazy, router)).toEqual(t.details[router]?.rows);
+    expect(topologyRows(s, lazy, 'router:00000000-0000-4000-8000-000000000000')).toBeNull();
+    expect(topologyRows(s, lazy, 'toString')).toBeNull();
+    expect(topologyRows(s, lazy, '__proto__')).toBeNull();
   });
 
   it('name a resource with a control character in its name by id (a command line cannot carry it)', () => {

@@ -12,6 +12,6 @@ describe("the client's mirror of the topology types", () => {
   it("is the same shape as the server's", () => {
     expectTypeOf<ClientTopology>().toEqualTypeOf<Topology>();
     expectTypeOf<ClientPath>().toEqualTypeOf<PacketPath>();
-    expectTypeOf<TopologyMessage>().toEqualTypeOf<Extract<ServerMessage, { t: 'topology' | 'path' }>>();
+    expectTypeOf<TopologyMessage>().toEqualTypeOf<Extract<ServerMessage, { t: 'topology' | 'path' | 'details' }>>();
   });
 });

@@ -67,6 +67,32 @@ describe('the topology on the terminal socket', () => {
     t.close();
   });
 
+  it("answers an element's show rows on request, only for what this learner's topology draws, and refuses malformed ids", async () => {
+    const base = await serve();
+    const a = await openTerminal(base, await newLearnerCookie(base));
+    await settle(a, 'openstack network create blue');
+    const drawn = topologies(a).at(-1);
+    const net = drawn?.networks[0];
+    expect(drawn?.details[`net:${net?.id ?? ''}`]?.rows).toBeUndefined();
+    a.send({ t: 'details', id: `net:${net?.id ?? ''}` });
+    await a.run('true');
+    const answer = a.received.filter((m) => m['t'] === 'details').at(-1) as Extract<ServerMessage, { t: 'details' }> | undefined;
+    expect(answer?.rows?.find(([f]) => f === 'name')).toEqual(['name', 'blue']);
+
+    // Another learner asking for the same id: their topology does not draw it.
+    const b = await openTerminal(base, await newLearnerCookie(base));
+    b.send({ t: 'details', id: `net:${net?.id ?? ''}` });
+    await b.run('true');
+    expect(b.received.filter((m) => m['t'] === 'details').at(-1)).toEqual({ t: 'details', id: `net:${net?.id ?? ''}`, rows: null });
+    // Malformed ids are refused at the edge, like any bad frame; the terminal goes on.
+    for (const id of ['__proto__', 'net:' + 'x'.repeat(5000), 'net:a b', '']) b.send({ t: 'details', id });
+    await expect.poll(() => b.received.filter((m) => m['t'] === 'error' && m['message'] === 'Unrecognised message.').length).toBe(4);
+    expect((await b.run('echo ok')).stdout).toBe('ok\n');
+    expect(b.received.filter((m) => m['t'] === 'details')).toHaveLength(1);
+    a.close();
+    b.close();
+  });
+
   it('a second terminal gets the current topology after its hello', async () => {
     const base = await serve();
     const cookie = await newLearnerCookie(base);

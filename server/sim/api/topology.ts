@@ -63,7 +63,8 @@ export interface TopoLoadBalancer {
   members: Array<{ address: string; serverId: string | null; poolName: string }>;
 }
 export interface TopoNamespace { host: string; name: string; kind: 'qrouter' | 'qdhcp'; ofId: string }
-export interface TopoDetail { command: string; rows: Array<[string, string]> }
+/** `rows`: what the show prints; absent in the socket's topology (the page asks for one element's rows on click). */
+export interface TopoDetail { command: string; rows?: Array<[string, string]> }
 export interface Topology {
   /** creation order (stdAttrId), so a new one is appended */
   networks: TopoNetwork[];
@@ -72,7 +73,7 @@ export interface Topology {
   loadBalancers: TopoLoadBalancer[];
   /** only when the session has the network node (host `network`); else [] */
   namespaces: TopoNamespace[];
-  /** Per element id: the rows `openstack <kind> show NAME` prints, and that command. */
+  /** Per element id: the command `openstack <kind> show NAME`, and (when asked for) the rows it prints. */
   details: Record<string, TopoDetail>;
 }
 
@@ -90,9 +91,10 @@ const NETWORK_HOST = 'network';
 
 /**
  * The topology the learner sees. `hosts`: the machines the session has a shell on (besides VMs);
- * `show`: the CLI's show projection, for `details`.
+ * `show`: the CLI's show projection, to fill every element's `details` rows (absent: commands only,
+ * the rows of one element come from `elementRows` when the learner opens it).
  */
-export function topologyOf(cloud: Cloud, hosts: readonly string[], show: ShowRows): Topology {
+export function topologyOf(cloud: Cloud, hosts: readonly string[], show?: ShowRows): Topology {
   const ports = new Map(visiblePorts(cloud).map((p) => [p.id, p]));
   const fips = attachedFips(cloud);
   const subnets = subnetsByNetwork(cloud);
@@ -241,10 +243,24 @@ function namer(all: ReadonlyArray<{ name: string }>): (item: { id: string; name:
 }
 
 /** `details`: one show per drawn element the learner may show (ports by id: they seldom have a name). */
-function detailsOf(cloud: Cloud, show: ShowRows, t: Omit<Topology, 'details' | 'namespaces'>, ports: Map<string, Port>): Record<string, TopoDetail> {
+/** The show behind an element id of the topology: its kind and the id (or address) it looks up. */
+const SHOWN_BY_PREFIX: Record<string, ShowKind> = { net: 'network', subnet: 'subnet', router: 'router', server: 'server', port: 'port', fip: 'floating ip', lb: 'loadbalancer' };
+
+/**
+ * The rows of one element's show, if the topology draws it (null otherwise: an element the learner
+ * cannot see, or no element at all, is never shown).
+ */
+export function elementRows(cloud: Cloud, t: Topology, elementId: string, show: ShowRows): Array<[string, string]> | null {
+  if (!Object.hasOwn(t.details, elementId)) return null;
+  const at = elementId.indexOf(':');
+  const kind = SHOWN_BY_PREFIX[elementId.slice(0, at)];
+  return kind === undefined ? null : show(cloud, kind, elementId.slice(at + 1));
+}
+
+function detailsOf(cloud: Cloud, show: ShowRows | undefined, t: Omit<Topology, 'details' | 'namespaces'>, ports: Map<string, Port>): Record<string, TopoDetail> {
   const out: Record<string, TopoDetail> = {};
   const add = (elementId: string, kind: ShowKind, id: string, ref: string) => {
-    out[elementId] = { command: `openstack ${kind} show ${ref}`, rows: show(cloud, kind, id) };
+    out[elementId] = show ? { command: `openstack ${kind} show ${ref}`, rows: show(cloud, kind, id) } : { command: `openstack ${kind} show ${ref}` };
   };
   const port = (portId: string) => {
     if (ports.has(portId)) add(`port:${portId}`, 'port', portId, portId);
