@@ -6,49 +6,13 @@
  * VM cut off from it, every step green and the lab complete. Run on its own port:
  * E2E_PORT=4614 npx playwright test -c test/e2e/playwright.config.ts test/e2e/lab08.spec.ts
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { type, lastOutput, since, stepState, answer } from './lab-typing.js';
 import { logicalLines } from './helpers.js';
 
 const LAB = 'bring-your-own-ip';
 
 test.use({ viewport: { width: 1400, height: 900 } });
-
-/** Types a line and waits until it has run: the screen ends with a new prompt after it. */
-async function type(page: Page, line: string): Promise<void> {
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await expect
-    .poll(async () => {
-      const text = (await logicalLines(page)).join('\n').trimEnd();
-      return text.lastIndexOf(line) >= 0 && text.lastIndexOf(line) < text.lastIndexOf('\n') && /[$#]$/.test(text);
-    }, { timeout: 15_000 })
-    .toBe(true);
-}
-
-/** The last line a command printed (the line before the new prompt). */
-async function lastOutput(page: Page): Promise<string> {
-  const lines = (await logicalLines(page)).filter((l) => l.trim() !== '');
-  return (lines.at(-2) ?? '').trim();
-}
-
-/** What the screen shows from the last time `line` was typed on. */
-async function since(page: Page, line: string): Promise<string> {
-  const text = (await logicalLines(page)).join('\n');
-  return text.slice(text.lastIndexOf(line));
-}
-
-async function stepState(page: Page, id: string): Promise<string> {
-  const cls = (await page.locator(`#step-${id}`).getAttribute('class')) ?? '';
-  return ['passed', 'failed', 'todo'].find((c) => cls.split(' ').includes(c)) ?? cls;
-}
-
-async function answer(page: Page, check: string, value: string): Promise<void> {
-  const form = page.locator(`form.answer[data-check="${check}"]`);
-  await form.locator('input').fill(value);
-  await form.getByRole('button', { name: 'Answer' }).click();
-  await expect(page.locator(`#check-${check}`)).toHaveClass(/passed/);
-  await page.locator('.xterm').click();
-}
 
 test('lab 08 solved by typing: own range, no SNAT, reached from the Internet without a floating IP, scopes kept apart, lab complete', async ({ page }) => {
   test.setTimeout(240_000);

@@ -5,43 +5,12 @@
  * screen with that gateway as next hop; every step green and the lab complete. Run on its own port:
  * E2E_PORT=4615 npx playwright test -c test/e2e/playwright.config.ts test/e2e/lab09.spec.ts
  */
-import { expect, test, type Page } from '@playwright/test';
-import { logicalLines } from './helpers.js';
+import { expect, test } from '@playwright/test';
+import { type, since, stepState, answer } from './lab-typing.js';
 
 const LAB = 'byoip-provider';
 
 test.use({ viewport: { width: 1400, height: 900 } });
-
-/** Types a line and waits until it has run: the screen ends with a new prompt after it. */
-async function type(page: Page, line: string): Promise<void> {
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  await expect
-    .poll(async () => {
-      const text = (await logicalLines(page)).join('\n').trimEnd();
-      return text.lastIndexOf(line) >= 0 && text.lastIndexOf(line) < text.lastIndexOf('\n') && /[$#]$/.test(text);
-    }, { timeout: 15_000 })
-    .toBe(true);
-}
-
-/** What the screen shows from the last time `line` was typed on. */
-async function since(page: Page, line: string): Promise<string> {
-  const text = (await logicalLines(page)).join('\n');
-  return text.slice(text.lastIndexOf(line));
-}
-
-async function stepState(page: Page, id: string): Promise<string> {
-  const cls = (await page.locator(`#step-${id}`).getAttribute('class')) ?? '';
-  return ['passed', 'failed', 'todo'].find((c) => cls.split(' ').includes(c)) ?? cls;
-}
-
-async function answer(page: Page, check: string, value: string): Promise<void> {
-  const form = page.locator(`form.answer[data-check="${check}"]`);
-  await form.locator('input').fill(value);
-  await form.getByRole('button', { name: 'Answer' }).click();
-  await expect(page.locator(`#check-${check}`)).toHaveClass(/passed/);
-  await page.locator('.xterm').click();
-}
 
 test("lab 09 solved by typing: scope, acme's shared pool, speaker and peer, the route announced via acme-router's gateway, lab complete", async ({ page }) => {
   test.setTimeout(240_000);
