@@ -4,43 +4,17 @@
  * say why in a learner's words, and the variants that really do the job still pass.
  */
 import { describe, expect, it } from 'vitest';
+import { attempt } from '../support/lab-attempt.js';
 import { runLine } from '../../server/shell/session.js';
 import { grade } from '../../server/labs/grade.js';
 import { labCheck, labSession, loadLabs } from '../../server/labs/cli.js';
-import { historyCommand } from '../../server/labs/history.js';
-import { expectedAnswers, Params } from '../../server/labs/checks.js';
 import { labFor } from '../../server/labs/parse.js';
-import type { CheckResult, HistoryCommand, Lab } from '../../server/labs/types.js';
 
 const LAB = (() => {
   const l = loadLabs().find((x) => x.id === 'load-balancing');
   if (!l) throw new Error('no lab load-balancing');
   return labFor(l, 'lab07-test');
 })();
-
-/** Every step's solution before `stepId` (all of them without one), then `lines`; the grade's checks by id. */
-function attempt(l: Lab, stepId: string | null, lines: string[], answered = true): Record<string, CheckResult> {
-  let state = labSession(l);
-  const history: HistoryCommand[] = [];
-  const answers: Record<string, string> = {};
-  const run = (line: string) => {
-    const r = runLine(state, line);
-    state = r.state;
-    history.push(historyCommand(line, r.result));
-  };
-  const at = stepId === null ? l.steps.length : l.steps.findIndex((s) => s.id === stepId);
-  if (at < 0) throw new Error(`no step ${stepId ?? ''}`);
-  for (const s of l.steps.slice(0, at)) s.solution.forEach(run);
-  lines.forEach(run);
-  if (answered) {
-    for (const c of l.steps.flatMap((s) => s.checks)) {
-      const want = c.type === 'question' ? expectedAnswers(new Params(c.params), state.cloud)[0] : undefined;
-      if (want !== undefined) answers[c.id] = want;
-    }
-  }
-  const g = grade(l, state.cloud, history, { answers });
-  return Object.fromEntries(g.steps.flatMap((s) => s.checks.map((c) => [c.id, c])));
-}
 
 const solution = (stepId: string) => LAB.steps.find((s) => s.id === stepId)?.solution ?? [];
 

@@ -5,14 +5,14 @@
  * not pass and say why.
  */
 import { describe, expect, it } from 'vitest';
+import { attempt } from '../support/lab-attempt.js';
 import { runLine } from '../../server/shell/session.js';
 import { grade } from '../../server/labs/grade.js';
 import { labCheck, labSession, loadLabs } from '../../server/labs/cli.js';
 import { historyCommand } from '../../server/labs/history.js';
-import { expectedAnswers, Params } from '../../server/labs/checks.js';
 import { instantiate, labFor } from '../../server/labs/parse.js';
 import { readFileSync } from 'node:fs';
-import type { CheckResult, HistoryCommand } from '../../server/labs/types.js';
+import type { HistoryCommand } from '../../server/labs/types.js';
 import { routerTables } from '../../server/sim/dataplane/iptables.js';
 import { iptablesSave } from '../../server/render/iptables.js';
 
@@ -24,29 +24,6 @@ const LAB = (() => {
 const VM = LAB.values['vm'] ?? '';
 const LEN = LAB.values['len'] ?? '';
 
-/** Every step's solution before `stepId` (all of them without one), then `lines`; the grade's checks by id. */
-function attempt(stepId: string | null, lines: string[], answers: Record<string, string> | 'expected' = 'expected'): Record<string, CheckResult> {
-  let state = labSession(LAB);
-  const history: HistoryCommand[] = [];
-  const run = (line: string) => {
-    const r = runLine(state, line);
-    state = r.state;
-    history.push(historyCommand(line, r.result));
-  };
-  const at = stepId === null ? LAB.steps.length : LAB.steps.findIndex((s) => s.id === stepId);
-  if (at < 0) throw new Error(`no step ${stepId ?? ''}`);
-  for (const s of LAB.steps.slice(0, at)) s.solution.forEach(run);
-  lines.forEach(run);
-  const given: Record<string, string> = {};
-  for (const c of LAB.steps.flatMap((s) => s.checks)) {
-    if (c.type !== 'question') continue;
-    const want = answers === 'expected' ? expectedAnswers(new Params(c.params), state.cloud)[0] : answers[c.id];
-    if (want !== undefined) given[c.id] = want;
-  }
-  const g = grade(LAB, state.cloud, history, { answers: given });
-  return Object.fromEntries(g.steps.flatMap((s) => s.checks.map((c) => [c.id, c])));
-}
-
 const solution = (stepId: string) => LAB.steps.find((s) => s.id === stepId)?.solution ?? [];
 
 describe('lab 08 (bring-your-own-ip)', () => {
@@ -57,33 +34,33 @@ describe('lab 08 (bring-your-own-ip)', () => {
   });
 
   it('the whole solution ends at 100 %: the private subnet leaves byoip-subnet un-NATed and reachable', () => {
-    const failing = Object.values(attempt(null, [])).filter((c) => !c.passed);
+    const failing = Object.values(attempt(LAB, null, [])).filter((c) => !c.passed);
     expect(failing.map((c) => `${c.id}: ${c.why}`)).toEqual([]);
   });
 
   it('pool: the range and the network of the same scope, as the learner would type them', () => {
-    const r = attempt('subnet', [], { 'my-range': '198.18.10.0/24', 'same-scope': 'ext-floating1' });
+    const r = attempt(LAB, 'subnet', [], { 'my-range': '198.18.10.0/24', 'same-scope': 'ext-floating1' });
     expect(r['my-range']?.passed).toBe(true);
     expect(r['same-scope']?.passed).toBe(false);
   });
 
   it('subnet: a range given by hand has no pool, and the wrong size says which', () => {
-    const r = attempt('subnet', ['openstack network create byoip-net', 'openstack subnet create byoip-subnet --network byoip-net --subnet-range 198.18.10.0/26']);
+    const r = attempt(LAB, 'subnet', ['openstack network create byoip-net', 'openstack subnet create byoip-subnet --network byoip-net --subnet-range 198.18.10.0/26']);
     expect(r['subnet-1']).toMatchObject({ passed: false, why: 'byoip-subnet must be a subnet of byoip-net taken from the pool pub1-byoip-v4 (a range given by hand has no pool, so no address scope)' });
     const other = LEN === '28' ? '27' : '28';
-    const size = attempt('subnet', [solution('subnet')[0] ?? '', `openstack subnet create byoip-subnet --network byoip-net --subnet-pool pub1-byoip-v4 --prefix-length ${other}`]);
+    const size = attempt(LAB, 'subnet', [solution('subnet')[0] ?? '', `openstack subnet create byoip-subnet --network byoip-net --subnet-pool pub1-byoip-v4 --prefix-length ${other}`]);
     expect(size['subnet-1']?.passed).toBe(true);
     expect(size['subnet-2']?.why).toBe(`subnet byoip-subnet has prefix_length ${other}, expected ${LEN}`);
   });
 
   it('router: a gateway on ext-floating1 SNATs the subnet, and the check says why', () => {
-    const r = attempt('router', solution('router').map((l) => l.replace('ext-provider1', 'ext-floating1')));
+    const r = attempt(LAB, 'router', solution('router').map((l) => l.replace('ext-provider1', 'ext-floating1')));
     expect(r['router-2']?.why).toBe('router byoip-router has its gateway on ext-floating1, not on ext-provider1');
     expect(r['router-3']?.why).toMatch(/^byoip-subnet \(address scope public-v4\) is not in the scope of byoip-router's external network ext-floating1 \(no address scope\): byoip-router SNATs its traffic to 192\.0\.2\.\d+$/);
   });
 
   it('vm and reach: a VM created without the byoip group is not in it; behind ext-floating1 its own address is not reachable, and the check says what to look at', () => {
-    const bare = attempt('vm', solution('vm').map((l) => l.replace(' --security-group byoip', '')));
+    const bare = attempt(LAB, 'vm', solution('vm').map((l) => l.replace(' --security-group byoip', '')));
     expect(bare['vm-4']?.why).toMatch(/has security_groups default, expected byoip$/);
     let s = labSession(LAB);
     const hist: HistoryCommand[] = [];
@@ -101,14 +78,14 @@ describe('lab 08 (bring-your-own-ip)', () => {
   });
 
   it('bgp: the next hop is the router’s gateway address, not the upstream router’s', () => {
-    const r = attempt('bgp', [], { 'next-hop': '198.51.100.1', announced: '198.18.10.0/24' });
+    const r = attempt(LAB, 'bgp', [], { 'next-hop': '198.51.100.1', announced: '198.18.10.0/24' });
     expect(r['next-hop']?.passed).toBe(false);
     expect(r['announced']?.passed).toBe(false);
-    expect(attempt('bgp', [])['next-hop']?.passed).toBe(true);
+    expect(attempt(LAB, 'bgp', [])['next-hop']?.passed).toBe(true);
   });
 
   it('scopes: a private subnet on a router of its own is neither SNATed by byoip-router nor cut off by it', () => {
-    const r = attempt('scopes', [
+    const r = attempt(LAB, 'scopes', [
       'openstack network create private-net',
       'openstack subnet create private-subnet --network private-net --subnet-range 10.8.0.0/24',
       'openstack router create private-router',

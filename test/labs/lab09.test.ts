@@ -4,41 +4,15 @@
  * in the wrong network or outside the scope) do not pass and say why.
  */
 import { describe, expect, it } from 'vitest';
-import { runLine } from '../../server/shell/session.js';
-import { grade } from '../../server/labs/grade.js';
-import { labCheck, labSession, loadLabs } from '../../server/labs/cli.js';
-import { historyCommand } from '../../server/labs/history.js';
-import { expectedAnswers, Params } from '../../server/labs/checks.js';
+import { attempt } from '../support/lab-attempt.js';
+import { labCheck, loadLabs } from '../../server/labs/cli.js';
 import { labFor } from '../../server/labs/parse.js';
-import type { CheckResult, HistoryCommand } from '../../server/labs/types.js';
 
 const LAB = (() => {
   const l = loadLabs().find((x) => x.id === 'byoip-provider');
   if (!l) throw new Error('no lab byoip-provider');
   return labFor(l, 'lab09-test');
 })();
-
-/** Every step's solution before `stepId` (all of them when null), then `lines`; the grade's checks by id, questions answered right. */
-function attempt(stepId: string | null, lines: string[], answers: Record<string, string> = {}): Record<string, CheckResult> {
-  let state = labSession(LAB);
-  const history: HistoryCommand[] = [];
-  const run = (line: string) => {
-    const r = runLine(state, line);
-    state = r.state;
-    history.push(historyCommand(line, r.result));
-  };
-  const at = stepId === null ? LAB.steps.length : LAB.steps.findIndex((s) => s.id === stepId);
-  if (at < 0) throw new Error(`no step ${stepId ?? ''}`);
-  for (const s of LAB.steps.slice(0, at)) s.solution.forEach(run);
-  lines.forEach(run);
-  const given: Record<string, string> = {};
-  for (const c of LAB.steps.flatMap((s) => s.checks)) {
-    const want = c.type === 'question' ? expectedAnswers(new Params(c.params), state.cloud)[0] : undefined;
-    if (want !== undefined) given[c.id] = answers[c.id] ?? want;
-  }
-  const g = grade(LAB, state.cloud, history, { answers: given });
-  return Object.fromEntries(g.steps.flatMap((s) => s.checks.map((c) => [c.id, c])));
-}
 
 const solution = (stepId: string) => LAB.steps.find((s) => s.id === stepId)?.solution ?? [];
 
@@ -50,60 +24,60 @@ describe('lab 09 (byoip-provider)', () => {
   });
 
   it('the whole solution ends at 100 %: acme-private is still SNATed through the gateway the first question asked for', () => {
-    const failing = Object.values(attempt(null, [])).filter((c) => !c.passed);
+    const failing = Object.values(attempt(LAB, null, [])).filter((c) => !c.passed);
     expect(failing.map((c) => `${c.id}: ${c.why}`)).toEqual([]);
   });
 
   it('scope: an unshared scope does not pass, and the pool must be in it', () => {
-    const r = attempt('scope', ['openstack address scope create --ip-version 4 public-v4']);
+    const r = attempt(LAB, 'scope', ['openstack address scope create --ip-version 4 public-v4']);
     expect(r['scope-1']).toMatchObject({ passed: false, state: 'fail', why: 'address scope public-v4 is not shared with every project' });
     expect(r['scope-2']).toMatchObject({ passed: false, why: 'subnet pool provider-v4 has address_scope None, expected public-v4' });
   });
 
   it('router rules: the private subnet does not leave with its own address', () => {
-    const r = attempt('router-rules', solution('router-rules'), { 'private-source': '10.20.0.5' });
+    const r = attempt(LAB, 'router-rules', solution('router-rules'), { 'private-source': '10.20.0.5' });
     expect(r['router-rules-1']?.passed).toBe(true);
     expect(r['private-source']).toMatchObject({ passed: false, why: '10.20.0.5 is not the right answer' });
   });
 
   it('pool: shared with every project is not acme only', () => {
-    const r = attempt('pool', ['openstack subnet pool create --share --address-scope public-v4 --pool-prefix 198.18.20.0/24 --default-prefix-length 26 acme-byoip-v4']);
+    const r = attempt(LAB, 'pool', ['openstack subnet pool create --share --address-scope public-v4 --pool-prefix 198.18.20.0/24 --default-prefix-length 26 acme-byoip-v4']);
     expect(r['pool-1']?.passed).toBe(true);
     expect(r['pool-2']).toMatchObject({ passed: false, why: 'subnet pool acme-byoip-v4 is shared with every project, not with acme only' });
   });
 
   it('pool: a pool outside the scope, not shared yet', () => {
-    const r = attempt('pool', ['openstack subnet pool create --pool-prefix 198.18.20.0/24 acme-byoip-v4']);
+    const r = attempt(LAB, 'pool', ['openstack subnet pool create --pool-prefix 198.18.20.0/24 acme-byoip-v4']);
     expect(r['pool-1']).toMatchObject({ passed: false, why: 'subnet pool acme-byoip-v4 has address_scope None, expected public-v4' });
     expect(r['pool-2']).toMatchObject({ passed: false, why: 'subnet pool acme-byoip-v4 is not shared with acme: no RBAC policy gives acme access_as_shared on it' });
   });
 
   it('speaker: unbound, then a second speaker the agent does not host', () => {
-    expect(attempt('speaker', [solution('speaker')[0] ?? ''])['speaker-1']?.why).toBe('BGP speaker public-speaker is not bound to network public (it is bound to no network)');
-    const second = attempt('speaker', ['openstack bgp speaker create --local-as 64512 draft', ...solution('speaker')]);
+    expect(attempt(LAB, 'speaker', [solution('speaker')[0] ?? ''])['speaker-1']?.why).toBe('BGP speaker public-speaker is not bound to network public (it is bound to no network)');
+    const second = attempt(LAB, 'speaker', ['openstack bgp speaker create --local-as 64512 draft', ...solution('speaker')]);
     expect(second['speaker-1']?.why).toBe('no BGP dynamic routing agent hosts BGP speaker public-speaker (the agent on network already hosts BGP speaker draft, and an agent hosts one speaker)');
   });
 
   it('peer: the wrong AS does not pass', () => {
-    const r = attempt('peer', ['openstack bgp peer create --peer-ip 198.51.100.1 --remote-as 64512 upstream', 'openstack bgp speaker add peer public-speaker upstream']);
+    const r = attempt(LAB, 'peer', ['openstack bgp peer create --peer-ip 198.51.100.1 --remote-as 64512 upstream', 'openstack bgp speaker add peer public-speaker upstream']);
     expect(r['peer-1']).toMatchObject({ passed: false, why: 'BGP peer upstream is in AS 64512, not 64496' });
     expect(r['peer-2']?.passed).toBe(true);
   });
 
   it('customer subnet: a subnet made without --project is the admin’s', () => {
-    const r = attempt('customer-subnet', solution('customer-subnet').map((l) => l.replace(' --project acme', '')));
+    const r = attempt(LAB, 'customer-subnet', solution('customer-subnet').map((l) => l.replace(' --project acme', '')));
     expect(r['customer-subnet-1']).toMatchObject({ passed: false, why: 'subnet acme-public-v4 has project admin, expected acme' });
   });
 
   it('routes: a subnet not attached to acme-router is not advertised, and the check says why', () => {
-    const r = attempt('routes', [], { 'not-announced': '198.18.20.0/26' });
+    const r = attempt(LAB, 'routes', [], { 'not-announced': '198.18.20.0/26' });
     expect(r['not-announced']).toMatchObject({ passed: false, why: '198.18.20.0/26 is not the right answer' });
-    const detached = attempt('customer-subnet', solution('customer-subnet').slice(0, 2));
+    const detached = attempt(LAB, 'customer-subnet', solution('customer-subnet').slice(0, 2));
     expect(detached['routes-1']).toMatchObject({ passed: false, state: 'fail', why: "subnet acme-public-v4 is on no router's interface, so nothing routes it" });
   });
 
   it('routes: the private range answers the question by name or by CIDR', () => {
-    expect(attempt(null, [], { 'not-announced': 'acme-private' })['not-announced']?.passed).toBe(true);
-    expect(attempt(null, [], { 'not-announced': '10.20.0.0/24' })['not-announced']?.passed).toBe(true);
+    expect(attempt(LAB, null, [], { 'not-announced': 'acme-private' })['not-announced']?.passed).toBe(true);
+    expect(attempt(LAB, null, [], { 'not-announced': '10.20.0.0/24' })['not-announced']?.passed).toBe(true);
   });
 });

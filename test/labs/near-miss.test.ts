@@ -4,6 +4,7 @@
  * while the variants that really do the job still do.
  */
 import { describe, expect, it } from 'vitest';
+import { attempt } from '../support/lab-attempt.js';
 import { runLine } from '../../server/shell/session.js';
 import { grade } from '../../server/labs/grade.js';
 import { labSession, loadLabs } from '../../server/labs/cli.js';
@@ -19,22 +20,8 @@ function lab(id: string): Lab {
   return labFor(l, 'near-miss');
 }
 
-/** Runs every step's solution before `stepId`, then `lines`; returns whether each check passed, by id. */
-function attempt(l: Lab, stepId: string, lines: string[]): Record<string, boolean> {
-  let state = labSession(l);
-  const history: HistoryCommand[] = [];
-  const run = (line: string) => {
-    const r = runLine(state, line);
-    state = r.state;
-    history.push(historyCommand(line, r.result));
-  };
-  const at = l.steps.findIndex((s) => s.id === stepId);
-  if (at < 0) throw new Error(`no step ${stepId} in ${l.id}`);
-  for (const s of l.steps.slice(0, at)) s.solution.forEach(run);
-  lines.forEach(run);
-  const g = grade(l, state.cloud, history);
-  return Object.fromEntries(g.steps.flatMap((s) => s.checks.map((c) => [c.id, c.passed])));
-}
+/** Which checks pass after the steps before `stepId` and `lines` (no question answered). */
+const passed = (l: Lab, stepId: string, lines: string[]) => Object.fromEntries(Object.entries(attempt(l, stepId, lines, false)).map(([id, c]) => [id, c.passed]));
 
 describe('lab 01 (direct-attach): looking at the subnets of ext-net1', () => {
   const l = lab('direct-attach');
@@ -43,13 +30,13 @@ describe('lab 01 (direct-attach): looking at the subnets of ext-net1', () => {
   it.each([['openstack subnet list --network ext-v6only1'], ['openstack network show ext-v6only1'], ['neutron net-show ext-v6only1'], ['openstack subnet show ext-v6only1-subnet']])(
     'a near miss does not pass: %s',
     (line) => {
-      expect(attempt(l, step, [line])[check]).toBe(false);
+      expect(passed(l, step, [line])[check]).toBe(false);
     },
   );
   it.each([['openstack subnet list'], ['openstack subnet list --network ext-net1'], ['openstack subnet list --network=ext-net1'], ['neutron net-show ext-net1'], ['neutron subnet-list']])(
     'the real thing passes: %s',
     (line) => {
-      expect(attempt(l, step, [line])[check]).toBe(true);
+      expect(passed(l, step, [line])[check]).toBe(true);
     },
   );
 });
@@ -57,18 +44,18 @@ describe('lab 01 (direct-attach): looking at the subnets of ext-net1', () => {
 describe('lab 02 (reserve-public-subnet): the gateway network and the ports of mynetwork', () => {
   const l = lab('reserve-public-subnet');
   it('a gateway on the wrong external network does not pass', () => {
-    const r = attempt(l, 'route-it-with-a-router', ['openstack router create myrouter', 'openstack router add subnet myrouter mysubnet', 'openstack router set --external-gateway ext-floating1 myrouter']);
+    const r = passed(l, 'route-it-with-a-router', ['openstack router create myrouter', 'openstack router add subnet myrouter mysubnet', 'openstack router set --external-gateway ext-floating1 myrouter']);
     expect(r['route-it-with-a-router-1']).toBe(true);
     expect(r['route-it-with-a-router-2']).toBe(false);
   });
   it('listing the ports of another network does not pass; all ports or mynetwork\'s do', () => {
-    expect(attempt(l, 'who-uses-your-range', ['openstack port list --long --network ext-net1'])['who-uses-your-range-1']).toBe(false);
-    expect(attempt(l, 'who-uses-your-range', ['openstack port list --network mynetwork'])['who-uses-your-range-1']).toBe(false);
-    expect(attempt(l, 'who-uses-your-range', ['openstack port list --long'])['who-uses-your-range-1']).toBe(true);
-    expect(attempt(l, 'who-uses-your-range', ['openstack port list --network mynetwork --long'])['who-uses-your-range-1']).toBe(true);
+    expect(passed(l, 'who-uses-your-range', ['openstack port list --long --network ext-net1'])['who-uses-your-range-1']).toBe(false);
+    expect(passed(l, 'who-uses-your-range', ['openstack port list --network mynetwork'])['who-uses-your-range-1']).toBe(false);
+    expect(passed(l, 'who-uses-your-range', ['openstack port list --long'])['who-uses-your-range-1']).toBe(true);
+    expect(passed(l, 'who-uses-your-range', ['openstack port list --network mynetwork --long'])['who-uses-your-range-1']).toBe(true);
   });
   it('deleting another subnet does not pass "You deleted mysubnet"', () => {
-    const r = attempt(l, 'release-the-range', ['openstack network create other', 'openstack subnet create othersubnet --network other --subnet-range 10.9.9.0/24', 'openstack subnet delete othersubnet', 'neutron subnet-delete othersubnet']);
+    const r = passed(l, 'release-the-range', ['openstack network create other', 'openstack subnet create othersubnet --network other --subnet-range 10.9.9.0/24', 'openstack subnet delete othersubnet', 'neutron subnet-delete othersubnet']);
     expect(r['release-the-range-1']).toBe(false);
   });
 });
@@ -76,7 +63,7 @@ describe('lab 02 (reserve-public-subnet): the gateway network and the ports of m
 describe('lab 03 (ipv6-dual-stack): address mode and host part', () => {
   const l = lab('ipv6-dual-stack');
   it('SLAAC instead of DHCPv6 stateful does not pass', () => {
-    const r = attempt(l, 'an-ipv6-only-network-with-its-router', [
+    const r = passed(l, 'an-ipv6-only-network-with-its-router', [
       'openstack network create mynetwork-6',
       'openstack subnet create mysubnet-6 --ip-version 6 --network mynetwork-6 --use-default-subnet-pool --ipv6-ra-mode slaac --ipv6-address-mode slaac',
       'openstack router create myrouter-6',
@@ -86,7 +73,7 @@ describe('lab 03 (ipv6-dual-stack): address mode and host part', () => {
     expect(r['an-ipv6-only-network-with-its-router-2']).toBe(true);
   });
   it('::cafe instead of ::beef does not pass', () => {
-    const r = attempt(l, 'choose-your-own-address-a-port-with-beef', [
+    const r = passed(l, 'choose-your-own-address-a-port-with-beef', [
       'PREFIX=$(openstack subnet show mysubnet-v6 -c cidr -f value | cut -d/ -f1)',
       'openstack port create --network mynetwork-2 --fixed-ip subnet=mysubnet-v6,ip-address=${PREFIX}cafe v6-port1',
     ]);
@@ -108,7 +95,7 @@ describe('lab 04 (private-floating-ip): "the default group lets SSH in"', () => 
     ['IPv6 only', 'openstack security group rule create --ethertype IPv6 --protocol tcp --dst-port 22 default'],
     ['another group', 'openstack security group create web && openstack security group rule create --protocol tcp --dst-port 22 web'],
   ])('%s does not pass', (_what, line) => {
-    const r = attempt(l, step, ['openstack security group rule create --protocol icmp default', line]);
+    const r = passed(l, step, ['openstack security group rule create --protocol icmp default', line]);
     expect(r[ssh]).toBe(false);
     expect(r[`${step}-3`]).toBe(false);
   });
@@ -119,10 +106,10 @@ describe('lab 04 (private-floating-ip): "the default group lets SSH in"', () => 
     ['any protocol from anywhere', 'openstack security group rule create --protocol any default'],
     ['the legacy client', 'neutron security-group-rule-create --direction ingress --protocol tcp --port-range-min 22 --port-range-max 22 default'],
   ])('%s passes', (_what, line) => {
-    expect(attempt(l, step, ['openstack security group rule create --protocol icmp default', line])[ssh]).toBe(true);
+    expect(passed(l, step, ['openstack security group rule create --protocol icmp default', line])[ssh]).toBe(true);
   });
   it('and the reach query agrees with the rule for port 22', () => {
-    const r = attempt(l, step, ['openstack security group rule create --protocol icmp default', 'openstack security group rule create --protocol tcp --dst-port 22 default']);
+    const r = passed(l, step, ['openstack security group rule create --protocol icmp default', 'openstack security group rule create --protocol tcp --dst-port 22 default']);
     expect([r[ssh], r[`${step}-2`], r[`${step}-3`]]).toEqual([true, true, true]);
   });
 });
@@ -138,27 +125,27 @@ describe('lab 05 (connect-public-network): ICMP rule and the router namespace', 
     ['members of a group only', 'openstack security group rule create --protocol icmp --remote-group default default'],
     ['TCP instead of ICMP', 'openstack security group rule create --protocol tcp --dst-port 22 default'],
   ])('%s does not pass "the default group lets ICMP in"', (_what, line) => {
-    expect(attempt(l, step, [line])[`${step}-1`]).toBe(false);
+    expect(passed(l, step, [line])[`${step}-1`]).toBe(false);
   });
   it.each([
     ['the blog\'s nova command', 'nova secgroup-add-rule default icmp -1 -1 0.0.0.0/0'],
     ['echo request by type', 'openstack security group rule create --protocol icmp --icmp-type 8 --icmp-code 0 default'],
     ['protocol by number', 'openstack security group rule create --protocol 1 default'],
   ])('%s passes', (_what, line) => {
-    expect(attempt(l, step, [line])[`${step}-1`]).toBe(true);
+    expect(passed(l, step, [line])[`${step}-1`]).toBe(true);
   });
   it("the DHCP namespace is not the router's", () => {
-    const r = attempt(l, 'namespace', ['ip netns', 'NET=$(openstack network show net1 -f value -c id)', 'ip netns exec qdhcp-$NET ip addr']);
+    const r = passed(l, 'namespace', ['ip netns', 'NET=$(openstack network show net1 -f value -c id)', 'ip netns exec qdhcp-$NET ip addr']);
     expect(r['namespace-1']).toBe(true);
     expect(r['namespace-2']).toBe(false);
   });
   it('with what ran recorded, a variable holding another namespace does not pass, nor a command skipped by &&', () => {
-    const r = attempt(l, 'namespace', ['R=nope', 'ip netns exec qrouter-$R ip addr', 'false && ip netns']);
+    const r = passed(l, 'namespace', ['R=nope', 'ip netns exec qrouter-$R ip addr', 'false && ip netns']);
     expect(r['namespace-1']).toBe(false);
     expect(r['namespace-2']).toBe(false);
   });
   it('a namespace built in a variable passes once it holds the router\'s', () => {
-    const r = attempt(l, 'nat', ['R=qrouter-$(openstack router show my-router -f value -c id)', 'ip netns exec $R route -n', 'ip netns exec $R iptables-save', 'ip netns exec $R sysctl net.ipv4.ip_forward']);
+    const r = passed(l, 'nat', ['R=qrouter-$(openstack router show my-router -f value -c id)', 'ip netns exec $R route -n', 'ip netns exec $R iptables-save', 'ip netns exec $R sysctl net.ipv4.ip_forward']);
     expect([r['nat-1'], r['nat-2'], r['nat-3']]).toEqual([true, true, true]);
   });
 });
@@ -170,11 +157,11 @@ describe('lab 06 (troubleshooting): SSH to vm2', () => {
     ['wrong protocol', 'openstack security group rule create --protocol udp --dst-port 22 default'],
     ['wrong remote prefix', 'openstack security group rule create --protocol tcp --dst-port 22 --remote-ip 10.0.0.0/8 default'],
   ])('%s does not pass', (_what, line) => {
-    const r = attempt(l, 'ssh', [line]);
+    const r = passed(l, 'ssh', [line]);
     expect([r['ssh-1'], r['ssh-2']]).toEqual([false, false]);
   });
   it('the solution passes', () => {
-    const r = attempt(l, 'ssh', ['openstack security group rule create --protocol tcp --dst-port 22 default']);
+    const r = passed(l, 'ssh', ['openstack security group rule create --protocol tcp --dst-port 22 default']);
     expect([r['ssh-1'], r['ssh-2']]).toEqual([true, true]);
   });
 });
@@ -185,8 +172,8 @@ describe('lab 06 (troubleshooting): SSH to vm2', () => {
  */
 describe('near misses per check type', () => {
   it('resource: an external network without router:external (lab 05), a subnet without router advertisements (lab 03)', () => {
-    expect(attempt(lab('connect-public-network'), 'external-network', ['neutron net-create my-public'])['external-network-1']).toBe(false);
-    const six = attempt(lab('ipv6-dual-stack'), 'an-ipv6-only-network-with-its-router', [
+    expect(passed(lab('connect-public-network'), 'external-network', ['neutron net-create my-public'])['external-network-1']).toBe(false);
+    const six = passed(lab('ipv6-dual-stack'), 'an-ipv6-only-network-with-its-router', [
       'openstack network create mynetwork-6',
       'openstack subnet create mysubnet-6 --ip-version 6 --network mynetwork-6 --use-default-subnet-pool --ipv6-address-mode dhcpv6-stateful',
     ]);
@@ -195,30 +182,30 @@ describe('near misses per check type', () => {
   it('router-interface: the IPv6 subnet only, when the IPv4 one is asked too (lab 03)', () => {
     const l = lab('ipv6-dual-stack');
     const sol = l.steps.find((s) => s.id === 'a-dual-stack-network')?.solution ?? [];
-    const r = attempt(l, 'a-dual-stack-network', sol.filter((x) => !x.includes('add subnet myrouter-2 mysubnet-4')));
+    const r = passed(l, 'a-dual-stack-network', sol.filter((x) => !x.includes('add subnet myrouter-2 mysubnet-4')));
     expect([r['a-dual-stack-network-5'], r['a-dual-stack-network-6']]).toEqual([false, true]);
   });
   it('router-snat: a gateway without SNAT (lab 05, as admin), SNAT on the other router (lab 06)', () => {
-    const five = attempt(lab('connect-public-network'), 'gateway', ['neutron router-gateway-set --disable-snat my-router my-public']);
+    const five = passed(lab('connect-public-network'), 'gateway', ['neutron router-gateway-set --disable-snat my-router my-public']);
     expect([five['gateway-1'], five['gateway-2']]).toEqual([true, false]);
-    expect(attempt(lab('troubleshooting'), 'snat', ['openstack router set --enable-snat --external-gateway my-public web-router'])['snat-1']).toBe(false);
+    expect(passed(lab('troubleshooting'), 'snat', ['openstack router set --enable-snat --external-gateway my-public web-router'])['snat-1']).toBe(false);
   });
   it('floating-ip: allocated but not associated (lab 04)', () => {
     const l = lab('private-floating-ip');
     const vm = l.values['vm'] ?? '';
-    const r = attempt(l, 'a-vm-with-a-floating-ip', [`openstack server create --key-name mykeypair --flavor a1-ram2-disk20-perf1 --image "Debian 11 bullseye" --network private-net ${vm}`, 'openstack floating ip create ext-floating1']);
+    const r = passed(l, 'a-vm-with-a-floating-ip', [`openstack server create --key-name mykeypair --flavor a1-ram2-disk20-perf1 --image "Debian 11 bullseye" --network private-net ${vm}`, 'openstack floating ip create ext-floating1']);
     expect([r['a-vm-with-a-floating-ip-1'], r['a-vm-with-a-floating-ip-2']]).toEqual([true, false]);
   });
   it('server-address: the dual-stack VM booted on the IPv6-only network (lab 01)', () => {
     const l = lab('direct-attach');
     const vm = l.values['vm4'] ?? '';
-    const r = attempt(l, 'boot-a-dual-stack-vm-on-ext-net1', [`openstack server create --image debian-10.8-openstack-amd64.raw --flavor cpu2-ram6-disk20 --key-name mykeypair --network ext-v6only1 --use-config-drive ${vm}`]);
+    const r = passed(l, 'boot-a-dual-stack-vm-on-ext-net1', [`openstack server create --image debian-10.8-openstack-amd64.raw --flavor cpu2-ram6-disk20 --key-name mykeypair --network ext-v6only1 --use-config-drive ${vm}`]);
     expect([r['boot-a-dual-stack-vm-on-ext-net1-2'], r['boot-a-dual-stack-vm-on-ext-net1-3']]).toEqual([false, false]);
   });
   it('reach: SSH opened but not ICMP, so ping does not get through (lab 02)', () => {
     const l = lab('reserve-public-subnet');
     const vm = l.values['vm'] ?? '';
-    const r = attempt(l, 'a-vm-reachable-from-your-laptop', [
+    const r = passed(l, 'a-vm-reachable-from-your-laptop', [
       `openstack server create --key-name mykeypair --flavor a1-ram2-disk20-perf1 --image "Debian 11 bullseye" --network mynetwork ${vm}`,
       'openstack security group rule create --protocol tcp --dst-port 22 default',
     ]);
@@ -226,8 +213,8 @@ describe('near misses per check type', () => {
   });
   it('ran: add-port on the wrong bridge or interface; iptables-save outside the namespace (lab 05)', () => {
     const l = lab('connect-public-network');
-    expect(attempt(l, 'br-ex', ['ovs-vsctl add-port br-int eth3', 'ovs-vsctl add-port br-ex eth2'])['br-ex-1']).toBe(false);
-    const r = attempt(l, 'nat', ['iptables-save', 'route -n', 'sysctl net.ipv4.ip_forward']);
+    expect(passed(l, 'br-ex', ['ovs-vsctl add-port br-int eth3', 'ovs-vsctl add-port br-ex eth2'])['br-ex-1']).toBe(false);
+    const r = passed(l, 'nat', ['iptables-save', 'route -n', 'sysctl net.ipv4.ip_forward']);
     expect([r['nat-1'], r['nat-2'], r['nat-3']]).toEqual([false, false, false]);
   });
   it('question: the floating IP for the DNAT target, the upstream gateway for the router\'s address (lab 05)', () => {
