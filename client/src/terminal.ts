@@ -12,6 +12,7 @@ import { esc } from './util.js';
 import { applyTheme, fitWidthFor, FONT_SIZES, loadSettings, saveFitWidth, saveSettings, SPLIT, TERMINAL_THEMES, type Settings } from './settings.js';
 import type { Grade, ServerMessage } from './types.js';
 import { topologyView, type TopologyView } from './topology.js';
+import { ownClient } from './own-client.js';
 import type { TopologyMessage } from './topology-types.js';
 
 export interface TerminalPage {
@@ -302,6 +303,7 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
     dialog.returnValue = '';
     term.focus();
   });
+  ownClient(p.workspace, () => term.focus());
   connect();
   term.focus();
   return {

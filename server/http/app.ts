@@ -27,6 +27,8 @@ import { memoryStore } from '../store/memory.js';
 import { sqliteStore } from '../store/sqlite.js';
 import { loadLabs, type Lab } from '../labs/index.js';
 import { workspaces, type Workspaces } from '../workspace/index.js';
+import { openstackRoutes } from './openstack/index.js';
+import { tokenStore } from './openstack/tokens.js';
 
 export interface RunningServer {
   url: string;
@@ -57,13 +59,14 @@ function openStore(config: Config): CloudStore {
 }
 
 /** The Express app: headers first, then the routes, then short answers without stacks. */
-function httpApp(config: Config, store: CloudStore, who: Learners): express.Express {
+function httpApp(config: Config, store: CloudStore, who: Learners, spaces: Workspaces): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(config));
-  const deps = { config, store, learners: who, labs };
+  const deps = { config, store, learners: who, labs, workspaces: spaces };
   learnerRoutes(app, deps);
   instructorRoutes(app, deps);
+  openstackRoutes(app, { workspaces: spaces, tokens: tokenStore(), config, now: Date.now });
   clientRoutes(app, deps);
   // Last: short answers without stacks (Express's own pages show them when NODE_ENV is unset).
   app.use(notFound);
@@ -133,7 +136,7 @@ export async function startServer(
     Math.max(50, Math.min(60_000, Math.floor(config.idleEvictMs / 2))),
   );
   evictTimer.unref();
-  const server = createServer(httpApp(config, store, who));
+  const server = createServer(httpApp(config, store, who, spaces));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME,

@@ -9,19 +9,28 @@ import type { CloudStore } from '../store/types.js';
 import { gradeCommand, labFor, type Lab } from '../labs/index.js';
 import { gradeStoreFor, labKey, parseWorkspace, sandboxCatalogue, sessionTopology } from '../workspace/index.js';
 import { loadState } from '../workspace/replay.js';
+import type { Workspaces } from '../workspace/index.js';
+import { StoreError } from '../store/types.js';
+import { clientLogin } from './openstack/keystone.js';
+import { cloudsYaml, openrc, type ClientLogin } from './openstack/credentials.js';
 
 export interface RouteDeps {
   config: Config;
   store: CloudStore;
   learners: Learners;
   labs: () => Lab[];
+  workspaces: Workspaces;
 }
 
 /** What a learner's page needs: sandboxes, labs, and who they are. */
-export function learnerRoutes(app: Express, { store, learners, labs }: RouteDeps): void {
+export function learnerRoutes(app: Express, deps: RouteDeps): void {
+  const { store, learners, labs } = deps;
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // The learner's own login for a workspace, for the real clients (issue #17).
+  app.get('/api/me/clouds.yaml', (req, res) => sendLogin(req, res, deps, { render: cloudsYaml, file: 'clouds.yaml', type: 'application/yaml' }));
+  app.get('/api/me/openrc', (req, res) => sendLogin(req, res, deps, { render: openrc, file: 'stacklab-openrc.sh', type: 'text/plain' }));
   app.get('/api/fixtures', (req, res) => {
     if (learners.of(req, res) !== null) res.json(sandboxCatalogue());
   });
@@ -69,6 +78,33 @@ export function learnerRoutes(app: Express, { store, learners, labs }: RouteDeps
     }
     res.json(labView(labFor(lab, learner)));
   });
+}
+
+/** A clouds.yaml or openrc for `?workspace=KEY`, for the cookie's learner only (a visitor gets a cookie first). */
+function sendLogin(
+  req: Request,
+  res: Response,
+  { learners, workspaces, config }: RouteDeps,
+  as: { render: (l: ClientLogin) => string; file: string; type: string },
+): void {
+  const learner = learners.of(req, res);
+  if (learner === null) return;
+  const key = req.query['workspace'];
+  const ref = typeof key === 'string' ? workspaces.parse(key) : null;
+  if (!ref) {
+    res.status(400).json({ error: 'unknown workspace: give ?workspace=sandbox:FIXTURE or ?workspace=lab:ID' });
+    return;
+  }
+  let login: ClientLogin;
+  try {
+    login = clientLogin(req, config, learner, workspaces.open(learner, ref));
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+    res.status(503).json({ error: `Your workspace cannot be opened right now: ${e.message}. Try again in a moment.` });
+    return;
+  }
+  // A password inside: never kept by a cache.
+  res.set('Cache-Control', 'no-store').type(as.type).attachment(as.file).send(as.render(login));
 }
 
 /**

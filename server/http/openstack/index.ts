@@ -1,0 +1,91 @@
+/**
+ * The OpenStack REST APIs of a learner's cloud, under `/openstack/` on the app's one port: one
+ * router per service, sharing the token store. The web layer only transports: every answer comes
+ * from the learner's live workspace and the dictionaries of server/sim/api. API calls are paid for
+ * as terminal commands are: a call rate and a time budget per learner (per address before a token).
+ */
+import type { Express, Request, RequestHandler, Response } from 'express';
+import type { Config } from '../config.js';
+import { buckets } from '../limits.js';
+import type { Workspaces } from '../../workspace/index.js';
+import { tokenContext, type TokenStore } from './tokens.js';
+import { OPENSTACK_PREFIX } from './endpoints.js';
+import { keystoneRouter } from './keystone.js';
+import { neutronRouter } from './neutron.js';
+
+export interface OpenstackDeps {
+  workspaces: Workspaces;
+  tokens: TokenStore;
+  config: Config;
+  /** Wall clock (ms): token issue and expiry, rate limits. */
+  now: () => number;
+}
+
+/** Calls a learner may make per second (sustained) and in a burst: a terminal's message rate. */
+export const API_CALLS = { rate: 20, burst: 60 };
+/** Milliseconds of server time a learner's calls may use per second, and in a burst: a terminal's budget. */
+export const API_WORK_MS = { rate: 250, burst: 500 };
+/**
+ * Calls without a token, per address: logins and junk. A class behind one NAT logs in once per
+ * `openstack` command, so an address gets five learners' rate; each login is then charged to the
+ * learner its password names too (`admit`).
+ */
+export const ANONYMOUS_CALLS = { rate: 100, burst: 300 };
+/** Their time budget: such calls are cheap (opening a workspace is charged to its learner), but many. */
+export const ANONYMOUS_WORK_MS = { rate: 500, burst: 2500 };
+
+/** Admits a call for a learner (charging it and, when it ends, its time to them), or answers 429 and returns false. */
+export type Admit = (learner: string, res: Response) => boolean;
+
+const tooMany = (res: Response) =>
+  res.status(429).set('Retry-After', '1').type('text').send('Too many API calls at once: slow down.\n');
+
+/**
+ * Charges each call to its learner (the token's) or, before a token, to the caller's address; its
+ * server time is charged when the answer is sent, to the learner `admit` named if any.
+ */
+function apiLimits(deps: OpenstackDeps): { middleware: RequestHandler; admit: Admit } {
+  const calls = buckets({ ...API_CALLS, maxKeys: 100_000 });
+  const anonymous = buckets({ ...ANONYMOUS_CALLS, maxKeys: 100_000 });
+  const work = buckets({ ...API_WORK_MS, maxKeys: 100_000 });
+  const anonymousWork = buckets({ ...ANONYMOUS_WORK_MS, maxKeys: 100_000 });
+  const learnerKey = (learner: string) => `learner ${learner}`;
+  const workOf = (key: string) => (key.startsWith('learner ') ? work : anonymousWork);
+  const admitKey = (key: string, bucket: typeof calls, res: Response) => {
+    const now = deps.now();
+    if (!workOf(key).positive(key, now) || !bucket.take(key, now)) {
+      tooMany(res);
+      return false;
+    }
+    res.locals['apiCharge'] = key;
+    return true;
+  };
+  const middleware: RequestHandler = (req: Request, res: Response, next) => {
+    const ctx = tokenContext(deps.tokens, req.get('X-Auth-Token') ?? '', deps.now());
+    const admitted = ctx
+      ? admitKey(learnerKey(ctx.learner), calls, res)
+      : admitKey(`address ${req.socket.remoteAddress ?? '?'}`, anonymous, res);
+    if (!admitted) return;
+    const started = performance.now();
+    res.on('finish', () => {
+      const key = String(res.locals['apiCharge']);
+      workOf(key).charge(key, deps.now(), performance.now() - started);
+    });
+    next();
+  };
+  return { middleware, admit: (learner, res) => admitKey(learnerKey(learner), calls, res) };
+}
+
+/** A path under /openstack that names no service Stacklab serves. */
+function noSuchService(_req: Request, res: Response): void {
+  res.status(404).type('text').send('No such OpenStack service here: Stacklab serves /openstack/identity and /openstack/network.\n');
+}
+
+/** Mounts every service's router under /openstack (before the client's catch-all page). */
+export function openstackRoutes(app: Express, deps: OpenstackDeps): void {
+  const limits = apiLimits(deps);
+  app.use(OPENSTACK_PREFIX, limits.middleware);
+  app.use(`${OPENSTACK_PREFIX}/identity`, keystoneRouter(deps, limits.admit));
+  app.use(`${OPENSTACK_PREFIX}/network`, neutronRouter(deps));
+  app.use(OPENSTACK_PREFIX, noSuchService);
+}
