@@ -1,6 +1,6 @@
 /** Reachability matrix over the Infomaniak scenarios (public-cloud fixture), through the one path query. */
 import { describe, expect, it } from 'vitest';
-import { publicCloudAfter } from './support/public-cloud.js';
+import { PUBLIC_VM, publicCloudAfter } from './support/public-cloud.js';
 import type { SessionState } from '../server/shell/session.js';
 import { trace, type Endpoint, type Proto } from '../server/sim/reach.js';
 
@@ -14,7 +14,7 @@ function ipOf(s: SessionState, server: string, v: 4 | 6): string {
   return ip;
 }
 
-const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
+const VM = PUBLIC_VM;
 const laptop: Endpoint = { kind: 'laptop' };
 const verdict = (s: SessionState, from: Endpoint, to: string, proto: Proto, port: number | null) => trace(s.cloud, from, to, proto, port).verdict;
 

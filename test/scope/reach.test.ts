@@ -4,14 +4,14 @@
  * on one router are dropped, and BGP decides whether the Internet routes back.
  */
 import { describe, expect, it } from 'vitest';
-import { publicCloudAfter } from '../support/public-cloud.js';
+import { PUBLIC_VM, publicCloudAfter, SCOPED_ROUTER } from '../support/public-cloud.js';
 import type { SessionState } from '../../server/shell/session.js';
 import type { BgpSpeaker } from '../../server/sim/model/bgp.js';
 import { trace, type Endpoint } from '../../server/sim/reach.js';
 
 const setup = publicCloudAfter;
 
-const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
+const VM = PUBLIC_VM;
 const laptop: Endpoint = { kind: 'laptop' };
 const vm = (s: SessionState, name: string): Endpoint => ({ kind: 'vm', serverId: s.cloud.servers.find((x) => x.name === name)?.id ?? '' });
 function ipOf(s: SessionState, name: string): string {
@@ -19,19 +19,7 @@ function ipOf(s: SessionState, name: string): string {
   return s.cloud.ports.find((p) => p.id === srv?.nics[0]?.portId)?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
 }
 
-const BASE = [
-  'openstack network create pub',
-  'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
-  'openstack network create priv',
-  'openstack subnet create --network priv --subnet-range 10.42.0.0/24 priv-v4',
-  'openstack router create rp',
-  'openstack router set --external-gateway ext-provider1 rp',
-  'openstack router add subnet rp pub-v4',
-  'openstack router add subnet rp priv-v4',
-  `${VM} --network pub vmp`,
-  `${VM} --network priv vmq`,
-  'openstack security group rule create --proto icmp default',
-];
+const BASE = SCOPED_ROUTER;
 
 /** The provider's BGP speaker on ext-provider1 (public-cloud's): changed in the data, as its settings are admin-only. */
 function speaker(s: SessionState, change: (sp: BgpSpeaker) => BgpSpeaker, agentSpeakers?: Record<string, string[]>): SessionState {

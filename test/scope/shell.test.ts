@@ -1,9 +1,9 @@
 /** What the learner sees from the laptop: a BYOIP VM answers ping by its own address once its prefix is announced. */
 import { describe, expect, it } from 'vitest';
 import { runLine, type SessionState } from '../../server/shell/session.js';
-import { publicCloudAfter } from '../support/public-cloud.js';
+import { PUBLIC_VM, publicCloudAfter } from '../support/public-cloud.js';
 
-const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
+const VM = PUBLIC_VM;
 
 function setup(advertiseTenantNetworks: boolean): { s: SessionState; ip: string } {
   let s = publicCloudAfter(['openstack network create pub', 'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',

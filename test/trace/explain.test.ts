@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, runLine, type SessionState } from '../../server/shell/session.js';
 import { runSetup } from '../../server/shell/script.js';
-import { publicCloudAfter } from '../support/public-cloud.js';
+import { PUBLIC_VM, publicCloudAfter, SCOPED_ROUTER } from '../support/public-cloud.js';
 import { explainPath, resolveEnd, type PacketPath, type PathStep } from '../../server/sim/api/packet-path.js';
 import { trace, type Endpoint, type ReachStep } from '../../server/sim/reach.js';
 import { namespaces } from '../../server/sim/dataplane/index.js';
@@ -103,7 +103,7 @@ describe('the troubleshooting lab, fault by fault', () => {
 });
 
 describe('routers', () => {
-  const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
+  const VM = PUBLIC_VM;
   const PRIV = ['openstack network create priv', 'openstack subnet create --network priv --subnet-range 10.1.0.0/24 priv-v4', 'openstack router create r1', 'openstack router add subnet r1 priv-v4', `${VM} --network priv vm1`];
 
   it('no external gateway: network unreachable at the router', () => {
@@ -130,21 +130,7 @@ describe('routers', () => {
 });
 
 describe('address scopes and BGP (public-cloud: ext-provider1 and poolv4-selfservice1 share the scope public-v4)', () => {
-  const VM = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1 --key-name mykeypair';
-  const BASE = [
-    'openstack network create pub',
-    'openstack subnet create --network pub --subnet-pool poolv4-selfservice1 pub-v4',
-    'openstack network create priv',
-    'openstack subnet create --network priv --subnet-range 10.42.0.0/24 priv-v4',
-    'openstack router create rp',
-    'openstack router set --external-gateway ext-provider1 rp',
-    'openstack router add subnet rp pub-v4',
-    'openstack router add subnet rp priv-v4',
-    `${VM} --network pub vmp`,
-    `${VM} --network priv vmq`,
-    'openstack security group rule create --proto icmp default',
-  ];
-  const s = publicCloudAfter(BASE);
+  const s = publicCloudAfter(SCOPED_ROUTER);
 
   it('between scopes: the router drops, and says which scopes', () => {
     const p = explainPath(s.cloud, 'vmq', 'vmp', 'icmp', null);

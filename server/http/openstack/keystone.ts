@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { StoreError } from '../../store/types.js';
 import type { Workspace } from '../../workspace/index.js';
+import { grantedRoles } from '../../workspace/openstack.js';
 import type { Admit, OpenstackDeps } from './index.js';
 import { openstackBase, REGION, SERVICES } from './endpoints.js';
 import { passwordFor, passwordOwner, type ClientLogin } from './credentials.js';
@@ -93,14 +94,9 @@ const keystoneTime = (ms: number) => `${new Date(Math.floor(ms / 1000) * 1000).t
 /** A learner's cloud, as their workspace holds it (server/http reads the simulator only through server/workspace). */
 type Cloud = ReturnType<Workspace['state']>['cloud'];
 
-/**
- * The token's roles: the cloud's `auth.roles`, absent meaning what the fixtures grant (the
- * model's documented default: admin, else member and load-balancer_member), with the roles
- * Zed's default roles imply (admin → member → reader).
- */
-function tokenRoles(cloud: Cloud): Array<{ id: string; name: string }> {
-  const granted = cloud.auth.roles ?? (cloud.auth.admin ? ['admin'] : ['member', 'load-balancer_member']);
-  const names = new Set(granted);
+/** The token's roles: those the workspace grants, with the roles Zed's default roles imply (admin → member → reader). */
+function tokenRoles(w: Workspace): Array<{ id: string; name: string }> {
+  const names = new Set(grantedRoles(w));
   if (names.has('admin')) names.add('member');
   if (names.has('member')) names.add('reader');
   return [...names].map((name) => ({ id: hexId(`role/${name}`), name }));
@@ -130,7 +126,8 @@ function project(cloud: Cloud) {
 }
 
 /** A project-scoped token as keystone renders it (keystone/common/render_token.py). */
-function tokenBody(req: Request, deps: OpenstackDeps, t: IssuedToken, cloud: Cloud, withCatalog: boolean) {
+function tokenBody(req: Request, deps: OpenstackDeps, t: IssuedToken, w: Workspace, withCatalog: boolean) {
+  const cloud = w.state().cloud;
   return {
     token: {
       methods: ['password'],
@@ -140,7 +137,7 @@ function tokenBody(req: Request, deps: OpenstackDeps, t: IssuedToken, cloud: Clo
       issued_at: keystoneTime(t.issuedAt),
       project: project(cloud),
       is_domain: false,
-      roles: tokenRoles(cloud),
+      roles: tokenRoles(w),
       ...(withCatalog ? { catalog: catalog(req, deps) } : {}),
     },
   };
@@ -240,7 +237,7 @@ function issue(deps: OpenstackDeps, admit: Admit) {
     if (!found || !cloud || !namesWorkspace(ask, cloud)) return unauthorized(req, res, deps);
     const { token, issued } = deps.tokens.issue(found.learner, found.w.ref, deps.now());
     res.set('X-Subject-Token', token);
-    sendPy(res, 201, tokenBody(req, deps, issued, cloud, req.query['nocatalog'] === undefined));
+    sendPy(res, 201, tokenBody(req, deps, issued, found.w, req.query['nocatalog'] === undefined));
   };
 }
 
@@ -270,13 +267,13 @@ function validate(deps: OpenstackDeps) {
   return (req: Request, res: Response) => {
     const t = subject(req, res, deps);
     if (!t) return;
-    const cloud = deps.workspaces.open(t.learner, t.workspace).state().cloud;
+    const w = deps.workspaces.open(t.learner, t.workspace);
     res.set('X-Subject-Token', req.get('X-Subject-Token') ?? '');
     if (req.method === 'HEAD') {
       res.status(200).end();
       return;
     }
-    sendPy(res, 200, tokenBody(req, deps, t, cloud, req.query['nocatalog'] === undefined));
+    sendPy(res, 200, tokenBody(req, deps, t, w, req.query['nocatalog'] === undefined));
   };
 }
 

@@ -83,15 +83,16 @@ export function upstreamRoute(cloud: Cloud, router: Router, ip: string): Upstrea
   const unrouted = (why: string): Upstream => ({ routed: false, reason: `${ip} is routed without NAT, but ${why}: the Internet has no route back to it` });
   if (covering.length === 0) return unrouted('no BGP speaker announces a prefix covering it');
   const speakers = cloud.bgp?.speakers ?? [];
-  const announced = covering.find((r) => speakerTalks(cloud, r.speakerId));
+  const hosted = hostedSpeakerIds(cloud);
+  // A speaker tells the upstream router only when a DR agent runs it and it has a peer.
+  const announced = covering.find((r) => hosted.has(r.speakerId) && (speakers.find((x) => x.id === r.speakerId)?.peerIds.length ?? 0) > 0);
   if (announced) {
     return { routed: true, reason: `same address scope: routed without NAT; ${announced.destination} announced by BGP (next hop ${announced.nextHop})` };
   }
   const first = covering[0] as (typeof covering)[number];
   const name = speakers.find((s) => s.id === first.speakerId)?.name || first.speakerId;
-  const hosted = hostedSpeakerIds(cloud).has(first.speakerId);
   return unrouted(
-    hosted
+    hosted.has(first.speakerId)
       ? `BGP speaker ${name} advertises ${first.destination} and has no peer to announce it to`
       : `BGP speaker ${name} advertises ${first.destination} and no BGP dynamic routing agent hosts it`,
   );
@@ -101,10 +102,4 @@ export function upstreamRoute(cloud: Cloud, router: Router, ip: string): Upstrea
 function hostedSpeakerIds(cloud: Cloud): Set<string> {
   if (!cloud.config.bgpDragent) return new Set();
   return new Set(Object.values(cloud.bgp?.agentSpeakers ?? {}).flat());
-}
-
-/** A speaker that a DR agent runs and that peers with at least one upstream router. */
-function speakerTalks(cloud: Cloud, speakerId: string): boolean {
-  const s = cloud.bgp?.speakers.find((x) => x.id === speakerId);
-  return s !== undefined && s.peerIds.length > 0 && hostedSpeakerIds(cloud).has(speakerId);
 }

@@ -86,6 +86,11 @@ export function owns(c: Cloud, projectId: string): boolean {
   return c.auth.admin || projectId === c.auth.projectId;
 }
 
+/** The roles the caller's token carries: `auth.roles`, absent meaning what the fixtures grant (admin, else member and load-balancer_member). */
+export function rolesOf(c: Cloud): readonly string[] {
+  return c.auth.roles ?? (c.auth.admin ? ['admin'] : ['member', 'load-balancer_member']);
+}
+
 export function policyError(path: string, rule: string): Error {
   return neutronError.forbidden(path, `${rule} is disallowed by policy`);
 }

@@ -5,7 +5,7 @@
 import type { Cloud } from '../../model/cloud.js';
 import { emptyOctavia, type OctaviaBase, type OctaviaConfig, type OctaviaState, type ProvisioningStatus } from '../../model/octavia.js';
 import { SimError } from '../../errors.js';
-import { now } from '../context.js';
+import { now, rolesOf } from '../context.js';
 
 export const API = '/v2/lbaas';
 
@@ -55,10 +55,6 @@ export function checkRange(field: string, v: number | null | undefined, min: num
 }
 
 // ---- policy (Zed defaults, enforce_new_defaults = False) ------------------------------------
-
-export function rolesOf(c: Cloud): readonly string[] {
-  return c.auth.roles ?? (c.auth.admin ? ['admin'] : ['member', 'load-balancer_member']);
-}
 
 export function isLbAdmin(c: Cloud): boolean {
   return c.auth.admin || rolesOf(c).includes('load-balancer_admin');
