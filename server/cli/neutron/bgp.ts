@@ -9,24 +9,18 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { BgpPeer, BgpSpeaker } from '../../sim/model/bgp.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import type { Agent } from '../../sim/agents.js';
-import { bgpRequestBody, type BgpResource } from '../../sim/api/neutron/bgp-request.js';
 import { agentsHostingSpeaker, peerDict, speakerDict, speakerRoutes, speakersOnAgent, visiblePeers, visibleSpeakers } from '../../sim/api/neutron/bgp.js';
 import {
-  addSpeakerNetwork,
-  addSpeakerPeer,
-  addSpeakerToAgent,
-  createPeer,
-  createSpeaker,
-  deletePeer,
-  deleteSpeaker,
-  PEERS_PATH,
-  removeSpeakerFromAgent,
-  removeSpeakerNetwork,
-  removeSpeakerPeer,
-  SPEAKERS_PATH,
-  updatePeer,
-  updateSpeaker,
-} from '../../sim/ops/bgp.js';
+  deleteBgpPeerById,
+  deleteBgpSpeakerById,
+  networkAction,
+  peerAction,
+  postBgpPeer,
+  postBgpSpeaker,
+  putBgpPeer,
+  putBgpSpeaker,
+} from '../../sim/api/neutron/requests/bgp.js';
+import { addSpeakerToAgent, removeSpeakerFromAgent } from '../../sim/ops/bgp.js';
 import { CliError } from '../errors.js';
 import { bulkDelete, dictTable, find, list, s, show, specFilters, type Args, type Handler, type Out } from './common.js';
 import { findNetwork } from './net.js';
@@ -53,28 +47,14 @@ function checkAs(attr: string, raw: string | undefined): string {
   return v;
 }
 
-/** The body the client sends: its options, value specs laid over them, as the API takes it. */
-function body(resource: BgpResource, op: 'create' | 'update', path: string, own: JsonObject, extra: Record<string, SpecValue>): JsonObject {
-  return bgpRequestBody(resource, op, path, { ...own, ...(extra as JsonObject) });
-}
-
-const text = (b: JsonObject, k: string): string | undefined => (b[k] === undefined || b[k] === null ? undefined : String(b[k]));
-const bool = (b: JsonObject, k: string): boolean | undefined => (typeof b[k] === 'boolean' ? b[k] : undefined);
+/** The body the client sends: its options, value specs laid over them. */
+const body = (own: JsonObject, extra: Record<string, SpecValue>): JsonObject => ({ ...own, ...(extra as JsonObject) });
 
 function speakerCreate(c: Cloud, a: Args, extra: Record<string, SpecValue>): Out {
   const own: JsonObject = { name: s(a, 'name') ?? '', local_as: checkAs('local_as', s(a, 'local_as')), ip_version: (a['ip_version'] as number | undefined) ?? 4 };
   for (const k of ['advertise_floating_ip_host_routes', 'advertise_tenant_networks']) if (s(a, k) !== undefined) own[k] = s(a, k) as string;
   if (s(a, 'tenant_id') !== undefined) own['tenant_id'] = s(a, 'tenant_id') as string;
-  const b = body('bgp_speaker', 'create', SPEAKERS_PATH, own, extra);
-  const ipVersion = Number(b['ip_version']);
-  const sp = createSpeaker(c, {
-    name: text(b, 'name') ?? '',
-    localAs: text(b, 'local_as') ?? '',
-    ipVersion: ipVersion === 6 ? 6 : 4,
-    advertiseFloatingIpHostRoutes: bool(b, 'advertise_floating_ip_host_routes') ?? true,
-    advertiseTenantNetworks: bool(b, 'advertise_tenant_networks') ?? true,
-    ...(text(b, 'tenant_id') !== undefined ? { projectId: text(b, 'tenant_id') as string } : {}),
-  });
+  const sp = postBgpSpeaker(c, body(own, extra));
   return show(a, speakerDict(c, sp), 'bgp_speaker');
 }
 
@@ -87,17 +67,9 @@ function speakerUpdate(c: Cloud, a: Args, extra: Record<string, SpecValue>): Out
   const options = ['name', 'advertise_floating_ip_host_routes', 'advertise_tenant_networks'];
   nothingToUpdate(a, options, extra, 'bgp_speaker');
   const sp = findSpeaker(c, s(a, 'id') ?? '');
-  const path = `${SPEAKERS_PATH}/${sp.id}`;
   const own: JsonObject = {};
   for (const k of options) if (s(a, k) !== undefined) own[k] = s(a, k) as string;
-  const b = body('bgp_speaker', 'update', path, own, extra);
-  const fip = bool(b, 'advertise_floating_ip_host_routes');
-  const tenant = bool(b, 'advertise_tenant_networks');
-  updateSpeaker(c, sp, {
-    ...(text(b, 'name') !== undefined ? { name: text(b, 'name') as string } : {}),
-    ...(fip !== undefined ? { advertiseFloatingIpHostRoutes: fip } : {}),
-    ...(tenant !== undefined ? { advertiseTenantNetworks: tenant } : {}),
-  });
+  putBgpSpeaker(c, sp.id, body(own, extra));
   return { stdout: `Updated bgp_speaker: ${s(a, 'id') ?? ''}\n` };
 }
 
@@ -110,17 +82,8 @@ function peerCreate(c: Cloud, a: Args, extra: Record<string, SpecValue>): Out {
   const own: JsonObject = { name: s(a, 'name') ?? '', peer_ip: s(a, 'peer_ip') ?? '', remote_as: remoteAs, auth_type: authType };
   if (password !== undefined) own['password'] = password;
   if (s(a, 'tenant_id') !== undefined) own['tenant_id'] = s(a, 'tenant_id') as string;
-  const b = body('bgp_peer', 'create', PEERS_PATH, own, extra);
-  const p = createPeer(c, {
-    name: text(b, 'name') ?? '',
-    peerIp: text(b, 'peer_ip') ?? '',
-    remoteAs: text(b, 'remote_as') ?? '',
-    authType: text(b, 'auth_type') === 'md5' ? 'md5' : 'none',
-    password: text(b, 'password') ?? null,
-    ...(text(b, 'tenant_id') !== undefined ? { projectId: text(b, 'tenant_id') as string } : {}),
-  });
   // The plugin answers a peer's create with the row as sent (a speaker's is read back): the AS number is the client's text.
-  return show(a, { ...peerDict(p), remote_as: b['remote_as'] ?? null }, 'bgp_peer');
+  return show(a, postBgpPeer(c, body(own, extra)), 'bgp_peer');
 }
 
 function peerUpdate(c: Cloud, a: Args, extra: Record<string, SpecValue>): Out {
@@ -128,11 +91,7 @@ function peerUpdate(c: Cloud, a: Args, extra: Record<string, SpecValue>): Out {
   const p = findPeer(c, s(a, 'id') ?? '');
   const own: JsonObject = {};
   for (const k of ['name', 'password']) if (s(a, k) !== undefined) own[k] = s(a, k) as string;
-  const b = body('bgp_peer', 'update', `${PEERS_PATH}/${p.id}`, own, extra);
-  updatePeer(c, p, {
-    ...(text(b, 'name') !== undefined ? { name: text(b, 'name') as string } : {}),
-    ...(text(b, 'password') !== undefined ? { password: text(b, 'password') as string } : {}),
-  });
+  putBgpPeer(c, p.id, body(own, extra));
   return { stdout: `Updated bgp_peer: ${s(a, 'id') ?? ''}\n` };
 }
 
@@ -157,21 +116,21 @@ export const bgpCommands: Record<string, Handler> = {
   'bgp-speaker-list': (c, a, extra) => dictTable(a, ['id', 'name', 'local_as', 'ip_version'], filtered(visibleSpeakers(c).map((x) => speakerDict(c, x)), extra)),
   'bgp-speaker-show': (c, a) => show(a, speakerDict(c, findSpeaker(c, s(a, 'id') ?? ''))),
   'bgp-speaker-update': speakerUpdate,
-  'bgp-speaker-delete': (c, a) => bulkDelete('bgp_speaker', list(a, 'id'), (id) => deleteSpeaker(c, findSpeaker(c, id))),
+  'bgp-speaker-delete': (c, a) => bulkDelete('bgp_speaker', list(a, 'id'), (id) => deleteBgpSpeakerById(c, findSpeaker(c, id).id)),
   'bgp-speaker-network-add': (c, a) => {
-    addSpeakerNetwork(c, findSpeaker(c, s(a, 'bgp_speaker') ?? ''), findNetwork(c, s(a, 'network') ?? ''));
+    networkAction('add')(c, findSpeaker(c, s(a, 'bgp_speaker') ?? '').id, { network_id: findNetwork(c, s(a, 'network') ?? '').id });
     return done(`Added network ${s(a, 'network') ?? ''} to BGP speaker ${s(a, 'bgp_speaker') ?? ''}.`);
   },
   'bgp-speaker-network-remove': (c, a) => {
-    removeSpeakerNetwork(c, findSpeaker(c, s(a, 'bgp_speaker') ?? ''), findNetwork(c, s(a, 'network') ?? ''));
+    networkAction('remove')(c, findSpeaker(c, s(a, 'bgp_speaker') ?? '').id, { network_id: findNetwork(c, s(a, 'network') ?? '').id });
     return done(`Removed network ${s(a, 'network') ?? ''} from BGP speaker ${s(a, 'bgp_speaker') ?? ''}.`);
   },
   'bgp-speaker-peer-add': (c, a) => {
-    addSpeakerPeer(c, findSpeaker(c, s(a, 'bgp_speaker') ?? ''), findPeer(c, s(a, 'bgp_peer') ?? ''));
+    peerAction('add')(c, findSpeaker(c, s(a, 'bgp_speaker') ?? '').id, { bgp_peer_id: findPeer(c, s(a, 'bgp_peer') ?? '').id });
     return done(`Added BGP peer ${s(a, 'bgp_peer') ?? ''} to BGP speaker ${s(a, 'bgp_speaker') ?? ''}.`);
   },
   'bgp-speaker-peer-remove': (c, a) => {
-    removeSpeakerPeer(c, findSpeaker(c, s(a, 'bgp_speaker') ?? ''), findPeer(c, s(a, 'bgp_peer') ?? ''));
+    peerAction('remove')(c, findSpeaker(c, s(a, 'bgp_speaker') ?? '').id, { bgp_peer_id: findPeer(c, s(a, 'bgp_peer') ?? '').id });
     return done(`Removed BGP peer ${s(a, 'bgp_peer') ?? ''} from BGP speaker ${s(a, 'bgp_speaker') ?? ''}.`);
   },
   'bgp-speaker-advertiseroute-list': routes,
@@ -181,7 +140,7 @@ export const bgpCommands: Record<string, Handler> = {
   'bgp-peer-list': (c, a, extra) => dictTable(a, ['id', 'name', 'peer_ip', 'remote_as'], filtered(visiblePeers(c).map(peerDict), extra)),
   'bgp-peer-show': (c, a) => show(a, peerDict(findPeer(c, s(a, 'id') ?? ''))),
   'bgp-peer-update': peerUpdate,
-  'bgp-peer-delete': (c, a) => bulkDelete('bgp_peer', list(a, 'id'), (id) => deletePeer(c, findPeer(c, id))),
+  'bgp-peer-delete': (c, a) => bulkDelete('bgp_peer', list(a, 'id'), (id) => deleteBgpPeerById(c, findPeer(c, id).id)),
   'bgp-dragent-speaker-add': (c, a) => {
     addSpeakerToAgent(c, s(a, 'dragent_id') ?? '', findSpeaker(c, s(a, 'bgp_speaker') ?? ''));
     return done(`Associated BGP speaker ${s(a, 'bgp_speaker') ?? ''} to the Dynamic Routing agent.`);

@@ -1,8 +1,8 @@
 /** `neutron floatingip-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createFloatingIp, deleteFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
-import { associateFloatingIp, disassociateFloatingIp, floatingIpDict, getFloatingIp, listFloatingIps } from '../../sim/api/neutron/index.js';
-import { bStr, bulkDelete, compact, given, list, s, send, show, table, type Handler, specFilters } from './common.js';
+import { floatingIpDict, getFloatingIp, listFloatingIps } from '../../sim/api/neutron/index.js';
+import { deleteFloatingIpById, postFloatingIp, putFloatingIp } from '../../sim/api/neutron/requests/floatingip.js';
+import { bulkDelete, given, list, s, show, table, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 
 /** Floating IPs have no name: neutronclient GETs the reference as an id, so a miss (an address too) is the server's 404. */
@@ -19,15 +19,7 @@ export const floatingIpCommands: Record<string, Handler> = {
       fixed_ip_address: s(a, 'fixed_ip_address'),
       floating_ip_address: s(a, 'floating_ip_address'),
     });
-    const b = send(c, 'floatingips', 'create', '/v2.0/floatingips', own, extra);
-    const f = createFloatingIp(c, compact<FloatingIpCreate>({
-      networkId: net.id,
-      projectId: bStr(b, 'tenant_id'),
-      description: bStr(b, 'description'),
-      portId: bStr(b, 'port_id'),
-      fixedIpAddress: bStr(b, 'fixed_ip_address'),
-      floatingIpAddress: bStr(b, 'floating_ip_address'),
-    }));
+    const f = postFloatingIp(c, { ...own, ...extra });
     return show(a, floatingIpDict(c, f), 'floatingip');
   },
   'floatingip-list': (c, a, extra) => {
@@ -38,12 +30,12 @@ export const floatingIpCommands: Record<string, Handler> = {
   // associate/disassociate send the id straight to the server: a miss is Neutron's 404.
   'floatingip-associate': (c, a) => {
     const fixed = s(a, 'fixed_ip_address');
-    const f = associateFloatingIp(c, s(a, 'floatingip_id') ?? '', { portId: s(a, 'port_id') ?? '', ...(fixed !== undefined ? { fixedIpAddress: fixed } : {}) });
+    const f = putFloatingIp(c, s(a, 'floatingip_id') ?? '', given({ port_id: s(a, 'port_id') ?? '', fixed_ip_address: fixed }));
     return { stdout: `Associated floating IP ${f.id}\n` };
   },
   'floatingip-disassociate': (c, a) => {
-    const f = disassociateFloatingIp(c, s(a, 'floatingip_id') ?? '');
+    const f = putFloatingIp(c, s(a, 'floatingip_id') ?? '', { port_id: null });
     return { stdout: `Disassociated floating IP ${f.id}\n` };
   },
-  'floatingip-delete': (c, a) => bulkDelete('floatingip', list(a, 'id'), (id) => deleteFloatingIp(c, findFip(c, id))),
+  'floatingip-delete': (c, a) => bulkDelete('floatingip', list(a, 'id'), (id) => deleteFloatingIpById(c, findFip(c, id).id)),
 };

@@ -1,10 +1,11 @@
 /** `neutron net-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
+import { deleteNetwork } from '../../sim/ops/network.js';
+import { postNetwork, putNetwork } from '../../sim/api/neutron/requests/networks.js';
 import { listNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
-import { bBool, bInt, bStr, bulkDelete, compact, dictTable, find, given, jsonLines, list, num, s, send, show, specFilters, table, type Args, type Handler, type Out } from './common.js';
+import { bulkDelete, dictTable, find, given, jsonLines, list, num, s, show, specFilters, table, type Args, type Handler, type Out } from './common.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { ipAvailabilityDict, listIpAvailabilities } from '../../sim/api/neutron/ip-availability.js';
 
@@ -18,19 +19,6 @@ export function networkTable(c: Cloud, a: Args, nets: JsonObject[]): Out {
     const subs = (n['subnets'] as string[]).map((id) => ({ id, cidr: cidrs.get(id) ?? '' }));
     return [n['id'] ?? null, n['name'] ?? null, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs)];
   }), nets);
-}
-
-/** What a create or update body (after the API's checks) says of a network's common attributes. */
-function networkChanges(b: JsonObject) {
-  return {
-    description: bStr(b, 'description'),
-    adminStateUp: bBool(b, 'admin_state_up'),
-    shared: bBool(b, 'shared'),
-    external: bBool(b, 'router:external'),
-    isDefault: bBool(b, 'is_default'),
-    mtu: bInt(b, 'mtu'),
-    portSecurityEnabled: bBool(b, 'port_security_enabled'),
-  };
 }
 
 export const netCommands: Record<string, Handler> = {
@@ -47,16 +35,7 @@ export const netCommands: Record<string, Handler> = {
       'provider:segmentation_id': s(a, 'provider:segmentation_id'),
       availability_zone_hints: list(a, 'availability_zone_hints').length ? list(a, 'availability_zone_hints') : undefined,
     });
-    const b = send(c, 'networks', 'create', '/v2.0/networks', own, extra);
-    const n = createNetwork(c, compact<NetworkCreate>({
-      name: bStr(b, 'name') ?? '',
-      projectId: bStr(b, 'tenant_id'),
-      ...networkChanges(b),
-      networkType: bStr(b, 'provider:network_type'),
-      physicalNetwork: bStr(b, 'provider:physical_network'),
-      segmentationId: bInt(b, 'provider:segmentation_id'),
-      availabilityZoneHints: Array.isArray(b['availability_zone_hints']) ? b['availability_zone_hints'].map(String) : undefined,
-    }));
+    const n = postNetwork(c, { ...own, ...extra });
     return show(a, networkDict(c, n, 'create'), 'network');
   },
   'net-list': (c, a, extra) => {
@@ -70,8 +49,7 @@ export const netCommands: Record<string, Handler> = {
   'net-show': (c, a) => show(a, networkDict(c, findNetwork(c, s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {
     const n = findNetwork(c, s(a, 'id') ?? '');
-    const b = send(c, 'networks', 'update', `/v2.0/networks/${n.id}`, given({ name: s(a, 'name'), description: s(a, 'description') }), extra);
-    updateNetwork(c, n, compact<NetworkUpdate>({ name: bStr(b, 'name'), ...networkChanges(b) }));
+    putNetwork(c, n, { ...given({ name: s(a, 'name'), description: s(a, 'description') }), ...extra });
     return { stdout: `Updated network: ${s(a, 'id') ?? ''}\n` };
   },
   // neutronclient lists the availability of every network, an --ip-version as a filter.

@@ -1,11 +1,12 @@
 /** `neutron port-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
+import type { FixedIpRequest } from '../../sim/ops/port.js';
+import { deletePortById, postPort, putPort } from '../../sim/api/neutron/requests/port.js';
 import { listPorts, portDict } from '../../sim/api/neutron/index.js';
 import { visiblePorts } from '../../sim/visibility.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import { bBool, bStr, bulkDelete, compact, find, given, kv, list, s, send, show, table, type Args, type Handler, specFilters } from './common.js';
+import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 import { findGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
@@ -18,6 +19,11 @@ export function fixedIpRequests(c: Cloud, a: Args): FixedIpRequest[] {
     ...(x['subnet_id'] !== undefined ? { subnetId: findSubnet(c, x['subnet_id']).id } : {}),
     ...(x['ip_address'] !== undefined ? { ipAddress: x['ip_address'] } : {}),
   }));
+}
+
+/** Fixed IP requests as a body's `fixed_ips`. */
+export function fixedIpsBody(ips: readonly FixedIpRequest[]): JsonObject[] {
+  return ips.map((x) => given({ subnet_id: x.subnetId, ip_address: x.ipAddress }));
 }
 
 /** port-list's and router-port-list's columns. */
@@ -40,22 +46,9 @@ export const portCommands: Record<string, Handler> = {
       device_owner: s(a, 'device_owner'),
       mac_address: s(a, 'mac_address'),
       security_groups: groups,
+      fixed_ips: ips.length ? fixedIpsBody(ips) : undefined,
     });
-    const b = send(c, 'ports', 'create', '/v2.0/ports', own, extra);
-    const p = createPort(c, compact<PortCreate>({
-      networkId: net.id,
-      name: bStr(b, 'name') ?? '',
-      description: bStr(b, 'description'),
-      projectId: bStr(b, 'tenant_id'),
-      adminStateUp: bBool(b, 'admin_state_up'),
-      deviceId: bStr(b, 'device_id'),
-      deviceOwner: bStr(b, 'device_owner'),
-      macAddress: bStr(b, 'mac_address'),
-      portSecurityEnabled: bBool(b, 'port_security_enabled'),
-      securityGroupIds: groups,
-      fixedIps: ips.length ? ips : undefined,
-    }));
-    return show(a, portDict(c, p), 'port');
+    return show(a, portDict(c, postPort(c, { ...own, ...extra })), 'port');
   },
   'port-list': (c, a, extra) => {
     const ports = listPorts(c, { filters: specFilters(extra) });
@@ -64,27 +57,19 @@ export const portCommands: Record<string, Handler> = {
   'port-show': (c, a) => show(a, portDict(c, findPort(c, s(a, 'id') ?? ''))),
   'port-update': (c, a, extra) => {
     const p = findPort(c, s(a, 'id') ?? '');
+    const groups = a['no_security_groups'] === true ? [] : list(a, 'security_groups').length ? list(a, 'security_groups').map((g) => findGroup(c, g).id) : undefined;
+    const ips = list(a, 'fixed_ip').length ? fixedIpsBody(fixedIpRequests(c, a)) : undefined;
     const own = given({
       name: s(a, 'name'),
       description: s(a, 'description'),
       device_id: s(a, 'device_id'),
       device_owner: s(a, 'device_owner'),
       admin_state_up: s(a, 'admin_state_up'),
+      security_groups: groups,
+      fixed_ips: ips,
     });
-    const b = send(c, 'ports', 'update', `/v2.0/ports/${p.id}`, own, extra);
-    const upd = compact<PortUpdate>({
-      name: bStr(b, 'name'),
-      description: bStr(b, 'description'),
-      deviceId: bStr(b, 'device_id'),
-      deviceOwner: bStr(b, 'device_owner'),
-      adminStateUp: bBool(b, 'admin_state_up'),
-      portSecurityEnabled: bBool(b, 'port_security_enabled'),
-    });
-    if (a['no_security_groups'] === true) upd.securityGroupIds = [];
-    else if (list(a, 'security_groups').length) upd.securityGroupIds = list(a, 'security_groups').map((g) => findGroup(c, g).id);
-    if (list(a, 'fixed_ip').length) upd.fixedIps = fixedIpRequests(c, a);
-    updatePort(c, p, upd);
+    putPort(c, p.id, { ...own, ...extra });
     return { stdout: `Updated port: ${s(a, 'id') ?? ''}\n` };
   },
-  'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePort(c, findPort(c, id))),
+  'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePortById(c, findPort(c, id).id)),
 };

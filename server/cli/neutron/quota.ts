@@ -1,6 +1,7 @@
 /** `neutron quota-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { defaultQuota, deleteQuota, listQuotas, showQuota, updateQuota } from '../../sim/api/neutron/index.js';
+import { defaultQuota, listQuotas, showQuota } from '../../sim/api/neutron/index.js';
+import { putQuota, removeQuota } from '../../sim/api/neutron/requests/quotas.js';
 import { CliError } from '../errors.js';
 import { renderList } from '../../render/cliff.js';
 import { pyRepr } from '../../render/pyvalue.js';
@@ -44,11 +45,11 @@ export const quotaCommands: Record<string, Handler> = {
       if (v !== undefined) body[k] = v;
     }
     if (Object.keys(body).length === 0) throw new CliError('Must specify a valid resource with new quota value');
-    return show(a, updateQuota(c, quotaProject(c, a), body));
+    return show(a, putQuota(c, quotaProject(c, a), body));
   },
   'quota-delete': (c, a) => {
     const project = quotaProject(c, a);
-    deleteQuota(c, project);
+    removeQuota(c, project);
     return { stdout: `Deleted quota: ${project}\n` };
   },
 };

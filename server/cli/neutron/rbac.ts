@@ -4,7 +4,8 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { JsonObject } from '../../sim/api/json.js';
-import { listRbacPolicies, postRbacPolicy, putRbacPolicy, removeRbacPolicy, showRbacPolicy } from '../../sim/api/neutron/rbac.js';
+import { listRbacPolicies, showRbacPolicy } from '../../sim/api/neutron/rbac.js';
+import { postRbacPolicy, putRbacPolicy, removeRbacPolicy } from '../../sim/api/neutron/requests/rbac-policies.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { CliError } from '../errors.js';
 import { bulkDelete, dictTable, find, given, list, s, show, specFilters, type Handler } from './common.js';

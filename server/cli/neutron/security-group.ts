@@ -1,12 +1,14 @@
 /** `neutron security-group-*` and `security-group-rule-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createSecurityGroup, createSecurityGroupRule, deleteSecurityGroup, deleteSecurityGroupRule, ensureDefaultGroup, updateSecurityGroup } from '../../sim/ops/security-group.js';
+import { ensureDefaultGroup } from '../../sim/ops/security-group.js';
+import { deleteSecurityGroupById, postSecurityGroup, putSecurityGroup } from '../../sim/api/neutron/requests/security-group.js';
+import { deleteSecurityGroupRuleById, postSecurityGroupRule } from '../../sim/api/neutron/requests/security-group-rule.js';
 import { getRule, groupDict, listGroups, listRules, ruleDict } from '../../sim/api/neutron/index.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { visibleGroups } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
-import { bBool, bInt, bStr, bulkDelete, compact, find, given, list, s, send, show, specFilters, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, s, show, specFilters, table, type Handler } from './common.js';
 
 /** neutronclient shows by id first, then lists by name; the list makes the project's default group. */
 export function findGroup(c: Cloud, ref: string) {
@@ -53,13 +55,7 @@ function portProtocol(r: JsonObject): string | null {
 export const securityGroupCommands: Record<string, Handler> = {
   'security-group-create': (c, a, extra) => {
     const own = given({ name: s(a, 'name'), description: s(a, 'description'), tenant_id: s(a, 'tenant_id') });
-    const b = send(c, 'security_groups', 'create', '/v2.0/security-groups', own, extra);
-    const g = createSecurityGroup(c, compact<Parameters<typeof createSecurityGroup>[1]>({
-      name: bStr(b, 'name') ?? '',
-      description: bStr(b, 'description'),
-      projectId: bStr(b, 'tenant_id'),
-      stateful: bBool(b, 'stateful'),
-    }));
+    const g = postSecurityGroup(c, { ...own, ...extra });
     return show(a, groupDict(c, g), 'security_group');
   },
   'security-group-list': (c, a, extra) => {
@@ -78,13 +74,12 @@ export const securityGroupCommands: Record<string, Handler> = {
   'security-group-show': (c, a) => show(a, groupDict(c, findGroup(c, s(a, 'id') ?? ''))),
   'security-group-update': (c, a, extra) => {
     const g = findGroup(c, s(a, 'id') ?? '');
-    const b = send(c, 'security_groups', 'update', `/v2.0/security-groups/${g.id}`, given({ name: s(a, 'name'), description: s(a, 'description') }), extra);
-    updateSecurityGroup(c, g, compact<Parameters<typeof updateSecurityGroup>[2]>({ name: bStr(b, 'name'), description: bStr(b, 'description'), stateful: bBool(b, 'stateful') }));
+    putSecurityGroup(c, g.id, { ...given({ name: s(a, 'name'), description: s(a, 'description') }), ...extra });
     return { stdout: `Updated security_group: ${s(a, 'id') ?? ''}\n` };
   },
   // Rules have no name: the reference goes to the server as an id.
   'security-group-rule-show': (c, a) => show(a, ruleDict(getRule(c, s(a, 'id') ?? ''), c)),
-  'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroup(c, findGroup(c, id))),
+  'security-group-delete': (c, a) => bulkDelete('security_group', list(a, 'id'), (id) => deleteSecurityGroupById(c, findGroup(c, id).id)),
   'security-group-rule-create': (c, a, extra) => {
     const g = findGroup(c, s(a, 'security_group_id') ?? '');
     const remoteGroup = s(a, 'remote_group_id');
@@ -100,18 +95,7 @@ export const securityGroupCommands: Record<string, Handler> = {
       description: s(a, 'description'),
       remote_group_id: remoteGroup !== undefined ? findGroup(c, remoteGroup).id : undefined,
     });
-    const b = send(c, 'security_group_rules', 'create', '/v2.0/security-group-rules', own, extra);
-    const rule = createSecurityGroupRule(c, {
-      securityGroupId: g.id,
-      direction: (bStr(b, 'direction') ?? 'ingress') as 'ingress' | 'egress',
-      ethertype: (bStr(b, 'ethertype') ?? 'IPv4') as 'IPv4' | 'IPv6',
-      protocol: bStr(b, 'protocol') ?? null,
-      portRangeMin: bInt(b, 'port_range_min') ?? null,
-      portRangeMax: bInt(b, 'port_range_max') ?? null,
-      remoteIpPrefix: bStr(b, 'remote_ip_prefix') ?? null,
-      remoteGroupId: bStr(b, 'remote_group_id') ?? null,
-      ...(bStr(b, 'description') !== undefined ? { description: bStr(b, 'description') as string } : {}),
-    });
+    const rule = postSecurityGroupRule(c, { ...own, ...extra });
     return show(a, ruleDict(rule, c), 'security_group_rule');
   },
   'security-group-rule-list': (c, a, extra) => {
@@ -137,6 +121,6 @@ export const securityGroupCommands: Record<string, Handler> = {
     bulkDelete('security_group_rule', list(a, 'id'), (id) => {
       const r = c.securityGroupRules.find((x) => x.id === id);
       if (!r) throw new CliError(`Unable to find security_group_rule with name or id '${id}'`);
-      deleteSecurityGroupRule(c, r);
+      deleteSecurityGroupRuleById(c, r.id);
     }),
 };

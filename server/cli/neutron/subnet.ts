@@ -1,10 +1,10 @@
 /** `neutron subnet-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
-import type { Ipv6Mode } from '../../sim/model/subnet.js';
+import { deleteSubnet } from '../../sim/ops/subnet.js';
+import { postSubnet, putSubnet } from '../../sim/api/neutron/requests/subnets.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
-import { bBool, bInt, bStr, bulkDelete, compact, jsonLines, find, given, kv, list, num, s, send, show, table, type Args, type Handler, specFilters } from './common.js';
+import { bulkDelete, jsonLines, find, given, kv, list, num, s, show, table, type Args, type Handler, specFilters } from './common.js';
 import { findNetwork } from './net.js';
 import type { SpecValue } from './values-specs.js';
 import type { JsonObject } from '../../sim/api/json.js';
@@ -51,25 +51,7 @@ export const subnetCommands: Record<string, Handler> = {
       ipv6_ra_mode: s(a, 'ipv6_ra_mode'),
       ipv6_address_mode: s(a, 'ipv6_address_mode'),
     });
-    const b = send(c, 'subnets', 'create', '/v2.0/subnets', own, rest);
-    const sub = createSubnet(c, compact<SubnetCreate>({
-      name: bStr(b, 'name') ?? '',
-      networkId: bStr(b, 'network_id') ?? net.id,
-      ipVersion: (bInt(b, 'ip_version') ?? 4) as 4 | 6,
-      projectId: bStr(b, 'tenant_id'),
-      description: bStr(b, 'description'),
-      cidr: bStr(b, 'cidr'),
-      gatewayIp: b['gateway_ip'] === null ? null : bStr(b, 'gateway_ip'),
-      enableDhcp: bBool(b, 'enable_dhcp'),
-      allocationPools: pools.length ? pools : undefined,
-      hostRoutes: routes.length ? routes : undefined,
-      dnsNameservers: dns.length ? dns : undefined,
-      subnetpoolId: bStr(b, 'subnetpool_id'),
-      prefixLength: bInt(b, 'prefixlen'),
-      useDefaultSubnetpool: bBool(b, 'use_default_subnetpool'),
-      ipv6RaMode: bStr(b, 'ipv6_ra_mode') as Ipv6Mode | undefined,
-      ipv6AddressMode: bStr(b, 'ipv6_address_mode') as Ipv6Mode | undefined,
-    }));
+    const sub = postSubnet(c, { ...own, ...rest });
     return show(a, subnetDict(sub), 'subnet');
   },
   'subnet-list': (c, a, extra) => {
@@ -90,16 +72,7 @@ export const subnetCommands: Record<string, Handler> = {
     const own = given({
       ...subnetAttrs(a, dhcp, pools, routes, dns),
     });
-    const b = send(c, 'subnets', 'update', `/v2.0/subnets/${sub.id}`, own, extra);
-    updateSubnet(c, sub, compact<SubnetUpdate>({
-      name: bStr(b, 'name'),
-      description: bStr(b, 'description'),
-      gatewayIp: b['gateway_ip'] === null ? null : bStr(b, 'gateway_ip'),
-      enableDhcp: bBool(b, 'enable_dhcp'),
-      allocationPools: pools.length ? pools : undefined,
-      hostRoutes: routes.length ? routes : undefined,
-      dnsNameservers: dns.length ? dns : undefined,
-    }));
+    putSubnet(c, sub, { ...own, ...extra });
     return { stdout: `Updated subnet: ${s(a, 'id') ?? ''}\n` };
   },
   'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, findSubnet(c, id))),

@@ -1,10 +1,11 @@
 /** `neutron subnetpool-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { createSubnetPool, deleteSubnetPool, updateSubnetPool, type SubnetPoolCreate, type SubnetPoolUpdate } from '../../sim/ops/subnet-pool.js';
+import { deleteSubnetPool } from '../../sim/ops/subnet-pool.js';
+import { postSubnetPool, putSubnetPool } from '../../sim/api/neutron/requests/subnetpools.js';
 import { visiblePools } from '../../sim/visibility.js';
 import { findScope } from './address-scope.js';
 import { listSubnetPools, subnetPoolDict } from '../../sim/api/neutron/index.js';
-import { bBool, bInt, bStr, bulkDelete, compact, find, given, list, num, s, send, show, specFilters, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, num, s, show, specFilters, table, type Handler } from './common.js';
 
 export const findPool = (c: Cloud, ref: string) => find(visiblePools(c), 'subnetpool', ref);
 
@@ -26,19 +27,7 @@ export const subnetPoolCommands: Record<string, Handler> = {
       is_default: s(a, 'is_default'),
       address_scope_id: scopeId(c, s(a, 'address_scope')),
     });
-    const b = send(c, 'subnetpools', 'create', '/v2.0/subnetpools', own, extra);
-    const p = createSubnetPool(c, compact<SubnetPoolCreate>({
-      name: bStr(b, 'name') ?? '',
-      prefixes: Array.isArray(b['prefixes']) ? b['prefixes'].map(String) : [],
-      projectId: bStr(b, 'tenant_id'),
-      description: bStr(b, 'description'),
-      defaultPrefixlen: bInt(b, 'default_prefixlen'),
-      minPrefixlen: bInt(b, 'min_prefixlen'),
-      maxPrefixlen: bInt(b, 'max_prefixlen'),
-      shared: bBool(b, 'shared'),
-      isDefault: bBool(b, 'is_default'),
-      addressScopeId: bStr(b, 'address_scope_id'),
-    }));
+    const p = postSubnetPool(c, { ...own, ...extra });
     return show(a, subnetPoolDict(p), 'subnetpool');
   },
   'subnetpool-list': (c, a, extra) => {
@@ -60,17 +49,7 @@ export const subnetPoolCommands: Record<string, Handler> = {
       is_default: s(a, 'is_default'),
       address_scope_id: a['no_address_scope'] === true ? null : scope !== undefined ? findScope(c, scope).id : undefined,
     });
-    const b = send(c, 'subnetpools', 'update', `/v2.0/subnetpools/${pool.id}`, own, extra);
-    updateSubnetPool(c, pool, compact<SubnetPoolUpdate>({
-      name: bStr(b, 'name'),
-      description: bStr(b, 'description'),
-      prefixes: Array.isArray(b['prefixes']) ? b['prefixes'].map(String) : undefined,
-      defaultPrefixlen: bInt(b, 'default_prefixlen'),
-      minPrefixlen: bInt(b, 'min_prefixlen'),
-      maxPrefixlen: bInt(b, 'max_prefixlen'),
-      isDefault: bBool(b, 'is_default'),
-      addressScopeId: b['address_scope_id'] === null ? null : bStr(b, 'address_scope_id'),
-    }));
+    putSubnetPool(c, pool, { ...own, ...extra });
     return { stdout: `Updated subnetpool: ${s(a, 'id') ?? ''}\n` };
   },
   'subnetpool-delete': (c, a) => bulkDelete('subnetpool', list(a, 'id'), (id) => deleteSubnetPool(c, findPool(c, id))),

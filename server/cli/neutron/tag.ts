@@ -1,6 +1,7 @@
 /** `neutron tag-add / tag-replace / tag-remove` and the other read-only extras (`net-external-list`, `service-provider-list`). */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { addTags, clearTags, listNetworks, removeTag, replaceTags, type FilterValue, type Taggable } from '../../sim/api/neutron/index.js';
+import { listNetworks, type FilterValue } from '../../sim/api/neutron/index.js';
+import { deleteTag, deleteTags, putTag, putTags, type Tagged } from '../../sim/api/neutron/requests/tags.js';
 import { listServiceProviders } from '../../sim/api/neutron/service-provider.js';
 import { CliError } from '../errors.js';
 import { dictTable, list, s, specFilters, type Args, type Handler } from './common.js';
@@ -11,7 +12,7 @@ import { findSubnet } from './subnet.js';
 import { findPool } from './subnetpool.js';
 
 /** The client's TAG_RESOURCES, each with its collection and its name-or-ID lookup. */
-const TAGGABLE: Record<string, { plural: string; find: (c: Cloud, ref: string) => Taggable & { id: string } }> = {
+const TAGGABLE: Record<string, { plural: string; find: (c: Cloud, ref: string) => Tagged & { id: string } }> = {
   network: { plural: 'networks', find: findNetwork },
   subnet: { plural: 'subnets', find: findSubnet },
   port: { plural: 'ports', find: findPort },
@@ -20,7 +21,7 @@ const TAGGABLE: Record<string, { plural: string; find: (c: Cloud, ref: string) =
 };
 
 /** The resource `--resource-type/--resource` name (argparse has checked the type), and its tags' path. */
-function target(c: Cloud, a: Args): { r: Taggable; path: string } {
+function target(c: Cloud, a: Args): { r: Tagged; path: string } {
   const t = TAGGABLE[s(a, 'resource_type') ?? ''];
   if (!t) throw new Error(`tag: unchecked resource type ${String(a['resource_type'])}`);
   const r = t.find(c, s(a, 'resource') ?? '');
@@ -31,20 +32,20 @@ export const tagCommands: Record<string, Handler> = {
   'tag-add': (c, a) => {
     const tag = s(a, 'tag') ?? '';
     if (tag === '') throw new CliError('Cannot add an empty value as tag');
-    addTags(target(c, a).r, [tag]);
+    putTag(c, target(c, a).r, tag);
     return { stdout: '' };
   },
   'tag-replace': (c, a) => {
     const { r, path } = target(c, a);
-    replaceTags(r, list(a, 'tags'), path);
+    putTags(c, r, list(a, 'tags'), path);
     return { stdout: '' };
   },
   'tag-remove': (c, a) => {
     const tag = s(a, 'tag');
     if (a['all'] !== true && tag === undefined) throw new CliError('--all or --tag must be specified');
     const { r, path } = target(c, a);
-    if (a['all'] === true) clearTags(r);
-    else removeTag(r, tag ?? '', path);
+    if (a['all'] === true) deleteTags(c, r);
+    else deleteTag(c, r, tag ?? '', path);
     return { stdout: '' };
   },
   // net-list with the filter router:external=True (its own filter options go to the server too).

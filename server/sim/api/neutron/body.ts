@@ -76,9 +76,9 @@ function convert(name: string | null, v: Json, path: string): Json {
  */
 export function checkFilterKeys(path: string, keys: readonly string[]): void {
   const resource = path.replace(/^\/v2\.0\//, '').replace(/-/g, '_') as BodyResource;
-  const attrs = MAPS[resource];
+  const attrs = Object.hasOwn(MAPS, resource) ? MAPS[resource] : undefined;
   if (!attrs) return;
-  const unknown = keys.filter((k) => !(k in attrs) && k !== 'project_id');
+  const unknown = keys.filter((k) => !Object.hasOwn(attrs, k) && k !== 'project_id');
   if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
 }
 
@@ -111,7 +111,7 @@ export function requestBody(c: Cloud, resource: BodyResource, op: 'create' | 'up
   const attrs = MAPS[resource];
   const out = projectInfo(c, body, path);
   // project_id is recognised wherever tenant_id is (populate_project_info adds it to the map).
-  const known = (k: string) => k in attrs || (k === 'project_id' && 'tenant_id' in attrs);
+  const known = (k: string) => Object.hasOwn(attrs, k) || (k === 'project_id' && Object.hasOwn(attrs, 'tenant_id'));
   const unknown = Object.keys(out).filter((k) => !known(k));
   if (unknown.length > 0) throw neutronError.unrecognizedAttributes(path, unknown);
   for (const [k, spec] of Object.entries(attrs)) {

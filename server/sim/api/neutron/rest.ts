@@ -37,6 +37,7 @@ import {
   type ListQuery,
 } from './index.js';
 import { listExtensions, getExtension } from './extension.js';
+import { advertisedRoutes } from './requests/bgp.js';
 import { listAvailabilityZones } from './availability-zone.js';
 import { listIpAvailabilities } from './ip-availability.js';
 import { listRbacPolicies } from './rbac.js';
@@ -50,7 +51,7 @@ export { internalError, methodNotAllowed, rootNotFound, unauthorized, type Answe
 type Pairs = ReadonlyArray<readonly [string, string]>;
 
 /** How one collection is listed: its body keys and the simulation's list for a query. */
-interface Collection {
+export interface Collection {
   /** The key of a list body (`security_groups`); its member's key is `member`. */
   plural: string;
   member: string;
@@ -186,7 +187,8 @@ const BGP: Readonly<Record<string, Collection>> = {
   },
 };
 
-function collectionOf(c: Cloud, name: string): Collection | undefined {
+/** The collection a URL names in this cloud (BGP's only where it runs), or undefined. */
+export function collectionOf(c: Cloud, name: string): Collection | undefined {
   if (Object.hasOwn(COLLECTIONS, name)) return COLLECTIONS[name];
   return c.bgp && Object.hasOwn(BGP, name) ? BGP[name] : undefined;
 }
@@ -472,6 +474,8 @@ const TAGGABLE = [
  * what an agent hosts (each checked on the oracle where it has no agents: the 404s and the empty lists).
  */
 function subAnswer(col: Collection, name: string, c: Cloud, id: string, sub: string): Answer {
+  // neutron-dynamic-routing's member action read with GET (its 404 is the speaker's).
+  if (name === 'bgp-speakers' && sub === 'get_advertised_routes') return json(null, advertisedRoutes(c, id));
   if (sub === 'tags' && TAGGABLE.includes(name)) {
     const d = findOne(col, c, id, []);
     if (!d)
@@ -515,7 +519,7 @@ const QUOTA_ORDER = [
   'security_group_rule',
 ];
 
-function quotaOrder(q: JsonObject): JsonObject {
+export function quotaOrder(q: JsonObject): JsonObject {
   const rank = (k: string) =>
     QUOTA_ORDER.includes(k) ? QUOTA_ORDER.indexOf(k) : QUOTA_ORDER.length;
   return Object.fromEntries(Object.entries(q).sort(([a], [b]) => rank(a) - rank(b)));

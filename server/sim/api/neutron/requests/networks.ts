@@ -1,0 +1,148 @@
+/**
+ * POST, PUT and DELETE /v2.0/networks: a body's attributes as the network ops take them. The
+ * legacy CLI's net-create and net-update send their bodies through postNetwork and putNetwork.
+ */
+import type { Cloud } from '../../../model/cloud.js';
+import type { Network } from '../../../model/network.js';
+import {
+  createNetwork,
+  deleteNetwork,
+  updateNetwork,
+  type NetworkCreate,
+  type NetworkUpdate,
+} from '../../../ops/network.js';
+import { visibleNetworks } from '../../../visibility.js';
+import type { JsonObject } from '../../json.js';
+import { networkDict } from '../network.js';
+import type { CollectionWrites } from './types.js';
+import { SimError } from '../../../errors.js';
+import { checkOwner } from '../../../ops/context.js';
+import { DEVICE_OWNER } from '../../../model/port.js';
+import { checkLengths, defined, flag, int, ordered, prepare, text, visible } from './order.js';
+
+const PATH = '/v2.0/networks';
+
+/** The keys of a POST answer (the ML2 plugin's create, extensions after the core). */
+const CREATE_ORDER = [
+  'id',
+  'name',
+  'tenant_id',
+  'admin_state_up',
+  'mtu',
+  'status',
+  'subnets',
+  'shared',
+  'project_id',
+  'port_security_enabled',
+  'router:external',
+  'provider:network_type',
+  'provider:physical_network',
+  'provider:segmentation_id',
+  'is_default',
+  'availability_zone_hints',
+  'availability_zones',
+  'ipv4_address_scope',
+  'ipv6_address_scope',
+  'description',
+  'l2_adjacency',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+];
+
+/** The keys of a PUT answer (a fresh read, provider attributes last). */
+const UPDATE_ORDER = [
+  'id',
+  'name',
+  'tenant_id',
+  'admin_state_up',
+  'mtu',
+  'status',
+  'subnets',
+  'shared',
+  'availability_zone_hints',
+  'availability_zones',
+  'ipv4_address_scope',
+  'ipv6_address_scope',
+  'router:external',
+  'is_default',
+  'description',
+  'port_security_enabled',
+  'l2_adjacency',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+  'project_id',
+  'provider:network_type',
+  'provider:physical_network',
+  'provider:segmentation_id',
+];
+
+/** What a prepared create or update body says of a network's common attributes. */
+function changes(b: JsonObject) {
+  return {
+    description: text(b, 'description'),
+    adminStateUp: flag(b, 'admin_state_up'),
+    shared: flag(b, 'shared'),
+    external: flag(b, 'router:external'),
+    isDefault: flag(b, 'is_default'),
+    mtu: int(b, 'mtu'),
+    portSecurityEnabled: flag(b, 'port_security_enabled'),
+  };
+}
+
+/** POST /v2.0/networks with this `network` body: the new network. */
+export function postNetwork(c: Cloud, body: JsonObject): Network {
+  const b = prepare(c, 'networks', 'create', PATH, body);
+  checkLengths(PATH, b);
+  const hints = b['availability_zone_hints'];
+  return createNetwork(
+    c,
+    defined<NetworkCreate>({
+      name: text(b, 'name') ?? '',
+      projectId: text(b, 'tenant_id'),
+      ...changes(b),
+      networkType: text(b, 'provider:network_type'),
+      physicalNetwork: text(b, 'provider:physical_network'),
+      segmentationId: int(b, 'provider:segmentation_id'),
+      availabilityZoneHints: Array.isArray(hints) ? hints.map(String) : undefined,
+    }),
+  );
+}
+
+/** PUT /v2.0/networks/ID with this `network` body, on the network the caller named. */
+export function putNetwork(c: Cloud, net: Network, body: JsonObject): Network {
+  const path = `${PATH}/${net.id}`;
+  const b = prepare(c, 'networks', 'update', path, body);
+  checkLengths(path, b);
+  // An empty update changes nothing: no revision, no timestamp (the policy still applies).
+  if (Object.keys(b).length === 0) {
+    checkOwner(c, net.projectId, path, 'update_network');
+    return net;
+  }
+  const gateway = c.ports.find(
+    (p) => p.networkId === net.id && p.deviceOwner === DEVICE_OWNER.routerGateway,
+  );
+  if (b['router:external'] === false && net.external && gateway && c.auth.admin)
+    throw new SimError(
+      409,
+      `External network ${net.id} cannot be updated to be made non-external, since it has existing gateway ports.`,
+      path,
+      'network',
+      'ExternalNetworkInUse',
+    );
+  return updateNetwork(c, net, defined<NetworkUpdate>({ name: text(b, 'name'), ...changes(b) }));
+}
+
+function findNetwork(c: Cloud, id: string, path: string): Network {
+  return visible(visibleNetworks(c), id, path, `Network ${id} could not be found.`);
+}
+
+export const networkWrites: CollectionWrites = {
+  create: (c, member) => ordered(networkDict(c, postNetwork(c, member), 'create'), CREATE_ORDER),
+  update: (c, id, member, path) =>
+    ordered(networkDict(c, putNetwork(c, findNetwork(c, id, path), member)), UPDATE_ORDER),
+  remove: (c, id, path) => deleteNetwork(c, findNetwork(c, id, path)),
+};

@@ -1,0 +1,264 @@
+/**
+ * POST, PUT and DELETE /v2.0/ports: a body's attributes as ML2 takes them. The legacy CLI's
+ * port-create, port-update and port-delete send their bodies through postPort, putPort and
+ * deletePortById, so both ways mean the same.
+ */
+import type { Cloud } from '../../../model/cloud.js';
+import { neutronError, SimError } from '../../../errors.js';
+import { validMac } from '../../../ipam.js';
+import type { Port } from '../../../model/port.js';
+import {
+  createPort,
+  deletePort,
+  updatePort,
+  type FixedIpRequest,
+  type PortCreate,
+  type PortUpdate,
+} from '../../../ops/port.js';
+import { visibleGroups, visibleNetworks, visiblePorts } from '../../../visibility.js';
+import type { JsonObject } from '../../json.js';
+import { authorizeBindingHost, portDict } from '../port.js';
+import type { CollectionWrites } from './types.js';
+import {
+  dictList,
+  isIpAddress,
+  owner,
+  pyText,
+  uuidAttr,
+  uuidError,
+  withFaultTypes,
+} from './checks.js';
+import {
+  defined,
+  flag,
+  invalidAttribute,
+  ordered,
+  prepare,
+  requireAttributes,
+  text,
+  visible,
+} from './order.js';
+
+const PATH = '/v2.0/ports';
+
+/** The keys of a POST answer (ML2's create, its extensions' keys after the core's). */
+const CREATE_ORDER = [
+  'id',
+  'name',
+  'network_id',
+  'tenant_id',
+  'mac_address',
+  'admin_state_up',
+  'status',
+  'device_id',
+  'device_owner',
+  'fixed_ips',
+  'project_id',
+  'port_security_enabled',
+  'security_groups',
+  'binding:vnic_type',
+  'binding:profile',
+  'binding:host_id',
+  'binding:vif_type',
+  'binding:vif_details',
+  'allowed_address_pairs',
+  'extra_dhcp_opts',
+  'description',
+  'ip_allocation',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+];
+
+/** The keys of a PUT answer (a fresh read). */
+const UPDATE_ORDER = [
+  'id',
+  'name',
+  'network_id',
+  'tenant_id',
+  'mac_address',
+  'admin_state_up',
+  'status',
+  'device_id',
+  'device_owner',
+  'fixed_ips',
+  'allowed_address_pairs',
+  'extra_dhcp_opts',
+  'security_groups',
+  'description',
+  'binding:vnic_type',
+  'binding:profile',
+  'binding:host_id',
+  'binding:vif_type',
+  'binding:vif_details',
+  'port_security_enabled',
+  'ip_allocation',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+  'project_id',
+];
+
+/** A port the caller can see, or Neutron's 404. */
+export const portById = (c: Cloud, id: string, path: string): Port =>
+  visible(visiblePorts(c), id, path, `Port ${id} could not be found.`);
+
+/** validate_fixed_ips: a list of dicts naming a subnet (a UUID) and/or an address. */
+function fixedIps(path: string, b: JsonObject): FixedIpRequest[] | undefined {
+  const items = dictList(path, b, 'fixed_ips', 'fixed IP');
+  return items?.map((x) => {
+    const subnet = 'subnet_id' in x ? x['subnet_id'] : undefined;
+    const why = subnet !== undefined ? uuidError(subnet) : null;
+    if (why !== null) throw invalidAttribute(path, 'fixed_ips', why);
+    const ip = 'ip_address' in x ? x['ip_address'] : undefined;
+    if (ip !== undefined && (typeof ip !== 'string' || !isIpAddress(ip))) {
+      throw invalidAttribute(path, 'fixed_ips', `'${pyText(ip)}' is not a valid IP address`);
+    }
+    return defined<FixedIpRequest>({
+      subnetId: subnet as string | undefined,
+      ipAddress: ip as string | undefined,
+    });
+  });
+}
+
+/**
+ * The body without security_groups, which body.ts's attribute map lacks (the securitygroup
+ * extension adds it to ports): `groups` checks it.
+ */
+function withoutGroups(member: JsonObject): JsonObject {
+  const rest = { ...member };
+  delete rest['security_groups'];
+  return rest;
+}
+
+/** security_groups (`type:uuid_list`): the ids, or the validator's refusal (before anything is looked up). */
+function groupIds(path: string, member: JsonObject): string[] | undefined {
+  if (!('security_groups' in member)) return undefined;
+  const v = member['security_groups'] ?? [];
+  if (!Array.isArray(v))
+    throw invalidAttribute(path, 'security_groups', `'${pyText(v)}' is not a list`);
+  return v.map((g) => {
+    const why = uuidError(g);
+    if (why !== null) throw invalidAttribute(path, 'security_groups', why);
+    return g as string;
+  });
+}
+
+/** The groups a port names must be groups the caller can see. */
+function checkGroups(c: Cloud, path: string, ids: readonly string[] | undefined): void {
+  const missing = ids?.find((id) => !visibleGroups(c).some((x) => x.id === id));
+  if (missing !== undefined)
+    throw neutronError.notFound(path, `Security group ${missing} does not exist`);
+}
+
+/** allowed_address_pairs: `{ip_address, mac_address?}` dicts. */
+function pairs(path: string, b: JsonObject): PortCreate['allowedAddressPairs'] {
+  const items = dictList(path, b, 'allowed_address_pairs', 'allowed address pair');
+  return items?.map((x) => {
+    const ip = x['ip_address'];
+    if (typeof ip !== 'string')
+      throw new SimError(
+        400,
+        'AllowedAddressPair must contain ip_address',
+        path,
+        'network',
+        'AllowedAddressPairsMissingIP',
+      );
+    const mac = text(x, 'mac_address');
+    return { ipAddress: ip, ...(mac !== undefined ? { macAddress: mac } : {}) };
+  });
+}
+
+/** mac_address must be text before the op checks its form. */
+function mac(path: string, b: JsonObject): string | undefined {
+  if (!('mac_address' in b)) return undefined;
+  const v = b['mac_address'];
+  if (typeof v !== 'string' || !validMac(v))
+    throw invalidAttribute(path, 'mac_address', `'${pyText(v)}' is not a valid MAC address`);
+  return v;
+}
+
+/** binding:host_id is admin only: refused before the port is looked at. */
+function bindingHost(
+  c: Cloud,
+  b: JsonObject,
+  action: 'create' | 'update',
+  path: string,
+): string | undefined {
+  if (!('binding:host_id' in b)) return undefined;
+  authorizeBindingHost(c, action, path);
+  return text(b, 'binding:host_id') ?? '';
+}
+
+/** POST /v2.0/ports with the `port` object: the new port. */
+export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Port {
+  return withFaultTypes(() => {
+    const b = prepare(c, 'ports', 'create', path, withoutGroups(member));
+    const sgs = groupIds(path, member);
+    requireAttributes(path, b, ['network_id']);
+    const networkId = uuidAttr(path, b, 'network_id') as string;
+    const host = bindingHost(c, b, 'create', path);
+    const req = defined<PortCreate>({
+      networkId,
+      name: text(b, 'name'),
+      description: text(b, 'description'),
+      projectId: owner(b),
+      adminStateUp: flag(b, 'admin_state_up'),
+      deviceId: text(b, 'device_id'),
+      deviceOwner: text(b, 'device_owner'),
+      macAddress: mac(path, b),
+      portSecurityEnabled: flag(b, 'port_security_enabled'),
+      fixedIps: fixedIps(path, b),
+      allowedAddressPairs: pairs(path, b),
+      securityGroupIds: undefined,
+      bindingHostId: host,
+    });
+    visible(visibleNetworks(c), networkId, path, `Network ${networkId} could not be found.`);
+    checkGroups(c, path, sgs);
+    if (sgs !== undefined) req.securityGroupIds = sgs;
+    return createPort(c, req);
+  });
+}
+
+/** PUT /v2.0/ports/ID with the `port` object: the updated port. */
+export function putPort(
+  c: Cloud,
+  id: string,
+  member: JsonObject,
+  path: string = `${PATH}/${id}`,
+): Port {
+  return withFaultTypes(() => {
+    const b = prepare(c, 'ports', 'update', path, withoutGroups(member));
+    const sgs = groupIds(path, member);
+    const host = bindingHost(c, b, 'update', path);
+    const upd = defined<PortUpdate>({
+      name: text(b, 'name'),
+      description: text(b, 'description'),
+      adminStateUp: flag(b, 'admin_state_up'),
+      deviceId: text(b, 'device_id'),
+      deviceOwner: text(b, 'device_owner'),
+      portSecurityEnabled: flag(b, 'port_security_enabled'),
+      fixedIps: fixedIps(path, b),
+      allowedAddressPairs: pairs(path, b),
+      securityGroupIds: undefined,
+      bindingHostId: host,
+    });
+    const port = portById(c, id, path);
+    checkGroups(c, path, sgs);
+    if (sgs !== undefined) upd.securityGroupIds = sgs;
+    return updatePort(c, port, upd);
+  });
+}
+
+/** DELETE /v2.0/ports/ID: router and floating IP ports are refused (409). */
+export function deletePortById(c: Cloud, id: string, path: string = `${PATH}/${id}`): void {
+  withFaultTypes(() => deletePort(c, portById(c, id, path)));
+}
+
+export const portWrites: CollectionWrites = {
+  create: (c, member, path) => ordered(portDict(c, postPort(c, member, path)), CREATE_ORDER),
+  update: (c, id, member, path) => ordered(portDict(c, putPort(c, id, member, path)), UPDATE_ORDER),
+  remove: (c, id, path) => deletePortById(c, id, path),
+};

@@ -1,0 +1,192 @@
+/**
+ * POST, PUT and DELETE /v2.0/subnetpools: a body's attributes as the subnet pool ops take them.
+ * The legacy CLI's subnetpool-create and subnetpool-update send their bodies through
+ * postSubnetPool and putSubnetPool.
+ */
+import type { Cloud } from '../../../model/cloud.js';
+import type { SubnetPool } from '../../../model/subnet-pool.js';
+import { SimError } from '../../../errors.js';
+import {
+  createSubnetPool,
+  deleteSubnetPool,
+  updateSubnetPool,
+  type SubnetPoolCreate,
+  type SubnetPoolUpdate,
+} from '../../../ops/subnet-pool.js';
+import { visiblePools } from '../../../visibility.js';
+import { parseCidr } from '../../../ipam.js';
+import type { JsonObject } from '../../json.js';
+import { subnetPoolDict } from '../subnetpool.js';
+import type { CollectionWrites } from './types.js';
+import {
+  checkLengths,
+  defined,
+  flag,
+  int,
+  invalidAttribute,
+  ordered,
+  prepare,
+  requireAttributes,
+  text,
+  visible,
+} from './order.js';
+
+const PATH = '/v2.0/subnetpools';
+
+/** The keys of a POST answer; its prefix lengths are text (as the database column gives them back). */
+const CREATE_ORDER = [
+  'id',
+  'name',
+  'tenant_id',
+  'default_prefixlen',
+  'min_prefixlen',
+  'max_prefixlen',
+  'is_default',
+  'shared',
+  'prefixes',
+  'ip_version',
+  'default_quota',
+  'address_scope_id',
+  'description',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+  'project_id',
+];
+
+/** The keys of a PUT answer (the pool object's own order; it has no default_quota). */
+const UPDATE_ORDER = [
+  'id',
+  'project_id',
+  'name',
+  'ip_version',
+  'default_prefixlen',
+  'min_prefixlen',
+  'max_prefixlen',
+  'shared',
+  'is_default',
+  'address_scope_id',
+  'revision_number',
+  'description',
+  'created_at',
+  'updated_at',
+  'tenant_id',
+  'prefixes',
+  'tags',
+];
+
+const LENGTHS = ['default_prefixlen', 'min_prefixlen', 'max_prefixlen'];
+
+/** `prefixes`: a list of text (the ops parse each CIDR), or undefined when not given. */
+function prefixes(b: JsonObject, path: string): string[] | undefined {
+  const v = b['prefixes'];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v))
+    throw invalidAttribute(
+      path,
+      'prefixes',
+      `'${typeof v === 'string' ? v : JSON.stringify(v)}' is not a list`,
+    );
+  if (v.length === 0)
+    throw new SimError(
+      400,
+      'Empty subnet pool prefix list.',
+      path,
+      'network',
+      'EmptySubnetPoolPrefixList',
+    );
+  return v.map((p) => {
+    if (typeof p !== 'string' || parseCidr(p) === null)
+      throw invalidAttribute(
+        path,
+        'prefixes',
+        `'${typeof p === 'string' ? p : JSON.stringify(p)}' is not a valid IP subnet`,
+      );
+    return p;
+  });
+}
+
+/** Neutron checks the bounds given (or their defaults) against each other before the default length. */
+function checkBounds(path: string, b: JsonObject, pfx: readonly string[]): void {
+  const v6 = pfx.some((p) => p.includes(':'));
+  const min = int(b, 'min_prefixlen') ?? (v6 ? 64 : 8);
+  const max = int(b, 'max_prefixlen') ?? (v6 ? 128 : 32);
+  if (min > max)
+    throw new SimError(
+      400,
+      `Illegal prefix bounds: min_prefixlen=${min}, max_prefixlen=${max}.`,
+      path,
+      'network',
+      'IllegalSubnetPoolPrefixBounds',
+    );
+}
+
+/** What a create and an update body both say of a pool. */
+function common(b: JsonObject, path: string) {
+  return {
+    description: text(b, 'description'),
+    prefixes: prefixes(b, path),
+    defaultPrefixlen: int(b, 'default_prefixlen'),
+    minPrefixlen: int(b, 'min_prefixlen'),
+    maxPrefixlen: int(b, 'max_prefixlen'),
+    isDefault: flag(b, 'is_default'),
+  };
+}
+
+/** POST /v2.0/subnetpools with this `subnetpool` body: the new pool. */
+export function postSubnetPool(c: Cloud, body: JsonObject): SubnetPool {
+  const b = prepare(c, 'subnetpools', 'create', PATH, body);
+  checkLengths(PATH, b);
+  requireAttributes(PATH, b, ['name', 'prefixes']);
+  const own = common(b, PATH);
+  checkBounds(PATH, b, own.prefixes ?? []);
+  return createSubnetPool(
+    c,
+    defined<SubnetPoolCreate>({
+      ...own,
+      name: text(b, 'name') ?? '',
+      prefixes: own.prefixes ?? [],
+      projectId: text(b, 'tenant_id'),
+      shared: flag(b, 'shared'),
+      addressScopeId: text(b, 'address_scope_id'),
+      defaultQuota: int(b, 'default_quota'),
+    }),
+  );
+}
+
+/** PUT /v2.0/subnetpools/ID with this `subnetpool` body, on the pool the caller named. */
+export function putSubnetPool(c: Cloud, pool: SubnetPool, body: JsonObject): SubnetPool {
+  const path = `${PATH}/${pool.id}`;
+  const b = prepare(c, 'subnetpools', 'update', path, body);
+  checkLengths(path, b);
+  updateSubnetPool(
+    c,
+    pool,
+    defined<SubnetPoolUpdate>({
+      ...common(b, path),
+      name: text(b, 'name'),
+      addressScopeId: b['address_scope_id'] === null ? null : text(b, 'address_scope_id'),
+      defaultQuota: b['default_quota'] === null ? null : int(b, 'default_quota'),
+    }),
+  );
+  return pool;
+}
+
+function findPool(c: Cloud, id: string, path: string): SubnetPool {
+  return visible(visiblePools(c), id, path, `Subnet pool ${id} could not be found.`);
+}
+
+export const subnetPoolWrites: CollectionWrites = {
+  create: (c, member) => {
+    const d = subnetPoolDict(postSubnetPool(c, member));
+    for (const k of LENGTHS) d[k] = String(d[k]);
+    return ordered(d, CREATE_ORDER);
+  },
+  update: (c, id, member, path) => {
+    const d = subnetPoolDict(putSubnetPool(c, findPool(c, id, path), member));
+    delete d['default_quota'];
+    return ordered(d, UPDATE_ORDER);
+  },
+  remove: (c, id, path) => deleteSubnetPool(c, findPool(c, id, path)),
+};

@@ -1,0 +1,216 @@
+/**
+ * POST, PUT and DELETE /v2.0/subnets: a body's attributes as the subnet ops take them. The legacy
+ * CLI's subnet-create and subnet-update send their bodies through postSubnet and putSubnet.
+ */
+import type { Cloud } from '../../../model/cloud.js';
+import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../../../model/subnet.js';
+import {
+  createSubnet,
+  deleteSubnet,
+  updateSubnet,
+  type SubnetCreate,
+  type SubnetUpdate,
+} from '../../../ops/subnet.js';
+import { visibleNetworks, visibleSubnets } from '../../../visibility.js';
+import { neutronError } from '../../../errors.js';
+import type { Json, JsonObject } from '../../json.js';
+import { subnetDict } from '../subnet.js';
+import type { CollectionWrites } from './types.js';
+import {
+  checkLengths,
+  defined,
+  flag,
+  int,
+  invalidAttribute,
+  ordered,
+  prepare,
+  requireAttributes,
+  text,
+  visible,
+} from './order.js';
+
+const PATH = '/v2.0/subnets';
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** The keys of a POST or PUT answer (description before the service types, unlike a GET's dictionary here). */
+const ORDER = [
+  'id',
+  'name',
+  'tenant_id',
+  'network_id',
+  'ip_version',
+  'subnetpool_id',
+  'enable_dhcp',
+  'ipv6_ra_mode',
+  'ipv6_address_mode',
+  'gateway_ip',
+  'cidr',
+  'allocation_pools',
+  'host_routes',
+  'dns_nameservers',
+  'description',
+  'service_types',
+  'segment_id',
+  'tags',
+  'created_at',
+  'updated_at',
+  'revision_number',
+  'project_id',
+];
+
+/** Python's repr() of a JSON value, as the list validators quote what they refuse. */
+function repr(v: Json): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `'${k}': ${repr(x)}`)
+      .join(', ')}}`;
+  return String(v);
+}
+
+/** A list attribute of dictionaries with exactly these string keys (allocation pools, host routes), or undefined. */
+function pairs<K extends string>(
+  b: JsonObject,
+  attr: string,
+  keys: readonly [K, K],
+  what: string,
+  path: string,
+): Array<Record<K, string>> | undefined {
+  const v = b[attr];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v))
+    throw invalidAttribute(path, attr, `Invalid data format for ${what}: ${repr(v)}`);
+  return v.map((item) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      throw invalidAttribute(path, attr, `Invalid data format for ${what}: ${repr(item)}`);
+    const given = Object.keys(item);
+    if (given.length !== 2 || !keys.every((k) => given.includes(k))) {
+      const set = (ks: readonly string[]) =>
+        `{${[...ks]
+          .sort()
+          .map((k) => `'${k}'`)
+          .join(', ')}}`;
+      throw invalidAttribute(
+        path,
+        attr,
+        `Validation of dictionary's keys failed. Expected keys: ${set(keys)} Provided keys: ${set(given)}`,
+      );
+    }
+    return { [keys[0]]: String(item[keys[0]]), [keys[1]]: String(item[keys[1]]) } as Record<
+      K,
+      string
+    >;
+  });
+}
+
+function nameservers(b: JsonObject, path: string): string[] | undefined {
+  const v = b['dns_nameservers'];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v))
+    throw invalidAttribute(path, 'dns_nameservers', `${repr(v)} is not a list`);
+  return v.map((d) => {
+    if (typeof d !== 'string') {
+      const shown = repr(d).replace(/^'|'$/g, '');
+      throw invalidAttribute(
+        path,
+        'dns_nameservers',
+        `'${shown}' is not a valid nameserver. '${shown}' is not a valid IP address`,
+      );
+    }
+    return d;
+  });
+}
+
+const MODES: readonly string[] = ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac'];
+
+function mode(b: JsonObject, attr: string, path: string): Ipv6Mode | undefined {
+  const v = b[attr];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || !MODES.includes(v))
+    throw invalidAttribute(
+      path,
+      attr,
+      `${repr(v)} is not in [${[...MODES.map((m) => `'${m}'`), 'None'].join(', ')}]`,
+    );
+  return v as Ipv6Mode;
+}
+
+/** What a create and an update body both say of a subnet. */
+function common(b: JsonObject, path: string) {
+  const dns = nameservers(b, path);
+  return {
+    name: text(b, 'name'),
+    description: text(b, 'description'),
+    gatewayIp: b['gateway_ip'] === null ? null : text(b, 'gateway_ip'),
+    enableDhcp: flag(b, 'enable_dhcp'),
+    allocationPools: pairs(b, 'allocation_pools', ['start', 'end'], 'IP pool', path) as
+      AllocationPool[] | undefined,
+    hostRoutes: pairs(b, 'host_routes', ['destination', 'nexthop'], 'hostroute', path) as
+      HostRoute[] | undefined,
+    dnsNameservers: dns,
+  };
+}
+
+/** POST /v2.0/subnets with this `subnet` body: the new subnet. */
+export function postSubnet(c: Cloud, body: JsonObject): Subnet {
+  const b = prepare(c, 'subnets', 'create', PATH, body);
+  checkLengths(PATH, b);
+  requireAttributes(PATH, b, ['ip_version', 'network_id']);
+  for (const k of ['network_id', 'subnetpool_id']) {
+    const v = b[k];
+    if (k in b && v !== null && (typeof v !== 'string' || !UUID.test(v)))
+      throw neutronError.invalidUuid(PATH, k, typeof v === 'string' ? v : repr(v ?? null));
+  }
+  const version = b['ip_version'];
+  if (version !== 4 && version !== 6)
+    throw invalidAttribute(PATH, 'ip_version', `${repr(version ?? null)} is not in valid_values`);
+  const own = common(b, PATH);
+  // A network the caller cannot see is one that does not exist (the plugin looks it up as the caller).
+  const networkId = text(b, 'network_id') ?? '';
+  if (!visibleNetworks(c).some((n) => n.id === networkId))
+    throw neutronError.notFound(PATH, `Network ${networkId} could not be found.`);
+  return createSubnet(
+    c,
+    defined<SubnetCreate>({
+      ...own,
+      name: own.name ?? '',
+      networkId: text(b, 'network_id') ?? String(b['network_id']),
+      ipVersion: version,
+      projectId: text(b, 'tenant_id'),
+      cidr: text(b, 'cidr'),
+      subnetpoolId: text(b, 'subnetpool_id'),
+      prefixLength: int(b, 'prefixlen'),
+      useDefaultSubnetpool: flag(b, 'use_default_subnetpool'),
+      ipv6RaMode: mode(b, 'ipv6_ra_mode', PATH),
+      ipv6AddressMode: mode(b, 'ipv6_address_mode', PATH),
+    }),
+  );
+}
+
+/** PUT /v2.0/subnets/ID with this `subnet` body, on the subnet the caller named. */
+export function putSubnet(c: Cloud, subnet: Subnet, body: JsonObject): Subnet {
+  const path = `${PATH}/${subnet.id}`;
+  const b = prepare(c, 'subnets', 'update', path, body);
+  checkLengths(path, b);
+  return updateSubnet(c, subnet, defined<SubnetUpdate>(common(b, path)));
+}
+
+function findSubnet(c: Cloud, id: string, path: string): Subnet {
+  return visible(visibleSubnets(c), id, path, `Subnet ${id} could not be found.`);
+}
+
+/** The subnet as a write answers it: policy shows segment_id to admins only. */
+function answer(c: Cloud, s: Subnet): JsonObject {
+  const d = ordered(subnetDict(s), ORDER);
+  if (!c.auth.admin) delete d['segment_id'];
+  return d;
+}
+
+export const subnetWrites: CollectionWrites = {
+  create: (c, member) => answer(c, postSubnet(c, member)),
+  update: (c, id, member, path) => answer(c, putSubnet(c, findSubnet(c, id, path), member)),
+  remove: (c, id, path) => deleteSubnet(c, findSubnet(c, id, path)),
+};

@@ -1,0 +1,39 @@
+/**
+ * The tag extension's writes (`/v2.0/<collection>/ID/tags[/TAG]`) on a resource the caller named:
+ * tags.ts's changes, and the revision Neutron's revision plugin bumps when the tags did change
+ * (checked on the oracle: a tag added twice, or an empty list replacing none, bumps nothing).
+ * The REST layer (rest-write.ts) and the legacy CLI's tag-add, tag-replace and tag-remove share them.
+ */
+import type { Cloud } from '../../../model/cloud.js';
+import type { Std } from '../../../model/std.js';
+import { touch } from '../../../ops/context.js';
+import { addTags, clearTags, removeTag, replaceTags } from '../tags.js';
+
+/** A resource that carries tags and standard attributes. */
+export type Tagged = Pick<Std, 'tags' | 'revision' | 'updatedAt'>;
+
+function changing(c: Cloud, r: Tagged, change: () => void): void {
+  const before = [...r.tags].sort().join('\n');
+  change();
+  if ([...r.tags].sort().join('\n') !== before) touch(c, r as Std);
+}
+
+/** PUT …/tags with `{"tags": [...]}`: the list replaces them all. */
+export function putTags(c: Cloud, r: Tagged, tags: readonly string[], path: string): void {
+  changing(c, r, () => replaceTags(r, tags, path));
+}
+
+/** PUT …/tags/TAG */
+export function putTag(c: Cloud, r: Tagged, tag: string): void {
+  changing(c, r, () => addTags(r, [tag]));
+}
+
+/** DELETE …/tags/TAG (Neutron's 404 for a tag the resource lacks); `path` is …/tags. */
+export function deleteTag(c: Cloud, r: Tagged, tag: string, path: string): void {
+  changing(c, r, () => removeTag(r, tag, path));
+}
+
+/** DELETE …/tags */
+export function deleteTags(c: Cloud, r: Tagged): void {
+  changing(c, r, () => clearTags(r));
+}
