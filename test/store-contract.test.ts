@@ -80,6 +80,19 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       expect(s.lastSeqs('a', 'nothing')).toEqual({ last: 0, reset: 0 });
       s.close();
     });
+    it('keeps an API write with its whole request, and returns a copy', () => {
+      const s = newStore();
+      s.ensureLearner('a', 'Ada', 1);
+      const request = { service: 'network', method: 'POST', path: ['v2.0', 'networks'], query: [['fields', 'id'] as [string, string]], body: '{"network": {"name": "n\u00e9t"}}', microversion: 'compute 2.79' };
+      s.saveStep('a', 'w', null, { kind: 'api', line: 'POST /network/v2.0/networks', stdout: '{}', stderr: '', exitCode: 0, at: 1, request });
+      const [e] = s.historySince('a', 'w', 0);
+      expect(e).toEqual({ seq: 1, kind: 'api', line: 'POST /network/v2.0/networks', stdout: '{}', stderr: '', exitCode: 0, at: 1, request });
+      e!.request!.path.push('x');
+      e!.request!.query[0]![1] = 'y';
+      expect(s.history('a', 'w')[0]!.request).toEqual(request);
+      expect(s.historyOfKind('a', 'w', 'api')).toHaveLength(1);
+      s.close();
+    });
     it('stores a snapshot as of an existing entry', () => {
       const s = newStore();
       s.ensureLearner('a', 'Ada', 1);

@@ -22,6 +22,8 @@ import { MAX_FRAME } from './protocol.js';
 import { learners as learnerIdentity, type Learners } from './learners.js';
 import { clientRoutes, instructorRoutes, learnerRoutes } from './routes.js';
 import { terminals as terminalSockets, type Terminals } from './terminal.js';
+import { learnerBudget, type LearnerBudget } from './limits.js';
+import { memoryAppCredentials, sqliteAppCredentials, tagKey, type AppCredentialStore } from '../store/app-credentials.js';
 import type { CloudStore } from '../store/types.js';
 import { memoryStore } from '../store/memory.js';
 import { sqliteStore } from '../store/sqlite.js';
@@ -59,14 +61,14 @@ function openStore(config: Config): CloudStore {
 }
 
 /** The Express app: headers first, then the routes, then short answers without stacks. */
-function httpApp(config: Config, store: CloudStore, who: Learners, spaces: Workspaces): express.Express {
+function httpApp(config: Config, store: CloudStore, who: Learners, spaces: Workspaces, budget: LearnerBudget, appCredentials: AppCredentialStore): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(config));
   const deps = { config, store, learners: who, labs, workspaces: spaces };
   learnerRoutes(app, deps);
   instructorRoutes(app, deps);
-  openstackRoutes(app, { workspaces: spaces, tokens: tokenStore(), config, now: Date.now });
+  openstackRoutes(app, { workspaces: spaces, tokens: tokenStore(), config, now: Date.now, budget, appCredentials });
   clientRoutes(app, deps);
   // Last: short answers without stacks (Express's own pages show them when NODE_ENV is unset).
   app.use(notFound);
@@ -117,6 +119,19 @@ function upgrades(
   });
 }
 
+/** Keystone's application credentials: beside the clouds in the SQLite file (its own table), or in memory with a memory store. */
+function openAppCredentials(config: Config, givenStore: boolean): AppCredentialStore {
+  const key = tagKey(config.secret);
+  if (config.store === 'memory' || givenStore) return memoryAppCredentials(key);
+  try {
+    return sqliteAppCredentials(join(config.dataDir, 'stacklab.db'), key);
+  } catch (e) {
+    // A database that cannot take the table (read-only, full) must not stop the server: its learners still work.
+    log(`application credentials kept in memory only: ${e instanceof Error ? e.message : String(e)}`);
+    return memoryAppCredentials(key);
+  }
+}
+
 export async function startServer(
   config: Config,
   opts: { store?: CloudStore } = {},
@@ -136,13 +151,16 @@ export async function startServer(
     Math.max(50, Math.min(60_000, Math.floor(config.idleEvictMs / 2))),
   );
   evictTimer.unref();
-  const server = createServer(httpApp(config, store, who, spaces));
+  // One budget per learner for their terminals and their own clients' API calls.
+  const budget = learnerBudget();
+  const appCredentials = openAppCredentials(config, opts.store !== undefined);
+  const server = createServer(httpApp(config, store, who, spaces, budget, appCredentials));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME,
     perMessageDeflate: false,
   });
-  upgrades(server, wss, config, who, spaces, terminalSockets(spaces, log));
+  upgrades(server, wss, config, who, spaces, terminalSockets(spaces, log, { budget }));
 
   await new Promise<void>((ok) => server.listen(config.port, config.host, ok));
   const address = server.address();
@@ -156,6 +174,7 @@ export async function startServer(
         wss.close();
         server.close(() => {
           store.close();
+          appCredentials.close();
           ok();
         });
       }),

@@ -91,3 +91,22 @@ export function counter(max: number): Counter {
     count: (key) => map.get(key) ?? 0,
   };
 }
+
+/** Messages (terminal lines, API calls) a learner may send per second, sustained, and in a burst. */
+export const LEARNER_CALLS = { rate: 20, burst: 60 };
+/** Milliseconds of server time a learner's commands and API calls may use per second, and in a burst. */
+export const LEARNER_WORK_MS = { rate: 250, burst: 500 };
+
+/**
+ * A learner's one budget for everything they make the server do: their terminals' messages and
+ * their own clients' API calls draw on the same buckets (keyed by learner id), so a second way in
+ * is not a second allowance.
+ */
+export interface LearnerBudget {
+  calls: Buckets;
+  work: Buckets;
+}
+
+export function learnerBudget(): LearnerBudget {
+  return { calls: buckets({ ...LEARNER_CALLS, maxKeys: 100_000 }), work: buckets({ ...LEARNER_WORK_MS, maxKeys: 100_000 }) };
+}

@@ -7,14 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
-import { buckets, counter, type Buckets, type Counter } from './limits.js';
+import { counter, learnerBudget, type Buckets, type Counter, type LearnerBudget } from './limits.js';
 import { StoreError } from '../store/types.js';
 import type { Reply, Running, Topology, Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
 
-/** Messages a learner may send per second (sustained) and in a burst, over all their terminals. */
-const MESSAGES = { rate: 20, burst: 60 };
-/** Milliseconds of server time a learner's commands may use per second, and in a burst. */
-const WORK_MS = { rate: 250, burst: 500 };
 /** Messages waiting in one terminal's queue at most. */
 const MAX_QUEUED = 100;
 /** Terminals one learner may have open at once. */
@@ -41,13 +37,15 @@ interface Shared {
   open: Counter;
 }
 
-export function terminals(spaces: Workspaces, log: (m: string) => void, opts: { secondMs?: number } = {}): Terminals {
+/** `budget`: the learners' rate and time budget, shared with their API calls (server/http/openstack). */
+export function terminals(spaces: Workspaces, log: (m: string) => void, opts: { secondMs?: number; budget?: LearnerBudget } = {}): Terminals {
+  const budget = opts.budget ?? learnerBudget();
   const shared: Shared = {
     spaces,
     secondMs: opts.secondMs ?? 1000,
     log,
-    messages: buckets({ ...MESSAGES, maxKeys: 100_000 }),
-    work: buckets({ ...WORK_MS, maxKeys: 100_000 }),
+    messages: budget.calls,
+    work: budget.work,
     open: counter(MAX_TERMINALS),
   };
   return { attach: (sock, learner, ref) => attach(shared, sock, learner, ref) };
@@ -91,6 +89,11 @@ function openFor(
   }
 }
 
+/** The first message of a socket: the prompt, ↑ history, which workspace, and the scrollback to write again. */
+function hello(w: Workspace, learner: string, ref: WorkspaceRef): ServerMessage {
+  return { t: 'hello', prompt: w.prompt(), history: w.recentLines(500), workspace: ref.key, fixture: ref.fixture, learner, scrollback: w.scrollback() };
+}
+
 /** Serves one socket: hello, then each message through the learner's limits and this terminal's queue. */
 function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef): void {
   const send = (m: ServerMessage) => {
@@ -112,17 +115,15 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     const g = w.grade();
     if (g) send({ t: 'grade', result: g.result, firstPassed: g.firstPassed });
   };
-  send({
-    t: 'hello',
-    prompt: w.prompt(),
-    history: w.recentLines(500),
-    workspace: ref.key,
-    fixture: ref.fixture,
-    learner,
-    scrollback: w.scrollback(),
-  });
+  send(hello(w, learner, ref));
   pushTopology();
   pushGrade();
+  // The learner's own client changed the cloud through the APIs: the page shows it at once.
+  const stopListening = w.onApiWrite(() => {
+    pushTopology();
+    pushGrade();
+  });
+  sock.on('close', stopListening);
 
   /** Runs one message for the workspace, paid from the learner's time budget. */
   const handle = (msg: ClientMessage, follow: (r: Running) => void) => {

@@ -511,25 +511,31 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
     };
   }
   // Asynchronous effects (servers finishing their boot) happen between commands.
-  if (trimmed !== '') {
-    // A new root object for the new clock; the resource arrays are shared with the old state until
-    // a command changes them (commands change copy-on-write drafts, never a published cloud).
-    // Booting servers change in place, so then a draft copies what they change. Key order (it
-    // shows in snapshots) is kept as it was when an unchanged cloud was copied with cloneCloud.
-    const base = next.cloud;
-    next.cloud = { ...base, tick: base.tick + 1, clock: base.clock + 2 + run.elapsed };
-    const building = next.cloud.servers.some((sv) => sv.status === 'BUILD');
-    // Octavia's worker finishes what the line left PENDING_* (only drafted when something is).
-    const lbPending = octaviaPending(next.cloud);
-    if (building || lbPending) {
-      const draft = draftCloud(next.cloud);
-      if (building) settle(draft);
-      if (lbPending) settleOctavia(draft, false, next.cloud.octavia);
-      next.cloud = finishDraft(draft, base === state.cloud);
-    }
-  }
+  if (trimmed !== '') next.cloud = afterCommand(next.cloud, run.elapsed, next.cloud === state.cloud);
   next.lastExit = result.exitCode;
   return { state: next, result };
+}
+
+/**
+ * The cloud once a command has ended: the clock moves on (two seconds, and what the command
+ * waited), booting servers finish and Octavia's worker settles what was left PENDING_*. A typed
+ * line and an API write (server/workspace) both end this way. `unchanged`: the command changed
+ * nothing, so the resource arrays are the published cloud's.
+ */
+export function afterCommand(base: Cloud, elapsed: number, unchanged: boolean): Cloud {
+  // A new root object for the new clock; the resource arrays are shared with the old state until
+  // a command changes them (commands change copy-on-write drafts, never a published cloud).
+  // Booting servers change in place, so then a draft copies what they change. Key order (it
+  // shows in snapshots) is kept as it was when an unchanged cloud was copied with cloneCloud.
+  const moved = { ...base, tick: base.tick + 1, clock: base.clock + 2 + elapsed };
+  const building = moved.servers.some((sv) => sv.status === 'BUILD');
+  // Octavia's worker finishes what the line left PENDING_* (only drafted when something is).
+  const lbPending = octaviaPending(moved);
+  if (!building && !lbPending) return moved;
+  const draft = draftCloud(moved);
+  if (building) settle(draft);
+  if (lbPending) settleOctavia(draft, false, moved.octavia);
+  return finishDraft(draft, unchanged);
 }
 
 function errorId(line: string, n: number): string {

@@ -6,7 +6,11 @@ export function memoryStore(): CloudStore {
   const sessions = new Map<string, { snapshot: string; seq: number }>();
   const histories = new Map<string, HistoryEntry[]>();
   const key = (l: string, w: string) => `${l}\u0000${w}`;
-  const copy = (e: HistoryEntry): HistoryEntry => ({ ...e, ...(e.ran ? { ran: e.ran.map((a) => [...a]) } : {}) });
+  const copy = (e: HistoryEntry): HistoryEntry => ({
+    ...e,
+    ...(e.ran ? { ran: e.ran.map((a) => [...a]) } : {}),
+    ...(e.request ? { request: { ...e.request, path: [...e.request.path], query: e.request.query.map(([k, v]): [string, string] => [k, v]) } } : {}),
+  });
   const append = (k: string, e: Omit<HistoryEntry, 'seq'>): HistoryEntry => {
     const h = histories.get(k) ?? [];
     const saved = { ...copy({ ...e, seq: 0 }), seq: h.length + 1 };

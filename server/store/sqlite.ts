@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { StoreError, type CloudStore, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
+import { StoreError, type CloudStore, type ApiRequestRecord, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
 
 /** Forward-only migrations; the index + 1 is the schema version. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -78,12 +78,24 @@ interface Row {
 }
 
 /** The optional fields of an entry kept as JSON in `meta`. */
-const META_KEYS = ['cols', 'prompt', 'ran', 'interrupted', 'truncated', 'check', 'value', 'step'] as const;
+const META_KEYS = ['cols', 'prompt', 'ran', 'interrupted', 'truncated', 'check', 'value', 'step', 'request'] as const;
 
 function metaOf(e: NewEntry): string | null {
   const m: Record<string, unknown> = {};
   for (const k of META_KEYS) if (e[k] !== undefined) m[k] = e[k];
   return Object.keys(m).length > 0 ? JSON.stringify(m) : null;
+}
+
+/** A stored API request, when the cell holds a whole one (a damaged one is dropped, not guessed). */
+function apiRequestOf(v: unknown): ApiRequestRecord | null {
+  if (v === null || typeof v !== 'object') return null;
+  const r = v as Record<string, unknown>;
+  const strings = (a: unknown) => Array.isArray(a) && a.every((x) => typeof x === 'string');
+  if (typeof r['service'] !== 'string' || typeof r['method'] !== 'string' || typeof r['body'] !== 'string' || !strings(r['path'])) return null;
+  if (!Array.isArray(r['query']) || !r['query'].every((q) => Array.isArray(q) && q.length === 2 && strings(q))) return null;
+  const out: ApiRequestRecord = { service: r['service'], method: r['method'], path: r['path'] as string[], query: r['query'] as Array<[string, string]>, body: r['body'] };
+  if (typeof r['microversion'] === 'string') out.microversion = r['microversion'];
+  return out;
 }
 
 function entryOf(r: Row): HistoryEntry {
@@ -104,6 +116,8 @@ function entryOf(r: Row): HistoryEntry {
   if (typeof m['check'] === 'string') e.check = m['check'];
   if (typeof m['value'] === 'string') e.value = m['value'];
   if (typeof m['step'] === 'string') e.step = m['step'];
+  const request = apiRequestOf(m['request']);
+  if (request) e.request = request;
   return e;
 }
 

@@ -6,11 +6,22 @@
 
 /**
  * What a history row records. `command` rows are typed lines (comments included: they move the
- * simulated clock like any line, so replay runs them too); the others are bookkeeping of the
- * workspace, never replayed: a reset, an answer to a question, a step that first passed, a
- * solution shown.
+ * simulated clock like any line, so replay runs them too); `api` rows are writes a learner's own
+ * client made through the cloud's REST APIs (replayed too: the request is kept); the others are
+ * bookkeeping of the workspace, never replayed: a reset, an answer to a question, a step that
+ * first passed, a solution shown.
  */
-export type EntryKind = 'command' | 'reset' | 'answer' | 'passed' | 'solution';
+export type EntryKind = 'command' | 'api' | 'reset' | 'answer' | 'passed' | 'solution';
+
+/** An API write as recorded: enough to run it again (server/sim/api/request.ts's ApiCall). */
+export interface ApiRequestRecord {
+  service: string;
+  method: string;
+  path: string[];
+  query: Array<[string, string]>;
+  body: string;
+  microversion?: string;
+}
 
 export interface HistoryEntry {
   seq: number;
@@ -37,6 +48,8 @@ export interface HistoryEntry {
   value?: string;
   /** passed, solution: the step. */
   step?: string;
+  /** api: the request, run again by replay (its answer's status is `exitCode`: 0 below 400, else the status). */
+  request?: ApiRequestRecord;
 }
 
 export type NewEntry = Omit<HistoryEntry, 'seq'>;

@@ -20,6 +20,8 @@ export function addToAttempt(a: Attempt, e: HistoryEntry): void {
     a.commands = [];
     a.answers = {};
   } else if (e.kind === 'command') a.commands.push(e.ran ? { line: e.line, ran: e.ran } : { line: e.line });
+  // An API write ran no shell command: checks of what was typed see nothing, checks of the cloud see its change.
+  else if (e.kind === 'api') a.commands.push({ line: e.line, ran: [] });
   else if (e.kind === 'answer' && e.check !== undefined) a.answers[e.check] = e.value ?? '';
 }
 

@@ -17,6 +17,7 @@ import type { CommandOutput } from '../render/output.js';
 import { visibleText } from '../render/terminal.js';
 import { topologyCache, topologyRows, type Topology } from './topology.js';
 import type { PacketPath } from '../sim/api/packet-path.js';
+import { isRead, runApiCall, type Answer, type ApiCall, type ApiContext } from './openstack.js';
 
 export { parseWorkspace, labKey, sandboxCatalogue, type WorkspaceRef } from './keys.js';
 export { gradeStoreFor } from './grading.js';
@@ -104,6 +105,8 @@ interface Live {
   lastUsed: number;
   /** The topology of a state, derived again only when its resources changed. */
   drawn: (s: SessionState) => Topology;
+  /** Who hears of API writes (the learner's open terminals). */
+  apiListeners: Set<() => void>;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
@@ -115,6 +118,14 @@ function offset(s: string, n: number): number {
 function cut(text: string, max: number): { text: string; cut: boolean } {
   if (text.length <= max) return { text, cut: false };
   return { text: `${text.slice(0, max)}\n[stacklab: ${text.length - max} more characters were shown but not kept]\n`, cut: true };
+}
+
+/** How an API write reads in the history: `POST /network/v2.0/networks?…` (the body is kept with it). */
+function apiLine(call: ApiCall): string {
+  const path = call.path.map((p) => encodeURIComponent(p)).join('/');
+  const query = call.query.length > 0 ? `?${new URLSearchParams(call.query).toString()}` : '';
+  const line = `${call.method} /${call.service}/${path}${query}`;
+  return line.length > 2048 ? `${line.slice(0, 2048)}…` : line;
 }
 
 /** Bounds what is recorded of the commands that ran (graders read words, not megabytes). */
@@ -148,6 +159,15 @@ export interface Workspace {
    * command is not finished: its output so far comes back with `running`, and nothing is recorded yet.
    */
   run(line: string, opts?: RunOptions): Reply & { running?: Running };
+  /**
+   * A call from the learner's own client to the cloud's REST APIs: a read answers from the cloud
+   * as it is; a write is a command of the workspace (committed before the answer, in the history
+   * as an API call, graded, undone by reset). When the store cannot commit, the write is not run
+   * and null comes back (the web layer answers 503).
+   */
+  api(call: ApiCall, ctx: ApiContext): Answer | null;
+  /** Calls `listener` after each API write is committed (the page then shows the new topology and grade); returns how to stop. */
+  onApiWrite(listener: () => void): () => void;
   complete(line: string): { candidates: string[]; replacement?: string };
   resize(cols: number): void;
   /** Sets or unsets CLIFF_FIT_WIDTH=1 for the session (a display option of the page, not history). */
@@ -210,9 +230,10 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       attached: 0,
       lastUsed: deps.now(),
       drawn: topologyCache(),
+      apiListeners: new Set(),
     };
     // A long replay is paid once: store the result so the next open starts from it.
-    const replayed = afterSnapshot.filter((e) => e.kind === 'command').length;
+    const replayed = afterSnapshot.filter((e) => e.kind === 'command' || e.kind === 'api').length;
     if (replayed > limits.snapshotEvery) {
       try {
         store.saveSnapshot(learner, ref.key, serializeSession(state), w.lastSeq, deps.now());
@@ -363,6 +384,45 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       w.state = r.state;
       if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
       return reply(w.state);
+    },
+    api(call, ctx) {
+      w.lastUsed = deps.now();
+      const r = runApiCall(w.state, call, ctx);
+      if (isRead(call)) return r.answer;
+      const over = w.outputBytes >= limits.workspaceOutput;
+      const out = cut(r.answer.body, over ? limits.storedOutputOver : limits.storedOutput);
+      const entry: NewEntry = {
+        kind: 'api',
+        line: apiLine(call),
+        stdout: out.text,
+        stderr: '',
+        exitCode: r.answer.status >= 400 ? r.answer.status : 0,
+        at: w.lastUsed,
+        request: { service: call.service, method: call.method, path: call.path, query: call.query, body: call.body, ...(call.microversion !== undefined ? { microversion: call.microversion } : {}) },
+        ...(out.cut ? { truncated: true } : {}),
+      };
+      try {
+        record(w, entry, r.state);
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        storeFailure(e, `API call of ${w.learner}`);
+        return null;
+      }
+      w.outputBytes += out.text.length;
+      w.state = r.state;
+      if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+      for (const listener of [...w.apiListeners]) {
+        try {
+          listener();
+        } catch (e) {
+          deps.log(`API write listener of ${w.learner}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        }
+      }
+      return r.answer;
+    },
+    onApiWrite(listener) {
+      w.apiListeners.add(listener);
+      return () => w.apiListeners.delete(listener);
     },
     complete(line) {
       w.lastUsed = deps.now();

@@ -8,6 +8,7 @@ import { createSession, deserializeSession, runLine, type SessionState } from '.
 import { labFor, labSession } from '../labs/index.js';
 import type { CloudStore, HistoryEntry } from '../store/types.js';
 import type { WorkspaceRef } from './keys.js';
+import { replayApiCall } from './openstack.js';
 
 /** A per-learner seed, so two learners' sandboxes have different ids and addresses. */
 export function seedFor(learnerId: string): number {
@@ -27,13 +28,14 @@ export function replayEntry(state: SessionState, e: HistoryEntry): SessionState 
 }
 
 /**
- * The state after the stored snapshot and the entries after it: command entries are run again,
- * a reset starts over from the fresh state; other bookkeeping changes nothing.
+ * The state after the stored snapshot and the entries after it: command entries and API writes
+ * are run again, a reset starts over from the fresh state; other bookkeeping changes nothing.
  */
 export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: string } | null, entries: readonly HistoryEntry[]): SessionState {
   let s = stored ? deserializeSession(stored.snapshot) : freshState(ref, learner);
   for (const e of entries) {
     if (e.kind === 'command') s = replayEntry(s, e);
+    else if (e.kind === 'api' && e.request) s = replayApiCall(s, e.request);
     else if (e.kind === 'reset') s = freshState(ref, learner, s.columns);
   }
   return s;

@@ -17,6 +17,7 @@ import { startServer, type RunningServer } from '../../server/http/app.js';
 import { openstackRoutes } from '../../server/http/openstack/index.js';
 import { tokenContext, tokenStore, type TokenStore } from '../../server/http/openstack/tokens.js';
 import { passwordFor, passwordOwner } from '../../server/http/openstack/credentials.js';
+import { SERVICES } from '../../server/http/openstack/endpoints.js';
 import { memoryStore } from '../../server/store/memory.js';
 import { workspaces, type Workspaces } from '../../server/workspace/index.js';
 import { testConfig } from '../support/server-config.js';
@@ -32,7 +33,12 @@ let spaces: Workspaces;
 
 beforeAll(async () => {
   const app = express();
-  spaces = workspaces({ store: memoryStore(), labs: () => [], now: () => clock, log: () => undefined });
+  spaces = workspaces({
+    store: memoryStore(),
+    labs: () => [],
+    now: () => clock,
+    log: () => undefined,
+  });
   tokens = tokenStore();
   openstackRoutes(app, { workspaces: spaces, tokens, config, now: () => clock });
   server = app.listen(0, '127.0.0.1');
@@ -44,12 +50,17 @@ afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
 /** A password request as the openstack client sends it (clouds.yaml: names, domain Default). */
 function passwordAuth(password: string, opts: { user?: object; project?: object | null } = {}) {
-  const scope = opts.project === null ? {} : { scope: { project: opts.project ?? { name: 'admin', domain: { name: 'Default' } } } };
+  const scope =
+    opts.project === null
+      ? {}
+      : { scope: { project: opts.project ?? { name: 'admin', domain: { name: 'Default' } } } };
   return {
     auth: {
       identity: {
         methods: ['password'],
-        password: { user: { ...(opts.user ?? { name: 'admin', domain: { name: 'Default' } }), password } },
+        password: {
+          user: { ...(opts.user ?? { name: 'admin', domain: { name: 'Default' } }), password },
+        },
       },
       ...scope,
     },
@@ -62,7 +73,7 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { res, body: (await res.text()) };
+  return { res, body: await res.text() };
 }
 
 /** A GET with a Host header of our choosing (fetch does not let a caller set Host). */
@@ -70,11 +81,14 @@ async function getWithHost(path: string, host: string): Promise<{ status: number
   const { request } = await import('node:http');
   const port = new URL(base).port;
   return new Promise((ok, ko) => {
-    const r = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, body: text }));
-    });
+    const r = request(
+      { host: '127.0.0.1', port, path, method: 'GET', headers: { host } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     r.on('error', ko);
     r.end();
   });
@@ -95,10 +109,19 @@ async function login(who: string, key = 'sandbox:empty') {
     }),
   );
   expect(res.status).toBe(201);
-  return { token: res.headers.get('x-subject-token') ?? '', body: JSON.parse(body) as { token: Record<string, unknown> } };
+  return {
+    token: res.headers.get('x-subject-token') ?? '',
+    body: JSON.parse(body) as { token: Record<string, unknown> },
+  };
 }
 
-const UNAUTHORIZED = { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } };
+const UNAUTHORIZED = {
+  error: {
+    code: 401,
+    title: 'Unauthorized',
+    message: 'The request you have made requires authentication.',
+  },
+};
 
 describe('version discovery', () => {
   it('answers GET / with 300 and the v3 version, linked under the Host the client used', async () => {
@@ -113,7 +136,9 @@ describe('version discovery', () => {
               status: 'stable',
               updated: '2020-04-07T00:00:00Z',
               links: [{ rel: 'self', href: 'http://cloud.example:8080/openstack/identity/v3/' }],
-              'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+              'media-types': [
+                { base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' },
+              ],
             },
           ],
         },
@@ -128,7 +153,9 @@ describe('version discovery', () => {
       `{"version": {"id": "v3.14", "status": "stable", "updated": "2020-04-07T00:00:00Z", "links": [{"rel": "self", "href": "${base}/identity/v3/"}], "media-types": [{"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}]}}`,
     );
     const { body } = await post(passwordAuth('wrong'));
-    expect(body).toBe('{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}\n');
+    expect(body).toBe(
+      '{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}\n',
+    );
   });
 
   it('answers GET /v3 with the version document', async () => {
@@ -179,22 +206,38 @@ describe('POST /v3/auth/tokens', () => {
       name: 'admin',
       password_expires_at: null,
     });
-    expect(t['project']).toEqual({ domain: { id: 'default', name: 'Default' }, id: cloud.auth.projectId, name: 'admin' });
+    expect(t['project']).toEqual({
+      domain: { id: 'default', name: 'Default' },
+      id: cloud.auth.projectId,
+      name: 'admin',
+    });
     expect(t['is_domain']).toBe(false);
-    expect((t['roles'] as Array<{ name: string }>).map((r) => r.name)).toEqual(['admin', 'member', 'reader']);
+    expect((t['roles'] as Array<{ name: string }>).map((r) => r.name)).toEqual([
+      'admin',
+      'member',
+      'reader',
+    ]);
     // Fernet keeps whole seconds; keystone prints microseconds. Keystone's default: an hour.
     expect(t['issued_at']).toBe('2026-12-03T10:00:00.000000Z');
     expect(t['expires_at']).toBe('2026-12-03T11:00:00.000000Z');
     expect((t['audit_ids'] as string[])[0]).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const cat = t['catalog'] as Array<{ type: string; endpoints: Array<{ interface: string; region: string; region_id: string; url: string }> }>;
-    expect(cat.map((s) => s.type)).toEqual(['identity', 'network']);
+    const cat = t['catalog'] as Array<{
+      type: string;
+      endpoints: Array<{ interface: string; region: string; region_id: string; url: string }>;
+    }>;
+    expect(cat.map((s) => s.type)).toEqual(SERVICES.map((s) => s.type));
     for (const s of cat) {
       expect(s.endpoints.map((e) => e.interface)).toEqual(['public', 'internal', 'admin']);
-      expect(new Set(s.endpoints.map((e) => `${e.region}/${e.region_id}`))).toEqual(new Set(['RegionOne/RegionOne']));
+      expect(new Set(s.endpoints.map((e) => `${e.region}/${e.region_id}`))).toEqual(
+        new Set(['RegionOne/RegionOne']),
+      );
     }
     expect(cat[0]?.endpoints[0]?.url).toBe(`${base}/identity`);
-    expect(cat[1]?.endpoints[0]?.url).toBe(`${base}/network`);
-    expect(tokenContext(tokens, id, clock)).toMatchObject({ learner: who, workspace: { key: 'sandbox:empty' } });
+    expect(cat.find((s) => s.type === 'network')?.endpoints[0]?.url).toBe(`${base}/network`);
+    expect(tokenContext(tokens, id, clock)).toMatchObject({
+      learner: who,
+      workspace: { key: 'sandbox:empty' },
+    });
   });
 
   it('gives a member the roles the fixture grants, with the ones they imply', async () => {
@@ -208,7 +251,10 @@ describe('POST /v3/auth/tokens', () => {
     const who = learner();
     const cloud = spaces.open(who, spaces.parse('sandbox:empty')!).state().cloud;
     const { res } = await post(
-      passwordAuth(passwordFor(SECRET, who, 'sandbox:empty'), { user: { id: cloud.auth.userId }, project: { id: cloud.auth.projectId } }),
+      passwordAuth(passwordFor(SECRET, who, 'sandbox:empty'), {
+        user: { id: cloud.auth.userId },
+        project: { id: cloud.auth.projectId },
+      }),
     );
     expect(res.status).toBe(201);
   });
@@ -242,11 +288,15 @@ describe('POST /v3/auth/tokens', () => {
     const b = learner();
     const { token } = await login(a);
     expect(tokenContext(tokens, token, clock)?.learner).toBe(a);
-    expect(passwordFor(SECRET, a, 'sandbox:empty')).not.toBe(passwordFor(SECRET, b, 'sandbox:empty'));
-    expect(passwordFor(SECRET, a, 'sandbox:empty')).not.toBe(passwordFor(SECRET, a, 'sandbox:public-cloud'));
+    expect(passwordFor(SECRET, a, 'sandbox:empty')).not.toBe(
+      passwordFor(SECRET, b, 'sandbox:empty'),
+    );
+    expect(passwordFor(SECRET, a, 'sandbox:empty')).not.toBe(
+      passwordFor(SECRET, a, 'sandbox:public-cloud'),
+    );
   });
 
-  it("answers malformed requests with keystone's 400 body", async () => {
+  it("answers malformed requests with keystone's 400 body, in keystone's order of checks", async () => {
     const expectation = (attribute: string, target: string) => ({
       error: {
         code: 400,
@@ -254,21 +304,114 @@ describe('POST /v3/auth/tokens', () => {
         message: `Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`,
       },
     });
-    const cases: Array<[string, Record<string, string>, ReturnType<typeof expectation>]> = [
+    const bad = (message: string) => ({ error: { code: 400, title: 'Bad Request', message } });
+    const cases: Array<[string, Record<string, string>, unknown]> = [
+      // keystone/server/flask/request_processing/json_body.py: not JSON, or JSON that is not an object.
       ['{"auth": ', {}, expectation('valid JSON', 'request body')],
-      ['[1, 2]', {}, expectation('valid JSON object', 'request body')],
+      ['[1, 2]', {}, expectation('valid JSON', 'request body')],
+      ['"auth"', {}, expectation('valid JSON', 'request body')],
+      [
+        '{"auth": {}}',
+        { 'content-type': 'text/plain' },
+        expectation('application/json', 'Content-Type header'),
+      ],
+      // auth/core.py AuthInfo: no auth at all.
       ['{}', {}, expectation('auth', 'request body')],
       ['', {}, expectation('auth', 'request body')],
-      ['{"auth": {}}', {}, expectation('identity', 'auth')],
-      ['{"auth": {"identity": {"methods": "password"}}}', {}, expectation('methods', 'identity')],
-      ['{"auth": {"identity": {"methods": ["token"], "token": {"id": "x"}}}}', {}, expectation('password', 'identity')],
-      ['{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin"}}}}}', {}, expectation('password', 'user')],
-      ['{"auth": {}}', { 'content-type': 'text/plain' }, expectation('application/json', 'Content-Type header')],
+      ['{"auth": null}', {}, expectation('auth', 'request body')],
+      // auth/schema.py token_issue, as jsonschema words it (golden: jsonschema 4.10 on keystone's schema).
+      [
+        '{"auth": {"identity": {"methods": "password"}}}',
+        {},
+        bad(
+          "Invalid input for field 'identity/methods': 'password' is not of type 'array'\n\nFailed validating 'type' in schema['properties']['identity']['properties']['methods']:\n    {'items': {'type': 'string'}, 'type': 'array'}\n\nOn instance['identity']['methods']:\n    'password'",
+        ),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "password": 42}}}}}',
+        {},
+        bad(
+          "Invalid input for field 'identity/password/user/password': 42 is not of type 'string'\n\nFailed validating 'type' in schema['properties']['identity']['properties']['password']['properties']['user']['properties']['password']:\n    {'type': 'string'}\n\nOn instance['identity']['password']['user']['password']:\n    42",
+        ),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"password": "x"}}}}}',
+        {},
+        bad('Invalid input for field identity/password/user: id or name must be present.'),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["password"]}, "scope": {"project": {"domain": {}}}}}',
+        {},
+        bad('Invalid input for field scope/project: id or name must be present.'),
+      ],
+      // The methods listed must each have their section.
+      [
+        '{"auth": {"identity": {"methods": ["password"]}}}',
+        {},
+        expectation('password', 'identity'),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["password", "token"], "password": {}}}}',
+        {},
+        expectation('token', 'identity'),
+      ],
+      // The scope: exactly one kind; a project by name needs its domain.
+      [
+        '{"auth": {"identity": {"methods": ["password"], "password": {}}, "scope": {}}}',
+        {},
+        expectation('system, project, domain, OS-TRUST:trust or unscoped', 'scope'),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["password"], "password": {}}, "scope": {"project": {"name": "admin"}}}}',
+        {},
+        expectation('domain', 'project'),
+      ],
+      // Then each method: the password method's user.
+      [
+        '{"auth": {"identity": {"methods": ["password"], "password": {}}, "scope": {"project": {"id": "x"}}}}',
+        {},
+        expectation('user', 'password'),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "password": "x"}}}, "scope": {"project": {"id": "x"}}}}',
+        {},
+        expectation('domain', 'user'),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["application_credential"], "application_credential": {"secret": "x"}}}}',
+        {},
+        expectation('name or ID', 'application credential'),
+      ],
+      [
+        '{"auth": {"identity": {"methods": ["application_credential"], "application_credential": {"name": "x", "secret": "x"}}}}',
+        {},
+        expectation('user', 'application credential'),
+      ],
     ];
     for (const [body, headers, want] of cases) {
       const { res, body: got } = await post(body, headers);
       expect(res.status, body).toBe(400);
       expect(JSON.parse(got), body).toEqual(want);
+    }
+  });
+
+  it('answers an unsupported method with 401 naming the methods, a missing password or no method with 401', async () => {
+    const { res, body } = await post(
+      '{"auth": {"identity": {"methods": ["kerberos"], "kerberos": {}}}}',
+    );
+    expect(res.status).toBe(401);
+    expect(body).toBe(
+      '{"error":{"code":401,"identity":{"methods":["external","password","token","oauth1","mapped","application_credential"]},"message":"Attempted to authenticate with an unsupported method.","title":"Unauthorized"}}\n',
+    );
+    const scoped = { scope: { project: { name: 'admin', domain: { name: 'Default' } } } };
+    for (const identity of [
+      { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' } } } },
+      { methods: [] },
+      { methods: ['external'], external: {} },
+    ]) {
+      const r = await post({ auth: { identity, ...scoped } });
+      expect(r.res.status, JSON.stringify(identity)).toBe(401);
+      expect(JSON.parse(r.body)).toEqual(UNAUTHORIZED);
     }
   });
 
@@ -280,8 +423,12 @@ describe('POST /v3/auth/tokens', () => {
       `{"auth": ${'{"a": '.repeat(2000)}1${'}'.repeat(2000)}}`,
       '{"__proto__": {"auth": 1}}',
       '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": {"toString": 1}, "password": 42}}}}}',
-      JSON.stringify(passwordAuth(good, { user: { name: 'admin\u0000', domain: { name: 'Default' } } })),
-      JSON.stringify(passwordAuth(good, { user: { name: ['admin'], domain: { name: 'Default' } } })),
+      JSON.stringify(
+        passwordAuth(good, { user: { name: 'admin\u0000', domain: { name: 'Default' } } }),
+      ),
+      JSON.stringify(
+        passwordAuth(good, { user: { name: ['admin'], domain: { name: 'Default' } } }),
+      ),
       JSON.stringify(passwordAuth(good, { project: { name: { $ne: '' } } })),
       JSON.stringify(passwordAuth(`${good}\n`)),
       JSON.stringify(passwordAuth('é'.repeat(10_000))),
@@ -299,7 +446,9 @@ describe('POST /v3/auth/tokens', () => {
   it('refuses a body over keystone’s max_request_body_size with its 413', async () => {
     const { res, body } = await post(`{"pad": "${'x'.repeat(120_000)}"}`);
     expect(res.status).toBe(413);
-    expect(JSON.parse(body)).toEqual({ error: { code: 413, title: 'Request Entity Too Large', message: 'Request is too large.' } });
+    expect(JSON.parse(body)).toEqual({
+      error: { code: 413, title: 'Request Entity Too Large', message: 'Request is too large.' },
+    });
   });
 });
 
@@ -319,7 +468,9 @@ describe('GET, HEAD and DELETE /v3/auth/tokens', () => {
     const head = await check('HEAD', token, token);
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
-    const bare = (await (await check('GET', token, token, '?nocatalog')).json()) as { token: Record<string, unknown> };
+    const bare = (await (await check('GET', token, token, '?nocatalog')).json()) as {
+      token: Record<string, unknown>;
+    };
     expect(bare.token['catalog']).toBeUndefined();
     expect(bare.token['project']).toEqual(body.token['project']);
     const who = tokenContext(tokens, token, clock)!.learner;
@@ -329,7 +480,9 @@ describe('GET, HEAD and DELETE /v3/auth/tokens', () => {
       body: JSON.stringify(passwordAuth(passwordFor(SECRET, who, 'sandbox:empty'))),
     });
     expect(issued.status).toBe(201);
-    expect(((await issued.json()) as { token: Record<string, unknown> }).token['catalog']).toBeUndefined();
+    expect(
+      ((await issued.json()) as { token: Record<string, unknown> }).token['catalog'],
+    ).toBeUndefined();
   });
 
   it('revokes: DELETE answers 204, then the token is unknown (404) and opens nothing (401)', async () => {
@@ -340,7 +493,9 @@ describe('GET, HEAD and DELETE /v3/auth/tokens', () => {
     expect((await check('GET', token, token)).status).toBe(401);
     const gone = await check('GET', other, token);
     expect(gone.status).toBe(404);
-    expect(await gone.text()).toBe('{"error":{"code":404,"message":"Failed to validate token","title":"Not Found"}}\n');
+    expect(await gone.text()).toBe(
+      '{"error":{"code":404,"message":"Failed to validate token","title":"Not Found"}}\n',
+    );
   });
 
   it("treats another learner's token as unknown", async () => {
@@ -358,9 +513,66 @@ describe('GET, HEAD and DELETE /v3/auth/tokens', () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual(UNAUTHORIZED);
     }
-    const res = await fetch(`${base}/identity/v3/auth/tokens`, { headers: { 'x-auth-token': token } });
+    const res = await fetch(`${base}/identity/v3/auth/tokens`, {
+      headers: { 'x-auth-token': token },
+    });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 404, message: 'No token in the request', title: 'Not Found' } });
+    expect(await res.json()).toEqual({
+      error: { code: 404, message: 'No token in the request', title: 'Not Found' },
+    });
+  });
+
+  it("names a bad subject token in keystone's words: never valid 400, expired or revoked 404, for GET and HEAD", async () => {
+    const start = clock;
+    const { token: caller } = await login(learner());
+    const { token: revoked } = await login(learner());
+    const { token: expiring } = await login(learner());
+    expect((await check('DELETE', revoked, revoked)).status).toBe(204);
+    const never = await check('GET', caller, `gAAAAA${'x'.repeat(198)}`);
+    expect(never.status).toBe(400);
+    expect(await never.text()).toBe(
+      '{"error":{"code":400,"message":"Could not recognize Fernet token","title":"Bad Request"}}\n',
+    );
+    expect((await check('HEAD', caller, 'garbage')).status).toBe(400);
+    const gone = await check('GET', caller, revoked);
+    expect(gone.status).toBe(404);
+    expect(await gone.text()).toBe(
+      '{"error":{"code":404,"message":"Failed to validate token","title":"Not Found"}}\n',
+    );
+    expect((await check('HEAD', caller, revoked)).status).toBe(404);
+    clock = start + 3600_000;
+    const { token: fresh } = await login(tokenContext(tokens, caller, start)?.learner ?? learner());
+    const expired = await check('GET', fresh, expiring);
+    expect(expired.status).toBe(404);
+    expect(await expired.json()).toEqual({
+      error: { code: 404, message: 'Failed to validate token', title: 'Not Found' },
+    });
+    expect((await check('DELETE', fresh, expiring)).status).toBe(404);
+  });
+
+  it('re-scopes with the token method: a new token for the same workspace, no longer-lived than the first', async () => {
+    const { token, body } = await login(learner());
+    const project = body.token['project'] as { id: string };
+    const { res, body: got } = await post({
+      auth: {
+        identity: { methods: ['token'], token: { id: token } },
+        scope: { project: { id: project.id } },
+      },
+    });
+    expect(res.status).toBe(201);
+    const t = (JSON.parse(got) as { token: Record<string, unknown> }).token;
+    expect(t['methods']).toEqual(['token', 'password']);
+    expect(t['expires_at']).toBe(body.token['expires_at']);
+    expect(tokenContext(tokens, res.headers.get('x-subject-token') ?? '', clock)?.learner).toBe(
+      tokenContext(tokens, token, clock)?.learner,
+    );
+    const bad = await post({
+      auth: {
+        identity: { methods: ['token'], token: { id: 'nope' } },
+        scope: { project: { id: project.id } },
+      },
+    });
+    expect(bad.res.status).toBe(400);
   });
 
   it('expires tokens after keystone’s default hour', async () => {
@@ -381,16 +593,30 @@ describe('rate limit', () => {
     const { token } = await login(learner());
     const statuses: number[] = [];
     for (let i = 0; i < 60; i += 1)
-      statuses.push((await fetch(`${base}/identity/v3`, { headers: { 'x-auth-token': token } })).status);
+      statuses.push(
+        (await fetch(`${base}/identity/v3`, { headers: { 'x-auth-token': token } })).status,
+      );
     expect(statuses.slice(0, 59).every((s) => s === 200)).toBe(true);
     expect(statuses[59]).toBe(429);
     // Another learner is not slowed down by this one.
     const { token: other } = await login(learner());
-    expect((await fetch(`${base}/identity/v3`, { headers: { 'x-auth-token': other } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/identity/v3`, { headers: { 'x-auth-token': other } })).status,
+    ).toBe(200);
     // Logging in again is charged to the learner the password names, whoever's address it comes from.
-    expect((await post(passwordAuth(passwordFor(SECRET, tokenContext(tokens, token, clock)!.learner, 'sandbox:empty')))).res.status).toBe(429);
+    expect(
+      (
+        await post(
+          passwordAuth(
+            passwordFor(SECRET, tokenContext(tokens, token, clock)!.learner, 'sandbox:empty'),
+          ),
+        )
+      ).res.status,
+    ).toBe(429);
     clock += 1000;
-    expect((await fetch(`${base}/identity/v3`, { headers: { 'x-auth-token': token } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/identity/v3`, { headers: { 'x-auth-token': token } })).status,
+    ).toBe(200);
   });
 
   it('limits calls without a token per address, with room for a class behind one NAT', async () => {
@@ -411,7 +637,11 @@ describe('the token store', () => {
     const a = s.issue('a', ref, 0);
     const b = s.issue('a', ref, 0);
     expect(a.token).not.toBe(b.token);
-    expect(tokenContext(s, a.token, 999)).toEqual({ learner: 'a', workspace: ref, expiresAt: 1000 });
+    expect(tokenContext(s, a.token, 999)).toEqual({
+      learner: 'a',
+      workspace: ref,
+      expiresAt: 1000,
+    });
     expect(tokenContext(s, a.token, 1000)).toBeNull();
     expect(s.revoke(b.token, 10)).toBe(true);
     expect(s.revoke(b.token, 10)).toBe(false);
@@ -435,7 +665,10 @@ describe('credentials', () => {
   it('are signed for one learner and workspace with the server secret, and tampering breaks them', () => {
     const p = passwordFor('s1', 'abc', 'lab:01-first-network');
     expect(p).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
-    expect(passwordOwner('s1', p)).toEqual({ learner: 'abc', workspaceKey: 'lab:01-first-network' });
+    expect(passwordOwner('s1', p)).toEqual({
+      learner: 'abc',
+      workspaceKey: 'lab:01-first-network',
+    });
     expect(passwordOwner('s2', p)).toBeNull();
     const [payload, mac] = p.split('.') as [string, string];
     const forged = Buffer.from('xyz\nlab:01-first-network').toString('base64url');
@@ -459,9 +692,15 @@ describe('GET /api/me/clouds.yaml and /api/me/openrc', () => {
     expect(res.headers.get('set-cookie')).toMatch(/^stacklab_sid=/);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename=clouds.yaml');
-    const doc = parseYaml(await res.text()) as { clouds: { stacklab: Record<string, unknown> & { auth: Record<string, string> } } };
+    const doc = parseYaml(await res.text()) as {
+      clouds: { stacklab: Record<string, unknown> & { auth: Record<string, string> } };
+    };
     const cloud = doc.clouds.stacklab;
-    expect(cloud).toMatchObject({ region_name: 'RegionOne', interface: 'public', identity_api_version: 3 });
+    expect(cloud).toMatchObject({
+      region_name: 'RegionOne',
+      interface: 'public',
+      identity_api_version: 3,
+    });
     expect(cloud.auth).toMatchObject({
       auth_url: `${app.url}/openstack/identity/v3`,
       project_name: 'admin',
@@ -486,7 +725,9 @@ describe('GET /api/me/clouds.yaml and /api/me/openrc', () => {
   it("gives the cookie's learner the same credentials again, and another learner others", async () => {
     const first = await fetch(`${app.url}/api/me/openrc?workspace=sandbox:empty`);
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const again = await fetch(`${app.url}/api/me/openrc?workspace=sandbox:empty`, { headers: { cookie } });
+    const again = await fetch(`${app.url}/api/me/openrc?workspace=sandbox:empty`, {
+      headers: { cookie },
+    });
     expect(again.headers.get('set-cookie')).toBeNull();
     const text = await first.text();
     expect(await again.text()).toBe(text);
@@ -500,8 +741,15 @@ describe('GET /api/me/clouds.yaml and /api/me/openrc', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename=stacklab-openrc.sh');
     const dir = mkdtempSync(join(tmpdir(), 'stacklab-openrc-'));
     writeFileSync(join(dir, 'openrc'), await res.text());
-    const env = execFileSync('sh', ['-c', `. ${join(dir, 'openrc')} && env`], { env: {} }).toString();
-    const vars = Object.fromEntries(env.split('\n').filter((l) => l.startsWith('OS_')).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const env = execFileSync('sh', ['-c', `. ${join(dir, 'openrc')} && env`], {
+      env: {},
+    }).toString();
+    const vars = Object.fromEntries(
+      env
+        .split('\n')
+        .filter((l) => l.startsWith('OS_'))
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
     expect(vars).toMatchObject({
       OS_AUTH_URL: `${app.url}/openstack/identity/v3`,
       OS_IDENTITY_API_VERSION: '3',
@@ -510,24 +758,37 @@ describe('GET /api/me/clouds.yaml and /api/me/openrc', () => {
       OS_REGION_NAME: 'RegionOne',
       OS_INTERFACE: 'public',
     });
-    expect(passwordOwner(testConfig('keystone-me').secret, vars['OS_PASSWORD'] ?? '')?.workspaceKey).toBe('sandbox:public-cloud');
+    expect(
+      passwordOwner(testConfig('keystone-me').secret, vars['OS_PASSWORD'] ?? '')?.workspaceKey,
+    ).toBe('sandbox:public-cloud');
   });
 
   it('names the public URL behind a proxy, never a forwarded host', async () => {
-    const proxied = await startServer(testConfig('keystone-proxied', { STACKLAB_PUBLIC_URL: 'https://lab.example.org' }));
+    const proxied = await startServer(
+      testConfig('keystone-proxied', { STACKLAB_PUBLIC_URL: 'https://lab.example.org' }),
+    );
     try {
       const res = await fetch(`${proxied.url}/api/me/clouds.yaml?workspace=sandbox:empty`, {
         headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' },
       });
-      const doc = parseYaml(await res.text()) as { clouds: { stacklab: { auth: Record<string, string> } } };
-      expect(doc.clouds.stacklab.auth['auth_url']).toBe('https://lab.example.org/openstack/identity/v3');
+      const doc = parseYaml(await res.text()) as {
+        clouds: { stacklab: { auth: Record<string, string> } };
+      };
+      expect(doc.clouds.stacklab.auth['auth_url']).toBe(
+        'https://lab.example.org/openstack/identity/v3',
+      );
     } finally {
       await proxied.close();
     }
   });
 
   it('answers 400 for a missing or unknown workspace', async () => {
-    for (const q of ['', '?workspace=sandbox:nosuch', '?workspace=lab:nosuch', '?workspace=x&workspace=y'])
+    for (const q of [
+      '',
+      '?workspace=sandbox:nosuch',
+      '?workspace=lab:nosuch',
+      '?workspace=x&workspace=y',
+    ])
       expect((await fetch(`${app.url}/api/me/clouds.yaml${q}`)).status).toBe(400);
   });
 });

@@ -14,7 +14,7 @@ import { memoryStore } from '../../server/store/memory.js';
 import { loadLabs } from '../../server/labs/index.js';
 import { workspaces, type Workspaces } from '../../server/workspace/index.js';
 import { tokenStore, type TokenStore } from '../../server/http/openstack/tokens.js';
-import { neutronRouter } from '../../server/http/openstack/neutron.js';
+import { serviceRouter } from '../../server/http/openstack/service.js';
 import { loadConfig } from '../../server/http/config.js';
 
 interface Captured {
@@ -125,7 +125,7 @@ beforeAll(async () => {
   const app = express();
   app.use(
     '/openstack/network',
-    neutronRouter({ workspaces: spaces, tokens, config: loadConfig({}), now: () => clock.now }),
+    serviceRouter({ workspaces: spaces, tokens, config: loadConfig({}), now: () => clock.now }, 'network'),
   );
   server = app.listen(0, '127.0.0.1');
   await new Promise((ok) => server.once('listening', ok));
@@ -273,7 +273,7 @@ describe('errors, byte for byte as the oracle', () => {
     );
   });
 
-  it('refuses what this read-only API does not route yet with Neutron 405 body', async () => {
+  it('refuses a method Neutron does not route with its 405 body', async () => {
     const r = await get('/v2.0/networks', { 'X-Auth-Token': token }, 'PATCH');
     expect(r.status).toBe(405);
     expect(r.body).toBe(

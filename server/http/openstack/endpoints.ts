@@ -5,14 +5,26 @@
  */
 import type { Request } from 'express';
 import type { Config } from '../config.js';
+import { serviceTypes, type ServiceType } from '../../workspace/openstack.js';
 
 export const OPENSTACK_PREFIX = '/openstack';
 
-/** The catalog's services: type, name, and their unversioned endpoint under the prefix (as devstack registers them). */
-export const SERVICES = [
+/** Each service's catalog entry: its name, and its endpoint under the prefix as devstack registers it. */
+const CATALOG: Readonly<Record<ServiceType, { name: string; path: string }>> = {
+  network: { name: 'neutron', path: '/network' },
+  compute: { name: 'nova', path: '/compute/v2.1' },
+  image: { name: 'glance', path: '/image' },
+  'load-balancer': { name: 'octavia', path: '/load-balancer' },
+};
+
+/** The catalog's services: Keystone, then every service the cloud answers for (type, name, endpoint path). */
+export const SERVICES: ReadonlyArray<{ type: string; name: string; path: string }> = [
   { type: 'identity', name: 'keystone', path: '/identity' },
-  { type: 'network', name: 'neutron', path: '/network' },
-] as const;
+  ...serviceTypes().map((type) => ({ type, ...CATALOG[type] })),
+];
+
+/** Where each service is mounted (its endpoint without a version): `/network`, `/compute`. */
+export const mountOf = (type: ServiceType) => `/${type}`;
 
 export const REGION = 'RegionOne';
 

@@ -6,12 +6,14 @@
  */
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
-import { buckets } from '../limits.js';
+import { buckets, learnerBudget, LEARNER_CALLS, LEARNER_WORK_MS, type Buckets, type LearnerBudget } from '../limits.js';
 import type { Workspaces } from '../../workspace/index.js';
 import { tokenContext, type TokenStore } from './tokens.js';
-import { OPENSTACK_PREFIX } from './endpoints.js';
+import { mountOf, OPENSTACK_PREFIX, SERVICES } from './endpoints.js';
 import { keystoneRouter } from './keystone.js';
-import { neutronRouter } from './neutron.js';
+import type { AppCredentialStore } from '../../store/app-credentials.js';
+import { serviceRouter } from './service.js';
+import { serviceTypes } from '../../workspace/openstack.js';
 
 export interface OpenstackDeps {
   workspaces: Workspaces;
@@ -19,12 +21,16 @@ export interface OpenstackDeps {
   config: Config;
   /** Wall clock (ms): token issue and expiry, rate limits. */
   now: () => number;
+  /** The learners' budget, shared with their terminals (a fresh one when absent). */
+  budget?: LearnerBudget;
+  /** Keystone's application credentials (in memory when absent: tests). */
+  appCredentials?: AppCredentialStore;
 }
 
-/** Calls a learner may make per second (sustained) and in a burst: a terminal's message rate. */
-export const API_CALLS = { rate: 20, burst: 60 };
-/** Milliseconds of server time a learner's calls may use per second, and in a burst: a terminal's budget. */
-export const API_WORK_MS = { rate: 250, burst: 500 };
+/** Calls a learner may make per second (sustained) and in a burst: the same allowance as their terminals', and drawn from the same buckets. */
+export const API_CALLS = LEARNER_CALLS;
+/** Milliseconds of server time a learner's calls may use per second, and in a burst. */
+export const API_WORK_MS = LEARNER_WORK_MS;
 /**
  * Calls without a token, per address: logins and junk. A class behind one NAT logs in once per
  * `openstack` command, so an address gets five learners' rate; each login is then charged to the
@@ -45,47 +51,43 @@ const tooMany = (res: Response) =>
  * server time is charged when the answer is sent, to the learner `admit` named if any.
  */
 function apiLimits(deps: OpenstackDeps): { middleware: RequestHandler; admit: Admit } {
-  const calls = buckets({ ...API_CALLS, maxKeys: 100_000 });
-  const anonymous = buckets({ ...ANONYMOUS_CALLS, maxKeys: 100_000 });
-  const work = buckets({ ...API_WORK_MS, maxKeys: 100_000 });
-  const anonymousWork = buckets({ ...ANONYMOUS_WORK_MS, maxKeys: 100_000 });
-  const learnerKey = (learner: string) => `learner ${learner}`;
-  const workOf = (key: string) => (key.startsWith('learner ') ? work : anonymousWork);
-  const admitKey = (key: string, bucket: typeof calls, res: Response) => {
+  const budget = deps.budget ?? learnerBudget();
+  const anonymous = { calls: buckets({ ...ANONYMOUS_CALLS, maxKeys: 100_000 }), work: buckets({ ...ANONYMOUS_WORK_MS, maxKeys: 100_000 }) };
+  const admitKey = (key: string, kind: { calls: Buckets; work: Buckets }, res: Response) => {
     const now = deps.now();
-    if (!workOf(key).positive(key, now) || !bucket.take(key, now)) {
+    if (!kind.work.positive(key, now) || !kind.calls.take(key, now)) {
       tooMany(res);
       return false;
     }
-    res.locals['apiCharge'] = key;
+    res.locals['apiCharge'] = { key, work: kind.work };
     return true;
   };
   const middleware: RequestHandler = (req: Request, res: Response, next) => {
     const ctx = tokenContext(deps.tokens, req.get('X-Auth-Token') ?? '', deps.now());
-    const admitted = ctx
-      ? admitKey(learnerKey(ctx.learner), calls, res)
-      : admitKey(`address ${req.socket.remoteAddress ?? '?'}`, anonymous, res);
+    // A learner's calls are charged to them (the key their terminals use); calls without a token to the address.
+    const admitted = ctx ? admitKey(ctx.learner, budget, res) : admitKey(`address ${req.socket.remoteAddress ?? '?'}`, anonymous, res);
     if (!admitted) return;
     const started = performance.now();
     res.on('finish', () => {
-      const key = String(res.locals['apiCharge']);
-      workOf(key).charge(key, deps.now(), performance.now() - started);
+      const charge = res.locals['apiCharge'] as { key: string; work: Buckets };
+      charge.work.charge(charge.key, deps.now(), performance.now() - started);
     });
     next();
   };
-  return { middleware, admit: (learner, res) => admitKey(learnerKey(learner), calls, res) };
+  return { middleware, admit: (learner, res) => admitKey(learner, budget, res) };
 }
 
 /** A path under /openstack that names no service Stacklab serves. */
 function noSuchService(_req: Request, res: Response): void {
-  res.status(404).type('text').send('No such OpenStack service here: Stacklab serves /openstack/identity and /openstack/network.\n');
+  const served = SERVICES.map((s) => `${OPENSTACK_PREFIX}/${s.type}`);
+  res.status(404).type('text').send(`No such OpenStack service here: Stacklab serves ${served.slice(0, -1).join(', ')} and ${served.at(-1) ?? ''}.\n`);
 }
 
 /** Mounts every service's router under /openstack (before the client's catch-all page). */
 export function openstackRoutes(app: Express, deps: OpenstackDeps): void {
   const limits = apiLimits(deps);
   app.use(OPENSTACK_PREFIX, limits.middleware);
-  app.use(`${OPENSTACK_PREFIX}/identity`, keystoneRouter(deps, limits.admit));
-  app.use(`${OPENSTACK_PREFIX}/network`, neutronRouter(deps));
+  app.use(`${OPENSTACK_PREFIX}/identity`, keystoneRouter(deps, limits.admit, deps.appCredentials));
+  for (const type of serviceTypes()) app.use(`${OPENSTACK_PREFIX}${mountOf(type)}`, serviceRouter(deps, type));
   app.use(OPENSTACK_PREFIX, noSuchService);
 }

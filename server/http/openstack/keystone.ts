@@ -1,21 +1,40 @@
 /**
  * Keystone v3, as a Zed keystone answers the calls a client makes to log in: version discovery,
- * password authentication scoped to the learner's project (POST /v3/auth/tokens), and token
- * validation and revocation (GET/HEAD/DELETE). Who the learner is and which project they are in
- * come from their workspace's cloud (its `auth`), so the real client sees the same user and
- * project as the emulated CLI. Errors have keystone's body, `{"error": {code, title, message}}`;
- * paths keystone does not route get werkzeug's HTML 404/405 as keystone's flask app does.
+ * token requests (POST /v3/auth/tokens) with a password, an application credential or a token,
+ * scoped to the learner's project, token validation and revocation (GET/HEAD/DELETE), and the
+ * learner's application credentials (app-credentials.ts). Who the learner is and which project
+ * they are in come from their workspace's cloud (its `auth`), so the real client sees the same
+ * user and project as the emulated CLI. A request is checked in keystone's order (body, schema,
+ * methods, scope, then each method), so a malformed one gets the error keystone gives first.
  */
-import { createHash } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { StoreError } from '../../store/types.js';
-import type { Workspace } from '../../workspace/index.js';
-import { grantedRoles } from '../../workspace/openstack.js';
+import { memoryAppCredentials, type AppCredentialStore } from '../../store/app-credentials.js';
+import type { Workspace, WorkspaceRef } from '../../workspace/index.js';
 import type { Admit, OpenstackDeps } from './index.js';
 import { openstackBase, REGION, SERVICES } from './endpoints.js';
 import { passwordFor, passwordOwner, type ClientLogin } from './credentials.js';
 import type { Config } from '../config.js';
-import type { IssuedToken } from './tokens.js';
+import type { IssuedToken, IssueOptions } from './tokens.js';
+import { schemaViolation, TOKEN_ISSUE } from './auth-schema.js';
+import { appCredentialLogin, appCredentialRoutes, tokenAppCredential } from './app-credentials.js';
+import {
+  hexId,
+  identityUrl,
+  jsonBody,
+  keystoneTime,
+  ks,
+  obj,
+  roleRef,
+  sendError,
+  sendPy,
+  str,
+  tokenRoles,
+  werkzeug,
+  withImplied,
+  type Json,
+  type KsError,
+} from './keystone-wire.js';
 
 /** Keystone's v3 version as Zed reports it (keystone/api/discovery.py). */
 const V3 = { id: 'v3.14', status: 'stable', updated: '2020-04-07T00:00:00Z' };
@@ -23,84 +42,28 @@ const DEFAULT_DOMAIN = { id: 'default', name: 'Default' };
 const INTERFACES = ['public', 'internal', 'admin'] as const;
 /** keystone's [DEFAULT] max_request_body_size. */
 const MAX_BODY = 114688;
-
-const identityUrl = (req: Request, deps: OpenstackDeps) => `${openstackBase(req, deps.config)}/identity`;
+/** keystone's `[auth] methods` default (keystone/conf/constants.py), named by AuthMethodNotSupported. */
+const AUTH_METHODS = [
+  'external',
+  'password',
+  'token',
+  'oauth1',
+  'mapped',
+  'application_credential',
+];
 
 function version(req: Request, deps: OpenstackDeps) {
   return {
     ...V3,
-    links: [{ rel: 'self', href: `${identityUrl(req, deps)}/v3/` }],
-    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+    links: [{ rel: 'self', href: `${identityUrl(req, deps.config)}/v3/` }],
+    'media-types': [
+      { base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' },
+    ],
   };
 }
 
-/** JSON with every non-ASCII character escaped, as Python's json module writes by default. */
-const ascii = (json: string) => json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
-/** Python's json.dumps as keystone's jsonutils.dumps calls it (tokens, versions): `, ` and `: `, keys in order. */
-function pyDumps(v: unknown): string {
-  if (v === null || typeof v !== 'object') return ascii(JSON.stringify(v));
-  if (Array.isArray(v)) return `[${v.map(pyDumps).join(', ')}]`;
-  const fields = Object.entries(v).filter(([, x]) => x !== undefined);
-  return `{${fields.map(([k, x]) => `${ascii(JSON.stringify(k))}: ${pyDumps(x)}`).join(', ')}}`;
-}
-
-/** A body keystone writes with jsonutils.dumps, as `application/json`. */
-function sendPy(res: Response, status: number, body: unknown): void {
-  res.status(status).type('application/json').send(pyDumps(body));
-}
-
-/**
- * Keystone's error body (keystone/server/flask/application.py), written by flask.jsonify: compact,
- * keys sorted, a newline after. A 401 names where to log in.
- */
-function fail(req: Request, res: Response, deps: OpenstackDeps, code: number, title: string, message: string): void {
-  if (code === 401) res.set('WWW-Authenticate', `Keystone uri="${identityUrl(req, deps)}"`);
-  res.status(code).type('application/json').send(`${ascii(JSON.stringify({ error: { code, message, title } }))}\n`);
-}
-
-const unauthorized = (req: Request, res: Response, deps: OpenstackDeps) =>
-  fail(req, res, deps, 401, 'Unauthorized', 'The request you have made requires authentication.');
-
-/** keystone.exception.ValidationError's message. */
-const invalid = (req: Request, res: Response, deps: OpenstackDeps, attribute: string, target: string) =>
-  fail(
-    req,
-    res,
-    deps,
-    400,
-    'Bad Request',
-    `Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`,
-  );
-
-/** Werkzeug's page for a path (404) or method (405) flask does not route. */
-function werkzeug(res: Response, code: 404 | 405): void {
-  const [title, text] =
-    code === 404
-      ? ['Not Found', 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.']
-      : ['Method Not Allowed', 'The method is not allowed for the requested URL.'];
-  res
-    .status(code)
-    .type('text/html; charset=utf-8')
-    .send(`<!doctype html>\n<html lang=en>\n<title>${code} ${title}</title>\n<h1>${title}</h1>\n<p>${text}</p>\n`);
-}
-
-/** A stable uuid4-looking hex id for a catalog or role entry (keystone's ids are uuid4().hex). */
-const hexId = (name: string) => createHash('sha256').update(`stacklab:${name}`).digest('hex').slice(0, 32);
-
-/** Keystone's timestamps: Fernet tokens keep whole seconds, printed with microseconds. */
-const keystoneTime = (ms: number) => `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}.000000Z`;
-
 /** A learner's cloud, as their workspace holds it (server/http reads the simulator only through server/workspace). */
 type Cloud = ReturnType<Workspace['state']>['cloud'];
-
-/** The token's roles: those the workspace grants, with the roles Zed's default roles imply (admin → member → reader). */
-function tokenRoles(w: Workspace): Array<{ id: string; name: string }> {
-  const names = new Set(grantedRoles(w));
-  if (names.has('admin')) names.add('member');
-  if (names.has('member')) names.add('reader');
-  return [...names].map((name) => ({ id: hexId(`role/${name}`), name }));
-}
 
 /** The service catalog: every service under this request's origin, one region, three interfaces. */
 function catalog(req: Request, deps: OpenstackDeps) {
@@ -121,30 +84,61 @@ function catalog(req: Request, deps: OpenstackDeps) {
 
 /** The project the learner's token is scoped to, as the workspace's cloud names it. */
 function project(cloud: Cloud) {
-  const name = cloud.projects.find((p) => p.id === cloud.auth.projectId)?.name ?? cloud.auth.projectId;
+  const name =
+    cloud.projects.find((p) => p.id === cloud.auth.projectId)?.name ?? cloud.auth.projectId;
   return { domain: DEFAULT_DOMAIN, id: cloud.auth.projectId, name };
 }
 
 /** A project-scoped token as keystone renders it (keystone/common/render_token.py). */
-function tokenBody(req: Request, deps: OpenstackDeps, t: IssuedToken, w: Workspace, withCatalog: boolean) {
+function tokenBody(
+  req: Request,
+  deps: OpenstackDeps,
+  t: IssuedToken,
+  w: Workspace,
+  withCatalog: boolean,
+) {
   const cloud = w.state().cloud;
+  const ac = t.appCredential;
   return {
     token: {
-      methods: ['password'],
-      user: { domain: DEFAULT_DOMAIN, id: cloud.auth.userId, name: cloud.auth.userName, password_expires_at: null },
+      methods: t.methods,
+      user: {
+        domain: DEFAULT_DOMAIN,
+        id: cloud.auth.userId,
+        name: cloud.auth.userName,
+        password_expires_at: null,
+      },
       audit_ids: [t.auditId],
       expires_at: keystoneTime(t.expiresAt),
       issued_at: keystoneTime(t.issuedAt),
       project: project(cloud),
       is_domain: false,
-      roles: tokenRoles(w),
+      // A credential's token carries the credential's roles (with the ones they imply), not the user's.
+      roles: ac ? withImplied(ac.roles.map((r) => r.name)).map(roleRef) : tokenRoles(w),
       ...(withCatalog ? { catalog: catalog(req, deps) } : {}),
+      ...(ac
+        ? {
+            application_credential: {
+              id: ac.id,
+              name: ac.name,
+              restricted: !ac.unrestricted,
+              ...(ac.accessRules && ac.accessRules.length > 0
+                ? { access_rules: ac.accessRules }
+                : {}),
+            },
+          }
+        : {}),
     },
   };
 }
 
 /** What a learner's clouds.yaml and openrc say for one workspace: this request's origin, the cloud's user and project. */
-export function clientLogin(req: Request, config: Config, learner: string, w: Workspace): ClientLogin {
+export function clientLogin(
+  req: Request,
+  config: Config,
+  learner: string,
+  w: Workspace,
+): ClientLogin {
   const cloud = w.state().cloud;
   return {
     workspaceKey: w.ref.key,
@@ -155,125 +149,277 @@ export function clientLogin(req: Request, config: Config, learner: string, w: Wo
   };
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const has = (o: Json, k: string) => Object.hasOwn(o, k);
 
 /** A domain reference naming Default (by id or name), as both the user and the project must. */
 const isDefaultDomain = (d: Json | null) =>
-  d !== null && (d['id'] === DEFAULT_DOMAIN.id || (d['id'] === undefined && d['name'] === DEFAULT_DOMAIN.name));
+  d !== null && (d['id'] === DEFAULT_DOMAIN.id || (!d['id'] && d['name'] === DEFAULT_DOMAIN.name));
 
-/** What a password request asks for, or which part is missing (keystone's ValidationError). */
-type Ask =
-  | { user: Json; password: string; scope: Json | null }
-  | { missing: string; target: string };
-
-function readAuth(body: Json): Ask {
-  const auth = obj(body['auth']);
-  if (!auth) return { missing: 'auth', target: 'request body' };
-  const identity = obj(auth['identity']);
-  if (!identity) return { missing: 'identity', target: 'auth' };
-  const methods = identity['methods'];
-  if (!Array.isArray(methods)) return { missing: 'methods', target: 'identity' };
-  const pw = obj(identity['password']);
-  if (!methods.includes('password') || !pw) return { missing: 'password', target: 'identity' };
-  const user = obj(pw['user']);
-  const password = user ? str(user['password']) : null;
-  if (!user || password === null) return { missing: 'password', target: 'user' };
-  return { user, password, scope: obj(obj(auth['scope'])?.['project']) };
+/** keystone/auth/schema.py's checks after the schema: a user, project or domain names itself by id or name. */
+function namingViolation(auth: Json): KsError | null {
+  const detail = (field: string) =>
+    ks.badRequest(`Invalid input for field ${field}: id or name must be present.`);
+  const user = obj(obj(obj(auth['identity'])?.['password'])?.['user']);
+  if (user) {
+    if (!has(user, 'id') && !has(user, 'name')) return detail('identity/password/user');
+    const domain = obj(user['domain']);
+    if (domain && !has(domain, 'id') && !has(domain, 'name'))
+      return detail('identity/password/user/domain');
+  }
+  const scope = obj(auth['scope']);
+  const p = scope ? obj(scope['project']) : null;
+  if (p) {
+    if (!has(p, 'id') && !has(p, 'name')) return detail('scope/project');
+    const domain = obj(p['domain']);
+    if (domain && !has(domain, 'id') && !has(domain, 'name')) return detail('scope/project/domain');
+  }
+  const d = scope ? obj(scope['domain']) : null;
+  if (d && !has(d, 'id') && !has(d, 'name')) return detail('scope/domain');
+  return null;
 }
 
-/** Whether the request names this workspace's user and project, both in domain Default. */
-function namesWorkspace(ask: { user: Json; scope: Json | null }, cloud: Cloud): boolean {
-  const { user, scope } = ask;
-  const userOk =
-    user['id'] !== undefined
-      ? user['id'] === cloud.auth.userId
-      : user['name'] === cloud.auth.userName && isDefaultDomain(obj(user['domain']));
-  if (!userOk || !scope) return false;
-  return scope['id'] !== undefined
-    ? scope['id'] === cloud.auth.projectId
-    : scope['name'] === project(cloud).name && isDefaultDomain(obj(scope['domain']));
+/** What one authentication method established: whose workspace, and how the token is to be issued. */
+interface Established {
+  learner: string;
+  w: Workspace;
+  opts: IssueOptions;
+}
+
+/** A method's outcome: established, keystone's error, or false when the 429 has been answered. */
+type Outcome = Established | KsError | false;
+
+/** The `password` method (keystone's UserAuthInfo): the password opens a workspace, whose user must be the one named. */
+function passwordMethod(
+  deps: OpenstackDeps,
+  payload: Json,
+  admit: (learner: string) => boolean,
+): Outcome {
+  if (!has(payload, 'user')) return ks.validation('user', 'password');
+  const user = obj(payload['user']) ?? {};
+  if (!user['id'] && !user['name']) return ks.validation('id or name', 'user');
+  if (!user['id']) {
+    if (!has(user, 'domain')) return ks.validation('domain', 'user');
+    const domain = obj(user['domain']) ?? {};
+    if (!domain['id'] && !domain['name']) return ks.validation('id or name', 'domain');
+    if (!isDefaultDomain(domain)) return ks.unauthorized();
+  }
+  const owner = passwordOwner(deps.config.secret, str(user['password']) ?? '');
+  const ref = owner ? deps.workspaces.parse(owner.workspaceKey) : null;
+  if (!owner || !ref) return ks.unauthorized();
+  if (!admit(owner.learner)) return false;
+  const w = deps.workspaces.open(owner.learner, ref);
+  const { auth } = w.state().cloud;
+  const named = user['id'] ? user['id'] === auth.userId : user['name'] === auth.userName;
+  return named ? { learner: owner.learner, w, opts: { methods: ['password'] } } : ks.unauthorized();
+}
+
+/** The `token` method (re-scoping): a valid token of the learner's workspace gives another, expiring with it. */
+function tokenMethod(
+  deps: OpenstackDeps,
+  payload: Json,
+  admit: (learner: string) => boolean,
+): Outcome {
+  const id = str(payload['id']) ?? '';
+  const t = deps.tokens.lookup(id, deps.now());
+  if (!t)
+    return deps.tokens.recognizes(id)
+      ? ks.notFound('Failed to validate token')
+      : ks.badRequest('Could not recognize Fernet token');
+  if (!admit(t.learner)) return false;
+  return {
+    learner: t.learner,
+    w: deps.workspaces.open(t.learner, t.workspace),
+    opts: {
+      methods: [...new Set(['token', ...t.methods])],
+      notAfter: t.expiresAt,
+      ...(t.appCredential ? { appCredential: t.appCredential } : {}),
+    },
+  };
+}
+
+/** A requested scope, checked as keystone's AuthInfo does before any method runs: the project it names, or the error. */
+function requestedProject(auth: Json): { project: Json | null } | { error: KsError } {
+  if (!has(auth, 'scope')) return { project: null };
+  const scope = auth['scope'];
+  const kinds = ['project', 'domain', 'unscoped', 'system', 'OS-TRUST:trust'];
+  // A string scope is tested as Python's `in` tests a str: by substring.
+  const named = kinds.filter((k) =>
+    typeof scope === 'string' ? scope.includes(k) : has(obj(scope) ?? {}, k),
+  );
+  if (named.length !== 1)
+    return { error: ks.validation('system, project, domain, OS-TRUST:trust or unscoped', 'scope') };
+  const s = obj(scope);
+  if (named[0] === 'OS-TRUST:trust' && s && !obj(s['OS-TRUST:trust'])?.['id'])
+    return { error: ks.validation('trust_id', 'trust') };
+  if (named[0] !== 'project' || !s) return { error: ks.unauthorized() };
+  const p = obj(s['project']) ?? {};
+  if (!p['id'] && !has(p, 'domain')) return { error: ks.validation('domain', 'project') };
+  if (!p['id']) {
+    const d = obj(p['domain']) ?? {};
+    if (!d['id'] && !d['name']) return { error: ks.validation('id or name', 'domain') };
+  }
+  return { project: p };
+}
+
+/** Whether a project reference names the workspace's project (in domain Default). */
+function namesProject(p: Json, cloud: Cloud): boolean {
+  return p['id']
+    ? p['id'] === cloud.auth.projectId
+    : p['name'] === project(cloud).name && isDefaultDomain(obj(p['domain']));
 }
 
 /**
- * The learner's workspace a password opens, or null (a password this server did not sign, or a
- * workspace gone). Opening it is charged to that learner: false when they are over their rate
- * (then `admit` has answered 429).
+ * The token a request asks for, in keystone's order of checks (keystone/api/auth.py, auth/schema.py,
+ * auth/core.py AuthInfo, api/_shared/authentication.py), or keystone's error; false once a 429 went out.
  */
-function workspaceOf(deps: OpenstackDeps, admit: Admit, password: string, res: Response): { learner: string; w: Workspace } | null | false {
-  const owner = passwordOwner(deps.config.secret, password);
-  const ref = owner ? deps.workspaces.parse(owner.workspaceKey) : null;
-  if (!owner || !ref) return null;
-  if (!admit(owner.learner, res)) return false;
-  return { learner: owner.learner, w: deps.workspaces.open(owner.learner, ref) };
-}
-
-/** The request's JSON body as keystone's json_body hook reads it, or the ValidationError it raises. */
-function jsonBody(req: Request): Json | { missing: string; target: string } {
-  const raw = Buffer.isBuffer(req.body) ? req.body.toString() : '';
-  if (raw.trim() === '') return {};
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
-    return { missing: 'application/json', target: 'Content-Type header' };
-  try {
-    return obj(JSON.parse(raw)) ?? { missing: 'valid JSON object', target: 'request body' };
-  } catch {
-    return { missing: 'valid JSON', target: 'request body' };
+function authenticate(
+  req: Request,
+  res: Response,
+  deps: OpenstackDeps,
+  admit: Admit,
+  creds: AppCredentialStore,
+): Established | KsError | false {
+  const parsed = jsonBody(req);
+  if ('error' in parsed) return parsed.error;
+  const given = parsed.body['auth'];
+  if (given !== undefined && given !== null) {
+    const violation = schemaViolation(TOKEN_ISSUE, given);
+    if (violation !== null) return ks.badRequest(violation);
   }
+  const auth = obj(given);
+  if (!auth) return ks.validation('auth', 'request body');
+  const naming = namingViolation(auth);
+  if (naming) return naming;
+  const identity = obj(auth['identity']) ?? {};
+  const methods = [...new Set((identity['methods'] as string[] | undefined) ?? [])];
+  for (const m of methods) if (!has(identity, m)) return ks.validation(m, 'identity');
+  if (methods.some((m) => !AUTH_METHODS.includes(m)))
+    return ks.authPlugin('Attempted to authenticate with an unsupported method.', {
+      methods: AUTH_METHODS,
+    });
+  const charge = (learner: string) => admit(learner, res);
+  const results: Outcome[] = [];
+  let scope: Json | null = null;
+  if (methods.includes('application_credential')) {
+    // The credential fixes the scope (its project): keystone looks it up while reading the scope.
+    const found = appCredentialLogin(
+      deps,
+      creds,
+      auth,
+      obj(identity['application_credential']) ?? {},
+      charge,
+    );
+    if (found === false || 'code' in found) return found;
+    results.push({
+      learner: found.cred.learner,
+      w: found.w,
+      opts: {
+        methods: ['application_credential'],
+        appCredential: tokenAppCredential(found.cred),
+        notAfter: found.cred.expiresAt,
+      },
+    });
+  } else {
+    const asked = requestedProject(auth);
+    if ('error' in asked) return asked.error;
+    scope = asked.project;
+  }
+  for (const m of methods) {
+    const payload = obj(identity[m]) ?? {};
+    if (m === 'password') results.push(passwordMethod(deps, payload, charge));
+    else if (m === 'token') results.push(tokenMethod(deps, payload, charge));
+    // external, oauth1 and mapped need what a learner's client never has (REMOTE_USER, OAuth, federation).
+    else if (m !== 'application_credential') results.push(ks.unauthorized());
+  }
+  for (const r of results) if (r === false || 'code' in r) return r;
+  const ok = results as Established[];
+  const first = ok[0];
+  // No method ran (`methods: []`): keystone finds no user. Methods naming different workspaces prove nobody.
+  if (!first || ok.some((r) => r.learner !== first.learner || r.w.ref.key !== first.w.ref.key))
+    return ks.unauthorized();
+  const cloud = first.w.state().cloud;
+  const viaCredential = ok.find((r) => r.opts.appCredential);
+  // Unscoped or elsewhere-scoped requests are refused: a learner's user has a role on their project only.
+  if (!viaCredential && (!scope || !namesProject(scope, cloud))) return ks.unauthorized();
+  const all = [...new Set(ok.flatMap((r) => r.opts.methods ?? []))];
+  const notAfter = Math.min(...ok.map((r) => r.opts.notAfter ?? Infinity));
+  const ac = ok.find((r) => r.opts.appCredential)?.opts.appCredential;
+  return {
+    learner: first.learner,
+    w: first.w,
+    opts: {
+      methods: all,
+      notAfter: Number.isFinite(notAfter) ? notAfter : null,
+      ...(ac ? { appCredential: ac } : {}),
+    },
+  };
 }
 
-const isMissing = (v: object): v is { missing: string; target: string } => 'missing' in v && 'target' in v;
-
-/** POST /v3/auth/tokens: a project-scoped token for the workspace the password opens. */
-function issue(deps: OpenstackDeps, admit: Admit) {
+/** POST /v3/auth/tokens: a project-scoped token for the workspace the request proves it may open. */
+function issue(deps: OpenstackDeps, admit: Admit, creds: AppCredentialStore) {
   return (req: Request, res: Response) => {
-    const body = jsonBody(req);
-    if (isMissing(body)) return invalid(req, res, deps, body.missing, body.target);
-    const ask = readAuth(body);
-    if ('missing' in ask) return invalid(req, res, deps, ask.missing, ask.target);
-    const found = workspaceOf(deps, admit, ask.password, res);
-    if (found === false) return;
-    const cloud = found?.w.state().cloud;
-    if (!found || !cloud || !namesWorkspace(ask, cloud)) return unauthorized(req, res, deps);
-    const { token, issued } = deps.tokens.issue(found.learner, found.w.ref, deps.now());
+    const got = authenticate(req, res, deps, admit, creds);
+    if (got === false) return;
+    if ('code' in got) return sendError(req, res, deps.config, got);
+    const { token, issued } = deps.tokens.issue(got.learner, got.w.ref, deps.now(), got.opts);
     res.set('X-Subject-Token', token);
-    sendPy(res, 201, tokenBody(req, deps, issued, found.w, req.query['nocatalog'] === undefined));
+    sendPy(res, 201, tokenBody(req, deps, issued, got.w, req.query['nocatalog'] === undefined));
+  };
+}
+
+/** The caller's own token (X-Auth-Token), or keystone's 401 answered (then null). */
+function callerOf(deps: OpenstackDeps) {
+  return (req: Request, res: Response): { t: IssuedToken; w: Workspace } | null => {
+    const t = deps.tokens.lookup(req.get('X-Auth-Token') ?? '', deps.now());
+    if (!t) {
+      sendError(req, res, deps.config, ks.unauthorized());
+      return null;
+    }
+    return { t, w: deps.workspaces.open(t.learner, t.workspace) };
   };
 }
 
 /**
- * The subject token of a GET/HEAD/DELETE, once the caller's own token is valid: keystone lets a
- * user check their own tokens; another learner's token is as good as unknown. Keystone's words:
- * no subject is "No token in the request"; an expired or revoked one "Failed to validate token".
+ * The subject token of a GET/HEAD/DELETE, once the caller's own token is valid, in keystone's words
+ * (keystone/token/provider.py): none given, 404 "No token in the request"; one it cannot decrypt,
+ * 400 "Could not recognize Fernet token"; an expired or revoked one, 404 "Failed to validate token".
+ * Keystone lets a project admin validate others' tokens; here another learner's token is as good as
+ * unknown (404), so a token never tells one learner about another's project.
  */
-function subject(req: Request, res: Response, deps: OpenstackDeps): IssuedToken | null {
-  const now = deps.now();
-  const caller = deps.tokens.lookup(req.get('X-Auth-Token') ?? '', now);
-  if (!caller) {
-    unauthorized(req, res, deps);
-    return null;
-  }
+function subject(
+  req: Request,
+  res: Response,
+  deps: OpenstackDeps,
+): { t: IssuedToken; ref: WorkspaceRef } | null {
+  const caller = callerOf(deps)(req, res);
+  if (!caller) return null;
   const id = req.get('X-Subject-Token') ?? '';
-  const t = id === '' ? null : deps.tokens.lookup(id, now);
-  if (!t || t.learner !== caller.learner) {
-    fail(req, res, deps, 404, 'Not Found', id === '' ? 'No token in the request' : 'Failed to validate token');
+  const t = id === '' ? null : deps.tokens.lookup(id, deps.now());
+  if (!t || t.learner !== caller.t.learner) {
+    const e =
+      id === ''
+        ? ks.notFound('No token in the request')
+        : t || deps.tokens.recognizes(id)
+          ? ks.notFound('Failed to validate token')
+          : ks.badRequest('Could not recognize Fernet token');
+    sendError(req, res, deps.config, e);
     return null;
   }
-  return t;
+  return { t, ref: t.workspace };
 }
 
 /** GET and HEAD /v3/auth/tokens: the subject token's body (HEAD: its status only); `?nocatalog` leaves the catalog out. */
 function validate(deps: OpenstackDeps) {
   return (req: Request, res: Response) => {
-    const t = subject(req, res, deps);
-    if (!t) return;
-    const w = deps.workspaces.open(t.learner, t.workspace);
+    const s = subject(req, res, deps);
+    if (!s) return;
+    const w = deps.workspaces.open(s.t.learner, s.ref);
     res.set('X-Subject-Token', req.get('X-Subject-Token') ?? '');
     if (req.method === 'HEAD') {
       res.status(200).end();
       return;
     }
-    sendPy(res, 200, tokenBody(req, deps, t, w, req.query['nocatalog'] === undefined));
+    sendPy(res, 200, tokenBody(req, deps, s.t, w, req.query['nocatalog'] === undefined));
   };
 }
 
@@ -291,15 +437,21 @@ function keystoneErrors(deps: OpenstackDeps): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     if ((err as { type?: string }).type === 'entity.too.large')
-      return fail(req, res, deps, 413, 'Request Entity Too Large', 'Request is too large.');
-    if (err instanceof StoreError)
-      return fail(req, res, deps, 503, 'Service Unavailable', 'The service is temporarily unavailable: try again in a moment.');
+      return sendError(req, res, deps.config, ks.tooLarge());
+    if (err instanceof StoreError) return sendError(req, res, deps.config, ks.unavailable());
     next(err);
   };
 }
 
-/** The identity service, mounted at /openstack/identity. */
-export function keystoneRouter(deps: OpenstackDeps, admit: Admit): Router {
+/**
+ * The identity service, mounted at /openstack/identity. Application credentials live in `creds`
+ * (SQLite in the server, so a restart keeps them; memory by default, for tests).
+ */
+export function keystoneRouter(
+  deps: OpenstackDeps,
+  admit: Admit,
+  creds: AppCredentialStore = memoryAppCredentials(),
+): Router {
   const r = Router({ strict: false });
   // Keystone's after-request hook: answers depend on the caller's token.
   r.use((_req, res, next) => {
@@ -313,11 +465,12 @@ export function keystoneRouter(deps: OpenstackDeps, admit: Admit): Router {
     sendPy(res, 200, { version: version(req, deps) });
   });
   r.route('/v3/auth/tokens')
-    .post(express.raw({ type: () => true, limit: MAX_BODY }), issue(deps, admit))
+    .post(express.raw({ type: () => true, limit: MAX_BODY }), issue(deps, admit, creds))
     .get(validate(deps))
     .head(validate(deps))
     .delete(revoke(deps))
     .all((_req, res) => werkzeug(res, 405));
+  appCredentialRoutes(r, deps, creds, callerOf(deps));
   r.use((req, res) => werkzeug(res, req.path === '/' || req.path === '/v3' ? 405 : 404));
   r.use(keystoneErrors(deps));
   return r;

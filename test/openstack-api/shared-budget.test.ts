@@ -1,0 +1,66 @@
+/**
+ * Issue #17: API calls are limited like terminal commands, and by the same allowance: a learner
+ * who has spent their burst in the terminal has nothing left for their own client (and the other
+ * way round), so a second way in is not a second allowance. Another learner is not affected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startServer, type RunningServer } from '../../server/http/app.js';
+import { testConfig } from '../support/server-config.js';
+import { openTerminal, type Terminal } from '../support/terminal-client.js';
+
+const WORKSPACE = 'sandbox:empty';
+
+interface Learner {
+  cookie: string;
+  token: string;
+}
+
+/** A new learner (a cookie from the clouds.yaml download) and a token from their password. */
+async function learner(url: string): Promise<Learner> {
+  const res = await fetch(`${url}/api/me/clouds.yaml?workspace=${WORKSPACE}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cloud = (parse(await res.text()) as { clouds: { stacklab: { auth: Record<string, string> } } }).clouds.stacklab.auth;
+  const login = await fetch(`${url}/openstack/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: cloud['username'], domain: { name: cloud['user_domain_name'] }, password: cloud['password'] } } },
+        scope: { project: { name: cloud['project_name'], domain: { name: cloud['project_domain_name'] } } },
+      },
+    }),
+  });
+  expect(login.status).toBe(201);
+  return { cookie, token: login.headers.get('x-subject-token') ?? '' };
+}
+
+describe('one allowance for the terminal and the API', () => {
+  let app: RunningServer;
+  let term: Terminal;
+  let a: Learner;
+  let b: Learner;
+
+  beforeAll(async () => {
+    app = await startServer(testConfig('shared-budget'));
+    a = await learner(app.url);
+    b = await learner(app.url);
+    term = await openTerminal(app.url, a.cookie, WORKSPACE);
+  });
+  afterAll(async () => {
+    term?.close();
+    await app?.close();
+  });
+
+  const list = (who: Learner) => fetch(`${app.url}/openstack/network/v2.0/networks`, { headers: { 'x-auth-token': who.token } }).then((r) => r.status);
+
+  it('a burst spent in the terminal leaves the API answering 429, while another learner is served', async () => {
+    // The terminal's burst is 60 messages: spend it at once (each `#` line is a message).
+    for (let i = 0; i < 80; i++) term.send({ t: 'line', line: `# ${i}` });
+    await new Promise((ok) => setTimeout(ok, 100));
+    // 100 ms refills two calls: of twenty, most must be refused.
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => list(a)));
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
+    expect(await list(b)).toBe(200);
+  }, 30_000);
+});
