@@ -152,7 +152,7 @@ export async function startServer(
   );
   evictTimer.unref();
   // One budget per learner for their terminals and their own clients' API calls.
-  const budget = learnerBudget();
+  const budget = learnerBudget(config.callsPerSecond);
   const appCredentials = openAppCredentials(config, opts.store !== undefined);
   const server = createServer(httpApp(config, store, who, spaces, budget, appCredentials));
   const wss = new WebSocketServer({

@@ -42,6 +42,11 @@ export interface Config {
    * in a frame (an LMS for LTI launches, e.g. `'self' https://lms.example.org`; `'none'` for nobody).
    */
   frameAncestors: string;
+  /**
+   * STACKLAB_CALLS_PER_SECOND, default 20: terminal messages and API calls one learner may send a
+   * second; the bursts and the server time budget scale with it (server/http/limits.ts).
+   */
+  callsPerSecond: number;
 }
 
 /**
@@ -129,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     publicOrigin,
     secureCookie,
     frameAncestors: parseFrameAncestors(env['STACKLAB_FRAME_ANCESTORS'] ?? ''),
+    callsPerSecond: intEnv(env, 'STACKLAB_CALLS_PER_SECOND', 1) ?? 20,
   };
 }
 

@@ -107,6 +107,13 @@ export interface LearnerBudget {
   work: Buckets;
 }
 
-export function learnerBudget(): LearnerBudget {
-  return { calls: buckets({ ...LEARNER_CALLS, maxKeys: 100_000 }), work: buckets({ ...LEARNER_WORK_MS, maxKeys: 100_000 }) };
+/**
+ * `callsPerSecond`: the configured call rate (STACKLAB_CALLS_PER_SECOND); bursts and the server
+ * time budget scale with it (by default 20 calls and 250 ms a second, bursts of 60 and 500 ms).
+ */
+export function learnerBudget(callsPerSecond = LEARNER_CALLS.rate): LearnerBudget {
+  const scale = callsPerSecond / LEARNER_CALLS.rate;
+  const calls = { rate: callsPerSecond, burst: LEARNER_CALLS.burst * scale };
+  const work = { rate: LEARNER_WORK_MS.rate * scale, burst: LEARNER_WORK_MS.burst * scale };
+  return { calls: buckets({ ...calls, maxKeys: 100_000 }), work: buckets({ ...work, maxKeys: 100_000 }) };
 }

@@ -221,8 +221,20 @@ describe('authentication (keystonemiddleware)', () => {
   });
 });
 
-/** The oracle's answers that are errors: the same status, Content-Type and bytes here. */
-const ERRORS = ORACLE.answers.filter((a) => a.status >= 400).map((a) => a.request);
+/**
+ * The oracle's answers that are errors: the same status, Content-Type and bytes here. On purpose
+ * not: the oracle that captured these reads did not load neutron-dynamic-routing (its 404 for
+ * /v2.0/bgp-speakers); Stacklab's clouds all run it, as the emulated CLIs offer BGP everywhere
+ * (test/transcripts/45-49 were captured with the plugin), so the list answers.
+ */
+const NOT_OURS = new Set(['/v2.0/bgp-speakers']);
+const ERRORS = ORACLE.answers.filter((a) => a.status >= 400 && !NOT_OURS.has(a.request)).map((a) => a.request);
+
+it('lists BGP speakers where the plugin-less oracle had no such collection', async () => {
+  const r = await get('/v2.0/bgp-speakers');
+  expect(r.status).toBe(200);
+  expect(JSON.parse(r.body)).toEqual({ bgp_speakers: [] });
+});
 
 describe('errors, byte for byte as the oracle', () => {
   it.each(ERRORS)('GET %s', async (request) => {

@@ -43,9 +43,22 @@ import { listIpAvailabilities } from './ip-availability.js';
 import { listRbacPolicies } from './rbac.js';
 import { listServiceProviders } from './service-provider.js';
 import { peerDict, speakerDict, visiblePeers, visibleSpeakers } from './bgp.js';
-import { neutronFault, pathNotFound, pyJson, resourceNotFound, simFault, type Answer } from './rest-errors.js';
+import {
+  neutronFault,
+  pathNotFound,
+  pyJson,
+  resourceNotFound,
+  simFault,
+  type Answer,
+} from './rest-errors.js';
 
-export { internalError, methodNotAllowed, rootNotFound, unauthorized, type Answer } from './rest-errors.js';
+export {
+  internalError,
+  methodNotAllowed,
+  rootNotFound,
+  unauthorized,
+  type Answer,
+} from './rest-errors.js';
 
 /** A request's query as webob keeps it: every pair, in order (repeated keys included). */
 type Pairs = ReadonlyArray<readonly [string, string]>;
@@ -62,14 +75,25 @@ export interface Collection {
   key?: string;
   /** Listing makes the project's default security group: the list runs on a copy. */
   drafts?: boolean;
+  /** Listed in the order the resources were made when no sort or page is asked (neutron-dynamic-routing's lists: the database's order). */
+  kept?: boolean;
   /** Show through the simulation's own lookup (its 404 differs from the list's for a member). */
   show?: (c: Cloud, id: string) => JsonObject;
 }
 
-/** Dictionaries the simulation lists without a query: queried as listOf queries any list (keeping their order). */
-function queried(dicts: readonly JsonObject[], q: ListQuery, path: string): JsonObject[] {
+/**
+ * Dictionaries the simulation lists without a query: queried as listOf queries any list, in id
+ * order as Neutron's own collections are, or in the order given (`kept`: neutron-dynamic-routing
+ * lists its speakers and peers as they were made, as the oracle's captures show).
+ */
+function queried(
+  dicts: readonly JsonObject[],
+  q: ListQuery,
+  path: string,
+  kept = false,
+): JsonObject[] {
   const rows = dicts.map((d, i) => ({
-    id: typeof d['id'] === 'string' ? d['id'] : String(i).padStart(9, '0'),
+    id: !kept && typeof d['id'] === 'string' ? d['id'] : String(i).padStart(9, '0'),
     d,
   }));
   return listOf(rows, (r) => r.d, q, path);
@@ -166,31 +190,34 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
   },
 };
 
-/** neutron-dynamic-routing's collections, routed only in clouds that run it (as its service plugin). */
+/** neutron-dynamic-routing's collections: every cloud runs its service plugin (the emulated CLIs offer BGP everywhere; its state is made with the first speaker or peer). */
 const BGP: Readonly<Record<string, Collection>> = {
   'bgp-speakers': {
     plural: 'bgp_speakers',
     member: 'bgp_speaker',
     compact: false,
+    kept: true,
     list: (c, q) =>
       queried(
         visibleSpeakers(c).map((s) => speakerDict(c, s)),
         q,
         '/v2.0/bgp-speakers',
+        true,
       ),
   },
   'bgp-peers': {
     plural: 'bgp_peers',
     member: 'bgp_peer',
     compact: false,
-    list: (c, q) => queried(visiblePeers(c).map(peerDict), q, '/v2.0/bgp-peers'),
+    kept: true,
+    list: (c, q) => queried(visiblePeers(c).map(peerDict), q, '/v2.0/bgp-peers', true),
   },
 };
 
-/** The collection a URL names in this cloud (BGP's only where it runs), or undefined. */
-export function collectionOf(c: Cloud, name: string): Collection | undefined {
+/** The collection a URL names, or undefined. */
+export function collectionOf(_c: Cloud, name: string): Collection | undefined {
   if (Object.hasOwn(COLLECTIONS, name)) return COLLECTIONS[name];
-  return c.bgp && Object.hasOwn(BGP, name) ? BGP[name] : undefined;
+  return Object.hasOwn(BGP, name) ? BGP[name] : undefined;
 }
 
 /** Query keys that are not filters (api_common's reserved words and the tag extension's). */
@@ -402,8 +429,9 @@ function listAnswer(col: Collection, name: string, c: Cloud, pairs: Pairs, url: 
   const key = col.key ?? 'id';
   const rows = filtered(col, c, pairs, { filters: single, tags }, multi);
   checkSortKeys(rows, sort);
-  // Sorted here rather than by the simulation's list: pages need the id as the last key (a total order).
-  const ordered = [...rows].sort(comparator(sort, key));
+  // Sorted here rather than by the simulation's list: pages need the id as the last key (a total
+  // order). A collection listed as made keeps that order when nothing asks for another.
+  const ordered = col.kept && sort.length === 0 && limit <= 0 ? rows : [...rows].sort(comparator(sort, key));
   const out: JsonObject = {};
   let page = ordered;
   if (limit > 0) {
@@ -475,7 +503,8 @@ const TAGGABLE = [
  */
 function subAnswer(col: Collection, name: string, c: Cloud, id: string, sub: string): Answer {
   // neutron-dynamic-routing's member action read with GET (its 404 is the speaker's).
-  if (name === 'bgp-speakers' && sub === 'get_advertised_routes') return json(null, advertisedRoutes(c, id));
+  if (name === 'bgp-speakers' && sub === 'get_advertised_routes')
+    return json(null, advertisedRoutes(c, id));
   if (sub === 'tags' && TAGGABLE.includes(name)) {
     const d = findOne(col, c, id, []);
     if (!d)
@@ -580,7 +609,13 @@ function v2Answer(c: Cloud, segments: readonly string[], pairs: Pairs, base: str
  * pagination links): the client's bad input and the simulation's refusals are answers, never
  * exceptions.
  */
-export function neutronGet(cloud: Cloud, segments: readonly string[], pairs: ReadonlyArray<readonly [string, string]>, base: string, accept: string | undefined): Answer {
+export function neutronGet(
+  cloud: Cloud,
+  segments: readonly string[],
+  pairs: ReadonlyArray<readonly [string, string]>,
+  base: string,
+  accept: string | undefined,
+): Answer {
   try {
     return v2Answer(cloud, segments, pairs, base);
   } catch (e) {
