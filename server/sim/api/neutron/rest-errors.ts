@@ -87,6 +87,7 @@ const SHOW_NOT_FOUND: Readonly<Record<string, (id: string) => [string, string]>>
   subnets: (id) => ['SubnetNotFound', `Subnet ${id} could not be found.`],
   subnetpools: (id) => ['SubnetPoolNotFound', `Subnet pool ${id} could not be found.`],
   'address-scopes': (id) => ['AddressScopeNotFound', `Address scope ${id} could not be found.`],
+  'address-groups': (id) => ['AddressGroupNotFound', `Address group ${id} could not be found.`],
   ports: (id) => ['PortNotFound', `Port ${id} could not be found.`],
   routers: (id) => ['RouterNotFound', `Router ${id} could not be found`],
   floatingips: (id) => ['FloatingIPNotFound', `Floating IP ${id} could not be found`],

@@ -26,6 +26,8 @@ import {
   type Answer,
 } from './rest-errors.js';
 import { WRITES, type CollectionWrites } from './requests/index.js';
+import { speakerById } from './requests/bgp.js';
+import { addSpeakerToAgent, removeSpeakerFromAgent } from '../../ops/bgp.js';
 import { putQuota, removeQuota } from './requests/quotas.js';
 import { deleteTag, deleteTags, putTag, putTags, type Tagged } from './requests/tags.js';
 import {
@@ -347,6 +349,36 @@ const extensionsWrite = (path: string) =>
     'HTTPNotFound',
   );
 
+/**
+ * neutron-dynamic-routing's scheduler: POST /v2.0/agents/AGENT/bgp-drinstances with
+ * `{"bgp_speaker_id": ID}` binds a speaker to a BGP agent (201, no resource to show), DELETE
+ * /v2.0/agents/AGENT/bgp-drinstances/SPEAKER unbinds it (204).
+ */
+function drInstanceWrite(
+  call: ApiCall,
+  agentId: string,
+  speakerId: string | undefined,
+): Write | Answer {
+  const base = `/v2.0/agents/${agentId}/bgp-drinstances`;
+  if (call.method === 'POST' && speakerId === undefined) {
+    const id = parseBody(call.body)['bgp_speaker_id'];
+    return (c) => {
+      addSpeakerToAgent(
+        c,
+        agentId,
+        speakerById(c, typeof id === 'string' ? id : String(id ?? ''), base),
+      );
+      return json(201, null, false);
+    };
+  }
+  if (call.method === 'DELETE' && speakerId !== undefined)
+    return (c) => {
+      removeSpeakerFromAgent(c, agentId, speakerById(c, speakerId, `${base}/${speakerId}`));
+      return noContent();
+    };
+  return methodNotAllowed();
+}
+
 /** The write a call names (its checks on the body done), or the answer that refuses it. */
 function writeOf(c: Cloud, call: ApiCall, read: Read): Write | Answer {
   // Routes takes a path with trailing slashes as without them.
@@ -356,6 +388,8 @@ function writeOf(c: Cloud, call: ApiCall, read: Read): Write | Answer {
   if (segments.length === 0 || (name === '' && segments.length === 1)) return methodNotAllowed();
   if (name === 'quotas') return quotaWrite(call, segments.slice(1), read);
   if (name === 'extensions') throw extensionsWrite(`/v2.0/${segments.join('/')}`);
+  if (name === 'agents' && id !== undefined && sub === 'bgp-drinstances' && more.length === 0)
+    return drInstanceWrite(call, id, tag);
   const col = collectionOf(c, name);
   if (!col || more.length > 0 || id === '') return pathNotFound();
   const writes: CollectionWrites = WRITES[name] ?? {};

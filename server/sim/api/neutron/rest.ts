@@ -37,7 +37,9 @@ import {
   type ListQuery,
 } from './index.js';
 import { listExtensions, getExtension } from './extension.js';
-import { advertisedRoutes } from './requests/bgp.js';
+import { advertisedRoutes, speakerById } from './requests/bgp.js';
+import { agentsHostingSpeaker } from './bgp.js';
+import { agentDict } from './agent.js';
 import { listAvailabilityZones } from './availability-zone.js';
 import { listIpAvailabilities } from './ip-availability.js';
 import { listRbacPolicies } from './rbac.js';
@@ -187,6 +189,13 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     member: 'service_provider',
     compact: false,
     list: (_c, q) => queried(listServiceProviders(), q, '/v2.0/service-providers'),
+  },
+  // Neutron 21 loads the address-group extension; the simulation has no address groups to list.
+  'address-groups': {
+    plural: 'address_groups',
+    member: 'address_group',
+    compact: false,
+    list: (_c, q) => queried([], q, '/v2.0/address-groups'),
   },
 };
 
@@ -431,7 +440,8 @@ function listAnswer(col: Collection, name: string, c: Cloud, pairs: Pairs, url: 
   checkSortKeys(rows, sort);
   // Sorted here rather than by the simulation's list: pages need the id as the last key (a total
   // order). A collection listed as made keeps that order when nothing asks for another.
-  const ordered = col.kept && sort.length === 0 && limit <= 0 ? rows : [...rows].sort(comparator(sort, key));
+  const ordered =
+    col.kept && sort.length === 0 && limit <= 0 ? rows : [...rows].sort(comparator(sort, key));
   const out: JsonObject = {};
   let page = ordered;
   if (limit > 0) {
@@ -505,6 +515,11 @@ function subAnswer(col: Collection, name: string, c: Cloud, id: string, sub: str
   // neutron-dynamic-routing's member action read with GET (its 404 is the speaker's).
   if (name === 'bgp-speakers' && sub === 'get_advertised_routes')
     return json(null, advertisedRoutes(c, id));
+  // neutron-dynamic-routing's scheduler: the agents hosting a speaker (its 404 is the speaker's).
+  if (name === 'bgp-speakers' && sub === 'bgp-dragents') {
+    const speaker = speakerById(c, id, `/v2.0/bgp-speakers/${id}/bgp-dragents`);
+    return json(null, { agents: agentsHostingSpeaker(c, speaker).map(agentDict) });
+  }
   if (sub === 'tags' && TAGGABLE.includes(name)) {
     const d = findOne(col, c, id, []);
     if (!d)
