@@ -16,8 +16,9 @@ describe('server create', () => {
       'openstack port list --server vm1 -c Status -f value',
     ]);
     expect(t[0]?.stdout).toBe('building\nBUILD\n');
-    expect(t[1]?.stdout).toBe('Running\nmykeypair\nACTIVE\n');
-    expect(t[2]?.stdout).toMatch(/^vm1 ACTIVE ext-net1=192\.0\.2\.\d+, 2001:1600:20:100:[0-9a-f:]+\n$/);
+    // -f value: Nova's power state integer and the addresses as a dict (OSC 6.0's machine forms).
+    expect(t[1]?.stdout).toBe('1\nmykeypair\nACTIVE\n');
+    expect(t[2]?.stdout).toMatch(/^vm1 ACTIVE \{'ext-net1': \['192\.0\.2\.\d+', '2001:1600:20:100:[0-9a-f:]+'\]\}\n$/);
     expect(t[3]?.stdout).toBe('ACTIVE\n');
   });
 
@@ -58,7 +59,7 @@ describe('server create', () => {
       'openstack server delete vm1',
       'openstack port show p1 -c device_owner -c status -f value',
     ]);
-    expect(t[4]?.stdout).toBe('n1=10.1.0.50\n');
+    expect(t[4]?.stdout).toBe("{'n1': ['10.1.0.50']}\n");
     expect(t[6]?.stdout).toBe('\nDOWN\n');
   });
 });
@@ -83,7 +84,7 @@ describe('floating IPs on servers (private network, router, SNAT)', () => {
     expect(t[6]?.exitCode).toBe(1);
     expect(t[6]?.stderr).toMatch(/^ResourceNotFound: 404: Client Error for url: https:\/\/api\.pub1\.infomaniak\.cloud:9696\/v2\.0\/floatingips\/[0-9a-f-]{36}, External network [0-9a-f-]{36} is not reachable from subnet [0-9a-f-]{36}\.  Therefore, cannot associate Port [0-9a-f-]{36} with a Floating IP\.\n$/);
     expect(t[8]?.exitCode).toBe(0);
-    expect(t[9]?.stdout).toMatch(/^private=10\.0\.0\.\d+, 192\.0\.2\.\d+\n$/);
+    expect(t[9]?.stdout).toMatch(/^\{'private': \['10\.0\.0\.\d+', '192\.0\.2\.\d+'\]\}\n$/);
     expect(t[10]?.stdout).toBe('ACTIVE\n');
     expect(t[12]?.stdout).toBe('None DOWN\n');
   });
@@ -100,13 +101,18 @@ describe('key pairs, images, flavors, quota', () => {
       'openstack quota show -c networks -c routers -c floating-ips -f value',
       'openstack keypair delete nosuch',
     ]);
-    expect(t[0]?.stdout).toMatch(/^mykeypair ([0-9a-f]{2}:){15}[0-9a-f]{2}\n$/);
-    expect(t[1]?.stdout).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+-----END RSA PRIVATE KEY-----\n$/);
-    expect(t[2]?.stderr).toMatch(/^Key pair 'mykey2' already exists\. \(HTTP 409\)/);
+    // Key pairs go through openstacksdk in OSC 6.0: a Type column, the SDK's error form.
+    expect(t[0]?.stdout).toMatch(/^mykeypair ([0-9a-f]{2}:){15}[0-9a-f]{2} ssh\n$/);
+    expect(t[1]?.stdout).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+-----END RSA PRIVATE KEY-----\n\n$/);
+    expect(t[2]?.stderr).toBe(
+      "ConflictException: 409: Client Error for url: https://api.pub1.infomaniak.cloud:8774/v2.1/os-keypairs, Key pair 'mykey2' already exists.\n",
+    );
     expect(t[3]?.stdout).toBe('CirrOS 5.2 active\nDebian 11 bullseye active\nUbuntu 22.04 LTS Jammy Jellyfish active\ndebian-10.8-openstack-amd64.raw active\n');
     expect(t[4]?.stdout.split('\n')[3]).toBe('| a1-ram2-disk20-perf1 | 2048 |     1 |');
     expect(t[5]?.stdout).toBe('50\n100\n10\n');
-    expect(t[6]?.stderr).toMatch(/^Failed to delete key with name 'nosuch': .*\n1 of 1 keys failed to delete\.\n$/);
+    expect(t[6]?.stderr).toMatch(
+      /^Failed to delete key with name 'nosuch': ResourceNotFound: 404: Client Error for url: https:\/\/api\.pub1\.infomaniak\.cloud:8774\/v2\.1\/os-keypairs\/nosuch, Keypair nosuch not found for user [0-9a-f]{32}\n1 of 1 keys failed to delete\.\n$/,
+    );
   });
 });
 

@@ -67,7 +67,7 @@ test('lab 07 solved by typing: round robin, a dead web server, DEGRADED, the ser
   await type(page, 'curl -s http://$FIP; curl -s http://$FIP');
   const after = await screen(page);
   expect(after.slice(after.lastIndexOf('curl -s http://$FIP; curl -s http://$FIP'))).toMatch(/Welcome to web-1\nWelcome to web-1\n/);
-  await type(page, 'openstack server show web-2 -f value -c addresses | cut -d= -f2');
+  await type(page, `openstack server show web-2 -f value -c addresses | cut -d"'" -f4`);
   await answer(page, 'dead-member', await lastOutput(page));
   await expect.poll(() => stepState(page, 'failure')).toBe('passed');
 

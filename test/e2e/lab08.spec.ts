@@ -56,7 +56,7 @@ test('lab 08 solved by typing: own range, no SNAT, reached from the Internet wit
 
   // No floating IP, yet the laptop pings the VM's own address.
   await type(page, 'openstack floating ip list -f value');
-  await type(page, `IP=$(openstack server show ${vm} -f value -c addresses | cut -d= -f2)`);
+  await type(page, `IP=$(openstack server show ${vm} -f value -c addresses | cut -d"'" -f4)`);
   await type(page, 'ping -c 2 $IP');
   expect(await since(page, 'ping -c 2 $IP')).toMatch(/64 bytes from 198\.18\.10\.\d+: icmp_seq=2/);
   await solve('reach');
@@ -65,7 +65,7 @@ test('lab 08 solved by typing: own range, no SNAT, reached from the Internet wit
   // Out of the VM: through the router and the upstream router, with the VM's own address.
   await solve('no-snat');
   expect(await since(page, 'traceroute 203.0.113.10')).toMatch(/ 1 {2}198\.18\.10\.1 .*\n 2 {2}198\.51\.100\.1 .*\n 3 {2}203\.0\.113\.10 /);
-  await type(page, `openstack server show ${vm} -f value -c addresses | cut -d= -f2`);
+  await type(page, `openstack server show ${vm} -f value -c addresses | cut -d"'" -f4`);
   await answer(page, 'source-address', await lastOutput(page));
   await expect.poll(() => stepState(page, 'no-snat')).toBe('passed');
 
@@ -81,7 +81,7 @@ test('lab 08 solved by typing: own range, no SNAT, reached from the Internet wit
   // A private subnet on the same router: SNATed, and cut off from the VM by the scope filter.
   await solve('scopes');
   await expect.poll(() => stepState(page, 'scopes')).toBe('passed');
-  await type(page, 'ssh cirros@$IP "ping -c 1 $(openstack server show private-vm -f value -c addresses | cut -d= -f2)"');
+  await type(page, `ssh cirros@$IP "ping -c 1 $(openstack server show private-vm -f value -c addresses | cut -d"'" -f4)"`);
   expect(await since(page, 'ssh cirros@$IP "ping -c 1')).toContain('1 packets transmitted, 0 packets received, 100% packet loss');
 
   await expect.poll(() => page.evaluate(() => document.body.dataset['score'])).toBe('100');

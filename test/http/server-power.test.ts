@@ -27,13 +27,15 @@ describe('openstack server stop|start', () => {
     ]);
     expect(t.map((e) => [e.stderr, e.exitCode])).toEqual(t.map(() => ['', 0]));
     expect(t[1]?.stdout).toBe('');
-    expect(t[2]?.stdout).toBe('Shutdown\nNone\nstopped\nSHUTOFF\n');
+    // -f value prints Nova's power state integer (4: SHUTDOWN, 1: RUNNING), as OSC 6.0 does.
+    expect(t[2]?.stdout).toBe('4\nNone\nstopped\nSHUTOFF\n');
     expect(t[3]?.stdout).toBe('web1 SHUTOFF\n');
-    expect(t[4]?.stdout).toBe('SHUTOFF Shutdown\n');
+    // OSC 6.0 appends a column for each -c naming one, even one --long has: Power State twice.
+    expect(t[4]?.stdout).toBe('SHUTOFF 4 4\n');
     expect(t[5]?.stdout).toBe('web1\n');
     expect(t[6]?.stdout).toBe('DOWN\n');
     expect(t[7]?.stdout).toBe('');
-    expect(t[8]?.stdout).toBe('Running\nactive\nACTIVE\n');
+    expect(t[8]?.stdout).toBe('1\nactive\nACTIVE\n');
     expect(t[9]?.stdout).toBe('ACTIVE\n');
   });
 

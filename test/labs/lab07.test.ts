@@ -74,7 +74,7 @@ describe('lab 07 (load-balancing)', () => {
 
   it('members: the wrong port, or only one server', () => {
     const r = attempt(LAB, 'members', [
-      'IP1=$(openstack server show web-1 -f value -c addresses | cut -d= -f2)',
+      `IP1=$(openstack server show web-1 -f value -c addresses | cut -d"'" -f4)`,
       'openstack loadbalancer member create --subnet-id web-subnet --address $IP1 --protocol-port 8080 web-pool',
     ]);
     expect(r['members-1']?.why).toBe("web-1's member of web-pool is on port 8080, not 80");

@@ -25,8 +25,8 @@ describe('curl through a load balancer', () => {
     'openstack loadbalancer create --name lb1 --vip-subnet-id priv-v4',
     'openstack loadbalancer listener create --name l1 --protocol HTTP --protocol-port 80 lb1',
     'openstack loadbalancer pool create --name p1 --lb-algorithm ROUND_ROBIN --listener l1 --protocol HTTP',
-    'openstack loadbalancer member create --address $(openstack server show web1 -f value -c addresses | cut -d= -f2) --protocol-port 80 p1',
-    'openstack loadbalancer member create --address $(openstack server show web2 -f value -c addresses | cut -d= -f2) --protocol-port 80 p1',
+    `openstack loadbalancer member create --address $(openstack server show web1 -f value -c addresses | cut -d"'" -f4) --protocol-port 80 p1`,
+    `openstack loadbalancer member create --address $(openstack server show web2 -f value -c addresses | cut -d"'" -f4) --protocol-port 80 p1`,
     'openstack loadbalancer healthmonitor create --delay 5 --timeout 5 --max-retries 3 --type HTTP p1',
     'openstack floating ip create --port $(openstack loadbalancer show lb1 -f value -c vip_port_id) ext-floating1',
   ]);

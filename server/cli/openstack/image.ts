@@ -31,7 +31,8 @@ function imageShow(d: JsonObject): Output {
     ['min_ram', attr(d, 'min_ram')],
     ['name', attr(d, 'name')],
     ['owner', attr(d, 'owner')],
-    ['properties', formatted(Object.entries(props).map(([k, v]) => `${k}='${pyRepr(v)}'`).join(', '), props)],
+    // OSC's format_dict: sorted keys in tables; the dict in Glance's order elsewhere.
+    ['properties', formatted(Object.keys(props).sort().map((k) => `${k}='${pyRepr(props[k] ?? null)}'`).join(', '), props)],
     ['protected', attr(d, 'protected')],
     ['schema', attr(d, 'schema')],
     ['size', attr(d, 'size')],

@@ -1,38 +1,69 @@
-/** `openstack keypair …`: projects what sim/api/nova answers onto OSC 6.0's columns. */
+/**
+ * `openstack keypair …`: OSC 6.0 reads and writes key pairs through openstacksdk (microversion
+ * 2.10): its Keypair resource's columns, its find and its error messages.
+ */
 import type { Cloud } from '../../sim/model/cloud.js';
+import type { JsonObject } from '../../sim/api/json.js';
+import { pyRepr, type CellValue } from '../../render/pyvalue.js';
 import { createKeypair, deleteKeypair, importKeypair, listKeypairs, showKeypair } from '../../sim/api/nova/index.js';
 import { SimError } from '../../sim/errors.js';
-import { CliError } from '../errors.js';
-import { errorLine, flag, none, req, str, strs, type OscCommand, type Output } from './common.js';
+import { errorLine, flag, none, NotFoundError, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { attr } from './format.js';
 
-/** GET by name; novaclient's message for a missing key pair. */
-function getKeypair(c: Cloud, name: string) {
+/** openstacksdk find_keypair: a 404 becomes "No Keypair found for NAME". */
+function getKeypair(c: Cloud, name: string): JsonObject {
   try {
     return showKeypair(c, name);
   } catch (e) {
-    if (e instanceof SimError && e.status === 404) throw new CliError(`No keypair with a name or ID of '${name}' exists.`);
+    if (e instanceof SimError && e.status === 404) throw new NotFoundError(`No Keypair found for ${name}`);
     throw e;
   }
 }
 
+/**
+ * The SDK Keypair's columns: its id is the name, `is_deleted` is Nova's `deleted`, and what the
+ * answer lacks is None (an import's answer has no created_at or deleted).
+ */
+function sdkFields(d: JsonObject, withPrivateKey: boolean): Array<[string, CellValue]> {
+  const fields: Array<[string, CellValue]> = [
+    ['created_at', attr(d, 'created_at')],
+    ['fingerprint', attr(d, 'fingerprint')],
+    ['id', attr(d, 'name')],
+    ['is_deleted', attr(d, 'deleted')],
+    ['name', attr(d, 'name')],
+  ];
+  if (withPrivateKey) fields.push(['private_key', attr(d, 'private_key')]);
+  fields.push(['type', attr(d, 'type')], ['user_id', attr(d, 'user_id')]);
+  return fields;
+}
+
+/** What cliff prints for the empty show that follows a generated private key, by --format. */
+function emptyShow(a: Args): string {
+  const f = str(a, 'formatter') ?? 'table';
+  return f === 'json' ? '{}\n' : f === 'table' ? '\n' : '';
+}
+
 /** `keypair create NAME [--public-key FILE]`: a generated pair prints its private key, an imported one its row. */
-function keypairCreate(c: Cloud, name: string, publicKey: string | undefined): Output {
-  if (publicKey !== undefined) {
-    const d = importKeypair(c, name);
-    return { kind: 'show', data: { fields: [['fingerprint', attr(d, 'fingerprint')], ['name', attr(d, 'name')], ['type', attr(d, 'type')], ['user_id', attr(d, 'user_id')]] } };
+function keypairCreate(c: Cloud, a: Args): Output {
+  const name = req(a, 'name');
+  if (str(a, 'public_key') !== undefined) {
+    // Nova's answer to an import (POST) has neither created_at nor deleted.
+    const { created_at: _c, deleted: _d, ...d } = importKeypair(c, name);
+    return { kind: 'show', data: { fields: sdkFields(d, false) } };
   }
-  return { kind: 'text', stdout: String(createKeypair(c, name)['private_key']) };
+  const key = String(createKeypair(c, name)['private_key']);
+  // The key is written (and the pair made) before cliff finds that the empty show has no such column.
+  const columns = strs(a, 'columns');
+  if (columns.length > 0) {
+    return { kind: 'text', stdout: key, stderr: `No recognized column names in ${pyRepr(columns)}. Recognized columns are {}.\n`, exitCode: 1 };
+  }
+  return { kind: 'text', stdout: `${key}${emptyShow(a)}` };
 }
 
 function keypairShow(c: Cloud, name: string, publicKey: boolean): Output {
   const d = getKeypair(c, name);
   if (publicKey) return { kind: 'text', stdout: `${String(d['public_key'])}\n` };
-  const fields = ['created_at', 'deleted', 'deleted_at', 'fingerprint', 'id', 'name', 'type', 'updated_at', 'user_id'].map(
-    // openstacksdk's Keypair takes its id from the name.
-    (k): [string, ReturnType<typeof attr>] => [k, attr(d, k === 'id' ? 'name' : k)],
-  );
-  return { kind: 'show', data: { fields } };
+  return { kind: 'show', data: { fields: sdkFields(d, true) } };
 }
 
 /** OSC's loop: every name is tried, each failure printed, then "N of M keys failed to delete." */
@@ -42,7 +73,7 @@ function keypairDelete(c: Cloud, names: string[]): Output {
     try {
       deleteKeypair(c, n);
     } catch (e) {
-      errors.push(`Failed to delete key with name '${n}': ${errorLine(c, e, 'nova')}`);
+      errors.push(`Failed to delete key with name '${n}': ${errorLine(c, e, 'sdk')}`);
     }
   }
   if (errors.length === 0) return none;
@@ -51,12 +82,17 @@ function keypairDelete(c: Cloud, names: string[]): Output {
 }
 
 export const keypairCommands: OscCommand[] = [
-  { name: 'keypair create', style: 'nova', run: ({ cloud: c, args: a }) => keypairCreate(c, req(a, 'name'), str(a, 'public_key')) },
+  { name: 'keypair create', run: ({ cloud: c, args: a }) => keypairCreate(c, a) },
   {
     name: 'keypair list',
-    style: 'nova',
-    run: ({ cloud: c }) => ({ kind: 'list', data: { headers: ['Name', 'Fingerprint'], rows: listKeypairs(c).map((d) => [attr(d, 'name'), attr(d, 'fingerprint')]) } }),
+    run: ({ cloud: c }) => ({
+      kind: 'list',
+      data: {
+        headers: ['Name', 'Fingerprint', 'Type'],
+        rows: listKeypairs(c).map((d) => [attr(d, 'name'), attr(d, 'fingerprint'), attr(d, 'type')]),
+      },
+    }),
   },
-  { name: 'keypair show', style: 'nova', run: ({ cloud: c, args: a }) => keypairShow(c, req(a, 'name'), flag(a, 'public_key')) },
-  { name: 'keypair delete', style: 'nova', run: ({ cloud: c, args: a }) => keypairDelete(c, strs(a, 'name')) },
+  { name: 'keypair show', run: ({ cloud: c, args: a }) => keypairShow(c, req(a, 'name'), flag(a, 'public_key')) },
+  { name: 'keypair delete', run: ({ cloud: c, args: a }) => keypairDelete(c, strs(a, 'name')) },
 ];

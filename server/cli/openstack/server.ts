@@ -22,14 +22,15 @@ import {
 import { associateFloatingIp, disassociateFloatingIp } from '../../sim/api/neutron/index.js';
 import { linearPattern } from '../pattern.js';
 import { CliError } from '../errors.js';
-import { errorLine, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { novaError } from '../../sim/errors.js';
+import { errorLine, findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { laptopDirectory, laptopFile } from '../linux/files.js';
 import { findFlavor } from './flavor.js';
 import { findFloatingIp } from './floating-ip.js';
 import { findImage } from './image.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
-import { attr, sortFields } from './format.js';
+import { attr, listCol, sortFields } from './format.js';
 
 /** novaclient's find (OSC's compute commands still use it), with its messages. */
 export function findServer(c: Cloud, nameOrId: string): Server {
@@ -55,9 +56,23 @@ export function addressesText(d: JsonObject): string {
     .join('; ');
 }
 
+/** OSC's AddressesColumn: the text above in tables, `{net: [addr, …]}` (Nova's order) elsewhere. */
 function addressesCell(d: JsonObject): CellValue {
-  const text = addressesText(d);
-  return formatted(text, text);
+  const a = (d['addresses'] ?? {}) as Addresses;
+  const machine = Object.fromEntries(Object.entries(a).map(([n, xs]) => [n, xs.map((x) => String(x['addr']))]));
+  return formatted(addressesText(d), machine);
+}
+
+/** OSC's PowerStateColumn: the state's name in tables, Nova's integer elsewhere. */
+function powerStateCell(d: JsonObject): CellValue {
+  const n = d['OS-EXT-STS:power_state'];
+  return typeof n === 'number' ? formatted(POWER_STATES[n] ?? '', n) : attr(d, 'OS-EXT-STS:power_state');
+}
+
+/** OSC's DictColumn over the metadata: `k='v', …` sorted in tables, the dict (Nova's order) elsewhere. */
+function propertiesCell(d: JsonObject): CellValue {
+  const meta = (d['metadata'] ?? {}) as { [k: string]: Json };
+  return formatted(Object.keys(meta).sort().map((k) => `${k}='${String(meta[k] ?? '')}'`).join(', '), { ...meta });
 }
 
 /** The flavor's or image's id in a server dictionary. */
@@ -78,12 +93,11 @@ function nameOf(items: ReadonlyArray<{ id: string; name: string }>, id: string):
 
 /** `server show`/`create` rows: OSC's _prep_server_detail over the API's server. */
 function serverShow(c: Cloud, d: JsonObject, extra: Array<[string, CellValue]>): Output {
-  const meta = (d['metadata'] ?? {}) as { [k: string]: Json };
   const groups = (d['security_groups'] ?? []) as Array<{ [k: string]: Json }>;
   const fields: Array<[string, CellValue]> = [
     ['OS-DCF:diskConfig', attr(d, 'OS-DCF:diskConfig')],
     ['OS-EXT-AZ:availability_zone', attr(d, 'OS-EXT-AZ:availability_zone')],
-    ['OS-EXT-STS:power_state', POWER_STATES[Number(d['OS-EXT-STS:power_state'])] ?? ''],
+    ['OS-EXT-STS:power_state', powerStateCell(d)],
     ['OS-EXT-STS:task_state', attr(d, 'OS-EXT-STS:task_state')],
     ['OS-EXT-STS:vm_state', attr(d, 'OS-EXT-STS:vm_state')],
     ['OS-SRV-USG:launched_at', attr(d, 'OS-SRV-USG:launched_at')],
@@ -99,16 +113,18 @@ function serverShow(c: Cloud, d: JsonObject, extra: Array<[string, CellValue]>):
     ['image', named(c.images, refId(d, 'image'))],
     ['key_name', attr(d, 'key_name')],
     ['name', attr(d, 'name')],
-    ['progress', attr(d, 'progress')],
     ['project_id', attr(d, 'tenant_id')],
-    ['properties', formatted(Object.keys(meta).sort().map((k) => `${k}='${String(meta[k] ?? '')}'`).join(', '), { ...meta })],
+    ['properties', propertiesCell(d)],
     ['security_groups', formatted(groups.map((g) => `name='${String(g['name'])}'`).join('\n'), groups.map((g) => ({ name: g['name'] ?? null })))],
     ['status', attr(d, 'status')],
     ['updated', attr(d, 'updated')],
     ['user_id', attr(d, 'user_id')],
-    ['volumes_attached', ''],
+    // No volumes in Stacklab: OSC's ListDictColumn of none.
+    ['volumes_attached', formatted('', [])],
     ...extra,
   ];
+  // Nova gives progress only while a server is running or building (as sim/api/nova/rest.ts answers).
+  if (d['status'] === 'ACTIVE' || d['status'] === 'BUILD') fields.push(['progress', attr(d, 'progress')]);
   for (const k of ['OS-EXT-SRV-ATTR:host', 'OS-EXT-SRV-ATTR:hypervisor_hostname', 'OS-EXT-SRV-ATTR:instance_name']) {
     if (k in d) fields.push([k, attr(d, k)]);
   }
@@ -220,31 +236,65 @@ function listQuery(c: Cloud, a: Args): ServerQuery {
   const ip6 = matcher(a, 'ip6');
   if (ip6) q.ip6 = ip6;
   if (typeof a['limit'] === 'number') q.limit = a['limit'];
+  // Nova refuses all_tenants to a non-admin (the flavor and image were looked up first).
+  if (q.allTenants && !c.auth.admin) {
+    throw novaError.forbidden('/servers/detail', "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed.");
+  }
   return q;
 }
 
+/**
+ * The columns `-c` adds to `server list` (OSC 6.0 appends one for each -c naming it, by header or
+ * attribute name, even when --long already has it): the header and the value for a server.
+ */
+const EXTRA_COLUMNS: Array<[names: string[], header: string, value: (c: Cloud, d: JsonObject) => CellValue]> = [
+  [['Project ID', 'project_id'], 'Project ID', (_c, d) => attr(d, 'tenant_id')],
+  [['User ID', 'user_id'], 'User ID', (_c, d) => attr(d, 'user_id')],
+  [['Created At', 'created_at'], 'Created At', (_c, d) => attr(d, 'created')],
+  [['Security Groups', 'security_groups'], 'Security Groups', (_c, d) => listCol(((d['security_groups'] ?? []) as Array<{ [k: string]: Json }>).map((g) => String(g['name'])))],
+  [['Task State', 'task_state'], 'Task State', (_c, d) => attr(d, 'OS-EXT-STS:task_state')],
+  [['Power State', 'power_state'], 'Power State', (_c, d) => powerStateCell(d)],
+  [['Image ID', 'image_id'], 'Image ID', (_c, d) => refId(d, 'image')],
+  [['Flavor ID', 'flavor_id'], 'Flavor ID', (_c, d) => refId(d, 'flavor')],
+  [['Availability Zone', 'availability_zone'], 'Availability Zone', (_c, d) => attr(d, 'OS-EXT-AZ:availability_zone')],
+  [['Host', 'host'], 'Host', (_c, d) => d['OS-EXT-SRV-ATTR:host'] ?? ''],
+  // The metadata itself, without --long's DictColumn: Python's str() of the dict in tables too.
+  [['Properties', 'properties'], 'Properties', (_c, d) => ({ ...((d['metadata'] ?? {}) as { [k: string]: Json }) })],
+];
+
 function serverList(c: Cloud, a: Args): Output {
   const servers = listServers(c, listQuery(c, a));
+  let headers: string[];
+  let rows: CellValue[][];
   if (flag(a, 'long')) {
-    return {
-      kind: 'list',
-      data: {
-        headers: ['ID', 'Name', 'Status', 'Task State', 'Power State', 'Networks', 'Image Name', 'Image ID', 'Flavor Name', 'Flavor ID', 'Availability Zone', 'Host', 'Properties'],
-        rows: servers.map((d) => {
-          const imageId = refId(d, 'image');
-          const flavorId = refId(d, 'flavor');
-          return [
-            attr(d, 'id'), attr(d, 'name'), attr(d, 'status'), attr(d, 'OS-EXT-STS:task_state'),
-            POWER_STATES[Number(d['OS-EXT-STS:power_state'])] ?? '', addressesCell(d),
-            nameOf(c.images, imageId), imageId, nameOf(c.flavors, flavorId), flavorId,
-            attr(d, 'OS-EXT-AZ:availability_zone'), d['OS-EXT-SRV-ATTR:host'] ?? '', '',
-          ] as CellValue[];
-        }),
-      },
-    };
+    headers = ['ID', 'Name', 'Status', 'Task State', 'Power State', 'Networks', 'Image Name', 'Image ID', 'Flavor Name', 'Flavor ID', 'Availability Zone', 'Host', 'Properties'];
+    rows = servers.map((d) => {
+      const imageId = refId(d, 'image');
+      const flavorId = refId(d, 'flavor');
+      return [
+        attr(d, 'id'), attr(d, 'name'), attr(d, 'status'), attr(d, 'OS-EXT-STS:task_state'),
+        powerStateCell(d), addressesCell(d),
+        nameOf(c.images, imageId), imageId, nameOf(c.flavors, flavorId), flavorId,
+        attr(d, 'OS-EXT-AZ:availability_zone'), d['OS-EXT-SRV-ATTR:host'] ?? '', propertiesCell(d),
+      ];
+    });
+  } else {
+    headers = ['ID', 'Name', 'Status', 'Networks', 'Image', 'Flavor'];
+    rows = servers.map((d) => [attr(d, 'id'), attr(d, 'name'), attr(d, 'status'), addressesCell(d), nameOf(c.images, refId(d, 'image')), nameOf(c.flavors, refId(d, 'flavor'))]);
   }
-  const rows = servers.map((d) => [attr(d, 'id'), attr(d, 'name'), attr(d, 'status'), addressesCell(d), nameOf(c.images, refId(d, 'image')), nameOf(c.flavors, refId(d, 'flavor'))] as CellValue[]);
-  return { kind: 'list', data: { headers: ['ID', 'Name', 'Status', 'Networks', 'Image', 'Flavor'], rows } };
+  for (const col of strs(a, 'columns')) {
+    for (const [names, header, value] of EXTRA_COLUMNS) {
+      if (!names.includes(col)) continue;
+      headers.push(header);
+      rows.forEach((r, i) => r.push(value(c, servers[i] as JsonObject)));
+    }
+  }
+  // A header -c selects twice (--long and a -c naming one of its columns): the table formatter refuses.
+  const selected = headers.filter((h) => strs(a, 'columns').includes(h));
+  if ((str(a, 'formatter') ?? 'table') === 'table' && new Set(selected).size < selected.length) {
+    return { kind: 'text', stdout: '', stderr: 'Field names must be unique\n', exitCode: 1 };
+  }
+  return { kind: 'list', data: { headers, rows } };
 }
 
 /**
@@ -273,7 +323,9 @@ function addFloatingIp(c: Cloud, a: Args): Output {
 
 function consoleLogShow(c: Cloud, a: Args): Output {
   const lines = typeof a['lines'] === 'number' ? (a['lines'] as number) : undefined;
-  const text = consoleOutput(c, findServer(c, req(a, 'server')).id, lines);
+  // OSC 6.0 reads the console through openstacksdk: its find_server, its messages.
+  const visible = c.servers.filter((s) => c.auth.admin || s.projectId === c.auth.projectId);
+  const text = consoleOutput(c, findBy(visible, 'Server', req(a, 'server')).id, lines);
   return { kind: 'text', stdout: text.endsWith('\n') ? text : `${text}\n` };
 }
 
@@ -301,5 +353,5 @@ export const serverCommands: OscCommand[] = [
   },
   { name: 'server stop', style: 'nova', run: ({ cloud, args }) => powerEach(cloud, args, stopServer) },
   { name: 'server start', style: 'nova', run: ({ cloud, args }) => powerEach(cloud, args, startServer) },
-  { name: 'console log show', style: 'nova', run: ({ cloud, args }) => consoleLogShow(cloud, args) },
+  { name: 'console log show', style: 'sdk', run: ({ cloud, args }) => consoleLogShow(cloud, args) },
 ];
