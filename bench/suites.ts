@@ -22,4 +22,6 @@ export const extraSuites: BenchSuite[] = [
   { name: 'octavia', async run() { (await import('./octavia.js')).octaviaBench(); } },
   // Issue #16: the topology of a big cloud derived on the server and drawn in Chromium.
   { name: 'topology', async run() { await (await import('./topology.js')).topologyBench(); } },
+  // Issue #17: API requests/s on one core; the real client per command, Stacklab vs the Neutron oracle.
+  { name: 'api', async run() { await (await import('./api.js')).apiBench(); } },
 ];
