@@ -5,27 +5,13 @@
  * the commands the emulated CLI does not have are checked against what Nova's answers make the
  * real client print. Skipped, saying so, when the binary is absent.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/http/app.js';
 import { testConfig } from '../support/server-config.js';
 import { openTerminal, type Terminal } from '../support/terminal-client.js';
+import { learnerClouds, onPath, runClient } from '../support/real-clients.js';
 
-const run = promisify(execFile);
-
-function realClient(): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const p = join(dir, 'openstack');
-    if (dir !== '' && existsSync(p)) return p;
-  }
-  return null;
-}
-
-const OPENSTACK = realClient();
+const OPENSTACK = onPath('openstack');
 if (!OPENSTACK)
   console.warn(
     'nova-real-client.test.ts skipped: no `openstack` binary on PATH (apt-get install python3-openstackclient)',
@@ -47,11 +33,9 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
 
   beforeAll(async () => {
     app = await startServer(testConfig('nova-real-client'));
-    const res = await fetch(`${app.url}/api/me/clouds.yaml?workspace=${WORKSPACE}`);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    cloudsFile = join(mkdtempSync(join(tmpdir(), 'stacklab-clouds-')), 'clouds.yaml');
-    writeFileSync(cloudsFile, await res.text());
-    term = await openTerminal(app.url, cookie, WORKSPACE);
+    const learner = await learnerClouds(app.url, WORKSPACE);
+    cloudsFile = learner.cloudsFile;
+    term = await openTerminal(app.url, learner.cookie, WORKSPACE);
     for (const line of [
       'openstack network create net1',
       'openstack subnet create --network net1 --subnet-range 10.0.0.0/24 sub1',
@@ -73,25 +57,8 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
 
   /** The real client's result for `openstack LINE`. */
   async function realRun(line: string): Promise<{ stdout: string; stderr: string; code: number }> {
-    try {
-      const { stdout, stderr } = await run(
-        OPENSTACK as string,
-        ['--os-cloud', 'stacklab', ...words(line)],
-        {
-          env: {
-            PATH: process.env['PATH'] ?? '',
-            HOME: tmpdir(),
-            OS_CLIENT_CONFIG_FILE: cloudsFile,
-            LANG: 'C.UTF-8',
-          },
-          timeout: 60_000,
-        },
-      );
-      return { stdout, stderr, code: 0 };
-    } catch (e) {
-      const f = e as { stdout?: string; stderr?: string; code?: number };
-      return { stdout: f.stdout ?? '', stderr: f.stderr ?? '', code: f.code ?? -1 };
-    }
+    const r = await runClient(OPENSTACK as string, cloudsFile, words(line));
+    return { stdout: r.stdout, stderr: r.stderr, code: r.exitCode };
   }
 
   async function real(line: string): Promise<string> {

@@ -8,25 +8,17 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/http/app.js';
 import { testConfig } from '../support/server-config.js';
 import { openTerminal, type Terminal } from '../support/terminal-client.js';
+import { learnerClouds, onPath } from '../support/real-clients.js';
 
 const run = promisify(execFile);
 
-/** The real client on PATH, or null. */
-function realClient(): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const p = join(dir, 'openstack');
-    if (dir !== '' && existsSync(p)) return p;
-  }
-  return null;
-}
-
-const OPENSTACK = realClient();
+const OPENSTACK = onPath('openstack');
 if (!OPENSTACK) console.warn('real-client.test.ts skipped: no `openstack` binary on PATH (apt-get install python3-openstackclient)');
 
 const WORKSPACE = 'sandbox:public-cloud';
@@ -38,11 +30,9 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s clo
 
   beforeAll(async () => {
     app = await startServer(testConfig('real-client'));
-    const res = await fetch(`${app.url}/api/me/clouds.yaml?workspace=${WORKSPACE}`);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    cloudsFile = join(mkdtempSync(join(tmpdir(), 'stacklab-clouds-')), 'clouds.yaml');
-    writeFileSync(cloudsFile, await res.text());
-    term = await openTerminal(app.url, cookie, WORKSPACE);
+    const learner = await learnerClouds(app.url, WORKSPACE);
+    cloudsFile = learner.cloudsFile;
+    term = await openTerminal(app.url, learner.cookie, WORKSPACE);
     // The learner's own router, made in the terminal: the API reads the live workspace.
     expect((await term.run('openstack router create r1')).exitCode).toBe(0);
   });

@@ -5,28 +5,14 @@
  * made is what the emulated CLI then shows in the same workspace, and a refused write prints
  * Neutron's words. Skipped, saying so, when the binaries are absent.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/http/app.js';
 import { testConfig } from '../support/server-config.js';
 import { openTerminal, type Terminal } from '../support/terminal-client.js';
+import { learnerClouds, onPath, runClient, type ClientRun } from '../support/real-clients.js';
 
-const run = promisify(execFile);
-
-function binary(name: string): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const p = join(dir, name);
-    if (dir !== '' && existsSync(p)) return p;
-  }
-  return null;
-}
-
-const OPENSTACK = binary('openstack');
-const NEUTRON = binary('neutron');
+const OPENSTACK = onPath('openstack');
+const NEUTRON = onPath('neutron');
 if (!OPENSTACK || !NEUTRON)
   console.warn('real-writes-b.test.ts skipped: no `openstack` or `neutron` binary on PATH');
 
@@ -39,11 +25,9 @@ describe.skipIf(!OPENSTACK || !NEUTRON)('Neutron writes (part B) from the real c
 
   beforeAll(async () => {
     app = await startServer(testConfig('real-writes-b'));
-    const res = await fetch(`${app.url}/api/me/clouds.yaml?workspace=${WORKSPACE}`);
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    cloudsFile = join(mkdtempSync(join(tmpdir(), 'stacklab-clouds-')), 'clouds.yaml');
-    writeFileSync(cloudsFile, await res.text());
-    term = await openTerminal(app.url, cookie, WORKSPACE);
+    const learner = await learnerClouds(app.url, WORKSPACE);
+    cloudsFile = learner.cloudsFile;
+    term = await openTerminal(app.url, learner.cookie, WORKSPACE);
   }, 60_000);
   afterAll(async () => {
     term?.close();
@@ -51,26 +35,8 @@ describe.skipIf(!OPENSTACK || !NEUTRON)('Neutron writes (part B) from the real c
   });
 
   /** `openstack ARGS` or `neutron ARGS` (the real one): exit code, stdout, stderr. */
-  async function real(
-    client: 'openstack' | 'neutron',
-    args: string[],
-  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    const bin = client === 'openstack' ? OPENSTACK : NEUTRON;
-    try {
-      const { stdout, stderr } = await run(bin as string, ['--os-cloud', 'stacklab', ...args], {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          HOME: tmpdir(),
-          OS_CLIENT_CONFIG_FILE: cloudsFile,
-          LANG: 'C.UTF-8',
-        },
-        timeout: 60_000,
-      });
-      return { exitCode: 0, stdout, stderr };
-    } catch (e) {
-      const x = e as { code?: number; stdout?: string; stderr?: string };
-      return { exitCode: x.code ?? -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-    }
+  function real(client: 'openstack' | 'neutron', args: string[]): Promise<ClientRun> {
+    return runClient((client === 'openstack' ? OPENSTACK : NEUTRON) as string, cloudsFile, args);
   }
 
   async function emulated(line: string): Promise<string> {
