@@ -10,6 +10,7 @@ import {
   deleteServer,
   listServers,
   POWER_STATES,
+  checkAllTenants,
   serverPortsOf,
   showServer,
   startServer,
@@ -22,7 +23,6 @@ import {
 import { associateFloatingIp, disassociateFloatingIp } from '../../sim/api/neutron/index.js';
 import { linearPattern } from '../pattern.js';
 import { CliError } from '../errors.js';
-import { novaError } from '../../sim/errors.js';
 import { errorLine, findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { laptopDirectory, laptopFile } from '../linux/files.js';
 import { findFlavor } from './flavor.js';
@@ -237,9 +237,7 @@ function listQuery(c: Cloud, a: Args): ServerQuery {
   if (ip6) q.ip6 = ip6;
   if (typeof a['limit'] === 'number') q.limit = a['limit'];
   // Nova refuses all_tenants to a non-admin (the flavor and image were looked up first).
-  if (q.allTenants && !c.auth.admin) {
-    throw novaError.forbidden('/servers/detail', "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed.");
-  }
+  if (q.allTenants) checkAllTenants(c, true);
   return q;
 }
 

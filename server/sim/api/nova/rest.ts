@@ -26,6 +26,7 @@ import {
 } from './keypair.js';
 import { showQuotaSet } from './quota.js';
 import {
+  allTenantsRefused,
   consoleOutput,
   createServer,
   deleteServer,
@@ -354,12 +355,8 @@ function listServersAnswer(c: Cloud, r: Req, detail: boolean): Answer {
     if (allRaw !== '' && !TRUTHY.includes(low) && !FALSY.includes(low))
       throw new BodyError(400, `Invalid value '${allRaw}' for all_tenants`);
     allTenants = allRaw === '' || TRUTHY.includes(low);
-    if (allTenants && !c.auth.admin) {
-      throw new BodyError(
-        403,
-        `Policy doesn't allow os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants to be performed.`,
-      );
-    }
+    const refused = allTenants ? allTenantsRefused(c, detail) : null;
+    if (refused !== null) throw new BodyError(403, refused);
   }
   const name = param(q, 'name');
   const ip = param(q, 'ip');

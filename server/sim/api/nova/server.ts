@@ -134,6 +134,17 @@ function hasIp(c: Cloud, s: Server, version: 4 | 6, m: Matcher): boolean {
 }
 
 /** GET /servers/detail: newest first, filtered. */
+/** Nova's policy on `all_tenants`: only an admin lists every project's servers (403 in Nova's words). */
+export function allTenantsRefused(c: Cloud, detail: boolean): string | null {
+  return c.auth.admin ? null : `Policy doesn't allow os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants to be performed.`;
+}
+
+/** Throws Nova's 403 when the caller may not list every project's servers. */
+export function checkAllTenants(c: Cloud, detail: boolean): void {
+  const refused = allTenantsRefused(c, detail);
+  if (refused !== null) throw novaError.forbidden(`/servers${detail ? '/detail' : ''}`, refused);
+}
+
 export function listServers(c: Cloud, q: ServerQuery = {}): JsonObject[] {
   let servers = [...visibleServers(c, q.allTenants === true)].reverse();
   const { name, ip, ip6, status, flavorId, imageId, host } = q;
