@@ -297,8 +297,8 @@ type Read = (segments: readonly string[]) => Answer;
 /**
  * /v2.0/quotas[/PROJECT[/default]] by method, as quotasv2 routes them (checked on the oracle): PUT
  * and DELETE of a project change its limits; every other method on a project, and anything on its
- * defaults, shows them; on the collection a POST is not implemented, a PUT fails inside Neutron,
- * the rest list.
+ * defaults, shows them; on the collection Neutron answers a POST with its 501, a PUT fails inside
+ * Neutron, the rest list.
  */
 function quotaWrite(call: ApiCall, rest: readonly string[], read: Read): Write | Answer {
   const [project, sub] = rest;

@@ -5,7 +5,7 @@
  * field/attribute …" and the controller's own ("Can not find requested image", …).
  */
 import type { Cloud } from '../../model/cloud.js';
-import type { Json, JsonObject } from '../json.js';
+import { pyRepr, type Json, type JsonObject } from '../json.js';
 import type { NicRequest, ServerCreate } from '../../ops/server.js';
 
 /** A refusal of the body: Nova's status and message. */
@@ -16,21 +16,7 @@ export class BodyError {
   ) {}
 }
 
-/** Python's repr of a JSON value (what Nova's schema errors print for a value inside a dict). */
-export function pyRepr(v: Json): string {
-  if (v === null) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string')
-    return v.includes("'") && !v.includes('"')
-      ? `"${v}"`
-      : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
-    .join(', ')}}`;
-}
+export { pyRepr };
 
 /** Python's str of a value (a string as is): the `Value:` of a schema error. */
 export function pyStr(v: Json): string {

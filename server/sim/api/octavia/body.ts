@@ -4,7 +4,7 @@
  * patterns, UUIDs, booleans, bounded integers, enums, addresses), mandatory attributes, and the
  * words of each refusal ("Invalid input for field/attribute …", "Unknown attribute for argument …").
  */
-import type { Json, JsonObject } from '../json.js';
+import { pyRepr, type Json, type JsonObject } from '../json.js';
 import { SimError } from '../../errors.js';
 import { parseCidr, parseIp } from '../../ipam.js';
 
@@ -44,21 +44,7 @@ function pyStr(v: Json | undefined): string {
   return pyRepr(v);
 }
 
-/** Python's repr of a JSON value (dicts and lists as Python prints them). */
-export function pyRepr(v: Json): string {
-  if (v === null) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string')
-    return v.includes("'") && !v.includes('"')
-      ? `"${v}"`
-      : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
-    .join(', ')}}`;
-}
+export { pyRepr };
 
 function invalid(name: string, value: Json | undefined, why: string): SimError {
   return fault(400, `Invalid input for field/attribute ${name}. Value: '${pyStr(value)}'. ${why}`);
