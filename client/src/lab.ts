@@ -3,7 +3,7 @@
  * (changes announced to screen readers), hints and solutions, and a completion panel at 100 %.
  */
 import { terminalPage, type TerminalLink } from './terminal.js';
-import { announce, clickableCommands, esc, markdown } from './util.js';
+import { announce, apiFetch, clickableCommands, esc, markdown } from './util.js';
 import { stateOf, type CheckState, type Grade, type LabSummary, type LabView } from './types.js';
 import type { TopologyOption } from './topology-types.js';
 
@@ -44,14 +44,14 @@ function completeHtml(lab: LabView, labs: LabSummary[]): string {
 }
 
 export async function labPage(app: HTMLElement, id: string): Promise<void> {
-  const res = await fetch(`/api/labs/${encodeURIComponent(id)}`);
+  const res = await apiFetch(`/api/labs/${encodeURIComponent(id)}`);
   if (!res.ok) {
     app.innerHTML = `<section class="catalogue"><h1>No such lab</h1><p><a href="/">Back to the labs</a></p></section>`;
     document.body.dataset['ready'] = '1';
     return;
   }
   const lab = (await res.json()) as LabView & TopologyOption;
-  const labs = (await (await fetch('/api/labs')).json()) as LabSummary[];
+  const labs = (await (await apiFetch('/api/labs')).json()) as LabSummary[];
   const shown = new Map<string, number>();
   /** Each check's state at the last grade, to announce what changed (null before the first). */
   let before: Map<string, CheckState> | null = null;

@@ -3,7 +3,7 @@ import './style.css';
 import { terminalPage } from './terminal.js';
 import { labPage } from './lab.js';
 import { catalogue, instructorPage } from './pages.js';
-import { clickableCommands, markdown } from './util.js';
+import { adoptSession, clickableCommands, markdown } from './util.js';
 
 const GUIDES = import.meta.glob('./guides/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -27,6 +27,7 @@ function sandboxPage(app: HTMLElement, fixture: string): void {
   });
 }
 
+adoptSession();
 const app = document.getElementById('app') as HTMLElement;
 const sandbox = /^\/sandbox\/([a-z0-9-]+)$/.exec(location.pathname);
 const labRoute = /^\/lab\/([a-z0-9-]+)$/.exec(location.pathname);

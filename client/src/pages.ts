@@ -1,5 +1,5 @@
 /** The home page (labs with the learner's progress, sandboxes, a display name) and the instructors' class page. */
-import { esc } from './util.js';
+import { apiFetch, esc } from './util.js';
 import { applyTheme, loadSettings } from './settings.js';
 import type { Grade, LabSummary, Progress } from './types.js';
 import { topologyView, type TopologyView } from './topology.js';
@@ -20,10 +20,10 @@ function progressHtml(lab: LabSummary, p: Progress | undefined): string {
 export async function catalogue(app: HTMLElement): Promise<void> {
   applyTheme(loadSettings().theme);
   const [fixtures, labs, me, progress] = await Promise.all([
-    fetch('/api/fixtures').then((r) => r.json() as Promise<Fixture[]>),
-    fetch('/api/labs').then((r) => r.json() as Promise<LabSummary[]>),
-    fetch('/api/me').then((r) => r.json() as Promise<{ id: string; name: string }>),
-    fetch('/api/me/progress').then((r) => r.json() as Promise<Progress[]>),
+    apiFetch('/api/fixtures').then((r) => r.json() as Promise<Fixture[]>),
+    apiFetch('/api/labs').then((r) => r.json() as Promise<LabSummary[]>),
+    apiFetch('/api/me').then((r) => r.json() as Promise<{ id: string; name: string }>),
+    apiFetch('/api/me/progress').then((r) => r.json() as Promise<Progress[]>),
   ]);
   const mine = new Map(progress.map((p) => [p.lab, p]));
   app.innerHTML = `<section class="catalogue">
@@ -45,7 +45,7 @@ export async function catalogue(app: HTMLElement): Promise<void> {
   document.getElementById('who')?.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const name = (document.getElementById('name') as HTMLInputElement).value;
-    void fetch('/api/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).then(async (r) => {
+    void apiFetch('/api/me', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).then(async (r) => {
       (document.getElementById('saved') as HTMLElement).textContent = r.ok ? 'saved' : ((await r.json()) as { error: string }).error;
     });
   });

@@ -8,7 +8,7 @@ import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { applyCompletion, draw, feed, formatCandidates, leave, lineTooLong, MAX_LINE, newEditor, type EditorState } from './line-editor.js';
-import { esc } from './util.js';
+import { esc, sessionOf } from './util.js';
 import { applyTheme, fitWidthFor, FONT_SIZES, loadSettings, saveFitWidth, saveSettings, SPLIT, TERMINAL_THEMES, type Settings } from './settings.js';
 import type { Grade, ServerMessage } from './types.js';
 import { topologyView, type TopologyView } from './topology.js';
@@ -201,7 +201,9 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
 
   const connect = () => {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    ws = new WebSocket(`${proto}://${location.host}/ws?workspace=${encodeURIComponent(p.workspace)}`);
+    // A launch from an LMS has no cookie in its iframe: its session token goes with the socket.
+    const session = sessionOf();
+    ws = new WebSocket(`${proto}://${location.host}/ws?workspace=${encodeURIComponent(p.workspace)}${session === null ? '' : `&session=${encodeURIComponent(session)}`}`);
     ws.onopen = () => {
       retry = 0;
       status.textContent = 'connected';

@@ -42,3 +42,40 @@ export function announce(text: string): void {
     region.textContent = text;
   });
 }
+
+/**
+ * A learner's session from an LTI launch (server/http/session-token.ts): inside an LMS's iframe the
+ * browser blocks Stacklab's cookie, so the launch hands the page a token in the URL's fragment
+ * (`#session=…`). It is kept in this tab's sessionStorage and sent with every request and socket.
+ */
+const SESSION_KEY = 'stacklab-session';
+
+/** Takes the launch's token from the URL (and removes it from the address bar and history). */
+export function adoptSession(): void {
+  const m = /(?:^#|&)session=([A-Za-z0-9._-]{1,200})/.exec(location.hash);
+  if (!m) return;
+  try {
+    sessionStorage.setItem(SESSION_KEY, m[1] as string);
+  } catch {
+    // Storage refused: the page still works where the cookie does.
+  }
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+/** This tab's launch token, or null (a visitor with the cookie). */
+export function sessionOf(): string | null {
+  try {
+    return sessionStorage.getItem(SESSION_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** fetch, with the launch's token when the tab has one. */
+export function apiFetch(input: string, init: RequestInit = {}): Promise<Response> {
+  const token = sessionOf();
+  if (token === null) return fetch(input, init);
+  const headers = new Headers(init.headers);
+  headers.set('X-Stacklab-Session', token);
+  return fetch(input, { ...init, headers });
+}

@@ -20,28 +20,29 @@ import {
 } from './security.js';
 import { MAX_FRAME } from './protocol.js';
 import { learners as learnerIdentity, type Learners } from './learners.js';
-import { clientRoutes, instructorRoutes, learnerRoutes } from './routes.js';
+import { clientRoutes, learnerRoutes, type RouteDeps } from './routes.js';
+import { instructorRoutes } from './instructor.js';
+import { ltiRoutes } from './lti.js';
 import { terminals as terminalSockets, type Terminals } from './terminal.js';
 import { learnerBudget, type LearnerBudget } from './limits.js';
 import { memoryAppCredentials, sqliteAppCredentials, tagKey, type AppCredentialStore } from '../store/app-credentials.js';
 import type { CloudStore } from '../store/types.js';
 import { memoryStore } from '../store/memory.js';
 import { sqliteStore } from '../store/sqlite.js';
-import { loadLabs, type Lab } from '../labs/index.js';
+import { labRegistry, type LabRegistry, type ReloadReport } from '../labs/registry.js';
+import { loadToolKey, type ToolKey } from '../lti/keys.js';
+import { openLtiStore } from '../lti/store.js';
+import { scoreReporter } from '../lti/scores.js';
+import type { LtiStore } from '../lti/types.js';
 import { workspaces, type Workspaces } from '../workspace/index.js';
 import { openstackRoutes } from './openstack/index.js';
 import { tokenStore } from './openstack/tokens.js';
 
 export interface RunningServer {
   url: string;
+  /** Reads the labs folder again (SIGHUP in server/main.ts; the class page's Reload). */
+  reloadLabs(): ReloadReport;
   close(): Promise<void>;
-}
-
-let labCache: Lab[] | null = null;
-/** The labs of labs/*.md, read once (a bad lab file stops the server with its file:line error). */
-function labs(): Lab[] {
-  labCache ??= loadLabs();
-  return labCache;
 }
 
 const log = (message: string) => console.error(`[${new Date().toISOString()}] ${message}`);
@@ -61,13 +62,14 @@ function openStore(config: Config): CloudStore {
 }
 
 /** The Express app: headers first, then the routes, then short answers without stacks. */
-function httpApp(config: Config, store: CloudStore, who: Learners, spaces: Workspaces, budget: LearnerBudget, appCredentials: AppCredentialStore): express.Express {
+function httpApp(deps: RouteDeps, budget: LearnerBudget, appCredentials: AppCredentialStore): express.Express {
+  const { config, workspaces: spaces } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(config));
-  const deps = { config, store, learners: who, labs, workspaces: spaces };
   learnerRoutes(app, deps);
   instructorRoutes(app, deps);
+  ltiRoutes(app, deps);
   openstackRoutes(app, { workspaces: spaces, tokens: tokenStore(), config, now: Date.now, budget, appCredentials });
   clientRoutes(app, deps);
   // Last: short answers without stacks (Express's own pages show them when NODE_ENV is unset).
@@ -98,7 +100,7 @@ function upgrades(
     try {
       const url = requestTarget(req.url);
       if (!url) return refuse(400);
-      const id = who.fromCookie(req.headers.cookie);
+      const id = who.fromUpgrade(req.headers.cookie, url.searchParams.get('session'));
       const ref = spaces.parse(url.searchParams.get('workspace') ?? '');
       // Same session as HTTP, same origin (scheme and host) as the page, a known workspace: otherwise no terminal.
       const sameOrigin = originAllowed(req.headers.origin, req.headers.host, config.publicOrigin);
@@ -138,6 +140,15 @@ export async function startServer(
 ): Promise<RunningServer> {
   const store = opts.store ?? openStore(config);
   const who = learnerIdentity(config);
+  // The labs folder, read again on a change (watched in development) without a restart.
+  const registry: LabRegistry = labRegistry({ dir: config.labsDir, now: Date.now, log });
+  if (config.watchLabs) registry.watch();
+  const labs = () => registry.all();
+  // LTI 1.3: registered platforms and launches beside the workspaces; the tool's key pair in the data folder.
+  const onDisk = config.store !== 'memory' && opts.store === undefined;
+  const lti: LtiStore = openLtiStore(config, opts.store !== undefined);
+  const toolKey: ToolKey = await loadToolKey(onDisk ? config.dataDir : null);
+  const scores = scoreReporter({ config, lti, key: toolKey, labs, log, now: Date.now });
   /** Learners' workspaces, in memory while used; idle ones are evicted (and reloaded on their next use). */
   const spaces = workspaces({
     store,
@@ -145,6 +156,7 @@ export async function startServer(
     now: Date.now,
     log,
     limits: { idleMs: config.idleEvictMs },
+    onGraded: (e) => scores.graded(e),
   });
   const evictTimer = setInterval(
     () => spaces.evictIdle(),
@@ -154,7 +166,8 @@ export async function startServer(
   // One budget per learner for their terminals and their own clients' API calls.
   const budget = learnerBudget(config.callsPerSecond);
   const appCredentials = openAppCredentials(config, opts.store !== undefined);
-  const server = createServer(httpApp(config, store, who, spaces, budget, appCredentials));
+  const deps: RouteDeps = { config, store, learners: who, labs, registry, workspaces: spaces, lti, toolKey };
+  const server = createServer(httpApp(deps, budget, appCredentials));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME,
@@ -167,12 +180,16 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
     url: `http://localhost:${port}`,
+    reloadLabs: () => registry.reload(),
     close: () =>
       new Promise<void>((ok) => {
         clearInterval(evictTimer);
         for (const c of wss.clients) c.terminate();
         wss.close();
         server.close(() => {
+          scores.close();
+          registry.close();
+          lti.close();
           store.close();
           appCredentials.close();
           ok();

@@ -1,7 +1,11 @@
 /** Server configuration, parsed once from the environment with documented defaults. */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's labs folder (server/labs/cli.ts's LABS_DIR, without importing the labs here). */
+const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'labs');
 
 export interface Config {
   /** PORT, default 3000. */
@@ -47,6 +51,18 @@ export interface Config {
    * second; the bursts and the server time budget scale with it (server/http/limits.ts).
    */
   callsPerSecond: number;
+  /** STACKLAB_LABS, default the repository's labs/: the lab files the catalogue is read from. */
+  labsDir: string;
+  /**
+   * STACKLAB_WATCH_LABS=1|0, default 1 unless NODE_ENV=production: the labs folder is watched and
+   * a changed lab appears without a restart (in production: the class page's Reload or SIGHUP).
+   */
+  watchLabs: boolean;
+  /**
+   * STACKLAB_LTI_PLATFORMS, default DATA/lti-platforms.json (read when it exists): LMS platforms
+   * registered for LTI 1.3 by configuration, beside those the class page registers.
+   */
+  ltiPlatformsFile: string;
 }
 
 /**
@@ -77,6 +93,14 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, min: number): number | und
   if (!Number.isInteger(n) || n < min)
     throw new Error(`${name} must be a whole number ≥ ${min}, not ${raw}`);
   return n;
+}
+
+/** 1 or 0 from the environment, or undefined when unset; anything else stops the server. */
+function flagEnv(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name] ?? '';
+  if (raw === '') return undefined;
+  if (raw !== '0' && raw !== '1') throw new Error(`${name} must be 1 or 0, not ${raw}`);
+  return raw === '1';
 }
 
 function keptSecret(
@@ -135,6 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     secureCookie,
     frameAncestors: parseFrameAncestors(env['STACKLAB_FRAME_ANCESTORS'] ?? ''),
     callsPerSecond: intEnv(env, 'STACKLAB_CALLS_PER_SECOND', 1) ?? 20,
+    labsDir: resolve(env['STACKLAB_LABS'] ?? LABS_DIR),
+    watchLabs: flagEnv(env, 'STACKLAB_WATCH_LABS') ?? env['NODE_ENV'] !== 'production',
+    ltiPlatformsFile: resolve(env['STACKLAB_LTI_PLATFORMS'] ?? join(dataDir, 'lti-platforms.json')),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { Config } from './config.js';
 import { learnerCookieOptions, parseCookies } from './security.js';
 import { buckets } from './limits.js';
+import { SESSION_HEADER, verifySessionToken } from './session-token.js';
 
 export const COOKIE = 'stacklab_sid';
 
@@ -28,7 +29,14 @@ export interface Learners {
   /** The learner of a request's cookie header (never throws: a bad cookie is no learner). */
   fromCookie(header: string | undefined): string | null;
   /**
-   * The learner of a request, giving a new visitor a cookie. Over the per-address limit for new
+   * The learner of the terminal socket's upgrade: its `session=` token (an LTI launch in an LMS
+   * iframe, where the cookie is blocked) when valid, else its cookie. Never throws.
+   */
+  fromUpgrade(cookieHeader: string | undefined, sessionParam: string | null): string | null;
+  /**
+   * The learner of a request: the `X-Stacklab-Session` token when one is sent (an LTI launch in
+   * an iframe; a bad or expired one is answered 401 here, never mistaken for a new visitor), else
+   * the cookie, giving a new visitor a cookie. Over the per-address limit for new
    * visitors it answers 429 itself and returns null.
    */
   of(req: Request, res: Response): string | null;
@@ -41,9 +49,21 @@ export function learners(config: Config): Learners {
   const newcomers = burst > 0 ? buckets({ rate: burst / 150, burst, maxKeys: 100_000 }) : null;
   const fromCookie = (header: string | undefined) =>
     verify(config.secret, parseCookies(header).get(COOKIE));
+  const fromToken = (token: unknown) => verifySessionToken(config.secret, token, Date.now());
   return {
     fromCookie,
+    fromUpgrade: (cookieHeader, sessionParam) => (sessionParam !== null ? fromToken(sessionParam) : fromCookie(cookieHeader)),
     of(req, res) {
+      const token = req.headers[SESSION_HEADER];
+      if (token !== undefined) {
+        const learner = fromToken(token);
+        if (learner === null)
+          res
+            .status(401)
+            .type('text')
+            .send('Your session from the course has expired: open the activity again from your course page.\n');
+        return learner;
+      }
       const id = fromCookie(req.headers.cookie);
       if (id) return id;
       if (newcomers && !newcomers.take(req.socket.remoteAddress ?? '?', Date.now())) {

@@ -1,16 +1,17 @@
 /** The HTTP routes: the learner's small JSON API, the instructors' API, and the client's pages. */
-import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Config } from './config.js';
 import type { Learners } from './learners.js';
 import type { CloudStore } from '../store/types.js';
-import { gradeCommand, labFor, type Lab } from '../labs/index.js';
-import { gradeStoreFor, labKey, parseWorkspace, sandboxCatalogue, sessionTopology } from '../workspace/index.js';
-import { loadState } from '../workspace/replay.js';
+import { labFor, type Lab } from '../labs/index.js';
+import { labKey, sandboxCatalogue } from '../workspace/index.js';
 import type { Workspaces } from '../workspace/index.js';
 import { StoreError } from '../store/types.js';
+import type { LabRegistry } from '../labs/registry.js';
+import type { LtiStore } from '../lti/types.js';
+import type { ToolKey } from '../lti/keys.js';
 import { clientLogin } from './openstack/keystone.js';
 import { cloudsYaml, openrc, type ClientLogin } from './openstack/credentials.js';
 
@@ -19,7 +20,12 @@ export interface RouteDeps {
   store: CloudStore;
   learners: Learners;
   labs: () => Lab[];
+  /** The labs folder as read now, its problems, and reloading it (server/labs/registry.ts). */
+  registry: LabRegistry;
   workspaces: Workspaces;
+  /** LTI 1.3: platforms, launches (server/lti). */
+  lti: LtiStore;
+  toolKey: ToolKey;
 }
 
 /** What a learner's page needs: sandboxes, labs, and who they are. */
@@ -146,63 +152,6 @@ function labView(mine: Lab) {
       checks: st.checks.map((c) => ({ id: c.id, type: c.type, title: c.title, points: c.points })),
     })),
   };
-}
-
-/** Instructors: a bearer token (STACKLAB_INSTRUCTOR_TOKEN or the generated one). */
-export function instructorRoutes(app: Express, { config, store, labs }: RouteDeps): void {
-  const instructor = (req: Request, res: Response): boolean => {
-    const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    const a = Buffer.from(given);
-    const b = Buffer.from(config.instructorToken);
-    if (a.length === b.length && timingSafeEqual(a, b)) return true;
-    res.status(401).json({ error: 'instructor token required (Authorization: Bearer TOKEN)' });
-    return false;
-  };
-  app.get('/api/instructor/labs/:id/grades', (req, res) => {
-    if (!instructor(req, res)) return;
-    const format = req.query['format'] === 'csv' ? 'csv' : 'json';
-    const r = gradeCommand(
-      gradeStoreFor(store, labs()),
-      { lab: req.params.id, all: true, format },
-      { labs: labs() },
-    );
-    if (r.exitCode === 2) {
-      res.status(404).json({ error: r.output.trim() });
-      return;
-    }
-    if (format === 'csv') {
-      res.type('text/csv').attachment(`${req.params.id}-grades.csv`).send(r.output);
-      return;
-    }
-    // No learner yet: gradeCommand explains in text; the API answers an empty list.
-    res.json(r.output.trim().startsWith('[') ? (JSON.parse(r.output) as unknown) : []);
-  });
-  app.get('/api/instructor/learners/:id', (req, res) => {
-    if (!instructor(req, res)) return;
-    const learner = store.getLearner(req.params.id);
-    if (!learner) {
-      res.status(404).json({ error: 'no such learner' });
-      return;
-    }
-    const workspace = typeof req.query['workspace'] === 'string' ? req.query['workspace'] : '';
-    res.json({ ...learner, history: workspace ? store.history(learner.id, workspace, 2000) : [] });
-  });
-  /** A learner's cloud as their topology view draws it (read from the store: snapshot + replay). */
-  app.get('/api/instructor/learners/:id/topology', (req, res) => {
-    if (!instructor(req, res)) return;
-    const learner = store.getLearner(req.params.id);
-    if (!learner) {
-      res.status(404).json({ error: 'no such learner' });
-      return;
-    }
-    const key = req.query['workspace'];
-    const ref = typeof key === 'string' ? parseWorkspace(key, labs()) : null;
-    if (!ref) {
-      res.status(400).json({ error: 'unknown workspace: give ?workspace=sandbox:FIXTURE or ?workspace=lab:ID' });
-      return;
-    }
-    res.json(sessionTopology(loadState(store, ref, learner.id), true));
-  });
 }
 
 /** The built client: its files, and its page for every other GET. */

@@ -10,6 +10,7 @@ import { parseClientMessage, type ClientMessage, type ServerMessage } from './pr
 import { counter, learnerBudget, type Buckets, type Counter, type LearnerBudget } from './limits.js';
 import { StoreError } from '../store/types.js';
 import type { Reply, Running, Topology, Workspace, WorkspaceRef, Workspaces } from '../workspace/index.js';
+import { learnerGrade } from '../labs/index.js';
 
 /** Messages waiting in one terminal's queue at most. */
 const MAX_QUEUED = 100;
@@ -113,7 +114,7 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
   };
   const pushGrade = () => {
     const g = w.grade();
-    if (g) send({ t: 'grade', result: g.result, firstPassed: g.firstPassed });
+    if (g) send({ t: 'grade', result: learnerGrade(g.result), firstPassed: g.firstPassed });
   };
   send(hello(w, learner, ref));
   pushTopology();

@@ -29,9 +29,11 @@ function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkI
     ok = false;
     why = `internal error while checking: ${e instanceof Error ? e.message : String(e)}`;
   }
-  if (!ok && def.fail !== null) why = def.fail;
+  // The instructor's text replaces the reason for the learner; instructors still see the real one.
+  const reason = !ok && def.fail !== null ? why : undefined;
+  if (reason !== undefined) why = def.fail as string;
   const state: CheckState = ok ? 'pass' : started ? 'fail' : 'todo';
-  return { id: def.id, type: def.type, title: def.title, points: def.points, earned: ok ? def.points : 0, passed: ok, state, why };
+  return { id: def.id, type: def.type, title: def.title, points: def.points, earned: ok ? def.points : 0, passed: ok, state, why, ...(reason !== undefined ? { reason } : {}) };
 }
 
 /** A step's state: `pass` when every check passes, `fail` when one fails, else `todo`. */
@@ -61,5 +63,14 @@ export function grade(lab: Lab, cloud: Cloud, history: readonly HistoryCommand[]
     earned,
     percent: points === 0 ? 0 : Math.floor((earned * 100) / points),
     steps,
+  };
+}
+
+/** A grade as the learner's page receives it: without the reasons a lab's `fail:` texts hide. */
+export function learnerGrade(result: GradeResult): GradeResult {
+  if (!result.steps.some((s) => s.checks.some((c) => c.reason !== undefined))) return result;
+  return {
+    ...result,
+    steps: result.steps.map((s) => ({ ...s, checks: s.checks.map(({ reason: _hidden, ...c }) => c) })),
   };
 }

@@ -36,7 +36,7 @@
 export type { CheckDef, CheckResult, CheckState, GradeResult, HistoryCommand, Lab, ParamDef, Step, StepResult, SourcePos } from './types.js';
 export type { LabIssue } from './parse.js';
 export { LabError, parseLab, labFor, paramValues, instantiate, slug } from './parse.js';
-export { grade, type GradeOptions } from './grade.js';
+export { grade, learnerGrade, type GradeOptions } from './grade.js';
 export { historyCommand } from './history.js';
 export { CHECK_TYPES, type ReachFn } from './checks.js';
 export { simReach } from './reach.js';

@@ -111,6 +111,11 @@ export interface CheckResult {
   state: CheckState;
   /** Why it failed (or what was found when it passed); never contains UUIDs the learner did not type. */
   why: string;
+  /**
+   * When the lab's `fail:` text replaced `why`: the grader's own reason, for instructors only
+   * (the learner's page never receives it: see learnerGrade).
+   */
+  reason?: string;
 }
 
 export interface StepResult {

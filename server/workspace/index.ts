@@ -61,6 +61,22 @@ export interface WorkspaceDeps {
   now: () => number;
   log: (message: string) => void;
   limits?: Partial<WorkspaceLimits>;
+  /**
+   * Hears each new grade of a lab workspace (the score changed since the one it last heard for
+   * this workspace while in memory; after a restart it hears the score again): LTI posts it to the
+   * learner's course (server/lti/scores.ts). Called after the grade is computed; what it throws
+   * is logged, never the learner's problem.
+   */
+  onGraded?: (event: GradedEvent) => void;
+}
+
+/** A lab workspace's new grade, for whoever reports scores. */
+export interface GradedEvent {
+  learner: string;
+  labId: string;
+  result: GradeResult;
+  /** When it was graded (ms since the epoch). */
+  at: number;
 }
 
 /** What a command's reply carries to the terminal. */
@@ -99,6 +115,10 @@ interface Live {
   snapshotDue: number;
   attempt: Attempt;
   firstPassed: Record<string, number>;
+  /** The last grade and the history entry it saw: the same entry is never graded twice. */
+  graded: { seq: number; grade: Grade } | null;
+  /** The score last given to `onGraded` (`earned/points/steps passed`). */
+  heard: string | null;
   outputBytes: number;
   learnerSaved: boolean;
   attached: number;
@@ -225,6 +245,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       attempt,
       // Passes of this attempt: a reset starts the count again (the home page shows the same).
       firstPassed: ref.lab ? firstPassesOf(store.historyOfKind(learner, ref.key, 'passed').filter((e) => e.seq > seqs.reset)) : {},
+      graded: null,
+      heard: null,
       outputBytes: store.storedOutputBytes(learner, ref.key),
       learnerSaved: store.getLearner(learner) !== null,
       attached: 0,
@@ -271,6 +293,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
 
   const gradeOf = (w: Live): Grade | null => {
     if (!w.lab) return null;
+    if (w.graded && w.graded.seq === w.lastSeq) return w.graded.grade;
     const result = grade(w.lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers });
     for (const st of result.steps) {
       if (!st.passed || w.firstPassed[st.id] !== undefined) continue;
@@ -282,7 +305,22 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         storeFailure(e, `first pass of ${st.id} for ${w.learner}`);
       }
     }
-    return { result, firstPassed: { ...w.firstPassed } };
+    const g = { result, firstPassed: { ...w.firstPassed } };
+    w.graded = { seq: w.lastSeq, grade: g };
+    tellGraded(w, result);
+    return g;
+  };
+
+  /** Tells `onGraded` of a score it has not heard for this workspace. */
+  const tellGraded = (w: Live, result: GradeResult) => {
+    const score = `${result.earned}/${result.points}/${result.steps.filter((s) => s.passed).length}`;
+    if (!deps.onGraded || !w.lab || score === w.heard) return;
+    w.heard = score;
+    try {
+      deps.onGraded({ learner: w.learner, labId: w.lab.id, result, at: deps.now() });
+    } catch (e) {
+      deps.log(`grade listener for ${w.learner}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
   };
 
   /** Shown again on a fresh page: whole commands, newest first until the budget is spent. */
@@ -410,7 +448,11 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       }
       w.outputBytes += out.text.length;
       w.state = r.state;
-      if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+      if (w.lab) {
+        addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+        // Graded now, terminal or not: the course hears of a score the learner's own client earned.
+        gradeOf(w);
+      }
       for (const listener of [...w.apiListeners]) {
         try {
           listener();
