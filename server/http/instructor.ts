@@ -1,6 +1,6 @@
 /** The instructors' API: a bearer token (STACKLAB_INSTRUCTOR_TOKEN or the generated one). */
-import { timingSafeEqual } from 'node:crypto';
-import type { Express, Request, Response } from 'express';
+import type { Express } from 'express';
+import { instructorGuard } from './instructor-auth.js';
 import { gradeCommand } from '../labs/index.js';
 import { gradeStoreFor, parseWorkspace, sessionTopology } from '../workspace/index.js';
 import { loadState } from '../workspace/replay.js';
@@ -8,14 +8,7 @@ import type { RouteDeps } from './routes.js';
 
 /** The class page's API. */
 export function instructorRoutes(app: Express, { config, store, labs }: RouteDeps): void {
-  const instructor = (req: Request, res: Response): boolean => {
-    const given = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    const a = Buffer.from(given);
-    const b = Buffer.from(config.instructorToken);
-    if (a.length === b.length && timingSafeEqual(a, b)) return true;
-    res.status(401).json({ error: 'instructor token required (Authorization: Bearer TOKEN)' });
-    return false;
-  };
+  const instructor = instructorGuard(config);
   app.get('/api/instructor/labs/:id/grades', (req, res) => {
     if (!instructor(req, res)) return;
     const format = req.query['format'] === 'csv' ? 'csv' : 'json';
