@@ -101,6 +101,14 @@ async function serve(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // `kill -HUP PID` reads the labs folder again (production has no watcher); the report goes to the log.
+  process.on('SIGHUP', () => {
+    const r = server.reloadLabs();
+    const list = (ids: string[]) => (ids.length > 0 ? ids.join(', ') : 'none');
+    process.stderr.write(
+      `[${new Date(r.at).toISOString()}] labs reloaded (SIGHUP): added ${list(r.added)}; changed ${list(r.changed)}; removed ${list(r.removed)}; ${r.problems.length} problem(s)\n`,
+    );
+  });
 }
 
 async function labs(argv: string[]): Promise<void> {
@@ -114,20 +122,35 @@ async function labs(argv: string[]): Promise<void> {
 /** `stacklab grade`: reads the web app's database (STACKLAB_DATA) without the server. */
 async function gradeCmd(argv: string[]): Promise<void> {
   const { gradeCommand } = await import('./labs/index.js');
-  const { loadConfig } = await import('./http/config.js');
   const { sqliteStore } = await import('./store/sqlite.js');
   const { gradeStoreFor } = await import('./workspace/grading.js');
+  const { existsSync } = await import('node:fs');
+  const { join, resolve } = await import('node:path');
   const a: { lab: string; learner?: string; all?: boolean; format?: 'text' | 'csv' | 'json' } = { lab: '' };
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i];
     if (t === '--lab') a.lab = argv[++i] ?? '';
     else if (t === '--learner') a.learner = argv[++i] ?? '';
     else if (t === '--all') a.all = true;
-    else if (t === '--format') a.format = (argv[++i] ?? 'text') as 'text' | 'csv' | 'json';
-    else fail(`unknown option ${t ?? ''}`);
+    else if (t === '--format') {
+      const f = argv[++i] ?? '';
+      if (f !== 'text' && f !== 'csv' && f !== 'json') fail(`--format must be text, csv or json, not '${f}'`);
+      a.format = f;
+    } else fail(`unknown option ${t ?? ''}`);
   }
-  const config = loadConfig(process.env);
-  const store = sqliteStore(`${config.dataDir}/stacklab.db`);
+  // The data folder as the server finds it (server/http/config.ts), without loadConfig: that
+  // creates the folder and its secrets, and grading must leave no trace where it found nothing.
+  const dataDir = resolve(process.env['STACKLAB_DATA'] ?? 'data');
+  const file = join(dataDir, 'stacklab.db');
+  if (!existsSync(file)) {
+    process.stderr.write(
+      `stacklab: no database at ${file}: the server has not run with this data folder. Set STACKLAB_DATA to the folder the server uses (it defaults to ./data, relative to where the command runs).\n`,
+    );
+    process.exit(1);
+  }
+  // Which database was read, so a grade of the wrong (empty, test) one is noticed.
+  process.stderr.write(`stacklab: reading ${file}\n`);
+  const store = sqliteStore(file);
   const { loadLabs } = await import('./labs/index.js');
   const r = gradeCommand(gradeStoreFor(store, loadLabs()), a);
   store.close();

@@ -74,7 +74,7 @@ export async function labPage(app: HTMLElement, id: string): Promise<void> {
         const b = ev.target;
         if (!(b instanceof HTMLElement)) return;
         if (b.classList.contains('solution-btn')) link.solution(b.dataset['step'] ?? '');
-        else if (b.classList.contains('hint-btn')) showHint(lab, shown, b);
+        else if (b.classList.contains('hint-btn')) showHint(lab, shown, b, link);
       });
     },
     onSolution(step, lines) {
@@ -94,13 +94,14 @@ export async function labPage(app: HTMLElement, id: string): Promise<void> {
   });
 }
 
-function showHint(lab: LabView, shown: Map<string, number>, b: HTMLElement): void {
+function showHint(lab: LabView, shown: Map<string, number>, b: HTMLElement, link: TerminalLink): void {
   const stepId = b.dataset['step'] ?? '';
   const step = lab.steps.find((x) => x.id === stepId);
   const n = shown.get(stepId) ?? 0;
   if (!step || n >= step.hints.length) return;
   (document.getElementById(`hints-${stepId}`) as HTMLElement).insertAdjacentHTML('beforeend', `<div class="hint">${markdown(step.hints[n] as string)}</div>`);
   shown.set(stepId, n + 1);
+  link.hint(stepId, n + 1);
   if (n + 1 >= step.hints.length) b.setAttribute('disabled', '');
 }
 

@@ -2,7 +2,8 @@
 import './style.css';
 import { terminalPage } from './terminal.js';
 import { labPage } from './lab.js';
-import { catalogue, instructorPage } from './pages.js';
+import { catalogue } from './pages.js';
+import { instructorPage } from './instructor.js';
 import { adoptSession, clickableCommands, markdown } from './util.js';
 
 const GUIDES = import.meta.glob('./guides/*.md', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;

@@ -1,9 +1,7 @@
-/** The home page (labs with the learner's progress, sandboxes, a display name) and the instructors' class page. */
+/** The home page: labs with the learner's progress, sandboxes, a display name (the class page is instructor.ts). */
 import { apiFetch, esc } from './util.js';
 import { applyTheme, loadSettings } from './settings.js';
-import type { Grade, LabSummary, Progress } from './types.js';
-import { topologyView, type TopologyView } from './topology.js';
-import type { Topology } from './topology-types.js';
+import type { LabSummary, Progress } from './types.js';
 
 interface Fixture {
   name: string;
@@ -50,94 +48,4 @@ export async function catalogue(app: HTMLElement): Promise<void> {
     });
   });
   document.body.dataset['ready'] = '1';
-}
-
-interface GradeRow {
-  learner: string;
-  result: Grade | null;
-}
-
-/** The class page: every learner × step of a lab, refreshed every few seconds; CSV export; a learner's topology on demand. */
-export async function instructorPage(app: HTMLElement): Promise<void> {
-  applyTheme(loadSettings().theme);
-  const labs = (await (await fetch('/api/labs')).json()) as Array<{ id: string; title: string }>;
-  app.innerHTML = `<section class="catalogue instructor"><h1>Class progress</h1>
-    <form id="auth" class="who"><label for="token">Instructor token</label><input id="token" type="password" autocomplete="off" />
-    <label for="labsel">Lab</label><select id="labsel">${labs.map((l) => `<option value="${esc(l.id)}">${esc(l.title)}</option>`).join('')}</select>
-    <button type="submit">Show</button> <button type="button" id="csv">Export CSV</button></form>
-    <div id="grid" role="region" aria-label="Class progress" aria-live="polite"></div>
-    <section id="learner-topology" aria-labelledby="learner-topology-title" hidden><h2 id="learner-topology-title"></h2><div id="learner-topology-view"></div></section></section>`;
-  const tokenInput = document.getElementById('token') as HTMLInputElement;
-  tokenInput.value = sessionStorage.getItem('stacklab-instructor') ?? '';
-  const labSel = document.getElementById('labsel') as HTMLSelectElement;
-  const grid = document.getElementById('grid') as HTMLElement;
-  const names = new Map<string, string>();
-  const headers = () => ({ Authorization: `Bearer ${tokenInput.value}` });
-  const refresh = async () => {
-    const r = await fetch(`/api/instructor/labs/${encodeURIComponent(labSel.value)}/grades`, { headers: headers() });
-    if (!r.ok) {
-      grid.textContent = ((await r.json()) as { error: string }).error;
-      return;
-    }
-    sessionStorage.setItem('stacklab-instructor', tokenInput.value);
-    const rows = (await r.json()) as GradeRow[];
-    for (const row of rows) {
-      if (!names.has(row.learner)) {
-        const l = await fetch(`/api/instructor/learners/${encodeURIComponent(row.learner)}`, { headers: headers() });
-        names.set(row.learner, l.ok ? ((await l.json()) as { name: string }).name : row.learner);
-      }
-    }
-    const steps = rows.find((x) => x.result)?.result?.steps ?? [];
-    grid.innerHTML =
-      rows.length === 0
-        ? '<p>No learner has started this lab yet.</p>'
-        : `<table class="class"><caption>${esc(labSel.selectedOptions[0]?.textContent ?? '')}</caption><thead><tr><th scope="col">Learner</th>${steps.map((st, i) => `<th scope="col" title="${esc(st.id)}">Step ${i + 1}</th>`).join('')}<th scope="col">Score</th><th scope="col">Cloud</th></tr></thead><tbody>${rows
-            .map(
-              (row) =>
-                `<tr><th scope="row">${esc(names.get(row.learner) ?? row.learner)}</th>${(row.result?.steps ?? []).map((st) => `<td class="${st.passed ? 'ok' : st.earned > 0 ? 'part' : ''}">${st.earned}/${st.points}</td>`).join('')}<td>${row.result?.percent ?? 0} %</td><td><button type="button" class="learner-topo" data-learner="${esc(row.learner)}" aria-label="Topology of ${esc(names.get(row.learner) ?? row.learner)}">Topology</button></td></tr>`,
-            )
-            .join('')}</tbody></table>`;
-    document.body.dataset['ready'] = '1';
-  };
-  let view: TopologyView | null = null;
-  grid.addEventListener('click', (ev) => {
-    const b = ev.target instanceof Element ? ev.target.closest<HTMLElement>('.learner-topo') : null;
-    if (!b) return;
-    const learner = b.dataset['learner'] ?? '';
-    void showTopology(learner, names.get(learner) ?? learner);
-  });
-  /** A learner's cloud in this lab, as their topology view draws it (read-only: no trace, commands as text). */
-  const showTopology = async (learner: string, name: string) => {
-    const section = document.getElementById('learner-topology') as HTMLElement;
-    const title = document.getElementById('learner-topology-title') as HTMLElement;
-    const lab = labSel.selectedOptions[0]?.textContent ?? labSel.value;
-    const r = await fetch(`/api/instructor/learners/${encodeURIComponent(learner)}/topology?workspace=${encodeURIComponent(`lab:${labSel.value}`)}`, { headers: headers() });
-    section.hidden = false;
-    if (!r.ok) {
-      title.textContent = `${name}'s cloud in ${lab}: ${((await r.json()) as { error: string }).error}`;
-      return;
-    }
-    title.textContent = `${name}'s cloud in ${lab}`;
-    view ??= topologyView(document.getElementById('learner-topology-view') as HTMLElement);
-    view.update((await r.json()) as Topology);
-    view.shown();
-    title.scrollIntoView();
-  };
-  document.getElementById('auth')?.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    void refresh();
-  });
-  document.getElementById('csv')?.addEventListener('click', () => {
-    void fetch(`/api/instructor/labs/${encodeURIComponent(labSel.value)}/grades?format=csv`, { headers: headers() }).then(async (r) => {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(await r.blob());
-      a.download = `${labSel.value}-grades.csv`;
-      a.click();
-    });
-  });
-  setInterval(() => {
-    if (tokenInput.value !== '') void refresh();
-  }, 3000);
-  if (tokenInput.value !== '') void refresh();
-  else document.body.dataset['ready'] = '1';
 }

@@ -35,6 +35,8 @@ export interface TerminalPage {
 export interface TerminalLink {
   answer(check: string, value: string): void;
   solution(step: string): void;
+  /** Tells the server the page showed hint `n` (1 = the first) of a step (recorded for the instructor). */
+  hint(step: string, n: number): void;
 }
 
 const TERMINAL_HELP = 'Esc then Tab leaves the terminal';
@@ -311,6 +313,7 @@ export function terminalPage(app: HTMLElement, p: TerminalPage): TerminalLink {
   return {
     answer: (check, value) => send({ t: 'answer', check, value }),
     solution: (step) => send({ t: 'solution', step }),
+    hint: (step, n) => send({ t: 'hint', step, n }),
   };
 }
 

@@ -49,21 +49,28 @@ export function announce(text: string): void {
  * (`#session=…`). It is kept in this tab's sessionStorage and sent with every request and socket.
  */
 const SESSION_KEY = 'stacklab-session';
+/**
+ * The launch's token for this page's life: a browser that blocks third-party cookies in the LMS's
+ * iframe also refuses that frame's sessionStorage ("Access is denied for this document").
+ */
+let pageSession: string | null = null;
 
 /** Takes the launch's token from the URL (and removes it from the address bar and history). */
 export function adoptSession(): void {
   const m = /(?:^#|&)session=([A-Za-z0-9._-]{1,200})/.exec(location.hash);
   if (!m) return;
+  pageSession = m[1] as string;
   try {
-    sessionStorage.setItem(SESSION_KEY, m[1] as string);
+    sessionStorage.setItem(SESSION_KEY, pageSession);
   } catch {
-    // Storage refused: the page still works where the cookie does.
+    // Storage refused: the token is kept in memory, for this page.
   }
   history.replaceState(null, '', location.pathname + location.search);
 }
 
 /** This tab's launch token, or null (a visitor with the cookie). */
 export function sessionOf(): string | null {
+  if (pageSession !== null) return pageSession;
   try {
     return sessionStorage.getItem(SESSION_KEY);
   } catch {

@@ -23,6 +23,7 @@ import { learners as learnerIdentity, type Learners } from './learners.js';
 import { clientRoutes, learnerRoutes, type RouteDeps } from './routes.js';
 import { instructorRoutes } from './instructor.js';
 import { ltiRoutes } from './lti.js';
+import { labsAdminRoutes } from './labs-admin.js';
 import { terminals as terminalSockets, type Terminals } from './terminal.js';
 import { learnerBudget, type LearnerBudget } from './limits.js';
 import { memoryAppCredentials, sqliteAppCredentials, tagKey, type AppCredentialStore } from '../store/app-credentials.js';
@@ -33,6 +34,7 @@ import { labRegistry, type LabRegistry, type ReloadReport } from '../labs/regist
 import { loadToolKey, type ToolKey } from '../lti/keys.js';
 import { openLtiStore } from '../lti/store.js';
 import { scoreReporter } from '../lti/scores.js';
+import { openOutbox } from '../lti/outbox.js';
 import type { LtiStore } from '../lti/types.js';
 import { workspaces, type Workspaces } from '../workspace/index.js';
 import { openstackRoutes } from './openstack/index.js';
@@ -70,6 +72,7 @@ function httpApp(deps: RouteDeps, budget: LearnerBudget, appCredentials: AppCred
   learnerRoutes(app, deps);
   instructorRoutes(app, deps);
   ltiRoutes(app, deps);
+  labsAdminRoutes(app, deps);
   openstackRoutes(app, { workspaces: spaces, tokens: tokenStore(), config, now: Date.now, budget, appCredentials });
   clientRoutes(app, deps);
   // Last: short answers without stacks (Express's own pages show them when NODE_ENV is unset).
@@ -148,7 +151,7 @@ export async function startServer(
   const onDisk = config.store !== 'memory' && opts.store === undefined;
   const lti: LtiStore = openLtiStore(config, opts.store !== undefined);
   const toolKey: ToolKey = await loadToolKey(onDisk ? config.dataDir : null);
-  const scores = scoreReporter({ config, lti, key: toolKey, labs, log, now: Date.now });
+  const scores = scoreReporter({ config, lti, key: toolKey, labs, log, now: Date.now, outbox: openOutbox(config, opts.store !== undefined, log) });
   /** Learners' workspaces, in memory while used; idle ones are evicted (and reloaded on their next use). */
   const spaces = workspaces({
     store,
@@ -163,6 +166,8 @@ export async function startServer(
     Math.max(50, Math.min(60_000, Math.floor(config.idleEvictMs / 2))),
   );
   evictTimer.unref();
+  // A reload swaps the labs under live workspaces: new checks for a changed lab, a message for a removed one.
+  registry.onChange((r) => spaces.labsChanged(r));
   // One budget per learner for their terminals and their own clients' API calls.
   const budget = learnerBudget(config.callsPerSecond);
   const appCredentials = openAppCredentials(config, opts.store !== undefined);

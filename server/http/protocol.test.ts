@@ -20,6 +20,7 @@ describe('parseClientMessage', () => {
       t: 'solution',
       step: 'a-router',
     });
+    expect(parseClientMessage('{"t":"hint","step":"a-router","n":2}')).toEqual({ t: 'hint', step: 'a-router', n: 2 });
   });
   it('rejects anything else', () => {
     for (const raw of [
@@ -33,6 +34,12 @@ describe('parseClientMessage', () => {
       '{"t":"resize","cols":1.5}',
       '{"t":"answer","check":"X Y","value":"a"}',
       '{"t":"answer","check":"a","value":"two\\nlines"}',
+      '{"t":"hint","step":"a-router"}',
+      '{"t":"hint","step":"a-router","n":0}',
+      '{"t":"hint","step":"a-router","n":1.5}',
+      '{"t":"hint","step":"a-router","n":"1"}',
+      '{"t":"hint","step":"a-router","n":1000}',
+      '{"t":"hint","step":"<script>","n":1}',
       `{"t":"line","line":"${'x'.repeat(20000)}"}`,
     ]) {
       expect(parseClientMessage(raw)).toBeNull();

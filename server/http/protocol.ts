@@ -11,6 +11,8 @@ export type ClientMessage =
   | { t: 'resize'; cols: number }
   | { t: 'answer'; check: string; value: string }
   | { t: 'solution'; step: string }
+  /** The page showed a step's hint number `n` (1 = the first), recorded for the instructor. */
+  | { t: 'hint'; step: string; n: number }
   | { t: 'options'; fitWidth: boolean }
   /** The rows of one element of the topology the page draws (its id, as `data-id` says). */
   | { t: 'details'; id: string };
@@ -68,6 +70,14 @@ export function parseClientMessage(raw: string): ClientMessage | null {
       const step = m['step'];
       return typeof step === 'string' && /^[a-z0-9-]{1,80}$/.test(step)
         ? { t: 'solution', step }
+        : null;
+    }
+    case 'hint': {
+      // Whether the step has that many hints is the workspace's to check (it knows the lab).
+      const step = m['step'];
+      const n = m['n'];
+      return typeof step === 'string' && /^[a-z0-9-]{1,80}$/.test(step) && typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 100
+        ? { t: 'hint', step, n }
         : null;
     }
     case 'answer': {

@@ -159,7 +159,10 @@ export function clientRoutes(app: Express, { config, learners }: RouteDeps): voi
   const clientReady = existsSync(join(config.clientDir, 'index.html'));
   if (clientReady) app.use(express.static(config.clientDir, { index: false }));
   app.get('/{*splat}', (req, res) => {
-    if (learners.of(req, res) === null) return;
+    // A page inside another site's frame (an LTI launch in an LMS) cannot keep a cookie: its session
+    // is the launch's token, so no new-visitor cookie is handed out (nor counted against the address).
+    const framed = req.headers['sec-fetch-dest'] === 'iframe';
+    if (!framed && learners.of(req, res) === null) return;
     if (!clientReady) {
       res
         .status(503)

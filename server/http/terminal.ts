@@ -318,6 +318,10 @@ function dispatch(
       if (lines) send({ t: 'solution', step: msg.step, lines });
       return;
     }
+    case 'hint':
+      // Nothing to answer: the page shows the hint itself; a hint the lab does not have is ignored.
+      w.hint(msg.step, msg.n);
+      return;
     case 'answer': {
       const failed = w.answer(msg.check, msg.value);
       if (failed) reply(failed);

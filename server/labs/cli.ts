@@ -13,7 +13,7 @@ import { grade } from './grade.js';
 import { historyCommand } from './history.js';
 import { simReach } from './reach.js';
 import { instantiate, labFor, LabError, parseLab } from './parse.js';
-import type { CheckState, HistoryCommand, Lab, Step } from './types.js';
+import type { CheckState, GradeResult, HistoryCommand, Lab, Step } from './types.js';
 import { placeholdersOf, shownCommands, type ShownCommand } from './prose.js';
 
 /** The labs folder of the repository. */
@@ -230,23 +230,155 @@ export function labCheck(files: string[], opts: { reach?: ReachFn | null } = {})
 }
 
 /**
+ * What a learner did in a lab besides typing, for instructors: read from the history's
+ * bookkeeping rows (server/workspace/attempt.ts activityOf).
+ */
+export interface LearnerActivity {
+  /** When the current attempt began: the time of its first entry after the last reset (null: none yet). */
+  started: number | null;
+  /** When each step first passed in the current attempt (ms since the epoch). */
+  firstPassed: Record<string, number>;
+  /** How many of each step's hints were shown, over every attempt (a hint seen stays seen after a reset). */
+  hints: Record<string, number>;
+  /** The steps whose solution was shown, over every attempt, in the order first shown. */
+  solutions: string[];
+}
+
+/**
  * What `stacklab grade` needs from the store (server/store implements it): a learner's latest
  * cloud, command history (with what ran, when recorded) and answers for a lab, and the learners
- * who started it.
+ * who started it; optionally their display names and activity (first passes, hints, solutions).
  */
 export interface GradeStore {
   learners(labId: string): string[];
-  attempt(labId: string, learnerId: string): { cloud: SessionState['cloud']; history: readonly HistoryCommand[]; answers: Record<string, string> } | null;
+  attempt(labId: string, learnerId: string): { cloud: SessionState['cloud']; history: readonly HistoryCommand[]; answers: Record<string, string>; activity?: LearnerActivity } | null;
+  /** A learner's display name (null: unknown, the id stands for it). */
+  name?(learnerId: string): string | null;
 }
 
-/** A CSV field as RFC 4180 quotes it: in double quotes (doubled inside) when it holds `,`, `"` or a line break. */
+/** One step of a learner's progress, as the CSV and JSON give it. */
+export interface StepActivity {
+  id: string;
+  title: string;
+  /** When the step first passed in the current attempt (ISO 8601), or null. */
+  firstPassed: string | null;
+  /** Seconds it took (see stepSeconds), or null when it has not passed. */
+  seconds: number | null;
+  /** Hints shown (count). */
+  hints: number;
+  /** Whether its solution was shown. */
+  solution: boolean;
+}
+
+export interface GradeRow {
+  learner: string;
+  /** The display name (the id when the store knows none). */
+  name: string;
+  result: GradeResult | null;
+  progress: { started: string | null; steps: StepActivity[]; solutions: string[] };
+}
+
+/**
+ * Seconds each step took: from the previous milestone to the step's first pass, where the
+ * milestones are the start of the attempt and every step's first pass, in time order (steps may
+ * pass out of order, and one command may pass two: the second then took 0 s). Their sum is the
+ * time from the start to the last pass. Whole seconds, rounded down.
+ */
+export function stepSeconds(started: number | null, firstPassed: Record<string, number>): Record<string, number> {
+  const passes = Object.entries(firstPassed).sort((a, b) => a[1] - b[1]);
+  const out: Record<string, number> = {};
+  let before = started ?? passes[0]?.[1] ?? 0;
+  for (const [step, at] of passes) {
+    out[step] = Math.max(0, Math.floor((at - before) / 1000));
+    before = Math.max(before, at);
+  }
+  return out;
+}
+
+const iso = (ms: number | undefined | null): string | null => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
+
+/** A learner's row: grade and progress. */
+function gradeRow(store: GradeStore, lab: Lab, learner: string, reach: ReachFn | null): GradeRow {
+  const a = store.attempt(lab.id, learner);
+  const l = labFor(lab, learner);
+  const act: LearnerActivity = a?.activity ?? { started: null, firstPassed: {}, hints: {}, solutions: [] };
+  const seconds = stepSeconds(act.started, act.firstPassed);
+  return {
+    learner,
+    name: store.name?.(learner) ?? learner,
+    result: a === null ? null : grade(l, a.cloud, a.history, { answers: a.answers, reach }),
+    progress: {
+      started: iso(act.started),
+      steps: lab.steps.map((s) => ({
+        id: s.id,
+        title: s.title,
+        firstPassed: iso(act.firstPassed[s.id]),
+        seconds: seconds[s.id] ?? null,
+        hints: act.hints[s.id] ?? 0,
+        solution: act.solutions.includes(s.id),
+      })),
+      solutions: act.solutions,
+    },
+  };
+}
+
+/**
+ * A CSV field as RFC 4180 quotes it: in double quotes (doubled inside) when it holds `,`, `"` or
+ * a line break. Text starting with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula
+ * to a spreadsheet (a learner could name themselves `=HYPERLINK(…)`): it gets a leading `'`, as
+ * OWASP advises, so the sheet shows it as text. Numbers are written as they are.
+ */
 function csvField(v: string | number): string {
-  const s = String(v);
+  const s = typeof v === 'number' ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The CSV: the first columns as they always were (learner id, earned, points, percent, points
+ * per step by step id), then name, when the attempt started, per step its first pass, seconds
+ * and hints shown, and the steps whose solution was shown (space-separated).
+ */
+function gradeCsv(lab: Lab, rows: readonly GradeRow[]): string {
+  const head = [
+    'learner', 'earned', 'points', 'percent', ...lab.steps.map((s) => s.id),
+    'name', 'started', ...lab.steps.flatMap((s) => [`${s.id} first passed`, `${s.id} seconds`, `${s.id} hints`]), 'solutions shown',
+  ];
+  const lines = rows.map((r) =>
+    [
+      r.learner, r.result?.earned ?? 0, r.result?.points ?? 0, r.result?.percent ?? 0,
+      ...lab.steps.map((s) => r.result?.steps.find((x) => x.id === s.id)?.earned ?? 0),
+      r.name, r.progress.started ?? '',
+      ...r.progress.steps.flatMap((p) => [p.firstPassed ?? '', p.seconds ?? '', p.hints]),
+      r.progress.solutions.join(' '),
+    ]
+      .map((v) => csvField(typeof v === 'number' ? v : visibleText(v)))
+      .join(','),
+  );
+  return `${[head.map(csvField).join(','), ...lines].join('\n')}\n`;
 }
 
 /** How the text report marks a step or check: passed, failed, not started. */
 const MARK: Record<CheckState, string> = { pass: '✔', fail: '✘', todo: '·' };
+
+/** The text report: each learner's score, steps and checks (with the grader's reason beside a lab's own fail text). */
+function gradeText(lab: Lab, rows: readonly GradeRow[]): string {
+  const out: string[] = [];
+  for (const r of rows) {
+    const who = r.name === r.learner ? r.learner : `${r.name} (${r.learner})`;
+    if (r.result === null) {
+      out.push(`${who}: has not started ${lab.id}`);
+      continue;
+    }
+    out.push(`${who}: ${r.result.earned}/${r.result.points} (${r.result.percent} %)`);
+    for (const s of r.result.steps) {
+      const p = r.progress.steps.find((x) => x.id === s.id);
+      const extra = [p?.seconds != null ? `passed after ${p.seconds} s` : '', p?.hints ? `${p.hints} hint${p.hints === 1 ? '' : 's'}` : '', p?.solution ? 'solution shown' : ''].filter((x) => x !== '');
+      out.push(`  ${MARK[s.state]} ${s.title}  ${s.earned}/${s.points}${s.state === 'todo' ? '  (not started)' : ''}${extra.length > 0 ? `  [${extra.join(', ')}]` : ''}`);
+      for (const c of s.checks) out.push(`      ${MARK[c.state]} ${c.title}${c.state === 'fail' ? ` — ${c.why}${c.reason !== undefined ? ` (${c.reason})` : ''}` : c.state === 'todo' ? ' — not done yet' : ''}`);
+    }
+  }
+  return `${visibleText(out.join('\n'))}\n`;
+}
 
 /** `stacklab grade --lab ID --learner ID|--all [--format text|csv|json]`. */
 export function gradeCommand(
@@ -259,40 +391,17 @@ export function gradeCommand(
   if (!lab) return { output: `stacklab: unknown lab '${visibleText(args.lab)}' (known: ${labs.map((l) => l.id).join(', ')})\n`, exitCode: 2 };
   const who = args.all ? store.learners(lab.id) : args.learner !== undefined ? [args.learner] : [];
   if (who.length === 0) return { output: args.all ? `no learner has started ${lab.id}\n` : 'stacklab: grade needs --learner ID or --all\n', exitCode: args.all ? 0 : 2 };
-  const rows = who.map((learner) => {
-    const a = store.attempt(lab.id, learner);
-    const l = labFor(lab, learner);
-    return { learner, result: a === null ? null : grade(l, a.cloud, a.history, { answers: a.answers, reach: opts.reach === undefined ? simReach : opts.reach }) };
-  });
+  const reach = opts.reach === undefined ? simReach : opts.reach;
+  const rows = who.map((learner) => gradeRow(store, lab, learner, reach));
   const format = args.format ?? 'text';
-  // Text and CSV carry what learners typed (their ids, answers, resource names and commands
-  // quoted in a check's "why") to an instructor's terminal: every control character in them is
-  // made visible, never sent raw. JSON escapes C0 itself but leaves DEL and C1 (U+009B is a CSI
-  // to a terminal) as they are: those get \u escapes, which parse back to the same strings.
+  // Text and CSV carry what learners typed (their ids, names, answers, resource names and
+  // commands quoted in a check's "why") to an instructor's terminal: every control character in
+  // them is made visible, never sent raw. JSON escapes C0 itself but leaves DEL and C1 (U+009B is
+  // a CSI to a terminal) as they are: those get \u escapes, which parse back to the same strings.
   if (format === 'json') {
     const json = JSON.stringify(rows, null, 2).replace(/[\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     return { output: `${json}\n`, exitCode: 0 };
   }
-  if (format === 'csv') {
-    const head = ['learner', 'earned', 'points', 'percent', ...lab.steps.map((s) => s.id)];
-    const lines = rows.map((r) =>
-      [r.learner, r.result?.earned ?? 0, r.result?.points ?? 0, r.result?.percent ?? 0, ...lab.steps.map((s) => r.result?.steps.find((x) => x.id === s.id)?.earned ?? 0)]
-        .map((v) => csvField(visibleText(String(v))))
-        .join(','),
-    );
-    return { output: `${[head.map(csvField).join(','), ...lines].join('\n')}\n`, exitCode: 0 };
-  }
-  const out: string[] = [];
-  for (const r of rows) {
-    if (r.result === null) {
-      out.push(`${r.learner}: has not started ${lab.id}`);
-      continue;
-    }
-    out.push(`${r.learner}: ${r.result.earned}/${r.result.points} (${r.result.percent} %)`);
-    for (const s of r.result.steps) {
-      out.push(`  ${MARK[s.state]} ${s.title}  ${s.earned}/${s.points}${s.state === 'todo' ? '  (not started)' : ''}`);
-      for (const c of s.checks) out.push(`      ${MARK[c.state]} ${c.title}${c.state === 'fail' ? ` — ${c.why}` : c.state === 'todo' ? ' — not done yet' : ''}`);
-    }
-  }
-  return { output: `${visibleText(out.join('\n'))}\n`, exitCode: 0 };
+  if (format === 'csv') return { output: gradeCsv(lab, rows), exitCode: 0 };
+  return { output: gradeText(lab, rows), exitCode: 0 };
 }

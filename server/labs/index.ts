@@ -41,4 +41,4 @@ export { historyCommand } from './history.js';
 export { CHECK_TYPES, type ReachFn } from './checks.js';
 export { simReach } from './reach.js';
 export { emptyProgress, recordGrade, recordHint, recordSolutionShown, type LabProgress, type StepProgress } from './progress.js';
-export { labCheck, gradeCommand, labFiles, loadLabFile, loadLabs, labSession, replayLab, LABS_DIR, type GradeStore, type CliResult } from './cli.js';
+export { labCheck, gradeCommand, labFiles, loadLabFile, loadLabs, labSession, replayLab, LABS_DIR, stepSeconds, type GradeStore, type GradeRow, type LearnerActivity, type StepActivity, type CliResult } from './cli.js';

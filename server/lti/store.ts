@@ -1,10 +1,20 @@
 /**
  * LTI's persistence (server/lti/types.ts LtiStore): SQLite tables beside the workspaces in
  * DATA/stacklab.db, or memory with a memory store. Platforms of the platforms file are merged in,
- * read-only.
+ * read-only (`source: 'file'`), and read again when the file changes.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Config } from '../http/config.js';
+import { StoreError } from '../store/types.js';
+import { parseRegistration } from './platforms.js';
 import type { LaunchRecord, LoginState, LtiStore, PlatformRegistration } from './types.js';
+
+const pkey = (a: string, b: string) => `${a}\u0000${b}`;
+
+const findPlatform = (all: PlatformRegistration[], issuer: string, clientId?: string) =>
+  all.find((p) => p.issuer === issuer && (clientId === undefined || p.clientId === clientId)) ?? null;
 
 /** In memory (tests, STACKLAB_STORE=memory). */
 export function memoryLtiStore(): LtiStore {
@@ -12,33 +22,205 @@ export function memoryLtiStore(): LtiStore {
   const states = new Map<string, LoginState>();
   const nonces = new Map<string, number>();
   const launches = new Map<string, LaunchRecord>();
-  const pkey = (issuer: string, clientId: string) => `${issuer}\u0000${clientId}`;
+  const purge = (now: number) => {
+    for (const [k, s] of states) if (s.expires <= now) states.delete(k);
+    for (const [k, e] of nonces) if (e <= now) nonces.delete(k);
+  };
   return {
-    platforms: () => [...platforms.values()],
-    platform: (issuer, clientId) =>
-      [...platforms.values()].find((p) => p.issuer === issuer && (clientId === undefined || p.clientId === clientId)) ?? null,
-    savePlatform: (p) => void platforms.set(pkey(p.issuer, p.clientId), p),
+    platforms: () => [...platforms.values()].map((p) => ({ ...p, deploymentIds: [...p.deploymentIds] })),
+    platform: (issuer, clientId) => findPlatform([...platforms.values()], issuer, clientId),
+    savePlatform: (p) => void platforms.set(pkey(p.issuer, p.clientId), { ...p, deploymentIds: [...p.deploymentIds] }),
     deletePlatform: (issuer, clientId) => platforms.delete(pkey(issuer, clientId)),
-    putState: (state, s) => void states.set(state, s),
+    putState(state, s) {
+      purge(s.expires - 3600_000);
+      states.set(state, { ...s });
+    },
     takeState(state, now) {
       const s = states.get(state);
       states.delete(state);
       return s && s.expires > now ? s : null;
     },
     useNonce(issuer, nonce, expires, now) {
+      purge(now);
       const k = pkey(issuer, nonce);
       const seen = nonces.get(k);
       if (seen !== undefined && seen > now) return false;
       nonces.set(k, expires);
       return true;
     },
-    saveLaunch: (r) => void launches.set(pkey(r.learner, r.labId), r),
+    saveLaunch: (r) => void launches.set(pkey(r.learner, r.labId), { ...r, scopes: [...r.scopes] }),
     launchFor: (learner, labId) => launches.get(pkey(learner, labId)) ?? null,
     close: () => undefined,
   };
 }
 
-/** The configured LTI store (SQLite is filled in by the LTI work; memory until then). */
-export function openLtiStore(_config: Config, _givenStore: boolean): LtiStore {
-  return memoryLtiStore();
+/**
+ * In a SQLite file (the clouds' file: its own connection and tables, created if missing, as
+ * server/store/app-credentials.ts does, so the cloud store's migrations never see them).
+ */
+export function sqliteLtiStore(file: string): LtiStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 2000');
+  db.exec(`CREATE TABLE IF NOT EXISTS lti_platforms (
+      issuer TEXT NOT NULL, client_id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (issuer, client_id));
+    CREATE TABLE IF NOT EXISTS lti_states (state TEXT PRIMARY KEY, json TEXT NOT NULL, expires INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS lti_states_expires ON lti_states (expires);
+    CREATE TABLE IF NOT EXISTS lti_nonces (
+      issuer TEXT NOT NULL, nonce TEXT NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (issuer, nonce));
+    CREATE INDEX IF NOT EXISTS lti_nonces_expires ON lti_nonces (expires);
+    CREATE TABLE IF NOT EXISTS lti_launches (
+      learner TEXT NOT NULL, lab_id TEXT NOT NULL, json TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (learner, lab_id));`);
+  const q = {
+    platforms: db.prepare<[], { json: string }>('SELECT json FROM lti_platforms ORDER BY issuer, client_id'),
+    savePlatform: db.prepare<[string, string, string]>(
+      'INSERT INTO lti_platforms VALUES (?, ?, ?) ON CONFLICT (issuer, client_id) DO UPDATE SET json = excluded.json',
+    ),
+    deletePlatform: db.prepare<[string, string]>('DELETE FROM lti_platforms WHERE issuer = ? AND client_id = ?'),
+    putState: db.prepare<[string, string, number]>('INSERT OR REPLACE INTO lti_states VALUES (?, ?, ?)'),
+    getState: db.prepare<[string], { json: string; expires: number }>('SELECT json, expires FROM lti_states WHERE state = ?'),
+    delState: db.prepare<[string]>('DELETE FROM lti_states WHERE state = ?'),
+    purgeStates: db.prepare<[number]>('DELETE FROM lti_states WHERE expires <= ?'),
+    getNonce: db.prepare<[string, string], { expires: number }>('SELECT expires FROM lti_nonces WHERE issuer = ? AND nonce = ?'),
+    putNonce: db.prepare<[string, string, number]>('INSERT OR REPLACE INTO lti_nonces VALUES (?, ?, ?)'),
+    purgeNonces: db.prepare<[number]>('DELETE FROM lti_nonces WHERE expires <= ?'),
+    saveLaunch: db.prepare<[string, string, string, number]>('INSERT OR REPLACE INTO lti_launches VALUES (?, ?, ?, ?)'),
+    launchFor: db.prepare<[string, string], { json: string }>('SELECT json FROM lti_launches WHERE learner = ? AND lab_id = ?'),
+  };
+  // A state is good once: read and delete in one transaction, so two posts of it cannot both pass.
+  const takeState = db.transaction((state: string, now: number): LoginState | null => {
+    const row = q.getState.get(state);
+    if (!row) return null;
+    q.delState.run(state);
+    return row.expires > now ? (JSON.parse(row.json) as LoginState) : null;
+  });
+  const useNonce = db.transaction((issuer: string, nonce: string, expires: number, now: number): boolean => {
+    q.purgeNonces.run(now);
+    if (q.getNonce.get(issuer, nonce)) return false;
+    q.putNonce.run(issuer, nonce, expires);
+    return true;
+  });
+  const all = () => q.platforms.all().map((r) => JSON.parse(r.json) as PlatformRegistration);
+  return guardedStore({
+    platforms: all,
+    platform: (issuer, clientId) => findPlatform(all(), issuer, clientId),
+    savePlatform: (p) => void q.savePlatform.run(p.issuer, p.clientId, JSON.stringify(p)),
+    deletePlatform: (issuer, clientId) => q.deletePlatform.run(issuer, clientId).changes > 0,
+    putState(state, s) {
+      // Logins that never came back: dropped an hour after they expired.
+      q.purgeStates.run(s.expires - 3600_000);
+      q.putState.run(state, JSON.stringify(s), s.expires);
+    },
+    takeState: (state, now) => takeState(state, now),
+    useNonce: (issuer, nonce, expires, now) => useNonce(issuer, nonce, expires, now),
+    saveLaunch: (r) => void q.saveLaunch.run(r.learner, r.labId, JSON.stringify(r), r.at),
+    launchFor(learner, labId) {
+      const row = q.launchFor.get(learner, labId);
+      return row ? (JSON.parse(row.json) as LaunchRecord) : null;
+    },
+    close: () => db.close(),
+  });
+}
+
+/** Every method's SQLite exception becomes a StoreError (the routes answer "try again in a moment"). */
+function guardedStore(store: LtiStore): LtiStore {
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(store) as Array<[string, (...a: unknown[]) => unknown]>) {
+    out[name] = (...a: unknown[]) => {
+      try {
+        return fn(...a);
+      } catch (e) {
+        if (e instanceof StoreError) throw e;
+        const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
+        throw new StoreError("the server's database failed", code, e);
+      }
+    };
+  }
+  return out as unknown as LtiStore;
+}
+
+/**
+ * The platforms of the platforms file (a JSON array of registrations), read again when the file
+ * changes. A missing file is no platform; a bad file or entry is logged once and left out, never
+ * fatal: the platforms registered on the class page still work.
+ */
+export function platformsFile(file: string, log: (message: string) => void): () => PlatformRegistration[] {
+  let seen = '';
+  let cached: PlatformRegistration[] = [];
+  return () => {
+    let stamp: string;
+    try {
+      const st = statSync(file);
+      stamp = `${st.mtimeMs}:${st.size}`;
+    } catch {
+      stamp = 'missing';
+    }
+    if (stamp === seen) return cached;
+    seen = stamp;
+    cached = stamp === 'missing' ? [] : readPlatformsFile(file, log);
+    return cached;
+  };
+}
+
+function readPlatformsFile(file: string, log: (message: string) => void): PlatformRegistration[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    log(`LTI platforms file ${file} ignored: ${e instanceof Error ? e.message : String(e)}`);
+    return [];
+  }
+  if (!Array.isArray(data)) {
+    log(`LTI platforms file ${file} ignored: it must be a JSON array of registrations`);
+    return [];
+  }
+  const out: PlatformRegistration[] = [];
+  data.forEach((entry: unknown, i) => {
+    const r = parseRegistration(entry, 'file');
+    if ('error' in r) log(`LTI platforms file ${file}, entry ${i + 1} ignored: ${r.error}`);
+    else out.push(r.platform);
+  });
+  return out;
+}
+
+/**
+ * A store with the platforms file's registrations merged in: they are listed first and win over
+ * a page registration of the same issuer and client id; saving or deleting them is the file's
+ * business (the instructor API refuses it; here a save of one is ignored, a delete returns false).
+ */
+export function withPlatformsFile(inner: LtiStore, fromFile: () => PlatformRegistration[]): LtiStore {
+  const all = () => {
+    const file = fromFile();
+    const keys = new Set(file.map((p) => pkey(p.issuer, p.clientId)));
+    return [...file, ...inner.platforms().filter((p) => !keys.has(pkey(p.issuer, p.clientId)))];
+  };
+  const inFile = (issuer: string, clientId: string) => fromFile().some((p) => p.issuer === issuer && p.clientId === clientId);
+  return {
+    ...inner,
+    platforms: all,
+    platform: (issuer, clientId) => findPlatform(all(), issuer, clientId),
+    savePlatform: (p) => (inFile(p.issuer, p.clientId) ? undefined : inner.savePlatform({ ...p, source: 'page' })),
+    deletePlatform: (issuer, clientId) => !inFile(issuer, clientId) && inner.deletePlatform(issuer, clientId),
+  };
+}
+
+const stderrLog = (message: string) => console.error(`[${new Date().toISOString()}] ${message}`);
+
+/**
+ * The configured LTI store: SQLite in DATA/stacklab.db (memory with a memory store or a store given
+ * by the caller), with the platforms file merged in. A database that cannot take the tables keeps
+ * LTI in memory and says so, rather than stopping the server.
+ */
+export function openLtiStore(config: Config, givenStore: boolean, log: (message: string) => void = stderrLog): LtiStore {
+  let inner: LtiStore;
+  if (config.store === 'memory' || givenStore) inner = memoryLtiStore();
+  else {
+    try {
+      inner = sqliteLtiStore(join(config.dataDir, 'stacklab.db'));
+    } catch (e) {
+      log(`LTI launches kept in memory only: ${e instanceof Error ? e.message : String(e)}`);
+      inner = memoryLtiStore();
+    }
+  }
+  return withPlatformsFile(inner, platformsFile(config.ltiPlatformsFile, log));
 }

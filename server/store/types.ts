@@ -9,9 +9,9 @@
  * simulated clock like any line, so replay runs them too); `api` rows are writes a learner's own
  * client made through the cloud's REST APIs (replayed too: the request is kept); the others are
  * bookkeeping of the workspace, never replayed: a reset, an answer to a question, a step that
- * first passed, a solution shown.
+ * first passed, a solution shown, a hint shown (`value` is its number, from 1).
  */
-export type EntryKind = 'command' | 'api' | 'reset' | 'answer' | 'passed' | 'solution';
+export type EntryKind = 'command' | 'api' | 'reset' | 'answer' | 'passed' | 'solution' | 'hint';
 
 /** An API write as recorded: enough to run it again (server/sim/api/request.ts's ApiCall). */
 export interface ApiRequestRecord {
@@ -43,10 +43,10 @@ export interface HistoryEntry {
   interrupted?: number;
   /** command: the stored stdout/stderr were cut (the learner saw them whole). */
   truncated?: boolean;
-  /** answer: the question's check id and the answer given. */
+  /** answer: the question's check id and the answer given; hint: the hint's number (1 = the first). */
   check?: string;
   value?: string;
-  /** passed, solution: the step. */
+  /** passed, solution, hint: the step. */
   step?: string;
   /** api: the request, run again by replay (its answer's status is `exitCode`: 0 below 400, else the status). */
   request?: ApiRequestRecord;

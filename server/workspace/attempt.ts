@@ -1,8 +1,7 @@
 /** A learner's attempt at a lab, read from typed history entries: commands since the last reset, answers, first passes. */
 import type { HistoryEntry } from '../store/types.js';
 import type { CloudStore } from '../store/types.js';
-import type { HistoryCommand } from '../labs/index.js';
-
+import type { HistoryCommand, LearnerActivity } from '../labs/index.js';
 
 export interface Attempt {
   /** Commands as graders see them: the typed line and, when recorded, what actually ran. */
@@ -39,3 +38,25 @@ export function firstPassesOf(entries: readonly HistoryEntry[]): Record<string, 
   for (const e of entries) if (e.kind === 'passed' && e.step !== undefined && out[e.step] === undefined) out[e.step] = e.at;
   return out;
 }
+
+/**
+ * What a learner did besides typing, for instructors: `since` are the entries after the last
+ * reset (start of the attempt, first passes), `reveals` the hint and solution entries of every
+ * attempt (what was seen stays seen). Hints count distinct hint numbers per step.
+ */
+export function activityOf(since: readonly HistoryEntry[], reveals: readonly HistoryEntry[]): LearnerActivity {
+  const hints = new Map<string, Set<string>>();
+  const solutions: string[] = [];
+  for (const e of reveals) {
+    if (e.step === undefined) continue;
+    if (e.kind === 'hint') hints.set(e.step, (hints.get(e.step) ?? new Set()).add(e.value ?? ''));
+    else if (e.kind === 'solution' && !solutions.includes(e.step)) solutions.push(e.step);
+  }
+  return {
+    started: since[0]?.at ?? null,
+    firstPassed: firstPassesOf(since),
+    hints: Object.fromEntries([...hints].map(([step, ns]) => [step, ns.size])),
+    solutions,
+  };
+}
+

@@ -1,11 +1,11 @@
 /** Grading learners from the store, without opening their workspaces: state by replay, attempt from the typed history. */
 import type { CloudStore } from '../store/types.js';
 import type { GradeStore, Lab } from '../labs/index.js';
-import { attemptFromStore } from './attempt.js';
+import { activityOf, addToAttempt, emptyAttempt } from './attempt.js';
 import { labKey, parseWorkspace } from './keys.js';
 import { loadState } from './replay.js';
 
-/** The read interface `gradeCommand` needs, over a CloudStore (labs live in workspaces `lab:<id>`). */
+/** The read interface `gradeCommand` needs, over a CloudStore (labs live in workspaces `lab:<id>`), names and activity included. */
 export function gradeStoreFor(store: CloudStore, labs: readonly Lab[]): GradeStore {
   return {
     learners: (labId) => store.learnersIn(labKey(labId)),
@@ -13,8 +13,13 @@ export function gradeStoreFor(store: CloudStore, labs: readonly Lab[]): GradeSto
       const ref = parseWorkspace(labKey(labId), labs);
       if (!ref) return null;
       const state = loadState(store, ref, learner);
-      const a = attemptFromStore(store, learner, ref.key);
-      return { cloud: state.cloud, history: a.commands, answers: a.answers };
+      // The attempt and the activity read the same entries (those after the last reset) once.
+      const since = store.historySince(learner, ref.key, store.lastSeqs(learner, ref.key).reset);
+      const a = emptyAttempt();
+      for (const e of since) addToAttempt(a, e);
+      const reveals = [...store.historyOfKind(learner, ref.key, 'hint'), ...store.historyOfKind(learner, ref.key, 'solution')];
+      return { cloud: state.cloud, history: a.commands, answers: a.answers, activity: activityOf(since, reveals) };
     },
+    name: (learner) => store.getLearner(learner)?.name ?? null,
   };
 }

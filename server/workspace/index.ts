@@ -127,6 +127,8 @@ interface Live {
   drawn: (s: SessionState) => Topology;
   /** Who hears of API writes (the learner's open terminals). */
   apiListeners: Set<() => void>;
+  /** The lab was removed from the server while a terminal had it open: its lines are refused with a message. */
+  gone: boolean;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
@@ -163,6 +165,12 @@ export interface Workspaces {
   evictIdle(): number;
   /** How many workspaces are in memory. */
   liveCount(): number;
+  /**
+   * The labs were read again (server/labs/registry.ts): live workspaces of a changed lab grade with
+   * its new version from now on (their history stays); those of a removed lab leave memory, or,
+   * with a terminal open, refuse its lines with a message until the lab comes back.
+   */
+  labsChanged(change: { added: readonly string[]; changed: readonly string[]; removed: readonly string[] }): void;
 }
 
 /** One open workspace, as a terminal uses it. Methods never throw for the store's failures. */
@@ -202,6 +210,12 @@ export interface Workspace {
   answer(check: string, value: string): Reply | null;
   /** A step's solution lines (the reveal is recorded), or null when there is no such step. */
   reveal(step: string): string[] | null;
+  /**
+   * Records that the page showed hint `n` (1 = the first) of a step, for the instructor; false
+   * when the lab has no such hint. A hint already recorded (the page reloaded, the lab was reset)
+   * is not recorded again: it was seen once, and that is what the instructor counts.
+   */
+  hint(step: string, n: number): boolean;
   grade(): Grade | null;
   /** The cloud as the topology view draws it: the same object again until a command changes a resource. */
   topology(): Topology;
@@ -253,6 +267,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       lastUsed: deps.now(),
       drawn: topologyCache(),
       apiListeners: new Set(),
+      gone: false,
     };
     // A long replay is paid once: store the result so the next open starts from it.
     const replayed = afterSnapshot.filter((e) => e.kind === 'command' || e.kind === 'api').length;
@@ -283,6 +298,21 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     if (due) w.snapshotSeq = saved.seq;
     return saved;
   };
+
+  /** What a terminal of a removed lab gets instead of running a line. */
+  const goneReply = (w: Live): Reply => ({
+    stdout: '',
+    stderr: `stacklab: the lab '${w.ref.key.slice('lab:'.length)}' was removed from this server by the instructor, so nothing more runs here. Your work in it is kept. Go back to the catalogue to choose a lab.\n`,
+    exitCode: 1,
+    prompt: prompt(w.state),
+  });
+
+  /** The same for the learner's own client: the lab's cloud is no more (404). */
+  const goneAnswer = (w: Live): Answer => ({
+    status: 404,
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 404, title: 'Not Found', message: `The lab '${w.ref.key.slice('lab:'.length)}' was removed from this server.` } }),
+  });
 
   const notSaved = (w: Live, e: StoreError): Reply => ({
     stdout: '',
@@ -368,8 +398,13 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
   };
 
   const view = (w: Live): Workspace => ({
-    ref: w.ref,
-    lab: w.lab,
+    // Getters: a reload of the labs swaps the lab under an open terminal (labsChanged).
+    get ref() {
+      return w.ref;
+    },
+    get lab() {
+      return w.lab;
+    },
     prompt: () => prompt(w.state),
     state: () => w.state,
     recentLines(limit) {
@@ -385,6 +420,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     },
     run(line, opts) {
       w.lastUsed = deps.now();
+      if (w.gone) return goneReply(w);
       const r = runLine(w.state, line, opts);
       if (r.result.internalError) deps.log(`internal error for ${w.learner}: ${r.result.internalError}`);
       const path = r.result.path;
@@ -425,6 +461,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     },
     api(call, ctx) {
       w.lastUsed = deps.now();
+      if (w.gone) return goneAnswer(w);
       const r = runApiCall(w.state, call, ctx);
       if (isRead(call)) return r.answer;
       const over = w.outputBytes >= limits.workspaceOutput;
@@ -481,6 +518,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     },
     scrollback: () => scrollbackOf(w),
     reset() {
+      if (w.gone) return goneReply(w);
       const fresh = freshState(w.ref, w.learner, w.state.columns);
       const at = deps.now();
       try {
@@ -499,6 +537,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       return { stdout: `Your ${w.ref.fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(fresh) };
     },
     answer(check, value) {
+      if (w.gone) return goneReply(w);
       if (!w.lab) return null;
       const v = value.trim();
       try {
@@ -512,6 +551,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       return null;
     },
     reveal(stepId) {
+      if (w.gone) return null;
       const step = w.lab?.steps.find((s) => s.id === stepId);
       if (!step) return null;
       try {
@@ -522,7 +562,18 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       }
       return step.solution;
     },
-    grade: () => gradeOf(w),
+    hint(stepId, n) {
+      const step = w.lab?.steps.find((s) => s.id === stepId);
+      if (!step || !Number.isInteger(n) || n < 1 || n > step.hints.length) return false;
+      try {
+        const seen = store.historyOfKind(w.learner, w.ref.key, 'hint').some((e) => e.step === step.id && e.value === String(n));
+        if (!seen) record(w, { kind: 'hint', line: `#hint ${step.id} ${n}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), step: step.id, value: String(n) }, null);
+      } catch (e) {
+        storeFailure(e, `hint shown to ${w.learner}`);
+      }
+      return true;
+    },
+    grade: () => (w.gone ? null : gradeOf(w)),
     topology: () => w.drawn(w.state),
     topologyRows: (elementId) => topologyRows(w.state, w.drawn(w.state), elementId),
     attach() {
@@ -546,6 +597,26 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       }
     }
     live.delete(k);
+  };
+
+  /** Live workspaces follow a reload of the labs (see Workspaces.labsChanged). */
+  const labsChanged: Workspaces['labsChanged'] = (change) => {
+    const labs = new Map(deps.labs().map((l) => [l.id, l]));
+    for (const [k, w] of [...live]) {
+      const id = w.ref.lab?.id;
+      if (id === undefined) continue;
+      const lab = labs.get(id);
+      if (change.removed.includes(id) || !lab) {
+        if (w.attached === 0) evict(k, w);
+        else w.gone = true;
+      } else if (change.changed.includes(id) || (w.gone && change.added.includes(id))) {
+        // The same history, graded with the new checks; the cloud stays as the learner left it.
+        w.ref = { ...w.ref, fixture: lab.fixture, lab };
+        w.lab = labFor(lab, w.learner);
+        w.graded = null;
+        w.gone = false;
+      }
+    }
   };
 
   const api: Workspaces = {
@@ -581,6 +652,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       return n;
     },
     liveCount: () => live.size,
+    labsChanged,
   };
   return api;
 }

@@ -42,7 +42,9 @@ describe('stacklab grade', () => {
     const t = gradeCommand(store, { lab: 't', all: true }, { labs: [LAB] });
     expect(t.output).toContain('al: 1/5 (20 %)\n  ✘ Step  1/5\n      ✘ router r has an external gateway — router r has no external gateway');
     expect(t.output).toContain('bo: has not started t');
-    expect(gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [LAB] }).output).toBe('learner,earned,points,percent,step\nal,1,5,20,1\nbo,0,0,0,0\n');
+    expect(gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [LAB] }).output).toBe(
+      'learner,earned,points,percent,step,name,started,step first passed,step seconds,step hints,solutions shown\nal,1,5,20,1,al,,,,0,\nbo,0,0,0,0,bo,,,,0,\n',
+    );
     expect(JSON.parse(gradeCommand(store, { lab: 't', learner: 'al', format: 'json' }, { labs: [LAB] }).output)[0].result.earned).toBe(1);
     expect(gradeCommand(store, { lab: 'zz', all: true }, { labs: [LAB] })).toMatchObject({ exitCode: 2 });
   });
@@ -68,7 +70,7 @@ describe('stacklab grade: what learners typed never reaches the terminal raw', (
   it('CSV too, with fields quoted as RFC 4180 does', () => {
     const c = gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [lab] }).output;
     expect(c).not.toMatch(raw);
-    expect(c.split('\n')[1]).toBe(`"${shown.replace(/"/g, '""')}",1,2,50,1`);
+    expect(c.split('\n')[1]).toBe(`"${shown.replace(/"/g, '""')}",1,2,50,1,"${shown.replace(/"/g, '""')}",,,,0,`);
   });
   it('JSON escapes them (C1 and DEL too, which JSON.stringify leaves raw)', () => {
     const j = gradeCommand(store, { lab: 't', all: true, format: 'json' }, { labs: [lab] }).output;

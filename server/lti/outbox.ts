@@ -1,0 +1,265 @@
+/**
+ * The queue of scores waiting to reach an LMS: written before anything is sent, deleted only
+ * when the platform took the score, so a platform that is down, or a restart, loses nothing.
+ * Two implementations share one contract: SQLite (table `lti_score_outbox` in DATA/stacklab.db,
+ * its own connection, like server/store/app-credentials.ts) and memory (memory stores, tests).
+ *
+ * Scores of one learner for one line item are kept in order (each replaces the previous one in
+ * the gradebook, so sending them out of order would leave an older grade there); the sender
+ * only ever takes the oldest of each (`heads`).
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { Config } from '../http/config.js';
+import type { ScoreBody } from './ags.js';
+
+/** A score to queue: for whom, where it goes, what it says. */
+export interface NewScore {
+  learner: string;
+  issuer: string;
+  clientId: string;
+  lineitem: string;
+  body: ScoreBody;
+}
+
+export interface QueuedScore extends NewScore {
+  /** Queue order (increasing). */
+  id: number;
+  createdAt: number;
+  /** Not sent before this (ms since the epoch). */
+  nextAt: number;
+  /** Failed attempts so far. */
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface ScoreOutbox {
+  /**
+   * Queues a score, unless it says the same (scoreGiven, scoreMaximum, progress) as the last one
+   * queued for that learner and line item (then `queued` is null). `dropped`: how many older,
+   * not yet sent scores of that learner and line item were dropped to keep it to MAX_PER_ITEM.
+   */
+  enqueue(s: NewScore, now: number): { queued: QueuedScore | null; dropped: number };
+  /** The oldest score of each learner and line item, oldest first: what may be sent next. */
+  heads(): QueuedScore[];
+  /** Everything queued, oldest first (the class page, tests). */
+  all(): QueuedScore[];
+  /** Whether a newer score of the same learner and line item is queued behind this one. */
+  superseded(row: QueuedScore): boolean;
+  /** The platform took it: gone from the queue. */
+  sent(id: number): void;
+  /** An attempt failed: counted, the error kept, not tried again before `nextAt`. */
+  failed(id: number, nextAt: number, error: string): void;
+  /** Gives a queued score a new timestamp (a platform refused it as not newer than what it holds). */
+  restamp(id: number, timestamp: string): void;
+  count(): number;
+  close(): void;
+}
+
+/**
+ * Scores kept per learner and line item while the platform does not take them. A learner who
+ * keeps changing their grade during a long outage must not grow the database without bound;
+ * the newest score is what the gradebook ends with, so the oldest waiting ones go first
+ * (never the one being sent).
+ */
+export const MAX_PER_ITEM = 100;
+
+/** What makes two scores "the same" for the gradebook (the timestamp does not). */
+const fingerprint = (b: ScoreBody) =>
+  JSON.stringify([
+    b.scoreGiven ?? null,
+    b.scoreMaximum ?? null,
+    b.activityProgress,
+    b.gradingProgress,
+    b.userId,
+  ]);
+
+const itemKey = (learner: string, lineitem: string) => `${learner}\u0000${lineitem}`;
+
+const copy = (r: QueuedScore): QueuedScore => ({ ...r, body: { ...r.body } });
+
+/** In memory (lost on restart: memory stores only). */
+export function memoryOutbox(): ScoreOutbox {
+  let rows: QueuedScore[] = [];
+  const last = new Map<string, string>();
+  let nextId = 1;
+  const find = (id: number) => rows.find((r) => r.id === id);
+  return {
+    enqueue(s, now) {
+      const key = itemKey(s.learner, s.lineitem);
+      const fp = fingerprint(s.body);
+      if (last.get(key) === fp) return { queued: null, dropped: 0 };
+      last.set(key, fp);
+      const row: QueuedScore = {
+        ...s,
+        body: { ...s.body },
+        id: nextId++,
+        createdAt: now,
+        nextAt: now,
+        attempts: 0,
+        lastError: null,
+      };
+      rows.push(row);
+      const mine = rows.filter((r) => itemKey(r.learner, r.lineitem) === key);
+      const drop = new Set(
+        mine.slice(1, 1 + Math.max(0, mine.length - MAX_PER_ITEM)).map((r) => r.id),
+      );
+      rows = rows.filter((r) => !drop.has(r.id));
+      return { queued: copy(row), dropped: drop.size };
+    },
+    heads() {
+      const seen = new Set<string>();
+      return rows
+        .filter((r) => {
+          const k = itemKey(r.learner, r.lineitem);
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        })
+        .map(copy);
+    },
+    all: () => rows.map(copy),
+    superseded: (row) =>
+      rows.some((r) => r.id > row.id && r.learner === row.learner && r.lineitem === row.lineitem),
+    sent(id) {
+      rows = rows.filter((r) => r.id !== id);
+    },
+    failed(id, nextAt, error) {
+      const r = find(id);
+      if (!r) return;
+      r.attempts += 1;
+      r.nextAt = nextAt;
+      r.lastError = error;
+    },
+    restamp(id, timestamp) {
+      const r = find(id);
+      if (r) r.body = { ...r.body, timestamp };
+    },
+    count: () => rows.length,
+    close: () => undefined,
+  };
+}
+
+interface Row {
+  id: number;
+  learner: string;
+  lineitem: string;
+  issuer: string;
+  client_id: string;
+  body: string;
+  created_at: number;
+  next_at: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+const fromRow = (r: Row): QueuedScore => ({
+  id: r.id,
+  learner: r.learner,
+  lineitem: r.lineitem,
+  issuer: r.issuer,
+  clientId: r.client_id,
+  body: JSON.parse(r.body) as ScoreBody,
+  createdAt: r.created_at,
+  nextAt: r.next_at,
+  attempts: r.attempts,
+  lastError: r.last_error,
+});
+
+/** The outbox in a SQLite file (the clouds' file: its own connection and tables, created if missing). */
+export function sqliteOutbox(file: string): ScoreOutbox {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 2000');
+  db.exec(`CREATE TABLE IF NOT EXISTS lti_score_outbox (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, learner TEXT NOT NULL, lineitem TEXT NOT NULL, issuer TEXT NOT NULL,
+      client_id TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, next_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+    CREATE INDEX IF NOT EXISTS lti_score_outbox_item ON lti_score_outbox (learner, lineitem, id);
+    CREATE TABLE IF NOT EXISTS lti_score_last (
+      learner TEXT NOT NULL, lineitem TEXT NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (learner, lineitem));`);
+  const lastOf = db.prepare<[string, string], { fingerprint: string }>(
+    'SELECT fingerprint FROM lti_score_last WHERE learner = ? AND lineitem = ?',
+  );
+  const setLast = db.prepare<[string, string, string]>(
+    `INSERT INTO lti_score_last (learner, lineitem, fingerprint) VALUES (?, ?, ?)
+     ON CONFLICT (learner, lineitem) DO UPDATE SET fingerprint = excluded.fingerprint`,
+  );
+  const insert = db.prepare<[string, string, string, string, string, number, number]>(
+    `INSERT INTO lti_score_outbox (learner, lineitem, issuer, client_id, body, created_at, next_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const countItem = db.prepare<[string, string], { n: number }>(
+    'SELECT count(*) AS n FROM lti_score_outbox WHERE learner = ? AND lineitem = ?',
+  );
+  // The oldest waiting scores after the head (the head may be in flight).
+  const trim = db.prepare<[string, string, number]>(
+    `DELETE FROM lti_score_outbox WHERE id IN (
+       SELECT id FROM lti_score_outbox WHERE learner = ? AND lineitem = ? ORDER BY id LIMIT ? OFFSET 1)`,
+  );
+  const byId = db.prepare<[number], Row>('SELECT * FROM lti_score_outbox WHERE id = ?');
+  const heads = db.prepare<[], Row>(
+    `SELECT * FROM lti_score_outbox o WHERE id = (
+       SELECT min(id) FROM lti_score_outbox WHERE learner = o.learner AND lineitem = o.lineitem) ORDER BY id`,
+  );
+  const all = db.prepare<[], Row>('SELECT * FROM lti_score_outbox ORDER BY id');
+  const later = db.prepare<[string, string, number], { one: number }>(
+    'SELECT 1 AS one FROM lti_score_outbox WHERE learner = ? AND lineitem = ? AND id > ? LIMIT 1',
+  );
+  const del = db.prepare<[number]>('DELETE FROM lti_score_outbox WHERE id = ?');
+  const fail = db.prepare<[number, string, number]>(
+    'UPDATE lti_score_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?',
+  );
+  const setBody = db.prepare<[string, number]>('UPDATE lti_score_outbox SET body = ? WHERE id = ?');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM lti_score_outbox');
+
+  const enqueue = db.transaction((s: NewScore, now: number) => {
+    const fp = fingerprint(s.body);
+    if (lastOf.get(s.learner, s.lineitem)?.fingerprint === fp) return { queued: null, dropped: 0 };
+    setLast.run(s.learner, s.lineitem, fp);
+    const id = Number(
+      insert.run(s.learner, s.lineitem, s.issuer, s.clientId, JSON.stringify(s.body), now, now)
+        .lastInsertRowid,
+    );
+    const over = (countItem.get(s.learner, s.lineitem)?.n ?? 0) - MAX_PER_ITEM;
+    const dropped = over > 0 ? trim.run(s.learner, s.lineitem, over).changes : 0;
+    const row = byId.get(id);
+    return { queued: row ? fromRow(row) : null, dropped };
+  });
+
+  return {
+    enqueue: (s, now) => enqueue(s, now),
+    heads: () => heads.all().map(fromRow),
+    all: () => all.all().map(fromRow),
+    superseded: (row) => later.get(row.learner, row.lineitem, row.id) !== undefined,
+    sent: (id) => void del.run(id),
+    failed: (id, nextAt, error) => void fail.run(nextAt, error.slice(0, 1000), id),
+    restamp(id, timestamp) {
+      const r = byId.get(id);
+      if (r) setBody.run(JSON.stringify({ ...(JSON.parse(r.body) as ScoreBody), timestamp }), id);
+    },
+    count: () => count.get()?.n ?? 0,
+    close: () => db.close(),
+  };
+}
+
+/**
+ * The configured outbox: SQLite beside the clouds, or memory with a memory store (or a store
+ * handed in by a test). A database that cannot take the table must not stop the server: the
+ * scores are then kept in memory, and the log says so.
+ */
+export function openOutbox(
+  config: Config,
+  givenStore: boolean,
+  log: (message: string) => void,
+): ScoreOutbox {
+  if (config.store === 'memory' || givenStore) return memoryOutbox();
+  try {
+    return sqliteOutbox(join(config.dataDir, 'stacklab.db'));
+  } catch (e) {
+    log(
+      `LTI scores queued in memory only (lost on restart): ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return memoryOutbox();
+  }
+}
