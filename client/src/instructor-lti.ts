@@ -3,17 +3,9 @@
  * registered (from the platforms file, read-only, or from this page), and a form to add one.
  */
 import { esc } from './util.js';
+import type { PlatformRegistration } from '../../server/lti/types.js';
 
-interface Platform {
-  issuer: string;
-  clientId: string;
-  name: string;
-  authUrl: string;
-  tokenUrl: string;
-  jwksUrl: string;
-  deploymentIds: string[];
-  source: 'file' | 'page';
-}
+type Platform = PlatformRegistration;
 
 interface ToolValues {
   toolUrl: string;

@@ -11,47 +11,9 @@ import type { Topology } from './topology-types.js';
 import type { CheckState } from './types.js';
 import { mountLabsAdmin } from './instructor-labs.js';
 import { mountLtiAdmin } from './instructor-lti.js';
-
-interface Check {
-  id: string;
-  title: string;
-  state: CheckState;
-  points: number;
-  earned: number;
-  why: string;
-  reason?: string;
-}
-
-interface StepActivity {
-  id: string;
-  title: string;
-  firstPassed: string | null;
-  seconds: number | null;
-  hints: number;
-  solution: boolean;
-}
-
-interface GradeRow {
-  learner: string;
-  name: string;
-  result: { percent: number; earned: number; points: number; steps: Array<{ id: string; title: string; state: CheckState; passed: boolean; earned: number; points: number; checks: Check[] }> } | null;
-  progress: { started: string | null; steps: StepActivity[]; solutions: string[] };
-}
-
-interface Entry {
-  seq: number;
-  kind: 'command' | 'api' | 'reset' | 'answer' | 'passed' | 'solution' | 'hint';
-  line: string;
-  at: number;
-  exitCode: number;
-  prompt?: string;
-  step?: string;
-  check?: string;
-  value?: string;
-  api?: { method: string; service: string; path: string };
-  output: number;
-  truncated?: boolean;
-}
+// The server's answer shapes, as types only (the client never imports server code).
+import type { GradeRow } from '../../server/labs/cli.js';
+import type { DrillEntry as Entry } from '../../server/http/instructor.js';
 
 interface DrillDown {
   learner: { id: string; name: string };
