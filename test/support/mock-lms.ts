@@ -115,6 +115,8 @@ export interface MockLms {
   failedScores: ReceivedScore[];
   /** Bodies of token requests (form fields). */
   tokenRequests: Array<Record<string, string>>;
+  /** The User-Agent of each token request, in the same order as tokenRequests. */
+  tokenUserAgents: string[];
   /** JWTs the tool posted to the Deep Linking return URL. */
   deepLinkReturns: string[];
   /** The next `n` score posts are answered `status` (default 503). */
@@ -193,6 +195,7 @@ export async function startMockLms(opts: MockLmsOptions = {}): Promise<MockLms> 
     scores: [],
     failedScores: [],
     tokenRequests: [],
+    tokenUserAgents: [],
     deepLinkReturns: [],
     failScores: (n, status = 503) => void (fail.scores = { n, status }),
     failTokens: (n, status = 503) => void (fail.tokens = { n, status }),
@@ -263,6 +266,7 @@ export async function startMockLms(opts: MockLmsOptions = {}): Promise<MockLms> 
   app.post('/token', express.urlencoded({ extended: false }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, string>;
     lms.tokenRequests.push({ ...body });
+    lms.tokenUserAgents.push(req.headers['user-agent'] ?? '');
     if (fail.tokens.n > 0) {
       fail.tokens.n -= 1;
       return void res.status(fail.tokens.status).json({ error: 'temporarily_unavailable' });
