@@ -24,4 +24,6 @@ export const extraSuites: BenchSuite[] = [
   { name: 'topology', async run() { await (await import('./topology.js')).topologyBench(); } },
   // Issue #17: API requests/s on one core; the real client per command, Stacklab vs the Neutron oracle.
   { name: 'api', async run() { await (await import('./api.js')).apiBench(); } },
+  // Issue #19: a big cloud (500 ports, 100 routers, 1,000 floating IPs at ×1) at ×0.5 to ×4.
+  { name: 'bigcloud', async run() { (await import('./bigcloud.js')).bigcloudBench(); } },
 ];

@@ -9,7 +9,7 @@ import { OPENSTACK_COMMANDS } from '../cli/openstack/index.js';
 import { parserFor } from '../cli/openstack/registry.js';
 import { neutronCommandNames, neutronParser } from '../cli/neutron/index.js';
 import { NAMESPACE_COMMANDS, sysctlKeys } from '../cli/linux/index.js';
-import { namespaces } from '../sim/dataplane/index.js';
+import { namespaceEntries } from '../sim/dataplane/index.js';
 
 /** Which cloud names fit an option or positional, by the metavar the real client uses. */
 function namesFor(c: Cloud, metavar: string): string[] {
@@ -122,7 +122,7 @@ function hostWords(c: Cloud, host: string, ns: string | null, before: string[], 
     if (rest.length === 0) return ns === null && onNode ? ['address', 'link', 'netns', 'route'] : ['address', 'link', 'route'];
     if (rest[0] === 'netns' && onNode && ns === null) {
       if (rest.length === 1) return ['exec', 'list'];
-      if (rest[1] === 'exec' && rest.length === 2) return namespaces(c).map((n) => n.name);
+      if (rest[1] === 'exec' && rest.length === 2) return namespaceEntries(c).map((n) => n.name);
       if (rest[1] === 'exec') {
         const inner = rest.slice(3);
         if (inner.length === 0) return NAMESPACE_COMMANDS;

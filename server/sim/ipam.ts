@@ -72,11 +72,29 @@ function parseIpv6(s: string): bigint | null {
   return v4 === null ? v : (v << 32n) | v4;
 }
 
+/** Four decimal octets without leading zeros, each ≤ 255 (ipaddr.js's isValidFourPartDecimal). */
+const QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
+/**
+ * A dotted quad's value, or null. Addresses are parsed for every port an allocation looks at,
+ * so this is one regular expression rather than ipaddr.js's validate-then-parse (same answers).
+ */
+function parseQuad(s: string): bigint | null {
+  const m = QUAD.exec(s);
+  if (!m) return null;
+  let v = 0;
+  for (let i = 1; i <= 4; i++) {
+    const o = Number(m[i]);
+    if (o > 255) return null;
+    v = v * 256 + o;
+  }
+  return BigInt(v);
+}
+
 /** Strict parse: dotted-quad IPv4 (no leading zeros) or RFC 4291 IPv6 (no zone ids); null when invalid. */
 export function parseIp(s: string): { version: IpVersion; value: bigint } | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(s)) {
-    return { version: 4, value: bytesToBig(ipaddr.IPv4.parse(s).toByteArray()) };
-  }
+  const v4 = parseQuad(s);
+  if (v4 !== null) return { version: 4, value: v4 };
   if (s.includes(':')) {
     const v = parseIpv6(s);
     if (v !== null) return { version: 6, value: v };
@@ -324,11 +342,83 @@ export function validatePools(
   return null;
 }
 
-/** Addresses of `used` inside `r`, ascending. */
-function usedIn(r: IpRange, used: Set<bigint>): bigint[] {
+/**
+ * Addresses in use: a set, or (cheaper, what an IPv4 allocation builds) their values as
+ * numbers, in any order, repeats allowed.
+ */
+export type UsedAddresses = Set<bigint> | readonly number[];
+
+/** The used addresses of one range: how many, and the k-th free address of the range. */
+interface UsedIn {
+  count: number;
+  kthFree(k: bigint): bigint;
+}
+
+/** The largest range end whose addresses are exact as doubles (every IPv4 range). */
+const EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Ranges up to this many addresses (a /12 of IPv4) are searched with one byte per address. */
+const BITMAP_MAX = 1 << 20;
+
+/**
+ * A range's used addresses as a bitmap: no sort at all. An external network's floating IPs are
+ * thousands of addresses, looked at again for every one allocated.
+ */
+function bitmapUsed(start: number, size: number, used: readonly number[]): UsedIn {
+  const taken = new Uint8Array(size);
+  let count = 0;
+  for (const u of used) {
+    const i = u - start;
+    if (i >= 0 && i < size && taken[i] === 0) {
+      taken[i] = 1;
+      count++;
+    }
+  }
+  return {
+    count,
+    kthFree(k) {
+      let left = Number(k);
+      for (let i = 0; i < size; i++) {
+        if (taken[i] !== 0) continue;
+        if (left === 0) return BigInt(start + i);
+        left--;
+      }
+      return BigInt(start + size);
+    },
+  };
+}
+
+/** The used addresses inside `r`, sorted once (as doubles when the range allows: many times faster than bigints). */
+function usedIn(r: IpRange, used: UsedAddresses): UsedIn {
+  if (r.end <= EXACT) {
+    const start = Number(r.start);
+    const end = Number(r.end);
+    if (Array.isArray(used) && end - start < BITMAP_MAX) return bitmapUsed(start, end - start + 1, used);
+    const inRange = new Set<number>();
+    for (const u of used) {
+      const n = Number(u);
+      if (n >= start && n <= end) inRange.add(n);
+    }
+    const sorted = Float64Array.from(inRange).sort();
+    return {
+      count: sorted.length,
+      kthFree(k) {
+        let cand = start + Number(k);
+        for (const u of sorted) {
+          if (u <= cand) cand++;
+          else break;
+        }
+        return BigInt(cand);
+      },
+    };
+  }
   const out: bigint[] = [];
-  for (const u of used) if (u >= r.start && u <= r.end) out.push(u);
-  return out.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  for (const x of used) {
+    const u = typeof x === 'number' ? BigInt(x) : x;
+    if (u >= r.start && u <= r.end) out.push(u);
+  }
+  out.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  return { count: out.length, kthFree: (k) => kthFree(r, out, k) };
 }
 
 /** The k-th (0-based) free address of `r` given its sorted used addresses; O(|used|), no enumeration. */
@@ -342,11 +432,11 @@ function kthFree(r: IpRange, sortedUsed: bigint[], k: bigint): bigint {
 }
 
 /** The first free address of the pools, in pool order ("prefer next": DHCP ports). */
-export function firstFree(pools: IpRange[], used: Set<bigint>): bigint | null {
+export function firstFree(pools: IpRange[], used: UsedAddresses): bigint | null {
   for (const p of pools) {
     if (p.start > p.end) continue;
     const u = usedIn(p, used);
-    if (BigInt(u.length) < p.end - p.start + 1n) return kthFree(p, u, 0n);
+    if (BigInt(u.count) < p.end - p.start + 1n) return u.kthFree(0n);
   }
   return null;
 }
@@ -359,17 +449,17 @@ export function firstFree(pools: IpRange[], used: Set<bigint>): bigint | null {
  */
 export function randomFree(
   pools: IpRange[],
-  used: Set<bigint>,
+  used: UsedAddresses,
   rng: RngState,
   window = 1000,
 ): bigint | null {
   for (const p of pools) {
     if (p.start > p.end) continue;
     const u = usedIn(p, used);
-    const free = p.end - p.start + 1n - BigInt(u.length);
+    const free = p.end - p.start + 1n - BigInt(u.count);
     if (free <= 0n) continue;
     const n = free < BigInt(window) ? Number(free) : window;
-    return kthFree(p, u, BigInt(randInt(rng, 0, n - 1)));
+    return u.kthFree(BigInt(randInt(rng, 0, n - 1)));
   }
   return null;
 }

@@ -7,7 +7,8 @@ import type { Port } from './model/port.js';
 import type { Router } from './model/router.js';
 import type { SecurityGroupRule } from './model/security-group.js';
 import { cidrContains, parseCidr, parseIp } from './ipam.js';
-import { devName } from './dataplane/index.js';
+import { devName, subnetById } from './dataplane/index.js';
+import { groupBy, memo } from './memo.js';
 import { routerForwards } from './dataplane/sysctl.js';
 import { DEVICE_OWNER } from './model/port.js';
 import { isGuarded, isVipPort, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
@@ -68,9 +69,13 @@ export function brExPorts(cloud: Cloud): string[] {
 export function defaultWired(cloud: Cloud): boolean {
   const blogNode = cloud.config.tenantNetworkType === 'vlan' && cloud.config.flatNetworks.includes('default');
   if (!blogNode) return true;
-  const vmPorts = cloud.ports.filter((p) => p.deviceOwner.startsWith('compute:')).map((p) => p.stdAttrId);
-  if (vmPorts.length === 0) return false;
-  const firstVm = Math.min(...vmPorts);
+  // The first VM port, once per published collection (every ping asks).
+  const firstVm = memo(cloud, 'reach.firstVmPort', [cloud.ports], () => {
+    let first = Infinity;
+    for (const p of cloud.ports) if (p.deviceOwner.startsWith('compute:') && p.stdAttrId < first) first = p.stdAttrId;
+    return first;
+  });
+  if (firstVm === Infinity) return false;
   return cloud.networks.some((n) => n.external && n.stdAttrId < firstVm);
 }
 
@@ -86,7 +91,22 @@ function sgDrop(cloud: Cloud, port: Port, proto: Proto, dport: number | null, fa
 }
 
 function portWithIp(cloud: Cloud, ip: string): Port | undefined {
-  return cloud.ports.find((p) => p.fixedIps.some((f) => f.ipAddress === ip));
+  // The first port (in order) holding each address, built once per published collection.
+  return memo(cloud, 'reach.portByIp', [cloud.ports], () => {
+    const by = new Map<string, Port>();
+    for (const p of cloud.ports) for (const f of p.fixedIps) if (!by.has(f.ipAddress)) by.set(f.ipAddress, p);
+    return by;
+  }).get(ip);
+}
+
+/** The router ports (device owner network:router_*) of each router, in order. */
+function routerOwnPorts(cloud: Cloud, routerId: string): Port[] {
+  return memo(cloud, 'reach.routerPorts', [cloud.ports], () => groupBy(cloud.ports.filter((p) => p.deviceOwner.startsWith('network:router_')), (p) => p.deviceId)).get(routerId) ?? [];
+}
+
+/** The DHCP ports of each network, in order. */
+function dhcpPorts(cloud: Cloud, networkId: string): Port[] {
+  return memo(cloud, 'reach.dhcpPorts', [cloud.ports], () => groupBy(cloud.ports.filter((p) => p.deviceOwner === DEVICE_OWNER.dhcp), (p) => p.networkId)).get(networkId) ?? [];
 }
 
 /** Security-group ingress check for a VM port (stateful; egress assumed open). */
@@ -426,7 +446,7 @@ function onRouter(cloud: Cloud, router: Router, networkId: string): boolean {
 function inSubnets(cloud: Cloud, subnetIds: string[], ip: string): boolean {
   const a = parseIp(ip);
   return a !== null && subnetIds.some((id) => {
-    const c = parseCidr(cloud.subnets.find((x) => x.id === id)?.cidr ?? '');
+    const c = parseCidr(subnetById(cloud, id)?.cidr ?? '');
     return c !== null && cidrContains(c, a.version, a.value);
   });
 }
@@ -439,8 +459,8 @@ function inSubnets(cloud: Cloud, subnetIds: string[], ip: string): boolean {
 function fromNamespace(cloud: Cloud, ns: string, to: string, proto: Proto, dport: number | null, steps: Steps): Trace {
   const routerId = ns.startsWith('qrouter-') ? ns.slice(8) : null;
   const networkId = ns.startsWith('qdhcp-') ? ns.slice(6) : null;
-  const own = cloud.ports.filter((p) => (routerId !== null && p.deviceId === routerId && p.deviceOwner.startsWith('network:router_'))
-    || (networkId !== null && p.networkId === networkId && p.deviceOwner === DEVICE_OWNER.dhcp));
+  // A name is either qrouter- or qdhcp-, so the two lists never mix (the filter they replace kept port order).
+  const own = routerId !== null ? routerOwnPorts(cloud, routerId) : networkId !== null ? dhcpPorts(cloud, networkId) : [];
   if (own.some((p) => p.fixedIps.some((f) => f.ipAddress === to))) return { hops: [{ address: to }], verdict: 'ok', reason: 'own address' };
   const connected = own.flatMap((p) => p.fixedIps.map((f) => f.subnetId));
   const target = portWithIp(cloud, to);

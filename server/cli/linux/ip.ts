@@ -1,7 +1,7 @@
 /** `ip addr|link|route [-4|-6] [-br]` and `ip netns list|exec` on each host, from the data of interfaces.ts. */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
-import { findNamespace, namespaces, type Namespace } from '../../sim/dataplane/index.js';
+import { findNamespace, namespaceEntries, type Namespace } from '../../sim/dataplane/index.js';
 import { guestView } from '../../sim/dataplane/guest.js';
 import { ipAddr, ipBriefAddr, ipBriefLink, ipLink, ipRoute, type IpAddress, type IpLink, type IpRoute, type IpStyle, type LinkCounters } from '../../render/iproute.js';
 import { AMPHORA_NETNS, type AmphoraNic, type AmphoraRoute, type AmphoraView } from '../../sim/dataplane/lb-amphora.js';
@@ -94,7 +94,7 @@ export function ipOnLaptop(argv: string[], brief = false, st: IpStyle = {}): Hos
 export function ipNetns(cloud: Cloud, argv: string[], exec: (ns: Namespace, inner: string[]) => HostResult | null): HostResult {
   const sub = argv[2];
   if (sub === undefined || sub === 'list' || sub === 'ls') {
-    return ok(namespaces(cloud).map((n) => `${n.name} (id: ${n.id})\n`).join(''));
+    return ok(namespaceEntries(cloud).map((n) => `${n.name} (id: ${n.id})\n`).join(''));
   }
   if (sub === 'exec') {
     const name = argv[3] ?? '';

@@ -4,7 +4,7 @@
  * Open vSwitch daemons, the Neutron agents, a haproxy metadata proxy per router and a dnsmasq per
  * network with DHCP (the processes a learner looks for with `ps aux | grep dnsmasq`).
  */
-import { namespaces } from '../../sim/dataplane/index.js';
+import { namespaceEntries } from '../../sim/dataplane/index.js';
 import { hashSeed } from '../../sim/rng.js';
 import { err, ok, server, isCirros, type HostCtx, type HostResult } from './host.js';
 
@@ -26,7 +26,7 @@ function nodeProcs(ctx: HostCtx): Array<Omit<Proc, 'pid' | 'ppid'>> {
     d('neutron', AGENT('dhcp-agent', 'dhcp_agent.ini'), 287_112, 124_932),
     d('neutron', AGENT('metadata-agent', 'metadata_agent.ini'), 266_640, 112_588),
   ];
-  const spawned = namespaces(ctx.cloud).map((ns) => {
+  const spawned = namespaceEntries(ctx.cloud).map((ns) => {
     if (ns.kind === 'qrouter') return d('neutron', `haproxy -f /var/lib/neutron/ns-metadata-proxy/${ns.objectId}.conf`, 13_684, 6_412);
     const dir = `/var/lib/neutron/dhcp/${ns.objectId}`;
     const ranges = ctx.cloud.subnets.filter((s) => s.networkId === ns.objectId && s.enableDhcp)

@@ -8,6 +8,9 @@ import type { Router } from '../model/router.js';
 import type { Subnet } from '../model/subnet.js';
 import { broadcast, cidrContains, formatIp, parseCidr, parseIp, eui64 } from '../ipam.js';
 import { DEVICE_OWNER } from '../model/port.js';
+import type { FloatingIp } from '../model/floating-ip.js';
+import type { Network } from '../model/network.js';
+import { firstBy, groupBy, memo } from '../memo.js';
 
 export interface Addr {
   version: 4 | 6;
@@ -45,17 +48,70 @@ export interface Namespace {
 
 export const devName = (prefix: string, portId: string): string => (prefix + portId).slice(0, 14);
 
+const LINK_LOCAL = parseCidr('fe80::/64');
+
 export function linkLocal(mac: string): string {
-  const ll = parseCidr('fe80::/64');
-  return ll ? formatIp(6, eui64(ll, mac)) : 'fe80::';
+  return LINK_LOCAL ? formatIp(6, eui64(LINK_LOCAL, mac)) : 'fe80::';
+}
+
+// ---- lookups by id ------------------------------------------------------------------------
+//
+// A namespace is made of a few ports, subnets and floating IPs; finding them by scanning every
+// collection made each namespace cost what the whole cloud holds. These indexes are built once
+// per published collection (memo.ts) and answer as the scans did: the first match, in order.
+
+interface PortIndex {
+  /** The position in cloud.ports of each router and DHCP port (a device's ifindex is 10 + that). */
+  pos: Map<Port, number>;
+  /** The interface and gateway ports of each router (by device id), in order. */
+  routerPorts: Map<string, Port[]>;
+  /** The DHCP ports of each network, in order. */
+  dhcpByNetwork: Map<string, Port[]>;
+}
+
+function portIndex(cloud: Cloud): PortIndex {
+  // Only the few ports namespaces are made of are indexed: most ports are VMs' and floating IPs'.
+  return memo(cloud, 'dataplane.ports', [cloud.ports], () => {
+    const routers: Port[] = [];
+    const dhcp: Port[] = [];
+    const pos = new Map<Port, number>();
+    cloud.ports.forEach((p, i) => {
+      if (p.deviceOwner === DEVICE_OWNER.routerInterface || p.deviceOwner === DEVICE_OWNER.routerGateway) routers.push(p);
+      else if (p.deviceOwner === DEVICE_OWNER.dhcp) dhcp.push(p);
+      else return;
+      // indexOf answers a port's first position.
+      if (!pos.has(p)) pos.set(p, i);
+    });
+    return { pos, routerPorts: groupBy(routers, (p) => p.deviceId), dhcpByNetwork: groupBy(dhcp, (p) => p.networkId) };
+  });
+}
+
+function subnetsById(cloud: Cloud): Map<string, Subnet> {
+  return memo(cloud, 'dataplane.subnets', [cloud.subnets], () => firstBy(cloud.subnets, (s) => s.id));
+}
+
+function networksById(cloud: Cloud): Map<string, Network> {
+  return memo(cloud, 'dataplane.networks', [cloud.networks], () => firstBy(cloud.networks, (n) => n.id));
+}
+
+function fipsByRouter(cloud: Cloud): Map<string | null, FloatingIp[]> {
+  return memo(cloud, 'dataplane.fips', [cloud.floatingIps], () => groupBy(cloud.floatingIps, (f) => f.routerId));
 }
 
 function subnetOf(cloud: Cloud, id: string): Subnet | undefined {
-  return cloud.subnets.find((s) => s.id === id);
+  return subnetsById(cloud).get(id);
 }
 
+/** The subnets of each network, in order. */
+export function subnetsOfNetwork(cloud: Cloud, networkId: string): readonly Subnet[] {
+  return memo(cloud, 'dataplane.subnetsByNetwork', [cloud.subnets], () => groupBy(cloud.subnets, (x) => x.networkId)).get(networkId) ?? [];
+}
+
+export { subnetOf as subnetById };
+
+/** A device's ifindex, by its port's position in cloud.ports. */
 function ifindex(cloud: Cloud, port: Port): number {
-  return 10 + cloud.ports.indexOf(port);
+  return 10 + (portIndex(cloud).pos.get(port) ?? cloud.ports.indexOf(port));
 }
 
 function v4Addr(address: string, subnet: Subnet | undefined, dev: string): Addr {
@@ -67,7 +123,7 @@ function v4Addr(address: string, subnet: Subnet | undefined, dev: string): Addr 
 
 function portDevice(cloud: Cloud, port: Port, prefix: string): Device {
   const name = devName(prefix, port.id);
-  const net = cloud.networks.find((n) => n.id === port.networkId);
+  const net = networksById(cloud).get(port.networkId);
   const addrs: Addr[] = [];
   for (const f of port.fixedIps) {
     const s = subnetOf(cloud, f.subnetId);
@@ -80,13 +136,14 @@ function portDevice(cloud: Cloud, port: Port, prefix: string): Device {
 }
 
 export function routerPorts(cloud: Cloud, r: Router): { internal: Port[]; gateway: Port | undefined } {
-  const internal = cloud.ports.filter((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerInterface);
-  const gateway = cloud.ports.find((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
+  const own = portIndex(cloud).routerPorts.get(r.id) ?? [];
+  const internal = own.filter((p) => p.deviceOwner === DEVICE_OWNER.routerInterface);
+  const gateway = own.find((p) => p.deviceOwner === DEVICE_OWNER.routerGateway);
   return { internal, gateway };
 }
 
-export function routerFips(cloud: Cloud, r: Router) {
-  return cloud.floatingIps.filter((f) => f.routerId === r.id && f.portId !== null && f.fixedIpAddress !== null);
+export function routerFips(cloud: Cloud, r: Router): FloatingIp[] {
+  return (fipsByRouter(cloud).get(r.id) ?? []).filter((f) => f.portId !== null && f.fixedIpAddress !== null);
 }
 
 /** Device list with link-local addresses appended (sorted: v4 first, then global v6, then link-local). */
@@ -146,7 +203,7 @@ function cmpCidr(a: string, b: string): number {
 }
 
 export function dhcpNamespace(cloud: Cloud, networkId: string, id: number): Namespace {
-  const ports = cloud.ports.filter((p) => p.networkId === networkId && p.deviceOwner === DEVICE_OWNER.dhcp);
+  const ports = portIndex(cloud).dhcpByNetwork.get(networkId) ?? [];
   const devices = ports.map((p) => finish(portDevice(cloud, p, 'tap')));
   const routes: RouteEntry[] = [];
   const dev = devices[0];
@@ -158,26 +215,59 @@ export function dhcpNamespace(cloud: Cloud, networkId: string, id: number): Name
   return { name: `qdhcp-${networkId}`, id, kind: 'qdhcp', objectId: networkId, devices, routes };
 }
 
-/** All namespaces on the network node, newest first (tmpfs directory order); ids by creation. */
-export function namespaces(cloud: Cloud): Namespace[] {
-  const items: Array<{ kind: 'qrouter' | 'qdhcp'; id: string; created: string; seq: number }> = [];
-  for (const r of cloud.routers) items.push({ kind: 'qrouter', id: r.id, created: r.createdAt, seq: r.stdAttrId });
-  for (const n of cloud.networks) {
-    const hasDhcp = cloud.subnets.some((s) => s.networkId === n.id && s.enableDhcp);
-    const port = cloud.ports.find((p) => p.networkId === n.id && p.deviceOwner === DEVICE_OWNER.dhcp);
-    if (hasDhcp && port) items.push({ kind: 'qdhcp', id: n.id, created: port.createdAt, seq: port.stdAttrId });
-  }
-  items.sort((a, b) => a.seq - b.seq);
-  const out = items.map((it, i) => {
-    if (it.kind === 'qrouter') {
-      const r = cloud.routers.find((x) => x.id === it.id);
-      return r ? routerNamespace(cloud, r, i) : dhcpNamespace(cloud, it.id, i);
-    }
-    return dhcpNamespace(cloud, it.id, i);
-  });
-  return out.reverse();
+/** A namespace as `ip netns` lists it, before its devices and routes are derived. */
+export interface NamespaceEntry {
+  name: string;
+  id: number;
+  kind: 'qrouter' | 'qdhcp';
+  objectId: string;
 }
 
+interface NamespaceList {
+  /** Newest first (tmpfs directory order). */
+  entries: NamespaceEntry[];
+  byName: Map<string, NamespaceEntry>;
+}
+
+function namespaceList(cloud: Cloud): NamespaceList {
+  const deps = [cloud.ports, cloud.routers, cloud.networks, cloud.subnets];
+  return memo(cloud, 'dataplane.namespaces', deps, () => {
+    const items: Array<{ kind: 'qrouter' | 'qdhcp'; id: string; seq: number }> = [];
+    for (const r of cloud.routers) items.push({ kind: 'qrouter', id: r.id, seq: r.stdAttrId });
+    const withDhcp = new Set<string>();
+    for (const s of cloud.subnets) if (s.enableDhcp) withDhcp.add(s.networkId);
+    const dhcp = portIndex(cloud).dhcpByNetwork;
+    for (const n of cloud.networks) {
+      const port = dhcp.get(n.id)?.[0];
+      if (withDhcp.has(n.id) && port) items.push({ kind: 'qdhcp', id: n.id, seq: port.stdAttrId });
+    }
+    items.sort((a, b) => a.seq - b.seq);
+    const entries = items.map((it, i): NamespaceEntry => ({ name: `${it.kind}-${it.id}`, id: i, kind: it.kind, objectId: it.id })).reverse();
+    // Names are unique (router and network ids are); the first one wins as `find` would.
+    return { entries, byName: firstBy(entries, (e) => e.name) };
+  });
+}
+
+function deriveNamespace(cloud: Cloud, e: NamespaceEntry): Namespace {
+  if (e.kind === 'qrouter') {
+    const r = memo(cloud, 'dataplane.routers', [cloud.routers], () => firstBy(cloud.routers, (x) => x.id)).get(e.objectId);
+    if (r) return routerNamespace(cloud, r, e.id);
+  }
+  return dhcpNamespace(cloud, e.objectId, e.id);
+}
+
+/** The namespaces on the network node, names and ids only (what `ip netns` prints), newest first. */
+export function namespaceEntries(cloud: Cloud): readonly NamespaceEntry[] {
+  return namespaceList(cloud).entries;
+}
+
+/** All namespaces on the network node, newest first (tmpfs directory order); ids by creation. */
+export function namespaces(cloud: Cloud): Namespace[] {
+  return namespaceList(cloud).entries.map((e) => deriveNamespace(cloud, e));
+}
+
+/** One namespace by name, derived alone (only its own ports, subnets and floating IPs are read). */
 export function findNamespace(cloud: Cloud, name: string): Namespace | undefined {
-  return namespaces(cloud).find((n) => n.name === name);
+  const e = namespaceList(cloud).byName.get(name);
+  return e ? deriveNamespace(cloud, e) : undefined;
 }

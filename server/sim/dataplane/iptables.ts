@@ -36,7 +36,7 @@ export function routerTables(cloud: Cloud, r: Router): Table[] {
   const extMark = markOf(externalScope(cloud, r));
   const qrs = internal.filter((p) => p.fixedIps.some((f) => !f.ipAddress.includes(':')))
     .map((p) => ({ dev: devName('qr-', p.id), mark: markOf(networkScopes(cloud, p.networkId)[4]) }));
-  const scopedFips = fips.filter((f) => f.portId !== null && fixedScope(cloud, f.portId) !== externalScope(cloud, r));
+  const scopedFips = fips.filter((f) => f.portId !== null && fixedScope(cloud, f.portId, r) !== externalScope(cloud, r));
 
   const raw: Table = { name: 'raw', builtins: BUILTINS.raw, chains: [`${P}OUTPUT`, `${P}PREROUTING`],
     rules: [['PREROUTING', `-j ${P}PREROUTING`], ['OUTPUT', `-j ${P}OUTPUT`]] };
@@ -75,7 +75,7 @@ export function routerTables(cloud: Cloud, r: Router): Table[] {
   if (qg) mRules.push([`${P}mark`, `-i ${qg} -j MARK --set-xmark 0x2/0xffff`]);
   for (const q of qrs) mRules.push([`${P}scope`, `-i ${q.dev} -j MARK --set-xmark ${q.mark}`]);
   if (qg) mRules.push([`${P}scope`, `-i ${qg} -j MARK --set-xmark ${extMark}`]);
-  mRules.push(...floatingIpScopeRules(scopedFips, [...qrs, ...(qg ? [{ dev: qg, mark: extMark }] : [])], extMark, (f) => markOf(fixedScope(cloud, f.portId ?? ''))));
+  mRules.push(...floatingIpScopeRules(scopedFips, [...qrs, ...(qg ? [{ dev: qg, mark: extMark }] : [])], extMark, (f) => markOf(fixedScope(cloud, f.portId ?? '', r))));
   const v6 = scoped(cloud, r, markOf) ? scope6Rules(cloud, r, markOf) : null;
   const mangle: Table = { name: 'mangle', builtins: BUILTINS.mangle,
     chains: [`${P}FORWARD`, `${P}INPUT`, `${P}OUTPUT`, `${P}POSTROUTING`, `${P}PREROUTING`, `${P}float-snat`, `${P}floatingip`, `${P}mark`, `${P}scope`], rules: mRules,

@@ -5,7 +5,8 @@
 import type { Cloud } from '../model/cloud.js';
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import type { Router } from '../model/router.js';
-import { routerFips, routerPorts } from './index.js';
+import { routerFips, routerPorts, subnetById, subnetsOfNetwork } from './index.js';
+import { memo } from '../memo.js';
 
 /** Address scopes use the upper 16 bits of the fwmark (ADDRESS_SCOPE_MARK_MASK). */
 const MASK = '0xffff0000';
@@ -14,7 +15,7 @@ const FIRST_MARK_ID = 1024;
 
 /** The scope of a subnet: its subnet pool's (l3_db `_get_subnets_by_network_list`). */
 export function subnetScope(cloud: Cloud, subnetId: string): string | null {
-  const sub = cloud.subnets.find((s) => s.id === subnetId);
+  const sub = subnetById(cloud, subnetId);
   const pool = sub?.subnetpoolId ? cloud.subnetPools.find((p) => p.id === sub.subnetpoolId) : undefined;
   return pool?.addressScopeId ?? null;
 }
@@ -25,7 +26,7 @@ export function subnetScope(cloud: Cloud, subnetId: string): string | null {
  */
 export function networkScopes(cloud: Cloud, networkId: string): { 4: string | null; 6: string | null } {
   const out: { 4: string | null; 6: string | null } = { 4: null, 6: null };
-  for (const s of cloud.subnets) if (s.networkId === networkId) out[s.ipVersion] = subnetScope(cloud, s.id);
+  for (const s of subnetsOfNetwork(cloud, networkId)) out[s.ipVersion] = subnetScope(cloud, s.id);
   return out;
 }
 
@@ -76,13 +77,29 @@ export function routerScopeMarks(cloud: Cloud, r: Router): (scope: string | null
   const ports = [...internal, ...(gateway ? [gateway] : [])].sort((a, b) => a.stdAttrId - b.stdAttrId);
   const ids = new MarkIds();
   ports.forEach((_, i) => processPass(cloud, r, ports.slice(0, i + 1), ids));
-  for (const f of routerFips(cloud, r)) if (f.portId !== null) ids.meet(fixedScope(cloud, f.portId));
+  for (const f of routerFips(cloud, r)) if (f.portId !== null) ids.meet(fixedScope(cloud, f.portId, r));
   return (scope) => ids.mark(scope);
 }
 
+/**
+ * The fixed ports of a router's floating IPs by id (the first port with each id, as `find`
+ * answers): one pass over the ports for the few a router's NAT rules name, kept per published
+ * collection (an index of every port by id would cost more to build after each write).
+ */
+function fipPorts(cloud: Cloud, r: Router): Map<string, Port> {
+  return memo(cloud, `scope.fipPorts.${r.id}`, [cloud.ports, cloud.floatingIps], () => {
+    const wanted = new Set<string>();
+    for (const f of routerFips(cloud, r)) if (f.portId !== null) wanted.add(f.portId);
+    const out = new Map<string, Port>();
+    if (wanted.size === 0) return out;
+    for (const p of cloud.ports) if (wanted.has(p.id) && !out.has(p.id)) out.set(p.id, p);
+    return out;
+  });
+}
+
 /** The IPv4 scope of a floating IP's fixed port (`get_scoped_floating_ips`: its network's IPv4 subnets' pool). */
-export function fixedScope(cloud: Cloud, portId: string): string | null {
-  const port = cloud.ports.find((p) => p.id === portId);
+export function fixedScope(cloud: Cloud, portId: string, router?: Router): string | null {
+  const port = router ? fipPorts(cloud, router).get(portId) : cloud.ports.find((p) => p.id === portId);
   return port ? networkScopes(cloud, port.networkId)[4] : null;
 }
 

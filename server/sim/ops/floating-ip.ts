@@ -8,8 +8,8 @@ import { parseIp } from '../ipam.js';
 import { newStd, policyError, touch } from './context.js';
 import { checkQuota } from './quota.js';
 import { createPort, removePort } from './port.js';
-import { interfacePorts } from './router.js';
 import { DEVICE_OWNER } from '../model/port.js';
+import { shareElements } from '../clone.js';
 
 const PATH = '/v2.0/floatingips';
 
@@ -24,6 +24,9 @@ export interface FloatingIpCreate {
 }
 
 export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
+  // A new floating IP (and its port) is appended; no other floating IP or port changes.
+  shareElements(c, 'floatingIps');
+  shareElements(c, 'ports');
   const net = c.networks.find((n) => n.id === req.networkId);
   if (!net) throw neutronError.notFound(PATH, `Network ${req.networkId} could not be found.`);
   if (!net.external) throw neutronError.badRequest(PATH, `Bad floatingip request: Network ${net.id} is not a valid external network.`);
@@ -62,6 +65,9 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
       touch(c, port);
       break;
     } catch (e) {
+      // Only Neutron's refusals move on to the next subnet; anything else (a bug, or a write to
+      // an element shared with the published cloud, see clone.ts) ends the command.
+      if (e instanceof TypeError) throw e;
       lastError = e;
     }
   }
@@ -84,9 +90,18 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
 
 /** Finds the router that connects the port's subnet to the floating IP's external network. */
 function routerFor(c: Cloud, fip: FloatingIp, subnetId: string): string | null {
+  // The routers with an interface (a router port other than the gateway) on the subnet, found
+  // in one pass over the ports rather than one per router; then the first of them in router
+  // order whose gateway is on the floating IP's network, as interfacePorts per router would.
+  const onSubnet = new Set<string>();
+  for (const p of c.ports) {
+    if (!p.deviceOwner.startsWith('network:router_') || p.deviceOwner === DEVICE_OWNER.routerGateway) continue;
+    if (p.fixedIps.some((f) => f.subnetId === subnetId)) onSubnet.add(p.deviceId);
+  }
+  if (onSubnet.size === 0) return null;
   for (const r of c.routers) {
     if (!r.gateway || r.gateway.networkId !== fip.floatingNetworkId) continue;
-    if (interfacePorts(c, r).some((p) => p.fixedIps.some((f) => f.subnetId === subnetId))) return r.id;
+    if (onSubnet.has(r.id)) return r.id;
   }
   return null;
 }

@@ -95,7 +95,10 @@ function allocateVlan(c: Cloud, physnet: string | null): { physnet: string; seg:
   const free: Array<{ physnet: string; seg: number }> = [];
   for (const [pn, [lo, hi]] of Object.entries(c.config.vlanRanges)) {
     if (physnet !== null && pn !== physnet) continue;
-    for (let v = lo; v <= hi; v++) if (!segmentInUse(c, 'vlan', pn, v)) free.push({ physnet: pn, seg: v });
+    // The VLANs in use on this physnet, read once (not once per VLAN of the range).
+    const used = new Set<number | null>();
+    for (const n of c.networks) if (n.networkType === 'vlan' && n.physicalNetwork === pn) used.add(n.segmentationId);
+    for (let v = lo; v <= hi; v++) if (!used.has(v)) free.push({ physnet: pn, seg: v });
   }
   if (free.length > 0) return free[randInt(c.rng, 0, free.length - 1)] as { physnet: string; seg: number };
   throw neutronError.conflict(PATH, 'Unable to create the network. No tenant network is available for allocation.');

@@ -27,6 +27,7 @@ import { afterIdDrawn, nestedPolicy, newStd, policyError, touch } from './contex
 import { checkQuota } from './quota.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
+import { shareElements } from '../clone.js';
 import { grants } from './rbac.js';
 
 const PATH = '/v2.0/ports';
@@ -55,13 +56,31 @@ export function isAutoAddress(s: Subnet): boolean {
   return s.ipVersion === 6 && (s.ipv6AddressMode === 'slaac' || s.ipv6AddressMode === 'dhcpv6-stateless');
 }
 
+/**
+ * Parsed fixed IPs by their text: every allocation reads every address of its subnet, and an
+ * external network holds thousands. Parsing is a pure function of the text, so the cache is
+ * always right; it is emptied when it grows large rather than kept in order.
+ */
+const PARSED = new Map<string, bigint | null>();
+const PARSED_MAX = 200_000;
+
+function addressValue(text: string): bigint | null {
+  let v = PARSED.get(text);
+  if (v === undefined) {
+    v = parseIp(text)?.value ?? null;
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, v);
+  }
+  return v;
+}
+
 export function usedAddresses(c: Cloud, subnetId: string): Set<bigint> {
   const used = new Set<bigint>();
   for (const p of c.ports) {
     for (const ip of p.fixedIps) {
       if (ip.subnetId !== subnetId) continue;
-      const v = parseIp(ip.ipAddress);
-      if (v) used.add(v.value);
+      const v = addressValue(ip.ipAddress);
+      if (v !== null) used.add(v);
     }
   }
   return used;
@@ -78,8 +97,39 @@ export function isRouterInterfaceOwner(owner: string): boolean {
 
 type Strategy = 'random' | 'first';
 
+/** Fixed IPs' values as numbers by their text, -1 for text that is no address or above 2^32 (as PARSED). */
+const V4_VALUE = new Map<string, number>();
+
+function v4Value(text: string): number {
+  let n = V4_VALUE.get(text);
+  if (n === undefined) {
+    const v = addressValue(text);
+    // A value above 2^32 lies outside every IPv4 pool, so leaving it out changes no answer.
+    n = v !== null && v <= 0xffffffffn ? Number(v) : -1;
+    if (V4_VALUE.size >= PARSED_MAX) V4_VALUE.clear();
+    V4_VALUE.set(text, n);
+  }
+  return n;
+}
+
+/** An IPv4 subnet's used addresses as numbers (no bigint per address). */
+function usedV4(c: Cloud, subnetId: string): number[] {
+  const nums: number[] = [];
+  const ports = c.ports;
+  for (let i = 0; i < ports.length; i++) {
+    const ips = (ports[i] as Port).fixedIps;
+    for (let j = 0; j < ips.length; j++) {
+      const ip = ips[j] as FixedIp;
+      if (ip.subnetId !== subnetId) continue;
+      const n = v4Value(ip.ipAddress);
+      if (n >= 0) nums.push(n);
+    }
+  }
+  return nums;
+}
+
 function allocateIn(c: Cloud, s: Subnet, strategy: Strategy): string | null {
-  const used = usedAddresses(c, s.id);
+  const used = s.ipVersion === 4 ? usedV4(c, s.id) : usedAddresses(c, s.id);
   const pools = subnetPools(s);
   const v = strategy === 'first' ? firstFree(pools, used) : randomFree(pools, used, c.rng);
   return v === null ? null : formatIp(s.ipVersion, v);
@@ -246,6 +296,8 @@ export interface PortCreate {
 }
 
 export function createPort(c: Cloud, req: PortCreate): Port {
+  // Creating a port appends it and changes no other port: the other ports need no copies.
+  shareElements(c, 'ports');
   const path = req.path ?? PATH;
   const net = c.networks.find((n) => n.id === req.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);

@@ -43,9 +43,13 @@ describe('sim/api/nova', () => {
     if (!r.ok) throw r.error;
     expect(r.value['status']).toBe('BUILD');
     expect(r.value['adminPass']).toMatch(/^[A-Za-z0-9]{12}$/);
-    const c = r.cloud;
-    c.tick += 1;
-    settle(c);
+    // A published cloud never changes (its ports are even frozen): the next tick runs on a draft.
+    const next = transact(r.cloud, (w) => {
+      w.tick += 1;
+      settle(w);
+    });
+    if (!next.ok) throw next.error;
+    const c = next.cloud;
     const d = showServer(c, String(r.value['id']));
     expect(d['status']).toBe('ACTIVE');
     expect(d['OS-EXT-STS:power_state']).toBe(1);
