@@ -29,7 +29,8 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-export async function loadRun(learners: number, seconds: number): Promise<void> {
+/** `workspace`: `sandbox:network-node` (default) or a lab (`lab:ID`: every command is graded too, issue #19). */
+export async function loadRun(learners: number, seconds: number, workspace = 'sandbox:network-node'): Promise<void> {
   const port = 3900 + (learners % 97);
   const data = mkdtempSync(join(tmpdir(), 'stacklab-load-'));
   const server = spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], {
@@ -60,7 +61,7 @@ export async function loadRun(learners: number, seconds: number): Promise<void> 
       cookies.map(
         (cookie) =>
           new Promise<WebSocket>((resolve, reject) => {
-            const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?workspace=sandbox:network-node`, { headers: { Cookie: cookie, Origin: base } });
+            const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?workspace=${encodeURIComponent(workspace)}`, { headers: { Cookie: cookie, Origin: base } });
             ws.once('message', () => resolve(ws));
             ws.once('error', reject);
           }),
@@ -102,7 +103,7 @@ export async function loadRun(learners: number, seconds: number): Promise<void> 
     const busy = rssOf(server.pid as number);
     latencies.sort((a, b) => a - b);
     console.log(
-      `load ${learners} learners x ${seconds} s: ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
+      `load ${learners} learners x ${seconds} s (${workspace}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
         `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
         `all connected in ${connectSecs.toFixed(1)} s, ` +
         `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +

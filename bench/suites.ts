@@ -11,8 +11,9 @@ export const extraSuites: BenchSuite[] = [
     name: 'load',
     async run() {
       const seconds = Number(process.env['LOAD_SECONDS'] ?? 30);
-      await loadRun(200, seconds);
-      await loadRun(1000, seconds);
+      // LOAD_LEARNERS=1000,2000 and LOAD_WORKSPACE=lab:troubleshooting measure other classes (issue #19).
+      const counts = (process.env['LOAD_LEARNERS'] ?? '200,1000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+      for (const n of counts) await loadRun(n, seconds, process.env['LOAD_WORKSPACE'] ?? 'sandbox:network-node');
     },
   },
   { name: 'dataplane', async run() { (await import('./dataplane.js')).dataplaneBench(); } },
@@ -26,4 +27,5 @@ export const extraSuites: BenchSuite[] = [
   { name: 'api', async run() { await (await import('./api.js')).apiBench(); } },
   // Issue #19: a big cloud (500 ports, 100 routers, 1,000 floating IPs at ×1) at ×0.5 to ×4.
   { name: 'bigcloud', async run() { (await import('./bigcloud.js')).bigcloudBench(); } },
+  { name: 'grading', async run() { (await import('./grading.js')).gradingBench(); } }, // Issue #19: graded command and cold open at 1k/10k history.
 ];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CloudStore } from '../server/store/types.js';
+import type { CloudStore, NewEntry } from '../server/store/types.js';
 import { memoryStore } from '../server/store/memory.js';
 import { sqliteStore } from '../server/store/sqlite.js';
 
@@ -91,6 +91,43 @@ function runStoreContract(name: string, newStore: () => CloudStore, reopen?: (s:
       e!.request!.query[0]![1] = 'y';
       expect(s.history('a', 'w')[0]!.request).toEqual(request);
       expect(s.historyOfKind('a', 'w', 'api')).toHaveLength(1);
+      s.close();
+    });
+    it('reads entries without their output, and an attempt\'s distinct commands at their first entry', () => {
+      const s = newStore();
+      s.createLearner('a', 'Ada', 1);
+      const big = 'x'.repeat(20_000);
+      const add = (e: Partial<NewEntry>) => s.saveStep('a', 'w', null, { kind: 'command', line: 'l', stdout: big, stderr: 'e', exitCode: 0, at: 1, ...e });
+      add({ line: 'openstack network list', ran: [['openstack', 'network', 'list']], cols: 90, prompt: '$ ' });
+      add({ line: 'N=net; openstack network list', ran: [['openstack', 'network', 'list']] });
+      add({ line: 'echo $X' });
+      add({ line: 'echo $X' });
+      add({ kind: 'api', line: 'POST /network/v2.0/networks', request: { service: 'network', method: 'POST', path: ['v2.0', 'networks'], query: [], body: '{}' } });
+      add({ kind: 'answer', line: '#answer q 1', stdout: '', check: 'q', value: '1' });
+      add({ line: 'false && x', ran: [] });
+      add({ line: 'ip a', ran: [['ip', 'a'], ['true']] });
+      add({ line: 'ip a', ran: [['true'], ['ip', 'a']] });
+      const heads = s.headsSince('a', 'w', 1);
+      expect(heads.map((h) => [h.seq, h.kind, h.line])).toEqual(s.historySince('a', 'w', 1).map((h) => [h.seq, h.kind, h.line]));
+      expect(heads.some((h) => 'stdout' in h || 'stderr' in h)).toBe(false);
+      expect(s.headsSince('a', 'w', 0)[0]).toEqual({ seq: 1, kind: 'command', line: 'openstack network list', exitCode: 0, at: 1, ran: [['openstack', 'network', 'list']], cols: 90, prompt: '$ ' });
+      expect(s.headsSince('a', 'w', 4)[0]?.request?.path).toEqual(['v2.0', 'networks']);
+      // The same `ran` under another line is the same command; lines matter only without `ran`.
+      expect(s.attemptCommands('a', 'w')).toEqual([
+        { line: 'openstack network list', ran: [['openstack', 'network', 'list']] },
+        { line: 'echo $X' },
+        { line: 'false && x', ran: [] },
+        { line: 'ip a', ran: [['ip', 'a'], ['true']] },
+        { line: 'ip a', ran: [['true'], ['ip', 'a']] },
+      ]);
+      // A reset starts a new attempt: its commands count from their first entry after it.
+      s.resetSession('a', 'w', 'FRESH', 2);
+      expect(s.attemptCommands('a', 'w')).toEqual([]);
+      add({ line: 'N=1; openstack network list', ran: [['openstack', 'network', 'list']] });
+      add({ line: 'echo $X' });
+      add({ line: 'openstack network list', ran: [['openstack', 'network', 'list']] });
+      expect(s.attemptCommands('a', 'w')).toEqual([{ line: 'N=1; openstack network list', ran: [['openstack', 'network', 'list']] }, { line: 'echo $X' }]);
+      expect(s.attemptCommands('b', 'w')).toEqual([]);
       s.close();
     });
     it('stores a snapshot as of an existing entry', () => {

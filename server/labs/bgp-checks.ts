@@ -16,7 +16,7 @@ import { speakerRoutes, type AdvertisedRoute } from '../sim/bgp-routes.js';
 import { routerInterfacePorts } from './attributes.js';
 import { normalise, type Invocation } from './history.js';
 import { canonicalCidr, canonicalIp, cidrWithin, isIp } from './ip.js';
-import { changedAny } from './started.js';
+import { changedAny, someInvocation } from './started.js';
 import type { CheckType, Outcome, Params } from './checks.js';
 
 const pass = (why: string): Outcome => ({ ok: true, why });
@@ -37,7 +37,7 @@ function words(inv: Invocation): string[] {
  * or runs a changing `neutron` subcommand starting with `prefix` (`bgp-`, `address-scope-`).
  */
 function changed(history: readonly Invocation[], nouns: readonly string[], prefix: string): boolean {
-  return history.some((inv) => {
+  return someInvocation(history, `changed:${nouns.join(',')}:${prefix}`, (inv) => {
     const w = words(inv);
     if (w[0] === 'neutron') return (w[1] ?? '').startsWith(prefix) && NEUTRON_WRITE.test(w[1] ?? '');
     if (w[0] !== 'openstack') return false;

@@ -17,7 +17,7 @@ import {
   type Kind,
   type Resource,
 } from './attributes.js';
-import { matchesAny, parsePattern, patternKey, type Invocation } from './history.js';
+import { parsePattern, patternKey, patternsMatcher, scanned, type Invocation, type Pattern, type Scan } from './history.js';
 import { changedAny, probedOrOpened, ranAnyOf } from './started.js';
 import { canonicalCidr, canonicalIp, cidrWithin, hostPartIs, inCidr, ipVersion, isIp } from './ip.js';
 import { linearPattern } from '../cli/pattern.js';
@@ -570,6 +570,34 @@ const reach: CheckType = {
   },
 };
 
+/** The first invocation matching some patterns, per namespace and kind (see firstMatches). */
+interface FirstMatch {
+  index: number;
+  netns: string | null;
+  ran: boolean;
+}
+
+const matchMemo = new WeakMap<readonly Invocation[], Map<string, Scan<{ test: (inv: Invocation) => boolean; first: Map<string, FirstMatch> }>>>();
+
+/**
+ * For the `ran` check: the first invocation of a history matching any of `commands`, for each
+ * namespace (and whether it ran or was parsed), found once as the history grows. Whether a
+ * namespace counts depends on the cloud (its routers), so that is decided at each grade over
+ * these few firsts: the earliest that counts is what `find` over the whole history would give.
+ */
+function firstMatches(history: readonly Invocation[], commands: readonly string[], patterns: readonly Pattern[]): Map<string, FirstMatch> {
+  return scanned(
+    history,
+    matchMemo,
+    JSON.stringify(commands),
+    () => ({ test: patternsMatcher(patterns), first: new Map<string, FirstMatch>() }),
+    (s, inv, index) => {
+      const k = `${inv.ran ? 'r' : 'p'}${inv.netns === null ? '' : `:${inv.netns}`}`;
+      if (!s.first.has(k) && s.test(inv)) s.first.set(k, { index, netns: inv.netns, ran: inv.ran });
+    },
+  ).first;
+}
+
 const ran: CheckType = {
   name: 'ran',
   doc: 'The learner ran a command (any of `command`, in either CLI dialect), optionally inside a router\'s namespace.',
@@ -596,7 +624,10 @@ const ran: CheckType = {
         nsOk = (n, expanded) => n !== null && (ids.includes(n) || (!expanded && n.startsWith('qrouter-') && n.includes('$')));
       } else nsOk = (n) => n === ns;
     }
-    const hit = ctx.history.find((inv) => nsOk(inv.netns, inv.ran) && matchesAny(patterns, inv));
+    // The first matching invocation of each namespace (and kind: ran or parsed), kept as the history grows.
+    let first = Infinity;
+    for (const f of firstMatches(ctx.history, p.strs('command'), patterns).values()) if (f.index < first && nsOk(f.netns, f.ran)) first = f.index;
+    const hit = ctx.history[first];
     if (hit) return pass(`you ran \`${hit.argv.join(' ')}\``);
     const where = ns === undefined ? '' : ns.startsWith('router ') ? ` inside the namespace of ${ns}` : ' inside a router namespace';
     return failed(`you have not run \`${p.strs('command')[0] ?? ''}\`${where} yet`);

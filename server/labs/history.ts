@@ -88,23 +88,79 @@ function parsedInvocations(text: string, line: number, out: Invocation[], depth 
   }
 }
 
+/** Appends the invocations of history entry `i`. */
+function entryInvocations(h: HistoryCommand, i: number, out: Invocation[]): void {
+  if (h.ran === undefined) {
+    parsedInvocations(h.line, i, out);
+    return;
+  }
+  for (const argv of h.ran) {
+    const u = unwrap(argv);
+    if (u.argv.length > 0) out.push({ argv: u.argv, netns: u.netns, line: i, ran: true });
+  }
+}
+
+/** How far a history was turned into invocations: its length then, and its last entry (to tell an append from a replacement). */
+interface Made {
+  out: Invocation[];
+  count: number;
+  last: HistoryCommand | undefined;
+}
+
+const made = new WeakMap<readonly HistoryCommand[], Made>();
+
 /**
  * The invocations of a history: from `ran` when an entry has it, else parsed from its line
  * (lines the shell cannot parse give none).
+ *
+ * A learner's attempt is an array that only grows (a reset starts a new one), and it is graded
+ * after every command: so the invocations of an array are kept, and when the same array comes
+ * back longer only its new entries are parsed, appended to the same returned array. Memos of
+ * what checks found (started.ts, the `ran` check) extend the same way, so grading after a command
+ * costs what that command added, not the length of the history. An array that was shortened or
+ * whose last seen entry was replaced is read again from the start into a new array.
  */
 export function invocations(history: readonly HistoryCommand[]): Invocation[] {
-  const out: Invocation[] = [];
-  history.forEach((h, i) => {
-    if (h.ran === undefined) {
-      parsedInvocations(h.line, i, out);
-      return;
-    }
-    for (const argv of h.ran) {
-      const u = unwrap(argv);
-      if (u.argv.length > 0) out.push({ argv: u.argv, netns: u.netns, line: i, ran: true });
-    }
-  });
-  return out;
+  let m = made.get(history);
+  if (m !== undefined && (history.length < m.count || (m.count > 0 && history[m.count - 1] !== m.last))) m = undefined;
+  if (m === undefined) {
+    m = { out: [], count: 0, last: undefined };
+    made.set(history, m);
+  }
+  for (let i = m.count; i < history.length; i++) entryInvocations(history[i] as HistoryCommand, i, m.out);
+  m.count = history.length;
+  m.last = history[history.length - 1];
+  return m.out;
+}
+
+/**
+ * Memos over an invocation array that only grows (what `invocations` returns): `scan` sees each
+ * invocation once, in order, and the state it builds is kept per array and per key. An array
+ * that was shortened, or whose last seen invocation changed, is scanned again from the start.
+ */
+export function scanned<S>(history: readonly Invocation[], memo: WeakMap<readonly Invocation[], Map<string, Scan<S>>>, key: string, start: () => S, scan: (state: S, inv: Invocation, index: number) => void): S {
+  let byKey = memo.get(history);
+  if (byKey === undefined) {
+    byKey = new Map();
+    memo.set(history, byKey);
+  }
+  let s = byKey.get(key);
+  if (s !== undefined && (history.length < s.count || (s.count > 0 && history[s.count - 1] !== s.last))) s = undefined;
+  if (s === undefined) {
+    s = { state: start(), count: 0, last: undefined };
+    byKey.set(key, s);
+  }
+  for (let i = s.count; i < history.length; i++) scan(s.state, history[i] as Invocation, i);
+  s.count = history.length;
+  s.last = history[history.length - 1];
+  return s.state;
+}
+
+/** What `scanned` keeps for one array and key. */
+export interface Scan<S> {
+  state: S;
+  count: number;
+  last: Invocation | undefined;
 }
 
 /** Equivalent commands in the two CLI dialects: openstack words (+ an option that selects the action) ↔ neutron subcommand. */
@@ -153,6 +209,9 @@ const DIALECTS: Array<{ os: string; opt?: string; neutron: string }> = [
   { os: 'security group rule delete', neutron: 'security-group-rule-delete' },
   { os: 'security group rule list', neutron: 'security-group-rule-list' },
 ];
+
+/** The openstack words of each DIALECTS entry, split once (commandKey runs for every invocation). */
+const DIALECT_WORDS: ReadonlyArray<{ d: (typeof DIALECTS)[number]; os: readonly string[] }> = DIALECTS.map((d) => ({ d, os: d.os.split(' ') }));
 
 /** `ip` object abbreviations as iproute2 accepts them. */
 const IP_OBJECTS: Array<[string, string]> = [
@@ -267,15 +326,12 @@ function matchSameDialect(p: Pattern, argv: string[]): boolean {
 function equivalents(p: Pattern): Pattern[] {
   const [head, ...words] = p.words;
   if (head === 'openstack') {
-    const hits = DIALECTS.filter((d) => {
-      const os = d.os.split(' ');
-      return os.every((w, i) => words[i] === w) && (d.opt === undefined || p.options.includes(d.opt));
-    });
+    const hits = DIALECT_WORDS.filter(({ d, os }) => os.every((w, i) => words[i] === w) && (d.opt === undefined || p.options.includes(d.opt)));
     // The most specific entry wins (`router set --external-gateway` over `router set`).
-    const best = hits.find((d) => d.opt !== undefined) ?? hits[0];
+    const best = hits.find((h) => h.d.opt !== undefined) ?? hits[0];
     if (best === undefined) return [];
-    const extra = words.slice(best.os.split(' ').length);
-    return [{ words: ['neutron', best.neutron], options: [], values: [], absent: [], args: [...extra, ...p.args] }];
+    const extra = words.slice(best.os.length);
+    return [{ words: ['neutron', best.d.neutron], options: [], values: [], absent: [], args: [...extra, ...p.args] }];
   }
   if (head === 'neutron') {
     return DIALECTS.filter((d) => words[0] === d.neutron).map((d) => ({
@@ -306,9 +362,9 @@ export function commandKey(argv: readonly string[]): string {
   if (head !== 'openstack') return head;
   const words = rest.filter((t) => !t.startsWith('-'));
   const opts = rest.filter((t) => t.startsWith('-')).map(optName);
-  const hits = DIALECTS.filter((d) => d.os.split(' ').every((w, i) => words[i] === w) && (d.opt === undefined || opts.includes(d.opt)));
-  const best = hits.find((d) => d.opt !== undefined) ?? hits[0];
-  if (best !== undefined) return `neutron ${best.neutron}`;
+  const hits = DIALECT_WORDS.filter(({ d, os }) => os.every((w, i) => words[i] === w) && (d.opt === undefined || opts.includes(d.opt)));
+  const best = hits.find((h) => h.d.opt !== undefined) ?? hits[0];
+  if (best !== undefined) return `neutron ${best.d.neutron}`;
   const verb = words.findIndex((w) => OSC_VERBS.has(w));
   return ['openstack', ...(verb < 0 ? words : words.slice(0, verb + 1))].join(' ');
 }
@@ -335,7 +391,19 @@ export function matches(pattern: Pattern, inv: Invocation, translate = true): bo
  * make the difference.
  */
 export function matchesAny(patterns: readonly Pattern[], inv: Invocation): boolean {
+  return patternsMatcher(patterns)(inv);
+}
+
+/**
+ * matchesAny with its patterns' translations worked out once, for matching many invocations
+ * (the same answers as matchesAny for each).
+ */
+export function patternsMatcher(patterns: readonly Pattern[]): (inv: Invocation) => boolean {
   const heads = new Set(patterns.map((p) => p.words[0]));
   const translate = !(heads.has('openstack') && heads.has('neutron'));
-  return patterns.some((p) => matches(p, inv, translate));
+  const all = patterns.flatMap((p) => [p, ...(translate ? equivalents(p) : [])]);
+  return (inv) => {
+    const argv = normalise(inv.argv);
+    return all.some((p) => matchSameDialect(p, argv));
+  };
 }

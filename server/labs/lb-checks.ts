@@ -17,7 +17,7 @@ import { vmWebServers, type HttpResponse } from '../sim/dataplane/http.js';
 import { trace } from '../sim/reach.js';
 import { serverAddresses } from './attributes.js';
 import { normalise, type Invocation } from './history.js';
-import { changedAny, probedOrOpened } from './started.js';
+import { changedAny, probedOrOpened, someInvocation } from './started.js';
 import type { CheckContext, CheckType, Outcome, Params } from './checks.js';
 
 const OPERATING: readonly OperatingStatus[] = ['ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR', 'NO_MONITOR', 'DRAINING'];
@@ -79,7 +79,7 @@ function words(inv: Invocation): string[] {
 
 /** Whether the history changed an Octavia object (`openstack loadbalancer … create|set|…`). */
 export function changedLoadBalancers(history: readonly Invocation[]): boolean {
-  return history.some((inv) => {
+  return someInvocation(history, 'lb-changed', (inv) => {
     const w = words(inv);
     return w[0] === 'openstack' && w[1] === 'loadbalancer' && (LB_WRITES.has(w[2] ?? '') || LB_WRITES.has(w[3] ?? ''));
   });
@@ -87,7 +87,7 @@ export function changedLoadBalancers(history: readonly Invocation[]): boolean {
 
 /** Whether the history started, stopped, created or deleted a server (what changes a member's health). */
 function changedServerPower(history: readonly Invocation[]): boolean {
-  return history.some((inv) => {
+  return someInvocation(history, 'server-power', (inv) => {
     const w = words(inv);
     return (w[0] === 'openstack' && w[1] === 'server' && SERVER_POWER.has(w[2] ?? '')) || (w[0] === 'nova' && ['stop', 'start', 'reboot', 'boot', 'delete'].includes(w[1] ?? ''));
   });

@@ -16,7 +16,7 @@
  * A check that passes is `pass` whatever the history (a fixture may already satisfy it).
  */
 import type { Kind } from './attributes.js';
-import { commandKey, normalise, type Invocation } from './history.js';
+import { commandKey, normalise, scanned, type Invocation, type Scan } from './history.js';
 
 /** The first words of `openstack` commands (after the global options) → the kind they act on. */
 const OSC_NOUNS: Array<[string, Kind]> = [
@@ -94,28 +94,40 @@ export function changedKinds(raw: readonly string[]): Kind[] {
   return [];
 }
 
-/** What a history has changed and run, summed up once per grade (every failing check asks). */
+/** What a history has changed and run (every failing check asks), extended as the history grows. */
 interface Summary {
   changed: Set<Kind>;
   keys: Set<string>;
   probed: boolean;
 }
 
-const summaries = new WeakMap<readonly Invocation[], Summary>();
+const summaries = new WeakMap<readonly Invocation[], Map<string, Scan<Summary>>>();
 
 function summary(history: readonly Invocation[]): Summary {
-  let s = summaries.get(history);
-  if (s === undefined) {
-    s = { changed: new Set(), keys: new Set(), probed: false };
-    for (const inv of history) {
+  return scanned(
+    history,
+    summaries,
+    '',
+    () => ({ changed: new Set(), keys: new Set(), probed: false }),
+    (s, inv) => {
       for (const k of changedKinds(inv.argv)) s.changed.add(k);
       s.keys.add(commandKey(inv.argv));
       const head = inv.argv[0] === 'openstack' && inv.argv[1] === 'server' && inv.argv[2] === 'ssh' ? 'ssh' : (inv.argv[0] ?? '');
       if (PROBES.has(head)) s.probed = true;
-    }
-    summaries.set(history, s);
-  }
-  return s;
+    },
+  );
+}
+
+const found = new WeakMap<readonly Invocation[], Map<string, Scan<{ yes: boolean }>>>();
+
+/**
+ * Whether some invocation satisfies `test`, remembered per history and `key` (one key per test:
+ * the same key must always mean the same test): a growing history only tests its new invocations.
+ */
+export function someInvocation(history: readonly Invocation[], key: string, test: (inv: Invocation) => boolean): boolean {
+  return scanned(history, found, key, () => ({ yes: false }), (s, inv) => {
+    if (!s.yes && test(inv)) s.yes = true;
+  }).yes;
 }
 
 /** Whether some invocation changed a resource of one of these kinds. */

@@ -52,6 +52,25 @@ export function memoryStore(): CloudStore {
     historySince(learnerId, workspace, afterSeq) {
       return (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq).map(copy);
     },
+    headsSince(learnerId, workspace, afterSeq) {
+      return (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq).map((e) => {
+        const { stdout: _out, stderr: _err, ...head } = copy(e);
+        return head;
+      });
+    },
+    attemptCommands(learnerId, workspace) {
+      const out: Array<{ line: string; ran?: string[][] }> = [];
+      const seen = new Set<string>();
+      const { reset } = store.lastSeqs(learnerId, workspace);
+      for (const e of histories.get(key(learnerId, workspace)) ?? []) {
+        if (e.seq <= reset || e.kind !== 'command') continue;
+        const k = e.ran === undefined ? `line\u0000${e.line}` : `ran\u0000${JSON.stringify(e.ran)}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push(e.ran === undefined ? { line: e.line } : { line: e.line, ran: e.ran.map((a) => [...a]) });
+      }
+      return out;
+    },
     resetSession(learnerId, workspace, snapshot, at) {
       const k = key(learnerId, workspace);
       const saved = append(k, { kind: 'reset', line: '#reset', stdout: '', stderr: '', exitCode: 0, at });

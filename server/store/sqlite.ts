@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { StoreError, type CloudStore, type ApiRequestRecord, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
+import { StoreError, type CloudStore, type ApiRequestRecord, type EntryHead, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
 
 /** Forward-only migrations; the index + 1 is the schema version. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -30,6 +30,23 @@ const MIGRATIONS: string[] = [
      WHERE line GLOB '#passed [a-z0-9]*' AND line NOT GLOB '#passed * *' AND stdout = '' AND stderr = '';
    UPDATE history SET kind = 'solution', meta = json_object('step', substr(line, 11))
      WHERE line GLOB '#solution [a-z0-9]*' AND line NOT GLOB '#solution * *' AND stdout = '' AND stderr = '';`,
+  // 4: opening a workspace with a long history reads its last reset, its passes and the size of
+  // its stored output from indexes, not by walking every row (and its output's overflow pages).
+  `CREATE INDEX history_kind ON history (learner_id, workspace, kind, seq);
+   CREATE INDEX history_output ON history (learner_id, workspace, (length(stdout) + length(stderr)));`,
+  // 5: each attempt's distinct commands (what graders read: see attemptCommands), one row per
+  // command the first time the attempt (the entries after reset \`since\`) ran it, so opening a
+  // workspace reads as many rows as the learner typed different commands. Filled from the history
+  // in order: INSERT OR IGNORE keeps the first. A damaged meta cell counts as no \`ran\`.
+  `CREATE TABLE attempt_command (learner_id TEXT NOT NULL, workspace TEXT NOT NULL, since INTEGER NOT NULL, cmd TEXT NOT NULL,
+     seq INTEGER NOT NULL, line TEXT NOT NULL, ran TEXT, PRIMARY KEY (learner_id, workspace, since, cmd));
+   CREATE INDEX attempt_command_order ON attempt_command (learner_id, workspace, since, seq);
+   INSERT OR IGNORE INTO attempt_command (learner_id, workspace, since, cmd, seq, line, ran)
+     SELECT learner_id, workspace, since, CASE WHEN ran IS NULL THEN 'line:' || line ELSE 'ran:' || ran END, seq, line, ran FROM (
+       SELECT h.learner_id, h.workspace, h.seq, h.line,
+         CASE WHEN json_valid(h.meta) AND json_type(h.meta, '$.ran') = 'array' THEN json(json_extract(h.meta, '$.ran')) END AS ran,
+         (SELECT COALESCE(MAX(r.seq), 0) FROM history r WHERE r.learner_id = h.learner_id AND r.workspace = h.workspace AND r.kind = 'reset' AND r.seq < h.seq) AS since
+       FROM history h WHERE h.kind = 'command' ORDER BY h.learner_id, h.workspace, h.seq);`,
 ];
 
 export interface SqliteOptions {
@@ -98,7 +115,15 @@ function apiRequestOf(v: unknown): ApiRequestRecord | null {
   return out;
 }
 
+type HeadRow = Omit<Row, 'stdout' | 'stderr'>;
+
 function entryOf(r: Row): HistoryEntry {
+  const { stdout, stderr, ...head } = r;
+  return { ...headOf(head), stdout, stderr };
+}
+
+/** An entry without its output, with the extras its `meta` cell holds. */
+function headOf(r: HeadRow): EntryHead {
   const { meta, ...rest } = r;
   if (meta === null) return rest;
   let m: Record<string, unknown> = {};
@@ -107,7 +132,7 @@ function entryOf(r: Row): HistoryEntry {
   } catch {
     // A damaged meta cell loses its extras, not the row.
   }
-  const e: HistoryEntry = { ...rest };
+  const e: EntryHead = { ...rest };
   if (typeof m['cols'] === 'number') e.cols = m['cols'];
   if (typeof m['prompt'] === 'string') e.prompt = m['prompt'];
   if (Array.isArray(m['ran'])) e.ran = m['ran'] as string[][];
@@ -174,6 +199,8 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     })();
   }
   const cols = 'seq, kind, line, stdout, stderr, exit_code AS exitCode, at, meta';
+  // What replay and grading read: everything but the output.
+  const headCols = 'seq, kind, line, exit_code AS exitCode, at, meta';
   const q = {
     insLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?)'),
     ensureLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING'),
@@ -186,6 +213,17 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     ),
     learnersIn: db.prepare('SELECT learner_id AS id FROM session WHERE workspace = ? UNION SELECT learner_id FROM history WHERE workspace = ? ORDER BY 1'),
     since: db.prepare(`SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`),
+    headsSince: db.prepare(`SELECT ${headCols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`),
+    attemptCommands: db.prepare(
+      `SELECT line, ran FROM attempt_command WHERE learner_id = ? AND workspace = ?
+         AND since = (SELECT COALESCE(MAX(seq), 0) FROM history WHERE learner_id = ? AND workspace = ? AND kind = 'reset') ORDER BY seq`,
+    ),
+    // The command's own attempt starts after the last reset so far (this entry is not one).
+    insCommand: db.prepare(
+      `INSERT OR IGNORE INTO attempt_command (learner_id, workspace, since, cmd, seq, line, ran)
+       SELECT @learner, @workspace, (SELECT COALESCE(MAX(seq), 0) FROM history WHERE learner_id = @learner AND workspace = @workspace AND kind = 'reset'),
+         CASE WHEN @ran IS NULL THEN 'line:' || @line ELSE 'ran:' || json(@ran) END, @seq, @line, json(@ran)`,
+    ),
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM history WHERE learner_id = ? AND workspace = ?'),
     ofKind: db.prepare(`SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND kind = ? ORDER BY seq`),
     lastReset: db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM history WHERE learner_id = ? AND workspace = ? AND kind = 'reset'"),
@@ -198,6 +236,7 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   const append = (learnerId: string, workspace: string, e: NewEntry): HistoryEntry => {
     const { seq } = q.nextSeq.get(learnerId, workspace) as { seq: number };
     q.insHistory.run(learnerId, workspace, seq, e.kind, e.line, e.stdout, e.stderr, e.exitCode, e.at, metaOf(e));
+    if (e.kind === 'command') q.insCommand.run({ learner: learnerId, workspace, seq, ran: e.ran === undefined ? null : JSON.stringify(e.ran), line: e.line });
     return { ...e, seq };
   };
   const saveStep = db.transaction((learnerId: string, workspace: string, snapshot: string | null, e: NewEntry) => {
@@ -229,6 +268,13 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       return row ? { snapshot: row.snapshot, seq: row.seq } : null;
     }),
     historySince: guarded((learnerId: string, workspace: string, afterSeq: number) => rows(q.since.all(learnerId, workspace, afterSeq))),
+    headsSince: guarded((learnerId: string, workspace: string, afterSeq: number) => (q.headsSince.all(learnerId, workspace, afterSeq) as HeadRow[]).map(headOf)),
+    attemptCommands: guarded((learnerId: string, workspace: string) =>
+      (q.attemptCommands.all(learnerId, workspace, learnerId, workspace) as Array<{ line: string; ran: string | null }>).map((r) => {
+        const ran = r.ran === null ? undefined : (JSON.parse(r.ran) as unknown);
+        return Array.isArray(ran) ? { line: r.line, ran: ran as string[][] } : { line: r.line };
+      }),
+    ),
     saveStep: guarded((l: string, w: string, s: string | null, e: NewEntry) => saveStep(l, w, s, e)),
     saveSnapshot: guarded((l: string, w: string, snapshot: string, seq: number, at: number) => {
       q.putSession.run(l, w, snapshot, at, seq);

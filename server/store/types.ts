@@ -54,6 +54,9 @@ export interface HistoryEntry {
 
 export type NewEntry = Omit<HistoryEntry, 'seq'>;
 
+/** A history entry without its output (stdout, stderr): what replay, grading and bookkeeping read. */
+export type EntryHead = Omit<HistoryEntry, 'stdout' | 'stderr'>;
+
 export interface Learner {
   id: string;
   name: string;
@@ -94,6 +97,19 @@ export interface CloudStore {
   saveSnapshot(learnerId: string, workspace: string, snapshot: string, seq: number, at: number): void;
   /** History entries after `afterSeq`, oldest first (for replay). */
   historySince(learnerId: string, workspace: string, afterSeq: number): HistoryEntry[];
+  /**
+   * The same entries as historySince without their output, oldest first: what opening a
+   * workspace needs (replay, the attempt, its passes), without reading megabytes of output.
+   */
+  headsSince(learnerId: string, workspace: string, afterSeq: number): EntryHead[];
+  /**
+   * The distinct commands of the `command` entries after the last reset, each at its first
+   * occurrence, oldest first: what graders read of an attempt (see server/workspace/attempt.ts).
+   * Two entries are the same command when both recorded the same `ran` (their lines may differ),
+   * or neither recorded one and their lines are the same. Reads as many rows as there are
+   * distinct commands, not the history.
+   */
+  attemptCommands(learnerId: string, workspace: string): Array<{ line: string; ran?: string[][] }>;
   /** Starts a workspace over: the snapshot is replaced, the history kept with a reset entry. */
   resetSession(learnerId: string, workspace: string, snapshot: string, at: number): HistoryEntry;
   /** The newest `limit` entries, oldest first. */

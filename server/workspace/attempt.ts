@@ -1,39 +1,64 @@
 /** A learner's attempt at a lab, read from typed history entries: commands since the last reset, answers, first passes. */
-import type { HistoryEntry } from '../store/types.js';
-import type { CloudStore } from '../store/types.js';
+import type { CloudStore, EntryHead } from '../store/types.js';
 import type { HistoryCommand, LearnerActivity } from '../labs/index.js';
 
 export interface Attempt {
-  /** Commands as graders see them: the typed line and, when recorded, what actually ran. */
+  /**
+   * Commands as graders see them: the typed line and, when recorded, what actually ran. Each
+   * distinct command is kept once, at its first occurrence: every check over the history asks
+   * whether something was run (the first match is what it quotes), never how often or at which
+   * position, so the grade is the same as over every command, and a learner who types the same
+   * ten commands ten thousand times costs ten. An array that only grows (see labs/history.ts).
+   */
   commands: HistoryCommand[];
   answers: Record<string, string>;
+  /** The keys (attemptKey) of `commands`. */
+  seen: Set<string>;
 }
 
 export function emptyAttempt(): Attempt {
-  return { commands: [], answers: {} };
+  return { commands: [], answers: {}, seen: new Set() };
+}
+
+/** What makes two commands the same for graders: what ran, or (not recorded) the line, which is then parsed. */
+function attemptKey(c: HistoryCommand): string {
+  return c.ran === undefined ? `line\u0000${c.line}` : `ran\u0000${JSON.stringify(c.ran)}`;
+}
+
+/** Adds a command to an attempt unless the same one is there already. */
+export function addCommand(a: Attempt, c: HistoryCommand): void {
+  const k = attemptKey(c);
+  if (a.seen.has(k)) return;
+  a.seen.add(k);
+  a.commands.push(c);
 }
 
 /** Adds one entry to an attempt (a reset starts it over). */
-export function addToAttempt(a: Attempt, e: HistoryEntry): void {
+export function addToAttempt(a: Attempt, e: EntryHead): void {
   if (e.kind === 'reset') {
     a.commands = [];
     a.answers = {};
-  } else if (e.kind === 'command') a.commands.push(e.ran ? { line: e.line, ran: e.ran } : { line: e.line });
-  // An API write ran no shell command: checks of what was typed see nothing, checks of the cloud see its change.
-  else if (e.kind === 'api') a.commands.push({ line: e.line, ran: [] });
+    a.seen = new Set();
+  } else if (e.kind === 'command') addCommand(a, e.ran ? { line: e.line, ran: e.ran } : { line: e.line });
+  // An API write ran no shell command: checks of what was typed see nothing of it (it would add
+  // no invocation), checks of the cloud see its change.
   else if (e.kind === 'answer' && e.check !== undefined) a.answers[e.check] = e.value ?? '';
 }
 
-/** The attempt since the last reset, from the store. */
-export function attemptFromStore(store: CloudStore, learner: string, workspace: string): Attempt {
-  const { reset } = store.lastSeqs(learner, workspace);
+/**
+ * The attempt since the last reset (entry `reset`), from the store: its distinct commands as the
+ * store keeps them and its answers, without reading the history; what addToAttempt would build
+ * from every entry.
+ */
+export function attemptFromStore(store: CloudStore, learner: string, workspace: string, reset = store.lastSeqs(learner, workspace).reset): Attempt {
   const a = emptyAttempt();
-  for (const e of store.historySince(learner, workspace, reset)) addToAttempt(a, e);
+  for (const c of store.attemptCommands(learner, workspace)) addCommand(a, c);
+  for (const e of store.historyOfKind(learner, workspace, 'answer')) if (e.seq > reset) addToAttempt(a, e);
   return a;
 }
 
 /** When each step first passed (ms since the epoch), from `passed` entries. */
-export function firstPassesOf(entries: readonly HistoryEntry[]): Record<string, number> {
+export function firstPassesOf(entries: readonly EntryHead[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const e of entries) if (e.kind === 'passed' && e.step !== undefined && out[e.step] === undefined) out[e.step] = e.at;
   return out;
@@ -44,7 +69,7 @@ export function firstPassesOf(entries: readonly HistoryEntry[]): Record<string, 
  * reset (start of the attempt, first passes), `reveals` the hint and solution entries of every
  * attempt (what was seen stays seen). Hints count distinct hint numbers per step.
  */
-export function activityOf(since: readonly HistoryEntry[], reveals: readonly HistoryEntry[]): LearnerActivity {
+export function activityOf(since: readonly EntryHead[], reveals: readonly EntryHead[]): LearnerActivity {
   const hints = new Map<string, Set<string>>();
   const solutions: string[] = [];
   for (const e of reveals) {

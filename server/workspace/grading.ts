@@ -13,8 +13,8 @@ export function gradeStoreFor(store: CloudStore, labs: readonly Lab[]): GradeSto
       const ref = parseWorkspace(labKey(labId), labs);
       if (!ref) return null;
       const state = loadState(store, ref, learner);
-      // The attempt and the activity read the same entries (those after the last reset) once.
-      const since = store.historySince(learner, ref.key, store.lastSeqs(learner, ref.key).reset);
+      // The attempt and the activity read the same entries (those after the last reset) once, without their output.
+      const since = store.headsSince(learner, ref.key, store.lastSeqs(learner, ref.key).reset);
       const a = emptyAttempt();
       for (const e of since) addToAttempt(a, e);
       const reveals = [...store.historyOfKind(learner, ref.key, 'hint'), ...store.historyOfKind(learner, ref.key, 'solution')];

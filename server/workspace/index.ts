@@ -10,7 +10,7 @@ import { complete, PING_CAP, prompt, runLine, serializeSession, type RunOptions,
 import type { Follow } from '../cli/linux/index.js';
 import { grade, labFor, type GradeResult, type Lab } from '../labs/index.js';
 import { StoreError, type CloudStore, type HistoryEntry, type NewEntry } from '../store/types.js';
-import { addToAttempt, emptyAttempt, firstPassesOf, type Attempt } from './attempt.js';
+import { addToAttempt, attemptFromStore, emptyAttempt, firstPassesOf, type Attempt } from './attempt.js';
 import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
 import type { CommandOutput } from '../render/output.js';
@@ -242,12 +242,11 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
   const load = (learner: string, ref: WorkspaceRef): Live => {
     const stored = store.loadSession(learner, ref.key);
     const seqs = store.lastSeqs(learner, ref.key);
-    const from = ref.lab ? Math.min(stored?.seq ?? 0, seqs.reset) : (stored?.seq ?? 0);
-    const entries = store.historySince(learner, ref.key, from);
-    const afterSnapshot = entries.filter((e) => e.seq > (stored?.seq ?? 0));
+    // Replay reads the entries after the snapshot, without their output; grading the attempt
+    // reads its distinct commands and answers (attemptFromStore), not every entry since the reset.
+    const afterSnapshot = store.headsSince(learner, ref.key, stored?.seq ?? 0);
     const state = replay(ref, learner, stored, afterSnapshot);
-    const attempt = emptyAttempt();
-    if (ref.lab) for (const e of entries) if (e.seq > seqs.reset) addToAttempt(attempt, e);
+    const attempt = ref.lab ? attemptFromStore(store, learner, ref.key, seqs.reset) : emptyAttempt();
     const w: Live = {
       learner,
       ref,

@@ -6,7 +6,7 @@
 import { hashSeed } from '../sim/rng.js';
 import { createSession, deserializeSession, runLine, type SessionState } from '../shell/session.js';
 import { labFor, labSession } from '../labs/index.js';
-import type { CloudStore, HistoryEntry } from '../store/types.js';
+import type { CloudStore, EntryHead, HistoryEntry } from '../store/types.js';
 import type { WorkspaceRef } from './keys.js';
 import { replayApiCall } from './openstack.js';
 
@@ -22,7 +22,7 @@ export function freshState(ref: WorkspaceRef, learner: string, columns?: number)
 }
 
 /** Runs one stored command entry again, with the width it ran with, interrupted when it was. */
-export function replayEntry(state: SessionState, e: HistoryEntry): SessionState {
+export function replayEntry(state: SessionState, e: EntryHead | HistoryEntry): SessionState {
   const at = e.cols !== undefined && e.cols !== state.columns ? { ...state, columns: e.cols } : state;
   return runLine(at, e.line, e.interrupted !== undefined ? { until: { kind: 'interrupt', after: e.interrupted } } : {}).state;
 }
@@ -31,7 +31,7 @@ export function replayEntry(state: SessionState, e: HistoryEntry): SessionState 
  * The state after the stored snapshot and the entries after it: command entries and API writes
  * are run again, a reset starts over from the fresh state; other bookkeeping changes nothing.
  */
-export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: string } | null, entries: readonly HistoryEntry[]): SessionState {
+export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: string } | null, entries: readonly EntryHead[]): SessionState {
   let s = stored ? deserializeSession(stored.snapshot) : freshState(ref, learner);
   for (const e of entries) {
     if (e.kind === 'command') s = replayEntry(s, e);
@@ -44,5 +44,5 @@ export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: s
 /** A learner's workspace state from a store (snapshot + replay), without keeping it. */
 export function loadState(store: CloudStore, ref: WorkspaceRef, learner: string): SessionState {
   const stored = store.loadSession(learner, ref.key);
-  return replay(ref, learner, stored, store.historySince(learner, ref.key, stored?.seq ?? 0));
+  return replay(ref, learner, stored, store.headsSince(learner, ref.key, stored?.seq ?? 0));
 }
