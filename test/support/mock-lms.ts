@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
+import type { PlatformRegistration } from '../../server/lti/types.js';
 import {
   createRemoteJWKSet,
   exportJWK,
@@ -79,15 +80,7 @@ export interface MockLms {
   tokenUrl: string;
   jwksUrl: string;
   /** The registration a tool needs (as the platforms file or the class page take it). */
-  registration(name?: string): {
-    issuer: string;
-    clientId: string;
-    name: string;
-    authUrl: string;
-    tokenUrl: string;
-    jwksUrl: string;
-    deploymentIds: string[];
-  };
+  registration(name?: string): Omit<PlatformRegistration, 'source'>;
   /** Prepares a launch; the returned login_hint makes the auth endpoint answer it. */
   prepare(spec?: LaunchSpec): string;
   /** The tool's login initiation URL for a prepared launch (GET form of /lti/login). */
