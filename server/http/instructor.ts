@@ -131,24 +131,23 @@ export function instructorRoutes(app: Express, deps: RouteDeps): void {
     res.json(g);
   });
   drillDownRoutes(app, deps, instructor);
-  app.get('/api/instructor/learners/:id', (req, res) => {
-    if (!instructor(req, res)) return;
+  /** The learner of `:id` for an instructor, or null when it has already answered 401 or 404. */
+  const learnerOf = (req: Request<{ id: string }>, res: Response) => {
+    if (!instructor(req, res)) return null;
     const learner = store.getLearner(req.params.id);
-    if (!learner) {
-      res.status(404).json({ error: 'no such learner' });
-      return;
-    }
+    if (!learner) res.status(404).json({ error: 'no such learner' });
+    return learner;
+  };
+  app.get('/api/instructor/learners/:id', (req, res) => {
+    const learner = learnerOf(req, res);
+    if (!learner) return;
     const workspace = typeof req.query['workspace'] === 'string' ? req.query['workspace'] : '';
     res.json({ ...learner, history: workspace ? store.history(learner.id, workspace, 2000) : [] });
   });
   /** A learner's cloud as their topology view draws it (read from the store: snapshot + replay). */
   app.get('/api/instructor/learners/:id/topology', (req, res) => {
-    if (!instructor(req, res)) return;
-    const learner = store.getLearner(req.params.id);
-    if (!learner) {
-      res.status(404).json({ error: 'no such learner' });
-      return;
-    }
+    const learner = learnerOf(req, res);
+    if (!learner) return;
     const key = req.query['workspace'];
     const ref = typeof key === 'string' ? parseWorkspace(key, labs()) : null;
     if (!ref) {
