@@ -52,21 +52,21 @@ function fmt(n: number, digits = 2): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-function manager(file: string, labs: readonly Lab[], clock: { t: number }): { ws: Workspaces; close: () => void } {
+function manager(file: string, labs: readonly Lab[], clock: { t: number }): { ws: Workspaces; close: () => Promise<void> } {
   const store = sqliteStore(file);
   return { ws: workspaces({ store, labs: () => labs, now: () => clock.t++, log: () => {} }), close: () => store.close() };
 }
 
 /** Times `n` graded commands (run + grade) at the end of a history; returns [median, p99] ms. */
-function gradedCommands(ws: Workspaces, labId: string, lines: readonly string[], n: number): [number, number] {
+async function gradedCommands(ws: Workspaces, labId: string, lines: readonly string[], n: number): Promise<[number, number]> {
   const ref = ws.parse(`lab:${labId}`);
   if (!ref) throw new Error(`no lab ${labId}`);
-  const w = ws.open(LEARNER, ref);
+  const w = await ws.open(LEARNER, ref);
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    w.run(lines[i % lines.length] as string);
-    w.grade();
+    await w.run(lines[i % lines.length] as string);
+    await w.grade();
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
@@ -74,24 +74,24 @@ function gradedCommands(ws: Workspaces, labId: string, lines: readonly string[],
 }
 
 /** Opens the workspace from a fresh store handle `n` times (each a cold open: nothing in memory); returns [median, max] ms. */
-function coldOpens(file: string, labs: readonly Lab[], labId: string, n: number): [number, number] {
+async function coldOpens(file: string, labs: readonly Lab[], labId: string, n: number): Promise<[number, number]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const m = manager(file, labs, { t: 1e12 });
     const ref = m.ws.parse(`lab:${labId}`);
     if (!ref) throw new Error(`no lab ${labId}`);
     const t0 = performance.now();
-    const w = m.ws.open(LEARNER, ref);
-    w.grade();
+    const w = await m.ws.open(LEARNER, ref);
+    await w.grade();
     times.push(performance.now() - t0);
-    m.close();
+    await m.close();
   }
   times.sort((a, b) => a - b);
   return [pct(times, 50), times[times.length - 1] ?? 0];
 }
 
 /** One lab at one history length: builds the history, then measures. */
-function measure(labs: readonly Lab[], labId: string, size: number): void {
+async function measure(labs: readonly Lab[], labId: string, size: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stacklab-grading-'));
   const file = join(dir, 'bench.db');
   const lines = LINES[labId] ?? [];
@@ -100,18 +100,18 @@ function measure(labs: readonly Lab[], labId: string, size: number): void {
     const m = manager(file, labs, clock);
     const ref = m.ws.parse(`lab:${labId}`);
     if (!ref) throw new Error(`no lab ${labId}`);
-    const w = m.ws.open(LEARNER, ref);
+    const w = await m.ws.open(LEARNER, ref);
     // The lab's solution first (so checks pass and fail as in a real attempt), then reads.
     const solution = ref.lab?.steps.flatMap((s) => s.solution) ?? [];
-    for (const l of solution) w.run(l);
-    for (let i = solution.length; i < size; i++) w.run(lines[i % lines.length] as string);
-    w.grade();
+    for (const l of solution) await w.run(l);
+    for (let i = solution.length; i < size; i++) await w.run(lines[i % lines.length] as string);
+    await w.grade();
     // Warm up the JIT on this workspace, then measure.
-    gradedCommands(m.ws, labId, lines, 50);
-    const [p50, p99] = gradedCommands(m.ws, labId, lines, 200);
-    m.close();
-    coldOpens(file, labs, labId, 2);
-    const [open, openMax] = coldOpens(file, labs, labId, 5);
+    await gradedCommands(m.ws, labId, lines, 50);
+    const [p50, p99] = await gradedCommands(m.ws, labId, lines, 200);
+    await m.close();
+    await coldOpens(file, labs, labId, 2);
+    const [open, openMax] = await coldOpens(file, labs, labId, 5);
     console.log(
       `grading ${labId} at ${size.toLocaleString('en-US')} commands: graded command ${fmt(p50)} ms (p99 ${fmt(p99)}), cold open + grade ${fmt(open)} ms (longest synchronous block ${fmt(openMax)} ms)`,
     );
@@ -120,13 +120,13 @@ function measure(labs: readonly Lab[], labId: string, size: number): void {
   }
 }
 
-export function gradingBench(sizes: readonly number[] = [1_000, 10_000]): void {
+export async function gradingBench(sizes: readonly number[] = [1_000, 10_000]): Promise<void> {
   const labs = loadLabs();
-  for (const labId of (process.env['GRADING_LABS']?.split(',') ?? Object.keys(LINES))) for (const size of sizes) measure(labs, labId, size);
+  for (const labId of (process.env['GRADING_LABS']?.split(',') ?? Object.keys(LINES))) for (const size of sizes) await measure(labs, labId, size);
 }
 
 // `node --import tsx bench/grading.ts` runs it alone (for a profile: add --cpu-prof).
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  gradingBench(sizes.length > 0 ? sizes : undefined);
+  await gradingBench(sizes.length > 0 ? sizes : undefined);
 }

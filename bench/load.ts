@@ -4,7 +4,7 @@
  * RSS and RSS per learner. Bounded in count and time; it stops by itself.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -25,16 +25,64 @@ function rssOf(pid: number): number {
   return kb * 1024;
 }
 
+/** The server's processes: the one started, and its workers (STACKLAB_WORKERS > 1: children of the primary). */
+function serverPids(pid: number): number[] {
+  const pids = [pid];
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(p));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+const serverRss = (pid: number) => serverPids(pid).reduce((sum, p) => sum + rssOf(p), 0);
+
+/** CPU seconds (user + system) the server's processes have used. */
+function serverCpu(pid: number): number {
+  let ticks = 0;
+  for (const p of serverPids(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  // USER_HZ is 100 on Linux.
+  return ticks / 100;
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-/** `workspace`: `sandbox:network-node` (default) or a lab (`lab:ID`: every command is graded too, issue #19). */
-export async function loadRun(learners: number, seconds: number, workspace = 'sandbox:network-node'): Promise<void> {
+/**
+ * `workspace`: `sandbox:network-node` (default) or a lab (`lab:ID`: every command is graded too, issue #19).
+ * `workers`: the server's STACKLAB_WORKERS (LOAD_WORKERS, default 1: one process).
+ */
+export async function loadRun(
+  learners: number,
+  seconds: number,
+  workspace = 'sandbox:network-node',
+  workers = process.env['LOAD_WORKERS'] ?? '1',
+): Promise<void> {
   const port = 3900 + (learners % 97);
   const data = mkdtempSync(join(tmpdir(), 'stacklab-load-'));
   const server = spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], {
-    env: { ...process.env, PORT: String(port), STACKLAB_DATA: data, HOST: '127.0.0.1', STACKLAB_NEW_LEARNERS_PER_ADDRESS: '0' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      STACKLAB_DATA: data,
+      HOST: '127.0.0.1',
+      STACKLAB_NEW_LEARNERS_PER_ADDRESS: '0',
+      STACKLAB_WORKERS: workers,
+    },
     stdio: 'ignore',
   });
   const base = `http://127.0.0.1:${port}`;
@@ -43,11 +91,11 @@ export async function loadRun(learners: number, seconds: number, workspace = 'sa
       try {
         if ((await fetch(`${base}/healthz`)).ok) break;
       } catch {
-        if (i > 200) throw new Error('server did not start');
+        if (i > 600) throw new Error('server did not start');
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const idle = rssOf(server.pid as number);
+    const idle = serverRss(server.pid as number);
     const cookies: string[] = [];
     for (let i = 0; i < learners; i++) {
       const res = await fetch(`${base}/api/me`);
@@ -61,9 +109,16 @@ export async function loadRun(learners: number, seconds: number, workspace = 'sa
       cookies.map(
         (cookie) =>
           new Promise<WebSocket>((resolve, reject) => {
-            const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?workspace=${encodeURIComponent(workspace)}`, { headers: { Cookie: cookie, Origin: base } });
+            const ws = new WebSocket(
+              `ws://127.0.0.1:${port}/ws?workspace=${encodeURIComponent(workspace)}`,
+              { headers: { Cookie: cookie, Origin: base } },
+            );
             ws.once('message', () => resolve(ws));
             ws.once('error', reject);
+            // Closed before its hello: a failure to report, not a bench that waits for ever.
+            ws.once('close', (code) =>
+              reject(new Error(`terminal closed before its hello (${code})`)),
+            );
           }),
       ),
     );
@@ -71,6 +126,7 @@ export async function loadRun(learners: number, seconds: number, workspace = 'sa
     // Phase 2: each learner types one command a second for `seconds`.
     const deadline = Date.now() + seconds * 1000;
     const t0 = performance.now();
+    const cpu0 = serverCpu(server.pid as number);
     const one = (ws: WebSocket, i: number) =>
       new Promise<void>((resolve) => {
         let sentAt = 0;
@@ -101,12 +157,14 @@ export async function loadRun(learners: number, seconds: number, workspace = 'sa
       });
     await Promise.all(sockets.map((ws, i) => one(ws, i)));
     const secs = (performance.now() - t0) / 1000;
-    const busy = rssOf(server.pid as number);
+    const cpu = serverCpu(server.pid as number) - cpu0;
+    const busy = serverRss(server.pid as number);
     latencies.sort((a, b) => a - b);
     console.log(
-      `load ${learners} learners x ${seconds} s (${workspace}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
+      `load ${learners} learners x ${seconds} s (${workspace}, ${workers} worker${workers === '1' ? '' : 's'}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
         `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
         `all connected in ${connectSecs.toFixed(1)} s, ` +
+        `server CPU ${((cpu / Math.max(1, latencies.length)) * 1000).toFixed(2)} ms per command (${(cpu / secs).toFixed(2)} cores busy), ` +
         `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +
         `${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`,
     );

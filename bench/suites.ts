@@ -27,5 +27,5 @@ export const extraSuites: BenchSuite[] = [
   { name: 'api', async run() { await (await import('./api.js')).apiBench(); } },
   // Issue #19: a big cloud (500 ports, 100 routers, 1,000 floating IPs at ×1) at ×0.5 to ×4.
   { name: 'bigcloud', async run() { (await import('./bigcloud.js')).bigcloudBench(); } },
-  { name: 'grading', async run() { (await import('./grading.js')).gradingBench(); } }, // Issue #19: graded command and cold open at 1k/10k history.
+  { name: 'grading', async run() { await (await import('./grading.js')).gradingBench(); } }, // Issue #19: graded command and cold open at 1k/10k history.
 ];

@@ -1,11 +1,12 @@
 /**
  * Composition root and the `stacklab` command:
- *   stacklab serve                         the web app (PORT, STACKLAB_DATA)
+ *   stacklab serve                         the web app (PORT, STACKLAB_DATA, STACKLAB_WORKERS)
  *   stacklab run --fixture NAME [--seed N] [--host H] [--format text|json] [--columns N] FILE|-
  *   stacklab shell --fixture NAME [--seed N]
  * Only this layer touches the process, the file system and the clock.
  */
 import { readFileSync } from 'node:fs';
+import type { Config as ServeConfig } from './http/config.js';
 import { createInterface } from 'node:readline';
 import { formatTranscript, runScript } from './shell/script.js';
 import { createSession, fixtureHosts, fixtureNames, prompt, runLine } from './shell/session.js';
@@ -89,13 +90,16 @@ function shell(argv: string[]): void {
 
 async function serve(): Promise<void> {
   const { loadConfig } = await import('./http/config.js');
-  const { startServer } = await import('./http/app.js');
   const config = loadConfig(process.env);
+  // STACKLAB_WORKERS > 1: a primary routes learners to worker processes (server/cluster).
+  if (config.workers > 1) {
+    const cluster = (await import('node:cluster')).default;
+    return cluster.isPrimary ? servePrimary(config) : serveWorker(config);
+  }
+  const { startServer } = await import('./http/app.js');
   const server = await startServer(config);
   process.stdout.write(`Stacklab is serving on ${server.url}\n`);
-  if (config.instructorTokenGenerated) {
-    process.stdout.write(`Instructor token (kept in ${config.dataDir}/instructor-token): ${config.instructorToken}\nClass page: ${server.url}/instructor\n`);
-  }
+  printInstructor(config, server.url);
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };
@@ -111,6 +115,52 @@ async function serve(): Promise<void> {
   });
 }
 
+function printInstructor(config: ServeConfig, url: string): void {
+  if (config.instructorTokenGenerated) {
+    process.stdout.write(`Instructor token (kept in ${config.dataDir}/instructor-token): ${config.instructorToken}\nClass page: ${url}/instructor\n`);
+  }
+}
+
+/** The primary: it read the configuration first (so the secrets exist before any worker reads them). */
+async function servePrimary(config: ServeConfig): Promise<void> {
+  const { startPrimary } = await import('./cluster/primary.js');
+  const { tokenLearnerOf } = await import('./http/openstack/tokens.js');
+  const log = (m: string) => process.stderr.write(`[${new Date().toISOString()}] ${m}\n`);
+  const primary = await startPrimary({
+    workers: config.workers,
+    port: config.port,
+    host: config.host,
+    keystoneLearner: tokenLearnerOf(config.secret),
+    log,
+  });
+  const url = `http://localhost:${primary.port}`;
+  process.stdout.write(`Stacklab is serving on ${url} (${config.workers} workers)\n`);
+  printInstructor(config, url);
+  const stop = () => {
+    void primary.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // Every worker reads the labs folder again; each logs its report.
+  process.on('SIGHUP', () => {
+    log('SIGHUP: labs reload relayed to every worker');
+    primary.reloadLabs();
+  });
+}
+
+async function serveWorker(config: ServeConfig): Promise<void> {
+  const { runWorker } = await import('./cluster/worker.js');
+  const index = Number(process.env['STACKLAB_WORKER_INDEX'] ?? '0');
+  const server = await runWorker(config, Number.isInteger(index) ? index : 0);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // The primary relays reloads; a hang-up of the terminal's process group must not end a worker.
+  process.on('SIGHUP', () => undefined);
+}
+
 async function labs(argv: string[]): Promise<void> {
   const { labCheck } = await import('./labs/index.js');
   if (argv[0] !== 'check') fail('lab needs a sub-command: check');
@@ -119,13 +169,37 @@ async function labs(argv: string[]): Promise<void> {
   process.exit(r.exitCode);
 }
 
-/** `stacklab grade`: reads the web app's database (STACKLAB_DATA) without the server. */
-async function gradeCmd(argv: string[]): Promise<void> {
-  const { gradeCommand } = await import('./labs/index.js');
+/**
+ * The database `stacklab grade` reads, as the server finds it: PostgreSQL when
+ * STACKLAB_DATABASE_URL is set, else the data folder's SQLite file (server/http/config.ts), found
+ * without loadConfig: that creates the folder and its secrets, and grading must leave no trace
+ * where it found nothing. Which database was read is said, so a grade of the wrong one is noticed.
+ */
+async function gradeStoreSource() {
+  const url = process.env['STACKLAB_DATABASE_URL'];
+  if (url !== undefined && url !== '') {
+    const { postgresStore } = await import('./store/postgres.js');
+    process.stderr.write(`stacklab: reading the PostgreSQL database of STACKLAB_DATABASE_URL\n`);
+    return postgresStore(url);
+  }
   const { sqliteStore } = await import('./store/sqlite.js');
-  const { gradeStoreFor } = await import('./workspace/grading.js');
   const { existsSync } = await import('node:fs');
   const { join, resolve } = await import('node:path');
+  const file = join(resolve(process.env['STACKLAB_DATA'] ?? 'data'), 'stacklab.db');
+  if (!existsSync(file)) {
+    process.stderr.write(
+      `stacklab: no database at ${file}: the server has not run with this data folder. Set STACKLAB_DATA to the folder the server uses (it defaults to ./data, relative to where the command runs).\n`,
+    );
+    process.exit(1);
+  }
+  process.stderr.write(`stacklab: reading ${file}\n`);
+  return sqliteStore(file);
+}
+
+/** `stacklab grade`: reads the web app's database (STACKLAB_DATA or STACKLAB_DATABASE_URL) without the server. */
+async function gradeCmd(argv: string[]): Promise<void> {
+  const { gradeCommand } = await import('./labs/index.js');
+  const { gradeStoreFor } = await import('./workspace/grading.js');
   const a: { lab: string; learner?: string; all?: boolean; format?: 'text' | 'csv' | 'json' } = { lab: '' };
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i];
@@ -138,22 +212,10 @@ async function gradeCmd(argv: string[]): Promise<void> {
       a.format = f;
     } else fail(`unknown option ${t ?? ''}`);
   }
-  // The data folder as the server finds it (server/http/config.ts), without loadConfig: that
-  // creates the folder and its secrets, and grading must leave no trace where it found nothing.
-  const dataDir = resolve(process.env['STACKLAB_DATA'] ?? 'data');
-  const file = join(dataDir, 'stacklab.db');
-  if (!existsSync(file)) {
-    process.stderr.write(
-      `stacklab: no database at ${file}: the server has not run with this data folder. Set STACKLAB_DATA to the folder the server uses (it defaults to ./data, relative to where the command runs).\n`,
-    );
-    process.exit(1);
-  }
-  // Which database was read, so a grade of the wrong (empty, test) one is noticed.
-  process.stderr.write(`stacklab: reading ${file}\n`);
-  const store = sqliteStore(file);
+  const store = await gradeStoreSource();
   const { loadLabs } = await import('./labs/index.js');
-  const r = gradeCommand(gradeStoreFor(store, loadLabs()), a);
-  store.close();
+  const r = await gradeCommand(gradeStoreFor(store, loadLabs()), a);
+  await store.close();
   process.stdout.write(r.output);
   process.exit(r.exitCode);
 }

@@ -125,57 +125,57 @@ function manager(store: CloudStore): Workspaces {
 }
 
 describe('ping without a count, in a workspace', () => {
-  it('runs, ticks, ends on Ctrl-C; the entry says how long it ran, and a reopened workspace has the same state', () => {
+  it('runs, ticks, ends on Ctrl-C; the entry says how long it ran, and a reopened workspace has the same state', async () => {
     if (!REF) throw new Error('no sandbox');
     const store = memoryStore();
-    const w = manager(store).open('learner-a', REF);
-    for (const l of SETUP) w.run(l);
-    const before = store.history('learner-a', REF.key, 100).length;
-    const { running, ...first } = w.run(PING, { tty: true, until: { kind: 'stream' } });
+    const w = await manager(store).open('learner-a', REF);
+    for (const l of SETUP) await w.run(l);
+    const before = (await store.history('learner-a', REF.key, 100)).length;
+    const { running, ...first } = await w.run(PING, { tty: true, until: { kind: 'stream' } });
     if (!running) throw new Error('not running');
     expect(first.stdout.startsWith(HEADER)).toBe(true);
     // Nothing is recorded while it runs.
-    expect(store.history('learner-a', REF.key, 100).length).toBe(before);
+    expect((await store.history('learner-a', REF.key, 100)).length).toBe(before);
     const ticks = [running.tick(), running.tick()];
     expect(ticks.map((t) => REPLY.exec(t?.trimEnd() ?? '')?.[1])).toEqual(['2', '3']);
-    const end = running.end();
+    const end = await running.end();
     expect(end.stdout.startsWith('^C\n--- 180.180.180.3 ping statistics ---\n3 packets transmitted, 3 received')).toBe(true);
     expect(end.exitCode).toBe(0);
-    const entry = store.history('learner-a', REF.key, 1)[0];
+    const entry = (await store.history('learner-a', REF.key, 1))[0];
     expect(entry?.interrupted).toBe(3);
     expect(entry?.stdout).toBe(first.stdout + ticks.join('') + end.stdout);
-    const reopened = loadState(store, REF, 'learner-a');
+    const reopened = await loadState(store, REF, 'learner-a');
     expect(serializeSession(reopened)).toBe(serializeSession(w.state()));
   });
 
-  it('SQLite keeps how long the line ran: a store opened again replays it to the same state', () => {
+  it('SQLite keeps how long the line ran: a store opened again replays it to the same state', async () => {
     if (!REF) throw new Error('no sandbox');
     const file = join(mkdtempSync(join(tmpdir(), 'stacklab-ping-')), 'db.sqlite');
     const first = sqliteStore(file);
-    const w = manager(first).open('learner-s', REF);
-    for (const l of SETUP) w.run(l);
-    const { running } = w.run(PING, { tty: true, until: { kind: 'stream' } });
+    const w = await manager(first).open('learner-s', REF);
+    for (const l of SETUP) await w.run(l);
+    const { running } = await w.run(PING, { tty: true, until: { kind: 'stream' } });
     running?.tick();
     running?.tick();
     running?.tick();
-    running?.end();
+    await running?.end();
     const again = sqliteStore(file);
-    expect(again.history('learner-s', REF.key, 1)[0]?.interrupted).toBe(4);
-    expect(serializeSession(loadState(again, REF, 'learner-s'))).toBe(serializeSession(w.state()));
-    again.close();
-    first.close();
+    expect((await again.history('learner-s', REF.key, 1))[0]?.interrupted).toBe(4);
+    expect(serializeSession(await loadState(again, REF, 'learner-s'))).toBe(serializeSession(w.state()));
+    await again.close();
+    await first.close();
   });
 
-  it('left running it stops by itself at the cap', () => {
+  it('left running it stops by itself at the cap', async () => {
     if (!REF) throw new Error('no sandbox');
-    const w = manager(memoryStore()).open('learner-b', REF);
-    for (const l of SETUP) w.run(l);
-    const { running } = w.run(PING, { tty: true, until: { kind: 'stream' } });
+    const w = await manager(memoryStore()).open('learner-b', REF);
+    for (const l of SETUP) await w.run(l);
+    const { running } = await w.run(PING, { tty: true, until: { kind: 'stream' } });
     if (!running) throw new Error('not running');
     let n = 1;
     while (running.tick() !== null) n++;
     expect(n).toBe(PING_CAP);
-    expect(running.end().stdout).toContain(`${PING_CAP} packets transmitted, ${PING_CAP} received`);
+    expect((await running.end()).stdout).toContain(`${PING_CAP} packets transmitted, ${PING_CAP} received`);
   });
 });
 
@@ -247,7 +247,7 @@ describe('ping without a count, on the terminal socket', () => {
     expect(echo?.stdout).toBe('typed-ahead\n');
     // The typeahead's result comes after the ping's, never before.
     expect(c.got.findIndex((m) => m.t === 'result')).toBeGreaterThan(c.got.findIndex((m) => m.t === 'output'));
-    const entry = store.history(c.id, REF?.key ?? '', 10).find((e) => e.line === PING);
+    const entry = (await store.history(c.id, REF?.key ?? '', 10)).find((e) => e.line === PING);
     expect(entry?.interrupted).toBe(n);
     c.ws.close();
   });
@@ -307,7 +307,7 @@ describe('ping without a count, on the terminal socket', () => {
     await c.until((ms) => outputs(ms).length >= 2);
     c.ws.close();
     for (;;) {
-      const entry = store.history(c.id, REF?.key ?? '', 10).find((e) => e.line === PING);
+      const entry = (await store.history(c.id, REF?.key ?? '', 10)).find((e) => e.line === PING);
       if (entry) {
         expect(entry.interrupted).toBeGreaterThanOrEqual(2);
         expect(entry.stdout).toContain('^C\n--- 180.180.180.3 ping statistics ---');

@@ -74,8 +74,8 @@ describe('visitors without a session', () => {
     let created = 0;
     const counting: CloudStore = {
       ...store,
-      createLearner: (...a) => (created++, store.createLearner(...a)),
-      ensureLearner: (...a) => (created++, store.ensureLearner(...a)),
+      createLearner: async (...a) => (created++, (await store.createLearner(...a))),
+      ensureLearner: async (...a) => (created++, (await store.ensureLearner(...a))),
     };
     const base = await serve(counting);
     const cookie = await newLearnerCookie(base);

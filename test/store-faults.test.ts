@@ -21,8 +21,8 @@ function tempFile(): string {
   return join(d, 'stacklab.db');
 }
 
-describe('sqlite store: migrations', () => {
-  it('turns the old `#` bookkeeping rows into typed entries and keeps typed comments as commands', () => {
+describe('sqlite store: migrations', async () => {
+  it('turns the old `#` bookkeeping rows into typed entries and keeps typed comments as commands', async () => {
     const file = tempFile();
     const old = new Database(file);
     old.exec(`CREATE TABLE learner (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
@@ -47,16 +47,59 @@ describe('sqlite store: migrations', () => {
     rows.forEach(([line, out], i) => ins.run(i + 1, line, out, i + 1));
     old.close();
     const s = sqliteStore(file);
-    const h = s.history('a', 'lab:x');
+    const h = await s.history('a', 'lab:x');
     expect(h.map((e) => e.kind)).toEqual(['command', 'command', 'answer', 'passed', 'solution', 'reset', 'command']);
     expect(h[2]).toMatchObject({ check: 'q-1', value: 'hello  world' });
     expect(h[3]).toMatchObject({ step: 'step-1' });
     expect(h[4]).toMatchObject({ step: 'step-2' });
-    expect(s.lastSeqs('a', 'lab:x')).toEqual({ last: 7, reset: 6 });
-    s.close();
+    expect(await s.lastSeqs('a', 'lab:x')).toEqual({ last: 7, reset: 6 });
+    // Migration 6: the version, last reset, output size and bookkeeping marks come from the rows.
+    expect(await s.storedOutputBytes('a', 'lab:x')).toBe(5);
+    expect((await s.historyOfKind('a', 'lab:x', 'passed')).map((e) => e.step)).toEqual(['step-1']);
+    expect(await s.attemptCommands('a', 'lab:x')).toEqual([{ line: '#passed looks like bookkeeping but printed' }]);
+    expect((await s.saveStep('a', 'lab:x', null, { kind: 'command', line: 'ls', stdout: '', stderr: '', exitCode: 0, at: 8 }, 7)).seq).toBe(8);
+    expect(await s.attemptCommands('a', 'lab:x')).toEqual([{ line: '#passed looks like bookkeeping but printed' }, { line: 'ls' }]);
+    await s.close();
   });
 
-  it('refuses a database from a newer Stacklab instead of guessing', () => {
+  it('migration 6 takes a version-5 database with sandboxes and labs as they were', async () => {
+    const file = tempFile();
+    const s5 = sqliteStore(file);
+    await s5.close();
+    // Roll the schema back to 5 by hand: what a database of the previous release holds.
+    const d = new Database(file);
+    d.exec(`DROP TABLE history_mark; ALTER TABLE session DROP COLUMN output_bytes;
+      CREATE INDEX history_kind ON history (learner_id, workspace, kind, seq);
+      CREATE INDEX history_output ON history (learner_id, workspace, (length(stdout) + length(stderr)));
+      CREATE INDEX attempt_command_order ON attempt_command (learner_id, workspace, since, seq);
+      PRAGMA user_version = 5;`);
+    d.prepare("INSERT INTO learner VALUES ('a', 'Ada', 1)").run();
+    const ins = d.prepare("INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta) VALUES ('a', ?, ?, ?, ?, ?, '', 0, 1, ?)");
+    const cmd = d.prepare("INSERT INTO attempt_command VALUES ('a', ?, ?, ?, ?, ?, NULL)");
+    ins.run('sandbox:empty', 1, 'command', 'ls', 'abc', null);
+    cmd.run('sandbox:empty', 0, 'line:ls', 1, 'ls');
+    ins.run('lab:x', 1, 'command', 'ls', 'o', null);
+    cmd.run('lab:x', 0, 'line:ls', 1, 'ls');
+    ins.run('lab:x', 2, 'reset', '#reset', '', null);
+    ins.run('lab:x', 3, 'command', 'pwd', 'oo', null);
+    cmd.run('lab:x', 2, 'line:pwd', 3, 'pwd');
+    ins.run('lab:x', 4, 'hint', '#hint s1 1', '', '{"step":"s1","value":"1"}');
+    d.close();
+    const s = sqliteStore(file);
+    expect(await s.lastSeqs('a', 'lab:x')).toEqual({ last: 4, reset: 2 });
+    expect(await s.lastSeqs('a', 'sandbox:empty')).toEqual({ last: 1, reset: 0 });
+    expect(await s.storedOutputBytes('a', 'lab:x')).toBe(3);
+    expect(await s.attemptCommands('a', 'lab:x')).toEqual([{ line: 'pwd' }]);
+    expect(await s.attemptCommands('a', 'sandbox:empty')).toEqual([]);
+    expect((await s.historyOfKind('a', 'lab:x', 'hint')).map((e) => [e.step, e.value])).toEqual([['s1', '1']]);
+    expect(await s.learnersIn('lab:x')).toEqual(['a']);
+    await s.close();
+    const check = new Database(file);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all()).toEqual([]);
+    check.close();
+  });
+
+  it('refuses a database from a newer Stacklab instead of guessing', async () => {
     const file = tempFile();
     const d = new Database(file);
     d.pragma('user_version = 99');
@@ -65,17 +108,17 @@ describe('sqlite store: migrations', () => {
   });
 });
 
-describe('sqlite store: faults', () => {
-  it('a full disk refuses the write with a StoreError in words and keeps what was acknowledged', () => {
+describe('sqlite store: faults', async () => {
+  it('a full disk refuses the write with a StoreError in words and keeps what was acknowledged', async () => {
     const file = tempFile();
     const s = sqliteStore(file, { maxBytes: 64 * 1024 });
-    s.ensureLearner('a', 'Ada', 1);
+    await s.ensureLearner('a', 'Ada', 1);
     const big = 'x'.repeat(8 * 1024);
     let acknowledged = 0;
     let failure: unknown = null;
     for (let i = 0; i < 100 && failure === null; i++) {
       try {
-        s.saveStep('a', 'w', null, { kind: 'command', line: `echo ${i}`, stdout: big, stderr: '', exitCode: 0, at: i });
+        await s.saveStep('a', 'w', null, { kind: 'command', line: `echo ${i}`, stdout: big, stderr: '', exitCode: 0, at: i });
         acknowledged++;
       } catch (e) {
         failure = e;
@@ -85,14 +128,14 @@ describe('sqlite store: faults', () => {
     expect((failure as StoreError).code).toMatch(/^SQLITE_FULL/);
     expect((failure as StoreError).message).toBe("the server's disk is full");
     // Reads still work, and every acknowledged entry is there.
-    expect(s.history('a', 'w', 1000)).toHaveLength(acknowledged);
-    s.close();
+    expect(await s.history('a', 'w', 1000)).toHaveLength(acknowledged);
+    await s.close();
     const again = sqliteStore(file);
-    expect(again.history('a', 'w', 1000)).toHaveLength(acknowledged);
-    again.close();
+    expect(await again.history('a', 'w', 1000)).toHaveLength(acknowledged);
+    await again.close();
   });
 
-  it('a file that is not a database is refused at start with what to do', () => {
+  it('a file that is not a database is refused at start with what to do', async () => {
     const file = tempFile();
     writeFileSync(file, 'this is not a database, just text that happens to be here\n'.repeat(200));
     let err: unknown;
@@ -106,12 +149,12 @@ describe('sqlite store: faults', () => {
     expect((err as Error).message).toContain('restore the file from a backup');
   });
 
-  it('a truncated or damaged database is refused at start, not half-served', () => {
+  it('a truncated or damaged database is refused at start, not half-served', async () => {
     const file = tempFile();
     const s = sqliteStore(file);
-    s.ensureLearner('a', 'Ada', 1);
-    for (let i = 0; i < 300; i++) s.saveStep('a', 'w', `{"snapshot":${i}}`, { kind: 'command', line: `echo ${i}`, stdout: 'y'.repeat(500), stderr: '', exitCode: 0, at: i });
-    s.close();
+    await s.ensureLearner('a', 'Ada', 1);
+    for (let i = 0; i < 300; i++) await s.saveStep('a', 'w', `{"snapshot":${i}}`, { kind: 'command', line: `echo ${i}`, stdout: 'y'.repeat(500), stderr: '', exitCode: 0, at: i });
+    await s.close();
     const whole = readFileSync(file);
     // Damage: garbage over pages in the middle.
     const damaged = Buffer.from(whole);

@@ -56,7 +56,7 @@ const VOCABULARY = [
 ];
 
 describe('workspace: replay reproduces what was acknowledged', () => {
-  it('a property over random scripts: reopened state and re-run outputs equal the live ones', () => {
+  it('a property over random scripts: reopened state and re-run outputs equal the live ones', async () => {
     for (let seed = 1; seed <= 12; seed++) {
       const r = seedRng(seed);
       const store = memoryStore();
@@ -65,26 +65,26 @@ describe('workspace: replay reproduces what was acknowledged', () => {
       let spaces = manager(store, clock, { snapshotEvery: 5 + (seed % 7) });
       const ref = spaces.parse(key);
       if (!ref) throw new Error('no workspace');
-      let w = spaces.open('learner-x', ref);
+      let w = await spaces.open('learner-x', ref);
       const acknowledged: Array<{ line: string; stdout: string; stderr: string; exitCode: number }> = [];
       for (let i = 0; i < 60; i++) {
         if (randInt(r, 0, 9) === 0) w.resize(randInt(r, 40, 200));
         if (randInt(r, 0, 14) === 0) {
           // A restart of the server (or an eviction): a new manager over the same store.
           spaces = manager(store, clock, { snapshotEvery: 5 + (seed % 7) });
-          w = spaces.open('learner-x', ref);
+          w = await spaces.open('learner-x', ref);
         }
         const line = (VOCABULARY[randInt(r, 0, VOCABULARY.length - 1)] as string).replaceAll('$I', String(randInt(r, 1, 3)));
         clock.t += 1000;
-        const reply = w.run(line);
+        const reply = await w.run(line);
         if (line.trim() !== '') acknowledged.push({ line, stdout: reply.stdout, stderr: reply.stderr, exitCode: reply.exitCode });
       }
       const live = serializeSession(w.state());
-      const reopened = manager(store, clock).open('learner-x', ref).state();
+      const reopened = (await manager(store, clock).open('learner-x', ref)).state();
       expect(serializeSession({ ...reopened, columns: w.state().columns }), `seed ${seed}`).toBe(live);
       // From the very start, every stored command gives the acknowledged output again.
       let s = freshState(ref, 'learner-x');
-      const entries = store.historySince('learner-x', ref.key, 0).filter((e) => e.kind === 'command');
+      const entries = (await store.historySince('learner-x', ref.key, 0)).filter((e) => e.kind === 'command');
       expect(entries.map((e) => e.line)).toEqual(acknowledged.map((a) => a.line));
       entries.forEach((e, i) => {
         const at = e.cols !== undefined ? { ...s, columns: e.cols } : s;
@@ -98,7 +98,7 @@ describe('workspace: replay reproduces what was acknowledged', () => {
 
 
 describe('workspace: snapshots', () => {
-  it('are counted from the stored snapshot, so a learner who reconnects often still gets them', () => {
+  it('are counted from the stored snapshot, so a learner who reconnects often still gets them', async () => {
     const store = memoryStore();
     const clock = { t: 1 };
     let maxReplay = 0;
@@ -107,117 +107,117 @@ describe('workspace: snapshots', () => {
       const spaces = manager(store, clock, { idleMs: 0 });
       const ref = spaces.parse('sandbox:empty');
       if (!ref) throw new Error('no workspace');
-      const w = spaces.open('a', ref);
+      const w = await spaces.open('a', ref);
       w.attach();
-      for (let i = 0; i < 3; i++) w.run(`echo ${c}-${i}`);
+      for (let i = 0; i < 3; i++) await w.run(`echo ${c}-${i}`);
       w.detach();
-      const saved = store.loadSession('a', 'sandbox:empty');
-      maxReplay = Math.max(maxReplay, store.lastSeqs('a', 'sandbox:empty').last - (saved?.seq ?? 0));
+      const saved = await store.loadSession('a', 'sandbox:empty');
+      maxReplay = Math.max(maxReplay, (await store.lastSeqs('a', 'sandbox:empty')).last - (saved?.seq ?? 0));
     }
     // 900 commands; never more than the snapshot interval (25 plus this learner's offset < 25) to replay.
-    expect(store.loadSession('a', 'sandbox:empty')).not.toBeNull();
+    expect(await store.loadSession('a', 'sandbox:empty')).not.toBeNull();
     expect(maxReplay).toBeLessThan(50);
   });
 
-  it('are spread: learners typing in step do not all snapshot at the same command', () => {
+  it('are spread: learners typing in step do not all snapshot at the same command', async () => {
     const store = memoryStore();
     const spaces = manager(store);
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no workspace');
     const learners = Array.from({ length: 40 }, (_, i) => `learner-${i}`);
     const firstSnapshotAt = new Set<number>();
-    const ws = learners.map((l) => spaces.open(l, ref));
+    const ws = await Promise.all(learners.map((l) => spaces.open(l, ref)));
     for (let i = 1; i <= 50; i++) {
-      ws.forEach((w, k) => {
-        w.run(`echo ${i}`);
-        const s = store.loadSession(learners[k] as string, ref.key);
+      for (const [k, w] of ws.entries()) {
+        await w.run(`echo ${i}`);
+        const s = await store.loadSession(learners[k] as string, ref.key);
         if (s && s.seq === i) firstSnapshotAt.add(i);
-      });
+      }
     }
     expect(firstSnapshotAt.size).toBeGreaterThan(10);
   });
 
-  it('a long replay on open is stored as a snapshot right away', () => {
+  it('a long replay on open is stored as a snapshot right away', async () => {
     const store = memoryStore();
-    store.ensureLearner('a', 'Ada', 1);
-    for (let i = 1; i <= 90; i++) store.saveStep('a', 'sandbox:empty', null, { kind: 'command', line: `openstack network create n${i}`, stdout: '', stderr: '', exitCode: 0, at: i, cols: 80 });
-    expect(store.loadSession('a', 'sandbox:empty')).toBeNull();
+    await store.ensureLearner('a', 'Ada', 1);
+    for (let i = 1; i <= 90; i++) await store.saveStep('a', 'sandbox:empty', null, { kind: 'command', line: `openstack network create n${i}`, stdout: '', stderr: '', exitCode: 0, at: i, cols: 80 });
+    expect(await store.loadSession('a', 'sandbox:empty')).toBeNull();
     const spaces = manager(store);
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no workspace');
-    const w = spaces.open('a', ref);
+    const w = await spaces.open('a', ref);
     expect(w.state().cloud.networks.filter((n) => n.name.startsWith('n'))).toHaveLength(90);
-    expect(store.loadSession('a', 'sandbox:empty')?.seq).toBe(90);
+    expect((await store.loadSession('a', 'sandbox:empty'))?.seq).toBe(90);
   });
 });
 
 describe('workspace: memory', () => {
-  it('2,000 learners opened then idle leave memory and come back intact on their next command', () => {
+  it('2,000 learners opened then idle leave memory and come back intact on their next command', async () => {
     const store = memoryStore();
     const clock = { t: 1_000 };
     const spaces = manager(store, clock, { idleMs: 60_000 });
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no workspace');
     for (let i = 0; i < 2000; i++) {
-      const w = spaces.open(`l${i}`, ref);
+      const w = await spaces.open(`l${i}`, ref);
       w.attach();
-      w.run(`openstack network create net-of-l${i}`);
+      await w.run(`openstack network create net-of-l${i}`);
       w.detach();
     }
     expect(spaces.liveCount()).toBe(2000);
     clock.t += 30_000;
-    expect(spaces.evictIdle()).toBe(0);
+    expect(await spaces.evictIdle()).toBe(0);
     clock.t += 31_000;
-    expect(spaces.evictIdle()).toBe(2000);
+    expect(await spaces.evictIdle()).toBe(2000);
     expect(spaces.liveCount()).toBe(0);
     for (const i of [0, 999, 1999]) {
-      const w = spaces.open(`l${i}`, ref);
-      const r = w.run('openstack network list -f value -c Name');
+      const w = await spaces.open(`l${i}`, ref);
+      const r = await w.run('openstack network list -f value -c Name');
       expect(r.stdout).toContain(`net-of-l${i}`);
     }
   });
 
-  it('never evicts a workspace with a terminal open', () => {
+  it('never evicts a workspace with a terminal open', async () => {
     const clock = { t: 0 };
     const spaces = manager(memoryStore(), clock, { idleMs: 10 });
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no workspace');
-    spaces.open('a', ref).attach();
+    (await spaces.open('a', ref)).attach();
     clock.t += 1_000_000;
-    expect(spaces.evictIdle()).toBe(0);
+    expect(await spaces.evictIdle()).toBe(0);
   });
 
-  it('creates no learner row until the learner does something', () => {
+  it('creates no learner row until the learner does something', async () => {
     const store = memoryStore();
     const spaces = manager(store);
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no workspace');
-    const w = spaces.open('newcomer', ref);
-    w.run('');
-    expect(store.getLearner('newcomer')).toBeNull();
-    w.run('openstack network list');
-    expect(store.getLearner('newcomer')).not.toBeNull();
+    const w = await spaces.open('newcomer', ref);
+    await w.run('');
+    expect(await store.getLearner('newcomer')).toBeNull();
+    await w.run('openstack network list');
+    expect(await store.getLearner('newcomer')).not.toBeNull();
   });
 });
 
 describe('workspace: what is stored', () => {
-  it('keeps at most 16 KiB of each output, then 1 KiB once the workspace has stored 4 MiB', () => {
+  it('keeps at most 16 KiB of each output, then 1 KiB once the workspace has stored 4 MiB', async () => {
     const store = memoryStore();
     const spaces = manager(store);
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no workspace');
-    const w = spaces.open('a', ref);
-    w.run(`A=${'x'.repeat(4000)}`);
-    const big = w.run('echo $A $A $A $A $A $A');
+    const w = await spaces.open('a', ref);
+    await w.run(`A=${'x'.repeat(4000)}`);
+    const big = await w.run('echo $A $A $A $A $A $A');
     expect(big.stdout.length).toBeGreaterThan(20_000);
-    const last = store.history('a', ref.key, 1)[0];
+    const last = (await store.history('a', ref.key, 1))[0];
     expect(last?.truncated).toBe(true);
     expect(last?.stdout.length).toBeLessThan(17 * 1024);
     expect(last?.stdout).toContain('more characters were shown but not kept');
-    for (let i = 0; i < 300; i++) w.run('echo $A $A $A $A $A $A');
-    const bytes = store.storedOutputBytes('a', ref.key);
+    for (let i = 0; i < 300; i++) await w.run('echo $A $A $A $A $A $A');
+    const bytes = await store.storedOutputBytes('a', ref.key);
     expect(bytes).toBeLessThan(4 * 1024 * 1024 + 300 * 1200);
-    expect(store.history('a', ref.key, 1)[0]?.stdout.length).toBeLessThan(1200);
+    expect((await store.history('a', ref.key, 1))[0]?.stdout.length).toBeLessThan(1200);
   });
 });
 
@@ -229,10 +229,10 @@ function failingStore(inner: CloudStore, code: string, message: string): CloudSt
   const s = {
     ...inner,
     healthy: false,
-    saveStep: (...a: Parameters<CloudStore['saveStep']>) => (s.healthy ? inner.saveStep(...a) : fail()),
-    resetSession: (...a: Parameters<CloudStore['resetSession']>) => (s.healthy ? inner.resetSession(...a) : fail()),
-    saveSnapshot: (...a: Parameters<CloudStore['saveSnapshot']>) => (s.healthy ? inner.saveSnapshot(...a) : fail()),
-    ensureLearner: (...a: Parameters<CloudStore['ensureLearner']>) => (s.healthy ? inner.ensureLearner(...a) : fail()),
+    saveStep: async (...a: Parameters<CloudStore['saveStep']>) => (s.healthy ? (await inner.saveStep(...a)) : fail()),
+    resetSession: async (...a: Parameters<CloudStore['resetSession']>) => (s.healthy ? (await inner.resetSession(...a)) : fail()),
+    saveSnapshot: async (...a: Parameters<CloudStore['saveSnapshot']>) => (s.healthy ? (await inner.saveSnapshot(...a)) : fail()),
+    ensureLearner: async (...a: Parameters<CloudStore['ensureLearner']>) => (s.healthy ? (await inner.ensureLearner(...a)) : fail()),
   };
   return s;
 }
@@ -242,28 +242,28 @@ describe('workspace: a store that cannot write', () => {
     ['SQLITE_READONLY', "the server's database is read-only"],
     ['SQLITE_FULL', "the server's disk is full"],
   ] as const) {
-    it(`${code}: the command is refused in words, nothing changes, and the learner goes on once it is back`, () => {
+    it(`${code}: the command is refused in words, nothing changes, and the learner goes on once it is back`, async () => {
       const inner = memoryStore();
       const store = failingStore(inner, code, words);
       store.healthy = true;
       const spaces = manager(store);
       const ref = spaces.parse('lab:private-floating-ip');
       if (!ref) throw new Error('no workspace');
-      const w = spaces.open('a', ref);
-      w.run('openstack network create kept');
+      const w = await spaces.open('a', ref);
+      await w.run('openstack network create kept');
       store.healthy = false;
       const before = serializeSession(w.state());
-      const r = w.run('openstack network create lost');
+      const r = await w.run('openstack network create lost');
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toBe(`stacklab: this command was not run: ${words}, so it could not be saved. Your cloud is as it was; try again in a moment.\n`);
       expect(serializeSession(w.state())).toBe(before);
-      expect(w.reset().stderr).toContain(words);
-      expect(w.answer('anything', '42')?.stderr).toContain(words);
-      expect(w.grade()).not.toBeNull();
+      expect((await w.reset()).stderr).toContain(words);
+      expect((await w.answer('anything', '42'))?.stderr).toContain(words);
+      expect(await w.grade()).not.toBeNull();
       store.healthy = true;
-      expect(w.run('openstack network list -f value -c Name').stdout).toContain('kept');
-      expect(w.run('openstack network list -f value -c Name').stdout).not.toContain('lost');
-      expect(inner.history('a', ref.key).filter((e) => e.kind === 'command').map((e) => e.line)).toEqual([
+      expect((await w.run('openstack network list -f value -c Name')).stdout).toContain('kept');
+      expect((await w.run('openstack network list -f value -c Name')).stdout).not.toContain('lost');
+      expect((await inner.history('a', ref.key)).filter((e) => e.kind === 'command').map((e) => e.line)).toEqual([
         'openstack network create kept',
         'openstack network list -f value -c Name',
         'openstack network list -f value -c Name',
@@ -273,7 +273,7 @@ describe('workspace: a store that cannot write', () => {
 });
 
 describe('workspace: steps passed are counted per attempt', () => {
-  it('a reset starts the count again, and a step passed again after it is recorded again', () => {
+  it('a reset starts the count again, and a step passed again after it is recorded again', async () => {
     const store = memoryStore();
     const spaces = manager(store);
     const ref = spaces.parse('lab:direct-attach');
@@ -281,17 +281,17 @@ describe('workspace: steps passed are counted per attempt', () => {
     if (!ref || !lab) throw new Error('no lab direct-attach');
     const first = lab.steps[0];
     if (!first) throw new Error('the lab has no step');
-    const w = spaces.open('a', ref);
-    const solve = () => {
-      for (const line of first.solution) w.run(line);
-      return w.grade()?.firstPassed ?? {};
+    const w = await spaces.open('a', ref);
+    const solve = async () => {
+      for (const line of first.solution) await w.run(line);
+      return (await w.grade())?.firstPassed ?? {};
     };
-    expect(Object.keys(solve())).toContain(first.id);
-    w.reset();
-    expect(w.grade()?.firstPassed).toEqual({});
-    expect(Object.keys(solve())).toContain(first.id);
-    expect(store.historyOfKind('a', ref.key, 'passed').filter((e) => e.step === first.id)).toHaveLength(2);
+    expect(Object.keys(await solve())).toContain(first.id);
+    await w.reset();
+    expect((await w.grade())?.firstPassed).toEqual({});
+    expect(Object.keys(await solve())).toContain(first.id);
+    expect((await store.historyOfKind('a', ref.key, 'passed')).filter((e) => e.step === first.id)).toHaveLength(2);
     // Reopened from the store: the passes of this attempt only.
-    expect(Object.keys(manager(store).open('a', ref).grade()?.firstPassed ?? {})).toContain(first.id);
+    expect(Object.keys((await (await manager(store).open('a', ref)).grade())?.firstPassed ?? {})).toContain(first.id);
   });
 });

@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import express from 'express';
+import express, { type CookieOptions } from 'express';
 import { WebSocketServer } from 'ws';
 import { ensurePrivateDir, makePrivate, type Config } from './config.js';
 import {
@@ -19,7 +20,7 @@ import {
   securityHeaders,
 } from './security.js';
 import { MAX_FRAME } from './protocol.js';
-import { learners as learnerIdentity, type Learners } from './learners.js';
+import { COOKIE, learners as learnerIdentity, type Learners } from './learners.js';
 import { clientRoutes, learnerRoutes, type RouteDeps } from './routes.js';
 import { instructorRoutes } from './instructor.js';
 import { ltiRoutes } from './lti.js';
@@ -30,6 +31,7 @@ import { memoryAppCredentials, sqliteAppCredentials, tagKey, type AppCredentialS
 import type { CloudStore } from '../store/types.js';
 import { memoryStore } from '../store/memory.js';
 import { sqliteStore } from '../store/sqlite.js';
+import { postgresStore } from '../store/postgres.js';
 import { labRegistry, type LabRegistry, type ReloadReport } from '../labs/registry.js';
 import { loadToolKey, type ToolKey } from '../lti/keys.js';
 import { openLtiStore } from '../lti/store.js';
@@ -38,19 +40,28 @@ import { openOutbox } from '../lti/outbox.js';
 import type { LtiStore } from '../lti/types.js';
 import { workspaces, type Workspaces } from '../workspace/index.js';
 import { openstackRoutes } from './openstack/index.js';
-import { tokenStore } from './openstack/tokens.js';
+import { tokenStore, type TokenStore } from './openstack/tokens.js';
+import type { ClusterEvent } from '../cluster/messages.js';
 
 export interface RunningServer {
   url: string;
   /** Reads the labs folder again (SIGHUP in server/main.ts; the class page's Reload). */
   reloadLabs(): ReloadReport;
+  /** Takes a connection whose first bytes the cluster primary read (server/cluster/worker.ts). */
+  accept(socket: Socket, head: Buffer): void;
+  /** An event another worker raised, relayed by the primary: a lab reload, a revoked token. */
+  hear(event: ClusterEvent): void;
   close(): Promise<void>;
 }
 
 const log = (message: string) => console.error(`[${new Date().toISOString()}] ${message}`);
 
-/** The configured store: SQLite in the private data folder (default), or memory. */
-function openStore(config: Config): CloudStore {
+/**
+ * The configured store: PostgreSQL when STACKLAB_DATABASE_URL is set (one database shared by
+ * every process and machine), else SQLite in the private data folder (default), or memory.
+ */
+async function openStore(config: Config): Promise<CloudStore> {
+  if (config.databaseUrl !== null) return postgresStore(config.databaseUrl, { poolSize: config.databasePoolSize, log });
   if (config.store === 'memory') return memoryStore();
   ensurePrivateDir(config.dataDir);
   const file = join(config.dataDir, 'stacklab.db');
@@ -64,16 +75,42 @@ function openStore(config: Config): CloudStore {
 }
 
 /** The Express app: headers first, then the routes, then short answers without stacks. */
-function httpApp(deps: RouteDeps, budget: LearnerBudget, appCredentials: AppCredentialStore): express.Express {
+function httpApp(
+  deps: RouteDeps,
+  budget: LearnerBudget,
+  appCredentials: AppCredentialStore,
+  tokens: TokenStore,
+  worker: number | null,
+): express.Express {
   const { config, workspaces: spaces } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Which worker answered (cluster mode only): stickiness is checked by it, and logs name it.
+  if (worker !== null)
+    app.use((_req, res, next) => {
+      res.set('X-Stacklab-Worker', String(worker));
+      // A new visitor's first connection came round robin: closed after the answer that gives them
+      // their cookie, so their next connection goes to the worker the cookie hashes to.
+      const setCookie = res.cookie.bind(res);
+      res.cookie = ((name: string, ...rest: [string, CookieOptions]) => {
+        if (name === COOKIE) res.set('Connection', 'close');
+        return setCookie(name, ...rest);
+      }) as typeof res.cookie;
+      next();
+    });
   app.use(securityHeaders(config));
   learnerRoutes(app, deps);
   instructorRoutes(app, deps);
   ltiRoutes(app, deps);
   labsAdminRoutes(app, deps);
-  openstackRoutes(app, { workspaces: spaces, tokens: tokenStore(), config, now: Date.now, budget, appCredentials });
+  openstackRoutes(app, {
+    workspaces: spaces,
+    tokens,
+    config,
+    now: Date.now,
+    budget,
+    appCredentials,
+  });
   clientRoutes(app, deps);
   // Last: short answers without stacks (Express's own pages show them when NODE_ENV is unset).
   app.use(notFound);
@@ -139,9 +176,13 @@ function openAppCredentials(config: Config, givenStore: boolean): AppCredentialS
 
 export async function startServer(
   config: Config,
-  opts: { store?: CloudStore } = {},
+  opts: {
+    store?: CloudStore;
+    /** A cluster worker (server/cluster): its index, and how its events reach the other workers. */
+    cluster?: { index: number; relay(event: ClusterEvent): void };
+  } = {},
 ): Promise<RunningServer> {
-  const store = opts.store ?? openStore(config);
+  const store = opts.store ?? (await openStore(config));
   const who = learnerIdentity(config);
   // The labs folder, read again on a change (watched in development) without a restart.
   const registry: LabRegistry = labRegistry({ dir: config.labsDir, now: Date.now, log });
@@ -160,9 +201,11 @@ export async function startServer(
     log,
     limits: { idleMs: config.idleEvictMs },
     onGraded: (e) => scores.graded(e),
+    // Another process writes the same workspaces (cluster workers, a shared database): check before writing.
+    sharedStore: config.workers > 1 || config.databaseUrl !== null,
   });
   const evictTimer = setInterval(
-    () => spaces.evictIdle(),
+    () => void spaces.evictIdle(),
     Math.max(50, Math.min(60_000, Math.floor(config.idleEvictMs / 2))),
   );
   evictTimer.unref();
@@ -171,21 +214,69 @@ export async function startServer(
   // One budget per learner for their terminals and their own clients' API calls.
   const budget = learnerBudget(config.callsPerSecond);
   const appCredentials = openAppCredentials(config, opts.store !== undefined);
-  const deps: RouteDeps = { config, store, learners: who, labs, registry, workspaces: spaces, lti, toolKey };
-  const server = createServer(httpApp(deps, budget, appCredentials));
+  const relay = opts.cluster?.relay;
+  // Keystone tokens any worker validates (the key comes from the secret); revocations reach the others.
+  const tokens = tokenStore({
+    secret: config.secret,
+    parseWorkspace: (key) => spaces.parse(key),
+    ...(relay ? { onRevoke: (revocation) => relay({ kind: 'revoke', revocation }) } : {}),
+  });
+  // The class page's Reload reaches every worker (SIGHUP does through the primary).
+  const routeRegistry: LabRegistry = relay
+    ? {
+        ...registry,
+        reload: () => {
+          const r = registry.reload();
+          relay({ kind: 'reload' });
+          return r;
+        },
+      }
+    : registry;
+  const deps: RouteDeps = {
+    config,
+    store,
+    learners: who,
+    labs,
+    registry: routeRegistry,
+    workspaces: spaces,
+    lti,
+    toolKey,
+  };
+  const server = createServer(
+    httpApp(deps, budget, appCredentials, tokens, opts.cluster?.index ?? null),
+  );
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME,
     perMessageDeflate: false,
   });
   upgrades(server, wss, config, who, spaces, terminalSockets(spaces, log, { budget }));
+  const worker = opts.cluster?.index;
+  if (worker !== undefined)
+    wss.on('headers', (headers) => headers.push(`X-Stacklab-Worker: ${worker}`));
 
-  await new Promise<void>((ok) => server.listen(config.port, config.host, ok));
+  // A cluster worker does not listen: the primary hands it connections (`accept`).
+  if (!opts.cluster) await new Promise<void>((ok) => server.listen(config.port, config.host, ok));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
     url: `http://localhost:${port}`,
     reloadLabs: () => registry.reload(),
+    accept(socket, head) {
+      // As a listening server would have it, then the bytes the primary read, read again here.
+      server.emit('connection', socket);
+      if (head.length > 0) socket.emit('data', head);
+      socket.resume();
+    },
+    hear(event) {
+      if (event.kind === 'revoke') tokens.applyRevocation(event.revocation);
+      else {
+        const r = registry.reload();
+        log(
+          `labs reloaded (relayed): added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, ${r.problems.length} problem(s)`,
+        );
+      }
+    },
     close: () =>
       new Promise<void>((ok) => {
         clearInterval(evictTimer);
@@ -195,9 +286,13 @@ export async function startServer(
           scores.close();
           registry.close();
           lti.close();
-          store.close();
+          const stored = store.close();
           appCredentials.close();
-          ok();
+          // Settled once the store has closed (a server store finishes its writes first).
+          stored.then(ok, (e: unknown) => {
+            log(`closing the store: ${e instanceof Error ? e.message : String(e)}`);
+            ok();
+          });
         });
       }),
   };

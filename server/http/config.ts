@@ -1,6 +1,7 @@
 /** Server configuration, parsed once from the environment with documented defaults. */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,6 +64,24 @@ export interface Config {
    * registered for LTI 1.3 by configuration, beside those the class page registers.
    */
   ltiPlatformsFile: string;
+  /**
+   * STACKLAB_DATABASE_URL, default none (null: SQLite in DATA, or memory): a PostgreSQL URL
+   * (postgres://user:password@host:5432/db) whose database every process and machine of the
+   * deployment shares (server/store/postgres.ts).
+   */
+  databaseUrl: string | null;
+  /**
+   * STACKLAB_DATABASE_POOL, default 10: connections to that database each server process keeps
+   * at most. Every process of every node has its own pool: nodes × workers × this must stay
+   * below PostgreSQL's max_connections (100 by default).
+   */
+  databasePoolSize: number;
+  /**
+   * STACKLAB_WORKERS, default 1 (one process): how many worker processes `stacklab serve` runs
+   * behind a primary that routes each learner to one of them (server/cluster); `auto` is one per
+   * core (os.availableParallelism()).
+   */
+  workers: number;
 }
 
 /**
@@ -141,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new Error(`STACKLAB_SECURE_COOKIE must be 1 or 0, not ${secureEnv}`);
   const secureCookie =
     secureEnv === '' ? publicOrigin?.startsWith('https:') === true : secureEnv === '1';
+  const workers = parseWorkers(env['STACKLAB_WORKERS'] ?? '');
+  // Workers share the learners' workspaces through the store: memory is one process's own.
+  if (workers > 1 && store === 'memory' && (env['STACKLAB_DATABASE_URL'] ?? '') === '')
+    throw new Error('STACKLAB_WORKERS > 1 needs a store the workers share (SQLite, the default, or STACKLAB_DATABASE_URL), not STACKLAB_STORE=memory');
   return {
     instructorToken: token.value,
     instructorTokenGenerated: token.generated,
@@ -162,7 +185,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     labsDir: resolve(env['STACKLAB_LABS'] ?? LABS_DIR),
     watchLabs: flagEnv(env, 'STACKLAB_WATCH_LABS') ?? env['NODE_ENV'] !== 'production',
     ltiPlatformsFile: resolve(env['STACKLAB_LTI_PLATFORMS'] ?? join(dataDir, 'lti-platforms.json')),
+    databaseUrl: parseDatabaseUrl(env['STACKLAB_DATABASE_URL'] ?? ''),
+    databasePoolSize: intEnv(env, 'STACKLAB_DATABASE_POOL', 1) ?? 10,
+    workers,
   };
+}
+
+/** STACKLAB_WORKERS: a whole number from 1 to 256, or `auto` (one per core); unset is 1. */
+function parseWorkers(value: string): number {
+  if (value === '') return 1;
+  if (value === 'auto') return Math.max(1, availableParallelism());
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256)
+    throw new Error(`STACKLAB_WORKERS must be a whole number from 1 to 256, or auto, not ${value}`);
+  return n;
 }
 
 /** STACKLAB_PUBLIC_URL as an origin (`https://lab.example.org`), or null when unset. */
@@ -188,6 +224,32 @@ function parsePublicUrl(value: string): string | null {
     );
   }
   return u.origin;
+}
+
+/**
+ * STACKLAB_DATABASE_URL as given, or null when unset. Only its shape is checked here (the server
+ * is reached when the store opens); a refused value is echoed without its password.
+ */
+function parseDatabaseUrl(value: string): string | null {
+  if (value === '') return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (
+    !u ||
+    (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') ||
+    (u.hostname === '' && !u.searchParams.has('host')) ||
+    u.pathname.length <= 1
+  ) {
+    if (u && u.password !== '') u.password = '***';
+    throw new Error(
+      `STACKLAB_DATABASE_URL must be a PostgreSQL URL such as postgres://stacklab:password@db.example.org:5432/stacklab, not ${u ? u.href : 'a value that is not a URL'}`,
+    );
+  }
+  return value;
 }
 
 /** One CSP source: a keyword, a scheme (`https:`), or a host with optional scheme, port and path. */

@@ -51,13 +51,13 @@ function plainOutput(s: string): string {
 }
 
 /** The learner and lab a drill-down route names, or null after answering 404. */
-function learnerInLab(req: Request, res: Response, store: CloudStore, labs: readonly Lab[]): { learner: Learner; lab: Lab } | null {
+async function learnerInLab(req: Request, res: Response, store: CloudStore, labs: readonly Lab[]): Promise<{ learner: Learner; lab: Lab } | null> {
   const lab = labs.find((l) => l.id === req.params['lab']);
   if (!lab) {
     res.status(404).json({ error: 'no such lab' });
     return null;
   }
-  const learner = store.getLearner(String(req.params['id']));
+  const learner = await store.getLearner(String(req.params['id']));
   if (!learner) {
     res.status(404).json({ error: 'no such learner' });
     return null;
@@ -66,10 +66,10 @@ function learnerInLab(req: Request, res: Response, store: CloudStore, labs: read
 }
 
 /** A lab's grades, as the CLI computes them (JSON rows or the CSV text), or null for an unknown lab. */
-function grades(deps: RouteDeps, lab: string, format: 'json' | 'csv', learner?: string): string | GradeRow[] | null {
+async function grades(deps: RouteDeps, lab: string, format: 'json' | 'csv', learner?: string): Promise<string | GradeRow[] | null> {
   const labs = deps.labs();
   const args = learner === undefined ? { lab, all: true, format } : { lab, learner, format };
-  const r = gradeCommand(gradeStoreFor(deps.store, labs), args, { labs });
+  const r = await gradeCommand(gradeStoreFor(deps.store, labs), args, { labs });
   if (r.exitCode === 2) return null;
   if (format === 'csv') return r.output;
   // No learner yet: gradeCommand explains in text; the API answers an empty list.
@@ -79,23 +79,23 @@ function grades(deps: RouteDeps, lab: string, format: 'json' | 'csv', learner?: 
 /** A learner's work in a lab, in detail: grade (with the grader's reasons), progress and history without outputs. */
 function drillDownRoutes(app: Express, deps: RouteDeps, instructor: (req: Request, res: Response) => boolean): void {
   const { store, labs } = deps;
-  app.get('/api/instructor/labs/:lab/learners/:id', (req, res) => {
+  app.get('/api/instructor/labs/:lab/learners/:id', async (req, res) => {
     if (!instructor(req, res)) return;
-    const found = learnerInLab(req, res, store, labs());
+    const found = await learnerInLab(req, res, store, labs());
     if (!found) return;
     const { learner, lab } = found;
-    const rows = grades(deps, lab.id, 'json', learner.id) as GradeRow[];
+    const rows = (await grades(deps, lab.id, 'json', learner.id)) as GradeRow[];
     res.json({
       learner: { id: learner.id, name: learner.name },
       lab: { id: lab.id, title: lab.title },
       grade: rows[0] ?? null,
-      history: store.history(learner.id, `lab:${lab.id}`, DRILL_DOWN_ENTRIES).map(drillEntry),
+      history: (await store.history(learner.id, `lab:${lab.id}`, DRILL_DOWN_ENTRIES)).map(drillEntry),
     });
   });
   /** One entry's output, on demand (the drill-down lists entries without it). */
-  app.get('/api/instructor/labs/:lab/learners/:id/output/:seq', (req, res) => {
+  app.get('/api/instructor/labs/:lab/learners/:id/output/:seq', async (req, res) => {
     if (!instructor(req, res)) return;
-    const found = learnerInLab(req, res, store, labs());
+    const found = await learnerInLab(req, res, store, labs());
     if (!found) return;
     const seq = Number(req.params['seq']);
     if (!Number.isSafeInteger(seq) || seq < 1) {
@@ -103,7 +103,7 @@ function drillDownRoutes(app: Express, deps: RouteDeps, instructor: (req: Reques
       return;
     }
     // The entries from `seq` on: the first is the one asked for, if it exists.
-    const e = store.historySince(found.learner.id, `lab:${found.lab.id}`, seq - 1)[0];
+    const e = (await store.historySince(found.learner.id, `lab:${found.lab.id}`, seq - 1))[0];
     if (!e || e.seq !== seq) {
       res.status(404).json({ error: 'no such entry' });
       return;
@@ -116,10 +116,10 @@ function drillDownRoutes(app: Express, deps: RouteDeps, instructor: (req: Reques
 export function instructorRoutes(app: Express, deps: RouteDeps): void {
   const { config, store, labs } = deps;
   const instructor = instructorGuard(config);
-  app.get('/api/instructor/labs/:id/grades', (req, res) => {
+  app.get('/api/instructor/labs/:id/grades', async (req, res) => {
     if (!instructor(req, res)) return;
     const format = req.query['format'] === 'csv' ? 'csv' : 'json';
-    const g = grades(deps, req.params.id, format);
+    const g = await grades(deps, req.params.id, format);
     if (g === null) {
       res.status(404).json({ error: `unknown lab '${visibleText(req.params.id)}'` });
       return;
@@ -132,21 +132,21 @@ export function instructorRoutes(app: Express, deps: RouteDeps): void {
   });
   drillDownRoutes(app, deps, instructor);
   /** The learner of `:id` for an instructor, or null when it has already answered 401 or 404. */
-  const learnerOf = (req: Request<{ id: string }>, res: Response) => {
+  const learnerOf = async (req: Request<{ id: string }>, res: Response) => {
     if (!instructor(req, res)) return null;
-    const learner = store.getLearner(req.params.id);
+    const learner = await store.getLearner(req.params.id);
     if (!learner) res.status(404).json({ error: 'no such learner' });
     return learner;
   };
-  app.get('/api/instructor/learners/:id', (req, res) => {
-    const learner = learnerOf(req, res);
+  app.get('/api/instructor/learners/:id', async (req, res) => {
+    const learner = await learnerOf(req, res);
     if (!learner) return;
     const workspace = typeof req.query['workspace'] === 'string' ? req.query['workspace'] : '';
-    res.json({ ...learner, history: workspace ? store.history(learner.id, workspace, 2000) : [] });
+    res.json({ ...learner, history: workspace ? await store.history(learner.id, workspace, 2000) : [] });
   });
   /** A learner's cloud as their topology view draws it (read from the store: snapshot + replay). */
-  app.get('/api/instructor/learners/:id/topology', (req, res) => {
-    const learner = learnerOf(req, res);
+  app.get('/api/instructor/learners/:id/topology', async (req, res) => {
+    const learner = await learnerOf(req, res);
     if (!learner) return;
     const key = req.query['workspace'];
     const ref = typeof key === 'string' ? parseWorkspace(key, labs()) : null;
@@ -154,6 +154,6 @@ export function instructorRoutes(app: Express, deps: RouteDeps): void {
       res.status(400).json({ error: 'unknown workspace: give ?workspace=sandbox:FIXTURE or ?workspace=lab:ID' });
       return;
     }
-    res.json(sessionTopology(loadState(store, ref, learner.id), true));
+    res.json(sessionTopology(await loadState(store, ref, learner.id), true));
   });
 }

@@ -125,7 +125,7 @@ function canvasConfig(origin: string) {
 }
 
 /** A resource link launch: the learner of (issuer, sub), named from the claims, sent to the lab with a session token. */
-function openLab(res: Response, deps: RouteDeps, l: ValidLaunch): void {
+async function openLab(res: Response, deps: RouteDeps, l: ValidLaunch): Promise<void> {
   const { config, store, lti, labs } = deps;
   const labId = labOfLaunch(l);
   const known = labs();
@@ -142,8 +142,8 @@ function openLab(res: Response, deps: RouteDeps, l: ValidLaunch): void {
   const now = Date.now();
   const learner = learnerIdFor(config.secret, l.platform.issuer, sub);
   const name = nameOfLaunch(l.claims);
-  store.ensureLearner(learner, name || `learner-${learner.slice(4, 10)}`, now);
-  if (name !== '') store.renameLearner(learner, name);
+  await store.ensureLearner(learner, name || `learner-${learner.slice(4, 10)}`, now);
+  if (name !== '') await store.renameLearner(learner, name);
   const ags = agsOfLaunch(l.claims);
   lti.saveLaunch({
     learner, issuer: l.platform.issuer, clientId: l.platform.clientId, deploymentId: l.deploymentId,
@@ -190,7 +190,7 @@ function launchRoutes(app: Express, deps: RouteDeps): void {
       const v = await verifyLaunch((req.body ?? {}) as Record<string, unknown>, { lti: deps.lti, now: Date.now(), keys });
       if ('refused' in v) return sendRefusal(res, v);
       if (v.messageType === 'LtiDeepLinkingRequest') return await showPicker(res, deps, v);
-      openLab(res, deps, v);
+      await openLab(res, deps, v);
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
       sendRefusal(res, databaseDown(e));

@@ -18,11 +18,11 @@ function manager(store: CloudStore): Workspaces {
   return workspaces({ store, labs: () => LABS, now: () => 1_000, log: () => {} });
 }
 
-function sandbox(store = memoryStore(), learner = 'ada') {
+async function sandbox(store = memoryStore(), learner = 'ada') {
   const spaces = manager(store);
   const ref = spaces.parse('sandbox:empty');
   if (!ref) throw new Error('no sandbox:empty');
-  return { store, spaces, ref, w: spaces.open(learner, ref) };
+  return { store, spaces, ref, w: await spaces.open(learner, ref) };
 }
 
 describe('the options message', () => {
@@ -44,59 +44,59 @@ describe('the options message', () => {
       expect(parseClientMessage(bad), bad).toBeNull();
   });
 
-  it('sets and unsets CLIFF_FIT_WIDTH=1 in the session, without recording anything', () => {
-    const { store, w } = sandbox();
+  it('sets and unsets CLIFF_FIT_WIDTH=1 in the session, without recording anything', async () => {
+    const { store, w } = await sandbox();
     w.fitWidth(true);
-    expect(w.run('echo "[$CLIFF_FIT_WIDTH]"').stdout).toBe('[1]\n');
+    expect((await w.run('echo "[$CLIFF_FIT_WIDTH]"')).stdout).toBe('[1]\n');
     w.fitWidth(false);
-    expect(w.run('echo "[$CLIFF_FIT_WIDTH]"').stdout).toBe('[]\n');
-    expect(store.history('ada', 'sandbox:empty').map((e) => e.line)).toEqual([
+    expect((await w.run('echo "[$CLIFF_FIT_WIDTH]"')).stdout).toBe('[]\n');
+    expect((await store.history('ada', 'sandbox:empty')).map((e) => e.line)).toEqual([
       'echo "[$CLIFF_FIT_WIDTH]"',
       'echo "[$CLIFF_FIT_WIDTH]"',
     ]);
   });
 
-  it('fits a wide table to the terminal once on', () => {
+  it('fits a wide table to the terminal once on', async () => {
     const spaces = manager(memoryStore());
-    const w = spaces.open('ada', spaces.parse('sandbox:public-cloud') ?? sandbox().ref);
+    const w = await spaces.open('ada', spaces.parse('sandbox:public-cloud') ?? (await sandbox()).ref);
     w.resize(60);
     const line = 'openstack network list --long';
     const widest = (s: string) => Math.max(...s.split('\n').map((l) => l.length));
-    const wide = widest(w.run(line).stdout);
+    const wide = widest((await w.run(line)).stdout);
     expect(wide).toBeGreaterThan(60);
     w.fitWidth(true);
     // As narrow as cliff can make it (each column keeps a minimum width).
-    expect(widest(w.run(line).stdout)).toBeLessThan(wide);
+    expect(widest((await w.run(line)).stdout)).toBeLessThan(wide);
   });
 });
 
 describe('scrollback', () => {
-  it('is each command after its prompt, with its output, oldest first', () => {
-    const { w } = sandbox();
+  it('is each command after its prompt, with its output, oldest first', async () => {
+    const { w } = await sandbox();
     const before = w.prompt();
-    w.run('echo one');
-    w.run('');
-    w.run('nosuchcommand');
-    expect(w.scrollback()).toBe(
-      `${before}echo one\none\n${before}nosuchcommand\n${w.run('nosuchcommand').stderr}`,
+    await w.run('echo one');
+    await w.run('');
+    await w.run('nosuchcommand');
+    expect(await w.scrollback()).toBe(
+      `${before}echo one\none\n${before}nosuchcommand\n${(await w.run('nosuchcommand')).stderr}`,
     );
   });
 
-  it('starts after the last reset', () => {
-    const { w } = sandbox();
-    w.run('echo gone');
-    w.reset();
-    w.run('echo kept');
-    expect(w.scrollback()).not.toContain('gone');
-    expect(w.scrollback()).toContain('echo kept\nkept\n');
+  it('starts after the last reset', async () => {
+    const { w } = await sandbox();
+    await w.run('echo gone');
+    await w.reset();
+    await w.run('echo kept');
+    expect(await w.scrollback()).not.toContain('gone');
+    expect(await w.scrollback()).toContain('echo kept\nkept\n');
   });
 
-  it('shows control characters of a line and of stored output in caret notation', () => {
+  it('shows control characters of a line and of stored output in caret notation', async () => {
     const store = memoryStore();
-    const { w } = sandbox(store);
-    w.run('echo \x1b[2J\x9b3J');
+    const { w } = await sandbox(store);
+    await w.run('echo \x1b[2J\x9b3J');
     // Output stored cut inside an escape sequence (as `cut` may leave it).
-    store.saveStep('ada', 'sandbox:empty', null, {
+    await store.saveStep('ada', 'sandbox:empty', null, {
       kind: 'command',
       line: 'x',
       stdout: 'red \x1b[31mtext\x1b[3',
@@ -104,38 +104,38 @@ describe('scrollback', () => {
       exitCode: 0,
       at: 1,
     });
-    const text = sandbox(store).w.scrollback();
+    const text = await (await sandbox(store)).w.scrollback();
     expect(text).not.toMatch(/\x1b\[2J|\x9b|\x07/);
     expect(text).toContain('^[[2JM-^[3J');
     // Colour (SGR) stays; a cut sequence does not.
     expect(text).toContain('red \x1b[31mtext^[[3');
   });
 
-  it('of commands from before the workspace was loaded keeps their prompts (the store has them)', () => {
+  it('of commands from before the workspace was loaded keeps their prompts (the store has them)', async () => {
     const store = memoryStore();
-    const first = sandbox(store).w;
+    const first = (await sandbox(store)).w;
     const at = first.prompt();
-    first.run('echo earlier');
-    expect(manager(store).open('ada', sandbox().ref).scrollback()).toBe(`${at}echo earlier\nearlier\n`);
+    await first.run('echo earlier');
+    expect(await (await manager(store).open('ada', (await sandbox()).ref)).scrollback()).toBe(`${at}echo earlier\nearlier\n`);
   });
 
-  it('of a command stored without its prompt (before prompts were kept) has a bare one', () => {
+  it('of a command stored without its prompt (before prompts were kept) has a bare one', async () => {
     const store = memoryStore();
-    const { ref } = sandbox(store);
-    store.saveStep('ada', ref.key, null, { kind: 'command', line: 'echo old', stdout: 'old\n', stderr: '', exitCode: 0, at: 1 });
-    expect(manager(store).open('ada', ref).scrollback()).toBe('$ echo old\nold\n');
+    const { ref } = await sandbox(store);
+    await store.saveStep('ada', ref.key, null, { kind: 'command', line: 'echo old', stdout: 'old\n', stderr: '', exitCode: 0, at: 1 });
+    expect(await (await manager(store).open('ada', ref)).scrollback()).toBe('$ echo old\nold\n');
   });
 
-  it('keeps the newest 200 commands, whole, within 256 KiB', () => {
-    const { w } = sandbox();
-    for (let i = 0; i < 210; i++) w.run(`echo n${i}`);
-    const text = w.scrollback();
+  it('keeps the newest 200 commands, whole, within 256 KiB', async () => {
+    const { w } = await sandbox();
+    for (let i = 0; i < 210; i++) await w.run(`echo n${i}`);
+    const text = await w.scrollback();
     expect(text).not.toContain('echo n9\n');
     expect(text.startsWith(`${w.prompt()}echo n10\n`)).toBe(true);
-    const big = sandbox().w;
+    const big = (await sandbox()).w;
     const word = 'x'.repeat(4000);
-    for (let i = 0; i < 100; i++) big.run(`echo ${i}-${word}`);
-    const capped = big.scrollback();
+    for (let i = 0; i < 100; i++) await big.run(`echo ${i}-${word}`);
+    const capped = await big.scrollback();
     expect(capped.length).toBeLessThanOrEqual(256 * 1024);
     expect(capped.length).toBeGreaterThan(200 * 1024);
     expect(capped.startsWith(big.prompt())).toBe(true);
@@ -152,8 +152,8 @@ describe('progress per lab', () => {
       .reduce((n, s) => n + s.checks.reduce((m, c) => m + c.points, 0), 0);
   const total = points(lab.steps.map((s) => s.id));
 
-  it('is nothing before the learner has passed a step', () => {
-    expect(progressOf(memoryStore(), 'ada', lab)).toEqual({
+  it('is nothing before the learner has passed a step', async () => {
+    expect(await progressOf(memoryStore(), 'ada', lab)).toEqual({
       lab: lab.id,
       steps: lab.steps.length,
       passed: 0,
@@ -161,7 +161,7 @@ describe('progress per lab', () => {
     });
   });
 
-  it("counts the points of the steps passed (each once), and only this learner's", () => {
+  it("counts the points of the steps passed (each once), and only this learner's", async () => {
     const store = memoryStore();
     const passed = (learner: string, step: string) =>
       store.saveStep(learner, labKey(lab.id), null, {
@@ -175,30 +175,30 @@ describe('progress per lab', () => {
       });
     const [a, b] = lab.steps;
     if (!a || !b) throw new Error('the lab has fewer than two steps');
-    passed('ada', a.id);
-    passed('ada', a.id);
-    passed('bob', b.id);
-    expect(progressOf(store, 'ada', lab)).toEqual({
+    await passed('ada', a.id);
+    await passed('ada', a.id);
+    await passed('bob', b.id);
+    expect(await progressOf(store, 'ada', lab)).toEqual({
       lab: lab.id,
       steps: lab.steps.length,
       passed: 1,
       percent: Math.floor((100 * points([a.id])) / total),
     });
-    for (const s of lab.steps) passed('ada', s.id);
-    expect(progressOf(store, 'ada', lab).percent).toBe(100);
+    for (const s of lab.steps) await passed('ada', s.id);
+    expect((await progressOf(store, 'ada', lab)).percent).toBe(100);
   });
 
-  it('starts again after a reset: only the steps passed since count', () => {
+  it('starts again after a reset: only the steps passed since count', async () => {
     const store = memoryStore();
     const passed = (step: string) =>
       store.saveStep('ada', labKey(lab.id), null, { kind: 'passed', line: `#passed ${step}`, stdout: '', stderr: '', exitCode: 0, at: 1, step });
     const [a, b] = lab.steps;
     if (!a || !b) throw new Error('the lab has fewer than two steps');
-    passed(a.id);
-    passed(b.id);
-    store.resetSession('ada', labKey(lab.id), '{}', 2);
-    expect(progressOf(store, 'ada', lab).passed).toBe(0);
-    passed(b.id);
-    expect(progressOf(store, 'ada', lab)).toMatchObject({ passed: 1, percent: Math.floor((100 * points([b.id])) / total) });
+    await passed(a.id);
+    await passed(b.id);
+    await store.resetSession('ada', labKey(lab.id), '{}', 2);
+    expect((await progressOf(store, 'ada', lab)).passed).toBe(0);
+    await passed(b.id);
+    expect(await progressOf(store, 'ada', lab)).toMatchObject({ passed: 1, percent: Math.floor((100 * points([b.id])) / total) });
   });
 });

@@ -40,12 +40,12 @@ export function learnerRoutes(app: Express, deps: RouteDeps): void {
   app.get('/api/fixtures', (req, res) => {
     if (learners.of(req, res) !== null) res.json(sandboxCatalogue());
   });
-  app.get('/api/me', (req, res) => {
+  app.get('/api/me', async (req, res) => {
     const id = learners.of(req, res);
-    if (id !== null) res.json({ id, name: store.getLearner(id)?.name ?? '' });
+    if (id !== null) res.json({ id, name: (await store.getLearner(id))?.name ?? '' });
   });
   /** An optional display name, shown to instructors: 1–40 printable characters. */
-  app.put('/api/me', express.json({ limit: '1kb' }), (req, res) => {
+  app.put('/api/me', express.json({ limit: '1kb' }), async (req, res) => {
     const id = learners.of(req, res);
     if (id === null) return;
     const name: unknown = (req.body as { name?: unknown } | undefined)?.name;
@@ -54,8 +54,8 @@ export function learnerRoutes(app: Express, deps: RouteDeps): void {
       res.status(400).json({ error: 'A name is 1 to 40 printable characters.' });
       return;
     }
-    store.ensureLearner(id, name.trim(), Date.now());
-    store.renameLearner(id, name.trim());
+    await store.ensureLearner(id, name.trim(), Date.now());
+    await store.renameLearner(id, name.trim());
     res.json({ id, name: name.trim() });
   });
   app.get('/api/labs', (req, res) => {
@@ -70,9 +70,12 @@ export function learnerRoutes(app: Express, deps: RouteDeps): void {
         })),
       );
   });
-  app.get('/api/me/progress', (req, res) => {
+  app.get('/api/me/progress', async (req, res) => {
     const learner = learners.of(req, res);
-    if (learner !== null) res.json(labs().map((l) => progressOf(store, learner, l)));
+    if (learner === null) return;
+    const rows = [];
+    for (const l of labs()) rows.push(await progressOf(store, learner, l));
+    res.json(rows);
   });
   app.get('/api/labs/:id', (req, res) => {
     const learner = learners.of(req, res);
@@ -87,12 +90,12 @@ export function learnerRoutes(app: Express, deps: RouteDeps): void {
 }
 
 /** A clouds.yaml or openrc for `?workspace=KEY`, for the cookie's learner only (a visitor gets a cookie first). */
-function sendLogin(
+async function sendLogin(
   req: Request,
   res: Response,
   { learners, workspaces, config }: RouteDeps,
   as: { render: (l: ClientLogin) => string; file: string; type: string },
-): void {
+): Promise<void> {
   const learner = learners.of(req, res);
   if (learner === null) return;
   const key = req.query['workspace'];
@@ -103,7 +106,7 @@ function sendLogin(
   }
   let login: ClientLogin;
   try {
-    login = clientLogin(req, config, learner, workspaces.open(learner, ref));
+    login = clientLogin(req, config, learner, await workspaces.open(learner, ref));
   } catch (e) {
     if (!(e instanceof StoreError)) throw e;
     res.status(503).json({ error: `Your workspace cannot be opened right now: ${e.message}. Try again in a moment.` });
@@ -117,10 +120,10 @@ function sendLogin(
  * How far a learner got in a lab, from the steps the store records as passed since the last reset
  * (no replay: the home page asks for every lab at once). A reset starts the count again.
  */
-export function progressOf(store: CloudStore, learner: string, lab: Lab) {
+export async function progressOf(store: CloudStore, learner: string, lab: Lab) {
   const key = labKey(lab.id);
-  const reset = store.lastSeqs(learner, key).reset;
-  const passed = new Set(store.historyOfKind(learner, key, 'passed').filter((e) => e.seq > reset).map((e) => e.step));
+  const reset = (await store.lastSeqs(learner, key)).reset;
+  const passed = new Set((await store.historyOfKind(learner, key, 'passed')).filter((e) => e.seq > reset).map((e) => e.step));
   const done = lab.steps.filter((st) => passed.has(st.id));
   const points = (steps: Lab['steps']) =>
     steps.reduce((n, st) => n + st.checks.reduce((m, c) => m + c.points, 0), 0);

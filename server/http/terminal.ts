@@ -1,8 +1,9 @@
 /**
  * The terminal socket: WebSocket messages in, the workspace's replies out. Each learner has a
  * message rate, a time budget and a number of terminals; each terminal's messages wait in a
- * queue and run one per turn of the event loop, so a learner's burst interleaves with everyone
- * else's messages instead of holding the loop. Nothing here throws.
+ * queue and run one at a time, in order, each starting on a later turn of the event loop than the
+ * previous one ended, so a learner's burst interleaves with everyone else's messages instead of
+ * holding the loop. Nothing here throws.
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
@@ -52,14 +53,17 @@ export function terminals(spaces: Workspaces, log: (m: string) => void, opts: { 
   return { attach: (sock, learner, ref) => attach(shared, sock, learner, ref) };
 }
 
-/** Opens the workspace, or tells the learner why not and closes the socket. */
-function openFor(
+/**
+ * Opens the workspace, or tells the learner why not and closes the socket (null). A socket closed
+ * while the workspace was being read gets nothing and holds nothing.
+ */
+async function openFor(
   x: Shared,
   sock: WebSocket,
   send: (m: ServerMessage) => void,
   learner: string,
   ref: WorkspaceRef,
-): Workspace | null {
+): Promise<Workspace | null> {
   if (!x.open.acquire(learner)) {
     send({
       t: 'error',
@@ -69,7 +73,11 @@ function openFor(
     return null;
   }
   try {
-    const w = x.spaces.open(learner, ref);
+    const w = await x.spaces.open(learner, ref);
+    if (sock.readyState !== sock.OPEN) {
+      x.open.release(learner);
+      return null;
+    }
     w.attach();
     sock.on('close', () => {
       x.open.release(learner);
@@ -91,17 +99,51 @@ function openFor(
 }
 
 /** The first message of a socket: the prompt, ↑ history, which workspace, and the scrollback to write again. */
-function hello(w: Workspace, learner: string, ref: WorkspaceRef): ServerMessage {
-  return { t: 'hello', prompt: w.prompt(), history: w.recentLines(500), workspace: ref.key, fixture: ref.fixture, learner, scrollback: w.scrollback() };
+async function hello(w: Workspace, learner: string, ref: WorkspaceRef): Promise<ServerMessage> {
+  const history = await w.recentLines(500);
+  const scrollback = await w.scrollback();
+  return { t: 'hello', prompt: w.prompt(), history, workspace: ref.key, fixture: ref.fixture, learner, scrollback };
 }
 
-/** Serves one socket: hello, then each message through the learner's limits and this terminal's queue. */
+type MessageListener = (data: WebSocket.RawData, isBinary: boolean) => void;
+
+/**
+ * Serves one socket: the workspace is opened, then hello, then each message through the
+ * learner's limits and this terminal's queue. Messages sent while the workspace is being opened
+ * wait for it (at most a queue's worth), in order.
+ */
 function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef): void {
   const send = (m: ServerMessage) => {
     if (sock.readyState === sock.OPEN) sock.send(JSON.stringify(m));
   };
-  const w = openFor(x, sock, send, learner, ref);
-  if (!w) return;
+  const early: Array<[WebSocket.RawData, boolean]> = [];
+  let onMessage: MessageListener = (data, isBinary) => {
+    if (early.length < MAX_QUEUED) early.push([data, isBinary]);
+    else send({ t: 'error', message: 'Too many messages: slow down.' });
+  };
+  sock.on('message', (data, isBinary) => onMessage(data, isBinary));
+  openFor(x, sock, send, learner, ref)
+    .then(async (w) => {
+      if (!w) return;
+      const serveMessage = await serve(x, sock, w, { learner, ref, send });
+      onMessage = serveMessage;
+      for (const [data, isBinary] of early.splice(0)) serveMessage(data, isBinary);
+    })
+    .catch((e: unknown) => {
+      // A bug (openFor answers the store's failures itself): logged; the page reconnects.
+      x.log(`terminal of ${learner} in ${ref.key}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      sock.close(1011, 'internal error');
+    });
+}
+
+/** Sends hello, the topology and the grade; returns what handles each later message of the socket. */
+async function serve(
+  x: Shared,
+  sock: WebSocket,
+  w: Workspace,
+  at: { learner: string; ref: WorkspaceRef; send: (m: ServerMessage) => void },
+): Promise<MessageListener> {
+  const { learner, ref, send } = at;
   /** A line refused before it ran: its result only (the cloud is as it was). */
   const refuse = (r: Reply) => send({ t: 'result', ...r });
   const pushTopology = topologyPusher(x, w, sock, { learner, ref, send });
@@ -112,22 +154,33 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     pushTopology();
     if (path) send({ t: 'path', path });
   };
-  const pushGrade = () => {
-    const g = w.grade();
-    if (g) send({ t: 'grade', result: learnerGrade(g.result), firstPassed: g.firstPassed });
+  // The grade goes out when it differs from the one this page has: most commands change no step,
+  // and a lab class then costs a sandbox's one message (and one socket write) per command.
+  let lastGrade = '';
+  const pushGrade = async () => {
+    const g = await w.grade();
+    if (!g || sock.readyState !== sock.OPEN) return;
+    const text = JSON.stringify({ t: 'grade', result: learnerGrade(g.result), firstPassed: g.firstPassed } satisfies ServerMessage);
+    if (text === lastGrade) return;
+    lastGrade = text;
+    sock.send(text);
   };
-  send(hello(w, learner, ref));
+  const failed = bugReporter(x, learner, ref, w, send);
+  send(await hello(w, learner, ref));
   pushTopology();
-  pushGrade();
+  await pushGrade();
   // The learner's own client changed the cloud through the APIs: the page shows it at once.
   const stopListening = w.onApiWrite(() => {
     pushTopology();
-    pushGrade();
+    pushGrade().catch((e: unknown) => failed({ t: 'interrupt' }, e));
   });
   sock.on('close', stopListening);
 
-  /** Runs one message for the workspace, paid from the learner's time budget. */
-  const handle = (msg: ClientMessage, follow: (r: Running) => void) => {
+  /**
+   * Runs one message for the workspace, paid from the learner's time budget (the time until it is
+   * answered, the store's included: what the learner holds of the server).
+   */
+  const handle = async (msg: ClientMessage, follow: (r: Running) => void) => {
     if (
       (msg.t === 'line' || msg.t === 'complete' || msg.t === 'reset') &&
       !x.work.positive(learner, Date.now())
@@ -138,12 +191,11 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     }
     const started = performance.now();
     try {
-      dispatch(w, msg, { send, reply, pushGrade, follow });
+      await dispatch(w, msg, { send, reply, pushGrade, follow });
     } finally {
       x.work.charge(learner, Date.now(), performance.now() - started);
     }
   };
-  const failed = bugReporter(x, learner, ref, w, send);
   // A line left running (ping until Ctrl-C) holds this terminal's queue: what the learner types
   // meanwhile waits, as typeahead waits in a real terminal, and runs after it.
   const runner = lineRunner(x, learner, { send, reply, pushGrade, failed }, () => queue.kick());
@@ -155,7 +207,23 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
     runner.busy,
   );
 
-  sock.on('message', (data, isBinary) => {
+  return messageListener(x, learner, w, { send, refuse, queue, stop: runner.stop });
+}
+
+/** Each message of a socket: parsed, paid from the learner's message rate, then Ctrl-C at once or the queue. */
+function messageListener(
+  x: Shared,
+  learner: string,
+  w: Workspace,
+  out: {
+    send: (m: ServerMessage) => void;
+    refuse: (r: Reply) => void;
+    queue: { size(): number; push(msg: ClientMessage): void };
+    stop: (show: boolean) => void;
+  },
+): MessageListener {
+  const { send, refuse, queue } = out;
+  return (data, isBinary) => {
     const msg = isBinary ? null : parseClientMessage(data.toString());
     if (!msg) {
       send({ t: 'error', message: 'Unrecognised message.' });
@@ -169,9 +237,9 @@ function attach(x: Shared, sock: WebSocket, learner: string, ref: WorkspaceRef):
       return;
     }
     // Ctrl-C does not wait in the queue (what it stops holds the queue); with nothing running it does nothing.
-    if (msg.t === 'interrupt') runner.stop(true);
+    if (msg.t === 'interrupt') out.stop(true);
     else queue.push(msg);
-  });
+  };
 }
 
 /**
@@ -233,15 +301,17 @@ function bugReporter(x: Shared, learner: string, ref: WorkspaceRef, w: Workspace
 function lineRunner(
   x: Shared,
   learner: string,
-  out: { send: (m: ServerMessage) => void; reply: (r: Reply) => void; pushGrade: () => void; failed: (msg: ClientMessage, e: unknown) => void },
+  out: { send: (m: ServerMessage) => void; reply: (r: Reply) => void; pushGrade: () => Promise<void>; failed: (msg: ClientMessage, e: unknown) => void },
   kick: () => void,
 ) {
   let running: { run: Running; timer: NodeJS.Timeout } | null = null;
+  /** The running line is being recorded: the queue still waits, for its result to go first. */
+  let ending = false;
   /** Runs `f` paid from the budget; a bug in it ends the running line unrecorded, and says so. */
-  const paid = (f: () => void) => {
+  const paid = async (f: () => void | Promise<void>) => {
     const started = performance.now();
     try {
-      f();
+      await f();
     } catch (e) {
       if (running) done(running);
       out.failed({ t: 'line', line: '' }, e);
@@ -256,21 +326,27 @@ function lineRunner(
   };
   const stop = (show: boolean) => {
     const r = running;
-    if (!r) return;
-    // The queue goes on on a later turn, after this line's result.
-    done(r);
-    paid(() => {
-      const res = r.run.end();
-      if (show) {
-        out.reply(res);
-        out.pushGrade();
+    if (!r || ending) return;
+    clearInterval(r.timer);
+    ending = true;
+    void paid(async () => {
+      try {
+        const res = await r.run.end();
+        if (show) {
+          out.reply(res);
+          await out.pushGrade();
+        }
+      } finally {
+        // The queue goes on on a later turn, after this line's result.
+        ending = false;
+        done(r);
       }
     });
   };
   const tick = () => {
     const r = running;
-    if (!r || !x.work.positive(learner, Date.now())) return;
-    paid(() => {
+    if (!r || ending || !x.work.positive(learner, Date.now())) return;
+    void paid(() => {
       const text = r.run.tick();
       if (text === null) stop(true);
       else if (text !== '') out.send({ t: 'output', stdout: text });
@@ -282,22 +358,22 @@ function lineRunner(
       running = { run, timer: setInterval(tick, x.secondMs).unref() };
     },
     stop,
-    busy: () => running !== null,
+    busy: () => running !== null || ending,
   };
 }
 
 /** What each message does to the workspace, and what goes back. */
-function dispatch(
+async function dispatch(
   w: Workspace,
   msg: ClientMessage,
   out: {
     send: (m: ServerMessage) => void;
     reply: (r: Reply) => void;
-    pushGrade: () => void;
+    pushGrade: () => Promise<void>;
     /** Keeps a line running: one more second of it per tick, until Ctrl-C. */
     follow: (r: Running) => void;
   },
-): void {
+): Promise<void> {
   const { send, reply, pushGrade } = out;
   switch (msg.t) {
     case 'resize':
@@ -314,78 +390,84 @@ function dispatch(
       send({ t: 'completion', ...w.complete(msg.line) });
       return;
     case 'solution': {
-      const lines = w.reveal(msg.step);
+      const lines = await w.reveal(msg.step);
       if (lines) send({ t: 'solution', step: msg.step, lines });
       return;
     }
     case 'hint':
       // Nothing to answer: the page shows the hint itself; a hint the lab does not have is ignored.
-      w.hint(msg.step, msg.n);
+      await w.hint(msg.step, msg.n);
       return;
     case 'answer': {
-      const failed = w.answer(msg.check, msg.value);
+      const failed = await w.answer(msg.check, msg.value);
       if (failed) reply(failed);
-      pushGrade();
+      await pushGrade();
       return;
     }
     case 'reset':
-      reply(w.reset());
-      pushGrade();
+      reply(await w.reset());
+      await pushGrade();
       return;
     case 'interrupt':
       return;
     case 'line': {
-      const { running, ...r } = w.run(msg.line, { tty: true, until: { kind: 'stream' } });
+      const { running, ...r } = await w.run(msg.line, { tty: true, until: { kind: 'stream' } });
       if (running) {
         send({ t: 'output', stdout: r.stdout });
         out.follow(running);
         return;
       }
       reply(r);
-      pushGrade();
+      await pushGrade();
       return;
     }
   }
 }
 
-/** A FIFO that runs one item per turn of the event loop (setImmediate), while `alive()` and not `blocked()` (then `kick` when it is not). */
+/**
+ * A FIFO that runs one item at a time, each on a later turn of the event loop (setImmediate) than
+ * the previous one finished, while `alive()` and not `blocked()` (then `kick` when it is not).
+ * Once the socket is closed, what still waits is dropped (the item running finishes: its write
+ * is the learner's command).
+ */
 function serialQueue<T>(
-  run: (item: T) => void,
+  run: (item: T) => Promise<void>,
   failed: (item: T, e: unknown) => void,
   alive: () => boolean,
   blocked: () => boolean,
 ) {
   const items: T[] = [];
   let scheduled = false;
+  let busy = false;
+  const schedule = () => {
+    if (scheduled || busy || items.length === 0) return;
+    scheduled = true;
+    setImmediate(drain);
+  };
   const drain = () => {
     scheduled = false;
-    if (blocked()) return;
+    if (busy || blocked()) return;
+    if (!alive()) {
+      items.length = 0;
+      return;
+    }
     const item = items.shift();
-    if (item === undefined || !alive()) return;
-    try {
-      run(item);
-    } catch (e) {
-      failed(item, e);
-    }
-    if (items.length > 0) {
-      scheduled = true;
-      setImmediate(drain);
-    }
+    if (item === undefined) return;
+    busy = true;
+    run(item)
+      .catch((e: unknown) => failed(item, e))
+      .finally(() => {
+        busy = false;
+        schedule();
+      })
+      .catch(() => {});
   };
   return {
     push(item: T) {
       items.push(item);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(drain);
-      }
+      schedule();
     },
     size: () => items.length,
-    kick() {
-      if (!scheduled && items.length > 0) {
-        scheduled = true;
-        setImmediate(drain);
-      }
-    },
+    kick: schedule,
   };
 }

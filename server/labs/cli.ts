@@ -250,10 +250,21 @@ export interface LearnerActivity {
  * who started it; optionally their display names and activity (first passes, hints, solutions).
  */
 export interface GradeStore {
-  learners(labId: string): string[];
-  attempt(labId: string, learnerId: string): { cloud: SessionState['cloud']; history: readonly HistoryCommand[]; answers: Record<string, string>; activity?: LearnerActivity } | null;
+  learners(labId: string): Awaitable<string[]>;
+  attempt(labId: string, learnerId: string): Awaitable<GradeAttempt | null>;
   /** A learner's display name (null: unknown, the id stands for it). */
-  name?(learnerId: string): string | null;
+  name?(learnerId: string): Awaitable<string | null>;
+}
+
+/** A value or its promise: a store may answer at once (a test's fake) or later (a database). */
+export type Awaitable<T> = T | Promise<T>;
+
+/** What grading reads of one learner's attempt at a lab. */
+export interface GradeAttempt {
+  cloud: SessionState['cloud'];
+  history: readonly HistoryCommand[];
+  answers: Record<string, string>;
+  activity?: LearnerActivity;
 }
 
 /** One step of a learner's progress, as the CSV and JSON give it. */
@@ -298,14 +309,14 @@ export function stepSeconds(started: number | null, firstPassed: Record<string, 
 const iso = (ms: number | undefined | null): string | null => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
 
 /** A learner's row: grade and progress. */
-function gradeRow(store: GradeStore, lab: Lab, learner: string, reach: ReachFn | null): GradeRow {
-  const a = store.attempt(lab.id, learner);
+async function gradeRow(store: GradeStore, lab: Lab, learner: string, reach: ReachFn | null): Promise<GradeRow> {
+  const a = await store.attempt(lab.id, learner);
   const l = labFor(lab, learner);
   const act: LearnerActivity = a?.activity ?? { started: null, firstPassed: {}, hints: {}, solutions: [] };
   const seconds = stepSeconds(act.started, act.firstPassed);
   return {
     learner,
-    name: store.name?.(learner) ?? learner,
+    name: (await store.name?.(learner)) ?? learner,
     result: a === null ? null : grade(l, a.cloud, a.history, { answers: a.answers, reach }),
     progress: {
       started: iso(act.started),
@@ -381,18 +392,20 @@ function gradeText(lab: Lab, rows: readonly GradeRow[]): string {
 }
 
 /** `stacklab grade --lab ID --learner ID|--all [--format text|csv|json]`. */
-export function gradeCommand(
+export async function gradeCommand(
   store: GradeStore,
   args: { lab: string; learner?: string; all?: boolean; format?: 'text' | 'csv' | 'json' },
   opts: { labs?: Lab[]; reach?: ReachFn | null } = {},
-): CliResult {
+): Promise<CliResult> {
   const labs = opts.labs ?? loadLabs();
   const lab = labs.find((l) => l.id === args.lab);
   if (!lab) return { output: `stacklab: unknown lab '${visibleText(args.lab)}' (known: ${labs.map((l) => l.id).join(', ')})\n`, exitCode: 2 };
-  const who = args.all ? store.learners(lab.id) : args.learner !== undefined ? [args.learner] : [];
+  const who = args.all ? await store.learners(lab.id) : args.learner !== undefined ? [args.learner] : [];
   if (who.length === 0) return { output: args.all ? `no learner has started ${lab.id}\n` : 'stacklab: grade needs --learner ID or --all\n', exitCode: args.all ? 0 : 2 };
   const reach = opts.reach === undefined ? simReach : opts.reach;
-  const rows = who.map((learner) => gradeRow(store, lab, learner, reach));
+  // One learner after another: a class of hundreds never holds every replayed cloud at once.
+  const rows: GradeRow[] = [];
+  for (const learner of who) rows.push(await gradeRow(store, lab, learner, reach));
   const format = args.format ?? 'text';
   // Text and CSV carry what learners typed (their ids, names, answers, resource names and
   // commands quoted in a check's "why") to an instructor's terminal: every control character in

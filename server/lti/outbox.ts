@@ -7,8 +7,13 @@
  * Scores of one learner for one line item are kept in order (each replaces the previous one in
  * the gradebook, so sending them out of order would leave an older grade there); the sender
  * only ever takes the oldest of each (`heads`).
+ *
+ * Several processes may share one file (cluster workers): a score is `claim`ed before it is sent,
+ * a lease kept in its row (`claimed_by`, `claimed_until`), so no two processes send it; when a
+ * process dies mid-send its lease runs out and another process sends the score.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../http/config.js';
 import type { ScoreBody } from './ags.js';
@@ -40,8 +45,17 @@ export interface ScoreOutbox {
    * not yet sent scores of that learner and line item were dropped to keep it to MAX_PER_ITEM.
    */
   enqueue(s: NewScore, now: number): { queued: QueuedScore | null; dropped: number };
-  /** The oldest score of each learner and line item, oldest first: what may be sent next. */
+  /**
+   * The oldest score of each learner and line item, oldest first: what may be sent next (a score
+   * another process holds a live claim on is not listed).
+   */
   heads(): QueuedScore[];
+  /**
+   * Takes a score to send: this outbox holds it for its lease (LEASE_MS by default), and no other
+   * process sharing the file gets it meanwhile. Null when another holds it, or it was sent or is
+   * no longer the oldest of its learner and line item. `sent` and `failed` let it go.
+   */
+  claim(id: number): QueuedScore | null;
   /** Everything queued, oldest first (the class page, tests). */
   all(): QueuedScore[];
   /** Whether a newer score of the same learner and line item is queued behind this one. */
@@ -63,6 +77,12 @@ export interface ScoreOutbox {
  * (never the one being sent).
  */
 export const MAX_PER_ITEM = 100;
+
+/**
+ * How long a claim holds a score: far longer than one attempt (the AGS client gives up after
+ * 10 s, its token request included), so a lease only runs out when its process died.
+ */
+export const LEASE_MS = 5 * 60_000;
 
 /** What makes two scores "the same" for the gradebook (the timestamp does not). */
 const fingerprint = (b: ScoreBody) =>
@@ -119,6 +139,13 @@ export function memoryOutbox(): ScoreOutbox {
         .map(copy);
     },
     all: () => rows.map(copy),
+    // One process: a head is always free to take.
+    claim(id) {
+      const r = find(id);
+      return r && !rows.some((o) => o.id < id && itemKey(o.learner, o.lineitem) === itemKey(r.learner, r.lineitem))
+        ? copy(r)
+        : null;
+    },
     superseded: (row) =>
       rows.some((r) => r.id > row.id && r.learner === row.learner && r.lineitem === row.lineitem),
     sent(id) {
@@ -151,6 +178,8 @@ interface Row {
   next_at: number;
   attempts: number;
   last_error: string | null;
+  claimed_by: string | null;
+  claimed_until: number;
 }
 
 const fromRow = (r: Row): QueuedScore => ({
@@ -166,8 +195,33 @@ const fromRow = (r: Row): QueuedScore => ({
   lastError: r.last_error,
 });
 
+export interface SqliteOutboxOptions {
+  /** Who claims (default: random, one per outbox, i.e. per process). */
+  owner?: string;
+  /** A claim's lease (default LEASE_MS). */
+  leaseMs?: number;
+  /** The clock leases are read against (default Date.now). */
+  now?: () => number;
+}
+
+/**
+ * Adds the claim columns to a table made before claims (migration), once: in an immediate
+ * transaction, so two processes opening the file together do not both add them.
+ */
+function migrateClaims(db: Database.Database): void {
+  db.transaction(() => {
+    const cols = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('lti_score_outbox')").all();
+    if (cols.some((c) => c.name === 'claimed_by')) return;
+    db.exec(`ALTER TABLE lti_score_outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE lti_score_outbox ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;`);
+  }).immediate();
+}
+
 /** The outbox in a SQLite file (the clouds' file: its own connection and tables, created if missing). */
-export function sqliteOutbox(file: string): ScoreOutbox {
+export function sqliteOutbox(file: string, opts: SqliteOutboxOptions = {}): ScoreOutbox {
+  const owner = opts.owner ?? `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  const clock = opts.now ?? Date.now;
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 2000');
@@ -178,6 +232,7 @@ export function sqliteOutbox(file: string): ScoreOutbox {
     CREATE INDEX IF NOT EXISTS lti_score_outbox_item ON lti_score_outbox (learner, lineitem, id);
     CREATE TABLE IF NOT EXISTS lti_score_last (
       learner TEXT NOT NULL, lineitem TEXT NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (learner, lineitem));`);
+  migrateClaims(db);
   const lastOf = db.prepare<[string, string], { fingerprint: string }>(
     'SELECT fingerprint FROM lti_score_last WHERE learner = ? AND lineitem = ?',
   );
@@ -198,9 +253,15 @@ export function sqliteOutbox(file: string): ScoreOutbox {
        SELECT id FROM lti_score_outbox WHERE learner = ? AND lineitem = ? ORDER BY id LIMIT ? OFFSET 1)`,
   );
   const byId = db.prepare<[number], Row>('SELECT * FROM lti_score_outbox WHERE id = ?');
-  const heads = db.prepare<[], Row>(
-    `SELECT * FROM lti_score_outbox o WHERE id = (
-       SELECT min(id) FROM lti_score_outbox WHERE learner = o.learner AND lineitem = o.lineitem) ORDER BY id`,
+  const headOnly = `id = (SELECT min(id) FROM lti_score_outbox i WHERE i.learner = o.learner AND i.lineitem = o.lineitem)`;
+  // Free: unclaimed, claimed by this outbox, or its lease ran out.
+  const free = `(claimed_by IS NULL OR claimed_by = @owner OR claimed_until <= @now)`;
+  const heads = db.prepare<{ owner: string; now: number }, Row>(
+    `SELECT * FROM lti_score_outbox o WHERE ${headOnly} AND ${free} ORDER BY id`,
+  );
+  const claim = db.prepare<{ id: number; owner: string; now: number; until: number }, Row>(
+    `UPDATE lti_score_outbox AS o SET claimed_by = @owner, claimed_until = @until
+     WHERE id = @id AND ${headOnly} AND ${free} RETURNING *`,
   );
   const all = db.prepare<[], Row>('SELECT * FROM lti_score_outbox ORDER BY id');
   const later = db.prepare<[string, string, number], { one: number }>(
@@ -208,7 +269,7 @@ export function sqliteOutbox(file: string): ScoreOutbox {
   );
   const del = db.prepare<[number]>('DELETE FROM lti_score_outbox WHERE id = ?');
   const fail = db.prepare<[number, string, number]>(
-    'UPDATE lti_score_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?',
+    'UPDATE lti_score_outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, claimed_by = NULL, claimed_until = 0 WHERE id = ?',
   );
   const setBody = db.prepare<[string, number]>('UPDATE lti_score_outbox SET body = ? WHERE id = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM lti_score_outbox');
@@ -229,7 +290,12 @@ export function sqliteOutbox(file: string): ScoreOutbox {
 
   return {
     enqueue: (s, now) => enqueue(s, now),
-    heads: () => heads.all().map(fromRow),
+    heads: () => heads.all({ owner, now: clock() }).map(fromRow),
+    claim(id) {
+      const now = clock();
+      const row = claim.get({ id, owner, now, until: now + leaseMs });
+      return row ? fromRow(row) : null;
+    },
     all: () => all.all().map(fromRow),
     superseded: (row) => later.get(row.learner, row.lineitem, row.id) !== undefined,
     sent: (id) => void del.run(id),

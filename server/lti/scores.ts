@@ -218,7 +218,10 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
     for (;;) {
       if (closed) return;
       const t = now();
-      const row = outbox.heads().find((r) => platformKey(r) === pkey && due(r, t));
+      const head = outbox.heads().find((r) => platformKey(r) === pkey && due(r, t));
+      if (!head) return;
+      // Another process sharing the queue may have taken it: then it is theirs (the next round looks again).
+      const row = outbox.claim(head.id);
       if (!row) return;
       await sendOne(row);
     }

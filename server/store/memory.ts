@@ -1,7 +1,15 @@
-/** An in-memory CloudStore, for tests and for running without a disk. */
-import type { CloudStore, HistoryEntry, Learner } from './types.js';
+/**
+ * An in-memory CloudStore, for tests and for running without a disk. Its calls complete at once;
+ * they answer promises only because a store may be a server (see types.ts).
+ */
+import { StoreConflict, type CloudStore, type HistoryEntry, type Learner } from './types.js';
+import { asyncStore, type SyncStore } from './sync.js';
 
 export function memoryStore(): CloudStore {
+  return asyncStore(memorySync());
+}
+
+function memorySync(): SyncStore {
   const learners = new Map<string, Learner>();
   const sessions = new Map<string, { snapshot: string; seq: number }>();
   const histories = new Map<string, HistoryEntry[]>();
@@ -18,7 +26,12 @@ export function memoryStore(): CloudStore {
     histories.set(k, h);
     return copy(saved);
   };
-  const store: CloudStore = {
+  /** Optimistic concurrency: a writer that did not see the last entry changes nothing. */
+  const expect = (learnerId: string, workspace: string, expectedSeq: number | undefined) => {
+    const last = histories.get(key(learnerId, workspace))?.length ?? 0;
+    if (expectedSeq !== undefined && expectedSeq !== last) throw new StoreConflict(learnerId, workspace, expectedSeq, last);
+  };
+  const store: SyncStore = {
     createLearner(id, name, at) {
       if (learners.has(id)) throw new Error(`learner ${id} exists`);
       const l = { id, name, createdAt: at };
@@ -40,14 +53,18 @@ export function memoryStore(): CloudStore {
       const s = sessions.get(key(learnerId, workspace));
       return s ? { ...s } : null;
     },
-    saveStep(learnerId, workspace, snapshot, entry) {
+    saveStep(learnerId, workspace, snapshot, entry, expectedSeq) {
       const k = key(learnerId, workspace);
+      expect(learnerId, workspace, expectedSeq);
       const saved = append(k, entry);
       if (snapshot !== null) sessions.set(k, { snapshot, seq: saved.seq });
       return saved;
     },
     saveSnapshot(learnerId, workspace, snapshot, seq) {
-      sessions.set(key(learnerId, workspace), { snapshot, seq });
+      const k = key(learnerId, workspace);
+      // A late writer never takes the workspace back to an older snapshot.
+      if ((sessions.get(k)?.seq ?? -1) > seq) return;
+      sessions.set(k, { snapshot, seq });
     },
     historySince(learnerId, workspace, afterSeq) {
       return (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq).map(copy);
@@ -61,6 +78,7 @@ export function memoryStore(): CloudStore {
     attemptCommands(learnerId, workspace) {
       const out: Array<{ line: string; ran?: string[][] }> = [];
       const seen = new Set<string>();
+      if (!workspace.startsWith('lab:')) return out;
       const { reset } = store.lastSeqs(learnerId, workspace);
       for (const e of histories.get(key(learnerId, workspace)) ?? []) {
         if (e.seq <= reset || e.kind !== 'command') continue;
@@ -71,8 +89,9 @@ export function memoryStore(): CloudStore {
       }
       return out;
     },
-    resetSession(learnerId, workspace, snapshot, at) {
+    resetSession(learnerId, workspace, snapshot, at, expectedSeq) {
       const k = key(learnerId, workspace);
+      expect(learnerId, workspace, expectedSeq);
       const saved = append(k, { kind: 'reset', line: '#reset', stdout: '', stderr: '', exitCode: 0, at });
       sessions.set(k, { snapshot, seq: saved.seq });
       return saved;

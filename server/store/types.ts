@@ -77,50 +77,87 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * Another writer (a second process or node sharing the store) appended to the workspace since
+ * the caller last read it: nothing was written. The caller reads the workspace again (its history
+ * is the truth) and runs the learner's command on that, so two writers never interleave one
+ * learner's commands (optimistic concurrency, the workspace's last seq being its version).
+ */
+export class StoreConflict extends Error {
+  constructor(
+    readonly learnerId: string,
+    readonly workspace: string,
+    /** The last seq the writer had. */
+    readonly expected: number,
+    /** The last seq in the store. */
+    readonly actual: number,
+  ) {
+    super(`workspace ${workspace} of ${learnerId} is at entry ${actual}, not ${expected}`);
+    this.name = 'StoreConflict';
+  }
+}
+
+/**
+ * Asynchronous, so a store may be a server (PostgreSQL) as well as a file (SQLite, whose calls
+ * complete at once). Every write of a workspace can name the version the writer saw
+ * (`expectedSeq`, the seq of the last entry it has; 0 for none): when the store holds another,
+ * the write is refused with StoreConflict and changes nothing.
+ */
 export interface CloudStore {
-  createLearner(id: string, name: string, at: number): Learner;
+  createLearner(id: string, name: string, at: number): Promise<Learner>;
   /** The learner, created with this name if it does not exist yet. */
-  ensureLearner(id: string, name: string, at: number): Learner;
-  getLearner(id: string): Learner | null;
-  renameLearner(id: string, name: string): void;
+  ensureLearner(id: string, name: string, at: number): Promise<Learner>;
+  getLearner(id: string): Promise<Learner | null>;
+  renameLearner(id: string, name: string): Promise<void>;
   /**
    * The latest stored snapshot of a learner's workspace and the history sequence number it
    * includes; later command entries are replayed on it (the simulation is deterministic).
    */
-  loadSession(learnerId: string, workspace: string): { snapshot: string; seq: number } | null;
+  loadSession(learnerId: string, workspace: string): Promise<{ snapshot: string; seq: number } | null>;
   /**
-   * Atomically: append the entry (seq assigned by the store) and, when given, store the new
-   * snapshot as of that entry.
+   * Atomically: append the entry (seq assigned by the store: the last + 1) and, when given, store
+   * the new snapshot as of that entry. With `expectedSeq`, refused with StoreConflict unless the
+   * workspace's last entry is that one.
    */
-  saveStep(learnerId: string, workspace: string, snapshot: string | null, entry: NewEntry): HistoryEntry;
-  /** Stores a snapshot as of an existing entry (after a long replay, or before eviction). */
-  saveSnapshot(learnerId: string, workspace: string, snapshot: string, seq: number, at: number): void;
+  saveStep(learnerId: string, workspace: string, snapshot: string | null, entry: NewEntry, expectedSeq?: number): Promise<HistoryEntry>;
+  /**
+   * Stores a snapshot as of an existing entry (after a long replay, or before eviction). A snapshot
+   * older than the stored one is ignored (a late writer never takes the workspace back).
+   */
+  saveSnapshot(learnerId: string, workspace: string, snapshot: string, seq: number, at: number): Promise<void>;
   /** History entries after `afterSeq`, oldest first (for replay). */
-  historySince(learnerId: string, workspace: string, afterSeq: number): HistoryEntry[];
+  historySince(learnerId: string, workspace: string, afterSeq: number): Promise<HistoryEntry[]>;
   /**
    * The same entries as historySince without their output, oldest first: what opening a
    * workspace needs (replay, the attempt, its passes), without reading megabytes of output.
    */
-  headsSince(learnerId: string, workspace: string, afterSeq: number): EntryHead[];
+  headsSince(learnerId: string, workspace: string, afterSeq: number): Promise<EntryHead[]>;
   /**
    * The distinct commands of the `command` entries after the last reset, each at its first
    * occurrence, oldest first: what graders read of an attempt (see server/workspace/attempt.ts).
    * Two entries are the same command when both recorded the same `ran` (their lines may differ),
    * or neither recorded one and their lines are the same. Reads as many rows as there are
-   * distinct commands, not the history.
+   * distinct commands, not the history. Kept for lab workspaces (`lab:…`) only: a sandbox has no
+   * grader, and its commands pay for no attempt (other workspaces answer []).
    */
-  attemptCommands(learnerId: string, workspace: string): Array<{ line: string; ran?: string[][] }>;
-  /** Starts a workspace over: the snapshot is replaced, the history kept with a reset entry. */
-  resetSession(learnerId: string, workspace: string, snapshot: string, at: number): HistoryEntry;
+  attemptCommands(learnerId: string, workspace: string): Promise<Array<{ line: string; ran?: string[][] }>>;
+  /**
+   * Starts a workspace over: the snapshot is replaced, the history kept with a reset entry.
+   * `expectedSeq` as in saveStep.
+   */
+  resetSession(learnerId: string, workspace: string, snapshot: string, at: number, expectedSeq?: number): Promise<HistoryEntry>;
   /** The newest `limit` entries, oldest first. */
-  history(learnerId: string, workspace: string, limit?: number): HistoryEntry[];
+  history(learnerId: string, workspace: string, limit?: number): Promise<HistoryEntry[]>;
   /** Entries of one kind, oldest first (bookkeeping such as the steps passed). */
-  historyOfKind(learnerId: string, workspace: string, kind: EntryKind): HistoryEntry[];
-  /** The sequence number of the last entry (0 when there is none) and of the last reset (0: none). */
-  lastSeqs(learnerId: string, workspace: string): { last: number; reset: number };
+  historyOfKind(learnerId: string, workspace: string, kind: EntryKind): Promise<HistoryEntry[]>;
+  /**
+   * The sequence number of the last entry (0 when there is none: the workspace's version) and of
+   * the last reset (0: none). Cheap: one row, read before each command where the store is shared.
+   */
+  lastSeqs(learnerId: string, workspace: string): Promise<{ last: number; reset: number }>;
   /** Bytes of output stored for a workspace (stdout + stderr of every entry). */
-  storedOutputBytes(learnerId: string, workspace: string): number;
+  storedOutputBytes(learnerId: string, workspace: string): Promise<number>;
   /** Learners who have a session in a workspace (for instructors' views and grading). */
-  learnersIn(workspace: string): string[];
-  close(): void;
+  learnersIn(workspace: string): Promise<string[]>;
+  close(): Promise<void>;
 }

@@ -50,10 +50,11 @@ export function addToAttempt(a: Attempt, e: EntryHead): void {
  * store keeps them and its answers, without reading the history; what addToAttempt would build
  * from every entry.
  */
-export function attemptFromStore(store: CloudStore, learner: string, workspace: string, reset = store.lastSeqs(learner, workspace).reset): Attempt {
+export async function attemptFromStore(store: CloudStore, learner: string, workspace: string, reset?: number): Promise<Attempt> {
+  const since = reset ?? (await store.lastSeqs(learner, workspace)).reset;
   const a = emptyAttempt();
-  for (const c of store.attemptCommands(learner, workspace)) addCommand(a, c);
-  for (const e of store.historyOfKind(learner, workspace, 'answer')) if (e.seq > reset) addToAttempt(a, e);
+  for (const c of await store.attemptCommands(learner, workspace)) addCommand(a, c);
+  for (const e of await store.historyOfKind(learner, workspace, 'answer')) if (e.seq > since) addToAttempt(a, e);
   return a;
 }
 

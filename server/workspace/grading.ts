@@ -9,17 +9,17 @@ import { loadState } from './replay.js';
 export function gradeStoreFor(store: CloudStore, labs: readonly Lab[]): GradeStore {
   return {
     learners: (labId) => store.learnersIn(labKey(labId)),
-    attempt: (labId, learner) => {
+    attempt: async (labId, learner) => {
       const ref = parseWorkspace(labKey(labId), labs);
       if (!ref) return null;
-      const state = loadState(store, ref, learner);
+      const state = await loadState(store, ref, learner);
       // The attempt and the activity read the same entries (those after the last reset) once, without their output.
-      const since = store.headsSince(learner, ref.key, store.lastSeqs(learner, ref.key).reset);
+      const since = await store.headsSince(learner, ref.key, (await store.lastSeqs(learner, ref.key)).reset);
       const a = emptyAttempt();
       for (const e of since) addToAttempt(a, e);
-      const reveals = [...store.historyOfKind(learner, ref.key, 'hint'), ...store.historyOfKind(learner, ref.key, 'solution')];
+      const reveals = [...(await store.historyOfKind(learner, ref.key, 'hint')), ...(await store.historyOfKind(learner, ref.key, 'solution'))];
       return { cloud: state.cloud, history: a.commands, answers: a.answers, activity: activityOf(since, reveals) };
     },
-    name: (learner) => store.getLearner(learner)?.name ?? null,
+    name: async (learner) => (await store.getLearner(learner))?.name ?? null,
   };
 }

@@ -3,13 +3,16 @@
  * solution, grade; idle ones are evicted from memory and come back from the store on their next
  * use. Every command is committed before its reply; when the store cannot commit (a full disk, a
  * read-only or damaged database) the command is refused with a clear message and nothing
- * changes, so the learner can go on once the store is back. The web layer only transports.
+ * changes, so the learner can go on once the store is back. One workspace's operations run one
+ * after another, never interleaved. Any process may serve any learner: every write names the
+ * version of the workspace it was made on, and a write refused because another process wrote
+ * first is made again on the workspace read anew. The web layer only transports.
  */
 import { hashSeed } from '../sim/rng.js';
 import { complete, PING_CAP, prompt, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
 import type { Follow } from '../cli/linux/index.js';
 import { grade, labFor, type GradeResult, type Lab } from '../labs/index.js';
-import { StoreError, type CloudStore, type HistoryEntry, type NewEntry } from '../store/types.js';
+import { StoreConflict, StoreError, type CloudStore, type EntryHead, type HistoryEntry, type NewEntry } from '../store/types.js';
 import { addToAttempt, attemptFromStore, emptyAttempt, firstPassesOf, type Attempt } from './attempt.js';
 import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
@@ -68,6 +71,13 @@ export interface WorkspaceDeps {
    * is logged, never the learner's problem.
    */
   onGraded?: (event: GradedEvent) => void;
+  /**
+   * Other processes (or machines) write to the same store (default false): before each command a
+   * workspace held in memory checks the store's version of it (one cheap read) and reads it again
+   * when another writer went ahead. Without it the version is still checked by every write, so a
+   * conflict is caught either way; this only saves the learner a refused write.
+   */
+  sharedStore?: boolean;
 }
 
 /** A lab workspace's new grade, for whoever reports scores. */
@@ -95,7 +105,7 @@ export interface Running {
   /** What the next second prints (maybe nothing), or null when the cap is reached: then end it. */
   tick(): string | null;
   /** Ctrl-C (or the terminal closed): records the line and returns what it prints after what was streamed. */
-  end(): Reply;
+  end(): Promise<Reply>;
 }
 
 export interface Grade {
@@ -129,6 +139,10 @@ interface Live {
   apiListeners: Set<() => void>;
   /** The lab was removed from the server while a terminal had it open: its lines are refused with a message. */
   gone: boolean;
+  /** The learner's operations run one after another (see `serial`): the last one queued. */
+  queue: Promise<void>;
+  /** Operations queued or running: such a workspace is never evicted. */
+  pending: number;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
@@ -157,12 +171,18 @@ function boundRan(ran: readonly (readonly string[])[] | undefined): string[][] |
 }
 
 export interface Workspaces {
-  /** Opens a learner's workspace (from memory, or the store), or throws StoreError. */
-  open(learner: string, ref: WorkspaceRef): Workspace;
+  /**
+   * Opens a learner's workspace (from memory, or the store), or throws StoreError. Two opens of
+   * one workspace at once share one read of the store.
+   */
+  open(learner: string, ref: WorkspaceRef): Promise<Workspace>;
   /** Parses a workspace key against the current labs. */
   parse(key: string): WorkspaceRef | null;
-  /** Drops idle workspaces from memory (storing a snapshot first); returns how many left. */
-  evictIdle(): number;
+  /**
+   * Drops idle workspaces from memory at once; their snapshots are stored before the promise
+   * settles (a failed one is logged: replay rebuilds the same state). Resolves to how many left.
+   */
+  evictIdle(): Promise<number>;
   /** How many workspaces are in memory. */
   liveCount(): number;
   /**
@@ -173,7 +193,11 @@ export interface Workspaces {
   labsChanged(change: { added: readonly string[]; changed: readonly string[]; removed: readonly string[] }): void;
 }
 
-/** One open workspace, as a terminal uses it. Methods never throw for the store's failures. */
+/**
+ * One open workspace, as a terminal uses it. Methods never throw for the store's failures. The
+ * asynchronous ones (those reading or writing the store) run one after another in the order they
+ * were called, never interleaved; the synchronous ones read or change the session in memory.
+ */
 export interface Workspace {
   readonly ref: WorkspaceRef;
   readonly lab: Lab | null;
@@ -181,19 +205,19 @@ export interface Workspace {
   /** The session as it is now (the cloud, variables, host). */
   state(): SessionState;
   /** The learner's recent command lines, for ↑ in the terminal. */
-  recentLines(limit: number): string[];
+  recentLines(limit: number): Promise<string[]>;
   /**
    * Runs a line and records it. With `until: stream`, a ping without a count as the line's only
    * command is not finished: its output so far comes back with `running`, and nothing is recorded yet.
    */
-  run(line: string, opts?: RunOptions): Reply & { running?: Running };
+  run(line: string, opts?: RunOptions): Promise<Reply & { running?: Running }>;
   /**
    * A call from the learner's own client to the cloud's REST APIs: a read answers from the cloud
    * as it is; a write is a command of the workspace (committed before the answer, in the history
    * as an API call, graded, undone by reset). When the store cannot commit, the write is not run
    * and null comes back (the web layer answers 503).
    */
-  api(call: ApiCall, ctx: ApiContext): Answer | null;
+  api(call: ApiCall, ctx: ApiContext): Promise<Answer | null>;
   /** Calls `listener` after each API write is committed (the page then shows the new topology and grade); returns how to stop. */
   onApiWrite(listener: () => void): () => void;
   complete(line: string): { candidates: string[]; replacement?: string };
@@ -204,19 +228,19 @@ export interface Workspace {
    * The recent commands since the last reset, as the terminal showed them (prompt, line, output),
    * for a fresh page to write before its prompt: control characters made visible, SGR kept.
    */
-  scrollback(): string;
-  reset(): Reply;
+  scrollback(): Promise<string>;
+  reset(): Promise<Reply>;
   /** Records an answer to a question; null when recorded, else the refusal to show. */
-  answer(check: string, value: string): Reply | null;
+  answer(check: string, value: string): Promise<Reply | null>;
   /** A step's solution lines (the reveal is recorded), or null when there is no such step. */
-  reveal(step: string): string[] | null;
+  reveal(step: string): Promise<string[] | null>;
   /**
    * Records that the page showed hint `n` (1 = the first) of a step, for the instructor; false
    * when the lab has no such hint. A hint already recorded (the page reloaded, the lab was reset)
    * is not recorded again: it was seen once, and that is what the instructor counts.
    */
-  hint(step: string, n: number): boolean;
-  grade(): Grade | null;
+  hint(step: string, n: number): Promise<boolean>;
+  grade(): Promise<Grade | null>;
   /** The cloud as the topology view draws it: the same object again until a command changes a resource. */
   topology(): Topology;
   /** The show rows of an element the topology draws now (null: it draws no such element). */
@@ -226,10 +250,29 @@ export interface Workspace {
   detach(): void;
 }
 
+/** What a workspace is in the store: the fields of a Live that its history decides. */
+interface Stored {
+  state: SessionState;
+  lastSeq: number;
+  snapshotSeq: number;
+  attempt: Attempt;
+  firstPassed: Record<string, number>;
+  outputBytes: number;
+  learnerSaved: boolean;
+  /** Entries run again on the snapshot (a long replay is worth a new snapshot). */
+  replayed: number;
+}
+
+/** How often a write refused by StoreConflict is tried again on the workspace read anew. */
+const CONFLICT_RETRIES = 3;
+
 export function workspaces(deps: WorkspaceDeps): Workspaces {
   const limits: WorkspaceLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const { store } = deps;
+  const shared = deps.sharedStore === true;
   const live = new Map<string, Live>();
+  /** Workspaces being read from the store: a second open waits for the same read. */
+  const loading = new Map<string, Promise<Live>>();
   const mapKey = (learner: string, key: string) => `${learner}\u0000${key}`;
 
   const storeFailure = (e: unknown, what: string): Reply | null => {
@@ -238,61 +281,150 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     return null;
   };
 
-  /** Reads a workspace from the store: snapshot, replay, the lab attempt and first passes. */
-  const load = (learner: string, ref: WorkspaceRef): Live => {
-    const stored = store.loadSession(learner, ref.key);
-    const seqs = store.lastSeqs(learner, ref.key);
+  /**
+   * Reads a workspace from the store: snapshot, replay, the lab attempt and first passes. The
+   * version read first, then the entries: where another writer appends meanwhile, the entries
+   * read (and so the state) may go further than that version, never less, and the last of them
+   * is the version written against.
+   */
+  const readStored = async (learner: string, ref: WorkspaceRef): Promise<Stored> => {
+    const seqs = await store.lastSeqs(learner, ref.key);
+    const stored = await store.loadSession(learner, ref.key);
     // Replay reads the entries after the snapshot, without their output; grading the attempt
     // reads its distinct commands and answers (attemptFromStore), not every entry since the reset.
-    const afterSnapshot = store.headsSince(learner, ref.key, stored?.seq ?? 0);
+    const afterSnapshot: EntryHead[] = await store.headsSince(learner, ref.key, stored?.seq ?? 0);
     const state = replay(ref, learner, stored, afterSnapshot);
-    const attempt = ref.lab ? attemptFromStore(store, learner, ref.key, seqs.reset) : emptyAttempt();
+    const lastSeq = Math.max(seqs.last, stored?.seq ?? 0, afterSnapshot.at(-1)?.seq ?? 0);
+    const attempt = ref.lab ? await attemptFromStore(store, learner, ref.key, seqs.reset) : emptyAttempt();
+    // Passes of this attempt: a reset starts the count again (the home page shows the same).
+    const firstPassed = ref.lab ? firstPassesOf((await store.historyOfKind(learner, ref.key, 'passed')).filter((e) => e.seq > seqs.reset)) : {};
+    return {
+      state,
+      lastSeq,
+      snapshotSeq: stored?.seq ?? 0,
+      attempt,
+      firstPassed,
+      outputBytes: await store.storedOutputBytes(learner, ref.key),
+      learnerSaved: (await store.getLearner(learner)) !== null,
+      replayed: afterSnapshot.filter((e) => e.kind === 'command' || e.kind === 'api').length,
+    };
+  };
+
+  /** A long replay is paid once: store the result so the next open starts from it. */
+  const snapshotAfterReplay = async (w: Live, replayed: number) => {
+    if (replayed <= limits.snapshotEvery) return;
+    try {
+      await store.saveSnapshot(w.learner, w.ref.key, serializeSession(w.state), w.lastSeq, deps.now());
+      w.snapshotSeq = w.lastSeq;
+    } catch (e) {
+      storeFailure(e, `snapshot after replay for ${w.learner}`);
+    }
+  };
+
+  const load = async (learner: string, ref: WorkspaceRef): Promise<Live> => {
+    const { replayed, ...stored } = await readStored(learner, ref);
     const w: Live = {
       learner,
       ref,
       lab: ref.lab ? labFor(ref.lab, learner) : null,
-      state,
-      lastSeq: seqs.last,
-      snapshotSeq: stored?.seq ?? 0,
+      ...stored,
       snapshotDue: limits.snapshotEvery + offset(mapKey(learner, ref.key), limits.snapshotEvery),
-      attempt,
-      // Passes of this attempt: a reset starts the count again (the home page shows the same).
-      firstPassed: ref.lab ? firstPassesOf(store.historyOfKind(learner, ref.key, 'passed').filter((e) => e.seq > seqs.reset)) : {},
       graded: null,
       heard: null,
-      outputBytes: store.storedOutputBytes(learner, ref.key),
-      learnerSaved: store.getLearner(learner) !== null,
       attached: 0,
       lastUsed: deps.now(),
       drawn: topologyCache(),
       apiListeners: new Set(),
       gone: false,
+      queue: Promise.resolve(),
+      pending: 0,
     };
-    // A long replay is paid once: store the result so the next open starts from it.
-    const replayed = afterSnapshot.filter((e) => e.kind === 'command' || e.kind === 'api').length;
-    if (replayed > limits.snapshotEvery) {
-      try {
-        store.saveSnapshot(learner, ref.key, serializeSession(state), w.lastSeq, deps.now());
-        w.snapshotSeq = w.lastSeq;
-      } catch (e) {
-        storeFailure(e, `snapshot after replay for ${learner}`);
-      }
-    }
+    await snapshotAfterReplay(w, replayed);
     return w;
   };
 
+  /**
+   * Reads a workspace held in memory again (another writer went ahead of it). The page's display
+   * settings (terminal width, fit width) are not history: they stay as they were.
+   */
+  const reload = async (w: Live) => {
+    const { replayed, ...stored } = await readStored(w.learner, w.ref);
+    const env = { ...stored.state.env };
+    const fit = w.state.env['CLIFF_FIT_WIDTH'];
+    if (fit !== undefined) env['CLIFF_FIT_WIDTH'] = fit;
+    Object.assign(w, stored, { state: { ...stored.state, columns: w.state.columns, env }, graded: null });
+    await snapshotAfterReplay(w, replayed);
+  };
+
+  /** On a shared store: reads the workspace again when the store holds a newer version of it. */
+  const catchUp = async (w: Live) => {
+    if (!shared) return;
+    const { last } = await store.lastSeqs(w.learner, w.ref.key);
+    if (last !== w.lastSeq) await reload(w);
+  };
+
+  /**
+   * Runs a learner's operations on one workspace one after another, in the order called: each
+   * starts when the previous one has finished, failed or not (a failure is its caller's only).
+   */
+  const serial = <T>(w: Live, op: () => Promise<T>): Promise<T> => {
+    w.pending += 1;
+    const run = w.queue.then(async () => {
+      try {
+        return await op();
+      } finally {
+        w.pending -= 1;
+      }
+    });
+    w.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+
+  /**
+   * An operation that may write: run on the newest version of the workspace (shared store), and
+   * when a write is refused because another writer went ahead (StoreConflict), run again on the
+   * workspace read anew, a few times, then given up as a store failure (`failed`). `op` changes
+   * the workspace in memory only after its writes succeeded, so running it again is safe.
+   */
+  const fresh = <T>(w: Live, what: string, op: () => Promise<T>, failed: (e: StoreError) => T | Promise<T>): Promise<T> =>
+    serial(w, async () => {
+      for (let tries = 0; ; tries++) {
+        try {
+          if (tries > 0) await reload(w);
+          else await catchUp(w);
+          return await op();
+        } catch (e) {
+          if (e instanceof StoreError) {
+            storeFailure(e, `${what} of ${w.learner}`);
+            return failed(e);
+          }
+          if (!(e instanceof StoreConflict)) throw e;
+          if (tries >= CONFLICT_RETRIES) {
+            deps.log(`store conflict ${what} of ${w.learner}: gave up after ${tries + 1} tries (${e.message})`);
+            return failed(new StoreError('your workspace was being changed elsewhere at the same time (another window or server)', 'CONFLICT', e));
+          }
+        }
+      }
+    });
+
   /** The learner's row, created with their first entry (a visit alone stores nothing). */
-  const saveLearner = (w: Live, at: number) => {
+  const saveLearner = async (w: Live, at: number) => {
     if (w.learnerSaved) return;
-    store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, at);
+    await store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, at);
     w.learnerSaved = true;
   };
 
-  /** Appends an entry (creating the learner's row on their first), maybe with a snapshot. */
-  const record = (w: Live, entry: NewEntry, next: SessionState | null): HistoryEntry => {
-    saveLearner(w, entry.at);
+  /**
+   * Appends an entry (creating the learner's row on their first), maybe with a snapshot; written
+   * against the version held (the store refuses it with StoreConflict when another writer went ahead).
+   */
+  const record = async (w: Live, entry: NewEntry, next: SessionState | null): Promise<HistoryEntry> => {
+    await saveLearner(w, entry.at);
     const due = next !== null && w.lastSeq + 1 - w.snapshotSeq >= w.snapshotDue;
-    const saved = store.saveStep(w.learner, w.ref.key, due && next ? serializeSession(next) : null, entry);
+    const saved = await store.saveStep(w.learner, w.ref.key, due && next ? serializeSession(next) : null, entry, w.lastSeq);
     w.lastSeq = saved.seq;
     if (due) w.snapshotSeq = saved.seq;
     return saved;
@@ -320,20 +452,24 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     prompt: prompt(w.state),
   });
 
-  const gradeOf = (w: Live): Grade | null => {
+  /** Records the first pass of a step; a failure only postpones it (the next grade tries again). */
+  const recordPass = async (w: Live, step: string) => {
+    const at = deps.now();
+    try {
+      await record(w, { kind: 'passed', line: `#passed ${step}`, stdout: '', stderr: '', exitCode: 0, at, step }, null);
+      w.firstPassed[step] = at;
+    } catch (e) {
+      // Another writer went ahead: the pass is recorded by the next grade, on the workspace read anew.
+      if (e instanceof StoreConflict) deps.log(`first pass of ${step} for ${w.learner} postponed: ${e.message}`);
+      else storeFailure(e, `first pass of ${step} for ${w.learner}`);
+    }
+  };
+
+  const gradeOf = async (w: Live): Promise<Grade | null> => {
     if (!w.lab) return null;
     if (w.graded && w.graded.seq === w.lastSeq) return w.graded.grade;
     const result = grade(w.lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers });
-    for (const st of result.steps) {
-      if (!st.passed || w.firstPassed[st.id] !== undefined) continue;
-      const at = deps.now();
-      try {
-        record(w, { kind: 'passed', line: `#passed ${st.id}`, stdout: '', stderr: '', exitCode: 0, at, step: st.id }, null);
-        w.firstPassed[st.id] = at;
-      } catch (e) {
-        storeFailure(e, `first pass of ${st.id} for ${w.learner}`);
-      }
-    }
+    for (const st of result.steps) if (st.passed && w.firstPassed[st.id] === undefined) await recordPass(w, st.id);
     const g = { result, firstPassed: { ...w.firstPassed } };
     w.graded = { seq: w.lastSeq, grade: g };
     tellGraded(w, result);
@@ -353,10 +489,10 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
   };
 
   /** Shown again on a fresh page: whole commands, newest first until the budget is spent. */
-  const scrollbackOf = (w: Live): string => {
+  const scrollbackOf = async (w: Live): Promise<string> => {
     let entries: HistoryEntry[];
     try {
-      entries = store.history(w.learner, w.ref.key, SCROLLBACK.commands * 2);
+      entries = await store.history(w.learner, w.ref.key, SCROLLBACK.commands * 2);
     } catch (e) {
       storeFailure(e, `scrollback of ${w.learner}`);
       return '';
@@ -387,13 +523,98 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         streamed += text;
         return text;
       },
-      end() {
-        const r: Reply = view(w).run(line, { ...opts, until: { kind: 'interrupt', after: seconds } });
+      async end() {
+        const r: Reply = await view(w).run(line, { ...opts, until: { kind: 'interrupt', after: seconds } });
         const rest = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, prompt: r.prompt };
         // The whole run again, pure: only what the terminal has not shown yet goes back.
         return r.stdout.startsWith(streamed) ? { ...rest, stdout: r.stdout.slice(streamed.length) } : rest;
       },
     };
+  };
+
+  /** Runs a typed line on the workspace as it is now and records it (see Workspace.run). */
+  const runOnce = async (w: Live, line: string, opts: RunOptions | undefined): Promise<Reply & { running?: Running }> => {
+    if (w.gone) return goneReply(w);
+    const r = runLine(w.state, line, opts);
+    if (r.result.internalError) deps.log(`internal error for ${w.learner}: ${r.result.internalError}`);
+    const path = r.result.path;
+    const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s), ...(path ? { path } : {}) });
+    // A blank line changes nothing and is not recorded.
+    if (line.trim() === '') return reply(w.state);
+    // Still running: recorded when it ends (the stderr comes then, with the rest).
+    if (r.result.follow) return { ...reply(w.state), stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) };
+    const over = w.outputBytes >= limits.workspaceOutput;
+    const out = cut(r.result.stdout, over ? limits.storedOutputOver : limits.storedOutput);
+    const err = cut(r.result.stderr, over ? limits.storedOutputOver : limits.storedOutput);
+    const ran = boundRan((r.result as { ran?: string[][] }).ran);
+    const entry: NewEntry = {
+      kind: 'command',
+      line,
+      stdout: out.text,
+      stderr: err.text,
+      exitCode: r.result.exitCode,
+      at: w.lastUsed,
+      cols: w.state.columns,
+      prompt: prompt(w.state),
+      ...(ran ? { ran } : {}),
+      ...(opts?.until?.kind === 'interrupt' ? { interrupted: opts.until.after } : {}),
+      ...(out.cut || err.cut ? { truncated: true } : {}),
+    };
+    // Commit first, then reply: an acknowledged command is never lost.
+    await record(w, entry, r.state);
+    w.outputBytes += out.text.length + err.text.length;
+    w.state = r.state;
+    if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+    return reply(w.state);
+  };
+
+  /** Answers a call of the learner's own client on the workspace as it is now (see Workspace.api). */
+  const apiOnce = async (w: Live, call: ApiCall, ctx: ApiContext): Promise<Answer | null> => {
+    if (w.gone) return goneAnswer(w);
+    const r = runApiCall(w.state, call, ctx);
+    if (isRead(call)) return r.answer;
+    const over = w.outputBytes >= limits.workspaceOutput;
+    const out = cut(r.answer.body, over ? limits.storedOutputOver : limits.storedOutput);
+    const entry: NewEntry = {
+      kind: 'api',
+      line: apiLine(call),
+      stdout: out.text,
+      stderr: '',
+      exitCode: r.answer.status >= 400 ? r.answer.status : 0,
+      at: w.lastUsed,
+      request: { service: call.service, method: call.method, path: call.path, query: call.query, body: call.body, ...(call.microversion !== undefined ? { microversion: call.microversion } : {}) },
+      ...(out.cut ? { truncated: true } : {}),
+    };
+    await record(w, entry, r.state);
+    w.outputBytes += out.text.length;
+    w.state = r.state;
+    if (w.lab) {
+      addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+      // Graded now, terminal or not: the course hears of a score the learner's own client earned.
+      await gradeOf(w);
+    }
+    for (const listener of [...w.apiListeners]) {
+      try {
+        listener();
+      } catch (e) {
+        deps.log(`API write listener of ${w.learner}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
+    }
+    return r.answer;
+  };
+
+  /**
+   * A display setting of the page (not history): applied now when nothing is running, else after
+   * what was called before it, so a command already on its way keeps the width it was sent with
+   * and does not overwrite the setting when it finishes.
+   */
+  const display = (w: Live, change: (s: SessionState) => SessionState) => {
+    if (w.pending === 0) w.state = change(w.state);
+    else
+      void serial(w, () => {
+        w.state = change(w.state);
+        return Promise.resolve();
+      });
   };
 
   const view = (w: Live): Workspace => ({
@@ -406,97 +627,22 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     },
     prompt: () => prompt(w.state),
     state: () => w.state,
-    recentLines(limit) {
-      try {
-        return store
-          .history(w.learner, w.ref.key, limit)
-          .filter((e) => e.kind === 'command')
-          .map((e) => e.line);
-      } catch (e) {
-        storeFailure(e, `history of ${w.learner}`);
-        return [];
-      }
-    },
+    recentLines: (limit) =>
+      serial(w, async () => {
+        try {
+          return (await store.history(w.learner, w.ref.key, limit)).filter((e) => e.kind === 'command').map((e) => e.line);
+        } catch (e) {
+          storeFailure(e, `history of ${w.learner}`);
+          return [];
+        }
+      }),
     run(line, opts) {
       w.lastUsed = deps.now();
-      if (w.gone) return goneReply(w);
-      const r = runLine(w.state, line, opts);
-      if (r.result.internalError) deps.log(`internal error for ${w.learner}: ${r.result.internalError}`);
-      const path = r.result.path;
-      const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s), ...(path ? { path } : {}) });
-      // A blank line changes nothing and is not recorded.
-      if (line.trim() === '') return reply(w.state);
-      // Still running: recorded when it ends (the stderr comes then, with the rest).
-      if (r.result.follow) return { ...reply(w.state), stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) };
-      const over = w.outputBytes >= limits.workspaceOutput;
-      const out = cut(r.result.stdout, over ? limits.storedOutputOver : limits.storedOutput);
-      const err = cut(r.result.stderr, over ? limits.storedOutputOver : limits.storedOutput);
-      const ran = boundRan((r.result as { ran?: string[][] }).ran);
-      const entry: NewEntry = {
-        kind: 'command',
-        line,
-        stdout: out.text,
-        stderr: err.text,
-        exitCode: r.result.exitCode,
-        at: w.lastUsed,
-        cols: w.state.columns,
-        prompt: prompt(w.state),
-        ...(ran ? { ran } : {}),
-        ...(opts?.until?.kind === 'interrupt' ? { interrupted: opts.until.after } : {}),
-        ...(out.cut || err.cut ? { truncated: true } : {}),
-      };
-      try {
-        // Commit first, then reply: an acknowledged command is never lost.
-        record(w, entry, r.state);
-      } catch (e) {
-        if (!(e instanceof StoreError)) throw e;
-        storeFailure(e, `command of ${w.learner}`);
-        return notSaved(w, e);
-      }
-      w.outputBytes += out.text.length + err.text.length;
-      w.state = r.state;
-      if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
-      return reply(w.state);
+      return fresh(w, 'command', () => runOnce(w, line, opts), (e) => notSaved(w, e));
     },
     api(call, ctx) {
       w.lastUsed = deps.now();
-      if (w.gone) return goneAnswer(w);
-      const r = runApiCall(w.state, call, ctx);
-      if (isRead(call)) return r.answer;
-      const over = w.outputBytes >= limits.workspaceOutput;
-      const out = cut(r.answer.body, over ? limits.storedOutputOver : limits.storedOutput);
-      const entry: NewEntry = {
-        kind: 'api',
-        line: apiLine(call),
-        stdout: out.text,
-        stderr: '',
-        exitCode: r.answer.status >= 400 ? r.answer.status : 0,
-        at: w.lastUsed,
-        request: { service: call.service, method: call.method, path: call.path, query: call.query, body: call.body, ...(call.microversion !== undefined ? { microversion: call.microversion } : {}) },
-        ...(out.cut ? { truncated: true } : {}),
-      };
-      try {
-        record(w, entry, r.state);
-      } catch (e) {
-        if (!(e instanceof StoreError)) throw e;
-        storeFailure(e, `API call of ${w.learner}`);
-        return null;
-      }
-      w.outputBytes += out.text.length;
-      w.state = r.state;
-      if (w.lab) {
-        addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
-        // Graded now, terminal or not: the course hears of a score the learner's own client earned.
-        gradeOf(w);
-      }
-      for (const listener of [...w.apiListeners]) {
-        try {
-          listener();
-        } catch (e) {
-          deps.log(`API write listener of ${w.learner}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        }
-      }
-      return r.answer;
+      return fresh(w, 'API call', () => apiOnce(w, call, ctx), () => null);
     },
     onApiWrite(listener) {
       w.apiListeners.add(listener);
@@ -507,72 +653,70 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       return complete(w.state, line);
     },
     resize(cols) {
-      w.state = { ...w.state, columns: cols };
+      display(w, (s) => ({ ...s, columns: cols }));
     },
     fitWidth(on) {
-      const env = { ...w.state.env };
-      if (on) env['CLIFF_FIT_WIDTH'] = '1';
-      else delete env['CLIFF_FIT_WIDTH'];
-      w.state = { ...w.state, env };
+      display(w, (s) => {
+        const env = { ...s.env };
+        if (on) env['CLIFF_FIT_WIDTH'] = '1';
+        else delete env['CLIFF_FIT_WIDTH'];
+        return { ...s, env };
+      });
     },
-    scrollback: () => scrollbackOf(w),
+    scrollback: () => serial(w, () => scrollbackOf(w)),
     reset() {
-      if (w.gone) return goneReply(w);
-      const fresh = freshState(w.ref, w.learner, w.state.columns);
-      const at = deps.now();
-      try {
-        saveLearner(w, at);
-        const saved = store.resetSession(w.learner, w.ref.key, serializeSession(fresh), at);
+      const op = async (): Promise<Reply> => {
+        if (w.gone) return goneReply(w);
+        const started = freshState(w.ref, w.learner, w.state.columns);
+        const at = deps.now();
+        await saveLearner(w, at);
+        const saved = await store.resetSession(w.learner, w.ref.key, serializeSession(started), at, w.lastSeq);
         w.lastSeq = saved.seq;
         w.snapshotSeq = saved.seq;
-      } catch (e) {
-        if (!(e instanceof StoreError)) throw e;
-        storeFailure(e, `reset of ${w.learner}`);
-        return notSaved(w, e);
-      }
-      w.state = fresh;
-      w.attempt = emptyAttempt();
-      w.firstPassed = {};
-      return { stdout: `Your ${w.ref.fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(fresh) };
+        w.state = started;
+        w.attempt = emptyAttempt();
+        w.firstPassed = {};
+        return { stdout: `Your ${w.ref.fixture} cloud is back to its starting state.\n`, stderr: '', exitCode: 0, prompt: prompt(started) };
+      };
+      return fresh(w, 'reset', op, (e) => notSaved(w, e));
     },
     answer(check, value) {
-      if (w.gone) return goneReply(w);
-      if (!w.lab) return null;
-      const v = value.trim();
-      try {
-        record(w, { kind: 'answer', line: `#answer ${check} ${v}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), check, value: v }, null);
-      } catch (e) {
-        if (!(e instanceof StoreError)) throw e;
-        storeFailure(e, `answer of ${w.learner}`);
-        return notSaved(w, e);
-      }
-      w.attempt.answers[check] = v;
-      return null;
+      const op = async (): Promise<Reply | null> => {
+        if (w.gone) return goneReply(w);
+        if (!w.lab) return null;
+        const v = value.trim();
+        await record(w, { kind: 'answer', line: `#answer ${check} ${v}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), check, value: v }, null);
+        w.attempt.answers[check] = v;
+        return null;
+      };
+      return fresh(w, 'answer', op, (e) => notSaved(w, e));
     },
     reveal(stepId) {
-      if (w.gone) return null;
       const step = w.lab?.steps.find((s) => s.id === stepId);
-      if (!step) return null;
-      try {
+      if (w.gone || !step) return Promise.resolve(null);
+      const op = async () => {
         // Showing a solution is recorded, for the instructor.
-        record(w, { kind: 'solution', line: `#solution ${step.id}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), step: step.id }, null);
-      } catch (e) {
-        storeFailure(e, `solution shown to ${w.learner}`);
-      }
-      return step.solution;
+        await record(w, { kind: 'solution', line: `#solution ${step.id}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), step: step.id }, null);
+        return step.solution;
+      };
+      // Not recorded (the store failed): shown all the same, the learner asked for it.
+      return fresh(w, 'solution shown', op, () => step.solution);
     },
     hint(stepId, n) {
       const step = w.lab?.steps.find((s) => s.id === stepId);
-      if (!step || !Number.isInteger(n) || n < 1 || n > step.hints.length) return false;
-      try {
-        const seen = store.historyOfKind(w.learner, w.ref.key, 'hint').some((e) => e.step === step.id && e.value === String(n));
-        if (!seen) record(w, { kind: 'hint', line: `#hint ${step.id} ${n}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), step: step.id, value: String(n) }, null);
-      } catch (e) {
-        storeFailure(e, `hint shown to ${w.learner}`);
-      }
-      return true;
+      if (!step || !Number.isInteger(n) || n < 1 || n > step.hints.length) return Promise.resolve(false);
+      const op = async () => {
+        const seen = (await store.historyOfKind(w.learner, w.ref.key, 'hint')).some((e) => e.step === step.id && e.value === String(n));
+        if (!seen) await record(w, { kind: 'hint', line: `#hint ${step.id} ${n}`, stdout: '', stderr: '', exitCode: 0, at: deps.now(), step: step.id, value: String(n) }, null);
+        return true;
+      };
+      return fresh(w, 'hint shown', op, () => true);
     },
-    grade: () => (w.gone ? null : gradeOf(w)),
+    grade() {
+      // Graded as the workspace is in memory when the store cannot say whether it is the newest.
+      const op = () => (w.gone ? Promise.resolve(null) : gradeOf(w));
+      return fresh(w, 'grade', op, op);
+    },
     topology: () => w.drawn(w.state),
     topologyRows: (elementId) => topologyRows(w.state, w.drawn(w.state), elementId),
     attach() {
@@ -585,18 +729,22 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     },
   });
 
-  /** Leaves memory; the store has everything (a snapshot is stored first so the comeback is cheap). */
-  const evict = (k: string, w: Live) => {
-    if (w.lastSeq > w.snapshotSeq) {
-      try {
-        store.saveSnapshot(w.learner, w.ref.key, serializeSession(w.state), w.lastSeq, deps.now());
-      } catch (e) {
-        // Replay rebuilds the same state from the older snapshot; this one only saves time.
-        storeFailure(e, `snapshot before eviction of ${w.learner}`);
-      }
-    }
+  /**
+   * Leaves memory at once; the store has everything (a snapshot is stored so the comeback is
+   * cheap: the promise is that write, never rejected).
+   */
+  const evict = (k: string, w: Live): Promise<void> => {
     live.delete(k);
+    if (w.lastSeq <= w.snapshotSeq) return Promise.resolve();
+    return store.saveSnapshot(w.learner, w.ref.key, serializeSession(w.state), w.lastSeq, deps.now()).catch((e: unknown) => {
+      // Replay rebuilds the same state from the older snapshot; this one only saves time.
+      if (e instanceof StoreError) storeFailure(e, `snapshot before eviction of ${w.learner}`);
+      else deps.log(`snapshot before eviction of ${w.learner}: ${e instanceof Error ? e.message : String(e)}`);
+    });
   };
+
+  /** In use: a terminal is open on it or an operation is queued or running. */
+  const busy = (w: Live) => w.attached > 0 || w.pending > 0;
 
   /** Live workspaces follow a reload of the labs (see Workspaces.labsChanged). */
   const labsChanged: Workspaces['labsChanged'] = (change) => {
@@ -606,8 +754,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       if (id === undefined) continue;
       const lab = labs.get(id);
       if (change.removed.includes(id) || !lab) {
-        if (w.attached === 0) evict(k, w);
-        else w.gone = true;
+        if (busy(w)) w.gone = true;
+        else void evict(k, w);
       } else if (change.changed.includes(id) || (w.gone && change.added.includes(id))) {
         // The same history, graded with the new checks; the cloud stays as the learner left it.
         w.ref = { ...w.ref, fixture: lab.fixture, lab };
@@ -618,37 +766,48 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     }
   };
 
+  /** Reads a workspace into memory, once however many open it at the same time. */
+  const loadOnce = (k: string, learner: string, ref: WorkspaceRef): Promise<Live> => {
+    const pending = loading.get(k);
+    if (pending) return pending;
+    const p = (async () => {
+      try {
+        const w = await load(learner, ref);
+        if (live.size >= limits.maxLive) void api.evictIdle();
+        live.set(k, w);
+        return w;
+      } finally {
+        loading.delete(k);
+      }
+    })();
+    loading.set(k, p);
+    return p;
+  };
+
   const api: Workspaces = {
     parse: (key) => parseWorkspace(key, deps.labs()),
-    open(learner, ref) {
+    async open(learner, ref) {
       const k = mapKey(learner, ref.key);
-      let w = live.get(k);
-      if (!w) {
-        w = load(learner, ref);
-        if (live.size >= limits.maxLive) api.evictIdle();
-        live.set(k, w);
-      }
+      const w = live.get(k);
+      if (!w) return view(await loadOnce(k, learner, ref));
+      // Another process may have served this learner meanwhile: the page shows the newest.
+      if (shared) await serial(w, () => catchUp(w));
       return view(w);
     },
-    evictIdle() {
+    async evictIdle() {
       const now = deps.now();
-      let n = 0;
+      const leaving: Array<Promise<void>> = [];
       for (const [k, w] of live) {
-        if (w.attached === 0 && now - w.lastUsed >= limits.idleMs) {
-          evict(k, w);
-          n++;
-        }
+        if (!busy(w) && now - w.lastUsed >= limits.idleMs) leaving.push(evict(k, w));
       }
       // Over the ceiling: the least recently used unattached ones go too (Map order is insertion
       // order, not use, so sort the few candidates).
       if (live.size >= limits.maxLive) {
-        const idle = [...live].filter(([, w]) => w.attached === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
-        for (const [k, w] of idle.slice(0, live.size - limits.maxLive + 1)) {
-          evict(k, w);
-          n++;
-        }
+        const idle = [...live].filter(([, w]) => !busy(w)).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+        for (const [k, w] of idle.slice(0, live.size - limits.maxLive + 1)) leaving.push(evict(k, w));
       }
-      return n;
+      await Promise.all(leaving);
+      return leaving.length;
     },
     liveCount: () => live.size,
     labsChanged,

@@ -42,7 +42,7 @@ export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: s
 }
 
 /** A learner's workspace state from a store (snapshot + replay), without keeping it. */
-export function loadState(store: CloudStore, ref: WorkspaceRef, learner: string): SessionState {
-  const stored = store.loadSession(learner, ref.key);
-  return replay(ref, learner, stored, store.headsSince(learner, ref.key, stored?.seq ?? 0));
+export async function loadState(store: CloudStore, ref: WorkspaceRef, learner: string): Promise<SessionState> {
+  const stored = await store.loadSession(learner, ref.key);
+  return replay(ref, learner, stored, await store.headsSince(learner, ref.key, stored?.seq ?? 0));
 }

@@ -128,7 +128,7 @@ describe('the grades API', () => {
   it('neutralises every formula lead: = + - @', async () => {
     const { gradeCommand } = await import('../../server/labs/index.js');
     const store = { learners: () => ['+1', '-2', '@x', '=y', 'ok'], attempt: () => null, name: (id: string) => id };
-    const csv = gradeCommand(store, { lab: LAB_ID, all: true, format: 'csv' }, { labs: [lab], reach: null }).output;
+    const csv = (await gradeCommand(store, { lab: LAB_ID, all: true, format: 'csv' }, { labs: [lab], reach: null })).output;
     const firsts = csv.trim().split('\n').slice(1).map((l) => l.split(',')[0]);
     expect(firsts).toEqual(["'+1", "'-2", "'@x", "'=y", 'ok']);
   });
@@ -222,8 +222,8 @@ describe("the drill-down's checks", () => {
 describe('an API call in the drill-down', () => {
   it('is shown as one: method, service and path, its status', async () => {
     // As the learner's own client records a write (server/workspace api): the request is kept.
-    store.createLearner('carol-api', 'Carol', 1);
-    store.saveStep('carol-api', `lab:${LAB_ID}`, null, {
+    await store.createLearner('carol-api', 'Carol', 1);
+    await store.saveStep('carol-api', `lab:${LAB_ID}`, null, {
       kind: 'api', line: 'POST /v2.0/networks', stdout: '{}', stderr: '', exitCode: 0, at: 2,
       request: { service: 'network', method: 'POST', path: ['v2.0', 'networks'], query: [], body: '{"network":{"name":"apinet"}}' },
     });
@@ -270,7 +270,7 @@ describe('npx stacklab grade', () => {
 
   it('says which database it read', async () => {
     const data = mkdtempSync(join(tmpdir(), 'stacklab-grade-'));
-    sqliteStore(join(data, 'stacklab.db')).close();
+    await sqliteStore(join(data, 'stacklab.db')).close();
     const r = await grade(data);
     expect(r.stderr).toBe(`stacklab: reading ${join(data, 'stacklab.db')}\n`);
     expect(r.stdout).toBe(`no learner has started ${LAB_ID}\n`);

@@ -38,15 +38,15 @@ describe('stacklab grade', () => {
     learners: () => ['al', 'bo'],
     attempt: (_lab, learner) => (learner === 'al' ? { cloud: s.cloud, history: s.commands, answers: {} } : null),
   };
-  it('prints text, CSV and JSON', () => {
-    const t = gradeCommand(store, { lab: 't', all: true }, { labs: [LAB] });
+  it('prints text, CSV and JSON', async () => {
+    const t = await gradeCommand(store, { lab: 't', all: true }, { labs: [LAB] });
     expect(t.output).toContain('al: 1/5 (20 %)\n  ✘ Step  1/5\n      ✘ router r has an external gateway — router r has no external gateway');
     expect(t.output).toContain('bo: has not started t');
-    expect(gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [LAB] }).output).toBe(
+    expect((await gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [LAB] })).output).toBe(
       'learner,earned,points,percent,step,name,started,step first passed,step seconds,step hints,solutions shown\nal,1,5,20,1,al,,,,0,\nbo,0,0,0,0,bo,,,,0,\n',
     );
-    expect(JSON.parse(gradeCommand(store, { lab: 't', learner: 'al', format: 'json' }, { labs: [LAB] }).output)[0].result.earned).toBe(1);
-    expect(gradeCommand(store, { lab: 'zz', all: true }, { labs: [LAB] })).toMatchObject({ exitCode: 2 });
+    expect(JSON.parse((await gradeCommand(store, { lab: 't', learner: 'al', format: 'json' }, { labs: [LAB] })).output)[0].result.earned).toBe(1);
+    expect(await gradeCommand(store, { lab: 'zz', all: true }, { labs: [LAB] })).toMatchObject({ exitCode: 2 });
   });
 });
 
@@ -60,20 +60,20 @@ describe('stacklab grade: what learners typed never reaches the terminal raw', (
   };
   const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
   const shown = 'x^[]0;owned^G^[]52;c;cm0gLXJm^[\\^[[2J^[[3JM-^[1;1H,"q"';
-  it('text shows control characters in caret notation', () => {
-    const t = gradeCommand(store, { lab: 't', all: true }, { labs: [lab] }).output;
+  it('text shows control characters in caret notation', async () => {
+    const t = (await gradeCommand(store, { lab: 't', all: true }, { labs: [lab] })).output;
     expect(t).not.toMatch(raw);
     expect(t).toContain(`${shown}: 1/2 (50 %)`);
     expect(t).toContain(`${shown} is not the right answer`);
-    expect(gradeCommand(store, { lab: '\x1b]0;t\x07', all: true }, { labs: [lab] }).output).not.toMatch(raw);
+    expect((await gradeCommand(store, { lab: '\x1b]0;t\x07', all: true }, { labs: [lab] })).output).not.toMatch(raw);
   });
-  it('CSV too, with fields quoted as RFC 4180 does', () => {
-    const c = gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [lab] }).output;
+  it('CSV too, with fields quoted as RFC 4180 does', async () => {
+    const c = (await gradeCommand(store, { lab: 't', all: true, format: 'csv' }, { labs: [lab] })).output;
     expect(c).not.toMatch(raw);
     expect(c.split('\n')[1]).toBe(`"${shown.replace(/"/g, '""')}",1,2,50,1,"${shown.replace(/"/g, '""')}",,,,0,`);
   });
-  it('JSON escapes them (C1 and DEL too, which JSON.stringify leaves raw)', () => {
-    const j = gradeCommand(store, { lab: 't', all: true, format: 'json' }, { labs: [lab] }).output;
+  it('JSON escapes them (C1 and DEL too, which JSON.stringify leaves raw)', async () => {
+    const j = (await gradeCommand(store, { lab: 't', all: true, format: 'json' }, { labs: [lab] })).output;
     expect(j).not.toMatch(raw);
     expect((JSON.parse(j) as Array<{ learner: string }>)[0]?.learner).toBe(evil);
   });

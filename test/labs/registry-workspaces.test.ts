@@ -23,49 +23,49 @@ function setup() {
 }
 
 describe('workspaces after a reload of the labs', () => {
-  it('a changed lab: the open workspace grades its history with the new checks', () => {
+  it('a changed lab: the open workspace grades its history with the new checks', async () => {
     const { spaces, ref, setLabs } = setup();
-    const w = spaces.open('learner-1', ref);
+    const w = await spaces.open('learner-1', ref);
     w.attach();
-    w.run('openstack network create net-z');
-    expect(w.grade()?.result.earned).toBe(0);
+    await w.run('openstack network create net-z');
+    expect((await w.grade())?.result.earned).toBe(0);
     setLabs([lab('net-z')]);
     spaces.labsChanged({ added: [], changed: ['alpha'], removed: [] });
     expect(w.lab?.steps[0]?.checks[0]?.params).toMatchObject({ name: 'net-z' });
-    expect(w.grade()?.result.earned).toBe(1);
-    expect(w.recentLines(10)).toEqual(['openstack network create net-z']);
+    expect((await w.grade())?.result.earned).toBe(1);
+    expect(await w.recentLines(10)).toEqual(['openstack network create net-z']);
   });
 
-  it('a removed lab with no terminal open leaves memory; its history is in the store', () => {
+  it('a removed lab with no terminal open leaves memory; its history is in the store', async () => {
     const { spaces, ref, store, setLabs } = setup();
-    spaces.open('learner-1', ref).run('openstack network create net-a');
+    await (await spaces.open('learner-1', ref)).run('openstack network create net-a');
     expect(spaces.liveCount()).toBe(1);
     setLabs([]);
     spaces.labsChanged({ added: [], changed: [], removed: ['alpha'] });
     expect(spaces.liveCount()).toBe(0);
     expect(spaces.parse('lab:alpha')).toBeNull();
-    expect(store.history('learner-1', 'lab:alpha', 10).map((e) => e.line)).toEqual(['openstack network create net-a']);
+    expect((await store.history('learner-1', 'lab:alpha', 10)).map((e) => e.line)).toEqual(['openstack network create net-a']);
   });
 
-  it('a removed lab with a terminal open refuses lines, answers, solutions and API calls in words; back, it goes on', () => {
+  it('a removed lab with a terminal open refuses lines, answers, solutions and API calls in words; back, it goes on', async () => {
     const { spaces, ref, setLabs } = setup();
-    const w = spaces.open('learner-1', ref);
+    const w = await spaces.open('learner-1', ref);
     w.attach();
-    w.run('openstack network create net-a');
+    await w.run('openstack network create net-a');
     setLabs([]);
     spaces.labsChanged({ added: [], changed: [], removed: ['alpha'] });
-    const r = w.run('openstack network list');
+    const r = await w.run('openstack network list');
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/^stacklab: the lab 'alpha' was removed from this server/);
-    expect(w.reset().stderr).toMatch(/was removed/);
-    expect(w.answer('x', 'y')?.stderr).toMatch(/was removed/);
-    expect(w.reveal('create-it')).toBeNull();
-    expect(w.grade()).toBeNull();
-    const answer = w.api({ service: 'network', method: 'POST', path: ['v2.0', 'networks'], query: [], body: '{"network": {"name": "x"}}' }, { base: 'http://127.0.0.1/openstack/network' });
+    expect((await w.reset()).stderr).toMatch(/was removed/);
+    expect((await w.answer('x', 'y'))?.stderr).toMatch(/was removed/);
+    expect(await w.reveal('create-it')).toBeNull();
+    expect(await w.grade()).toBeNull();
+    const answer = await w.api({ service: 'network', method: 'POST', path: ['v2.0', 'networks'], query: [], body: '{"network": {"name": "x"}}' }, { base: 'http://127.0.0.1/openstack/network' });
     expect(answer?.status).toBe(404);
     setLabs([lab('net-a')]);
     spaces.labsChanged({ added: ['alpha'], changed: [], removed: [] });
-    expect(w.run('openstack network list -f value -c Name').stdout).toBe('net-a\n');
-    expect(w.grade()?.result.earned).toBe(1);
+    expect((await w.run('openstack network list -f value -c Name')).stdout).toBe('net-a\n');
+    expect((await w.grade())?.result.earned).toBe(1);
   });
 });

@@ -110,11 +110,11 @@ describe('stacklab grade shows the states', () => {
   const lab = labWith('- type: resource\n  kind: network\n  name: a\n- type: question\n  id: q\n  prompt: How many?\n  answer: { value: 12 }');
   const none = session('public-cloud', []);
   const store: GradeStore = { learners: () => ['al'], attempt: () => ({ cloud: none.cloud, history: [], answers: {} }) };
-  it('marks what is not started with · and says so', () => {
-    expect(gradeCommand(store, { lab: 't', all: true }, { labs: [lab] }).output).toBe(
+  it('marks what is not started with · and says so', async () => {
+    expect((await gradeCommand(store, { lab: 't', all: true }, { labs: [lab] })).output).toBe(
       'al: 0/2 (0 %)\n  · Step  0/2  (not started)\n      · network a exists — not done yet\n      · How many? — not done yet\n',
     );
-    const json = JSON.parse(gradeCommand(store, { lab: 't', all: true, format: 'json' }, { labs: [lab] }).output) as Array<{ result: { steps: Array<{ state: string; checks: Array<{ state: string }> }> } }>;
+    const json = JSON.parse((await gradeCommand(store, { lab: 't', all: true, format: 'json' }, { labs: [lab] })).output) as Array<{ result: { steps: Array<{ state: string; checks: Array<{ state: string }> }> } }>;
     expect(json[0]?.result.steps[0]?.checks.map((c) => c.state)).toEqual(['todo', 'todo']);
   });
 });

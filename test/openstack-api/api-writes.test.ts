@@ -31,43 +31,43 @@ const call = (method: string, path: string, body: unknown = undefined, query: Ar
 
 const createNet = (name: string) => call('POST', '/v2.0/networks', { network: { name } });
 
-function open(spaces: Workspaces, learner = 'ada', key = 'sandbox:public-cloud'): Workspace {
+function open(spaces: Workspaces, learner = 'ada', key = 'sandbox:public-cloud'): Promise<Workspace> {
   const ref = spaces.parse(key);
   if (!ref) throw new Error(`no workspace ${key}`);
   return spaces.open(learner, ref);
 }
 
 describe('an API write is a command of the workspace', () => {
-  it('is committed with its request before the answer, and the terminal sees what it made', () => {
+  it('is committed with its request before the answer, and the terminal sees what it made', async () => {
     const store = memoryStore();
-    const w = open(manager(store));
+    const w = await open(manager(store));
     const clock = w.state().cloud.clock;
-    const a = w.api(createNet('from-api'), CTX);
+    const a = await w.api(createNet('from-api'), CTX);
     expect(a?.status).toBe(201);
     const id = (JSON.parse(a?.body ?? '{}') as { network: { id: string } }).network.id;
-    const [e] = store.history('ada', 'sandbox:public-cloud');
+    const [e] = await store.history('ada', 'sandbox:public-cloud');
     expect(e).toMatchObject({ kind: 'api', line: 'POST /network/v2.0/networks', exitCode: 0, request: { service: 'network', method: 'POST', path: ['v2.0', 'networks'], body: '{"network":{"name":"from-api"}}' } });
     expect(e?.stdout).toContain(id);
     // The clock moves as after a typed line.
     expect(w.state().cloud.clock).toBe(clock + 2);
-    expect(w.run('openstack network show from-api -f value -c id').stdout).toBe(`${id}\n`);
+    expect((await w.run('openstack network show from-api -f value -c id')).stdout).toBe(`${id}\n`);
   });
 
-  it('records a refused write with its status (it drew ids, as a failed command does), and never a read', () => {
+  it('records a refused write with its status (it drew ids, as a failed command does), and never a read', async () => {
     const store = memoryStore();
-    const w = open(manager(store));
-    expect(w.api(call('GET', '/v2.0/networks'), CTX)?.status).toBe(200);
-    expect(w.api(call('GET', '/v2.0/networks/nope'), CTX)?.status).toBe(404);
-    expect(store.history('ada', 'sandbox:public-cloud')).toEqual([]);
-    expect(w.api(call('POST', '/v2.0/networks', '{"network": '), CTX)?.status).toBe(400);
-    expect(w.api(call('DELETE', '/v2.0/networks/nope'), CTX)?.status).toBe(404);
-    expect(store.history('ada', 'sandbox:public-cloud').map((e) => [e.kind, e.line, e.exitCode])).toEqual([
+    const w = await open(manager(store));
+    expect((await w.api(call('GET', '/v2.0/networks'), CTX))?.status).toBe(200);
+    expect((await w.api(call('GET', '/v2.0/networks/nope'), CTX))?.status).toBe(404);
+    expect(await store.history('ada', 'sandbox:public-cloud')).toEqual([]);
+    expect((await w.api(call('POST', '/v2.0/networks', '{"network": '), CTX))?.status).toBe(400);
+    expect((await w.api(call('DELETE', '/v2.0/networks/nope'), CTX))?.status).toBe(404);
+    expect((await store.history('ada', 'sandbox:public-cloud')).map((e) => [e.kind, e.line, e.exitCode])).toEqual([
       ['api', 'POST /network/v2.0/networks', 400],
       ['api', 'DELETE /network/v2.0/networks/nope', 404],
     ]);
   });
 
-  it('comes back after eviction: terminal lines and API writes, mixed at random, replay to the same state', () => {
+  it('comes back after eviction: terminal lines and API writes, mixed at random, replay to the same state', async () => {
     const vocabulary: Array<(i: number) => ApiCall | string> = [
       (i) => createNet(`api${i}`),
       (i) => `openstack network create cli${i}`,
@@ -82,32 +82,32 @@ describe('an API write is a command of the workspace', () => {
       const clock = { t: 1_000 };
       const store = memoryStore();
       const spaces = manager(store, clock, { idleMs: 1, snapshotEvery: 3 });
-      let w = open(spaces);
+      let w = await open(spaces);
       for (let i = 0; i < 25; i++) {
         const pick = vocabulary[randInt(rng, 0, vocabulary.length - 1)]!(i);
-        if (typeof pick === 'string') w.run(pick);
-        else w.api(pick, CTX);
+        if (typeof pick === 'string') await w.run(pick);
+        else await w.api(pick, CTX);
         clock.t += 10;
       }
       const live = serializeSession(w.state());
       clock.t += 1_000;
-      expect(spaces.evictIdle()).toBe(1);
-      w = open(spaces);
+      expect(await spaces.evictIdle()).toBe(1);
+      w = await open(spaces);
       expect(serializeSession(w.state())).toBe(live);
       // And from no snapshot at all: a second manager replays the whole history, API writes included.
-      const noSnapshots: CloudStore = { ...store, loadSession: () => null, saveSnapshot: () => {} };
-      expect(serializeSession(open(manager(noSnapshots)).state())).toBe(live);
+      const noSnapshots: CloudStore = { ...store, loadSession: () => Promise.resolve(null), saveSnapshot: () => Promise.resolve() };
+      expect(serializeSession((await open(manager(noSnapshots))).state())).toBe(live);
     }
   });
 
-  it('is undone by reset', () => {
-    const w = open(manager(memoryStore()));
-    w.api(createNet('gone-after-reset'), CTX);
-    w.reset();
+  it('is undone by reset', async () => {
+    const w = await open(manager(memoryStore()));
+    await w.api(createNet('gone-after-reset'), CTX);
+    await w.reset();
     expect(w.state().cloud.networks.some((n) => n.name === 'gone-after-reset')).toBe(false);
   });
 
-  it('is refused, changing nothing, when the store cannot commit it', () => {
+  it('is refused, changing nothing, when the store cannot commit it', async () => {
     const base = memoryStore();
     let broken = false;
     const store: CloudStore = {
@@ -117,25 +117,25 @@ describe('an API write is a command of the workspace', () => {
         return base.saveStep(...args);
       },
     };
-    const w = open(manager(store));
+    const w = await open(manager(store));
     const before = serializeSession(w.state());
     broken = true;
-    expect(w.api(createNet('not-saved'), CTX)).toBeNull();
+    expect(await w.api(createNet('not-saved'), CTX)).toBeNull();
     expect(serializeSession(w.state())).toBe(before);
     broken = false;
-    expect(w.api(createNet('saved'), CTX)?.status).toBe(201);
+    expect((await w.api(createNet('saved'), CTX))?.status).toBe(201);
   });
 
-  it("is graded: a lab's check of the cloud passes from what the API made, and the attempt lists the call", () => {
-    const w = open(manager(memoryStore()), 'ada', 'lab:ipv6-dual-stack');
-    const check = () => w.grade()!.result.steps.flatMap((s) => s.checks).find((c) => c.title === 'mynetwork-2 has two subnets')!;
-    expect(check().passed).toBe(false);
-    const net = JSON.parse(w.api(createNet('mynetwork-2'), CTX)!.body) as { network: { id: string } };
+  it("is graded: a lab's check of the cloud passes from what the API made, and the attempt lists the call", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'lab:ipv6-dual-stack');
+    const check = async () => (await w.grade())!.result.steps.flatMap((s) => s.checks).find((c) => c.title === 'mynetwork-2 has two subnets')!;
+    expect((await check()).passed).toBe(false);
+    const net = JSON.parse((await w.api(createNet('mynetwork-2'), CTX))!.body) as { network: { id: string } };
     for (const cidr of ['10.9.1.0/24', '10.9.2.0/24']) {
-      const a = w.api(call('POST', '/v2.0/subnets', { subnet: { network_id: net.network.id, cidr, ip_version: 4 } }), CTX);
+      const a = await w.api(call('POST', '/v2.0/subnets', { subnet: { network_id: net.network.id, cidr, ip_version: 4 } }), CTX);
       expect(a?.status).toBe(201);
     }
-    expect(check().passed).toBe(true);
-    expect(w.run('history | tail -1').stdout).not.toContain('POST');
+    expect((await check()).passed).toBe(true);
+    expect((await w.run('history | tail -1')).stdout).not.toContain('POST');
   });
 });

@@ -237,7 +237,7 @@ async function call(method: string, path: string, opts: { token?: string; body?:
 
 /** A password login to the learner's workspace: their token and user id. */
 async function login(who: string, key = 'sandbox:public-cloud') {
-  const { auth, projects } = spaces.open(who, spaces.parse(key)!).state().cloud;
+  const { auth, projects } = (await spaces.open(who, spaces.parse(key)!)).state().cloud;
   const project = projects.find((p) => p.id === auth.projectId)?.name ?? '';
   const r = await call('POST', '/v3/auth/tokens', {
     body: {

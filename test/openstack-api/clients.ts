@@ -229,16 +229,16 @@ export function binary(
  * snapshot and history replayed; `vars` over the session's variables), without recording it:
  * the same state the next real client command will find.
  */
-export function emulatedNow(
+export async function emulatedNow(
   store: CloudStore,
   workspace: string,
   learner: string,
   line: string,
   vars: Record<string, string> = {},
-): ClientRun & { before: SessionState; after: SessionState } {
+): Promise<ClientRun & { before: SessionState; after: SessionState }> {
   const ref = parseWorkspace(workspace, []);
   if (!ref) throw new Error(`no workspace ${workspace}`);
-  const s = loadState(store, ref, learner);
+  const s = await loadState(store, ref, learner);
   const before = { ...s, env: { ...s.env, ...vars } };
   const r = runLine(before, line);
   return {

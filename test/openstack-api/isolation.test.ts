@@ -257,7 +257,7 @@ async function call(
 }
 
 async function login(who: string, key: string): Promise<string> {
-  const { auth, projects } = spaces.open(who, spaces.parse(key)!).state().cloud;
+  const { auth, projects } = (await spaces.open(who, spaces.parse(key)!)).state().cloud;
   const r = await call(
     'POST',
     '/identity/v3/auth/tokens',
@@ -335,9 +335,9 @@ let tokenA2 = '';
 let tokenB = '';
 /** Strings in B's cloud that neither attacker's cloud has. */
 let bOnly = new Set<string>();
-const bSnapshot = () => ({
-  cloud: JSON.stringify(spaces.open(B, spaces.parse(KEY)!).state().cloud),
-  history: store.history(B, KEY, 100_000).length,
+const bSnapshot = async () => ({
+  cloud: JSON.stringify((await spaces.open(B, spaces.parse(KEY)!)).state().cloud),
+  history: (await store.history(B, KEY, 100_000)).length,
 });
 
 beforeAll(async () => {
@@ -351,8 +351,9 @@ beforeAll(async () => {
   const a = server.address();
   port = typeof a === 'object' && a ? a.port : 0;
   base = `http://127.0.0.1:${port}/openstack`;
-  const wb = spaces.open(B, spaces.parse(KEY)!);
-  const failed = B_SETUP.filter((line) => wb.run(line).exitCode !== 0);
+  const wb = await spaces.open(B, spaces.parse(KEY)!);
+  const failed: string[] = [];
+  for (const line of B_SETUP) if ((await wb.run(line)).exitCode !== 0) failed.push(line);
   // The network side at least must be there; a service that cannot make its resources yet is reported.
   expect(failed.filter((l) => !/server create|loadbalancer/.test(l))).toEqual([]);
   if (failed.length > 0) console.warn(`isolation: B's setup could not run: ${failed.join('; ')}`);
@@ -360,8 +361,8 @@ beforeAll(async () => {
   tokenA2 = await login(A2, A2_KEY);
   tokenB = await login(B, KEY);
   const seen = new Set([
-    ...stringsOf(spaces.open(A, spaces.parse(KEY)!).state().cloud),
-    ...stringsOf(spaces.open(A2, spaces.parse(A2_KEY)!).state().cloud),
+    ...stringsOf((await spaces.open(A, spaces.parse(KEY)!)).state().cloud),
+    ...stringsOf((await spaces.open(A2, spaces.parse(A2_KEY)!)).state().cloud),
   ]);
   // B's own: its ids (uuid or hex) and what it named; words every cloud of that kind has (a provider's name) are nobody's.
   const own = (s: string) =>
@@ -444,7 +445,7 @@ describe('A’s token on B’s resources, on every route of every service', () =
   });
 
   it('answers every method with an error, never B’s data, never a change to B’s cloud or history', async () => {
-    const before = bSnapshot();
+    const before = await bSnapshot();
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     for (const attacker of [tokenA, tokenA2])
@@ -485,7 +486,7 @@ describe('A’s token on B’s resources, on every route of every service', () =
     if (failures.length > 0)
       writeFileSync(join(tmpdir(), 'stacklab-isolation-failures.txt'), `${failures.join('\n')}\n`);
     expect(failures).toEqual([]);
-    expect(bSnapshot()).toEqual(before);
+    expect(await bSnapshot()).toEqual(before);
     // Refusals (404 for the ids; 400/405 where a route checks the method or body first), and empty sub-resource lists.
     for (const s of statuses.keys()) expect([200, 400, 403, 404, 405, 409, 500]).toContain(s);
     expect(statuses.get(404) ?? 0).toBeGreaterThan(found.targets.length);
@@ -499,7 +500,7 @@ describe('A’s token on B’s resources, on every route of every service', () =
   }, 120_000);
 
   it('cross-references in bodies: A cannot attach, route or create onto B’s resources', async () => {
-    const before = bSnapshot();
+    const before = await bSnapshot();
     const idOf = (path: string) =>
       found.targets.find((t) => t.path.endsWith(path) || t.path.includes(path))?.id ?? 'x';
     const bNet = found.targets.find((t) => /\/v2\.0\/networks\/[^/]+$/.test(t.path))?.id ?? 'x';
@@ -574,13 +575,13 @@ describe('A’s token on B’s resources, on every route of every service', () =
       expect(r.status, `${method} ${path}`).toBeLessThan(500);
       expect(leaked(r.text, `${path} ${JSON.stringify(body)}`), `${method} ${path}`).toEqual([]);
     }
-    expect(bSnapshot()).toEqual(before);
+    expect(await bSnapshot()).toEqual(before);
   }, 120_000);
 });
 
 describe('keystone: A’s token on B’s tokens and application credentials', () => {
   it('cannot validate, revoke or read B’s token, nor show, delete or list B’s credentials', async () => {
-    const userB = spaces.open(B, spaces.parse(KEY)!).state().cloud.auth.userId;
+    const userB = (await spaces.open(B, spaces.parse(KEY)!)).state().cloud.auth.userId;
     const made = await call(
       'POST',
       `/identity/v3/users/${userB}/application_credentials`,
@@ -591,7 +592,7 @@ describe('keystone: A’s token on B’s tokens and application credentials', ()
     const cred = (
       JSON.parse(made.text) as { application_credential: { id: string; secret: string } }
     ).application_credential;
-    const userA = spaces.open(A, spaces.parse(KEY)!).state().cloud.auth.userId;
+    const userA = (await spaces.open(A, spaces.parse(KEY)!)).state().cloud.auth.userId;
     for (const [method, path, status] of [
       ['GET', '/identity/v3/auth/tokens', 404],
       ['HEAD', '/identity/v3/auth/tokens', 404],

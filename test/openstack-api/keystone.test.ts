@@ -100,7 +100,7 @@ const learner = () => `learner${(n += 1)}`;
 
 /** Logs in as the workspace's own user to its own project, as its clouds.yaml says. */
 async function login(who: string, key = 'sandbox:empty') {
-  const { auth, projects } = spaces.open(who, spaces.parse(key)!).state().cloud;
+  const { auth, projects } = (await spaces.open(who, spaces.parse(key)!)).state().cloud;
   const project = projects.find((p) => p.id === auth.projectId)?.name ?? '';
   const { res, body } = await post(
     passwordAuth(passwordFor(SECRET, who, key), {
@@ -198,7 +198,7 @@ describe('POST /v3/auth/tokens', () => {
     const id = res.headers.get('x-subject-token') ?? '';
     expect(id).toMatch(/^gAAAAA[A-Za-z0-9_-]{180,}$/);
     const t = (JSON.parse(body) as { token: Record<string, unknown> }).token;
-    const cloud = spaces.open(who, spaces.parse('sandbox:empty')!).state().cloud;
+    const cloud = (await spaces.open(who, spaces.parse('sandbox:empty')!)).state().cloud;
     expect(t['methods']).toEqual(['password']);
     expect(t['user']).toEqual({
       domain: { id: 'default', name: 'Default' },
@@ -249,7 +249,7 @@ describe('POST /v3/auth/tokens', () => {
 
   it('accepts the user and project by id', async () => {
     const who = learner();
-    const cloud = spaces.open(who, spaces.parse('sandbox:empty')!).state().cloud;
+    const cloud = (await spaces.open(who, spaces.parse('sandbox:empty')!)).state().cloud;
     const { res } = await post(
       passwordAuth(passwordFor(SECRET, who, 'sandbox:empty'), {
         user: { id: cloud.auth.userId },

@@ -102,8 +102,8 @@ beforeAll(async () => {
   });
   const ref = spaces.parse('sandbox:empty');
   if (!ref) throw new Error('no sandbox:empty');
-  const ws = spaces.open('learner-a', ref);
-  for (const line of TOPOLOGY) expect(ws.run(line).exitCode, line).toBe(0);
+  const ws = await spaces.open('learner-a', ref);
+  for (const line of TOPOLOGY) expect((await ws.run(line)).exitCode, line).toBe(0);
   const c = ws.state().cloud;
   for (const r of [
     ...c.networks,
@@ -116,9 +116,9 @@ beforeAll(async () => {
   ]) {
     if (r.name !== '') ids[r.name] = r.id;
   }
-  const b = spaces.open('learner-b', ref);
+  const b = await spaces.open('learner-b', ref);
   for (const line of [...TOPOLOGY, 'openstack network create secret'])
-    expect(b.run(line).exitCode, line).toBe(0);
+    expect((await b.run(line)).exitCode, line).toBe(0);
   tokens = tokenStore();
   token = tokens.issue('learner-a', ref, NOW).token;
   other = b.state().cloud.networks.find((n) => n.name === 'secret')?.id ?? '';
@@ -417,7 +417,7 @@ describe('resources, as the oracle shapes them', () => {
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no sandbox:empty');
     expect(
-      spaces.open('learner-a', ref).run('openstack network set --tag blue net1').exitCode,
+      (await (await spaces.open('learner-a', ref)).run('openstack network set --tag blue net1')).exitCode,
     ).toBe(0);
     expect((await get('/v2.0/networks?tags=blue&fields=name')).body).toBe(
       '{"networks":[{"name":"net1"}]}',
@@ -431,12 +431,12 @@ describe('resources, as the oracle shapes them', () => {
   it("a GET changes nothing: listing another project's groups makes its default group only in the answer", async () => {
     const ref = spaces.parse('sandbox:empty');
     if (!ref) throw new Error('no sandbox:empty');
-    const before = spaces.open('learner-a', ref).state().cloud;
+    const before = (await spaces.open('learner-a', ref)).state().cloud;
     const r = await get(
       '/v2.0/security-groups?project_id=someone-else&fields=name&fields=project_id',
     );
     expect(r.body).toBe('{"security_groups": [{"name": "default", "project_id": "someone-else"}]}');
-    const after = spaces.open('learner-a', ref).state().cloud;
+    const after = (await spaces.open('learner-a', ref)).state().cloud;
     expect(after).toBe(before);
     expect(after.securityGroups.some((g) => g.projectId === 'someone-else')).toBe(false);
   });
@@ -481,10 +481,10 @@ describe("hostile requests get Neutron's answers, never a crash", () => {
 describe("a member's view (sandbox:public-cloud)", () => {
   let member = '';
   let project = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     const ref = spaces.parse('sandbox:public-cloud');
     if (!ref) throw new Error('no sandbox:public-cloud');
-    project = spaces.open('learner-c', ref).state().cloud.auth.projectId;
+    project = (await spaces.open('learner-c', ref)).state().cloud.auth.projectId;
     member = tokens.issue('learner-c', ref, NOW).token;
   });
   const forbidden =

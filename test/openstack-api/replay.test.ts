@@ -195,7 +195,7 @@ describe.skipIf(missing !== null)(
           continue;
         const env = { ...cloud.env, ...vars };
         const t0 = performance.now();
-        const mine = emulatedNow(store, WORKSPACE, cloud.learner, step.line, vars);
+        const mine = await emulatedNow(store, WORKSPACE, cloud.learner, step.line, vars);
         emulatedMs += performance.now() - t0;
         const { before } = mine;
         const normalise = (r: ClientRun) => asEmulatedEndpoints(app.url, r, before);

@@ -153,13 +153,13 @@ describe.skipIf(missing !== null)(
             const out = new Map<string, { real: string; emulated: string }>();
             for (const line of LEGACY) {
               if (line.includes('$PORT'))
-                vars['PORT'] = emulatedNow(
+                vars['PORT'] = (await emulatedNow(
                   store,
                   WORKSPACE,
                   cloud.learner,
                   'openstack port show lport -f value -c id',
-                ).stdout.trim();
-              const mine = emulatedNow(store, WORKSPACE, cloud.learner, line, vars);
+                )).stdout.trim();
+              const mine = await emulatedNow(store, WORKSPACE, cloud.learner, line, vars);
               const env = { ...cloud.env, ...vars };
               const theirs = await pool.run(
                 'neutron',

@@ -51,32 +51,32 @@ const post = (token: string, body: string) =>
 describe('the services’ web layer', () => {
   it('commits a write before answering, in the token’s own workspace only, with a request id', async () => {
     const notified: string[] = [];
-    const stop = spaces.open('ada', ref()).onApiWrite(() => notified.push('ada'));
+    const stop = (await spaces.open('ada', ref())).onApiWrite(() => notified.push('ada'));
     const r = await post(tokenOf('ada'), '{"network": {"name": "mine"}}');
     stop();
     expect(r.status).toBe(201);
     expect(r.headers.get('x-openstack-request-id')).toMatch(/^req-[0-9a-f-]{36}$/);
-    expect(store.history('ada', 'sandbox:empty').map((e) => [e.kind, e.line])).toEqual([['api', 'POST /network/v2.0/networks']]);
-    expect(spaces.open('ada', ref()).state().cloud.networks.map((n) => n.name)).toContain('mine');
-    expect(spaces.open('bob', ref()).state().cloud.networks.map((n) => n.name)).not.toContain('mine');
+    expect((await store.history('ada', 'sandbox:empty')).map((e) => [e.kind, e.line])).toEqual([['api', 'POST /network/v2.0/networks']]);
+    expect((await spaces.open('ada', ref())).state().cloud.networks.map((n) => n.name)).toContain('mine');
+    expect((await spaces.open('bob', ref())).state().cloud.networks.map((n) => n.name)).not.toContain('mine');
     expect(notified).toEqual(['ada']);
   });
 
   it('answers 503 and changes nothing when the store cannot commit', async () => {
-    const before = spaces.open('cy', ref()).state().cloud.networks.length;
+    const before = (await spaces.open('cy', ref())).state().cloud.networks.length;
     broken = true;
     const r = await post(tokenOf('cy'), '{"network": {"name": "lost"}}').finally(() => (broken = false));
     expect(r.status).toBe(503);
     expect(r.headers.get('retry-after')).toBe('5');
-    expect(spaces.open('cy', ref()).state().cloud.networks.length).toBe(before);
-    expect(store.history('cy', 'sandbox:empty')).toEqual([]);
+    expect((await spaces.open('cy', ref())).state().cloud.networks.length).toBe(before);
+    expect(await store.history('cy', 'sandbox:empty')).toEqual([]);
   });
 
   it('refuses a body over the limit with oslo’s 413, before any controller and without recording it', async () => {
     const r = await post(tokenOf('dee'), `{"network": {"name": "${'x'.repeat(MAX_API_BODY)}"}}`);
     expect(r.status).toBe(413);
     expect(await r.text()).toBe('Request is too large.');
-    expect(store.history('dee', 'sandbox:empty')).toEqual([]);
+    expect(await store.history('dee', 'sandbox:empty')).toEqual([]);
   });
 
   it('answers keystonemiddleware’s 401 to a write without a valid token, recording nothing', async () => {

@@ -110,13 +110,13 @@ export const tokenAppCredential = (c: AppCredential): TokenAppCredential => ({
  * check it: the credential (by id, or by name and user), its secret, its expiry. The learner is
  * charged for the login once the credential names them (`admit`; false when it answered 429).
  */
-export function appCredentialLogin(
+export async function appCredentialLogin(
   deps: OpenstackDeps,
   creds: AppCredentialStore,
   auth: Json,
   payload: Json,
   admit: (learner: string) => boolean,
-): { cred: AppCredential; w: Workspace } | KsError | false {
+): Promise<{ cred: AppCredential; w: Workspace } | KsError | false> {
   if (Object.hasOwn(auth, 'scope'))
     return ks.authPlugin(
       'Error authenticating with application credential: Application credentials cannot request a scope.',
@@ -151,7 +151,7 @@ export function appCredentialLogin(
   const now = deps.now();
   const ref = cred ? deps.workspaces.parse(cred.workspace) : null;
   if (!cred || !ref || (cred.expiresAt !== null && cred.expiresAt <= now)) return ks.unauthorized();
-  const w = deps.workspaces.open(cred.learner, ref);
+  const w = await deps.workspaces.open(cred.learner, ref);
   const { auth: cloudAuth } = w.state().cloud;
   // A workspace started over from another fixture is another user and project: the credential opens neither.
   if (cloudAuth.userId !== cred.userId || cloudAuth.projectId !== cred.projectId)
@@ -160,7 +160,7 @@ export function appCredentialLogin(
 }
 
 /** The caller's token, or keystone's 401 (then null). */
-type Caller = (req: Request, res: Response) => { t: IssuedToken; w: Workspace } | null;
+type Caller = (req: Request, res: Response) => Promise<{ t: IssuedToken; w: Workspace } | null>;
 
 /** The credential `id` if it is the caller's (their learner and workspace), else keystone's 404. */
 function ownCredential(
@@ -233,8 +233,8 @@ export function appCredentialRoutes(
 ): void {
   const fail = (req: Request, res: Response, e: KsError) => sendError(req, res, deps.config, e);
 
-  const create = (req: Request, res: Response) => {
-    const me = caller(req, res);
+  const create = async (req: Request, res: Response) => {
+    const me = await caller(req, res);
     if (!me) return;
     const { t, w } = me;
     const cloud = w.state().cloud;
@@ -291,8 +291,8 @@ export function appCredentialRoutes(
     });
   };
 
-  const list = (req: Request, res: Response) => {
-    const me = caller(req, res);
+  const list = async (req: Request, res: Response) => {
+    const me = await caller(req, res);
     if (!me) return;
     const { t, w } = me;
     const base = identityUrl(req, deps.config);
@@ -316,8 +316,8 @@ export function appCredentialRoutes(
     });
   };
 
-  const show = (req: Request, res: Response) => {
-    const me = caller(req, res);
+  const show = async (req: Request, res: Response) => {
+    const me = await caller(req, res);
     if (!me) return;
     const c = ownCredential(creds, me.t, String(req.params['credId']));
     if ('code' in c) return fail(req, res, c);
@@ -325,8 +325,8 @@ export function appCredentialRoutes(
     sendDoc(res, 200, { application_credential: member(identityUrl(req, deps.config), c) });
   };
 
-  const remove = (req: Request, res: Response) => {
-    const me = caller(req, res);
+  const remove = async (req: Request, res: Response) => {
+    const me = await caller(req, res);
     if (!me) return;
     const c = ownCredential(creds, me.t, String(req.params['credId']));
     if ('code' in c) return fail(req, res, c);

@@ -189,11 +189,11 @@ interface Established {
 type Outcome = Established | KsError | false;
 
 /** The `password` method (keystone's UserAuthInfo): the password opens a workspace, whose user must be the one named. */
-function passwordMethod(
+async function passwordMethod(
   deps: OpenstackDeps,
   payload: Json,
   admit: (learner: string) => boolean,
-): Outcome {
+): Promise<Outcome> {
   if (!has(payload, 'user')) return ks.validation('user', 'password');
   const user = obj(payload['user']) ?? {};
   if (!user['id'] && !user['name']) return ks.validation('id or name', 'user');
@@ -207,18 +207,18 @@ function passwordMethod(
   const ref = owner ? deps.workspaces.parse(owner.workspaceKey) : null;
   if (!owner || !ref) return ks.unauthorized();
   if (!admit(owner.learner)) return false;
-  const w = deps.workspaces.open(owner.learner, ref);
+  const w = await deps.workspaces.open(owner.learner, ref);
   const { auth } = w.state().cloud;
   const named = user['id'] ? user['id'] === auth.userId : user['name'] === auth.userName;
   return named ? { learner: owner.learner, w, opts: { methods: ['password'] } } : ks.unauthorized();
 }
 
 /** The `token` method (re-scoping): a valid token of the learner's workspace gives another, expiring with it. */
-function tokenMethod(
+async function tokenMethod(
   deps: OpenstackDeps,
   payload: Json,
   admit: (learner: string) => boolean,
-): Outcome {
+): Promise<Outcome> {
   const id = str(payload['id']) ?? '';
   const t = deps.tokens.lookup(id, deps.now());
   if (!t)
@@ -228,7 +228,7 @@ function tokenMethod(
   if (!admit(t.learner)) return false;
   return {
     learner: t.learner,
-    w: deps.workspaces.open(t.learner, t.workspace),
+    w: await deps.workspaces.open(t.learner, t.workspace),
     opts: {
       methods: [...new Set(['token', ...t.methods])],
       notAfter: t.expiresAt,
@@ -272,13 +272,13 @@ function namesProject(p: Json, cloud: Cloud): boolean {
  * The token a request asks for, in keystone's order of checks (keystone/api/auth.py, auth/schema.py,
  * auth/core.py AuthInfo, api/_shared/authentication.py), or keystone's error; false once a 429 went out.
  */
-function authenticate(
+async function authenticate(
   req: Request,
   res: Response,
   deps: OpenstackDeps,
   admit: Admit,
   creds: AppCredentialStore,
-): Established | KsError | false {
+): Promise<Established | KsError | false> {
   const parsed = jsonBody(req);
   if ('error' in parsed) return parsed.error;
   const given = parsed.body['auth'];
@@ -302,7 +302,7 @@ function authenticate(
   let scope: Json | null = null;
   if (methods.includes('application_credential')) {
     // The credential fixes the scope (its project): keystone looks it up while reading the scope.
-    const found = appCredentialLogin(
+    const found = await appCredentialLogin(
       deps,
       creds,
       auth,
@@ -326,8 +326,8 @@ function authenticate(
   }
   for (const m of methods) {
     const payload = obj(identity[m]) ?? {};
-    if (m === 'password') results.push(passwordMethod(deps, payload, charge));
-    else if (m === 'token') results.push(tokenMethod(deps, payload, charge));
+    if (m === 'password') results.push(await passwordMethod(deps, payload, charge));
+    else if (m === 'token') results.push(await tokenMethod(deps, payload, charge));
     // external, oauth1 and mapped need what a learner's client never has (REMOTE_USER, OAuth, federation).
     else if (m !== 'application_credential') results.push(ks.unauthorized());
   }
@@ -357,8 +357,8 @@ function authenticate(
 
 /** POST /v3/auth/tokens: a project-scoped token for the workspace the request proves it may open. */
 function issue(deps: OpenstackDeps, admit: Admit, creds: AppCredentialStore) {
-  return (req: Request, res: Response) => {
-    const got = authenticate(req, res, deps, admit, creds);
+  return async (req: Request, res: Response) => {
+    const got = await authenticate(req, res, deps, admit, creds);
     if (got === false) return;
     if ('code' in got) return sendError(req, res, deps.config, got);
     const { token, issued } = deps.tokens.issue(got.learner, got.w.ref, deps.now(), got.opts);
@@ -369,13 +369,13 @@ function issue(deps: OpenstackDeps, admit: Admit, creds: AppCredentialStore) {
 
 /** The caller's own token (X-Auth-Token), or keystone's 401 answered (then null). */
 function callerOf(deps: OpenstackDeps) {
-  return (req: Request, res: Response): { t: IssuedToken; w: Workspace } | null => {
+  return async (req: Request, res: Response): Promise<{ t: IssuedToken; w: Workspace } | null> => {
     const t = deps.tokens.lookup(req.get('X-Auth-Token') ?? '', deps.now());
     if (!t) {
       sendError(req, res, deps.config, ks.unauthorized());
       return null;
     }
-    return { t, w: deps.workspaces.open(t.learner, t.workspace) };
+    return { t, w: await deps.workspaces.open(t.learner, t.workspace) };
   };
 }
 
@@ -386,12 +386,12 @@ function callerOf(deps: OpenstackDeps) {
  * Keystone lets a project admin validate others' tokens; here another learner's token is as good as
  * unknown (404), so a token never tells one learner about another's project.
  */
-function subject(
+async function subject(
   req: Request,
   res: Response,
   deps: OpenstackDeps,
-): { t: IssuedToken; ref: WorkspaceRef } | null {
-  const caller = callerOf(deps)(req, res);
+): Promise<{ t: IssuedToken; ref: WorkspaceRef } | null> {
+  const caller = await callerOf(deps)(req, res);
   if (!caller) return null;
   const id = req.get('X-Subject-Token') ?? '';
   const t = id === '' ? null : deps.tokens.lookup(id, deps.now());
@@ -410,10 +410,10 @@ function subject(
 
 /** GET and HEAD /v3/auth/tokens: the subject token's body (HEAD: its status only); `?nocatalog` leaves the catalog out. */
 function validate(deps: OpenstackDeps) {
-  return (req: Request, res: Response) => {
-    const s = subject(req, res, deps);
+  return async (req: Request, res: Response) => {
+    const s = await subject(req, res, deps);
     if (!s) return;
-    const w = deps.workspaces.open(s.t.learner, s.ref);
+    const w = await deps.workspaces.open(s.t.learner, s.ref);
     res.set('X-Subject-Token', req.get('X-Subject-Token') ?? '');
     if (req.method === 'HEAD') {
       res.status(200).end();
@@ -425,8 +425,8 @@ function validate(deps: OpenstackDeps) {
 
 /** DELETE /v3/auth/tokens: revokes the subject token. */
 function revoke(deps: OpenstackDeps) {
-  return (req: Request, res: Response) => {
-    if (!subject(req, res, deps)) return;
+  return async (req: Request, res: Response) => {
+    if (!(await subject(req, res, deps))) return;
     deps.tokens.revoke(req.get('X-Subject-Token') ?? '', deps.now());
     res.status(204).end();
   };

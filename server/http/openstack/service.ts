@@ -79,7 +79,7 @@ const NOT_SAVED: Answer = {
 };
 
 /** The answer to one request (never throws for the client's input). */
-function answer(deps: ServiceDeps, type: ServiceType, req: Request): { answer: Answer; requestId: boolean } {
+async function answer(deps: ServiceDeps, type: ServiceType, req: Request): Promise<{ answer: Answer; requestId: boolean }> {
   const base = `${openstackBase(req, deps.config)}/${type}`;
   const call: ApiCall = {
     service: type,
@@ -97,17 +97,17 @@ function answer(deps: ServiceDeps, type: ServiceType, req: Request): { answer: A
   const t = typeof token === 'string' ? tokenContext(deps.tokens, token, deps.now()) : null;
   // A token from an application credential with access rules opens only the calls they name.
   if (!t || !accessRulesPermit(t, type, call.method, `/${call.path.join('/')}`)) return { answer: unauthorized(`${openstackBase(req, deps.config)}/identity`), requestId: false };
-  const w = deps.workspaces.open(t.learner, t.workspace);
-  return { answer: w.api(call, ctx) ?? NOT_SAVED, requestId: true };
+  const w = await deps.workspaces.open(t.learner, t.workspace);
+  return { answer: (await w.api(call, ctx)) ?? NOT_SAVED, requestId: true };
 }
 
 /** The router mounted at /openstack/<type>. */
 export function serviceRouter(deps: ServiceDeps, type: ServiceType, log: (line: string) => void = (line) => console.error(line)): Router {
   const router = Router();
   router.use(express.raw({ type: () => true, limit: MAX_API_BODY }));
-  router.use((req, res) => {
+  router.use(async (req, res) => {
     try {
-      const a = answer(deps, type, req);
+      const a = await answer(deps, type, req);
       send(res, a.answer, a.requestId, type);
     } catch (e) {
       const id = randomUUID();

@@ -1,10 +1,20 @@
 /**
- * Keystone's tokens, in memory: random (crypto), expiring (keystone's default hour), revocable,
- * and bounded in number per learner and in all. A token names one learner's workspace: every
- * service (keystone.ts, neutron.ts, …) asks `tokenContext` and opens nothing else. Tokens do not
- * survive a restart, as Fernet tokens do not survive a key rotation: clients log in again.
+ * Keystone's tokens, self-describing as Fernet tokens are: the token carries its learner,
+ * workspace, methods, times, audit id and application credential, encrypted and authenticated
+ * (AES-256-GCM) under a key derived from the server secret, so any process of the deployment
+ * validates any token without shared memory, and a learner can neither forge a token nor read
+ * another's. Tokens expire (keystone's default hour) and are revocable: a revoked token's audit id
+ * (or a deleted application credential's id) is kept until the token would have expired, and
+ * relayed to the other processes (`onRevoke` → the cluster primary → `applyRevocation`).
+ * A token names one learner's workspace: every service (keystone.ts, neutron.ts, …) asks
+ * `tokenContext` and opens nothing else.
+ *
+ * Tokens survive a restart (the secret does), as Fernet tokens survive one; revocations are kept
+ * in memory (the cluster primary replays them to a replaced worker), so a token revoked less than
+ * its TTL before the whole server restarts is valid again until it expires. The per-learner bound
+ * on live tokens is counted per process.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { WorkspaceRef } from '../../workspace/index.js';
 
 export interface TokenContext {
@@ -55,6 +65,16 @@ export interface IssueOptions {
   notAfter?: number | null;
 }
 
+/**
+ * A revocation to relay to the other processes: a token's audit id, or every token of an
+ * application credential (deleted), kept until `until` (ms since the epoch; null: for good).
+ */
+export interface Revocation {
+  auditId?: string;
+  appCredential?: string;
+  until: number | null;
+}
+
 export interface TokenStore {
   /** A new token for this learner's workspace, valid from `now`. */
   issue(
@@ -67,23 +87,32 @@ export interface TokenStore {
   lookup(token: string, now: number): IssuedToken | null;
   /** Revokes a token; false when it was not valid at `now`. */
   revoke(token: string, now: number): boolean;
-  /** Revokes every token made from an application credential (it was deleted); how many went. */
-  revokeAppCredential(id: string): number;
   /**
-   * Whether this store issued the token (valid or not any more): keystone tells a token it cannot
-   * decrypt ("Could not recognize Fernet token", 400) from an expired or revoked one (404).
+   * Revokes every token made from an application credential (it was deleted): how many of the
+   * tokens this process issued went (other processes' tokens go too, unseen).
+   */
+  revokeAppCredential(id: string): number;
+  /** A revocation made by another process (relayed); never relayed again. */
+  applyRevocation(r: Revocation): void;
+  /**
+   * Whether the token decrypts under this deployment's key (valid or not any more): keystone
+   * tells a token it cannot decrypt ("Could not recognize Fernet token", 400) from an expired or
+   * revoked one (404).
    */
   recognizes(token: string): boolean;
-  /** How many tokens are kept (valid or not yet swept). */
+  /** How many live tokens this process issued and still tracks (the per-learner bound is per process). */
   size(): number;
 }
 
 export interface TokenLimits {
   /** How long a token lives (ms); keystone's `[token] expiration` default is 3600 s. */
   ttlMs: number;
-  /** Tokens one learner may hold at once; issuing one more drops their oldest (each `openstack` command logs in anew). */
+  /**
+   * Tokens one learner may hold at once, counted per process; issuing one more revokes their
+   * oldest (each `openstack` command logs in anew).
+   */
   perLearner: number;
-  /** Tokens kept in all; past it the oldest go first. */
+  /** Tokens tracked in all (and revocations kept); past it the oldest go first. */
   total: number;
 }
 
@@ -93,98 +122,279 @@ export const DEFAULT_TOKEN_LIMITS: TokenLimits = {
   total: 200_000,
 };
 
+export interface TokenStoreOptions extends Partial<TokenLimits> {
+  /**
+   * The server secret the token key is derived from: every process given the same secret
+   * validates the others' tokens. Default: a random key (tokens of this store only, lost on restart).
+   */
+  secret?: string;
+  /** Workspace keys back to workspaces (against the current labs); default: the ones this store issued. */
+  parseWorkspace?: (key: string) => WorkspaceRef | null;
+  /** Told of each revocation made here, to relay it to the other processes. */
+  onRevoke?: (r: Revocation) => void;
+}
+
+/** Keystone's Fernet version byte: tokens start `gAAAAA` as theirs do. */
+const VERSION = 0x80;
+const HEAD = 9;
+const IV = 12;
+const TAG = 16;
+/** Far above any token this store makes (an application credential with many access rules); longer ones are not read. */
+const MAX_TOKEN = 8192;
+/** The least plaintext sealed: tokens of about 210 characters, as the ids this store made before. */
+const MIN_PLAIN = 128;
+
+/** The token key: HKDF of the server secret, bound to this use (the cookie MACs use the secret otherwise). */
+function tokenKey(secret: string | undefined): Buffer {
+  if (secret === undefined) return randomBytes(32);
+  return Buffer.from(hkdfSync('sha256', secret, 'stacklab', 'keystone token (AES-256-GCM)', 32));
+}
+
+/** What a token carries, as a compact JSON array (short tokens, as clients print them). */
+type Payload = [
+  learner: string,
+  workspace: string,
+  issuedAt: number,
+  expiresAt: number,
+  auditId: string,
+  methods: string[],
+  appCredential: TokenAppCredential | null,
+];
+
 /**
- * A new token id, shaped as keystone's Fernet tokens are (base64url of a 0x80 version byte, the
- * issue time in seconds, then an IV, ciphertext and HMAC), so clients print ids of the usual
- * length: nine bytes of header, 112 random bytes, and 32 bytes of HMAC under the store's own key,
- * by which the store recognizes its tokens after it has forgotten them (expired, revoked), as
- * keystone decrypts an expired Fernet token; nothing is ever decrypted from it.
+ * A token: base64url of a 0x80 version byte and the issue time in seconds (as Fernet's header,
+ * authenticated as associated data), then a random IV, the ciphertext and the GCM tag.
  */
-function newTokenId(now: number, key: Buffer): string {
-  const head = Buffer.alloc(9);
-  head[0] = 0x80;
-  head.writeBigUInt64BE(BigInt(Math.floor(now / 1000)), 1);
-  const body = Buffer.concat([head, randomBytes(112)]);
-  return Buffer.concat([body, createHmac('sha256', key).update(body).digest()]).toString(
-    'base64url',
-  );
+function seal(key: Buffer, issuedAt: number, payload: Payload): string {
+  const head = Buffer.alloc(HEAD);
+  head[0] = VERSION;
+  head.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(issuedAt / 1000))), 1);
+  const iv = randomBytes(IV);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(head);
+  // Padded with spaces (JSON ignores them) to a multiple of 16 bytes, at least MIN_PLAIN: a
+  // token's length tells little of its learner id, and tokens are as long as clients expect.
+  const json = Buffer.from(JSON.stringify(payload), 'utf8');
+  const padded = Buffer.alloc(Math.max(MIN_PLAIN, Math.ceil(json.length / 16) * 16), 0x20);
+  json.copy(padded);
+  const body = Buffer.concat([c.update(padded), c.final()]);
+  return Buffer.concat([head, iv, body, c.getAuthTag()]).toString('base64url');
 }
 
-/** Whether a token id carries this key's HMAC (then this store issued it). */
-function signedWith(token: string, key: Buffer): boolean {
-  if (token.length !== 204 || !/^[A-Za-z0-9_-]+$/.test(token)) return false;
+const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The payload of a token this key sealed, or null (malformed, altered, another key). Never throws. */
+function open(key: Buffer, token: string): Payload | null {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN || !/^[A-Za-z0-9_-]+$/.test(token))
+    return null;
   const raw = Buffer.from(token, 'base64url');
-  const body = raw.subarray(0, raw.length - 32);
-  return timingSafeEqual(
-    raw.subarray(raw.length - 32),
-    createHmac('sha256', key).update(body).digest(),
-  );
+  // One spelling per token: base64 decoding ignores stray trailing characters, keystone would not.
+  if (raw.length < HEAD + IV + TAG + 2 || raw[0] !== VERSION || raw.toString('base64url') !== token)
+    return null;
+  let text: string;
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, raw.subarray(HEAD, HEAD + IV));
+    d.setAAD(raw.subarray(0, HEAD));
+    d.setAuthTag(raw.subarray(raw.length - TAG));
+    text = Buffer.concat([d.update(raw.subarray(HEAD + IV, raw.length - TAG)), d.final()]).toString(
+      'utf8',
+    );
+  } catch {
+    return null;
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  // Authenticated, so ours; checked anyway, so a change of format can never crash a lookup.
+  if (!Array.isArray(v) || v.length !== 7) return null;
+  const [learner, ws, issuedAt, expiresAt, auditId, methods, ac] = v as unknown[];
+  if (
+    !isStr(learner, 200) ||
+    !isStr(ws, 200) ||
+    !isTime(issuedAt) ||
+    !isTime(expiresAt) ||
+    !isStr(auditId, 64)
+  )
+    return null;
+  if (!Array.isArray(methods) || !methods.every((m) => isStr(m, 64))) return null;
+  if (ac !== null && (typeof ac !== 'object' || !isStr((ac as { id?: unknown }).id, 200)))
+    return null;
+  return [learner, ws, issuedAt, expiresAt, auditId, methods, ac as TokenAppCredential | null];
 }
 
-/** The key a token is kept under: its hash, so the map never holds a usable token. */
-const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+/**
+ * Which learner a token is for, without checking expiry or revocation: the cluster primary
+ * routes by it (sticky, never trusted). The key is derived once per secret.
+ */
+export function tokenLearnerOf(secret: string): (token: string) => string | null {
+  const key = tokenKey(secret);
+  return (token) => open(key, token)?.[0] ?? null;
+}
 
-export function tokenStore(limits: Partial<TokenLimits> = {}): TokenStore {
-  const { ttlMs, perLearner, total } = { ...DEFAULT_TOKEN_LIMITS, ...limits };
-  // This process's signing key: tokens do not survive a restart (clients log in again), as Fernet tokens a key rotation.
-  const signing = randomBytes(32);
-  // Insertion order is issue order, and tokens live the TTL (or less, bounded by an application
-  // credential's expiry): sweeping from the oldest finds nearly all expired ones; lookups check expiry anyway.
-  const byKey = new Map<string, IssuedToken>();
+/**
+ * Revoked audit ids (until the token would have expired) and deleted application credentials
+ * (for good: a deletion is rare and rate-limited, and no clock is read here), each bounded in number.
+ */
+function revocationList(total: number) {
+  const audits = new Map<string, number>();
+  const creds = new Set<string>();
+  return {
+    add(r: Revocation): void {
+      if (typeof r.auditId === 'string' && r.auditId.length <= 64)
+        audits.set(r.auditId, typeof r.until === 'number' ? r.until : Infinity);
+      if (typeof r.appCredential === 'string' && r.appCredential.length <= 200)
+        creds.add(r.appCredential);
+      // Past the bound the oldest go (only a flood of revocations within an hour gets there).
+      while (creds.size > total) creds.delete(creds.values().next().value as string);
+      while (audits.size > total) audits.delete(audits.keys().next().value as string);
+    },
+    has: (p: Payload): boolean => audits.has(p[4]) || (p[6] !== null && creds.has(p[6].id)),
+    sweep(now: number): void {
+      for (const [k, until] of audits) {
+        if (until > now) break;
+        audits.delete(k);
+      }
+    },
+  };
+}
+
+/**
+ * This process's live tokens, in issue order (audit id → learner, expiry, credential), and per
+ * learner (oldest first): the per-learner and total bounds. Tokens live the TTL (or less, bounded
+ * by an application credential's expiry): sweeping from the oldest finds nearly all expired ones.
+ */
+function liveTokens() {
+  const live = new Map<string, { learner: string; until: number; cred: string | null }>();
   const ofLearner = new Map<string, Set<string>>();
-  const drop = (key: string) => {
-    const t = byKey.get(key);
+  return {
+    live,
+    mine: (learner: string) => ofLearner.get(learner)?.size ?? 0,
+    oldestOf: (learner: string) => ofLearner.get(learner)?.values().next().value,
+    add(auditId: string, learner: string, until: number, cred: string | null): void {
+      const mine = ofLearner.get(learner) ?? new Set<string>();
+      ofLearner.set(learner, mine);
+      mine.add(auditId);
+      live.set(auditId, { learner, until, cred });
+    },
+    remove(auditId: string): void {
+      const t = live.get(auditId);
+      if (!t) return;
+      live.delete(auditId);
+      const mine = ofLearner.get(t.learner);
+      mine?.delete(auditId);
+      if (mine?.size === 0) ofLearner.delete(t.learner);
+    },
+  };
+}
+
+/** The record a token's payload describes. */
+function issuedOf(p: Payload, workspace: WorkspaceRef): IssuedToken {
+  const [learner, , issuedAt, expiresAt, auditId, methods, ac] = p;
+  return {
+    learner,
+    workspace,
+    issuedAt,
+    expiresAt,
+    auditId,
+    methods,
+    ...(ac ? { appCredential: ac } : {}),
+  };
+}
+
+/** A new token's record: a fresh audit id, the TTL (or the application credential's expiry if sooner). */
+function newIssued(
+  learner: string,
+  workspace: WorkspaceRef,
+  now: number,
+  o: IssueOptions,
+  ttlMs: number,
+): IssuedToken {
+  return {
+    learner,
+    workspace,
+    issuedAt: now,
+    expiresAt: Math.min(now + ttlMs, o.notAfter ?? Infinity),
+    auditId: randomBytes(16).toString('base64url').slice(0, 22),
+    methods: o.methods ?? ['password'],
+    ...(o.appCredential ? { appCredential: o.appCredential } : {}),
+  };
+}
+
+export function tokenStore(opts: TokenStoreOptions = {}): TokenStore {
+  const { ttlMs, perLearner, total } = { ...DEFAULT_TOKEN_LIMITS, ...opts };
+  const key = tokenKey(opts.secret);
+  // Workspaces this store issued tokens for, by key: what a token names when no parser is given
+  // (and the same object the token was issued with, as before tokens described themselves).
+  const seen = new Map<string, WorkspaceRef>();
+  const workspaceOf = (k: string): WorkspaceRef | null =>
+    opts.parseWorkspace ? opts.parseWorkspace(k) : (seen.get(k) ?? null);
+  const revoked = revocationList(total);
+  const tracked = liveTokens();
+  const revoke = (r: Revocation) => {
+    revoked.add(r);
+    opts.onRevoke?.(r);
+  };
+  /** Revokes a live token of this process (a bound drops it): refused everywhere from now on. */
+  const drop = (auditId: string) => {
+    const t = tracked.live.get(auditId);
     if (!t) return;
-    byKey.delete(key);
-    const mine = ofLearner.get(t.learner);
-    mine?.delete(key);
-    if (mine?.size === 0) ofLearner.delete(t.learner);
+    revoke({ auditId, until: t.until });
+    tracked.remove(auditId);
   };
   const sweep = (now: number) => {
-    for (const [key, t] of byKey) {
-      if (t.expiresAt > now && byKey.size < total) break;
-      drop(key);
+    revoked.sweep(now);
+    for (const [auditId, t] of tracked.live) {
+      if (t.until > now && tracked.live.size < total) break;
+      if (t.until > now) drop(auditId);
+      else tracked.remove(auditId);
     }
   };
-  const valid = (key: string, now: number) => {
-    const t = byKey.get(key);
-    return t && t.expiresAt > now ? t : null;
+  const valid = (token: string, now: number): IssuedToken | null => {
+    const p = open(key, token);
+    if (!p || p[3] <= now || revoked.has(p)) return null;
+    const workspace = workspaceOf(p[1]);
+    return workspace ? issuedOf(p, workspace) : null;
   };
   return {
-    issue(learner, workspace, now, opts = {}) {
+    issue(learner, workspace, now, o = {}) {
       sweep(now);
-      const mine = ofLearner.get(learner) ?? new Set<string>();
-      // A Set keeps insertion order: its first key is the learner's oldest token.
-      while (mine.size >= perLearner) drop(mine.values().next().value as string);
-      ofLearner.set(learner, mine);
-      const token = newTokenId(now, signing);
-      const issued: IssuedToken = {
+      while (tracked.mine(learner) >= perLearner) drop(tracked.oldestOf(learner) as string);
+      const issued = newIssued(learner, workspace, now, o, ttlMs);
+      if (seen.size < 10_000 || seen.has(workspace.key)) seen.set(workspace.key, workspace);
+      const { issuedAt, expiresAt, auditId, methods } = issued;
+      const token = seal(key, now, [
         learner,
-        workspace,
-        issuedAt: now,
-        expiresAt: Math.min(now + ttlMs, opts.notAfter ?? Infinity),
-        auditId: randomBytes(16).toString('base64url').slice(0, 22),
-        methods: opts.methods ?? ['password'],
-        ...(opts.appCredential ? { appCredential: opts.appCredential } : {}),
-      };
-      byKey.set(keyOf(token), issued);
-      mine.add(keyOf(token));
+        workspace.key,
+        issuedAt,
+        expiresAt,
+        auditId,
+        methods,
+        o.appCredential ?? null,
+      ]);
+      tracked.add(auditId, learner, expiresAt, o.appCredential?.id ?? null);
       return { token, issued };
     },
-    lookup: (token, now) => valid(keyOf(token), now),
+    lookup: valid,
     revoke(token, now) {
-      const key = keyOf(token);
-      if (!valid(key, now)) return false;
-      drop(key);
+      const t = valid(token, now);
+      if (!t) return false;
+      revoke({ auditId: t.auditId, until: t.expiresAt });
+      tracked.remove(t.auditId);
       return true;
     },
     revokeAppCredential(id) {
-      const gone = [...byKey].filter(([, t]) => t.appCredential?.id === id).map(([key]) => key);
-      gone.forEach(drop);
+      revoke({ appCredential: id, until: null });
+      const gone = [...tracked.live].filter(([, t]) => t.cred === id).map(([auditId]) => auditId);
+      gone.forEach(tracked.remove);
       return gone.length;
     },
-    recognizes: (token) => signedWith(token, signing),
-    size: () => byKey.size,
+    applyRevocation: (r) => revoked.add(r),
+    recognizes: (token) => open(key, token) !== null,
+    size: () => tracked.live.size,
   };
 }
 
