@@ -201,15 +201,19 @@ function parseWorkers(value: string): number {
   return n;
 }
 
+/** A URL, or null when the text is none (the caller says what it should have been). */
+function urlOrNull(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
 /** STACKLAB_PUBLIC_URL as an origin (`https://lab.example.org`), or null when unset. */
 function parsePublicUrl(value: string): string | null {
   if (value === '') return null;
-  let u: URL | null = null;
-  try {
-    u = new URL(value);
-  } catch {
-    // reported below
-  }
+  const u = urlOrNull(value);
   if (
     !u ||
     (u.protocol !== 'http:' && u.protocol !== 'https:') ||
@@ -232,12 +236,7 @@ function parsePublicUrl(value: string): string | null {
  */
 function parseDatabaseUrl(value: string): string | null {
   if (value === '') return null;
-  let u: URL | null = null;
-  try {
-    u = new URL(value);
-  } catch {
-    // reported below
-  }
+  const u = urlOrNull(value);
   if (
     !u ||
     (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') ||
