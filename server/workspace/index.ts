@@ -18,7 +18,7 @@ import { freshState, replay } from './replay.js';
 import { parseWorkspace, type WorkspaceRef } from './keys.js';
 import type { CommandOutput } from '../render/output.js';
 import { visibleText } from '../render/terminal.js';
-import { topologyCache, topologyRows, type Topology } from './topology.js';
+import { sameResources, topologyCache, topologyRows, type Topology } from './topology.js';
 import type { PacketPath } from '../sim/api/packet-path.js';
 import { isRead, runApiCall, type Answer, type ApiCall, type ApiContext } from './openstack.js';
 
@@ -126,7 +126,7 @@ interface Live {
   attempt: Attempt;
   firstPassed: Record<string, number>;
   /** The last grade and the history entry it saw: the same entry is never graded twice. */
-  graded: { seq: number; grade: Grade } | null;
+  graded: { seq: number; grade: Grade; inputs: GradeInputs } | null;
   /** The score last given to `onGraded` (`earned/points/steps passed`). */
   heard: string | null;
   outputBytes: number;
@@ -143,6 +143,22 @@ interface Live {
   queue: Promise<void>;
   /** Operations queued or running: such a workspace is never evicted. */
   pending: number;
+}
+
+/** What a grade was computed from (see gradeOf). */
+interface GradeInputs {
+  cloud: SessionState['cloud'];
+  commands: Attempt['commands'];
+  count: number;
+  answers: string;
+}
+
+function gradeInputs(w: Live): GradeInputs {
+  return { cloud: w.state.cloud, commands: w.attempt.commands, count: w.attempt.commands.length, answers: JSON.stringify(w.attempt.answers) };
+}
+
+function sameGradeInputs(a: GradeInputs, b: GradeInputs): boolean {
+  return a.commands === b.commands && a.count === b.count && a.answers === b.answers && sameResources(a.cloud, b.cloud);
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
@@ -468,10 +484,17 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
   const gradeOf = async (w: Live): Promise<Grade | null> => {
     if (!w.lab) return null;
     if (w.graded && w.graded.seq === w.lastSeq) return w.graded.grade;
+    const inputs = gradeInputs(w);
+    // A command that changed no resource and ran nothing new (a list typed again) cannot change
+    // the grade: checks read the resources, the attempt's distinct commands and the answers.
+    if (w.graded && sameGradeInputs(w.graded.inputs, inputs)) {
+      w.graded = { ...w.graded, seq: w.lastSeq };
+      return w.graded.grade;
+    }
     const result = grade(w.lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers });
     for (const st of result.steps) if (st.passed && w.firstPassed[st.id] === undefined) await recordPass(w, st.id);
     const g = { result, firstPassed: { ...w.firstPassed } };
-    w.graded = { seq: w.lastSeq, grade: g };
+    w.graded = { seq: w.lastSeq, grade: g, inputs };
     tellGraded(w, result);
     return g;
   };

@@ -56,7 +56,7 @@ const VOLATILE = new Set<string>(['clock', 'tick', 'rng', 'stdAttrSeq']);
  * A published cloud is never changed (sim/clone.ts: a command copies what it changes and shares
  * the rest), so the same object is the same content.
  */
-function sameResources(a: Cloud, b: Cloud): boolean {
+export function sameResources(a: Cloud, b: Cloud): boolean {
   const keys = Object.keys(a) as Array<keyof Cloud>;
   return keys.length === Object.keys(b).length && keys.every((k) => VOLATILE.has(k) || a[k] === b[k]);
 }
