@@ -396,7 +396,8 @@ test.describe('completion and progress', () => {
     await expect(page.locator('#complete')).toBeHidden();
     full = true;
     await page.locator('.xterm').click();
-    await run(page, 'true', /\$ true\n/);
+    // The server sends a grade when it changed: this command passes the lab's first check.
+    await run(page, 'openstack network list -f value -c Name', /\next-net1\n/);
     const panel = page.locator('#complete');
     await expect(panel).toBeVisible();
     await expect(panel.getByRole('heading')).toHaveText('Lab complete');
