@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { cloudsAuth, passwordLoginBody } from '../test/support/keystone-login.js';
 
 const PORT = 3917;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -72,23 +72,7 @@ async function learner(): Promise<Learner> {
       continue;
     }
     const text = await res.text();
-    const auth = (parse(text) as { clouds: { stacklab: { auth: Record<string, string> } } }).clouds
-      .stacklab.auth;
-    const body = JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: {
-              name: auth['username'],
-              domain: { name: 'Default' },
-              password: auth['password'],
-            },
-          },
-        },
-        scope: { project: { name: auth['project_name'], domain: { name: 'Default' } } },
-      },
-    });
+    const body = passwordLoginBody(cloudsAuth(text).auth);
     for (;;) {
       const t = await fetch(`${BASE}/openstack/identity/v3/auth/tokens`, {
         method: 'POST',

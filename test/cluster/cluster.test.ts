@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { parse as parseYaml } from 'yaml';
+import { cloudsAuth, passwordLoginBody } from '../support/keystone-login.js';
 import {
   httpCall,
   newLearnerCookie,
@@ -136,30 +136,8 @@ describe('STACKLAB_WORKERS=2', () => {
     const file = await call(`/api/me/clouds.yaml?workspace=${encodeURIComponent(WORKSPACE)}`, {
       headers: { Cookie: cookie },
     });
-    const auth = (
-      parseYaml(file.body.toString()) as { clouds: { stacklab: { auth: Record<string, string> } } }
-    ).clouds.stacklab.auth;
-    const path = new URL(auth['auth_url'] ?? '').pathname.replace(/\/$/, '');
-    const login = () =>
-      call(`${path}/auth/tokens`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: {
-                user: {
-                  name: auth['username'],
-                  domain: { name: 'Default' },
-                  password: auth['password'],
-                },
-              },
-            },
-            scope: { project: { name: auth['project_name'], domain: { name: 'Default' } } },
-          },
-        }),
-      });
+    const { auth, tokensPath } = cloudsAuth(file.body.toString());
+    const login = () => call(tokensPath, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: passwordLoginBody(auth) });
     // Logins carry no learner: round robin gives tokens from both workers.
     const tokens = new Map<string, string>();
     for (let i = 0; i < 6 && tokens.size < 2; i++) {
@@ -171,7 +149,7 @@ describe('STACKLAB_WORKERS=2', () => {
     // A request's cookie picks the worker (keystone ignores the cookie): each token on each worker.
     for (const [issuer, token] of tokens)
       for (const w of ['0', '1']) {
-        const r = await call(`${path}/auth/tokens`, {
+        const r = await call(tokensPath, {
           headers: { ...on(w), 'X-Auth-Token': token, 'X-Subject-Token': token },
         });
         expect(r.status, `token of worker ${issuer} on worker ${w}`).toBe(200);
@@ -179,7 +157,7 @@ describe('STACKLAB_WORKERS=2', () => {
       }
     const [t0, t1] = [tokens.get('0') ?? '', tokens.get('1') ?? ''];
     // Worker 0 revokes worker 1's token; worker 1 refuses it (404 for the subject, 401 as the caller).
-    const del = await call(`${path}/auth/tokens`, {
+    const del = await call(tokensPath, {
       method: 'DELETE',
       headers: { ...on('0'), 'X-Auth-Token': t0, 'X-Subject-Token': t1 },
     });
@@ -187,14 +165,14 @@ describe('STACKLAB_WORKERS=2', () => {
     expect(workerOf(del)).toBe('0');
     let refused = 0;
     for (let i = 0; i < 50 && refused === 0; i++) {
-      const r = await call(`${path}/auth/tokens`, {
+      const r = await call(tokensPath, {
         headers: { ...on('1'), 'X-Auth-Token': t0, 'X-Subject-Token': t1 },
       });
       if (r.status === 404) refused += 1;
       else await new Promise((ok) => setTimeout(ok, 20));
     }
     expect(refused).toBe(1);
-    const asCaller = await call(`${path}/auth/tokens`, {
+    const asCaller = await call(tokensPath, {
       headers: { ...on('1'), 'X-Auth-Token': t1, 'X-Subject-Token': t0 },
     });
     expect(asCaller.status).toBe(401);
@@ -203,7 +181,7 @@ describe('STACKLAB_WORKERS=2', () => {
     for (let i = 0; i < 4; i++)
       routed.add(
         workerOf(
-          await call(`${path}/auth/tokens`, {
+          await call(tokensPath, {
             headers: { 'X-Auth-Token': t0, 'X-Subject-Token': t0 },
           }),
         ),

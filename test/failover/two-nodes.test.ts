@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { parse as parseYaml } from 'yaml';
+import { cloudsAuth, passwordLoginBody } from '../support/keystone-login.js';
 import { sessionToken } from '../../server/http/session-token.js';
 import { findHaproxy, startHaproxy, type HaproxyProcess } from '../support/haproxy.js';
 import { startPostgres } from '../support/postgres.js';
@@ -210,28 +210,15 @@ describe('two nodes behind HAProxy, one PostgreSQL', () => {
       const cookie = await newLearnerCookie(proxy.base);
       const file = await httpCall(proxy.base, `/api/me/clouds.yaml?workspace=${encodeURIComponent(WORKSPACE)}`, { headers: { Cookie: cookie } });
       expect(file.status).toBe(200);
-      const auth = (parseYaml(file.body.toString()) as { clouds: { stacklab: { auth: Record<string, string> } } }).clouds.stacklab.auth;
-      const path = new URL(auth['auth_url'] ?? '').pathname.replace(/\/$/, '');
+      const { auth, tokensPath } = cloudsAuth(file.body.toString());
       // A client sends no cookie: only the password, then the token.
-      const login = await httpCall(proxy.base, `${path}/auth/tokens`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: { user: { name: auth['username'], domain: { name: 'Default' }, password: auth['password'] } },
-            },
-            scope: { project: { name: auth['project_name'], domain: { name: 'Default' } } },
-          },
-        }),
-      });
+      const login = await httpCall(proxy.base, tokensPath, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: passwordLoginBody(auth) });
       expect(login.status).toBe(201);
       const token = String(login.headers['x-subject-token'] ?? '');
       const issuer = String(login.headers['x-stacklab-node'] ?? '');
       issuers.add(issuer);
       for (let k = 0; k < 4; k++) {
-        const r = await httpCall(proxy.base, `${path}/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+        const r = await httpCall(proxy.base, tokensPath, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
         expect(r.status).toBe(200);
         expect(r.headers['x-stacklab-node']).toBe(issuer);
       }
