@@ -3,9 +3,9 @@
  * first (timed apart), then each types one command per second for a bounded time. Prints p50/p99 command latency, commands/s, server
  * RSS and RSS per learner. Bounded in count and time; it stops by itself.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 
@@ -58,6 +58,30 @@ function serverCpu(pid: number): number {
   return ticks / 100;
 }
 
+/** Waits until the server uses less than a tenth of a core for half a second (at most 60 s); the seconds waited. */
+async function quiet(pid: number): Promise<number> {
+  const t = performance.now();
+  let before = serverCpu(pid);
+  while (performance.now() - t < 60_000) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = serverCpu(pid);
+    if (now - before < 0.05) break;
+    before = now;
+  }
+  return (performance.now() - t) / 1000;
+}
+
+/** Runs this process on the cores the server does not have (LOAD_SERVER_CPUS). */
+function pinClient(serverCpus: string): void {
+  const taken = new Set<number>();
+  for (const part of serverCpus.split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    for (let c = a ?? 0; c <= (b ?? a ?? 0); c++) taken.add(c);
+  }
+  const rest = Array.from({ length: availableParallelism() }, (_, i) => i).filter((c) => !taken.has(c));
+  if (rest.length > 0) spawnSync('taskset', ['-a', '-pc', rest.join(','), String(process.pid)], { stdio: 'ignore' });
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
@@ -74,7 +98,15 @@ export async function loadRun(
 ): Promise<void> {
   const port = 3900 + (learners % 97);
   const data = mkdtempSync(join(tmpdir(), 'stacklab-load-'));
-  const server = spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], {
+  // LOAD_SERVER_CPUS (e.g. `0`): the server's processes run on those cores only (taskset) and this
+  // client on the others, so the client's own work does not blur the server's figures.
+  // LOAD_CPU_PROF=DIR writes the server's CPU profile there when it stops.
+  const cpus = process.env['LOAD_SERVER_CPUS'];
+  const prof = process.env['LOAD_CPU_PROF'];
+  const node = ['node', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', 'server/main.ts', 'serve'];
+  if (cpus) pinClient(cpus);
+  const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
+  const server = spawn(cmd as string, args, {
     env: {
       ...process.env,
       PORT: String(port),
@@ -124,9 +156,25 @@ export async function loadRun(
     );
     const connectSecs = (performance.now() - c0) / 1000;
     // Phase 2: each learner types one command a second for `seconds`.
-    const deadline = Date.now() + seconds * 1000;
-    const t0 = performance.now();
-    const cpu0 = serverCpu(server.pid as number);
+    // The server finishes what the connections asked (each page's topology and grade) before the
+    // typing starts: a class does not arrive in the same four seconds it starts typing.
+    const settleSecs = await quiet(server.pid as number);
+    // Then LOAD_WARMUP seconds of typing (default 5) not measured but reported apart: each learner's
+    // first commands and the code's first runs (compiling, optimising) are a start, not the load.
+    const warm = Number(process.env['LOAD_WARMUP'] ?? 5);
+    const warmLatencies: number[] = [];
+    const start = performance.now();
+    const deadline = Date.now() + (warm + seconds) * 1000;
+    let t0 = start;
+    let cpu0 = serverCpu(server.pid as number);
+    let measuring = warm <= 0;
+    const measure = setTimeout(() => {
+      measuring = true;
+      t0 = performance.now();
+      cpu0 = serverCpu(server.pid as number);
+    }, warm * 1000);
+    // LOAD_TRACE=1: the worst latency of each quarter second, to tell a steady queue from stalls.
+    const trace: Array<[number, number]> | null = process.env['LOAD_TRACE'] ? [] : null;
     const one = (ws: WebSocket, i: number) =>
       new Promise<void>((resolve) => {
         let sentAt = 0;
@@ -143,7 +191,8 @@ export async function loadRun(
           const m = JSON.parse(String(raw)) as { t: string };
           if (m.t === 'result') {
             const took = performance.now() - sentAt;
-            latencies.push(took);
+            (measuring ? latencies : warmLatencies).push(took);
+            if (trace) trace.push([Math.floor((performance.now() - start) / 250), took]);
             setTimeout(next, Math.max(0, 1000 - took));
             // A lab also sends the new grade (and maybe topology) after each result: not errors.
           } else if (m.t === 'error') errors++;
@@ -156,14 +205,22 @@ export async function loadRun(
         setTimeout(next, (i / sockets.length) * 1000);
       });
     await Promise.all(sockets.map((ws, i) => one(ws, i)));
+    clearTimeout(measure);
+    warmLatencies.sort((a, b) => a - b);
     const secs = (performance.now() - t0) / 1000;
     const cpu = serverCpu(server.pid as number) - cpu0;
     const busy = serverRss(server.pid as number);
     latencies.sort((a, b) => a - b);
+    if (trace) {
+      const worst = new Map<number, number>();
+      for (const [q, took] of trace) worst.set(q, Math.max(worst.get(q) ?? 0, took));
+      console.log([...worst].sort((a, b) => a[0] - b[0]).map(([q, ms]) => `${(q / 4).toFixed(2)}s:${ms.toFixed(0)}`).join(' '));
+    }
     console.log(
       `load ${learners} learners x ${seconds} s (${workspace}, ${workers} worker${workers === '1' ? '' : 's'}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
         `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
-        `all connected in ${connectSecs.toFixed(1)} s, ` +
+        `all connected in ${connectSecs.toFixed(1)} s (server quiet ${settleSecs.toFixed(1)} s later), ` +
+        `first ${warm} s of typing: p50 ${pct(warmLatencies, 50).toFixed(2)} ms, p99 ${pct(warmLatencies, 99).toFixed(2)} ms, ` +
         `server CPU ${((cpu / Math.max(1, latencies.length)) * 1000).toFixed(2)} ms per command (${(cpu / secs).toFixed(2)} cores busy), ` +
         `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +
         `${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`,

@@ -117,6 +117,7 @@ function memorySync(): SyncStore {
       const keys = new Set([...sessions.keys(), ...histories.keys()]);
       return [...keys].filter((k) => k.endsWith(`\u0000${workspace}`)).map((k) => k.slice(0, k.indexOf('\u0000'))).sort();
     },
+    ping() {},
     close() {},
   };
   return store;

@@ -344,6 +344,9 @@ export async function postgresStore(url: string, opts: PostgresOptions = {}): Pr
       ).map(entryOf);
     },
     lastSeqs,
+    async ping() {
+      await rows('SELECT 1', []);
+    },
     async storedOutputBytes(learnerId, workspace) {
       const [r] = await rows<{ n: number }>('SELECT output_bytes AS n FROM workspace_state WHERE learner_id = $1 AND workspace = $2', [enc(learnerId), enc(workspace)]);
       return r?.n ?? 0;

@@ -231,6 +231,7 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     insHistory: db.prepare(
       'INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    ping: db.prepare('SELECT count(*) FROM sqlite_schema'),
     history: db.prepare(`SELECT ${cols} FROM (SELECT * FROM history WHERE learner_id = ? AND workspace = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`),
   };
   const lastSeqOf = (learnerId: string, workspace: string) => (q.lastSeq.get(learnerId, workspace) as { seq: number }).seq;
@@ -303,6 +304,10 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     lastSeqs: guarded((learnerId: string, workspace: string) => ({ last: lastSeqOf(learnerId, workspace), reset: lastResetOf(learnerId, workspace) })),
     storedOutputBytes: guarded((learnerId: string, workspace: string) => (q.outputBytes.get({ learner: learnerId, workspace }) as { n: number }).n),
     learnersIn: guarded((workspace: string) => (q.learnersIn.all(workspace, workspace) as Array<{ id: string }>).map((r) => r.id)),
+    // A read of the file itself (a page of the schema), not of a cache: a deleted or unreadable file fails it.
+    ping: guarded(() => {
+      q.ping.get();
+    }),
     close() {
       try {
         db.close();

@@ -159,5 +159,10 @@ export interface CloudStore {
   storedOutputBytes(learnerId: string, workspace: string): Promise<number>;
   /** Learners who have a session in a workspace (for instructors' views and grading). */
   learnersIn(workspace: string): Promise<string[]>;
+  /**
+   * Resolves when the store answers a read now (for /healthz: a node whose database is gone takes
+   * no learners); rejects with a StoreError otherwise.
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

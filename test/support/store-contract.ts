@@ -190,6 +190,11 @@ export function runStoreContract(name: string, newStore: () => CloudStore | Prom
       expect(await s.learnersIn('lab:x')).toEqual(['a']);
       await s.close();
     });
+    it('answers a ping while open', async () => {
+      const s = await newStore();
+      await expect(s.ping()).resolves.toBeUndefined();
+      await s.close();
+    });
     if (reopen) {
       it('keeps everything acknowledged across a reopen', async () => {
         const s = await newStore();
