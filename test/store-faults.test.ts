@@ -135,6 +135,57 @@ describe('sqlite store: faults', async () => {
     await again.close();
   });
 
+  it('a step that fails in a group commit fails alone: the others of its turn are saved', async () => {
+    const s = sqliteStore(tempFile());
+    await s.ensureLearner('a', 'Ada', 1);
+    await s.ensureLearner('b', 'Bob', 1);
+    const step = (line: string) => ({ kind: 'command' as const, line, stdout: '', stderr: '', exitCode: 0, at: 1 });
+    // 'ghost' has no learner row: its snapshot breaks the foreign key, which rolls the group back.
+    const answers = await Promise.allSettled([s.saveStep('a', 'w', null, step('a1')), s.saveStep('ghost', 'w', 'G1', step('g1')), s.saveStep('b', 'w', 'B1', step('b1'))]);
+    expect(answers.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((answers[1] as PromiseRejectedResult).reason).toBeInstanceOf(StoreError);
+    expect((await s.history('a', 'w')).map((e) => [e.seq, e.line])).toEqual([[1, 'a1']]);
+    expect(await s.loadSession('b', 'w')).toEqual({ snapshot: 'B1', seq: 1 });
+    expect(await s.history('ghost', 'w')).toEqual([]);
+    await s.close();
+  });
+
+  it('a read sees every step asked for before it, committed or still waiting for its turn', async () => {
+    const file = tempFile();
+    const s = sqliteStore(file);
+    await s.ensureLearner('a', 'Ada', 1);
+    const saved = s.saveStep('a', 'w', 'S1', { kind: 'command', line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 });
+    expect((await s.history('a', 'w')).map((e) => e.line)).toEqual(['l']);
+    expect((await saved).seq).toBe(1);
+    // Closing commits what waits too.
+    const last = s.saveStep('a', 'w', null, { kind: 'command', line: 'm', stdout: '', stderr: '', exitCode: 0, at: 2 });
+    await s.close();
+    expect((await last).seq).toBe(2);
+    const again = sqliteStore(file);
+    expect((await again.history('a', 'w')).map((e) => e.line)).toEqual(['l', 'm']);
+    await again.close();
+  });
+
+  it('a disk that fills during a group commit refuses only the steps that do not fit', async () => {
+    const file = tempFile();
+    const s = sqliteStore(file, { maxBytes: 64 * 1024 });
+    const learners = Array.from({ length: 12 }, (_, i) => `l${i}`);
+    for (const l of learners) await s.ensureLearner(l, l, 1);
+    const big = 'x'.repeat(8 * 1024);
+    const answers = await Promise.allSettled(
+      learners.map((l) => s.saveStep(l, 'w', null, { kind: 'command', line: 'cat big', stdout: big, stderr: '', exitCode: 0, at: 1 })),
+    );
+    const ok = learners.filter((_, i) => answers[i]?.status === 'fulfilled');
+    const refused = answers.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r.reason as StoreError).message).toBe("the server's disk is full");
+    await s.close();
+    const again = sqliteStore(file);
+    for (const l of learners) expect(await again.history(l, 'w')).toHaveLength(ok.includes(l) ? 1 : 0);
+    await again.close();
+  });
+
   it('a file that is not a database is refused at start with what to do', async () => {
     const file = tempFile();
     writeFileSync(file, 'this is not a database, just text that happens to be here\n'.repeat(200));

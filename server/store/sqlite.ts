@@ -254,11 +254,27 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   };
   // IMMEDIATE: the write lock is taken before the version is read, so two processes sharing the
   // file cannot both append the same seq (the second waits, then sees the first's entry).
-  const saveStep = db.transaction((learnerId: string, workspace: string, snapshot: string | null, e: NewEntry, expectedSeq: number | undefined) => {
+  const saveOne = (learnerId: string, workspace: string, snapshot: string | null, e: NewEntry, expectedSeq: number | undefined) => {
     const saved = append(learnerId, workspace, e, expectedSeq);
     if (snapshot !== null) putSession(learnerId, workspace, snapshot, e.at, saved.seq);
     return saved;
-  });
+  };
+  const saveStep = db.transaction(saveOne);
+  /**
+   * The steps of one event-loop turn in one transaction (group commit): a commit costs more than
+   * the rows it writes, and under load many learners' commands finish in the same turn. Each step
+   * is checked against its own version first, so a conflict refuses that step only, writing nothing.
+   */
+  const saveSteps = db.transaction((steps: readonly StepArgs[]) =>
+    steps.map((a): HistoryEntry | StoreConflict => {
+      try {
+        return saveOne(...a);
+      } catch (e) {
+        if (e instanceof StoreConflict) return e;
+        throw e;
+      }
+    }),
+  );
   const reset = db.transaction((learnerId: string, workspace: string, snapshot: string, at: number, expectedSeq: number | undefined) => {
     const saved = append(learnerId, workspace, { kind: 'reset', line: '#reset', stdout: '', stderr: '', exitCode: 0, at }, expectedSeq);
     putSession(learnerId, workspace, snapshot, at, saved.seq);
@@ -316,5 +332,57 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       }
     },
   };
-  return asyncStore(sync);
+  return groupCommit(sync, (steps) => saveSteps.immediate(steps));
+}
+
+/** saveStep's arguments. */
+type StepArgs = [learnerId: string, workspace: string, snapshot: string | null, e: NewEntry, expectedSeq: number | undefined];
+
+/**
+ * The store with saveStep committed in groups: the steps asked for in one turn of the event loop
+ * are written in one transaction just after it (setImmediate), and each caller's promise settles
+ * when that transaction has committed (acknowledged = on disk as before; a step still waits for
+ * nothing but the other steps of its turn). Any other call first commits the steps waiting, so a
+ * read sees every step asked for before it. When the group's transaction fails (a full disk,
+ * say), nothing of it was written and each step is tried alone, so each caller gets its own answer.
+ */
+function groupCommit(sync: SyncStore, saveSteps: (steps: readonly StepArgs[]) => Array<HistoryEntry | StoreConflict>): CloudStore {
+  let waiting: Array<{ args: StepArgs; resolve: (e: HistoryEntry) => void; reject: (e: unknown) => void }> = [];
+  const commit = () => {
+    if (waiting.length === 0) return;
+    const group = waiting;
+    waiting = [];
+    let outcomes: Array<HistoryEntry | StoreConflict> | null = null;
+    if (group.length > 1) {
+      try {
+        outcomes = saveSteps(group.map((g) => g.args));
+      } catch {
+        // Rolled back whole: each step alone below.
+      }
+    }
+    group.forEach((g, i) => {
+      try {
+        const o = outcomes ? outcomes[i] : sync.saveStep(...g.args);
+        if (o instanceof StoreConflict) g.reject(o);
+        else g.resolve(o as HistoryEntry);
+      } catch (e) {
+        g.reject(e);
+      }
+    });
+  };
+  const store = asyncStore(sync);
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(store) as Array<keyof CloudStore>) {
+    const fn = store[name] as (...a: unknown[]) => Promise<unknown>;
+    out[name] = (...a: unknown[]) => {
+      commit();
+      return fn(...a);
+    };
+  }
+  out['saveStep'] = (...args: StepArgs) =>
+    new Promise<HistoryEntry>((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(commit);
+      waiting.push({ args, resolve, reject });
+    });
+  return out as unknown as CloudStore;
 }

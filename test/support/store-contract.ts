@@ -190,6 +190,31 @@ export function runStoreContract(name: string, newStore: () => CloudStore | Prom
       expect(await s.learnersIn('lab:x')).toEqual(['a']);
       await s.close();
     });
+    it('saves many workspaces\' steps at once, each with its own answer', async () => {
+      const s = await newStore();
+      for (const l of ['a', 'b', 'c']) await s.createLearner(l, l, 1);
+      const step = (line: string): NewEntry => ({ kind: 'command', line, stdout: line, stderr: '', exitCode: 0, at: 1 });
+      // Asked together (as the commands of many learners finishing in one turn), not one after another.
+      const answers = await Promise.allSettled([
+        s.saveStep('a', 'lab:x', null, step('a1'), 0),
+        s.saveStep('b', 'lab:x', 'B', step('b1'), 0),
+        // A writer that did not see the last entry: refused alone.
+        s.saveStep('c', 'lab:x', null, step('c1'), 7),
+        s.saveStep('a', 'sandbox:empty', null, step('a2'), 0),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((answers[2] as PromiseRejectedResult).reason).toBeInstanceOf(StoreConflict);
+      expect((await s.history('a', 'lab:x')).map((e) => e.line)).toEqual(['a1']);
+      expect((await s.history('a', 'sandbox:empty')).map((e) => e.line)).toEqual(['a2']);
+      expect(await s.loadSession('b', 'lab:x')).toEqual({ snapshot: 'B', seq: 1 });
+      expect(await s.history('c', 'lab:x')).toEqual([]);
+      // Two writers of one workspace at once, both from version 0: one wins, the other is refused.
+      const race = await Promise.allSettled([s.saveStep('c', 'lab:x', null, step('first'), 0), s.saveStep('c', 'lab:x', null, step('second'), 0)]);
+      expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((race.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(StoreConflict);
+      expect(await s.history('c', 'lab:x')).toHaveLength(1);
+      await s.close();
+    });
     it('answers a ping while open', async () => {
       const s = await newStore();
       await expect(s.ping()).resolves.toBeUndefined();
