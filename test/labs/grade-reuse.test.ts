@@ -19,7 +19,7 @@ function manager(store: CloudStore): Workspaces {
 }
 
 /** Lines that read the cloud and change no resource, typed between the solution's lines. */
-const READS = ['openstack network list', 'openstack router list', 'ip netns', 'echo hello', 'openstack port list -c ID'];
+const READS = ['openstack network list', 'openstack router list', 'ip netns', 'echo hello', 'openstack port list -c ID', 'openstack security group rule list default', 'openstack security group list'];
 
 describe('a lab grade is reused only when nothing it reads changed', () => {
   for (const lab of LABS.filter((l) => l.steps.some((s) => s.solution.length > 0))) {

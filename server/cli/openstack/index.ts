@@ -56,10 +56,12 @@ export function commandList(): Array<{ name: string; summary: string }> {
 
 /**
  * list/show commands never change the cloud, so they run on it directly, without a copy; except
- * those that list security groups or rules (by name too), which make a project's default group.
+ * those that list security groups or rules (by name too), which make a project's default group
+ * the first time: a read that may write ('mostly', see sim/clone.ts transact).
  */
-function readOnly(name: string): boolean {
-  return / (list|show)$/.test(name) && !name.startsWith('security group ');
+function readOnly(name: string): boolean | 'mostly' {
+  if (!/ (list|show)$/.test(name)) return false;
+  return name.startsWith('security group ') ? 'mostly' : true;
 }
 
 function formatOptions(v: Record<string, unknown>, columns: number): FormatOptions {
