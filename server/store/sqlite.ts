@@ -6,6 +6,7 @@
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { metaOf, withMeta } from './entry-meta.js';
+import { backgroundCheckpoints, type Checkpointer } from './sqlite-checkpoint.js';
 import { asyncStore, type SyncStore } from './sync.js';
 import { StoreConflict, StoreError, type CloudStore, type EntryHead, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
 
@@ -74,6 +75,12 @@ const MARKED: ReadonlySet<EntryKind> = new Set(['reset', 'answer', 'passed', 'so
 export interface SqliteOptions {
   /** A ceiling on the database's size (SQLite's max_page_count): past it writes fail as on a full disk. */
   maxBytes?: number;
+  /**
+   * Checkpoint the write-ahead log on a thread of its own instead of in the commits (the server's
+   * store; see sqlite-checkpoint.ts). Off by default: a store opened for a test or a one-off
+   * command starts no thread.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Words for SQLite's result codes, as a learner or an operator should read them. */
@@ -332,7 +339,18 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       }
     },
   };
-  return groupCommit(sync, (steps) => saveSteps.immediate(steps));
+  let checkpointer: Checkpointer | null = null;
+  if (opts.backgroundCheckpoints) {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointer = backgroundCheckpoints(file, () => {
+      try {
+        db.pragma('wal_autocheckpoint = 1000');
+      } catch {
+        // Closed meanwhile.
+      }
+    });
+  }
+  return groupCommit(sync, (steps) => saveSteps.immediate(steps), checkpointer);
 }
 
 /** saveStep's arguments. */
@@ -346,7 +364,11 @@ type StepArgs = [learnerId: string, workspace: string, snapshot: string | null, 
  * read sees every step asked for before it. When the group's transaction fails (a full disk,
  * say), nothing of it was written and each step is tried alone, so each caller gets its own answer.
  */
-function groupCommit(sync: SyncStore, saveSteps: (steps: readonly StepArgs[]) => Array<HistoryEntry | StoreConflict>): CloudStore {
+function groupCommit(
+  sync: SyncStore,
+  saveSteps: (steps: readonly StepArgs[]) => Array<HistoryEntry | StoreConflict>,
+  checkpointer: Checkpointer | null,
+): CloudStore {
   let waiting: Array<{ args: StepArgs; resolve: (e: HistoryEntry) => void; reject: (e: unknown) => void }> = [];
   const commit = () => {
     if (waiting.length === 0) return;
@@ -379,6 +401,12 @@ function groupCommit(sync: SyncStore, saveSteps: (steps: readonly StepArgs[]) =>
       return fn(...a);
     };
   }
+  // The checkpoint thread closes its connection first, so the server's, the last, leaves a clean file.
+  out['close'] = async () => {
+    commit();
+    await checkpointer?.stop();
+    sync.close();
+  };
   out['saveStep'] = (...args: StepArgs) =>
     new Promise<HistoryEntry>((resolve, reject) => {
       if (waiting.length === 0) setImmediate(commit);

@@ -1,0 +1,86 @@
+/**
+ * WAL checkpoints on a thread of their own (issue #19). In WAL mode every commit appends pages to
+ * the write-ahead log, and by default the commit that takes the log past 1,000 pages copies them
+ * back into the database file itself: under a class's load that was half the cost of storing a
+ * command, paid on the event loop in bursts (every learner waiting behind one commit). Here the
+ * server's connection never checkpoints (`wal_autocheckpoint = 0`); a worker thread with its own
+ * connection to the same file runs a PASSIVE checkpoint every `everyMs` (it never waits for, nor
+ * blocks, the server's writes). A page changed many times between two checkpoints is copied once.
+ * Should the thread fail, the server's connection checkpoints by itself again, as by default.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export interface Checkpointer {
+  /** Stops the thread (its connection closed) before the server's connection closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The thread's code (CommonJS, run by `new Worker(…, { eval: true })`). Its failures are sent as
+ * text (a SqliteError loses its message crossing threads), then the thread ends.
+ */
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const said = (e) => String(e && e.code ? e.code + ': ' : '') + String(e && e.message ? e.message : e);
+let db = null;
+let timer = null;
+const end = () => {
+  if (timer) clearInterval(timer);
+  try { if (db) db.close(); } catch {}
+  parentPort.close();
+};
+try {
+  const Database = require(workerData.driver);
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('busy_timeout = 0');
+  timer = setInterval(() => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (e) {
+      // Busy (another checkpoint runs): the next tick tries again. Anything else ends the thread.
+      if (String(e && e.code).startsWith('SQLITE_BUSY')) return;
+      parentPort.postMessage({ failed: said(e) });
+      end();
+    }
+  }, workerData.everyMs);
+} catch (e) {
+  parentPort.postMessage({ failed: said(e) });
+  end();
+}
+parentPort.on('message', end);
+`;
+
+/**
+ * Starts checkpointing `file` in the background; `fallback` is called (once) if the thread ends by
+ * itself, so the caller's connection checkpoints again.
+ */
+export function backgroundCheckpoints(file: string, fallback: (why: string) => void, everyMs = 500): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(THREAD, { eval: true, workerData: { file, driver, everyMs } });
+  // The thread alone never keeps the process alive (a server that is done may exit).
+  worker.unref();
+  let stopping = false;
+  let ended = false;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const failed = (why: string) => {
+    if (stopping || ended) return;
+    ended = true;
+    fallback(why);
+  };
+  // A thread's error comes back as an Error or as its fields (a plain object): the message either way.
+  worker.on('message', (m: { failed?: unknown }) => failed(`the checkpoint thread failed: ${String(m.failed)}`));
+  worker.on('error', (e: unknown) => failed(`the checkpoint thread failed: ${String((e as { message?: unknown } | null)?.message ?? e)}`));
+  worker.once('exit', (code) => failed(`the checkpoint thread stopped (exit ${code})`));
+  return {
+    async stop() {
+      if (stopping) return exited;
+      stopping = true;
+      if (!ended) worker.postMessage('stop');
+      // A thread stuck in a checkpoint is not waited for long: closing the server matters more.
+      const timer = setTimeout(() => void worker.terminate(), 2_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The server's SQLite store checkpoints its write-ahead log on a thread of its own (issue #19):
+ * the log is copied into the database file while the store stays open, closing stops the thread
+ * and keeps everything, and a thread that cannot run hands checkpoints back to the store.
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backgroundCheckpoints } from '../server/store/sqlite-checkpoint.js';
+import { sqliteStore } from '../server/store/sqlite.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'stacklab-ckpt-'));
+  dirs.push(d);
+  return d;
+}
+
+const size = (f: string) => statSync(f).size;
+
+async function until(what: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (what()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return what();
+}
+
+describe('sqlite store: checkpoints on their own thread', () => {
+  it('copies the log into the database file while open; closing keeps every step', async () => {
+    const file = join(tempDir(), 'stacklab.db');
+    const s = sqliteStore(file, { backgroundCheckpoints: true });
+    await s.ensureLearner('a', 'Ada', 1);
+    const before = size(file);
+    const out = 'x'.repeat(4096);
+    // Steps of many turns (each its own commit): the log grows, the thread copies it back.
+    for (let i = 0; i < 150; i++) await s.saveStep('a', 'w', null, { kind: 'command', line: `echo ${i}`, stdout: out, stderr: '', exitCode: 0, at: i });
+    expect(await until(() => size(file) > before + 150 * 4096, 5_000)).toBe(true);
+    // The control: a store without the thread leaves fewer than 1,000 pages in the log (SQLite's
+    // default checkpoint point), so its file has not grown.
+    const plainFile = join(tempDir(), 'stacklab.db');
+    const plain = sqliteStore(plainFile);
+    await plain.ensureLearner('a', 'Ada', 1);
+    const plainBefore = size(plainFile);
+    for (let i = 0; i < 150; i++) await plain.saveStep('a', 'w', null, { kind: 'command', line: `echo ${i}`, stdout: out, stderr: '', exitCode: 0, at: i });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(size(plainFile)).toBe(plainBefore);
+    await plain.close();
+    const t = Date.now();
+    await s.close();
+    expect(Date.now() - t).toBeLessThan(3_000);
+    const again = sqliteStore(file);
+    expect(await again.history('a', 'w', 1000)).toHaveLength(150);
+    await again.close();
+  });
+
+  it('the server store takes writes while a checkpoint runs beside it', async () => {
+    const file = join(tempDir(), 'stacklab.db');
+    const s = sqliteStore(file, { backgroundCheckpoints: true });
+    const learners = Array.from({ length: 50 }, (_, i) => `l${i}`);
+    for (const l of learners) await s.ensureLearner(l, l, 1);
+    const out = 'y'.repeat(2048);
+    for (let r = 0; r < 20; r++) {
+      await Promise.all(learners.map((l) => s.saveStep(l, 'lab:x', r % 7 === 0 ? `S${r}` : null, { kind: 'command', line: `r${r}`, stdout: out, stderr: '', exitCode: 0, at: r })));
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    await s.close();
+    const again = sqliteStore(file);
+    for (const l of learners) expect((await again.history(l, 'lab:x', 100)).map((e) => e.line)).toEqual(Array.from({ length: 20 }, (_, r) => `r${r}`));
+    await again.close();
+  });
+
+  it('a thread that cannot open the file hands checkpoints back, with the reason', async () => {
+    // A directory where the database should be: the thread's connection fails at once.
+    const dir = join(tempDir(), 'not-a-file');
+    mkdirSync(dir);
+    const why = await new Promise<string>((resolve) => {
+      backgroundCheckpoints(dir, resolve, 50);
+    });
+    expect(why).toMatch(/directory|unable to open|SQLITE_CANTOPEN|checkpoint thread stopped/i);
+  });
+
+  it('stopping twice, or after the thread ended, settles', async () => {
+    const file = join(tempDir(), 'stacklab.db');
+    const s = sqliteStore(file);
+    await s.close();
+    const c = backgroundCheckpoints(file, () => {}, 20);
+    await new Promise((r) => setTimeout(r, 100));
+    await Promise.all([c.stop(), c.stop()]);
+    const bad = join(tempDir(), 'dir');
+    mkdirSync(bad);
+    let told = false;
+    const d = backgroundCheckpoints(bad, () => (told = true), 20);
+    await until(() => told, 3_000);
+    await d.stop();
+    expect(told).toBe(true);
+  });
+});
