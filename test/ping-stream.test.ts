@@ -273,7 +273,7 @@ describe('ping without a count, on the terminal socket', () => {
 
   it('a bug in a running line ends it with an internal error, and the terminal goes on', async () => {
     const fake = {
-      prompt: () => '$ ', recentLines: () => [], scrollback: () => '', grade: () => null, attach() {}, detach() {}, onApiWrite: () => () => true,
+      prompt: () => '$ ', recentLines: () => [], scrollback: () => '', grade: () => null, attach() {}, detach() {}, onApiWrite: () => () => true, workMs: () => 0,
       run(line: string) {
         const r = { stdout: line === 'boom' ? 'PING\n' : `${line}\n`, stderr: '', exitCode: 0, prompt: '$ ' };
         if (line !== 'boom') return r;

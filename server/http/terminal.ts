@@ -177,8 +177,9 @@ async function serve(
   sock.on('close', stopListening);
 
   /**
-   * Runs one message for the workspace, paid from the learner's time budget (the time until it is
-   * answered, the store's included: what the learner holds of the server).
+   * Runs one message for the workspace, paid from the learner's time budget: the work the server
+   * did for it (its command, grade, completion: Workspace.workMs), not the wall time until it was
+   * answered, which on a busy server is mostly other learners' work and the store's turn.
    */
   const handle = async (msg: ClientMessage, follow: (r: Running) => void) => {
     if (
@@ -189,11 +190,11 @@ async function serve(
         refuse({ stdout: '', stderr: TOO_BUSY, exitCode: 1, prompt: w.prompt() });
       return;
     }
-    const started = performance.now();
+    const before = w.workMs();
     try {
       await dispatch(w, msg, { send, reply, pushGrade, follow });
     } finally {
-      x.work.charge(learner, Date.now(), performance.now() - started);
+      x.work.charge(learner, Date.now(), w.workMs() - before);
     }
   };
   // A line left running (ping until Ctrl-C) holds this terminal's queue: what the learner types

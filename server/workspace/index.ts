@@ -143,6 +143,8 @@ interface Live {
   queue: Promise<void>;
   /** Operations queued or running: such a workspace is never evicted. */
   pending: number;
+  /** Milliseconds of the server's own work done for this workspace (see Workspace.workMs). */
+  work: number;
 }
 
 /** What a grade was computed from (see gradeOf). */
@@ -261,6 +263,13 @@ export interface Workspace {
   topology(): Topology;
   /** The show rows of an element the topology draws now (null: it draws no such element). */
   topologyRows(elementId: string): Array<[string, string]> | null;
+  /**
+   * Milliseconds of the server's work done for this workspace so far: running its lines and API
+   * calls, grading, completing, drawing, snapshots. What a learner pays from their time budget
+   * (the difference over a message), rather than the wall time, which under a class's load is
+   * mostly waiting for other learners' work.
+   */
+  workMs(): number;
   /** Counts the terminals using it: an attached workspace is never evicted. */
   attach(): void;
   detach(): void;
@@ -354,6 +363,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       gone: false,
       queue: Promise.resolve(),
       pending: 0,
+      work: 0,
     };
     await snapshotAfterReplay(w, replayed);
     return w;
@@ -383,6 +393,16 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
    * Runs a learner's operations on one workspace one after another, in the order called: each
    * starts when the previous one has finished, failed or not (a failure is its caller's only).
    */
+  /** Runs `f`, counting its time as work done for the workspace. */
+  const timed = <T>(w: Live, f: () => T): T => {
+    const t = performance.now();
+    try {
+      return f();
+    } finally {
+      w.work += performance.now() - t;
+    }
+  };
+
   const serial = <T>(w: Live, op: () => Promise<T>): Promise<T> => {
     w.pending += 1;
     const run = w.queue.then(async () => {
@@ -440,7 +460,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
   const record = async (w: Live, entry: NewEntry, next: SessionState | null): Promise<HistoryEntry> => {
     await saveLearner(w, entry.at);
     const due = next !== null && w.lastSeq + 1 - w.snapshotSeq >= w.snapshotDue;
-    const saved = await store.saveStep(w.learner, w.ref.key, due && next ? serializeSession(next) : null, entry, w.lastSeq);
+    const snapshot = due && next ? timed(w, () => serializeSession(next)) : null;
+    const saved = await store.saveStep(w.learner, w.ref.key, snapshot, entry, w.lastSeq);
     w.lastSeq = saved.seq;
     if (due) w.snapshotSeq = saved.seq;
     return saved;
@@ -491,7 +512,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       w.graded = { ...w.graded, seq: w.lastSeq };
       return w.graded.grade;
     }
-    const result = grade(w.lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers });
+    const lab = w.lab;
+    const result = timed(w, () => grade(lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers }));
     for (const st of result.steps) if (st.passed && w.firstPassed[st.id] === undefined) await recordPass(w, st.id);
     const g = { result, firstPassed: { ...w.firstPassed } };
     w.graded = { seq: w.lastSeq, grade: g, inputs };
@@ -558,7 +580,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
   /** Runs a typed line on the workspace as it is now and records it (see Workspace.run). */
   const runOnce = async (w: Live, line: string, opts: RunOptions | undefined): Promise<Reply & { running?: Running }> => {
     if (w.gone) return goneReply(w);
-    const r = runLine(w.state, line, opts);
+    const r = timed(w, () => runLine(w.state, line, opts));
     if (r.result.internalError) deps.log(`internal error for ${w.learner}: ${r.result.internalError}`);
     const path = r.result.path;
     const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s), ...(path ? { path } : {}) });
@@ -594,7 +616,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
   /** Answers a call of the learner's own client on the workspace as it is now (see Workspace.api). */
   const apiOnce = async (w: Live, call: ApiCall, ctx: ApiContext): Promise<Answer | null> => {
     if (w.gone) return goneAnswer(w);
-    const r = runApiCall(w.state, call, ctx);
+    const r = timed(w, () => runApiCall(w.state, call, ctx));
     if (isRead(call)) return r.answer;
     const over = w.outputBytes >= limits.workspaceOutput;
     const out = cut(r.answer.body, over ? limits.storedOutputOver : limits.storedOutput);
@@ -673,7 +695,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     },
     complete(line) {
       w.lastUsed = deps.now();
-      return complete(w.state, line);
+      return timed(w, () => complete(w.state, line));
     },
     resize(cols) {
       display(w, (s) => ({ ...s, columns: cols }));
@@ -690,10 +712,10 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     reset() {
       const op = async (): Promise<Reply> => {
         if (w.gone) return goneReply(w);
-        const started = freshState(w.ref, w.learner, w.state.columns);
+        const started = timed(w, () => freshState(w.ref, w.learner, w.state.columns));
         const at = deps.now();
         await saveLearner(w, at);
-        const saved = await store.resetSession(w.learner, w.ref.key, serializeSession(started), at, w.lastSeq);
+        const saved = await store.resetSession(w.learner, w.ref.key, timed(w, () => serializeSession(started)), at, w.lastSeq);
         w.lastSeq = saved.seq;
         w.snapshotSeq = saved.seq;
         w.state = started;
@@ -740,8 +762,9 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       const op = () => (w.gone ? Promise.resolve(null) : gradeOf(w));
       return fresh(w, 'grade', op, op);
     },
-    topology: () => w.drawn(w.state),
-    topologyRows: (elementId) => topologyRows(w.state, w.drawn(w.state), elementId),
+    topology: () => timed(w, () => w.drawn(w.state)),
+    topologyRows: (elementId) => timed(w, () => topologyRows(w.state, w.drawn(w.state), elementId)),
+    workMs: () => w.work,
     attach() {
       w.attached += 1;
       w.lastUsed = deps.now();

@@ -109,7 +109,7 @@ describe('the topology on the terminal socket', () => {
 /** A terminal socket on a fake workspace: `run` answers `reply(line)`, `topology` answers `topology()`. */
 async function fakeTerminal(reply: (line: string) => Reply, topology: () => Topology, lab: { topology: boolean } | null = null) {
   const fake = {
-    prompt: () => '$ ', recentLines: () => [], scrollback: () => '', grade: () => null, attach() {}, detach() {}, onApiWrite: () => () => true,
+    prompt: () => '$ ', recentLines: () => [], scrollback: () => '', grade: () => null, attach() {}, detach() {}, onApiWrite: () => () => true, workMs: () => 0,
     run: reply,
     topology,
     lab,
