@@ -157,6 +157,17 @@ describe('sqlite store: faults', async () => {
     const saved = s.saveStep('a', 'w', 'S1', { kind: 'command', line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 });
     expect((await s.history('a', 'w')).map((e) => e.line)).toEqual(['l']);
     expect((await saved).seq).toBe(1);
+    // A read of another workspace leaves the waiting step to its group (another connection does
+    // not see it yet); a read of its own workspace commits it first.
+    const other = new Database(file, { readonly: true });
+    const rowsOf = () => (other.prepare("SELECT count(*) AS n FROM history WHERE learner_id = 'a' AND workspace = 'v'").get() as { n: number }).n;
+    const waiting = s.saveStep('a', 'v', null, { kind: 'command', line: 'k', stdout: '', stderr: '', exitCode: 0, at: 1 });
+    expect(await s.lastSeqs('b', 'v')).toEqual({ last: 0, reset: 0 });
+    expect(rowsOf()).toBe(0);
+    expect(await s.lastSeqs('a', 'v')).toEqual({ last: 1, reset: 0 });
+    expect(rowsOf()).toBe(1);
+    await waiting;
+    other.close();
     // Closing commits what waits too.
     const last = s.saveStep('a', 'w', null, { kind: 'command', line: 'm', stdout: '', stderr: '', exitCode: 0, at: 2 });
     await s.close();

@@ -353,6 +353,9 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   return groupCommit(sync, (steps) => saveSteps.immediate(steps), checkpointer);
 }
 
+/** The reads whose first two arguments name one workspace (learner, workspace). */
+const READS_OF_ONE = new Set<keyof CloudStore>(['loadSession', 'historySince', 'headsSince', 'attemptCommands', 'history', 'historyOfKind', 'lastSeqs', 'storedOutputBytes']);
+
 /** saveStep's arguments. */
 type StepArgs = [learnerId: string, workspace: string, snapshot: string | null, e: NewEntry, expectedSeq: number | undefined];
 
@@ -360,8 +363,8 @@ type StepArgs = [learnerId: string, workspace: string, snapshot: string | null, 
  * The store with saveStep committed in groups: the steps asked for in one turn of the event loop
  * are written in one transaction just after it (setImmediate), and each caller's promise settles
  * when that transaction has committed (acknowledged = on disk as before; a step still waits for
- * nothing but the other steps of its turn). Any other call first commits the steps waiting, so a
- * read sees every step asked for before it. When the group's transaction fails (a full disk,
+ * nothing but the other steps of its turn). A read of a workspace with a step waiting, and any
+ * write, first commits the steps waiting, so a read sees every step asked for before it. When the group's transaction fails (a full disk,
  * say), nothing of it was written and each step is tried alone, so each caller gets its own answer.
  */
 function groupCommit(
@@ -396,8 +399,12 @@ function groupCommit(
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(store) as Array<keyof CloudStore>) {
     const fn = store[name] as (...a: unknown[]) => Promise<unknown>;
+    // A read of one workspace commits first only when a step of that workspace waits: reads of
+    // others (the version check before each command where the store is shared, say) leave the
+    // group to grow. Anything else commits what waits first.
+    const of = READS_OF_ONE.has(name) ? (a: unknown[]) => waiting.some((g) => g.args[0] === a[0] && g.args[1] === a[1]) : () => true;
     out[name] = (...a: unknown[]) => {
-      commit();
+      if (waiting.length > 0 && of(a)) commit();
       return fn(...a);
     };
   }
