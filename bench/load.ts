@@ -43,19 +43,26 @@ const serverRss = (pid: number) => serverPids(pid).reduce((sum, p) => sum + rssO
 
 /** CPU seconds (user + system) the server's processes have used. */
 function serverCpu(pid: number): number {
-  let ticks = 0;
+  return serverCpuSplit(pid).reduce((a, b) => a + b, 0);
+}
+
+/** CPU seconds [user, system] the server's processes have used (system: the kernel's sockets and files). */
+function serverCpuSplit(pid: number): [number, number] {
+  let user = 0;
+  let sys = 0;
   for (const p of serverPids(pid)) {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       // Fields after the command name: utime and stime are the 12th and 13th.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      user += Number(f[11]);
+      sys += Number(f[12]);
     } catch {
       // gone meanwhile
     }
   }
   // USER_HZ is 100 on Linux.
-  return ticks / 100;
+  return [user / 100, sys / 100];
 }
 
 /** Waits until the server uses less than a tenth of a core for half a second (at most 60 s); the seconds waited. */
@@ -167,11 +174,13 @@ export async function loadRun(
     const deadline = Date.now() + (warm + seconds) * 1000;
     let t0 = start;
     let cpu0 = serverCpu(server.pid as number);
+    let sys0 = serverCpuSplit(server.pid as number)[1];
     let measuring = warm <= 0;
     const measure = setTimeout(() => {
       measuring = true;
       t0 = performance.now();
       cpu0 = serverCpu(server.pid as number);
+      sys0 = serverCpuSplit(server.pid as number)[1];
     }, warm * 1000);
     // LOAD_TRACE=1: the worst latency of each quarter second, to tell a steady queue from stalls.
     const trace: Array<[number, number]> | null = process.env['LOAD_TRACE'] ? [] : null;
@@ -209,6 +218,7 @@ export async function loadRun(
     warmLatencies.sort((a, b) => a - b);
     const secs = (performance.now() - t0) / 1000;
     const cpu = serverCpu(server.pid as number) - cpu0;
+    const sys = serverCpuSplit(server.pid as number)[1] - sys0;
     const busy = serverRss(server.pid as number);
     latencies.sort((a, b) => a - b);
     if (trace) {
@@ -221,7 +231,7 @@ export async function loadRun(
         `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
         `all connected in ${connectSecs.toFixed(1)} s (server quiet ${settleSecs.toFixed(1)} s later), ` +
         `first ${warm} s of typing: p50 ${pct(warmLatencies, 50).toFixed(2)} ms, p99 ${pct(warmLatencies, 99).toFixed(2)} ms, ` +
-        `server CPU ${((cpu / Math.max(1, latencies.length)) * 1000).toFixed(2)} ms per command (${(cpu / secs).toFixed(2)} cores busy), ` +
+        `server CPU ${((cpu / Math.max(1, latencies.length)) * 1000).toFixed(2)} ms per command (of which system ${((sys / Math.max(1, latencies.length)) * 1000).toFixed(2)}; ${(cpu / secs).toFixed(2)} cores busy), ` +
         `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +
         `${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`,
     );
