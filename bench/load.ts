@@ -4,7 +4,7 @@
  * RSS and RSS per learner. Bounded in count and time; it stops by itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -110,7 +110,10 @@ export async function loadRun(
   // LOAD_CPU_PROF=DIR writes the server's CPU profile there when it stops.
   const cpus = process.env['LOAD_SERVER_CPUS'];
   const prof = process.env['LOAD_CPU_PROF'];
-  const node = ['node', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', 'server/main.ts', 'serve'];
+  // LOAD_NODE_FLAGS (e.g. `--trace-gc`): more flags for the server's node; LOAD_SERVER_LOG=FILE keeps what it prints.
+  const flags = (process.env['LOAD_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  const node = ['node', ...flags, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', 'server/main.ts', 'serve'];
+  const log = process.env['LOAD_SERVER_LOG'];
   if (cpus) pinClient(cpus);
   const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
   const server = spawn(cmd as string, args, {
@@ -122,7 +125,7 @@ export async function loadRun(
       STACKLAB_NEW_LEARNERS_PER_ADDRESS: '0',
       STACKLAB_WORKERS: workers,
     },
-    stdio: 'ignore',
+    stdio: log ? ['ignore', openSync(log, 'w'), openSync(log, 'a')] : 'ignore',
   });
   const base = `http://127.0.0.1:${port}`;
   try {

@@ -9,6 +9,7 @@ import { fixtureCloud } from '../shell/fixtures.js';
 import { sameResources } from '../workspace/topology.js';
 import { bareCloud } from './fixtures/build.js';
 import { transact } from './clone.js';
+import type { Cloud } from './model/cloud.js';
 
 describe("transact: 'mostly' (a read that may write)", () => {
   it('listing groups and rules of a project that has its default group changes no part of the cloud', () => {
@@ -28,7 +29,7 @@ describe("transact: 'mostly' (a read that may write)", () => {
 
   it('the first listing of a project without its default group makes it, and keeps it', () => {
     // A project whose default group is not made yet (as a new project's is).
-    const c = { ...bareCloud(3), securityGroups: [], securityGroupRules: [] };
+    const c: Cloud = { ...bareCloud(3), securityGroups: [], securityGroupRules: [] };
     expect(c.securityGroups.filter((g) => g.name === 'default')).toHaveLength(0);
     const r = runOpenstack(c, ['security', 'group', 'list', '-f', 'value', '-c', 'Name']);
     expect(r.stdout).toBe('default\n');
