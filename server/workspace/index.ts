@@ -675,7 +675,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     recentLines: (limit) =>
       serial(w, async () => {
         try {
-          return (await store.history(w.learner, w.ref.key, limit)).filter((e) => e.kind === 'command').map((e) => e.line);
+          // The last `limit` entries' heads (seqs run 1…lastSeq without gaps): their lines, not their outputs.
+          return (await store.headsSince(w.learner, w.ref.key, Math.max(0, w.lastSeq - limit))).filter((e) => e.kind === 'command').map((e) => e.line);
         } catch (e) {
           storeFailure(e, `history of ${w.learner}`);
           return [];
