@@ -247,7 +247,7 @@ describe.skipIf(!server)(server ? 'PostgreSQL store' : `PostgreSQL store (skippe
       await server!.outage!.resume();
     }
     expect(logged.length).toBeGreaterThan(0);
-    expect(logged.every((m) => m.startsWith('PostgreSQL: an idle connection failed'))).toBe(true);
+    expect(logged.every((m) => m.startsWith('PostgreSQL (workspaces): an idle connection failed'))).toBe(true);
     // Nothing of the refused command was kept; the next one goes through.
     expect(await node.lastSeqs('a', 'w')).toEqual({ last: 1, reset: 0 });
     expect((await node.saveStep('a', 'w', null, cmd('two'), 1)).seq).toBe(2);
