@@ -178,12 +178,14 @@ export async function loadRun(
     let t0 = start;
     let cpu0 = serverCpu(server.pid as number);
     let sys0 = serverCpuSplit(server.pid as number)[1];
+    let client0 = process.cpuUsage();
     let measuring = warm <= 0;
     const measure = setTimeout(() => {
       measuring = true;
       t0 = performance.now();
       cpu0 = serverCpu(server.pid as number);
       sys0 = serverCpuSplit(server.pid as number)[1];
+      client0 = process.cpuUsage();
     }, warm * 1000);
     // LOAD_TRACE=1: the worst latency of each quarter second, to tell a steady queue from stalls.
     const trace: Array<[number, number]> | null = process.env['LOAD_TRACE'] ? [] : null;
@@ -222,6 +224,7 @@ export async function loadRun(
     const secs = (performance.now() - t0) / 1000;
     const cpu = serverCpu(server.pid as number) - cpu0;
     const sys = serverCpuSplit(server.pid as number)[1] - sys0;
+    const client = process.cpuUsage(client0);
     const busy = serverRss(server.pid as number);
     latencies.sort((a, b) => a - b);
     if (trace) {
@@ -235,6 +238,7 @@ export async function loadRun(
         `all connected in ${connectSecs.toFixed(1)} s (server quiet ${settleSecs.toFixed(1)} s later), ` +
         `first ${warm} s of typing: p50 ${pct(warmLatencies, 50).toFixed(2)} ms, p99 ${pct(warmLatencies, 99).toFixed(2)} ms, ` +
         `server CPU ${((cpu / Math.max(1, latencies.length)) * 1000).toFixed(2)} ms per command (of which system ${((sys / Math.max(1, latencies.length)) * 1000).toFixed(2)}; ${(cpu / secs).toFixed(2)} cores busy), ` +
+        `this client ${((client.user + client.system) / 1000 / Math.max(1, latencies.length)).toFixed(2)} ms CPU per command, ` +
         `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +
         `${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`,
     );

@@ -327,7 +327,8 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     lastSeqs: guarded((learnerId: string, workspace: string) => ({ last: lastSeqOf(learnerId, workspace), reset: lastResetOf(learnerId, workspace) })),
     storedOutputBytes: guarded((learnerId: string, workspace: string) => (q.outputBytes.get({ learner: learnerId, workspace }) as { n: number }).n),
     learnersIn: guarded((workspace: string) => (q.learnersIn.all(workspace, workspace) as Array<{ id: string }>).map((r) => r.id)),
-    // A read of the file itself (a page of the schema), not of a cache: a deleted or unreadable file fails it.
+    // A read through the connection (a page of the schema). An open file that was deleted still
+    // answers: the server's /healthz also checks the file on disk (server/http/health.ts).
     ping: guarded(() => {
       q.ping.get();
     }),
