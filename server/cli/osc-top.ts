@@ -112,10 +112,18 @@ function notACommand(words: string[]): TopResult {
 }
 
 /** Longest command name that the words start with. */
+/** Sets of command names, made once per list (every line looks its command up: an array scan was hundreds of comparisons). */
+const nameSets = new WeakMap<readonly string[], Set<string>>();
+
 function longest(words: string[], names: readonly string[]): string | null {
+  let set = nameSets.get(names);
+  if (!set) {
+    set = new Set(names);
+    nameSets.set(names, set);
+  }
   for (let n = Math.min(words.length, 6); n > 0; n--) {
     const name = words.slice(0, n).join(' ');
-    if (names.includes(name)) return name;
+    if (set.has(name)) return name;
   }
   return null;
 }
