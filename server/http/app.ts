@@ -28,20 +28,20 @@ import { labsAdminRoutes } from './labs-admin.js';
 import { terminals as terminalSockets, type Terminals } from './terminal.js';
 import { learnerBudget, type LearnerBudget } from './limits.js';
 import { memoryAppCredentials, sqliteAppCredentials, tagKey, type AppCredentialStore } from '../store/app-credentials.js';
+import { keystonePostgres } from '../store/app-credentials-pg.js';
+import { followRevocations, memoryRevocations, sqliteRevocations, type RevocationStore } from '../store/revocations.js';
 import type { CloudStore } from '../store/types.js';
 import { memoryStore } from '../store/memory.js';
 import { sqliteStore } from '../store/sqlite.js';
 import { postgresStore } from '../store/postgres.js';
 import { labRegistry, type LabRegistry, type ReloadReport } from '../labs/registry.js';
-import { loadToolKey, type ToolKey } from '../lti/keys.js';
-import { openLtiStore } from '../lti/store.js';
+import { openLti } from '../lti/index.js';
 import { scoreReporter } from '../lti/scores.js';
-import { openOutbox } from '../lti/outbox.js';
-import type { LtiStore } from '../lti/types.js';
 import { workspaces, type Workspaces } from '../workspace/index.js';
 import { openstackRoutes } from './openstack/index.js';
 import { tokenStore, type TokenStore } from './openstack/tokens.js';
 import type { ClusterEvent } from '../cluster/messages.js';
+import { fileIdentity, withPingCheck } from './health.js';
 
 export interface RunningServer {
   url: string;
@@ -65,13 +65,15 @@ async function openStore(config: Config): Promise<CloudStore> {
   if (config.store === 'memory') return memoryStore();
   ensurePrivateDir(config.dataDir);
   const file = join(config.dataDir, 'stacklab.db');
-  const store = sqliteStore(
-    file,
-    config.dbMaxBytes !== undefined ? { maxBytes: config.dbMaxBytes } : {},
-  );
+  const store = sqliteStore(file, {
+    ...(config.dbMaxBytes !== undefined ? { maxBytes: config.dbMaxBytes } : {}),
+    // The server's store checkpoints off the event loop (a one-off `stacklab grade` does not).
+    backgroundCheckpoints: true,
+  });
   // Learners' histories are nobody else's business on the machine (older versions left 0644 files).
   makePrivate([file, `${file}-wal`, `${file}-shm`]);
-  return store;
+  // /healthz: the open database answers even once its file is deleted; the file is checked too.
+  return withPingCheck(store, await fileIdentity(file));
 }
 
 /** The Express app: headers first, then the routes, then short answers without stacks. */
@@ -161,16 +163,27 @@ function upgrades(
   });
 }
 
-/** Keystone's application credentials: beside the clouds in the SQLite file (its own table), or in memory with a memory store. */
-function openAppCredentials(config: Config, givenStore: boolean): AppCredentialStore {
+/**
+ * Keystone's application credentials and token revocations: in PostgreSQL when the clouds are
+ * (every node sees them), beside the clouds in the SQLite file (their own tables), or in memory
+ * with a memory store.
+ */
+async function openKeystoneStores(
+  config: Config,
+  givenStore: boolean,
+): Promise<{ credentials: AppCredentialStore; revocations: RevocationStore }> {
   const key = tagKey(config.secret);
-  if (config.store === 'memory' || givenStore) return memoryAppCredentials(key);
+  if (givenStore) return { credentials: memoryAppCredentials(key), revocations: memoryRevocations() };
+  // A node that cannot reach them must not start: it would accept tokens the others revoked.
+  if (config.databaseUrl !== null) return keystonePostgres(config.databaseUrl, key, { log });
+  if (config.store === 'memory') return { credentials: memoryAppCredentials(key), revocations: memoryRevocations() };
   try {
-    return sqliteAppCredentials(join(config.dataDir, 'stacklab.db'), key);
+    const file = join(config.dataDir, 'stacklab.db');
+    return { credentials: sqliteAppCredentials(file, key), revocations: sqliteRevocations(file) };
   } catch (e) {
-    // A database that cannot take the table (read-only, full) must not stop the server: its learners still work.
-    log(`application credentials kept in memory only: ${e instanceof Error ? e.message : String(e)}`);
-    return memoryAppCredentials(key);
+    // A database that cannot take the tables (read-only, full) must not stop the server: its learners still work.
+    log(`application credentials and token revocations kept in memory only: ${e instanceof Error ? e.message : String(e)}`);
+    return { credentials: memoryAppCredentials(key), revocations: memoryRevocations() };
   }
 }
 
@@ -180,6 +193,8 @@ export async function startServer(
     store?: CloudStore;
     /** A cluster worker (server/cluster): its index, and how its events reach the other workers. */
     cluster?: { index: number; relay(event: ClusterEvent): void };
+    /** How often token revocations other processes wrote are read (ms): tests shorten it. Default 1,000. */
+    revocationPollMs?: number;
   } = {},
 ): Promise<RunningServer> {
   const store = opts.store ?? (await openStore(config));
@@ -189,10 +204,9 @@ export async function startServer(
   if (config.watchLabs) registry.watch();
   const labs = () => registry.all();
   // LTI 1.3: registered platforms and launches beside the workspaces; the tool's key pair in the data folder.
-  const onDisk = config.store !== 'memory' && opts.store === undefined;
-  const lti: LtiStore = openLtiStore(config, opts.store !== undefined);
-  const toolKey: ToolKey = await loadToolKey(onDisk ? config.dataDir : null);
-  const scores = scoreReporter({ config, lti, key: toolKey, labs, log, now: Date.now, outbox: openOutbox(config, opts.store !== undefined, log) });
+  // With STACKLAB_DATABASE_URL all of it in PostgreSQL instead, shared by every node (server/lti/index.ts).
+  const { lti, toolKey, outbox } = await openLti(config, opts.store !== undefined, log);
+  const scores = scoreReporter({ config, lti, key: toolKey, labs, log, now: Date.now, outbox });
   /** Learners' workspaces, in memory while used; idle ones are evicted (and reloaded on their next use). */
   const spaces = workspaces({
     store,
@@ -213,14 +227,24 @@ export async function startServer(
   registry.onChange((r) => spaces.labsChanged(r));
   // One budget per learner for their terminals and their own clients' API calls.
   const budget = learnerBudget(config.callsPerSecond);
-  const appCredentials = openAppCredentials(config, opts.store !== undefined);
+  const { credentials: appCredentials, revocations } = await openKeystoneStores(config, opts.store !== undefined);
   const relay = opts.cluster?.relay;
+  // Revocations read from the store (and written to it, again until they land) for this process's tokens.
+  const revocationFeed = followRevocations(revocations, (r) => tokens.applyRevocation(r), {
+    intervalMs: opts.revocationPollMs ?? 1000,
+    log,
+  });
   // Keystone tokens any worker validates (the key comes from the secret); revocations reach the others.
   const tokens = tokenStore({
     secret: config.secret,
     parseWorkspace: (key) => spaces.parse(key),
     ...(relay ? { onRevoke: (revocation) => relay({ kind: 'revoke', revocation }) } : {}),
+    // Written for every node (and the next start) to read; the relay above is only this machine's workers, at once.
+    persist: (revocation) => revocationFeed.write(revocation),
+    log,
   });
+  // Before the first answer: a token revoked before a restart stays refused after it.
+  await revocationFeed.start();
   // The class page's Reload reaches every worker (SIGHUP does through the primary).
   const routeRegistry: LabRegistry = relay
     ? {
@@ -285,11 +309,11 @@ export async function startServer(
         server.close(() => {
           scores.close();
           registry.close();
-          lti.close();
-          const stored = store.close();
-          appCredentials.close();
+          void lti.close().catch((e: unknown) => log(`closing LTI's store: ${e instanceof Error ? e.message : String(e)}`));
+          revocationFeed.stop();
+          const stored = Promise.all([store.close(), appCredentials.close(), revocations.close()]);
           // Settled once the store has closed (a server store finishes its writes first).
-          stored.then(ok, (e: unknown) => {
+          stored.then(() => ok(), (e: unknown) => {
             log(`closing the store: ${e instanceof Error ? e.message : String(e)}`);
             ok();
           });

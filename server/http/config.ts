@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseTrustedProxies } from './client-address.js';
 
 /** The repository's labs folder (server/labs/cli.ts's LABS_DIR, without importing the labs here). */
 const LABS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'labs');
@@ -28,10 +29,16 @@ export interface Config {
   idleEvictMs: number;
   /**
    * STACKLAB_NEW_LEARNERS_PER_ADDRESS, default 300: new learners (cookies) one address may get at
-   * once, refilled over two and a half minutes; 0 turns the limit off (behind a proxy every
-   * learner has the proxy's address).
+   * once, refilled over two and a half minutes; 0 turns the limit off. Behind a proxy, list it in
+   * STACKLAB_TRUSTED_PROXIES so that the address is the learner's, not the proxy's.
    */
   newLearnersPerAddress: number;
+  /**
+   * STACKLAB_TRUSTED_PROXIES, default none: the proxies (addresses or CIDR ranges, separated by
+   * commas) whose X-Forwarded-For header names the client, for the per-address limits
+   * (server/http/client-address.ts). Kept as normalized `ADDRESS/BITS`.
+   */
+  trustedProxies: string[];
   /** STACKLAB_DB_MAX_MB: a ceiling on the database's size; past it commands are refused as on a full disk. Default none. */
   dbMaxBytes: number | undefined;
   /**
@@ -175,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     clientDir: resolve(env['STACKLAB_CLIENT'] ?? 'dist/client'),
     idleEvictMs: intEnv(env, 'STACKLAB_IDLE_EVICT_MS', 100) ?? 600_000,
     newLearnersPerAddress: intEnv(env, 'STACKLAB_NEW_LEARNERS_PER_ADDRESS', 0) ?? 300,
+    trustedProxies: parseTrustedProxies(env['STACKLAB_TRUSTED_PROXIES'] ?? ''),
     dbMaxBytes: ((mb) => (mb === undefined ? undefined : mb * 1024 * 1024))(
       intEnv(env, 'STACKLAB_DB_MAX_MB', 1),
     ),

@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { Config } from './config.js';
 import { learnerCookieOptions, parseCookies } from './security.js';
 import { buckets } from './limits.js';
+import { clientAddresses } from './client-address.js';
 import { SESSION_HEADER, verifySessionToken } from './session-token.js';
 
 export const COOKIE = 'stacklab_sid';
@@ -47,6 +48,8 @@ export function learners(config: Config): Learners {
   // over 150 s; 0 is no limit.
   const burst = config.newLearnersPerAddress;
   const newcomers = burst > 0 ? buckets({ rate: burst / 150, burst, maxKeys: 100_000 }) : null;
+  // The learner's own address, also behind a trusted proxy (STACKLAB_TRUSTED_PROXIES).
+  const addresses = clientAddresses(config.trustedProxies);
   const fromCookie = (header: string | undefined) =>
     verify(config.secret, parseCookies(header).get(COOKIE));
   const fromToken = (token: unknown) => verifySessionToken(config.secret, token, Date.now());
@@ -66,7 +69,7 @@ export function learners(config: Config): Learners {
       }
       const id = fromCookie(req.headers.cookie);
       if (id) return id;
-      if (newcomers && !newcomers.take(req.socket.remoteAddress ?? '?', Date.now())) {
+      if (newcomers && !newcomers.take(addresses.limitKey(addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for'])), Date.now())) {
         res
           .status(429)
           .set('Retry-After', '30')

@@ -65,24 +65,49 @@ function formBody(): RequestHandler {
  */
 function platformFrames(config: Config, lti: LtiStore): { handler: RequestHandler; changed: () => void } {
   let cached: { at: number; csp: string | null } = { at: -Infinity, csp: null };
+  /** The reading in progress: requests arriving meanwhile wait for it rather than each asking the database. */
+  let reading: Promise<string | null> | null = null;
+  let generation = 0;
   const own = new Set(config.frameAncestors.split(' '));
-  const policy = (now: number): string | null => {
-    if (now - cached.at < 1000) return cached.csp;
-    const origins = [...new Set(lti.platforms().flatMap(platformOrigins))].filter((o) => !own.has(o));
-    cached = { at: now, csp: origins.length === 0 ? null : contentSecurityPolicy(`${config.frameAncestors} ${origins.join(' ')}`) };
-    return cached.csp;
+  const read = async (now: number, gen: number): Promise<string | null> => {
+    try {
+      const origins = [...new Set((await lti.platforms()).flatMap(platformOrigins))].filter((o) => !own.has(o));
+      const csp = origins.length === 0 ? null : contentSecurityPolicy(`${config.frameAncestors} ${origins.join(' ')}`);
+      if (gen === generation) cached = { at: now, csp };
+      return csp;
+    } catch {
+      // The database is away: the page keeps the origins last read (a launch page says what is wrong).
+      return cached.csp;
+    } finally {
+      if (gen === generation) reading = null;
+    }
+  };
+  const apply = (res: Response, csp: string | null) => {
+    if (csp === null) return;
+    res.setHeader('Content-Security-Policy', csp);
+    // X-Frame-Options cannot name another site; browsers that know frame-ancestors ignore it anyway.
+    res.removeHeader('X-Frame-Options');
   };
   const handler: RequestHandler = (req, res, next) => {
     if (config.frameAncestors === "'none'" || req.path.startsWith('/api/') || req.path === '/ws') return next();
-    const csp = policy(Date.now());
-    if (csp !== null) {
-      res.setHeader('Content-Security-Policy', csp);
-      // X-Frame-Options cannot name another site; browsers that know frame-ancestors ignore it anyway.
-      res.removeHeader('X-Frame-Options');
+    const now = Date.now();
+    // Read within the last second: no wait at all (the common case).
+    if (now - cached.at < 1000) {
+      apply(res, cached.csp);
+      return next();
     }
-    next();
+    reading ??= read(now, generation);
+    void reading.then((csp) => {
+      apply(res, csp);
+      next();
+    });
   };
-  return { handler, changed: () => (cached = { at: -Infinity, csp: null }) };
+  const changed = () => {
+    generation += 1;
+    reading = null;
+    cached = { at: -Infinity, csp: null };
+  };
+  return { handler, changed };
 }
 
 /** The values an LMS asks for when Stacklab is registered with it (the README and the class page show them). */
@@ -145,7 +170,7 @@ async function openLab(res: Response, deps: RouteDeps, l: ValidLaunch): Promise<
   await store.ensureLearner(learner, name || `learner-${learner.slice(4, 10)}`, now);
   if (name !== '') await store.renameLearner(learner, name);
   const ags = agsOfLaunch(l.claims);
-  lti.saveLaunch({
+  await lti.saveLaunch({
     learner, issuer: l.platform.issuer, clientId: l.platform.clientId, deploymentId: l.deploymentId,
     sub, labId: lab.id, name, lineitem: ags.lineitem, scopes: ags.scopes, at: now,
   });
@@ -164,7 +189,7 @@ async function showPicker(res: Response, deps: RouteDeps, l: ValidLaunch): Promi
 
 function launchRoutes(app: Express, deps: RouteDeps): void {
   const keys = jwksCache();
-  app.all('/lti/login', formBody(), (req, res) => {
+  app.all('/lti/login', formBody(), async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') {
       res.set('Allow', 'GET, POST');
       return sendRefusal(res, refusal(400, 'Not a login', 'The LMS starts a launch here with GET or POST.'));
@@ -172,9 +197,9 @@ function launchRoutes(app: Express, deps: RouteDeps): void {
     const origin = originOf(req, deps.config);
     if (origin === null) return sendRefusal(res, refusal(400, 'Bad request', 'The request has no usable Host header.'));
     const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown> | undefined;
-    let r: ReturnType<typeof startLogin>;
+    let r: Awaited<ReturnType<typeof startLogin>>;
     try {
-      r = startLogin(params ?? {}, deps.lti, origin, Date.now());
+      r = await startLogin(params ?? {}, deps.lti, origin, Date.now());
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
       r = databaseDown(e);
@@ -203,7 +228,14 @@ function deepLinkRoute(app: Express, deps: RouteDeps): void {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const now = Date.now();
     const pick = await readPick(deps.config.secret, body['pick'], now);
-    if (pick === null || deps.lti.platform(pick.issuer, pick.clientId) === null)
+    let known: boolean;
+    try {
+      known = pick !== null && (await deps.lti.platform(pick.issuer, pick.clientId)) !== null;
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      return sendRefusal(res, databaseDown(e));
+    }
+    if (pick === null || !known)
       return sendRefusal(res, refusal(400, 'Choice expired',
         'This lab choice is older than half an hour or did not come from the LMS. Start again with the LMS\'s "Select content" button.'));
     const lab = deps.labs().find((l) => l.id === body['lab']);
@@ -219,38 +251,50 @@ function deepLinkRoute(app: Express, deps: RouteDeps): void {
   });
 }
 
+/** An instructor API handler whose database failure is a 503 in words (the class page shows it), not an internal error. */
+function storeGuarded(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return async (req, res) => {
+    try {
+      await fn(req, res);
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      res.status(503).json({ error: `Stacklab's database is not available right now (${e.message}). Try again in a moment.` });
+    }
+  };
+}
+
 function platformRoutes(app: Express, deps: RouteDeps, changed: () => void): void {
   const { config, lti } = deps;
   const instructor = instructorGuard(config);
-  app.get('/api/instructor/lti/platforms', (req, res) => {
+  app.get('/api/instructor/lti/platforms', storeGuarded(async (req, res) => {
     if (!instructor(req, res)) return;
     const origin = originOf(req, config) ?? 'http://localhost';
-    res.json({ platforms: lti.platforms(), file: config.ltiPlatformsFile, tool: toolValues(origin, deps) });
-  });
-  app.post('/api/instructor/lti/platforms', express.json({ limit: '8kb' }), (req, res) => {
+    res.json({ platforms: await lti.platforms(), file: config.ltiPlatformsFile, tool: toolValues(origin, deps) });
+  }));
+  app.post('/api/instructor/lti/platforms', express.json({ limit: '8kb' }), storeGuarded(async (req, res) => {
     if (!instructor(req, res)) return;
     const r = parseRegistration(req.body, 'page');
     if ('error' in r) return void res.status(400).json({ error: r.error });
-    const existing = lti.platform(r.platform.issuer, r.platform.clientId);
+    const existing = await lti.platform(r.platform.issuer, r.platform.clientId);
     if (existing?.source === 'file')
       return void res.status(409).json({ error: `This platform is registered in ${config.ltiPlatformsFile}: change it there.` });
-    if (!existing && lti.platforms().length >= 200) return void res.status(409).json({ error: 'At most 200 platforms.' });
-    lti.savePlatform(r.platform);
+    if (!existing && (await lti.platforms()).length >= 200) return void res.status(409).json({ error: 'At most 200 platforms.' });
+    await lti.savePlatform(r.platform);
     changed();
     res.status(existing ? 200 : 201).json({ platform: r.platform });
-  });
-  app.delete('/api/instructor/lti/platforms', (req, res) => {
+  }));
+  app.delete('/api/instructor/lti/platforms', storeGuarded(async (req, res) => {
     if (!instructor(req, res)) return;
     const issuer = req.query['issuer'];
     const clientId = req.query['clientId'];
-    const p = typeof issuer === 'string' && typeof clientId === 'string' ? lti.platform(issuer, clientId) : null;
+    const p = typeof issuer === 'string' && typeof clientId === 'string' ? await lti.platform(issuer, clientId) : null;
     if (!p) return void res.status(404).json({ error: 'No such platform (give ?issuer=…&clientId=…).' });
     if (p.source === 'file')
       return void res.status(409).json({ error: `This platform is registered in ${config.ltiPlatformsFile}: remove it there.` });
-    lti.deletePlatform(p.issuer, p.clientId);
+    await lti.deletePlatform(p.issuer, p.clientId);
     changed();
     res.json({ deleted: { issuer: p.issuer, clientId: p.clientId } });
-  });
+  }));
 }
 
 export function ltiRoutes(app: Express, deps: RouteDeps): void {

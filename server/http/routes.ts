@@ -9,6 +9,7 @@ import { labFor, type Lab } from '../labs/index.js';
 import { labKey, sandboxCatalogue } from '../workspace/index.js';
 import type { Workspaces } from '../workspace/index.js';
 import { StoreError } from '../store/types.js';
+import { healthCheck } from './health.js';
 import type { LabRegistry } from '../labs/registry.js';
 import type { LtiStore } from '../lti/types.js';
 import type { ToolKey } from '../lti/keys.js';
@@ -31,8 +32,12 @@ export interface RouteDeps {
 /** What a learner's page needs: sandboxes, labs, and who they are. */
 export function learnerRoutes(app: Express, deps: RouteDeps): void {
   const { store, learners, labs } = deps;
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+  // Whether this process's store answers now: 503 takes the node out of the load balancer
+  // (deploy/haproxy.cfg). No learner limit applies: it is asked before any of them.
+  const health = healthCheck(() => store.ping(), { log: (m) => console.error(`[${new Date().toISOString()}] ${m}`) });
+  app.get('/healthz', async (_req, res) => {
+    const h = await health();
+    res.status(h.ok ? 200 : 503).set('Cache-Control', 'no-store').json(h);
   });
   // The learner's own login for a workspace, for the real clients (issue #17).
   app.get('/api/me/clouds.yaml', (req, res) => sendLogin(req, res, deps, { render: cloudsYaml, file: 'clouds.yaml', type: 'application/yaml' }));

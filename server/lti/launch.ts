@@ -46,12 +46,12 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' &&
  * once, for ten minutes) and its nonce stored, and the URL of the platform's auth endpoint to
  * redirect to.
  */
-export function startLogin(
+export async function startLogin(
   params: Record<string, unknown>,
   lti: LtiStore,
   origin: string,
   now: number,
-): { redirect: string } | Refusal {
+): Promise<{ redirect: string } | Refusal> {
   const iss = str(params['iss']);
   const loginHint = str(params['login_hint']);
   const target = str(params['target_link_uri']);
@@ -59,7 +59,7 @@ export function startLogin(
     return refusal(400, 'Incomplete login request',
       'The platform did not send iss, login_hint and target_link_uri. Check that the tool\'s "Initiate login URL" is this server\'s /lti/login and that the course link was made by the platform, not copied.');
   const clientId = str(params['client_id']) ?? undefined;
-  const candidates = lti.platforms().filter((p) => p.issuer === iss && (clientId === undefined || p.clientId === clientId));
+  const candidates = (await lti.platforms()).filter((p) => p.issuer === iss && (clientId === undefined || p.clientId === clientId));
   const platform = candidates[0];
   if (!platform)
     return refusal(400, 'Unknown platform',
@@ -71,7 +71,7 @@ export function startLogin(
   if (deployment !== null && !platform.deploymentIds.includes(deployment)) return unknownDeployment(platform, deployment);
   const state = randomBytes(24).toString('base64url');
   const nonce = randomBytes(24).toString('base64url');
-  lti.putState(state, { nonce, issuer: platform.issuer, clientId: platform.clientId, targetLinkUri: target, expires: now + STATE_TTL_MS });
+  await lti.putState(state, { nonce, issuer: platform.issuer, clientId: platform.clientId, targetLinkUri: target, expires: now + STATE_TTL_MS });
   const auth = new URL(platform.authUrl);
   const q: Record<string, string> = {
     response_type: 'id_token',
@@ -160,11 +160,11 @@ export async function verifyLaunch(
   const stateId = str(body['state']);
   if (!idToken || !stateId)
     return refusal(400, 'Incomplete launch', 'The platform did not post an id_token and a state. Register this server\'s /lti/launch as the tool\'s redirection URI.');
-  const login = deps.lti.takeState(stateId, deps.now);
+  const login = await deps.lti.takeState(stateId, deps.now);
   if (!login)
     return refusal(400, 'Launch link expired or used',
       'This launch was already used, took longer than ten minutes, or did not start at this server\'s /lti/login. Open the activity again from the course page.');
-  const platform = deps.lti.platform(login.issuer, login.clientId);
+  const platform = await deps.lti.platform(login.issuer, login.clientId);
   if (!platform) return refusal(400, 'Unknown platform', `The platform ${login.issuer} was removed while this launch was in progress.`);
   let claims: JWTPayload & Record<string, unknown>;
   try {
@@ -183,12 +183,12 @@ export async function verifyLaunch(
   return checkClaims(claims, platform, login, deps);
 }
 
-function checkClaims(
+async function checkClaims(
   claims: JWTPayload & Record<string, unknown>,
   platform: PlatformRegistration,
   login: LoginState,
   deps: { lti: LtiStore; now: number },
-): ValidLaunch | Refusal {
+): Promise<ValidLaunch | Refusal> {
   // Several audiences: the token must say which party it was issued for (OIDC Core's azp).
   const several = Array.isArray(claims.aud) && claims.aud.length > 1;
   if ((several || claims['azp'] !== undefined) && claims['azp'] !== platform.clientId)
@@ -196,7 +196,7 @@ function checkClaims(
   if (claims['nonce'] !== login.nonce)
     return refusal(401, 'Launch does not match its login', 'The launch token was issued for another login (its nonce differs). Open the activity again from the course page.');
   const expires = typeof claims.exp === 'number' ? claims.exp * 1000 + CLOCK_TOLERANCE_S * 1000 : deps.now + STATE_TTL_MS;
-  if (!deps.lti.useNonce(platform.issuer, login.nonce, Math.max(expires, deps.now + STATE_TTL_MS), deps.now))
+  if (!(await deps.lti.useNonce(platform.issuer, login.nonce, Math.max(expires, deps.now + STATE_TTL_MS), deps.now)))
     return refusal(401, 'Launch replayed', 'This launch token was used already. Open the activity again from the course page.');
   const deploymentId = str(claims[CLAIM.deploymentId]);
   if (deploymentId === null)

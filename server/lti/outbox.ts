@@ -1,14 +1,15 @@
 /**
  * The queue of scores waiting to reach an LMS: written before anything is sent, deleted only
  * when the platform took the score, so a platform that is down, or a restart, loses nothing.
- * Two implementations share one contract: SQLite (table `lti_score_outbox` in DATA/stacklab.db,
- * its own connection, like server/store/app-credentials.ts) and memory (memory stores, tests).
+ * Three implementations share one contract: SQLite (table `lti_score_outbox` in DATA/stacklab.db,
+ * its own connection, like server/store/app-credentials.ts), memory (memory stores, tests) and
+ * PostgreSQL (server/lti/outbox-postgres.ts: one queue for every node).
  *
  * Scores of one learner for one line item are kept in order (each replaces the previous one in
  * the gradebook, so sending them out of order would leave an older grade there); the sender
  * only ever takes the oldest of each (`heads`).
  *
- * Several processes may share one file (cluster workers): a score is `claim`ed before it is sent,
+ * Several processes may share one queue (cluster workers, nodes): a score is `claim`ed before it is sent,
  * a lease kept in its row (`claimed_by`, `claimed_until`), so no two processes send it; when a
  * process dies mid-send its lease runs out and another process sends the score.
  */
@@ -16,6 +17,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../http/config.js';
+import { StoreError } from '../store/types.js';
 import type { ScoreBody } from './ags.js';
 
 /** A score to queue: for whom, where it goes, what it says. */
@@ -38,36 +40,59 @@ export interface QueuedScore extends NewScore {
   lastError: string | null;
 }
 
+/**
+ * The queue, asynchronous (a queue shared by several nodes answers over the network); a database
+ * failure rejects with a StoreError.
+ */
 export interface ScoreOutbox {
   /**
    * Queues a score, unless it says the same (scoreGiven, scoreMaximum, progress) as the last one
    * queued for that learner and line item (then `queued` is null). `dropped`: how many older,
    * not yet sent scores of that learner and line item were dropped to keep it to MAX_PER_ITEM.
    */
-  enqueue(s: NewScore, now: number): { queued: QueuedScore | null; dropped: number };
+  enqueue(s: NewScore, now: number): Promise<{ queued: QueuedScore | null; dropped: number }>;
   /**
    * The oldest score of each learner and line item, oldest first: what may be sent next (a score
    * another process holds a live claim on is not listed).
    */
-  heads(): QueuedScore[];
+  heads(): Promise<QueuedScore[]>;
   /**
    * Takes a score to send: this outbox holds it for its lease (LEASE_MS by default), and no other
-   * process sharing the file gets it meanwhile. Null when another holds it, or it was sent or is
+   * process sharing the queue gets it meanwhile. Null when another holds it, or it was sent or is
    * no longer the oldest of its learner and line item. `sent` and `failed` let it go.
    */
-  claim(id: number): QueuedScore | null;
+  claim(id: number): Promise<QueuedScore | null>;
   /** Everything queued, oldest first (the class page, tests). */
-  all(): QueuedScore[];
+  all(): Promise<QueuedScore[]>;
   /** Whether a newer score of the same learner and line item is queued behind this one. */
-  superseded(row: QueuedScore): boolean;
+  superseded(row: QueuedScore): Promise<boolean>;
   /** The platform took it: gone from the queue. */
-  sent(id: number): void;
+  sent(id: number): Promise<void>;
   /** An attempt failed: counted, the error kept, not tried again before `nextAt`. */
-  failed(id: number, nextAt: number, error: string): void;
+  failed(id: number, nextAt: number, error: string): Promise<void>;
   /** Gives a queued score a new timestamp (a platform refused it as not newer than what it holds). */
-  restamp(id: number, timestamp: string): void;
-  count(): number;
-  close(): void;
+  restamp(id: number, timestamp: string): Promise<void>;
+  count(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** ScoreOutbox's methods answered at once (memory, SQLite). */
+type SyncOutbox = { [K in keyof ScoreOutbox]: (...a: Parameters<ScoreOutbox[K]>) => Awaited<ReturnType<ScoreOutbox[K]>> };
+
+/** A synchronous outbox behind the asynchronous interface: its exceptions become StoreError rejections. */
+function asyncOutbox(o: SyncOutbox): ScoreOutbox {
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(o) as Array<[string, (...a: unknown[]) => unknown]>)
+    out[name] = async (...a: unknown[]) => {
+      try {
+        return fn(...a);
+      } catch (e) {
+        if (e instanceof StoreError) throw e;
+        const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
+        throw new StoreError("the server's database failed", code, e);
+      }
+    };
+  return out as unknown as ScoreOutbox;
 }
 
 /**
@@ -85,7 +110,7 @@ export const MAX_PER_ITEM = 100;
 export const LEASE_MS = 5 * 60_000;
 
 /** What makes two scores "the same" for the gradebook (the timestamp does not). */
-const fingerprint = (b: ScoreBody) =>
+export const fingerprint = (b: ScoreBody) =>
   JSON.stringify([
     b.scoreGiven ?? null,
     b.scoreMaximum ?? null,
@@ -104,7 +129,7 @@ export function memoryOutbox(): ScoreOutbox {
   const last = new Map<string, string>();
   let nextId = 1;
   const find = (id: number) => rows.find((r) => r.id === id);
-  return {
+  return asyncOutbox({
     enqueue(s, now) {
       const key = itemKey(s.learner, s.lineitem);
       const fp = fingerprint(s.body);
@@ -164,10 +189,11 @@ export function memoryOutbox(): ScoreOutbox {
     },
     count: () => rows.length,
     close: () => undefined,
-  };
+  });
 }
 
-interface Row {
+/** A row of the queue's table, as SQLite and PostgreSQL return it. */
+export interface Row {
   id: number;
   learner: string;
   lineitem: string;
@@ -182,18 +208,41 @@ interface Row {
   claimed_until: number;
 }
 
-const fromRow = (r: Row): QueuedScore => ({
-  id: r.id,
-  learner: r.learner,
-  lineitem: r.lineitem,
-  issuer: r.issuer,
-  clientId: r.client_id,
-  body: JSON.parse(r.body) as ScoreBody,
-  createdAt: r.created_at,
-  nextAt: r.next_at,
-  attempts: r.attempts,
-  lastError: r.last_error,
-});
+const isBody = (b: unknown): b is ScoreBody =>
+  typeof b === 'object' && b !== null && typeof (b as ScoreBody).userId === 'string' && typeof (b as ScoreBody).timestamp === 'string';
+
+/**
+ * A row as a queued score, or null when its body is not a score (a row damaged or written by
+ * another program): skipped, and said once per row in the log, rather than stopping the queue.
+ */
+export function rowReader(log: (message: string) => void): (r: Row) => QueuedScore | null {
+  const told = new Set<number>();
+  return (r) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(r.body);
+    } catch {
+      body = null;
+    }
+    if (!isBody(body)) {
+      if (!told.has(r.id) && told.size < 1000) log(`LTI score ${r.id} to ${r.lineitem} ignored: its body is not a score (${JSON.stringify(r.body.slice(0, 80))})`);
+      told.add(r.id);
+      return null;
+    }
+    return {
+      id: r.id,
+      learner: r.learner,
+      lineitem: r.lineitem,
+      issuer: r.issuer,
+      clientId: r.client_id,
+      body,
+      createdAt: r.created_at,
+      nextAt: r.next_at,
+      attempts: r.attempts,
+      lastError: r.last_error,
+    };
+  };
+}
 
 export interface SqliteOutboxOptions {
   /** Who claims (default: random, one per outbox, i.e. per process). */
@@ -202,6 +251,8 @@ export interface SqliteOutboxOptions {
   leaseMs?: number;
   /** The clock leases are read against (default Date.now). */
   now?: () => number;
+  /** Where damaged rows are reported (default stderr). */
+  log?: (message: string) => void;
 }
 
 /**
@@ -222,6 +273,7 @@ export function sqliteOutbox(file: string, opts: SqliteOutboxOptions = {}): Scor
   const owner = opts.owner ?? `${process.pid}-${randomBytes(6).toString('hex')}`;
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const clock = opts.now ?? Date.now;
+  const fromRow = rowReader(opts.log ?? ((m) => console.error(m)));
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 2000');
@@ -288,29 +340,31 @@ export function sqliteOutbox(file: string, opts: SqliteOutboxOptions = {}): Scor
     return { queued: row ? fromRow(row) : null, dropped };
   });
 
-  return {
+  return asyncOutbox({
     enqueue: (s, now) => enqueue(s, now),
-    heads: () => heads.all({ owner, now: clock() }).map(fromRow),
+    heads: () => heads.all({ owner, now: clock() }).flatMap((r) => fromRow(r) ?? []),
     claim(id) {
       const now = clock();
       const row = claim.get({ id, owner, now, until: now + leaseMs });
       return row ? fromRow(row) : null;
     },
-    all: () => all.all().map(fromRow),
+    all: () => all.all().flatMap((r) => fromRow(r) ?? []),
     superseded: (row) => later.get(row.learner, row.lineitem, row.id) !== undefined,
     sent: (id) => void del.run(id),
     failed: (id, nextAt, error) => void fail.run(nextAt, error.slice(0, 1000), id),
     restamp(id, timestamp) {
       const r = byId.get(id);
-      if (r) setBody.run(JSON.stringify({ ...(JSON.parse(r.body) as ScoreBody), timestamp }), id);
+      const q = r ? fromRow(r) : null;
+      if (q) setBody.run(JSON.stringify({ ...q.body, timestamp }), id);
     },
     count: () => count.get()?.n ?? 0,
     close: () => db.close(),
-  };
+  });
 }
 
 /**
- * The configured outbox: SQLite beside the clouds, or memory with a memory store (or a store
+ * The outbox of a node without PostgreSQL (with it, server/lti/index.ts opens
+ * server/lti/outbox-postgres.ts's): SQLite beside the clouds, or memory with a memory store (or a store
  * handed in by a test). A database that cannot take the table must not stop the server: the
  * scores are then kept in memory, and the log says so.
  */
@@ -321,7 +375,7 @@ export function openOutbox(
 ): ScoreOutbox {
   if (config.store === 'memory' || givenStore) return memoryOutbox();
   try {
-    return sqliteOutbox(join(config.dataDir, 'stacklab.db'));
+    return sqliteOutbox(join(config.dataDir, 'stacklab.db'), { log });
   } catch (e) {
     log(
       `LTI scores queued in memory only (lost on restart): ${e instanceof Error ? e.message : String(e)}`,

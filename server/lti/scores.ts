@@ -46,12 +46,15 @@ export interface ScoreReporterDeps {
 }
 
 export interface ScoreReporter {
-  /** A lab workspace's new grade (Workspaces' onGraded): queued for the learner's launch, if any. */
+  /**
+   * A lab workspace's new grade (Workspaces' onGraded): queued for the learner's launch, if any.
+   * Returns at once; grades are queued one after the other, in the order they came.
+   */
   graded(e: GradedEvent): void;
-  /** Sends every score that is due now (per `now`), and waits for sends in flight. */
+  /** Queues the grades received so far, sends every score that is due now (per `now`), and waits for sends in flight. */
   flush(): Promise<void>;
-  /** Scores queued and not yet taken by their platform. */
-  pending(): number;
+  /** Scores queued (once the grades received so far are) and not yet taken by their platform. */
+  pending(): Promise<number>;
   close(): void;
 }
 
@@ -122,15 +125,15 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
    * Records a failed attempt: not tried again for `waitMs` (nor, with `holdPlatform`, any score
    * of that platform). Logged the first time and every tenth, unless the caller said why already.
    */
-  function failed(
+  async function failed(
     row: QueuedScore,
     waitMs: number,
     error: string,
     holdPlatform: boolean,
     logged = false,
-  ): void {
+  ): Promise<void> {
     const at = now() + waitMs;
-    outbox.failed(row.id, at, error);
+    await outbox.failed(row.id, at, error);
     if (holdPlatform) hold.set(platformKey(row), at);
     const attempts = row.attempts + 1;
     if (!logged && (attempts === 1 || attempts % 10 === 0)) {
@@ -140,7 +143,7 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
     }
   }
 
-  function settle(row: QueuedScore, outcome: Exclude<Outcome, { kind: 'sent' }>): void {
+  async function settle(row: QueuedScore, outcome: Exclude<Outcome, { kind: 'sent' }>): Promise<void> {
     const backoff = backoffMs(row.attempts + 1, random);
     switch (outcome.kind) {
       case 'retry':
@@ -157,14 +160,14 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
         // The platform holds a score at least as new (Moodle compares timestamps to the second).
         // A newer score of ours is queued: it replaces this one anyway. Else this one is the
         // learner's current grade: stamped now, it is newer than what the platform holds.
-        if (outbox.superseded(row)) {
+        if (await outbox.superseded(row)) {
           log(
             `LTI score for ${row.learner} to ${row.lineitem} superseded by a newer one (${outcome.error})`,
           );
-          return outbox.sent(row.id);
+          return await outbox.sent(row.id);
         }
         if (row.attempts < MAX_RESTAMPS) {
-          outbox.restamp(row.id, new Date(now() + CONFLICT_RETRY_MS).toISOString());
+          await outbox.restamp(row.id, new Date(now() + CONFLICT_RETRY_MS).toISOString());
           return failed(row, CONFLICT_RETRY_MS, outcome.error, false);
         }
         return failed(row, Math.max(backoff, REFUSED_BACKOFF_MS), outcome.error, false);
@@ -183,7 +186,7 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
   }
 
   async function sendOne(row: QueuedScore): Promise<void> {
-    const platform = deps.lti.platform(row.issuer, row.clientId);
+    const platform = await deps.lti.platform(row.issuer, row.clientId);
     if (!platform) {
       log(
         `LTI score for ${row.learner} kept: platform ${row.issuer} (client ${row.clientId}) is not registered any more`,
@@ -203,25 +206,32 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
     // Closing: the database may be gone; the row stays queued for the next start.
     if (closed) return;
     if (outcome.kind === 'sent') {
-      outbox.sent(row.id);
+      await outbox.sent(row.id);
       if (row.attempts > 0)
         log(
           `LTI score for ${row.learner} to ${row.lineitem} sent after ${row.attempts} failed attempts`,
         );
       return;
     }
-    settle(row, outcome);
+    await settle(row, outcome);
   }
 
-  /** Sends one platform's due scores one after the other, oldest first, until none is due. */
+  /**
+   * Sends one platform's due scores one after the other, oldest first, until none is due. Another
+   * process sharing the queue may claim a head between our reading and our claim: then the next
+   * due head is tried, so two nodes reading the same heads split them rather than one giving up.
+   */
   async function drain(pkey: string): Promise<void> {
     for (;;) {
       if (closed) return;
       const t = now();
-      const head = outbox.heads().find((r) => platformKey(r) === pkey && due(r, t));
-      if (!head) return;
-      // Another process sharing the queue may have taken it: then it is theirs (the next round looks again).
-      const row = outbox.claim(head.id);
+      let row: QueuedScore | null = null;
+      for (const head of await outbox.heads()) {
+        if (closed) return;
+        if (platformKey(head) !== pkey || !due(head, t)) continue;
+        row = await outbox.claim(head.id);
+        if (row) break;
+      }
       if (!row) return;
       await sendOne(row);
     }
@@ -243,7 +253,7 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
   async function round(): Promise<void> {
     if (closed) return;
     const t = now();
-    for (const r of outbox.heads()) if (due(r, t)) void start(platformKey(r));
+    for (const r of await outbox.heads()) if (due(r, t)) void start(platformKey(r));
     await Promise.all([...running.values()]);
   }
 
@@ -252,11 +262,11 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
    * `minWaitMs`: a score that stays due because its sending broke (a database error) must not
    * spin the loop.
    */
-  function schedule(minWaitMs = 0): void {
+  async function schedule(minWaitMs = 0): Promise<void> {
     if (closed || deps.background === false) return;
     let next = Infinity;
     try {
-      for (const r of outbox.heads())
+      for (const r of await outbox.heads())
         next = Math.min(next, Math.max(r.nextAt, hold.get(platformKey(r)) ?? 0));
     } catch (e) {
       log(`LTI score queue unreadable: ${message(e)}`);
@@ -271,16 +281,17 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
       timer = null;
       round()
         .catch((e: unknown) => log(`LTI score loop: ${message(e)}`))
-        .finally(() => schedule(1000));
+        .finally(() => void schedule(1000));
     }, ms);
     // The queue never keeps the process alive: what is not sent is still in the database.
     timer.unref();
   }
 
-  function graded(e: GradedEvent): void {
+  /** Queues one grade's score, if the learner's launch wants one. */
+  async function queue(e: GradedEvent): Promise<void> {
     if (closed) return;
-    const launch = deps.lti.launchFor(e.learner, e.labId);
-    if (!launch?.lineitem || !launch.scopes.includes(SCORE_SCOPE)) return;
+    const launch = await deps.lti.launchFor(e.learner, e.labId);
+    if (!launch?.lineitem || !launch.scopes.includes(SCORE_SCOPE) || closed) return;
     try {
       scoresUrl(launch.lineitem);
     } catch {
@@ -289,7 +300,7 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
       );
       return;
     }
-    const { queued, dropped } = outbox.enqueue(
+    const { queued, dropped } = await outbox.enqueue(
       {
         learner: e.learner,
         issuer: launch.issuer,
@@ -307,18 +318,44 @@ export function scoreReporter(deps: ScoreReporterDeps): ScoreReporter {
     if (queued) wakeIn(0);
   }
 
+  /**
+   * Grades are queued one after the other, in the order they came: with the queue in a database,
+   * two grades queued side by side could reach it the other way round (and the older one would
+   * then be the learner's grade in the gradebook). One line for all learners keeps the order the
+   * sender sees across learners too, as when queueing was synchronous.
+   */
+  let line: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  function graded(e: GradedEvent): void {
+    if (closed) return;
+    waiting += 1;
+    line = line
+      .then(() => queue(e))
+      .catch((err: unknown) => log(`LTI score of ${e.learner} for ${e.labId} not queued: ${message(err)}`))
+      .finally(() => void (waiting -= 1));
+  }
+  const queued = async () => {
+    while (waiting > 0) await line;
+  };
+
   // Scores left by the previous run are sent from the start.
-  schedule();
+  void schedule();
   return {
     graded,
-    flush: round,
-    pending: () => outbox.count(),
+    async flush() {
+      await queued();
+      await round();
+    },
+    async pending() {
+      await queued();
+      return outbox.count();
+    },
     close() {
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
       abort.abort();
-      outbox.close();
+      void outbox.close().catch((e: unknown) => log(`LTI score queue not closed cleanly: ${message(e)}`));
     },
   };
 }

@@ -9,12 +9,15 @@ import Database from 'better-sqlite3';
 import type { Config } from '../http/config.js';
 import { StoreError } from '../store/types.js';
 import { parseRegistration } from './platforms.js';
+import { readRow } from './rows.js';
 import type { LaunchRecord, LoginState, LtiStore, PlatformRegistration } from './types.js';
 
 const pkey = (a: string, b: string) => `${a}\u0000${b}`;
 
 const findPlatform = (all: PlatformRegistration[], issuer: string, clientId?: string) =>
   all.find((p) => p.issuer === issuer && (clientId === undefined || p.clientId === clientId)) ?? null;
+
+const stderrLog = (message: string) => console.error(`[${new Date().toISOString()}] ${message}`);
 
 /** In memory (tests, STACKLAB_STORE=memory). */
 export function memoryLtiStore(): LtiStore {
@@ -26,21 +29,22 @@ export function memoryLtiStore(): LtiStore {
     for (const [k, s] of states) if (s.expires <= now) states.delete(k);
     for (const [k, e] of nonces) if (e <= now) nonces.delete(k);
   };
+  const list = () => [...platforms.values()].map((p) => ({ ...p, deploymentIds: [...p.deploymentIds] }));
   return {
-    platforms: () => [...platforms.values()].map((p) => ({ ...p, deploymentIds: [...p.deploymentIds] })),
-    platform: (issuer, clientId) => findPlatform([...platforms.values()], issuer, clientId),
-    savePlatform: (p) => void platforms.set(pkey(p.issuer, p.clientId), { ...p, deploymentIds: [...p.deploymentIds] }),
-    deletePlatform: (issuer, clientId) => platforms.delete(pkey(issuer, clientId)),
-    putState(state, s) {
+    platforms: async () => list(),
+    platform: async (issuer, clientId) => findPlatform(list(), issuer, clientId),
+    savePlatform: async (p) => void platforms.set(pkey(p.issuer, p.clientId), { ...p, deploymentIds: [...p.deploymentIds] }),
+    deletePlatform: async (issuer, clientId) => platforms.delete(pkey(issuer, clientId)),
+    async putState(state, s) {
       purge(s.expires - 3600_000);
       states.set(state, { ...s });
     },
-    takeState(state, now) {
+    async takeState(state, now) {
       const s = states.get(state);
       states.delete(state);
-      return s && s.expires > now ? s : null;
+      return s && s.expires > now ? { ...s } : null;
     },
-    useNonce(issuer, nonce, expires, now) {
+    async useNonce(issuer, nonce, expires, now) {
       purge(now);
       const k = pkey(issuer, nonce);
       const seen = nonces.get(k);
@@ -48,17 +52,21 @@ export function memoryLtiStore(): LtiStore {
       nonces.set(k, expires);
       return true;
     },
-    saveLaunch: (r) => void launches.set(pkey(r.learner, r.labId), { ...r, scopes: [...r.scopes] }),
-    launchFor: (learner, labId) => launches.get(pkey(learner, labId)) ?? null,
-    close: () => undefined,
+    saveLaunch: async (r) => void launches.set(pkey(r.learner, r.labId), { ...r, scopes: [...r.scopes] }),
+    async launchFor(learner, labId) {
+      const r = launches.get(pkey(learner, labId));
+      return r ? { ...r, scopes: [...r.scopes] } : null;
+    },
+    close: async () => undefined,
   };
 }
 
 /**
  * In a SQLite file (the clouds' file: its own connection and tables, created if missing, as
  * server/store/app-credentials.ts does, so the cloud store's migrations never see them).
+ * Synchronous underneath; every failure comes out as a StoreError rejection.
  */
-export function sqliteLtiStore(file: string): LtiStore {
+export function sqliteLtiStore(file: string, log: (message: string) => void = stderrLog): LtiStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 2000');
@@ -92,7 +100,7 @@ export function sqliteLtiStore(file: string): LtiStore {
     const row = q.getState.get(state);
     if (!row) return null;
     q.delState.run(state);
-    return row.expires > now ? (JSON.parse(row.json) as LoginState) : null;
+    return row.expires > now ? readRow('state', row.json, log) : null;
   });
   const useNonce = db.transaction((issuer: string, nonce: string, expires: number, now: number): boolean => {
     q.purgeNonces.run(now);
@@ -100,7 +108,7 @@ export function sqliteLtiStore(file: string): LtiStore {
     q.putNonce.run(issuer, nonce, expires);
     return true;
   });
-  const all = () => q.platforms.all().map((r) => JSON.parse(r.json) as PlatformRegistration);
+  const all = () => q.platforms.all().flatMap((r) => readRow('platform', r.json, log) ?? []);
   return guardedStore({
     platforms: all,
     platform: (issuer, clientId) => findPlatform(all(), issuer, clientId),
@@ -116,17 +124,20 @@ export function sqliteLtiStore(file: string): LtiStore {
     saveLaunch: (r) => void q.saveLaunch.run(r.learner, r.labId, JSON.stringify(r), r.at),
     launchFor(learner, labId) {
       const row = q.launchFor.get(learner, labId);
-      return row ? (JSON.parse(row.json) as LaunchRecord) : null;
+      return row ? readRow('launch', row.json, log) : null;
     },
     close: () => db.close(),
   });
 }
 
-/** Every method's SQLite exception becomes a StoreError (the routes answer "try again in a moment"). */
-function guardedStore(store: LtiStore): LtiStore {
+/** LtiStore's methods, answered at once (SQLite is synchronous). */
+type SyncLtiStore = { [K in keyof LtiStore]: (...a: Parameters<LtiStore[K]>) => Awaited<ReturnType<LtiStore[K]>> };
+
+/** Every method's SQLite exception becomes a StoreError rejection (the routes answer "try again in a moment"). */
+function guardedStore(store: SyncLtiStore): LtiStore {
   const out = {} as Record<string, unknown>;
   for (const [name, fn] of Object.entries(store) as Array<[string, (...a: unknown[]) => unknown]>) {
-    out[name] = (...a: unknown[]) => {
+    out[name] = async (...a: unknown[]) => {
       try {
         return fn(...a);
       } catch (e) {
@@ -187,36 +198,43 @@ function readPlatformsFile(file: string, log: (message: string) => void): Platfo
  * A store with the platforms file's registrations merged in: they are listed first and win over
  * a page registration of the same issuer and client id; saving or deleting them is the file's
  * business (the instructor API refuses it; here a save of one is ignored, a delete returns false).
+ * Each node reads its own copy of the file (every node is given the same one).
  */
 export function withPlatformsFile(inner: LtiStore, fromFile: () => PlatformRegistration[]): LtiStore {
-  const all = () => {
+  const all = async () => {
     const file = fromFile();
     const keys = new Set(file.map((p) => pkey(p.issuer, p.clientId)));
-    return [...file, ...inner.platforms().filter((p) => !keys.has(pkey(p.issuer, p.clientId)))];
+    return [...file, ...(await inner.platforms()).filter((p) => !keys.has(pkey(p.issuer, p.clientId)))];
   };
   const inFile = (issuer: string, clientId: string) => fromFile().some((p) => p.issuer === issuer && p.clientId === clientId);
   return {
     ...inner,
     platforms: all,
-    platform: (issuer, clientId) => findPlatform(all(), issuer, clientId),
-    savePlatform: (p) => (inFile(p.issuer, p.clientId) ? undefined : inner.savePlatform({ ...p, source: 'page' })),
-    deletePlatform: (issuer, clientId) => !inFile(issuer, clientId) && inner.deletePlatform(issuer, clientId),
+    async platform(issuer, clientId) {
+      // The file first: a launch from a platform of the file needs no database round trip to find it.
+      return findPlatform(fromFile(), issuer, clientId) ?? findPlatform(await all(), issuer, clientId);
+    },
+    savePlatform: async (p) => (inFile(p.issuer, p.clientId) ? undefined : inner.savePlatform({ ...p, source: 'page' })),
+    deletePlatform: async (issuer, clientId) => !inFile(issuer, clientId) && inner.deletePlatform(issuer, clientId),
   };
 }
 
-const stderrLog = (message: string) => console.error(`[${new Date().toISOString()}] ${message}`);
-
 /**
- * The configured LTI store: SQLite in DATA/stacklab.db (memory with a memory store or a store given
- * by the caller), with the platforms file merged in. A database that cannot take the tables keeps
- * LTI in memory and says so, rather than stopping the server.
+ * The LTI store of a node without PostgreSQL: SQLite in DATA/stacklab.db (memory with a memory
+ * store or a store given by the caller), with the platforms file merged in. A database that cannot
+ * take the tables keeps LTI in memory and says so, rather than stopping the server. (With
+ * STACKLAB_DATABASE_URL, server/lti/index.ts opens PostgreSQL's instead.)
  */
-export function openLtiStore(config: Config, givenStore: boolean, log: (message: string) => void = stderrLog): LtiStore {
+export function openLtiStore(
+  config: Config,
+  givenStore: boolean,
+  log: (message: string) => void = stderrLog,
+): LtiStore {
   let inner: LtiStore;
   if (config.store === 'memory' || givenStore) inner = memoryLtiStore();
   else {
     try {
-      inner = sqliteLtiStore(join(config.dataDir, 'stacklab.db'));
+      inner = sqliteLtiStore(join(config.dataDir, 'stacklab.db'), log);
     } catch (e) {
       log(`LTI launches kept in memory only: ${e instanceof Error ? e.message : String(e)}`);
       inner = memoryLtiStore();

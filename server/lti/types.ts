@@ -1,7 +1,8 @@
 /**
  * LTI 1.3 (Core, Deep Linking 2.0, Assignment and Grade Services 2.0): what the tool keeps about
  * platforms and launches. server/lti/store.ts persists these (SQLite beside the workspaces, or
- * memory), server/lti/launch.ts validates launches, server/lti/scores.ts posts scores.
+ * memory), server/lti/postgres.ts in PostgreSQL for every node (STACKLAB_DATABASE_URL);
+ * server/lti/launch.ts validates launches, server/lti/scores.ts posts scores.
  */
 
 /** An LMS registered with Stacklab (in the platforms file, or from the class page). */
@@ -54,20 +55,30 @@ export interface LoginState {
   expires: number;
 }
 
-/** Persistence of LTI: platforms, logins in flight, nonces seen, launches. Never throws for a missing row. */
+/**
+ * Persistence of LTI: platforms, logins in flight, nonces seen, launches. Asynchronous, as a
+ * database shared by several nodes answers over the network. Never fails for a missing row; a
+ * database failure rejects with a StoreError (the routes answer "try again in a moment").
+ */
 export interface LtiStore {
-  platforms(): PlatformRegistration[];
+  platforms(): Promise<PlatformRegistration[]>;
   /** The registration of an issuer (and client id, when a platform has several). */
-  platform(issuer: string, clientId?: string): PlatformRegistration | null;
-  savePlatform(p: PlatformRegistration): void;
-  deletePlatform(issuer: string, clientId: string): boolean;
-  putState(state: string, s: LoginState): void;
-  /** The state's record, removed (a state is good once), or null when unknown or expired. */
-  takeState(state: string, now: number): LoginState | null;
-  /** Records a nonce until `expires`; false when it was seen already (a replayed id_token). */
-  useNonce(issuer: string, nonce: string, expires: number, now: number): boolean;
-  saveLaunch(r: LaunchRecord): void;
+  platform(issuer: string, clientId?: string): Promise<PlatformRegistration | null>;
+  savePlatform(p: PlatformRegistration): Promise<void>;
+  deletePlatform(issuer: string, clientId: string): Promise<boolean>;
+  putState(state: string, s: LoginState): Promise<void>;
+  /**
+   * The state's record, removed (a state is good once, across every node sharing the store), or
+   * null when unknown or expired.
+   */
+  takeState(state: string, now: number): Promise<LoginState | null>;
+  /**
+   * Records a nonce until `expires`; false when it was seen already (a replayed id_token), also
+   * when another node sharing the store saw it.
+   */
+  useNonce(issuer: string, nonce: string, expires: number, now: number): Promise<boolean>;
+  saveLaunch(r: LaunchRecord): Promise<void>;
   /** The newest launch of a learner into a lab (where their scores go), or null. */
-  launchFor(learner: string, labId: string): LaunchRecord | null;
-  close(): void;
+  launchFor(learner: string, labId: string): Promise<LaunchRecord | null>;
+  close(): Promise<void>;
 }

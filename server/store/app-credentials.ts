@@ -5,10 +5,12 @@
  * scrypt hash that proves it, and a keyed tag (HMAC under a key from the server secret) that finds
  * it, since keystone lets a client name a credential by name and user, and every learner's cloud
  * has the same user: the tag tells one learner's "backup" credential from another's without trying
- * scrypt on each. Two implementations share one contract: SQLite (its own table, created on open,
- * in the same database file as the clouds) and memory (tests, `store: memory`).
+ * scrypt on each. Three implementations share one contract (test/app-credentials-store.test.ts):
+ * SQLite (its own table, created on open, in the same database file as the clouds), PostgreSQL
+ * (app-credentials-pg.ts: every node of a deployment sees every credential) and memory (tests,
+ * `store: memory`). The interface is asynchronous because PostgreSQL's is.
  */
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { StoreError } from './types.js';
 
@@ -44,13 +46,14 @@ export interface AppCredential {
 /** Why a credential was not stored. */
 export type CreateRefusal = 'duplicate' | 'limit';
 
+/** Credentials by learner and workspace; failures of the database reject with a StoreError (keystone answers 503). */
 export interface AppCredentialStore {
   /** Stores a credential with the hashes of its secret; refused when the learner holds `limit` in that workspace already, or the name is taken there. */
-  create(cred: AppCredential, secret: string, limit: number): CreateRefusal | null;
+  create(cred: AppCredential, secret: string, limit: number): Promise<CreateRefusal | null>;
   /** The credentials of a learner's workspace, oldest first. */
-  list(learner: string, workspace: string): AppCredential[];
+  list(learner: string, workspace: string): Promise<AppCredential[]>;
   /** A credential by id, or null. */
-  get(id: string): AppCredential | null;
+  get(id: string): Promise<AppCredential | null>;
   /**
    * The credential a client names with its secret: by id, or by name and the user's id or name
    * (then the one credential of that name and user whose secret it is). Null when there is none
@@ -59,36 +62,54 @@ export interface AppCredentialStore {
   authenticate(
     by: { id: string } | { name: string; user: { id: string } | { name: string } },
     secret: string,
-  ): AppCredential | null;
+  ): Promise<AppCredential | null>;
   /** Deletes a credential; false when there was none. */
-  delete(id: string): boolean;
-  close(): void;
+  delete(id: string): Promise<boolean>;
+  close(): Promise<void>;
 }
 
 /** scrypt's cost: a guess costs the attacker ~30 ms of one core; a generated secret has 512 bits anyway. */
 const SCRYPT = { N: 4096, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
 
+/** scrypt on libuv's thread pool: a login's ~30 ms of hashing never holds the event loop. */
+const scryptAsync = (
+  secret: string,
+  salt: Buffer,
+  bytes: number,
+  opts: { N: number; r: number; p: number },
+) =>
+  new Promise<Buffer>((ok, fail) =>
+    scrypt(secret, salt, bytes, opts, (e, key) => (e ? fail(e) : ok(key))),
+  );
+
 /** `scrypt$N$salt$hash`, base64url. */
-export function hashSecret(secret: string): string {
+export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(secret, salt, KEY_BYTES, SCRYPT);
+  const hash = await scryptAsync(secret, salt, KEY_BYTES, SCRYPT);
   return `scrypt$${SCRYPT.N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
-export function secretMatches(secret: string, stored: string): boolean {
+/** Whether a secret is the one a stored hash proves; a malformed hash (or a cost scrypt refuses) proves nothing. */
+export async function secretMatches(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !salt || !hash) return false;
   const want = Buffer.from(hash, 'base64url');
-  const got = scryptSync(secret, Buffer.from(salt, 'base64url'), want.length, {
-    ...SCRYPT,
-    N: Number(n),
-  });
+  if (want.length === 0) return false;
+  let got: Buffer;
+  try {
+    got = await scryptAsync(secret, Buffer.from(salt, 'base64url'), want.length, {
+      ...SCRYPT,
+      N: Number(n),
+    });
+  } catch {
+    return false;
+  }
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
 /** The lookup tag of a secret: HMAC-SHA256 under the store's key, hex (never the secret). */
-const tagOf = (key: Buffer, secret: string) =>
+export const tagOf = (key: Buffer, secret: string) =>
   createHmac('sha256', key).update(secret).digest('hex');
 
 /** The store's tag key, derived from the server secret (kept apart from its other uses). */
@@ -106,20 +127,32 @@ export function memoryAppCredentials(key: Buffer = randomBytes(32)): AppCredenti
   const byId = new Map<string, { cred: AppCredential; hash: string; tag: string }>();
   const mine = (learner: string, workspace: string) =>
     [...byId.values()].filter((e) => e.cred.learner === learner && e.cred.workspace === workspace);
+  let closed = false;
+  const open = () => {
+    if (closed) throw new StoreError('the application credentials are closed', 'CLOSED');
+  };
   return {
-    create(cred, secret, limit) {
+    async create(cred, secret, limit) {
+      open();
+      const hash = await hashSecret(secret);
+      // Counted after the hashing, so two creations racing through it cannot both pass the limit.
       const theirs = mine(cred.learner, cred.workspace);
       if (theirs.length >= limit) return 'limit';
       if (theirs.some((e) => e.cred.name === cred.name)) return 'duplicate';
-      byId.set(cred.id, { cred: clone(cred), hash: hashSecret(secret), tag: tagOf(key, secret) });
+      byId.set(cred.id, { cred: clone(cred), hash, tag: tagOf(key, secret) });
       return null;
     },
-    list: (learner, workspace) => mine(learner, workspace).map((e) => clone(e.cred)),
-    get(id) {
+    list: async (learner, workspace) => {
+      open();
+      return mine(learner, workspace).map((e) => clone(e.cred));
+    },
+    get: async (id) => {
+      open();
       const e = byId.get(id);
       return e ? clone(e.cred) : null;
     },
-    authenticate(by, secret) {
+    async authenticate(by, secret) {
+      open();
       const tag = tagOf(key, secret);
       const found =
         'id' in by
@@ -131,14 +164,20 @@ export function memoryAppCredentials(key: Buffer = randomBytes(32)): AppCredenti
                 ('id' in by.user ? e.cred.userId === by.user.id : e.cred.userName === by.user.name),
             );
       const e = found.length === 1 ? found[0] : undefined;
-      return e && secretMatches(secret, e.hash) ? clone(e.cred) : null;
+      return e && (await secretMatches(secret, e.hash)) ? clone(e.cred) : null;
     },
-    delete: (id) => byId.delete(id),
-    close: () => undefined,
+    delete: async (id) => {
+      open();
+      return byId.delete(id);
+    },
+    close: async () => {
+      closed = true;
+    },
   };
 }
 
-interface Row {
+/** A credential's row, as both SQL stores keep it (JSON text for the lists). */
+export interface Row {
   id: string;
   learner_id: string;
   workspace: string;
@@ -149,14 +188,14 @@ interface Row {
   project_id: string;
   roles: string;
   expires_at: number | null;
-  unrestricted: number;
+  unrestricted: number | boolean;
   access_rules: string | null;
   created_at: number;
   secret_hash: string;
   secret_tag: string;
 }
 
-const fromRow = (r: Row): AppCredential => ({
+export const fromRow = (r: Row): AppCredential => ({
   id: r.id,
   learner: r.learner_id,
   workspace: r.workspace,
@@ -167,16 +206,16 @@ const fromRow = (r: Row): AppCredential => ({
   projectId: r.project_id,
   roles: JSON.parse(r.roles) as AppCredential['roles'],
   expiresAt: r.expires_at,
-  unrestricted: r.unrestricted === 1,
+  unrestricted: r.unrestricted === 1 || r.unrestricted === true,
   accessRules: r.access_rules === null ? null : (JSON.parse(r.access_rules) as AccessRule[]),
   createdAt: r.created_at,
 });
 
-/** Runs a store operation; SQLite's exceptions become StoreErrors (the web layer answers 503). */
-function guarded<A extends unknown[], R>(fn: (...a: A) => R): (...a: A) => R {
-  return (...a) => {
+/** Runs a store operation; SQLite's exceptions become rejected StoreErrors (the web layer answers 503). */
+function guarded<A extends unknown[], R>(fn: (...a: A) => R | Promise<R>): (...a: A) => Promise<R> {
+  return async (...a) => {
     try {
-      return fn(...a);
+      return await fn(...a);
     } catch (e) {
       if (e instanceof StoreError) throw e;
       const code =
@@ -247,15 +286,15 @@ export function sqliteAppCredentials(file: string, key: Buffer): AppCredentialSt
   );
   return {
     // Hashing is slow on purpose: done before the transaction, so the database is not held meanwhile.
-    create: guarded((cred, secret, limit) =>
-      create(cred, hashSecret(secret), tagOf(key, secret), limit),
+    create: guarded(async (cred, secret, limit) =>
+      create(cred, await hashSecret(secret), tagOf(key, secret), limit),
     ),
     list: guarded((learner, workspace) => list.all(learner, workspace).map(fromRow)),
     get: guarded((id) => {
       const r = get.get(id);
       return r ? fromRow(r) : null;
     }),
-    authenticate: guarded((by, secret) => {
+    authenticate: guarded(async (by, secret) => {
       const rows =
         'id' in by
           ? [get.get(by.id)].filter((r) => r !== undefined)
@@ -263,9 +302,11 @@ export function sqliteAppCredentials(file: string, key: Buffer): AppCredentialSt
             ? byTagAndUserId.all(tagOf(key, secret), by.name, by.user.id)
             : byTagAndUserName.all(tagOf(key, secret), by.name, by.user.name);
       const r = rows.length === 1 ? rows[0] : undefined;
-      return r && secretMatches(secret, r.secret_hash) ? fromRow(r) : null;
+      return r && (await secretMatches(secret, r.secret_hash)) ? fromRow(r) : null;
     }),
     delete: guarded((id) => del.run(id).changes > 0),
-    close: () => db.close(),
+    close: async () => {
+      if (db.open) db.close();
+    },
   };
 }

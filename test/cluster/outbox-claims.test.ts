@@ -60,7 +60,7 @@ describe('score outbox claims', () => {
     open.push(writer);
     for (let n = 0; n < 10; n += 1)
       for (let l = 0; l < 40; l += 1)
-        writer.enqueue(
+        await writer.enqueue(
           {
             learner: `l${l}`,
             issuer: 'https://lms.test',
@@ -70,13 +70,13 @@ describe('score outbox claims', () => {
           },
           0,
         );
-    expect(writer.count()).toBe(400);
+    expect(await writer.count()).toBe(400);
     const sent: Array<{ by: string; learner: string; score: number }> = [];
     const a = sender(file, sent, 'a');
     const b = sender(file, sent, 'b');
-    for (let round = 0; round < 50 && writer.count() > 0; round += 1)
+    for (let round = 0; round < 50 && (await writer.count()) > 0; round += 1)
       await Promise.all([a.flush(), b.flush(), a.flush(), b.flush()]);
-    expect(writer.count()).toBe(0);
+    expect(await writer.count()).toBe(0);
     expect(sent).toHaveLength(400);
     const keys = sent.map((s) => `${s.learner}#${s.score}`);
     expect(new Set(keys).size).toBe(400);
@@ -88,38 +88,38 @@ describe('score outbox claims', () => {
     expect(new Set(sent.map((s) => s.by)).size).toBe(2);
   });
 
-  it('a claim keeps the score from the other outbox until it is let go or its lease runs out (the claimer died)', () => {
+  it('a claim keeps the score from the other outbox until it is let go or its lease runs out (the claimer died)', async () => {
     const file = tempFile();
     let clock = 1000;
     const a: ScoreOutbox = sqliteOutbox(file, { owner: 'a', leaseMs: 500, now: () => clock });
     const b: ScoreOutbox = sqliteOutbox(file, { owner: 'b', leaseMs: 500, now: () => clock });
     open.push(a, b);
-    const { queued } = a.enqueue(
+    const { queued } = await a.enqueue(
       { learner: 'x', issuer: 'i', clientId: 'c', lineitem: 'li', body: body(1) },
       0,
     );
-    a.enqueue({ learner: 'x', issuer: 'i', clientId: 'c', lineitem: 'li', body: body(2) }, 0);
+    await a.enqueue({ learner: 'x', issuer: 'i', clientId: 'c', lineitem: 'li', body: body(2) }, 0);
     const id = queued!.id;
-    expect(a.claim(id)?.id).toBe(id);
-    expect(b.claim(id)).toBeNull();
-    expect(b.heads()).toEqual([]);
-    expect(a.heads().map((r) => r.id)).toEqual([id]);
+    expect((await a.claim(id))?.id).toBe(id);
+    expect(await b.claim(id)).toBeNull();
+    expect(await b.heads()).toEqual([]);
+    expect((await a.heads()).map((r) => r.id)).toEqual([id]);
     // Not the head: never claimable (scores of one learner and line item go in order).
-    expect(b.claim(id + 1)).toBeNull();
+    expect(await b.claim(id + 1)).toBeNull();
     clock += 499;
-    expect(b.claim(id)).toBeNull();
+    expect(await b.claim(id)).toBeNull();
     clock += 1;
-    expect(b.claim(id)?.id).toBe(id);
-    expect(a.claim(id)).toBeNull();
+    expect((await b.claim(id))?.id).toBe(id);
+    expect(await a.claim(id)).toBeNull();
     // A failed attempt lets it go at once.
-    b.failed(id, clock, 'down');
-    expect(a.claim(id)?.attempts).toBe(1);
-    a.sent(id);
-    expect(b.claim(id)).toBeNull();
-    expect(b.claim(id + 1)?.id).toBe(id + 1);
+    await b.failed(id, clock, 'down');
+    expect((await a.claim(id))?.attempts).toBe(1);
+    await a.sent(id);
+    expect(await b.claim(id)).toBeNull();
+    expect((await b.claim(id + 1))?.id).toBe(id + 1);
   });
 
-  it('a queue written before claims existed gains the columns, and two openings migrate it once', () => {
+  it('a queue written before claims existed gains the columns, and two openings migrate it once', async () => {
     const file = tempFile();
     const db = new Database(file);
     db.exec(`CREATE TABLE lti_score_outbox (
@@ -132,9 +132,9 @@ describe('score outbox claims', () => {
     const a = sqliteOutbox(file, { owner: 'a' });
     const b = sqliteOutbox(file, { owner: 'b' });
     open.push(a, b);
-    const [row] = a.heads();
+    const [row] = await a.heads();
     expect(row?.body.scoreGiven).toBe(3);
-    expect(a.claim(row!.id)).not.toBeNull();
-    expect(b.claim(row!.id)).toBeNull();
+    expect(await a.claim(row!.id)).not.toBeNull();
+    expect(await b.claim(row!.id)).toBeNull();
   });
 });

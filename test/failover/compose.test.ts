@@ -13,11 +13,15 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { findHaproxy, HAPROXY_TEMPLATE, testHaproxyConfig } from '../support/haproxy.js';
 import { REPO_ROOT } from '../support/server-process.js';
+import ipaddr from 'ipaddr.js';
+import { clientAddresses } from '../../server/http/client-address.js';
+import { loadConfig } from '../../server/http/config.js';
 
 const run = promisify(execFile);
 
 interface Service {
   profiles?: string[];
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>;
   image?: string;
   build?: string;
   ports?: string[];
@@ -31,6 +35,7 @@ interface Service {
 const compose = parseYaml(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
+  networks?: Record<string, { ipam?: { config?: Array<{ subnet?: string }> } } | null>;
 };
 const haproxyCfg = readFileSync(HAPROXY_TEMPLATE, 'utf8');
 const services = compose.services;
@@ -84,6 +89,35 @@ describe('docker-compose.yml', () => {
     expect(refused.err).toContain('set STACKLAB_SECRET and STACKLAB_INSTRUCTOR_TOKEN');
   });
 
+  it("the nodes trust HAProxy's fixed address on their network, and keep the per-address limit on", () => {
+    const haproxy = services['haproxy']?.networks;
+    expect(haproxy && !Array.isArray(haproxy)).toBe(true);
+    const [[netName, attach]] = Object.entries(haproxy as Record<string, { ipv4_address?: string } | null>) as [[string, { ipv4_address?: string } | null]];
+    const address = attach?.ipv4_address ?? '';
+    expect(ipaddr.IPv4.isValidFourPartDecimal(address)).toBe(true);
+    // The address is in the network's declared range, and every service of the profile is on it.
+    const subnet = compose.networks?.[netName]?.ipam?.config?.[0]?.subnet ?? '';
+    expect(ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parseCIDR(subnet))).toBe(true);
+    for (const [name, s] of cluster) {
+      const on = Array.isArray(s.networks) ? s.networks : Object.keys(s.networks ?? {});
+      expect(on, name).toEqual([netName]);
+    }
+    // Each node's environment, read by the server's own configuration: HAProxy, and only it, trusted.
+    for (const [name, s] of nodes) {
+      // Compose's ${VAR:-default}, with what an operator sets (the secrets) or the default.
+      const given: Record<string, string> = { STACKLAB_DB_PASSWORD: 'pw', STACKLAB_SECRET: 's', STACKLAB_INSTRUCTOR_TOKEN: 't' };
+      const env = Object.fromEntries(
+        Object.entries(s.environment ?? {}).map(([k, v]) => [k, v.replace(/\$\{(\w+):-([^}]*)\}/g, (_m, name: string, dflt: string) => given[name] ?? dflt)]),
+      );
+      const config = loadConfig({ ...env, STACKLAB_DATA: mkdtempSync(join(tmpdir(), 'stacklab-compose-')) });
+      expect(config.trustedProxies, name).toEqual([`${address}/32`]);
+      expect(config.newLearnersPerAddress, name).toBeGreaterThan(0);
+      const addresses = clientAddresses(config.trustedProxies);
+      expect(addresses.of(address, '198.51.100.1')).toBe('198.51.100.1');
+      expect(addresses.of('172.31.250.9', '198.51.100.1')).toBe('172.31.250.9');
+    }
+  });
+
   it('every named volume is declared', () => {
     const used = Object.values(services)
       .flatMap((s) => s.volumes ?? [])
@@ -109,6 +143,16 @@ describe('deploy/haproxy.cfg', () => {
     expect(haproxyCfg).toMatch(/^\s+option httpchk GET \/healthz$/m);
     expect(haproxyCfg).toMatch(/^\s+timeout tunnel 1h$/m);
     expect(haproxyCfg).toMatch(/^\s+option redispatch/m);
+  });
+
+  it('tells the nodes who the client is (X-Forwarded-For), and checks them within a 1 s answer', () => {
+    expect(haproxyCfg).toMatch(/^\s+option forwardfor\s*$/m);
+    // Nothing removes or rewrites the header the nodes read.
+    expect(haproxyCfg).not.toMatch(/^\s*http-request\s+(del|set|replace)-header\s+X-Forwarded-For/im);
+    // HAProxy's check waits `inter` (no `timeout check`): longer than /healthz's 1 s bound.
+    const inter = /^\s+default-server\b.*\binter (\d+)s\b/m.exec(haproxyCfg)?.[1];
+    expect(Number(inter)).toBeGreaterThan(1);
+    expect(haproxyCfg).not.toMatch(/^\s+timeout check/m);
   });
 
   it('the test harness refuses a template it cannot rewrite', () => {

@@ -101,11 +101,11 @@ describe('platform registrations on the class page', () => {
     await server.close();
     const peek = sqliteLtiStore(join(dir, 'stacklab.db'));
     const learner = /session=v1\.([\w-]+)\./.exec(before)?.[1] ?? '';
-    expect(peek.launchFor(learner, 'direct-attach')).toMatchObject({
+    expect(await peek.launchFor(learner, 'direct-attach')).toMatchObject({
       issuer: lms.issuer, clientId: 'page-client', deploymentId: lms.deploymentId, sub: 'persist-me', name: 'Ada Lovelace',
       lineitem: lms.lineitemUrl('li-persist-me'), scopes: expect.arrayContaining(['https://purl.imsglobal.org/spec/lti-ags/scope/score']) as unknown,
     });
-    peek.close();
+    await peek.close();
     server = await serverIn(dir, file);
     lms.trustTool(`${server.url}/lti/jwks`);
     expect(await (await fetch(`${server.url}/lti/jwks`)).json()).toEqual(jwksBefore);

@@ -65,7 +65,7 @@ beforeEach(async () => {
   key ??= await loadToolKey(null);
   mock = await startMockAgs(key.publicJwk, CLIENT);
   lti = memoryLtiStore();
-  lti.savePlatform({
+  await lti.savePlatform({
     issuer: ISSUER,
     clientId: CLIENT,
     name: 'Test LMS',
@@ -130,9 +130,9 @@ describe('a score reaches the platform', () => {
     launch();
     const r = reporter();
     graded(r, grade('pass', 'pass', 'fail', 'todo'));
-    expect(r.pending()).toBe(1);
+    expect(await r.pending()).toBe(1);
     await r.flush();
-    expect(r.pending()).toBe(0);
+    expect(await r.pending()).toBe(0);
     expect(mock.scoreRequests).toHaveLength(1);
     const req = mock.scoreRequests[0]!;
     expect(req.path).toBe('/courses/1/lineitems/7/scores');
@@ -209,7 +209,7 @@ describe('what is queued', () => {
     graded(r, passed(1), 'no-scope');
     launch({ learner: 'bad-item', lineitem: 'not a url' });
     graded(r, passed(1), 'bad-item');
-    expect(r.pending()).toBe(0);
+    expect(await r.pending()).toBe(0);
     await r.flush();
     expect(mock.tokenRequests).toHaveLength(0);
     expect(mock.scoreRequests).toHaveLength(0);
@@ -222,11 +222,11 @@ describe('what is queued', () => {
     graded(r, passed(1));
     clock += 1000;
     graded(r, passed(1));
-    expect(r.pending()).toBe(1);
+    expect(await r.pending()).toBe(1);
     await r.flush();
     clock += 1000;
     graded(r, passed(1));
-    expect(r.pending()).toBe(0);
+    expect(await r.pending()).toBe(0);
     graded(r, passed(2));
     graded(r, passed(1));
     await r.flush();
@@ -272,7 +272,7 @@ describe('a platform that is down', () => {
       await r2.flush();
       // One request per round: a failure holds the platform's other learners too.
       expect(mock.scoreRequests).toHaveLength(attempt);
-      const head = outbox.heads()[0]!;
+      const head = (await outbox.heads())[0]!;
       expect(head).toMatchObject({
         attempts: attempt,
         body: expect.objectContaining({ scoreGiven: 1 }),
@@ -286,11 +286,11 @@ describe('a platform that is down', () => {
     }
     // 5 s doubling, half of it jittered (random() = 0.5 here).
     expect(waits).toEqual([3750, 7500, 15000]);
-    expect(outbox.heads()[0]!.lastError).toBe(
+    expect((await outbox.heads())[0]!.lastError).toBe(
       'the score endpoint answered 502: <html>bad gateway</html>',
     );
     await r2.flush();
-    expect(r2.pending()).toBe(0);
+    expect(await r2.pending()).toBe(0);
     expect(mock.scores.map((s) => [s.body.userId, s.body.scoreGiven])).toEqual([
       ['lms-user-1', 1],
       ['lms-user-1', 2],
@@ -301,13 +301,13 @@ describe('a platform that is down', () => {
 
   it('that cannot be reached at all (connection refused) keeps the score', async () => {
     launch({ lineitem: 'http://127.0.0.1:1/lineitems/1' });
-    lti.savePlatform({ ...lti.platform(ISSUER, CLIENT)!, tokenUrl: 'http://127.0.0.1:1/token' });
+    await lti.savePlatform({ ...(await lti.platform(ISSUER, CLIENT))!, tokenUrl: 'http://127.0.0.1:1/token' });
     const outbox = memoryOutbox();
     const r = reporter({ outbox });
     graded(r, passed(1));
     await r.flush();
-    expect(outbox.all()).toEqual([expect.objectContaining({ attempts: 1, nextAt: clock + 3750 })]);
-    expect(outbox.all()[0]!.lastError).toMatch(/fetch failed|ECONNREFUSED/);
+    expect(await outbox.all()).toEqual([expect.objectContaining({ attempts: 1, nextAt: clock + 3750 })]);
+    expect((await outbox.all())[0]!.lastError).toMatch(/fetch failed|ECONNREFUSED/);
   });
 
   it('survives a restart: the queued score is sent by the next process', async () => {
@@ -317,11 +317,11 @@ describe('a platform that is down', () => {
     const first = reporter({ outbox: sqliteOutbox(file) });
     graded(first, passed(2));
     await first.flush();
-    expect(first.pending()).toBe(1);
+    expect(await first.pending()).toBe(1);
     first.close();
 
     const outbox = sqliteOutbox(file);
-    expect(outbox.all()).toEqual([
+    expect(await outbox.all()).toEqual([
       expect.objectContaining({ attempts: 1, lastError: expect.stringContaining('503') }),
     ]);
     const second = reporter({ outbox });
@@ -329,11 +329,11 @@ describe('a platform that is down', () => {
     expect(mock.scores).toHaveLength(0); // not due yet: the back-off survived too
     clock += 3750;
     await second.flush();
-    expect(second.pending()).toBe(0);
+    expect(await second.pending()).toBe(0);
     expect(given()).toEqual([2]);
     // The last score queued survived as well: the same grade again is not queued twice.
     graded(second, passed(2));
-    expect(second.pending()).toBe(0);
+    expect(await second.pending()).toBe(0);
   });
 
   it('closing with a send in flight keeps the score queued', async () => {
@@ -347,7 +347,7 @@ describe('a platform that is down', () => {
     r.close();
     await sending;
     const after = sqliteOutbox(file);
-    expect(after.count()).toBe(1);
+    expect(await after.count()).toBe(1);
     after.close();
   });
 });
@@ -397,7 +397,7 @@ describe('tokens', () => {
     await r.flush();
     expect(mock.tokenRequests).toHaveLength(2);
     expect(mock.scoreRequests).toHaveLength(2);
-    expect(outbox.all()).toEqual([expect.objectContaining({ attempts: 1, nextAt: clock + 3750 })]);
+    expect(await outbox.all()).toEqual([expect.objectContaining({ attempts: 1, nextAt: clock + 3750 })]);
     clock += 3750;
     await r.flush();
     expect(given()).toEqual([1]);
@@ -411,7 +411,7 @@ describe('tokens', () => {
     graded(r, passed(1));
     await r.flush();
     expect(mock.scoreRequests).toHaveLength(0);
-    expect(outbox.all()).toEqual([
+    expect(await outbox.all()).toEqual([
       expect.objectContaining({ attempts: 1, nextAt: clock + REFUSED_BACKOFF_MS }),
     ]);
     expect(logs.join('\n')).toContain('invalid_client');
@@ -426,7 +426,7 @@ describe('a platform refusing or limiting', () => {
     mock.scoreReplies.push({ status: 429, headers: { 'Retry-After': '120' } });
     graded(r, passed(1));
     await r.flush();
-    expect(outbox.heads()[0]!.nextAt).toBe(clock + 120_000);
+    expect((await outbox.heads())[0]!.nextAt).toBe(clock + 120_000);
     clock += 119_999;
     await r.flush();
     expect(mock.scoreRequests).toHaveLength(1);
@@ -445,7 +445,7 @@ describe('a platform refusing or limiting', () => {
     graded(r, passed(2), 'learner-2');
     await r.flush();
     expect(given()).toEqual([2]);
-    expect(outbox.all()).toEqual([
+    expect(await outbox.all()).toEqual([
       expect.objectContaining({
         learner: 'learner-1',
         attempts: 1,
@@ -463,13 +463,13 @@ describe('a platform refusing or limiting', () => {
     graded(r, passed(2));
     await r.flush();
     expect(given()).toEqual([2]);
-    expect(r.pending()).toBe(0);
+    expect(await r.pending()).toBe(0);
 
     const stamped = new Date(clock).toISOString();
     mock.scoreReplies.push(409);
     graded(r, passed(3));
     await r.flush();
-    expect(r.pending()).toBe(1);
+    expect(await r.pending()).toBe(1);
     clock += 1100;
     await r.flush();
     expect(given()).toEqual([2, 3]);
@@ -484,10 +484,10 @@ describe('a platform no longer registered', () => {
     const outbox = memoryOutbox();
     const r = reporter({ outbox });
     graded(r, passed(1));
-    lti.deletePlatform(ISSUER, CLIENT);
+    await lti.deletePlatform(ISSUER, CLIENT);
     await r.flush();
     expect(mock.tokenRequests).toHaveLength(0);
-    expect(outbox.all()).toEqual([
+    expect(await outbox.all()).toEqual([
       expect.objectContaining({
         attempts: 1,
         lastError: 'platform not registered',
@@ -506,11 +506,11 @@ describe('a hostile platform', () => {
     mock.tokenReplies.push({ status: 200, huge: true });
     graded(r, passed(1));
     await r.flush();
-    expect(outbox.all()[0]!.lastError).toBe('the token endpoint answered more than 16384 bytes');
+    expect((await outbox.all())[0]!.lastError).toBe('the token endpoint answered more than 16384 bytes');
     mock.scoreReplies.push({ status: 500, huge: true });
     clock += REFUSED_BACKOFF_MS;
     await r.flush();
-    const err = outbox.all()[0]!.lastError!;
+    const err = (await outbox.all())[0]!.lastError!;
     expect(err.startsWith('the score endpoint answered 500: aaaa')).toBe(true);
     expect(err.length).toBeLessThan(400);
   });
@@ -523,7 +523,7 @@ describe('a hostile platform', () => {
     graded(r, passed(1));
     await r.flush();
     expect(mock.scoreRequests.map((q) => q.path)).toEqual(['/courses/1/lineitems/7/scores']);
-    expect(outbox.all()[0]!.lastError).toMatch(/answered 307 \(a redirect to .*\/other\/scores\)/);
+    expect((await outbox.all())[0]!.lastError).toMatch(/answered 307 \(a redirect to .*\/other\/scores\)/);
   });
 
   it('cannot stall a send past the deadline', async () => {
@@ -533,7 +533,7 @@ describe('a hostile platform', () => {
     mock.scoreReplies.push({ status: 200, hang: true });
     graded(r, passed(1));
     await r.flush();
-    expect(outbox.all()).toEqual([
+    expect(await outbox.all()).toEqual([
       expect.objectContaining({ attempts: 1, lastError: 'no answer in time' }),
     ]);
   });
@@ -545,7 +545,7 @@ describe('the background loop', () => {
     const r = reporter({ background: true, now: Date.now });
     graded(r, passed(3));
     await vi.waitFor(() => expect(given()).toEqual([3]), { timeout: 5000 });
-    await vi.waitFor(() => expect(r.pending()).toBe(0));
+    await vi.waitFor(async () => expect(await r.pending()).toBe(0));
   });
 
   it('tries again by itself once the back-off has passed (2.5 s here)', async () => {
@@ -558,6 +558,6 @@ describe('the background loop', () => {
     await vi.waitFor(() => expect(given()).toEqual([2]), { timeout: 8000, interval: 100 });
     expect(mock.scoreRequests).toHaveLength(2);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2500);
-    await vi.waitFor(() => expect(r.pending()).toBe(0));
+    await vi.waitFor(async () => expect(await r.pending()).toBe(0));
   }, 15_000);
 });

@@ -1,132 +1,100 @@
-/** The LTI store: one contract for memory and SQLite, SQLite across a restart, the platforms file merged in read-only. */
+/** The LTI store: one contract for memory and SQLite (PostgreSQL: shared-postgres.test.ts), SQLite across a restart and with damaged rows, the platforms file merged in read-only. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLtiStore, openLtiStore, platformsFile, sqliteLtiStore, withPlatformsFile } from '../../server/lti/store.js';
 import { parseRegistration } from '../../server/lti/platforms.js';
-import type { LaunchRecord, LtiStore, PlatformRegistration } from '../../server/lti/types.js';
+import Database from 'better-sqlite3';
+import { launch, platform, runLtiStoreContract, runSharedLtiStoreContract } from './lti-store-contract.js';
 import { StoreError } from '../../server/store/types.js';
 import { testConfig } from '../support/server-config.js';
 
-const platform = (issuer: string, clientId = 'c1', source: PlatformRegistration['source'] = 'page'): PlatformRegistration => ({
-  issuer, clientId, name: issuer, authUrl: `${issuer}/auth`, tokenUrl: `${issuer}/token`, jwksUrl: `${issuer}/jwks`, deploymentIds: ['d1'], source,
-});
-
-const launch = (learner: string, labId: string, lineitem: string | null): LaunchRecord => ({
-  learner, issuer: 'https://lms.example.org', clientId: 'c1', deploymentId: 'd1', sub: 's', labId, name: 'Ada', lineitem, scopes: ['x'], at: 5,
-});
-
 const tmp = () => mkdtempSync(join(tmpdir(), 'stacklab-lti-store-'));
 
-function contract(name: string, make: () => LtiStore) {
-  describe(`LtiStore contract: ${name}`, () => {
-    it('saves, finds, replaces and deletes platforms', () => {
-      const s = make();
-      s.savePlatform(platform('https://a.example.org'));
-      s.savePlatform(platform('https://a.example.org', 'c2'));
-      s.savePlatform({ ...platform('https://a.example.org'), name: 'renamed' });
-      expect(s.platforms()).toHaveLength(2);
-      expect(s.platform('https://a.example.org', 'c1')?.name).toBe('renamed');
-      expect(s.platform('https://a.example.org')?.issuer).toBe('https://a.example.org');
-      expect(s.platform('https://b.example.org')).toBeNull();
-      expect(s.deletePlatform('https://a.example.org', 'c1')).toBe(true);
-      expect(s.deletePlatform('https://a.example.org', 'c1')).toBe(false);
-      expect(s.platforms().map((p) => p.clientId)).toEqual(['c2']);
-      s.close();
-    });
-
-    it('a state is good once and until it expires', () => {
-      const s = make();
-      const st = { nonce: 'n', issuer: 'i', clientId: 'c', targetLinkUri: 't', expires: 1000 };
-      s.putState('a', st);
-      s.putState('b', st);
-      expect(s.takeState('a', 999)).toEqual(st);
-      expect(s.takeState('a', 999)).toBeNull();
-      expect(s.takeState('b', 1000)).toBeNull();
-      expect(s.takeState('never', 0)).toBeNull();
-      s.close();
-    });
-
-    it('a nonce is refused while remembered, per issuer, and forgotten once expired', () => {
-      const s = make();
-      expect(s.useNonce('i', 'n', 2000, 1000)).toBe(true);
-      expect(s.useNonce('i', 'n', 2000, 1500)).toBe(false);
-      expect(s.useNonce('j', 'n', 2000, 1500)).toBe(true);
-      expect(s.useNonce('i', 'n', 3000, 2000)).toBe(true);
-      s.close();
-    });
-
-    it('keeps the newest launch of a learner into a lab', () => {
-      const s = make();
-      s.saveLaunch(launch('l1', 'lab-a', 'https://lms.example.org/li/1'));
-      s.saveLaunch(launch('l1', 'lab-a', 'https://lms.example.org/li/2'));
-      s.saveLaunch(launch('l1', 'lab-b', null));
-      expect(s.launchFor('l1', 'lab-a')?.lineitem).toBe('https://lms.example.org/li/2');
-      expect(s.launchFor('l1', 'lab-b')).toEqual(launch('l1', 'lab-b', null));
-      expect(s.launchFor('l2', 'lab-a')).toBeNull();
-      s.close();
-    });
-  });
-}
-
-contract('memory', memoryLtiStore);
-contract('sqlite', () => sqliteLtiStore(join(tmp(), 'stacklab.db')));
+runLtiStoreContract('memory', memoryLtiStore);
+runLtiStoreContract('sqlite', () => sqliteLtiStore(join(tmp(), 'stacklab.db')));
+runSharedLtiStoreContract('sqlite', async () => {
+  const file = join(tmp(), 'stacklab.db');
+  return [sqliteLtiStore(file), sqliteLtiStore(file)];
+});
 
 describe('SQLite LTI store', () => {
-  it('keeps platforms, launches, states and nonces across a restart', () => {
+  it('keeps platforms, launches, states and nonces across a restart', async () => {
     const file = join(tmp(), 'stacklab.db');
     const a = sqliteLtiStore(file);
-    a.savePlatform(platform('https://a.example.org'));
-    a.saveLaunch(launch('l1', 'lab-a', 'https://lms.example.org/li/1'));
-    a.putState('s', { nonce: 'n', issuer: 'i', clientId: 'c', targetLinkUri: 't', expires: 10_000 });
-    a.useNonce('i', 'n', 10_000, 0);
-    a.close();
+    await a.savePlatform(platform('https://a.example.org'));
+    await a.saveLaunch(launch('l1', 'lab-a', 'https://lms.example.org/li/1'));
+    await a.putState('s', { nonce: 'n', issuer: 'i', clientId: 'c', targetLinkUri: 't', expires: 10_000 });
+    await a.useNonce('i', 'n', 10_000, 0);
+    await a.close();
     const b = sqliteLtiStore(file);
-    expect(b.platforms()).toEqual([platform('https://a.example.org')]);
-    expect(b.launchFor('l1', 'lab-a')?.lineitem).toBe('https://lms.example.org/li/1');
-    expect(b.useNonce('i', 'n', 10_000, 5)).toBe(false);
-    expect(b.takeState('s', 5)?.nonce).toBe('n');
-    b.close();
+    expect(await b.platforms()).toEqual([platform('https://a.example.org')]);
+    expect((await b.launchFor('l1', 'lab-a'))?.lineitem).toBe('https://lms.example.org/li/1');
+    expect(await b.useNonce('i', 'n', 10_000, 5)).toBe(false);
+    expect((await b.takeState('s', 5))?.nonce).toBe('n');
+    await b.close();
   });
 
-  it('a database failure is a StoreError, which the routes answer with a page', () => {
+  it('a database failure is a StoreError, which the routes answer with a page', async () => {
     const s = sqliteLtiStore(join(tmp(), 'stacklab.db'));
-    s.close();
-    expect(() => s.platforms()).toThrow(StoreError);
-    expect(() => s.useNonce('i', 'n', 1, 0)).toThrow("the server's database failed");
+    await s.close();
+    await expect(s.platforms()).rejects.toThrow(StoreError);
+    await expect(s.useNonce('i', 'n', 1, 0)).rejects.toThrow("the server's database failed");
   });
 
-  it('openLtiStore: SQLite in the data folder unless the store is memory or given', () => {
+  it('skips damaged rows with a line in the log, never failing', async () => {
+    const file = join(tmp(), 'stacklab.db');
+    const logged: string[] = [];
+    const s = sqliteLtiStore(file, (m) => logged.push(m));
+    await s.savePlatform(platform('https://a.example.org'));
+    const db = new Database(file);
+    db.exec(`INSERT INTO lti_platforms VALUES ('https://b.example.org', 'c1', '{not json');
+      INSERT INTO lti_platforms VALUES ('https://c.example.org', 'c1', '{"issuer":"javascript:alert(1)","clientId":"c1"}');
+      INSERT INTO lti_states VALUES ('st', '[1,2]', 99999);
+      INSERT INTO lti_launches VALUES ('l1', 'lab-a', '{"learner":"l1","scopes":"all"}', 1);`);
+    db.close();
+    expect((await s.platforms()).map((p) => p.issuer)).toEqual(['https://a.example.org']);
+    expect(await s.platform('https://b.example.org')).toBeNull();
+    expect(await s.takeState('st', 1)).toBeNull();
+    expect(await s.launchFor('l1', 'lab-a')).toBeNull();
+    expect(logged.filter((m) => /^LTI platform row ignored/.test(m)).length).toBeGreaterThanOrEqual(2);
+    expect(logged).toContainEqual(expect.stringMatching(/^LTI state row ignored: it is not a valid record \("\[1,2\]"\)/));
+    expect(logged).toContainEqual(expect.stringMatching(/^LTI launch row ignored/));
+    await s.close();
+  });
+
+  it('openLtiStore: SQLite in the data folder unless the store is memory or given', async () => {
     const dir = tmp();
     const config = { ...testConfig('lti-open'), store: 'sqlite' as const, dataDir: dir, ltiPlatformsFile: join(dir, 'none.json') };
     const a = openLtiStore(config, false, () => undefined);
-    a.savePlatform(platform('https://a.example.org'));
-    a.close();
+    await a.savePlatform(platform('https://a.example.org'));
+    await a.close();
     const b = openLtiStore(config, false, () => undefined);
-    expect(b.platforms()).toHaveLength(1);
-    b.close();
+    expect(await b.platforms()).toHaveLength(1);
+    await b.close();
     const m = openLtiStore(config, true, () => undefined);
-    expect(m.platforms()).toHaveLength(0);
+    expect(await m.platforms()).toHaveLength(0);
   });
 });
 
 describe('the platforms file', () => {
   const reg = (issuer: string) => ({ issuer, clientId: 'c1', authUrl: `${issuer}/auth`, tokenUrl: `${issuer}/token`, jwksUrl: `${issuer}/jwks`, deploymentIds: ['d1'] });
 
-  it('is merged read-only, wins over a page registration, and is read again when it changes', () => {
+  it('is merged read-only, wins over a page registration, and is read again when it changes', async () => {
     const file = join(tmp(), 'lti-platforms.json');
     writeFileSync(file, JSON.stringify([reg('https://file.example.org')]));
     const s = withPlatformsFile(memoryLtiStore(), platformsFile(file, () => undefined));
-    s.savePlatform(platform('https://page.example.org'));
-    s.savePlatform({ ...platform('https://file.example.org'), name: 'shadow' });
-    expect(s.platforms().map((p) => [p.issuer, p.source, p.name])).toEqual([
+    await s.savePlatform(platform('https://page.example.org'));
+    await s.savePlatform({ ...platform('https://file.example.org'), name: 'shadow' });
+    expect((await s.platforms()).map((p) => [p.issuer, p.source, p.name])).toEqual([
       ['https://file.example.org', 'file', 'file.example.org'],
       ['https://page.example.org', 'page', 'https://page.example.org'],
     ]);
-    expect(s.deletePlatform('https://file.example.org', 'c1')).toBe(false);
+    expect(await s.deletePlatform('https://file.example.org', 'c1')).toBe(false);
+    expect((await s.platform('https://file.example.org'))?.source).toBe('file');
     writeFileSync(file, JSON.stringify([reg('https://file.example.org'), reg('https://other.example.org/lms')]));
-    expect(s.platforms().map((p) => p.issuer)).toContain('https://other.example.org/lms');
+    expect((await s.platforms()).map((p) => p.issuer)).toContain('https://other.example.org/lms');
   });
 
   it('a bad file or entry is logged and left out, never fatal', () => {

@@ -28,7 +28,6 @@ import {
   TOKEN_ISSUE,
 } from '../../server/http/openstack/auth-schema.js';
 import {
-  memoryAppCredentials,
   sqliteAppCredentials,
   tagKey,
   type AppCredential,
@@ -79,91 +78,40 @@ const cred = (over: Partial<AppCredential> = {}): AppCredential => ({
   ...over,
 });
 
-/** The contract both stores keep. */
-function storeContract(name: string, open: () => AppCredentialStore) {
-  describe(`the ${name} application-credential store`, () => {
-    it('creates, lists per learner and workspace, finds by id, deletes', () => {
-      const s = open();
-      expect(s.create(cred(), 'secret-1', 20)).toBeNull();
-      expect(s.create(cred({ id: 'c2', learner: 'lb' }), 'secret-2', 20)).toBeNull();
-      expect(
-        s.create(cred({ id: 'c3', workspace: 'sandbox:public-cloud' }), 'secret-3', 20),
-      ).toBeNull();
-      expect(s.list('la', 'sandbox:empty').map((c) => c.id)).toEqual(['c1']);
-      expect(s.get('c2')).toEqual(cred({ id: 'c2', learner: 'lb' }));
-      expect(s.get('nope')).toBeNull();
-      expect(s.delete('c1')).toBe(true);
-      expect(s.delete('c1')).toBe(false);
-      expect(s.list('la', 'sandbox:empty')).toEqual([]);
-      s.close();
-    });
-
-    it('refuses a name taken in the same workspace, and more than the limit', () => {
-      const s = open();
-      expect(s.create(cred(), 'x', 2)).toBeNull();
-      expect(s.create(cred({ id: 'c2' }), 'x', 2)).toBe('duplicate');
-      expect(s.create(cred({ id: 'c2', learner: 'lb' }), 'x', 2)).toBeNull();
-      expect(s.create(cred({ id: 'c3', name: 'two' }), 'x', 2)).toBeNull();
-      expect(s.create(cred({ id: 'c4', name: 'three' }), 'x', 2)).toBe('limit');
-      s.close();
-    });
-
-    it('authenticates by id, or by name and user (id or name) among learners sharing a user, only with the secret', () => {
-      const s = open();
-      s.create(cred(), 'alpha', 20);
-      // Another learner's cloud has the same user and a credential of the same name.
-      s.create(cred({ id: 'c2', learner: 'lb' }), 'beta', 20);
-      expect(s.authenticate({ id: 'c1' }, 'alpha')?.learner).toBe('la');
-      expect(s.authenticate({ id: 'c1' }, 'beta')).toBeNull();
-      expect(s.authenticate({ id: 'c1' }, '')).toBeNull();
-      expect(s.authenticate({ name: 'ci', user: { id: 'u1' } }, 'beta')?.learner).toBe('lb');
-      expect(s.authenticate({ name: 'ci', user: { name: 'admin' } }, 'alpha')?.learner).toBe('la');
-      expect(s.authenticate({ name: 'ci', user: { name: 'other' } }, 'alpha')).toBeNull();
-      expect(s.authenticate({ name: 'cd', user: { id: 'u1' } }, 'alpha')).toBeNull();
-      // Same name, user and secret in two learners' workspaces: keystone's "exactly one" rule refuses both.
-      s.create(cred({ id: 'c3', learner: 'lc' }), 'beta', 20);
-      expect(s.authenticate({ name: 'ci', user: { id: 'u1' } }, 'beta')).toBeNull();
-      s.close();
-    });
-  });
-}
-
-storeContract('memory', () => memoryAppCredentials());
+// The stores' shared contract (memory, SQLite, PostgreSQL): test/app-credentials-store.test.ts.
 const dbDir = mkdtempSync(join(tmpdir(), 'stacklab-appcred-'));
-let dbN = 0;
-storeContract('SQLite', () => sqliteAppCredentials(join(dbDir, `c${(dbN += 1)}.db`), tagKey('s')));
 
 describe('the SQLite store on disk', () => {
-  it('keeps credentials across a reopen, and their secrets only as hashes', () => {
+  it('keeps credentials across a reopen, and their secrets only as hashes', async () => {
     const file = join(dbDir, 'restart.db');
     const s = sqliteAppCredentials(file, tagKey('server secret'));
-    s.create(
+    await s.create(
       cred({
         accessRules: [{ id: 'a1', service: 'network', method: 'GET', path: '/v2.0/networks' }],
       }),
       'the-plain-secret-value',
       20,
     );
-    s.close();
+    await s.close();
     const bytes =
       readFileSync(file).toString('latin1') +
       (existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`).toString('latin1') : '');
     expect(bytes).not.toContain('the-plain-secret-value');
     const again = sqliteAppCredentials(file, tagKey('server secret'));
-    expect(again.get('c1')?.accessRules).toEqual([
+    expect((await again.get('c1'))?.accessRules).toEqual([
       { id: 'a1', service: 'network', method: 'GET', path: '/v2.0/networks' },
     ]);
     expect(
-      again.authenticate({ name: 'ci', user: { id: 'u1' } }, 'the-plain-secret-value')?.id,
+      (await again.authenticate({ name: 'ci', user: { id: 'u1' } }, 'the-plain-secret-value'))?.id,
     ).toBe('c1');
-    again.close();
+    await again.close();
     // Another server secret cannot find it by name (the lookup tag is keyed), though the id still proves it.
     const other = sqliteAppCredentials(file, tagKey('another secret'));
     expect(
-      other.authenticate({ name: 'ci', user: { id: 'u1' } }, 'the-plain-secret-value'),
+      await other.authenticate({ name: 'ci', user: { id: 'u1' } }, 'the-plain-secret-value'),
     ).toBeNull();
-    expect(other.authenticate({ id: 'c1' }, 'the-plain-secret-value')?.id).toBe('c1');
-    other.close();
+    expect((await other.authenticate({ id: 'c1' }, 'the-plain-secret-value'))?.id).toBe('c1');
+    await other.close();
   });
 });
 
@@ -208,7 +156,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await unmount();
-  creds.close();
+  await creds.close();
 });
 
 let n = 0;
@@ -626,13 +574,13 @@ describe('authenticating with an application credential', () => {
     expect(
       (await call('GET', collection(b.userId), { token: b.token })).json['application_credentials'],
     ).toEqual([]);
-    expect(creds.get(a.id)).not.toBeNull();
+    expect(await creds.get(a.id)).not.toBeNull();
   });
 
   it('survives a restart of the server (the SQLite store reopened): the credential still opens the workspace', async () => {
     const { id, secret } = await made();
     await unmount();
-    creds.close();
+    await creds.close();
     tokens = tokenStore();
     await mount(sqliteAppCredentials(dbFile, tagKey(config.secret)));
     expect((await call('POST', '/v3/auth/tokens', { body: credAuth({ id, secret }) })).status).toBe(

@@ -125,10 +125,10 @@ export async function appCredentialLogin(
   const secret = str(payload['secret']) ?? '';
   let cred: AppCredential | null;
   if (id) {
-    const known = creds.get(String(id));
+    const known = await creds.get(String(id));
     if (!known) return ks.notFound(`Could not find Application Credential: ${String(id)}.`);
     if (!admit(known.learner)) return false;
-    cred = creds.authenticate({ id: known.id }, secret);
+    cred = await creds.authenticate({ id: known.id }, secret);
   } else {
     const name = payload['name'];
     if (!name) return ks.validation('name or ID', 'application credential');
@@ -145,7 +145,7 @@ export async function appCredentialLogin(
         return ks.unauthorized();
       by = { name: String(user['name']) };
     }
-    cred = creds.authenticate({ name: String(name), user: by }, secret);
+    cred = await creds.authenticate({ name: String(name), user: by }, secret);
     if (cred && !admit(cred.learner)) return false;
   }
   const now = deps.now();
@@ -163,12 +163,12 @@ export async function appCredentialLogin(
 type Caller = (req: Request, res: Response) => Promise<{ t: IssuedToken; w: Workspace } | null>;
 
 /** The credential `id` if it is the caller's (their learner and workspace), else keystone's 404. */
-function ownCredential(
+async function ownCredential(
   creds: AppCredentialStore,
   t: IssuedToken,
   id: string,
-): AppCredential | KsError {
-  const c = creds.get(id);
+): Promise<AppCredential | KsError> {
+  const c = await creds.get(id);
   return c && c.learner === t.learner && c.workspace === t.workspace.key
     ? c
     : ks.notFound(`Could not find Application Credential: ${id}.`);
@@ -271,7 +271,7 @@ export function appCredentialRoutes(
       createdAt: now,
     };
     const secret = str(ask['secret']) || newSecret();
-    const refusal = creds.create(cred, secret, APP_CREDENTIALS_PER_WORKSPACE);
+    const refusal = await creds.create(cred, secret, APP_CREDENTIALS_PER_WORKSPACE);
     if (refusal === 'limit')
       return fail(
         req,
@@ -303,7 +303,9 @@ export function appCredentialRoutes(
       return fail(req, res, ks.forbidden('identity:list_application_credentials'));
     const name = typeof req.query['name'] === 'string' ? req.query['name'] : null;
     const found = mine
-      ? creds.list(t.learner, t.workspace.key).filter((c) => name === null || c.name === name)
+      ? (await creds.list(t.learner, t.workspace.key)).filter(
+          (c) => name === null || c.name === name,
+        )
       : [];
     const q = req.originalUrl.indexOf('?');
     sendDoc(res, 200, {
@@ -319,7 +321,7 @@ export function appCredentialRoutes(
   const show = async (req: Request, res: Response) => {
     const me = await caller(req, res);
     if (!me) return;
-    const c = ownCredential(creds, me.t, String(req.params['credId']));
+    const c = await ownCredential(creds, me.t, String(req.params['credId']));
     if ('code' in c) return fail(req, res, c);
     if (req.method === 'HEAD') return void res.status(200).type('application/json').end();
     sendDoc(res, 200, { application_credential: member(identityUrl(req, deps.config), c) });
@@ -328,13 +330,14 @@ export function appCredentialRoutes(
   const remove = async (req: Request, res: Response) => {
     const me = await caller(req, res);
     if (!me) return;
-    const c = ownCredential(creds, me.t, String(req.params['credId']));
+    const c = await ownCredential(creds, me.t, String(req.params['credId']));
     if ('code' in c) return fail(req, res, c);
     const refused = restricted(me.t);
     if (refused) return fail(req, res, refused);
-    creds.delete(c.id);
-    // Tokens made from it stop validating, as keystone checks the credential when it validates one.
-    deps.tokens.revokeAppCredential(c.id);
+    await creds.delete(c.id);
+    // Tokens made from it stop validating, as keystone checks the credential when it validates one:
+    // here at once, elsewhere once the revocation is written (a failed write answers 503, as the store's failures do).
+    await deps.tokens.revokeAppCredentialDurably(c.id, deps.now());
     res.status(204).end();
   };
 

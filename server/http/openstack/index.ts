@@ -7,12 +7,13 @@
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
 import { buckets, learnerBudget, LEARNER_CALLS, LEARNER_WORK_MS, type Buckets, type LearnerBudget } from '../limits.js';
+import { clientAddresses } from '../client-address.js';
 import type { Workspaces } from '../../workspace/index.js';
 import { tokenContext, type TokenStore } from './tokens.js';
 import { mountOf, OPENSTACK_PREFIX, SERVICES } from './endpoints.js';
 import { keystoneRouter } from './keystone.js';
 import type { AppCredentialStore } from '../../store/app-credentials.js';
-import { serviceRouter } from './service.js';
+import { serviceRouter, type ApiWork } from './service.js';
 import { serviceTypes } from '../../workspace/openstack.js';
 
 export interface OpenstackDeps {
@@ -53,6 +54,8 @@ const tooMany = (res: Response) =>
 function apiLimits(deps: OpenstackDeps): { middleware: RequestHandler; admit: Admit } {
   const budget = deps.budget ?? learnerBudget();
   const anonymous = { calls: buckets({ ...ANONYMOUS_CALLS, maxKeys: 100_000 }), work: buckets({ ...ANONYMOUS_WORK_MS, maxKeys: 100_000 }) };
+  // The caller's own address, also behind a trusted proxy (STACKLAB_TRUSTED_PROXIES).
+  const addresses = clientAddresses(deps.config.trustedProxies);
   const admitKey = (key: string, kind: { calls: Buckets; work: Buckets }, res: Response) => {
     const now = deps.now();
     if (!kind.work.positive(key, now) || !kind.calls.take(key, now)) {
@@ -65,12 +68,15 @@ function apiLimits(deps: OpenstackDeps): { middleware: RequestHandler; admit: Ad
   const middleware: RequestHandler = (req: Request, res: Response, next) => {
     const ctx = tokenContext(deps.tokens, req.get('X-Auth-Token') ?? '', deps.now());
     // A learner's calls are charged to them (the key their terminals use); calls without a token to the address.
-    const admitted = ctx ? admitKey(ctx.learner, budget, res) : admitKey(`address ${req.socket.remoteAddress ?? '?'}`, anonymous, res);
+    const admitted = ctx ? admitKey(ctx.learner, budget, res) : admitKey(`address ${addresses.limitKey(addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']))}`, anonymous, res);
     if (!admitted) return;
     const started = performance.now();
     res.on('finish', () => {
       const charge = res.locals['apiCharge'] as { key: string; work: Buckets };
-      charge.work.charge(charge.key, deps.now(), performance.now() - started);
+      // A call on a workspace pays the work done for it (as a terminal's line does), not the time
+      // it waited behind other learners; the others (logins, catalogues) their wall time.
+      const work = res.locals['apiWork'] as ApiWork | undefined;
+      charge.work.charge(charge.key, deps.now(), work ? work.workMs() - work.before : performance.now() - started);
     });
     next();
   };

@@ -423,16 +423,19 @@ function validate(deps: OpenstackDeps) {
   };
 }
 
-/** DELETE /v3/auth/tokens: revokes the subject token. */
+/**
+ * DELETE /v3/auth/tokens: revokes the subject token, here at once and on every node once written
+ * (a store that cannot take it answers 503, the token being refused here anyway).
+ */
 function revoke(deps: OpenstackDeps) {
   return async (req: Request, res: Response) => {
     if (!(await subject(req, res, deps))) return;
-    deps.tokens.revoke(req.get('X-Subject-Token') ?? '', deps.now());
+    await deps.tokens.revokeDurably(req.get('X-Subject-Token') ?? '', deps.now());
     res.status(204).end();
   };
 }
 
-/** The body's size limit, and a store that cannot open a workspace, answered in keystone's words. */
+/** The body's size limit, and a store that fails (a workspace, a credential, a revocation), answered in keystone's words. */
 function keystoneErrors(deps: OpenstackDeps): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
@@ -445,7 +448,8 @@ function keystoneErrors(deps: OpenstackDeps): ErrorRequestHandler {
 
 /**
  * The identity service, mounted at /openstack/identity. Application credentials live in `creds`
- * (SQLite in the server, so a restart keeps them; memory by default, for tests).
+ * (SQLite or PostgreSQL in the server, so a restart keeps them and every node sees them; memory
+ * by default, for tests).
  */
 export function keystoneRouter(
   deps: OpenstackDeps,

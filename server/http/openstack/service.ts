@@ -67,6 +67,12 @@ function send(res: Response, a: Answer, requestId: boolean, type: ServiceType): 
   res.end(a.status === 204 || a.status === 304 ? undefined : body);
 }
 
+/** What a call did on a workspace, for the time budget: its work so far, and when the call began. */
+export interface ApiWork {
+  workMs: () => number;
+  before: number;
+}
+
 /** The answer oslo.middleware's sizelimit gives a body over the limit. */
 const TOO_LARGE: Answer = { status: 413, contentType: 'text/plain; charset=UTF-8', body: 'Request is too large.' };
 
@@ -79,7 +85,7 @@ const NOT_SAVED: Answer = {
 };
 
 /** The answer to one request (never throws for the client's input). */
-async function answer(deps: ServiceDeps, type: ServiceType, req: Request): Promise<{ answer: Answer; requestId: boolean }> {
+async function answer(deps: ServiceDeps, type: ServiceType, req: Request, res: Response): Promise<{ answer: Answer; requestId: boolean }> {
   const base = `${openstackBase(req, deps.config)}/${type}`;
   const call: ApiCall = {
     service: type,
@@ -98,6 +104,8 @@ async function answer(deps: ServiceDeps, type: ServiceType, req: Request): Promi
   // A token from an application credential with access rules opens only the calls they name.
   if (!t || !accessRulesPermit(t, type, call.method, `/${call.path.join('/')}`)) return { answer: unauthorized(`${openstackBase(req, deps.config)}/identity`), requestId: false };
   const w = await deps.workspaces.open(t.learner, t.workspace);
+  // The learner pays for the work done for the call, not for its wait (see apiLimits in index.ts).
+  res.locals['apiWork'] = { workMs: () => w.workMs(), before: w.workMs() } satisfies ApiWork;
   return { answer: (await w.api(call, ctx)) ?? NOT_SAVED, requestId: true };
 }
 
@@ -107,7 +115,7 @@ export function serviceRouter(deps: ServiceDeps, type: ServiceType, log: (line: 
   router.use(express.raw({ type: () => true, limit: MAX_API_BODY }));
   router.use(async (req, res) => {
     try {
-      const a = await answer(deps, type, req);
+      const a = await answer(deps, type, req, res);
       send(res, a.answer, a.requestId, type);
     } catch (e) {
       const id = randomUUID();

@@ -9,10 +9,11 @@
  * A token names one learner's workspace: every service (keystone.ts, neutron.ts, …) asks
  * `tokenContext` and opens nothing else.
  *
- * Tokens survive a restart (the secret does), as Fernet tokens survive one; revocations are kept
- * in memory (the cluster primary replays them to a replaced worker), so a token revoked less than
- * its TTL before the whole server restarts is valid again until it expires. The per-learner bound
- * on live tokens is counted per process.
+ * Tokens survive a restart (the secret does), as Fernet tokens survive one; so do revocations
+ * when the server gives a `persist` (app.ts: SQLite or PostgreSQL, server/store/revocations.ts):
+ * each one is written there, and every process reads them at start and every second, so another
+ * node refuses a token revoked here within that poll interval. Validation itself stays in memory
+ * and synchronous. The per-learner bound on live tokens is counted per process.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { WorkspaceRef } from '../../workspace/index.js';
@@ -92,6 +93,13 @@ export interface TokenStore {
    * tokens this process issued went (other processes' tokens go too, unseen).
    */
   revokeAppCredential(id: string): number;
+  /**
+   * As `revoke`, then waits for the revocation to be written (`persist`) where every process reads
+   * it; rejects with the store's error when it cannot be, the token being refused here anyway.
+   */
+  revokeDurably(token: string, now: number): Promise<boolean>;
+  /** As `revokeAppCredential`, waiting for the write as `revokeDurably` does; `now` bounds how long the row is kept. */
+  revokeAppCredentialDurably(id: string, now: number): Promise<number>;
   /** A revocation made by another process (relayed); never relayed again. */
   applyRevocation(r: Revocation): void;
   /**
@@ -132,7 +140,22 @@ export interface TokenStoreOptions extends Partial<TokenLimits> {
   parseWorkspace?: (key: string) => WorkspaceRef | null;
   /** Told of each revocation made here, to relay it to the other processes. */
   onRevoke?: (r: Revocation) => void;
+  /**
+   * Writes each revocation asked for here where every process (of every node) reads it; by
+   * default none is written. `revokeDurably` waits for the write; `revoke` and
+   * `revokeAppCredential` write in the background (a failure is logged). Tokens the bounds drop
+   * are only relayed.
+   */
+  persist?: (r: Revocation) => Promise<void>;
+  /** Where a failed background write is told. Default stderr. */
+  log?: (message: string) => void;
 }
+
+/**
+ * How long past a token's end a deleted credential's revocation is kept in the store, for clocks of
+ * nodes that disagree: every token of a credential expires within the TTL of its issue, before the deletion.
+ */
+const CLOCK_SKEW_MS = 10 * 60_000;
 
 /** Keystone's Fernet version byte: tokens start `gAAAAA` as theirs do. */
 const VERSION = 0x80;
@@ -324,6 +347,76 @@ function newIssued(
   };
 }
 
+/**
+ * Revocations made here: applied at once, relayed (`onRevoke`) and written (`persist`): `saved`
+ * gives the write to a caller that waits for it; `quietly` logs the failure of one nobody waits for.
+ */
+function madeHere(revoked: ReturnType<typeof revocationList>, opts: TokenStoreOptions) {
+  const log = opts.log ?? ((m: string) => console.error(m));
+  return {
+    saved(r: Revocation): Promise<void> {
+      revoked.add(r);
+      opts.onRevoke?.(r);
+      return opts.persist ? opts.persist(r) : Promise.resolve();
+    },
+    quietly: (p: Promise<void>) =>
+      void p.catch((e: unknown) =>
+        log(
+          `a token revocation was not written (other nodes accept the token until it expires): ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      ),
+  };
+}
+
+/**
+ * The store's four ways to revoke: a token (`revokeToken` revokes it here and gives the write), or
+ * a credential's tokens; waiting for the write, or not.
+ */
+function revokeMethods(
+  revokeToken: (token: string, now: number) => Promise<void> | null,
+  tracked: ReturnType<typeof liveTokens>,
+  made: ReturnType<typeof madeHere>,
+  ttlMs: number,
+): Pick<
+  TokenStore,
+  'revoke' | 'revokeAppCredential' | 'revokeDurably' | 'revokeAppCredentialDurably'
+> {
+  const { quietly } = made;
+  /** Revokes a credential's tokens: how many of this process's went, and the write. */
+  const revokeCredential = (id: string, now: number | null) => {
+    // Kept in memory for good (no clock here), in the store until no token of it can be valid.
+    const saved = made.saved({
+      appCredential: id,
+      until: now === null ? null : now + ttlMs + CLOCK_SKEW_MS,
+    });
+    const gone = [...tracked.live].filter(([, t]) => t.cred === id).map(([auditId]) => auditId);
+    gone.forEach(tracked.remove);
+    return { gone: gone.length, saved };
+  };
+  return {
+    revoke(token, now) {
+      const saved = revokeToken(token, now);
+      if (saved) quietly(saved);
+      return saved !== null;
+    },
+    revokeAppCredential(id) {
+      const { gone, saved } = revokeCredential(id, null);
+      quietly(saved);
+      return gone;
+    },
+    revokeDurably: async (token, now) => {
+      const saved = revokeToken(token, now);
+      await saved;
+      return saved !== null;
+    },
+    revokeAppCredentialDurably: async (id, now) => {
+      const { gone, saved } = revokeCredential(id, now);
+      await saved;
+      return gone;
+    },
+  };
+}
+
 export function tokenStore(opts: TokenStoreOptions = {}): TokenStore {
   const { ttlMs, perLearner, total } = { ...DEFAULT_TOKEN_LIMITS, ...opts };
   const key = tokenKey(opts.secret);
@@ -334,16 +427,26 @@ export function tokenStore(opts: TokenStoreOptions = {}): TokenStore {
     opts.parseWorkspace ? opts.parseWorkspace(k) : (seen.get(k) ?? null);
   const revoked = revocationList(total);
   const tracked = liveTokens();
-  const revoke = (r: Revocation) => {
-    revoked.add(r);
-    opts.onRevoke?.(r);
-  };
-  /** Revokes a live token of this process (a bound drops it): refused everywhere from now on. */
+  const made = madeHere(revoked, opts);
+  /**
+   * Revokes a live token of this process (a bound drops it): refused here and by this machine's
+   * workers, not written for other nodes: past the per-learner bound every login would cost a
+   * write, for a token its learner never asked to revoke.
+   */
   const drop = (auditId: string) => {
     const t = tracked.live.get(auditId);
     if (!t) return;
-    revoke({ auditId, until: t.until });
+    const r = { auditId, until: t.until };
+    revoked.add(r);
+    opts.onRevoke?.(r);
     tracked.remove(auditId);
+  };
+  /** Revokes a valid token: the write, or null when it was not valid. */
+  const revokeToken = (token: string, now: number): Promise<void> | null => {
+    const t = valid(token, now);
+    if (!t) return null;
+    tracked.remove(t.auditId);
+    return made.saved({ auditId: t.auditId, until: t.expiresAt });
   };
   const sweep = (now: number) => {
     revoked.sweep(now);
@@ -379,19 +482,7 @@ export function tokenStore(opts: TokenStoreOptions = {}): TokenStore {
       return { token, issued };
     },
     lookup: valid,
-    revoke(token, now) {
-      const t = valid(token, now);
-      if (!t) return false;
-      revoke({ auditId: t.auditId, until: t.expiresAt });
-      tracked.remove(t.auditId);
-      return true;
-    },
-    revokeAppCredential(id) {
-      revoke({ appCredential: id, until: null });
-      const gone = [...tracked.live].filter(([, t]) => t.cred === id).map(([auditId]) => auditId);
-      gone.forEach(tracked.remove);
-      return gone.length;
-    },
+    ...revokeMethods(revokeToken, tracked, made, ttlMs),
     applyRevocation: (r) => revoked.add(r),
     recognizes: (token) => open(key, token) !== null,
     size: () => tracked.live.size,
