@@ -193,6 +193,11 @@ export async function loadRun(
       new Promise<void>((resolve) => {
         let sentAt = 0;
         let n = 0;
+        let seed = (i + 1) * 2654435761;
+        const think = () => {
+          seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+          return 500 + (seed / 0x100000000) * 1000;
+        };
         const next = () => {
           if (Date.now() >= deadline) {
             ws.close();
@@ -209,7 +214,10 @@ export async function loadRun(
             const took = performance.now() - sentAt;
             (measuring ? latencies : warmLatencies).push(took);
             if (trace) trace.push([Math.floor((performance.now() - start) / 250), took]);
-            setTimeout(next, Math.max(0, 1000 - took));
+            // About a second between commands, each learner on their own: the pause varies (0.5–1.5 s,
+            // seeded), as learners' do. A fixed one kept every learner in step for ever once a slow
+            // moment (the start) had bunched them up, and the bench measured that queue, not the load.
+            setTimeout(next, Math.max(0, think() - took));
             // A lab also sends the new grade (and maybe topology) after each result: not errors.
           } else if (kind === 'error') errors++;
         });
