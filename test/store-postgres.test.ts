@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../server/http/app.js';
 import { loadConfig } from '../server/http/config.js';
 import { postgresStore } from '../server/store/postgres.js';
 import { StoreConflict, StoreError, type CloudStore, type NewEntry } from '../server/store/types.js';
-import { startPostgres } from './support/postgres.js';
+import { rejection, sql, startPostgres } from './support/postgres.js';
 import { newLearnerCookie } from './support/server-process.js';
 import { testConfig } from './support/server-config.js';
 import { openTerminal, type Terminal } from './support/terminal-client.js';
@@ -34,22 +34,6 @@ const fresh = async (): Promise<CloudStore> => {
 };
 const cmd = (line: string, extra: Partial<NewEntry> = {}): NewEntry => ({ kind: 'command', line, stdout: `${line}\n`, stderr: '', exitCode: 0, at: 1, ...extra });
 
-/** SQL run beside the store (what an operator or another program does to the database). */
-async function sql<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<R>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
-const rejection = (p: Promise<unknown>): Promise<unknown> =>
-  p.then(
-    () => null,
-    (e: unknown) => e,
-  );
 
 describe.skipIf(!server)(server ? 'PostgreSQL store' : `PostgreSQL store (skipped: ${skipped})`, () => {
   runStoreContract('postgres', fresh, async (s) => {

@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../http/config.js';
-import { StoreError } from '../store/types.js';
+import { asynchronous } from '../store/sync.js';
 import type { ScoreBody } from './ags.js';
 
 /** A score to queue: for whom, where it goes, what it says. */
@@ -76,24 +76,6 @@ export interface ScoreOutbox {
   close(): Promise<void>;
 }
 
-/** ScoreOutbox's methods answered at once (memory, SQLite). */
-type SyncOutbox = { [K in keyof ScoreOutbox]: (...a: Parameters<ScoreOutbox[K]>) => Awaited<ReturnType<ScoreOutbox[K]>> };
-
-/** A synchronous outbox behind the asynchronous interface: its exceptions become StoreError rejections. */
-function asyncOutbox(o: SyncOutbox): ScoreOutbox {
-  const out = {} as Record<string, unknown>;
-  for (const [name, fn] of Object.entries(o) as Array<[string, (...a: unknown[]) => unknown]>)
-    out[name] = async (...a: unknown[]) => {
-      try {
-        return fn(...a);
-      } catch (e) {
-        if (e instanceof StoreError) throw e;
-        const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
-        throw new StoreError("the server's database failed", code, e);
-      }
-    };
-  return out as unknown as ScoreOutbox;
-}
 
 /**
  * Scores kept per learner and line item while the platform does not take them. A learner who
@@ -129,7 +111,7 @@ export function memoryOutbox(): ScoreOutbox {
   const last = new Map<string, string>();
   let nextId = 1;
   const find = (id: number) => rows.find((r) => r.id === id);
-  return asyncOutbox({
+  return asynchronous<ScoreOutbox>({
     enqueue(s, now) {
       const key = itemKey(s.learner, s.lineitem);
       const fp = fingerprint(s.body);
@@ -340,7 +322,7 @@ export function sqliteOutbox(file: string, opts: SqliteOutboxOptions = {}): Scor
     return { queued: row ? fromRow(row) : null, dropped };
   });
 
-  return asyncOutbox({
+  return asynchronous<ScoreOutbox>({
     enqueue: (s, now) => enqueue(s, now),
     heads: () => heads.all({ owner, now: clock() }).flatMap((r) => fromRow(r) ?? []),
     claim(id) {

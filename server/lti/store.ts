@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../http/config.js';
-import { StoreError } from '../store/types.js';
+import { asynchronous } from '../store/sync.js';
 import { parseRegistration } from './platforms.js';
 import { readRow } from './rows.js';
 import type { LaunchRecord, LoginState, LtiStore, PlatformRegistration } from './types.js';
@@ -109,7 +109,7 @@ export function sqliteLtiStore(file: string, log: (message: string) => void = st
     return true;
   });
   const all = () => q.platforms.all().flatMap((r) => readRow('platform', r.json, log) ?? []);
-  return guardedStore({
+  return asynchronous<LtiStore>({
     platforms: all,
     platform: (issuer, clientId) => findPlatform(all(), issuer, clientId),
     savePlatform: (p) => void q.savePlatform.run(p.issuer, p.clientId, JSON.stringify(p)),
@@ -128,26 +128,6 @@ export function sqliteLtiStore(file: string, log: (message: string) => void = st
     },
     close: () => db.close(),
   });
-}
-
-/** LtiStore's methods, answered at once (SQLite is synchronous). */
-type SyncLtiStore = { [K in keyof LtiStore]: (...a: Parameters<LtiStore[K]>) => Awaited<ReturnType<LtiStore[K]>> };
-
-/** Every method's SQLite exception becomes a StoreError rejection (the routes answer "try again in a moment"). */
-function guardedStore(store: SyncLtiStore): LtiStore {
-  const out = {} as Record<string, unknown>;
-  for (const [name, fn] of Object.entries(store) as Array<[string, (...a: unknown[]) => unknown]>) {
-    out[name] = async (...a: unknown[]) => {
-      try {
-        return fn(...a);
-      } catch (e) {
-        if (e instanceof StoreError) throw e;
-        const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
-        throw new StoreError("the server's database failed", code, e);
-      }
-    };
-  }
-  return out as unknown as LtiStore;
 }
 
 /**

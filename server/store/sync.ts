@@ -2,7 +2,7 @@
  * Stores whose calls complete at once (memory, SQLite) are written synchronously and answer the
  * asynchronous CloudStore through asyncStore: one resolved promise per call.
  */
-import type { CloudStore } from './types.js';
+import { StoreError, type CloudStore } from './types.js';
 
 /**
  * The synchronous store underneath: each CloudStore call with its answer unwrapped (derived, so
@@ -26,4 +26,28 @@ export function asyncStore(s: SyncStore): CloudStore {
     };
   }
   return out as unknown as CloudStore;
+}
+
+/** Any asynchronous interface's synchronous twin (each method's answer unwrapped). */
+export type Synchronous<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Awaited<R> : never };
+
+/**
+ * An asynchronous interface answering with a synchronous implementation's results, its throws as
+ * rejections: a StoreError as it is, anything else (SQLite's exceptions) as "the server's database
+ * failed" with the driver's code.
+ */
+export function asynchronous<T>(s: Synchronous<T>): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(s) as Array<[string, (...a: unknown[]) => unknown]>) {
+    out[name] = async (...a: unknown[]) => {
+      try {
+        return fn(...a);
+      } catch (e) {
+        if (e instanceof StoreError) throw e;
+        const code = typeof (e as { code?: unknown } | null)?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
+        throw new StoreError("the server's database failed", code, e);
+      }
+    };
+  }
+  return out as T;
 }

@@ -3,13 +3,12 @@
  * of each other, nodes creating the tables together, the tool key made once for all, and rows
  * damaged by hand or a server that goes away. Each store has its own pool, as each node has.
  */
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedToolKey, toolJwks } from '../../server/lti/keys.js';
 import { postgresOutbox } from '../../server/lti/outbox-postgres.js';
 import { openLtiDatabase, postgresLtiStore, type LtiDatabase } from '../../server/lti/postgres.js';
 import { StoreError } from '../../server/store/types.js';
-import { startPostgres } from '../support/postgres.js';
+import { rejection, sql, startPostgres } from '../support/postgres.js';
 import { launch, platform, runLtiStoreContract, runSharedLtiStoreContract } from './lti-store-contract.js';
 import { body, runOutboxContract, runSharedOutboxContract, score } from './outbox-contract.js';
 
@@ -25,21 +24,6 @@ const quiet = () => undefined;
 const node = async (url?: string, log: (m: string) => void = quiet): Promise<LtiDatabase> =>
   openLtiDatabase(url ?? (await server!.newDatabase()), { log, connectTimeoutMs: 1000 });
 
-async function sql<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<R>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
-const rejection = (p: Promise<unknown>): Promise<unknown> =>
-  p.then(
-    () => null,
-    (e: unknown) => e,
-  );
 
 describe.skipIf(!server)(server ? 'LTI on PostgreSQL' : `LTI on PostgreSQL (skipped: ${skipped})`, () => {
   runLtiStoreContract('postgres', async () => postgresLtiStore(await node(), quiet));

@@ -171,3 +171,21 @@ export async function startPostgres(onSkip: (reason: string) => void = (r) => co
     throw e;
   }
 }
+
+/** SQL run beside the stores (what an operator or another program does to the database). */
+export async function sql<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<R>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+/** What a promise rejected with (null when it resolved). */
+export const rejection = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
