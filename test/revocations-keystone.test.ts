@@ -20,6 +20,7 @@ import { followRevocations, memoryRevocations } from '../server/store/revocation
 import { memoryStore } from '../server/store/memory.js';
 import { StoreError } from '../server/store/types.js';
 import { workspaces, type Workspaces } from '../server/workspace/index.js';
+import { appCredentialLoginBody, passwordLoginBody } from './support/keystone-login.js';
 import { testConfig } from './support/server-config.js';
 
 const config = testConfig('revoke-keystone');
@@ -103,35 +104,16 @@ async function call(
   };
 }
 
+/** What keystone says of a token checking itself (200 valid, 401 not). */
+const tokenStatus = async (token: string) => (await call('GET', '/v3/auth/tokens', { 'x-auth-token': token, 'x-subject-token': token })).status;
+
 let n = 0;
 async function login() {
   const who = `rk${(n += 1)}`;
   const { auth, projects } = (await spaces.open(who, spaces.parse(KEY)!)).state().cloud;
-  const r = await call(
-    'POST',
-    '/v3/auth/tokens',
-    {},
-    {
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: {
-              name: auth.userName,
-              domain: { name: 'Default' },
-              password: passwordFor(config.secret, who, KEY),
-            },
-          },
-        },
-        scope: {
-          project: {
-            name: projects.find((p) => p.id === auth.projectId)?.name ?? '',
-            domain: { name: 'Default' },
-          },
-        },
-      },
-    },
-  );
+  const project = projects.find((p) => p.id === auth.projectId)?.name ?? '';
+  const body: unknown = JSON.parse(passwordLoginBody({ username: auth.userName, password: passwordFor(config.secret, who, KEY), project_name: project }));
+  const r = await call('POST', '/v3/auth/tokens', {}, body);
   expect(r.status).toBe(201);
   return { token: r.token, userId: auth.userId };
 }
@@ -153,21 +135,11 @@ describe('a revoke when the revocation store is down', () => {
       storeDown = false;
     }
     expect(
-      (
-        await call('GET', '/v3/auth/tokens', {
-          'x-auth-token': me.token,
-          'x-subject-token': me.token,
-        })
-      ).status,
+      await tokenStatus(me.token),
     ).toBe(401);
     // The other learner's token is untouched, and the next revoke is written.
     expect(
-      (
-        await call('GET', '/v3/auth/tokens', {
-          'x-auth-token': other.token,
-          'x-subject-token': other.token,
-        })
-      ).status,
+      await tokenStatus(other.token),
     ).toBe(200);
     const before = written.length;
     expect(
@@ -195,14 +167,7 @@ describe('a revoke when the revocation store is down', () => {
       'POST',
       '/v3/auth/tokens',
       {},
-      {
-        auth: {
-          identity: {
-            methods: ['application_credential'],
-            application_credential: { id: ac.id, secret: ac.secret },
-          },
-        },
-      },
+      appCredentialLoginBody(ac),
     );
     expect(fromCred.status).toBe(201);
     storeDown = true;
@@ -216,12 +181,7 @@ describe('a revoke when the revocation store is down', () => {
       storeDown = false;
     }
     expect(
-      (
-        await call('GET', '/v3/auth/tokens', {
-          'x-auth-token': fromCred.token,
-          'x-subject-token': fromCred.token,
-        })
-      ).status,
+      await tokenStatus(fromCred.token),
     ).toBe(401);
     expect(
       (
@@ -272,14 +232,7 @@ describe('a credential store that is down', () => {
           'POST',
           '/v3/auth/tokens',
           {},
-          {
-            auth: {
-              identity: {
-                methods: ['application_credential'],
-                application_credential: { id: ac.id, secret: ac.secret },
-              },
-            },
-          },
+          appCredentialLoginBody(ac),
         ),
         await call(
           'POST',

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../server/http/config.js';
 import { startServer, type RunningServer } from '../server/http/app.js';
-import { cloudsAuth, passwordLoginBody } from './support/keystone-login.js';
+import { appCredentialLoginBody, cloudsAuth, passwordLoginBody } from './support/keystone-login.js';
 import { startPostgres } from './support/postgres.js';
 import { newLearnerCookie } from './support/server-process.js';
 import { testConfig } from './support/server-config.js';
@@ -91,14 +91,7 @@ async function refusedWithin(node: RunningServer, token: string, ms: number): Pr
   throw new Error(`still valid on ${node.url} after ${ms} ms`);
 }
 
-const credAuth = (ac: { id: string; secret: string }) => ({
-  auth: {
-    identity: {
-      methods: ['application_credential'],
-      application_credential: { id: ac.id, secret: ac.secret },
-    },
-  },
-});
+const credAuth = appCredentialLoginBody;
 
 describe.skipIf(!pgServer)(
   pgServer

@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../http/config.js';
-import { asynchronous } from '../store/sync.js';
+import { asynchronous, sqliteFailure } from '../store/sync.js';
 import type { ScoreBody } from './ags.js';
 
 /** A score to queue: for whom, where it goes, what it says. */
@@ -171,7 +171,7 @@ export function memoryOutbox(): ScoreOutbox {
     },
     count: () => rows.length,
     close: () => undefined,
-  });
+  }, sqliteFailure);
 }
 
 /** A row of the queue's table, as SQLite and PostgreSQL return it. */
@@ -341,7 +341,7 @@ export function sqliteOutbox(file: string, opts: SqliteOutboxOptions = {}): Scor
     },
     count: () => count.get()?.n ?? 0,
     close: () => db.close(),
-  });
+  }, sqliteFailure);
 }
 
 /**

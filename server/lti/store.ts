@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../http/config.js';
-import { asynchronous } from '../store/sync.js';
+import { asynchronous, sqliteFailure } from '../store/sync.js';
 import { parseRegistration } from './platforms.js';
 import { readRow } from './rows.js';
 import type { LaunchRecord, LoginState, LtiStore, PlatformRegistration } from './types.js';
@@ -127,7 +127,7 @@ export function sqliteLtiStore(file: string, log: (message: string) => void = st
       return row ? readRow('launch', row.json, log) : null;
     },
     close: () => db.close(),
-  });
+  }, sqliteFailure);
 }
 
 /**

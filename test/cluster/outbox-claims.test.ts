@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { AgsClient, ScoreBody } from '../../server/lti/ags.js';
-import { sqliteOutbox, type ScoreOutbox } from '../../server/lti/outbox.js';
+import { sqliteOutbox } from '../../server/lti/outbox.js';
 import { scoreReporter, type ScoreReporter } from '../../server/lti/scores.js';
 import type { LtiStore } from '../../server/lti/types.js';
 import type { ToolKey } from '../../server/lti/keys.js';
@@ -88,37 +88,8 @@ describe('score outbox claims', () => {
     expect(new Set(sent.map((s) => s.by)).size).toBe(2);
   });
 
-  it('a claim keeps the score from the other outbox until it is let go or its lease runs out (the claimer died)', async () => {
-    const file = tempFile();
-    let clock = 1000;
-    const a: ScoreOutbox = sqliteOutbox(file, { owner: 'a', leaseMs: 500, now: () => clock });
-    const b: ScoreOutbox = sqliteOutbox(file, { owner: 'b', leaseMs: 500, now: () => clock });
-    open.push(a, b);
-    const { queued } = await a.enqueue(
-      { learner: 'x', issuer: 'i', clientId: 'c', lineitem: 'li', body: body(1) },
-      0,
-    );
-    await a.enqueue({ learner: 'x', issuer: 'i', clientId: 'c', lineitem: 'li', body: body(2) }, 0);
-    const id = queued!.id;
-    expect((await a.claim(id))?.id).toBe(id);
-    expect(await b.claim(id)).toBeNull();
-    expect(await b.heads()).toEqual([]);
-    expect((await a.heads()).map((r) => r.id)).toEqual([id]);
-    // Not the head: never claimable (scores of one learner and line item go in order).
-    expect(await b.claim(id + 1)).toBeNull();
-    clock += 499;
-    expect(await b.claim(id)).toBeNull();
-    clock += 1;
-    expect((await b.claim(id))?.id).toBe(id);
-    expect(await a.claim(id)).toBeNull();
-    // A failed attempt lets it go at once.
-    await b.failed(id, clock, 'down');
-    expect((await a.claim(id))?.attempts).toBe(1);
-    await a.sent(id);
-    expect(await b.claim(id)).toBeNull();
-    expect((await b.claim(id + 1))?.id).toBe(id + 1);
-  });
-
+  // A claim's lease (held, let go, run out) is in the shared outbox contract, on SQLite and PostgreSQL
+  // (test/lti/outbox-contract.ts runSharedOutboxContract).
   it('a queue written before claims existed gains the columns, and two openings migrate it once', async () => {
     const file = tempFile();
     const db = new Database(file);

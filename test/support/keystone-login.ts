@@ -22,3 +22,8 @@ export function passwordLoginBody(auth: Record<string, string>): string {
     },
   });
 }
+
+/** POST /v3/auth/tokens's body for an application credential (by id and secret). */
+export function appCredentialLoginBody(ac: { id: string; secret: string }): { auth: unknown } {
+  return { auth: { identity: { methods: ['application_credential'], application_credential: { id: ac.id, secret: ac.secret } } } };
+}
