@@ -106,6 +106,7 @@ const gatewayIps = (r: Router): string[] => r.gateway?.externalFixedIps.map((f) 
 
 const addressScopeCheck: CheckType = {
   name: 'address-scope',
+  reads: ['cloud'],
   doc: 'An address scope of that name exists (shared with every project, and of that IP version, when asked).',
   params: {
     name: { type: 'string', required: true, doc: 'address scope name' },
@@ -172,6 +173,7 @@ function shareMismatch(c: Cloud, kind: ShareKind, o: Shareable, projectId: strin
 
 const sharedWith: CheckType = {
   name: 'shared-with',
+  reads: ['cloud'],
   doc:
     'An object of another project is shared with a project: an RBAC policy gives the project `access_as_shared` on it, or it is shared with every project. `only: true` asks that it is shared with that project and no other (not with every project).',
   params: {
@@ -203,6 +205,7 @@ const sharedWith: CheckType = {
 
 const bgpPeerCheck: CheckType = {
   name: 'bgp-peer',
+  reads: ['cloud'],
   doc: 'A BGP peer exists (of that name, peer address and remote AS, as far as given).',
   params: {
     name: { type: 'string', doc: 'peer name' },
@@ -248,6 +251,7 @@ function speakerMismatch(c: Cloud, s: BgpSpeaker, p: Params): string | null {
 
 const bgpSpeakerCheck: CheckType = {
   name: 'bgp-speaker',
+  reads: ['cloud'],
   doc: 'A BGP speaker exists (of that name and local AS), bound to `network`, peering with `peer` (a peer name or address); `hosted: true` asks that a BGP dynamic routing agent hosts it.',
   params: {
     name: { type: 'string', doc: 'speaker name (any speaker when omitted)' },
@@ -381,6 +385,7 @@ const PREFIX_KEYS = ['subnet', 'pool', 'cidr'] as const;
 
 const bgpRouteCheck: CheckType = {
   name: 'bgp-route',
+  reads: ['cloud'],
   doc:
     'A BGP speaker (`speaker`, or any) advertises a route for a prefix: a subnet\'s CIDR (`subnet`), a prefix inside a pool\'s (`pool`) or inside `cidr`. `nextHop: {router: NAME}` asks for that router\'s gateway address as the next hop (`{address: IP}` for an address); `announced: true` asks that the speaker also has a peer and a BGP dynamic routing agent hosting it, so the upstream router learns the route.',
   params: {

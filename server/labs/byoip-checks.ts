@@ -74,6 +74,7 @@ const isOutcome = (x: object): x is Outcome => 'ok' in x;
 
 const subnetSnat: CheckType = {
   name: 'subnet-snat',
+  reads: ['cloud'],
   doc: "A router with its gateway and an interface on the subnet SNATs the subnet's IPv4 traffic for the Internet (or, with `enabled: false`, lets it out with its own addresses: the subnet is in the external network's address scope, or IPv6).",
   params: {
     router: { type: 'string', required: true, doc: 'router name' },
@@ -101,6 +102,7 @@ const subnetSnat: CheckType = {
 
 const scopeDrop: CheckType = {
   name: 'scope-drop',
+  reads: ['cloud'],
   doc: 'A router has interfaces on two subnets of different address scopes, so its L3 agent drops the traffic between them.',
   params: {
     router: { type: 'string', required: true, doc: 'router name' },

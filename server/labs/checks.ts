@@ -58,9 +58,18 @@ export interface ParamSpec {
   doc: string;
 }
 
+/** What a check's verdict may depend on: the learner's cloud, what they ran, their answers. */
+export type GradeInput = 'cloud' | 'history' | 'answers';
+
 export interface CheckType {
   name: string;
   doc: string;
+  /**
+   * What `evaluate` reads (besides its parameters). A grade after a command that changed none of
+   * these keeps the check's outcome (server/labs/grade.ts), so a type must name all it reads:
+   * test/labs/check-reads.test.ts watches every lab's checks for a read left unnamed.
+   */
+  reads: readonly GradeInput[];
   params: Record<string, ParamSpec>;
   /** Extra validation beyond the schema; returns an error message or null. */
   validate?(p: Params): string | null;
@@ -197,6 +206,7 @@ function mismatch(r: Resource, where: Record<string, unknown>): string | null {
 
 const resourceCheck: CheckType = {
   name: 'resource',
+  reads: ['cloud'],
   doc: 'A resource of a kind exists (with this name, if given) whose attributes match `where`.',
   params: {
     kind: { type: 'string', required: true, oneOf: KIND_NAMES, doc: 'network, subnet, subnet-pool, port, router, server, floating-ip, security-group, security-group-rule' },
@@ -242,6 +252,7 @@ const resourceCheck: CheckType = {
 
 const routerInterface: CheckType = {
   name: 'router-interface',
+  reads: ['cloud'],
   doc: 'A router has an interface on a subnet (or on some subnet of a network).',
   params: {
     router: { type: 'string', required: true, doc: 'router name' },
@@ -278,6 +289,7 @@ const routerInterface: CheckType = {
 
 const routerGateway: CheckType = {
   name: 'router-gateway',
+  reads: ['cloud'],
   doc: 'A router has its external gateway (on this network, if given).',
   params: {
     router: { type: 'string', required: true, doc: 'router name' },
@@ -306,6 +318,7 @@ const routerGateway: CheckType = {
 
 const routerSnat: CheckType = {
   name: 'router-snat',
+  reads: ['cloud'],
   doc: 'A router has an external gateway with SNAT enabled (or disabled, with `enabled: false`).',
   params: {
     router: { type: 'string', required: true, doc: 'router name' },
@@ -326,6 +339,7 @@ const routerSnat: CheckType = {
 
 const floatingIp: CheckType = {
   name: 'floating-ip',
+  reads: ['cloud'],
   doc: 'A floating IP (from this external network, if given) is associated with a server.',
   params: {
     server: { type: 'string', required: true, doc: 'server name' },
@@ -355,6 +369,7 @@ const floatingIp: CheckType = {
 
 const serverAddress: CheckType = {
   name: 'server-address',
+  reads: ['cloud'],
   doc: 'A server has an address of an IP version, optionally from a subnet pool, subnet, network or CIDR, or with a given host part.',
   params: {
     server: { type: 'string', required: true, doc: 'server name' },
@@ -402,6 +417,7 @@ const serverAddress: CheckType = {
 
 const portFixedIp: CheckType = {
   name: 'port-fixed-ip',
+  reads: ['cloud'],
   doc: 'A port has a fixed IP: exactly `address`, or `host` as host part in its subnet (e.g. ::beef); optionally on a subnet.',
   params: {
     port: { type: 'string', required: true, doc: 'port name' },
@@ -474,6 +490,7 @@ function sgFrom(p: Params): string {
 
 const securityGroupAllows: CheckType = {
   name: 'security-group-allows',
+  reads: ['cloud'],
   doc:
     "A security group has an ingress rule that lets a protocol and port in from a source (anywhere by default), as Neutron's firewall would apply it: the rule's ethertype is the source's IP version, its protocol is that one (or any), its port range holds the port (for ICMP its type is the one asked, any code 0), and its remote prefix holds the whole source. A rule for members of a group (remote group) does not let outside traffic in.",
   params: {
@@ -544,6 +561,7 @@ function targetAddress(c: Cloud, p: Params): { addr: string | null; why: string 
 
 const reach: CheckType = {
   name: 'reach',
+  reads: ['cloud'],
   doc: 'A host reaches a server (through its floating IP by default) or an address, asked of the same reach query `ping` and `ssh` use.',
   params: {
     from: { type: 'string', required: true, doc: 'laptop, network, or a server name' },
@@ -600,6 +618,7 @@ function firstMatches(history: readonly Invocation[], commands: readonly string[
 
 const ran: CheckType = {
   name: 'ran',
+  reads: ['cloud', 'history'],
   doc: 'The learner ran a command (any of `command`, in either CLI dialect), optionally inside a router\'s namespace.',
   params: {
     command: { type: 'strings', required: true, doc: 'command pattern(s): words, then options/arguments that must appear, e.g. `openstack port list --long`, `iptables-save`' },
@@ -650,6 +669,7 @@ export function expectedAnswers(p: Params, c: Cloud): string[] {
 
 const question: CheckType = {
   name: 'question',
+  reads: ['cloud', 'answers'],
   doc: 'A question whose answer is computed from the learner\'s own cloud (`answer: {kind, name, attribute}`) or fixed (`answer: {value}`).',
   params: {
     prompt: { type: 'string', required: true, doc: 'the question (Markdown)' },

@@ -1,6 +1,6 @@
 /** The grader: a learner's cloud, history and answers → per-step, per-check results. Pure. */
 import type { Cloud } from '../sim/model/cloud.js';
-import { checkType, Params, type CheckContext, type ReachFn } from './checks.js';
+import { checkType, Params, type CheckContext, type CheckType, type GradeInput, type ReachFn } from './checks.js';
 import { invocations } from './history.js';
 import { simReach } from './reach.js';
 import type { CheckDef, CheckResult, CheckState, GradeResult, HistoryCommand, Lab, StepResult } from './types.js';
@@ -10,11 +10,46 @@ export interface GradeOptions {
   answers?: Record<string, string>;
   /** The reach query; defaults to server/sim/reach.ts `trace`. `null` disables it (reach checks then fail with a reason). */
   reach?: ReachFn | null;
+  /**
+   * The grade before this one, of the same lab, and which inputs changed since: a check that reads
+   * none of them keeps its outcome, so a command that only read the cloud (a list, a ping) costs
+   * the checks of what was run, not every state and reachability check again.
+   */
+  since?: GradeSince;
 }
 
-function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkId' | 'cloud'>): CheckResult {
+export interface GradeSince {
+  lab: Lab;
+  result: GradeResult;
+  changed: ReadonlySet<GradeInput>;
+}
+
+function checkTypeOf(def: CheckDef): CheckType {
   const t = checkType(def.type);
   if (t === undefined) throw new Error(`unknown check type ${def.type}`);
+  return t;
+}
+
+/**
+ * A check's result from the grade before, when nothing it reads has changed: as it was, except
+ * that a failing check's `todo`/`fail` follows the history (what the learner has started on).
+ */
+function keptCheck(def: CheckDef, before: CheckResult, cloud: Cloud, ctx: Omit<CheckContext, 'checkId' | 'cloud'>, changed: ReadonlySet<GradeInput>): CheckResult {
+  if (before.passed || (before.reason ?? before.why).startsWith(INTERNAL) || (!changed.has('history') && !changed.has('answers'))) return before;
+  let started: boolean;
+  try {
+    started = checkTypeOf(def).started(new Params(def.params), { ...ctx, cloud, checkId: def.id });
+  } catch {
+    return gradeCheck(def, cloud, ctx);
+  }
+  const state: CheckState = started ? 'fail' : 'todo';
+  return state === before.state ? before : { ...before, state };
+}
+
+const INTERNAL = 'internal error while checking: ';
+
+function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkId' | 'cloud'>): CheckResult {
+  const t = checkTypeOf(def);
   let ok: boolean;
   let why: string;
   let started = true;
@@ -27,7 +62,7 @@ function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkI
     if (!ok) started = t.started(p, full);
   } catch (e) {
     ok = false;
-    why = `internal error while checking: ${e instanceof Error ? e.message : String(e)}`;
+    why = `${INTERNAL}${e instanceof Error ? e.message : String(e)}`;
   }
   // The instructor's text replaces the reason for the learner; instructors still see the real one.
   const reason = !ok && def.fail !== null ? why : undefined;
@@ -48,8 +83,15 @@ function stepState(checks: readonly CheckResult[]): CheckState {
  */
 export function grade(lab: Lab, cloud: Cloud, history: readonly HistoryCommand[], opts: GradeOptions = {}): GradeResult {
   const ctx = { cloud, history: invocations(history), answers: opts.answers ?? {}, reach: opts.reach === undefined ? simReach : opts.reach };
+  const since = opts.since?.lab === lab ? opts.since : undefined;
+  const before = new Map<string, CheckResult>();
+  if (since) for (const st of since.result.steps) for (const c of st.checks) before.set(c.id, c);
   const steps: StepResult[] = lab.steps.map((s) => {
-    const checks = s.checks.map((c) => gradeCheck(c, cloud, ctx));
+    const checks = s.checks.map((c) => {
+      const kept = before.get(c.id);
+      if (since && kept && kept.type === c.type && !checkTypeOf(c).reads.some((r) => since.changed.has(r))) return keptCheck(c, kept, cloud, ctx, since.changed);
+      return gradeCheck(c, cloud, ctx);
+    });
     const points = checks.reduce((a, c) => a + c.points, 0);
     const earned = checks.reduce((a, c) => a + c.earned, 0);
     return { id: s.id, title: s.title, passed: checks.every((c) => c.passed), state: stepState(checks), points, earned, checks };

@@ -38,7 +38,7 @@ export type { LabIssue } from './parse.js';
 export { LabError, parseLab, labFor, paramValues, instantiate, slug } from './parse.js';
 export { grade, learnerGrade, type GradeOptions } from './grade.js';
 export { historyCommand } from './history.js';
-export { CHECK_TYPES, type ReachFn } from './checks.js';
+export { CHECK_TYPES, type GradeInput, type ReachFn } from './checks.js';
 export { simReach } from './reach.js';
 export { emptyProgress, recordGrade, recordHint, recordSolutionShown, type LabProgress, type StepProgress } from './progress.js';
 export { labCheck, gradeCommand, labFiles, loadLabFile, loadLabs, labSession, replayLab, LABS_DIR, stepSeconds, type GradeStore, type GradeRow, type LearnerActivity, type StepActivity, type CliResult } from './cli.js';

@@ -100,6 +100,7 @@ const healthStarted = (_p: Params, ctx: CheckContext) => changedLoadBalancers(ct
 
 const loadBalancerCheck: CheckType = {
   name: 'load-balancer',
+  reads: ['cloud'],
   doc: 'A load balancer of that name exists, with its VIP on `subnet` (if given), and the health manager reports it `operating` (if given: ONLINE, DEGRADED, ERROR, OFFLINE…).',
   params: {
     name: { type: 'string', required: true, doc: 'load balancer name' },
@@ -133,6 +134,7 @@ const loadBalancerCheck: CheckType = {
 
 const listenerCheck: CheckType = {
   name: 'listener',
+  reads: ['cloud'],
   doc: 'The load balancer has a listener with that protocol and port (and name, if given).',
   params: {
     loadbalancer: { type: 'string', required: true, doc: 'load balancer name' },
@@ -159,6 +161,7 @@ const listenerCheck: CheckType = {
 
 const poolCheck: CheckType = {
   name: 'pool',
+  reads: ['cloud'],
   doc: 'A pool (by name, or the default pool of a listener) exists with that algorithm and protocol (if given).',
   params: {
     name: { type: 'string', doc: 'pool name' },
@@ -208,6 +211,7 @@ function describeHealth(status: OperatingStatus): string {
 
 const memberCheck: CheckType = {
   name: 'member',
+  reads: ['cloud'],
   doc:
     "A pool has a member at one of the server's addresses (on `port`, if given). `operating` asks the status the health manager reports; `healthy: true` asks that a health monitor finds the member ONLINE whenever its server runs (a stopped server's member may be ERROR).",
   params: {
@@ -258,6 +262,7 @@ const anOrA = (type: string) => (/^(HTTP|SCTP)/.test(type) ? 'an' : 'a');
 
 const healthMonitorCheck: CheckType = {
   name: 'health-monitor',
+  reads: ['cloud'],
   doc: 'The pool has a health monitor (of that type and URL path, if given).',
   params: {
     pool: { type: 'string', required: true, doc: 'pool name' },
@@ -284,6 +289,7 @@ const healthMonitorCheck: CheckType = {
 
 const lbFloatingIp: CheckType = {
   name: 'lb-floating-ip',
+  reads: ['cloud'],
   doc: "A floating IP (from that external network, if given) is associated with the load balancer's VIP port.",
   params: {
     loadbalancer: { type: 'string', required: true, doc: 'load balancer name' },
@@ -310,6 +316,7 @@ const lbFloatingIp: CheckType = {
 
 const webServer: CheckType = {
   name: 'web-server',
+  reads: ['cloud'],
   doc: "A server was booted with user data that starts a web server on the port (whether it runs now or not: `member` and `lb-serves` see that).",
   params: {
     server: { type: 'string', required: true, doc: 'server name' },
@@ -387,6 +394,7 @@ export function withNames(c: Cloud, reason: string): string {
 
 const lbServes: CheckType = {
   name: 'lb-serves',
+  reads: ['cloud'],
   doc:
     "HTTP through the load balancer works as `curl` gets it, from `from` (default laptop) to its floating IP (or, with `via: vip`, its VIP) on `port` (default 80): a few requests in a row are all answered with a 2xx, and each of `servers` that is running answered at least one (a stopped server need not: the health monitor takes it out).",
   params: {

@@ -11,7 +11,7 @@
 import { hashSeed } from '../sim/rng.js';
 import { complete, PING_CAP, prompt, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
 import type { Follow } from '../cli/linux/index.js';
-import { grade, labFor, type GradeResult, type Lab } from '../labs/index.js';
+import { grade, labFor, type GradeInput, type GradeResult, type Lab } from '../labs/index.js';
 import { StoreConflict, StoreError, type CloudStore, type EntryHead, type HistoryEntry, type NewEntry } from '../store/types.js';
 import { addToAttempt, attemptFromStore, emptyAttempt, firstPassesOf, type Attempt } from './attempt.js';
 import { freshState, replay } from './replay.js';
@@ -126,7 +126,7 @@ interface Live {
   attempt: Attempt;
   firstPassed: Record<string, number>;
   /** The last grade and the history entry it saw: the same entry is never graded twice. */
-  graded: { seq: number; grade: Grade; inputs: GradeInputs } | null;
+  graded: { seq: number; grade: Grade; inputs: GradeInputs; lab: Lab } | null;
   /** The score last given to `onGraded` (`earned/points/steps passed`). */
   heard: string | null;
   outputBytes: number;
@@ -159,8 +159,17 @@ function gradeInputs(w: Live): GradeInputs {
   return { cloud: w.state.cloud, commands: w.attempt.commands, count: w.attempt.commands.length, answers: JSON.stringify(w.attempt.answers) };
 }
 
+/** Which of a grade's inputs differ (the next grade re-evaluates only the checks that read them). */
+function changedInputs(a: GradeInputs, b: GradeInputs): Set<GradeInput> {
+  const changed = new Set<GradeInput>();
+  if (!sameResources(a.cloud, b.cloud)) changed.add('cloud');
+  if (a.commands !== b.commands || a.count !== b.count) changed.add('history');
+  if (a.answers !== b.answers) changed.add('answers');
+  return changed;
+}
+
 function sameGradeInputs(a: GradeInputs, b: GradeInputs): boolean {
-  return a.commands === b.commands && a.count === b.count && a.answers === b.answers && sameResources(a.cloud, b.cloud);
+  return changedInputs(a, b).size === 0;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
@@ -513,10 +522,11 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       return w.graded.grade;
     }
     const lab = w.lab;
-    const result = timed(w, () => grade(lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers }));
+    const since = w.graded ? { lab: w.graded.lab, result: w.graded.grade.result, changed: changedInputs(w.graded.inputs, inputs) } : undefined;
+    const result = timed(w, () => grade(lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers, since }));
     for (const st of result.steps) if (st.passed && w.firstPassed[st.id] === undefined) await recordPass(w, st.id);
     const g = { result, firstPassed: { ...w.firstPassed } };
-    w.graded = { seq: w.lastSeq, grade: g, inputs };
+    w.graded = { seq: w.lastSeq, grade: g, inputs, lab };
     tellGraded(w, result);
     return g;
   };

@@ -3,7 +3,8 @@
  * command that changed no resource and ran nothing new (a list typed again) reuses the last
  * grade. Checked against a cold grade (another manager opening the same store, which grades
  * from scratch) after every line of every lab's solution, with read-only lines and repeats
- * typed in between, answers given, and a reset halfway.
+ * typed in between, answers given, and a reset halfway. Since a grade keeps the outcome of every
+ * check reading nothing that changed (labs/grade.ts `since`), this also checks each kept outcome.
  */
 import { describe, expect, it } from 'vitest';
 import { loadLabs } from '../../server/labs/index.js';
@@ -19,7 +20,7 @@ function manager(store: CloudStore): Workspaces {
 }
 
 /** Lines that read the cloud and change no resource, typed between the solution's lines. */
-const READS = ['openstack network list', 'openstack router list', 'ip netns', 'echo hello', 'openstack port list -c ID', 'openstack security group rule list default', 'openstack security group list'];
+const READS = ['openstack network list', 'openstack router list', 'ip netns', 'ping -c 1 192.0.2.1', 'echo hello', 'openstack port list -c ID', 'openstack security group rule list default', 'openstack security group list'];
 
 describe('a lab grade is reused only when nothing it reads changed', () => {
   for (const lab of LABS.filter((l) => l.steps.some((s) => s.solution.length > 0))) {

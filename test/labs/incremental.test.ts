@@ -3,10 +3,12 @@
  * that only grows, and the grader keeps what it parsed and found per array, extending it with
  * each new command. These tests grade after every command both ways, the incremental one and a
  * full one over a fresh copy of every command typed (nothing remembered), over the labs'
- * solutions and over random histories, and want the same grade, byte for byte.
+ * solutions and over random histories, and want the same grade, byte for byte; and a third way,
+ * keeping the outcome of each check that reads nothing changed since the grade before (`since`).
  */
 import { describe, expect, it } from 'vitest';
-import { grade, labFor, labSession, loadLabs, type HistoryCommand, type Lab } from '../../server/labs/index.js';
+import { grade, labFor, labSession, loadLabs, type GradeInput, type GradeResult, type HistoryCommand, type Lab } from '../../server/labs/index.js';
+import { sameResources } from '../../server/workspace/topology.js';
 import { historyCommand, invocations } from '../../server/labs/history.js';
 import { runLine, type SessionState } from '../../server/shell/session.js';
 import { randInt, seedRng } from '../../server/sim/rng.js';
@@ -45,6 +47,9 @@ const VOCABULARY = [
   'openstack no such command',
 ];
 
+/** Each attempt's grade before, for the grade that keeps outcomes (`since`). */
+const kept = new WeakMap<Attempt, { lab: Lab; cloud: SessionState['cloud']; count: number; result: GradeResult }>();
+
 /** The grade both ways after one more line; throws (with the lab and line) when they differ. */
 function step(lab: Lab, state: SessionState, line: string, parsed: boolean, all: HistoryCommand[], attempt: Attempt, seq: number): SessionState {
   const r = runLine(state, line);
@@ -55,6 +60,16 @@ function step(lab: Lab, state: SessionState, line: string, parsed: boolean, all:
   const incremental = grade(lab, r.state.cloud, attempt.commands, { answers: attempt.answers });
   const full = grade(lab, r.state.cloud, [...all], { answers: attempt.answers });
   expect(JSON.stringify(incremental), `${lab.id} after \`${line}\``).toBe(JSON.stringify(full));
+  // And keeping the outcomes of checks that read nothing that changed since the grade before.
+  const before = kept.get(attempt);
+  if (before && before.lab === lab) {
+    const changed = new Set<GradeInput>();
+    if (!sameResources(before.cloud, r.state.cloud)) changed.add('cloud');
+    if (before.count !== attempt.commands.length) changed.add('history');
+    const since = grade(lab, r.state.cloud, attempt.commands, { answers: attempt.answers, since: { lab, result: before.result, changed } });
+    expect(JSON.stringify(since), `${lab.id} after \`${line}\` (kept outcomes)`).toBe(JSON.stringify(full));
+  }
+  kept.set(attempt, { lab, cloud: r.state.cloud, count: attempt.commands.length, result: incremental });
   return r.state;
 }
 
