@@ -157,9 +157,12 @@ async function serve(
   // The grade goes out when it differs from the one this page has: most commands change no step,
   // and a lab class then costs a sandbox's one message (and one socket write) per command.
   let lastGrade = '';
+  let lastGraded: unknown = null;
   const pushGrade = async () => {
     const g = await w.grade();
-    if (!g || sock.readyState !== sock.OPEN) return;
+    // The same grade object as last time (nothing it reads changed) is not serialised again.
+    if (!g || g === lastGraded || sock.readyState !== sock.OPEN) return;
+    lastGraded = g;
     const text = JSON.stringify({ t: 'grade', result: learnerGrade(g.result), firstPassed: g.firstPassed } satisfies ServerMessage);
     if (text === lastGrade) return;
     lastGrade = text;
