@@ -134,10 +134,10 @@ function credentialStore(
   const COLS = `id, learner_id, workspace, name, description, user_id, user_name, project_id, roles, expires_at,
     unrestricted, access_rules, created_at, secret_hash, secret_tag`;
   return {
-    create: (cred, secret, limit) =>
+    create: (cred, secret, limit, work) =>
       run(async () => {
         // Hashed before the transaction: the database is not held for scrypt's ~30 ms.
-        const hash = await hashSecret(secret);
+        const hash = await hashSecret(secret, work);
         const tag = tagOf(key, secret);
         return inTransaction(pool, async (c): Promise<CreateRefusal | null> => {
           // One creation at a time per learner's workspace, whichever node: the count below stays true until the insert.
@@ -191,7 +191,7 @@ function credentialStore(
         );
         return rows[0] ? credOf(rows[0]) : null;
       }),
-    authenticate: (by, secret) =>
+    authenticate: (by, secret, work) =>
       run(async () => {
         let rows: PgRow[];
         if ('id' in by) {
@@ -211,7 +211,7 @@ function credentialStore(
           ).rows;
         }
         const r = rows.length === 1 ? rows[0] : undefined;
-        return r && (await secretMatches(secret, r.secret_hash)) ? credOf(r) : null;
+        return r && (await secretMatches(secret, r.secret_hash, work)) ? credOf(r) : null;
       }),
     delete: (id) =>
       run(async () => {

@@ -10,7 +10,7 @@
  * (app-credentials-pg.ts: every node of a deployment sees every credential) and memory (tests,
  * `store: memory`). The interface is asynchronous because PostgreSQL's is.
  */
-import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { StoreError } from './types.js';
 
@@ -43,13 +43,27 @@ export interface AppCredential {
   createdAt: number;
 }
 
+/**
+ * Told the work a call had done off the event loop, in milliseconds: the scrypt hash's own cost
+ * (see `hashCost`), so the web layer charges a login its work and not its wait (issue #19).
+ */
+export type OffLoopWork = (ms: number) => void;
+
 /** Why a credential was not stored. */
 export type CreateRefusal = 'duplicate' | 'limit';
 
 /** Credentials by learner and workspace; failures of the database reject with a StoreError (keystone answers 503). */
 export interface AppCredentialStore {
-  /** Stores a credential with the hashes of its secret; refused when the learner holds `limit` in that workspace already, or the name is taken there. */
-  create(cred: AppCredential, secret: string, limit: number): Promise<CreateRefusal | null>;
+  /**
+   * Stores a credential with the hashes of its secret; refused when the learner holds `limit` in
+   * that workspace already, or the name is taken there. `work` is told the hash's cost.
+   */
+  create(
+    cred: AppCredential,
+    secret: string,
+    limit: number,
+    work?: OffLoopWork,
+  ): Promise<CreateRefusal | null>;
   /** The credentials of a learner's workspace, oldest first. */
   list(learner: string, workspace: string): Promise<AppCredential[]>;
   /** A credential by id, or null. */
@@ -57,11 +71,12 @@ export interface AppCredentialStore {
   /**
    * The credential a client names with its secret: by id, or by name and the user's id or name
    * (then the one credential of that name and user whose secret it is). Null when there is none
-   * or the secret is wrong.
+   * or the secret is wrong. `work` is told the cost of the hash, when one was tried.
    */
   authenticate(
     by: { id: string } | { name: string; user: { id: string } | { name: string } },
     secret: string,
+    work?: OffLoopWork,
   ): Promise<AppCredential | null>;
   /** Deletes a credential; false when there was none. */
   delete(id: string): Promise<boolean>;
@@ -83,25 +98,64 @@ const scryptAsync = (
     scrypt(secret, salt, bytes, opts, (e, key) => (e ? fail(e) : ok(key))),
   );
 
-/** `scrypt$N$salt$hash`, base64url. */
-export async function hashSecret(secret: string): Promise<string> {
+/** The least time a hash at SCRYPT's cost has taken in this process (ms); null until first needed. */
+let fastest: number | null = null;
+
+/** One hash at SCRYPT's cost timed on the event loop: a few milliseconds, once a process. */
+function timeOneHash(): number {
+  const started = performance.now();
+  scryptSync('stacklab: the cost of one hash', Buffer.alloc(16), KEY_BYTES, SCRYPT);
+  return performance.now() - started;
+}
+
+/**
+ * What one hash at cost `n` costs the server: the least time a hash at SCRYPT's cost has taken
+ * here, scaled by N (scrypt's work grows with N). Run on the thread pool, a hash's time from call
+ * to answer also holds its waits (behind other hashes in the pool's queue, for a busy event loop
+ * to take the answer), which only make it longer: the least time seen is the hash's own work. It
+ * starts from one hash timed on the event loop (`timeOneHash`), so the first logins of a busy
+ * server are not charged their queue either.
+ */
+const hashCost = (n: number) => ((fastest ??= timeOneHash()) * n) / SCRYPT.N;
+
+/** scrypt at cost `n` on the thread pool, telling `work` the hash's cost (`hashCost`), not its time with the waits. */
+async function timedScrypt(
+  secret: string,
+  salt: Buffer,
+  bytes: number,
+  n: number,
+  work: OffLoopWork | undefined,
+): Promise<Buffer> {
+  const started = performance.now();
+  const key = await scryptAsync(secret, salt, bytes, { ...SCRYPT, N: n });
+  if (n === SCRYPT.N) fastest = Math.min(fastest ?? timeOneHash(), performance.now() - started);
+  work?.(hashCost(n));
+  return key;
+}
+
+/** `scrypt$N$salt$hash`, base64url; `work` is told the hash's cost. */
+export async function hashSecret(secret: string, work?: OffLoopWork): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scryptAsync(secret, salt, KEY_BYTES, SCRYPT);
+  const hash = await timedScrypt(secret, salt, KEY_BYTES, SCRYPT.N, work);
   return `scrypt$${SCRYPT.N}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
-/** Whether a secret is the one a stored hash proves; a malformed hash (or a cost scrypt refuses) proves nothing. */
-export async function secretMatches(secret: string, stored: string): Promise<boolean> {
+/**
+ * Whether a secret is the one a stored hash proves; a malformed hash (or a cost scrypt refuses)
+ * proves nothing. `work` is told the hash's cost (nothing when no hash ran).
+ */
+export async function secretMatches(
+  secret: string,
+  stored: string,
+  work?: OffLoopWork,
+): Promise<boolean> {
   const [scheme, n, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !salt || !hash) return false;
   const want = Buffer.from(hash, 'base64url');
   if (want.length === 0) return false;
   let got: Buffer;
   try {
-    got = await scryptAsync(secret, Buffer.from(salt, 'base64url'), want.length, {
-      ...SCRYPT,
-      N: Number(n),
-    });
+    got = await timedScrypt(secret, Buffer.from(salt, 'base64url'), want.length, Number(n), work);
   } catch {
     return false;
   }
@@ -132,9 +186,9 @@ export function memoryAppCredentials(key: Buffer = randomBytes(32)): AppCredenti
     if (closed) throw new StoreError('the application credentials are closed', 'CLOSED');
   };
   return {
-    async create(cred, secret, limit) {
+    async create(cred, secret, limit, work) {
       open();
-      const hash = await hashSecret(secret);
+      const hash = await hashSecret(secret, work);
       // Counted after the hashing, so two creations racing through it cannot both pass the limit.
       const theirs = mine(cred.learner, cred.workspace);
       if (theirs.length >= limit) return 'limit';
@@ -151,7 +205,7 @@ export function memoryAppCredentials(key: Buffer = randomBytes(32)): AppCredenti
       const e = byId.get(id);
       return e ? clone(e.cred) : null;
     },
-    async authenticate(by, secret) {
+    async authenticate(by, secret, work) {
       open();
       const tag = tagOf(key, secret);
       const found =
@@ -164,7 +218,7 @@ export function memoryAppCredentials(key: Buffer = randomBytes(32)): AppCredenti
                 ('id' in by.user ? e.cred.userId === by.user.id : e.cred.userName === by.user.name),
             );
       const e = found.length === 1 ? found[0] : undefined;
-      return e && (await secretMatches(secret, e.hash)) ? clone(e.cred) : null;
+      return e && (await secretMatches(secret, e.hash, work)) ? clone(e.cred) : null;
     },
     delete: async (id) => {
       open();
@@ -286,15 +340,15 @@ export function sqliteAppCredentials(file: string, key: Buffer): AppCredentialSt
   );
   return {
     // Hashing is slow on purpose: done before the transaction, so the database is not held meanwhile.
-    create: guarded(async (cred, secret, limit) =>
-      create(cred, await hashSecret(secret), tagOf(key, secret), limit),
+    create: guarded(async (cred, secret, limit, work) =>
+      create(cred, await hashSecret(secret, work), tagOf(key, secret), limit),
     ),
     list: guarded((learner, workspace) => list.all(learner, workspace).map(fromRow)),
     get: guarded((id) => {
       const r = get.get(id);
       return r ? fromRow(r) : null;
     }),
-    authenticate: guarded(async (by, secret) => {
+    authenticate: guarded(async (by, secret, work) => {
       const rows =
         'id' in by
           ? [get.get(by.id)].filter((r) => r !== undefined)
@@ -302,7 +356,7 @@ export function sqliteAppCredentials(file: string, key: Buffer): AppCredentialSt
             ? byTagAndUserId.all(tagOf(key, secret), by.name, by.user.id)
             : byTagAndUserName.all(tagOf(key, secret), by.name, by.user.name);
       const r = rows.length === 1 ? rows[0] : undefined;
-      return r && (await secretMatches(secret, r.secret_hash)) ? fromRow(r) : null;
+      return r && (await secretMatches(secret, r.secret_hash, work)) ? fromRow(r) : null;
     }),
     delete: guarded((id) => del.run(id).changes > 0),
     close: async () => {

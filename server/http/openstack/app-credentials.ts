@@ -8,12 +8,13 @@
  * as one that never existed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import express, { type Request, type Response, type Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import type { AppCredential, AppCredentialStore } from '../../store/app-credentials.js';
 import type { Workspace } from '../../workspace/index.js';
 import type { OpenstackDeps } from './index.js';
 import type { IssuedToken, TokenAppCredential } from './tokens.js';
 import { APP_CRED_CREATE, schemaViolation } from './auth-schema.js';
+import { meteredBody, meterOf, type WorkMeter } from './work-meter.js';
 import {
   identityUrl,
   jsonBody,
@@ -108,7 +109,8 @@ export const tokenAppCredential = (c: AppCredential): TokenAppCredential => ({
 /**
  * The `application_credential` method of a token request, as keystone's AuthInfo and AppCredInfo
  * check it: the credential (by id, or by name and user), its secret, its expiry. The learner is
- * charged for the login once the credential names them (`admit`; false when it answered 429).
+ * charged for the login once the credential names them (`admit`; false when it answered 429): its
+ * work, by `meter`, which the store is told the scrypt hash's cost and the waits are kept out of.
  */
 export async function appCredentialLogin(
   deps: OpenstackDeps,
@@ -116,6 +118,7 @@ export async function appCredentialLogin(
   auth: Json,
   payload: Json,
   admit: (learner: string) => boolean,
+  meter: WorkMeter,
 ): Promise<{ cred: AppCredential; w: Workspace } | KsError | false> {
   if (Object.hasOwn(auth, 'scope'))
     return ks.authPlugin(
@@ -125,10 +128,10 @@ export async function appCredentialLogin(
   const secret = str(payload['secret']) ?? '';
   let cred: AppCredential | null;
   if (id) {
-    const known = await creds.get(String(id));
+    const known = await meter.wait(creds.get(String(id)));
     if (!known) return ks.notFound(`Could not find Application Credential: ${String(id)}.`);
     if (!admit(known.learner)) return false;
-    cred = await creds.authenticate({ id: known.id }, secret);
+    cred = await meter.wait(creds.authenticate({ id: known.id }, secret, meter.add));
   } else {
     const name = payload['name'];
     if (!name) return ks.validation('name or ID', 'application credential');
@@ -145,13 +148,15 @@ export async function appCredentialLogin(
         return ks.unauthorized();
       by = { name: String(user['name']) };
     }
-    cred = await creds.authenticate({ name: String(name), user: by }, secret);
+    cred = await meter.wait(
+      creds.authenticate({ name: String(name), user: by }, secret, meter.add),
+    );
     if (cred && !admit(cred.learner)) return false;
   }
   const now = deps.now();
   const ref = cred ? deps.workspaces.parse(cred.workspace) : null;
   if (!cred || !ref || (cred.expiresAt !== null && cred.expiresAt <= now)) return ks.unauthorized();
-  const w = await deps.workspaces.open(cred.learner, ref);
+  const w = await meter.wait(deps.workspaces.open(cred.learner, ref));
   const { auth: cloudAuth } = w.state().cloud;
   // A workspace started over from another fixture is another user and project: the credential opens neither.
   if (cloudAuth.userId !== cred.userId || cloudAuth.projectId !== cred.projectId)
@@ -271,7 +276,10 @@ export function appCredentialRoutes(
       createdAt: now,
     };
     const secret = str(ask['secret']) || newSecret();
-    const refusal = await creds.create(cred, secret, APP_CREDENTIALS_PER_WORKSPACE);
+    const meter = meterOf(res);
+    const refusal = await meter.wait(
+      creds.create(cred, secret, APP_CREDENTIALS_PER_WORKSPACE, meter.add),
+    );
     if (refusal === 'limit')
       return fail(
         req,
@@ -303,7 +311,7 @@ export function appCredentialRoutes(
       return fail(req, res, ks.forbidden('identity:list_application_credentials'));
     const name = typeof req.query['name'] === 'string' ? req.query['name'] : null;
     const found = mine
-      ? (await creds.list(t.learner, t.workspace.key)).filter(
+      ? (await meterOf(res).wait(creds.list(t.learner, t.workspace.key))).filter(
           (c) => name === null || c.name === name,
         )
       : [];
@@ -321,7 +329,7 @@ export function appCredentialRoutes(
   const show = async (req: Request, res: Response) => {
     const me = await caller(req, res);
     if (!me) return;
-    const c = await ownCredential(creds, me.t, String(req.params['credId']));
+    const c = await meterOf(res).wait(ownCredential(creds, me.t, String(req.params['credId'])));
     if ('code' in c) return fail(req, res, c);
     if (req.method === 'HEAD') return void res.status(200).type('application/json').end();
     sendDoc(res, 200, { application_credential: member(identityUrl(req, deps.config), c) });
@@ -330,21 +338,22 @@ export function appCredentialRoutes(
   const remove = async (req: Request, res: Response) => {
     const me = await caller(req, res);
     if (!me) return;
-    const c = await ownCredential(creds, me.t, String(req.params['credId']));
+    const meter = meterOf(res);
+    const c = await meter.wait(ownCredential(creds, me.t, String(req.params['credId'])));
     if ('code' in c) return fail(req, res, c);
     const refused = restricted(me.t);
     if (refused) return fail(req, res, refused);
-    await creds.delete(c.id);
+    await meter.wait(creds.delete(c.id));
     // Tokens made from it stop validating, as keystone checks the credential when it validates one:
     // here at once, elsewhere once the revocation is written (a failed write answers 503, as the store's failures do).
-    await deps.tokens.revokeAppCredentialDurably(c.id, deps.now());
+    await meter.wait(deps.tokens.revokeAppCredentialDurably(c.id, deps.now()));
     res.status(204).end();
   };
 
   r.route('/v3/users/:userId/application_credentials')
     .get(list)
     .head(list)
-    .post(express.raw({ type: () => true, limit: MAX_BODY }), create)
+    .post(meteredBody(MAX_BODY), create)
     .all((_req, res) => werkzeug(res, 405));
   r.route('/v3/users/:userId/application_credentials/:credId')
     .get(show)

@@ -15,6 +15,7 @@ import { keystoneRouter } from './keystone.js';
 import type { AppCredentialStore } from '../../store/app-credentials.js';
 import { serviceRouter, type ApiWork } from './service.js';
 import { serviceTypes } from '../../workspace/openstack.js';
+import { workMeter } from './work-meter.js';
 
 export interface OpenstackDeps {
   workspaces: Workspaces;
@@ -24,6 +25,8 @@ export interface OpenstackDeps {
   now: () => number;
   /** The learners' budget, shared with their terminals (a fresh one when absent). */
   budget?: LearnerBudget;
+  /** The addresses' budget for calls without a token (a fresh one, ANONYMOUS_CALLS and ANONYMOUS_WORK_MS, when absent). */
+  anonymous?: LearnerBudget;
   /** Keystone's application credentials (in memory when absent: tests). */
   appCredentials?: AppCredentialStore;
 }
@@ -49,11 +52,14 @@ const tooMany = (res: Response) =>
 
 /**
  * Charges each call to its learner (the token's) or, before a token, to the caller's address; its
- * server time is charged when the answer is sent, to the learner `admit` named if any.
+ * server time is charged when the answer is sent, to the learner `admit` named if any. Server time
+ * is work, not waiting (issue #19): a call on a workspace pays the workspace's work for it, any
+ * other call what its work meter counted (work-meter.ts: the event loop's time on it and the
+ * scrypt hashes it had run), so a busy server does not refuse logins for the time they queued.
  */
 function apiLimits(deps: OpenstackDeps): { middleware: RequestHandler; admit: Admit } {
   const budget = deps.budget ?? learnerBudget();
-  const anonymous = { calls: buckets({ ...ANONYMOUS_CALLS, maxKeys: 100_000 }), work: buckets({ ...ANONYMOUS_WORK_MS, maxKeys: 100_000 }) };
+  const anonymous = deps.anonymous ?? { calls: buckets({ ...ANONYMOUS_CALLS, maxKeys: 100_000 }), work: buckets({ ...ANONYMOUS_WORK_MS, maxKeys: 100_000 }) };
   // The caller's own address, also behind a trusted proxy (STACKLAB_TRUSTED_PROXIES).
   const addresses = clientAddresses(deps.config.trustedProxies);
   const admitKey = (key: string, kind: { calls: Buckets; work: Buckets }, res: Response) => {
@@ -70,13 +76,14 @@ function apiLimits(deps: OpenstackDeps): { middleware: RequestHandler; admit: Ad
     // A learner's calls are charged to them (the key their terminals use); calls without a token to the address.
     const admitted = ctx ? admitKey(ctx.learner, budget, res) : admitKey(`address ${addresses.limitKey(addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']))}`, anonymous, res);
     if (!admitted) return;
-    const started = performance.now();
+    const meter = workMeter();
+    res.locals['apiMeter'] = meter;
     res.on('finish', () => {
       const charge = res.locals['apiCharge'] as { key: string; work: Buckets };
       // A call on a workspace pays the work done for it (as a terminal's line does), not the time
-      // it waited behind other learners; the others (logins, catalogues) their wall time.
+      // it waited behind other learners; the others (logins, catalogues, junk) what their meter counted.
       const work = res.locals['apiWork'] as ApiWork | undefined;
-      charge.work.charge(charge.key, deps.now(), work ? work.workMs() - work.before : performance.now() - started);
+      charge.work.charge(charge.key, deps.now(), work ? work.workMs() - work.before : meter.total());
     });
     next();
   };

@@ -7,7 +7,7 @@
  * user and project as the emulated CLI. A request is checked in keystone's order (body, schema,
  * methods, scope, then each method), so a malformed one gets the error keystone gives first.
  */
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { StoreError } from '../../store/types.js';
 import { memoryAppCredentials, type AppCredentialStore } from '../../store/app-credentials.js';
 import type { Workspace, WorkspaceRef } from '../../workspace/index.js';
@@ -18,6 +18,7 @@ import type { Config } from '../config.js';
 import type { IssuedToken, IssueOptions } from './tokens.js';
 import { schemaViolation, TOKEN_ISSUE } from './auth-schema.js';
 import { appCredentialLogin, appCredentialRoutes, tokenAppCredential } from './app-credentials.js';
+import { meteredBody, meterOf, type WorkMeter } from './work-meter.js';
 import {
   hexId,
   identityUrl,
@@ -193,6 +194,7 @@ async function passwordMethod(
   deps: OpenstackDeps,
   payload: Json,
   admit: (learner: string) => boolean,
+  meter: WorkMeter,
 ): Promise<Outcome> {
   if (!has(payload, 'user')) return ks.validation('user', 'password');
   const user = obj(payload['user']) ?? {};
@@ -207,7 +209,7 @@ async function passwordMethod(
   const ref = owner ? deps.workspaces.parse(owner.workspaceKey) : null;
   if (!owner || !ref) return ks.unauthorized();
   if (!admit(owner.learner)) return false;
-  const w = await deps.workspaces.open(owner.learner, ref);
+  const w = await meter.wait(deps.workspaces.open(owner.learner, ref));
   const { auth } = w.state().cloud;
   const named = user['id'] ? user['id'] === auth.userId : user['name'] === auth.userName;
   return named ? { learner: owner.learner, w, opts: { methods: ['password'] } } : ks.unauthorized();
@@ -218,6 +220,7 @@ async function tokenMethod(
   deps: OpenstackDeps,
   payload: Json,
   admit: (learner: string) => boolean,
+  meter: WorkMeter,
 ): Promise<Outcome> {
   const id = str(payload['id']) ?? '';
   const t = deps.tokens.lookup(id, deps.now());
@@ -228,7 +231,7 @@ async function tokenMethod(
   if (!admit(t.learner)) return false;
   return {
     learner: t.learner,
-    w: await deps.workspaces.open(t.learner, t.workspace),
+    w: await meter.wait(deps.workspaces.open(t.learner, t.workspace)),
     opts: {
       methods: [...new Set(['token', ...t.methods])],
       notAfter: t.expiresAt,
@@ -298,6 +301,8 @@ async function authenticate(
       methods: AUTH_METHODS,
     });
   const charge = (learner: string) => admit(learner, res);
+  // The login's waits (a workspace, the store, a hash's answer) are not charged as its work.
+  const meter = meterOf(res);
   const results: Outcome[] = [];
   let scope: Json | null = null;
   if (methods.includes('application_credential')) {
@@ -308,6 +313,7 @@ async function authenticate(
       auth,
       obj(identity['application_credential']) ?? {},
       charge,
+      meter,
     );
     if (found === false || 'code' in found) return found;
     results.push({
@@ -326,8 +332,8 @@ async function authenticate(
   }
   for (const m of methods) {
     const payload = obj(identity[m]) ?? {};
-    if (m === 'password') results.push(await passwordMethod(deps, payload, charge));
-    else if (m === 'token') results.push(await tokenMethod(deps, payload, charge));
+    if (m === 'password') results.push(await passwordMethod(deps, payload, charge, meter));
+    else if (m === 'token') results.push(await tokenMethod(deps, payload, charge, meter));
     // external, oauth1 and mapped need what a learner's client never has (REMOTE_USER, OAuth, federation).
     else if (m !== 'application_credential') results.push(ks.unauthorized());
   }
@@ -375,7 +381,7 @@ function callerOf(deps: OpenstackDeps) {
       sendError(req, res, deps.config, ks.unauthorized());
       return null;
     }
-    return { t, w: await deps.workspaces.open(t.learner, t.workspace) };
+    return { t, w: await meterOf(res).wait(deps.workspaces.open(t.learner, t.workspace)) };
   };
 }
 
@@ -413,7 +419,7 @@ function validate(deps: OpenstackDeps) {
   return async (req: Request, res: Response) => {
     const s = await subject(req, res, deps);
     if (!s) return;
-    const w = await deps.workspaces.open(s.t.learner, s.ref);
+    const w = await meterOf(res).wait(deps.workspaces.open(s.t.learner, s.ref));
     res.set('X-Subject-Token', req.get('X-Subject-Token') ?? '');
     if (req.method === 'HEAD') {
       res.status(200).end();
@@ -430,7 +436,9 @@ function validate(deps: OpenstackDeps) {
 function revoke(deps: OpenstackDeps) {
   return async (req: Request, res: Response) => {
     if (!(await subject(req, res, deps))) return;
-    await deps.tokens.revokeDurably(req.get('X-Subject-Token') ?? '', deps.now());
+    await meterOf(res).wait(
+      deps.tokens.revokeDurably(req.get('X-Subject-Token') ?? '', deps.now()),
+    );
     res.status(204).end();
   };
 }
@@ -469,7 +477,7 @@ export function keystoneRouter(
     sendPy(res, 200, { version: version(req, deps) });
   });
   r.route('/v3/auth/tokens')
-    .post(express.raw({ type: () => true, limit: MAX_BODY }), issue(deps, admit, creds))
+    .post(meteredBody(MAX_BODY), issue(deps, admit, creds))
     .get(validate(deps))
     .head(validate(deps))
     .delete(revoke(deps))
