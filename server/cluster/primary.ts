@@ -5,12 +5,21 @@
  * socket handed over with the bytes already read. A worker that dies is replaced under the same
  * index, so its learners come back to it. Events a worker raises (a lab reload, a revoked token)
  * are relayed to the others; revocations are kept here and replayed to a replacement worker
- * before it gets any connection.
+ * before it gets any connection. A connection that opens with `GET /healthz` is answered here, for
+ * the whole node (server/cluster/node-health.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type Server, type Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { parseToPrimary, type ClusterEvent, type ToWorker } from './messages.js';
+import {
+  healthAsker,
+  healthRequest,
+  healthResponse,
+  nodeHealth,
+  type HealthAsker,
+  type SlotHealth,
+} from './node-health.js';
 import { HEAD_TIMEOUT_MS, MAX_HEAD, headEnd, learnerOfHead, picker } from './sticky.js';
 
 export interface PrimaryOptions {
@@ -24,6 +33,8 @@ export interface PrimaryOptions {
   maxPending?: number;
   /** Milliseconds to read a head (default HEAD_TIMEOUT_MS). */
   headTimeoutMs?: number;
+  /** Milliseconds a worker has to answer the node's health question (default WORKER_HEALTH_TIMEOUT_MS). */
+  healthTimeoutMs?: number;
 }
 
 export interface RunningPrimary {
@@ -40,10 +51,20 @@ export interface RunningPrimary {
  */
 const HANDOFF_TIMEOUT_MS = 60_000;
 
+/**
+ * A worker not ready this long after it went (its start hangs: a database it cannot reach) fails
+ * the node's health check; before that it is only being replaced (server/cluster/node-health.ts).
+ */
+const RESTART_GRACE_MS = 60_000;
+
 interface Slot {
   worker: Worker | null;
   ready: boolean;
   startedAt: number;
+  /** When its last worker went (exited or lost its channel); 0 while none has. */
+  downSince: number;
+  /** Its worker's health questions (a new asker per worker: a dead one's answers never count). */
+  asker: HealthAsker | null;
   /** Quick deaths in a row: each doubles the wait before the next start (a crash loop must not spin). */
   quickDeaths: number;
 }
@@ -77,6 +98,8 @@ export async function startPrimary(o: PrimaryOptions): Promise<RunningPrimary> {
     worker: null,
     ready: false,
     startedAt: 0,
+    downSince: 0,
+    asker: null,
     quickDeaths: 0,
   }));
   const pick = picker(o.workers);
@@ -103,12 +126,15 @@ export async function startPrimary(o: PrimaryOptions): Promise<RunningPrimary> {
     readyWaiters.splice(0).forEach((f) => f());
   };
 
-  const send = (w: Worker, m: ToWorker): void => {
+  /** False when the message could not leave (the worker is going). */
+  const send = (w: Worker, m: ToWorker): boolean => {
     try {
-      if (w.isConnected())
-        w.send(m, (e: Error | null) => e && o.log(`message to a worker lost: ${e.message}`));
+      if (!w.isConnected()) return false;
+      w.send(m, (e: Error | null) => e && o.log(`message to a worker lost: ${e.message}`));
+      return true;
     } catch {
       // The worker is going; its replacement gets what it needs when it is ready.
+      return false;
     }
   };
 
@@ -135,6 +161,38 @@ export async function startPrimary(o: PrimaryOptions): Promise<RunningPrimary> {
       if (s.worker && s.worker !== from && s.ready) send(s.worker, { stacklab: 'event', event });
   };
 
+  /** Each slot as the node's health check sees it now. */
+  const slotHealth = (): SlotHealth[] =>
+    slots.map((s, index): SlotHealth => {
+      const asker = s.asker;
+      if (s.ready && s.worker?.isConnected() === true && asker)
+        return { index, state: 'ready', ask: () => asker.ask() };
+      // Two quick deaths in a row are a crash loop; one may be an operator's kill of a young worker.
+      if (s.quickDeaths >= 2)
+        return {
+          index,
+          state: 'failing',
+          error: `worker ${index} keeps exiting soon after it starts`,
+        };
+      if (Date.now() - s.downSince > RESTART_GRACE_MS)
+        return {
+          index,
+          state: 'failing',
+          error: `worker ${index} has not been ready for ${RESTART_GRACE_MS / 1000} s`,
+        };
+      return { index, state: 'restarting' };
+    });
+  const health = nodeHealth(slotHealth, { log: o.log });
+
+  /** Answers a health check here, for the node, and closes the connection (it reaches no worker). */
+  function answerHealth(socket: Socket, method: 'GET' | 'HEAD'): void {
+    void health().then((h) => {
+      if (socket.writable) socket.end(healthResponse(h, method));
+      // Never kept open for a client that does not read its answer.
+      setTimeout(() => socket.destroy(), 1000).unref();
+    });
+  }
+
   function start(index: number): void {
     if (closing) return;
     const slot = slots[index] as Slot;
@@ -142,9 +200,13 @@ export async function startPrimary(o: PrimaryOptions): Promise<RunningPrimary> {
     slot.worker = worker;
     slot.ready = false;
     slot.startedAt = Date.now();
+    const asker = healthAsker(index, (m) => send(worker, m), o.healthTimeoutMs);
+    slot.asker = asker;
     worker.on('message', (raw: unknown) => {
       const m = parseToPrimary(raw);
       if (!m) return;
+      // Only this worker's asker: a worker cannot answer for another.
+      if (m.stacklab === 'health') return asker.answer(m.id, m.health);
       if (m.stacklab === 'ready') {
         // What was revoked while it was away, before any connection (IPC keeps the order).
         for (const { event } of revocations.values()) send(worker, { stacklab: 'event', event });
@@ -157,11 +219,16 @@ export async function startPrimary(o: PrimaryOptions): Promise<RunningPrimary> {
     worker.on('error', (e) => o.log(`worker ${index}: ${e.message}`));
     // Before 'exit': no connection goes to a worker whose channel is gone.
     worker.on('disconnect', () => {
-      if (slot.worker === worker) slot.ready = false;
+      asker.drop();
+      if (slot.worker !== worker) return;
+      if (slot.ready) slot.downSince = Date.now();
+      slot.ready = false;
     });
     worker.on('exit', (code, signal) => {
+      asker.drop();
       for (const [id, h] of handoffs) if (h.worker === worker) settle(id, false);
       if (slot.worker !== worker) return;
+      if (slot.ready) slot.downSince = Date.now();
       slot.worker = null;
       slot.ready = false;
       readyWaiters.splice(0).forEach((f) => f());
@@ -252,6 +319,8 @@ export async function startPrimary(o: PrimaryOptions): Promise<RunningPrimary> {
       }
       stopReading(socket);
       if (!finish()) return;
+      const check = healthRequest(all);
+      if (check) return answerHealth(socket, check);
       try {
         hand(socket, all, pick(learnerOfHead(all, o.keystoneLearner)));
       } catch (e) {

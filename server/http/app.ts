@@ -41,7 +41,7 @@ import { workspaces, type Workspaces } from '../workspace/index.js';
 import { openstackRoutes } from './openstack/index.js';
 import { tokenStore, type TokenStore } from './openstack/tokens.js';
 import type { ClusterEvent } from '../cluster/messages.js';
-import { fileIdentity, withPingCheck } from './health.js';
+import { fileIdentity, healthCheck, withPingCheck, type Health } from './health.js';
 
 export interface RunningServer {
   url: string;
@@ -51,6 +51,8 @@ export interface RunningServer {
   accept(socket: Socket, head: Buffer): void;
   /** An event another worker raised, relayed by the primary: a lab reload, a revoked token. */
   hear(event: ClusterEvent): void;
+  /** This process's own /healthz answer (the cluster primary asks each worker for it). */
+  health(): Promise<Health>;
   close(): Promise<void>;
 }
 
@@ -265,6 +267,8 @@ export async function startServer(
     workspaces: spaces,
     lti,
     toolKey,
+    // One check per process, however it is asked (/healthz, the cluster primary): one ping at a time.
+    health: healthCheck(() => store.ping(), { log }),
   };
   const server = createServer(
     httpApp(deps, budget, appCredentials, tokens, opts.cluster?.index ?? null),
@@ -292,6 +296,7 @@ export async function startServer(
       if (head.length > 0) socket.emit('data', head);
       socket.resume();
     },
+    health: () => deps.health(),
     hear(event) {
       if (event.kind === 'revoke') tokens.applyRevocation(event.revocation);
       else {

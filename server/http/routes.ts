@@ -9,7 +9,7 @@ import { labFor, type Lab } from '../labs/index.js';
 import { labKey, sandboxCatalogue } from '../workspace/index.js';
 import type { Workspaces } from '../workspace/index.js';
 import { StoreError } from '../store/types.js';
-import { healthCheck } from './health.js';
+import type { Health } from './health.js';
 import type { LabRegistry } from '../labs/registry.js';
 import type { LtiStore } from '../lti/types.js';
 import type { ToolKey } from '../lti/keys.js';
@@ -27,6 +27,8 @@ export interface RouteDeps {
   /** LTI 1.3: platforms, launches (server/lti). */
   lti: LtiStore;
   toolKey: ToolKey;
+  /** Whether this process's store answers now (server/http/health.ts): /healthz, and the cluster primary's question. */
+  health: () => Promise<Health>;
 }
 
 /** What a learner's page needs: sandboxes, labs, and who they are. */
@@ -34,9 +36,8 @@ export function learnerRoutes(app: Express, deps: RouteDeps): void {
   const { store, learners, labs } = deps;
   // Whether this process's store answers now: 503 takes the node out of the load balancer
   // (deploy/haproxy.cfg). No learner limit applies: it is asked before any of them.
-  const health = healthCheck(() => store.ping(), { log: (m) => console.error(`[${new Date().toISOString()}] ${m}`) });
   app.get('/healthz', async (_req, res) => {
-    const h = await health();
+    const h = await deps.health();
     res.status(h.ok ? 200 : 503).set('Cache-Control', 'no-store').json(h);
   });
   // The learner's own login for a workspace, for the real clients (issue #17).
