@@ -29,6 +29,23 @@ runStoreContract(
   },
 );
 
+// As the server opens it: steps committed on the writer thread, checkpoints on theirs.
+const SERVER = { writerThread: true, backgroundCheckpoints: true } as const;
+let threaded = '';
+runStoreContract(
+  'sqlite with the writer thread',
+  () => {
+    const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
+    dirs.push(d);
+    threaded = join(d, 'stacklab.db');
+    return sqliteStore(threaded, SERVER);
+  },
+  async (s) => {
+    await s.close();
+    return sqliteStore(threaded, SERVER);
+  },
+);
+
 describe('SQLite: two processes on one file', () => {
   it('one writer wins a race for the same entry; the other is refused and writes nothing', async () => {
     const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
@@ -37,14 +54,57 @@ describe('SQLite: two processes on one file', () => {
     const one = sqliteStore(f);
     const two = sqliteStore(f);
     await one.ensureLearner('a', 'Ada', 1);
-    const cmd = (line: string): NewEntry => ({ kind: 'command', line, stdout: '', stderr: '', exitCode: 0, at: 1 });
+    const cmd = (line: string): NewEntry => ({
+      kind: 'command',
+      line,
+      stdout: '',
+      stderr: '',
+      exitCode: 0,
+      at: 1,
+    });
     await one.saveStep('a', 'lab:w', null, cmd('first'), 0);
-    const [x, y] = await Promise.allSettled([one.saveStep('a', 'lab:w', null, cmd('from one'), 1), two.saveStep('a', 'lab:w', null, cmd('from two'), 1)]);
+    const [x, y] = await Promise.allSettled([
+      one.saveStep('a', 'lab:w', null, cmd('from one'), 1),
+      two.saveStep('a', 'lab:w', null, cmd('from two'), 1),
+    ]);
     expect([x.status, y.status].sort()).toEqual(['fulfilled', 'rejected']);
     const lost = (x.status === 'rejected' ? x : y) as PromiseRejectedResult;
     expect(lost.reason).toBeInstanceOf(StoreConflict);
     expect((await two.history('a', 'lab:w')).map((h) => h.seq)).toEqual([1, 2]);
     expect(await two.lastSeqs('a', 'lab:w')).toEqual({ last: 2, reset: 0 });
+    await one.close();
+    await two.close();
+  });
+
+  it("with writer threads: each learner's steps land once, in order, whichever process writes them", async () => {
+    const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
+    dirs.push(d);
+    const f = join(d, 'stacklab.db');
+    const one = sqliteStore(f, SERVER);
+    const two = sqliteStore(f, SERVER);
+    const cmd = (line: string): NewEntry => ({
+      kind: 'command',
+      line,
+      stdout: '',
+      stderr: '',
+      exitCode: 0,
+      at: 1,
+    });
+    const learners = ['a', 'b', 'c', 'd'];
+    for (const l of learners) await one.ensureLearner(l, l, 1);
+    // Two processes, each learner's steps alternating between them (as after a failover), 20 each.
+    for (let i = 0; i < 20; i++) {
+      const saved = await Promise.all(
+        learners.map((l, j) =>
+          ((i + j) % 2 === 0 ? one : two).saveStep(l, 'lab:w', null, cmd(`${l} ${i}`), i),
+        ),
+      );
+      expect(saved.map((e) => e.seq)).toEqual(learners.map(() => i + 1));
+    }
+    for (const l of learners)
+      expect((await two.history(l, 'lab:w')).map((h) => h.line)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `${l} ${i}`),
+      );
     await one.close();
     await two.close();
   });

@@ -48,7 +48,15 @@ describe('sqlite store: migrations', async () => {
     old.close();
     const s = sqliteStore(file);
     const h = await s.history('a', 'lab:x');
-    expect(h.map((e) => e.kind)).toEqual(['command', 'command', 'answer', 'passed', 'solution', 'reset', 'command']);
+    expect(h.map((e) => e.kind)).toEqual([
+      'command',
+      'command',
+      'answer',
+      'passed',
+      'solution',
+      'reset',
+      'command',
+    ]);
     expect(h[2]).toMatchObject({ check: 'q-1', value: 'hello  world' });
     expect(h[3]).toMatchObject({ step: 'step-1' });
     expect(h[4]).toMatchObject({ step: 'step-2' });
@@ -56,9 +64,24 @@ describe('sqlite store: migrations', async () => {
     // Migration 6: the version, last reset, output size and bookkeeping marks come from the rows.
     expect(await s.storedOutputBytes('a', 'lab:x')).toBe(5);
     expect((await s.historyOfKind('a', 'lab:x', 'passed')).map((e) => e.step)).toEqual(['step-1']);
-    expect(await s.attemptCommands('a', 'lab:x')).toEqual([{ line: '#passed looks like bookkeeping but printed' }]);
-    expect((await s.saveStep('a', 'lab:x', null, { kind: 'command', line: 'ls', stdout: '', stderr: '', exitCode: 0, at: 8 }, 7)).seq).toBe(8);
-    expect(await s.attemptCommands('a', 'lab:x')).toEqual([{ line: '#passed looks like bookkeeping but printed' }, { line: 'ls' }]);
+    expect(await s.attemptCommands('a', 'lab:x')).toEqual([
+      { line: '#passed looks like bookkeeping but printed' },
+    ]);
+    expect(
+      (
+        await s.saveStep(
+          'a',
+          'lab:x',
+          null,
+          { kind: 'command', line: 'ls', stdout: '', stderr: '', exitCode: 0, at: 8 },
+          7,
+        )
+      ).seq,
+    ).toBe(8);
+    expect(await s.attemptCommands('a', 'lab:x')).toEqual([
+      { line: '#passed looks like bookkeeping but printed' },
+      { line: 'ls' },
+    ]);
     await s.close();
   });
 
@@ -74,7 +97,9 @@ describe('sqlite store: migrations', async () => {
       CREATE INDEX attempt_command_order ON attempt_command (learner_id, workspace, since, seq);
       PRAGMA user_version = 5;`);
     d.prepare("INSERT INTO learner VALUES ('a', 'Ada', 1)").run();
-    const ins = d.prepare("INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta) VALUES ('a', ?, ?, ?, ?, ?, '', 0, 1, ?)");
+    const ins = d.prepare(
+      "INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta) VALUES ('a', ?, ?, ?, ?, ?, '', 0, 1, ?)",
+    );
     const cmd = d.prepare("INSERT INTO attempt_command VALUES ('a', ?, ?, ?, ?, ?, NULL)");
     ins.run('sandbox:empty', 1, 'command', 'ls', 'abc', null);
     cmd.run('sandbox:empty', 0, 'line:ls', 1, 'ls');
@@ -91,11 +116,17 @@ describe('sqlite store: migrations', async () => {
     expect(await s.storedOutputBytes('a', 'lab:x')).toBe(3);
     expect(await s.attemptCommands('a', 'lab:x')).toEqual([{ line: 'pwd' }]);
     expect(await s.attemptCommands('a', 'sandbox:empty')).toEqual([]);
-    expect((await s.historyOfKind('a', 'lab:x', 'hint')).map((e) => [e.step, e.value])).toEqual([['s1', '1']]);
+    expect((await s.historyOfKind('a', 'lab:x', 'hint')).map((e) => [e.step, e.value])).toEqual([
+      ['s1', '1'],
+    ]);
     expect(await s.learnersIn('lab:x')).toEqual(['a']);
     await s.close();
     const check = new Database(file);
-    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all()).toEqual([]);
+    expect(
+      check
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")
+        .all(),
+    ).toEqual([]);
     check.close();
   });
 
@@ -109,93 +140,154 @@ describe('sqlite store: migrations', async () => {
 });
 
 describe('sqlite store: faults', async () => {
-  it('a full disk refuses the write with a StoreError in words and keeps what was acknowledged', async () => {
-    const file = tempFile();
-    const s = sqliteStore(file, { maxBytes: 64 * 1024 });
-    await s.ensureLearner('a', 'Ada', 1);
-    const big = 'x'.repeat(8 * 1024);
-    let acknowledged = 0;
-    let failure: unknown = null;
-    for (let i = 0; i < 100 && failure === null; i++) {
-      try {
-        await s.saveStep('a', 'w', null, { kind: 'command', line: `echo ${i}`, stdout: big, stderr: '', exitCode: 0, at: i });
-        acknowledged++;
-      } catch (e) {
-        failure = e;
+  // As tests and one-off commands open it, and as the server does (steps committed on the writer thread).
+  for (const [name, mode] of [
+    ["on the server's connection", {}],
+    ['with the writer thread', { writerThread: true }],
+  ] as const) {
+    it(`${name}: a full disk refuses the write with a StoreError in words and keeps what was acknowledged`, async () => {
+      const file = tempFile();
+      const s = sqliteStore(file, { ...mode, maxBytes: 64 * 1024 });
+      await s.ensureLearner('a', 'Ada', 1);
+      const big = 'x'.repeat(8 * 1024);
+      let acknowledged = 0;
+      let failure: unknown = null;
+      for (let i = 0; i < 100 && failure === null; i++) {
+        try {
+          await s.saveStep('a', 'w', null, {
+            kind: 'command',
+            line: `echo ${i}`,
+            stdout: big,
+            stderr: '',
+            exitCode: 0,
+            at: i,
+          });
+          acknowledged++;
+        } catch (e) {
+          failure = e;
+        }
       }
-    }
-    expect(failure).toBeInstanceOf(StoreError);
-    expect((failure as StoreError).code).toMatch(/^SQLITE_FULL/);
-    expect((failure as StoreError).message).toBe("the server's disk is full");
-    // Reads still work, and every acknowledged entry is there.
-    expect(await s.history('a', 'w', 1000)).toHaveLength(acknowledged);
-    await s.close();
-    const again = sqliteStore(file);
-    expect(await again.history('a', 'w', 1000)).toHaveLength(acknowledged);
-    await again.close();
-  });
+      expect(failure).toBeInstanceOf(StoreError);
+      expect((failure as StoreError).code).toMatch(/^SQLITE_FULL/);
+      expect((failure as StoreError).message).toBe("the server's disk is full");
+      // Reads still work, and every acknowledged entry is there.
+      expect(await s.history('a', 'w', 1000)).toHaveLength(acknowledged);
+      await s.close();
+      const again = sqliteStore(file);
+      expect(await again.history('a', 'w', 1000)).toHaveLength(acknowledged);
+      await again.close();
+    });
 
-  it('a step that fails in a group commit fails alone: the others of its turn are saved', async () => {
-    const s = sqliteStore(tempFile());
-    await s.ensureLearner('a', 'Ada', 1);
-    await s.ensureLearner('b', 'Bob', 1);
-    const step = (line: string) => ({ kind: 'command' as const, line, stdout: '', stderr: '', exitCode: 0, at: 1 });
-    // 'ghost' has no learner row: its snapshot breaks the foreign key, which rolls the group back.
-    const answers = await Promise.allSettled([s.saveStep('a', 'w', null, step('a1')), s.saveStep('ghost', 'w', 'G1', step('g1')), s.saveStep('b', 'w', 'B1', step('b1'))]);
-    expect(answers.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((answers[1] as PromiseRejectedResult).reason).toBeInstanceOf(StoreError);
-    expect((await s.history('a', 'w')).map((e) => [e.seq, e.line])).toEqual([[1, 'a1']]);
-    expect(await s.loadSession('b', 'w')).toEqual({ snapshot: 'B1', seq: 1 });
-    expect(await s.history('ghost', 'w')).toEqual([]);
-    await s.close();
-  });
+    it(`${name}: a step that fails in a group commit fails alone: the others of its turn are saved`, async () => {
+      const s = sqliteStore(tempFile(), mode);
+      await s.ensureLearner('a', 'Ada', 1);
+      await s.ensureLearner('b', 'Bob', 1);
+      const step = (line: string) => ({
+        kind: 'command' as const,
+        line,
+        stdout: '',
+        stderr: '',
+        exitCode: 0,
+        at: 1,
+      });
+      // 'ghost' has no learner row: its snapshot breaks the foreign key, which rolls the group back.
+      const answers = await Promise.allSettled([
+        s.saveStep('a', 'w', null, step('a1')),
+        s.saveStep('ghost', 'w', 'G1', step('g1')),
+        s.saveStep('b', 'w', 'B1', step('b1')),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((answers[1] as PromiseRejectedResult).reason).toBeInstanceOf(StoreError);
+      expect((await s.history('a', 'w')).map((e) => [e.seq, e.line])).toEqual([[1, 'a1']]);
+      expect(await s.loadSession('b', 'w')).toEqual({ snapshot: 'B1', seq: 1 });
+      expect(await s.history('ghost', 'w')).toEqual([]);
+      await s.close();
+    });
 
-  it('a read sees every step asked for before it, committed or still waiting for its turn', async () => {
-    const file = tempFile();
-    const s = sqliteStore(file);
-    await s.ensureLearner('a', 'Ada', 1);
-    const saved = s.saveStep('a', 'w', 'S1', { kind: 'command', line: 'l', stdout: 'o', stderr: '', exitCode: 0, at: 1 });
-    expect((await s.history('a', 'w')).map((e) => e.line)).toEqual(['l']);
-    expect((await saved).seq).toBe(1);
-    // A read of another workspace leaves the waiting step to its group (another connection does
-    // not see it yet); a read of its own workspace commits it first.
-    const other = new Database(file, { readonly: true });
-    const rowsOf = () => (other.prepare("SELECT count(*) AS n FROM history WHERE learner_id = 'a' AND workspace = 'v'").get() as { n: number }).n;
-    const waiting = s.saveStep('a', 'v', null, { kind: 'command', line: 'k', stdout: '', stderr: '', exitCode: 0, at: 1 });
-    expect(await s.lastSeqs('b', 'v')).toEqual({ last: 0, reset: 0 });
-    expect(rowsOf()).toBe(0);
-    expect(await s.lastSeqs('a', 'v')).toEqual({ last: 1, reset: 0 });
-    expect(rowsOf()).toBe(1);
-    await waiting;
-    other.close();
-    // Closing commits what waits too.
-    const last = s.saveStep('a', 'w', null, { kind: 'command', line: 'm', stdout: '', stderr: '', exitCode: 0, at: 2 });
-    await s.close();
-    expect((await last).seq).toBe(2);
-    const again = sqliteStore(file);
-    expect((await again.history('a', 'w')).map((e) => e.line)).toEqual(['l', 'm']);
-    await again.close();
-  });
+    it(`${name}: a read sees every step asked for before it, committed or still waiting for its turn`, async () => {
+      const file = tempFile();
+      const s = sqliteStore(file, mode);
+      await s.ensureLearner('a', 'Ada', 1);
+      const saved = s.saveStep('a', 'w', 'S1', {
+        kind: 'command',
+        line: 'l',
+        stdout: 'o',
+        stderr: '',
+        exitCode: 0,
+        at: 1,
+      });
+      expect((await s.history('a', 'w')).map((e) => e.line)).toEqual(['l']);
+      expect((await saved).seq).toBe(1);
+      // A read of another workspace leaves the waiting step to its group (another connection does
+      // not see it yet); a read of its own workspace commits it first.
+      const other = new Database(file, { readonly: true });
+      const rowsOf = () =>
+        (
+          other
+            .prepare("SELECT count(*) AS n FROM history WHERE learner_id = 'a' AND workspace = 'v'")
+            .get() as { n: number }
+        ).n;
+      const waiting = s.saveStep('a', 'v', null, {
+        kind: 'command',
+        line: 'k',
+        stdout: '',
+        stderr: '',
+        exitCode: 0,
+        at: 1,
+      });
+      expect(await s.lastSeqs('b', 'v')).toEqual({ last: 0, reset: 0 });
+      expect(rowsOf()).toBe(0);
+      expect(await s.lastSeqs('a', 'v')).toEqual({ last: 1, reset: 0 });
+      expect(rowsOf()).toBe(1);
+      await waiting;
+      other.close();
+      // Closing commits what waits too.
+      const last = s.saveStep('a', 'w', null, {
+        kind: 'command',
+        line: 'm',
+        stdout: '',
+        stderr: '',
+        exitCode: 0,
+        at: 2,
+      });
+      await s.close();
+      expect((await last).seq).toBe(2);
+      const again = sqliteStore(file);
+      expect((await again.history('a', 'w')).map((e) => e.line)).toEqual(['l', 'm']);
+      await again.close();
+    });
 
-  it('a disk that fills during a group commit refuses only the steps that do not fit', async () => {
-    const file = tempFile();
-    const s = sqliteStore(file, { maxBytes: 64 * 1024 });
-    const learners = Array.from({ length: 12 }, (_, i) => `l${i}`);
-    for (const l of learners) await s.ensureLearner(l, l, 1);
-    const big = 'x'.repeat(8 * 1024);
-    const answers = await Promise.allSettled(
-      learners.map((l) => s.saveStep(l, 'w', null, { kind: 'command', line: 'cat big', stdout: big, stderr: '', exitCode: 0, at: 1 })),
-    );
-    const ok = learners.filter((_, i) => answers[i]?.status === 'fulfilled');
-    const refused = answers.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(ok.length).toBeGreaterThan(0);
-    expect(refused.length).toBeGreaterThan(0);
-    for (const r of refused) expect((r.reason as StoreError).message).toBe("the server's disk is full");
-    await s.close();
-    const again = sqliteStore(file);
-    for (const l of learners) expect(await again.history(l, 'w')).toHaveLength(ok.includes(l) ? 1 : 0);
-    await again.close();
-  });
+    it(`${name}: a disk that fills during a group commit refuses only the steps that do not fit`, async () => {
+      const file = tempFile();
+      const s = sqliteStore(file, { ...mode, maxBytes: 64 * 1024 });
+      const learners = Array.from({ length: 12 }, (_, i) => `l${i}`);
+      for (const l of learners) await s.ensureLearner(l, l, 1);
+      const big = 'x'.repeat(8 * 1024);
+      const answers = await Promise.allSettled(
+        learners.map((l) =>
+          s.saveStep(l, 'w', null, {
+            kind: 'command',
+            line: 'cat big',
+            stdout: big,
+            stderr: '',
+            exitCode: 0,
+            at: 1,
+          }),
+        ),
+      );
+      const ok = learners.filter((_, i) => answers[i]?.status === 'fulfilled');
+      const refused = answers.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(ok.length).toBeGreaterThan(0);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused)
+        expect((r.reason as StoreError).message).toBe("the server's disk is full");
+      await s.close();
+      const again = sqliteStore(file);
+      for (const l of learners)
+        expect(await again.history(l, 'w')).toHaveLength(ok.includes(l) ? 1 : 0);
+      await again.close();
+    });
+  }
 
   it('a file that is not a database is refused at start with what to do', async () => {
     const file = tempFile();
@@ -215,7 +307,15 @@ describe('sqlite store: faults', async () => {
     const file = tempFile();
     const s = sqliteStore(file);
     await s.ensureLearner('a', 'Ada', 1);
-    for (let i = 0; i < 300; i++) await s.saveStep('a', 'w', `{"snapshot":${i}}`, { kind: 'command', line: `echo ${i}`, stdout: 'y'.repeat(500), stderr: '', exitCode: 0, at: i });
+    for (let i = 0; i < 300; i++)
+      await s.saveStep('a', 'w', `{"snapshot":${i}}`, {
+        kind: 'command',
+        line: `echo ${i}`,
+        stdout: 'y'.repeat(500),
+        stderr: '',
+        exitCode: 0,
+        at: i,
+      });
     await s.close();
     const whole = readFileSync(file);
     // Damage: garbage over pages in the middle.

@@ -4,6 +4,7 @@
  * terminal.ts (the socket), security.ts (headers, parsing that never throws), and the learners'
  * workspaces in server/workspace (run, record, replay, evict). This layer only transports.
  */
+import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -71,6 +72,11 @@ async function openStore(config: Config): Promise<CloudStore> {
     ...(config.dbMaxBytes !== undefined ? { maxBytes: config.dbMaxBytes } : {}),
     // The server's store checkpoints off the event loop (a one-off `stacklab grade` does not).
     backgroundCheckpoints: true,
+    // And commits commands' steps off it when the machine has a core its workers leave free: the
+    // thread costs a little more CPU in all, and on a machine whose every core runs a worker that
+    // is less for the workers themselves.
+    writerThread: config.workers < availableParallelism(),
+    log,
   });
   // Learners' histories are nobody else's business on the machine (older versions left 0644 files).
   makePrivate([file, `${file}-wal`, `${file}-shm`]);

@@ -5,10 +5,29 @@
  */
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { metaOf, withMeta } from './entry-meta.js';
+import { withMeta } from './entry-meta.js';
 import { backgroundCheckpoints, type Checkpointer } from './sqlite-checkpoint.js';
+import { writerThread, type Writer } from './sqlite-writer.js';
+import {
+  MARKED,
+  settled,
+  storeError,
+  writes,
+  type StepArgs,
+  type StepOutcome,
+  type Writes,
+} from './sqlite-writes.js';
 import { asyncStore, type SyncStore } from './sync.js';
-import { StoreConflict, StoreError, type CloudStore, type EntryHead, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
+import {
+  StoreConflict,
+  StoreError,
+  type CloudStore,
+  type EntryHead,
+  type EntryKind,
+  type HistoryEntry,
+  type Learner,
+  type NewEntry,
+} from './types.js';
 
 /** Forward-only migrations; the index + 1 is the schema version. Never edit a shipped one. */
 const MIGRATIONS: string[] = [
@@ -69,9 +88,6 @@ const MIGRATIONS: string[] = [
    DELETE FROM attempt_command WHERE workspace NOT LIKE 'lab:%';`,
 ];
 
-/** Kinds of entry listed in history_mark (the rest are found by walking the history). */
-const MARKED: ReadonlySet<EntryKind> = new Set(['reset', 'answer', 'passed', 'solution', 'hint']);
-
 export interface SqliteOptions {
   /** A ceiling on the database's size (SQLite's max_page_count): past it writes fail as on a full disk. */
   maxBytes?: number;
@@ -81,24 +97,13 @@ export interface SqliteOptions {
    * command starts no thread.
    */
   backgroundCheckpoints?: boolean;
-}
-
-/** Words for SQLite's result codes, as a learner or an operator should read them. */
-function storeError(e: unknown): StoreError {
-  if (e instanceof StoreError) return e;
-  const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
-  const what = code.startsWith('SQLITE_FULL')
-    ? "the server's disk is full"
-    : code.startsWith('SQLITE_READONLY')
-      ? "the server's database is read-only"
-      : code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')
-        ? "the server's database is damaged"
-        : code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')
-          ? "the server cannot read or write its database"
-          : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
-            ? "the server's database is busy"
-            : "the server's database failed";
-  return new StoreError(what, code, e);
+  /**
+   * Commit commands' steps on a thread of their own (the server's store; see sqlite-writer.ts).
+   * Off by default, as backgroundCheckpoints.
+   */
+  writerThread?: boolean;
+  /** Where the store says what an operator should know (the writer thread stopped). Default: stderr. */
+  log?: (message: string) => void;
 }
 
 /** Runs a store operation; SQLite's exceptions become StoreErrors. */
@@ -181,7 +186,10 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     db.close();
-    throw new StoreError(`${file} was written by a newer Stacklab (schema ${version}; this one knows ${MIGRATIONS.length}). Upgrade Stacklab, or point STACKLAB_DATA elsewhere.`, 'SCHEMA');
+    throw new StoreError(
+      `${file} was written by a newer Stacklab (schema ${version}; this one knows ${MIGRATIONS.length}). Upgrade Stacklab, or point STACKLAB_DATA elsewhere.`,
+      'SCHEMA',
+    );
   }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
@@ -194,99 +202,51 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   const headCols = 'seq, kind, line, exit_code AS exitCode, at, meta';
   const q = {
     insLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?)'),
-    ensureLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING'),
+    ensureLearner: db.prepare(
+      'INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
     getLearner: db.prepare('SELECT id, name, created_at AS createdAt FROM learner WHERE id = ?'),
     renameLearner: db.prepare('UPDATE learner SET name = ? WHERE id = ?'),
-    getSession: db.prepare('SELECT snapshot, seq FROM session WHERE learner_id = ? AND workspace = ?'),
-    // A snapshot never replaces a newer one: a late writer (another process) cannot take the workspace
-    // back. It carries the size of the output stored up to its entry: the old size plus the entries since.
-    putSession: db.prepare(
-      `INSERT INTO session (learner_id, workspace, snapshot, updated_at, seq, output_bytes)
-       SELECT @learner, @workspace, @snapshot, @at, @seq, COALESCE(s.output_bytes, 0) +
-         (SELECT COALESCE(SUM(length(h.stdout) + length(h.stderr)), 0) FROM history h
-          WHERE h.learner_id = @learner AND h.workspace = @workspace AND h.seq > COALESCE(s.seq, 0) AND h.seq <= @seq)
-       FROM (SELECT 1) LEFT JOIN session s ON s.learner_id = @learner AND s.workspace = @workspace
-       WHERE true
-       ON CONFLICT (learner_id, workspace) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at,
-         seq = excluded.seq, output_bytes = excluded.output_bytes
-       WHERE excluded.seq >= session.seq`,
+    getSession: db.prepare(
+      'SELECT snapshot, seq FROM session WHERE learner_id = ? AND workspace = ?',
     ),
-    learnersIn: db.prepare('SELECT learner_id AS id FROM session WHERE workspace = ? UNION SELECT learner_id FROM history WHERE workspace = ? ORDER BY 1'),
-    since: db.prepare(`SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`),
-    headsSince: db.prepare(`SELECT ${headCols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`),
+    learnersIn: db.prepare(
+      'SELECT learner_id AS id FROM session WHERE workspace = ? UNION SELECT learner_id FROM history WHERE workspace = ? ORDER BY 1',
+    ),
+    since: db.prepare(
+      `SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`,
+    ),
+    headsSince: db.prepare(
+      `SELECT ${headCols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`,
+    ),
     attemptCommands: db.prepare(
       `SELECT seq, line, ran FROM attempt_command WHERE learner_id = ? AND workspace = ?
          AND since = (SELECT COALESCE(MAX(seq), 0) FROM history_mark WHERE learner_id = ? AND workspace = ? AND kind = 'reset')`,
     ),
-    insCommand: db.prepare(
-      `INSERT OR IGNORE INTO attempt_command (learner_id, workspace, since, cmd, seq, line, ran)
-       VALUES (@learner, @workspace, @since, CASE WHEN @ran IS NULL THEN 'line:' || @line ELSE 'ran:' || @ran END, @seq, @line, @ran)`,
-    ),
-    lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM history WHERE learner_id = ? AND workspace = ?'),
-    lastReset: db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM history_mark WHERE learner_id = ? AND workspace = ? AND kind = 'reset'"),
     outputBytes: db.prepare(
       `SELECT COALESCE(s.output_bytes, 0) + (SELECT COALESCE(SUM(length(h.stdout) + length(h.stderr)), 0) FROM history h
          WHERE h.learner_id = @learner AND h.workspace = @workspace AND h.seq > COALESCE(s.seq, 0)) AS n
        FROM (SELECT 1) LEFT JOIN session s ON s.learner_id = @learner AND s.workspace = @workspace`,
     ),
-    insMark: db.prepare('INSERT INTO history_mark (learner_id, workspace, kind, seq) VALUES (?, ?, ?, ?)'),
     ofMarkedKind: db.prepare(
-      `SELECT ${cols.split(', ').map((c) => `h.${c}`).join(', ')} FROM history_mark m JOIN history h ON h.learner_id = m.learner_id AND h.workspace = m.workspace AND h.seq = m.seq
+      `SELECT ${cols
+        .split(', ')
+        .map((c) => `h.${c}`)
+        .join(
+          ', ',
+        )} FROM history_mark m JOIN history h ON h.learner_id = m.learner_id AND h.workspace = m.workspace AND h.seq = m.seq
        WHERE m.learner_id = ? AND m.workspace = ? AND m.kind = ? ORDER BY m.seq`,
     ),
-    ofKind: db.prepare(`SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND kind = ? ORDER BY seq`),
-    insHistory: db.prepare(
-      'INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ofKind: db.prepare(
+      `SELECT ${cols} FROM history WHERE learner_id = ? AND workspace = ? AND kind = ? ORDER BY seq`,
     ),
     ping: db.prepare('SELECT count(*) FROM sqlite_schema'),
-    history: db.prepare(`SELECT ${cols} FROM (SELECT * FROM history WHERE learner_id = ? AND workspace = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`),
+    history: db.prepare(
+      `SELECT ${cols} FROM (SELECT * FROM history WHERE learner_id = ? AND workspace = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+    ),
   };
-  const lastSeqOf = (learnerId: string, workspace: string) => (q.lastSeq.get(learnerId, workspace) as { seq: number }).seq;
-  const lastResetOf = (learnerId: string, workspace: string) => (q.lastReset.get(learnerId, workspace) as { seq: number }).seq;
-  const putSession = (learner: string, workspace: string, snapshot: string, at: number, seq: number) => {
-    q.putSession.run({ learner, workspace, snapshot, at, seq });
-  };
-  /** Appends an entry as the workspace's next (refused unless the writer saw the last one, when it says which it saw). */
-  const append = (learnerId: string, workspace: string, e: NewEntry, expectedSeq: number | undefined): HistoryEntry => {
-    const last = lastSeqOf(learnerId, workspace);
-    if (expectedSeq !== undefined && expectedSeq !== last) throw new StoreConflict(learnerId, workspace, expectedSeq, last);
-    const seq = last + 1;
-    q.insHistory.run(learnerId, workspace, seq, e.kind, e.line, e.stdout, e.stderr, e.exitCode, e.at, metaOf(e));
-    if (MARKED.has(e.kind)) q.insMark.run(learnerId, workspace, e.kind, seq);
-    // Graders read a lab attempt's distinct commands; a sandbox has no grader.
-    if (e.kind === 'command' && workspace.startsWith('lab:')) {
-      q.insCommand.run({ learner: learnerId, workspace, since: lastResetOf(learnerId, workspace), seq, ran: e.ran === undefined ? null : JSON.stringify(e.ran), line: e.line });
-    }
-    return { ...e, seq };
-  };
-  // IMMEDIATE: the write lock is taken before the version is read, so two processes sharing the
-  // file cannot both append the same seq (the second waits, then sees the first's entry).
-  const saveOne = (learnerId: string, workspace: string, snapshot: string | null, e: NewEntry, expectedSeq: number | undefined) => {
-    const saved = append(learnerId, workspace, e, expectedSeq);
-    if (snapshot !== null) putSession(learnerId, workspace, snapshot, e.at, saved.seq);
-    return saved;
-  };
-  const saveStep = db.transaction(saveOne);
-  /**
-   * The steps of one event-loop turn in one transaction (group commit): a commit costs more than
-   * the rows it writes, and under load many learners' commands finish in the same turn. Each step
-   * is checked against its own version first, so a conflict refuses that step only, writing nothing.
-   */
-  const saveSteps = db.transaction((steps: readonly StepArgs[]) =>
-    steps.map((a): HistoryEntry | StoreConflict => {
-      try {
-        return saveOne(...a);
-      } catch (e) {
-        if (e instanceof StoreConflict) return e;
-        throw e;
-      }
-    }),
-  );
-  const reset = db.transaction((learnerId: string, workspace: string, snapshot: string, at: number, expectedSeq: number | undefined) => {
-    const saved = append(learnerId, workspace, { kind: 'reset', line: '#reset', stdout: '', stderr: '', exitCode: 0, at }, expectedSeq);
-    putSession(learnerId, workspace, snapshot, at, saved.seq);
-    return saved;
-  });
+  const w = writes(db);
+  const { lastSeqOf, lastResetOf, putSession } = w;
   const rows = (r: unknown[]) => (r as Row[]).map(entryOf);
   const sync: SyncStore = {
     createLearner: guarded((id: string, name: string, at: number): Learner => {
@@ -302,31 +262,57 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       q.renameLearner.run(name, id);
     }),
     loadSession: guarded((learnerId: string, workspace: string) => {
-      const row = q.getSession.get(learnerId, workspace) as { snapshot: string; seq: number } | undefined;
+      const row = q.getSession.get(learnerId, workspace) as
+        { snapshot: string; seq: number } | undefined;
       return row ? { snapshot: row.snapshot, seq: row.seq } : null;
     }),
-    historySince: guarded((learnerId: string, workspace: string, afterSeq: number) => rows(q.since.all(learnerId, workspace, afterSeq))),
-    headsSince: guarded((learnerId: string, workspace: string, afterSeq: number) => (q.headsSince.all(learnerId, workspace, afterSeq) as HeadRow[]).map(headOf)),
+    historySince: guarded((learnerId: string, workspace: string, afterSeq: number) =>
+      rows(q.since.all(learnerId, workspace, afterSeq)),
+    ),
+    headsSince: guarded((learnerId: string, workspace: string, afterSeq: number) =>
+      (q.headsSince.all(learnerId, workspace, afterSeq) as HeadRow[]).map(headOf),
+    ),
     attemptCommands: guarded((learnerId: string, workspace: string) =>
-      (q.attemptCommands.all(learnerId, workspace, learnerId, workspace) as Array<{ seq: number; line: string; ran: string | null }>)
+      (
+        q.attemptCommands.all(learnerId, workspace, learnerId, workspace) as Array<{
+          seq: number;
+          line: string;
+          ran: string | null;
+        }>
+      )
         .sort((x, y) => x.seq - y.seq)
         .map((r) => {
           const ran = r.ran === null ? undefined : (JSON.parse(r.ran) as unknown);
           return Array.isArray(ran) ? { line: r.line, ran: ran as string[][] } : { line: r.line };
         }),
     ),
-    saveStep: guarded((l: string, w: string, s: string | null, e: NewEntry, expectedSeq?: number) => saveStep.immediate(l, w, s, e, expectedSeq)),
-    saveSnapshot: guarded((l: string, w: string, snapshot: string, seq: number, at: number) => {
-      putSession(l, w, snapshot, at, seq);
+    saveStep: guarded(
+      (l: string, ws: string, s: string | null, e: NewEntry, expectedSeq?: number) =>
+        w.saveStep(l, ws, s, e, expectedSeq),
+    ),
+    saveSnapshot: guarded((l: string, ws: string, snapshot: string, seq: number, at: number) => {
+      putSession(l, ws, snapshot, at, seq);
     }),
-    resetSession: guarded((l: string, w: string, s: string, at: number, expectedSeq?: number) => reset.immediate(l, w, s, at, expectedSeq)),
-    history: guarded((learnerId: string, workspace: string, limit = 1000) => rows(q.history.all(learnerId, workspace, limit))),
+    resetSession: guarded((l: string, ws: string, s: string, at: number, expectedSeq?: number) =>
+      w.reset(l, ws, s, at, expectedSeq),
+    ),
+    history: guarded((learnerId: string, workspace: string, limit = 1000) =>
+      rows(q.history.all(learnerId, workspace, limit)),
+    ),
     historyOfKind: guarded((learnerId: string, workspace: string, kind: EntryKind) =>
       rows((MARKED.has(kind) ? q.ofMarkedKind : q.ofKind).all(learnerId, workspace, kind)),
     ),
-    lastSeqs: guarded((learnerId: string, workspace: string) => ({ last: lastSeqOf(learnerId, workspace), reset: lastResetOf(learnerId, workspace) })),
-    storedOutputBytes: guarded((learnerId: string, workspace: string) => (q.outputBytes.get({ learner: learnerId, workspace }) as { n: number }).n),
-    learnersIn: guarded((workspace: string) => (q.learnersIn.all(workspace, workspace) as Array<{ id: string }>).map((r) => r.id)),
+    lastSeqs: guarded((learnerId: string, workspace: string) => ({
+      last: lastSeqOf(learnerId, workspace),
+      reset: lastResetOf(learnerId, workspace),
+    })),
+    storedOutputBytes: guarded(
+      (learnerId: string, workspace: string) =>
+        (q.outputBytes.get({ learner: learnerId, workspace }) as { n: number }).n,
+    ),
+    learnersIn: guarded((workspace: string) =>
+      (q.learnersIn.all(workspace, workspace) as Array<{ id: string }>).map((r) => r.id),
+    ),
     // A read through the connection (a page of the schema). An open file that was deleted still
     // answers: the server's /healthz also checks the file on disk (server/http/health.ts).
     ping: guarded(() => {
@@ -340,6 +326,7 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       }
     },
   };
+  let writer: Writer | null = null;
   let checkpointer: Checkpointer | null = null;
   if (opts.backgroundCheckpoints) {
     db.pragma('wal_autocheckpoint = 0');
@@ -349,69 +336,159 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       } catch {
         // Closed meanwhile.
       }
+      writer?.autocheckpoint();
     });
   }
-  return groupCommit(sync, (steps) => saveSteps.immediate(steps), checkpointer);
+  if (opts.writerThread) {
+    const page = db.pragma('page_size', { simple: true }) as number;
+    writer = writerThread(
+      {
+        file,
+        maxPageCount:
+          opts.maxBytes === undefined ? null : Math.max(1, Math.floor(opts.maxBytes / page)),
+        autocheckpoint: !opts.backgroundCheckpoints,
+      },
+      opts.log ?? ((m) => console.error(m)),
+    );
+  }
+  return groupCommit(sync, w, writer, checkpointer);
 }
 
-/** The reads whose first two arguments name one workspace (learner, workspace). */
-const READS_OF_ONE = new Set<keyof CloudStore>(['loadSession', 'historySince', 'headsSince', 'attemptCommands', 'history', 'historyOfKind', 'lastSeqs', 'storedOutputBytes']);
+/** Calls that only read (the others write on the server's connection). */
+const READS = new Set<keyof CloudStore>([
+  'getLearner',
+  'loadSession',
+  'historySince',
+  'headsSince',
+  'attemptCommands',
+  'history',
+  'historyOfKind',
+  'lastSeqs',
+  'storedOutputBytes',
+  'learnersIn',
+  'ping',
+]);
 
-/** saveStep's arguments. */
-type StepArgs = [learnerId: string, workspace: string, snapshot: string | null, e: NewEntry, expectedSeq: number | undefined];
+/** The reads whose first two arguments name one workspace (learner, workspace). */
+const READS_OF_ONE = new Set<keyof CloudStore>([
+  'loadSession',
+  'historySince',
+  'headsSince',
+  'attemptCommands',
+  'history',
+  'historyOfKind',
+  'lastSeqs',
+  'storedOutputBytes',
+]);
+
+const keyOf = (learnerId: unknown, workspace: unknown) =>
+  `${String(learnerId)}\u0000${String(workspace)}`;
 
 /**
  * The store with saveStep committed in groups: the steps asked for in one turn of the event loop
  * are written in one transaction just after it (setImmediate), and each caller's promise settles
  * when that transaction has committed (acknowledged = on disk as before; a step still waits for
- * nothing but the other steps of its turn). A read of a workspace with a step waiting, and any
- * write, first commits the steps waiting, so a read sees every step asked for before it. When the group's transaction fails (a full disk,
- * say), nothing of it was written and each step is tried alone, so each caller gets its own answer.
+ * nothing but the other steps of its turn). With a writer thread, one group is committed there at
+ * a time while the event loop goes on (the steps asked for meanwhile make the next group). A read
+ * of a workspace with a step waiting or being committed, and any other call, first waits for those
+ * steps, so a read sees every step asked for before it and the server's connection never writes
+ * while the thread does. A group that fails as a whole is tried step by step (Writes.commitGroup).
  */
 function groupCommit(
   sync: SyncStore,
-  saveSteps: (steps: readonly StepArgs[]) => Array<HistoryEntry | StoreConflict>,
+  w: Writes,
+  writer: Writer | null,
   checkpointer: Checkpointer | null,
 ): CloudStore {
-  let waiting: Array<{ args: StepArgs; resolve: (e: HistoryEntry) => void; reject: (e: unknown) => void }> = [];
-  const commit = () => {
-    if (waiting.length === 0) return;
-    const group = waiting;
-    waiting = [];
-    let outcomes: Array<HistoryEntry | StoreConflict> | null = null;
-    if (group.length > 1) {
-      try {
-        outcomes = saveSteps(group.map((g) => g.args));
-      } catch {
-        // Rolled back whole: each step alone below.
-      }
-    }
+  type Waiting = {
+    args: StepArgs;
+    resolve: (e: HistoryEntry) => void;
+    reject: (e: unknown) => void;
+  };
+  let waiting: Waiting[] = [];
+  /** The group on the writer thread, and the workspaces it writes. */
+  let flight: { keys: Set<string>; done: Promise<void> } | null = null;
+  const settle = (group: readonly Waiting[], outcomes: readonly StepOutcome[]) =>
     group.forEach((g, i) => {
       try {
-        const o = outcomes ? outcomes[i] : sync.saveStep(...g.args);
-        if (o instanceof StoreConflict) g.reject(o);
-        else g.resolve(o as HistoryEntry);
+        g.resolve(settled(outcomes[i] as StepOutcome, g.args));
       } catch (e) {
         g.reject(e);
       }
     });
+  const here = (group: readonly Waiting[]) =>
+    settle(group, w.commitGroup(group.map((g) => g.args)));
+  /** Steps asked for, and steps answered (groups are answered in the order they were asked). */
+  let asked = 0;
+  let answered = 0;
+  const commit = () => {
+    if (waiting.length === 0 || flight !== null) return;
+    const group = waiting;
+    waiting = [];
+    if (writer === null) {
+      here(group);
+      answered += group.length;
+      return;
+    }
+    const done = writer
+      .commit(group.map((g) => g.args))
+      .then(
+        // null: the thread never started, nothing of the group was written: the server's connection writes it.
+        (outcomes) => (outcomes === null ? here(group) : settle(group, outcomes)),
+        (e: unknown) => group.forEach((g) => g.reject(e)),
+      )
+      // Whatever happened, every step gets an answer and the next group may go.
+      .catch((e: unknown) => group.forEach((g) => g.reject(storeError(e))))
+      .then(() => {
+        answered += group.length;
+        flight = null;
+        // The next group goes after this turn: whoever waited for this one (a write on the
+        // server's connection) runs first, while the thread writes nothing.
+        if (waiting.length > 0) setImmediate(commit);
+      });
+    flight = { keys: new Set(group.map((g) => keyOf(g.args[0], g.args[1]))), done };
+  };
+  /**
+   * Until every step asked for so far is answered and, for a write on the server's connection
+   * (`quiet`), the thread is not writing. Later steps do not hold it up (a busy class would).
+   */
+  const until = async (target: number, quiet: boolean) => {
+    while (answered < target || (quiet && flight !== null)) {
+      commit();
+      if (flight === null) break; // no thread: committed just now
+      await flight.done;
+    }
   };
   const store = asyncStore(sync);
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(store) as Array<keyof CloudStore>) {
     const fn = store[name] as (...a: unknown[]) => Promise<unknown>;
-    // A read of one workspace commits first only when a step of that workspace waits: reads of
-    // others (the version check before each command where the store is shared, say) leave the
-    // group to grow. Anything else commits what waits first.
-    const of = READS_OF_ONE.has(name) ? (a: unknown[]) => waiting.some((g) => g.args[0] === a[0] && g.args[1] === a[1]) : () => true;
+    // A read of one workspace waits only when a step of that workspace waits or is being
+    // committed: reads of others (the version check before each command where the store is
+    // shared, say) leave the group to grow. Other reads wait for the steps asked before them;
+    // writes also for the thread to be idle (one writer at a time on the file).
+    const write = !READS.has(name);
+    const mustWait = READS_OF_ONE.has(name)
+      ? (a: unknown[]) => {
+          const k = keyOf(a[0], a[1]);
+          return (
+            waiting.some((g) => keyOf(g.args[0], g.args[1]) === k) || (flight?.keys.has(k) ?? false)
+          );
+        }
+      : () => waiting.length > 0 || flight !== null;
     out[name] = (...a: unknown[]) => {
-      if (waiting.length > 0 && of(a)) commit();
-      return fn(...a);
+      if (!mustWait(a)) return fn(...a);
+      const target = asked;
+      commit();
+      // Committed here and now (no thread): the call goes on at once, as before.
+      if (answered >= target && (!write || flight === null)) return fn(...a);
+      return until(target, write).then(() => fn(...a));
     };
   }
-  // The checkpoint thread closes its connection first, so the server's, the last, leaves a clean file.
+  // The writer first, then the checkpoint thread, then the server's connection, the last, which leaves a clean file.
   out['close'] = async () => {
-    commit();
+    await until(asked, true);
+    await writer?.stop();
     await checkpointer?.stop();
     sync.close();
   };
@@ -419,6 +496,7 @@ function groupCommit(
     new Promise<HistoryEntry>((resolve, reject) => {
       if (waiting.length === 0) setImmediate(commit);
       waiting.push({ args, resolve, reject });
+      asked++;
     });
   return out as unknown as CloudStore;
 }
