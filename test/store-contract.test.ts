@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StoreConflict, type NewEntry } from '../server/store/types.js';
 import { runStoreContract } from './support/store-contract.js';
 import { memoryStore } from '../server/store/memory.js';
-import { sqliteStore } from '../server/store/sqlite.js';
+import { sqliteStore, type SqliteOptions } from '../server/store/sqlite.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -14,39 +14,38 @@ afterAll(() => {
 });
 
 runStoreContract('memory', memoryStore);
-let file = '';
-runStoreContract(
-  'sqlite',
-  () => {
-    const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
-    dirs.push(d);
-    file = join(d, 'stacklab.db');
-    return sqliteStore(file);
-  },
-  async (s) => {
-    await s.close();
-    return sqliteStore(file);
-  },
-);
-
+/** The contract on a SQLite file, opened with `opts` each time (and again after closing). */
+function sqliteContract(name: string, opts: SqliteOptions): void {
+  let file = '';
+  runStoreContract(
+    name,
+    () => {
+      const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
+      dirs.push(d);
+      file = join(d, 'stacklab.db');
+      return sqliteStore(file, opts);
+    },
+    async (s) => {
+      await s.close();
+      return sqliteStore(file, opts);
+    },
+  );
+}
+sqliteContract('sqlite', {});
 // As the server opens it: steps committed on the writer thread, checkpoints on theirs.
 const SERVER = { writerThread: true, backgroundCheckpoints: true } as const;
-let threaded = '';
-runStoreContract(
-  'sqlite with the writer thread',
-  () => {
-    const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
-    dirs.push(d);
-    threaded = join(d, 'stacklab.db');
-    return sqliteStore(threaded, SERVER);
-  },
-  async (s) => {
-    await s.close();
-    return sqliteStore(threaded, SERVER);
-  },
-);
+sqliteContract('sqlite with the writer thread', SERVER);
 
 describe('SQLite: two processes on one file', () => {
+  const cmd = (line: string): NewEntry => ({
+    kind: 'command',
+    line,
+    stdout: '',
+    stderr: '',
+    exitCode: 0,
+    at: 1,
+  });
+
   it('one writer wins a race for the same entry; the other is refused and writes nothing', async () => {
     const d = mkdtempSync(join(tmpdir(), 'stacklab-store-'));
     dirs.push(d);
@@ -54,14 +53,6 @@ describe('SQLite: two processes on one file', () => {
     const one = sqliteStore(f);
     const two = sqliteStore(f);
     await one.ensureLearner('a', 'Ada', 1);
-    const cmd = (line: string): NewEntry => ({
-      kind: 'command',
-      line,
-      stdout: '',
-      stderr: '',
-      exitCode: 0,
-      at: 1,
-    });
     await one.saveStep('a', 'lab:w', null, cmd('first'), 0);
     const [x, y] = await Promise.allSettled([
       one.saveStep('a', 'lab:w', null, cmd('from one'), 1),
@@ -82,14 +73,6 @@ describe('SQLite: two processes on one file', () => {
     const f = join(d, 'stacklab.db');
     const one = sqliteStore(f, SERVER);
     const two = sqliteStore(f, SERVER);
-    const cmd = (line: string): NewEntry => ({
-      kind: 'command',
-      line,
-      stdout: '',
-      stderr: '',
-      exitCode: 0,
-      at: 1,
-    });
     const learners = ['a', 'b', 'c', 'd'];
     for (const l of learners) await one.ensureLearner(l, l, 1);
     // Two processes, each learner's steps alternating between them (as after a failover), 20 each.

@@ -354,21 +354,6 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   return groupCommit(sync, w, writer, checkpointer);
 }
 
-/** Calls that only read (the others write on the server's connection). */
-const READS = new Set<keyof CloudStore>([
-  'getLearner',
-  'loadSession',
-  'historySince',
-  'headsSince',
-  'attemptCommands',
-  'history',
-  'historyOfKind',
-  'lastSeqs',
-  'storedOutputBytes',
-  'learnersIn',
-  'ping',
-]);
-
 /** The reads whose first two arguments name one workspace (learner, workspace). */
 const READS_OF_ONE = new Set<keyof CloudStore>([
   'loadSession',
@@ -380,6 +365,9 @@ const READS_OF_ONE = new Set<keyof CloudStore>([
   'lastSeqs',
   'storedOutputBytes',
 ]);
+
+/** Calls that only read (the others write on the server's connection). */
+const READS = new Set<keyof CloudStore>([...READS_OF_ONE, 'getLearner', 'learnersIn', 'ping']);
 
 const keyOf = (learnerId: unknown, workspace: unknown) =>
   `${String(learnerId)}\u0000${String(workspace)}`;
