@@ -16,7 +16,7 @@ import {
   type Buckets,
   type LearnerBudget,
 } from '../../server/http/limits.js';
-import { openstackRoutes } from '../../server/http/openstack/index.js';
+import { ANONYMOUS_WORK_MS, openstackRoutes } from '../../server/http/openstack/index.js';
 import { passwordFor } from '../../server/http/openstack/credentials.js';
 import { tokenStore } from '../../server/http/openstack/tokens.js';
 import { memoryStore } from '../../server/store/memory.js';
@@ -78,12 +78,20 @@ describe('a keystone login is charged its work, not its wait', () => {
   let tokensUrl = '';
   let passwordBody = '';
   let credential = { id: '', secret: '' };
+  let owner = { token: '', userId: '' };
   const learnerCharges: Array<{ key: string; ms: number }> = [];
+  const addressCharges: Array<{ key: string; ms: number }> = [];
 
   beforeAll(async () => {
     const budget = learnerBudget();
+    // The addresses' budget: calls to spare, the usual time budget.
+    const anonymous = {
+      calls: buckets({ rate: 1, burst: 100_000, maxKeys: 10 }),
+      work: recording(buckets({ ...ANONYMOUS_WORK_MS, maxKeys: 10 }), addressCharges),
+    };
     app = await serve({
       budget: { calls: budget.calls, work: recording(budget.work, learnerCharges) },
+      anonymous,
     });
     tokensUrl = `${app.url}/identity/v3/auth/tokens`;
     // The empty sandbox's user and project (what its clouds.yaml names), the learner's password.
@@ -96,6 +104,7 @@ describe('a keystone login is charged its work, not its wait', () => {
     expect(login.status).toBe(201);
     const token = login.headers.get('x-subject-token') ?? '';
     const userId = ((await login.json()) as { token: { user: { id: string } } }).token.user.id;
+    owner = { token, userId };
     const made = await fetch(`${app.url}/identity/v3/users/${userId}/application_credentials`, {
       method: 'POST',
       headers: { ...json, 'x-auth-token': token },
@@ -135,14 +144,15 @@ describe('a keystone login is charged its work, not its wait', () => {
     expect(statuses).toEqual(statuses.map(() => 201));
   }, 30_000);
 
-  it('a flood of wrong secrets for one credential pays each hash and ends in 429', async () => {
+  it("a flood of wrong secrets for one credential pays each hash from the caller's address, not the owner's budget", async () => {
     await new Promise((r) => setTimeout(r, 3100)); // the learner's buckets fill up again
     learnerCharges.length = 0;
+    addressCharges.length = 0;
     const wrong = JSON.stringify(
       appCredentialLoginBody({ id: credential.id, secret: 'not-the-secret' }),
     );
     const statuses: number[] = [];
-    // As an attacker sends them: eight at a time, until refused.
+    // As an attacker who learnt the id sends them: eight at a time, until refused.
     while (!statuses.includes(429) && statuses.length < 400)
       statuses.push(
         ...(await Promise.all(
@@ -161,9 +171,19 @@ describe('a keystone login is charged its work, not its wait', () => {
         return performance.now() - started;
       }),
     );
-    const charged = learnerCharges.map((c) => c.ms).sort((x, y) => x - y);
+    const charged = addressCharges.map((c) => c.ms).sort((x, y) => x - y);
     // Without the hash, a wrong secret costs well under a millisecond here.
     expect(charged[Math.floor(charged.length / 2)]).toBeGreaterThan(hash / 3);
+    // ... to the address: the credential's owner paid nothing, and their own calls (on their
+    // token, from wherever they are) go on.
+    expect(learnerCharges).toEqual([]);
+    const mine = await fetch(
+      `${app.url}/identity/v3/users/${owner.userId}/application_credentials`,
+      {
+        headers: { 'x-auth-token': owner.token },
+      },
+    );
+    expect(mine.status).toBe(200);
   }, 30_000);
 });
 

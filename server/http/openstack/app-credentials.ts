@@ -130,8 +130,10 @@ export async function appCredentialLogin(
   if (id) {
     const known = await meter.wait(creds.get(String(id)));
     if (!known) return ks.notFound(`Could not find Application Credential: ${String(id)}.`);
-    if (!admit(known.learner)) return false;
+    // Charged to its owner only once the secret is right: until then the caller's address pays
+    // (a flood of wrong secrets for someone's known id must not spend that learner's budget).
     cred = await meter.wait(creds.authenticate({ id: known.id }, secret, meter.add));
+    if (cred && !admit(cred.learner)) return false;
   } else {
     const name = payload['name'];
     if (!name) return ks.validation('name or ID', 'application credential');
