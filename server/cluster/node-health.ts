@@ -4,7 +4,7 @@
  * from whichever worker a check reached would let a load balancer see 200 and 503 by turns, and
  * keep a node one of whose workers fails every learner it serves.
  */
-import type { Health } from '../http/health.js';
+import { sharedRounds, type Health } from '../http/health.js';
 import type { ToWorker } from './messages.js';
 
 /**
@@ -91,9 +91,9 @@ export interface NodeHealthOptions {
 }
 
 /**
- * The node's check over its slots, cheap however often it is asked: one round of questions at a
- * time (every check made meanwhile shares it) and its answer reused for `freshMs`, so a flood of
- * checks is a few IPC rounds a second. Every ask is bounded (healthAsker), so a round always ends.
+ * The node's check over its slots, cheap however often it is asked (health.ts `sharedRounds`): one
+ * round of questions at a time, every check made meanwhile sharing it, its answer reused for
+ * `freshMs`, so a flood of checks is a few IPC rounds a second.
  *
  * A worker being started again (after it died, or dying while asked) does not fail the node: its
  * learners go to the next worker meanwhile (primary.ts `hand`), and a 503 would make the load
@@ -105,11 +105,6 @@ export function nodeHealth(
   slots: () => SlotHealth[],
   opts: NodeHealthOptions = {},
 ): () => Promise<Health> {
-  const freshMs = opts.freshMs ?? 250;
-  const now = opts.now ?? Date.now;
-  let current: { settled: number | null; answer: Promise<Health> } | null = null;
-  let lastOk = true;
-
   const round = async (): Promise<Health> => {
     const answers = await Promise.all(
       slots().map((s): Promise<Health | null> | Health | null => {
@@ -127,33 +122,24 @@ export function nodeHealth(
       ? { ok: true }
       : { ok: false, error: 'no worker is ready to take learners' };
   };
-
-  const start = (): Promise<Health> => {
-    const r: { settled: number | null; answer: Promise<Health> } = {
-      settled: null,
-      answer: Promise.resolve({ ok: true }),
-    };
-    r.answer = round()
-      .catch((): Health => ({ ok: false, error: 'the node health check failed unexpectedly' }))
-      .then((h) => {
-        r.settled = now();
-        if (h.ok !== lastOk)
-          opts.log?.(
-            h.ok
-              ? 'node health check: every worker passes again'
-              : `node health check failing: ${h.error}`,
-          );
-        lastOk = h.ok;
-        return h;
-      });
-    current = r;
-    return r.answer;
-  };
-
-  return () => {
-    const c = current;
-    return c !== null && (c.settled === null || now() - c.settled < freshMs) ? c.answer : start();
-  };
+  return sharedRounds(
+    () => {
+      const answer = round();
+      return { answer, ended: answer };
+    },
+    {
+      freshMs: opts.freshMs ?? 250,
+      // Every ask is bounded (healthAsker), so a round always ends: none is ever given up on.
+      abandonMs: Infinity,
+      now: opts.now ?? Date.now,
+      log: opts.log,
+      words: {
+        failing: 'node health check failing',
+        again: 'node health check: every worker passes again',
+        unexpected: 'the node health check failed unexpectedly',
+      },
+    },
+  );
 }
 
 /**

@@ -35,30 +35,96 @@ function failureOf(e: unknown): string {
   return e instanceof StoreError ? e.message : 'the database check failed unexpectedly';
 }
 
+/** One round of a shared check: its answer, and when the work it started is over. */
+export interface Round {
+  /** What every check sharing this round is told. */
+  answer: Promise<Health>;
+  /**
+   * The round's work is over and the next round may start (its answer may come earlier, from a
+   * deadline). May be `answer` itself.
+   */
+  ended: Promise<unknown>;
+}
+
+export interface SharedRoundsOptions {
+  /** An answer is reused for this long after its round ended. */
+  freshMs: number;
+  /** A round not ended after this long is given up on and a new one may start (Infinity: never). */
+  abandonMs: number;
+  now: () => number;
+  /** Told when the answer changes (healthy to failing and back), not on every check. */
+  log?: (message: string) => void;
+  words: {
+    /** Put before a failure's words when the answer turns failing ("health check failing"). */
+    failing: string;
+    /** Logged when the answer turns healthy again. */
+    again: string;
+    /** The failure when a round throws or its answer rejects, which a round should never do. */
+    unexpected: string;
+  };
+}
+
 /**
- * A health check over `ping`, cheap however often it is asked: at most one ping is in flight, and
- * every check made while it runs shares its answer (a flood of checks is one database read). The
- * answer comes within `timeoutMs` whatever the store does.
+ * A check over `round`, cheap however often it is asked: at most one round is in flight, every
+ * check made while it runs shares its answer, and that answer is reused for `freshMs` after the
+ * round ended, so a flood of checks is a few rounds a second. A round that throws or rejects is a
+ * failing answer, never a rejected check.
  */
-export function healthCheck(ping: () => Promise<void>, opts: HealthOptions = {}): () => Promise<Health> {
-  const timeoutMs = opts.timeoutMs ?? 1000;
-  const abandonMs = opts.abandonMs ?? 30_000;
-  const freshMs = opts.freshMs ?? 250;
-  const now = opts.now ?? Date.now;
-  /** The last ping: when it started, when it settled (null: in flight), and its answer. */
-  let current: { started: number; settled: number | null; answer: Promise<Health> } | null = null;
+export function sharedRounds(round: () => Round, opts: SharedRoundsOptions): () => Promise<Health> {
+  const { now, words } = opts;
+  /** The last round: when it started, when it ended (null: in flight), and its answer. */
+  let current: { started: number; ended: number | null; answer: Promise<Health> } | null = null;
   let lastOk = true;
 
   const report = (h: Health): Health => {
-    if (h.ok !== lastOk) opts.log?.(h.ok ? 'health check: the store answers again' : `health check failing: ${h.error}`);
+    if (h.ok !== lastOk) opts.log?.(h.ok ? words.again : `${words.failing}: ${h.error}`);
     lastOk = h.ok;
     return h;
   };
+  const unexpected = (): Health => ({ ok: false, error: words.unexpected });
 
   const start = (): Promise<Health> => {
+    let r: Round;
+    try {
+      // Called here, not in a then: the round's work starts within the check that asked for it.
+      r = round();
+    } catch {
+      const failed = Promise.resolve(unexpected());
+      r = { answer: failed, ended: failed };
+    }
+    const mine: NonNullable<typeof current> = { started: now(), ended: null, answer: r.answer };
+    current = mine;
+    // Registered before the answer's own handlers: when `ended` is the answer, the round counts
+    // as ended by the time anyone hears the answer. An `ended` that rejects has ended too.
+    const end = () => {
+      mine.ended = now();
+    };
+    r.ended.then(end, end);
+    mine.answer = r.answer.then(report, () => report(unexpected()));
+    return mine.answer;
+  };
+
+  const reusable = (c: NonNullable<typeof current>, t: number) =>
+    c.ended === null ? t - c.started < opts.abandonMs : t - c.ended < opts.freshMs;
+  return () => (current !== null && reusable(current, now()) ? current.answer : start());
+}
+
+/**
+ * A health check over `ping` (sharedRounds: one ping at a time however often it is asked). The
+ * answer comes within `timeoutMs` whatever the store does.
+ */
+export function healthCheck(
+  ping: () => Promise<void>,
+  opts: HealthOptions = {},
+): () => Promise<Health> {
+  const timeoutMs = opts.timeoutMs ?? 1000;
+  const round = (): Round => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<Health>((ok) => {
-      timer = setTimeout(() => ok({ ok: false, error: `the database did not answer within ${timeoutMs} ms` }), timeoutMs);
+      timer = setTimeout(
+        () => ok({ ok: false, error: `the database did not answer within ${timeoutMs} ms` }),
+        timeoutMs,
+      );
       timer.unref();
     });
     // Called in a then: a ping that throws at once is a rejection like any other.
@@ -67,28 +133,27 @@ export function healthCheck(ping: () => Promise<void>, opts: HealthOptions = {})
       .then(
         (): Health => ({ ok: true }),
         (e: unknown): Health => {
-          if (!(e instanceof StoreError)) opts.log?.(`health check: ${e instanceof Error ? e.message : String(e)}`);
+          if (!(e instanceof StoreError))
+            opts.log?.(`health check: ${e instanceof Error ? e.message : String(e)}`);
           return { ok: false, error: failureOf(e) };
         },
       );
-    const round: { started: number; settled: number | null; answer: Promise<Health> } = {
-      started: now(),
-      settled: null,
-      answer: Promise.race([pinged, late]).then(report),
-    };
-    current = round;
+    void pinged.then(() => clearTimeout(timer));
     // The ping's own end (not the deadline) lets the next one start: a database that hangs is never
     // asked again and again meanwhile (each ping would hold a connection).
-    void pinged.then(() => {
-      clearTimeout(timer);
-      round.settled = now();
-    });
-    return round.answer;
+    return { answer: Promise.race([pinged, late]), ended: pinged };
   };
-
-  const reusable = (r: NonNullable<typeof current>, t: number) =>
-    r.settled === null ? t - r.started < abandonMs : t - r.settled < freshMs;
-  return () => (current !== null && reusable(current, now()) ? current.answer : start());
+  return sharedRounds(round, {
+    freshMs: opts.freshMs ?? 250,
+    abandonMs: opts.abandonMs ?? 30_000,
+    now: opts.now ?? Date.now,
+    log: opts.log,
+    words: {
+      failing: 'health check failing',
+      again: 'health check: the store answers again',
+      unexpected: 'the database check failed unexpectedly',
+    },
+  });
 }
 
 /**
@@ -104,14 +169,22 @@ export async function fileIdentity(file: string): Promise<() => Promise<void>> {
     try {
       now = await stat(file);
     } catch (e) {
-      throw new StoreError('the database file is gone (deleted or moved away)', (e as NodeJS.ErrnoException).code ?? 'ENOENT', e);
+      throw new StoreError(
+        'the database file is gone (deleted or moved away)',
+        (e as NodeJS.ErrnoException).code ?? 'ENOENT',
+        e,
+      );
     }
     if (now.ino !== opened.ino || now.dev !== opened.dev)
       throw new StoreError('the database file was replaced by another one', 'EREPLACED');
     try {
       await access(file, constants.R_OK | constants.W_OK);
     } catch (e) {
-      throw new StoreError('the database file is no longer readable and writable by the server', (e as NodeJS.ErrnoException).code ?? 'EACCES', e);
+      throw new StoreError(
+        'the database file is no longer readable and writable by the server',
+        (e as NodeJS.ErrnoException).code ?? 'EACCES',
+        e,
+      );
     }
   };
 }
