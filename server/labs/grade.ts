@@ -89,7 +89,7 @@ export function grade(lab: Lab, cloud: Cloud, history: readonly HistoryCommand[]
   const steps: StepResult[] = lab.steps.map((s) => {
     const checks = s.checks.map((c) => {
       const kept = before.get(c.id);
-      if (since && kept && kept.type === c.type && !checkTypeOf(c).reads.some((r) => since.changed.has(r))) return keptCheck(c, kept, cloud, ctx, since.changed);
+      if (since && kept && !checkTypeOf(c).reads.some((r) => since.changed.has(r))) return keptCheck(c, kept, cloud, ctx, since.changed);
       return gradeCheck(c, cloud, ctx);
     });
     const points = checks.reduce((a, c) => a + c.points, 0);

@@ -126,7 +126,7 @@ interface Live {
   attempt: Attempt;
   firstPassed: Record<string, number>;
   /** The last grade and the history entry it saw: the same entry is never graded twice. */
-  graded: { seq: number; grade: Grade; inputs: GradeInputs; lab: Lab } | null;
+  graded: { seq: number; grade: Grade; inputs: GradeInputs } | null;
   /** The score last given to `onGraded` (`earned/points/steps passed`). */
   heard: string | null;
   outputBytes: number;
@@ -166,10 +166,6 @@ function changedInputs(a: GradeInputs, b: GradeInputs): Set<GradeInput> {
   if (a.commands !== b.commands || a.count !== b.count) changed.add('history');
   if (a.answers !== b.answers) changed.add('answers');
   return changed;
-}
-
-function sameGradeInputs(a: GradeInputs, b: GradeInputs): boolean {
-  return changedInputs(a, b).size === 0;
 }
 
 /** An offset in [0, n) fixed per learner and workspace, to spread snapshot writes. */
@@ -515,14 +511,16 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     if (!w.lab) return null;
     if (w.graded && w.graded.seq === w.lastSeq) return w.graded.grade;
     const inputs = gradeInputs(w);
+    const changed = w.graded ? changedInputs(w.graded.inputs, inputs) : null;
     // A command that changed no resource and ran nothing new (a list typed again) cannot change
     // the grade: checks read the resources, the attempt's distinct commands and the answers.
-    if (w.graded && sameGradeInputs(w.graded.inputs, inputs)) {
+    if (w.graded && changed?.size === 0) {
       w.graded = { ...w.graded, seq: w.lastSeq };
       return w.graded.grade;
     }
     const lab = w.lab;
-    const since = w.graded ? { lab: w.graded.lab, result: w.graded.grade.result, changed: changedInputs(w.graded.inputs, inputs) } : undefined;
+    // The grade before was of this lab: a lab that changes clears `graded` (labsChanged).
+    const since = w.graded && changed ? { lab, result: w.graded.grade.result, changed } : undefined;
     const result = timed(w, () => grade(lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers, since }));
     if (w.graded && result === w.graded.grade.result && result.steps.every((st) => !st.passed || w.firstPassed[st.id] !== undefined)) {
       // Every check kept its outcome: the same grade object (a terminal compares it to what it sent).
@@ -531,7 +529,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     }
     for (const st of result.steps) if (st.passed && w.firstPassed[st.id] === undefined) await recordPass(w, st.id);
     const g = { result, firstPassed: { ...w.firstPassed } };
-    w.graded = { seq: w.lastSeq, grade: g, inputs, lab };
+    w.graded = { seq: w.lastSeq, grade: g, inputs };
     tellGraded(w, result);
     return g;
   };
