@@ -104,6 +104,46 @@ describe('the writer thread', () => {
     await s.close();
   });
 
+  it("a write on the server's connection waits only for the groups of steps asked before it, however readers keep coming", async () => {
+    // A thread that takes a few milliseconds a group (no file written: only the order is tested).
+    let groups = 0;
+    vi.doMock('../server/store/sqlite-writer.js', () => ({
+      writerThread: () => ({
+        commit: (steps: unknown[]) => {
+          groups++;
+          return new Promise((ok) => setTimeout(() => ok(steps.map((_, i) => ({ saved: i + 1 }))), 3));
+        },
+        autocheckpoint: () => {},
+        stop: () => Promise.resolve(),
+      }),
+    }));
+    const { sqliteStore } = await import('../server/store/sqlite.js');
+    const s = sqliteStore(tempFile(), { writerThread: true });
+    // Learners who type and at once read their own workspace (which waits for their step): each
+    // read ends as a group ends, and its learner's next step is asked for in the same moment.
+    let typing = true;
+    const readers = Array.from({ length: 20 }, async (_, i) => {
+      while (typing) {
+        void s.saveStep(`r${i}`, 'lab:w', null, cmd('x'), undefined);
+        await s.lastSeqs(`r${i}`, 'lab:w');
+      }
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    const waited: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const before = groups;
+      const wrote = s.ensureLearner(`w${k}`, 'W', 1).then(() => true);
+      // Starved (a group posted before it every time): it would wait as long as the class types.
+      expect(await Promise.race([wrote, new Promise((r) => setTimeout(() => r(false), 2000))])).toBe(true);
+      waited.push(groups - before);
+    }
+    typing = false;
+    await Promise.all(readers);
+    // The group in flight when it was asked, and the one holding the steps asked before it: never more.
+    expect(Math.max(...waited)).toBeLessThanOrEqual(2);
+    await s.close();
+  });
+
   it('that cannot open its file hands the group back unwritten and says why', async () => {
     const { writerThread } = await import('../server/store/sqlite-writer.js');
     const said: string[] = [];

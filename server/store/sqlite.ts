@@ -431,7 +431,10 @@ function groupCommit(
         answered += group.length;
         flight = null;
         // The next group goes after this turn: whoever waited for this one (a write on the
-        // server's connection) runs first, while the thread writes nothing.
+        // server's connection) runs first, while the thread writes nothing. A reader that waited
+        // before the write may post a group first (its step was asked during this one), but then
+        // the write's own steps are in it: a write waits for two groups at most, however many
+        // learners type (test/store-writer.test.ts).
         if (waiting.length > 0) setImmediate(commit);
       });
     flight = { keys: new Set(group.map((g) => keyOf(g.args[0], g.args[1]))), done };
