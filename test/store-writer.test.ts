@@ -111,7 +111,9 @@ describe('the writer thread', () => {
       writerThread: () => ({
         commit: (steps: unknown[]) => {
           groups++;
-          return new Promise((ok) => setTimeout(() => ok(steps.map((_, i) => ({ saved: i + 1 }))), 3));
+          return new Promise((ok) =>
+            setTimeout(() => ok(steps.map((_, i) => ({ saved: i + 1 }))), 3),
+          );
         },
         autocheckpoint: () => {},
         stop: () => Promise.resolve(),
@@ -134,7 +136,9 @@ describe('the writer thread', () => {
       const before = groups;
       const wrote = s.ensureLearner(`w${k}`, 'W', 1).then(() => true);
       // Starved (a group posted before it every time): it would wait as long as the class types.
-      expect(await Promise.race([wrote, new Promise((r) => setTimeout(() => r(false), 2000))])).toBe(true);
+      expect(
+        await Promise.race([wrote, new Promise((r) => setTimeout(() => r(false), 2000))]),
+      ).toBe(true);
       waited.push(groups - before);
     }
     typing = false;
@@ -158,6 +162,52 @@ describe('the writer thread', () => {
     // And later groups too, at once.
     expect(await w.commit([['a', 'lab:w', null, cmd('y'), 1]])).toBeNull();
     await w.stop();
+  });
+
+  it('that runs out of memory in a commit dies alone: its group is refused in words, later groups are handed back', async () => {
+    const { sqliteStore } = await import('../server/store/sqlite.js');
+    const { writerThread } = await import('../server/store/sqlite-writer.js');
+    const file = tempFile();
+    const s = sqliteStore(file);
+    await s.ensureLearner('a', 'Ada', 1);
+    await s.close();
+    const said: string[] = [];
+    // A thread with a small heap, sent a group far bigger than any a server makes (outputs are cut to 16 KB).
+    const w = writerThread(
+      { file, maxPageCount: null, autocheckpoint: true },
+      (m) => said.push(m),
+      {
+        maxOldGenerationSizeMb: 24,
+        maxYoungGenerationSizeMb: 4,
+      },
+    );
+    expect(await w.commit([['a', 'lab:w', null, cmd('small'), 0]])).toEqual([{ saved: 1 }]);
+    const huge = Array.from({ length: 48 }, (_, i): [string, string, null, NewEntry, undefined] => [
+      'a',
+      'lab:w',
+      null,
+      { ...cmd(`big ${i}`), stdout: `${i}`.padEnd(1024 * 1024, 'x') },
+      undefined,
+    ]);
+    const outcome = await w.commit(huge).then(
+      () => 'committed',
+      (e: unknown) => e,
+    );
+    // (A StoreError of the freshly imported module: compared by its fields.)
+    expect(outcome).toMatchObject({ message: "the server's database failed", code: 'WRITER' });
+    expect(said.join('\n')).toMatch(
+      /writer thread stopped \(.*memory limit.*\); commands are written on the server's connection/,
+    );
+    // The thread is gone: later groups come back unwritten, at once, for the server's connection.
+    expect(await w.commit([['a', 'lab:w', null, cmd('after'), 1]])).toBeNull();
+    await w.stop();
+    // The file is whole: the small step is there, and the server's connection writes on.
+    const again = sqliteStore(file);
+    expect((await again.history('a', 'lab:w')).map((e) => e.line)).toContain('small');
+    expect((await again.saveStep('a', 'lab:w', null, cmd('next'), undefined)).seq).toBeGreaterThan(
+      1,
+    );
+    await again.close();
   });
 
   it("handed back: the server's connection writes the group, in order, nothing lost", async () => {

@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { StoreError } from './types.js';
 import type { StepArgs, StepOutcome } from './sqlite-writes.js';
 
@@ -55,11 +55,26 @@ if (file.endsWith('.ts')) require(workerData.tsx).require(file, file);
 else require(file);
 `;
 
-export function writerThread(data: WriterData, log: (message: string) => void): Writer {
+/**
+ * The thread's memory: its own heap, apart from the server's. Steps are small (outputs are cut
+ * before they are stored), so a group fits many times over; a thread that runs out dies alone
+ * (`failed`), and the server's connection takes over.
+ */
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
+
+export function writerThread(
+  data: WriterData,
+  log: (message: string) => void,
+  resourceLimits: ResourceLimits = THREAD_LIMITS,
+): Writer {
   const here = fileURLToPath(import.meta.url);
   const entry = here.replace(/sqlite-writer\.(ts|js)$/, 'sqlite-writer-thread.$1');
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  const worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry, tsx } });
+  const worker = new Worker(BOOT, {
+    eval: true,
+    workerData: { ...data, entry, tsx },
+    resourceLimits,
+  });
   // The thread alone never keeps the process alive.
   worker.unref();
   let ready = false;
