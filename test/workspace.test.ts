@@ -198,6 +198,24 @@ describe('workspace: memory', () => {
     await w.run('openstack network list');
     expect(await store.getLearner('newcomer')).not.toBeNull();
   });
+
+  it("creates the learner's row with their first step: one write, not two (a class's first commands come at once)", async () => {
+    const inner = memoryStore();
+    const writes: string[] = [];
+    const store: CloudStore = {
+      ...inner,
+      ensureLearner: (...a) => (writes.push('ensureLearner'), inner.ensureLearner(...a)),
+      saveStep: (...a) => (writes.push(a[5] ? 'saveStep+learner' : 'saveStep'), inner.saveStep(...a)),
+    };
+    const spaces = manager(store);
+    const ref = spaces.parse('sandbox:empty');
+    if (!ref) throw new Error('no workspace');
+    const w = await spaces.open('first-timer', ref);
+    await w.run('openstack network list');
+    await w.run('openstack network list');
+    expect(writes).toEqual(['saveStep+learner', 'saveStep']);
+    expect((await inner.getLearner('first-timer'))?.name).toBe('learner-first-');
+  });
 });
 
 describe('workspace: what is stored', () => {

@@ -53,10 +53,11 @@ function memorySync(): SyncStore {
       const s = sessions.get(key(learnerId, workspace));
       return s ? { ...s } : null;
     },
-    saveStep(learnerId, workspace, snapshot, entry, expectedSeq) {
+    saveStep(learnerId, workspace, snapshot, entry, expectedSeq, newLearner) {
       const k = key(learnerId, workspace);
       expect(learnerId, workspace, expectedSeq);
       const saved = append(k, entry);
+      if (newLearner && !learners.has(learnerId)) learners.set(learnerId, { id: learnerId, name: newLearner.name, createdAt: entry.at });
       if (snapshot !== null) sessions.set(k, { snapshot, seq: saved.seq });
       return saved;
     },

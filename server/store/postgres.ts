@@ -214,7 +214,12 @@ export async function postgresStore(url: string, opts: PostgresOptions = {}): Pr
       const [r] = await rows<{ snapshot: string; seq: number }>('SELECT snapshot, seq FROM session WHERE learner_id = $1 AND workspace = $2', [enc(learnerId), enc(workspace)]);
       return r ? { snapshot: dec(r.snapshot), seq: r.seq } : null;
     },
-    saveStep: (learnerId, workspace, snapshot, entry, expectedSeq) => append(learnerId, workspace, snapshot, entry, expectedSeq),
+    async saveStep(learnerId, workspace, snapshot, entry, expectedSeq, newLearner) {
+      // A statement of its own, before the step (whose snapshot's row refers to the learner): a
+      // learner without entries, left by a refused step, is what ensureLearner first left too.
+      if (newLearner) await rows('INSERT INTO learner (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [enc(learnerId), enc(newLearner.name), entry.at]);
+      return append(learnerId, workspace, snapshot, entry, expectedSeq);
+    },
     async saveSnapshot(learnerId, workspace, snapshot, seq, at) {
       await rows(
         `INSERT INTO session (learner_id, workspace, snapshot, seq, updated_at) VALUES ($1, $2, $3, $4, $5)

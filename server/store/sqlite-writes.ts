@@ -12,6 +12,7 @@ import {
   type EntryKind,
   type HistoryEntry,
   type NewEntry,
+  type NewLearner,
 } from './types.js';
 
 /** Kinds of entry listed in history_mark (the rest are found by walking the history). */
@@ -49,6 +50,7 @@ export type StepArgs = [
   snapshot: string | null,
   e: NewEntry,
   expectedSeq: number | undefined,
+  newLearner?: NewLearner,
 ];
 
 /**
@@ -131,6 +133,9 @@ export function writes(db: Database.Database): Writes {
     insMark: db.prepare(
       'INSERT INTO history_mark (learner_id, workspace, kind, seq) VALUES (?, ?, ?, ?)',
     ),
+    ensureLearner: db.prepare(
+      'INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
     insHistory: db.prepare(
       'INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -185,8 +190,10 @@ export function writes(db: Database.Database): Writes {
     }
     return { ...e, seq };
   };
-  const saveOne = (...[learnerId, workspace, snapshot, e, expectedSeq]: StepArgs) => {
+  const saveOne = (...[learnerId, workspace, snapshot, e, expectedSeq, newLearner]: StepArgs) => {
     const saved = append(learnerId, workspace, e, expectedSeq);
+    // After the version check: a refused step creates nothing.
+    if (newLearner) q.ensureLearner.run(learnerId, newLearner.name, e.at);
     if (snapshot !== null) putSession(learnerId, workspace, snapshot, e.at, saved.seq);
     return saved;
   };

@@ -27,6 +27,7 @@ import {
   type HistoryEntry,
   type Learner,
   type NewEntry,
+  type NewLearner,
 } from './types.js';
 
 /** Forward-only migrations; the index + 1 is the schema version. Never edit a shipped one. */
@@ -287,8 +288,14 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
         }),
     ),
     saveStep: guarded(
-      (l: string, ws: string, s: string | null, e: NewEntry, expectedSeq?: number) =>
-        w.saveStep(l, ws, s, e, expectedSeq),
+      (
+        l: string,
+        ws: string,
+        s: string | null,
+        e: NewEntry,
+        expectedSeq?: number,
+        newLearner?: NewLearner,
+      ) => w.saveStep(l, ws, s, e, expectedSeq, newLearner),
     ),
     saveSnapshot: guarded((l: string, ws: string, snapshot: string, seq: number, at: number) => {
       putSession(l, ws, snapshot, at, seq);

@@ -97,6 +97,11 @@ export class StoreConflict extends Error {
   }
 }
 
+/** A learner to create with a step when they have no row yet (their first entry). */
+export interface NewLearner {
+  name: string;
+}
+
 /**
  * Asynchronous, so a store may be a server (PostgreSQL) as well as a file (SQLite, whose calls
  * complete at once). Every write of a workspace can name the version the writer saw
@@ -117,9 +122,18 @@ export interface CloudStore {
   /**
    * Atomically: append the entry (seq assigned by the store: the last + 1) and, when given, store
    * the new snapshot as of that entry. With `expectedSeq`, refused with StoreConflict unless the
-   * workspace's last entry is that one.
+   * workspace's last entry is that one. With `newLearner`, the learner's row is created with that
+   * name (at the entry's time) if it does not exist yet, with the step: a learner's first command
+   * is one write, not two (at the start of a class every learner's first command comes at once).
    */
-  saveStep(learnerId: string, workspace: string, snapshot: string | null, entry: NewEntry, expectedSeq?: number): Promise<HistoryEntry>;
+  saveStep(
+    learnerId: string,
+    workspace: string,
+    snapshot: string | null,
+    entry: NewEntry,
+    expectedSeq?: number,
+    newLearner?: NewLearner,
+  ): Promise<HistoryEntry>;
   /**
    * Stores a snapshot as of an existing entry (after a long replay, or before eviction). A snapshot
    * older than the stored one is ignored (a late writer never takes the workspace back).

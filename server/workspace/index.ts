@@ -451,10 +451,13 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       }
     });
 
+  /** The name a learner's row is created with (they may change it later). */
+  const learnerName = (learner: string) => `learner-${learner.slice(0, 6)}`;
+
   /** The learner's row, created with their first entry (a visit alone stores nothing). */
   const saveLearner = async (w: Live, at: number) => {
     if (w.learnerSaved) return;
-    await store.ensureLearner(w.learner, `learner-${w.learner.slice(0, 6)}`, at);
+    await store.ensureLearner(w.learner, learnerName(w.learner), at);
     w.learnerSaved = true;
   };
 
@@ -463,10 +466,12 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
    * against the version held (the store refuses it with StoreConflict when another writer went ahead).
    */
   const record = async (w: Live, entry: NewEntry, next: SessionState | null): Promise<HistoryEntry> => {
-    await saveLearner(w, entry.at);
     const due = next !== null && w.lastSeq + 1 - w.snapshotSeq >= w.snapshotDue;
     const snapshot = due && next ? timed(w, () => serializeSession(next)) : null;
-    const saved = await store.saveStep(w.learner, w.ref.key, snapshot, entry, w.lastSeq);
+    // The learner's row goes with their first step (one write, not two).
+    const newLearner = w.learnerSaved ? undefined : { name: learnerName(w.learner) };
+    const saved = await store.saveStep(w.learner, w.ref.key, snapshot, entry, w.lastSeq, newLearner);
+    w.learnerSaved = true;
     w.lastSeq = saved.seq;
     if (due) w.snapshotSeq = saved.seq;
     return saved;

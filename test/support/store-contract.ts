@@ -215,6 +215,29 @@ export function runStoreContract(name: string, newStore: () => CloudStore | Prom
       expect(await s.history('c', 'lab:x')).toHaveLength(1);
       await s.close();
     });
+    it("creates a learner's row with their first step, never renames one, and keeps the step whole", async () => {
+      const s = await newStore();
+      const step = (line: string): NewEntry => ({ kind: 'command', line, stdout: line, stderr: '', exitCode: 0, at: 5 });
+      // Many learners' first steps at once, one of them with a snapshot (whose row refers to the learner).
+      const firsts = await Promise.all([
+        s.saveStep('n1', 'lab:x', null, step('one'), 0, { name: 'learner-n1' }),
+        s.saveStep('n2', 'lab:x', 'SNAP', step('two'), 0, { name: 'learner-n2' }),
+      ]);
+      expect(firsts.map((e) => e.seq)).toEqual([1, 1]);
+      expect(await s.getLearner('n1')).toEqual({ id: 'n1', name: 'learner-n1', createdAt: 5 });
+      expect(await s.loadSession('n2', 'lab:x')).toEqual({ snapshot: 'SNAP', seq: 1 });
+      // A learner who has a row keeps their name (they may have changed it).
+      await s.renameLearner('n1', 'Ada');
+      await s.saveStep('n1', 'sandbox:empty', null, step('again'), 0, { name: 'learner-n1' });
+      expect((await s.getLearner('n1'))?.name).toBe('Ada');
+      // Without newLearner, no row is made (a visit's own writes stay as they were).
+      await s.saveStep('n3', 'lab:x', null, step('none'), 0);
+      expect(await s.getLearner('n3')).toBeNull();
+      // A refused step keeps nothing of its own.
+      await expect(s.saveStep('n1', 'lab:x', null, step('late'), 0, { name: 'x' })).rejects.toBeInstanceOf(StoreConflict);
+      expect((await s.history('n1', 'lab:x')).map((e) => e.line)).toEqual(['one']);
+      await s.close();
+    });
     it('answers a ping while open', async () => {
       const s = await newStore();
       await expect(s.ping()).resolves.toBeUndefined();
