@@ -33,6 +33,7 @@ import {
 import type { CommandOutput } from '../render/output.js';
 import type { PacketPath } from '../sim/api/packet-path.js';
 import { runStacklab } from '../cli/linux/stacklab-trace.js';
+import { ShellHistory } from './history.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -74,7 +75,8 @@ export interface SessionState {
   host: string;
   /** Hosts left with ssh (or a console), most recent last: `exit` goes back to the last one. */
   hostStack?: string[];
-  history: string[];
+  /** Typed lines, for the `history` builtin (a persistent chain: see history.ts). */
+  history: ShellHistory;
   lastExit: number;
   /** Terminal width, for tools that fit their output to it. */
   columns: number;
@@ -84,7 +86,6 @@ export interface SessionState {
 
 export const MAX_LINE = LIMITS.line;
 export { PING_CAP } from '../cli/linux/ping.js';
-const MAX_HISTORY = 1000;
 const MAX_SUBST_DEPTH = 8;
 /** known_hosts entries kept (the oldest are forgotten: ssh would warn again, nothing worse). */
 const MAX_KNOWN_HOSTS = 256;
@@ -121,7 +122,7 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
     },
     host: opts.host ?? startHost(spec.startHost),
     hostStack: [],
-    history: [],
+    history: ShellHistory.EMPTY,
     lastExit: 0,
     columns: opts.columns ?? 80,
   };
@@ -283,7 +284,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       return ok('\x1b[H\x1b[2J');
     case 'history':
       x.line.budget.charge(s.history.length * COST.entry);
-      return ok(s.history.map((h, i) => `${String(i + 1).padStart(5)}  ${h}\n`).join(''));
+      return ok(s.history.lines().map((h, i) => `${String(i + 1).padStart(5)}  ${h}\n`).join(''));
     case 'hostname':
       return ok(`${hostName(s)}\n`);
     case 'whoami':
@@ -478,7 +479,7 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
   const next: SessionState = { ...state, env: { ...state.env }, history: state.history };
   const trimmed = line.trim();
   if (trimmed !== '') {
-    next.history = [...state.history, line].slice(-MAX_HISTORY);
+    next.history = state.history.push(line);
   }
   const run: LineRun = { budget: new Budget(), ran: [], vars: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
   let result: LineResult;
@@ -555,9 +556,10 @@ export function serializeSession(state: SessionState): string {
 }
 
 export function deserializeSession(json: string): SessionState {
-  const s = JSON.parse(json) as SessionState;
+  const s = JSON.parse(json) as Omit<SessionState, 'history'> & { history?: unknown };
   if (s.version !== 1 || typeof s.fixture !== 'string' || typeof s.cloud !== 'object') {
     throw new Error('not a Stacklab session snapshot');
   }
-  return s;
+  const lines = Array.isArray(s.history) ? s.history.filter((l): l is string => typeof l === 'string') : [];
+  return { ...s, history: ShellHistory.of(lines) };
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_HISTORY, ShellHistory } from './history.js';
+import { createSession, deserializeSession, runLine, serializeSession } from './session.js';
+
+const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `echo ${from + i}`);
+
+describe('the shell history', () => {
+  it('adds a line without changing the history it was added to', () => {
+    const a = ShellHistory.of(['one', 'two']);
+    const b = a.push('three');
+    const c = a.push('other');
+    expect(a.lines()).toEqual(['one', 'two']);
+    expect(b.lines()).toEqual(['one', 'two', 'three']);
+    expect(c.lines()).toEqual(['one', 'two', 'other']);
+    expect([a.length, b.length]).toEqual([2, 3]);
+  });
+
+  it('keeps the last 1,000 lines, across the chain being cut back', () => {
+    let h = ShellHistory.EMPTY;
+    const all = many(2 * MAX_HISTORY + 345);
+    const seen: number[] = [];
+    for (const l of all) {
+      const before = h;
+      h = h.push(l);
+      seen.push(h.length);
+      // Every step: the last lines, in order, and the history before still whole.
+      if (seen.length % 97 === 0) {
+        expect(h.lines()).toEqual(all.slice(Math.max(0, seen.length - MAX_HISTORY), seen.length));
+        expect(before.lines()).toEqual(
+          all.slice(Math.max(0, seen.length - 1 - MAX_HISTORY), seen.length - 1),
+        );
+      }
+    }
+    expect(h.lines()).toEqual(all.slice(-MAX_HISTORY));
+    expect(Math.max(...seen)).toBe(MAX_HISTORY);
+  });
+
+  it('is an array of lines in a snapshot, and a snapshot of an older version loads', () => {
+    let s = createSession({ fixture: 'empty' });
+    for (const l of ['openstack network list', '  ', 'echo hi']) s = runLine(s, l).state;
+    const json = serializeSession(s);
+    expect((JSON.parse(json) as { history: unknown }).history).toEqual([
+      'openstack network list',
+      'echo hi',
+    ]);
+    expect(serializeSession(deserializeSession(json))).toBe(json);
+    // A stored snapshot with a longer (or damaged) history: its last 1,000 strings.
+    const old = JSON.parse(json) as Record<string, unknown>;
+    old['history'] = [...many(1500), 42, null];
+    expect(deserializeSession(JSON.stringify(old)).history.lines()).toEqual(many(1000, 500));
+    old['history'] = 'not a list';
+    expect(deserializeSession(JSON.stringify(old)).history.length).toBe(0);
+  });
+
+  it('`history` numbers the kept lines from 1', () => {
+    let s = createSession({ fixture: 'empty' });
+    for (const l of many(1003)) s = runLine(s, l).state;
+    const out = runLine(s, 'history').result.stdout.split('\n');
+    expect(out[0]).toBe('    1  echo 4');
+    expect(out[999]).toBe(' 1000  history');
+  });
+});
