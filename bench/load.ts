@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { WireClient } from './load-wire.js';
 
 /** A learner's everyday commands on the network-node sandbox (also the well-behaved learners of bench/hostile.ts). */
 export const COMMANDS = [
@@ -150,17 +150,17 @@ export async function loadRun(
     const sockets = await Promise.all(
       cookies.map(
         (cookie) =>
-          new Promise<WebSocket>((resolve, reject) => {
-            const ws = new WebSocket(
-              `ws://127.0.0.1:${port}/ws?workspace=${encodeURIComponent(workspace)}`,
-              { headers: { Cookie: cookie, Origin: base } },
-            );
-            ws.once('message', () => resolve(ws));
-            ws.once('error', reject);
+          new Promise<WireClient>((resolve, reject) => {
+            const ws = new WireClient({
+              host: '127.0.0.1',
+              port,
+              path: `/ws?workspace=${encodeURIComponent(workspace)}`,
+              headers: { Cookie: cookie, Origin: base },
+            });
+            ws.onMessage = () => resolve(ws);
+            ws.onError = reject;
             // Closed before its hello: a failure to report, not a bench that waits for ever.
-            ws.once('close', (code) =>
-              reject(new Error(`terminal closed before its hello (${code})`)),
-            );
+            ws.onClose = (code) => reject(new Error(`terminal closed before its hello (${code})`));
           }),
       ),
     );
@@ -189,8 +189,11 @@ export async function loadRun(
     }, warm * 1000);
     // LOAD_TRACE=1: the worst latency of each quarter second, to tell a steady queue from stalls.
     const trace: Array<[number, number]> | null = process.env['LOAD_TRACE'] ? [] : null;
-    const one = (ws: WebSocket, i: number) =>
+    // Each learner's commands, framed once: the typing sends bytes, it does not encode them again.
+    const framed = (ws: WireClient) => COMMANDS.map((line) => ws.textFrame(JSON.stringify({ t: 'line', line })));
+    const one = (ws: WireClient, i: number) =>
       new Promise<void>((resolve) => {
+        const frames = framed(ws);
         let sentAt = 0;
         let n = 0;
         let seed = (i + 1) * 2654435761;
@@ -199,14 +202,15 @@ export async function loadRun(
           return 500 + (seed / 0x100000000) * 1000;
         };
         const next = () => {
+          if (ws.readyState !== 'open') return;
           if (Date.now() >= deadline) {
             ws.close();
             return;
           }
           sentAt = performance.now();
-          ws.send(JSON.stringify({ t: 'line', line: COMMANDS[(i + n++) % COMMANDS.length] }));
+          ws.sendFrame(frames[(i + n++) % frames.length] as Buffer);
         };
-        ws.on('message', (raw: Buffer) => {
+        ws.onMessage = (raw) => {
           // The kind is the message's first field ({"t":"result",…}): read without parsing the
           // whole message, so this client takes as little of the machine as it can.
           const kind = raw.toString('latin1', 6, raw.indexOf(34, 6));
@@ -220,12 +224,19 @@ export async function loadRun(
             setTimeout(next, Math.max(0, think() - took));
             // A lab also sends the new grade (and maybe topology) after each result: not errors.
           } else if (kind === 'error') errors++;
-        });
-        ws.on('error', () => {
+        };
+        ws.onError = () => {
           errors++;
           resolve();
-        });
-        ws.on('close', () => resolve());
+        };
+        ws.onClose = () => resolve();
+        // Dropped by the server while the others connected or it settled: an error, not a learner
+        // waiting for ever for a close that has already happened.
+        if (ws.readyState !== 'open') {
+          errors++;
+          resolve();
+          return;
+        }
         setTimeout(next, (i / sockets.length) * 1000);
       });
     await Promise.all(sockets.map((ws, i) => one(ws, i)));
