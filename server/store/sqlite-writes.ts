@@ -93,6 +93,8 @@ export interface Writes {
     expectedSeq: number | undefined,
   ): HistoryEntry;
   putSession(learner: string, workspace: string, snapshot: string, at: number, seq: number): void;
+  /** The learner's row, created with this name if it does not exist yet (a step's newLearner too). */
+  ensureLearner(id: string, name: string, at: number): void;
   lastSeqOf(learnerId: string, workspace: string): number;
   lastResetOf(learnerId: string, workspace: string): number;
   /**
@@ -190,10 +192,13 @@ export function writes(db: Database.Database): Writes {
     }
     return { ...e, seq };
   };
+  const ensureLearner = (id: string, name: string, at: number) => {
+    q.ensureLearner.run(id, name, at);
+  };
   const saveOne = (...[learnerId, workspace, snapshot, e, expectedSeq, newLearner]: StepArgs) => {
     const saved = append(learnerId, workspace, e, expectedSeq);
     // After the version check: a refused step creates nothing.
-    if (newLearner) q.ensureLearner.run(learnerId, newLearner.name, e.at);
+    if (newLearner) ensureLearner(learnerId, newLearner.name, e.at);
     if (snapshot !== null) putSession(learnerId, workspace, snapshot, e.at, saved.seq);
     return saved;
   };
@@ -232,6 +237,7 @@ export function writes(db: Database.Database): Writes {
     saveStep: (...a) => saveStep.immediate(...a),
     reset: (...a) => reset.immediate(...a),
     putSession,
+    ensureLearner,
     lastSeqOf,
     lastResetOf,
     commitGroup(steps) {

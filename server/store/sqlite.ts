@@ -203,9 +203,6 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   const headCols = 'seq, kind, line, exit_code AS exitCode, at, meta';
   const q = {
     insLearner: db.prepare('INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?)'),
-    ensureLearner: db.prepare(
-      'INSERT INTO learner (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
-    ),
     getLearner: db.prepare('SELECT id, name, created_at AS createdAt FROM learner WHERE id = ?'),
     renameLearner: db.prepare('UPDATE learner SET name = ? WHERE id = ?'),
     getSession: db.prepare(
@@ -255,7 +252,7 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       return { id, name, createdAt: at };
     }),
     ensureLearner: guarded((id: string, name: string, at: number): Learner => {
-      q.ensureLearner.run(id, name, at);
+      w.ensureLearner(id, name, at);
       return q.getLearner.get(id) as Learner;
     }),
     getLearner: guarded((id: string) => (q.getLearner.get(id) as Learner | undefined) ?? null),
