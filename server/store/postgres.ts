@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { metaOf, withMeta } from './entry-meta.js';
 import { dec, decOrNull, enc, openPgPool, pgStoreError as storeError, redacted, pgTypes as types, type PgPoolOptions } from './pg-pool.js';
-import { StoreConflict, StoreError, type CloudStore, type EntryHead, type EntryKind, type HistoryEntry, type Learner, type NewEntry } from './types.js';
+import { StoreConflict, StoreError, type CloudStore, type EntryHead, type EntryKind, type HistoryEntry, type Learner, type NewEntry, type NewLearner } from './types.js';
 
 /**
  * Forward-only migrations; the index + 1 is the version recorded in stacklab_schema. Never edit
@@ -74,8 +74,8 @@ const NEXT = {
   any: `${FIRST_ROW} ON CONFLICT (learner_id, workspace) DO UPDATE SET ${NEXT_SET} RETURNING w.last_seq, w.last_reset`,
   /** The writer saw no entry: only if the workspace has none (no row yet). */
   first: `${FIRST_ROW} ON CONFLICT (learner_id, workspace) DO NOTHING RETURNING w.last_seq, w.last_reset`,
-  /** The writer saw entry $14: only if it is still the last. */
-  after: `UPDATE workspace_state AS w SET ${NEXT_SET} WHERE w.learner_id = $1::text AND w.workspace = $2::text AND w.last_seq = $14::int
+  /** The writer saw entry $15: only if it is still the last. */
+  after: `UPDATE workspace_state AS w SET ${NEXT_SET} WHERE w.learner_id = $1::text AND w.workspace = $2::text AND w.last_seq = $15::int
   RETURNING w.last_seq, w.last_reset`,
 };
 
@@ -83,8 +83,12 @@ const NEXT = {
  * A whole step as one statement: the version, the history row, the attempt's command (a lab's,
  * when new since the last reset) and the snapshot (never over a newer one) all hang on the row the
  * first part returned, so a refused step writes nothing and an accepted one is one round trip.
+ * A learner's first step creates their row too ($14, their name): the session row refers to it,
+ * and foreign keys are checked at the statement's end, when both are there.
  */
 const step = (next: string): string => `WITH st AS (${next}),
+  l AS (INSERT INTO learner (id, name, created_at) SELECT $1::text, $14::text, $8::bigint FROM st WHERE $14::text IS NOT NULL
+    ON CONFLICT (id) DO NOTHING),
   h AS (INSERT INTO history (learner_id, workspace, seq, kind, line, stdout, stderr, exit_code, at, meta)
     SELECT $1::text, $2::text, st.last_seq, $3::text, $4::text, $5::text, $6::text, $7::int, $8::bigint, $9::text FROM st),
   a AS (INSERT INTO attempt_command (learner_id, workspace, since, cmd, seq, line, ran)
@@ -169,7 +173,14 @@ export async function postgresStore(url: string, opts: PostgresOptions = {}): Pr
     );
     return r ?? { last: 0, reset: 0 };
   };
-  const append = async (learnerId: string, workspace: string, snapshot: string | null, e: NewEntry, expectedSeq: number | undefined): Promise<HistoryEntry> => {
+  const append = async (
+    learnerId: string,
+    workspace: string,
+    snapshot: string | null,
+    e: NewEntry,
+    expectedSeq: number | undefined,
+    newLearner?: NewLearner,
+  ): Promise<HistoryEntry> => {
     if (expectedSeq !== undefined && !(Number.isInteger(expectedSeq) && expectedSeq >= 0)) {
       throw new StoreConflict(learnerId, workspace, expectedSeq, (await lastSeqs(learnerId, workspace)).last);
     }
@@ -181,6 +192,7 @@ export async function postgresStore(url: string, opts: PostgresOptions = {}): Pr
     const values: unknown[] = [
       enc(learnerId), enc(workspace), e.kind, enc(e.line), enc(e.stdout), enc(e.stderr), e.exitCode, e.at,
       meta === null ? null : enc(meta), e.stdout.length + e.stderr.length, snapshot === null ? null : enc(snapshot), cmd, lab && ran !== null ? enc(ran) : null,
+      newLearner ? enc(newLearner.name) : null,
     ];
     const which = expectedSeq === undefined ? 'any' : expectedSeq === 0 ? 'first' : 'after';
     if (which === 'after') values.push(expectedSeq);
@@ -215,10 +227,8 @@ export async function postgresStore(url: string, opts: PostgresOptions = {}): Pr
       return r ? { snapshot: dec(r.snapshot), seq: r.seq } : null;
     },
     async saveStep(learnerId, workspace, snapshot, entry, expectedSeq, newLearner) {
-      // A statement of its own, before the step (whose snapshot's row refers to the learner): a
-      // learner without entries, left by a refused step, is what ensureLearner first left too.
-      if (newLearner) await rows('INSERT INTO learner (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [enc(learnerId), enc(newLearner.name), entry.at]);
-      return append(learnerId, workspace, snapshot, entry, expectedSeq);
+      // In the step's statement: a refused step creates no learner either.
+      return append(learnerId, workspace, snapshot, entry, expectedSeq, newLearner);
     },
     async saveSnapshot(learnerId, workspace, snapshot, seq, at) {
       await rows(

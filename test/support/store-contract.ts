@@ -233,9 +233,12 @@ export function runStoreContract(name: string, newStore: () => CloudStore | Prom
       // Without newLearner, no row is made (a visit's own writes stay as they were).
       await s.saveStep('n3', 'lab:x', null, step('none'), 0);
       expect(await s.getLearner('n3')).toBeNull();
-      // A refused step keeps nothing of its own.
+      // A refused step keeps nothing of its own: no entry, and no learner row either.
       await expect(s.saveStep('n1', 'lab:x', null, step('late'), 0, { name: 'x' })).rejects.toBeInstanceOf(StoreConflict);
       expect((await s.history('n1', 'lab:x')).map((e) => e.line)).toEqual(['one']);
+      await expect(s.saveStep('n3', 'lab:x', 'S', step('late'), 0, { name: 'learner-n3' })).rejects.toBeInstanceOf(StoreConflict);
+      expect(await s.getLearner('n3')).toBeNull();
+      expect(await s.loadSession('n3', 'lab:x')).toBeNull();
       await s.close();
     });
     it('answers a ping while open', async () => {
