@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import type { FixtureSpec } from '../sim/fixtures/spec.js';
 import type { Cloud } from '../sim/model/cloud.js';
 import { buildCloud } from '../sim/fixtures/build.js';
-import { cloneCloud } from '../sim/clone.js';
+import { publishedCloud } from '../sim/clone.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'sim', 'fixtures');
 const specs = new Map<string, FixtureSpec>();
@@ -39,15 +39,19 @@ export function fixtureSpec(name: string): FixtureSpec {
   return spec;
 }
 
-/** A fresh cloud for the fixture and seed; built once per pair, then copied. */
+/**
+ * The cloud a session on the fixture and seed starts from: built once per pair, then the same
+ * frozen object for every session (see publishedCloud): a class of learners on one lab shares it
+ * until each changes what they change.
+ */
 export function fixtureCloud(name: string, seed: number): Cloud {
   const key = `${name}#${seed}`;
   let c = built.get(key);
   if (c) built.delete(key);
   else {
-    c = buildCloud(fixtureSpec(name), seed);
+    c = publishedCloud(buildCloud(fixtureSpec(name), seed));
     if (built.size >= MAX_BUILT) built.delete(built.keys().next().value as string);
   }
   built.set(key, c);
-  return cloneCloud(c);
+  return c;
 }

@@ -156,6 +156,23 @@ function freezeElements(a: readonly unknown[]): void {
   FROZEN.add(a);
 }
 
+/**
+ * A copy of `c` that many sessions may start from at once (a fixture's cloud, shared by every
+ * learner on that fixture and seed): deep-frozen, so that a bug writing to a published cloud
+ * throws instead of reaching every session that holds it. Sessions copy what their commands touch
+ * (drafts), so a learner who only reads keeps no cloud of their own.
+ */
+export function publishedCloud(c: Cloud): Cloud {
+  const copy = cloneCloud(c);
+  for (const k of KEYS) {
+    const v = (copy as unknown as Record<string, unknown>)[k];
+    if (Array.isArray(v)) freezeElements(v);
+    deepFreeze(v);
+  }
+  Object.freeze(copy);
+  return copy;
+}
+
 /** The keys whose elements an op may share (collections of objects that ops append to). */
 type ShareableKey = 'ports' | 'floatingIps';
 
