@@ -389,7 +389,24 @@ export function instantiate(lab: Lab, values: Record<string, string>): Lab {
   };
 }
 
+/**
+ * A lab's instances by their parameter values: learners who drew the same values share one (a lab
+ * without parameters has one for the whole class), as nothing changes a lab once built. Bounded:
+ * past that many different draws, an instance is built for each learner again.
+ */
+const instances = new WeakMap<Lab, Map<string, Lab>>();
+const MAX_INSTANCES = 64;
+
 /** The lab as one learner sees it. */
 export function labFor(lab: Lab, learnerId: string): Lab {
-  return instantiate(lab, paramValues(lab, learnerId));
+  const values = paramValues(lab, learnerId);
+  const key = JSON.stringify(values);
+  let byValues = instances.get(lab);
+  if (!byValues) instances.set(lab, (byValues = new Map()));
+  let hit = byValues.get(key);
+  if (!hit) {
+    hit = instantiate(lab, values);
+    if (byValues.size < MAX_INSTANCES) byValues.set(key, hit);
+  }
+  return hit;
 }

@@ -32,6 +32,22 @@ describe('parseLab', () => {
     expect(paramValues(lab, 'alice')).toEqual(paramValues(lab, 'alice'));
     const seen = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((l) => paramValues(lab, l)['net']));
     expect(seen.size).toBe(2);
+    // Learners who drew the same values share one instance (nothing changes a lab); others have theirs.
+    const learners = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const same = learners.find((l) => paramValues(lab, l)['net'] === v) as string;
+    const other = learners.find((l) => paramValues(lab, l)['net'] !== v) as string;
+    expect(labFor(lab, same)).toBe(mine);
+    expect(labFor(lab, other)).not.toBe(mine);
+    expect(labFor(lab, other).steps[0]?.commands[0]).toBe(`openstack network create ${paramValues(lab, other)['net']}`);
+    expect(mine.steps[0]?.commands[0]).toBe(`openstack network create ${v}`);
+  });
+
+  it('builds a lab of many parameter draws for each learner past a bound, each with its own values', () => {
+    const lab = parseLab(`${HEAD}params:\n  n: { range: [1, 500] }\n---\n## S {#s}\n\n\`\`\`sh\necho {{n}}\n\`\`\`\n\n\`\`\`check\n- type: ran\n  command: echo {{n}}\n\`\`\`\n\n\`\`\`solution\necho {{n}}\n\`\`\`\n`, 'x.md');
+    for (let i = 0; i < 300; i++) {
+      const l = `learner-${i}`;
+      expect(labFor(lab, l).steps[0]?.commands[0]).toBe(`echo ${paramValues(lab, l)['n']}`);
+    }
   });
 
   it('reports file:line for every problem', () => {
