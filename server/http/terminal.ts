@@ -5,7 +5,7 @@
  * previous one ended, so a learner's burst interleaves with everyone else's messages instead of
  * holding the loop. Nothing here throws.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 import { counter, learnerBudget, type Buckets, type Counter, type LearnerBudget } from './limits.js';
@@ -164,8 +164,9 @@ async function serve(
     if (!g || g === lastGraded || sock.readyState !== sock.OPEN) return;
     lastGraded = g;
     const text = JSON.stringify({ t: 'grade', result: learnerGrade(g.result), firstPassed: g.firstPassed } satisfies ServerMessage);
-    if (text === lastGrade) return;
-    lastGrade = text;
+    const sent = digest(text);
+    if (sent === lastGrade) return;
+    lastGrade = sent;
     sock.send(text);
   };
   const failed = bugReporter(x, learner, ref, w, send);
@@ -252,6 +253,14 @@ function messageListener(
  * a lab whose front matter hides the view. A bug in it is logged with an id and the learner
  * told; the terminal goes on (the view is an aid).
  */
+/**
+ * What a terminal keeps of a message it sent, to tell whether the next one is the same: a digest,
+ * not the text (a topology is kilobytes, kept for every open terminal of a class).
+ */
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
 function topologyPusher(
   x: Shared,
   w: Workspace,
@@ -259,7 +268,7 @@ function topologyPusher(
   at: { learner: string; ref: WorkspaceRef; send: (m: ServerMessage) => void },
 ): () => void {
   if (w.lab?.topology === false) return () => {};
-  let last: { topology: Topology | null; text: string } = { topology: null, text: '' };
+  let last: { topology: Topology | null; sent: string } = { topology: null, sent: '' };
   return () => {
     let topology: Topology;
     try {
@@ -273,8 +282,9 @@ function topologyPusher(
     // The workspace gives the same object back while its resources are the same.
     if (topology === last.topology || sock.readyState !== sock.OPEN) return;
     const text = JSON.stringify({ t: 'topology', topology } satisfies ServerMessage);
-    const changed = text !== last.text;
-    last = { topology, text };
+    const sent = digest(text);
+    const changed = sent !== last.sent;
+    last = { topology, sent };
     if (changed) sock.send(text);
   };
 }

@@ -59,6 +59,9 @@ describe('the topology on the terminal socket', () => {
     // The topology follows the command's result.
     const i = t.received.findIndex((m) => m['t'] === 'topology' && m !== t.received[1]);
     expect(t.received[i - 1]?.['t']).toBe('result');
+    // A change the view does not draw (a description) makes a new topology of the same content: not sent.
+    await settle(t, 'openstack network set --description "the blue one" blue');
+    expect(topologies(t)).toHaveLength(2);
 
     t.send({ t: 'reset' });
     await t.run('true');
