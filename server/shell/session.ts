@@ -166,6 +166,8 @@ interface LineRun {
   ran: string[][];
   /** How many variables there are and their size, counted when first needed. */
   vars: VariableStats | null;
+  /** Whether the line's state has its own copy of the variables yet (made by the first assignment). */
+  envOwned: boolean;
 }
 
 interface Exec {
@@ -189,9 +191,21 @@ function ok(stdout = ''): CommandResult {
   return { stdout, stderr: '', exitCode: 0 };
 }
 
+/**
+ * The line's variables, to change: copied from the state the line started on the first time (most
+ * lines assign nothing, and then the new state shares the old one's variables).
+ */
+function ownEnv(x: Exec): Record<string, string> {
+  if (!x.line.envOwned) {
+    x.state.env = { ...x.state.env };
+    x.line.envOwned = true;
+  }
+  return x.state.env;
+}
+
 /** Sets a shell variable within the limits; the error to print when it does not fit. */
 function setVar(x: Exec, name: string, value: string): string | null {
-  const env = x.state.env;
+  const env = ownEnv(x);
   const stats = (x.line.vars ??= variableStats(env));
   const old = env[name];
   const problem = variableProblem(name, value, old, stats);
@@ -205,6 +219,7 @@ function setVar(x: Exec, name: string, value: string): string | null {
 function unsetVar(x: Exec, name: string): void {
   const old = x.state.env[name];
   if (old === undefined) return;
+  ownEnv(x);
   if (x.line.vars !== null) {
     x.line.vars.count--;
     x.line.vars.size -= name.length + old.length;
@@ -476,12 +491,12 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
       result: { stdout: '', stderr: `stacklab: line too long (${line.length} characters; the limit is ${MAX_LINE})\n`, exitCode: 1, ran: [] },
     };
   }
-  const next: SessionState = { ...state, env: { ...state.env }, history: state.history };
+  const next: SessionState = { ...state, history: state.history };
   const trimmed = line.trim();
   if (trimmed !== '') {
     next.history = state.history.push(line);
   }
-  const run: LineRun = { budget: new Budget(), ran: [], vars: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
+  const run: LineRun = { budget: new Budget(), ran: [], vars: null, envOwned: false, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
   let result: LineResult;
   try {
     const r = execLine({ state: next, depth: 0, substErr: [], line: run }, line);

@@ -520,7 +520,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     // A command that changed no resource and ran nothing new (a list typed again) cannot change
     // the grade: checks read the resources, the attempt's distinct commands and the answers.
     if (w.graded && changed?.size === 0) {
-      w.graded = { ...w.graded, seq: w.lastSeq };
+      // Changed in place: a new record per command would live until the next one (old-space garbage).
+      w.graded.seq = w.lastSeq;
       return w.graded.grade;
     }
     const lab = w.lab;
@@ -529,7 +530,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     const result = timed(w, () => grade(lab, w.state.cloud, w.attempt.commands, { answers: w.attempt.answers, since }));
     if (w.graded && result === w.graded.grade.result && result.steps.every((st) => !st.passed || w.firstPassed[st.id] !== undefined)) {
       // Every check kept its outcome: the same grade object (a terminal compares it to what it sent).
-      w.graded = { ...w.graded, seq: w.lastSeq, inputs };
+      w.graded.seq = w.lastSeq;
+      w.graded.inputs = inputs;
       return w.graded.grade;
     }
     for (const st of result.steps) if (st.passed && w.firstPassed[st.id] === undefined) await recordPass(w, st.id);

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createSession, runLine } from './session.js';
+
+describe("a line's shell variables", () => {
+  const start = () => runLine(createSession({ fixture: 'empty' }), 'A=1').state;
+
+  it('are shared with the state before when the line assigns nothing', () => {
+    const s = start();
+    const next = runLine(s, 'echo $A; openstack network list').state;
+    expect(next.env).toBe(s.env);
+    expect(next).not.toBe(s);
+  });
+
+  it('are copied by the first assignment: the state before keeps its own', () => {
+    const s = start();
+    const frozen = JSON.stringify(s.env);
+    const r = runLine(s, 'B=2; export C=3; A=changed; echo $A$B$C');
+    expect(r.result.stdout).toBe('changed23\n');
+    expect(r.state.env).not.toBe(s.env);
+    expect(r.state.env).toMatchObject({ A: 'changed', B: '2', C: '3' });
+    expect(JSON.stringify(s.env)).toBe(frozen);
+    const u = runLine(r.state, 'unset A B; echo "[$A$B$C]"');
+    expect(u.result.stdout).toBe('[3]\n');
+    expect(r.state.env).toMatchObject({ A: 'changed', B: '2', C: '3' });
+    // An unset of nothing changes nothing.
+    expect(runLine(u.state, 'unset NOPE').state.env).toBe(u.state.env);
+  });
+
+  it('one session never sees what another assigned from the same state', () => {
+    const s = start();
+    const a = runLine(s, 'X=a').state;
+    const b = runLine(s, 'X=b').state;
+    expect([a.env['X'], b.env['X'], s.env['X']]).toEqual(['a', 'b', undefined]);
+    expect(runLine(a, 'echo $X').result.stdout).toBe('a\n');
+  });
+});
