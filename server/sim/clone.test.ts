@@ -24,7 +24,52 @@ describe("transact: 'mostly' (a read that may write)", () => {
       expect(r.cloud.securityGroups).toBe(c.securityGroups);
       expect(r.cloud.securityGroupRules).toBe(c.securityGroupRules);
       expect(sameResources(c, r.cloud), argv.join(' ')).toBe(true);
+      // Run as a plain read: no draft, no copy, the very cloud it was given.
+      expect(r.cloud, argv.join(' ')).toBe(c);
     }
+  });
+
+  it("is tried as a read of the learner's own (unfrozen) cloud, which it leaves frozen and unchanged", () => {
+    // A cloud of the learner's own, as a snapshot loads it: nothing frozen yet.
+    const own: Cloud = JSON.parse(JSON.stringify(fixtureCloud('network-node', 7))) as Cloud;
+    expect(Object.isFrozen(own.securityGroups)).toBe(false);
+    let copies = 0;
+    const r = transact(own, (d) => {
+      copies++;
+      return d.securityGroups.filter((g) => g.name === 'default').length;
+    }, 'mostly');
+    expect(r).toMatchObject({ ok: true, value: 1, cloud: own });
+    expect(copies).toBe(1);
+    expect(Object.isFrozen(own.securityGroups)).toBe(true);
+    expect(Object.isFrozen(own.securityGroups[0])).toBe(true);
+    // Parts it did not read stay as they were.
+    expect(Object.isFrozen(own.ports)).toBe(false);
+    // A later command copies what it changes, as always.
+    const made = runOpenstack(own, ['security', 'group', 'create', 'web', '-f', 'value', '-c', 'name']);
+    expect(made).toMatchObject({ exitCode: 0, stdout: 'web\n' });
+    expect(made.cloud.securityGroups.map((g) => g.name)).toContain('web');
+    expect(own.securityGroups.map((g) => g.name)).not.toContain('web');
+  });
+
+  it('a read that writes after all runs again on a draft; an error is the same as without the try', () => {
+    const c = fixtureCloud('network-node', 7);
+    let runs = 0;
+    const wrote = transact(c, (d) => {
+      runs++;
+      d.tick += 1;
+      return d.tick;
+    }, 'mostly');
+    expect(runs).toBe(2);
+    expect(wrote).toMatchObject({ ok: true, value: c.tick + 1 });
+    if (wrote.ok) expect(wrote.cloud.tick).toBe(c.tick + 1);
+    expect(Object.isFrozen(c)).toBe(true);
+    const failed = transact(c, (d) => {
+      if (d.networks.length > 0) throw new Error('no such thing');
+      return 0;
+    }, 'mostly');
+    expect(failed).toMatchObject({ ok: false, cloud: c });
+    if (!failed.ok) expect((failed.error as Error).message).toBe('no such thing');
+    expect(runOpenstack(c, ['security', 'group', 'show', 'nope']).stderr).toBe('Error while executing command: No SecurityGroup found for nope\n');
   });
 
   it('the first listing of a project without its default group makes it, and keeps it', () => {

@@ -187,6 +187,12 @@ class Draft {
   sharing: boolean[] | null = null;
   /** Whether any elements were shared (so a TypeError may be a write to a frozen one). */
   shared = false;
+  /**
+   * A read that may write, tried as a read first (see transact): the op gets the original's parts
+   * themselves, deep-frozen, so a write to one throws; `wrote` says it assigned a part.
+   */
+  reading = false;
+  wrote = false;
   constructor(readonly src: Record<string, unknown>) {
     const ports = src['ports'];
     this.batch = typeof ports === 'object' && ports !== null && OWNED.has(ports);
@@ -211,7 +217,12 @@ KEYS.forEach((k, i) => {
   Object.defineProperty(Draft.prototype, k, {
     get(this: Draft): unknown {
       let v = this.slots[i];
-      if (v === UNSET) {
+      if (v === UNSET && this.reading) {
+        v = this.src[k];
+        // Frozen for good: nothing changes a published cloud, and later drafts copy what they change.
+        deepFreeze(v);
+        this.slots[i] = v;
+      } else if (v === UNSET) {
         // A key the original lacks (infra, otherQuotas) reads as undefined and stays absent until assigned.
         if (!(k in this.src)) return undefined;
         const orig = this.src[k];
@@ -226,6 +237,7 @@ KEYS.forEach((k, i) => {
     },
     set(this: Draft, v: unknown) {
       this.slots[i] = v;
+      this.wrote = true;
     },
   });
 });
@@ -309,10 +321,26 @@ export type Outcome<T> =
  * as `cloneCloud`'s); when it throws, the draft is discarded and the original is returned with
  * the error, with the generator's state the draft reached. With `readOnly`, `fn` reads `cloud`
  * itself (no draft) and the cloud is returned as is; with `'mostly'` (a read that may write), it
- * works on a draft and the parts it left as they were are the original's again (keepUnchanged).
+ * is first tried as a read of the cloud made read-only (frozen) and, if it writes after all, runs
+ * on a draft whose parts it left as they were are the original's again (keepUnchanged).
  * Every CLI (and anything else that runs commands) goes through this one helper.
  */
 export function transact<T>(cloud: Cloud, fn: (draft: Cloud) => T, readOnly: boolean | 'mostly' = false): Outcome<T> {
+  if (readOnly === 'mostly') {
+    // Most such reads write nothing (the project has its default group): tried first on the cloud
+    // itself, frozen, without copying a part; one that writes after all (or fails) runs again
+    // below on a draft that copies. Not in a setup batch, whose parts change in place.
+    const read = new Draft(cloud as unknown as Record<string, unknown>);
+    if (!read.batch) {
+      read.reading = true;
+      try {
+        const value = fn(read as unknown as Cloud);
+        if (!read.wrote) return { ok: true, value, cloud };
+      } catch {
+        // A write to a frozen part (it writes after all) or the command's error: the run below decides.
+      }
+    }
+  }
   if (readOnly !== true) {
     const draft = new Draft(cloud as unknown as Record<string, unknown>);
     draft.canShare = true;
