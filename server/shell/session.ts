@@ -8,7 +8,7 @@ import { hashSeed } from '../sim/rng.js';
 import type { Cloud } from '../sim/model/cloud.js';
 import { settle } from '../sim/ops/server.js';
 import { octaviaPending, settleOctavia } from '../sim/ops/octavia/lifecycle.js';
-import { draftCloud, finishDraft } from '../sim/clone.js';
+import { copyRoot, draftCloud, finishDraft } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
 import { runNova } from '../cli/nova/index.js';
@@ -543,7 +543,9 @@ export function afterCommand(base: Cloud, elapsed: number, unchanged: boolean): 
   // a command changes them (commands change copy-on-write drafts, never a published cloud).
   // Booting servers change in place, so then a draft copies what they change. Key order (it
   // shows in snapshots) is kept as it was when an unchanged cloud was copied with cloneCloud.
-  const moved = { ...base, tick: base.tick + 1, clock: base.clock + 2 + elapsed };
+  const moved = copyRoot(base);
+  moved.tick = base.tick + 1;
+  moved.clock = base.clock + 2 + elapsed;
   const building = moved.servers.some((sv) => sv.status === 'BUILD');
   // Octavia's worker finishes what the line left PENDING_* (only drafted when something is).
   const lbPending = octaviaPending(moved);

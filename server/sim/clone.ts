@@ -14,12 +14,37 @@ function deep(v: Json): Json {
   // clones the map); then only the nested objects and arrays are replaced by copies. Setting
   // each key on an empty object instead is several times slower, and past a dozen keys V8 may
   // turn such an object into a slow dictionary.
+  if (!Object.isExtensible(v)) return deepFrozen(v);
   const o: { [k: string]: Json } = { ...v };
   for (const k in o) {
     const x = o[k] as Json;
     if (x !== null && typeof x === 'object') o[k] = deep(x);
   }
   return o;
+}
+
+/**
+ * `deep` for a frozen object (a published cloud's part: see publishedCloud, shareElements). Its
+ * own spread: V8 cannot copy a frozen object by cloning its shape, and a spread that once saw one
+ * takes the slow path for every object after it (about 8× slower), so frozen ones never reach
+ * deep's spread.
+ */
+function deepFrozen(v: { [k: string]: Json }): Json {
+  const o: { [k: string]: Json } = { ...v };
+  for (const k in o) {
+    const x = o[k] as Json;
+    if (x !== null && typeof x === 'object') o[k] = deep(x);
+  }
+  return o;
+}
+
+/** A shallow copy of a cloud's root (frozen when published: the same reason as deepFrozen). */
+export function copyRoot(c: Cloud): Cloud {
+  return Object.isExtensible(c) ? { ...c } : spreadFrozenRoot(c);
+}
+
+function spreadFrozenRoot(c: Cloud): Cloud {
+  return { ...c };
 }
 
 /** Parts no op ever changes are shared between copies: flavors, images, config, projects. */
@@ -273,7 +298,7 @@ export function finishDraft(c: Cloud, sharedLast: boolean): Cloud {
   const keys = Object.keys(src);
   if (!sharedLast || endsWithShared(keys)) {
     // The usual case: the original's key order is the one wanted, and its shape clones fast.
-    out = { ...src };
+    out = copyRoot(src as unknown as Cloud) as unknown as Record<string, unknown>;
   } else {
     out = {};
     for (const k of keys) if (!SHARED.has(k)) out[k] = src[k];
