@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { metaOf, withMeta } from './entry-meta.js';
 import { dec, decOrNull, enc, openPgPool, pgStoreError as storeError, redacted, pgTypes as types, type PgPoolOptions } from './pg-pool.js';
-import { StoreConflict, StoreError, type CloudStore, type EntryHead, type EntryKind, type HistoryEntry, type Learner, type NewEntry, type NewLearner } from './types.js';
+import { StoreConflict, StoreError, type CloudStore, type EntryHead, type EntryKind, type HistoryEntry, type Learner,  } from './types.js';
 
 /**
  * Forward-only migrations; the index + 1 is the version recorded in stacklab_schema. Never edit
@@ -173,14 +173,8 @@ export async function postgresStore(url: string, opts: PostgresOptions = {}): Pr
     );
     return r ?? { last: 0, reset: 0 };
   };
-  const append = async (
-    learnerId: string,
-    workspace: string,
-    snapshot: string | null,
-    e: NewEntry,
-    expectedSeq: number | undefined,
-    newLearner?: NewLearner,
-  ): Promise<HistoryEntry> => {
+  /** saveStep's work, with its arguments (resetSession's too). */
+  const append = async (...[learnerId, workspace, snapshot, e, expectedSeq, newLearner]: Parameters<CloudStore['saveStep']>): Promise<HistoryEntry> => {
     if (expectedSeq !== undefined && !(Number.isInteger(expectedSeq) && expectedSeq >= 0)) {
       throw new StoreConflict(learnerId, workspace, expectedSeq, (await lastSeqs(learnerId, workspace)).last);
     }
