@@ -14,8 +14,18 @@ function deep(v: Json): Json {
   // clones the map); then only the nested objects and arrays are replaced by copies. Setting
   // each key on an empty object instead is several times slower, and past a dozen keys V8 may
   // turn such an object into a slow dictionary.
-  if (!Object.isExtensible(v)) return deepFrozen(v);
-  const o: { [k: string]: Json } = { ...v };
+  // A frozen object (a published cloud's part: see publishedCloud, shareElements) has a spread of
+  // its own: V8 cannot copy one by cloning its shape, and a spread that once saw one takes the
+  // slow path for every object after it (about 8× slower), so frozen ones never reach this one.
+  return nestedCopied(Object.isExtensible(v) ? { ...v } : spreadFrozen(v));
+}
+
+function spreadFrozen(v: { [k: string]: Json }): { [k: string]: Json } {
+  return { ...v };
+}
+
+/** `o` (a fresh shallow copy) with its nested objects and arrays replaced by copies. */
+function nestedCopied(o: { [k: string]: Json }): Json {
   for (const k in o) {
     const x = o[k] as Json;
     if (x !== null && typeof x === 'object') o[k] = deep(x);
@@ -23,22 +33,7 @@ function deep(v: Json): Json {
   return o;
 }
 
-/**
- * `deep` for a frozen object (a published cloud's part: see publishedCloud, shareElements). Its
- * own spread: V8 cannot copy a frozen object by cloning its shape, and a spread that once saw one
- * takes the slow path for every object after it (about 8× slower), so frozen ones never reach
- * deep's spread.
- */
-function deepFrozen(v: { [k: string]: Json }): Json {
-  const o: { [k: string]: Json } = { ...v };
-  for (const k in o) {
-    const x = o[k] as Json;
-    if (x !== null && typeof x === 'object') o[k] = deep(x);
-  }
-  return o;
-}
-
-/** A shallow copy of a cloud's root (frozen when published: the same reason as deepFrozen). */
+/** A shallow copy of a cloud's root (frozen when published: its own spread, as in deep). */
 export function copyRoot(c: Cloud): Cloud {
   return Object.isExtensible(c) ? { ...c } : spreadFrozenRoot(c);
 }
