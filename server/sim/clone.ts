@@ -20,7 +20,8 @@ function deep(v: Json): Json {
   return nestedCopied(Object.isExtensible(v) ? { ...v } : spreadFrozen(v));
 }
 
-function spreadFrozen(v: { [k: string]: Json }): { [k: string]: Json } {
+/** The one spread that sees frozen objects (roots and parts alike): the slow path stays here. */
+function spreadFrozen<T extends object>(v: T): T {
   return { ...v };
 }
 
@@ -35,11 +36,7 @@ function nestedCopied(o: { [k: string]: Json }): Json {
 
 /** A shallow copy of a cloud's root (frozen when published: its own spread, as in deep). */
 export function copyRoot(c: Cloud): Cloud {
-  return Object.isExtensible(c) ? { ...c } : spreadFrozenRoot(c);
-}
-
-function spreadFrozenRoot(c: Cloud): Cloud {
-  return { ...c };
+  return Object.isExtensible(c) ? { ...c } : spreadFrozen(c);
 }
 
 /** Parts no op ever changes are shared between copies: flavors, images, config, projects. */
