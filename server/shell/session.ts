@@ -168,6 +168,8 @@ interface LineRun {
   vars: VariableStats | null;
   /** Whether the line's state has its own copy of the variables yet (made by the first assignment). */
   envOwned: boolean;
+  /** The status of the last `$(…)` the command being expanded ran (null: none yet). */
+  substituted?: number | null;
 }
 
 interface Exec {
@@ -247,6 +249,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       return ok();
     case 'exit':
     case 'logout': {
+      if (x.depth > 0) return leaveSubshell(x, cmd, args);
       const stack = s.hostStack ?? [];
       if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
       const back = stack[stack.length - 1] as string;
@@ -388,6 +391,58 @@ function serverSsh(x: Exec, args: string[]): CommandResult {
   return runArgv(x, ['ssh', `${user}@${address}`], null);
 }
 
+/**
+ * `exit` inside `$(…)`: bash ends the subshell there (nothing after it in the substitution runs)
+ * with the status given, or the last one's; the terminal and its host are not left.
+ */
+class SubshellExit {
+  constructor(readonly status: number) {}
+}
+
+function leaveSubshell(x: Exec, cmd: string, args: string[]): never | CommandResult {
+  if (cmd === 'logout') return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
+  const [arg, ...more] = args;
+  if (arg === undefined) throw new SubshellExit(x.state.lastExit);
+  if (!/^\s*[+-]?\d+\s*$/.test(arg)) {
+    x.substErr.push(`bash: exit: ${arg}: numeric argument required\n`);
+    throw new SubshellExit(2);
+  }
+  if (more.length > 0) {
+    x.substErr.push('bash: exit: too many arguments\n');
+    throw new SubshellExit(1);
+  }
+  // The status is a byte, as the kernel keeps it: 257 is 1, -1 is 255.
+  throw new SubshellExit(Number(BigInt.asUintN(8, BigInt(arg.trim()))));
+}
+
+/**
+ * Runs `$(…)` as bash does, in a subshell: the variables it sets or unsets, and the host an `ssh` in
+ * it reaches, stay inside; what it asks the cloud is done (the APIs are outside the shell), and `$?`
+ * is its status.
+ */
+function subshell(x: Exec, source: string): Executed {
+  const s = x.state;
+  const { env, host, hostStack } = s;
+  const { envOwned, vars } = x.line;
+  // The subshell's first assignment copies the variables; the line's count of them is the parent's.
+  x.line.envOwned = false;
+  x.line.vars = vars && { ...vars };
+  try {
+    const r = execLine({ ...x, depth: x.depth + 1, alone: false }, source);
+    s.lastExit = r.exitCode;
+    return r;
+  } finally {
+    s.env = env;
+    s.host = host;
+    if (s.hostStack !== hostStack) {
+      if (hostStack === undefined) delete s.hostStack;
+      else s.hostStack = hostStack;
+    }
+    x.line.envOwned = envOwned;
+    x.line.vars = vars;
+  }
+}
+
 /** Expands a word into fields; `words` is how many the command has so far. */
 function expand(x: Exec, word: Word, words = 0): string[] {
   const budget = x.line.budget;
@@ -398,7 +453,8 @@ function expand(x: Exec, word: Word, words = 0): string[] {
       if (x.depth >= MAX_SUBST_DEPTH) return '';
       budget.substitution();
       budget.charge(COST.substitution);
-      const inner = execLine({ ...x, depth: x.depth + 1, alone: false }, source);
+      const inner = subshell(x, source);
+      x.line.substituted = inner.exitCode;
       x.substErr.push(inner.stderr);
       return inner.stdout;
     },
@@ -413,6 +469,7 @@ function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean):
   // Leading NAME=value words: plain assignments when nothing follows.
   let i = 0;
   const assigns: Array<[string, string]> = [];
+  x.line.substituted = null;
   for (; i < words.length; i++) {
     const w = words[i] as Word;
     const name = assignmentName(w);
@@ -427,7 +484,8 @@ function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean):
       // Like bash's readonly error: this one and the ones after it are not assigned.
       if (problem !== null) return { stdout: '', stderr: problem, exitCode: 1 };
     }
-    return ok();
+    // Bash: a command of assignments only has the status of its last `$(…)` (X=$(false) fails).
+    return { stdout: '', stderr: '', exitCode: x.line.substituted ?? 0 };
   }
   // A plain loop: flatMap is several times slower in V8, and this runs for every command.
   const argv: string[] = [];
@@ -466,7 +524,14 @@ function execLine(x: Exec, line: string): Executed {
       let input: string | null = null;
       let r: CommandResult = ok();
       for (const [k, cmd] of p.commands.entries()) {
-        r = runCommand(here, cmd, input, x.line.tty && x.depth === 0 && k === p.commands.length - 1);
+        try {
+          r = runCommand(here, cmd, input, x.line.tty && x.depth === 0 && k === p.commands.length - 1);
+        } catch (e) {
+          if (!(e instanceof SubshellExit)) throw e;
+          // In a pipeline, `exit` ends only its own part (each part is a subshell of its own).
+          if (p.commands.length === 1) return { stdout: out, stderr: err + x.substErr.splice(0).join(''), exitCode: e.status };
+          r = { stdout: '', stderr: '', exitCode: e.status };
+        }
         input = r.stdout;
         err += x.substErr.splice(0).join('') + r.stderr;
       }
