@@ -93,16 +93,54 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/** The server's CPU over the measured seconds, per command and in cores (not measured for a server elsewhere). */
+function serverFigures(before: [number, number] | null, after: [number, number] | null, commands: number, secs: number): string {
+  if (before === null || after === null) return 'server CPU not measured (a server elsewhere: read it there)';
+  const cpu = after[0] + after[1] - before[0] - before[1];
+  const sys = after[1] - before[1];
+  const per = (x: number) => ((x / Math.max(1, commands)) * 1000).toFixed(2);
+  return `server CPU ${per(cpu)} ms per command (of which system ${per(sys)}; ${(cpu / secs).toFixed(2)} cores busy)`;
+}
+
+/** The server a run loads: started here, or one elsewhere (LOAD_URL). */
+interface Target {
+  base: string;
+  host: string;
+  port: number;
+  /** CPU seconds [user, system] of its processes, RSS bytes: null for a server elsewhere (not measured here). */
+  cpu(): [number, number] | null;
+  rss(): number | null;
+  /** Waits until it is quiet; the seconds waited. */
+  quiet(): Promise<number>;
+  stop(): void;
+}
+
 /**
- * `workspace`: `sandbox:network-node` (default) or a lab (`lab:ID`: every command is graded too, issue #19).
- * `workers`: the server's STACKLAB_WORKERS (LOAD_WORKERS, default 1: one process).
+ * LOAD_URL (e.g. `http://10.0.0.5:3000`): load a Stacklab already running on another machine, so
+ * this client does not share the server's cores (the 2-worker and many-machine figures, issue #19).
+ * That server must let one address make many learners (STACKLAB_NEW_LEARNERS_PER_ADDRESS=0); its
+ * CPU and memory are not measured from here (read them there).
  */
-export async function loadRun(
-  learners: number,
-  seconds: number,
-  workspace = 'sandbox:network-node',
-  workers = process.env['LOAD_WORKERS'] ?? '1',
-): Promise<void> {
+function remoteTarget(url: string): Target {
+  const u = new URL(url);
+  if (u.protocol !== 'http:') throw new Error(`LOAD_URL must be an http:// address (this client speaks plain WebSocket), not ${u.protocol}`);
+  return {
+    base: u.origin,
+    host: u.hostname,
+    port: Number(u.port || 80),
+    cpu: () => null,
+    rss: () => null,
+    // Nothing to watch from here: a fixed pause for the pages' first topology and grade.
+    quiet: async () => {
+      await new Promise((r) => setTimeout(r, 3000));
+      return 3;
+    },
+    stop: () => {},
+  };
+}
+
+/** A server started here on a fresh data folder, stopped (and its folder removed) by `stop`. */
+function localTarget(learners: number, workers: string): Target {
   const port = 3900 + (learners % 97);
   const data = mkdtempSync(join(tmpdir(), 'stacklab-load-'));
   // LOAD_SERVER_CPUS (e.g. `0`): the server's processes run on those cores only (taskset) and this
@@ -127,7 +165,34 @@ export async function loadRun(
     },
     stdio: log ? ['ignore', openSync(log, 'w'), openSync(log, 'a')] : 'ignore',
   });
-  const base = `http://127.0.0.1:${port}`;
+  const pid = server.pid as number;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    host: '127.0.0.1',
+    port,
+    cpu: () => serverCpuSplit(pid),
+    rss: () => serverRss(pid),
+    quiet: () => quiet(pid),
+    stop: () => {
+      server.kill('SIGTERM');
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * `workspace`: `sandbox:network-node` (default) or a lab (`lab:ID`: every command is graded too, issue #19).
+ * `workers`: the server's STACKLAB_WORKERS (LOAD_WORKERS, default 1: one process).
+ */
+export async function loadRun(
+  learners: number,
+  seconds: number,
+  workspace = 'sandbox:network-node',
+  workers = process.env['LOAD_WORKERS'] ?? '1',
+): Promise<void> {
+  const remote = process.env['LOAD_URL'];
+  const target = remote ? remoteTarget(remote) : localTarget(learners, workers);
+  const { base, host, port } = target;
   try {
     for (let i = 0; ; i++) {
       try {
@@ -137,7 +202,7 @@ export async function loadRun(
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    const idle = serverRss(server.pid as number);
+    const idle = target.rss();
     const cookies: string[] = [];
     for (let i = 0; i < learners; i++) {
       const res = await fetch(`${base}/api/me`);
@@ -152,7 +217,7 @@ export async function loadRun(
         (cookie) =>
           new Promise<WireClient>((resolve, reject) => {
             const ws = new WireClient({
-              host: '127.0.0.1',
+              host,
               port,
               path: `/ws?workspace=${encodeURIComponent(workspace)}`,
               headers: { Cookie: cookie, Origin: base },
@@ -168,7 +233,7 @@ export async function loadRun(
     // Phase 2: each learner types one command a second for `seconds`.
     // The server finishes what the connections asked (each page's topology and grade) before the
     // typing starts: a class does not arrive in the same four seconds it starts typing.
-    const settleSecs = await quiet(server.pid as number);
+    const settleSecs = await target.quiet();
     // Then LOAD_WARMUP seconds of typing (default 5) not measured but reported apart: each learner's
     // first commands and the code's first runs (compiling, optimising) are a start, not the load.
     const warm = Number(process.env['LOAD_WARMUP'] ?? 5);
@@ -176,15 +241,13 @@ export async function loadRun(
     const start = performance.now();
     const deadline = Date.now() + (warm + seconds) * 1000;
     let t0 = start;
-    let cpu0 = serverCpu(server.pid as number);
-    let sys0 = serverCpuSplit(server.pid as number)[1];
+    let cpu0 = target.cpu();
     let client0 = process.cpuUsage();
     let measuring = warm <= 0;
     const measure = setTimeout(() => {
       measuring = true;
       t0 = performance.now();
-      cpu0 = serverCpu(server.pid as number);
-      sys0 = serverCpuSplit(server.pid as number)[1];
+      cpu0 = target.cpu();
       client0 = process.cpuUsage();
     }, warm * 1000);
     // LOAD_TRACE=1: the worst latency of each quarter second, to tell a steady queue from stalls.
@@ -243,10 +306,9 @@ export async function loadRun(
     clearTimeout(measure);
     warmLatencies.sort((a, b) => a - b);
     const secs = (performance.now() - t0) / 1000;
-    const cpu = serverCpu(server.pid as number) - cpu0;
-    const sys = serverCpuSplit(server.pid as number)[1] - sys0;
+    const cpu1 = target.cpu();
     const client = process.cpuUsage(client0);
-    const busy = serverRss(server.pid as number);
+    const busy = target.rss();
     latencies.sort((a, b) => a - b);
     if (trace) {
       const worst = new Map<number, number>();
@@ -254,17 +316,17 @@ export async function loadRun(
       console.log([...worst].sort((a, b) => a[0] - b[0]).map(([q, ms]) => `${(q / 4).toFixed(2)}s:${ms.toFixed(0)}`).join(' '));
     }
     console.log(
-      `load ${learners} learners x ${seconds} s (${workspace}, ${workers} worker${workers === '1' ? '' : 's'}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
+      `load ${learners} learners x ${seconds} s (${workspace}, ${remote ? `the server at ${base}` : `${workers} worker${workers === '1' ? '' : 's'}`}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
         `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
         `all connected in ${connectSecs.toFixed(1)} s (server quiet ${settleSecs.toFixed(1)} s later), ` +
         `first ${warm} s of typing: p50 ${pct(warmLatencies, 50).toFixed(2)} ms, p99 ${pct(warmLatencies, 99).toFixed(2)} ms, ` +
-        `server CPU ${((cpu / Math.max(1, latencies.length)) * 1000).toFixed(2)} ms per command (of which system ${((sys / Math.max(1, latencies.length)) * 1000).toFixed(2)}; ${(cpu / secs).toFixed(2)} cores busy), ` +
+        `${serverFigures(cpu0, cpu1, latencies.length, secs)}, ` +
         `this client ${((client.user + client.system) / 1000 / Math.max(1, latencies.length)).toFixed(2)} ms CPU per command, ` +
-        `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ` +
-        `${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`,
+        (idle !== null && busy !== null
+          ? `server RSS ${(busy / 1048576).toFixed(0)} MiB (idle ${(idle / 1048576).toFixed(0)} MiB), ${((busy - idle) / learners / 1048576).toFixed(3)} MiB per active learner`
+          : 'server RSS not measured (a server elsewhere)'),
     );
   } finally {
-    server.kill('SIGTERM');
-    rmSync(data, { recursive: true, force: true });
+    target.stop();
   }
 }
