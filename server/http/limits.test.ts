@@ -25,6 +25,31 @@ describe('buckets', () => {
     b.take('late', 10_000_000);
     expect(b.size()).toBe(1);
   });
+  it('keeps a key in use through a flood of new ones smaller than maxKeys every few seconds, and its balance exact', () => {
+    const b = buckets({ rate: 1, burst: 2, maxKeys: 100 });
+    let taken = 0;
+    // 'a' asks for two tokens a second for a minute (it gets one: the rate); 15 strangers a second
+    // (75 in 5 s: under maxKeys).
+    for (let t = 0; t <= 60_000; t += 1000) {
+      for (const _ of [1, 2]) if (b.take('a', t)) taken++;
+      for (let i = 0; i < 15; i++) b.take(`stranger-${t}-${i}`, t + i);
+    }
+    // The burst, then one a second. Forgotten even once, 'a' would have got a full burst back.
+    expect(taken).toBe(2 + 60);
+    expect(b.positive('a', 60_000)).toBe(false);
+    expect(b.size()).toBeLessThanOrEqual(100);
+  });
+  it('refills from the last call, whether or not the key was moved in the order', () => {
+    const b = buckets({ rate: 10, burst: 10, maxKeys: 10 });
+    for (let i = 0; i < 10; i++) b.take('a', 0);
+    expect(b.take('a', 50)).toBe(false);
+    expect(b.take('a', 100)).toBe(true);
+    expect(b.take('a', 100)).toBe(false);
+    // Past the reordering interval: the same arithmetic.
+    expect(b.take('a', 6_000)).toBe(true);
+    expect([...Array(9)].map(() => b.take('a', 6_000)).every(Boolean)).toBe(true);
+    expect(b.take('a', 6_000)).toBe(false);
+  });
 });
 
 describe('counter', () => {

@@ -16,7 +16,18 @@ export interface BucketOptions {
 interface Bucket {
   tokens: number;
   last: number;
+  /** When the key was last put at the end of the map's order. */
+  placed: number;
 }
+
+/**
+ * A key is put back at the end of the order at most this often (ms). Moving it on every call (a
+ * delete and a set: several per command) left the map's table full of holes and made it rebuild
+ * its table every few hundred calls, a table of the whole class that the collector promoted. An
+ * order at most a few seconds stale is what forgetting needs: a key is forgotten only once its
+ * bucket is full again, and the least recently used first within a few seconds.
+ */
+const REORDER_MS = 5_000;
 
 export interface Buckets {
   /** Takes one token for this key at time `now` (ms); false when there is none left. */
@@ -30,22 +41,24 @@ export interface Buckets {
 
 export function buckets(opts: BucketOptions): Buckets {
   const map = new Map<string, Bucket>();
-  /** The key's bucket brought up to `now` (and made the most recently used). */
+  /** The key's bucket brought up to `now` (and put at the end of the order, if it was not lately). */
   const refill = (key: string, now: number): Bucket => {
     let b = map.get(key);
     if (b) {
-      map.delete(key);
       b.tokens = Math.min(opts.burst, b.tokens + ((now - b.last) / 1000) * opts.rate);
       b.last = now;
+      if (now - b.placed < REORDER_MS && now >= b.placed) return b;
+      map.delete(key);
+      b.placed = now;
     } else {
-      b = { tokens: opts.burst, last: now };
+      b = { tokens: opts.burst, last: now, placed: now };
       // A full bucket is what an unknown key gets anyway, so forgetting the oldest is safe.
       if (map.size >= opts.maxKeys) map.delete(map.keys().next().value as string);
     }
     map.set(key, b);
-    // Keys are kept in the order of their last use: the oldest ones whose bucket has filled up
-    // again are what an unknown key gets anyway, so they are forgotten (a class that has come
-    // and gone leaves nothing behind).
+    // Keys are kept in the order of their last use (to REORDER_MS): the oldest ones whose bucket
+    // has filled up again are what an unknown key gets anyway, so they are forgotten (a class that
+    // has come and gone leaves nothing behind).
     for (const [k, old] of map) {
       if (old === b || old.tokens + ((now - old.last) / 1000) * opts.rate < opts.burst) break;
       map.delete(k);
