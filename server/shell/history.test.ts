@@ -35,6 +35,25 @@ describe('the shell history', () => {
     expect(Math.max(...seen)).toBe(MAX_HISTORY);
   });
 
+  it('packs older lines without changing a line or an older history: across every pack boundary', () => {
+    // Lines a learner can type (or paste) that a packing could get wrong: quotes, backslashes,
+    // control characters, a newline, non-ASCII, a lone surrogate, an empty-looking line.
+    const odd = ['say "hi"', 'a\\b', 'tab\there', 'two\nlines', 'é ü 日本', '\ud800 alone', '   ', '[1,2]', '\u0000'];
+    const all = Array.from({ length: 300 }, (_, i) => `${odd[i % odd.length] as string} ${i}`);
+    const states = [ShellHistory.EMPTY];
+    for (const l of all) states.push((states[states.length - 1] as ShellHistory).push(l));
+    for (let n = 0; n <= all.length; n++) {
+      const h = states[n] as ShellHistory;
+      expect(h.length).toBe(n);
+      if (n % 7 === 0 || n % 64 <= 1 || n % 64 === 63) expect(h.lines()).toEqual(all.slice(0, n));
+    }
+    // A line added to an older history (a session forked before a pack was made) is its own.
+    const fork = (states[63] as ShellHistory).push('fork');
+    expect(fork.lines()).toEqual([...all.slice(0, 63), 'fork']);
+    expect((states[64] as ShellHistory).lines()).toEqual(all.slice(0, 64));
+    expect(JSON.parse(JSON.stringify(states[300]))).toEqual(all);
+  });
+
   it('is an array of lines in a snapshot, and a snapshot of an older version loads', () => {
     let s = createSession({ fixture: 'empty' });
     for (const l of ['openstack network list', '  ', 'echo hi']) s = runLine(s, l).state;
