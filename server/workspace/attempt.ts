@@ -25,12 +25,32 @@ function attemptKey(c: HistoryCommand): string {
   return c.ran === undefined ? `line\u0000${c.line}` : `ran\u0000${JSON.stringify(c.ran)}`;
 }
 
+/**
+ * The words of kept commands, one string each for the whole server: every learner's attempt
+ * keeps its distinct commands for as long as it lasts, and most of their words ("openstack",
+ * "network", "-c", a lab's names) are the same across a class — kept once per learner they were
+ * most of an attempt's memory (~10 strings a command). Bounded: past MAX_WORDS the table starts
+ * again (words already kept stay shared); a word longer than MAX_WORD is kept as it is.
+ */
+const WORDS = new Map<string, string>();
+const MAX_WORDS = 50_000;
+const MAX_WORD = 64;
+
+function shared(word: string): string {
+  if (word.length > MAX_WORD) return word;
+  const known = WORDS.get(word);
+  if (known !== undefined) return known;
+  if (WORDS.size >= MAX_WORDS) WORDS.clear();
+  WORDS.set(word, word);
+  return word;
+}
+
 /** Adds a command to an attempt unless the same one is there already. */
 export function addCommand(a: Attempt, c: HistoryCommand): void {
   const k = attemptKey(c);
   if (a.seen.has(k)) return;
   a.seen.add(k);
-  a.commands.push(c);
+  a.commands.push(c.ran === undefined ? c : { line: c.line, ran: c.ran.map((argv) => argv.map(shared)) });
 }
 
 /** Adds one entry to an attempt (a reset starts it over). */

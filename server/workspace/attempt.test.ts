@@ -1,0 +1,31 @@
+/** An attempt's distinct commands: kept once each, their words shared across the server. */
+import { describe, expect, it } from 'vitest';
+import { addCommand, emptyAttempt } from './attempt.js';
+
+describe("an attempt's commands", () => {
+  it('keeps each distinct command once, its words as they ran', () => {
+    const a = emptyAttempt();
+    const ran = [['openstack', 'network', 'show', 'net1', '-c', 'mtu']];
+    addCommand(a, { line: 'openstack network show net1 -c mtu', ran });
+    addCommand(a, { line: 'N=net1; openstack network show $N -c mtu', ran: [['openstack', 'network', 'show', 'net1', '-c', 'mtu']] });
+    addCommand(a, { line: 'echo "a  b"', ran: [['echo', 'a  b']] });
+    addCommand(a, { line: 'openstack router list' });
+    expect(a.commands).toEqual([
+      { line: 'openstack network show net1 -c mtu', ran },
+      { line: 'echo "a  b"', ran: [['echo', 'a  b']] },
+      { line: 'openstack router list' },
+    ]);
+    // What the caller passed is not what is kept (the kept words are the server's shared ones),
+    // and changing it afterwards changes nothing kept.
+    ran[0]![3] = 'changed';
+    expect(a.commands[0]?.ran).toEqual([['openstack', 'network', 'show', 'net1', '-c', 'mtu']]);
+  });
+
+  it('keeps every word right past the bound of the shared table (a learner typing unique words)', () => {
+    const a = emptyAttempt();
+    const long = 'x'.repeat(500);
+    for (let i = 0; i < 120_000; i++) addCommand(a, { line: `echo w${i}`, ran: [['echo', `w${i}`, long]] });
+    expect(a.commands.length).toBe(120_000);
+    for (const i of [0, 49_999, 50_000, 50_001, 100_000, 119_999]) expect(a.commands[i]?.ran).toEqual([['echo', `w${i}`, long]]);
+  });
+});
