@@ -27,5 +27,7 @@ export const extraSuites: BenchSuite[] = [
   { name: 'api', async run() { await (await import('./api.js')).apiBench(); } },
   // Issue #19: a big cloud (500 ports, 100 routers, 1,000 floating IPs at ×1) at ×0.5 to ×4.
   { name: 'bigcloud', async run() { (await import('./bigcloud.js')).bigcloudBench(); } },
+  // Issue #19: what a lab learner keeps in the heap as the session goes on (history, distinct graded commands).
+  { name: 'memory', async run() { await (await import('./memory.js')).memoryBench(); } },
   { name: 'grading', async run() { await (await import('./grading.js')).gradingBench(); } }, // Issue #19: graded command and cold open at 1k/10k history.
 ];
