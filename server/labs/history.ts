@@ -21,7 +21,7 @@ export function historyCommand(line: string, result: { ran?: readonly (readonly 
 
 export interface Invocation {
   /** Arguments with `--opt=value` kept whole; in a parsed (not `ran`) entry variables appear as `$NAME`. */
-  argv: string[];
+  argv: readonly string[];
   /** Network namespace the command ran in (`ip netns exec NS …`, `ip -n NS …`), or null. */
   netns: string | null;
   /** Index of the history line. */
@@ -44,8 +44,10 @@ function wordText(w: Word, nested: string[]): string {
 const ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Takes `sudo`, `env`, assignments and namespace wrappers off; returns the inner command. */
-function unwrap(argv: readonly string[]): { argv: string[]; netns: string | null } {
-  let a = [...argv];
+function unwrap(argv: readonly string[]): { argv: readonly string[]; netns: string | null } {
+  // The array itself when nothing is taken off (most commands): an attempt keeps its commands,
+  // and their invocations for as long, so a copy would be kept twice.
+  let a = argv;
   let netns: string | null = null;
   for (;;) {
     const head = a[0];
@@ -252,7 +254,7 @@ function optName(tok: string): string {
 }
 
 /** Normalises an argv for matching: global openstack/neutron options off, `ip` objects spelled out. */
-export function normalise(argv: string[]): string[] {
+export function normalise(argv: readonly string[]): readonly string[] {
   const [head, ...rest] = argv;
   if (head === undefined) return [];
   if (head === 'openstack' || head === 'neutron') {
@@ -305,7 +307,7 @@ function hasValue(rest: readonly string[], o: string, v: string): boolean {
   return rest.some((t, k) => t === `${o}=${v}` || (t === o && rest[k + 1] === v));
 }
 
-function matchSameDialect(p: Pattern, argv: string[]): boolean {
+function matchSameDialect(p: Pattern, argv: readonly string[]): boolean {
   if (argv.length < p.words.length) return false;
   for (let i = 0; i < p.words.length; i++) if (argv[i] !== p.words[i]) return false;
   const rest = argv.slice(p.words.length);
