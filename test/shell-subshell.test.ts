@@ -64,6 +64,8 @@ describe('$(…) is a subshell', () => {
       'echo "[$(exit abc)]" $?',
       'echo "[$(exit 1 2; echo after)]" $?',
       'echo "[$(logout)]" $?',
+      'echo "[$(exit 9223372036854775807)]" $?; echo "[$(exit -9223372036854775808)]" $?',
+      'echo "[$(exit 9223372036854775808)]" $?',
       'echo still here',
     ]);
     expect(out).toEqual([
@@ -74,6 +76,8 @@ describe('$(…) is a subshell', () => {
       '[] 2\nbash: exit: abc: numeric argument required\n',
       '[] 1\nbash: exit: too many arguments\n',
       "[] 1\nbash: logout: not login shell: use `exit'\n",
+      '[] 255\n[] 0\n',
+      '[] 2\nbash: exit: 9223372036854775808: numeric argument required\n',
       'still here\n',
     ]);
   });

@@ -403,7 +403,9 @@ function leaveSubshell(x: Exec, cmd: string, args: string[]): never | CommandRes
   if (cmd === 'logout') return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
   const [arg, ...more] = args;
   if (arg === undefined) throw new SubshellExit(x.state.lastExit);
-  if (!/^\s*[+-]?\d+\s*$/.test(arg)) {
+  // A number bash can hold (64 bits, signed), else its words and status 2.
+  const n = /^\s*[+-]?\d+\s*$/.test(arg) ? BigInt(arg.trim()) : null;
+  if (n === null || n !== BigInt.asIntN(64, n)) {
     x.substErr.push(`bash: exit: ${arg}: numeric argument required\n`);
     throw new SubshellExit(2);
   }
@@ -412,7 +414,7 @@ function leaveSubshell(x: Exec, cmd: string, args: string[]): never | CommandRes
     throw new SubshellExit(1);
   }
   // The status is a byte, as the kernel keeps it: 257 is 1, -1 is 255.
-  throw new SubshellExit(Number(BigInt.asUintN(8, BigInt(arg.trim()))));
+  throw new SubshellExit(Number(BigInt.asUintN(8, n)));
 }
 
 /**
