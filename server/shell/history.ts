@@ -14,7 +14,8 @@ export const MAX_HISTORY = 1000;
  * Lines a chain holds one link each before they are packed into one string. A link and its line
  * are two objects of ~100 bytes for the collector to mark, for as long as the learner is here: a
  * class of 2,000 two hours in (~700 lines each) held ~3 million of them. Packed, 64 lines are one
- * string (their JSON) and a small record, about half the bytes and 1/60 of the objects.
+ * string (their JSON) and a small record: about half the bytes, two objects for 64 lines (the
+ * fewer than 64 newest lines stay links).
  */
 const PACK = 64;
 
