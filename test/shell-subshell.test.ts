@@ -100,6 +100,24 @@ describe('$(…) is a subshell', () => {
     expect(out[5]).toBe('network\n');
   });
 
+  it('a line of as many assigning substitutions as it may run, over the most variables a session may have, stays quick and leaves them as they were', () => {
+    let s = empty();
+    // 1,000 variables (the limit), in lines of 100 assignments.
+    for (let i = 0; i < 10; i++) s = runLine(s, Array.from({ length: 100 }, (_, j) => `V${i * 100 + j}=${'x'.repeat(500)}`).join('; ')).state;
+    const before = JSON.stringify(s.env);
+    // Each substitution copies the variables once (its first assignment): 64 of them.
+    const line = Array.from({ length: 64 }, (_, i) => `$(V${i}=changed; unset V${i + 1}; W${i}=new)`).join('');
+    const t0 = performance.now();
+    const r = runLine(s, `echo "[${line}]"`);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(r.result.stdout).toBe('[]\n');
+    expect(JSON.stringify(r.state.env)).toBe(before);
+    // One more substitution than a line may run: stopped by the limit, as before.
+    const over = runLine(s, `echo ${line}$(true)`);
+    expect(over.result.stderr).toContain('too many $(…) substitutions (limit: 64)');
+    expect(JSON.stringify(over.state.env)).toBe(before);
+  });
+
   it('changes the cloud: what it asks the API is done', () => {
     const { out } = run(empty(), [
       'ID=$(openstack network create inside -f value -c id; X=1)',

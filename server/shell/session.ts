@@ -169,7 +169,7 @@ interface LineRun {
   /** Whether the line's state has its own copy of the variables yet (made by the first assignment). */
   envOwned: boolean;
   /** The status of the last `$(…)` the command being expanded ran (null: none yet). */
-  substituted?: number | null;
+  substituted: number | null;
 }
 
 interface Exec {
@@ -399,7 +399,7 @@ class SubshellExit {
   constructor(readonly status: number) {}
 }
 
-function leaveSubshell(x: Exec, cmd: string, args: string[]): never | CommandResult {
+function leaveSubshell(x: Exec, cmd: string, args: string[]): CommandResult {
   if (cmd === 'logout') return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
   const [arg, ...more] = args;
   if (arg === undefined) throw new SubshellExit(x.state.lastExit);
@@ -563,7 +563,7 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
   if (trimmed !== '') {
     next.history = state.history.push(line);
   }
-  const run: LineRun = { budget: new Budget(), ran: [], vars: null, envOwned: false, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
+  const run: LineRun = { budget: new Budget(), ran: [], vars: null, envOwned: false, substituted: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
   let result: LineResult;
   try {
     const r = execLine({ state: next, depth: 0, substErr: [], line: run }, line);
