@@ -12,6 +12,19 @@ import { SESSION_HEADER, verifySessionToken } from './session-token.js';
 
 export const COOKIE = 'stacklab_sid';
 
+/**
+ * A new visitor's id: 12 random bytes, base64url, drawn again while it starts with '-' or '_'
+ * (1 in 32). An id leading with '-' is one a spreadsheet would read as a formula, so the grades
+ * CSV must prefix it with ' (instructor.ts), and the id an instructor copies from it is no longer
+ * the learner's.
+ */
+export function newLearnerId(): string {
+  for (;;) {
+    const id = randomBytes(12).toString('base64url');
+    if (id[0] !== '-' && id[0] !== '_') return id;
+  }
+}
+
 function sign(secret: string, id: string): string {
   return `${id}.${createHmac('sha256', secret).update(id).digest('base64url')}`;
 }
@@ -77,7 +90,7 @@ export function learners(config: Config): Learners {
           .send('Too many new visitors from your address: try again in a minute.\n');
         return null;
       }
-      const fresh = randomBytes(12).toString('base64url');
+      const fresh = newLearnerId();
       res.cookie(COOKIE, sign(config.secret, fresh), learnerCookieOptions(config.secureCookie));
       return fresh;
     },
