@@ -240,3 +240,24 @@ describe('the tools a learner reaches for, with colour where the real ones use i
     expect(runLine(s, 'ps --bogus').result.exitCode).toBe(1);
   });
 });
+
+describe('sudo', () => {
+  it("runs programs as root; the shell's own builtins are no program, as sudo says (an exit does not leave the VM)", () => {
+    let s = session();
+    s = run(s, [...FLOATING, 'ssh cirros@180.180.180.3']).state;
+    const { out } = run(s, [
+      'whoami; sudo whoami; sudo -E -H whoami',
+      'sudo exit; echo $?; hostname',
+      'sudo logout; sudo cd /; sudo history; sudo help',
+      'sudo export A=1; sudo unset HOME; echo "[$A]"',
+      'sudo echo still; sudo sudo true; echo $?',
+    ]);
+    expect(out).toEqual([
+      'cirros\nroot\nroot\n',
+      '1\nvm2\nsudo: exit: command not found\n',
+      'sudo: logout: command not found\nsudo: cd: command not found\nsudo: history: command not found\nsudo: help: command not found\n',
+      '[]\nsudo: export: command not found\nsudo: unset: command not found\n',
+      'still\n0\n',
+    ]);
+  });
+});

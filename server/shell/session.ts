@@ -184,6 +184,8 @@ interface Exec {
   line: LineRun;
 }
 
+/** Builtins of bash that are no program on disk: what sudo cannot run. */
+const SHELL_ONLY = new Set(['cd', 'export', 'unset', 'history', 'exit', 'logout', 'help']);
 const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'stacklab', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
 
 /** The line `help` adds about Stacklab's own tool. */
@@ -292,8 +294,12 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
     case 'sudo': {
       // On the laptop sudo just runs the command (the learner owns the machine). `sudo sudo …`
       // is unwrapped at once: no recursion, one copy of the arguments.
+      // `-E` and `-H` (keep the environment, set HOME) change nothing here.
       let k = 0;
-      while (args[k] === 'sudo') k++;
+      while (args[k] === 'sudo' || args[k] === '-E' || args[k] === '-H') k++;
+      const name = args[k];
+      // sudo runs programs: the shell's own builtins have none (cd, export, exit, …).
+      if (name !== undefined && SHELL_ONLY.has(name)) return { stdout: '', stderr: `sudo: ${name}: command not found\n`, exitCode: 1 };
       return runArgv({ ...x, asRoot: true }, k === 0 ? args : args.slice(k), input, tty);
     }
     case 'false':
@@ -306,7 +312,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
     case 'hostname':
       return ok(`${hostName(s)}\n`);
     case 'whoami':
-      return ok(`${userOf(s)}\n`);
+      return ok(`${x.asRoot ? 'root' : userOf(s)}\n`);
     case 'pwd':
       return ok(`${userOf(s) === 'root' ? '/root' : `/home/${userOf(s)}`}\n`);
     case 'cd':
