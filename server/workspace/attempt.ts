@@ -12,17 +12,70 @@ export interface Attempt {
    */
   commands: HistoryCommand[];
   answers: Record<string, string>;
-  /** The keys (attemptKey) of `commands`. */
-  seen: Set<string>;
+  /**
+   * Where each of `commands` is, by its hash (commandHash): an index, or several when hashes
+   * collide. A key string per command (its words as JSON) was a third of what an attempt keeps.
+   */
+  seen: Map<number, number | number[]>;
 }
 
 export function emptyAttempt(): Attempt {
-  return { commands: [], answers: {}, seen: new Set() };
+  return { commands: [], answers: {}, seen: new Map() };
 }
 
-/** What makes two commands the same for graders: what ran, or (not recorded) the line, which is then parsed. */
-function attemptKey(c: HistoryCommand): string {
-  return c.ran === undefined ? `line\u0000${c.line}` : `ran\u0000${JSON.stringify(c.ran)}`;
+/**
+ * What makes two commands the same for graders: what ran (the same words, split the same way), or
+ * when that was not recorded, the line (which is then parsed); a command of either kind is never
+ * the same as one of the other.
+ */
+function sameCommand(a: HistoryCommand, b: HistoryCommand): boolean {
+  if (a.ran === undefined || b.ran === undefined) return a.ran === b.ran && a.line === b.line;
+  if (a.ran.length !== b.ran.length) return false;
+  for (let i = 0; i < a.ran.length; i++) {
+    const x = a.ran[i] as readonly string[];
+    const y = b.ran[i] as readonly string[];
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
+  }
+  return true;
+}
+
+/** FNV-1a over a string's UTF-16 units, from `h`. */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * A hash of what sameCommand compares (words and where each ends, or the line), kept to 30 bits:
+ * a small integer in V8, stored in the map without a box. Equal hashes are told apart by
+ * sameCommand, so a collision costs a comparison, never a command.
+ */
+export function commandHash(c: HistoryCommand): number {
+  let h = 0x811c9dc5;
+  if (c.ran === undefined) h = fnv(Math.imul(h ^ 1, 0x01000193), c.line);
+  else
+    for (const argv of c.ran) {
+      h = Math.imul(h ^ 2, 0x01000193);
+      for (const w of argv) h = Math.imul(fnv(h, w) ^ 3, 0x01000193);
+    }
+  return h & 0x3fffffff;
+}
+
+/** Whether the attempt keeps `c` already; else notes where it will be (the next index). */
+function known(a: Attempt, c: HistoryCommand): boolean {
+  const h = commandHash(c);
+  const at = a.seen.get(h);
+  const next = a.commands.length;
+  if (at === undefined) a.seen.set(h, next);
+  else if (typeof at === 'number') {
+    if (sameCommand(a.commands[at] as HistoryCommand, c)) return true;
+    a.seen.set(h, [at, next]);
+  } else {
+    for (const i of at) if (sameCommand(a.commands[i] as HistoryCommand, c)) return true;
+    at.push(next);
+  }
+  return false;
 }
 
 /**
@@ -47,9 +100,7 @@ function shared(word: string): string {
 
 /** Adds a command to an attempt unless the same one is there already. */
 export function addCommand(a: Attempt, c: HistoryCommand): void {
-  const k = attemptKey(c);
-  if (a.seen.has(k)) return;
-  a.seen.add(k);
+  if (known(a, c)) return;
   a.commands.push(c.ran === undefined ? c : { line: c.line, ran: c.ran.map((argv) => argv.map(shared)) });
 }
 
@@ -58,7 +109,7 @@ export function addToAttempt(a: Attempt, e: EntryHead): void {
   if (e.kind === 'reset') {
     a.commands = [];
     a.answers = {};
-    a.seen = new Set();
+    a.seen = new Map();
   } else if (e.kind === 'command') addCommand(a, e.ran ? { line: e.line, ran: e.ran } : { line: e.line });
   // An API write ran no shell command: checks of what was typed see nothing of it (it would add
   // no invocation), checks of the cloud see its change.
