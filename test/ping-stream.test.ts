@@ -124,6 +124,30 @@ function manager(store: CloudStore): Workspaces {
   return workspaces({ store, labs: () => LABS, now: () => 1_000, log: () => {} });
 }
 
+describe('ping without a count, with two processes over one store', () => {
+  it('a line typed reads no version first (its write checks it), but one left running shows the newest cloud', async () => {
+    if (!REF) throw new Error('no sandbox');
+    const inner = memoryStore();
+    const reads: string[] = [];
+    const store = { ...inner, lastSeqs: (l: string, k: string) => (reads.push(l), inner.lastSeqs(l, k)) } as CloudStore;
+    const shared = () => workspaces({ store, labs: () => LABS, now: () => 1_000, log: () => {}, sharedStore: true });
+    const w1 = await shared().open('learner-a', REF);
+    const w2 = await shared().open('learner-a', REF);
+    reads.length = 0;
+    // The other process makes the floating IP: this one has not seen it.
+    for (const l of SETUP) expect((await w2.run(l)).exitCode, l).toBe(0);
+    expect(reads).toEqual([]);
+    const { running, ...first } = await w1.run(PING, { tty: true, until: { kind: 'stream' } });
+    if (!running) throw new Error('not running');
+    // Run on the store's version: the replies of the address the other process made.
+    expect(first.stdout).toMatch(new RegExp(`^${HEADER.replace(/[.()]/g, '\\$&')}64 bytes from 180\\.180\\.180\\.3`));
+    const end = await running.end();
+    expect(end.stdout).toMatch(/^\^C\n--- 180\.180\.180\.3 ping statistics ---\n\d+ packets transmitted, \d+ received, 0% packet loss/);
+    const lines = (await store.history('learner-a', REF.key, 100)).map((e) => e.line);
+    expect(lines).toEqual([...SETUP, PING]);
+  });
+});
+
 describe('ping without a count, in a workspace', () => {
   it('runs, ticks, ends on Ctrl-C; the entry says how long it ran, and a reopened workspace has the same state', async () => {
     if (!REF) throw new Error('no sandbox');

@@ -387,6 +387,13 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     await snapshotAfterReplay(w, replayed);
   };
 
+  /** On a shared store: StoreConflict when the store holds a newer version of the workspace. */
+  const stillNewest = async (w: Live) => {
+    if (!shared) return;
+    const { last } = await store.lastSeqs(w.learner, w.ref.key);
+    if (last !== w.lastSeq) throw new StoreConflict(w.learner, w.ref.key, w.lastSeq, last);
+  };
+
   /** On a shared store: reads the workspace again when the store holds a newer version of it. */
   const catchUp = async (w: Live) => {
     if (!shared) return;
@@ -428,14 +435,18 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
    * An operation that may write: run on the newest version of the workspace (shared store), and
    * when a write is refused because another writer went ahead (StoreConflict), run again on the
    * workspace read anew, a few times, then given up as a store failure (`failed`). `op` changes
-   * the workspace in memory only after its writes succeeded, so running it again is safe.
+   * the workspace in memory only after its writes succeeded, so running it again is safe. An
+   * operation whose every answer waits for its own write (`checked: 'by its write'`: a typed line)
+   * needs no read of the version before it: its write names the version it ran on, and one the
+   * store refuses runs again here; with each learner routed to one process, that read was one
+   * more query of every command for nothing.
    */
-  const fresh = <T>(w: Live, what: string, op: () => Promise<T>, failed: (e: StoreError) => T | Promise<T>): Promise<T> =>
+  const fresh = <T>(w: Live, what: string, op: () => Promise<T>, failed: (e: StoreError) => T | Promise<T>, checked: 'before' | 'by its write' = 'before'): Promise<T> =>
     serial(w, async () => {
       for (let tries = 0; ; tries++) {
         try {
           if (tries > 0) await reload(w);
-          else await catchUp(w);
+          else if (checked === 'before') await catchUp(w);
           return await op();
         } catch (e) {
           if (e instanceof StoreError) {
@@ -606,7 +617,9 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     const reply = (s: SessionState): Reply => ({ stdout: r.result.stdout, stderr: r.result.stderr, exitCode: r.result.exitCode, prompt: prompt(s), ...(path ? { path } : {}) });
     // A blank line changes nothing and is not recorded.
     if (line.trim() === '') return reply(w.state);
-    // Still running: recorded when it ends (the stderr comes then, with the rest).
+    // Still running: recorded when it ends (the stderr comes then, with the rest). What it shows
+    // meanwhile is of the newest version (a line is otherwise checked by its write: see fresh).
+    if (r.result.follow) await stillNewest(w);
     if (r.result.follow) return { ...reply(w.state), stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) };
     const over = w.outputBytes >= limits.workspaceOutput;
     const out = cut(r.result.stdout, over ? limits.storedOutputOver : limits.storedOutput);
@@ -704,7 +717,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       }),
     run(line, opts) {
       w.lastUsed = deps.now();
-      return fresh(w, 'command', () => runOnce(w, line, opts), (e) => notSaved(w, e));
+      return fresh(w, 'command', () => runOnce(w, line, opts), (e) => notSaved(w, e), 'by its write');
     },
     api(call, ctx) {
       w.lastUsed = deps.now();
