@@ -20,7 +20,7 @@ import type { ServerMessage } from '../server/http/protocol.js';
 
 const KEY = 'sandbox:empty';
 
-function manager(store: CloudStore, opts: { shared?: boolean; log?: string[]; idleMs?: number; clock?: { t: number } } = {}): Workspaces {
+function manager(store: CloudStore, opts: { shared?: boolean; log?: string[]; idleMs?: number; clock?: { t: number }; justConfirmedMs?: number } = {}): Workspaces {
   const clock = opts.clock ?? { t: 1_000 };
   return workspaces({
     store,
@@ -28,7 +28,7 @@ function manager(store: CloudStore, opts: { shared?: boolean; log?: string[]; id
     now: () => clock.t,
     log: (m) => opts.log?.push(m),
     sharedStore: opts.shared ?? false,
-    limits: { snapshotEvery: 7, ...(opts.idleMs !== undefined ? { idleMs: opts.idleMs } : {}) },
+    limits: { snapshotEvery: 7, ...(opts.idleMs !== undefined ? { idleMs: opts.idleMs } : {}), ...(opts.justConfirmedMs !== undefined ? { justConfirmedMs: opts.justConfirmedMs } : {}) },
   });
 }
 
@@ -136,6 +136,35 @@ describe('one workspace: operations in the order called', () => {
 });
 
 describe('two processes over one store (sharedStore)', () => {
+  it('a typed line reads no version first; a grade reads it unless this process wrote or read it just now', async () => {
+    const { store, calls } = counted(memoryStore());
+    // A minute "just now" (no machine is slow enough to make the test flaky), then none.
+    const p1 = manager(store, { shared: true, justConfirmedMs: 60_000 });
+    const p2 = manager(store, { shared: true });
+    const w1 = await p1.open('ada', refOf(p1));
+    const w2 = await p2.open('ada', refOf(p2));
+    const p3 = manager(store, { shared: true, justConfirmedMs: 0 });
+    const w3 = await p3.open('ada', refOf(p3));
+    calls['lastSeqs'] = 0;
+    for (let i = 0; i < 5; i++) {
+      await w1.run(`openstack network create n${i}`);
+      await w1.grade();
+    }
+    expect(calls['lastSeqs']).toBe(0);
+    // Another process wrote: within its time, this one's grade does not ask; past it (a third
+    // process, held since before all of them), a grade reads the version and catches up, so the
+    // line after it runs on the newest with no read and no conflict.
+    await w2.run('openstack network create other');
+    calls['lastSeqs'] = 0;
+    await w1.grade();
+    expect(calls['lastSeqs']).toBe(0);
+    await w3.grade();
+    const read = calls['lastSeqs'] ?? 0;
+    expect(read).toBeGreaterThan(0);
+    expect((await w3.run('openstack network list -f value -c Name')).stdout.trim().split('\n').sort()).toEqual(['n0', 'n1', 'n2', 'n3', 'n4', 'other']);
+    expect(calls['lastSeqs']).toBe(read);
+  });
+
   it('alternating commands: each process sees every command, the history has each once in order, no conflict reaches the learner', async () => {
     const store = delayed(memoryStore(), 5);
     const p1 = manager(store, { shared: true });

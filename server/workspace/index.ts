@@ -40,6 +40,11 @@ export interface WorkspaceLimits {
   idleMs: number;
   /** At most this many workspaces stay in memory; the least recently used idle ones go first. */
   maxLive: number;
+  /**
+   * On a shared store, a grade takes the workspace as the newest version for this long (ms) after
+   * this process wrote or read its version, without asking the store again (see fresh).
+   */
+  justConfirmedMs: number;
 }
 
 export const DEFAULT_LIMITS: WorkspaceLimits = {
@@ -49,6 +54,7 @@ export const DEFAULT_LIMITS: WorkspaceLimits = {
   storedOutputOver: 1024,
   idleMs: 10 * 60_000,
   maxLive: 20_000,
+  justConfirmedMs: 50,
 };
 
 /** What a fresh page shows again: the newest commands since the last reset, and at most this many characters of them. */
@@ -145,6 +151,8 @@ interface Live {
   pending: number;
   /** Milliseconds of the server's own work done for this workspace (see Workspace.workMs). */
   work: number;
+  /** When (performance.now) this process last knew it held the store's newest version: its write, or its read. */
+  confirmedAt: number;
 }
 
 /** What a grade was computed from (see gradeOf). */
@@ -369,6 +377,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       queue: Promise.resolve(),
       pending: 0,
       work: 0,
+      confirmedAt: performance.now(),
     };
     await snapshotAfterReplay(w, replayed);
     return w;
@@ -399,6 +408,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     if (!shared) return;
     const { last } = await store.lastSeqs(w.learner, w.ref.key);
     if (last !== w.lastSeq) await reload(w);
+    w.confirmedAt = performance.now();
   };
 
   /**
@@ -439,14 +449,17 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
    * operation whose every answer waits for its own write (`checked: 'by its write'`: a typed line)
    * needs no read of the version before it: its write names the version it ran on, and one the
    * store refuses runs again here; with each learner routed to one process, that read was one
-   * more query of every command for nothing.
+   * more query of every command for nothing. A grade (`'unless just confirmed'`, asked after
+   * every command) reads it only when this process has not written or read the version within
+   * `limits.justConfirmedMs`: right after the command's own write, the workspace is the newest but for
+   * another process's write in those milliseconds, which its next command's write finds.
    */
-  const fresh = <T>(w: Live, what: string, op: () => Promise<T>, failed: (e: StoreError) => T | Promise<T>, checked: 'before' | 'by its write' = 'before'): Promise<T> =>
+  const fresh = <T>(w: Live, what: string, op: () => Promise<T>, failed: (e: StoreError) => T | Promise<T>, checked: 'before' | 'by its write' | 'unless just confirmed' = 'before'): Promise<T> =>
     serial(w, async () => {
       for (let tries = 0; ; tries++) {
         try {
           if (tries > 0) await reload(w);
-          else if (checked === 'before') await catchUp(w);
+          else if (checked === 'before' || (checked === 'unless just confirmed' && performance.now() - w.confirmedAt >= limits.justConfirmedMs)) await catchUp(w);
           return await op();
         } catch (e) {
           if (e instanceof StoreError) {
@@ -484,6 +497,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     const saved = await store.saveStep(w.learner, w.ref.key, snapshot, entry, w.lastSeq, newLearner);
     w.learnerSaved = true;
     w.lastSeq = saved.seq;
+    w.confirmedAt = performance.now();
     if (due) w.snapshotSeq = saved.seq;
     return saved;
   };
@@ -751,6 +765,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         await saveLearner(w, at);
         const saved = await store.resetSession(w.learner, w.ref.key, timed(w, () => serializeSession(started)), at, w.lastSeq);
         w.lastSeq = saved.seq;
+        w.confirmedAt = performance.now();
         w.snapshotSeq = saved.seq;
         w.state = started;
         w.attempt = emptyAttempt();
@@ -794,7 +809,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     grade() {
       // Graded as the workspace is in memory when the store cannot say whether it is the newest.
       const op = () => (w.gone ? Promise.resolve(null) : gradeOf(w));
-      return fresh(w, 'grade', op, op);
+      return fresh(w, 'grade', op, op, 'unless just confirmed');
     },
     topology: () => timed(w, () => w.drawn(w.state)),
     topologyRows: (elementId) => timed(w, () => topologyRows(w.state, w.drawn(w.state), elementId)),
