@@ -55,3 +55,12 @@ export interface Service {
 
 /** Methods that only read: never recorded in the history. Every other call is a write, recorded whether or not it succeeds (a refused create has drawn ids, as a failed command has). */
 export const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+/**
+ * encodeURIComponent of any string: a lone surrogate (which a query decoded from HTTP never
+ * holds, but a recorded or in-process call may) is written as U+FFFD, as the HTTP layer decodes
+ * invalid UTF-8, instead of throwing URIError.
+ */
+export function encodeUriPart(s: string): string {
+  return encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+}

@@ -10,6 +10,7 @@ import type { Image } from '../../model/compute.js';
 import type { Json, JsonObject } from '../json.js';
 import type { Answer } from '../neutron/rest-errors.js';
 import type { ApiCall, ApiContext, ApiResult, Service } from '../request.js';
+import { encodeUriPart } from '../request.js';
 import { imageDict } from './index.js';
 
 /** Python's json.dumps(…, ensure_ascii=False): default separators, characters as they are. */
@@ -112,7 +113,7 @@ const SORT_KEYS = [
 /** Python's urlencode of pairs (quote_plus). */
 function urlencode(pairs: ReadonlyArray<readonly [string, string]>): string {
   const q = (s: string) =>
-    encodeURIComponent(s)
+    encodeUriPart(s)
       .replace(/%20/g, '+')
       .replace(/[!'()*~]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
   return pairs.map(([k, v]) => `${q(k)}=${q(v)}`).join('&');

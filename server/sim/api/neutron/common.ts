@@ -35,6 +35,11 @@ export type FilterValue = string | number | boolean | null;
 export interface ListQuery {
   /** Exact-match filters on the resource's attributes. */
   filters?: Readonly<Record<string, FilterValue>>;
+  /**
+   * Keys given several values in the query (`name=a&name=b`): a resource matches when it matches
+   * any of them, each compared as `filters` compares one.
+   */
+  anyOf?: Readonly<Record<string, readonly string[]>>;
   /** Neutron's tag filters: tags, tags-any, not-tags, not-tags-any. */
   tags?: TagFilter;
   /** Only these keys of each resource, in the resource's order. */
@@ -73,6 +78,26 @@ export function matchesFilters(d: JsonObject, filters: Readonly<Record<string, F
   });
 }
 
+/**
+ * `anyOf` as a test of one resource: for each key the wanted values once, as `matchesFilters`
+ * compares a value (booleans by their lowercase text, None as ''), so a query of many values costs
+ * one look-up per resource and key, not one comparison (or one list) per value.
+ */
+function anyOfMatcher(anyOf: Readonly<Record<string, readonly string[]>>, path: string, hidden: readonly string[]) {
+  const wanted = Object.entries(anyOf).map(([k, vs]) => ({ k, exact: new Set(vs), lower: new Set(vs.map((v) => v.toLowerCase())) }));
+  return (d: JsonObject, full?: JsonObject): boolean => {
+    const unknown = wanted.filter((w) => !(w.k in d) && !hidden.includes(w.k)).map((w) => w.k);
+    if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
+    return wanted.every(({ k, exact, lower }) => {
+      const src = k in d ? d : full && k in full ? full : undefined;
+      if (!src) return false;
+      const got = src[k];
+      if (typeof got === 'boolean') return lower.has(String(got));
+      return exact.has(String(got === null || got === undefined ? '' : got));
+    });
+  };
+}
+
 const NO_TAGS: TagFilter = { tags: [], any: [], notAll: [], notAny: [] };
 
 function compare(a: Json | undefined, b: Json | undefined): number {
@@ -97,14 +122,18 @@ export function listOf<T extends { id: string; tags?: readonly string[] }>(
 ): JsonObject[] {
   const tags = q.tags ?? NO_TAGS;
   const filters = q.filters ?? {};
+  const anyOf = q.anyOf ?? {};
+  const keys = [...Object.keys(filters), ...Object.keys(anyOf)];
+  const matchesAny = keys.length > Object.keys(filters).length ? anyOfMatcher(anyOf, path, hidden?.keys ?? []) : null;
   let out: JsonObject[] = [];
   const rows = sortedById(items).filter((it) => !it.tags || tagsMatch(it.tags, tags));
   // With no row to compare against, the filters are checked against the attribute map.
-  if (rows.length === 0) checkFilterKeys(path, Object.keys(filters).filter((k) => !hidden?.keys.includes(k)));
+  if (rows.length === 0) checkFilterKeys(path, keys.filter((k) => !hidden?.keys.includes(k)));
   for (const it of rows) {
     const d = dict(it);
-    const needFull = hidden?.full !== undefined && hidden.keys.some((k) => k in filters && !(k in d));
-    if (matchesFilters(d, filters, path, hidden?.keys, needFull ? hidden?.full?.(it) : undefined)) out.push(d);
+    const needFull = hidden?.full !== undefined && hidden.keys.some((k) => keys.includes(k) && !(k in d));
+    const full = needFull ? hidden?.full?.(it) : undefined;
+    if (matchesFilters(d, filters, path, hidden?.keys, full) && (matchesAny === null || matchesAny(d, full))) out.push(d);
   }
   for (const s of [...(q.sort ?? [])].reverse()) {
     const sign = s.dir === 'desc' ? -1 : 1;

@@ -422,7 +422,9 @@ function writeOf(c: Cloud, call: ApiCall, read: Read): Write | Answer {
   if (sub === 'tags') return tagWrite(call, name, col, id, tag);
   if (tag !== undefined) return pathNotFound();
   if (sub !== undefined) {
-    const action = writes.actions?.[sub];
+    // An own action only: `toString`, `constructor` and the like are no action (a 404), not the
+    // prototype's functions run on the cloud.
+    const action = writes.actions && Object.hasOwn(writes.actions, sub) ? writes.actions[sub] : undefined;
     if (call.method !== 'PUT' || !action) return pathNotFound();
     const body = parseBody(call.body);
     return (draft) => json(200, action(draft, id, body, `${path}/${sub}`), col.compact);

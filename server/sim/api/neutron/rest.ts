@@ -6,6 +6,7 @@
  * Neutron writes. The resources are this folder's dictionaries; the web layer only carries the
  * request in and the answer out (server/http/openstack/neutron.ts through server/workspace).
  */
+import { encodeUriPart } from '../request.js';
 import type { Cloud } from '../../model/cloud.js';
 import type { Json, JsonObject } from '../json.js';
 import { SimError } from '../../errors.js';
@@ -81,6 +82,12 @@ export interface Collection {
   kept?: boolean;
   /** Show through the simulation's own lookup (its 404 differs from the list's for a member). */
   show?: (c: Cloud, id: string) => JsonObject;
+  /**
+   * Filter keys the collection's list reads itself rather than as listOf compares them (a MAC
+   * address's spelling, the project whose default group a list makes; `all`: every key): with
+   * several values, such a key is listed once per value.
+   */
+  ownFilters?: readonly string[] | 'all';
 }
 
 /**
@@ -122,6 +129,7 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     member: 'port',
     compact: true,
     list: (c, q, pairs) => listPorts(c, q, fixedIpFilters(pairs)),
+    ownFilters: ['mac_address', 'fixed_ips'],
   },
   subnetpools: {
     plural: 'subnetpools',
@@ -148,6 +156,7 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     compact: false,
     list: listGroups,
     drafts: true,
+    ownFilters: ['project_id', 'tenant_id'],
   },
   'security-group-rules': {
     plural: 'security_group_rules',
@@ -155,6 +164,7 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     compact: false,
     list: listRules,
     drafts: true,
+    ownFilters: ['project_id', 'tenant_id'],
   },
   agents: { plural: 'agents', member: 'agent', compact: false, list: listAgents, show: showAgent },
   segments: {
@@ -170,6 +180,7 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     // The simulation filters policies itself (its attribute list decides what is a filter).
     list: (c, q) =>
       queried(listRbacPolicies(c, q.filters), { ...q, filters: {} }, '/v2.0/rbac-policies'),
+    ownFilters: 'all',
   },
   'network-ip-availabilities': {
     plural: 'network_ip_availabilities',
@@ -177,6 +188,7 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     compact: false,
     list: listIpAvailabilities,
     key: 'network_id',
+    ownFilters: ['ip_version'],
   },
   availability_zones: {
     plural: 'availability_zones',
@@ -367,8 +379,13 @@ function filtered(
   multi: Record<string, string[]>,
 ): JsonObject[] {
   const key = col.key ?? 'id';
-  let rows = col.list(c, base, pairs);
+  const own = (k: string) => col.ownFilters === 'all' || (col.ownFilters?.includes(k) ?? false);
+  // Several values of a plain attribute: one list that keeps a resource matching any of them (a
+  // list per value cost every resource's dictionary once per value: ~1,500 values, ~0.8 s).
+  const anyOf = Object.fromEntries(Object.entries(multi).filter(([k]) => !own(k)).map(([k, vs]) => [k, [...new Set(vs)]]));
+  let rows = col.list(c, Object.keys(anyOf).length > 0 ? { ...base, anyOf } : base, pairs);
   for (const [k, vs] of Object.entries(multi)) {
+    if (!own(k)) continue;
     const ids = new Set(
       [...new Set(vs)].flatMap((v) =>
         col.list(c, { ...base, filters: { ...base.filters, [k]: v } }, pairs).map((d) => d[key]),
@@ -389,7 +406,7 @@ function project(d: JsonObject, fields: readonly string[]): JsonObject {
 /** Python's urlencode (quote_plus) of query pairs, as Neutron writes its links. */
 function urlencode(pairs: Pairs): string {
   const quote = (s: string) =>
-    encodeURIComponent(s)
+    encodeUriPart(s)
       .replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
       .replace(/%20/g, '+');
   return pairs.map(([k, v]) => `${quote(k)}=${quote(v)}`).join('&');

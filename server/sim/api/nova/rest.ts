@@ -12,6 +12,7 @@ import type { Json, JsonObject } from '../json.js';
 import type { Answer } from '../neutron/rest-errors.js';
 import { pyJson, rootNotFound } from '../neutron/rest-errors.js';
 import type { ApiCall, ApiContext, ApiResult, Service } from '../request.js';
+import { encodeUriPart } from '../request.js';
 import { transact } from '../../clone.js';
 import { SimError } from '../../errors.js';
 import { serverPorts } from '../../ops/server.js';
@@ -396,7 +397,7 @@ function listServersAnswer(c: Cloud, r: Req, detail: boolean): Answer {
     const rest = q.filter(([k]) => k !== 'marker');
     const last = servers.at(-1) as string;
     const qs = [...rest, ['marker', last]]
-      .map(([k, v]) => `${encodeURIComponent(k ?? '')}=${encodeURIComponent(v ?? '')}`)
+      .map(([k, v]) => `${encodeUriPart(k ?? '')}=${encodeUriPart(v ?? '')}`)
       .join('&');
     body['servers_links'] = [
       { rel: 'next', href: `${r.base}/v2.1/servers${detail ? '/detail' : ''}?${qs}` },

@@ -575,6 +575,21 @@ function checkVisible(c: Cloud, kind: 'Subnet' | 'Network' | 'Port', id: string 
   if (!items.some((x) => x.id === id)) throw fault(400, `${kind} ${id} not found.`);
 }
 
+/**
+ * JSON null for an attribute a create needs: WSME lets it through as None (only a missing one is
+ * "Mandatory field missing"), and Octavia fails where None first hurts, each in its own words (the
+ * octavia-oracle's answers, 2026-12-05): a lookup of id None, its own checks, or the database's
+ * NOT NULL, which the controller reports as a wrong protocol (listeners) or an unknown error.
+ */
+const isNull = (b: Body, k: string): boolean => b[k] === null;
+/** An id as Octavia looks it up: None when given as null. */
+const idOf = (b: Body, k: string): string => s(b, k) ?? 'None';
+const UNKNOWN_ERROR = 'Something unknown went wrong';
+/** The database refused a NOT NULL column left None: the controller's answer. */
+function notNull(b: Body, keys: readonly string[], answer: () => never): void {
+  if (keys.some((k) => isNull(b, k))) answer();
+}
+
 function loadBalancerCreate(c: Cloud, b: Body): Answer {
   authorize(c, 'write');
   const projectId = projectOf(c, b);
@@ -607,11 +622,16 @@ function loadBalancerCreate(c: Cloud, b: Body): Answer {
 }
 
 function listenerCreate(c: Cloud, b: Body): Answer {
-  const lbId = s(b, 'loadbalancer_id') as string;
-  const lb = find(lbState(c).loadBalancers, 'Load Balancer', lbId);
+  const lb = find(lbState(c).loadBalancers, 'Load Balancer', idOf(b, 'loadbalancer_id'));
   allow(c, lb.projectId, 'write');
   projectOf(c, b);
   noGraph(b, ['default_pool', 'l7policies']);
+  // A None protocol is a KeyError in Octavia's protocol map: a 500 saying "None".
+  if (isNull(b, 'protocol')) throw fault(500, 'None');
+  // Any database error of a listener is reported as its protocol being wrong.
+  notNull(b, ['protocol_port'], () => {
+    throw fault(400, `${s(b, 'protocol') ?? 'None'} is not a valid option for protocol`);
+  });
   const l = createListener(c, {
     loadbalancerId: lb.id,
     name: s(b, 'name') ?? '',
@@ -661,6 +681,9 @@ function poolCreate(c: Cloud, b: Body): Answer {
   projectOf(c, b);
   if (listenerId !== undefined) find(st.listeners, 'Listener', listenerId);
   noGraph(b, ['healthmonitor', 'members']);
+  notNull(b, ['protocol', 'lb_algorithm'], () => {
+    throw fault(500, UNKNOWN_ERROR);
+  });
   const p = createPool(c, {
     loadbalancerId: lb.id,
     listenerId: listenerId ?? null,
@@ -678,7 +701,13 @@ function poolCreate(c: Cloud, b: Body): Answer {
 
 function memberCreate(c: Cloud, pool: Pool, b: Body): Answer {
   allow(c, pool.projectId, 'write');
+  // Python's ipaddress, given None, raises a ValueError nobody catches.
+  if (isNull(b, 'address')) throw fault(500, 'None does not appear to be an IPv4 or IPv6 address');
+  // A None subnet_id is as none given.
   checkVisible(c, 'Subnet', s(b, 'subnet_id'));
+  notNull(b, ['protocol_port'], () => {
+    throw fault(500, UNKNOWN_ERROR);
+  });
   const m = createMember(c, {
     poolId: pool.id,
     name: s(b, 'name') ?? '',
@@ -698,8 +727,10 @@ function memberCreate(c: Cloud, pool: Pool, b: Body): Answer {
 }
 
 function monitorCreate(c: Cloud, b: Body): Answer {
-  const pool = find(lbState(c).pools, 'Pool', s(b, 'pool_id') as string);
+  const pool = find(lbState(c).pools, 'Pool', idOf(b, 'pool_id'));
   allow(c, pool.projectId, 'write');
+  for (const k of ['type', 'delay', 'timeout', 'max_retries'])
+    if (isNull(b, k)) throw fault(400, `None is not a valid option for ${k}`);
   const h = createHealthMonitor(c, {
     poolId: pool.id,
     name: s(b, 'name') ?? '',
@@ -722,9 +753,10 @@ function monitorCreate(c: Cloud, b: Body): Answer {
 }
 
 function policyCreate(c: Cloud, b: Body): Answer {
-  const l = find(lbState(c).listeners, 'Listener', s(b, 'listener_id') as string);
+  const l = find(lbState(c).listeners, 'Listener', idOf(b, 'listener_id'));
   allow(c, l.projectId, 'write');
   noGraph(b, ['rules']);
+  if (isNull(b, 'action')) throw fault(400, 'Invalid L7 Policy action specified: None');
   const p = createL7Policy(c, {
     listenerId: l.id,
     name: s(b, 'name') ?? '',
@@ -745,6 +777,8 @@ function policyCreate(c: Cloud, b: Body): Answer {
 
 function ruleCreate(c: Cloud, p: L7Policy, b: Body): Answer {
   allow(c, p.projectId, 'write');
+  const nullRule = isNull(b, 'type') ? 'invalid rule type' : isNull(b, 'value') ? 'L7 rule type requires a value' : isNull(b, 'compare_type') ? 'invalid comparison type for rule type' : null;
+  if (nullRule !== null) throw fault(400, `Error parsing L7Rule: Invalid L7 Rule: ${nullRule}`);
   const r = createL7Rule(c, {
     l7policyId: p.id,
     type: s(b, 'type') as L7Rule['type'],

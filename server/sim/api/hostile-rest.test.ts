@@ -1,0 +1,98 @@
+/**
+ * Calls of a learner's own client that once reached the simulation's internals (found by fuzzing
+ * the REST handlers, 2026-12-05): a member action named as a function every object has, and a
+ * query holding a lone surrogate (no HTTP request decodes to one; a recorded or in-process call may).
+ */
+import { describe, expect, it } from 'vitest';
+import { createSession, runLine, type SessionState } from '../../shell/session.js';
+import { runApiCall } from '../../workspace/openstack.js';
+import type { ApiCall, ServiceType } from './request.js';
+
+function session(lines: string[]): SessionState {
+  let s = createSession({ fixture: 'network-node', seed: 1 });
+  for (const l of lines) s = runLine(s, l).state;
+  return s;
+}
+
+const CTX = { base: 'http://stacklab.test/openstack' };
+const call = (service: ServiceType, method: string, path: string[], query: Array<[string, string]> = [], body = ''): ApiCall => ({ service, method, path, query, body });
+
+describe('hostile calls of the REST APIs', () => {
+  it("a member action named as an object's own function (toString, constructor, …) is Neutron's 404, and changes nothing", () => {
+    const s = session(['openstack router create r1']);
+    const router = s.cloud.routers.find((r) => r.name === 'r1')?.id as string;
+    const unknown = runApiCall(s, call('network', 'PUT', ['v2.0', 'routers', router, 'nosuchaction'], [], '{}'), CTX);
+    expect(unknown.answer.status).toBe(404);
+    for (const name of ['toString', 'constructor', 'valueOf', 'hasOwnProperty', '__proto__', 'toLocaleString', 'isPrototypeOf', '__defineGetter__']) {
+      for (const [col, id] of [['routers', router], ['routers', 'no-such-router'], ['bgp-speakers', router]] as const) {
+        const r = runApiCall(s, call('network', 'PUT', ['v2.0', col, id, name], [], '{}'), CTX);
+        expect(r.answer.status, `${col}/${id}/${name}`).toBe(404);
+        expect(r.answer.body, `${col}/${id}/${name}`).toBe(unknown.answer.body.replaceAll(router, id));
+        expect(r.state.cloud.routers).toBe(s.cloud.routers);
+      }
+    }
+  });
+
+  it('a lone surrogate in a paged query is written as U+FFFD in the next link, not a thrown URIError', () => {
+    const s = session([]);
+    const servers = runApiCall(s, call('compute', 'GET', ['v2.1', 'servers', 'detail'], [['limit', '1'], ['\ud800', 'x\udc00']]), CTX);
+    expect(servers.answer.status).toBeLessThan(500);
+    const images = runApiCall(s, call('image', 'GET', ['v2', 'images'], [['limit', '1'], ['deleted', '\ud800']]), CTX);
+    expect(images.answer.status).toBeLessThan(500);
+    const ports = runApiCall(s, call('network', 'GET', ['v2.0', 'ports'], [['limit', '1'], ['name', '\udfff']]), CTX);
+    expect(ports.answer.status).toBeLessThan(500);
+    const paged = runApiCall(s, call('image', 'GET', ['v2', 'images'], [['limit', '1'], ['name', 'a\ud800']]), CTX);
+    if (paged.answer.body.includes('next')) expect(paged.answer.body).toContain('%EF%BF%BD');
+  });
+
+  it("null for an attribute a load balancer's child needs is refused in real Octavia's words, and nothing is made (the octavia-oracle's answers)", () => {
+    const s = session([
+      'openstack network create lb-net',
+      'openstack subnet create lb-sub --network lb-net --subnet-range 10.77.0.0/24',
+      'openstack loadbalancer create --name lb1 --vip-subnet-id lb-sub',
+      'openstack loadbalancer listener create --name l1 --protocol HTTP --protocol-port 80 lb1',
+      'openstack loadbalancer pool create --name p1 --lb-algorithm ROUND_ROBIN --listener l1 --protocol HTTP',
+      'openstack loadbalancer l7policy create --action REJECT --name pol1 l1',
+    ]);
+    const lb = s.cloud.octavia?.loadBalancers[0]?.id as string;
+    const listener = s.cloud.octavia?.listeners[0]?.id as string;
+    const pool = s.cloud.octavia?.pools[0]?.id as string;
+    const policy = s.cloud.octavia?.l7Policies[0]?.id as string;
+    const subnet = s.cloud.subnets.find((x) => x.name === 'lb-sub')?.id as string;
+    const post = (path: string[], body: unknown) => runApiCall(s, call('load-balancer', 'POST', ['v2', 'lbaas', ...path], [], JSON.stringify(body)), CTX);
+    const cases: Array<[string[], unknown, number, string]> = [
+      [['listeners'], { listener: { loadbalancer_id: lb, protocol: 'UDP', protocol_port: null } }, 400, 'UDP is not a valid option for protocol'],
+      [['listeners'], { listener: { loadbalancer_id: lb, protocol: null, protocol_port: 80 } }, 500, 'None'],
+      [['listeners'], { listener: { loadbalancer_id: null, protocol: 'UDP', protocol_port: 80 } }, 404, 'Load Balancer None not found.'],
+      [['pools'], { pool: { loadbalancer_id: lb, protocol: null, lb_algorithm: 'ROUND_ROBIN' } }, 500, 'Something unknown went wrong'],
+      [['pools'], { pool: { loadbalancer_id: lb, protocol: 'HTTP', lb_algorithm: null } }, 500, 'Something unknown went wrong'],
+      [['pools'], { pool: { listener_id: null, loadbalancer_id: null, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' } }, 400, 'Validation failure: Must provide at least one of: loadbalancer_id, listener_id'],
+      [['pools', pool, 'members'], { member: { address: null, protocol_port: 80, subnet_id: subnet } }, 500, 'None does not appear to be an IPv4 or IPv6 address'],
+      [['pools', pool, 'members'], { member: { address: '10.77.0.11', protocol_port: null, subnet_id: subnet } }, 500, 'Something unknown went wrong'],
+      [['healthmonitors'], { healthmonitor: { pool_id: pool, type: null, delay: 5, timeout: 3, max_retries: 3 } }, 400, 'None is not a valid option for type'],
+      [['healthmonitors'], { healthmonitor: { pool_id: pool, type: 'HTTP', delay: null, timeout: 3, max_retries: 3 } }, 400, 'None is not a valid option for delay'],
+      [['healthmonitors'], { healthmonitor: { pool_id: pool, type: 'HTTP', delay: 5, timeout: null, max_retries: 3 } }, 400, 'None is not a valid option for timeout'],
+      [['healthmonitors'], { healthmonitor: { pool_id: pool, type: 'HTTP', delay: 5, timeout: 3, max_retries: null } }, 400, 'None is not a valid option for max_retries'],
+      [['healthmonitors'], { healthmonitor: { pool_id: null, type: 'HTTP', delay: 5, timeout: 3, max_retries: 3 } }, 404, 'Pool None not found.'],
+      [['l7policies'], { l7policy: { listener_id: listener, action: null } }, 400, 'Invalid L7 Policy action specified: None'],
+      [['l7policies'], { l7policy: { listener_id: null, action: 'REJECT' } }, 404, 'Listener None not found.'],
+      [['l7policies', policy, 'rules'], { rule: { type: null, compare_type: 'EQUAL_TO', value: '/api' } }, 400, 'Error parsing L7Rule: Invalid L7 Rule: invalid rule type'],
+      [['l7policies', policy, 'rules'], { rule: { type: 'PATH', compare_type: 'EQUAL_TO', value: null } }, 400, 'Error parsing L7Rule: Invalid L7 Rule: L7 rule type requires a value'],
+      [['l7policies', policy, 'rules'], { rule: { type: 'PATH', compare_type: null, value: '/api' } }, 400, 'Error parsing L7Rule: Invalid L7 Rule: invalid comparison type for rule type'],
+    ];
+    for (const [path, body, status, message] of cases) {
+      const r = post(path, body);
+      expect({ status: r.answer.status, body: JSON.parse(r.answer.body) as unknown }, JSON.stringify(body)).toEqual({ status, body: { faultcode: status >= 500 ? 'Server' : 'Client', faultstring: message, debuginfo: null } });
+      expect(r.state.cloud.octavia, JSON.stringify(body)).toEqual(s.cloud.octavia);
+    }
+    // Accepted as not given, as Octavia does: a member's null subnet, a pool's null listener.
+    const member = post(['pools', pool, 'members'], { member: { address: '10.77.0.12', protocol_port: 80, subnet_id: null } });
+    expect(member.answer.status).toBe(201);
+    expect((JSON.parse(member.answer.body) as { member: { subnet_id: unknown } }).member.subnet_id).toBe(null);
+    expect(post(['pools'], { pool: { listener_id: null, loadbalancer_id: lb, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' } }).answer.status).toBe(201);
+    // And Neutron's lists and the terminal's status tree still answer.
+    const after = post(['listeners'], { listener: { loadbalancer_id: lb, protocol: 'UDP', protocol_port: null } }).state;
+    expect(runApiCall(after, call('network', 'GET', ['v2.0', 'security-groups']), CTX).answer.status).toBe(200);
+    expect(runLine(member.state, 'openstack loadbalancer status show lb1').result.exitCode).toBe(0);
+  });
+});
