@@ -95,4 +95,28 @@ describe('hostile calls of the REST APIs', () => {
     expect(runApiCall(after, call('network', 'GET', ['v2.0', 'security-groups']), CTX).answer.status).toBe(200);
     expect(runLine(member.state, 'openstack loadbalancer status show lb1').result.exitCode).toBe(0);
   });
+
+  it("values of the wrong type in Neutron's bodies are refused in Neutron's words, quoted as Python writes them (the oracle's answers)", () => {
+    const s = session([]);
+    const post = (path: string, body: unknown) => runApiCall(s, call('network', 'POST', ['v2.0', path], [], JSON.stringify(body)), CTX).answer;
+    const refused = (message: string) => ({ status: 400, body: JSON.stringify({ NeutronError: { type: 'HTTPBadRequest', message, detail: '' } }).replaceAll('":"', '": "').replaceAll('","', '", "').replaceAll('":{', '": {') });
+    const cases: Array<[string, unknown, string]> = [
+      ['networks', { network: { name: 'n', availability_zone_hints: [{ a: 1 }, 5, null, true] } }, "Invalid input for availability_zone_hints. Reason: '{'a': 1}' is not a valid string."],
+      ['networks', { network: { name: 'n', availability_zone_hints: ['a', 'a'] } }, "Invalid input for availability_zone_hints. Reason: Duplicate items in the list: 'a'."],
+      ['networks', { network: { name: 'n', availability_zone_hints: 'az1' } }, "Invalid input for availability_zone_hints. Reason: 'az1' is not a list."],
+      ['networks', { network: { name: 'n', availability_zone_hints: [5] } }, "Invalid input for availability_zone_hints. Reason: '5' is not a valid string."],
+      ['networks', { network: { name: 'n', availability_zone_hints: [null] } }, "Invalid input for availability_zone_hints. Reason: 'None' is not a valid string."],
+      ['networks', { network: { name: 'n', availability_zone_hints: null } }, "Invalid input for availability_zone_hints. Reason: 'None' is not a list."],
+      ['bgp-speakers', { bgp_speaker: { name: {}, local_as: 65001, ip_version: 4 } }, "Invalid input for name. Reason: '{}' is not a valid string."],
+      ['bgp-speakers', { bgp_speaker: { name: [1, 2], local_as: 65001, ip_version: 4 } }, "Invalid input for name. Reason: '[1, 2]' is not a valid string."],
+      ['bgp-speakers', { bgp_speaker: { name: 5, local_as: 65001, ip_version: 4 } }, "Invalid input for name. Reason: '5' is not a valid string."],
+      ['bgp-speakers', { bgp_speaker: { name: null, local_as: 65001, ip_version: 4 } }, "Invalid input for name. Reason: 'None' is not a valid string."],
+      ['bgp-speakers', { bgp_speaker: { name: 's1', local_as: { a: 1 }, ip_version: 4 } }, "Invalid input for local_as. Reason: '{'a': 1}' is not an integer."],
+    ];
+    for (const [path, body, message] of cases) {
+      const a = post(path, body);
+      expect({ status: a.status, body: a.body }, JSON.stringify(body)).toEqual(refused(message));
+    }
+    expect(post('bgp-speakers', { bgp_speaker: { name: 's1', local_as: '65001', ip_version: 4 } }).status).toBe(201);
+  });
 });

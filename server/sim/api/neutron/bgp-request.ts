@@ -3,7 +3,8 @@
  * them (neutron-lib's bgp definitions): what the legacy client sends, value specs included.
  */
 import { neutronError } from '../../errors.js';
-import type { JsonObject } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
+import { pyStr } from './body.js';
 
 export type BgpResource = 'bgp_speaker' | 'bgp_peer';
 
@@ -22,6 +23,8 @@ const ATTRS: Record<BgpResource, { post: readonly string[]; put: readonly string
 };
 
 const BOOLEANS = ['advertise_floating_ip_host_routes', 'advertise_tenant_networks'];
+/** type:string (name) and type:string_or_none (password), in the attribute map's order. */
+const STRINGS: ReadonlyArray<[string, boolean]> = [['name', false], ['password', true]];
 
 /** convert_to_boolean: oslo's bool_from_string, strict (the text stripped and lowered). */
 function toBoolean(path: string, v: unknown): boolean {
@@ -40,6 +43,11 @@ export function bgpRequestBody(resource: BgpResource, op: 'create' | 'update', p
   if (unknown.length > 0) throw neutronError.unrecognizedAttributes(path, unknown);
   const readOnly = op === 'update' ? Object.keys(body).find((k) => a.readOnly.includes(k)) : undefined;
   if (readOnly !== undefined) throw neutronError.badRequest(path, `Cannot update read-only attribute ${readOnly}`);
+  for (const [k, orNone] of STRINGS) {
+    const v = body[k];
+    if (v === undefined || typeof v === 'string' || (orNone && v === null)) continue;
+    throw neutronError.badRequest(path, `Invalid input for ${k}. Reason: '${pyStr(v as Json)}' is not a valid string.`);
+  }
   const out: JsonObject = { ...body };
   for (const k of BOOLEANS) if (k in out) out[k] = toBoolean(path, out[k]);
   return out;

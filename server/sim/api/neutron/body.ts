@@ -32,7 +32,7 @@ function pyRepr(v: Json): string {
 }
 
 /** Python's `'%s' % value` for what a body may carry. */
-function pyStr(v: Json): string {
+export function pyStr(v: Json): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (v === null) return 'None';
   return typeof v === 'object' ? pyRepr(v) : String(v);
@@ -87,7 +87,41 @@ function validate(rules: readonly string[], v: Json): string | null {
   for (const rule of rules) {
     if (rule === 'type:string' && typeof v !== 'string') return `'${pyStr(v)}' is not a valid string`;
     if (rule === 'type:non_negative' && typeof v === 'number' && v < 0) return `'${pyStr(v)}' should be non-negative`;
+    if (rule === 'type:availability_zone_hint_list') {
+      const why = azHintList(v);
+      if (why !== null) return why;
+    }
   }
+  return null;
+}
+
+/** Python's == of JSON values (True == 1; dicts whatever their key order), for duplicates. */
+function pyKey(v: Json): string {
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(pyKey).join(',')}]`;
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${pyKey(v[k] as Json)}`).join(',')}}`;
+}
+
+/**
+ * neutron-lib's availability zone hints: a list, no item twice, each a string (in that order,
+ * the first bad item named); the existence of each zone is checked later.
+ */
+function azHintList(v: Json): string | null {
+  if (!Array.isArray(v)) return `'${pyStr(v)}' is not a list`;
+  const seen = new Set<string>();
+  const dups: Json[] = [];
+  const dupKeys = new Set<string>();
+  for (const x of v) {
+    const k = pyKey(x);
+    if (seen.has(k) && !dupKeys.has(k)) {
+      dups.push(x);
+      dupKeys.add(k);
+    }
+    seen.add(k);
+  }
+  if (dups.length > 0) return `Duplicate items in the list: '${dups.map(pyStr).join(', ')}'`;
+  for (const x of v) if (typeof x !== 'string') return `'${pyStr(x)}' is not a valid string`;
   return null;
 }
 

@@ -24,14 +24,18 @@ import {
 import { visibleNetworks } from '../../../visibility.js';
 import type { JsonObject } from '../../json.js';
 import { bgpRequestBody } from '../bgp-request.js';
+import { pyStr } from '../body.js';
 import { peerDict, speakerDict, speakerRoutes, visiblePeers, visibleSpeakers } from '../bgp.js';
 import type { CollectionWrites } from './types.js';
 import { withFaultTypes } from './checks.js';
 import { defined, flag, visible } from './order.js';
 
-/** A body value as the plugin stores text (numbers as typed). */
-const str = (b: JsonObject, k: string): string | undefined =>
-  b[k] === undefined || b[k] === null ? undefined : String(b[k]);
+/** A body value as the plugin reads it as text (numbers as typed; anything else as Python writes it, for the messages that quote it). */
+const str = (b: JsonObject, k: string): string | undefined => {
+  const v = b[k];
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'string' ? v : pyStr(v);
+};
 
 /** A speaker the caller can see, or the plugin's 404. */
 export function speakerById(c: Cloud, id: string, path: string): BgpSpeaker {
