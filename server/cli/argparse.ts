@@ -470,6 +470,10 @@ function take(st: ParseState, a: ArgSpec, args: string[]): void {
       // argparse drops only the first "--" of the strings a positional consumed.
       const dd = args.indexOf('--');
       const args2 = dd < 0 ? args : [...args.slice(0, dd), ...args.slice(dd + 1)];
+      // `--opt=--`: Python 3.11's argparse takes the value "--" off and stores [] (a list where
+      // every command expects text; the real client then sends it, and fails its own way). Here it
+      // is the error argparse gives an option left without its value.
+      if (a.nargs === undefined && args2.length === 0 && a.flags.length > 0) throw new ArgError(a, 'expected one argument');
       if (a.nargs === undefined || (a.nargs === '?' && args2.length <= 1)) {
         value = args2.length === 0 ? (a.flags.length > 0 ? a.const ?? null : a.default ?? null) : convertValue(a, args2[0] as string);
       } else value = args2.map((x) => convertValue(a, x));

@@ -9,6 +9,7 @@ import { deleteEach, findBy, flag, getAgent, none, pair, req, sdkInt, str, strs,
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
+import { convertToInt } from '../../sim/api/neutron/body.js';
 
 export function findNetwork(c: Cloud, nameOrId: string): Network {
   return findBy(visibleNetworks(c), 'Network', nameOrId);
@@ -72,7 +73,8 @@ function createReq(c: Cloud, a: Args): NetworkCreate {
   const p = str(a, 'physical_network');
   if (p !== undefined) r.physicalNetwork = p;
   const s = str(a, 'segmentation_id');
-  if (s !== undefined) r.segmentationId = Number(s);
+  // Sent as typed; Neutron converts it (a NaN kept in the cloud once came back as None).
+  if (s !== undefined) r.segmentationId = convertToInt(s, '/v2.0/networks');
   const hints = strs(a, 'availability_zone_hints');
   if (hints.length > 0) r.availabilityZoneHints = hints;
   const project = str(a, 'project');
@@ -159,6 +161,9 @@ function setNetwork(c: Cloud, a: Args): Output {
   if (ext !== undefined) u.external = ext;
   const def = pair(a, 'default', 'no_default');
   if (def !== undefined) u.isDefault = def;
+  // Sent as typed: Neutron converts it before anything else, and refuses text that is no integer.
+  const seg = str(a, 'segmentation_id');
+  if (seg !== undefined) convertToInt(seg, `/v2.0/networks/${n.id}`);
   updateNetwork(c, n, u);
   changeTags(n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;

@@ -13,6 +13,7 @@ import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSubnetPool } from './subnet-pool.js';
 import { visibleSubnets } from '../../sim/visibility.js';
+import { convertToInt } from '../../sim/api/neutron/body.js';
 
 export function findSubnet(c: Cloud, nameOrId: string): Subnet {
   return findBy(visibleSubnets(c), 'Subnet', nameOrId);
@@ -78,7 +79,7 @@ function createReq(c: Cloud, a: Args): SubnetCreate {
   if (pool !== undefined) r.subnetpoolId = findSubnetPool(c, pool).id;
   if (flag(a, 'use_default_subnet_pool')) r.useDefaultSubnetpool = true;
   const pl = str(a, 'prefix_length');
-  if (pl !== undefined) r.prefixLength = Number(pl);
+  if (pl !== undefined) r.prefixLength = convertToInt(pl, '/v2.0/subnets');
   const gw = str(a, 'gateway');
   if (gw !== undefined && gw.toLowerCase() !== 'auto') r.gatewayIp = gw.toLowerCase() === 'none' ? null : gw;
   const dhcp = pair(a, 'dhcp', 'no_dhcp');

@@ -41,6 +41,18 @@ export function pyStr(v: Json): string {
 /** Text Python's int() reads. */
 const PY_INT = /^\s*[-+]?\d+(_\d+)*\s*$/;
 
+/**
+ * neutron-lib's convert_to_int: Python's int() of an integer or of text of one (surrounding
+ * blanks, digit-separating underscores allowed), else Neutron's 400. The CLI uses it for the
+ * values openstackclient sends as typed and Neutron converts.
+ */
+export function convertToInt(v: Json, path: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' && PY_INT.test(v)) return Number.parseInt(v.replace(/_/g, ''), 10);
+  throw neutronError.invalidInput(path, `'${pyStr(v)}' is not an integer.`);
+}
+
 /** neutron-lib's converters that can refuse a value (the others normalise what sim/ops checks again). */
 function convert(name: string | null, v: Json, path: string): Json {
   if (name === 'convert_to_boolean' || (name === 'convert_to_boolean_if_not_none' && v !== null)) {
@@ -50,13 +62,7 @@ function convert(name: string | null, v: Json, path: string): Json {
     if (v === 0 || v === 1) return v === 1;
     throw neutronError.invalidInput(path, `'${pyStr(v)}' cannot be converted to boolean.`);
   }
-  if (name === 'convert_to_int') {
-    // Python's int(): an integer, or text of one (surrounding blanks, digit-separating underscores allowed).
-    if (typeof v === 'number' && Number.isInteger(v)) return v;
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (typeof v === 'string' && PY_INT.test(v)) return Number.parseInt(v.replace(/_/g, ''), 10);
-    throw neutronError.invalidInput(path, `'${pyStr(v)}' is not an integer.`);
-  }
+  if (name === 'convert_to_int') return convertToInt(v, path);
   if (name === 'convert_validate_port_value' && v !== null) {
     const port = typeof v === 'number' ? v : typeof v === 'string' && PY_INT.test(v) ? Number.parseInt(v.replace(/_/g, ''), 10) : NaN;
     if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;

@@ -67,10 +67,13 @@ function checkConnectionLimit(v: number | undefined): void {
   }
 }
 
-/** WSME's CIDR list type; the message shows Python's repr of the list. */
-function checkCidrs(cidrs: readonly string[] | null | undefined): void {
-  if (!cidrs || cidrs.every((x) => parseCidr(x) !== null)) return;
-  throw octaviaError(400, `Invalid input for field/attribute allowed_cidrs. Value: '[${cidrs.map((x) => `'${x}'`).join(', ')}]'. Value should be IPv4 or IPv6 CIDR format`);
+/**
+ * WSME's CIDR list type; the message shows Python's repr of the list. An item may be None: a bare
+ * `--allowed-cidr` (the client's nargs='?') appends None, and the client sends it.
+ */
+function checkCidrs(cidrs: ReadonlyArray<string | null> | null | undefined): void {
+  if (!cidrs || cidrs.every((x) => typeof x === 'string' && parseCidr(x) !== null)) return;
+  throw octaviaError(400, `Invalid input for field/attribute allowed_cidrs. Value: '[${cidrs.map((x) => (typeof x === 'string' ? `'${x}'` : 'None')).join(', ')}]'. Value should be IPv4 or IPv6 CIDR format`);
 }
 
 export function createListener(c: Cloud, r: ListenerCreate): Listener {
