@@ -26,6 +26,27 @@ describe('filters', () => {
     expect(runFilter('cut', ['-d', ' ', '-f', '1'], text)?.stdout).toBe('qrouter-1\nqdhcp-2\nQROUTER-3\n');
   });
 
+  it('sort, wc and uniq read their options as coreutils 9.1 does (each expectation from the real tools on this machine)', () => {
+    const out = (cmd: string, args: string[], input: string) => runFilter(cmd, args, input)?.stdout;
+    // A long option is one option, not the letters of its name (--numeric-sort has an r).
+    expect(out('sort', ['--numeric-sort'], 'b\n10\na\n2\n')).toBe('a\nb\n2\n10\n');
+    expect(out('sort', ['--unique'], 'b\na\nb\n')).toBe('a\nb\n');
+    // -n: the number a line starts with, after blanks; none is 0; equal numbers by the whole line.
+    expect(out('sort', ['-n'], 'b\n10\na\n2\n-3\n 7x\n')).toBe('-3\na\nb\n2\n 7x\n10\n');
+    expect(out('sort', ['-rn'], 'b\n10\na\n2\n')).toBe('10\n2\nb\na\n');
+    expect(out('wc', ['--bytes'], 'abc\n')).toBe('4\n');
+    expect(out('wc', ['-m'], 'héllo wörld\nab\n')).toBe('15\n');
+    expect(out('wc', ['-c'], 'héllo wörld\nab\n')).toBe('17\n');
+    expect(out('wc', ['-L'], 'héllo wörld\nab\n')).toBe('11\n');
+    expect(out('wc', ['-L'], 'a\tb\nab\n')).toBe('9\n');
+    expect(out('wc', ['-lmcL'], 'héllo\n')).toBe('      1       6       7       5\n');
+    expect(out('uniq', ['-d'], 'a\na\nb\nc\nc\nc\n')).toBe('a\nc\n');
+    expect(out('uniq', ['-u'], 'a\na\nb\nc\nc\nc\n')).toBe('b\n');
+    expect(out('uniq', ['-dc'], 'a\na\nb\nc\nc\nc\n')).toBe('      2 a\n      3 c\n');
+    expect(out('uniq', ['-i'], 'a\nA\nb\n')).toBe('a\nb\n');
+    expect(out('uniq', ['--count', '--repeated'], 'a\na\nb\n')).toBe('      2 a\n');
+  });
+
   it('reports bad usage like the real tools', () => {
     expect(runFilter('head', ['-n', 'x'], text)).toEqual({ stdout: '', stderr: "head: invalid number of lines: 'x'\n", exitCode: 1 });
     expect(runFilter('grep', ['-Z', 'a'], text)?.exitCode).toBe(2);

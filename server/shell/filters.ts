@@ -203,10 +203,33 @@ function isSpace(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/**
+ * The one-letter options of a coreutils filter's arguments: clustered short ones (`-rn`), and the
+ * long ones it knows by their letter (`--numeric-sort` is n, not the letters of its name); other
+ * long options, and operands, are left out. `-` alone is standard input.
+ */
+function optionLetters(args: readonly string[], long: Readonly<Record<string, string>>): Set<string> {
+  const out = new Set<string>();
+  for (const a of args) {
+    if (a.startsWith('--')) {
+      const l = Object.hasOwn(long, a) ? long[a] : undefined;
+      if (l !== undefined) out.add(l);
+    } else if (a.startsWith('-') && a !== '-') for (const ch of a.slice(1)) out.add(ch);
+  }
+  return out;
+}
+
+/** The columns a line takes on a terminal, as wc -L counts them: tabs to the next multiple of 8. */
+function lineWidth(line: string): number {
+  let w = 0;
+  for (const ch of line) w = ch === '\t' ? w + 8 - (w % 8) : w + 1;
+  return w;
+}
+
 function wc(args: string[], input: string): FilterResult {
-  const flags = args.filter((a) => a.startsWith('-')).join('');
-  const want = { l: flags.includes('l'), w: flags.includes('w'), c: flags.includes('c') || flags.includes('m') };
-  const all = !want.l && !want.w && !want.c;
+  const o = optionLetters(args, { '--lines': 'l', '--words': 'w', '--chars': 'm', '--bytes': 'c', '--max-line-length': 'L' });
+  const want = { l: o.has('l'), w: o.has('w'), m: o.has('m'), c: o.has('c'), L: o.has('L') };
+  const all = !want.l && !want.w && !want.m && !want.c && !want.L;
   let l = 0;
   if (all || want.l) for (let i = input.indexOf('\n'); i >= 0; i = input.indexOf('\n', i + 1)) l++;
   let w = 0;
@@ -220,7 +243,11 @@ function wc(args: string[], input: string): FilterResult {
   }
   const c = all || want.c ? utf8Length(input) : 0;
   if (all) return done(`${String(l).padStart(7)} ${String(w).padStart(7)} ${String(c).padStart(7)}\n`);
-  const parts = [want.l ? l : null, want.w ? w : null, want.c ? c : null].filter((x): x is number => x !== null);
+  let m = 0;
+  if (want.m) for (const _ of input) m++;
+  const L = want.L ? input.split('\n').reduce((max, line) => Math.max(max, lineWidth(line)), 0) : 0;
+  // coreutils' order: lines, words, characters, bytes, longest line.
+  const parts = [want.l ? l : null, want.w ? w : null, want.m ? m : null, want.c ? c : null, want.L ? L : null].filter((x): x is number => x !== null);
   return done(parts.length === 1 ? `${parts[0]}\n` : `${parts.map((x) => String(x).padStart(7)).join(' ')}\n`);
 }
 
@@ -228,27 +255,41 @@ function wc(args: string[], input: string): FilterResult {
 const COLLATE = new Intl.Collator('en', { sensitivity: 'variant' });
 const COLLATE_FOLD = new Intl.Collator('en', { sensitivity: 'base' });
 
+/** sort -n's key: the number a line starts with (after blanks), a line with none is 0. */
+function numericKey(line: string): number {
+  const m = /^[ \t]*(-?(?:\d+(?:\.\d*)?|\.\d+))/.exec(line);
+  return m ? Number.parseFloat(m[1] as string) : 0;
+}
+
 function sort(args: string[], input: string, charge: Charge): FilterResult {
-  const flags = args.filter((a) => a.startsWith('-')).join('');
+  const o = optionLetters(args, { '--numeric-sort': 'n', '--general-numeric-sort': 'n', '--reverse': 'r', '--unique': 'u', '--ignore-case': 'f' });
   let ls = lines(input);
   charge(ls.length * (COST.filterLine + Math.ceil(Math.log2(ls.length + 1)) * COST.sortCompare));
-  if (flags.includes('n')) ls.sort((a, b) => Number.parseFloat(a) - Number.parseFloat(b) || (a < b ? -1 : a > b ? 1 : 0));
-  else ls.sort((flags.includes('f') ? COLLATE_FOLD : COLLATE).compare);
-  if (flags.includes('r')) ls.reverse();
-  if (flags.includes('u')) ls = ls.filter((l, i) => i === 0 || l !== ls[i - 1]);
+  if (o.has('n') || o.has('g')) {
+    // Equal numbers (every line without one is 0) fall back to the whole lines, as sort does.
+    const keys = new Map(ls.map((l) => [l, numericKey(l)]));
+    ls.sort((a, b) => (keys.get(a) as number) - (keys.get(b) as number) || COLLATE.compare(a, b));
+  } else ls.sort((o.has('f') ? COLLATE_FOLD : COLLATE).compare);
+  if (o.has('r')) ls.reverse();
+  if (o.has('u')) ls = ls.filter((l, i) => i === 0 || l !== ls[i - 1]);
   return done(join(ls));
 }
 
 function uniq(args: string[], input: string, charge: Charge): FilterResult {
   const ls = lines(input);
   charge(ls.length * COST.filterLine);
-  const groups: Array<[string, number]> = [];
+  const o = optionLetters(args, { '--count': 'c', '--repeated': 'd', '--unique': 'u', '--ignore-case': 'i' });
+  const same = o.has('i') ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase() : (a: string, b: string) => a === b;
+  let groups: Array<[string, number]> = [];
   for (const l of ls) {
     const last = groups[groups.length - 1];
-    if (last && last[0] === l) last[1]++;
+    if (last && same(last[0], l)) last[1]++;
     else groups.push([l, 1]);
   }
-  if (args.includes('-c')) return done(join(groups.map(([l, n]) => `${String(n).padStart(7)} ${l}`)));
+  // -d: one line of each group of several; -u: the lines no other repeats; both: none.
+  if (o.has('d')) groups = groups.filter(([, n]) => n > 1);
+  if (o.has('u')) groups = groups.filter(([, n]) => n === 1);
+  if (o.has('c')) return done(join(groups.map(([l, n]) => `${String(n).padStart(7)} ${l}`)));
   return done(join(groups.map(([l]) => l)));
 }
 
