@@ -633,8 +633,10 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     if (line.trim() === '') return reply(w.state);
     // Still running: recorded when it ends (the stderr comes then, with the rest). What it shows
     // meanwhile is of the newest version (a line is otherwise checked by its write: see fresh).
-    if (r.result.follow) await stillNewest(w);
-    if (r.result.follow) return { ...reply(w.state), stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) };
+    if (r.result.follow) {
+      await stillNewest(w);
+      return { ...reply(w.state), stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) };
+    }
     const over = w.outputBytes >= limits.workspaceOutput;
     const out = cut(r.result.stdout, over ? limits.storedOutputOver : limits.storedOutput);
     const err = cut(r.result.stderr, over ? limits.storedOutputOver : limits.storedOutput);
