@@ -38,7 +38,8 @@ export const quotaCommands: Record<string, Handler> = {
       if (v === undefined) continue;
       // neutronclient checks the value itself, as Python's int() would read it.
       if (!/^\s*[-+]?\d+\s*$/.test(v)) throw new CliError(`Quota limit for ${k} must be an integer`);
-      body[k] = Number.parseInt(v, 10);
+      // int() of any size: the text goes on, for the server's range check to quote it exactly.
+      body[k] = v.trim();
     }
     for (const k of LBAAS_KEYS) {
       const v = s(a, k);

@@ -119,4 +119,19 @@ describe('hostile calls of the REST APIs', () => {
     }
     expect(post('bgp-speakers', { bgp_speaker: { name: 's1', local_as: '65001', ip_version: 4 } }).status).toBe(201);
   });
+
+  it("a quota limit out of the quotas extension's range is refused, the value quoted exactly however large (the Neutron oracle's answers)", () => {
+    const s = session([]);
+    const put = (v: string) => runApiCall(s, call('network', 'PUT', ['v2.0', 'quotas', s.cloud.auth.projectId], [], `{"quota":{"network":${v}}}`), CTX).answer;
+    const body = (type: string, message: string) => JSON.stringify({ NeutronError: { type, message, detail: '' } }).replaceAll('":"', '": "').replaceAll('","', '", "').replaceAll('":{', '": {');
+    // A JSON number past 2^53 is read as the nearest double (Python keeps its digits): the same
+    // refusal, quoting 10000000000000000000000 here.
+    expect(put('9999999999999999999999')).toMatchObject({ status: 400, body: expect.stringContaining("is too large - must be no larger than '2147483647'.") as unknown });
+    expect(put('"9999999999999999999999"')).toMatchObject({ status: 400, body: body('HTTPBadRequest', "Invalid input for network. Reason: '9999999999999999999999' is too large - must be no larger than '2147483647'.") });
+    expect(put('2147483648')).toMatchObject({ status: 400, body: body('HTTPBadRequest', "Invalid input for network. Reason: '2147483648' is too large - must be no larger than '2147483647'.") });
+    expect(put('-2')).toMatchObject({ status: 400, body: body('HTTPBadRequest', "Invalid input for network. Reason: '-2' is too small - must be at least '-1'.") });
+    expect(put('"abc"')).toMatchObject({ status: 400, body: body('InvalidInput', "Invalid input for operation: 'abc' is not an integer.") });
+    expect(put('2147483647').status).toBe(200);
+    expect(runLine(s, 'neutron quota-update --network 9999999999999999999999').result.stderr).toContain("Reason: '9999999999999999999999' is too large");
+  });
 });

@@ -9,12 +9,23 @@ import { NEUTRON_QUOTA_KEYS, neutronQuotas, type NeutronQuotaKey } from '../../.
 import type { JsonObject } from '../../json.js';
 import { defaultQuota, deleteQuota, updateQuota } from '../quota.js';
 
-/** Python's int() of a quota value, or the converter's refusal. */
-function limit(path: string, v: JsonObject[string]): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' && /^\s*[-+]?\d+(_\d+)*\s*$/.test(v))
-    return Number.parseInt(v.replace(/_/g, ''), 10);
+/** neutron-lib's DB_INTEGER_MAX_VALUE: a quota limit's largest. */
+const DB_INTEGER_MAX = 2147483647n;
+
+/**
+ * Python's int() of a quota value (exact, however large), or the converter's refusal; then the
+ * quotas extension's range, -1 to the database's largest integer (the Neutron oracle's messages).
+ */
+function limit(path: string, key: string, v: JsonObject[string]): number {
+  let n: bigint | null = null;
+  if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
+  else if (typeof v === 'boolean') n = v ? 1n : 0n;
+  else if (typeof v === 'string' && /^\s*[-+]?\d+(_\d+)*\s*$/.test(v)) n = BigInt(v.trim().replace(/_/g, ''));
+  if (n !== null) {
+    const why = n > DB_INTEGER_MAX ? `is too large - must be no larger than '${DB_INTEGER_MAX}'` : n < -1n ? "is too small - must be at least '-1'" : null;
+    if (why !== null) throw new SimError(400, `Invalid input for ${key}. Reason: '${n}' ${why}.`, path, 'network', 'HTTPBadRequest');
+    return Number(n);
+  }
   const shown = typeof v === 'string' ? v : v === null ? 'None' : JSON.stringify(v);
   throw new SimError(
     400,
@@ -31,7 +42,7 @@ export function putQuota(c: Cloud, projectId: string, quota: JsonObject): JsonOb
   const known = new Set<string>(NEUTRON_QUOTA_KEYS);
   const body: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(quota))
-    body[k] = known.has(k) ? limit(path, v) : typeof v === 'string' ? v : String(v);
+    body[k] = known.has(k) ? limit(path, k, v) : typeof v === 'string' ? v : String(v);
   return updateQuota(c, projectId, body);
 }
 
