@@ -133,5 +133,9 @@ describe('hostile calls of the REST APIs', () => {
     expect(put('"abc"')).toMatchObject({ status: 400, body: body('InvalidInput', "Invalid input for operation: 'abc' is not an integer.") });
     expect(put('2147483647').status).toBe(200);
     expect(runLine(s, 'neutron quota-update --network 9999999999999999999999').result.stderr).toContain("Reason: '9999999999999999999999' is too large");
+    // openstackclient sends the integer argparse made: the same refusal, in openstacksdk's words.
+    const osc = runLine(s, 'openstack quota set --networks 2147483648 admin').result;
+    expect(osc.exitCode).toBe(1);
+    expect(osc.stderr).toMatch(/^BadRequestException: 400: Client Error for url: http:\/\/controller:9696\/v2\.0\/quotas\/\w+, Invalid input for network\. Reason: '2147483648' is too large - must be no larger than '2147483647'\.\n$/);
   });
 });

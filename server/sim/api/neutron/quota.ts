@@ -6,6 +6,16 @@ import type { JsonObject } from '../json.js';
 
 export { NEUTRON_QUOTA_KEYS, type NeutronQuotaKey };
 
+/** neutron-lib's DB_INTEGER_MAX_VALUE: a quota limit's largest. */
+const DB_INTEGER_MAX = 2147483647n;
+
+/** A limit within the quotas extension's range (-1 to DB_INTEGER_MAX_VALUE), or its 400 quoting the value. */
+export function quotaInRange(path: string, key: string, n: bigint): number {
+  const why = n > DB_INTEGER_MAX ? `is too large - must be no larger than '${DB_INTEGER_MAX}'` : n < -1n ? "is too small - must be at least '-1'" : null;
+  if (why !== null) throw neutronError.badRequest(path, `Invalid input for ${key}. Reason: '${n}' ${why}.`);
+  return Number(n);
+}
+
 /** GET /v2.0/quotas/{project}: every limit, in the API's order. */
 export function showQuota(c: Cloud, projectId: string): JsonObject {
   return { ...neutronQuotas(c, projectId) };
@@ -20,7 +30,10 @@ export function updateQuota(c: Cloud, projectId: string, body: Readonly<Record<s
   const unknown = Object.keys(body).filter((k) => !known.has(k));
   if (unknown.length > 0) throw neutronError.unrecognizedAttributes(`/v2.0/quotas/${projectId}`, unknown);
   const changes: Partial<Record<NeutronQuotaKey, number>> = {};
-  for (const [k, v] of Object.entries(body)) changes[k as NeutronQuotaKey] = Number(v);
+  for (const [k, v] of Object.entries(body)) {
+    const n = Number(v);
+    changes[k as NeutronQuotaKey] = Number.isFinite(n) ? quotaInRange(`/v2.0/quotas/${projectId}`, k, BigInt(Math.trunc(n))) : n;
+  }
   return { ...updateQuotas(c, projectId, changes) };
 }
 

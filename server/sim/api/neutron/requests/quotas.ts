@@ -7,10 +7,7 @@ import type { Cloud } from '../../../model/cloud.js';
 import { SimError } from '../../../errors.js';
 import { NEUTRON_QUOTA_KEYS, neutronQuotas, type NeutronQuotaKey } from '../../../ops/quota.js';
 import type { JsonObject } from '../../json.js';
-import { defaultQuota, deleteQuota, updateQuota } from '../quota.js';
-
-/** neutron-lib's DB_INTEGER_MAX_VALUE: a quota limit's largest. */
-const DB_INTEGER_MAX = 2147483647n;
+import { defaultQuota, deleteQuota, quotaInRange, updateQuota } from '../quota.js';
 
 /**
  * Python's int() of a quota value (exact, however large), or the converter's refusal; then the
@@ -21,11 +18,7 @@ function limit(path: string, key: string, v: JsonObject[string]): number {
   if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
   else if (typeof v === 'boolean') n = v ? 1n : 0n;
   else if (typeof v === 'string' && /^\s*[-+]?\d+(_\d+)*\s*$/.test(v)) n = BigInt(v.trim().replace(/_/g, ''));
-  if (n !== null) {
-    const why = n > DB_INTEGER_MAX ? `is too large - must be no larger than '${DB_INTEGER_MAX}'` : n < -1n ? "is too small - must be at least '-1'" : null;
-    if (why !== null) throw new SimError(400, `Invalid input for ${key}. Reason: '${n}' ${why}.`, path, 'network', 'HTTPBadRequest');
-    return Number(n);
-  }
+  if (n !== null) return quotaInRange(path, key, n);
   const shown = typeof v === 'string' ? v : v === null ? 'None' : JSON.stringify(v);
   throw new SimError(
     400,
