@@ -59,33 +59,16 @@ export interface HiddenAttrs<T> {
 }
 
 /**
- * Whether a resource passes the query's filters. Neutron validates filters (filter_validation):
- * an attribute the resource does not have is a 400 (hidden attributes exist; see HiddenAttrs).
- * Booleans compare as their text (`True`/`true`), None as the empty string.
+ * A test of resources against filters, each key with the values any of which it may have (one for
+ * a plain filter, several for `anyOf`). Neutron validates filters (filter_validation): an attribute
+ * the resource does not have is a 400 (hidden attributes exist; see HiddenAttrs). Booleans compare
+ * as their text (`True`/`true`), None as the empty string. The wanted values are sets made once,
+ * so a query of many values costs one look-up per resource and key.
  */
-export function matchesFilters(d: JsonObject, filters: Readonly<Record<string, FilterValue>>, path: string, hidden: readonly string[] = [], full?: JsonObject): boolean {
-  const keys = Object.keys(filters);
-  if (keys.length === 0) return true;
-  const unknown = keys.filter((k) => !(k in d) && !hidden.includes(k));
-  if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
-  return keys.every((k) => {
-    const src = k in d ? d : full && k in full ? full : undefined;
-    if (!src) return false;
-    const want = filters[k] ?? null;
-    const got = src[k];
-    if (typeof got === 'boolean') return String(got) === String(want).toLowerCase();
-    return String(got === null || got === undefined ? '' : got) === String(want);
-  });
-}
-
-/**
- * `anyOf` as a test of one resource: for each key the wanted values once, as `matchesFilters`
- * compares a value (booleans by their lowercase text, None as ''), so a query of many values costs
- * one look-up per resource and key, not one comparison (or one list) per value.
- */
-function anyOfMatcher(anyOf: Readonly<Record<string, readonly string[]>>, path: string, hidden: readonly string[]) {
-  const wanted = Object.entries(anyOf).map(([k, vs]) => ({ k, exact: new Set(vs), lower: new Set(vs.map((v) => v.toLowerCase())) }));
+function filterTest(wants: ReadonlyArray<readonly [string, readonly string[]]>, path: string, hidden: readonly string[]) {
+  const wanted = wants.map(([k, vs]) => ({ k, exact: new Set(vs), lower: new Set(vs.map((v) => v.toLowerCase())) }));
   return (d: JsonObject, full?: JsonObject): boolean => {
+    if (wanted.length === 0) return true;
     const unknown = wanted.filter((w) => !(w.k in d) && !hidden.includes(w.k)).map((w) => w.k);
     if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
     return wanted.every(({ k, exact, lower }) => {
@@ -96,6 +79,16 @@ function anyOfMatcher(anyOf: Readonly<Record<string, readonly string[]>>, path: 
       return exact.has(String(got === null || got === undefined ? '' : got));
     });
   };
+}
+
+/** The filters and `anyOf` of a query as filterTest's wanted values. */
+function wantsOf(filters: Readonly<Record<string, FilterValue>>, anyOf: Readonly<Record<string, readonly string[]>> = {}): Array<[string, string[]]> {
+  return [...Object.entries(filters).map(([k, v]): [string, string[]] => [k, [String(v ?? null)]]), ...Object.entries(anyOf).map(([k, vs]): [string, string[]] => [k, [...vs]])];
+}
+
+/** Whether a resource passes the query's filters (see filterTest). */
+export function matchesFilters(d: JsonObject, filters: Readonly<Record<string, FilterValue>>, path: string, hidden: readonly string[] = [], full?: JsonObject): boolean {
+  return filterTest(wantsOf(filters), path, hidden)(d, full);
 }
 
 const NO_TAGS: TagFilter = { tags: [], any: [], notAll: [], notAny: [] };
@@ -121,10 +114,9 @@ export function listOf<T extends { id: string; tags?: readonly string[] }>(
   hidden?: HiddenAttrs<T>,
 ): JsonObject[] {
   const tags = q.tags ?? NO_TAGS;
-  const filters = q.filters ?? {};
-  const anyOf = q.anyOf ?? {};
-  const keys = [...Object.keys(filters), ...Object.keys(anyOf)];
-  const matchesAny = keys.length > Object.keys(filters).length ? anyOfMatcher(anyOf, path, hidden?.keys ?? []) : null;
+  const wants = wantsOf(q.filters ?? {}, q.anyOf);
+  const keys = wants.map(([k]) => k);
+  const passes = filterTest(wants, path, hidden?.keys ?? []);
   let out: JsonObject[] = [];
   const rows = sortedById(items).filter((it) => !it.tags || tagsMatch(it.tags, tags));
   // With no row to compare against, the filters are checked against the attribute map.
@@ -133,7 +125,7 @@ export function listOf<T extends { id: string; tags?: readonly string[] }>(
     const d = dict(it);
     const needFull = hidden?.full !== undefined && hidden.keys.some((k) => keys.includes(k) && !(k in d));
     const full = needFull ? hidden?.full?.(it) : undefined;
-    if (matchesFilters(d, filters, path, hidden?.keys, full) && (matchesAny === null || matchesAny(d, full))) out.push(d);
+    if (passes(d, full)) out.push(d);
   }
   for (const s of [...(q.sort ?? [])].reverse()) {
     const sign = s.dir === 'desc' ? -1 : 1;
