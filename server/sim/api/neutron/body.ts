@@ -47,9 +47,14 @@ const PY_INT = /^\s*[-+]?\d+(_\d+)*\s*$/;
  * values openstackclient sends as typed and Neutron converts.
  */
 export function convertToInt(v: Json, path: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' && PY_INT.test(v)) return Number.parseInt(v.replace(/_/g, ''), 10);
+  return Number(convertToBigInt(v, path));
+}
+
+/** convert_to_int exactly, however large (Python's ints have no bound): for the messages that quote it. */
+export function convertToBigInt(v: Json, path: string): bigint {
+  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'string' && PY_INT.test(v)) return BigInt(v.trim().replace(/_/g, ''));
   throw neutronError.invalidInput(path, `'${pyStr(v)}' is not an integer.`);
 }
 

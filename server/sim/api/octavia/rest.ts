@@ -584,11 +584,8 @@ function checkVisible(c: Cloud, kind: 'Subnet' | 'Network' | 'Port', id: string 
 const isNull = (b: Body, k: string): boolean => b[k] === null;
 /** An id as Octavia looks it up: None when given as null. */
 const idOf = (b: Body, k: string): string => s(b, k) ?? 'None';
+/** What the pool and member controllers answer when the database refuses a NOT NULL column left None. */
 const UNKNOWN_ERROR = 'Something unknown went wrong';
-/** The database refused a NOT NULL column left None: the controller's answer. */
-function notNull(b: Body, keys: readonly string[], answer: () => never): void {
-  if (keys.some((k) => isNull(b, k))) answer();
-}
 
 function loadBalancerCreate(c: Cloud, b: Body): Answer {
   authorize(c, 'write');
@@ -629,9 +626,7 @@ function listenerCreate(c: Cloud, b: Body): Answer {
   // A None protocol is a KeyError in Octavia's protocol map: a 500 saying "None".
   if (isNull(b, 'protocol')) throw fault(500, 'None');
   // Any database error of a listener is reported as its protocol being wrong.
-  notNull(b, ['protocol_port'], () => {
-    throw fault(400, `${s(b, 'protocol') ?? 'None'} is not a valid option for protocol`);
-  });
+  if (isNull(b, 'protocol_port')) throw fault(400, `${s(b, 'protocol') ?? 'None'} is not a valid option for protocol`);
   const l = createListener(c, {
     loadbalancerId: lb.id,
     name: s(b, 'name') ?? '',
@@ -681,9 +676,7 @@ function poolCreate(c: Cloud, b: Body): Answer {
   projectOf(c, b);
   if (listenerId !== undefined) find(st.listeners, 'Listener', listenerId);
   noGraph(b, ['healthmonitor', 'members']);
-  notNull(b, ['protocol', 'lb_algorithm'], () => {
-    throw fault(500, UNKNOWN_ERROR);
-  });
+  if (isNull(b, 'protocol') || isNull(b, 'lb_algorithm')) throw fault(500, UNKNOWN_ERROR);
   const p = createPool(c, {
     loadbalancerId: lb.id,
     listenerId: listenerId ?? null,
@@ -705,9 +698,7 @@ function memberCreate(c: Cloud, pool: Pool, b: Body): Answer {
   if (isNull(b, 'address')) throw fault(500, 'None does not appear to be an IPv4 or IPv6 address');
   // A None subnet_id is as none given.
   checkVisible(c, 'Subnet', s(b, 'subnet_id'));
-  notNull(b, ['protocol_port'], () => {
-    throw fault(500, UNKNOWN_ERROR);
-  });
+  if (isNull(b, 'protocol_port')) throw fault(500, UNKNOWN_ERROR);
   const m = createMember(c, {
     poolId: pool.id,
     name: s(b, 'name') ?? '',

@@ -8,26 +8,7 @@ import { SimError } from '../../../errors.js';
 import { NEUTRON_QUOTA_KEYS, neutronQuotas, type NeutronQuotaKey } from '../../../ops/quota.js';
 import type { JsonObject } from '../../json.js';
 import { defaultQuota, deleteQuota, quotaInRange, updateQuota } from '../quota.js';
-
-/**
- * Python's int() of a quota value (exact, however large), or the converter's refusal; then the
- * quotas extension's range, -1 to the database's largest integer (the Neutron oracle's messages).
- */
-function limit(path: string, key: string, v: JsonObject[string]): number {
-  let n: bigint | null = null;
-  if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
-  else if (typeof v === 'boolean') n = v ? 1n : 0n;
-  else if (typeof v === 'string' && /^\s*[-+]?\d+(_\d+)*\s*$/.test(v)) n = BigInt(v.trim().replace(/_/g, ''));
-  if (n !== null) return quotaInRange(path, key, n);
-  const shown = typeof v === 'string' ? v : v === null ? 'None' : JSON.stringify(v);
-  throw new SimError(
-    400,
-    `Invalid input for operation: '${shown}' is not an integer.`,
-    path,
-    'network',
-    'InvalidInput',
-  );
-}
+import { convertToBigInt } from '../body.js';
 
 /** PUT /v2.0/quotas/PROJECT with `quota`'s limits: the project's limits after the change. */
 export function putQuota(c: Cloud, projectId: string, quota: JsonObject): JsonObject {
@@ -35,7 +16,8 @@ export function putQuota(c: Cloud, projectId: string, quota: JsonObject): JsonOb
   const known = new Set<string>(NEUTRON_QUOTA_KEYS);
   const body: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(quota))
-    body[k] = known.has(k) ? limit(path, k, v) : typeof v === 'string' ? v : String(v);
+    // Python's int() of the value, exact however large, then the quotas extension's range.
+    body[k] = known.has(k) ? quotaInRange(path, k, convertToBigInt(v, path)) : typeof v === 'string' ? v : String(v);
   return updateQuota(c, projectId, body);
 }
 
