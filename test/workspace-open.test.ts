@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { grade, labFor, loadLabs, type Lab } from '../server/labs/index.js';
-import { serializeSession } from '../server/shell/session.js';
+import { deserializeSession, serializeSession } from '../server/shell/session.js';
 import { randInt, seedRng } from '../server/sim/rng.js';
 import { memoryStore } from '../server/store/memory.js';
 import { sqliteStore } from '../server/store/sqlite.js';
@@ -126,7 +126,8 @@ describe('opening a lab workspace from the store', () => {
     const attempt = emptyAttempt();
     for (const e of (await reopened.historySince('bob', ref.key, reset))) addToAttempt(attempt, e);
     const every = (await reopened.historySince('bob', ref.key, reset)).filter((e) => e.kind === 'command').map((e) => (e.ran ? { line: e.line, ran: e.ran } : { line: e.line }));
-    const state = replay(ref, 'bob', await reopened.loadSession('bob', ref.key), await reopened.historySince('bob', ref.key, (await reopened.loadSession('bob', ref.key))?.seq ?? 0));
+    const stored = await reopened.loadSession('bob', ref.key);
+    const state = replay(ref, 'bob', stored ? deserializeSession(stored.snapshot) : null, await reopened.historySince('bob', ref.key, stored?.seq ?? 0));
     const mine = labFor(lab, 'bob');
     const full = grade(mine, state.cloud, every, { answers: attempt.answers });
     expect(JSON.stringify((await w.grade())?.result)).toBe(JSON.stringify(full));

@@ -82,6 +82,8 @@ describe('workspace: replay reproduces what was acknowledged', () => {
       const live = serializeSession(w.state());
       const reopened = (await manager(store, clock).open('learner-x', ref)).state();
       expect(serializeSession({ ...reopened, columns: w.state().columns }), `seed ${seed}`).toBe(live);
+      // The shell's history is not in a snapshot: the reopened one is read from the entries.
+      expect(reopened.history.lines(), `seed ${seed}`).toEqual(w.state().history.lines());
       // From the very start, every stored command gives the acknowledged output again.
       let s = freshState(ref, 'learner-x');
       const entries = (await store.historySince('learner-x', ref.key, 0)).filter((e) => e.kind === 'command');
@@ -135,6 +137,55 @@ describe('workspace: snapshots', () => {
       }
     }
     expect(firstSnapshotAt.size).toBeGreaterThan(10);
+  });
+
+  it('leave the shell history to the history table: a reopened workspace shows the same `history`', async () => {
+    const store = memoryStore();
+    const clock = { t: 1 };
+    let spaces = manager(store, clock);
+    const ref = spaces.parse('sandbox:empty');
+    if (!ref) throw new Error('no workspace');
+    let w = await spaces.open('a', ref);
+    const reopen = async () => {
+      spaces = manager(store, clock);
+      w = await spaces.open('a', ref);
+    };
+    for (let i = 1; i <= 40; i++) await w.run(`echo before-reset-${i}`);
+    await w.reset();
+    // Lines runLine does not keep (blank, too long) are recorded or not, but never shown.
+    const long = `echo ${'x'.repeat(5000)}`;
+    for (let i = 1; i <= 1300; i++) await w.run(i % 10 === 0 ? long : i % 89 === 0 ? '   ' : `echo after-${i}`);
+    await w.run('echo last');
+    const live = w.state().history.lines();
+    expect(live).toHaveLength(1000);
+    expect(live.some((l) => l.startsWith('echo before'))).toBe(false);
+    const saved = await store.loadSession('a', ref.key);
+    expect(saved && saved.seq > 1000).toBe(true);
+    expect(JSON.parse(saved?.snapshot ?? '{}')).not.toHaveProperty('history');
+    await reopen();
+    expect(w.state().history.lines()).toEqual(live);
+    expect((await w.run('history | tail -2')).stdout).toBe('  999  echo last\n 1000  history | tail -2\n');
+    // A snapshot just after a reset: only the lines after it.
+    await w.reset();
+    for (let i = 1; i <= 60; i++) await w.run(`echo again-${i}`);
+    const again = w.state().history.lines();
+    await reopen();
+    expect(w.state().history.lines()).toEqual(again);
+    expect(again[0]).toBe('echo again-1');
+  });
+
+  it('stored before they left the history out still bring their history back', async () => {
+    const store = memoryStore();
+    let spaces = manager(store);
+    const ref = spaces.parse('sandbox:empty');
+    if (!ref) throw new Error('no workspace');
+    const w = await spaces.open('a', ref);
+    for (let i = 1; i <= 3; i++) await w.run(`echo ${i}`);
+    const { last } = await store.lastSeqs('a', ref.key);
+    const old = { ...(JSON.parse(serializeSession(w.state())) as object), history: ['from an old snapshot'] };
+    await store.saveSnapshot('a', ref.key, JSON.stringify(old), last, 2);
+    spaces = manager(store);
+    expect((await spaces.open('a', ref)).state().history.lines()).toEqual(['from an old snapshot']);
   });
 
   it('a long replay on open is stored as a snapshot right away', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HISTORY, ShellHistory } from './history.js';
-import { createSession, deserializeSession, runLine, serializeSession } from './session.js';
+import { createSession, deserializeSession, inShellHistory, readSnapshot, runLine, serializeSession } from './session.js';
 
 const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `echo ${from + i}`);
 
@@ -54,21 +54,30 @@ describe('the shell history', () => {
     expect(JSON.parse(JSON.stringify(states[300]))).toEqual(all);
   });
 
-  it('is an array of lines in a snapshot, and a snapshot of an older version loads', () => {
+  it('is left out of a snapshot (the store has every line), and an older snapshot with one loads', () => {
     let s = createSession({ fixture: 'empty' });
     for (const l of ['openstack network list', '  ', 'echo hi']) s = runLine(s, l).state;
+    expect(s.history.lines()).toEqual(['openstack network list', 'echo hi']);
     const json = serializeSession(s);
-    expect((JSON.parse(json) as { history: unknown }).history).toEqual([
-      'openstack network list',
-      'echo hi',
-    ]);
+    expect(JSON.parse(json)).not.toHaveProperty('history');
+    expect(readSnapshot(json).historyKept).toBe(false);
+    expect(readSnapshot(json).state.history.length).toBe(0);
     expect(serializeSession(deserializeSession(json))).toBe(json);
-    // A stored snapshot with a longer (or damaged) history: its last 1,000 strings.
+    // A snapshot stored when they kept it, with a longer (or damaged) history: its last 1,000 strings.
     const old = JSON.parse(json) as Record<string, unknown>;
     old['history'] = [...many(1500), 42, null];
+    expect(readSnapshot(JSON.stringify(old)).historyKept).toBe(true);
     expect(deserializeSession(JSON.stringify(old)).history.lines()).toEqual(many(1000, 500));
     old['history'] = 'not a list';
+    expect(readSnapshot(JSON.stringify(old))).toMatchObject({ historyKept: false });
     expect(deserializeSession(JSON.stringify(old)).history.length).toBe(0);
+  });
+
+  it('keeps what runLine keeps: neither blank nor over-long lines', () => {
+    expect(['echo a', '  ', '', `echo ${'x'.repeat(5000)}`, ' x '].filter(inShellHistory)).toEqual(['echo a', ' x ']);
+    let s = createSession({ fixture: 'empty' });
+    for (const l of ['echo a', '  ', `echo ${'x'.repeat(5000)}`, ' x ']) s = runLine(s, l).state;
+    expect(s.history.lines()).toEqual(['echo a', ' x ']);
   });
 
   it('`history` numbers the kept lines from 1', () => {

@@ -1,5 +1,6 @@
 /**
- * The shell's history of typed lines (the `history` builtin; snapshots keep it). runLine is a
+ * The shell's history of typed lines (the `history` builtin; a snapshot leaves it to the store's
+ * history table, and opening a workspace reads it back). runLine is a
  * pure step, so adding a line must leave the state before it as it was: copying the array did,
  * at a cost that grew with the session (two copies of 1,000 lines: ~20 µs a command, and an 8 KB
  * array per command for the collector to promote, since it lives until the learner's next
@@ -90,7 +91,7 @@ export class ShellHistory {
     return all.length > MAX_HISTORY ? all.slice(all.length - MAX_HISTORY) : all;
   }
 
-  /** In a snapshot: the lines, as before there was a chain (snapshots stored then still load). */
+  /** As JSON: the lines (what snapshots held before they left the history to the store). */
   toJSON(): string[] {
     return this.lines();
   }

@@ -566,9 +566,7 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
   }
   const next: SessionState = { ...state, history: state.history };
   const trimmed = line.trim();
-  if (trimmed !== '') {
-    next.history = state.history.push(line);
-  }
+  if (inShellHistory(line)) next.history = state.history.push(line);
   const run: LineRun = { budget: new Budget(), ran: [], vars: null, envOwned: false, substituted: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
   let result: LineResult;
   try {
@@ -641,15 +639,36 @@ export function complete(state: SessionState, line: string): { candidates: strin
   return completeLine(state.cloud, line, [...builtins, ...hostCommands(state.cloud, state.host)], state.host);
 }
 
-export function serializeSession(state: SessionState): string {
-  return JSON.stringify(state);
+/** Whether runLine keeps a typed line in the shell's history (a blank or over-long line is not kept). */
+export function inShellHistory(line: string): boolean {
+  return line.length <= MAX_LINE && line.trim() !== '';
 }
 
-export function deserializeSession(json: string): SessionState {
+/**
+ * A snapshot of the session, without the shell's history: the store's history table has every
+ * typed line, so a snapshot does not carry up to 1,000 of them again (~37 KB, three quarters of a
+ * lab's snapshot two hours in). Whoever opens the snapshot reads them back (server/workspace).
+ */
+export function serializeSession(state: SessionState): string {
+  return JSON.stringify({ ...state, history: undefined });
+}
+
+/**
+ * A stored snapshot: the session, and whether the snapshot kept the shell's history (those
+ * stored before snapshots left it to the history table did; `historyKept` false: the history is
+ * empty here, for the caller to fill from the table if it shows the history).
+ */
+export function readSnapshot(json: string): { state: SessionState; historyKept: boolean } {
   const s = JSON.parse(json) as Omit<SessionState, 'history'> & { history?: unknown };
   if (s.version !== 1 || typeof s.fixture !== 'string' || typeof s.cloud !== 'object') {
     throw new Error('not a Stacklab session snapshot');
   }
-  const lines = Array.isArray(s.history) ? s.history.filter((l): l is string => typeof l === 'string') : [];
-  return { ...s, history: ShellHistory.of(lines) };
+  const kept = Array.isArray(s.history);
+  const lines = kept ? (s.history as unknown[]).filter((l): l is string => typeof l === 'string') : [];
+  return { state: { ...s, history: ShellHistory.of(lines) }, historyKept: kept };
+}
+
+/** A stored snapshot's session (its shell history empty unless the snapshot kept one). */
+export function deserializeSession(json: string): SessionState {
+  return readSnapshot(json).state;
 }

@@ -76,6 +76,10 @@ function memorySync(): SyncStore {
         return head;
       });
     },
+    commandLines(learnerId, workspace, afterSeq, uptoSeq, limit) {
+      const lines = (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq && e.seq <= uptoSeq && e.kind === 'command').map((e) => e.line);
+      return limit > 0 ? lines.slice(-limit) : [];
+    },
     attemptCommands(learnerId, workspace) {
       const out: Array<{ line: string; ran?: string[][] }> = [];
       const seen = new Set<string>();

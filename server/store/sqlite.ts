@@ -217,6 +217,10 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     headsSince: db.prepare(
       `SELECT ${headCols} FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? ORDER BY seq`,
     ),
+    commandLines: db.prepare(
+      `SELECT line FROM (SELECT seq, line FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? AND seq <= ? AND kind = 'command'
+         ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+    ).pluck(),
     attemptCommands: db.prepare(
       `SELECT seq, line, ran FROM attempt_command WHERE learner_id = ? AND workspace = ?
          AND since = (SELECT COALESCE(MAX(seq), 0) FROM history_mark WHERE learner_id = ? AND workspace = ? AND kind = 'reset')`,
@@ -269,6 +273,9 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     ),
     headsSince: guarded((learnerId: string, workspace: string, afterSeq: number) =>
       (q.headsSince.all(learnerId, workspace, afterSeq) as HeadRow[]).map(headOf),
+    ),
+    commandLines: guarded((learnerId: string, workspace: string, afterSeq: number, uptoSeq: number, limit: number) =>
+      q.commandLines.all(learnerId, workspace, afterSeq, uptoSeq, Math.max(0, limit)) as string[],
     ),
     attemptCommands: guarded((learnerId: string, workspace: string) =>
       (
@@ -363,6 +370,7 @@ const READS_OF_ONE = new Set<keyof CloudStore>([
   'loadSession',
   'historySince',
   'headsSince',
+  'commandLines',
   'attemptCommands',
   'history',
   'historyOfKind',

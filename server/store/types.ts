@@ -147,6 +147,12 @@ export interface CloudStore {
    */
   headsSince(learnerId: string, workspace: string, afterSeq: number): Promise<EntryHead[]>;
   /**
+   * The lines of the newest `limit` `command` entries with afterSeq < seq <= uptoSeq, oldest
+   * first, and nothing else of them: the shell's history of a snapshot (snapshots leave it to
+   * this table) and the terminal's recent lines.
+   */
+  commandLines(learnerId: string, workspace: string, afterSeq: number, uptoSeq: number, limit: number): Promise<string[]>;
+  /**
    * The distinct commands of the `command` entries after the last reset, each at its first
    * occurrence, oldest first: what graders read of an attempt (see server/workspace/attempt.ts).
    * Two entries are the same command when both recorded the same `ran` (their lines may differ),

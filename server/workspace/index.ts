@@ -9,7 +9,8 @@
  * first is made again on the workspace read anew. The web layer only transports.
  */
 import { hashSeed } from '../sim/rng.js';
-import { complete, PING_CAP, prompt, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
+import { complete, inShellHistory, PING_CAP, prompt, readSnapshot, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
+import { MAX_HISTORY, ShellHistory } from '../shell/history.js';
 import type { Follow } from '../cli/linux/index.js';
 import { grade, labFor, type GradeInput, type GradeResult, type Lab } from '../labs/index.js';
 import { StoreConflict, StoreError, type CloudStore, type EntryHead, type HistoryEntry, type NewEntry } from '../store/types.js';
@@ -301,6 +302,19 @@ interface Stored {
   replayed: number;
 }
 
+/**
+ * The shell's history as of entry `upto`: the last MAX_HISTORY lines runLine kept of the command
+ * entries after `after` (the reset before it). Read again with more rows while over-long lines
+ * (recorded, never kept) leave it short, up to a bound.
+ */
+async function shellLines(store: CloudStore, learner: string, key: string, after: number, upto: number): Promise<string[]> {
+  for (let limit = MAX_HISTORY; ; limit *= 2) {
+    const lines = await store.commandLines(learner, key, after, upto, limit);
+    const kept = lines.filter(inShellHistory);
+    if (kept.length >= MAX_HISTORY || lines.length < limit || limit >= 8 * MAX_HISTORY) return kept.slice(-MAX_HISTORY);
+  }
+}
+
 /** How often a write refused by StoreConflict is tried again on the workspace read anew. */
 const CONFLICT_RETRIES = 3;
 
@@ -331,7 +345,13 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     // Replay reads the entries after the snapshot, without their output; grading the attempt
     // reads its distinct commands and answers (attemptFromStore), not every entry since the reset.
     const afterSnapshot: EntryHead[] = await store.headsSince(learner, ref.key, stored?.seq ?? 0);
-    const state = replay(ref, learner, stored, afterSnapshot);
+    const snapshot = stored ? readSnapshot(stored.snapshot) : null;
+    // A snapshot leaves the shell's history to the history table (unless a reset after it
+    // starts over: replay makes the fresh state then).
+    if (stored && snapshot && !snapshot.historyKept && seqs.reset <= stored.seq) {
+      snapshot.state = { ...snapshot.state, history: ShellHistory.of(await shellLines(store, learner, ref.key, seqs.reset, stored.seq)) };
+    }
+    const state = replay(ref, learner, snapshot?.state ?? null, afterSnapshot);
     const lastSeq = Math.max(seqs.last, stored?.seq ?? 0, afterSnapshot.at(-1)?.seq ?? 0);
     const attempt = ref.lab ? await attemptFromStore(store, learner, ref.key, seqs.reset) : emptyAttempt();
     // Passes of this attempt: a reset starts the count again (the home page shows the same).
@@ -724,8 +744,8 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     recentLines: (limit) =>
       serial(w, async () => {
         try {
-          // The last `limit` entries' heads (seqs run 1…lastSeq without gaps): their lines, not their outputs.
-          return (await store.headsSince(w.learner, w.ref.key, Math.max(0, w.lastSeq - limit))).filter((e) => e.kind === 'command').map((e) => e.line);
+          // The commands among the last `limit` entries (seqs run 1…lastSeq without gaps).
+          return await store.commandLines(w.learner, w.ref.key, Math.max(0, w.lastSeq - limit), w.lastSeq, limit);
         } catch (e) {
           storeFailure(e, `history of ${w.learner}`);
           return [];

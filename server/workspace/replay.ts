@@ -31,8 +31,8 @@ export function replayEntry(state: SessionState, e: EntryHead | HistoryEntry): S
  * The state after the stored snapshot and the entries after it: command entries and API writes
  * are run again, a reset starts over from the fresh state; other bookkeeping changes nothing.
  */
-export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: string } | null, entries: readonly EntryHead[]): SessionState {
-  let s = stored ? deserializeSession(stored.snapshot) : freshState(ref, learner);
+export function replay(ref: WorkspaceRef, learner: string, snapshot: SessionState | null, entries: readonly EntryHead[]): SessionState {
+  let s = snapshot ?? freshState(ref, learner);
   for (const e of entries) {
     if (e.kind === 'command') s = replayEntry(s, e);
     else if (e.kind === 'api' && e.request) s = replayApiCall(s, e.request);
@@ -41,8 +41,11 @@ export function replay(ref: WorkspaceRef, learner: string, stored: { snapshot: s
   return s;
 }
 
-/** A learner's workspace state from a store (snapshot + replay), without keeping it. */
+/**
+ * A learner's workspace state from a store (snapshot + replay), without keeping it: for grading
+ * and drawing, which read the cloud; the shell's history holds only what replay typed again.
+ */
 export async function loadState(store: CloudStore, ref: WorkspaceRef, learner: string): Promise<SessionState> {
   const stored = await store.loadSession(learner, ref.key);
-  return replay(ref, learner, stored, await store.headsSince(learner, ref.key, stored?.seq ?? 0));
+  return replay(ref, learner, stored ? deserializeSession(stored.snapshot) : null, await store.headsSince(learner, ref.key, stored?.seq ?? 0));
 }
