@@ -52,6 +52,7 @@ describe('Tab completion', () => {
       'net.ipv4.conf.qr-ae6972f1-95.forwarding',
     ]);
     expect(complete(s, 'sudo ip netns exec qr').replacement).toBe(`sudo ip netns exec ${ROUTER_NS} `);
+    expect(complete(s, 'sudo -E -u root ip netns exec qr').replacement).toBe(`sudo -E -u root ip netns exec ${ROUTER_NS} `);
   });
 
   it('completes ovs-vsctl commands and bridges, sysctl keys on the node, addresses to ping and ssh', () => {

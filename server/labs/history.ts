@@ -9,6 +9,7 @@
  * remembered.
  */
 import { parseLine, type Word } from '../shell/words.js';
+import { sudoCommand } from '../shell/sudo.js';
 import type { HistoryCommand } from './types.js';
 
 /**
@@ -52,7 +53,12 @@ function unwrap(argv: readonly string[]): { argv: readonly string[]; netns: stri
   for (;;) {
     const head = a[0];
     if (head === undefined) break;
-    if (head === 'sudo' || head === 'env' || ASSIGN.test(head)) {
+    if (head === 'sudo') {
+      // With its options (-u USER, -E, --, …) and VAR=value words.
+      a = sudoCommand(a.slice(1));
+      continue;
+    }
+    if (head === 'env' || ASSIGN.test(head)) {
       a = a.slice(1);
       continue;
     }

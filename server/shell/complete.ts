@@ -9,6 +9,7 @@ import { OPENSTACK_COMMANDS } from '../cli/openstack/index.js';
 import { parserFor } from '../cli/openstack/registry.js';
 import { neutronCommandNames, neutronParser } from '../cli/neutron/index.js';
 import { NAMESPACE_COMMANDS, sysctlKeys } from '../cli/linux/index.js';
+import { sudoCommand } from './sudo.js';
 import { namespaceEntries } from '../sim/dataplane/index.js';
 
 /** Which cloud names fit an option or positional, by the metavar the real client uses. */
@@ -151,8 +152,8 @@ export function completeLine(c: Cloud, line: string, builtins: readonly string[]
   if (words.length === 0) words.push('');
   const current = words[words.length - 1] ?? '';
   let before = words.slice(0, -1);
-  // `sudo CMD …` completes like `CMD …`.
-  if (before[0] === 'sudo') before = before.slice(1);
+  // `sudo [OPTIONS] CMD …` completes like `CMD …`.
+  if (before[0] === 'sudo') before = [...sudoCommand(before.slice(1))];
   let pool: string[];
   if (before.length === 0) {
     pool = [...builtins];

@@ -34,6 +34,7 @@ import type { CommandOutput } from '../render/output.js';
 import type { PacketPath } from '../sim/api/packet-path.js';
 import { runStacklab } from '../cli/linux/stacklab-trace.js';
 import { ShellHistory } from './history.js';
+import { hasShell, homeOf, parseSudo, readFrame, shellFrame, type ShellFrame } from './sudo.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -128,10 +129,33 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
   };
 }
 
-function userOf(s: SessionState): string {
+/** Who logged in to the terminal's host (a `sudo -i` on it aside). */
+function loginUser(s: SessionState): string {
   if (s.host === 'laptop') return s.env['USER'] ?? 'user';
   // Other hosts: the user their prompt shows (root on the network node, the image's user in a VM).
   return promptFor(s.cloud, s.host).split('@')[0] ?? 'root';
+}
+
+/** The shell `sudo -i`/`sudo -s`/`su` started on this host, if the terminal is in one. */
+function topFrame(s: SessionState): ShellFrame | null {
+  const stack = s.hostStack;
+  return stack && stack.length > 0 ? readFrame(stack[stack.length - 1]) : null;
+}
+
+/** Who the terminal's shell runs as. */
+function userOf(s: SessionState): string {
+  return topFrame(s)?.user ?? loginUser(s);
+}
+
+/** The shell's working directory: the login user's home, a login shell's user's, or where `sudo -s` started. */
+function cwdOf(s: SessionState): string {
+  const stack = s.hostStack ?? [];
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const f = readFrame(stack[i]);
+    if (f === null) break;
+    if (f.login) return homeOf(f.user);
+  }
+  return homeOf(loginUser(s));
 }
 
 function hostName(s: SessionState): string {
@@ -147,8 +171,15 @@ function closedName(s: SessionState, left: string): string {
 }
 
 export function prompt(s: SessionState): string {
-  if (s.host === 'laptop') return `${userOf(s)}@laptop:~$ `;
-  return promptFor(s.cloud, s.host);
+  const base = s.host === 'laptop' ? `${loginUser(s)}@laptop:~$ ` : promptFor(s.cloud, s.host);
+  const frame = topFrame(s);
+  if (frame === null) return base;
+  // Debian's and Ubuntu's PS1 (\u@\h:\w\$): the directory relative to the user's home.
+  const host = base.slice(base.indexOf('@') + 1, base.lastIndexOf(':'));
+  const cwd = cwdOf(s);
+  const home = homeOf(frame.user);
+  const dir = cwd === home ? '~' : cwd.startsWith(`${home}/`) ? `~${cwd.slice(home.length)}` : cwd;
+  return `${frame.user}@${host}:${dir}${frame.user === 'root' ? '#' : '$'} `;
 }
 
 /** What the commands of one line share, those in `$(…)` included. */
@@ -179,14 +210,91 @@ interface Exec {
   substErr: string[];
   /** The command running is the typed line's only one (no pipe, list or `$(…)` around it). */
   alone?: boolean;
-  /** The command runs under `sudo` (a host's root-only files open). */
-  asRoot?: boolean;
+  /** The command runs under `sudo` as this user (as root, a host's root-only files open). */
+  asUser?: string;
   line: LineRun;
 }
 
 /** Builtins of bash that are no program on disk: what sudo cannot run. */
 const SHELL_ONLY = new Set(['cd', 'export', 'unset', 'history', 'exit', 'logout', 'help']);
-const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'stacklab', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
+const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'su', 'stacklab', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
+
+/** Shells within shells (ssh, sudo -i, su) one terminal may stack; a deeper one is refused. */
+const MAX_NESTED_SHELLS = 32;
+
+/**
+ * `sudo …`: runs a command as root (or -u USER), or starts a shell as that user (-i, -s). Every
+ * learner may run anything, without a password. `sudo sudo …` is unwrapped at once: no
+ * recursion, one copy of the arguments.
+ */
+function sudo(x: Exec, args: string[], input: string | null, tty: boolean): CommandResult {
+  const s = x.state;
+  let r = parseSudo(args, loginUser(s), s.columns);
+  // `sudo sudo -u X …`: the last sudo decides (each one's words read once, no recursion).
+  while (r.kind === 'run' && r.argv[0] === 'sudo' && !r.viaShell) r = parseSudo(r.argv.slice(1), loginUser(s), s.columns);
+  switch (r.kind) {
+    case 'fail':
+      return { stdout: '', stderr: r.stderr, exitCode: r.exitCode };
+    case 'help':
+      return ok(r.stdout);
+    case 'quiet':
+      return ok();
+    case 'shell':
+      return enterShell(x, r.user, r.login);
+    case 'run': {
+      const name = r.argv[0] as string;
+      if (SHELL_ONLY.has(name)) {
+        // sudo runs programs: the shell's own builtins have none (cd, export, exit, …); with -i
+        // or -s the user's shell runs them, and its changes end with it.
+        if (!r.viaShell) return { stdout: '', stderr: `sudo: ${name}: command not found\n`, exitCode: 1 };
+        const status = name === 'exit' || name === 'logout' ? Number(r.argv[1] ?? 0) : 0;
+        return { stdout: '', stderr: '', exitCode: Number.isInteger(status) ? status & 255 : 2 };
+      }
+      return runArgv({ ...x, asUser: r.user }, r.argv, input, tty);
+    }
+  }
+}
+
+/** `su [-|-l|--login] [USER]`: a shell as USER (root by default); only root needs no password. */
+function su(x: Exec, args: string[]): CommandResult {
+  const s = x.state;
+  let login = false;
+  let user = 'root';
+  let command: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-' || a === '-l' || a === '--login') login = true;
+    else if (a === '-c' || a === '--command') {
+      command = args[++i] ?? null;
+      if (command === null) return { stdout: '', stderr: `su: option requires an argument -- 'c'\nTry 'su --help' for more information.\n`, exitCode: 1 };
+    } else if (a.startsWith('-')) return { stdout: '', stderr: `su: invalid option -- '${a.slice(1, 2)}'\nTry 'su --help' for more information.\n`, exitCode: 1 };
+    else user = a;
+  }
+  // No password can be typed here: as anyone but root, su fails as it does on a wrong one.
+  if ((x.asUser ?? userOf(s)) !== 'root') return { stdout: '', stderr: 'Password: \nsu: Authentication failure\n', exitCode: 1 };
+  if (!['root', loginUser(s)].includes(user) && hasShell(user)) return { stdout: '', stderr: `su: user ${user} does not exist or the user entry does not contain all the required fields\n`, exitCode: 1 };
+  if (command !== null) {
+    if (!hasShell(user)) return { stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 };
+    // `su -c CMD`: the user's shell runs CMD and ends (a subshell here: its changes end with it).
+    const r = subshell({ ...x, asUser: user }, command);
+    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+  }
+  return enterShell(x, user, login);
+}
+
+/** A shell as `user` on the terminal's host, until its `exit`. */
+function enterShell(x: Exec, user: string, login: boolean): CommandResult {
+  const s = x.state;
+  if (!hasShell(user)) {
+    // The system accounts' shell is nologin.
+    const cd = login && homeOf(user) === '/nonexistent' ? 'sudo: unable to change directory to /nonexistent: No such file or directory\n' : '';
+    return { stdout: 'This account is currently not available.\n', stderr: cd, exitCode: 1 };
+  }
+  const stack = s.hostStack ?? [];
+  if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: `stacklab: too many shells within shells (limit: ${MAX_NESTED_SHELLS}); type exit to leave one\n`, exitCode: 1 };
+  s.hostStack = [...stack, shellFrame({ user, login })];
+  return ok();
+}
 
 /** The line `help` adds about Stacklab's own tool. */
 const TRACE_HINT = 'stacklab trace FROM TO [icmp|tcp/PORT|udp/PORT]: the path a packet takes, hop by hop,\nand where it is dropped (stacklab trace --help).\n';
@@ -253,6 +361,13 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
     case 'logout': {
       if (x.depth > 0) return leaveSubshell(x, cmd, args);
       const stack = s.hostStack ?? [];
+      const frame = topFrame(s);
+      if (frame !== null) {
+        // Back to the shell sudo was typed in, on the same host; bash says goodbye as it does.
+        if (cmd === 'logout' && !frame.login) return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
+        s.hostStack = stack.slice(0, -1);
+        return ok(frame.login ? 'logout\n' : 'exit\n');
+      }
       if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
       const back = stack[stack.length - 1] as string;
       s.hostStack = stack.slice(0, -1);
@@ -291,17 +406,10 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       return ok();
     case 'true':
       return ok();
-    case 'sudo': {
-      // On the laptop sudo just runs the command (the learner owns the machine). `sudo sudo …`
-      // is unwrapped at once: no recursion, one copy of the arguments.
-      // `-E` and `-H` (keep the environment, set HOME) change nothing here.
-      let k = 0;
-      while (args[k] === 'sudo' || args[k] === '-E' || args[k] === '-H') k++;
-      const name = args[k];
-      // sudo runs programs: the shell's own builtins have none (cd, export, exit, …).
-      if (name !== undefined && SHELL_ONLY.has(name)) return { stdout: '', stderr: `sudo: ${name}: command not found\n`, exitCode: 1 };
-      return runArgv({ ...x, asRoot: true }, k === 0 ? args : args.slice(k), input, tty);
-    }
+    case 'sudo':
+      return sudo(x, args, input, tty);
+    case 'su':
+      return su(x, args);
     case 'false':
       return { stdout: '', stderr: '', exitCode: 1 };
     case 'clear':
@@ -312,9 +420,9 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
     case 'hostname':
       return ok(`${hostName(s)}\n`);
     case 'whoami':
-      return ok(`${x.asRoot ? 'root' : userOf(s)}\n`);
+      return ok(`${x.asUser ?? userOf(s)}\n`);
     case 'pwd':
-      return ok(`${userOf(s) === 'root' ? '/root' : `/home/${userOf(s)}`}\n`);
+      return ok(`${cwdOf(s)}\n`);
     case 'cd':
       return ok();
     case 'env':
@@ -334,7 +442,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       if (cmd === 'cat' && input !== null && args.every((a) => a === '-')) return ok(input);
       x.line.budget.charge(COST.host + argumentsCost(argv) + countsCost(argv));
       const until: Until = x.alone ? x.line.until : { kind: 'cap' };
-      const ctx = { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until, ...(x.asRoot ? { root: true } : {}) };
+      const ctx = { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until, ...((x.asUser ?? userOf(s)) === 'root' ? { root: true } : {}) };
       const r = runOnHost(ctx, argv);
       if (r === null) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       if (r.cloud) s.cloud = r.cloud;

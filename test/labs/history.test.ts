@@ -5,13 +5,15 @@ const lines = (...l: string[]) => l.map((line) => ({ line }));
 
 describe('history invocations', () => {
   it('splits lines into commands, unwraps sudo, assignments and namespaces', () => {
-    const inv = invocations(lines('sudo ip netns exec qrouter-1 iptables-save | grep SNAT', 'X=$(openstack floating ip create pub -f value -c id) && echo $X', 'ip -n qrouter-2 route'));
+    const inv = invocations(lines('sudo ip netns exec qrouter-1 iptables-save | grep SNAT', 'X=$(openstack floating ip create pub -f value -c id) && echo $X', 'ip -n qrouter-2 route', 'sudo -E -u root A=1 ip netns exec qrouter-3 ip a; sudo -- sudo -nu neutron ip r', 'sudo -x ip a'));
     expect(inv.map((i) => [i.argv.join(' '), i.netns, i.line, i.ran])).toEqual([
       ['iptables-save', 'qrouter-1', 0, false],
       ['grep SNAT', null, 0, false],
       ['openstack floating ip create pub -f value -c id', null, 1, false],
       ['echo $X', null, 1, false],
       ['ip route', 'qrouter-2', 2, false],
+      ['ip a', 'qrouter-3', 3, false],
+      ['ip r', null, 3, false],
     ]);
   });
   it('takes what ran when an entry has it, unwrapped the same way, and falls back to the line without it', () => {
