@@ -156,6 +156,15 @@ describe('sudo -i, sudo -s, su: a shell within the shell', () => {
     expect(run(back, Array.from({ length: 32 }, () => 'exit')).prompts.at(-1)).toBe('taylor@laptop:~$ ');
   });
 
+  it('ssh, sudo -i and su share the bound', () => {
+    const s = createSession({ fixture: 'network-node', seed: 1, host: 'laptop' });
+    const { out, state } = run(s, Array.from({ length: 17 }, () => ['ssh root@network', 'sudo -s']).flat());
+    expect(out.slice(0, 32).every((o) => o === '')).toBe(true);
+    expect(out.slice(32)).toEqual(['stacklab: too many shells within shells (limit: 32); type exit to leave one\n', 'stacklab: too many shells within shells (limit: 32); type exit to leave one\n']);
+    expect(state.hostStack).toHaveLength(32);
+    expect(prompt(state)).toBe('root@network:~# ');
+  });
+
   it('sudo sudo … of a whole line is unwrapped in a loop, the last one deciding', () => {
     expect(runLine(laptop(), `${'sudo '.repeat(790)}whoami`).result.stdout).toBe('root\n');
     expect(runLine(laptop(), `${'sudo -u nobody '.repeat(260)}sudo -u taylor whoami`).result.stdout).toBe('taylor\n');

@@ -221,6 +221,7 @@ const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history'
 
 /** Shells within shells (ssh, sudo -i, su) one terminal may stack; a deeper one is refused. */
 const MAX_NESTED_SHELLS = 32;
+const TOO_DEEP = `stacklab: too many shells within shells (limit: ${MAX_NESTED_SHELLS}); type exit to leave one\n`;
 
 /**
  * `sudo …`: runs a command as root (or -u USER), or starts a shell as that user (-i, -s). Every
@@ -291,7 +292,7 @@ function enterShell(x: Exec, user: string, login: boolean): CommandResult {
     return { stdout: 'This account is currently not available.\n', stderr: cd, exitCode: 1 };
   }
   const stack = s.hostStack ?? [];
-  if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: `stacklab: too many shells within shells (limit: ${MAX_NESTED_SHELLS}); type exit to leave one\n`, exitCode: 1 };
+  if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: TOO_DEEP, exitCode: 1 };
   s.hostStack = [...stack, shellFrame({ user, login })];
   return ok();
 }
@@ -450,7 +451,10 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       if (r.elapsed !== undefined) x.line.elapsed += r.elapsed;
       if (r.follow) x.line.follow = r.follow;
       if (r.enter) {
-        s.hostStack = [...(s.hostStack ?? []), s.host];
+        const stack = s.hostStack ?? [];
+        // ssh logged in, but a terminal keeps a bounded stack of shells to go back to.
+        if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: `${r.stderr}${TOO_DEEP}`, exitCode: 1 };
+        s.hostStack = [...stack, s.host];
         s.host = r.enter;
       }
       return rendered(x, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode });
