@@ -161,9 +161,13 @@ function setNetwork(c: Cloud, a: Args): Output {
   if (ext !== undefined) u.external = ext;
   const def = pair(a, 'default', 'no_default');
   if (def !== undefined) u.isDefault = def;
+  const t = str(a, 'provider_network_type');
+  if (t !== undefined) u.networkType = t;
+  const p = str(a, 'physical_network');
+  if (p !== undefined) u.physicalNetwork = p;
   // Sent as typed: Neutron converts it before anything else, and refuses text that is no integer.
   const seg = str(a, 'segmentation_id');
-  if (seg !== undefined) convertToInt(seg, `/v2.0/networks/${n.id}`);
+  if (seg !== undefined) u.segmentationId = convertToInt(seg, `/v2.0/networks/${n.id}`);
   updateNetwork(c, n, u);
   changeTags(n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;

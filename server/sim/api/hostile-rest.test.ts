@@ -120,6 +120,17 @@ describe('hostile calls of the REST APIs', () => {
     expect(post('bgp-speakers', { bgp_speaker: { name: 's1', local_as: '65001', ip_version: 4 } }).status).toBe(201);
   });
 
+  it("tags and RBAC targets of the wrong type are quoted as Python writes them (the oracle's answers)", () => {
+    const s = session([]);
+    const net = s.cloud.networks[0]?.id as string;
+    const put = (body: unknown) => runApiCall(s, call('network', 'PUT', ['v2.0', 'networks', net, 'tags'], [], JSON.stringify(body)), CTX).answer;
+    const invalid = (message: string) => ({ status: 400, body: JSON.stringify({ NeutronError: { type: 'InvalidInput', message: `Invalid input for operation: ${message}`, detail: '' } }).replaceAll('":"', '": "').replaceAll('","', '", "').replaceAll('":{', '": {') });
+    expect(put({ tags: { a: 1 } })).toMatchObject(invalid("'{'a': 1}' is not a list."));
+    expect(put({ tags: [{ a: [1, true, null] }] })).toMatchObject(invalid("'{'a': [1, True, None]}' is not a valid string."));
+    const rbac = runApiCall(s, call('network', 'POST', ['v2.0', 'rbac-policies'], [], JSON.stringify({ rbac_policy: { object_type: 'network', object_id: net, action: 'access_as_shared', target_tenant: { p: ['x'] } } })), CTX).answer;
+    expect(rbac.body).toContain("Reason: '{'p': ['x']}' is not a valid string.");
+  });
+
   it("a quota limit out of the quotas extension's range is refused, the value quoted exactly however large (the Neutron oracle's answers)", () => {
     const s = session([]);
     const put = (v: string) => runApiCall(s, call('network', 'PUT', ['v2.0', 'quotas', s.cloud.auth.projectId], [], `{"quota":{"network":${v}}}`), CTX).answer;

@@ -229,15 +229,26 @@ export interface NetworkUpdate {
   isDefault?: boolean;
   mtu?: number;
   portSecurityEnabled?: boolean;
+  /** Provider attributes (admin only): ML2 changes a VLAN network's segmentation ID, nothing else. */
+  networkType?: string;
+  physicalNetwork?: string;
+  segmentationId?: number;
 }
+
+/** What an update changes on the network itself (the rest is its segment's). */
+const NETWORK_OWN: ReadonlyArray<keyof NetworkUpdate> = ['name', 'description', 'adminStateUp', 'shared', 'external', 'isDefault', 'mtu', 'portSecurityEnabled'];
 
 export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Network {
   const path = `${PATH}/${net.id}`;
   checkMtuValue(path, upd.mtu);
   checkOwner(c, net.projectId, path, 'update_network');
+  // In the order of Neutron's attribute map, as its policy names them.
   const adminAttrs: string[] = [];
   if (upd.shared !== undefined) adminAttrs.push('shared');
   if (upd.external !== undefined) adminAttrs.push('router:external');
+  if (upd.networkType !== undefined) adminAttrs.push('provider:network_type');
+  if (upd.physicalNetwork !== undefined) adminAttrs.push('provider:physical_network');
+  if (upd.segmentationId !== undefined) adminAttrs.push('provider:segmentation_id');
   if (upd.isDefault !== undefined) adminAttrs.push('is_default');
   if (!c.auth.admin && adminAttrs.length > 0) throw policyError(path, policyExpr('update_network', adminAttrs));
   if (upd.external === false && net.external) {
@@ -253,6 +264,11 @@ export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Netwo
   if (upd.mtu !== undefined && upd.mtu > maxMtu(c, net.networkType)) {
     throw neutronError.invalidInput(path, `Requested MTU is too big, maximum is ${maxMtu(c, net.networkType)}.`);
   }
+  const segment = newSegmentationId(c, net, upd, path);
+  if (segment !== null) net.segmentationId = segment;
+  // Provider attributes alone change the segment, not the network: its revision stays.
+  const provider = upd.networkType !== undefined || upd.physicalNetwork !== undefined || upd.segmentationId !== undefined;
+  if (provider && NETWORK_OWN.every((k) => upd[k] === undefined)) return net;
   if (upd.name !== undefined) net.name = upd.name;
   if (upd.description !== undefined) net.description = upd.description;
   if (upd.adminStateUp !== undefined) net.adminStateUp = upd.adminStateUp;
@@ -263,6 +279,26 @@ export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Netwo
   if (upd.portSecurityEnabled !== undefined) net.portSecurityEnabled = upd.portSecurityEnabled;
   touch(c, net);
   return net;
+}
+
+/**
+ * The segmentation ID a provider update sets, or null (none asked; 0 asks for none). ML2 (Zed,
+ * checked on the oracle) refuses another network type or physical network, a new ID on anything
+ * but a VLAN network, an ID out of range, and one in use on the physical network, this network's
+ * own included.
+ */
+function newSegmentationId(c: Cloud, net: Network, upd: NetworkUpdate, path: string): number | null {
+  if ((upd.networkType !== undefined && upd.networkType !== net.networkType) || (upd.physicalNetwork !== undefined && upd.physicalNetwork !== net.physicalNetwork)) {
+    throw neutronError.invalidInput(path, 'Plugin does not support updating the following provider network attributes: provider:physical_network, provider:network_type.');
+  }
+  const seg = upd.segmentationId;
+  if (seg === undefined || seg === 0) return null;
+  if (net.networkType !== 'vlan') throw neutronError.invalidInput(path, 'Only VLAN type networks can be updated..');
+  if (seg < 1 || seg > 4094) throw neutronError.invalidInput(path, 'segmentation_id out of range (1 through 4094).');
+  if (segmentInUse(c, 'vlan', net.physicalNetwork, seg)) {
+    throw neutronError.conflict(path, `Unable to create the network. The VLAN ${seg} on physical network ${net.physicalNetwork ?? ''} is in use.`);
+  }
+  return seg;
 }
 
 /** Ports that do not block deleting their network: Neutron removes them itself. */

@@ -8,7 +8,8 @@ import type { Cloud } from '../../model/cloud.js';
 import type { RbacPolicy } from '../../model/rbac.js';
 import { neutronError } from '../../errors.js';
 import { allRbacPolicies, createRbacPolicy, deleteRbacPolicy, updateRbacPolicy, type RbacCreate } from '../../ops/rbac.js';
-import type { JsonObject } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
+import { pyStr } from './body.js';
 import { matchesFilters, type FilterValue } from './common.js';
 
 const PATH = '/v2.0/rbac-policies';
@@ -56,19 +57,9 @@ function text(b: JsonObject, k: string): string | undefined {
 /** The attributes a POST must carry, in the order Neutron's attribute map checks them. */
 const REQUIRED = ['object_type', 'object_id', 'target_tenant', 'action'];
 
-/** Python's `'%s' % v` for a JSON value, as the validators quote it (inner strings as repr()). */
-function pyStr(v: unknown, inner = false): string {
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string') return inner ? `'${v}'` : v;
-  if (Array.isArray(v)) return `[${v.map((x) => pyStr(x, true)).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pyStr(x, true)}`).join(', ')}}`;
-  return String(v);
-}
-
 /** `target_tenant`: a string of at most 255 characters (Neutron's type:string validator). */
 function checkTarget(path: string, v: unknown): string {
-  if (typeof v !== 'string') throw neutronError.badRequest(path, `Invalid input for target_tenant. Reason: '${pyStr(v)}' is not a valid string.`);
+  if (typeof v !== 'string') throw neutronError.badRequest(path, `Invalid input for target_tenant. Reason: '${pyStr(v as Json)}' is not a valid string.`);
   if (v.length > 255) throw neutronError.badRequest(path, `Invalid input for target_tenant. Reason: '${v}' exceeds maximum length of 255.`);
   return v;
 }

@@ -26,6 +26,7 @@ import {
   type Answer,
 } from './rest-errors.js';
 import { WRITES, type CollectionWrites } from './requests/index.js';
+import { pyStr } from './body.js';
 import { speakerById } from './requests/bgp.js';
 import { addSpeakerToAgent, removeSpeakerFromAgent } from '../../ops/bgp.js';
 import { putQuota, removeQuota } from './requests/quotas.js';
@@ -213,12 +214,6 @@ const TAG_TARGETS: Readonly<Record<string, (c: Cloud) => ReadonlyArray<Tagged & 
   };
 
 /** Python's `'%s' % value` for what a tags body may carry. */
-function pyStr(v: Json): string {
-  if (v === null) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string' || typeof v === 'number') return String(v);
-  return JSON.stringify(v);
-}
 
 const invalidTags = (message: string) =>
   new Refusal(neutronFault(400, 'InvalidInput', `Invalid input for operation: ${message}`));

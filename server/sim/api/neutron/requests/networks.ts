@@ -133,7 +133,17 @@ export function putNetwork(c: Cloud, net: Network, body: JsonObject): Network {
       'network',
       'ExternalNetworkInUse',
     );
-  return updateNetwork(c, net, defined<NetworkUpdate>({ name: text(b, 'name'), ...changes(b) }));
+  return updateNetwork(
+    c,
+    net,
+    defined<NetworkUpdate>({
+      name: text(b, 'name'),
+      ...changes(b),
+      networkType: text(b, 'provider:network_type'),
+      physicalNetwork: text(b, 'provider:physical_network'),
+      segmentationId: int(b, 'provider:segmentation_id'),
+    }),
+  );
 }
 
 function findNetwork(c: Cloud, id: string, path: string): Network {
