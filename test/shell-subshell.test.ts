@@ -96,7 +96,7 @@ describe('$(…) is a subshell', () => {
     expect(out[0]).toBe("network\nWarning: Permanently added '180.180.180.3' (ED25519) to the list of known hosts.\n");
     expect(out[1]).toBe('[vm2]\nnetwork\n');
     expect(out[3]).toBe('[] 0\nvm2\n');
-    expect(out[4]).toBe('logout\nConnection to vm2 closed.\n');
+    expect(out[4]).toBe('logout\nConnection to 180.180.180.3 closed.\n');
     expect(out[5]).toBe('network\n');
   });
 

@@ -139,9 +139,16 @@ describe('sudo -i, sudo -s, su: a shell within the shell', () => {
       "Warning: Permanently added '180.180.180.3' (ED25519) to the list of known hosts.\ncirros@180.180.180.3: Permission denied (publickey).\n",
       'logout\n',
       'cirros\n',
-      'logout\nConnection to vm2 closed.\n',
+      'logout\nConnection to 180.180.180.3 closed.\n',
       'network\n',
     ]);
+  });
+
+  it('ssh says goodbye to the destination it was given; a session stored before it kept one, to the host', () => {
+    const s = createSession({ fixture: 'network-node', seed: 1, host: 'laptop' });
+    expect(run(s, ['ssh root@10.0.0.11', 'exit']).out[1]).toBe('logout\nConnection to 10.0.0.11 closed.\n');
+    const old = run(s, ['ssh root@network']).state;
+    expect(runLine({ ...old, hostStack: ['laptop'] }, 'exit').result.stdout).toBe('logout\nConnection to network closed.\n');
   });
 
   it('a shell started in $(…) ends with it; the shells of one terminal are bounded; a snapshot keeps them', () => {

@@ -74,7 +74,11 @@ export interface SessionState {
   /** Shell variables (exported or not: the emulated shell does not distinguish). */
   env: Record<string, string>;
   host: string;
-  /** Hosts left with ssh (or a console), most recent last: `exit` goes back to the last one. */
+  /**
+   * What `exit` goes back to, most recent last: a host left with ssh (`HOST DESTINATION`: the
+   * host, and the destination ssh was given; a bare `HOST` in older sessions), or a shell that
+   * sudo -i/-s or su started on the same host (`sudo -i USER`, see sudo.ts).
+   */
   hostStack?: string[];
   /** Typed lines, for the `history` builtin (a persistent chain: see history.ts). */
   history: ShellHistory;
@@ -370,11 +374,13 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
         return ok(frame.login ? 'logout\n' : 'exit\n');
       }
       if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
-      const back = stack[stack.length - 1] as string;
+      // The host to go back to, and the destination ssh was given (entries stored before it was kept name none).
+      const entry = stack[stack.length - 1] as string;
+      const space = entry.indexOf(' ');
       s.hostStack = stack.slice(0, -1);
       const left = s.host;
-      s.host = back;
-      return ok(`logout\nConnection to ${closedName(s, left)} closed.\n`);
+      s.host = space < 0 ? entry : entry.slice(0, space);
+      return ok(`logout\nConnection to ${space < 0 ? closedName(s, left) : entry.slice(space + 1)} closed.\n`);
     }
     case 'openstack':
     case 'neutron':
@@ -454,7 +460,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
         const stack = s.hostStack ?? [];
         // ssh logged in, but a terminal keeps a bounded stack of shells to go back to.
         if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: `${r.stderr}${TOO_DEEP}`, exitCode: 1 };
-        s.hostStack = [...stack, s.host];
+        s.hostStack = [...stack, r.via !== undefined ? `${s.host} ${r.via}` : s.host];
         s.host = r.enter;
       }
       return rendered(x, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode });

@@ -40,6 +40,8 @@ export interface Follow {
 export interface HostResult extends CommandOutput {
   cloud?: Cloud;
   enter?: HostId;
+  /** The destination ssh was given for `enter` (it says "Connection to VIA closed." on the way back). */
+  via?: string;
   /** ssh added this entry to the known hosts (it said "Permanently added"). */
   knownHost?: string;
   /** Until: stream: the command goes on (see Follow). */

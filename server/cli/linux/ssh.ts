@@ -45,7 +45,7 @@ export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: Run
     if (!(ctx.hosts ?? []).includes('network')) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
     if (ctx.host.startsWith('vm:')) return err(`ssh: connect to host ${ip} port 22: No route to host\n`, 255);
     if (user !== 'root') return err(`${user}@${ip}: Permission denied (publickey).\n`, 255);
-    return { stdout: '', stderr: '', exitCode: 0, enter: 'network' };
+    return { stdout: '', stderr: '', exitCode: 0, enter: 'network', via: ip };
   }
   if (!parseIp(ip)) return err(`ssh: Could not resolve hostname ${ip}: Name or service not known\n`, 255);
   // lb-mgmt-net reaches the node's root namespace only (Octavia's health-manager port o-hm0).
@@ -77,7 +77,7 @@ export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: Run
     const going = { ...(r.follow ? { follow: r.follow } : {}), ...(r.elapsed !== undefined ? { elapsed: r.elapsed } : {}) };
     return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode, ...learned, ...going };
   }
-  return { stdout: '', stderr: warning, exitCode: 0, enter: `vm:${srv.id}`, ...learned };
+  return { stdout: '', stderr: warning, exitCode: 0, enter: `vm:${srv.id}`, via: ip, ...learned };
 }
 
 /**
@@ -92,7 +92,7 @@ function sshAmphora(ctx: HostCtx, amp: Amphora, ip: string, user: string, remote
   const warning = known ? '' : `Warning: Permanently added '${ip}' (ED25519) to the list of known hosts.\n`;
   if (user !== 'ubuntu') return { ...err(`${warning}${user}@${ip}: Permission denied (publickey).\n`, 255), ...learned };
   const host = `amp:${amp.id}`;
-  if (remote.length === 0) return { stdout: '', stderr: warning, exitCode: 0, enter: host, ...learned };
+  if (remote.length === 0) return { stdout: '', stderr: warning, exitCode: 0, enter: host, via: ip, ...learned };
   const words = remote.join(' ').split(/\s+/).filter((w) => w !== '');
   // `sudo` needs no password on the amphora: the command runs as root.
   const sudo = words[0] === 'sudo';
