@@ -80,6 +80,22 @@ describe('the shell history', () => {
     expect(s.history.lines()).toEqual(['echo a', ' x ']);
   });
 
+  it('made from lines at once is the history adding them one by one makes, and goes on the same', () => {
+    for (const n of [0, 1, 63, 64, 65, 128, 130, 999, 1000, 1001, 1500, 2100]) {
+      const lines = many(n);
+      let pushed = ShellHistory.EMPTY;
+      for (const l of lines) pushed = pushed.push(l);
+      let made = ShellHistory.of(lines);
+      expect(made.lines(), `${n}`).toEqual(pushed.lines());
+      expect(made.length).toBe(pushed.length);
+      for (const l of many(1100, n)) {
+        made = made.push(l);
+        pushed = pushed.push(l);
+      }
+      expect(made.lines(), `${n} then 1,100 more`).toEqual(pushed.lines());
+    }
+  });
+
   it('`history` numbers the kept lines from 1', () => {
     let s = createSession({ fixture: 'empty' });
     for (const l of many(1003)) s = runLine(s, l).state;

@@ -44,8 +44,13 @@ export class ShellHistory {
 
   /** A history of the last MAX_HISTORY of `lines` (a snapshot's, oldest first). */
   static of(lines: readonly string[]): ShellHistory {
-    let h = ShellHistory.EMPTY;
-    for (let i = Math.max(0, lines.length - MAX_HISTORY); i < lines.length; i++) h = h.add(lines[i] as string);
+    // The chain adding them one by one would make, made at once: full packs, then loose links.
+    const start = Math.max(0, lines.length - MAX_HISTORY);
+    const packed = (lines.length - start) - ((lines.length - start) % PACK);
+    let packs: Pack | null = null;
+    for (let i = start; i < start + packed; i += PACK) packs = { json: JSON.stringify(lines.slice(i, i + PACK)), before: packs };
+    let h = packed === 0 ? ShellHistory.EMPTY : new ShellHistory(null, null, packs, 0, packed);
+    for (let i = start + packed; i < lines.length; i++) h = h.add(lines[i] as string);
     return h;
   }
 
