@@ -110,9 +110,13 @@ describe('sudo -i, sudo -s, su: a shell within the shell', () => {
       "su: invalid option -- 'x'\nTry 'su --help' for more information.\n",
     ]);
     expect(prompts.slice(1, 5)).toEqual(['root@laptop:~# ', 'root@laptop:~# ', 'taylor@laptop:/root$ ', 'taylor@laptop:/root$ ']);
-    expect(run(laptop(), ['sudo su zed', 'sudo su -c whoami nobody']).out).toEqual([
+    expect(run(laptop(), ['sudo su zed', 'sudo su -c whoami nobody', 'sudo su -s /bin/sh -m -c whoami taylor', 'sudo su -s /bin/sh -c whoami nobody', 'sudo su --bogus', 'sudo su -c']).out).toEqual([
       'su: user zed does not exist or the user entry does not contain all the required fields\n',
       'This account is currently not available.\n',
+      'taylor\n',
+      'nobody\n',
+      "su: unrecognized option '--bogus'\nTry 'su --help' for more information.\n",
+      "su: option requires an argument -- 'c'\nTry 'su --help' for more information.\n",
     ]);
   });
 
@@ -123,6 +127,10 @@ describe('sudo -i, sudo -s, su: a shell within the shell', () => {
       exitCode: 1,
     });
     expect(runLine(laptop(), 'sudo -u www-data -i').result).toMatchObject({ stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 });
+    // -s runs the shell of whoever typed it, as the user.
+    const { out, prompts } = run(laptop(), ['sudo -u nobody -s', 'whoami; pwd', 'exit']);
+    expect(out).toEqual(['', 'nobody\n/home/taylor\n', 'exit\n']);
+    expect(prompts).toEqual(['nobody@laptop:/home/taylor$ ', 'nobody@laptop:/home/taylor$ ', 'taylor@laptop:~$ ']);
   });
 
   it("an ssh from a root shell comes back to it; root in a VM has no key of the image's user", () => {

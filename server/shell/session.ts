@@ -245,7 +245,8 @@ function sudo(x: Exec, args: string[], input: string | null, tty: boolean): Comm
     case 'quiet':
       return ok();
     case 'shell':
-      return enterShell(x, r.user, r.login);
+      // -s runs the shell of the one who typed it ($SHELL, bash); -i the user's login shell.
+      return enterShell(x, r.user, r.login, !r.login);
     case 'run': {
       const name = r.argv[0] as string;
       if (SHELL_ONLY.has(name)) {
@@ -266,31 +267,38 @@ function su(x: Exec, args: string[]): CommandResult {
   let login = false;
   let user = 'root';
   let command: string | null = null;
+  let shellGiven = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
+    const refuse = (what: string) => ({ stdout: '', stderr: `su: ${what}\nTry 'su --help' for more information.\n`, exitCode: 1 });
     if (a === '-' || a === '-l' || a === '--login') login = true;
-    else if (a === '-c' || a === '--command') {
-      command = args[++i] ?? null;
-      if (command === null) return { stdout: '', stderr: `su: option requires an argument -- 'c'\nTry 'su --help' for more information.\n`, exitCode: 1 };
-    } else if (a.startsWith('-')) return { stdout: '', stderr: `su: invalid option -- '${a.slice(1, 2)}'\nTry 'su --help' for more information.\n`, exitCode: 1 };
+    else if (a === '-m' || a === '-p' || a === '--preserve-environment') continue;
+    else if (a === '-c' || a === '--command' || a === '-s' || a === '--shell') {
+      // -s SHELL: the one shell here is bash.
+      const value = args[++i];
+      if (value === undefined) return refuse(a.startsWith('--') ? `option '${a}' requires an argument` : `option requires an argument -- '${a.slice(1)}'`);
+      if (a === '-c' || a === '--command') command = value;
+      else shellGiven = true;
+    } else if (a.startsWith('--')) return refuse(`unrecognized option '${a}'`);
+    else if (a.startsWith('-')) return refuse(`invalid option -- '${a.slice(1, 2)}'`);
     else user = a;
   }
   // No password can be typed here: as anyone but root, su fails as it does on a wrong one.
   if ((x.asUser ?? userOf(s)) !== 'root') return { stdout: '', stderr: 'Password: \nsu: Authentication failure\n', exitCode: 1 };
   if (!['root', loginUser(s)].includes(user) && hasShell(user)) return { stdout: '', stderr: `su: user ${user} does not exist or the user entry does not contain all the required fields\n`, exitCode: 1 };
   if (command !== null) {
-    if (!hasShell(user)) return { stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 };
+    if (!hasShell(user) && !shellGiven) return { stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 };
     // `su -c CMD`: the user's shell runs CMD and ends (a subshell here: its changes end with it).
     const r = subshell({ ...x, asUser: user }, command);
     return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
   }
-  return enterShell(x, user, login);
+  return enterShell(x, user, login, shellGiven);
 }
 
 /** A shell as `user` on the terminal's host, until its `exit`. */
-function enterShell(x: Exec, user: string, login: boolean): CommandResult {
+function enterShell(x: Exec, user: string, login: boolean, shellGiven = false): CommandResult {
   const s = x.state;
-  if (!hasShell(user)) {
+  if (!hasShell(user) && !shellGiven) {
     // The system accounts' shell is nologin.
     const cd = login && homeOf(user) === '/nonexistent' ? 'sudo: unable to change directory to /nonexistent: No such file or directory\n' : '';
     return { stdout: 'This account is currently not available.\n', stderr: cd, exitCode: 1 };
@@ -374,7 +382,8 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
         return ok(frame.login ? 'logout\n' : 'exit\n');
       }
       if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
-      // The host to go back to, and the destination ssh was given (entries stored before it was kept name none).
+      // The host to go back to, and the destination ssh was given (an entry stored before
+      // destinations were kept has none: the host's name is said).
       const entry = stack[stack.length - 1] as string;
       const space = entry.indexOf(' ');
       s.hostStack = stack.slice(0, -1);
