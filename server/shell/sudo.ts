@@ -6,7 +6,7 @@
  * a Debian 12 machine (test/sudo.test.ts keeps the captures).
  *
  * Not emulated: passwords (every learner may run anything, without a prompt), the policy's
- * environment reset (a root shell keeps the session's variables), -l, -V, -e and -U, which say so.
+ * environment reset (a root shell keeps the session's variables); -l, -V and -e say so.
  */
 
 /** What a sudo line asks for. */

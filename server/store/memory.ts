@@ -76,8 +76,10 @@ function memorySync(): SyncStore {
         return head;
       });
     },
-    commandLines(learnerId, workspace, afterSeq, uptoSeq, limit) {
-      const lines = (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq && e.seq <= uptoSeq && e.kind === 'command').map((e) => e.line);
+    commandLines(learnerId, workspace, afterSeq, uptoSeq, limit, maxLength) {
+      // Code points, as SQL counts characters (a UTF-16 length is never less).
+      const fits = (line: string) => !line.includes('\u0000') && (line.length <= maxLength || [...line].length <= maxLength);
+      const lines = (histories.get(key(learnerId, workspace)) ?? []).filter((e) => e.seq > afterSeq && e.seq <= uptoSeq && e.kind === 'command' && fits(e.line)).map((e) => e.line);
       return limit > 0 ? lines.slice(-limit) : [];
     },
     attemptCommands(learnerId, workspace) {

@@ -240,11 +240,11 @@ export async function postgresStore(url: string, opts: PostgresOptions = {}): Pr
         await rows<HeadRow>(`SELECT ${HEAD_COLS} FROM history WHERE learner_id = $1 AND workspace = $2 AND seq > $3 ORDER BY seq`, [enc(learnerId), enc(workspace), afterSeq], 'stacklab_heads_since')
       ).map(headOf);
     },
-    async commandLines(learnerId, workspace, afterSeq, uptoSeq, limit) {
+    async commandLines(learnerId, workspace, afterSeq, uptoSeq, limit, maxLength) {
       const found = await rows<{ line: string }>(
         `SELECT line FROM (SELECT seq, line FROM history WHERE learner_id = $1 AND workspace = $2 AND seq > $3 AND seq <= $4 AND kind = 'command'
-           ORDER BY seq DESC LIMIT $5) h ORDER BY seq`,
-        [enc(learnerId), enc(workspace), afterSeq, uptoSeq, Math.max(0, Math.floor(limit))],
+           AND strpos(line, chr(65535) || '0') = 0 AND char_length(line) <= $6 ORDER BY seq DESC LIMIT $5) h ORDER BY seq`,
+        [enc(learnerId), enc(workspace), afterSeq, uptoSeq, Math.max(0, Math.floor(limit)), Math.floor(maxLength)],
         'stacklab_command_lines',
       );
       return found.map((r) => dec(r.line));

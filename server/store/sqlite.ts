@@ -219,7 +219,7 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     ),
     commandLines: db.prepare(
       `SELECT line FROM (SELECT seq, line FROM history WHERE learner_id = ? AND workspace = ? AND seq > ? AND seq <= ? AND kind = 'command'
-         ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+         AND instr(line, char(0)) = 0 AND length(line) <= ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
     ).pluck(),
     attemptCommands: db.prepare(
       `SELECT seq, line, ran FROM attempt_command WHERE learner_id = ? AND workspace = ?
@@ -274,8 +274,8 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
     headsSince: guarded((learnerId: string, workspace: string, afterSeq: number) =>
       (q.headsSince.all(learnerId, workspace, afterSeq) as HeadRow[]).map(headOf),
     ),
-    commandLines: guarded((learnerId: string, workspace: string, afterSeq: number, uptoSeq: number, limit: number) =>
-      q.commandLines.all(learnerId, workspace, afterSeq, uptoSeq, Math.max(0, limit)) as string[],
+    commandLines: guarded((learnerId: string, workspace: string, afterSeq: number, uptoSeq: number, limit: number, maxLength: number) =>
+      q.commandLines.all(learnerId, workspace, afterSeq, uptoSeq, maxLength, Math.max(0, limit)) as string[],
     ),
     attemptCommands: guarded((learnerId: string, workspace: string) =>
       (

@@ -147,11 +147,13 @@ export interface CloudStore {
    */
   headsSince(learnerId: string, workspace: string, afterSeq: number): Promise<EntryHead[]>;
   /**
-   * The lines of the newest `limit` `command` entries with afterSeq < seq <= uptoSeq, oldest
-   * first, and nothing else of them: the shell's history of a snapshot (snapshots leave it to
-   * this table) and the terminal's recent lines.
+   * The lines of the newest `limit` `command` entries with afterSeq < seq <= uptoSeq whose line
+   * is at most `maxLength` characters (Unicode code points) long, oldest first, and nothing else
+   * of them: the shell's history of a snapshot (snapshots leave it to this table) and the
+   * terminal's recent lines. Longer lines were refused unrun; a read never carries them. Nor
+   * lines with a NUL character (SQLite counts a text's characters up to its first NUL).
    */
-  commandLines(learnerId: string, workspace: string, afterSeq: number, uptoSeq: number, limit: number): Promise<string[]>;
+  commandLines(learnerId: string, workspace: string, afterSeq: number, uptoSeq: number, limit: number, maxLength: number): Promise<string[]>;
   /**
    * The distinct commands of the `command` entries after the last reset, each at its first
    * occurrence, oldest first: what graders read of an attempt (see server/workspace/attempt.ts).

@@ -9,7 +9,7 @@
  * first is made again on the workspace read anew. The web layer only transports.
  */
 import { hashSeed } from '../sim/rng.js';
-import { complete, inShellHistory, PING_CAP, prompt, readSnapshot, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
+import { complete, inShellHistory, MAX_LINE, PING_CAP, prompt, readSnapshot, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
 import { MAX_HISTORY, ShellHistory } from '../shell/history.js';
 import type { Follow } from '../cli/linux/index.js';
 import { grade, labFor, type GradeInput, type GradeResult, type Lab } from '../labs/index.js';
@@ -304,12 +304,13 @@ interface Stored {
 
 /**
  * The shell's history as of entry `upto`: the last MAX_HISTORY lines runLine kept of the command
- * entries after `after` (the reset before it). Read again with more rows while over-long lines
- * (recorded, never kept) leave it short, up to a bound.
+ * entries after `after` (the reset before it). The store leaves out lines too long to run; one
+ * of astral characters (longer in UTF-16 than in code points) may still be, so a short read is
+ * made again with more rows, up to a bound.
  */
 async function shellLines(store: CloudStore, learner: string, key: string, after: number, upto: number): Promise<string[]> {
   for (let limit = MAX_HISTORY; ; limit *= 2) {
-    const lines = await store.commandLines(learner, key, after, upto, limit);
+    const lines = await store.commandLines(learner, key, after, upto, limit, MAX_LINE);
     const kept = lines.filter(inShellHistory);
     if (kept.length >= MAX_HISTORY || lines.length < limit || limit >= 8 * MAX_HISTORY) return kept.slice(-MAX_HISTORY);
   }
@@ -745,7 +746,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
       serial(w, async () => {
         try {
           // The commands among the last `limit` entries (seqs run 1…lastSeq without gaps).
-          return await store.commandLines(w.learner, w.ref.key, Math.max(0, w.lastSeq - limit), w.lastSeq, limit);
+          return await store.commandLines(w.learner, w.ref.key, Math.max(0, w.lastSeq - limit), w.lastSeq, limit, MAX_LINE);
         } catch (e) {
           storeFailure(e, `history of ${w.learner}`);
           return [];

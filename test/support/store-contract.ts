@@ -111,13 +111,19 @@ export function runStoreContract(name: string, newStore: () => CloudStore | Prom
       expect((await s.headsSince('a', 'lab:w', 0))[0]).toEqual({ seq: 1, kind: 'command', line: 'openstack network list', exitCode: 0, at: 1, ran: [['openstack', 'network', 'list']], cols: 90, prompt: '$ ' });
       expect((await s.headsSince('a', 'lab:w', 4))[0]?.request?.path).toEqual(['v2.0', 'networks']);
       // The lines of the newest command entries in a range (seqs 5 and 6 are an API call and an answer).
-      expect(await s.commandLines('a', 'lab:w', 0, 99, 1000)).toEqual(['openstack network list', 'N=net; openstack network list', 'echo $X', 'echo $X', 'false && x', 'ip a', 'ip a']);
-      expect(await s.commandLines('a', 'lab:w', 1, 7, 1000)).toEqual(['N=net; openstack network list', 'echo $X', 'echo $X', 'false && x']);
-      expect(await s.commandLines('a', 'lab:w', 0, 7, 2)).toEqual(['echo $X', 'false && x']);
-      expect(await s.commandLines('a', 'lab:w', 0, 9, 0)).toEqual([]);
-      expect(await s.commandLines('a', 'lab:w', 0, 9, -1)).toEqual([]);
-      expect(await s.commandLines('a', 'lab:w', 9, 99, 10)).toEqual([]);
-      expect(await s.commandLines('b', 'lab:w', 0, 99, 10)).toEqual([]);
+      expect(await s.commandLines('a', 'lab:w', 0, 99, 1000, 4096)).toEqual(['openstack network list', 'N=net; openstack network list', 'echo $X', 'echo $X', 'false && x', 'ip a', 'ip a']);
+      expect(await s.commandLines('a', 'lab:w', 1, 7, 1000, 4096)).toEqual(['N=net; openstack network list', 'echo $X', 'echo $X', 'false && x']);
+      expect(await s.commandLines('a', 'lab:w', 0, 7, 2, 4096)).toEqual(['echo $X', 'false && x']);
+      expect(await s.commandLines('a', 'lab:w', 0, 9, 0, 4096)).toEqual([]);
+      expect(await s.commandLines('a', 'lab:w', 0, 9, -1, 4096)).toEqual([]);
+      expect(await s.commandLines('a', 'lab:w', 9, 99, 10, 4096)).toEqual([]);
+      expect(await s.commandLines('b', 'lab:w', 0, 99, 10, 4096)).toEqual([]);
+      // Lines longer than maxLength characters (code points: '😀' is one) are left out, and lines with a NUL.
+      for (const line of ['x'.repeat(21), '😀'.repeat(20), 'y'.repeat(20), `\u0000${'z'.repeat(100)}`]) {
+        await s.saveStep('a', 'w2', null, { kind: 'command', line, stdout: '', stderr: '', exitCode: 0, at: 1 });
+      }
+      expect(await s.commandLines('a', 'w2', 0, 99, 10, 20)).toEqual(['😀'.repeat(20), 'y'.repeat(20)]);
+      expect(await s.commandLines('a', 'w2', 0, 99, 1, 20)).toEqual(['y'.repeat(20)]);
       // The same `ran` under another line is the same command; lines matter only without `ran`.
       expect(await s.attemptCommands('a', 'lab:w')).toEqual([
         { line: 'openstack network list', ran: [['openstack', 'network', 'list']] },
