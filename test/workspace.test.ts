@@ -174,6 +174,25 @@ describe('workspace: snapshots', () => {
     expect(again[0]).toBe('echo again-1');
   });
 
+  it('bring the history back with a bounded read: the last 2,000 entries, lines up to 4,096 characters', async () => {
+    const store = memoryStore();
+    const calls: unknown[][] = [];
+    const spied: CloudStore = { ...store, commandLines: (...a) => (calls.push(a), store.commandLines(...a)) };
+    const spaces = manager(spied);
+    const ref = spaces.parse('sandbox:empty');
+    if (!ref) throw new Error('no workspace');
+    const w = await spaces.open('a', ref);
+    for (let i = 1; i <= 3000; i++) await w.run(i % 3 === 0 ? `echo ${'x'.repeat(5000)}` : `echo ${i}`);
+    const live = w.state().history.lines();
+    const saved = await store.loadSession('a', ref.key);
+    const reopened = await manager(spied).open('a', ref);
+    const [read] = calls as Array<[string, string, number, number, number, number]>;
+    expect(read?.slice(2)).toEqual([(saved?.seq ?? 0) - 2000, saved?.seq, 1000, 4096]);
+    // Two in three lines were kept: the window's 2,000 entries hold ~1,333 of them, more than enough.
+    expect(live).toHaveLength(1000);
+    expect(reopened.state().history.lines()).toEqual(live);
+  });
+
   it('stored before they left the history out still bring their history back', async () => {
     const store = memoryStore();
     let spaces = manager(store);

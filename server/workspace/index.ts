@@ -304,17 +304,18 @@ interface Stored {
 
 /**
  * The shell's history as of entry `upto`: the last MAX_HISTORY lines runLine kept of the command
- * entries after `after` (the reset before it). The store leaves out lines too long to run; one
- * of astral characters (longer in UTF-16 than in code points) may still be, so a short read is
- * made again with more rows, up to a bound.
+ * entries after `after` (the reset before it). The read is bounded: among the last
+ * HISTORY_WINDOW entries (a history with more API calls, bookkeeping or lines too long to run
+ * among them comes back shorter), lines too long to run left out by the store (one of astral
+ * characters, longer in UTF-16 than in code points, here).
  */
 async function shellLines(store: CloudStore, learner: string, key: string, after: number, upto: number): Promise<string[]> {
-  for (let limit = MAX_HISTORY; ; limit *= 2) {
-    const lines = await store.commandLines(learner, key, after, upto, limit, MAX_LINE);
-    const kept = lines.filter(inShellHistory);
-    if (kept.length >= MAX_HISTORY || lines.length < limit || limit >= 8 * MAX_HISTORY) return kept.slice(-MAX_HISTORY);
-  }
+  const lines = await store.commandLines(learner, key, Math.max(after, upto - HISTORY_WINDOW), upto, MAX_HISTORY, MAX_LINE);
+  return lines.filter(inShellHistory);
 }
+
+/** How many entries back reading the shell history looks: twice the lines it keeps. */
+const HISTORY_WINDOW = 2 * MAX_HISTORY;
 
 /** How often a write refused by StoreConflict is tried again on the workspace read anew. */
 const CONFLICT_RETRIES = 3;
