@@ -78,5 +78,12 @@ describe('an amphora, for admins', () => {
     const denied = line(line(s, 'exit').s, `ssh ubuntu@${amp.lbNetworkIp} cat /var/lib/octavia/${lb.id}/haproxy.cfg`);
     expect(denied).toMatchObject({ out: '', code: 1 });
     expect(denied.err).toMatch(/Permission denied\n$/);
+    // A root shell (sudo -i, as the Octavia guides do it) reads it too, until its exit.
+    const root = line(s, 'sudo -i').s;
+    expect(prompt(root)).toBe(`root@amphora-${amp.id}:~# `);
+    expect(line(root, `cat /var/lib/octavia/${lb.id}/haproxy.cfg`).out).toBe(cfg);
+    const back = line(root, 'exit');
+    expect(back.out).toBe('logout\n');
+    expect(line(back.s, `cat /var/lib/octavia/${lb.id}/haproxy.cfg`).code).toBe(1);
   });
 });
