@@ -127,6 +127,12 @@ describe('sudo -i, sudo -s, su: a shell within the shell', () => {
       exitCode: 1,
     });
     expect(runLine(laptop(), 'sudo -u www-data -i').result).toMatchObject({ stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 });
+    // su says it in its own words.
+    expect(runLine(laptop(), 'sudo su - nobody').result).toMatchObject({
+      stdout: 'This account is currently not available.\n',
+      stderr: 'su: warning: cannot change directory to /nonexistent: No such file or directory\n',
+      exitCode: 1,
+    });
     // -s runs the shell of whoever typed it, as the user.
     const { out, prompts } = run(laptop(), ['sudo -u nobody -s', 'whoami; pwd', 'exit']);
     expect(out).toEqual(['', 'nobody\n/home/taylor\n', 'exit\n']);
@@ -178,6 +184,14 @@ describe('sudo -i, sudo -s, su: a shell within the shell', () => {
     expect(out.slice(32)).toEqual(['stacklab: too many shells within shells (limit: 32); type exit to leave one\n', 'stacklab: too many shells within shells (limit: 32); type exit to leave one\n']);
     expect(state.hostStack).toHaveLength(32);
     expect(prompt(state)).toBe('root@network:~# ');
+  });
+
+  it("su -c running itself through a variable is stopped by the line's command limit", () => {
+    let s = createSession({ fixture: 'network-node', seed: 1, host: 'network' });
+    s = runLine(s, `X='su -c "$X"'`).state;
+    const r = runLine(s, 'su -c "$X"').result;
+    expect(r.internalError).toBeUndefined();
+    expect(r.stderr).toBe('stacklab: this line runs too many commands (limit: 256); it was stopped\n');
   });
 
   it('sudo sudo … of a whole line is unwrapped in a loop, the last one deciding', () => {

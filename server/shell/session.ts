@@ -34,7 +34,8 @@ import type { CommandOutput } from '../render/output.js';
 import type { PacketPath } from '../sim/api/packet-path.js';
 import { runStacklab } from '../cli/linux/stacklab-trace.js';
 import { ShellHistory } from './history.js';
-import { hasShell, homeOf, parseSudo, readFrame, shellFrame, type ShellFrame } from './sudo.js';
+import { parseSu, parseSudo } from './sudo.js';
+import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, type ShellFrame } from './shells.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -74,11 +75,7 @@ export interface SessionState {
   /** Shell variables (exported or not: the emulated shell does not distinguish). */
   env: Record<string, string>;
   host: string;
-  /**
-   * What `exit` goes back to, most recent last: a host left with ssh (`HOST DESTINATION`: the
-   * host, and the destination ssh was given; a bare `HOST` in older sessions), or a shell that
-   * sudo -i/-s or su started on the same host (`sudo -i USER`, see sudo.ts).
-   */
+  /** What `exit` goes back to, most recent last: hosts left with ssh, shells sudo or su started (see shells.ts). */
   hostStack?: string[];
   /** Typed lines, for the `history` builtin (a persistent chain: see history.ts). */
   history: ShellHistory;
@@ -246,7 +243,7 @@ function sudo(x: Exec, args: string[], input: string | null, tty: boolean): Comm
       return ok();
     case 'shell':
       // -s runs the shell of the one who typed it ($SHELL, bash); -i the user's login shell.
-      return enterShell(x, r.user, r.login, !r.login);
+      return enterShell(x, r.user, r.login, !r.login, 'sudo: unable to change directory to');
     case 'run': {
       const name = r.argv[0] as string;
       if (SHELL_ONLY.has(name)) {
@@ -261,46 +258,27 @@ function sudo(x: Exec, args: string[], input: string | null, tty: boolean): Comm
   }
 }
 
-/** `su [-|-l|--login] [USER]`: a shell as USER (root by default); only root needs no password. */
+/** `su …`: a shell as a user (root by default), or `-c CMD` run as them; only root needs no password. */
 function su(x: Exec, args: string[]): CommandResult {
   const s = x.state;
-  let login = false;
-  let user = 'root';
-  let command: string | null = null;
-  let shellGiven = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    const refuse = (what: string) => ({ stdout: '', stderr: `su: ${what}\nTry 'su --help' for more information.\n`, exitCode: 1 });
-    if (a === '-' || a === '-l' || a === '--login') login = true;
-    else if (a === '-m' || a === '-p' || a === '--preserve-environment') continue;
-    else if (a === '-c' || a === '--command' || a === '-s' || a === '--shell') {
-      // -s SHELL: the one shell here is bash.
-      const value = args[++i];
-      if (value === undefined) return refuse(a.startsWith('--') ? `option '${a}' requires an argument` : `option requires an argument -- '${a.slice(1)}'`);
-      if (a === '-c' || a === '--command') command = value;
-      else shellGiven = true;
-    } else if (a.startsWith('--')) return refuse(`unrecognized option '${a}'`);
-    else if (a.startsWith('-')) return refuse(`invalid option -- '${a.slice(1, 2)}'`);
-    else user = a;
-  }
+  const r = parseSu(args);
+  if (r.kind === 'fail') return { stdout: '', stderr: r.stderr, exitCode: r.exitCode };
   // No password can be typed here: as anyone but root, su fails as it does on a wrong one.
   if ((x.asUser ?? userOf(s)) !== 'root') return { stdout: '', stderr: 'Password: \nsu: Authentication failure\n', exitCode: 1 };
-  if (!['root', loginUser(s)].includes(user) && hasShell(user)) return { stdout: '', stderr: `su: user ${user} does not exist or the user entry does not contain all the required fields\n`, exitCode: 1 };
-  if (command !== null) {
-    if (!hasShell(user) && !shellGiven) return { stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 };
-    // `su -c CMD`: the user's shell runs CMD and ends (a subshell here: its changes end with it).
-    const r = subshell({ ...x, asUser: user }, command);
-    return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
-  }
-  return enterShell(x, user, login, shellGiven);
+  if (!knownUser(r.user, loginUser(s))) return { stdout: '', stderr: `su: user ${r.user} does not exist or the user entry does not contain all the required fields\n`, exitCode: 1 };
+  if (r.kind === 'shell') return enterShell(x, r.user, r.login, r.shellGiven, 'su: warning: cannot change directory to');
+  if (!hasShell(r.user) && !r.shellGiven) return { stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 };
+  // The user's shell runs CMD and ends (a subshell here: its changes end with it).
+  const out = subshell({ ...x, asUser: r.user }, r.command);
+  return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode };
 }
 
 /** A shell as `user` on the terminal's host, until its `exit`. */
-function enterShell(x: Exec, user: string, login: boolean, shellGiven = false): CommandResult {
+function enterShell(x: Exec, user: string, login: boolean, shellGiven: boolean, cannotCd: string): CommandResult {
   const s = x.state;
   if (!hasShell(user) && !shellGiven) {
-    // The system accounts' shell is nologin.
-    const cd = login && homeOf(user) === '/nonexistent' ? 'sudo: unable to change directory to /nonexistent: No such file or directory\n' : '';
+    // The system accounts' shell is nologin; a login one goes to their home first (nobody's is none).
+    const cd = login && homeOf(user) === '/nonexistent' ? `${cannotCd} /nonexistent: No such file or directory\n` : '';
     return { stdout: 'This account is currently not available.\n', stderr: cd, exitCode: 1 };
   }
   const stack = s.hostStack ?? [];
@@ -382,14 +360,12 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
         return ok(frame.login ? 'logout\n' : 'exit\n');
       }
       if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
-      // The host to go back to, and the destination ssh was given (an entry stored before
-      // destinations were kept has none: the host's name is said).
-      const entry = stack[stack.length - 1] as string;
-      const space = entry.indexOf(' ');
+      const { host, via } = readHostEntry(stack[stack.length - 1] as string);
       s.hostStack = stack.slice(0, -1);
       const left = s.host;
-      s.host = space < 0 ? entry : entry.slice(0, space);
-      return ok(`logout\nConnection to ${space < 0 ? closedName(s, left) : entry.slice(space + 1)} closed.\n`);
+      s.host = host;
+      // An entry stored before destinations were kept has none: the host's name is said.
+      return ok(`logout\nConnection to ${via ?? closedName(s, left)} closed.\n`);
     }
     case 'openstack':
     case 'neutron':
@@ -469,7 +445,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
         const stack = s.hostStack ?? [];
         // ssh logged in, but a terminal keeps a bounded stack of shells to go back to.
         if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: `${r.stderr}${TOO_DEEP}`, exitCode: 1 };
-        s.hostStack = [...stack, r.via !== undefined ? `${s.host} ${r.via}` : s.host];
+        s.hostStack = [...stack, hostEntry(s.host, r.via)];
         s.host = r.enter;
       }
       return rendered(x, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode });

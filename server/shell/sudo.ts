@@ -1,3 +1,5 @@
+import { knownUser } from './shells.js';
+
 /**
  * sudo's command line, as sudo 1.9.13p3 (Debian 12: the laptop and the network node) reads it:
  * getopt_long options up to the first word that is none, then VAR=value words, then the command.
@@ -18,9 +20,6 @@ export type SudoRequest =
   | { kind: 'fail'; stderr: string; exitCode: number }
   | { kind: 'help'; stdout: string }
   | { kind: 'quiet' };
-
-/** Users every host has: root, the host's own login user, and Debian's system accounts (no shell). */
-const NO_SHELL = ['daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup', 'list', 'irc', 'nobody'];
 
 /** Options that take a value (short letter → long name). */
 const WITH_VALUE: Record<string, string> = { C: 'close-from', D: 'chdir', g: 'group', p: 'prompt', R: 'chroot', r: 'role', T: 'command-timeout', t: 'type', U: 'other-user', u: 'user' };
@@ -187,7 +186,7 @@ export function parseSudo(args: readonly string[], hostUser: string, columns: nu
   if (modes.includes('K') || modes.includes('v') || (modes.includes('k') && argv.length === 0 && !login && !shell)) return { kind: 'quiet' };
 
   const target = user === '#0' ? 'root' : user;
-  if (target !== 'root' && target !== hostUser && !NO_SHELL.includes(target)) {
+  if (!knownUser(target, hostUser)) {
     return { kind: 'fail', stderr: `sudo: unknown user ${user}\nsudo: error initializing audit plugin sudoers_audit\n`, exitCode: 1 };
   }
   if (argv.length === 0) {
@@ -232,32 +231,36 @@ const HELP_OPTIONS = [
 ];
 const DESCRIBED = 32;
 
-/** Whether `user` has a shell to log in to (the system accounts' is nologin). */
-export function hasShell(user: string): boolean {
-  return !NO_SHELL.includes(user);
-}
+/** What an `su` line asks for. */
+export type SuRequest =
+  | { kind: 'shell'; user: string; login: boolean; shellGiven: boolean }
+  /** -c CMD: the user's shell runs CMD and ends. */
+  | { kind: 'command'; user: string; command: string; shellGiven: boolean }
+  | { kind: 'fail'; stderr: string; exitCode: number };
 
 /**
- * A shell that `sudo -i`, `sudo -s` or `su` started, as an entry of the session's hostStack (the
- * hosts an `exit` goes back to): `exit` leaves it for the shell below, on the same host. Host
- * entries are host ids (`laptop`, `network`, `vm:…`, `amp:…`), which never start with "sudo ".
+ * `su [-|-l|--login] [-m|-p] [-s SHELL] [-c CMD] [USER]` as util-linux su reads it (its
+ * refusals compared with the real su on a Debian 12 machine). `-s SHELL`: the one shell here is
+ * bash, but it stands in for a system account's nologin.
  */
-export interface ShellFrame {
-  user: string;
-  /** A login shell (-i, `su -`): starts in the user's home, and `exit` says "logout". */
-  login: boolean;
-}
-
-export function shellFrame(f: ShellFrame): string {
-  return `sudo ${f.login ? '-i' : '-s'} ${f.user}`;
-}
-
-export function readFrame(entry: string | undefined): ShellFrame | null {
-  if (entry === undefined || !entry.startsWith('sudo ')) return null;
-  return { login: entry.startsWith('sudo -i '), user: entry.slice('sudo -i '.length) };
-}
-
-/** A user's home directory. */
-export function homeOf(user: string): string {
-  return user === 'root' ? '/root' : user === 'nobody' ? '/nonexistent' : `/home/${user}`;
+export function parseSu(args: readonly string[]): SuRequest {
+  let login = false;
+  let user = 'root';
+  let command: string | null = null;
+  let shellGiven = false;
+  const refuse = (what: string): SuRequest => ({ kind: 'fail', stderr: `su: ${what}\nTry 'su --help' for more information.\n`, exitCode: 1 });
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-' || a === '-l' || a === '--login') login = true;
+    else if (a === '-m' || a === '-p' || a === '--preserve-environment') continue;
+    else if (a === '-c' || a === '--command' || a === '-s' || a === '--shell') {
+      const value = args[++i];
+      if (value === undefined) return refuse(a.startsWith('--') ? `option '${a}' requires an argument` : `option requires an argument -- '${a.slice(1)}'`);
+      if (a === '-c' || a === '--command') command = value;
+      else shellGiven = true;
+    } else if (a.startsWith('--')) return refuse(`unrecognized option '${a}'`);
+    else if (a.startsWith('-')) return refuse(`invalid option -- '${a.slice(1, 2)}'`);
+    else user = a;
+  }
+  return command === null ? { kind: 'shell', user, login, shellGiven } : { kind: 'command', user, command, shellGiven };
 }
