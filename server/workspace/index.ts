@@ -350,7 +350,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     const snapshot = stored ? readSnapshot(stored.snapshot) : null;
     // A snapshot leaves the shell's history to the history table (unless a reset after it
     // starts over: replay makes the fresh state then).
-    if (stored && snapshot && !snapshot.historyKept && seqs.reset <= stored.seq) {
+    if (stored && snapshot?.historyKept === false && seqs.reset <= stored.seq) {
       snapshot.state = { ...snapshot.state, history: ShellHistory.of(await shellLines(store, learner, ref.key, seqs.reset, stored.seq)) };
     }
     const state = replay(ref, learner, snapshot?.state ?? null, afterSnapshot);

@@ -136,13 +136,7 @@ function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkTyp
       if (physnet === null) {
         throw neutronError.invalidInput(PATH, 'segmentation_id requires physical_network for VLAN provider network.');
       }
-      if (seg < 1 || seg > 4094) throw neutronError.invalidInput(PATH, 'segmentation_id out of range (1 through 4094).');
-      if (segmentInUse(c, 'vlan', physnet, seg)) {
-        throw neutronError.conflict(
-          PATH,
-          `Unable to create the network. The VLAN ${seg} on physical network ${physnet} is in use.`,
-        );
-      }
+      checkVlan(c, physnet, seg, PATH);
       return { networkType: 'vlan', physicalNetwork: physnet, segmentationId: seg, mtu: physnetMtu };
     }
     const a = allocateVlan(c, physnet);
@@ -294,11 +288,16 @@ function newSegmentationId(c: Cloud, net: Network, upd: NetworkUpdate, path: str
   const seg = upd.segmentationId;
   if (seg === undefined || seg === 0) return null;
   if (net.networkType !== 'vlan') throw neutronError.invalidInput(path, 'Only VLAN type networks can be updated..');
-  if (seg < 1 || seg > 4094) throw neutronError.invalidInput(path, 'segmentation_id out of range (1 through 4094).');
-  if (segmentInUse(c, 'vlan', net.physicalNetwork, seg)) {
-    throw neutronError.conflict(path, `Unable to create the network. The VLAN ${seg} on physical network ${net.physicalNetwork ?? ''} is in use.`);
-  }
+  checkVlan(c, net.physicalNetwork, seg, path);
   return seg;
+}
+
+/** A VLAN ID a network may take, on create or update (Neutron says "create" for both). */
+function checkVlan(c: Cloud, physnet: string | null, seg: number, path: string): void {
+  if (seg < 1 || seg > 4094) throw neutronError.invalidInput(path, 'segmentation_id out of range (1 through 4094).');
+  if (segmentInUse(c, 'vlan', physnet, seg)) {
+    throw neutronError.conflict(path, `Unable to create the network. The VLAN ${seg} on physical network ${physnet ?? ''} is in use.`);
+  }
 }
 
 /** Ports that do not block deleting their network: Neutron removes them itself. */
