@@ -1,3 +1,4 @@
+import { fitLine } from '../render/lbuf.js';
 import { knownUser } from './shells.js';
 
 /**
@@ -42,30 +43,9 @@ const USAGE_LINES = [
 /** Continuation lines of the usage start under the first word after `usage: sudo `. */
 const INDENT = 12;
 
-/**
- * A line fitted to the terminal as sudo does: a line longer than the room left is cut at its
- * last space within that room (or the first after it), and goes on indented; a terminal of
- * `indent` + 20 columns or fewer gets the line whole.
- */
-function fit(line: string, columns: number, indent = INDENT): string {
-  if (columns <= indent + 20) return `${line}\n`;
-  let out = '';
-  let rest = line;
-  let room = columns;
-  for (;;) {
-    if (rest.length <= room) return `${out}${rest}\n`;
-    let cut = rest.lastIndexOf(' ', room - 1);
-    if (cut < 0) cut = rest.indexOf(' ', room);
-    if (cut < 0) return `${out}${rest}\n`;
-    out += `${rest.slice(0, cut)}\n${' '.repeat(indent)}`;
-    rest = rest.slice(cut).replace(/^ +/, '');
-    room = columns - indent;
-  }
-}
-
 /** sudo's usage (on stderr, with exit status 1), fitted to `columns`. */
 export function sudoUsage(columns: number): string {
-  return USAGE_LINES.map((l) => fit(l, columns)).join('');
+  return USAGE_LINES.map((l) => fitLine(l, columns, INDENT)).join('');
 }
 
 const fail = (message: string, columns: number): SudoRequest => ({ kind: 'fail', stderr: `sudo: ${message}\n${sudoUsage(columns)}`, exitCode: 1 });
@@ -176,7 +156,7 @@ export function parseSudo(args: readonly string[], hostUser: string, columns: nu
   if (modes.includes('h')) {
     // A word after -h names a remote host (for -l only); the emulated hosts resolve no such name.
     if (rest.length > 0) return { kind: 'fail', stderr: `sudo: unable to resolve host ${rest[0]}: Name or service not known\nsudo: a remote host may only be specified when listing privileges.\n`, exitCode: 1 };
-    return { kind: 'help', stdout: `sudo - execute a command as another user\n\n${sudoUsage(columns)}\nOptions:\n${HELP_OPTIONS.map((l) => fit(l, columns, DESCRIBED)).join('')}` };
+    return { kind: 'help', stdout: `sudo - execute a command as another user\n\n${sudoUsage(columns)}\nOptions:\n${HELP_OPTIONS.map((l) => fitLine(l, columns, DESCRIBED)).join('')}` };
   }
   for (const m of ['V', 'K', 'v']) if (modes.includes(m) && rest.length > 0) return { kind: 'fail', stderr: sudoUsage(columns), exitCode: 1 };
   if (modes.includes('e') && argv.length === 0) return { kind: 'fail', stderr: sudoUsage(columns), exitCode: 1 };
