@@ -35,7 +35,9 @@ import type { PacketPath } from '../sim/api/packet-path.js';
 import { runStacklab } from '../cli/linux/stacklab-trace.js';
 import { ShellHistory } from './history.js';
 import { parseSu, parseSudo } from './sudo.js';
-import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, type ShellFrame } from './shells.js';
+import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, splitEntry, withCwd, type ShellFrame } from './shells.js';
+import { pathKind, resolvePath } from '../cli/linux/ls.js';
+import type { HostCtx } from '../cli/linux/host.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -84,6 +86,8 @@ export interface SessionState {
   columns: number;
   /** known_hosts entries ssh added this session (`FROM ADDRESS`): it warns the first time only. */
   knownHosts?: string[];
+  /** The shell's working directory after a `cd` (absent: where the shell started; see cwdOf). */
+  cwd?: string;
 }
 
 export const MAX_LINE = LIMITS.line;
@@ -148,8 +152,9 @@ function userOf(s: SessionState): string {
   return topFrame(s)?.user ?? loginUser(s);
 }
 
-/** The shell's working directory: the login user's home, a login shell's user's, or where `sudo -s` started. */
+/** The shell's working directory: where `cd` went, else the login user's home, a login shell's user's, or where `sudo -s` started. */
 function cwdOf(s: SessionState): string {
+  if (s.cwd !== undefined) return s.cwd;
   const stack = s.hostStack ?? [];
   for (let i = stack.length - 1; i >= 0; i--) {
     const f = readFrame(stack[i]);
@@ -174,13 +179,14 @@ function closedName(s: SessionState, left: string): string {
 export function prompt(s: SessionState): string {
   const base = s.host === 'laptop' ? `${loginUser(s)}@laptop:~$ ` : promptFor(s.cloud, s.host);
   const frame = topFrame(s);
-  if (frame === null) return base;
+  if (frame === null && s.cwd === undefined) return base;
   // Debian's and Ubuntu's PS1 (\u@\h:\w\$): the directory relative to the user's home.
+  const user = frame?.user ?? base.slice(0, base.indexOf('@'));
   const host = base.slice(base.indexOf('@') + 1, base.lastIndexOf(':'));
   const cwd = cwdOf(s);
-  const home = homeOf(frame.user);
+  const home = homeOf(user);
   const dir = cwd === home ? '~' : cwd.startsWith(`${home}/`) ? `~${cwd.slice(home.length)}` : cwd;
-  return `${frame.user}@${host}:${dir}${frame.user === 'root' ? '#' : '$'} `;
+  return `${user}@${host}:${dir}${user === 'root' ? '#' : '$'} `;
 }
 
 /** What the commands of one line share, those in `$(…)` included. */
@@ -283,8 +289,62 @@ function enterShell(x: Exec, user: string, login: boolean, shellGiven: boolean, 
   }
   const stack = s.hostStack ?? [];
   if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: TOO_DEEP, exitCode: 1 };
-  s.hostStack = [...stack, shellFrame({ user, login })];
+  s.hostStack = [...stack, withCwd(shellFrame({ user, login }), s.cwd)];
+  // A login shell starts in the user's home; -s and su without `-` where the shell below was.
+  if (login) delete s.cwd;
   return ok();
+}
+
+/** Leaves the shell on top of the stack for the one below, in the directory it was in. */
+function leaveFrame(s: SessionState, stack: string[]): void {
+  const { cwd } = splitEntry(stack[stack.length - 1] as string);
+  s.hostStack = stack.slice(0, -1);
+  if (cwd === undefined) delete s.cwd;
+  else s.cwd = cwd;
+}
+
+/** What the host's tools see of the shell: its host, variables, directory, and who runs them. */
+function hostCtx(x: Exec, tty: boolean, until: Until): HostCtx {
+  const s = x.state;
+  return { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until, cwd: cwdOf(s), ...((x.asUser ?? userOf(s)) === 'root' ? { root: true } : {}) };
+}
+
+/**
+ * bash's `cd [-L|-P] [DIR]`: to DIR from the working directory, the user's home without one, the
+ * previous directory for `-` (said, as bash says it); PWD and OLDPWD follow. Only directories the
+ * host has are entered; root's home is root's only.
+ */
+function cd(x: Exec, args: string[]): CommandResult {
+  const s = x.state;
+  let rest = args;
+  while (rest[0] !== undefined && /^-[LPe@]+$/.test(rest[0])) rest = rest.slice(1);
+  if (rest[0] === '--') rest = rest.slice(1);
+  else if (rest[0] !== undefined && rest[0].length > 1 && rest[0].startsWith('-') && rest[0] !== '-') {
+    return { stdout: '', stderr: `bash: cd: ${rest[0].slice(0, 2)}: invalid option\ncd: usage: cd [-L|[-P [-e]] [-@]] [dir]\n`, exitCode: 2 };
+  }
+  if (rest.length > 1) return { stdout: '', stderr: 'bash: cd: too many arguments\n', exitCode: 1 };
+  const user = x.asUser ?? userOf(s);
+  const home = homeOf(user);
+  const from = cwdOf(s);
+  let target = rest[0] ?? home;
+  let say = '';
+  if (target === '-') {
+    const old = s.env['OLDPWD'];
+    if (old === undefined || old === '') return { stdout: '', stderr: 'bash: cd: OLDPWD not set\n', exitCode: 1 };
+    target = old;
+    say = `${old}\n`;
+  }
+  // An empty DIR stays where it is, as bash does.
+  if (target === '') return ok();
+  const path = resolvePath(from, home, target);
+  const kind = pathKind(hostCtx(x, false, { kind: 'cap' }), path);
+  if (kind === null) return { stdout: '', stderr: `bash: cd: ${target}: No such file or directory\n`, exitCode: 1 };
+  if (kind === 'file') return { stdout: '', stderr: `bash: cd: ${target}: Not a directory\n`, exitCode: 1 };
+  if (user !== 'root' && (path === '/root' || path.startsWith('/root/'))) return { stdout: '', stderr: `bash: cd: ${target}: Permission denied\n`, exitCode: 1 };
+  setVar(x, 'OLDPWD', from);
+  setVar(x, 'PWD', path);
+  s.cwd = path;
+  return ok(say);
 }
 
 /** The line `help` adds about Stacklab's own tool. */
@@ -356,12 +416,12 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       if (frame !== null) {
         // Back to the shell sudo was typed in, on the same host; bash says goodbye as it does.
         if (cmd === 'logout' && !frame.login) return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
-        s.hostStack = stack.slice(0, -1);
+        leaveFrame(s, stack);
         return ok(frame.login ? 'logout\n' : 'exit\n');
       }
       if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
       const { host, via } = readHostEntry(stack[stack.length - 1] as string);
-      s.hostStack = stack.slice(0, -1);
+      leaveFrame(s, stack);
       const left = s.host;
       s.host = host;
       // An entry stored before destinations were kept has none: the host's name is said.
@@ -416,7 +476,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
     case 'pwd':
       return ok(`${cwdOf(s)}\n`);
     case 'cd':
-      return ok();
+      return cd(x, args);
     case 'env':
       x.line.budget.charge(Object.keys(s.env).length * COST.entry);
       return ok(Object.keys(s.env).sort().map((k) => `${k}=${s.env[k] ?? ''}\n`).join(''));
@@ -434,8 +494,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       if (cmd === 'cat' && input !== null && args.every((a) => a === '-')) return ok(input);
       x.line.budget.charge(COST.host + argumentsCost(argv) + countsCost(argv));
       const until: Until = x.alone ? x.line.until : { kind: 'cap' };
-      const ctx = { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until, ...((x.asUser ?? userOf(s)) === 'root' ? { root: true } : {}) };
-      const r = runOnHost(ctx, argv);
+      const r = runOnHost(hostCtx(x, tty, until), argv);
       if (r === null) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       if (r.cloud) s.cloud = r.cloud;
       if (r.knownHost !== undefined) s.knownHosts = [...(s.knownHosts ?? []), r.knownHost].slice(-MAX_KNOWN_HOSTS);
@@ -445,8 +504,10 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
         const stack = s.hostStack ?? [];
         // ssh logged in, but a terminal keeps a bounded stack of shells to go back to.
         if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: `${r.stderr}${TOO_DEEP}`, exitCode: 1 };
-        s.hostStack = [...stack, hostEntry(s.host, r.via)];
+        s.hostStack = [...stack, withCwd(hostEntry(s.host, r.via), s.cwd)];
         s.host = r.enter;
+        // ssh logs in to the user's home there.
+        delete s.cwd;
       }
       return rendered(x, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode });
     }
@@ -533,7 +594,7 @@ function leaveSubshell(x: Exec, cmd: string, args: string[]): CommandResult {
  */
 function subshell(x: Exec, source: string): Executed {
   const s = x.state;
-  const { env, host, hostStack } = s;
+  const { env, host, hostStack, cwd } = s;
   const { envOwned, vars } = x.line;
   // The subshell's first assignment copies the variables; the line's count of them is the parent's.
   x.line.envOwned = false;
@@ -549,6 +610,8 @@ function subshell(x: Exec, source: string): Executed {
       if (hostStack === undefined) delete s.hostStack;
       else s.hostStack = hostStack;
     }
+    if (cwd === undefined) delete s.cwd;
+    else s.cwd = cwd;
     x.line.envOwned = envOwned;
     x.line.vars = vars;
   }

@@ -3,7 +3,8 @@
  * `exit` goes back to, most recent last: a host left with ssh (`HOST DESTINATION`: the host, and
  * the destination ssh was given; a bare `HOST` in sessions stored before destinations were kept),
  * or a shell that sudo -i/-s or su started on the same host (`sudo -i USER`, `sudo -s USER`).
- * Host ids (`laptop`, `network`, `vm:…`, `amp:…`) hold no space and never start with "sudo ".
+ * Host ids (`laptop`, `network`, `vm:…`, `amp:…`) hold no space and never start with "sudo ". An
+ * entry may end with the working directory of the shell it leaves (withCwd).
  */
 
 /** Debian's system accounts: every host has them, with nologin for a shell. */
@@ -37,7 +38,25 @@ export function shellFrame(f: ShellFrame): string {
 
 export function readFrame(entry: string | undefined): ShellFrame | null {
   if (entry === undefined || !entry.startsWith('sudo ')) return null;
-  return { login: entry.startsWith('sudo -i '), user: entry.slice('sudo -i '.length) };
+  return { login: entry.startsWith('sudo -i '), user: splitEntry(entry).entry.slice('sudo -i '.length) };
+}
+
+/**
+ * Where the shell below was (its working directory, after a `cd`) is kept with the entry, so
+ * `exit` goes back there: after a tab, which no directory the shells know has (`cd` enters only
+ * directories that exist). Without one, the shell below was in its default directory.
+ */
+const CWD = '\t';
+
+/** The entry, with the working directory of the shell it leaves (undefined: its default). */
+export function withCwd(entry: string, cwd: string | undefined): string {
+  return cwd === undefined ? entry : `${entry}${CWD}${cwd}`;
+}
+
+/** An entry and the working directory kept with it (undefined when none was). */
+export function splitEntry(entry: string): { entry: string; cwd: string | undefined } {
+  const tab = entry.indexOf(CWD);
+  return tab < 0 ? { entry, cwd: undefined } : { entry: entry.slice(0, tab), cwd: entry.slice(tab + 1) };
 }
 
 /** The entry of a host left with ssh to `via`. */
@@ -46,7 +65,8 @@ export function hostEntry(host: string, via: string | undefined): string {
 }
 
 /** A host entry's host, and the destination ssh was given (undefined in older sessions). */
-export function readHostEntry(entry: string): { host: string; via: string | undefined } {
+export function readHostEntry(stored: string): { host: string; via: string | undefined } {
+  const { entry } = splitEntry(stored);
   const space = entry.indexOf(' ');
   return space < 0 ? { host: entry, via: undefined } : { host: entry.slice(0, space), via: entry.slice(space + 1) };
 }

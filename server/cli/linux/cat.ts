@@ -5,6 +5,7 @@ import { sysctlRead, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
 import { amphoraHost, err, hostName, ok, server, type HostCtx, type HostResult } from './host.js';
 import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
+import { homeOn, resolvePath } from './ls.js';
 
 /** /etc/resolv.conf as the guest's DHCP client writes it (udhcpc on CirrOS, dhcpcd elsewhere). */
 function guestResolvConf(g: GuestView): string {
@@ -24,8 +25,10 @@ export function catFiles(ctx: HostCtx, paths: string[]): HostResult {
   const dirs = amp ? [...DIRECTORIES, ...amphoraDirectories(cloud, amp)] : DIRECTORIES;
   let stdout = '';
   let stderr = '';
+  const home = homeOn(ctx);
   for (const p of paths.filter((x) => x !== '-')) {
-    const path = p.replace(/\/+$/, '') || '/';
+    // Relative paths start in the shell's working directory (a trailing slash aside, as before).
+    const path = p.startsWith('/') ? p.replace(/\/+$/, '') || '/' : resolvePath(ctx.cwd ?? home, home, p);
     const ampFile = amp ? amphoraFile(cloud, amp, path) : null;
     // The amphora agent writes haproxy.cfg mode 0600, owned by root.
     if (ampFile !== null && !ctx.root) {

@@ -22,6 +22,8 @@ export interface HostCtx {
   until?: Until;
   /** The command runs as root (`sudo`): files only root may read open. */
   root?: boolean;
+  /** The shell's working directory, where relative paths start (default: the login user's home). */
+  cwd?: string;
 }
 
 /**

@@ -6,7 +6,8 @@
  * of the laptop's and the cloud images' users; not root's on the Debian network node, nor CirrOS).
  */
 import { DIRECTORIES, LAPTOP_HOME, hostFile, type HostFacts } from './files.js';
-import { err, hostName, server, type HostCtx, type HostResult } from './host.js';
+import { amphoraHost, err, hostName, server, type HostCtx, type HostResult } from './host.js';
+import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
 
 /** The files ls knows of (hostFile says which exist on a host). */
 const FILES = [
@@ -23,11 +24,17 @@ const RESET = '\x1b[0m';
 function facts(ctx: HostCtx): HostFacts & { user: string; home: string } {
   const vm = server(ctx.cloud, ctx.host);
   const img = vm ? ctx.cloud.images.find((i) => i.id === vm.imageId) : undefined;
-  const user = ctx.host === 'network' ? 'root' : vm ? (img?.osUser ?? 'cirros') : (ctx.env['USER'] ?? 'user');
+  // An amphora is logged in to as ubuntu (Octavia's amphora image).
+  const user = ctx.host === 'network' ? 'root' : vm ? (img?.osUser ?? 'cirros') : amphoraHost(ctx.cloud, ctx.host) ? 'ubuntu' : (ctx.env['USER'] ?? 'user');
   return {
     kind: vm ? 'vm' : ctx.host === 'network' ? 'network' : 'laptop', name: hostName(ctx.cloud, ctx.host), os: img?.osFamily ?? 'debian',
     imageName: img?.name ?? '', user, home: user === 'root' ? '/root' : `/home/${user}`,
   };
+}
+
+/** The login user's home directory on the host. */
+export function homeOn(ctx: HostCtx): string {
+  return facts(ctx).home;
 }
 
 /** The dotfiles of the home directory: the shell's, and .ssh where keys live (a VM's injected key, the laptop's own, ssh's known_hosts). */
@@ -35,6 +42,34 @@ function dotfiles(ctx: HostCtx, f: ReturnType<typeof facts>): Entry[] {
   const shell = f.os === 'cirros' ? [{ name: '.ash_history', dir: false, size: 0 }] : [{ name: '.bashrc', dir: false, size: 3526 }, { name: '.profile', dir: false, size: 807 }];
   const ssh = f.kind !== 'network' || (ctx.knownHosts ?? []).some((k) => k.startsWith(`${ctx.host} `));
   return [...shell, ...(ssh ? [{ name: '.ssh', dir: true, size: 4096 }] : [])];
+}
+
+/**
+ * `p` as an absolute path: from the shell's working directory `cwd` (or the home directory, for
+ * `~`), with `.`, `..` and `//` resolved.
+ */
+export function resolvePath(cwd: string, home: string, p: string): string {
+  const parts: string[] = [];
+  const from = p.startsWith('/') ? p : p === '~' || p.startsWith('~/') ? home + p.slice(1) : `${cwd}/${p}`;
+  for (const t of from.split('/')) {
+    if (t === '..') parts.pop();
+    else if (t !== '' && t !== '.') parts.push(t);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** What absolute `path` is on the host: a directory, a file, or nothing (amphorae: HAProxy's too). */
+export function pathKind(ctx: HostCtx, path: string): 'dir' | 'file' | null {
+  const amp = amphoraHost(ctx.cloud, ctx.host);
+  if (amp) {
+    if (amphoraDirectories(ctx.cloud, amp).includes(path)) return 'dir';
+    if (amphoraFile(ctx.cloud, amp, path) !== null) return 'file';
+  }
+  const f = facts(ctx);
+  if (list(ctx, f, path)) return 'dir';
+  const parent = list(ctx, f, path.slice(0, path.lastIndexOf('/')) || '/');
+  const e = parent?.find((x) => x.name === path.slice(path.lastIndexOf('/') + 1));
+  return e ? (e.dir ? 'dir' : 'file') : null;
 }
 
 /** The entries of directory `path`, or null when it is not one. */
@@ -152,16 +187,7 @@ export function runLs(ctx: HostCtx, argv: string[]): HostResult {
   const o = options(ctx, argv.slice(1), alias);
   if (typeof o === 'string') return err(o, 2);
   const paths = argv.slice(1).filter((a) => !a.startsWith('-'));
-  // The path from the home directory (the shell's working directory), `.`, `..` and `//` resolved.
-  const abs = (p: string) => {
-    const parts: string[] = [];
-    const from = p.startsWith('/') ? p : p === '~' || p.startsWith('~/') ? f.home + p.slice(1) : `${f.home}/${p}`;
-    for (const t of from.split('/')) {
-      if (t === '..') parts.pop();
-      else if (t !== '' && t !== '.') parts.push(t);
-    }
-    return `/${parts.join('/')}`;
-  };
+  const abs = (p: string) => resolvePath(ctx.cwd ?? f.home, f.home, p);
   let stderr = '';
   const files: Entry[] = [];
   const dirs: Array<{ path: string; entries: Entry[] }> = [];

@@ -1,0 +1,123 @@
+/**
+ * The shell's working directory, as bash 5.2 keeps it: `cd` (its messages compared with the real
+ * bash on this machine), `pwd`, the prompt's \w, relative paths for ls and cat, PWD and OLDPWD,
+ * and the shells a terminal stacks (ssh, sudo -i/-s, su): each starts where the real one does,
+ * and `exit` goes back to the directory the shell below was in.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSession, prompt, readSnapshot, runLine, serializeSession, type SessionState } from '../server/shell/session.js';
+import { BLOG_FLOATING_IP } from './support/blog-floating-ip.js';
+import { run as build } from './lb-dataplane/build.js';
+
+function run(s: SessionState, lines: string[]): { state: SessionState; out: string[]; prompts: string[]; codes: number[] } {
+  const out: string[] = [];
+  const prompts: string[] = [];
+  const codes: number[] = [];
+  for (const l of lines) {
+    const r = runLine(s, l);
+    s = r.state;
+    out.push(r.result.stdout + r.result.stderr);
+    prompts.push(prompt(s));
+    codes.push(r.result.exitCode);
+  }
+  return { state: s, out, prompts, codes };
+}
+
+const node = () => createSession({ fixture: 'network-node', seed: 1, host: 'network' });
+const laptop = () => createSession({ fixture: 'public-cloud', seed: 1 });
+
+describe('cd and pwd', () => {
+  it('moves the shell: pwd, the prompt, and relative paths for ls and cat follow', () => {
+    const { out, prompts } = run(node(), ['cd /etc', 'pwd', 'cd neutron', 'cat l3_agent.ini', 'cd plugins/ml2', 'ls', 'cd ../..', 'ls', 'cd', 'pwd']);
+    expect(prompts).toEqual([
+      'root@network:/etc# ', 'root@network:/etc# ', 'root@network:/etc/neutron# ', 'root@network:/etc/neutron# ',
+      'root@network:/etc/neutron/plugins/ml2# ', 'root@network:/etc/neutron/plugins/ml2# ', 'root@network:/etc/neutron# ',
+      'root@network:/etc/neutron# ', 'root@network:~# ', 'root@network:~# ',
+    ]);
+    expect(out[1]).toBe('/etc\n');
+    expect(out[3]).toBe(runLine(node(), 'cat /etc/neutron/l3_agent.ini').result.stdout);
+    expect(out[3]).toMatch(/^\[DEFAULT\]\n/);
+    expect(out[5]).toBe('ml2_conf.ini\nopenvswitch_agent.ini\n');
+    expect(out[7]).toBe('dhcp_agent.ini\nl3_agent.ini\nplugins\n');
+    expect(out[9]).toBe('/root\n');
+  });
+
+  it('says what bash 5.2 says when it cannot, and stays where it was', () => {
+    const { out, codes, prompts } = run(node(), ['cd /etc', 'cd /nope', 'cd hostname', 'cd a b', 'cd -x', 'cd -', 'cd ""', 'cd -P /tmp', 'cd -- /etc']);
+    expect(out.slice(1, 6)).toEqual([
+      'bash: cd: /nope: No such file or directory\n',
+      'bash: cd: hostname: Not a directory\n',
+      'bash: cd: too many arguments\n',
+      'bash: cd: -x: invalid option\ncd: usage: cd [-L|[-P [-e]] [-@]] [dir]\n',
+      // OLDPWD is the directory before the first cd.
+      '/root\n',
+    ]);
+    expect(codes).toEqual([0, 1, 1, 1, 2, 0, 0, 0, 0]);
+    expect(prompts.slice(0, 5)).toEqual(Array(5).fill('root@network:/etc# '));
+    expect(prompts.slice(5)).toEqual(['root@network:~# ', 'root@network:~# ', 'root@network:/tmp# ', 'root@network:/etc# ']);
+    expect(run(node(), ['cd -']).out).toEqual(['bash: cd: OLDPWD not set\n']);
+  });
+
+  it('cd - goes back and says where; PWD and OLDPWD follow', () => {
+    const { out } = run(node(), ['cd /etc/neutron', 'cd /tmp', 'cd -', 'cd -', 'echo $PWD $OLDPWD']);
+    expect(out).toEqual(['', '', '/etc/neutron\n', '/tmp\n', '/tmp /etc/neutron\n']);
+  });
+
+  it("root's home is root's: a learner is refused it, sudo -s is let in", () => {
+    const { out, prompts } = run(laptop(), ['cd /root', 'cd /home', 'ls', 'cd ~', 'sudo -s', 'cd /root', 'exit']);
+    expect(out[0]).toBe('bash: cd: /root: Permission denied\n');
+    expect(out[2]).toBe('taylor\n');
+    expect(prompts).toEqual(['taylor@laptop:~$ ', 'taylor@laptop:/home$ ', 'taylor@laptop:/home$ ', 'taylor@laptop:~$ ', 'root@laptop:/home/taylor# ', 'root@laptop:~# ', 'taylor@laptop:~$ ']);
+  });
+
+  it('a cd in $(…) or in sudo -s CMD stays there, as in a subshell', () => {
+    const { out, prompts } = run(node(), ['cd /tmp', 'x=$(cd /etc; pwd); echo $x; pwd', 'sudo -s cd /etc; pwd']);
+    // sudo -s CMD runs CMD in root's shell (cd is its builtin), which then ends.
+    expect(out.slice(1)).toEqual(['/etc\n/tmp\n', '/tmp\n']);
+    expect(run(node(), ['sudo cd /etc']).out).toEqual(['sudo: cd: command not found\n']);
+    expect(prompts.at(-1)).toBe('root@network:/tmp# ');
+  });
+});
+
+describe('the shells a terminal stacks, and their directories', () => {
+  it('sudo -s starts where it was typed, sudo -i and su - in the home; exit goes back to the directory below', () => {
+    const { out, prompts } = run(laptop(), ['cd /etc', 'sudo -s', 'pwd', 'cd /tmp', 'sudo -i', 'pwd', 'exit', 'pwd', 'exit', 'pwd']);
+    expect(prompts).toEqual([
+      'taylor@laptop:/etc$ ', 'root@laptop:/etc# ', 'root@laptop:/etc# ', 'root@laptop:/tmp# ', 'root@laptop:~# ', 'root@laptop:~# ',
+      'root@laptop:/tmp# ', 'root@laptop:/tmp# ', 'taylor@laptop:/etc$ ', 'taylor@laptop:/etc$ ',
+    ]);
+    expect([out[2], out[5], out[7], out[9]]).toEqual(['/etc\n', '/root\n', '/tmp\n', '/etc\n']);
+    const su = run(laptop(), ['sudo -s', 'cd /etc', 'su -', 'pwd', 'exit', 'su', 'pwd']);
+    expect([su.out[3], su.out[6]]).toEqual(['/root\n', '/etc\n']);
+  });
+
+  it('ssh logs in to the home there; exit comes back to where ssh was typed', () => {
+    let s = run(node(), [...BLOG_FLOATING_IP, 'openstack security group rule create --proto tcp --dst-port 22 default']).state;
+    const { out, prompts } = run(s, ['cd /etc/neutron', 'ssh cirros@180.180.180.3', 'pwd', 'cd /etc', 'cat hostname', 'exit', 'pwd']);
+    expect(prompts).toEqual(['root@network:/etc/neutron# ', 'cirros@vm2:~$ ', 'cirros@vm2:~$ ', 'cirros@vm2:/etc$ ', 'cirros@vm2:/etc$ ', 'root@network:/etc/neutron# ', 'root@network:/etc/neutron# ']);
+    expect([out[2], out[4], out[6]]).toEqual(['/home/cirros\n', 'vm2\n', '/etc/neutron\n']);
+    s = run(s, ['cd /tmp', 'ssh cirros@180.180.180.3', 'cd /etc']).state;
+    // Stored and read back (a snapshot), the stack keeps each shell's directory.
+    const back = readSnapshot(serializeSession(s)).state;
+    expect(run(back, ['pwd', 'exit', 'pwd']).out).toEqual(['/etc\n', 'logout\nConnection to 180.180.180.3 closed.\n', '/tmp\n']);
+  });
+
+  it("on an amphora: cd to the load balancer's directory, and sudo cat haproxy.cfg there", () => {
+    const s0 = build(createSession({ fixture: 'network-node' }), [
+      'openstack network create lb-mgmt-net',
+      'openstack subnet create --network lb-mgmt-net --subnet-range 172.24.0.0/16 lb-mgmt-subnet',
+      'openstack loadbalancer create --name lb1 --vip-subnet-id subnet1',
+      'openstack loadbalancer listener create --name l1 --protocol HTTP --protocol-port 80 lb1',
+    ]);
+    const amp = s0.cloud.octavia?.amphorae[0];
+    const lb = s0.cloud.octavia?.loadBalancers[0];
+    if (!amp || !lb) throw new Error('no amphora');
+    const dir = `/var/lib/octavia/${lb.id}`;
+    const { out, prompts } = run(s0, [`ssh ubuntu@${amp.lbNetworkIp}`, `cd ${dir}`, 'cat haproxy.cfg', 'sudo cat haproxy.cfg', 'cd', 'pwd']);
+    expect(prompts[1]).toMatch(new RegExp(`^ubuntu@amphora-\\S+:${dir}\\$ $`));
+    expect(out[2]).toBe('cat: haproxy.cfg: Permission denied\n');
+    expect(out[3]).toBe(run(s0, [`ssh ubuntu@${amp.lbNetworkIp}`, `sudo cat ${dir}/haproxy.cfg`]).out[1]);
+    expect(out[3]).toMatch(/^# Configuration for loadbalancer /);
+    expect(out[5]).toBe('/home/ubuntu\n');
+  });
+});
