@@ -120,4 +120,36 @@ describe('the shells a terminal stacks, and their directories', () => {
     expect(out[3]).toMatch(/^# Configuration for loadbalancer /);
     expect(out[5]).toBe('/home/ubuntu\n');
   });
+
+  it('exit N leaves with N, as sudo and ssh return it; bash says what it thinks of other arguments', () => {
+    const { out, codes, prompts } = run(node(), ['sudo -s', 'exit abc', 'echo $?', 'sudo -i', 'false', 'exit', 'echo $?', 'sudo -s', 'exit 3 4', 'exit 300', 'echo $?']);
+    expect(out).toEqual([
+      '', 'exit\nbash: exit: abc: numeric argument required\n', '2\n', '', '', 'logout\n', '1\n', '',
+      // More than one argument: bash stays (status 1), after saying goodbye.
+      'exit\nbash: exit: too many arguments\n', 'exit\n', '44\n',
+    ]);
+    expect(codes.slice(1, 2)).toEqual([2]);
+    expect(prompts[8]).toBe('root@network:~# ');
+    let s = run(node(), [...BLOG_FLOATING_IP, 'openstack security group rule create --proto tcp --dst-port 22 default']).state;
+    s = run(s, ['ssh cirros@180.180.180.3']).state;
+    expect(run(s, ['exit 5', 'echo $?']).out).toEqual(['logout\nConnection to 180.180.180.3 closed.\n', '5\n']);
+  });
+
+  it('sudo -i CMD and sudo -s CMD: the builtins run in that shell, its errors naming it as the real ones do', () => {
+    const { out, codes, prompts } = run(node(), ['cd /etc', 'sudo -i exit abc', 'sudo -s exit abc', 'sudo -i exit 3 4', 'sudo -i exit 7', 'sudo -s cd /nope', 'sudo -i cd neutron', 'sudo -s cd neutron', 'sudo -i logout', 'sudo -s logout']);
+    expect(out.slice(1)).toEqual([
+      '-bash: line 1: exit: abc: numeric argument required\n',
+      '/bin/bash: line 1: exit: abc: numeric argument required\n',
+      '-bash: line 1: exit: too many arguments\n',
+      '',
+      '/bin/bash: line 1: cd: /nope: No such file or directory\n',
+      // -i's shell starts in root's home; -s's where sudo was typed (and ends there).
+      '-bash: line 1: cd: neutron: No such file or directory\n',
+      '',
+      '',
+      "/bin/bash: line 1: logout: not login shell: use `exit'\n",
+    ]);
+    expect(codes.slice(1)).toEqual([2, 2, 1, 7, 1, 1, 0, 0, 1]);
+    expect(prompts.at(-1)).toBe('root@network:/etc# ');
+  });
 });

@@ -256,12 +256,46 @@ function sudo(x: Exec, args: string[], input: string | null, tty: boolean): Comm
         // sudo runs programs: the shell's own builtins have none (cd, export, exit, …); with -i
         // or -s the user's shell runs them, and its changes end with it.
         if (!r.viaShell) return { stdout: '', stderr: `sudo: ${name}: command not found\n`, exitCode: 1 };
-        const status = name === 'exit' || name === 'logout' ? Number(r.argv[1] ?? 0) : 0;
-        return { stdout: '', stderr: '', exitCode: Number.isInteger(status) ? status & 255 : 2 };
+        return inUserShell(x, r.user, r.login === true, r.argv);
       }
       return runArgv({ ...x, asUser: r.user }, r.argv, input, tty);
     }
   }
+}
+
+/**
+ * A builtin run by `sudo -i CMD` or `sudo -s CMD`: in the user's shell (`bash -c`), which ends after
+ * it, so a `cd` there changes nothing here; bash's errors name that shell and the line, as the
+ * real ones do (-i: root's login shell, `-bash`; -s: `/bin/bash`).
+ */
+function inUserShell(x: Exec, user: string, login: boolean, argv: string[]): CommandResult {
+  const [name, ...args] = argv;
+  const sh = login ? '-bash' : '/bin/bash';
+  const words = (err: string) => err.replace(/^bash: /gm, `${sh}: line 1: `);
+  if (name === 'exit' || name === 'logout') {
+    // -i's shell is a login one (logout is exit there); -s's refuses it.
+    if (name === 'logout' && !login) return { stdout: '', stderr: `${sh}: line 1: logout: not login shell: use \`exit'\n`, exitCode: 1 };
+    const e = exitArgs(name, args, 0);
+    return { stdout: '', stderr: words(e.stderr), exitCode: e.code };
+  }
+  if (name === 'cd') {
+    const s = x.state;
+    const { env, cwd } = s;
+    const { envOwned, vars } = x.line;
+    x.line.envOwned = false;
+    x.line.vars = vars && { ...vars };
+    try {
+      const r = cd({ ...x, asUser: user }, args, login ? homeOf(user) : undefined);
+      return { stdout: r.stdout, stderr: words(r.stderr), exitCode: r.exitCode };
+    } finally {
+      s.env = env;
+      if (cwd === undefined) delete s.cwd;
+      else s.cwd = cwd;
+      x.line.envOwned = envOwned;
+      x.line.vars = vars;
+    }
+  }
+  return ok();
 }
 
 /** `su …`: a shell as a user (root by default), or `-c CMD` run as them; only root needs no password. */
@@ -312,9 +346,10 @@ function hostCtx(x: Exec, tty: boolean, until: Until): HostCtx {
 /**
  * bash's `cd [-L|-P] [DIR]`: to DIR from the working directory, the user's home without one, the
  * previous directory for `-` (said, as bash says it); PWD and OLDPWD follow. Only directories the
- * host has are entered; root's home is root's only.
+ * host has are entered; root's home is root's only. `start`: where the shell is (a login shell
+ * that sudo -i started for the command: the user's home).
  */
-function cd(x: Exec, args: string[]): CommandResult {
+function cd(x: Exec, args: string[], start?: string): CommandResult {
   const s = x.state;
   let rest = args;
   while (rest[0] !== undefined && /^-[LPe@]+$/.test(rest[0])) rest = rest.slice(1);
@@ -325,7 +360,7 @@ function cd(x: Exec, args: string[]): CommandResult {
   if (rest.length > 1) return { stdout: '', stderr: 'bash: cd: too many arguments\n', exitCode: 1 };
   const user = x.asUser ?? userOf(s);
   const home = homeOf(user);
-  const from = cwdOf(s);
+  const from = start ?? cwdOf(s);
   let target = rest[0] ?? home;
   let say = '';
   if (target === '-') {
@@ -413,19 +448,23 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       if (x.depth > 0) return leaveSubshell(x, cmd, args);
       const stack = s.hostStack ?? [];
       const frame = topFrame(s);
-      if (frame !== null) {
-        // Back to the shell sudo was typed in, on the same host; bash says goodbye as it does.
-        if (cmd === 'logout' && !frame.login) return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
-        leaveFrame(s, stack);
-        return ok(frame.login ? 'logout\n' : 'exit\n');
-      }
+      if (frame !== null && cmd === 'logout' && !frame.login) return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
       if (stack.length === 0) return { stdout: '', stderr: 'exit: this is your own terminal; it stays open.\n', exitCode: 1 };
+      // bash says goodbye, then what it thinks of the arguments; the status is what sudo or ssh returns.
+      const bye = frame === null || frame.login ? 'logout\n' : 'exit\n';
+      const e = exitArgs(cmd, args, s.lastExit);
+      if (e.stays) return { stdout: bye, stderr: e.stderr, exitCode: e.code };
+      // Back to the shell sudo was typed in, on the same host.
+      if (frame !== null) {
+        leaveFrame(s, stack);
+        return { stdout: bye, stderr: e.stderr, exitCode: e.code };
+      }
       const { host, via } = readHostEntry(stack[stack.length - 1] as string);
       leaveFrame(s, stack);
       const left = s.host;
       s.host = host;
       // An entry stored before destinations were kept has none: the host's name is said.
-      return ok(`logout\nConnection to ${via ?? closedName(s, left)} closed.\n`);
+      return { stdout: `${bye}Connection to ${via ?? closedName(s, left)} closed.\n`, stderr: e.stderr, exitCode: e.code };
     }
     case 'openstack':
     case 'neutron':
@@ -571,20 +610,24 @@ class SubshellExit {
 
 function leaveSubshell(x: Exec, cmd: string, args: string[]): CommandResult {
   if (cmd === 'logout') return { stdout: '', stderr: "bash: logout: not login shell: use `exit'\n", exitCode: 1 };
+  const e = exitArgs(cmd, args, x.state.lastExit);
+  if (e.stderr !== '') x.substErr.push(e.stderr);
+  throw new SubshellExit(e.code);
+}
+
+/**
+ * What bash's `exit [N]` (or a login shell's `logout [N]`) makes of its arguments: the status
+ * (the last one without N; N as a byte, as the kernel keeps it: 257 is 1, -1 is 255), whether the
+ * shell stays (more than one argument: status 1), and bash's words about them (checked on bash 5.2).
+ */
+function exitArgs(cmd: string, args: string[], last: number): { code: number; stays: boolean; stderr: string } {
   const [arg, ...more] = args;
-  if (arg === undefined) throw new SubshellExit(x.state.lastExit);
+  if (arg === undefined) return { code: last, stays: false, stderr: '' };
   // A number bash can hold (64 bits, signed), else its words and status 2.
   const n = /^\s*[+-]?\d+\s*$/.test(arg) ? BigInt(arg.trim()) : null;
-  if (n === null || n !== BigInt.asIntN(64, n)) {
-    x.substErr.push(`bash: exit: ${arg}: numeric argument required\n`);
-    throw new SubshellExit(2);
-  }
-  if (more.length > 0) {
-    x.substErr.push('bash: exit: too many arguments\n');
-    throw new SubshellExit(1);
-  }
-  // The status is a byte, as the kernel keeps it: 257 is 1, -1 is 255.
-  throw new SubshellExit(Number(BigInt.asUintN(8, n)));
+  if (n === null || n !== BigInt.asIntN(64, n)) return { code: 2, stays: false, stderr: `bash: ${cmd}: ${arg}: numeric argument required\n` };
+  if (more.length > 0) return { code: 1, stays: true, stderr: `bash: ${cmd}: too many arguments\n` };
+  return { code: Number(BigInt.asUintN(8, n)), stays: false, stderr: '' };
 }
 
 /**

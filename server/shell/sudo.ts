@@ -14,8 +14,8 @@ import { knownUser } from './shells.js';
 
 /** What a sudo line asks for. */
 export type SudoRequest =
-  /** `viaShell`: -i or -s with a command, which the user's shell runs (so its builtins too). */
-  | { kind: 'run'; user: string; argv: string[]; viaShell: boolean }
+  /** `viaShell`: -i or -s with a command, which the user's shell runs (so its builtins too); `login`: -i. */
+  | { kind: 'run'; user: string; argv: string[]; viaShell: boolean; login?: boolean }
   /** An interactive shell as `user`: a login shell (-i) starts in their home, -s where it was. */
   | { kind: 'shell'; user: string; login: boolean }
   | { kind: 'fail'; stderr: string; exitCode: number }
@@ -173,7 +173,7 @@ export function parseSudo(args: readonly string[], hostUser: string, columns: nu
     if (login || shell) return { kind: 'shell', user: target, login };
     return { kind: 'fail', stderr: sudoUsage(columns), exitCode: 1 };
   }
-  return { kind: 'run', user: target, argv: [...argv], viaShell: login || shell };
+  return { kind: 'run', user: target, argv: [...argv], viaShell: login || shell, ...(login ? { login: true } : {}) };
 }
 
 /** `sudo -h`: after its name and usage, the options, each fitted to the terminal (descriptions go on under DESCRIBED). */
