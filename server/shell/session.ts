@@ -36,7 +36,7 @@ import { runStacklab } from '../cli/linux/stacklab-trace.js';
 import { ShellHistory } from './history.js';
 import { parseSu, parseSudo } from './sudo.js';
 import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, splitEntry, withCwd, type ShellFrame } from './shells.js';
-import { pathKind, resolvePath } from '../cli/linux/ls.js';
+import { pathKind, resolvePath } from '../cli/linux/tree.js';
 import type { HostCtx } from '../cli/linux/host.js';
 
 export interface CommandResult extends CommandOutput {
@@ -279,21 +279,8 @@ function inUserShell(x: Exec, user: string, login: boolean, argv: string[]): Com
     return { stdout: '', stderr: words(e.stderr), exitCode: e.code };
   }
   if (name === 'cd') {
-    const s = x.state;
-    const { env, cwd } = s;
-    const { envOwned, vars } = x.line;
-    x.line.envOwned = false;
-    x.line.vars = vars && { ...vars };
-    try {
-      const r = cd({ ...x, asUser: user }, args, login ? homeOf(user) : undefined);
-      return { stdout: r.stdout, stderr: words(r.stderr), exitCode: r.exitCode };
-    } finally {
-      s.env = env;
-      if (cwd === undefined) delete s.cwd;
-      else s.cwd = cwd;
-      x.line.envOwned = envOwned;
-      x.line.vars = vars;
-    }
+    const r = isolated(x, () => cd({ ...x, asUser: user }, args, login ? homeOf(user) : undefined));
+    return { stdout: r.stdout, stderr: words(r.stderr), exitCode: r.exitCode };
   }
   return ok();
 }
@@ -325,14 +312,18 @@ function enterShell(x: Exec, user: string, login: boolean, shellGiven: boolean, 
   if (stack.length >= MAX_NESTED_SHELLS) return { stdout: '', stderr: TOO_DEEP, exitCode: 1 };
   s.hostStack = [...stack, withCwd(shellFrame({ user, login }), s.cwd)];
   // A login shell starts in the user's home; -s and su without `-` where the shell below was.
-  if (login) delete s.cwd;
+  if (login) setCwd(s, undefined);
   return ok();
 }
 
 /** Leaves the shell on top of the stack for the one below, in the directory it was in. */
 function leaveFrame(s: SessionState, stack: string[]): void {
-  const { cwd } = splitEntry(stack[stack.length - 1] as string);
   s.hostStack = stack.slice(0, -1);
+  setCwd(s, splitEntry(stack[stack.length - 1] as string).cwd);
+}
+
+/** Sets the shell's working directory (undefined: where the shell started, as before any cd). */
+function setCwd(s: SessionState, cwd: string | undefined): void {
   if (cwd === undefined) delete s.cwd;
   else s.cwd = cwd;
 }
@@ -546,7 +537,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
         s.hostStack = [...stack, withCwd(hostEntry(s.host, r.via), s.cwd)];
         s.host = r.enter;
         // ssh logs in to the user's home there.
-        delete s.cwd;
+        setCwd(s, undefined);
       }
       return rendered(x, { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode });
     }
@@ -636,16 +627,26 @@ function exitArgs(cmd: string, args: string[], last: number): { code: number; st
  * is its status.
  */
 function subshell(x: Exec, source: string): Executed {
+  return isolated(x, () => {
+    const r = execLine({ ...x, depth: x.depth + 1, alone: false }, source);
+    x.state.lastExit = r.exitCode;
+    return r;
+  });
+}
+
+/**
+ * Runs `f` as a child shell: what it does to the variables, the host, the stack of shells and the
+ * working directory ends with it (a subshell; the shell sudo -i/-s runs a builtin in).
+ */
+function isolated<T>(x: Exec, f: () => T): T {
   const s = x.state;
   const { env, host, hostStack, cwd } = s;
   const { envOwned, vars } = x.line;
-  // The subshell's first assignment copies the variables; the line's count of them is the parent's.
+  // The child's first assignment copies the variables; the line's count of them is the parent's.
   x.line.envOwned = false;
   x.line.vars = vars && { ...vars };
   try {
-    const r = execLine({ ...x, depth: x.depth + 1, alone: false }, source);
-    s.lastExit = r.exitCode;
-    return r;
+    return f();
   } finally {
     s.env = env;
     s.host = host;
@@ -653,8 +654,7 @@ function subshell(x: Exec, source: string): Executed {
       if (hostStack === undefined) delete s.hostStack;
       else s.hostStack = hostStack;
     }
-    if (cwd === undefined) delete s.cwd;
-    else s.cwd = cwd;
+    setCwd(s, cwd);
     x.line.envOwned = envOwned;
     x.line.vars = vars;
   }

@@ -5,7 +5,7 @@ import { sysctlRead, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
 import { amphoraHost, err, hostName, ok, server, type HostCtx, type HostResult } from './host.js';
 import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
-import { homeOn, resolvePath } from './ls.js';
+import { homeOn, resolvePath } from './tree.js';
 
 /** /etc/resolv.conf as the guest's DHCP client writes it (udhcpc on CirrOS, dhcpcd elsewhere). */
 function guestResolvConf(g: GuestView): string {

@@ -1,100 +1,16 @@
 /**
  * `ls [-1aAl] [--color[=WHEN]] [PATH…]` (GNU coreutils 9.1; BusyBox's on CirrOS prints alike for
- * these) over the files a host has (files.ts, the home directory's dotfiles). On a terminal it
+ * these) over the files a host has (tree.ts: the directories, files and the home's dotfiles). On a terminal it
  * prints in columns as wide as the terminal, as GNU ls does (padding with tabs of 8), and in
  * colour where the login shell has `alias ls='ls --color=auto'` (the Debian skeleton's .bashrc
  * of the laptop's and the cloud images' users; not root's on the Debian network node, nor CirrOS).
  */
-import { DIRECTORIES, LAPTOP_HOME, hostFile, type HostFacts } from './files.js';
-import { amphoraHost, err, hostName, server, type HostCtx, type HostResult } from './host.js';
-import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
-
-/** The files ls knows of (hostFile says which exist on a host). */
-const FILES = [
-  '/etc/hostname', '/etc/hosts', '/etc/os-release', '/etc/resolv.conf', '/etc/neutron/dhcp_agent.ini', '/etc/neutron/l3_agent.ini',
-  '/etc/neutron/plugins/ml2/ml2_conf.ini', '/etc/neutron/plugins/ml2/openvswitch_agent.ini', '/proc/sys/net/ipv4/ip_forward',
-];
-
-interface Entry { name: string; dir: boolean; size: number }
+import { err, type HostCtx, type HostResult } from './host.js';
+import { facts, list, resolvePath, type Entry } from './tree.js';
 
 /** dircolors' defaults: directories bold blue; the reset ls writes before its first colour. */
 const DIR_SGR = '\x1b[01;34m';
 const RESET = '\x1b[0m';
-
-function facts(ctx: HostCtx): HostFacts & { user: string; home: string } {
-  const vm = server(ctx.cloud, ctx.host);
-  const img = vm ? ctx.cloud.images.find((i) => i.id === vm.imageId) : undefined;
-  // An amphora is logged in to as ubuntu (Octavia's amphora image).
-  const user = ctx.host === 'network' ? 'root' : vm ? (img?.osUser ?? 'cirros') : amphoraHost(ctx.cloud, ctx.host) ? 'ubuntu' : (ctx.env['USER'] ?? 'user');
-  return {
-    kind: vm ? 'vm' : ctx.host === 'network' ? 'network' : 'laptop', name: hostName(ctx.cloud, ctx.host), os: img?.osFamily ?? 'debian',
-    imageName: img?.name ?? '', user, home: user === 'root' ? '/root' : `/home/${user}`,
-  };
-}
-
-/** The login user's home directory on the host. */
-export function homeOn(ctx: HostCtx): string {
-  return facts(ctx).home;
-}
-
-/** The dotfiles of the home directory: the shell's, and .ssh where keys live (a VM's injected key, the laptop's own, ssh's known_hosts). */
-function dotfiles(ctx: HostCtx, f: ReturnType<typeof facts>): Entry[] {
-  const shell = f.os === 'cirros' ? [{ name: '.ash_history', dir: false, size: 0 }] : [{ name: '.bashrc', dir: false, size: 3526 }, { name: '.profile', dir: false, size: 807 }];
-  const ssh = f.kind !== 'network' || (ctx.knownHosts ?? []).some((k) => k.startsWith(`${ctx.host} `));
-  return [...shell, ...(ssh ? [{ name: '.ssh', dir: true, size: 4096 }] : [])];
-}
-
-/**
- * `p` as an absolute path: from the shell's working directory `cwd` (or the home directory, for
- * `~`), with `.`, `..` and `//` resolved.
- */
-export function resolvePath(cwd: string, home: string, p: string): string {
-  const parts: string[] = [];
-  const from = p.startsWith('/') ? p : p === '~' || p.startsWith('~/') ? home + p.slice(1) : `${cwd}/${p}`;
-  for (const t of from.split('/')) {
-    if (t === '..') parts.pop();
-    else if (t !== '' && t !== '.') parts.push(t);
-  }
-  return `/${parts.join('/')}`;
-}
-
-/** What absolute `path` is on the host: a directory, a file, or nothing (amphorae: HAProxy's too). */
-export function pathKind(ctx: HostCtx, path: string): 'dir' | 'file' | null {
-  const amp = amphoraHost(ctx.cloud, ctx.host);
-  if (amp) {
-    if (amphoraDirectories(ctx.cloud, amp).includes(path)) return 'dir';
-    if (amphoraFile(ctx.cloud, amp, path) !== null) return 'file';
-  }
-  const f = facts(ctx);
-  if (list(ctx, f, path)) return 'dir';
-  const parent = list(ctx, f, path.slice(0, path.lastIndexOf('/')) || '/');
-  const e = parent?.find((x) => x.name === path.slice(path.lastIndexOf('/') + 1));
-  return e ? (e.dir ? 'dir' : 'file') : null;
-}
-
-/** The entries of directory `path`, or null when it is not one. */
-function list(ctx: HostCtx, f: ReturnType<typeof facts>, path: string): Entry[] | null {
-  const dirs = [...DIRECTORIES, f.home];
-  if (!dirs.includes(path)) return null;
-  const prefix = path === '/' ? '/' : `${path}/`;
-  const child = (p: string) => p.startsWith(prefix) && p !== path ? p.slice(prefix.length).split('/')[0] as string : null;
-  const names = new Map<string, Entry>();
-  for (const d of dirs) {
-    const c = child(d);
-    if (c !== null) names.set(c, { name: c, dir: true, size: 4096 });
-  }
-  for (const p of FILES) {
-    const c = child(p);
-    if (c === null || names.has(c)) continue;
-    const text = hostFile(ctx.cloud, f, p);
-    if (text !== null && c === p.slice(prefix.length)) names.set(c, { name: c, dir: false, size: new TextEncoder().encode(text).length });
-  }
-  if (path === f.home && f.kind === 'laptop') {
-    for (const [name, text] of Object.entries(LAPTOP_HOME)) names.set(name, { name, dir: false, size: new TextEncoder().encode(text).length });
-  }
-  const entries = [...names.values()];
-  return path === f.home ? [...entries, ...dotfiles(ctx, f)] : entries;
-}
 
 /** GNU ls's padding: tabs of 8 where one fits, then blanks. */
 function indent(from: number, to: number): string {
