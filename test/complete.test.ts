@@ -68,6 +68,24 @@ describe('Tab completion', () => {
     expect(complete(s, 'ssh cirros@10.10').replacement).toBe('ssh cirros@10.10.10.2 ');
   });
 
+  it('completes file names for cd (directories), ls and cat, from the working directory, as bash does', () => {
+    const s = node();
+    // A directory keeps its slash and gets no space; a file gets the space.
+    expect(complete(s, 'cd /e')).toEqual({ candidates: ['/etc/'], replacement: 'cd /etc/' });
+    expect(complete(s, 'cd /etc/')).toEqual({ candidates: ['/etc/neutron/'], replacement: 'cd /etc/neutron/' });
+    expect(complete(s, 'cat /etc/neutron/l')).toEqual({ candidates: ['/etc/neutron/l3_agent.ini'], replacement: 'cat /etc/neutron/l3_agent.ini ' });
+    expect(complete(s, 'cat /etc/h')).toEqual({ candidates: ['/etc/hostname', '/etc/hosts'], replacement: 'cat /etc/host' });
+    expect(complete(s, 'ls /etc/neutron/').candidates).toEqual(['/etc/neutron/dhcp_agent.ini', '/etc/neutron/l3_agent.ini', '/etc/neutron/plugins/']);
+    const there = node(['cd /etc/neutron']);
+    expect(complete(there, 'cat ').candidates).toEqual(['dhcp_agent.ini', 'l3_agent.ini', 'plugins/']);
+    expect(complete(there, 'sudo cat l').replacement).toBe('sudo cat l3_agent.ini ');
+    expect(complete(there, 'cd ').candidates).toEqual(['plugins/']);
+    expect(complete(there, 'ls ../h').candidates).toEqual(['../hostname', '../hosts']);
+    // Dotfiles when a dot is typed; nothing in a directory that is not there.
+    expect(complete(node(), 'ls .').candidates).toEqual(['.bashrc', '.profile']);
+    expect(complete(node(), 'cat /nope/').candidates).toEqual([]);
+  });
+
   it('offers nothing odd on the laptop', () => {
     const s = createSession({ fixture: 'public-cloud', seed: 1 });
     expect(complete(s, 'sysctl net').candidates).toEqual([]);

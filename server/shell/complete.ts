@@ -1,7 +1,8 @@
 /**
  * Tab completion: commands, `openstack`/`neutron`/`nova` sub-commands, options and the learner's
  * resource names, and on the network node what is tedious to type: namespace names after
- * `ip netns exec`, bridges for `ovs-vsctl`, sysctl keys, iptables tables.
+ * `ip netns exec`, bridges for `ovs-vsctl`, sysctl keys, iptables tables; file names for `cd`
+ * (directories), `ls` and `cat`, from the shell's working directory.
  */
 import type { Cloud } from '../sim/model/cloud.js';
 import type { ParserSpec } from '../cli/spec.js';
@@ -147,7 +148,23 @@ function hostWords(c: Cloud, host: string, ns: string | null, before: string[], 
   return [];
 }
 
-export function completeLine(c: Cloud, line: string, builtins: readonly string[], host = 'laptop'): { candidates: string[]; replacement?: string } {
+/** The entries of a directory as typed (`''`: the working directory; `etc/`, `/etc/`, `~/`), or null when there is none. */
+export type ListDirectory = (typed: string) => ReadonlyArray<{ name: string; dir: boolean }> | null;
+
+/** Commands whose words are file names; `cd` takes directories only. */
+const FILE_COMMANDS = ['cd', 'ls', 'cat'];
+
+/** bash's file-name completion: the entries of the typed directory, a directory's with its slash; dotfiles when a dot is typed. */
+function fileNames(files: ListDirectory, current: string, dirsOnly: boolean): string[] {
+  const slash = current.lastIndexOf('/');
+  const dir = current.slice(0, slash + 1);
+  const base = current.slice(slash + 1);
+  return (files(dir) ?? [])
+    .filter((e) => (!dirsOnly || e.dir) && (base.startsWith('.') || !e.name.startsWith('.')))
+    .map((e) => `${dir}${e.name}${e.dir ? '/' : ''}`);
+}
+
+export function completeLine(c: Cloud, line: string, builtins: readonly string[], host = 'laptop', files?: ListDirectory): { candidates: string[]; replacement?: string } {
   const words = line.split(/\s+/).filter((w, i, all) => w !== '' || i === all.length - 1);
   if (words.length === 0) words.push('');
   const current = words[words.length - 1] ?? '';
@@ -175,6 +192,8 @@ export function completeLine(c: Cloud, line: string, builtins: readonly string[]
     else pool = spec ? fromParser(spec, before.slice(2), current, (dest) => neutronNames(c, sub, dest)) : [];
   } else if (before[0] === 'nova') {
     pool = before.length === 1 ? ['list', 'secgroup-add-rule'] : before[1] === 'secgroup-add-rule' && before.length === 2 ? c.securityGroups.map((g) => g.name) : [];
+  } else if (files && FILE_COMMANDS.includes(before[0] ?? '') && !current.startsWith('-')) {
+    pool = fileNames(files, current, before[0] === 'cd');
   } else if (before[0] === 'ssh' && current.includes('@')) {
     const user = current.slice(0, current.indexOf('@') + 1);
     pool = addresses(c).map((a) => `${user}${a}`);
@@ -183,7 +202,11 @@ export function completeLine(c: Cloud, line: string, builtins: readonly string[]
   }
   const candidates = [...new Set(pool.filter((p) => p.startsWith(current)))].sort();
   const head = line.slice(0, line.length - current.length);
-  if (candidates.length === 1) return { candidates, replacement: `${head}${shellQuote(candidates[0] as string)} ` };
+  // One candidate: completed, then a space (a directory keeps its slash instead, as bash does).
+  if (candidates.length === 1) {
+    const only = candidates[0] as string;
+    return { candidates, replacement: `${head}${shellQuote(only)}${only.endsWith('/') ? '' : ' '}` };
+  }
   const prefix = commonPrefix(candidates);
   if (prefix.length > current.length) return { candidates, replacement: `${head}${prefix}` };
   return { candidates };

@@ -36,7 +36,7 @@ import { runStacklab } from '../cli/linux/stacklab-trace.js';
 import { ShellHistory } from './history.js';
 import { parseSu, parseSudo } from './sudo.js';
 import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, splitEntry, withCwd, type ShellFrame } from './shells.js';
-import { pathKind, resolvePath } from '../cli/linux/tree.js';
+import { facts, list, pathKind, resolvePath } from '../cli/linux/tree.js';
 import type { HostCtx } from '../cli/linux/host.js';
 
 export interface CommandResult extends CommandOutput {
@@ -330,8 +330,11 @@ function setCwd(s: SessionState, cwd: string | undefined): void {
 
 /** What the host's tools see of the shell: its host, variables, directory, and who runs them. */
 function hostCtx(x: Exec, tty: boolean, until: Until): HostCtx {
-  const s = x.state;
-  return { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty, until, cwd: cwdOf(s), ...((x.asUser ?? userOf(s)) === 'root' ? { root: true } : {}) };
+  return ctxOf(x.state, { tty, until, asUser: x.asUser });
+}
+
+function ctxOf(s: SessionState, how: { tty: boolean; until: Until; asUser?: string | undefined }): HostCtx {
+  return { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty: how.tty, until: how.until, cwd: cwdOf(s), ...((how.asUser ?? userOf(s)) === 'root' ? { root: true } : {}) };
 }
 
 /**
@@ -845,7 +848,11 @@ export function complete(state: SessionState, line: string): { candidates: strin
   if (line.length > MAX_LINE) return { candidates: [] };
   const clients = ['openstack', 'neutron', 'nova'];
   const builtins = state.host.startsWith('vm:') || state.host.startsWith('amp:') ? BUILTINS.filter((b) => !clients.includes(b)) : BUILTINS;
-  return completeLine(state.cloud, line, [...builtins, ...hostCommands(state.cloud, state.host)], state.host);
+  const files = (typed: string) => {
+    const ctx = ctxOf(state, { tty: false, until: { kind: 'cap' } });
+    return list(ctx, facts(ctx), resolvePath(cwdOf(state), homeOf(userOf(state)), typed === '' ? '.' : typed));
+  };
+  return completeLine(state.cloud, line, [...builtins, ...hostCommands(state.cloud, state.host)], state.host, files);
 }
 
 /** Whether runLine keeps a typed line in the shell's history (a blank or over-long line is not kept). */
