@@ -152,4 +152,21 @@ describe('the shells a terminal stacks, and their directories', () => {
     expect(codes.slice(1)).toEqual([2, 2, 1, 7, 1, 1, 0, 0, 1]);
     expect(prompts.at(-1)).toBe('root@network:/etc# ');
   });
+
+  it("tilde expansion as bash 5.2's: the user's home, ~USER, ~+ and ~-, in NAME=value after = and each colon", () => {
+    const { out } = run(node(), [
+      'echo ~ ~/x ~root ~nobody/y ~taylor ~nosuch "~" \\~ x~',
+      'cd /etc',
+      'echo ~+ ~- ~+/neutron',
+      'A=~; B=x:~/y:~root; C="~"; D=~$USER; echo $A $B $C $D; echo a=~ b:~ --opt=~',
+    ]);
+    expect(out).toEqual([
+      '/root /root/x /root /nonexistent/y ~taylor ~nosuch ~ ~ x~\n',
+      '',
+      '/etc /root /etc/neutron\n',
+      '/root x:/root/y:/root ~ ~admin\na=/root b:~ --opt=~\n',
+    ]);
+    // On the laptop, the learner's home; after sudo -i, root's.
+    expect(run(laptop(), ['echo ~', 'sudo -i', 'echo ~', 'exit', 'cat ~/web-server.sh | head -1']).out.slice(0, 3)).toEqual(['/home/taylor\n', '', '/root\n']);
+  });
 });

@@ -13,7 +13,7 @@ import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
 import { runNova } from '../cli/nova/index.js';
 import { hostCommands, promptFor, runOnHost, startHost, type Follow, type Until } from '../cli/linux/index.js';
-import { assignmentName, expandWord, parseLine, ParseError, type Word } from './words.js';
+import { assignmentName, expandWord, parseLine, ParseError, tildeExpanded, type Word } from './words.js';
 import { fixtureCloud, fixtureNames as listFixtures, fixtureSpec } from './fixtures.js';
 import { completeLine } from './complete.js';
 import { FILTERS, runFilter } from './filters.js';
@@ -680,7 +680,20 @@ function expand(x: Exec, word: Word, words = 0): string[] {
     },
     budget.charge,
     LIMITS.words - words,
+    (name) => tildeHome(x, name),
   );
+}
+
+/**
+ * What a tilde names: `~` the shell user's home (what the prompt and `cd` call home, whichever
+ * host the session's HOME was set for), `~USER` a user the host has, `~+` and `~-` PWD and OLDPWD.
+ */
+function tildeHome(x: Exec, name: string): string | null {
+  const s = x.state;
+  if (name === '') return homeOf(x.asUser ?? userOf(s));
+  if (name === '+') return cwdOf(s);
+  if (name === '-') return s.env['OLDPWD'] ?? null;
+  return knownUser(name, loginUser(s)) ? homeOf(name) : null;
 }
 
 function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean): CommandResult {
@@ -695,7 +708,9 @@ function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean):
     const name = assignmentName(w);
     if (!name) break;
     const first = w[0] as { kind: 'lit'; text: string; quoted: boolean };
-    const rest: Word = [{ ...first, text: first.text.slice(name.length + 1) }, ...w.slice(1)];
+    // The value's tildes (after `=` and each `:`) are expanded, then it is one field.
+    const text = tildeExpanded(w, (n) => tildeHome(x, n)) ?? first.text;
+    const rest: Word = [{ ...first, text: text.slice(name.length + 1) }, ...w.slice(1)];
     assigns.push([name, expand(x, rest.map((p) => ({ ...p, quoted: true }))).join(' ')]);
   }
   if (i === words.length) {

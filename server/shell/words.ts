@@ -211,9 +211,34 @@ function trimNewlines(s: string): string {
 }
 
 /**
- * Expands a word: unquoted expansions are split on whitespace, quoted ones stay whole. `charge`
- * is told what each expanded value and field costs before it is copied; more than `maxFields`
- * fields throw the limit's error.
+ * bash's tilde expansion of a word's start: `~`, `~USER`, `~+`, `~-` up to the first slash, when
+ * none of it is quoted (`home` says what each names, null: nothing, and the word stays as typed).
+ * The word's first part as expanded, or null when nothing was.
+ */
+export function tildeExpanded(word: Word, home: (name: string) => string | null): string | null {
+  const first = word[0];
+  if (!first || first.kind !== 'lit' || first.quoted) return null;
+  // `~…` up to a slash (or, in NAME=value, up to a colon too); one that goes on into a quoted or
+  // expanded part is no login name.
+  const expand = (text: string, last: boolean): string => {
+    if (!text.startsWith('~')) return text;
+    const slash = text.indexOf('/');
+    if (slash < 0 && last && word.length > 1) return text;
+    const dir = home(text.slice(1, slash < 0 ? undefined : slash));
+    return dir === null ? text : dir + (slash < 0 ? '' : text.slice(slash));
+  };
+  // In a word that looks like an assignment, as bash does: after the `=` and after each `:`.
+  const name = /^[A-Za-z_][A-Za-z0-9_]*=/.exec(first.text)?.[0];
+  const out = name === undefined
+    ? expand(first.text, true)
+    : name + first.text.slice(name.length).split(':').map((seg, k, all) => expand(seg, k === all.length - 1)).join(':');
+  return out === first.text ? null : out;
+}
+
+/**
+ * Expands a word: a leading tilde (`home`), then unquoted expansions are split on whitespace,
+ * quoted ones stay whole. `charge` is told what each expanded value and field costs before it is
+ * copied; more than `maxFields` fields throw the limit's error.
  */
 export function expandWord(
   word: Word,
@@ -221,12 +246,14 @@ export function expandWord(
   subst: (source: string) => string,
   charge: (units: number) => void = () => {},
   maxFields = Infinity,
+  home?: (name: string) => string | null,
 ): string[] {
   const fields: string[] = [];
   let cur = '';
   let has = false;
-  for (const p of word) {
-    const value = p.kind === 'lit' ? p.text : p.kind === 'var' ? lookup(p.name) : trimNewlines(subst(p.source));
+  const tilde = home ? tildeExpanded(word, home) : null;
+  for (const [i, p] of word.entries()) {
+    const value = i === 0 && tilde !== null ? tilde : p.kind === 'lit' ? p.text : p.kind === 'var' ? lookup(p.name) : trimNewlines(subst(p.source));
     charge(value.length * COST.char);
     if (p.kind === 'lit' || p.quoted) {
       cur += value;
