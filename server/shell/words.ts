@@ -217,7 +217,8 @@ function trimNewlines(s: string): string {
  */
 export function tildeExpanded(word: Word, home: (name: string) => string | null): string | null {
   const first = word[0];
-  if (!first || first.kind !== 'lit' || first.quoted) return null;
+  // Most words have no tilde: one look, before any other (this runs for every word of every line).
+  if (!first || first.kind !== 'lit' || first.quoted || !first.text.includes('~')) return null;
   // `~…` up to a slash (or, in NAME=value, up to a colon too); one that goes on into a quoted or
   // expanded part is no login name.
   const expand = (text: string, last: boolean): string => {
@@ -252,7 +253,8 @@ export function expandWord(
   let cur = '';
   let has = false;
   const tilde = home ? tildeExpanded(word, home) : null;
-  for (const [i, p] of word.entries()) {
+  for (let i = 0; i < word.length; i++) {
+    const p = word[i] as Part;
     const value = i === 0 && tilde !== null ? tilde : p.kind === 'lit' ? p.text : p.kind === 'var' ? lookup(p.name) : trimNewlines(subst(p.source));
     charge(value.length * COST.char);
     if (p.kind === 'lit' || p.quoted) {
