@@ -5,7 +5,7 @@
  * and `exit` goes back to the directory the shell below was in.
  */
 import { describe, expect, it } from 'vitest';
-import { createSession, prompt, readSnapshot, runLine, serializeSession, type SessionState } from '../server/shell/session.js';
+import { complete, createSession, MAX_LINE, prompt, readSnapshot, runLine, serializeSession, type SessionState } from '../server/shell/session.js';
 import { BLOG_FLOATING_IP } from './support/blog-floating-ip.js';
 import { run as build } from './lb-dataplane/build.js';
 
@@ -168,5 +168,17 @@ describe('the shells a terminal stacks, and their directories', () => {
     ]);
     // On the laptop, the learner's home; after sudo -i, root's.
     expect(run(laptop(), ['echo ~', 'sudo -i', 'echo ~', 'exit', 'cat ~/web-server.sh | head -1']).out.slice(0, 3)).toEqual(['/home/taylor\n', '', '/root\n']);
+  });
+
+  it('hostile lines: a path of thousands of .., a tilde in every field of a long assignment, Tab on an over-long path', () => {
+    const deep = `cd /etc/${'../'.repeat(1_300)}etc/neutron`;
+    expect(deep.length).toBeLessThan(MAX_LINE);
+    const r = run(node(), [deep, 'pwd', `A=${Array(1_500).fill('~').join(':')}; echo $A | wc -c`, 'cd /nope/'.padEnd(MAX_LINE - 10, 'x')]);
+    expect(r.out.slice(0, 2)).toEqual(['', '/etc/neutron\n']);
+    // 1,500 home directories of 5 characters, their colons and echo's newline: within the variable limit.
+    expect(r.out[2]).toBe('9000\n');
+    expect(r.out[3]).toMatch(/^bash: cd: \/nope\/x+: No such file or directory\n$/);
+    expect(complete(node(), `cat ${'a/'.repeat(MAX_LINE / 2 - 10)}`)).toEqual({ candidates: [] });
+    expect(complete(node(), `cd ${'../'.repeat(1_000)}e`).candidates).toEqual([`${'../'.repeat(1_000)}etc/`]);
   });
 });

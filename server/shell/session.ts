@@ -37,7 +37,7 @@ import { ShellHistory } from './history.js';
 import { parseSu, parseSudo } from './sudo.js';
 import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, splitEntry, withCwd, type ShellFrame } from './shells.js';
 import { facts, list, pathKind, resolvePath } from '../cli/linux/tree.js';
-import type { HostCtx } from '../cli/linux/host.js';
+import { loginUserOn, type HostCtx } from '../cli/linux/host.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -136,9 +136,7 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
 
 /** Who logged in to the terminal's host (a `sudo -i` on it aside). */
 function loginUser(s: SessionState): string {
-  if (s.host === 'laptop') return s.env['USER'] ?? 'user';
-  // Other hosts: the user their prompt shows (root on the network node, the image's user in a VM).
-  return promptFor(s.cloud, s.host).split('@')[0] ?? 'root';
+  return loginUserOn(s.cloud, s.host, s.env);
 }
 
 /** The shell `sudo -i`/`sudo -s`/`su` started on this host, if the terminal is in one. */

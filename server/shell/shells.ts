@@ -20,10 +20,8 @@ export function hasShell(user: string): boolean {
   return !NO_SHELL.includes(user);
 }
 
-/** A user's home directory. */
-export function homeOf(user: string): string {
-  return user === 'root' ? '/root' : user === 'nobody' ? '/nonexistent' : `/home/${user}`;
-}
+/** A user's home directory: one rule for the shell and the host's tools (cli/linux/host.ts). */
+export { homeOf } from '../cli/linux/host.js';
 
 /** A shell started by sudo -i/-s or su on the terminal's host: `exit` leaves it for the one below. */
 export interface ShellFrame {

@@ -104,3 +104,20 @@ export function operands(argv: string[], withValue: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * Who a terminal logs in to `host` as: root on the network node, the image's user in a VM,
+ * ubuntu on an amphora (Octavia's amphora image), the learner (USER) on the laptop.
+ */
+export function loginUserOn(cloud: Cloud, host: HostId, env: Record<string, string>): string {
+  if (host === 'network') return 'root';
+  if (host.startsWith('amp:')) return 'ubuntu';
+  const vm = server(cloud, host);
+  if (vm) return cloud.images.find((i) => i.id === vm.imageId)?.osUser ?? 'cirros';
+  return env['USER'] ?? 'user';
+}
+
+/** A user's home directory (nobody's is none: /nonexistent). */
+export function homeOf(user: string): string {
+  return user === 'root' ? '/root' : user === 'nobody' ? '/nonexistent' : `/home/${user}`;
+}

@@ -8,7 +8,7 @@ import { findNamespace, type Namespace } from '../../sim/dataplane/index.js';
 import { namespaceTables, nodeTables } from '../../sim/dataplane/iptables.js';
 import { sysctlTable, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { consoleLog } from '../../sim/dataplane/guest.js';
-import { amphoraHost, hostName, isCirros, ok, server, type Follow, type HostCtx, type HostId, type HostResult, type Until } from './host.js';
+import { amphoraHost, hostName, isCirros, loginUserOn, ok, server, type Follow, type HostCtx, type HostId, type HostResult, type Until } from './host.js';
 import { amphoraView } from '../../sim/dataplane/lb-amphora.js';
 import { catFiles, procSys } from './cat.js';
 import { runCurl } from './curl.js';
@@ -34,13 +34,10 @@ export function startHost(fixtureStartHost: string | undefined): HostId {
 
 export function promptFor(cloud: Cloud, host: HostId): string {
   if (host === 'network') return `root@${cloud.config.networkHost}:~# `;
-  if (host.startsWith('amp:')) return `ubuntu@${hostName(cloud, host)}:~$ `;
+  const user = loginUserOn(cloud, host, {});
+  if (host.startsWith('amp:')) return `${user}@${hostName(cloud, host)}:~$ `;
   const s = server(cloud, host);
-  if (s) {
-    const img = cloud.images.find((i) => i.id === s.imageId);
-    return `${img?.osUser ?? 'cirros'}@${s.name}:~$ `;
-  }
-  return 'user@laptop:~$ ';
+  return s ? `${user}@${s.name}:~$ ` : `${user}@laptop:~$ `;
 }
 
 export function hostCommands(cloud: Cloud, host: HostId): string[] {

@@ -5,7 +5,7 @@
  * working directory.
  */
 import { DIRECTORIES, LAPTOP_HOME, hostFile, type HostFacts } from './files.js';
-import { amphoraHost, hostName, server, type HostCtx } from './host.js';
+import { amphoraHost, homeOf, hostName, loginUserOn, server, type HostCtx } from './host.js';
 import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
 
 /** The files the tree has (hostFile says which exist on a host). */
@@ -20,11 +20,10 @@ export interface Entry { name: string; dir: boolean; size: number }
 export function facts(ctx: HostCtx): HostFacts & { user: string; home: string } {
   const vm = server(ctx.cloud, ctx.host);
   const img = vm ? ctx.cloud.images.find((i) => i.id === vm.imageId) : undefined;
-  // An amphora is logged in to as ubuntu (Octavia's amphora image).
-  const user = ctx.host === 'network' ? 'root' : vm ? (img?.osUser ?? 'cirros') : amphoraHost(ctx.cloud, ctx.host) ? 'ubuntu' : (ctx.env['USER'] ?? 'user');
+  const user = loginUserOn(ctx.cloud, ctx.host, ctx.env);
   return {
     kind: vm ? 'vm' : ctx.host === 'network' ? 'network' : 'laptop', name: hostName(ctx.cloud, ctx.host), os: img?.osFamily ?? 'debian',
-    imageName: img?.name ?? '', user, home: user === 'root' ? '/root' : `/home/${user}`,
+    imageName: img?.name ?? '', user, home: homeOf(user),
   };
 }
 
