@@ -4,6 +4,7 @@
  * mutually exclusive groups, and the exact usage, help and error texts (with cliff's help
  * formatter, which keeps explicit line breaks in help strings).
  */
+import { extended } from '../sim/objects.js';
 import type { ArgSpec, ParseResult, ParserSpec } from './spec.js';
 import { wrap } from '../render/textwrap.js';
 
@@ -337,7 +338,7 @@ function errorResult(spec: ParserSpec, message: string, columns: number): ParseR
  * its parser); an option given on the line still wins.
  */
 export function parseArgs(spec: ParserSpec, argv: string[], opts: { columns?: number; defaults?: Record<string, unknown> } = {}): ParseResult {
-  return parseKnownArgs(spec, argv, { ...opts, strict: true });
+  return parseKnownArgs(spec, argv, extended(opts, { strict: true }));
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The grader: a learner's cloud, history and answers → per-step, per-check results. Pure. */
+import { extended } from '../sim/objects.js';
 import type { Cloud } from '../sim/model/cloud.js';
 import { checkType, Params, type CheckContext, type CheckType, type GradeInput, type ReachFn } from './checks.js';
 import { invocations } from './history.js';
@@ -38,12 +39,12 @@ function keptCheck(def: CheckDef, before: CheckResult, cloud: Cloud, ctx: Omit<C
   if (before.passed || (before.reason ?? before.why).startsWith(INTERNAL) || (!changed.has('history') && !changed.has('answers'))) return before;
   let started: boolean;
   try {
-    started = checkTypeOf(def).started(new Params(def.params), { ...ctx, cloud, checkId: def.id });
+    started = checkTypeOf(def).started(new Params(def.params), extended(ctx, { cloud, checkId: def.id }));
   } catch {
     return gradeCheck(def, cloud, ctx);
   }
   const state: CheckState = started ? 'fail' : 'todo';
-  return state === before.state ? before : { ...before, state };
+  return state === before.state ? before : extended(before, { state });
 }
 
 const INTERNAL = 'internal error while checking: ';
@@ -55,7 +56,7 @@ function gradeCheck(def: CheckDef, cloud: Cloud, ctx: Omit<CheckContext, 'checkI
   let started = true;
   try {
     const p = new Params(def.params);
-    const full = { ...ctx, cloud, checkId: def.id };
+    const full = extended(ctx, { cloud, checkId: def.id });
     const o = t.evaluate(p, full);
     ok = def.not ? !o.ok : o.ok;
     why = def.not && !ok ? `expected the opposite, but ${o.why}` : o.why;
@@ -113,8 +114,7 @@ export function grade(lab: Lab, cloud: Cloud, history: readonly HistoryCommand[]
 /** A grade as the learner's page receives it: without the reasons a lab's `fail:` texts hide. */
 export function learnerGrade(result: GradeResult): GradeResult {
   if (!result.steps.some((s) => s.checks.some((c) => c.reason !== undefined))) return result;
-  return {
-    ...result,
-    steps: result.steps.map((s) => ({ ...s, checks: s.checks.map(({ reason: _hidden, ...c }) => c) })),
-  };
+  return extended(result, {
+    steps: result.steps.map((s) => extended(s, { checks: s.checks.map(({ reason: _hidden, ...c }) => c) })),
+  });
 }

@@ -3,6 +3,7 @@
  * the history. `runLine` is a pure step: it returns a new state and leaves the old one intact,
  * so the caller can persist the new state or drop it.
  */
+import { extended } from '../sim/objects.js';
 import { visibleText } from '../render/terminal.js';
 import { hashSeed } from '../sim/rng.js';
 import type { Cloud } from '../sim/model/cloud.js';
@@ -220,6 +221,15 @@ interface Exec {
   line: LineRun;
 }
 
+/**
+ * `x` for a command run with another depth, place or user, written field by field: an object
+ * spread followed by a key (`{ ...x, alone }`) gets a map of its own on Node 20, left in the old
+ * generation for every command of every line (see sim/objects.ts). Every Exec has one shape.
+ */
+function execAs(x: Exec, depth: number, alone: boolean | undefined, asUser: string | undefined): Exec {
+  return { state: x.state, depth, substErr: x.substErr, alone, asUser, line: x.line };
+}
+
 /** Builtins of bash that are no program on disk: what sudo cannot run. */
 const SHELL_ONLY = new Set(['cd', 'export', 'unset', 'history', 'exit', 'logout', 'help']);
 const BUILTINS = ['echo', 'export', 'unset', 'true', 'false', 'clear', 'history', 'hostname', 'whoami', 'pwd', 'cd', 'env', 'help', 'sudo', 'su', 'stacklab', 'openstack', 'neutron', 'nova', 'exit', ...FILTERS];
@@ -256,7 +266,7 @@ function sudo(x: Exec, args: string[], input: string | null, tty: boolean): Comm
         if (!r.viaShell) return { stdout: '', stderr: `sudo: ${name}: command not found\n`, exitCode: 1 };
         return inUserShell(x, r.user, r.login === true, r.argv);
       }
-      return runArgv({ ...x, asUser: r.user }, r.argv, input, tty);
+      return runArgv(execAs(x, x.depth, x.alone, r.user), r.argv, input, tty);
     }
   }
 }
@@ -277,7 +287,7 @@ function inUserShell(x: Exec, user: string, login: boolean, argv: string[]): Com
     return { stdout: '', stderr: words(e.stderr), exitCode: e.code };
   }
   if (name === 'cd') {
-    const r = isolated(x, () => cd({ ...x, asUser: user }, args, login ? homeOf(user) : undefined));
+    const r = isolated(x, () => cd(execAs(x, x.depth, x.alone, user), args, login ? homeOf(user) : undefined));
     return { stdout: r.stdout, stderr: words(r.stderr), exitCode: r.exitCode };
   }
   return ok();
@@ -294,7 +304,7 @@ function su(x: Exec, args: string[]): CommandResult {
   if (r.kind === 'shell') return enterShell(x, r.user, r.login, r.shellGiven, 'su: warning: cannot change directory to');
   if (!hasShell(r.user) && !r.shellGiven) return { stdout: 'This account is currently not available.\n', stderr: '', exitCode: 1 };
   // The user's shell runs CMD and ends (a subshell here: its changes end with it).
-  const out = subshell({ ...x, asUser: r.user }, r.command);
+  const out = subshell(execAs(x, x.depth, x.alone, r.user), r.command);
   return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode };
 }
 
@@ -629,7 +639,7 @@ function exitArgs(cmd: string, args: string[], last: number): { code: number; st
  */
 function subshell(x: Exec, source: string): Executed {
   return isolated(x, () => {
-    const r = execLine({ ...x, depth: x.depth + 1, alone: false }, source);
+    const r = execLine(execAs(x, x.depth + 1, false, x.asUser), source);
     x.state.lastExit = r.exitCode;
     return r;
   });
@@ -708,8 +718,8 @@ function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean):
     const first = w[0] as { kind: 'lit'; text: string; quoted: boolean };
     // The value's tildes (after `=` and each `:`) are expanded, then it is one field.
     const text = tildeExpanded(w, (n) => tildeHome(x, n)) ?? first.text;
-    const rest: Word = [{ ...first, text: text.slice(name.length + 1) }, ...w.slice(1)];
-    assigns.push([name, expand(x, rest.map((p) => ({ ...p, quoted: true }))).join(' ')]);
+    const rest: Word = [extended(first, { text: text.slice(name.length + 1) }), ...w.slice(1)];
+    assigns.push([name, expand(x, rest.map((p) => extended(p, { quoted: true }))).join(' ')]);
   }
   if (i === words.length) {
     for (const [k, v] of assigns) {
@@ -744,7 +754,7 @@ function execLine(x: Exec, line: string): Executed {
   let err = '';
   let last = x.state.lastExit;
   const only = pipelines.length === 1 && pipelines[0]?.commands.length === 1;
-  const here: Exec = { ...x, alone: x.depth === 0 && only };
+  const here = execAs(x, x.depth, x.depth === 0 && only, x.asUser);
   try {
     for (const p of pipelines) {
       if (p.commands.length > LIMITS.pipeline) {
@@ -789,7 +799,7 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
       result: { stdout: '', stderr: `stacklab: line too long (${line.length} characters; the limit is ${MAX_LINE})\n`, exitCode: 1, ran: [] },
     };
   }
-  const next: SessionState = { ...state, history: state.history };
+  const next: SessionState = { ...state };
   const trimmed = line.trim();
   if (inShellHistory(line)) next.history = state.history.push(line);
   const run: LineRun = { budget: new Budget(), ran: [], vars: null, envOwned: false, substituted: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
@@ -879,7 +889,8 @@ export function inShellHistory(line: string): boolean {
  * lab's snapshot two hours in). Whoever opens the snapshot reads them back (server/workspace).
  */
 export function serializeSession(state: SessionState): string {
-  return JSON.stringify({ ...state, history: undefined });
+  const { history: _kept, ...rest } = state;
+  return JSON.stringify(rest);
 }
 
 /**

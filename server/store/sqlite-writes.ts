@@ -4,6 +4,7 @@
  * thread's (sqlite-writer.ts). One copy of the statements and of what a group commit does, so the
  * two can never write differently.
  */
+import { extended } from '../sim/objects.js';
 import type Database from 'better-sqlite3';
 import { metaOf } from './entry-meta.js';
 import {
@@ -64,7 +65,7 @@ export type StepOutcome =
 
 /** A step's outcome as its caller gets it: the entry saved, or the StoreConflict / StoreError thrown. */
 export function settled(o: StepOutcome, step: StepArgs): HistoryEntry {
-  if ('saved' in o) return { ...step[3], seq: o.saved };
+  if ('saved' in o) return extended(step[3], { seq: o.saved });
   if ('conflict' in o) throw new StoreConflict(...o.conflict);
   const [message, code, detail] = o.failed;
   // What SQLite said, for the log (an Error does not cross threads whole).
@@ -190,7 +191,7 @@ export function writes(db: Database.Database): Writes {
         line: e.line,
       });
     }
-    return { ...e, seq };
+    return extended(e, { seq });
   };
   const ensureLearner = (id: string, name: string, at: number) => {
     q.ensureLearner.run(id, name, at);

@@ -8,6 +8,7 @@
  * version of the workspace it was made on, and a write refused because another process wrote
  * first is made again on the workspace read anew. The web layer only transports.
  */
+import { extended } from '../sim/objects.js';
 import { hashSeed } from '../sim/rng.js';
 import { complete, inShellHistory, MAX_LINE, PING_CAP, prompt, readSnapshot, runLine, serializeSession, type RunOptions, type SessionState } from '../shell/session.js';
 import { MAX_HISTORY, ShellHistory } from '../shell/history.js';
@@ -636,10 +637,10 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
         return text;
       },
       async end() {
-        const r: Reply = await view(w).run(line, { ...opts, until: { kind: 'interrupt', after: seconds } });
+        const r: Reply = await view(w).run(line, extended(opts ?? {}, { until: { kind: 'interrupt', after: seconds } as const }));
         const rest = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, prompt: r.prompt };
         // The whole run again, pure: only what the terminal has not shown yet goes back.
-        return r.stdout.startsWith(streamed) ? { ...rest, stdout: r.stdout.slice(streamed.length) } : rest;
+        return r.stdout.startsWith(streamed) ? extended(rest, { stdout: r.stdout.slice(streamed.length) }) : rest;
       },
     };
   };
@@ -657,7 +658,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     // meanwhile is of the newest version (a line is otherwise checked by its write: see fresh).
     if (r.result.follow) {
       await stillNewest(w);
-      return { ...reply(w.state), stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) };
+      return extended(reply(w.state), { stderr: '', running: running(w, line, r.result.stdout, r.result.follow, opts) });
     }
     const over = w.outputBytes >= limits.workspaceOutput;
     const out = cut(r.result.stdout, over ? limits.storedOutputOver : limits.storedOutput);
@@ -680,7 +681,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     await record(w, entry, r.state);
     w.outputBytes += out.text.length + err.text.length;
     w.state = r.state;
-    if (w.lab) addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+    if (w.lab) addToAttempt(w.attempt, extended(entry, { seq: w.lastSeq }));
     return reply(w.state);
   };
 
@@ -705,7 +706,7 @@ export function workspaces(deps: WorkspaceDeps): Workspaces {
     w.outputBytes += out.text.length;
     w.state = r.state;
     if (w.lab) {
-      addToAttempt(w.attempt, { ...entry, seq: w.lastSeq });
+      addToAttempt(w.attempt, extended(entry, { seq: w.lastSeq }));
       // Graded now, terminal or not: the course hears of a score the learner's own client earned.
       await gradeOf(w);
     }
