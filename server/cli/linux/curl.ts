@@ -5,6 +5,7 @@
  * VM. Output is what curl writes to a terminal: no progress meter and no `{ [N bytes data]` lines
  * unless the body goes elsewhere (`-o`), as curl does when its stdout is a tty.
  */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { HttpRequest, HttpResponse } from '../../sim/dataplane/http.js';
 import { vmHttp } from '../../sim/dataplane/http.js';
@@ -162,8 +163,8 @@ export function parseCurl(argv: string[]): Opts {
     }
     if (a === '-') throw usage('-', 'is unknown');
     // curl prints these instead of any transfer, and stops.
-    if (a === '--help' || a === '-h') return { ...o, info: helpText(argv[i + 1]) };
-    if (a === '--version' || a === '-V') return { ...o, info: VERSION };
+    if (a === '--help' || a === '-h') return extended(o, { info: helpText(argv[i + 1]) });
+    if (a === '--version' || a === '-V') return extended(o, { info: VERSION });
     if (a.startsWith('--')) {
       if (Object.hasOwn(FLAGS, a)) {
         const f = FLAGS[a];
@@ -225,7 +226,7 @@ export function runCurl(ctx: HostCtx, argv: string[], ns: string | null = null):
     acc.stderr += !o.silent || o.showError ? `curl: (3) ${bad}\n` : '';
     acc.exitCode = 3;
   }
-  return run.cloud === ctx.cloud ? acc : { ...acc, cloud: run.cloud };
+  return run.cloud === ctx.cloud ? acc : extended(acc, { cloud: run.cloud });
 }
 
 /** One URL and, with -L, the redirects it leads to (curl's default --max-redirs 50); false: curl must stop. */
@@ -242,7 +243,7 @@ function follow(ctx: HostCtx, o: Opts, url: string, ns: string | null, run: Run,
       acc.exitCode = 1;
       return false;
     }
-    const r = transfer({ ...ctx, cloud: run.cloud }, o, next, ns, run, hops > 0);
+    const r = transfer(extended(ctx, { cloud: run.cloud }), o, next, ns, run, hops > 0);
     run.cloud = r.cloud;
     acc.stdout += r.stdout;
     acc.stderr += r.stderr;
@@ -322,7 +323,7 @@ function transfer(ctx: HostCtx, o: Opts, url: string, ns: string | null, run: Ru
   if ('code' in t) {
     // A URL curl cannot parse fails before the transfer starts: no progress meter.
     log.info('Closing connection -1');
-    return log.fail(ctx.cloud, t.code, t.message, { ...o, output: null }, null);
+    return log.fail(ctx.cloud, t.code, t.message, extended(o, { output: null }), null);
   }
   const addr = parseIp(t.ip);
   if (!addr) {
@@ -378,7 +379,7 @@ function redirectOf(step: Step, res: HttpResponse, t: Target, o: Opts): Step {
   if (o.verbose && !('code' in to) && to.host === t.host && to.port !== t.port) verbose += `* Clear auth, redirects to port from ${t.port} to ${to.port}\n`;
   if (o.verbose) verbose += `* Issue another request to this URL: '${next}'\n`;
   const head = o.include ? step.stdout.slice(0, step.stdout.indexOf('\r\n\r\n') + 4) : '';
-  return { ...step, stdout: head, stderr: step.stderr + verbose, next };
+  return extended(step, { stdout: head, stderr: step.stderr + verbose, next });
 }
 
 /** A Location against the URL it came from (absolute, host-relative or path-relative). */
@@ -536,7 +537,7 @@ function respond(log: Log, cloud: Cloud, res: HttpResponse, req: HttpRequest, t:
   const alive = !close && length !== undefined;
   log.info(alive ? `Connection #${n} to host ${t.display} left intact` : `Closing connection ${n}`);
   const shownHead = o.include || o.head ? headText : '';
-  return { ...log.done(cloud, { res, head: shownHead, body, size: byteLength(body), rtt, known: length !== undefined }, t), alive };
+  return extended(log.done(cloud, { res, head: shownHead, body, size: byteLength(body), rtt, known: length !== undefined }, t), { alive });
 }
 
 /** The progress meter's line before any byte moved. */

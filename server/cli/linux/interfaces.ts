@@ -3,6 +3,7 @@
  * (sim/dataplane), a VM's (its guest view: BusyBox's layout on CirrOS), the network node's and
  * the laptop's own. `ip` and `route -n` print them.
  */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import { linkLocal, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
@@ -46,7 +47,7 @@ export function guestLinks(g: GuestView): IpLink[] {
   const addrs: IpAddress[] = [];
   if (g.v4) {
     const v4: IpAddress = { family: 4, cidr: `${g.v4.address}/${g.v4.prefix}`, brd: g.v4.brd, scope: 'global' };
-    addrs.push(busybox ? v4 : { ...v4, flags: 'dynamic', valid: '86400sec', preferred: '86400sec' });
+    addrs.push(busybox ? v4 : extended(v4, { flags: 'dynamic', valid: '86400sec', preferred: '86400sec' }));
   }
   for (const a of g.v6) addrs.push({ family: 6, cidr: `${a.address}/${a.prefix}`, scope: 'global' });
   addrs.push({ family: 6, cidr: `${linkLocal(g.mac)}/64`, scope: 'link' });

@@ -5,6 +5,7 @@
  * colour where the login shell has `alias ls='ls --color=auto'` (the Debian skeleton's .bashrc
  * of the laptop's and the cloud images' users; not root's on the Debian network node, nor CirrOS).
  */
+import { extended } from '../../sim/objects.js';
 import { err, type HostCtx, type HostResult } from './host.js';
 import { facts, list, resolvePath, type Entry } from './tree.js';
 
@@ -116,7 +117,7 @@ export function runLs(ctx: HostCtx, argv: string[]): HostResult {
     }
     const parent = list(ctx, f, path.slice(0, path.lastIndexOf('/')) || '/');
     const e = parent?.find((x) => x.name === path.slice(path.lastIndexOf('/') + 1));
-    if (e) files.push({ ...e, name: p });
+    if (e) files.push(extended(e, { name: p }));
     else stderr += `ls: cannot access '${p}': No such file or directory\n`;
   }
   let reset = o.color;

@@ -1,4 +1,5 @@
 /** `ping` / `ping6` (iputils, or BusyBox's on CirrOS): a reach query, reported by render/ping.ts. */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNamespace, type Device } from '../../sim/dataplane/index.js';
 import { guestView } from '../../sim/dataplane/guest.js';
@@ -122,9 +123,9 @@ export function runPing(ctx: HostCtx, ns: string | null, argv: string[]): HostRe
   if (!busybox && (t.verdict === 'host-unreachable' || t.verdict === 'net-unreachable') && self) {
     const from = t.verdict === 'net-unreachable' ? (t.hops[0]?.address ?? self) : self;
     const what = t.verdict === 'net-unreachable' ? 'Destination Net Unreachable' : 'Destination Host Unreachable';
-    return report(ctx, { ...base, replies: null, error: { from, what } }, count, 1);
+    return report(ctx, extended(base, { replies: null, error: { from, what } }), count, 1);
   }
   const success = t.verdict === 'ok';
   const replies = success ? { ttl, time: (i: number) => probeTime(rtt, i - 1, target.length) } : null;
-  return report(ctx, { ...base, replies }, count, success ? 0 : 1);
+  return report(ctx, extended(base, { replies }), count, success ? 0 : 1);
 }

@@ -4,6 +4,7 @@
  * Open vSwitch daemons, the Neutron agents, a haproxy metadata proxy per router and a dnsmasq per
  * network with DHCP (the processes a learner looks for with `ps aux | grep dnsmasq`).
  */
+import { extended } from '../../sim/objects.js';
 import { namespaceEntries } from '../../sim/dataplane/index.js';
 import { hashSeed } from '../../sim/rng.js';
 import { err, ok, server, isCirros, type HostCtx, type HostResult } from './host.js';
@@ -57,7 +58,7 @@ function processes(ctx: HostCtx): Proc[] {
   const daemons = ctx.host === 'network' ? nodeProcs(ctx) : otherProcs(ctx);
   const seed = hashSeed(ctx.host);
   let pid = 1;
-  const procs: Proc[] = daemons.map((p, i) => ({ ...p, pid: (pid = i === 0 ? 1 : pid + 3 + ((seed >>> i) % 40)), ppid: i === 0 ? 0 : 1 }));
+  const procs: Proc[] = daemons.map((p, i) => extended(p, { pid: (pid = i === 0 ? 1 : pid + 3 + ((seed >>> i) % 40)), ppid: i === 0 ? 0 : 1 }));
   const vm = server(ctx.cloud, ctx.host);
   const user = ctx.host === 'network' ? 'root' : vm ? (ctx.cloud.images.find((i) => i.id === vm.imageId)?.osUser ?? 'cirros') : (ctx.env['USER'] ?? 'user');
   const shell = 1_800 + (seed % 400);

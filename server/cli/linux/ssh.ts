@@ -1,4 +1,5 @@
 /** `ssh [USER@]HOST [COMMAND…]`: into a VM (or the network node from the laptop, an amphora from the node) when the path, key and user allow it. */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { trace } from '../../sim/reach.js';
 import { parseIp } from '../../sim/ipam.js';
@@ -71,7 +72,7 @@ export function runSsh(ctx: HostCtx, argv: string[], ns: string | null, run: Run
   if (remote.length > 0) {
     // `ssh HOST COMMAND`: runs it there and comes back.
     const words = remote.join(' ').split(/\s+/).filter((w) => w !== '');
-    const r = run({ ...ctx, host: `vm:${srv.id}`, tty: false }, words);
+    const r = run(extended(ctx, { host: `vm:${srv.id}`, tty: false }), words);
     if (!r) return { stdout: '', stderr: `${warning}sh: ${words[0] ?? ''}: not found\n`, exitCode: 127, ...learned };
     // A remote ping without a count goes on (or ends) as it would here.
     const going = { ...(r.follow ? { follow: r.follow } : {}), ...(r.elapsed !== undefined ? { elapsed: r.elapsed } : {}) };
@@ -97,7 +98,7 @@ function sshAmphora(ctx: HostCtx, amp: Amphora, ip: string, user: string, remote
   // `sudo` needs no password on the amphora: the command runs as root.
   const sudo = words[0] === 'sudo';
   const argv = sudo ? words.slice(1) : words;
-  const r = run({ ...ctx, host, tty: false, root: sudo }, argv);
+  const r = run(extended(ctx, { host, tty: false, root: sudo }), argv);
   if (!r) return { stdout: '', stderr: `${warning}bash: line 1: ${argv[0] ?? ''}: command not found\n`, exitCode: 127, ...learned };
   return { stdout: r.stdout, stderr: warning + r.stderr, exitCode: r.exitCode, ...learned };
 }

@@ -3,6 +3,7 @@
  * lookup, its presenter (values turned into text for tables, "Created a new …:"), and its bulk
  * delete. The resources themselves come from sim/api/neutron.
  */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { SimError } from '../../sim/errors.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
@@ -117,7 +118,7 @@ export function table(a: Args, headers: string[], rows: CellValue[][], api?: Rea
       if (chosen.length === 0) {
         return { stdout: '', stderr: `No recognized column names in [${wanted.map((w) => `'${w}'`).join(', ')}]. Recognized columns are [].\n`, exitCode: 1 };
       }
-      o = { ...o, columns: chosen };
+      o = extended(o, { columns: chosen });
     } else chosen = headers.filter((k) => keys.includes(k));
     // The command's own cells (e.g. net-list's "id cidr" subnets) where it has them, else the API's value.
     rows = api.map((d, i) => chosen.map((k) => (headers.includes(k) ? ((rows[i] ?? [])[headers.indexOf(k)] ?? null) : (d[k] ?? null))));

@@ -4,6 +4,7 @@
  * prints neutronclient's way. One module per resource holds the sub-commands; they project what
  * sim/api/neutron answers.
  */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ParserSpec } from '../spec.js';
 import { SimError } from '../../sim/errors.js';
@@ -99,7 +100,7 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
     }
     return null;
   });
-  if (!split) return { ...(failed ?? { stdout: '', stderr: DEPRECATION, exitCode: 2 }), cloud };
+  if (!split) return extended(failed ?? { stdout: '', stderr: DEPRECATION, exitCode: 2 }, { cloud });
   const parsed = { values: split.values };
   let extra: Record<string, SpecValue> = {};
   if (readsValuesSpecs(name)) {
@@ -115,7 +116,7 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
     }
   }
   // -D/--show-details asks a list for verbose=True, a filter Neutron 21 refuses.
-  if (readsValuesSpecs(name) && name.endsWith('list') && parsed.values['show_details'] === true) extra = { ...extra, verbose: true };
+  if (readsValuesSpecs(name) && name.endsWith('list') && parsed.values['show_details'] === true) extra = extended(extra, { verbose: true });
   if (opts.columns !== undefined) parsed.values[TERMINAL_WIDTH] = opts.columns;
   const r = transact(cloud, (c) => handler(c, parsed.values, extra));
   if (r.ok) return { stdout: r.value.stdout, stderr: DEPRECATION + (r.value.stderr ?? ''), exitCode: r.value.exitCode ?? 0, cloud: r.cloud };

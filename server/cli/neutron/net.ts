@@ -1,4 +1,5 @@
 /** `neutron net-*` */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { deleteNetwork } from '../../sim/ops/network.js';
 import { postNetwork, putNetwork } from '../../sim/api/neutron/requests/networks.js';
@@ -61,7 +62,7 @@ export const netCommands: Record<string, Handler> = {
   // The subnets' availability is text in every format: one JSON object per line.
   'net-ip-availability-show': (c, a) => {
     const d = ipAvailabilityDict(c, findNetwork(c, s(a, 'network_id') ?? ''));
-    return show(a, { ...d, subnet_ip_availability: jsonLines(d['subnet_ip_availability'] ?? []) });
+    return show(a, extended(d, { subnet_ip_availability: jsonLines(d['subnet_ip_availability'] ?? []) }));
   },
   'net-delete': (c: Cloud, a: Args) => bulkDelete('network', list(a, 'id'), (id) => deleteNetwork(c, findNetwork(c, id))),
 };

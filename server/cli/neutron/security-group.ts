@@ -1,4 +1,5 @@
 /** `neutron security-group-*` and `security-group-rule-*` */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { ensureDefaultGroup } from '../../sim/ops/security-group.js';
 import { deleteSecurityGroupById, postSecurityGroup, putSecurityGroup } from '../../sim/api/neutron/requests/security-group.js';
@@ -113,7 +114,7 @@ export const securityGroupCommands: Record<string, Handler> = {
       const remote = remoteName !== undefined ? `${remoteName} (group)` : prefix && prefix !== '0.0.0.0/0' && prefix !== '::/0' ? `${prefix} (CIDR)` : 'any';
       const sg = String(r['security_group_id']);
       const { security_group_id: _sg, ...rest } = r;
-      return { ...rest, security_group: names.get(sg) ?? sg, 'port/protocol': portProtocol(r), remote } as JsonObject;
+      return extended(rest, { security_group: names.get(sg) ?? sg, 'port/protocol': portProtocol(r), remote }) as JsonObject;
     });
     return table(a, cols, rows.map((r) => cols.map((k) => r[k] ?? null)), rows);
   },

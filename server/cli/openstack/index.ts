@@ -2,6 +2,7 @@
  * `openstack …`: finds the command (longest multi-word match), parses its arguments with the
  * real client's parser, runs it on the cloud and prints the result with cliff's formatters.
  */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { transact } from '../../sim/clone.js';
@@ -125,7 +126,7 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
       return done(renderShow(out.data, formatOptions(parsed.values, columns)), next);
     case 'list': {
       const l = renderList(out.data, formatOptions(parsed.values, columns));
-      return done(out.warning ? { ...l, stderr: `${out.warning}\n${l.stderr}` } : l, next);
+      return done(out.warning ? extended(l, { stderr: `${out.warning}\n${l.stderr}` }) : l, next);
     }
   }
 }

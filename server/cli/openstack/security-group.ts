@@ -1,4 +1,5 @@
 /** `openstack security group …` and `openstack security group rule …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
+import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { SecurityGroup } from '../../sim/model/security-group.js';
 import type { JsonObject } from '../../sim/api/json.js';
@@ -65,7 +66,7 @@ function groupShow(d: JsonObject): Output {
 function withShownPrefix(d: JsonObject): JsonObject {
   if (d['remote_ip_prefix']) return d;
   const any = d['ethertype'] === 'IPv4' ? '0.0.0.0/0' : d['ethertype'] === 'IPv6' ? '::/0' : null;
-  return { ...d, remote_ip_prefix: any };
+  return extended(d, { remote_ip_prefix: any });
 }
 
 function ruleShow(d: JsonObject): Output {
@@ -263,13 +264,13 @@ export const securityGroupCommands: OscCommand[] = [
   {
     name: 'security group rule show',
     style: 'wrapped',
-    run: ({ cloud: c, args: a }) => ruleShow(withShownPrefix(ruleDict(findBy(visibleRules(c).map((r) => ({ ...r, name: '' })), 'SecurityGroupRule', req(a, 'rule')), c))),
+    run: ({ cloud: c, args: a }) => ruleShow(withShownPrefix(ruleDict(findBy(visibleRules(c).map((r) => extended(r, { name: '' })), 'SecurityGroupRule', req(a, 'rule')), c))),
   },
   {
     name: 'security group rule delete',
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'rule'), { one: 'rule', many: 'rules' }, (t) => {
-        const r = findBy(visibleRules(c).map((x) => ({ ...x, name: '' })), 'SecurityGroupRule', t);
+        const r = findBy(visibleRules(c).map((x) => extended(x, { name: '' })), 'SecurityGroupRule', t);
         deleteSecurityGroupRule(c, r);
       }),
   },

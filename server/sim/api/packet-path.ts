@@ -3,6 +3,7 @@
  * highlights): the reach query's own steps (sim/reach.ts), named as the learner sees them, with
  * the NAT rule each router applies, and where and why the packet stops. Pure.
  */
+import { extended } from '../objects.js';
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import type { Port } from '../model/port.js';
@@ -143,13 +144,13 @@ export function explainPath(cloud: Cloud, from: string, to: string, proto: Proto
   }
   const address = destinationAddress(cloud, dst, src);
   const shown = { from: nameOf(src), to: nameOf(dst), proto: p };
-  if (address === null) return { ...shown, steps: [], verdict: 'dropped', reason: `${shown.to} has no address`, elements: [] };
+  if (address === null) return extended(shown, { steps: [], verdict: 'dropped', reason: `${shown.to} has no address`, elements: [] });
   const steps: ReachStep[] = [];
   const t = trace(cloud, endpointOf(src), address, proto, port, steps);
   const ctx: Ctx = { cloud, to: address, proto, port, outside: src.kind !== 'server' && src.kind !== 'ns' };
   const path = [sourceStep(ctx, src), ...steps.map((s, i) => describe(ctx, s, steps[i + 1], steps[i - 1]))];
   if (t.verdict !== 'ok') markDrop(ctx, path, steps.at(-1), t);
-  return { ...shown, steps: path, verdict: t.verdict === 'ok' ? 'delivered' : 'dropped', reason: t.reason, elements: elementsOf(ctx, path, steps) };
+  return extended(shown, { steps: path, verdict: t.verdict === 'ok' ? 'delivered' : 'dropped', reason: t.reason, elements: elementsOf(ctx, path, steps) });
 }
 
 function nameOf(end: PathEnd): string {
@@ -181,7 +182,7 @@ const VERDICT_WORDS: Record<Verdict, string> = {
 function markDrop(ctx: Ctx, path: PathStep[], last: ReachStep | undefined, t: Trace): void {
   const at = path[path.length - 1] as PathStep;
   const sg = last?.kind === 'security-group' && last.direction === 'ingress' && t.verdict === 'dropped' ? sgDrop(ctx, last.port, last.src) : null;
-  path[path.length - 1] = { ...at, verdict: 'drop', what: sg?.what ?? `${VERDICT_WORDS[t.verdict]}: ${t.reason}`, ...(sg?.fix ? { fix: sg.fix } : {}) };
+  path[path.length - 1] = extended(at, { verdict: 'drop', what: sg?.what ?? `${VERDICT_WORDS[t.verdict]}: ${t.reason}`, ...(sg?.fix ? { fix: sg.fix } : {}) });
 }
 
 function sourceStep(ctx: Ctx, end: PathEnd): PathStep {

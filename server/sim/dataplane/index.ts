@@ -2,6 +2,7 @@
  * Derived data-plane views of a Cloud (ML2/OVS, legacy L3 agent, Zed): namespaces, devices,
  * addresses, routes and iptables. Pure: recomputed from the Cloud on every call.
  */
+import { extended } from '../objects.js';
 import type { Cloud } from '../model/cloud.js';
 import type { Port } from '../model/port.js';
 import type { Router } from '../model/router.js';
@@ -150,7 +151,7 @@ export function routerFips(cloud: Cloud, r: Router): FloatingIp[] {
 function finish(d: Device): Device {
   const v4 = d.addrs.filter((a) => a.version === 4);
   const v6 = d.addrs.filter((a) => a.version === 6);
-  return { ...d, addrs: [...v4, ...v6, { version: 6, address: linkLocal(d.mac), prefix: 64, scope: 'link' }] };
+  return extended(d, { addrs: [...v4, ...v6, { version: 6, address: linkLocal(d.mac), prefix: 64, scope: 'link' }] });
 }
 
 function connected(dev: Device): RouteEntry[] {

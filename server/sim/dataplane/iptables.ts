@@ -2,6 +2,7 @@
  * The iptables rules the L3 and DHCP agents install (Train+ rule forms, legacy backend table
  * order), as data: server/render/iptables.ts prints them as iptables-save, -S and -L do.
  */
+import { extended } from '../objects.js';
 import type { Cloud } from '../model/cloud.js';
 import type { Router } from '../model/router.js';
 import { devName, routerFips, routerPorts, type Namespace } from './index.js';
@@ -180,10 +181,10 @@ export function namespaceTables(cloud: Cloud, ns: Namespace): Table[] {
 
 /** ip6tables in a router namespace: the same skeleton, no IPv4 NAT (IPv6 is routed, never translated). */
 export function router6Tables(tables: Table[]): Table[] {
-  return tables.map((t) => t.name !== 'nat' ? t : {
-    ...t, chains: t.chains.filter((c) => !c.includes('snat') && c !== 'neutron-postrouting-bottom' && !c.endsWith('POSTROUTING') && !c.endsWith('OUTPUT')),
+  return tables.map((t) => t.name !== 'nat' ? t : extended(t, {
+    chains: t.chains.filter((c) => !c.includes('snat') && c !== 'neutron-postrouting-bottom' && !c.endsWith('POSTROUTING') && !c.endsWith('OUTPUT')),
     rules: [['PREROUTING', `-j ${P}PREROUTING`], [`${P}PREROUTING`, '-d fe80::a9fe:a9fe/128 -i qr-+ -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 9697']] as Array<[string, string]>,
-  }).map((t) => t.name === 'nat' ? t : { ...t, rules: t.rules.filter(([, r]) => !/\d+\.\d+\.\d+\.\d+/.test(r) && !r.includes('connmark --mark 0x0/0xffff0000 -j CONNMARK --save-mark')) })
+  })).map((t) => t.name === 'nat' ? t : extended(t, { rules: t.rules.filter(([, r]) => !/\d+\.\d+\.\d+\.\d+/.test(r) && !r.includes('connmark --mark 0x0/0xffff0000 -j CONNMARK --save-mark')) }))
     .map(withScope6);
 }
 
@@ -191,5 +192,5 @@ export function router6Tables(tables: Table[]): Table[] {
 function withScope6(t: Table): Table {
   if (!t.scope6) return t;
   const v4Only = ([c, rule]: [string, string]) => c === `${P}scope` || (c === `${P}float-snat` && rule.includes('-j MARK'));
-  return { ...t, rules: [...t.rules.filter((x) => !v4Only(x)), ...t.scope6] };
+  return extended(t, { rules: [...t.rules.filter((x) => !v4Only(x)), ...t.scope6] });
 }

@@ -5,6 +5,7 @@
  * plane above reach.ts. The verdict stays `ok`: the connection is accepted, then HAProxy answers
  * 503 (HTTP) or closes it (TCP).
  */
+import { extended } from '../objects.js';
 import type { Cloud } from '../model/cloud.js';
 import { trace, type Endpoint, type Proto, type Trace } from '../reach.js';
 import { acceptingListener } from './lb-vip.js';
@@ -17,5 +18,5 @@ export function traceThroughLb(c: Cloud, from: Endpoint, to: string, proto: Prot
   const l = lb && acceptingListener(c, lb, proto, port);
   const outage = l && listenerOutage(c, l.id);
   if (!outage) return t;
-  return { ...t, reason: `${t.reason}; ${outage}: ${l.protocol === 'HTTP' ? 'HAProxy answers 503 Service Unavailable' : 'HAProxy closes the connection'}` };
+  return extended(t, { reason: `${t.reason}; ${outage}: ${l.protocol === 'HTTP' ? 'HAProxy answers 503 Service Unavailable' : 'HAProxy closes the connection'}` });
 }

@@ -2,6 +2,7 @@
  * Lookups the load balancer's data plane shares (health, balancing, haproxy.cfg): an index of
  * the Octavia state by id, built once per cloud object, and how an amphora reaches a member.
  */
+import { extended } from '../objects.js';
 import type { Cloud } from '../model/cloud.js';
 import type { Port } from '../model/port.js';
 import type { Server } from '../model/compute.js';
@@ -157,7 +158,7 @@ export function memberAnswer(c: Cloud, ix: OctaviaIndex, lb: LoadBalancer, m: Me
   const src = amphoraSource(c, ix, lb, m);
   if (!target || !src || target.server.status !== 'ACTIVE') return null;
   if (!ingressAllowed(c, target.port, src, 'tcp', port)) return null;
-  const ask = () => vmHttp(c, target.server.id, port, { ...req, srcIp: src, dstIp: address, port });
+  const ask = () => vmHttp(c, target.server.id, port, extended(req, { srcIp: src, dstIp: address, port }));
   if (!check) return ask();
   const key = `${target.server.id}|${address}|${port}|${req.method}|${req.path}|${req.host ?? ''}`;
   let answer = ix.checkAnswers.get(key);

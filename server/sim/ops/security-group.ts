@@ -1,4 +1,5 @@
 /** Security groups and rules with Neutron's validation and the default group's four rules. */
+import { extended } from '../objects.js';
 import type { Cloud } from '../model/cloud.js';
 import type { SecurityGroup, SecurityGroupRule } from '../model/security-group.js';
 import { neutronError } from '../errors.js';
@@ -167,7 +168,7 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
   // Neutron's canonical forms: IPv6 rules say ipv6-icmp (58) for icmp/icmpv6 (1), and the whole port range is no range.
   if (req.ethertype === 'IPv6' && (protocol === 'icmp' || protocol === 'icmpv6')) protocol = 'ipv6-icmp';
   else if (req.ethertype === 'IPv6' && protocol === '1') protocol = '58';
-  if (req.portRangeMin === 1 && req.portRangeMax === 65535) req = { ...req, portRangeMin: null, portRangeMax: null };
+  if (req.portRangeMin === 1 && req.portRangeMax === 65535) req = extended(req, { portRangeMin: null, portRangeMax: null });
   for (const v of [req.portRangeMin, req.portRangeMax]) {
     if (v !== null && (v < 0 || v > 65535)) throw neutronError.badRequest(path, `Invalid value for port ${v}`);
   }
@@ -208,7 +209,7 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
     throw neutronError.notFound(path, `Security group ${req.remoteGroupId} does not exist`);
   }
   checkQuota(c, 'security_group_rule', g.projectId, c.securityGroupRules.filter((r) => r.projectId === g.projectId).length, path);
-  const key = ruleKey({ ...req, protocol, remoteIpPrefix: prefix });
+  const key = ruleKey(extended(req, { protocol, remoteIpPrefix: prefix }));
   const dup = c.securityGroupRules.find((r) => r.securityGroupId === g.id && ruleKey(r) === key);
   if (dup) throw neutronError.conflict(path, `Security group rule already exists. Rule id is ${dup.id}.`);
   const rule = newRule(c, g, {
