@@ -10,10 +10,12 @@
  * made by Object.assign onto a fresh `{}` keeps one map; so do `{ ...x }` alone and
  * `{ key, ...x }`.
  *
- * Only for objects whose keys are the program's own: Object.assign calls the `__proto__` setter
- * for a key of that name, where a spread defines a key.
+ * Any keys will do, a learner's too: Object.assign would call the `__proto__` setter for an own
+ * key of that name (JSON.parse makes them), where a spread defines a key, so such an object is
+ * copied with the spread.
  */
 export function extended<T extends object, P extends object>(base: T, patch: P): Extended<T, P> {
+  if (Object.hasOwn(base, '__proto__') || Object.hasOwn(patch, '__proto__')) return { ...base, ...patch } as unknown as Extended<T, P>;
   return Object.assign({}, base, patch) as unknown as Extended<T, P>;
 }
 

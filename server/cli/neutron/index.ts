@@ -116,7 +116,7 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
     }
   }
   // -D/--show-details asks a list for verbose=True, a filter Neutron 21 refuses.
-  if (readsValuesSpecs(name) && name.endsWith('list') && parsed.values['show_details'] === true) extra = { ...extra, verbose: true }; // extra's keys are the learner's (see sim/objects.ts)
+  if (readsValuesSpecs(name) && name.endsWith('list') && parsed.values['show_details'] === true) extra = extended(extra, { verbose: true });
   if (opts.columns !== undefined) parsed.values[TERMINAL_WIDTH] = opts.columns;
   const r = transact(cloud, (c) => handler(c, parsed.values, extra));
   if (r.ok) return { stdout: r.value.stdout, stderr: DEPRECATION + (r.value.stderr ?? ''), exitCode: r.value.exitCode ?? 0, cloud: r.cloud };
