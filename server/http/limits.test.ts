@@ -39,6 +39,41 @@ describe('buckets', () => {
     expect(b.positive('a', 60_000)).toBe(false);
     expect(b.size()).toBeLessThanOrEqual(100);
   });
+  it('keeps the bucket of a key in use even when it is full between calls (a class at one command a second)', () => {
+    // Rate 20, one call a second: every bucket is full again before its next call. Forgetting it
+    // then would cost a new bucket and a delete and a set in the map per call.
+    const b = buckets({ rate: 20, burst: 60, maxKeys: 1000 });
+    for (let t = 0; t < 30_000; t += 1000)
+      for (let i = 0; i < 100; i++) {
+        b.take(`learner-${i}`, t + i);
+        expect(b.size()).toBe(100 - (t === 0 ? 99 - i : 0));
+      }
+    // Idle for a minute and full: forgotten at the next sweep.
+    b.take('late', 100_000);
+    expect(b.size()).toBe(1);
+  });
+  it('keeps a key idle but in debt until its bucket is full again', () => {
+    const b = buckets({ rate: 1, burst: 2, maxKeys: 10 });
+    b.charge('a', 0, 200); // 200 tokens in debt: full again after 202 s
+    b.take('x', 100_000);
+    expect(b.positive('a', 100_000)).toBe(false);
+    b.take('x', 300_000);
+    expect(b.size()).toBe(1);
+  });
+  it('in a flood of more keys than maxKeys, the least recently used go first, and a key in use keeps its balance', () => {
+    const b = buckets({ rate: 1, burst: 2, maxKeys: 100 });
+    let taken = 0;
+    for (let i = 0; i < 2000; i++) {
+      // Strangers that drain their bucket: a sweep of full buckets frees nothing.
+      b.take(`stranger-${i}`, i);
+      b.take(`stranger-${i}`, i);
+      if (i % 10 === 0 && b.take('a', i)) taken++;
+      expect(b.size()).toBeLessThanOrEqual(100);
+    }
+    // 'a' asked 200 times in 2 s: its burst of 2, then one a second. Forgotten once, it would
+    // have had a full burst again.
+    expect(taken).toBe(3);
+  });
   it('refills from the last call, whether or not the key was moved in the order', () => {
     const b = buckets({ rate: 10, burst: 10, maxKeys: 10 });
     for (let i = 0; i < 10; i++) b.take('a', 0);

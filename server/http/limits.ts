@@ -16,18 +16,17 @@ export interface BucketOptions {
 interface Bucket {
   tokens: number;
   last: number;
-  /** When the key was last put at the end of the map's order. */
-  placed: number;
 }
 
 /**
- * A key is put back at the end of the order at most this often (ms). Moving it on every call (a
- * delete and a set: several per command) left the map's table full of holes and made it rebuild
- * its table every few hundred calls, a table of the whole class that the collector promoted. An
- * order at most a few seconds stale is what forgetting needs: a key is forgotten only once its
- * bucket is full again, and the least recently used first within a few seconds.
+ * How often (ms of `now`) the map is swept of keys idle for IDLE_MS whose bucket is full again.
+ * Keys are never moved or dropped on the way of a call: forgetting a learner whose bucket refilled
+ * between two commands (at one command a second, nearly every learner) made a new bucket and a
+ * delete and a set in the map per command, the map's table was rebuilt every few dozen calls, and
+ * both lived long enough for the collector to promote them, a class's worth a second.
  */
-const REORDER_MS = 5_000;
+const SWEEP_MS = 10_000;
+const IDLE_MS = 60_000;
 
 export interface Buckets {
   /** Takes one token for this key at time `now` (ms); false when there is none left. */
@@ -41,28 +40,52 @@ export interface Buckets {
 
 export function buckets(opts: BucketOptions): Buckets {
   const map = new Map<string, Bucket>();
-  /** The key's bucket brought up to `now` (and put at the end of the order, if it was not lately). */
+  /** A sixteenth of the keys is made free at once when the map is full, so sweeps stay rare. */
+  const room = Math.max(1, Math.floor(opts.maxKeys / 16));
+  let swept = 0;
+  // A full bucket is what an unknown key gets anyway: forgetting one changes nothing.
+  const full = (b: Bucket, now: number) => b.tokens + ((now - b.last) / 1000) * opts.rate >= opts.burst;
+  /** Forgets the keys unused for `idle` ms whose bucket is full. */
+  const sweep = (now: number, idle: number) => {
+    swept = now;
+    for (const [k, b] of map) if (now - b.last >= idle && full(b, now)) map.delete(k);
+  };
+  /**
+   * Room for a new key in a full map: every full bucket goes; if that is not a sixteenth of the
+   * map, the least recently used keys go too (their balance is lost: only a flood of maxKeys
+   * distinct keys can do that, and a key in use is the last to go).
+   */
+  const makeRoom = (now: number) => {
+    sweep(now, 0);
+    const over = map.size - (opts.maxKeys - room);
+    if (over <= 0) return;
+    // The cut-off time, from a sorted copy of the times alone (no array of the entries).
+    const times = new Float64Array(map.size);
+    let i = 0;
+    for (const b of map.values()) times[i++] = b.last;
+    const cutoff = times.sort()[over - 1] as number;
+    let left = over;
+    for (const [k, b] of map) {
+      if (left === 0) break;
+      if (b.last <= cutoff) {
+        map.delete(k);
+        left--;
+      }
+    }
+  };
+  /** The key's bucket brought up to `now`. */
   const refill = (key: string, now: number): Bucket => {
     let b = map.get(key);
     if (b) {
-      b.tokens = Math.min(opts.burst, b.tokens + ((now - b.last) / 1000) * opts.rate);
+      b.tokens = Math.min(opts.burst, b.tokens + (Math.max(0, now - b.last) / 1000) * opts.rate);
       b.last = now;
-      if (now - b.placed < REORDER_MS && now >= b.placed) return b;
-      map.delete(key);
-      b.placed = now;
     } else {
-      b = { tokens: opts.burst, last: now, placed: now };
-      // A full bucket is what an unknown key gets anyway, so forgetting the oldest is safe.
-      if (map.size >= opts.maxKeys) map.delete(map.keys().next().value as string);
+      if (map.size >= opts.maxKeys) makeRoom(now);
+      b = { tokens: opts.burst, last: now };
+      map.set(key, b);
     }
-    map.set(key, b);
-    // Keys are kept in the order of their last use (to REORDER_MS): the oldest ones whose bucket
-    // has filled up again are what an unknown key gets anyway, so they are forgotten (a class that
-    // has come and gone leaves nothing behind).
-    for (const [k, old] of map) {
-      if (old === b || old.tokens + ((now - old.last) / 1000) * opts.rate < opts.burst) break;
-      map.delete(k);
-    }
+    // A class that has come and gone leaves nothing behind (the key just used is not idle).
+    if (now - swept >= SWEEP_MS || now < swept) sweep(now, IDLE_MS);
     return b;
   };
   return {
