@@ -89,8 +89,78 @@ function pinClient(serverCpus: string): void {
   if (rest.length > 0) spawnSync('taskset', ['-a', '-pc', rest.join(','), String(process.pid)], { stdio: 'ignore' });
 }
 
-function pct(sorted: number[], p: number): number {
+function pct(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/**
+ * Latencies kept in a typed array that doubles when full: the client records ~2,000 a second,
+ * and a growing array of numbers (or a pair per sample) made it collect its own old generation
+ * mid-run, a pause measured as the server's latency.
+ */
+class Samples {
+  private data: Float64Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Float64Array(Math.max(1024, capacity));
+  }
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+  sorted(): Float64Array {
+    return this.data.subarray(0, this.length).sort();
+  }
+}
+
+/**
+ * When each learner types next: one timer for the whole class (every millisecond), the learners
+ * due in each millisecond linked through a typed array. A timer a command (~2,000 a second, each
+ * living the ~1 s of a pause) filled this client's old generation, and its collections were
+ * measured as the server's latency.
+ */
+class Wheel {
+  /** The horizon: pauses are under 4 s. */
+  private static readonly SLOTS = 4096;
+  private readonly slots = new Int32Array(Wheel.SLOTS).fill(-1);
+  private readonly link: Int32Array;
+  private readonly fire: Array<() => void>;
+  /** The next millisecond to fire. */
+  private at = Math.floor(performance.now());
+  private readonly timer: NodeJS.Timeout;
+  constructor(learners: number) {
+    this.link = new Int32Array(learners).fill(-1);
+    this.fire = new Array<() => void>(learners);
+    this.timer = setInterval(() => this.tick(), 1);
+  }
+  /** Learner `i` runs `fn` in `ms` (at the earliest on the next millisecond). */
+  after(i: number, ms: number, fn: () => void): void {
+    this.fire[i] = fn;
+    const t = Math.max(this.at + 1, Math.floor(performance.now() + ms));
+    const slot = t % Wheel.SLOTS;
+    this.link[i] = this.slots[slot] as number;
+    this.slots[slot] = i;
+  }
+  private tick(): void {
+    const now = Math.floor(performance.now());
+    for (; this.at <= now; this.at++) {
+      const slot = this.at % Wheel.SLOTS;
+      let i = this.slots[slot] as number;
+      this.slots[slot] = -1;
+      while (i >= 0) {
+        const next = this.link[i] as number;
+        (this.fire[i] as () => void)();
+        i = next;
+      }
+    }
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
 
 /** The server's CPU over the measured seconds, per command and in cores (not measured for a server elsewhere). */
@@ -150,7 +220,9 @@ function localTarget(learners: number, workers: string): Target {
   const prof = process.env['LOAD_CPU_PROF'];
   // LOAD_NODE_FLAGS (e.g. `--trace-gc`): more flags for the server's node; LOAD_SERVER_LOG=FILE keeps what it prints.
   const flags = (process.env['LOAD_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
-  const node = ['node', ...flags, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', 'server/main.ts', 'serve'];
+  // LOAD_SERVER_IMPORT=tsx runs the server through tsx instead of its own loader (npm start's: server/boot/register.mjs).
+  const loader = process.env['LOAD_SERVER_IMPORT'] ?? './server/boot/register.mjs';
+  const node = ['node', ...flags, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', loader, 'server/main.ts', 'serve'];
   const log = process.env['LOAD_SERVER_LOG'];
   if (cpus) pinClient(cpus);
   const [cmd, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
@@ -208,7 +280,8 @@ export async function loadRun(
       const res = await fetch(`${base}/api/me`);
       cookies.push((res.headers.get('set-cookie') ?? '').split(';')[0] ?? '');
     }
-    const latencies: number[] = [];
+    // About one command a second for each learner, and room to spare (the array doubles if not).
+    const latencies = new Samples(Math.ceil(learners * seconds * 1.5));
     let errors = 0;
     // Phase 1: every learner connects and gets its session (timed on its own).
     const c0 = performance.now();
@@ -237,7 +310,7 @@ export async function loadRun(
     // Then LOAD_WARMUP seconds of typing (default 5) not measured but reported apart: each learner's
     // first commands and the code's first runs (compiling, optimising) are a start, not the load.
     const warm = Number(process.env['LOAD_WARMUP'] ?? 5);
-    const warmLatencies: number[] = [];
+    const warmLatencies = new Samples(Math.ceil(learners * warm * 1.5));
     const start = performance.now();
     const deadline = Date.now() + (warm + seconds) * 1000;
     let t0 = start;
@@ -250,14 +323,18 @@ export async function loadRun(
       cpu0 = target.cpu();
       client0 = process.cpuUsage();
     }, warm * 1000);
-    // LOAD_TRACE=1: the worst latency of each quarter second, to tell a steady queue from stalls.
-    const trace: Array<[number, number]> | null = process.env['LOAD_TRACE'] ? [] : null;
+    // LOAD_TRACE=1: the worst latency of each quarter second, to tell a steady queue from stalls
+    // (kept as it goes, one number a quarter second).
+    const trace = process.env['LOAD_TRACE'] ? new Float64Array((warm + seconds) * 4 + 64) : null;
     // Each learner's commands, framed once: the typing sends bytes, it does not encode them again.
     const framed = (ws: WireClient) => COMMANDS.map((line) => ws.textFrame(JSON.stringify({ t: 'line', line })));
+    const wheel = new Wheel(sockets.length);
     const one = (ws: WireClient, i: number) =>
       new Promise<void>((resolve) => {
         const frames = framed(ws);
         let sentAt = 0;
+        /** A command is out: its result schedules the next one (once: a learner is in the wheel once). */
+        let waiting = false;
         let n = 0;
         let seed = (i + 1) * 2654435761;
         const think = () => {
@@ -271,20 +348,25 @@ export async function loadRun(
             return;
           }
           sentAt = performance.now();
+          waiting = true;
           ws.sendFrame(frames[(i + n++) % frames.length] as Buffer);
         };
         ws.onMessage = (raw) => {
           // The kind is the message's first field ({"t":"result",…}): read without parsing the
           // whole message, so this client takes as little of the machine as it can.
           const kind = raw.toString('latin1', 6, raw.indexOf(34, 6));
-          if (kind === 'result') {
+          if (kind === 'result' && waiting) {
+            waiting = false;
             const took = performance.now() - sentAt;
             (measuring ? latencies : warmLatencies).push(took);
-            if (trace) trace.push([Math.floor((performance.now() - start) / 250), took]);
+            if (trace) {
+              const q = Math.min(trace.length - 1, Math.floor((performance.now() - start) / 250));
+              if (took > (trace[q] as number)) trace[q] = took;
+            }
             // About a second between commands, each learner on their own: the pause varies (0.5–1.5 s,
             // seeded), as learners' do. A fixed one kept every learner in step for ever once a slow
             // moment (the start) had bunched them up, and the bench measured that queue, not the load.
-            setTimeout(next, Math.max(0, think() - took));
+            wheel.after(i, think() - took, next);
             // A lab also sends the new grade (and maybe topology) after each result: not errors.
           } else if (kind === 'error') errors++;
         };
@@ -300,26 +382,26 @@ export async function loadRun(
           resolve();
           return;
         }
-        setTimeout(next, (i / sockets.length) * 1000);
+        wheel.after(i, (i / sockets.length) * 1000, next);
       });
     await Promise.all(sockets.map((ws, i) => one(ws, i)));
+    wheel.stop();
     clearTimeout(measure);
-    warmLatencies.sort((a, b) => a - b);
+    const warmSorted = warmLatencies.sorted();
     const secs = (performance.now() - t0) / 1000;
     const cpu1 = target.cpu();
     const client = process.cpuUsage(client0);
     const busy = target.rss();
-    latencies.sort((a, b) => a - b);
+    const sorted = latencies.sorted();
     if (trace) {
-      const worst = new Map<number, number>();
-      for (const [q, took] of trace) worst.set(q, Math.max(worst.get(q) ?? 0, took));
-      console.log([...worst].sort((a, b) => a[0] - b[0]).map(([q, ms]) => `${(q / 4).toFixed(2)}s:${ms.toFixed(0)}`).join(' '));
+      const quarters = [...trace].map((ms, q) => [q, ms] as const).filter(([, ms]) => ms > 0);
+      console.log(quarters.map(([q, ms]) => `${(q / 4).toFixed(2)}s:${ms.toFixed(0)}`).join(' '));
     }
     console.log(
       `load ${learners} learners x ${seconds} s (${workspace}, ${remote ? `the server at ${base}` : `${workers} worker${workers === '1' ? '' : 's'}`}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +
-        `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, errors ${errors}, ` +
+        `p50 ${pct(sorted, 50).toFixed(2)} ms, p99 ${pct(sorted, 99).toFixed(2)} ms, errors ${errors}, ` +
         `all connected in ${connectSecs.toFixed(1)} s (server quiet ${settleSecs.toFixed(1)} s later), ` +
-        `first ${warm} s of typing: p50 ${pct(warmLatencies, 50).toFixed(2)} ms, p99 ${pct(warmLatencies, 99).toFixed(2)} ms, ` +
+        `first ${warm} s of typing: p50 ${pct(warmSorted, 50).toFixed(2)} ms, p99 ${pct(warmSorted, 99).toFixed(2)} ms, ` +
         `${serverFigures(cpu0, cpu1, latencies.length, secs)}, ` +
         `this client ${((client.user + client.system) / 1000 / Math.max(1, latencies.length)).toFixed(2)} ms CPU per command, ` +
         (idle !== null && busy !== null
