@@ -10,4 +10,4 @@ ENV PORT=3000 STACKLAB_DATA=/data NODE_ENV=production
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD node -e "fetch('http://localhost:3000/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "--import", "./server/boot/register.mjs", "server/main.ts", "serve"]
+CMD ["node", "--import", "tsx", "server/main.ts", "serve"]

@@ -193,7 +193,7 @@ function oracleInstalled(): boolean {
 
 export async function apiBench(): Promise<void> {
   const data = mkdtempSync(join(tmpdir(), 'stacklab-bench-api-'));
-  const node = [process.execPath, '--import', './server/boot/register.mjs', 'server/main.ts', 'serve'];
+  const node = [process.execPath, '--import', 'tsx', 'server/main.ts', 'serve'];
   const pinned = spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
   const [cmd, ...args] = pinned ? ['taskset', '-c', '0', ...node] : node;
   const server = spawn(cmd as string, args, {

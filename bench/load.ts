@@ -220,8 +220,9 @@ function localTarget(learners: number, workers: string): Target {
   const prof = process.env['LOAD_CPU_PROF'];
   // LOAD_NODE_FLAGS (e.g. `--trace-gc`): more flags for the server's node; LOAD_SERVER_LOG=FILE keeps what it prints.
   const flags = (process.env['LOAD_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
-  // LOAD_SERVER_IMPORT=tsx runs the server through tsx instead of its own loader (npm start's: server/boot/register.mjs).
-  const loader = process.env['LOAD_SERVER_IMPORT'] ?? './server/boot/register.mjs';
+  // LOAD_SERVER_IMPORT: what loads the server's TypeScript (default tsx, as npm start; another
+  // `--import` module to compare one).
+  const loader = process.env['LOAD_SERVER_IMPORT'] ?? 'tsx';
   const node = ['node', ...flags, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', loader, 'server/main.ts', 'serve'];
   const log = process.env['LOAD_SERVER_LOG'];
   if (cpus) pinClient(cpus);

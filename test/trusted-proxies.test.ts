@@ -58,7 +58,7 @@ describe('parseTrustedProxies', () => {
   });
 
   it('a bad value stops `stacklab serve` with one line saying why, not a stack', () => {
-    const r = spawnSync(process.execPath, ['--import', './server/boot/register.mjs', 'server/main.ts', 'serve'], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', 'serve'], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: '0', STACKLAB_DATA: mkdtempSync(join(tmpdir(), 'stacklab-tp-')), STACKLAB_TRUSTED_PROXIES: '10.0.0.1/8,haproxy' },
       encoding: 'utf8',

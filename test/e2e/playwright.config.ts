@@ -26,7 +26,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `npx vite build --config client/vite.config.ts && node --import ./server/boot/register.mjs server/main.ts serve`,
+    command: `npx vite build --config client/vite.config.ts && node --import tsx server/main.ts serve`,
     cwd: '../..',
     env: { PORT: String(port), STACKLAB_DATA: data, STACKLAB_CLIENT: client, STACKLAB_INSTRUCTOR_TOKEN: 'e2e-instructor' },
     url: `http://localhost:${port}/healthz`,

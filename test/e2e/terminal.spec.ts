@@ -63,7 +63,7 @@ test('a server killed with kill -9 and restarted has every acknowledged command'
   const data = mkdtempSync(join(tmpdir(), 'stacklab-kill-'));
   const started: ChildProcess[] = [];
   const start = (): ChildProcess => {
-    const p = spawn('node', ['--import', './server/boot/register.mjs', 'server/main.ts', 'serve'], { env: { ...process.env, PORT: String(port), STACKLAB_DATA: data, STACKLAB_CLIENT: clientBuild() }, stdio: 'ignore' });
+    const p = spawn('node', ['--import', 'tsx', 'server/main.ts', 'serve'], { env: { ...process.env, PORT: String(port), STACKLAB_DATA: data, STACKLAB_CLIENT: clientBuild() }, stdio: 'ignore' });
     started.push(p);
     return p;
   };

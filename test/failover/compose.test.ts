@@ -59,7 +59,7 @@ describe('docker-compose.yml', () => {
     expect(services['haproxy']?.image).toMatch(/^haproxy:2\.6/);
     expect(services['haproxy']?.volumes).toContain('./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
     expect(new Set(nodes.map(([, s]) => `${s.build} ${s.image}`)).size).toBe(1);
-    expect(nodes.map(([, s]) => s.command)).toEqual(nodes.map(() => ['node', '--import', './server/boot/register.mjs', 'server/main.ts', 'serve']));
+    expect(nodes.map(([, s]) => s.command)).toEqual(nodes.map(() => ['node', '--import', 'tsx', 'server/main.ts', 'serve']));
   });
 
   it('every node shares the secret, instructor token and database, and keeps its own data volume', () => {

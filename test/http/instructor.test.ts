@@ -266,7 +266,7 @@ describe('time per step', () => {
 describe('npx stacklab grade', () => {
   const grade = (data: string) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((ok) => {
-      execFile(process.execPath, ['--import', './server/boot/register.mjs', 'server/main.ts', 'grade', '--lab', LAB_ID, '--all'], { cwd: REPO_ROOT, env: { ...process.env, STACKLAB_DATA: data } }, (err, stdout, stderr) =>
+      execFile(process.execPath, ['--import', 'tsx', 'server/main.ts', 'grade', '--lab', LAB_ID, '--all'], { cwd: REPO_ROOT, env: { ...process.env, STACKLAB_DATA: data } }, (err, stdout, stderr) =>
         ok({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
       );
     });

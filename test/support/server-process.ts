@@ -1,5 +1,5 @@
 /**
- * The real server as a child process (`node --import ./server/boot/register.mjs server/main.ts serve`) on a free
+ * The real server as a child process (`node --import tsx server/main.ts serve`) on a free
  * loopback port, for tests and benches where a crash must show as the process exiting and where
  * the server's memory must be its own. Keeps the tail of its output for failure messages.
  */
@@ -56,7 +56,7 @@ export function rssOf(pid: number): number {
 /** Starts the server with `env` added to this process's environment and waits for /healthz. */
 export async function startServerProcess(env: Record<string, string>, opts: { startTimeoutMs?: number; nodeArgs?: string[] } = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', './server/boot/register.mjs', 'server/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts', 'serve'], {
     cwd: REPO_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', STACKLAB_INSTRUCTOR_TOKEN: 'fuzz-instructor-token', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
