@@ -19,14 +19,20 @@ interface Bucket {
 }
 
 /**
- * How often (ms of `now`) the map is swept of keys idle for IDLE_MS whose bucket is full again.
- * Keys are never moved or dropped on the way of a call: forgetting a learner whose bucket refilled
- * between two commands (at one command a second, nearly every learner) made a new bucket and a
- * delete and a set in the map per command, the map's table was rebuilt every few dozen calls, and
- * both lived long enough for the collector to promote them, a class's worth a second.
+ * Keys unused this long whose bucket is full again are forgotten. Keys are never moved or dropped
+ * on the way of a call: forgetting a learner whose bucket refilled between two commands (at one
+ * command a second, nearly every learner) made a new bucket and a delete and a set in the map per
+ * command, the map's table was rebuilt every few dozen calls, and both lived long enough for the
+ * collector to promote them, a class's worth a second.
  */
-const SWEEP_MS = 10_000;
 const IDLE_MS = 60_000;
+/**
+ * Work a call does for the map at most: keys looked at by the sweep that goes round the map a few
+ * at a time, and keys sampled to choose one to forget when the map is full. A whole-map pass at
+ * maxKeys (100,000) held the event loop for 40-90 ms, and anyone can fill the map.
+ */
+const SWEEP_STEP = 2;
+const SAMPLE = 32;
 
 export interface Buckets {
   /** Takes one token for this key at time `now` (ms); false when there is none left. */
@@ -40,38 +46,50 @@ export interface Buckets {
 
 export function buckets(opts: BucketOptions): Buckets {
   const map = new Map<string, Bucket>();
-  /** A sixteenth of the keys is made free at once when the map is full, so sweeps stay rare. */
-  const room = Math.max(1, Math.floor(opts.maxKeys / 16));
-  let swept = 0;
   // A full bucket is what an unknown key gets anyway: forgetting one changes nothing.
   const full = (b: Bucket, now: number) => b.tokens + ((now - b.last) / 1000) * opts.rate >= opts.burst;
-  /** Forgets the keys unused for `idle` ms whose bucket is full. */
-  const sweep = (now: number, idle: number) => {
-    swept = now;
-    for (const [k, b] of map) if (now - b.last >= idle && full(b, now)) map.delete(k);
+  /** Where the sweep is in the map's order (a Map's iterator survives deletions and new keys). */
+  let cursor: Iterator<string> = map.keys();
+  /** The next key in the map's order, round and round (undefined: the map is empty). */
+  const nextKey = (): string | undefined => {
+    let r = cursor.next();
+    if (r.done === true) {
+      cursor = map.keys();
+      r = cursor.next();
+    }
+    return r.done === true ? undefined : r.value;
+  };
+  /** The next `n` keys: those idle and full again are forgotten. */
+  const sweep = (now: number, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const k = nextKey();
+      if (k === undefined) return;
+      const b = map.get(k) as Bucket;
+      if (now - b.last >= IDLE_MS && full(b, now)) map.delete(k);
+    }
   };
   /**
-   * Room for a new key in a full map: every full bucket goes; if that is not a sixteenth of the
-   * map, the least recently used keys go too (their balance is lost: only a flood of maxKeys
-   * distinct keys can do that, and a key in use is the last to go).
+   * Room for a new key in a full map: the first full bucket among the next SAMPLE keys goes, or
+   * else the least recently used of them (its balance is lost: only a flood of maxKeys distinct
+   * keys can do that, and a key in use is the last to be chosen).
    */
   const makeRoom = (now: number) => {
-    sweep(now, 0);
-    const over = map.size - (opts.maxKeys - room);
-    if (over <= 0) return;
-    // The cut-off time, from a sorted copy of the times alone (no array of the entries).
-    const times = new Float64Array(map.size);
-    let i = 0;
-    for (const b of map.values()) times[i++] = b.last;
-    const cutoff = times.sort()[over - 1] as number;
-    let left = over;
-    for (const [k, b] of map) {
-      if (left === 0) break;
-      if (b.last <= cutoff) {
+    let oldest: string | undefined;
+    let oldestLast = Infinity;
+    for (let i = 0; i < SAMPLE; i++) {
+      const k = nextKey();
+      if (k === undefined) return;
+      const b = map.get(k) as Bucket;
+      if (full(b, now)) {
         map.delete(k);
-        left--;
+        return;
+      }
+      if (b.last < oldestLast) {
+        oldest = k;
+        oldestLast = b.last;
       }
     }
+    if (oldest !== undefined) map.delete(oldest);
   };
   /** The key's bucket brought up to `now`. */
   const refill = (key: string, now: number): Bucket => {
@@ -84,8 +102,8 @@ export function buckets(opts: BucketOptions): Buckets {
       b = { tokens: opts.burst, last: now };
       map.set(key, b);
     }
-    // A class that has come and gone leaves nothing behind (the key just used is not idle).
-    if (now - swept >= SWEEP_MS || now < swept) sweep(now, IDLE_MS);
+    // A class that has come and gone leaves nothing behind, a few keys a call.
+    sweep(now, SWEEP_STEP);
     return b;
   };
   return {
