@@ -140,7 +140,8 @@ class Wheel {
   /** Learner `i` runs `fn` in `ms` (at the earliest on the next millisecond). */
   after(i: number, ms: number, fn: () => void): void {
     this.fire[i] = fn;
-    const t = Math.max(this.at + 1, Math.floor(performance.now() + ms));
+    // Within the horizon of where the wheel is (behind the clock only if this client stalled).
+    const t = Math.min(this.at + Wheel.SLOTS - 1, Math.max(this.at + 1, Math.floor(performance.now() + ms)));
     const slot = t % Wheel.SLOTS;
     this.link[i] = this.slots[slot] as number;
     this.slots[slot] = i;
