@@ -120,6 +120,13 @@ describe('buckets', () => {
     // Two calls: each its own get, the sweep's few keys, and for the new key a sample of 32.
     expect(worst).toBeLessThanOrEqual(2 + 2 * 2 * 2 + 32 * 2 + 2);
   });
+  it('gives no tokens twice for the same time when the clock steps back', () => {
+    const b = buckets({ rate: 10, burst: 10, maxKeys: 10 });
+    for (let i = 0; i < 10; i++) b.take('a', 1000);
+    expect(b.take('a', 500)).toBe(false); // the clock stepped back half a second
+    expect(b.take('a', 1000)).toBe(false); // back where it was: nothing refilled yet
+    expect(b.take('a', 1100)).toBe(true);
+  });
   it('refills from the last call, whether or not the key was moved in the order', () => {
     const b = buckets({ rate: 10, burst: 10, maxKeys: 10 });
     for (let i = 0; i < 10; i++) b.take('a', 0);

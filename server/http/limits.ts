@@ -95,8 +95,9 @@ export function buckets(opts: BucketOptions): Buckets {
   const refill = (key: string, now: number): Bucket => {
     let b = map.get(key);
     if (b) {
+      // A clock that steps back neither takes tokens away nor, later, gives the same time twice.
       b.tokens = Math.min(opts.burst, b.tokens + (Math.max(0, now - b.last) / 1000) * opts.rate);
-      b.last = now;
+      b.last = Math.max(b.last, now);
     } else {
       if (map.size >= opts.maxKeys) makeRoom(now);
       b = { tokens: opts.burst, last: now };
