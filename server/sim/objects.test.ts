@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extended } from './objects.js';
+import { extended, setOwn } from './objects.js';
 
 describe('extended', () => {
   it('is the spread: the base keys in order, the patch overriding in place, the new ones last', () => {
@@ -18,5 +18,18 @@ describe('extended', () => {
     }
     expect(Object.keys(extended(base, { b: 2 }))).toEqual(['a', '__proto__', 'b']);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('setOwn', () => {
+  it('defines any key as an own, enumerable, writable key, __proto__ too', () => {
+    const o: Record<string, unknown> = {};
+    setOwn(o, '__proto__', { polluted: true });
+    setOwn(o, 'constructor', 'x');
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+    expect(Object.keys(o)).toEqual(['__proto__', 'constructor']);
+    expect(o['polluted']).toBeUndefined();
+    o['constructor'] = 'y';
+    expect(o['constructor']).toBe('y');
   });
 });

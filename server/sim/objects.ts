@@ -21,3 +21,11 @@ export function extended<T extends object, P extends object>(base: T, patch: P):
 
 /** The type of `{ ...T, ...P }` (for each member of a union T). */
 export type Extended<T, P> = T extends unknown ? Omit<T, keyof P> & P : never;
+
+/**
+ * `o[key] = value` for a key that may be anyone's (a learner's `--__proto__`): defined as an own
+ * key, where an assignment of `__proto__` would set the prototype instead.
+ */
+export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+}

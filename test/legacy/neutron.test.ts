@@ -257,3 +257,21 @@ describe('neutron purge', () => {
     expect(session()('purge', 'nosuch').stdout).toBe('\nTenant has no supported resources.\n');
   });
 });
+
+describe("neutron with a learner's keys named like Object's own", () => {
+  it('sends `--__proto__` and `--constructor` as attributes Neutron refuses, in a body and as filters', () => {
+    const n = session();
+    for (const key of ['__proto__', 'constructor']) {
+      const create = n('net-create', 'n1', '--', `--${key}`, 'list=true', 'a', 'b');
+      expect(create.exitCode).toBe(1);
+      expect(create.stderr).toContain(`Unrecognized attribute(s) '${key}'`);
+      for (const listed of ['net-list', 'subnet-list', 'port-list']) {
+        const r = n(listed, '--', `--${key}`, 'x');
+        expect(r.exitCode).toBe(1);
+        expect(r.stderr).toContain(`['${key}'] is invalid attribute for filtering`);
+      }
+    }
+    const toString = n('net-list', '--', '--toString=1');
+    expect(toString.stderr).toContain("['toString'] is invalid attribute for filtering");
+  });
+});

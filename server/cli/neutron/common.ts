@@ -3,7 +3,7 @@
  * lookup, its presenter (values turned into text for tables, "Created a new …:"), and its bulk
  * delete. The resources themselves come from sim/api/neutron.
  */
-import { extended } from '../../sim/objects.js';
+import { extended, setOwn } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { SimError } from '../../sim/errors.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
@@ -159,9 +159,10 @@ export const truth = (v: SpecValue | undefined): boolean | undefined =>
 export function specFilters(extra: Record<string, SpecValue>): Record<string, FilterValue> {
   const out: Record<string, FilterValue> = {};
   for (const [k, v] of Object.entries(extra)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'boolean') out[k] = v ? 'True' : 'False';
-    else if (typeof v === 'number') out[k] = String(v);
+    // Keys are the learner's (`--__proto__` is a filter Neutron refuses, not a prototype).
+    if (typeof v === 'string') setOwn(out, k, v);
+    else if (typeof v === 'boolean') setOwn(out, k, v ? 'True' : 'False');
+    else if (typeof v === 'number') setOwn(out, k, String(v));
   }
   return out;
 }

@@ -9,6 +9,7 @@
  * - `--key` alone is True, `--key v` / `--key=v` a string, `--key a b` or `list=true` a list,
  *   `type=int|bool|dict|str` converts, `action=clear` is None; `--key-name` becomes `key_name`.
  */
+import { setOwn } from '../../sim/objects.js';
 import { CliError } from '../errors.js';
 
 /** An API attribute from the values_specs: a string, a converted value, a list or a dict. */
@@ -166,7 +167,8 @@ export function valuesSpecsToAttributes(specs: readonly string[]): Record<string
       });
       throw new ValuesSpecsUsageError(wrapUsage(parts), o.flag, e.message);
     }
-    out[dest(o)] = v;
+    // A learner's `--__proto__` is an attribute Neutron refuses by name, not this object's prototype.
+    setOwn(out, dest(o), v);
   }
   return out;
 }

@@ -69,10 +69,11 @@ function filterTest(wants: ReadonlyArray<readonly [string, readonly string[]]>, 
   const wanted = wants.map(([k, vs]) => ({ k, exact: new Set(vs), lower: new Set(vs.map((v) => v.toLowerCase())) }));
   return (d: JsonObject, full?: JsonObject): boolean => {
     if (wanted.length === 0) return true;
-    const unknown = wanted.filter((w) => !(w.k in d) && !hidden.includes(w.k)).map((w) => w.k);
+    // Own keys only: `constructor` or `__proto__` is a filter Neutron refuses, not Object's.
+    const unknown = wanted.filter((w) => !Object.hasOwn(d, w.k) && !hidden.includes(w.k)).map((w) => w.k);
     if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
     return wanted.every(({ k, exact, lower }) => {
-      const src = k in d ? d : full && k in full ? full : undefined;
+      const src = Object.hasOwn(d, k) ? d : full && Object.hasOwn(full, k) ? full : undefined;
       if (!src) return false;
       const got = src[k];
       if (typeof got === 'boolean') return lower.has(String(got));
