@@ -63,3 +63,14 @@ describe("neutronclient 8.1's parser rules (captured from the real client)", () 
     });
   }
 });
+
+describe("value specs with a learner's key named __proto__", () => {
+  it('keeps it as a key of the attribute and of a dict value, never as a prototype', () => {
+    const out = valuesSpecsToAttributes(['--__proto__', 'x', '--profile', 'type=dict', '__proto__=y,a=b']);
+    expect(Object.keys(out)).toEqual(['__proto__', 'profile']);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    const profile = out['profile'] as Record<string, string>;
+    expect(Object.keys(profile)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(profile)).toBe(Object.prototype);
+  });
+});

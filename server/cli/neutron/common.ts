@@ -195,7 +195,7 @@ export function kv(raw: string): Record<string, string> {
   const o: Record<string, string> = {};
   for (const part of raw.split(',')) {
     const i = part.indexOf('=');
-    if (i > 0) o[part.slice(0, i)] = part.slice(i + 1);
+    if (i > 0) setOwn(o, part.slice(0, i), part.slice(i + 1));
   }
   return o;
 }

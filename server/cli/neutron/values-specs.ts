@@ -49,7 +49,7 @@ function strDict(raw: string): Record<string, string> {
     else parts[parts.length - 1] += `,${kv}`;
   }
   const out: Record<string, string> = {};
-  for (const kv of parts) out[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+  for (const kv of parts) setOwn(out, kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1));
   return out;
 }
 
