@@ -5,7 +5,7 @@
  * real ones use it on a terminal.
  */
 import { describe, expect, it } from 'vitest';
-import { createSession, runLine, serializeSession, type RunOptions, type SessionState } from '../server/shell/session.js';
+import { complete, createSession, runLine, serializeSession, type RunOptions, type SessionState } from '../server/shell/session.js';
 import { metadataBody } from '../server/cli/linux/metadata.js';
 import { replayEntry } from '../server/workspace/replay.js';
 import { BLOG_FLOATING_IP } from './support/blog-floating-ip.js';
@@ -221,6 +221,56 @@ describe('the tools a learner reaches for, with colour where the real ones use i
     // Narrow terminals: as many columns as fit (GNU's layout, tabs of 8; checked with coreutils 9.1).
     expect(runLine({ ...node, columns: 24 }, 'ls /etc', tty).result.stdout).toBe('hostname  os-release\nhosts\t  resolv.conf\nneutron\n');
     expect(runLine({ ...node, columns: 20 }, 'ls /etc', tty).result.stdout).toBe('hostname\nhosts\nneutron\nos-release\nresolv.conf\n');
+  });
+
+  it('ls -l: root owns the tree and the login user their home, in columns as wide as the widest owner', () => {
+    const laptop = session('laptop');
+    const user = runLine(laptop, 'whoami').result.stdout.trim();
+    expect(user).not.toBe('root');
+    expect(runLine(laptop, 'ls -l /etc').result.stdout).toContain(' 1 root root  186 Oct 23 09:00 hosts\n');
+    const home = runLine(laptop, 'ls -la ~').result.stdout.split('\n');
+    const pad = (w: string) => w.padEnd(Math.max(user.length, 4));
+    expect(home[1]).toBe(`drwxr-xr-x 2 ${pad(user)} ${pad(user)} 4096 Oct 23 09:00 .`);
+    expect(home[2]).toBe(`drwxr-xr-x 2 ${pad('root')} ${pad('root')} 4096 Oct 23 09:00 ..`);
+    expect(home[3]).toBe(`-rw-r--r-- 1 ${pad(user)} ${pad(user)} 3526 Oct 23 09:00 .bashrc`);
+  });
+
+  it('/proc/sys on the network node and in each namespace: every parameter sysctl prints is a file cat reads, in directories ls lists and cd enters', () => {
+    const node = session();
+    const params = (s: SessionState, prefix = '') =>
+      runLine(s, `${prefix}sysctl -a`).result.stdout.trim().split('\n').map((l) => l.split(' = ') as [string, string]);
+    const all = params(node);
+    expect(all.length).toBeGreaterThan(10);
+    for (const [key, value] of all) {
+      expect(runLine(node, `cat /proc/sys/${key.replace(/\./g, '/')}`).result).toMatchObject({ stdout: `${value}\n`, exitCode: 0 });
+    }
+    expect(runLine(node, 'ls /proc').result.stdout).toBe('sys\n');
+    expect(runLine(node, 'ls -l /').result.stdout).toContain('\ndr-xr-xr-x 1 root root    0 Oct 23 09:00 proc\n');
+    expect(runLine(node, 'ls -la /proc/sys/net/ipv4').result.stdout).toBe(
+      'total 0\ndr-xr-xr-x 1 root root 0 Oct 23 09:00 .\ndr-xr-xr-x 1 root root 0 Oct 23 09:00 ..\n' +
+        'dr-xr-xr-x 1 root root 0 Oct 23 09:00 conf\n-rw-r--r-- 1 root root 0 Oct 23 09:00 ip_forward\n',
+    );
+    expect(runLine(node, 'ls /proc/sys/net/ipv4/conf').result.stdout.split('\n')).toEqual(expect.arrayContaining(['all', 'default', 'br-ex', 'lo']));
+    // cd into it; relative paths start there.
+    const { state: inside, out } = run(node, ['cd /proc/sys/net/ipv4', 'pwd', 'cat ip_forward conf/all/forwarding', 'cat conf', 'cat nope']);
+    expect(out).toEqual(['', '/proc/sys/net/ipv4\n', '1\n1\n', 'cat: conf: Is a directory\n', 'cat: nope: No such file or directory\n']);
+    expect(runLine(inside, 'ls').result.stdout).toBe('conf\nip_forward\n');
+    expect(complete(node, 'cat /proc/sys/net/ipv4/i').replacement).toBe('cat /proc/sys/net/ipv4/ip_forward ');
+    // A change through sysctl -w shows in the file.
+    const off = runLine(node, 'sysctl -w net.ipv4.ip_forward=0').state;
+    expect(runLine(off, 'cat /proc/sys/net/ipv4/ip_forward').result.stdout).toBe('0\n');
+    // Each namespace has its own parameters and devices; the node's other files stay readable.
+    const dhcp = runLine(node, 'ip netns').result.stdout.split('\n').find((l) => l.startsWith('qdhcp-'))?.split(' ')[0] as string;
+    const router = runLine(node, 'ip netns').result.stdout.split('\n').find((l) => l.startsWith('qrouter-'))?.split(' ')[0] as string;
+    expect(runLine(node, `ip netns exec ${dhcp} cat /proc/sys/net/ipv4/ip_forward /etc/hostname`).result.stdout).toBe('0\nnetwork\n');
+    for (const [key, value] of params(node, `ip netns exec ${router} `)) {
+      expect(runLine(node, `ip netns exec ${router} cat /proc/sys/${key.replace(/\./g, '/')}`).result.stdout).toBe(`${value}\n`);
+    }
+    const devices = runLine(node, `ip netns exec ${router} ls /proc/sys/net/ipv4/conf`).result.stdout.split('\n');
+    expect(devices.some((d) => d.startsWith('qr-'))).toBe(true);
+    expect(devices).not.toContain('br-ex');
+    // Where sysctl is not simulated (a laptop), /proc has no sys, as before.
+    expect(runLine(session('laptop'), 'cat /proc/sys/net/ipv4/ip_forward').result.stderr).toBe('cat: /proc/sys/net/ipv4/ip_forward: No such file or directory\n');
   });
 
   it('ps: the shell and ps; ps aux/-ef list the node’s daemons, a dnsmasq per DHCP network and a haproxy per router', () => {

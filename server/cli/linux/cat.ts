@@ -1,11 +1,10 @@
-/** `cat FILE…`: the files each host has (files.ts), a VM's resolv.conf from its lease, and /proc/sys from the kernel parameters. */
-import type { Cloud } from '../../sim/model/cloud.js';
+/** `cat FILE…`: the files each host has (files.ts), a VM's resolv.conf from its lease, and /proc/sys from the kernel parameters (proc.ts). */
 import { guestView, type GuestView } from '../../sim/dataplane/guest.js';
-import { sysctlRead, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import { DIRECTORIES, hostFile, type HostFacts } from './files.js';
-import { amphoraHost, err, hostName, ok, server, type HostCtx, type HostResult } from './host.js';
+import { amphoraHost, hostName, server, type HostCtx, type HostResult } from './host.js';
 import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
 import { homeOn, resolvePath } from './tree.js';
+import { inProcSys, procPlace, procSysRead } from './proc.js';
 
 /** /etc/resolv.conf as the guest's DHCP client writes it (udhcpc on CirrOS, dhcpcd elsewhere). */
 function guestResolvConf(g: GuestView): string {
@@ -26,9 +25,17 @@ export function catFiles(ctx: HostCtx, paths: string[]): HostResult {
   let stdout = '';
   let stderr = '';
   const home = homeOn(ctx);
+  let place: ReturnType<typeof procPlace> | undefined;
   for (const p of paths.filter((x) => x !== '-')) {
     // Relative paths start in the shell's working directory (a trailing slash aside, as before).
     const path = p.startsWith('/') ? p.replace(/\/+$/, '') || '/' : resolvePath(ctx.cwd ?? home, home, p);
+    if (inProcSys(path) && (place ??= procPlace(ctx))) {
+      const value = procSysRead(cloud, place, path);
+      if (value === 'dir') stderr += `cat: ${p}: Is a directory\n`;
+      else if (value === null) stderr += `cat: ${p}: No such file or directory\n`;
+      else stdout += value;
+      continue;
+    }
     const ampFile = amp ? amphoraFile(cloud, amp, path) : null;
     // The amphora agent writes haproxy.cfg mode 0600, owned by root.
     if (ampFile !== null && !ctx.root) {
@@ -40,10 +47,4 @@ export function catFiles(ctx: HostCtx, paths: string[]): HostResult {
     else stderr += dirs.includes(path) ? `cat: ${p}: Is a directory\n` : `cat: ${p}: No such file or directory\n`;
   }
   return { stdout, stderr, exitCode: stderr ? 1 : 0 };
-}
-
-/** `cat /proc/sys/…`: the same values sysctl prints. */
-export function procSys(cloud: Cloud, place: SysctlPlace, path: string): HostResult {
-  const v = sysctlRead(cloud, place, path.slice('/proc/sys/'.length).replace(/\//g, '.'));
-  return v === undefined ? err(`cat: ${path}: No such file or directory\n`) : ok(`${v}\n`);
 }

@@ -93,7 +93,6 @@ export function hostFile(cloud: Cloud, h: HostFacts, path: string): string | nul
   }
   switch (path) {
     case '/etc/resolv.conf': return 'nameserver 10.0.0.1\n';
-    case '/proc/sys/net/ipv4/ip_forward': return '1\n';
     case '/etc/neutron/plugins/ml2/ml2_conf.ini': return ml2Conf(cloud);
     case '/etc/neutron/plugins/ml2/openvswitch_agent.ini': return ovsAgentIni(cloud);
     case '/etc/neutron/l3_agent.ini': return L3_AGENT_INI;

@@ -1,4 +1,5 @@
 /** What every Linux tool shares: the host a command runs on, its result, and small argv helpers. */
+import type { SysctlPlace } from '../../sim/dataplane/sysctl.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import type { Amphora } from '../../sim/model/octavia.js';
@@ -24,6 +25,8 @@ export interface HostCtx {
   root?: boolean;
   /** The shell's working directory, where relative paths start (default: the login user's home). */
   cwd?: string;
+  /** The kernel parameters /proc/sys shows when not the host's own: the namespace of `ip netns exec`. */
+  proc?: SysctlPlace;
 }
 
 /**

@@ -6,13 +6,14 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNamespace, type Namespace } from '../../sim/dataplane/index.js';
 import { namespaceTables, nodeTables } from '../../sim/dataplane/iptables.js';
-import { sysctlTable, type SysctlPlace } from '../../sim/dataplane/sysctl.js';
+import { sysctlTable } from '../../sim/dataplane/sysctl.js';
+import { extended } from '../../sim/objects.js';
 import { consoleLog } from '../../sim/dataplane/guest.js';
 import { amphoraHost, hostName, isCirros, loginUserOn, ok, server, type Follow, type HostCtx, type HostId, type HostResult, type Until } from './host.js';
 import { amphoraView } from '../../sim/dataplane/lb-amphora.js';
-import { catFiles, procSys } from './cat.js';
+import { catFiles } from './cat.js';
+import { nodePlace } from './proc.js';
 import { runCurl } from './curl.js';
-import { nodeDevices } from './interfaces.js';
 import { ipDisplay, ipInNamespace, ipNetns, ipOnAmphora, ipOnLaptop, ipOnNode, ipOnVm, linkCounters } from './ip.js';
 import type { IpLink, IpStyle } from '../../render/iproute.js';
 import { runIp6tablesSave, runIptables, runIptablesSave } from './iptables.js';
@@ -51,11 +52,6 @@ export function hostCommands(cloud: Cloud, host: HostId): string[] {
 /** What `ip netns exec NS …` can run (for Tab completion). */
 export const NAMESPACE_COMMANDS = ['cat', 'curl', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'sysctl', 'traceroute'];
 
-/** The node's root namespace as sysctl sees it: its interfaces (see ip.ts). */
-function nodePlace(cloud: Cloud): SysctlPlace {
-  return { kind: 'root', devices: nodeDevices(cloud) };
-}
-
 /** The sysctl keys of the node itself (`ns` null) or of one of its namespaces (for Tab completion). */
 export function sysctlKeys(cloud: Cloud, ns: string | null): string[] {
   const place = ns === null ? nodePlace(cloud) : findNamespace(cloud, ns);
@@ -76,15 +72,15 @@ function inNamespace(ctx: HostCtx, ns: Namespace, argv: string[]): HostResult | 
   if (cmd === 'ip6tables-save' && ns.kind === 'qrouter') return runIp6tablesSave(namespaceTables(cloud, ns), cloud.clock);
   if (cmd === 'iptables') return runIptables(namespaceTables(cloud, ns), argv.slice(1));
   if (cmd === 'sysctl') return runSysctl(cloud, ns, a);
-  if (cmd === 'cat' && a.length === 1 && a[0]?.startsWith('/proc/sys/')) return procSys(cloud, ns, a[0]);
-  if (cmd === 'cat') return catFiles(ctx, argv.slice(1));
+  // Its own /proc/sys, the node's other files.
+  if (cmd === 'cat') return catFiles(extended(ctx, { proc: ns }), argv.slice(1));
   if (cmd === 'ping' || cmd === 'ping6') return runPing(ctx, ns.name, argv);
   if (cmd === 'traceroute') return runTraceroute(ctx, argv, ns.name);
   // The operator's classic: ssh to a VM's fixed IP from inside its router's namespace.
   if (cmd === 'ssh') return runSsh(ctx, argv, ns.name, runOnHost);
   if (cmd === 'curl') return runCurl(ctx, argv, ns.name);
   // The namespace shares the node's files and processes.
-  if (cmd === 'ls') return runLs(ctx, argv);
+  if (cmd === 'ls') return runLs(extended(ctx, { proc: ns }), argv);
   if (cmd === 'ps') return runPs(ctx, argv);
   return null;
 }

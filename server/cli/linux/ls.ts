@@ -8,6 +8,7 @@
 import { extended } from '../../sim/objects.js';
 import { err, type HostCtx, type HostResult } from './host.js';
 import { facts, list, resolvePath, type Entry } from './tree.js';
+import { inProcSys, procDir } from './proc.js';
 
 /** dircolors' defaults: directories bold blue; the reset ls writes before its first colour. */
 const DIR_SGR = '\x1b[01;34m';
@@ -106,18 +107,20 @@ export function runLs(ctx: HostCtx, argv: string[]): HostResult {
   const paths = argv.slice(1).filter((a) => !a.startsWith('-'));
   const abs = (p: string) => resolvePath(ctx.cwd ?? f.home, f.home, p);
   let stderr = '';
-  const files: Entry[] = [];
-  const dirs: Array<{ path: string; entries: Entry[] }> = [];
+  /** An entry with the absolute path it names (ls -l's owner depends on it). */
+  type At = { e: Entry; path: string };
+  const files: At[] = [];
+  const dirs: Array<{ path: string; abs: string; entries: Entry[] }> = [];
   for (const p of paths.length > 0 ? paths : ['.']) {
     const path = abs(p);
     const entries = list(ctx, f, path);
     if (entries) {
-      dirs.push({ path: p, entries });
+      dirs.push({ path: p, abs: path, entries });
       continue;
     }
     const parent = list(ctx, f, path.slice(0, path.lastIndexOf('/')) || '/');
     const e = parent?.find((x) => x.name === path.slice(path.lastIndexOf('/') + 1));
-    if (e) files.push(extended(e, { name: p }));
+    if (e) files.push({ e: extended(e, { name: p }), path });
     else stderr += `ls: cannot access '${p}': No such file or directory\n`;
   }
   let reset = o.color;
@@ -128,23 +131,35 @@ export function runLs(ctx: HostCtx, argv: string[]): HostResult {
     return `${first}${DIR_SGR}${e.name}${RESET}`;
   };
   const date = installed(ctx);
-  const block = (entries: Entry[]) => {
+  // The login user owns their home and what is in it; root owns the rest of the tree.
+  const owner = (path: string) => (path === f.home || path.startsWith(`${f.home}/`) ? f.user : 'root');
+  const block = (items: At[]) => {
+    const entries = items.map((x) => x.e);
     if (o.long) {
       const size = Math.max(...entries.map((e) => String(e.size).length), 1);
-      const links = (e: Entry) => (e.dir ? 2 : 1);
-      const body = entries.map((e) => `${e.dir ? 'drwxr-xr-x' : '-rw-r--r--'} ${links(e)} ${f.user} ${f.user} ${String(e.size).padStart(size)} ${date} ${name(e)}\n`).join('');
-      return body;
+      const mode = (e: Entry) => e.mode ?? (e.dir ? 'drwxr-xr-x' : '-rw-r--r--');
+      const links = (e: Entry) => e.links ?? (e.dir ? 2 : 1);
+      // GNU's columns: the link count and size right-aligned, owner and group left-aligned, each to its widest.
+      const nlink = Math.max(...entries.map((e) => String(links(e)).length));
+      const who = Math.max(...items.map((x) => owner(x.path).length));
+      return items
+        .map(({ e, path }) => `${mode(e)} ${String(links(e)).padStart(nlink)} ${owner(path).padEnd(who)} ${owner(path).padEnd(who)} ${String(e.size).padStart(size)} ${date} ${name(e)}\n`)
+        .join('');
     }
     if (o.one || ctx.tty !== true) return entries.map((e) => `${name(e)}\n`).join('');
     return columns(entries.map((e) => e.name), (i) => name(entries[i] as Entry), ctx.columns);
   };
-  const sorted = (es: Entry[]) => [...es].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = <T extends { e: Entry }>(es: T[]) => [...es].sort((a, b) => (a.e.name < b.e.name ? -1 : a.e.name > b.e.name ? 1 : 0));
   let stdout = files.length > 0 ? block(sorted(files)) : '';
   dirs.forEach((d, k) => {
-    const shown = sorted(d.entries.filter((e) => o.all || o.almost || !e.name.startsWith('.')));
-    const all = o.all ? [{ name: '.', dir: true, size: 4096 }, { name: '..', dir: true, size: 4096 }, ...shown] : shown;
+    const within = (n: string) => (d.abs === '/' ? `/${n}` : `${d.abs}/${n}`);
+    const shown = sorted(d.entries.filter((e) => o.all || o.almost || !e.name.startsWith('.')).map((e) => ({ e, path: within(e.name) })));
+    const up = d.abs.slice(0, d.abs.lastIndexOf('/')) || '/';
+    const dir = (n: string, path: string): At => ({ e: path === '/proc' || inProcSys(path) ? procDir(n) : { name: n, dir: true, size: 4096 }, path });
+    const dots = [dir('.', d.abs), dir('..', up)];
+    const all = o.all ? [...dots, ...shown] : shown;
     if (dirs.length + files.length > 1) stdout += `${k > 0 || files.length > 0 ? '\n' : ''}${d.path}:\n`;
-    if (o.long) stdout += `total ${all.reduce((t, e) => t + (e.size > 0 ? 4 : 0), 0)}\n`;
+    if (o.long) stdout += `total ${all.reduce((t, x) => t + (x.e.size > 0 ? 4 : 0), 0)}\n`;
     stdout += block(all);
   });
   return { stdout, stderr, exitCode: stderr ? 2 : 0 };

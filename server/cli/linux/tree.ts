@@ -7,14 +7,22 @@
 import { DIRECTORIES, LAPTOP_HOME, hostFile, type HostFacts } from './files.js';
 import { amphoraHost, homeOf, hostName, loginUserOn, server, type HostCtx } from './host.js';
 import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
+import { inProcSys, procDir, procPlace, procSysEntries } from './proc.js';
 
 /** The files the tree has (hostFile says which exist on a host). */
 const FILES = [
   '/etc/hostname', '/etc/hosts', '/etc/os-release', '/etc/resolv.conf', '/etc/neutron/dhcp_agent.ini', '/etc/neutron/l3_agent.ini',
-  '/etc/neutron/plugins/ml2/ml2_conf.ini', '/etc/neutron/plugins/ml2/openvswitch_agent.ini', '/proc/sys/net/ipv4/ip_forward',
+  '/etc/neutron/plugins/ml2/ml2_conf.ini', '/etc/neutron/plugins/ml2/openvswitch_agent.ini',
 ];
 
-export interface Entry { name: string; dir: boolean; size: number }
+export interface Entry {
+  name: string;
+  dir: boolean;
+  size: number;
+  /** `ls -l`'s mode and link count when not a plain directory's (drwxr-xr-x, 2) or file's (-rw-r--r--, 1): procfs. */
+  mode?: string;
+  links?: number;
+}
 
 /** Who logs in to the host, and their home. */
 export function facts(ctx: HostCtx): HostFacts & { user: string; home: string } {
@@ -69,14 +77,20 @@ export function pathKind(ctx: HostCtx, path: string): 'dir' | 'file' | null {
 
 /** The entries of directory `path`, or null when it is not one. */
 export function list(ctx: HostCtx, f: ReturnType<typeof facts>, path: string): Entry[] | null {
+  if (inProcSys(path)) {
+    const place = procPlace(ctx);
+    return place ? procSysEntries(ctx.cloud, place, path) : null;
+  }
   const dirs = [...DIRECTORIES, f.home];
   if (!dirs.includes(path)) return null;
+  // procfs: /proc is no disk directory; it has sys where the kernel parameters are simulated.
+  if (path === '/proc') return procPlace(ctx) ? [procDir('sys')] : [];
   const prefix = path === '/' ? '/' : `${path}/`;
   const child = (p: string) => p.startsWith(prefix) && p !== path ? p.slice(prefix.length).split('/')[0] as string : null;
   const names = new Map<string, Entry>();
   for (const d of dirs) {
     const c = child(d);
-    if (c !== null) names.set(c, { name: c, dir: true, size: 4096 });
+    if (c !== null) names.set(c, c === 'proc' && path === '/' ? procDir(c) : { name: c, dir: true, size: 4096 });
   }
   for (const p of FILES) {
     const c = child(p);
