@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { loadLabs, type Lab } from '../server/labs/index.js';
 import { sqliteStore } from '../server/store/sqlite.js';
 import { workspaces, type Workspaces } from '../server/workspace/index.js';
+import { pct } from './stats.js';
 
 /** What a learner types in a lab, round and round: reads of every kind, a ping, a probe in a namespace, a comment. */
 const LINES: Record<string, string[]> = {
@@ -44,9 +45,6 @@ const LINES: Record<string, string[]> = {
 
 const LEARNER = 'bench-learner-0001';
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 function fmt(n: number, digits = 2): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

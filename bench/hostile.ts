@@ -23,6 +23,7 @@ import { B_BIG, EXPENSIVE } from '../test/support/hostile-lines.js';
 import { httpCall, newLearnerCookie, startServerProcess, type ServerProcess } from '../test/support/server-process.js';
 import { WsClient } from '../test/support/ws-client.js';
 import { COMMANDS } from './load.js';
+import { pct } from './stats.js';
 
 const SECONDS = Number(process.env['HOSTILE_SECONDS'] ?? 20);
 const GOOD = Number(process.env['HOSTILE_GOOD'] ?? 50);
@@ -40,9 +41,6 @@ const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 const short = (s: string, n = 60) => JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 /** Loopback address number `i` (127.0.x.y, never 127.0.0.1): a client on another machine. */
 function address(i: number): string {

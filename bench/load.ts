@@ -8,6 +8,7 @@ import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WireClient } from './load-wire.js';
+import { pct } from './stats.js';
 
 /** A learner's everyday commands on the network-node sandbox (also the well-behaved learners of bench/hostile.ts). */
 export const COMMANDS = [
@@ -87,10 +88,6 @@ function pinClient(serverCpus: string): void {
   }
   const rest = Array.from({ length: availableParallelism() }, (_, i) => i).filter((c) => !taken.has(c));
   if (rest.length > 0) spawnSync('taskset', ['-a', '-pc', rest.join(','), String(process.pid)], { stdio: 'ignore' });
-}
-
-function pct(sorted: ArrayLike<number>, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /**
