@@ -3,7 +3,7 @@
  * the history. `runLine` is a pure step: it returns a new state and leaves the old one intact,
  * so the caller can persist the new state or drop it.
  */
-import { extended } from '../sim/objects.js';
+import { extended, setOwn } from '../sim/objects.js';
 import { visibleText } from '../render/terminal.js';
 import { hashSeed } from '../sim/rng.js';
 import type { Cloud } from '../sim/model/cloud.js';
@@ -403,21 +403,27 @@ function ownEnv(x: Exec): Record<string, string> {
   return x.state.env;
 }
 
+/** A shell variable's value; undefined when unset (`constructor` or `toString` too: they are the learner's names, not the object's). */
+function envVar(env: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.hasOwn(env, name) ? env[name] : undefined;
+}
+
 /** Sets a shell variable within the limits; the error to print when it does not fit. */
 function setVar(x: Exec, name: string, value: string): string | null {
   const env = ownEnv(x);
   const stats = (x.line.vars ??= variableStats(env));
-  const old = env[name];
+  const old = envVar(env, name);
   const problem = variableProblem(name, value, old, stats);
   if (problem !== null) return problem;
   if (old === undefined) stats.count++;
   stats.size += value.length - (old?.length ?? -name.length);
-  env[name] = value;
+  // The learner names it: `__proto__` is a variable like any other.
+  setOwn(env, name, value);
   return null;
 }
 
 function unsetVar(x: Exec, name: string): void {
-  const old = x.state.env[name];
+  const old = envVar(x.state.env, name);
   if (old === undefined) return;
   ownEnv(x);
   if (x.line.vars !== null) {
@@ -676,7 +682,7 @@ function expand(x: Exec, word: Word, words = 0): string[] {
   const budget = x.line.budget;
   return expandWord(
     word,
-    (name) => (name === '?' ? String(x.state.lastExit) : (x.state.env[name] ?? '')),
+    (name) => (name === '?' ? String(x.state.lastExit) : (envVar(x.state.env, name) ?? '')),
     (source) => {
       if (x.depth >= MAX_SUBST_DEPTH) return '';
       budget.substitution();
