@@ -94,6 +94,42 @@ describe('robustness', () => {
     expect(problems.slice(0, 10)).toEqual([]);
   });
 
+  it('takes the names every JavaScript object has (constructor, __proto__, toString…) as plain words wherever a learner types one', () => {
+    const names = Object.getOwnPropertyNames(Object.prototype);
+    const templates = [
+      (n: string) => n, (n: string) => `neutron ${n}`, (n: string) => `neutron help ${n}`, (n: string) => `neutron net-create x --${n} 1`,
+      (n: string) => `neutron net-list --${n} x`, (n: string) => `nova ${n}`, (n: string) => `openstack ${n}`, (n: string) => `openstack network ${n}`,
+      (n: string) => `openstack help ${n}`, (n: string) => `openstack network list --${n}`, (n: string) => `openstack network show ${n}`,
+      (n: string) => `openstack network list -c ${n} -f ${n} --sort-column ${n}`, (n: string) => `openstack network create --tag ${n} t-${n}`,
+      (n: string) => `openstack security group rule create --protocol ${n} default`, (n: string) => `openstack quota set --${n} 1 admin`,
+      (n: string) => `openstack loadbalancer ${n}`, (n: string) => `openstack loadbalancer create --${n} x`,
+      (n: string) => `openstack port create --network public --binding-profile ${n}=1 --fixed-ip ${n}=1 p`,
+      (n: string) => `echo $${n} \${${n}}`, (n: string) => `export ${n}=1; echo $${n}; unset ${n}`, (n: string) => `sysctl ${n}`,
+      (n: string) => `sysctl -w ${n}=1`, (n: string) => `ip ${n}`, (n: string) => `ip netns exec ${n} ip a`, (n: string) => `ovs-vsctl ${n}`,
+      (n: string) => `iptables -t ${n} -L`, (n: string) => `echo a | grep --${n}`, (n: string) => `echo a | sort --${n} | cut --${n} | wc --${n}`,
+      (n: string) => `cd ~${n}`, (n: string) => `ls ~${n} /proc/sys/${n}`, (n: string) => `cat /proc/sys/net/${n}`, (n: string) => `sudo -u ${n} true`,
+      (n: string) => `su ${n}`, (n: string) => `stacklab ${n}`, (n: string) => `stacklab trace ${n} ${n}`, (n: string) => `ping -c 1 ${n}`,
+      (n: string) => `ssh ${n}@${n}`, (n: string) => `curl http://${n}/`, (n: string) => `history ${n}`, (n: string) => `${n}=1 openstack network list`,
+    ];
+    const problems: string[] = [];
+    for (const host of ['network', 'laptop']) {
+      const s = createSession({ fixture: 'network-node', seed: 3, host });
+      for (const n of names) {
+        for (const t of templates) {
+          const line = t(n);
+          try {
+            complete(s, line);
+          } catch (e) {
+            problems.push(`complete(${line}): ${String(e)}`);
+          }
+          const out = runLine(s, line);
+          if (out.result.internalError) problems.push(`${host}: ${line}\n  ${out.result.internalError.split('\n').slice(0, 3).join('\n  ')}`);
+        }
+      }
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
+  });
+
   it('refuses overlong lines and odd bytes politely', () => {
     const s = createSession({ fixture: 'empty' });
     expect(runLine(s, `openstack network create ${'x'.repeat(5000)}`).result).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('line too long') });
