@@ -164,7 +164,8 @@ describe('the shells a terminal stacks, and their directories', () => {
       '/root /root/x /root /nonexistent/y ~taylor ~nosuch ~ ~ x~\n',
       '',
       '/etc /root /etc/neutron\n',
-      '/root x:/root/y:/root ~ ~admin\na=/root b:~ --opt=~\n',
+      // $USER is root's on the node (the tilde is not expanded again after the variable, as in bash).
+      '/root x:/root/y:/root ~ ~root\na=/root b:~ --opt=~\n',
     ]);
     // On the laptop, the learner's home; after sudo -i, root's.
     expect(run(laptop(), ['echo ~', 'sudo -i', 'echo ~', 'exit', 'cat ~/web-server.sh | head -1']).out.slice(0, 3)).toEqual(['/home/taylor\n', '', '/root\n']);
@@ -180,5 +181,38 @@ describe('the shells a terminal stacks, and their directories', () => {
     expect(r.out[3]).toMatch(/^bash: cd: \/nope\/x+: No such file or directory\n$/);
     expect(complete(node(), `cat ${'a/'.repeat(MAX_LINE / 2 - 10)}`)).toEqual({ candidates: [] });
     expect(complete(node(), `cd ${'../'.repeat(1_000)}e`).candidates).toEqual([`${'../'.repeat(1_000)}etc/`]);
+  });
+});
+
+describe("HOME, USER and LOGNAME: the shell's user's, as a login sets them", () => {
+  const show = 'echo "$HOME $USER $LOGNAME"';
+
+  it('on each host, in a shell sudo starts and after ssh, and again after exit', () => {
+    const admin = createSession({ fixture: 'network-node', seed: 1, host: 'laptop' });
+    expect(run(admin, [show, 'cd $HOME', 'pwd', 'whoami']).out).toEqual(['/home/admin admin admin\n', '', '/home/admin\n', 'admin\n']);
+    expect(run(node(), [show]).out).toEqual(['/root root root\n']);
+    const l = run(laptop(), [show, 'sudo -i', show, 'exit', show, 'sudo -s', show, 'exit', show]).out;
+    expect([l[0], l[2], l[4], l[6], l[8]]).toEqual(['/home/taylor taylor taylor\n', '/root root root\n', '/home/taylor taylor taylor\n', '/root root root\n', '/home/taylor taylor taylor\n']);
+    const s = run(node(), [...BLOG_FLOATING_IP, 'openstack security group rule create --proto tcp --dst-port 22 default']).state;
+    const v = run(s, ['ssh cirros@180.180.180.3', show, 'exit', show]).out;
+    expect([v[1], v[3]]).toEqual(['/home/cirros cirros cirros\n', '/root root root\n']);
+  });
+
+  it('env lists them (sudo env as root); a value the learner assigns wins, and whoami still says who is logged in', () => {
+    const env = (s: SessionState, line = 'env') => run(s, [`${line} | grep -E '^(HOME|USER|LOGNAME)='`]).out[0];
+    expect(env(laptop())).toBe('HOME=/home/taylor\nLOGNAME=taylor\nUSER=taylor\n');
+    expect(env(laptop(), 'sudo env')).toBe('HOME=/root\nLOGNAME=root\nUSER=root\n');
+    const { state, out } = run(laptop(), ['export USER=bob HOME=/tmp', show, 'whoami', 'cd $HOME', 'pwd']);
+    expect(out).toEqual(['', '/tmp bob taylor\n', 'taylor\n', '', '/tmp\n']);
+    expect(env(state)).toBe('HOME=/tmp\nLOGNAME=taylor\nUSER=bob\n');
+    expect(run(state, ['unset USER', show]).out[1]).toBe('/tmp taylor taylor\n');
+  });
+
+  it('a workspace stored when HOME and USER were fixed variables follows the user too', () => {
+    const stored = JSON.parse(serializeSession(laptop())) as { env: Record<string, string> };
+    stored.env = { ...stored.env, HOME: '/home/taylor', USER: 'taylor' };
+    const back = readSnapshot(JSON.stringify(stored)).state;
+    const out = run(back, ['sudo -i', show]).out;
+    expect(out[1]).toBe('/root root root\n');
   });
 });

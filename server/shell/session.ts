@@ -119,9 +119,8 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
     fixture: opts.fixture,
     seed,
     cloud,
+    // HOME, USER and LOGNAME are the shell's user's (identityVar), not fixed here.
     env: {
-      HOME: spec.learner.admin ? '/root' : `/home/${spec.learner.user}`,
-      USER: spec.learner.user,
       OS_CLOUD: spec.name,
       OS_PROJECT_NAME: cloud.projects.find((p) => p.id === cloud.auth.projectId)?.name ?? '',
       OS_USERNAME: spec.learner.user,
@@ -137,7 +136,7 @@ export function createSession(opts: { fixture: string; seed?: number; columns?: 
 
 /** Who logged in to the terminal's host (a `sudo -i` on it aside). */
 function loginUser(s: SessionState): string {
-  return loginUserOn(s.cloud, s.host, s.env);
+  return loginUserOn(s.cloud, s.host);
 }
 
 /** The shell `sudo -i`/`sudo -s`/`su` started on this host, if the terminal is in one. */
@@ -408,6 +407,25 @@ function envVar(env: Readonly<Record<string, string>>, name: string): string | u
   return Object.hasOwn(env, name) ? env[name] : undefined;
 }
 
+/** What login, sudo, su and ssh set for the user a shell runs as; the learner's own assignment of one wins (see shellVar). */
+const IDENTITY = ['HOME', 'LOGNAME', 'USER'] as const;
+
+function identityVar(user: string, name: string): string | undefined {
+  if (name === 'HOME') return homeOf(user);
+  return name === 'USER' || name === 'LOGNAME' ? user : undefined;
+}
+
+/** A variable as the shell running as `user` expands it: the session's, else the user's HOME, USER or LOGNAME. */
+function shellVar(env: Readonly<Record<string, string>>, user: string, name: string): string | undefined {
+  return envVar(env, name) ?? identityVar(user, name);
+}
+
+/** The environment `env` prints for a program run as `user`: the session's variables and the user's identity, sorted. */
+function environment(env: Readonly<Record<string, string>>, user: string): Array<[string, string]> {
+  const names = new Set([...Object.keys(env), ...IDENTITY]);
+  return [...names].sort().map((k) => [k, shellVar(env, user, k) ?? '']);
+}
+
 /** Sets a shell variable within the limits; the error to print when it does not fit. */
 function setVar(x: Exec, name: string, value: string): string | null {
   const env = ownEnv(x);
@@ -525,8 +543,9 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
     case 'cd':
       return cd(x, args);
     case 'env':
-      x.line.budget.charge(Object.keys(s.env).length * COST.entry);
-      return ok(Object.keys(s.env).sort().map((k) => `${k}=${s.env[k] ?? ''}\n`).join(''));
+      x.line.budget.charge((Object.keys(s.env).length + IDENTITY.length) * COST.entry);
+      // Run by sudo: root's identity (sudo sets HOME, USER and LOGNAME for the target user).
+      return ok(environment(s.env, x.asUser ?? userOf(s)).map(([k, v]) => `${k}=${v}\n`).join(''));
     case 'help':
       return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n${TRACE_HINT}`);
     case 'stacklab': {
@@ -604,7 +623,7 @@ function serverSsh(x: Exec, args: string[]): CommandResult {
   const address =
     want === 6 ? fixed.find((a) => a.includes(':')) : (floating?.floatingIpAddress ?? fixed.find((a) => (want === 4 ? !a.includes(':') : true)));
   if (address === undefined) return { stdout: '', stderr: `No address found for server ${server.name}\n`, exitCode: 1 };
-  const user = login ?? s.cloud.images.find((i) => i.id === server.imageId)?.osUser ?? s.env['USER'] ?? 'user';
+  const user = login ?? s.cloud.images.find((i) => i.id === server.imageId)?.osUser ?? userOf(s);
   return runArgv(x, ['ssh', `${user}@${address}`], null);
 }
 
@@ -682,7 +701,7 @@ function expand(x: Exec, word: Word, words = 0): string[] {
   const budget = x.line.budget;
   return expandWord(
     word,
-    (name) => (name === '?' ? String(x.state.lastExit) : (envVar(x.state.env, name) ?? '')),
+    (name) => (name === '?' ? String(x.state.lastExit) : (shellVar(x.state.env, userOf(x.state), name) ?? '')),
     (source) => {
       if (x.depth >= MAX_SUBST_DEPTH) return '';
       budget.substitution();
@@ -911,7 +930,20 @@ export function readSnapshot(json: string): { state: SessionState; historyKept: 
   }
   const kept = Array.isArray(s.history);
   const lines = kept ? (s.history as unknown[]).filter((l): l is string => typeof l === 'string') : [];
-  return { state: { ...s, history: ShellHistory.of(lines) }, historyKept: kept };
+  return { state: { ...s, env: withoutFixedIdentity(s.env, s.cloud), history: ShellHistory.of(lines) }, historyKept: kept };
+}
+
+/**
+ * Sessions stored before HOME and USER followed the shell's user held them as variables, fixed
+ * when the session began: those values are dropped, so the shell's user's apply. (A learner who
+ * had assigned the same values loses nothing: they are what the laptop's login has.)
+ */
+function withoutFixedIdentity(env: Record<string, string>, cloud: Cloud): Record<string, string> {
+  const user = cloud.auth.userName;
+  const home = envVar(env, 'HOME');
+  if (envVar(env, 'USER') !== user || (home !== '/root' && home !== `/home/${user}`)) return env;
+  const { HOME: _home, USER: _user, ...rest } = env;
+  return rest;
 }
 
 /** A stored snapshot's session (its shell history empty unless the snapshot kept one). */

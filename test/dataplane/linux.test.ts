@@ -10,7 +10,8 @@ describe('network node commands', () => {
   it('prompt and start host', () => {
     expect(startHost('network')).toBe('network');
     expect(promptFor(cloud, 'network')).toBe('root@network:~# ');
-    expect(promptFor(cloud, 'laptop')).toBe('user@laptop:~$ ');
+    // The laptop is the learner's: their OpenStack user logs in there.
+    expect(promptFor(cloud, 'laptop')).toBe('admin@laptop:~$ ');
   });
   it('link-local from MAC as in the reference', () => {
     expect(linkLocal('fa:16:3e:3d:0f:f6')).toBe('fe80::f816:3eff:fe3d:ff6');

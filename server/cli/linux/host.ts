@@ -110,14 +110,15 @@ export function operands(argv: string[], withValue: string[]): string[] {
 
 /**
  * Who a terminal logs in to `host` as: root on the network node, the image's user in a VM,
- * ubuntu on an amphora (Octavia's amphora image), the learner (USER) on the laptop.
+ * ubuntu on an amphora (Octavia's amphora image), the learner (their OpenStack user) on the laptop.
  */
-export function loginUserOn(cloud: Cloud, host: HostId, env: Record<string, string>): string {
+export function loginUserOn(cloud: Cloud, host: HostId): string {
   if (host === 'network') return 'root';
   if (host.startsWith('amp:')) return 'ubuntu';
   const vm = server(cloud, host);
   if (vm) return cloud.images.find((i) => i.id === vm.imageId)?.osUser ?? 'cirros';
-  return env['USER'] ?? 'user';
+  // The laptop is the learner's: their OpenStack user name is their login (never $USER, which they may set).
+  return cloud.auth.userName;
 }
 
 /** A user's home directory (nobody's is none: /nonexistent). */

@@ -35,7 +35,7 @@ export function startHost(fixtureStartHost: string | undefined): HostId {
 
 export function promptFor(cloud: Cloud, host: HostId): string {
   if (host === 'network') return `root@${cloud.config.networkHost}:~# `;
-  const user = loginUserOn(cloud, host, {});
+  const user = loginUserOn(cloud, host);
   if (host.startsWith('amp:')) return `${user}@${hostName(cloud, host)}:~$ `;
   const s = server(cloud, host);
   return s ? `${user}@${s.name}:~$ ` : `${user}@laptop:~$ `;

@@ -7,7 +7,7 @@
 import { extended } from '../../sim/objects.js';
 import { namespaceEntries } from '../../sim/dataplane/index.js';
 import { hashSeed } from '../../sim/rng.js';
-import { err, ok, server, isCirros, type HostCtx, type HostResult } from './host.js';
+import { err, loginUserOn, ok, isCirros, type HostCtx, type HostResult } from './host.js';
 
 interface Proc { pid: number; ppid: number; user: string; tty: string; cmd: string; vsz: number; rss: number; stat: string }
 
@@ -59,8 +59,7 @@ function processes(ctx: HostCtx): Proc[] {
   const seed = hashSeed(ctx.host);
   let pid = 1;
   const procs: Proc[] = daemons.map((p, i) => extended(p, { pid: (pid = i === 0 ? 1 : pid + 3 + ((seed >>> i) % 40)), ppid: i === 0 ? 0 : 1 }));
-  const vm = server(ctx.cloud, ctx.host);
-  const user = ctx.host === 'network' ? 'root' : vm ? (ctx.cloud.images.find((i) => i.id === vm.imageId)?.osUser ?? 'cirros') : (ctx.env['USER'] ?? 'user');
+  const user = loginUserOn(ctx.cloud, ctx.host);
   const shell = 1_800 + (seed % 400);
   const ps = shell + 30 + (ctx.cloud.tick % 500);
   procs.push({ pid: shell, ppid: 1, user, tty: 'pts/0', cmd: isCirros(ctx.cloud, ctx.host) ? '-sh' : '-bash', vsz: 8_360, rss: 5_120, stat: 'Ss' });

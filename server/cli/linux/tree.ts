@@ -28,7 +28,7 @@ export interface Entry {
 export function facts(ctx: HostCtx): HostFacts & { user: string; home: string } {
   const vm = server(ctx.cloud, ctx.host);
   const img = vm ? ctx.cloud.images.find((i) => i.id === vm.imageId) : undefined;
-  const user = loginUserOn(ctx.cloud, ctx.host, ctx.env);
+  const user = loginUserOn(ctx.cloud, ctx.host);
   return {
     kind: vm ? 'vm' : ctx.host === 'network' ? 'network' : 'laptop', name: hostName(ctx.cloud, ctx.host), os: img?.osFamily ?? 'debian',
     imageName: img?.name ?? '', user, home: homeOf(user),
