@@ -621,6 +621,9 @@ describe('Nova: flavors, key pairs, zones, proxies, routing', () => {
     });
     expect(imported.answer.status).toBe(201);
     expect(imported.json().keypair).not.toHaveProperty('private_key');
+    // The key given is the key kept.
+    expect(imported.json().keypair.public_key).toBe('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake me@host');
+    expect(nova('GET', '/v2.1/os-keypairs/k3', { mv: 'compute 2.92' }, imported.cloud).json().keypair.public_key).toBe('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake me@host');
     expect(
       nova('POST', '/v2.1/os-keypairs', {
         body: { keypair: { name: 'k4' } },

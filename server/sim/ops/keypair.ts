@@ -1,7 +1,8 @@
 /**
  * Nova key pairs: create (Nova generates the pair), import (a public key the user gives), delete.
- * Names are unique in the cloud; the `key_pairs` quota counts every pair. The simulation does not
- * keep an imported public key: it stores a generated one either way (what the views show).
+ * Names are unique in the cloud; the `key_pairs` quota counts every pair. An imported pair keeps
+ * the public key it was given; its fingerprint is drawn, as a generated pair's is (Nova's is the
+ * MD5 of the key).
  */
 import type { Cloud } from '../model/cloud.js';
 import type { Keypair } from '../model/compute.js';
@@ -14,16 +15,19 @@ const PATH = '/os-keypairs';
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** A new key pair with its fingerprint and public key (RNG draws: 32 then 60 hex digits). */
-export function createKeypair(c: Cloud, name: string): Keypair {
+export function createKeypair(c: Cloud, name: string, publicKey?: string): Keypair {
   if (c.keypairs.some((k) => k.name === name)) throw novaError.conflict(PATH, `Key pair '${name}' already exists.`);
   const mine = c.keypairs.length;
   if (c.quotas.key_pairs >= 0 && mine + 1 > c.quotas.key_pairs) {
     throw novaError.forbidden(PATH, 'Quota exceeded, too many key pairs.');
   }
+  const fingerprint = (hex(c.rng, 32).match(/../g) ?? []).join(':');
+  // Drawn for an import too: what follows draws the same numbers either way.
+  const generated = `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ${hex(c.rng, 60)} Generated-by-Nova`;
   const kp: Keypair = {
     name,
-    fingerprint: (hex(c.rng, 32).match(/../g) ?? []).join(':'),
-    publicKey: `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ${hex(c.rng, 60)} Generated-by-Nova`,
+    fingerprint,
+    publicKey: publicKey ?? generated,
     type: 'ssh',
     userId: c.auth.userId,
     createdAt: now(c),

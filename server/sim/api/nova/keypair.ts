@@ -42,9 +42,9 @@ export function createKeypair(c: Cloud, name: string): JsonObject {
   return Object.assign(d, { private_key: privateKey(c) });
 }
 
-/** POST /os-keypairs with a public key. */
-export function importKeypair(c: Cloud, name: string): JsonObject {
-  return keypairDict(opCreateKeypair(c, name));
+/** POST /os-keypairs with a public key (kept as given; absent: `openstack keypair create --public-key`, whose file Stacklab does not read, stores a generated one). */
+export function importKeypair(c: Cloud, name: string, publicKey?: string): JsonObject {
+  return keypairDict(opCreateKeypair(c, name, publicKey));
 }
 
 /** DELETE /os-keypairs/{name}, or Nova's 404. */

@@ -704,7 +704,7 @@ function createKeypairAnswer(c: Cloud, r: Req, body: string): Answer {
   ) {
     throw new BodyError(400, 'Keypair data is invalid: failed to generate fingerprint');
   }
-  const d = pub === undefined ? createKeypair(c, name) : importKeypair(c, name);
+  const d = typeof pub === 'string' ? importKeypair(c, name, pub) : createKeypair(c, name);
   // The create view: name, key, fingerprint, user, then the type (2.2) and a generated private key.
   const out: JsonObject = {
     name: d['name'] ?? name,
