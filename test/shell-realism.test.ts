@@ -273,6 +273,52 @@ describe('the tools a learner reaches for, with colour where the real ones use i
     expect(runLine(session('laptop'), 'cat /proc/sys/net/ipv4/ip_forward').result.stderr).toBe('cat: /proc/sys/net/ipv4/ip_forward: No such file or directory\n');
   });
 
+  it("the laptop's key pair in ~/.ssh is the fixture's, and openstack keypair create --public-key reads it (or says why not, as OSC 6.0)", () => {
+    const laptop = createSession({ fixture: 'public-cloud', seed: 1 });
+    const line = (s: SessionState, l: string) => runLine(s, l).result;
+    expect(line(laptop, 'ls -la ~/.ssh').stdout).toBe(
+      'total 16\ndrwx------ 2 taylor taylor 4096 Oct 23 09:00 .\ndrwxr-xr-x 2 taylor taylor 4096 Oct 23 09:00 ..\n' +
+        '-rw------- 1 taylor taylor  382 Oct 23 09:00 id_ed25519\n-rw-r--r-- 1 taylor taylor   95 Oct 23 09:00 id_ed25519.pub\n',
+    );
+    const pub = line(laptop, 'cat ~/.ssh/id_ed25519.pub').stdout;
+    expect(pub).toMatch(/^ssh-ed25519 AAAA\S+ taylor@laptop\n$/);
+    expect(line(laptop, 'openstack keypair show mykeypair --public-key').stdout).toBe(pub);
+    expect(line(laptop, 'cat ~/.ssh/id_ed25519').stdout).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n(.+\n){5}-----END OPENSSH PRIVATE KEY-----\n$/);
+    // Imported from the file: the key kept is the file's.
+    const { state, out } = run(laptop, ['openstack keypair create --public-key ~/.ssh/id_ed25519.pub k2', 'openstack keypair show k2 --public-key']);
+    expect(out[1]).toBe(pub);
+    expect(out[0]).toContain('| name        | k2');
+    // Deleting the fixture's pair leaves the laptop's files as they are.
+    expect(line(runLine(state, 'openstack keypair delete mykeypair').state, 'cat ~/.ssh/id_ed25519.pub').stdout).toBe(pub);
+    // What OSC says when it cannot read the file (checked against python-openstackclient 6.0.0), and Nova when the file is no key.
+    const refused = (l: string) => line(laptop, l);
+    expect(refused('openstack keypair create --public-key ~/.ssh/id_rsa.pub k3')).toMatchObject({
+      stderr: "Key file /home/taylor/.ssh/id_rsa.pub not found: [Errno 2] No such file or directory: '/home/taylor/.ssh/id_rsa.pub'\n",
+      exitCode: 1,
+    });
+    expect(refused('openstack keypair create --public-key /etc k4').stderr).toBe("Key file /etc not found: [Errno 21] Is a directory: '/etc'\n");
+    expect(refused("openstack keypair create --public-key '~/nope.pub' k5").stderr).toBe("Key file ~/nope.pub not found: [Errno 2] No such file or directory: '/home/taylor/nope.pub'\n");
+    expect(refused('openstack keypair create --public-key /etc/hostname k6').stderr).toMatch(/^BadRequestException: 400: Client Error for url: \S+\/v2\.1\/os-keypairs, Keypair data is invalid: failed to generate fingerprint\n$/);
+    expect(line(runLine(laptop, 'cd ~/.ssh').state, 'openstack keypair create --public-key id_ed25519.pub k7').exitCode).toBe(0);
+    expect(line(laptop, 'openstack keypair list -f value -c Name').stdout).toBe('mykeypair\n');
+    // A fixture without key pairs: the laptop still has one, the same every time.
+    const empty = createSession({ fixture: 'empty' });
+    expect(line(empty, 'cat ~/.ssh/id_ed25519.pub').stdout).toMatch(/^ssh-ed25519 AAAA\S+ admin@laptop\n$/);
+    expect(line(empty, 'cat ~/.ssh/id_ed25519.pub').stdout).toBe(line(createSession({ fixture: 'empty' }), 'cat ~/.ssh/id_ed25519.pub').stdout);
+  });
+
+  it("a VM's ~/.ssh/authorized_keys holds the key pair it booted with", () => {
+    const s = run(session(), [...FLOATING]).state;
+    expect(runLine(s, 'openstack server show vm2 -f value -c key_name').result.stdout).toBe('mykey\n');
+    const pub = runLine(s, 'openstack keypair show mykey --public-key').result.stdout;
+    const { out } = run(s, ['ssh cirros@180.180.180.3', 'ls -la ~/.ssh', 'cat ~/.ssh/authorized_keys']);
+    const size = new TextEncoder().encode(pub).length;
+    expect(out[1]).toBe(
+      `total 12\ndrwx------ 2 cirros cirros 4096 Oct 23 09:00 .\ndrwxr-xr-x 2 cirros cirros 4096 Oct 23 09:00 ..\n-rw------- 1 cirros cirros ${String(size).padStart(4)} Oct 23 09:00 authorized_keys\n`,
+    );
+    expect(out[2]).toBe(pub);
+  });
+
   it('ps: the shell and ps; ps aux/-ef list the node’s daemons, a dnsmasq per DHCP network and a haproxy per router', () => {
     const s = session();
     const mine = runLine(s, 'ps').result.stdout.split('\n');

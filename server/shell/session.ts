@@ -38,7 +38,9 @@ import { ShellHistory } from './history.js';
 import { parseSu, parseSudo } from './sudo.js';
 import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, splitEntry, withCwd, type ShellFrame } from './shells.js';
 import { facts, list, pathKind, resolvePath } from '../cli/linux/tree.js';
-import { loginUserOn, type HostCtx } from '../cli/linux/host.js';
+import { loginUserOn, type FileRead, type HostCtx } from '../cli/linux/host.js';
+import { readHostFile } from '../cli/linux/cat.js';
+import { derivedLaptopKey } from '../cli/linux/ssh-keys.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -341,7 +343,19 @@ function hostCtx(x: Exec, tty: boolean, until: Until): HostCtx {
 }
 
 function ctxOf(s: SessionState, how: { tty: boolean; until: Until; asUser?: string | undefined }): HostCtx {
-  return { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty: how.tty, until: how.until, cwd: cwdOf(s), ...((how.asUser ?? userOf(s)) === 'root' ? { root: true } : {}) };
+  const ctx: HostCtx = { cloud: s.cloud, host: s.host, env: s.env, columns: s.columns, hosts: fixtureHosts(s.fixture), knownHosts: s.knownHosts, tty: how.tty, until: how.until, cwd: cwdOf(s), ...((how.asUser ?? userOf(s)) === 'root' ? { root: true } : {}) };
+  if (s.host === 'laptop') ctx.laptopKey = () => laptopKey(s);
+  return ctx;
+}
+
+/**
+ * The learner's key on the laptop: the one the fixture's first key pair was imported from (the
+ * fixture's, so deleting that pair leaves the laptop's files as they were), else one derived from
+ * the learner.
+ */
+function laptopKey(s: SessionState): string {
+  const first = fixtureCloud(s.fixture, s.seed).keypairs[0];
+  return first?.publicKey ?? derivedLaptopKey(s.cloud.auth.userId, s.cloud.auth.userName);
 }
 
 /**
@@ -584,13 +598,21 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
  * `openstack server ssh SERVER [--login USER] [-4|-6] [--address-type NET]`: OSC looks up the
  * server's address (a floating IP first) and runs ssh to it, which then goes as plain ssh would.
  */
+/** A file the `openstack` client opens on the terminal's host, `~` expanded as Python's expanduser does ($HOME, or a user's home). */
+function openForClient(x: Exec, path: string): { opened: string; read: FileRead } {
+  const tilde = /^~([^/]*)(\/.*)?$/.exec(path);
+  const home = tilde === null ? null : tilde[1] === '' ? (shellVar(x.state.env, userOf(x.state), 'HOME') ?? '') : knownUser(tilde[1] as string, loginUser(x.state)) ? homeOf(tilde[1] as string) : null;
+  const opened = tilde !== null && home !== null ? `${home}${tilde[2] ?? ''}` : path;
+  return { opened, read: readHostFile(hostCtx(x, false, { kind: 'cap' }), opened) };
+}
+
 /** `openstack`, `neutron` or `nova`: the client runs on the cloud, which it may change. */
 function runClient(x: Exec, cmd: 'openstack' | 'neutron' | 'nova', args: string[]): CommandResult {
   const s = x.state;
   if (cmd === 'openstack' && args[0] === 'server' && args[1] === 'ssh') return serverSsh(x, args.slice(2));
   const r =
     cmd === 'openstack'
-      ? runOpenstack(s.cloud, args, { columns: s.columns, env: s.env })
+      ? runOpenstack(s.cloud, args, { columns: s.columns, env: s.env, openFile: (path) => openForClient(x, path) })
       : cmd === 'neutron'
         ? runNeutron(s.cloud, args, { columns: s.columns, env: s.env })
         : runNova(s.cloud, args, { columns: s.columns });

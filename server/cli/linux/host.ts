@@ -27,7 +27,12 @@ export interface HostCtx {
   cwd?: string;
   /** The kernel parameters /proc/sys shows when not the host's own: the namespace of `ip netns exec`. */
   proc?: SysctlPlace;
+  /** On the laptop: the learner's public key, in ~/.ssh (ssh-keys.ts). */
+  laptopKey?: () => string;
 }
+
+/** A file a program opens on the host: its text, or the error (2 ENOENT, 13 EACCES, 21 EISDIR). */
+export type FileRead = { ok: true; text: string } | { ok: false; errno: 2 | 13 | 21 };
 
 /**
  * How a command that runs until Ctrl-C (ping without a count) ends: `stream` starts it on the

@@ -9,6 +9,7 @@ import { extended } from '../../sim/objects.js';
 import { err, type HostCtx, type HostResult } from './host.js';
 import { facts, list, resolvePath, type Entry } from './tree.js';
 import { inProcSys, procDir } from './proc.js';
+import { SSH_DIR } from './ssh-keys.js';
 
 /** dircolors' defaults: directories bold blue; the reset ls writes before its first colour. */
 const DIR_SGR = '\x1b[01;34m';
@@ -155,7 +156,10 @@ export function runLs(ctx: HostCtx, argv: string[]): HostResult {
     const within = (n: string) => (d.abs === '/' ? `/${n}` : `${d.abs}/${n}`);
     const shown = sorted(d.entries.filter((e) => o.all || o.almost || !e.name.startsWith('.')).map((e) => ({ e, path: within(e.name) })));
     const up = d.abs.slice(0, d.abs.lastIndexOf('/')) || '/';
-    const dir = (n: string, path: string): At => ({ e: path === '/proc' || inProcSys(path) ? procDir(n) : { name: n, dir: true, size: 4096 }, path });
+    const dir = (n: string, path: string): At => ({
+      e: path === '/proc' || inProcSys(path) ? procDir(n) : { name: n, dir: true, size: 4096, ...(path.endsWith(`/${SSH_DIR}`) ? { mode: 'drwx------' } : {}) },
+      path,
+    });
     const dots = [dir('.', d.abs), dir('..', up)];
     const all = o.all ? [...dots, ...shown] : shown;
     if (dirs.length + files.length > 1) stdout += `${k > 0 || files.length > 0 ? '\n' : ''}${d.path}:\n`;

@@ -8,6 +8,7 @@ import { DIRECTORIES, LAPTOP_HOME, hostFile, type HostFacts } from './files.js';
 import { amphoraHost, homeOf, hostName, loginUserOn, server, type HostCtx } from './host.js';
 import { amphoraDirectories, amphoraFile } from '../../sim/dataplane/lb-amphora.js';
 import { inProcSys, procDir, procPlace, procSysEntries } from './proc.js';
+import { laptopSshEntries, SSH_DIR } from './ssh-keys.js';
 
 /** The files the tree has (hostFile says which exist on a host). */
 const FILES = [
@@ -44,7 +45,23 @@ export function homeOn(ctx: HostCtx): string {
 function dotfiles(ctx: HostCtx, f: ReturnType<typeof facts>): Entry[] {
   const shell = f.os === 'cirros' ? [{ name: '.ash_history', dir: false, size: 0 }] : [{ name: '.bashrc', dir: false, size: 3526 }, { name: '.profile', dir: false, size: 807 }];
   const ssh = f.kind !== 'network' || (ctx.knownHosts ?? []).some((k) => k.startsWith(`${ctx.host} `));
-  return [...shell, ...(ssh ? [{ name: '.ssh', dir: true, size: 4096 }] : [])];
+  return [...shell, ...(ssh ? [{ name: SSH_DIR, dir: true, size: 4096, mode: 'drwx------' }] : [])];
+}
+
+export const AUTHORIZED_KEYS = 'authorized_keys';
+
+/** A VM's ~/.ssh/authorized_keys: the public key of the key pair it booted with (cloud-init's), while the pair exists. */
+export function authorizedKey(ctx: HostCtx): string | null {
+  const vm = server(ctx.cloud, ctx.host);
+  const key = vm?.keyName ? ctx.cloud.keypairs.find((k) => k.name === vm.keyName) : undefined;
+  return key ? `${key.publicKey}\n` : null;
+}
+
+/** The entries of ~/.ssh: the laptop's key pair, a VM's authorized key (known_hosts is not kept as a file). */
+function sshEntries(ctx: HostCtx): Entry[] {
+  if (ctx.host === 'laptop' && ctx.laptopKey) return laptopSshEntries(ctx.laptopKey());
+  const key = authorizedKey(ctx);
+  return key === null ? [] : [{ name: AUTHORIZED_KEYS, dir: false, size: new TextEncoder().encode(key).length, mode: '-rw-------' }];
 }
 
 /**
@@ -81,6 +98,7 @@ export function list(ctx: HostCtx, f: ReturnType<typeof facts>, path: string): E
     const place = procPlace(ctx);
     return place ? procSysEntries(ctx.cloud, place, path) : null;
   }
+  if (path === `${f.home}/${SSH_DIR}`) return dotfiles(ctx, f).some((e) => e.name === SSH_DIR) ? sshEntries(ctx) : null;
   const dirs = [...DIRECTORIES, f.home];
   if (!dirs.includes(path)) return null;
   // procfs: /proc is no disk directory; it has sys where the kernel parameters are simulated.

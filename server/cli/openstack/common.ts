@@ -8,14 +8,20 @@ import { requestId } from '../../sim/api/request-id.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { pyRepr } from '../../render/pyvalue.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
+import type { FileRead } from '../linux/host.js';
 import { SimError } from '../../sim/errors.js';
 import { CliError } from '../errors.js';
 
 export type Args = Record<string, unknown>;
 
+/** A file the client opened: the path after `~` was expanded, and what reading it gave. */
+export type OpenFile = (path: string) => { opened: string; read: FileRead };
+
 export interface Ctx {
   cloud: Cloud;
   args: Args;
+  /** Opens a file on the host the client runs on (`--public-key FILE`), `~` expanded as Python's expanduser does; absent where it reads none. */
+  openFile?: OpenFile;
 }
 
 export type Output =

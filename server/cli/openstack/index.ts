@@ -12,7 +12,7 @@ import { BareArgError } from '../errors.js';
 import { agentCommands } from './agent.js';
 import { bgpCommands } from './bgp.js';
 import { segmentCommands } from './segment.js';
-import { errorLine, type OscCommand } from './common.js';
+import { errorLine, type OpenFile, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
 import { floatingIpCommands } from './floating-ip.js';
 import { loadBalancerCommands } from './loadbalancer/index.js';
@@ -86,8 +86,12 @@ function formatOptions(v: Record<string, unknown>, columns: number): FormatOptio
  * that copy when the command ran to its end (even if it printed an error, as multi-deletes do)
  * and the untouched original when an API error stopped it half-way, as Neutron's transactions would.
  */
-export function runOpenstack(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string> } = {}): CommandResult & { cloud: Cloud } {
-  return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env));
+export function runOpenstack(
+  cloud: Cloud,
+  argv: string[],
+  opts: { columns?: number; env?: Record<string, string>; openFile?: OpenFile } = {},
+): CommandResult & { cloud: Cloud } {
+  return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env), opts.openFile);
 }
 
 /** A command's output with the cloud it leaves (a module function, not a closure: runOn runs per command). */
@@ -96,7 +100,7 @@ function done(x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
   return Object.assign({}, x, { cloud: c });
 }
 
-function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<string, unknown> | undefined): CommandResult & { cloud: Cloud } {
+function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<string, unknown> | undefined, openFile?: OpenFile): CommandResult & { cloud: Cloud } {
   const top = topLevel(argv, commandList());
   if (top.kind === 'output') return done(top, cloud);
   const cmd = BY_NAME.get(top.name);
@@ -113,7 +117,8 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   if (!parsed.ok) return done(parsed, cloud);
   // list/show commands never change the cloud: they read it directly; the others work in a
   // transaction on a copy-on-write draft (see sim/clone.ts).
-  const r = transact(cloud, (c) => cmd.run({ cloud: c, args: parsed.values }), readOnly(cmd.name));
+  const values = parsed.values;
+  const r = transact(cloud, (c) => cmd.run(openFile ? { cloud: c, args: values, openFile } : { cloud: c, args: values }), readOnly(cmd.name));
   if (!r.ok) return done({ stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;
   const next = r.cloud;

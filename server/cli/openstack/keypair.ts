@@ -7,7 +7,8 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { pyRepr, type CellValue } from '../../render/pyvalue.js';
 import { createKeypair, deleteKeypair, importKeypair, listKeypairs, showKeypair } from '../../sim/api/nova/index.js';
 import { SimError } from '../../sim/errors.js';
-import { errorLine, flag, none, NotFoundError, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { errorLine, flag, none, NotFoundError, req, str, strs, type Args, type OpenFile, type OscCommand, type Output } from './common.js';
+import { STRERROR } from '../linux/cat.js';
 import { attr } from './format.js';
 
 /** openstacksdk find_keypair: a 404 becomes "No Keypair found for NAME". */
@@ -44,11 +45,22 @@ function emptyShow(a: Args): string {
 }
 
 /** `keypair create NAME [--public-key FILE]`: a generated pair prints its private key, an imported one its row. */
-function keypairCreate(c: Cloud, a: Args): Output {
+function keypairCreate(c: Cloud, a: Args, openFile: OpenFile | undefined): Output {
   const name = req(a, 'name');
-  if (str(a, 'public_key') !== undefined) {
+  const file = str(a, 'public_key');
+  // An empty --public-key is none (OSC tests it for truth): Nova generates the pair.
+  if (file !== undefined && file !== '') {
+    // OSC reads the file before it asks Nova; where no files are simulated, Nova keeps a key of its own.
+    let key: string | undefined;
+    if (openFile) {
+      const { opened, read } = openFile(file);
+      if (!read.ok) {
+        return { kind: 'text', stdout: '', stderr: `Key file ${file} not found: [Errno ${read.errno}] ${STRERROR[read.errno]}: ${pyRepr(opened)}\n`, exitCode: 1 };
+      }
+      key = read.text.replace(/\s+$/, '');
+    }
     // Nova's answer to an import (POST) has neither created_at nor deleted.
-    const { created_at: _c, deleted: _d, ...d } = importKeypair(c, name);
+    const { created_at: _c, deleted: _d, ...d } = importKeypair(c, name, key);
     return { kind: 'show', data: { fields: sdkFields(d, false) } };
   }
   const key = String(createKeypair(c, name)['private_key']);
@@ -82,7 +94,7 @@ function keypairDelete(c: Cloud, names: string[]): Output {
 }
 
 export const keypairCommands: OscCommand[] = [
-  { name: 'keypair create', run: ({ cloud: c, args: a }) => keypairCreate(c, a) },
+  { name: 'keypair create', run: ({ cloud: c, args: a, openFile }) => keypairCreate(c, a, openFile) },
   {
     name: 'keypair list',
     run: ({ cloud: c }) => ({

@@ -7,7 +7,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Keypair } from '../model/compute.js';
 import { novaError } from '../errors.js';
-import { hex } from '../rng.js';
+import { hashSeed, hex, seedRng } from '../rng.js';
 import { now } from './context.js';
 
 const PATH = '/os-keypairs';
@@ -15,8 +15,14 @@ const PATH = '/os-keypairs';
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** A new key pair with its fingerprint and public key (RNG draws: 32 then 60 hex digits). */
+/** Whether Nova can read `key` as an SSH public key (it computes a fingerprint from it). */
+export function readablePublicKey(key: string): boolean {
+  return /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .*)?\s*$/.test(key);
+}
+
 export function createKeypair(c: Cloud, name: string, publicKey?: string): Keypair {
   if (c.keypairs.some((k) => k.name === name)) throw novaError.conflict(PATH, `Key pair '${name}' already exists.`);
+  if (publicKey !== undefined && !readablePublicKey(publicKey)) throw novaError.badRequest(PATH, 'Keypair data is invalid: failed to generate fingerprint');
   const mine = c.keypairs.length;
   if (c.quotas.key_pairs >= 0 && mine + 1 > c.quotas.key_pairs) {
     throw novaError.forbidden(PATH, 'Quota exceeded, too many key pairs.');
@@ -54,4 +60,21 @@ export function getKeypair(c: Cloud, name: string): Keypair {
 export function deleteKeypair(c: Cloud, name: string): void {
   const k = getKeypair(c, name);
   c.keypairs = c.keypairs.filter((x) => x !== k);
+}
+
+/**
+ * The private key file ssh-keygen writes for `publicKey` (OpenSSH's format, ed25519 without a
+ * passphrase: its first line is the same for every such key), derived from the public key so it is
+ * the same every time.
+ */
+export function opensshPrivateKey(publicKey: string): string {
+  const rng = seedRng(hashSeed(publicKey));
+  const chars = (n: number) => hex(rng, 2 * n).replace(/[0-9a-f]{2}/g, (x) => B64[Number.parseInt(x, 16) % 64] ?? 'A');
+  const body = ['b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', chars(70), chars(70), chars(70), `${chars(26)}=`];
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+}
+
+/** An ed25519 public key derived from `seed` (the same every time), with its comment. */
+export function derivedPublicKey(seed: string, comment: string): string {
+  return `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${hex(seedRng(hashSeed(seed)), 43)} ${comment}`;
 }

@@ -42,7 +42,7 @@ export function createKeypair(c: Cloud, name: string): JsonObject {
   return Object.assign(d, { private_key: privateKey(c) });
 }
 
-/** POST /os-keypairs with a public key (kept as given; absent: `openstack keypair create --public-key`, whose file Stacklab does not read, stores a generated one). */
+/** POST /os-keypairs with a public key (kept as given; absent: a caller that read no file, and Nova keeps a key of its own). */
 export function importKeypair(c: Cloud, name: string, publicKey?: string): JsonObject {
   return keypairDict(opCreateKeypair(c, name, publicKey));
 }

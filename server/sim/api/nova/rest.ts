@@ -25,6 +25,7 @@ import {
   keypairDict,
   listKeypairs,
 } from './keypair.js';
+import { readablePublicKey } from '../../ops/keypair.js';
 import { showQuotaSet } from './quota.js';
 import {
   allTenantsRefused,
@@ -698,10 +699,7 @@ function createKeypairAnswer(c: Cloud, r: Req, body: string): Answer {
       "Policy doesn't allow os_compute_api:os-keypairs:create to be performed.",
     );
   checkKeypairName(name, r.v.minor);
-  if (
-    typeof pub === 'string' &&
-    !/^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .*)?\s*$/.test(pub)
-  ) {
+  if (typeof pub === 'string' && !readablePublicKey(pub)) {
     throw new BodyError(400, 'Keypair data is invalid: failed to generate fingerprint');
   }
   const d = typeof pub === 'string' ? importKeypair(c, name, pub) : createKeypair(c, name);
