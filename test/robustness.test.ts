@@ -104,13 +104,23 @@ describe('robustness', () => {
       (n: string) => `openstack security group rule create --protocol ${n} default`, (n: string) => `openstack quota set --${n} 1 admin`,
       (n: string) => `openstack loadbalancer ${n}`, (n: string) => `openstack loadbalancer create --${n} x`,
       (n: string) => `openstack port create --network public --binding-profile ${n}=1 --fixed-ip ${n}=1 p`,
-      (n: string) => `echo $${n} \${${n}}`, (n: string) => `export ${n}=1; echo $${n}; unset ${n}`, (n: string) => `sysctl ${n}`,
+      (n: string) => `openstack server create --flavor m1.tiny --image cirros-0.5.2-x86_64-disk --network net1 --property ${n}=v --property k=w s -f value -c properties`,
+      (n: string) => `echo $${n} \${${n}}`, (n: string) => `export ${n}=1; echo $${n}; unset ${n}`, (n: string) => `sysctl ${n}`, (n: string) => `cat /proc/sys/${n} /proc/sys/net/ipv4/conf/${n}`, (n: string) => `sysctl -n ${n}`,
       (n: string) => `sysctl -w ${n}=1`, (n: string) => `ip ${n}`, (n: string) => `ip netns exec ${n} ip a`, (n: string) => `ovs-vsctl ${n}`,
       (n: string) => `iptables -t ${n} -L`, (n: string) => `echo a | grep --${n}`, (n: string) => `echo a | sort --${n} | cut --${n} | wc --${n}`,
       (n: string) => `cd ~${n}`, (n: string) => `ls ~${n} /proc/sys/${n}`, (n: string) => `cat /proc/sys/net/${n}`, (n: string) => `sudo -u ${n} true`,
       (n: string) => `su ${n}`, (n: string) => `stacklab ${n}`, (n: string) => `stacklab trace ${n} ${n}`, (n: string) => `ping -c 1 ${n}`,
       (n: string) => `ssh ${n}@${n}`, (n: string) => `curl http://${n}/`, (n: string) => `history ${n}`, (n: string) => `${n}=1 openstack network list`,
     ];
+    // Each answer must be the one a plain word of the same shape gets (`constructor` → `qqqqqqqqqqq`):
+    // not an internal error, and not Object's own function or object printed as a value.
+    const plain = (n: string) => n.replace(/[a-z]/g, 'q').replace(/[A-Z]/g, 'Q');
+    // cliff's "Did you mean" lists commands spelled like the word: they differ by right.
+    const said = (r: ReturnType<typeof runLine>['result'], n: string) =>
+      `${r.exitCode} ${r.stdout}${r.stderr}`
+        .replace(/Did you mean one of these\?\n(?: {2}.*\n)*/g, '')
+        .replace(new RegExp(n.replace(/\$/g, '\\$'), 'gi'), plain(n))
+        .toLowerCase();
     const problems: string[] = [];
     for (const host of ['network', 'laptop']) {
       const s = createSession({ fixture: 'network-node', seed: 3, host });
@@ -124,6 +134,9 @@ describe('robustness', () => {
           }
           const out = runLine(s, line);
           if (out.result.internalError) problems.push(`${host}: ${line}\n  ${out.result.internalError.split('\n').slice(0, 3).join('\n  ')}`);
+          const got = said(out.result, n);
+          const want = said(runLine(s, t(plain(n))).result, plain(n));
+          if (got !== want) problems.push(`${host}: ${line}\n  got:  ${got.slice(0, 200)}\n  want: ${want.slice(0, 200)}`);
         }
       }
     }

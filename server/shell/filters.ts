@@ -1,6 +1,7 @@
 /** The text filters learners pipe into: grep, head, tail, wc, sort, uniq, cut, less/more, cat. */
 import { COST } from './limits.js';
 import { compileGrep, PatternError, wordSpan, type GrepRegex } from './regex.js';
+import { ownValue } from '../sim/objects.js';
 import type { CommandOutput } from '../render/output.js';
 
 export type FilterResult = CommandOutput;
@@ -212,7 +213,7 @@ function optionLetters(args: readonly string[], long: Readonly<Record<string, st
   const out = new Set<string>();
   for (const a of args) {
     if (a.startsWith('--')) {
-      const l = Object.hasOwn(long, a) ? long[a] : undefined;
+      const l = ownValue(long, a);
       if (l !== undefined) out.add(l);
     } else if (a.startsWith('-') && a !== '-') for (const ch of a.slice(1)) out.add(ch);
   }

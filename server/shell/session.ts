@@ -3,7 +3,7 @@
  * the history. `runLine` is a pure step: it returns a new state and leaves the old one intact,
  * so the caller can persist the new state or drop it.
  */
-import { extended, setOwn } from '../sim/objects.js';
+import { extended, ownValue, setOwn } from '../sim/objects.js';
 import { visibleText } from '../render/terminal.js';
 import { hashSeed } from '../sim/rng.js';
 import type { Cloud } from '../sim/model/cloud.js';
@@ -417,9 +417,7 @@ function ownEnv(x: Exec): Record<string, string> {
 }
 
 /** A shell variable's value; undefined when unset (`constructor` or `toString` too: they are the learner's names, not the object's). */
-function envVar(env: Readonly<Record<string, string>>, name: string): string | undefined {
-  return Object.hasOwn(env, name) ? env[name] : undefined;
-}
+const envVar = ownValue<string>;
 
 /** What login, sudo, su and ssh set for the user a shell runs as; the learner's own assignment of one wins (see shellVar). */
 const IDENTITY = ['HOME', 'LOGNAME', 'USER'] as const;
@@ -961,7 +959,9 @@ export function readSnapshot(json: string): { state: SessionState; historyKept: 
  * had assigned the same values loses nothing: they are what the laptop's login has.)
  */
 function withoutFixedIdentity(env: Record<string, string>, cloud: Cloud): Record<string, string> {
-  const user = cloud.auth.userName;
+  // A damaged snapshot is refused later, where it is used, not here.
+  if (typeof env !== 'object' || env === null) return env;
+  const user = (cloud as Partial<Cloud>).auth?.userName;
   const home = envVar(env, 'HOME');
   if (envVar(env, 'USER') !== user || (home !== '/root' && home !== `/home/${user}`)) return env;
   const { HOME: _home, USER: _user, ...rest } = env;

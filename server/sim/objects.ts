@@ -29,3 +29,11 @@ export type Extended<T, P> = T extends unknown ? Omit<T, keyof P> & P : never;
 export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/**
+ * `o[key]` for a key that may be anyone's (a learner's word, a path segment): only an own key's
+ * value, never what every object inherits (`constructor`, `toString`, `__proto__`…).
+ */
+export function ownValue<T>(o: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}

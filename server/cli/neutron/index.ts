@@ -4,7 +4,7 @@
  * prints neutronclient's way. One module per resource holds the sub-commands; they project what
  * sim/api/neutron answers.
  */
-import { extended } from '../../sim/objects.js';
+import { extended, ownValue } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ParserSpec } from '../spec.js';
 import { SimError } from '../../sim/errors.js';
@@ -64,21 +64,21 @@ export function neutronCommandNames(): string[] {
   return Object.keys(COMMANDS).sort();
 }
 export function neutronParser(name: string): ParserSpec | undefined {
-  return hasParser(name) && Object.hasOwn(COMMANDS, name) ? parserFor(name) : undefined;
+  return hasParser(name) && ownValue(COMMANDS, name) ? parserFor(name) : undefined;
 }
 
 /** Runs `neutron <argv…>` on a copy of the cloud; see runOpenstack for the transaction rule. */
 export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string> } = {}): CommandOutput & { cloud: Cloud } {
   const name = argv[0] ?? '';
   // A learner's word, not the table's inherited keys (`neutron constructor` is an unknown command).
-  const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const handler = ownValue(COMMANDS, name);
   if (!handler) {
     // Alone, neutronclient starts its interactive shell, which reads the end of input and prints a newline.
     if (argv.length === 0) return { stdout: '\n', stderr: DEPRECATION, exitCode: 0, cloud };
     if (name === 'help' || name === '--help' || name === '-h') {
       // `help CMD` is CMD's own help; any other word, the client's.
       const about = name === 'help' ? argv[1] : undefined;
-      const stdout = about !== undefined && Object.hasOwn(COMMANDS, about) ? formatHelp(parserFor(about)) : TOP_HELP.text;
+      const stdout = about !== undefined && ownValue(COMMANDS, about) ? formatHelp(parserFor(about)) : TOP_HELP.text;
       return { stdout, stderr: DEPRECATION, exitCode: 0, cloud };
     }
     return { stdout: '', stderr: `${DEPRECATION}Unknown command ['${name}']\n`, exitCode: 1, cloud };

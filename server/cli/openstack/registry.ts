@@ -4,6 +4,7 @@
  * (osc-parsers.json); this module turns it into ParserSpecs and attaches the converters that
  * osc-lib's custom argparse actions apply. Behaviour lives in the per-resource modules.
  */
+import { setOwn } from '../../sim/objects.js';
 import { capturedArg, capturedParser, type ArgSpec, type ArgType, type CapturedArg, type CapturedCommand, type ParserSpec } from '../spec.js';
 import { BareArgError } from '../errors.js';
 import { pyFloatRepr } from '../../render/pyvalue.js';
@@ -32,7 +33,8 @@ function multiKeyValue(required: string[], optional: string[]): ArgType {
     for (const kv of raw.split(',')) {
       const i = kv.indexOf('=');
       if (i < 0) throw new BareArgError(`Expected comma separated 'key=value' pairs, but got: ${raw}`);
-      out[kv.slice(0, i)] = kv.slice(i + 1);
+      // The learner's key, `__proto__` too (a key osc-lib refuses by name, not a prototype).
+      setOwn(out, kv.slice(0, i), kv.slice(i + 1));
     }
     const keys = Object.keys(out);
     const valid = [...required, ...optional];

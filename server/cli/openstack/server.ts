@@ -1,4 +1,5 @@
 /** `openstack server …` and `console log show`: projects what sim/api/nova answers onto OSC 6.0's columns. */
+import { setOwn } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
@@ -173,7 +174,8 @@ function createRequest(c: Cloud, a: Args): ServerCreate {
   const az = str(a, 'availability_zone');
   if (az !== undefined) r.availabilityZone = az;
   const props: Record<string, string> = {};
-  for (const d of (a['properties'] as Array<Record<string, string>> | undefined) ?? []) Object.assign(props, d);
+  // Merged key by key as own keys (Object.assign would give `__proto__=x` to the prototype).
+  for (const d of (a['properties'] as Array<Record<string, string>> | undefined) ?? []) for (const [k, v] of Object.entries(d)) setOwn(props, k, v);
   if (Object.keys(props).length > 0) r.properties = props;
   const userData = str(a, 'user_data');
   if (userData !== undefined) r.userData = readUserData(userData);

@@ -8,6 +8,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { InfraState } from '../model/infra.js';
 import type { Namespace } from './index.js';
+import { ownValue } from '../objects.js';
 
 /** Where a table of parameters lives: the node's root namespace or a qrouter-/qdhcp- one. */
 export type SysctlPlace = { kind: 'root'; devices: string[] } | Namespace;
@@ -57,15 +58,16 @@ export function sysctlTable(cloud: Cloud, p: SysctlPlace): Array<[string, string
     .map((k) => [k, t[k] ?? '']);
 }
 
+/** A parameter's value (undefined for a key the place does not have: `constructor` is no parameter). */
 export function sysctlRead(cloud: Cloud, p: SysctlPlace, key: string): string | undefined {
-  return effective(cloud, p)[key];
+  return ownValue(effective(cloud, p), key);
 }
 
 export type WriteResult = { ok: true; cloud: Cloud; value: string } | { ok: false; error: 'missing' | 'invalid' };
 
 /** `sysctl -w key=value`: the new cloud, with the kernel's propagation of forwarding switches. */
 export function sysctlWrite(cloud: Cloud, p: SysctlPlace, key: string, raw: string): WriteResult {
-  if (!(key in base(p))) return { ok: false, error: 'missing' };
+  if (!Object.hasOwn(base(p), key)) return { ok: false, error: 'missing' };
   const value = raw.trim();
   if (!/^[-+]?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) return { ok: false, error: 'invalid' };
   // The kernel keeps the integer as written (7 reads back as 7) and treats any non-zero as on.
