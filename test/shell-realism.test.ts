@@ -278,7 +278,7 @@ describe('the tools a learner reaches for, with colour where the real ones use i
     const line = (s: SessionState, l: string) => runLine(s, l).result;
     expect(line(laptop, 'ls -la ~/.ssh').stdout).toBe(
       'total 16\ndrwx------ 2 taylor taylor 4096 Oct 23 09:00 .\ndrwxr-xr-x 2 taylor taylor 4096 Oct 23 09:00 ..\n' +
-        '-rw------- 1 taylor taylor  382 Oct 23 09:00 id_ed25519\n-rw-r--r-- 1 taylor taylor   95 Oct 23 09:00 id_ed25519.pub\n',
+        '-rw------- 1 taylor taylor  399 Oct 23 09:00 id_ed25519\n-rw-r--r-- 1 taylor taylor   95 Oct 23 09:00 id_ed25519.pub\n',
     );
     const pub = line(laptop, 'cat ~/.ssh/id_ed25519.pub').stdout;
     expect(pub).toMatch(/^ssh-ed25519 AAAA\S+ taylor@laptop\n$/);

@@ -39,7 +39,7 @@ import { parseSu, parseSudo } from './sudo.js';
 import { hasShell, homeOf, hostEntry, knownUser, readFrame, readHostEntry, shellFrame, splitEntry, withCwd, type ShellFrame } from './shells.js';
 import { facts, list, pathKind, resolvePath } from '../cli/linux/tree.js';
 import { loginUserOn, type FileRead, type HostCtx } from '../cli/linux/host.js';
-import { readHostFile } from '../cli/linux/cat.js';
+import { readHostFile } from '../cli/linux/tree.js';
 import { derivedLaptopKey } from '../cli/linux/ssh-keys.js';
 
 export interface CommandResult extends CommandOutput {

@@ -8,7 +8,7 @@ import { pyRepr, type CellValue } from '../../render/pyvalue.js';
 import { createKeypair, deleteKeypair, importKeypair, listKeypairs, showKeypair } from '../../sim/api/nova/index.js';
 import { SimError } from '../../sim/errors.js';
 import { errorLine, flag, none, NotFoundError, req, str, strs, type Args, type OpenFile, type OscCommand, type Output } from './common.js';
-import { STRERROR } from '../linux/cat.js';
+import { STRERROR } from '../linux/tree.js';
 import { attr } from './format.js';
 
 /** openstacksdk find_keypair: a 404 becomes "No Keypair found for NAME". */

@@ -70,8 +70,15 @@ export function deleteKeypair(c: Cloud, name: string): void {
 export function opensshPrivateKey(publicKey: string): string {
   const rng = seedRng(hashSeed(publicKey));
   const chars = (n: number) => hex(rng, 2 * n).replace(/[0-9a-f]{2}/g, (x) => B64[Number.parseInt(x, 16) % 64] ?? 'A');
-  const body = ['b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', chars(70), chars(70), chars(70), `${chars(26)}=`];
-  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+  // Its size, as OpenSSH lays it out: 98 bytes of header and public key, then the private part
+  // (131 bytes and the comment) padded to 8; base64 in lines of 70.
+  const comment = publicKey.split(' ').slice(2).join(' ');
+  const bytes = 98 + Math.ceil((131 + comment.length) / 8) * 8;
+  const head = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW';
+  const pad = (3 - (bytes % 3)) % 3;
+  const text = head + chars(Math.ceil(bytes / 3) * 4 - pad - head.length) + '='.repeat(pad);
+  const lines = text.match(/.{1,70}/g) ?? [];
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
 }
 
 /** An ed25519 public key derived from `seed` (the same every time), with its comment. */
