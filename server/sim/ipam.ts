@@ -621,3 +621,30 @@ export function allocateFromPool(
     cidr: { version: block.version, network: block.network, prefix: req.prefixLen },
   };
 }
+
+/**
+ * neutron-lib's validate_route_cidr: why `raw` cannot be a route's destination (no network, host
+ * bits set or no prefix, loopback), or null.
+ */
+export function routeCidrProblem(raw: string): string | null {
+  const c = /\s/.test(raw) ? null : parseCidr(raw);
+  if (!c) return `'${raw}' is not a valid CIDR`;
+  const slash = raw.indexOf('/');
+  const ip = parseIp(slash < 0 ? raw : raw.slice(0, slash));
+  if (slash < 0 || (ip !== null && ip.value !== c.network)) return `'${raw}' is not a recognized CIDR, '${formatCidr(c)}' is recommended`;
+  const loopback = c.version === 4 ? c.prefix >= 8 && c.network >> 24n === 127n : c.prefix === 128 && c.network === 1n;
+  return loopback ? `'${raw}' is not a routable CIDR` : null;
+}
+
+/** neutron-lib's validate_hostroutes on routes whose keys are right: why they are refused, or null. */
+export function hostRoutesProblem(routes: ReadonlyArray<{ destination: string; nexthop: string }>): string | null {
+  const seen = new Set<string>();
+  for (const r of routes) {
+    const bad = routeCidrProblem(r.destination) ?? (parseIp(r.nexthop) && !/\s/.test(r.nexthop) ? null : `'${r.nexthop}' is not a valid IP address`);
+    if (bad) return bad;
+    const key = `${r.destination}\n${r.nexthop}`;
+    if (seen.has(key)) return `Duplicate hostroute '{'destination': '${r.destination}', 'nexthop': '${r.nexthop}'}'`;
+    seen.add(key);
+  }
+  return null;
+}

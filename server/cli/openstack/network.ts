@@ -5,7 +5,7 @@ import type { CellValue } from '../../render/pyvalue.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { addTags, changeTags, listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { deleteEach, findBy, flag, getAgent, none, pair, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { deleteEach, findBy, flag, getAgent, none, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
@@ -168,6 +168,7 @@ function setNetwork(c: Cloud, a: Args): Output {
   // Sent as typed: Neutron converts it before anything else, and refuses text that is no integer.
   const seg = str(a, 'segmentation_id');
   if (seg !== undefined) u.segmentationId = convertToInt(seg, `/v2.0/networks/${n.id}`);
+  refuseDnsOptions(a);
   updateNetwork(c, n, u);
   changeTags(n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
@@ -184,7 +185,9 @@ export const networkCommands: OscCommand[] = [
     name: 'network create',
     style: 'wrapped',
     run: ({ cloud: c, args: a }) => {
-      const n = createNetwork(c, createReq(c, a));
+      const r = createReq(c, a);
+      refuseDnsOptions(a);
+      const n = createNetwork(c, r);
       addTags(n, strs(a, 'tags'));
       return networkShow(networkDict(c, n, 'create'));
     },

@@ -7,7 +7,7 @@ import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreat
 import type { JsonObject } from '../../sim/api/json.js';
 import { addTags, authorizeBindingHost, changeTags, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { deleteEach, dicts, findBy, flag, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { deleteEach, dicts, findBy, flag, none, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, dictLines, kvLine, listAttr, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
@@ -130,6 +130,7 @@ function create(c: Cloud, a: Args): Output {
   }
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
+  refuseDnsOptions(a);
   const p = createPort(c, r);
   addTags(p, strs(a, 'tags'));
   return portShow(portDict(c, p));
@@ -250,6 +251,7 @@ function set(c: Cloud, a: Args): Output {
       ...pairs.map((x) => ({ ipAddress: x['ip-address'] ?? '', ...(x['mac-address'] ? { macAddress: x['mac-address'] } : {}) })),
     ];
   }
+  refuseDnsOptions(a);
   updatePort(c, p, u);
   changeTags(p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;

@@ -7,22 +7,35 @@
 import { setOwn } from '../../sim/objects.js';
 import { capturedArg, capturedParser, type ArgSpec, type ArgType, type CapturedArg, type CapturedCommand, type ParserSpec } from '../spec.js';
 import { BareArgError } from '../errors.js';
-import { pyFloatRepr } from '../../render/pyvalue.js';
+import { pyFloatRepr, pyRepr } from '../../render/pyvalue.js';
 import captured from './osc-parsers.json' with { type: 'json' };
 
 const COMMANDS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
 
 const ok = (value: unknown) => ({ ok: true as const, value });
 
-const intType: ArgType = (raw) =>
-  /^\s*[+-]?\d+\s*$/.test(raw) ? ok(Number.parseInt(raw, 10)) : { ok: false, message: `invalid int value: '${raw}'` };
+/** What Python's int() reads: blanks around, a sign, digits with single underscores between them. */
+const PY_INT = /^\s*[+-]?\d+(_\d+)*\s*$/;
+const pyIntValue = (raw: string) => Number.parseInt(raw.replace(/_/g, ''), 10);
 
-function nonNegative(flag: string): ArgType {
+/** Python's int() called by an argparse action: its ValueError reaches cliff, which prints it bare (exit 1). */
+function pyInt(raw: string): number {
+  if (!PY_INT.test(raw)) throw new BareArgError(`invalid literal for int() with base 10: ${pyRepr(raw)}`);
+  return pyIntValue(raw);
+}
+
+const intType: ArgType = (raw) => (PY_INT.test(raw) ? ok(pyIntValue(raw)) : { ok: false, message: `invalid int value: ${pyRepr(raw)}` });
+
+/**
+ * osc-lib's NonNegativeAction: argparse's `type=int` first when the option has one (its usage
+ * error), else int() in the action (its error bare); then the sign.
+ */
+function nonNegative(flag: string, typed: boolean): ArgType {
   return (raw) => {
-    if (!/^\s*[+-]?\d+\s*$/.test(raw) || Number.parseInt(raw, 10) < 0) {
-      throw new BareArgError(`${flag} expected a non-negative integer`);
-    }
-    return ok(Number.parseInt(raw, 10));
+    if (typed && !PY_INT.test(raw)) return { ok: false, message: `invalid int value: ${pyRepr(raw)}` };
+    const v = pyInt(raw);
+    if (v < 0) throw new BareArgError(`${flag} expected a non-negative integer`);
+    return ok(v);
   };
 }
 
@@ -59,15 +72,18 @@ const keyValue: ArgType = (raw) => {
   return ok({ [raw.slice(0, i)]: raw.slice(i + 1) });
 };
 
-/** OSC's RangeAction for `--dst-port`: `80` or `80:81`. */
+/**
+ * osc-lib's RangeAction for `--dst-port`: `80` or `80:81`. Each part goes through int() (a word
+ * that is no number is int()'s error, bare); a reversed range names the parts as typed.
+ */
 const range: ArgType = (raw) => {
   const parts = raw.split(':');
-  if (parts.length > 2 || parts.some((p) => !/^\d+$/.test(p))) {
-    return { ok: false, message: `Invalid range, '${raw}' is not a valid port or port range` };
-  }
-  const lo = Number(parts[0]);
-  const hi = Number(parts[1] ?? parts[0]);
-  if (lo > hi) return { ok: false, message: `Invalid range, ${lo} is not less than ${hi}` };
+  if (parts.length > 2) return { ok: false, message: 'Invalid range, too many values' };
+  const [first, second] = parts as [string, string | undefined];
+  const lo = pyInt(first);
+  if (second === undefined) return ok([lo, lo]);
+  const hi = pyInt(second);
+  if (lo > hi) return { ok: false, message: `Invalid range, ${first} is not less than ${second}` };
   return ok([lo, hi]);
 };
 
@@ -132,7 +148,7 @@ function convert(cmd: string, a: CapturedArg): ArgSpec {
       break;
     case 'custom:NonNegativeAction':
       action = 'store';
-      type = nonNegative(flag);
+      type = nonNegative(flag, a.type === 'int');
       break;
     case 'custom:_CommaListAction':
       action = 'store';

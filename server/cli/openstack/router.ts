@@ -7,7 +7,9 @@ import {
   addRouterInterfacePort,
   changeExtraRoutes,
   addRouterInterfaceSubnet,
+  checkGatewayPolicy,
   createRouter,
+  ROUTERS_PATH,
   deleteRouter,
   interfacePorts,
   removeRouterInterfacePort,
@@ -118,9 +120,11 @@ function create(c: Cloud, a: Args): Output {
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   const gw = gatewayRequest(c, a);
+  // One POST with the gateway: its errors name /v2.0/routers (Neutron deletes the router again).
+  if (gw) checkGatewayPolicy(c, gw, ROUTERS_PATH, 'create_router');
   const router = createRouter(c, r);
   addTags(router, strs(a, 'tags'));
-  if (gw) setRouterGateway(c, router, gw);
+  if (gw) setRouterGateway(c, router, gw, ROUTERS_PATH);
   else if (wantsGatewayDetails(a)) {
     // Real OSC 6.0 quirk: the router is already created when it complains.
     return {
@@ -229,32 +233,36 @@ export const routerCommands: OscCommand[] = [
   {
     name: 'router add subnet',
     run: ({ cloud: c, args: a }) => {
-      const r = findRouter(c, req(a, 'router'));
-      addRouterInterfaceSubnet(c, r, findSubnet(c, req(a, 'subnet')));
+      // OSC looks the subnet up first, then the router.
+      const subnet = findSubnet(c, req(a, 'subnet'));
+      addRouterInterfaceSubnet(c, findRouter(c, req(a, 'router')), subnet);
       return none;
     },
   },
   {
     name: 'router add port',
     run: ({ cloud: c, args: a }) => {
-      const r = findRouter(c, req(a, 'router'));
-      addRouterInterfacePort(c, r, findPort(c, req(a, 'port')));
+      // OSC looks the port up first, then the router.
+      const port = findPort(c, req(a, 'port'));
+      addRouterInterfacePort(c, findRouter(c, req(a, 'router')), port);
       return none;
     },
   },
   {
     name: 'router remove subnet',
     run: ({ cloud: c, args: a }) => {
-      const r = findRouter(c, req(a, 'router'));
-      removeRouterInterfaceSubnet(c, r, findSubnet(c, req(a, 'subnet')));
+      // OSC looks the subnet up first, then the router.
+      const subnet = findSubnet(c, req(a, 'subnet'));
+      removeRouterInterfaceSubnet(c, findRouter(c, req(a, 'router')), subnet);
       return none;
     },
   },
   {
     name: 'router remove port',
     run: ({ cloud: c, args: a }) => {
-      const r = findRouter(c, req(a, 'router'));
-      removeRouterInterfacePort(c, r, findPort(c, req(a, 'port')));
+      // OSC looks the port up first, then the router.
+      const port = findPort(c, req(a, 'port'));
+      removeRouterInterfacePort(c, findRouter(c, req(a, 'router')), port);
       return none;
     },
   },

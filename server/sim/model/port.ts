@@ -54,4 +54,6 @@ export interface Port extends Std {
   bindingHostId: string;
   bindingVifType: string;
   bindingVnicType: string;
+  /** ip_allocation when it is not 'immediate': 'none' for a port created with an empty fixed_ips (no addresses asked for). */
+  ipAllocation?: 'none';
 }

@@ -32,9 +32,6 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
   if (!net.external) throw neutronError.badRequest(PATH, `Bad floatingip request: Network ${net.id} is not a valid external network.`);
   const v4 = c.subnets.filter((s) => s.networkId === net.id && s.ipVersion === 4);
   if (v4.length === 0) throw neutronError.badRequest(PATH, `Bad floatingip request: Network ${net.id} does not contain any IPv4 subnet.`);
-  if (req.fixedIpAddress !== undefined && req.portId === undefined) {
-    throw neutronError.badRequest(PATH, 'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.');
-  }
   if (req.floatingIpAddress !== undefined && !c.auth.admin) {
     throw policyError(PATH, '(rule:create_floatingip and rule:create_floatingip:floating_ip_address)');
   }
@@ -83,6 +80,11 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
     status: 'DOWN',
   });
   fip.name = fip.floatingIpAddress;
+  // Neutron checks the association after it made the floating IP's port (whose address may
+  // fail first), and deletes that port when the check fails (here the command's changes go).
+  if (req.fixedIpAddress !== undefined && req.portId === undefined) {
+    throw neutronError.badRequest(PATH, 'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.');
+  }
   c.floatingIps.push(fip);
   if (req.portId !== undefined) associate(c, fip, req.portId, req.fixedIpAddress, PATH, false);
   return fip;

@@ -360,6 +360,8 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     bindingVifType: vifType(c, bound),
     bindingVnicType: 'normal',
   });
+  // An empty fixed_ips given on purpose: Neutron calls the port unaddressed.
+  if (req.fixedIps !== undefined && req.fixedIps.length === 0) port.ipAllocation = 'none';
   c.ports.push(port);
   return port;
 }

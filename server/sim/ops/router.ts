@@ -5,7 +5,7 @@ import type { Route, Router } from '../model/router.js';
 import type { Subnet } from '../model/subnet.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
-import { cidrContains, cidrsOverlap, parseCidr, parseIp } from '../ipam.js';
+import { cidrContains, cidrsOverlap, hostRoutesProblem, parseCidr, parseIp } from '../ipam.js';
 import { nestedPolicy, newStd, policyError, touch } from './context.js';
 import { checkQuota } from './quota.js';
 import { createPort, removePort, subnetCidr, type FixedIpRequest } from './port.js';
@@ -13,7 +13,9 @@ import { policyExpr } from './network.js';
 import { mergeRoutes } from './subnet.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
-const PATH = '/v2.0/routers';
+/** The routers' collection (POST's URL, and the base of each router's). */
+export const ROUTERS_PATH = '/v2.0/routers';
+const PATH = ROUTERS_PATH;
 
 export interface RouterCreate {
   name: string;
@@ -224,7 +226,8 @@ export interface GatewayRequest {
   fixedIps?: FixedIpRequest[];
 }
 
-function checkGatewayPolicy(c: Cloud, req: GatewayRequest, path: string, action: 'create_router' | 'update_router'): void {
+/** The admin-only keys of a gateway a member names: the policy's refusal (checked before the router is made or changed). */
+export function checkGatewayPolicy(c: Cloud, req: GatewayRequest, path: string, action: 'create_router' | 'update_router'): void {
   if (c.auth.admin) return;
   // enable_snat and external_fixed_ips are admin-only; the rule names every key the gateway has.
   const subs = ['network_id'];
@@ -237,9 +240,11 @@ function fipsNeedGateway(c: Cloud, r: Router, networkId: string): boolean {
   return c.floatingIps.some((f) => f.routerId === r.id && f.floatingNetworkId === networkId && f.portId !== null);
 }
 
-/** Sets, changes or (with null) clears the router's external gateway. */
-export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null): void {
-  const path = `${PATH}/${r.id}`;
+/**
+ * Sets, changes or (with null) clears the router's external gateway. `path`: the request's (a
+ * router created with its gateway fails on POST /v2.0/routers, and Neutron deletes it again).
+ */
+export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null, path = `${PATH}/${r.id}`): void {
   if (req === null) {
     if (!r.gateway) return;
     if (fipsNeedGateway(c, r, r.gateway.networkId)) {
@@ -309,7 +314,12 @@ export function updateRouter(
   if (upd.distributed !== undefined) adminAttrs.push('distributed');
   if (upd.ha !== undefined) adminAttrs.push('ha');
   if (!c.auth.admin && adminAttrs.length > 0) throw policyError(path, policyExpr('update_router', adminAttrs));
-  if (upd.routes !== undefined) validateRoutes(c, r, upd.routes, path);
+  if (upd.routes !== undefined) {
+    // The API's hostroutes check of a routes attribute, before the router's next hops.
+    const bad = hostRoutesProblem(upd.routes);
+    if (bad) throw neutronError.badRequest(path, `Invalid input for routes. Reason: ${bad}.`);
+    validateRoutes(c, r, upd.routes, path);
+  }
   if (upd.name !== undefined) r.name = upd.name;
   if (upd.description !== undefined) r.description = upd.description;
   if (upd.adminStateUp !== undefined) r.adminStateUp = upd.adminStateUp;
@@ -325,9 +335,6 @@ export function updateRouter(
  */
 export function changeExtraRoutes(c: Cloud, r: Router, routes: Route[], op: 'add' | 'remove'): void {
   const path = `${PATH}/${r.id}/${op}_extraroutes`;
-  for (const x of routes) {
-    if (!parseCidr(x.destination)) throw neutronError.badRequest(path, `invalid IPNetwork ${x.destination}`);
-  }
   const same = (a: Route, b: Route) => a.destination === b.destination && a.nexthop === b.nexthop;
   let next: Route[];
   if (op === 'add') {
@@ -336,8 +343,13 @@ export function changeExtraRoutes(c: Cloud, r: Router, routes: Route[], op: 'add
   } else {
     next = r.routes.filter((y) => !routes.some((x) => same(x, y))).map((x) => ({ ...x }));
   }
-  if (next.length === r.routes.length) return;
+  // Neutron checks the whole table's next hops first, then stores the new routes, where a
+  // destination that is no network fails (one being removed is only dropped, never read).
   validateRoutes(c, r, next, path);
+  for (const x of next) {
+    if (!parseCidr(x.destination)) throw neutronError.badRequest(path, `invalid IPNetwork ${x.destination}`);
+  }
+  if (next.length === r.routes.length) return;
   r.routes = next;
   touch(c, r);
 }
@@ -354,11 +366,8 @@ function validateRoutes(c: Cloud, r: Router, routes: Route[], path: string): voi
   const cidrs = ports.flatMap((p) => p.fixedIps.map((f) => subnetById(c, f.subnetId))).filter((s): s is Subnet => !!s);
   const ips = ports.flatMap((p) => p.fixedIps.map((f) => f.ipAddress));
   for (const route of routes) {
-    const dest = parseCidr(route.destination);
     const hop = parseIp(route.nexthop);
-    if (!dest || !hop) {
-      throw neutronError.badRequest(path, `Invalid input for routes. Reason: Invalid data format for hostroute: '${JSON.stringify(route)}'.`);
-    }
+    if (!hop) throw neutronError.badRequest(path, `failed to detect a valid IP address from '${route.nexthop}'`);
     if (!cidrs.some((s) => cidrContains(subnetCidr(s), hop.version, hop.value))) {
       throw neutronError.badRequest(path, `Invalid format for routes: ${pyRoutes(routes)}, the nexthop is not connected with router`);
     }

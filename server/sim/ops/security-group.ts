@@ -68,6 +68,10 @@ export function ensureDefaultGroup(c: Cloud, projectId: string): SecurityGroup |
 
 export function updateSecurityGroup(c: Cloud, g: SecurityGroup, upd: { name?: string; description?: string; stateful?: boolean }): void {
   const path = `${PATH}/${g.id}`;
+  // A group's ports were set up for its statefulness: it changes only while no port has the group.
+  if (upd.stateful !== undefined && upd.stateful !== g.stateful && c.ports.some((p) => p.securityGroupIds.includes(g.id))) {
+    throw neutronError.conflict(path, `Security Group ${g.id} in use.`);
+  }
   if (g.name === 'default' && upd.name !== undefined && upd.name !== 'default') {
     throw neutronError.conflict(path, 'Updating default security group not allowed.');
   }

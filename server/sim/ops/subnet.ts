@@ -7,6 +7,8 @@ import type { SubnetPool } from '../model/subnet-pool.js';
 import { neutronError } from '../errors.js';
 import {
   allocateFromPool,
+  hostRoutesProblem,
+  cidrContains,
   cidrsOverlap,
   defaultPools,
   formatCidr,
@@ -60,6 +62,49 @@ function checkNetworkFits(c: Cloud, net: Network, cidr: Cidr, poolId: string | n
   }
 }
 
+/**
+ * What DHCP cannot serve (Neutron's _validate_subnet, in its order): a prefix too long, a
+ * multicast or loopback network, IPv4's 0.0.0.0.
+ */
+function checkDhcpCidr(path: string, cidr: Cidr): void {
+  if ((cidr.version === 4 && cidr.prefix >= 31) || (cidr.version === 6 && cidr.prefix >= 127)) {
+    throw neutronError.invalidInput(path, 'Subnet has a prefix length that is incompatible with DHCP service enabled.');
+  }
+  const within = (outer: string) => {
+    const o = parseCidr(outer) as Cidr;
+    return o.version === cidr.version && cidr.prefix >= o.prefix && cidrContains(o, cidr.version, cidr.network);
+  };
+  if (within('224.0.0.0/4') || within('ff00::/8')) throw neutronError.invalidInput(path, 'Multicast IP subnet is not supported if enable_dhcp is True.');
+  if (within('127.0.0.0/8') || within('::1/128')) throw neutronError.invalidInput(path, 'Loopback IP subnet is not supported if enable_dhcp is True.');
+  // Neutron's message really ends with two periods.
+  if (cidr.version === 4 && cidr.network === 0n) throw neutronError.invalidInput(path, "First IP '0.0.0.0' of network is not supported if enable_dhcp is True..");
+}
+
+/** A gateway given with the CIDR: of the subnet's IP version, and one the subnet can have. */
+function checkGivenGateway(path: string, cidr: Cidr, ipVersion: 4 | 6, raw: string): void {
+  const p = parseIp(raw);
+  if (p && p.version !== ipVersion) throw neutronError.invalidInput(path, `gateway_ip '${raw}' does not match the ip_version '${ipVersion}'.`);
+  if (p) checkGateway(path, cidr, p.value);
+}
+
+function checkDnsCount(path: string, servers: readonly string[]): void {
+  if (servers.length > MAX_DNS) {
+    throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of DNS nameservers exceeds the limit ${MAX_DNS}.`);
+  }
+}
+
+/** The API's check of host_routes (neutron-lib's validate_hostroutes). */
+function checkHostRoutes(path: string, routes: readonly HostRoute[]): void {
+  const bad = hostRoutesProblem(routes);
+  if (bad) throw neutronError.badRequest(path, `Invalid input for host_routes. Reason: ${bad}.`);
+}
+
+function checkHostRoutesCount(path: string, routes: readonly unknown[]): void {
+  if (routes.length > MAX_ROUTES) {
+    throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
+  }
+}
+
 /** A DNS server of the other IP version than the subnet's (checked for subnets with a given CIDR). */
 function checkDnsVersions(path: string, servers: readonly string[], version: 4 | 6): void {
   for (const d of servers) {
@@ -100,13 +145,26 @@ function checkIpv6Modes(
   }
 }
 
-function poolsToRanges(pools: AllocationPool[], version: 4 | 6, path: string): IpRange[] {
-  return pools.map((p) => {
-    const s = parseIp(p.start);
-    const e = parseIp(p.end);
-    if (!s || !e || s.version !== version || e.version !== version) {
-      throw neutronError.badRequest(path, `Invalid input for allocation_pools. Reason: '${p.start}-${p.end}' is not a valid IP range.`);
+/** The API's check of allocation_pools: each start, then end, must be an IP address. */
+function checkPoolAddresses(path: string, pools: readonly AllocationPool[]): void {
+  for (const p of pools) {
+    for (const a of [p.start, p.end]) {
+      if (!parseIp(a)) throw neutronError.badRequest(path, `Invalid input for allocation_pools. Reason: '${a}' is not a valid IP address.`);
     }
+  }
+}
+
+/**
+ * The pools as ranges, as Neutron's IPAM makes them: a start and end of two IP versions make no
+ * range (the pool as given is not valid), a range of the other version than the subnet's neither.
+ */
+function poolsToRanges(pools: AllocationPool[], version: 4 | 6, path: string): IpRange[] {
+  checkPoolAddresses(path, pools);
+  return pools.map((p) => {
+    const s = parseIp(p.start) as { version: 4 | 6; value: bigint };
+    const e = parseIp(p.end) as { version: 4 | 6; value: bigint };
+    if (s.version !== e.version) throw neutronError.badRequest(path, `The allocation pool {'start': '${p.start}', 'end': '${p.end}'} is not valid.`);
+    if (s.version !== version) throw neutronError.badRequest(path, `The allocation pool ${p.start}-${p.end} is not valid.`);
     return { start: s.value, end: e.value };
   });
 }
@@ -174,12 +232,15 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
       throw neutronError.invalidInput(path, `cidr '${req.cidr}' does not match the ip_version '${req.ipVersion}'.`);
     }
   }
-  for (const d of req.dnsNameservers ?? []) {
-    if (!parseIp(d)) throw neutronError.badRequest(path, `Invalid input for dns_nameservers. Reason: '${d}' is not a valid nameserver. '${d}' is not a valid IP address.`);
-  }
+  // The API checks the attributes in the order of Neutron's attribute map.
   if (req.gatewayIp !== undefined && req.gatewayIp !== null && !parseIp(req.gatewayIp)) {
     throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${req.gatewayIp}' is not a valid IP address.`);
   }
+  checkPoolAddresses(path, req.allocationPools ?? []);
+  for (const d of req.dnsNameservers ?? []) {
+    if (!parseIp(d)) throw neutronError.badRequest(path, `Invalid input for dns_nameservers. Reason: '${d}' is not a valid nameserver. '${d}' is not a valid IP address.`);
+  }
+  checkHostRoutes(path, req.hostRoutes ?? []);
   checkQuota(c, 'subnet', projectId, c.subnets.filter((s) => s.projectId === projectId).length, path);
 
   // Subnet pools (Neutron's ipam "subnet request" factory).
@@ -209,21 +270,21 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   }
   if (cidr === null) throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
   const dhcp = req.enableDhcp ?? true;
-  if (cidr.version === 4 && cidr.network === 0n && dhcp) {
-    // Neutron's message really ends with two periods.
-    throw neutronError.invalidInput(path, "First IP '0.0.0.0' of network is not supported if enable_dhcp is True..");
-  }
+  if (dhcp) checkDhcpCidr(path, cidr);
   if (cidr.prefix === 0) throw neutronError.invalidInput(path, '0 is not allowed as CIDR prefix length.');
-  if (dhcp && ((cidr.version === 4 && cidr.prefix >= 31) || (cidr.version === 6 && cidr.prefix >= 127))) {
-    throw neutronError.invalidInput(path, 'Subnet has a prefix length that is incompatible with DHCP service enabled.');
-  }
   if (cidr.version === 6 && cidr.network === 0n) {
     throw neutronError.invalidInput(path, "IPv6 subnet '::' is not supported");
   }
-  // Neutron validates the modes of a subnet with a given CIDR only; one from a pool keeps them
-  // only when it is an IPv6 subnet with DHCP, and drops them silently otherwise.
-  if (poolId === null) checkDnsVersions(path, req.dnsNameservers ?? [], cidr.version);
-  if (poolId === null) checkIpv6Modes(path, req.ipVersion, req.ipv6RaMode ?? null, req.ipv6AddressMode ?? null, dhcp, cidr);
+  // Neutron validates a subnet with a given CIDR only (_validate_subnet): its gateway, then its
+  // DNS servers, host routes and IPv6 modes. One from a pool keeps the modes only when it is an
+  // IPv6 subnet with DHCP, and drops them silently otherwise.
+  if (poolId === null) {
+    if (req.gatewayIp !== undefined && req.gatewayIp !== null) checkGivenGateway(path, cidr, req.ipVersion, req.gatewayIp);
+    checkDnsCount(path, req.dnsNameservers ?? []);
+    checkDnsVersions(path, req.dnsNameservers ?? [], cidr.version);
+    checkHostRoutesCount(path, req.hostRoutes ?? []);
+    checkIpv6Modes(path, req.ipVersion, req.ipv6RaMode ?? null, req.ipv6AddressMode ?? null, dhcp, cidr);
+  }
   const keepModes = poolId === null || (req.ipVersion === 6 && dhcp);
   // Gateway "auto": the first host address for IPv4 and for IPv6 subnets taken from a pool;
   // for an explicit IPv6 CIDR Zed picks the subnet-router anycast address (the network itself).
@@ -254,12 +315,8 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   }
   // Checked when Neutron saves the subnet, which has its id by then.
   afterIdDrawn(c, () => checkNetworkFits(c, net, cidr as Cidr, poolId, path));
-  if ((req.dnsNameservers ?? []).length > MAX_DNS) {
-    throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of DNS nameservers exceeds the limit ${MAX_DNS}.`);
-  }
-  if ((req.hostRoutes ?? []).length > MAX_ROUTES) {
-    throw neutronError.badRequest(path, `Unable to complete operation for new subnet. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
-  }
+  checkDnsCount(path, req.dnsNameservers ?? []);
+  checkHostRoutesCount(path, req.hostRoutes ?? []);
   const std = newStd(c, req.name, projectId, req.description ?? '', 0);
   const subnet: Subnet = Object.assign<Std, Omit<Subnet, keyof Std>>(std, {
     networkId: net.id,
@@ -301,10 +358,18 @@ function networkOwner(c: Cloud, s: Subnet): string {
 
 export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
   const path = `${PATH}/${s.id}`;
+  // The API's checks of the attributes (in the order of Neutron's attribute map), then the policy.
+  if (upd.gatewayIp !== undefined && upd.gatewayIp !== null && !parseIp(upd.gatewayIp)) {
+    throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${upd.gatewayIp}' is not a valid IP address.`);
+  }
+  if (upd.allocationPools !== undefined) checkPoolAddresses(path, upd.allocationPools);
+  if (upd.hostRoutes !== undefined) checkHostRoutes(path, upd.hostRoutes);
   checkOwner(c, networkOwner(c, s), path, 'update_subnet');
   const cidr = subnetCidr(s);
   let gw: bigint | null = s.gatewayIp === null ? null : (parseIp(s.gatewayIp)?.value ?? null);
   if (upd.gatewayIp !== undefined) {
+    // _validate_subnet: the new gateway's IP version and place first, then whether the old one is in use.
+    if (upd.gatewayIp !== null) checkGivenGateway(path, cidr, s.ipVersion, upd.gatewayIp);
     if (s.gatewayIp !== null) {
       const user = c.ports.find(
         (p) => p.deviceOwner.startsWith(DEVICE_OWNER.routerInterface) && p.fixedIps.some((f) => f.subnetId === s.id && f.ipAddress === s.gatewayIp),
@@ -315,12 +380,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
     }
     if (upd.gatewayIp === null) gw = null;
     else {
-      const p = parseIp(upd.gatewayIp);
-      if (!p || p.version !== s.ipVersion) {
-        throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${upd.gatewayIp}' is not a valid IP address.`);
-      }
-      checkGateway(path, cidr, p.value);
-      gw = p.value;
+      gw = (parseIp(upd.gatewayIp) as { value: bigint }).value;
     }
   }
   if (upd.enableDhcp === false && (s.ipv6AddressMode !== null || s.ipv6RaMode !== null)) {

@@ -44,7 +44,7 @@ export function portDict(c: Cloud, p: Port, full = false): JsonObject {
     'binding:host_id': p.bindingHostId,
     'binding:vif_type': p.bindingVifType,
     'binding:vif_details': bound ? { ...OVS_VIF_DETAILS } : {},
-    ip_allocation: 'immediate',
+    ip_allocation: p.ipAllocation ?? 'immediate',
   };
   if (!full && !c.auth.admin) for (const k of PORT_ADMIN_KEYS) delete d[k];
   return d;

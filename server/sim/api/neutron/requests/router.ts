@@ -13,6 +13,7 @@ import {
   addRouterInterfacePort,
   addRouterInterfaceSubnet,
   changeExtraRoutes,
+  checkGatewayPolicy,
   createRouter,
   deleteRouter,
   gatewayPort,
@@ -136,22 +137,12 @@ function routes(path: string, b: JsonObject): Route[] | undefined {
   });
 }
 
-/** The admin-only keys of a gateway a member names: the create policy's refusal. */
-function checkCreateGatewayPolicy(c: Cloud, gw: GatewayRequest, path: string): void {
-  if (c.auth.admin) return;
-  const subs = ['network_id'];
-  if (gw.enableSnat !== undefined) subs.push('enable_snat');
-  if (gw.fixedIps !== undefined) subs.push('external_fixed_ips');
-  if (subs.length > 1)
-    throw policyError(path, nestedPolicy('create_router', 'external_gateway_info', subs));
-}
-
 /** POST /v2.0/routers with the `router` object: the new router (its gateway set when one is given). */
 export function postRouter(c: Cloud, member: JsonObject, path: string = PATH): Router {
   return withFaultTypes(() => {
     const b = prepare(c, 'routers', 'create', path, member);
     const gw = gateway(path, b);
-    if (gw) checkCreateGatewayPolicy(c, gw, path);
+    if (gw) checkGatewayPolicy(c, gw, path, 'create_router');
     const hints = b['availability_zone_hints'];
     const r = createRouter(
       c,
@@ -165,7 +156,7 @@ export function postRouter(c: Cloud, member: JsonObject, path: string = PATH): R
         availabilityZoneHints: Array.isArray(hints) ? hints.map((h) => pyText(h)) : undefined,
       }),
     );
-    if (gw) setRouterGateway(c, r, gw);
+    if (gw) setRouterGateway(c, r, gw, path);
     return r;
   });
 }
