@@ -1,0 +1,237 @@
+/**
+ * Differential fuzzing against the real oracle (../shared/oracle): writes a random but plausible
+ * script of `openstack` commands (a learner's families with random option sets, formats and
+ * columns, many of them errors) in the oracle's syntax. Capture it with
+ * `scripts/capture-transcripts.sh FILE.cmds` and compare it with Stacklab with
+ * `FUZZ_DIR=DIR npx vitest run --config scripts/fuzz-oracle.vitest.ts`: each command whose
+ * output differs is a fidelity bug, or a difference to declare (`#@ oracle-sub`) in a golden
+ * transcript. Seeded: the same seed writes the same script.
+ *
+ *   node --import tsx scripts/fuzz-oracle.ts SEED COUNT > DIR/fuzz-SEED.cmds
+ */
+
+/** mulberry32: a small seeded generator (the same numbers for the same seed). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const [seedArg, countArg] = process.argv.slice(2);
+const rand = prng(Number(seedArg ?? 1));
+const count = Number(countArg ?? 60);
+
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+const chance = (p: number) => rand() < p;
+/** A resource's name; now and then one that does not exist. */
+const name = (xs: readonly string[]): string => (chance(0.05) ? 'nosuch' : pick(xs));
+/** Some of `xs`, in a random order. */
+function some<T>(xs: readonly T[], p = 0.3): T[] {
+  return xs.filter(() => chance(p)).sort(() => rand() - 0.5);
+}
+
+const NETS = ['n1', 'n2', 'n3', 'ext'];
+const SUBNETS = ['s1', 's2', 's3', 's6', 'ext-sub'];
+const PORTS = ['p1', 'p2', 'p3'];
+const ROUTERS = ['r1', 'r2'];
+const GROUPS = ['g1', 'g2', 'default'];
+const POOLS = ['pool4', 'pool6'];
+const CIDRS4 = ['10.0.0.0/24', '10.0.1.0/24', '10.0.0.0/16', '192.168.10.0/24', '10.0.0.0/30', '10.0.0.0/31', '10.0.0.5/24', '10.0.2.0/28', '172.16.0.0/12', '300.1.1.0/24', '10.0.3.0/33', '224.0.0.0/24', '127.0.0.0/24', '0.0.0.0/24'];
+const CIDRS6 = ['2001:db8::/64', '2001:db8:1::/64', 'fd00::/48', '2001:db8::/120', '2001:db8::1/64'];
+const IPS = ['10.0.0.5', '10.0.0.1', '10.0.0.254', '10.0.0.255', '10.0.1.7', '192.168.10.9', '203.0.113.20', '2001:db8::5', '10.0.0.0', '10.0.9.9', 'bad-ip'];
+const FORMATS = ['table', 'json', 'yaml', 'value', 'shell', 'csv'];
+const DESCS = ['"a b"', 'x', '""', '"ünïcode"'];
+
+function fmt(columns: readonly string[], list = false): string {
+  const f = chance(0.5) ? ` -f ${pick(list ? FORMATS : FORMATS.filter((x) => x !== 'csv'))}` : '';
+  const cs = chance(0.4) ? some(columns, 0.35).map((c) => ` -c ${c.includes(' ') ? `"${c}"` : c}`).join('') : '';
+  const extra = chance(0.1) ? pick([' --noindent', ' --max-width 40', ' --fit-width', ' --print-empty', ' --prefix X_', ' --quote all']) : '';
+  return f + cs + extra;
+}
+
+const NET_COLS = ['id', 'name', 'status', 'mtu', 'shared', 'router:external', 'admin_state_up', 'description', 'port_security_enabled', 'subnets', 'tags', 'revision_number', 'provider:network_type', 'nosuch'];
+const NET_LIST_COLS = ['ID', 'Name', 'Subnets', 'Status', 'State', 'Shared', 'Project', 'Network Type', 'Router Type', 'Availability Zones', 'Tags'];
+const SUBNET_COLS = ['id', 'name', 'cidr', 'gateway_ip', 'allocation_pools', 'dns_nameservers', 'host_routes', 'enable_dhcp', 'ip_version', 'ipv6_ra_mode', 'ipv6_address_mode', 'subnetpool_id', 'revision_number', 'description'];
+const SUBNET_LIST_COLS = ['ID', 'Name', 'Network', 'Subnet', 'Project', 'DHCP', 'Name Servers', 'Allocation Pools', 'Host Routes', 'IP Version', 'Gateway', 'Service Types', 'Tags'];
+const PORT_COLS = ['id', 'name', 'fixed_ips', 'mac_address', 'status', 'device_owner', 'security_group_ids', 'port_security_enabled', 'allowed_address_pairs', 'admin_state_up', 'binding_vnic_type', 'description', 'dns_name'];
+const PORT_LIST_COLS = ['ID', 'Name', 'MAC Address', 'Fixed IP Addresses', 'Status', 'Security Groups', 'Device Owner', 'Tags'];
+const ROUTER_COLS = ['id', 'name', 'status', 'admin_state_up', 'external_gateway_info', 'routes', 'interfaces_info', 'distributed', 'ha', 'revision_number', 'description'];
+const ROUTER_LIST_COLS = ['ID', 'Name', 'Status', 'State', 'Project', 'Distributed', 'HA', 'Routes', 'External gateway info', 'Availability zones', 'Tags'];
+const FIP_COLS = ['id', 'floating_ip_address', 'fixed_ip_address', 'port_id', 'router_id', 'status', 'description', 'floating_network_id'];
+const FIP_LIST_COLS = ['ID', 'Floating IP Address', 'Fixed IP Address', 'Port', 'Floating Network', 'Project', 'Router', 'Status', 'Description', 'Tags'];
+const SG_COLS = ['id', 'name', 'description', 'rules', 'stateful', 'tags'];
+const RULE_COLS = ['id', 'protocol', 'port_range_min', 'port_range_max', 'remote_ip_prefix', 'remote_group_id', 'direction', 'ether_type', 'description'];
+const RULE_LIST_COLS = ['ID', 'IP Protocol', 'Ethertype', 'IP Range', 'Port Range', 'Direction', 'Remote Security Group', 'Remote Address Group', 'Security Group'];
+
+function networkCmd(): string {
+  const n = name(NETS);
+  switch (pick(['create', 'create', 'set', 'unset', 'show', 'list', 'delete'])) {
+    case 'create': {
+      const opts = some([
+        `--description ${pick(DESCS)}`, pick(['--enable', '--disable']), pick(['--share', '--no-share']), pick(['--external', '--internal']),
+        `--mtu ${pick(['1400', '1450', '9000', '0', '68', 'abc'])}`, pick(['--enable-port-security', '--disable-port-security']), `--tag ${pick(['red', 'blue'])}`,
+        pick(['--provider-network-type vxlan', '--provider-network-type vlan --provider-physical-network physnet1', '--provider-network-type flat --provider-physical-network physnet1', '--provider-network-type gre', '--provider-segment 5']),
+        '--no-tag', pick(['--default', '--no-default']),
+      ], 0.2);
+      return `openstack network create ${opts.join(' ')} ${n}${fmt(NET_COLS)}`;
+    }
+    case 'set':
+      return `openstack network set ${some([`--name ${name(NETS)}`, `--description ${pick(DESCS)}`, pick(['--enable', '--disable']), pick(['--share', '--no-share']), pick(['--external', '--internal']), `--mtu ${pick(['1300', '1450', '1500', '99999'])}`, `--tag ${pick(['red', 'green'])}`, '--no-tag', pick(['--enable-port-security', '--disable-port-security'])], 0.25).join(' ')} ${n}`;
+    case 'unset':
+      return `openstack network unset ${some([`--tag ${pick(['red', 'green'])}`, '--all-tag'], 0.5).join(' ')} ${n}`;
+    case 'show':
+      return `openstack network show ${n}${fmt(NET_COLS)}`;
+    case 'list':
+      return `openstack network list ${some(['--long', '--external', '--internal', '--share', '--no-share', '--enable', '--disable', `--name ${name(NETS)}`, `--tags ${pick(['red', 'blue'])}`, `--sort-column ${pick(['Name', 'ID', 'nosuch'])}`, '--sort-descending', '--provider-network-type vxlan', `--status ${pick(['ACTIVE', 'DOWN', 'bad'])}`], 0.15).join(' ')}${fmt(NET_LIST_COLS, true)}`;
+    default:
+      return `openstack network delete ${some(NETS, 0.3).join(' ') || n}`;
+  }
+}
+
+function subnetCmd(): string {
+  const s = name(SUBNETS);
+  switch (pick(['create', 'create', 'create', 'set', 'unset', 'show', 'list', 'delete'])) {
+    case 'create': {
+      const v6 = chance(0.3);
+      const range = chance(0.15) ? `--subnet-pool ${name(POOLS)}${chance(0.5) ? ` --prefix-length ${pick(['24', '26', '64', '8'])}` : ''}` : `--subnet-range ${pick(v6 ? CIDRS6 : CIDRS4)}`;
+      const opts = some([
+        `--gateway ${pick([...IPS, 'none', 'auto'])}`, `--allocation-pool start=${pick(IPS)},end=${pick(IPS)}`, `--dns-nameserver ${pick(IPS)}`,
+        `--host-route destination=${pick(CIDRS4)},gateway=${pick(IPS)}`, `--description ${pick(DESCS)}`,
+        ...(v6 ? [`--ipv6-ra-mode ${pick(['slaac', 'dhcpv6-stateful', 'dhcpv6-stateless'])}`, `--ipv6-address-mode ${pick(['slaac', 'dhcpv6-stateful', 'dhcpv6-stateless'])}`] : []),
+        `--tag ${pick(['red', 'blue'])}`,
+      ], 0.2);
+      // Without DHCP, as the oracle (no DHCP agent, so no DHCP ports) and Stacklab differ there on purpose.
+      const dhcp = chance(0.1) ? '' : ' --no-dhcp';
+      return `openstack subnet create ${s} --network ${name(NETS)}${v6 ? ' --ip-version 6' : ''} ${range}${dhcp} ${opts.join(' ')}${fmt(SUBNET_COLS)}`;
+    }
+    case 'set':
+      return `openstack subnet set ${some([`--name ${name(SUBNETS)}`, `--gateway ${pick([...IPS, 'none'])}`, `--allocation-pool start=${pick(IPS)},end=${pick(IPS)}`, `--dns-nameserver ${pick(IPS)}`, '--no-dns-nameservers', `--host-route destination=${pick(CIDRS4)},gateway=${pick(IPS)}`, '--no-host-route', '--no-allocation-pool', '--no-dhcp', `--description ${pick(DESCS)}`], 0.25).join(' ')} ${s}`;
+    case 'unset':
+      return `openstack subnet unset ${some([`--dns-nameserver ${pick(IPS)}`, `--allocation-pool start=${pick(IPS)},end=${pick(IPS)}`, `--host-route destination=${pick(CIDRS4)},gateway=${pick(IPS)}`, `--tag ${pick(['red', 'blue'])}`], 0.4).join(' ')} ${s}`;
+    case 'show':
+      return `openstack subnet show ${s}${fmt(SUBNET_COLS)}`;
+    case 'list':
+      return `openstack subnet list ${some(['--long', `--network ${name(NETS)}`, `--ip-version ${pick(['4', '6', '5'])}`, '--dhcp', '--no-dhcp', `--subnet-range ${pick(CIDRS4)}`, `--name ${name(SUBNETS)}`, `--gateway ${pick(IPS)}`, `--sort-column ${pick(['Name', 'Subnet'])}`], 0.15).join(' ')}${fmt(SUBNET_LIST_COLS, true)}`;
+    default:
+      return `openstack subnet delete ${some(SUBNETS, 0.3).join(' ') || s}`;
+  }
+}
+
+function portCmd(): string {
+  const p = name(PORTS);
+  const fixed = () => pick([`subnet=${name(SUBNETS)}`, `ip-address=${pick(IPS)}`, `subnet=${name(SUBNETS)},ip-address=${pick(IPS)}`, 'bogus=1']);
+  switch (pick(['create', 'create', 'set', 'unset', 'show', 'list', 'delete'])) {
+    case 'create': {
+      const opts = some([
+        `--fixed-ip ${fixed()}`, '--no-fixed-ip', `--mac-address ${pick(['fa:16:3e:00:00:01', '11:22:33:44:55:66', 'zz', '01:00:00:00:00:00'])}`, '--no-security-group',
+        `--security-group ${name(GROUPS)}`, pick(['--enable-port-security', '--disable-port-security']), `--allowed-address ip-address=${pick(IPS)}`,
+        `--device-owner ${pick(['compute:nova', 'network:dhcp', 'x'])}`, `--vnic-type ${pick(['normal', 'direct', 'bogus'])}`, pick(['--enable', '--disable']),
+        `--description ${pick(DESCS)}`, `--dns-name ${pick(['web', 'Bad_Name'])}`,
+      ], 0.18);
+      return `openstack port create --network ${name(NETS)} ${opts.join(' ')} ${p}${fmt(PORT_COLS)}`;
+    }
+    case 'set':
+      return `openstack port set ${some([`--name ${name(PORTS)}`, `--fixed-ip ${fixed()}`, '--no-fixed-ip', `--security-group ${name(GROUPS)}`, '--no-security-group', pick(['--enable-port-security', '--disable-port-security']), `--allowed-address ip-address=${pick(IPS)}`, '--no-allowed-address', `--description ${pick(DESCS)}`, pick(['--enable', '--disable'])], 0.25).join(' ')} ${p}`;
+    case 'unset':
+      return `openstack port unset ${some([`--fixed-ip ${fixed()}`, `--security-group ${name(GROUPS)}`, `--allowed-address ip-address=${pick(IPS)}`, '--qos-policy', `--tag ${pick(['red'])}`], 0.4).join(' ')} ${p}`;
+    case 'show':
+      return `openstack port show ${p}${fmt(PORT_COLS)}`;
+    case 'list':
+      return `openstack port list ${some(['--long', `--network ${name(NETS)}`, `--router ${name(ROUTERS)}`, `--device-owner ${pick(['network:router_interface', 'compute:nova'])}`, `--fixed-ip ${fixed()}`, `--name ${name(PORTS)}`, `--status ${pick(['DOWN', 'ACTIVE'])}`, `--mac-address ${pick(['fa:16:3e:00:00:01'])}`, `--sort-column ${pick(['Name', 'Status'])}`], 0.15).join(' ')}${fmt(PORT_LIST_COLS, true)}`;
+    default:
+      return `openstack port delete ${some(PORTS, 0.3).join(' ') || p}`;
+  }
+}
+
+function routerCmd(): string {
+  const r = name(ROUTERS);
+  switch (pick(['create', 'set', 'unset', 'add', 'add', 'remove', 'show', 'list', 'delete', 'route'])) {
+    case 'create':
+      return `openstack router create ${some([`--description ${pick(DESCS)}`, pick(['--enable', '--disable']), `--external-gateway ${name(NETS)}`, pick(['--enable-snat', '--disable-snat']), `--tag ${pick(['red'])}`], 0.2).join(' ')} ${r}${fmt(ROUTER_COLS)}`;
+    case 'set':
+      return `openstack router set ${some([`--name ${name(ROUTERS)}`, `--external-gateway ${name(NETS)}`, `--fixed-ip ${pick([`subnet=${name(SUBNETS)}`, `ip-address=${pick(IPS)}`])}`, pick(['--enable-snat', '--disable-snat']), `--route destination=${pick(CIDRS4)},gateway=${pick(IPS)}`, '--no-route', pick(['--enable', '--disable']), `--description ${pick(DESCS)}`], 0.25).join(' ')} ${r}`;
+    case 'unset':
+      return `openstack router unset ${some(['--external-gateway', `--route destination=${pick(CIDRS4)},gateway=${pick(IPS)}`, `--tag ${pick(['red'])}`], 0.5).join(' ')} ${r}`;
+    case 'add':
+      return chance(0.8) ? `openstack router add subnet ${r} ${name(SUBNETS)}` : `openstack router add port ${r} ${name(PORTS)}`;
+    case 'remove':
+      return chance(0.8) ? `openstack router remove subnet ${r} ${name(SUBNETS)}` : `openstack router remove port ${r} ${name(PORTS)}`;
+    case 'route':
+      return `openstack router ${pick(['add', 'remove'])} route ${r} --route destination=${pick(CIDRS4)},gateway=${pick(IPS)}`;
+    case 'show':
+      return `openstack router show ${r}${fmt(ROUTER_COLS)}`;
+    case 'list':
+      return `openstack router list ${some(['--long', `--name ${name(ROUTERS)}`, pick(['--enable', '--disable']), `--tags ${pick(['red'])}`, `--sort-column ${pick(['Name', 'Status'])}`], 0.2).join(' ')}${fmt(ROUTER_LIST_COLS, true)}`;
+    default:
+      return `openstack router delete ${some(ROUTERS, 0.3).join(' ') || r}`;
+  }
+}
+
+function fipCmd(): string {
+  const f = pick(['$F1', '$F2', '203.0.113.20', 'nosuch']);
+  switch (pick(['create', 'create', 'set', 'unset', 'show', 'list', 'delete'])) {
+    case 'create': {
+      const v = pick(['F1', 'F2']);
+      const opts = some([`--port ${name(PORTS)}`, `--floating-ip-address ${pick(IPS)}`, `--fixed-ip-address ${pick(IPS)}`, `--description ${pick(DESCS)}`, `--subnet ${name(SUBNETS)}`, `--tag ${pick(['red'])}`], 0.2);
+      return chance(0.6) ? `${v}=$(openstack floating ip create ${opts.join(' ')} ${name(NETS)} -f value -c id)` : `openstack floating ip create ${opts.join(' ')} ${name(NETS)}${fmt(FIP_COLS)}`;
+    }
+    case 'set':
+      return `openstack floating ip set ${some([`--port ${name(PORTS)}`, `--fixed-ip-address ${pick(IPS)}`, `--description ${pick(DESCS)}`, `--tag ${pick(['red'])}`], 0.4).join(' ')} ${f}`;
+    case 'unset':
+      return `openstack floating ip unset ${some(['--port', `--tag ${pick(['red'])}`], 0.6).join(' ')} ${f}`;
+    case 'show':
+      return `openstack floating ip show ${f}${fmt(FIP_COLS)}`;
+    case 'list':
+      return `openstack floating ip list ${some(['--long', `--network ${name(NETS)}`, `--port ${name(PORTS)}`, `--router ${name(ROUTERS)}`, `--status ${pick(['DOWN', 'ACTIVE'])}`, `--floating-ip-address ${pick(IPS)}`, `--fixed-ip-address ${pick(IPS)}`], 0.15).join(' ')}${fmt(FIP_LIST_COLS, true)}`;
+    default:
+      return `openstack floating ip delete ${f}`;
+  }
+}
+
+function groupCmd(): string {
+  const g = name(GROUPS);
+  const proto = () => pick(['tcp', 'udp', 'icmp', 'any', '6', '17', '132', 'ipv6-icmp', 'icmpv6', 'bogus', '300']);
+  switch (pick(['create', 'set', 'show', 'list', 'delete', 'rule', 'rule', 'rule', 'rules'])) {
+    case 'create':
+      return `openstack security group create ${some([`--description ${pick(DESCS)}`, `--tag ${pick(['red'])}`, pick(['--stateful', '--stateless'])], 0.25).join(' ')} ${g}${fmt(SG_COLS)}`;
+    case 'set':
+      return `openstack security group set ${some([`--name ${name(GROUPS)}`, `--description ${pick(DESCS)}`, pick(['--stateful', '--stateless'])], 0.4).join(' ')} ${g}`;
+    case 'show':
+      return `openstack security group show ${g}${fmt(SG_COLS)}`;
+    case 'list':
+      return `openstack security group list ${some(['--long', `--tags ${pick(['red'])}`], 0.2).join(' ')}${fmt(['ID', 'Name', 'Description', 'Project', 'Tags'], true)}`;
+    case 'delete':
+      return `openstack security group delete ${g}`;
+    case 'rules':
+      return `openstack security group rule list ${chance(0.7) ? g : ''} ${some(['--long', '--ingress', '--egress', `--protocol ${proto()}`, `--ethertype ${pick(['IPv4', 'IPv6'])}`], 0.15).join(' ')}${fmt(RULE_LIST_COLS, true)}`;
+    default: {
+      const opts = some([
+        `--protocol ${proto()}`, `--dst-port ${pick(['22', '80:81', '81:80', '0', '65536', 'a', '1:65535'])}`, `--remote-ip ${pick([...CIDRS4, ...CIDRS6, '0.0.0.0/0', '::/0', '10.0.0.1'])}`,
+        `--remote-group ${name(GROUPS)}`, pick(['--ingress', '--egress']), `--ethertype ${pick(['IPv4', 'IPv6', 'ipv4'])}`, `--icmp-type ${pick(['8', '0', '-1', '256'])}`, `--icmp-code ${pick(['0', '255', '300'])}`,
+        `--description ${pick(DESCS)}`,
+      ], 0.25);
+      return `openstack security group rule create ${opts.join(' ')} ${g}${fmt(RULE_COLS)}`;
+    }
+  }
+}
+
+const PREAMBLE = [
+  '# fuzz: a random script of a learner\'s openstack commands (scripts/fuzz-oracle.ts), on a fresh DB as admin',
+  'openstack network create --external ext -f value -c name',
+  'openstack subnet create ext-sub --network ext --subnet-range 203.0.113.0/24 --no-dhcp -f value -c cidr',
+  'openstack network create n1 -f value -c name',
+  'openstack subnet create s1 --network n1 --subnet-range 10.0.0.0/24 --no-dhcp -f value -c cidr',
+  'openstack subnet pool create --pool-prefix 10.8.0.0/16 --default-prefix-length 26 pool4 -f value -c name',
+  'openstack subnet pool create --pool-prefix 2001:db8:8::/48 --default-prefix-length 64 pool6 -f value -c name',
+  'openstack router create r1 -f value -c name',
+];
+
+const out: string[] = [...PREAMBLE];
+const families = [networkCmd, subnetCmd, subnetCmd, portCmd, portCmd, routerCmd, routerCmd, fipCmd, groupCmd, groupCmd];
+for (let i = 0; i < count; i++) out.push(pick(families)().replace(/ {2,}/g, ' ').replace(/ $/, ''));
+process.stdout.write(`${out.join('\n')}\n`);
