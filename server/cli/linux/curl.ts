@@ -5,7 +5,7 @@
  * VM. Output is what curl writes to a terminal: no progress meter and no `{ [N bytes data]` lines
  * unless the body goes elsewhere (`-o`), as curl does when its stdout is a tty.
  */
-import { extended } from '../../sim/objects.js';
+import { extended, ownValue } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { HttpRequest, HttpResponse } from '../../sim/dataplane/http.js';
 import { vmHttp } from '../../sim/dataplane/http.js';
@@ -182,7 +182,7 @@ export function parseCurl(argv: string[]): Opts {
           if (f) o[f] = true;
           continue;
         }
-        const key = Object.hasOwn(VALUED, ch) ? VALUED[ch] : undefined;
+        const key = ownValue(VALUED, ch);
         if (!key) throw usage(`-${ch}`, 'is unknown');
         const v = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
         if (v === undefined) throw usage(`-${ch}`, 'requires parameter');

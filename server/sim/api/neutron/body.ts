@@ -10,6 +10,7 @@ import type { Cloud } from '../../model/cloud.js';
 import { neutronError } from '../../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import attributeMaps from './neutron-attributes.json' with { type: 'json' };
+import { ownValue } from '../../objects.js';
 
 interface AttrSpec {
   post: boolean;
@@ -87,7 +88,7 @@ function convert(name: string | null, v: Json, path: string): Json {
  */
 export function checkFilterKeys(path: string, keys: readonly string[]): void {
   const resource = path.replace(/^\/v2\.0\//, '').replace(/-/g, '_') as BodyResource;
-  const attrs = Object.hasOwn(MAPS, resource) ? MAPS[resource] : undefined;
+  const attrs = ownValue(MAPS, resource);
   if (!attrs) return;
   const unknown = keys.filter((k) => !Object.hasOwn(attrs, k) && k !== 'project_id');
   if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);

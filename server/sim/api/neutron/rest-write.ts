@@ -40,6 +40,7 @@ import {
   visibleRouters,
   visibleSubnets,
 } from '../../visibility.js';
+import { ownValue } from '../../objects.js';
 
 /** A client error found before anything runs: its answer. */
 class Refusal extends Error {
@@ -421,7 +422,7 @@ function writeOf(c: Cloud, call: ApiCall, read: Read): Write | Answer {
   if (sub !== undefined) {
     // An own action only: `toString`, `constructor` and the like are no action (a 404), not the
     // prototype's functions run on the cloud.
-    const action = writes.actions && Object.hasOwn(writes.actions, sub) ? writes.actions[sub] : undefined;
+    const action = writes.actions ? ownValue(writes.actions, sub) : undefined;
     if (call.method !== 'PUT' || !action) return pathNotFound();
     const body = parseBody(call.body);
     return (draft) => json(200, action(draft, id, body, `${path}/${sub}`), col.compact);

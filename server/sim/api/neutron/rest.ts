@@ -62,6 +62,7 @@ export {
   unauthorized,
   type Answer,
 } from './rest-errors.js';
+import { ownValue } from '../../objects.js';
 
 /** A request's query as webob keeps it: every pair, in order (repeated keys included). */
 type Pairs = ReadonlyArray<readonly [string, string]>;
@@ -238,7 +239,7 @@ const BGP: Readonly<Record<string, Collection>> = {
 /** The collection a URL names, or undefined. */
 export function collectionOf(_c: Cloud, name: string): Collection | undefined {
   if (Object.hasOwn(COLLECTIONS, name)) return COLLECTIONS[name];
-  return Object.hasOwn(BGP, name) ? BGP[name] : undefined;
+  return ownValue(BGP, name);
 }
 
 /** Query keys that are not filters (api_common's reserved words and the tag extension's). */

@@ -8,6 +8,7 @@
 import type { Json, JsonObject } from '../json.js';
 import type { SimError } from '../../errors.js';
 import { fault } from './body.js';
+import { ownValue } from '../../objects.js';
 
 /** An error webob renders itself (`{"code": …, "title": …, "description": …}`): raised outside WSME. */
 export class PecanError extends Error {
@@ -176,8 +177,8 @@ const NOT_COLUMNS = new Set([
 ]);
 
 function valueOf(l: Listing, row: JsonObject, key: string): Json | undefined {
-  const extra = l.extraKeys && Object.hasOwn(l.extraKeys, key) ? l.extraKeys[key] : undefined;
-  return extra ? extra(row) : row[key];
+  const extra = l.extraKeys ? ownValue(l.extraKeys, key) : undefined;
+  return extra ? extra(row) : ownValue(row, key);
 }
 
 function isColumn(l: Listing, sample: JsonObject | undefined, key: string): boolean {
