@@ -220,6 +220,54 @@ function groupCmd(): string {
   }
 }
 
+
+const SCOPES = ['sc4', 'sc6'];
+const POOL_COLS = ['id', 'name', 'prefixes', 'default_prefixlen', 'min_prefixlen', 'max_prefixlen', 'is_default', 'shared', 'address_scope_id', 'ip_version', 'revision_number'];
+
+function poolCmd(): string {
+  const p = name(POOLS);
+  switch (pick(['create', 'create', 'set', 'unset', 'show', 'list', 'delete'])) {
+    case 'create': {
+      const opts = some([
+        `--default-prefix-length ${pick(['24', '26', '64', '8', '33', 'x'])}`, `--min-prefix-length ${pick(['8', '16', '-1', '64'])}`, `--max-prefix-length ${pick(['28', '30', '32', '128', '129'])}`,
+        pick(['--share', '--no-share']), pick(['--default', '--no-default']), `--address-scope ${name(SCOPES)}`, `--description ${pick(DESCS)}`, `--default-quota ${pick(['10', '-1', '0'])}`,
+        `--tag ${pick(['red'])}`,
+      ], 0.2);
+      const prefixes = some(['10.8.0.0/16', '10.9.0.0/16', '10.8.0.0/24', '2001:db8:8::/48', '2001:db8:9::/48', '10.8.0.1/16', 'bad'], 0.3);
+      return `openstack subnet pool create ${(prefixes.length ? prefixes : ['10.10.0.0/16']).map((x) => `--pool-prefix ${x}`).join(' ')} ${opts.join(' ')} ${p}${fmt(POOL_COLS)}`;
+    }
+    case 'set':
+      return `openstack subnet pool set ${some([`--name ${name(POOLS)}`, `--pool-prefix ${pick(['10.8.0.0/15', '10.20.0.0/16', '2001:db8:a::/48'])}`, `--default-prefix-length ${pick(['25', '64'])}`, `--min-prefix-length ${pick(['12', '24'])}`, `--max-prefix-length ${pick(['29', '32'])}`, pick(['--default', '--no-default']), `--address-scope ${name(SCOPES)}`, '--no-address-scope', `--description ${pick(DESCS)}`], 0.3).join(' ')} ${p}`;
+    case 'unset':
+      return `openstack subnet pool unset ${some([`--tag ${pick(['red'])}`, '--all-tag'], 0.5).join(' ')} ${p}`;
+    case 'show':
+      return `openstack subnet pool show ${p}${fmt(POOL_COLS)}`;
+    case 'list':
+      return `openstack subnet pool list ${some(['--long', '--share', '--no-share', '--default', '--no-default', `--name ${name(POOLS)}`, `--address-scope ${name(SCOPES)}`], 0.2).join(' ')}${fmt(['ID', 'Name', 'Prefixes', 'Default Prefix Length', 'Address Scope', 'Default Subnet Pool', 'Shared', 'Tags'], true)}`;
+    default:
+      return `openstack subnet pool delete ${p}`;
+  }
+}
+
+function scopeCmd(): string {
+  const sc = name(SCOPES);
+  switch (pick(['create', 'create', 'set', 'show', 'list', 'delete'])) {
+    case 'create':
+      return `openstack address scope create ${some([`--ip-version ${pick(['4', '6', '5'])}`, pick(['--share', '--no-share'])], 0.4).join(' ')} ${sc}${fmt(['id', 'name', 'ip_version', 'shared', 'project_id'])}`;
+    case 'set':
+      return `openstack address scope set ${some([`--name ${name(SCOPES)}`, pick(['--share', '--no-share'])], 0.5).join(' ')} ${sc}`;
+    case 'show':
+      return `openstack address scope show ${sc}${fmt(['id', 'name', 'ip_version', 'shared'])}`;
+    case 'list':
+      return `openstack address scope list ${some(['--share', '--no-share', `--ip-version ${pick(['4', '6'])}`, `--name ${name(SCOPES)}`], 0.25).join(' ')}${fmt(['ID', 'Name', 'IP Version', 'Shared', 'Project'], true)}`;
+    default:
+      return `openstack address scope delete ${sc}`;
+  }
+}
+
+/** Now and then the script goes on as a project member (the oracle's identity switch), then as admin again. */
+const MEMBER = 'oracle_as_project 0123456789abcdef0123456789abcdef';
+
 const PREAMBLE = [
   '# fuzz: a random script of a learner\'s openstack commands (scripts/fuzz-oracle.ts), on a fresh DB as admin',
   'openstack network create --external ext -f value -c name',
@@ -232,6 +280,17 @@ const PREAMBLE = [
 ];
 
 const out: string[] = [...PREAMBLE];
+// FUZZ_FAMILIES=pools,scopes,member adds subnet pools, address scopes and a member's turns.
+const more = (process.env['FUZZ_FAMILIES'] ?? '').split(',');
 const families = [networkCmd, subnetCmd, subnetCmd, portCmd, portCmd, routerCmd, routerCmd, fipCmd, groupCmd, groupCmd];
-for (let i = 0; i < count; i++) out.push(pick(families)().replace(/ {2,}/g, ' ').replace(/ $/, ''));
+if (more.includes('pools')) families.push(poolCmd, poolCmd);
+if (more.includes('scopes')) families.push(scopeCmd);
+let member = false;
+for (let i = 0; i < count; i++) {
+  if (more.includes('member') && chance(0.08)) {
+    member = !member;
+    out.push(member ? MEMBER : 'oracle_as_admin');
+  }
+  out.push(pick(families)().replace(/ {2,}/g, ' ').replace(/ $/, ''));
+}
 process.stdout.write(`${out.join('\n')}\n`);
