@@ -3,9 +3,11 @@
  * lookups with openstacksdk's messages, and OSC 6.0's ways of printing API errors.
  */
 import type { JsonObject } from '../../sim/api/json.js';
-import { showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
+import { addTags, changeTags, showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
 import { requestId } from '../../sim/api/request-id.js';
 import type { Cloud } from '../../sim/model/cloud.js';
+import type { Std } from '../../sim/model/std.js';
+import { touch } from '../../sim/ops/context.js';
 import { pyRepr } from '../../render/pyvalue.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import type { FileRead } from '../linux/host.js';
@@ -87,6 +89,27 @@ export function sdkInt(a: Args, k: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(v)) throw new CliError(`invalid literal for int() with base 10: ${pyRepr(v)}`);
   return Number(v.replace(/_/g, ''));
+}
+
+/**
+ * OSC's set/unset of tags (update_tags_for_set/_for_unset): the whole list in one PUT when it
+ * changed, which Neutron's revision plugin counts as a revision.
+ */
+export function oscTags(c: Cloud, r: Std, change: Parameters<typeof changeTags>[1]): void {
+  const before = [...r.tags].sort().join('\n');
+  changeTags(r, change);
+  if ([...r.tags].sort().join('\n') !== before) touch(c, r);
+}
+
+/**
+ * A create's `--tag`s: OSC sets them with a PUT right after the POST, on the object it then
+ * prints (with the tags, and the revision of before the PUT); the PUT is a revision more.
+ */
+export function createdWithTags<T>(c: Cloud, r: Std, tags: readonly string[], show: () => T): T {
+  addTags(r, tags);
+  const out = show();
+  if (tags.length > 0) touch(c, r);
+  return out;
 }
 
 /**

@@ -5,8 +5,8 @@ import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createFloatingIp, deleteFloatingIp, updateFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
 import type { JsonObject } from '../../sim/api/json.js';
-import { addTags, changeTags, floatingIpDict, listFloatingIps, type FilterValue } from '../../sim/api/neutron/index.js';
-import { deleteEach, findBy, flag, none, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { floatingIpDict, listFloatingIps, type FilterValue } from '../../sim/api/neutron/index.js';
+import { createdWithTags, deleteEach, findBy, flag, none, oscTags, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, kvLine, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -82,8 +82,7 @@ function create(c: Cloud, a: Args): Output {
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   const f = createFloatingIp(c, r);
-  addTags(f, strs(a, 'tags'));
-  return show(c, f, 'create');
+  return createdWithTags(c, f, strs(a, 'tags'), () => show(c, f, 'create'));
 }
 
 function list(c: Cloud, a: Args): Output {
@@ -129,12 +128,13 @@ export const floatingIpCommands: OscCommand[] = [
       const port = str(a, 'port');
       const fixed = str(a, 'fixed_ip_address');
       const d = str(a, 'description');
-      updateFloatingIp(c, f, {
+      const upd = {
         ...(port !== undefined ? { portId: findPort(c, port).id } : {}),
         ...(fixed !== undefined ? { fixedIpAddress: fixed } : {}),
         ...(d !== undefined ? { description: d } : {}),
-      });
-      changeTags(f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+      };
+      if (Object.keys(upd).length > 0) updateFloatingIp(c, f, upd);
+      oscTags(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },
   },
@@ -143,7 +143,7 @@ export const floatingIpCommands: OscCommand[] = [
     run: ({ cloud: c, args: a }) => {
       const f = findFloatingIp(c, req(a, 'floating_ip'));
       if (flag(a, 'port')) updateFloatingIp(c, f, { portId: null });
-      changeTags(f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+      oscTags(c, f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
       return none;
     },
   },

@@ -4,8 +4,8 @@ import type { Network } from '../../sim/model/network.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
-import { addTags, changeTags, listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { deleteEach, findBy, flag, getAgent, none, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { createdWithTags, deleteEach, findBy, flag, getAgent, none, oscTags, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
@@ -169,14 +169,14 @@ function setNetwork(c: Cloud, a: Args): Output {
   const seg = str(a, 'segmentation_id');
   if (seg !== undefined) u.segmentationId = convertToInt(seg, `/v2.0/networks/${n.id}`);
   refuseDnsOptions(a);
-  updateNetwork(c, n, u);
-  changeTags(n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  if (Object.keys(u).length > 0) updateNetwork(c, n, u);
+  oscTags(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
 function unsetNetwork(c: Cloud, a: Args): Output {
   const n = findNetwork(c, req(a, 'network'));
-  changeTags(n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  oscTags(c, n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 
@@ -188,8 +188,7 @@ export const networkCommands: OscCommand[] = [
       const r = createReq(c, a);
       refuseDnsOptions(a);
       const n = createNetwork(c, r);
-      addTags(n, strs(a, 'tags'));
-      return networkShow(networkDict(c, n, 'create'));
+      return createdWithTags(c, n, strs(a, 'tags'), () => networkShow(networkDict(c, n, 'create')));
     },
   },
   { name: 'network list', run: ({ cloud, args }) => listNetworks(cloud, args) },

@@ -5,9 +5,9 @@ import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
 import type { JsonObject } from '../../sim/api/json.js';
-import { addTags, authorizeBindingHost, changeTags, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
+import { authorizeBindingHost, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { deleteEach, dicts, findBy, flag, none, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, oscTags, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, dictLines, kvLine, listAttr, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
@@ -108,6 +108,8 @@ function create(c: Cloud, a: Args): Output {
   const r: PortCreate = { networkId: net.id, name: req(a, 'name') };
   const host = bindingHost(c, a, 'create', '/v2.0/ports');
   if (host !== undefined) r.bindingHostId = host;
+  const vnic = str(a, 'vnic_type');
+  if (vnic !== undefined) r.vnicType = vnic;
   const d = str(a, 'description');
   if (d !== undefined) r.description = d;
   const dev = str(a, 'device');
@@ -132,9 +134,18 @@ function create(c: Cloud, a: Args): Output {
   if (project !== undefined) r.projectId = findProject(c, project).id;
   refuseDnsOptions(a);
   const p = createPort(c, r);
-  addTags(p, strs(a, 'tags'));
-  return portShow(portDict(c, p));
+  // Without the tag-ports-during-bulk-creation extension (this ML2 loads none), OSC tags after the POST.
+  return createdWithTags(c, p, strs(a, 'tags'), () => portShow(portDict(c, p)));
 }
+
+/** openstacksdk 0.101's Port attributes (`location` aside, which is the client's own). */
+const SDK_PORT_ATTRS = new Set([
+  'allowed_address_pairs', 'binding_host_id', 'binding_profile', 'binding_vif_details', 'binding_vif_type', 'binding_vnic_type', 'created_at',
+  'data_plane_status', 'description', 'device_id', 'device_owner', 'device_profile', 'dns_assignment', 'dns_domain', 'dns_name',
+  'extra_dhcp_opts', 'fixed_ips', 'id', 'ip_allocation', 'is_admin_state_up', 'is_port_security_enabled', 'mac_address', 'name',
+  'network_id', 'numa_affinity_policy', 'project_id', 'propagate_uplink_status', 'qos_network_policy_id', 'qos_policy_id',
+  'resource_request', 'revision_number', 'security_group_ids', 'status', 'tags', 'tenant_id', 'trunk_details', 'updated_at',
+]);
 
 function list(c: Cloud, a: Args): Output {
   const q: Record<string, FilterValue> = {};
@@ -184,6 +195,13 @@ function list(c: Cloud, a: Args): Output {
   }
   const ports = nothing ? [] : listPorts(c, { filters: q, tags: tagFilter(a) }, fixed);
   const cell = (p: JsonObject, key: string): CellValue => {
+    if (!attrs.includes(key)) {
+      // osc-lib's get_item_properties reads the lower-cased, underscored name from the SDK's
+      // Port: one of its attributes that the list did not fetch (fields=) is None, any other ''.
+      const name = key.toLowerCase().replace(/ /g, '_');
+      if (name !== key && attrs.includes(name)) return cell(p, name);
+      return SDK_PORT_ATTRS.has(name) ? null : '';
+    }
     switch (key) {
       case 'id':
       case 'name':
@@ -216,6 +234,8 @@ function list(c: Cloud, a: Args): Output {
 }
 
 function set(c: Cloud, a: Args): Output {
+  // OSC resolves --fixed-ip's subnets (_prepare_fixed_ips) before it looks the port up.
+  const ips = fixedIpRequests(c, a);
   const p = findPort(c, req(a, 'port'));
   const u: PortUpdate = {};
   const name = str(a, 'name');
@@ -230,7 +250,8 @@ function set(c: Cloud, a: Args): Output {
   if (owner !== undefined) u.deviceOwner = owner;
   const host = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`);
   if (host !== undefined) u.bindingHostId = host;
-  const ips = fixedIpRequests(c, a);
+  const vnic = str(a, 'vnic_type');
+  if (vnic !== undefined) u.vnicType = vnic;
   if (flag(a, 'no_fixed_ip') || ips !== undefined) {
     const keep = flag(a, 'no_fixed_ip') ? [] : p.fixedIps.map((f) => ({ subnetId: f.subnetId, ipAddress: f.ipAddress }));
     u.fixedIps = [...keep, ...(ips ?? [])];
@@ -252,8 +273,8 @@ function set(c: Cloud, a: Args): Output {
     ];
   }
   refuseDnsOptions(a);
-  updatePort(c, p, u);
-  changeTags(p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  if (Object.keys(u).length > 0) updatePort(c, p, u);
+  oscTags(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -285,7 +306,7 @@ function unset(c: Cloud, a: Args): Output {
   }
   if (flag(a, 'host')) u.bindingHostId = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`) ?? '';
   if (Object.keys(u).length > 0) updatePort(c, p, u);
-  changeTags(p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  oscTags(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 

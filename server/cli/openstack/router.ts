@@ -22,9 +22,9 @@ import {
 import type { FixedIpRequest } from '../../sim/ops/port.js';
 import type { Port } from '../../sim/model/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
-import { addTags, changeTags, listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, pyJson, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -123,10 +123,10 @@ function create(c: Cloud, a: Args): Output {
   // One POST with the gateway: its errors name /v2.0/routers (Neutron deletes the router again).
   if (gw) checkGatewayPolicy(c, gw, ROUTERS_PATH, 'create_router');
   const router = createRouter(c, r);
-  addTags(router, strs(a, 'tags'));
   if (gw) setRouterGateway(c, router, gw, ROUTERS_PATH);
-  else if (wantsGatewayDetails(a)) {
-    // Real OSC 6.0 quirk: the router is already created when it complains.
+  const shown = createdWithTags(c, router, strs(a, 'tags'), () => routerShow(routerDict(c, router)));
+  if (!gw && wantsGatewayDetails(a)) {
+    // Real OSC 6.0 quirk: the router is already created (and tagged) when it complains.
     return {
       kind: 'text',
       stdout: '',
@@ -134,7 +134,7 @@ function create(c: Cloud, a: Args): Output {
       exitCode: 1,
     };
   }
-  return routerShow(routerDict(c, router));
+  return shown;
 }
 
 function list(c: Cloud, a: Args): Output {
@@ -185,7 +185,7 @@ function set(c: Cloud, a: Args): Output {
   }
   if (Object.keys(upd).length > 0) updateRouter(c, r, upd);
   if (gw) setRouterGateway(c, r, gw);
-  changeTags(r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  oscTags(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -202,7 +202,7 @@ function unset(c: Cloud, a: Args): Output {
     updateRouter(c, r, { routes: left });
   }
   if (flag(a, 'external_gateway')) setRouterGateway(c, r, null);
-  changeTags(r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  oscTags(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 

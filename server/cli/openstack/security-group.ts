@@ -3,7 +3,7 @@ import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { SecurityGroup } from '../../sim/model/security-group.js';
 import type { JsonObject } from '../../sim/api/json.js';
-import { addTags, changeTags, groupDict, listGroups, listRules, ruleDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { groupDict, listGroups, listRules, ruleDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import {
@@ -17,7 +17,7 @@ import {
   type RuleCreate,
 } from '../../sim/ops/security-group.js';
 import { CliError } from '../errors.js';
-import { deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, kvLine, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
@@ -217,8 +217,7 @@ export const securityGroupCommands: OscCommand[] = [
         ...(flag(a, 'stateless') ? { stateful: false } : {}),
         ...(project !== undefined ? { projectId: findProject(c, project).id } : {}),
       });
-      addTags(g, strs(a, 'tags'));
-      return groupShow(groupDict(c, g));
+      return createdWithTags(c, g, strs(a, 'tags'), () => groupShow(groupDict(c, g)));
     },
   },
   {
@@ -245,12 +244,14 @@ export const securityGroupCommands: OscCommand[] = [
       const name = str(a, 'name');
       const d = str(a, 'description');
       const stateful = pair(a, 'stateful', 'stateless');
-      updateSecurityGroup(c, g, {
-        ...(name !== undefined ? { name } : {}),
-        ...(d !== undefined ? { description: d } : {}),
-        ...(stateful !== undefined ? { stateful } : {}),
-      });
-      changeTags(g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+      // openstacksdk sends only what differs from the group it found, and nothing when nothing does.
+      const upd = {
+        ...(name !== undefined && name !== g.name ? { name } : {}),
+        ...(d !== undefined && d !== g.description ? { description: d } : {}),
+        ...(stateful !== undefined && stateful !== g.stateful ? { stateful } : {}),
+      };
+      if (Object.keys(upd).length > 0) updateSecurityGroup(c, g, upd);
+      oscTags(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },
   },

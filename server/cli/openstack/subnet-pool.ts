@@ -13,8 +13,8 @@ import {
   type SubnetPoolUpdate,
 } from '../../sim/ops/subnet-pool.js';
 import type { JsonObject } from '../../sim/api/json.js';
-import { addTags, addressScopeDict, changeTags, listAddressScopes, listSubnetPools, subnetPoolDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { addressScopeDict, listAddressScopes, listSubnetPools, subnetPoolDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visiblePools, visibleScopes } from '../../sim/visibility.js';
@@ -82,8 +82,7 @@ function poolCreate(c: Cloud, a: Args): Output {
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   const p = createSubnetPool(c, r);
-  addTags(p, strs(a, 'tags'));
-  return poolShow(subnetPoolDict(p));
+  return createdWithTags(c, p, strs(a, 'tags'), () => poolShow(subnetPoolDict(p)));
 }
 
 function poolList(c: Cloud, a: Args): Output {
@@ -133,8 +132,8 @@ function poolSet(c: Cloud, a: Args): Output {
   if (desc !== undefined) u.description = desc;
   const q = num(a, 'default_quota');
   if (q !== undefined) u.defaultQuota = q;
-  updateSubnetPool(c, p, u);
-  changeTags(p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  if (Object.keys(u).length > 0) updateSubnetPool(c, p, u);
+  oscTags(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -164,7 +163,7 @@ export const subnetPoolCommands: OscCommand[] = [
     name: 'subnet pool unset',
     run: ({ cloud: c, args: a }) => {
       const p = findSubnetPool(c, req(a, 'subnet_pool'));
-      changeTags(p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+      oscTags(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
       return none;
     },
   },

@@ -5,9 +5,9 @@ import type { CellValue } from '../../render/pyvalue.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { formatted } from '../../render/pyvalue.js';
 import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
-import { addTags, changeTags, listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
@@ -180,24 +180,15 @@ function setSubnet(c: Cloud, a: Args): Output {
   if (hr.length > 0 || flag(a, 'no_host_route')) u.hostRoutes = [...(flag(a, 'no_host_route') ? [] : s.hostRoutes), ...hr];
   const st = strs(a, 'service_types');
   if (st.length > 0) u.serviceTypes = [...s.serviceTypes, ...st];
-  updateSubnet(c, s, u);
-  changeTags(s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  if (Object.keys(u).length > 0) updateSubnet(c, s, u);
+  oscTags(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
 function unsetSubnet(c: Cloud, a: Args): Output {
   const s = findSubnet(c, req(a, 'subnet'));
+  // OSC's order: the gateway, DNS servers, host routes, allocation pools, service types.
   const u: SubnetUpdate = {};
-  const ap = allocationPools(a, 'allocation_pools');
-  if (ap.length > 0) {
-    const left = [...s.allocationPools];
-    for (const p of ap) {
-      const i = left.findIndex((x) => x.start === p.start && x.end === p.end);
-      if (i < 0) throw new CliError(`Subnet does not contain allocation-pool {'start': '${p.start}', 'end': '${p.end}'}`);
-      left.splice(i, 1);
-    }
-    u.allocationPools = left;
-  }
   if (flag(a, 'gateway')) u.gatewayIp = null;
   const dns = strs(a, 'dns_nameservers');
   if (dns.length > 0) {
@@ -213,13 +204,23 @@ function unsetSubnet(c: Cloud, a: Args): Output {
     }
     u.hostRoutes = s.hostRoutes.filter((x) => !hr.some((r) => r.destination === x.destination && r.nexthop === x.nexthop));
   }
+  const ap = allocationPools(a, 'allocation_pools');
+  if (ap.length > 0) {
+    const left = [...s.allocationPools];
+    for (const p of ap) {
+      const i = left.findIndex((x) => x.start === p.start && x.end === p.end);
+      if (i < 0) throw new CliError(`Subnet does not contain allocation-pool {'start': '${p.start}', 'end': '${p.end}'}`);
+      left.splice(i, 1);
+    }
+    u.allocationPools = left;
+  }
   const st = strs(a, 'service_types');
   if (st.length > 0) {
     for (const t of st) if (!s.serviceTypes.includes(t)) throw new CliError(`Subnet does not contain service-type ${t}`);
     u.serviceTypes = s.serviceTypes.filter((t) => !st.includes(t));
   }
   if (Object.keys(u).length > 0) updateSubnet(c, s, u);
-  changeTags(s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  oscTags(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 
@@ -228,8 +229,7 @@ export const subnetCommands: OscCommand[] = [
     name: 'subnet create',
     run: ({ cloud: c, args: a }) => {
       const s = createSubnet(c, createReq(c, a));
-      addTags(s, strs(a, 'tags'));
-      return subnetShow(subnetDict(s));
+      return createdWithTags(c, s, strs(a, 'tags'), () => subnetShow(subnetDict(s)));
     },
   },
   { name: 'subnet list', run: ({ cloud, args }) => listSubnets(cloud, args) },

@@ -290,6 +290,8 @@ export interface PortCreate {
   strategy?: Strategy;
   status?: Port['status'];
   bindingHostId?: string;
+  /** binding:vnic_type (default normal). */
+  vnicType?: string;
   path?: string;
   /** Skip the tenant policy checks (ports Neutron/Nova create on the learner's behalf). */
   system?: boolean;
@@ -358,7 +360,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     allowedAddressPairs: sortPairs((req.allowedAddressPairs ?? []).map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? mac }))),
     bindingHostId: bound,
     bindingVifType: vifType(c, bound),
-    bindingVnicType: 'normal',
+    bindingVnicType: req.vnicType ?? 'normal',
   });
   // An empty fixed_ips given on purpose: Neutron calls the port unaddressed.
   if (req.fixedIps !== undefined && req.fixedIps.length === 0) port.ipAllocation = 'none';
@@ -410,6 +412,7 @@ export interface PortUpdate {
   allowedAddressPairs?: Array<{ ipAddress: string; macAddress?: string }>;
   /** `--host` (a host name) or `unset --host` (''): admin only. */
   bindingHostId?: string;
+  vnicType?: string;
 }
 
 export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
@@ -452,6 +455,7 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   if (upd.portSecurityEnabled !== undefined) port.portSecurityEnabled = upd.portSecurityEnabled;
   if (upd.deviceId !== undefined) port.deviceId = upd.deviceId;
   if (upd.deviceOwner !== undefined) port.deviceOwner = upd.deviceOwner;
+  if (upd.vnicType !== undefined) port.bindingVnicType = upd.vnicType;
   if (upd.bindingHostId !== undefined) {
     port.bindingHostId = upd.bindingHostId;
     port.bindingVifType = vifType(c, upd.bindingHostId);

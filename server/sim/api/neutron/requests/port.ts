@@ -192,6 +192,16 @@ function bindingHost(
   return text(b, 'binding:host_id') ?? '';
 }
 
+/** neutron-lib's VNIC_TYPES: what binding:vnic_type may be (type:values, shown as "valid_values"). */
+const VNIC_TYPES = ['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'vdpa', 'accelerator-direct', 'accelerator-direct-physical', 'remote-managed'];
+
+function vnicType(path: string, b: JsonObject): string | undefined {
+  if (!Object.hasOwn(b, 'binding:vnic_type')) return undefined;
+  const v = b['binding:vnic_type'];
+  if (typeof v !== 'string' || !VNIC_TYPES.includes(v)) throw invalidAttribute(path, 'binding:vnic_type', `${pyText(v ?? null)} is not in valid_values`);
+  return v;
+}
+
 /** POST /v2.0/ports with the `port` object: the new port. */
 export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Port {
   return withFaultTypes(() => {
@@ -214,6 +224,7 @@ export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Por
       allowedAddressPairs: pairs(path, b),
       securityGroupIds: undefined,
       bindingHostId: host,
+      vnicType: vnicType(path, b),
     });
     visible(visibleNetworks(c), networkId, path, `Network ${networkId} could not be found.`);
     checkGroups(c, path, sgs);
@@ -244,6 +255,7 @@ export function putPort(
       allowedAddressPairs: pairs(path, b),
       securityGroupIds: undefined,
       bindingHostId: host,
+      vnicType: vnicType(path, b),
     });
     const port = portById(c, id, path);
     checkGroups(c, path, sgs);
