@@ -8,7 +8,6 @@ import type { Port } from '../../../model/port.js';
 import type { Route, Router } from '../../../model/router.js';
 import { neutronError } from '../../../errors.js';
 import { apiFixedIps } from '../../../ops/port.js';
-import { nestedPolicy, policyError } from '../../../ops/context.js';
 import {
   addRouterInterfacePort,
   addRouterInterfaceSubnet,
