@@ -3,7 +3,7 @@
  * lookups with openstacksdk's messages, and OSC 6.0's ways of printing API errors.
  */
 import type { JsonObject } from '../../sim/api/json.js';
-import { addTags, changeTags, showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
+import { addTags, showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
 import { requestId } from '../../sim/api/request-id.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Std } from '../../sim/model/std.js';
@@ -89,16 +89,6 @@ export function sdkInt(a: Args, k: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(v)) throw new CliError(`invalid literal for int() with base 10: ${pyRepr(v)}`);
   return Number(v.replace(/_/g, ''));
-}
-
-/**
- * OSC's set/unset of tags (update_tags_for_set/_for_unset): the whole list in one PUT when it
- * changed, which Neutron's revision plugin counts as a revision.
- */
-export function oscTags(c: Cloud, r: Std, change: Parameters<typeof changeTags>[1]): void {
-  const before = [...r.tags].sort().join('\n');
-  changeTags(r, change);
-  if ([...r.tags].sort().join('\n') !== before) touch(c, r);
 }
 
 /**

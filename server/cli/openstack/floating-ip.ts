@@ -6,7 +6,7 @@ import { formatted } from '../../render/pyvalue.js';
 import { createFloatingIp, deleteFloatingIp, updateFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { floatingIpDict, listFloatingIps, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, none, oscTags, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, kvLine, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -14,6 +14,7 @@ import { findProject } from './project.js';
 import { findRouter } from './router.js';
 import { findSubnet } from './subnet.js';
 import { visibleFloatingIps } from '../../sim/visibility.js';
+import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 /** openstacksdk find_ip: by ID or by address. */
 export function findFloatingIp(c: Cloud, idOrAddress: string): FloatingIp {
@@ -134,7 +135,7 @@ export const floatingIpCommands: OscCommand[] = [
         ...(d !== undefined ? { description: d } : {}),
       };
       if (Object.keys(upd).length > 0) updateFloatingIp(c, f, upd);
-      oscTags(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+      setTagsAsClient(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },
   },
@@ -143,7 +144,7 @@ export const floatingIpCommands: OscCommand[] = [
     run: ({ cloud: c, args: a }) => {
       const f = findFloatingIp(c, req(a, 'floating_ip'));
       if (flag(a, 'port')) updateFloatingIp(c, f, { portId: null });
-      oscTags(c, f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+      setTagsAsClient(c, f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
       return none;
     },
   },

@@ -5,11 +5,12 @@ import type { CellValue } from '../../render/pyvalue.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, getAgent, none, oscTags, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, getAgent, none, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { convertToInt } from '../../sim/api/neutron/body.js';
+import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 export function findNetwork(c: Cloud, nameOrId: string): Network {
   return findBy(visibleNetworks(c), 'Network', nameOrId);
@@ -170,13 +171,13 @@ function setNetwork(c: Cloud, a: Args): Output {
   if (seg !== undefined) u.segmentationId = convertToInt(seg, `/v2.0/networks/${n.id}`);
   refuseDnsOptions(a);
   if (Object.keys(u).length > 0) updateNetwork(c, n, u);
-  oscTags(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  setTagsAsClient(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
 function unsetNetwork(c: Cloud, a: Args): Output {
   const n = findNetwork(c, req(a, 'network'));
-  oscTags(c, n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  setTagsAsClient(c, n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 

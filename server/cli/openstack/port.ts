@@ -7,13 +7,14 @@ import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreat
 import type { JsonObject } from '../../sim/api/json.js';
 import { authorizeBindingHost, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, none, oscTags, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, dictLines, kvLine, listAttr, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSecurityGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
 import { visiblePorts, visibleRouters } from '../../sim/visibility.js';
+import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 export function findPort(c: Cloud, nameOrId: string): Port {
   return findBy(visiblePorts(c), 'Port', nameOrId);
@@ -274,7 +275,7 @@ function set(c: Cloud, a: Args): Output {
   }
   refuseDnsOptions(a);
   if (Object.keys(u).length > 0) updatePort(c, p, u);
-  oscTags(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -306,7 +307,7 @@ function unset(c: Cloud, a: Args): Output {
   }
   if (flag(a, 'host')) u.bindingHostId = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`) ?? '';
   if (Object.keys(u).length > 0) updatePort(c, p, u);
-  oscTags(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 

@@ -24,13 +24,14 @@ import type { Port } from '../../sim/model/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, pyJson, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
 import { visibleRouters } from '../../sim/visibility.js';
+import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
   return findBy(visibleRouters(c), 'Router', nameOrId);
@@ -185,7 +186,7 @@ function set(c: Cloud, a: Args): Output {
   }
   if (Object.keys(upd).length > 0) updateRouter(c, r, upd);
   if (gw) setRouterGateway(c, r, gw);
-  oscTags(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -202,7 +203,7 @@ function unset(c: Cloud, a: Args): Output {
     updateRouter(c, r, { routes: left });
   }
   if (flag(a, 'external_gateway')) setRouterGateway(c, r, null);
-  oscTags(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  setTagsAsClient(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 

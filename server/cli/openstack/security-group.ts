@@ -17,10 +17,11 @@ import {
   type RuleCreate,
 } from '../../sim/ops/security-group.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, findBy, flag, none, num, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, kvLine, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
+import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 export function findSecurityGroup(c: Cloud, nameOrId: string): SecurityGroup {
   // OSC looks up by id first; a name is then listed, and listing makes the default group.
@@ -251,7 +252,7 @@ export const securityGroupCommands: OscCommand[] = [
         ...(stateful !== undefined && stateful !== g.stateful ? { stateful } : {}),
       };
       if (Object.keys(upd).length > 0) updateSecurityGroup(c, g, upd);
-      oscTags(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+      setTagsAsClient(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },
   },

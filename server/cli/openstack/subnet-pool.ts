@@ -14,10 +14,11 @@ import {
 } from '../../sim/ops/subnet-pool.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { addressScopeDict, listAddressScopes, listSubnetPools, subnetPoolDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, none, num, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visiblePools, visibleScopes } from '../../sim/visibility.js';
+import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 export function findSubnetPool(c: Cloud, nameOrId: string): SubnetPool {
   return findBy(visiblePools(c), 'SubnetPool', nameOrId);
@@ -133,7 +134,7 @@ function poolSet(c: Cloud, a: Args): Output {
   const q = num(a, 'default_quota');
   if (q !== undefined) u.defaultQuota = q;
   if (Object.keys(u).length > 0) updateSubnetPool(c, p, u);
-  oscTags(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -163,7 +164,7 @@ export const subnetPoolCommands: OscCommand[] = [
     name: 'subnet pool unset',
     run: ({ cloud: c, args: a }) => {
       const p = findSubnetPool(c, req(a, 'subnet_pool'));
-      oscTags(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+      setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
       return none;
     },
   },

@@ -7,13 +7,14 @@ import { formatted } from '../../render/pyvalue.js';
 import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
 import { listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, oscTags, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSubnetPool } from './subnet-pool.js';
 import { visibleSubnets } from '../../sim/visibility.js';
 import { convertToInt } from '../../sim/api/neutron/body.js';
+import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 export function findSubnet(c: Cloud, nameOrId: string): Subnet {
   return findBy(visibleSubnets(c), 'Subnet', nameOrId);
@@ -181,7 +182,7 @@ function setSubnet(c: Cloud, a: Args): Output {
   const st = strs(a, 'service_types');
   if (st.length > 0) u.serviceTypes = [...s.serviceTypes, ...st];
   if (Object.keys(u).length > 0) updateSubnet(c, s, u);
-  oscTags(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  setTagsAsClient(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
@@ -220,7 +221,7 @@ function unsetSubnet(c: Cloud, a: Args): Output {
     u.serviceTypes = s.serviceTypes.filter((t) => !st.includes(t));
   }
   if (Object.keys(u).length > 0) updateSubnet(c, s, u);
-  oscTags(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  setTagsAsClient(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 

@@ -7,7 +7,7 @@
 import type { Cloud } from '../../../model/cloud.js';
 import type { Std } from '../../../model/std.js';
 import { touch } from '../../../ops/context.js';
-import { addTags, clearTags, removeTag, replaceTags } from '../tags.js';
+import { addTags, changeTags, clearTags, removeTag, replaceTags } from '../tags.js';
 
 /** A resource that carries tags and standard attributes. */
 export type Tagged = Pick<Std, 'tags' | 'revision' | 'updatedAt'>;
@@ -36,4 +36,9 @@ export function deleteTag(c: Cloud, r: Tagged, tag: string, path: string): void 
 /** DELETE …/tags */
 export function deleteTags(c: Cloud, r: Tagged): void {
   changing(c, r, () => clearTags(r));
+}
+
+/** OSC's set/unset of tags (update_tags_for_set/_for_unset): the new list in one PUT, sent only when it differs. */
+export function setTagsAsClient(c: Cloud, r: Tagged, change: Parameters<typeof changeTags>[1]): void {
+  changing(c, r, () => changeTags(r, change));
 }
