@@ -311,6 +311,7 @@ export async function loadRun(
     const warm = Number(process.env['LOAD_WARMUP'] ?? 5);
     const warmLatencies = new Samples(Math.ceil(learners * warm * 1.5));
     const start = performance.now();
+    const startEpoch = Date.now();
     const deadline = Date.now() + (warm + seconds) * 1000;
     let t0 = start;
     let cpu0 = target.cpu();
@@ -394,7 +395,7 @@ export async function loadRun(
     const sorted = latencies.sorted();
     if (trace) {
       const quarters = [...trace].map((ms, q) => [q, ms] as const).filter(([, ms]) => ms > 0);
-      console.log(quarters.map(([q, ms]) => `${(q / 4).toFixed(2)}s:${ms.toFixed(0)}`).join(' '));
+      console.log(`trace from ${startEpoch}: ` + quarters.map(([q, ms]) => `${(q / 4).toFixed(2)}s:${ms.toFixed(0)}`).join(' '));
     }
     console.log(
       `load ${learners} learners x ${seconds} s (${workspace}, ${remote ? `the server at ${base}` : `${workers} worker${workers === '1' ? '' : 's'}`}): ${latencies.length} commands, ${(latencies.length / secs).toFixed(0)} commands/s, ` +

@@ -75,12 +75,42 @@ describe('sqlite store: checkpoints on their own thread', () => {
     await again.close();
   });
 
+  it('under writes that never pause, the log still starts over: it stays bounded (issue #19)', async () => {
+    // A class typing without a break: a PASSIVE checkpoint never catches up with a log that grows
+    // while it copies, and SQLite starts the log over only once every frame is copied back. Before,
+    // the log grew by every byte written for as long as the class typed (10-20 MB/s at 2,000
+    // learners), towards a full disk.
+    const file = join(tempDir(), 'stacklab.db');
+    const restartBytes = 512 * 1024;
+    const s = sqliteStore(file, { backgroundCheckpoints: true, writerThread: true, walRestartBytes: restartBytes, checkpointEveryMs: 20 });
+    const learners = Array.from({ length: 40 }, (_, i) => `l${i}`);
+    for (const l of learners) await s.ensureLearner(l, l, 1);
+    const out = 'z'.repeat(1500);
+    let written = 0;
+    let maxWal = 0;
+    const end = Date.now() + 3_000;
+    for (let r = 0; Date.now() < end; r++) {
+      await Promise.all(learners.map((l) => s.saveStep(l, 'lab:x', null, { kind: 'command', line: `r${r}`, stdout: out, stderr: '', exitCode: 0, at: r })));
+      written += learners.length * out.length;
+      maxWal = Math.max(maxWal, size(`${file}-wal`));
+    }
+    // Written: many times the bound (before: the log held all of it, ~700 MB in these 3 s); the log:
+    // the bound and what a few groups add.
+    expect(written).toBeGreaterThan(20 * restartBytes);
+    expect(maxWal).toBeLessThan(8 * restartBytes);
+    const rounds = (await s.history('l0', 'lab:x', 100_000)).length;
+    await s.close();
+    const again = sqliteStore(file);
+    for (const l of learners) expect(await again.history(l, 'lab:x', 100_000)).toHaveLength(rounds);
+    await again.close();
+  });
+
   it('a thread that cannot open the file hands checkpoints back, with the reason', async () => {
     // A directory where the database should be: the thread's connection fails at once.
     const dir = join(tempDir(), 'not-a-file');
     mkdirSync(dir);
     const why = await new Promise<string>((resolve) => {
-      backgroundCheckpoints(dir, resolve, 50);
+      backgroundCheckpoints(dir, resolve, { everyMs: 50 });
     });
     expect(why).toMatch(/directory|unable to open|SQLITE_CANTOPEN|checkpoint thread stopped/i);
   });
@@ -89,13 +119,13 @@ describe('sqlite store: checkpoints on their own thread', () => {
     const file = join(tempDir(), 'stacklab.db');
     const s = sqliteStore(file);
     await s.close();
-    const c = backgroundCheckpoints(file, () => {}, 20);
+    const c = backgroundCheckpoints(file, () => {}, { everyMs: 20 });
     await new Promise((r) => setTimeout(r, 100));
     await Promise.all([c.stop(), c.stop()]);
     const bad = join(tempDir(), 'dir');
     mkdirSync(bad);
     let told = false;
-    const d = backgroundCheckpoints(bad, () => (told = true), 20);
+    const d = backgroundCheckpoints(bad, () => (told = true), { everyMs: 20 });
     await until(() => told, 3_000);
     await d.stop();
     expect(told).toBe(true);

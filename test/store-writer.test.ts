@@ -152,7 +152,7 @@ describe('the writer thread', () => {
     const { writerThread } = await import('../server/store/sqlite-writer.js');
     const said: string[] = [];
     const w = writerThread(
-      { file: join(tempFile(), 'missing', 'x.db'), maxPageCount: null, autocheckpoint: true },
+      { file: join(tempFile(), 'missing', 'x.db'), maxPageCount: null, autocheckpointPages: 1000 },
       (m) => said.push(m),
     );
     expect(await w.commit([['a', 'lab:w', null, cmd('x'), 0]])).toBeNull();
@@ -174,7 +174,7 @@ describe('the writer thread', () => {
     const said: string[] = [];
     // A thread with a small heap, sent a group far bigger than any a server makes (outputs are cut to 16 KB).
     const w = writerThread(
-      { file, maxPageCount: null, autocheckpoint: true },
+      { file, maxPageCount: null, autocheckpointPages: 1000 },
       (m) => said.push(m),
       {
         maxOldGenerationSizeMb: 24,

@@ -7,6 +7,16 @@
  * connection to the same file runs a PASSIVE checkpoint every `everyMs` (it never waits for, nor
  * blocks, the server's writes). A page changed many times between two checkpoints is copied once.
  * Should the thread fail, the server's connection checkpoints by itself again, as by default.
+ *
+ * A PASSIVE checkpoint copies back the frames committed before it started, and SQLite starts the
+ * log over (writes it again from its first frame) only when a transaction begins with every frame
+ * copied back. A class that types without a break commits during every pass of this thread, so the
+ * log never started over: it grew by every byte written, 10-20 MB a second at 2,000 learners, until
+ * the disk was full. So the commits keep an autocheckpoint of their own, at RESTART_PAGES: the
+ * commit that finds the log that long checkpoints it on its own connection, with no commit between
+ * (one writer at a time), and the next commit starts the log over. That commit copies only what
+ * this thread has not copied yet (at most `everyMs` of commits) and waits for its syncs, once per
+ * RESTART_PAGES.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -20,6 +30,9 @@ export interface Checkpointer {
  * The thread's code (CommonJS, run by `new Worker(…, { eval: true })`). Its failures are sent as
  * text (a SqliteError loses its message crossing threads), then the thread ends.
  */
+/** The log's length, in 4 KiB pages, past which a commit starts it over: 64 MiB. */
+export const RESTART_PAGES = 16_384;
+
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const said = (e) => String(e && e.code ? e.code + ': ' : '') + String(e && e.message ? e.message : e);
@@ -55,7 +68,11 @@ parentPort.on('message', end);
  * Starts checkpointing `file` in the background; `fallback` is called (once) if the thread ends by
  * itself, so the caller's connection checkpoints again.
  */
-export function backgroundCheckpoints(file: string, fallback: (why: string) => void, everyMs = 500): Checkpointer {
+export function backgroundCheckpoints(
+  file: string,
+  fallback: (why: string) => void,
+  { everyMs = 500 }: { everyMs?: number } = {},
+): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(THREAD, { eval: true, workerData: { file, driver, everyMs } });
   // The thread alone never keeps the process alive (a server that is done may exit).

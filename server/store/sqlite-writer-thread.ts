@@ -22,8 +22,8 @@ try {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   if (data.maxPageCount !== null) db.pragma(`max_page_count = ${data.maxPageCount}`);
-  // With the checkpoint thread, commits never checkpoint (sqlite-checkpoint.ts).
-  if (!data.autocheckpoint) db.pragma('wal_autocheckpoint = 0');
+  // With the checkpoint thread, commits checkpoint only a long log, to start it over (sqlite-checkpoint.ts).
+  db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(data.autocheckpointPages))}`);
   w = writes(db);
   port.postMessage({ ready: true });
 } catch (e) {

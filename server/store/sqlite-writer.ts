@@ -22,8 +22,11 @@ export interface WriterData {
   file: string;
   /** SQLite's max_page_count for the connection (the store's size ceiling), or none. */
   maxPageCount: number | null;
-  /** Whether commits checkpoint the log (false while the checkpoint thread does). */
-  autocheckpoint: boolean;
+  /**
+   * The log's length (pages) past which a commit checkpoints it (SQLite's wal_autocheckpoint):
+   * 1,000 by default; RESTART_PAGES while the checkpoint thread does the copying (sqlite-checkpoint.ts).
+   */
+  autocheckpointPages: number;
 }
 
 /** Messages to the thread. */

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { withMeta } from './entry-meta.js';
-import { backgroundCheckpoints, type Checkpointer } from './sqlite-checkpoint.js';
+import { backgroundCheckpoints, RESTART_PAGES, type Checkpointer } from './sqlite-checkpoint.js';
 import { writerThread, type Writer } from './sqlite-writer.js';
 import {
   MARKED,
@@ -98,6 +98,14 @@ export interface SqliteOptions {
    * command starts no thread.
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * With backgroundCheckpoints: once the log is this long, the commit that finds it so checkpoints
+   * what the thread has not yet copied, and the log starts over (see sqlite-checkpoint.ts).
+   * Default 64 MiB.
+   */
+  walRestartBytes?: number;
+  /** With backgroundCheckpoints: how often the thread checkpoints (default 500 ms). */
+  checkpointEveryMs?: number;
   /**
    * Commit commands' steps on a thread of their own (the server's store; see sqlite-writer.ts).
    * Off by default, as backgroundCheckpoints.
@@ -339,25 +347,31 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   };
   let writer: Writer | null = null;
   let checkpointer: Checkpointer | null = null;
+  const page = db.pragma('page_size', { simple: true }) as number;
+  const restartPages =
+    opts.walRestartBytes === undefined ? RESTART_PAGES : Math.max(1, Math.ceil(opts.walRestartBytes / page));
   if (opts.backgroundCheckpoints) {
-    db.pragma('wal_autocheckpoint = 0');
-    checkpointer = backgroundCheckpoints(file, () => {
-      try {
-        db.pragma('wal_autocheckpoint = 1000');
-      } catch {
-        // Closed meanwhile.
-      }
-      writer?.autocheckpoint();
-    });
+    db.pragma(`wal_autocheckpoint = ${restartPages}`);
+    checkpointer = backgroundCheckpoints(
+      file,
+      () => {
+        try {
+          db.pragma('wal_autocheckpoint = 1000');
+        } catch {
+          // Closed meanwhile.
+        }
+        writer?.autocheckpoint();
+      },
+      { everyMs: opts.checkpointEveryMs },
+    );
   }
   if (opts.writerThread) {
-    const page = db.pragma('page_size', { simple: true }) as number;
     writer = writerThread(
       {
         file,
         maxPageCount:
           opts.maxBytes === undefined ? null : Math.max(1, Math.floor(opts.maxBytes / page)),
-        autocheckpoint: !opts.backgroundCheckpoints,
+        autocheckpointPages: opts.backgroundCheckpoints ? restartPages : 1000,
       },
       opts.log ?? ((m) => console.error(m)),
     );
