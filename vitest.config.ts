@@ -6,5 +6,7 @@ export default defineConfig({
     include: ['server/**/*.test.ts', 'test/**/*.test.ts', 'client/src/**/*.test.ts'],
     exclude: ['node_modules/**', 'test/e2e/**'],
     testTimeout: 20_000,
+    // Every run's temporary folders under one, removed at the end (test/support/temp-root.ts).
+    globalSetup: ['test/support/temp-root.ts'],
   },
 });

@@ -3,7 +3,9 @@
 // (Playwright on Debian's Chromium). Ends with one line "N passed, N failed, N skipped" and exits
 // non-zero if anything failed. Each stage's own output is shown as it runs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const out = 'out';
 mkdirSync(out, { recursive: true });
@@ -61,10 +63,14 @@ if (existsSync(pwConfig)) {
   } else {
     const pjson = `${out}/playwright.json`;
     rmSync(pjson, { force: true });
+    // The suite's temporary folders (its servers' data, the browser's profile) under one, removed after.
+    const temp = mkdtempSync(join(tmpdir(), 'stacklab-e2e-run-'));
     const p = stage('e2e', 'npx', ['playwright', 'test', '-c', pwConfig, '--reporter=list,json'], {
       PLAYWRIGHT_JSON_OUTPUT_NAME: pjson,
       PLAYWRIGHT_JSON_OUTPUT_FILE: pjson,
+      TMPDIR: temp,
     });
+    rmSync(temp, { recursive: true, force: true });
     if (existsSync(pjson)) {
       const s = JSON.parse(readFileSync(pjson, 'utf8')).stats;
       passed += s.expected + s.flaky;
