@@ -139,3 +139,33 @@ describe('an API write is a command of the workspace', () => {
     expect((await w.run('history | tail -1')).stdout).not.toContain('POST');
   });
 });
+
+describe("an action's answer is not filtered by policy", () => {
+  it("a member's add/remove_extraroutes answer has distributed, ha, gw_port_id and ha_vr_id (as the oracle's), a GET does not", async () => {
+    const w = await open(manager(memoryStore()));
+    expect(w.state().cloud.auth.admin).toBe(false);
+    for (const line of [
+      'openstack network create mn1',
+      'openstack subnet create ms1 --network mn1 --subnet-range 10.0.30.0/24',
+      'openstack router create mr1',
+      'openstack router add subnet mr1 ms1',
+    ])
+      expect((await w.run(line)).exitCode, line).toBe(0);
+    const id = (await w.run('openstack router show mr1 -f value -c id')).stdout.trim();
+    const routes = { router: { routes: [{ destination: '192.168.30.0/24', nexthop: '10.0.30.5' }] } };
+    for (const action of ['add_extraroutes', 'remove_extraroutes']) {
+      const a = await w.api(call('PUT', `/v2.0/routers/${id}/${action}`, routes), CTX);
+      expect(a?.status).toBe(200);
+      const r = (JSON.parse(a?.body ?? '{}') as { router: Record<string, unknown> }).router;
+      expect(Object.keys(r)).toEqual([
+        'id', 'name', 'tenant_id', 'admin_state_up', 'status', 'external_gateway_info', 'gw_port_id', 'description',
+        'availability_zones', 'distributed', 'ha', 'ha_vr_id', 'availability_zone_hints', 'routes', 'flavor_id', 'tags',
+        'created_at', 'updated_at', 'revision_number', 'project_id',
+      ]);
+      expect([r['distributed'], r['ha'], r['gw_port_id'], r['ha_vr_id']]).toEqual([false, false, null, 0]);
+    }
+    const got = (JSON.parse((await w.api(call('GET', `/v2.0/routers/${id}`), CTX))?.body ?? '{}') as { router: Record<string, unknown> }).router;
+    expect(Object.keys(got)).not.toContain('distributed');
+    expect(Object.keys(got)).not.toContain('ha');
+  });
+});

@@ -223,3 +223,33 @@ export function tagFilter(a: Args): TagFilter {
   const list = (k: string): string[] => (Array.isArray(a[k]) ? (a[k] as string[]) : []);
   return { tags: list('tags'), any: list('any_tags'), notAll: list('not_tags'), notAny: list('not_any_tags') };
 }
+
+/** Python's `==` on JSON-like values (a `set` compares what it would send with what it found). */
+function pyEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => pyEqual(x, b[i]));
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && pyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * What a `set` sends: openstacksdk (0.101, resource.py's _ComponentManager) marks an attribute to
+ * send only when its new value differs from the one of the resource it found, and sends nothing
+ * when none does (a real cloud then keeps the revision: `network set --name n1 n1` is no write).
+ * Fields of `upd` named as on `current` are compared; the others, and `sent` (options OSC keeps as
+ * text where the resource has a number: never equal), are sent.
+ */
+export function sdkChanges<U extends object>(current: object, upd: U, sent: ReadonlyArray<keyof U> = []): Partial<U> {
+  const out: Partial<U> = {};
+  for (const k of Object.keys(upd) as Array<keyof U & string>) {
+    const v = upd[k];
+    if (v === undefined) continue;
+    if (!sent.includes(k) && Object.hasOwn(current, k) && pyEqual((current as Record<string, unknown>)[k], v)) continue;
+    out[k] = v;
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreat
 import type { JsonObject } from '../../sim/api/json.js';
 import { authorizeBindingHost, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, none, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
 import { attr, dictLines, kvLine, listAttr, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
@@ -274,7 +274,8 @@ function set(c: Cloud, a: Args): Output {
     ];
   }
   refuseDnsOptions(a);
-  if (Object.keys(u).length > 0) updatePort(c, p, u);
+  const send = sdkChanges(p, u);
+  if (Object.keys(send).length > 0) updatePort(c, p, send);
   setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -302,11 +303,18 @@ function unset(c: Cloud, a: Args): Output {
   }
   const groups = strs(a, 'security_group_ids');
   if (groups.length > 0) {
-    const ids = groups.map((g) => findSecurityGroup(c, g).id);
-    u.securityGroupIds = p.securityGroupIds.filter((id) => !ids.includes(id));
+    // OSC removes each group from the port's list in turn: one the port does not have is an error.
+    const left = [...p.securityGroupIds];
+    for (const g of groups) {
+      const i = left.indexOf(findSecurityGroup(c, g).id);
+      if (i < 0) throw new CliError(`Port does not contain security group ${g}`);
+      left.splice(i, 1);
+    }
+    u.securityGroupIds = left;
   }
   if (flag(a, 'host')) u.bindingHostId = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`) ?? '';
-  if (Object.keys(u).length > 0) updatePort(c, p, u);
+  const send = sdkChanges(p, u);
+  if (Object.keys(send).length > 0) updatePort(c, p, send);
   setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }

@@ -24,7 +24,7 @@ import type { Port } from '../../sim/model/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
 import { attr, listAttr, pyJson, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -32,6 +32,7 @@ import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
 import { visibleRouters } from '../../sim/visibility.js';
 import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { extraRoutesAnswer } from '../../sim/api/neutron/requests/router.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
   return findBy(visibleRouters(c), 'Router', nameOrId);
@@ -184,7 +185,8 @@ function set(c: Cloud, a: Args): Output {
   if (!gw && wantsGatewayDetails(a)) {
     throw new CliError("You must specify '--external-gateway' in order to update the SNAT or fixed-ip values");
   }
-  if (Object.keys(upd).length > 0) updateRouter(c, r, upd);
+  const send = sdkChanges(r, upd);
+  if (Object.keys(send).length > 0) updateRouter(c, r, send);
   if (gw) setRouterGateway(c, r, gw);
   setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
@@ -200,18 +202,22 @@ function unset(c: Cloud, a: Args): Output {
       if (i < 0) throw new CliError(`Router does not contain route {'destination': '${x.destination}', 'nexthop': '${x.nexthop}'}`);
       left.splice(i, 1);
     }
-    updateRouter(c, r, { routes: left });
+    const send = sdkChanges(r, { routes: left });
+    if (send.routes) updateRouter(c, r, send);
   }
   if (flag(a, 'external_gateway')) setRouterGateway(c, r, null);
   setTagsAsClient(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
 
-/** `router add|remove route`: the router as the extraroutes call returns it (no interfaces_info). */
+/**
+ * `router add|remove route`: the router as the extraroutes action answers it (no interfaces_info;
+ * `distributed` and `ha` for a member too: an action's answer is not filtered by policy).
+ */
 function extraRoutes(c: Cloud, a: Args, op: 'add' | 'remove'): Output {
   const r = findRouter(c, req(a, 'router'));
   changeExtraRoutes(c, r, dicts(a, 'routes').map((x) => ({ destination: x['destination'] ?? '', nexthop: x['gateway'] ?? '' })), op);
-  return routerShow(routerDict(c, r));
+  return routerShow(extraRoutesAnswer(c, r)['router'] as JsonObject);
 }
 
 export const routerCommands: OscCommand[] = [

@@ -166,16 +166,17 @@ export function updateFloatingIp(
   upd: { portId?: string | null; fixedIpAddress?: string; description?: string },
 ): FloatingIp {
   const path = `${PATH}/${fip.id}`;
+  // A body with fixed_ip_address and no port_id (`floating ip set --port P --fixed-ip-address X`
+  // on a floating IP already on P: openstacksdk sends only what changed).
+  if (upd.portId === undefined && upd.fixedIpAddress !== undefined) {
+    throw neutronError.badRequest(path, 'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.');
+  }
   if (upd.portId === null) {
     fip.portId = null;
     fip.fixedIpAddress = null;
     fip.routerId = null;
     fip.status = 'DOWN';
   } else if (upd.portId !== undefined) {
-    if (upd.portId === fip.portId && upd.fixedIpAddress !== undefined) {
-      // Neutron drops an unchanged port_id from the update, then refuses the lone fixed_ip_address.
-      throw neutronError.badRequest(path, 'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.');
-    }
     associate(c, fip, upd.portId, upd.fixedIpAddress, path, false);
   }
   if (upd.description !== undefined) fip.description = upd.description;

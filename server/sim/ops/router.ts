@@ -246,7 +246,11 @@ function fipsNeedGateway(c: Cloud, r: Router, networkId: string): boolean {
  */
 export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null, path = `${PATH}/${r.id}`): void {
   if (req === null) {
-    if (!r.gateway) return;
+    // Clearing a gateway the router does not have is still an update: a revision (the oracle's).
+    if (!r.gateway) {
+      touch(c, r);
+      return;
+    }
     if (fipsNeedGateway(c, r, r.gateway.networkId)) {
       throw neutronError.conflict(
         path,

@@ -20,7 +20,12 @@ export function gatewayInfo(r: Router): Json {
 /** distributed and ha are admin only (policy): other users do not get the keys at all. */
 export const ROUTER_ADMIN_KEYS = ['distributed', 'ha'] as const;
 
-export function routerDict(c: Cloud, r: Router): JsonObject {
+/**
+ * A router as a GET returns it. `unfiltered`: as an action answers it (add/remove_extraroutes):
+ * Neutron returns an action's result without its attribute policy, so a member gets `distributed`
+ * and `ha` there too (checked on the oracle).
+ */
+export function routerDict(c: Cloud, r: Router, { unfiltered = false }: { unfiltered?: boolean } = {}): JsonObject {
   const d: JsonObject = {
     id: r.id,
     name: r.name,
@@ -37,7 +42,7 @@ export function routerDict(c: Cloud, r: Router): JsonObject {
     flavor_id: null,
     project_id: r.projectId,
   };
-  if (!c.auth.admin) for (const k of ROUTER_ADMIN_KEYS) delete d[k];
+  if (!c.auth.admin && !unfiltered) for (const k of ROUTER_ADMIN_KEYS) delete d[k];
   return d;
 }
 

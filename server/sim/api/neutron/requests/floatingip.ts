@@ -81,12 +81,6 @@ export function putFloatingIp(
     const portId = uuidAttr(path, b, 'port_id', true);
     const fixed = ipAttr(path, b, 'fixed_ip_address');
     const f = floatingIpById(c, id);
-    if (portId === undefined && typeof fixed === 'string') {
-      throw neutronError.badRequest(
-        path,
-        'Bad floatingip request: fixed_ip_address cannot be specified without a port_id.',
-      );
-    }
     return updateFloatingIp(
       c,
       f,

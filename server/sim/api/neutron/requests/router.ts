@@ -276,13 +276,14 @@ export function removeInterface(c: Cloud, id: string, body: JsonObject): JsonObj
   });
 }
 
-/** The router as the extraroute actions answer it: a fresh read that keeps gw_port_id and ha_vr_id (admin). */
-function actionDict(c: Cloud, r: Router): JsonObject {
-  const d = routerDict(c, r);
-  if (c.auth.admin) {
-    d['gw_port_id'] = gatewayPort(c, r)?.id ?? null;
-    d['ha_vr_id'] = 0;
-  }
+/**
+ * The router as the extraroute actions answer it: the plugin's own dict, with gw_port_id and
+ * ha_vr_id, and no attribute policy applied, for a member as for an admin (the oracle's answers).
+ */
+export function extraRoutesAnswer(c: Cloud, r: Router): JsonObject {
+  const d = routerDict(c, r, { unfiltered: true });
+  d['gw_port_id'] = gatewayPort(c, r)?.id ?? null;
+  d['ha_vr_id'] = 0;
   return { router: ordered(d, ORDER) };
 }
 
@@ -297,7 +298,7 @@ function extraRoutes(op: 'add' | 'remove') {
       const r = routerById(c, id, path);
       const rs = routes(path, inner) ?? [];
       changeExtraRoutes(c, r, rs, op);
-      return actionDict(c, r);
+      return extraRoutesAnswer(c, r);
     });
   };
 }
