@@ -101,7 +101,7 @@ export interface SqliteOptions {
   /**
    * With backgroundCheckpoints: once the log is this long, the commit that finds it so checkpoints
    * what the thread has not yet copied, and the log starts over (see sqlite-checkpoint.ts).
-   * Default 64 MiB.
+   * Default 1 GiB (RESTART_PAGES).
    */
   walRestartBytes?: number;
   /** With backgroundCheckpoints: how often the thread checkpoints (default 500 ms). */
