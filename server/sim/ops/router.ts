@@ -260,7 +260,8 @@ export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null
     const gp = gatewayPort(c, r);
     if (gp) removePort(c, gp);
     r.gateway = null;
-    touch(c, r);
+    // The update, then the gateway port's removal twice over: three revisions (the oracle's).
+    touch(c, r, 3);
     return;
   }
   checkGatewayPolicy(c, req, path, 'update_router');
