@@ -186,3 +186,22 @@ describe('parseArgs against Python 3.11.2 argparse (test/help/argparse-py311.*)'
     for (const cols of [60, 80, 120]) expect(formatHelp(spec, cols)).toBe(want[String(cols)]);
   });
 });
+
+describe("osc-lib's actions check their values after argparse's mutually exclusive groups", () => {
+  const conflict = /openstack port create: error: argument --fixed-ip: not allowed with argument --no-fixed-ip\n$/;
+  it('a conflicting option is the usage error, even when its value is also wrong (the oracle, golden 53)', () => {
+    const r = parseArgs(parserFor('port create'), ['--network', 'n1', '--no-fixed-ip', '--fixed-ip', 'bogus=1', 'p1']);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(conflict);
+    }
+  });
+  it("the wrong value first is the action's own error, raised before the later option is seen", () => {
+    expect(() => parseArgs(parserFor('port create'), ['--network', 'n1', '--fixed-ip', 'bogus=1', '--no-fixed-ip', 'p1'])).toThrow(/^Invalid keys bogus specified\./);
+  });
+  it('a value with no conflict is still converted (each of an appended option)', () => {
+    const r = parseArgs(parserFor('port create'), ['--network', 'n1', '--fixed-ip', 'subnet=s1', '--fixed-ip', 'ip-address=10.0.0.5', 'p1']);
+    expect(r.ok && r.values['fixed_ip']).toEqual([{ subnet: 's1' }, { 'ip-address': '10.0.0.5' }]);
+  });
+});

@@ -451,6 +451,8 @@ function take(st: ParseState, a: ArgSpec, args: string[]): void {
   st.seen.add(a);
   const act = a.action ?? 'store';
   let value: unknown;
+  /** The strings an osc-lib action converts itself, after the group check below (ArgType.inAction). */
+  let inAction: string[] | null = null;
   switch (act) {
     case 'help':
       throw new HelpRequested();
@@ -475,9 +477,12 @@ function take(st: ParseState, a: ArgSpec, args: string[]): void {
       // every command expects text; the real client then sends it, and fails its own way). Here it
       // is the error argparse gives an option left without its value.
       if (a.nargs === undefined && args2.length === 0 && a.flags.length > 0) throw new ArgError(a, 'expected one argument');
+      const later = a.type?.inAction === true && args2.length > 0;
+      if (later) inAction = args2;
+      const conv = (x: string) => (later ? x : convertValue(a, x));
       if (a.nargs === undefined || (a.nargs === '?' && args2.length <= 1)) {
-        value = args2.length === 0 ? (a.flags.length > 0 ? a.const ?? null : a.default ?? null) : convertValue(a, args2[0] as string);
-      } else value = args2.map((x) => convertValue(a, x));
+        value = args2.length === 0 ? (a.flags.length > 0 ? a.const ?? null : a.default ?? null) : conv(args2[0] as string);
+      } else value = args2.map(conv);
     }
   }
   if (value !== a.default) {
@@ -488,6 +493,10 @@ function take(st: ParseState, a: ArgSpec, args: string[]): void {
         if (other !== a && groupOf.get(other) === g) throw new ArgError(a, `not allowed with argument ${actionName(other)}`);
       }
     }
+  }
+  if (inAction !== null) {
+    const strings: string[] = inAction;
+    value = Array.isArray(value) ? strings.map((x) => convertValue(a, x)) : convertValue(a, strings[0] as string);
   }
   if (act === 'append' || act === 'append_const') {
     const prev = values[a.dest];

@@ -18,6 +18,12 @@ export type ArgAction =
 export type ArgType = ((raw: string) => { ok: true; value: unknown } | { ok: false; message: string }) & {
   /** A Python number type whose values argparse prints unquoted in errors (float kept as its repr text). */
   readonly pyNumber?: true;
+  /**
+   * An osc-lib Action's own check (MultiKeyValueAction, KeyValueAction, RangeAction), not a
+   * `type=`: argparse runs it when it calls the action, after its mutually exclusive check, so
+   * `--no-fixed-ip --fixed-ip bogus=1` is the group's usage error before the bad key.
+   */
+  readonly inAction?: true;
 };
 
 export interface ArgSpec {

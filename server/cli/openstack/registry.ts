@@ -133,6 +133,22 @@ const floatType: ArgType = Object.assign(
 );
 const commaList: ArgType = (raw) => ok(raw.split(','));
 
+/** osc-lib's Actions check their values when argparse calls them, after its mutually exclusive check. */
+const IN_ACTION = new Set([
+  'custom:MultiKeyValueAction',
+  'custom:MultiKeyValueCommaAction',
+  'custom:RangeAction',
+  'custom:NICAction',
+  'custom:KeyValueAction',
+  'custom:KeyValueAppendAction',
+  'custom:JSONKeyValueAction',
+]);
+
+/** `t` run as an osc-lib Action's own check (ArgType.inAction). */
+function inAction(t: ArgType): ArgType {
+  return Object.assign((raw: string) => t(raw), { inAction: true as const });
+}
+
 function convert(cmd: string, a: CapturedArg): ArgSpec {
   const flag = a.flags[a.flags.length - 1] ?? a.dest;
   let action: ArgSpec['action'];
@@ -177,6 +193,8 @@ function convert(cmd: string, a: CapturedArg): ArgSpec {
       if (a.action.startsWith('custom:')) throw new Error(`${cmd}: unsupported captured action ${a.action}`);
       action = a.action as ArgSpec['action'];
   }
+  // NonNegativeAction: int() in the action when the option has no type=int (argparse's own first otherwise).
+  if (type && (IN_ACTION.has(a.action) || (a.action === 'custom:NonNegativeAction' && a.type !== 'int'))) type = inAction(type);
   if (!type && a.type === 'int') type = intType;
   if (!type && a.type === '_convert_to_lowercase') type = lower;
   // neutronclient's `bgp peer create --auth-type` (its own converter of the same name).
