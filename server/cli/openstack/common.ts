@@ -237,19 +237,24 @@ function pyEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * What a `set` sends: openstacksdk (0.101, resource.py's _ComponentManager) marks an attribute to
+ * Sends what a `set` would (`update` with the changed fields, or nothing): openstacksdk (0.101, resource.py's _ComponentManager) marks an attribute to
  * send only when its new value differs from the one of the resource it found, and sends nothing
  * when none does (a real cloud then keeps the revision: `network set --name n1 n1` is no write).
  * Fields of `upd` named as on `current` are compared; the others, and `sent` (options OSC keeps as
  * text where the resource has a number: never equal), are sent.
  */
-export function sdkChanges<U extends object>(current: object, upd: U, sent: ReadonlyArray<keyof U> = []): Partial<U> {
-  const out: Partial<U> = {};
+export function sdkUpdate<U extends object>(
+  current: object,
+  upd: U,
+  update: (send: Partial<U>) => unknown,
+  sent: ReadonlyArray<keyof U> = [],
+): void {
+  const send: Partial<U> = {};
   for (const k of Object.keys(upd) as Array<keyof U & string>) {
     const v = upd[k];
     if (v === undefined) continue;
     if (!sent.includes(k) && Object.hasOwn(current, k) && pyEqual((current as Record<string, unknown>)[k], v)) continue;
-    out[k] = v;
+    send[k] = v;
   }
-  return out;
+  if (Object.keys(send).length > 0) update(send);
 }

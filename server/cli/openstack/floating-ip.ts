@@ -6,7 +6,7 @@ import { formatted } from '../../render/pyvalue.js';
 import { createFloatingIp, deleteFloatingIp, updateFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { floatingIpDict, listFloatingIps, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, none, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, kvLine, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -134,8 +134,7 @@ export const floatingIpCommands: OscCommand[] = [
         ...(fixed !== undefined ? { fixedIpAddress: fixed } : {}),
         ...(d !== undefined ? { description: d } : {}),
       };
-      const send = sdkChanges(f, upd);
-      if (Object.keys(send).length > 0) updateFloatingIp(c, f, send);
+      sdkUpdate(f, upd, (send) => updateFloatingIp(c, f, send));
       setTagsAsClient(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },

@@ -5,7 +5,7 @@ import type { CellValue } from '../../render/pyvalue.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
 import { listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, getAgent, none, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, getAgent, none, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
@@ -171,8 +171,7 @@ function setNetwork(c: Cloud, a: Args): Output {
   if (seg !== undefined) u.segmentationId = convertToInt(seg, `/v2.0/networks/${n.id}`);
   refuseDnsOptions(a);
   // --mtu and --provider-segment are strings to OSC (no type=int): never equal to the integers found.
-  const send = sdkChanges(n, u, ['mtu', 'segmentationId']);
-  if (Object.keys(send).length > 0) updateNetwork(c, n, send);
+  sdkUpdate(n, u, (send) => updateNetwork(c, n, send), ['mtu', 'segmentationId']);
   setTagsAsClient(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }

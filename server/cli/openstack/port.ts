@@ -7,7 +7,7 @@ import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreat
 import type { JsonObject } from '../../sim/api/json.js';
 import { authorizeBindingHost, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, none, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, pair, refuseDnsOptions, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, dictLines, kvLine, listAttr, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
@@ -274,8 +274,7 @@ function set(c: Cloud, a: Args): Output {
     ];
   }
   refuseDnsOptions(a);
-  const send = sdkChanges(p, u);
-  if (Object.keys(send).length > 0) updatePort(c, p, send);
+  sdkUpdate(p, u, (send) => updatePort(c, p, send));
   setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -313,8 +312,7 @@ function unset(c: Cloud, a: Args): Output {
     u.securityGroupIds = left;
   }
   if (flag(a, 'host')) u.bindingHostId = bindingHost(c, a, 'update', `/v2.0/ports/${p.id}`) ?? '';
-  const send = sdkChanges(p, u);
-  if (Object.keys(send).length > 0) updatePort(c, p, send);
+  sdkUpdate(p, u, (send) => updatePort(c, p, send));
   setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }

@@ -24,7 +24,7 @@ import type { Port } from '../../sim/model/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, listAttr, pyJson, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -185,8 +185,7 @@ function set(c: Cloud, a: Args): Output {
   if (!gw && wantsGatewayDetails(a)) {
     throw new CliError("You must specify '--external-gateway' in order to update the SNAT or fixed-ip values");
   }
-  const send = sdkChanges(r, upd);
-  if (Object.keys(send).length > 0) updateRouter(c, r, send);
+  sdkUpdate(r, upd, (send) => updateRouter(c, r, send));
   if (gw) setRouterGateway(c, r, gw);
   setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
@@ -202,8 +201,7 @@ function unset(c: Cloud, a: Args): Output {
       if (i < 0) throw new CliError(`Router does not contain route {'destination': '${x.destination}', 'nexthop': '${x.nexthop}'}`);
       left.splice(i, 1);
     }
-    const send = sdkChanges(r, { routes: left });
-    if (send.routes) updateRouter(c, r, send);
+    sdkUpdate(r, { routes: left }, (send) => updateRouter(c, r, send));
   }
   if (flag(a, 'external_gateway')) setRouterGateway(c, r, null);
   setTagsAsClient(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });

@@ -17,7 +17,7 @@ import {
   type RuleCreate,
 } from '../../sim/ops/security-group.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, kvLine, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
@@ -245,8 +245,7 @@ export const securityGroupCommands: OscCommand[] = [
       const name = str(a, 'name');
       const d = str(a, 'description');
       const stateful = pair(a, 'stateful', 'stateless');
-      const send = sdkChanges(g, { name, description: d, stateful });
-      if (Object.keys(send).length > 0) updateSecurityGroup(c, g, send);
+      sdkUpdate(g, { name, description: d, stateful }, (send) => updateSecurityGroup(c, g, send));
       setTagsAsClient(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },

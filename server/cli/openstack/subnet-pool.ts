@@ -14,7 +14,7 @@ import {
 } from '../../sim/ops/subnet-pool.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { addressScopeDict, listAddressScopes, listSubnetPools, subnetPoolDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visiblePools, visibleScopes } from '../../sim/visibility.js';
@@ -133,8 +133,7 @@ function poolSet(c: Cloud, a: Args): Output {
   if (desc !== undefined) u.description = desc;
   const q = num(a, 'default_quota');
   if (q !== undefined) u.defaultQuota = q;
-  const send = sdkChanges(p, u);
-  if (Object.keys(send).length > 0) updateSubnetPool(c, p, send);
+  sdkUpdate(p, u, (send) => updateSubnetPool(c, p, send));
   setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -195,8 +194,7 @@ export const subnetPoolCommands: OscCommand[] = [
       const s = findAddressScope(c, req(a, 'address_scope'));
       const name = str(a, 'name');
       const share = pair(a, 'share', 'no_share');
-      const send = sdkChanges(s, { ...(name !== undefined ? { name } : {}), ...(share !== undefined ? { shared: share } : {}) });
-      if (Object.keys(send).length > 0) updateAddressScope(c, s, send);
+      sdkUpdate(s, { name, shared: share }, (send) => updateAddressScope(c, s, send));
       return none;
     },
   },

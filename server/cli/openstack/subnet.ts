@@ -7,7 +7,7 @@ import { formatted } from '../../render/pyvalue.js';
 import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
 import { listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkChanges } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
@@ -181,8 +181,7 @@ function setSubnet(c: Cloud, a: Args): Output {
   if (hr.length > 0 || flag(a, 'no_host_route')) u.hostRoutes = [...(flag(a, 'no_host_route') ? [] : s.hostRoutes), ...hr];
   const st = strs(a, 'service_types');
   if (st.length > 0) u.serviceTypes = [...s.serviceTypes, ...st];
-  const send = sdkChanges(s, u);
-  if (Object.keys(send).length > 0) updateSubnet(c, s, send);
+  sdkUpdate(s, u, (send) => updateSubnet(c, s, send));
   setTagsAsClient(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -221,8 +220,7 @@ function unsetSubnet(c: Cloud, a: Args): Output {
     for (const t of st) if (!s.serviceTypes.includes(t)) throw new CliError(`Subnet does not contain service-type ${t}`);
     u.serviceTypes = s.serviceTypes.filter((t) => !st.includes(t));
   }
-  const send = sdkChanges(s, u);
-  if (Object.keys(send).length > 0) updateSubnet(c, s, send);
+  sdkUpdate(s, u, (send) => updateSubnet(c, s, send));
   setTagsAsClient(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
