@@ -4,8 +4,8 @@
  * (sqlite-writes.ts), and answering each step's outcome as plain data.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
-import { writes, type StepArgs, type Writes } from './sqlite-writes.js';
+import type Database from 'better-sqlite3';
+import { writerConnection, writes, type StepArgs, type Writes } from './sqlite-writes.js';
 import type { WriterData, ToWriter } from './sqlite-writer.js';
 
 const port = parentPort;
@@ -17,13 +17,8 @@ const said = (e: unknown) =>
 let db: Database.Database | null = null;
 let w: Writes | null = null;
 try {
-  db = new Database(data.file, { fileMustExist: true });
-  // As the server's connection (journal_mode = WAL is kept in the file itself).
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  if (data.maxPageCount !== null) db.pragma(`max_page_count = ${data.maxPageCount}`);
   // With the checkpoint thread, commits checkpoint only a long log, to start it over (sqlite-checkpoint.ts).
-  db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(data.autocheckpointPages))}`);
+  db = writerConnection(data.file, { ...data, wait: true });
   w = writes(db);
   port.postMessage({ ready: true });
 } catch (e) {

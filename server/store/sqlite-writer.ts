@@ -15,18 +15,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { StoreError } from './types.js';
-import type { StepArgs, StepOutcome } from './sqlite-writes.js';
+import type { StepArgs, StepOutcome, WriterSetup } from './sqlite-writes.js';
 
 /** What the thread is started with. */
-export interface WriterData {
+export interface WriterData extends Omit<WriterSetup, 'wait'> {
   file: string;
-  /** SQLite's max_page_count for the connection (the store's size ceiling), or none. */
-  maxPageCount: number | null;
-  /**
-   * The log's length (pages) past which a commit checkpoints it (SQLite's wal_autocheckpoint):
-   * 1,000 by default; RESTART_PAGES while the checkpoint thread does the copying (sqlite-checkpoint.ts).
-   */
-  autocheckpointPages: number;
 }
 
 /** Messages to the thread. */

@@ -5,6 +5,7 @@
  * two can never write differently.
  */
 import { extended } from '../sim/objects.js';
+import DatabaseDriver from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { metaOf } from './entry-meta.js';
 import {
@@ -105,6 +106,52 @@ export interface Writes {
    * step is tried alone, so each caller gets its own answer.
    */
   commitGroup(steps: readonly StepArgs[]): StepOutcome[];
+  /**
+   * commitGroup that gives up at once when another connection holds the write lock: null, with
+   * nothing written (the caller tries again later). On a connection that does not wait for locks
+   * (busy_timeout 0, writerConnection's `wait: false`): SQLite's busy handler waits by sleeping.
+   */
+  tryCommitGroup(steps: readonly StepArgs[]): StepOutcome[] | null;
+}
+
+/** What a step is told when the file stayed locked past the store's wait. */
+export function busyOutcome(waitedMs: number): StepOutcome {
+  return {
+    failed: ["the server's database is busy", 'SQLITE_BUSY', `database is locked (waited ${Math.round(waitedMs)} ms)`],
+  };
+}
+
+/** The lock was taken by another connection (not a lock this transaction's own statements wait for). */
+const isBusy = (e: unknown) => (e as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+
+/** How a connection that commits steps is set up (the writer thread's, or the server's own second one). */
+export interface WriterSetup {
+  /** SQLite's max_page_count (the store's size ceiling), or none. */
+  maxPageCount: number | null;
+  /**
+   * The log's length (pages) past which a commit checkpoints it (SQLite's wal_autocheckpoint):
+   * 1,000 by default; RESTART_PAGES while the checkpoint thread does the copying (sqlite-checkpoint.ts).
+   */
+  autocheckpointPages: number;
+  /** Whether a commit waits (SQLite's busy handler, which sleeps the thread) for another connection's lock. */
+  wait: boolean;
+}
+
+/** A connection to a migrated Stacklab database that commits steps, set up as the server's own. */
+export function writerConnection(file: string, setup: WriterSetup): Database.Database {
+  const db = new DatabaseDriver(file, { fileMustExist: true });
+  try {
+    // As the server's connection (journal_mode = WAL is kept in the file itself).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if (setup.maxPageCount !== null) db.pragma(`max_page_count = ${setup.maxPageCount}`);
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(setup.autocheckpointPages))}`);
+    if (!setup.wait) db.pragma('busy_timeout = 0');
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
 }
 
 /** The write statements of a migrated Stacklab database, on `db`. */
@@ -234,6 +281,22 @@ export function writes(db: Database.Database): Writes {
       return saved;
     },
   );
+  const commitGroup = (steps: readonly StepArgs[]): StepOutcome[] => {
+    if (steps.length > 1) {
+      try {
+        return saveSteps.immediate(steps);
+      } catch {
+        // Rolled back whole: each step alone below.
+      }
+    }
+    return steps.map((a) => {
+      try {
+        return { saved: saveStep.immediate(...a).seq };
+      } catch (e) {
+        return outcomeOf(e);
+      }
+    });
+  };
   return {
     saveStep: (...a) => saveStep.immediate(...a),
     reset: (...a) => reset.immediate(...a),
@@ -241,21 +304,20 @@ export function writes(db: Database.Database): Writes {
     ensureLearner,
     lastSeqOf,
     lastResetOf,
-    commitGroup(steps) {
-      if (steps.length > 1) {
-        try {
-          return saveSteps.immediate(steps);
-        } catch {
-          // Rolled back whole: each step alone below.
-        }
+    commitGroup,
+    tryCommitGroup(steps) {
+      // BEGIN IMMEDIATE takes the write lock first, so a locked file is found before anything is
+      // written; the rest of the transaction never waits for another connection (WAL).
+      try {
+        return steps.length > 1
+          ? saveSteps.immediate(steps)
+          : steps.map((a) => ({ saved: saveStep.immediate(...a).seq }));
+      } catch (e) {
+        if (isBusy(e)) return null;
+        if (e instanceof StoreConflict) return [outcomeOf(e)];
       }
-      return steps.map((a) => {
-        try {
-          return { saved: saveStep.immediate(...a).seq };
-        } catch (e) {
-          return outcomeOf(e);
-        }
-      });
+      // Failed as a whole for another reason (a full disk): each step alone, for its own answer.
+      return commitGroup(steps);
     },
   };
 }

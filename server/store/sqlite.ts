@@ -10,8 +10,10 @@ import { backgroundCheckpoints, RESTART_PAGES, type Checkpointer } from './sqlit
 import { writerThread, type Writer } from './sqlite-writer.js';
 import {
   MARKED,
+  busyOutcome,
   settled,
   storeError,
+  writerConnection,
   writes,
   type StepArgs,
   type StepOutcome,
@@ -113,7 +115,15 @@ export interface SqliteOptions {
   writerThread?: boolean;
   /** Where the store says what an operator should know (the writer thread stopped). Default: stderr. */
   log?: (message: string) => void;
+  /**
+   * How long a group of steps waits for a file another process has locked before its steps are
+   * refused as busy (milliseconds; default BUSY_WAIT_MS). The wait never sleeps the event loop.
+   */
+  busyTimeoutMs?: number;
 }
+
+/** A group's wait for a file another process holds (SQLite's own busy timeout is as long). */
+export const BUSY_WAIT_MS = 5000;
 
 /** Runs a store operation; SQLite's exceptions become StoreErrors. */
 function guarded<A extends unknown[], R>(fn: (...a: A) => R): (...a: A) => R {
@@ -350,6 +360,24 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   const page = db.pragma('page_size', { simple: true }) as number;
   const restartPages =
     opts.walRestartBytes === undefined ? RESTART_PAGES : Math.max(1, Math.ceil(opts.walRestartBytes / page));
+  const setup = {
+    maxPageCount: opts.maxBytes === undefined ? null : Math.max(1, Math.floor(opts.maxBytes / page)),
+    autocheckpointPages: opts.backgroundCheckpoints ? restartPages : 1000,
+  };
+  // Without the writer thread, steps are committed on a second connection of this thread that never
+  // waits for a lock (groupCommit tries again later, and the event loop goes on): where processes
+  // share the file, SQLite's busy handler would sleep the event loop (issue #19).
+  let here: Here | null = null;
+  if (!opts.writerThread) {
+    try {
+      const conn = writerConnection(file, { ...setup, wait: false });
+      here = { db: conn, writes: writes(conn) };
+    } catch (e) {
+      db.close();
+      const err = storeError(e);
+      throw new StoreError(`${file} cannot be opened: ${err.message} (${(e as Error).message}). Check the disk and the file's permissions, then start again.`, err.code, e);
+    }
+  }
   if (opts.backgroundCheckpoints) {
     db.pragma(`wal_autocheckpoint = ${restartPages}`);
     checkpointer = backgroundCheckpoints(
@@ -357,6 +385,7 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       () => {
         try {
           db.pragma('wal_autocheckpoint = 1000');
+          here?.db.pragma('wal_autocheckpoint = 1000');
         } catch {
           // Closed meanwhile.
         }
@@ -365,18 +394,8 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
       { everyMs: opts.checkpointEveryMs },
     );
   }
-  if (opts.writerThread) {
-    writer = writerThread(
-      {
-        file,
-        maxPageCount:
-          opts.maxBytes === undefined ? null : Math.max(1, Math.floor(opts.maxBytes / page)),
-        autocheckpointPages: opts.backgroundCheckpoints ? restartPages : 1000,
-      },
-      opts.log ?? ((m) => console.error(m)),
-    );
-  }
-  return groupCommit(sync, w, writer, checkpointer);
+  if (opts.writerThread) writer = writerThread({ file, ...setup }, opts.log ?? ((m) => console.error(m)));
+  return groupCommit(sync, w, here, writer, checkpointer, opts.busyTimeoutMs ?? BUSY_WAIT_MS);
 }
 
 /** The reads whose first two arguments name one workspace (learner, workspace). */
@@ -398,6 +417,12 @@ const READS = new Set<keyof CloudStore>([...READS_OF_ONE, 'getLearner', 'learner
 const keyOf = (learnerId: unknown, workspace: unknown) =>
   `${String(learnerId)}\u0000${String(workspace)}`;
 
+/** The server's own connection that commits steps when there is no writer thread. */
+interface Here {
+  db: Database.Database;
+  writes: Writes;
+}
+
 /**
  * The store with saveStep committed in groups: the steps asked for in one turn of the event loop
  * are written in one transaction just after it (setImmediate), and each caller's promise settles
@@ -406,14 +431,21 @@ const keyOf = (learnerId: unknown, workspace: unknown) =>
  * a time while the event loop goes on (the steps asked for meanwhile make the next group). A read
  * of a workspace with a step waiting or being committed, and any other call, first waits for those
  * steps, so a read sees every step asked for before it and the server's connection never writes
- * while the thread does. A group that fails as a whole is tried step by step (Writes.commitGroup).
+ * while the thread does. Without a thread, the event loop commits each group itself, on a
+ * connection of its own that never waits for a lock: a file another process is writing is tried
+ * again a moment later (waitForLock), never slept on. A group that fails as a whole is tried step
+ * by step (Writes.commitGroup).
  */
 function groupCommit(
   sync: SyncStore,
   w: Writes,
+  here: Here | null,
   writer: Writer | null,
   checkpointer: Checkpointer | null,
+  busyWaitMs: number,
 ): CloudStore {
+  // Where the event loop commits steps itself: the connection that does not wait for locks.
+  const local = here?.writes ?? w;
   type Waiting = {
     args: StepArgs;
     resolve: (e: HistoryEntry) => void;
@@ -430,17 +462,62 @@ function groupCommit(
         g.reject(e);
       }
     });
-  const here = (group: readonly Waiting[]) =>
-    settle(group, w.commitGroup(group.map((g) => g.args)));
   /** Steps asked for, and steps answered (groups are answered in the order they were asked). */
   let asked = 0;
   let answered = 0;
+  /**
+   * The event loop's commit found the file locked by another process (workers sharing it): the
+   * group is tried again a moment later instead of SQLite's busy handler sleeping the event loop
+   * (1, 2, 5, 10 … ms at a time). Meanwhile it is the flight (reads of its workspaces and other
+   * writes wait for it), and steps asked since join it. Past busyWaitMs its steps are refused
+   * as busy, as SQLite's own timeout would have.
+   */
+  const waitForLock = (first: Waiting[]) => {
+    let group = first;
+    const since = performance.now();
+    let tries = 0;
+    let finished!: () => void;
+    const keys = new Set(group.map((g) => keyOf(g.args[0], g.args[1])));
+    flight = { keys, done: new Promise<void>((resolve) => (finished = resolve)) };
+    const again = () => {
+      if (waiting.length > 0) {
+        for (const g of waiting) keys.add(keyOf(g.args[0], g.args[1]));
+        group = group.concat(waiting);
+        waiting = [];
+      }
+      const waited = performance.now() - since;
+      const outcomes =
+        local.tryCommitGroup(group.map((g) => g.args)) ??
+        (waited < busyWaitMs ? null : group.map(() => busyOutcome(waited)));
+      if (outcomes === null) {
+        // A commit holds the lock for a fraction of a millisecond: the next turns first, then a timer.
+        tries += 1;
+        if (tries <= 3) setImmediate(again);
+        else setTimeout(again, 1);
+        return;
+      }
+      try {
+        settle(group, outcomes);
+      } finally {
+        answered += group.length;
+        flight = null;
+        finished();
+        if (waiting.length > 0) setImmediate(commit);
+      }
+    };
+    setImmediate(again);
+  };
   const commit = () => {
     if (waiting.length === 0 || flight !== null) return;
     const group = waiting;
     waiting = [];
     if (writer === null) {
-      here(group);
+      const outcomes = local.tryCommitGroup(group.map((g) => g.args));
+      if (outcomes === null) {
+        waitForLock(group);
+        return;
+      }
+      settle(group, outcomes);
       answered += group.length;
       return;
     }
@@ -448,7 +525,7 @@ function groupCommit(
       .commit(group.map((g) => g.args))
       .then(
         // null: the thread never started, nothing of the group was written: the server's connection writes it.
-        (outcomes) => (outcomes === null ? here(group) : settle(group, outcomes)),
+        (outcomes) => (outcomes === null ? settle(group, w.commitGroup(group.map((g) => g.args))) : settle(group, outcomes)),
         (e: unknown) => group.forEach((g) => g.reject(e)),
       )
       // Whatever happened, every step gets an answer and the next group may go.
@@ -506,6 +583,11 @@ function groupCommit(
   out['close'] = async () => {
     await until(asked, true);
     await writer?.stop();
+    try {
+      here?.db.close();
+    } catch {
+      // A disk gone: nothing more to save.
+    }
     await checkpointer?.stop();
     sync.close();
   };
