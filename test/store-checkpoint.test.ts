@@ -75,14 +75,15 @@ describe('sqlite store: checkpoints on their own thread', () => {
     await again.close();
   });
 
-  it('under writes that never pause, the log still starts over: it stays bounded (issue #19)', async () => {
+  // On the writer thread (one process) and on the event loop's own connection (workers sharing the file).
+  it.each([true, false])('under writes that never pause, the log still starts over: it stays bounded (issue #19; writer thread: %s)', async (writerThread) => {
     // A class typing without a break: a PASSIVE checkpoint never catches up with a log that grows
     // while it copies, and SQLite starts the log over only once every frame is copied back. Before,
     // the log grew by every byte written for as long as the class typed (10-20 MB/s at 2,000
     // learners), towards a full disk.
     const file = join(tempDir(), 'stacklab.db');
     const restartBytes = 512 * 1024;
-    const s = sqliteStore(file, { backgroundCheckpoints: true, writerThread: true, walRestartBytes: restartBytes, checkpointEveryMs: 20 });
+    const s = sqliteStore(file, { backgroundCheckpoints: true, writerThread, walRestartBytes: restartBytes, checkpointEveryMs: 20 });
     const learners = Array.from({ length: 40 }, (_, i) => `l${i}`);
     for (const l of learners) await s.ensureLearner(l, l, 1);
     const out = 'z'.repeat(1500);
@@ -103,6 +104,29 @@ describe('sqlite store: checkpoints on their own thread', () => {
     const again = sqliteStore(file);
     for (const l of learners) expect(await again.history(l, 'lab:x', 100_000)).toHaveLength(rounds);
     await again.close();
+  });
+
+  it("with a ceiling on the database's size, the log starts over within it too (a small disk is not filled by the log)", async () => {
+    // STACKLAB_DB_MAX_MB protects a small disk from the database; the log (1 GiB by default) must
+    // not take what the ceiling keeps for it. Before, an 8 MiB database grew a log of tens of MB here.
+    const file = join(tempDir(), 'stacklab.db');
+    const maxBytes = 8 * 1024 * 1024;
+    const s = sqliteStore(file, { backgroundCheckpoints: true, maxBytes, checkpointEveryMs: 20 });
+    const learners = Array.from({ length: 4 }, (_, i) => `l${i}`);
+    for (const l of learners) await s.ensureLearner(l, l, 1);
+    let maxWal = 0;
+    let rounds = 0;
+    const end = Date.now() + 3_000;
+    for (let r = 0; Date.now() < end; r++) {
+      // Rewrites of the same pages (a 40 KB snapshot each time): the log grows, the database hardly.
+      await Promise.all(learners.map((l) => s.saveStep(l, 'sandbox:x', 's'.repeat(40_000 + (r % 7)), { kind: 'command', line: 'ls', stdout: '', stderr: '', exitCode: 0, at: r })));
+      maxWal = Math.max(maxWal, size(`${file}-wal`));
+      rounds = r + 1;
+    }
+    expect(rounds).toBeGreaterThan(300);
+    expect(maxWal).toBeLessThan(3 * maxBytes);
+    await s.close();
+    expect(size(file)).toBeLessThanOrEqual(maxBytes);
   });
 
   it('a thread that cannot open the file hands checkpoints back, with the reason', async () => {

@@ -103,7 +103,7 @@ export interface SqliteOptions {
   /**
    * With backgroundCheckpoints: once the log is this long, the commit that finds it so checkpoints
    * what the thread has not yet copied, and the log starts over (see sqlite-checkpoint.ts).
-   * Default 1 GiB (RESTART_PAGES).
+   * Default 1 GiB (RESTART_PAGES), or maxBytes when that is smaller (at least 1,000 pages).
    */
   walRestartBytes?: number;
   /** With backgroundCheckpoints: how often the thread checkpoints (default 500 ms). */
@@ -358,10 +358,16 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
   let writer: Writer | null = null;
   let checkpointer: Checkpointer | null = null;
   const page = db.pragma('page_size', { simple: true }) as number;
+  const maxPageCount = opts.maxBytes === undefined ? null : Math.max(1, Math.floor(opts.maxBytes / page));
+  // The log starts over at RESTART_PAGES, or within the database's own ceiling (STACKLAB_DB_MAX_MB
+  // keeps a small disk from filling: the log must not take 1 GiB of it), but never below SQLite's
+  // usual 1,000 pages.
   const restartPages =
-    opts.walRestartBytes === undefined ? RESTART_PAGES : Math.max(1, Math.ceil(opts.walRestartBytes / page));
+    opts.walRestartBytes !== undefined
+      ? Math.max(1, Math.ceil(opts.walRestartBytes / page))
+      : Math.min(RESTART_PAGES, Math.max(1000, maxPageCount ?? RESTART_PAGES));
   const setup = {
-    maxPageCount: opts.maxBytes === undefined ? null : Math.max(1, Math.floor(opts.maxBytes / page)),
+    maxPageCount,
     autocheckpointPages: opts.backgroundCheckpoints ? restartPages : 1000,
   };
   // Without the writer thread, steps are committed on a second connection of this thread that never
