@@ -169,3 +169,36 @@ describe("an action's answer is not filtered by policy", () => {
     expect(Object.keys(got)).not.toContain('ha');
   });
 });
+
+describe('a router PUT costs the revisions Neutron counts', () => {
+  // Captured on the oracle: test/openstack-api/oracle/router-put-revisions.{sh,txt}. A gateway set
+  // or cleared in the same PUT as other attributes costs what each costs alone.
+  it('with and without a gateway, alone or beside other attributes', async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    for (const line of ['openstack network create ext9 --external', 'openstack subnet create es9 --network ext9 --subnet-range 203.0.113.0/24 --no-dhcp'])
+      expect((await w.run(line)).exitCode, line).toBe(0);
+    const ext = (await w.run('openstack network show ext9 -f value -c id')).stdout.trim();
+    const gw = { network_id: ext };
+    const revision = (body: string | undefined) => (JSON.parse(body ?? '{}') as { router: { revision_number: number } }).router.revision_number;
+    const cases: Array<[withGateway: boolean, put: Record<string, unknown>, before: number, after: number]> = [
+      [false, { name: 'b', external_gateway_info: {} }, 1, 3],
+      [true, { name: 'b', external_gateway_info: {} }, 3, 7],
+      [false, { external_gateway_info: {} }, 1, 2],
+      [false, { name: 'b', external_gateway_info: gw }, 1, 4],
+      [true, { external_gateway_info: {} }, 3, 6],
+      [false, { external_gateway_info: gw }, 1, 3],
+      [true, { name: 'b', external_gateway_info: gw }, 3, 5],
+      [true, { name: 'b' }, 3, 4],
+      [false, { name: 'b', external_gateway_info: null }, 1, 3],
+    ];
+    for (const [i, [withGateway, put, before, after]] of cases.entries()) {
+      const made = await w.api(call('POST', '/v2.0/routers', { router: { name: `r${i}`, ...(withGateway ? { external_gateway_info: gw } : {}) } }), CTX);
+      expect(made?.status).toBe(201);
+      const id = (JSON.parse(made?.body ?? '{}') as { router: { id: string } }).router.id;
+      expect(revision((await w.api(call('GET', `/v2.0/routers/${id}`), CTX))?.body), `case ${i} before`).toBe(before);
+      const a = await w.api(call('PUT', `/v2.0/routers/${id}`, { router: put }), CTX);
+      expect(a?.status).toBe(200);
+      expect(revision(a?.body), `case ${i} after`).toBe(after);
+    }
+  });
+});
