@@ -114,6 +114,16 @@ function checkDnsVersions(path: string, servers: readonly string[], version: 4 |
   }
 }
 
+/** Each host route's next hop, then its destination, of the subnet's IP version (_validate_host_route). */
+function checkHostRouteVersions(path: string, routes: readonly HostRoute[], version: 4 | 6): void {
+  for (const r of routes) {
+    for (const [name, addr] of [['nexthop', r.nexthop], ['destination', r.destination]] as const) {
+      const v = name === 'nexthop' ? parseIp(addr)?.version : parseCidr(addr)?.version;
+      if (v !== undefined && v !== version) throw neutronError.invalidInput(path, `${name} '${addr}' does not match the ip_version '${version}'.`);
+    }
+  }
+}
+
 function checkIpv6Modes(
   path: string,
   ipVersion: 4 | 6,
@@ -189,7 +199,9 @@ function parseUserCidr(path: string, raw: string): Cidr {
 function allocateFrom(c: Cloud, pool: SubnetPool, cidr: Cidr | null, prefixLength: number | undefined, path: string): Cidr {
   const prefixLen = cidr !== null ? cidr.prefix : (prefixLength ?? pool.defaultPrefixlen);
   const maxBits = pool.ipVersion === 4 ? 32 : 128;
-  if (prefixLen > maxBits) {
+  // A prefix length asked alone makes an address of the pool's version first; a given CIDR is
+  // only measured against the pool's limits (its version is not checked: it comes from a pool).
+  if (cidr === null && prefixLen > maxBits) {
     throw neutronError.badRequest(path, `invalid IPNetwork ${pool.ipVersion === 4 ? '0.0.0.0' : '::'}/${prefixLen}`);
   }
   if (prefixLen > pool.maxPrefixlen) {
@@ -226,12 +238,13 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create subnet on this network`);
   }
   let cidr: Cidr | null = null;
-  if (req.cidr !== undefined) {
-    cidr = parseUserCidr(path, req.cidr);
-    if (cidr.version !== req.ipVersion) {
+  if (req.cidr !== undefined) cidr = parseUserCidr(path, req.cidr);
+  // The CIDR's IP version is the plugin's check (below), after every attribute's own.
+  const versionOfCidr = (given: Cidr) => {
+    if (given.version !== req.ipVersion) {
       throw neutronError.invalidInput(path, `cidr '${req.cidr}' does not match the ip_version '${req.ipVersion}'.`);
     }
-  }
+  };
   // The API checks the attributes in the order of Neutron's attribute map.
   if (req.gatewayIp !== undefined && req.gatewayIp !== null && !parseIp(req.gatewayIp)) {
     throw neutronError.badRequest(path, `Invalid input for gateway_ip. Reason: '${req.gatewayIp}' is not a valid IP address.`);
@@ -269,6 +282,8 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     cidr = afterIdDrawn(c, () => allocateFrom(c, pool, cidr, req.prefixLength, path));
   }
   if (cidr === null) throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
+  // _validate_subnet starts with the CIDR's version (a subnet with a given CIDR only).
+  if (poolId === null) versionOfCidr(cidr);
   const dhcp = req.enableDhcp ?? true;
   if (dhcp) checkDhcpCidr(path, cidr);
   if (cidr.prefix === 0) throw neutronError.invalidInput(path, '0 is not allowed as CIDR prefix length.');
@@ -283,6 +298,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     checkDnsCount(path, req.dnsNameservers ?? []);
     checkDnsVersions(path, req.dnsNameservers ?? [], cidr.version);
     checkHostRoutesCount(path, req.hostRoutes ?? []);
+    checkHostRouteVersions(path, req.hostRoutes ?? [], cidr.version);
     checkIpv6Modes(path, req.ipVersion, req.ipv6RaMode ?? null, req.ipv6AddressMode ?? null, dhcp, cidr);
   }
   const keepModes = poolId === null || (req.ipVersion === 6 && dhcp);
@@ -396,6 +412,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
   if (upd.hostRoutes !== undefined && upd.hostRoutes.length > MAX_ROUTES) {
     throw neutronError.badRequest(path, `Unable to complete operation for ${s.id}. The number of host routes exceeds the limit ${MAX_ROUTES}.`);
   }
+  if (upd.hostRoutes !== undefined) checkHostRouteVersions(path, upd.hostRoutes, s.ipVersion);
   if (upd.allocationPools !== undefined) {
     const ranges = poolsToRanges(upd.allocationPools, s.ipVersion, path);
     const bad = validatePools(cidr, ranges, gw);
