@@ -257,14 +257,16 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   checkQuota(c, 'subnet', projectId, c.subnets.filter((s) => s.projectId === projectId).length, path);
 
   // Subnet pools (Neutron's ipam "subnet request" factory).
-  let poolId: string | null = req.subnetpoolId ?? null;
-  if (poolId === null && req.useDefaultSubnetpool) {
-    const def = c.subnetPools.find((p) => p.isDefault && p.ipVersion === req.ipVersion);
-    if (!def) throw neutronError.badRequest(path, `Bad subnets request: No default subnetpool found for IPv${req.ipVersion}.`);
-    poolId = def.id;
-  }
   if (cidr !== null && req.prefixLength !== undefined) {
     throw neutronError.badRequest(path, 'Bad subnets request: cidr and prefixlen must not be supplied together.');
+  }
+  let poolId: string | null = req.subnetpoolId ?? null;
+  if (poolId === null && req.useDefaultSubnetpool) {
+    // The default pool of the CIDR's version when one is given, else of ip_version.
+    const version = cidr?.version ?? req.ipVersion;
+    const def = c.subnetPools.find((p) => p.isDefault && p.ipVersion === version);
+    if (!def) throw neutronError.badRequest(path, `Bad subnets request: No default subnetpool found for IPv${version}.`);
+    poolId = def.id;
   }
   if (poolId === null && cidr === null) {
     throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
