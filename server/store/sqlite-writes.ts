@@ -121,8 +121,8 @@ export function busyOutcome(waitedMs: number): StepOutcome {
   };
 }
 
-/** The lock was taken by another connection (not a lock this transaction's own statements wait for). */
-const isBusy = (e: unknown) => (e as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+/** The file is locked by another connection (or being recovered by one: SQLITE_BUSY_RECOVERY). */
+const isBusy = (e: unknown) => String((e as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
 
 /** How a connection that commits steps is set up (the writer thread's, or the server's own second one). */
 export interface WriterSetup {
