@@ -158,13 +158,7 @@ const DRAGENTS_DEPRECATED =
   "The 'openstack bgp speaker show dragents' CLI is deprecated and will be removed in the future. Use 'openstack bgp dragent list' CLI instead.";
 
 function speakerShowDragents(c: Cloud, a: Args): Output {
-  try {
-    const s = findSpeaker(c, req(a, 'bgp_speaker'));
-    return { ...(agentRows(agentsHostingSpeaker(c, s)) as Extract<Output, { kind: 'list' }>), warning: DRAGENTS_DEPRECATED };
-  } catch (e) {
-    if (e instanceof CliError) return { kind: 'text', stdout: '', stderr: `${DRAGENTS_DEPRECATED}\n${e.message}\n`, exitCode: 1 };
-    throw e;
-  }
+  return agentRows(agentsHostingSpeaker(c, findSpeaker(c, req(a, 'bgp_speaker'))));
 }
 
 function dragentList(c: Cloud, a: Args): Output {
@@ -204,4 +198,5 @@ const BODIES: Array<[string, (c: Cloud, a: Args) => Output]> = [
 export const bgpCommands: OscCommand[] = BODIES.map(([name, body]) => ({
   name,
   run: ({ cloud, args }) => neutronclient(cloud, () => body(cloud, args)),
+  ...(name === 'bgp speaker show dragents' ? { warns: () => DRAGENTS_DEPRECATED } : {}),
 }));

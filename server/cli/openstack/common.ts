@@ -28,7 +28,7 @@ export interface Ctx {
 
 export type Output =
   | { kind: 'show'; data: ShowData }
-  | { kind: 'list'; data: ListData; /** A warning the client logs on stderr first. */ warning?: string }
+  | { kind: 'list'; data: ListData }
   | { kind: 'none' }
   | { kind: 'text'; stdout: string; stderr?: string; exitCode?: number };
 
@@ -44,6 +44,8 @@ export interface OscCommand {
   name: string;
   style?: ErrorStyle;
   run(ctx: Ctx): Output;
+  /** A warning the client logs as the command starts (a deprecation): first on stderr, even when the command fails. */
+  warns?(args: Args): string | undefined;
 }
 
 /** openstacksdk's ResourceNotFound from a find: printed "No Network found for x". */

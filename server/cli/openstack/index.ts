@@ -118,20 +118,21 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   // list/show commands never change the cloud: they read it directly; the others work in a
   // transaction on a copy-on-write draft (see sim/clone.ts).
   const values = parsed.values;
+  // What the command logs as it starts (a deprecation): first on stderr, whatever happens next.
+  const warning = cmd.warns?.(values);
+  const said = (x: CommandResult, c: Cloud) => done(warning === undefined ? x : extended(x, { stderr: `${warning}\n${x.stderr}` }), c);
   const r = transact(cloud, (c) => cmd.run(openFile ? { cloud: c, args: values, openFile } : { cloud: c, args: values }), readOnly(cmd.name));
-  if (!r.ok) return done({ stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
+  if (!r.ok) return said({ stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;
   const next = r.cloud;
   switch (out.kind) {
     case 'none':
-      return done({ stdout: '', stderr: '', exitCode: 0 }, next);
+      return said({ stdout: '', stderr: '', exitCode: 0 }, next);
     case 'text':
-      return done({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
+      return said({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
     case 'show':
-      return done(renderShow(out.data, formatOptions(parsed.values, columns)), next);
-    case 'list': {
-      const l = renderList(out.data, formatOptions(parsed.values, columns));
-      return done(out.warning ? extended(l, { stderr: `${out.warning}\n${l.stderr}` }) : l, next);
-    }
+      return said(renderShow(out.data, formatOptions(parsed.values, columns)), next);
+    case 'list':
+      return said(renderList(out.data, formatOptions(parsed.values, columns)), next);
   }
 }

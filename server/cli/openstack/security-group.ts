@@ -198,10 +198,7 @@ function ruleList(c: Cloud, a: Args): Output {
     if (groupArg === undefined) row.push(attr(r, 'security_group_id'));
     return row;
   });
-  const out: Output = { kind: 'list', data: { headers, rows } };
-  // OSC 6.0 still accepts --long and logs that it does nothing.
-  if (flag(a, 'long')) out.warning = 'The --long option has been deprecated and is no longer needed';
-  return out;
+  return { kind: 'list', data: { headers, rows } };
 }
 
 export const securityGroupCommands: OscCommand[] = [
@@ -256,7 +253,12 @@ export const securityGroupCommands: OscCommand[] = [
       deleteEach(c, strs(a, 'group'), { one: 'group', many: 'groups' }, (t) => deleteSecurityGroup(c, findSecurityGroup(c, t))),
   },
   { name: 'security group rule create', style: 'wrapped', run: ({ cloud, args }) => ruleCreate(cloud, args) },
-  { name: 'security group rule list', run: ({ cloud, args }) => ruleList(cloud, args) },
+  {
+    name: 'security group rule list',
+    run: ({ cloud, args }) => ruleList(cloud, args),
+    // OSC 6.0 still accepts --long and logs, before anything else, that it does nothing.
+    warns: (a) => (flag(a, 'long') ? 'The --long option has been deprecated and is no longer needed' : undefined),
+  },
   {
     name: 'security group rule show',
     style: 'wrapped',

@@ -104,7 +104,10 @@ function createReq(c: Cloud, a: Args): SubnetCreate {
   return r;
 }
 
-/** The query `subnet list`'s options send. */
+/** The order of openstacksdk's Subnet query parameters: the order of the URL's query. */
+const SDK_QUERY_ORDER = ['cidr', 'gateway_ip', 'ip_version', 'name', 'network_id', 'project_id', 'enable_dhcp', 'subnetpool_id'];
+
+/** The query `subnet list`'s options send (names looked up in OSC's order; the query in the SDK's). */
 function listQuery(c: Cloud, a: Args): Record<string, FilterValue> {
   const q: Record<string, FilterValue> = {};
   const netArg = str(a, 'network');
@@ -123,7 +126,9 @@ function listQuery(c: Cloud, a: Args): Record<string, FilterValue> {
   if (pool !== undefined) q['subnetpool_id'] = findSubnetPool(c, pool).id;
   const project = str(a, 'project');
   if (project !== undefined) q['project_id'] = findProject(c, project).id;
-  return q;
+  const ordered: Record<string, FilterValue> = {};
+  for (const k of SDK_QUERY_ORDER) if (k in q) ordered[k] = q[k] as FilterValue;
+  return ordered;
 }
 
 function listSubnets(c: Cloud, a: Args): Output {
