@@ -202,3 +202,17 @@ describe('a router PUT costs the revisions Neutron counts', () => {
     }
   });
 });
+
+describe('list filters are checked by the API, whatever the client (golden 55 through REST)', () => {
+  it("a subnet list's cidr that is not a CIDR, and a rule list's protocol Neutron does not know, are 400s", async () => {
+    const w = await open(manager(memoryStore()));
+    const subnets = await w.api(call('GET', '/v2.0/subnets', undefined, [['cidr', '10.0.3.0/33']]), CTX);
+    expect(subnets?.status).toBe(400);
+    expect(subnets?.body).toContain('10.0.3.0/33 is not in a CIDR format.');
+    expect((await w.api(call('GET', '/v2.0/subnets', undefined, [['cidr', '10.0.3.1/24']]), CTX))?.status).toBe(200);
+    const rules = await w.api(call('GET', '/v2.0/security-group-rules', undefined, [['protocol', 'bogus']]), CTX);
+    expect(rules?.status).toBe(400);
+    expect(rules?.body).toContain('Security group rule protocol bogus not supported.');
+    expect((await w.api(call('GET', '/v2.0/security-group-rules', undefined, [['protocol', 'tcp']]), CTX))?.status).toBe(200);
+  });
+});

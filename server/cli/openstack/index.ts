@@ -94,6 +94,11 @@ export function runOpenstack(
   return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env), opts.openFile);
 }
 
+/** done, with the warning the command logged first on stderr (if any). */
+function said(warning: string | undefined, x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
+  return done(warning === undefined ? x : extended(x, { stderr: `${warning}\n${x.stderr}` }), c);
+}
+
 /** A command's output with the cloud it leaves (a module function, not a closure: runOn runs per command). */
 function done(x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
   // { ...x, cloud: c } without the spread: in Node 20 a key added after a spread is slow.
@@ -120,19 +125,18 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   const values = parsed.values;
   // What the command logs as it starts (a deprecation): first on stderr, whatever happens next.
   const warning = cmd.warns?.(values);
-  const said = (x: CommandResult, c: Cloud) => done(warning === undefined ? x : extended(x, { stderr: `${warning}\n${x.stderr}` }), c);
   const r = transact(cloud, (c) => cmd.run(openFile ? { cloud: c, args: values, openFile } : { cloud: c, args: values }), readOnly(cmd.name));
-  if (!r.ok) return said({ stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
+  if (!r.ok) return said(warning, { stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;
   const next = r.cloud;
   switch (out.kind) {
     case 'none':
-      return said({ stdout: '', stderr: '', exitCode: 0 }, next);
+      return said(warning, { stdout: '', stderr: '', exitCode: 0 }, next);
     case 'text':
-      return said({ stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
+      return said(warning, { stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
     case 'show':
-      return said(renderShow(out.data, formatOptions(parsed.values, columns)), next);
+      return said(warning, renderShow(out.data, formatOptions(parsed.values, columns)), next);
     case 'list':
-      return said(renderList(out.data, formatOptions(parsed.values, columns)), next);
+      return said(warning, renderList(out.data, formatOptions(parsed.values, columns)), next);
   }
 }

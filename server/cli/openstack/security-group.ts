@@ -7,7 +7,6 @@ import { groupDict, listGroups, listRules, ruleDict, type FilterValue } from '..
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import {
-  checkProtocolFilter,
   createSecurityGroup,
   createSecurityGroupRule,
   ensureDefaultGroup,
@@ -163,24 +162,16 @@ function ruleCreate(c: Cloud, a: Args): Output {
 }
 
 function ruleList(c: Cloud, a: Args): Output {
-  const q: Record<string, FilterValue> = {};
   const groupArg = str(a, 'group');
   const groupId = groupArg === undefined ? undefined : findSecurityGroup(c, groupArg).id;
-  if (groupId !== undefined) q['security_group_id'] = groupId;
   const proto = str(a, 'protocol');
   // OSC 6.0 parses --ethertype but never sends it: the list is not filtered (checked on the oracle).
   const dir = pair(a, 'ingress', 'egress');
-  if (proto !== undefined) {
-    // Neutron validates the filter like a rule's protocol ("any" too), naming the list URL.
-    const query = [
-      ...(dir !== undefined ? [`direction=${dir ? 'ingress' : 'egress'}`] : []),
-      `protocol=${encodeURIComponent(proto)}`,
-      ...(groupId !== undefined ? [`security_group_id=${groupId}`] : []),
-    ];
-    checkProtocolFilter(`/v2.0/security-group-rules?${query.join('&')}`, proto);
-    q['protocol'] = proto;
-  }
+  // The query in openstacksdk's order (the URL of Neutron's 400 for a protocol it refuses).
+  const q: Record<string, FilterValue> = {};
   if (dir !== undefined) q['direction'] = dir ? 'ingress' : 'egress';
+  if (proto !== undefined) q['protocol'] = proto;
+  if (groupId !== undefined) q['security_group_id'] = groupId;
   const rules = listRules(c, { filters: q });
   const headers = ['ID', 'IP Protocol', 'Ethertype', 'IP Range', 'Port Range', 'Direction', 'Remote Security Group', 'Remote Address Group'];
   if (groupArg === undefined) headers.push('Security Group');

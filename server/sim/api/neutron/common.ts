@@ -103,6 +103,14 @@ function compare(a: Json | undefined, b: Json | undefined): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** A list request's query as the client sent it (its filters in order), for an error's URL. */
+export function queryString(q: ListQuery): string {
+  const pairs: string[] = [];
+  for (const [k, v] of Object.entries(q.filters ?? {})) pairs.push(`${k}=${encodeURIComponent(String(v))}`);
+  for (const [k, vs] of Object.entries(q.anyOf ?? {})) for (const v of vs) pairs.push(`${k}=${encodeURIComponent(v)}`);
+  return pairs.join('&');
+}
+
 /**
  * One list operation for every resource: the visible items in id order, each as its dictionary,
  * kept by the tag filters and the exact-match filters, sorted, cut to `fields`.

@@ -5,7 +5,7 @@ import { visibleSubnets } from '../../visibility.js';
 import type { JsonObject } from '../json.js';
 import { formatCidr, parseCidr } from '../../ipam.js';
 import { neutronError } from '../../errors.js';
-import { listOf, stdAttrs, type ListQuery } from './common.js';
+import { listOf, queryString, stdAttrs, type ListQuery } from './common.js';
 
 export function subnetDict(s: Subnet): JsonObject {
   return {
@@ -35,13 +35,6 @@ export function listSubnets(c: Cloud, q: ListQuery = {}): JsonObject[] {
   return listOf(visibleSubnets(c), subnetDict, cidrFiltered(q), '/v2.0/subnets');
 }
 
-function queryOf(q: ListQuery): string {
-  const pairs: string[] = [];
-  for (const [k, v] of Object.entries(q.filters ?? {})) pairs.push(`${k}=${encodeURIComponent(String(v))}`);
-  for (const [k, vs] of Object.entries(q.anyOf ?? {})) for (const v of vs) pairs.push(`${k}=${encodeURIComponent(v)}`);
-  return pairs.join('&');
-}
-
 function cidrFiltered(q: ListQuery): ListQuery {
   const one = q.filters?.['cidr'];
   const many = q.anyOf?.['cidr'];
@@ -49,7 +42,7 @@ function cidrFiltered(q: ListQuery): ListQuery {
   const convert = (raw: string) => {
     const got = parseCidr(raw);
     // The URL the client asked (the query as sent, for its error line).
-    if (got === null) throw neutronError.invalidInput(`/v2.0/subnets?${queryOf(q)}`, `${raw} is not in a CIDR format.`);
+    if (got === null) throw neutronError.invalidInput(`/v2.0/subnets?${queryString(q)}`, `${raw} is not in a CIDR format.`);
     return formatCidr(got);
   };
   return {
