@@ -29,5 +29,7 @@ export const extraSuites: BenchSuite[] = [
   { name: 'bigcloud', async run() { (await import('./bigcloud.js')).bigcloudBench(); } },
   // Issue #19: what a lab learner keeps in the heap as the session goes on (history, distinct graded commands).
   { name: 'memory', async run() { await (await import('./memory.js')).memoryBench(); } },
+  // Issue #19: what the write-ahead log's restart costs the event loop that commits (workers sharing the file).
+  { name: 'walrestart', async run() { await (await import('./wal-restart.js')).walRestartBench(); } },
   { name: 'grading', async run() { await (await import('./grading.js')).gradingBench(); } }, // Issue #19: graded command and cold open at 1k/10k history.
 ];

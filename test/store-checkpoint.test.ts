@@ -3,9 +3,10 @@
  * the log is copied into the database file while the store stays open, closing stops the thread
  * and keeps everything, and a thread that cannot run hands checkpoints back to the store.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backgroundCheckpoints } from '../server/store/sqlite-checkpoint.js';
 import { sqliteStore } from '../server/store/sqlite.js';
@@ -127,6 +128,65 @@ describe('sqlite store: checkpoints on their own thread', () => {
     expect(maxWal).toBeLessThan(3 * maxBytes);
     await s.close();
     expect(size(file)).toBeLessThanOrEqual(maxBytes);
+  });
+
+  it('as the log nears its restart, the thread copies it often, so the commit that starts it over finds little left (issue #19)', async () => {
+    // The commit that finds the log at its bound copies what the thread has not, on its learners'
+    // time (a worker's event loop): before, up to a whole interval of the thread's (500 ms by
+    // default; 89-153 ms at 4,000 learners on two workers). What is left to copy is read from the
+    // log's index (the -shm file): the last frame (mxFrame, offset 16) and the last one copied
+    // back (nBackfill, offset 96).
+    const file = join(tempDir(), 'stacklab.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // No checkpoint of its own: what is copied, the thread copies.
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)');
+    const put = db.prepare('INSERT OR REPLACE INTO t VALUES (?, ?)');
+    const blob = Buffer.alloc(3000, 1);
+    const index = () => {
+      const shm = readFileSync(`${file}-shm`);
+      return { last: shm.readUInt32LE(16), copied: shm.readUInt32LE(96) };
+    };
+    // Its first pass at 1.5 s finds the log past soonPages; from then on a pass every 5 ms (before: 1.5 s).
+    const ckpt = backgroundCheckpoints(file, () => {}, { everyMs: 1_500, soonPages: 64 });
+    let k = 0;
+    const commit = () =>
+      db.transaction(() => {
+        for (let j = 0; j < 4; j++) put.run(k++ % 5_000, blob);
+      })();
+    // Commits without a break (this thread never yields; the checkpoint thread runs beside it), until
+    // the thread's first pass has copied some (the log well past soonPages by then)…
+    const deadline = Date.now() + 5_000;
+    while (index().copied === 0 && Date.now() < deadline) commit();
+    expect(index().copied).toBeGreaterThan(0);
+    // …and 200 ms for the thread to catch up with what came during that pass (a long one)…
+    const settled = Date.now() + 200;
+    while (Date.now() < settled) commit();
+    // …then 800 ms more, watching what is left to copy.
+    let left = 0;
+    let written = 0;
+    let before = index().last;
+    let restarted = false;
+    const end = Date.now() + 800;
+    while (Date.now() < end) {
+      commit();
+      const i = index();
+      // A pass that fell between two commits copied everything, and the next commit started the log
+      // over (the best case; its frames count from 0): then the thread is back to its usual pace.
+      if (i.last < before) restarted = true;
+      if (!restarted) left = Math.max(left, i.last - i.copied);
+      written += i.last >= before ? i.last - before : i.last;
+      before = i.last;
+    }
+    await ckpt.stop();
+    db.close();
+    // Written meanwhile: thousands of frames. Left to copy at any moment: a few passes' worth, here
+    // 0.3-1.4k frames (before: more than all of them, 14-38k, as the next pass came 1.5 s later);
+    // the bound, 400 ms of commits, leaves room for a busy machine.
+    expect(written).toBeGreaterThan(1_000);
+    expect(left).toBeLessThan(written / 2);
   });
 
   it('a thread that cannot open the file hands checkpoints back, with the reason', async () => {

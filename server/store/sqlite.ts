@@ -397,7 +397,8 @@ export function sqliteStore(file: string, opts: SqliteOptions = {}): CloudStore 
         }
         writer?.autocheckpoint();
       },
-      { everyMs: opts.checkpointEveryMs },
+      // Passes come soon from 3/4 of the bound, so the commit that starts the log over finds little to copy.
+      { everyMs: opts.checkpointEveryMs, soonPages: Math.max(1, Math.floor((restartPages * 3) / 4)) },
     );
   }
   if (opts.writerThread) writer = writerThread({ file, ...setup }, opts.log ?? ((m) => console.error(m)));
