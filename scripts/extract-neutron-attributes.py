@@ -15,7 +15,7 @@ import neutron_lib.api.definitions as defs
 from neutron.extensions import securitygroup
 
 RESOURCES = {'networks', 'subnets', 'ports', 'routers', 'floatingips', 'security_groups',
-             'security_group_rules', 'subnetpools', 'address_scopes'}
+             'security_group_rules', 'subnetpools', 'address_scopes', 'agents', 'segments'}
 # The extensions the oracle's server lists (GET /v2.0/extensions), read once from it.
 ALIASES = set(sys.argv[1].split())
 
@@ -36,11 +36,14 @@ for mod in pkgutil.iter_modules(defs.__path__):
         merge(getattr(m, 'RESOURCE_ATTRIBUTE_MAP', {}))
 if 'security-group' in ALIASES:
     merge(securitygroup.RESOURCE_ATTRIBUTE_MAP)
-# The standard attributes (standard-attr-* extensions): every resource but address scopes.
-for res in [r for r in maps if r != 'address_scopes']:
+# The standard attributes (standard-attr-* extensions): every resource but address scopes and
+# agents. A list filters on description and revision_number (the oracle's lists do), not on the times.
+for res in [r for r in maps if r not in ('address_scopes', 'agents')]:
     maps[res].setdefault('description', {'allow_post': True, 'allow_put': True, 'default': '', 'validate': {'type:string': 255}})
     for k in ('created_at', 'updated_at', 'revision_number', 'tags'):
         maps[res].setdefault(k, {'allow_post': False, 'allow_put': False})
+    for k in ('description', 'revision_number'):
+        maps[res][k] = {**maps[res][k], 'is_filter': True}
 
 
 def fn(f):
@@ -49,7 +52,9 @@ def fn(f):
 
 out = {res: {name: {'post': bool(s.get('allow_post')), 'put': bool(s.get('allow_put')),
                     'convert': fn(s.get('convert_to')), 'validate': sorted((s.get('validate') or {}).keys()),
-                    'required': 'default' not in s and bool(s.get('allow_post'))}
+                    'required': 'default' not in s and bool(s.get('allow_post')),
+                    # A list may filter on it (filter-validation), and how a filter's values are read as a whole.
+                    'filter': bool(s.get('is_filter')), 'convertList': fn(s.get('convert_list_to'))}
              for name, s in sorted(attrs.items())} for res, attrs in sorted(maps.items())}
 json.dump(out, sys.stdout, indent=1, sort_keys=True)
 print()

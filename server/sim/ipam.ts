@@ -187,6 +187,12 @@ function maskToPrefix(version: IpVersion, m: bigint): number | null {
  * netaddr would refuse it (`10.0.0.300/24`, `/33`).
  */
 export function parseCidr(raw: string): Cidr | null {
+  const net = parseCidrWithHost(raw);
+  return net === null ? null : { version: net.version, network: net.address & mask(net.version, net.prefix), prefix: net.prefix };
+}
+
+/** As parseCidr, but with the address as given (netaddr's IPNetwork keeps its host bits: `10.0.0.5/24`). */
+export function parseCidrWithHost(raw: string): { version: IpVersion; address: bigint; prefix: number } | null {
   const s = raw.trim();
   const slash = s.indexOf('/');
   const addr = (slash < 0 ? s : s.slice(0, slash)).trim();
@@ -217,7 +223,7 @@ export function parseCidr(raw: string): Cidr | null {
     }
     if (prefix > bits(version)) return null;
   }
-  return { version, network: value & mask(version, prefix), prefix };
+  return { version, address: value, prefix };
 }
 
 export function formatCidr(c: Cidr): string {

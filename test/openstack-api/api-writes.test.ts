@@ -215,4 +215,42 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect(rules?.body).toContain('Security group rule protocol bogus not supported.');
     expect((await w.api(call('GET', '/v2.0/security-group-rules', undefined, [['protocol', 'tcp']]), CTX))?.status).toBe(200);
   });
+
+  // The oracle's answers (probes of 2026-12-06, golden 56 through the CLIs).
+  const list = async (w: Workspace, path: string, query: Array<[string, string]>) => {
+    const a = await w.api(call('GET', path, undefined, query), CTX);
+    const body = JSON.parse(a?.body ?? '{}') as Record<string, unknown> & { NeutronError?: { type: string; message: string } };
+    return { status: a?.status, error: body.NeutronError, names: Object.values(body)[0] as Array<{ name?: string }> };
+  };
+
+  it("each filter's value is read by its attribute's converter, the first refusal in the query's order the answer", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    await w.api(call('POST', '/v2.0/networks', { network: { name: 'off', admin_state_up: false } }), CTX);
+    // oslo's bool_from_string: yes, 0, ` True `; Python's int(): ` 04`.
+    expect((await list(w, '/v2.0/networks', [['admin_state_up', 'no']])).names.map((n) => n.name)).toEqual(['off']);
+    expect((await list(w, '/v2.0/networks', [['admin_state_up', ' yes ']])).names.map((n) => n.name)).not.toContain('off');
+    expect((await list(w, '/v2.0/subnets', [['ip_version', ' 04']])).names.length).toBeGreaterThan(0);
+    expect(await list(w, '/v2.0/networks', [['admin_state_up', 'maybe']])).toMatchObject({ status: 400, error: { type: 'InvalidInput', message: "Invalid input for operation: 'maybe' cannot be converted to boolean." } });
+    expect(await list(w, '/v2.0/subnets', [['ip_version', '4.0']])).toMatchObject({ status: 400, error: { message: "Invalid input for operation: '4.0' is not an integer." } });
+    expect(await list(w, '/v2.0/networks', [['mtu', 'abc'], ['admin_state_up', 'maybe']])).toMatchObject({ error: { message: "Invalid input for operation: 'abc' is not an integer." } });
+    expect(await list(w, '/v2.0/security-group-rules', [['port_range_min', '65536']])).toMatchObject({ status: 400, error: { type: 'SecurityGroupInvalidPortValue', message: 'Invalid value for port 65536' } });
+    expect(await list(w, '/v2.0/security-group-rules', [['ethertype', 'ipv5']])).toMatchObject({ status: 400, error: { type: 'SecurityGroupRuleInvalidEtherType' } });
+    expect(await list(w, '/v2.0/security-group-rules', [['remote_ip_prefix', 'junk']])).toMatchObject({ status: 400, error: { type: 'InvalidCIDR', message: 'Invalid CIDR junk given as IP prefix.' } });
+    expect((await list(w, '/v2.0/security-group-rules', [['ethertype', 'ipv4']])).names.length).toBeGreaterThan(0);
+    expect(await list(w, '/v2.0/ports', [['fixed_ips', 'junk']])).toMatchObject({ status: 400, error: { message: "Invalid input for operation: 'junk' is not of the form <key>=[value]." } });
+    expect((await list(w, '/v2.0/ports', [['fixed_ips', 'True']])).status).toBe(200);
+  });
+
+  it('a key that is not a filter of the resource is refused even where its dictionary shows it, after the values are read, before sorting', async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    expect(await list(w, '/v2.0/networks', [['l2_adjacency', 'true']])).toMatchObject({ status: 400, error: { message: "['l2_adjacency'] is invalid attribute for filtering" } });
+    expect(await list(w, '/v2.0/routers', [['distributed', 'q']])).toMatchObject({ status: 400, error: { message: "['distributed'] is invalid attribute for filtering" } });
+    expect(await list(w, '/v2.0/agents', [['revision_number', '1']])).toMatchObject({ status: 400, error: { message: "['revision_number'] is invalid attribute for filtering" } });
+    expect(await list(w, '/v2.0/networks', [['bogus', '1'], ['admin_state_up', 'maybe']])).toMatchObject({ error: { type: 'InvalidInput' } });
+    expect(await list(w, '/v2.0/networks', [['sort_key', 'name'], ['admin_state_up', 'maybe']])).toMatchObject({ error: { type: 'InvalidInput' } });
+    expect(await list(w, '/v2.0/networks', [['sort_key', 'name'], ['bogus', '1']])).toMatchObject({ error: { message: "['bogus'] is invalid attribute for filtering" } });
+    // A filter the dictionary does not show: a subnet's network's `shared`.
+    expect((await list(w, '/v2.0/subnets', [['shared', 'false']])).names.length).toBeGreaterThan(0);
+    expect((await list(w, '/v2.0/subnets', [['shared', 'true']])).names).toEqual([]);
+  });
 });

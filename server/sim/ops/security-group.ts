@@ -4,6 +4,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { SecurityGroup, SecurityGroupRule } from '../model/security-group.js';
 import { neutronError } from '../errors.js';
 import { formatCidr, parseCidr } from '../ipam.js';
+import { pyIntText } from '../python.js';
 import { newStd, touch } from './context.js';
 import { checkQuota } from './quota.js';
 
@@ -112,8 +113,9 @@ function pyProtocolList(): string {
 /** A rule-list `protocol` filter is validated like a rule's protocol (400 from the list URL). */
 export function checkProtocolFilter(path: string, protocol: string): void {
   const p = protocol.toLowerCase();
-  const n = /^\d+$/.test(p) ? Number(p) : NaN;
-  if (!(PROTOCOL_NAMES as readonly string[]).includes(p) && !(n >= 0 && n <= 255)) {
+  // Python's int() first, as convert_protocol tries it (` 17`, `+6` and `0_6` are numbers).
+  const n = pyIntText(p);
+  if (!(PROTOCOL_NAMES as readonly string[]).includes(p) && !(n !== null && n >= 0n && n <= 255n)) {
     throw neutronError.badRequest(
       path,
       `Security group rule protocol ${protocol} not supported. Only protocol values ${pyProtocolList()} and integer representations [0 to 255] are supported.`,

@@ -11,18 +11,26 @@ import { neutronError } from '../../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import attributeMaps from './neutron-attributes.json' with { type: 'json' };
 import { ownValue } from '../../objects.js';
+import { boolFromString, pyIntText } from '../../python.js';
 
 interface AttrSpec {
   post: boolean;
   put: boolean;
   convert: string | null;
   validate: string[];
+  /** A list may filter on it (is_filter). */
+  filter: boolean;
 }
 
 /** The resources a body names, by their collection in neutron-attributes.json. */
 export type BodyResource = keyof typeof attributeMaps;
 
 const MAPS = attributeMaps as Record<BodyResource, Record<string, AttrSpec>>;
+
+/** The attribute map of a resource by its collection (`security_group_rules`), if there is one here. */
+export function attributeMap(resource: string): Readonly<Record<string, AttrSpec>> | undefined {
+  return ownValue(MAPS, resource);
+}
 
 /** Python's repr() of what a body may carry (text without escapes: messages quote it as given). */
 function pyRepr(v: Json): string {
@@ -39,9 +47,6 @@ export function pyStr(v: Json): string {
   return typeof v === 'object' ? pyRepr(v) : String(v);
 }
 
-/** Text Python's int() reads. */
-const PY_INT = /^\s*[-+]?\d+(_\d+)*\s*$/;
-
 /**
  * neutron-lib's convert_to_int: Python's int() of an integer or of text of one (surrounding
  * blanks, digit-separating underscores allowed), else Neutron's 400. The CLI uses it for the
@@ -55,7 +60,8 @@ export function convertToInt(v: Json, path: string): number {
 export function convertToBigInt(v: Json, path: string): bigint {
   if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
   if (typeof v === 'boolean') return v ? 1n : 0n;
-  if (typeof v === 'string' && PY_INT.test(v)) return BigInt(v.trim().replace(/_/g, ''));
+  const n = typeof v === 'string' ? pyIntText(v) : null;
+  if (n !== null) return n;
   throw neutronError.invalidInput(path, `'${pyStr(v)}' is not an integer.`);
 }
 
@@ -63,14 +69,15 @@ export function convertToBigInt(v: Json, path: string): bigint {
 function convert(name: string | null, v: Json, path: string): Json {
   if (name === 'convert_to_boolean' || (name === 'convert_to_boolean_if_not_none' && v !== null)) {
     if (typeof v === 'boolean') return v;
-    if (typeof v === 'string' && /^(true|1)$/i.test(v)) return true;
-    if (typeof v === 'string' && /^(false|0)$/i.test(v)) return false;
-    if (v === 0 || v === 1) return v === 1;
+    // bool_from_string reads anything else as its text (str(1) is '1'; a list's text is no word).
+    const b = typeof v === 'string' || typeof v === 'number' ? boolFromString(String(v)) : null;
+    if (b !== null) return b;
     throw neutronError.invalidInput(path, `'${pyStr(v)}' cannot be converted to boolean.`);
   }
   if (name === 'convert_to_int') return convertToInt(v, path);
   if (name === 'convert_validate_port_value' && v !== null) {
-    const port = typeof v === 'number' ? v : typeof v === 'string' && PY_INT.test(v) ? Number.parseInt(v.replace(/_/g, ''), 10) : NaN;
+    const text = typeof v === 'string' ? pyIntText(v) : null;
+    const port = typeof v === 'number' ? v : text !== null ? Number(text) : NaN;
     if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
     throw neutronError.badRequest(path, `Invalid value for port ${pyStr(v)}`);
   }
@@ -80,18 +87,6 @@ function convert(name: string | null, v: Json, path: string): Json {
     throw neutronError.badRequest(path, `Security group rule for ethertype '${v}' not supported. Allowed values are ['IPv4', 'IPv6'].`);
   }
   return v;
-}
-
-/**
- * Neutron validates list filters against the resource's attributes (filter_validation), whether or
- * not anything matches: the check for a list with no rows to compare against.
- */
-export function checkFilterKeys(path: string, keys: readonly string[]): void {
-  const resource = path.replace(/^\/v2\.0\//, '').replace(/-/g, '_') as BodyResource;
-  const attrs = ownValue(MAPS, resource);
-  if (!attrs) return;
-  const unknown = keys.filter((k) => !Object.hasOwn(attrs, k) && k !== 'project_id');
-  if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
 }
 
 /** The validators whose answer does not depend on the cloud. */

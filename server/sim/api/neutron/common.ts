@@ -6,7 +6,8 @@
 import type { Std } from '../../model/std.js';
 import { neutronError } from '../../errors.js';
 import { tagsMatch, type TagFilter } from '../../visibility.js';
-import { checkFilterKeys } from './body.js';
+import { encodeUriPart } from '../request.js';
+import { readFilters, type Wanted } from './filters.js';
 import type { Json, JsonObject } from '../json.js';
 
 export type { TagFilter };
@@ -60,17 +61,22 @@ export interface HiddenAttrs<T> {
 
 /**
  * A test of resources against filters, each key with the values any of which it may have (one for
- * a plain filter, several for `anyOf`). Neutron validates filters (filter_validation): an attribute
- * the resource does not have is a 400 (hidden attributes exist; see HiddenAttrs). Booleans compare
- * as their text (`True`/`true`), None as the empty string. The wanted values are sets made once,
- * so a query of many values costs one look-up per resource and key.
+ * a plain filter, several for `anyOf`; None, from a converter, matches nothing, as SQL's NULL).
+ * `hidden`: for a resource without an attribute map (its filters not read by readFilters), an
+ * attribute the resource does not have is a 400 unless policy hides it (see HiddenAttrs); null when
+ * the keys were checked already. Booleans compare as their text (`True`/`true`), a resource's None
+ * as the empty string. The wanted values are sets made once, so a query of many values costs one
+ * look-up per resource and key.
  */
-function filterTest(wants: ReadonlyArray<readonly [string, readonly string[]]>, path: string, hidden: readonly string[]) {
-  const wanted = wants.map(([k, vs]) => ({ k, exact: new Set(vs), lower: new Set(vs.map((v) => v.toLowerCase())) }));
+function filterTest(wants: Wanted, path: string, hidden: readonly string[] | null) {
+  const wanted = wants.map(([k, all]) => {
+    const vs = all.filter((v): v is string => v !== null);
+    return { k, exact: new Set(vs), lower: new Set(vs.map((v) => v.toLowerCase())) };
+  });
   return (d: JsonObject, full?: JsonObject): boolean => {
     if (wanted.length === 0) return true;
     // Own keys only: `constructor` or `__proto__` is a filter Neutron refuses, not Object's.
-    const unknown = wanted.filter((w) => !Object.hasOwn(d, w.k) && !hidden.includes(w.k)).map((w) => w.k);
+    const unknown = hidden === null ? [] : wanted.filter((w) => !Object.hasOwn(d, w.k) && !hidden.includes(w.k)).map((w) => w.k);
     if (unknown.length > 0) throw neutronError.invalidFilter(path, unknown);
     return wanted.every(({ k, exact, lower }) => {
       const src = Object.hasOwn(d, k) ? d : full && Object.hasOwn(full, k) ? full : undefined;
@@ -87,7 +93,7 @@ function wantsOf(filters: Readonly<Record<string, FilterValue>>, anyOf: Readonly
   return [...Object.entries(filters).map(([k, v]): [string, string[]] => [k, [String(v ?? null)]]), ...Object.entries(anyOf).map(([k, vs]): [string, string[]] => [k, [...vs]])];
 }
 
-/** Whether a resource passes the query's filters (see filterTest). */
+/** Whether a resource passes the query's filters, as they are given (see filterTest). */
 export function matchesFilters(d: JsonObject, filters: Readonly<Record<string, FilterValue>>, path: string, hidden: readonly string[] = [], full?: JsonObject): boolean {
   return filterTest(wantsOf(filters), path, hidden)(d, full);
 }
@@ -106,14 +112,15 @@ function compare(a: Json | undefined, b: Json | undefined): number {
 /** A list request's query as the client sent it (its filters in order), for an error's URL. */
 export function queryString(q: ListQuery): string {
   const pairs: string[] = [];
-  for (const [k, v] of Object.entries(q.filters ?? {})) pairs.push(`${k}=${encodeURIComponent(String(v))}`);
-  for (const [k, vs] of Object.entries(q.anyOf ?? {})) for (const v of vs) pairs.push(`${k}=${encodeURIComponent(v)}`);
+  for (const [k, v] of Object.entries(q.filters ?? {})) pairs.push(`${encodeUriPart(k)}=${encodeUriPart(String(v))}`);
+  for (const [k, vs] of Object.entries(q.anyOf ?? {})) for (const v of vs) pairs.push(`${encodeUriPart(k)}=${encodeUriPart(v)}`);
   return pairs.join('&');
 }
 
 /**
  * One list operation for every resource: the visible items in id order, each as its dictionary,
- * kept by the tag filters and the exact-match filters, sorted, cut to `fields`.
+ * kept by the tag filters and the exact-match filters (read first as Neutron's API reads them:
+ * filters.ts), sorted, cut to `fields`.
  */
 export function listOf<T extends { id: string; tags?: readonly string[] }>(
   items: readonly T[],
@@ -123,13 +130,14 @@ export function listOf<T extends { id: string; tags?: readonly string[] }>(
   hidden?: HiddenAttrs<T>,
 ): JsonObject[] {
   const tags = q.tags ?? NO_TAGS;
-  const wants = wantsOf(q.filters ?? {}, q.anyOf);
+  const given = wantsOf(q.filters ?? {}, q.anyOf);
+  // The error's line names the request as the client sent it.
+  const read = given.length === 0 ? given : readFilters(path, given, () => `${path}?${queryString(q)}`);
+  const wants = read ?? given;
   const keys = wants.map(([k]) => k);
-  const passes = filterTest(wants, path, hidden?.keys ?? []);
+  const passes = filterTest(wants, path, read === undefined ? (hidden?.keys ?? []) : null);
   let out: JsonObject[] = [];
   const rows = sortedById(items).filter((it) => !it.tags || tagsMatch(it.tags, tags));
-  // With no row to compare against, the filters are checked against the attribute map.
-  if (rows.length === 0) checkFilterKeys(path, keys.filter((k) => !hidden?.keys.includes(k)));
   for (const it of rows) {
     const d = dict(it);
     const needFull = hidden?.full !== undefined && hidden.keys.some((k) => keys.includes(k) && !(k in d));

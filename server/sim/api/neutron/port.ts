@@ -6,7 +6,15 @@ import { policyError } from '../../ops/context.js';
 import { formatMac, parseMac } from '../../ipam.js';
 import { visiblePorts } from '../../visibility.js';
 import type { Json, JsonObject } from '../json.js';
-import { listOf, stdAttrs, type ListQuery } from './common.js';
+import { neutronError } from '../../errors.js';
+import { listOf, queryString, stdAttrs, type ListQuery } from './common.js';
+
+/** The record without `key` (undefined stays undefined). */
+function withoutKey<V>(r: Readonly<Record<string, V>> | undefined, key: string): Record<string, V> | undefined {
+  if (r === undefined) return undefined;
+  const { [key]: _, ...rest } = r;
+  return rest;
+}
 
 /** binding:vif_details of a port bound by the Open vSwitch agent. */
 export const OVS_VIF_DETAILS: JsonObject = { connectivity: 'l2', port_filter: true, ovs_hybrid_plug: false, datapath_type: 'system', bridge_name: 'br-int' };
@@ -58,7 +66,26 @@ export interface FixedIpFilter {
   ipSubstring?: string;
 }
 
-/** GET /v2.0/ports, with fixed_ips filters besides the query's. */
+/**
+ * `fixed_ips=ip_address=…&fixed_ips=subnet_id=…` as one allocation to match, read as the
+ * attribute's convert_kvp_list_to_dict reads it: each a `key=value` (blanks around either
+ * dropped), or the 400; `fixed_ips=True` alone (a bare flag of the legacy CLI) is no filter.
+ */
+export function fixedIpFilters(given: readonly string[], url: () => string): FixedIpFilter[] {
+  if (given.length === 0 || (given.length === 1 && given[0] === 'True')) return [];
+  const f: FixedIpFilter = {};
+  for (const kv of given) {
+    const i = kv.indexOf('=');
+    const k = (i < 0 ? kv : kv.slice(0, i)).trim();
+    if (i < 0 || k === '') throw neutronError.invalidInput(url(), `'${kv}' is not of the form <key>=[value].`);
+    const v = kv.slice(i + 1).trim();
+    if (k === 'ip_address') f.ipAddress = v;
+    else if (k === 'subnet_id') f.subnetId = v;
+    else if (k === 'ip_address_substr') f.ipSubstring = v;
+  }
+  return [f];
+}
+
 /**
  * Neutron reads a mac_address filter as a MAC address and asks its database for netaddr's
  * spelling of it, so a port stored in another spelling (`11:22:33`, `AA-BB-…`) is never found.
@@ -69,8 +96,17 @@ function macFilter(q: ListQuery): ListQuery {
   return mac === null ? q : { ...q, filters: { ...q.filters, mac_address: formatMac(mac) } };
 }
 
-export function listPorts(c: Cloud, query: ListQuery = {}, fixedIps: readonly FixedIpFilter[] = []): JsonObject[] {
-  const q = macFilter(query);
+/**
+ * GET /v2.0/ports, with fixed_ips filters besides the query's (the REST API reads them from the
+ * request; a fixed_ips filter in the query, as the legacy CLI's `--fixed_ips` gives it, is read here).
+ */
+export function listPorts(c: Cloud, query: ListQuery = {}, given: readonly FixedIpFilter[] = []): JsonObject[] {
+  const one = query.filters?.['fixed_ips'];
+  const many = query.anyOf?.['fixed_ips'];
+  const inQuery = [...(one === undefined || one === null ? [] : [String(one)]), ...(many ?? [])];
+  const fixedIps = inQuery.length === 0 ? given : [...given, ...fixedIpFilters(inQuery, () => `/v2.0/ports?${queryString(query)}`)];
+  const rest: ListQuery = inQuery.length === 0 ? query : { ...query, filters: withoutKey(query.filters, 'fixed_ips'), anyOf: withoutKey(query.anyOf, 'fixed_ips') };
+  const q = macFilter(rest);
   const ports = fixedIps.length === 0 ? visiblePorts(c) : visiblePorts(c).filter((p) => fixedIps.every((f) => p.fixedIps.some(
     (x) => (f.subnetId === undefined || x.subnetId === f.subnetId) && (f.ipAddress === undefined || x.ipAddress === f.ipAddress) && (f.ipSubstring === undefined || x.ipAddress.includes(f.ipSubstring)),
   )));

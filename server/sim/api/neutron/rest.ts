@@ -23,6 +23,7 @@ import {
   listNetworks,
   listOf,
   listPorts,
+  fixedIpFilters,
   listQuotas,
   listRouters,
   listRules,
@@ -34,7 +35,6 @@ import {
   showQuota,
   defaultQuota,
   type FilterValue,
-  type FixedIpFilter,
   type ListQuery,
 } from './index.js';
 import { listExtensions, getExtension } from './extension.js';
@@ -109,19 +109,6 @@ function queried(
   return listOf(rows, (r) => r.d, q, path);
 }
 
-/** neutron's `fixed_ips=ip_address=…&fixed_ips=subnet_id=…` as one allocation to match. */
-function fixedIpFilters(pairs: Pairs): FixedIpFilter[] {
-  const values = pairs.filter(([k]) => k === 'fixed_ips').map(([, v]) => v.split('='));
-  if (values.length === 0) return [];
-  const f: FixedIpFilter = {};
-  for (const [k, v = ''] of values) {
-    if (k === 'ip_address') f.ipAddress = v;
-    else if (k === 'subnet_id') f.subnetId = v;
-    else if (k === 'ip_address_substr') f.ipSubstring = v;
-  }
-  return [f];
-}
-
 const COLLECTIONS: Readonly<Record<string, Collection>> = {
   networks: { plural: 'networks', member: 'network', compact: true, list: listNetworks },
   subnets: { plural: 'subnets', member: 'subnet', compact: true, list: listSubnets },
@@ -129,7 +116,7 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     plural: 'ports',
     member: 'port',
     compact: true,
-    list: (c, q, pairs) => listPorts(c, q, fixedIpFilters(pairs)),
+    list: (c, q, pairs) => listPorts(c, q, fixedIpFilters(pairs.filter(([k]) => k === 'fixed_ips').map(([, v]) => v), () => `/v2.0/ports?${urlencode(pairs)}`)),
     ownFilters: ['mac_address', 'fixed_ips'],
   },
   subnetpools: {
@@ -441,8 +428,6 @@ function pageLinks(
 
 /** GET /v2.0/<collection>?…: filtered, sorted, paged, cut to fields. */
 function listAnswer(col: Collection, name: string, c: Cloud, pairs: Pairs, url: string): Answer {
-  const sort = sorts(pairs);
-  const limit = limitOf(pairs);
   const marker = last(pairs, 'marker');
   const reverse = /^(true|1)$/i.test(last(pairs, 'page_reverse') ?? '');
   const fields = values(pairs, 'fields');
@@ -454,7 +439,10 @@ function listAnswer(col: Collection, name: string, c: Cloud, pairs: Pairs, url: 
     notAny: tagList(pairs, 'not-tags-any'),
   };
   const key = col.key ?? 'id';
+  // The filters first, as Neutron's API reads them before its sorting and paging helpers.
   const rows = filtered(col, c, pairs, { filters: single, tags }, multi);
+  const sort = sorts(pairs);
+  const limit = limitOf(pairs);
   checkSortKeys(rows, sort);
   // Sorted here rather than by the simulation's list: pages need the id as the last key (a total
   // order). A collection listed as made keeps that order when nothing asks for another.

@@ -1,11 +1,11 @@
 /** Neutron security groups and their rules as the API returns them. */
 import type { Cloud } from '../../model/cloud.js';
 import type { SecurityGroup, SecurityGroupRule } from '../../model/security-group.js';
-import { checkProtocolFilter, ensureDefaultGroup, normalizedCidr } from '../../ops/security-group.js';
+import { ensureDefaultGroup, normalizedCidr } from '../../ops/security-group.js';
 import { visibleGroups, visibleRules } from '../../visibility.js';
 import type { JsonObject } from '../json.js';
 import { neutronError } from '../../errors.js';
-import { listOf, queryString, type ListQuery } from './common.js';
+import { listOf, type ListQuery } from './common.js';
 
 /** A rule: as POST/GET /v2.0/security-group-rules return it, or (`embedded`) as a group embeds it. */
 function ruleBody(r: SecurityGroupRule, embedded: boolean, implicit = false): JsonObject {
@@ -97,11 +97,6 @@ export function listGroups(c: Cloud, q: ListQuery = {}): JsonObject[] {
 
 /** GET /v2.0/security-group-rules */
 export function listRules(c: Cloud, q: ListQuery = {}): JsonObject[] {
-  // A protocol filter is validated as a rule's protocol is (Neutron's API, before the plugin lists).
-  const one = q.filters?.['protocol'];
-  for (const p of [...(typeof one === 'string' ? [one] : []), ...(q.anyOf?.['protocol'] ?? [])]) {
-    checkProtocolFilter(`/v2.0/security-group-rules?${queryString(q)}`, p);
-  }
   ensureListedDefault(c, q);
   return listOf(visibleRules(c), (r) => ruleDict(r, c), q, '/v2.0/security-group-rules');
 }

@@ -3,9 +3,7 @@ import type { Cloud } from '../../model/cloud.js';
 import type { Subnet } from '../../model/subnet.js';
 import { visibleSubnets } from '../../visibility.js';
 import type { JsonObject } from '../json.js';
-import { formatCidr, parseCidr } from '../../ipam.js';
-import { neutronError } from '../../errors.js';
-import { listOf, queryString, stdAttrs, type ListQuery } from './common.js';
+import { listOf, stdAttrs, type ListQuery } from './common.js';
 
 export function subnetDict(s: Subnet): JsonObject {
   return {
@@ -30,24 +28,11 @@ export function subnetDict(s: Subnet): JsonObject {
   };
 }
 
-/** GET /v2.0/subnets (a `cidr` filter is read as a CIDR: `10.0.3.1/24` finds 10.0.3.0/24; not a CIDR is refused). */
+/**
+ * GET /v2.0/subnets. `shared` is a filter the dictionary does not show: the subnet's network's
+ * (Neutron lists by it through the network).
+ */
 export function listSubnets(c: Cloud, q: ListQuery = {}): JsonObject[] {
-  return listOf(visibleSubnets(c), subnetDict, cidrFiltered(q), '/v2.0/subnets');
-}
-
-function cidrFiltered(q: ListQuery): ListQuery {
-  const one = q.filters?.['cidr'];
-  const many = q.anyOf?.['cidr'];
-  if (typeof one !== 'string' && many === undefined) return q;
-  const convert = (raw: string) => {
-    const got = parseCidr(raw);
-    // The URL the client asked (the query as sent, for its error line).
-    if (got === null) throw neutronError.invalidInput(`/v2.0/subnets?${queryString(q)}`, `${raw} is not in a CIDR format.`);
-    return formatCidr(got);
-  };
-  return {
-    ...q,
-    ...(typeof one === 'string' ? { filters: { ...q.filters, cidr: convert(one) } } : {}),
-    ...(many !== undefined ? { anyOf: { ...q.anyOf, cidr: many.map(convert) } } : {}),
-  };
+  const shared = (s: Subnet) => c.networks.find((n) => n.id === s.networkId)?.shared ?? false;
+  return listOf(visibleSubnets(c), subnetDict, q, '/v2.0/subnets', { keys: ['shared'], full: (s) => ({ ...subnetDict(s), shared: shared(s) }) });
 }
