@@ -4,7 +4,7 @@ import { deleteAddressScope } from '../../sim/ops/subnet-pool.js';
 import { postAddressScope, putAddressScope } from '../../sim/api/neutron/requests/address-scopes.js';
 import { addressScopeDict, listAddressScopes } from '../../sim/api/neutron/index.js';
 import { visibleScopes } from '../../sim/visibility.js';
-import { bulkDelete, find, given, list, num, s, show, specFilters, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, num, s, show, listQuery, table, type Handler } from './common.js';
 
 export const findScope = (c: Cloud, ref: string) => find(visibleScopes(c), 'address_scope', ref);
 
@@ -16,7 +16,7 @@ export const addressScopeCommands: Record<string, Handler> = {
   },
   'address-scope-list': (c, a, extra) => {
     const cols = ['id', 'name', 'ip_version'];
-    const scopes = listAddressScopes(c, { filters: specFilters(extra) });
+    const scopes = listAddressScopes(c, listQuery(a, extra));
     return table(a, cols, scopes.map((x) => cols.map((k) => x[k] ?? null)), scopes);
   },
   'address-scope-show': (c, a) => show(a, addressScopeDict(findScope(c, s(a, 'id') ?? ''))),

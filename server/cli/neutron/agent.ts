@@ -3,7 +3,7 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { agentsHostingNetwork, agentsHostingRouter, FLOAT_KEYS, listAgents, showAgent } from '../../sim/api/neutron/index.js';
 import { formatted, pyJsonDumps, type CellValue } from '../../render/pyvalue.js';
 import { renderShow } from '../../render/cliff.js';
-import { dictTable, fmt, isTable, s, table, textValue, type Args, type Handler, type Out, specFilters } from './common.js';
+import { dictTable, fmt, isTable, s, table, textValue, type Args, type Handler, type Out, listQuery } from './common.js';
 import { listAvailabilityZones } from '../../sim/api/neutron/availability-zone.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { findNetwork, networkTable } from './net.js';
@@ -32,7 +32,7 @@ export const agentCommands: Record<string, Handler> = {
   'availability-zone-list': (c, a) => dictTable(a, ['name', 'resource', 'state'], listAvailabilityZones(c)),
   'agent-list': (c, a, extra) => {
     const cols = ['id', 'agent_type', 'host', 'availability_zone', 'alive', 'admin_state_up', 'binary'];
-    return table(a, cols, listAgents(c, { filters: specFilters(extra) }).map((x) => row(x, cols)));
+    return table(a, cols, listAgents(c, listQuery(a, extra)).map((x) => row(x, cols)));
   },
   'agent-show': (c, a) => agentShow(c, a),
   'l3-agent-list-hosting-router': (c, a) =>

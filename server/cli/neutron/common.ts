@@ -7,7 +7,7 @@ import { extended, setOwn } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { SimError } from '../../sim/errors.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
-import type { FilterValue } from '../../sim/api/neutron/index.js';
+import type { FilterValue, ListQuery } from '../../sim/api/neutron/index.js';
 import { requestBody, type BodyResource } from '../../sim/api/neutron/body.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { formatted, isFormatted, machine, pyJsonDumps, type CellValue, type PyValue } from '../../render/pyvalue.js';
@@ -165,6 +165,17 @@ export function specFilters(extra: Record<string, SpecValue>): Record<string, Fi
     else if (typeof v === 'number') setOwn(out, k, String(v));
   }
   return out;
+}
+
+/**
+ * A list command's query as neutronclient sends it: the value specs as filters and, with
+ * `--sort-key`, the sort (each key with its `--sort-dir`: missing ones `asc`, extra ones dropped;
+ * `--sort-dir` without a key sorts nothing), which Neutron's API applies.
+ */
+export function listQuery(a: Args, extra: Record<string, SpecValue>): ListQuery {
+  const dirs = list(a, 'sort_dir');
+  const sort = list(a, 'sort_key').map((key, i) => ({ key, dir: dirs[i] === 'desc' ? ('desc' as const) : ('asc' as const) }));
+  return sort.length === 0 ? { filters: specFilters(extra) } : { filters: specFilters(extra), sort };
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import { floatingIpDict, getFloatingIp, listFloatingIps } from '../../sim/api/neutron/index.js';
 import { deleteFloatingIpById, postFloatingIp, putFloatingIp } from '../../sim/api/neutron/requests/floatingip.js';
-import { bulkDelete, given, list, s, show, table, type Handler, specFilters } from './common.js';
+import { bulkDelete, given, list, s, show, table, type Handler, listQuery } from './common.js';
 import { findNetwork } from './net.js';
 
 /** Floating IPs have no name: neutronclient GETs the reference as an id, so a miss (an address too) is the server's 404. */
@@ -23,7 +23,7 @@ export const floatingIpCommands: Record<string, Handler> = {
     return show(a, floatingIpDict(c, f), 'floatingip');
   },
   'floatingip-list': (c, a, extra) => {
-    const fips = listFloatingIps(c, { filters: specFilters(extra) });
+    const fips = listFloatingIps(c, listQuery(a, extra));
     return table(a, ['id', 'fixed_ip_address', 'floating_ip_address', 'port_id'], fips.map((f) => [f['id'] ?? null, f['fixed_ip_address'] ?? null, f['floating_ip_address'] ?? null, f['port_id'] ?? null]), fips);
   },
   'floatingip-show': (c, a) => show(a, floatingIpDict(c, findFip(c, s(a, 'id') ?? ''))),

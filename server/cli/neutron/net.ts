@@ -6,7 +6,7 @@ import { postNetwork, putNetwork } from '../../sim/api/neutron/requests/networks
 import { listNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
-import { bulkDelete, dictTable, find, given, jsonLines, list, num, s, show, specFilters, table, type Args, type Handler, type Out } from './common.js';
+import { bulkDelete, dictTable, find, given, jsonLines, list, num, s, listQuery, show, table, type Args, type Handler, type Out } from './common.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { ipAvailabilityDict, listIpAvailabilities } from '../../sim/api/neutron/ip-availability.js';
 
@@ -41,10 +41,11 @@ export const netCommands: Record<string, Handler> = {
   },
   'net-list': (c, a, extra) => {
     // net-list's own filter options go to the server like the value specs.
-    const filters: Record<string, FilterValue> = specFilters(extra);
+    const q = listQuery(a, extra);
+    const filters: Record<string, FilterValue> = { ...q.filters };
     for (const k of ['name', 'admin_state_up', 'status', 'shared', 'router:external']) if (typeof a[k] === 'string') filters[k] = a[k];
     const tags = (k: string) => (typeof a[k] === 'string' ? (a[k] as string).split(',') : []);
-    const nets = listNetworks(c, { filters, tags: { tags: tags('tags'), any: tags('tags_any'), notAll: tags('not_tags'), notAny: tags('not_tags_any') } });
+    const nets = listNetworks(c, { ...q, filters, tags: { tags: tags('tags'), any: tags('tags_any'), notAll: tags('not_tags'), notAny: tags('not_tags_any') } });
     return networkTable(c, a, nets);
   },
   'net-show': (c, a) => show(a, networkDict(c, findNetwork(c, s(a, 'id') ?? ''), 'show')),
@@ -56,7 +57,8 @@ export const netCommands: Record<string, Handler> = {
   // neutronclient lists the availability of every network, an --ip-version as a filter.
   'net-ip-availability-list': (c, a, extra) => {
     const v = num(a, 'ip_version');
-    const rows = listIpAvailabilities(c, { filters: { ...specFilters(extra), ...(v !== undefined ? { ip_version: v } : {}) } });
+    const q = listQuery(a, extra);
+    const rows = listIpAvailabilities(c, { ...q, filters: { ...q.filters, ...(v !== undefined ? { ip_version: v } : {}) } });
     return dictTable(a, ['network_id', 'network_name', 'total_ips', 'used_ips'], rows);
   },
   // The subnets' availability is text in every format: one JSON object per line.

@@ -6,7 +6,7 @@ import { listPorts, portDict } from '../../sim/api/neutron/index.js';
 import { visiblePorts } from '../../sim/visibility.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, specFilters } from './common.js';
+import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, listQuery } from './common.js';
 import { findNetwork } from './net.js';
 import { findGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
@@ -51,7 +51,7 @@ export const portCommands: Record<string, Handler> = {
     return show(a, portDict(c, postPort(c, { ...own, ...extra })), 'port');
   },
   'port-list': (c, a, extra) => {
-    const ports = listPorts(c, { filters: specFilters(extra) });
+    const ports = listPorts(c, listQuery(a, extra));
     return table(a, ['id', 'name', 'mac_address', 'fixed_ips'], portRows(ports), ports);
   },
   'port-show': (c, a) => show(a, portDict(c, findPort(c, s(a, 'id') ?? ''))),

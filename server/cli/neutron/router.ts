@@ -3,7 +3,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { addInterface, deleteRouterById, postRouter, putRouter, removeInterface } from '../../sim/api/neutron/requests/router.js';
 import { listRouters, routerDict, routerPortDicts } from '../../sim/api/neutron/index.js';
 import { visibleRouters } from '../../sim/visibility.js';
-import { bulkDelete, cellJson, find, given, kv, list, s, show, table, type Args, type Handler, type Out, specFilters } from './common.js';
+import { bulkDelete, cellJson, find, given, kv, list, s, show, table, type Args, type Handler, type Out, listQuery } from './common.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { findNetwork } from './net.js';
 import { findPort, fixedIpRequests, fixedIpsBody, portRows } from './port.js';
@@ -40,7 +40,7 @@ export const routerCommands: Record<string, Handler> = {
     return show(a, routerDict(c, r), 'router');
   },
   'router-list': (c, a, extra) => {
-    const routers = listRouters(c, { filters: specFilters(extra) });
+    const routers = listRouters(c, listQuery(a, extra));
     return routerTable(a, ['id', 'name', 'external_gateway_info', 'distributed', 'ha'], routers);
   },
   'router-show': (c, a) => show(a, routerDict(c, findRouter(c, s(a, 'id') ?? ''))),

@@ -9,7 +9,7 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { visibleGroups } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
-import { bulkDelete, find, given, list, s, show, specFilters, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, s, show, listQuery, table, type Handler } from './common.js';
 
 /** neutronclient shows by id first, then lists by name; the list makes the project's default group. */
 export function findGroup(c: Cloud, ref: string) {
@@ -60,7 +60,7 @@ export const securityGroupCommands: Record<string, Handler> = {
     return show(a, groupDict(c, g), 'security_group');
   },
   'security-group-list': (c, a, extra) => {
-    const groups = listGroups(c, { filters: specFilters(extra) });
+    const groups = listGroups(c, listQuery(a, extra));
     return table(
       a,
       ['id', 'name', 'security_group_rules'],
@@ -100,7 +100,7 @@ export const securityGroupCommands: Record<string, Handler> = {
     return show(a, ruleDict(rule, c), 'security_group_rule');
   },
   'security-group-rule-list': (c, a, extra) => {
-    const rules = listRules(c, { filters: specFilters(extra) });
+    const rules = listRules(c, listQuery(a, extra));
     // Groups are shown by name (any group the rule names, as Stacklab always did), read after the
     // list, which may have made the project's default group.
     const names = new Map<string, string>(c.securityGroups.map((g) => [g.id, g.name]));

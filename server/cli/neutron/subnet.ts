@@ -4,7 +4,7 @@ import { deleteSubnet } from '../../sim/ops/subnet.js';
 import { postSubnet, putSubnet } from '../../sim/api/neutron/requests/subnets.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
-import { bulkDelete, jsonLines, find, given, kv, list, num, s, show, table, type Args, type Handler, specFilters } from './common.js';
+import { bulkDelete, jsonLines, find, given, kv, list, num, s, show, table, type Args, type Handler, listQuery } from './common.js';
 import { findNetwork } from './net.js';
 import type { SpecValue } from './values-specs.js';
 import type { JsonObject } from '../../sim/api/json.js';
@@ -55,7 +55,7 @@ export const subnetCommands: Record<string, Handler> = {
     return show(a, subnetDict(sub), 'subnet');
   },
   'subnet-list': (c, a, extra) => {
-    const subs = listSubnets(c, { filters: specFilters(extra) });
+    const subs = listSubnets(c, listQuery(a, extra));
     return table(a, ['id', 'name', 'cidr', 'allocation_pools'], subs.map((x) => [x['id'] ?? null, x['name'] ?? null, x['cidr'] ?? null, x['allocation_pools'] ?? null]), subs, {
       allocation_pools: jsonLines,
       dns_nameservers: jsonLines,

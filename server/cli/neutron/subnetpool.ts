@@ -5,7 +5,7 @@ import { postSubnetPool, putSubnetPool } from '../../sim/api/neutron/requests/su
 import { visiblePools } from '../../sim/visibility.js';
 import { findScope } from './address-scope.js';
 import { listSubnetPools, subnetPoolDict } from '../../sim/api/neutron/index.js';
-import { bulkDelete, find, given, list, num, s, show, specFilters, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, num, s, show, listQuery, table, type Handler } from './common.js';
 
 export const findPool = (c: Cloud, ref: string) => find(visiblePools(c), 'subnetpool', ref);
 
@@ -32,7 +32,7 @@ export const subnetPoolCommands: Record<string, Handler> = {
   },
   'subnetpool-list': (c, a, extra) => {
     const cols = ['id', 'name', 'prefixes', 'default_prefixlen', 'address_scope_id', 'is_default'];
-    const pools = listSubnetPools(c, { filters: specFilters(extra) });
+    const pools = listSubnetPools(c, listQuery(a, extra));
     return table(a, cols, pools.map((p) => cols.map((k) => p[k] ?? null)), pools);
   },
   'subnetpool-show': (c, a) => show(a, subnetPoolDict(findPool(c, s(a, 'id') ?? ''))),

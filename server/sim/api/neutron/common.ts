@@ -4,7 +4,7 @@
  * filters, `fields`, `sort_key`/`sort_dir`).
  */
 import type { Std } from '../../model/std.js';
-import { neutronError } from '../../errors.js';
+import { SimError, neutronError } from '../../errors.js';
 import { tagsMatch, type TagFilter } from '../../visibility.js';
 import { encodeUriPart } from '../request.js';
 import { readFilters, type Wanted } from './filters.js';
@@ -109,6 +109,13 @@ function compare(a: Json | undefined, b: Json | undefined): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** The sort keys that are not plain attributes of the listed resources (none to compare against: none). */
+export function badSortKeys(rows: readonly JsonObject[], sort: ReadonlyArray<{ key: string }>): string[] {
+  const first = rows[0];
+  if (!first) return [];
+  return sort.map((s) => s.key).filter((k) => !Object.hasOwn(first, k) || (first[k] !== null && typeof first[k] === 'object'));
+}
+
 /** A list request's query as the client sent it (its filters in order), for an error's URL. */
 export function queryString(q: ListQuery): string {
   const pairs: string[] = [];
@@ -144,6 +151,9 @@ export function listOf<T extends { id: string; tags?: readonly string[] }>(
     const full = needFull ? hidden?.full?.(it) : undefined;
     if (passes(d, full)) out.push(d);
   }
+  // Sorted by plain attributes only (as Neutron's sorting helper checks the keys, after the filters).
+  const bad = badSortKeys(out, q.sort ?? []);
+  if (bad.length > 0) throw new SimError(400, `[${bad.map((k) => `'${k}'`).join(', ')}] is invalid attribute for sort_keys`, path, 'network', 'HTTPBadRequest');
   for (const s of [...(q.sort ?? [])].reverse()) {
     const sign = s.dir === 'desc' ? -1 : 1;
     out = [...out].sort((a, b) => sign * compare(a[s.key] as Json, b[s.key] as Json));

@@ -24,6 +24,7 @@ import {
   listOf,
   listPorts,
   fixedIpFilters,
+  badSortKeys,
   listQuotas,
   listRouters,
   listRules,
@@ -346,11 +347,7 @@ function comparator(
 
 /** A sort key must be a plain attribute of the resource (no list or dictionary). */
 function checkSortKeys(rows: readonly JsonObject[], sort: ReadonlyArray<{ key: string }>): void {
-  const first = rows[0];
-  if (!first) return;
-  const bad = sort
-    .map((s) => s.key)
-    .filter((k) => !(k in first) || (first[k] !== null && typeof first[k] === 'object'));
+  const bad = badSortKeys(rows, sort);
   if (bad.length > 0)
     throw badRequest(
       'HTTPBadRequest',
