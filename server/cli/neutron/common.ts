@@ -148,10 +148,6 @@ export function dictTable(a: Args, columns: string[], dicts: JsonObject[]): Out 
   return table(a, columns, dicts.map((d) => columns.map((k) => d[k] ?? null)), dicts);
 }
 
-/** A boolean attribute as Neutron's API converts it (True/False in any case, 1/0, yes/no). */
-export const truth = (v: SpecValue | undefined): boolean | undefined =>
-  typeof v === 'boolean' ? v : typeof v !== 'string' ? undefined : /^(true|1|yes)$/i.test(v) ? true : /^(false|0|no)$/i.test(v) ? false : undefined;
-
 /**
  * Value specs as list filters: the query string carries text (`--device_id` alone is `True`).
  * Lists and dicts have no single-valued filter form and are left out.

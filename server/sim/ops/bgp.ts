@@ -7,6 +7,7 @@ import type { Cloud } from '../model/cloud.js';
 import { BGP_DRAGENT_TYPE, type BgpPeer, type BgpSpeaker, type BgpState } from '../model/bgp.js';
 import type { Network } from '../model/network.js';
 import { neutronError } from '../errors.js';
+import { pyIntText } from '../python.js';
 import { parseIp } from '../ipam.js';
 import { newId, policyError } from './context.js';
 import { agents, getAgent, type Agent } from '../agents.js';
@@ -33,8 +34,8 @@ function adminOnly(c: Cloud, path: string, action: string): void {
  */
 function asNumber(path: string, attr: string, raw: string): number {
   const bad = (reason: string) => neutronError.badRequest(path, `Invalid input for ${attr}. Reason: ${reason}`);
-  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(raw)) throw bad(`'${raw}' is not an integer.`);
-  const n = BigInt(raw.trim().replace(/_/g, ''));
+  const n = pyIntText(raw);
+  if (n === null) throw bad(`'${raw}' is not an integer.`);
   if (n < 1n) throw bad(`'${n}' is too small - must be at least '1'.`);
   if (n > BigInt(MAX_ASN)) throw bad(`'${n}' is too large - must be no larger than '${MAX_ASN}'.`);
   return Number(n);

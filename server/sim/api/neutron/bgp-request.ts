@@ -3,6 +3,7 @@
  * them (neutron-lib's bgp definitions): what the legacy client sends, value specs included.
  */
 import { neutronError } from '../../errors.js';
+import { boolFromString } from '../../python.js';
 import type { Json, JsonObject } from '../json.js';
 import { pyStr } from './body.js';
 
@@ -28,11 +29,9 @@ const STRINGS: ReadonlyArray<[string, boolean]> = [['name', false], ['password',
 
 /** convert_to_boolean: oslo's bool_from_string, strict (the text stripped and lowered). */
 function toBoolean(path: string, v: unknown): boolean {
-  if (typeof v === 'boolean') return v;
-  const word = String(v).trim().toLowerCase();
-  if (['1', 't', 'true', 'on', 'y', 'yes'].includes(word)) return true;
-  if (['0', 'f', 'false', 'off', 'n', 'no'].includes(word)) return false;
-  throw neutronError.invalidInput(path, `'${String(v)}' cannot be converted to boolean.`);
+  const b = typeof v === 'boolean' ? v : boolFromString(String(v));
+  if (b === null) throw neutronError.invalidInput(path, `'${String(v)}' cannot be converted to boolean.`);
+  return b;
 }
 
 /** POST (`create`) or PUT (`update`) of `body` on `path`: the body with its booleans converted, or Neutron's 400. */

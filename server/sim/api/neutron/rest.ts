@@ -10,6 +10,7 @@ import { encodeUriPart } from '../request.js';
 import type { Cloud } from '../../model/cloud.js';
 import type { Json, JsonObject } from '../json.js';
 import { SimError } from '../../errors.js';
+import { pyIntText } from '../../python.js';
 import { draftCloud } from '../../clone.js';
 import { checkOwner, policyError } from '../../ops/context.js';
 import {
@@ -287,7 +288,8 @@ function sorts(pairs: Pairs): Array<{ key: string; dir: 'asc' | 'desc' }> {
 
 /** Python's int() of the text, or null. */
 function pyInt(text: string): number | null {
-  return /^\s*[-+]?\d+(_\d+)*\s*$/.test(text) ? Number.parseInt(text.replace(/_/g, ''), 10) : null;
+  const n = pyIntText(text);
+  return n === null ? null : Number(n);
 }
 
 /** `limit`: 0 or absent is no limit. */
