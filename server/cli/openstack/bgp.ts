@@ -172,8 +172,8 @@ function routes(c: Cloud, a: Args): Output {
   return { kind: 'list', data: { headers: ['Destination', 'Nexthop'], rows } };
 }
 
-/** Each command's body, run as neutronclient runs it (server errors printed its way). */
-const BODIES: Array<[string, (c: Cloud, a: Args) => Output]> = [
+/** Each command's body, run as neutronclient runs it (server errors printed its way), and the warning it logs first, if any. */
+const BODIES: Array<[string, (c: Cloud, a: Args) => Output, string?]> = [
   ['bgp speaker create', speakerCreate],
   ['bgp speaker list', speakerList],
   ['bgp speaker show', (c, a) => showDict(speakerDict(c, findSpeaker(c, req(a, 'bgp_speaker'))))],
@@ -184,7 +184,7 @@ const BODIES: Array<[string, (c: Cloud, a: Args) => Output]> = [
   ['bgp speaker add peer', (c, a) => (addSpeakerPeer(c, findSpeaker(c, req(a, 'bgp_speaker')), findPeer(c, req(a, 'bgp_peer'))), none)],
   ['bgp speaker remove peer', (c, a) => (removeSpeakerPeer(c, findSpeaker(c, req(a, 'bgp_speaker')), findPeer(c, req(a, 'bgp_peer'))), none)],
   ['bgp speaker list advertised routes', routes],
-  ['bgp speaker show dragents', speakerShowDragents],
+  ['bgp speaker show dragents', speakerShowDragents, DRAGENTS_DEPRECATED],
   ['bgp peer create', peerCreate],
   ['bgp peer list', (c) => listOf(['ID', 'Name', 'Peer IP', 'Remote AS'], ['id', 'name', 'peer_ip', 'remote_as'], visiblePeers(c).map(peerDict))],
   ['bgp peer show', (c, a) => showDict(peerDict(findPeer(c, req(a, 'bgp_peer'))))],
@@ -195,8 +195,8 @@ const BODIES: Array<[string, (c: Cloud, a: Args) => Output]> = [
   ['bgp dragent list', dragentList],
 ];
 
-export const bgpCommands: OscCommand[] = BODIES.map(([name, body]) => ({
+export const bgpCommands: OscCommand[] = BODIES.map(([name, body, warning]) => ({
   name,
   run: ({ cloud, args }) => neutronclient(cloud, () => body(cloud, args)),
-  ...(name === 'bgp speaker show dragents' ? { warns: () => DRAGENTS_DEPRECATED } : {}),
+  ...(warning === undefined ? {} : { warns: () => warning }),
 }));

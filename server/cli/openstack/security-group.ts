@@ -122,13 +122,15 @@ function ruleCreate(c: Cloud, a: Args): Output {
   const icmpCode = num(a, 'icmp_code');
   const dst = a['dst_port'] as [number, number] | undefined | null;
   const isIcmp = protocol !== null && ICMP.includes(protocol);
-  if (dst && (icmpType !== undefined || icmpCode !== undefined)) {
+  // OSC tests the ICMP values for truth: a type or code of 0 passes these two checks as if not given.
+  const icmpGiven = Boolean(icmpType) || Boolean(icmpCode);
+  if (dst && icmpGiven) {
     throw new CliError('Argument --dst-port not allowed with arguments --icmp-type and --icmp-code');
   }
   if (icmpType === undefined && icmpCode !== undefined) {
     throw new CliError('Argument --icmp-type required with argument --icmp-code');
   }
-  if ((icmpType !== undefined || icmpCode !== undefined) && !isIcmp) {
+  if (icmpGiven && !isIcmp) {
     throw new CliError('ICMP IP protocol required with arguments --icmp-type and --icmp-code');
   }
   let ethertype: 'IPv4' | 'IPv6' = 'IPv4';

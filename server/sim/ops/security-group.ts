@@ -40,7 +40,7 @@ export function createSecurityGroup(
 ): SecurityGroup {
   const projectId = req.projectId ?? c.auth.projectId;
   if (!opts.isDefault) {
-    if (req.name === 'default') throw neutronError.conflict(PATH, 'Default security group already exists.');
+    checkNameNotDefault(PATH, req.name);
     checkQuota(c, 'security_group', projectId, c.securityGroups.filter((g) => g.projectId === projectId).length, PATH);
     // After the API's quota check: a project's first group can take it one over its limit.
     ensureDefaultGroup(c, projectId);
@@ -67,13 +67,19 @@ export function ensureDefaultGroup(c: Cloud, projectId: string): SecurityGroup |
   return createSecurityGroup(c, { name: 'default', description: 'Default security group', projectId }, { isDefault: true });
 }
 
+/** The API's name_not_default validator (a create's or an update's name, in any case). */
+function checkNameNotDefault(path: string, name: string | undefined): void {
+  if (name !== undefined && name.toLowerCase() === 'default') throw neutronError.conflict(path, 'Default security group already exists.');
+}
+
 export function updateSecurityGroup(c: Cloud, g: SecurityGroup, upd: { name?: string; description?: string; stateful?: boolean }): void {
   const path = `${PATH}/${g.id}`;
+  checkNameNotDefault(path, upd.name);
   // A group's ports were set up for its statefulness: it changes only while no port has the group.
   if (upd.stateful !== undefined && upd.stateful !== g.stateful && c.ports.some((p) => p.securityGroupIds.includes(g.id))) {
     throw neutronError.conflict(path, `Security Group ${g.id} in use.`);
   }
-  if (g.name === 'default' && upd.name !== undefined && upd.name !== 'default') {
+  if (g.name === 'default' && upd.name !== undefined) {
     throw neutronError.conflict(path, 'Updating default security group not allowed.');
   }
   if (upd.name !== undefined) g.name = upd.name;
@@ -182,8 +188,12 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
     throw neutronError.badRequest(path, 'Must also specify protocol if port range is given.');
   }
   if (protocol !== null && PORT_PROTOCOLS.includes(protocol)) {
-    if (req.portRangeMin !== null && req.portRangeMax !== null && req.portRangeMin > req.portRangeMax) {
-      throw neutronError.badRequest(path, 'For TCP/UDP protocols, port_range_min must be <= port_range_max');
+    // Neutron's _validate_port_range: port 0 is no port, and a range needs both ends in order.
+    if (req.portRangeMin !== null || req.portRangeMax !== null) {
+      if (req.portRangeMin === 0 || req.portRangeMax === 0) throw neutronError.badRequest(path, 'Invalid value for port 0');
+      if (req.portRangeMin === null || req.portRangeMax === null || req.portRangeMin > req.portRangeMax) {
+        throw neutronError.badRequest(path, 'For TCP/UDP protocols, port_range_min must be <= port_range_max');
+      }
     }
   } else if (protocol !== null && ICMP_PROTOCOLS.includes(protocol)) {
     if (req.portRangeMin !== null && req.portRangeMin > 255) {

@@ -116,10 +116,16 @@ export function badSortKeys(rows: readonly JsonObject[], sort: ReadonlyArray<{ k
   return sort.map((s) => s.key).filter((k) => !Object.hasOwn(first, k) || (first[k] !== null && typeof first[k] === 'object'));
 }
 
-/** A list request's query as the client sent it (its filters in order), for an error's URL. */
+/**
+ * A list request's query as the client sent it (its filters in order), for an error's URL: a
+ * boolean as Python writes it (`True`), None left out (as requests leaves it out).
+ */
 export function queryString(q: ListQuery): string {
   const pairs: string[] = [];
-  for (const [k, v] of Object.entries(q.filters ?? {})) pairs.push(`${encodeUriPart(k)}=${encodeUriPart(String(v))}`);
+  for (const [k, v] of Object.entries(q.filters ?? {})) {
+    if (v === null) continue;
+    pairs.push(`${encodeUriPart(k)}=${encodeUriPart(typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v))}`);
+  }
   for (const [k, vs] of Object.entries(q.anyOf ?? {})) for (const v of vs) pairs.push(`${encodeUriPart(k)}=${encodeUriPart(v)}`);
   return pairs.join('&');
 }

@@ -134,6 +134,7 @@ const FAULT_TYPES: ReadonlyArray<[RegExp, string]> = [
   [/^Only one of remote_ip_prefix or remote_group_id/, 'SecurityGroupMultipleRemoteEntites'],
   [/^Must also specify protocol if port range is given/, 'SecurityGroupProtocolRequiredWithPorts'],
   [/^Default security group already exists/, 'SecurityGroupDefaultAlreadyExists'],
+  [/^Updating default security group not allowed/, 'SecurityGroupCannotUpdateDefault'],
   [/^Insufficient rights for removing default security group/, 'SecurityGroupCannotRemoveDefault'],
   [/^Security Group \S+ in use/, 'SecurityGroupInUse'],
   [
