@@ -253,4 +253,20 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await list(w, '/v2.0/subnets', [['shared', 'false']])).names.length).toBeGreaterThan(0);
     expect((await list(w, '/v2.0/subnets', [['shared', 'true']])).names).toEqual([]);
   });
+
+  it("a rule's port refused on create is typed as Neutron types it, as the list filter's is (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const sg = (JSON.parse((await w.api(call('GET', '/v2.0/security-groups', undefined, [['name', 'default']]), CTX))?.body ?? '{}') as { security_groups: Array<{ id: string }> }).security_groups[0]?.id;
+    const rule = (extra: Record<string, unknown>) => w.api(call('POST', '/v2.0/security-group-rules', { security_group_rule: { security_group_id: sg, direction: 'ingress', protocol: 'tcp', ...extra } }), CTX);
+    for (const [extra, message] of [
+      [{ port_range_min: 0, port_range_max: 0 }, 'Invalid value for port 0'],
+      [{ port_range_min: 70000, port_range_max: 70000 }, 'Invalid value for port 70000'],
+      [{ port_range_min: 'x' }, 'Invalid value for port x'],
+    ] as const) {
+      const a = await rule(extra);
+      expect(a?.status).toBe(400);
+      expect(JSON.parse(a?.body ?? '{}')).toEqual({ NeutronError: { type: 'SecurityGroupInvalidPortValue', message, detail: '' } });
+    }
+    expect(JSON.parse((await rule({ port_range_min: 22 }))?.body ?? '{}')).toMatchObject({ NeutronError: { type: 'SecurityGroupInvalidPortRange' } });
+  });
 });

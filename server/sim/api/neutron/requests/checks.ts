@@ -135,6 +135,7 @@ const FAULT_TYPES: ReadonlyArray<[RegExp, string]> = [
   [/^Must also specify protocol if port range is given/, 'SecurityGroupProtocolRequiredWithPorts'],
   [/^Default security group already exists/, 'SecurityGroupDefaultAlreadyExists'],
   [/^Updating default security group not allowed/, 'SecurityGroupCannotUpdateDefault'],
+  [/^Invalid value for port /, 'SecurityGroupInvalidPortValue'],
   [/^Insufficient rights for removing default security group/, 'SecurityGroupCannotRemoveDefault'],
   [/^Security Group \S+ in use/, 'SecurityGroupInUse'],
   [
