@@ -6,36 +6,33 @@ machine with python3-neutron 2:21, given the aliases of GET /v2.0/extensions:
   /usr/bin/python3 scripts/extract-neutron-attributes.py "$(curl -s http://127.0.0.1:9696/v2.0/extensions |
     python3 -c 'import json,sys; print(" ".join(e["alias"] for e in json.load(sys.stdin)["extensions"]))')"
 """
-import importlib
+import copy
 import json
-import pkgutil
+import logging
+import os
 import sys
 
-import neutron_lib.api.definitions as defs
-from neutron.extensions import securitygroup
+from neutron import extensions as neutron_extensions
+from neutron.api import extensions
+from neutron_lib.api import attributes
 
 RESOURCES = {'networks', 'subnets', 'ports', 'routers', 'floatingips', 'security_groups',
              'security_group_rules', 'subnetpools', 'address_scopes', 'agents', 'segments'}
 # The extensions the oracle's server lists (GET /v2.0/extensions), read once from it.
 ALIASES = set(sys.argv[1].split())
+# The extension manager's complaints about files that are not extensions are no concern here.
+logging.disable(logging.CRITICAL)
 
-maps = {}
-
-
-def merge(attr_map):
-    for res, attrs in attr_map.items():
-        if res in RESOURCES:
-            for name, spec in attrs.items():
-                maps.setdefault(res, {})[name] = spec
-
-
-for mod in pkgutil.iter_modules(defs.__path__):
-    m = importlib.import_module(f'neutron_lib.api.definitions.{mod.name}')
-    alias = getattr(m, 'ALIAS', None)
-    if alias in ALIASES or mod.name in ('network', 'subnet', 'port', 'subnetpool'):
-        merge(getattr(m, 'RESOURCE_ATTRIBUTE_MAP', {}))
-if 'security-group' in ALIASES:
-    merge(securitygroup.RESOURCE_ATTRIBUTE_MAP)
+# The attribute maps in the order the server builds them (pecan_wsgi/startup.py): the core
+# resources' definitions, then each loaded extension's attributes as the extension manager merges
+# them (neutron/extensions in file order, an extension after those it requires). A request body is
+# converted and validated in that order, so the first bad attribute in it is the one reported.
+maps = copy.deepcopy(attributes._core_resource_attributes())
+mgr = extensions.ExtensionManager(os.path.dirname(neutron_extensions.__file__))
+for name in [n for n in mgr.extensions if n not in ALIASES]:
+    del mgr.extensions[name]
+mgr.extend_resources('2.0', maps)
+maps = {res: attrs for res, attrs in maps.items() if res in RESOURCES}
 # The standard attributes (standard-attr-* extensions): every resource but address scopes and
 # agents. A list filters on description and revision_number (the oracle's lists do), not on the times.
 for res in [r for r in maps if r not in ('address_scopes', 'agents')]:
@@ -55,6 +52,7 @@ out = {res: {name: {'post': bool(s.get('allow_post')), 'put': bool(s.get('allow_
                     'required': 'default' not in s and bool(s.get('allow_post')),
                     # A list may filter on it (filter-validation), and how a filter's values are read as a whole.
                     'filter': bool(s.get('is_filter')), 'convertList': fn(s.get('convert_list_to'))}
-             for name, s in sorted(attrs.items())} for res, attrs in sorted(maps.items())}
-json.dump(out, sys.stdout, indent=1, sort_keys=True)
+             for name, s in attrs.items()} for res, attrs in sorted(maps.items())}
+# Not sorted: body.ts walks each map in this order.
+json.dump(out, sys.stdout, indent=1)
 print()

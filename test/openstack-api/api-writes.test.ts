@@ -268,5 +268,27 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
       expect(JSON.parse(a?.body ?? '{}')).toEqual({ NeutronError: { type: 'SecurityGroupInvalidPortValue', message, detail: '' } });
     }
     expect(JSON.parse((await rule({ port_range_min: 22 }))?.body ?? '{}')).toMatchObject({ NeutronError: { type: 'SecurityGroupInvalidPortRange' } });
+    // Both ends refused: the first in the attribute map's order is named (min before max), not the first by name.
+    expect(JSON.parse((await rule({ port_range_min: 70000, port_range_max: 70001 }))?.body ?? '{}')).toMatchObject({ NeutronError: { message: 'Invalid value for port 70000' } });
+  });
+
+  it("a body's attributes are checked in the order the server's attribute map has them (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('order'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const port = async (extra: Record<string, unknown>) => JSON.parse((await w.api(call('POST', '/v2.0/ports', { port: { network_id: net, ...extra } }), CTX))?.body ?? '{}') as unknown;
+    // The core's attributes, then the extensions' as the extension manager merges them.
+    expect(await port({ security_groups: 'x', admin_state_up: 'x' })).toMatchObject({ NeutronError: { message: "Invalid input for operation: 'x' cannot be converted to boolean." } });
+    expect(await port({ security_groups: 'x', port_security_enabled: 'zz' })).toMatchObject({ NeutronError: { message: "Invalid input for operation: 'zz' cannot be converted to boolean." } });
+    expect(await port({ security_groups: 'x', description: 5 })).toMatchObject({ NeutronError: { message: "Invalid input for description. Reason: '5' is not a valid string." } });
+    // A port's POST may carry tags (the tagging extension's map for ports): checked, then not kept.
+    for (const [tags, reason] of [
+      ['x', "'x' is not a list"],
+      [['a', 'a'], "Duplicate items in the list: 'a'"],
+      [[1], "'1' is not a valid string"],
+      [['a'.repeat(256)], `'${'a'.repeat(256)}' exceeds maximum length of 255`],
+    ] as const) {
+      expect(await port({ tags })).toEqual({ NeutronError: { type: 'HTTPBadRequest', message: `Invalid input for tags. Reason: ${reason}.`, detail: '' } });
+    }
+    expect(await port({ tags: ['ok'] })).toMatchObject({ port: { tags: [] } });
   });
 });

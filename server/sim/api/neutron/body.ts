@@ -94,8 +94,9 @@ function validate(rules: readonly string[], v: Json): string | null {
   for (const rule of rules) {
     if (rule === 'type:string' && typeof v !== 'string') return `'${pyStr(v)}' is not a valid string`;
     if (rule === 'type:non_negative' && typeof v === 'number' && v < 0) return `'${pyStr(v)}' should be non-negative`;
-    if (rule === 'type:availability_zone_hint_list') {
-      const why = azHintList(v);
+    if (rule === 'type:availability_zone_hint_list' || rule === 'type:list_of_unique_strings') {
+      // The zone hints' validator is the list's without a length; a port's tags have 255 (tagging.py).
+      const why = uniqueStrings(v, rule === 'type:list_of_unique_strings' ? 255 : undefined);
       if (why !== null) return why;
     }
   }
@@ -111,10 +112,11 @@ function pyKey(v: Json): string {
 }
 
 /**
- * neutron-lib's availability zone hints: a list, no item twice, each a string (in that order,
- * the first bad item named); the existence of each zone is checked later.
+ * neutron-lib's list of unique strings (availability zone hints, a port's tags in its POST): a
+ * list, no item twice, each a string of at most `maxLen` (in that order, the first bad item named);
+ * the existence of each zone is checked later.
  */
-function azHintList(v: Json): string | null {
+function uniqueStrings(v: Json, maxLen: number | undefined): string | null {
   if (!Array.isArray(v)) return `'${pyStr(v)}' is not a list`;
   const seen = new Set<string>();
   const dups: Json[] = [];
@@ -128,7 +130,10 @@ function azHintList(v: Json): string | null {
     seen.add(k);
   }
   if (dups.length > 0) return `Duplicate items in the list: '${dups.map(pyStr).join(', ')}'`;
-  for (const x of v) if (typeof x !== 'string') return `'${pyStr(x)}' is not a valid string`;
+  for (const x of v) {
+    if (typeof x !== 'string') return `'${pyStr(x)}' is not a valid string`;
+    if (maxLen !== undefined && x.length > maxLen) return `'${x}' exceeds maximum length of ${maxLen}`;
+  }
   return null;
 }
 

@@ -124,16 +124,9 @@ function fixedIps(path: string, b: JsonObject): FixedIpRequest[] | undefined {
 }
 
 /**
- * The body without security_groups, which body.ts's attribute map lacks (the securitygroup
- * extension adds it to ports): `groups` checks it.
+ * security_groups (`type:uuid_list`, last in the ports' map): the ids, or the validator's refusal
+ * (before anything is looked up).
  */
-function withoutGroups(member: JsonObject): JsonObject {
-  const rest = { ...member };
-  delete rest['security_groups'];
-  return rest;
-}
-
-/** security_groups (`type:uuid_list`): the ids, or the validator's refusal (before anything is looked up). */
 function groupIds(path: string, member: JsonObject): string[] | undefined {
   if (!('security_groups' in member)) return undefined;
   const v = member['security_groups'] ?? [];
@@ -205,7 +198,7 @@ function vnicType(path: string, b: JsonObject): string | undefined {
 /** POST /v2.0/ports with the `port` object: the new port. */
 export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Port {
   return withFaultTypes(() => {
-    const b = prepare(c, 'ports', 'create', path, withoutGroups(member));
+    const b = prepare(c, 'ports', 'create', path, member);
     const sgs = groupIds(path, member);
     requireAttributes(path, b, ['network_id']);
     const networkId = uuidAttr(path, b, 'network_id') as string;
@@ -241,7 +234,7 @@ export function putPort(
   path: string = `${PATH}/${id}`,
 ): Port {
   return withFaultTypes(() => {
-    const b = prepare(c, 'ports', 'update', path, withoutGroups(member));
+    const b = prepare(c, 'ports', 'update', path, member);
     const sgs = groupIds(path, member);
     const host = bindingHost(c, b, 'update', path);
     const upd = defined<PortUpdate>({
