@@ -17,7 +17,8 @@ from neutron.api import extensions
 from neutron_lib.api import attributes
 
 RESOURCES = {'networks', 'subnets', 'ports', 'routers', 'floatingips', 'security_groups',
-             'security_group_rules', 'subnetpools', 'address_scopes', 'agents', 'segments'}
+             'security_group_rules', 'subnetpools', 'address_scopes', 'agents', 'segments', 'rbac_policies',
+             'network_ip_availabilities', 'availability_zones', 'service_providers', 'address_groups'}
 # The extensions the oracle's server lists (GET /v2.0/extensions), read once from it.
 ALIASES = set(sys.argv[1].split())
 # The extension manager's complaints about files that are not extensions are no concern here.
@@ -33,16 +34,6 @@ for name in [n for n in mgr.extensions if n not in ALIASES]:
     del mgr.extensions[name]
 mgr.extend_resources('2.0', maps)
 maps = {res: attrs for res, attrs in maps.items() if res in RESOURCES}
-# The standard attributes (standard-attr-* extensions): every resource but address scopes and
-# agents. A list filters on description and revision_number (the oracle's lists do), not on the times.
-for res in [r for r in maps if r not in ('address_scopes', 'agents')]:
-    maps[res].setdefault('description', {'allow_post': True, 'allow_put': True, 'default': '', 'validate': {'type:string': 255}})
-    for k in ('created_at', 'updated_at', 'revision_number', 'tags'):
-        maps[res].setdefault(k, {'allow_post': False, 'allow_put': False})
-    for k in ('description', 'revision_number'):
-        maps[res][k] = {**maps[res][k], 'is_filter': True}
-
-
 def fn(f):
     return getattr(f, '__name__', repr(f)) if f is not None else None
 
@@ -51,7 +42,9 @@ out = {res: {name: {'post': bool(s.get('allow_post')), 'put': bool(s.get('allow_
                     'convert': fn(s.get('convert_to')), 'validate': sorted((s.get('validate') or {}).keys()),
                     'required': 'default' not in s and bool(s.get('allow_post')),
                     # A list may filter on it (filter-validation), and how a filter's values are read as a whole.
-                    'filter': bool(s.get('is_filter')), 'convertList': fn(s.get('convert_list_to'))}
+                    'filter': bool(s.get('is_filter')), 'convertList': fn(s.get('convert_list_to')),
+                    # A list may be sorted by it (sort_key).
+                    'sort': bool(s.get('is_sort_key'))}
              for name, s in attrs.items()} for res, attrs in sorted(maps.items())}
 # Not sorted: body.ts walks each map in this order.
 json.dump(out, sys.stdout, indent=1)

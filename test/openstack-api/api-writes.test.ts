@@ -254,6 +254,57 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await list(w, '/v2.0/subnets', [['shared', 'true']])).names).toEqual([]);
   });
 
+  it("each collection's controller sorts, pages and validates as the oracle's does: sort keys from the map, after the filters and the limit", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const badKey = (k: string) => ({ status: 400, error: { type: 'HTTPBadRequest', message: `['${k}'] is invalid attribute for sort_keys` } });
+    // Not a sort key in the map (is_sort_key), even where nothing is listed; project_id is one where tenant_id is.
+    expect(await list(w, '/v2.0/networks', [['sort_key', 'shared'], ['sort_dir', 'asc']])).toMatchObject(badKey('shared'));
+    expect(await list(w, '/v2.0/networks', [['name', 'none'], ['sort_key', 'shared'], ['sort_dir', 'asc']])).toMatchObject(badKey('shared'));
+    expect((await list(w, '/v2.0/networks', [['sort_key', 'project_id'], ['sort_dir', 'asc']])).status).toBe(200);
+    expect(await list(w, '/v2.0/security-group-rules', [['sort_key', 'description'], ['sort_dir', 'asc']])).toMatchObject(badKey('description'));
+    // The filters, then the limit, then the keys, then the directions.
+    expect(await list(w, '/v2.0/networks', [['sort_key', 'shared'], ['sort_dir', 'asc'], ['mtu', 'abc']])).toMatchObject({ error: { type: 'InvalidInput' } });
+    expect(await list(w, '/v2.0/networks', [['sort_key', 'name'], ['sort_dir', 'up'], ['limit', 'x']])).toMatchObject({ error: { type: 'BadRequest', message: "Bad limit request: Limit must be an integer 0 or greater and not 'x'." } });
+    expect(await list(w, '/v2.0/networks', [['sort_key', 'bogus'], ['sort_dir', 'up']])).toMatchObject(badKey('bogus'));
+    // Agents and zones neither sort nor page; RBAC policies sort, not page.
+    for (const path of ['/v2.0/agents', '/v2.0/availability_zones']) {
+      for (const q of [[['sort_key', 'bogus'], ['sort_dir', 'asc']], [['sort_key', 'host']], [['limit', 'x']]] as Array<Array<[string, string]>>) {
+        const a = await list(w, path, q);
+        expect(a.status).toBe(200);
+        expect(a.names.length).toBeGreaterThan(0);
+      }
+    }
+    expect((await list(w, '/v2.0/rbac-policies', [['limit', 'x']])).status).toBe(200);
+    expect(await list(w, '/v2.0/rbac-policies', [['sort_key', 'name'], ['sort_dir', 'asc']])).toMatchObject(badKey('name'));
+    // A resource without tags reads the tag keys as filters it does not have.
+    expect(await list(w, '/v2.0/segments', [['tags', 'x']])).toMatchObject({ status: 400, error: { message: "['tags'] is invalid attribute for filtering" } });
+    expect(await list(w, '/v2.0/rbac-policies', [['description', 'x']])).toMatchObject({ status: 400, error: { message: "['description'] is invalid attribute for filtering" } });
+    // The RBAC object type is read by rbac.py's converter.
+    expect(await list(w, '/v2.0/rbac-policies', [['object_type', 'bogus']])).toMatchObject({ status: 400, error: { type: 'InvalidInput', message: "Invalid input for operation: 'bogus' is not a valid RBAC object type." } });
+    expect((await list(w, '/v2.0/rbac-policies', [['object_type', ' QOS_policy ']])).status).toBe(200);
+    // The service providers' plugin reads service_type, name, driver and default, and ignores the rest.
+    const providers = async (q: Array<[string, string]>) => (await list(w, '/v2.0/service-providers', q)).names.map((n) => n.name);
+    expect(await providers([['name', 'dvr'], ['bogus', 'x']])).toEqual(['dvr']);
+    expect(await providers([['name', 'dvr'], ['name', 'ha']])).toEqual(['dvr', 'ha']);
+    expect(await providers([['driver', 'neutron.services.l3_router.service_providers.ha.HaDriver']])).toEqual(['ha']);
+    expect(await providers([['default', 'False']])).toEqual([]);
+    expect(await providers([['sort_key', 'bogus'], ['sort_dir', 'asc']])).toEqual(['dvrha', 'dvr', 'ha', 'single_node']);
+  });
+
+  it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const made: string[] = [];
+    for (const t of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) {
+      const a = await w.api(call('POST', '/v2.0/rbac-policies', { rbac_policy: { object_type: ' Network ', object_id: net, action: 'access_as_shared', target_tenant: t } }), CTX);
+      expect(a?.status).toBe(201);
+      made.push((JSON.parse(a?.body ?? '{}') as { rbac_policy: { id: string } }).rbac_policy.id);
+    }
+    const listed = (JSON.parse((await w.api(call('GET', '/v2.0/rbac-policies', undefined, [['object_id', net]]), CTX))?.body ?? '{}') as { rbac_policies: Array<{ id: string }> }).rbac_policies.map((p) => p.id);
+    expect(listed).toEqual(made);
+    expect([...made].sort()).not.toEqual(made);
+  });
+
   it("a rule's port refused on create is typed as Neutron types it, as the list filter's is (the oracle's answers)", async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const sg = (JSON.parse((await w.api(call('GET', '/v2.0/security-groups', undefined, [['name', 'default']]), CTX))?.body ?? '{}') as { security_groups: Array<{ id: string }> }).security_groups[0]?.id;

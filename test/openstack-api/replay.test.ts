@@ -73,8 +73,6 @@ const UNSTABLE: Readonly<Record<string, string>> = {
 /** Why the KNOWN lines differ (found by this test; the report of issue #17 names the owners). */
 const TENANT =
   'an admin’s legacy lists: the real neutronclient adds a tenant_id column when its Keystone token has the admin role (the oracle captures ran without Keystone); the emulated neutron never does';
-const RBAC_ORDER =
-  'the API lists RBAC policies in id order (as Neutron); the emulated CLI in creation order';
 const KNOWN: Readonly<Record<string, string>> = {
   '09-neutron-legacy.cmds:18': TENANT,
   '09-neutron-legacy.cmds:19': TENANT,
@@ -83,9 +81,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   '09-neutron-legacy.cmds:22': TENANT,
   '09-neutron-legacy.cmds:23': TENANT,
   '09-neutron-legacy.cmds:30': TENANT,
-  '40-neutron-rbac-policies.cmds:17': RBAC_ORDER,
-  '40-neutron-rbac-policies.cmds:48': RBAC_ORDER,
-  '41-network-rbac.cmds:36': RBAC_ORDER,
 };
 
 const missing = missingClients();

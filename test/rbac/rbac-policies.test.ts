@@ -86,19 +86,19 @@ describe('a subnet pool and its address scope shared with one project', () => {
   it('refuses a duplicate, and refuses removing or retargeting the pool policy while the project has a subnet from it', () => {
     lab.as(null);
     expect(message(lab.share('subnetpool', pool, P))).toBe('409 An RBAC policy already exists with those values.');
-    const id = (lab.api((c) => listRbacPolicies(c, { object_type: 'subnetpool' })) as JsonObject[])[0]?.['id'] as string;
+    const id = (lab.api((c) => listRbacPolicies(c, { filters: { object_type: 'subnetpool' } })) as JsonObject[])[0]?.['id'] as string;
     const inUse = `409 RBAC policy on object ${pool} cannot be removed because other objects depend on it.\nDetails: Callback neutron.objects.subnetpool.RbacNeutronDbObjectMixin.validate_rbac_policy_change-8774568881881 failed with "RBAC policy on object ${pool} cannot be removed because other objects depend on it.\nDetails: project_id=${P}"`;
     expect(message(lab.api((c) => removeRbacPolicy(c, id)))).toBe(inUse);
     expect(message(lab.api((c) => putRbacPolicy(c, id, { target_tenant: Q })))).toBe(inUse);
   });
 
   it('lets the policy go once a wildcard still lets the project in', () => {
-    const id = (lab.api((c) => listRbacPolicies(c, { object_type: 'subnetpool', target_tenant: P })) as JsonObject[])[0]?.['id'] as string;
+    const id = (lab.api((c) => listRbacPolicies(c, { filters: { object_type: 'subnetpool', target_tenant: P } })) as JsonObject[])[0]?.['id'] as string;
     lab.run('openstack address scope set --share byoip');
     lab.share('subnetpool', pool, '*');
     expect(lab.run('openstack subnet pool show customer -f value -c shared').stdout).toBe('True\n');
     expect(lab.api((c) => removeRbacPolicy(c, id))).toBeUndefined();
-    expect((lab.api((c) => listRbacPolicies(c, { object_type: 'subnetpool' })) as JsonObject[]).map((p) => p['target_tenant'])).toEqual(['*']);
+    expect((lab.api((c) => listRbacPolicies(c, { filters: { object_type: 'subnetpool' } })) as JsonObject[]).map((p) => p['target_tenant'])).toEqual(['*']);
   });
 });
 
@@ -112,7 +112,7 @@ describe('an address scope shared with a project that made a pool in it', () => 
 
   // As the oracle answered (the callback's number aside): DELETE and a PUT to another project alike.
   it('may not lose the policy while that pool is in the scope', () => {
-    const id = (lab.api((c) => listRbacPolicies(c, { object_type: 'address_scope' })) as JsonObject[])[0]?.['id'] as string;
+    const id = (lab.api((c) => listRbacPolicies(c, { filters: { object_type: 'address_scope' } })) as JsonObject[])[0]?.['id'] as string;
     const head = `RBAC policy on object ${scope} cannot be removed because other objects depend on it.`;
     const inUse = `409 ${head}\nDetails: Callback neutron.objects.address_scope.RbacNeutronDbObjectMixin.validate_rbac_policy_change-8774568881881 failed with "${head}\nDetails: project_id=${P}"`;
     expect(message(lab.api((c) => removeRbacPolicy(c, id)))).toBe(inUse);

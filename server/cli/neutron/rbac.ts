@@ -8,7 +8,7 @@ import { listRbacPolicies, showRbacPolicy } from '../../sim/api/neutron/rbac.js'
 import { postRbacPolicy, putRbacPolicy, removeRbacPolicy } from '../../sim/api/neutron/requests/rbac-policies.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { CliError } from '../errors.js';
-import { bulkDelete, dictTable, find, given, list, s, show, specFilters, type Handler } from './common.js';
+import { bulkDelete, dictTable, find, given, list, s, show, listQuery, type Handler } from './common.js';
 
 /** The object the client names, by the resource its `--type` is (qos-policy: a QoS `policy`). */
 function rbacObjectId(c: Cloud, type: string, ref: string): string {
@@ -18,13 +18,13 @@ function rbacObjectId(c: Cloud, type: string, ref: string): string {
 
 /** neutronclient's lookup of an object that has no name: by ID among those listed. */
 function policyId(c: Cloud, ref: string): string {
-  const p = listRbacPolicies(c, { id: ref })[0];
+  const p = listRbacPolicies(c, { filters: { id: ref } })[0];
   if (!p) throw new CliError(`Unable to find rbac_policy with id '${ref}'`);
   return ref;
 }
 
 export const rbacCommands: Record<string, Handler> = {
-  'rbac-list': (c, a, extra) => dictTable(a, ['id', 'object_type', 'object_id'], listRbacPolicies(c, specFilters(extra))),
+  'rbac-list': (c, a, extra) => dictTable(a, ['id', 'object_type', 'object_id'], listRbacPolicies(c, listQuery(a, extra))),
   // The client looks policies up by ID only: the server's 404 names no type.
   'rbac-show': (c, a) => show(a, showRbacPolicy(c, s(a, 'id') ?? '')),
   'rbac-create': (c, a, extra) => {

@@ -4,7 +4,7 @@ import { listNetworks, type FilterValue } from '../../sim/api/neutron/index.js';
 import { deleteTag, deleteTags, putTag, putTags, type Tagged } from '../../sim/api/neutron/requests/tags.js';
 import { listServiceProviders } from '../../sim/api/neutron/service-provider.js';
 import { CliError } from '../errors.js';
-import { dictTable, list, listQuery, s, type Args, type Handler } from './common.js';
+import { dictTable, list, listQuery, s, specFilters, type Args, type Handler } from './common.js';
 import { findNetwork, networkTable } from './net.js';
 import { findPort } from './port.js';
 import { findRouter } from './router.js';
@@ -55,5 +55,5 @@ export const tagCommands: Record<string, Handler> = {
     for (const k of ['name', 'admin_state_up', 'status', 'shared']) if (typeof a[k] === 'string') filters[k] = a[k];
     return networkTable(c, a, listNetworks(c, { ...q, filters }));
   },
-  'service-provider-list': (c, a) => dictTable(a, ['service_type', 'name', 'default'], listServiceProviders()),
+  'service-provider-list': (c, a, extra) => dictTable(a, ['service_type', 'name', 'default'], listServiceProviders(specFilters(extra))),
 };

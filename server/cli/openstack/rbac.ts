@@ -47,7 +47,7 @@ function projectRef(c: Cloud, ref: string): string {
 
 /** openstacksdk find_rbac_policy: by ID only. */
 function findPolicy(c: Cloud, ref: string): JsonObject {
-  const p = listRbacPolicies(c, { id: ref })[0];
+  const p = listRbacPolicies(c, { filters: { id: ref } })[0];
   if (!p) throw new NotFoundError(`No RBACPolicy found for ${ref}`);
   return p;
 }
@@ -121,7 +121,7 @@ function list(c: Cloud, a: Args): Output {
   const long = flag(a, 'long');
   const cols = long ? ['id', 'object_type', 'object_id', 'action'] : ['id', 'object_type', 'object_id'];
   const headers = long ? ['ID', 'Object Type', 'Object ID', 'Action'] : ['ID', 'Object Type', 'Object ID'];
-  return { kind: 'list', data: { headers, rows: listRbacPolicies(c, q).map((p) => cols.map((k) => attr(p, k))) } };
+  return { kind: 'list', data: { headers, rows: listRbacPolicies(c, { filters: q }).map((p) => cols.map((k) => attr(p, k))) } };
 }
 
 /** `set` with neither `--target-project` nor an extra property sends nothing. */

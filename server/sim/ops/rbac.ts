@@ -200,8 +200,9 @@ export function deleteRbacPolicy(c: Cloud, id: string): void {
   removePolicy(c, policy);
 }
 
+/** rbac.py's convert_valid_object_type: the type stripped and in lower case. */
 function checkType(t: string): RbacObjectType {
-  const type = RBAC_OBJECT_TYPES.find((x) => x === t);
+  const type = RBAC_OBJECT_TYPES.find((x) => x === t.trim().toLowerCase());
   if (!type) throw neutronError.invalidInput(PATH, `'${t}' is not a valid RBAC object type.`);
   return type;
 }

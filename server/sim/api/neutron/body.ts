@@ -20,6 +20,8 @@ interface AttrSpec {
   validate: string[];
   /** A list may filter on it (is_filter). */
   filter: boolean;
+  /** A list may be sorted by it (is_sort_key). */
+  sort: boolean;
 }
 
 /** The resources a body names, by their collection in neutron-attributes.json. */

@@ -7,7 +7,7 @@ import type { Std } from '../../model/std.js';
 import { SimError, neutronError } from '../../errors.js';
 import { tagsMatch, type TagFilter } from '../../visibility.js';
 import { encodeUriPart } from '../request.js';
-import { readFilters, type Wanted } from './filters.js';
+import { invalidSortKeys, listHelpers, readFilters, type Wanted } from './filters.js';
 import type { Json, JsonObject } from '../json.js';
 
 export type { TagFilter };
@@ -157,10 +157,12 @@ export function listOf<T extends { id: string; tags?: readonly string[] }>(
     const full = needFull ? hidden?.full?.(it) : undefined;
     if (passes(d, full)) out.push(d);
   }
-  // Sorted by plain attributes only (as Neutron's sorting helper checks the keys, after the filters).
-  const bad = badSortKeys(out, q.sort ?? []);
+  // Sorted by the map's sort keys (without a map, plain attributes), checked as Neutron's sorting
+  // helper checks them, after the filters; a controller that does not sort ignores them.
+  const sort = listHelpers(path).sorting ? (q.sort ?? []) : [];
+  const bad = invalidSortKeys(path, sort.map((s) => s.key)) ?? badSortKeys(out, sort);
   if (bad.length > 0) throw new SimError(400, `[${bad.map((k) => `'${k}'`).join(', ')}] is invalid attribute for sort_keys`, path, 'network', 'HTTPBadRequest');
-  for (const s of [...(q.sort ?? [])].reverse()) {
+  for (const s of [...sort].reverse()) {
     const sign = s.dir === 'desc' ? -1 : 1;
     out = [...out].sort((a, b) => sign * compare(a[s.key] as Json, b[s.key] as Json));
   }

@@ -27,6 +27,49 @@ const PLUGIN: Readonly<Record<string, Readonly<Record<string, string | null>>>> 
   agents: { alive: 'convert_to_boolean' },
 };
 
+/**
+ * What a collection's controller does with a list's query where it is not everything (on the
+ * oracle's server: `allow_sorting`, `allow_pagination`, `filter_validation` of each controller
+ * after start-up). Without sorting the sort keys and directions are ignored, without paging the
+ * limit, marker and page_reverse; without validation a key that is no filter goes to the plugin.
+ */
+const CONTROLLERS: Readonly<Record<string, { sorting?: false; paging?: false; validation?: false }>> = {
+  agents: { sorting: false, paging: false },
+  availability_zones: { sorting: false, paging: false },
+  service_providers: { sorting: false, paging: false, validation: false },
+  rbac_policies: { paging: false },
+};
+
+/** The collection (`rbac_policies`) a list's path (`/v2.0/rbac-policies`) names. */
+const resourceOf = (path: string) => path.replace(/^\/v2\.0\//, '').replace(/-/g, '_');
+
+/** Whether a list on `path` sorts (its sort keys are checked) and pages (its limit is read). */
+export function listHelpers(path: string): { sorting: boolean; paging: boolean } {
+  const c = ownValue(CONTROLLERS, resourceOf(path));
+  return { sorting: c?.sorting ?? true, paging: c?.paging ?? true };
+}
+
+/**
+ * The sort keys a list on `path` refuses: those that are not sort keys of its attribute map
+ * (`is_sort_key`; project_id wherever tenant_id is one), in the order given. Undefined for a
+ * resource without a map here.
+ */
+export function invalidSortKeys(path: string, keys: readonly string[]): string[] | undefined {
+  const attrs = attributeMap(resourceOf(path));
+  if (attrs === undefined) return undefined;
+  const sortable = (k: string) => ownValue(attrs, k === 'project_id' && !Object.hasOwn(attrs, k) ? 'tenant_id' : k)?.sort === true;
+  return keys.filter((k) => !sortable(k));
+}
+
+/** Whether a list on `path` reads the tag filters (`tags`, `tags-any`…): its resource is taggable. */
+export function readsTags(path: string): boolean {
+  const attrs = attributeMap(resourceOf(path));
+  return attrs === undefined || ownValue(attrs, 'tags')?.filter === true;
+}
+
+/** Neutron 21's RBAC object types (rbac_db_models.get_type_model_map() on the oracle's server). */
+const RBAC_TYPES = ['address_group', 'address_scope', 'network', 'qos_policy', 'security_group', 'subnetpool'];
+
 const typed = (type: string) => (url: string, message: string) => new SimError(400, message, url, 'network', type);
 const invalidPort = typed('SecurityGroupInvalidPortValue');
 const invalidEthertype = typed('SecurityGroupRuleInvalidEtherType');
@@ -67,6 +110,12 @@ const CONVERTERS: Readonly<Record<string, (raw: string, url: () => string) => st
     checkProtocolFilter(url(), raw);
     return pyIntText(raw) === null ? raw.toLowerCase() : raw;
   },
+  // rbac.py's: stripped, in lower case, one of the types the database models.
+  convert_valid_object_type(raw, url) {
+    const type = raw.trim().toLowerCase();
+    if (RBAC_TYPES.includes(type)) return type;
+    throw neutronError.invalidInput(url(), `'${raw}' is not a valid RBAC object type.`);
+  },
   // netaddr's IPNetwork as text: host bits kept, IPv6 compact; empty is None.
   convert_ip_prefix_to_cidr(raw, url) {
     if (raw === '') return null;
@@ -88,7 +137,7 @@ function toBoolean(raw: string, url: () => string): string {
  * as sent (for the error's line). Undefined for a resource without a map here.
  */
 export function readFilters(path: string, wanted: Wanted, url: () => string): Wanted | undefined {
-  const resource = path.replace(/^\/v2\.0\//, '').replace(/-/g, '_');
+  const resource = resourceOf(path);
   const attrs = attributeMap(resource);
   if (attrs === undefined) return undefined;
   const invalid: string[] = [];
@@ -105,6 +154,6 @@ export function readFilters(path: string, wanted: Wanted, url: () => string): Wa
     const convert = name ? ownValue(CONVERTERS, name) : undefined;
     return [key, convert ? values.map((v) => (v === null ? null : convert(v, url))) : values];
   });
-  if (invalid.length > 0) throw neutronError.invalidFilter(path, invalid);
+  if (invalid.length > 0 && ownValue(CONTROLLERS, resource)?.validation !== false) throw neutronError.invalidFilter(path, invalid);
   return out;
 }

@@ -10,10 +10,9 @@ import { neutronError } from '../../errors.js';
 import { allRbacPolicies, createRbacPolicy, deleteRbacPolicy, updateRbacPolicy, type RbacCreate } from '../../ops/rbac.js';
 import type { Json, JsonObject } from '../json.js';
 import { pyStr } from './body.js';
-import { matchesFilters, type FilterValue } from './common.js';
+import { listOf, type ListQuery } from './common.js';
 
 const PATH = '/v2.0/rbac-policies';
-const ATTRIBUTES = ['id', 'object_type', 'object_id', 'action', 'target_tenant', 'project_id', 'tenant_id'];
 
 function toJson(p: RbacPolicy): JsonObject {
   return {
@@ -32,11 +31,14 @@ function policies(c: Cloud): JsonObject[] {
   return (c.auth.admin ? all : all.filter((p) => p.projectId === c.auth.projectId)).map(toJson);
 }
 
-/** GET /v2.0/rbac-policies with exact-match filters (an unknown one is refused even with no rows). */
-export function listRbacPolicies(c: Cloud, filters: Readonly<Record<string, FilterValue>> = {}): JsonObject[] {
-  const unknown = Object.keys(filters).filter((k) => !ATTRIBUTES.includes(k));
-  if (unknown.length > 0) throw neutronError.invalidFilter(PATH, unknown);
-  return policies(c).filter((p) => matchesFilters(p, filters, PATH));
+/**
+ * GET /v2.0/rbac-policies with exact-match filters, read as any list's (listOf: the attribute map's
+ * filters and converters; an unknown key is refused even with no rows).
+ */
+export function listRbacPolicies(c: Cloud, q: ListQuery = {}): JsonObject[] {
+  // In the order allRbacPolicies gives (the server's), not by id.
+  const rows = policies(c).map((d, i) => ({ id: String(i).padStart(9, '0'), d }));
+  return listOf(rows, (r) => r.d, q, PATH);
 }
 
 /** GET /v2.0/rbac-policies/{id} */

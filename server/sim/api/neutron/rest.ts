@@ -46,6 +46,7 @@ import { agentDict } from './agent.js';
 import { listAvailabilityZones } from './availability-zone.js';
 import { listIpAvailabilities } from './ip-availability.js';
 import { listRbacPolicies } from './rbac.js';
+import { invalidSortKeys, listHelpers, readsTags } from './filters.js';
 import { listServiceProviders } from './service-provider.js';
 import { peerDict, speakerDict, visiblePeers, visibleSpeakers } from './bgp.js';
 import {
@@ -167,10 +168,8 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     plural: 'rbac_policies',
     member: 'rbac_policy',
     compact: false,
-    // The simulation filters policies itself (its attribute list decides what is a filter).
-    list: (c, q) =>
-      queried(listRbacPolicies(c, q.filters), { ...q, filters: {} }, '/v2.0/rbac-policies'),
-    ownFilters: 'all',
+    kept: true,
+    list: (c, q) => queried(listRbacPolicies(c), q, '/v2.0/rbac-policies', true),
   },
   'network-ip-availabilities': {
     plural: 'network_ip_availabilities',
@@ -190,7 +189,12 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     plural: 'service_providers',
     member: 'service_provider',
     compact: false,
-    list: (_c, q) => queried(listServiceProviders(), q, '/v2.0/service-providers'),
+    // The plugin reads the query itself (its controller validates no filter).
+    list: (_c, q, pairs) => {
+      const given: Record<string, string[]> = {};
+      for (const [k, v] of pairs) given[k] = [...(Object.hasOwn(given, k) ? (given[k] ?? []) : []), v];
+      return queried(listServiceProviders(given), { ...q, filters: {}, anyOf: {} }, '/v2.0/service-providers');
+    },
   },
   // Neutron 21 loads the address-group extension; the simulation has no address groups to list.
   'address-groups': {
@@ -230,6 +234,9 @@ export function collectionOf(_c: Cloud, name: string): Collection | undefined {
   if (Object.hasOwn(COLLECTIONS, name)) return COLLECTIONS[name];
   return ownValue(BGP, name);
 }
+
+/** The tag extension's filters. */
+const TAG_KEYS = ['tags', 'tags-any', 'not-tags', 'not-tags-any'];
 
 /** Query keys that are not filters (api_common's reserved words and the tag extension's). */
 const NOT_FILTERS = new Set([
@@ -271,12 +278,18 @@ function tagList(pairs: Pairs, key: string): string[] {
   return values(pairs, key).flatMap((v) => v.split(','));
 }
 
-/** `sort_key`/`sort_dir` pairs, checked as Neutron checks them (count, directions; keys later, against the rows). */
-function sorts(pairs: Pairs): Array<{ key: string; dir: 'asc' | 'desc' }> {
+/**
+ * `sort_key`/`sort_dir` pairs, checked as Neutron's get_sorts checks them: their counts, the keys
+ * (the attribute map's sort keys; without a map, the plain attributes of the rows), the directions.
+ */
+function sorts(pairs: Pairs, path: string, rows: readonly JsonObject[]): Array<{ key: string; dir: 'asc' | 'desc' }> {
   const keys = values(pairs, 'sort_key');
   const dirs = values(pairs, 'sort_dir');
   if (keys.length !== dirs.length)
     throw badRequest('HTTPBadRequest', 'The number of sort_keys and sort_dirs must be same');
+  const badKeys = invalidSortKeys(path, keys) ?? badSortKeys(rows, keys.map((key) => ({ key })));
+  if (badKeys.length > 0)
+    throw badRequest('HTTPBadRequest', `[${badKeys.map((k) => `'${k}'`).join(', ')}] is invalid attribute for sort_keys`);
   const bad = dirs.filter((d) => d !== 'asc' && d !== 'desc');
   if (bad.length > 0)
     throw badRequest(
@@ -306,11 +319,11 @@ function limitOf(pairs: Pairs): number {
 }
 
 /** The filters: one value each, and the keys given several values (matched as any of them). */
-function filtersOf(pairs: Pairs): {
+function filtersOf(pairs: Pairs, taggable: boolean): {
   single: Record<string, FilterValue>;
   multi: Record<string, string[]>;
 } {
-  const keys = [...new Set(pairs.map(([k]) => k))].filter((k) => !NOT_FILTERS.has(k));
+  const keys = [...new Set(pairs.map(([k]) => k))].filter((k) => !NOT_FILTERS.has(k) || (!taggable && TAG_KEYS.includes(k)));
   // A filter's empty value is a value (`name=` lists the unnamed), unlike an empty field or sort key.
   const given = keys.map((k) => [k, pairs.filter(([x]) => x === k).map(([, v]) => v)] as const);
   // fromEntries: a key such as `__proto__` stays a key (an assignment would set the prototype).
@@ -345,16 +358,6 @@ function comparator(
     }
     return 0;
   };
-}
-
-/** A sort key must be a plain attribute of the resource (no list or dictionary). */
-function checkSortKeys(rows: readonly JsonObject[], sort: ReadonlyArray<{ key: string }>): void {
-  const bad = badSortKeys(rows, sort);
-  if (bad.length > 0)
-    throw badRequest(
-      'HTTPBadRequest',
-      `[${bad.map((k) => `'${k}'`).join(', ')}] is invalid attribute for sort_keys`,
-    );
 }
 
 /** The resources of a list query with every filter applied (several values of a key: any of them). */
@@ -430,19 +433,25 @@ function listAnswer(col: Collection, name: string, c: Cloud, pairs: Pairs, url: 
   const marker = last(pairs, 'marker');
   const reverse = /^(true|1)$/i.test(last(pairs, 'page_reverse') ?? '');
   const fields = values(pairs, 'fields');
-  const { single, multi } = filtersOf(pairs);
-  const tags = {
-    tags: tagList(pairs, 'tags'),
-    any: tagList(pairs, 'tags-any'),
-    notAll: tagList(pairs, 'not-tags'),
-    notAny: tagList(pairs, 'not-tags-any'),
-  };
+  const path = `/v2.0/${name}`;
+  // A resource without tags reads the tag keys as any other filter (and refuses them).
+  const taggable = readsTags(path);
+  const { single, multi } = filtersOf(pairs, taggable);
+  const tags = taggable
+    ? {
+        tags: tagList(pairs, 'tags'),
+        any: tagList(pairs, 'tags-any'),
+        notAll: tagList(pairs, 'not-tags'),
+        notAny: tagList(pairs, 'not-tags-any'),
+      }
+    : undefined;
   const key = col.key ?? 'id';
-  // The filters first, as Neutron's API reads them before its sorting and paging helpers.
-  const rows = filtered(col, c, pairs, { filters: single, tags }, multi);
-  const sort = sorts(pairs);
-  const limit = limitOf(pairs);
-  checkSortKeys(rows, sort);
+  // The filters first, then the paging helper (the limit), then the sorting one (get_sorts), as
+  // Neutron's query hook makes them; a controller that does not sort or page ignores their keys.
+  const rows = filtered(col, c, pairs, { filters: single, ...(tags ? { tags } : {}) }, multi);
+  const helpers = listHelpers(path);
+  const limit = helpers.paging ? limitOf(pairs) : 0;
+  const sort = helpers.sorting ? sorts(pairs, path, rows) : [];
   // Sorted here rather than by the simulation's list: pages need the id as the last key (a total
   // order). A collection listed as made keeps that order when nothing asks for another.
   const ordered =
