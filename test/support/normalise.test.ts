@@ -67,6 +67,12 @@ describe('normaliseTranscript', () => {
     );
   });
 
+  it("replaces standard_attr_id values in every format (the oracle's SQLite reuses the highest after a delete)", () => {
+    const text = `standard_attr_id='17'\n  "standard_attr_id": 17,\n  standard_attr_id: 17\n`;
+    const [out] = normaliseTranscript([e('x', text)], '');
+    expect(out?.stdout).toBe(`standard_attr_id='<N>'\n  "standard_attr_id": <N>,\n  standard_attr_id: <N>\n`);
+  });
+
   it('replaces only randomly chosen addresses: not gateways, not .0/.1, not addresses the script gave', () => {
     const script = 'openstack port create --fixed-ip ip-address=10.0.0.20 p\nopenstack subnet create --subnet-range 10.0.0.0/24 s';
     const out = normaliseTranscript(

@@ -153,7 +153,11 @@ export function normaliseTranscript(entries: Entry[], script: string, exclude: R
     t = t.replace(/("provider:segmentation_id": )\d+/g, '$1<SEG>');
     t = t.replace(/(provider:segmentation_id: )\d+/g, '$1<SEG>');
     t = t.replace(/(provider_segmentation_id=")\d+/g, '$1<SEG>');
+    // The oracle's SQLite gives a deleted resource's standard_attr_id to the next one when it was the
+    // highest (no AUTOINCREMENT); a real cloud's MySQL, as Stacklab, never does: compared as <N>.
     t = t.replace(/standard_attr_id='\d+'/g, "standard_attr_id='<N>'");
+    t = t.replace(/("standard_attr_id": )\d+/g, '$1<N>');
+    t = t.replace(/(standard_attr_id: )\d+/g, '$1<N>');
     t = t.replace(IPV6, (m) => (m.includes('::') || m.split(':').length > 3) && !fixedAddress(m, script) ? n.ips.get(m) : m);
     t = t.replace(IPV4, (m) => (fixedAddress(m, script) ? m : n.ips.get(m)));
     // Lists of ids are sorted by the random UUIDs themselves: compare them as sets.
