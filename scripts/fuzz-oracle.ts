@@ -265,6 +265,104 @@ function scopeCmd(): string {
   }
 }
 
+/** The legacy CLI's output options: a format, columns (`-c`, or `-F` on a show), now and then a sort. */
+function nfmt(columns: readonly string[], list = false): string {
+  const f = chance(0.4) ? ` -f ${pick(list ? FORMATS : FORMATS.filter((x) => x !== 'csv'))}` : '';
+  const flag = !list && chance(0.3) ? '-F' : '-c';
+  const cs = chance(0.4) ? some(columns, 0.35).map((c) => ` ${flag} ${c}`).join('') : '';
+  const sort = list && chance(0.15) ? ` --sort-key ${pick(columns)}${chance(0.7) ? ` --sort-dir ${pick(['asc', 'desc', 'up'])}` : ''}` : '';
+  return f + cs + sort + (list && chance(0.05) ? ' -D' : '');
+}
+
+const NNET_COLS = ['id', 'name', 'subnets', 'status', 'shared', 'admin_state_up', 'mtu', 'router:external', 'description', 'tenant_id', 'port_security_enabled', 'nosuch'];
+const NSUBNET_COLS = ['id', 'name', 'cidr', 'gateway_ip', 'allocation_pools', 'dns_nameservers', 'host_routes', 'enable_dhcp', 'ip_version', 'network_id', 'subnetpool_id'];
+const NPORT_COLS = ['id', 'name', 'mac_address', 'fixed_ips', 'status', 'device_owner', 'security_groups', 'port_security_enabled', 'allowed_address_pairs', 'admin_state_up', 'binding:vnic_type'];
+const NROUTER_COLS = ['id', 'name', 'status', 'admin_state_up', 'external_gateway_info', 'routes', 'distributed', 'ha', 'description'];
+const NFIP_COLS = ['id', 'floating_ip_address', 'fixed_ip_address', 'port_id', 'router_id', 'status', 'floating_network_id'];
+const NRULE_COLS = ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote', 'protocol', 'port_range_min', 'remote_ip_prefix'];
+
+/** The legacy `neutron` CLI (python-neutronclient 8.1): its option names, its values specs, its errors. */
+function neutronCmd(): string {
+  const n = name(NETS);
+  const s = name(SUBNETS);
+  const p = name(PORTS);
+  const r = name(ROUTERS);
+  const g = name(GROUPS);
+  const bool = () => pick(['True', 'False', 'true', 'yes', 'bogus']);
+  switch (pick(['net', 'net', 'subnet', 'subnet', 'port', 'port', 'router', 'router', 'fip', 'sg', 'sg', 'list', 'list', 'show'])) {
+    case 'net':
+      return pick([
+        () => `neutron net-create ${some([`--description ${pick(DESCS)}`, '--shared', '--admin-state-down', '--provider:network_type vxlan', '--provider:network_type vlan --provider:physical_network physnet1', `--provider:segmentation_id ${pick(['5', '4095', 'x'])}`, `--mtu ${pick(['1400', 'abc', '0'])}`, `--port-security-enabled ${bool()}`, '--router:external'], 0.2).join(' ')} ${n}${nfmt(NNET_COLS)}`,
+        () => `neutron net-update ${n} ${some([`--name ${name(NETS)}`, `--description ${pick(DESCS)}`, `--shared ${bool()}`, `--admin-state-up ${bool()}`, `--mtu ${pick(['1300', '99999', 'x'])}`, `--port-security-enabled ${bool()}`, '--router:external'], 0.3).join(' ')}`,
+        () => `neutron net-delete ${some(NETS, 0.3).join(' ') || n}`,
+      ])();
+    case 'subnet':
+      return pick([
+        () => {
+          const v6 = chance(0.3);
+          const opts = some([`--name ${s}`, `--gateway ${pick(IPS)}`, '--no-gateway', `--allocation-pool start=${pick(IPS)},end=${pick(IPS)}`, `--dns-nameserver ${pick(IPS)}`, `--host-route destination=${pick(CIDRS4)},nexthop=${pick(IPS)}`, '--disable-dhcp', '--enable-dhcp', `--description ${pick(DESCS)}`, ...(v6 ? [`--ipv6-ra-mode ${pick(['slaac', 'dhcpv6-stateful', 'bogus'])}`, `--ipv6-address-mode ${pick(['slaac', 'dhcpv6-stateless'])}`] : [])], 0.2);
+          const range = chance(0.15) ? `--subnetpool ${name(POOLS)}${chance(0.5) ? ` --prefixlen ${pick(['24', '26', '64'])}` : ''}` : pick(v6 ? CIDRS6 : CIDRS4);
+          return `neutron subnet-create ${n}${v6 ? ' --ip-version 6' : ''} ${range} ${opts.join(' ')} --disable-dhcp${nfmt(NSUBNET_COLS)}`;
+        },
+        () => `neutron subnet-update ${s} ${some([`--name ${name(SUBNETS)}`, `--gateway ${pick(IPS)}`, '--no-gateway', `--allocation-pool start=${pick(IPS)},end=${pick(IPS)}`, `--dns-nameserver ${pick(IPS)}`, '--no-dns-nameservers', `--host-route destination=${pick(CIDRS4)},nexthop=${pick(IPS)}`, '--no-host-routes', `--description ${pick(DESCS)}`], 0.25).join(' ')}`,
+        () => `neutron subnet-delete ${s}`,
+      ])();
+    case 'port': {
+      const fixed = () => pick([`subnet_id=${name(SUBNETS)}`, `ip_address=${pick(IPS)}`, `subnet_id=${name(SUBNETS)},ip_address=${pick(IPS)}`, 'bogus=1']);
+      return pick([
+        () => `neutron port-create ${n} ${some([`--name ${p}`, `--fixed-ip ${fixed()}`, `--mac-address ${pick(['fa:16:3e:00:00:01', 'zz'])}`, `--security-group ${name(GROUPS)}`, '--no-security-groups', `--port-security-enabled ${bool()}`, `--allowed-address-pair ip_address=${pick(IPS)}`, `--device-owner ${pick(['compute:nova', 'x'])}`, `--vnic-type ${pick(['normal', 'direct', 'bogus'])}`, '--admin-state-down', `--description ${pick(DESCS)}`], 0.2).join(' ')}${nfmt(NPORT_COLS)}`,
+        () => `neutron port-update ${p} ${some([`--name ${name(PORTS)}`, `--fixed-ip ${fixed()}`, `--security-group ${name(GROUPS)}`, '--no-security-groups', `--port-security-enabled ${bool()}`, `--allowed-address-pair ip_address=${pick(IPS)}`, '--no-allowed-address-pairs', `--admin-state-up ${bool()}`, `--description ${pick(DESCS)}`], 0.25).join(' ')}`,
+        () => `neutron port-delete ${p}`,
+      ])();
+    }
+    case 'router':
+      return pick([
+        () => `neutron router-create ${some([`--description ${pick(DESCS)}`, '--admin-state-down', `--distributed ${bool()}`, `--ha ${bool()}`], 0.2).join(' ')} ${r}${nfmt(NROUTER_COLS)}`,
+        () => `neutron router-update ${r} ${some([`--name ${name(ROUTERS)}`, `--route destination=${pick(CIDRS4)},nexthop=${pick(IPS)}`, '--no-routes', `--admin-state-up ${bool()}`, `--description ${pick(DESCS)}`], 0.3).join(' ')}`,
+        () => `neutron router-gateway-set ${some(['--disable-snat', `--fixed-ip subnet_id=${name(SUBNETS)}`, `--fixed-ip ip_address=${pick(IPS)}`], 0.2).join(' ')} ${r} ${name(NETS)}`,
+        () => `neutron router-gateway-clear ${r}`,
+        () => `neutron router-interface-add ${r} ${pick([s, `subnet=${s}`, `port=${p}`])}`,
+        () => `neutron router-interface-delete ${r} ${pick([s, `subnet=${s}`, `port=${p}`])}`,
+        () => `neutron router-port-list ${r}${nfmt(['id', 'name', 'mac_address', 'fixed_ips'], true)}`,
+        () => `neutron router-delete ${r}`,
+      ])();
+    case 'fip':
+      return pick([
+        () => `F1=$(neutron floatingip-create ${some([`--floating-ip-address ${pick(IPS)}`, `--description ${pick(DESCS)}`, `--subnet ${name(SUBNETS)}`], 0.2).join(' ')} ${name(NETS)} -f value -c id)`,
+        () => `neutron floatingip-associate ${pick(['$F1', 'nosuch'])} $(neutron port-show ${p} -f value -c id)${chance(0.3) ? ` --fixed-ip-address ${pick(IPS)}` : ''}`,
+        () => `neutron floatingip-disassociate ${pick(['$F1', 'nosuch'])}`,
+        () => `neutron floatingip-show ${pick(['$F1', 'nosuch'])}${nfmt(NFIP_COLS)}`,
+        () => `neutron floatingip-delete ${pick(['$F1', 'nosuch'])}`,
+      ])();
+    case 'sg':
+      return pick([
+        () => `neutron security-group-create ${some([`--description ${pick(DESCS)}`], 0.4).join(' ')} ${g}${nfmt(['id', 'name', 'description', 'security_group_rules'])}`,
+        () => `neutron security-group-update ${g} ${some([`--name ${name(GROUPS)}`, `--description ${pick(DESCS)}`], 0.5).join(' ')}`,
+        () => `neutron security-group-rule-create ${some([`--direction ${pick(['ingress', 'egress', 'bogus'])}`, `--protocol ${pick(['tcp', 'udp', 'icmp', '6', 'bogus', 'any'])}`, `--port-range-min ${pick(['22', '0', '80', 'x', '65536'])}`, `--port-range-max ${pick(['22', '81', '79'])}`, `--remote-ip-prefix ${pick([...CIDRS4, '::/0', '10.0.0.1'])}`, `--remote-group-id ${name(GROUPS)}`, `--ethertype ${pick(['IPv4', 'IPv6', 'ipv4'])}`, `--description ${pick(DESCS)}`], 0.25).join(' ')} ${g}${nfmt(NRULE_COLS)}`,
+        () => `neutron security-group-delete ${g}`,
+      ])();
+    case 'list':
+      return pick([
+        () => `neutron net-list${chance(0.2) ? ` --name ${name(NETS)}` : ''}${chance(0.1) ? ` --shared ${bool()}` : ''}${nfmt(NNET_COLS, true)}`,
+        () => `neutron subnet-list${chance(0.2) ? ` --ip-version ${pick(['4', '6', 'x'])}` : ''}${chance(0.1) ? ` --cidr ${pick(CIDRS4)}` : ''}${nfmt(NSUBNET_COLS, true)}`,
+        () => `neutron port-list${chance(0.2) ? ` --fixed-ips ${pick([`ip_address=${pick(IPS)}`, `subnet_id=${name(SUBNETS)}`])}` : ''}${chance(0.1) ? ` --device-owner ${pick(['network:router_interface', 'compute:nova'])}` : ''}${nfmt(NPORT_COLS, true)}`,
+        () => `neutron router-list${nfmt(NROUTER_COLS, true)}`,
+        () => `neutron floatingip-list${nfmt(NFIP_COLS, true)}`,
+        () => `neutron security-group-list${nfmt(['id', 'name', 'description', 'security_group_rules'], true)}`,
+        () => `neutron security-group-rule-list${chance(0.3) ? ' --no-nameconv' : ''}${nfmt(NRULE_COLS, true)}`,
+        () => `neutron net-external-list${nfmt(['id', 'name', 'subnets'], true)}`,
+      ])();
+    default:
+      return pick([
+        () => `neutron net-show ${n}${nfmt(NNET_COLS)}`,
+        () => `neutron subnet-show ${s}${nfmt(NSUBNET_COLS)}`,
+        () => `neutron port-show ${p}${nfmt(NPORT_COLS)}`,
+        () => `neutron router-show ${r}${nfmt(NROUTER_COLS)}`,
+        () => `neutron security-group-show ${g}${nfmt(['id', 'name', 'description', 'security_group_rules'])}`,
+      ])();
+  }
+}
+
 /** Now and then the script goes on as a project member (the oracle's identity switch), then as admin again. */
 const MEMBER = 'oracle_as_project 0123456789abcdef0123456789abcdef';
 
@@ -280,11 +378,13 @@ const PREAMBLE = [
 ];
 
 const out: string[] = [...PREAMBLE];
-// FUZZ_FAMILIES=pools,scopes,member adds subnet pools, address scopes and a member's turns.
+// FUZZ_FAMILIES=pools,scopes,member,neutron adds subnet pools, address scopes, a member's turns and the legacy CLI.
 const more = (process.env['FUZZ_FAMILIES'] ?? '').split(',');
 const families = [networkCmd, subnetCmd, subnetCmd, portCmd, portCmd, routerCmd, routerCmd, fipCmd, groupCmd, groupCmd];
 if (more.includes('pools')) families.push(poolCmd, poolCmd);
 if (more.includes('scopes')) families.push(scopeCmd);
+// FUZZ_FAMILIES=neutron: the legacy CLI's commands as often as all the others together.
+if (more.includes('neutron')) families.push(...families.map(() => neutronCmd));
 let member = false;
 for (let i = 0; i < count; i++) {
   if (more.includes('member') && chance(0.08)) {

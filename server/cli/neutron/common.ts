@@ -12,7 +12,7 @@ import { requestBody, type BodyResource } from '../../sim/api/neutron/body.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { formatted, isFormatted, machine, pyJsonDumps, type CellValue, type PyValue } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
-import type { SpecValue } from './values-specs.js';
+import { strDictOf, type SpecValue } from './values-specs.js';
 
 export type Args = Record<string, unknown>;
 export type Out = { stdout: string; stderr?: string; exitCode?: number };
@@ -197,14 +197,13 @@ export function compact<T extends object>(o: { [K in keyof T]: T[K] | undefined 
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** `k=v,k2=v2` option values. */
+/**
+ * A `key=value,…` option as neutronclient's str2dict reads it (a part without `=` continues the
+ * value before it: `subnet_id=a,b` is the subnet `a,b`); the parser checked its keys.
+ */
 export function kv(raw: string): Record<string, string> {
-  const o: Record<string, string> = {};
-  for (const part of raw.split(',')) {
-    const i = part.indexOf('=');
-    if (i > 0) setOwn(o, part.slice(0, i), part.slice(i + 1));
-  }
-  return o;
+  const d = strDictOf(raw);
+  return d.ok ? d.value : {};
 }
 
 /** neutronclient's bulk delete: deletes what it can, then reports the ids it could not find. */

@@ -42,15 +42,24 @@ function ruleSummary(r: JsonObject): string {
   return out.join(', ');
 }
 
-/** security-group-rule-list's port/protocol column. */
-function portProtocol(r: JsonObject): string | null {
+/**
+ * security-group-rule-list's port/protocol column (neutronclient's _get_protocol_port): ports only
+ * for tcp and udp by name (a range from a true minimum), an ICMP type and code, any other protocol
+ * as given; none is `any`.
+ */
+function portProtocol(r: JsonObject): string {
   const protocol = typeof r['protocol'] === 'string' ? r['protocol'] : null;
   const min = typeof r['port_range_min'] === 'number' ? r['port_range_min'] : null;
   const max = typeof r['port_range_max'] === 'number' ? r['port_range_max'] : null;
-  if (protocol === null) return 'any';
-  if (min === null) return protocol;
-  if (protocol === 'icmp') return `icmp (type:${min}${max !== null ? `, code:${max}` : ''})`;
-  return min === max ? `${min}/${protocol}` : `${min}-${max}/${protocol}`;
+  if (protocol === 'tcp' || protocol === 'udp') {
+    if (min && min === max) return `${min}/${protocol}`;
+    return min ? `${min}-${max === null ? 'None' : max}/${protocol}` : protocol;
+  }
+  if (protocol === 'icmp') {
+    const opts = [...(min !== null ? [`type:${min}`] : []), ...(max !== null ? [`code:${max}`] : [])];
+    return opts.length > 0 ? `icmp (${opts.join(', ')})` : 'icmp';
+  }
+  return protocol || 'any';
 }
 
 export const securityGroupCommands: Record<string, Handler> = {
@@ -102,19 +111,22 @@ export const securityGroupCommands: Record<string, Handler> = {
   'security-group-rule-list': (c, a, extra) => {
     const rules = listRules(c, listQuery(a, extra));
     // Groups are shown by name (any group the rule names, as Stacklab always did), read after the
-    // list, which may have made the project's default group.
-    const names = new Map<string, string>(c.securityGroups.map((g) => [g.id, g.name]));
-    const cols = ['id', 'security_group', 'direction', 'ethertype', 'port/protocol', 'remote'];
+    // list, which may have made the project's default group; --no-nameconv keeps the ids, and the
+    // API's column names in the header.
+    const raw = a['no_nameconv'] === true;
+    const names = new Map<string, string>(raw ? [] : c.securityGroups.filter((g) => g.name !== '').map((g) => [g.id, g.name]));
+    const group = raw ? 'security_group_id' : 'security_group';
+    const cols = ['id', group, 'direction', 'ethertype', 'port/protocol', 'remote'];
     // neutronclient's rows: the API's rule with security_group_id renamed security_group (a name)
     // and the port/protocol and remote digests added, so -c and -F may name any of them.
     const rows = rules.map((r) => {
-      const group = r['remote_group_id'];
+      const remoteGroup = r['remote_group_id'];
       const prefix = typeof r['remote_ip_prefix'] === 'string' ? r['remote_ip_prefix'] : null;
-      const remoteName = typeof group === 'string' ? names.get(group) : undefined;
+      const remoteName = typeof remoteGroup === 'string' ? (names.get(remoteGroup) ?? remoteGroup) : undefined;
       const remote = remoteName !== undefined ? `${remoteName} (group)` : prefix && prefix !== '0.0.0.0/0' && prefix !== '::/0' ? `${prefix} (CIDR)` : 'any';
       const sg = String(r['security_group_id']);
       const { security_group_id: _sg, ...rest } = r;
-      return extended(rest, { security_group: names.get(sg) ?? sg, 'port/protocol': portProtocol(r), remote }) as JsonObject;
+      return extended(rest, { [group]: names.get(sg) ?? sg, 'port/protocol': portProtocol(r), remote }) as JsonObject;
     });
     return table(a, cols, rows.map((r) => cols.map((k) => r[k] ?? null)), rows);
   },

@@ -53,6 +53,16 @@ function strDict(raw: string): Record<string, string> {
   return out;
 }
 
+/** str2dict as an argparse type's answer: the dict, or the message of its ArgumentTypeError. */
+export function strDictOf(raw: string): { ok: true; value: Record<string, string> } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: strDict(raw) };
+  } catch (e) {
+    if (e instanceof TypeRefused) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
 const TYPES: Record<string, Convert> = {
   bool: (v) => v.toLowerCase() === 'true',
   dict: strDict,
