@@ -10,7 +10,7 @@ import type { Json, JsonObject } from '../../sim/api/json.js';
 import type { FilterValue, ListQuery } from '../../sim/api/neutron/index.js';
 import { requestBody, type BodyResource } from '../../sim/api/neutron/body.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
-import { formatted, isFormatted, machine, pyJsonDumps, type CellValue, type PyValue } from '../../render/pyvalue.js';
+import { formatted, isFormatted, machine, pyJsonDumps, pyStr, type CellValue, type PyValue } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
 import { strDictOf, type SpecValue } from './values-specs.js';
 
@@ -98,6 +98,13 @@ export const jsonLines = (v: PyValue): string => (Array.isArray(v) ? v.map((i) =
  * answers those fields only, and the command's columns that came back are shown; `-c` names
  * any attribute that came back, in the order given.
  */
+/**
+ * The columns neutronclient's list commands format (their `_formatters`: a network's subnets, a
+ * subnet's pools, name servers and routes, a port's fixed IPs, a pool's prefixes, a router's
+ * gateway, a group's rules): one line per item.
+ */
+const LIST_FORMATTED = new Set(['subnets', 'allocation_pools', 'dns_nameservers', 'host_routes', 'fixed_ips', 'prefixes', 'external_gateway_info', 'security_group_rules']);
+
 export function table(a: Args, headers: string[], rows: CellValue[][], api?: ReadonlyArray<Record<string, CellValue>>, formatters: Formatters = {}): Out {
   const text = isTable(a);
   const wanted = Array.isArray(a['columns']) ? (a['columns'] as string[]) : [];
@@ -127,10 +134,13 @@ export function table(a: Args, headers: string[], rows: CellValue[][], api?: Rea
     if (chosen.length === 0 && text) return { stdout: `++\n||\n++\n${rows.map(() => '\n').join('')}++\n` };
   }
   // The command's column formatters apply to tables only; other formats get the API's values, None as ''.
+  // A list or dict that none of neutronclient's formatters reads is printed as Python prints it
+  // (cliff's table gets it raw: `[]`, `['a']`); the formatted ones as their lines.
   const cell = (k: string | undefined, c: CellValue): CellValue => {
     const f = k !== undefined ? formatters[k] : undefined;
     if (f) return formatted(f(machine(c)), machine(c));
-    return isFormatted(c) ? c : textValue(c);
+    if (isFormatted(c)) return c;
+    return c !== null && typeof c === 'object' && !(k !== undefined && LIST_FORMATTED.has(k)) ? pyStr(c) : textValue(c);
   };
   const shown = text ? rows.map((row) => row.map((c, i) => cell(headers[i], c))) : rows.map((row) => row.map((c) => machine(c) ?? ''));
   const r = renderList({ headers, rows: shown }, o);

@@ -7,6 +7,7 @@ import { visiblePorts } from '../../sim/visibility.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, listQuery } from './common.js';
+import { CliError } from '../errors.js';
 import { findNetwork } from './net.js';
 import { findGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
@@ -31,6 +32,34 @@ export function portRows(ports: JsonObject[]): CellValue[][] {
   return ports.map((p) => [p['id'] ?? null, p['name'] ?? null, p['mac_address'] ?? null, p['fixed_ips'] ?? []]);
 }
 
+/**
+ * What neutronclient's port mixins add to a body: extra DHCP options (each `opt_name` paired with
+ * an `opt_value` or `ip_version`, `null` as None), allowed address pairs as typed, or none; the DNS
+ * name (`--no-dns-name`: empty).
+ */
+function portMixins(a: Args): JsonObject {
+  const out: JsonObject = {};
+  const ops: JsonObject[] = [];
+  let opt: Record<string, string | null> = {};
+  for (const raw of list(a, 'extra_dhcp_opts')) {
+    opt = { ...opt, ...kv(raw) };
+    if (!('opt_name' in opt && ('opt_value' in opt || 'ip_version' in opt))) {
+      throw new CliError('Invalid --extra-dhcp-opt option, can only be: opt_name=<dhcp_option_name>,opt_value=<value>,ip_version={4,6}. You can repeat this option.');
+    }
+    if (opt['opt_value'] === 'null') opt['opt_value'] = null;
+    ops.push(opt);
+    opt = {};
+  }
+  if (ops.length > 0) out['extra_dhcp_opts'] = ops;
+  const pairs = list(a, 'allowed_address_pairs');
+  if (pairs.length > 0) out['allowed_address_pairs'] = pairs.map(kv);
+  else if (a['no_allowed_address_pairs'] === true) out['allowed_address_pairs'] = [];
+  const dns = s(a, 'dns_name');
+  if (dns) out['dns_name'] = dns;
+  if (a['no_dns_name'] === true) out['dns_name'] = '';
+  return out;
+}
+
 export const portCommands: Record<string, Handler> = {
   'port-create': (c, a, extra) => {
     const net = findNetwork(c, s(a, 'network_id') ?? '');
@@ -39,16 +68,17 @@ export const portCommands: Record<string, Handler> = {
     const own = given({
       admin_state_up: a['admin_state'] !== false,
       network_id: net.id,
-      name: s(a, 'name'),
-      description: s(a, 'description'),
-      tenant_id: s(a, 'tenant_id'),
       device_id: s(a, 'device_id'),
       device_owner: s(a, 'device_owner'),
-      mac_address: s(a, 'mac_address'),
-      security_groups: groups,
+      name: s(a, 'name'),
+      description: s(a, 'description'),
       fixed_ips: ips.length ? fixedIpsBody(ips) : undefined,
+      mac_address: s(a, 'mac_address'),
+      tenant_id: s(a, 'tenant_id'),
+      'binding:vnic_type': s(a, 'vnic_type'),
+      security_groups: groups,
     });
-    return show(a, portDict(c, postPort(c, { ...own, ...extra })), 'port');
+    return show(a, portDict(c, postPort(c, { ...own, ...portMixins(a), ...extra })), 'port');
   },
   'port-list': (c, a, extra) => {
     const ports = listPorts(c, listQuery(a, extra));
@@ -65,10 +95,10 @@ export const portCommands: Record<string, Handler> = {
       device_id: s(a, 'device_id'),
       device_owner: s(a, 'device_owner'),
       admin_state_up: s(a, 'admin_state_up'),
-      security_groups: groups,
       fixed_ips: ips,
+      security_groups: groups,
     });
-    putPort(c, p.id, { ...own, ...extra });
+    putPort(c, p.id, { ...own, ...portMixins(a), ...extra });
     return { stdout: `Updated port: ${s(a, 'id') ?? ''}\n` };
   },
   'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePortById(c, findPort(c, id).id)),
