@@ -81,6 +81,7 @@ const KNOWN: Readonly<Record<string, string>> = {
   '09-neutron-legacy.cmds:22': TENANT,
   '09-neutron-legacy.cmds:23': TENANT,
   '09-neutron-legacy.cmds:30': TENANT,
+  '60-neutron-key-value-types.cmds:27': TENANT,
 };
 
 const missing = missingClients();
