@@ -654,3 +654,28 @@ export function hostRoutesProblem(routes: ReadonlyArray<{ destination: string; n
   }
   return null;
 }
+
+/**
+ * neutron-lib's validate_ip_address: netaddr reads IPv4 groups with leading zeros but Neutron then
+ * refuses any spelling other than the canonical one. Null when the address is accepted.
+ */
+export function ipAddressError(ip: string): string | null {
+  if (parseIp(ip) !== null) return null;
+  const groups = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip)?.slice(1).map((g) => Number.parseInt(g, 10));
+  if (groups && groups.every((g) => g <= 255)) return `'${ip}' is not an accepted IP address, '${groups.join('.')}' is recommended`;
+  return `'${ip}' is not a valid IP address`;
+}
+
+/**
+ * neutron-lib's validate_subnet: what netaddr reads as a network (host bits kept), written with a
+ * length and, for IPv4, as netaddr writes it. Null when accepted.
+ */
+export function subnetError(data: string): string | null {
+  const net = /\s/.test(data) ? null : parseCidrWithHost(data);
+  if (net === null) return `'${data}' is not a valid IP subnet`;
+  if (!data.includes('/') || (net.version === 4 && `${formatIp(4, net.address)}/${net.prefix}` !== data)) {
+    const cidr = formatCidr({ version: net.version, network: net.address & mask(net.version, net.prefix), prefix: net.prefix });
+    return `'${data}' isn't a recognized IP subnet cidr, '${cidr}' is recommended`;
+  }
+  return null;
+}

@@ -291,6 +291,29 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect(await providers([['sort_key', 'bogus'], ['sort_dir', 'asc']])).toEqual(['dvrha', 'dvr', 'ha', 'single_node']);
   });
 
+  it("a port's allowed address pairs are read as neutron-lib's validator reads them (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('pairs'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const post = async (pairs: unknown) => JSON.parse((await w.api(call('POST', '/v2.0/ports', { port: { network_id: net, allowed_address_pairs: pairs } }), CTX))?.body ?? '{}') as { NeutronError?: { type: string; message: string }; port?: unknown };
+    const ten = Array.from({ length: 10 }, (_, i) => ({ ip_address: `10.0.0.${i + 1}` }));
+    for (const [pairs, type, message] of [
+      [5, 'HTTPBadRequest', 'Allowed address pairs must be a list.'],
+      [[5], 'HTTPBadRequest', "Invalid input for allowed_address_pairs. Reason: '5' is not a dictionary."],
+      [[{ ip_address: 'bad-ip' }], 'HTTPBadRequest', "'bad-ip' is not a valid IP address"],
+      [[{ ip_address: '010.0.0.5' }], 'HTTPBadRequest', "'010.0.0.5' is not an accepted IP address, '10.0.0.5' is recommended"],
+      [[{ ip_address: '10.0.0/24' }], 'HTTPBadRequest', "'10.0.0/24' isn't a recognized IP subnet cidr, '10.0.0.0/24' is recommended"],
+      [[{ ip_address: 'bad/24' }], 'HTTPBadRequest', "'bad/24' is not a valid IP subnet"],
+      [[{ mac_address: 'zz', ip_address: 'bad' }], 'HTTPBadRequest', "'zz' is not a valid MAC address"],
+      [[{ mac_address: 'zz' }], 'HTTPBadRequest', "'zz' is not a valid MAC address"],
+      [[{ ip_address: '10.0.0.5', x: 1 }], 'HTTPBadRequest', "Unrecognized attribute(s) 'x'"],
+      [[{ ip_address: '10.0.0.5' }, { ip_address: '10.0.0.5' }], 'DuplicateAddressPairInRequest', 'Request contains duplicate address pair: mac_address None ip_address 10.0.0.5.'],
+      [[...ten, { ip_address: 'bad' }], 'AllowedAddressPairExhausted', 'The number of allowed address pair exceeds the maximum 10.'],
+    ] as const) {
+      expect(await post(pairs)).toEqual({ NeutronError: { type, message, detail: '' } });
+    }
+    for (const ok of ['10.0.0.5/24', '2001:db8::/64']) expect((await post([{ ip_address: ok }])).port).toBeDefined();
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

@@ -110,8 +110,12 @@ export function table(a: Args, headers: string[], rows: CellValue[][], api?: Rea
   const wanted = Array.isArray(a['columns']) ? (a['columns'] as string[]) : [];
   const fields = fieldsOf(a);
   let o = fmt(a);
-  // An empty list gives neutronclient no keys to pick from: it drops -c, and nothing is refused.
-  if (api && api.length === 0 && wanted.length > 0) o = withoutColumns(o);
+  // An empty list gives neutronclient no keys to pick from: no columns at all (a csv has an empty
+  // header line), it drops -c, and nothing is refused.
+  if (api && api.length === 0) {
+    if (wanted.length > 0) o = withoutColumns(o);
+    headers = [];
+  }
   if (api && api.length > 0 && (wanted.length > 0 || fields.length > 0)) {
     const got = fields.length > 0 ? api.map((d) => pick(d, fields)) : api;
     // neutronclient takes the first row's keys.

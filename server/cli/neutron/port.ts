@@ -86,9 +86,11 @@ export const portCommands: Record<string, Handler> = {
   },
   'port-show': (c, a) => show(a, portDict(c, findPort(c, s(a, 'id') ?? ''))),
   'port-update': (c, a, extra) => {
-    const p = findPort(c, s(a, 'id') ?? '');
-    const groups = a['no_security_groups'] === true ? [] : list(a, 'security_groups').length ? list(a, 'security_groups').map((g) => findGroup(c, g).id) : undefined;
+    // neutronclient's update builds the body (subnets, then groups looked up) before it looks the port up.
     const ips = list(a, 'fixed_ip').length ? fixedIpsBody(fixedIpRequests(c, a)) : undefined;
+    const groups = a['no_security_groups'] === true ? [] : list(a, 'security_groups').length ? list(a, 'security_groups').map((g) => findGroup(c, g).id) : undefined;
+    const body = portMixins(a);
+    const p = findPort(c, s(a, 'id') ?? '');
     const own = given({
       name: s(a, 'name'),
       description: s(a, 'description'),
@@ -98,7 +100,7 @@ export const portCommands: Record<string, Handler> = {
       fixed_ips: ips,
       security_groups: groups,
     });
-    putPort(c, p.id, { ...own, ...portMixins(a), ...extra });
+    putPort(c, p.id, { ...own, ...body, ...extra });
     return { stdout: `Updated port: ${s(a, 'id') ?? ''}\n` };
   },
   'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePortById(c, findPort(c, id).id)),

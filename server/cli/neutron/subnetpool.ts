@@ -37,8 +37,10 @@ export const subnetPoolCommands: Record<string, Handler> = {
   },
   'subnetpool-show': (c, a) => show(a, subnetPoolDict(findPool(c, s(a, 'id') ?? ''))),
   'subnetpool-update': (c, a, extra) => {
-    const pool = findPool(c, s(a, 'id') ?? '');
+    // neutronclient's update looks the address scope up (the body) before the pool.
     const scope = s(a, 'address_scope');
+    const scopeId = a['no_address_scope'] === true ? null : scope !== undefined ? findScope(c, scope).id : undefined;
+    const pool = findPool(c, s(a, 'id') ?? '');
     const own = given({
       name: s(a, 'name'),
       description: s(a, 'description'),
@@ -47,7 +49,7 @@ export const subnetPoolCommands: Record<string, Handler> = {
       min_prefixlen: num(a, 'min_prefixlen'),
       max_prefixlen: num(a, 'max_prefixlen'),
       is_default: s(a, 'is_default'),
-      address_scope_id: a['no_address_scope'] === true ? null : scope !== undefined ? findScope(c, scope).id : undefined,
+      address_scope_id: scopeId,
     });
     putSubnetPool(c, pool, { ...own, ...extra });
     return { stdout: `Updated subnetpool: ${s(a, 'id') ?? ''}\n` };

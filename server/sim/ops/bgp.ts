@@ -8,7 +8,7 @@ import { BGP_DRAGENT_TYPE, type BgpPeer, type BgpSpeaker, type BgpState } from '
 import type { Network } from '../model/network.js';
 import { neutronError } from '../errors.js';
 import { pyIntText } from '../python.js';
-import { parseIp } from '../ipam.js';
+import { ipAddressError } from '../ipam.js';
 import { newId, policyError } from './context.js';
 import { agents, getAgent, type Agent } from '../agents.js';
 
@@ -162,11 +162,8 @@ export interface PeerCreate {
  * Neutron then refuses any spelling other than the canonical one.
  */
 function checkPeerIp(ip: string): void {
-  const reason = (r: string) => neutronError.badRequest(PEERS_PATH, `Invalid input for peer_ip. Reason: ${r}`);
-  if (parseIp(ip) !== null) return;
-  const groups = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip)?.slice(1).map((g) => Number.parseInt(g, 10));
-  if (groups && groups.every((g) => g <= 255)) throw reason(`'${ip}' is not an accepted IP address, '${groups.join('.')}' is recommended.`);
-  throw reason(`'${ip}' is not a valid IP address.`);
+  const why = ipAddressError(ip);
+  if (why !== null) throw neutronError.badRequest(PEERS_PATH, `Invalid input for peer_ip. Reason: ${why}.`);
 }
 
 export function createPeer(c: Cloud, req: PeerCreate): BgpPeer {

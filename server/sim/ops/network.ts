@@ -117,6 +117,8 @@ function resolveSegment(c: Cloud, req: NetworkCreate): Pick<Network, 'networkTyp
   }
   const physnet = req.physicalNetwork ?? null;
   const seg = req.segmentationId ?? null;
+  // ML2's provider segment: any provider attribute given makes the network type required.
+  if (req.networkType == null && (physnet !== null || seg !== null)) throw neutronError.invalidInput(PATH, 'network_type required.');
   if (type === 'flat') {
     if (seg !== null) throw neutronError.invalidInput(PATH, 'segmentation_id prohibited for flat provider network.');
     if (physnet === null) throw neutronError.invalidInput(PATH, 'physical_network required for flat provider network.');

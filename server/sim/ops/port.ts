@@ -8,7 +8,7 @@ import type { Network } from '../model/network.js';
 import type { Subnet } from '../model/subnet.js';
 import type { FixedIp, Port } from '../model/port.js';
 import type { Std } from '../model/std.js';
-import { neutronError } from '../errors.js';
+import { neutronError, SimError } from '../errors.js';
 import { macAddress } from '../rng.js';
 import {
   cidrContains,
@@ -16,9 +16,11 @@ import {
   eui64,
   firstFree,
   formatIp,
+  ipAddressError,
   parseCidr,
   parseIp,
   randomFree,
+  subnetError,
   validMac,
   type Cidr,
   type IpRange,
@@ -297,10 +299,33 @@ export interface PortCreate {
   system?: boolean;
 }
 
+/** neutron-lib's max_allowed_address_pair default. */
+export const MAX_ADDRESS_PAIRS = 10;
+
+/**
+ * What neutron-lib's allowed address pairs validator checks of pairs already read as pairs (the
+ * API's body validation, before the plugin): at most 10, then each pair's MAC address, no pair
+ * twice, its address an IP address or (with a `/`) a subnet.
+ */
+function checkAddressPairs(path: string, pairs: PortCreate['allowedAddressPairs']): void {
+  if (pairs === undefined) return;
+  if (pairs.length > MAX_ADDRESS_PAIRS) throw new SimError(400, `The number of allowed address pair exceeds the maximum ${MAX_ADDRESS_PAIRS}.`, path, 'network', 'AllowedAddressPairExhausted');
+  const seen = new Set<string>();
+  for (const p of pairs) {
+    if (p.macAddress !== undefined && !validMac(p.macAddress)) throw neutronError.badRequest(path, `'${p.macAddress}' is not a valid MAC address`);
+    const key = `${p.macAddress ?? 'None'} ${p.ipAddress}`;
+    if (seen.has(key)) throw new SimError(400, `Request contains duplicate address pair: mac_address ${p.macAddress ?? 'None'} ip_address ${p.ipAddress}.`, path, 'network', 'DuplicateAddressPairInRequest');
+    seen.add(key);
+    const why = p.ipAddress.includes('/') ? subnetError(p.ipAddress) : ipAddressError(p.ipAddress);
+    if (why !== null) throw neutronError.badRequest(path, why);
+  }
+}
+
 export function createPort(c: Cloud, req: PortCreate): Port {
   // Creating a port appends it and changes no other port: the other ports need no copies.
   shareElements(c, 'ports');
   const path = req.path ?? PATH;
+  checkAddressPairs(path, req.allowedAddressPairs);
   const net = c.networks.find((n) => n.id === req.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
   const projectId = req.projectId ?? c.auth.projectId;
@@ -417,6 +442,7 @@ export interface PortUpdate {
 
 export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   const path = `${PATH}/${port.id}`;
+  checkAddressPairs(path, upd.allowedAddressPairs);
   const net = c.networks.find((n) => n.id === port.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${port.networkId} could not be found.`);
   const secOn = upd.portSecurityEnabled ?? port.portSecurityEnabled;

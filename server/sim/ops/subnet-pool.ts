@@ -37,16 +37,16 @@ function parsePrefixes(path: string, raw: string[]): Cidr[] {
   return out;
 }
 
+/**
+ * subnet_alloc.py's order: the minimum against the maximum, the maximum against the version's
+ * bits, then the default against the minimum and the maximum.
+ */
 function checkBounds(path: string, def: number, min: number, max: number, bits: number): void {
-  if (min > max || max > bits || def < min || def > max) {
-    const msg =
-      def < min
-        ? `Illegal prefix bounds: default_prefixlen=${def}, min_prefixlen=${min}.`
-        : def > max
-          ? `Illegal prefix bounds: default_prefixlen=${def}, max_prefixlen=${max}.`
-          : `Illegal prefix bounds: min_prefixlen=${min}, max_prefixlen=${max}.`;
-    throw neutronError.badRequest(path, msg);
-  }
+  const illegal = (type: string, n: number, base: string, b: number) => neutronError.badRequest(path, `Illegal prefix bounds: ${type}=${n}, ${base}=${b}.`);
+  if (min > max) throw illegal('min_prefixlen', min, 'max_prefixlen', max);
+  if (max > bits) throw illegal('max_prefixlen', max, 'ip_version_max', bits);
+  if (def < min) throw illegal('default_prefixlen', def, 'min_prefixlen', min);
+  if (def > max) throw illegal('default_prefixlen', def, 'max_prefixlen', max);
 }
 
 function checkScope(c: Cloud, path: string, pool: { id: string; ipVersion: 4 | 6; prefixes: string[] }, scopeId: string): void {

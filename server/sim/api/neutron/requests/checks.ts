@@ -5,6 +5,7 @@
  * simulation's ops raise with a generic type.
  */
 import { SimError } from '../../../errors.js';
+export { ipAddressError, subnetError } from '../../../ipam.js';
 import type { Json, JsonObject } from '../../json.js';
 import { invalidAttribute, text } from './order.js';
 

@@ -8,6 +8,7 @@ import { neutronError, SimError } from '../../../errors.js';
 import { validMac } from '../../../ipam.js';
 import type { Port } from '../../../model/port.js';
 import {
+  MAX_ADDRESS_PAIRS,
   createPort,
   deletePort,
   updatePort,
@@ -21,9 +22,11 @@ import { authorizeBindingHost, portDict } from '../port.js';
 import type { CollectionWrites } from './types.js';
 import {
   dictList,
+  ipAddressError,
   isIpAddress,
   owner,
   pyText,
+  subnetError,
   uuidAttr,
   uuidError,
   withFaultTypes,
@@ -146,21 +149,33 @@ function checkGroups(c: Cloud, path: string, ids: readonly string[] | undefined)
     throw neutronError.notFound(path, `Security group ${missing} does not exist`);
 }
 
-/** allowed_address_pairs: `{ip_address, mac_address?}` dicts. */
+/**
+ * allowed_address_pairs as neutron-lib's validator reads them: a list of at most 10, then each pair
+ * in turn: a dict, its MAC address, its IP address there, no pair twice, no other key, the address
+ * an IP address or (with a `/`) a subnet.
+ */
 function pairs(path: string, b: JsonObject): PortCreate['allowedAddressPairs'] {
-  const items = dictList(path, b, 'allowed_address_pairs', 'allowed address pair');
-  return items?.map((x) => {
-    const ip = x['ip_address'];
-    if (typeof ip !== 'string')
-      throw new SimError(
-        400,
-        'AllowedAddressPair must contain ip_address',
-        path,
-        'network',
-        'AllowedAddressPairsMissingIP',
-      );
-    const mac = text(x, 'mac_address');
-    return { ipAddress: ip, ...(mac !== undefined ? { macAddress: mac } : {}) };
+  if (!('allowed_address_pairs' in b)) return undefined;
+  const v = b['allowed_address_pairs'] ?? [];
+  const bad = (message: string, type = 'HTTPBadRequest') => new SimError(400, message, path, 'network', type);
+  if (!Array.isArray(v)) throw bad('Allowed address pairs must be a list.');
+  if (v.length > MAX_ADDRESS_PAIRS) throw bad(`The number of allowed address pair exceeds the maximum ${MAX_ADDRESS_PAIRS}.`, 'AllowedAddressPairExhausted');
+  const seen = new Set<string>();
+  return v.map((x) => {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) throw invalidAttribute(path, 'allowed_address_pairs', `'${pyText(x)}' is not a dictionary`);
+    const pair = x;
+    const macGiven = 'mac_address' in pair ? pair['mac_address'] : undefined;
+    if (macGiven !== undefined && (typeof macGiven !== 'string' || !validMac(macGiven))) throw bad(`'${pyText(macGiven)}' is not a valid MAC address`);
+    if (!('ip_address' in pair)) throw bad('AllowedAddressPair must contain ip_address', 'AllowedAddressPairsMissingIP');
+    const ip = pair['ip_address'];
+    const key = `${macGiven ?? 'None'} ${pyText(ip ?? null)}`;
+    if (seen.has(key)) throw bad(`Request contains duplicate address pair: mac_address ${macGiven ?? 'None'} ip_address ${pyText(ip ?? null)}.`, 'DuplicateAddressPairInRequest');
+    seen.add(key);
+    const unknown = Object.keys(pair).filter((k) => k !== 'mac_address' && k !== 'ip_address');
+    if (unknown.length > 0) throw bad(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
+    const why = typeof ip !== 'string' ? `'${pyText(ip ?? null)}' is not a valid IP address` : ip.includes('/') ? subnetError(ip) : ipAddressError(ip);
+    if (why !== null) throw bad(why);
+    return { ipAddress: ip as string, ...(typeof macGiven === 'string' ? { macAddress: macGiven } : {}) };
   });
 }
 
