@@ -679,3 +679,23 @@ export function subnetError(data: string): string | null {
   }
   return null;
 }
+
+/**
+ * neutron-lib's validate_subnet_list on a list's items: the items that repeat an earlier one
+ * (as Python writes them, joined), else the first item validate_subnet refuses. Null when accepted.
+ */
+export function subnetListError(items: readonly unknown[]): string | null {
+  const seen: string[] = [];
+  const dups: string[] = [];
+  for (const x of items) {
+    const k = JSON.stringify(x);
+    if (seen.includes(k)) dups.push(typeof x === 'string' ? x : String(x));
+    else seen.push(k);
+  }
+  if (dups.length > 0) return `Duplicate items in the list: '${dups.join(', ')}'`;
+  for (const x of items) {
+    const why = subnetError(typeof x === 'string' ? x : String(x));
+    if (why !== null) return why;
+  }
+  return null;
+}

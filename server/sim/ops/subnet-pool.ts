@@ -3,7 +3,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { AddressScope, SubnetPool } from '../model/subnet-pool.js';
 import type { Std } from '../model/std.js';
 import { neutronError } from '../errors.js';
-import { cidrsOverlap, formatCidr, mergeCidrs, parseCidr, type Cidr } from '../ipam.js';
+import { cidrsOverlap, formatCidr, mergeCidrs, parseCidr, subnetListError, type Cidr } from '../ipam.js';
 import { checkOwner, newId, newStd, policyError, touch } from './context.js';
 import { checkQuota } from './quota.js';
 import { policyExpr } from './network.js';
@@ -26,6 +26,9 @@ export interface SubnetPoolCreate {
 }
 
 function parsePrefixes(path: string, raw: string[]): Cidr[] {
+  // The API's type:subnet_list, before the plugin reads them.
+  const why = subnetListError(raw);
+  if (why !== null) throw neutronError.badRequest(path, `Invalid input for prefixes. Reason: ${why}.`);
   const out: Cidr[] = [];
   for (const p of raw) {
     const c = parseCidr(p);

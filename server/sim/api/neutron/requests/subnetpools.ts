@@ -14,7 +14,7 @@ import {
   type SubnetPoolUpdate,
 } from '../../../ops/subnet-pool.js';
 import { visiblePools } from '../../../visibility.js';
-import { parseCidr } from '../../../ipam.js';
+import { subnetListError } from '../../../ipam.js';
 import type { JsonObject } from '../../json.js';
 import { subnetPoolDict } from '../subnetpool.js';
 import type { CollectionWrites } from './types.js';
@@ -96,15 +96,9 @@ function prefixes(b: JsonObject, path: string): string[] | undefined {
       'network',
       'EmptySubnetPoolPrefixList',
     );
-  return v.map((p) => {
-    if (typeof p !== 'string' || parseCidr(p) === null)
-      throw invalidAttribute(
-        path,
-        'prefixes',
-        `'${typeof p === 'string' ? p : JSON.stringify(p)}' is not a valid IP subnet`,
-      );
-    return p;
-  });
+  const why = subnetListError(v);
+  if (why !== null) throw invalidAttribute(path, 'prefixes', why);
+  return v.map((p) => String(p));
 }
 
 /** Neutron checks the bounds given (or their defaults) against each other before the default length. */
