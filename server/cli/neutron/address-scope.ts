@@ -4,7 +4,7 @@ import { deleteAddressScope } from '../../sim/ops/subnet-pool.js';
 import { postAddressScope, putAddressScope } from '../../sim/api/neutron/requests/address-scopes.js';
 import { addressScopeDict, listAddressScopes } from '../../sim/api/neutron/index.js';
 import { visibleScopes } from '../../sim/visibility.js';
-import { bulkDelete, find, given, list, num, s, show, listQuery, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, num, s, show, listQuery, table, type Handler, updateBody } from './common.js';
 
 export const findScope = (c: Cloud, ref: string) => find(visibleScopes(c), 'address_scope', ref);
 
@@ -21,9 +21,10 @@ export const addressScopeCommands: Record<string, Handler> = {
   },
   'address-scope-show': (c, a) => show(a, addressScopeDict(findScope(c, s(a, 'id') ?? ''))),
   'address-scope-update': (c, a, extra) => {
-    const scope = findScope(c, s(a, 'id') ?? '');
     const own = given({ name: s(a, 'name'), shared: a['shared'] === true ? true : undefined });
-    putAddressScope(c, scope, { ...own, ...extra });
+    const body = updateBody('address_scope', { ...own, ...extra });
+    const scope = findScope(c, s(a, 'id') ?? '');
+    putAddressScope(c, scope, body);
     return { stdout: `Updated address_scope: ${s(a, 'id') ?? ''}\n` };
   },
   'address-scope-delete': (c, a) => bulkDelete('address_scope', list(a, 'id'), (id) => deleteAddressScope(c, findScope(c, id))),

@@ -220,6 +220,15 @@ export function kv(raw: string): Record<string, string> {
   return d.ok ? d.value : {};
 }
 
+/**
+ * neutronclient's update: the body it built (its options, then the values specs), refused when
+ * empty before anything is looked up.
+ */
+export function updateBody(resource: string, body: JsonObject): JsonObject {
+  if (Object.keys(body).length === 0) throw new CliError(`Must specify new values to update ${resource}`);
+  return body;
+}
+
 /** neutronclient's bulk delete: deletes what it can, then reports the ids it could not find. */
 export function bulkDelete(kind: string, ids: string[], del: (id: string) => void): Out {
   const done: string[] = [];

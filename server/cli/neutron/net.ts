@@ -4,9 +4,9 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { deleteNetwork } from '../../sim/ops/network.js';
 import { postNetwork, putNetwork } from '../../sim/api/neutron/requests/networks.js';
 import { listNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { visibleNetworks } from '../../sim/visibility.js';
+import { visibleNetworks, visibleSubnets } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
-import { bulkDelete, dictTable, find, given, jsonLines, list, num, s, listQuery, show, table, type Args, type Handler, type Out } from './common.js';
+import { bulkDelete, dictTable, find, given, jsonLines, list, num, s, listQuery, show, table, type Args, type Handler, type Out, updateBody } from './common.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { ipAvailabilityDict, listIpAvailabilities } from '../../sim/api/neutron/ip-availability.js';
 
@@ -14,11 +14,15 @@ export const findNetwork = (c: Cloud, ref: string) => find(visibleNetworks(c), '
 
 /** net-list's table (and its subclasses', e.g. net-list-on-dhcp-agent). */
 export function networkTable(c: Cloud, a: Args, nets: JsonObject[]): Out {
-  // neutronclient asks for the subnets' CIDRs too: the table shows one "id cidr" line per subnet.
-  const cidrs = new Map(c.subnets.map((x) => [x.id, x.cidr]));
+  // neutronclient asks for the subnets' CIDRs too (the ones the caller may list; the others stay
+  // bare ids): the table shows one "id cidr" line per subnet.
+  const cidrs = new Map(visibleSubnets(c).map((x) => [x.id, x.cidr]));
   return table(a, ['id', 'name', 'subnets'], nets.map((n) => {
-    const subs = (n['subnets'] as string[]).map((id) => ({ id, cidr: cidrs.get(id) ?? '' }));
-    return [n['id'] ?? null, n['name'] ?? null, formatted(subs.map((x) => `${x.id} ${x.cidr}`).join('\n'), subs)];
+    const subs = (n['subnets'] as string[]).map((id): Record<string, string> => {
+      const cidr = cidrs.get(id);
+      return cidr === undefined ? { id } : { id, cidr };
+    });
+    return [n['id'] ?? null, n['name'] ?? null, formatted(subs.map((x) => `${x['id'] ?? ''} ${x['cidr'] ?? ''}`).join('\n'), subs)];
   }), nets);
 }
 
@@ -50,8 +54,9 @@ export const netCommands: Record<string, Handler> = {
   },
   'net-show': (c, a) => show(a, networkDict(c, findNetwork(c, s(a, 'id') ?? ''), 'show')),
   'net-update': (c, a, extra) => {
+    const body = updateBody('network', { ...given({ name: s(a, 'name'), description: s(a, 'description') }), ...extra });
     const n = findNetwork(c, s(a, 'id') ?? '');
-    putNetwork(c, n, { ...given({ name: s(a, 'name'), description: s(a, 'description') }), ...extra });
+    putNetwork(c, n, body);
     return { stdout: `Updated network: ${s(a, 'id') ?? ''}\n` };
   },
   // neutronclient lists the availability of every network, an --ip-version as a filter.

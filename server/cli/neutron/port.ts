@@ -6,7 +6,7 @@ import { listPorts, portDict } from '../../sim/api/neutron/index.js';
 import { visiblePorts } from '../../sim/visibility.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, listQuery } from './common.js';
+import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
 import { CliError } from '../errors.js';
 import { findNetwork } from './net.js';
 import { findGroup } from './security-group.js';
@@ -89,8 +89,7 @@ export const portCommands: Record<string, Handler> = {
     // neutronclient's update builds the body (subnets, then groups looked up) before it looks the port up.
     const ips = list(a, 'fixed_ip').length ? fixedIpsBody(fixedIpRequests(c, a)) : undefined;
     const groups = a['no_security_groups'] === true ? [] : list(a, 'security_groups').length ? list(a, 'security_groups').map((g) => findGroup(c, g).id) : undefined;
-    const body = portMixins(a);
-    const p = findPort(c, s(a, 'id') ?? '');
+    const mixins = portMixins(a);
     const own = given({
       name: s(a, 'name'),
       description: s(a, 'description'),
@@ -100,7 +99,9 @@ export const portCommands: Record<string, Handler> = {
       fixed_ips: ips,
       security_groups: groups,
     });
-    putPort(c, p.id, { ...own, ...body, ...extra });
+    const body = updateBody('port', { ...own, ...mixins, ...extra });
+    const p = findPort(c, s(a, 'id') ?? '');
+    putPort(c, p.id, body);
     return { stdout: `Updated port: ${s(a, 'id') ?? ''}\n` };
   },
   'port-delete': (c, a) => bulkDelete('port', list(a, 'id'), (id) => deletePortById(c, findPort(c, id).id)),

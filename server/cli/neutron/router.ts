@@ -3,7 +3,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { addInterface, deleteRouterById, postRouter, putRouter, removeInterface } from '../../sim/api/neutron/requests/router.js';
 import { listRouters, routerDict, routerPortDicts } from '../../sim/api/neutron/index.js';
 import { visibleRouters } from '../../sim/visibility.js';
-import { bulkDelete, cellJson, find, given, kv, list, s, show, table, type Args, type Handler, type Out, listQuery } from './common.js';
+import { bulkDelete, cellJson, find, given, kv, list, s, show, table, type Args, type Handler, type Out, listQuery, updateBody } from './common.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { findNetwork } from './net.js';
 import { findPort, fixedIpRequests, fixedIpsBody, portRows } from './port.js';
@@ -45,10 +45,11 @@ export const routerCommands: Record<string, Handler> = {
   },
   'router-show': (c, a) => show(a, routerDict(c, findRouter(c, s(a, 'id') ?? ''))),
   'router-update': (c, a, extra) => {
-    const r = findRouter(c, s(a, 'id') ?? '');
     const routes = a['no_routes'] === true ? [] : list(a, 'routes').length ? list(a, 'routes').map(kv).map((x) => ({ destination: x['destination'] ?? '', nexthop: x['nexthop'] ?? '' })) : undefined;
     const own = given({ name: s(a, 'name'), description: s(a, 'description'), admin_state_up: s(a, 'admin_state'), distributed: s(a, 'distributed'), routes });
-    putRouter(c, r.id, { ...own, ...extra });
+    const body = updateBody('router', { ...own, ...extra });
+    const r = findRouter(c, s(a, 'id') ?? '');
+    putRouter(c, r.id, body);
     return { stdout: `Updated router: ${s(a, 'id') ?? ''}\n` };
   },
   'router-delete': (c, a) => bulkDelete('router', list(a, 'id'), (id) => deleteRouterById(c, findRouter(c, id).id)),

@@ -9,7 +9,7 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { visibleGroups } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
-import { bulkDelete, find, given, list, s, show, listQuery, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, s, show, listQuery, table, type Handler, updateBody } from './common.js';
 
 /** neutronclient shows by id first, then lists by name; the list makes the project's default group. */
 export function findGroup(c: Cloud, ref: string) {
@@ -83,8 +83,9 @@ export const securityGroupCommands: Record<string, Handler> = {
   },
   'security-group-show': (c, a) => show(a, groupDict(c, findGroup(c, s(a, 'id') ?? ''))),
   'security-group-update': (c, a, extra) => {
+    const body = updateBody('security_group', { ...given({ name: s(a, 'name'), description: s(a, 'description') }), ...extra });
     const g = findGroup(c, s(a, 'id') ?? '');
-    putSecurityGroup(c, g.id, { ...given({ name: s(a, 'name'), description: s(a, 'description') }), ...extra });
+    putSecurityGroup(c, g.id, body);
     return { stdout: `Updated security_group: ${s(a, 'id') ?? ''}\n` };
   },
   // Rules have no name: the reference goes to the server as an id.

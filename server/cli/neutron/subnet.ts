@@ -4,7 +4,7 @@ import { deleteSubnet } from '../../sim/ops/subnet.js';
 import { postSubnet, putSubnet } from '../../sim/api/neutron/requests/subnets.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
-import { bulkDelete, jsonLines, find, given, kv, list, num, s, show, table, type Args, type Handler, listQuery } from './common.js';
+import { bulkDelete, jsonLines, find, given, kv, list, num, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
 import { findNetwork } from './net.js';
 import type { SpecValue } from './values-specs.js';
 import type { JsonObject } from '../../sim/api/json.js';
@@ -64,7 +64,6 @@ export const subnetCommands: Record<string, Handler> = {
   },
   'subnet-show': (c, a) => show(a, subnetDict(findSubnet(c, s(a, 'id') ?? ''))),
   'subnet-update': (c, a, extra) => {
-    const sub = findSubnet(c, s(a, 'id') ?? '');
     const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === true ? true : undefined;
     const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
     const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
@@ -72,7 +71,9 @@ export const subnetCommands: Record<string, Handler> = {
     const own = given({
       ...subnetAttrs(a, dhcp, pools, routes, dns),
     });
-    putSubnet(c, sub, { ...own, ...extra });
+    const body = updateBody('subnet', { ...own, ...extra });
+    const sub = findSubnet(c, s(a, 'id') ?? '');
+    putSubnet(c, sub, body);
     return { stdout: `Updated subnet: ${s(a, 'id') ?? ''}\n` };
   },
   'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, findSubnet(c, id))),

@@ -5,7 +5,7 @@ import { postSubnetPool, putSubnetPool } from '../../sim/api/neutron/requests/su
 import { visiblePools } from '../../sim/visibility.js';
 import { findScope } from './address-scope.js';
 import { listSubnetPools, subnetPoolDict } from '../../sim/api/neutron/index.js';
-import { bulkDelete, find, given, list, num, s, show, listQuery, table, type Handler } from './common.js';
+import { bulkDelete, find, given, list, num, s, show, listQuery, table, type Handler, updateBody } from './common.js';
 
 export const findPool = (c: Cloud, ref: string) => find(visiblePools(c), 'subnetpool', ref);
 
@@ -40,7 +40,6 @@ export const subnetPoolCommands: Record<string, Handler> = {
     // neutronclient's update looks the address scope up (the body) before the pool.
     const scope = s(a, 'address_scope');
     const scopeId = a['no_address_scope'] === true ? null : scope !== undefined ? findScope(c, scope).id : undefined;
-    const pool = findPool(c, s(a, 'id') ?? '');
     const own = given({
       name: s(a, 'name'),
       description: s(a, 'description'),
@@ -51,7 +50,9 @@ export const subnetPoolCommands: Record<string, Handler> = {
       is_default: s(a, 'is_default'),
       address_scope_id: scopeId,
     });
-    putSubnetPool(c, pool, { ...own, ...extra });
+    const body = updateBody('subnetpool', { ...own, ...extra });
+    const pool = findPool(c, s(a, 'id') ?? '');
+    putSubnetPool(c, pool, body);
     return { stdout: `Updated subnetpool: ${s(a, 'id') ?? ''}\n` };
   },
   'subnetpool-delete': (c, a) => bulkDelete('subnetpool', list(a, 'id'), (id) => deleteSubnetPool(c, findPool(c, id))),

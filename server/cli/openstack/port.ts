@@ -3,7 +3,8 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Port } from '../../sim/model/port.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
-import { createPort, deletePort, updatePort, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
+import { createPort, deletePort, updatePort, type DhcpOptRequest, type FixedIpRequest, type PortCreate, type PortUpdate } from '../../sim/ops/port.js';
+import { dhcpOptsOf } from '../../sim/api/neutron/requests/port.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { authorizeBindingHost, listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
@@ -104,6 +105,21 @@ function bindingHost(c: Cloud, a: Args, action: 'create' | 'update', path: strin
   return host;
 }
 
+/**
+ * `--extra-dhcp-option name=N[,value=V,ip-version=4|6]` as OSC sends them (opt_name, then
+ * opt_value and ip_version when given), read as the API reads extra_dhcp_opts.
+ */
+function dhcpOptions(a: Args): DhcpOptRequest[] | undefined {
+  const given = dicts(a, 'extra_dhcp_options');
+  if (given.length === 0) return undefined;
+  const body: JsonObject[] = given.map((o) => ({
+    opt_name: o['name'] ?? '',
+    ...(o['value'] !== undefined ? { opt_value: o['value'] } : {}),
+    ...(o['ip-version'] !== undefined ? { ip_version: o['ip-version'] } : {}),
+  }));
+  return dhcpOptsOf('/v2.0/ports', body);
+}
+
 function create(c: Cloud, a: Args): Output {
   const net = findNetwork(c, req(a, 'network'));
   const r: PortCreate = { networkId: net.id, name: req(a, 'name') };
@@ -131,6 +147,8 @@ function create(c: Cloud, a: Args): Output {
   if (pairs.length > 0) {
     r.allowedAddressPairs = pairs.map((x) => ({ ipAddress: x['ip-address'] ?? '', ...(x['mac-address'] ? { macAddress: x['mac-address'] } : {}) }));
   }
+  const opts = dhcpOptions(a);
+  if (opts !== undefined) r.extraDhcpOpts = opts;
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   refuseDnsOptions(a);
@@ -273,6 +291,8 @@ function set(c: Cloud, a: Args): Output {
       ...pairs.map((x) => ({ ipAddress: x['ip-address'] ?? '', ...(x['mac-address'] ? { macAddress: x['mac-address'] } : {}) })),
     ];
   }
+  const opts = dhcpOptions(a);
+  if (opts !== undefined) u.extraDhcpOpts = opts;
   refuseDnsOptions(a);
   sdkUpdate(p, u, (send) => updatePort(c, p, send));
   setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });

@@ -56,4 +56,13 @@ export interface Port extends Std {
   bindingVnicType: string;
   /** ip_allocation when it is not 'immediate': 'none' for a port created with an empty fixed_ips (no addresses asked for). */
   ipAllocation?: 'none';
+  /** extra_dhcp_opts (the extra_dhcp_opt extension), when the port has any: what its DHCP server adds for it. */
+  extraDhcpOpts?: ExtraDhcpOpt[];
+}
+
+/** One extra DHCP option of a port: a dnsmasq option name (or number), its value, for IPv4 or IPv6. */
+export interface ExtraDhcpOpt {
+  optName: string;
+  optValue: string;
+  ipVersion: 4 | 6;
 }

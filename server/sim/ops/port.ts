@@ -6,7 +6,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Network } from '../model/network.js';
 import type { Subnet } from '../model/subnet.js';
-import type { FixedIp, Port } from '../model/port.js';
+import type { ExtraDhcpOpt, FixedIp, Port } from '../model/port.js';
 import type { Std } from '../model/std.js';
 import { neutronError, SimError } from '../errors.js';
 import { macAddress } from '../rng.js';
@@ -288,6 +288,8 @@ export interface PortCreate {
   securityGroupIds?: string[];
   portSecurityEnabled?: boolean;
   allowedAddressPairs?: Array<{ ipAddress: string; macAddress?: string }>;
+  /** Extra DHCP options as given (a null value: none, as in an update). */
+  extraDhcpOpts?: DhcpOptRequest[];
   /** Internal callers: how to pick addresses and what status/binding the port gets. */
   strategy?: Strategy;
   status?: Port['status'];
@@ -297,6 +299,33 @@ export interface PortCreate {
   path?: string;
   /** Skip the tenant policy checks (ports Neutron/Nova create on the learner's behalf). */
   system?: boolean;
+}
+
+/** An extra DHCP option as a request names it: a null value removes the option (or adds none). */
+export interface DhcpOptRequest {
+  optName: string;
+  optValue: string | null;
+  ipVersion: 4 | 6;
+}
+
+/**
+ * A port's extra DHCP options after a request's (extradhcpopt_db): an option (name and IP
+ * version) given twice is the database's duplicate entry; a null value removes one, another value
+ * replaces it; kept by name, then IP version.
+ */
+function withDhcpOpts(path: string, current: readonly ExtraDhcpOpt[], req: readonly DhcpOptRequest[]): ExtraDhcpOpt[] | undefined {
+  const key = (o: { optName: string; ipVersion: number }) => `${o.optName} ${o.ipVersion}`;
+  const keys = req.map(key);
+  if (keys.some((k, i) => keys.indexOf(k) !== i)) {
+    throw new SimError(409, "Failed to create a duplicate ExtraDhcpOpt: for attribute(s) ['port_id', 'opt_name', 'ip_version'] with value(s) None", path, 'network', 'NeutronDbObjectDuplicateEntry');
+  }
+  const out = new Map(current.map((o) => [key(o), o]));
+  for (const o of req) {
+    if (o.optValue === null) out.delete(key(o));
+    else out.set(key(o), { optName: o.optName, optValue: o.optValue, ipVersion: o.ipVersion });
+  }
+  const opts = [...out.values()].sort((a, b) => (a.optName < b.optName ? -1 : a.optName > b.optName ? 1 : a.ipVersion - b.ipVersion));
+  return opts.length > 0 ? opts : undefined;
 }
 
 /** neutron-lib's max_allowed_address_pair default. */
@@ -387,6 +416,8 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     bindingVifType: vifType(c, bound),
     bindingVnicType: req.vnicType ?? 'normal',
   });
+  const opts = withDhcpOpts(path, [], req.extraDhcpOpts ?? []);
+  if (opts) port.extraDhcpOpts = opts;
   // An empty fixed_ips given on purpose: Neutron calls the port unaddressed.
   if (req.fixedIps !== undefined && req.fixedIps.length === 0) port.ipAllocation = 'none';
   c.ports.push(port);
@@ -435,6 +466,7 @@ export interface PortUpdate {
   deviceId?: string;
   deviceOwner?: string;
   allowedAddressPairs?: Array<{ ipAddress: string; macAddress?: string }>;
+  extraDhcpOpts?: DhcpOptRequest[];
   /** `--host` (a host name) or `unset --host` (''): admin only. */
   bindingHostId?: string;
   vnicType?: string;
@@ -488,6 +520,11 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   }
   if (upd.allowedAddressPairs !== undefined) {
     port.allowedAddressPairs = sortPairs(upd.allowedAddressPairs.map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? port.macAddress })));
+  }
+  if (upd.extraDhcpOpts !== undefined) {
+    const opts = withDhcpOpts(path, port.extraDhcpOpts ?? [], upd.extraDhcpOpts);
+    if (opts) port.extraDhcpOpts = opts;
+    else delete port.extraDhcpOpts;
   }
   touch(c, port);
   return port;

@@ -42,7 +42,7 @@ export function portDict(c: Cloud, p: Port, full = false): JsonObject {
     device_owner: p.deviceOwner,
     fixed_ips: fixedIpsJson(p),
     allowed_address_pairs: p.allowedAddressPairs.map((a) => ({ mac_address: a.macAddress, ip_address: a.ipAddress })),
-    extra_dhcp_opts: [],
+    extra_dhcp_opts: (p.extraDhcpOpts ?? []).map((o) => ({ opt_name: o.optName, opt_value: o.optValue, ip_version: o.ipVersion })),
     security_groups: [...p.securityGroupIds],
     ...stdAttrs(p),
     project_id: p.projectId,

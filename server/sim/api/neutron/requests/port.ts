@@ -12,12 +12,14 @@ import {
   createPort,
   deletePort,
   updatePort,
+  type DhcpOptRequest,
   type FixedIpRequest,
   type PortCreate,
   type PortUpdate,
 } from '../../../ops/port.js';
 import { visibleGroups, visibleNetworks, visiblePorts } from '../../../visibility.js';
-import type { JsonObject } from '../../json.js';
+import type { Json, JsonObject } from '../../json.js';
+import { convertToInt, pyStr } from '../body.js';
 import { authorizeBindingHost, portDict } from '../port.js';
 import type { CollectionWrites } from './types.js';
 import {
@@ -179,6 +181,51 @@ function pairs(path: string, b: JsonObject): PortCreate['allowedAddressPairs'] {
   });
 }
 
+/** extra_dhcp_opt.py's names whose value may be blank (a route option given empty). */
+const BLANK_OPTS = ['router', 'classless-static-route'];
+
+/**
+ * extra_dhcp_opts as neutron-lib's type:list_of_any_key_specs_or_none reads them: a list, no item
+ * twice, each a dict with opt_name and opt_value (ip_version 4 or 6, converted to an integer)
+ * matching one of the two key specs (a blank-able route option, or a one-line name and value).
+ */
+function dhcpOpts(path: string, b: JsonObject): DhcpOptRequest[] | undefined {
+  return 'extra_dhcp_opts' in b ? dhcpOptsOf(path, b['extra_dhcp_opts'] ?? null) : undefined;
+}
+
+/** A body's extra_dhcp_opts value read as the API reads it (for the CLIs that build one too). */
+export function dhcpOptsOf(path: string, v: Json): DhcpOptRequest[] | undefined {
+  if (v === null) return undefined;
+  if (!Array.isArray(v)) throw neutronError.invalidInput(path, `'${pyStr(v)}' is not a list.`);
+  const seen: string[] = [];
+  const dups: Json[] = [];
+  for (const x of v) {
+    const k = JSON.stringify(x);
+    if (seen.includes(k)) dups.push(x);
+    else seen.push(k);
+  }
+  if (dups.length > 0) throw neutronError.invalidInput(path, `Duplicate items in the list: '${dups.map(pyStr).join(', ')}'.`);
+  return v.map((x) => {
+    const refused = () => neutronError.invalidInput(path, `No valid key specs matched for: ${pyStr(x)}.`);
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) throw refused();
+    const keys = Object.keys(x);
+    if (!keys.includes('opt_name') || !keys.includes('opt_value') || keys.some((k) => !['opt_name', 'opt_value', 'ip_version'].includes(k))) throw refused();
+    const name = x['opt_name'];
+    const value = x['opt_value'] ?? null;
+    const oneLine = (t: Json, max: number) => typeof t === 'string' && t.length <= max && t.trim() !== '' && !/[\r\n]/.test(t);
+    const nameOk = typeof name === 'string' && (BLANK_OPTS.includes(name) ? value === null || (typeof value === 'string' && value.length <= 255) : oneLine(name, 64) && (value === null || oneLine(value, 255)));
+    if (!nameOk) throw refused();
+    let ipVersion: 4 | 6 = 4;
+    if ('ip_version' in x) {
+      const n = convertToInt(x['ip_version'] ?? null, path);
+      x['ip_version'] = n;
+      if (n !== 4 && n !== 6) throw refused();
+      ipVersion = n;
+    }
+    return { optName: name, optValue: value === null ? null : String(value), ipVersion };
+  });
+}
+
 /** mac_address must be text before the op checks its form. */
 function mac(path: string, b: JsonObject): string | undefined {
   if (!('mac_address' in b)) return undefined;
@@ -230,6 +277,7 @@ export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Por
       portSecurityEnabled: flag(b, 'port_security_enabled'),
       fixedIps: fixedIps(path, b),
       allowedAddressPairs: pairs(path, b),
+      extraDhcpOpts: dhcpOpts(path, b),
       securityGroupIds: undefined,
       bindingHostId: host,
       vnicType: vnicType(path, b),
@@ -261,6 +309,7 @@ export function putPort(
       portSecurityEnabled: flag(b, 'port_security_enabled'),
       fixedIps: fixedIps(path, b),
       allowedAddressPairs: pairs(path, b),
+      extraDhcpOpts: dhcpOpts(path, b),
       securityGroupIds: undefined,
       bindingHostId: host,
       vnicType: vnicType(path, b),
