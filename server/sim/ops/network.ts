@@ -32,6 +32,27 @@ const PATH = '/v2.0/networks';
 const SUPPORTED_TYPES: readonly NetworkType[] = ['flat', 'vlan', 'vxlan'];
 
 /** Neutron's policy text nests one level of parentheses per admin-only attribute in the request. */
+/**
+ * The attributes a network request names whose policy Neutron checks (enforce_policy in its
+ * attribute map), in the map's order: the rule it prints names each, allowed or not.
+ */
+function policyAttrs(r: NetworkCreate | NetworkUpdate): string[] {
+  const given: Array<[string, unknown]> = [
+    ['shared', r.shared],
+    ['router:external', r.external],
+    ['mtu', r.mtu],
+    ['port_security_enabled', r.portSecurityEnabled],
+    ['provider:network_type', r.networkType],
+    ['provider:physical_network', r.physicalNetwork],
+    ['provider:segmentation_id', r.segmentationId],
+    ['is_default', r.isDefault],
+  ];
+  return given.filter(([, v]) => v !== undefined).map(([k]) => k);
+}
+
+/** The attributes only an admin may set on a network (Neutron's default policies). */
+const ADMIN_ONLY = ['shared', 'router:external', 'provider:network_type', 'provider:physical_network', 'provider:segmentation_id', 'is_default'];
+
 export function policyExpr(action: string, attrs: string[]): string {
   let expr = `rule:${action}`;
   for (const a of attrs) expr = `(${expr} and rule:${action}:${a})`;
@@ -172,14 +193,8 @@ function checkMtuValue(path: string, mtu: number | undefined): void {
 export function createNetwork(c: Cloud, req: NetworkCreate): Network {
   checkMtuValue(PATH, req.mtu);
   const admin = c.auth.admin;
-  const adminAttrs: string[] = [];
-  if (req.shared !== undefined) adminAttrs.push('shared');
-  if (req.external !== undefined) adminAttrs.push('router:external');
-  if (req.isDefault !== undefined) adminAttrs.push('is_default');
-  if (req.networkType !== undefined) adminAttrs.push('provider:network_type');
-  if (req.physicalNetwork !== undefined) adminAttrs.push('provider:physical_network');
-  if (req.segmentationId !== undefined) adminAttrs.push('provider:segmentation_id');
-  if (!admin && adminAttrs.length > 0) throw policyError(PATH, policyExpr('create_network', adminAttrs));
+  const attrs = policyAttrs(req);
+  if (!admin && attrs.some((a) => ADMIN_ONLY.includes(a))) throw policyError(PATH, policyExpr('create_network', attrs));
   const projectId = req.projectId ?? c.auth.projectId;
   checkQuota(c, 'network', projectId, c.networks.filter((n) => n.projectId === projectId).length, PATH);
   // Neutron makes the project's default security group before its first network.
@@ -237,16 +252,10 @@ const NETWORK_OWN: ReadonlyArray<keyof NetworkUpdate> = ['name', 'description', 
 export function updateNetwork(c: Cloud, net: Network, upd: NetworkUpdate): Network {
   const path = `${PATH}/${net.id}`;
   checkMtuValue(path, upd.mtu);
-  checkOwner(c, net.projectId, path, 'update_network');
-  // In the order of Neutron's attribute map, as its policy names them.
-  const adminAttrs: string[] = [];
-  if (upd.shared !== undefined) adminAttrs.push('shared');
-  if (upd.external !== undefined) adminAttrs.push('router:external');
-  if (upd.networkType !== undefined) adminAttrs.push('provider:network_type');
-  if (upd.physicalNetwork !== undefined) adminAttrs.push('provider:physical_network');
-  if (upd.segmentationId !== undefined) adminAttrs.push('provider:segmentation_id');
-  if (upd.isDefault !== undefined) adminAttrs.push('is_default');
-  if (!c.auth.admin && adminAttrs.length > 0) throw policyError(path, policyExpr('update_network', adminAttrs));
+  // In the order of Neutron's attribute map, as its policy names them (also when the network is another project's).
+  const attrs = policyAttrs(upd);
+  if (!c.auth.admin && net.projectId !== c.auth.projectId) throw policyError(path, policyExpr('update_network', attrs));
+  if (!c.auth.admin && attrs.some((a) => ADMIN_ONLY.includes(a))) throw policyError(path, policyExpr('update_network', attrs));
   if (upd.external === false && net.external) {
     const inUse = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
     if (inUse) {
