@@ -34,8 +34,6 @@ const WORKSPACE = 'sandbox:public-cloud';
 const KNOWN: Readonly<Record<string, string>> = {
   'neutron subnet-create --name lsub lnet 10.88.0.0/24':
     'the emulated neutron shows a segment_id row; the API (like Neutron: get_subnet:segment_id is admin-only) leaves it out of the POST answer, as subnet-show does on both',
-  'neutron net-list':
-    'the emulated neutron shows the CIDRs of the external networks’ subnets, which the member cannot read: the real client, asking GET /v2.0/subnets for them, gets none',
   'neutron router-port-list lr':
     'the emulated neutron shows a member the router’s gateway port; the API (like Neutron, where that port has no project) leaves it out of GET /v2.0/ports?device_id=ROUTER',
 };
