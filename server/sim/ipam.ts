@@ -3,6 +3,7 @@
  * math on BigInt (IPv6 needs 128 bits), allocation pools, free-address picking and subnet-pool
  * allocation, with Neutron's messages.
  */
+import { pyDuplicates, type PyJson } from './python.js';
 import ipaddr from 'ipaddr.js';
 import { randInt, type RngState } from './rng.js';
 
@@ -684,15 +685,9 @@ export function subnetError(data: string): string | null {
  * neutron-lib's validate_subnet_list on a list's items: the items that repeat an earlier one
  * (as Python writes them, joined), else the first item validate_subnet refuses. Null when accepted.
  */
-export function subnetListError(items: readonly unknown[]): string | null {
-  const seen: string[] = [];
-  const dups: string[] = [];
-  for (const x of items) {
-    const k = JSON.stringify(x);
-    if (seen.includes(k)) dups.push(typeof x === 'string' ? x : String(x));
-    else seen.push(k);
-  }
-  if (dups.length > 0) return `Duplicate items in the list: '${dups.join(', ')}'`;
+export function subnetListError(items: readonly PyJson[]): string | null {
+  const dups = pyDuplicates(items);
+  if (dups.length > 0) return `Duplicate items in the list: '${dups.map((x) => (typeof x === 'string' ? x : String(x))).join(', ')}'`;
   for (const x of items) {
     const why = subnetError(typeof x === 'string' ? x : String(x));
     if (why !== null) return why;

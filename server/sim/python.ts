@@ -35,3 +35,33 @@ export function boolFromString(raw: string): boolean | null {
   if (['0', 'f', 'false', 'off', 'n', 'no'].includes(word)) return false;
   return null;
 }
+
+/** A value as JSON carries it, which Python reads as None, bool, int/float, str, list or dict. */
+export type PyJson = null | boolean | number | string | PyJson[] | { [key: string]: PyJson };
+
+/** Python's == of JSON values as a key (True == 1; dicts whatever their key order). */
+function pyKey(v: PyJson): string {
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(pyKey).join(',')}]`;
+  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${pyKey(v[k] as PyJson)}`).join(',')}}`;
+}
+
+/**
+ * neutron-lib's _collect_duplicates: each item that equals (Python's ==) an earlier one, listed
+ * once, in the order of its second appearance. Linear in the list, however long the learner made it.
+ */
+export function pyDuplicates<T extends PyJson>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  const listed = new Set<string>();
+  const dups: T[] = [];
+  for (const x of items) {
+    const k = pyKey(x);
+    if (seen.has(k) && !listed.has(k)) {
+      dups.push(x);
+      listed.add(k);
+    }
+    seen.add(k);
+  }
+  return dups;
+}

@@ -314,6 +314,28 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     for (const ok of ['10.0.0.5/24', '2001:db8::/64']) expect((await post([{ ip_address: ok }])).port).toBeDefined();
   });
 
+  it("a list's duplicates are named once each, as _collect_duplicates does, and a body as long as the API takes is read in linear time", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('dups'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const opt = { opt_name: 'mtu', opt_value: '1400' };
+    const post = async (path: string, body: unknown) => JSON.parse((await w.api(call('POST', path, body), CTX))?.body ?? '{}') as { NeutronError?: { message: string } };
+    expect((await post('/v2.0/ports', { port: { network_id: net, extra_dhcp_opts: [opt, opt, opt] } })).NeutronError?.message).toBe(
+      "Invalid input for operation: Duplicate items in the list: '{'opt_name': 'mtu', 'opt_value': '1400'}'.",
+    );
+    expect((await post('/v2.0/subnetpools', { subnetpool: { name: 'p', prefixes: ['10.8.0.0/16', '10.8.0.0/16', '10.8.0.0/16'] } })).NeutronError?.message).toBe(
+      "Invalid input for prefixes. Reason: Duplicate items in the list: '10.8.0.0/16'.",
+    );
+    // The most the API's 112 KiB body holds, all different, the last one refused: answered, nothing kept.
+    const many = Array.from({ length: 3000 }, (_, i) => ({ opt_name: `o${i}`, opt_value: 'v' }));
+    expect((await post('/v2.0/ports', { port: { network_id: net, extra_dhcp_opts: [...many, { opt_name: 'x' }] } })).NeutronError?.message).toBe(
+      "Invalid input for operation: No valid key specs matched for: {'opt_name': 'x'}.",
+    );
+    const prefixes = Array.from({ length: 6000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`);
+    expect((await post('/v2.0/subnetpools', { subnetpool: { name: 'p', prefixes: [...prefixes, 'bad'] } })).NeutronError?.message).toBe(
+      "Invalid input for prefixes. Reason: 'bad' is not a valid IP subnet.",
+    );
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

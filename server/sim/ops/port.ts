@@ -315,8 +315,7 @@ export interface DhcpOptRequest {
  */
 function withDhcpOpts(path: string, current: readonly ExtraDhcpOpt[], req: readonly DhcpOptRequest[]): ExtraDhcpOpt[] | undefined {
   const key = (o: { optName: string; ipVersion: number }) => `${o.optName} ${o.ipVersion}`;
-  const keys = req.map(key);
-  if (keys.some((k, i) => keys.indexOf(k) !== i)) {
+  if (new Set(req.map(key)).size !== req.length) {
     throw new SimError(409, "Failed to create a duplicate ExtraDhcpOpt: for attribute(s) ['port_id', 'opt_name', 'ip_version'] with value(s) None", path, 'network', 'NeutronDbObjectDuplicateEntry');
   }
   const out = new Map(current.map((o) => [key(o), o]));

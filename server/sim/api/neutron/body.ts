@@ -11,7 +11,7 @@ import { neutronError } from '../../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import attributeMaps from './neutron-attributes.json' with { type: 'json' };
 import { ownValue } from '../../objects.js';
-import { boolFromString, pyIntText } from '../../python.js';
+import { boolFromString, pyDuplicates, pyIntText } from '../../python.js';
 
 interface AttrSpec {
   post: boolean;
@@ -105,14 +105,6 @@ function validate(rules: readonly string[], v: Json): string | null {
   return null;
 }
 
-/** Python's == of JSON values (True == 1; dicts whatever their key order), for duplicates. */
-function pyKey(v: Json): string {
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(pyKey).join(',')}]`;
-  return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${pyKey(v[k] as Json)}`).join(',')}}`;
-}
-
 /**
  * neutron-lib's list of unique strings (availability zone hints, a port's tags in its POST): a
  * list, no item twice, each a string of at most `maxLen` (in that order, the first bad item named);
@@ -120,17 +112,7 @@ function pyKey(v: Json): string {
  */
 function uniqueStrings(v: Json, maxLen: number | undefined): string | null {
   if (!Array.isArray(v)) return `'${pyStr(v)}' is not a list`;
-  const seen = new Set<string>();
-  const dups: Json[] = [];
-  const dupKeys = new Set<string>();
-  for (const x of v) {
-    const k = pyKey(x);
-    if (seen.has(k) && !dupKeys.has(k)) {
-      dups.push(x);
-      dupKeys.add(k);
-    }
-    seen.add(k);
-  }
+  const dups = pyDuplicates(v);
   if (dups.length > 0) return `Duplicate items in the list: '${dups.map(pyStr).join(', ')}'`;
   for (const x of v) {
     if (typeof x !== 'string') return `'${pyStr(x)}' is not a valid string`;

@@ -20,6 +20,7 @@ import {
 import { visibleGroups, visibleNetworks, visiblePorts } from '../../../visibility.js';
 import type { Json, JsonObject } from '../../json.js';
 import { convertToInt, pyStr } from '../body.js';
+import { pyDuplicates } from '../../../python.js';
 import { authorizeBindingHost, portDict } from '../port.js';
 import type { CollectionWrites } from './types.js';
 import {
@@ -197,13 +198,7 @@ function dhcpOpts(path: string, b: JsonObject): DhcpOptRequest[] | undefined {
 export function dhcpOptsOf(path: string, v: Json): DhcpOptRequest[] | undefined {
   if (v === null) return undefined;
   if (!Array.isArray(v)) throw neutronError.invalidInput(path, `'${pyStr(v)}' is not a list.`);
-  const seen: string[] = [];
-  const dups: Json[] = [];
-  for (const x of v) {
-    const k = JSON.stringify(x);
-    if (seen.includes(k)) dups.push(x);
-    else seen.push(k);
-  }
+  const dups = pyDuplicates(v);
   if (dups.length > 0) throw neutronError.invalidInput(path, `Duplicate items in the list: '${dups.map(pyStr).join(', ')}'.`);
   return v.map((x) => {
     const refused = () => neutronError.invalidInput(path, `No valid key specs matched for: ${pyStr(x)}.`);
