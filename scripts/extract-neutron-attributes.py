@@ -14,6 +14,7 @@ import sys
 
 from neutron import extensions as neutron_extensions
 from neutron.api import extensions
+from neutron_lib import constants
 from neutron_lib.api import attributes
 
 RESOURCES = {'networks', 'subnets', 'ports', 'routers', 'floatingips', 'security_groups',
@@ -38,13 +39,23 @@ def fn(f):
     return getattr(f, '__name__', repr(f)) if f is not None else None
 
 
+def policy(s):
+    # The default a create compares the value with (policy.py's _is_attribute_explicitly_set),
+    # when there is one (ATTR_NOT_SPECIFIED is none).
+    d = s.get('default', constants.ATTR_NOT_SPECIFIED)
+    return {} if d is constants.ATTR_NOT_SPECIFIED else {'default': d}
+
+
 out = {res: {name: {'post': bool(s.get('allow_post')), 'put': bool(s.get('allow_put')),
                     'convert': fn(s.get('convert_to')), 'validate': sorted((s.get('validate') or {}).keys()),
                     'required': 'default' not in s and bool(s.get('allow_post')),
                     # A list may filter on it (filter-validation), and how a filter's values are read as a whole.
                     'filter': bool(s.get('is_filter')), 'convertList': fn(s.get('convert_list_to')),
                     # A list may be sorted by it (sort_key).
-                    'sort': bool(s.get('is_sort_key'))}
+                    'sort': bool(s.get('is_sort_key')),
+                    # The policy engine checks a rule of its own for it when a request sets it
+                    # (enforce_policy), unless a create gives it its default.
+                    **({'policy': policy(s)} if s.get('enforce_policy') else {})}
              for name, s in attrs.items()} for res, attrs in sorted(maps.items())}
 # Not sorted: body.ts walks each map in this order.
 json.dump(out, sys.stdout, indent=1)

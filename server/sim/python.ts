@@ -47,6 +47,11 @@ function pyKey(v: PyJson): string {
   return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${pyKey(v[k] as PyJson)}`).join(',')}}`;
 }
 
+/** Python's `==` of two JSON values (True == 1 == 1.0; dicts whatever their key order). */
+export function pyEquals(a: PyJson, b: PyJson): boolean {
+  return pyKey(a) === pyKey(b);
+}
+
 /**
  * neutron-lib's _collect_duplicates: each item that equals (Python's ==) an earlier one, listed
  * once, in the order of its second appearance. Linear in the list, however long the learner made it.
@@ -64,4 +69,15 @@ export function pyDuplicates<T extends PyJson>(items: readonly T[]): T[] {
     seen.add(k);
   }
   return dups;
+}
+
+/**
+ * Python's json.dumps(v) with its defaults (", " and ": " between items, every character outside
+ * printable ASCII as \uXXXX), as Neutron writes a dict to a column of limited length.
+ */
+export function pyJsonDumps(v: PyJson): string {
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(pyJsonDumps).join(', ')}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${pyJsonDumps(k)}: ${pyJsonDumps(x)}`).join(', ')}}`;
 }

@@ -336,6 +336,61 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     );
   });
 
+  it("a port's binding profile, NUMA policy, device profile, groups and MAC address, as ML2 takes them (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('bodies'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    type Answer = { NeutronError?: { type: string; message: string }; port?: { id: string; mac_address: string; security_groups: string[]; 'binding:profile': unknown } };
+    const send = async (method: string, path: string, port: unknown) => JSON.parse((await w.api(call(method, path, { port }), CTX))?.body ?? '{}') as Answer;
+    const post = (port: Record<string, unknown>) => send('POST', '/v2.0/ports', { network_id: net, ...port });
+    const refused = (type: string, message: string) => ({ NeutronError: { type, message, detail: '' } });
+    expect(await post({ numa_affinity_policy: 'bad' })).toEqual(refused('HTTPBadRequest', 'Invalid input for numa_affinity_policy. Reason: bad is not in valid_values.'));
+    expect(await post({ device_profile: 5 })).toEqual(refused('HTTPBadRequest', "Invalid input for device_profile. Reason: '5' is not a valid string."));
+    expect(await post({ 'binding:profile': 'x' })).toEqual(refused('HTTPBadRequest', "Invalid input for binding:profile. Reason: 'x' is not a dictionary."));
+    expect(await post({ security_groups: ['x', 'x'] })).toEqual(refused('HTTPBadRequest', "Invalid input for security_groups. Reason: Duplicate items in the list: 'x'."));
+    // Validated, then dropped: this ML2 runs neither extension driver.
+    const kept = (await post({ numa_affinity_policy: null, device_profile: null, 'binding:profile': null })).port;
+    expect(kept?.['binding:profile']).toEqual({});
+    expect(Object.keys(kept ?? {})).not.toContain('numa_affinity_policy');
+    const p = (await post({ 'binding:profile': { a: { b: 1 } } })).port;
+    expect(p?.['binding:profile']).toEqual({ a: { b: 1 } });
+    const path = `/v2.0/ports/${p?.id ?? ''}`;
+    expect(await send('PUT', path, { device_profile: 'x' })).toEqual(refused('HTTPBadRequest', 'Cannot update read-only attribute device_profile'));
+    expect((await send('PUT', path, { 'binding:profile': null })).port?.['binding:profile']).toEqual({});
+    // The profile is kept as Python's json.dumps writes it, in a column of 4,095 characters: `é` is `\u00e9` there.
+    const long = (ch: string) => ({ 'binding:profile': { k: ch.repeat(700) } });
+    expect((await send('PUT', path, long('e'))).port).toBeDefined();
+    expect(await send('PUT', path, long('é'))).toEqual(refused('InvalidInput', 'Invalid input for operation: binding:profile value too large.'));
+    // Neutron answers with a port's groups ordered by id, whatever the order they were asked in.
+    const groups: string[] = [];
+    for (const name of ['g1', 'g2', 'g3', 'g4']) {
+      const g = await w.api(call('POST', '/v2.0/security-groups', { security_group: { name } }), CTX);
+      groups.push((JSON.parse(g?.body ?? '{}') as { security_group: { id: string } }).security_group.id);
+    }
+    const asked = [...groups].sort().reverse();
+    expect((await post({ security_groups: asked })).port?.security_groups).toEqual([...groups].sort());
+    // A new MAC address: refused when another port of the network has it, and once a host has the port plugged.
+    const other = (await post({})).port;
+    expect(await send('PUT', path, { mac_address: other?.mac_address })).toEqual(
+      refused('MacAddressInUse', `Unable to complete operation for network ${net}. The mac address ${other?.mac_address ?? ''} is in use.`),
+    );
+    expect((await send('PUT', path, { mac_address: 'fa:16:3e:00:00:99' })).port?.mac_address).toBe('fa:16:3e:00:00:99');
+    const agents = JSON.parse((await w.api(call('GET', '/v2.0/agents'), CTX))?.body ?? '{}') as { agents: Array<{ host: string; agent_type: string }> };
+    const host = agents.agents.find((a) => a.agent_type === 'Open vSwitch agent')?.host ?? '';
+    expect((await send('PUT', path, { 'binding:host_id': host })).port).toMatchObject({ 'binding:vif_type': 'ovs' });
+    expect(await send('PUT', path, { mac_address: 'fa:16:3e:00:00:98' })).toEqual(
+      refused('PortBound', `Unable to complete operation on port ${p?.id ?? ''}, port is already bound, port type: ovs, old_mac fa:16:3e:00:00:99, new_mac fa:16:3e:00:00:98.`),
+    );
+    // A port without port security has no allowed address pairs, asked for or kept.
+    expect(await post({ port_security_enabled: false, allowed_address_pairs: [{ ip_address: '10.9.9.9' }] })).toEqual(
+      refused('AddressPairAndPortSecurityRequired', 'Port Security must be enabled in order to have allowed address pairs on a port.'),
+    );
+    const paired = (await post({ allowed_address_pairs: [{ ip_address: '10.9.9.9' }] })).port;
+    expect(await send('PUT', `/v2.0/ports/${paired?.id ?? ''}`, { port_security_enabled: false, security_groups: [] })).toEqual(
+      refused('AddressPairAndPortSecurityRequired', 'Port Security must be enabled in order to have allowed address pairs on a port.'),
+    );
+    expect((await send('PUT', `/v2.0/ports/${paired?.id ?? ''}`, { port_security_enabled: false, security_groups: [], allowed_address_pairs: [] })).port).toBeDefined();
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

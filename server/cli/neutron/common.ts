@@ -37,8 +37,8 @@ export function find<T extends { id: string; name: string }>(items: readonly T[]
   throw new CliError(`Unable to find ${kind} with name or id '${ref}'`);
 }
 
-/** neutronclient's JSON for dict cells: json.dumps without ensure_ascii (as Stacklab always printed them). */
-export const cellJson = (v: PyValue): string => pyJsonDumps(v, { ensureAscii: false });
+/** neutronclient's JSON for dict cells: oslo jsonutils.dumps, json.dumps with ensure_ascii (golden 65: `é` is `\u00e9`). */
+export const cellJson = (v: PyValue): string => pyJsonDumps(v);
 
 /** neutronclient renders every value as text first: lists one item per line, dicts as JSON. */
 export function textValue(v: PyValue): PyValue {

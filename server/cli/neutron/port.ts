@@ -4,7 +4,8 @@ import type { FixedIpRequest } from '../../sim/ops/port.js';
 import { deletePortById, postPort, putPort } from '../../sim/api/neutron/requests/port.js';
 import { listPorts, portDict } from '../../sim/api/neutron/index.js';
 import { visiblePorts } from '../../sim/visibility.js';
-import type { JsonObject } from '../../sim/api/json.js';
+import type { Json, JsonObject } from '../../sim/api/json.js';
+import { NEUTRON_JSON_DEPTH, pyJsonLoads } from '../pyjson.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
 import { CliError } from '../errors.js';
@@ -60,10 +61,21 @@ function portMixins(a: Args): JsonObject {
   return out;
 }
 
+/** `--binding-profile JSON` (port-create): json.loads of it when given and not empty, its error bare. */
+function bindingProfile(a: Args): Json | undefined {
+  const raw = s(a, 'binding_profile');
+  if (!raw) return undefined;
+  const j = pyJsonLoads(raw, NEUTRON_JSON_DEPTH);
+  if (!j.ok) throw new CliError(j.message);
+  return j.value as Json;
+}
+
 export const portCommands: Record<string, Handler> = {
   'port-create': (c, a, extra) => {
     const net = findNetwork(c, s(a, 'network_id') ?? '');
     const ips = fixedIpRequests(c, a);
+    // args2body reads the profile (jsonutils.loads) after the subnets, before the groups.
+    const profile = bindingProfile(a);
     const groups = a['no_security_groups'] === true ? [] : list(a, 'security_groups').length ? list(a, 'security_groups').map((g) => findGroup(c, g).id) : undefined;
     const own = given({
       admin_state_up: a['admin_state'] !== false,
@@ -76,6 +88,7 @@ export const portCommands: Record<string, Handler> = {
       mac_address: s(a, 'mac_address'),
       tenant_id: s(a, 'tenant_id'),
       'binding:vnic_type': s(a, 'vnic_type'),
+      'binding:profile': profile,
       security_groups: groups,
     });
     return show(a, portDict(c, postPort(c, { ...own, ...portMixins(a), ...extra })), 'port');

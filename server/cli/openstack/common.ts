@@ -2,7 +2,9 @@
  * What every `openstack` command shares: the context it runs in, what it returns, name-or-ID
  * lookups with openstacksdk's messages, and OSC 6.0's ways of printing API errors.
  */
-import type { JsonObject } from '../../sim/api/json.js';
+import type { Json, JsonObject } from '../../sim/api/json.js';
+import { requestUnloaded } from '../../sim/api/neutron/unloaded.js';
+import { hasExtension } from '../../sim/api/neutron/extension.js';
 import { addTags, showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
 import { requestId } from '../../sim/api/request-id.js';
 import type { Cloud } from '../../sim/model/cloud.js';
@@ -105,6 +107,47 @@ export function createdWithTags<T>(c: Cloud, r: Std, tags: readonly string[], sh
 }
 
 /**
+ * What OSC hands the SDK (`attrs`, named as OSC names them, updated with the extra properties; an
+ * `unset` sets each of those to None, whatever its type and value) and the body the SDK sends for
+ * it: each attribute under its wire name (`names`: the SDK's attribute names that differ).
+ */
+export function sdkBody(attrs: JsonObject, a: Args, names: Readonly<Record<string, string>>, unset = false): { attrs: JsonObject; body: JsonObject } {
+  const extra = unset ? Object.fromEntries(dicts(a, 'extra_properties').map((p) => [p['name'] ?? '', null])) : extraProperties(a);
+  const all: JsonObject = { ...attrs, ...extra };
+  const body: JsonObject = {};
+  for (const [k, v] of Object.entries(all)) body[names[k] ?? k] = v;
+  return { attrs: all, body };
+}
+
+/** network/common.py's _required_opt_extensions_map: the extension an attribute OSC sends needs. */
+const REQUIRED_EXTENSIONS: ReadonlyArray<readonly [string, string]> = [
+  ['allowed_address_pairs', 'allowed-address-pairs'],
+  ['dns_domain', 'dns-integration'],
+  ['dns_name', 'dns-integration'],
+  ['extra_dhcp_opts', 'extra_dhcp_opt'],
+  ['qos_policy_id', 'qos'],
+  ['security_groups', 'security-groups'],
+];
+
+/**
+ * check_missing_extension_if_error: when Neutron refuses the write, OSC looks up the extension of
+ * each attribute it sent that needs one, and a missing one is the error it shows
+ * (`No Extension found for qos`) instead of Neutron's.
+ */
+export function withExtensionCheck<T>(attrs: JsonObject, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    if (e instanceof SimError) {
+      for (const [attr, ext] of REQUIRED_EXTENSIONS) {
+        if (Object.hasOwn(attrs, attr) && !hasExtension(ext)) throw new NotFoundError(`No Extension found for ${ext}`);
+      }
+    }
+    throw e;
+  }
+}
+
+/**
  * `--dns-name` and `--dns-domain` need Neutron's dns-integration extension, which this cloud's
  * ML2 does not load: Neutron refuses the request's unknown attribute, and OSC then names the
  * missing extension (network/common.py's check_missing_extension_if_error).
@@ -123,6 +166,55 @@ export function pair(a: Args, on: string, off: string): boolean | undefined {
   if (a[on] === true) return true;
   if (a[off] === true) return false;
   return undefined;
+}
+
+/** str2dict: `k1:v1;k2:v2`, a part without `:` continuing the previous value. */
+function str2dict(raw: string): Record<string, string> {
+  const parts: string[] = [];
+  for (const kv of raw === '' ? [] : raw.split(';')) {
+    if (kv.includes(':')) parts.push(kv);
+    else if (parts.length === 0) throw new CliError(`missing value for key '${kv}'`);
+    else parts[parts.length - 1] = `${parts[parts.length - 1] ?? ''};${kv}`;
+  }
+  return Object.fromEntries(parts.map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]));
+}
+
+/** Python's int() of a property value (surrounding blanks allowed). */
+function pyInt(raw: string): number {
+  if (!/^\s*[-+]?\d+(_\d+)*\s*$/.test(raw)) throw new CliError(`invalid literal for int() with base 10: '${raw}'`);
+  return Number(raw.replace(/_/g, ''));
+}
+
+/** NeutronCommandWithExtraArgs' converters: osc-lib's str2bool, str2dict, str2list, int and str. */
+const CONVERTERS: Record<string, (v: string) => Json> = {
+  bool: (v) => v.toLowerCase() === 'true',
+  dict: str2dict,
+  list: (v) => (v === '' ? [] : v.split(';')),
+  int: pyInt,
+  str: (v) => v,
+};
+
+/**
+ * `--extra-property type=…,name=…,value=…` (NeutronCommandWithExtraArgs): attributes sent as
+ * given, converted by type (str by default).
+ */
+export function extraProperties(a: Args): JsonObject {
+  const out: JsonObject = {};
+  for (const p of dicts(a, 'extra_properties')) {
+    const type = p['type'] ?? 'str';
+    const convert = CONVERTERS[type];
+    if (!convert) throw new CliError(`Type ${type} of property ${p['name'] ?? ''} is not supported`);
+    out[p['name'] ?? ''] = convert(p['value'] ?? '');
+  }
+  return out;
+}
+
+/**
+ * openstacksdk's find_qos_policy: its lookup by name reaches the QoS API, which this cloud does not
+ * load (the router's 404 for the path).
+ */
+export function findQosPolicy(ref: string): never {
+  return requestUnloaded(`/v2.0/qos/policies?name=${ref}`);
 }
 
 // ---- lookups --------------------------------------------------------------------------------

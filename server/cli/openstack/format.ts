@@ -9,17 +9,26 @@ export function listCol(items: readonly string[]): CellValue {
   return formatted([...items].sort().join(', '), [...items]);
 }
 
-/** OSC's DictColumn-like `k='v', …` with sorted keys (fixed_ips, port_details, host routes). */
-export function kvLine(d: Record<string, PyValue>): string {
+/**
+ * osc-lib's format_dict, what a DictColumn shows (fixed_ips, port_details, host routes, a binding
+ * profile): `k='v', …` with sorted keys, a None value as `k=`, a dict's keys under its own
+ * (`d.x='1'`; an empty one leaves an empty item).
+ */
+export function kvLine(d: Record<string, PyValue>, prefix?: string): string {
   return Object.keys(d)
     .sort()
-    .map((k) => `${k}='${pyStr(d[k] ?? null)}'`)
+    .map((k) => {
+      const key = prefix === undefined ? k : `${prefix}.${k}`;
+      const v = d[k] ?? null;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) return kvLine(v as Record<string, PyValue>, key);
+      return v === null ? `${key}=` : `${key}='${pyStr(v)}'`;
+    })
     .join(', ');
 }
 
 /** A list of dicts, one `k='v'` line each (fixed_ips, allowed_address_pairs, host_routes). */
 export function dictLines(items: Array<Record<string, PyValue>>): CellValue {
-  return formatted(items.map(kvLine).join('\n'), items);
+  return formatted(items.map((d) => kvLine(d)).join('\n'), items);
 }
 
 /**

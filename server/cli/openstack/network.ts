@@ -3,13 +3,32 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Network } from '../../sim/model/network.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import type { JsonObject } from '../../sim/api/json.js';
-import { createNetwork, deleteNetwork, updateNetwork, type NetworkCreate, type NetworkUpdate } from '../../sim/ops/network.js';
+import { networkWrites, postNetwork, putNetwork } from '../../sim/api/neutron/requests/networks.js';
 import { listAgentNetworks, listNetworks as apiListNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, getAgent, none, pair, refuseDnsOptions, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import {
+  createdWithTags,
+  deleteEach,
+  findBy,
+  findQosPolicy,
+  flag,
+  getAgent,
+  none,
+  pair,
+  withExtensionCheck,
+  req,
+  str,
+  strs,
+  tagFilter,
+  type Args,
+  type OscCommand,
+  type Output,
+  sdkBody,
+  sdkInt,
+  sdkUpdate,
+} from './common.js';
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
-import { convertToInt } from '../../sim/api/neutron/body.js';
 import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
 export function findNetwork(c: Cloud, nameOrId: string): Network {
@@ -54,34 +73,60 @@ export function networkShow(d: JsonObject): Output {
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
 
-function createReq(c: Cloud, a: Args): NetworkCreate {
-  const r: NetworkCreate = { name: req(a, 'name') };
-  const share = pair(a, 'share', 'no_share');
-  if (share !== undefined) r.shared = share;
-  if (flag(a, 'disable')) r.adminStateUp = false;
-  const d = str(a, 'description');
-  if (d !== undefined) r.description = d;
-  const mtu = sdkInt(a, 'mtu');
-  if (mtu !== undefined) r.mtu = mtu;
-  const ps = pair(a, 'enable_port_security', 'disable_port_security');
-  if (ps !== undefined) r.portSecurityEnabled = ps;
-  // OSC sends router:external only when --external/--internal is given.
-  const ext = pair(a, 'external', 'internal');
-  if (ext !== undefined) r.external = ext;
-  if (flag(a, 'default')) r.isDefault = true;
-  const t = str(a, 'provider_network_type');
-  if (t !== undefined) r.networkType = t;
-  const p = str(a, 'physical_network');
-  if (p !== undefined) r.physicalNetwork = p;
-  const s = str(a, 'segmentation_id');
-  // Sent as typed; Neutron converts it (a NaN kept in the cloud once came back as None).
-  if (s !== undefined) r.segmentationId = convertToInt(s, '/v2.0/networks');
-  const hints = strs(a, 'availability_zone_hints');
-  if (hints.length > 0) r.availabilityZoneHints = hints;
+/**
+ * _get_attrs_network: the attributes `network create` and `network set` send, in its order, as
+ * given (text stays text: Neutron converts `--mtu` and `--provider-segment`); the project and the
+ * QoS policy looked up where it looks them up. Empty `--description`, `--mtu` and the provider
+ * options are not sent.
+ */
+function networkAttrs(c: Cloud, a: Args): JsonObject {
+  const b: JsonObject = {};
+  const name = str(a, 'name');
+  if (name !== undefined) b['name'] = name;
+  if (flag(a, 'enable')) b['admin_state_up'] = true;
+  if (flag(a, 'disable')) b['admin_state_up'] = false;
+  if (flag(a, 'share')) b['shared'] = true;
+  if (flag(a, 'no_share')) b['shared'] = false;
+  if (flag(a, 'enable_port_security')) b['port_security_enabled'] = true;
+  if (flag(a, 'disable_port_security')) b['port_security_enabled'] = false;
   const project = str(a, 'project');
-  if (project !== undefined) r.projectId = findProject(c, project).id;
-  return r;
+  if (project !== undefined) b['project_id'] = findProject(c, project).id;
+  if (Array.isArray(a['availability_zone_hints']) && a['availability_zone_hints'].length > 0) b['availability_zone_hints'] = strs(a, 'availability_zone_hints');
+  const text = (k: string, key: string) => {
+    const v = str(a, k);
+    if (v) b[key] = v;
+  };
+  text('description', 'description');
+  text('mtu', 'mtu');
+  if (flag(a, 'internal')) b['router:external'] = false;
+  if (flag(a, 'external')) b['router:external'] = true;
+  if (flag(a, 'no_default')) b['is_default'] = false;
+  if (flag(a, 'default')) b['is_default'] = true;
+  text('provider_network_type', 'provider:network_type');
+  text('physical_network', 'provider:physical_network');
+  text('segmentation_id', 'provider:segmentation_id');
+  const qos = str(a, 'qos_policy');
+  if (qos !== undefined) findQosPolicy(qos);
+  if (flag(a, 'no_qos_policy')) b['qos_policy_id'] = null;
+  text('dns_domain', 'dns_domain');
+  // openstacksdk's Network declares mtu an integer: int() of the text, before any request.
+  if (b['mtu'] !== undefined) sdkInt(a, 'mtu');
+  return b;
 }
+
+/** The wire names of openstacksdk's Network attributes that differ from them (for `--extra-property`). */
+const SDK_NETWORK_NAMES: Readonly<Record<string, string>> = {
+  availability_zone_hints: 'availability_zone_hints',
+  is_admin_state_up: 'admin_state_up',
+  is_default: 'is_default',
+  is_port_security_enabled: 'port_security_enabled',
+  is_router_external: 'router:external',
+  is_shared: 'shared',
+  is_vlan_transparent: 'vlan_transparent',
+  provider_network_type: 'provider:network_type',
+  provider_physical_network: 'provider:physical_network',
+  provider_segmentation_id: 'provider:segmentation_id',
+};
 
 /** The query `network list`'s options send (OSC builds it the same way). */
 function listQuery(c: Cloud, a: Args): Record<string, FilterValue> {
@@ -145,39 +190,20 @@ function listNetworks(c: Cloud, a: Args): Output {
 
 function setNetwork(c: Cloud, a: Args): Output {
   const n = findNetwork(c, req(a, 'network'));
-  const u: NetworkUpdate = {};
-  const name = str(a, 'name');
-  if (name !== undefined) u.name = name;
-  const up = pair(a, 'enable', 'disable');
-  if (up !== undefined) u.adminStateUp = up;
-  const share = pair(a, 'share', 'no_share');
-  if (share !== undefined) u.shared = share;
-  const d = str(a, 'description');
-  if (d !== undefined) u.description = d;
-  const mtu = sdkInt(a, 'mtu');
-  if (mtu !== undefined) u.mtu = mtu;
-  const ps = pair(a, 'enable_port_security', 'disable_port_security');
-  if (ps !== undefined) u.portSecurityEnabled = ps;
-  const ext = pair(a, 'external', 'internal');
-  if (ext !== undefined) u.external = ext;
-  const def = pair(a, 'default', 'no_default');
-  if (def !== undefined) u.isDefault = def;
-  const t = str(a, 'provider_network_type');
-  if (t !== undefined) u.networkType = t;
-  const p = str(a, 'physical_network');
-  if (p !== undefined) u.physicalNetwork = p;
-  // Sent as typed: Neutron converts it before anything else, and refuses text that is no integer.
-  const seg = str(a, 'segmentation_id');
-  if (seg !== undefined) u.segmentationId = convertToInt(seg, `/v2.0/networks/${n.id}`);
-  refuseDnsOptions(a);
-  // --mtu and --provider-segment are strings to OSC (no type=int): never equal to the integers found.
-  sdkUpdate(n, u, (send) => updateNetwork(c, n, send), ['mtu', 'segmentationId']);
+  const { attrs, body } = sdkBody(networkAttrs(c, a), a, SDK_NETWORK_NAMES);
+  if (Object.keys(body).length > 0) {
+    // The SDK sends what differs from the network it found (`--mtu` is text: never equal).
+    withExtensionCheck(attrs, () => sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send as JsonObject)));
+  }
   setTagsAsClient(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
 function unsetNetwork(c: Cloud, a: Args): Output {
   const n = findNetwork(c, req(a, 'network'));
+  // NeutronUnsetCommandWithExtraArgs: each extra property's name, set to None.
+  const { body } = sdkBody({}, a, SDK_NETWORK_NAMES, true);
+  if (Object.keys(body).length > 0) sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send as JsonObject));
   setTagsAsClient(c, n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
@@ -187,9 +213,11 @@ export const networkCommands: OscCommand[] = [
     name: 'network create',
     style: 'wrapped',
     run: ({ cloud: c, args: a }) => {
-      const r = createReq(c, a);
-      refuseDnsOptions(a);
-      const n = createNetwork(c, r);
+      const b = networkAttrs(c, a);
+      if (flag(a, 'transparent_vlan')) b['vlan_transparent'] = true;
+      if (flag(a, 'no_transparent_vlan')) b['vlan_transparent'] = false;
+      const { attrs, body } = sdkBody(b, a, SDK_NETWORK_NAMES);
+      const n = withExtensionCheck(attrs, () => postNetwork(c, body));
       return createdWithTags(c, n, strs(a, 'tags'), () => networkShow(networkDict(c, n, 'create')));
     },
   },
@@ -200,6 +228,9 @@ export const networkCommands: OscCommand[] = [
   {
     name: 'network delete',
     run: ({ cloud: c, args: a }) =>
-      deleteEach(c, strs(a, 'network'), { one: 'network', many: 'networks' }, (t) => deleteNetwork(c, findNetwork(c, t))),
+      deleteEach(c, strs(a, 'network'), { one: 'network', many: 'networks' }, (t) => {
+        const n = findNetwork(c, t);
+        networkWrites.remove?.(c, n.id, `/v2.0/networks/${n.id}`);
+      }),
   },
 ];

@@ -4,13 +4,11 @@
  * by ID only.
  */
 import type { Cloud } from '../../sim/model/cloud.js';
-import type { Json, JsonObject } from '../../sim/api/json.js';
+import type { JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import { listRbacPolicies, postRbacPolicy, putRbacPolicy, removeRbacPolicy, showRbacPolicy } from '../../sim/api/neutron/rbac.js';
 import type { FilterValue } from '../../sim/api/neutron/index.js';
-import { requestUnloaded } from '../../sim/api/neutron/unloaded.js';
-import { CliError } from '../errors.js';
-import { dicts, errorLine, flag, none, NotFoundError, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { errorLine, extraProperties, findQosPolicy, flag, none, NotFoundError, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { attr } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
@@ -30,7 +28,7 @@ function rbacObjectId(c: Cloud, type: string, ref: string): string {
       return findSecurityGroup(c, ref).id;
     case 'qos_policy':
       // The SDK's lookup by name reaches the QoS API, which this cloud does not load.
-      return requestUnloaded(`/v2.0/qos/policies?name=${ref}`);
+      return findQosPolicy(ref);
     default:
       throw new NotFoundError(`No AddressGroup found for ${ref}`);
   }
@@ -50,43 +48,6 @@ function findPolicy(c: Cloud, ref: string): JsonObject {
   const p = listRbacPolicies(c, { filters: { id: ref } })[0];
   if (!p) throw new NotFoundError(`No RBACPolicy found for ${ref}`);
   return p;
-}
-
-/** str2dict: `k1:v1;k2:v2`, a part without `:` continuing the previous value. */
-function str2dict(raw: string): Record<string, string> {
-  const parts: string[] = [];
-  for (const kv of raw === '' ? [] : raw.split(';')) {
-    if (kv.includes(':')) parts.push(kv);
-    else if (parts.length === 0) throw new CliError(`missing value for key '${kv}'`);
-    else parts[parts.length - 1] = `${parts[parts.length - 1] ?? ''};${kv}`;
-  }
-  return Object.fromEntries(parts.map((kv) => [kv.slice(0, kv.indexOf(':')), kv.slice(kv.indexOf(':') + 1)]));
-}
-
-/** Python's int() of a property value (surrounding blanks allowed). */
-function pyInt(raw: string): number {
-  if (!/^\s*[-+]?\d+(_\d+)*\s*$/.test(raw)) throw new CliError(`invalid literal for int() with base 10: '${raw}'`);
-  return Number(raw.replace(/_/g, ''));
-}
-
-const CONVERTERS: Record<string, (v: string) => Json> = {
-  bool: (v) => v.toLowerCase() === 'true',
-  dict: str2dict,
-  list: (v) => (v === '' ? [] : v.split(';')),
-  int: pyInt,
-  str: (v) => v,
-};
-
-/** `--extra-property type=…,name=…,value=…`: attributes sent as given, converted by type (str by default). */
-function extraProperties(a: Args): JsonObject {
-  const out: JsonObject = {};
-  for (const p of dicts(a, 'extra_properties')) {
-    const type = p['type'] ?? 'str';
-    const convert = CONVERTERS[type];
-    if (!convert) throw new CliError(`Type ${type} of property ${p['name'] ?? ''} is not supported`);
-    out[p['name'] ?? ''] = convert(p['value'] ?? '');
-  }
-  return out;
 }
 
 /** `show`/`create` rows: the API's `target_tenant` is the SDK's `target_project_id`. */

@@ -8,6 +8,8 @@ import { setOwn } from '../../sim/objects.js';
 import { capturedArg, capturedParser, type ArgSpec, type ArgType, type CapturedArg, type CapturedCommand, type ParserSpec } from '../spec.js';
 import { BareArgError } from '../errors.js';
 import { pyFloatRepr, pyRepr } from '../../render/pyvalue.js';
+import { pyJsonLoads, pyTypeName } from '../pyjson.js';
+import type { PyJson } from '../../sim/python.js';
 import captured from './osc-parsers.json' with { type: 'json' };
 
 const COMMANDS = (captured as unknown as { commands: Record<string, CapturedCommand> }).commands;
@@ -71,6 +73,63 @@ const keyValue: ArgType = (raw) => {
   if (i < 0) return { ok: false, message: `Expected 'key=value' type, but got: ${raw}` };
   return ok({ [raw.slice(0, i)]: raw.slice(i + 1) });
 };
+
+/** Python's type name of a value json.loads gave for `raw` (1 is an int, 1.0 a float). */
+function typeName(v: PyJson, raw: string): string {
+  const name = pyTypeName(v);
+  return name === 'int' && /[.eEIN]/.test(raw) ? 'float' : name;
+}
+
+/** A dict key from JSON as the SDK's json.dumps writes it back (1 → "1", True → "true"). */
+const keyText = (k: PyJson): string => (typeof k === 'string' ? k : JSON.stringify(k));
+
+/** What dict.update did: the pairs added, or its error (after the pairs before the bad item). */
+type Update = { ok: true; value: Array<[string, PyJson]> } | { ok: false; message: string; valueError?: true; added?: Array<[string, PyJson]> };
+
+/**
+ * dict.update(value) of what json.loads gave: the pairs it adds, or Python's TypeError or
+ * ValueError (a dict gives its items; any other iterable, items of two each).
+ */
+function updatePairs(v: PyJson, raw: string): Update {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return { ok: true, value: Object.entries(v) };
+  if (typeof v !== 'string' && !Array.isArray(v)) return { ok: false, message: `'${typeName(v, raw)}' object is not iterable` };
+  const items: PyJson[] = typeof v === 'string' ? [...v] : v;
+  const pairs: Array<[string, PyJson]> = [];
+  for (const [i, item] of items.entries()) {
+    const seq: PyJson[] | null = typeof item === 'string' ? [...item] : Array.isArray(item) ? item : item !== null && typeof item === 'object' ? Object.keys(item) : null;
+    if (seq === null) return { ok: false, message: `cannot convert dictionary update sequence element #${i} to a sequence` };
+    if (seq.length !== 2) return { ok: false, message: `dictionary update sequence element #${i} has length ${seq.length}; 2 is required`, valueError: true, added: pairs };
+    const [k, value] = seq as [PyJson, PyJson];
+    if (k !== null && typeof k === 'object') return { ok: false, message: `unhashable type: '${Array.isArray(k) ? 'list' : 'dict'}'` };
+    pairs.push([keyText(k), value]);
+  }
+  return { ok: true, value: pairs };
+}
+
+/**
+ * OSC's JSONKeyValueAction (`port --binding-profile`): JSON first (what dict.update takes), else
+ * `key=value`, else the error named with the option; the pairs to add to the option's dict. Its
+ * `except ValueError` catches the JSON errors and dict.update's ValueError alike; the TypeErrors
+ * (`'int' object is not iterable`) and a RecursionError reach the user bare.
+ */
+function jsonKeyValue(flag: string): ArgType {
+  return (raw) => {
+    const j = pyJsonLoads(raw);
+    let why: string;
+    let added: Array<[string, PyJson]> = [];
+    if (j.ok) {
+      const u = updatePairs(j.value, raw);
+      if (u.ok) return u;
+      if (!u.valueError) throw new BareArgError(u.message);
+      why = u.message;
+      added = u.added ?? [];
+    } else if (j.fatal) throw new BareArgError(j.message);
+    else why = j.message;
+    const i = raw.indexOf('=');
+    if (i >= 0) return ok([...added, [raw.slice(0, i), raw.slice(i + 1)]]);
+    throw new BareArgError(`Expected '<key>=<value>' or JSON data for option ${flag}, but encountered JSON parsing error: ${why}`);
+  };
+}
 
 /**
  * osc-lib's RangeAction for `--dst-port`: `80` or `80:81`. Each part goes through int() (a word
@@ -181,9 +240,12 @@ function convert(cmd: string, a: CapturedArg): ArgSpec {
       break;
     case 'custom:KeyValueAction':
     case 'custom:KeyValueAppendAction':
-    case 'custom:JSONKeyValueAction':
       action = 'append';
       type = keyValue;
+      break;
+    case 'custom:JSONKeyValueAction':
+      action = 'append';
+      type = jsonKeyValue(flag);
       break;
     case 'custom:BDMAction':
     case 'custom:BDMLegacyAction':

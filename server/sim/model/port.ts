@@ -58,7 +58,12 @@ export interface Port extends Std {
   ipAllocation?: 'none';
   /** extra_dhcp_opts (the extra_dhcp_opt extension), when the port has any: what its DHCP server adds for it. */
   extraDhcpOpts?: ExtraDhcpOpt[];
+  /** binding:profile when it is not empty: a dict an admin gives the binding (ML2 keeps it as given). */
+  bindingProfile?: { [key: string]: BindingProfileValue };
 }
+
+/** A value of binding:profile: any JSON. */
+export type BindingProfileValue = string | number | boolean | null | BindingProfileValue[] | { [key: string]: BindingProfileValue };
 
 /** One extra DHCP option of a port: a dnsmasq option name (or number), its value, for IPv4 or IPv6. */
 export interface ExtraDhcpOpt {

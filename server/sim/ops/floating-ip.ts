@@ -56,7 +56,6 @@ export function createFloatingIp(c: Cloud, req: FloatingIpCreate): FloatingIp {
         fixedIps,
         status: 'N/A',
         path: PATH,
-        system: true,
       });
       // Neutron updates the port once more with its device_id.
       touch(c, port);

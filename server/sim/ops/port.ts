@@ -16,21 +16,16 @@ import {
   eui64,
   firstFree,
   formatIp,
-  ipAddressError,
   parseCidr,
   parseIp,
   randomFree,
-  subnetError,
-  validMac,
   type Cidr,
   type IpRange,
 } from '../ipam.js';
-import { afterIdDrawn, nestedPolicy, newStd, policyError, touch } from './context.js';
-import { checkQuota } from './quota.js';
+import { afterIdDrawn, newStd, touch } from './context.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { shareElements } from '../clone.js';
-import { grants } from './rbac.js';
 
 const PATH = '/v2.0/ports';
 
@@ -296,9 +291,9 @@ export interface PortCreate {
   bindingHostId?: string;
   /** binding:vnic_type (default normal). */
   vnicType?: string;
+  /** binding:profile (none: {}). */
+  bindingProfile?: Port['bindingProfile'];
   path?: string;
-  /** Skip the tenant policy checks (ports Neutron/Nova create on the learner's behalf). */
-  system?: boolean;
 }
 
 /** An extra DHCP option as a request names it: a null value removes the option (or adds none). */
@@ -330,50 +325,14 @@ function withDhcpOpts(path: string, current: readonly ExtraDhcpOpt[], req: reado
 /** neutron-lib's max_allowed_address_pair default. */
 export const MAX_ADDRESS_PAIRS = 10;
 
-/**
- * What neutron-lib's allowed address pairs validator checks of pairs already read as pairs (the
- * API's body validation, before the plugin): at most 10, then each pair's MAC address, no pair
- * twice, its address an IP address or (with a `/`) a subnet.
- */
-function checkAddressPairs(path: string, pairs: PortCreate['allowedAddressPairs']): void {
-  if (pairs === undefined) return;
-  if (pairs.length > MAX_ADDRESS_PAIRS) throw new SimError(400, `The number of allowed address pair exceeds the maximum ${MAX_ADDRESS_PAIRS}.`, path, 'network', 'AllowedAddressPairExhausted');
-  const seen = new Set<string>();
-  for (const p of pairs) {
-    if (p.macAddress !== undefined && !validMac(p.macAddress)) throw neutronError.badRequest(path, `'${p.macAddress}' is not a valid MAC address`);
-    const key = `${p.macAddress ?? 'None'} ${p.ipAddress}`;
-    if (seen.has(key)) throw new SimError(400, `Request contains duplicate address pair: mac_address ${p.macAddress ?? 'None'} ip_address ${p.ipAddress}.`, path, 'network', 'DuplicateAddressPairInRequest');
-    seen.add(key);
-    const why = p.ipAddress.includes('/') ? subnetError(p.ipAddress) : ipAddressError(p.ipAddress);
-    if (why !== null) throw neutronError.badRequest(path, why);
-  }
-}
-
+/** What ML2 does with a port the API has let through (its body read, its policy checked). */
 export function createPort(c: Cloud, req: PortCreate): Port {
   // Creating a port appends it and changes no other port: the other ports need no copies.
   shareElements(c, 'ports');
   const path = req.path ?? PATH;
-  checkAddressPairs(path, req.allowedAddressPairs);
   const net = c.networks.find((n) => n.id === req.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
   const projectId = req.projectId ?? c.auth.projectId;
-  if (!req.system && !c.auth.admin && net.projectId !== c.auth.projectId && !net.shared && !grants(c, 'network', net.id, 'access_as_shared', c.auth.projectId)) {
-    throw neutronError.forbidden(path, `Tenant ${c.auth.projectId} not allowed to create port on this network`);
-  }
-  // The API validates attribute values before it checks policy.
-  if (req.macAddress !== undefined && !validMac(req.macAddress)) {
-    throw neutronError.badRequest(path, `Invalid input for mac_address. Reason: '${req.macAddress}' is not a valid MAC address.`);
-  }
-  // A MAC address or a given IP address: the network's owner (or an admin) only.
-  const networkOwner = req.system === true || c.auth.admin || net.projectId === c.auth.projectId;
-  if (!networkOwner && req.macAddress !== undefined) {
-    throw policyError(path, '(rule:create_port and rule:create_port:mac_address)');
-  }
-  if (!networkOwner && req.fixedIps?.some((f) => f.ipAddress !== undefined)) {
-    const subs = [...(req.fixedIps.some((f) => f.subnetId !== undefined) ? ['subnet_id'] : []), 'ip_address'];
-    throw policyError(path, nestedPolicy('create_port', 'fixed_ips', subs));
-  }
-  if (!req.system) checkQuota(c, 'port', projectId, c.ports.filter((p) => p.projectId === projectId).length, path);
   const owner = req.deviceOwner ?? '';
   // The MAC address and the fixed IPs are settled after the port has its id.
   const { mac, fixedIps } = afterIdDrawn(c, () => {
@@ -386,6 +345,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     return { mac: m, fixedIps: allocateFixedIps(c, net, req.fixedIps, m, { owner, strategy: req.strategy ?? 'random', path }) };
   });
   const portSecurity = req.portSecurityEnabled ?? net.portSecurityEnabled;
+  if (!portSecurity && (req.allowedAddressPairs?.length ?? 0) > 0) throw pairsNeedPortSecurity(path);
   const infra = owner.startsWith('network:');
   let sgs: string[] = [];
   if (portSecurity && !infra) {
@@ -417,6 +377,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   });
   const opts = withDhcpOpts(path, [], req.extraDhcpOpts ?? []);
   if (opts) port.extraDhcpOpts = opts;
+  if (req.bindingProfile !== undefined && Object.keys(req.bindingProfile).length > 0) port.bindingProfile = req.bindingProfile;
   // An empty fixed_ips given on purpose: Neutron calls the port unaddressed.
   if (req.fixedIps !== undefined && req.fixedIps.length === 0) port.ipAllocation = 'none';
   c.ports.push(port);
@@ -439,6 +400,10 @@ export function inApiOrder<T extends { ipAddress: string; subnetId: string }>(ip
 }
 
 const SECURITY_NEEDS_PORT_SECURITY = 'Port security must be enabled and port must have an IP address in order to use security groups.';
+
+/** ML2's AddressPairAndPortSecurityRequired: a port without port security has no allowed address pairs. */
+const pairsNeedPortSecurity = (path: string): SimError =>
+  new SimError(409, 'Port Security must be enabled in order to have allowed address pairs on a port.', path, 'network', 'AddressPairAndPortSecurityRequired');
 
 /** Neutron returns a port's allowed address pairs in its table's key order: MAC, then address. */
 function sortPairs(pairs: Array<{ ipAddress: string; macAddress: string }>): Array<{ ipAddress: string; macAddress: string }> {
@@ -469,14 +434,33 @@ export interface PortUpdate {
   /** `--host` (a host name) or `unset --host` (''): admin only. */
   bindingHostId?: string;
   vnicType?: string;
+  bindingProfile?: Port['bindingProfile'];
+  macAddress?: string;
 }
 
 export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   const path = `${PATH}/${port.id}`;
-  checkAddressPairs(path, upd.allowedAddressPairs);
   const net = c.networks.find((n) => n.id === port.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${port.networkId} could not be found.`);
+  const newMac = upd.macAddress !== undefined && upd.macAddress !== port.macAddress ? upd.macAddress : undefined;
+  if (newMac !== undefined) {
+    // ML2 changes the MAC of a port no host has plugged (unbound, or its binding failed) only.
+    if (port.bindingVifType !== 'unbound' && port.bindingVifType !== 'binding_failed') {
+      throw new SimError(
+        409,
+        `Unable to complete operation on port ${port.id}, port is already bound, port type: ${port.bindingVifType}, old_mac ${port.macAddress}, new_mac ${newMac}.`,
+        path,
+        'network',
+        'PortBound',
+      );
+    }
+    if (c.ports.some((p) => p.networkId === net.id && p.macAddress === newMac)) {
+      throw new SimError(409, `Unable to complete operation for network ${net.id}. The mac address ${newMac} is in use.`, path, 'network', 'MacAddressInUse');
+    }
+  }
   const secOn = upd.portSecurityEnabled ?? port.portSecurityEnabled;
+  // Pairs asked for, or kept (the request does not clear them), need port security.
+  if (!secOn && (upd.allowedAddressPairs ?? port.allowedAddressPairs).length > 0) throw pairsNeedPortSecurity(path);
   const groups = upd.securityGroupIds ?? port.securityGroupIds;
   if (!secOn && groups.length > 0) {
     // Asking for groups on a port without port security is a 400; disabling it under groups a 409.
@@ -505,6 +489,7 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
       throw e;
     }
   }
+  if (newMac !== undefined) port.macAddress = newMac;
   if (upd.name !== undefined) port.name = upd.name;
   if (upd.description !== undefined) port.description = upd.description;
   if (upd.adminStateUp !== undefined) port.adminStateUp = upd.adminStateUp;
@@ -516,6 +501,10 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   if (upd.bindingHostId !== undefined) {
     port.bindingHostId = upd.bindingHostId;
     port.bindingVifType = vifType(c, upd.bindingHostId);
+  }
+  if (upd.bindingProfile !== undefined) {
+    if (Object.keys(upd.bindingProfile).length > 0) port.bindingProfile = upd.bindingProfile;
+    else delete port.bindingProfile;
   }
   if (upd.allowedAddressPairs !== undefined) {
     port.allowedAddressPairs = sortPairs(upd.allowedAddressPairs.map((a) => ({ ipAddress: a.ipAddress, macAddress: a.macAddress ?? port.macAddress })));
@@ -581,7 +570,6 @@ export function syncDhcpPort(c: Cloud, net: Network): void {
       strategy: 'first',
       status: 'ACTIVE',
       bindingHostId: c.config.networkHost,
-      system: true,
     });
     touch(c, port);
   }

@@ -124,7 +124,6 @@ export function addRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
     status: 'ACTIVE',
     bindingHostId: c.config.networkHost,
     path,
-    system: true,
   });
   touch(c, port);
   touch(c, r);
@@ -297,7 +296,6 @@ export function setRouterGateway(c: Cloud, r: Router, req: GatewayRequest | null
       status: 'ACTIVE',
       bindingHostId: c.config.networkHost,
       path,
-      system: true,
     });
   }
   const ips: FixedIp[] = port ? port.fixedIps.map((f) => ({ ...f })) : [];

@@ -102,7 +102,6 @@ export function createServer(c: Cloud, req: ServerCreate): Server {
         fixedIps: fixed,
         bindingHostId: host,
         path: '/v2.0/ports',
-        system: true,
       } as Parameters<typeof createPort>[1]);
     } catch (e) {
       const msg = (e as Error).message;

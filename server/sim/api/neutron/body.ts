@@ -22,6 +22,8 @@ interface AttrSpec {
   filter: boolean;
   /** A list may be sorted by it (is_sort_key). */
   sort: boolean;
+  /** The policy engine checks a rule of its own for it (enforce_policy); a create giving `default` does not set it. */
+  policy?: { default?: Json };
 }
 
 /** The resources a body names, by their collection in neutron-attributes.json. */

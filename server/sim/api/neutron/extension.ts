@@ -10,6 +10,11 @@ export function listExtensions(): JsonObject[] {
   return EXTENSIONS.map((e) => ({ ...e }));
 }
 
+/** Whether the cloud loads the extension `alias`. */
+export function hasExtension(alias: string): boolean {
+  return EXTENSIONS.some((x) => x['alias'] === alias);
+}
+
 /** GET /v2.0/extensions/{alias}: exact alias, or the server's 404 (its HTML-flavoured text, as it sends it). */
 export function getExtension(alias: string): JsonObject {
   const e = EXTENSIONS.find((x) => x['alias'] === alias);

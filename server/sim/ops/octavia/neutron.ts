@@ -40,7 +40,6 @@ export function allocateVip(c: Cloud, lbId: string, projectId: string, networkId
     // The VIP port only holds the address (the amphora's VRRP port carries it): created down.
     adminStateUp: false,
     securityGroupIds: [],
-    system: true,
     strategy: 'random',
     ...(fixed ? { fixedIps: fixed } : {}),
   });
@@ -89,10 +88,9 @@ export function plugAmphora(c: Cloud, lb: LoadBalancer, vip: Port, existingGroup
     allowedAddressPairs: [{ ipAddress: lb.vipAddress }],
     status: 'ACTIVE',
     bindingHostId: c.config.computeHosts[0] ?? c.config.networkHost,
-    system: true,
   });
   const mgmtNet = managementNetwork(c);
-  const mgmt = createPort(c, { networkId: mgmtNet.id, name: '', projectId: service, deviceOwner: 'compute:nova', deviceId: computeId, status: 'ACTIVE', system: true, securityGroupIds: [] });
+  const mgmt = createPort(c, { networkId: mgmtNet.id, name: '', projectId: service, deviceOwner: 'compute:nova', deviceId: computeId, status: 'ACTIVE', securityGroupIds: [] });
   return amphoraRecord(c, {
     id: amphoraId,
     loadbalancerId: lb.id,

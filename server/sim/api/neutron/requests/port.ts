@@ -20,8 +20,12 @@ import {
 import { visibleGroups, visibleNetworks, visiblePorts } from '../../../visibility.js';
 import type { Json, JsonObject } from '../../json.js';
 import { convertToInt, pyStr } from '../body.js';
-import { pyDuplicates } from '../../../python.js';
-import { authorizeBindingHost, portDict } from '../port.js';
+import { pyDuplicates, pyEquals, pyJsonDumps } from '../../../python.js';
+import { portDict } from '../port.js';
+import type { Network } from '../../../model/network.js';
+import { grants } from '../../../ops/rbac.js';
+import { checkQuota } from '../../../ops/quota.js';
+import { enforcePolicy, matchRule, type Rule } from './policy.js';
 import type { CollectionWrites } from './types.js';
 import {
   dictList,
@@ -138,6 +142,9 @@ function groupIds(path: string, member: JsonObject): string[] | undefined {
   const v = member['security_groups'] ?? [];
   if (!Array.isArray(v))
     throw invalidAttribute(path, 'security_groups', `'${pyText(v)}' is not a list`);
+  const dups = pyDuplicates(v);
+  if (dups.length > 0)
+    throw invalidAttribute(path, 'security_groups', `Duplicate items in the list: '${dups.map(pyStr).join(', ')}'`);
   return v.map((g) => {
     const why = uuidError(g);
     if (why !== null) throw invalidAttribute(path, 'security_groups', why);
@@ -230,16 +237,48 @@ function mac(path: string, b: JsonObject): string | undefined {
   return v;
 }
 
-/** binding:host_id is admin only: refused before the port is looked at. */
-function bindingHost(
-  c: Cloud,
-  b: JsonObject,
-  action: 'create' | 'update',
-  path: string,
-): string | undefined {
+/** binding:host_id (no validator: anything not text, null included, is no host). */
+function bindingHost(b: JsonObject): string | undefined {
   if (!('binding:host_id' in b)) return undefined;
-  authorizeBindingHost(c, action, path);
   return text(b, 'binding:host_id') ?? '';
+}
+
+/** ML2's binding:profile column: the profile as Python's json.dumps writes it, at most 4,095 characters. */
+const BINDING_PROFILE_LEN = 4095;
+
+/** binding:profile (`type:dict_or_none`): a dict, or null (which clears it). */
+function bindingProfile(path: string, b: JsonObject): Port['bindingProfile'] | undefined {
+  if (!('binding:profile' in b)) return undefined;
+  const v = b['binding:profile'] ?? null;
+  if (v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw invalidAttribute(path, 'binding:profile', `'${pyText(v)}' is not a dictionary`);
+  return v;
+}
+
+/** What ML2 stores of a profile: refused when its JSON is longer than the column. */
+function checkProfileLength(path: string, profile: Port['bindingProfile'] | undefined): void {
+  if (profile !== undefined && pyJsonDumps(profile).length > BINDING_PROFILE_LEN) {
+    throw neutronError.invalidInput(path, 'binding:profile value too large.');
+  }
+}
+
+/** neutron-lib's PORT_NUMA_POLICIES and None: what numa_affinity_policy may be (`type:values`). */
+const NUMA_POLICIES: readonly Json[] = ['required', 'preferred', 'legacy', null];
+
+/**
+ * numa_affinity_policy and device_profile: validated as their extensions' maps say, then dropped
+ * (this ML2 runs neither extension driver, so a port never shows them; `openstack port create`
+ * shows what it sent).
+ */
+function checkDroppedAttributes(path: string, b: JsonObject): void {
+  if ('device_profile' in b) {
+    const v = b['device_profile'] ?? null;
+    if (v !== null && typeof v !== 'string') throw invalidAttribute(path, 'device_profile', `'${pyText(v)}' is not a valid string`);
+  }
+  if ('numa_affinity_policy' in b) {
+    const v = b['numa_affinity_policy'] ?? null;
+    if (!NUMA_POLICIES.some((x) => pyEquals(x, v))) throw invalidAttribute(path, 'numa_affinity_policy', `${pyText(v)} is not in valid_values`);
+  }
 }
 
 /** neutron-lib's VNIC_TYPES: what binding:vnic_type may be (type:values, shown as "valid_values"). */
@@ -252,6 +291,44 @@ function vnicType(path: string, b: JsonObject): string | undefined {
   return v;
 }
 
+/** Whether the caller may see `net` as shared (Neutron's `rule:shared`: shared, or shared with its project by RBAC). */
+function sharedWithCaller(c: Cloud, net: Network): boolean {
+  return net.shared || grants(c, 'network', net.id, 'access_as_shared', c.auth.projectId);
+}
+
+/**
+ * Zed's default port policies (the new defaults or the deprecated ones, as Neutron 21 checks
+ * them): which of a request's rules an admin or a member fails. `portProject` is the project of
+ * the port an update changes.
+ */
+function portRuleDenied(c: Cloud, net: Network, body: JsonObject, portProject?: string): (rule: Rule) => boolean {
+  if (c.auth.admin) return () => false;
+  const netOwner = net.projectId === c.auth.projectId;
+  const shared = sharedWithCaller(c, net);
+  return ({ action, attr, key }) => {
+    const update = action === 'update_port';
+    if (attr === undefined) return update && portProject !== c.auth.projectId;
+    switch (key === undefined ? attr : `${attr}:${key}`) {
+      case 'mac_address':
+        return update || !netOwner;
+      case 'fixed_ips':
+        return update ? !netOwner : !(netOwner || shared);
+      case 'fixed_ips:subnet_id':
+        return !(netOwner || shared);
+      case 'device_owner':
+        return String(body['device_owner'] ?? '').startsWith('network:') && !netOwner;
+      case 'binding:host_id':
+      case 'binding:profile':
+        return true;
+      case 'binding:vnic_type':
+        return false;
+      default:
+        // fixed_ips:ip_address, port_security_enabled, allowed_address_pairs and its keys.
+        return !netOwner;
+    }
+  };
+}
+
 /** POST /v2.0/ports with the `port` object: the new port. */
 export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Port {
   return withFaultTypes(() => {
@@ -259,7 +336,6 @@ export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Por
     const sgs = groupIds(path, member);
     requireAttributes(path, b, ['network_id']);
     const networkId = uuidAttr(path, b, 'network_id') as string;
-    const host = bindingHost(c, b, 'create', path);
     const req = defined<PortCreate>({
       networkId,
       name: text(b, 'name'),
@@ -274,11 +350,21 @@ export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Por
       allowedAddressPairs: pairs(path, b),
       extraDhcpOpts: dhcpOpts(path, b),
       securityGroupIds: undefined,
-      bindingHostId: host,
       vnicType: vnicType(path, b),
+      bindingHostId: bindingHost(b),
+      bindingProfile: bindingProfile(path, b),
     });
-    visible(visibleNetworks(c), networkId, path, `Network ${networkId} could not be found.`);
+    checkDroppedAttributes(path, b);
+    const net = visible(visibleNetworks(c), networkId, path, `Network ${networkId} could not be found.`);
+    // The API's hooks in their order: the network's owner (unless shared), the quota, the policy.
+    const projectId = req.projectId ?? c.auth.projectId;
+    if (!c.auth.admin && net.projectId !== projectId && !sharedWithCaller(c, net)) {
+      throw neutronError.forbidden(path, `Tenant ${projectId} not allowed to create port on this network`);
+    }
+    checkQuota(c, 'port', projectId, c.ports.filter((p) => p.projectId === projectId).length, path);
+    enforcePolicy(path, matchRule('ports', 'create', 'port', b), portRuleDenied(c, net, b));
     checkGroups(c, path, sgs);
+    checkProfileLength(path, req.bindingProfile);
     if (sgs !== undefined) req.securityGroupIds = sgs;
     return createPort(c, req);
   });
@@ -294,23 +380,28 @@ export function putPort(
   return withFaultTypes(() => {
     const b = prepare(c, 'ports', 'update', path, member);
     const sgs = groupIds(path, member);
-    const host = bindingHost(c, b, 'update', path);
     const upd = defined<PortUpdate>({
       name: text(b, 'name'),
       description: text(b, 'description'),
       adminStateUp: flag(b, 'admin_state_up'),
       deviceId: text(b, 'device_id'),
       deviceOwner: text(b, 'device_owner'),
+      macAddress: mac(path, b),
       portSecurityEnabled: flag(b, 'port_security_enabled'),
       fixedIps: fixedIps(path, b),
       allowedAddressPairs: pairs(path, b),
       extraDhcpOpts: dhcpOpts(path, b),
       securityGroupIds: undefined,
-      bindingHostId: host,
       vnicType: vnicType(path, b),
+      bindingHostId: bindingHost(b),
+      bindingProfile: bindingProfile(path, b),
     });
+    checkDroppedAttributes(path, b);
     const port = portById(c, id, path);
+    const net = c.networks.find((n) => n.id === port.networkId);
+    if (net) enforcePolicy(path, matchRule('ports', 'update', 'port', b), portRuleDenied(c, net, b, port.projectId));
     checkGroups(c, path, sgs);
+    checkProfileLength(path, upd.bindingProfile);
     if (sgs !== undefined) upd.securityGroupIds = sgs;
     return updatePort(c, port, upd);
   });
