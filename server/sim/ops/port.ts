@@ -489,7 +489,14 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
       throw e;
     }
   }
-  if (newMac !== undefined) port.macAddress = newMac;
+  if (newMac !== undefined) {
+    // A new MAC address gives the port new EUI-64 addresses on its auto-address subnets (Neutron's IPAM).
+    port.fixedIps = port.fixedIps.map((f) => {
+      const s = c.subnets.find((x) => x.id === f.subnetId);
+      return s && isAutoAddress(s) && f.ipAddress === eui64For(s, port.macAddress) ? { subnetId: f.subnetId, ipAddress: eui64For(s, newMac) } : f;
+    });
+    port.macAddress = newMac;
+  }
   if (upd.name !== undefined) port.name = upd.name;
   if (upd.description !== undefined) port.description = upd.description;
   if (upd.adminStateUp !== undefined) port.adminStateUp = upd.adminStateUp;
