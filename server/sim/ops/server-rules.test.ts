@@ -6,6 +6,7 @@ import { transact } from '../clone.js';
 import { parseMac, validMac } from '../ipam.js';
 import { listGroups } from '../api/neutron/index.js';
 import { createNetwork, updateNetwork } from './network.js';
+import { postNetwork } from '../api/neutron/requests/networks.js';
 import { createPort } from './port.js';
 import { createSubnet } from './subnet.js';
 import { updateQuotas } from './quota.js';
@@ -27,7 +28,8 @@ describe('ids a failed create spends', () => {
 
   it('a network refused by policy before Neutron draws its id spends none', () => {
     const c = as(fresh(), OTHER);
-    const failed = transact(c, (d) => createNetwork(d, { name: 'n', shared: true }));
+    // The API checks the policy before the plugin runs.
+    const failed = transact(c, (d) => postNetwork(d, { name: 'n', shared: true }));
     expect(failed.ok).toBe(false);
     expect(failed.cloud.rng).toEqual(c.rng);
   });

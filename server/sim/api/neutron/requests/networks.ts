@@ -19,6 +19,7 @@ import { SimError } from '../../../errors.js';
 import { checkOwner } from '../../../ops/context.js';
 import { DEVICE_OWNER } from '../../../model/port.js';
 import { checkLengths, defined, flag, int, ordered, prepare, text, visible } from './order.js';
+import { enforcePolicy, matchRule, type Rule } from './policy.js';
 
 const PATH = '/v2.0/networks';
 
@@ -93,10 +94,24 @@ function changes(b: JsonObject) {
   };
 }
 
+/** The attributes only an admin may set on a network (Zed's default policies); the others a member may. */
+const ADMIN_ONLY = ['shared', 'router:external', 'segments', 'provider:network_type', 'provider:physical_network', 'provider:segmentation_id', 'is_default'];
+
+/**
+ * Which rules of a network write a member fails: an admin-only attribute the request sets, and
+ * (an update) the network of another project.
+ */
+function networkRuleDenied(c: Cloud, owner?: string): (rule: Rule) => boolean {
+  if (c.auth.admin) return () => false;
+  return ({ attr }) => (attr === undefined ? owner !== undefined && owner !== c.auth.projectId : ADMIN_ONLY.includes(attr));
+}
+
 /** POST /v2.0/networks with this `network` body: the new network. */
 export function postNetwork(c: Cloud, body: JsonObject): Network {
   const b = prepare(c, 'networks', 'create', PATH, body);
   checkLengths(PATH, b);
+  // A create giving an attribute its default sets nothing the policy checks (`--no-share`, `--internal`).
+  enforcePolicy(PATH, matchRule('networks', 'create', 'network', b), networkRuleDenied(c));
   const hints = b['availability_zone_hints'];
   return createNetwork(
     c,
@@ -122,6 +137,8 @@ export function putNetwork(c: Cloud, net: Network, body: JsonObject): Network {
     checkOwner(c, net.projectId, path, 'update_network');
     return net;
   }
+  // Every attribute the update names counts, whatever its value (also on another project's network).
+  enforcePolicy(path, matchRule('networks', 'update', 'network', b), networkRuleDenied(c, net.projectId));
   const gateway = c.ports.find(
     (p) => p.networkId === net.id && p.deviceOwner === DEVICE_OWNER.routerGateway,
   );
