@@ -185,7 +185,11 @@ function set(c: Cloud, a: Args): Output {
   if (!gw && wantsGatewayDetails(a)) {
     throw new CliError("You must specify '--external-gateway' in order to update the SNAT or fixed-ip values");
   }
-  sdkUpdate(r, upd, (send) => updateRouter(c, r, send));
+  // The SDK compares with the router it found: a member's has no ha or distributed (admin only), so those are sent.
+  const found: Partial<Router> = { ...r };
+  const shown = routerDict(c, r);
+  for (const k of ROUTER_ADMIN_KEYS) if (!Object.hasOwn(shown, k)) delete found[k];
+  sdkUpdate(found, upd, (send) => updateRouter(c, r, send));
   if (gw) setRouterGateway(c, r, gw);
   setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
