@@ -391,6 +391,24 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await send('PUT', `/v2.0/ports/${paired?.id ?? ''}`, { port_security_enabled: false, security_groups: [], allowed_address_pairs: [] })).port).toBeDefined();
   });
 
+  it("a subnet's service types are read by validate_subnet_service_types and answered in order (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('types'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    let n = 0;
+    const post = async (serviceTypes: unknown) =>
+      JSON.parse((await w.api(call('POST', '/v2.0/subnets', { subnet: { network_id: net, ip_version: 4, cidr: `10.${90 + ++n}.0.0/24`, service_types: serviceTypes } }), CTX))?.body ?? '{}') as {
+        NeutronError?: unknown;
+        subnet?: { service_types: string[] };
+      };
+    const refused = (type: string, message: string) => ({ NeutronError: { type, message, detail: '' } });
+    expect(await post('x')).toEqual(refused('HTTPBadRequest', 'Subnet service types must be a list.'));
+    expect(await post({ a: 1 })).toEqual(refused('HTTPBadRequest', 'Subnet service types must be a list.'));
+    expect(await post([5])).toEqual(refused('InvalidInputSubnetServiceType', 'Subnet service type 5 is not a string.'));
+    expect(await post(['compute:', 'bogus', 5])).toEqual(refused('InvalidSubnetServiceType', 'Subnet service type bogus does not correspond to a valid device owner.'));
+    expect((await post(['network:dhcp', 'compute:nova', 'neutron:x'])).subnet?.service_types).toEqual(['compute:nova', 'network:dhcp', 'neutron:x']);
+    expect((await post(null)).subnet?.service_types).toEqual([]);
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

@@ -15,6 +15,7 @@ import { findSubnetPool } from './subnet-pool.js';
 import { visibleSubnets } from '../../sim/visibility.js';
 import { convertToInt } from '../../sim/api/neutron/body.js';
 import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { serviceTypesOf } from '../../sim/api/neutron/requests/subnets.js';
 
 export function findSubnet(c: Cloud, nameOrId: string): Subnet {
   return findBy(visibleSubnets(c), 'Subnet', nameOrId);
@@ -98,7 +99,8 @@ function createReq(c: Cloud, a: Args): SubnetCreate {
   const d = str(a, 'description');
   if (d !== undefined) r.description = d;
   const st = strs(a, 'service_types');
-  if (st.length > 0) r.serviceTypes = st;
+  // Read as the API reads the body's service_types (this handler still calls the op itself).
+  if (st.length > 0) r.serviceTypes = serviceTypesOf('/v2.0/subnets', st);
   const project = str(a, 'project');
   if (project !== undefined) r.projectId = findProject(c, project).id;
   return r;
@@ -185,7 +187,7 @@ function setSubnet(c: Cloud, a: Args): Output {
   const hr = hostRoutes(a, 'host_routes');
   if (hr.length > 0 || flag(a, 'no_host_route')) u.hostRoutes = [...(flag(a, 'no_host_route') ? [] : s.hostRoutes), ...hr];
   const st = strs(a, 'service_types');
-  if (st.length > 0) u.serviceTypes = [...s.serviceTypes, ...st];
+  if (st.length > 0) u.serviceTypes = serviceTypesOf(`/v2.0/subnets/${s.id}`, [...s.serviceTypes, ...st]);
   sdkUpdate(s, u, (send) => updateSubnet(c, s, send));
   setTagsAsClient(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;

@@ -21,7 +21,8 @@ export function subnetDict(s: Subnet): JsonObject {
     allocation_pools: s.allocationPools.map((p) => ({ start: p.start, end: p.end })),
     host_routes: s.hostRoutes.map((r) => ({ destination: r.destination, nexthop: r.nexthop })),
     dns_nameservers: [...s.dnsNameservers],
-    service_types: [...s.serviceTypes],
+    // Neutron answers with them in its table's key order (by type), whatever the order given.
+    service_types: [...s.serviceTypes].sort(),
     segment_id: s.segmentId,
     ...stdAttrs(s),
     project_id: s.projectId,

@@ -12,10 +12,11 @@ import {
   type SubnetUpdate,
 } from '../../../ops/subnet.js';
 import { visibleNetworks, visibleSubnets } from '../../../visibility.js';
-import { neutronError } from '../../../errors.js';
+import { neutronError, SimError } from '../../../errors.js';
 import type { Json, JsonObject } from '../../json.js';
 import { subnetDict } from '../subnet.js';
 import type { CollectionWrites } from './types.js';
+import { pyStr } from '../body.js';
 import {
   checkLengths,
   defined,
@@ -138,6 +139,27 @@ function mode(b: JsonObject, attr: string, path: string): Ipv6Mode | undefined {
   return v as Ipv6Mode;
 }
 
+/** neutron-lib's DEVICE_OWNER_PREFIXES and the compute prefix: what a subnet service type starts with. */
+const SERVICE_TYPE_PREFIXES = ['network:', 'neutron:', 'compute:'];
+
+/**
+ * service_types as neutron-lib's validate_subnet_service_types reads them: nothing (any value
+ * Python finds false), or a list of device owner prefixes; its exceptions are the answers.
+ */
+export function serviceTypesOf(path: string, v: Json | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const empty = v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+  if (empty) return [];
+  if (!Array.isArray(v)) throw new SimError(400, 'Subnet service types must be a list.', path, 'network', 'HTTPBadRequest');
+  for (const t of v) {
+    if (typeof t !== 'string') throw new SimError(400, `Subnet service type ${pyStr(t)} is not a string.`, path, 'network', 'InvalidInputSubnetServiceType');
+    if (!SERVICE_TYPE_PREFIXES.some((p) => t.startsWith(p))) {
+      throw new SimError(400, `Subnet service type ${t} does not correspond to a valid device owner.`, path, 'network', 'InvalidSubnetServiceType');
+    }
+  }
+  return v as string[];
+}
+
 /** What a create and an update body both say of a subnet. */
 function common(b: JsonObject, path: string) {
   const dns = nameservers(b, path);
@@ -151,6 +173,7 @@ function common(b: JsonObject, path: string) {
     hostRoutes: pairs(b, 'host_routes', ['destination', 'nexthop'], 'hostroute', path) as
       HostRoute[] | undefined,
     dnsNameservers: dns,
+    serviceTypes: serviceTypesOf(path, b['service_types']),
   };
 }
 
