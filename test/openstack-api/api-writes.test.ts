@@ -391,6 +391,20 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await send('PUT', `/v2.0/ports/${paired?.id ?? ''}`, { port_security_enabled: false, security_groups: [], allowed_address_pairs: [] })).port).toBeDefined();
   });
 
+  it('a port body nested as deep as the API body limit allows is answered (the real server answers 500 too) and keeps nothing', async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('deep'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const ports = async () => (JSON.parse((await w.api(call('GET', '/v2.0/ports', undefined, [['network_id', net]]), CTX))?.body ?? '{}') as { ports: unknown[] }).ports.length;
+    const before = await ports();
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    for (const attr of ['binding:profile', 'numa_affinity_policy', 'security_groups', 'allowed_address_pairs', 'name']) {
+      const value = attr === 'binding:profile' ? `{"a":${deep}}` : deep;
+      const a = await w.api(call('POST', '/v2.0/ports', `{"port":{"network_id":"${net}","${attr}":${value}}}`), CTX);
+      expect([400, 500], attr).toContain(a?.status);
+    }
+    expect(await ports()).toBe(before);
+  });
+
   it("a subnet's service types are read by validate_subnet_service_types and answered in order (the oracle's answers)", async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('types'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

@@ -147,15 +147,6 @@ export function withExtensionCheck<T>(attrs: JsonObject, write: () => T): T {
   }
 }
 
-/**
- * `--dns-name` and `--dns-domain` need Neutron's dns-integration extension, which this cloud's
- * ML2 does not load: Neutron refuses the request's unknown attribute, and OSC then names the
- * missing extension (network/common.py's check_missing_extension_if_error).
- */
-export function refuseDnsOptions(a: Args): void {
-  if (str(a, 'dns_name') !== undefined || str(a, 'dns_domain') !== undefined) throw new NotFoundError('No Extension found for dns-integration');
-}
-
 export function dicts(a: Args, k: string): Array<Record<string, string>> {
   const v = a[k];
   return Array.isArray(v) ? (v as Array<Record<string, string>>) : [];

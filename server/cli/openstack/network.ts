@@ -91,7 +91,8 @@ function networkAttrs(c: Cloud, a: Args): JsonObject {
   if (flag(a, 'disable_port_security')) b['port_security_enabled'] = false;
   const project = str(a, 'project');
   if (project !== undefined) b['project_id'] = findProject(c, project).id;
-  if (Array.isArray(a['availability_zone_hints']) && a['availability_zone_hints'].length > 0) b['availability_zone_hints'] = strs(a, 'availability_zone_hints');
+  const hints = strs(a, 'availability_zone_hints');
+  if (hints.length > 0) b['availability_zone_hints'] = hints;
   const text = (k: string, key: string) => {
     const v = str(a, k);
     if (v) b[key] = v;
@@ -116,9 +117,7 @@ function networkAttrs(c: Cloud, a: Args): JsonObject {
 
 /** The wire names of openstacksdk's Network attributes that differ from them (for `--extra-property`). */
 const SDK_NETWORK_NAMES: Readonly<Record<string, string>> = {
-  availability_zone_hints: 'availability_zone_hints',
   is_admin_state_up: 'admin_state_up',
-  is_default: 'is_default',
   is_port_security_enabled: 'port_security_enabled',
   is_router_external: 'router:external',
   is_shared: 'shared',

@@ -2,11 +2,12 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Port } from '../../sim/model/port.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
-import { formatted } from '../../render/pyvalue.js';
+import { formatted, pyRepr } from '../../render/pyvalue.js';
 import { deletePortById, postPort, putPort } from '../../sim/api/neutron/requests/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
+import { pyEquals } from '../../sim/python.js';
 import {
   createdWithTags,
   deleteEach,
@@ -199,7 +200,7 @@ function create(c: Cloud, a: Args): Output {
   const { attrs, body } = sdkBody(b, a, SDK_PORT_NAMES);
   const p = withExtensionCheck(attrs, () => postPort(c, body));
   // The SDK's port keeps what it sent that the answer lacks (numa_affinity_policy, device_profile).
-  const shown = (): Output => portShow({ ...Object.fromEntries(Object.entries(body).filter(([k]) => !k.includes(':'))), ...portDict(c, p) });
+  const shown = (): Output => portShow({ ...body, ...portDict(c, p) });
   // Without the tag-ports-during-bulk-creation extension (this ML2 loads none), OSC tags after the POST.
   return createdWithTags(c, p, strs(a, 'tags'), shown);
 }
@@ -342,19 +343,12 @@ function set(c: Cloud, a: Args): Output {
   return none;
 }
 
-/** Python's repr of a dict of text (`{'ip_address': '10.0.0.9'}`), as OSC's messages show one. */
-const dictRepr = (d: JsonObject): string => `{${Object.entries(d).map(([k, v]) => `'${k}': ${typeof v === 'string' ? `'${v}'` : String(v)}`).join(', ')}}`;
-
-/** Whether two JSON dicts are equal as Python compares them (whatever the key order). */
-const sameDict = (x: JsonObject, y: JsonObject): boolean =>
-  Object.keys(x).length === Object.keys(y).length && Object.keys(x).every((k) => Object.hasOwn(y, k) && JSON.stringify(x[k]) === JSON.stringify(y[k]));
-
 /** `list.remove(item)`: the list without the first item equal to it, or the message when none is. */
 function removeEach(from: JsonObject[], items: readonly JsonObject[], what: string): JsonObject[] {
   const left = [...from];
   for (const x of items) {
-    const i = left.findIndex((y) => sameDict(x, y));
-    if (i < 0) throw new CliError(`Port does not contain ${what} ${dictRepr(x)}`);
+    const i = left.findIndex((y) => pyEquals(x, y));
+    if (i < 0) throw new CliError(`Port does not contain ${what} ${pyRepr(x)}`);
     left.splice(i, 1);
   }
   return left;

@@ -164,7 +164,7 @@ function checkOneDefault(c: Cloud, path: string, self: string | null): void {
   if (other) throw neutronError.conflict(path, `A default external network already exists: ${other.id}.`);
 }
 
-/** The API's check of an MTU value (before policy): an integer of at least 0. */
+/** An MTU value of at least 0 (the API's type:non_negative, for callers that bypass it: fixtures, auto-allocation). */
 function checkMtuValue(path: string, mtu: number | undefined): void {
   if (mtu !== undefined && mtu < 0) throw neutronError.badRequest(path, `Invalid input for mtu. Reason: '${mtu}' should be non-negative.`);
 }
