@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { failureBlock, playwrightFailures, vitestFailures } from './test-report.mjs';
 
 const out = 'out';
 mkdirSync(out, { recursive: true });
@@ -13,6 +14,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const problems = [];
+const failures = [];
 
 function stage(name, cmd, args, env = {}) {
   process.stdout.write(`\n== ${name}: ${cmd} ${args.join(' ')}\n`);
@@ -46,6 +48,7 @@ if (existsSync(vjson)) {
   failed += r.numFailedTests;
   skipped += r.numPendingTests + r.numTodoTests;
   if (r.numFailedTests > 0 || v !== 0) problems.push('vitest');
+  failures.push(...vitestFailures(r, process.cwd()));
   if (v !== 0 && r.numFailedTests === 0) failed++;
 } else {
   failed++;
@@ -72,7 +75,9 @@ if (existsSync(pwConfig)) {
     });
     rmSync(temp, { recursive: true, force: true });
     if (existsSync(pjson)) {
-      const s = JSON.parse(readFileSync(pjson, 'utf8')).stats;
+      const report = JSON.parse(readFileSync(pjson, 'utf8'));
+      const s = report.stats;
+      failures.push(...playwrightFailures(report));
       passed += s.expected + s.flaky;
       failed += s.unexpected;
       skipped += s.skipped;
@@ -86,5 +91,6 @@ if (existsSync(pwConfig)) {
 }
 
 if (problems.length > 0) process.stdout.write(`\nFailed stages: ${problems.join(', ')}\n`);
+process.stdout.write(failureBlock(failures));
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 ? 1 : 0);
