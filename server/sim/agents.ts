@@ -201,5 +201,14 @@ export interface Segment { id: string; network: Network }
 /** One segment per network, its id derived from the network's (stable for the network's life). */
 export function networkSegments(cloud: Cloud): Segment[] {
   if (!cloud.auth.admin) return [];
-  return cloud.networks.map((network) => ({ id: uuid4(seedRng(hashSeed(`segment/${network.id}`))), network }));
+  return cloud.networks.map(segmentOf);
+}
+
+function segmentOf(network: Network): Segment {
+  return { id: uuid4(seedRng(hashSeed(`segment/${network.id}`))), network };
+}
+
+/** The segment with this id whoever asks (the plugin's own lookup), or undefined. */
+export function segmentById(cloud: Cloud, id: string): Segment | undefined {
+  return cloud.networks.map(segmentOf).find((s) => s.id === id);
 }

@@ -423,6 +423,37 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await post(null)).subnet?.service_types).toEqual([]);
   });
 
+  it("a subnet's segment and prefix delegation, as the plugin checks them (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const body = async (r: Promise<{ body: string } | null | undefined>) => JSON.parse((await r)?.body ?? '{}') as { NeutronError?: { type: string; message: string }; subnet?: Record<string, unknown>; subnetpool?: { id: string } };
+    const net = (JSON.parse((await w.api(createNet('routed'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const other = (JSON.parse((await w.api(createNet('other'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const segmentOf = async (id: string) => (await w.run(`openstack network segment list --network ${id} -f value -c ID`)).stdout.trim();
+    const [seg, otherSeg] = [await segmentOf(net), await segmentOf(other)];
+    const post = (subnet: Record<string, unknown>) => body(w.api(call('POST', '/v2.0/subnets', { subnet: { network_id: net, ...subnet } }), CTX));
+    const put = (id: string, subnet: Record<string, unknown>) => body(w.api(call('PUT', `/v2.0/subnets/${id}`, { subnet }), CTX));
+    const refused = (type: string, message: string) => ({ NeutronError: { type, message, detail: '' } });
+    const pool = (await body(w.api(call('POST', '/v2.0/subnetpools', { subnetpool: { name: 'p', prefixes: ['10.200.0.0/16'], default_prefixlen: 24 } }), CTX))).subnetpool?.id;
+    // validate_pools_with_subnetpool, before the pool is looked up: any list, even an empty one.
+    expect(await post({ ip_version: 4, subnetpool_id: pool, allocation_pools: [] })).toEqual(refused('BadRequest', 'Bad subnets request: allocation_pools allowed only for specific subnet requests..'));
+    expect(await post({ ip_version: 4, cidr: '10.5.0.0/24', segment_id: 123 })).toEqual(refused('HTTPBadRequest', "Invalid input for segment_id. Reason: '123' is not a valid UUID."));
+    expect(await post({ ip_version: 4, cidr: '10.5.0.0/24', segment_id: otherSeg })).toEqual(
+      refused('NetworkIdsDontMatch', `The subnet's network id, '${net}', doesn't match the network_id of segment '${otherSeg}'`),
+    );
+    expect((await post({ ip_version: 4, cidr: '10.5.0.0/24', segment_id: '00000000-0000-4000-8000-000000000000' })).NeutronError?.type).toBe('SegmentNotFound');
+    // A subnet waiting for a delegated prefix, on the network's segment.
+    const pd = (await post({ ip_version: 6, subnetpool_id: 'prefix_delegation', ipv6_ra_mode: 'slaac', ipv6_address_mode: 'slaac', segment_id: seg })).subnet;
+    expect(pd).toMatchObject({ cidr: '::/64', gateway_ip: '::', subnetpool_id: 'prefix_delegation', segment_id: seg, allocation_pools: [{ start: '::1', end: '::ffff:ffff:ffff:ffff' }] });
+    // A second one without a segment: the network's subnets are all on segments or none is.
+    expect((await post({ ip_version: 4, cidr: '10.6.0.0/24' })).NeutronError?.type).toBe('SubnetsNotAllAssociatedWithSegments');
+    const id = String(pd?.['id']);
+    expect(await put(id, { segment_id: null })).toEqual(refused('SubnetSegmentAssociationChangeNotAllowed', 'A subnet that is already associated with a segment cannot have its segment association changed.'));
+    // On a network of one subnet without one, an update naming no segment that exists reads an attribute of None: the 500.
+    const lone = (await body(w.api(call('POST', '/v2.0/subnets', { subnet: { network_id: other, ip_version: 4, cidr: '10.7.0.0/24' } }), CTX))).subnet;
+    expect((await put(String(lone?.['id']), { segment_id: '00000000-0000-4000-8000-000000000000' })).NeutronError?.type).toBe('HTTPInternalServerError');
+    expect((await put(String(lone?.['id']), { segment_id: otherSeg })).subnet?.['segment_id']).toBe(otherSeg);
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

@@ -3,6 +3,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import { deleteSubnet } from '../../sim/ops/subnet.js';
 import { postSubnet, putSubnet } from '../../sim/api/neutron/requests/subnets.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
+import { networkSegments } from '../../sim/agents.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
 import { bulkDelete, jsonLines, find, given, kv, list, num, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
 import { findNetwork } from './net.js';
@@ -39,13 +40,17 @@ export const subnetCommands: Record<string, Handler> = {
     const routes = [...list(a, 'host_routes').map(kv), ...dictList(xRoutes)].map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));
     const dns = [...list(a, 'dns_nameservers'), ...stringList(xDns)];
     const pool = s(a, 'subnetpool');
+    // find_resourceid_by_name_or_id: segments have no name, a member lists none.
+    const segment = s(a, 'segment') ? find(networkSegments(c).map((x) => ({ id: x.id, name: '' })), 'segment', s(a, 'segment') ?? '').id : undefined;
     const own = given({
       network_id: net.id,
       ip_version: num(a, 'ip_version') ?? 4,
       cidr: s(a, 'cidr'),
       tenant_id: s(a, 'tenant_id'),
       ...subnetAttrs(a, dhcp, pools, routes, dns),
-      subnetpool_id: pool !== undefined ? find(visiblePools(c), 'subnetpool', pool).id : undefined,
+      // `--subnetpool None` sends None (a subnet with a CIDR of its own).
+      subnetpool_id: pool === undefined ? undefined : pool === 'None' ? null : find(visiblePools(c), 'subnetpool', pool).id,
+      segment_id: segment,
       prefixlen: s(a, 'prefixlen'),
       use_default_subnetpool: a['use_default_subnetpool'] === true ? true : undefined,
       ipv6_ra_mode: s(a, 'ipv6_ra_mode'),

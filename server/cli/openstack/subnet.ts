@@ -1,21 +1,20 @@
 /** `openstack subnet …`: projects what sim/api/neutron answers onto OSC 6.0's columns. */
 import type { Cloud } from '../../sim/model/cloud.js';
-import type { HostRoute, Subnet } from '../../sim/model/subnet.js';
+import type { Subnet } from '../../sim/model/subnet.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
-import { formatted } from '../../render/pyvalue.js';
-import { createSubnet, deleteSubnet, updateSubnet, type SubnetCreate, type SubnetUpdate } from '../../sim/ops/subnet.js';
-import { listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { formatted, pyRepr } from '../../render/pyvalue.js';
+import { findSegment, listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { postSubnet, putSubnet, subnetWrites } from '../../sim/api/neutron/requests/subnets.js';
+import { pyEquals } from '../../sim/python.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, pair, req, sdkBody, sdkUpdate, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSubnetPool } from './subnet-pool.js';
 import { visibleSubnets } from '../../sim/visibility.js';
-import { convertToInt } from '../../sim/api/neutron/body.js';
 import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
-import { serviceTypesOf } from '../../sim/api/neutron/requests/subnets.js';
 
 export function findSubnet(c: Cloud, nameOrId: string): Subnet {
   return findBy(visibleSubnets(c), 'Subnet', nameOrId);
@@ -64,46 +63,80 @@ export function subnetShow(d: JsonObject): Output {
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
 
-function hostRoutes(a: Args, k: string): HostRoute[] {
-  return dicts(a, k).map((d) => ({ destination: d['destination'] ?? '', nexthop: d['gateway'] ?? '' }));
+/** The wire names of openstacksdk's Subnet attributes that differ from them (OSC's own keys and `--extra-property`). */
+const SDK_SUBNET_NAMES: Readonly<Record<string, string>> = {
+  is_dhcp_enabled: 'enable_dhcp',
+  prefix_length: 'prefixlen',
+  subnet_pool_id: 'subnetpool_id',
+  use_default_subnet_pool: 'use_default_subnetpool',
+};
+
+/** openstacksdk's find_segment: by id (segments have no name here); a member finds none. */
+function findSegmentId(c: Cloud, ref: string): string {
+  const seg = findSegment(c, ref);
+  if (!seg) throw new CliError(`No Segment found for ${ref}`);
+  return String(seg['id']);
 }
 
-function allocationPools(a: Args, k: string): Array<{ start: string; end: string }> {
-  return dicts(a, k).map((d) => ({ start: d['start'] ?? '', end: d['end'] ?? '' }));
+/** MultiKeyValueAction's dicts as given (their keys in the order typed). */
+const given = (a: Args, k: string): JsonObject[] => dicts(a, k).map((d) => ({ ...d }));
+
+/** convert_entries_to_nexthop: each route's `gateway` key becomes `nexthop`, moved to the end. */
+function toNexthop(routes: JsonObject[]): JsonObject[] {
+  return routes.map((r) => {
+    const out: JsonObject = { ...r };
+    if ('gateway' in out) {
+      out['nexthop'] = out['gateway'] ?? null;
+      delete out['gateway'];
+    }
+    return out;
+  });
 }
 
-function createReq(c: Cloud, a: Args): SubnetCreate {
-  const net = findNetwork(c, req(a, 'network'));
-  const r: SubnetCreate = { name: req(a, 'name'), networkId: net.id, ipVersion: (num(a, 'ip_version') ?? 4) as 4 | 6 };
-  const range = str(a, 'subnet_range');
-  if (range !== undefined) r.cidr = range;
-  const pool = str(a, 'subnet_pool');
-  if (pool !== undefined) r.subnetpoolId = findSubnetPool(c, pool).id;
-  if (flag(a, 'use_default_subnet_pool')) r.useDefaultSubnetpool = true;
-  const pl = str(a, 'prefix_length');
-  if (pl !== undefined) r.prefixLength = convertToInt(pl, '/v2.0/subnets');
-  const gw = str(a, 'gateway');
-  if (gw !== undefined && gw.toLowerCase() !== 'auto') r.gatewayIp = gw.toLowerCase() === 'none' ? null : gw;
-  const dhcp = pair(a, 'dhcp', 'no_dhcp');
-  if (dhcp !== undefined) r.enableDhcp = dhcp;
-  const ap = allocationPools(a, 'allocation_pools');
-  if (ap.length > 0) r.allocationPools = ap;
-  const dns = strs(a, 'dns_nameservers');
-  if (dns.length > 0) r.dnsNameservers = dns;
-  const hr = hostRoutes(a, 'host_routes');
-  if (hr.length > 0) r.hostRoutes = hr;
-  const ra = str(a, 'ipv6_ra_mode');
-  if (ra !== undefined) r.ipv6RaMode = ra as SubnetCreate['ipv6RaMode'] & string;
-  const am = str(a, 'ipv6_address_mode');
-  if (am !== undefined) r.ipv6AddressMode = am as SubnetCreate['ipv6AddressMode'] & string;
+/**
+ * _get_attrs: what `subnet create` and `subnet set` send, in OSC's order, as given (text stays
+ * text: Neutron converts `--prefix-length`); names looked up where OSC looks them up.
+ */
+function subnetAttrs(c: Cloud, a: Args, isCreate: boolean): JsonObject {
+  const b: JsonObject = {};
+  const name = str(a, 'name');
+  if (name !== undefined) b['name'] = name;
+  if (isCreate) {
+    const project = str(a, 'project');
+    if (project !== undefined) b['project_id'] = findProject(c, project).id;
+    b['network_id'] = findNetwork(c, req(a, 'network')).id;
+    const pool = str(a, 'subnet_pool');
+    if (pool !== undefined) b['subnetpool_id'] = findSubnetPool(c, pool).id;
+    if (str(a, 'use_prefix_delegation')) b['subnetpool_id'] = 'prefix_delegation';
+    if (flag(a, 'use_default_subnet_pool')) b['use_default_subnet_pool'] = true;
+    const pl = str(a, 'prefix_length');
+    if (pl !== undefined) b['prefixlen'] = pl;
+    const range = str(a, 'subnet_range');
+    if (range !== undefined) b['cidr'] = range;
+    b['ip_version'] = num(a, 'ip_version') ?? 4;
+    const ra = str(a, 'ipv6_ra_mode');
+    if (ra !== undefined) b['ipv6_ra_mode'] = ra;
+    const am = str(a, 'ipv6_address_mode');
+    if (am !== undefined) b['ipv6_address_mode'] = am;
+  }
+  const segment = str(a, 'network_segment');
+  if (segment !== undefined) b['segment_id'] = findSegmentId(c, segment);
+  const gw = str(a, 'gateway')?.toLowerCase();
+  if (gw !== undefined) {
+    if (!isCreate && gw === 'auto') throw new CliError('Auto option is not available for Subnet Set. Valid options are <ip-address> or none');
+    if (gw !== 'auto') b['gateway_ip'] = gw === 'none' ? null : gw;
+  }
+  if (dicts(a, 'allocation_pools').length > 0) b['allocation_pools'] = given(a, 'allocation_pools');
+  if (flag(a, 'dhcp')) b['enable_dhcp'] = true;
+  if (flag(a, 'no_dhcp')) b['enable_dhcp'] = false;
+  if (flag(a, 'dns_publish_fixed_ip')) b['dns_publish_fixed_ip'] = true;
+  if (flag(a, 'no_dns_publish_fixed_ip')) b['dns_publish_fixed_ip'] = false;
+  if (strs(a, 'dns_nameservers').length > 0) b['dns_nameservers'] = strs(a, 'dns_nameservers');
+  if (dicts(a, 'host_routes').length > 0) b['host_routes'] = toNexthop(given(a, 'host_routes'));
+  if (strs(a, 'service_types').length > 0) b['service_types'] = strs(a, 'service_types');
   const d = str(a, 'description');
-  if (d !== undefined) r.description = d;
-  const st = strs(a, 'service_types');
-  // Read as the API reads the body's service_types (this handler still calls the op itself).
-  if (st.length > 0) r.serviceTypes = serviceTypesOf('/v2.0/subnets', st);
-  const project = str(a, 'project');
-  if (project !== undefined) r.projectId = findProject(c, project).id;
-  return r;
+  if (d !== undefined) b['description'] = d;
+  return b;
 }
 
 /** The order of openstacksdk's Subnet query parameters: the order of the URL's query. */
@@ -163,71 +196,51 @@ function listSubnets(c: Cloud, a: Args): Output {
 
 function setSubnet(c: Cloud, a: Args): Output {
   const s = findSubnet(c, req(a, 'subnet'));
-  const u: SubnetUpdate = {};
-  const name = str(a, 'name');
-  if (name !== undefined) u.name = name;
-  const d = str(a, 'description');
-  if (d !== undefined) u.description = d;
-  const dhcp = pair(a, 'dhcp', 'no_dhcp');
-  if (dhcp !== undefined) u.enableDhcp = dhcp;
-  const gw = str(a, 'gateway');
-  if (gw !== undefined) {
-    if (gw.toLowerCase() === 'auto') {
-      throw new CliError('Auto option is not available for Subnet Set. Valid options are <ip-address> or none');
-    }
-    u.gatewayIp = gw.toLowerCase() === 'none' ? null : gw;
+  const found = subnetDict(s);
+  const b = subnetAttrs(c, a, false);
+  // Without --no-*, OSC appends the subnet's values to the new ones (service types always).
+  const list = (k: string) => (Array.isArray(found[k]) ? (found[k] as Json[]) : []);
+  for (const [k, clear] of [['dns_nameservers', 'no_dns_nameservers'], ['host_routes', 'no_host_route'], ['allocation_pools', 'no_allocation_pool']] as const) {
+    if (k in b) {
+      if (!flag(a, clear)) b[k] = [...(b[k] as Json[]), ...list(k)];
+    } else if (flag(a, clear)) b[k] = [];
   }
-  // Without --no-*, OSC appends the new values to the existing ones.
-  const ap = allocationPools(a, 'allocation_pools');
-  // OSC sends the new pools first, then the existing ones.
-  if (ap.length > 0 || flag(a, 'no_allocation_pool')) u.allocationPools = [...ap, ...(flag(a, 'no_allocation_pool') ? [] : s.allocationPools)];
-  const dns = strs(a, 'dns_nameservers');
-  // OSC puts the new servers before the old ones; Neutron keeps the order it is sent.
-  if (dns.length > 0 || flag(a, 'no_dns_nameservers')) u.dnsNameservers = [...dns, ...(flag(a, 'no_dns_nameservers') ? [] : s.dnsNameservers)];
-  const hr = hostRoutes(a, 'host_routes');
-  if (hr.length > 0 || flag(a, 'no_host_route')) u.hostRoutes = [...(flag(a, 'no_host_route') ? [] : s.hostRoutes), ...hr];
-  const st = strs(a, 'service_types');
-  if (st.length > 0) u.serviceTypes = serviceTypesOf(`/v2.0/subnets/${s.id}`, [...s.serviceTypes, ...st]);
-  sdkUpdate(s, u, (send) => updateSubnet(c, s, send));
+  if ('service_types' in b) b['service_types'] = [...(b['service_types'] as Json[]), ...list('service_types')];
+  const { body } = sdkBody(b, a, SDK_SUBNET_NAMES);
+  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putSubnet(c, s, send as JsonObject));
   setTagsAsClient(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
+/** _update_arguments: each value taken out of the subnet's list (its first equal one), or the option's error. */
+function without(list: readonly Json[], remove: readonly Json[], option: string): Json[] {
+  const left = [...list];
+  for (const x of remove) {
+    const i = left.findIndex((y) => pyEquals(x, y));
+    if (i < 0) throw new CliError(`Subnet does not contain ${option} ${typeof x === 'string' ? x : pyRepr(x)}`);
+    left.splice(i, 1);
+  }
+  return left;
+}
+
 function unsetSubnet(c: Cloud, a: Args): Output {
   const s = findSubnet(c, req(a, 'subnet'));
+  const found = subnetDict(s);
+  const list = (k: string) => (Array.isArray(found[k]) ? (found[k] as Json[]) : []);
   // OSC's order: the gateway, DNS servers, host routes, allocation pools, service types.
-  const u: SubnetUpdate = {};
-  if (flag(a, 'gateway')) u.gatewayIp = null;
+  const b: JsonObject = {};
+  if (flag(a, 'gateway')) b['gateway_ip'] = null;
   const dns = strs(a, 'dns_nameservers');
-  if (dns.length > 0) {
-    for (const d of dns) if (!s.dnsNameservers.includes(d)) throw new CliError(`Subnet does not contain dns-nameserver ${d}`);
-    u.dnsNameservers = s.dnsNameservers.filter((d) => !dns.includes(d));
-  }
-  const hr = hostRoutes(a, 'host_routes');
-  if (hr.length > 0) {
-    for (const r of hr) {
-      if (!s.hostRoutes.some((x) => x.destination === r.destination && x.nexthop === r.nexthop)) {
-        throw new CliError(`Subnet does not contain host-route {'destination': '${r.destination}', 'nexthop': '${r.nexthop}'}`);
-      }
-    }
-    u.hostRoutes = s.hostRoutes.filter((x) => !hr.some((r) => r.destination === x.destination && r.nexthop === x.nexthop));
-  }
-  const ap = allocationPools(a, 'allocation_pools');
-  if (ap.length > 0) {
-    const left = [...s.allocationPools];
-    for (const p of ap) {
-      const i = left.findIndex((x) => x.start === p.start && x.end === p.end);
-      if (i < 0) throw new CliError(`Subnet does not contain allocation-pool {'start': '${p.start}', 'end': '${p.end}'}`);
-      left.splice(i, 1);
-    }
-    u.allocationPools = left;
-  }
+  if (dns.length > 0) b['dns_nameservers'] = without(list('dns_nameservers'), dns, 'dns-nameserver');
+  const hr = toNexthop(given(a, 'host_routes'));
+  if (hr.length > 0) b['host_routes'] = without(list('host_routes'), hr, 'host-route');
+  const ap = given(a, 'allocation_pools');
+  if (ap.length > 0) b['allocation_pools'] = without(list('allocation_pools'), ap, 'allocation-pool');
   const st = strs(a, 'service_types');
-  if (st.length > 0) {
-    for (const t of st) if (!s.serviceTypes.includes(t)) throw new CliError(`Subnet does not contain service-type ${t}`);
-    u.serviceTypes = s.serviceTypes.filter((t) => !st.includes(t));
-  }
-  sdkUpdate(s, u, (send) => updateSubnet(c, s, send));
+  if (st.length > 0) b['service_types'] = without(list('service_types'), st, 'service-type');
+  // NeutronUnsetCommandWithExtraArgs: each extra property's name, set to None.
+  const { body } = sdkBody(b, a, SDK_SUBNET_NAMES, true);
+  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putSubnet(c, s, send as JsonObject));
   setTagsAsClient(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
@@ -236,7 +249,8 @@ export const subnetCommands: OscCommand[] = [
   {
     name: 'subnet create',
     run: ({ cloud: c, args: a }) => {
-      const s = createSubnet(c, createReq(c, a));
+      const { body } = sdkBody(subnetAttrs(c, a, true), a, SDK_SUBNET_NAMES);
+      const s = postSubnet(c, body);
       return createdWithTags(c, s, strs(a, 'tags'), () => subnetShow(subnetDict(s)));
     },
   },
@@ -247,6 +261,9 @@ export const subnetCommands: OscCommand[] = [
   {
     name: 'subnet delete',
     run: ({ cloud: c, args: a }) =>
-      deleteEach(c, strs(a, 'subnet'), { one: 'subnet', many: 'subnets' }, (t) => deleteSubnet(c, findSubnet(c, t))),
+      deleteEach(c, strs(a, 'subnet'), { one: 'subnet', many: 'subnets' }, (t) => {
+        const s = findSubnet(c, t);
+        subnetWrites.remove?.(c, s.id, `/v2.0/subnets/${s.id}`);
+      }),
   },
 ];

@@ -4,7 +4,7 @@ import type { Network } from '../model/network.js';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../model/subnet.js';
 import type { Std } from '../model/std.js';
 import type { SubnetPool } from '../model/subnet-pool.js';
-import { neutronError } from '../errors.js';
+import { neutronError, SimError } from '../errors.js';
 import {
   allocateFromPool,
   hostRoutesProblem,
@@ -26,6 +26,7 @@ import { checkQuota } from './quota.js';
 import { addAutoAddresses, subnetCidr, syncDhcpPort } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { grants } from './rbac.js';
+import { segmentById } from '../agents.js';
 
 const PATH = '/v2.0/subnets';
 const MAX_DNS = 5;
@@ -50,11 +51,28 @@ export interface SubnetCreate {
   description?: string;
   serviceTypes?: string[];
   projectId?: string;
+  /** The network segment the subnet is associated with (routed networks), or none. */
+  segmentId?: string | null;
 }
 
-/** A new subnet may not overlap another of its network, and all of one IP version come from the same pool (or none). */
+/** The subnet pool id of IPv6 prefix delegation (neutron-lib's IPV6_PD_POOL_ID), and the prefix its subnets have until one is delegated. */
+export const PD_POOL_ID = 'prefix_delegation';
+const PD_PROVISIONAL_PREFIX = '::/64';
+
+/** _validate_subnet_for_pd: IPv6, with SLAAC or stateless DHCPv6 for both modes. */
+function checkPrefixDelegation(path: string, req: SubnetCreate): void {
+  if (req.ipVersion !== 6) throw neutronError.badRequest(path, 'Bad subnets request: Prefix Delegation can only be used with IPv6 subnets..');
+  const modes: ReadonlyArray<Ipv6Mode | undefined> = ['slaac', 'dhcpv6-stateless'];
+  if (!modes.includes(req.ipv6RaMode)) throw neutronError.badRequest(path, 'Bad subnets request: IPv6 RA Mode must be SLAAC or Stateless for Prefix Delegation..');
+  if (!modes.includes(req.ipv6AddressMode)) throw neutronError.badRequest(path, 'Bad subnets request: IPv6 Address Mode must be SLAAC or Stateless for Prefix Delegation..');
+}
+
+/**
+ * A new subnet may not overlap another of its network (but the ones waiting for a delegated
+ * prefix), and all of one IP version come from the same pool (or none).
+ */
 function checkNetworkFits(c: Cloud, net: Network, cidr: Cidr, poolId: string | null, path: string): void {
-  if (c.subnets.some((s) => s.networkId === net.id && cidrsOverlap(subnetCidr(s), cidr))) {
+  if (c.subnets.some((s) => s.networkId === net.id && s.cidr !== PD_PROVISIONAL_PREFIX && cidrsOverlap(subnetCidr(s), cidr))) {
     throw neutronError.invalidInput(path, `Requested subnet with cidr: ${formatCidr(cidr)} for network: ${net.id} overlaps with another subnet.`);
   }
   if (c.subnets.some((s) => s.networkId === net.id && s.ipVersion === cidr.version && s.subnetpoolId !== poolId)) {
@@ -271,14 +289,24 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   if (poolId === null && cidr === null) {
     throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
   }
-  if (poolId !== null) {
+  // IPv6 prefix delegation: with a CIDR, an ordinary subnet; without, one on the provisional
+  // prefix (::/64) until the delegated one comes, validated only for what PD needs.
+  // validate_pools_with_subnetpool: pools only for a given CIDR (Neutron's message ends with two periods).
+  if (poolId !== null && cidr === null && req.allocationPools !== undefined) {
+    throw neutronError.badRequest(path, 'Bad subnets request: allocation_pools allowed only for specific subnet requests..');
+  }
+  let pd = false;
+  if (poolId === PD_POOL_ID && cidr !== null) poolId = null;
+  else if (poolId === PD_POOL_ID) {
+    checkPrefixDelegation(path, req);
+    pd = true;
+    cidr = parseCidr(PD_PROVISIONAL_PREFIX) as Cidr;
+  }
+  if (poolId !== null && !pd) {
     const pool = c.subnetPools.find((p) => p.id === poolId);
     if (!pool) throw neutronError.notFound(path, `Subnet pool ${poolId} could not be found.`);
     if (pool.ipVersion !== req.ipVersion) {
       throw neutronError.badRequest(path, `Bad subnets request: Cannot allocate IPv${req.ipVersion} subnet from IPv${pool.ipVersion} subnet pool.`);
-    }
-    if (req.allocationPools !== undefined && cidr === null) {
-      throw neutronError.badRequest(path, 'Bad subnets request: allocation_pools allowed only for specific subnet requests.');
     }
     // Neutron draws the subnet's id before the pool allocates its prefix.
     cidr = afterIdDrawn(c, () => allocateFrom(c, pool, cidr, req.prefixLength, path));
@@ -289,7 +317,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   const dhcp = req.enableDhcp ?? true;
   if (dhcp) checkDhcpCidr(path, cidr);
   if (cidr.prefix === 0) throw neutronError.invalidInput(path, '0 is not allowed as CIDR prefix length.');
-  if (cidr.version === 6 && cidr.network === 0n) {
+  if (cidr.version === 6 && cidr.network === 0n && !pd) {
     throw neutronError.invalidInput(path, "IPv6 subnet '::' is not supported");
   }
   // Neutron validates a subnet with a given CIDR only (_validate_subnet): its gateway, then its
@@ -308,7 +336,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   // for an explicit IPv6 CIDR Zed picks the subnet-router anycast address (the network itself).
   let gw: bigint | null;
   if (req.gatewayIp === undefined) {
-    gw = cidr.version === 6 && poolId === null ? cidr.network : cidr.network + 1n;
+    gw = cidr.version === 6 && (poolId === null || pd) ? cidr.network : cidr.network + 1n;
     if (cidr.version === 4 && cidr.prefix === 31) {
       throw neutronError.conflict(path, `Gateway IP ${formatIp(4, gw)} cannot be allocated in CIDR ${formatCidr(cidr)}`);
     }
@@ -335,6 +363,12 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   afterIdDrawn(c, () => checkNetworkFits(c, net, cidr as Cidr, poolId, path));
   checkDnsCount(path, req.dnsNameservers ?? []);
   checkHostRoutesCount(path, req.hostRoutes ?? []);
+  const segmentId = req.segmentId ?? null;
+  // save_subnet looks the segment up before it stores the subnet, and checks the association after.
+  afterIdDrawn(c, () => {
+    if (segmentId !== null && !segmentById(c, segmentId)) throw new SimError(404, `Segment ${segmentId} could not be found.`, path, 'network', 'SegmentNotFound');
+    checkSegments(c, net.id, path, [...segmentIds(c, net.id), ...((req.serviceTypes ?? []).includes(ROUTED) ? [] : [segmentId])], segmentId);
+  });
   const std = newStd(c, req.name, projectId, req.description ?? '', 0);
   const subnet: Subnet = Object.assign<Std, Omit<Subnet, keyof Std>>(std, {
     networkId: net.id,
@@ -349,7 +383,7 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     ipv6AddressMode: keepModes ? (req.ipv6AddressMode ?? null) : null,
     subnetpoolId: poolId,
     serviceTypes: [...(req.serviceTypes ?? [])],
-    segmentId: null,
+    segmentId,
   });
   c.subnets.push(subnet);
   touch(c, net);
@@ -367,6 +401,44 @@ export interface SubnetUpdate {
   dnsNameservers?: string[];
   hostRoutes?: HostRoute[];
   serviceTypes?: string[];
+  segmentId?: string | null;
+}
+
+/** The device owner of a routed network's router port: subnets of that service type have no say in the network's segments. */
+const ROUTED = 'network:routed';
+
+/** get_subnet_segment_ids: the segment of each subnet of the network (null for none), but the routed ports' subnets. */
+function segmentIds(c: Cloud, networkId: string): Array<string | null> {
+  return c.subnets.filter((s) => s.networkId === networkId && !s.serviceTypes.includes(ROUTED)).map((s) => s.segmentId);
+}
+
+const segmentError = (status: number, type: string, message: string, path: string) => new SimError(status, message, path, 'network', type);
+
+/**
+ * _validate_segment (ipam_backend_mixin): a network's subnets are all associated with segments or
+ * none is; an update may only associate the only subnet of a network that has none; the segment
+ * must be the subnet's network's. `segments` is what the network's subnets say once the write is
+ * stored (a create) or before it (an update, with `old` the subnet's segment).
+ */
+function checkSegments(c: Cloud, networkId: string, path: string, segments: Array<string | null>, segmentId: string | null, update?: { old: string | null }): void {
+  const associated = new Set(segments);
+  const notAll = () =>
+    segmentError(400, 'SubnetsNotAllAssociatedWithSegments', `All of the subnets on network '${networkId}' must either all be associated with segments or all not associated with any segment.`, path);
+  if (associated.has(null) && associated.size > 1) throw notAll();
+  if (update && update.old !== segmentId) {
+    if (segments.length > 1) throw notAll();
+    if (!associated.has(null) && !associated.has(segmentId)) {
+      throw segmentError(400, 'SubnetSegmentAssociationChangeNotAllowed', 'A subnet that is already associated with a segment cannot have its segment association changed.', path);
+    }
+  }
+  if (segmentId !== null) {
+    const segment = segmentById(c, segmentId);
+    // An update names a segment that does not exist: Neutron reads an attribute of None (its 500).
+    if (!segment) throw segmentError(500, 'HTTPInternalServerError', 'Request Failed: internal server error while processing your request.', path);
+    if (segment.network.id !== networkId) {
+      throw segmentError(400, 'NetworkIdsDontMatch', `The subnet's network id, '${networkId}', doesn't match the network_id of segment '${segmentId}'`, path);
+    }
+  }
 }
 
 /** Subnets belong to their network's owner for updates and deletes (rule:admin_or_network_owner). */
@@ -401,6 +473,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
       gw = (parseIp(upd.gatewayIp) as { value: bigint }).value;
     }
   }
+  if (upd.segmentId !== undefined) checkSegments(c, s.networkId, path, segmentIds(c, s.networkId), upd.segmentId, { old: s.segmentId });
   if (upd.enableDhcp === false && (s.ipv6AddressMode !== null || s.ipv6RaMode !== null)) {
     throw neutronError.badRequest(path, 'Cannot disable enable_dhcp with ipv6 attributes set');
   }
@@ -431,6 +504,7 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
   if (upd.dnsNameservers !== undefined) s.dnsNameservers = [...upd.dnsNameservers];
   if (upd.hostRoutes !== undefined) s.hostRoutes = mergeRoutes(s.hostRoutes, upd.hostRoutes);
   if (upd.serviceTypes !== undefined) s.serviceTypes = [...upd.serviceTypes];
+  if (upd.segmentId !== undefined) s.segmentId = upd.segmentId;
   if (upd.enableDhcp !== undefined) s.enableDhcp = upd.enableDhcp;
   touch(c, s);
   const net = c.networks.find((n) => n.id === s.networkId);

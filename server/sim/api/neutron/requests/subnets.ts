@@ -7,6 +7,7 @@ import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../../../model
 import {
   createSubnet,
   deleteSubnet,
+  PD_POOL_ID,
   updateSubnet,
   type SubnetCreate,
   type SubnetUpdate,
@@ -163,6 +164,10 @@ export function serviceTypesOf(path: string, v: Json | undefined): string[] | un
 /** What a create and an update body both say of a subnet. */
 function common(b: JsonObject, path: string) {
   const dns = nameservers(b, path);
+  const segment = b['segment_id'];
+  // type:uuid_or_none (the segments extension's attribute, after the core ones).
+  if (segment !== undefined && segment !== null && (typeof segment !== 'string' || !UUID.test(segment)))
+    throw neutronError.invalidUuid(path, 'segment_id', typeof segment === 'string' ? segment : repr(segment));
   return {
     name: text(b, 'name'),
     description: text(b, 'description'),
@@ -174,6 +179,7 @@ function common(b: JsonObject, path: string) {
       HostRoute[] | undefined,
     dnsNameservers: dns,
     serviceTypes: serviceTypesOf(path, b['service_types']),
+    segmentId: b['segment_id'] === null ? null : text(b, 'segment_id'),
   };
 }
 
@@ -184,6 +190,8 @@ export function postSubnet(c: Cloud, body: JsonObject): Subnet {
   requireAttributes(PATH, b, ['ip_version', 'network_id']);
   for (const k of ['network_id', 'subnetpool_id']) {
     const v = b[k];
+    // validate_subnetpool_id: a UUID, None, or prefix delegation's pool.
+    if (k === 'subnetpool_id' && v === PD_POOL_ID) continue;
     if (k in b && v !== null && (typeof v !== 'string' || !UUID.test(v)))
       throw neutronError.invalidUuid(PATH, k, typeof v === 'string' ? v : repr(v ?? null));
   }
