@@ -53,8 +53,23 @@ function devicesOn(cloud: Cloud, host: string): number {
   return cloud.ports.filter((p) => p.bindingHostId === host && p.deviceOwner !== DEVICE_OWNER.floatingIp).length;
 }
 
+/** The physical network every Open vSwitch agent maps (to br-ex). */
+function ovsPhysnet(cloud: Cloud): string {
+  return cloud.config.flatNetworks[0] ?? Object.keys(cloud.config.vlanRanges)[0] ?? 'physnet1';
+}
+
+/**
+ * The segments plugin's host mapping: a host reaches a network's segment when an Open vSwitch
+ * agent runs there and maps the segment's physical network (a tunnelled segment has none, so no
+ * host is mapped to it).
+ */
+export function hostReachesSegment(cloud: Cloud, host: string, network: Network): boolean {
+  const ovsHost = host === cloud.config.networkHost || cloud.config.computeHosts.includes(host);
+  return ovsHost && network.physicalNetwork !== null && network.physicalNetwork === ovsPhysnet(cloud);
+}
+
 function ovsConfig(cloud: Cloud, host: string, ip: string): { [k: string]: AgentValue } {
-  const physnet = cloud.config.flatNetworks[0] ?? Object.keys(cloud.config.vlanRanges)[0] ?? 'physnet1';
+  const physnet = ovsPhysnet(cloud);
   return {
     bridge_mappings: { [physnet]: 'br-ex' },
     resource_provider_bandwidths: {},

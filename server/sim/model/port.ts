@@ -55,7 +55,7 @@ export interface Port extends Std {
   bindingVifType: string;
   bindingVnicType: string;
   /** ip_allocation when it is not 'immediate': 'none' for a port created with an empty fixed_ips (no addresses asked for). */
-  ipAllocation?: 'none';
+  ipAllocation?: 'none' | 'deferred';
   /** extra_dhcp_opts (the extra_dhcp_opt extension), when the port has any: what its DHCP server adds for it. */
   extraDhcpOpts?: ExtraDhcpOpt[];
   /** binding:profile when it is not empty: a dict an admin gives the binding (ML2 keeps it as given). */

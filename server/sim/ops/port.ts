@@ -26,6 +26,7 @@ import { afterIdDrawn, newStd, touch } from './context.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { shareElements } from '../clone.js';
+import { hostReachesSegment } from '../agents.js';
 
 const PATH = '/v2.0/ports';
 
@@ -334,15 +335,21 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   if (!net) throw neutronError.notFound(path, `Network ${req.networkId} could not be found.`);
   const projectId = req.projectId ?? c.auth.projectId;
   const owner = req.deviceOwner ?? '';
+  const bound = req.bindingHostId ?? '';
   // The MAC address and the fixed IPs are settled after the port has its id.
-  const { mac, fixedIps } = afterIdDrawn(c, () => {
+  const { mac, fixedIps, deferred } = afterIdDrawn(c, () => {
     const given = req.macAddress;
     // Stored and compared as given: `AA:…` and `aa:…` are two addresses to Neutron's database.
     if (given !== undefined && c.ports.some((p) => p.networkId === net.id && p.macAddress === given)) {
       throw neutronError.conflict(path, `Unable to complete operation for network ${net.id}. The mac address ${given} is in use.`);
     }
     const m = given ?? newMac(c);
-    return { mac: m, fixedIps: allocateFixedIps(c, net, req.fixedIps, m, { owner, strategy: req.strategy ?? 'random', path }) };
+    // On a routed network, addresses come from the segment of the port's host: none known, none yet.
+    if (req.fixedIps === undefined && routedByApi(owner) && isRouted(c, net)) {
+      if (bound === '') return { mac: m, fixedIps: [], deferred: true };
+      checkHostOnSegment(c, bound, net, path);
+    }
+    return { mac: m, fixedIps: allocateFixedIps(c, net, req.fixedIps, m, { owner, strategy: req.strategy ?? 'random', path }), deferred: false };
   });
   const portSecurity = req.portSecurityEnabled ?? net.portSecurityEnabled;
   if (!portSecurity && (req.allowedAddressPairs?.length ?? 0) > 0) throw pairsNeedPortSecurity(path);
@@ -359,7 +366,6 @@ export function createPort(c: Cloud, req: PortCreate): Port {
     throw neutronError.badRequest(path, SECURITY_NEEDS_PORT_SECURITY);
   }
   const std = newStd(c, req.name ?? '', projectId, req.description ?? '', 1);
-  const bound = req.bindingHostId ?? '';
   const port: Port = Object.assign<Std, Omit<Port, keyof Std>>(std, {
     networkId: net.id,
     macAddress: mac,
@@ -380,6 +386,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   if (req.bindingProfile !== undefined && Object.keys(req.bindingProfile).length > 0) port.bindingProfile = req.bindingProfile;
   // An empty fixed_ips given on purpose: Neutron calls the port unaddressed.
   if (req.fixedIps !== undefined && req.fixedIps.length === 0) port.ipAllocation = 'none';
+  if (deferred) port.ipAllocation = 'deferred';
   c.ports.push(port);
   return port;
 }
@@ -438,10 +445,39 @@ export interface PortUpdate {
   macAddress?: string;
 }
 
+/** A network whose subnets are on segments (routed provider networks): addresses depend on the host. */
+function isRouted(c: Cloud, net: Network): boolean {
+  return c.subnets.some((s) => s.networkId === net.id && s.segmentId !== null);
+}
+
+/**
+ * The ports whose addresses the segments plugin defers: those the API creates. The simulation's
+ * own router, DHCP and Nova ports are addressed at once (Nova's binding of a port on a routed
+ * network is not simulated).
+ */
+const routedByApi = (owner: string): boolean => !owner.startsWith('network:') && !owner.startsWith('compute:');
+
+/** HostNotConnectedToAnySegment: the host reaches no segment of the routed network. */
+function checkHostOnSegment(c: Cloud, host: string, net: Network, path: string): void {
+  if (hostReachesSegment(c, host, net)) return;
+  throw new SimError(
+    409,
+    `Host ${host} is not connected to any segments on routed provider network '${net.id}'.  It should be connected to one.`,
+    path,
+    'network',
+    'HostNotConnectedToAnySegment',
+  );
+}
+
 export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   const path = `${PATH}/${port.id}`;
   const net = c.networks.find((n) => n.id === port.networkId);
   if (!net) throw neutronError.notFound(path, `Network ${port.networkId} could not be found.`);
+  // A new host on a routed network must reach its segment (the port's addresses, or the ones a
+  // deferred port gets now, come from it).
+  const newHost = upd.bindingHostId !== undefined && upd.bindingHostId !== '' && upd.bindingHostId !== port.bindingHostId ? upd.bindingHostId : undefined;
+  const allocateNow = newHost !== undefined && port.ipAllocation === 'deferred' && port.bindingHostId === '' && port.fixedIps.length === 0 && upd.fixedIps === undefined;
+  if (newHost !== undefined && upd.fixedIps === undefined && (allocateNow || port.fixedIps.length > 0) && isRouted(c, net)) checkHostOnSegment(c, newHost, net, path);
   const newMac = upd.macAddress !== undefined && upd.macAddress !== port.macAddress ? upd.macAddress : undefined;
   if (newMac !== undefined) {
     // ML2 changes the MAC of a port no host has plugged (unbound, or its binding failed) only.
@@ -489,6 +525,7 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
       throw e;
     }
   }
+  if (allocateNow) port.fixedIps = allocateFixedIps(c, net, undefined, port.macAddress, { owner: port.deviceOwner, path });
   if (newMac !== undefined) {
     // A new MAC address gives the port new EUI-64 addresses on its auto-address subnets (Neutron's IPAM).
     port.fixedIps = port.fixedIps.map((f) => {
