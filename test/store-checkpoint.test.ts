@@ -97,9 +97,11 @@ describe('sqlite store: checkpoints on their own thread', () => {
       maxWal = Math.max(maxWal, size(`${file}-wal`));
     }
     // Written: many times the bound (before: the log held all of it, ~700 MB in these 3 s); the log:
-    // the bound and what a few groups add.
+    // the bound and what the groups committed while a checkpoint could not finish add. How much that
+    // is depends on how much CPU the checkpoint thread gets (3.5 MB of 41 MB written with two busy
+    // loops beside the test, 5 MB once in CI); a log that never started over holds everything written.
     expect(written).toBeGreaterThan(20 * restartBytes);
-    expect(maxWal).toBeLessThan(8 * restartBytes);
+    expect(maxWal, `the log reached ${maxWal} bytes with ${written} written`).toBeLessThan(Math.max(8 * restartBytes, written / 4));
     const rounds = (await s.history('l0', 'lab:x', 100_000)).length;
     await s.close();
     const again = sqliteStore(file);
