@@ -454,6 +454,17 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await put(String(lone?.['id']), { segment_id: otherSeg })).subnet?.['segment_id']).toBe(otherSeg);
   });
 
+  it("a router's gateway dictionary: the required key first, then the keys it does not know, named in the body's order (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const ext = (await w.run('openstack network list --external -f value -c ID')).stdout.split('\n')[0] ?? '';
+    const post = async (gw: unknown) => JSON.parse((await w.api(call('POST', '/v2.0/routers', { router: { external_gateway_info: gw } }), CTX))?.body ?? '{}') as { NeutronError?: { message: string } };
+    expect((await post({ foo: 1 })).NeutronError?.message).toBe(
+      "Invalid input for external_gateway_info. Reason: Validation of dictionary's keys failed. Expected keys: {'network_id'} Provided keys: {'foo'}.",
+    );
+    expect((await post({ network_id: ext, foo: 1, bar: 2 })).NeutronError?.message).toBe('Invalid input for external_gateway_info. Reason: Unexpected keys supplied: foo, bar.');
+    expect((await post({ network_id: ext, qos_policy_id: null })).NeutronError?.message).toBe('Invalid input for external_gateway_info. Reason: Unexpected keys supplied: qos_policy_id.');
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

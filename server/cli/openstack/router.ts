@@ -2,29 +2,21 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Router } from '../../sim/model/router.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
-import { formatted } from '../../render/pyvalue.js';
+import { formatted, pyRepr } from '../../render/pyvalue.js';
+import { pyEquals } from '../../sim/python.js';
 import {
   addRouterInterfacePort,
   changeExtraRoutes,
   addRouterInterfaceSubnet,
-  checkGatewayPolicy,
-  createRouter,
-  ROUTERS_PATH,
-  deleteRouter,
   interfacePorts,
   removeRouterInterfacePort,
   removeRouterInterfaceSubnet,
-  setRouterGateway,
-  updateRouter,
-  type GatewayRequest,
-  type RouterCreate,
 } from '../../sim/ops/router.js';
-import type { FixedIpRequest } from '../../sim/ops/port.js';
 import type { Port } from '../../sim/model/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, dicts, findBy, flag, getAgent, none, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import { createdWithTags, deleteEach, dicts, findBy, findQosPolicy, flag, getAgent, none, pair, req, sdkBody, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, listAttr, pyJson, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -32,7 +24,7 @@ import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
 import { visibleRouters } from '../../sim/visibility.js';
 import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
-import { extraRoutesAnswer } from '../../sim/api/neutron/requests/router.js';
+import { deleteRouterById, extraRoutesAnswer, postRouter, putRouter } from '../../sim/api/neutron/requests/router.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
   return findBy(visibleRouters(c), 'Router', nameOrId);
@@ -82,52 +74,79 @@ export function routerShow(d: JsonObject, interfaces?: Port[]): Output {
   return { kind: 'show', data: { fields: sortFields(fields) } };
 }
 
-function fixedIps(c: Cloud, a: Args): FixedIpRequest[] | undefined {
-  const given = dicts(a, 'fixed_ip');
-  if (given.length === 0) return undefined;
-  return given.map((d) => {
-    const r: FixedIpRequest = {};
-    if (d['subnet'] !== undefined) r.subnetId = findSubnet(c, d['subnet']).id;
-    if (d['ip-address'] !== undefined) r.ipAddress = d['ip-address'];
-    return r;
+/** `--fixed-ip` as _get_attrs sends it: `subnet` looked up as `subnet_id`, `ip-address` as `ip_address` (each moved to the end). */
+function gatewayFixedIps(c: Cloud, a: Args): JsonObject[] {
+  return dicts(a, 'fixed_ip').map((given) => {
+    const spec: JsonObject = { ...given };
+    const subnet = spec['subnet'];
+    if (subnet) {
+      delete spec['subnet'];
+      spec['subnet_id'] = findSubnet(c, String(subnet)).id;
+    }
+    const ip = spec['ip-address'];
+    if (ip) {
+      delete spec['ip-address'];
+      spec['ip_address'] = ip;
+    }
+    return spec;
   });
-}
-
-function gatewayRequest(c: Cloud, a: Args): GatewayRequest | undefined {
-  const ext = str(a, 'external_gateway');
-  if (ext === undefined) return undefined;
-  const g: GatewayRequest = { networkId: findNetwork(c, ext).id };
-  const snat = pair(a, 'enable_snat', 'disable_snat');
-  if (snat !== undefined) g.enableSnat = snat;
-  const ips = fixedIps(c, a);
-  if (ips !== undefined) g.fixedIps = ips;
-  return g;
 }
 
 function wantsGatewayDetails(a: Args): boolean {
   return flag(a, 'enable_snat') || flag(a, 'disable_snat') || dicts(a, 'fixed_ip').length > 0;
 }
 
-function create(c: Cloud, a: Args): Output {
-  const r: RouterCreate = { name: req(a, 'name') };
-  if (flag(a, 'disable')) r.adminStateUp = false;
-  const dist = pair(a, 'distributed', 'centralized');
-  if (dist !== undefined) r.distributed = dist;
-  const ha = pair(a, 'ha', 'no_ha');
-  if (ha !== undefined) r.ha = ha;
-  const d = str(a, 'description');
-  if (d !== undefined) r.description = d;
+/**
+ * _get_attrs: what `router create` and `router set` send, in OSC's order; the gateway as one
+ * dictionary (its network and subnets looked up where OSC looks them up).
+ */
+function routerAttrs(c: Cloud, a: Args): JsonObject {
+  const b: JsonObject = {};
+  const name = str(a, 'name');
+  if (name !== undefined) b['name'] = name;
+  if (flag(a, 'enable')) b['admin_state_up'] = true;
+  if (flag(a, 'disable')) b['admin_state_up'] = false;
+  if (flag(a, 'centralized')) b['distributed'] = false;
+  if (flag(a, 'distributed')) b['distributed'] = true;
   const hints = strs(a, 'availability_zone_hints');
-  if (hints.length > 0) r.availabilityZoneHints = hints;
+  if (hints.length > 0) b['availability_zone_hints'] = hints;
+  const d = str(a, 'description');
+  if (d !== undefined) b['description'] = d;
   const project = str(a, 'project');
-  if (project !== undefined) r.projectId = findProject(c, project).id;
-  const gw = gatewayRequest(c, a);
+  if (project !== undefined) b['project_id'] = findProject(c, project).id;
+  const ext = str(a, 'external_gateway');
+  if (ext) {
+    const gw: JsonObject = { network_id: findNetwork(c, ext).id };
+    if (flag(a, 'disable_snat')) gw['enable_snat'] = false;
+    if (flag(a, 'enable_snat')) gw['enable_snat'] = true;
+    if (dicts(a, 'fixed_ip').length > 0) gw['external_fixed_ips'] = gatewayFixedIps(c, a);
+    b['external_gateway_info'] = gw;
+  }
+  return b;
+}
+
+/** `--ha`/`--no-ha`, which create and set send after the common attributes. */
+function haAttr(a: Args, b: JsonObject): void {
+  if (flag(a, 'ha')) b['ha'] = true;
+  else if (flag(a, 'no_ha')) b['ha'] = false;
+}
+
+/** A `--route`'s dict as OSC sends it: `gateway` becomes `nexthop`, moved to the end. */
+function routeOf(given: Record<string, string>): JsonObject {
+  const r: JsonObject = { ...given };
+  r['nexthop'] = r['gateway'] ?? null;
+  delete r['gateway'];
+  return r;
+}
+
+function create(c: Cloud, a: Args): Output {
+  const b = routerAttrs(c, a);
+  haAttr(a, b);
+  const { body } = sdkBody(b, a, {});
   // One POST with the gateway: its errors name /v2.0/routers (Neutron deletes the router again).
-  if (gw) checkGatewayPolicy(c, gw, ROUTERS_PATH, 'create_router');
-  const router = createRouter(c, r);
-  if (gw) setRouterGateway(c, router, gw, ROUTERS_PATH);
+  const router = postRouter(c, body);
   const shown = createdWithTags(c, router, strs(a, 'tags'), () => routerShow(routerDict(c, router)));
-  if (!gw && wantsGatewayDetails(a)) {
+  if (!str(a, 'external_gateway') && wantsGatewayDetails(a)) {
     // Real OSC 6.0 quirk: the router is already created (and tagged) when it complains.
     return {
       kind: 'text',
@@ -167,47 +186,63 @@ function list(c: Cloud, a: Args): Output {
 
 function set(c: Cloud, a: Args): Output {
   const r = findRouter(c, req(a, 'router'));
-  const upd: Parameters<typeof updateRouter>[2] = {};
-  const name = str(a, 'name');
-  if (name !== undefined) upd.name = name;
-  const d = str(a, 'description');
-  if (d !== undefined) upd.description = d;
-  const up = pair(a, 'enable', 'disable');
-  if (up !== undefined) upd.adminStateUp = up;
-  const dist = pair(a, 'distributed', 'centralized');
-  if (dist !== undefined) upd.distributed = dist;
-  const ha = pair(a, 'ha', 'no_ha');
-  if (ha !== undefined) upd.ha = ha;
-  const routes = dicts(a, 'routes').map((x) => ({ destination: x['destination'] ?? '', nexthop: x['gateway'] ?? '' }));
-  // OSC 6.0 sends the new routes first, then the router's existing ones.
-  if (routes.length > 0 || flag(a, 'no_route')) upd.routes = [...routes, ...(flag(a, 'no_route') ? [] : r.routes)];
-  const gw = gatewayRequest(c, a);
-  if (!gw && wantsGatewayDetails(a)) {
+  // The router as the SDK found it: a member's has no ha or distributed (admin only), so those are sent.
+  const found = routerDict(c, r);
+  const b = routerAttrs(c, a);
+  haAttr(a, b);
+  const routes = dicts(a, 'routes').map(routeOf);
+  if (routes.length > 0) {
+    // OSC sends the new routes first, then the router's (Neutron handles duplicates).
+    b['routes'] = flag(a, 'no_route') ? routes : [...routes, ...(Array.isArray(found['routes']) ? found['routes'] : [])];
+  } else if (flag(a, 'no_route')) b['routes'] = [];
+  const ext = str(a, 'external_gateway');
+  if (!ext && wantsGatewayDetails(a)) {
     throw new CliError("You must specify '--external-gateway' in order to update the SNAT or fixed-ip values");
   }
-  // The SDK compares with the router it found: a member's has no ha or distributed (admin only), so those are sent.
-  const found: Partial<Router> = { ...r };
-  const shown = routerDict(c, r);
-  for (const k of ROUTER_ADMIN_KEYS) if (!Object.hasOwn(shown, k)) delete found[k];
-  sdkUpdate(found, upd, (send) => updateRouter(c, r, send));
-  if (gw) setRouterGateway(c, r, gw);
+  const qos = str(a, 'qos_policy');
+  if ((qos || flag(a, 'no_qos_policy')) && !ext) {
+    // The gateway's QoS policy is set on the router's gateway network.
+    const current = found['external_gateway_info'];
+    const network = current !== null && typeof current === 'object' && !Array.isArray(current) ? current['network_id'] : undefined;
+    if (network === undefined) {
+      throw new CliError('You must specify \'--external-gateway\' or the router must already have an external network in order to set router gateway IP QoS');
+    }
+    b['external_gateway_info'] = { network_id: network };
+  }
+  if (qos) findQosPolicy(qos);
+  if (flag(a, 'no_qos_policy')) (b['external_gateway_info'] as JsonObject)['qos_policy_id'] = null;
+  const { body } = sdkBody(b, a, {});
+  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putRouter(c, r.id, send as JsonObject));
   setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
 
 function unset(c: Cloud, a: Args): Output {
   const r = findRouter(c, req(a, 'router'));
-  const routes = dicts(a, 'routes').map((x) => ({ destination: x['destination'] ?? '', nexthop: x['gateway'] ?? '' }));
+  const found = routerDict(c, r);
+  const gw = found['external_gateway_info'];
+  const b: JsonObject = {};
+  const routes = dicts(a, 'routes').map(routeOf);
   if (routes.length > 0) {
-    const left = [...r.routes];
+    const left = Array.isArray(found['routes']) ? [...found['routes']] : [];
     for (const x of routes) {
-      const i = left.findIndex((y) => y.destination === x.destination && y.nexthop === x.nexthop);
-      if (i < 0) throw new CliError(`Router does not contain route {'destination': '${x.destination}', 'nexthop': '${x.nexthop}'}`);
+      const i = left.findIndex((y) => pyEquals(x, y));
+      if (i < 0) throw new CliError(`Router does not contain route ${pyRepr(x)}`);
       left.splice(i, 1);
     }
-    sdkUpdate(r, { routes: left }, (send) => updateRouter(c, r, send));
+    b['routes'] = left;
   }
-  if (flag(a, 'external_gateway')) setRouterGateway(c, r, null);
+  if (flag(a, 'qos_policy')) {
+    // `gw['network_id'] and gw['qos_policy_id']`: a KeyError or a TypeError is the message.
+    const dict = gw !== null && typeof gw === 'object' && !Array.isArray(gw) ? gw : undefined;
+    if (!dict || !('network_id' in dict) || (dict['network_id'] && !('qos_policy_id' in dict))) {
+      throw new CliError('Router does not have external network or qos policy');
+    }
+    b['external_gateway_info'] = { network_id: dict['network_id'] ?? null, qos_policy_id: null };
+  }
+  if (flag(a, 'external_gateway')) b['external_gateway_info'] = {};
+  const { body } = sdkBody(b, a, {}, true);
+  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putRouter(c, r.id, send as JsonObject));
   setTagsAsClient(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }
@@ -235,7 +270,7 @@ export const routerCommands: OscCommand[] = [
   {
     name: 'router delete',
     run: ({ cloud: c, args: a }) =>
-      deleteEach(c, strs(a, 'router'), { one: 'router', many: 'routers' }, (t) => deleteRouter(c, findRouter(c, t))),
+      deleteEach(c, strs(a, 'router'), { one: 'router', many: 'routers' }, (t) => deleteRouterById(c, findRouter(c, t).id)),
   },
   { name: 'router add route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'add') },
   { name: 'router remove route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'remove') },

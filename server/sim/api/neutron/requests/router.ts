@@ -94,13 +94,14 @@ function gateway(path: string, b: JsonObject): GatewayRequest | null | undefined
   if (v === null || v === undefined || (isDict(v) && Object.keys(v).length === 0)) return null;
   if (!isDict(v))
     throw invalidAttribute(path, 'external_gateway_info', `'${pyText(v)}' is not a dictionary`);
+  // _validate_dict with the gateway's key specs: the required key first, then any it does not know.
   const known = ['network_id', 'enable_snat', 'external_fixed_ips'];
-  if (!('network_id' in v) || Object.keys(v).some((k) => !known.includes(k))) {
-    throw invalidAttribute(
-      path,
-      'external_gateway_info',
-      keysFailed(['network_id'], Object.keys(v)),
-    );
+  if (!('network_id' in v)) {
+    throw invalidAttribute(path, 'external_gateway_info', keysFailed(['network_id'], Object.keys(v)));
+  }
+  const unexpected = Object.keys(v).filter((k) => !known.includes(k));
+  if (unexpected.length > 0) {
+    throw invalidAttribute(path, 'external_gateway_info', `Unexpected keys supplied: ${unexpected.join(', ')}`);
   }
   const networkId = uuidAttr(path, v, 'network_id') as string;
   let enableSnat: boolean | undefined;
