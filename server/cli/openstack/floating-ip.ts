@@ -3,10 +3,10 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { FloatingIp } from '../../sim/model/floating-ip.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
-import { createFloatingIp, deleteFloatingIp, updateFloatingIp, type FloatingIpCreate } from '../../sim/ops/floating-ip.js';
+import { deleteFloatingIpById, postFloatingIp, putFloatingIp } from '../../sim/api/neutron/requests/floatingip.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { floatingIpDict, listFloatingIps, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, none, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import { createdWithTags, deleteEach, findBy, findQosPolicy, flag, none, req, sdkBody, str, strs, tagFilter, withExtensionCheck, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, kvLine, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
@@ -67,23 +67,73 @@ export function floatingIpShow(d: JsonObject, subnetId: string | null, phase: 'c
 
 const show = (c: Cloud, f: FloatingIp, phase: 'create' | 'show'): Output => floatingIpShow(floatingIpDict(c, f), f.subnetId, phase);
 
-function create(c: Cloud, a: Args): Output {
-  const net = findNetwork(c, req(a, 'network'));
-  const r: FloatingIpCreate = { networkId: net.id };
+/** The wire names of openstacksdk's FloatingIP attributes that differ from them (for `--extra-property`). */
+const SDK_FIP_NAMES: Readonly<Record<string, string>> = { name: 'floating_ip_address' };
+
+/** _get_attrs: what `floating ip create` sends, in OSC's order; names looked up where OSC looks them up. */
+function createAttrs(c: Cloud, a: Args): JsonObject {
+  const b: JsonObject = {};
+  const net = str(a, 'network');
+  if (net !== undefined) b['floating_network_id'] = findNetwork(c, net).id;
   const sub = str(a, 'subnet');
-  if (sub !== undefined) r.subnetId = findSubnet(c, sub).id;
+  if (sub) b['subnet_id'] = findSubnet(c, sub).id;
   const port = str(a, 'port');
-  if (port !== undefined) r.portId = findPort(c, port).id;
+  if (port) b['port_id'] = findPort(c, port).id;
   const addr = str(a, 'floating_ip_address');
-  if (addr !== undefined) r.floatingIpAddress = addr;
+  if (addr) b['floating_ip_address'] = addr;
   const fixed = str(a, 'fixed_ip_address');
-  if (fixed !== undefined) r.fixedIpAddress = fixed;
+  if (fixed) b['fixed_ip_address'] = fixed;
+  const qos = str(a, 'qos_policy');
+  if (qos) findQosPolicy(qos);
   const d = str(a, 'description');
-  if (d !== undefined) r.description = d;
+  if (d !== undefined) b['description'] = d;
   const project = str(a, 'project');
-  if (project !== undefined) r.projectId = findProject(c, project).id;
-  const f = createFloatingIp(c, r);
+  if (project) b['project_id'] = findProject(c, project).id;
+  const domain = str(a, 'dns_domain');
+  if (domain) b['dns_domain'] = domain;
+  const dnsName = str(a, 'dns_name');
+  if (dnsName) b['dns_name'] = dnsName;
+  return b;
+}
+
+function create(c: Cloud, a: Args): Output {
+  const { attrs, body } = sdkBody(createAttrs(c, a), a, SDK_FIP_NAMES);
+  const f = withExtensionCheck(attrs, () => postFloatingIp(c, body));
   return createdWithTags(c, f, strs(a, 'tags'), () => show(c, f, 'create'));
+}
+
+/** `floating ip set`: the port, the fixed address and a description that is not empty, the QoS policy. */
+function set(c: Cloud, a: Args): Output {
+  const f = findFloatingIp(c, req(a, 'floating_ip'));
+  const b: JsonObject = {};
+  const port = str(a, 'port');
+  if (port) b['port_id'] = findPort(c, port).id;
+  const fixed = str(a, 'fixed_ip_address');
+  if (fixed) b['fixed_ip_address'] = fixed;
+  const d = str(a, 'description');
+  if (d) b['description'] = d;
+  const qos = str(a, 'qos_policy');
+  if (qos) findQosPolicy(qos);
+  if (flag(a, 'no_qos_policy')) b['qos_policy_id'] = null;
+  write(c, f, sdkBody(b, a, SDK_FIP_NAMES).body);
+  setTagsAsClient(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  return none;
+}
+
+/** `floating ip unset`: None for the port and the QoS policy; its extra properties are converted as set's are. */
+function unset(c: Cloud, a: Args): Output {
+  const f = findFloatingIp(c, req(a, 'floating_ip'));
+  const b: JsonObject = {};
+  if (flag(a, 'port')) b['port_id'] = null;
+  if (flag(a, 'qos_policy')) b['qos_policy_id'] = null;
+  write(c, f, sdkBody(b, a, SDK_FIP_NAMES).body);
+  setTagsAsClient(c, f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  return none;
+}
+
+/** update_ip: what differs from the floating IP the SDK found, if anything. */
+function write(c: Cloud, f: FloatingIp, body: JsonObject): void {
+  if (Object.keys(body).length > 0) sdkUpdate(floatingIpDict(c, f), body, (send) => putFloatingIp(c, f.id, send as JsonObject));
 }
 
 function list(c: Cloud, a: Args): Output {
@@ -122,35 +172,11 @@ export const floatingIpCommands: OscCommand[] = [
     style: 'wrapped',
     run: ({ cloud: c, args: a }) => show(c, findFloatingIp(c, req(a, 'floating_ip')), 'show'),
   },
-  {
-    name: 'floating ip set',
-    run: ({ cloud: c, args: a }) => {
-      const f = findFloatingIp(c, req(a, 'floating_ip'));
-      const port = str(a, 'port');
-      const fixed = str(a, 'fixed_ip_address');
-      const d = str(a, 'description');
-      const upd = {
-        ...(port !== undefined ? { portId: findPort(c, port).id } : {}),
-        ...(fixed !== undefined ? { fixedIpAddress: fixed } : {}),
-        ...(d !== undefined ? { description: d } : {}),
-      };
-      sdkUpdate(f, upd, (send) => updateFloatingIp(c, f, send));
-      setTagsAsClient(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
-      return none;
-    },
-  },
-  {
-    name: 'floating ip unset',
-    run: ({ cloud: c, args: a }) => {
-      const f = findFloatingIp(c, req(a, 'floating_ip'));
-      if (flag(a, 'port')) updateFloatingIp(c, f, { portId: null });
-      setTagsAsClient(c, f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
-      return none;
-    },
-  },
+  { name: 'floating ip set', run: ({ cloud, args }) => set(cloud, args) },
+  { name: 'floating ip unset', run: ({ cloud, args }) => unset(cloud, args) },
   {
     name: 'floating ip delete',
     run: ({ cloud: c, args: a }) =>
-      deleteEach(c, strs(a, 'floating_ip'), { one: 'floating_ip', many: 'floating_ips' }, (t) => deleteFloatingIp(c, findFloatingIp(c, t))),
+      deleteEach(c, strs(a, 'floating_ip'), { one: 'floating_ip', many: 'floating_ips' }, (t) => deleteFloatingIpById(c, findFloatingIp(c, t).id)),
   },
 ];
