@@ -465,6 +465,20 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await post({ network_id: ext, qos_policy_id: null })).NeutronError?.message).toBe('Invalid input for external_gateway_info. Reason: Unexpected keys supplied: qos_policy_id.');
   });
 
+  it("a rule belongs to the project that asked for it (or the one it names), not to its group's (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:provider-admin');
+    const body = async (path: string, member: Record<string, unknown>) =>
+      JSON.parse((await w.api(call('POST', path, member), CTX))?.body ?? '{}') as Record<string, Record<string, unknown> | undefined>;
+    const me = (await body('/v2.0/security-groups', { security_group: { name: 'mine' } }))['security_group']?.['project_id'];
+    expect(me).toMatch(/^[0-9a-f]{32}$/);
+    const group = (await body('/v2.0/security-groups', { security_group: { name: 'theirs', tenant_id: 'p1' } }))['security_group'];
+    expect(group?.['project_id']).toBe('p1');
+    const rule = (protocol: string, extra: Record<string, unknown> = {}) =>
+      body('/v2.0/security-group-rules', { security_group_rule: { security_group_id: group?.['id'], direction: 'ingress', protocol, ...extra } });
+    expect((await rule('tcp'))['security_group_rule']?.['project_id']).toBe(me);
+    expect((await rule('udp', { tenant_id: 'p2' }))['security_group_rule']?.['project_id']).toBe('p2');
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

@@ -6,17 +6,11 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { groupDict, listGroups, listRules, ruleDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
-import {
-  createSecurityGroup,
-  createSecurityGroupRule,
-  ensureDefaultGroup,
-  deleteSecurityGroup,
-  deleteSecurityGroupRule,
-  updateSecurityGroup,
-  type RuleCreate,
-} from '../../sim/ops/security-group.js';
+import { ensureDefaultGroup } from '../../sim/ops/security-group.js';
+import { deleteSecurityGroupById, postSecurityGroup, putSecurityGroup } from '../../sim/api/neutron/requests/security-group.js';
+import { deleteSecurityGroupRuleById, postSecurityGroupRule } from '../../sim/api/neutron/requests/security-group-rule.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, NotFoundError, num, pair, req, sdkBody, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, kvLine, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
@@ -116,8 +110,15 @@ function portRange(r: JsonObject): string {
 
 function ruleCreate(c: Cloud, a: Args): Output {
   const g = findSecurityGroup(c, req(a, 'group'));
-  const rawProto = str(a, 'protocol') ?? str(a, 'proto');
-  const protocol = rawProto === undefined || rawProto === 'any' ? null : rawProto;
+  // _get_protocol: --proto wins over --protocol; 'any' is None.
+  const rawProto = str(a, 'proto') ?? str(a, 'protocol') ?? 'any';
+  const protocol = rawProto === 'any' ? null : rawProto;
+  const b: JsonObject = { protocol };
+  const d = str(a, 'description');
+  if (d !== undefined) b['description'] = d;
+  b['direction'] = flag(a, 'egress') ? 'egress' : 'ingress';
+  const eth = str(a, 'ethertype') ?? (protocol !== null && isIpv6Protocol(protocol) ? 'IPv6' : 'IPv4');
+  b['ethertype'] = eth;
   const icmpType = num(a, 'icmp_type');
   const icmpCode = num(a, 'icmp_code');
   const dst = a['dst_port'] as [number, number] | undefined | null;
@@ -133,34 +134,27 @@ function ruleCreate(c: Cloud, a: Args): Output {
   if (icmpGiven && !isIcmp) {
     throw new CliError('ICMP IP protocol required with arguments --icmp-type and --icmp-code');
   }
-  let ethertype: 'IPv4' | 'IPv6' = 'IPv4';
-  const eth = str(a, 'ethertype');
-  if (eth !== undefined) ethertype = eth as 'IPv4' | 'IPv6';
-  else if (protocol !== null && isIpv6Protocol(protocol)) ethertype = 'IPv6';
-  const r: RuleCreate = {
-    securityGroupId: g.id,
-    direction: flag(a, 'egress') ? 'egress' : 'ingress',
-    ethertype,
-    protocol,
-    portRangeMin: null,
-    portRangeMax: null,
-    remoteIpPrefix: null,
-    remoteGroupId: null,
-  };
+  // For backwards compatibility OSC ignores the destination ports of an ICMP protocol.
   if (dst && !isIcmp) {
-    r.portRangeMin = dst[0];
-    r.portRangeMax = dst[1];
+    b['port_range_min'] = dst[0];
+    b['port_range_max'] = dst[1];
   }
-  if (icmpType !== undefined && icmpType >= 0) r.portRangeMin = icmpType;
-  if (icmpCode !== undefined && icmpCode >= 0) r.portRangeMax = icmpCode;
-  const remoteIp = str(a, 'remote_ip');
+  if (icmpType !== undefined && icmpType >= 0) b['port_range_min'] = icmpType;
+  if (icmpCode !== undefined && icmpCode >= 0) b['port_range_max'] = icmpCode;
   const remoteGroup = str(a, 'remote_group');
-  if (remoteIp !== undefined) r.remoteIpPrefix = remoteIp;
-  else if (remoteGroup !== undefined) r.remoteGroupId = findSecurityGroup(c, remoteGroup).id;
-  else r.remoteIpPrefix = ethertype === 'IPv4' ? '0.0.0.0/0' : '::/0';
-  const d = str(a, 'description');
-  if (d !== undefined) r.description = d;
-  return ruleShow(ruleDict(createSecurityGroupRule(c, r), c));
+  const remoteIp = str(a, 'remote_ip');
+  const remoteAddressGroup = str(a, 'remote_address_group');
+  if (remoteGroup !== undefined) b['remote_group_id'] = findSecurityGroup(c, remoteGroup).id;
+  // find_address_group: this cloud has no address groups (the API answers an empty list).
+  else if (remoteAddressGroup !== undefined) throw new NotFoundError(`No AddressGroup found for ${remoteAddressGroup}`);
+  else if (remoteIp !== undefined) b['remote_ip_prefix'] = remoteIp;
+  else if (eth === 'IPv4') b['remote_ip_prefix'] = '0.0.0.0/0';
+  else if (eth === 'IPv6') b['remote_ip_prefix'] = '::/0';
+  b['security_group_id'] = g.id;
+  const project = str(a, 'project');
+  if (project !== undefined) b['project_id'] = findProject(c, project).id;
+  const { body } = sdkBody(b, a, {});
+  return ruleShow(ruleDict(postSecurityGroupRule(c, body), c));
 }
 
 function ruleList(c: Cloud, a: Args): Output {
@@ -200,14 +194,13 @@ export const securityGroupCommands: OscCommand[] = [
     style: 'wrapped',
     run: ({ cloud: c, args: a }) => {
       const name = req(a, 'name');
+      // OSC fills the description with the name when none is given.
+      const b: JsonObject = { name, description: str(a, 'description') ?? name };
+      if (flag(a, 'stateful')) b['stateful'] = true;
+      if (flag(a, 'stateless')) b['stateful'] = false;
       const project = str(a, 'project');
-      const g = createSecurityGroup(c, {
-        name,
-        // OSC fills the description with the name when none is given.
-        description: str(a, 'description') ?? name,
-        ...(flag(a, 'stateless') ? { stateful: false } : {}),
-        ...(project !== undefined ? { projectId: findProject(c, project).id } : {}),
-      });
+      if (project !== undefined) b['project_id'] = findProject(c, project).id;
+      const g = postSecurityGroup(c, sdkBody(b, a, {}).body);
       return createdWithTags(c, g, strs(a, 'tags'), () => groupShow(groupDict(c, g)));
     },
   },
@@ -232,10 +225,15 @@ export const securityGroupCommands: OscCommand[] = [
     name: 'security group set',
     run: ({ cloud: c, args: a }) => {
       const g = findSecurityGroup(c, req(a, 'group'));
+      const b: JsonObject = {};
       const name = str(a, 'name');
+      if (name !== undefined) b['name'] = name;
       const d = str(a, 'description');
-      const stateful = pair(a, 'stateful', 'stateless');
-      sdkUpdate(g, { name, description: d, stateful }, (send) => updateSecurityGroup(c, g, send));
+      if (d !== undefined) b['description'] = d;
+      if (flag(a, 'stateful')) b['stateful'] = true;
+      if (flag(a, 'stateless')) b['stateful'] = false;
+      // The SDK sends what differs from the group it found (nothing: no request).
+      sdkUpdate(groupDict(c, g), sdkBody(b, a, {}).body, (send) => putSecurityGroup(c, g.id, send as JsonObject));
       setTagsAsClient(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },
@@ -243,7 +241,7 @@ export const securityGroupCommands: OscCommand[] = [
   {
     name: 'security group delete',
     run: ({ cloud: c, args: a }) =>
-      deleteEach(c, strs(a, 'group'), { one: 'group', many: 'groups' }, (t) => deleteSecurityGroup(c, findSecurityGroup(c, t))),
+      deleteEach(c, strs(a, 'group'), { one: 'group', many: 'groups' }, (t) => deleteSecurityGroupById(c, findSecurityGroup(c, t).id)),
   },
   { name: 'security group rule create', style: 'wrapped', run: ({ cloud, args }) => ruleCreate(cloud, args) },
   {
@@ -262,7 +260,7 @@ export const securityGroupCommands: OscCommand[] = [
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'rule'), { one: 'rule', many: 'rules' }, (t) => {
         const r = findBy(visibleRules(c).map((x) => extended(x, { name: '' })), 'SecurityGroupRule', t);
-        deleteSecurityGroupRule(c, r);
+        deleteSecurityGroupRuleById(c, r.id);
       }),
   },
 ];

@@ -110,6 +110,8 @@ export interface RuleCreate {
   remoteIpPrefix: string | null;
   remoteGroupId: string | null;
   description?: string;
+  /** The rule's own project (the request's, else the caller's): not necessarily the group's. */
+  projectId?: string;
 }
 
 function pyProtocolList(): string {
@@ -224,7 +226,8 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
   if (req.remoteGroupId !== null && !c.securityGroups.some((x) => x.id === req.remoteGroupId)) {
     throw neutronError.notFound(path, `Security group ${req.remoteGroupId} does not exist`);
   }
-  checkQuota(c, 'security_group_rule', g.projectId, c.securityGroupRules.filter((r) => r.projectId === g.projectId).length, path);
+  const projectId = req.projectId ?? c.auth.projectId;
+  checkQuota(c, 'security_group_rule', projectId, c.securityGroupRules.filter((r) => r.projectId === projectId).length, path);
   const key = ruleKey(extended(req, { protocol, remoteIpPrefix: prefix }));
   const dup = c.securityGroupRules.find((r) => r.securityGroupId === g.id && ruleKey(r) === key);
   if (dup) throw neutronError.conflict(path, `Security group rule already exists. Rule id is ${dup.id}.`);
@@ -238,6 +241,7 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
     remoteGroupId: req.remoteGroupId,
   });
   rule.description = req.description ?? '';
+  rule.projectId = projectId;
   touch(c, g);
   return rule;
 }

@@ -10,7 +10,7 @@ import { visibleRules } from '../../../visibility.js';
 import type { JsonObject } from '../../json.js';
 import { ruleDict } from '../security-group.js';
 import type { CollectionWrites } from './types.js';
-import { internalServerError, pyText, withFaultTypes } from './checks.js';
+import { internalServerError, owner, pyText, withFaultTypes } from './checks.js';
 import { int, invalidAttribute, ordered, prepare, requireAttributes, text } from './order.js';
 import { groupById } from './security-group.js';
 
@@ -83,6 +83,7 @@ export function postSecurityGroupRule(
       ...(text(b, 'description') !== undefined
         ? { description: text(b, 'description') as string }
         : {}),
+      ...(owner(b) !== undefined ? { projectId: owner(b) as string } : {}),
     });
     return rule;
   });
