@@ -479,6 +479,18 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect((await rule('udp', { tenant_id: 'p2' }))['security_group_rule']?.['project_id']).toBe('p2');
   });
 
+  it("a subnet pool's prefix lengths are text in a GET and a POST answer, numbers in a PUT's (the oracle's answers)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const answer = async (method: string, path: string, member?: unknown) => JSON.parse((await w.api(call(method, path, member), CTX))?.body ?? '{}') as Record<string, Record<string, unknown>>;
+    const lengths = (d: Record<string, unknown> | undefined) => [d?.['default_prefixlen'], d?.['min_prefixlen'], d?.['max_prefixlen']];
+    const made = (await answer('POST', '/v2.0/subnetpools', { subnetpool: { name: 'sp', prefixes: ['10.80.0.0/16'] } }))['subnetpool'];
+    expect(lengths(made)).toEqual(['8', '8', '32']);
+    const id = String(made?.['id']);
+    expect(lengths((await answer('GET', `/v2.0/subnetpools/${id}`))['subnetpool'])).toEqual(['8', '8', '32']);
+    expect(lengths(((await answer('GET', '/v2.0/subnetpools', undefined))['subnetpools'] as unknown as Array<Record<string, unknown>>).find((p) => p['id'] === id))).toEqual(['8', '8', '32']);
+    expect(lengths((await answer('PUT', `/v2.0/subnetpools/${id}`, { subnetpool: { description: 'zz' } }))['subnetpool'])).toEqual([8, 8, 32]);
+  });
+
   it('lists RBAC policies in the order they were made, not by id (the oracle does)', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('shared-out'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

@@ -2,19 +2,11 @@
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { AddressScope, SubnetPool } from '../../sim/model/subnet-pool.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import {
-  createAddressScope,
-  createSubnetPool,
-  deleteAddressScope,
-  deleteSubnetPool,
-  updateAddressScope,
-  updateSubnetPool,
-  type SubnetPoolCreate,
-  type SubnetPoolUpdate,
-} from '../../sim/ops/subnet-pool.js';
+import { postSubnetPool, putSubnetPool, subnetPoolWrites } from '../../sim/api/neutron/requests/subnetpools.js';
+import { addressScopeWrites, postAddressScope, putAddressScope } from '../../sim/api/neutron/requests/address-scopes.js';
 import type { JsonObject } from '../../sim/api/json.js';
-import { addressScopeDict, listAddressScopes, listSubnetPools, subnetPoolDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import { addressScopeDict, listAddressScopes, listSubnetPools, subnetPoolDict, subnetPoolGetDict, type FilterValue } from '../../sim/api/neutron/index.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, sdkBody, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visiblePools, visibleScopes } from '../../sim/visibility.js';
@@ -60,30 +52,53 @@ function scopeShow(d: JsonObject): Output {
   };
 }
 
-function prefixLen(a: Args, k: string): number | undefined {
-  return num(a, k);
+/** The wire names of openstacksdk's SubnetPool attributes that differ from them (for `--extra-property`). */
+const SDK_POOL_NAMES: Readonly<Record<string, string>> = {
+  default_prefix_length: 'default_prefixlen',
+  is_shared: 'shared',
+  maximum_prefix_length: 'max_prefixlen',
+  minimum_prefix_length: 'min_prefixlen',
+};
+
+/** _get_attrs: what `subnet pool create` and `subnet pool set` send, in OSC's order. */
+function poolAttrs(c: Cloud, a: Args): JsonObject {
+  const b: JsonObject = {};
+  const name = str(a, 'name');
+  if (name !== undefined) b['name'] = name;
+  const prefixes = strs(a, 'prefixes');
+  if (prefixes.length > 0) b['prefixes'] = prefixes;
+  for (const [k, key] of [['default_prefix_length', 'default_prefixlen'], ['min_prefix_length', 'min_prefixlen'], ['max_prefix_length', 'max_prefixlen']] as const) {
+    const v = num(a, k);
+    if (v !== undefined) b[key] = v;
+  }
+  const scope = str(a, 'address_scope');
+  if (scope !== undefined) b['address_scope_id'] = findAddressScope(c, scope).id;
+  if (flag(a, 'no_address_scope')) b['address_scope_id'] = null;
+  if (flag(a, 'default')) b['is_default'] = true;
+  if (flag(a, 'no_default')) b['is_default'] = false;
+  if (flag(a, 'share')) b['shared'] = true;
+  if (flag(a, 'no_share')) b['shared'] = false;
+  const project = str(a, 'project');
+  if (project !== undefined) b['project_id'] = findProject(c, project).id;
+  const desc = str(a, 'description');
+  if (desc !== undefined) b['description'] = desc;
+  const q = num(a, 'default_quota');
+  if (q !== undefined) b['default_quota'] = q;
+  return b;
 }
 
 function poolCreate(c: Cloud, a: Args): Output {
-  const r: SubnetPoolCreate = { name: req(a, 'name'), prefixes: strs(a, 'prefixes') };
-  const d = prefixLen(a, 'default_prefix_length');
-  if (d !== undefined) r.defaultPrefixlen = d;
-  const mn = prefixLen(a, 'min_prefix_length');
-  if (mn !== undefined) r.minPrefixlen = mn;
-  const mx = prefixLen(a, 'max_prefix_length');
-  if (mx !== undefined) r.maxPrefixlen = mx;
-  const scope = str(a, 'address_scope');
-  if (scope !== undefined) r.addressScopeId = findAddressScope(c, scope).id;
-  if (flag(a, 'default')) r.isDefault = true;
-  if (flag(a, 'share')) r.shared = true;
-  const desc = str(a, 'description');
-  if (desc !== undefined) r.description = desc;
-  const q = num(a, 'default_quota');
-  if (q !== undefined) r.defaultQuota = q;
-  const project = str(a, 'project');
-  if (project !== undefined) r.projectId = findProject(c, project).id;
-  const p = createSubnetPool(c, r);
+  const b = poolAttrs(c, a);
+  // "NeutronServer expects prefixes to be a List".
+  if (!('prefixes' in b)) b['prefixes'] = [];
+  const p = postSubnetPool(c, sdkBody(b, a, SDK_POOL_NAMES).body);
   return createdWithTags(c, p, strs(a, 'tags'), () => poolShow(subnetPoolDict(p)));
+}
+
+/** An attribute openstacksdk declares an int: the API's text converted as the resource reads it. */
+function sdkIntAttr(d: JsonObject, k: string): CellValue {
+  const v = d[k];
+  return typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : attr(d, k);
 }
 
 function poolList(c: Cloud, a: Args): Output {
@@ -104,7 +119,7 @@ function poolList(c: Cloud, a: Args): Output {
       kind: 'list',
       data: {
         headers: ['ID', 'Name', 'Prefixes', 'Default Prefix Length', 'Address Scope', 'Default Subnet Pool', 'Shared', 'Tags'],
-        rows: pools.map((p) => [attr(p, 'id'), attr(p, 'name'), listAttr(p, 'prefixes'), attr(p, 'default_prefixlen'), attr(p, 'address_scope_id'), attr(p, 'is_default'), attr(p, 'shared'), listAttr(p, 'tags')]),
+        rows: pools.map((p) => [attr(p, 'id'), attr(p, 'name'), listAttr(p, 'prefixes'), sdkIntAttr(p, 'default_prefixlen'), attr(p, 'address_scope_id'), attr(p, 'is_default'), attr(p, 'shared'), listAttr(p, 'tags')]),
       },
     };
   }
@@ -113,27 +128,13 @@ function poolList(c: Cloud, a: Args): Output {
 
 function poolSet(c: Cloud, a: Args): Output {
   const p = findSubnetPool(c, req(a, 'subnet_pool'));
-  const u: SubnetPoolUpdate = {};
-  const name = str(a, 'name');
-  if (name !== undefined) u.name = name;
-  const prefixes = strs(a, 'prefixes');
-  if (prefixes.length > 0) u.prefixes = [...p.prefixes, ...prefixes];
-  const d = prefixLen(a, 'default_prefix_length');
-  if (d !== undefined) u.defaultPrefixlen = d;
-  const mn = prefixLen(a, 'min_prefix_length');
-  if (mn !== undefined) u.minPrefixlen = mn;
-  const mx = prefixLen(a, 'max_prefix_length');
-  if (mx !== undefined) u.maxPrefixlen = mx;
-  const scope = str(a, 'address_scope');
-  if (scope !== undefined) u.addressScopeId = findAddressScope(c, scope).id;
-  if (flag(a, 'no_address_scope')) u.addressScopeId = null;
-  const def = pair(a, 'default', 'no_default');
-  if (def !== undefined) u.isDefault = def;
-  const desc = str(a, 'description');
-  if (desc !== undefined) u.description = desc;
-  const q = num(a, 'default_quota');
-  if (q !== undefined) u.defaultQuota = q;
-  sdkUpdate(p, u, (send) => updateSubnetPool(c, p, send));
+  // The pool as the SDK found it (GET): its prefix lengths are text, so a length given is always sent.
+  const found = subnetPoolGetDict(p);
+  const b = poolAttrs(c, a);
+  // The pool's prefixes must stay: OSC sends the new ones, then the pool's.
+  if (Array.isArray(b['prefixes'])) b['prefixes'] = [...b['prefixes'], ...(Array.isArray(found['prefixes']) ? found['prefixes'] : [])];
+  const { body } = sdkBody(b, a, SDK_POOL_NAMES);
+  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putSubnetPool(c, p, send as JsonObject));
   setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -171,19 +172,20 @@ export const subnetPoolCommands: OscCommand[] = [
   {
     name: 'subnet pool delete',
     run: ({ cloud: c, args: a }) =>
-      deleteEach(c, strs(a, 'subnet_pool'), { one: 'subnet pool', many: 'subnet pools' }, (t) => deleteSubnetPool(c, findSubnetPool(c, t))),
+      deleteEach(c, strs(a, 'subnet_pool'), { one: 'subnet pool', many: 'subnet pools' }, (t) => {
+        const p = findSubnetPool(c, t);
+        subnetPoolWrites.remove?.(c, p.id, `/v2.0/subnetpools/${p.id}`);
+      }),
   },
   {
     name: 'address scope create',
     run: ({ cloud: c, args: a }) => {
+      const b: JsonObject = { name: req(a, 'name'), ip_version: num(a, 'ip_version') ?? 4 };
+      if (flag(a, 'share')) b['shared'] = true;
+      if (flag(a, 'no_share')) b['shared'] = false;
       const project = str(a, 'project');
-      const s = createAddressScope(c, {
-        name: req(a, 'name'),
-        ipVersion: (num(a, 'ip_version') ?? 4) as 4 | 6,
-        ...(flag(a, 'share') ? { shared: true } : {}),
-        ...(project !== undefined ? { projectId: findProject(c, project).id } : {}),
-      });
-      return scopeShow(addressScopeDict(s));
+      if (project !== undefined) b['project_id'] = findProject(c, project).id;
+      return scopeShow(addressScopeDict(postAddressScope(c, sdkBody(b, a, { is_shared: 'shared' }).body)));
     },
   },
   { name: 'address scope list', run: ({ cloud, args }) => scopeList(cloud, args) },
@@ -192,9 +194,12 @@ export const subnetPoolCommands: OscCommand[] = [
     name: 'address scope set',
     run: ({ cloud: c, args: a }) => {
       const s = findAddressScope(c, req(a, 'address_scope'));
+      const b: JsonObject = {};
       const name = str(a, 'name');
-      const share = pair(a, 'share', 'no_share');
-      sdkUpdate(s, { name, shared: share }, (send) => updateAddressScope(c, s, send));
+      if (name !== undefined) b['name'] = name;
+      if (flag(a, 'share')) b['shared'] = true;
+      if (flag(a, 'no_share')) b['shared'] = false;
+      sdkUpdate(addressScopeDict(s), sdkBody(b, a, { is_shared: 'shared' }).body, (send) => putAddressScope(c, s, send as JsonObject));
       return none;
     },
   },
@@ -202,7 +207,10 @@ export const subnetPoolCommands: OscCommand[] = [
     name: 'address scope delete',
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'address_scope'), { one: 'address scope', many: 'address scopes' }, (t) =>
-        deleteAddressScope(c, findAddressScope(c, t)),
+        {
+          const s = findAddressScope(c, t);
+          addressScopeWrites.remove?.(c, s.id, `/v2.0/address-scopes/${s.id}`);
+        },
       ),
   },
 ];

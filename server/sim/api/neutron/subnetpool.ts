@@ -24,9 +24,19 @@ export function subnetPoolDict(p: SubnetPool): JsonObject {
   };
 }
 
+/** The prefix lengths, which Neutron's GET (and POST) answer as text: `"24"`, where a PUT answers 24. */
+export const SUBNET_POOL_LENGTHS = ['default_prefixlen', 'min_prefixlen', 'max_prefixlen'] as const;
+
+/** A pool as GET answers it: its prefix lengths as text. */
+export function subnetPoolGetDict(p: SubnetPool): JsonObject {
+  const d = subnetPoolDict(p);
+  for (const k of SUBNET_POOL_LENGTHS) d[k] = String(d[k]);
+  return d;
+}
+
 /** GET /v2.0/subnetpools */
 export function listSubnetPools(c: Cloud, q: ListQuery = {}): JsonObject[] {
-  return listOf(visiblePools(c), subnetPoolDict, q, '/v2.0/subnetpools');
+  return listOf(visiblePools(c), subnetPoolGetDict, q, '/v2.0/subnetpools');
 }
 
 export function addressScopeDict(s: AddressScope): JsonObject {

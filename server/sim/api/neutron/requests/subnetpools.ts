@@ -16,7 +16,7 @@ import {
 import { visiblePools } from '../../../visibility.js';
 import { subnetListError } from '../../../ipam.js';
 import type { JsonObject } from '../../json.js';
-import { subnetPoolDict } from '../subnetpool.js';
+import { subnetPoolDict, subnetPoolGetDict } from '../subnetpool.js';
 import type { CollectionWrites } from './types.js';
 import {
   checkLengths,
@@ -75,8 +75,6 @@ const UPDATE_ORDER = [
   'prefixes',
   'tags',
 ];
-
-const LENGTHS = ['default_prefixlen', 'min_prefixlen', 'max_prefixlen'];
 
 /** `prefixes`: a list of text (the ops parse each CIDR), or undefined when not given. */
 function prefixes(b: JsonObject, path: string): string[] | undefined {
@@ -173,9 +171,7 @@ function findPool(c: Cloud, id: string, path: string): SubnetPool {
 
 export const subnetPoolWrites: CollectionWrites = {
   create: (c, member) => {
-    const d = subnetPoolDict(postSubnetPool(c, member));
-    for (const k of LENGTHS) d[k] = String(d[k]);
-    return ordered(d, CREATE_ORDER);
+    return ordered(subnetPoolGetDict(postSubnetPool(c, member)), CREATE_ORDER);
   },
   update: (c, id, member, path) => {
     const d = subnetPoolDict(putSubnetPool(c, findPool(c, id, path), member));
