@@ -4,7 +4,7 @@ import { deleteSubnetPool } from '../../sim/ops/subnet-pool.js';
 import { postSubnetPool, putSubnetPool } from '../../sim/api/neutron/requests/subnetpools.js';
 import { visiblePools } from '../../sim/visibility.js';
 import { findScope } from './address-scope.js';
-import { listSubnetPools, subnetPoolDict } from '../../sim/api/neutron/index.js';
+import { listSubnetPools, subnetPoolGetDict } from '../../sim/api/neutron/index.js';
 import { bulkDelete, find, given, list, num, s, show, listQuery, table, type Handler, updateBody } from './common.js';
 
 export const findPool = (c: Cloud, ref: string) => find(visiblePools(c), 'subnetpool', ref);
@@ -28,14 +28,14 @@ export const subnetPoolCommands: Record<string, Handler> = {
       address_scope_id: scopeId(c, s(a, 'address_scope')),
     });
     const p = postSubnetPool(c, { ...own, ...extra });
-    return show(a, subnetPoolDict(p), 'subnetpool');
+    return show(a, subnetPoolGetDict(p), 'subnetpool');
   },
   'subnetpool-list': (c, a, extra) => {
     const cols = ['id', 'name', 'prefixes', 'default_prefixlen', 'address_scope_id', 'is_default'];
     const pools = listSubnetPools(c, listQuery(a, extra));
     return table(a, cols, pools.map((p) => cols.map((k) => p[k] ?? null)), pools);
   },
-  'subnetpool-show': (c, a) => show(a, subnetPoolDict(findPool(c, s(a, 'id') ?? ''))),
+  'subnetpool-show': (c, a) => show(a, subnetPoolGetDict(findPool(c, s(a, 'id') ?? ''))),
   'subnetpool-update': (c, a, extra) => {
     // neutronclient's update looks the address scope up (the body) before the pool.
     const scope = s(a, 'address_scope');
