@@ -4,14 +4,7 @@ import type { Router } from '../../sim/model/router.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
 import { formatted, pyRepr } from '../../render/pyvalue.js';
 import { pyEquals } from '../../sim/python.js';
-import {
-  addRouterInterfacePort,
-  changeExtraRoutes,
-  addRouterInterfaceSubnet,
-  interfacePorts,
-  removeRouterInterfacePort,
-  removeRouterInterfaceSubnet,
-} from '../../sim/ops/router.js';
+import { interfacePorts } from '../../sim/ops/router.js';
 import type { Port } from '../../sim/model/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
@@ -24,7 +17,7 @@ import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
 import { visibleRouters } from '../../sim/visibility.js';
 import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
-import { deleteRouterById, extraRoutesAnswer, postRouter, putRouter } from '../../sim/api/neutron/requests/router.js';
+import { addExtraRoutes, addInterface, deleteRouterById, postRouter, putRouter, removeExtraRoutes, removeInterface } from '../../sim/api/neutron/requests/router.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
   return findBy(visibleRouters(c), 'Router', nameOrId);
@@ -253,8 +246,17 @@ function unset(c: Cloud, a: Args): Output {
  */
 function extraRoutes(c: Cloud, a: Args, op: 'add' | 'remove'): Output {
   const r = findRouter(c, req(a, 'router'));
-  changeExtraRoutes(c, r, dicts(a, 'routes').map((x) => ({ destination: x['destination'] ?? '', nexthop: x['gateway'] ?? '' })), op);
-  return routerShow(extraRoutesAnswer(c, r)['router'] as JsonObject);
+  const answer = (op === 'add' ? addExtraRoutes : removeExtraRoutes)(c, r.id, { router: { routes: dicts(a, 'routes').map(routeOf) } });
+  return routerShow(answer['router'] as JsonObject);
+}
+
+/** add_interface_to_router / remove_interface_from_router: the action's body names the subnet or the port. */
+function routerInterface(c: Cloud, a: Args, op: 'add' | 'remove', kind: 'subnet' | 'port'): Output {
+  // OSC looks the subnet or the port up first, then the router.
+  const id = kind === 'subnet' ? findSubnet(c, req(a, 'subnet')).id : findPort(c, req(a, 'port')).id;
+  const r = findRouter(c, req(a, 'router'));
+  (op === 'add' ? addInterface : removeInterface)(c, r.id, { [`${kind}_id`]: id });
+  return none;
 }
 
 export const routerCommands: OscCommand[] = [
@@ -274,40 +276,8 @@ export const routerCommands: OscCommand[] = [
   },
   { name: 'router add route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'add') },
   { name: 'router remove route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'remove') },
-  {
-    name: 'router add subnet',
-    run: ({ cloud: c, args: a }) => {
-      // OSC looks the subnet up first, then the router.
-      const subnet = findSubnet(c, req(a, 'subnet'));
-      addRouterInterfaceSubnet(c, findRouter(c, req(a, 'router')), subnet);
-      return none;
-    },
-  },
-  {
-    name: 'router add port',
-    run: ({ cloud: c, args: a }) => {
-      // OSC looks the port up first, then the router.
-      const port = findPort(c, req(a, 'port'));
-      addRouterInterfacePort(c, findRouter(c, req(a, 'router')), port);
-      return none;
-    },
-  },
-  {
-    name: 'router remove subnet',
-    run: ({ cloud: c, args: a }) => {
-      // OSC looks the subnet up first, then the router.
-      const subnet = findSubnet(c, req(a, 'subnet'));
-      removeRouterInterfaceSubnet(c, findRouter(c, req(a, 'router')), subnet);
-      return none;
-    },
-  },
-  {
-    name: 'router remove port',
-    run: ({ cloud: c, args: a }) => {
-      // OSC looks the port up first, then the router.
-      const port = findPort(c, req(a, 'port'));
-      removeRouterInterfacePort(c, findRouter(c, req(a, 'router')), port);
-      return none;
-    },
-  },
+  { name: 'router add subnet', run: ({ cloud, args }) => routerInterface(cloud, args, 'add', 'subnet') },
+  { name: 'router add port', run: ({ cloud, args }) => routerInterface(cloud, args, 'add', 'port') },
+  { name: 'router remove subnet', run: ({ cloud, args }) => routerInterface(cloud, args, 'remove', 'subnet') },
+  { name: 'router remove port', run: ({ cloud, args }) => routerInterface(cloud, args, 'remove', 'port') },
 ];

@@ -304,6 +304,10 @@ function extraRoutes(op: 'add' | 'remove') {
   };
 }
 
+/** PUT /v2.0/routers/ID/add_extraroutes and remove_extraroutes. */
+export const addExtraRoutes = extraRoutes('add');
+export const removeExtraRoutes = extraRoutes('remove');
+
 export const routerWrites: CollectionWrites = {
   create: (c, member, path) => ordered(routerDict(c, postRouter(c, member, path)), ORDER),
   update: (c, id, member, path) => ordered(routerDict(c, putRouter(c, id, member, path)), ORDER),
@@ -311,7 +315,7 @@ export const routerWrites: CollectionWrites = {
   actions: {
     add_router_interface: (c, id, body) => addInterface(c, id, body),
     remove_router_interface: (c, id, body) => removeInterface(c, id, body),
-    add_extraroutes: extraRoutes('add'),
-    remove_extraroutes: extraRoutes('remove'),
+    add_extraroutes: addExtraRoutes,
+    remove_extraroutes: removeExtraRoutes,
   },
 };
