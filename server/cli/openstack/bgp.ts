@@ -21,20 +21,8 @@ import {
   visiblePeers,
   visibleSpeakers,
 } from '../../sim/api/neutron/bgp.js';
-import {
-  addSpeakerNetwork,
-  addSpeakerPeer,
-  addSpeakerToAgent,
-  createPeer,
-  createSpeaker,
-  deletePeer,
-  deleteSpeaker,
-  removeSpeakerFromAgent,
-  removeSpeakerNetwork,
-  removeSpeakerPeer,
-  updatePeer,
-  updateSpeaker,
-} from '../../sim/ops/bgp.js';
+import { addSpeakerToAgent, removeSpeakerFromAgent } from '../../sim/ops/bgp.js';
+import { deleteBgpPeerById, deleteBgpSpeakerById, networkAction, peerAction, postBgpPeer, postBgpSpeaker, putBgpPeer, putBgpSpeaker } from '../../sim/api/neutron/requests/bgp.js';
 import { visibleNetworks } from '../../sim/visibility.js';
 import { CliError } from '../errors.js';
 import { flag, none, num, req, str, type Args, type OscCommand, type Output } from './common.js';
@@ -86,31 +74,35 @@ function neutronclient(c: Cloud, run: () => Output): Output {
   }
 }
 
-function speakerCreate(c: Cloud, a: Args): Output {
-  const project = str(a, 'project');
-  const fip = toggle(a, 'advertise_floating_ip_host_routes');
+/**
+ * The plugin's _get_attrs for speakers: the name as text, `--local-as` as typed (Neutron converts
+ * it), the IP version (create only), the advertise flags (the `--no-` one wins), the project as tenant_id.
+ */
+function speakerAttrs(c: Cloud, a: Args, create: boolean): JsonObject {
+  const b: JsonObject = {};
+  const name = str(a, 'name');
+  if (name !== undefined) b['name'] = name;
+  if (create) {
+    b['local_as'] = req(a, 'local_as');
+    b['ip_version'] = num(a, 'ip_version') ?? 4;
+  }
   const tenant = toggle(a, 'advertise_tenant_networks');
-  const s = createSpeaker(c, {
-    name: req(a, 'name'),
-    localAs: req(a, 'local_as'),
-    ipVersion: (num(a, 'ip_version') ?? 4) as 4 | 6,
-    advertiseFloatingIpHostRoutes: fip ?? true,
-    advertiseTenantNetworks: tenant ?? true,
-    ...(project !== undefined ? { projectId: findProject(c, project).id } : {}),
-  });
-  return showDict(speakerDict(c, s));
+  if (tenant !== undefined) b['advertise_tenant_networks'] = tenant;
+  const fip = toggle(a, 'advertise_floating_ip_host_routes');
+  if (fip !== undefined) b['advertise_floating_ip_host_routes'] = fip;
+  const project = str(a, 'project');
+  if (project !== undefined) b['tenant_id'] = findProject(c, project).id;
+  return b;
 }
 
+function speakerCreate(c: Cloud, a: Args): Output {
+  return showDict(speakerDict(c, postBgpSpeaker(c, speakerAttrs(c, a, true))));
+}
+
+/** neutronclient sends the body whatever it holds (no comparison with the speaker). */
 function speakerSet(c: Cloud, a: Args): Output {
   const s = findSpeaker(c, req(a, 'bgp_speaker'));
-  const name = str(a, 'name');
-  const fip = toggle(a, 'advertise_floating_ip_host_routes');
-  const tenant = toggle(a, 'advertise_tenant_networks');
-  updateSpeaker(c, s, {
-    ...(name !== undefined ? { name } : {}),
-    ...(fip !== undefined ? { advertiseFloatingIpHostRoutes: fip } : {}),
-    ...(tenant !== undefined ? { advertiseTenantNetworks: tenant } : {}),
-  });
+  putBgpSpeaker(c, s.id, speakerAttrs(c, a, false));
   return none;
 }
 
@@ -120,29 +112,40 @@ function speakerList(c: Cloud, a: Args): Output {
   return listOf(['ID', 'Name', 'Local AS', 'IP Version'], ['id', 'name', 'local_as', 'ip_version'], speakers.map((s) => speakerDict(c, s)));
 }
 
-function peerCreate(c: Cloud, a: Args): Output {
-  const authType = (str(a, 'auth_type') ?? 'none') as 'none' | 'md5';
+/**
+ * The plugin's _get_attrs for peers: the auth type checked against the password first (create
+ * only), then the name, the remote AS and the peer address as typed, the password (None when not
+ * given: `set` sends it so), the project as tenant_id.
+ */
+function peerAttrs(c: Cloud, a: Args, create: boolean): JsonObject {
+  const b: JsonObject = {};
   const password = str(a, 'password') ?? null;
-  // The plugin's own checks, before any request.
-  if (authType !== 'none' && password === null) throw new CliError('Must provide password if auth-type is specified.');
-  if (authType === 'none' && password !== null) throw new CliError('Must provide auth-type if password is specified.');
+  if (create) {
+    const authType = str(a, 'auth_type') ?? 'none';
+    // The plugin's own checks, before any request.
+    if (authType !== 'none' && password === null) throw new CliError('Must provide password if auth-type is specified.');
+    if (authType === 'none' && password !== null) throw new CliError('Must provide auth-type if password is specified.');
+    b['auth_type'] = authType;
+  }
+  const name = str(a, 'name');
+  if (name !== undefined) b['name'] = name;
+  if (create) {
+    b['remote_as'] = req(a, 'remote_as');
+    b['peer_ip'] = req(a, 'peer_ip');
+  }
+  b['password'] = password;
   const project = str(a, 'project');
-  const p = createPeer(c, {
-    name: req(a, 'name'),
-    peerIp: req(a, 'peer_ip'),
-    remoteAs: req(a, 'remote_as'),
-    authType,
-    password,
-    ...(project !== undefined ? { projectId: findProject(c, project).id } : {}),
-  });
-  return showDict(peerDict(p));
+  if (project !== undefined) b['tenant_id'] = findProject(c, project).id;
+  return b;
+}
+
+function peerCreate(c: Cloud, a: Args): Output {
+  return showDict(postBgpPeer(c, peerAttrs(c, a, true)));
 }
 
 function peerSet(c: Cloud, a: Args): Output {
   const p = findPeer(c, req(a, 'bgp_peer'));
-  const name = str(a, 'name');
-  const password = str(a, 'password');
-  updatePeer(c, p, { ...(name !== undefined ? { name } : {}), ...(password !== undefined ? { password } : {}) });
+  putBgpPeer(c, p.id, peerAttrs(c, a, false));
   return none;
 }
 
@@ -172,24 +175,38 @@ function routes(c: Cloud, a: Args): Output {
   return { kind: 'list', data: { headers: ['Destination', 'Nexthop'], rows } };
 }
 
+/** A speaker action: the speaker looked up, then the other resource, then the PUT with its id. */
+function speakerAction(
+  c: Cloud,
+  a: Args,
+  action: (c: Cloud, id: string, body: JsonObject) => JsonObject,
+  key: string,
+  find: (ref: string) => string,
+  arg: string,
+): Output {
+  const s = findSpeaker(c, req(a, 'bgp_speaker'));
+  action(c, s.id, { [key]: find(req(a, arg)) });
+  return none;
+}
+
 /** Each command's body, run as neutronclient runs it (server errors printed its way), and the warning it logs first, if any. */
 const BODIES: Array<[string, (c: Cloud, a: Args) => Output, string?]> = [
   ['bgp speaker create', speakerCreate],
   ['bgp speaker list', speakerList],
   ['bgp speaker show', (c, a) => showDict(speakerDict(c, findSpeaker(c, req(a, 'bgp_speaker'))))],
   ['bgp speaker set', speakerSet],
-  ['bgp speaker delete', (c, a) => (deleteSpeaker(c, findSpeaker(c, req(a, 'bgp_speaker'))), none)],
-  ['bgp speaker add network', (c, a) => (addSpeakerNetwork(c, findSpeaker(c, req(a, 'bgp_speaker')), findNetwork(c, req(a, 'network'))), none)],
-  ['bgp speaker remove network', (c, a) => (removeSpeakerNetwork(c, findSpeaker(c, req(a, 'bgp_speaker')), findNetwork(c, req(a, 'network'))), none)],
-  ['bgp speaker add peer', (c, a) => (addSpeakerPeer(c, findSpeaker(c, req(a, 'bgp_speaker')), findPeer(c, req(a, 'bgp_peer'))), none)],
-  ['bgp speaker remove peer', (c, a) => (removeSpeakerPeer(c, findSpeaker(c, req(a, 'bgp_speaker')), findPeer(c, req(a, 'bgp_peer'))), none)],
+  ['bgp speaker delete', (c, a) => (deleteBgpSpeakerById(c, findSpeaker(c, req(a, 'bgp_speaker')).id), none)],
+  ['bgp speaker add network', (c, a) => speakerAction(c, a, networkAction('add'), 'network_id', (x) => findNetwork(c, x).id, 'network')],
+  ['bgp speaker remove network', (c, a) => speakerAction(c, a, networkAction('remove'), 'network_id', (x) => findNetwork(c, x).id, 'network')],
+  ['bgp speaker add peer', (c, a) => speakerAction(c, a, peerAction('add'), 'bgp_peer_id', (x) => findPeer(c, x).id, 'bgp_peer')],
+  ['bgp speaker remove peer', (c, a) => speakerAction(c, a, peerAction('remove'), 'bgp_peer_id', (x) => findPeer(c, x).id, 'bgp_peer')],
   ['bgp speaker list advertised routes', routes],
   ['bgp speaker show dragents', speakerShowDragents, DRAGENTS_DEPRECATED],
   ['bgp peer create', peerCreate],
   ['bgp peer list', (c) => listOf(['ID', 'Name', 'Peer IP', 'Remote AS'], ['id', 'name', 'peer_ip', 'remote_as'], visiblePeers(c).map(peerDict))],
   ['bgp peer show', (c, a) => showDict(peerDict(findPeer(c, req(a, 'bgp_peer'))))],
   ['bgp peer set', peerSet],
-  ['bgp peer delete', (c, a) => (deletePeer(c, findPeer(c, req(a, 'bgp_peer'))), none)],
+  ['bgp peer delete', (c, a) => (deleteBgpPeerById(c, findPeer(c, req(a, 'bgp_peer')).id), none)],
   ['bgp dragent add speaker', (c, a) => (addSpeakerToAgent(c, req(a, 'dragent_id'), findSpeaker(c, req(a, 'bgp_speaker'))), none)],
   ['bgp dragent remove speaker', (c, a) => (removeSpeakerFromAgent(c, req(a, 'dragent_id'), findSpeaker(c, req(a, 'bgp_speaker'))), none)],
   ['bgp dragent list', dragentList],
