@@ -1,6 +1,6 @@
 /** `neutron address-scope-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { deleteAddressScope } from '../../sim/ops/subnet-pool.js';
+import { addressScopeWrites } from '../../sim/api/neutron/requests/address-scopes.js';
 import { postAddressScope, putAddressScope } from '../../sim/api/neutron/requests/address-scopes.js';
 import { addressScopeDict, listAddressScopes } from '../../sim/api/neutron/index.js';
 import { visibleScopes } from '../../sim/visibility.js';
@@ -27,5 +27,8 @@ export const addressScopeCommands: Record<string, Handler> = {
     putAddressScope(c, scope, body);
     return { stdout: `Updated address_scope: ${s(a, 'id') ?? ''}\n` };
   },
-  'address-scope-delete': (c, a) => bulkDelete('address_scope', list(a, 'id'), (id) => deleteAddressScope(c, findScope(c, id))),
+  'address-scope-delete': (c, a) => bulkDelete('address_scope', list(a, 'id'), (id) => {
+    const x = findScope(c, id);
+    addressScopeWrites.remove?.(c, x.id, `/v2.0/address-scopes/${x.id}`);
+  }),
 };

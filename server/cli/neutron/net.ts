@@ -1,8 +1,7 @@
 /** `neutron net-*` */
 import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
-import { deleteNetwork } from '../../sim/ops/network.js';
-import { postNetwork, putNetwork } from '../../sim/api/neutron/requests/networks.js';
+import { networkWrites, postNetwork, putNetwork } from '../../sim/api/neutron/requests/networks.js';
 import { listNetworks, networkDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { visibleNetworks, visibleSubnets } from '../../sim/visibility.js';
 import { formatted } from '../../render/pyvalue.js';
@@ -71,5 +70,8 @@ export const netCommands: Record<string, Handler> = {
     const d = ipAvailabilityDict(c, findNetwork(c, s(a, 'network_id') ?? ''));
     return show(a, extended(d, { subnet_ip_availability: jsonLines(d['subnet_ip_availability'] ?? []) }));
   },
-  'net-delete': (c: Cloud, a: Args) => bulkDelete('network', list(a, 'id'), (id) => deleteNetwork(c, findNetwork(c, id))),
+  'net-delete': (c: Cloud, a: Args) => bulkDelete('network', list(a, 'id'), (id) => {
+    const n = findNetwork(c, id);
+    networkWrites.remove?.(c, n.id, `/v2.0/networks/${n.id}`);
+  }),
 };

@@ -9,11 +9,11 @@ import { SimError } from '../../sim/errors.js';
 import { DEVICE_OWNER } from '../../sim/model/port.js';
 import { sortedById } from '../../sim/api/neutron/common.js';
 import { visibleFloatingIps, visibleGroups, visibleNetworks, visiblePorts, visibleRouters } from '../../sim/visibility.js';
-import { deleteFloatingIp } from '../../sim/ops/floating-ip.js';
-import { deletePort } from '../../sim/ops/port.js';
-import { deleteRouter, removeRouterInterfacePort } from '../../sim/ops/router.js';
-import { deleteNetwork } from '../../sim/ops/network.js';
-import { deleteSecurityGroup } from '../../sim/ops/security-group.js';
+import { deleteFloatingIpById } from '../../sim/api/neutron/requests/floatingip.js';
+import { portWrites } from '../../sim/api/neutron/requests/port.js';
+import { deleteRouterById, removeInterface } from '../../sim/api/neutron/requests/router.js';
+import { networkWrites } from '../../sim/api/neutron/requests/networks.js';
+import { deleteSecurityGroupById } from '../../sim/api/neutron/requests/security-group.js';
 import { CliError } from '../errors.js';
 import { s, type Handler } from './common.js';
 
@@ -26,18 +26,18 @@ function purgeable(c: Cloud, tenant: string): Purgeable[] {
   const mine = <T extends { id: string; projectId: string }>(items: readonly T[]) => sortedById(items).filter((x) => x.projectId === tenant);
   const router = (id: string) => c.routers.find((r) => r.id === id);
   return [
-    { type: 'floatingip', deletes: mine(visibleFloatingIps(c)).map((f) => () => deleteFloatingIp(c, f)) },
+    { type: 'floatingip', deletes: mine(visibleFloatingIps(c)).map((f) => () => deleteFloatingIpById(c, f.id)) },
     {
       type: 'port',
       deletes: mine(visiblePorts(c)).map((p) => () => {
         const r = INTERFACE_OWNERS.includes(p.deviceOwner) ? router(p.deviceId) : undefined;
-        if (r) removeRouterInterfacePort(c, r, p);
-        else deletePort(c, p);
+        if (r) removeInterface(c, r.id, { port_id: p.id });
+        else portWrites.remove?.(c, p.id, `/v2.0/ports/${p.id}`);
       }),
     },
-    { type: 'router', deletes: mine(visibleRouters(c)).map((r) => () => deleteRouter(c, r)) },
-    { type: 'network', deletes: mine(visibleNetworks(c)).map((n) => () => deleteNetwork(c, n)) },
-    { type: 'security_group', deletes: mine(visibleGroups(c)).map((g) => () => deleteSecurityGroup(c, g)) },
+    { type: 'router', deletes: mine(visibleRouters(c)).map((r) => () => deleteRouterById(c, r.id)) },
+    { type: 'network', deletes: mine(visibleNetworks(c)).map((n) => () => networkWrites.remove?.(c, n.id, `/v2.0/networks/${n.id}`)) },
+    { type: 'security_group', deletes: mine(visibleGroups(c)).map((g) => () => deleteSecurityGroupById(c, g.id)) },
   ];
 }
 

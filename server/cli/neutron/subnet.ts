@@ -1,7 +1,6 @@
 /** `neutron subnet-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { deleteSubnet } from '../../sim/ops/subnet.js';
-import { postSubnet, putSubnet } from '../../sim/api/neutron/requests/subnets.js';
+import { postSubnet, putSubnet, subnetWrites } from '../../sim/api/neutron/requests/subnets.js';
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { networkSegments } from '../../sim/agents.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
@@ -81,5 +80,8 @@ export const subnetCommands: Record<string, Handler> = {
     putSubnet(c, sub, body);
     return { stdout: `Updated subnet: ${s(a, 'id') ?? ''}\n` };
   },
-  'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => deleteSubnet(c, findSubnet(c, id))),
+  'subnet-delete': (c, a) => bulkDelete('subnet', list(a, 'id'), (id) => {
+    const x = findSubnet(c, id);
+    subnetWrites.remove?.(c, x.id, `/v2.0/subnets/${x.id}`);
+  }),
 };

@@ -1,6 +1,6 @@
 /** `neutron subnetpool-*` */
 import type { Cloud } from '../../sim/model/cloud.js';
-import { deleteSubnetPool } from '../../sim/ops/subnet-pool.js';
+import { subnetPoolWrites } from '../../sim/api/neutron/requests/subnetpools.js';
 import { postSubnetPool, putSubnetPool } from '../../sim/api/neutron/requests/subnetpools.js';
 import { visiblePools } from '../../sim/visibility.js';
 import { findScope } from './address-scope.js';
@@ -55,5 +55,8 @@ export const subnetPoolCommands: Record<string, Handler> = {
     putSubnetPool(c, pool, body);
     return { stdout: `Updated subnetpool: ${s(a, 'id') ?? ''}\n` };
   },
-  'subnetpool-delete': (c, a) => bulkDelete('subnetpool', list(a, 'id'), (id) => deleteSubnetPool(c, findPool(c, id))),
+  'subnetpool-delete': (c, a) => bulkDelete('subnetpool', list(a, 'id'), (id) => {
+    const p = findPool(c, id);
+    subnetPoolWrites.remove?.(c, p.id, `/v2.0/subnetpools/${p.id}`);
+  }),
 };
