@@ -10,7 +10,7 @@ import { nestedPolicy, newStd, policyError, touch } from './context.js';
 import { checkQuota } from './quota.js';
 import { createPort, removePort, subnetCidr, type FixedIpRequest } from './port.js';
 import { policyExpr } from './network.js';
-import { mergeRoutes } from './subnet.js';
+import { mergeRoutes, PD_POOL_ID } from './subnet.js';
 import { DEVICE_OWNER } from '../model/port.js';
 
 /** The routers' collection (POST's URL, and the base of each router's). */
@@ -120,7 +120,8 @@ export function addRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Port {
     projectId: r.projectId,
     deviceOwner: DEVICE_OWNER.routerInterface,
     deviceId: r.id,
-    fixedIps: [{ subnetId: s.id, ipAddress: s.gatewayIp }],
+    // A subnet waiting for a delegated prefix: the router's address comes from its pool, not the gateway.
+    fixedIps: [s.subnetpoolId === PD_POOL_ID ? { subnetId: s.id } : { subnetId: s.id, ipAddress: s.gatewayIp }],
     status: 'ACTIVE',
     bindingHostId: c.config.networkHost,
     path,
