@@ -64,8 +64,12 @@ function ovsPhysnet(cloud: Cloud): string {
  * host is mapped to it).
  */
 export function hostReachesSegment(cloud: Cloud, host: string, network: Network): boolean {
-  const ovsHost = host === cloud.config.networkHost || cloud.config.computeHosts.includes(host);
-  return ovsHost && network.physicalNetwork !== null && network.physicalNetwork === ovsPhysnet(cloud);
+  return runsOvsAgent(cloud, host) && network.physicalNetwork !== null && network.physicalNetwork === ovsPhysnet(cloud);
+}
+
+/** The hosts with an Open vSwitch agent: the network node and the compute hosts. */
+export function runsOvsAgent(cloud: Cloud, host: string): boolean {
+  return host === cloud.config.networkHost || cloud.config.computeHosts.includes(host);
 }
 
 function ovsConfig(cloud: Cloud, host: string, ip: string): { [k: string]: AgentValue } {

@@ -11,6 +11,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Std } from '../../sim/model/std.js';
 import { touch } from '../../sim/ops/context.js';
 import { pyRepr } from '../../render/pyvalue.js';
+import { pyEquals, type PyJson } from '../../sim/python.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import type { FileRead } from '../linux/host.js';
 import { SimError } from '../../sim/errors.js';
@@ -309,36 +310,17 @@ export function tagFilter(a: Args): TagFilter {
   return { tags: list('tags'), any: list('any_tags'), notAll: list('not_tags'), notAny: list('not_any_tags') };
 }
 
-/** Python's `==` on JSON-like values (a `set` compares what it would send with what it found). */
-function pyEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => pyEqual(x, b[i]));
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && pyEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
 /**
- * Sends what a `set` would (`update` with the changed fields, or nothing): openstacksdk (0.101, resource.py's _ComponentManager) marks an attribute to
- * send only when its new value differs from the one of the resource it found, and sends nothing
- * when none does (a real cloud then keeps the revision: `network set --name n1 n1` is no write).
- * Fields of `upd` named as on `current` are compared; the others, and `sent` (options OSC keeps as
- * text where the resource has a number: never equal), are sent.
+ * Sends what a `set` would (`update` with the changed fields, or nothing): openstacksdk (0.101,
+ * resource.py's _ComponentManager) marks an attribute to send only when its new value is not
+ * Python-== to the one of the resource it found (the API's dictionary, as the caller sees it), and
+ * sends nothing when none differs (a real cloud then keeps the revision: `network set --name n1 n1`
+ * is no write). Text OSC keeps where the API answers a number (`--mtu 1450`) is never equal.
  */
-export function sdkUpdate<U extends object>(
-  current: object,
-  upd: U,
-  update: (send: Partial<U>) => unknown,
-  sent: ReadonlyArray<keyof U> = [],
-): void {
-  const send: Partial<U> = {};
-  for (const k of Object.keys(upd) as Array<keyof U & string>) {
-    const v = upd[k];
-    if (v === undefined) continue;
-    if (!sent.includes(k) && Object.hasOwn(current, k) && pyEqual((current as Record<string, unknown>)[k], v)) continue;
+export function sdkUpdate(current: JsonObject, body: JsonObject, update: (send: JsonObject) => unknown): void {
+  const send: JsonObject = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (Object.hasOwn(current, k) && pyEquals(current[k] as PyJson, v as PyJson)) continue;
     send[k] = v;
   }
   if (Object.keys(send).length > 0) update(send);

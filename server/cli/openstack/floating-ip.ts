@@ -133,7 +133,7 @@ function unset(c: Cloud, a: Args): Output {
 
 /** update_ip: what differs from the floating IP the SDK found, if anything. */
 function write(c: Cloud, f: FloatingIp, body: JsonObject): void {
-  if (Object.keys(body).length > 0) sdkUpdate(floatingIpDict(c, f), body, (send) => putFloatingIp(c, f.id, send as JsonObject));
+  sdkUpdate(floatingIpDict(c, f), body, (send) => putFloatingIp(c, f.id, send));
 }
 
 function list(c: Cloud, a: Args): Output {

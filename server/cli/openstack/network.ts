@@ -192,7 +192,7 @@ function setNetwork(c: Cloud, a: Args): Output {
   const { attrs, body } = sdkBody(networkAttrs(c, a), a, SDK_NETWORK_NAMES);
   if (Object.keys(body).length > 0) {
     // The SDK sends what differs from the network it found (`--mtu` is text: never equal).
-    withExtensionCheck(attrs, () => sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send as JsonObject)));
+    withExtensionCheck(attrs, () => sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send)));
   }
   setTagsAsClient(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
@@ -202,7 +202,7 @@ function unsetNetwork(c: Cloud, a: Args): Output {
   const n = findNetwork(c, req(a, 'network'));
   // NeutronUnsetCommandWithExtraArgs: each extra property's name, set to None.
   const { body } = sdkBody({}, a, SDK_NETWORK_NAMES, true);
-  if (Object.keys(body).length > 0) sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send as JsonObject));
+  sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send));
   setTagsAsClient(c, n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }

@@ -302,7 +302,7 @@ function list(c: Cloud, a: Args): Output {
 
 /** The SDK's update: the attributes that differ from the port it found, sent if any do. */
 function update(c: Cloud, p: Port, b: JsonObject): void {
-  sdkUpdate(portDict(c, p), b, (send) => putPort(c, p.id, send as JsonObject));
+  sdkUpdate(portDict(c, p), b, (send) => putPort(c, p.id, send));
 }
 
 function set(c: Cloud, a: Args): Output {

@@ -205,7 +205,7 @@ function set(c: Cloud, a: Args): Output {
   if (qos) findQosPolicy(qos);
   if (flag(a, 'no_qos_policy')) (b['external_gateway_info'] as JsonObject)['qos_policy_id'] = null;
   const { body } = sdkBody(b, a, {});
-  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putRouter(c, r.id, send as JsonObject));
+  sdkUpdate(found, body, (send) => putRouter(c, r.id, send));
   setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -235,7 +235,7 @@ function unset(c: Cloud, a: Args): Output {
   }
   if (flag(a, 'external_gateway')) b['external_gateway_info'] = {};
   const { body } = sdkBody(b, a, {}, true);
-  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putRouter(c, r.id, send as JsonObject));
+  sdkUpdate(found, body, (send) => putRouter(c, r.id, send));
   setTagsAsClient(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }

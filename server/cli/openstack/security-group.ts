@@ -233,7 +233,7 @@ export const securityGroupCommands: OscCommand[] = [
       if (flag(a, 'stateful')) b['stateful'] = true;
       if (flag(a, 'stateless')) b['stateful'] = false;
       // The SDK sends what differs from the group it found (nothing: no request).
-      sdkUpdate(groupDict(c, g), sdkBody(b, a, {}).body, (send) => putSecurityGroup(c, g.id, send as JsonObject));
+      sdkUpdate(groupDict(c, g), sdkBody(b, a, {}).body, (send) => putSecurityGroup(c, g.id, send));
       setTagsAsClient(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
       return none;
     },

@@ -134,7 +134,7 @@ function poolSet(c: Cloud, a: Args): Output {
   // The pool's prefixes must stay: OSC sends the new ones, then the pool's.
   if (Array.isArray(b['prefixes'])) b['prefixes'] = [...b['prefixes'], ...(Array.isArray(found['prefixes']) ? found['prefixes'] : [])];
   const { body } = sdkBody(b, a, SDK_POOL_NAMES);
-  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putSubnetPool(c, p, send as JsonObject));
+  sdkUpdate(found, body, (send) => putSubnetPool(c, p, send));
   setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -199,7 +199,7 @@ export const subnetPoolCommands: OscCommand[] = [
       if (name !== undefined) b['name'] = name;
       if (flag(a, 'share')) b['shared'] = true;
       if (flag(a, 'no_share')) b['shared'] = false;
-      sdkUpdate(addressScopeDict(s), sdkBody(b, a, { is_shared: 'shared' }).body, (send) => putAddressScope(c, s, send as JsonObject));
+      sdkUpdate(addressScopeDict(s), sdkBody(b, a, { is_shared: 'shared' }).body, (send) => putAddressScope(c, s, send));
       return none;
     },
   },

@@ -207,7 +207,7 @@ function setSubnet(c: Cloud, a: Args): Output {
   }
   if ('service_types' in b) b['service_types'] = [...(b['service_types'] as Json[]), ...list('service_types')];
   const { body } = sdkBody(b, a, SDK_SUBNET_NAMES);
-  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putSubnet(c, s, send as JsonObject));
+  sdkUpdate(found, body, (send) => putSubnet(c, s, send));
   setTagsAsClient(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
   return none;
 }
@@ -240,7 +240,7 @@ function unsetSubnet(c: Cloud, a: Args): Output {
   if (st.length > 0) b['service_types'] = without(list('service_types'), st, 'service-type');
   // NeutronUnsetCommandWithExtraArgs: each extra property's name, set to None.
   const { body } = sdkBody(b, a, SDK_SUBNET_NAMES, true);
-  if (Object.keys(body).length > 0) sdkUpdate(found, body, (send) => putSubnet(c, s, send as JsonObject));
+  sdkUpdate(found, body, (send) => putSubnet(c, s, send));
   setTagsAsClient(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
   return none;
 }

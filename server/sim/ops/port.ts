@@ -26,7 +26,7 @@ import { afterIdDrawn, newStd, touch } from './context.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { shareElements } from '../clone.js';
-import { hostReachesSegment } from '../agents.js';
+import { hostReachesSegment, runsOvsAgent } from '../agents.js';
 
 const PATH = '/v2.0/ports';
 
@@ -425,7 +425,7 @@ function sortPairs(pairs: Array<{ ipAddress: string; macAddress: string }>): Arr
  */
 function vifType(c: Cloud, host: string): string {
   if (host === '') return 'unbound';
-  return host === c.config.networkHost || c.config.computeHosts.includes(host) ? 'ovs' : 'binding_failed';
+  return runsOvsAgent(c, host) ? 'ovs' : 'binding_failed';
 }
 
 export interface PortUpdate {

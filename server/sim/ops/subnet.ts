@@ -289,12 +289,12 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
   if (poolId === null && cidr === null) {
     throw neutronError.badRequest(path, 'Bad subnets request: a subnetpool must be specified in the absence of a cidr.');
   }
-  // IPv6 prefix delegation: with a CIDR, an ordinary subnet; without, one on the provisional
-  // prefix (::/64) until the delegated one comes, validated only for what PD needs.
   // validate_pools_with_subnetpool: pools only for a given CIDR (Neutron's message ends with two periods).
   if (poolId !== null && cidr === null && req.allocationPools !== undefined) {
     throw neutronError.badRequest(path, 'Bad subnets request: allocation_pools allowed only for specific subnet requests..');
   }
+  // IPv6 prefix delegation: with a CIDR, an ordinary subnet; without, one on the provisional
+  // prefix (::/64) until the delegated one comes, validated only for what PD needs.
   let pd = false;
   if (poolId === PD_POOL_ID && cidr !== null) poolId = null;
   else if (poolId === PD_POOL_ID) {

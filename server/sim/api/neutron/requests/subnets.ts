@@ -18,6 +18,7 @@ import type { Json, JsonObject } from '../../json.js';
 import { subnetDict } from '../subnet.js';
 import type { CollectionWrites } from './types.js';
 import { pyStr } from '../body.js';
+import { uuidAttr } from './checks.js';
 import {
   checkLengths,
   defined,
@@ -32,7 +33,6 @@ import {
 } from './order.js';
 
 const PATH = '/v2.0/subnets';
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** The keys of a POST or PUT answer (description before the service types, unlike a GET's dictionary here). */
 const ORDER = [
@@ -164,10 +164,8 @@ export function serviceTypesOf(path: string, v: Json | undefined): string[] | un
 /** What a create and an update body both say of a subnet. */
 function common(b: JsonObject, path: string) {
   const dns = nameservers(b, path);
-  const segment = b['segment_id'];
   // type:uuid_or_none (the segments extension's attribute, after the core ones).
-  if (segment !== undefined && segment !== null && (typeof segment !== 'string' || !UUID.test(segment)))
-    throw neutronError.invalidUuid(path, 'segment_id', typeof segment === 'string' ? segment : repr(segment));
+  const segmentId = uuidAttr(path, b, 'segment_id', true);
   return {
     name: text(b, 'name'),
     description: text(b, 'description'),
@@ -179,7 +177,7 @@ function common(b: JsonObject, path: string) {
       HostRoute[] | undefined,
     dnsNameservers: dns,
     serviceTypes: serviceTypesOf(path, b['service_types']),
-    segmentId: b['segment_id'] === null ? null : text(b, 'segment_id'),
+    segmentId,
   };
 }
 
@@ -188,13 +186,9 @@ export function postSubnet(c: Cloud, body: JsonObject): Subnet {
   const b = prepare(c, 'subnets', 'create', PATH, body);
   checkLengths(PATH, b);
   requireAttributes(PATH, b, ['ip_version', 'network_id']);
-  for (const k of ['network_id', 'subnetpool_id']) {
-    const v = b[k];
-    // validate_subnetpool_id: a UUID, None, or prefix delegation's pool.
-    if (k === 'subnetpool_id' && v === PD_POOL_ID) continue;
-    if (k in b && v !== null && (typeof v !== 'string' || !UUID.test(v)))
-      throw neutronError.invalidUuid(PATH, k, typeof v === 'string' ? v : repr(v ?? null));
-  }
+  uuidAttr(PATH, b, 'network_id');
+  // validate_subnetpool_id: a UUID, None, or prefix delegation's pool.
+  if (b['subnetpool_id'] !== PD_POOL_ID) uuidAttr(PATH, b, 'subnetpool_id', true);
   const version = b['ip_version'];
   if (version !== 4 && version !== 6)
     throw invalidAttribute(PATH, 'ip_version', `${repr(version ?? null)} is not in valid_values`);
