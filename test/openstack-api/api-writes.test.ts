@@ -405,6 +405,34 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect(await ports()).toBe(before);
   });
 
+  it('bodies nested as deep as the API body limit allows, in the attributes the CLIs now send through the API, are answered and keep nothing', async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('deep'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    const count = async (collection: string) => (JSON.parse((await w.api(call('GET', `/v2.0/${collection}`), CTX))?.body ?? '{}') as Record<string, unknown[]>)[collection.replace(/-/g, '_')]?.length;
+    const cases: Array<[string, string, string, string[]]> = [
+      ['subnets', 'subnet', `"network_id":"${net}","ip_version":4,"cidr":"10.9.0.0/24"`, ['segment_id', 'service_types', 'host_routes', 'subnetpool_id', 'allocation_pools']],
+      ['routers', 'router', '"name":"r"', ['external_gateway_info', 'routes', 'availability_zone_hints']],
+      ['security-groups', 'security_group', '"name":"g"', ['description', 'stateful']],
+      ['subnetpools', 'subnetpool', '"name":"p","prefixes":["10.80.0.0/16"]', ['prefixes', 'address_scope_id', 'default_prefixlen']],
+      ['address-scopes', 'address_scope', '"name":"s","ip_version":4', ['shared']],
+    ];
+    for (const [collection, member, base, attrs] of cases) {
+      const before = await count(collection);
+      for (const attr of attrs) {
+        const value = attr === 'external_gateway_info' ? `{"network_id":"${net}","external_fixed_ips":${deep}}` : deep;
+        const a = await w.api(call('POST', `/v2.0/${collection}`, `{"${member}":{${base},"${attr}":${value}}}`), CTX);
+        expect([400, 500], `${collection} ${attr}`).toContain(a?.status);
+      }
+      expect(await count(collection), collection).toBe(before);
+    }
+    // A pool's address scope is a UUID or None (it was dropped when not text, and the pool made): the oracle's answer.
+    const scoped = await w.api(call('POST', '/v2.0/subnetpools', { subnetpool: { name: 'p', prefixes: ['10.80.0.0/16'], address_scope_id: 5 } }), CTX);
+    expect(JSON.parse(scoped?.body ?? '{}')).toEqual({ NeutronError: { type: 'HTTPBadRequest', message: "Invalid input for address_scope_id. Reason: '5' is not a valid UUID.", detail: '' } });
+    // The server goes on: an ordinary write is answered.
+    expect((await w.api(createNet('after'), CTX))?.status).toBe(201);
+  });
+
   it("a subnet's service types are read by validate_subnet_service_types and answered in order (the oracle's answers)", async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('types'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

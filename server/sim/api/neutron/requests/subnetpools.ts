@@ -17,6 +17,7 @@ import { visiblePools } from '../../../visibility.js';
 import { subnetListError } from '../../../ipam.js';
 import type { JsonObject } from '../../json.js';
 import { subnetPoolDict, subnetPoolGetDict } from '../subnetpool.js';
+import { uuidAttr } from './checks.js';
 import type { CollectionWrites } from './types.js';
 import {
   checkLengths,
@@ -131,6 +132,8 @@ export function postSubnetPool(c: Cloud, body: JsonObject): SubnetPool {
   const b = prepare(c, 'subnetpools', 'create', PATH, body);
   checkLengths(PATH, b);
   requireAttributes(PATH, b, ['name', 'prefixes']);
+  // type:uuid_or_none, checked with the body (before the plugin looks the scope up).
+  const scope = uuidAttr(PATH, b, 'address_scope_id', true);
   const own = common(b, PATH);
   checkBounds(PATH, b, own.prefixes ?? []);
   return createSubnetPool(
@@ -141,7 +144,7 @@ export function postSubnetPool(c: Cloud, body: JsonObject): SubnetPool {
       prefixes: own.prefixes ?? [],
       projectId: text(b, 'tenant_id'),
       shared: flag(b, 'shared'),
-      addressScopeId: text(b, 'address_scope_id'),
+      addressScopeId: scope ?? undefined,
       defaultQuota: int(b, 'default_quota'),
     }),
   );
@@ -152,13 +155,14 @@ export function putSubnetPool(c: Cloud, pool: SubnetPool, body: JsonObject): Sub
   const path = `${PATH}/${pool.id}`;
   const b = prepare(c, 'subnetpools', 'update', path, body);
   checkLengths(path, b);
+  const scope = uuidAttr(path, b, 'address_scope_id', true);
   updateSubnetPool(
     c,
     pool,
     defined<SubnetPoolUpdate>({
       ...common(b, path),
       name: text(b, 'name'),
-      addressScopeId: b['address_scope_id'] === null ? null : text(b, 'address_scope_id'),
+      addressScopeId: scope,
       defaultQuota: b['default_quota'] === null ? null : int(b, 'default_quota'),
     }),
   );
