@@ -21,8 +21,9 @@ export const PROTOCOL_NAMES = [
 const PORT_PROTOCOLS = ['tcp', 'udp', 'dccp', 'sctp', 'udplite', '6', '17', '33', '132', '136'];
 const ICMP_PROTOCOLS = ['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'];
 
-function newRule(c: Cloud, g: SecurityGroup, r: Omit<SecurityGroupRule, keyof ReturnType<typeof newStd> | 'securityGroupId'>): SecurityGroupRule {
-  const std = newStd(c, '', g.projectId, '', 0);
+/** A rule of group `g`, owned by `projectId` (the group's own rules: the group's project). */
+function newRule(c: Cloud, g: SecurityGroup, r: Omit<SecurityGroupRule, keyof ReturnType<typeof newStd> | 'securityGroupId'>, projectId = g.projectId): SecurityGroupRule {
+  const std = newStd(c, '', projectId, '', 0);
   // Object.assign: the keys of { ...std, securityGroupId, ...r } without a spread (see newStd).
   const rule: SecurityGroupRule = Object.assign(std, { securityGroupId: g.id }, r);
   c.securityGroupRules.push(rule);
@@ -239,9 +240,8 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
     portRangeMax: req.portRangeMax,
     remoteIpPrefix: prefix,
     remoteGroupId: req.remoteGroupId,
-  });
+  }, projectId);
   rule.description = req.description ?? '';
-  rule.projectId = projectId;
   touch(c, g);
   return rule;
 }
