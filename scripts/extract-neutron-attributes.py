@@ -35,8 +35,24 @@ for name in [n for n in mgr.extensions if n not in ALIASES]:
     del mgr.extensions[name]
 mgr.extend_resources('2.0', maps)
 maps = {res: attrs for res, attrs in maps.items() if res in RESOURCES}
+# A resource an extension makes (security groups, their rules, segments) starts with that
+# extension's own attributes on the server, whichever extension extended it first here (the
+# oracle checks a group's name before its description, a rule's ethertype before its description).
+for ext in mgr.extensions.values():
+    for res, attrs in ext.get_extended_resources('2.0').items():
+        if res in maps and 'id' in attrs and next(iter(maps[res])) != 'id':
+            maps[res] = {**{k: maps[res][k] for k in attrs}, **maps[res]}
 def fn(f):
     return getattr(f, '__name__', repr(f)) if f is not None else None
+
+
+def arg(v):
+    # A validator's argument as JSON: sets as sorted lists, converters by name.
+    if isinstance(v, (set, frozenset, tuple)):
+        return sorted(v, key=repr)
+    if callable(v):
+        return fn(v)
+    raise TypeError(repr(v))
 
 
 def policy(s):
@@ -47,7 +63,8 @@ def policy(s):
 
 
 out = {res: {name: {'post': bool(s.get('allow_post')), 'put': bool(s.get('allow_put')),
-                    'convert': fn(s.get('convert_to')), 'validate': sorted((s.get('validate') or {}).keys()),
+                    'convert': fn(s.get('convert_to')), # Each validator with its argument (a maximum length, the valid values, key specs).
+                    'validate': json.loads(json.dumps(s.get('validate') or {}, default=arg)),
                     'required': 'default' not in s and bool(s.get('allow_post')),
                     # A list may filter on it (filter-validation), and how a filter's values are read as a whole.
                     'filter': bool(s.get('is_filter')), 'convertList': fn(s.get('convert_list_to')),

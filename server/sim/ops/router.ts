@@ -383,7 +383,8 @@ function validateRoutes(c: Cloud, r: Router, routes: Route[], path: string): voi
 
 export function deleteRouter(c: Cloud, r: Router): void {
   const path = `${PATH}/${r.id}`;
-  const attached = interfacePorts(c, r).map((p) => p.id);
+  // The router's ports as its routerports rows come back: by port id (the table's key).
+  const attached = interfacePorts(c, r).map((p) => p.id).sort();
   if (attached.length > 0) {
     throw neutronError.conflict(path, `Router ${r.id} has ports still attached: ${attached.join(', ')}`);
   }

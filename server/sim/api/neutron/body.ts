@@ -7,17 +7,21 @@
  * ranges) stays in sim/ops.
  */
 import type { Cloud } from '../../model/cloud.js';
-import { neutronError } from '../../errors.js';
+import { neutronError, SimError } from '../../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import attributeMaps from './neutron-attributes.json' with { type: 'json' };
 import { ownValue } from '../../objects.js';
-import { boolFromString, pyDuplicates, pyIntText } from '../../python.js';
+import { boolFromString, pyIntText } from '../../python.js';
+import { pyStr, validationError } from './validators.js';
 
 interface AttrSpec {
   post: boolean;
   put: boolean;
   convert: string | null;
-  validate: string[];
+  /** The validators and their arguments, in the map's order (validators.ts). */
+  validate: Record<string, Json>;
+  /** A POST must give it: it has no default. */
+  required: boolean;
   /** A list may filter on it (is_filter). */
   filter: boolean;
   /** A list may be sorted by it (is_sort_key). */
@@ -29,27 +33,14 @@ interface AttrSpec {
 /** The resources a body names, by their collection in neutron-attributes.json. */
 export type BodyResource = keyof typeof attributeMaps;
 
-const MAPS = attributeMaps as Record<BodyResource, Record<string, AttrSpec>>;
+const MAPS = attributeMaps as unknown as Record<BodyResource, Record<string, AttrSpec>>;
 
 /** The attribute map of a resource by its collection (`security_group_rules`), if there is one here. */
 export function attributeMap(resource: string): Readonly<Record<string, AttrSpec>> | undefined {
   return ownValue(MAPS, resource);
 }
 
-/** Python's repr() of what a body may carry (text without escapes: messages quote it as given). */
-function pyRepr(v: Json): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pyRepr(x)}`).join(', ')}}`;
-  return pyStr(v);
-}
-
-/** Python's `'%s' % value` for what a body may carry. */
-export function pyStr(v: Json): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (v === null) return 'None';
-  return typeof v === 'object' ? pyRepr(v) : String(v);
-}
+export { pyStr };
 
 /**
  * neutron-lib's convert_to_int: Python's int() of an integer or of text of one (surrounding
@@ -69,16 +60,20 @@ export function convertToBigInt(v: Json, path: string): bigint {
   throw neutronError.invalidInput(path, `'${pyStr(v)}' is not an integer.`);
 }
 
+/** neutron-lib's convert_to_boolean: a boolean, or text (or a number) bool_from_string reads, else its InvalidInput. */
+export function convertToBoolean(v: Json, path: string): boolean {
+  if (typeof v === 'boolean') return v;
+  // bool_from_string reads anything else as its text (str(1) is '1'; a list's text is no word).
+  const b = typeof v === 'string' || typeof v === 'number' ? boolFromString(String(v)) : null;
+  if (b !== null) return b;
+  throw neutronError.invalidInput(path, `'${pyStr(v)}' cannot be converted to boolean.`);
+}
+
 /** neutron-lib's converters that can refuse a value (the others normalise what sim/ops checks again). */
 function convert(name: string | null, v: Json, path: string): Json {
-  if (name === 'convert_to_boolean' || (name === 'convert_to_boolean_if_not_none' && v !== null)) {
-    if (typeof v === 'boolean') return v;
-    // bool_from_string reads anything else as its text (str(1) is '1'; a list's text is no word).
-    const b = typeof v === 'string' || typeof v === 'number' ? boolFromString(String(v)) : null;
-    if (b !== null) return b;
-    throw neutronError.invalidInput(path, `'${pyStr(v)}' cannot be converted to boolean.`);
-  }
+  if (name === 'convert_to_boolean' || (name === 'convert_to_boolean_if_not_none' && v !== null)) return convertToBoolean(v, path);
   if (name === 'convert_to_int') return convertToInt(v, path);
+  if (name === 'convert_none_to_empty_list') return v ?? [];
   if (name === 'convert_validate_port_value' && v !== null) {
     const text = typeof v === 'string' ? pyIntText(v) : null;
     const port = typeof v === 'number' ? v : text !== null ? Number(text) : NaN;
@@ -93,44 +88,23 @@ function convert(name: string | null, v: Json, path: string): Json {
   return v;
 }
 
-/** The validators whose answer does not depend on the cloud. */
-function validate(rules: readonly string[], v: Json): string | null {
-  for (const rule of rules) {
-    if (rule === 'type:string' && typeof v !== 'string') return `'${pyStr(v)}' is not a valid string`;
-    if (rule === 'type:non_negative' && typeof v === 'number' && v < 0) return `'${pyStr(v)}' should be non-negative`;
-    if (rule === 'type:availability_zone_hint_list' || rule === 'type:list_of_unique_strings') {
-      // The zone hints' validator is the list's without a length; a port's tags have 255 (tagging.py).
-      const why = uniqueStrings(v, rule === 'type:list_of_unique_strings' ? 255 : undefined);
-      if (why !== null) return why;
-    }
-  }
-  return null;
+/** What the controller refuses with webob's HTTPBadRequest (the class Neutron's answer names). */
+function httpBadRequest(path: string, message: string): SimError {
+  return new SimError(400, message, path, 'network', 'HTTPBadRequest');
 }
 
-/**
- * neutron-lib's list of unique strings (availability zone hints, a port's tags in its POST): a
- * list, no item twice, each a string of at most `maxLen` (in that order, the first bad item named);
- * the existence of each zone is checked later.
- */
-function uniqueStrings(v: Json, maxLen: number | undefined): string | null {
-  if (!Array.isArray(v)) return `'${pyStr(v)}' is not a list`;
-  const dups = pyDuplicates(v);
-  if (dups.length > 0) return `Duplicate items in the list: '${dups.map(pyStr).join(', ')}'`;
-  for (const x of v) {
-    if (typeof x !== 'string') return `'${pyStr(x)}' is not a valid string`;
-    if (maxLen !== undefined && x.length > maxLen) return `'${x}' exceeds maximum length of ${maxLen}`;
-  }
-  return null;
-}
+/** neutron-lib's "Failed to parse request" for an attribute a POST must give and did not. */
+const requiredMissing = (path: string, attr: string): SimError =>
+  httpBadRequest(path, `Failed to parse request. Required attribute '${attr}' not specified`);
 
 /** Both owner keys, as populate_project_info fills them in; they must agree. */
 function projectInfo(c: Cloud, body: JsonObject, path: string): JsonObject {
   const out = { ...body };
   if ('tenant_id' in out && !('project_id' in out)) out['project_id'] = out['tenant_id'] ?? null;
   else if ('project_id' in out && !('tenant_id' in out)) out['tenant_id'] = out['project_id'] ?? null;
-  if ((out['project_id'] ?? undefined) !== (out['tenant_id'] ?? undefined)) throw neutronError.badRequest(path, "'project_id' and 'tenant_id' do not match");
+  if ((out['project_id'] ?? undefined) !== (out['tenant_id'] ?? undefined)) throw httpBadRequest(path, "'project_id' and 'tenant_id' do not match");
   if ('project_id' in out && out['project_id'] !== c.auth.projectId && !c.auth.admin) {
-    throw neutronError.badRequest(path, "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin or advsvc privileges");
+    throw httpBadRequest(path, "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin or advsvc privileges");
   }
   return out;
 }
@@ -146,16 +120,20 @@ export function requestBody(c: Cloud, resource: BodyResource, op: 'create' | 'up
   const known = (k: string) => Object.hasOwn(attrs, k) || (k === 'project_id' && Object.hasOwn(attrs, 'tenant_id'));
   const unknown = Object.keys(out).filter((k) => !known(k));
   if (unknown.length > 0) throw neutronError.unrecognizedAttributes(path, unknown);
+  // fill_post_defaults: in the map's order, an attribute POST may not set, or one it must.
   for (const [k, spec] of Object.entries(attrs)) {
-    if (!(k in out)) continue;
-    if (op === 'create' && !spec.post) throw neutronError.badRequest(path, `Attribute '${k}' not allowed in POST`);
-    if (op === 'update' && !spec.put) throw neutronError.badRequest(path, `Cannot update read-only attribute ${k}`);
+    if (op === 'create' && !spec.post && k in out) throw httpBadRequest(path, `Attribute '${k}' not allowed in POST`);
+    // The owner is the caller's when not given (populate_project_id), so it is never missing.
+    if (op === 'create' && spec.required && !(k in out) && k !== 'tenant_id') throw requiredMissing(path, k);
+    if (op === 'update' && !spec.put && k in out) throw httpBadRequest(path, `Cannot update read-only attribute ${k}`);
   }
+  // convert_values: each attribute converted, then validated, in the map's order.
   for (const [k, spec] of Object.entries(attrs)) {
     if (!(k in out)) continue;
     const v = convert(spec.convert, out[k] ?? null, path);
-    const why = validate(spec.validate, v);
-    if (why !== null) throw neutronError.badRequest(path, `Invalid input for ${k}. Reason: ${why}.`);
+    // convert_to_mac_if_none makes a MAC address of None (the plugin does, here).
+    const why = v === null && spec.convert === 'convert_to_mac_if_none' ? null : validationError(spec.validate, v, path);
+    if (why !== null) throw httpBadRequest(path, `Invalid input for ${k}. Reason: ${why}.`);
     out[k] = v;
   }
   if ('tenant_id' in out) out['project_id'] = out['tenant_id'] ?? null;

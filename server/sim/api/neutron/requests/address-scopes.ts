@@ -15,13 +15,10 @@ import type { JsonObject } from '../../json.js';
 import { addressScopeDict } from '../subnetpool.js';
 import type { CollectionWrites } from './types.js';
 import {
-  checkLengths,
   defined,
   flag,
-  invalidAttribute,
   ordered,
   prepare,
-  requireAttributes,
   text,
   visible,
 } from './order.js';
@@ -34,11 +31,7 @@ const ORDER = ['id', 'project_id', 'name', 'shared', 'ip_version', 'tenant_id'];
 /** POST /v2.0/address-scopes with this `address_scope` body: the new scope. */
 export function postAddressScope(c: Cloud, body: JsonObject): AddressScope {
   const b = prepare(c, 'address_scopes', 'create', PATH, body);
-  checkLengths(PATH, b);
-  requireAttributes(PATH, b, ['ip_version']);
-  const version = b['ip_version'];
-  if (version !== 4 && version !== 6)
-    throw invalidAttribute(PATH, 'ip_version', `${JSON.stringify(version)} is not in valid_values`);
+  const version = b['ip_version'] as 4 | 6;
   return createAddressScope(
     c,
     defined<Parameters<typeof createAddressScope>[1]>({
@@ -53,7 +46,6 @@ export function postAddressScope(c: Cloud, body: JsonObject): AddressScope {
 /** PUT /v2.0/address-scopes/ID with this `address_scope` body, on the scope the caller named. */
 export function putAddressScope(c: Cloud, scope: AddressScope, body: JsonObject): AddressScope {
   const b = prepare(c, 'address_scopes', 'update', `${PATH}/${scope.id}`, body);
-  checkLengths(`${PATH}/${scope.id}`, b);
   updateAddressScope(
     c,
     scope,
@@ -71,7 +63,10 @@ function findScope(c: Cloud, id: string, path: string): AddressScope {
 
 export const addressScopeWrites: CollectionWrites = {
   create: (c, member) => ordered(addressScopeDict(postAddressScope(c, member)), ORDER),
-  update: (c, id, member, path) =>
-    ordered(addressScopeDict(putAddressScope(c, findScope(c, id, path), member)), ORDER),
+  // The body is checked before the resource is looked up (a bad body on a missing one is a 400).
+  update: (c, id, member, path) => {
+    prepare(c, 'address_scopes', 'update', path, member);
+    return ordered(addressScopeDict(putAddressScope(c, findScope(c, id, path), member)), ORDER);
+  },
   remove: (c, id, path) => deleteAddressScope(c, findScope(c, id, path)),
 };

@@ -5,8 +5,10 @@
  * simulation's ops raise with a generic type.
  */
 import { SimError } from '../../../errors.js';
+import { ipAddressError } from '../../../ipam.js';
 export { ipAddressError, subnetError } from '../../../ipam.js';
 import type { Json, JsonObject } from '../../json.js';
+import { uuidError } from '../validators.js';
 import { invalidAttribute, text } from './order.js';
 
 /** What a plugin method Neutron 21 lacks answers (AttributeError in the controller): its 500. */
@@ -31,12 +33,7 @@ export function pyText(v: Json | undefined): string {
     .join(', ')}}`;
 }
 
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
-/** validate_uuid's reason, or null for a UUID. */
-export function uuidError(v: Json | undefined): string | null {
-  return typeof v === 'string' && UUID.test(v) ? null : `'${pyText(v)}' is not a valid UUID`;
-}
+export { uuidError } from '../validators.js';
 
 /** A `type:uuid` (or `uuid_or_none`) attribute: the id, null when allowed and given as null, undefined when absent. */
 export function uuidAttr(
@@ -53,23 +50,14 @@ export function uuidAttr(
   return v as string;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** validate_ip_address, loosely: IPv4 dotted quads, IPv6 by its alphabet and colons. */
-export function isIpAddress(v: string): boolean {
-  return (
-    IPV4.test(v) || (/^[0-9a-fA-F:.]+$/.test(v) && v.includes(':') && v.split('::').length <= 2)
-  );
-}
-
-/** A `type:ip_address_or_none` attribute. */
+/** A `type:ip_address_or_none` attribute (validate_ip_address's words). */
 export function ipAttr(path: string, body: JsonObject, key: string): string | null | undefined {
   if (!(key in body)) return undefined;
   const v = body[key] ?? null;
   if (v === null) return null;
-  if (typeof v !== 'string' || !isIpAddress(v))
-    throw invalidAttribute(path, key, `'${pyText(v)}' is not a valid IP address`);
-  return v;
+  const why = typeof v === 'string' ? ipAddressError(v) : `'${pyText(v)}' is not a valid IP address`;
+  if (why !== null) throw invalidAttribute(path, key, why);
+  return v as string;
 }
 
 /** The owner a POST names (requestBody has made tenant_id and project_id agree). */

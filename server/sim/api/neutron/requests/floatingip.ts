@@ -16,7 +16,7 @@ import type { JsonObject } from '../../json.js';
 import { floatingIpDict } from '../floatingip.js';
 import type { CollectionWrites } from './types.js';
 import { ipAttr, owner, uuidAttr, withFaultTypes } from './checks.js';
-import { defined, ordered, prepare, requireAttributes, text, visible } from './order.js';
+import { defined, ordered, prepare, text, visible } from './order.js';
 
 const PATH = '/v2.0/floatingips';
 
@@ -53,7 +53,6 @@ export function floatingIpById(c: Cloud, id: string): FloatingIp {
 export function postFloatingIp(c: Cloud, member: JsonObject, path: string = PATH): FloatingIp {
   return withFaultTypes(() => {
     const b = prepare(c, 'floatingips', 'create', path, member);
-    requireAttributes(path, b, ['floating_network_id']);
     const networkId = uuidAttr(path, b, 'floating_network_id') as string;
     const req = defined<FloatingIpCreate>({
       networkId,

@@ -18,7 +18,7 @@ import type { CollectionWrites } from './types.js';
 import { SimError } from '../../../errors.js';
 import { checkOwner } from '../../../ops/context.js';
 import { DEVICE_OWNER } from '../../../model/port.js';
-import { checkLengths, defined, flag, int, ordered, prepare, text, visible } from './order.js';
+import { defined, flag, int, ordered, prepare, text, visible } from './order.js';
 import { enforcePolicy, matchRule, type Rule } from './policy.js';
 
 const PATH = '/v2.0/networks';
@@ -109,7 +109,6 @@ function networkRuleDenied(c: Cloud, owner?: string): (rule: Rule) => boolean {
 /** POST /v2.0/networks with this `network` body: the new network. */
 export function postNetwork(c: Cloud, body: JsonObject): Network {
   const b = prepare(c, 'networks', 'create', PATH, body);
-  checkLengths(PATH, b);
   // A create giving an attribute its default sets nothing the policy checks (`--no-share`, `--internal`).
   enforcePolicy(PATH, matchRule('networks', 'create', 'network', b), networkRuleDenied(c));
   const hints = b['availability_zone_hints'];
@@ -131,7 +130,6 @@ export function postNetwork(c: Cloud, body: JsonObject): Network {
 export function putNetwork(c: Cloud, net: Network, body: JsonObject): Network {
   const path = `${PATH}/${net.id}`;
   const b = prepare(c, 'networks', 'update', path, body);
-  checkLengths(path, b);
   // An empty update changes nothing: no revision, no timestamp (the policy still applies).
   if (Object.keys(b).length === 0) {
     checkOwner(c, net.projectId, path, 'update_network');
@@ -169,7 +167,10 @@ function findNetwork(c: Cloud, id: string, path: string): Network {
 
 export const networkWrites: CollectionWrites = {
   create: (c, member) => ordered(networkDict(c, postNetwork(c, member), 'create'), CREATE_ORDER),
-  update: (c, id, member, path) =>
-    ordered(networkDict(c, putNetwork(c, findNetwork(c, id, path), member)), UPDATE_ORDER),
+  // The body is checked before the resource is looked up (a bad body on a missing one is a 400).
+  update: (c, id, member, path) => {
+    prepare(c, 'networks', 'update', path, member);
+    return ordered(networkDict(c, putNetwork(c, findNetwork(c, id, path), member)), UPDATE_ORDER);
+  },
   remove: (c, id, path) => deleteNetwork(c, findNetwork(c, id, path)),
 };

@@ -29,19 +29,6 @@ export function defined<T extends object>(o: { [K in keyof T]: T[K] | undefined 
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** neutron-lib's "Failed to parse request": the first attribute of `required` the body lacks. */
-export function requireAttributes(path: string, b: JsonObject, required: readonly string[]): void {
-  const missing = required.find((k) => !(k in b));
-  if (missing !== undefined)
-    throw new SimError(
-      400,
-      `Failed to parse request. Required attribute '${missing}' not specified`,
-      path,
-      'network',
-      'HTTPBadRequest',
-    );
-}
-
 /** A 400 whose class Neutron names HTTPBadRequest (the attribute validators' refusals). */
 export function invalidAttribute(path: string, attr: string, reason: string): SimError {
   return new SimError(
@@ -91,13 +78,4 @@ export function prepare(
   }
   const unknown = Object.keys(body).filter((k) => inherited.includes(k) || others.includes(k));
   throw neutronError.unrecognizedAttributes(path, unknown);
-}
-
-/** neutron-lib's length limits of the standard text attributes (NAME_MAX_LEN, DESCRIPTION_MAX_LEN). */
-export function checkLengths(path: string, b: JsonObject): void {
-  for (const k of ['name', 'description']) {
-    const v = b[k];
-    if (typeof v === 'string' && v.length > 255)
-      throw invalidAttribute(path, k, `'${v}' exceeds maximum length of 255`);
-  }
 }

@@ -26,15 +26,15 @@ import {
 import { visibleRouters, visibleSubnets } from '../../../visibility.js';
 import type { Json, JsonObject } from '../../json.js';
 import { routerDict } from '../router.js';
+import { convertToBoolean } from '../body.js';
+import { fixedIpsError } from '../validators.js';
 import type { CollectionWrites } from './types.js';
 import {
   dictList,
   keysFailed,
   internalServerError,
-  ipAttr,
   owner,
   pyText,
-  uuidAttr,
   uuidError,
   withFaultTypes,
 } from './checks.js';
@@ -74,17 +74,16 @@ export const routerById = (c: Cloud, id: string, path: string): Router =>
 const isDict = (v: Json | undefined): v is JsonObject =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A gateway's fixed IPs: `{subnet_id?, ip_address?}` dicts. */
+/** A gateway's fixed IPs (`type:fixed_ips`, refused in the gateway's name): `{subnet_id?, ip_address?}` dicts. */
 function externalFixedIps(path: string, gw: JsonObject): GatewayRequest['fixedIps'] {
-  const items = dictList(path, gw, 'external_fixed_ips', 'external fixed IP');
-  return items?.map((x) => {
-    const subnet = uuidAttr(path, x, 'subnet_id');
-    const ip = ipAttr(path, x, 'ip_address');
-    return defined<{ subnetId?: string; ipAddress?: string }>({
-      subnetId: subnet ?? undefined,
-      ipAddress: ip ?? undefined,
-    });
-  });
+  if (!('external_fixed_ips' in gw)) return undefined;
+  const v = gw['external_fixed_ips'] ?? null;
+  if (v === null) return [];
+  const why = fixedIpsError(v);
+  if (why !== null) throw invalidAttribute(path, 'external_gateway_info', why);
+  return (v as JsonObject[]).map((x) =>
+    defined<{ subnetId?: string; ipAddress?: string }>({ subnetId: text(x, 'subnet_id'), ipAddress: text(x, 'ip_address') }),
+  );
 }
 
 /** external_gateway_info (`type:dict_or_nodata`): a gateway, null to clear it (`{}` or null), undefined when absent. */
@@ -103,20 +102,11 @@ function gateway(path: string, b: JsonObject): GatewayRequest | null | undefined
   if (unexpected.length > 0) {
     throw invalidAttribute(path, 'external_gateway_info', `Unexpected keys supplied: ${unexpected.join(', ')}`);
   }
-  const networkId = uuidAttr(path, v, 'network_id') as string;
-  let enableSnat: boolean | undefined;
-  if ('enable_snat' in v) {
-    const s = v['enable_snat'];
-    if (typeof s === 'boolean') enableSnat = s;
-    else if (typeof s === 'string' && /^(true|false)$/i.test(s))
-      enableSnat = s.toLowerCase() === 'true';
-    else
-      throw invalidAttribute(
-        path,
-        'external_gateway_info',
-        `'${pyText(s)}' is not a valid boolean value`,
-      );
-  }
+  // _validate_dict_data: each key the body gives, in the key specs' order, converted then validated.
+  const badId = uuidError(v['network_id']);
+  if (badId !== null) throw invalidAttribute(path, 'external_gateway_info', badId);
+  const networkId = v['network_id'] as string;
+  const enableSnat = 'enable_snat' in v ? convertToBoolean(v['enable_snat'] ?? null, path) : undefined;
   return defined<GatewayRequest>({ networkId, enableSnat, fixedIps: externalFixedIps(path, v) });
 }
 

@@ -11,7 +11,7 @@ import type { JsonObject } from '../../json.js';
 import { ruleDict } from '../security-group.js';
 import type { CollectionWrites } from './types.js';
 import { internalServerError, owner, pyText, withFaultTypes } from './checks.js';
-import { int, invalidAttribute, ordered, prepare, requireAttributes, text } from './order.js';
+import { int, ordered, prepare, text } from './order.js';
 import { groupById } from './security-group.js';
 
 const PATH = '/v2.0/security-group-rules';
@@ -55,11 +55,7 @@ export function postSecurityGroupRule(
 ): SecurityGroupRule {
   return withFaultTypes(() => {
     const b = prepare(c, 'security_group_rules', 'create', path, member);
-    requireAttributes(path, b, ['security_group_id', 'direction']);
-    const direction = b['direction'];
-    if (direction !== 'ingress' && direction !== 'egress') {
-      throw invalidAttribute(path, 'direction', `${pyText(direction)} is not in valid_values`);
-    }
+    const direction = b['direction'] as 'ingress' | 'egress';
     const remotes = ['remote_ip_prefix', 'remote_group_id', 'remote_address_group_id'].filter(
       (k) => (b[k] ?? null) !== null,
     );

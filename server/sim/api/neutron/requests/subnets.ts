@@ -7,7 +7,6 @@ import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../../../model
 import {
   createSubnet,
   deleteSubnet,
-  PD_POOL_ID,
   updateSubnet,
   type SubnetCreate,
   type SubnetUpdate,
@@ -18,16 +17,13 @@ import type { Json, JsonObject } from '../../json.js';
 import { subnetDict } from '../subnet.js';
 import type { CollectionWrites } from './types.js';
 import { pyStr } from '../body.js';
-import { uuidAttr } from './checks.js';
 import {
-  checkLengths,
   defined,
   flag,
   int,
   invalidAttribute,
   ordered,
   prepare,
-  requireAttributes,
   text,
   visible,
 } from './order.js';
@@ -164,8 +160,7 @@ export function serviceTypesOf(path: string, v: Json | undefined): string[] | un
 /** What a create and an update body both say of a subnet. */
 function common(b: JsonObject, path: string) {
   const dns = nameservers(b, path);
-  // type:uuid_or_none (the segments extension's attribute, after the core ones).
-  const segmentId = uuidAttr(path, b, 'segment_id', true);
+  const segmentId = b['segment_id'] === null ? null : text(b, 'segment_id');
   return {
     name: text(b, 'name'),
     description: text(b, 'description'),
@@ -184,14 +179,7 @@ function common(b: JsonObject, path: string) {
 /** POST /v2.0/subnets with this `subnet` body: the new subnet. */
 export function postSubnet(c: Cloud, body: JsonObject): Subnet {
   const b = prepare(c, 'subnets', 'create', PATH, body);
-  checkLengths(PATH, b);
-  requireAttributes(PATH, b, ['ip_version', 'network_id']);
-  uuidAttr(PATH, b, 'network_id');
-  // validate_subnetpool_id: a UUID, None, or prefix delegation's pool.
-  if (b['subnetpool_id'] !== PD_POOL_ID) uuidAttr(PATH, b, 'subnetpool_id', true);
-  const version = b['ip_version'];
-  if (version !== 4 && version !== 6)
-    throw invalidAttribute(PATH, 'ip_version', `${repr(version ?? null)} is not in valid_values`);
+  const version = b['ip_version'] as 4 | 6;
   const own = common(b, PATH);
   // A network the caller cannot see is one that does not exist (the plugin looks it up as the caller).
   const networkId = text(b, 'network_id') ?? '';
@@ -219,7 +207,6 @@ export function postSubnet(c: Cloud, body: JsonObject): Subnet {
 export function putSubnet(c: Cloud, subnet: Subnet, body: JsonObject): Subnet {
   const path = `${PATH}/${subnet.id}`;
   const b = prepare(c, 'subnets', 'update', path, body);
-  checkLengths(path, b);
   return updateSubnet(c, subnet, defined<SubnetUpdate>(common(b, path)));
 }
 
@@ -236,6 +223,10 @@ function answer(c: Cloud, s: Subnet): JsonObject {
 
 export const subnetWrites: CollectionWrites = {
   create: (c, member) => answer(c, postSubnet(c, member)),
-  update: (c, id, member, path) => answer(c, putSubnet(c, findSubnet(c, id, path), member)),
+  // The body is checked before the resource is looked up (a bad body on a missing one is a 400).
+  update: (c, id, member, path) => {
+    prepare(c, 'subnets', 'update', path, member);
+    return answer(c, putSubnet(c, findSubnet(c, id, path), member));
+  },
   remove: (c, id, path) => deleteSubnet(c, findSubnet(c, id, path)),
 };
