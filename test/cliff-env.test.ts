@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { createSession, runLine, type SessionState } from '../server/shell/session.js';
 
-function run(lines: string[], columns = 60): string[] {
+/** Each line typed at a terminal `columns` wide (or, with `tty: false`, run with its output piped). */
+function run(lines: string[], columns = 60, tty = true): string[] {
   let s: SessionState = createSession({ fixture: 'network-node', seed: 1, host: 'network', columns });
   return lines.map((l) => {
-    const r = runLine(s, l);
+    const r = runLine(s, l, { tty });
     s = r.state;
     return r.result.stdout;
   });
@@ -33,6 +34,18 @@ describe('cliff environment variables', () => {
     const [, plain, fit] = run(['export CLIFF_FIT_WIDTH=0', 'openstack network list', 'openstack network list --fit-width']);
     expect(widest(plain)).toBe(86);
     expect(widest(fit)).toBe(60);
+  });
+
+  it('fitting to the terminal does nothing when the output goes to no terminal (a pipe), as cliff reads no width then', () => {
+    const [, fit, piped, neutron] = run(['export CLIFF_FIT_WIDTH=1', 'openstack network list --fit-width', 'openstack network list --fit-width | cat', 'neutron net-list | cat']);
+    expect(widest(fit)).toBe(60);
+    expect(widest(piped)).toBe(86);
+    expect(widest(neutron)).toBeGreaterThan(60);
+    // Not a terminal at all (a script's replay, the oracle's captures): the same.
+    const [, alone] = run(['export CLIFF_FIT_WIDTH=1', 'openstack network list --fit-width'], 60, false);
+    expect(widest(alone)).toBe(86);
+    // --max-width needs no terminal.
+    expect(widest(run(['openstack network list --max-width 40 | cat'])[0])).toBe(40);
   });
 
   it('CLIFF_MAX_TERM_WIDTH sets the width; --max-width 0 given on the line disables it', () => {

@@ -408,15 +408,16 @@ describe('--max-width / --fit-width (real outputs)', () => {
   it('subnet list --long --max-width 80 keeps the int column right-aligned', () => {
     expect(renderList(subnets, { maxWidth: 80 }).stdout).toBe(text(SL80));
   });
-  it('--fit-width uses the terminal width (default 80); a table that fits is left alone', () => {
+  it('--fit-width uses the terminal width; a table that fits is left alone, and without a terminal (piped) nothing is fitted', () => {
     expect(renderList(networks, { fitWidth: true, terminalWidth: 50 }).stdout).toBe(text(NL50));
     expect(renderList(networks, { fitWidth: true, terminalWidth: 200 }).stdout).toBe(
       renderList(networks).stdout,
     );
-    expect(renderList(networks, { fitWidth: true }).stdout).toBe(
+    expect(renderList(networks, { fitWidth: true, terminalWidth: 80 }).stdout).toBe(
       renderList(networks, { maxWidth: 80 }).stdout,
     );
-    expect(renderList(networks, { fitWidth: true }).stdout).not.toBe(renderList(networks).stdout);
+    expect(renderList(networks, { fitWidth: true, terminalWidth: 80 }).stdout).not.toBe(renderList(networks).stdout);
+    expect(renderList(networks, { fitWidth: true }).stdout).toBe(renderList(networks).stdout);
     expect(renderList(networks, { maxWidth: 0 }).stdout).toBe(renderList(networks).stdout);
   });
 });

@@ -193,7 +193,8 @@ function assignMaxWidths(t: Table, opts: FormatOptions, minWidth: number): void 
   const maxWidth = opts.maxWidth ?? 0;
   let term: number;
   if (maxWidth > 0) term = maxWidth;
-  else if (opts.fitWidth) term = opts.terminalWidth ?? 80;
+  // Fitting to a terminal there is not (the output is piped: cliff's terminal_width is None) does nothing.
+  else if (opts.fitWidth && opts.terminalWidth !== undefined) term = opts.terminalWidth;
   else return;
   // An empty table prints no first line: nothing to fit.
   if (t.rows.length === 0) return;

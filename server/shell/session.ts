@@ -510,7 +510,7 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
       // The clients live on the laptop and the network node; a VM's (or an amphora's) image has none of them.
       if (s.host.startsWith('vm:') || s.host.startsWith('amp:')) return { stdout: '', stderr: `${cmd}: command not found\n`, exitCode: 127 };
       x.line.budget.charge(COST.client + argumentsCost(args));
-      return rendered(x, runClient(x, cmd, args));
+      return rendered(x, runClient(x, cmd, args, tty));
     case 'echo': {
       let newline = true;
       let rest = args;
@@ -605,14 +605,14 @@ function openForClient(x: Exec, path: string): { opened: string; read: FileRead 
 }
 
 /** `openstack`, `neutron` or `nova`: the client runs on the cloud, which it may change. */
-function runClient(x: Exec, cmd: 'openstack' | 'neutron' | 'nova', args: string[]): CommandResult {
+function runClient(x: Exec, cmd: 'openstack' | 'neutron' | 'nova', args: string[], tty: boolean): CommandResult {
   const s = x.state;
   if (cmd === 'openstack' && args[0] === 'server' && args[1] === 'ssh') return serverSsh(x, args.slice(2));
   const r =
     cmd === 'openstack'
-      ? runOpenstack(s.cloud, args, { columns: s.columns, env: s.env, openFile: (path) => openForClient(x, path) })
+      ? runOpenstack(s.cloud, args, { columns: s.columns, env: s.env, tty, openFile: (path) => openForClient(x, path) })
       : cmd === 'neutron'
-        ? runNeutron(s.cloud, args, { columns: s.columns, env: s.env })
+        ? runNeutron(s.cloud, args, { columns: s.columns, env: s.env, tty })
         : runNova(s.cloud, args, { columns: s.columns });
   s.cloud = r.cloud;
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };

@@ -68,7 +68,7 @@ export function neutronParser(name: string): ParserSpec | undefined {
 }
 
 /** Runs `neutron <argv…>` on a copy of the cloud; see runOpenstack for the transaction rule. */
-export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string> } = {}): CommandOutput & { cloud: Cloud } {
+export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: number; env?: Record<string, string>; tty?: boolean } = {}): CommandOutput & { cloud: Cloud } {
   const name = argv[0] ?? '';
   // A learner's word, not the table's inherited keys (`neutron constructor` is an unknown command).
   const handler = ownValue(COMMANDS, name);
@@ -118,7 +118,8 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
   }
   // -D/--show-details asks a list for verbose=True, a filter Neutron 21 refuses.
   if (readsValuesSpecs(name) && name.endsWith('list') && parsed.values['show_details'] === true) extra = extended(extra, { verbose: true });
-  if (opts.columns !== undefined) parsed.values[TERMINAL_WIDTH] = opts.columns;
+  // cliff fits a table to the terminal only when its output goes to one.
+  if (opts.columns !== undefined && opts.tty !== false) parsed.values[TERMINAL_WIDTH] = opts.columns;
   const r = transact(cloud, (c) => handler(c, parsed.values, extra));
   if (r.ok) return { stdout: r.value.stdout, stderr: DEPRECATION + (r.value.stderr ?? ''), exitCode: r.value.exitCode ?? 0, cloud: r.cloud };
   const e = r.error;

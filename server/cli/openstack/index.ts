@@ -65,8 +65,9 @@ function readOnly(name: string): boolean | 'mostly' {
   return name.startsWith('security group ') ? 'mostly' : true;
 }
 
-function formatOptions(v: Record<string, unknown>, columns: number): FormatOptions {
-  const o: FormatOptions = { terminalWidth: columns };
+/** `terminal`: the width of the terminal the output goes to, none when it goes to a pipe (not a tty). */
+function formatOptions(v: Record<string, unknown>, terminal: number | undefined): FormatOptions {
+  const o: FormatOptions = terminal === undefined ? {} : { terminalWidth: terminal };
   if (typeof v['formatter'] === 'string') o.format = v['formatter'];
   if (Array.isArray(v['columns'])) o.columns = v['columns'] as string[];
   if (v['noindent'] === true) o.noindent = true;
@@ -89,9 +90,9 @@ function formatOptions(v: Record<string, unknown>, columns: number): FormatOptio
 export function runOpenstack(
   cloud: Cloud,
   argv: string[],
-  opts: { columns?: number; env?: Record<string, string>; openFile?: OpenFile } = {},
+  opts: { columns?: number; env?: Record<string, string>; openFile?: OpenFile; tty?: boolean } = {},
 ): CommandResult & { cloud: Cloud } {
-  return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env), opts.openFile);
+  return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env), opts.openFile, opts.tty !== false);
 }
 
 /** done, with the warning the command logged first on stderr (if any). */
@@ -105,7 +106,8 @@ function done(x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
   return Object.assign({}, x, { cloud: c });
 }
 
-function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<string, unknown> | undefined, openFile?: OpenFile): CommandResult & { cloud: Cloud } {
+function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<string, unknown> | undefined, openFile: OpenFile | undefined, tty: boolean): CommandResult & { cloud: Cloud } {
+  const terminal = tty ? columns : undefined;
   const top = topLevel(argv, commandList());
   if (top.kind === 'output') return done(top, cloud);
   const cmd = BY_NAME.get(top.name);
@@ -135,8 +137,8 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
     case 'text':
       return said(warning, { stdout: out.stdout, stderr: out.stderr ?? '', exitCode: out.exitCode ?? 0 }, next);
     case 'show':
-      return said(warning, renderShow(out.data, formatOptions(parsed.values, columns)), next);
+      return said(warning, renderShow(out.data, formatOptions(parsed.values, terminal)), next);
     case 'list':
-      return said(warning, renderList(out.data, formatOptions(parsed.values, columns)), next);
+      return said(warning, renderList(out.data, formatOptions(parsed.values, terminal)), next);
   }
 }
