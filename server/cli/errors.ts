@@ -17,3 +17,27 @@ export class CliError extends Error {
  * without usage, and the command exits 1.
  */
 export class BareArgError extends CliError {}
+
+/** A client's lookup by name or id that found nothing, or more than one (after the API's lists answered). */
+export class LookupError extends CliError {}
+
+/** A command's failed lookup, returned instead of thrown (see clientSide). */
+export class ClientFailure {
+  constructor(readonly error: LookupError) {}
+}
+
+/**
+ * Runs a command's work, turning a lookup that found nothing into a value: the API calls before it
+ * all succeeded and, as on a real cloud where each call commits on its own, what they did stays (a
+ * lookup that listed security groups made the project's default group). Any other error still
+ * throws, and its command's changes are undone (some of the simulation's services answer their
+ * errors as the client's, half-way through their work).
+ */
+export function clientSide<T>(run: () => T): T | ClientFailure {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof LookupError) return new ClientFailure(e);
+    throw e;
+  }
+}

@@ -192,6 +192,16 @@ export function parseCidr(raw: string): Cidr | null {
   return net === null ? null : { version: net.version, network: net.address & mask(net.version, net.prefix), prefix: net.prefix };
 }
 
+/**
+ * neutron-lib's convert_cidr_to_canonical_format: the CIDR as netaddr reads it (`10.0.0/24` is
+ * 10.0.0.0/24), its address kept (host bits too), IPv6 in its compact form; null when netaddr
+ * cannot read it.
+ */
+export function canonicalCidr(raw: string): string | null {
+  const net = parseCidrWithHost(raw);
+  return net === null ? null : `${formatIp(net.version, net.address)}/${net.prefix}`;
+}
+
 /** As parseCidr, but with the address as given (netaddr's IPNetwork keeps its host bits: `10.0.0.5/24`). */
 export function parseCidrWithHost(raw: string): { version: IpVersion; address: bigint; prefix: number } | null {
   const s = raw.trim();

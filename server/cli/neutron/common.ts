@@ -11,7 +11,7 @@ import type { FilterValue, ListQuery } from '../../sim/api/neutron/index.js';
 import { requestBody, type BodyResource } from '../../sim/api/neutron/body.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { formatted, isFormatted, machine, pyJsonDumps, pyStr, type CellValue, type PyValue } from '../../render/pyvalue.js';
-import { CliError } from '../errors.js';
+import { CliError, LookupError } from '../errors.js';
 import { strDictOf, type SpecValue } from './values-specs.js';
 
 export type Args = Record<string, unknown>;
@@ -27,14 +27,23 @@ export const list = (a: Args, k: string): string[] => (Array.isArray(a[k]) ? (a[
 /** Where runNeutron leaves the terminal's width among a command's parsed values (not an option name). */
 export const TERMINAL_WIDTH = ' terminal width';
 
+/** Where runNeutron leaves a list for the warnings a command logs as it goes (printed first on stderr, whatever follows). */
+export const LOG = ' log';
+
+/** Logs a warning, as neutronclient's self.log.warning does (a line on stderr). */
+export function logWarning(a: Args, line: string): void {
+  const log = a[LOG];
+  if (Array.isArray(log)) log.push(`${line}\n`);
+}
+
 /** neutronclient's find_resourceid_by_name_or_id. */
 export function find<T extends { id: string; name: string }>(items: readonly T[], kind: string, ref: string): T {
   const byId = items.find((i) => i.id === ref);
   if (byId) return byId;
   const byName = items.filter((i) => i.name === ref);
   if (byName.length === 1) return byName[0] as T;
-  if (byName.length > 1) throw new CliError(`Multiple ${kind} matches found for name '${ref}', use an ID to be more specific.`);
-  throw new CliError(`Unable to find ${kind} with name or id '${ref}'`);
+  if (byName.length > 1) throw new LookupError(`Multiple ${kind} matches found for name '${ref}', use an ID to be more specific.`);
+  throw new LookupError(`Unable to find ${kind} with name or id '${ref}'`);
 }
 
 /** neutronclient's JSON for dict cells: oslo jsonutils.dumps, json.dumps with ensure_ascii (golden 65: `é` is `\u00e9`). */

@@ -12,10 +12,10 @@ import { transact } from '../../sim/clone.js';
 import { requestId } from '../../sim/api/request-id.js';
 import { formatHelp, parseKnownArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
-import { CliError } from '../errors.js';
+import { CliError, clientSide, ClientFailure } from '../errors.js';
 import { hasParser, parserFor } from './parsers.js';
 import { readsValuesSpecs, splitCommandLine, valuesSpecsToAttributes, ValuesSpecsUsageError, type SpecValue } from './values-specs.js';
-import { TERMINAL_WIDTH, type Handler } from './common.js';
+import { LOG, TERMINAL_WIDTH, type Handler } from './common.js';
 import { netCommands } from './net.js';
 import { subnetCommands } from './subnet.js';
 import { portCommands } from './port.js';
@@ -120,13 +120,21 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
   if (readsValuesSpecs(name) && name.endsWith('list') && parsed.values['show_details'] === true) extra = extended(extra, { verbose: true });
   // cliff fits a table to the terminal only when its output goes to one.
   if (opts.columns !== undefined && opts.tty !== false) parsed.values[TERMINAL_WIDTH] = opts.columns;
-  const r = transact(cloud, (c) => handler(c, parsed.values, extra));
-  if (r.ok) return { stdout: r.value.stdout, stderr: DEPRECATION + (r.value.stderr ?? ''), exitCode: r.value.exitCode ?? 0, cloud: r.cloud };
+  // What the command logs as it goes comes first on stderr, whatever happens next.
+  const log: string[] = [];
+  parsed.values[LOG] = log;
+  const r = transact(cloud, (c) => clientSide(() => handler(c, parsed.values, extra)));
+  const head = () => DEPRECATION + log.join('');
+  if (r.ok) {
+    const v = r.value;
+    if (v instanceof ClientFailure) return { stdout: '', stderr: `${head()}${v.error.message}\n`, exitCode: 1, cloud: r.cloud };
+    return { stdout: v.stdout, stderr: head() + (v.stderr ?? ''), exitCode: v.exitCode ?? 0, cloud: r.cloud };
+  }
   const e = r.error;
   if (e instanceof SimError) {
     // The failed call's cloud: unchanged but for the ids it drew (see transact).
-    return { stdout: '', stderr: `${DEPRECATION}${e.message}\nNeutron server returns request_ids: ['${requestId(cloud, e.message, 'length')}']\n`, exitCode: 1, cloud: r.cloud };
+    return { stdout: '', stderr: `${head()}${e.message}\nNeutron server returns request_ids: ['${requestId(cloud, e.message, 'length')}']\n`, exitCode: 1, cloud: r.cloud };
   }
-  if (e instanceof CliError) return { stdout: '', stderr: `${DEPRECATION}${e.message}\n`, exitCode: 1, cloud: r.cloud };
+  if (e instanceof CliError) return { stdout: '', stderr: `${head()}${e.message}\n`, exitCode: 1, cloud: r.cloud };
   throw e;
 }

@@ -4,7 +4,8 @@ import { postSubnet, putSubnet, subnetWrites } from '../../sim/api/neutron/reque
 import { listSubnets, subnetDict } from '../../sim/api/neutron/index.js';
 import { networkSegments } from '../../sim/agents.js';
 import { visiblePools, visibleSubnets } from '../../sim/visibility.js';
-import { bulkDelete, jsonLines, find, given, kv, list, num, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
+import { bulkDelete, jsonLines, find, given, kv, list, logWarning, num, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
+import { CliError } from '../errors.js';
 import { findNetwork } from './net.js';
 import type { SpecValue } from './values-specs.js';
 import type { JsonObject } from '../../sim/api/json.js';
@@ -14,6 +15,20 @@ const dictList = (v: SpecValue | undefined): Array<Record<string, string>> =>
   (Array.isArray(v) ? v : v !== undefined ? [v] : []).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null && !Array.isArray(x));
 
 export const findSubnet = (c: Cloud, ref: string) => find(visibleSubnets(c), 'subnet', ref);
+
+/** updatable_args2body's first check, before anything is sent or looked up by subnet-update. */
+function checkDhcpFlags(a: Args): void {
+  if (a['disable_dhcp'] === true && a['enable_dhcp'] === true) throw new CliError('You cannot enable and disable DHCP at the same time.');
+}
+
+/** The IPv6 modes a create sends: refused with IPv4 (updatable_args2body), in neutronclient's order. */
+function ipv6Modes(a: Args, version: number): { ipv6_ra_mode?: string; ipv6_address_mode?: string } {
+  const ra = s(a, 'ipv6_ra_mode');
+  if (ra && version === 4) throw new CliError('--ipv6-ra-mode is invalid when --ip-version is 4');
+  const address = s(a, 'ipv6_address_mode');
+  if (address && version === 4) throw new CliError('--ipv6-address-mode is invalid when --ip-version is 4');
+  return given({ ipv6_ra_mode: ra || undefined, ipv6_address_mode: address || undefined });
+}
 
 /** The attributes subnet-create and subnet-update send alike (empty lists are not sent). */
 function subnetAttrs(a: Args, dhcp: boolean | undefined, pools: JsonObject[], routes: JsonObject[], dns: string[]) {
@@ -29,6 +44,8 @@ function subnetAttrs(a: Args, dhcp: boolean | undefined, pools: JsonObject[], ro
 }
 
 export const subnetCommands: Record<string, Handler> = {
+  // CreateSubnet.args2body, in its order: the network, the segment and pool looked up (a pool's
+  // version is the subnet's), the CIDR's warning, then updatable_args2body's checks.
   'subnet-create': (c, a, extra) => {
     const net = findNetwork(c, s(a, 'network_id') ?? '');
     const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === 'False' || a['enable_dhcp'] === 'false' ? false : a['enable_dhcp'] === true ? true : undefined;
@@ -41,19 +58,26 @@ export const subnetCommands: Record<string, Handler> = {
     const pool = s(a, 'subnetpool');
     // find_resourceid_by_name_or_id: segments have no name, a member lists none.
     const segment = s(a, 'segment') ? find(networkSegments(c).map((x) => ({ id: x.id, name: '' })), 'segment', s(a, 'segment') ?? '').id : undefined;
+    // `--subnetpool None` sends None (a subnet with a CIDR of its own); a pool found gives its version.
+    const found = pool === undefined || pool === 'None' ? undefined : find(visiblePools(c), 'subnetpool', pool);
+    const version = found?.ipVersion ?? num(a, 'ip_version') ?? 4;
+    const cidr = s(a, 'cidr');
+    const unusable = version === 4 ? '/32' : '/128';
+    if (cidr && cidr.endsWith(unusable)) {
+      logWarning(a, `An IPv${version} subnet with a ${unusable} CIDR will have only one usable IP address so the device attached to it will not have any IP connectivity.`);
+    }
+    checkDhcpFlags(a);
     const own = given({
       network_id: net.id,
-      ip_version: num(a, 'ip_version') ?? 4,
-      cidr: s(a, 'cidr'),
+      ip_version: version,
+      cidr,
       tenant_id: s(a, 'tenant_id'),
       ...subnetAttrs(a, dhcp, pools, routes, dns),
-      // `--subnetpool None` sends None (a subnet with a CIDR of its own).
-      subnetpool_id: pool === undefined ? undefined : pool === 'None' ? null : find(visiblePools(c), 'subnetpool', pool).id,
+      subnetpool_id: pool === undefined ? undefined : found === undefined ? null : found.id,
       segment_id: segment,
       prefixlen: s(a, 'prefixlen'),
       use_default_subnetpool: a['use_default_subnetpool'] === true ? true : undefined,
-      ipv6_ra_mode: s(a, 'ipv6_ra_mode'),
-      ipv6_address_mode: s(a, 'ipv6_address_mode'),
+      ...ipv6Modes(a, version),
     });
     const sub = postSubnet(c, { ...own, ...rest });
     return show(a, subnetDict(sub), 'subnet');
@@ -68,6 +92,7 @@ export const subnetCommands: Record<string, Handler> = {
   },
   'subnet-show': (c, a) => show(a, subnetDict(findSubnet(c, s(a, 'id') ?? ''))),
   'subnet-update': (c, a, extra) => {
+    checkDhcpFlags(a);
     const dhcp = a['disable_dhcp'] === true ? false : a['enable_dhcp'] === true ? true : undefined;
     const pools = list(a, 'allocation_pools').map(kv).map((p) => ({ start: p['start'] ?? '', end: p['end'] ?? '' }));
     const routes = list(a, 'host_routes').map(kv).map((r) => ({ destination: r['destination'] ?? '', nexthop: r['nexthop'] ?? '' }));

@@ -15,7 +15,7 @@ import { pyEquals, type PyJson } from '../../sim/python.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import type { FileRead } from '../linux/host.js';
 import { SimError } from '../../sim/errors.js';
-import { CliError } from '../errors.js';
+import { CliError, LookupError } from '../errors.js';
 
 export type Args = Record<string, unknown>;
 
@@ -52,7 +52,7 @@ export interface OscCommand {
 }
 
 /** openstacksdk's ResourceNotFound from a find: printed "No Network found for x". */
-export class NotFoundError extends CliError {}
+export class NotFoundError extends LookupError {}
 /** openstacksdk's DuplicateResource: printed bare even by the "wrapped" commands. */
 export class DuplicateError extends CliError {}
 

@@ -8,7 +8,7 @@ import { renderList, renderShow, type FormatOptions } from '../../render/cliff.j
 import { transact } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
-import { BareArgError } from '../errors.js';
+import { BareArgError, clientSide, ClientFailure } from '../errors.js';
 import { agentCommands } from './agent.js';
 import { bgpCommands } from './bgp.js';
 import { segmentCommands } from './segment.js';
@@ -127,8 +127,9 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   const values = parsed.values;
   // What the command logs as it starts (a deprecation): first on stderr, whatever happens next.
   const warning = cmd.warns?.(values);
-  const r = transact(cloud, (c) => cmd.run(openFile ? { cloud: c, args: values, openFile } : { cloud: c, args: values }), readOnly(cmd.name));
+  const r = transact(cloud, (c) => clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile } : { cloud: c, args: values })), readOnly(cmd.name));
   if (!r.ok) return said(warning, { stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
+  if (r.value instanceof ClientFailure) return said(warning, { stdout: '', stderr: `${errorLine(r.cloud, r.value.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;
   const next = r.cloud;
   switch (out.kind) {

@@ -195,6 +195,17 @@ REQUESTS = [
     rq('POST', '/v2.0/address-scopes', {'address_scope': {'name': 's', 'ip_version': 5}}),
     rq('POST', '/v2.0/address-scopes', {'address_scope': {'name': 's', 'ip_version': '4', 'shared': 'x'}}),
     rq('PUT', '/v2.0/address-scopes/' + MISSING, {'address_scope': {'name': 'a' * 256}}),
+    # a subnet's CIDR is read by convert_cidr_to_canonical_format (netaddr) before the network's owner is checked
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': '300.1.1.0/24'}}, who='member'),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': '10.0.3.0/33'}}, who='member'),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': '10.70.0.0/24'}}, who='member'),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': None}}),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': 5}}),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': '1.2.3.4/'}}),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': '10.71/16', 'name': 'partial'}}),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': ' 010.72.0.0/024', 'name': 'zeros'}}),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 4, 'cidr': '10.73.0.5/24', 'name': 'hostbits'}}),
+    rq('POST', '/v2.0/subnets', {'subnet': {'network_id': '{net1}', 'ip_version': 6, 'cidr': '2001:DB8:0:0::0/64', 'name': 'v6caps'}}),
 ]
 
 ids = {}

@@ -12,6 +12,7 @@ import type { Json, JsonObject } from '../json.js';
 import attributeMaps from './neutron-attributes.json' with { type: 'json' };
 import { ownValue } from '../../objects.js';
 import { boolFromString, pyIntText } from '../../python.js';
+import { canonicalCidr } from '../../ipam.js';
 import { pyStr, validationError } from './validators.js';
 
 interface AttrSpec {
@@ -74,6 +75,13 @@ function convert(name: string | null, v: Json, path: string): Json {
   if (name === 'convert_to_boolean' || (name === 'convert_to_boolean_if_not_none' && v !== null)) return convertToBoolean(v, path);
   if (name === 'convert_to_int') return convertToInt(v, path);
   if (name === 'convert_none_to_empty_list') return v ?? [];
+  if (name === 'convert_cidr_to_canonical_format') {
+    // netaddr's IPNetwork of anything but text is a TypeError: the server's 500.
+    if (typeof v !== 'string') throw new SimError(500, 'Request Failed: internal server error while processing your request.', path, 'network', 'HTTPInternalServerError');
+    const cidr = canonicalCidr(v);
+    if (cidr === null) throw neutronError.invalidInput(path, `${v} is not in a CIDR format.`);
+    return cidr;
+  }
   if (name === 'convert_validate_port_value' && v !== null) {
     const text = typeof v === 'string' ? pyIntText(v) : null;
     const port = typeof v === 'number' ? v : text !== null ? Number(text) : NaN;
