@@ -49,11 +49,15 @@ export function find<T extends { id: string; name: string }>(items: readonly T[]
 /** neutronclient's JSON for dict cells: oslo jsonutils.dumps, json.dumps with ensure_ascii (golden 65: `é` is `\u00e9`). */
 export const cellJson = (v: PyValue): string => pyJsonDumps(v);
 
-/** neutronclient renders every value as text first: lists one item per line, dicts as JSON. */
-export function textValue(v: PyValue): PyValue {
+/**
+ * neutronclient renders every value as text first (format_output_data): lists one item per line,
+ * dicts as JSON, indented by the command's json_indent (5 for security-group-show and agent-show).
+ */
+export function textValue(v: PyValue, jsonIndent?: number): PyValue {
+  const json = (x: PyValue): string => (jsonIndent === undefined ? cellJson(x) : pyJsonDumps(x, { indent: jsonIndent }));
   if (v === null) return '';
-  if (Array.isArray(v)) return v.map((i) => (typeof i === 'object' && i !== null ? cellJson(i) : String(i))).join('\n');
-  if (typeof v === 'object') return cellJson(v);
+  if (Array.isArray(v)) return v.map((i) => (typeof i === 'object' && i !== null ? json(i) : String(i))).join('\n');
+  if (typeof v === 'object') return json(v);
   return v;
 }
 
@@ -82,7 +86,7 @@ function pick<T extends Record<string, unknown>>(d: T, fields: readonly string[]
 }
 
 /** A show: the API's dict (cut to `-F` fields), keys sorted; `created` names the resource of a create ("Created a new network:"). */
-export function show(a: Args, d: JsonObject, created?: string): Out {
+export function show(a: Args, d: JsonObject, created?: string, jsonIndent?: number): Out {
   const text = isTable(a);
   const fields = fieldsOf(a);
   const shown = fields.length > 0 ? pick(d, fields) : d;
@@ -90,7 +94,7 @@ export function show(a: Args, d: JsonObject, created?: string): Out {
   if (Object.keys(shown).length === 0) return { stdout: '', stderr: 'not enough values to unpack (expected 2, got 0)\n', exitCode: 1 };
   const rows = Object.keys(shown)
     .sort()
-    .map((k): [string, PyValue] => [k, text ? textValue(shown[k] ?? null) : (shown[k] ?? null)]);
+    .map((k): [string, PyValue] => [k, text ? textValue(shown[k] ?? null, jsonIndent) : (shown[k] ?? null)]);
   const r = renderShow({ fields: rows }, fmt(a));
   return { stdout: (created && text ? `Created a new ${created}:\n` : '') + r.stdout, stderr: r.stderr, exitCode: r.exitCode };
 }

@@ -81,7 +81,8 @@ export const securityGroupCommands: Record<string, Handler> = {
       groups,
     );
   },
-  'security-group-show': (c, a) => show(a, groupDict(c, findGroup(c, s(a, 'id') ?? ''))),
+  // ShowSecurityGroup.json_indent: each rule as JSON indented by 5.
+  'security-group-show': (c, a) => show(a, groupDict(c, findGroup(c, s(a, 'id') ?? '')), undefined, 5),
   'security-group-update': (c, a, extra) => {
     const body = updateBody('security_group', { ...given({ name: s(a, 'name'), description: s(a, 'description') }), ...extra });
     const g = findGroup(c, s(a, 'id') ?? '');

@@ -29,6 +29,7 @@ import {
 } from './common.js';
 import { attr, dictLines, kvLine, listAttr, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
+import { findServer } from './find-server.js';
 import { findProject } from './project.js';
 import { findSecurityGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
@@ -215,34 +216,27 @@ const SDK_PORT_ATTRS = new Set([
 ]);
 
 function list(c: Cloud, a: Args): Output {
+  // OSC's ListPort, in its order: each lookup as it comes (--device-id, --router and --server
+  // exclude each other: argparse refused two of them).
   const q: Record<string, FilterValue> = {};
-  // --router, --server and --device-id all filter on device_id: a port matches them all or none.
-  const devices: string[] = [];
-  let nothing = false;
-  const net = str(a, 'network');
-  if (net !== undefined) q['network_id'] = findNetwork(c, net).id;
   const owner = str(a, 'device_owner');
   if (owner !== undefined) q['device_owner'] = owner;
-  const router = str(a, 'router');
-  if (router !== undefined) devices.push(findBy(visibleRouters(c), 'Router', router).id);
-  const server = str(a, 'server');
-  if (server !== undefined) {
-    const s = c.servers.find((x) => x.id === server) ?? c.servers.find((x) => x.name === server);
-    if (s) devices.push(s.id);
-    else nothing = true;
-  }
   const dev = str(a, 'device_id');
-  if (dev !== undefined) devices.push(dev);
-  if (devices.some((d) => d !== devices[0])) nothing = true;
-  if (devices[0] !== undefined) q['device_id'] = devices[0];
+  if (dev !== undefined) q['device_id'] = dev;
+  const router = str(a, 'router');
+  if (router) q['device_id'] = findBy(visibleRouters(c), 'Router', router).id;
+  const server = str(a, 'server');
+  if (server) q['device_id'] = findServer(c, server).id;
   const host = str(a, 'host');
-  if (host !== undefined) q['binding:host_id'] = host;
+  if (host) q['binding:host_id'] = host;
+  const net = str(a, 'network');
+  if (net) q['network_id'] = findNetwork(c, net).id;
   const mac = str(a, 'mac_address');
-  if (mac !== undefined) q['mac_address'] = mac;
+  if (mac) q['mac_address'] = mac;
   const name = str(a, 'name');
-  if (name !== undefined) q['name'] = name;
+  if (name) q['name'] = name;
   const project = str(a, 'project');
-  if (project !== undefined) q['project_id'] = findProject(c, project).id;
+  if (project) q['project_id'] = findProject(c, project).id;
   const fixed: FixedIpFilter[] = dicts(a, 'fixed_ip').map((f) => {
     const x: FixedIpFilter = {};
     if (f['subnet'] !== undefined) x.subnetId = findSubnet(c, f['subnet']).id;
@@ -260,7 +254,7 @@ function list(c: Cloud, a: Args): Output {
     headers.push('Security Groups', 'Device Owner', 'Tags');
     attrs.push('security_group_ids', 'device_owner', 'tags');
   }
-  const ports = nothing ? [] : listPorts(c, { filters: q, tags: tagFilter(a) }, fixed);
+  const ports = listPorts(c, { filters: q, tags: tagFilter(a) }, fixed);
   const cell = (p: JsonObject, key: string): CellValue => {
     if (!attrs.includes(key)) {
       // osc-lib's get_item_properties reads the lower-cased, underscored name from the SDK's

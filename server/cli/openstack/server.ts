@@ -1,7 +1,6 @@
 /** `openstack server …` and `console log show`: projects what sim/api/nova answers onto OSC 6.0's columns. */
 import { setOwn } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
-import type { Server } from '../../sim/model/compute.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
@@ -33,18 +32,8 @@ import { findNetwork } from './network.js';
 import { findPort } from './port.js';
 import { attr, listCol, sortFields } from './format.js';
 
-/** novaclient's find (OSC's compute commands still use it), with its messages. */
-export function findServer(c: Cloud, nameOrId: string): Server {
-  const visible = c.servers.filter((s) => c.auth.admin || s.projectId === c.auth.projectId);
-  const byId = visible.find((s) => s.id === nameOrId);
-  if (byId) return byId;
-  const byName = visible.filter((s) => s.name === nameOrId);
-  if (byName.length === 1) return byName[0] as Server;
-  if (byName.length > 1) {
-    throw new CliError(`More than one server exists with the name '${nameOrId}'.`);
-  }
-  throw new CliError(`No server with a name or ID of '${nameOrId}' exists.`);
-}
+export { findServer } from './find-server.js';
+import { findServer } from './find-server.js';
 
 type Addresses = { [net: string]: Array<{ [k: string]: Json }> };
 
