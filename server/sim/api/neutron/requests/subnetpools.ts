@@ -89,21 +89,6 @@ function prefixes(b: JsonObject, path: string): string[] | undefined {
   return v.map((p) => String(p));
 }
 
-/** Neutron checks the bounds given (or their defaults) against each other before the default length. */
-function checkBounds(path: string, b: JsonObject, pfx: readonly string[]): void {
-  const v6 = pfx.some((p) => p.includes(':'));
-  const min = int(b, 'min_prefixlen') ?? (v6 ? 64 : 8);
-  const max = int(b, 'max_prefixlen') ?? (v6 ? 128 : 32);
-  if (min > max)
-    throw new SimError(
-      400,
-      `Illegal prefix bounds: min_prefixlen=${min}, max_prefixlen=${max}.`,
-      path,
-      'network',
-      'IllegalSubnetPoolPrefixBounds',
-    );
-}
-
 /** What a create and an update body both say of a pool. */
 function common(b: JsonObject, path: string) {
   return {
@@ -121,7 +106,6 @@ export function postSubnetPool(c: Cloud, body: JsonObject): SubnetPool {
   const b = prepare(c, 'subnetpools', 'create', PATH, body);
   const scope = b['address_scope_id'] === null ? null : text(b, 'address_scope_id');
   const own = common(b, PATH);
-  checkBounds(PATH, b, own.prefixes ?? []);
   return createSubnetPool(
     c,
     defined<SubnetPoolCreate>({
