@@ -68,16 +68,16 @@ function listError(v: Json, item: (x: Json) => string | null): string | null {
 /** validate_fixed_ips: a list of dicts, each address valid and not given twice, then its subnet a UUID. */
 export function fixedIpsError(v: Json): string | null {
   if (!Array.isArray(v)) return `Invalid data format for fixed IP: '${pyStr(v)}'`;
-  const ips: Json[] = [];
+  // Only text passes validate_ip_address, so the addresses seen are text: a set finds a repeat.
+  const ips = new Set<string>();
   for (const x of v) {
     if (x === null || typeof x !== 'object' || Array.isArray(x)) return `Invalid data format for fixed IP: '${pyStr(x)}'`;
     if (Object.hasOwn(x, 'ip_address')) {
       const ip = x['ip_address'] ?? null;
-      const why = ips.some((seen) => pyEquals(seen as PyJson, ip as PyJson))
-        ? `Duplicate IP address '${pyStr(ip)}'`
-        : typeof ip === 'string' ? ipAddressError(ip) : `'${pyStr(ip)}' is not a valid IP address`;
+      if (typeof ip !== 'string') return `'${pyStr(ip)}' is not a valid IP address`;
+      const why = ips.has(ip) ? `Duplicate IP address '${ip}'` : ipAddressError(ip);
       if (why !== null) return why;
-      ips.push(ip);
+      ips.add(ip);
     }
     if (Object.hasOwn(x, 'subnet_id')) {
       const why = uuidError(x['subnet_id']);
