@@ -24,7 +24,7 @@ export function pyStr(v: Json): string {
 }
 
 /** Python's repr() of what a body may carry (text without escapes: messages quote it as given). */
-function pyRepr(v: Json): string {
+export function pyRepr(v: Json): string {
   if (typeof v === 'string') return `'${v}'`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `'${k}': ${pyRepr(x)}`).join(', ')}}`;

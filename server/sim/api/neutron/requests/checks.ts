@@ -8,7 +8,7 @@ import { SimError } from '../../../errors.js';
 import { ipAddressError } from '../../../ipam.js';
 export { ipAddressError, subnetError } from '../../../ipam.js';
 import type { Json, JsonObject } from '../../json.js';
-import { uuidError } from '../validators.js';
+import { pyStr, uuidError } from '../validators.js';
 import { invalidAttribute, text } from './order.js';
 
 /** What a plugin method Neutron 21 lacks answers (AttributeError in the controller): its 500. */
@@ -21,17 +21,8 @@ export const internalServerError = (path: string): SimError =>
     'HTTPInternalServerError',
   );
 
-/** Python's `'%s' % value` for a body value, as validators quote what they refuse. */
-export function pyText(v: Json | undefined): string {
-  if (v === undefined || v === null) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string' || typeof v === 'number') return String(v);
-  if (Array.isArray(v))
-    return `[${v.map((x) => (typeof x === 'string' ? `'${x}'` : pyText(x))).join(', ')}]`;
-  return `{${Object.entries(v)
-    .map(([k, x]) => `'${k}': ${typeof x === 'string' ? `'${x}'` : pyText(x)}`)
-    .join(', ')}}`;
-}
+/** Python's `'%s' % value` for a body value (absent is None), as validators quote what they refuse. */
+export const pyText = (v: Json | undefined): string => pyStr(v ?? null);
 
 export { uuidError } from '../validators.js';
 

@@ -17,6 +17,7 @@ import type { Json, JsonObject } from '../../json.js';
 import { subnetDict } from '../subnet.js';
 import type { CollectionWrites } from './types.js';
 import { pyStr } from '../body.js';
+import { pyRepr } from '../validators.js';
 import {
   defined,
   flag,
@@ -56,18 +57,6 @@ const ORDER = [
   'project_id',
 ];
 
-/** Python's repr() of a JSON value, as the list validators quote what they refuse. */
-function repr(v: Json): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (v === null) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`;
-  if (typeof v === 'object')
-    return `{${Object.entries(v)
-      .map(([k, x]) => `'${k}': ${repr(x)}`)
-      .join(', ')}}`;
-  return String(v);
-}
 
 /** A list attribute of dictionaries with exactly these string keys (allocation pools, host routes), or undefined. */
 function pairs<K extends string>(
@@ -80,10 +69,10 @@ function pairs<K extends string>(
   const v = b[attr];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v))
-    throw invalidAttribute(path, attr, `Invalid data format for ${what}: ${repr(v)}`);
+    throw invalidAttribute(path, attr, `Invalid data format for ${what}: ${pyRepr(v)}`);
   return v.map((item) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item))
-      throw invalidAttribute(path, attr, `Invalid data format for ${what}: ${repr(item)}`);
+      throw invalidAttribute(path, attr, `Invalid data format for ${what}: ${pyRepr(item)}`);
     const given = Object.keys(item);
     if (given.length !== 2 || !keys.every((k) => given.includes(k))) {
       const set = (ks: readonly string[]) =>
@@ -108,10 +97,10 @@ function nameservers(b: JsonObject, path: string): string[] | undefined {
   const v = b['dns_nameservers'];
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v))
-    throw invalidAttribute(path, 'dns_nameservers', `${repr(v)} is not a list`);
+    throw invalidAttribute(path, 'dns_nameservers', `${pyRepr(v)} is not a list`);
   return v.map((d) => {
     if (typeof d !== 'string') {
-      const shown = repr(d).replace(/^'|'$/g, '');
+      const shown = pyRepr(d).replace(/^'|'$/g, '');
       throw invalidAttribute(
         path,
         'dns_nameservers',
@@ -122,19 +111,8 @@ function nameservers(b: JsonObject, path: string): string[] | undefined {
   });
 }
 
-const MODES: readonly string[] = ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac'];
-
-function mode(b: JsonObject, attr: string, path: string): Ipv6Mode | undefined {
-  const v = b[attr];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || !MODES.includes(v))
-    throw invalidAttribute(
-      path,
-      attr,
-      `${repr(v)} is not in [${[...MODES.map((m) => `'${m}'`), 'None'].join(', ')}]`,
-    );
-  return v as Ipv6Mode;
-}
+/** An IPv6 mode, one of the map's valid values (requestBody has checked it). */
+const mode = (b: JsonObject, attr: string): Ipv6Mode | undefined => text(b, attr) as Ipv6Mode | undefined;
 
 /** neutron-lib's DEVICE_OWNER_PREFIXES and the compute prefix: what a subnet service type starts with. */
 const SERVICE_TYPE_PREFIXES = ['network:', 'neutron:', 'compute:'];
@@ -197,8 +175,8 @@ export function postSubnet(c: Cloud, body: JsonObject): Subnet {
       subnetpoolId: text(b, 'subnetpool_id'),
       prefixLength: int(b, 'prefixlen'),
       useDefaultSubnetpool: flag(b, 'use_default_subnetpool'),
-      ipv6RaMode: mode(b, 'ipv6_ra_mode', PATH),
-      ipv6AddressMode: mode(b, 'ipv6_address_mode', PATH),
+      ipv6RaMode: mode(b, 'ipv6_ra_mode'),
+      ipv6AddressMode: mode(b, 'ipv6_address_mode'),
     }),
   );
 }
