@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-capture the Octavia golden transcripts (test/octavia/NN-*.oracle.txt) from the Octavia
+# Re-capture the Octavia golden transcripts (test/octavia/NN-*.oracle.txt, or NAME.oracle.txt beside any NAME.cmds named) from the Octavia
 # oracle (../shared/octavia-oracle, see its README): for each test/octavia/NN-*.cmds (or those
 # named), reset the oracle to fresh databases (honouring a "# start-env: VAR=value" line) and run
 # the file through its run-script.sh. Lines "#@ ..." are Stacklab's replay directives: the oracle
@@ -19,7 +19,7 @@ for f in "${files[@]}"; do
   name=$(basename "$f" .cmds)
   read -r -a startenv <<< "$(sed -n 's/^# start-env: //p' "$f" | head -1)"
   env "${startenv[@]}" "$ORACLE/start.sh" --reset > /dev/null
-  out="$ROOT/test/octavia/$name.oracle.txt"
+  out="$(cd "$(dirname "$f")" && pwd)/$name.oracle.txt"
   {
     echo "# capture: test/octavia/$name.cmds on fresh oracle DBs${startenv[*]:+ (start.sh with ${startenv[*]})}"
     echo "# python3-octavia $(ver python3-octavia), python3-octaviaclient $(ver python3-octaviaclient), python3-openstackclient $(ver python3-openstackclient), python3-openstacksdk $(ver python3-openstacksdk), python3-neutron $(ver python3-neutron)"

@@ -10,30 +10,11 @@
  *   node --import tsx scripts/fuzz-oracle.ts SEED COUNT > DIR/fuzz-SEED.cmds
  */
 
-/** mulberry32: a small seeded generator (the same numbers for the same seed). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { DESCS, FORMATS, fuzzer } from './fuzz-lib.js';
 
 const [seedArg, countArg] = process.argv.slice(2);
-const rand = prng(Number(seedArg ?? 1));
+const { pick, chance, name, some, fmt } = fuzzer(Number(seedArg ?? 1));
 const count = Number(countArg ?? 60);
-
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-const chance = (p: number) => rand() < p;
-/** A resource's name; now and then one that does not exist. */
-const name = (xs: readonly string[]): string => (chance(0.05) ? 'nosuch' : pick(xs));
-/** Some of `xs`, in a random order. */
-function some<T>(xs: readonly T[], p = 0.3): T[] {
-  return xs.filter(() => chance(p)).sort(() => rand() - 0.5);
-}
 
 const NETS = ['n1', 'n2', 'n3', 'ext'];
 const SUBNETS = ['s1', 's2', 's3', 's6', 'ext-sub'];
@@ -44,15 +25,6 @@ const POOLS = ['pool4', 'pool6'];
 const CIDRS4 = ['10.0.0.0/24', '10.0.1.0/24', '10.0.0.0/16', '192.168.10.0/24', '10.0.0.0/30', '10.0.0.0/31', '10.0.0.5/24', '10.0.2.0/28', '172.16.0.0/12', '300.1.1.0/24', '10.0.3.0/33', '224.0.0.0/24', '127.0.0.0/24', '0.0.0.0/24'];
 const CIDRS6 = ['2001:db8::/64', '2001:db8:1::/64', 'fd00::/48', '2001:db8::/120', '2001:db8::1/64'];
 const IPS = ['10.0.0.5', '10.0.0.1', '10.0.0.254', '10.0.0.255', '10.0.1.7', '192.168.10.9', '203.0.113.20', '2001:db8::5', '10.0.0.0', '10.0.9.9', 'bad-ip'];
-const FORMATS = ['table', 'json', 'yaml', 'value', 'shell', 'csv'];
-const DESCS = ['"a b"', 'x', '""', '"ünïcode"'];
-
-function fmt(columns: readonly string[], list = false): string {
-  const f = chance(0.5) ? ` -f ${pick(list ? FORMATS : FORMATS.filter((x) => x !== 'csv'))}` : '';
-  const cs = chance(0.4) ? some(columns, 0.35).map((c) => ` -c ${c.includes(' ') ? `"${c}"` : c}`).join('') : '';
-  const extra = chance(0.1) ? pick([' --noindent', ' --max-width 40', ' --fit-width', ' --print-empty', ' --prefix X_', ' --quote all']) : '';
-  return f + cs + extra;
-}
 
 const NET_COLS = ['id', 'name', 'status', 'mtu', 'shared', 'router:external', 'admin_state_up', 'description', 'port_security_enabled', 'subnets', 'tags', 'revision_number', 'provider:network_type', 'nosuch'];
 const NET_LIST_COLS = ['ID', 'Name', 'Subnets', 'Status', 'State', 'Shared', 'Project', 'Network Type', 'Router Type', 'Availability Zones', 'Tags'];
