@@ -1,25 +1,24 @@
 /** `openstack loadbalancer …` (python-octaviaclient 3.1.0): projects what sim/api/octavia answers. */
 import type { Cloud } from '../../../sim/model/cloud.js';
-import type { HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool, SessionPersistence } from '../../../sim/model/octavia.js';
+import type { HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, Pool } from '../../../sim/model/octavia.js';
 import {
-  checkLoadBalancerGet, findL7Rule, healthMonitorDict, listProviders, providerCapabilities, sessionPersistence, l7PolicyDict, l7RuleDict, listenerDict, loadBalancerDict, memberDict, poolDict, quotaDict, listQuotas, showQuota, defaultQuota, loadBalancerStats, listUnconfigured, statsDict, statusTree,
+  checkLoadBalancerGet, findL7Rule, healthMonitorDict, listProviders, providerCapabilities, l7PolicyDict, l7RuleDict, listenerDict, loadBalancerDict, memberDict, poolDict, quotaDict, listQuotas, showQuota, defaultQuota, loadBalancerStats, listUnconfigured, statsDict, statusTree,
   listAmphorae, listHealthMonitors, listL7Policies, listL7Rules, listLbPools, listListeners, listLoadBalancers, listMembers, showAmphora, type OctaviaQuery,
   visibleHealthMonitors, visibleL7Policies, visibleLbPools, visibleListeners, visibleLoadBalancers, visibleMembers,
 } from '../../../sim/api/octavia/index.js';
 import { SimError } from '../../../sim/errors.js';
+import type { JsonObject } from '../../../sim/api/json.js';
+import { octaviaCall } from '../../../sim/api/octavia/rest.js';
+import { requestId } from '../../../sim/api/request-id.js';
 import { lbState } from '../../../sim/ops/octavia/common.js';
-import { createLoadBalancer, deleteLoadBalancer, failoverLoadBalancer, updateLoadBalancer } from '../../../sim/ops/octavia/loadbalancer.js';
-import {
-  createHealthMonitor, createL7Policy, createL7Rule, createListener, createMember, createPool, deleteHealthMonitor, deleteL7Policy, deleteL7Rule, deleteListener, deleteMember, deletePool,
-  updateHealthMonitor, updateL7Policy, updateL7Rule, updateListener, updateMember, updatePool,
-} from '../../../sim/ops/octavia/children.js';
 import { settleOctavia } from '../../../sim/ops/octavia/lifecycle.js';
 import { resetLbQuota, setLbQuota } from '../../../sim/ops/octavia/quota.js';
 import { visibleNetworks, visiblePorts, visibleSubnets } from '../../../sim/visibility.js';
 import { pyJsonDumps } from '../../../render/pyvalue.js';
 import { CliError } from '../../errors.js';
-import { flag, none, num, pair, req, sdkInt, str, strs, tagFilter, type Args, type OscCommand, type Output } from '../common.js';
+import { flag, none, num, pair, req, sdkInt, str, tagFilter, type Args, type OscCommand, type Output } from '../common.js';
 import { findProject } from '../project.js';
+import { always, formatKv, mapAttrs, pyFloatOf, pyIntOf, pyListOf, pyStrOf, strOrUnset, TAG_ATTRS, unsetsOf, type AttrMap, type AttrRule } from './attrs.js';
 import { checkPort, checkWeight, findLb, flatList, hash, idList, lbCommand, listOf, showOf, type Formatter } from './format.js';
 
 const LB_ROWS = ['admin_state_up', 'availability_zone', 'created_at', 'description', 'flavor_id', 'id', 'listeners', 'name', 'operating_status', 'pools', 'project_id', 'provider', 'provisioning_status', 'updated_at', 'vip_address', 'vip_network_id', 'vip_port_id', 'vip_qos_policy_id', 'vip_subnet_id', 'tags', 'additional_vips'];
@@ -71,39 +70,6 @@ function enabled(a: Args): boolean | undefined {
   return pair(a, 'disable', 'enable') === undefined ? undefined : !flag(a, 'disable');
 }
 
-function tagsOf(a: Args): string[] {
-  return strs(a, 'tags');
-}
-
-/** `set --tag/--no-tag`: the new tag list, or undefined when unchanged. */
-function setTags(a: Args, current: readonly string[]): string[] | undefined {
-  const add = strs(a, 'tags');
-  if (!flag(a, 'no_tag') && add.length === 0) return undefined;
-  return [...(flag(a, 'no_tag') ? [] : current), ...add];
-}
-
-function unsetTags(a: Args, current: readonly string[]): string[] | undefined {
-  if (flag(a, 'all_tag')) return [];
-  const drop = strs(a, 'tags');
-  return drop.length === 0 ? undefined : current.filter((t) => !drop.includes(t));
-}
-
-/** octaviaclient's _format_kv: `k=v,k2=v2` into a dict (Python's unpacking error otherwise). */
-function keyValues(raw: string): Record<string, string> {
-  const kv: Record<string, string> = {};
-  for (const part of raw.split(',')) {
-    const bits = part.split('=');
-    if (bits.length !== 2) throw new CliError(bits.length < 2 ? 'not enough values to unpack (expected 2, got 1)' : `too many values to unpack (expected 2)`);
-    kv[bits[0] as string] = bits[1] as string;
-  }
-  return kv;
-}
-
-/** `--session-persistence type=X,cookie_name=Y`: the client's parse; the API checks the type. */
-function persistence(raw: string | undefined): SessionPersistence | null | undefined {
-  return raw === undefined ? undefined : sessionPersistence(keyValues(raw));
-}
-
 const lbShow = (c: Cloud, lb: LoadBalancer): Output => showOf(loadBalancerDict(c, lb), LB_ROWS, LB_FMT);
 const listenerShow = (c: Cloud, l: Listener): Output => showOf(listenerDict(c, l), LISTENER_ROWS, LISTENER_FMT);
 const poolShow = (c: Cloud, p: Pool): Output => showOf({ ...poolDict(c, p), healthmonitor_id: poolDict(c, p)['healthmonitor_id'] ?? '' }, POOL_ROWS, POOL_FMT);
@@ -112,11 +78,6 @@ const memberShow = (c: Cloud, m: Member): Output => showOf(memberDict(c, m), MEM
 const monitorShow = (c: Cloud, h: HealthMonitor): Output => showOf(healthMonitorDict(c, h), MONITOR_ROWS, MONITOR_FMT, ['http_version']);
 const policyShow = (c: Cloud, p: L7Policy): Output => showOf(l7PolicyDict(c, p), L7POLICY_ROWS, L7POLICY_FMT);
 const ruleShow = (c: Cloud, r: L7Rule): Output => showOf(l7RuleDict(c, r), L7RULE_ROWS, TAGS_FMT);
-
-/** The objects as the API returns them after the command (the worker may have finished with --wait). */
-function fresh<T extends { id: string }>(items: readonly T[], o: T): T {
-  return items.find((x) => x.id === o.id) ?? o;
-}
 
 /**
  * The query octaviaclient sends for a list: the options given as Octavia's filters (`names` maps
@@ -133,41 +94,210 @@ function queryOf(a: Args, names: Record<string, string>, extra: Record<string, s
   return { filters, tags: tagFilter(a) };
 }
 
+// ---- octaviaclient's attribute maps (v2_utils.get_*_attrs) ------------------------------------
+
+const S = (key: string): AttrRule => ({ key, conv: pyStrOf });
+const I = (key: string): AttrRule => ({ key, conv: pyIntOf });
+const L = (key: string): AttrRule => ({ key, conv: pyListOf });
+const ON = { enable: { key: 'admin_state_up', conv: always(true) }, disable: { key: 'admin_state_up', conv: always(false) } };
+const lbId = (c: Cloud, x: string) => findLoadBalancer(c, x).id;
+const listenerId = (c: Cloud, x: string) => findListener(c, x).id;
+const poolId = (c: Cloud, x: string) => findPool(c, x).id;
+const projectId = (c: Cloud, x: string) => findProject(c, x).id;
+
+/**
+ * neutronclient's list_qos_policies: Stacklab's Neutron (as the oracle's) has no QoS extension,
+ * so any lookup is its 404, in neutronclient's words (`none`, `null`, `void` are None first).
+ */
+function qosPolicyId(c: Cloud, x: string): null {
+  if (['none', 'null', 'void'].includes(x.toLowerCase())) return null;
+  const msg = 'The resource could not be found.';
+  throw new CliError(`${msg}\nNeutron server returns request_ids: ['${requestId(c, msg, 'length')}']`);
+}
+
+const LB_ATTRS: AttrMap = {
+  name: S('name'), description: S('description'), protocol: S('protocol'),
+  loadbalancer: { key: 'loadbalancer_id', find: lbId },
+  connection_limit: S('connection_limit'), protocol_port: I('protocol_port'),
+  project: { key: 'project_id', find: projectId },
+  vip_address: S('vip_address'),
+  vip_port_id: { key: 'vip_port_id', find: (c, x) => findLb(visiblePorts(c), 'ports', x).id },
+  vip_subnet_id: { key: 'vip_subnet_id', find: findSubnetId },
+  vip_network_id: { key: 'vip_network_id', find: (c, x) => findLb(visibleNetworks(c), 'networks', x).id },
+  vip_qos_policy_id: { key: 'vip_qos_policy_id', find: qosPolicyId },
+  ...ON,
+  cascade: { key: 'cascade', conv: always(true) },
+  provisioning_status: S('provisioning_status'), operating_status: S('operating_status'), provider: S('provider'),
+  // Stacklab's clouds have no Octavia flavors: any lookup finds none.
+  flavor: { key: 'flavor_id', find: (_c, x) => { throw new CliError(`Unable to locate ${x} in flavors`); } },
+  availability_zone: S('availability_zone'),
+  ...TAG_ATTRS,
+};
+
+const LISTENER_ATTRS: AttrMap = {
+  name: S('name'), description: S('description'), protocol: S('protocol'),
+  listener: { key: 'listener_id', find: listenerId },
+  loadbalancer: { key: 'loadbalancer_id', find: lbId },
+  // The client sends the limit as text (`set` gives argparse no type): Octavia reads it.
+  connection_limit: S('connection_limit'), protocol_port: I('protocol_port'),
+  default_pool: { key: 'default_pool_id', find: poolId },
+  project: { key: 'project_id', find: projectId },
+  ...ON,
+  insert_headers: { key: 'insert_headers', conv: formatKv },
+  default_tls_container_ref: S('default_tls_container_ref'), sni_container_refs: L('sni_container_refs'),
+  timeout_client_data: I('timeout_client_data'), timeout_member_connect: I('timeout_member_connect'),
+  timeout_member_data: I('timeout_member_data'), timeout_tcp_inspect: I('timeout_tcp_inspect'),
+  client_ca_tls_container_ref: { key: 'client_ca_tls_container_ref', conv: strOrUnset },
+  client_authentication: S('client_authentication'),
+  client_crl_container_ref: { key: 'client_crl_container_ref', conv: strOrUnset },
+  allowed_cidrs: L('allowed_cidrs'), tls_ciphers: S('tls_ciphers'), tls_versions: L('tls_versions'), alpn_protocols: L('alpn_protocols'),
+  ...TAG_ATTRS,
+};
+
+const POOL_ATTRS: AttrMap = {
+  name: S('name'), description: S('description'), protocol: S('protocol'),
+  pool: { key: 'pool_id', find: poolId },
+  loadbalancer: { key: 'loadbalancer_id', find: lbId },
+  lb_algorithm: S('lb_algorithm'),
+  listener: { key: 'listener_id', find: listenerId },
+  project: { key: 'project_id', find: projectId },
+  session_persistence: { key: 'session_persistence', conv: formatKv },
+  ...ON,
+  tls_container_ref: { key: 'tls_container_ref', conv: strOrUnset },
+  ca_tls_container_ref: { key: 'ca_tls_container_ref', conv: strOrUnset },
+  crl_container_ref: { key: 'crl_container_ref', conv: strOrUnset },
+  enable_tls: { key: 'tls_enabled', conv: always(true) }, disable_tls: { key: 'tls_enabled', conv: always(false) },
+  tls_ciphers: S('tls_ciphers'), tls_versions: L('tls_versions'), alpn_protocols: L('alpn_protocols'),
+  ...TAG_ATTRS,
+};
+
+const MEMBER_ATTRS: AttrMap = {
+  name: S('name'), address: S('address'), protocol_port: I('protocol_port'),
+  project_id: { key: 'project_id', find: projectId },
+  pool: { key: 'pool_id', find: poolId },
+  member: { key: 'member_id', parent: 'pool', child: (c, pool, x) => findLb(visibleMembers(c, pool), 'members', x).id },
+  enable_backup: { key: 'backup', conv: always(true) }, disable_backup: { key: 'backup', conv: always(false) },
+  weight: I('weight'),
+  subnet_id: { key: 'subnet_id', find: findSubnetId },
+  monitor_port: I('monitor_port'), monitor_address: S('monitor_address'),
+  ...ON,
+  ...TAG_ATTRS,
+};
+
+const MONITOR_ATTRS: AttrMap = {
+  health_monitor: { key: 'health_monitor_id', find: (c, x) => findMonitor(c, x).id },
+  project: { key: 'project_id', find: projectId },
+  name: S('name'),
+  pool: { key: 'pool_id', find: poolId },
+  delay: I('delay'), expected_codes: S('expected_codes'), max_retries: I('max_retries'), http_method: S('http_method'),
+  type: S('type'), timeout: I('timeout'), max_retries_down: I('max_retries_down'), url_path: S('url_path'),
+  ...ON,
+  http_version: { key: 'http_version', conv: pyFloatOf }, domain_name: S('domain_name'),
+  ...TAG_ATTRS,
+};
+
+const POLICY_ATTRS: AttrMap = {
+  name: S('name'), description: S('description'), redirect_url: S('redirect_url'),
+  redirect_http_code: I('redirect_http_code'), redirect_prefix: S('redirect_prefix'),
+  l7policy: { key: 'l7policy_id', find: (c, x) => findPolicy(c, x).id },
+  redirect_pool: { key: 'redirect_pool_id', find: poolId },
+  listener: { key: 'listener_id', find: listenerId },
+  action: S('action'),
+  position: I('position'),
+  ...ON,
+  ...TAG_ATTRS,
+};
+
+const RULE_ATTRS: AttrMap = {
+  action: S('action'),
+  project: { key: 'project_id', find: projectId },
+  invert: { key: 'invert', conv: always(true) },
+  l7rule: { key: 'l7rule_id', parent: 'l7policy', child: (c, policy, x) => findL7Rule(c, policy, x).id },
+  l7policy: { key: 'l7policy_id', find: (c, x) => findPolicy(c, x).id },
+  value: S('value'), key: S('key'), type: S('type'), compare_type: S('compare_type'),
+  ...ON,
+  ...TAG_ATTRS,
+};
+
+/** Takes `key` out of the attributes (the id a command's URL names). */
+function pop(attrs: JsonObject, key: string): string {
+  const v = attrs[key];
+  delete attrs[key];
+  return String(v);
+}
+
+/** set_tags_for_set: the tags given join the object's (all of them replace them with --no-tag). */
+function tagsForSet(attrs: JsonObject, current: readonly string[], clear: boolean): void {
+  const add = attrs['tags'];
+  if (Array.isArray(add) && add.length > 0) attrs['tags'] = [...new Set([...(clear ? [] : current), ...(add as string[])])];
+  else if (clear) attrs['tags'] = [];
+}
+
+/** set_tags_for_unset: --all-tag clears them, --tag drops the ones given. */
+function tagsForUnset(attrs: JsonObject, current: readonly string[], clear: boolean): void {
+  if (clear) attrs['tags'] = [];
+  else if (Array.isArray(attrs['tags']) && attrs['tags'].length > 0) {
+    const drop = new Set(attrs['tags'] as string[]);
+    attrs['tags'] = current.filter((t) => !drop.has(t));
+  }
+}
+
+/** The object a create's answer names, as the API shows it now (after --wait, the worker is done). */
+function answered<T extends { id: string }>(items: readonly T[], data: JsonObject | null, key: string): T {
+  const id = (data?.[key] as JsonObject | undefined)?.['id'];
+  const o = items.find((x) => x.id === id);
+  if (!o) throw new Error(`octavia: the ${key} answered is not in the cloud`);
+  return o;
+}
+
+/**
+ * An unset: octaviaclient sends nothing (and looks nothing up) when nothing is to be unset; else
+ * the options given as None (Octavia's defaults again) and the tags left.
+ */
+function unsetCommand(kind: string, path: (c: Cloud, a: Args) => { path: string[]; tags: readonly string[] }) {
+  return (c: Cloud, a: Args): Output => {
+    const attrs = unsetsOf(a);
+    if (Object.keys(attrs).length === 0 && !flag(a, 'all_tag')) return none;
+    const target = path(c, a);
+    tagsForUnset(attrs, target.tags, flag(a, 'all_tag'));
+    octaviaCall(c, 'PUT', target.path, { [kind]: attrs });
+    waited(c, a);
+    return none;
+  };
+}
+
+/**
+ * A set: the options as the client's attribute map reads them (lookups included), its own checks,
+ * the ids the URL names taken out, the tags merged with the object's, then one PUT.
+ */
+function setCommand(
+  kind: string,
+  map: AttrMap,
+  target: (c: Cloud, attrs: JsonObject) => { path: string[]; tags: readonly string[] },
+  check: (attrs: JsonObject) => void = () => {},
+) {
+  return (c: Cloud, a: Args): Output => {
+    const attrs = mapAttrs(c, a, map);
+    check(attrs);
+    const t = target(c, attrs);
+    tagsForSet(attrs, t.tags, flag(a, 'no_tag'));
+    octaviaCall(c, 'PUT', t.path, { [kind]: attrs });
+    waited(c, a);
+    return none;
+  };
+}
+
 // ---- load balancers --------------------------------------------------------------------------
 
 function lbCreate(c: Cloud, a: Args): Output {
-  const subnet = str(a, 'vip_subnet_id');
-  const network = str(a, 'vip_network_id');
-  const port = str(a, 'vip_port_id');
-  const project = str(a, 'project');
-  const subnetId = subnet !== undefined ? findSubnetId(c, subnet) : null;
-  const networkId = network !== undefined ? findLb(visibleNetworks(c), 'networks', network).id : null;
-  const portId = port !== undefined ? findLb(visiblePorts(c), 'ports', port).id : null;
-  const projectId = project !== undefined ? findProject(c, project).id : undefined;
-  const flavor = str(a, 'flavor');
-  if (flavor !== undefined) throw new CliError(`Unable to locate ${flavor} in flavors`);
-  if (subnetId === null && networkId === null && portId === null) {
+  const attrs = mapAttrs(c, a, LB_ATTRS);
+  if (!['vip_subnet_id', 'vip_network_id', 'vip_port_id'].some((k) => k in attrs)) {
     throw new CliError('Missing required argument: Requires one of --vip-subnet-id, --vip-network-id or --vip-port-id');
   }
-  if (networkId !== null && portId !== null) throw new CliError('Argument error: --vip-port-id can not be used with --vip-network-id');
-  const vipAddress = str(a, 'vip_address');
-  const provider = str(a, 'provider');
-  const az = str(a, 'availability_zone');
-  const lb = createLoadBalancer(c, {
-    name: str(a, 'name') ?? '',
-    description: str(a, 'description') ?? '',
-    adminStateUp: enabled(a) ?? true,
-    vipSubnetId: subnetId,
-    vipNetworkId: networkId,
-    vipPortId: portId,
-    ...(vipAddress !== undefined ? { vipAddress } : {}),
-    ...(provider !== undefined ? { provider } : {}),
-    ...(az !== undefined ? { availabilityZone: az } : {}),
-    ...(projectId !== undefined ? { projectId } : {}),
-    tags: tagsOf(a),
-  });
+  if ('vip_network_id' in attrs && 'vip_port_id' in attrs) throw new CliError('Argument error: --vip-port-id can not be used with --vip-network-id');
+  const data = octaviaCall(c, 'POST', ['loadbalancers'], { loadbalancer: attrs });
   waited(c, a);
-  return lbShow(c, fresh(lbState(c).loadBalancers, lb));
+  return lbShow(c, answered(lbState(c).loadBalancers, data, 'loadbalancer'));
 }
 
 function lbList(c: Cloud, a: Args): Output {
@@ -188,36 +318,27 @@ function lbShowCmd(c: Cloud, a: Args): Output {
   return lbShow(c, findLoadBalancer(c, target));
 }
 
-function lbSet(c: Cloud, a: Args): Output {
+const lbSet = setCommand('loadbalancer', LB_ATTRS, (c, x) => {
+  const id = pop(x, 'loadbalancer_id');
+  return { path: ['loadbalancers', id], tags: findLoadBalancer(c, id).tags };
+});
+
+const lbUnset = unsetCommand('loadbalancer', (c, a) => {
   const lb = findLoadBalancer(c, req(a, 'loadbalancer'));
-  const name = str(a, 'name');
-  const description = str(a, 'description');
-  const qos = str(a, 'vip_qos_policy_id');
-  const tags = setTags(a, lb.tags);
-  const on = enabled(a);
-  updateLoadBalancer(c, lb, {
-    ...(name !== undefined ? { name } : {}),
-    ...(description !== undefined ? { description } : {}),
-    ...(qos !== undefined ? { vipQosPolicyId: qos } : {}),
-    ...(on !== undefined ? { adminStateUp: on } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  });
+  return { path: ['loadbalancers', lb.id], tags: lb.tags };
+});
+
+function lbDelete(c: Cloud, a: Args): Output {
+  const attrs = mapAttrs(c, a, LB_ATTRS);
+  const id = pop(attrs, 'loadbalancer_id');
+  octaviaCall(c, 'DELETE', ['loadbalancers', id], undefined, attrs['cascade'] === true ? [['cascade', 'True']] : []);
   waited(c, a);
   return none;
 }
 
-function lbUnset(c: Cloud, a: Args): Output {
-  const lb = findLoadBalancer(c, req(a, 'loadbalancer'));
-  const tags = unsetTags(a, lb.tags);
-  const u = {
-    ...(flag(a, 'name') ? { name: '' } : {}),
-    ...(flag(a, 'description') ? { description: '' } : {}),
-    ...(flag(a, 'vip_qos_policy_id') ? { vipQosPolicyId: null } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  };
-  // octaviaclient sends nothing when nothing is to be unset.
-  if (Object.keys(u).length === 0) return none;
-  updateLoadBalancer(c, lb, u);
+function lbFailover(c: Cloud, a: Args): Output {
+  const attrs = mapAttrs(c, a, LB_ATTRS);
+  octaviaCall(c, 'PUT', ['loadbalancers', pop(attrs, 'loadbalancer_id'), 'failover']);
   waited(c, a);
   return none;
 }
@@ -230,41 +351,11 @@ function lbStatus(c: Cloud, a: Args): Output {
 // ---- listeners --------------------------------------------------------------------------------
 
 function listenerCreate(c: Cloud, a: Args): Output {
-  const lb = findLoadBalancer(c, req(a, 'loadbalancer'));
-  const defaultPool = str(a, 'default_pool');
-  const poolId = defaultPool !== undefined ? findPool(c, defaultPool).id : undefined;
-  const port = num(a, 'protocol_port');
-  checkPort(port, 'protocol-port');
-  const l = createListener(c, {
-    loadbalancerId: lb.id,
-    name: str(a, 'name') ?? '',
-    description: str(a, 'description') ?? '',
-    protocol: req(a, 'protocol') as Listener['protocol'],
-    protocolPort: port ?? 0,
-    adminStateUp: enabled(a) ?? true,
-    ...optionalNums(a, { connectionLimit: 'connection_limit', timeoutClientData: 'timeout_client_data', timeoutMemberConnect: 'timeout_member_connect', timeoutMemberData: 'timeout_member_data', timeoutTcpInspect: 'timeout_tcp_inspect' }),
-    ...(poolId !== undefined ? { defaultPoolId: poolId } : {}),
-    ...(str(a, 'default_tls_container_ref') !== undefined ? { defaultTlsContainerRef: str(a, 'default_tls_container_ref') as string } : {}),
-    ...(strs(a, 'allowed_cidrs').length > 0 ? { allowedCidrs: strs(a, 'allowed_cidrs') } : {}),
-    ...(str(a, 'insert_headers') !== undefined ? { insertHeaders: keyValues(str(a, 'insert_headers') as string) } : {}),
-    tags: tagsOf(a),
-  });
+  const attrs = mapAttrs(c, a, LISTENER_ATTRS);
+  checkPort(attrs['protocol_port'] as number | undefined, 'protocol-port');
+  const data = octaviaCall(c, 'POST', ['listeners'], { listener: attrs });
   waited(c, a);
-  return listenerShow(c, fresh(lbState(c).listeners, l));
-}
-
-/** An option argparse keeps as text that octaviaclient converts with int() (delay, timeout, …). */
-function int(a: Args, dest: string): number | undefined {
-  return num(a, dest) ?? sdkInt(a, dest);
-}
-
-function optionalNums(a: Args, keys: Record<string, string>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, dest] of Object.entries(keys)) {
-    const v = int(a, dest);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
+  return listenerShow(c, answered(lbState(c).listeners, data, 'listener'));
 }
 
 function listenerList(c: Cloud, a: Args): Output {
@@ -273,69 +364,22 @@ function listenerList(c: Cloud, a: Args): Output {
   return listOf(listListeners(c, queryOf(a, { name: 'name' }, refs)), LISTENER_COLUMNS, { loadbalancers: idList });
 }
 
-function listenerSet(c: Cloud, a: Args): Output {
-  const l = findListener(c, req(a, 'listener'));
-  const defaultPool = str(a, 'default_pool');
-  const tags = setTags(a, l.tags);
-  const on = enabled(a);
-  updateListener(c, l, {
-    ...optionalNums(a, { connectionLimit: 'connection_limit', timeoutClientData: 'timeout_client_data', timeoutMemberConnect: 'timeout_member_connect', timeoutMemberData: 'timeout_member_data', timeoutTcpInspect: 'timeout_tcp_inspect' }),
-    ...(str(a, 'name') !== undefined ? { name: str(a, 'name') as string } : {}),
-    ...(str(a, 'description') !== undefined ? { description: str(a, 'description') as string } : {}),
-    ...(defaultPool !== undefined ? { defaultPoolId: ['none', 'null', 'void'].includes(defaultPool.toLowerCase()) ? null : findPool(c, defaultPool).id } : {}),
-    ...(strs(a, 'allowed_cidrs').length > 0 ? { allowedCidrs: strs(a, 'allowed_cidrs') } : {}),
-    ...(str(a, 'insert_headers') !== undefined ? { insertHeaders: keyValues(str(a, 'insert_headers') as string) } : {}),
-    ...(on !== undefined ? { adminStateUp: on } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  });
-  waited(c, a);
-  return none;
-}
+const listenerSet = setCommand('listener', LISTENER_ATTRS, (c, x) => {
+  const id = pop(x, 'listener_id');
+  return { path: ['listeners', id], tags: findListener(c, id).tags };
+});
 
-/** Unset: Octavia puts back the defaults of what is unset. */
-function listenerUnset(c: Cloud, a: Args): Output {
+const listenerUnset = unsetCommand('listener', (c, a) => {
   const l = findListener(c, req(a, 'listener'));
-  const tags = unsetTags(a, l.tags);
-  const u = {
-    ...(flag(a, 'name') ? { name: '' } : {}),
-    ...(flag(a, 'description') ? { description: '' } : {}),
-    ...(flag(a, 'connection_limit') ? { connectionLimit: -1 } : {}),
-    ...(flag(a, 'default_pool_id') ? { defaultPoolId: null } : {}),
-    ...(flag(a, 'insert_headers') ? { insertHeaders: null } : {}),
-    ...(flag(a, 'timeout_client_data') ? { timeoutClientData: 50000 } : {}),
-    ...(flag(a, 'timeout_member_connect') ? { timeoutMemberConnect: 5000 } : {}),
-    ...(flag(a, 'timeout_member_data') ? { timeoutMemberData: 50000 } : {}),
-    ...(flag(a, 'timeout_tcp_inspect') ? { timeoutTcpInspect: 0 } : {}),
-    ...(flag(a, 'allowed_cidrs') ? { allowedCidrs: null } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  };
-  if (Object.keys(u).length === 0) return none;
-  updateListener(c, l, u);
-  waited(c, a);
-  return none;
-}
+  return { path: ['listeners', l.id], tags: l.tags };
+});
 
 // ---- pools ------------------------------------------------------------------------------------
 
 function poolCreate(c: Cloud, a: Args): Output {
-  const listener = str(a, 'listener');
-  const lbArg = str(a, 'loadbalancer');
-  const l = listener !== undefined ? findListener(c, listener) : null;
-  const lb = lbArg !== undefined ? findLoadBalancer(c, lbArg) : null;
-  const p = createPool(c, {
-    loadbalancerId: l?.loadbalancerId ?? lb?.id ?? '',
-    listenerId: l?.id ?? null,
-    name: str(a, 'name') ?? '',
-    description: str(a, 'description') ?? '',
-    protocol: req(a, 'protocol') as Pool['protocol'],
-    lbAlgorithm: req(a, 'lb_algorithm') as Pool['lbAlgorithm'],
-    adminStateUp: enabled(a) ?? true,
-    sessionPersistence: persistence(str(a, 'session_persistence')) ?? null,
-    ...(pair(a, 'enable_tls', 'disable_tls') !== undefined ? { tlsEnabled: pair(a, 'enable_tls', 'disable_tls') as boolean } : {}),
-    tags: tagsOf(a),
-  });
+  const data = octaviaCall(c, 'POST', ['pools'], { pool: mapAttrs(c, a, POOL_ATTRS) });
   waited(c, a);
-  return poolShow(c, fresh(lbState(c).pools, p));
+  return poolShow(c, answered(lbState(c).pools, data, 'pool'));
 }
 
 function poolList(c: Cloud, a: Args): Output {
@@ -344,280 +388,136 @@ function poolList(c: Cloud, a: Args): Output {
   return listOf(listLbPools(c, queryOf(a, {}, refs)), POOL_COLUMNS);
 }
 
-function poolSet(c: Cloud, a: Args): Output {
-  const p = findPool(c, req(a, 'pool'));
-  const sp = persistence(str(a, 'session_persistence'));
-  const tags = setTags(a, p.tags);
-  const on = enabled(a);
-  const tls = pair(a, 'enable_tls', 'disable_tls');
-  updatePool(c, p, {
-    ...(str(a, 'name') !== undefined ? { name: str(a, 'name') as string } : {}),
-    ...(str(a, 'description') !== undefined ? { description: str(a, 'description') as string } : {}),
-    ...(str(a, 'lb_algorithm') !== undefined ? { lbAlgorithm: str(a, 'lb_algorithm') as Pool['lbAlgorithm'] } : {}),
-    ...(sp !== undefined ? { sessionPersistence: sp } : {}),
-    ...(on !== undefined ? { adminStateUp: on } : {}),
-    ...(tls !== undefined ? { tlsEnabled: tls } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  });
-  waited(c, a);
-  return none;
-}
+const poolSet = setCommand('pool', POOL_ATTRS, (c, x) => {
+  const id = pop(x, 'pool_id');
+  return { path: ['pools', id], tags: findPool(c, id).tags };
+});
 
-function poolUnset(c: Cloud, a: Args): Output {
+const poolUnset = unsetCommand('pool', (c, a) => {
   const p = findPool(c, req(a, 'pool'));
-  const tags = unsetTags(a, p.tags);
-  const u = {
-    ...(flag(a, 'name') ? { name: '' } : {}),
-    ...(flag(a, 'description') ? { description: '' } : {}),
-    ...(flag(a, 'session_persistence') ? { sessionPersistence: null } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  };
-  if (Object.keys(u).length === 0) return none;
-  updatePool(c, p, u);
-  waited(c, a);
-  return none;
-}
+  return { path: ['pools', p.id], tags: p.tags };
+});
 
 // ---- members ----------------------------------------------------------------------------------
 
+/** validate.check_member_attrs: the client's own range checks of the port and the weight. */
+function checkMember(attrs: JsonObject): void {
+  checkPort(attrs['protocol_port'] as number | undefined, 'protocol-port');
+  checkWeight(attrs['weight'] as number | undefined);
+}
+
 function memberCreate(c: Cloud, a: Args): Output {
-  const pool = findPool(c, req(a, 'pool'));
-  const subnet = str(a, 'subnet_id');
-  const subnetId = subnet !== undefined ? findSubnetId(c, subnet) : null;
-  const port = num(a, 'protocol_port');
-  checkPort(port, 'protocol-port');
-  checkWeight(num(a, 'weight'));
-  const backup = pair(a, 'enable_backup', 'disable_backup');
-  const m = createMember(c, {
-    poolId: pool.id,
-    name: str(a, 'name') ?? '',
-    address: req(a, 'address'),
-    protocolPort: port ?? 0,
-    subnetId,
-    ...optionalNums(a, { weight: 'weight', monitorPort: 'monitor_port' }),
-    ...(backup !== undefined ? { backup } : {}),
-    ...(str(a, 'monitor_address') !== undefined ? { monitorAddress: str(a, 'monitor_address') as string } : {}),
-    adminStateUp: enabled(a) ?? true,
-    tags: tagsOf(a),
-  });
+  const attrs = mapAttrs(c, a, MEMBER_ATTRS);
+  checkMember(attrs);
+  const pool = pop(attrs, 'pool_id');
+  const data = octaviaCall(c, 'POST', ['pools', pool, 'members'], { member: attrs });
   waited(c, a);
-  return memberShow(c, fresh(lbState(c).members, m));
+  return memberShow(c, answered(lbState(c).members, data, 'member'));
 }
 
-function memberSet(c: Cloud, a: Args): Output {
-  const pool = findPool(c, req(a, 'pool'));
-  const m = findMember(c, pool, req(a, 'member'));
-  checkWeight(num(a, 'weight'));
-  const backup = pair(a, 'enable_backup', 'disable_backup');
-  const tags = setTags(a, m.tags);
-  const on = enabled(a);
-  updateMember(c, m, {
-    ...optionalNums(a, { weight: 'weight', monitorPort: 'monitor_port' }),
-    ...(str(a, 'name') !== undefined ? { name: str(a, 'name') as string } : {}),
-    ...(str(a, 'monitor_address') !== undefined ? { monitorAddress: str(a, 'monitor_address') as string } : {}),
-    ...(backup !== undefined ? { backup } : {}),
-    ...(on !== undefined ? { adminStateUp: on } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  });
-  waited(c, a);
-  return none;
-}
+const memberSet = setCommand(
+  'member',
+  MEMBER_ATTRS,
+  (c, x) => {
+    const pool = pop(x, 'pool_id');
+    const id = pop(x, 'member_id');
+    return { path: ['pools', pool, 'members', id], tags: lbState(c).members.find((m) => m.id === id)?.tags ?? [] };
+  },
+  checkMember,
+);
 
-function memberUnset(c: Cloud, a: Args): Output {
+const memberUnset = unsetCommand('member', (c, a) => {
   const pool = findPool(c, req(a, 'pool'));
   const m = findMember(c, pool, req(a, 'member'));
-  const tags = unsetTags(a, m.tags);
-  const u = {
-    ...(flag(a, 'name') ? { name: '' } : {}),
-    ...(flag(a, 'weight') ? { weight: 1 } : {}),
-    ...(flag(a, 'backup') ? { backup: false } : {}),
-    ...(flag(a, 'monitor_address') ? { monitorAddress: null } : {}),
-    ...(flag(a, 'monitor_port') ? { monitorPort: null } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  };
-  if (Object.keys(u).length === 0) return none;
-  updateMember(c, m, u);
-  waited(c, a);
-  return none;
-}
+  return { path: ['pools', pool.id, 'members', m.id], tags: m.tags };
+});
 
 // ---- health monitors -------------------------------------------------------------------------
 
 function monitorCreate(c: Cloud, a: Args): Output {
-  const pool = findPool(c, req(a, 'pool'));
-  const h = createHealthMonitor(c, {
-    poolId: pool.id,
-    name: str(a, 'name') ?? '',
-    type: req(a, 'type') as HealthMonitor['type'],
-    delay: int(a, 'delay') ?? 0,
-    timeout: int(a, 'timeout') ?? 0,
-    maxRetries: int(a, 'max_retries') ?? 0,
-    ...optionalNums(a, { maxRetriesDown: 'max_retries_down' }),
-    ...httpVersion(a),
-    ...optionalStrs(a, { httpMethod: 'http_method', urlPath: 'url_path', expectedCodes: 'expected_codes', domainName: 'domain_name' }),
-    adminStateUp: enabled(a) ?? true,
-    tags: tagsOf(a),
-  });
+  const data = octaviaCall(c, 'POST', ['healthmonitors'], { healthmonitor: mapAttrs(c, a, MONITOR_ATTRS) });
   waited(c, a);
-  return monitorShow(c, fresh(lbState(c).healthMonitors, h));
+  return monitorShow(c, answered(lbState(c).healthMonitors, data, 'healthmonitor'));
 }
 
-/** `--http-version 1.0|1.1` (argparse keeps the float's repr). */
-function httpVersion(a: Args): { httpVersion?: number } {
-  const v = str(a, 'http_version');
-  return v === undefined ? {} : { httpVersion: Number(v) };
-}
+const monitorSet = setCommand('healthmonitor', MONITOR_ATTRS, (c, x) => {
+  const id = pop(x, 'health_monitor_id');
+  return { path: ['healthmonitors', id], tags: findMonitor(c, id).tags };
+});
 
-function optionalStrs(a: Args, keys: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, dest] of Object.entries(keys)) {
-    const v = str(a, dest);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
-}
-
-function monitorSet(c: Cloud, a: Args): Output {
+const monitorUnset = unsetCommand('healthmonitor', (c, a) => {
   const h = findMonitor(c, req(a, 'health_monitor'));
-  const tags = setTags(a, h.tags);
-  const on = enabled(a);
-  updateHealthMonitor(c, h, {
-    ...optionalNums(a, { delay: 'delay', timeout: 'timeout', maxRetries: 'max_retries', maxRetriesDown: 'max_retries_down' }),
-    ...httpVersion(a),
-    ...optionalStrs(a, { name: 'name', httpMethod: 'http_method', urlPath: 'url_path', expectedCodes: 'expected_codes', domainName: 'domain_name' }),
-    ...(on !== undefined ? { adminStateUp: on } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  });
-  waited(c, a);
-  return none;
-}
-
-function monitorUnset(c: Cloud, a: Args): Output {
-  const h = findMonitor(c, req(a, 'health_monitor'));
-  const tags = unsetTags(a, h.tags);
-  const u = {
-    ...(flag(a, 'name') ? { name: '' } : {}),
-    ...(flag(a, 'domain_name') ? { domainName: null } : {}),
-    ...(flag(a, 'expected_codes') ? { expectedCodes: null } : {}),
-    ...(flag(a, 'http_method') ? { httpMethod: null } : {}),
-    ...(flag(a, 'http_version') ? { httpVersion: null } : {}),
-    ...(flag(a, 'max_retries_down') ? { maxRetriesDown: 3 } : {}),
-    ...(flag(a, 'url_path') ? { urlPath: null } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  };
-  if (Object.keys(u).length === 0) return none;
-  updateHealthMonitor(c, h, u);
-  waited(c, a);
-  return none;
-}
+  return { path: ['healthmonitors', h.id], tags: h.tags };
+});
 
 // ---- L7 policies and rules -------------------------------------------------------------------
 
-function policyCreate(c: Cloud, a: Args): Output {
-  const l = findListener(c, req(a, 'listener'));
-  const action = req(a, 'action') as L7Policy['action'];
-  const pool = str(a, 'redirect_pool');
-  if (action === 'REDIRECT_TO_POOL' && pool === undefined) throw new CliError('Missing argument: --redirect-pool');
-  if (action === 'REDIRECT_TO_URL' && str(a, 'redirect_url') === undefined) throw new CliError('Missing argument: --redirect-url');
-  if (action === 'REDIRECT_PREFIX' && str(a, 'redirect_prefix') === undefined) throw new CliError('Missing argument: --redirect-prefix');
-  const p = createL7Policy(c, {
-    listenerId: l.id,
-    name: str(a, 'name') ?? '',
-    description: str(a, 'description') ?? '',
-    action,
-    ...(pool !== undefined ? { redirectPoolId: findPool(c, pool).id } : {}),
-    ...optionalStrs(a, { redirectUrl: 'redirect_url', redirectPrefix: 'redirect_prefix' }),
-    ...optionalNums(a, { position: 'position', redirectHttpCode: 'redirect_http_code' }),
-    adminStateUp: enabled(a) ?? true,
-    tags: tagsOf(a),
-  });
-  waited(c, a);
-  return policyShow(c, fresh(lbState(c).l7Policies, p));
-}
-
-function policySet(c: Cloud, a: Args): Output {
-  const p = findPolicy(c, req(a, 'l7policy'));
-  const pool = str(a, 'redirect_pool');
-  const tags = setTags(a, p.tags);
-  const on = enabled(a);
-  updateL7Policy(c, p, {
-    ...optionalStrs(a, { name: 'name', description: 'description', redirectUrl: 'redirect_url', redirectPrefix: 'redirect_prefix' }),
-    ...optionalNums(a, { position: 'position', redirectHttpCode: 'redirect_http_code' }),
-    ...(str(a, 'action') !== undefined ? { action: str(a, 'action') as L7Policy['action'] } : {}),
-    ...(pool !== undefined ? { redirectPoolId: findPool(c, pool).id } : {}),
-    ...(on !== undefined ? { adminStateUp: on } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  });
-  waited(c, a);
-  return none;
-}
-
-function policyUnset(c: Cloud, a: Args): Output {
-  const p = findPolicy(c, req(a, 'l7policy'));
-  const tags = unsetTags(a, p.tags);
-  const u = {
-    ...(flag(a, 'name') ? { name: '' } : {}),
-    ...(flag(a, 'description') ? { description: '' } : {}),
-    ...(flag(a, 'redirect_http_code') ? { redirectHttpCode: null } : {}),
-    ...(tags !== undefined ? { tags } : {}),
+/** validate.check_l7policy_attrs: a redirect needs its target. */
+function checkPolicy(attrs: JsonObject): void {
+  const need: Record<string, [string, string]> = {
+    REDIRECT_TO_POOL: ['redirect_pool_id', '--redirect-pool'],
+    REDIRECT_TO_URL: ['redirect_url', '--redirect-url'],
+    REDIRECT_PREFIX: ['redirect_prefix', '--redirect-prefix'],
   };
-  if (Object.keys(u).length === 0) return none;
-  updateL7Policy(c, p, u);
+  const n = typeof attrs['action'] === 'string' ? need[attrs['action']] : undefined;
+  if (n !== undefined && !(n[0] in attrs)) throw new CliError(`Missing argument: ${n[1]}`);
+}
+
+function policyCreate(c: Cloud, a: Args): Output {
+  const attrs = mapAttrs(c, a, POLICY_ATTRS);
+  checkPolicy(attrs);
+  const data = octaviaCall(c, 'POST', ['l7policies'], { l7policy: attrs });
   waited(c, a);
-  return none;
+  return policyShow(c, answered(lbState(c).l7Policies, data, 'l7policy'));
+}
+
+const policySet = setCommand(
+  'l7policy',
+  POLICY_ATTRS,
+  (c, x) => {
+    const id = pop(x, 'l7policy_id');
+    return { path: ['l7policies', id], tags: findPolicy(c, id).tags };
+  },
+  checkPolicy,
+);
+
+const policyUnset = unsetCommand('l7policy', (c, a) => {
+  const p = findPolicy(c, req(a, 'l7policy'));
+  return { path: ['l7policies', p.id], tags: p.tags };
+});
+
+/** validate.check_l7rule_attrs: a COOKIE or HEADER rule needs its key. */
+function checkRule(attrs: JsonObject): void {
+  const type = attrs['type'];
+  if ((type === 'COOKIE' || type === 'HEADER') && !('key' in attrs)) throw new CliError(`Missing argument: --type ${type} requires --key <key>`);
 }
 
 function ruleCreate(c: Cloud, a: Args): Output {
-  const p = findPolicy(c, req(a, 'l7policy'));
-  const type = req(a, 'type') as L7Rule['type'];
-  const key = str(a, 'key');
-  if ((type === 'COOKIE' || type === 'HEADER') && key === undefined) throw new CliError(`Missing argument: --type ${type} requires --key <key>`);
-  const r = createL7Rule(c, {
-    l7policyId: p.id,
-    type,
-    compareType: req(a, 'compare_type') as L7Rule['compareType'],
-    ...(key !== undefined ? { key } : {}),
-    value: req(a, 'value'),
-    invert: flag(a, 'invert'),
-    adminStateUp: enabled(a) ?? true,
-    tags: tagsOf(a),
-  });
+  const attrs = mapAttrs(c, a, RULE_ATTRS);
+  checkRule(attrs);
+  const policy = pop(attrs, 'l7policy_id');
+  const data = octaviaCall(c, 'POST', ['l7policies', policy, 'rules'], { rule: attrs });
   // octaviaclient 3.1.0 waits on the rule with the policy's id: Octavia answers 404 at once.
-  if (flag(a, 'wait')) return { kind: 'text', stdout: '', stderr: `${p.id} not found (HTTP 404)\n`, exitCode: 1 };
-  return ruleShow(c, r);
+  if (flag(a, 'wait')) return { kind: 'text', stdout: '', stderr: `${policy} not found (HTTP 404)\n`, exitCode: 1 };
+  return ruleShow(c, answered(lbState(c).l7Rules, data, 'rule'));
 }
 
-function ruleSet(c: Cloud, a: Args): Output {
-  const p = findPolicy(c, req(a, 'l7policy'));
-  const rule = findRule(c, p, req(a, 'l7rule'));
-  const tags = setTags(a, rule.tags);
-  const on = enabled(a);
-  updateL7Rule(c, rule, {
-    ...optionalStrs(a, { key: 'key', value: 'value' }),
-    ...(str(a, 'type') !== undefined ? { type: str(a, 'type') as L7Rule['type'] } : {}),
-    ...(str(a, 'compare_type') !== undefined ? { compareType: str(a, 'compare_type') as L7Rule['compareType'] } : {}),
-    ...(flag(a, 'invert') ? { invert: true } : {}),
-    ...(on !== undefined ? { adminStateUp: on } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  });
-  waited(c, a);
-  return none;
-}
+const ruleSet = setCommand(
+  'rule',
+  RULE_ATTRS,
+  (c, x) => {
+    const policy = pop(x, 'l7policy_id');
+    const id = pop(x, 'l7rule_id');
+    return { path: ['l7policies', policy, 'rules', id], tags: lbState(c).l7Rules.find((r) => r.id === id)?.tags ?? [] };
+  },
+  checkRule,
+);
 
-function ruleUnset(c: Cloud, a: Args): Output {
+const ruleUnset = unsetCommand('rule', (c, a) => {
   const p = findPolicy(c, req(a, 'l7policy'));
   const rule = findRule(c, p, req(a, 'l7rule_id'));
-  const tags = unsetTags(a, rule.tags);
-  const u = {
-    ...(flag(a, 'invert') ? { invert: false } : {}),
-    ...(flag(a, 'key') ? { key: null } : {}),
-    ...(tags !== undefined ? { tags } : {}),
-  };
-  if (Object.keys(u).length === 0) return none;
-  updateL7Rule(c, rule, u);
-  waited(c, a);
-  return none;
-}
+  return { path: ['l7policies', p.id, 'rules', rule.id], tags: rule.tags };
+});
 
 // ---- quotas, providers, amphorae -------------------------------------------------------------
 
@@ -629,6 +529,11 @@ function quotaShow(c: Cloud, a: Args): Output {
   const given = req(a, 'project');
   const projectId = uuidLike(given) ? given : findProject(c, given).id;
   return showOf(showQuota(c, projectId), QUOTA_ROWS);
+}
+
+/** An option argparse keeps as text that octaviaclient converts with int(). */
+function int(a: Args, dest: string): number | undefined {
+  return num(a, dest) ?? sdkInt(a, dest);
 }
 
 function quotaSet(c: Cloud, a: Args): Output {
@@ -683,9 +588,10 @@ const emptyList = (columns: string[]) => (c: Cloud): Output => listOf(listUnconf
 
 // ---- deletes and stats --------------------------------------------------------------------
 
-function deleteOne(run: (c: Cloud, a: Args) => void) {
+/** A delete: the object looked up as the client's attribute map does, then DELETE on its URL. */
+function deleteVia(map: AttrMap, path: (attrs: JsonObject) => string[]) {
   return (c: Cloud, a: Args): Output => {
-    run(c, a);
+    octaviaCall(c, 'DELETE', path(mapAttrs(c, a, map)));
     waited(c, a);
     return none;
   };
@@ -697,8 +603,8 @@ export const loadBalancerCommands: OscCommand[] = [
   lbCommand('loadbalancer show', lbShowCmd),
   lbCommand('loadbalancer set', lbSet),
   lbCommand('loadbalancer unset', lbUnset),
-  lbCommand('loadbalancer delete', deleteOne((c, a) => deleteLoadBalancer(c, findLoadBalancer(c, req(a, 'loadbalancer')), flag(a, 'cascade')))),
-  lbCommand('loadbalancer failover', deleteOne((c, a) => failoverLoadBalancer(c, findLoadBalancer(c, req(a, 'loadbalancer'))))),
+  lbCommand('loadbalancer delete', lbDelete),
+  lbCommand('loadbalancer failover', lbFailover),
   lbCommand('loadbalancer status show', lbStatus),
   lbCommand('loadbalancer stats show', (c, a) => {
     const lb = findLoadBalancer(c, req(a, 'loadbalancer'));
@@ -709,26 +615,26 @@ export const loadBalancerCommands: OscCommand[] = [
   lbCommand('loadbalancer listener show', (c, a) => listenerShow(c, findListener(c, req(a, 'listener')))),
   lbCommand('loadbalancer listener set', listenerSet),
   lbCommand('loadbalancer listener unset', listenerUnset),
-  lbCommand('loadbalancer listener delete', deleteOne((c, a) => deleteListener(c, findListener(c, req(a, 'listener'))))),
+  lbCommand('loadbalancer listener delete', deleteVia(LISTENER_ATTRS, (x) => ['listeners', String(x['listener_id'])])),
   lbCommand('loadbalancer listener stats show', (c, a) => showOf(statsDict(c, [findListener(c, req(a, 'listener')).id]), STATS_ROWS)),
   lbCommand('loadbalancer pool create', poolCreate),
   lbCommand('loadbalancer pool list', poolList),
   lbCommand('loadbalancer pool show', (c, a) => poolShow(c, findPool(c, req(a, 'pool')))),
   lbCommand('loadbalancer pool set', poolSet),
   lbCommand('loadbalancer pool unset', poolUnset),
-  lbCommand('loadbalancer pool delete', deleteOne((c, a) => deletePool(c, findPool(c, req(a, 'pool'))))),
+  lbCommand('loadbalancer pool delete', deleteVia(POOL_ATTRS, (x) => ['pools', String(x['pool_id'])])),
   lbCommand('loadbalancer member create', memberCreate),
   lbCommand('loadbalancer member list', (c, a) => listOf(listMembers(c, findPool(c, req(a, 'pool')).id, queryOf(a, {})), MEMBER_COLUMNS)),
   lbCommand('loadbalancer member show', (c, a) => memberShow(c, findMember(c, findPool(c, req(a, 'pool')), req(a, 'member')))),
   lbCommand('loadbalancer member set', memberSet),
   lbCommand('loadbalancer member unset', memberUnset),
-  lbCommand('loadbalancer member delete', deleteOne((c, a) => deleteMember(c, findMember(c, findPool(c, req(a, 'pool')), req(a, 'member'))))),
+  lbCommand('loadbalancer member delete', deleteVia(MEMBER_ATTRS, (x) => ['pools', String(x['pool_id']), 'members', String(x['member_id'])])),
   lbCommand('loadbalancer healthmonitor create', monitorCreate),
   lbCommand('loadbalancer healthmonitor list', (c, a) => listOf(listHealthMonitors(c, queryOf(a, {})), MONITOR_COLUMNS, { pools: idList })),
   lbCommand('loadbalancer healthmonitor show', (c, a) => monitorShow(c, findMonitor(c, req(a, 'health_monitor')))),
   lbCommand('loadbalancer healthmonitor set', monitorSet),
   lbCommand('loadbalancer healthmonitor unset', monitorUnset),
-  lbCommand('loadbalancer healthmonitor delete', deleteOne((c, a) => deleteHealthMonitor(c, findMonitor(c, req(a, 'health_monitor'))))),
+  lbCommand('loadbalancer healthmonitor delete', deleteVia(MONITOR_ATTRS, (x) => ['healthmonitors', String(x['health_monitor_id'])])),
   lbCommand('loadbalancer l7policy create', policyCreate),
   lbCommand('loadbalancer l7policy list', (c, a) => {
     const listener = str(a, 'listener');
@@ -738,7 +644,7 @@ export const loadBalancerCommands: OscCommand[] = [
   lbCommand('loadbalancer l7policy show', (c, a) => policyShow(c, findPolicy(c, req(a, 'l7policy')))),
   lbCommand('loadbalancer l7policy set', policySet),
   lbCommand('loadbalancer l7policy unset', policyUnset),
-  lbCommand('loadbalancer l7policy delete', deleteOne((c, a) => deleteL7Policy(c, findPolicy(c, req(a, 'l7policy'))))),
+  lbCommand('loadbalancer l7policy delete', deleteVia(POLICY_ATTRS, (x) => ['l7policies', String(x['l7policy_id'])])),
   lbCommand('loadbalancer l7rule create', ruleCreate),
   lbCommand('loadbalancer l7rule list', (c, a) => listOf(listL7Rules(c, findPolicy(c, req(a, 'l7policy')).id, queryOf(a, {})), L7RULE_COLUMNS)),
   lbCommand('loadbalancer l7rule show', (c, a) => {
@@ -747,13 +653,7 @@ export const loadBalancerCommands: OscCommand[] = [
   }),
   lbCommand('loadbalancer l7rule set', ruleSet),
   lbCommand('loadbalancer l7rule unset', ruleUnset),
-  lbCommand(
-    'loadbalancer l7rule delete',
-    deleteOne((c, a) => {
-      const p = findPolicy(c, req(a, 'l7policy'));
-      deleteL7Rule(c, findRule(c, p, req(a, 'l7rule')));
-    }),
-  ),
+  lbCommand('loadbalancer l7rule delete', deleteVia(RULE_ATTRS, (x) => ['l7policies', String(x['l7policy_id']), 'rules', String(x['l7rule_id'])])),
   lbCommand('loadbalancer quota show', quotaShow),
   lbCommand('loadbalancer quota set', quotaSet),
   lbCommand('loadbalancer quota unset', quotaUnset),

@@ -19,6 +19,7 @@ export type FieldType =
   | { t: 'ip' }
   | { t: 'strs'; max?: number }
   | { t: 'cidrs' }
+  | { t: 'alpns' }
   | { t: 'dict' }
   | { t: 'object'; fields: Readonly<Record<string, Field>> }
   | { t: 'list' };
@@ -143,6 +144,12 @@ function convert(spec: BodySpec, name: string, f: Field, v: Json, whole: Json): 
       return v.map((x) =>
         convert(spec, name, { t: 'str', ...(f.max !== undefined ? { max: f.max } : {}) }, x, whole),
       );
+    case 'alpns':
+      // An array of AlpnProtocolType: each one of the ALPN ids Octavia supports.
+      if (!Array.isArray(v)) throw args(`Value should be a list`);
+      if (!v.every((x) => typeof x === 'string' && ['h2', 'http/1.1', 'http/1.0'].includes(x)))
+        throw invalid(name, v, 'Value should be a valid ALPN protocol ID');
+      return v;
     case 'cidrs':
       if (!Array.isArray(v)) throw args(`Value should be a list`);
       if (!v.every((x) => typeof x === 'string' && parseCidr(x) !== null))
@@ -285,7 +292,8 @@ const sp = (mandatoryType: boolean): Field => ({
   fields: {
     type: {
       t: 'enum',
-      values: ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'],
+      // WSME names them in the order of Python's set of them (as the oracle printed it).
+      values: ['APP_COOKIE', 'SOURCE_IP', 'HTTP_COOKIE'],
       mandatory: mandatoryType,
     },
     cookie_name: { t: 'str', max: 255, pattern: '^[^\\s,;\\\\]+$' },
@@ -299,7 +307,7 @@ const tls = {
   crl_container_ref: ref255,
   tls_ciphers: { t: 'str', max: 2048 } as Field,
   tls_versions: { t: 'strs', max: 32 } as Field,
-  alpn_protocols: { t: 'strs' } as Field,
+  alpn_protocols: { t: 'alpns' } as Field,
 };
 const listenerCommon = {
   name: name255,
@@ -319,7 +327,7 @@ const listenerCommon = {
   allowed_cidrs: { t: 'cidrs' } as Field,
   tls_ciphers: { t: 'str', max: 2048 } as Field,
   tls_versions: { t: 'strs', max: 32 } as Field,
-  alpn_protocols: { t: 'strs' } as Field,
+  alpn_protocols: { t: 'alpns' } as Field,
 };
 const monitorCommon = {
   name: name255,

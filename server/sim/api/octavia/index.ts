@@ -5,12 +5,13 @@
  * derived from the data plane with the amphora drivers.
  */
 import type { Cloud } from '../../model/cloud.js';
-import type { Amphora, HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, OctaviaQuota, OctaviaState, Pool, SessionPersistence } from '../../model/octavia.js';
+import type { Amphora, HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, OctaviaQuota, OctaviaState, Pool } from '../../model/octavia.js';
 import type { JsonObject } from '../json.js';
 import { tagsMatch, type TagFilter } from '../../visibility.js';
 import { octaviaHealth } from '../../dataplane/loadbalancer.js';
 import { authorize, lbState, octaviaError, visibleTo } from '../../ops/octavia/common.js';
 import { PROVIDERS, QUOTA_KEYS, quotaOf } from '../../ops/octavia/loadbalancer.js';
+import { policyInUse, poolListeners } from '../../ops/octavia/lifecycle.js';
 
 const ids = (xs: ReadonlyArray<{ id: string }>): JsonObject[] => xs.map((x) => ({ id: x.id }));
 
@@ -100,7 +101,7 @@ export function poolDict(c: Cloud, p: Pool): JsonObject {
       : null,
     healthmonitor_id: hm ? hm.id : null,
     loadbalancers: [{ id: p.loadbalancerId }],
-    listeners: ids(s.listeners.filter((l) => l.defaultPoolId === p.id)),
+    listeners: ids(poolListeners(s, p.id)),
     members: ids(s.members.filter((m) => m.poolId === p.id)),
     tls_container_ref: p.tlsContainerRef,
     ca_tls_container_ref: p.caTlsContainerRef,
@@ -261,9 +262,9 @@ export function statusTree(c: Cloud, lb: LoadBalancer): JsonObject {
   };
 }
 
-/** The pools a listener uses: its default pool, then those its L7 policies redirect to. */
+/** The pools a listener uses (Octavia's Listener.pools): its default pool, then those its enabled L7 policies with rules redirect to. */
 function listenerPools(s: OctaviaState, l: Listener): Pool[] {
-  const idsInOrder = [l.defaultPoolId, ...s.l7Policies.filter((p) => p.listenerId === l.id).map((p) => p.redirectPoolId)];
+  const idsInOrder = [l.defaultPoolId, ...s.l7Policies.filter((p) => p.listenerId === l.id && policyInUse(s, p)).map((p) => p.redirectPoolId)];
   const out: Pool[] = [];
   for (const id of idsInOrder) {
     const p = id === null ? undefined : s.pools.find((x) => x.id === id);
@@ -439,12 +440,3 @@ export function providerCapabilities(c: Cloud, provider: string, type: 'flavor' 
   return CAPABILITIES.filter(([t]) => type === null || t === type).map(([t, name, description]) => ({ type: t, name, description }));
 }
 
-/** The API's check of a pool's session_persistence (its type is mandatory and one of three). */
-export function sessionPersistence(body: Readonly<Record<string, string>>): SessionPersistence {
-  const t = body['type'];
-  if (t === undefined) throw octaviaError(400, "Invalid input for field/attribute type. Value: 'None'. Mandatory field missing.");
-  if (t !== 'SOURCE_IP' && t !== 'HTTP_COOKIE' && t !== 'APP_COOKIE') {
-    throw octaviaError(400, `Invalid input for field/attribute type. Value: '${t}'. Value should be one of: APP_COOKIE, SOURCE_IP, HTTP_COOKIE`);
-  }
-  return { type: t, cookieName: body['cookie_name'] ?? null, persistenceTimeout: null, persistenceGranularity: null };
-}

@@ -18,7 +18,7 @@ import type {
   Pool,
   SessionPersistence,
 } from '../../model/octavia.js';
-import type { Json, JsonObject } from '../json.js';
+import { pyRepr, type Json, type JsonObject } from '../json.js';
 import type { Answer, ApiCall, ApiContext, ApiResult, Service } from '../request.js';
 import { SimError } from '../../errors.js';
 import { transact } from '../../clone.js';
@@ -618,6 +618,33 @@ function loadBalancerCreate(c: Cloud, b: Body): Answer {
   return json(201, { loadbalancer: lbApi(c, lb, LB_CREATE_KEYS) });
 }
 
+const HTTP_HEADERS = ['X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'];
+const SSL_HEADERS = [
+  'X-SSL-Client-Verify',
+  'X-SSL-Client-Has-Cert',
+  'X-SSL-Client-DN',
+  'X-SSL-Client-CN',
+  'X-SSL-Issuer',
+  'X-SSL-Client-SHA1',
+  'X-SSL-Client-Not-Before',
+  'X-SSL-Client-Not-After',
+];
+
+/**
+ * The listener controller's _validate_insert_headers: only HTTP and TERMINATED_HTTPS listeners
+ * insert headers, only the headers Octavia knows, the client certificate's only with TLS.
+ * `shown` is how the message prints the names (a create's `dict_keys([…])`, an update's list).
+ */
+function checkInsertHeaders(names: readonly string[], protocol: string, shown: string): void {
+  if (protocol !== 'HTTP' && protocol !== 'TERMINATED_HTTPS')
+    throw fault(400, `insert-headers is not a valid option for a ${protocol} protocol listener.`);
+  if (names.some((h) => !HTTP_HEADERS.includes(h) && !SSL_HEADERS.includes(h)))
+    throw fault(400, `${shown} is not a valid option for insert_headers`);
+  const ssl = names.filter((h) => SSL_HEADERS.includes(h));
+  if (protocol !== 'TERMINATED_HTTPS' && ssl.length > 0)
+    throw fault(400, `${pyRepr(ssl)} is not a valid option for ${protocol} protocol listener.`);
+}
+
 function listenerCreate(c: Cloud, b: Body): Answer {
   const lb = find(lbState(c).loadBalancers, 'Load Balancer', idOf(b, 'loadbalancer_id'));
   allow(c, lb.projectId, 'write');
@@ -627,6 +654,9 @@ function listenerCreate(c: Cloud, b: Body): Answer {
   if (isNull(b, 'protocol')) throw fault(500, 'None');
   // Any database error of a listener is reported as its protocol being wrong.
   if (isNull(b, 'protocol_port')) throw fault(400, `${s(b, 'protocol') ?? 'None'} is not a valid option for protocol`);
+  const headers = b['insert_headers'];
+  if (headers && typeof headers === 'object' && !Array.isArray(headers) && Object.keys(headers).length > 0)
+    checkInsertHeaders(Object.keys(headers), s(b, 'protocol') ?? 'None', `dict_keys(${pyRepr(Object.keys(headers))})`);
   const l = createListener(c, {
     loadbalancerId: lb.id,
     name: s(b, 'name') ?? '',
@@ -650,6 +680,9 @@ function listenerCreate(c: Cloud, b: Body): Answer {
       timeoutMemberData: n(b, 'timeout_member_data'),
       timeoutTcpInspect: n(b, 'timeout_tcp_inspect'),
       allowedCidrs: strs(b, 'allowed_cidrs'),
+      tlsCiphers: s(b, 'tls_ciphers'),
+      tlsVersions: strs(b, 'tls_versions'),
+      alpnProtocols: strs(b, 'alpn_protocols'),
     }),
     tags: strs(b, 'tags') ?? [],
   });
@@ -686,7 +719,12 @@ function poolCreate(c: Cloud, b: Body): Answer {
     lbAlgorithm: s(b, 'lb_algorithm') as Pool['lbAlgorithm'],
     adminStateUp: bool(b, 'admin_state_up') ?? true,
     sessionPersistence: sessionPersistenceOf(b['session_persistence']),
-    ...compact({ tlsEnabled: bool(b, 'tls_enabled') }),
+    ...compact({
+      tlsEnabled: bool(b, 'tls_enabled'),
+      tlsCiphers: s(b, 'tls_ciphers'),
+      tlsVersions: strs(b, 'tls_versions'),
+      alpnProtocols: strs(b, 'alpn_protocols'),
+    }),
     tags: strs(b, 'tags') ?? [],
   });
   return json(201, { pool: poolApi(c, p) });
@@ -817,6 +855,9 @@ function listenerUpdate(b: Body): ListenerUpdate {
     timeoutMemberData: upd(b, 'timeout_member_data', n, 50000),
     timeoutTcpInspect: upd(b, 'timeout_tcp_inspect', n, 0),
     allowedCidrs: given(b, 'allowed_cidrs') ? (strs(b, 'allowed_cidrs') ?? null) : undefined,
+    tlsCiphers: given(b, 'tls_ciphers') ? (s(b, 'tls_ciphers') ?? null) : undefined,
+    tlsVersions: given(b, 'tls_versions') ? (strs(b, 'tls_versions') ?? null) : undefined,
+    alpnProtocols: given(b, 'alpn_protocols') ? (strs(b, 'alpn_protocols') ?? null) : undefined,
     tags: tagsUpd(b),
   });
 }
@@ -831,6 +872,9 @@ function poolUpdate(b: Body): PoolUpdate {
       ? sessionPersistenceOf(b['session_persistence'])
       : undefined,
     tlsEnabled: upd(b, 'tls_enabled', bool, false),
+    tlsCiphers: given(b, 'tls_ciphers') ? (s(b, 'tls_ciphers') ?? null) : undefined,
+    tlsVersions: given(b, 'tls_versions') ? (strs(b, 'tls_versions') ?? null) : undefined,
+    alpnProtocols: given(b, 'alpn_protocols') ? (strs(b, 'alpn_protocols') ?? null) : undefined,
     tags: tagsUpd(b),
   });
 }
@@ -1245,7 +1289,16 @@ const LISTENERS: Kind<Listener> = {
   post: BODIES.listenerPost,
   put: BODIES.listenerPut,
   create: listenerCreate,
-  update: (c, x, b) => updateListener(c, x, listenerUpdate(b)),
+  update: (c, x, b) => {
+    // _validate_listener_PUT: a UDP or SCTP listener takes no headers, then the headers' own check.
+    const headers = b['insert_headers'];
+    if (headers && typeof headers === 'object' && !Array.isArray(headers) && Object.keys(headers).length > 0) {
+      if (x.protocol === 'UDP' || x.protocol === 'SCTP')
+        throw fault(400, `Validation failure: ${x.protocol} protocol listener does not support TLS or header insertion.`);
+      checkInsertHeaders(Object.keys(headers), x.protocol, pyRepr(Object.keys(headers)));
+    }
+    updateListener(c, x, listenerUpdate(b));
+  },
   remove: deleteListener,
 };
 const POOLS: Kind<Pool> = {
@@ -1543,6 +1596,36 @@ export function octaviaHandle(cloud: Cloud, call: ApiCall, ctx: ApiContext): Api
     }
     return { cloud, answer: errorAnswer(e, ctx, call.method) };
   }
+}
+
+/**
+ * One call a client makes to Octavia's API inside a command (the CLI's octaviaclient): routed,
+ * read and answered as over HTTP, but on the command's own draft cloud (the command is the
+ * transaction). The answer's JSON (null for 202/204), or the API's refusal thrown as its error.
+ * `path` is under `/v2/lbaas`; `body` goes as the client's json.dumps of it (its key order).
+ */
+export function octaviaCall(
+  c: Cloud,
+  method: string,
+  path: readonly string[],
+  body?: JsonObject,
+  query: Array<[string, string]> = [],
+): JsonObject | null {
+  const call: ApiCall = {
+    service: 'load-balancer',
+    method,
+    path: ['v2', 'lbaas', ...path],
+    query,
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+  let answer: Answer;
+  try {
+    answer = route({ c, call, ctx: { base: '' }, page: readPage([]), url: '' }, ['lbaas', ...path]);
+  } catch (e) {
+    if (!(e instanceof WriteRoute)) throw e;
+    answer = e.run(c);
+  }
+  return answer.body === '' ? null : (JSON.parse(answer.body) as JsonObject);
 }
 
 export const octaviaService: Service = {

@@ -58,6 +58,9 @@ export interface ListenerCreate {
   timeoutMemberData?: number;
   timeoutTcpInspect?: number;
   allowedCidrs?: string[];
+  tlsCiphers?: string;
+  tlsVersions?: string[];
+  alpnProtocols?: string[];
   tags: string[];
 }
 
@@ -92,7 +95,7 @@ export function createListener(c: Cloud, r: ListenerCreate): Listener {
   const taken = s.listeners.find((l) => l.loadbalancerId === lb.id && l.protocolPort === r.protocolPort && sameFamily(l.protocol, r.protocol));
   // Octavia names the protocol of the listener already there.
   if (taken) throw octaviaError(409, `Another Listener on this Load Balancer is already using protocol ${taken.protocol} and protocol_port ${r.protocolPort}`);
-  const pool = r.defaultPoolId !== undefined ? defaultPoolFor(s.pools, s.listeners, r.defaultPoolId, lb) : null;
+  const pool = r.defaultPoolId !== undefined ? defaultPoolFor(s.pools, r.defaultPoolId, lb, r.protocol) : null;
   const l: Listener = Object.assign(newBase(c, newId(c), r.name, r.description, lb.projectId, r.adminStateUp, 'OFFLINE'), {
     loadbalancerId: lb.id,
     protocol: r.protocol,
@@ -110,9 +113,10 @@ export function createListener(c: Cloud, r: ListenerCreate): Listener {
     clientAuthentication: 'NONE' as const,
     clientCrlContainerRef: null,
     allowedCidrs: r.allowedCidrs ?? null,
-    tlsCiphers: null,
-    tlsVersions: null,
-    alpnProtocols: null,
+    // Kept as given (Octavia checks them and sets its defaults only for a TLS-terminating listener).
+    tlsCiphers: r.tlsCiphers ?? null,
+    tlsVersions: r.tlsVersions ?? null,
+    alpnProtocols: r.alpnProtocols ?? null,
   });
   l.tags = tagSet(r.tags);
   l.peerPort = nextPeerPort(s.listeners.filter((x) => x.loadbalancerId === lb.id));
@@ -133,10 +137,14 @@ function sameFamily(a: string, b: string): boolean {
   return fam(a) === fam(b);
 }
 
-function defaultPoolFor(pools: readonly Pool[], listeners: readonly Listener[], poolId: string, lb: LoadBalancer): Pool {
+function defaultPoolFor(pools: readonly Pool[], poolId: string, lb: LoadBalancer, protocol: string): Pool {
   const pool = pools.find((p) => p.id === poolId && p.loadbalancerId === lb.id);
   if (!pool) throw octaviaError(404, `Pool ${poolId} not found.`);
-  if (listeners.some((l) => l.defaultPoolId === pool.id)) throw octaviaError(409, `Pool ${pool.id} is already in use by another listener.`);
+  // The controller's _validate_pool: the pool must speak a protocol the listener can hand it.
+  if (!(VALID_POOL_PROTOCOLS[protocol] ?? []).includes(pool.protocol)) {
+    throw octaviaError(400, `Validation failure: The pool protocol '${pool.protocol}' is invalid while the listener protocol is '${protocol}'.`);
+  }
+  // Listeners of one load balancer may share a default pool (the oracle takes a second one).
   return pool;
 }
 
@@ -152,7 +160,32 @@ export interface ListenerUpdate {
   timeoutMemberData?: number;
   timeoutTcpInspect?: number;
   allowedCidrs?: string[] | null;
+  /** null: Octavia's default again (its _set_default_on_none). */
+  tlsCiphers?: string | null;
+  tlsVersions?: string[] | null;
+  alpnProtocols?: string[] | null;
   tags?: string[];
+}
+
+const TLS_VERSIONS = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+const ALPN_PROTOCOLS = ['h2', 'http/1.1', 'http/1.0'];
+/** Octavia's [api_settings] defaults for a listener's TLS (the OWASP suite B ciphers and versions). */
+const DEFAULT_CIPHERS = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA256:DHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA256';
+const DEFAULT_TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'];
+const DEFAULT_ALPN = ['h2', 'http/1.1', 'http/1.0'];
+
+/** validate.check_tls_version_list and check_alpn_protocols of what is given (None: the default again). */
+function checkTlsLists(u: { tlsVersions?: string[] | null; alpnProtocols?: string[] | null }): void {
+  if (u.tlsVersions !== undefined && u.tlsVersions !== null) {
+    if (u.tlsVersions.length === 0) throw octaviaError(400, 'Validation failure: Empty TLS version list. Either specify at least one TLS version or remove this parameter to use the default.');
+    const bad = u.tlsVersions.filter((v) => !TLS_VERSIONS.includes(v));
+    if (bad.length > 0) throw octaviaError(400, `Validation failure: Invalid TLS versions: ${bad.join(', ')}`);
+  }
+  if (u.alpnProtocols !== undefined && u.alpnProtocols !== null) {
+    if (u.alpnProtocols.length === 0) throw octaviaError(400, 'Validation failure: Empty ALPN protocol list. Either specify at least one ALPN protocol or remove this parameter to use the default.');
+    const bad = u.alpnProtocols.filter((v) => !ALPN_PROTOCOLS.includes(v));
+    if (bad.length > 0) throw octaviaError(400, `Validation failure: Invalid ALPN protocol: ${bad.join(', ')}`);
+  }
 }
 
 export function updateListener(c: Cloud, l: Listener, u: ListenerUpdate): void {
@@ -160,14 +193,25 @@ export function updateListener(c: Cloud, l: Listener, u: ListenerUpdate): void {
   checkText('description', u.description);
   checkConnectionLimit(u.connectionLimit);
   checkCidrs(u.allowedCidrs);
+  checkTlsLists(u);
   authorize(c, 'write');
   const s = lbWrite(c);
   const lb = lbOf(s, l.loadbalancerId);
   lockLb(c, lb, []);
-  if (u.defaultPoolId !== undefined) l.defaultPoolId = u.defaultPoolId === null ? null : defaultPoolFor(s.pools, s.listeners.filter((x) => x.id !== l.id), u.defaultPoolId, lb).id;
+  if (u.defaultPoolId !== undefined) l.defaultPoolId = u.defaultPoolId === null ? null : defaultPoolFor(s.pools, u.defaultPoolId, lb, l.protocol).id;
   const cidrsChanged = u.allowedCidrs !== undefined;
   if (cidrsChanged && driversOf(c) === 'amphora') closeListenerPort(c, lb, l, []);
-  Object.assign(l, withoutUndefined({ ...u, defaultPoolId: undefined, tags: u.tags === undefined ? undefined : tagSet(u.tags) }));
+  Object.assign(
+    l,
+    withoutUndefined({
+      ...u,
+      defaultPoolId: undefined,
+      tlsCiphers: u.tlsCiphers === null ? DEFAULT_CIPHERS : u.tlsCiphers,
+      tlsVersions: u.tlsVersions === null ? [...DEFAULT_TLS_VERSIONS] : u.tlsVersions,
+      alpnProtocols: u.alpnProtocols === null ? [...DEFAULT_ALPN] : u.alpnProtocols,
+      tags: u.tags === undefined ? undefined : tagSet(u.tags),
+    }),
+  );
   if (cidrsChanged && driversOf(c) === 'amphora') openListenerPort(c, lb, l);
   pend(c, l, 'PENDING_UPDATE');
 }
@@ -194,6 +238,9 @@ export interface PoolCreate {
   adminStateUp: boolean;
   sessionPersistence: SessionPersistence | null;
   tlsEnabled?: boolean;
+  tlsCiphers?: string;
+  tlsVersions?: string[];
+  alpnProtocols?: string[];
   tags: string[];
 }
 
@@ -226,6 +273,7 @@ export function createPool(c: Cloud, r: PoolCreate): Pool {
   lockLb(c, lb, listener ? [listener] : []);
   if (listener && listener.defaultPoolId !== null) throw octaviaError(409, 'This listener already has a default pool');
   checkAlgorithm(r.lbAlgorithm);
+  if (r.tlsEnabled === true) checkTlsLists({ tlsVersions: r.tlsVersions ?? [...DEFAULT_TLS_VERSIONS], alpnProtocols: r.alpnProtocols ?? [...DEFAULT_ALPN] });
   const p: Pool = Object.assign(newBase(c, newId(c), r.name, r.description, lb.projectId, r.adminStateUp, 'OFFLINE'), {
     loadbalancerId: lb.id,
     protocol: r.protocol,
@@ -235,9 +283,10 @@ export function createPool(c: Cloud, r: PoolCreate): Pool {
     tlsContainerRef: null,
     caTlsContainerRef: null,
     crlContainerRef: null,
-    tlsCiphers: null,
-    tlsVersions: null,
-    alpnProtocols: null,
+    // db_prepare.create_pool: a TLS pool gets the defaults of what it was not given.
+    tlsCiphers: r.tlsCiphers ?? (r.tlsEnabled === true ? DEFAULT_CIPHERS : null),
+    tlsVersions: r.tlsVersions ?? (r.tlsEnabled === true ? [...DEFAULT_TLS_VERSIONS] : null),
+    alpnProtocols: r.alpnProtocols ?? (r.tlsEnabled === true ? [...DEFAULT_ALPN] : null),
   });
   p.tags = tagSet(r.tags);
   s.pools.push(p);
@@ -252,6 +301,10 @@ export interface PoolUpdate {
   lbAlgorithm?: Pool['lbAlgorithm'];
   sessionPersistence?: SessionPersistence | null;
   tlsEnabled?: boolean;
+  /** null: Octavia's default again. */
+  tlsCiphers?: string | null;
+  tlsVersions?: string[] | null;
+  alpnProtocols?: string[] | null;
   tags?: string[];
 }
 
@@ -260,10 +313,17 @@ export function updatePool(c: Cloud, p: Pool, u: PoolUpdate): void {
   checkText('description', u.description);
   authorize(c, 'write');
   checkPersistence(u.sessionPersistence);
+  // The controller sets the versions' and ciphers' defaults for None first, then checks the lists.
+  const tls = {
+    tlsCiphers: u.tlsCiphers === null ? DEFAULT_CIPHERS : u.tlsCiphers,
+    tlsVersions: u.tlsVersions === null ? [...DEFAULT_TLS_VERSIONS] : u.tlsVersions,
+    alpnProtocols: u.alpnProtocols === null ? [...DEFAULT_ALPN] : u.alpnProtocols,
+  };
+  checkTlsLists(tls);
   const s = lbWrite(c);
   lockLb(c, lbOf(s, p.loadbalancerId), poolListeners(s, p.id));
   checkAlgorithm(u.lbAlgorithm);
-  Object.assign(p, withoutUndefined({ ...u, tags: u.tags === undefined ? undefined : tagSet(u.tags) }));
+  Object.assign(p, withoutUndefined({ ...u, ...tls, tags: u.tags === undefined ? undefined : tagSet(u.tags) }));
   pend(c, p, 'PENDING_UPDATE');
 }
 
@@ -320,7 +380,9 @@ export function createMember(c: Cloud, r: MemberCreate): Member {
   if (s.members.some((m) => m.poolId === pool.id && m.address === r.address && m.protocolPort === r.protocolPort)) {
     throw octaviaError(409, `Another member on this pool is already using ip ${r.address} on protocol_port ${r.protocolPort}`);
   }
-  const m: Member = Object.assign(newBase(c, newId(c), r.name, '', pool.projectId, r.adminStateUp, 'NO_MONITOR'), {
+  // db_prepare.create_member: OFFLINE until the first health check when the pool has a monitor.
+  const monitored = s.healthMonitors.some((h) => h.poolId === pool.id);
+  const m: Member = Object.assign(newBase(c, newId(c), r.name, '', pool.projectId, r.adminStateUp, monitored ? 'OFFLINE' : 'NO_MONITOR'), {
     poolId: pool.id,
     address: r.address,
     protocolPort: r.protocolPort,
@@ -405,14 +467,38 @@ function checkDomainName(httpVersion: number | null | undefined, domainName: str
   }
 }
 
+/** The controller's _validate_healthmonitor_request_for_udp_sctp: what a UDP or SCTP pool can be checked with. */
+function checkUdpMonitor(pool: Pool, type: string, delay: number | undefined): void {
+  if (!['UDP-CONNECT', 'SCTP', 'TCP', 'HTTP'].includes(type)) {
+    throw octaviaError(400, `Validation failure: The associated pool protocol is ${pool.protocol}, so only a UDP-CONNECT/SCTP/TCP/HTTP health monitor is supported.`);
+  }
+  if (type === 'UDP-CONNECT' && delay !== undefined && delay < 3) {
+    throw octaviaError(400, `Validation failure: The request delay value ${delay} should be larger than 3 for UDP-CONNECT health monitor type.`);
+  }
+}
+
+/** A TCP, PING, TLS-HELLO… monitor takes no HTTP settings (_validate_create_hm, _validate_update_hm). */
+function checkHttpOnly(type: string, given: { httpMethod?: unknown; urlPath?: unknown; expectedCodes?: unknown }): void {
+  if (isHttp(type)) return;
+  for (const [k, v] of [['http_method', given.httpMethod], ['url_path', given.urlPath], ['expected_codes', given.expectedCodes]] as const) {
+    if (v !== undefined) throw octaviaError(400, `${k} is not a valid option for health monitors of type ${type}`);
+  }
+}
+
 export function createHealthMonitor(c: Cloud, r: HealthMonitorCreate): HealthMonitor {
   checkText('name', r.name);
   checkMonitorValues(r.urlPath, r.expectedCodes);
   authorize(c, 'write');
   const s = lbWrite(c);
   const pool = poolOf(s, r.poolId);
+  if (pool.protocol === 'UDP' || pool.protocol === 'SCTP') checkUdpMonitor(pool, r.type, r.delay);
+  else if (r.type === 'UDP-CONNECT' || r.type === 'SCTP') {
+    throw octaviaError(400, `Validation failure: The ${r.type} type is only supported for pools of type UDP/SCTP.`);
+  }
   checkLbQuota(c, pool.projectId, 'healthMonitor', projectCount(s.healthMonitors, pool.projectId));
   lockPool(c, pool);
+  // Empty values count as not given here (Python's truth), as _validate_create_hm reads them.
+  checkHttpOnly(r.type, { httpMethod: r.httpMethod || undefined, urlPath: r.urlPath || undefined, expectedCodes: r.expectedCodes || undefined });
   checkDomainName(r.httpVersion, r.domainName);
   if (s.healthMonitors.some((h) => h.poolId === pool.id)) throw octaviaError(409, 'This pool already has a health monitor');
   const http = isHttp(r.type);
@@ -452,9 +538,13 @@ export interface HealthMonitorUpdate {
 export function updateHealthMonitor(c: Cloud, h: HealthMonitor, u: HealthMonitorUpdate): void {
   checkText('name', u.name);
   checkMonitorValues(u.urlPath ?? undefined, u.expectedCodes ?? undefined);
+  // Given at all (even None) is too much for a monitor that is not HTTP.
+  checkHttpOnly(h.type, u);
   if (u.domainName && !(h.httpVersion || u.httpVersion)) checkDomainName(null, u.domainName);
   if ((h.httpVersion || u.httpVersion) && (h.domainName || u.domainName)) checkDomainName(u.httpVersion || h.httpVersion, u.domainName || h.domainName);
   const s = lbWrite(c);
+  const pool = poolOf(s, h.poolId);
+  if (pool.protocol === 'UDP' || pool.protocol === 'SCTP') checkUdpMonitor(pool, h.type, u.delay);
   lockPool(c, poolOf(s, h.poolId));
   Object.assign(h, withoutUndefined({ ...u, tags: u.tags === undefined ? undefined : tagSet(u.tags) }));
   // Unset on an HTTP monitor restores the API's defaults.
@@ -504,11 +594,24 @@ function checkPolicyArgs(action: L7Policy['action'], pool: string | null, url: s
   if (action === 'REDIRECT_PREFIX' && !prefix) throw octaviaError(400, 'Invalid L7 Policy arguments: redirect_prefix must not be None');
 }
 
+/**
+ * The controller's look at a redirect pool (before the quota and the lock): it must exist, and
+ * speak a protocol the listener can hand it.
+ */
 function redirectPool(c: Cloud, l: Listener, poolId: string | undefined): string | null {
   if (poolId === undefined) return null;
   const p = lbWrite(c).pools.find((x) => x.id === poolId);
-  if (!p || p.loadbalancerId !== l.loadbalancerId) throw octaviaError(400, `Validation failure: Invalid pool id ${poolId}`);
+  if (!p) throw octaviaError(404, `Pool ${poolId} not found.`);
+  if (!(VALID_POOL_PROTOCOLS[l.protocol] ?? []).includes(p.protocol)) {
+    throw octaviaError(400, `Validation failure: The pool protocol '${p.protocol}' is invalid while the listener protocol is '${l.protocol}'.`);
+  }
   return p.id;
+}
+
+/** The repository's _pool_check when it writes the policy (after the lock): the pool is the listener's load balancer's. */
+function samePoolOwner(c: Cloud, l: Listener, poolId: string | null): void {
+  const p = poolId === null ? undefined : lbWrite(c).pools.find((x) => x.id === poolId);
+  if (p && (p.loadbalancerId !== l.loadbalancerId || p.projectId !== l.projectId)) throw octaviaError(404, `Pool ${p.id} not found.`);
 }
 
 export function createL7Policy(c: Cloud, r: L7PolicyCreate): L7Policy {
@@ -522,6 +625,11 @@ export function createL7Policy(c: Cloud, r: L7PolicyCreate): L7Policy {
   checkPolicyArgs(r.action, poolId, r.redirectUrl ?? null, r.redirectPrefix ?? null);
   checkLbQuota(c, l.projectId, 'l7Policy', projectCount(s.l7Policies, l.projectId));
   lockLb(c, lbOf(s, l.loadbalancerId), [l]);
+  samePoolOwner(c, l, poolId);
+  // The amphora driver's l7policy_create, once the policy is in the database (then rolled back).
+  if (l.protocol !== 'HTTP' && l.protocol !== 'TERMINATED_HTTPS') {
+    throw octaviaError(501, `Provider 'amphora' does not support a requested option: ${l.protocol} protocol listeners do not support L7 policies`);
+  }
   const siblings = s.l7Policies.filter((p) => p.listenerId === l.id).sort((a, b) => a.position - b.position);
   const position = Math.min(r.position ?? siblings.length + 1, siblings.length + 1);
   const redirects = r.action === 'REDIRECT_TO_URL' || r.action === 'REDIRECT_PREFIX';
@@ -564,6 +672,9 @@ export function updateL7Policy(c: Cloud, p: L7Policy, u: L7PolicyUpdate): void {
   const poolId = u.redirectPoolId === undefined ? p.redirectPoolId : u.redirectPoolId === null ? null : redirectPool(c, l, u.redirectPoolId);
   checkPolicyArgs(action, poolId, u.redirectUrl === undefined ? p.redirectUrl : u.redirectUrl, u.redirectPrefix === undefined ? p.redirectPrefix : u.redirectPrefix);
   lockLb(c, lbOf(s, l.loadbalancerId), [l]);
+  // Octavia's API takes another load balancer's pool here and its worker then fails writing it
+  // (the repository's _pool_check); Stacklab refuses it with that check's words instead.
+  samePoolOwner(c, l, u.redirectPoolId === undefined ? null : poolId);
   Object.assign(p, withoutUndefined({ ...u, position: undefined, redirectPoolId: undefined, tags: u.tags === undefined ? undefined : tagSet(u.tags) }));
   p.redirectPoolId = action === 'REDIRECT_TO_POOL' ? poolId : null;
   if (action === 'REDIRECT_TO_URL' || action === 'REDIRECT_PREFIX') p.redirectHttpCode ??= 302;

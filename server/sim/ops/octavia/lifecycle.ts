@@ -137,8 +137,24 @@ export function policyOf(s: OctaviaState, id: string): L7Policy {
   return p;
 }
 
-/** Listeners that use a pool (as default pool or through an L7 policy's redirect). */
+/**
+ * An L7 policy that really sends traffic somewhere: enabled, with at least one rule (Octavia's
+ * models count only these when they say which pools a listener uses).
+ */
+export function policyInUse(s: OctaviaState, p: L7Policy): boolean {
+  return p.adminStateUp && s.l7Rules.some((r) => r.l7policyId === p.id);
+}
+
+/**
+ * Listeners that use a pool (Octavia's Pool.listeners): those it is the default pool of, then
+ * those whose enabled L7 policies with rules redirect to it.
+ */
 export function poolListeners(s: OctaviaState, poolId: string): Listener[] {
-  const viaPolicy = new Set(s.l7Policies.filter((p) => p.redirectPoolId === poolId).map((p) => p.listenerId));
-  return s.listeners.filter((l) => l.defaultPoolId === poolId || viaPolicy.has(l.id));
+  const out = s.listeners.filter((l) => l.defaultPoolId === poolId);
+  for (const p of s.l7Policies) {
+    if (p.redirectPoolId !== poolId || !policyInUse(s, p)) continue;
+    const l = s.listeners.find((x) => x.id === p.listenerId);
+    if (l && !out.includes(l)) out.push(l);
+  }
+  return out;
 }
