@@ -513,10 +513,11 @@ const ruleSet = setCommand(
   checkRule,
 );
 
+// octaviaclient's unset sends the rule's id as given, unlooked-up: the API finds it or not.
 const ruleUnset = unsetCommand('rule', (c, a) => {
   const p = findPolicy(c, req(a, 'l7policy'));
-  const rule = findRule(c, p, req(a, 'l7rule_id'));
-  return { path: ['l7policies', p.id, 'rules', rule.id], tags: rule.tags };
+  const id = req(a, 'l7rule_id');
+  return { path: ['l7policies', p.id, 'rules', id], tags: lbState(c).l7Rules.find((r) => r.id === id)?.tags ?? [] };
 });
 
 // ---- quotas, providers, amphorae -------------------------------------------------------------

@@ -1202,6 +1202,11 @@ interface Kind<T extends OctaviaBase> {
   create: (c: Cloud, b: Body) => Answer;
   update: (c: Cloud, x: T, b: Body) => void;
   remove: (c: Cloud, x: T) => void;
+  /**
+   * What a PUT or DELETE finds the object among, when not `items`: the member and L7 rule
+   * controllers look a child up by its id alone, whatever parent the URL names.
+   */
+  byId?: (c: Cloud) => readonly T[];
 }
 
 function kindRoutes<T extends OctaviaBase>(
@@ -1260,7 +1265,7 @@ function kindRoutes<T extends OctaviaBase>(
       put: () =>
         write(
           withBody(r, k.put, (b) => (d) => {
-            const x = find(k.items(d), k.resource, id);
+            const x = find((k.byId ?? k.items)(d), k.resource, id);
             allow(d, x.projectId, 'write');
             k.update(d, x, b);
             return json(200, { [k.key]: k.dict(d, x) });
@@ -1268,7 +1273,7 @@ function kindRoutes<T extends OctaviaBase>(
         ),
       del: () =>
         write((d) => {
-          const x = find(k.items(d), k.resource, id);
+          const x = find((k.byId ?? k.items)(d), k.resource, id);
           allow(d, x.projectId, 'write');
           k.remove(d, x);
           return empty(204);
@@ -1356,6 +1361,7 @@ function membersOf(pool: Pool): Kind<Member> {
     create: (c, b) => memberCreate(c, find(lbState(c).pools, 'Pool', pool.id), b),
     update: (c, x, b) => updateMember(c, x, memberUpdate(b)),
     remove: deleteMember,
+    byId: (c) => lbState(c).members,
   };
 }
 
@@ -1372,6 +1378,7 @@ function rulesOf(p: L7Policy): Kind<L7Rule> {
     create: (c, b) => ruleCreate(c, find(lbState(c).l7Policies, 'L7 Policy', p.id), b),
     update: (c, x, b) => updateL7Rule(c, x, ruleUpdate(b)),
     remove: deleteL7Rule,
+    byId: (c) => lbState(c).l7Rules,
   };
 }
 

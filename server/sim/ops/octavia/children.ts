@@ -79,6 +79,16 @@ function checkCidrs(cidrs: ReadonlyArray<string | null> | null | undefined): voi
   throw octaviaError(400, `Invalid input for field/attribute allowed_cidrs. Value: '[${cidrs.map((x) => (typeof x === 'string' ? `'${x}'` : 'None')).join(', ')}]'. Value should be IPv4 or IPv6 CIDR format`);
 }
 
+/** The controller's _validate_cidr_compatible_with_vip: each allowed CIDR of the VIP's IP version. */
+function checkCidrsVip(lb: LoadBalancer, cidrs: ReadonlyArray<string | null> | null | undefined): void {
+  const vip = parseIp(lb.vipAddress);
+  for (const cidr of cidrs ?? []) {
+    const net = cidr === null ? null : parseCidr(cidr);
+    if (net === null || vip === null || net.version === vip.version) continue;
+    throw octaviaError(400, `Validation failure: CIDR ${cidr} IP version incompatible with VIP ${lb.vipAddress} IP version.`);
+  }
+}
+
 export function createListener(c: Cloud, r: ListenerCreate): Listener {
   checkText('name', r.name);
   checkText('description', r.description);
@@ -95,6 +105,7 @@ export function createListener(c: Cloud, r: ListenerCreate): Listener {
   const taken = s.listeners.find((l) => l.loadbalancerId === lb.id && l.protocolPort === r.protocolPort && sameFamily(l.protocol, r.protocol));
   // Octavia names the protocol of the listener already there.
   if (taken) throw octaviaError(409, `Another Listener on this Load Balancer is already using protocol ${taken.protocol} and protocol_port ${r.protocolPort}`);
+  checkCidrsVip(lb, r.allowedCidrs);
   const pool = r.defaultPoolId !== undefined ? defaultPoolFor(s.pools, r.defaultPoolId, lb, r.protocol) : null;
   const l: Listener = Object.assign(newBase(c, newId(c), r.name, r.description, lb.projectId, r.adminStateUp, 'OFFLINE'), {
     loadbalancerId: lb.id,
@@ -193,10 +204,11 @@ export function updateListener(c: Cloud, l: Listener, u: ListenerUpdate): void {
   checkText('description', u.description);
   checkConnectionLimit(u.connectionLimit);
   checkCidrs(u.allowedCidrs);
-  checkTlsLists(u);
   authorize(c, 'write');
   const s = lbWrite(c);
   const lb = lbOf(s, l.loadbalancerId);
+  checkCidrsVip(lb, u.allowedCidrs);
+  checkTlsLists(u);
   lockLb(c, lb, []);
   if (u.defaultPoolId !== undefined) l.defaultPoolId = u.defaultPoolId === null ? null : defaultPoolFor(s.pools, u.defaultPoolId, lb, l.protocol).id;
   const cidrsChanged = u.allowedCidrs !== undefined;
