@@ -70,14 +70,24 @@ function enabled(a: Args): boolean | undefined {
   return pair(a, 'disable', 'enable') === undefined ? undefined : !flag(a, 'disable');
 }
 
-const lbShow = (c: Cloud, lb: LoadBalancer): Output => showOf(loadBalancerDict(c, lb), LB_ROWS, LB_FMT);
-const listenerShow = (c: Cloud, l: Listener): Output => showOf(listenerDict(c, l), LISTENER_ROWS, LISTENER_FMT);
-const poolShow = (c: Cloud, p: Pool): Output => showOf({ ...poolDict(c, p), healthmonitor_id: poolDict(c, p)['healthmonitor_id'] ?? '' }, POOL_ROWS, POOL_FMT);
-const memberShow = (c: Cloud, m: Member): Output => showOf(memberDict(c, m), MEMBER_ROWS, TAGS_FMT);
-// Octavia stores http_version as a float: the client prints 1.0, 1.1.
-const monitorShow = (c: Cloud, h: HealthMonitor): Output => showOf(healthMonitorDict(c, h), MONITOR_ROWS, MONITOR_FMT, ['http_version']);
-const policyShow = (c: Cloud, p: L7Policy): Output => showOf(l7PolicyDict(c, p), L7POLICY_ROWS, L7POLICY_FMT);
-const ruleShow = (c: Cloud, r: L7Rule): Output => showOf(l7RuleDict(c, r), L7RULE_ROWS, TAGS_FMT);
+/** How octaviaclient prints each kind's dictionary (a show's, or a create's answer). */
+const SHOWS = {
+  loadbalancer: (d: JsonObject): Output => showOf(d, LB_ROWS, LB_FMT),
+  listener: (d: JsonObject): Output => showOf(d, LISTENER_ROWS, LISTENER_FMT),
+  pool: (d: JsonObject): Output => showOf({ ...d, healthmonitor_id: d['healthmonitor_id'] ?? '' }, POOL_ROWS, POOL_FMT),
+  member: (d: JsonObject): Output => showOf(d, MEMBER_ROWS, TAGS_FMT),
+  // Octavia stores http_version as a float: the client prints 1.0, 1.1.
+  healthmonitor: (d: JsonObject): Output => showOf(d, MONITOR_ROWS, MONITOR_FMT, ['http_version']),
+  l7policy: (d: JsonObject): Output => showOf(d, L7POLICY_ROWS, L7POLICY_FMT),
+  rule: (d: JsonObject): Output => showOf(d, L7RULE_ROWS, TAGS_FMT),
+};
+const lbShow = (c: Cloud, lb: LoadBalancer): Output => SHOWS.loadbalancer(loadBalancerDict(c, lb));
+const listenerShow = (c: Cloud, l: Listener): Output => SHOWS.listener(listenerDict(c, l));
+const poolShow = (c: Cloud, p: Pool): Output => SHOWS.pool(poolDict(c, p));
+const memberShow = (c: Cloud, m: Member): Output => SHOWS.member(memberDict(c, m));
+const monitorShow = (c: Cloud, h: HealthMonitor): Output => SHOWS.healthmonitor(healthMonitorDict(c, h));
+const policyShow = (c: Cloud, p: L7Policy): Output => SHOWS.l7policy(l7PolicyDict(c, p));
+const ruleShow = (c: Cloud, r: L7Rule): Output => SHOWS.rule(l7RuleDict(c, r));
 
 /**
  * The query octaviaclient sends for a list: the options given as Octavia's filters (`names` maps
@@ -242,12 +252,24 @@ function tagsForUnset(attrs: JsonObject, current: readonly string[], clear: bool
   }
 }
 
-/** The object a create's answer names, as the API shows it now (after --wait, the worker is done). */
-function answered<T extends { id: string }>(items: readonly T[], data: JsonObject | null, key: string): T {
-  const id = (data?.[key] as JsonObject | undefined)?.['id'];
-  const o = items.find((x) => x.id === id);
+/**
+ * What a create prints: Octavia's answer, as octaviaclient formats it; with --wait, the object
+ * fetched again once the worker is done (the client's second GET).
+ */
+function created<T extends { id: string }>(
+  c: Cloud,
+  a: Args,
+  answer: { data: () => JsonObject | null },
+  key: keyof typeof SHOWS,
+  items: (c: Cloud) => readonly T[],
+  show: (c: Cloud, x: T) => Output,
+): Output {
+  const d = answer.data()?.[key] as JsonObject;
+  if (!flag(a, 'wait')) return SHOWS[key](d);
+  waited(c, a);
+  const o = items(c).find((x) => x.id === d['id']);
   if (!o) throw new Error(`octavia: the ${key} answered is not in the cloud`);
-  return o;
+  return show(c, o);
 }
 
 /**
@@ -295,9 +317,8 @@ function lbCreate(c: Cloud, a: Args): Output {
     throw new CliError('Missing required argument: Requires one of --vip-subnet-id, --vip-network-id or --vip-port-id');
   }
   if ('vip_network_id' in attrs && 'vip_port_id' in attrs) throw new CliError('Argument error: --vip-port-id can not be used with --vip-network-id');
-  const data = octaviaCall(c, 'POST', ['loadbalancers'], { loadbalancer: attrs });
-  waited(c, a);
-  return lbShow(c, answered(lbState(c).loadBalancers, data, 'loadbalancer'));
+  const answer = octaviaCall(c, 'POST', ['loadbalancers'], { loadbalancer: attrs });
+  return created(c, a, answer, 'loadbalancer', (d) => lbState(d).loadBalancers, lbShow);
 }
 
 function lbList(c: Cloud, a: Args): Output {
@@ -353,9 +374,8 @@ function lbStatus(c: Cloud, a: Args): Output {
 function listenerCreate(c: Cloud, a: Args): Output {
   const attrs = mapAttrs(c, a, LISTENER_ATTRS);
   checkPort(attrs['protocol_port'] as number | undefined, 'protocol-port');
-  const data = octaviaCall(c, 'POST', ['listeners'], { listener: attrs });
-  waited(c, a);
-  return listenerShow(c, answered(lbState(c).listeners, data, 'listener'));
+  const answer = octaviaCall(c, 'POST', ['listeners'], { listener: attrs });
+  return created(c, a, answer, 'listener', (d) => lbState(d).listeners, listenerShow);
 }
 
 function listenerList(c: Cloud, a: Args): Output {
@@ -377,9 +397,8 @@ const listenerUnset = unsetCommand('listener', (c, a) => {
 // ---- pools ------------------------------------------------------------------------------------
 
 function poolCreate(c: Cloud, a: Args): Output {
-  const data = octaviaCall(c, 'POST', ['pools'], { pool: mapAttrs(c, a, POOL_ATTRS) });
-  waited(c, a);
-  return poolShow(c, answered(lbState(c).pools, data, 'pool'));
+  const answer = octaviaCall(c, 'POST', ['pools'], { pool: mapAttrs(c, a, POOL_ATTRS) });
+  return created(c, a, answer, 'pool', (d) => lbState(d).pools, poolShow);
 }
 
 function poolList(c: Cloud, a: Args): Output {
@@ -410,9 +429,8 @@ function memberCreate(c: Cloud, a: Args): Output {
   const attrs = mapAttrs(c, a, MEMBER_ATTRS);
   checkMember(attrs);
   const pool = pop(attrs, 'pool_id');
-  const data = octaviaCall(c, 'POST', ['pools', pool, 'members'], { member: attrs });
-  waited(c, a);
-  return memberShow(c, answered(lbState(c).members, data, 'member'));
+  const answer = octaviaCall(c, 'POST', ['pools', pool, 'members'], { member: attrs });
+  return created(c, a, answer, 'member', (d) => lbState(d).members, memberShow);
 }
 
 const memberSet = setCommand(
@@ -435,9 +453,8 @@ const memberUnset = unsetCommand('member', (c, a) => {
 // ---- health monitors -------------------------------------------------------------------------
 
 function monitorCreate(c: Cloud, a: Args): Output {
-  const data = octaviaCall(c, 'POST', ['healthmonitors'], { healthmonitor: mapAttrs(c, a, MONITOR_ATTRS) });
-  waited(c, a);
-  return monitorShow(c, answered(lbState(c).healthMonitors, data, 'healthmonitor'));
+  const answer = octaviaCall(c, 'POST', ['healthmonitors'], { healthmonitor: mapAttrs(c, a, MONITOR_ATTRS) });
+  return created(c, a, answer, 'healthmonitor', (d) => lbState(d).healthMonitors, monitorShow);
 }
 
 const monitorSet = setCommand('healthmonitor', MONITOR_ATTRS, (c, x) => {
@@ -466,9 +483,8 @@ function checkPolicy(attrs: JsonObject): void {
 function policyCreate(c: Cloud, a: Args): Output {
   const attrs = mapAttrs(c, a, POLICY_ATTRS);
   checkPolicy(attrs);
-  const data = octaviaCall(c, 'POST', ['l7policies'], { l7policy: attrs });
-  waited(c, a);
-  return policyShow(c, answered(lbState(c).l7Policies, data, 'l7policy'));
+  const answer = octaviaCall(c, 'POST', ['l7policies'], { l7policy: attrs });
+  return created(c, a, answer, 'l7policy', (d) => lbState(d).l7Policies, policyShow);
 }
 
 const policySet = setCommand(
@@ -496,10 +512,10 @@ function ruleCreate(c: Cloud, a: Args): Output {
   const attrs = mapAttrs(c, a, RULE_ATTRS);
   checkRule(attrs);
   const policy = pop(attrs, 'l7policy_id');
-  const data = octaviaCall(c, 'POST', ['l7policies', policy, 'rules'], { rule: attrs });
+  const answer = octaviaCall(c, 'POST', ['l7policies', policy, 'rules'], { rule: attrs });
   // octaviaclient 3.1.0 waits on the rule with the policy's id: Octavia answers 404 at once.
   if (flag(a, 'wait')) return { kind: 'text', stdout: '', stderr: `${policy} not found (HTTP 404)\n`, exitCode: 1 };
-  return ruleShow(c, answered(lbState(c).l7Rules, data, 'rule'));
+  return SHOWS.rule(answer.data()?.['rule'] as JsonObject);
 }
 
 const ruleSet = setCommand(

@@ -104,8 +104,20 @@ import {
 
 const JSON_TYPE = 'application/json';
 
-function json(status: number, value: Json): Answer {
-  return { status, contentType: JSON_TYPE, body: pyJson(value, false) };
+/**
+ * A JSON answer. A write's answer is given as a thunk: its text is made when read (the web layer
+ * reads it at once; a CLI's set, which prints nothing, never does, and spares the dictionary).
+ */
+function json(status: number, value: Json | (() => Json)): Answer {
+  if (typeof value !== 'function') return { status, contentType: JSON_TYPE, body: pyJson(value, false) };
+  let body: string | undefined;
+  return {
+    status,
+    contentType: JSON_TYPE,
+    get body(): string {
+      return (body ??= pyJson(value(), false));
+    },
+  };
 }
 
 /** No body and no Content-Type (Octavia's 202 and 204): the web layer sends no header for ''. */
@@ -615,7 +627,7 @@ function loadBalancerCreate(c: Cloud, b: Body): Answer {
     ...compact({ vipAddress: s(b, 'vip_address'), provider: s(b, 'provider'), projectId }),
     tags: strs(b, 'tags') ?? [],
   });
-  return json(201, { loadbalancer: lbApi(c, lb, LB_CREATE_KEYS) });
+  return json(201, () => ({ loadbalancer: lbApi(c, lb, LB_CREATE_KEYS) }));
 }
 
 const HTTP_HEADERS = ['X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'];
@@ -686,7 +698,7 @@ function listenerCreate(c: Cloud, b: Body): Answer {
     }),
     tags: strs(b, 'tags') ?? [],
   });
-  return json(201, { listener: listenerApi(c, l) });
+  return json(201, () => ({ listener: listenerApi(c, l) }));
 }
 
 function poolCreate(c: Cloud, b: Body): Answer {
@@ -727,7 +739,7 @@ function poolCreate(c: Cloud, b: Body): Answer {
     }),
     tags: strs(b, 'tags') ?? [],
   });
-  return json(201, { pool: poolApi(c, p) });
+  return json(201, () => ({ pool: poolApi(c, p) }));
 }
 
 function memberCreate(c: Cloud, pool: Pool, b: Body): Answer {
@@ -752,7 +764,7 @@ function memberCreate(c: Cloud, pool: Pool, b: Body): Answer {
     adminStateUp: bool(b, 'admin_state_up') ?? true,
     tags: strs(b, 'tags') ?? [],
   });
-  return json(201, { member: memberApi(c, m) });
+  return json(201, () => ({ member: memberApi(c, m) }));
 }
 
 function monitorCreate(c: Cloud, b: Body): Answer {
@@ -778,7 +790,7 @@ function monitorCreate(c: Cloud, b: Body): Answer {
     adminStateUp: bool(b, 'admin_state_up') ?? true,
     tags: strs(b, 'tags') ?? [],
   });
-  return json(201, { healthmonitor: monitorApi(c, h) });
+  return json(201, () => ({ healthmonitor: monitorApi(c, h) }));
 }
 
 function policyCreate(c: Cloud, b: Body): Answer {
@@ -801,7 +813,7 @@ function policyCreate(c: Cloud, b: Body): Answer {
     adminStateUp: bool(b, 'admin_state_up') ?? true,
     tags: strs(b, 'tags') ?? [],
   });
-  return json(201, { l7policy: policyApi(c, p) });
+  return json(201, () => ({ l7policy: policyApi(c, p) }));
 }
 
 function ruleCreate(c: Cloud, p: L7Policy, b: Body): Answer {
@@ -818,7 +830,7 @@ function ruleCreate(c: Cloud, p: L7Policy, b: Body): Answer {
     adminStateUp: bool(b, 'admin_state_up') ?? true,
     tags: strs(b, 'tags') ?? [],
   });
-  return json(201, { rule: ruleApi(c, r) });
+  return json(201, () => ({ rule: ruleApi(c, r) }));
 }
 
 const text = (b: Body, k: string): string | undefined => upd(b, k, s, '');
@@ -1130,7 +1142,7 @@ function lbRoutes(r: Request, rest2: string[]): Answer {
               const lb = find(lbState(d).loadBalancers, 'Load Balancer', id);
               allow(d, lb.projectId, 'write');
               updateLoadBalancer(d, lb, loadBalancerUpdate(b));
-              return json(200, { loadbalancer: lbApi(d, lb) });
+              return json(200, () => ({ loadbalancer: lbApi(d, lb) }));
             }),
           ),
         del: () =>
@@ -1268,7 +1280,7 @@ function kindRoutes<T extends OctaviaBase>(
             const x = find((k.byId ?? k.items)(d), k.resource, id);
             allow(d, x.projectId, 'write');
             k.update(d, x, b);
-            return json(200, { [k.key]: k.dict(d, x) });
+            return json(200, () => ({ [k.key]: k.dict(d, x) }));
           }),
         ),
       del: () =>
@@ -1608,8 +1620,9 @@ export function octaviaHandle(cloud: Cloud, call: ApiCall, ctx: ApiContext): Api
 /**
  * One call a client makes to Octavia's API inside a command (the CLI's octaviaclient): routed,
  * read and answered as over HTTP, but on the command's own draft cloud (the command is the
- * transaction). The answer's JSON (null for 202/204), or the API's refusal thrown as its error.
- * `path` is under `/v2/lbaas`; `body` goes as the client's json.dumps of it (its key order).
+ * transaction). The API's refusal is thrown as its error; the answer's JSON (null for 202/204) is
+ * read only when the caller asks for it (`data()`: a create's, not a set's). `path` is under
+ * `/v2/lbaas`; `body` goes as the client's json.dumps of it (its key order).
  */
 export function octaviaCall(
   c: Cloud,
@@ -1617,7 +1630,7 @@ export function octaviaCall(
   path: readonly string[],
   body?: JsonObject,
   query: Array<[string, string]> = [],
-): JsonObject | null {
+): { data: () => JsonObject | null } {
   const call: ApiCall = {
     service: 'load-balancer',
     method,
@@ -1632,7 +1645,7 @@ export function octaviaCall(
     if (!(e instanceof WriteRoute)) throw e;
     answer = e.run(c);
   }
-  return answer.body === '' ? null : (JSON.parse(answer.body) as JsonObject);
+  return { data: () => (answer.body === '' ? null : (JSON.parse(answer.body) as JsonObject)) };
 }
 
 export const octaviaService: Service = {
