@@ -9,6 +9,9 @@
  * `FUZZ_DIR=DIR FUZZ_OCTAVIA=1 npx vitest run --config scripts/fuzz-oracle.vitest.ts`.
  *
  *   node --import tsx scripts/fuzz-octavia.ts SEED COUNT > DIR/octavia-SEED.cmds
+ *
+ * FUZZ_FAMILIES=member adds a project member's load balancer (lbm, its listener lm1 and pool pm1)
+ * and turns as that member with Octavia's roles (load-balancer_member, _observer, or none).
  */
 
 import { DESCS, fuzzer } from './fuzz-lib.js';
@@ -16,15 +19,16 @@ import { DESCS, fuzzer } from './fuzz-lib.js';
 const [seedArg, countArg] = process.argv.slice(2);
 const { pick, chance, name, some, fmt } = fuzzer(Number(seedArg ?? 1));
 const count = Number(countArg ?? 60);
+const member = (process.env['FUZZ_FAMILIES'] ?? '').split(',').includes('member');
 
-const LBS = ['lb1', 'lb2'];
-const LISTENERS = ['l1', 'l2', 'l3'];
-const POOLS = ['p1', 'p2', 'p3'];
+const LBS = member ? ['lb1', 'lb2', 'lbm'] : ['lb1', 'lb2'];
+const LISTENERS = member ? ['l1', 'l2', 'l3', 'lm1'] : ['l1', 'l2', 'l3'];
+const POOLS = member ? ['p1', 'p2', 'p3', 'pm1'] : ['p1', 'p2', 'p3'];
 const MEMBERS = ['m1', 'm2', 'm3'];
 const MONITORS = ['hm1', 'hm2'];
 const POLICIES = ['pol1', 'pol2'];
 const ADDRS = ['10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.1.5', '10.0.0.0', '2001:db8::9', 'bad', '192.0.2.7'];
-const SUBNETS = ['lb-subnet', 'lb-subnet2', 'lb-subnet6'];
+const SUBNETS = member ? ['lb-subnet', 'lb-subnet2', 'lb-subnet6', 'msub'] : ['lb-subnet', 'lb-subnet2', 'lb-subnet6'];
 const ON = () => pick(['--enable', '--disable']);
 const TAG = () => pick(['--tag red', '--tag blue', '--no-tag']);
 const WAIT = () => (chance(0.15) ? ' --wait' : '');
@@ -242,9 +246,29 @@ const PREAMBLE = [
   ...WAITS,
 ];
 
-const out: string[] = [...PREAMBLE];
+/** The member's project (32 hex digits: normalised like any project id) and the roles it may have. */
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const ROLES = ['member,load-balancer_member', 'member,load-balancer_member', 'reader,load-balancer_observer', 'member'];
+const MEMBER_PREAMBLE = [
+  `oracle_as_project ${PROJECT} member,load-balancer_member`,
+  'openstack network create mnet -f value -c name',
+  'openstack subnet create msub --network mnet --subnet-range 10.2.0.0/24 -f value -c cidr',
+  'openstack loadbalancer create --name lbm --vip-subnet-id msub --wait -f value -c provisioning_status',
+  'openstack loadbalancer listener create --name lm1 --protocol HTTP --protocol-port 80 --wait lbm -f value -c name',
+  'openstack loadbalancer pool create --name pm1 --lb-algorithm ROUND_ROBIN --listener lm1 --protocol HTTP --wait -f value -c name',
+  'oracle_as_admin',
+  'oracle_wait_lb lbm',
+];
+
+const out: string[] = [...PREAMBLE, ...(member ? MEMBER_PREAMBLE : [])];
 const families = [loadBalancerCmd, listenerCmd, listenerCmd, poolCmd, poolCmd, memberCmd, memberCmd, monitorCmd, monitorCmd, l7Cmd, l7Cmd, otherCmd];
+let asMember = false;
 for (let i = 0; i < count; i++) {
+  if (member && chance(0.1)) {
+    asMember = !asMember;
+    out.push(asMember ? `oracle_as_project ${PROJECT} ${pick(ROLES)}` : 'oracle_as_admin');
+  }
   out.push(...pick(families)().map((l) => l.replace(/ {2,}/g, ' ').replace(/ $/, '')));
+  if (member) out.push('oracle_wait_lb lbm');
 }
 process.stdout.write(`${out.join('\n')}\n`);

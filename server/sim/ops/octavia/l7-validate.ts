@@ -85,8 +85,33 @@ export function checkL7Rule(type: string, compareType: string, key: string | nul
       else if (compareType === 'EQUAL_TO') checkChars(HEADER_VALUE, value, 'comparison value', QUOTED_HEADER_VALUE);
       else invalidRule('invalid comparison type for rule type');
       return;
+    case 'SSL_CONN_HAS_CERT':
+    case 'SSL_VERIFY_RESULT':
+    case 'SSL_DN_FIELD':
+      sslRule(type, compareType, key, value);
+      return;
     default:
-      // SSL_* rules: Octavia checks them against the listener's TLS setup, which Stacklab has not.
       return;
   }
+}
+
+/** validate_l7rule_ssl_types: what a rule on the client's certificate may say (the last message found wins). */
+function sslRule(type: string, compareType: string, key: string | null, value: string): void {
+  const equalTo = `L7rule type ${type} only supports the EQUAL_TO compare type.`;
+  let msg: string | null = null;
+  if (type === 'SSL_CONN_HAS_CERT') {
+    if (key) msg = `L7rule type ${type} does not use the "key" field.`;
+    else if (value.toLowerCase() !== 'true') msg = `L7rule value ${value} is not a boolean True string.`;
+    else if (compareType !== 'EQUAL_TO') msg = equalTo;
+  } else if (type === 'SSL_VERIFY_RESULT') {
+    if (key) msg = `L7rule type ${type} does not use the "key" field.`;
+    // Python's str.isdigit: digits only (then int() >= 0 always holds).
+    else if (!/^[0-9]+$/.test(value)) msg = `L7rule type ${type} needs a int value, which is >= 0`;
+    else if (compareType !== 'EQUAL_TO') msg = equalTo;
+  } else {
+    if (compareType === 'REGEX') checkRegex(value);
+    if (!key || !value) msg = `L7rule type ${type} needs to specify a key and a value.`;
+    else if (!/^([a-zA-Z][A-Za-z0-9-]*)$/.test(key)) msg = 'Invalid L7rule distinguished name field.';
+  }
+  if (msg !== null) invalidRule(msg);
 }
