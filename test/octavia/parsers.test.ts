@@ -30,3 +30,23 @@ describe('captured argument conversions', () => {
     if (!bad.ok) expect(bad.stderr).toMatch(/argument --http-version: invalid float value: 'x'\n$/);
   });
 });
+
+describe("the client's key=value options against a hostile key", () => {
+  it('keeps `__proto__` as a header name, as Python does, and changes no prototype', async () => {
+    const { replay } = await import('../support/replay.js');
+    const out = replay(
+      [
+        'openstack network create n -f value -c name',
+        'openstack subnet create s --network n --subnet-range 10.0.0.0/24 -f value -c cidr',
+        'openstack loadbalancer create --name lb1 --vip-subnet-id s --wait -f value -c name',
+        'openstack loadbalancer listener create --name l1 --protocol HTTP --protocol-port 80 --insert-headers __proto__=x lb1',
+        'openstack loadbalancer listener create --name l1 --protocol HTTP --protocol-port 80 --insert-headers constructor=x,X-Forwarded-For=true lb1',
+      ],
+      { octavia: { drivers: 'noop' } },
+    );
+    expect(out[3]?.stderr).toMatch(/^dict_keys\(\['__proto__'\]\) is not a valid option for insert_headers \(HTTP 400\)/);
+    expect(out[4]?.stderr).toMatch(/^dict_keys\(\['constructor', 'X-Forwarded-For'\]\) is not a valid option for insert_headers/);
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+});

@@ -20,7 +20,7 @@ export type AttrRule =
 export type AttrMap = Readonly<Record<string, AttrRule>>;
 
 /** Python's str() of an option's value. */
-export const pyStrOf = (v: unknown): Json => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : String(v));
+export const pyStrOf = (v: unknown): Json => String(v);
 
 /** Python's int() of an option's value (text: digits with blanks around and `_` between). */
 export function pyIntOf(v: unknown): Json {
@@ -47,13 +47,15 @@ export const always = (b: boolean) => (): Json => b;
 
 /** _format_kv: `k=v,k2=v2` as a dict (Python's unpacking error otherwise). */
 export function formatKv(v: unknown): Json {
-  const kv: Record<string, string> = {};
-  for (const part of String(v).split(',')) {
-    const bits = part.split('=');
-    if (bits.length !== 2) throw new CliError(bits.length < 2 ? 'not enough values to unpack (expected 2, got 1)' : 'too many values to unpack (expected 2)');
-    kv[bits[0] as string] = bits[1] as string;
-  }
-  return kv;
+  const pairs = String(v)
+    .split(',')
+    .map((part): [string, string] => {
+      const bits = part.split('=');
+      if (bits.length !== 2) throw new CliError(bits.length < 2 ? 'not enough values to unpack (expected 2, got 1)' : 'too many values to unpack (expected 2)');
+      return [bits[0] as string, bits[1] as string];
+    });
+  // fromEntries makes each key an own property (`__proto__` too, as Python's dict keeps it).
+  return Object.fromEntries(pairs);
 }
 
 /** _format_str_if_need_treat_unset: `none`, `null` or `void` is None. */
