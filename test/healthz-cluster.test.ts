@@ -87,20 +87,30 @@ function workerPid(index: number): number {
  */
 async function ownCheck(worker: string): Promise<number> {
   // Up to 20 s: a worker just replaced takes a few seconds to start (its learners go elsewhere meanwhile).
+  // A connection a killed worker held ends under the request that reuses it (the kernel closes it
+  // a moment after the kill): that try is lost, as a real client's would be, and the next is made.
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(100)) {
-    const cookie = await newLearnerCookie(server.base);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
+      const cookie = await newLearnerCookie(server.base, { headers: { Connection: 'close' } });
       const first = await fetchOn(agent, '/api/me', cookie);
       if (first.worker !== worker) continue;
       const own = await fetchOn(agent, '/healthz', cookie);
       expect(own.worker).toBe(worker);
       return own.status;
+    } catch (e) {
+      if (!isConnectionLost(e)) throw e;
     } finally {
       agent.destroy();
     }
   }
   throw new Error(`no learner reached worker ${worker}`);
+}
+
+/** The connection ended or was reset under the request (its worker died a moment before). */
+function isConnectionLost(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || (e instanceof Error && e.message === 'socket hang up');
 }
 
 function fetchOn(

@@ -139,7 +139,7 @@ export function httpCall(
 }
 
 /** A new learner: the `name=value` of the Set-Cookie that GET /api/me answers. */
-export async function newLearnerCookie(base: string, opts: { localAddress?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function newLearnerCookie(base: string, opts: { localAddress?: string; timeoutMs?: number; headers?: Record<string, string> } = {}): Promise<string> {
   const res = await httpCall(base, '/api/me', opts);
   const cookie = (res.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
   if (!cookie.includes('=')) throw new Error(`GET /api/me set no cookie (status ${res.status})`);
