@@ -208,6 +208,8 @@ interface LineRun {
   envOwned: boolean;
   /** The status of the last `$(…)` the command being expanded ran (null: none yet). */
   substituted: number | null;
+  /** `NAME=value` words before the command running: in its environment only (`OS_CLOUD=x openstack …`). */
+  commandEnv: Record<string, string> | null;
 }
 
 interface Exec {
@@ -608,11 +610,12 @@ function openForClient(x: Exec, path: string): { opened: string; read: FileRead 
 function runClient(x: Exec, cmd: 'openstack' | 'neutron' | 'nova', args: string[], tty: boolean): CommandResult {
   const s = x.state;
   if (cmd === 'openstack' && args[0] === 'server' && args[1] === 'ssh') return serverSsh(x, args.slice(2));
+  const env = x.line.commandEnv === null ? s.env : { ...s.env, ...x.line.commandEnv };
   const r =
     cmd === 'openstack'
-      ? runOpenstack(s.cloud, args, { columns: s.columns, env: s.env, tty, openFile: (path) => openForClient(x, path) })
+      ? runOpenstack(s.cloud, args, { columns: s.columns, env, tty, openFile: (path) => openForClient(x, path) })
       : cmd === 'neutron'
-        ? runNeutron(s.cloud, args, { columns: s.columns, env: s.env, tty })
+        ? runNeutron(s.cloud, args, { columns: s.columns, env, tty })
         : runNova(s.cloud, args, { columns: s.columns });
   s.cloud = r.cloud;
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
@@ -779,7 +782,14 @@ function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean):
   const argv: string[] = [];
   for (; i < words.length; i++) for (const field of expand(x, words[i] as Word, argv.length)) argv.push(field);
   if (argv.length > 0) x.line.ran.push(argv.slice());
-  const r = runArgv(x, argv, input, tty);
+  const outer = x.line.commandEnv;
+  if (assigns.length > 0) x.line.commandEnv = { ...outer, ...Object.fromEntries(assigns) };
+  let r: CommandResult;
+  try {
+    r = runArgv(x, argv, input, tty);
+  } finally {
+    x.line.commandEnv = outer;
+  }
   budget.charge((r.stdout.length + r.stderr.length) * COST.char);
   return r;
 }
@@ -847,7 +857,7 @@ export function runLine(state: SessionState, line: string, opts: RunOptions = {}
   const next: SessionState = { ...state };
   const trimmed = line.trim();
   if (inShellHistory(line)) next.history = state.history.push(line);
-  const run: LineRun = { budget: new Budget(), ran: [], vars: null, envOwned: false, substituted: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
+  const run: LineRun = { budget: new Budget(), ran: [], vars: null, envOwned: false, substituted: null, commandEnv: null, tty: opts.tty === true, until: opts.until ?? { kind: 'cap' }, elapsed: 0 };
   let result: LineResult;
   try {
     const r = execLine({ state: next, depth: 0, substErr: [], line: run }, line);
