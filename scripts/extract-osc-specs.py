@@ -39,6 +39,8 @@ COMMANDS = [
     'image list', 'image show', 'flavor list', 'flavor show',
     'quota show', 'quota set', 'network agent list', 'network agent show', 'network segment list', 'network segment show', 'extension list', 'availability zone list',
     'project list', 'token issue',
+    'extension show', 'ip availability list', 'ip availability show', 'limits show',
+    'server reboot', 'server add security group', 'server remove security group',
 ]
 
 # python-octaviaclient 3.1.0: every `openstack loadbalancer …` command it registers.

@@ -3,6 +3,7 @@
  * value, json, yaml, shell and csv; `-c` selection, client-side sorting, --max-width/--fit-width.
  */
 import {
+  cellStr,
   isFormatted,
   machine,
   pyFloatRepr,
@@ -412,7 +413,7 @@ export function renderShow(data: ShowData, opts: FormatOptions = {}): Rendered {
       // cliff dumps one {field: value} document per field, so fields keep their order.
       return ok(fields.map(([n, v]) => safeDump({ [n]: machine(v) }, floats)).join(''));
     case 'value':
-      return ok(fields.map(([, v]) => `${pyStr(machine(v))}\n`).join(''));
+      return ok(fields.map(([, v]) => `${cellStr(v)}\n`).join(''));
     case 'shell': {
       const wanted = opts.variables ?? [];
       let out = '';
@@ -420,7 +421,7 @@ export function renderShow(data: ShowData, opts: FormatOptions = {}): Rendered {
         const name = shellName(n);
         if (wanted.length > 0 && !wanted.includes(name)) continue;
         // Only str values get their double quotes escaped (a formatted cell is str() first).
-        const raw = isFormatted(v) ? pyStr(v.machine) : v;
+        const raw = isFormatted(v) ? cellStr(v) : v;
         const val = typeof raw === 'string' ? raw.replace(/"/g, '\\"') : pyStr(raw);
         out += `${opts.prefix ?? ''}${name.replace(/:/g, '_').replace(/-/g, '_')}="${val}"\n`;
       }
@@ -458,14 +459,14 @@ export function renderList(data: ListData, opts: FormatOptions = {}): Rendered {
     case 'yaml':
       return done(safeDump(rows.map((r) => toObject(headers, r.map(machine)))));
     case 'value':
-      return done(rows.map((r) => `${r.map((c) => pyStr(machine(c))).join(' ')}\n`).join(''));
+      return done(rows.map((r) => `${r.map((c) => cellStr(c)).join(' ')}\n`).join(''));
     case 'csv': {
       const quote = opts.quote ?? 'nonnumeric';
       let out = csvRow(headers, quote);
       // A formatted cell is written as str() of its machine value: a string, so quoted as one.
       for (const r of rows)
         out += csvRow(
-          r.map((c) => (isFormatted(c) ? pyStr(c.machine) : c)),
+          r.map((c) => (isFormatted(c) ? cellStr(c) : c)),
           quote,
         );
       return done(out);

@@ -7,12 +7,24 @@ export interface FormattedCell {
   readonly kind: 'formatted';
   readonly human: string;
   readonly machine: PyValue;
+  /** str() of a value that is an object of its own (openstacksdk's Munch), where it is not its machine form's. */
+  readonly str?: string;
 }
 
 export type CellValue = PyValue | FormattedCell;
 
 export function formatted(human: string, machine: PyValue): FormattedCell {
   return { kind: 'formatted', human, machine };
+}
+
+/** A value whose str() is its own repr in every text form (`Munch({...})`), and a plain dict in JSON and YAML. */
+export function pyObject(repr: string, machine: PyValue): FormattedCell {
+  return { kind: 'formatted', human: repr, machine, str: repr };
+}
+
+/** What cliff writes for a cell in the value, shell and CSV formats: str() of its machine form (or of the object it is). */
+export function cellStr(v: CellValue): string {
+  return isFormatted(v) ? (v.str ?? pyStr(v.machine)) : pyStr(v);
 }
 
 export function isFormatted(v: CellValue): v is FormattedCell {

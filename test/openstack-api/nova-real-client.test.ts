@@ -105,6 +105,17 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
     'server show vm1 -f value -c OS-EXT-STS:power_state -c addresses',
     'server list --name vm --status ACTIVE',
     'server show vm1 -f value -c security_groups',
+    // The commands the terminal gained after the API had them.
+    'availability zone list',
+    'availability zone list --long',
+    'availability zone list --network -f json',
+    'limits show --absolute',
+    'limits show --absolute -f json',
+    'limits show --rate',
+    'extension list --network',
+    'extension list --network --long -f json',
+    'extension show router -c alias -c name -c links -c updated_at -f json',
+    'ip availability list',
   ])
     it(`${line}: the same stdout as the emulated CLI`, same(line), 60_000);
 
@@ -159,6 +170,8 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
     expect(await real('server reboot vm1')).toBe('');
     expect(await real('server reboot --hard vm1')).toBe('');
     expect(await emulated('server show vm1 -f value -c status')).toBe('ACTIVE\n');
+    expect(await real('server reboot --hard --wait vm1')).toBe(await emulated('server reboot --hard --wait vm1'));
+    expect(await emulated('server reboot --soft vm1')).toBe('');
   }, 60_000);
 
   it('console log show: the guest’s console as the emulated CLI prints it', async () => {
@@ -189,6 +202,13 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
     expect(again.stderr).toMatch(
       /^Security group [0-9a-f-]{36} not associated with the instance [0-9a-f-]{36} \(HTTP 404\) \(Request-ID: req-[0-9a-f-]+\)\n$/,
     );
+    // The terminal's commands do the same to the same workspace, and the real client sees it.
+    expect(await emulated('server add security group vm1 web')).toBe('');
+    expect(await real('server show vm1 -f value -c security_groups')).toBe(
+      "[{'name': 'default'}, {'name': 'web'}]\n",
+    );
+    expect(await emulated('server remove security group vm1 web')).toBe('');
+    expect(await real('server show vm1 -f value -c security_groups')).toBe("[{'name': 'default'}]\n");
   }, 60_000);
 
   it('keypair create / delete through Nova: the emulated CLI lists what the real one made', async () => {
@@ -323,6 +343,20 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
       "ConflictException: 409: Client Error for url: <compute>/v2.1/os-keypairs, Key pair 'mykeypair' already exists.\n",
     ],
     ['keypair delete nosuch', null],
+    ['server reboot nosuch', "No server with a name or ID of 'nosuch' exists.\n"],
+    ['server add security group vm1 nosuch', 'none found (HTTP 404)\n'],
+    ['server add security group nosuch web', null],
+    ['server remove security group vm1 web', null],
+    ['limits show --absolute --project nosuch', "No project with a name or ID of 'nosuch' exists.\n"],
+    ['extension list --compute', 'Extensions list not supported by Compute API\n'],
+    [
+      'extension list',
+      'Extensions list not supported by Identity API\nExtensions list not supported by Compute API\nExtensions list not supported by Block Storage API\n',
+    ],
+    ['extension show nosuch', 'No Extension found for nosuch\n'],
+    ['availability zone list --volume', 'Availability zones list not supported by Block Storage API\n'],
+    ['ip availability show nosuch', 'No Network found for nosuch\n'],
+    ['ip availability show net1', null],
   ] as const)
     it(`${line}: the refusal and exit status`, async () => {
       const r = await realRun(line);

@@ -27,6 +27,8 @@ export interface Ctx {
   args: Args;
   /** Opens a file on the host the client runs on (`--public-key FILE`), `~` expanded as Python's expanduser does; absent where it reads none. */
   openFile?: OpenFile;
+  /** openstacksdk's `location` of the client's cloud (its name, region and project), for the resources that show it. */
+  location?: () => JsonObject;
 }
 
 export type Output =

@@ -6,7 +6,8 @@ import type { OscCommand } from './common.js';
 import { flavorCommands } from './flavor.js';
 import { imageCommands } from './image.js';
 import { keypairCommands } from './keypair.js';
+import { limitsCommands } from './limits.js';
 import { quotaCommands } from './quota.js';
 import { serverCommands } from './server.js';
 
-export const computeCommands: OscCommand[] = [...serverCommands, ...keypairCommands, ...imageCommands, ...flavorCommands, ...quotaCommands];
+export const computeCommands: OscCommand[] = [...serverCommands, ...keypairCommands, ...imageCommands, ...flavorCommands, ...quotaCommands, ...limitsCommands];

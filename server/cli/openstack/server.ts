@@ -5,11 +5,14 @@ import type { Json, JsonObject } from '../../sim/api/json.js';
 import type { CellValue } from '../../render/pyvalue.js';
 import { formatted } from '../../render/pyvalue.js';
 import {
+  addSecurityGroup,
   consoleOutput,
   createServer,
   deleteServer,
   listServers,
   POWER_STATES,
+  rebootServer,
+  removeSecurityGroup,
   checkAllTenants,
   serverPortsOf,
   showServer,
@@ -318,6 +321,39 @@ function consoleLogShow(c: Cloud, a: Args): Output {
   return { kind: 'text', stdout: text.endsWith('\n') ? text : `${text}\n` };
 }
 
+/**
+ * `server reboot`: novaclient's reboot action on the server it found; `--wait` polls until the
+ * server is ACTIVE again (at once here: the simulated guest reboots between two polls) and prints
+ * the client's "Complete".
+ */
+function serverReboot(c: Cloud, a: Args): Output {
+  const s = findServer(c, req(a, 'server'));
+  rebootServer(c, s, a['reboot_type'] === 'HARD');
+  return flag(a, 'wait') ? { kind: 'text', stdout: 'Complete\n' } : none;
+}
+
+/**
+ * `server add|remove security group`: OSC 6.0 finds the group through Nova's security group proxy
+ * (by id, else by name among the project's: "none found" when no group has it), then asks Nova to
+ * add or remove it by its id, which Nova does on each of the server's ports.
+ */
+function groupAction(c: Cloud, a: Args, action: typeof addSecurityGroup): Output {
+  const s = findServer(c, req(a, 'server'));
+  const nameOrId = req(a, 'group');
+  const mine = c.securityGroups.filter((g) => c.auth.admin || g.projectId === c.auth.projectId);
+  const g = mine.find((x) => x.id === nameOrId) ?? singleByName(c, nameOrId);
+  action(c, s, g.id);
+  return none;
+}
+
+/** osc-lib's find_one over Nova's list of the project's groups: exactly one of that name (its NotFound prints its status). */
+function singleByName(c: Cloud, name: string): { id: string } {
+  const matches = c.securityGroups.filter((g) => g.projectId === c.auth.projectId && g.name === name);
+  if (matches.length === 0) throw new CliError('none found (HTTP 404)');
+  if (matches.length > 1) throw new CliError('many found');
+  return matches[0] as { id: string };
+}
+
 export const serverCommands: OscCommand[] = [
   { name: 'server create', style: 'nova', run: ({ cloud, args }) => serverCreate(cloud, args) },
   { name: 'server list', style: 'nova', run: ({ cloud, args }) => serverList(cloud, args) },
@@ -342,5 +378,8 @@ export const serverCommands: OscCommand[] = [
   },
   { name: 'server stop', style: 'nova', run: ({ cloud, args }) => powerEach(cloud, args, stopServer) },
   { name: 'server start', style: 'nova', run: ({ cloud, args }) => powerEach(cloud, args, startServer) },
+  { name: 'server reboot', style: 'nova', run: ({ cloud, args }) => serverReboot(cloud, args) },
+  { name: 'server add security group', style: 'nova', run: ({ cloud, args }) => groupAction(cloud, args, addSecurityGroup) },
+  { name: 'server remove security group', style: 'nova', run: ({ cloud, args }) => groupAction(cloud, args, removeSecurityGroup) },
   { name: 'console log show', style: 'sdk', run: ({ cloud, args }) => consoleLogShow(cloud, args) },
 ];

@@ -1,6 +1,8 @@
 /**
  * Neutron's network IP availability (`/v2.0/network-ip-availabilities`): per network and subnet,
- * the addresses its allocation pools hold and those allocated to ports.
+ * the addresses its allocation pools hold and those allocated to ports. Zed's policy
+ * (get_network_ip_availability) is admin only: a member lists none and finds none, not even their
+ * own network's (checked on the oracle, test/transcripts/77).
  */
 import type { Cloud } from '../../model/cloud.js';
 import type { Network } from '../../model/network.js';
@@ -8,6 +10,7 @@ import type { Subnet } from '../../model/subnet.js';
 import { parseIp } from '../../ipam.js';
 import { visibleNetworks } from '../../visibility.js';
 import type { JsonObject } from '../json.js';
+import { SimError } from '../../errors.js';
 import { listOf, sortedById, type ListQuery } from './common.js';
 
 /** The addresses a subnet's allocation pools hold. */
@@ -37,11 +40,19 @@ function availabilityDict(c: Cloud, n: Network, ipVersion?: number): JsonObject 
 export function listIpAvailabilities(c: Cloud, q: ListQuery = {}): JsonObject[] {
   const { ip_version: version, ...filters } = q.filters ?? {};
   const v = version === undefined || version === null ? undefined : Number(version);
+  if (!c.auth.admin) return listOf([], (n: Network) => availabilityDict(c, n, v), { ...q, filters }, '/v2.0/network-ip-availabilities');
   const nets = visibleNetworks(c).filter((n) => v === undefined || c.subnets.some((s) => s.networkId === n.id && s.ipVersion === v));
   return listOf(nets, (n) => availabilityDict(c, n, v), { ...q, filters }, '/v2.0/network-ip-availabilities');
 }
 
-/** GET /v2.0/network-ip-availabilities/{network_id} */
+/**
+ * GET /v2.0/network-ip-availabilities/{network_id}: the policy's refusal is the controller's plain
+ * 404 (it pretends nothing is there), not the NetworkNotFound of a network that is not.
+ */
 export function ipAvailabilityDict(c: Cloud, n: Network): JsonObject {
+  if (!c.auth.admin) {
+    const path = `/v2.0/network-ip-availabilities/${n.id}`;
+    throw new SimError(404, 'The resource could not be found.', path, 'network', 'HTTPNotFound');
+  }
   return availabilityDict(c, n);
 }

@@ -44,7 +44,7 @@ import { advertisedRoutes, speakerById } from './requests/bgp.js';
 import { agentsHostingSpeaker } from './bgp.js';
 import { agentDict } from './agent.js';
 import { listAvailabilityZones } from './availability-zone.js';
-import { listIpAvailabilities } from './ip-availability.js';
+import { ipAvailabilityDict, listIpAvailabilities } from './ip-availability.js';
 import { listRbacPolicies } from './rbac.js';
 import { invalidSortKeys, listHelpers, readsTags } from './filters.js';
 import { listServiceProviders } from './service-provider.js';
@@ -176,6 +176,12 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
     member: 'network_ip_availability',
     compact: false,
     list: listIpAvailabilities,
+    // Any network's (the plugin reads them all), then the policy: a member's refusal is a plain 404.
+    show: (c, id) => {
+      const n = c.networks.find((x) => x.id === id);
+      if (!n) throw new SimError(404, `Network ${id} could not be found.`, `/v2.0/network-ip-availabilities/${id}`, 'network', 'NetworkNotFound');
+      return ipAvailabilityDict(c, n);
+    },
     key: 'network_id',
     ownFilters: ['ip_version'],
   },

@@ -8,3 +8,5 @@ export * from './keypair.js';
 export * from './flavor.js';
 export * from './quota.js';
 export * from './security-group.js';
+export * from './server-actions.js';
+export * from './zones-limits.js';

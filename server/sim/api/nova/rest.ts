@@ -27,6 +27,7 @@ import {
 } from './keypair.js';
 import { readablePublicKey } from '../../ops/keypair.js';
 import { showQuotaSet } from './quota.js';
+import { absoluteLimits, availabilityZoneInfo } from './zones-limits.js';
 import {
   allTenantsRefused,
   consoleOutput,
@@ -753,58 +754,12 @@ function showKeypairAnswer(c: Cloud, r: Req, name: string): Answer {
 }
 
 function availabilityZones(c: Cloud, r: Req, detail: boolean): Answer {
-  if (detail && !c.auth.admin)
-    throw new BodyError(
-      403,
-      "Policy doesn't allow os_compute_api:os-availability-zone:detail to be performed.",
-    );
-  const zone: JsonObject = { zoneName: 'nova', zoneState: { available: true }, hosts: null };
-  if (!detail) return novaJson(200, { availabilityZoneInfo: [zone] }, r.v);
-  const since = '2024-05-01T10:00:00.000000';
-  const svc = (name: string) => ({ [name]: { available: true, active: true, updated_at: since } });
-  const hosts: JsonObject = {};
-  for (const h of c.config.computeHosts) hosts[h] = svc('nova-compute');
-  const internal: JsonObject = {
-    zoneName: 'internal',
-    zoneState: { available: true },
-    hosts: { controller: { ...svc('nova-conductor'), ...svc('nova-scheduler') } },
-  };
-  return novaJson(200, { availabilityZoneInfo: [internal, { ...zone, hosts }] }, r.v);
+  return novaJson(200, { availabilityZoneInfo: availabilityZoneInfo(c, detail) }, r.v);
 }
 
-/** GET /limits: the project's absolute limits in Nova's order (the quota resources'), network ones until 2.36, personality until 2.57. */
+/** GET /limits (`tenant_id`: another project's, for an admin). */
 function limitsAnswer(c: Cloud, r: Req): Answer {
-  const q = showQuotaSet(c, c.auth.projectId);
-  const mine = c.servers.filter((s) => s.projectId === c.auth.projectId);
-  const flavorOf = (s: Server) => c.flavors.find((f) => f.id === s.flavorId);
-  const abs: JsonObject = {
-    maxTotalInstances: q['instances'] ?? -1,
-    maxTotalCores: q['cores'] ?? -1,
-    maxTotalRAMSize: q['ram'] ?? -1,
-    maxServerMeta: q['metadata_items'] ?? -1,
-  };
-  if (!at(r, 39)) abs['maxImageMeta'] = q['metadata_items'] ?? -1;
-  if (!at(r, 57))
-    Object.assign(abs, {
-      maxPersonality: q['injected_files'] ?? -1,
-      maxPersonalitySize: q['injected_file_content_bytes'] ?? -1,
-    });
-  Object.assign(abs, {
-    maxTotalKeypairs: q['key_pairs'] ?? -1,
-    maxServerGroups: q['server_groups'] ?? -1,
-    maxServerGroupMembers: q['server_group_members'] ?? -1,
-  });
-  if (!at(r, 36))
-    Object.assign(abs, {
-      maxTotalFloatingIps: q['floating_ips'] ?? -1,
-      maxSecurityGroups: q['security_groups'] ?? -1,
-      maxSecurityGroupRules: q['security_group_rules'] ?? -1,
-    });
-  abs['totalRAMUsed'] = mine.reduce((n, s) => n + (flavorOf(s)?.ram ?? 0), 0);
-  abs['totalCoresUsed'] = mine.reduce((n, s) => n + (flavorOf(s)?.vcpus ?? 0), 0);
-  abs['totalInstancesUsed'] = mine.length;
-  if (!at(r, 36)) Object.assign(abs, { totalFloatingIpsUsed: 0, totalSecurityGroupsUsed: 0 });
-  abs['totalServerGroupsUsed'] = 0;
+  const abs = absoluteLimits(c, r.v.minor, param(r.query, 'tenant_id'));
   return novaJson(200, { limits: { rate: [], absolute: abs } }, r.v);
 }
 
