@@ -357,3 +357,23 @@ describe('sudo', () => {
     ]);
   });
 });
+
+describe('assignments before a command', () => {
+  it("are that command's environment only, as in bash: the client and env see them, the shell keeps its own", () => {
+    const { out } = run(session(), [
+      'STACKLAB_X=1 env | grep STACKLAB_X',
+      'echo "[$STACKLAB_X]"',
+      'OS_CLOUD=devstack-admin openstack extension show router -c location -f json | grep cloud',
+      'openstack extension show router -c location -f json | grep cloud',
+      // Expanded before the assignment, as bash does.
+      'OS_CLOUD=other echo $OS_CLOUD',
+      'CLIFF_MAX_TERM_WIDTH=40 CLIFF_FIT_WIDTH=1 openstack extension list --network -c Name -c Alias | head -2 | tail -1 | wc -c',
+    ]);
+    expect(out[0]).toBe('STACKLAB_X=1\n');
+    expect(out[1]).toBe('[]\n');
+    expect(out[2]).toBe('    "cloud": "devstack-admin",\n');
+    expect(out[3]).toBe('    "cloud": "network-node",\n');
+    expect(out[4]).toBe('network-node\n');
+    expect(Number(out[5])).toBeLessThanOrEqual(41);
+  });
+});

@@ -557,9 +557,13 @@ function runArgv(x: Exec, argv: string[], input: string | null, tty = false): Co
     case 'cd':
       return cd(x, args);
     case 'env':
-      x.line.budget.charge((Object.keys(s.env).length + IDENTITY.length) * COST.entry);
+    {
+      // `X=1 env`: the command's own assignments are in what it prints.
+      const env = x.line.commandEnv === null ? s.env : { ...s.env, ...x.line.commandEnv };
+      x.line.budget.charge((Object.keys(env).length + IDENTITY.length) * COST.entry);
       // Run by sudo: root's identity (sudo sets HOME, USER and LOGNAME for the target user).
-      return ok(environment(s.env, x.asUser ?? userOf(s)).map(([k, v]) => `${k}=${v}\n`).join(''));
+      return ok(environment(env, x.asUser ?? userOf(s)).map(([k, v]) => `${k}=${v}\n`).join(''));
+    }
     case 'help':
       return ok(`Stacklab's emulated shell. Commands on this host: ${BUILTINS.join(', ')}.\n${TRACE_HINT}`);
     case 'stacklab': {
