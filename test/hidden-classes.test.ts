@@ -12,12 +12,19 @@ const probe = fileURLToPath(new URL('./hidden-classes/probe.ts', import.meta.url
 
 describe('what every command leaves in the old generation', () => {
   it('is the line kept in the history, and nothing else', () => {
-    const out = execFileSync(
-      process.execPath,
-      ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', probe],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    const bytes = JSON.parse(out) as Record<string, number>;
+    const measure = () =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', probe],
+          { encoding: 'utf8', timeout: 60_000 },
+        ),
+      ) as Record<string, number>;
+    // The least of three runs: what else the process does (a compile, a code-cache write) only
+    // ever adds old-space bytes, so one busy run measured 146 B for a line on a loaded machine.
+    const runs = [measure(), measure(), measure()];
+    const bytes: Record<string, number> = {};
+    for (const k of Object.keys(runs[0] ?? {})) bytes[k] = Math.min(...runs.map((r) => r[k] ?? Infinity));
     // A read-only line keeps its history link and string (~60 B measured); 120 leaves room for
     // other Node versions, not for a map per command (~200 B more).
     expect(bytes['runLine']).toBeLessThan(120);
