@@ -41,6 +41,8 @@ COMMANDS = [
     'project list', 'token issue',
     'extension show', 'ip availability list', 'ip availability show', 'limits show',
     'server reboot', 'server add security group', 'server remove security group',
+    'address group create', 'address group list', 'address group show', 'address group set',
+    'address group unset', 'address group delete',
 ]
 
 # python-octaviaclient 3.1.0: every `openstack loadbalancer …` command it registers.

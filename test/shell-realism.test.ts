@@ -5,24 +5,17 @@
  * real ones use it on a terminal.
  */
 import { describe, expect, it } from 'vitest';
-import { complete, createSession, runLine, serializeSession, type RunOptions, type SessionState } from '../server/shell/session.js';
+import { complete, createSession, runLine, serializeSession, type SessionState } from '../server/shell/session.js';
 import { metadataBody } from '../server/cli/linux/metadata.js';
 import { replayEntry } from '../server/workspace/replay.js';
 import { BLOG_FLOATING_IP } from './support/blog-floating-ip.js';
+import { runLines } from './support/run-lines.js';
 
 function session(host = 'network'): SessionState {
   return createSession({ fixture: 'network-node', seed: 1, host });
 }
 
-function run(s: SessionState, lines: string[], opts: RunOptions = {}): { state: SessionState; out: string[] } {
-  const out: string[] = [];
-  for (const l of lines) {
-    const r = runLine(s, l, opts);
-    s = r.state;
-    out.push(r.result.stdout + r.result.stderr);
-  }
-  return { state: s, out };
-}
+const run = runLines;
 
 /** The blog's floating IP for vm2, with SSH let in too. */
 const FLOATING = [...BLOG_FLOATING_IP, 'openstack security group rule create --proto tcp --dst-port 22 default'];

@@ -5,18 +5,11 @@
  * checked against bash 5.2 (`bash -c '…'`).
  */
 import { describe, expect, it } from 'vitest';
-import { createSession, runLine, type SessionState } from '../server/shell/session.js';
+import { createSession, runLine } from '../server/shell/session.js';
 import { BLOG_FLOATING_IP } from './support/blog-floating-ip.js';
+import { runLines } from './support/run-lines.js';
 
-function run(s: SessionState, lines: string[]): { state: SessionState; out: string[] } {
-  const out: string[] = [];
-  for (const l of lines) {
-    const r = runLine(s, l);
-    s = r.state;
-    out.push(r.result.stdout + r.result.stderr);
-  }
-  return { state: s, out };
-}
+const run = runLines;
 
 const empty = () => createSession({ fixture: 'empty', seed: 1 });
 

@@ -220,6 +220,7 @@ const KINDS = {
       port_range_max: (x) => x.portRangeMax,
       remote_ip_prefix: (x) => x.remoteIpPrefix,
       remote_group: (x, c) => nameOf(c.securityGroups, x.remoteGroupId),
+      remote_address_group: (x, c) => nameOf(c.addressGroups ?? [], x.remoteAddressGroupId ?? null),
     },
   } satisfies KindDef<Cloud['securityGroupRules'][number]>,
 } as const;

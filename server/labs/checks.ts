@@ -470,7 +470,13 @@ function describeRule(c: Cloud, r: Rule): string {
       : icmp
         ? ` type ${r.portRangeMin}${r.portRangeMax !== null ? ` code ${r.portRangeMax}` : ''}`
         : ` ${r.portRangeMin}${r.portRangeMax !== null && r.portRangeMax !== r.portRangeMin ? `-${r.portRangeMax}` : ''}`;
-  const remote = r.remoteGroupId !== null ? `members of group ${c.securityGroups.find((g) => g.id === r.remoteGroupId)?.name ?? '?'}` : (r.remoteIpPrefix ?? 'anywhere');
+  const ag = r.remoteAddressGroupId ?? null;
+  const remote =
+    r.remoteGroupId !== null
+      ? `members of group ${c.securityGroups.find((g) => g.id === r.remoteGroupId)?.name ?? '?'}`
+      : ag !== null
+        ? `address group ${c.addressGroups?.find((g) => g.id === ag)?.name ?? '?'}`
+        : (r.remoteIpPrefix ?? 'anywhere');
   return `${r.ethertype} ${r.protocol ?? 'any protocol'}${ports} from ${remote}`;
 }
 
@@ -492,7 +498,7 @@ const securityGroupAllows: CheckType = {
   name: 'security-group-allows',
   reads: ['cloud'],
   doc:
-    "A security group has an ingress rule that lets a protocol and port in from a source (anywhere by default), as Neutron's firewall would apply it: the rule's ethertype is the source's IP version, its protocol is that one (or any), its port range holds the port (for ICMP its type is the one asked, any code 0), and its remote prefix holds the whole source. A rule for members of a group (remote group) does not let outside traffic in.",
+    "A security group has an ingress rule that lets a protocol and port in from a source (anywhere by default), as Neutron's firewall would apply it: the rule's ethertype is the source's IP version, its protocol is that one (or any), its port range holds the port (for ICMP its type is the one asked, any code 0), and its remote prefix holds the whole source. A rule for members of a group (remote group) does not let outside traffic in; one whose remote is an address group lets in a source within one of the group's addresses.",
   params: {
     group: { type: 'string', required: true, doc: 'security group name' },
     protocol: { type: 'string', required: true, oneOf: ['tcp', 'udp', 'icmp'], doc: 'tcp, udp or icmp' },
@@ -533,6 +539,9 @@ const securityGroupAllows: CheckType = {
         } else if (port < r.portRangeMin || port > (r.portRangeMax ?? r.portRangeMin)) return false;
       }
       if (r.remoteGroupId !== null) return false;
+      // An address group admits the sources within one of its addresses.
+      const ag = r.remoteAddressGroupId ?? null;
+      if (ag !== null) return (c.addressGroups?.find((g) => g.id === ag)?.addresses ?? []).some((a) => cidrWithin(from, a));
       return r.remoteIpPrefix === null || cidrWithin(from, r.remoteIpPrefix);
     };
     const hit = ingress.find(admits);

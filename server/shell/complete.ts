@@ -37,6 +37,8 @@ function namesFor(c: Cloud, metavar: string): string[] {
       return pick(c.subnetPools);
     case 'address-scope':
       return pick(c.addressScopes);
+    case 'address-group':
+      return pick(c.addressGroups ?? []);
     case 'image':
       return pick(c.images);
     case 'flavor':

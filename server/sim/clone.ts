@@ -90,6 +90,7 @@ const CLOUD_KEYS: Record<keyof Cloud, true> = {
   octavia: true,
   bgp: true,
   rbac: true,
+  addressGroups: true,
 };
 const KEYS = Object.keys(CLOUD_KEYS);
 const SHARED_KEYS = ['flavors', 'images', 'config', 'projects'];

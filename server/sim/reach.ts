@@ -109,6 +109,17 @@ function dhcpPorts(cloud: Cloud, networkId: string): Port[] {
   return memo(cloud, 'reach.dhcpPorts', [cloud.ports], () => groupBy(cloud.ports.filter((p) => p.deviceOwner === DEVICE_OWNER.dhcp), (p) => p.networkId)).get(networkId) ?? [];
 }
 
+/** Whether an address is in one of an address group's CIDRs (a rule with the group as its remote lets it in). */
+export function inAddressGroup(cloud: Cloud, groupId: string, ip: string): boolean {
+  const a = parseIp(ip);
+  const g = cloud.addressGroups?.find((x) => x.id === groupId);
+  if (!a || !g) return false;
+  return g.addresses.some((x) => {
+    const c = parseCidr(x);
+    return c !== null && cidrContains(c, a.version, a.value);
+  });
+}
+
 /** Security-group ingress check for a VM port (stateful; egress assumed open). */
 export function ingressAllowed(cloud: Cloud, port: Port, src: string, proto: Proto, dport: number | null): boolean {
   return !port.portSecurityEnabled || ingressRule(cloud, port, src, proto, dport) !== null;
@@ -131,6 +142,7 @@ export function ingressRule(cloud: Cloud, port: Port, src: string, proto: Proto,
         const c = parseCidr(r.remoteIpPrefix);
         if (!c || !sip || !cidrContains(c, sip.version, sip.value)) continue;
       }
+      if ((r.remoteAddressGroupId ?? null) !== null && !inAddressGroup(cloud, r.remoteAddressGroupId as string, src)) continue;
       return r;
     }
   }

@@ -13,6 +13,7 @@ import type { Router } from './model/router.js';
 import type { FloatingIp } from './model/floating-ip.js';
 import type { SecurityGroup, SecurityGroupRule } from './model/security-group.js';
 import type { AddressScope, SubnetPool } from './model/subnet-pool.js';
+import type { AddressGroup } from './model/address-group.js';
 import { owns } from './ops/context.js';
 import { grants } from './ops/rbac.js';
 
@@ -60,6 +61,11 @@ export function visiblePools(c: Cloud): SubnetPool[] {
 
 export function visibleScopes(c: Cloud): AddressScope[] {
   return c.addressScopes.filter((s) => owns(c, s.projectId) || s.shared || grants(c, 'address_scope', s.id, 'access_as_shared', c.auth.projectId));
+}
+
+/** Address groups the caller may read: its project's, and those shared with it by an RBAC policy (an admin reads all). */
+export function visibleAddressGroups(c: Cloud): AddressGroup[] {
+  return (c.addressGroups ?? []).filter((g) => owns(c, g.projectId) || grants(c, 'address_group', g.id, 'access_as_shared', c.auth.projectId));
 }
 
 /** Neutron's tag filters on lists: all of `tags`, any of `any`, not all of `notAll`, none of `notAny`. */

@@ -170,6 +170,17 @@ describe('security-group-allows', () => {
     expect(one(`${ssh}\nfrom: 203.0.113.10`, s).passed).toBe(true);
     expect(one(`${ssh}\nfrom: 203.0.0.0/16`, s).passed).toBe(false);
   });
+  it("a rule whose remote is an address group admits a source within one of the group's addresses", () => {
+    const s = session('network-node', [
+      'openstack address group create office --address 203.0.113.0/24 --address 198.51.100.7',
+      'openstack security group rule create --protocol tcp --dst-port 22 --remote-address-group office default',
+    ]);
+    expect(one(ssh, s).passed).toBe(false);
+    expect(one(ssh, s).why).toContain('IPv4 tcp 22 from address group office');
+    expect(one(`${ssh}\nfrom: 203.0.113.10`, s)).toMatchObject({ passed: true, why: "the default group's rule IPv4 tcp 22 from address group office lets TCP port 22 in" });
+    expect(one(`${ssh}\nfrom: 198.51.100.7`, s).passed).toBe(true);
+    expect(one(`${ssh}\nfrom: 198.51.100.8`, s).passed).toBe(false);
+  });
   it('is validated when the lab loads', () => {
     expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: tcp')).toThrow(/tcp needs port/);
     expect(() => labWith('type: security-group-allows\ngroup: default\nprotocol: icmp\nport: 300')).toThrow(/from 0 to 255/);

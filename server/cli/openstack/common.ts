@@ -27,8 +27,9 @@ export interface Ctx {
   args: Args;
   /** Opens a file on the host the client runs on (`--public-key FILE`), `~` expanded as Python's expanduser does; absent where it reads none. */
   openFile?: OpenFile;
-  /** openstacksdk's `location` of the client's cloud (its name, region and project), for the resources that show it. */
-  location?: () => JsonObject;
+  /** The client's whole command line and environment (its cloud, region and project: see clientLocation). */
+  argv?: readonly string[];
+  env?: Readonly<Record<string, string>>;
 }
 
 export type Output =
@@ -326,4 +327,33 @@ export function sdkUpdate(current: JsonObject, body: JsonObject, update: (send: 
     send[k] = v;
   }
   if (Object.keys(send).length > 0) update(send);
+}
+
+/** The value of a global option (`--os-cloud x` or `--os-cloud=x`) before the command's words. */
+function globalOption(argv: readonly string[], name: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i] as string;
+    if (a === name) found = argv[(i += 1)];
+    else if (a.startsWith(`${name}=`)) found = a.slice(name.length + 1);
+    else if (!a.startsWith('-')) break;
+  }
+  return found;
+}
+
+/**
+ * openstacksdk's location of the current cloud: the cloud's name (`--os-cloud`, else OS_CLOUD,
+ * else `envvars`), its region, and the project of the token with the names the configuration
+ * gives (the terminal's cloud has the clouds.yaml's "Default" project domain).
+ */
+export function clientLocation(c: Cloud, argv: readonly string[], env: Readonly<Record<string, string>>): JsonObject {
+  const cloudName = globalOption(argv, '--os-cloud') ?? env['OS_CLOUD'] ?? 'envvars';
+  const region = globalOption(argv, '--os-region-name') ?? env['OS_REGION_NAME'] ?? '';
+  const projectName = globalOption(argv, '--os-project-name') ?? env['OS_PROJECT_NAME'] ?? c.projects.find((p) => p.id === c.auth.projectId)?.name ?? null;
+  return {
+    cloud: cloudName,
+    region_name: region,
+    zone: null,
+    project: { id: c.auth.projectId, name: projectName, domain_id: null, domain_name: 'Default' },
+  };
 }

@@ -7,7 +7,7 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { getExtension, listExtensions } from '../../sim/api/neutron/extension.js';
 import { SimError } from '../../sim/errors.js';
 import { pyObject, pyRepr, type CellValue, type PyValue } from '../../render/pyvalue.js';
-import { findBy, flag, req, type Args, type Ctx, type OscCommand, type Output } from './common.js';
+import { clientLocation, findBy, flag, req, type Args, type Ctx, type OscCommand, type Output } from './common.js';
 import { attr } from './format.js';
 
 /** Whether no service option was given (the client then asks them all). */
@@ -66,7 +66,7 @@ function show(ctx: Ctx): Output {
     ['description', attr(e, 'description')],
     ['id', attr(e, 'alias')],
     ['links', (e['links'] ?? []) as PyValue],
-    ['location', locationCell(ctx.location?.() ?? {})],
+    ['location', locationCell(clientLocation(ctx.cloud, ctx.argv ?? [], ctx.env ?? {}))],
     ['name', attr(e, 'name')],
     ['updated_at', attr(e, 'updated')],
   ];

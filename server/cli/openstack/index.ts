@@ -4,7 +4,6 @@
  */
 import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
-import type { JsonObject } from '../../sim/api/json.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
 import { transact } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
@@ -16,6 +15,7 @@ import { segmentCommands } from './segment.js';
 import { errorLine, type OpenFile, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
 import { extensionCommands } from './extension.js';
+import { addressGroupCommands } from './address-group.js';
 import { floatingIpCommands } from './floating-ip.js';
 import { ipAvailabilityCommands } from './ip-availability.js';
 import { availabilityZoneCommands } from './availability-zone.js';
@@ -38,6 +38,7 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
   ...networkCommands,
   ...subnetCommands,
   ...subnetPoolCommands,
+  ...addressGroupCommands,
   ...rbacCommands,
   ...routerCommands,
   ...portCommands,
@@ -99,38 +100,10 @@ export function runOpenstack(
   argv: string[],
   opts: { columns?: number; env?: Record<string, string>; openFile?: OpenFile; tty?: boolean } = {},
 ): CommandResult & { cloud: Cloud } {
-  const location = () => clientLocation(cloud, argv, opts.env ?? {});
-  return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env), opts.openFile, opts.tty !== false, location);
+  return runOn(cloud, argv, opts.columns ?? 80, cliffEnvDefaults(opts.env), opts.openFile, opts.tty !== false, opts.env ?? NO_ENV);
 }
 
-/** The value of a global option (`--os-cloud x` or `--os-cloud=x`) before the command's words. */
-function globalOption(argv: readonly string[], name: string): string | undefined {
-  let found: string | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i] as string;
-    if (a === name) found = argv[(i += 1)];
-    else if (a.startsWith(`${name}=`)) found = a.slice(name.length + 1);
-    else if (!a.startsWith('-')) break;
-  }
-  return found;
-}
-
-/**
- * openstacksdk's location of the current cloud: the cloud's name (`--os-cloud`, else OS_CLOUD,
- * else `envvars`), its region, and the project of the token with the names the configuration
- * gives (the terminal's cloud has the clouds.yaml's "Default" project domain).
- */
-function clientLocation(c: Cloud, argv: readonly string[], env: Record<string, string>): JsonObject {
-  const cloudName = globalOption(argv, '--os-cloud') ?? env['OS_CLOUD'] ?? 'envvars';
-  const region = globalOption(argv, '--os-region-name') ?? env['OS_REGION_NAME'] ?? '';
-  const projectName = globalOption(argv, '--os-project-name') ?? env['OS_PROJECT_NAME'] ?? c.projects.find((p) => p.id === c.auth.projectId)?.name ?? null;
-  return {
-    cloud: cloudName,
-    region_name: region,
-    zone: null,
-    project: { id: c.auth.projectId, name: projectName, domain_id: null, domain_name: 'Default' },
-  };
-}
+const NO_ENV: Record<string, string> = {};
 
 /** done, with the warning the command logged first on stderr (if any). */
 function said(warning: string | undefined, x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
@@ -143,7 +116,7 @@ function done(x: CommandResult, c: Cloud): CommandResult & { cloud: Cloud } {
   return Object.assign({}, x, { cloud: c });
 }
 
-function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<string, unknown> | undefined, openFile: OpenFile | undefined, tty: boolean, location: () => JsonObject): CommandResult & { cloud: Cloud } {
+function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<string, unknown> | undefined, openFile: OpenFile | undefined, tty: boolean, env: Record<string, string>): CommandResult & { cloud: Cloud } {
   const terminal = tty ? columns : undefined;
   const top = topLevel(argv, commandList());
   if (top.kind === 'output') return done(top, cloud);
@@ -164,7 +137,7 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   const values = parsed.values;
   // What the command logs as it starts (a deprecation): first on stderr, whatever happens next.
   const warning = cmd.warns?.(values);
-  const r = transact(cloud, (c) => clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile, location } : { cloud: c, args: values, location })), readOnly(cmd.name));
+  const r = transact(cloud, (c) => clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile, argv, env } : { cloud: c, args: values, argv, env })), readOnly(cmd.name));
   if (!r.ok) return said(warning, { stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   if (r.value instanceof ClientFailure) return said(warning, { stdout: '', stderr: `${errorLine(r.cloud, r.value.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;

@@ -13,6 +13,7 @@ import { attr } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSecurityGroup } from './security-group.js';
+import { findAddressGroup } from './address-group.js';
 import { findAddressScope, findSubnetPool } from './subnet-pool.js';
 
 /** The object `<rbac-object>` names, looked up as openstacksdk finds its type. */
@@ -30,7 +31,7 @@ function rbacObjectId(c: Cloud, type: string, ref: string): string {
       // The SDK's lookup by name reaches the QoS API, which this cloud does not load.
       return findQosPolicy(ref);
     default:
-      throw new NotFoundError(`No AddressGroup found for ${ref}`);
+      return findAddressGroup(c, ref).id;
   }
 }
 

@@ -10,9 +10,10 @@ import { ensureDefaultGroup } from '../../sim/ops/security-group.js';
 import { deleteSecurityGroupById, postSecurityGroup, putSecurityGroup } from '../../sim/api/neutron/requests/security-group.js';
 import { deleteSecurityGroupRuleById, postSecurityGroupRule } from '../../sim/api/neutron/requests/security-group-rule.js';
 import { CliError } from '../errors.js';
-import { createdWithTags, deleteEach, findBy, flag, none, NotFoundError, num, pair, req, sdkBody, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, sdkBody, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, kvLine, sortFields } from './format.js';
 import { findProject } from './project.js';
+import { findAddressGroup } from './address-group.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
 import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
 
@@ -145,8 +146,7 @@ function ruleCreate(c: Cloud, a: Args): Output {
   const remoteIp = str(a, 'remote_ip');
   const remoteAddressGroup = str(a, 'remote_address_group');
   if (remoteGroup !== undefined) b['remote_group_id'] = findSecurityGroup(c, remoteGroup).id;
-  // find_address_group: this cloud has no address groups (the API answers an empty list).
-  else if (remoteAddressGroup !== undefined) throw new NotFoundError(`No AddressGroup found for ${remoteAddressGroup}`);
+  else if (remoteAddressGroup !== undefined) b['remote_address_group_id'] = findAddressGroup(c, remoteAddressGroup).id;
   else if (remoteIp !== undefined) b['remote_ip_prefix'] = remoteIp;
   else if (eth === 'IPv4') b['remote_ip_prefix'] = '0.0.0.0/0';
   else if (eth === 'IPv6') b['remote_ip_prefix'] = '::/0';
@@ -180,7 +180,7 @@ function ruleList(c: Cloud, a: Args): Output {
       portRange(r),
       attr(r, 'direction'),
       attr(r, 'remote_group_id'),
-      null,
+      attr(r, 'remote_address_group_id'),
     ];
     if (groupArg === undefined) row.push(attr(r, 'security_group_id'));
     return row;

@@ -16,7 +16,7 @@ import { vipLoadBalancer } from '../dataplane/lb-vip.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { owns } from '../ops/context.js';
 import { visibleFloatingIps, visibleGroups, visibleNetworks, visiblePorts, visibleRouters, visibleSubnets } from '../visibility.js';
-import { ingressRule, trace, type Endpoint, type Proto, type ReachStep, type Trace, type Verdict } from '../reach.js';
+import { inAddressGroup, ingressRule, trace, type Endpoint, type Proto, type ReachStep, type Trace, type Verdict } from '../reach.js';
 
 export interface PathStep {
   /** An element id of the topology (`port:…`, `router:…`, `internet`…); null: nothing drawn for it. */
@@ -286,7 +286,9 @@ export function ruleText(ctx: { cloud: Cloud }, r: SecurityGroupRule): string {
   const icmp = r.protocol === 'icmp' || r.protocol === 'ipv6-icmp';
   const range = r.portRangeMin === null ? '' : icmp ? ` type ${r.portRangeMin}` : ` ${r.portRangeMin}${r.portRangeMax !== null && r.portRangeMax !== r.portRangeMin ? `-${r.portRangeMax}` : ''}`;
   const group = r.remoteGroupId === null ? null : (ctx.cloud.securityGroups.find((g) => g.id === r.remoteGroupId)?.name ?? r.remoteGroupId);
-  const remote = group !== null ? `members of ${group}` : (r.remoteIpPrefix ?? 'anywhere');
+  const ag = r.remoteAddressGroupId ?? null;
+  const addressGroup = ag === null ? null : (ctx.cloud.addressGroups?.find((g) => g.id === ag)?.name || ag);
+  const remote = group !== null ? `members of ${group}` : addressGroup !== null ? `address group ${addressGroup}` : (r.remoteIpPrefix ?? 'anywhere');
   return `${r.ethertype} ${r.protocol ?? 'any protocol'}${range} ${r.direction === 'ingress' ? 'from' : 'to'} ${remote}`;
 }
 
@@ -311,6 +313,7 @@ function egressRule(ctx: Ctx, port: Port): SecurityGroupRule | undefined {
     if (!port.securityGroupIds.includes(r.securityGroupId) || r.direction !== 'egress' || r.ethertype !== v) return false;
     if (r.protocol !== null && r.protocol !== ctx.proto && !(ctx.proto === 'icmp' && r.protocol === 'ipv6-icmp')) return false;
     if (ctx.proto !== 'icmp' && ctx.port !== null && r.portRangeMin !== null && (ctx.port < r.portRangeMin || ctx.port > (r.portRangeMax ?? r.portRangeMin))) return false;
+    if ((r.remoteAddressGroupId ?? null) !== null && !inAddressGroup(ctx.cloud, r.remoteAddressGroupId as string, ctx.to)) return false;
     const c = r.remoteIpPrefix === null ? null : parseCidr(r.remoteIpPrefix);
     return c === null || (dst !== null && cidrContains(c, dst.version, dst.value));
   });

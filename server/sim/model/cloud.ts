@@ -1,4 +1,5 @@
 /** The root of a simulated cloud: plain JSON data, the whole state of one learner's OpenStack. */
+import type { AddressGroup } from './address-group.js';
 import type { RngState } from '../rng.js';
 import type { Network } from './network.js';
 import type { Subnet } from './subnet.js';
@@ -110,4 +111,6 @@ export interface Cloud {
   bgp?: BgpState;
   /** RBAC policies made with `rbac create` (wildcards on flagged objects excepted); absent until the first. */
   rbac?: RbacState;
+  /** Address groups; absent until the first is made. */
+  addressGroups?: AddressGroup[];
 }

@@ -3,7 +3,7 @@
  * on a network, subnet pool or address scope is that object's `shared`/`external` flag itself
  * (sim/api/neutron/rbac.ts shows it), so only the others are kept here.
  */
-export type RbacObjectType = 'network' | 'subnetpool' | 'address_scope' | 'security_group';
+export type RbacObjectType = 'network' | 'subnetpool' | 'address_scope' | 'security_group' | 'address_group';
 export type RbacAction = 'access_as_shared' | 'access_as_external';
 
 export interface RbacPolicy {

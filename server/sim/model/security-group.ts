@@ -15,4 +15,6 @@ export interface SecurityGroupRule extends Std {
   portRangeMax: number | null;
   remoteIpPrefix: string | null;
   remoteGroupId: string | null;
+  /** An address group as the remote (absent in rules made before address groups were simulated: none). */
+  remoteAddressGroupId?: string | null;
 }

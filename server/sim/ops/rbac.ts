@@ -13,7 +13,7 @@ import { newId, policyError } from './context.js';
 import { neutronQuotas } from './quota.js';
 
 const PATH = '/v2.0/rbac-policies';
-export const RBAC_OBJECT_TYPES: readonly RbacObjectType[] = ['network', 'subnetpool', 'address_scope', 'security_group'];
+export const RBAC_OBJECT_TYPES: readonly RbacObjectType[] = ['network', 'subnetpool', 'address_scope', 'security_group', 'address_group'];
 
 /**
  * The Python callbacks Neutron names in its messages carry an object id that differs on every
@@ -25,6 +25,7 @@ const OBJECT_MODULE: Record<RbacObjectType, string> = {
   subnetpool: 'subnetpool',
   address_scope: 'address_scope',
   security_group: 'securitygroup',
+  address_group: 'address_group',
 };
 /** The network callbacks the ML2 plugin and the IP-availability plugin (registered twice) run. */
 const NETWORK_CALLBACKS = [
@@ -86,6 +87,7 @@ export function allRbacPolicies(c: Cloud): RbacPolicy[] {
   for (const s of c.addressScopes) if (s.shared) all.push(flagPolicy('address_scope', s.id, s.projectId, 'access_as_shared'));
   all.push(...explicit('address_scope'));
   all.push(...explicit('security_group'));
+  all.push(...explicit('address_group'));
   return all;
 }
 
@@ -114,6 +116,10 @@ function findObject(c: Cloud, type: RbacObjectType, id: string, action: RbacActi
   if (type === 'address_scope') {
     const s = c.addressScopes.find((x) => x.id === id);
     return s ? { projectId: s.projectId, flag: { get: () => s.shared, set: (v) => (s.shared = v) } } : null;
+  }
+  if (type === 'address_group') {
+    const a = c.addressGroups?.find((x) => x.id === id);
+    return a ? { projectId: a.projectId, flag: null } : null;
   }
   const g = c.securityGroups.find((x) => x.id === id);
   return g ? { projectId: g.projectId, flag: null } : null;
@@ -300,15 +306,37 @@ function checkNotInUse(c: Cloud, path: string, policy: RbacPolicy): void {
   if (policy.action !== 'access_as_shared') return;
   const obj = findObject(c, policy.objectType, policy.objectId, policy.action);
   if (!obj) return;
-  const lose = losing(c, policy, obj.projectId);
-  const users = boundProjects(c, policy.objectType, policy.objectId).filter(lose);
+  const bound = boundProjects(c, policy.objectType, policy.objectId);
+  let users: string[];
+  let target: string | undefined;
+  if (policy.objectType === 'address_group') {
+    // neutron/objects/rbac_db.py as Zed runs it for address groups: a policy for the owner goes
+    // freely; a wildcard needs every project whose rules use the group, the owner's too, to keep a
+    // policy of its own; the message names the policy's target.
+    if (policy.targetTenant === obj.projectId) return;
+    users = wildcardOrTargetInUse(c, policy, bound);
+    target = policy.targetTenant;
+  } else {
+    users = bound.filter(losing(c, policy, obj.projectId));
+  }
   if (users.length === 0) return;
   const head = `RBAC policy on object ${policy.objectId} cannot be removed because other objects depend on it.`;
   const details =
     policy.objectType === 'network'
       ? networkCallbacks(`Unable to reconfigure sharing settings for network ${policy.objectId}. Multiple tenants are using it.`).join(',')
-      : objectCallback(policy.objectType, `${head}\nDetails: project_id=${users[0]}`);
+      : objectCallback(policy.objectType, `${head}\nDetails: project_id=${target ?? users[0]}`);
   throw neutronError.conflict(path, `${head}\nDetails: ${details}`);
+}
+
+/** The bound projects that would lose the object (none while a wildcard stays for a single project's policy). */
+function wildcardOrTargetInUse(c: Cloud, policy: RbacPolicy, bound: string[]): string[] {
+  const others = allRbacPolicies(c).filter((p) => p.id !== policy.id && p.objectType === policy.objectType && p.objectId === policy.objectId && p.action === 'access_as_shared');
+  if (policy.targetTenant !== '*') {
+    if (others.some((p) => p.targetTenant === '*')) return [];
+    return bound.filter((p) => p === policy.targetTenant);
+  }
+  const kept = new Set(others.map((p) => p.targetTenant));
+  return bound.filter((p) => !kept.has(p));
 }
 
 /**
@@ -349,5 +377,7 @@ function boundProjects(c: Cloud, type: RbacObjectType, id: string): string[] {
       return c.subnetPools.filter((p) => p.addressScopeId === id).map((p) => p.projectId);
     case 'security_group':
       return c.ports.filter((p) => p.securityGroupIds.includes(id)).map((p) => p.projectId);
+    case 'address_group':
+      return c.securityGroupRules.filter((r) => r.remoteAddressGroupId === id).map((r) => r.projectId);
   }
 }

@@ -2,11 +2,12 @@
 import { extended } from '../objects.js';
 import type { Cloud } from '../model/cloud.js';
 import type { SecurityGroup, SecurityGroupRule } from '../model/security-group.js';
-import { neutronError } from '../errors.js';
+import { neutronError, SimError } from '../errors.js';
 import { formatCidr, parseCidr } from '../ipam.js';
 import { pyIntText } from '../python.js';
 import { newStd, touch } from './context.js';
 import { checkQuota } from './quota.js';
+import { grants } from './rbac.js';
 
 const PATH = '/v2.0/security-groups';
 const RULE_PATH = '/v2.0/security-group-rules';
@@ -110,6 +111,7 @@ export interface RuleCreate {
   portRangeMax: number | null;
   remoteIpPrefix: string | null;
   remoteGroupId: string | null;
+  remoteAddressGroupId?: string | null;
   description?: string;
   /** The rule's own project (the request's, else the caller's): not necessarily the group's. */
   projectId?: string;
@@ -159,10 +161,10 @@ function protocolKey(protocol: string | null, ethertype: string): string {
 }
 
 /** What makes two rules the same for Neutron: any-address prefixes equal no prefix. */
-function ruleKey(r: Pick<SecurityGroupRule, 'direction' | 'ethertype' | 'portRangeMin' | 'portRangeMax' | 'protocol' | 'remoteGroupId' | 'remoteIpPrefix'>): string {
+function ruleKey(r: Pick<SecurityGroupRule, 'direction' | 'ethertype' | 'portRangeMin' | 'portRangeMax' | 'protocol' | 'remoteGroupId' | 'remoteIpPrefix' | 'remoteAddressGroupId'>): string {
   const prefix = r.remoteIpPrefix === null || r.remoteIpPrefix === '0.0.0.0/0' || r.remoteIpPrefix === '::/0' ? '+' : r.remoteIpPrefix;
-  const n = (v: number | string | null) => (v === null ? '+' : String(v));
-  return [r.direction, r.ethertype, n(r.portRangeMax), n(r.portRangeMin), protocolKey(r.protocol, r.ethertype), n(r.remoteGroupId), prefix].join(' ');
+  const n = (v: number | string | null | undefined) => (v === null || v === undefined ? '+' : String(v));
+  return [r.direction, r.ethertype, n(r.portRangeMax), n(r.portRangeMin), protocolKey(r.protocol, r.ethertype), n(r.remoteGroupId), n(r.remoteAddressGroupId), prefix].join(' ');
 }
 
 export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGroupRule {
@@ -228,6 +230,11 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
     throw neutronError.notFound(path, `Security group ${req.remoteGroupId} does not exist`);
   }
   const projectId = req.projectId ?? c.auth.projectId;
+  const addressGroup = req.remoteAddressGroupId ?? null;
+  // check_address_group: the rule's project must see it (its own, or shared with it); an admin sees all.
+  if (addressGroup !== null && !(c.addressGroups ?? []).some((a) => a.id === addressGroup && (c.auth.admin || a.projectId === projectId || grants(c, 'address_group', a.id, 'access_as_shared', projectId)))) {
+    throw new SimError(404, `Address group ${addressGroup} could not be found.`, path, 'network', 'AddressGroupNotFound');
+  }
   checkQuota(c, 'security_group_rule', projectId, c.securityGroupRules.filter((r) => r.projectId === projectId).length, path);
   const key = ruleKey(extended(req, { protocol, remoteIpPrefix: prefix }));
   const dup = c.securityGroupRules.find((r) => r.securityGroupId === g.id && ruleKey(r) === key);
@@ -240,6 +247,7 @@ export function createSecurityGroupRule(c: Cloud, req: RuleCreate): SecurityGrou
     portRangeMax: req.portRangeMax,
     remoteIpPrefix: prefix,
     remoteGroupId: req.remoteGroupId,
+    ...(addressGroup !== null ? { remoteAddressGroupId: addressGroup } : {}),
   }, projectId);
   rule.description = req.description ?? '';
   touch(c, g);

@@ -125,14 +125,15 @@ export function requestBody(c: Cloud, resource: BodyResource, op: 'create' | 'up
   const attrs = MAPS[resource];
   const out = projectInfo(c, body, path);
   // project_id is recognised wherever tenant_id is (populate_project_info adds it to the map).
-  const known = (k: string) => Object.hasOwn(attrs, k) || (k === 'project_id' && Object.hasOwn(attrs, 'tenant_id'));
+  // (and tenant_id wherever project_id is: address groups' map names only project_id).
+  const known = (k: string) => Object.hasOwn(attrs, k) || (k === 'project_id' && Object.hasOwn(attrs, 'tenant_id')) || (k === 'tenant_id' && Object.hasOwn(attrs, 'project_id'));
   const unknown = Object.keys(out).filter((k) => !known(k));
   if (unknown.length > 0) throw neutronError.unrecognizedAttributes(path, unknown);
   // fill_post_defaults: in the map's order, an attribute POST may not set, or one it must.
   for (const [k, spec] of Object.entries(attrs)) {
     if (op === 'create' && !spec.post && k in out) throw httpBadRequest(path, `Attribute '${k}' not allowed in POST`);
     // The owner is the caller's when not given (populate_project_id), so it is never missing.
-    if (op === 'create' && spec.required && !(k in out) && k !== 'tenant_id') throw requiredMissing(path, k);
+    if (op === 'create' && spec.required && !(k in out) && k !== 'tenant_id' && k !== 'project_id') throw requiredMissing(path, k);
     if (op === 'update' && !spec.put && k in out) throw httpBadRequest(path, `Cannot update read-only attribute ${k}`);
   }
   // convert_values: each attribute converted, then validated, in the map's order.

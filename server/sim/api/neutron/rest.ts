@@ -44,6 +44,7 @@ import { advertisedRoutes, speakerById } from './requests/bgp.js';
 import { agentsHostingSpeaker } from './bgp.js';
 import { agentDict } from './agent.js';
 import { listAvailabilityZones } from './availability-zone.js';
+import { addressGroupById, addressGroupDict, listAddressGroups } from './address-group.js';
 import { ipAvailabilityDict, listIpAvailabilities } from './ip-availability.js';
 import { listRbacPolicies } from './rbac.js';
 import { invalidSortKeys, listHelpers, readsTags } from './filters.js';
@@ -202,12 +203,12 @@ const COLLECTIONS: Readonly<Record<string, Collection>> = {
       return queried(listServiceProviders(given), { ...q, filters: {}, anyOf: {} }, '/v2.0/service-providers');
     },
   },
-  // Neutron 21 loads the address-group extension; the simulation has no address groups to list.
   'address-groups': {
     plural: 'address_groups',
     member: 'address_group',
     compact: false,
-    list: (_c, q) => queried([], q, '/v2.0/address-groups'),
+    list: (c, q) => listAddressGroups(c, q),
+    show: (c, id) => addressGroupDict(addressGroupById(c, id)),
   },
 };
 

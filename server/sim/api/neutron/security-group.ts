@@ -19,7 +19,7 @@ function ruleBody(r: SecurityGroupRule, embedded: boolean, implicit = false): Js
     port_range_min: r.portRangeMin,
     port_range_max: r.portRangeMax,
     remote_ip_prefix: r.remoteIpPrefix,
-    remote_address_group_id: null,
+    remote_address_group_id: r.remoteAddressGroupId ?? null,
     normalized_cidr: normalizedCidr(r),
     remote_group_id: r.remoteGroupId,
   };

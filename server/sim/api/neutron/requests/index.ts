@@ -7,6 +7,7 @@ import { networkWrites } from './networks.js';
 import { subnetWrites } from './subnets.js';
 import { subnetPoolWrites } from './subnetpools.js';
 import { addressScopeWrites } from './address-scopes.js';
+import { addressGroupWrites } from './address-groups.js';
 import { rbacPolicyWrites } from './rbac-policies.js';
 import { portWrites } from './port.js';
 import { routerWrites } from './router.js';
@@ -22,6 +23,7 @@ export const WRITES: Readonly<Record<string, CollectionWrites>> = {
   subnets: subnetWrites,
   subnetpools: subnetPoolWrites,
   'address-scopes': addressScopeWrites,
+  'address-groups': addressGroupWrites,
   'rbac-policies': rbacPolicyWrites,
   ports: portWrites,
   routers: routerWrites,

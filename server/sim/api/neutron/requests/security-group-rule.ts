@@ -76,6 +76,7 @@ export function postSecurityGroupRule(
       portRangeMax: int(b, 'port_range_max') ?? null,
       remoteIpPrefix: textOrNull(b, 'remote_ip_prefix'),
       remoteGroupId: textOrNull(b, 'remote_group_id'),
+      remoteAddressGroupId: textOrNull(b, 'remote_address_group_id'),
       ...(text(b, 'description') !== undefined
         ? { description: text(b, 'description') as string }
         : {}),
