@@ -43,6 +43,7 @@ COMMANDS = [
     'server reboot', 'server add security group', 'server remove security group',
     'address group create', 'address group list', 'address group show', 'address group set',
     'address group unset', 'address group delete',
+    'network service provider list', 'floating ip pool list',
 ]
 
 # python-octaviaclient 3.1.0: every `openstack loadbalancer …` command it registers.

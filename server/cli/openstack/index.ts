@@ -16,6 +16,7 @@ import { errorLine, type OpenFile, type OscCommand } from './common.js';
 import { computeCommands } from './compute.js';
 import { extensionCommands } from './extension.js';
 import { addressGroupCommands } from './address-group.js';
+import { serviceProviderCommands } from './service-provider.js';
 import { floatingIpCommands } from './floating-ip.js';
 import { ipAvailabilityCommands } from './ip-availability.js';
 import { availabilityZoneCommands } from './availability-zone.js';
@@ -52,6 +53,7 @@ export const OPENSTACK_COMMANDS: readonly OscCommand[] = [
   ...ipAvailabilityCommands,
   ...extensionCommands,
   ...availabilityZoneCommands,
+  ...serviceProviderCommands,
 ];
 
 const BY_NAME = new Map(OPENSTACK_COMMANDS.map((c) => [c.name, c]));
