@@ -190,7 +190,7 @@ describe('extension list / show', () => {
   it("shows the SDK's location: the cloud the client was given, its region and the token's project", () => {
     const t = run([
       'openstack extension show router -f json -c location',
-      'openstack --os-cloud empty extension show router -f json -c location',
+      'openstack --os-region-name R2 --os-cloud empty extension show router -f json -c location',
       'OS_CLOUD=devstack-admin openstack --os-region-name Elsewhere extension show router -c location -f yaml',
       // The assignment was the command's environment only, as in bash.
       'echo $OS_CLOUD; openstack extension show router -c location -f value',
@@ -200,7 +200,8 @@ describe('extension list / show', () => {
     expect(loc.location.region_name).toBe('RegionOne');
     expect(loc.location.project.name).toBe('pub1');
     expect(loc.location.project.domain_name).toBe('Default');
-    expect((JSON.parse(t[1]?.stdout ?? '{}') as typeof loc).location.cloud).toBe('empty');
+    const given = (JSON.parse(t[1]?.stdout ?? '{}') as typeof loc).location;
+    expect([given.cloud, given.region_name]).toEqual(['empty', 'R2']);
     expect(t[2]?.stdout).toContain('cloud: devstack-admin\n');
     expect(t[2]?.stdout).toContain('region_name: Elsewhere\n');
     expect(t[3]?.stdout).toMatch(/^public-cloud\nMunch\(\{'cloud': 'public-cloud', 'region_name': 'RegionOne', 'zone': None, 'project': Munch\(\{'id': '[0-9a-f]{32}', 'name': 'pub1', 'domain_id': None, 'domain_name': 'Default'\}\)\}\)\n$/);

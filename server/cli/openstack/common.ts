@@ -27,8 +27,8 @@ export interface Ctx {
   args: Args;
   /** Opens a file on the host the client runs on (`--public-key FILE`), `~` expanded as Python's expanduser does; absent where it reads none. */
   openFile?: OpenFile;
-  /** The client's whole command line and environment (its cloud, region and project: see clientLocation). */
-  argv?: readonly string[];
+  /** The client's global options (the words before the command's) and environment: its cloud, region and project (see clientLocation). */
+  globals?: readonly string[];
   env?: Readonly<Record<string, string>>;
 }
 
@@ -330,13 +330,12 @@ export function sdkUpdate(current: JsonObject, body: JsonObject, update: (send: 
 }
 
 /** The value of a global option (`--os-cloud x` or `--os-cloud=x`) before the command's words. */
-function globalOption(argv: readonly string[], name: string): string | undefined {
+function globalOption(globals: readonly string[], name: string): string | undefined {
   let found: string | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i] as string;
-    if (a === name) found = argv[(i += 1)];
+  for (let i = 0; i < globals.length; i += 1) {
+    const a = globals[i] as string;
+    if (a === name) found = globals[(i += 1)];
     else if (a.startsWith(`${name}=`)) found = a.slice(name.length + 1);
-    else if (!a.startsWith('-')) break;
   }
   return found;
 }
@@ -346,10 +345,10 @@ function globalOption(argv: readonly string[], name: string): string | undefined
  * else `envvars`), its region, and the project of the token with the names the configuration
  * gives (the terminal's cloud has the clouds.yaml's "Default" project domain).
  */
-export function clientLocation(c: Cloud, argv: readonly string[], env: Readonly<Record<string, string>>): JsonObject {
-  const cloudName = globalOption(argv, '--os-cloud') ?? env['OS_CLOUD'] ?? 'envvars';
-  const region = globalOption(argv, '--os-region-name') ?? env['OS_REGION_NAME'] ?? '';
-  const projectName = globalOption(argv, '--os-project-name') ?? env['OS_PROJECT_NAME'] ?? c.projects.find((p) => p.id === c.auth.projectId)?.name ?? null;
+export function clientLocation(c: Cloud, globals: readonly string[], env: Readonly<Record<string, string>>): JsonObject {
+  const cloudName = globalOption(globals, '--os-cloud') ?? env['OS_CLOUD'] ?? 'envvars';
+  const region = globalOption(globals, '--os-region-name') ?? env['OS_REGION_NAME'] ?? '';
+  const projectName = globalOption(globals, '--os-project-name') ?? env['OS_PROJECT_NAME'] ?? c.projects.find((p) => p.id === c.auth.projectId)?.name ?? null;
   return {
     cloud: cloudName,
     region_name: region,

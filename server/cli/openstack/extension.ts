@@ -66,7 +66,7 @@ function show(ctx: Ctx): Output {
     ['description', attr(e, 'description')],
     ['id', attr(e, 'alias')],
     ['links', (e['links'] ?? []) as PyValue],
-    ['location', locationCell(clientLocation(ctx.cloud, ctx.argv ?? [], ctx.env ?? {}))],
+    ['location', locationCell(clientLocation(ctx.cloud, ctx.globals ?? [], ctx.env ?? {}))],
     ['name', attr(e, 'name')],
     ['updated_at', attr(e, 'updated')],
   ];

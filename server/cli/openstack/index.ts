@@ -139,7 +139,9 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   const values = parsed.values;
   // What the command logs as it starts (a deprecation): first on stderr, whatever happens next.
   const warning = cmd.warns?.(values);
-  const r = transact(cloud, (c) => clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile, argv, env } : { cloud: c, args: values, argv, env })), readOnly(cmd.name));
+  // The global options are the words before the command's name and arguments.
+  const globals = argv.slice(0, argv.length - top.rest.length - cmd.name.split(' ').length);
+  const r = transact(cloud, (c) => clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile, globals, env } : { cloud: c, args: values, globals, env })), readOnly(cmd.name));
   if (!r.ok) return said(warning, { stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   if (r.value instanceof ClientFailure) return said(warning, { stdout: '', stderr: `${errorLine(r.cloud, r.value.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;
