@@ -193,6 +193,38 @@ function groupCmd(): string {
 }
 
 
+const AGS = ['ag1', 'ag2'];
+const AG_ADDRS = ['10.0.0.1', '10.0.0.0/24', '10.0.0.5/24', '192.168.10.0/24', '2001:db8::1', '2001:db8::/64', '0.0.0.0/0', '10.0.0.300', 'bad', '10.0.3.0/33', '::/0'];
+const AG_COLS = ['id', 'name', 'description', 'addresses', 'project_id', 'nosuch'];
+
+/**
+ * Address groups (FUZZ_FAMILIES=addrgroups). One address per create or set (or the same one twice):
+ * Neutron stores a batch in a Python set's order, which differs from server to server.
+ */
+function addressGroupCmd(): string {
+  const g = name(AGS);
+  const addrs = () => {
+    const a = pick(AG_ADDRS);
+    return chance(0.15) ? `--address ${a} --address ${a}` : `--address ${a}`;
+  };
+  switch (pick(['create', 'create', 'set', 'set', 'unset', 'show', 'list', 'delete', 'rule'])) {
+    case 'create':
+      return `openstack address group create ${some([addrs(), `--description ${pick(DESCS)}`], 0.5).join(' ')} ${g}${fmt(AG_COLS)}`;
+    case 'set':
+      return `openstack address group set ${some([addrs(), `--name ${name(AGS)}`, `--description ${pick(DESCS)}`], 0.35).join(' ')} ${g}`;
+    case 'unset':
+      return `openstack address group unset ${some([addrs()], 0.8).join(' ')} ${g}`;
+    case 'show':
+      return `openstack address group show ${g}${fmt(AG_COLS)}`;
+    case 'list':
+      return `openstack address group list ${some([`--name ${name(AGS)}`], 0.3).join(' ')}${fmt(['ID', 'Name', 'Description', 'Project', 'Addresses'], true)}`;
+    case 'delete':
+      return `openstack address group delete ${some(AGS, 0.4).join(' ') || g}`;
+    default:
+      return `openstack security group rule create ${some([`--protocol ${pick(['tcp', 'icmp', 'udp'])}`, `--dst-port ${pick(['22', '80:81'])}`, `--ethertype ${pick(['IPv4', 'IPv6'])}`, pick(['--ingress', '--egress'])], 0.3).join(' ')} --remote-address-group ${g} ${name(GROUPS)}${fmt([...RULE_COLS, 'remote_address_group_id'])}`;
+  }
+}
+
 const SCOPES = ['sc4', 'sc6'];
 const POOL_COLS = ['id', 'name', 'prefixes', 'default_prefixlen', 'min_prefixlen', 'max_prefixlen', 'is_default', 'shared', 'address_scope_id', 'ip_version', 'revision_number'];
 
@@ -350,11 +382,12 @@ const PREAMBLE = [
 ];
 
 const out: string[] = [...PREAMBLE];
-// FUZZ_FAMILIES=pools,scopes,member,neutron adds subnet pools, address scopes, a member's turns and the legacy CLI.
+// FUZZ_FAMILIES=pools,scopes,addrgroups,member,neutron adds subnet pools, address scopes, address groups, a member's turns and the legacy CLI.
 const more = (process.env['FUZZ_FAMILIES'] ?? '').split(',');
 const families = [networkCmd, subnetCmd, subnetCmd, portCmd, portCmd, routerCmd, routerCmd, fipCmd, groupCmd, groupCmd];
 if (more.includes('pools')) families.push(poolCmd, poolCmd);
 if (more.includes('scopes')) families.push(scopeCmd);
+if (more.includes('addrgroups')) families.push(addressGroupCmd, addressGroupCmd, addressGroupCmd);
 // FUZZ_FAMILIES=neutron: the legacy CLI's commands as often as all the others together.
 if (more.includes('neutron')) families.push(...families.map(() => neutronCmd));
 let member = false;
