@@ -309,10 +309,12 @@ function checkNotInUse(c: Cloud, path: string, policy: RbacPolicy): void {
   const bound = boundProjects(c, policy.objectType, policy.objectId);
   let users: string[];
   let target: string | undefined;
-  if (policy.objectType === 'address_group') {
-    // neutron/objects/rbac_db.py as Zed runs it for address groups: a policy for the owner goes
-    // freely; a wildcard needs every project whose rules use the group, the owner's too, to keep a
-    // policy of its own; the message names the policy's target.
+  if (policy.objectType !== 'network') {
+    // neutron/objects/rbac_db.py (RbacNeutronDbObjectMixin) as Zed runs it for security groups,
+    // subnet pools, address scopes and address groups: a policy for the owner goes freely; a
+    // wildcard needs every project using the object, the owner too, to keep a policy of its own
+    // (checked on the oracle: the owner's port on its shared group keeps the wildcard); the
+    // message names the policy's target.
     if (policy.targetTenant === obj.projectId) return;
     users = wildcardOrTargetInUse(c, policy, bound);
     target = policy.targetTenant;
