@@ -43,7 +43,7 @@ COMMANDS = [
     'server reboot', 'server add security group', 'server remove security group',
     'address group create', 'address group list', 'address group show', 'address group set',
     'address group unset', 'address group delete',
-    'network service provider list', 'floating ip pool list',
+    'network service provider list', 'floating ip pool list', 'security group unset',
 ]
 
 # python-octaviaclient 3.1.0: every `openstack loadbalancer …` command it registers.

@@ -239,6 +239,15 @@ export const securityGroupCommands: OscCommand[] = [
     },
   },
   {
+    // Tags only (OSC 6.0's UnsetSecurityGroup): the group found, then its tags put as the client does.
+    name: 'security group unset',
+    run: ({ cloud: c, args: a }) => {
+      const g = findSecurityGroup(c, req(a, 'group'));
+      setTagsAsClient(c, g, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+      return none;
+    },
+  },
+  {
     name: 'security group delete',
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'group'), { one: 'group', many: 'groups' }, (t) => deleteSecurityGroupById(c, findSecurityGroup(c, t).id)),

@@ -72,7 +72,8 @@ export function groupDict(c: Cloud, g: SecurityGroup): JsonObject {
     shared: false,
     stateful: g.stateful,
     security_group_rules: groupRules(c, g).map((r) => embeddedRuleDict(r, madeWithGroup(g, r))),
-    tags: [...g.tags],
+    // Sorted, as the server reads them back from its tags table (stdAttrs does the same for the others).
+    tags: [...g.tags].sort(),
     created_at: g.createdAt,
     updated_at: g.updatedAt,
     revision_number: g.revision,
