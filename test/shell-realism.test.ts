@@ -369,4 +369,20 @@ describe('assignments before a command', () => {
     expect(out[4]).toBe('network-node\n');
     expect(Number(out[5])).toBeLessThanOrEqual(41);
   });
+
+  it("are held to the variables' limits, and a learner's __proto__ is a variable like any other", () => {
+    const { state, out } = run(session(), [
+      'B=xxxxxxxxxx; B=$B$B$B$B$B$B$B$B$B$B; B=$B$B$B$B$B$B$B$B$B$B; B=$B$B$B$B$B$B$B$B$B$B; B=$B$B$B$B$B$B$B$B$B$B',
+      'A=$B$B$B env | wc -c',
+      'echo $B | wc -c',
+      '__proto__=x env | grep -c __proto__',
+      'echo "[$__proto__]"',
+    ]);
+    // The pipe's reader gets nothing: the command was refused before it ran.
+    expect(out[1]).toBe('0\nbash: A: value too large (limit: 262,144 characters)\n');
+    expect(out[2]).toBe('100001\n');
+    expect(out[3]).toBe('1\n');
+    expect(out[4]).toBe('[]\n');
+    expect(Object.getPrototypeOf(state.env)).toBe(Object.prototype);
+  });
 });

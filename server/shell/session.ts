@@ -787,7 +787,15 @@ function runCommand(x: Exec, words: Word[], input: string | null, tty: boolean):
   for (; i < words.length; i++) for (const field of expand(x, words[i] as Word, argv.length)) argv.push(field);
   if (argv.length > 0) x.line.ran.push(argv.slice());
   const outer = x.line.commandEnv;
-  if (assigns.length > 0) x.line.commandEnv = { ...outer, ...Object.fromEntries(assigns) };
+  if (assigns.length > 0) {
+    // The variables' limits hold for the command's own environment too (`A=$B$B$B$B cmd`).
+    const stats = (x.line.vars ??= variableStats(x.state.env));
+    for (const [k, v] of assigns) {
+      const problem = variableProblem(k, v, envVar(x.state.env, k), stats);
+      if (problem !== null) return { stdout: '', stderr: problem, exitCode: 1 };
+    }
+    x.line.commandEnv = { ...outer, ...Object.fromEntries(assigns) };
+  }
   let r: CommandResult;
   try {
     r = runArgv(x, argv, input, tty);
