@@ -41,6 +41,8 @@ COMMANDS = [
     'project list', 'token issue',
     'extension show', 'ip availability list', 'ip availability show', 'limits show',
     'server reboot', 'server add security group', 'server remove security group',
+    'server add port', 'server add network', 'server add fixed ip', 'server remove port',
+    'server remove network', 'server remove fixed ip',
     'address group create', 'address group list', 'address group show', 'address group set',
     'address group unset', 'address group delete',
     'network service provider list', 'floating ip pool list', 'security group unset',

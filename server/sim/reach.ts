@@ -3,6 +3,7 @@
  * security groups, with a verdict and its reason.
  */
 import type { Cloud } from './model/cloud.js';
+import type { Server } from './model/compute.js';
 import type { Port } from './model/port.js';
 import type { Router } from './model/router.js';
 import type { SecurityGroupRule } from './model/security-group.js';
@@ -186,10 +187,62 @@ export function vmHasAddress(cloud: Cloud, serverId: string): boolean {
   const port = vmPort(cloud, serverId);
   const s = cloud.servers.find((x) => x.id === serverId);
   if (!port || !s) return false;
+  return portConfigured(cloud, s, port);
+}
+
+function portConfigured(cloud: Cloud, s: Server, port: Port): boolean {
   return port.fixedIps.some((f) => {
     const sub = cloud.subnets.find((x) => x.id === f.subnetId);
     return sub !== undefined && (sub.enableDhcp || s.configDrive);
   });
+}
+
+/**
+ * Whether the guest brought up its NIC number `index` at boot: the first always; the others only
+ * on a cloud-init image (it configures every NIC Nova's network data lists at first boot) and
+ * only if they were there at boot. CirrOS's init runs DHCP on eth0 alone, and no guest
+ * configures a NIC hot-plugged later: `server add port|network` gives a link that stays DOWN
+ * until the learner runs a DHCP client on it in the guest.
+ */
+export function guestNicUp(cloud: Cloud, s: Server, index: number): boolean {
+  if (index === 0) return true;
+  const nic = s.nics[index];
+  const family = cloud.images.find((i) => i.id === s.imageId)?.osFamily ?? 'cirros';
+  return nic !== undefined && (nic.guestUp === true || (family !== 'cirros' && nic.hotplugged !== true));
+}
+
+/** The guest's name for its NIC number `index`: eth0, eth1… on CirrOS; ens3, ens4… (the next PCI slots) on the cloud images. */
+export function guestNicName(cloud: Cloud, s: Server, index: number): string {
+  const family = cloud.images.find((i) => i.id === s.imageId)?.osFamily ?? 'cirros';
+  return family === 'cirros' ? `eth${index}` : `ens${index + 3}`;
+}
+
+/** Whether the guest answers on this port of its: the NIC is up and got its address. */
+export function guestUsesPort(cloud: Cloud, s: Server, portId: string): boolean {
+  const index = s.nics.findIndex((n) => n.portId === portId);
+  const port = cloud.ports.find((p) => p.id === portId);
+  return index >= 0 && port !== undefined && guestNicUp(cloud, s, index) && portConfigured(cloud, s, port);
+}
+
+/**
+ * The port a packet from the VM to `to` leaves by: the NIC whose subnet holds the address (the
+ * connected route) among those the guest brought up, else the first (its default route).
+ */
+function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined {
+  const s = cloud.servers.find((x) => x.id === serverId);
+  const dst = parseIp(to);
+  if (s && dst) {
+    for (const [i, nic] of s.nics.entries()) {
+      if (i === 0 || !guestUsesPort(cloud, s, nic.portId)) continue;
+      const p = cloud.ports.find((x) => x.id === nic.portId);
+      const onLink = p?.fixedIps.some((f) => {
+        const c = parseCidr(cloud.subnets.find((x) => x.id === f.subnetId)?.cidr ?? '');
+        return c !== null && cidrContains(c, dst.version, dst.value);
+      });
+      if (p && onLink) return p;
+    }
+  }
+  return vmPort(cloud, serverId);
 }
 
 /** 127.0.0.0/8 and ::1: every host and namespace has its own `lo`, up. */
@@ -217,9 +270,17 @@ export function trace(cloud: Cloud, from: Endpoint, to: string, proto: Proto, po
 function unlessStopped(cloud: Cloud, t: Trace): Trace {
   const last = t.hops.at(-1)?.address;
   if (t.verdict !== 'ok' || last === undefined) return t;
-  const port = cloud.ports.find((p) => p.deviceOwner.startsWith('compute:') && p.fixedIps.some((f) => f.ipAddress === last));
+  const fip = cloud.floatingIps.find((f) => f.floatingIpAddress === last && f.portId !== null);
+  const port = cloud.ports.find((p) => p.deviceOwner.startsWith('compute:') && (fip ? p.id === fip.portId : p.fixedIps.some((f) => f.ipAddress === last)));
   const vm = port ? cloud.servers.find((s) => s.id === port.deviceId) : undefined;
-  return vm?.status === 'SHUTOFF' ? { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} is stopped (SHUTOFF): nothing answers ARP for ${last}` } : t;
+  if (vm?.status === 'SHUTOFF') return { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} is stopped (SHUTOFF): nothing answers ARP for ${last}` };
+  // A NIC past the first that the guest never brought up (CirrOS's eth1, any hot-plugged one).
+  const index = vm && port ? vm.nics.findIndex((n) => n.portId === port.id) : -1;
+  if (vm && port && index > 0 && !guestUsesPort(cloud, vm, port.id)) {
+    const address = fip ? fip.fixedIpAddress ?? last : last;
+    return { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} has not brought up ${guestNicName(cloud, vm, index)} (no DHCP client ran on it in the guest): nothing answers ARP for ${address}` };
+  }
+  return t;
 }
 
 function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | null, who: string, steps: Steps): Trace {
@@ -319,7 +380,7 @@ function unannounced(cloud: Cloud, to: string): string | null {
 }
 
 function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null, steps: Steps): Trace {
-  const port = vmPort(cloud, serverId);
+  const port = vmPortFor(cloud, serverId, to);
   if (!port || !vmHasAddress(cloud, serverId)) return { hops: [], verdict: 'net-unreachable', reason: 'the VM has no address (no DHCP, no config drive)' };
   const want = parseIp(to)?.version ?? 4;
   const fixed = port.fixedIps.find((f) => parseIp(f.ipAddress)?.version === want);

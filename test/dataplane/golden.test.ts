@@ -10,6 +10,7 @@ const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'public-cloud', fixture: 'public-cloud', host: 'laptop' },
   { name: 'blog-laptop', fixture: 'network-node', host: 'laptop' },
   { name: 'sysctl', fixture: 'network-node', host: 'network' },
+  { name: 'multi-nic', fixture: 'network-node', host: 'network' },
 ];
 
 function script(name: string): string[] {

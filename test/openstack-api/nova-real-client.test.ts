@@ -317,6 +317,26 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
     expect(await emulated('server list -f value -c Name')).toBe('vm1\n');
   }, 120_000);
 
+  it('server add fixed ip / add network / remove port|network: both CLIs print and see the same', async () => {
+    const line = 'server add fixed ip vm1 net1 --fixed-ip-address 10.0.0.77 --tag t1';
+    const added = await real(line);
+    expect(added).toMatch(/\| Fixed IPs   \| ip_address='10\.0\.0\.77', subnet_id='[0-9a-f-]{36}' \|\n\| Tag         \| t1 +\|\n/);
+    const port = /\| Port ID     \| ([0-9a-f-]{36})/.exec(added)?.[1] ?? '';
+    expect(await emulated('port list --server vm1 -f value -c ID')).toContain(port);
+    expect(await real(`server remove port vm1 ${port}`)).toBe('');
+    // Nova made that port: the detach deleted it.
+    expect(await emulated(`port list -f value -c ID`)).not.toContain(port);
+    // The emulated CLI prints the same table for the same attach (the new port's id and MAC aside).
+    const again = await emulated(line);
+    const ids = (t: string) => t.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, 'PORT').replace(/fa:16:3e(:[0-9a-f]{2}){3}/, 'MAC');
+    expect(ids(again)).toBe(ids(added));
+    expect(await real('server add network vm1 net1 --tag x')).toBe('');
+    expect(await real('server list')).toBe(await emulated('server list'));
+    expect(await emulated('server remove network vm1 net1')).toBe('');
+    expect(await real('server list')).toBe(await emulated('server list'));
+    expect(await emulated('server show vm1 -f value -c addresses')).toBe("{}\n");
+  }, 120_000);
+
   /**
    * The same refusal from both. Request ids differ; an openstacksdk error names the endpoint the
    * client used: Stacklab's for the real client, the cloud's own (as for Neutron) for the emulated.
@@ -325,7 +345,7 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
     text
       .replaceAll('\r\n', '\n')
       .replace(/ \(Request-ID: req-[0-9a-f-]+\)/g, ' (Request-ID: req-…)')
-      .replace(/Client Error for url: \S+?\/v2\.1\//g, 'Client Error for url: <compute>/v2.1/');
+      .replace(/(Client|Server) Error for url: \S+?\/v2\.1\//g, '$1 Error for url: <compute>/v2.1/');
   for (const [line, realWords] of [
     ['server show nosuch', null],
     ['server stop nosuch', null],
@@ -356,6 +376,15 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
     ['extension show nosuch', 'No Extension found for nosuch\n'],
     ['availability zone list --volume', 'Availability zones list not supported by Block Storage API\n'],
     ['ip availability show nosuch', 'No Network found for nosuch\n'],
+    // Interface attach and detach (openstacksdk's ServerInterface at 2.70).
+    ['server add port vm1 nosuch', 'No Port found for nosuch\n'],
+    ['server add network nosuch net1', 'No Server found for nosuch\n'],
+    ['server add network vm1 ext-floating1', null],
+    ['server add fixed ip vm1 net1 --fixed-ip-address 192.0.2.99', null],
+    ['server add fixed ip vm1 net1 --fixed-ip-address 10.0.0.300', null],
+    ['server remove port vm1 nosuch', 'No Port found for nosuch\n'],
+    ['server remove fixed ip vm1 10.0.0.5', 'remove_fixed_ip\n'],
+    ['server remove fixed ip nosuch 10.0.0.5', "No server with a name or ID of 'nosuch' exists.\n"],
     ['ip availability show net1', null],
   ] as const)
     it(`${line}: the refusal and exit status`, async () => {

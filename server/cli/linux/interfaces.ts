@@ -7,7 +7,7 @@ import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import { linkLocal, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
-import type { GuestView } from '../../sim/dataplane/guest.js';
+import type { GuestNic, GuestView } from '../../sim/dataplane/guest.js';
 import { brExPorts } from '../../sim/reach.js';
 import { formatIp, parseCidr } from '../../sim/ipam.js';
 import type { IpAddress, IpLink, IpRoute } from '../../render/iproute.js';
@@ -43,19 +43,24 @@ function nsLink(d: Device): IpLink {
 
 /** A VM's interfaces: BusyBox's layout on CirrOS, iproute2's (DHCP lease lifetimes) elsewhere. */
 export function guestLinks(g: GuestView): IpLink[] {
-  const busybox = g.family === 'cirros';
+  const first: GuestNic = { index: 2, name: g.nic, mac: g.mac, mtu: g.mtu, up: true, v4: g.v4, v6: g.v6, metadata: g.metadata };
+  return [loopback(g.family === 'cirros'), ...[first, ...g.extra].map((n) => guestLink(g.family === 'cirros', n))];
+}
+
+/** One NIC: up with its addresses, or as the kernel leaves a NIC no one brought up (no addresses, qdisc noop). */
+function guestLink(busybox: boolean, n: GuestNic): IpLink {
+  if (!n.up) return { index: n.index, name: n.name, flags: 'BROADCAST,MULTICAST', mtu: n.mtu, qdisc: 'noop', state: busybox ? undefined : 'DOWN', qlen: 1000, link: ether(n.mac), addrs: [] };
   const addrs: IpAddress[] = [];
-  if (g.v4) {
-    const v4: IpAddress = { family: 4, cidr: `${g.v4.address}/${g.v4.prefix}`, brd: g.v4.brd, scope: 'global' };
+  if (n.v4) {
+    const v4: IpAddress = { family: 4, cidr: `${n.v4.address}/${n.v4.prefix}`, brd: n.v4.brd, scope: 'global' };
     addrs.push(busybox ? v4 : extended(v4, { flags: 'dynamic', valid: '86400sec', preferred: '86400sec' }));
   }
-  for (const a of g.v6) addrs.push({ family: 6, cidr: `${a.address}/${a.prefix}`, scope: 'global' });
-  addrs.push({ family: 6, cidr: `${linkLocal(g.mac)}/64`, scope: 'link' });
-  const nic: IpLink = {
-    index: 2, name: g.nic, flags: UP, mtu: g.mtu, qdisc: busybox ? 'pfifo_fast' : 'fq_codel', state: busybox ? undefined : 'UP', qlen: 1000,
-    link: ether(g.mac), addrs,
+  for (const a of n.v6) addrs.push({ family: 6, cidr: `${a.address}/${a.prefix}`, scope: 'global' });
+  addrs.push({ family: 6, cidr: `${linkLocal(n.mac)}/64`, scope: 'link' });
+  return {
+    index: n.index, name: n.name, flags: UP, mtu: n.mtu, qdisc: busybox ? 'pfifo_fast' : 'fq_codel', state: busybox ? undefined : 'UP', qlen: 1000,
+    link: ether(n.mac), addrs,
   };
-  return [loopback(busybox), nic];
 }
 
 /** The NIC the node wires to br-ex: eth3 on the blog's node (flat `default`), eth1 elsewhere. */
@@ -139,37 +144,60 @@ export function guestRoutes(g: GuestView): IpRoute[] {
   if (!v) return [];
   const out: IpRoute[] = [];
   const dev = g.nic;
+  // Each lease installs the same routes (udhcpc's script: no metric; systemd-networkd: metric
+  // 100); the kernel lists the defaults first (the first NIC's first), then the rest by destination.
+  const leases = [{ dev, v4: v, metadata: g.metadata }, ...g.extra.filter((n) => n.up).map((n) => ({ dev: n.name, v4: n.v4, metadata: n.metadata }))];
+  const rest: IpRoute[] = [];
   if (g.family === 'cirros') {
-    if (v.gateway) out.push({ dest: 'default', via: v.gateway, dev });
-    out.push({ dest: v.cidr, dev, scope: 'link', src: v.address });
-    if (v.gateway && g.metadata) out.push({ dest: '169.254.169.254', via: v.gateway, dev });
-    return out;
+    for (const l of leases) {
+      if (!l.v4) continue;
+      if (l.v4.gateway) out.push({ dest: 'default', via: l.v4.gateway, dev: l.dev });
+      rest.push({ dest: l.v4.cidr, dev: l.dev, scope: 'link', src: l.v4.address });
+      if (l.v4.gateway && l.metadata) rest.push({ dest: '169.254.169.254', via: l.v4.gateway, dev: l.dev });
+    }
+    return [...out, ...sortByDestination(rest)];
   }
-  const dhcp = { dev, proto: 'dhcp', src: v.address, metric: 100 };
-  if (v.gateway) out.push({ dest: 'default', via: v.gateway, ...dhcp });
-  out.push({ dest: v.cidr, dev, proto: 'kernel', scope: 'link', src: v.address, metric: 100 });
-  if (v.gateway) out.push({ dest: v.gateway, ...dhcp, scope: 'link' });
-  if (v.gateway && g.metadata) out.push({ dest: '169.254.169.254', via: v.gateway, ...dhcp });
-  return out;
+  for (const l of leases) {
+    if (!l.v4) continue;
+    const dhcp = { dev: l.dev, proto: 'dhcp', src: l.v4.address, metric: 100 };
+    if (l.v4.gateway) out.push({ dest: 'default', via: l.v4.gateway, ...dhcp });
+    rest.push({ dest: l.v4.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: l.v4.address, metric: 100 });
+    if (l.v4.gateway) rest.push({ dest: l.v4.gateway, ...dhcp, scope: 'link' });
+    if (l.v4.gateway && l.metadata) rest.push({ dest: '169.254.169.254', via: l.v4.gateway, ...dhcp });
+  }
+  return [...out, ...sortByDestination(rest)];
+}
+
+/** Routes in the order the kernel's table lists them: by destination address, then prefix length (stable otherwise). */
+function sortByDestination(routes: IpRoute[]): IpRoute[] {
+  const key = (r: IpRoute): [bigint, number] => {
+    const [addr = '', len] = r.dest.split('/');
+    const c = parseCidr(`${addr}/${len ?? '32'}`);
+    return [c?.network ?? 0n, c?.prefix ?? 32];
+  };
+  return routes.map((r, i) => ({ r, i, k: key(r) })).sort((a, b) => (a.k[0] < b.k[0] ? -1 : a.k[0] > b.k[0] ? 1 : a.k[1] - b.k[1] || a.i - b.i)).map((x) => x.r);
 }
 
 /** `ip -6 route` in a VM: its prefixes, link-local, and the default route learned from the router's advertisements. */
 export function guestRoutes6(cloud: Cloud, vm: Server, g: GuestView): IpRoute[] {
-  const port = cloud.ports.find((p) => p.id === vm.nics[0]?.portId);
-  const out: IpRoute[] = [];
-  let via: string | null = null;
-  for (const a of g.v6) {
-    const c = parseCidr(`${a.address}/${a.prefix}`);
-    if (c) out.push(route6(`${formatIp(6, c.network)}/${a.prefix}`, g.nic));
-    const f = port?.fixedIps.find((x) => x.ipAddress === a.address);
-    const rtr = f ? cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === f.subnetId)) : undefined;
-    if (!via && rtr) via = linkLocal(rtr.macAddress);
-    // A provider network: its physical router advertises from its own link-local address.
-    else if (!via && f && cloud.subnets.find((x) => x.id === f.subnetId)?.gatewayIp) via = 'fe80::1';
+  const nics = [{ dev: g.nic, portId: vm.nics[0]?.portId, v6: g.v6 }, ...g.extra.flatMap((n, i) => (n.up ? [{ dev: n.name, portId: vm.nics[i + 1]?.portId, v6: n.v6 }] : []))];
+  const prefixes: IpRoute[] = [];
+  const defaults: IpRoute[] = [];
+  for (const n of nics) {
+    const port = cloud.ports.find((p) => p.id === n.portId);
+    let via: string | null = null;
+    for (const a of n.v6) {
+      const c = parseCidr(`${a.address}/${a.prefix}`);
+      if (c) prefixes.push(route6(`${formatIp(6, c.network)}/${a.prefix}`, n.dev));
+      const f = port?.fixedIps.find((x) => x.ipAddress === a.address);
+      const rtr = f ? cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === f.subnetId)) : undefined;
+      if (!via && rtr) via = linkLocal(rtr.macAddress);
+      // A provider network: its physical router advertises from its own link-local address.
+      else if (!via && f && cloud.subnets.find((x) => x.id === f.subnetId)?.gatewayIp) via = 'fe80::1';
+    }
+    if (via && n.v6.length > 0) defaults.push(route6('default', n.dev, { via, proto: 'ra', metric: 1024, expires: '1798sec', hoplimit: 64 }));
   }
-  out.push(route6('fe80::/64', g.nic));
-  if (via && g.v6.length > 0) out.push(route6('default', g.nic, { via, proto: 'ra', metric: 1024, expires: '1798sec', hoplimit: 64 }));
-  return out;
+  return [...prefixes, ...nics.map((n) => route6('fe80::/64', n.dev)), ...defaults];
 }
 
 /** `ip -6 route` on the node: lo, eth0's link-local, and the br-ex NIC's while it is not on the bridge. */
@@ -179,11 +207,15 @@ export function nodeRoutes6(cloud: Cloud): IpRoute[] {
   return routes;
 }
 
-/** A VM's table as `route -n` reads it from the kernel (no metrics; the metadata route as a /32). */
+/** A VM's table as `route -n` reads it from the kernel (no metrics; the metadata route as a /32), every NIC it brought up. */
 export function guestRouteTable(g: GuestView): IpRoute[] {
-  const routes: IpRoute[] = [];
-  if (g.v4?.gateway) routes.push({ dest: 'default', via: g.v4.gateway, dev: g.nic });
-  if (g.v4) routes.push({ dest: g.v4.cidr, dev: g.nic });
-  if (g.v4?.gateway && g.metadata) routes.push({ dest: '169.254.169.254/32', via: g.v4.gateway, dev: g.nic });
-  return routes;
+  const leases = [{ dev: g.nic, v4: g.v4, metadata: g.metadata }, ...g.extra.filter((n) => n.up).map((n) => ({ dev: n.name, v4: n.v4, metadata: n.metadata }))];
+  const defaults: IpRoute[] = [];
+  const rest: IpRoute[] = [];
+  for (const l of leases) {
+    if (l.v4?.gateway) defaults.push({ dest: 'default', via: l.v4.gateway, dev: l.dev });
+    if (l.v4) rest.push({ dest: l.v4.cidr, dev: l.dev });
+    if (l.v4?.gateway && l.metadata) rest.push({ dest: '169.254.169.254/32', via: l.v4.gateway, dev: l.dev });
+  }
+  return [...defaults, ...sortByDestination(rest)];
 }

@@ -9,5 +9,6 @@ import { keypairCommands } from './keypair.js';
 import { limitsCommands } from './limits.js';
 import { quotaCommands } from './quota.js';
 import { serverCommands } from './server.js';
+import { serverInterfaceCommands } from './server-interfaces.js';
 
-export const computeCommands: OscCommand[] = [...serverCommands, ...keypairCommands, ...imageCommands, ...flavorCommands, ...quotaCommands, ...limitsCommands];
+export const computeCommands: OscCommand[] = [...serverCommands, ...serverInterfaceCommands, ...keypairCommands, ...imageCommands, ...flavorCommands, ...quotaCommands, ...limitsCommands];

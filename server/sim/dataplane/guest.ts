@@ -2,8 +2,20 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
-import { vmHasAddress } from '../reach.js';
-import { DEVICE_OWNER } from '../model/port.js';
+import { guestNicName, guestNicUp, guestUsesPort, vmHasAddress } from '../reach.js';
+import { DEVICE_OWNER, type Port } from '../model/port.js';
+
+/** A NIC past the first: up (with what DHCP gave it) when the guest brought it up at boot, else DOWN. */
+export interface GuestNic {
+  index: number;
+  name: string;
+  mac: string;
+  mtu: number;
+  up: boolean;
+  v4: { address: string; prefix: number; brd: string; cidr: string; gateway: string | null } | null;
+  v6: Array<{ address: string; prefix: number }>;
+  metadata: boolean;
+}
 
 export interface GuestView {
   family: 'cirros' | 'debian' | 'ubuntu';
@@ -14,34 +26,55 @@ export interface GuestView {
   v6: Array<{ address: string; prefix: number }>;
   nameservers: string[];
   metadata: boolean;
+  /** The other NICs, in Nova's order (eth1…, or ens4… on the cloud images: the next PCI slots). */
+  extra: GuestNic[];
+}
+
+interface Lease {
+  v4: GuestView['v4'];
+  v6: GuestView['v6'];
+  nameservers: string[];
+  metadata: boolean;
+}
+
+/** What the guest's DHCP (or config drive) gives it on a port: its first IPv4 address, IPv6 ones, DNS, metadata. */
+function lease(cloud: Cloud, server: Server, port: Port | undefined, got: boolean): Lease {
+  const out: Lease = { v4: null, v6: [], nameservers: [], metadata: false };
+  for (const f of port?.fixedIps ?? []) {
+    const sub = cloud.subnets.find((s) => s.id === f.subnetId);
+    const c = sub ? parseCidr(sub.cidr) : null;
+    if (!sub || !c) continue;
+    if (sub.ipVersion === 4 && got && !out.v4) {
+      out.v4 = { address: f.ipAddress, prefix: c.prefix, brd: formatIp(4, broadcast(c)), cidr: `${formatIp(4, c.network)}/${c.prefix}`, gateway: sub.gatewayIp };
+      const dhcp = cloud.ports.find((p) => p.networkId === sub.networkId && p.deviceOwner === DEVICE_OWNER.dhcp);
+      out.nameservers = sub.dnsNameservers.length > 0 ? sub.dnsNameservers : (dhcp?.fixedIps.filter((x) => x.subnetId === sub.id).map((x) => x.ipAddress) ?? []);
+      const routed = cloud.ports.some((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === sub.id));
+      // Routed subnets get metadata via the router; isolated ones only where the DHCP agent
+      // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node).
+      out.metadata = routed || (sub.enableDhcp && !cloud.config.flatNetworks.includes('default'));
+    }
+    if (sub.ipVersion === 6 && (sub.ipv6AddressMode !== null || server.configDrive)) out.v6.push({ address: f.ipAddress, prefix: c.prefix });
+  }
+  return out;
 }
 
 export function guestView(cloud: Cloud, server: Server): GuestView {
   const img = cloud.images.find((i) => i.id === server.imageId);
   const family = img?.osFamily ?? 'cirros';
-  const port = cloud.ports.find((p) => p.id === server.nics[0]?.portId);
-  const net = cloud.networks.find((n) => n.id === port?.networkId);
-  const got = vmHasAddress(cloud, server.id);
-  let v4: GuestView['v4'] = null;
-  const v6: GuestView['v6'] = [];
-  let nameservers: string[] = [];
-  let metadata = false;
-  for (const f of port?.fixedIps ?? []) {
-    const sub = cloud.subnets.find((s) => s.id === f.subnetId);
-    const c = sub ? parseCidr(sub.cidr) : null;
-    if (!sub || !c) continue;
-    if (sub.ipVersion === 4 && got && !v4) {
-      v4 = { address: f.ipAddress, prefix: c.prefix, brd: formatIp(4, broadcast(c)), cidr: `${formatIp(4, c.network)}/${c.prefix}`, gateway: sub.gatewayIp };
-      const dhcp = cloud.ports.find((p) => p.networkId === sub.networkId && p.deviceOwner === DEVICE_OWNER.dhcp);
-      nameservers = sub.dnsNameservers.length > 0 ? sub.dnsNameservers : (dhcp?.fixedIps.filter((x) => x.subnetId === sub.id).map((x) => x.ipAddress) ?? []);
-      const routed = cloud.ports.some((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === sub.id));
-      // Routed subnets get metadata via the router; isolated ones only where the DHCP agent
-      // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node).
-      metadata = routed || (sub.enableDhcp && !cloud.config.flatNetworks.includes('default'));
-    }
-    if (sub.ipVersion === 6 && (sub.ipv6AddressMode !== null || server.configDrive)) v6.push({ address: f.ipAddress, prefix: c.prefix });
-  }
-  return { family, nic: family === 'cirros' ? 'eth0' : 'ens3', mac: port?.macAddress ?? 'fa:16:3e:00:00:00', mtu: net?.mtu ?? 1500, v4, v6, nameservers, metadata };
+  const portOf = (id: string | undefined) => cloud.ports.find((p) => p.id === id);
+  const mtuOf = (p: Port | undefined) => cloud.networks.find((n) => n.id === p?.networkId)?.mtu ?? 1500;
+  const port = portOf(server.nics[0]?.portId);
+  const first = lease(cloud, server, port, vmHasAddress(cloud, server.id));
+  const extra = server.nics.slice(1).map((n, i): GuestNic => {
+    const p = portOf(n.portId);
+    const up = guestNicUp(cloud, server, i + 1);
+    const l = lease(cloud, server, p, up && guestUsesPort(cloud, server, n.portId));
+    return { index: i + 3, name: guestNicName(cloud, server, i + 1), mac: p?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(p), up, v4: l.v4, v6: up ? l.v6 : [], metadata: l.metadata };
+  });
+  return {
+    family, nic: guestNicName(cloud, server, 0), mac: port?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(port),
+    v4: first.v4, v6: first.v6, nameservers: first.nameservers, metadata: first.metadata, extra,
+  };
 }
 
 /** `openstack console log show` text: cloud-init reaching metadata, or CirrOS giving up on it. */

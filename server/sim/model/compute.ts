@@ -54,8 +54,13 @@ export interface Server {
   imageId: string;
   keyName: string | null;
   securityGroups: string[];
-  /** Ports in NIC order; `created` marks ports Nova created (deleted with the server). */
-  nics: Array<{ portId: string; created: boolean }>;
+  /**
+   * Ports in NIC order; `created` marks ports Nova created (deleted with the server), `tag` the
+   * device tag an attach gave, `hotplugged` a NIC attached after boot (the guest's init did not
+   * bring it up), `guestUp` one the learner brought up in the guest (a DHCP client run by hand,
+   * forgotten at the next boot).
+   */
+  nics: Array<{ portId: string; created: boolean; tag?: string; hotplugged?: boolean; guestUp?: boolean }>;
   configDrive: boolean;
   hostId: string;
   host: string;

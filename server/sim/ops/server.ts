@@ -3,11 +3,12 @@ import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import type { Network } from '../model/network.js';
 import type { Port } from '../model/port.js';
-import { novaError } from '../errors.js';
+import { novaError, SimError } from '../errors.js';
 import { hex } from '../rng.js';
 import { newId, now, touch } from './context.js';
 import { createPort, removePort, type FixedIpRequest } from './port.js';
 import { grants } from './rbac.js';
+import { visibleNetworks } from '../visibility.js';
 
 const PATH = '/servers';
 
@@ -77,11 +78,7 @@ export function createServer(c: Cloud, req: ServerCreate): Server {
       const p = c.ports.find((x) => x.id === nic.portId);
       if (!p) throw novaError.badRequest(PATH, `Port id ${nic.portId} could not be found.`);
       if (p.deviceId !== '') throw novaError.conflict(PATH, `Port ${p.id} is still in use.`);
-      p.deviceId = id;
-      p.deviceOwner = `compute:${req.availabilityZone ?? 'nova'}`;
-      p.bindingHostId = host;
-      p.bindingVifType = 'ovs';
-      touch(c, p, 2);
+      bindPort(c, p, id, req.availabilityZone ?? 'nova', host);
       ports.push({ portId: p.id, created: false });
       continue;
     }
@@ -184,6 +181,7 @@ function invalidState(s: Server, action: string) {
 
 function setPower(c: Cloud, s: Server, status: 'ACTIVE' | 'SHUTOFF', portStatus: 'ACTIVE' | 'DOWN'): void {
   s.status = status;
+  forgetGuestState(s);
   s.updatedAt = now(c);
   for (const p of serverPorts(c, s)) {
     if (p.status === portStatus) continue;
@@ -196,19 +194,161 @@ export function deleteServer(c: Cloud, s: Server): void {
   for (const nic of s.nics) {
     const p = c.ports.find((x) => x.id === nic.portId);
     if (!p) continue;
-    if (nic.created) removePort(c, p);
-    else {
-      p.deviceId = '';
-      p.deviceOwner = '';
-      p.bindingHostId = '';
-      p.bindingVifType = 'unbound';
-      p.status = 'DOWN';
-      touch(c, p);
-    }
+    releasePort(c, p, nic.created);
   }
   c.servers = c.servers.filter((x) => x.id !== s.id);
 }
 
+/** A port the user gave Nova, bound to the server on its host (Neutron counts two revisions). */
+function bindPort(c: Cloud, p: Port, serverId: string, zone: string, host: string): void {
+  p.deviceId = serverId;
+  p.deviceOwner = `compute:${zone}`;
+  p.bindingHostId = host;
+  p.bindingVifType = 'ovs';
+  touch(c, p, 2);
+}
+
+/** What Nova does with a port it lets go: deletes one it created, unbinds one it was given. */
+function releasePort(c: Cloud, p: Port, created: boolean): void {
+  if (created) {
+    removePort(c, p);
+    return;
+  }
+  p.deviceId = '';
+  p.deviceOwner = '';
+  p.bindingHostId = '';
+  p.bindingVifType = 'unbound';
+  p.status = 'DOWN';
+  touch(c, p);
+}
+
+export interface InterfaceAttach {
+  networkId?: string;
+  portId?: string;
+  /** The one fixed IP asked for on the network (`fixed_ips[0].ip_address`). */
+  fixedIp?: string;
+  /** The device tag (2.49 and later). */
+  tag?: string;
+}
+
+function interfacePath(s: Server): string {
+  return `/servers/${s.id}/os-interface`;
+}
+
+/** compute.API's check_instance_state for interface attach/detach: active, paused or stopped. */
+function checkInterfaceState(s: Server, action: 'attach_interface' | 'detach_interface'): void {
+  if (s.status !== 'ACTIVE' && s.status !== 'SHUTOFF') {
+    throw novaError.conflict(interfacePath(s), `Cannot '${action}' instance ${s.id} while it is in vm_state ${vmState(s)}`);
+  }
+}
+
+/**
+ * os-interface POST: Nova hot-plugs a port into the guest (nova/compute/manager.py
+ * attach_interface through nova/network/neutron.py allocate_for_instance): a port the user gave
+ * (theirs, unbound), or a new port on a network (the one asked for, or the only one the project
+ * can use), which Neutron gives the project's default group (Nova passes none). Returns the port.
+ */
+export function attachInterface(c: Cloud, s: Server, req: InterfaceAttach): Port {
+  const path = interfacePath(s);
+  if (req.networkId !== undefined && req.portId !== undefined) throw novaError.badRequest(path, 'Must not input both network_id and port_id');
+  if (req.fixedIp !== undefined && req.networkId === undefined) throw novaError.badRequest(path, 'Must input network_id when request IP address');
+  checkInterfaceState(s, 'attach_interface');
+  const portStatus = s.status === 'ACTIVE' ? 'ACTIVE' : 'DOWN';
+  if (req.portId !== undefined) {
+    const p = c.ports.find((x) => x.id === req.portId && (c.auth.admin || x.projectId === c.auth.projectId));
+    if (!p) throw novaError.notFound(path, `Port id ${req.portId} could not be found.`);
+    if (p.projectId !== s.projectId) throw novaError.badRequest(path, `Port ${p.id} not usable for instance ${s.id}.`);
+    if (p.deviceId !== '') throw novaError.conflict(path, `Port ${p.id} is still in use.`);
+    bindPort(c, p, s.id, s.availabilityZone, s.host);
+    if (p.status !== portStatus) p.status = portStatus;
+    s.nics.push({ portId: p.id, created: false, ...(req.tag !== undefined ? { tag: req.tag } : {}), hotplugged: true });
+    s.updatedAt = now(c);
+    return p;
+  }
+  let net: Network | undefined;
+  if (req.networkId !== undefined) {
+    const id = req.networkId;
+    net = visibleNetworks(c).find((n) => n.id === id);
+    if (!net) throw novaError.notFound(path, `Network ${id} could not be found.`);
+  } else {
+    const usable = usableNetworks(c);
+    if (usable.length === 0) throw novaError.badRequest(path, `No specific network was requested and none are available for project '${s.projectId}'.`);
+    if (usable.length > 1) throw novaError.badRequest(path, 'Multiple possible networks found, use a Network ID to be more specific.');
+    net = usable[0] as Network;
+  }
+  if (net.external && !net.shared && !c.auth.admin) throw novaError.forbidden(path, `It is not allowed to create an interface on external network ${net.id}`);
+  if (net.portSecurityEnabled && !c.subnets.some((x) => x.networkId === net.id)) {
+    throw novaError.badRequest(path, 'Network requires port_security_enabled and subnet associated in order to apply security groups.');
+  }
+  let port: Port;
+  try {
+    port = createPort(c, {
+      networkId: net.id,
+      projectId: s.projectId,
+      deviceId: s.id,
+      deviceOwner: `compute:${s.availabilityZone}`,
+      bindingHostId: s.host,
+      ...(req.fixedIp !== undefined ? { fixedIps: [{ ipAddress: req.fixedIp }] } : {}),
+      path: '/v2.0/ports',
+    } as Parameters<typeof createPort>[1]);
+  } catch (e) {
+    throw attachRefusal(path, net, req.fixedIp, e);
+  }
+  port.status = portStatus;
+  s.nics.push({ portId: port.id, created: true, ...(req.tag !== undefined ? { tag: req.tag } : {}), hotplugged: true });
+  s.updatedAt = now(c);
+  return port;
+}
+
+/**
+ * Neutron's refusal of the port Nova asked for, as Nova's _create_port_minimal turns it: an
+ * address in use is a 409, an exhausted network a 400; an address off the network is raised as
+ * InvalidInput, which the API does not expect: its 500 names the class the RPC call rebuilt.
+ */
+function attachRefusal(path: string, net: Network, fixedIp: string | undefined, e: unknown): unknown {
+  if (!(e instanceof SimError)) return e;
+  if (/already allocated|in use/.test(e.message) && fixedIp !== undefined) return novaError.conflict(path, `Fixed IP ${fixedIp} is already in use.`);
+  if (e.status === 409 && /^Quota exceeded/.test(e.message)) return novaError.forbidden(path, 'Maximum number of ports exceeded');
+  if (e.status === 409 && /No more IP addresses/.test(e.message)) return novaError.badRequest(path, `No fixed IP addresses available for network: ${net.id}`);
+  if (e.status === 400 && fixedIp !== undefined) {
+    return new SimError(500, "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'nova.exception_Remote.InvalidInput_Remote'>", path, 'compute');
+  }
+  return novaError.badRequest(path, e.message);
+}
+
+/**
+ * os-interface DELETE: an RPC cast to the compute host, so the API answers 202 whatever it
+ * finds; the host unplugs the port if the server has it (deleting a port Nova created) and
+ * otherwise only logs "Port … is not attached".
+ */
+export function detachInterface(c: Cloud, s: Server, portId: string): boolean {
+  checkInterfaceState(s, 'detach_interface');
+  const nic = s.nics.find((n) => n.portId === portId);
+  if (!nic) return false;
+  s.nics = s.nics.filter((n) => n !== nic);
+  const p = c.ports.find((x) => x.id === portId);
+  if (p) releasePort(c, p, nic.created);
+  s.updatedAt = now(c);
+  return true;
+}
+
 export function serverPorts(c: Cloud, s: Server): Port[] {
   return s.nics.map((n) => c.ports.find((p) => p.id === n.portId)).filter((p): p is Port => p !== undefined);
+}
+
+/**
+ * The guest ran its DHCP client on NIC number `index` (`sudo udhcpc -i eth1`): the NIC is up
+ * until the guest next boots. A new cloud; the one given is not changed.
+ */
+export function guestBringsUp(c: Cloud, serverId: string, index: number): Cloud {
+  return {
+    ...c,
+    servers: c.servers.map((s) => (s.id !== serverId || s.nics[index] === undefined ? s
+      : { ...s, nics: s.nics.map((n, i) => (i === index ? { ...n, guestUp: true } : n)) })),
+  };
+}
+
+/** A boot forgets what the guest did by hand: NICs a DHCP client brought up go down again. */
+export function forgetGuestState(s: Server): void {
+  if (s.nics.some((n) => n.guestUp)) s.nics = s.nics.map(({ guestUp: _, ...n }) => n);
 }

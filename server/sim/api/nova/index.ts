@@ -10,3 +10,4 @@ export * from './quota.js';
 export * from './security-group.js';
 export * from './server-actions.js';
 export * from './zones-limits.js';
+export * from './interfaces.js';

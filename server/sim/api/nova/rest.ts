@@ -39,6 +39,7 @@ import {
   stopServer,
 } from './server.js';
 import { addSecurityGroup, rebootServer, removeSecurityGroup } from './server-actions.js';
+import { createInterface, deleteInterface, listInterfaces, showInterface } from './interfaces.js';
 import { BodyError, invalidInput, pyRepr, serverCreateRequest, wrapped } from './server-body.js';
 import {
   MAX_MINOR,
@@ -570,22 +571,6 @@ function floatingIpAction(c: Cloud, r: Req, s: Server, name: string, value: Json
   return novaEmpty(202, r.v);
 }
 
-/** GET /servers/{id}/os-interface: the server's ports as Nova's interface attachments. */
-function interfaces(c: Cloud, r: Req, s: Server): Answer {
-  const list = serverPorts(c, s).map((p) => {
-    const d: JsonObject = {
-      port_state: p.status,
-      fixed_ips: p.fixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
-      port_id: p.id,
-      net_id: p.networkId,
-      mac_addr: p.macAddress,
-    };
-    if (at(r, 70)) d['tag'] = null;
-    return d;
-  });
-  return novaJson(200, { interfaceAttachments: list }, r.v);
-}
-
 // ---- flavors, key pairs, zones, limits, proxies -----------------------------------------------
 
 function visibleFlavors(c: Cloud, q: Array<[string, string]>): Flavor[] {
@@ -845,7 +830,13 @@ function route(cloud: Cloud, call: ApiCall, r: Req, rest: string[]): ApiResult {
     if (n === 3 && b !== undefined && cc === 'action' && m === 'POST')
       return write(cloud, r, (c) => serverAction(c, r, b, call.body));
     if (n === 3 && b !== undefined && cc === 'os-interface' && m === 'GET')
-      return get(() => interfaces(cloud, r, visibleServer(cloud, b)));
+      return get(() => novaJson(200, { interfaceAttachments: listInterfaces(cloud, visibleServer(cloud, b), r.v.minor) }, r.v));
+    if (n === 3 && b !== undefined && cc === 'os-interface' && m === 'POST') {
+      return write(cloud, r, (c) => {
+        const s = visibleServer(c, b);
+        return novaJson(200, { interfaceAttachment: createInterface(c, s.id, parseBody(call.body), r.v.minor) }, r.v);
+      });
+    }
     if (n === 3 && b !== undefined && cc === 'ips' && m === 'GET')
       return get(() =>
         novaJson(
@@ -854,19 +845,12 @@ function route(cloud: Cloud, call: ApiCall, r: Req, rest: string[]): ApiResult {
           r.v,
         ),
       );
-    if (n === 4 && b !== undefined && cc === 'os-interface' && d !== undefined && m === 'GET') {
-      return get(() => {
-        const s = visibleServer(cloud, b);
-        const p = serverPorts(cloud, s).find((x) => x.id === d);
-        if (!p) throw new BodyError(404, `Port ${d} is not attached`);
-        const one = JSON.parse(interfaces(cloud, r, s).body) as {
-          interfaceAttachments: JsonObject[];
-        };
-        return novaJson(
-          200,
-          { interfaceAttachment: one.interfaceAttachments.find((x) => x['port_id'] === d) ?? {} },
-          r.v,
-        );
+    if (n === 4 && b !== undefined && cc === 'os-interface' && d !== undefined && m === 'GET')
+      return get(() => novaJson(200, { interfaceAttachment: showInterface(cloud, visibleServer(cloud, b), d, r.v.minor) }, r.v));
+    if (n === 4 && b !== undefined && cc === 'os-interface' && d !== undefined && m === 'DELETE') {
+      return write(cloud, r, (c) => {
+        deleteInterface(c, visibleServer(c, b).id, d);
+        return novaEmpty(202, r.v);
       });
     }
   }

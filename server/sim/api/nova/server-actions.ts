@@ -7,7 +7,7 @@ import type { Cloud } from '../../model/cloud.js';
 import type { Server } from '../../model/compute.js';
 import type { SecurityGroup } from '../../model/security-group.js';
 import { novaError, SimError } from '../../errors.js';
-import { serverPorts, startServer, vmState } from '../../ops/server.js';
+import { forgetGuestState, serverPorts, startServer, vmState } from '../../ops/server.js';
 import { updatePort } from '../../ops/port.js';
 import { now } from '../../ops/context.js';
 
@@ -31,6 +31,7 @@ export function rebootServer(c: Cloud, s: Server, hard: boolean): void {
   else {
     s.status = 'ACTIVE';
     s.updatedAt = now(c);
+    forgetGuestState(s);
   }
 }
 
@@ -56,7 +57,7 @@ function findGroup(c: Cloud, s: Server, nameOrId: string): SecurityGroup {
 }
 
 /** The server's group names as Nova lists them after a change: those on its ports, in first-seen order. */
-function syncGroups(c: Cloud, s: Server): void {
+export function syncGroups(c: Cloud, s: Server): void {
   const names: string[] = [];
   for (const p of serverPorts(c, s)) {
     for (const id of p.securityGroupIds) {
