@@ -217,6 +217,19 @@ export function guestNicName(cloud: Cloud, s: Server, index: number): string {
   return family === 'cirros' ? `eth${index}` : `ens${index + 3}`;
 }
 
+/**
+ * Whether the guest holds `address` of its port: the NIC is up and the address came to it (an
+ * IPv4 one by DHCP or the config drive, an IPv6 one by SLAAC/DHCPv6 or the config drive).
+ */
+function guestHolds(cloud: Cloud, s: Server, port: Port, address: string): boolean {
+  const index = s.nics.findIndex((n) => n.portId === port.id);
+  if (index < 0 || !guestNicUp(cloud, s, index)) return false;
+  const f = port.fixedIps.find((x) => x.ipAddress === address);
+  const sub = f ? cloud.subnets.find((x) => x.id === f.subnetId) : undefined;
+  if (!sub) return true;
+  return s.configDrive || (sub.ipVersion === 4 ? sub.enableDhcp : sub.ipv6AddressMode !== null);
+}
+
 /** Whether the guest answers on this port of its: the NIC is up and got its address. */
 export function guestUsesPort(cloud: Cloud, s: Server, portId: string): boolean {
   const index = s.nics.findIndex((n) => n.portId === portId);
@@ -274,11 +287,14 @@ function unlessStopped(cloud: Cloud, t: Trace): Trace {
   const port = cloud.ports.find((p) => p.deviceOwner.startsWith('compute:') && (fip ? p.id === fip.portId : p.fixedIps.some((f) => f.ipAddress === last)));
   const vm = port ? cloud.servers.find((s) => s.id === port.deviceId) : undefined;
   if (vm?.status === 'SHUTOFF') return { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} is stopped (SHUTOFF): nothing answers ARP for ${last}` };
-  // A NIC past the first that the guest never brought up (CirrOS's eth1, any hot-plugged one).
+  // An address the guest does not hold: on a NIC it never brought up (CirrOS's eth1, any
+  // hot-plugged one), or one neither DHCP nor a config drive gave it.
   const index = vm && port ? vm.nics.findIndex((n) => n.portId === port.id) : -1;
-  if (vm && port && index > 0 && !guestUsesPort(cloud, vm, port.id)) {
-    const address = fip ? fip.fixedIpAddress ?? last : last;
-    return { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} has not brought up ${guestNicName(cloud, vm, index)} (no DHCP client ran on it in the guest): nothing answers ARP for ${address}` };
+  const address = fip ? fip.fixedIpAddress ?? last : last;
+  if (vm && port && index >= 0 && !guestHolds(cloud, vm, port, address)) {
+    const why = !guestNicUp(cloud, vm, index) ? `has not brought up ${guestNicName(cloud, vm, index)} (no DHCP client ran on it in the guest)`
+      : `has no address ${address} (its subnet has no DHCP and the VM no config drive)`;
+    return { hops: t.hops, verdict: 'host-unreachable', reason: `the VM ${vm.name} ${why}: nothing answers ARP for ${address}` };
   }
   return t;
 }

@@ -37,16 +37,18 @@ export function linkCounters(cloud: Cloud, l: IpLink): LinkCounters {
 }
 
 /** `ip addr [show [dev] DEV]`: the device named, or all of them. */
-function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: boolean, st: IpStyle, text = addrText): HostResult {
+function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: boolean, st: IpStyle, text = addrText, busybox = false): HostResult {
   const dev = a[1] === 'show' && a[2] === 'dev' ? a[3] : a[1] === 'show' ? a[2] : undefined;
   if (dev === undefined) return text(links, want, brief, st);
   const picked = links.filter((l) => l.name === dev);
-  return picked.length === 0 ? err(`Device "${dev}" does not exist.\n`) : text(picked, want, brief, st);
+  // BusyBox's ip (CirrOS) dies in its name lookup; iproute2 says it in its own words.
+  if (picked.length === 0) return err(busybox ? `ip: can't find device '${dev}'\n` : `Device "${dev}" does not exist.\n`);
+  return text(picked, want, brief, st);
 }
 
 /** `ip link [show [dev] DEV]`. */
-const linkShow = (links: IpLink[], a: string[], brief: boolean, st: IpStyle) =>
-  addrShow(links, a, undefined, brief, st, (picked, _w, b, s) => linkText(picked, b, s));
+const linkShow = (links: IpLink[], a: string[], brief: boolean, st: IpStyle, busybox = false) =>
+  addrShow(links, a, undefined, brief, st, (picked, _w, b, s) => linkText(picked, b, s), busybox);
 
 /** `ip …` inside a qrouter-/qdhcp- namespace (`brief`: -br, see ipDisplay). */
 export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false, st: IpStyle = {}): HostResult {
@@ -59,12 +61,13 @@ export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief
   return UNKNOWN_OBJECT(sub);
 }
 
-/** `ip …` in a VM (`ip addr` there ignores a device name). */
+/** `ip …` in a VM: BusyBox's ip on CirrOS, iproute2 elsewhere. */
 export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const g = guestView(cloud, vm);
   const { a, want } = family(argv);
-  if (isAddr(a[0])) return addrText(guestLinks(g), want, brief, st);
-  if (isLink(a[0])) return linkShow(guestLinks(g), a, brief, st);
+  const busybox = g.family === 'cirros';
+  if (isAddr(a[0])) return addrShow(guestLinks(g), a, want, brief, st, addrText, busybox);
+  if (isLink(a[0])) return linkShow(guestLinks(g), a, brief, st, busybox);
   if (isRoute(a[0])) return ok(want === 6 ? ipRoute(guestRoutes6(cloud, vm, g)) : ipRoute(guestRoutes(g), g.family === 'cirros'));
   return UNKNOWN_OBJECT(a[0]);
 }
