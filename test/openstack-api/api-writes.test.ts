@@ -586,4 +586,22 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     }
     expect(await port({ tags: ['ok'] })).toMatchObject({ port: { tags: [] } });
   });
+
+  it('the tags of a resource: a tag past 255 characters is refused before the resource is looked up; a list names its duplicates first', async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const net = (JSON.parse((await w.api(createNet('tagged'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;
+    const long = 't'.repeat(256);
+    const answer = async (method: string, path: string, body?: unknown) => {
+      const r = await w.api(call(method, path, body), CTX);
+      return [r?.status, ((JSON.parse(r?.body || '{}') ?? {}) as { NeutronError?: { message: string } }).NeutronError?.message];
+    };
+    const tooLong = `Invalid input for operation: '${long}' exceeds maximum length of 255.`;
+    expect(await answer('PUT', `/v2.0/networks/${net}/tags/${long}`)).toEqual([400, tooLong]);
+    expect(await answer('PUT', `/v2.0/networks/00000000-0000-0000-0000-000000000000/tags/${long}`)).toEqual([400, tooLong]);
+    expect(await answer('DELETE', `/v2.0/networks/${net}/tags/${long}`)).toEqual([400, tooLong]);
+    expect(await answer('PUT', `/v2.0/networks/${net}/tags`, { tags: ['ok', long] })).toEqual([400, tooLong]);
+    expect(await answer('PUT', `/v2.0/networks/${net}/tags`, { tags: [1, 1, 'a', 'a', 'a'] })).toEqual([400, "Invalid input for operation: Duplicate items in the list: '1, a'."]);
+    expect(await answer('PUT', `/v2.0/networks/${net}/tags`, { tags: [long, 5] })).toEqual([400, tooLong]);
+    expect(await answer('PUT', `/v2.0/networks/${net}/tags/${'e'.repeat(255)}`)).toEqual([201, undefined]);
+  });
 });

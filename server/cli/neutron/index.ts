@@ -12,7 +12,7 @@ import { transact } from '../../sim/clone.js';
 import { requestId } from '../../sim/api/request-id.js';
 import { formatHelp, parseKnownArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
-import { CliError, clientSide, ClientFailure } from '../errors.js';
+import { CliError, clientSide, ClientFailure, CommittedFailure } from '../errors.js';
 import { hasParser, parserFor } from './parsers.js';
 import { readsValuesSpecs, splitCommandLine, valuesSpecsToAttributes, ValuesSpecsUsageError, type SpecValue } from './values-specs.js';
 import { LOG, TERMINAL_WIDTH, type Handler } from './common.js';
@@ -128,6 +128,10 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
   if (r.ok) {
     const v = r.value;
     if (v instanceof ClientFailure) return { stdout: '', stderr: `${head()}${v.error.message}\n`, exitCode: 1, cloud: r.cloud };
+    if (v instanceof CommittedFailure) {
+      const m = v.error instanceof Error ? v.error.message : String(v.error);
+      return { stdout: '', stderr: `${head()}${m}\nNeutron server returns request_ids: ['${requestId(cloud, m, 'length')}']\n`, exitCode: 1, cloud: r.cloud };
+    }
     return { stdout: v.stdout, stderr: head() + (v.stderr ?? ''), exitCode: v.exitCode ?? 0, cloud: r.cloud };
   }
   const e = r.error;

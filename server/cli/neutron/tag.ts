@@ -32,7 +32,8 @@ export const tagCommands: Record<string, Handler> = {
   'tag-add': (c, a) => {
     const tag = s(a, 'tag') ?? '';
     if (tag === '') throw new CliError('Cannot add an empty value as tag');
-    putTag(c, target(c, a).r, tag);
+    const { r, path } = target(c, a);
+    putTag(c, r, tag, path);
     return { stdout: '' };
   },
   'tag-replace': (c, a) => {

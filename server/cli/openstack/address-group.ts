@@ -14,7 +14,7 @@ import type { FilterValue } from '../../sim/api/neutron/index.js';
 import { visibleAddressGroups } from '../../sim/visibility.js';
 import { canonicalCidr } from '../../sim/ipam.js';
 import type { CellValue, PyValue } from '../../render/pyvalue.js';
-import { CliError } from '../errors.js';
+import { afterCommit, CliError } from '../errors.js';
 import { deleteEach, findBy, none, req, sdkBody, sdkUpdate, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { attr } from './format.js';
 import { findProject } from './project.js';
@@ -77,8 +77,11 @@ function set(c: Cloud, a: Args): Output {
   if (Object.keys(body).length > 0) {
     sdkUpdate(addressGroupDict(g), body, (send) => addressGroupWrites.update?.(c, g.id, send, `${PATH}/${g.id}`));
   }
-  const addresses = clientAddresses(a);
-  if (addresses.length > 0) action(c, g, 'add', addresses);
+  // add_addresses after the update committed: its refusal (or netaddr's, on the client) leaves the rename.
+  afterCommit(() => {
+    const addresses = clientAddresses(a);
+    if (addresses.length > 0) action(c, g, 'add', addresses);
+  });
   return none;
 }
 

@@ -6,6 +6,7 @@ import type { Json, JsonObject } from '../../sim/api/json.js';
 import { requestUnloaded } from '../../sim/api/neutron/unloaded.js';
 import { hasExtension } from '../../sim/api/neutron/extension.js';
 import { addTags, showAgent, type TagFilter } from '../../sim/api/neutron/index.js';
+import { checkTagList } from '../../sim/api/neutron/tags.js';
 import { requestId } from '../../sim/api/request-id.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Std } from '../../sim/model/std.js';
@@ -15,7 +16,7 @@ import { pyEquals, type PyJson } from '../../sim/python.js';
 import type { ListData, ShowData } from '../../render/cliff.js';
 import type { FileRead } from '../linux/host.js';
 import { SimError } from '../../sim/errors.js';
-import { CliError, LookupError } from '../errors.js';
+import { afterCommit, CliError, LookupError } from '../errors.js';
 
 export type Args = Record<string, unknown>;
 
@@ -100,10 +101,12 @@ export function sdkInt(a: Args, k: string): number | undefined {
 }
 
 /**
- * A create's `--tag`s: OSC sets them with a PUT right after the POST, on the object it then
- * prints (with the tags, and the revision of before the PUT); the PUT is a revision more.
+ * A create's `--tag`s: OSC sets them with a PUT right after the POST (to `path`, …/tags), on the
+ * object it then prints (with the tags, and the revision of before the PUT); the PUT is a revision more.
  */
-export function createdWithTags<T>(c: Cloud, r: Std, tags: readonly string[], show: () => T): T {
+export function createdWithTags<T>(c: Cloud, r: Std, tags: readonly string[], path: string, show: () => T): T {
+  // The PUT checks the tags after the POST committed: a refusal leaves the object, untagged.
+  afterCommit(() => checkTagList([...new Set(tags)], path));
   addTags(r, tags);
   const out = show();
   if (tags.length > 0) touch(c, r);

@@ -14,7 +14,8 @@ import { findProject } from './project.js';
 import { findRouter } from './router.js';
 import { findSubnet } from './subnet.js';
 import { visibleFloatingIps } from '../../sim/visibility.js';
-import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { afterCommit } from '../errors.js';
+import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 /** openstacksdk find_ip: by ID or by address. */
 export function findFloatingIp(c: Cloud, idOrAddress: string): FloatingIp {
@@ -99,7 +100,7 @@ function createAttrs(c: Cloud, a: Args): JsonObject {
 function create(c: Cloud, a: Args): Output {
   const { attrs, body } = sdkBody(createAttrs(c, a), a, SDK_FIP_NAMES);
   const f = withExtensionCheck(attrs, () => postFloatingIp(c, body));
-  return createdWithTags(c, f, strs(a, 'tags'), () => show(c, f, 'create'));
+  return createdWithTags(c, f, strs(a, 'tags'), tagsPath('floatingips', f.id), () => show(c, f, 'create'));
 }
 
 /** `floating ip set`: the port, the fixed address and a description that is not empty, the QoS policy. */
@@ -116,7 +117,7 @@ function set(c: Cloud, a: Args): Output {
   if (qos) findQosPolicy(qos);
   if (flag(a, 'no_qos_policy')) b['qos_policy_id'] = null;
   write(c, f, sdkBody(b, a, SDK_FIP_NAMES).body);
-  setTagsAsClient(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, f, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') }, tagsPath('floatingips', f.id)));
   return none;
 }
 
@@ -127,7 +128,7 @@ function unset(c: Cloud, a: Args): Output {
   if (flag(a, 'port')) b['port_id'] = null;
   if (flag(a, 'qos_policy')) b['qos_policy_id'] = null;
   write(c, f, sdkBody(b, a, SDK_FIP_NAMES).body);
-  setTagsAsClient(c, f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, f, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') }, tagsPath('floatingips', f.id)));
   return none;
 }
 

@@ -8,7 +8,7 @@ import { renderList, renderShow, type FormatOptions } from '../../render/cliff.j
 import { transact } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
-import { BareArgError, clientSide, ClientFailure } from '../errors.js';
+import { BareArgError, clientSide, ClientFailure, CommittedFailure } from '../errors.js';
 import { agentCommands } from './agent.js';
 import { bgpCommands } from './bgp.js';
 import { segmentCommands } from './segment.js';
@@ -143,7 +143,7 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   const globals = argv.slice(0, argv.length - top.rest.length - cmd.name.split(' ').length);
   const r = transact(cloud, (c) => clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile, globals, env } : { cloud: c, args: values, globals, env })), readOnly(cmd.name));
   if (!r.ok) return said(warning, { stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
-  if (r.value instanceof ClientFailure) return said(warning, { stdout: '', stderr: `${errorLine(r.cloud, r.value.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
+  if (r.value instanceof ClientFailure || r.value instanceof CommittedFailure) return said(warning, { stdout: '', stderr: `${errorLine(r.cloud, r.value.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;
   const next = r.cloud;
   switch (out.kind) {

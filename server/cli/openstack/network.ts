@@ -29,7 +29,8 @@ import {
 import { attr, extInt, listAttr, sortFields, upDown } from './format.js';
 import { findProject } from './project.js';
 import { visibleNetworks } from '../../sim/visibility.js';
-import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { afterCommit } from '../errors.js';
+import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 export function findNetwork(c: Cloud, nameOrId: string): Network {
   return findBy(visibleNetworks(c), 'Network', nameOrId);
@@ -194,7 +195,7 @@ function setNetwork(c: Cloud, a: Args): Output {
     // The SDK sends what differs from the network it found (`--mtu` is text: never equal).
     withExtensionCheck(attrs, () => sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send)));
   }
-  setTagsAsClient(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, n, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') }, tagsPath('networks', n.id)));
   return none;
 }
 
@@ -203,7 +204,7 @@ function unsetNetwork(c: Cloud, a: Args): Output {
   // NeutronUnsetCommandWithExtraArgs: each extra property's name, set to None.
   const { body } = sdkBody({}, a, SDK_NETWORK_NAMES, true);
   sdkUpdate(networkDict(c, n, 'show'), body, (send) => putNetwork(c, n, send));
-  setTagsAsClient(c, n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, n, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') }, tagsPath('networks', n.id)));
   return none;
 }
 
@@ -217,7 +218,7 @@ export const networkCommands: OscCommand[] = [
       if (flag(a, 'no_transparent_vlan')) b['vlan_transparent'] = false;
       const { attrs, body } = sdkBody(b, a, SDK_NETWORK_NAMES);
       const n = withExtensionCheck(attrs, () => postNetwork(c, body));
-      return createdWithTags(c, n, strs(a, 'tags'), () => networkShow(networkDict(c, n, 'create')));
+      return createdWithTags(c, n, strs(a, 'tags'), tagsPath('networks', n.id), () => networkShow(networkDict(c, n, 'create')));
     },
   },
   { name: 'network list', run: ({ cloud, args }) => listNetworks(cloud, args) },

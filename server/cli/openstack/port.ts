@@ -6,7 +6,7 @@ import { formatted, pyRepr } from '../../render/pyvalue.js';
 import { deletePortById, postPort, putPort } from '../../sim/api/neutron/requests/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listPorts, portDict, type FilterValue, type FixedIpFilter } from '../../sim/api/neutron/index.js';
-import { CliError } from '../errors.js';
+import { CliError, afterCommit } from '../errors.js';
 import { pyEquals } from '../../sim/python.js';
 import {
   createdWithTags,
@@ -34,7 +34,7 @@ import { findProject } from './project.js';
 import { findSecurityGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
 import { visiblePorts, visibleRouters } from '../../sim/visibility.js';
-import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 export function findPort(c: Cloud, nameOrId: string): Port {
   return findBy(visiblePorts(c), 'Port', nameOrId);
@@ -203,7 +203,7 @@ function create(c: Cloud, a: Args): Output {
   // The SDK's port keeps what it sent that the answer lacks (numa_affinity_policy, device_profile).
   const shown = (): Output => portShow({ ...body, ...portDict(c, p) });
   // Without the tag-ports-during-bulk-creation extension (this ML2 loads none), OSC tags after the POST.
-  return createdWithTags(c, p, strs(a, 'tags'), shown);
+  return createdWithTags(c, p, strs(a, 'tags'), tagsPath('ports', p.id), shown);
 }
 
 /** openstacksdk 0.101's Port attributes (`location` aside, which is the client's own). */
@@ -333,7 +333,7 @@ function set(c: Cloud, a: Args): Output {
   if (status) b['data_plane_status'] = status;
   const { attrs, body } = sdkBody(b, a, SDK_PORT_NAMES);
   if (Object.keys(body).length > 0) withExtensionCheck(attrs, () => update(c, p, body));
-  setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') }, tagsPath('ports', p.id)));
   return none;
 }
 
@@ -387,7 +387,7 @@ function unset(c: Cloud, a: Args): Output {
   if (flag(a, 'host')) b['binding:host_id'] = null;
   const { body } = sdkBody(b, a, SDK_PORT_NAMES, true);
   if (Object.keys(body).length > 0) update(c, p, body);
-  setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') }, tagsPath('ports', p.id)));
   return none;
 }
 

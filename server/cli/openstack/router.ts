@@ -8,7 +8,7 @@ import { interfacePorts } from '../../sim/ops/router.js';
 import type { Port } from '../../sim/model/port.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { listAgentRouters, listRouters, ROUTER_ADMIN_KEYS, routerDict, type FilterValue } from '../../sim/api/neutron/index.js';
-import { CliError } from '../errors.js';
+import { CliError, afterCommit } from '../errors.js';
 import { createdWithTags, deleteEach, dicts, findBy, findQosPolicy, flag, getAgent, none, pair, req, sdkBody, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, listAttr, pyJson, sortFields, upDown } from './format.js';
 import { findNetwork } from './network.js';
@@ -16,7 +16,7 @@ import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findSubnet } from './subnet.js';
 import { visibleRouters } from '../../sim/visibility.js';
-import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 import { addExtraRoutes, addInterface, deleteRouterById, postRouter, putRouter, removeExtraRoutes, removeInterface } from '../../sim/api/neutron/requests/router.js';
 
 export function findRouter(c: Cloud, nameOrId: string): Router {
@@ -138,7 +138,7 @@ function create(c: Cloud, a: Args): Output {
   const { body } = sdkBody(b, a, {});
   // One POST with the gateway: its errors name /v2.0/routers (Neutron deletes the router again).
   const router = postRouter(c, body);
-  const shown = createdWithTags(c, router, strs(a, 'tags'), () => routerShow(routerDict(c, router)));
+  const shown = createdWithTags(c, router, strs(a, 'tags'), tagsPath('routers', router.id), () => routerShow(routerDict(c, router)));
   if (!str(a, 'external_gateway') && wantsGatewayDetails(a)) {
     // Real OSC 6.0 quirk: the router is already created (and tagged) when it complains.
     return {
@@ -206,7 +206,7 @@ function set(c: Cloud, a: Args): Output {
   if (flag(a, 'no_qos_policy')) (b['external_gateway_info'] as JsonObject)['qos_policy_id'] = null;
   const { body } = sdkBody(b, a, {});
   sdkUpdate(found, body, (send) => putRouter(c, r.id, send));
-  setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, r, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') }, tagsPath('routers', r.id)));
   return none;
 }
 
@@ -236,7 +236,7 @@ function unset(c: Cloud, a: Args): Output {
   if (flag(a, 'external_gateway')) b['external_gateway_info'] = {};
   const { body } = sdkBody(b, a, {}, true);
   sdkUpdate(found, body, (send) => putRouter(c, r.id, send));
-  setTagsAsClient(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, r, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') }, tagsPath('routers', r.id)));
   return none;
 }
 

@@ -9,13 +9,13 @@ import { formatted } from '../../render/pyvalue.js';
 import { ensureDefaultGroup } from '../../sim/ops/security-group.js';
 import { deleteSecurityGroupById, postSecurityGroup, putSecurityGroup } from '../../sim/api/neutron/requests/security-group.js';
 import { deleteSecurityGroupRuleById, postSecurityGroupRule } from '../../sim/api/neutron/requests/security-group-rule.js';
-import { CliError } from '../errors.js';
+import { CliError, afterCommit } from '../errors.js';
 import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, sdkBody, str, strs, tagFilter, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, kvLine, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { findAddressGroup } from './address-group.js';
 import { visibleGroups, visibleRules } from '../../sim/visibility.js';
-import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 export function findSecurityGroup(c: Cloud, nameOrId: string): SecurityGroup {
   // OSC looks up by id first; a name is then listed, and listing makes the default group.
@@ -201,7 +201,7 @@ export const securityGroupCommands: OscCommand[] = [
       const project = str(a, 'project');
       if (project !== undefined) b['project_id'] = findProject(c, project).id;
       const g = postSecurityGroup(c, sdkBody(b, a, {}).body);
-      return createdWithTags(c, g, strs(a, 'tags'), () => groupShow(groupDict(c, g)));
+      return createdWithTags(c, g, strs(a, 'tags'), tagsPath('security-groups', g.id), () => groupShow(groupDict(c, g)));
     },
   },
   {
@@ -234,7 +234,7 @@ export const securityGroupCommands: OscCommand[] = [
       if (flag(a, 'stateless')) b['stateful'] = false;
       // The SDK sends what differs from the group it found (nothing: no request).
       sdkUpdate(groupDict(c, g), sdkBody(b, a, {}).body, (send) => putSecurityGroup(c, g.id, send));
-      setTagsAsClient(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+      afterCommit(() => setTagsAsClient(c, g, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') }, tagsPath('security-groups', g.id)));
       return none;
     },
   },
@@ -243,7 +243,7 @@ export const securityGroupCommands: OscCommand[] = [
     name: 'security group unset',
     run: ({ cloud: c, args: a }) => {
       const g = findSecurityGroup(c, req(a, 'group'));
-      setTagsAsClient(c, g, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+      afterCommit(() => setTagsAsClient(c, g, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') }, tagsPath('security-groups', g.id)));
       return none;
     },
   },

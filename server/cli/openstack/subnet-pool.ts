@@ -10,7 +10,8 @@ import { createdWithTags, deleteEach, findBy, flag, none, num, pair, req, sdkBod
 import { attr, listAttr, sortFields } from './format.js';
 import { findProject } from './project.js';
 import { visiblePools, visibleScopes } from '../../sim/visibility.js';
-import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { afterCommit } from '../errors.js';
+import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 export function findSubnetPool(c: Cloud, nameOrId: string): SubnetPool {
   return findBy(visiblePools(c), 'SubnetPool', nameOrId);
@@ -92,7 +93,7 @@ function poolCreate(c: Cloud, a: Args): Output {
   // "NeutronServer expects prefixes to be a List".
   if (!('prefixes' in b)) b['prefixes'] = [];
   const p = postSubnetPool(c, sdkBody(b, a, SDK_POOL_NAMES).body);
-  return createdWithTags(c, p, strs(a, 'tags'), () => poolShow(subnetPoolDict(p)));
+  return createdWithTags(c, p, strs(a, 'tags'), tagsPath('subnetpools', p.id), () => poolShow(subnetPoolDict(p)));
 }
 
 /** An attribute openstacksdk declares an int: the API's text converted as the resource reads it. */
@@ -135,7 +136,7 @@ function poolSet(c: Cloud, a: Args): Output {
   if (Array.isArray(b['prefixes'])) b['prefixes'] = [...b['prefixes'], ...(Array.isArray(found['prefixes']) ? found['prefixes'] : [])];
   const { body } = sdkBody(b, a, SDK_POOL_NAMES);
   sdkUpdate(found, body, (send) => putSubnetPool(c, p, send));
-  setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, p, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') }, tagsPath('subnetpools', p.id)));
   return none;
 }
 
@@ -165,7 +166,7 @@ export const subnetPoolCommands: OscCommand[] = [
     name: 'subnet pool unset',
     run: ({ cloud: c, args: a }) => {
       const p = findSubnetPool(c, req(a, 'subnet_pool'));
-      setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+      afterCommit(() => setTagsAsClient(c, p, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') }, tagsPath('subnetpools', p.id)));
       return none;
     },
   },

@@ -7,14 +7,14 @@ import { formatted, pyRepr } from '../../render/pyvalue.js';
 import { findSegment, listSubnets as apiListSubnets, subnetDict, type FilterValue } from '../../sim/api/neutron/index.js';
 import { postSubnet, putSubnet, subnetWrites } from '../../sim/api/neutron/requests/subnets.js';
 import { pyEquals } from '../../sim/python.js';
-import { CliError } from '../errors.js';
+import { CliError, afterCommit } from '../errors.js';
 import { createdWithTags, deleteEach, dicts, findBy, flag, none, num, pair, req, sdkBody, sdkUpdate, str, strs, tagFilter, type Args, type OscCommand, type Output } from './common.js';
 import { attr, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findProject } from './project.js';
 import { findSubnetPool } from './subnet-pool.js';
 import { visibleSubnets } from '../../sim/visibility.js';
-import { setTagsAsClient } from '../../sim/api/neutron/requests/tags.js';
+import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 export function findSubnet(c: Cloud, nameOrId: string): Subnet {
   return findBy(visibleSubnets(c), 'Subnet', nameOrId);
@@ -208,7 +208,7 @@ function setSubnet(c: Cloud, a: Args): Output {
   if ('service_types' in b) b['service_types'] = [...(b['service_types'] as Json[]), ...list('service_types')];
   const { body } = sdkBody(b, a, SDK_SUBNET_NAMES);
   sdkUpdate(found, body, (send) => putSubnet(c, s, send));
-  setTagsAsClient(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, s, { clear: flag(a, 'no_tag'), add: strs(a, 'tags') }, tagsPath('subnets', s.id)));
   return none;
 }
 
@@ -241,7 +241,7 @@ function unsetSubnet(c: Cloud, a: Args): Output {
   // NeutronUnsetCommandWithExtraArgs: each extra property's name, set to None.
   const { body } = sdkBody(b, a, SDK_SUBNET_NAMES, true);
   sdkUpdate(found, body, (send) => putSubnet(c, s, send));
-  setTagsAsClient(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') });
+  afterCommit(() => setTagsAsClient(c, s, { clear: flag(a, 'all_tag'), remove: strs(a, 'tags') }, tagsPath('subnets', s.id)));
   return none;
 }
 
@@ -251,7 +251,7 @@ export const subnetCommands: OscCommand[] = [
     run: ({ cloud: c, args: a }) => {
       const { body } = sdkBody(subnetAttrs(c, a, true), a, SDK_SUBNET_NAMES);
       const s = postSubnet(c, body);
-      return createdWithTags(c, s, strs(a, 'tags'), () => subnetShow(subnetDict(s)));
+      return createdWithTags(c, s, strs(a, 'tags'), tagsPath('subnets', s.id), () => subnetShow(subnetDict(s)));
     },
   },
   { name: 'subnet list', run: ({ cloud, args }) => listSubnets(cloud, args) },

@@ -31,6 +31,7 @@ import { speakerById } from './requests/bgp.js';
 import { addSpeakerToAgent, removeSpeakerFromAgent } from '../../ops/bgp.js';
 import { putQuota, removeQuota } from './requests/quotas.js';
 import { deleteTag, deleteTags, putTag, putTags, type Tagged } from './requests/tags.js';
+import { MAX_TAG_LEN } from './tags.js';
 import {
   visibleFloatingIps,
   visibleGroups,
@@ -233,8 +234,20 @@ function tagsOf(raw: string): string[] {
     throw invalidTags('Invalid tags body.');
   const tags = (v as JsonObject)['tags'] ?? null;
   if (!Array.isArray(tags)) throw invalidTags(`'${pyStr(tags)}' is not a list.`);
-  for (const t of tags)
+  // neutron-lib's list check: the duplicates (each once, as it recurs) before the items' types.
+  const seen = new Set<string>();
+  const dups: string[] = [];
+  for (const t of tags) {
+    const key = JSON.stringify(t);
+    if (seen.has(key) && !dups.includes(key)) dups.push(key);
+    seen.add(key);
+  }
+  if (dups.length > 0)
+    throw invalidTags(`Duplicate items in the list: '${dups.map((d) => pyStr(JSON.parse(d) as Json)).join(', ')}'.`);
+  for (const t of tags) {
     if (typeof t !== 'string') throw invalidTags(`'${pyStr(t)}' is not a valid string.`);
+    if (t.length > MAX_TAG_LEN) throw invalidTags(`'${t}' exceeds maximum length of ${MAX_TAG_LEN}.`);
+  }
   return tags as string[];
 }
 
@@ -269,6 +282,8 @@ function tagWrite(
       return json(200, { tags }, false);
     };
   }
+  // validate_tag comes before the resource is looked up (neutron/extensions/tagging.py).
+  if (tag !== undefined && tag.length > MAX_TAG_LEN) throw invalidTags(`'${tag}' exceeds maximum length of ${MAX_TAG_LEN}.`);
   if (call.method === 'PUT' && tag !== undefined)
     return (c) => {
       putTag(c, find(c), tag);

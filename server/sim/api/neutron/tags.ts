@@ -11,6 +11,29 @@ export interface Taggable {
   tags: string[];
 }
 
+/** The tag extension's longest tag (neutron/extensions/tagging.py MAX_TAG_LEN). */
+export const MAX_TAG_LEN = 255;
+
+/** validate_tag: a tag longer than MAX_TAG_LEN is Neutron's InvalidInput. */
+export function checkTag(tag: string, path: string): void {
+  if (tag.length > MAX_TAG_LEN) throw neutronError.invalidInput(path, `'${tag}' exceeds maximum length of ${MAX_TAG_LEN}.`);
+}
+
+/**
+ * validate_tags' list check (neutron-lib's _validate_list_of_items): the duplicates first, each
+ * named once in the order it recurs, then each tag.
+ */
+export function checkTagList(tags: readonly string[], path: string): void {
+  const seen = new Set<string>();
+  const dups: string[] = [];
+  for (const t of tags) {
+    if (seen.has(t) && !dups.includes(t)) dups.push(t);
+    seen.add(t);
+  }
+  if (dups.length > 0) throw neutronError.invalidInput(path, `Duplicate items in the list: '${dups.join(', ')}'.`);
+  for (const t of tags) checkTag(t, path);
+}
+
 /** PUT …/tags/{tag} for each tag: adds the ones the resource lacks. */
 export function addTags(r: Taggable, tags: readonly string[]): void {
   for (const t of tags) if (!r.tags.includes(t)) r.tags.push(t);
@@ -29,8 +52,7 @@ export function removeTag(r: Taggable, tag: string, path: string): void {
 
 /** PUT …/tags with a body `{"tags": [...]}`: the list replaces them all, once each. */
 export function replaceTags(r: Taggable, tags: readonly string[], path: string): void {
-  const dup = tags.find((t, i) => tags.indexOf(t) !== i);
-  if (dup !== undefined) throw neutronError.invalidInput(path, `Duplicate items in the list: '${dup}'.`);
+  checkTagList(tags, path);
   r.tags = [...tags];
 }
 

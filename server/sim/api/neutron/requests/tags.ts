@@ -7,7 +7,7 @@
 import type { Cloud } from '../../../model/cloud.js';
 import type { Std } from '../../../model/std.js';
 import { touch } from '../../../ops/context.js';
-import { addTags, changeTags, clearTags, removeTag, replaceTags } from '../tags.js';
+import { addTags, changeTags, checkTag, checkTagList, clearTags, removeTag, replaceTags } from '../tags.js';
 
 /** A resource that carries tags and standard attributes. */
 export type Tagged = Pick<Std, 'tags' | 'revision' | 'updatedAt'>;
@@ -23,8 +23,9 @@ export function putTags(c: Cloud, r: Tagged, tags: readonly string[], path: stri
   changing(c, r, () => replaceTags(r, tags, path));
 }
 
-/** PUT …/tags/TAG */
-export function putTag(c: Cloud, r: Tagged, tag: string): void {
+/** PUT …/tags/TAG (validate_tag first); `path` is …/tags. */
+export function putTag(c: Cloud, r: Tagged, tag: string, path?: string): void {
+  if (path !== undefined) checkTag(tag, `${path}/${tag}`);
   changing(c, r, () => addTags(r, [tag]));
 }
 
@@ -38,7 +39,19 @@ export function deleteTags(c: Cloud, r: Tagged): void {
   changing(c, r, () => clearTags(r));
 }
 
-/** OSC's set/unset of tags (update_tags_for_set/_for_unset): the new list in one PUT, sent only when it differs. */
-export function setTagsAsClient(c: Cloud, r: Tagged, change: Parameters<typeof changeTags>[1]): void {
+/**
+ * OSC's set/unset of tags (update_tags_for_set/_for_unset): the new list in one PUT to `path`
+ * (…/tags), sent only when it differs, and checked as Neutron checks it (a tag past 255 characters).
+ */
+export function setTagsAsClient(c: Cloud, r: Tagged, change: Parameters<typeof changeTags>[1], path: string): void {
+  const next = { tags: [...r.tags] };
+  changeTags(next, change);
+  if ([...next.tags].sort().join('\n') === [...r.tags].sort().join('\n')) return;
+  checkTagList(next.tags, path);
   changing(c, r, () => changeTags(r, change));
+}
+
+/** The tag extension's URL of a resource: `/v2.0/<collection>/<id>/tags`. */
+export function tagsPath(collection: string, id: string): string {
+  return `/v2.0/${collection}/${id}/tags`;
 }
