@@ -205,6 +205,29 @@ describe('the guest and its NICs', () => {
     ]);
   });
 
+  it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
+    const setup = runLines(createSession({ fixture: 'public-cloud', seed: 5 }), [
+      'openstack network create net2',
+      'openstack subnet create --network net2 --subnet-range 10.0.2.0/24 sub2',
+      'openstack security group rule create --proto tcp --dst-port 22 default',
+      'openstack server create --image "Ubuntu 22.04 LTS Jammy Jellyfish" --flavor a1-ram2-disk20-perf1 --key-name mykeypair --network ext-net1 vm2',
+      'openstack server list',
+      'openstack server add network vm2 net2',
+    ]);
+    const c = setup.state.cloud;
+    const ext = c.networks.find((n) => n.name === 'ext-net1')?.id;
+    const address = c.ports.find((p) => p.networkId === ext && p.deviceOwner.startsWith('compute:'))?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
+    const { out } = runLines(setup.state, [`ssh ubuntu@${address}`, 'ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4']);
+    expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);
+    expect(out[2]).toBe('RTNETLINK answers: Operation not permitted\n');
+    expect(out[3]).toMatch(/^Internet Systems Consortium DHCP Client 4\.4\.1\n[^]*can't create \/var\/lib\/dhcp\/dhclient\.leases: Permission denied\nRTNETLINK answers: Operation not permitted\nOpen a socket for LPF: Operation not permitted\n[^]*\nexiting\.\n$/);
+    expect(out[4]).toBe('Cannot find device "ens9"\n');
+    expect(out[5]).toBe('');
+    expect(out[6]).toMatch(/inet 10\.0\.2\.\d+\/24 brd 10\.0\.2\.255 scope global dynamic ens4/);
+    expect(out[7]).toMatch(/\nDHCPDISCOVER on ens4 to 255\.255\.255\.255 port 67 interval 3 \(xid=0x[0-9a-f]{8}\)\nDHCPOFFER of (10\.0\.2\.\d+) from 10\.0\.2\.\d+\nDHCPREQUEST for \1 on ens4 to 255\.255\.255\.255 port 67 \(xid=0x[0-9a-f]{8}\)\nDHCPACK of \1 from 10\.0\.2\.\d+ \(xid=0x[0-9a-f]{8}\)\nbound to \1 -- renewal in \d+ seconds\.\n$/);
+    expect(out[8]).toContain('command not found');
+  });
+
   it('traffic to an address on a NIC the guest brought up leaves by that NIC (on-link, no router)', () => {
     const s = createSession({ fixture: 'network-node', seed: 1, host: 'network' });
     const { out } = runLines(s, [

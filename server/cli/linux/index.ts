@@ -14,7 +14,7 @@ import { amphoraView } from '../../sim/dataplane/lb-amphora.js';
 import { catFiles } from './cat.js';
 import { nodePlace } from './proc.js';
 import { runCurl } from './curl.js';
-import { runUdhcpc } from './dhcp.js';
+import { runDhclient, runUdhcpc } from './dhcp.js';
 import { ipDisplay, ipInNamespace, ipNetns, ipOnAmphora, ipOnLaptop, ipOnNode, ipOnVm, linkCounters } from './ip.js';
 import type { IpLink, IpStyle } from '../../render/iproute.js';
 import { runIp6tablesSave, runIptables, runIptablesSave } from './iptables.js';
@@ -44,7 +44,7 @@ export function promptFor(cloud: Cloud, host: HostId): string {
 
 export function hostCommands(cloud: Cloud, host: HostId): string[] {
   if (host === 'network') return ['cat', 'curl', 'hostname', 'ip', 'ip6tables-save', 'iptables', 'iptables-save', 'ls', 'ovs-vsctl', 'ping', 'ping6', 'ps', 'route', 'ssh', 'sysctl', 'traceroute'];
-  if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'traceroute', ...(isCirros(cloud, host) ? ['udhcpc'] : [])];
+  if (host.startsWith('vm:')) return ['cat', 'curl', 'hostname', 'ip', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'traceroute', isCirros(cloud, host) ? 'udhcpc' : 'dhclient'].sort();
   if (host.startsWith('amp:')) return ['cat', 'hostname', 'ip'];
   return ['cat', 'curl', 'hostname', 'ip', 'ls', 'ping', 'ping6', 'ps', 'route', 'ssh', 'traceroute'];
 }
@@ -137,6 +137,7 @@ export function runOnHost(ctx: HostCtx, argv: string[]): HostResult | null {
   if (vm) {
     if (cmd === 'route' && argv.slice(1).filter((x) => x !== '-4' && x !== '-6')[0] === '-n') return routeOnVm(cloud, vm);
     if (cmd === 'udhcpc' && isCirros(cloud, host)) return runUdhcpc(ctx, vm, argv);
+    if (cmd === 'dhclient' && !isCirros(cloud, host)) return runDhclient(ctx, vm, argv);
     return null;
   }
   if (host === 'laptop') {
