@@ -587,6 +587,25 @@ describe('list filters are checked by the API, whatever the client (golden 55 th
     expect(await port({ tags: ['ok'] })).toMatchObject({ port: { tags: [] } });
   });
 
+  it("PUT mac_address None: Neutron makes a new MAC (the EUI-64 address follows); a member's shared pool with no prefixes is the policy's refusal first (both on the oracle)", async () => {
+    const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
+    const body = async (method: string, path: string, b?: unknown) => JSON.parse((await w.api(call(method, path, b), CTX))?.body ?? '{}') as Record<string, Record<string, unknown>>;
+    const net = (await body('POST', '/v2.0/networks', { network: { name: 'v6' } })).network?.['id'] as string;
+    await body('POST', '/v2.0/subnets', { subnet: { network_id: net, ip_version: 6, cidr: '2001:db8:1::/64', ipv6_address_mode: 'slaac', ipv6_ra_mode: 'slaac' } });
+    const before = (await body('POST', '/v2.0/ports', { port: { network_id: net } })).port ?? {};
+    const after = (await body('PUT', `/v2.0/ports/${String(before['id'])}`, { port: { mac_address: null } })).port ?? {};
+    expect(after['mac_address']).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
+    expect(after['mac_address']).not.toBe(before['mac_address']);
+    expect(after['revision_number']).toBe(Number(before['revision_number']) + 1);
+    const eui = (mac: string) => { const b = mac.split(':'); return `2001:db8:1:0:${(parseInt(b[0] ?? '0', 16) ^ 2).toString(16)}${b[1]}:${b[2]}ff:fe${b[3]}:${b[4]}${b[5]}`.replace(/:0+([0-9a-f])/g, ':$1'); };
+    expect((after['fixed_ips'] as Array<{ ip_address: string }>)[0]?.ip_address).toBe(eui(String(after['mac_address'])));
+    const member = await open(manager(memoryStore()), 'bob', 'sandbox:public-cloud');
+    const refused = JSON.parse((await member.api(call('POST', '/v2.0/subnetpools', { subnetpool: { name: 'sp', shared: true, prefixes: [] } }), CTX))?.body ?? '{}') as unknown;
+    expect(refused).toEqual({ NeutronError: { type: 'PolicyNotAuthorized', message: '(rule:create_subnetpool and rule:create_subnetpool:shared) is disallowed by policy', detail: '' } });
+    const empty = JSON.parse((await member.api(call('POST', '/v2.0/subnetpools', { subnetpool: { name: 'sp', prefixes: [] } }), CTX))?.body ?? '{}') as unknown;
+    expect(empty).toEqual({ NeutronError: { type: 'EmptySubnetPoolPrefixList', message: 'Empty subnet pool prefix list.', detail: '' } });
+  });
+
   it('the tags of a resource: a tag past 255 characters is refused before the resource is looked up; a list names its duplicates first', async () => {
     const w = await open(manager(memoryStore()), 'ada', 'sandbox:network-node');
     const net = (JSON.parse((await w.api(createNet('tagged'), CTX))?.body ?? '{}') as { network: { id: string } }).network.id;

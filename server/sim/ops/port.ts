@@ -443,7 +443,8 @@ export interface PortUpdate {
   bindingHostId?: string;
   vnicType?: string;
   bindingProfile?: Port['bindingProfile'];
-  macAddress?: string;
+  /** A new MAC address; null: one Neutron generates. */
+  macAddress?: string | null;
 }
 
 /** A network whose subnets are on segments (routed provider networks): addresses depend on the host. */
@@ -479,20 +480,22 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
   const newHost = upd.bindingHostId !== undefined && upd.bindingHostId !== '' && upd.bindingHostId !== port.bindingHostId ? upd.bindingHostId : undefined;
   const allocateNow = newHost !== undefined && port.ipAllocation === 'deferred' && port.bindingHostId === '' && port.fixedIps.length === 0 && upd.fixedIps === undefined;
   if (newHost !== undefined && upd.fixedIps === undefined && (allocateNow || port.fixedIps.length > 0) && isRouted(c, net)) checkHostOnSegment(c, newHost, net, path);
-  const newMac = upd.macAddress !== undefined && upd.macAddress !== port.macAddress ? upd.macAddress : undefined;
-  if (newMac !== undefined) {
+  // null: Neutron makes a new one (drawn even when the bound port then refuses it).
+  const asked = upd.macAddress === null ? newMac(c) : upd.macAddress;
+  const changedMac = asked !== undefined && asked !== port.macAddress ? asked : undefined;
+  if (changedMac !== undefined) {
     // ML2 changes the MAC of a port no host has plugged (unbound, or its binding failed) only.
     if (port.bindingVifType !== 'unbound' && port.bindingVifType !== 'binding_failed') {
       throw new SimError(
         409,
-        `Unable to complete operation on port ${port.id}, port is already bound, port type: ${port.bindingVifType}, old_mac ${port.macAddress}, new_mac ${newMac}.`,
+        `Unable to complete operation on port ${port.id}, port is already bound, port type: ${port.bindingVifType}, old_mac ${port.macAddress}, new_mac ${changedMac}.`,
         path,
         'network',
         'PortBound',
       );
     }
-    if (c.ports.some((p) => p.networkId === net.id && p.macAddress === newMac)) {
-      throw new SimError(409, `Unable to complete operation for network ${net.id}. The mac address ${newMac} is in use.`, path, 'network', 'MacAddressInUse');
+    if (c.ports.some((p) => p.networkId === net.id && p.macAddress === changedMac)) {
+      throw new SimError(409, `Unable to complete operation for network ${net.id}. The mac address ${changedMac} is in use.`, path, 'network', 'MacAddressInUse');
     }
   }
   const secOn = upd.portSecurityEnabled ?? port.portSecurityEnabled;
@@ -527,13 +530,13 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
     }
   }
   if (allocateNow) port.fixedIps = allocateFixedIps(c, net, undefined, port.macAddress, { owner: port.deviceOwner, path });
-  if (newMac !== undefined) {
+  if (changedMac !== undefined) {
     // A new MAC address gives the port new EUI-64 addresses on its auto-address subnets (Neutron's IPAM).
     port.fixedIps = port.fixedIps.map((f) => {
       const s = c.subnets.find((x) => x.id === f.subnetId);
-      return s && isAutoAddress(s) && f.ipAddress === eui64For(s, port.macAddress) ? { subnetId: f.subnetId, ipAddress: eui64For(s, newMac) } : f;
+      return s && isAutoAddress(s) && f.ipAddress === eui64For(s, port.macAddress) ? { subnetId: f.subnetId, ipAddress: eui64For(s, changedMac) } : f;
     });
-    port.macAddress = newMac;
+    port.macAddress = changedMac;
   }
   if (upd.name !== undefined) port.name = upd.name;
   if (upd.description !== undefined) port.description = upd.description;

@@ -2,7 +2,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { AddressScope, SubnetPool } from '../model/subnet-pool.js';
 import type { Std } from '../model/std.js';
-import { neutronError } from '../errors.js';
+import { neutronError, SimError } from '../errors.js';
 import { cidrsOverlap, formatCidr, mergeCidrs, parseCidr, subnetListError, type Cidr } from '../ipam.js';
 import { checkOwner, newId, newStd, policyError, touch } from './context.js';
 import { checkQuota } from './quota.js';
@@ -77,6 +77,7 @@ export function createSubnetPool(c: Cloud, req: SubnetPoolCreate): SubnetPool {
   if (req.shared) adminAttrs.push('shared');
   if (req.isDefault) adminAttrs.push('is_default');
   if (!c.auth.admin && adminAttrs.length > 0) throw policyError(path, policyExpr('create_subnetpool', adminAttrs));
+  if (req.prefixes.length === 0) throw new SimError(400, 'Empty subnet pool prefix list.', path, 'network', 'EmptySubnetPoolPrefixList');
   const cidrs = parsePrefixes(path, req.prefixes);
   const first = cidrs[0];
   if (!first) throw neutronError.badRequest(path, "Invalid input for prefixes. Reason: '[]' is not a valid list of CIDRs.");

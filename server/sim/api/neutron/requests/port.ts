@@ -333,7 +333,8 @@ export function putPort(
       adminStateUp: flag(b, 'admin_state_up'),
       deviceId: text(b, 'device_id'),
       deviceOwner: text(b, 'device_owner'),
-      macAddress: mac(b),
+      // None asks for a new MAC address, as none given does at create (checked on the oracle).
+      macAddress: b['mac_address'] === null ? null : mac(b),
       portSecurityEnabled: flag(b, 'port_security_enabled'),
       fixedIps: fixedIps(b),
       allowedAddressPairs: pairs(path, b),

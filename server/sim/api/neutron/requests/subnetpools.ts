@@ -73,12 +73,13 @@ const UPDATE_ORDER = [
 ];
 
 /** `prefixes`: a list of text (the ops parse each CIDR), or undefined when not given. */
-function prefixes(b: JsonObject, path: string): string[] | undefined {
+function prefixes(b: JsonObject, path: string, create = false): string[] | undefined {
   const v = b['prefixes'];
   if (v === undefined) return undefined;
-  // requestBody has validated the list (type:subnet_list); the plugin refuses an empty one.
+  // requestBody has validated the list (type:subnet_list); the plugin refuses an empty one (at
+  // create, after the policy: the op does it).
   if (!Array.isArray(v)) return undefined;
-  if (v.length === 0)
+  if (v.length === 0 && !create)
     throw new SimError(
       400,
       'Empty subnet pool prefix list.',
@@ -90,10 +91,10 @@ function prefixes(b: JsonObject, path: string): string[] | undefined {
 }
 
 /** What a create and an update body both say of a pool. */
-function common(b: JsonObject, path: string) {
+function common(b: JsonObject, path: string, create = false) {
   return {
     description: text(b, 'description'),
-    prefixes: prefixes(b, path),
+    prefixes: prefixes(b, path, create),
     defaultPrefixlen: int(b, 'default_prefixlen'),
     minPrefixlen: int(b, 'min_prefixlen'),
     maxPrefixlen: int(b, 'max_prefixlen'),
@@ -105,7 +106,7 @@ function common(b: JsonObject, path: string) {
 export function postSubnetPool(c: Cloud, body: JsonObject): SubnetPool {
   const b = prepare(c, 'subnetpools', 'create', PATH, body);
   const scope = b['address_scope_id'] === null ? null : text(b, 'address_scope_id');
-  const own = common(b, PATH);
+  const own = common(b, PATH, true);
   return createSubnetPool(
     c,
     defined<SubnetPoolCreate>({
