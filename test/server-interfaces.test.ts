@@ -155,6 +155,22 @@ describe('the guest and its NICs', () => {
   const IN_ROUTER = 'ip netns exec qrouter-$(openstack router show my-router -f value -c id)';
   const ADDR = (net: string) => `$(openstack port list --server vm2 --network ${net} -f value -c "Fixed IP Addresses" | cut -d"'" -f8)`;
 
+  /** An Ubuntu VM vm2 on ext-net1 (and net2 at boot, or hot-plugged), then `lines` in an ssh session on it. */
+  function onUbuntu(netsAtBoot: string, after: string[], lines: string[]): string[] {
+    const setup = runLines(createSession({ fixture: 'public-cloud', seed: 5 }), [
+      'openstack network create net2',
+      'openstack subnet create --network net2 --subnet-range 10.0.2.0/24 sub2',
+      'openstack security group rule create --proto tcp --dst-port 22 default',
+      `openstack server create --image "Ubuntu 22.04 LTS Jammy Jellyfish" --flavor a1-ram2-disk20-perf1 --key-name mykeypair ${netsAtBoot} vm2`,
+      'openstack server list',
+      ...after,
+    ]);
+    const c = setup.state.cloud;
+    const ext = c.networks.find((n) => n.name === 'ext-net1')?.id;
+    const address = c.ports.find((p) => p.networkId === ext && p.deviceOwner.startsWith('compute:'))?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
+    return runLines(setup.state, [`ssh ubuntu@${address}`, ...lines]).out.slice(1);
+  }
+
   it('CirrOS: a hot-plugged eth1 is DOWN and answers nothing until `sudo udhcpc -i eth1`; the next boot forgets it', () => {
     const s = createSession({ fixture: 'network-node', seed: 1, host: 'network' });
     const { out } = runLines(s, [
@@ -186,17 +202,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image brings up every NIC it boots with (ens3, ens4), each with its lease', () => {
-    const setup = runLines(createSession({ fixture: 'public-cloud', seed: 5 }), [
-      'openstack network create net2',
-      'openstack subnet create --network net2 --subnet-range 10.0.2.0/24 sub2',
-      'openstack security group rule create --proto tcp --dst-port 22 default',
-      'openstack server create --image "Ubuntu 22.04 LTS Jammy Jellyfish" --flavor a1-ram2-disk20-perf1 --key-name mykeypair --network ext-net1 --network net2 vm2',
-      'openstack server list',
-    ]);
-    const c = setup.state.cloud;
-    const ext = c.networks.find((n) => n.name === 'ext-net1')?.id;
-    const address = c.ports.find((p) => p.networkId === ext && p.deviceOwner.startsWith('compute:'))?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
-    const { out } = runLines(setup.state, [`ssh ubuntu@${address}`, 'ip -4 addr', 'ip route']);
+    const out = ['', ...onUbuntu('--network ext-net1 --network net2', [], ['ip -4 addr', 'ip route'])];
     expect(out[1]).toMatch(/\n3: ens4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu \d+ qdisc fq_codel state UP group default qlen 1000\n    inet 10\.0\.2\.\d+\/24 brd 10\.0\.2\.255 scope global dynamic ens4\n/);
     // Both leases route (metric 100 each); the defaults first, the rest by destination.
     expect((out[2] ?? '').split('\n').map((l) => l.split(' ').slice(0, 5).join(' '))).toEqual([
@@ -206,18 +212,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
-    const setup = runLines(createSession({ fixture: 'public-cloud', seed: 5 }), [
-      'openstack network create net2',
-      'openstack subnet create --network net2 --subnet-range 10.0.2.0/24 sub2',
-      'openstack security group rule create --proto tcp --dst-port 22 default',
-      'openstack server create --image "Ubuntu 22.04 LTS Jammy Jellyfish" --flavor a1-ram2-disk20-perf1 --key-name mykeypair --network ext-net1 vm2',
-      'openstack server list',
-      'openstack server add network vm2 net2',
-    ]);
-    const c = setup.state.cloud;
-    const ext = c.networks.find((n) => n.name === 'ext-net1')?.id;
-    const address = c.ports.find((p) => p.networkId === ext && p.deviceOwner.startsWith('compute:'))?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
-    const { out } = runLines(setup.state, [`ssh ubuntu@${address}`, 'ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4']);
+    const out = ['', ...onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);
     expect(out[2]).toBe('RTNETLINK answers: Operation not permitted\n');
     expect(out[3]).toMatch(/^Internet Systems Consortium DHCP Client 4\.4\.1\n[^]*can't create \/var\/lib\/dhcp\/dhclient\.leases: Permission denied\nRTNETLINK answers: Operation not permitted\nOpen a socket for LPF: Operation not permitted\n[^]*\nexiting\.\n$/);
