@@ -212,7 +212,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
-    const out = ['', ...onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4'])];
+    const out = ['', ...onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip link set ens4 down', 'ip addr ens4'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);
     expect(out[2]).toBe('RTNETLINK answers: Operation not permitted\n');
     expect(out[3]).toMatch(/^Internet Systems Consortium DHCP Client 4\.4\.1\n[^]*can't create \/var\/lib\/dhcp\/dhclient\.leases: Permission denied\nRTNETLINK answers: Operation not permitted\nOpen a socket for LPF: Operation not permitted\n[^]*\nexiting\.\n$/);
@@ -221,6 +221,10 @@ describe('the guest and its NICs', () => {
     expect(out[6]).toMatch(/inet 10\.0\.2\.\d+\/24 brd 10\.0\.2\.255 scope global dynamic ens4/);
     expect(out[7]).toMatch(/\nDHCPDISCOVER on ens4 to 255\.255\.255\.255 port 67 interval 3 \(xid=0x[0-9a-f]{8}\)\nDHCPOFFER of (10\.0\.2\.\d+) from 10\.0\.2\.\d+\nDHCPREQUEST for \1 on ens4 to 255\.255\.255\.255 port 67 \(xid=0x[0-9a-f]{8}\)\nDHCPACK of \1 from 10\.0\.2\.\d+ \(xid=0x[0-9a-f]{8}\)\nbound to \1 -- renewal in \d+ seconds\.\n$/);
     expect(out[8]).toContain('command not found');
+    // iproute2's refusal for a user; as root, Stacklab says a change by hand is not simulated.
+    expect(out[9]).toBe('RTNETLINK answers: Operation not permitted\n');
+    expect(out[10]).toMatch(/^stacklab: ip link set is not simulated here: a guest NIC comes up with its DHCP client/);
+    expect(out[11]).toBe('Command "ens4" is unknown, try "ip address help".\n');
   });
 
   it('traffic to an address on a NIC the guest brought up leaves by that NIC (on-link, no router)', () => {

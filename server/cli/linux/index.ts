@@ -92,7 +92,7 @@ function ip(ctx: HostCtx, argv: string[]): HostResult | null {
   const { argv: a, brief } = d;
   const st = ipStyle(cloud, d);
   const vm = server(cloud, host);
-  if (vm) return ipOnVm(cloud, vm, a, brief, st);
+  if (vm) return ipOnVm(cloud, vm, a, brief, st, ctx.root === true);
   if (host === 'laptop') return ipOnLaptop(a, brief, st);
   if (host !== 'network') return null;
   if (a[1] === 'netns') return ipNetns(cloud, a, (ns, inner) => inNamespace(ctx, ns, inner));

@@ -38,7 +38,9 @@ export function linkCounters(cloud: Cloud, l: IpLink): LinkCounters {
 
 /** `ip addr [show [dev] DEV]`: the device named, or all of them. */
 function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: boolean, st: IpStyle, text = addrText, busybox = false): HostResult {
-  const dev = a[1] === 'show' && a[2] === 'dev' ? a[3] : a[1] === 'show' ? a[2] : undefined;
+  // show, list or lst, or any prefix of them (`ip a s eth0`).
+  const reads = a[1] !== undefined && a[1] !== '' && ['show', 'list', 'lst'].some((v) => v.startsWith(a[1] as string));
+  const dev = reads && a[2] === 'dev' ? a[3] : reads ? a[2] : undefined;
   if (dev === undefined) return text(links, want, brief, st);
   const picked = links.filter((l) => l.name === dev);
   // BusyBox's ip (CirrOS) dies in its name lookup; iproute2 says it in its own words.
@@ -50,9 +52,62 @@ function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: 
 const linkShow = (links: IpLink[], a: string[], brief: boolean, st: IpStyle, busybox = false) =>
   addrShow(links, a, undefined, brief, st, (picked, _w, b, s) => linkText(picked, b, s), busybox);
 
+type IpObject = 'address' | 'link' | 'route';
+
+/**
+ * The commands of each object in the order the tool tries them, each word matching any prefix of
+ * it (iproute2 6.1's do_ipaddr/do_iplink/do_iproute, BusyBox 1.29's ip applets): `ip a a` adds,
+ * `ip link s` sets. `show` reads; `get` asks the kernel for one route; the rest write.
+ */
+const VERBS: Record<'iproute2' | 'busybox', Record<IpObject, string[]>> = {
+  iproute2: {
+    address: ['add', 'change', 'chg', 'replace', 'delete', 'list', 'show', 'lst', 'flush', 'save', 'showdump', 'restore', 'help'],
+    link: ['add', 'set', 'change', 'replace', 'delete', 'show', 'lst', 'list', 'xstats', 'afstats', 'property', 'help'],
+    route: ['list', 'show', 'lst', 'get', 'add', 'delete', 'change', 'chg', 'append', 'replace', 'prepend', 'test', 'flush', 'save', 'restore', 'showdump', 'help'],
+  },
+  busybox: {
+    address: ['add', 'change', 'chg', 'delete', 'flush', 'list', 'show', 'lst'],
+    link: ['add', 'delete', 'list', 'set', 'show'],
+    route: ['add', 'append', 'change', 'chg', 'delete', 'get', 'list', 'show', 'prepend', 'replace', 'test', 'flush'],
+  },
+};
+const READS = new Set(['list', 'show', 'lst', 'showdump', 'xstats', 'afstats', 'help', 'save']);
+
+function ipObject(sub: string | undefined): IpObject | null {
+  return isAddr(sub) ? 'address' : isLink(sub) ? 'link' : isRoute(sub) ? 'route' : null;
+}
+
+/**
+ * What `ip OBJECT WORD …` is short of showing: null when it shows (no word, or show/list), else
+ * the answer. The tools' own words for an unknown command and, for a user, the kernel's refusal;
+ * a change as root is not simulated (the node's interfaces are the agents', a guest's come from
+ * its DHCP client), and Stacklab says so.
+ */
+export function ipVerbAnswer(a: string[], where: 'node' | 'namespace' | 'vm', tool: 'iproute2' | 'busybox', root: boolean): HostResult | null {
+  const object = ipObject(a[0]);
+  const word = a[1];
+  if (object === null || word === undefined) return null;
+  const verb = VERBS[tool][object].find((v) => v.startsWith(word));
+  if (verb === undefined) {
+    // A device name where iproute2 wants `show dev`: its unknown command (BusyBox: invalid argument).
+    return tool === 'busybox' ? err(`ip: invalid argument '${word}' to 'ip'\n`, 1) : err(`Command "${word}" is unknown, try "ip ${object} help".\n`, 255);
+  }
+  if (READS.has(verb) && verb !== 'help' && verb !== 'save') return null;
+  if (!root && verb !== 'get' && verb !== 'help') {
+    if (tool === 'busybox') return err(object === 'link' ? 'ip: SIOCSIFFLAGS: Operation not permitted\n' : 'ip: RTNETLINK answers: Operation not permitted\n', 1);
+    return err('RTNETLINK answers: Operation not permitted\n', 2);
+  }
+  const hint = verb === 'get' ? "`ip route` (or `route -n`) prints the table it would look up, and `stacklab trace` a packet's path"
+    : where === 'vm' ? 'a guest NIC comes up with its DHCP client (sudo udhcpc -i eth1 on CirrOS, sudo dhclient ens4 elsewhere)'
+      : "the node's interfaces, addresses and routes are the Neutron agents' (change them with openstack commands)";
+  return err(`stacklab: ip ${object} ${verb} is not simulated here: ${hint}\n`, 1);
+}
+
 /** `ip …` inside a qrouter-/qdhcp- namespace (`brief`: -br, see ipDisplay). */
 export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
+  const verb = ipVerbAnswer(a, 'namespace', 'iproute2', true);
+  if (verb) return verb;
   const sub = a[0];
   const links = nsLinks(ns);
   if (isAddr(sub)) return addrShow(links, a, want, brief, st);
@@ -62,10 +117,12 @@ export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief
 }
 
 /** `ip …` in a VM: BusyBox's ip on CirrOS, iproute2 elsewhere. */
-export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, st: IpStyle = {}): HostResult {
+export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, st: IpStyle = {}, root = false): HostResult {
   const g = guestView(cloud, vm);
   const { a, want } = family(argv);
   const busybox = g.family === 'cirros';
+  const verb = ipVerbAnswer(a, 'vm', busybox ? 'busybox' : 'iproute2', root);
+  if (verb) return verb;
   if (isAddr(a[0])) return addrShow(guestLinks(g), a, want, brief, st, addrText, busybox);
   if (isLink(a[0])) return linkShow(guestLinks(g), a, brief, st, busybox);
   if (isRoute(a[0])) return ok(want === 6 ? ipRoute(guestRoutes6(cloud, vm, g)) : ipRoute(guestRoutes(g), g.family === 'cirros'));
@@ -76,6 +133,8 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
 export function ipOnNode(cloud: Cloud, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
   const sub = a[0];
+  const verb = ipVerbAnswer(a, 'node', 'iproute2', true);
+  if (verb) return verb;
   if (isAddr(sub)) return addrShow(nodeLinks(cloud), a, want, brief, st);
   if (isLink(sub)) return linkShow(nodeLinks(cloud), a, brief, st);
   if (isRoute(sub) && want === 6) return ok(ipRoute(nodeRoutes6(cloud)));
