@@ -95,6 +95,8 @@ export function ipVerbAnswer(a: string[], where: 'node' | 'namespace' | 'vm', to
   if (READS.has(verb) && verb !== 'help' && verb !== 'save') return null;
   if (!root && verb !== 'get' && verb !== 'help') {
     if (tool === 'busybox') return err(object === 'link' ? 'ip: SIOCSIFFLAGS: Operation not permitted\n' : 'ip: RTNETLINK answers: Operation not permitted\n', 1);
+    // iproute2 6.1 as a user (checked on this machine): a flush fails on its request.
+    if (verb === 'flush') return err('Failed to send flush request: Operation not permitted\n', object === 'address' ? 255 : 2);
     return err('RTNETLINK answers: Operation not permitted\n', 2);
   }
   const hint = verb === 'get' ? "`ip route` (or `route -n`) prints the table it would look up, and `stacklab trace` a packet's path"
