@@ -212,7 +212,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
-    const out = ['', ...onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip link set ens4 down', 'ip addr ens4'])];
+    const out = ['', ...onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip link set ens4 down', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);
     expect(out[2]).toBe('RTNETLINK answers: Operation not permitted\n');
     expect(out[3]).toMatch(/^Internet Systems Consortium DHCP Client 4\.4\.1\n[^]*can't create \/var\/lib\/dhcp\/dhclient\.leases: Permission denied\nRTNETLINK answers: Operation not permitted\nOpen a socket for LPF: Operation not permitted\n[^]*\nexiting\.\n$/);
@@ -225,6 +225,8 @@ describe('the guest and its NICs', () => {
     expect(out[9]).toBe('RTNETLINK answers: Operation not permitted\n');
     expect(out[10]).toMatch(/^stacklab: ip link set is not simulated here: a guest NIC comes up with its DHCP client/);
     expect(out[11]).toBe('Command "ens4" is unknown, try "ip address help".\n');
+    // The route the kernel picks: ens4's subnet now, the user's uid.
+    expect(out[12]).toMatch(/^10\.0\.2\.9 dev ens4 src 10\.0\.2\.\d+ uid 1000 \n    cache \n$/);
   });
 
   it('traffic to an address on a NIC the guest brought up leaves by that NIC (on-link, no router)', () => {

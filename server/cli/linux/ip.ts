@@ -6,6 +6,7 @@ import { guestView } from '../../sim/dataplane/guest.js';
 import { ipAddr, ipBriefAddr, ipBriefLink, ipLink, ipRoute, type IpAddress, type IpLink, type IpRoute, type IpStyle, type LinkCounters } from '../../render/iproute.js';
 import { AMPHORA_NETNS, type AmphoraNic, type AmphoraRoute, type AmphoraView } from '../../sim/dataplane/lb-amphora.js';
 import { hashSeed } from '../../sim/rng.js';
+import { cidrContains, parseCidr, parseIp } from '../../sim/ipam.js';
 import { err, ok, type HostResult } from './host.js';
 import { guestLinks, guestRoutes, guestRoutes6, LAPTOP_LINKS, LAPTOP_ROUTES, NODE_ROUTES, nodeLinks, nodeRoutes6, nsLinks, nsRoutes, nsRoutes6 } from './interfaces.js';
 
@@ -105,13 +106,49 @@ export function ipVerbAnswer(a: string[], where: 'node' | 'namespace' | 'vm', to
   return err(`stacklab: ip ${object} ${verb} is not simulated here: ${hint}\n`, 1);
 }
 
+/** The command `ip OBJECT WORD` names (see VERBS), or undefined. */
+function ipVerb(a: string[], tool: 'iproute2' | 'busybox'): string | undefined {
+  const object = ipObject(a[0]);
+  const word = a[1];
+  return object === null || word === undefined || word === '' ? undefined : VERBS[tool][object].find((v) => v.startsWith(word));
+}
+
+/**
+ * `ip route get ADDRESS` (iproute2, IPv4): the route the kernel picks from the table (the longest
+ * prefix, then the lowest metric), with the source address it would use and the caller's uid, or
+ * `local` for one of the host's own addresses; its words for no route and for no address.
+ */
+function routeGet(routes: IpRoute[], links: IpLink[], words: string[], uid: number): HostResult {
+  const target = words.find((w) => !['to', 'from', 'iif', 'oif', 'mark', 'tos', 'vrf', 'connected', 'fibmatch'].includes(w));
+  if (target === undefined) return err('need at least a destination address\n', 1);
+  const [addr = '', len] = target.split('/');
+  const dst = parseIp(addr);
+  if (!dst) return err(`Error: any valid prefix is expected rather than "${target}".\n`, 1);
+  if (dst.version !== 4) return err("stacklab: ip route get is not simulated here for IPv6: `ip -6 route` prints the table it would look up, and `stacklab trace` a packet's path\n", 1);
+  const warn = len !== undefined && len !== '32' ? `Warning: /${len} as prefix is invalid, only /32 (or none) is supported.\n` : '';
+  const own = links.find((l) => l.addrs.some((x) => x.family === 4 && x.cidr.split('/')[0] === addr));
+  if (own) return { stdout: `local ${addr} dev lo src ${addr} uid ${uid} \n    cache <local> \n`, stderr: warn, exitCode: 0 };
+  let best: { r: IpRoute; prefix: number } | null = null;
+  for (const r of routes) {
+    const c = r.dest === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(r.dest.includes('/') ? r.dest : `${r.dest}/32`);
+    if (!c || c.version !== 4 || !cidrContains(c, 4, dst.value)) continue;
+    if (!best || c.prefix > best.prefix || (c.prefix === best.prefix && (r.metric ?? 0) < (best.r.metric ?? 0))) best = { r, prefix: c.prefix };
+  }
+  if (!best) return { stdout: '', stderr: `${warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
+  const { r } = best;
+  const src = r.src ?? links.find((l) => l.name === r.dev)?.addrs.find((x) => x.family === 4 && x.scope === 'global')?.cidr.split('/')[0];
+  const out = `${addr}${r.via ? ` via ${r.via}` : ''} dev ${r.dev}${src ? ` src ${src}` : ''} uid ${uid} \n    cache \n`;
+  return { stdout: out, stderr: warn, exitCode: 0 };
+}
+
 /** `ip …` inside a qrouter-/qdhcp- namespace (`brief`: -br, see ipDisplay). */
 export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
+  const links = nsLinks(ns);
+  if (ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(nsRoutes(ns.routes), links, a.slice(2), 0);
   const verb = ipVerbAnswer(a, 'namespace', 'iproute2', true);
   if (verb) return verb;
   const sub = a[0];
-  const links = nsLinks(ns);
   if (isAddr(sub)) return addrShow(links, a, want, brief, st);
   if (isLink(sub)) return linkShow(links, a, brief, st);
   if (isRoute(sub)) return ok(ipRoute(want === 6 ? nsRoutes6(cloud, ns) : nsRoutes(ns.routes)));
@@ -123,6 +160,7 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
   const g = guestView(cloud, vm);
   const { a, want } = family(argv);
   const busybox = g.family === 'cirros';
+  if (!busybox && ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(guestRoutes(g), guestLinks(g), a.slice(2), root ? 0 : 1000);
   const verb = ipVerbAnswer(a, 'vm', busybox ? 'busybox' : 'iproute2', root);
   if (verb) return verb;
   if (isAddr(a[0])) return addrShow(guestLinks(g), a, want, brief, st, addrText, busybox);
@@ -135,6 +173,7 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
 export function ipOnNode(cloud: Cloud, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
   const sub = a[0];
+  if (ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(NODE_ROUTES, nodeLinks(cloud), a.slice(2), 0);
   const verb = ipVerbAnswer(a, 'node', 'iproute2', true);
   if (verb) return verb;
   if (isAddr(sub)) return addrShow(nodeLinks(cloud), a, want, brief, st);
