@@ -5,9 +5,8 @@
  */
 import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
-import type { Server } from '../../sim/model/compute.js';
 import { linkLocal, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
-import type { GuestNic, GuestView } from '../../sim/dataplane/guest.js';
+import { sortByDestination, type GuestNic, type GuestView } from '../../sim/dataplane/guest.js';
 import { brExPorts } from '../../sim/reach.js';
 import { formatIp, parseCidr } from '../../sim/ipam.js';
 import type { IpAddress, IpLink, IpRoute } from '../../render/iproute.js';
@@ -43,7 +42,7 @@ function nsLink(d: Device): IpLink {
 
 /** A VM's interfaces: BusyBox's layout on CirrOS, iproute2's (DHCP lease lifetimes) elsewhere. */
 export function guestLinks(g: GuestView): IpLink[] {
-  const first: GuestNic = { index: 2, name: g.nic, mac: g.mac, mtu: g.mtu, up: true, v4: g.v4, v6: g.v6, metadata: g.metadata };
+  const first: GuestNic = { index: 2, name: g.nic, mac: g.mac, mtu: g.mtu, up: true, v4: g.v4, v6: g.v6, metadata: g.metadata, ra: g.ra };
   return [loopback(g.family === 'cirros'), ...[first, ...g.extra].map((n) => guestLink(g.family === 'cirros', n))];
 }
 
@@ -168,34 +167,17 @@ export function guestRoutes(g: GuestView): IpRoute[] {
   return [...out, ...sortByDestination(rest)];
 }
 
-/** Routes in the order the kernel's table lists them: by destination address, then prefix length (stable otherwise). */
-function sortByDestination(routes: IpRoute[]): IpRoute[] {
-  const key = (r: IpRoute): [bigint, number] => {
-    const [addr = '', len] = r.dest.split('/');
-    const c = parseCidr(`${addr}/${len ?? '32'}`);
-    return [c?.network ?? 0n, c?.prefix ?? 32];
-  };
-  return routes.map((r, i) => ({ r, i, k: key(r) })).sort((a, b) => (a.k[0] < b.k[0] ? -1 : a.k[0] > b.k[0] ? 1 : a.k[1] - b.k[1] || a.i - b.i)).map((x) => x.r);
-}
-
 /** `ip -6 route` in a VM: its prefixes, link-local, and the default route learned from the router's advertisements. */
-export function guestRoutes6(cloud: Cloud, vm: Server, g: GuestView): IpRoute[] {
-  const nics = [{ dev: g.nic, portId: vm.nics[0]?.portId, v6: g.v6 }, ...g.extra.flatMap((n, i) => (n.up ? [{ dev: n.name, portId: vm.nics[i + 1]?.portId, v6: n.v6 }] : []))];
+export function guestRoutes6(g: GuestView): IpRoute[] {
+  const nics = [{ dev: g.nic, v6: g.v6, ra: g.ra }, ...g.extra.filter((n) => n.up).map((n) => ({ dev: n.name, v6: n.v6, ra: n.ra }))];
   const prefixes: IpRoute[] = [];
   const defaults: IpRoute[] = [];
   for (const n of nics) {
-    const port = cloud.ports.find((p) => p.id === n.portId);
-    let via: string | null = null;
     for (const a of n.v6) {
       const c = parseCidr(`${a.address}/${a.prefix}`);
       if (c) prefixes.push(route6(`${formatIp(6, c.network)}/${a.prefix}`, n.dev));
-      const f = port?.fixedIps.find((x) => x.ipAddress === a.address);
-      const rtr = f ? cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === f.subnetId)) : undefined;
-      if (!via && rtr) via = linkLocal(rtr.macAddress);
-      // A provider network: its physical router advertises from its own link-local address.
-      else if (!via && f && cloud.subnets.find((x) => x.id === f.subnetId)?.gatewayIp) via = 'fe80::1';
     }
-    if (via && n.v6.length > 0) defaults.push(route6('default', n.dev, { via, proto: 'ra', metric: 1024, expires: '1798sec', hoplimit: 64 }));
+    if (n.ra && n.v6.length > 0) defaults.push(route6('default', n.dev, { via: n.ra, proto: 'ra', metric: 1024, expires: '1798sec', hoplimit: 64 }));
   }
   return [...prefixes, ...nics.map((n) => route6('fe80::/64', n.dev)), ...defaults];
 }

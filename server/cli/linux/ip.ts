@@ -165,7 +165,7 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
   if (verb) return verb;
   if (isAddr(a[0])) return addrShow(guestLinks(g), a, want, brief, st, addrText, busybox);
   if (isLink(a[0])) return linkShow(guestLinks(g), a, brief, st, busybox);
-  if (isRoute(a[0])) return ok(want === 6 ? ipRoute(guestRoutes6(cloud, vm, g)) : ipRoute(guestRoutes(g), g.family === 'cirros'));
+  if (isRoute(a[0])) return ok(want === 6 ? ipRoute(guestRoutes6(g)) : ipRoute(guestRoutes(g), g.family === 'cirros'));
   return UNKNOWN_OBJECT(a[0]);
 }
 

@@ -4,6 +4,8 @@ import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
 import { guestNicName, guestNicUp, guestUsesPort, vmHasAddress } from '../reach.js';
 import { DEVICE_OWNER, type Port } from '../model/port.js';
+import { linkLocal } from './index.js';
+import { cloudImageConsole } from './cloud-init.js';
 
 /** A NIC past the first: up (with what DHCP gave it) when the guest brought it up at boot, else DOWN. */
 export interface GuestNic {
@@ -15,6 +17,8 @@ export interface GuestNic {
   v4: { address: string; prefix: number; brd: string; cidr: string; gateway: string | null } | null;
   v6: Array<{ address: string; prefix: number }>;
   metadata: boolean;
+  /** The router its IPv6 default route points at (from the advertisements), or null. */
+  ra: string | null;
 }
 
 export interface GuestView {
@@ -26,6 +30,8 @@ export interface GuestView {
   v6: Array<{ address: string; prefix: number }>;
   nameservers: string[];
   metadata: boolean;
+  /** The router the first NIC's IPv6 default route points at (from the advertisements), or null. */
+  ra: string | null;
   /** The other NICs, in Nova's order (eth1…, or ens4… on the cloud images: the next PCI slots). */
   extra: GuestNic[];
 }
@@ -35,11 +41,12 @@ interface Lease {
   v6: GuestView['v6'];
   nameservers: string[];
   metadata: boolean;
+  ra: string | null;
 }
 
 /** What the guest's DHCP (or config drive) gives it on a port: its first IPv4 address, IPv6 ones, DNS, metadata. */
 function lease(cloud: Cloud, server: Server, port: Port | undefined, got: boolean): Lease {
-  const out: Lease = { v4: null, v6: [], nameservers: [], metadata: false };
+  const out: Lease = { v4: null, v6: [], nameservers: [], metadata: false, ra: null };
   for (const f of port?.fixedIps ?? []) {
     const sub = cloud.subnets.find((s) => s.id === f.subnetId);
     const c = sub ? parseCidr(sub.cidr) : null;
@@ -53,9 +60,25 @@ function lease(cloud: Cloud, server: Server, port: Port | undefined, got: boolea
       // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node).
       out.metadata = routed || (sub.enableDhcp && !cloud.config.flatNetworks.includes('default'));
     }
-    if (sub.ipVersion === 6 && (sub.ipv6AddressMode !== null || server.configDrive)) out.v6.push({ address: f.ipAddress, prefix: c.prefix });
+    if (sub.ipVersion === 6 && (sub.ipv6AddressMode !== null || server.configDrive)) {
+      out.v6.push({ address: f.ipAddress, prefix: c.prefix });
+      // The default route comes from the advertisements: a Neutron router's interface, else a
+      // provider network's physical router (its own link-local address).
+      const rtr = cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === sub.id));
+      out.ra ??= rtr ? linkLocal(rtr.macAddress) : sub.gatewayIp ? 'fe80::1' : null;
+    }
   }
   return out;
+}
+
+/** Routes in the order the kernel's table lists them: by destination address, then prefix length (stable otherwise). */
+export function sortByDestination<T extends { dest: string }>(routes: T[]): T[] {
+  const key = (r: T): [bigint, number] => {
+    const [addr = '', len] = r.dest.split('/');
+    const c = parseCidr(`${addr}/${len ?? '32'}`);
+    return [c?.network ?? 0n, c?.prefix ?? 32];
+  };
+  return routes.map((r, i) => ({ r, i, k: key(r) })).sort((a, b) => (a.k[0] < b.k[0] ? -1 : a.k[0] > b.k[0] ? 1 : a.k[1] - b.k[1] || a.i - b.i)).map((x) => x.r);
 }
 
 export function guestView(cloud: Cloud, server: Server): GuestView {
@@ -69,17 +92,18 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
     const p = portOf(n.portId);
     const up = guestNicUp(cloud, server, i + 1);
     const l = lease(cloud, server, p, up && guestUsesPort(cloud, server, n.portId));
-    return { index: i + 3, name: guestNicName(cloud, server, i + 1), mac: p?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(p), up, v4: l.v4, v6: up ? l.v6 : [], metadata: l.metadata };
+    return { index: i + 3, name: guestNicName(cloud, server, i + 1), mac: p?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(p), up, v4: l.v4, v6: up ? l.v6 : [], metadata: l.metadata, ra: up ? l.ra : null };
   });
   return {
     family, nic: guestNicName(cloud, server, 0), mac: port?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(port),
-    v4: first.v4, v6: first.v6, nameservers: first.nameservers, metadata: first.metadata, extra,
+    v4: first.v4, v6: first.v6, nameservers: first.nameservers, metadata: first.metadata, ra: first.ra, extra,
   };
 }
 
-/** `openstack console log show` text: cloud-init reaching metadata, or CirrOS giving up on it. */
+/** `openstack console log show` text: CirrOS's init reaching metadata or giving up on it; a cloud image's cloud-init (cloud-init.ts). */
 export function consoleLog(cloud: Cloud, server: Server): string {
   const g = guestView(cloud, server);
+  if (g.family !== 'cirros') return cloudImageConsole(cloud, server, g);
   const name = server.name;
   let s = '';
   if (g.v4) s += `Starting network: udhcpc: started, v1.29.3\nudhcpc: sending discover\nudhcpc: sending select for ${g.v4.address}\nudhcpc: lease of ${g.v4.address} obtained, lease time 86400\nOK\n`;
