@@ -8,7 +8,7 @@ import { findNamespace, type Namespace } from '../../sim/dataplane/index.js';
 import { namespaceTables, nodeTables } from '../../sim/dataplane/iptables.js';
 import { sysctlTable } from '../../sim/dataplane/sysctl.js';
 import { extended } from '../../sim/objects.js';
-import { consoleLog } from '../../sim/dataplane/guest.js';
+import { consoleLog } from '../../sim/dataplane/console.js';
 import { amphoraHost, hostName, isCirros, loginUserOn, ok, server, type Follow, type HostCtx, type HostId, type HostResult, type Until } from './host.js';
 import { amphoraView } from '../../sim/dataplane/lb-amphora.js';
 import { catFiles } from './cat.js';

@@ -5,7 +5,7 @@
 import type { Cloud } from '../../model/cloud.js';
 import type { Server } from '../../model/compute.js';
 import { novaError } from '../../errors.js';
-import { consoleLog } from '../../dataplane/guest.js';
+import { consoleLog } from '../../dataplane/console.js';
 import {
   createServer as opCreateServer,
   deleteServer as opDeleteServer,
