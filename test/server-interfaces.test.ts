@@ -191,8 +191,8 @@ describe('the guest and its NICs', () => {
     ]);
     expect(out[3]).toContain('Destination Host Unreachable');
     expect(out[5]).toMatch(/\n3: eth1: <BROADCAST,MULTICAST> mtu \d+ qdisc noop qlen 1000\n    link\/ether fa:16:3e(:[0-9a-f]{2}){3} brd ff:ff:ff:ff:ff:ff\n$/);
-    expect(out[6]).toBe('udhcpc: started, v1.29.3\nudhcpc: socket(AF_PACKET,2,8): Operation not permitted\n');
-    expect(out[7]).toBe('udhcpc: ioctl 0x8933 failed: No such device\n');
+    expect(out[6]).toBe('udhcpc: socket: Operation not permitted\n');
+    expect(out[7]).toBe('udhcpc: SIOCGIFINDEX: No such device\n');
     expect(out[8]).toMatch(/^udhcpc: started, v1\.29\.3\nudhcpc: sending discover\nudhcpc: sending select for (10\.10\.10\.\d+)\nudhcpc: lease of \1 obtained, lease time 86400\n$/);
     expect(out[9]).toBe('default via 20.20.20.1 dev eth0 \ndefault via 10.10.10.1 dev eth1 \n'
       + `${/10\.10\.10\.0\/24 dev eth1 scope link  src 10\.10\.10\.\d+ \n/.exec(out[9] ?? '')?.[0] ?? 'missing 10.10.10.0/24'}`

@@ -27,8 +27,10 @@ export function runUdhcpc(ctx: HostCtx, vm: Server, argv: string[]): HostResult 
   }
   const g = guestView(ctx.cloud, vm);
   const index = iface === g.nic ? 0 : g.extra.findIndex((n) => n.name === iface) + 1;
-  if (index <= 0 && iface !== g.nic) return err('udhcpc: ioctl 0x8933 failed: No such device\n', 1);
-  if (ctx.root !== true) return { stdout: STARTED, stderr: 'udhcpc: socket(AF_PACKET,2,8): Operation not permitted\n', exitCode: 1 };
+  // BusyBox reads the interface through a socket first: a user fails there, root on a name the
+  // kernel lacks (both checked with Debian's busybox 1.35 on this machine).
+  if (ctx.root !== true) return err('udhcpc: socket: Operation not permitted\n', 1);
+  if (index <= 0 && iface !== g.nic) return err('udhcpc: SIOCGIFINDEX: No such device\n', 1);
   const cloud = guestBringsUp(ctx.cloud, vm.id, index);
   const after = guestView(cloud, cloud.servers.find((s) => s.id === vm.id) as Server);
   const lease = index === 0 ? after.v4 : after.extra[index - 1]?.v4;

@@ -45,7 +45,7 @@ function addrShow(links: IpLink[], a: string[], want: 4 | 6 | undefined, brief: 
   if (dev === undefined) return text(links, want, brief, st);
   const picked = links.filter((l) => l.name === dev);
   // BusyBox's ip (CirrOS) dies in its name lookup; iproute2 says it in its own words.
-  if (picked.length === 0) return err(busybox ? `ip: can't find device '${dev}'\n` : `Device "${dev}" does not exist.\n`);
+  if (picked.length === 0) return err(busybox ? `ip: can't find device '${dev}'\n` : `Device "${dev}" does not exist.\n`, busybox && text !== addrText ? 2 : 1);
   return text(picked, want, brief, st);
 }
 
@@ -95,7 +95,9 @@ export function ipVerbAnswer(a: string[], where: 'node' | 'namespace' | 'vm', to
   }
   if (READS.has(verb) && verb !== 'help' && verb !== 'save') return null;
   if (!root && verb !== 'get' && verb !== 'help') {
-    if (tool === 'busybox') return err(object === 'link' ? 'ip: SIOCSIFFLAGS: Operation not permitted\n' : 'ip: RTNETLINK answers: Operation not permitted\n', 1);
+    // BusyBox's ip as a user (checked with Debian's busybox 1.35 on this machine).
+    if (tool === 'busybox' && verb === 'flush') return err("ip: can't send flush request: Operation not permitted\n", 1);
+    if (tool === 'busybox') return err(object === 'link' ? 'ip: SIOCSIFFLAGS: Operation not permitted\n' : 'ip: RTNETLINK answers: Operation not permitted\n', 2);
     // iproute2 6.1 as a user (checked on this machine): a flush fails on its request.
     if (verb === 'flush') return err('Failed to send flush request: Operation not permitted\n', object === 'address' ? 255 : 2);
     return err('RTNETLINK answers: Operation not permitted\n', 2);
@@ -118,15 +120,19 @@ function ipVerb(a: string[], tool: 'iproute2' | 'busybox'): string | undefined {
  * prefix, then the lowest metric), with the source address it would use and the caller's uid, or
  * `local` for one of the host's own addresses; its words for no route and for no address.
  */
-function routeGet(routes: IpRoute[], links: IpLink[], words: string[], uid: number): HostResult {
+function routeGet(routes: IpRoute[], links: IpLink[], words: string[], uid: number | null): HostResult {
+  // uid null: BusyBox's ip (one line, two blanks before src, no uid, no cache line).
+  const busybox = uid === null;
   const target = words.find((w) => !['to', 'from', 'iif', 'oif', 'mark', 'tos', 'vrf', 'connected', 'fibmatch'].includes(w));
-  if (target === undefined) return err('need at least a destination address\n', 1);
-  const [addr = '', len] = target.split('/');
+  const [addr = '', len] = (target ?? '').split('/');
   const dst = parseIp(addr);
+  if (busybox && (target === undefined || !dst)) return err('ip: need at least destination address\n', 1);
+  if (target === undefined) return err('need at least a destination address\n', 1);
   if (!dst) return err(`Error: any valid prefix is expected rather than "${target}".\n`, 1);
   if (dst.version !== 4) return err("stacklab: ip route get is not simulated here for IPv6: `ip -6 route` prints the table it would look up, and `stacklab trace` a packet's path\n", 1);
   const warn = len !== undefined && len !== '32' ? `Warning: /${len} as prefix is invalid, only /32 (or none) is supported.\n` : '';
   const own = links.find((l) => l.addrs.some((x) => x.family === 4 && x.cidr.split('/')[0] === addr));
+  if (own && busybox) return ok(`local ${addr} dev lo  src ${addr} \n`);
   if (own) return { stdout: `local ${addr} dev lo src ${addr} uid ${uid} \n    cache <local> \n`, stderr: warn, exitCode: 0 };
   let best: { r: IpRoute; prefix: number } | null = null;
   for (const r of routes) {
@@ -134,9 +140,10 @@ function routeGet(routes: IpRoute[], links: IpLink[], words: string[], uid: numb
     if (!c || c.version !== 4 || !cidrContains(c, 4, dst.value)) continue;
     if (!best || c.prefix > best.prefix || (c.prefix === best.prefix && (r.metric ?? 0) < (best.r.metric ?? 0))) best = { r, prefix: c.prefix };
   }
-  if (!best) return { stdout: '', stderr: `${warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
+  if (!best) return { stdout: '', stderr: `${busybox ? 'ip: ' : warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
   const { r } = best;
   const src = r.src ?? links.find((l) => l.name === r.dev)?.addrs.find((x) => x.family === 4 && x.scope === 'global')?.cidr.split('/')[0];
+  if (busybox) return ok(`${addr}${r.via ? ` via ${r.via}` : ''} dev ${r.dev}${src ? `  src ${src}` : ''} \n`);
   const out = `${addr}${r.via ? ` via ${r.via}` : ''} dev ${r.dev}${src ? ` src ${src}` : ''} uid ${uid} \n    cache \n`;
   return { stdout: out, stderr: warn, exitCode: 0 };
 }
@@ -161,6 +168,7 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
   const { a, want } = family(argv);
   const busybox = g.family === 'cirros';
   if (!busybox && ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(guestRoutes(g), guestLinks(g), a.slice(2), root ? 0 : 1000);
+  if (busybox && ipVerb(a, 'busybox') === 'get' && want !== 6) return routeGet(guestRoutes(g), guestLinks(g), a.slice(2), null);
   const verb = ipVerbAnswer(a, 'vm', busybox ? 'busybox' : 'iproute2', root);
   if (verb) return verb;
   if (isAddr(a[0])) return addrShow(guestLinks(g), a, want, brief, st, addrText, busybox);
