@@ -156,19 +156,20 @@ describe('the guest and its NICs', () => {
   const ADDR = (net: string) => `$(openstack port list --server vm2 --network ${net} -f value -c "Fixed IP Addresses" | cut -d"'" -f8)`;
 
   /** An Ubuntu VM vm2 on ext-net1 (and net2 at boot, or hot-plugged), then `lines` in an ssh session on it. */
-  function onUbuntu(netsAtBoot: string, after: string[], lines: string[]): string[] {
+  function onUbuntu(netsAtBoot: string, after: string[], lines: string[], image = 'Ubuntu 22.04 LTS Jammy Jellyfish'): string[] {
+    const user = image.startsWith('Ubuntu') ? 'ubuntu' : 'debian';
     const setup = runLines(createSession({ fixture: 'public-cloud', seed: 5 }), [
       'openstack network create net2',
       'openstack subnet create --network net2 --subnet-range 10.0.2.0/24 sub2',
       'openstack security group rule create --proto tcp --dst-port 22 default',
-      `openstack server create --image "Ubuntu 22.04 LTS Jammy Jellyfish" --flavor a1-ram2-disk20-perf1 --key-name mykeypair ${netsAtBoot} vm2`,
+      `openstack server create --image "${image}" --flavor a1-ram2-disk20-perf1 --key-name mykeypair ${netsAtBoot} vm2`,
       'openstack server list',
       ...after,
     ]);
     const c = setup.state.cloud;
     const ext = c.networks.find((n) => n.name === 'ext-net1')?.id;
     const address = c.ports.find((p) => p.networkId === ext && p.deviceOwner.startsWith('compute:'))?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
-    return runLines(setup.state, [`ssh ubuntu@${address}`, ...lines]).out.slice(1);
+    return runLines(setup.state, [`ssh ${user}@${address}`, ...lines]).out.slice(1);
   }
 
   it('CirrOS: a hot-plugged eth1 is DOWN and answers nothing until `sudo udhcpc -i eth1`; the next boot forgets it', () => {
@@ -227,6 +228,11 @@ describe('the guest and its NICs', () => {
     expect(out[11]).toBe('Command "ens4" is unknown, try "ip address help".\n');
     // The route the kernel picks: ens4's subnet now, the user's uid.
     expect(out[12]).toMatch(/^10\.0\.2\.9 dev ens4 src 10\.0\.2\.\d+ uid 1000 \n    cache \n$/);
+  });
+
+  it("Debian's dhclient -v: the same exchange without Ubuntu's transaction ids (ISC 4.4 as Debian builds it)", () => {
+    const out = onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['sudo dhclient -v ens4'], 'Debian 11 bullseye');
+    expect(out[0]).toMatch(/\nDHCPDISCOVER on ens4 to 255\.255\.255\.255 port 67 interval 3\nDHCPOFFER of (10\.0\.2\.\d+) from 10\.0\.2\.\d+\nDHCPREQUEST for \1 on ens4 to 255\.255\.255\.255 port 67\nDHCPACK of \1 from 10\.0\.2\.\d+\nbound to \1 -- renewal in \d+ seconds\.\n$/);
   });
 
   it('traffic to an address on a NIC the guest brought up leaves by that NIC (on-link, no router)', () => {

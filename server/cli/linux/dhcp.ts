@@ -45,7 +45,8 @@ const ISC_FATAL = '\nIf you think you have received this message due to a bug ra
  * `dhclient [-v] [-4] IFACE…` on a Debian or Ubuntu guest. Without -v it says nothing unless a
  * step fails (as a non-root user: its dhclient-script's `ip link set … up` refused by the
  * kernel); with -v, ISC's banner and the exchange (DISCOVER, OFFER, REQUEST, ACK, bound).
- * Checked against isc-dhcp-client as a non-root user on this machine.
+ * Checked against isc-dhcp-client 4.4.3 on this machine: as a user, and as root in a network
+ * namespace against BusyBox's udhcpd (the exchange's lines).
  */
 export function runDhclient(ctx: HostCtx, vm: Server, argv: string[]): HostResult {
   const verbose = argv.slice(1).some((a) => /^-[a-zA-Z0-9]*v/.test(a) && !a.startsWith('--'));
@@ -69,19 +70,20 @@ export function runDhclient(ctx: HostCtx, vm: Server, argv: string[]): HostResul
     const lease = index === 0 ? after.v4 : after.extra[index - 1]?.v4;
     const mac = index === 0 ? after.mac : after.extra[index - 1]?.mac ?? '';
     if (!verbose) continue;
-    const xid = `0x${(hashSeed(`${vm.id} ${name} ${cloud.tick}`) >>> 0).toString(16).padStart(8, '0')}`;
+    // Ubuntu's dhclient names the transaction (its patch); Debian's does not (checked: 4.4.3 on this machine).
+    const xid = g.family === 'ubuntu' ? ` (xid=0x${(hashSeed(`${vm.id} ${name} ${cloud.tick}`) >>> 0).toString(16).padStart(8, '0')})` : '';
     log += `Listening on LPF/${name}/${mac}\nSending on   LPF/${name}/${mac}\nSending on   Socket/fallback\n`;
     if (!lease) {
       // No DHCP server on the subnet: it tries for a minute, then sleeps in the background.
-      for (const interval of [3, 7, 13, 17]) log += `DHCPDISCOVER on ${name} to 255.255.255.255 port 67 interval ${interval} (xid=${xid})\n`;
+      for (const interval of [3, 3, 5, 7, 10, 13, 17]) log += `DHCPDISCOVER on ${name} to 255.255.255.255 port 67 interval ${interval}${xid}\n`;
       log += 'No DHCPOFFERS received.\nNo working leases in persistent database - sleeping.\n';
       continue;
     }
-    log += `DHCPDISCOVER on ${name} to 255.255.255.255 port 67 interval 3 (xid=${xid})\n`;
+    log += `DHCPDISCOVER on ${name} to 255.255.255.255 port 67 interval 3${xid}\n`;
     const server = dhcpServer(cloud, vm, index) ?? lease.gateway ?? '';
-    const renewal = 36000 + (hashSeed(`${xid} renew`) % 7200);
-    log += `DHCPOFFER of ${lease.address} from ${server}\nDHCPREQUEST for ${lease.address} on ${name} to 255.255.255.255 port 67 (xid=${xid})\n`;
-    log += `DHCPACK of ${lease.address} from ${server} (xid=${xid})\nbound to ${lease.address} -- renewal in ${renewal} seconds.\n`;
+    const renewal = 36000 + (hashSeed(`${vm.id} ${name} ${cloud.tick} renew`) % 7200);
+    log += `DHCPOFFER of ${lease.address} from ${server}\nDHCPREQUEST for ${lease.address} on ${name} to 255.255.255.255 port 67${xid}\n`;
+    log += `DHCPACK of ${lease.address} from ${server}${xid}\nbound to ${lease.address} -- renewal in ${renewal} seconds.\n`;
   }
   return { stdout: '', stderr: log, exitCode: 0, cloud };
 }
