@@ -155,8 +155,8 @@ describe('the guest and its NICs', () => {
   const IN_ROUTER = 'ip netns exec qrouter-$(openstack router show my-router -f value -c id)';
   const ADDR = (net: string) => `$(openstack port list --server vm2 --network ${net} -f value -c "Fixed IP Addresses" | cut -d"'" -f8)`;
 
-  /** An Ubuntu VM vm2 on ext-net1 (and net2 at boot, or hot-plugged), then `lines` in an ssh session on it. */
-  function onUbuntu(netsAtBoot: string, after: string[], lines: string[], image = 'Ubuntu 22.04 LTS Jammy Jellyfish'): string[] {
+  /** A cloud-image VM vm2 (Ubuntu unless told) on ext-net1 (and net2 at boot, or hot-plugged), then `lines` in an ssh session on it. */
+  function onCloudImage(netsAtBoot: string, after: string[], lines: string[], image = 'Ubuntu 22.04 LTS Jammy Jellyfish'): string[] {
     const user = image.startsWith('Ubuntu') ? 'ubuntu' : 'debian';
     const setup = runLines(createSession({ fixture: 'public-cloud', seed: 5 }), [
       'openstack network create net2',
@@ -203,7 +203,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image brings up every NIC it boots with (ens3, ens4), each with its lease', () => {
-    const out = ['', ...onUbuntu('--network ext-net1 --network net2', [], ['ip -4 addr', 'ip route'])];
+    const out = ['', ...onCloudImage('--network ext-net1 --network net2', [], ['ip -4 addr', 'ip route'])];
     expect(out[1]).toMatch(/\n3: ens4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu \d+ qdisc fq_codel state UP group default qlen 1000\n    inet 10\.0\.2\.\d+\/24 brd 10\.0\.2\.255 scope global dynamic ens4\n/);
     // Both leases route (metric 100 each); the defaults first, the rest by destination.
     expect((out[2] ?? '').split('\n').map((l) => l.split(' ').slice(0, 5).join(' '))).toEqual([
@@ -213,7 +213,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
-    const out = ['', ...onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip link set ens4 down', 'ip addr ens4', 'ip route get 10.0.2.9'])];
+    const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip link set ens4 down', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);
     expect(out[2]).toBe('RTNETLINK answers: Operation not permitted\n');
     expect(out[3]).toMatch(/^Internet Systems Consortium DHCP Client 4\.4\.1\n[^]*can't create \/var\/lib\/dhcp\/dhclient\.leases: Permission denied\nRTNETLINK answers: Operation not permitted\nOpen a socket for LPF: Operation not permitted\n[^]*\nexiting\.\n$/);
@@ -231,7 +231,7 @@ describe('the guest and its NICs', () => {
   });
 
   it("Debian's dhclient -v: the same exchange without Ubuntu's transaction ids (ISC 4.4 as Debian builds it)", () => {
-    const out = onUbuntu('--network ext-net1', ['openstack server add network vm2 net2'], ['sudo dhclient -v ens4'], 'Debian 11 bullseye');
+    const out = onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['sudo dhclient -v ens4'], 'Debian 11 bullseye');
     expect(out[0]).toMatch(/\nDHCPDISCOVER on ens4 to 255\.255\.255\.255 port 67 interval 3\nDHCPOFFER of (10\.0\.2\.\d+) from 10\.0\.2\.\d+\nDHCPREQUEST for \1 on ens4 to 255\.255\.255\.255 port 67\nDHCPACK of \1 from 10\.0\.2\.\d+\nbound to \1 -- renewal in \d+ seconds\.\n$/);
   });
 
