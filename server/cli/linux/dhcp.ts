@@ -53,7 +53,7 @@ export function runDhclient(ctx: HostCtx, vm: Server, argv: string[]): HostResul
   const names = argv.slice(1).filter((a) => !a.startsWith('-'));
   const g = guestView(ctx.cloud, vm);
   const all = [g.nic, ...g.extra.map((n) => n.name)];
-  const wanted = names.length > 0 ? names : all;
+  const wanted = [...new Set(names.length > 0 ? names : all)];
   const missing = wanted.find((n) => !all.includes(n));
   const head = verbose ? ISC_BANNER : '';
   if (ctx.root !== true) {
