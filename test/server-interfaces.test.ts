@@ -14,6 +14,8 @@ import { runScript } from '../server/shell/script.js';
 import { createSession } from '../server/shell/session.js';
 import { runLines } from './support/run-lines.js';
 import { publicCloudAfter } from './support/public-cloud.js';
+import { trace } from '../server/sim/reach.js';
+import { guestChanges } from '../server/sim/ops/server.js';
 
 const BOOT = 'openstack server create --image "CirrOS 5.2" --flavor a1-ram2-disk20-perf1';
 const NETS = [
@@ -213,7 +215,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
-    const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip link set ens4 down', 'ip addr ens4', 'ip route get 10.0.2.9'])];
+    const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip route add 10.9.0.0/16 via 10.0.2.1', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);
     expect(out[2]).toBe('RTNETLINK answers: Operation not permitted\n');
     expect(out[3]).toMatch(/^Internet Systems Consortium DHCP Client 4\.4\.1\n[^]*can't create \/var\/lib\/dhcp\/dhclient\.leases: Permission denied\nRTNETLINK answers: Operation not permitted\nOpen a socket for LPF: Operation not permitted\n[^]*\nexiting\.\n$/);
@@ -224,7 +226,7 @@ describe('the guest and its NICs', () => {
     expect(out[8]).toContain('command not found');
     // iproute2's refusal for a user; as root, Stacklab says a change by hand is not simulated.
     expect(out[9]).toBe('RTNETLINK answers: Operation not permitted\n');
-    expect(out[10]).toMatch(/^stacklab: ip link set is not simulated here: a guest NIC comes up with its DHCP client/);
+    expect(out[10]).toMatch(/^stacklab: ip route add is not simulated here: a guest NIC comes up with its DHCP client/);
     expect(out[11]).toBe('Command "ens4" is unknown, try "ip address help".\n');
     // The route the kernel picks: ens4's subnet now, the user's uid.
     expect(out[12]).toMatch(/^10\.0\.2\.9 dev ens4 src 10\.0\.2\.\d+ uid 1000 \n    cache \n$/);
@@ -233,6 +235,58 @@ describe('the guest and its NICs', () => {
   it("Debian's dhclient -v: the same exchange without Ubuntu's transaction ids (ISC 4.4 as Debian builds it)", () => {
     const out = onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['sudo dhclient -v ens4'], 'Debian 11 bullseye');
     expect(out[0]).toMatch(/\nDHCPDISCOVER on ens4 to 255\.255\.255\.255 port 67 interval 3\nDHCPOFFER of (10\.0\.2\.\d+) from 10\.0\.2\.\d+\nDHCPREQUEST for \1 on ens4 to 255\.255\.255\.255 port 67\nDHCPACK of \1 from 10\.0\.2\.\d+\nbound to \1 -- renewal in \d+ seconds\.\n$/);
+  });
+
+  it('a cloud image by hand: ip link set up, ip addr add, ip route add default (iproute2 6.1\'s words for each refusal)', () => {
+    const out = onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], [
+      'sudo ip addr add 10.0.2.200/24 dev ens4',
+      'sudo ip link set ens4 up',
+      'ip -4 addr show ens4',
+      'sudo ip addr add 10.0.2.200/24 dev ens4',
+      'sudo ip addr del 10.0.2.9/24 dev ens4',
+      'sudo ip route add default via 10.9.9.9',
+      'sudo ip route add default via 10.0.2.1',
+      'ip route',
+      'sudo ip route add default via 10.0.2.1',
+      'sudo ip route add default via 10.0.2.1 dev ens9',
+      'sudo ip link set ens4 mtu 1400',
+    ]);
+    expect(out[0]).toBe('');
+    expect(out[2]).toMatch(/^3: ens4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu \d+ qdisc fq_codel state UP group default qlen 1000\n    inet 10\.0\.2\.200\/24 scope global ens4\n       valid_lft forever preferred_lft forever\n$/);
+    expect(out[3]).toBe('Error: ipv4: Address already assigned.\n');
+    expect(out[4]).toBe('Error: ipv4: Address not found.\n');
+    expect(out[5]).toBe('Error: Nexthop has invalid gateway.\n');
+    expect(out[6]).toBe('');
+    // Metric 0 by hand, before the lease's (100); the connected route of the address set by hand.
+    expect(out[7]?.split('\n').slice(0, 2)).toEqual(['default via 10.0.2.1 dev ens4 ', expect.stringMatching(/^default via 192\.0\.2\.1 dev ens3 proto dhcp src 192\.0\.2\.\d+ metric 100 $/)]);
+    expect(out[7]).toContain('10.0.2.0/24 dev ens4 proto kernel scope link src 10.0.2.200 \n');
+    expect(out[8]).toBe('RTNETLINK answers: File exists\n');
+    expect(out[9]).toBe('Cannot find device "ens9"\n');
+    expect(out[10]).toBe('Error: either "dev" is duplicate, or "mtu" is a garbage.\n');
+  });
+
+  it('an address set by hand answers; off the subnet it needs a default route set by hand too', () => {
+    const s = createSession({ fixture: 'network-node', seed: 1, host: 'network' });
+    const { state } = runLines(s, [
+      'openstack network create n3',
+      'openstack subnet create --network n3 --subnet-range 30.30.30.0/24 --no-dhcp s3',
+      'openstack router add subnet my-router s3',
+      'openstack security group rule create --proto icmp default',
+      'openstack server create --image cirros-0.5.2-x86_64-disk --flavor m1.tiny --nic net-id=n3,v4-fixed-ip=30.30.30.10 vm3',
+      'openstack server list',
+    ]);
+    const vm = state.cloud.servers.find((x) => x.name === 'vm3');
+    const id = vm?.id ?? '';
+    const router = { kind: 'ns' as const, name: `qrouter-${state.cloud.routers[0]?.id ?? ''}` };
+    expect(trace(state.cloud, router, '30.30.30.10', 'icmp', null).verdict).toBe('host-unreachable');
+    const manual = guestChanges(state.cloud, id, { nic: { index: 0, addrs: ['30.30.30.10/24'] } });
+    expect(trace(manual, router, '30.30.30.10', 'icmp', null).verdict).toBe('ok');
+    const out = trace(manual, { kind: 'vm', serverId: id }, '10.10.10.2', 'icmp', null);
+    expect([out.verdict, out.reason]).toEqual(['net-unreachable', 'the VM has no default route (its address was set by hand: ip route add default via 30.30.30.1)']);
+    const routed = guestChanges(manual, id, { guestDefault: { via: '30.30.30.1', dev: 0 } });
+    expect(trace(routed, { kind: 'vm', serverId: id }, '10.10.10.2', 'icmp', null).verdict).toBe('ok');
+    const elsewhere = guestChanges(manual, id, { guestDefault: { via: '30.30.30.99', dev: 0 } });
+    expect(trace(elsewhere, { kind: 'vm', serverId: id }, '10.10.10.2', 'icmp', null).verdict).toBe('host-unreachable');
   });
 
   it('traffic to an address on a NIC the guest brought up leaves by that NIC (on-link, no router)', () => {

@@ -182,12 +182,12 @@ function vmPort(cloud: Cloud, serverId: string): Port | undefined {
   return nic ? cloud.ports.find((p) => p.id === nic.portId) : undefined;
 }
 
-/** Whether the VM obtained its IPv4 address (DHCP, or config drive for static config). */
+/** Whether the VM holds an IPv4 address of its first NIC (DHCP, the config drive, or one set by hand). */
 export function vmHasAddress(cloud: Cloud, serverId: string): boolean {
   const port = vmPort(cloud, serverId);
   const s = cloud.servers.find((x) => x.id === serverId);
   if (!port || !s) return false;
-  return portConfigured(cloud, s, port);
+  return port.fixedIps.some((f) => parseIp(f.ipAddress)?.version === 4 && guestHolds(cloud, s, port, f.ipAddress));
 }
 
 function portConfigured(cloud: Cloud, s: Server, port: Port): boolean {
@@ -198,17 +198,23 @@ function portConfigured(cloud: Cloud, s: Server, port: Port): boolean {
 }
 
 /**
- * Whether the guest brought up its NIC number `index` at boot: the first always; the others only
- * on a cloud-init image (it configures every NIC Nova's network data lists at first boot) and
- * only if they were there at boot. CirrOS's init runs DHCP on eth0 alone, and no guest
- * configures a NIC hot-plugged later: `server add port|network` gives a link that stays DOWN
- * until the learner runs a DHCP client on it in the guest.
+ * Whether a DHCP client ran on the guest's NIC number `index`: at boot on the first always, on
+ * the others only on a cloud-init image (it configures every NIC Nova's network data lists at
+ * first boot) and only if they were there at boot; CirrOS's init runs DHCP on eth0 alone, and no
+ * guest configures a NIC hot-plugged later, until the learner runs a DHCP client on it.
  */
-export function guestNicUp(cloud: Cloud, s: Server, index: number): boolean {
-  if (index === 0) return true;
+export function guestDhcpRan(cloud: Cloud, s: Server, index: number): boolean {
   const nic = s.nics[index];
+  if (nic === undefined) return false;
+  if (index === 0 || nic.guestUp === true) return true;
   const family = cloud.images.find((i) => i.id === s.imageId)?.osFamily ?? 'cirros';
-  return nic !== undefined && (nic.guestUp === true || (family !== 'cirros' && nic.hotplugged !== true));
+  return family !== 'cirros' && nic.hotplugged !== true;
+}
+
+/** Whether the NIC's link is up: as the learner set it by hand (`ip link set`), else as DHCP left it. */
+export function guestNicUp(cloud: Cloud, s: Server, index: number): boolean {
+  const link = s.nics[index]?.linkUp;
+  return link ?? guestDhcpRan(cloud, s, index);
 }
 
 /** The guest's name for its NIC number `index`: eth0, eth1… on CirrOS; ens3, ens4… (the next PCI slots) on the cloud images. */
@@ -219,22 +225,32 @@ export function guestNicName(cloud: Cloud, s: Server, index: number): string {
 
 /**
  * Whether the guest holds `address` of its port: the NIC is up and the address came to it (an
- * IPv4 one by DHCP or the config drive, an IPv6 one by SLAAC/DHCPv6 or the config drive).
+ * IPv4 one by DHCP or the config drive, an IPv6 one by SLAAC/DHCPv6 or the config drive), or
+ * the learner set it on the NIC by hand (`ip addr add`).
  */
 function guestHolds(cloud: Cloud, s: Server, port: Port, address: string): boolean {
   const index = s.nics.findIndex((n) => n.portId === port.id);
   if (index < 0 || !guestNicUp(cloud, s, index)) return false;
+  if (s.nics[index]?.addrs?.some((a) => a.split('/')[0] === address)) return true;
   const f = port.fixedIps.find((x) => x.ipAddress === address);
   const sub = f ? cloud.subnets.find((x) => x.id === f.subnetId) : undefined;
   if (!sub) return true;
-  return s.configDrive || (sub.ipVersion === 4 ? sub.enableDhcp : sub.ipv6AddressMode !== null);
+  if (sub.ipVersion === 6) return s.configDrive || sub.ipv6AddressMode !== null;
+  return guestDhcpRan(cloud, s, index) && (s.configDrive || sub.enableDhcp);
 }
 
-/** Whether the guest answers on this port of its: the NIC is up and got its address. */
+/** Whether the NIC's DHCP lease (or the config drive's address) is on it: up, a client ran, a subnet that gives one. */
+export function guestLeased(cloud: Cloud, s: Server, index: number): boolean {
+  const port = cloud.ports.find((p) => p.id === s.nics[index]?.portId);
+  return port !== undefined && guestNicUp(cloud, s, index) && guestDhcpRan(cloud, s, index) && portConfigured(cloud, s, port);
+}
+
+/** Whether the guest answers on this port of its: the NIC is up and holds one of its addresses. */
 export function guestUsesPort(cloud: Cloud, s: Server, portId: string): boolean {
   const index = s.nics.findIndex((n) => n.portId === portId);
   const port = cloud.ports.find((p) => p.id === portId);
-  return index >= 0 && port !== undefined && guestNicUp(cloud, s, index) && portConfigured(cloud, s, port);
+  if (index < 0 || port === undefined || !guestNicUp(cloud, s, index)) return false;
+  return (guestDhcpRan(cloud, s, index) && portConfigured(cloud, s, port)) || port.fixedIps.some((f) => guestHolds(cloud, s, port, f.ipAddress));
 }
 
 /**
@@ -254,8 +270,21 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
       });
       if (p && onLink) return p;
     }
+    // Off the connected subnets: the NIC of a default route set by hand, else the first.
+    const dev = s.guestDefault?.dev;
+    if (dev !== undefined) return cloud.ports.find((x) => x.id === s.nics[dev]?.portId);
   }
   return vmPort(cloud, serverId);
+}
+
+/**
+ * Whether the guest has a default route on this NIC towards `gateway`: the DHCP lease's (its
+ * subnet's gateway), or one set by hand; 'other' when the one set by hand points elsewhere.
+ */
+function guestDefaultRoute(cloud: Cloud, s: Server, port: Port, gateway: string | null): 'yes' | 'no' | 'other' {
+  const index = s.nics.findIndex((n) => n.portId === port.id);
+  if (s.guestDefault !== undefined) return s.guestDefault.dev !== index ? 'no' : s.guestDefault.via === gateway ? 'yes' : 'other';
+  return guestDhcpRan(cloud, s, index) && portConfigured(cloud, s, port) ? 'yes' : 'no';
 }
 
 /** 127.0.0.0/8 and ::1: every host and namespace has its own `lo`, up. */
@@ -399,7 +428,8 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
   const port = vmPortFor(cloud, serverId, to);
   if (!port || !vmHasAddress(cloud, serverId)) return { hops: [], verdict: 'net-unreachable', reason: 'the VM has no address (no DHCP, no config drive)' };
   const want = parseIp(to)?.version ?? 4;
-  const fixed = port.fixedIps.find((f) => parseIp(f.ipAddress)?.version === want);
+  const vm = cloud.servers.find((x) => x.id === serverId);
+  const fixed = port.fixedIps.find((f) => parseIp(f.ipAddress)?.version === want && (vm === undefined || guestHolds(cloud, vm, port, f.ipAddress)));
   if (!fixed) return { hops: [], verdict: 'net-unreachable', reason: `no IPv${want} address on the VM` };
   steps?.push({ kind: 'tap', port, direction: 'out' }, { kind: 'security-group', port, direction: 'egress', src: fixed.ipAddress });
   const sub = cloud.subnets.find((s) => s.id === fixed.subnetId);
@@ -425,6 +455,10 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
   const router = routerOfSubnet(cloud, fixed.subnetId);
   const net = cloud.networks.find((n) => n.id === port.networkId);
   const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
+  // Off the subnet the guest needs a default route: its lease's, or one set by hand (IPv4).
+  const route = want === 4 && vm ? guestDefaultRoute(cloud, vm, port, sub?.gatewayIp ?? null) : 'yes';
+  if (route === 'no') return { hops: [], verdict: 'net-unreachable', reason: `the VM has no default route (its address was set by hand: ip route add default via ${sub?.gatewayIp ?? 'GATEWAY'})` };
+  if (route === 'other') return { hops: [], verdict: 'host-unreachable', reason: `the VM's default route points at ${vm?.guestDefault?.via ?? ''}, which is not its subnet's gateway: nothing there forwards` };
   steps?.push({ kind: 'subnet', subnetId: fixed.subnetId, nextHop: sub?.gatewayIp ?? null });
   if (!router && provider && sub?.gatewayIp) {
     // A provider network: the provider's physical router forwards, no Neutron router and no NAT.

@@ -42,18 +42,22 @@ function nsLink(d: Device): IpLink {
 
 /** A VM's interfaces: BusyBox's layout on CirrOS, iproute2's (DHCP lease lifetimes) elsewhere. */
 export function guestLinks(g: GuestView): IpLink[] {
-  const first: GuestNic = { index: 2, name: g.nic, mac: g.mac, mtu: g.mtu, up: true, v4: g.v4, v6: g.v6, metadata: g.metadata, ra: g.ra };
+  const first: GuestNic = { index: 2, name: g.nic, mac: g.mac, mtu: g.mtu, up: g.up, v4: g.v4, v6: g.v6, metadata: g.metadata, ra: g.ra, manual: g.manual };
   return [loopback(g.family === 'cirros'), ...[first, ...g.extra].map((n) => guestLink(g.family === 'cirros', n))];
 }
 
 /** One NIC: up with its addresses, or as the kernel leaves a NIC no one brought up (no addresses, qdisc noop). */
 function guestLink(busybox: boolean, n: GuestNic): IpLink {
-  if (!n.up) return { index: n.index, name: n.name, flags: 'BROADCAST,MULTICAST', mtu: n.mtu, qdisc: 'noop', state: busybox ? undefined : 'DOWN', qlen: 1000, link: ether(n.mac), addrs: [] };
+  // Down: no lease and no link-local address, but what was set by hand stays on it.
+  const manual: IpAddress[] = n.manual.map((m) => ({ family: 4, cidr: `${m.address}/${m.prefix}`, scope: 'global' }));
+  if (!n.up) return { index: n.index, name: n.name, flags: 'BROADCAST,MULTICAST', mtu: n.mtu, qdisc: 'noop', state: busybox ? undefined : 'DOWN', qlen: 1000, link: ether(n.mac), addrs: manual };
   const addrs: IpAddress[] = [];
   if (n.v4) {
     const v4: IpAddress = { family: 4, cidr: `${n.v4.address}/${n.v4.prefix}`, brd: n.v4.brd, scope: 'global' };
     addrs.push(busybox ? v4 : extended(v4, { flags: 'dynamic', valid: '86400sec', preferred: '86400sec' }));
   }
+  // Addresses added by hand: no broadcast (none was given), no lifetimes.
+  addrs.push(...manual);
   for (const a of n.v6) addrs.push({ family: 6, cidr: `${a.address}/${a.prefix}`, scope: 'global' });
   addrs.push({ family: 6, cidr: `${linkLocal(n.mac)}/64`, scope: 'link' });
   return {
@@ -137,34 +141,36 @@ export function nsRoutes6(cloud: Cloud, ns: Namespace): IpRoute[] {
   return out;
 }
 
-/** A VM's IPv4 routes from its DHCP lease (BusyBox's udhcpc adds no metric and no proto). */
+/** The guest's NICs that are up, with their lease and their addresses set by hand. */
+function upNics(g: GuestView): Array<{ dev: string; v4: GuestView['v4']; metadata: boolean; manual: GuestNic['manual'] }> {
+  const first = { dev: g.nic, v4: g.v4, metadata: g.metadata, manual: g.manual, up: g.up };
+  return [first, ...g.extra.map((n) => ({ dev: n.name, v4: n.v4, metadata: n.metadata, manual: n.manual, up: n.up }))].filter((n) => n.up);
+}
+
+/**
+ * A VM's IPv4 routes: each lease's (udhcpc's script: no metric, no proto; systemd-networkd:
+ * metric 100), the kernel's connected route of each address set by hand, and a default route set
+ * by hand; the kernel lists the defaults first (by metric, then as added), then the rest by
+ * destination.
+ */
 export function guestRoutes(g: GuestView): IpRoute[] {
-  const v = g.v4;
-  if (!v) return [];
-  const out: IpRoute[] = [];
-  const dev = g.nic;
-  // Each lease installs the same routes (udhcpc's script: no metric; systemd-networkd: metric
-  // 100); the kernel lists the defaults first (the first NIC's first), then the rest by destination.
-  const leases = [{ dev, v4: v, metadata: g.metadata }, ...g.extra.filter((n) => n.up).map((n) => ({ dev: n.name, v4: n.v4, metadata: n.metadata }))];
+  const busybox = g.family === 'cirros';
+  const leased: IpRoute[] = [];
   const rest: IpRoute[] = [];
-  if (g.family === 'cirros') {
-    for (const l of leases) {
-      if (!l.v4) continue;
-      if (l.v4.gateway) out.push({ dest: 'default', via: l.v4.gateway, dev: l.dev });
-      rest.push({ dest: l.v4.cidr, dev: l.dev, scope: 'link', src: l.v4.address });
-      if (l.v4.gateway && l.metadata) rest.push({ dest: '169.254.169.254', via: l.v4.gateway, dev: l.dev });
+  for (const l of upNics(g)) {
+    if (l.v4) {
+      const dhcp = busybox ? { dev: l.dev } : { dev: l.dev, proto: 'dhcp', src: l.v4.address, metric: 100 };
+      if (l.v4.gateway) leased.push({ dest: 'default', via: l.v4.gateway, ...dhcp });
+      rest.push(busybox ? { dest: l.v4.cidr, dev: l.dev, scope: 'link', src: l.v4.address } : { dest: l.v4.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: l.v4.address, metric: 100 });
+      if (l.v4.gateway && !busybox) rest.push({ dest: l.v4.gateway, ...dhcp, scope: 'link' });
+      if (l.v4.gateway && l.metadata) rest.push({ dest: '169.254.169.254', via: l.v4.gateway, ...dhcp });
     }
-    return [...out, ...sortByDestination(rest)];
+    for (const m of l.manual) rest.push(busybox ? { dest: m.cidr, dev: l.dev, scope: 'link', src: m.address } : { dest: m.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: m.address });
   }
-  for (const l of leases) {
-    if (!l.v4) continue;
-    const dhcp = { dev: l.dev, proto: 'dhcp', src: l.v4.address, metric: 100 };
-    if (l.v4.gateway) out.push({ dest: 'default', via: l.v4.gateway, ...dhcp });
-    rest.push({ dest: l.v4.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: l.v4.address, metric: 100 });
-    if (l.v4.gateway) rest.push({ dest: l.v4.gateway, ...dhcp, scope: 'link' });
-    if (l.v4.gateway && l.metadata) rest.push({ dest: '169.254.169.254', via: l.v4.gateway, ...dhcp });
-  }
-  return [...out, ...sortByDestination(rest)];
+  const manual: IpRoute[] = g.manualDefault ? [{ dest: 'default', via: g.manualDefault.via, dev: g.manualDefault.dev }] : [];
+  // A default route added by hand has metric 0: before systemd-networkd's (100), after udhcpc's (also 0, added first).
+  const defaults = busybox ? [...leased, ...manual] : [...manual, ...leased];
+  return [...defaults, ...sortByDestination(rest)];
 }
 
 /** `ip -6 route` in a VM: its prefixes, link-local, and the default route learned from the router's advertisements. */
@@ -189,15 +195,9 @@ export function nodeRoutes6(cloud: Cloud): IpRoute[] {
   return routes;
 }
 
-/** A VM's table as `route -n` reads it from the kernel (no metrics; the metadata route as a /32), every NIC it brought up. */
+/** A VM's table as `route -n` reads it from the kernel (no metrics; the metadata route as a /32): guestRoutes without the gateways' host routes. */
 export function guestRouteTable(g: GuestView): IpRoute[] {
-  const leases = [{ dev: g.nic, v4: g.v4, metadata: g.metadata }, ...g.extra.filter((n) => n.up).map((n) => ({ dev: n.name, v4: n.v4, metadata: n.metadata }))];
-  const defaults: IpRoute[] = [];
-  const rest: IpRoute[] = [];
-  for (const l of leases) {
-    if (l.v4?.gateway) defaults.push({ dest: 'default', via: l.v4.gateway, dev: l.dev });
-    if (l.v4) rest.push({ dest: l.v4.cidr, dev: l.dev });
-    if (l.v4?.gateway && l.metadata) rest.push({ dest: '169.254.169.254/32', via: l.v4.gateway, dev: l.dev });
-  }
-  return [...defaults, ...sortByDestination(rest)];
+  return guestRoutes(g)
+    .filter((r) => !(r.dest !== 'default' && !r.dest.includes('/') && r.via === undefined))
+    .map((r) => ({ dest: r.dest === '169.254.169.254' ? '169.254.169.254/32' : r.dest, ...(r.via ? { via: r.via } : {}), dev: r.dev }));
 }

@@ -8,6 +8,7 @@ import { AMPHORA_NETNS, type AmphoraNic, type AmphoraRoute, type AmphoraView } f
 import { hashSeed } from '../../sim/rng.js';
 import { cidrContains, parseCidr, parseIp } from '../../sim/ipam.js';
 import { err, ok, type HostResult } from './host.js';
+import { guestChanges, type GuestChange } from '../../sim/ops/server.js';
 import { guestLinks, guestRoutes, guestRoutes6, LAPTOP_LINKS, LAPTOP_ROUTES, NODE_ROUTES, nodeLinks, nodeRoutes6, nsLinks, nsRoutes, nsRoutes6 } from './interfaces.js';
 
 const isAddr = (sub: string | undefined) => sub === 'a' || sub === 'addr' || sub === 'address';
@@ -103,7 +104,7 @@ export function ipVerbAnswer(a: string[], where: 'node' | 'namespace' | 'vm', to
     return err('RTNETLINK answers: Operation not permitted\n', 2);
   }
   const hint = verb === 'get' ? "`ip route` (or `route -n`) prints the table it would look up, and `stacklab trace` a packet's path"
-    : where === 'vm' ? 'a guest NIC comes up with its DHCP client (sudo udhcpc -i eth1 on CirrOS, sudo dhclient ens4 elsewhere)'
+    : where === 'vm' ? 'a guest NIC comes up with its DHCP client (sudo udhcpc -i eth1 on CirrOS, sudo dhclient ens4 elsewhere) or by hand (ip link set DEV up, ip addr add ADDR/LEN dev DEV, ip route add default via GW)'
       : "the node's interfaces, addresses and routes are the Neutron agents' (change them with openstack commands)";
   return err(`stacklab: ip ${object} ${verb} is not simulated here: ${hint}\n`, 1);
 }
@@ -148,6 +149,92 @@ function routeGet(routes: IpRoute[], links: IpLink[], words: string[], uid: numb
   return { stdout: out, stderr: warn, exitCode: 0 };
 }
 
+/**
+ * What root may change by hand in a guest (its state until the next boot, sim/ops/server.ts
+ * guestChanges): `ip link set DEV up|down`, `ip addr add|del ADDR[/LEN] dev DEV`, `ip addr
+ * flush dev DEV`, `ip route add|del default via GW [dev DEV]`. Each refusal in the tool's words
+ * (iproute2 6.1 and BusyBox 1.35, checked in a network namespace on this machine); null for
+ * what Stacklab does not simulate.
+ */
+function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boolean): HostResult | null {
+  const g = guestView(cloud, vm);
+  const names = [g.nic, ...g.extra.map((n) => n.name)];
+  const object = ipObject(a[0]);
+  const verb = ipVerb(a, busybox ? 'busybox' : 'iproute2');
+  const rest = a.slice(2);
+  const bb = (m: string) => (busybox ? `ip: ${m}` : m);
+  const noDevice = (d: string) => err(busybox ? `ip: can't find device '${d}'\n` : `Cannot find device "${d}"\n`, 1);
+  const change = (c: GuestChange): HostResult => ({ stdout: '', stderr: '', exitCode: 0, cloud: guestChanges(cloud, vm.id, c) });
+  const valueOf = (key: string) => {
+    const i = rest.indexOf(key);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  if (object === 'link' && verb === 'set') {
+    const words = rest[0] === 'dev' ? rest.slice(1) : rest;
+    const [dev, ...flags] = words;
+    if (dev === undefined) return err(busybox ? 'ip: need "dev IFACE"\n' : 'Not enough information: "dev" argument is required.\n', 1);
+    const index = names.indexOf(dev);
+    if (index < 0) return noDevice(dev);
+    const bad = flags.find((f) => f !== 'up' && f !== 'down');
+    if (bad !== undefined) return err(busybox ? `ip: either "dev" is duplicate, or "${bad}" is garbage\n` : `Error: either "dev" is duplicate, or "${bad}" is a garbage.\n`, busybox ? 2 : 255);
+    const last = flags.at(-1);
+    return last === undefined ? ok('') : change({ nic: { index, linkUp: last === 'up' } });
+  }
+  if (object === 'address' && (verb === 'add' || verb === 'delete' || verb === 'flush')) {
+    const dev = valueOf('dev') ?? (verb === 'flush' ? rest.find((w) => w !== 'dev') : undefined);
+    if (dev === undefined) return err(busybox ? 'ip: need "dev IFACE"\n' : 'Not enough information: "dev" argument is required.\n', 1);
+    const index = names.indexOf(dev);
+    if (index < 0) return noDevice(dev);
+    const current = vm.nics[index]?.addrs ?? [];
+    if (verb === 'flush') return change({ nic: { index, addrs: [] } });
+    const raw = rest[0] ?? '';
+    const [addr = '', len] = raw.split('/');
+    const ip = parseIp(addr);
+    const prefix = len === undefined ? 32 : Number(len);
+    if (!ip || ip.version !== 4 || !/^\d+$/.test(len ?? '32') || prefix > 32) {
+      return busybox ? err('ip: RTNETLINK answers: Numerical result out of range\n', 2) : err(`Error: any valid prefix is expected rather than "${raw}".\n`, 1);
+    }
+    const cidr = `${addr}/${prefix}`;
+    if (verb === 'add') {
+      if (current.some((x) => x.split('/')[0] === addr)) return err(bb(busybox ? 'RTNETLINK answers: File exists\n' : 'Error: ipv4: Address already assigned.\n'), 2);
+      return change({ nic: { index, addrs: [...current, cidr] } });
+    }
+    if (!current.includes(cidr) && !(len === undefined && current.some((x) => x.split('/')[0] === addr))) {
+      return err(bb(busybox ? 'RTNETLINK answers: Cannot assign requested address\n' : 'Error: ipv4: Address not found.\n'), 2);
+    }
+    return change({ nic: { index, addrs: current.filter((x) => x.split('/')[0] !== addr) } });
+  }
+  if (object === 'route' && (verb === 'add' || verb === 'delete') && rest[0] === 'default') {
+    const leased = [g.up && g.v4?.gateway, ...g.extra.map((n) => n.up && n.v4?.gateway)].some((x) => typeof x === 'string' && x !== '');
+    if (verb === 'delete') {
+      if (vm.guestDefault) return change({ guestDefault: null });
+      // The lease's own default route: removing it by hand is not simulated.
+      return leased ? null : err(bb('RTNETLINK answers: No such process\n'), 2);
+    }
+    const via = valueOf('via');
+    const dev = valueOf('dev');
+    if (via === undefined || parseIp(via)?.version !== 4) return null;
+    if (dev !== undefined && !names.includes(dev)) return noDevice(dev);
+    // Same destination and metric as a route there: udhcpc's lease installs its default with metric
+    // 0, as `ip route add` does (systemd-networkd's has 100, so both stand on the cloud images).
+    if (vm.guestDefault || (busybox && leased)) return err(bb('RTNETLINK answers: File exists\n'), 2);
+    // The gateway must be on a connected network of the NIC (of any up NIC without dev).
+    const target = parseIp(via);
+    const onLink = (i: number) => {
+      const n = i === 0 ? { up: g.up, v4: g.v4, manual: g.manual } : g.extra[i - 1];
+      if (!n || !n.up || !target) return false;
+      return [...(n.v4 ? [n.v4.cidr] : []), ...n.manual.map((m) => m.cidr)].some((c) => {
+        const p = parseCidr(c);
+        return p !== null && cidrContains(p, 4, target.value);
+      });
+    };
+    const index = dev !== undefined ? names.indexOf(dev) : names.findIndex((_, i) => onLink(i));
+    if (index < 0 || !onLink(index)) return err(busybox ? 'ip: RTNETLINK answers: Network is unreachable\n' : 'Error: Nexthop has invalid gateway.\n', 2);
+    return change({ guestDefault: { via, dev: index } });
+  }
+  return null;
+}
+
 /** `ip …` inside a qrouter-/qdhcp- namespace (`brief`: -br, see ipDisplay). */
 export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
@@ -169,6 +256,10 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
   const busybox = g.family === 'cirros';
   if (!busybox && ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(guestRoutes(g), guestLinks(g), a.slice(2), root ? 0 : 1000);
   if (busybox && ipVerb(a, 'busybox') === 'get' && want !== 6) return routeGet(guestRoutes(g), guestLinks(g), a.slice(2), null);
+  if (root) {
+    const write = guestIpWrite(cloud, vm, a, busybox);
+    if (write) return write;
+  }
   const verb = ipVerbAnswer(a, 'vm', busybox ? 'busybox' : 'iproute2', root);
   if (verb) return verb;
   if (isAddr(a[0])) return addrShow(guestLinks(g), a, want, brief, st, addrText, busybox);

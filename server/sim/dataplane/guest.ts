@@ -2,7 +2,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
-import { guestNicName, guestNicUp, guestUsesPort, vmHasAddress } from '../reach.js';
+import { guestLeased, guestNicName, guestNicUp } from '../reach.js';
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
 
@@ -18,6 +18,16 @@ export interface GuestNic {
   metadata: boolean;
   /** The router its IPv6 default route points at (from the advertisements), or null. */
   ra: string | null;
+  /** IPv4 addresses the learner added by hand (`ip addr add`). */
+  manual: ManualAddress[];
+}
+
+/** An address set by hand: no lease, no broadcast unless given, scope global. */
+export interface ManualAddress {
+  address: string;
+  prefix: number;
+  /** The connected network, `a.b.c.0/p`. */
+  cidr: string;
 }
 
 export interface GuestView {
@@ -31,6 +41,12 @@ export interface GuestView {
   metadata: boolean;
   /** The router the first NIC's IPv6 default route points at (from the advertisements), or null. */
   ra: string | null;
+  /** Whether the first NIC's link is up (`ip link set eth0 down` takes it down). */
+  up: boolean;
+  /** The first NIC's addresses set by hand. */
+  manual: ManualAddress[];
+  /** A default route set by hand (`ip route add default via G`): the gateway and the NIC's name. */
+  manualDefault: { via: string; dev: string } | null;
   /** The other NICs, in Nova's order (eth1…, or ens4… on the cloud images: the next PCI slots). */
   extra: GuestNic[];
 }
@@ -70,6 +86,14 @@ function lease(cloud: Cloud, server: Server, port: Port | undefined, got: boolea
   return out;
 }
 
+function manualAddresses(addrs: readonly string[] | undefined): ManualAddress[] {
+  return (addrs ?? []).flatMap((a) => {
+    const c = parseCidr(a);
+    const [address = ''] = a.split('/');
+    return c ? [{ address, prefix: c.prefix, cidr: `${formatIp(4, c.network)}/${c.prefix}` }] : [];
+  });
+}
+
 /** Routes in the order the kernel's table lists them: by destination address, then prefix length (stable otherwise). */
 export function sortByDestination<T extends { dest: string }>(routes: T[]): T[] {
   const key = (r: T): [bigint, number] => {
@@ -86,15 +110,22 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
   const portOf = (id: string | undefined) => cloud.ports.find((p) => p.id === id);
   const mtuOf = (p: Port | undefined) => cloud.networks.find((n) => n.id === p?.networkId)?.mtu ?? 1500;
   const port = portOf(server.nics[0]?.portId);
-  const first = lease(cloud, server, port, vmHasAddress(cloud, server.id));
+  const up0 = guestNicUp(cloud, server, 0);
+  const first = lease(cloud, server, port, guestLeased(cloud, server, 0));
   const extra = server.nics.slice(1).map((n, i): GuestNic => {
     const p = portOf(n.portId);
     const up = guestNicUp(cloud, server, i + 1);
-    const l = lease(cloud, server, p, up && guestUsesPort(cloud, server, n.portId));
-    return { index: i + 3, name: guestNicName(cloud, server, i + 1), mac: p?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(p), up, v4: l.v4, v6: up ? l.v6 : [], metadata: l.metadata, ra: up ? l.ra : null };
+    const l = lease(cloud, server, p, guestLeased(cloud, server, i + 1));
+    return {
+      index: i + 3, name: guestNicName(cloud, server, i + 1), mac: p?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(p), up, v4: l.v4, v6: up ? l.v6 : [],
+      metadata: l.metadata, ra: up ? l.ra : null, manual: manualAddresses(n.addrs),
+    };
   });
+  const dflt = server.guestDefault;
   return {
     family, nic: guestNicName(cloud, server, 0), mac: port?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(port),
-    v4: first.v4, v6: first.v6, nameservers: first.nameservers, metadata: first.metadata, ra: first.ra, extra,
+    v4: first.v4, v6: up0 ? first.v6 : [], nameservers: first.nameservers, metadata: first.metadata, ra: up0 ? first.ra : null, extra,
+    up: up0, manual: manualAddresses(server.nics[0]?.addrs),
+    manualDefault: dflt ? { via: dflt.via, dev: guestNicName(cloud, server, dflt.dev) } : null,
   };
 }

@@ -57,10 +57,13 @@ export interface Server {
   /**
    * Ports in NIC order; `created` marks ports Nova created (deleted with the server), `tag` the
    * device tag an attach gave, `hotplugged` a NIC attached after boot (the guest's init did not
-   * bring it up), `guestUp` one the learner brought up in the guest (a DHCP client run by hand,
-   * forgotten at the next boot).
+   * bring it up), `guestUp` one the learner brought up in the guest (a DHCP client run by hand),
+   * `linkUp` its link as the learner set it (`ip link set`), `addrs` the addresses (`A/P`) they
+   * added by hand: all forgotten at the next boot.
    */
-  nics: Array<{ portId: string; created: boolean; tag?: string; hotplugged?: boolean; guestUp?: boolean }>;
+  nics: Array<{ portId: string; created: boolean; tag?: string; hotplugged?: boolean; guestUp?: boolean; linkUp?: boolean; addrs?: string[] }>;
+  /** A default route the learner added in the guest (`ip route add default via G`), on NIC `dev`; forgotten at the next boot. */
+  guestDefault?: { via: string; dev: number };
   configDrive: boolean;
   hostId: string;
   host: string;

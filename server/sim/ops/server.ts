@@ -348,7 +348,33 @@ export function guestBringsUp(c: Cloud, serverId: string, index: number): Cloud 
   };
 }
 
-/** A boot forgets what the guest did by hand: NICs a DHCP client brought up go down again. */
+/** A boot forgets what the guest did by hand: a DHCP client's NICs, links set, addresses and routes added. */
 export function forgetGuestState(s: Server): void {
-  if (s.nics.some((n) => n.guestUp)) s.nics = s.nics.map(({ guestUp: _, ...n }) => n);
+  if (s.nics.some((n) => n.guestUp !== undefined || n.linkUp !== undefined || n.addrs !== undefined)) {
+    s.nics = s.nics.map(({ guestUp: _u, linkUp: _l, addrs: _a, ...n }) => n);
+  }
+  if (s.guestDefault !== undefined) delete s.guestDefault;
+}
+
+/** What the learner changes by hand in the guest: a NIC's link or addresses, its default route. */
+export interface GuestChange {
+  nic?: { index: number; linkUp?: boolean; addrs?: string[] };
+  /** null: the default route deleted. */
+  guestDefault?: { via: string; dev: number } | null;
+}
+
+/** The cloud with that change in the guest of `serverId` (a new cloud; the one given is not changed). */
+export function guestChanges(c: Cloud, serverId: string, change: GuestChange): Cloud {
+  return {
+    ...c,
+    servers: c.servers.map((s) => {
+      if (s.id !== serverId) return s;
+      const next: Server = { ...s };
+      const n = change.nic;
+      if (n) next.nics = s.nics.map((x, i) => (i === n.index ? { ...x, ...(n.linkUp !== undefined ? { linkUp: n.linkUp } : {}), ...(n.addrs !== undefined ? { addrs: n.addrs } : {}) } : x));
+      if (change.guestDefault === null) delete next.guestDefault;
+      else if (change.guestDefault !== undefined) next.guestDefault = change.guestDefault;
+      return next;
+    }),
+  };
 }
