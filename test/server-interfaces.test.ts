@@ -265,6 +265,13 @@ describe('the guest and its NICs', () => {
     expect(out[10]).toBe('Error: either "dev" is duplicate, or "mtu" is a garbage.\n');
   });
 
+  it('hostile: addresses set by hand are bounded per NIC', () => {
+    const adds = Array.from({ length: 70 }, (_, i) => `sudo ip addr add 10.0.2.${i + 10}/24 dev ens4`);
+    const out = onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], adds);
+    expect(out.slice(0, 64).every((o) => o === '')).toBe(true);
+    expect(out[64]).toBe('stacklab: at most 64 addresses on a NIC here\n');
+  });
+
   it('an address set by hand answers; off the subnet it needs a default route set by hand too', () => {
     const s = createSession({ fixture: 'network-node', seed: 1, host: 'network' });
     const { state } = runLines(s, [

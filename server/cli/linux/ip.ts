@@ -56,6 +56,9 @@ const linkShow = (links: IpLink[], a: string[], brief: boolean, st: IpStyle, bus
 
 type IpObject = 'address' | 'link' | 'route';
 
+/** Addresses a learner may set by hand on one guest NIC. */
+const MAX_GUEST_ADDRESSES = 64;
+
 /**
  * The commands of each object in the order the tool tries them, each word matching any prefix of
  * it (iproute2 6.1's do_ipaddr/do_iplink/do_iproute, BusyBox 1.29's ip applets): `ip a a` adds,
@@ -197,6 +200,8 @@ function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boolean): 
     const cidr = `${addr}/${prefix}`;
     if (verb === 'add') {
       if (current.some((x) => x.split('/')[0] === addr)) return err(bb(busybox ? 'RTNETLINK answers: File exists\n' : 'Error: ipv4: Address already assigned.\n'), 2);
+      // The saved workspace stays small: a bound no lesson reaches.
+      if (current.length >= MAX_GUEST_ADDRESSES) return err(`stacklab: at most ${MAX_GUEST_ADDRESSES} addresses on a NIC here\n`, 1);
       return change({ nic: { index, addrs: [...current, cidr] } });
     }
     if (!current.includes(cidr) && !(len === undefined && current.some((x) => x.split('/')[0] === addr))) {
