@@ -7,7 +7,9 @@
 import { extended } from '../../sim/objects.js';
 import { namespaceEntries } from '../../sim/dataplane/index.js';
 import { hashSeed } from '../../sim/rng.js';
-import { err, loginUserOn, ok, isCirros, type HostCtx, type HostResult } from './host.js';
+import { err, loginUserOn, ok, isCirros, server, type HostCtx, type HostResult } from './host.js';
+import type { Server } from '../../sim/model/compute.js';
+import { guestNicName } from '../../sim/reach.js';
 
 interface Proc { pid: number; ppid: number; user: string; tty: string; cmd: string; vsz: number; rss: number; stat: string }
 
@@ -48,9 +50,16 @@ function prefixMask(cidr: string): string {
 /** A VM's or the laptop's few daemons. */
 function otherProcs(ctx: HostCtx): Array<Omit<Proc, 'pid' | 'ppid'>> {
   const d = (cmd: string, vsz: number, rss: number, stat = 'Ss') => ({ user: 'root', tty: '?', cmd, vsz, rss, stat });
-  if (isCirros(ctx.cloud, ctx.host)) return [d('init', 2_404, 1_536, 'S'), d('/sbin/syslogd -n', 2_404, 1_480, 'S'), d('udhcpc -p /var/run/udhcpc.eth0.pid -R -n -T 60 -i eth0', 2_404, 1_460, 'S'), d('/usr/sbin/dropbear -R', 2_204, 1_236, 'S')];
+  // The DHCP clients the learner ran by hand on the NICs past the first (they stay, as daemons).
+  const vm = server(ctx.cloud, ctx.host);
+  const byHand = (vm?.nics ?? []).flatMap((n, i) => (i > 0 && n.guestUp === true ? [guestNicName(ctx.cloud, vm as Server, i)] : []));
+  if (isCirros(ctx.cloud, ctx.host)) {
+    return [d('init', 2_404, 1_536, 'S'), d('/sbin/syslogd -n', 2_404, 1_480, 'S'), d('udhcpc -p /var/run/udhcpc.eth0.pid -R -n -T 60 -i eth0', 2_404, 1_460, 'S'),
+      ...byHand.map((nic) => d(`udhcpc -i ${nic}`, 2_404, 1_388, 'S')), d('/usr/sbin/dropbear -R', 2_204, 1_236, 'S')];
+  }
   if (ctx.host === 'laptop') return [d('/sbin/init splash', 168_120, 13_040), d('/lib/systemd/systemd-journald', 48_352, 16_200), d('/usr/sbin/NetworkManager --no-daemon', 339_980, 21_560, 'Ssl')];
-  return [d('/sbin/init', 102_232, 11_960), d('/lib/systemd/systemd-journald', 40_012, 12_820), d('dhclient -4 -v -i -pf /run/dhclient.ens3.pid ens3', 7_448, 4_112), d('sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups', 15_404, 9_032)];
+  return [d('/sbin/init', 102_232, 11_960), d('/lib/systemd/systemd-journald', 40_012, 12_820), d('dhclient -4 -v -i -pf /run/dhclient.ens3.pid ens3', 7_448, 4_112),
+    ...byHand.map((nic) => d(`dhclient ${nic}`, 7_448, 4_096)), d('sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups', 15_404, 9_032)];
 }
 
 /** Every process: the daemons, then the learner's login shell and this ps, with pids fixed by the host. */
