@@ -426,7 +426,11 @@ function unannounced(cloud: Cloud, to: string): string | null {
 
 function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport: number | null, steps: Steps): Trace {
   const port = vmPortFor(cloud, serverId, to);
-  if (!port || !vmHasAddress(cloud, serverId)) return { hops: [], verdict: 'net-unreachable', reason: 'the VM has no address (no DHCP, no config drive)' };
+  if (!port || !vmHasAddress(cloud, serverId)) {
+    const s = cloud.servers.find((x) => x.id === serverId);
+    const down = s !== undefined && !guestNicUp(cloud, s, 0);
+    return { hops: [], verdict: 'net-unreachable', reason: down ? `the VM's ${guestNicName(cloud, s, 0)} is down (ip link set … down in the guest)` : 'the VM has no address (no DHCP, no config drive, none set by hand)' };
+  }
   const want = parseIp(to)?.version ?? 4;
   const vm = cloud.servers.find((x) => x.id === serverId);
   const fixed = port.fixedIps.find((f) => parseIp(f.ipAddress)?.version === want && (vm === undefined || guestHolds(cloud, vm, port, f.ipAddress)));
