@@ -4,6 +4,7 @@
  * deletePortById, so both ways mean the same.
  */
 import type { Cloud } from '../../../model/cloud.js';
+import { shareElements } from '../../../clone.js';
 import { neutronError, SimError } from '../../../errors.js';
 import { validMac } from '../../../ipam.js';
 import type { Port } from '../../../model/port.js';
@@ -280,6 +281,9 @@ function portRuleDenied(c: Cloud, net: Network, body: JsonObject, portProject?: 
 
 /** POST /v2.0/ports with the `port` object: the new port. */
 export function postPort(c: Cloud, member: JsonObject, path: string = PATH): Port {
+  // A create appends a port and changes no other: asked before the checks below first read the
+  // ports (the quota's count), the draft shares them instead of copying every one (sim/clone.ts).
+  shareElements(c, 'ports');
   return withFaultTypes(() => {
     const b = prepare(c, 'ports', 'create', path, member);
     const sgs = groupIds(b);
