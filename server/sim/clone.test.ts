@@ -105,3 +105,15 @@ describe("transact: 'mostly' (a read that may write)", () => {
     expect(c.securityGroups[0]?.description).not.toMatch(/\(edited\)$/);
   });
 });
+
+describe('transact: a create shares what it only appends to', () => {
+  it('openstack port create keeps every other port object as it was (no copy of the collection: a big cloud stays fast)', () => {
+    const c = fixtureCloud('network-node', 7);
+    const before = c.ports;
+    const r = runOpenstack(c, ['port', 'create', '--network', 'net1', 'extra']);
+    expect(r.exitCode).toBe(0);
+    const next = r.cloud;
+    expect(next.ports).toHaveLength(before.length + 1);
+    expect(next.ports.slice(0, before.length).every((p, i) => p === before[i])).toBe(true);
+  });
+});
