@@ -7,6 +7,7 @@ import { novaError, SimError } from '../errors.js';
 import { hex } from '../rng.js';
 import { newId, now, touch } from './context.js';
 import { createPort, removePort, type FixedIpRequest } from './port.js';
+import { shareElements } from '../clone.js';
 import { grants } from './rbac.js';
 import { visibleNetworks } from '../visibility.js';
 
@@ -47,6 +48,10 @@ function checkNetwork(c: Cloud, net: Network): void {
 }
 
 export function createServer(c: Cloud, req: ServerCreate): Server {
+  // A boot appends ports and reads the floating IPs: the draft shares both (binding a port the
+  // user gave writes to it, and the boot then runs again on copies).
+  shareElements(c, 'ports');
+  shareElements(c, 'floatingIps');
   if (req.keyName !== undefined && !c.keypairs.some((k) => k.name === req.keyName)) {
     throw novaError.badRequest(PATH, 'Invalid key_name provided.');
   }

@@ -3,6 +3,7 @@
  * CLI's subnet-create and subnet-update send their bodies through postSubnet and putSubnet.
  */
 import type { Cloud } from '../../../model/cloud.js';
+import { shareElements } from '../../../clone.js';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../../../model/subnet.js';
 import {
   createSubnet,
@@ -156,6 +157,9 @@ function common(b: JsonObject, path: string) {
 
 /** POST /v2.0/subnets with this `subnet` body: the new subnet. */
 export function postSubnet(c: Cloud, body: JsonObject): Subnet {
+  // A subnet's create appends ports (its DHCP port) and changes others only on an IPv6
+  // auto-address subnet: the draft shares them (a write to one runs the create again on copies).
+  shareElements(c, 'ports');
   const b = prepare(c, 'subnets', 'create', PATH, body);
   const version = b['ip_version'] as 4 | 6;
   const own = common(b, PATH);
