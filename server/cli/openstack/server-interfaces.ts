@@ -11,21 +11,11 @@ import type { JsonObject } from '../../sim/api/json.js';
 import { createInterface, deleteInterface, serverInterfaces, SDK_INTERFACE_MINOR } from '../../sim/api/nova/index.js';
 import { formatted, type CellValue } from '../../render/pyvalue.js';
 import { CliError } from '../errors.js';
-import { findBy, none, req, str, type Args, type OscCommand, type Output } from './common.js';
-import { findServer } from './find-server.js';
+import { none, req, str, type Args, type OscCommand, type Output } from './common.js';
+import { findServer, sdkFindServer } from './find-server.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
 import { attr } from './format.js';
-
-/**
- * openstacksdk's find_server: a GET by id (any server the caller may see), else Nova's list
- * filtered by name, which is the caller's own project's servers (no all_projects), exact names only.
- */
-function sdkFindServer(c: Cloud, nameOrId: string): Server {
-  const byId = c.servers.find((s) => s.id === nameOrId && (c.auth.admin || s.projectId === c.auth.projectId));
-  if (byId) return byId;
-  return findBy(c.servers.filter((s) => s.projectId === c.auth.projectId), 'Server', nameOrId);
-}
 
 /**
  * openstacksdk's create_server_interface: the body it sends for what the command names, with
@@ -34,6 +24,13 @@ function sdkFindServer(c: Cloud, nameOrId: string): Server {
 function attach(c: Cloud, s: Server, a: Args, target: JsonObject): JsonObject {
   const tag = str(a, 'tag');
   return createInterface(c, s.id, { interfaceAttachment: { ...target, ...(tag ? { tag } : {}) } }, SDK_INTERFACE_MINOR);
+}
+
+/** `server add port|network`: the server found first (the sdk's find_server), then the port or network, then the attach; OSC prints nothing. */
+function attachNamed(c: Cloud, a: Args, target: () => JsonObject): Output {
+  const s = sdkFindServer(c, req(a, 'server'));
+  attach(c, s, a, target());
+  return none;
 }
 
 /** The ShowOne `server add fixed ip` prints: the new interface, its fixed IPs as OSC's ListDictColumn. */
@@ -70,26 +67,8 @@ function removeNetwork(c: Cloud, a: Args): Output {
 }
 
 export const serverInterfaceCommands: OscCommand[] = [
-  {
-    name: 'server add port',
-    style: 'sdk',
-    run: ({ cloud: c, args: a }) => {
-      const s = sdkFindServer(c, req(a, 'server'));
-      const port = findPort(c, req(a, 'port'));
-      attach(c, s, a, { port_id: port.id });
-      return none;
-    },
-  },
-  {
-    name: 'server add network',
-    style: 'sdk',
-    run: ({ cloud: c, args: a }) => {
-      const s = sdkFindServer(c, req(a, 'server'));
-      const net = findNetwork(c, req(a, 'network'));
-      attach(c, s, a, { net_id: net.id });
-      return none;
-    },
-  },
+  { name: 'server add port', style: 'sdk', run: ({ cloud: c, args: a }) => attachNamed(c, a, () => ({ port_id: findPort(c, req(a, 'port')).id })) },
+  { name: 'server add network', style: 'sdk', run: ({ cloud: c, args: a }) => attachNamed(c, a, () => ({ net_id: findNetwork(c, req(a, 'network')).id })) },
   { name: 'server add fixed ip', style: 'sdk', run: ({ cloud, args }) => addFixedIp(cloud, args) },
   {
     name: 'server remove port',

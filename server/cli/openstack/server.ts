@@ -26,7 +26,7 @@ import {
 import { associateFloatingIp, disassociateFloatingIp } from '../../sim/api/neutron/index.js';
 import { linearPattern } from '../pattern.js';
 import { CliError } from '../errors.js';
-import { errorLine, findBy, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
+import { errorLine, flag, none, req, str, strs, type Args, type OscCommand, type Output } from './common.js';
 import { laptopDirectory, laptopFile } from '../linux/files.js';
 import { findFlavor } from './flavor.js';
 import { findFloatingIp } from './floating-ip.js';
@@ -36,7 +36,7 @@ import { findPort } from './port.js';
 import { attr, listCol, sortFields } from './format.js';
 
 export { findServer } from './find-server.js';
-import { findServer } from './find-server.js';
+import { findServer, sdkFindServer } from './find-server.js';
 
 type Addresses = { [net: string]: Array<{ [k: string]: Json }> };
 
@@ -316,8 +316,7 @@ function addFloatingIp(c: Cloud, a: Args): Output {
 function consoleLogShow(c: Cloud, a: Args): Output {
   const lines = typeof a['lines'] === 'number' ? (a['lines'] as number) : undefined;
   // OSC 6.0 reads the console through openstacksdk: its find_server, its messages.
-  const visible = c.servers.filter((s) => c.auth.admin || s.projectId === c.auth.projectId);
-  const text = consoleOutput(c, findBy(visible, 'Server', req(a, 'server')).id, lines);
+  const text = consoleOutput(c, sdkFindServer(c, req(a, 'server')).id, lines);
   return { kind: 'text', stdout: text.endsWith('\n') ? text : `${text}\n` };
 }
 
