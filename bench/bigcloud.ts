@@ -99,7 +99,7 @@ function meanMs(f: () => void, runs = 5, budget = 1000): { cpu: number; wall: nu
   return { cpu: (cpuMs() - c0) / n, wall: (performance.now() - t0) / n };
 }
 
-const KEYS = ['build', 'netns', 'netnsCold', 'iptables', 'iptablesCold', 'ping', 'portCreate', 'snapshot'] as const;
+const KEYS = ['build', 'netns', 'netnsCold', 'iptables', 'iptablesCold', 'ping', 'portCreate', 'portSet', 'fipSet', 'addSubnet', 'serverCreate', 'subnetDelete', 'snapshot'] as const;
 type Key = (typeof KEYS)[number];
 
 interface Row {
@@ -151,6 +151,11 @@ function measure(scale: number): Row {
   if (!r0 || !fip) throw new Error('big cloud: r0 or the floating IP of p0 is missing');
   const ns = `qrouter-${r0.id}`;
   const iptables = `ip netns exec ${ns} iptables-save`;
+  // Writes that change existing resources, each timed from the same state: a new subnet to plug
+  // into r0, a port without a floating IP and an unassociated floating IP (made beforehand, untimed).
+  const w = runSetup(s, ['openstack network create nw', 'openstack subnet create --network nw --subnet-range 10.254.0.0/24 sw', 'openstack port create --network n0 pw']);
+  const free = w.cloud.floatingIps.find((f) => f.portId === null);
+  if (!free) throw new Error('big cloud: no unassociated floating IP');
   const timed: Record<Exclude<Key, 'snapshot'>, { cpu: number; wall: number }> = {
     build,
     netns: meanMs(() => must(s, 'ip netns')),
@@ -159,6 +164,11 @@ function measure(scale: number): Row {
     iptablesCold: coldMs(s, iptables),
     ping: meanMs(() => must(s, `ip netns exec ${ns} ping -c 1 ${fip.floatingIpAddress}`, true)),
     portCreate: meanMs(() => must(s, 'openstack port create --network n0 extra')),
+    portSet: meanMs(() => must(w, 'openstack port set --name renamed --description d p1')),
+    fipSet: meanMs(() => must(w, `openstack floating ip set --port pw ${free.floatingIpAddress}`)),
+    addSubnet: meanMs(() => must(w, 'openstack router add subnet r0 sw')),
+    serverCreate: meanMs(() => must(w, 'openstack server create --image cirros-0.5.2-x86_64-disk --flavor m1.tiny --network n0 vm')),
+    subnetDelete: meanMs(() => must(w, 'openstack subnet delete sw')),
   };
   const snapshot = Buffer.byteLength(serializeSession(s)) / 2 ** 20;
   const pick = (k: 'cpu' | 'wall') => Object.fromEntries(KEYS.map((key) => [key, key === 'snapshot' ? snapshot : timed[key][k]])) as Record<Key, number>;
@@ -173,6 +183,11 @@ const COLUMNS: { key: Key; title: string; unit: string }[] = [
   { key: 'iptablesCold', title: 'iptables-save after a write', unit: 'ms' },
   { key: 'ping', title: 'ping -c 1 in r0', unit: 'ms' },
   { key: 'portCreate', title: 'port create', unit: 'ms' },
+  { key: 'portSet', title: 'port set', unit: 'ms' },
+  { key: 'fipSet', title: 'floating ip set --port', unit: 'ms' },
+  { key: 'addSubnet', title: 'router add subnet', unit: 'ms' },
+  { key: 'serverCreate', title: 'server create', unit: 'ms' },
+  { key: 'subnetDelete', title: 'subnet delete', unit: 'ms' },
   { key: 'snapshot', title: 'snapshot', unit: 'MiB' },
 ];
 

@@ -9,7 +9,7 @@ import { hashSeed } from '../sim/rng.js';
 import type { Cloud } from '../sim/model/cloud.js';
 import { settle } from '../sim/ops/server.js';
 import { octaviaPending, settleOctavia } from '../sim/ops/octavia/lifecycle.js';
-import { copyRoot, draftCloud, finishDraft } from '../sim/clone.js';
+import { copyRoot, draftCloud, finishDraft, shareAll } from '../sim/clone.js';
 import { runOpenstack } from '../cli/openstack/index.js';
 import { runNeutron } from '../cli/neutron/index.js';
 import { runNova } from '../cli/nova/index.js';
@@ -923,10 +923,21 @@ export function afterCommand(base: Cloud, elapsed: number, unchanged: boolean): 
   // Octavia's worker finishes what the line left PENDING_* (only drafted when something is).
   const lbPending = octaviaPending(moved);
   if (!building && !lbPending) return moved;
-  const draft = draftCloud(moved);
-  if (building) settle(draft);
-  if (lbPending) settleOctavia(draft, false, moved.octavia);
-  return finishDraft(draft, unchanged);
+  const settled = (share: boolean): Cloud => {
+    const draft = draftCloud(moved, share);
+    // Booting servers change one server and its ports each (through writable): the others are shared.
+    if (share) shareAll(draft);
+    if (building) settle(draft);
+    if (lbPending) settleOctavia(draft, false, moved.octavia);
+    return finishDraft(draft, unchanged);
+  };
+  try {
+    return settled(true);
+  } catch (e) {
+    // A write to a shared element (Octavia's worker changes ports its own way): again, on copies.
+    if (e instanceof TypeError) return settled(false);
+    throw e;
+  }
 }
 
 function errorId(line: string, n: number): string {

@@ -148,14 +148,19 @@ export function inBatch(v: object): boolean {
 // ---- shared elements ---------------------------------------------------------------------------
 //
 // Copying a collection on first use costs what the collection holds: creating one port in a
-// cloud of 7,000 copied 7,000 ports. An op that only adds to a collection (creating a port
-// appends one and changes no other) can ask, before it first reads it, for the collection's
-// elements to be shared: the draft then holds a new array of the same element objects, and only
-// the array is new. What keeps this safe: the shared elements are deep-frozen, so an op that
-// writes to one anyway (later in the same command: a caller of the op, say) throws a TypeError
-// instead of changing the published cloud, and `transact` then runs the command again on a
-// draft that copies. Frozen elements stay frozen in every later cloud that holds them (nothing
-// may change a published cloud anyway); copies made from them are ordinary objects.
+// cloud of 7,000 copied 7,000 ports, and renaming one port, or reading the ports to check an
+// address, copied them all too. A command can ask, before it first reads a collection, for its
+// elements to be shared (shareElements, shareAll): the draft then holds a new array of the same
+// element objects, and only the array is new. The command appends to it, filters it, and changes
+// an existing element only through `writable`, which puts a copy of that one element in its place
+// in the draft's array. What keeps this safe: the shared elements are deep-frozen, so an op that
+// writes to one anyway (one that does not call `writable`, or a caller still holding the element
+// it had before) throws a TypeError instead of changing the published cloud, and `transact` then
+// runs the command again on a draft that copies: a forgotten `writable` costs time, never
+// correctness. Whoever finds an element to change calls `writable` and goes on with what it
+// returns (the element it had is the element as it was). Frozen elements stay frozen in every
+// later cloud that holds them (nothing may change a published cloud anyway); copies made from
+// them are ordinary objects.
 
 /** Collection arrays whose every element is deep-frozen (they can be shared as they are). */
 const FROZEN = new WeakSet<object>();
@@ -191,8 +196,13 @@ export function publishedCloud(c: Cloud): Cloud {
   return copy;
 }
 
-/** The keys whose elements an op may share (collections of objects that ops append to). */
-type ShareableKey = 'ports' | 'floatingIps';
+/**
+ * The keys whose elements an op may share: collections of objects that ops append to, filter,
+ * or change one element of through `writable`.
+ */
+export type ShareableKey = 'ports' | 'floatingIps' | 'networks' | 'subnets' | 'routers' | 'servers';
+
+const SHAREABLE: readonly ShareableKey[] = ['ports', 'floatingIps', 'networks', 'subnets', 'routers', 'servers'];
 
 class Draft {
   /** slots[i]: the copy of KEYS[i] (or what the op assigned to it), UNSET until touched. */
@@ -228,6 +238,34 @@ export function shareElements(c: Cloud, key: ShareableKey): void {
   if (c.slots[i] !== UNSET || !Array.isArray(c.src[key])) return;
   c.sharing ??= new Array<boolean>(KEYS.length).fill(false);
   c.sharing[i] = true;
+}
+
+/**
+ * The element `el` of the draft's `key` collection, made the draft's own to change: when its
+ * elements are shared with the published cloud (shareElements), a copy of `el` takes its place in
+ * the draft's array and is returned, and the other elements stay shared. Anything else comes back
+ * as it is (an element of a copied collection, a new one, a setup batch's). An op that changes an
+ * existing element of a collection it asked to share calls this first, and changes what it
+ * returns; a write to the shared element itself throws (frozen) and the command runs again on
+ * copies (transact), so a forgotten call costs time, never correctness.
+ */
+export function writable<T extends object>(c: Cloud, key: ShareableKey, el: T): T {
+  if (!(c instanceof Draft) || !Object.isFrozen(el) || c.sharing?.[KEYS.indexOf(key)] !== true) return el;
+  const a = (c as unknown as Record<string, T[]>)[key] as T[];
+  const i = a.indexOf(el);
+  if (i < 0) return el;
+  const copy = deep(el as unknown as Json) as unknown as T;
+  a[i] = copy;
+  return copy;
+}
+
+/**
+ * shareElements for every collection that may be shared: for a command whose ops change existing
+ * elements of them only through `writable` (and filter or append to them), called before it
+ * first reads any.
+ */
+export function shareAll(c: Cloud): void {
+  for (const k of SHAREABLE) shareElements(c, k);
 }
 
 KEYS.forEach((k, i) => {
@@ -273,9 +311,15 @@ export function isDraft(c: object): boolean {
   return c instanceof Draft;
 }
 
-/** A copy-on-write stand-in for a copy of `c`, for an op to change; `finishDraft` turns it into the new cloud. */
-export function draftCloud(c: Cloud): Cloud {
-  return new Draft(c as unknown as Record<string, unknown>) as unknown as Cloud;
+/**
+ * A copy-on-write stand-in for a copy of `c`, for an op to change; `finishDraft` turns it into the
+ * new cloud. With `share`, an op may share elements (shareElements, shareAll); a write to a shared
+ * element throws a TypeError, and the caller runs the op again on a draft without (as transact does).
+ */
+export function draftCloud(c: Cloud, share = false): Cloud {
+  const d = new Draft(c as unknown as Record<string, unknown>);
+  d.canShare = share;
+  return d as unknown as Cloud;
 }
 
 /**

@@ -8,7 +8,7 @@ import { extended, ownValue } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { ParserSpec } from '../spec.js';
 import { SimError } from '../../sim/errors.js';
-import { transact } from '../../sim/clone.js';
+import { shareAll, transact } from '../../sim/clone.js';
 import { requestId } from '../../sim/api/request-id.js';
 import { formatHelp, parseKnownArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
@@ -60,6 +60,19 @@ const COMMANDS: Record<string, Handler> = {
 };
 
 /** The sub-commands Stacklab's `neutron` runs, and their real parsers (for Tab completion). */
+/**
+ * The writes whose transaction shares the elements of the L3 collections with the cloud it starts
+ * from (sim/clone.ts shareAll): their requests change one port, network, subnet, router or
+ * floating IP at a time through `writable`, as the openstack commands' (OscCommand.shares).
+ */
+const SHARES: ReadonlySet<string> = new Set([
+  'port-create', 'port-update', 'port-delete',
+  'net-create', 'net-update', 'net-delete',
+  'subnet-create', 'subnet-update', 'subnet-delete',
+  'router-create', 'router-update', 'router-delete', 'router-interface-add', 'router-interface-delete', 'router-gateway-set', 'router-gateway-clear',
+  'floatingip-create', 'floatingip-associate', 'floatingip-disassociate', 'floatingip-delete',
+]);
+
 export function neutronCommandNames(): string[] {
   return Object.keys(COMMANDS).sort();
 }
@@ -123,7 +136,12 @@ export function runNeutron(cloud: Cloud, argv: string[], opts: { columns?: numbe
   // What the command logs as it goes comes first on stderr, whatever happens next.
   const log: string[] = [];
   parsed.values[LOG] = log;
-  const r = transact(cloud, (c) => clientSide(() => handler(c, parsed.values, extra)));
+  const r = transact(cloud, (c) => {
+    // A command transact runs again on copies (sim/clone.ts) logs again from the start.
+    log.length = 0;
+    if (SHARES.has(name)) shareAll(c);
+    return clientSide(() => handler(c, parsed.values, extra));
+  });
   const head = () => DEPRECATION + log.join('');
   if (r.ok) {
     const v = r.value;

@@ -53,6 +53,13 @@ export interface OscCommand {
   run(ctx: Ctx): Output;
   /** A warning the client logs as the command starts (a deprecation): first on stderr, even when the command fails. */
   warns?(args: Args): string | undefined;
+  /**
+   * The command's transaction shares the elements of the ports, networks, subnets, routers,
+   * floating IPs and servers with the cloud it starts from instead of copying them (sim/clone.ts
+   * shareAll): its requests change one element at a time through `writable`, filter or append. A
+   * write it makes to a shared element some other way is caught, and it runs again on copies.
+   */
+  shares?: true;
 }
 
 /** openstacksdk's ResourceNotFound from a find: printed "No Network found for x". */

@@ -166,17 +166,17 @@ function list(c: Cloud, a: Args): Output {
 }
 
 export const floatingIpCommands: OscCommand[] = [
-  { name: 'floating ip create', style: 'wrapped', run: ({ cloud, args }) => create(cloud, args) },
+  { name: 'floating ip create', shares: true, style: 'wrapped', run: ({ cloud, args }) => create(cloud, args) },
   { name: 'floating ip list', run: ({ cloud, args }) => list(cloud, args) },
   {
     name: 'floating ip show',
     style: 'wrapped',
     run: ({ cloud: c, args: a }) => show(c, findFloatingIp(c, req(a, 'floating_ip')), 'show'),
   },
-  { name: 'floating ip set', run: ({ cloud, args }) => set(cloud, args) },
-  { name: 'floating ip unset', run: ({ cloud, args }) => unset(cloud, args) },
+  { name: 'floating ip set', shares: true, run: ({ cloud, args }) => set(cloud, args) },
+  { name: 'floating ip unset', shares: true, run: ({ cloud, args }) => unset(cloud, args) },
   {
-    name: 'floating ip delete',
+    name: 'floating ip delete', shares: true,
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'floating_ip'), { one: 'floating_ip', many: 'floating_ips' }, (t) => deleteFloatingIpById(c, findFloatingIp(c, t).id)),
   },

@@ -5,7 +5,7 @@
 import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { renderList, renderShow, type FormatOptions } from '../../render/cliff.js';
-import { transact } from '../../sim/clone.js';
+import { shareAll, transact } from '../../sim/clone.js';
 import { formatHelp, parseArgs } from '../argparse.js';
 import { cliffEnvDefaults } from '../formatter-args.js';
 import { BareArgError, clientSide, ClientFailure, CommittedFailure } from '../errors.js';
@@ -141,7 +141,10 @@ function runOn(cloud: Cloud, argv: string[], columns: number, defaults: Record<s
   const warning = cmd.warns?.(values);
   // The global options are the words before the command's name and arguments.
   const globals = argv.slice(0, argv.length - top.rest.length - cmd.name.split(' ').length);
-  const r = transact(cloud, (c) => clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile, globals, env } : { cloud: c, args: values, globals, env })), readOnly(cmd.name));
+  const r = transact(cloud, (c) => {
+    if (cmd.shares) shareAll(c);
+    return clientSide(() => cmd.run(openFile ? { cloud: c, args: values, openFile, globals, env } : { cloud: c, args: values, globals, env }));
+  }, readOnly(cmd.name));
   if (!r.ok) return said(warning, { stdout: '', stderr: `${errorLine(r.draft, r.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   if (r.value instanceof ClientFailure || r.value instanceof CommittedFailure) return said(warning, { stdout: '', stderr: `${errorLine(r.cloud, r.value.error, cmd.style ?? 'sdk')}\n`, exitCode: 1 }, r.cloud);
   const out = r.value;

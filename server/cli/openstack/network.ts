@@ -210,7 +210,7 @@ function unsetNetwork(c: Cloud, a: Args): Output {
 
 export const networkCommands: OscCommand[] = [
   {
-    name: 'network create',
+    name: 'network create', shares: true,
     style: 'wrapped',
     run: ({ cloud: c, args: a }) => {
       const b = networkAttrs(c, a);
@@ -223,10 +223,10 @@ export const networkCommands: OscCommand[] = [
   },
   { name: 'network list', run: ({ cloud, args }) => listNetworks(cloud, args) },
   { name: 'network show', style: 'wrapped', run: ({ cloud: c, args: a }) => networkShow(networkDict(c, findNetwork(c, req(a, 'network')), 'show')) },
-  { name: 'network set', run: ({ cloud, args }) => setNetwork(cloud, args) },
-  { name: 'network unset', run: ({ cloud, args }) => unsetNetwork(cloud, args) },
+  { name: 'network set', shares: true, run: ({ cloud, args }) => setNetwork(cloud, args) },
+  { name: 'network unset', shares: true, run: ({ cloud, args }) => unsetNetwork(cloud, args) },
   {
-    name: 'network delete',
+    name: 'network delete', shares: true,
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'network'), { one: 'network', many: 'networks' }, (t) => {
         const n = findNetwork(c, t);

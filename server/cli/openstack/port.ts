@@ -14,6 +14,7 @@ import {
   dicts,
   findBy,
   findQosPolicy,
+ 
   flag,
   none,
   withExtensionCheck,
@@ -392,13 +393,14 @@ function unset(c: Cloud, a: Args): Output {
 }
 
 export const portCommands: OscCommand[] = [
-  { name: 'port create', run: ({ cloud, args }) => create(cloud, args) },
+  { name: 'port create', shares: true, run: ({ cloud, args }) => create(cloud, args) },
   { name: 'port list', run: ({ cloud, args }) => list(cloud, args) },
   { name: 'port show', run: ({ cloud: c, args: a }) => portShow(portDict(c, findPort(c, req(a, 'port')))) },
-  { name: 'port set', run: ({ cloud, args }) => set(cloud, args) },
-  { name: 'port unset', run: ({ cloud, args }) => unset(cloud, args) },
+  { name: 'port set', shares: true, run: ({ cloud, args }) => set(cloud, args) },
+  { name: 'port unset', shares: true, run: ({ cloud, args }) => unset(cloud, args) },
   {
     name: 'port delete',
+    shares: true,
     run: ({ cloud: c, args: a }) => deleteEach(c, strs(a, 'port'), { one: 'port', many: 'ports' }, (t) => deletePortById(c, findPort(c, t).id)),
   },
 ];

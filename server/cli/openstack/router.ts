@@ -260,24 +260,24 @@ function routerInterface(c: Cloud, a: Args, op: 'add' | 'remove', kind: 'subnet'
 }
 
 export const routerCommands: OscCommand[] = [
-  { name: 'router create', run: ({ cloud, args }) => create(cloud, args) },
+  { name: 'router create', shares: true, run: ({ cloud, args }) => create(cloud, args) },
   { name: 'router list', run: ({ cloud, args }) => list(cloud, args) },
   { name: 'router show', run: ({ cloud: c, args: a }) => {
       const r = findRouter(c, req(a, 'router'));
       return routerShow(routerDict(c, r), interfacePorts(c, r));
     },
   },
-  { name: 'router set', run: ({ cloud, args }) => set(cloud, args) },
-  { name: 'router unset', run: ({ cloud, args }) => unset(cloud, args) },
+  { name: 'router set', shares: true, run: ({ cloud, args }) => set(cloud, args) },
+  { name: 'router unset', shares: true, run: ({ cloud, args }) => unset(cloud, args) },
   {
-    name: 'router delete',
+    name: 'router delete', shares: true,
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'router'), { one: 'router', many: 'routers' }, (t) => deleteRouterById(c, findRouter(c, t).id)),
   },
-  { name: 'router add route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'add') },
-  { name: 'router remove route', run: ({ cloud, args }) => extraRoutes(cloud, args, 'remove') },
-  { name: 'router add subnet', run: ({ cloud, args }) => routerInterface(cloud, args, 'add', 'subnet') },
-  { name: 'router add port', run: ({ cloud, args }) => routerInterface(cloud, args, 'add', 'port') },
-  { name: 'router remove subnet', run: ({ cloud, args }) => routerInterface(cloud, args, 'remove', 'subnet') },
-  { name: 'router remove port', run: ({ cloud, args }) => routerInterface(cloud, args, 'remove', 'port') },
+  { name: 'router add route', shares: true, run: ({ cloud, args }) => extraRoutes(cloud, args, 'add') },
+  { name: 'router remove route', shares: true, run: ({ cloud, args }) => extraRoutes(cloud, args, 'remove') },
+  { name: 'router add subnet', shares: true, run: ({ cloud, args }) => routerInterface(cloud, args, 'add', 'subnet') },
+  { name: 'router add port', shares: true, run: ({ cloud, args }) => routerInterface(cloud, args, 'add', 'port') },
+  { name: 'router remove subnet', shares: true, run: ({ cloud, args }) => routerInterface(cloud, args, 'remove', 'subnet') },
+  { name: 'router remove port', shares: true, run: ({ cloud, args }) => routerInterface(cloud, args, 'remove', 'port') },
 ];

@@ -354,11 +354,11 @@ function singleByName(c: Cloud, name: string): { id: string } {
 }
 
 export const serverCommands: OscCommand[] = [
-  { name: 'server create', style: 'nova', run: ({ cloud, args }) => serverCreate(cloud, args) },
+  { name: 'server create', shares: true, style: 'nova', run: ({ cloud, args }) => serverCreate(cloud, args) },
   { name: 'server list', style: 'nova', run: ({ cloud, args }) => serverList(cloud, args) },
   { name: 'server show', style: 'nova', run: ({ cloud: c, args: a }) => serverShow(c, showServer(c, findServer(c, req(a, 'server')).id), []) },
   {
-    name: 'server delete',
+    name: 'server delete', shares: true,
     style: 'nova',
     run: ({ cloud: c, args: a }) => {
       for (const t of strs(a, 'server')) deleteServer(c, findServer(c, t).id);

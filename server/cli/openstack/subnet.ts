@@ -247,7 +247,7 @@ function unsetSubnet(c: Cloud, a: Args): Output {
 
 export const subnetCommands: OscCommand[] = [
   {
-    name: 'subnet create',
+    name: 'subnet create', shares: true,
     run: ({ cloud: c, args: a }) => {
       const { body } = sdkBody(subnetAttrs(c, a, true), a, SDK_SUBNET_NAMES);
       const s = postSubnet(c, body);
@@ -256,10 +256,10 @@ export const subnetCommands: OscCommand[] = [
   },
   { name: 'subnet list', run: ({ cloud, args }) => listSubnets(cloud, args) },
   { name: 'subnet show', run: ({ cloud: c, args: a }) => subnetShow(subnetDict(findSubnet(c, req(a, 'subnet')))) },
-  { name: 'subnet set', run: ({ cloud, args }) => setSubnet(cloud, args) },
-  { name: 'subnet unset', run: ({ cloud, args }) => unsetSubnet(cloud, args) },
+  { name: 'subnet set', shares: true, run: ({ cloud, args }) => setSubnet(cloud, args) },
+  { name: 'subnet unset', shares: true, run: ({ cloud, args }) => unsetSubnet(cloud, args) },
   {
-    name: 'subnet delete',
+    name: 'subnet delete', shares: true,
     run: ({ cloud: c, args: a }) =>
       deleteEach(c, strs(a, 'subnet'), { one: 'subnet', many: 'subnets' }, (t) => {
         const s = findSubnet(c, t);

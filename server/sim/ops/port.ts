@@ -25,7 +25,7 @@ import {
 import { afterIdDrawn, newStd, touch } from './context.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
-import { shareElements } from '../clone.js';
+import { shareElements, writable } from '../clone.js';
 import { hostReachesSegment, runsOvsAgent } from '../agents.js';
 
 const PATH = '/v2.0/ports';
@@ -582,8 +582,9 @@ export function deletePort(c: Cloud, port: Port): void {
 
 /** Removes a port and what hangs on it (floating IP associations, server NIC entries). */
 export function removePort(c: Cloud, port: Port): void {
-  for (const f of c.floatingIps) {
-    if (f.portId === port.id) {
+  for (const found of c.floatingIps) {
+    if (found.portId === port.id) {
+      const f = writable(c, 'floatingIps', found);
       f.portId = null;
       f.fixedIpAddress = null;
       f.routerId = null;
@@ -591,7 +592,9 @@ export function removePort(c: Cloud, port: Port): void {
       touch(c, f);
     }
   }
-  for (const s of c.servers) s.nics = s.nics.filter((n) => n.portId !== port.id);
+  for (const s of c.servers) {
+    if (s.nics.some((n) => n.portId === port.id)) writable(c, 'servers', s).nics = s.nics.filter((n) => n.portId !== port.id);
+  }
   c.ports = c.ports.filter((p) => p.id !== port.id);
 }
 
@@ -621,7 +624,8 @@ export function syncDhcpPort(c: Cloud, net: Network): void {
     });
     touch(c, port);
   }
-  const p = port;
+  // The port may be one the draft shares with the published cloud (clone.ts): made its own first.
+  const p = writable(c, 'ports', port);
   const wanted = new Set(dhcpSubnets.map((s) => s.id));
   const before = p.fixedIps.length;
   p.fixedIps = p.fixedIps.filter((f) => wanted.has(f.subnetId));
@@ -655,7 +659,8 @@ export function addAutoAddresses(c: Cloud, s: Subnet): void {
   for (const p of c.ports) {
     if (p.networkId !== s.networkId || isRouterInterfaceOwner(p.deviceOwner) || p.deviceOwner === DEVICE_OWNER.dhcp) continue;
     if (p.deviceOwner === DEVICE_OWNER.floatingIp) continue;
-    p.fixedIps.push({ subnetId: s.id, ipAddress: eui64For(s, p.macAddress) });
-    touch(c, p);
+    const own = writable(c, 'ports', p);
+    own.fixedIps.push({ subnetId: s.id, ipAddress: eui64For(s, p.macAddress) });
+    touch(c, own);
   }
 }

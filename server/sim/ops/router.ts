@@ -4,6 +4,7 @@ import type { FixedIp, Port } from '../model/port.js';
 import type { Route, Router } from '../model/router.js';
 import type { Subnet } from '../model/subnet.js';
 import type { Std } from '../model/std.js';
+import { writable } from '../clone.js';
 import { neutronError } from '../errors.js';
 import { cidrContains, cidrsOverlap, hostRoutesProblem, parseCidr, parseIp } from '../ipam.js';
 import { nestedPolicy, newStd, policyError, touch } from './context.js';
@@ -194,14 +195,16 @@ export function removeRouterInterfaceSubnet(c: Cloud, r: Router, s: Subnet): Por
       `Router interface for subnet ${s.id} on router ${r.id} cannot be deleted, as it is required by one or more floating IPs.`,
     );
   }
+  let kept = port;
   if (port.fixedIps.length > 1) {
-    port.fixedIps = port.fixedIps.filter((f) => f.subnetId !== s.id);
-    touch(c, port);
+    kept = writable(c, 'ports', port);
+    kept.fixedIps = port.fixedIps.filter((f) => f.subnetId !== s.id);
+    touch(c, kept);
   } else {
     removePort(c, port);
   }
   touch(c, r);
-  return port;
+  return kept;
 }
 
 export function removeRouterInterfacePort(c: Cloud, r: Router, port: Port): void {

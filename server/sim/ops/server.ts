@@ -7,7 +7,7 @@ import { novaError, SimError } from '../errors.js';
 import { hex } from '../rng.js';
 import { newId, now, touch } from './context.js';
 import { createPort, removePort, type FixedIpRequest } from './port.js';
-import { shareElements } from '../clone.js';
+import { shareElements, writable } from '../clone.js';
 import { grants } from './rbac.js';
 import { visibleNetworks } from '../visibility.js';
 
@@ -145,16 +145,19 @@ export function createServer(c: Cloud, req: ServerCreate): Server {
 
 /** Advances asynchronous work: servers whose boot is done become ACTIVE with their ports. */
 export function settle(c: Cloud): void {
-  for (const s of c.servers) {
-    if (s.status !== 'BUILD' || c.tick < s.activeAfter) continue;
+  for (const found of c.servers) {
+    if (found.status !== 'BUILD' || c.tick < found.activeAfter) continue;
+    // Each changed through writable: the draft may share the others with the published cloud.
+    const s = writable(c, 'servers', found);
     s.status = 'ACTIVE';
     s.launchedAt = now(c);
     s.updatedAt = now(c);
     for (const nic of s.nics) {
       const p = c.ports.find((x) => x.id === nic.portId);
       if (p && p.status !== 'ACTIVE') {
-        p.status = 'ACTIVE';
-        touch(c, p);
+        const own = writable(c, 'ports', p);
+        own.status = 'ACTIVE';
+        touch(c, own);
       }
     }
   }
@@ -204,21 +207,27 @@ export function deleteServer(c: Cloud, s: Server): void {
   c.servers = c.servers.filter((x) => x.id !== s.id);
 }
 
-/** A port the user gave Nova, bound to the server on its host (Neutron counts two revisions). */
-function bindPort(c: Cloud, p: Port, serverId: string, zone: string, host: string): void {
+/**
+ * A port the user gave Nova, bound to the server on its host (Neutron counts two revisions): the
+ * port as changed (the draft's own copy when it shared the one given: clone.ts writable).
+ */
+function bindPort(c: Cloud, found: Port, serverId: string, zone: string, host: string): Port {
+  const p = writable(c, 'ports', found);
   p.deviceId = serverId;
   p.deviceOwner = `compute:${zone}`;
   p.bindingHostId = host;
   p.bindingVifType = 'ovs';
   touch(c, p, 2);
+  return p;
 }
 
 /** What Nova does with a port it lets go: deletes one it created, unbinds one it was given. */
-function releasePort(c: Cloud, p: Port, created: boolean): void {
+function releasePort(c: Cloud, found: Port, created: boolean): void {
   if (created) {
-    removePort(c, p);
+    removePort(c, found);
     return;
   }
+  const p = writable(c, 'ports', found);
   p.deviceId = '';
   p.deviceOwner = '';
   p.bindingHostId = '';
@@ -264,11 +273,11 @@ export function attachInterface(c: Cloud, s: Server, req: InterfaceAttach): Port
     if (!p) throw novaError.notFound(path, `Port id ${req.portId} could not be found.`);
     if (p.projectId !== s.projectId) throw novaError.badRequest(path, `Port ${p.id} not usable for instance ${s.id}.`);
     if (p.deviceId !== '') throw novaError.conflict(path, `Port ${p.id} is still in use.`);
-    bindPort(c, p, s.id, s.availabilityZone, s.host);
-    if (p.status !== portStatus) p.status = portStatus;
+    const bound = bindPort(c, p, s.id, s.availabilityZone, s.host);
+    if (bound.status !== portStatus) bound.status = portStatus;
     s.nics.push({ portId: p.id, created: false, ...(req.tag !== undefined ? { tag: req.tag } : {}), hotplugged: true });
     s.updatedAt = now(c);
-    return p;
+    return bound;
   }
   let net: Network | undefined;
   if (req.networkId !== undefined) {

@@ -1,4 +1,5 @@
 /** Subnet operations with Neutron's validation order and messages, subnet-pool allocation and DHCP side effects. */
+import { writable } from '../clone.js';
 import type { Cloud } from '../model/cloud.js';
 import type { Network } from '../model/network.js';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../model/subnet.js';
@@ -386,9 +387,11 @@ export function createSubnet(c: Cloud, req: SubnetCreate, opts: { deferDhcp?: bo
     segmentId,
   });
   c.subnets.push(subnet);
-  touch(c, net);
+  // The network's revision moves: made the draft's own first (it may share the others, clone.ts).
+  const owned = writable(c, 'networks', net);
+  touch(c, owned);
   addAutoAddresses(c, subnet);
-  if (!opts.deferDhcp) syncDhcpPort(c, net);
+  if (!opts.deferDhcp) syncDhcpPort(c, owned);
   return subnet;
 }
 
@@ -524,11 +527,12 @@ export function deleteSubnet(c: Cloud, s: Subnet): void {
     throw neutronError.conflict(path, `Unable to complete operation on subnet ${s.id}: One or more ports have an IP allocation from this subnet.`);
   }
   for (const p of c.ports) {
-    if (p.fixedIps.some((f) => f.subnetId === s.id)) p.fixedIps = p.fixedIps.filter((f) => f.subnetId !== s.id);
+    if (p.fixedIps.some((f) => f.subnetId === s.id)) writable(c, 'ports', p).fixedIps = p.fixedIps.filter((f) => f.subnetId !== s.id);
   }
   c.subnets = c.subnets.filter((x) => x.id !== s.id);
-  const net = c.networks.find((n) => n.id === s.networkId);
-  if (net) {
+  const found = c.networks.find((n) => n.id === s.networkId);
+  if (found) {
+    const net = writable(c, 'networks', found);
     touch(c, net);
     syncDhcpPort(c, net);
   }

@@ -3,6 +3,7 @@ import type { Cloud } from '../../model/cloud.js';
 import type { FloatingIp } from '../../model/floating-ip.js';
 import { neutronError } from '../../errors.js';
 import { updateFloatingIp } from '../../ops/floating-ip.js';
+import { writable } from '../../clone.js';
 import { visibleFloatingIps } from '../../visibility.js';
 import type { JsonObject } from '../json.js';
 import { listOf, stdAttrs, type ListQuery } from './common.js';
@@ -46,14 +47,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export function associateFloatingIp(c: Cloud, id: string, body: { portId: string; fixedIpAddress?: string }): FloatingIp {
   if (!UUID.test(body.portId)) throw neutronError.invalidUuid(`/v2.0/floatingips/${id}`, 'port_id', body.portId);
-  const f = getFloatingIp(c, id);
-  updateFloatingIp(c, f, { portId: body.portId, ...(body.fixedIpAddress !== undefined ? { fixedIpAddress: body.fixedIpAddress } : {}) });
-  return f;
+  return updateFloatingIp(c, writable(c, 'floatingIps', getFloatingIp(c, id)), { portId: body.portId, ...(body.fixedIpAddress !== undefined ? { fixedIpAddress: body.fixedIpAddress } : {}) });
 }
 
 /** PUT /v2.0/floatingips/{id} with port_id null (disassociate). */
 export function disassociateFloatingIp(c: Cloud, id: string): FloatingIp {
-  const f = getFloatingIp(c, id);
-  updateFloatingIp(c, f, { portId: null });
-  return f;
+  return updateFloatingIp(c, writable(c, 'floatingIps', getFloatingIp(c, id)), { portId: null });
 }

@@ -5,6 +5,7 @@
 import type { Cloud } from '../../../model/cloud.js';
 import type { FloatingIp } from '../../../model/floating-ip.js';
 import { neutronError } from '../../../errors.js';
+import { shareAll, writable } from '../../../clone.js';
 import {
   createFloatingIp,
   deleteFloatingIp,
@@ -75,11 +76,14 @@ export function putFloatingIp(
   member: JsonObject,
   path: string = `${PATH}/${id}`,
 ): FloatingIp {
+  // An update changes one floating IP and reads the others, the ports and the routers: shared,
+  // the floating IP made the draft's own (sim/clone.ts).
+  shareAll(c);
   return withFaultTypes(() => {
     const b = prepare(c, 'floatingips', 'update', path, member);
     const portId = uuidAttr(path, b, 'port_id', true);
     const fixed = ipAttr(path, b, 'fixed_ip_address');
-    const f = floatingIpById(c, id);
+    const f = writable(c, 'floatingIps', floatingIpById(c, id));
     return updateFloatingIp(
       c,
       f,
@@ -94,6 +98,8 @@ export function putFloatingIp(
 
 /** DELETE /v2.0/floatingips/ID. */
 export function deleteFloatingIpById(c: Cloud, id: string): void {
+  // Filters the floating IP and its port out (removePort changes what hangs on it through writable).
+  shareAll(c);
   withFaultTypes(() => deleteFloatingIp(c, floatingIpById(c, id)));
 }
 

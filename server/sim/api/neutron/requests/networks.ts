@@ -2,6 +2,7 @@
  * POST, PUT and DELETE /v2.0/networks: a body's attributes as the network ops take them. The
  * legacy CLI's net-create and net-update send their bodies through postNetwork and putNetwork.
  */
+import { shareAll, writable } from '../../../clone.js';
 import type { Cloud } from '../../../model/cloud.js';
 import type { Network } from '../../../model/network.js';
 import {
@@ -126,8 +127,12 @@ export function postNetwork(c: Cloud, body: JsonObject): Network {
   );
 }
 
-/** PUT /v2.0/networks/ID with this `network` body, on the network the caller named. */
-export function putNetwork(c: Cloud, net: Network, body: JsonObject): Network {
+/**
+ * PUT /v2.0/networks/ID with this `network` body, on the network the caller named: the network
+ * as changed (which may be a copy of the one given: sim/clone.ts writable).
+ */
+export function putNetwork(c: Cloud, found: Network, body: JsonObject): Network {
+  const net = writable(c, 'networks', found);
   const path = `${PATH}/${net.id}`;
   const b = prepare(c, 'networks', 'update', path, body);
   // An empty update changes nothing: no revision, no timestamp (the policy still applies).
@@ -169,8 +174,13 @@ export const networkWrites: CollectionWrites = {
   create: (c, member) => ordered(networkDict(c, postNetwork(c, member), 'create'), CREATE_ORDER),
   // The body is checked before the resource is looked up (a bad body on a missing one is a 400).
   update: (c, id, member, path) => {
+    // Changes one network through writable, reads the rest: shared (sim/clone.ts).
+    shareAll(c);
     prepare(c, 'networks', 'update', path, member);
     return ordered(networkDict(c, putNetwork(c, findNetwork(c, id, path), member)), UPDATE_ORDER);
   },
-  remove: (c, id, path) => deleteNetwork(c, findNetwork(c, id, path)),
+  remove: (c, id, path) => {
+    shareAll(c);
+    deleteNetwork(c, findNetwork(c, id, path));
+  },
 };

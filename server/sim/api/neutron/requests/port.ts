@@ -4,7 +4,7 @@
  * deletePortById, so both ways mean the same.
  */
 import type { Cloud } from '../../../model/cloud.js';
-import { shareElements } from '../../../clone.js';
+import { shareAll, shareElements, writable } from '../../../clone.js';
 import { neutronError, SimError } from '../../../errors.js';
 import { validMac } from '../../../ipam.js';
 import type { Port } from '../../../model/port.js';
@@ -328,6 +328,9 @@ export function putPort(
   member: JsonObject,
   path: string = `${PATH}/${id}`,
 ): Port {
+  // An update changes one port and reads the others (addresses, MACs) and the networks and
+  // subnets: their elements are shared, the port made the draft's own (sim/clone.ts).
+  shareAll(c);
   return withFaultTypes(() => {
     const b = prepare(c, 'ports', 'update', path, member);
     const sgs = groupIds(b);
@@ -348,7 +351,7 @@ export function putPort(
       bindingHostId: bindingHost(b),
       bindingProfile: bindingProfile(path, b),
     });
-    const port = portById(c, id, path);
+    const port = writable(c, 'ports', portById(c, id, path));
     const net = c.networks.find((n) => n.id === port.networkId);
     if (net) enforcePolicy(path, matchRule('ports', 'update', 'port', b), portRuleDenied(c, net, b, port.projectId));
     checkGroups(c, path, sgs);
@@ -360,6 +363,8 @@ export function putPort(
 
 /** DELETE /v2.0/ports/ID: router and floating IP ports are refused (409). */
 export function deletePortById(c: Cloud, id: string, path: string = `${PATH}/${id}`): void {
+  // A delete filters the port out and changes only what hangs on it (removePort): shared.
+  shareAll(c);
   withFaultTypes(() => deletePort(c, portById(c, id, path)));
 }
 

@@ -7,6 +7,7 @@ import type { Cloud } from '../../../model/cloud.js';
 import type { Port } from '../../../model/port.js';
 import type { Route, Router } from '../../../model/router.js';
 import { neutronError } from '../../../errors.js';
+import { shareAll, writable } from '../../../clone.js';
 import { apiFixedIps } from '../../../ops/port.js';
 import {
   addRouterInterfacePort,
@@ -70,6 +71,16 @@ const ORDER = [
 /** A router the caller can see, or Neutron's 404. */
 export const routerById = (c: Cloud, id: string, path: string): Router =>
   visible(visibleRouters(c), id, path, `Router ${id} could not be found`);
+
+/**
+ * A write to one router reads the routers, their ports and subnets: asked before anything reads
+ * them, the draft shares the elements of its collections instead of copying every one
+ * (sim/clone.ts shareAll), and the router the request changes is made the draft's own (writable).
+ */
+function routerToChange(c: Cloud, id: string, path: string): Router {
+  shareAll(c);
+  return writable(c, 'routers', routerById(c, id, path));
+}
 
 const isDict = (v: Json | undefined): v is JsonObject =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -158,11 +169,12 @@ export function putRouter(
   member: JsonObject,
   path: string = `${PATH}/${id}`,
 ): Router {
+  shareAll(c);
   return withFaultTypes(() => {
     const b = prepare(c, 'routers', 'update', path, member);
     const gw = gateway(path, b);
     const rs = routes(path, b);
-    const r = routerById(c, id, path);
+    const r = routerToChange(c, id, path);
     if (gw !== undefined) setRouterGateway(c, r, gw);
     const upd = defined<Parameters<typeof updateRouter>[2]>({
       name: text(b, 'name'),
@@ -179,6 +191,8 @@ export function putRouter(
 
 /** DELETE /v2.0/routers/ID: refused while interfaces are attached. */
 export function deleteRouterById(c: Cloud, id: string, path: string = `${PATH}/${id}`): void {
+  // Filters the router and its gateway port out (removePort: see there).
+  shareAll(c);
   withFaultTypes(() => deleteRouter(c, routerById(c, id, path)));
 }
 
@@ -225,10 +239,10 @@ const subnetById = (c: Cloud, id: string, path: string) =>
 export function addInterface(c: Cloud, id: string, body: JsonObject): JsonObject {
   const path = `${PATH}/${id}/add_router_interface`;
   return withFaultTypes(() => {
-    const r = routerById(c, id, path);
+    const r = routerToChange(c, id, path);
     const info = interfaceInfo(path, body, false);
     if (info.portId !== undefined) {
-      const port = addRouterInterfacePort(c, r, portById(c, info.portId, path));
+      const port = addRouterInterfacePort(c, r, writable(c, 'ports', portById(c, info.portId, path)));
       return interfaceAnswer(
         r,
         port,
@@ -244,7 +258,7 @@ export function addInterface(c: Cloud, id: string, body: JsonObject): JsonObject
 export function removeInterface(c: Cloud, id: string, body: JsonObject): JsonObject {
   const path = `${PATH}/${id}/remove_router_interface`;
   return withFaultTypes(() => {
-    const r = routerById(c, id, path);
+    const r = routerToChange(c, id, path);
     const info = interfaceInfo(path, body, true);
     if (info.portId !== undefined) {
       // The router's own ports are looked at, not the port: a deleted one is no interface either.
@@ -286,7 +300,7 @@ function extraRoutes(op: 'add' | 'remove') {
       const inner = body['router'];
       // Neutron 21 reads body['router'] unchecked: without it, a KeyError and its 500.
       if (!isDict(inner)) throw internalServerError(path);
-      const r = routerById(c, id, path);
+      const r = routerToChange(c, id, path);
       const rs = routes(path, inner) ?? [];
       changeExtraRoutes(c, r, rs, op);
       return extraRoutesAnswer(c, r);

@@ -3,7 +3,7 @@
  * CLI's subnet-create and subnet-update send their bodies through postSubnet and putSubnet.
  */
 import type { Cloud } from '../../../model/cloud.js';
-import { shareElements } from '../../../clone.js';
+import { shareAll, shareElements, writable } from '../../../clone.js';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../../../model/subnet.js';
 import {
   createSubnet,
@@ -186,7 +186,8 @@ export function postSubnet(c: Cloud, body: JsonObject): Subnet {
 }
 
 /** PUT /v2.0/subnets/ID with this `subnet` body, on the subnet the caller named. */
-export function putSubnet(c: Cloud, subnet: Subnet, body: JsonObject): Subnet {
+export function putSubnet(c: Cloud, found: Subnet, body: JsonObject): Subnet {
+  const subnet = writable(c, 'subnets', found);
   const path = `${PATH}/${subnet.id}`;
   const b = prepare(c, 'subnets', 'update', path, body);
   return updateSubnet(c, subnet, defined<SubnetUpdate>(common(b, path)));
@@ -207,8 +208,13 @@ export const subnetWrites: CollectionWrites = {
   create: (c, member) => answer(c, postSubnet(c, member)),
   // The body is checked before the resource is looked up (a bad body on a missing one is a 400).
   update: (c, id, member, path) => {
+    // Changes one subnet through writable, reads the rest: shared (sim/clone.ts).
+    shareAll(c);
     prepare(c, 'subnets', 'update', path, member);
     return answer(c, putSubnet(c, findSubnet(c, id, path), member));
   },
-  remove: (c, id, path) => deleteSubnet(c, findSubnet(c, id, path)),
+  remove: (c, id, path) => {
+    shareAll(c);
+    deleteSubnet(c, findSubnet(c, id, path));
+  },
 };

@@ -7,6 +7,7 @@
 import type { Cloud } from '../../../model/cloud.js';
 import type { Std } from '../../../model/std.js';
 import { touch } from '../../../ops/context.js';
+import { writable, type ShareableKey } from '../../../clone.js';
 import { addTags, changeTags, checkTag, checkTagList, clearTags, removeTag, replaceTags } from '../tags.js';
 
 /** A resource that carries tags and standard attributes. */
@@ -48,7 +49,23 @@ export function setTagsAsClient(c: Cloud, r: Tagged, change: Parameters<typeof c
   changeTags(next, change);
   if ([...next.tags].sort().join('\n') === [...r.tags].sort().join('\n')) return;
   checkTagList(next.tags, path);
-  changing(c, r, () => changeTags(r, change));
+  const own = current(c, r, path);
+  changing(c, own, () => changeTags(own, change));
+}
+
+/** The collections whose elements a draft may share (sim/clone.ts), by their name in a URL. */
+const SHAREABLE: Record<string, ShareableKey> = { ports: 'ports', networks: 'networks', subnets: 'subnets', routers: 'routers', floatingips: 'floatingIps' };
+
+/**
+ * The resource of `path` (…/<collection>/ID/tags) as the draft holds it now, made the draft's own
+ * (writable): after an update of the same command, the caller's `r` may be the resource as it was.
+ */
+function current(c: Cloud, r: Tagged, path: string): Tagged {
+  const [, , collection, id] = path.split('/');
+  if (collection === undefined || !Object.hasOwn(SHAREABLE, collection)) return r;
+  const key = SHAREABLE[collection] as ShareableKey;
+  const now = (c[key] as ReadonlyArray<Tagged & { id: string }>).find((x) => x.id === id);
+  return now === undefined ? r : writable(c, key, now);
 }
 
 /** The tag extension's URL of a resource: `/v2.0/<collection>/<id>/tags`. */
