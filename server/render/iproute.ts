@@ -121,17 +121,34 @@ export interface IpRoute {
 /** `ip route` / `ip -6 route`; BusyBox prints `scope link ` with one more blank before `src`. */
 export function ipRoute(routes: readonly IpRoute[], busybox = false): string {
   return routes.map((r) => {
+    if (busybox) return `${busyboxRoute(r)}\n`;
     let s = r.dest;
     if (r.via !== undefined) s += ` via ${r.via}`;
     s += ` dev ${r.dev}`;
     if (r.proto !== undefined) s += ` proto ${r.proto}`;
-    if (r.scope !== undefined) s += ` scope ${r.scope}${busybox ? ' ' : ''}`;
+    if (r.scope !== undefined) s += ` scope ${r.scope}`;
     if (r.src !== undefined) s += ` src ${r.src}`;
     if (r.metric !== undefined) s += ` metric ${r.metric}`;
     if (r.expires !== undefined) s += ` expires ${r.expires}`;
     if (r.hoplimit !== undefined) s += ` hoplimit ${r.hoplimit}`;
     return r.pref !== undefined ? `${s} pref ${r.pref}\n` : `${s} \n`;
   }).join('');
+}
+
+/**
+ * One route in BusyBox's layout (CirrOS's ip; checked on busybox 1.35): no protocol, preference
+ * or hop limit, a blank around each field after the device, and an IPv6 route's lifetime as
+ * `expires 0sec` (BusyBox divides the kernel's ticks by the wrong clock rate).
+ */
+function busyboxRoute(r: IpRoute): string {
+  let s = r.dest;
+  if (r.via !== undefined) s += ` via ${r.via}`;
+  s += ` dev ${r.dev} `;
+  if (r.scope !== undefined) s += `scope ${r.scope} `;
+  if (r.src !== undefined) s += ` src ${r.src} `;
+  if (r.metric !== undefined) s += ` metric ${r.metric} `;
+  if (r.expires !== undefined) s += ' expires 0sec';
+  return s;
 }
 
 /** The dotted netmask of an IPv4 prefix length. */

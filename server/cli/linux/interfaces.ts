@@ -185,7 +185,9 @@ export function guestRoutes6(g: GuestView): IpRoute[] {
     }
     if (n.ra && n.v6.length > 0) defaults.push(route6('default', n.dev, { via: n.ra, proto: 'ra', metric: 1024, expires: '1798sec', hoplimit: 64 }));
   }
-  return [...prefixes, ...nics.map((n) => route6('fe80::/64', n.dev)), ...defaults];
+  // BusyBox's ip lists the local table's multicast route too (iproute2 shows the main table only).
+  const multicast = g.family === 'cirros' ? nics.map((n) => route6('multicast ff00::/8', n.dev)) : [];
+  return [...prefixes, ...nics.map((n) => route6('fe80::/64', n.dev)), ...defaults, ...multicast];
 }
 
 /** `ip -6 route` on the node: lo, eth0's link-local, and the br-ex NIC's while it is not on the bridge. */

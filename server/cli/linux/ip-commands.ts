@@ -6,7 +6,7 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
 import { guestView } from '../../sim/dataplane/guest.js';
 import { guestChanges, type GuestChange } from '../../sim/ops/server.js';
-import { cidrContains, parseCidr, parseIp } from '../../sim/ipam.js';
+import { cidrContains, formatIp, parseCidr, parseIp } from '../../sim/ipam.js';
 import type { IpLink, IpRoute } from '../../render/iproute.js';
 import { err, ok, type HostResult } from './host.js';
 
@@ -79,36 +79,96 @@ export function ipVerb(a: string[], tool: 'iproute2' | 'busybox'): string | unde
   return object === null || word === undefined || word === '' ? undefined : VERBS[tool][object].find((v) => v.startsWith(word));
 }
 
+/** A host's routing tables as `ip route get` looks them up. */
+export interface RouteTables {
+  v4: readonly IpRoute[];
+  v6: readonly IpRoute[];
+}
+
+/** `ip route get`'s words that take a value, and its flags: what is left is the destination. */
+const GET_VALUED = ['from', 'iif', 'oif', 'mark', 'tos', 'vrf', 'dport', 'sport', 'ipproto', 'uid'];
+const GET_FLAGS = ['to', 'connected', 'fibmatch'];
+
+function getTarget(words: string[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (GET_VALUED.includes(w)) i++;
+    else if (!GET_FLAGS.includes(w)) return w;
+  }
+  return undefined;
+}
+
 /**
- * `ip route get ADDRESS` (iproute2, IPv4): the route the kernel picks from the table (the longest
- * prefix, then the lowest metric), with the source address it would use and the caller's uid, or
- * `local` for one of the host's own addresses; its words for no route and for no address.
+ * `ip [-4|-6] route get ADDRESS`: the route the kernel picks from the table (the longest prefix,
+ * then the lowest metric), with the source address it would use, or `local` for one of the host's
+ * own addresses; the tool's words for no route, no address, or one of the other family. `uid`:
+ * iproute2's caller (IPv4 prints it), null for BusyBox's ip (CirrOS), whose layout differs.
  */
-export function routeGet(routes: IpRoute[], links: IpLink[], words: string[], uid: number | null): HostResult {
-  // uid null: BusyBox's ip (one line, two blanks before src, no uid, no cache line).
+export function routeGet(tables: RouteTables, links: IpLink[], words: string[], uid: number | null, want?: 4 | 6): HostResult {
   const busybox = uid === null;
-  const target = words.find((w) => !['to', 'from', 'iif', 'oif', 'mark', 'tos', 'vrf', 'connected', 'fibmatch'].includes(w));
+  const target = getTarget(words);
   const [addr = '', len] = (target ?? '').split('/');
   const dst = parseIp(addr);
-  if (busybox && (target === undefined || !dst)) return err('ip: need at least destination address\n', 1);
+  if (busybox && (target === undefined || !dst || (want !== undefined && dst.version !== want))) return err('ip: need at least destination address\n', 1);
   if (target === undefined) return err('need at least a destination address\n', 1);
+  if (want === 6 && dst?.version !== 6) return err(`Error: inet6 prefix is expected rather than "${target}".\n`, 1);
+  if (want === 4 && dst?.version !== 4) return err(`Error: inet prefix is expected rather than "${target}".\n`, 1);
   if (!dst) return err(`Error: any valid prefix is expected rather than "${target}".\n`, 1);
-  if (dst.version !== 4) return err("stacklab: ip route get is not simulated here for IPv6: `ip -6 route` prints the table it would look up, and `stacklab trace` a packet's path\n", 1);
+  if (dst.version === 6) return route6Get(tables.v6, links, dst.value, len, words, busybox);
   const warn = len !== undefined && len !== '32' ? `Warning: /${len} as prefix is invalid, only /32 (or none) is supported.\n` : '';
   const own = links.find((l) => l.addrs.some((x) => x.family === 4 && x.cidr.split('/')[0] === addr));
   if (own && busybox) return ok(`local ${addr} dev lo  src ${addr} \n`);
   if (own) return { stdout: `local ${addr} dev lo src ${addr} uid ${uid} \n    cache <local> \n`, stderr: warn, exitCode: 0 };
+  const best = longestMatch(tables.v4, 4, dst.value);
+  if (!best) return { stdout: '', stderr: `${busybox ? 'ip: ' : warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
+  const src = best.src ?? links.find((l) => l.name === best.dev)?.addrs.find((x) => x.family === 4 && x.scope === 'global')?.cidr.split('/')[0];
+  if (busybox) return ok(`${addr}${best.via ? ` via ${best.via}` : ''} dev ${best.dev}${src ? `  src ${src}` : ''} \n`);
+  const out = `${addr}${best.via ? ` via ${best.via}` : ''} dev ${best.dev}${src ? ` src ${src}` : ''} uid ${uid} \n    cache \n`;
+  return { stdout: out, stderr: warn, exitCode: 0 };
+}
+
+/** The route of `table` the kernel picks for an address: the longest prefix, then the lowest metric. */
+function longestMatch(table: readonly IpRoute[], version: 4 | 6, dst: bigint): IpRoute | null {
   let best: { r: IpRoute; prefix: number } | null = null;
-  for (const r of routes) {
-    const c = r.dest === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(r.dest.includes('/') ? r.dest : `${r.dest}/32`);
-    if (!c || c.version !== 4 || !cidrContains(c, 4, dst.value)) continue;
+  const all = version === 4 ? '0.0.0.0/0' : '::/0';
+  for (const r of table) {
+    const c = parseCidr(r.dest === 'default' ? all : r.dest.includes('/') ? r.dest : `${r.dest}/${version === 4 ? 32 : 128}`);
+    if (!c || c.version !== version || !cidrContains(c, version, dst)) continue;
     if (!best || c.prefix > best.prefix || (c.prefix === best.prefix && (r.metric ?? 0) < (best.r.metric ?? 0))) best = { r, prefix: c.prefix };
   }
-  if (!best) return { stdout: '', stderr: `${busybox ? 'ip: ' : warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
-  const { r } = best;
-  const src = r.src ?? links.find((l) => l.name === r.dev)?.addrs.find((x) => x.family === 4 && x.scope === 'global')?.cidr.split('/')[0];
-  if (busybox) return ok(`${addr}${r.via ? ` via ${r.via}` : ''} dev ${r.dev}${src ? `  src ${src}` : ''} \n`);
-  const out = `${addr}${r.via ? ` via ${r.via}` : ''} dev ${r.dev}${src ? ` src ${src}` : ''} uid ${uid} \n    cache \n`;
+  return best?.r ?? null;
+}
+
+const LINK_LOCAL = parseCidr('fe80::/10');
+
+/**
+ * `ip -6 route get` (checked against iproute2 6.1 and BusyBox 1.35 in a network namespace): no uid
+ * and no cache line, but `from ::`, the route's protocol, metric, hop limit and preference; the
+ * source is the outgoing device's global address, or its link-local one for a link-local
+ * destination (or when it has no other).
+ */
+function route6Get(table: readonly IpRoute[], links: IpLink[], dst: bigint, len: string | undefined, words: string[], busybox: boolean): HostResult {
+  const addr = formatIp(6, dst);
+  const fromAt = words.indexOf('from');
+  const fromIp = fromAt >= 0 ? parseIp(words[fromAt + 1] ?? '') : null;
+  const from = fromIp?.version === 6 ? formatIp(6, fromIp.value) : '::';
+  const warn = !busybox && len !== undefined && len !== '128' ? `Warning: /${len} as prefix is invalid, only /128 (or none) is supported.\n` : '';
+  const mine = (x: { family: number; cidr: string }) => x.family === 6 && parseIp(x.cidr.split('/')[0] ?? '')?.value === dst;
+  if (links.some((l) => l.addrs.some(mine))) {
+    const out = busybox
+      ? `local ${addr} from ${from} dev lo table local  src ${addr}  metric 0 \n`
+      : `local ${addr} from ${from} dev lo table local proto kernel src ${addr} metric 0 pref medium\n`;
+    return { stdout: out, stderr: warn, exitCode: 0 };
+  }
+  const r = longestMatch(table, 6, dst);
+  if (!r) return { stdout: '', stderr: `${busybox ? 'ip: ' : warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
+  const addrs = links.find((l) => l.name === r.dev)?.addrs.filter((x) => x.family === 6) ?? [];
+  const local = addrs.find((x) => x.scope === 'link');
+  const linkLocal = LINK_LOCAL !== null && cidrContains(LINK_LOCAL, 6, dst);
+  const src = r.src ?? (linkLocal ? local : (addrs.find((x) => x.scope === 'global') ?? local))?.cidr.split('/')[0];
+  const via = r.via !== undefined ? `via ${r.via} ` : '';
+  if (busybox) return ok(`${addr} from ${from} ${via}dev ${r.dev} ${src ? ` src ${src} ` : ''} metric ${r.metric ?? 1024} \n`);
+  const out = `${addr} from ${from} ${via}dev ${r.dev} ${r.proto ? `proto ${r.proto} ` : ''}${src ? `src ${src} ` : ''}metric ${r.metric ?? 1024} ${r.hoplimit !== undefined ? `hoplimit ${r.hoplimit} ` : ''}pref ${r.pref ?? 'medium'}\n`;
   return { stdout: out, stderr: warn, exitCode: 0 };
 }
 

@@ -55,7 +55,7 @@ const linkShow = (links: IpLink[], a: string[], brief: boolean, st: IpStyle, bus
 export function ipInNamespace(cloud: Cloud, ns: Namespace, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
   const links = nsLinks(ns);
-  if (ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(nsRoutes(ns.routes), links, a.slice(2), 0);
+  if (ipVerb(a, 'iproute2') === 'get') return routeGet({ v4: nsRoutes(ns.routes), v6: nsRoutes6(cloud, ns) }, links, a.slice(2), 0, want);
   const verb = ipVerbAnswer(a, 'namespace', 'iproute2', true);
   if (verb) return verb;
   const sub = a[0];
@@ -70,8 +70,7 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
   const g = guestView(cloud, vm);
   const { a, want } = family(argv);
   const busybox = g.family === 'cirros';
-  if (!busybox && ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(guestRoutes(g), guestLinks(g), a.slice(2), root ? 0 : 1000);
-  if (busybox && ipVerb(a, 'busybox') === 'get' && want !== 6) return routeGet(guestRoutes(g), guestLinks(g), a.slice(2), null);
+  if (ipVerb(a, busybox ? 'busybox' : 'iproute2') === 'get') return routeGet({ v4: guestRoutes(g), v6: guestRoutes6(g) }, guestLinks(g), a.slice(2), busybox ? null : root ? 0 : 1000, want);
   if (root) {
     const write = guestIpWrite(cloud, vm, a, busybox);
     if (write) return write;
@@ -80,7 +79,7 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
   if (verb) return verb;
   if (isAddr(a[0])) return addrShow(guestLinks(g), a, want, brief, st, addrText, busybox);
   if (isLink(a[0])) return linkShow(guestLinks(g), a, brief, st, busybox);
-  if (isRoute(a[0])) return ok(want === 6 ? ipRoute(guestRoutes6(g)) : ipRoute(guestRoutes(g), g.family === 'cirros'));
+  if (isRoute(a[0])) return ok(ipRoute(want === 6 ? guestRoutes6(g) : guestRoutes(g), busybox));
   return UNKNOWN_OBJECT(a[0]);
 }
 
@@ -88,7 +87,7 @@ export function ipOnVm(cloud: Cloud, vm: Server, argv: string[], brief = false, 
 export function ipOnNode(cloud: Cloud, argv: string[], brief = false, st: IpStyle = {}): HostResult {
   const { a, want } = family(argv);
   const sub = a[0];
-  if (ipVerb(a, 'iproute2') === 'get' && want !== 6) return routeGet(NODE_ROUTES, nodeLinks(cloud), a.slice(2), 0);
+  if (ipVerb(a, 'iproute2') === 'get') return routeGet({ v4: NODE_ROUTES, v6: nodeRoutes6(cloud) }, nodeLinks(cloud), a.slice(2), 0, want);
   const verb = ipVerbAnswer(a, 'node', 'iproute2', true);
   if (verb) return verb;
   if (isAddr(sub)) return addrShow(nodeLinks(cloud), a, want, brief, st);
