@@ -518,17 +518,15 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
 export function deleteSubnet(c: Cloud, s: Subnet): void {
   const path = `${PATH}/${s.id}`;
   checkOwner(c, networkOwner(c, s), path, 'delete_subnet');
-  const blocking = c.ports.filter(
-    (p) => p.deviceOwner !== DEVICE_OWNER.dhcp && p.deviceOwner !== DEVICE_OWNER.distributed && p.fixedIps.some((f) => f.subnetId === s.id),
-  );
+  // One pass over the ports: those with an address on the subnet (all on its network).
+  const onSubnet = c.ports.filter((p) => p.networkId === s.networkId && p.fixedIps.some((f) => f.subnetId === s.id));
+  const blocking = onSubnet.filter((p) => p.deviceOwner !== DEVICE_OWNER.dhcp && p.deviceOwner !== DEVICE_OWNER.distributed);
   // Ports whose only tie is an automatic SLAAC address do not block; Neutron drops those addresses.
   const hard = blocking.filter((p) => !(s.ipVersion === 6 && isSlaacOnly(s) && !p.deviceOwner.startsWith('network:router')));
   if (hard.length > 0) {
     throw neutronError.conflict(path, `Unable to complete operation on subnet ${s.id}: One or more ports have an IP allocation from this subnet.`);
   }
-  for (const p of c.ports) {
-    if (p.fixedIps.some((f) => f.subnetId === s.id)) writable(c, 'ports', p).fixedIps = p.fixedIps.filter((f) => f.subnetId !== s.id);
-  }
+  for (const p of onSubnet) writable(c, 'ports', p).fixedIps = p.fixedIps.filter((f) => f.subnetId !== s.id);
   c.subnets = c.subnets.filter((x) => x.id !== s.id);
   const found = c.networks.find((n) => n.id === s.networkId);
   if (found) {
