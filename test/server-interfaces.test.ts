@@ -215,7 +215,7 @@ describe('the guest and its NICs', () => {
   });
 
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
-    const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip route add 10.9.0.0/16 via 10.0.2.1', 'ip addr ens4', 'ip route get 10.0.2.9'])];
+    const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip route add 10.9.0.0/16 dev ens4', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);
     expect(out[2]).toBe('RTNETLINK answers: Operation not permitted\n');
     expect(out[3]).toMatch(/^Internet Systems Consortium DHCP Client 4\.4\.1\n[^]*can't create \/var\/lib\/dhcp\/dhclient\.leases: Permission denied\nRTNETLINK answers: Operation not permitted\nOpen a socket for LPF: Operation not permitted\n[^]*\nexiting\.\n$/);
@@ -263,6 +263,45 @@ describe('the guest and its NICs', () => {
     expect(out[8]).toBe('RTNETLINK answers: File exists\n');
     expect(out[9]).toBe('Cannot find device "ens9"\n');
     expect(out[10]).toBe('Error: either "dev" is duplicate, or "mtu" is a garbage.\n');
+  });
+
+  it('a cloud image: routes to other networks by hand (ip route add|del CIDR via GW), in iproute2 6.1\'s words', () => {
+    const out = onCloudImage('--network ext-net1 --network net2', [], [
+      'sudo ip route add 10.77.0.0/24 via 10.0.2.1',
+      'sudo ip route add 10.77.0.0/24 via 10.0.2.1',
+      'sudo ip route add 10.78.0.0/24 via 10.9.9.9',
+      'sudo ip route add 10.79.0.1/24 via 10.0.2.1',
+      'sudo ip route add 10.80.0.0/33 via 10.0.2.1',
+      'sudo ip route add 10.81.0.7 via 10.0.2.1 dev ens4',
+      'ip route',
+      'ip route get 10.77.0.9',
+      'sudo ip route del 10.82.0.0/24',
+      'sudo ip route del 10.77.0.0/24 via 10.0.2.99',
+      'sudo ip route del 10.77.0.0/24',
+      'ip route add 10.83.0.0/24 via 10.0.2.1',
+      'sudo ip route add blackhole 10.84.0.0/24',
+    ]);
+    expect(out.slice(0, 6)).toEqual([
+      '',
+      'RTNETLINK answers: File exists\n',
+      'Error: Nexthop has invalid gateway.\n',
+      'Error: Invalid prefix for given prefix length.\n',
+      'Error: any valid prefix is expected rather than "10.80.0.0/33".\n',
+      '',
+    ]);
+    // Listed among the others by destination, without protocol or metric; a /32 as its address.
+    expect(out[6]).toContain('10.0.2.0/24 dev ens4 proto kernel scope link src 10.0.2.');
+    expect(out[6]).toContain('\n10.77.0.0/24 via 10.0.2.1 dev ens4 \n10.81.0.7 via 10.0.2.1 dev ens4 \n');
+    expect(out[7]).toMatch(/^10\.77\.0\.9 via 10\.0\.2\.1 dev ens4 src 10\.0\.2\.\d+ uid 1000 \n    cache \n$/);
+    expect(out.slice(8, 12)).toEqual(['RTNETLINK answers: No such process\n', 'RTNETLINK answers: No such process\n', '', 'RTNETLINK answers: Operation not permitted\n']);
+    expect(out[12]).toMatch(/^stacklab: ip route add is not simulated here/);
+  });
+
+  it('hostile: routes set by hand are bounded', () => {
+    const adds = Array.from({ length: 70 }, (_, i) => `sudo ip route add 10.90.${i}.0/24 via 10.0.2.1`);
+    const out = onCloudImage('--network ext-net1 --network net2', [], adds);
+    expect(out.slice(0, 64).every((o) => o === '')).toBe(true);
+    expect(out[64]).toBe('stacklab: at most 64 routes set by hand here\n');
   });
 
   it('hostile: addresses set by hand are bounded per NIC', () => {

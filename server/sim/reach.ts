@@ -270,6 +270,9 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
       });
       if (p && onLink) return p;
     }
+    // A route set by hand to a network that holds it: its NIC.
+    const manual = guestManualRoute(s, to);
+    if (manual && guestNicUp(cloud, s, manual.dev)) return cloud.ports.find((x) => x.id === s.nics[manual.dev]?.portId);
     // Off the connected subnets: the NIC of a default route set by hand, else the first.
     const dev = s.guestDefault?.dev;
     if (dev !== undefined) return cloud.ports.find((x) => x.id === s.nics[dev]?.portId);
@@ -277,12 +280,27 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
   return vmPort(cloud, serverId);
 }
 
+/** The route set by hand in the guest (`ip route add CIDR via G`) that `to` takes: the longest prefix, or null. */
+export function guestManualRoute(s: Server, to: string): { dest: string; via: string; dev: number } | null {
+  const dst = parseIp(to);
+  let best: { r: { dest: string; via: string; dev: number }; prefix: number } | null = null;
+  for (const r of s.guestRoutes ?? []) {
+    const c = parseCidr(r.dest);
+    if (!dst || !c || c.version !== dst.version || !cidrContains(c, dst.version, dst.value)) continue;
+    if (!best || c.prefix > best.prefix) best = { r, prefix: c.prefix };
+  }
+  return best?.r ?? null;
+}
+
 /**
- * Whether the guest has a default route on this NIC towards `gateway`: the DHCP lease's (its
- * subnet's gateway), or one set by hand; 'other' when the one set by hand points elsewhere.
+ * Whether the guest has a route to `to` on this NIC towards `gateway`: one set by hand to a
+ * network that holds it, else its default route (the DHCP lease's, its subnet's gateway, or one
+ * set by hand); 'other' when the route set by hand points elsewhere.
  */
-function guestDefaultRoute(cloud: Cloud, s: Server, port: Port, gateway: string | null): 'yes' | 'no' | 'other' {
+function guestDefaultRoute(cloud: Cloud, s: Server, port: Port, gateway: string | null, to: string): 'yes' | 'no' | 'other' {
   const index = s.nics.findIndex((n) => n.portId === port.id);
+  const manual = guestManualRoute(s, to);
+  if (manual !== null && manual.dev === index) return manual.via === gateway ? 'yes' : 'other';
   if (s.guestDefault !== undefined) return s.guestDefault.dev !== index ? 'no' : s.guestDefault.via === gateway ? 'yes' : 'other';
   return guestDhcpRan(cloud, s, index) && portConfigured(cloud, s, port) ? 'yes' : 'no';
 }
@@ -460,9 +478,13 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
   const net = cloud.networks.find((n) => n.id === port.networkId);
   const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
   // Off the subnet the guest needs a default route: its lease's, or one set by hand (IPv4).
-  const route = want === 4 && vm ? guestDefaultRoute(cloud, vm, port, sub?.gatewayIp ?? null) : 'yes';
+  const route = want === 4 && vm ? guestDefaultRoute(cloud, vm, port, sub?.gatewayIp ?? null, to) : 'yes';
   if (route === 'no') return { hops: [], verdict: 'net-unreachable', reason: `the VM has no default route (its address was set by hand: ip route add default via ${sub?.gatewayIp ?? 'GATEWAY'})` };
-  if (route === 'other') return { hops: [], verdict: 'host-unreachable', reason: `the VM's default route points at ${vm?.guestDefault?.via ?? ''}, which is not its subnet's gateway: nothing there forwards` };
+  if (route === 'other') {
+    const manual = vm ? guestManualRoute(vm, to) : null;
+    const which = manual ? `route to ${manual.dest}` : 'default route';
+    return { hops: [], verdict: 'host-unreachable', reason: `the VM's ${which} points at ${manual?.via ?? vm?.guestDefault?.via ?? ''}, which is not its subnet's gateway: nothing there forwards` };
+  }
   steps?.push({ kind: 'subnet', subnetId: fixed.subnetId, nextHop: sub?.gatewayIp ?? null });
   if (!router && provider && sub?.gatewayIp) {
     // A provider network: the provider's physical router forwards, no Neutron router and no NAT.

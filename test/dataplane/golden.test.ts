@@ -11,6 +11,7 @@ const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'blog-laptop', fixture: 'network-node', host: 'laptop' },
   { name: 'sysctl', fixture: 'network-node', host: 'network' },
   { name: 'multi-nic', fixture: 'network-node', host: 'network' },
+  { name: 'guest-routes', fixture: 'network-node', host: 'network' },
 ];
 
 function script(name: string): string[] {

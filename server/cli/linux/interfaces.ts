@@ -167,6 +167,8 @@ export function guestRoutes(g: GuestView): IpRoute[] {
     }
     for (const m of l.manual) rest.push(busybox ? { dest: m.cidr, dev: l.dev, scope: 'link', src: m.address } : { dest: m.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: m.address });
   }
+  // Routes added by hand: no protocol (boot), no metric; a /32 is listed as its address.
+  for (const r of g.manualRoutes) rest.push({ dest: r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest, via: r.via, dev: r.dev });
   const manual: IpRoute[] = g.manualDefault ? [{ dest: 'default', via: g.manualDefault.via, dev: g.manualDefault.dev }] : [];
   // A default route added by hand has metric 0: before systemd-networkd's (100), after udhcpc's (also 0, added first).
   const defaults = busybox ? [...leased, ...manual] : [...manual, ...leased];

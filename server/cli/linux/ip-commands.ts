@@ -4,7 +4,7 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
-import { guestView } from '../../sim/dataplane/guest.js';
+import { guestView, type GuestView } from '../../sim/dataplane/guest.js';
 import { guestChanges, type GuestChange } from '../../sim/ops/server.js';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../../sim/ipam.js';
 import type { IpLink, IpRoute } from '../../render/iproute.js';
@@ -67,7 +67,7 @@ export function ipVerbAnswer(a: string[], where: 'node' | 'namespace' | 'vm', to
     return err('RTNETLINK answers: Operation not permitted\n', 2);
   }
   const hint = verb === 'get' ? "`ip route` (or `route -n`) prints the table it would look up, and `stacklab trace` a packet's path"
-    : where === 'vm' ? 'a guest NIC comes up with its DHCP client (sudo udhcpc -i eth1 on CirrOS, sudo dhclient ens4 elsewhere) or by hand (ip link set DEV up, ip addr add ADDR/LEN dev DEV, ip route add default via GW)'
+    : where === 'vm' ? 'a guest NIC comes up with its DHCP client (sudo udhcpc -i eth1 on CirrOS, sudo dhclient ens4 elsewhere) or by hand (ip link set DEV up, ip addr add ADDR/LEN dev DEV, ip route add default|CIDR via GW)'
       : "the node's interfaces, addresses and routes are the Neutron agents' (change them with openstack commands)";
   return err(`stacklab: ip ${object} ${verb} is not simulated here: ${hint}\n`, 1);
 }
@@ -229,6 +229,9 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
     }
     return change({ nic: { index, addrs: current.filter((x) => x.split('/')[0] !== addr) } });
   }
+  if (object === 'route' && (verb === 'add' || verb === 'delete') && rest[0] !== undefined && rest[0] !== 'default' && !ROUTE_WORDS.includes(rest[0])) {
+    return guestRouteWrite(vm, verb, rest, names, onLinkIndex(g, names), busybox, change);
+  }
   if (object === 'route' && (verb === 'add' || verb === 'delete') && rest[0] === 'default') {
     const leased = [g.up && g.v4?.gateway, ...g.extra.map((n) => n.up && n.v4?.gateway)].some((x) => typeof x === 'string' && x !== '');
     if (verb === 'delete') {
@@ -243,7 +246,19 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
     // Same destination and metric as a route there: udhcpc's lease installs its default with metric
     // 0, as `ip route add` does (systemd-networkd's has 100, so both stand on the cloud images).
     if (vm.guestDefault || (busybox && leased)) return err(bb('RTNETLINK answers: File exists\n'), 2);
-    // The gateway must be on a connected network of the NIC (of any up NIC without dev).
+    const index = onLinkIndex(g, names)(via, dev);
+    if (index < 0) return err(busybox ? 'ip: RTNETLINK answers: Network is unreachable\n' : 'Error: Nexthop has invalid gateway.\n', 2);
+    return change({ guestDefault: { via, dev: index } });
+  }
+  return null;
+}
+
+/**
+ * The NIC a gateway is on-link for: on a connected network of the NIC named (of any up NIC when
+ * none is named), or -1 (the kernel's "invalid gateway").
+ */
+function onLinkIndex(g: GuestView, names: readonly string[]): (via: string, dev: string | undefined) => number {
+  return (via, dev) => {
     const target = parseIp(via);
     const onLink = (i: number) => {
       const n = i === 0 ? { up: g.up, v4: g.v4, manual: g.manual } : g.extra[i - 1];
@@ -254,8 +269,57 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
       });
     };
     const index = dev !== undefined ? names.indexOf(dev) : names.findIndex((_, i) => onLink(i));
-    if (index < 0 || !onLink(index)) return err(busybox ? 'ip: RTNETLINK answers: Network is unreachable\n' : 'Error: Nexthop has invalid gateway.\n', 2);
-    return change({ guestDefault: { via, dev: index } });
+    return index >= 0 && onLink(index) ? index : -1;
+  };
+}
+
+/** Words `ip route add` may begin with besides a destination (route types, keywords): not simulated. */
+const ROUTE_WORDS = ['to', 'via', 'dev', 'unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat'];
+
+/** Routes a guest may hold set by hand (a bound no lesson reaches: the saved workspace stays small). */
+const MAX_GUEST_ROUTES = 64;
+
+/**
+ * `ip route add|del CIDR via GW [dev DEV]` as root in a guest: a route to a network through a
+ * gateway on one of its connected networks (iproute2 6.1 and BusyBox 1.35's refusals, checked in
+ * a network namespace here). A route without a gateway is not simulated (null).
+ */
+function guestRouteWrite(
+  vm: Server,
+  verb: 'add' | 'delete',
+  rest: string[],
+  names: readonly string[],
+  onLink: (via: string, dev: string | undefined) => number,
+  busybox: boolean,
+  change: (c: GuestChange) => HostResult,
+): HostResult | null {
+  const raw = rest[0] ?? '';
+  const valueOf = (key: string) => {
+    const i = rest.indexOf(key);
+    return i >= 0 ? rest[i + 1] : undefined;
+  };
+  const [addr = '', len] = raw.split('/');
+  const ip = parseIp(addr);
+  const prefix = len === undefined ? 32 : Number(len);
+  if (!ip || ip.version !== 4 || !/^\d+$/.test(len ?? '32') || prefix > 32) {
+    return busybox ? err(`ip: an inet prefix is expected rather than "${addr}"\n`, 1) : err(`Error: any valid prefix is expected rather than "${raw}".\n`, 1);
   }
-  return null;
+  const net = parseCidr(`${addr}/${prefix}`);
+  if (!net || net.network !== ip.value) return err(busybox ? 'ip: RTNETLINK answers: Invalid argument\n' : 'Error: Invalid prefix for given prefix length.\n', 2);
+  const dest = `${formatIp(4, net.network)}/${prefix}`;
+  const via = valueOf('via');
+  const dev = valueOf('dev');
+  if (dev !== undefined && !names.includes(dev)) return err(busybox ? `ip: can't find device '${dev}'\n` : `Cannot find device "${dev}"\n`, 1);
+  const current = vm.guestRoutes ?? [];
+  const noSuch = () => err(`${busybox ? 'ip: ' : ''}RTNETLINK answers: No such process\n`, 2);
+  if (verb === 'delete') {
+    const i = current.findIndex((r) => r.dest === dest && (via === undefined || r.via === via) && (dev === undefined || names[r.dev] === dev));
+    return i < 0 ? noSuch() : change({ guestRoutes: current.filter((_, j) => j !== i) });
+  }
+  if (via === undefined || parseIp(via)?.version !== 4) return null;
+  if (current.some((r) => r.dest === dest)) return err(`${busybox ? 'ip: ' : ''}RTNETLINK answers: File exists\n`, 2);
+  const index = onLink(via, dev);
+  if (index < 0) return err(busybox ? 'ip: RTNETLINK answers: Network is unreachable\n' : 'Error: Nexthop has invalid gateway.\n', 2);
+  if (current.length >= MAX_GUEST_ROUTES) return err(`stacklab: at most ${MAX_GUEST_ROUTES} routes set by hand here\n`, 1);
+  return change({ guestRoutes: [...current, { dest, via, dev: index }] });
 }

@@ -47,6 +47,8 @@ export interface GuestView {
   manual: ManualAddress[];
   /** A default route set by hand (`ip route add default via G`): the gateway and the NIC's name. */
   manualDefault: { via: string; dev: string } | null;
+  /** Routes set by hand (`ip route add CIDR via G`) on NICs that are up: destination, gateway, NIC name. */
+  manualRoutes: Array<{ dest: string; via: string; dev: string }>;
   /** The other NICs, in Nova's order (eth1…, or ens4… on the cloud images: the next PCI slots). */
   extra: GuestNic[];
 }
@@ -127,5 +129,8 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
     v4: first.v4, v6: up0 ? first.v6 : [], nameservers: first.nameservers, metadata: first.metadata, ra: up0 ? first.ra : null, extra,
     up: up0, manual: manualAddresses(server.nics[0]?.addrs),
     manualDefault: dflt ? { via: dflt.via, dev: guestNicName(cloud, server, dflt.dev) } : null,
+    manualRoutes: (server.guestRoutes ?? [])
+      .filter((r) => (r.dev === 0 ? up0 : extra[r.dev - 1]?.up === true))
+      .map((r) => ({ dest: r.dest, via: r.via, dev: guestNicName(cloud, server, r.dev) })),
   };
 }

@@ -64,6 +64,8 @@ export interface Server {
   nics: Array<{ portId: string; created: boolean; tag?: string; hotplugged?: boolean; guestUp?: boolean; linkUp?: boolean; addrs?: string[] }>;
   /** A default route the learner added in the guest (`ip route add default via G`), on NIC `dev`; forgotten at the next boot. */
   guestDefault?: { via: string; dev: number };
+  /** Routes the learner added in the guest (`ip route add CIDR via G`), each on NIC `dev`; forgotten at the next boot. */
+  guestRoutes?: Array<{ dest: string; via: string; dev: number }>;
   configDrive: boolean;
   hostId: string;
   host: string;

@@ -368,6 +368,7 @@ export function forgetGuestState(s: Server): void {
     s.nics = s.nics.map(({ guestUp: _u, linkUp: _l, addrs: _a, ...n }) => n);
   }
   if (s.guestDefault !== undefined) delete s.guestDefault;
+  if (s.guestRoutes !== undefined) delete s.guestRoutes;
 }
 
 /** What the learner changes by hand in the guest: a NIC's link or addresses, its default route. */
@@ -375,6 +376,8 @@ export interface GuestChange {
   nic?: { index: number; linkUp?: boolean; addrs?: string[] };
   /** null: the default route deleted. */
   guestDefault?: { via: string; dev: number } | null;
+  /** The guest's routes added by hand, all of them (empty: none left). */
+  guestRoutes?: Array<{ dest: string; via: string; dev: number }>;
 }
 
 /** The cloud with that change in the guest of `serverId` (a new cloud; the one given is not changed). */
@@ -388,6 +391,8 @@ export function guestChanges(c: Cloud, serverId: string, change: GuestChange): C
       if (n) next.nics = s.nics.map((x, i) => (i === n.index ? { ...x, ...(n.linkUp !== undefined ? { linkUp: n.linkUp } : {}), ...(n.addrs !== undefined ? { addrs: n.addrs } : {}) } : x));
       if (change.guestDefault === null) delete next.guestDefault;
       else if (change.guestDefault !== undefined) next.guestDefault = change.guestDefault;
+      if (change.guestRoutes?.length === 0) delete next.guestRoutes;
+      else if (change.guestRoutes !== undefined) next.guestRoutes = change.guestRoutes;
       return next;
     }),
   };
