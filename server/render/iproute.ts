@@ -151,6 +151,40 @@ function busyboxRoute(r: IpRoute): string {
   return s;
 }
 
+/** What `ip route get` found: the route (null: the host's own address, `local`), the source it uses. */
+export interface RouteLookup {
+  family: 4 | 6;
+  dst: string;
+  /** The source asked for (`from`): printed by IPv6's layout only, `::` when none. */
+  from: string;
+  route: IpRoute | null;
+  src: string | undefined;
+}
+
+/**
+ * `ip route get`'s answer in iproute2 6.1's layout (IPv4 with the caller's uid and a cache line;
+ * IPv6 with `from`, protocol, metric, hop limit and preference), or BusyBox 1.35's (`uid` null):
+ * both checked in a network namespace on the development machine.
+ */
+export function ipRouteGet(l: RouteLookup, uid: number | null): string {
+  const { dst, from, route: r, src } = l;
+  const busybox = uid === null;
+  if (l.family === 4) {
+    if (r === null) return busybox ? `local ${dst} dev lo  src ${dst} \n` : `local ${dst} dev lo src ${dst} uid ${uid} \n    cache <local> \n`;
+    const head = `${dst}${r.via !== undefined ? ` via ${r.via}` : ''} dev ${r.dev}`;
+    return busybox ? `${head}${src ? `  src ${src}` : ''} \n` : `${head}${src ? ` src ${src}` : ''} uid ${uid} \n    cache \n`;
+  }
+  if (r === null) {
+    return busybox
+      ? `local ${dst} from ${from} dev lo table local  src ${dst}  metric 0 \n`
+      : `local ${dst} from ${from} dev lo table local proto kernel src ${dst} metric 0 pref medium\n`;
+  }
+  const head = `${dst} from ${from} ${r.via !== undefined ? `via ${r.via} ` : ''}dev ${r.dev} `;
+  const metric = r.metric ?? 1024;
+  if (busybox) return `${head}${src ? ` src ${src} ` : ''} metric ${metric} \n`;
+  return `${head}${r.proto ? `proto ${r.proto} ` : ''}${src ? `src ${src} ` : ''}metric ${metric} ${r.hoplimit !== undefined ? `hoplimit ${r.hoplimit} ` : ''}pref ${r.pref ?? 'medium'}\n`;
+}
+
 /** The dotted netmask of an IPv4 prefix length. */
 function mask4(prefix: number): string {
   const m = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;

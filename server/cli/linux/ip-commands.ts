@@ -7,7 +7,7 @@ import type { Server } from '../../sim/model/compute.js';
 import { guestView, type GuestView } from '../../sim/dataplane/guest.js';
 import { guestChanges, type GuestChange } from '../../sim/ops/server.js';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../../sim/ipam.js';
-import type { IpLink, IpRoute } from '../../render/iproute.js';
+import { ipRouteGet, type IpLink, type IpRoute } from '../../render/iproute.js';
 import { err, ok, type HostResult } from './host.js';
 
 export const isAddr = (sub: string | undefined) => sub === 'a' || sub === 'addr' || sub === 'address';
@@ -99,32 +99,44 @@ function getTarget(words: string[]): string | undefined {
 }
 
 /**
- * `ip [-4|-6] route get ADDRESS`: the route the kernel picks from the table (the longest prefix,
- * then the lowest metric), with the source address it would use, or `local` for one of the host's
- * own addresses; the tool's words for no route, no address, or one of the other family. `uid`:
- * iproute2's caller (IPv4 prints it), null for BusyBox's ip (CirrOS), whose layout differs.
+ * `ip [-4|-6] route get ADDRESS`: the route the kernel picks from the table of the address's
+ * family (the longest prefix, then the lowest metric), with the source address it would use, or
+ * `local` for one of the host's own addresses; the tool's words for no route, no address, or one
+ * of the other family. `uid`: iproute2's caller, null for BusyBox's ip (CirrOS). The layouts are
+ * render/iproute.ts ipRouteGet's.
  */
 export function routeGet(tables: RouteTables, links: IpLink[], words: string[], uid: number | null, want?: 4 | 6): HostResult {
   const busybox = uid === null;
   const target = getTarget(words);
-  const [addr = '', len] = (target ?? '').split('/');
-  const dst = parseIp(addr);
+  const [given = '', len] = (target ?? '').split('/');
+  const dst = parseIp(given);
   if (busybox && (target === undefined || !dst || (want !== undefined && dst.version !== want))) return err('ip: need at least destination address\n', 1);
   if (target === undefined) return err('need at least a destination address\n', 1);
   if (want === 6 && dst?.version !== 6) return err(`Error: inet6 prefix is expected rather than "${target}".\n`, 1);
   if (want === 4 && dst?.version !== 4) return err(`Error: inet prefix is expected rather than "${target}".\n`, 1);
   if (!dst) return err(`Error: any valid prefix is expected rather than "${target}".\n`, 1);
-  if (dst.version === 6) return route6Get(tables.v6, links, dst.value, len, words, busybox);
-  const warn = len !== undefined && len !== '32' ? `Warning: /${len} as prefix is invalid, only /32 (or none) is supported.\n` : '';
-  const own = links.find((l) => l.addrs.some((x) => x.family === 4 && x.cidr.split('/')[0] === addr));
-  if (own && busybox) return ok(`local ${addr} dev lo  src ${addr} \n`);
-  if (own) return { stdout: `local ${addr} dev lo src ${addr} uid ${uid} \n    cache <local> \n`, stderr: warn, exitCode: 0 };
-  const best = longestMatch(tables.v4, 4, dst.value);
-  if (!best) return { stdout: '', stderr: `${busybox ? 'ip: ' : warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
-  const src = best.src ?? links.find((l) => l.name === best.dev)?.addrs.find((x) => x.family === 4 && x.scope === 'global')?.cidr.split('/')[0];
-  if (busybox) return ok(`${addr}${best.via ? ` via ${best.via}` : ''} dev ${best.dev}${src ? `  src ${src}` : ''} \n`);
-  const out = `${addr}${best.via ? ` via ${best.via}` : ''} dev ${best.dev}${src ? ` src ${src}` : ''} uid ${uid} \n    cache \n`;
-  return { stdout: out, stderr: warn, exitCode: 0 };
+  const family = dst.version;
+  const width = family === 4 ? 32 : 128;
+  const warn = !busybox && len !== undefined && len !== String(width) ? `Warning: /${len} as prefix is invalid, only /${width} (or none) is supported.\n` : '';
+  const addr = formatIp(family, dst.value);
+  const fromAt = words.indexOf('from');
+  const fromIp = fromAt >= 0 ? parseIp(words[fromAt + 1] ?? '') : null;
+  const from = fromIp?.version === family ? formatIp(family, fromIp.value) : '::';
+  const addrsOf = (l: IpLink | undefined) => l?.addrs.filter((x) => x.family === family) ?? [];
+  const hostOf = (cidr: string) => parseIp(cidr.split('/')[0] ?? '')?.value;
+  if (links.some((l) => addrsOf(l).some((x) => hostOf(x.cidr) === dst.value))) {
+    return { stdout: ipRouteGet({ family, dst: addr, from, route: null, src: addr }, uid), stderr: warn, exitCode: 0 };
+  }
+  const route = longestMatch(family === 4 ? tables.v4 : tables.v6, family, dst.value);
+  if (!route) return { stdout: '', stderr: `${busybox ? 'ip: ' : warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
+  // The outgoing device's global address; for IPv6 its link-local one towards a link-local
+  // destination, or when it has no other.
+  const addrs = addrsOf(links.find((l) => l.name === route.dev));
+  const global = addrs.find((x) => x.scope === 'global');
+  const local = family === 6 ? addrs.find((x) => x.scope === 'link') : undefined;
+  const linkLocal = family === 6 && LINK_LOCAL !== null && cidrContains(LINK_LOCAL, 6, dst.value);
+  const src = route.src ?? (linkLocal ? local : (global ?? local))?.cidr.split('/')[0];
+  return { stdout: ipRouteGet({ family, dst: addr, from, route, src }, uid), stderr: warn, exitCode: 0 };
 }
 
 /** The route of `table` the kernel picks for an address: the longest prefix, then the lowest metric. */
@@ -142,37 +154,6 @@ function longestMatch(table: readonly IpRoute[], version: 4 | 6, dst: bigint): I
 const LINK_LOCAL = parseCidr('fe80::/10');
 
 /**
- * `ip -6 route get` (checked against iproute2 6.1 and BusyBox 1.35 in a network namespace): no uid
- * and no cache line, but `from ::`, the route's protocol, metric, hop limit and preference; the
- * source is the outgoing device's global address, or its link-local one for a link-local
- * destination (or when it has no other).
- */
-function route6Get(table: readonly IpRoute[], links: IpLink[], dst: bigint, len: string | undefined, words: string[], busybox: boolean): HostResult {
-  const addr = formatIp(6, dst);
-  const fromAt = words.indexOf('from');
-  const fromIp = fromAt >= 0 ? parseIp(words[fromAt + 1] ?? '') : null;
-  const from = fromIp?.version === 6 ? formatIp(6, fromIp.value) : '::';
-  const warn = !busybox && len !== undefined && len !== '128' ? `Warning: /${len} as prefix is invalid, only /128 (or none) is supported.\n` : '';
-  const mine = (x: { family: number; cidr: string }) => x.family === 6 && parseIp(x.cidr.split('/')[0] ?? '')?.value === dst;
-  if (links.some((l) => l.addrs.some(mine))) {
-    const out = busybox
-      ? `local ${addr} from ${from} dev lo table local  src ${addr}  metric 0 \n`
-      : `local ${addr} from ${from} dev lo table local proto kernel src ${addr} metric 0 pref medium\n`;
-    return { stdout: out, stderr: warn, exitCode: 0 };
-  }
-  const r = longestMatch(table, 6, dst);
-  if (!r) return { stdout: '', stderr: `${busybox ? 'ip: ' : warn}RTNETLINK answers: Network is unreachable\n`, exitCode: 2 };
-  const addrs = links.find((l) => l.name === r.dev)?.addrs.filter((x) => x.family === 6) ?? [];
-  const local = addrs.find((x) => x.scope === 'link');
-  const linkLocal = LINK_LOCAL !== null && cidrContains(LINK_LOCAL, 6, dst);
-  const src = r.src ?? (linkLocal ? local : (addrs.find((x) => x.scope === 'global') ?? local))?.cidr.split('/')[0];
-  const via = r.via !== undefined ? `via ${r.via} ` : '';
-  if (busybox) return ok(`${addr} from ${from} ${via}dev ${r.dev} ${src ? ` src ${src} ` : ''} metric ${r.metric ?? 1024} \n`);
-  const out = `${addr} from ${from} ${via}dev ${r.dev} ${r.proto ? `proto ${r.proto} ` : ''}${src ? `src ${src} ` : ''}metric ${r.metric ?? 1024} ${r.hoplimit !== undefined ? `hoplimit ${r.hoplimit} ` : ''}pref ${r.pref ?? 'medium'}\n`;
-  return { stdout: out, stderr: warn, exitCode: 0 };
-}
-
-/**
  * What root may change by hand in a guest (its state until the next boot, sim/ops/server.ts
  * guestChanges): `ip link set DEV up|down`, `ip addr add|del ADDR[/LEN] dev DEV`, `ip addr
  * flush dev DEV`, `ip route add|del default via GW [dev DEV]`. Each refusal in the tool's words
@@ -185,13 +166,9 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
   const object = ipObject(a[0]);
   const verb = ipVerb(a, busybox ? 'busybox' : 'iproute2');
   const rest = a.slice(2);
-  const bb = (m: string) => (busybox ? `ip: ${m}` : m);
-  const noDevice = (d: string) => err(busybox ? `ip: can't find device '${d}'\n` : `Cannot find device "${d}"\n`, 1);
+  const say = refusals(busybox);
+  const { bb, noDevice } = say;
   const change = (c: GuestChange): HostResult => ({ stdout: '', stderr: '', exitCode: 0, cloud: guestChanges(cloud, vm.id, c) });
-  const valueOf = (key: string) => {
-    const i = rest.indexOf(key);
-    return i >= 0 ? rest[i + 1] : undefined;
-  };
   if (object === 'link' && verb === 'set') {
     const words = rest[0] === 'dev' ? rest.slice(1) : rest;
     const [dev, ...flags] = words;
@@ -204,7 +181,7 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
     return last === undefined ? ok('') : change({ nic: { index, linkUp: last === 'up' } });
   }
   if (object === 'address' && (verb === 'add' || verb === 'delete' || verb === 'flush')) {
-    const dev = valueOf('dev') ?? (verb === 'flush' ? rest.find((w) => w !== 'dev') : undefined);
+    const dev = valueAfter(rest, 'dev') ?? (verb === 'flush' ? rest.find((w) => w !== 'dev') : undefined);
     if (dev === undefined) return err(busybox ? 'ip: need "dev IFACE"\n' : 'Not enough information: "dev" argument is required.\n', 1);
     const index = names.indexOf(dev);
     if (index < 0) return noDevice(dev);
@@ -219,7 +196,7 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
     }
     const cidr = `${addr}/${prefix}`;
     if (verb === 'add') {
-      if (current.some((x) => x.split('/')[0] === addr)) return err(bb(busybox ? 'RTNETLINK answers: File exists\n' : 'Error: ipv4: Address already assigned.\n'), 2);
+      if (current.some((x) => x.split('/')[0] === addr)) return busybox ? say.exists() : err('Error: ipv4: Address already assigned.\n', 2);
       // The saved workspace stays small: a bound no lesson reaches.
       if (current.length >= MAX_GUEST_ADDRESSES) return err(`stacklab: at most ${MAX_GUEST_ADDRESSES} addresses on a NIC here\n`, 1);
       return change({ nic: { index, addrs: [...current, cidr] } });
@@ -230,27 +207,57 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
     return change({ nic: { index, addrs: current.filter((x) => x.split('/')[0] !== addr) } });
   }
   if (object === 'route' && (verb === 'add' || verb === 'delete') && rest[0] !== undefined && rest[0] !== 'default' && !ROUTE_WORDS.includes(rest[0])) {
-    return guestRouteWrite(vm, verb, rest, names, onLinkIndex(g, names), busybox, change);
+    return guestRouteWrite(vm, verb, rest, names, onLinkIndex(g, names), say, change);
   }
   if (object === 'route' && (verb === 'add' || verb === 'delete') && rest[0] === 'default') {
     const leased = [g.up && g.v4?.gateway, ...g.extra.map((n) => n.up && n.v4?.gateway)].some((x) => typeof x === 'string' && x !== '');
     if (verb === 'delete') {
       if (vm.guestDefault) return change({ guestDefault: null });
       // The lease's own default route: removing it by hand is not simulated.
-      return leased ? null : err(bb('RTNETLINK answers: No such process\n'), 2);
+      return leased ? null : say.noSuch();
     }
-    const via = valueOf('via');
-    const dev = valueOf('dev');
+    const via = valueAfter(rest, 'via');
+    const dev = valueAfter(rest, 'dev');
     if (via === undefined || parseIp(via)?.version !== 4) return null;
     if (dev !== undefined && !names.includes(dev)) return noDevice(dev);
     // Same destination and metric as a route there: udhcpc's lease installs its default with metric
     // 0, as `ip route add` does (systemd-networkd's has 100, so both stand on the cloud images).
-    if (vm.guestDefault || (busybox && leased)) return err(bb('RTNETLINK answers: File exists\n'), 2);
+    if (vm.guestDefault || (busybox && leased)) return say.exists();
     const index = onLinkIndex(g, names)(via, dev);
-    if (index < 0) return err(busybox ? 'ip: RTNETLINK answers: Network is unreachable\n' : 'Error: Nexthop has invalid gateway.\n', 2);
+    if (index < 0) return say.badGateway();
     return change({ guestDefault: { via, dev: index } });
   }
   return null;
+}
+
+/** The word after `key` in an ip command's words (`via GW`, `dev DEV`), or undefined. */
+function valueAfter(words: readonly string[], key: string): string | undefined {
+  const i = words.indexOf(key);
+  return i >= 0 ? words[i + 1] : undefined;
+}
+
+/** The refusals a guest's routes and addresses share, in BusyBox's words (CirrOS) or iproute2 6.1's. */
+interface Refusals {
+  busybox: boolean;
+  /** BusyBox prefixes the kernel's answer with `ip: `. */
+  bb: (m: string) => string;
+  noDevice: (dev: string) => HostResult;
+  exists: () => HostResult;
+  noSuch: () => HostResult;
+  /** A gateway on none of the NIC's connected networks. */
+  badGateway: () => HostResult;
+}
+
+function refusals(busybox: boolean): Refusals {
+  const bb = (m: string) => (busybox ? `ip: ${m}` : m);
+  return {
+    busybox,
+    bb,
+    noDevice: (d) => err(busybox ? `ip: can't find device '${d}'\n` : `Cannot find device "${d}"\n`, 1),
+    exists: () => err(bb('RTNETLINK answers: File exists\n'), 2),
+    noSuch: () => err(bb('RTNETLINK answers: No such process\n'), 2),
+    badGateway: () => err(busybox ? 'ip: RTNETLINK answers: Network is unreachable\n' : 'Error: Nexthop has invalid gateway.\n', 2),
+  };
 }
 
 /**
@@ -290,14 +297,11 @@ function guestRouteWrite(
   rest: string[],
   names: readonly string[],
   onLink: (via: string, dev: string | undefined) => number,
-  busybox: boolean,
+  say: Refusals,
   change: (c: GuestChange) => HostResult,
 ): HostResult | null {
+  const { busybox } = say;
   const raw = rest[0] ?? '';
-  const valueOf = (key: string) => {
-    const i = rest.indexOf(key);
-    return i >= 0 ? rest[i + 1] : undefined;
-  };
   const [addr = '', len] = raw.split('/');
   const ip = parseIp(addr);
   const prefix = len === undefined ? 32 : Number(len);
@@ -307,19 +311,18 @@ function guestRouteWrite(
   const net = parseCidr(`${addr}/${prefix}`);
   if (!net || net.network !== ip.value) return err(busybox ? 'ip: RTNETLINK answers: Invalid argument\n' : 'Error: Invalid prefix for given prefix length.\n', 2);
   const dest = `${formatIp(4, net.network)}/${prefix}`;
-  const via = valueOf('via');
-  const dev = valueOf('dev');
-  if (dev !== undefined && !names.includes(dev)) return err(busybox ? `ip: can't find device '${dev}'\n` : `Cannot find device "${dev}"\n`, 1);
+  const via = valueAfter(rest, 'via');
+  const dev = valueAfter(rest, 'dev');
+  if (dev !== undefined && !names.includes(dev)) return say.noDevice(dev);
   const current = vm.guestRoutes ?? [];
-  const noSuch = () => err(`${busybox ? 'ip: ' : ''}RTNETLINK answers: No such process\n`, 2);
   if (verb === 'delete') {
     const i = current.findIndex((r) => r.dest === dest && (via === undefined || r.via === via) && (dev === undefined || names[r.dev] === dev));
-    return i < 0 ? noSuch() : change({ guestRoutes: current.filter((_, j) => j !== i) });
+    return i < 0 ? say.noSuch() : change({ guestRoutes: current.filter((_, j) => j !== i) });
   }
   if (via === undefined || parseIp(via)?.version !== 4) return null;
-  if (current.some((r) => r.dest === dest)) return err(`${busybox ? 'ip: ' : ''}RTNETLINK answers: File exists\n`, 2);
+  if (current.some((r) => r.dest === dest)) return say.exists();
   const index = onLink(via, dev);
-  if (index < 0) return err(busybox ? 'ip: RTNETLINK answers: Network is unreachable\n' : 'Error: Nexthop has invalid gateway.\n', 2);
+  if (index < 0) return say.badGateway();
   if (current.length >= MAX_GUEST_ROUTES) return err(`stacklab: at most ${MAX_GUEST_ROUTES} routes set by hand here\n`, 1);
   return change({ guestRoutes: [...current, { dest, via, dev: index }] });
 }

@@ -63,4 +63,10 @@ describe('ip -6 route get', () => {
     const bb = routeGet({ v4: [], v6: v6.filter((r) => r.dest !== 'default') }, links, ['2001:db8:9::1'], null);
     expect(bb).toMatchObject({ stderr: 'ip: RTNETLINK answers: Network is unreachable\n', exitCode: 2 });
   });
+
+  it('hostile: a line of nothing but keywords and values finds no destination, quickly', () => {
+    const words = Array.from({ length: 2000 }, (_, i) => (i % 2 === 0 ? 'from' : '2001:db8::1'));
+    expect(routeGet({ v4: [], v6 }, links, words, 0)).toMatchObject({ stderr: 'need at least a destination address\n', exitCode: 1 });
+    expect(routeGet({ v4: [], v6 }, links, ['to', 'to', 'fibmatch', '::1/999999999999'], 0).stderr).toBe('Warning: /999999999999 as prefix is invalid, only /128 (or none) is supported.\n');
+  });
 });
