@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 20_000,
     // Every run's temporary folders under one, removed at the end (test/support/temp-root.ts).
     globalSetup: ['test/support/temp-root.ts'],
+    // Indexes checked against scans in every test (server/sim/index.ts).
+    setupFiles: ['test/support/index-checks.ts'],
   },
 });

@@ -151,9 +151,11 @@ export function inBatch(v: object): boolean {
 // cloud of 7,000 copied 7,000 ports, and renaming one port, or reading the ports to check an
 // address, copied them all too. A command can ask, before it first reads a collection, for its
 // elements to be shared (shareElements, shareAll): the draft then holds a new array of the same
-// element objects, and only the array is new. The command appends to it, filters it, and changes
-// an existing element only through `writable`, which puts a copy of that one element in its place
-// in the draft's array. What keeps this safe: the shared elements are deep-frozen, so an op that
+// element objects, and only the array is new. The command appends to it, removes elements with
+// `removeWhere` (in place, so that what changed stays known to the indexes of sim/index.ts; a
+// plain filter is correct too, and costs the next command a full index), and changes an existing
+// element only through `writable`, which puts a copy of that one element in its place in the
+// draft's array. What keeps this safe: the shared elements are deep-frozen, so an op that
 // writes to one anyway (one that does not call `writable`, or a caller still holding the element
 // it had before) throws a TypeError instead of changing the published cloud, and `transact` then
 // runs the command again on a draft that copies: a forgotten `writable` costs time, never
@@ -204,6 +206,24 @@ export type ShareableKey = 'ports' | 'floatingIps' | 'networks' | 'subnets' | 'r
 
 const SHAREABLE: readonly ShareableKey[] = ['ports', 'floatingIps', 'networks', 'subnets', 'routers', 'servers'];
 
+/**
+ * What a draft did to one collection whose elements it shares: `slice` is the array it made of
+ * `base` (the published cloud's, every element frozen); `stale` the elements of `base` that
+ * `writable` replaced in it or `removeWhere` took out, and `copies` the copies `writable` made.
+ * While the draft's slot still holds `slice` (the op appended to it, changed elements only
+ * through `writable` and removed them only through `removeWhere`), its elements are `base`'s less
+ * `stale`, plus `copies` and what was appended from `appendStart` on: the delta an index
+ * (sim/index.ts) applies, and all that `finishDraft` has to freeze.
+ */
+interface SharedSlice {
+  readonly base: readonly object[];
+  readonly slice: object[];
+  readonly stale: Set<object>;
+  readonly copies: object[];
+  /** Where the appended elements start in `slice`: `base.length` less the base elements `removeWhere` took out. */
+  appendStart: number;
+}
+
 class Draft {
   /** slots[i]: the copy of KEYS[i] (or what the op assigned to it), UNSET until touched. */
   readonly slots: unknown[] = new Array<unknown>(KEYS.length).fill(UNSET);
@@ -215,6 +235,8 @@ class Draft {
   sharing: boolean[] | null = null;
   /** Whether any elements were shared (so a TypeError may be a write to a frozen one). */
   shared = false;
+  /** slices[i]: how KEYS[i]'s shared elements stand (null until shared). */
+  slices: (SharedSlice | null)[] | null = null;
   /**
    * A read that may write, tried as a read first (see transact): the op gets the original's parts
    * themselves, deep-frozen, so a write to one throws; `wrote` says it assigned a part.
@@ -256,7 +278,159 @@ export function writable<T extends object>(c: Cloud, key: ShareableKey, el: T): 
   if (i < 0) return el;
   const copy = deep(el as unknown as Json) as unknown as T;
   a[i] = copy;
+  const sl = c.slices?.[KEYS.indexOf(key)];
+  if (sl && sl.slice === a) {
+    sl.stale.add(el);
+    sl.copies.push(copy);
+  }
   return copy;
+}
+
+/** What a collection holds beyond a frozen base: see SharedSlice (`added`: the copies and the appended elements). */
+export interface Delta<T> {
+  readonly base: readonly T[];
+  readonly stale: ReadonlySet<T>;
+  readonly added: readonly T[];
+}
+
+function deltaOf(sl: SharedSlice): Delta<object> {
+  const added = sl.copies.slice();
+  for (let i = sl.appendStart; i < sl.slice.length; i++) added.push(sl.slice[i] as object);
+  return { base: sl.base, stale: sl.stale, added };
+}
+
+/**
+ * Takes the elements `drop` picks out of the draft's `key` collection (a delete). On a collection
+ * whose elements the draft shares, in place, so that what it changed stays known (the next
+ * command's indexes and freezing cost what it removed, not the collection); anything else is
+ * assigned its filtered copy, as `filter` would.
+ */
+export function removeWhere<T extends object>(c: Cloud, key: ShareableKey, drop: (el: T) => boolean): void {
+  const rec = c as unknown as Record<string, T[]>;
+  const a = rec[key] as T[];
+  const sl = sliceOf(c, key, a);
+  if (!sl) {
+    rec[key] = a.filter((el) => !drop(el));
+    return;
+  }
+  let w = 0;
+  let start = sl.appendStart;
+  const n = a.length;
+  for (let r = 0; r < n; r++) {
+    const el = a[r] as T;
+    if (!drop(el)) {
+      a[w++] = el;
+      continue;
+    }
+    if (r < sl.appendStart) {
+      start--;
+      forget(sl, el);
+    }
+  }
+  a.length = w;
+  sl.appendStart = start;
+}
+
+/** `removeWhere` of the element with this id (a delete): one loop that compares ids, no call per element. */
+export function removeById(c: Cloud, key: ShareableKey, id: string): void {
+  const rec = c as unknown as Record<string, { id: string }[]>;
+  const a = rec[key] as { id: string }[];
+  const sl = sliceOf(c, key, a);
+  if (!sl) {
+    rec[key] = a.filter((el) => el.id !== id);
+    return;
+  }
+  for (let r = a.length - 1; r >= 0; r--) {
+    const el = a[r] as { id: string };
+    if (el.id !== id) continue;
+    a.splice(r, 1);
+    if (r < sl.appendStart) {
+      sl.appendStart--;
+      forget(sl, el);
+    }
+  }
+}
+
+/**
+ * `removeWhere` of one element found beforehand (by an index: sim/index.ts `removeIndexed`), by
+ * identity: no property read per element. False when the collection does not hold it.
+ */
+export function removeElement(c: Cloud, key: ShareableKey, el: object): boolean {
+  const rec = c as unknown as Record<string, object[]>;
+  const a = rec[key] as object[];
+  const r = a.indexOf(el);
+  if (r < 0) return false;
+  const sl = sliceOf(c, key, a);
+  if (!sl) {
+    rec[key] = a.filter((x) => x !== el);
+    return true;
+  }
+  a.splice(r, 1);
+  if (r < sl.appendStart) {
+    sl.appendStart--;
+    forget(sl, el);
+  }
+  return true;
+}
+
+/** The draft's shared slice of `key` when `a` is still it (removals in place keep what changed known). */
+function sliceOf(c: Cloud, key: ShareableKey, a: readonly unknown[]): SharedSlice | undefined {
+  const sl = c instanceof Draft ? c.slices?.[KEYS.indexOf(key)] : undefined;
+  return sl && sl.slice === (a as unknown as object[]) ? sl : undefined;
+}
+
+/** A removed element that was in the slice before the op appended anything: a copy is forgotten, a base element becomes stale. */
+function forget(sl: SharedSlice, el: object): void {
+  const at = sl.copies.indexOf(el);
+  if (at >= 0) sl.copies.splice(at, 1);
+  else sl.stale.add(el);
+}
+
+/**
+ * How the draft's `key` collection differs from the frozen array it shares elements with, or
+ * null when it does not (not a draft, elements copied, or the op assigned the collection a new
+ * array, e.g. filtered it).
+ */
+export function draftDelta<T>(c: Cloud, key: ShareableKey): Delta<T> | null {
+  if (!(c instanceof Draft) || c.sharing?.[KEYS.indexOf(key)] !== true) return null;
+  const a = (c as unknown as Record<string, unknown>)[key];
+  const sl = c.slices?.[KEYS.indexOf(key)];
+  return sl && sl.slice === a ? (deltaOf(sl) as unknown as Delta<T>) : null;
+}
+
+/**
+ * Collections shorter than this are scanned rather than indexed (sim/index.ts): cheaper than an
+ * index's bookkeeping, and no lineage is kept for them.
+ */
+export const INDEXED_MIN = 33;
+
+let sliceChecks = false;
+
+/**
+ * Check, when a draft ends, that its shared slices changed only through `writable` and appends
+ * (every element frozen once the added ones are): for the test suite (sim/index.ts setIndexChecks).
+ */
+export function setSliceChecks(on: boolean): void {
+  sliceChecks = on;
+}
+
+/**
+ * For each array a finished draft made from a shared slice: how it differs from the array it was
+ * sliced from. The base is held weakly: a learner's latest cloud must not keep every earlier
+ * version of its collections alive.
+ */
+const LINEAGE = new WeakMap<readonly object[], { base: WeakRef<readonly object[]>; stale: ReadonlySet<object>; added: readonly object[] }>();
+
+/** How a published collection array differs from the one it was made from (by one command), if known and that one still lives. */
+export function lineageOf<T>(a: readonly T[]): Delta<T> | null {
+  const l = LINEAGE.get(a as unknown as object[]);
+  const base = l?.base.deref();
+  return l && base ? ({ base, stale: l.stale, added: l.added } as unknown as Delta<T>) : null;
+}
+
+/** Whether every element of `a` is deep-frozen for good (a published collection: an index over it stays right). */
+export function isFrozenArray(a: readonly unknown[]): boolean {
+  return FROZEN.has(a) || Object.isFrozen(a);
 }
 
 /**
@@ -285,7 +459,10 @@ KEYS.forEach((k, i) => {
         if (this.sharing?.[i] === true) {
           freezeElements(orig as unknown[]);
           this.shared = true;
-          v = (orig as unknown[]).slice();
+          const slice = (orig as object[]).slice();
+          this.slices ??= new Array<SharedSlice | null>(KEYS.length).fill(null);
+          this.slices[i] = { base: orig as object[], slice, stale: new Set(), copies: [], appendStart: slice.length };
+          v = slice;
         } else v = shared || (this.batch && typeof orig === 'object' && orig !== null && OWNED.has(orig)) ? orig : deep(orig as Json);
         this.slots[i] = v;
       }
@@ -341,14 +518,21 @@ export function finishDraft(c: Cloud, sharedLast: boolean): Cloud {
     for (const k of keys) if (!SHARED.has(k)) out[k] = src[k];
     for (const k of SHARED_KEYS) out[k] = src[k];
   }
-  const { batch, sharing } = c as Draft;
+  const { batch, sharing, slices } = c as Draft;
   for (let i = 0; i < KEYS.length; i++) {
     const v = slots[i];
     if (v === UNSET) continue;
     out[KEYS[i] as string] = v;
-    // A shared collection's new elements are frozen too, so the next command can share them all.
+    // A shared collection's new elements are frozen too, so the next command can share them all:
+    // when the op kept the slice, only what it added (the rest is the base's, frozen already).
     if (sharing?.[i] === true && Array.isArray(v)) {
-      for (const x of v) deepFreeze(x);
+      const sl = slices?.[i];
+      if (sl && sl.slice === v) {
+        const delta = deltaOf(sl);
+        for (const x of delta.added) deepFreeze(x);
+        if (sliceChecks && !v.every((x) => Object.isFrozen(x))) throw new Error(`${KEYS[i]}: an element changed without writable`);
+        if (v.length >= INDEXED_MIN) LINEAGE.set(v as object[], { base: new WeakRef(delta.base), stale: delta.stale, added: delta.added });
+      } else for (const x of v) deepFreeze(x);
       FROZEN.add(v);
     }
     if (batch && v !== null && typeof v === 'object' && !SHARED.has(KEYS[i] as string)) OWNED.add(v);

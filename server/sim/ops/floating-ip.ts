@@ -10,6 +10,7 @@ import { checkQuota } from './quota.js';
 import { createPort, removePort } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { shareElements } from '../clone.js';
+import { findAll, findFirst, FLOATING_IPS_BY_ID, FLOATING_IPS_BY_PORT, portById, PORTS_BY_DEVICE, portsOnSubnet, removeIndexed } from '../index.js';
 
 const PATH = '/v2.0/floatingips';
 
@@ -95,7 +96,7 @@ function routerFor(c: Cloud, fip: FloatingIp, subnetId: string): string | null {
   // in one pass over the ports rather than one per router; then the first of them in router
   // order whose gateway is on the floating IP's network, as interfacePorts per router would.
   const onSubnet = new Set<string>();
-  for (const p of c.ports) {
+  for (const p of portsOnSubnet(c, subnetId)) {
     if (!p.deviceOwner.startsWith('network:router_') || p.deviceOwner === DEVICE_OWNER.routerGateway) continue;
     if (p.fixedIps.some((f) => f.subnetId === subnetId)) onSubnet.add(p.deviceId);
   }
@@ -108,7 +109,7 @@ function routerFor(c: Cloud, fip: FloatingIp, subnetId: string): string | null {
 }
 
 function associate(c: Cloud, fip: FloatingIp, portId: string, fixedIp: string | undefined, path: string, bump: boolean): void {
-  const port = c.ports.find((p) => p.id === portId);
+  const port = portById(c, portId);
   if (!port) throw neutronError.notFound(path, `Port ${portId} could not be found.`);
   if (!c.auth.admin && port.projectId !== fip.projectId) {
     throw neutronError.badRequest(
@@ -134,7 +135,7 @@ function associate(c: Cloud, fip: FloatingIp, portId: string, fixedIp: string | 
     );
   }
   if (!chosen) throw neutronError.badRequest(path, `Bad floatingip request: Cannot add floating IP to port ${port.id} that has no fixed IPv4 addresses.`);
-  const taken = c.floatingIps.find(
+  const taken = findAll(c, FLOATING_IPS_BY_PORT, port.id).find(
     (f) => f.id !== fip.id && f.portId === port.id && f.fixedIpAddress === chosen.ipAddress && f.floatingNetworkId === fip.floatingNetworkId,
   );
   if (taken) {
@@ -184,7 +185,7 @@ export function updateFloatingIp(
 }
 
 export function deleteFloatingIp(c: Cloud, fip: FloatingIp): void {
-  const port = c.ports.find((p) => p.deviceOwner === DEVICE_OWNER.floatingIp && p.deviceId === fip.id);
+  const port = findFirst(c, PORTS_BY_DEVICE, fip.id, (p) => p.deviceOwner === DEVICE_OWNER.floatingIp);
   if (port) removePort(c, port);
-  c.floatingIps = c.floatingIps.filter((f) => f.id !== fip.id);
+  removeIndexed(c, FLOATING_IPS_BY_ID, fip.id);
 }

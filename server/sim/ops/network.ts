@@ -1,6 +1,7 @@
 /** Network operations: create (ML2 type drivers, segment allocation, policy), update, delete. */
 import type { Cloud } from '../model/cloud.js';
 import type { Network, NetworkType } from '../model/network.js';
+import type { Subnet } from '../model/subnet.js';
 import { neutronError } from '../errors.js';
 import { randInt } from '../rng.js';
 import { afterIdDrawn, checkOwner, newStd, touch } from './context.js';
@@ -9,6 +10,7 @@ import { ensureDefaultGroup } from './security-group.js';
 import { deleteNetworkOwnedPort } from './port.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { unbindDeletedNetwork } from './bgp.js';
+import { removeById, removeWhere } from '../clone.js';
 
 export interface NetworkCreate {
   name: string;
@@ -302,7 +304,7 @@ export function deleteNetwork(c: Cloud, net: Network): void {
     );
   }
   for (const p of c.ports.filter((p) => p.networkId === net.id)) deleteNetworkOwnedPort(c, p);
-  c.subnets = c.subnets.filter((s) => s.networkId !== net.id);
-  c.networks = c.networks.filter((n) => n.id !== net.id);
+  removeWhere<Subnet>(c, 'subnets', (s) => s.networkId === net.id);
+  removeById(c, 'networks', net.id);
   unbindDeletedNetwork(c, net.id);
 }

@@ -26,6 +26,7 @@ import { afterIdDrawn, newStd, touch } from './context.js';
 import { ensureDefaultGroup } from './security-group.js';
 import { DEVICE_OWNER } from '../model/port.js';
 import { shareElements, writable } from '../clone.js';
+import { findAll, findFirst, findInOrder, FLOATING_IPS_BY_PORT, PORTS_BY_ID, PORTS_BY_MAC, PORTS_BY_NETWORK, portsOnSubnet, removeIndexed } from '../index.js';
 import { hostReachesSegment, runsOvsAgent } from '../agents.js';
 
 const PATH = '/v2.0/ports';
@@ -74,7 +75,7 @@ function addressValue(text: string): bigint | null {
 
 export function usedAddresses(c: Cloud, subnetId: string): Set<bigint> {
   const used = new Set<bigint>();
-  for (const p of c.ports) {
+  for (const p of portsOnSubnet(c, subnetId)) {
     for (const ip of p.fixedIps) {
       if (ip.subnetId !== subnetId) continue;
       const v = addressValue(ip.ipAddress);
@@ -113,7 +114,7 @@ function v4Value(text: string): number {
 /** An IPv4 subnet's used addresses as numbers (no bigint per address). */
 function usedV4(c: Cloud, subnetId: string): number[] {
   const nums: number[] = [];
-  const ports = c.ports;
+  const ports = portsOnSubnet(c, subnetId);
   for (let i = 0; i < ports.length; i++) {
     const ips = (ports[i] as Port).fixedIps;
     for (let j = 0; j < ips.length; j++) {
@@ -267,7 +268,7 @@ export function allocateFixedIps(
 export function newMac(c: Cloud): string {
   for (;;) {
     const mac = macAddress(c.rng);
-    if (!c.ports.some((p) => p.macAddress === mac)) return mac;
+    if (findAll(c, PORTS_BY_MAC, mac).length === 0) return mac;
   }
 }
 
@@ -341,7 +342,7 @@ export function createPort(c: Cloud, req: PortCreate): Port {
   const { mac, fixedIps, deferred } = afterIdDrawn(c, () => {
     const given = req.macAddress;
     // Stored and compared as given: `AA:…` and `aa:…` are two addresses to Neutron's database.
-    if (given !== undefined && c.ports.some((p) => p.networkId === net.id && p.macAddress === given)) {
+    if (given !== undefined && findAll(c, PORTS_BY_MAC, given).some((p) => p.networkId === net.id)) {
       throw neutronError.conflict(path, `Unable to complete operation for network ${net.id}. The mac address ${given} is in use.`);
     }
     const m = given ?? newMac(c);
@@ -494,7 +495,7 @@ export function updatePort(c: Cloud, port: Port, upd: PortUpdate): Port {
         'PortBound',
       );
     }
-    if (c.ports.some((p) => p.networkId === net.id && p.macAddress === changedMac)) {
+    if (findAll(c, PORTS_BY_MAC, changedMac).some((p) => p.networkId === net.id)) {
       throw new SimError(409, `Unable to complete operation for network ${net.id}. The mac address ${changedMac} is in use.`, path, 'network', 'MacAddressInUse');
     }
   }
@@ -582,20 +583,18 @@ export function deletePort(c: Cloud, port: Port): void {
 
 /** Removes a port and what hangs on it (floating IP associations, server NIC entries). */
 export function removePort(c: Cloud, port: Port): void {
-  for (const found of c.floatingIps) {
-    if (found.portId === port.id) {
-      const f = writable(c, 'floatingIps', found);
-      f.portId = null;
-      f.fixedIpAddress = null;
-      f.routerId = null;
-      f.status = 'DOWN';
-      touch(c, f);
-    }
+  for (const found of findInOrder(c, FLOATING_IPS_BY_PORT, port.id)) {
+    const f = writable(c, 'floatingIps', found);
+    f.portId = null;
+    f.fixedIpAddress = null;
+    f.routerId = null;
+    f.status = 'DOWN';
+    touch(c, f);
   }
   for (const s of c.servers) {
     if (s.nics.some((n) => n.portId === port.id)) writable(c, 'servers', s).nics = s.nics.filter((n) => n.portId !== port.id);
   }
-  c.ports = c.ports.filter((p) => p.id !== port.id);
+  removeIndexed(c, PORTS_BY_ID, port.id);
 }
 
 /** Ports Neutron deletes together with their network (DHCP, OVN metadata). */
@@ -606,7 +605,7 @@ export function deleteNetworkOwnedPort(c: Cloud, port: Port): void {
 /** Keeps the network's DHCP port in step with its DHCP-enabled subnets (the DHCP agent's job). */
 export function syncDhcpPort(c: Cloud, net: Network): void {
   const dhcpSubnets = c.subnets.filter((s) => s.networkId === net.id && s.enableDhcp);
-  let port = c.ports.find((p) => p.networkId === net.id && p.deviceOwner === DEVICE_OWNER.dhcp);
+  let port = findFirst(c, PORTS_BY_NETWORK, net.id, (p) => p.deviceOwner === DEVICE_OWNER.dhcp);
   if (dhcpSubnets.length === 0) {
     if (port) removePort(c, port);
     return;

@@ -4,7 +4,7 @@ import type { FixedIp, Port } from '../model/port.js';
 import type { Route, Router } from '../model/router.js';
 import type { Subnet } from '../model/subnet.js';
 import type { Std } from '../model/std.js';
-import { writable } from '../clone.js';
+import { removeById, writable } from '../clone.js';
 import { neutronError } from '../errors.js';
 import { cidrContains, cidrsOverlap, hostRoutesProblem, parseCidr, parseIp } from '../ipam.js';
 import { nestedPolicy, newStd, policyError, touch } from './context.js';
@@ -13,6 +13,7 @@ import { createPort, removePort, subnetCidr, type FixedIpRequest } from './port.
 import { policyExpr } from './network.js';
 import { mergeRoutes, PD_POOL_ID } from './subnet.js';
 import { DEVICE_OWNER } from '../model/port.js';
+import { findFirst, findInOrder, portById, PORTS_BY_DEVICE } from '../index.js';
 
 /** The routers' collection (POST's URL, and the base of each router's). */
 export const ROUTERS_PATH = '/v2.0/routers';
@@ -50,7 +51,7 @@ export function createRouter(c: Cloud, req: RouterCreate): Router {
 }
 
 export function routerPorts(c: Cloud, r: Router): Port[] {
-  return c.ports.filter((p) => p.deviceId === r.id && p.deviceOwner.startsWith('network:router_'));
+  return findInOrder(c, PORTS_BY_DEVICE, r.id).filter((p) => p.deviceOwner.startsWith('network:router_'));
 }
 
 export function interfacePorts(c: Cloud, r: Router): Port[] {
@@ -58,7 +59,7 @@ export function interfacePorts(c: Cloud, r: Router): Port[] {
 }
 
 export function gatewayPort(c: Cloud, r: Router): Port | undefined {
-  return c.ports.find((p) => p.deviceId === r.id && p.deviceOwner === DEVICE_OWNER.routerGateway);
+  return findFirst(c, PORTS_BY_DEVICE, r.id, (p) => p.deviceOwner === DEVICE_OWNER.routerGateway);
 }
 
 function subnetById(c: Cloud, id: string): Subnet | undefined {
@@ -164,7 +165,7 @@ export function addRouterInterfacePort(c: Cloud, r: Router, port: Port): Port {
 function fipsBlockingInterface(c: Cloud, r: Router, subnetIds: string[]): boolean {
   return c.floatingIps.some((f) => {
     if (f.routerId !== r.id || f.portId === null) return false;
-    const p = c.ports.find((x) => x.id === f.portId);
+    const p = portById(c, f.portId);
     return p?.fixedIps.some((x) => subnetIds.includes(x.subnetId) && x.ipAddress === f.fixedIpAddress) ?? false;
   });
 }
@@ -393,5 +394,5 @@ export function deleteRouter(c: Cloud, r: Router): void {
   }
   const gp = gatewayPort(c, r);
   if (gp) removePort(c, gp);
-  c.routers = c.routers.filter((x) => x.id !== r.id);
+  removeById(c, 'routers', r.id);
 }

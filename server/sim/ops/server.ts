@@ -7,9 +7,10 @@ import { novaError, SimError } from '../errors.js';
 import { hex } from '../rng.js';
 import { newId, now, touch } from './context.js';
 import { createPort, removePort, type FixedIpRequest } from './port.js';
-import { shareElements, writable } from '../clone.js';
+import { removeById, shareElements, writable } from '../clone.js';
 import { grants } from './rbac.js';
 import { visibleNetworks } from '../visibility.js';
+import { portById } from '../index.js';
 
 const PATH = '/servers';
 
@@ -80,7 +81,7 @@ export function createServer(c: Cloud, req: ServerCreate): Server {
   const ports: Array<{ portId: string; created: boolean }> = [];
   for (const nic of nics) {
     if (nic.kind === 'port') {
-      const p = c.ports.find((x) => x.id === nic.portId);
+      const p = portById(c, nic.portId);
       if (!p) throw novaError.badRequest(PATH, `Port id ${nic.portId} could not be found.`);
       if (p.deviceId !== '') throw novaError.conflict(PATH, `Port ${p.id} is still in use.`);
       bindPort(c, p, id, req.availabilityZone ?? 'nova', host);
@@ -153,7 +154,7 @@ export function settle(c: Cloud): void {
     s.launchedAt = now(c);
     s.updatedAt = now(c);
     for (const nic of s.nics) {
-      const p = c.ports.find((x) => x.id === nic.portId);
+      const p = portById(c, nic.portId);
       if (p && p.status !== 'ACTIVE') {
         const own = writable(c, 'ports', p);
         own.status = 'ACTIVE';
@@ -200,11 +201,11 @@ function setPower(c: Cloud, s: Server, status: 'ACTIVE' | 'SHUTOFF', portStatus:
 
 export function deleteServer(c: Cloud, s: Server): void {
   for (const nic of s.nics) {
-    const p = c.ports.find((x) => x.id === nic.portId);
+    const p = portById(c, nic.portId);
     if (!p) continue;
     releasePort(c, p, nic.created);
   }
-  c.servers = c.servers.filter((x) => x.id !== s.id);
+  removeById(c, 'servers', s.id);
 }
 
 /**
@@ -340,14 +341,14 @@ export function detachInterface(c: Cloud, s: Server, portId: string): boolean {
   const nic = s.nics.find((n) => n.portId === portId);
   if (!nic) return false;
   s.nics = s.nics.filter((n) => n !== nic);
-  const p = c.ports.find((x) => x.id === portId);
+  const p = portById(c, portId);
   if (p) releasePort(c, p, nic.created);
   s.updatedAt = now(c);
   return true;
 }
 
 export function serverPorts(c: Cloud, s: Server): Port[] {
-  return s.nics.map((n) => c.ports.find((p) => p.id === n.portId)).filter((p): p is Port => p !== undefined);
+  return s.nics.map((n) => portById(c, n.portId)).filter((p): p is Port => p !== undefined);
 }
 
 /**

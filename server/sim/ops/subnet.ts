@@ -1,5 +1,6 @@
 /** Subnet operations with Neutron's validation order and messages, subnet-pool allocation and DHCP side effects. */
-import { writable } from '../clone.js';
+import { removeById, writable } from '../clone.js';
+import { portsOnSubnet } from '../index.js';
 import type { Cloud } from '../model/cloud.js';
 import type { Network } from '../model/network.js';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from '../model/subnet.js';
@@ -518,8 +519,8 @@ export function updateSubnet(c: Cloud, s: Subnet, upd: SubnetUpdate): Subnet {
 export function deleteSubnet(c: Cloud, s: Subnet): void {
   const path = `${PATH}/${s.id}`;
   checkOwner(c, networkOwner(c, s), path, 'delete_subnet');
-  // One pass over the ports: those with an address on the subnet (all on its network).
-  const onSubnet = c.ports.filter((p) => p.networkId === s.networkId && p.fixedIps.some((f) => f.subnetId === s.id));
+  // The ports with an address on the subnet (all on its network), from the index.
+  const onSubnet = portsOnSubnet(c, s.id).filter((p) => p.networkId === s.networkId);
   const blocking = onSubnet.filter((p) => p.deviceOwner !== DEVICE_OWNER.dhcp && p.deviceOwner !== DEVICE_OWNER.distributed);
   // Ports whose only tie is an automatic SLAAC address do not block; Neutron drops those addresses.
   const hard = blocking.filter((p) => !(s.ipVersion === 6 && isSlaacOnly(s) && !p.deviceOwner.startsWith('network:router')));
@@ -527,7 +528,7 @@ export function deleteSubnet(c: Cloud, s: Subnet): void {
     throw neutronError.conflict(path, `Unable to complete operation on subnet ${s.id}: One or more ports have an IP allocation from this subnet.`);
   }
   for (const p of onSubnet) writable(c, 'ports', p).fixedIps = p.fixedIps.filter((f) => f.subnetId !== s.id);
-  c.subnets = c.subnets.filter((x) => x.id !== s.id);
+  removeById(c, 'subnets', s.id);
   const found = c.networks.find((n) => n.id === s.networkId);
   if (found) {
     const net = writable(c, 'networks', found);
