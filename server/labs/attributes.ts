@@ -10,6 +10,7 @@ import type { Server } from '../sim/model/compute.js';
 import type { Subnet } from '../sim/model/subnet.js';
 import { ipVersion } from './ip.js';
 import { DEVICE_OWNER } from '../sim/model/port.js';
+import { portById } from '../sim/index.js';
 
 export type AttrValue = string | number | boolean | null | string[];
 
@@ -189,7 +190,7 @@ const KINDS = {
       fixed_ip_address: (x) => x.fixedIpAddress,
       port: (x, c) => nameOf(c.ports, x.portId),
       server: (x, c) => {
-        const p = c.ports.find((y) => y.id === x.portId);
+        const p = portById(c, x.portId);
         return p === undefined ? null : nameOf(c.servers, p.deviceId);
       },
       router: (x, c) => nameOf(c.routers, x.routerId),

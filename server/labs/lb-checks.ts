@@ -19,6 +19,7 @@ import { serverAddresses } from './attributes.js';
 import { normalise, type Invocation } from './history.js';
 import { changedAny, probedOrOpened, someInvocation } from './started.js';
 import type { CheckContext, CheckType, Outcome, Params } from './checks.js';
+import { portById } from '../sim/index.js';
 
 const OPERATING: readonly OperatingStatus[] = ['ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR', 'NO_MONITOR', 'DRAINING'];
 const pass = (why: string): Outcome => ({ ok: true, why });
@@ -384,7 +385,7 @@ export function withNames(c: Cloud, reason: string): string {
   const nameOf = (id: string): string => {
     const lb = c.octavia?.loadBalancers.find((x) => x.id === id);
     if (lb) return lb.name || lb.vipAddress;
-    const port = c.ports.find((x) => x.id === id);
+    const port = portById(c, id);
     if (port) return port.name || (port.fixedIps.map((f) => f.ipAddress).join(', ') || id);
     return [...c.securityGroups, ...c.routers, ...c.servers].find((x) => x.id === id)?.name ?? id;
   };

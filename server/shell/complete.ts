@@ -12,6 +12,7 @@ import { neutronCommandNames, neutronParser } from '../cli/neutron/index.js';
 import { NAMESPACE_COMMANDS, sysctlKeys } from '../cli/linux/index.js';
 import { sudoCommand } from './sudo.js';
 import { namespaceEntries } from '../sim/dataplane/index.js';
+import { portById } from '../sim/index.js';
 
 /** Which cloud names fit an option or positional, by the metavar the real client uses. */
 function namesFor(c: Cloud, metavar: string): string[] {
@@ -112,7 +113,7 @@ function fromParser(spec: ParserSpec, args: string[], current: string, names: (d
 /** Addresses a learner pings or reaches over ssh: floating IPs, then the servers' own addresses. */
 function addresses(c: Cloud): string[] {
   const fips = c.floatingIps.map((f) => f.floatingIpAddress);
-  const fixed = c.servers.flatMap((s) => s.nics.flatMap((n) => c.ports.find((p) => p.id === n.portId)?.fixedIps.map((f) => f.ipAddress) ?? []));
+  const fixed = c.servers.flatMap((s) => s.nics.flatMap((n) => portById(c, n.portId)?.fixedIps.map((f) => f.ipAddress) ?? []));
   return [...fips, ...fixed];
 }
 

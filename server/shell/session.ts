@@ -41,6 +41,7 @@ import { facts, list, pathKind, resolvePath } from '../cli/linux/tree.js';
 import { loginUserOn, type FileRead, type HostCtx } from '../cli/linux/host.js';
 import { readHostFile } from '../cli/linux/tree.js';
 import { derivedLaptopKey } from '../cli/linux/ssh-keys.js';
+import { portById } from '../sim/index.js';
 
 export interface CommandResult extends CommandOutput {
   /** Set when a bug in Stacklab stopped the command: the stack, for the server log (never shown). */
@@ -644,7 +645,7 @@ function serverSsh(x: Exec, args: string[]): CommandResult {
   }
   const server = s.cloud.servers.find((v) => v.id === name) ?? s.cloud.servers.find((v) => v.name === name);
   if (!server) return { stdout: '', stderr: `No server with a name or ID of '${name}' exists.\n`, exitCode: 1 };
-  const ports = server.nics.map((n) => s.cloud.ports.find((p) => p.id === n.portId)).filter((p) => p !== undefined);
+  const ports = server.nics.map((n) => portById(s.cloud, n.portId)).filter((p) => p !== undefined);
   const floating = s.cloud.floatingIps.find((f) => ports.some((p) => p.id === f.portId));
   const fixed = ports.flatMap((p) => p.fixedIps.map((f) => f.ipAddress));
   const address =

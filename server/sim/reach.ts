@@ -14,6 +14,7 @@ import { routerForwards } from './dataplane/sysctl.js';
 import { DEVICE_OWNER } from './model/port.js';
 import { isGuarded, isVipPort, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
 import { crossScopeDrop, leavesUnNated, scopedButNated, unNatedDrop, upstreamRoute } from './dataplane/scope-reach.js';
+import { portById } from './index.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -179,7 +180,7 @@ function routerOfSubnet(cloud: Cloud, subnetId: string) {
 function vmPort(cloud: Cloud, serverId: string): Port | undefined {
   const s = cloud.servers.find((x) => x.id === serverId);
   const nic = s?.nics[0];
-  return nic ? cloud.ports.find((p) => p.id === nic.portId) : undefined;
+  return nic ? portById(cloud, nic.portId) : undefined;
 }
 
 /** Whether the VM holds an IPv4 address of its first NIC (DHCP, the config drive, or one set by hand). */
@@ -241,14 +242,14 @@ function guestHolds(cloud: Cloud, s: Server, port: Port, address: string): boole
 
 /** Whether the NIC's DHCP lease (or the config drive's address) is on it: up, a client ran, a subnet that gives one. */
 export function guestLeased(cloud: Cloud, s: Server, index: number): boolean {
-  const port = cloud.ports.find((p) => p.id === s.nics[index]?.portId);
+  const port = portById(cloud, s.nics[index]?.portId);
   return port !== undefined && guestNicUp(cloud, s, index) && guestDhcpRan(cloud, s, index) && portConfigured(cloud, s, port);
 }
 
 /** Whether the guest answers on this port of its: the NIC is up and holds one of its addresses. */
 export function guestUsesPort(cloud: Cloud, s: Server, portId: string): boolean {
   const index = s.nics.findIndex((n) => n.portId === portId);
-  const port = cloud.ports.find((p) => p.id === portId);
+  const port = portById(cloud, portId);
   if (index < 0 || port === undefined || !guestNicUp(cloud, s, index)) return false;
   return (guestDhcpRan(cloud, s, index) && portConfigured(cloud, s, port)) || port.fixedIps.some((f) => guestHolds(cloud, s, port, f.ipAddress));
 }
@@ -263,7 +264,7 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
   if (s && dst) {
     for (const [i, nic] of s.nics.entries()) {
       if (i === 0 || !guestUsesPort(cloud, s, nic.portId)) continue;
-      const p = cloud.ports.find((x) => x.id === nic.portId);
+      const p = portById(cloud, nic.portId);
       const onLink = p?.fixedIps.some((f) => {
         const c = parseCidr(cloud.subnets.find((x) => x.id === f.subnetId)?.cidr ?? '');
         return c !== null && cidrContains(c, dst.version, dst.value);
@@ -272,10 +273,10 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
     }
     // A route set by hand to a network that holds it: its NIC.
     const manual = guestManualRoute(s, to);
-    if (manual && guestNicUp(cloud, s, manual.dev)) return cloud.ports.find((x) => x.id === s.nics[manual.dev]?.portId);
+    if (manual && guestNicUp(cloud, s, manual.dev)) return portById(cloud, s.nics[manual.dev]?.portId);
     // Off the connected subnets: the NIC of a default route set by hand, else the first.
     const dev = s.guestDefault?.dev;
-    if (dev !== undefined) return cloud.ports.find((x) => x.id === s.nics[dev]?.portId);
+    if (dev !== undefined) return portById(cloud, s.nics[dev]?.portId);
   }
   return vmPort(cloud, serverId);
 }
@@ -369,7 +370,7 @@ function fromOutside(cloud: Cloud, to: string, proto: Proto, dport: number | nul
     return { hops: [{ address: to }], verdict: proto === 'icmp' ? 'ok' : 'refused', reason: 'router gateway answers' };
   }
   if (!fip?.portId || !fip.fixedIpAddress) return { hops: [], verdict: 'host-unreachable', reason: 'floating IP is not associated: nothing answers ARP for it' };
-  const port = cloud.ports.find((p) => p.id === fip.portId);
+  const port = portById(cloud, fip.portId);
   const hops: Hop[] = [{ address: to, nat: `DNAT ${to} -> ${fip.fixedIpAddress}` }, { address: fip.fixedIpAddress }];
   if (!port) return { hops, verdict: 'dropped', reason: 'no port' };
   const router = cloud.routers.find((r) => r.id === fip.routerId);

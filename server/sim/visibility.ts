@@ -32,6 +32,13 @@ export function visibleSubnets(c: Cloud): Subnet[] {
   return c.subnets.filter((s) => owns(c, s.projectId) || shared.has(s.networkId));
 }
 
+/** Whether the caller sees the port (one of `visiblePorts`). */
+export function isVisiblePort(c: Cloud, p: Port): boolean {
+  if (c.auth.admin || p.projectId === c.auth.projectId) return true;
+  if (p.projectId === '') return false;
+  return c.networks.find((n) => n.id === p.networkId)?.projectId === c.auth.projectId;
+}
+
 export function visiblePorts(c: Cloud): Port[] {
   if (c.auth.admin) return c.ports;
   const mine = new Set(c.networks.filter((n) => n.projectId === c.auth.projectId).map((n) => n.id));
@@ -42,8 +49,13 @@ export function visibleRouters(c: Cloud): Router[] {
   return c.routers.filter((r) => owns(c, r.projectId));
 }
 
+/** Whether the caller sees the floating IP (one of `visibleFloatingIps`). */
+export function isVisibleFloatingIp(c: Cloud, f: FloatingIp): boolean {
+  return owns(c, f.projectId);
+}
+
 export function visibleFloatingIps(c: Cloud): FloatingIp[] {
-  return c.floatingIps.filter((f) => owns(c, f.projectId));
+  return c.floatingIps.filter((f) => isVisibleFloatingIp(c, f));
 }
 
 export function visibleGroups(c: Cloud): SecurityGroup[] {

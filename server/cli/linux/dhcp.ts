@@ -10,6 +10,7 @@ import { guestBringsUp } from '../../sim/ops/server.js';
 import { hashSeed } from '../../sim/rng.js';
 import { DEVICE_OWNER } from '../../sim/model/port.js';
 import { err, type HostCtx, type HostResult } from './host.js';
+import { portById } from '../../sim/index.js';
 
 const STARTED = 'udhcpc: started, v1.29.3\n';
 
@@ -90,7 +91,7 @@ export function runDhclient(ctx: HostCtx, vm: Server, argv: string[]): HostResul
 
 /** The address of the DHCP port that answers on the subnet of the guest's NIC number `index`. */
 function dhcpServer(cloud: HostCtx['cloud'], vm: Server, index: number): string | undefined {
-  const port = cloud.ports.find((p) => p.id === vm.nics[index]?.portId);
+  const port = portById(cloud, vm.nics[index]?.portId);
   const f = port?.fixedIps.find((x) => !x.ipAddress.includes(':'));
   const dhcp = f ? cloud.ports.find((p) => p.networkId === port?.networkId && p.deviceOwner === DEVICE_OWNER.dhcp) : undefined;
   return dhcp?.fixedIps.find((x) => x.subnetId === f?.subnetId)?.ipAddress;

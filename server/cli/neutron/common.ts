@@ -13,6 +13,7 @@ import { renderList, renderShow, type FormatOptions } from '../../render/cliff.j
 import { formatted, isFormatted, machine, pyJsonDumps, pyStr, type CellValue, type PyValue } from '../../render/pyvalue.js';
 import { CliError, LookupError } from '../errors.js';
 import { strDictOf, type SpecValue } from './values-specs.js';
+import { byIdOrName, type NameOrIdIndexes } from '../../sim/index.js';
 
 export type Args = Record<string, unknown>;
 export type Out = { stdout: string; stderr?: string; exitCode?: number };
@@ -38,9 +39,16 @@ export function logWarning(a: Args, line: string): void {
 
 /** neutronclient's find_resourceid_by_name_or_id. */
 export function find<T extends { id: string; name: string }>(items: readonly T[], kind: string, ref: string): T {
-  const byId = items.find((i) => i.id === ref);
-  if (byId) return byId;
-  const byName = items.filter((i) => i.name === ref);
+  return items.find((i) => i.id === ref) ?? oneNamed(items.filter((i) => i.name === ref), kind, ref);
+}
+
+/** `find` over one of the cloud's big collections through its indexes (sim/index.ts `byIdOrName`): the same answer or error. */
+export function findIndexed<T extends { id: string; name: string }>(c: Cloud, by: NameOrIdIndexes<T>, visible: (el: T) => boolean, kind: string, ref: string): T {
+  const { byId, named } = byIdOrName(c, by, visible, ref);
+  return byId ?? oneNamed(named, kind, ref);
+}
+
+function oneNamed<T>(byName: readonly T[], kind: string, ref: string): T {
   if (byName.length === 1) return byName[0] as T;
   if (byName.length > 1) throw new LookupError(`Multiple ${kind} matches found for name '${ref}', use an ID to be more specific.`);
   throw new LookupError(`Unable to find ${kind} with name or id '${ref}'`);

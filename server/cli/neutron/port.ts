@@ -3,17 +3,18 @@ import type { Cloud } from '../../sim/model/cloud.js';
 import type { FixedIpRequest } from '../../sim/ops/port.js';
 import { deletePortById, postPort, putPort } from '../../sim/api/neutron/requests/port.js';
 import { listPorts, portDict } from '../../sim/api/neutron/index.js';
-import { visiblePorts } from '../../sim/visibility.js';
+import { isVisiblePort } from '../../sim/visibility.js';
+import { PORTS_BY_ID, PORTS_BY_NAME } from '../../sim/index.js';
 import type { Json, JsonObject } from '../../sim/api/json.js';
 import { NEUTRON_JSON_DEPTH, pyJsonLoads } from '../pyjson.js';
 import type { CellValue } from '../../render/pyvalue.js';
-import { bulkDelete, find, given, kv, list, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
+import { bulkDelete, findIndexed, given, kv, list, s, show, table, type Args, type Handler, listQuery, updateBody } from './common.js';
 import { CliError } from '../errors.js';
 import { findNetwork } from './net.js';
 import { findGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
 
-export const findPort = (c: Cloud, ref: string) => find(visiblePorts(c), 'port', ref);
+export const findPort = (c: Cloud, ref: string) => findIndexed(c, { id: PORTS_BY_ID, name: PORTS_BY_NAME }, (p) => isVisiblePort(c, p), 'port', ref);
 
 /** `--fixed-ip subnet_id=…,ip_address=…` options, subnets looked up by name or id. */
 export function fixedIpRequests(c: Cloud, a: Args): FixedIpRequest[] {

@@ -6,20 +6,22 @@ import { formatted } from '../../render/pyvalue.js';
 import { deleteFloatingIpById, postFloatingIp, putFloatingIp } from '../../sim/api/neutron/requests/floatingip.js';
 import type { JsonObject } from '../../sim/api/json.js';
 import { floatingIpDict, listFloatingIps, type FilterValue } from '../../sim/api/neutron/index.js';
-import { createdWithTags, deleteEach, findBy, findQosPolicy, flag, none, req, sdkBody, str, strs, tagFilter, withExtensionCheck, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
+import { createdWithTags, deleteEach, findIndexed, findQosPolicy, flag, none, req, sdkBody, str, strs, tagFilter, withExtensionCheck, type Args, type OscCommand, type Output, sdkUpdate } from './common.js';
 import { attr, kvLine, listAttr, sortFields } from './format.js';
 import { findNetwork } from './network.js';
 import { findPort } from './port.js';
 import { findProject } from './project.js';
 import { findRouter } from './router.js';
 import { findSubnet } from './subnet.js';
-import { visibleFloatingIps } from '../../sim/visibility.js';
+import { isVisibleFloatingIp } from '../../sim/visibility.js';
+import { FLOATING_IPS_BY_ADDRESS, FLOATING_IPS_BY_ID, FLOATING_IPS_BY_NAME } from '../../sim/index.js';
 import { afterCommit } from '../errors.js';
 import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 /** openstacksdk find_ip: by ID or by address. */
 export function findFloatingIp(c: Cloud, idOrAddress: string): FloatingIp {
-  return findBy(visibleFloatingIps(c), 'FloatingIP', idOrAddress, (f) => f.floatingIpAddress === idOrAddress);
+  const by = { id: FLOATING_IPS_BY_ID, name: FLOATING_IPS_BY_NAME, also: FLOATING_IPS_BY_ADDRESS };
+  return findIndexed(c, 'FloatingIP', idOrAddress, by, (f) => isVisibleFloatingIp(c, f));
 }
 
 function pyDictRepr(d: Record<string, PyValue>): string {

@@ -13,6 +13,7 @@ import {
   deleteEach,
   dicts,
   findBy,
+  findIndexed,
   findQosPolicy,
  
   flag,
@@ -34,11 +35,12 @@ import { findServer } from './find-server.js';
 import { findProject } from './project.js';
 import { findSecurityGroup } from './security-group.js';
 import { findSubnet } from './subnet.js';
-import { visiblePorts, visibleRouters } from '../../sim/visibility.js';
+import { isVisiblePort, visibleRouters } from '../../sim/visibility.js';
+import { PORTS_BY_ID, PORTS_BY_NAME } from '../../sim/index.js';
 import { setTagsAsClient, tagsPath } from '../../sim/api/neutron/requests/tags.js';
 
 export function findPort(c: Cloud, nameOrId: string): Port {
-  return findBy(visiblePorts(c), 'Port', nameOrId);
+  return findIndexed(c, 'Port', nameOrId, { id: PORTS_BY_ID, name: PORTS_BY_NAME }, (p) => isVisiblePort(c, p));
 }
 
 type Dicts = Array<Record<string, PyValue>>;

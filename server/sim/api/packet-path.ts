@@ -17,6 +17,7 @@ import { DEVICE_OWNER } from '../model/port.js';
 import { owns } from '../ops/context.js';
 import { visibleFloatingIps, visibleGroups, visibleNetworks, visiblePorts, visibleRouters, visibleSubnets } from '../visibility.js';
 import { inAddressGroup, ingressRule, trace, type Endpoint, type Proto, type ReachStep, type Trace, type Verdict } from '../reach.js';
+import { portById } from '../index.js';
 
 export interface PathStep {
   /** An element id of the topology (`port:…`, `router:…`, `internet`…); null: nothing drawn for it. */
@@ -103,7 +104,7 @@ export function resolveEnd(cloud: Cloud, name: string, role: 'from' | 'to', opts
 
 function firstPort(cloud: Cloud, s: Server): Port | undefined {
   const nic = s.nics[0];
-  return nic ? cloud.ports.find((p) => p.id === nic.portId) : undefined;
+  return nic ? portById(cloud, nic.portId) : undefined;
 }
 
 /** The address a path to `end` is aimed at: a server's floating IP from outside, else its fixed address. */

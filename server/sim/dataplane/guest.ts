@@ -5,6 +5,7 @@ import { broadcast, formatIp, parseCidr } from '../ipam.js';
 import { guestLeased, guestNicName, guestNicUp } from '../reach.js';
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
+import { portById } from '../index.js';
 
 /** A NIC past the first: up (with what DHCP gave it) when the guest brought it up at boot, else DOWN. */
 export interface GuestNic {
@@ -109,7 +110,7 @@ export function sortByDestination<T extends { dest: string }>(routes: T[]): T[] 
 export function guestView(cloud: Cloud, server: Server): GuestView {
   const img = cloud.images.find((i) => i.id === server.imageId);
   const family = img?.osFamily ?? 'cirros';
-  const portOf = (id: string | undefined) => cloud.ports.find((p) => p.id === id);
+  const portOf = (id: string | undefined) => portById(cloud, id);
   const mtuOf = (p: Port | undefined) => cloud.networks.find((n) => n.id === p?.networkId)?.mtu ?? 1500;
   const port = portOf(server.nics[0]?.portId);
   const up0 = guestNicUp(cloud, server, 0);

@@ -13,6 +13,7 @@ import type { Amphora, LoadBalancer } from '../model/octavia.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
 import { linkLocal } from './index.js';
 import { AMPHORA_BASE, haproxyCfg } from './lb-haproxy.js';
+import { portById } from '../index.js';
 
 export const AMPHORA_NETNS = 'amphora-haproxy';
 
@@ -60,7 +61,7 @@ function prefixOf(c: Cloud, subnetId: string | undefined): number {
 }
 
 function nic(c: Cloud, index: number, name: string, portId: string, vip: string | null): AmphoraNic | undefined {
-  const p = c.ports.find((x) => x.id === portId);
+  const p = portById(c, portId);
   const f = p?.fixedIps[0];
   if (!p || !f) return undefined;
   const net = c.networks.find((n) => n.id === p.networkId);
@@ -74,7 +75,7 @@ function nic(c: Cloud, index: number, name: string, portId: string, vip: string 
 
 /** The connected route of a NIC's primary address, and a default route via its subnet's gateway. */
 function routes(c: Cloud, n: AmphoraNic | undefined, portId: string): AmphoraRoute[] {
-  const f = c.ports.find((x) => x.id === portId)?.fixedIps[0];
+  const f = portById(c, portId)?.fixedIps[0];
   const sub = c.subnets.find((s) => s.id === f?.subnetId);
   const cidr = sub && parseCidr(sub.cidr);
   if (!n || !f || !sub || !cidr) return [];

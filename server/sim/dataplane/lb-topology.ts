@@ -9,6 +9,7 @@ import type { Server } from '../model/compute.js';
 import type { Amphora, HealthMonitor, L7Policy, L7Rule, Listener, LoadBalancer, Member, OctaviaState, Pool } from '../model/octavia.js';
 import { ingressAllowed } from '../reach.js';
 import { vmHttp, type HttpRequest, type HttpResponse } from './http.js';
+import { portById } from '../index.js';
 
 /** The object arrays of the Octavia state (its counters and cursors change with every request: read them from the cloud). */
 export type OctaviaObjects = Pick<OctaviaState, 'loadBalancers' | 'listeners' | 'pools' | 'members' | 'healthMonitors' | 'l7Policies' | 'l7Rules' | 'amphorae'>;
@@ -142,7 +143,7 @@ function sourceOn(c: Cloud, ix: OctaviaIndex, lb: LoadBalancer, subnet: string):
   const own = plugged?.fixedIps.find((f) => f.subnetId === subnet)?.ipAddress;
   if (own) return own;
   if (amp.vrrpIp) return amp.vrrpIp;
-  return c.ports.find((p) => p.id === amp.vrrpPortId)?.fixedIps[0]?.ipAddress ?? null;
+  return portById(c, amp.vrrpPortId)?.fixedIps[0]?.ipAddress ?? null;
 }
 
 type Request = Omit<HttpRequest, 'srcIp' | 'dstIp' | 'port'>;

@@ -7,6 +7,7 @@ import { DEVICE_OWNER, type Port } from '../model/port.js';
 import type { Router } from '../model/router.js';
 import { routerFips, routerPorts, subnetById, subnetsOfNetwork } from './index.js';
 import { memo } from '../memo.js';
+import { portById } from '../index.js';
 
 /** Address scopes use the upper 16 bits of the fwmark (ADDRESS_SCOPE_MARK_MASK). */
 const MASK = '0xffff0000';
@@ -99,7 +100,7 @@ function fipPorts(cloud: Cloud, r: Router): Map<string, Port> {
 
 /** The IPv4 scope of a floating IP's fixed port (`get_scoped_floating_ips`: its network's IPv4 subnets' pool). */
 export function fixedScope(cloud: Cloud, portId: string, router?: Router): string | null {
-  const port = router ? fipPorts(cloud, router).get(portId) : cloud.ports.find((p) => p.id === portId);
+  const port = router ? fipPorts(cloud, router).get(portId) : portById(cloud, portId);
   return port ? networkScopes(cloud, port.networkId)[4] : null;
 }
 

@@ -7,9 +7,10 @@ import { writable } from '../../clone.js';
 import { visibleFloatingIps } from '../../visibility.js';
 import type { JsonObject } from '../json.js';
 import { listOf, stdAttrs, type ListQuery } from './common.js';
+import { portById } from '../../index.js';
 
 export function floatingIpDict(c: Cloud, f: FloatingIp): JsonObject {
-  const p = f.portId ? c.ports.find((x) => x.id === f.portId) : undefined;
+  const p = f.portId ? portById(c, f.portId) : undefined;
   return {
     id: f.id,
     tenant_id: f.projectId,

@@ -9,6 +9,7 @@ import type { Cloud } from '../../model/cloud.js';
 import type { Server } from '../../model/compute.js';
 import { hashSeed, nextU32, seedRng } from '../../rng.js';
 import type { Json, JsonObject } from '../json.js';
+import { portById } from '../../index.js';
 
 const EC2_VERSIONS = ['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04'];
 const OS_VERSIONS = ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30', '2016-10-06', '2017-02-22', '2018-08-27', '2020-10-14'];
@@ -41,7 +42,7 @@ const cmp = (a: string, b: string, list: string[]) => list.indexOf(a) >= list.in
 
 /** The EC2 meta-data of `version` (the keys get_ec2_metadata adds for it). */
 function ec2Tree(cloud: Cloud, vm: Server, version: string): Dir {
-  const port = cloud.ports.find((x) => x.id === vm.nics[0]?.portId);
+  const port = portById(cloud, vm.nics[0]?.portId);
   const v4 = port?.fixedIps.find((f) => !f.ipAddress.includes(':'))?.ipAddress ?? '';
   const fip = cloud.floatingIps.find((f) => f.portId === port?.id)?.floatingIpAddress ?? '';
   const host = hostnameOf(vm.name);
@@ -120,7 +121,7 @@ function networkDataJson(cloud: Cloud, vm: Server): JsonObject {
   const networks: Json[] = [];
   const services: Json[] = [];
   for (const nic of vm.nics) {
-    const port = cloud.ports.find((p) => p.id === nic.portId);
+    const port = portById(cloud, nic.portId);
     if (!port || port.fixedIps.length === 0) continue;
     const link = `tap${port.id.slice(0, 11)}`;
     links.push({ id: link, vif_id: port.id, type: 'ovs', mtu: cloud.networks.find((n) => n.id === port.networkId)?.mtu ?? 1500, ethernet_mac_address: port.macAddress });

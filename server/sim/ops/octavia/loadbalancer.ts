@@ -7,6 +7,7 @@ import { newId } from '../context.js';
 import { API, authorize, checkText, driversOf, isMutable, lbState, lbWrite, newBase, octaviaError, pend, tagSet } from './common.js';
 import { parseIp } from '../../ipam.js';
 import { allocateVip, amphoraRecord, plugAmphora, unplugAmphora, vipGroupName } from './neutron.js';
+import { portById } from '../../index.js';
 
 export const PROVIDERS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'amphora', description: 'The Octavia Amphora driver.' },
@@ -74,7 +75,7 @@ function checkProvider(provider: string | undefined): string {
  */
 function vipPlacement(c: Cloud, r: LoadBalancerCreate): { networkId: string; subnetId: string; address?: string; portId?: string } {
   if (r.vipPortId !== null) {
-    const port = c.ports.find((p) => p.id === r.vipPortId);
+    const port = portById(c, r.vipPortId);
     const ips = port && driversOf(c) === 'amphora' ? port.fixedIps : [];
     const at = (ip: { subnetId: string; ipAddress: string } | undefined, message: string) => {
       if (!ip || !port) throw octaviaError(400, `Validation failure: ${message}`, `${API}/loadbalancers`);
@@ -149,7 +150,7 @@ function noopAmphora(c: Cloud, id: string, lb: LoadBalancer): OctaviaState['amph
 function placeAmphora(c: Cloud, lb: LoadBalancer, where: ReturnType<typeof vipPlacement>, s: OctaviaState): void {
   const net = c.networks.find((n) => n.id === where.networkId);
   if (net && !net.portSecurityEnabled) throw providerError(lb, 'Port security must be enabled on the VIP network.');
-  const vip = where.portId !== undefined ? c.ports.find((p) => p.id === where.portId) : allocateVipOrFail(c, lb, where);
+  const vip = where.portId !== undefined ? portById(c, where.portId) : allocateVipOrFail(c, lb, where);
   if (!vip) throw octaviaError(400, `Validation failure: Port ${where.portId ?? ''} not found.`);
   lb.vipNetworkId = vip.networkId;
   lb.vipPortId = vip.id;
@@ -224,7 +225,7 @@ export function failoverLoadBalancer(c: Cloud, lb: LoadBalancer): void {
     fresh = noopAmphora(c, newId(c), lb);
   } else {
     for (const a of old) unplugAmphora(c, a);
-    const vip = c.ports.find((p) => p.id === lb.vipPortId);
+    const vip = portById(c, lb.vipPortId);
     if (!vip) throw octaviaError(500, `Load balancer ${lb.id} has no VIP port.`);
     const group = c.securityGroups.find((g) => g.name === vipGroupName(lb.id));
     fresh = plugAmphora(c, lb, vip, group?.id);

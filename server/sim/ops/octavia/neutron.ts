@@ -16,6 +16,7 @@ import { createPort, removePort } from '../port.js';
 import { checkQuota } from '../quota.js';
 import { createSubnet } from '../subnet.js';
 import { lbTime } from './common.js';
+import { portById } from '../../index.js';
 
 /** Octavia's service project (where amphorae, their ports and the VIP groups live). */
 export function serviceProjectId(c: Cloud): string {
@@ -159,7 +160,7 @@ export function unplugAmphora(c: Cloud, a: Amphora): void {
 
 /** Removes the VIP port and the VIP security group (with its rules). */
 export function deallocateVip(c: Cloud, lb: LoadBalancer): void {
-  const vip = c.ports.find((p) => p.id === lb.vipPortId);
+  const vip = portById(c, lb.vipPortId);
   if (vip) removePort(c, vip);
   const sg = c.securityGroups.find((g) => g.name === vipGroupName(lb.id) && g.projectId === serviceProjectId(c));
   if (!sg) return;
