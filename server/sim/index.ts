@@ -353,7 +353,7 @@ export const FLOATING_IPS_BY_PORT: IndexSpec<FloatingIp> = {
  * `k` that `pred` accepts. Order is looked for only when more than one is found.
  */
 export function findFirst<T>(c: Cloud, spec: IndexSpec<T>, k: string, pred: (el: T) => boolean = () => true): T | undefined {
-  return findInOrder(c, spec, k).find(pred);
+  return inCollectionOrder(c, spec.collection, findAll(c, spec, k).filter(pred))[0];
 }
 
 /**
@@ -361,20 +361,24 @@ export function findFirst<T>(c: Cloud, spec: IndexSpec<T>, k: string, pred: (el:
  * stamps the clock). The order is looked for only when more than one is found.
  */
 export function findInOrder<T>(c: Cloud, spec: IndexSpec<T>, k: string): T[] {
-  const found = findAll(c, spec, k);
+  const ordered = inCollectionOrder(c, spec.collection, findAll(c, spec, k));
+  if (checks && !sameList(ordered, scanByKeys(spec, (c as unknown as Record<string, T[]>)[spec.collection] as T[], k))) {
+    throw new Error(`index ${spec.name}: not in the collection's order under ${k}`);
+  }
+  return ordered;
+}
+
+/** Elements of `c`'s collection (found through an index, and filtered) in the collection's order. */
+export function inCollectionOrder<T>(c: Cloud, collection: ShareableKey, found: T[]): T[] {
   if (found.length <= 1) return found;
-  const a = (c as unknown as Record<string, T[]>)[spec.collection] as T[];
-  let ordered: T[];
+  const a = (c as unknown as Record<string, T[]>)[collection] as T[];
   if (found.length <= ORDER_BY_POSITION) {
     // A few: each one's position (indexOf compares identities, about a nanosecond an element).
     const at = new Map(found.map((el) => [el, a.indexOf(el)]));
-    ordered = found.sort((x, y) => (at.get(x) as number) - (at.get(y) as number));
-  } else {
-    const set = new Set(found);
-    ordered = a.filter((el) => set.has(el));
+    return found.sort((x, y) => (at.get(x) as number) - (at.get(y) as number));
   }
-  if (checks && !sameList(ordered, scanByKeys(spec, a, k))) throw new Error(`index ${spec.name}: not in the collection's order under ${k}`);
-  return ordered;
+  const set = new Set(found);
+  return a.filter((el) => set.has(el));
 }
 
 /** Up to this many found elements are put in order by their positions, more by one pass over the collection. */

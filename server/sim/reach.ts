@@ -14,7 +14,7 @@ import { routerForwards } from './dataplane/sysctl.js';
 import { DEVICE_OWNER } from './model/port.js';
 import { isGuarded, isVipPort, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
 import { crossScopeDrop, leavesUnNated, scopedButNated, unNatedDrop, upstreamRoute } from './dataplane/scope-reach.js';
-import { portById } from './index.js';
+import { inCollectionOrder, portById, portsOnSubnet } from './index.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -172,9 +172,28 @@ function forwards(cloud: Cloud, router: Router, subnets: Array<string | null>, t
 
 const NOT_FORWARDING = 'the router namespace does not forward (sysctl forwarding is 0)';
 
-function routerOfSubnet(cloud: Cloud, subnetId: string) {
-  const p = cloud.ports.find((x) => x.deviceOwner === DEVICE_OWNER.routerInterface && x.fixedIps.some((f) => f.subnetId === subnetId));
+/**
+ * The router that serves the subnet: the one whose interface holds the subnet's gateway address
+ * (another router may have a port on the subnet too, `router add port`), else the first with an
+ * interface there.
+ */
+function routerOfSubnet(cloud: Cloud, subnetId: string): Router | undefined {
+  const gw = cloud.subnets.find((s) => s.id === subnetId)?.gatewayIp ?? null;
+  return (gw !== null ? routerAt(cloud, subnetId, gw) : undefined) ?? routerOf(cloud, interfacesOn(cloud, subnetId)[0]);
+}
+
+/** The routers' interface ports on the subnet, in the ports' order. */
+function interfacesOn(cloud: Cloud, subnetId: string): Port[] {
+  return inCollectionOrder(cloud, 'ports', portsOnSubnet(cloud, subnetId).filter((x) => x.deviceOwner === DEVICE_OWNER.routerInterface));
+}
+
+function routerOf(cloud: Cloud, p: Port | undefined): Router | undefined {
   return p ? cloud.routers.find((r) => r.id === p.deviceId) : undefined;
+}
+
+/** The router whose interface on the subnet has the address `ip` (a next hop a guest routes through), if any. */
+function routerAt(cloud: Cloud, subnetId: string, ip: string): Router | undefined {
+  return routerOf(cloud, interfacesOn(cloud, subnetId).find((x) => x.fixedIps.some((f) => f.subnetId === subnetId && f.ipAddress === ip)));
 }
 
 function vmPort(cloud: Cloud, serverId: string): Port | undefined {
@@ -482,9 +501,17 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
   const route = want === 4 && vm ? guestDefaultRoute(cloud, vm, port, sub?.gatewayIp ?? null, to) : 'yes';
   if (route === 'no') return { hops: [], verdict: 'net-unreachable', reason: `the VM has no default route (its address was set by hand: ip route add default via ${sub?.gatewayIp ?? 'GATEWAY'})` };
   if (route === 'other') {
+    // A route set by hand through another address on the subnet: another router's interface
+    // there forwards like the gateway's router (two routers on one subnet); anything else does not.
     const manual = vm ? guestManualRoute(vm, to) : null;
+    const via = manual?.via ?? vm?.guestDefault?.via ?? '';
+    const other = routerAt(cloud, fixed.subnetId, via);
+    if (other) {
+      steps?.push({ kind: 'subnet', subnetId: fixed.subnetId, nextHop: via });
+      return throughRouter(cloud, other, via, port, fixed.ipAddress, to, proto, dport, steps);
+    }
     const which = manual ? `route to ${manual.dest}` : 'default route';
-    return { hops: [], verdict: 'host-unreachable', reason: `the VM's ${which} points at ${manual?.via ?? vm?.guestDefault?.via ?? ''}, which is not its subnet's gateway: nothing there forwards` };
+    return { hops: [], verdict: 'host-unreachable', reason: `the VM's ${which} points at ${via}, which is neither its subnet's gateway nor another router's address there: nothing there forwards` };
   }
   steps?.push({ kind: 'subnet', subnetId: fixed.subnetId, nextHop: sub?.gatewayIp ?? null });
   if (!router && provider && sub?.gatewayIp) {

@@ -12,6 +12,7 @@ const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'sysctl', fixture: 'network-node', host: 'network' },
   { name: 'multi-nic', fixture: 'network-node', host: 'network' },
   { name: 'guest-routes', fixture: 'network-node', host: 'network' },
+  { name: 'two-routers', fixture: 'network-node', host: 'network' },
 ];
 
 function script(name: string): string[] {

@@ -346,7 +346,11 @@ function subnetStep(ctx: Ctx, subnetId: string, nextHop: string | null): PathSte
   const sub = ctx.cloud.subnets.find((s) => s.id === subnetId);
   const element = seen(ctx, 'subnet', subnetId);
   const where = sub && element ? `subnet ${sub.name || sub.id} (${sub.cidr})` : 'its subnet';
-  const what = nextHop === ctx.to ? `${ctx.to} is on this subnet` : nextHop === null ? 'no gateway on this subnet' : `${ctx.to} is off the subnet: to its gateway ${nextHop}`;
+  const what =
+    nextHop === ctx.to ? `${ctx.to} is on this subnet`
+      : nextHop === null ? 'no gateway on this subnet'
+        : nextHop === sub?.gatewayIp || sub === undefined ? `${ctx.to} is off the subnet: to its gateway ${nextHop}`
+          : `${ctx.to} is off the subnet: to ${nextHop}, another router on it (the VM's route)`;
   return { element, where, what, verdict: 'pass' };
 }
 
