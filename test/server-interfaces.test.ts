@@ -214,6 +214,16 @@ describe('the guest and its NICs', () => {
     ]);
   });
 
+  it('a cloud image: the subnet’s host routes come with the lease (option 121), as systemd-networkd adds DHCP routes', () => {
+    const out = ['', ...onCloudImage('--network ext-net1 --network net2', ['openstack subnet set --host-route destination=10.9.0.0/16,gateway=10.0.2.254 --host-route destination=10.8.0.1/32,gateway=10.0.2.253 sub2'], ['ip route', 'route -n', 'ip route get 10.9.1.1'])];
+    const lines = (out[1] ?? '').split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^10\.9\.0\.0\/16 via 10\.0\.2\.254 dev ens4 proto dhcp src 10\.0\.2\.\d+ metric 100 $/));
+    expect(lines).toContainEqual(expect.stringMatching(/^10\.8\.0\.1 via 10\.0\.2\.253 dev ens4 proto dhcp src 10\.0\.2\.\d+ metric 100 $/));
+    expect(out[2]).toMatch(/\n10\.8\.0\.1 +10\.0\.2\.253 +255\.255\.255\.255 UGH +\d+ +0 +0 ens4\n/);
+    expect(out[2]).toMatch(/\n10\.9\.0\.0 +10\.0\.2\.254 +255\.255\.0\.0 +UG +\d+ +0 +0 ens4\n/);
+    expect(out[3]).toMatch(/^10\.9\.1\.1 via 10\.0\.2\.254 dev ens4 src 10\.0\.2\.\d+ uid \d+ \n/);
+  });
+
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
     const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip route add 10.9.0.0/16 dev ens4', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);

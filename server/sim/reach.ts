@@ -291,7 +291,7 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
       if (p && onLink) return p;
     }
     // A route set by hand to a network that holds it: its NIC.
-    const manual = guestManualRoute(s, to);
+    const manual = guestRoute(cloud, s, to);
     if (manual && guestNicUp(cloud, s, manual.dev)) return portById(cloud, s.nics[manual.dev]?.portId);
     // Off the connected subnets: the NIC of a default route set by hand, else the first.
     const dev = s.guestDefault?.dev;
@@ -300,11 +300,29 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
   return vmPort(cloud, serverId);
 }
 
-/** The route set by hand in the guest (`ip route add CIDR via G`) that `to` takes: the longest prefix, or null. */
-export function guestManualRoute(s: Server, to: string): { dest: string; via: string; dev: number } | null {
+/**
+ * The IPv4 routes to other networks that the NIC's lease gives the guest: its subnet's host
+ * routes, which the DHCP agent sends in option 121 (and the config drive lists), all but a
+ * default route (that one only stands in for a missing gateway).
+ */
+export function leaseRoutes(cloud: Cloud, s: Server, index: number): Array<{ dest: string; via: string }> {
+  const port = portById(cloud, s.nics[index]?.portId);
+  const f = port?.fixedIps.find((x) => parseIp(x.ipAddress)?.version === 4);
+  const sub = f ? cloud.subnets.find((x) => x.id === f.subnetId) : undefined;
+  if (!sub || !guestLeased(cloud, s, index)) return [];
+  return sub.hostRoutes.filter((r) => r.destination !== '0.0.0.0/0').map((r) => ({ dest: r.destination, via: r.nexthop }));
+}
+
+/**
+ * The route to another network that `to` takes in the guest, the longest prefix among those set
+ * by hand (`ip route add CIDR via G`) and those the leases gave (a route set by hand wins a tie),
+ * or null: then the default route.
+ */
+export function guestRoute(cloud: Cloud, s: Server, to: string): { dest: string; via: string; dev: number } | null {
   const dst = parseIp(to);
   let best: { r: { dest: string; via: string; dev: number }; prefix: number } | null = null;
-  for (const r of s.guestRoutes ?? []) {
+  const leased = s.nics.flatMap((_, dev) => leaseRoutes(cloud, s, dev).map((r) => ({ ...r, dev })));
+  for (const r of [...(s.guestRoutes ?? []), ...leased]) {
     const c = parseCidr(r.dest);
     if (!dst || !c || c.version !== dst.version || !cidrContains(c, dst.version, dst.value)) continue;
     if (!best || c.prefix > best.prefix) best = { r, prefix: c.prefix };
@@ -319,7 +337,7 @@ export function guestManualRoute(s: Server, to: string): { dest: string; via: st
  */
 function guestDefaultRoute(cloud: Cloud, s: Server, port: Port, gateway: string | null, to: string): 'yes' | 'no' | 'other' {
   const index = s.nics.findIndex((n) => n.portId === port.id);
-  const manual = guestManualRoute(s, to);
+  const manual = guestRoute(cloud, s, to);
   if (manual !== null && manual.dev === index) return manual.via === gateway ? 'yes' : 'other';
   if (s.guestDefault !== undefined) return s.guestDefault.dev !== index ? 'no' : s.guestDefault.via === gateway ? 'yes' : 'other';
   return guestDhcpRan(cloud, s, index) && portConfigured(cloud, s, port) ? 'yes' : 'no';
@@ -503,7 +521,7 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
   if (route === 'other') {
     // A route set by hand through another address on the subnet: another router's interface
     // there forwards like the gateway's router (two routers on one subnet); anything else does not.
-    const manual = vm ? guestManualRoute(vm, to) : null;
+    const manual = vm ? guestRoute(cloud, vm, to) : null;
     const via = manual?.via ?? vm?.guestDefault?.via ?? '';
     const other = routerAt(cloud, fixed.subnetId, via);
     if (other) {

@@ -167,6 +167,14 @@ export function guestRoutes(g: GuestView): IpRoute[] {
     }
     for (const m of l.manual) rest.push(busybox ? { dest: m.cidr, dev: l.dev, scope: 'link', src: m.address } : { dest: m.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: m.address });
   }
+  // The leases' routes to other networks (option 121), as each client adds them: udhcpc's script
+  // with `ip route add` (no protocol, no metric), systemd-networkd as its other DHCP routes.
+  for (const r of g.leaseRoutes) {
+    const l = upNics(g).find((n) => n.dev === r.dev);
+    if (!l?.v4) continue;
+    const dest = r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest;
+    rest.push(busybox ? { dest, via: r.via, dev: r.dev } : { dest, via: r.via, dev: r.dev, proto: 'dhcp', src: l.v4.address, metric: 100 });
+  }
   // Routes added by hand: no protocol (boot), no metric; a /32 is listed as its address.
   for (const r of g.manualRoutes) rest.push({ dest: r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest, via: r.via, dev: r.dev });
   const manual: IpRoute[] = g.manualDefault ? [{ dest: 'default', via: g.manualDefault.via, dev: g.manualDefault.dev }] : [];
@@ -203,5 +211,5 @@ export function nodeRoutes6(cloud: Cloud): IpRoute[] {
 export function guestRouteTable(g: GuestView): IpRoute[] {
   return guestRoutes(g)
     .filter((r) => !(r.dest !== 'default' && !r.dest.includes('/') && r.via === undefined))
-    .map((r) => ({ dest: r.dest === '169.254.169.254' ? '169.254.169.254/32' : r.dest, ...(r.via ? { via: r.via } : {}), dev: r.dev }));
+    .map((r) => ({ dest: r.dest === 'default' || r.dest.includes('/') ? r.dest : `${r.dest}/32`, ...(r.via ? { via: r.via } : {}), dev: r.dev }));
 }

@@ -2,7 +2,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
-import { guestLeased, guestNicName, guestNicUp } from '../reach.js';
+import { guestLeased, guestNicName, guestNicUp, leaseRoutes } from '../reach.js';
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
 import { portById } from '../index.js';
@@ -50,6 +50,8 @@ export interface GuestView {
   manualDefault: { via: string; dev: string } | null;
   /** Routes set by hand (`ip route add CIDR via G`) on NICs that are up: destination, gateway, NIC name. */
   manualRoutes: Array<{ dest: string; via: string; dev: string }>;
+  /** Routes the leases gave (the subnets' host routes, DHCP option 121), NIC by NIC in Nova's order. */
+  leaseRoutes: Array<{ dest: string; via: string; dev: string }>;
   /** The other NICs, in Nova's order (eth1…, or ens4… on the cloud images: the next PCI slots). */
   extra: GuestNic[];
 }
@@ -130,6 +132,7 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
     v4: first.v4, v6: up0 ? first.v6 : [], nameservers: first.nameservers, metadata: first.metadata, ra: up0 ? first.ra : null, extra,
     up: up0, manual: manualAddresses(server.nics[0]?.addrs),
     manualDefault: dflt ? { via: dflt.via, dev: guestNicName(cloud, server, dflt.dev) } : null,
+    leaseRoutes: server.nics.flatMap((_, i) => leaseRoutes(cloud, server, i).map((r) => ({ ...r, dev: guestNicName(cloud, server, i) }))),
     manualRoutes: (server.guestRoutes ?? [])
       .filter((r) => (r.dev === 0 ? up0 : extra[r.dev - 1]?.up === true))
       .map((r) => ({ dest: r.dest, via: r.via, dev: guestNicName(cloud, server, r.dev) })),
