@@ -207,9 +207,16 @@ export function nodeRoutes6(cloud: Cloud): IpRoute[] {
   return routes;
 }
 
-/** A VM's table as `route -n` reads it from the kernel (no metrics; the metadata route as a /32): guestRoutes without the gateways' host routes. */
+/**
+ * A VM's table as `route -n` reads it from the kernel (/proc/net/route): every IPv4 route, each
+ * host route (a gateway's or the metadata address's) as a /32, with its metric (net-tools 2.10
+ * checked against iproute2's in a network namespace).
+ */
 export function guestRouteTable(g: GuestView): IpRoute[] {
-  return guestRoutes(g)
-    .filter((r) => !(r.dest !== 'default' && !r.dest.includes('/') && r.via === undefined))
-    .map((r) => ({ dest: r.dest === 'default' || r.dest.includes('/') ? r.dest : `${r.dest}/32`, ...(r.via ? { via: r.via } : {}), dev: r.dev }));
+  return guestRoutes(g).map((r) => ({
+    dest: r.dest === 'default' || r.dest.includes('/') ? r.dest : `${r.dest}/32`,
+    ...(r.via ? { via: r.via } : {}),
+    dev: r.dev,
+    ...(r.metric !== undefined ? { metric: r.metric } : {}),
+  }));
 }
