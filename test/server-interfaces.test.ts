@@ -207,10 +207,12 @@ describe('the guest and its NICs', () => {
   it('a cloud image brings up every NIC it boots with (ens3, ens4), each with its lease', () => {
     const out = ['', ...onCloudImage('--network ext-net1 --network net2', [], ['ip -4 addr', 'ip route'])];
     expect(out[1]).toMatch(/\n3: ens4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu \d+ qdisc fq_codel state UP group default qlen 1000\n    inet 10\.0\.2\.\d+\/24 brd 10\.0\.2\.255 scope global dynamic ens4\n/);
-    // Both leases route (metric 100 each); the defaults first, the rest by destination.
+    // Both leases route (metric 100 each); the defaults first, the rest by destination. Neither
+    // subnet has a Neutron router: with isolated metadata the DHCP agent points the metadata
+    // route at its own port (.2), not at the gateway (neutron/agent/linux/dhcp.py, Zed).
     expect((out[2] ?? '').split('\n').map((l) => l.split(' ').slice(0, 5).join(' '))).toEqual([
       'default via 192.0.2.1 dev ens3', 'default via 10.0.2.1 dev ens4', '10.0.2.0/24 dev ens4 proto kernel', '10.0.2.1 dev ens4 proto dhcp',
-      '169.254.169.254 via 192.0.2.1 dev ens3', '169.254.169.254 via 10.0.2.1 dev ens4', '192.0.2.0/25 dev ens3 proto kernel', '192.0.2.1 dev ens3 proto dhcp', '',
+      '169.254.169.254 via 192.0.2.2 dev ens3', '169.254.169.254 via 10.0.2.2 dev ens4', '192.0.2.0/25 dev ens3 proto kernel', '192.0.2.1 dev ens3 proto dhcp', '',
     ]);
   });
 

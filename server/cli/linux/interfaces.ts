@@ -163,7 +163,7 @@ export function guestRoutes(g: GuestView): IpRoute[] {
       if (l.v4.gateway) leased.push({ dest: 'default', via: l.v4.gateway, ...dhcp });
       rest.push(busybox ? { dest: l.v4.cidr, dev: l.dev, scope: 'link', src: l.v4.address } : { dest: l.v4.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: l.v4.address, metric: 100 });
       if (l.v4.gateway && !busybox) rest.push({ dest: l.v4.gateway, ...dhcp, scope: 'link' });
-      if (l.v4.gateway && l.metadata) rest.push({ dest: '169.254.169.254', via: l.v4.gateway, ...dhcp });
+      if (l.v4.metadataVia && l.metadata) rest.push({ dest: '169.254.169.254', via: l.v4.metadataVia, ...dhcp });
     }
     for (const m of l.manual) rest.push(busybox ? { dest: m.cidr, dev: l.dev, scope: 'link', src: m.address } : { dest: m.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: m.address });
   }

@@ -7,6 +7,20 @@ import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
 import { portById } from '../index.js';
 
+/**
+ * A NIC's IPv4 lease: its address and subnet, the gateway, and where the metadata route points
+ * (the DHCP agent's option 121: the gateway on a subnet a router serves, the DHCP port's address
+ * on an isolated one whose agent serves metadata; null when it sends none).
+ */
+export interface LeaseV4 {
+  address: string;
+  prefix: number;
+  brd: string;
+  cidr: string;
+  gateway: string | null;
+  metadataVia: string | null;
+}
+
 /** A NIC past the first: up (with what DHCP gave it) when the guest brought it up at boot, else DOWN. */
 export interface GuestNic {
   index: number;
@@ -14,7 +28,7 @@ export interface GuestNic {
   mac: string;
   mtu: number;
   up: boolean;
-  v4: { address: string; prefix: number; brd: string; cidr: string; gateway: string | null } | null;
+  v4: LeaseV4 | null;
   v6: Array<{ address: string; prefix: number }>;
   metadata: boolean;
   /** The router its IPv6 default route points at (from the advertisements), or null. */
@@ -36,7 +50,7 @@ export interface GuestView {
   nic: string;
   mac: string;
   mtu: number;
-  v4: { address: string; prefix: number; brd: string; cidr: string; gateway: string | null } | null;
+  v4: LeaseV4 | null;
   v6: Array<{ address: string; prefix: number }>;
   nameservers: string[];
   metadata: boolean;
@@ -72,13 +86,17 @@ function lease(cloud: Cloud, server: Server, port: Port | undefined, got: boolea
     const c = sub ? parseCidr(sub.cidr) : null;
     if (!sub || !c) continue;
     if (sub.ipVersion === 4 && got && !out.v4) {
-      out.v4 = { address: f.ipAddress, prefix: c.prefix, brd: formatIp(4, broadcast(c)), cidr: `${formatIp(4, c.network)}/${c.prefix}`, gateway: sub.gatewayIp };
       const dhcp = cloud.ports.find((p) => p.networkId === sub.networkId && p.deviceOwner === DEVICE_OWNER.dhcp);
-      out.nameservers = sub.dnsNameservers.length > 0 ? sub.dnsNameservers : (dhcp?.fixedIps.filter((x) => x.subnetId === sub.id).map((x) => x.ipAddress) ?? []);
+      const dhcpIps = dhcp?.fixedIps.filter((x) => x.subnetId === sub.id).map((x) => x.ipAddress) ?? [];
+      out.nameservers = sub.dnsNameservers.length > 0 ? sub.dnsNameservers : dhcpIps;
       const routed = cloud.ports.some((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === sub.id));
       // Routed subnets get metadata via the router; isolated ones only where the DHCP agent
-      // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node).
-      out.metadata = routed || (sub.enableDhcp && !cloud.config.flatNetworks.includes('default'));
+      // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node), and
+      // then their route points at the agent's own port (Neutron's dnsmasq options, Zed).
+      const isolatedMetadata = !routed && sub.enableDhcp && !cloud.config.flatNetworks.includes('default');
+      out.metadata = routed || isolatedMetadata;
+      const metadataVia = routed ? sub.gatewayIp : isolatedMetadata ? (dhcpIps[0] ?? null) : null;
+      out.v4 = { address: f.ipAddress, prefix: c.prefix, brd: formatIp(4, broadcast(c)), cidr: `${formatIp(4, c.network)}/${c.prefix}`, gateway: sub.gatewayIp, metadataVia };
     }
     if (sub.ipVersion === 6 && (sub.ipv6AddressMode !== null || server.configDrive)) {
       out.v6.push({ address: f.ipAddress, prefix: c.prefix });
