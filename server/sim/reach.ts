@@ -183,7 +183,7 @@ function routerOfSubnet(cloud: Cloud, subnetId: string): Router | undefined {
 }
 
 /** The routers' interface ports on the subnet, in the ports' order. */
-function interfacesOn(cloud: Cloud, subnetId: string): Port[] {
+export function interfacesOn(cloud: Cloud, subnetId: string): Port[] {
   return inCollectionOrder(cloud, 'ports', portsOnSubnet(cloud, subnetId).filter((x) => x.deviceOwner === DEVICE_OWNER.routerInterface));
 }
 

@@ -141,6 +141,11 @@ export function nsRoutes6(cloud: Cloud, ns: Namespace): IpRoute[] {
   return out;
 }
 
+/** A route's destination as `ip route` lists it: a /32 as its address (route -n reads it back as a /32). */
+function hostShown(dest: string): string {
+  return dest.endsWith('/32') ? dest.slice(0, -3) : dest;
+}
+
 /** The guest's NICs that are up, with their lease and their addresses set by hand. */
 function upNics(g: GuestView): Array<{ dev: string; v4: GuestView['v4']; metadata: boolean; manual: GuestNic['manual'] }> {
   const first = { dev: g.nic, v4: g.v4, metadata: g.metadata, manual: g.manual, up: g.up };
@@ -172,11 +177,11 @@ export function guestRoutes(g: GuestView): IpRoute[] {
   for (const r of g.leaseRoutes) {
     const l = upNics(g).find((n) => n.dev === r.dev);
     if (!l?.v4) continue;
-    const dest = r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest;
+    const dest = hostShown(r.dest);
     rest.push(busybox ? { dest, via: r.via, dev: r.dev } : { dest, via: r.via, dev: r.dev, proto: 'dhcp', src: l.v4.address, metric: 100 });
   }
   // Routes added by hand: no protocol (boot), no metric; a /32 is listed as its address.
-  for (const r of g.manualRoutes) rest.push({ dest: r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest, via: r.via, dev: r.dev });
+  for (const r of g.manualRoutes) rest.push({ dest: hostShown(r.dest), via: r.via, dev: r.dev });
   const manual: IpRoute[] = g.manualDefault ? [{ dest: 'default', via: g.manualDefault.via, dev: g.manualDefault.dev }] : [];
   // A default route added by hand has metric 0: before systemd-networkd's (100), after udhcpc's (also 0, added first).
   const defaults = busybox ? [...leased, ...manual] : [...manual, ...leased];

@@ -2,10 +2,10 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
-import { guestLeased, guestNicName, guestNicUp, leaseRoutes } from '../reach.js';
+import { guestLeased, guestNicName, guestNicUp, interfacesOn, leaseRoutes } from '../reach.js';
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
-import { portById } from '../index.js';
+import { findFirst, portById, PORTS_BY_NETWORK } from '../index.js';
 
 /**
  * A NIC's IPv4 lease: its address and subnet, the gateway, and where the metadata route points
@@ -86,10 +86,10 @@ function lease(cloud: Cloud, server: Server, port: Port | undefined, got: boolea
     const c = sub ? parseCidr(sub.cidr) : null;
     if (!sub || !c) continue;
     if (sub.ipVersion === 4 && got && !out.v4) {
-      const dhcp = cloud.ports.find((p) => p.networkId === sub.networkId && p.deviceOwner === DEVICE_OWNER.dhcp);
+      const dhcp = findFirst(cloud, PORTS_BY_NETWORK, sub.networkId, (p) => p.deviceOwner === DEVICE_OWNER.dhcp);
       const dhcpIps = dhcp?.fixedIps.filter((x) => x.subnetId === sub.id).map((x) => x.ipAddress) ?? [];
       out.nameservers = sub.dnsNameservers.length > 0 ? sub.dnsNameservers : dhcpIps;
-      const routed = cloud.ports.some((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === sub.id));
+      const routed = interfacesOn(cloud, sub.id).length > 0;
       // Routed subnets get metadata via the router; isolated ones only where the DHCP agent
       // serves it (enable_isolated_metadata, on in public clouds, off on the blog's node), and
       // then their route points at the agent's own port (Neutron's dnsmasq options, Zed).
@@ -102,7 +102,7 @@ function lease(cloud: Cloud, server: Server, port: Port | undefined, got: boolea
       out.v6.push({ address: f.ipAddress, prefix: c.prefix });
       // The default route comes from the advertisements: a Neutron router's interface, else a
       // provider network's physical router (its own link-local address).
-      const rtr = cloud.ports.find((p) => p.deviceOwner === DEVICE_OWNER.routerInterface && p.fixedIps.some((x) => x.subnetId === sub.id));
+      const rtr = interfacesOn(cloud, sub.id)[0];
       out.ra ??= rtr ? linkLocal(rtr.macAddress) : sub.gatewayIp ? 'fe80::1' : null;
     }
   }
