@@ -318,9 +318,12 @@ describe.skipIf(!OPENSTACK)('the real openstack client against a learner’s Nov
   }, 120_000);
 
   it('server add fixed ip / add network / remove port|network: both CLIs print and see the same', async () => {
-    const line = 'server add fixed ip vm1 net1 --fixed-ip-address 10.0.0.77 --tag t1';
+    // The learner's seed is random, so vm1's own address is too: ask for one no port holds.
+    const held = await emulated('port list --network net1 -f value -c "Fixed IP Addresses"');
+    const free = [77, 78, 79].find((n) => !held.includes(`'10.0.0.${n}'`));
+    const line = `server add fixed ip vm1 net1 --fixed-ip-address 10.0.0.${free} --tag t1`;
     const added = await real(line);
-    expect(added).toMatch(/\| Fixed IPs   \| ip_address='10\.0\.0\.77', subnet_id='[0-9a-f-]{36}' \|\n\| Tag         \| t1 +\|\n/);
+    expect(added).toMatch(new RegExp(`\\| Fixed IPs   \\| ip_address='10\\.0\\.0\\.${free}', subnet_id='[0-9a-f-]{36}' \\|\\n\\| Tag         \\| t1 +\\|\\n`));
     const port = /\| Port ID     \| ([0-9a-f-]{36})/.exec(added)?.[1] ?? '';
     expect(await emulated('port list --server vm1 -f value -c ID')).toContain(port);
     expect(await real(`server remove port vm1 ${port}`)).toBe('');
