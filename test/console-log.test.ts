@@ -38,12 +38,19 @@ describe('a cloud image’s console: cloud-init', () => {
       ['0', '0.0.0.0', '192.0.2.1', '0.0.0.0', 'ens3', 'UG'],
       ['1', '0.0.0.0', '10.0.2.1', '0.0.0.0', 'ens4', 'UG'],
     ]);
-    expect(info.some((l) => /\|\s+\d+\s+\|\s+169\.254\.169\.254\s+\|\s+10\.0\.2\.1\s+\|\s+255\.255\.255\.255\s+\|\s+ens4\s+\|\s+UGH\s+\|/.test(l))).toBe(true);
+    // net2 has no router: its metadata route points at the DHCP port, which serves it (isolated metadata).
+    expect(info.some((l) => /\|\s+\d+\s+\|\s+169\.254\.169\.254\s+\|\s+10\.0\.2\.2\s+\|\s+255\.255\.255\.255\s+\|\s+ens4\s+\|\s+UGH\s+\|/.test(l))).toBe(true);
     expect(log).toMatch(/<14>\w{3} [ \d]\d \d{2}:\d{2}:\d{2} cloud-init: -----BEGIN SSH HOST KEY FINGERPRINTS-----\n(<14>.* cloud-init: \d+ SHA256:[A-Za-z0-9+/]{43} root@vm \((ECDSA|ED25519|RSA)\)\n){3}/);
     expect(log).toMatch(/\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} root@vm\n/);
     expect(log).toMatch(/Datasource DataSourceOpenStackLocal \[net,ver=2\]\.  Up \d+\.\d{2} seconds\n\nUbuntu 22\.04\.3 LTS vm ttyS0\n\nvm login: \n$/);
     // Two looks agree (the keys come from the server's id).
     expect(consoleOf('Ubuntu 22.04 LTS Jammy Jellyfish', '--network ext-net1 --network net2')).toBe(log);
+  });
+
+  it('Ubuntu on a network of two subnets: the on-link route to the other one in the boot’s table (no gateway, flags U)', () => {
+    const log = consoleOf('Ubuntu 22.04 LTS Jammy Jellyfish', '--network ext-net1 --network net2', ['openstack subnet create --network net2 --subnet-range 10.0.3.0/24 sub3']);
+    const info = log.split('\n').filter((l) => l.includes('ci-info: ')).map((l) => l.replace(/^.*ci-info: /, ''));
+    expect(info.some((l) => /\|\s+\d+\s+\|\s+10\.0\.3\.0\s+\|\s+0\.0\.0\.0\s+\|\s+255\.255\.255\.0\s+\|\s+ens4\s+\|\s+U\s+\|/.test(l))).toBe(true);
   });
 
   it('Debian on the IPv6-only network: no metadata service, so the fallback datasource; with a config drive, the drive', () => {

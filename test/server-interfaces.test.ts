@@ -230,6 +230,17 @@ describe('the guest and its NICs', () => {
     expect(out[3]).toMatch(/^10\.9\.1\.1 via 10\.0\.2\.254 dev ens4 src 10\.0\.2\.\d+ uid \d+ \n/);
   });
 
+  it('a cloud image: another subnet of the network comes as an on-link route (option 121, gateway 0.0.0.0), as systemd-networkd adds it', () => {
+    const after = ['openstack subnet create --network net2 --subnet-range 10.0.3.0/24 sub3', 'openstack server reboot vm2'];
+    const out = ['', ...onCloudImage('--network ext-net1 --network net2', after, ['ip route', 'route -n', 'ip route get 10.0.3.9'])];
+    const lines = (out[1] ?? '').split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^10\.0\.3\.0\/24 dev ens4 proto dhcp scope link src 10\.0\.2\.\d+ metric 100 $/));
+    // Only on the network's other subnets: ens3's lease (ext-net1 has one IPv4 subnet) has none.
+    expect(lines.filter((l) => / scope link /.test(l) && l.includes('dev ens3'))).toHaveLength(2);
+    expect(out[2]).toMatch(/\n10\.0\.3\.0 +0\.0\.0\.0 +255\.255\.255\.0 +U +100 +0 +0 ens4\n/);
+    expect(out[3]).toMatch(/^10\.0\.3\.9 dev ens4 src 10\.0\.2\.\d+ uid \d+ \n/);
+  });
+
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
     const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip route add 10.9.0.0/16 dev ens4', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);

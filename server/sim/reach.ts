@@ -14,7 +14,7 @@ import { routerForwards } from './dataplane/sysctl.js';
 import { DEVICE_OWNER } from './model/port.js';
 import { isGuarded, isVipPort, vipDropReason, vipVerdict } from './dataplane/lb-vip.js';
 import { crossScopeDrop, leavesUnNated, scopedButNated, unNatedDrop, upstreamRoute } from './dataplane/scope-reach.js';
-import { inCollectionOrder, portById, portsOnSubnet } from './index.js';
+import { PORTS_BY_NETWORK, findFirst, inCollectionOrder, portById, portsOnSubnet } from './index.js';
 
 export type Endpoint = { kind: 'laptop' } | { kind: 'network' } | { kind: 'ns'; name: string } | { kind: 'vm'; serverId: string };
 export type Proto = 'icmp' | 'tcp' | 'udp';
@@ -32,8 +32,12 @@ export type ReachStep =
   | { kind: 'tap'; port: Port; direction: 'out' | 'in' }
   /** The port's security groups; `src`: the source address they see. */
   | { kind: 'security-group'; port: Port; direction: 'egress' | 'ingress'; src: string }
-  /** The source's subnet and the next hop on it: the destination itself, its gateway, or none (null). */
-  | { kind: 'subnet'; subnetId: string; nextHop: string | null }
+  /**
+   * The source's subnet and the next hop on it: the destination itself, its gateway, or none
+   * (null); `onLink`, the destination's subnet when it is another one on the same network, which
+   * the guest reaches on-link (its lease's route).
+   */
+  | { kind: 'subnet'; subnetId: string; nextHop: string | null; onLink?: string }
   /** A router's qr- device on that subnet, or its qg- device (`subnetId` null). */
   | { kind: 'router-port'; router: Router; subnetId: string | null }
   /** The qrouter- namespace: it routes, forwards (sysctl) and filters (address scopes). */
@@ -301,16 +305,22 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
 }
 
 /**
- * The IPv4 routes to other networks that the NIC's lease gives the guest: its subnet's host
- * routes, which the DHCP agent sends in option 121 (and the config drive lists), all but a
- * default route (that one only stands in for a missing gateway).
+ * The IPv4 routes to other networks that the NIC's lease gives the guest, as Neutron's DHCP agent
+ * (Zed, dhcp.py) sends them in option 121: one on-link route (`via` null: gateway 0.0.0.0) for
+ * each other IPv4 subnet of the network on the same segment, then the subnet's host routes (the
+ * config drive lists those too), all but a default route (that one only stands in for a missing
+ * gateway). The metadata route is the lease's too, but shown apart (GuestView's `metadataVia`).
  */
-export function leaseRoutes(cloud: Cloud, s: Server, index: number): Array<{ dest: string; via: string }> {
+export function leaseRoutes(cloud: Cloud, s: Server, index: number): Array<{ dest: string; via: string | null }> {
   const port = portById(cloud, s.nics[index]?.portId);
   const f = port?.fixedIps.find((x) => parseIp(x.ipAddress)?.version === 4);
   const sub = f ? cloud.subnets.find((x) => x.id === f.subnetId) : undefined;
   if (!sub || !guestLeased(cloud, s, index)) return [];
-  return sub.hostRoutes.filter((r) => r.destination !== '0.0.0.0/0').map((r) => ({ dest: r.destination, via: r.nexthop }));
+  // Only the DHCP agent adds them: a config drive's network data lists the host routes alone.
+  const onLink = !sub.enableDhcp ? [] : cloud.subnets
+    .filter((o) => o.networkId === sub.networkId && o.ipVersion === 4 && o.cidr !== sub.cidr && o.segmentId === sub.segmentId)
+    .map((o) => ({ dest: o.cidr, via: null }));
+  return [...onLink, ...sub.hostRoutes.filter((r) => r.destination !== '0.0.0.0/0').map((r) => ({ dest: r.destination, via: r.nexthop }))];
 }
 
 /**
@@ -318,9 +328,9 @@ export function leaseRoutes(cloud: Cloud, s: Server, index: number): Array<{ des
  * by hand (`ip route add CIDR via G`) and those the leases gave (a route set by hand wins a tie),
  * or null: then the default route.
  */
-export function guestRoute(cloud: Cloud, s: Server, to: string): { dest: string; via: string; dev: number } | null {
+export function guestRoute(cloud: Cloud, s: Server, to: string): { dest: string; via: string | null; dev: number } | null {
   const dst = parseIp(to);
-  let best: { r: { dest: string; via: string; dev: number }; prefix: number } | null = null;
+  let best: { r: { dest: string; via: string | null; dev: number }; prefix: number } | null = null;
   const leased = s.nics.flatMap((_, dev) => leaseRoutes(cloud, s, dev).map((r) => ({ ...r, dev })));
   for (const r of [...(s.guestRoutes ?? []), ...leased]) {
     const c = parseCidr(r.dest);
@@ -512,6 +522,9 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
     steps?.push(arrival(target));
     return vipHop(cloud, target, proto, dport, [{ address: to }], 'same subnet') ?? { hops: [{ address: to }], verdict: 'ok', reason: 'same subnet' };
   }
+  // Another IPv4 subnet of the network: the lease's on-link route puts it on the wire as it is.
+  const best = want === 4 && vm ? guestRoute(cloud, vm, to) : null;
+  if (vm && best && best.via === null) return onLinkDelivery(cloud, vm, port, fixed.ipAddress, fixed.subnetId, to, proto, dport, steps);
   const router = routerOfSubnet(cloud, fixed.subnetId);
   const net = cloud.networks.find((n) => n.id === port.networkId);
   const provider = net !== undefined && (net.external || (net.shared && (net.networkType === 'vlan' || net.networkType === 'flat')));
@@ -551,6 +564,55 @@ function fromVm(cloud: Cloud, serverId: string, to: string, proto: Proto, dport:
   }
   if (!router || !sub?.gatewayIp) return { hops: [], verdict: 'host-unreachable', reason: 'subnet not attached to a router' };
   return throughRouter(cloud, router, sub.gatewayIp, port, fixed.ipAddress, to, proto, dport, steps);
+}
+
+/**
+ * A packet the guest sends on-link to an address of another subnet on its network (the route
+ * Neutron's DHCP agent adds for each such subnet): whatever holds the address on the network
+ * answers ARP, as on one subnet. The answer needs a way back: the far guest's own on-link route
+ * (its lease has one for this subnet too), else its default route through a router with an
+ * interface on this subnet; a router's interface answers when its router has one here.
+ */
+function onLinkDelivery(cloud: Cloud, vm: Server, port: Port, src: string, srcSubnet: string, to: string, proto: Proto, dport: number | null, steps: Steps): Trace {
+  const target = findFirst(cloud, PORTS_BY_NETWORK, port.networkId, (p) => p.fixedIps.some((f) => f.ipAddress === to));
+  const tsub = target?.fixedIps.find((f) => f.ipAddress === to)?.subnetId;
+  const cidr = cloud.subnets.find((x) => x.id === tsub)?.cidr ?? guestRoute(cloud, vm, to)?.dest ?? '';
+  steps?.push({ kind: 'subnet', subnetId: srcSubnet, nextHop: to, onLink: cidr });
+  const hops: Hop[] = [{ address: to }];
+  if (!target) return { hops: [], verdict: 'host-unreachable', reason: 'nothing answers ARP (on-link: another subnet of the network)' };
+  const back = replyWayBack(cloud, target, src, srcSubnet);
+  if (isGuarded(target)) steps?.push({ kind: 'security-group', port: target, direction: 'ingress', src });
+  if (isGuarded(target) && !ingressAllowed(cloud, target, src, proto, dport)) {
+    return { hops, verdict: 'dropped', reason: sgDrop(cloud, target, proto, dport, 'security group') };
+  }
+  // It arrives; what is lost is the answer.
+  steps?.push(arrival(target));
+  if (back !== null) return { hops, verdict: 'dropped', reason: back };
+  const how = 'on-link: another subnet of the same network';
+  return vipHop(cloud, target, proto, dport, hops, how) ?? { hops, verdict: 'ok', reason: how };
+}
+
+/** Why the answer from `target` to `src` (on `srcSubnet`, the same network) is lost, or null when it comes back. */
+function replyWayBack(cloud: Cloud, target: Port, src: string, srcSubnet: string): string | null {
+  const at = target.fixedIps.find((f) => cloud.subnets.some((x) => x.id === f.subnetId && x.ipVersion === 4))?.subnetId ?? null;
+  const srcCidr = cloud.subnets.find((x) => x.id === srcSubnet)?.cidr ?? '';
+  if (target.deviceOwner === DEVICE_OWNER.routerInterface || target.deviceOwner === DEVICE_OWNER.routerInterfaceDistributed) {
+    const router = cloud.routers.find((r) => r.id === target.deviceId);
+    return router && interfacesOn(cloud, srcSubnet).some((p) => p.deviceId === router.id) ? null
+      : `the answer has no way back: router ${router?.name || target.deviceId} has no interface on ${srcCidr} and ${router?.gateway ? 'sends it out of its gateway' : 'no route there'}`;
+  }
+  const server = target.deviceOwner.startsWith('compute:') ? cloud.servers.find((x) => x.id === target.deviceId) : undefined;
+  if (!server) return null;
+  const r = guestRoute(cloud, server, src);
+  if (r && r.via === null) return null;
+  const nic = server.nics.findIndex((n) => n.portId === target.id);
+  const gateway = guestDhcpRan(cloud, server, nic) ? (cloud.subnets.find((x) => x.id === at)?.gatewayIp ?? null) : null;
+  const via = r?.via ?? server.guestDefault?.via ?? gateway;
+  const router = via !== null && at !== null ? routerAt(cloud, at, via) : undefined;
+  if (router && interfacesOn(cloud, srcSubnet).some((p) => p.deviceId === router.id)) return null;
+  const how = r ? `its route to ${r.dest} points at ${via}` : via === null ? 'it has no default route'
+    : router ? `its default route goes to router ${router.name || router.id}, which has no interface on ${srcCidr}` : `its default route points at ${via}, where no router is`;
+  return `the answer has no way back: ${server.name} has no on-link route to ${srcCidr} and ${how}`;
 }
 
 /** Off-subnet traffic from `port` (address `src`) through its subnet's Neutron router. */

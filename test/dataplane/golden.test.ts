@@ -14,6 +14,7 @@ const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'guest-routes', fixture: 'network-node', host: 'network' },
   { name: 'two-routers', fixture: 'network-node', host: 'network' },
   { name: 'host-routes', fixture: 'network-node', host: 'network' },
+  { name: 'on-link', fixture: 'network-node', host: 'network' },
 ];
 
 function script(name: string): string[] {

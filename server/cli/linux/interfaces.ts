@@ -172,13 +172,15 @@ export function guestRoutes(g: GuestView): IpRoute[] {
     }
     for (const m of l.manual) rest.push(busybox ? { dest: m.cidr, dev: l.dev, scope: 'link', src: m.address } : { dest: m.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: m.address });
   }
-  // The leases' routes to other networks (option 121), as each client adds them: udhcpc's script
-  // with `ip route add` (no protocol, no metric), systemd-networkd as its other DHCP routes.
+  // The leases' routes to other networks (option 121), as each client adds them: CirrOS's
+  // cirros-dhcpc with `route add -net` (no protocol, no metric; `dev` for an on-link one),
+  // systemd-networkd as its other DHCP routes (an on-link one with scope link).
   for (const r of g.leaseRoutes) {
     const l = upNics(g).find((n) => n.dev === r.dev);
     if (!l?.v4) continue;
     const dest = hostShown(r.dest);
-    rest.push(busybox ? { dest, via: r.via, dev: r.dev } : { dest, via: r.via, dev: r.dev, proto: 'dhcp', src: l.v4.address, metric: 100 });
+    const hop = r.via === null ? { scope: 'link' } : { via: r.via };
+    rest.push(busybox ? { dest, dev: r.dev, ...hop } : { dest, dev: r.dev, proto: 'dhcp', ...hop, src: l.v4.address, metric: 100 });
   }
   // Routes added by hand: no protocol (boot), no metric; a /32 is listed as its address.
   for (const r of g.manualRoutes) rest.push({ dest: hostShown(r.dest), via: r.via, dev: r.dev });

@@ -237,7 +237,7 @@ function describe(ctx: Ctx, s: ReachStep, next: ReachStep | undefined, prev: Rea
     case 'security-group':
       return sgStep(ctx, s.port, s.direction, s.src);
     case 'subnet':
-      return subnetStep(ctx, s.subnetId, s.nextHop);
+      return subnetStep(ctx, s.subnetId, s.nextHop, s.onLink);
     case 'router-port':
       return routerPortStep(ctx, s.router, s.subnetId, prev?.kind === 'router' || prev?.kind === 'nat');
     case 'router': {
@@ -342,12 +342,13 @@ function quoteWord(w: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
-function subnetStep(ctx: Ctx, subnetId: string, nextHop: string | null): PathStep {
+function subnetStep(ctx: Ctx, subnetId: string, nextHop: string | null, onLink: string | undefined): PathStep {
   const sub = ctx.cloud.subnets.find((s) => s.id === subnetId);
   const element = seen(ctx, 'subnet', subnetId);
   const where = sub && element ? `subnet ${sub.name || sub.id} (${sub.cidr})` : 'its subnet';
   const what =
-    nextHop === ctx.to ? `${ctx.to} is on this subnet`
+    onLink !== undefined ? `${ctx.to} is on ${onLink}, another subnet of this network: sent on-link (the lease's route)`
+    : nextHop === ctx.to ? `${ctx.to} is on this subnet`
       : nextHop === null ? 'no gateway on this subnet'
         : nextHop === sub?.gatewayIp || sub === undefined ? `${ctx.to} is off the subnet: to its gateway ${nextHop}`
           : `${ctx.to} is off the subnet: to ${nextHop}, another router on it (the VM's route)`;

@@ -66,15 +66,19 @@ interface BootNic {
   v6: GuestView['v6'];
   metadata: boolean;
   ra: string | null;
+  /** The lease's routes to other networks (option 121: on-link ones with `via` null, host routes). */
+  routes: Array<{ dest: string; via: string | null }>;
 }
 
 /** The NICs the guest booted with (a NIC hot-plugged later was not there), all up on a cloud image. */
 function bootNics(s: Server, g: GuestView): BootNic[] {
   const extra = g.extra.filter((_, i) => s.nics[i + 1]?.hotplugged !== true);
-  return [{ name: g.nic, mac: g.mac, v4: g.v4, v6: g.v6, metadata: g.metadata, ra: g.ra }, ...extra.map((n) => ({ name: n.name, mac: n.mac, v4: n.v4, v6: n.v6, metadata: n.metadata, ra: n.ra }))];
+  const routes = (dev: string) => g.leaseRoutes.filter((r) => r.dev === dev);
+  return [{ name: g.nic, mac: g.mac, v4: g.v4, v6: g.v6, metadata: g.metadata, ra: g.ra, routes: routes(g.nic) },
+    ...extra.map((n) => ({ name: n.name, mac: n.mac, v4: n.v4, v6: n.v6, metadata: n.metadata, ra: n.ra, routes: routes(n.name) }))];
 }
 
-/** The IPv4 routes the leases install (systemd-networkd, ifupdown's dhclient alike): the defaults first, the rest by destination. */
+/** The IPv4 routes the leases install (systemd-networkd, ifupdown's dhclient alike): the defaults first, the rest (the metadata route, option 121's) by destination. */
 function leaseRoutes(nics: BootNic[]): Array<{ dest: string; via?: string; dev: string }> {
   const defaults: Array<{ dest: string; via?: string; dev: string }> = [];
   const rest: Array<{ dest: string; via?: string; dev: string }> = [];
@@ -83,7 +87,8 @@ function leaseRoutes(nics: BootNic[]): Array<{ dest: string; via?: string; dev: 
     if (n.v4.gateway) defaults.push({ dest: 'default', via: n.v4.gateway, dev: n.name });
     rest.push({ dest: n.v4.cidr, dev: n.name });
     if (n.v4.gateway) rest.push({ dest: n.v4.gateway, dev: n.name });
-    if (n.v4.gateway && n.metadata) rest.push({ dest: '169.254.169.254', via: n.v4.gateway, dev: n.name });
+    if (n.v4.metadataVia && n.metadata) rest.push({ dest: '169.254.169.254', via: n.v4.metadataVia, dev: n.name });
+    for (const r of n.routes) rest.push({ dest: r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest, ...(r.via !== null ? { via: r.via } : {}), dev: n.name });
   }
   return [...defaults, ...sortByDestination(rest)];
 }

@@ -1,7 +1,7 @@
 /** The serial console's text (`openstack console log show`): CirrOS's init, or a cloud image's cloud-init. */
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
-import { guestView } from './guest.js';
+import { guestView, type GuestView } from './guest.js';
 import { cloudImageConsole } from './cloud-init.js';
 
 /** `openstack console log show` text: CirrOS's init reaching metadata or giving up on it; a cloud image's cloud-init (cloud-init.ts). */
@@ -10,7 +10,7 @@ export function consoleLog(cloud: Cloud, server: Server): string {
   if (g.family !== 'cirros') return cloudImageConsole(cloud, server, g);
   const name = server.name;
   let s = '';
-  if (g.v4) s += `Starting network: udhcpc: started, v1.29.3\nudhcpc: sending discover\nudhcpc: sending select for ${g.v4.address}\nudhcpc: lease of ${g.v4.address} obtained, lease time 86400\nOK\n`;
+  if (g.v4) s += `Starting network: udhcpc: started, v1.29.3\nudhcpc: sending discover\nudhcpc: sending select for ${g.v4.address}\nudhcpc: lease of ${g.v4.address} obtained, lease time 86400\n${staticRouteErrors(g)}OK\n`;
   else s += 'Starting network: udhcpc: started, v1.29.3\nudhcpc: sending discover\nudhcpc: sending discover\nudhcpc: sending discover\nudhcpc: no lease, failing\nFAIL\n';
   if (server.configDrive) {
     s += `found datasource (configdrive, local)\n`;
@@ -23,4 +23,16 @@ export function consoleLog(cloud: Cloud, server: Server): string {
   }
   s += `\n=== cirros: current=0.5.2 uptime=64.11 ===\n  ____               ____  ____\n / __/ __ ____ ____ / __ \\/ __/\n/ /__ / // __// __// /_/ /\\ \\ \n\\___//_//_/  /_/   \\____/___/ \n   http://cirros-cloud.net\n\n\nlogin as 'cirros' user. default password: 'gocubsgo'. use 'sudo' for root.\n${name} login: \n`;
   return s;
+}
+
+/**
+ * What cirros-dhcpc prints applying option 121 (Neutron sends it when the lease has routes: the
+ * metadata route, on-link or host routes, and then the default route too): it has already added
+ * the default route from the router option, so `route add -net 0.0.0.0/0` fails (busybox's
+ * words, then the script's).
+ */
+function staticRouteErrors(g: GuestView): string {
+  const gateway = g.v4?.gateway;
+  const has121 = g.v4?.metadataVia != null || g.leaseRoutes.some((r) => r.dev === g.nic);
+  return gateway && has121 ? `route: SIOCADDRT: File exists\nWARN: failed: route add -net "0.0.0.0/0" gw "${gateway}"\n` : '';
 }

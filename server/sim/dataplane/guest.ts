@@ -65,7 +65,7 @@ export interface GuestView {
   /** Routes set by hand (`ip route add CIDR via G`) on NICs that are up: destination, gateway, NIC name. */
   manualRoutes: Array<{ dest: string; via: string; dev: string }>;
   /** Routes the leases gave (the subnets' host routes, DHCP option 121), NIC by NIC in Nova's order. */
-  leaseRoutes: Array<{ dest: string; via: string; dev: string }>;
+  leaseRoutes: Array<{ dest: string; via: string | null; dev: string }>;
   /** The other NICs, in Nova's order (eth1…, or ens4… on the cloud images: the next PCI slots). */
   extra: GuestNic[];
 }
