@@ -53,6 +53,19 @@ describe('a cloud image’s console: cloud-init', () => {
     expect(info.some((l) => /\|\s+\d+\s+\|\s+10\.0\.3\.0\s+\|\s+0\.0\.0\.0\s+\|\s+255\.255\.255\.0\s+\|\s+ens4\s+\|\s+U\s+\|/.test(l))).toBe(true);
   });
 
+  it('Debian with two NICs: dhclient’s routes at boot, one default (the second NIC’s is a duplicate), no host route to the gateway', () => {
+    const log = consoleOf('Debian 11 bullseye', '--network ext-net1 --network net2');
+    const info = log.split('\n').filter((l) => l.includes('ci-info: ')).map((l) => l.replace(/^.*ci-info: /, ''));
+    const route = info.findIndex((l) => l.includes('Route IPv4 info'));
+    const end = info.findIndex((l, i) => i > route + 3 && l.startsWith('+'));
+    expect(info.slice(route + 4, end).map((l) => l.split('|').map((c) => c.trim()).filter((c) => c !== '').slice(1).join(' '))).toEqual([
+      '0.0.0.0 192.0.2.1 0.0.0.0 ens3 UG',
+      '10.0.2.0 0.0.0.0 255.255.255.0 ens4 U',
+      '169.254.169.254 192.0.2.2 255.255.255.255 ens3 UGH',
+      '192.0.2.0 0.0.0.0 255.255.255.128 ens3 U',
+    ]);
+  });
+
   it('Debian on the IPv6-only network: no metadata service, so the fallback datasource; with a config drive, the drive', () => {
     const none = consoleOf('Debian 11 bullseye', '--network ext-v6only1');
     expect(none).toMatch(/cloud-init\[\d+\]: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} - cc_final_message\.py\[WARNING\]: Used fallback datasource\n/);

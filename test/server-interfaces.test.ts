@@ -241,6 +241,23 @@ describe('the guest and its NICs', () => {
     expect(out[3]).toMatch(/^10\.0\.3\.9 dev ens4 src 10\.0\.2\.\d+ uid \d+ \n/);
   });
 
+  it("Debian: dhclient-script's routes (ip route add: no protocol, no metric, no host route to the gateway); a second NIC's default and metadata routes are refused as duplicates", () => {
+    const after = ['openstack subnet create --network net2 --subnet-range 10.0.3.0/24 sub3', 'openstack server reboot vm2'];
+    const out = ['', ...onCloudImage('--network ext-net1 --network net2', after, ['ip route', 'route -n', 'sudo ip route add default via 10.0.2.1'], 'Debian 11 bullseye')];
+    expect(out[1]?.replace(/(10\.0\.2|192\.0\.2)\.\d+ \n/g, '$1.X \n')).toBe([
+      'default via 192.0.2.1 dev ens3 ',
+      '10.0.2.0/24 dev ens4 proto kernel scope link src 10.0.2.X ',
+      '10.0.3.0/24 dev ens4 scope link ',
+      '169.254.169.254 via 192.0.2.2 dev ens3 ',
+      '192.0.2.0/25 dev ens3 proto kernel scope link src 192.0.2.X ',
+      '',
+    ].join('\n'));
+    expect(out[2]).toMatch(/\n0\.0\.0\.0 +192\.0\.2\.1 +0\.0\.0\.0 +UG +0 +0 +0 ens3\n/);
+    expect(out[2]).toMatch(/\n10\.0\.3\.0 +0\.0\.0\.0 +255\.255\.255\.0 +U +0 +0 +0 ens4\n/);
+    // The lease's default route has metric 0, as one added by hand would.
+    expect(out[3]).toBe('RTNETLINK answers: File exists\n');
+  });
+
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
     const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip route add 10.9.0.0/16 dev ens4', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);

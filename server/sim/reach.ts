@@ -297,7 +297,9 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
     // A route set by hand to a network that holds it: its NIC.
     const manual = guestRoute(cloud, s, to);
     if (manual && guestNicUp(cloud, s, manual.dev)) return portById(cloud, s.nics[manual.dev]?.portId);
-    // Off the connected subnets: the NIC of a default route set by hand, else the first.
+    // Off the connected subnets: the NIC of a default route set by hand, else the first. (A NIC
+    // brought up later on CirrOS lists its default route first, but the kernel keeps using a
+    // default whose gateway answers ARP: fib_select_default.)
     const dev = s.guestDefault?.dev;
     if (dev !== undefined) return portById(cloud, s.nics[dev]?.portId);
   }

@@ -4,7 +4,7 @@
  */
 import type { Cloud } from '../../sim/model/cloud.js';
 import type { Server } from '../../sim/model/compute.js';
-import { guestView, type GuestView } from '../../sim/dataplane/guest.js';
+import { dhcpClient, guestView, type GuestView } from '../../sim/dataplane/guest.js';
 import { guestChanges, type GuestChange } from '../../sim/ops/server.js';
 import { cidrContains, formatIp, parseCidr, parseIp } from '../../sim/ipam.js';
 import { ipRouteGet, type IpLink, type IpRoute } from '../../render/iproute.js';
@@ -220,9 +220,9 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
     const dev = valueAfter(rest, 'dev');
     if (via === undefined || parseIp(via)?.version !== 4) return null;
     if (dev !== undefined && !names.includes(dev)) return noDevice(dev);
-    // Same destination and metric as a route there: udhcpc's lease installs its default with metric
-    // 0, as `ip route add` does (systemd-networkd's has 100, so both stand on the cloud images).
-    if (vm.guestDefault || (busybox && leased)) return say.exists();
+    // Same destination and metric as a route there: udhcpc's and dhclient's leases install their
+    // default with metric 0, as `ip route add` does (systemd-networkd's has 100, so both stand).
+    if (vm.guestDefault || (dhcpClient(g.family) !== 'networkd' && leased)) return say.exists();
     const index = onLinkIndex(g, names)(via, dev);
     if (index < 0) return say.badGateway();
     return change({ guestDefault: { via, dev: index } });

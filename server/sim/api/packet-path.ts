@@ -149,7 +149,9 @@ export function explainPath(cloud: Cloud, from: string, to: string, proto: Proto
   const steps: ReachStep[] = [];
   const t = trace(cloud, endpointOf(src), address, proto, port, steps);
   const ctx: Ctx = { cloud, to: address, proto, port, outside: src.kind !== 'server' && src.kind !== 'ns' };
-  const path = [sourceStep(ctx, src), ...steps.map((s, i) => describe(ctx, s, steps[i + 1], steps[i - 1]))];
+  // A VM's packet leaves by the NIC its routes chose (the first tap it goes through).
+  const out = steps.find((x): x is Extract<ReachStep, { kind: 'tap' }> => x.kind === 'tap' && x.direction === 'out');
+  const path = [sourceStep(ctx, src, out?.port), ...steps.map((s, i) => describe(ctx, s, steps[i + 1], steps[i - 1]))];
   if (t.verdict !== 'ok') markDrop(ctx, path, steps.at(-1), t);
   return extended(shown, { steps: path, verdict: t.verdict === 'ok' ? 'delivered' : 'dropped', reason: t.reason, elements: elementsOf(ctx, path, steps) });
 }
@@ -186,7 +188,7 @@ function markDrop(ctx: Ctx, path: PathStep[], last: ReachStep | undefined, t: Tr
   path[path.length - 1] = extended(at, { verdict: 'drop', what: sg?.what ?? `${VERDICT_WORDS[t.verdict]}: ${t.reason}`, ...(sg?.fix ? { fix: sg.fix } : {}) });
 }
 
-function sourceStep(ctx: Ctx, end: PathEnd): PathStep {
+function sourceStep(ctx: Ctx, end: PathEnd, leaves: Port | undefined): PathStep {
   const what = `sends ${ctx.proto === 'icmp' ? 'icmp echo' : protoText(ctx.proto, ctx.port)} to ${ctx.to}`;
   const { cloud } = ctx;
   switch (end.kind) {
@@ -202,7 +204,7 @@ function sourceStep(ctx: Ctx, end: PathEnd): PathStep {
       return { element: null, where: end.address, what, verdict: 'pass' };
     case 'server': {
       const want = parseIp(ctx.to)?.version;
-      const fixed = firstPort(cloud, end.server)?.fixedIps ?? [];
+      const fixed = (leaves ?? firstPort(cloud, end.server))?.fixedIps ?? [];
       const own = fixed.find((f) => parseIp(f.ipAddress)?.version === want)?.ipAddress;
       return { element: `server:${end.server.id}`, where: `${end.server.name}${own ? ` (${own})` : ''}`, what, verdict: 'pass' };
     }

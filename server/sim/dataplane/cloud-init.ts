@@ -11,7 +11,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { hashSeed } from '../rng.js';
 import { formatIp, parseCidr, parseIp } from '../ipam.js';
-import { sortByDestination, type GuestView } from './guest.js';
+import { dhcpClient, leaseRouteAdder, sortByDestination, type GuestView } from './guest.js';
 import { linkLocal } from './index.js';
 
 interface Release {
@@ -78,17 +78,24 @@ function bootNics(s: Server, g: GuestView): BootNic[] {
     ...extra.map((n) => ({ name: n.name, mac: n.mac, v4: n.v4, v6: n.v6, metadata: n.metadata, ra: n.ra, routes: routes(n.name) }))];
 }
 
-/** The IPv4 routes the leases install (systemd-networkd, ifupdown's dhclient alike): the defaults first, the rest (the metadata route, option 121's) by destination. */
-function leaseRoutes(nics: BootNic[]): Array<{ dest: string; via?: string; dev: string }> {
-  const defaults: Array<{ dest: string; via?: string; dev: string }> = [];
-  const rest: Array<{ dest: string; via?: string; dev: string }> = [];
+/**
+ * The IPv4 routes the leases install, as `ip route` lists them at boot: the defaults first (one on
+ * Debian: dhclient's `ip route add` of a destination an earlier NIC holds is refused), the
+ * rest (connected, systemd-networkd's host route to the gateway, the metadata route, option 121's)
+ * by destination.
+ */
+function leaseRoutes(nics: BootNic[], client: ReturnType<typeof dhcpClient>): Array<{ dest: string; via?: string; dev: string }> {
+  type Route = { dest: string; via?: string; dev: string };
+  const defaults: Route[] = [];
+  const rest: Route[] = [];
+  const lease = leaseRouteAdder<Route>(client);
   for (const n of nics) {
     if (!n.v4) continue;
-    if (n.v4.gateway) defaults.push({ dest: 'default', via: n.v4.gateway, dev: n.name });
+    if (n.v4.gateway) lease(defaults, { dest: 'default', via: n.v4.gateway, dev: n.name });
     rest.push({ dest: n.v4.cidr, dev: n.name });
-    if (n.v4.gateway) rest.push({ dest: n.v4.gateway, dev: n.name });
-    if (n.v4.metadataVia && n.metadata) rest.push({ dest: '169.254.169.254', via: n.v4.metadataVia, dev: n.name });
-    for (const r of n.routes) rest.push({ dest: r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest, ...(r.via !== null ? { via: r.via } : {}), dev: n.name });
+    if (n.v4.gateway && client === 'networkd') rest.push({ dest: n.v4.gateway, dev: n.name });
+    if (n.v4.metadataVia && n.metadata) lease(rest, { dest: '169.254.169.254', via: n.v4.metadataVia, dev: n.name });
+    for (const r of n.routes) lease(rest, { dest: r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest, ...(r.via !== null ? { via: r.via } : {}), dev: n.name });
   }
   return [...defaults, ...sortByDestination(rest)];
 }
@@ -217,7 +224,7 @@ export function cloudImageConsole(cloud: Cloud, s: Server, g: GuestView): string
   let out = '';
   let up = 9 + (h % 300) / 100;
   out += ci(up, `Cloud-init v. ${rel.cloudInit} running 'init' at ${rfc2822(created + 10)}. Up ${up.toFixed(2)} seconds.`);
-  const routes4 = leaseRoutes(nics);
+  const routes4 = leaseRoutes(nics, dhcpClient(g.family));
   // route_pformat prints a family's table only when it has routes (link-local ones always exist).
   const tables = [...netdevTable(nics), ...(routes4.length > 0 ? route4Table(routes4) : []), ...route6Table(nics)];
   for (const line of tables) out += ci(up, `ci-info: ${line}`);

@@ -117,6 +117,32 @@ function manualAddresses(addrs: readonly string[] | undefined): ManualAddress[] 
   });
 }
 
+/**
+ * The guest's DHCP client, which decides how the lease's routes look (reference dataplane.md
+ * §4.1): CirrOS 0.5's udhcpc with its cirros-dhcpc script (BusyBox `route`), Debian's ISC
+ * dhclient under ifupdown (dhclient-script and its rfc3442 hook: `ip route add`), Ubuntu's
+ * systemd-networkd.
+ */
+export function dhcpClient(family: GuestView['family']): 'cirros-dhcpc' | 'dhclient' | 'networkd' {
+  return family === 'cirros' ? 'cirros-dhcpc' : family === 'debian' ? 'dhclient' : 'networkd';
+}
+
+/**
+ * Adds a lease's routes as the guest's DHCP client does, in the order it adds them: dhclient's
+ * `ip route add` of a destination a route already has (same metric, another NIC's lease) fails
+ * with File exists, and the route is left out. (BusyBox's `route add`, an ioctl, takes it, and
+ * lists it before the older one; it is kept after, as `ip route get` and the data plane pick the
+ * older one, whose gateway answers: the kernel's fib_select_default.)
+ */
+export function leaseRouteAdder<R extends { dest: string }>(client: ReturnType<typeof dhcpClient>): (to: R[], r: R) => void {
+  const seen = new Set<string>();
+  return (to, r) => {
+    if (client === 'dhclient' && seen.has(r.dest)) return;
+    seen.add(r.dest);
+    to.push(r);
+  };
+}
+
 /** Routes in the order the kernel's table lists them: by destination address, then prefix length (stable otherwise). */
 export function sortByDestination<T extends { dest: string }>(routes: T[]): T[] {
   const key = (r: T): [bigint, number] => {
