@@ -258,6 +258,13 @@ describe('the guest and its NICs', () => {
     expect(out[3]).toBe('RTNETLINK answers: File exists\n');
   });
 
+  it("Debian: a host route through an address off the subnet is not installed (dhclient's ip route add: Nexthop has invalid gateway, silenced)", () => {
+    const after = ['openstack subnet set --host-route destination=10.9.0.0/16,gateway=192.168.5.1 --host-route destination=10.8.0.0/16,gateway=10.0.2.254 sub2'];
+    const out = ['', ...onCloudImage('--network ext-net1 --network net2', after, ['ip route'], 'Debian 11 bullseye')];
+    expect(out[1]).toContain('10.8.0.0/16 via 10.0.2.254 dev ens4 \n');
+    expect(out[1]).not.toContain('10.9.0.0/16');
+  });
+
   it('a cloud image: a hot-plugged ens4 is DOWN until `sudo dhclient ens4` (ISC dhclient 4.4.1: silent, -v tells the exchange)', () => {
     const out = ['', ...onCloudImage('--network ext-net1', ['openstack server add network vm2 net2'], ['ip link show ens4', 'dhclient ens4', 'dhclient -v ens4', 'sudo dhclient ens9', 'sudo dhclient ens4', 'ip -4 addr show ens4', 'sudo dhclient -v ens4', 'udhcpc -i ens4', 'ip link set ens4 down', 'sudo ip route add 10.9.0.0/16 dev ens4', 'ip addr ens4', 'ip route get 10.0.2.9'])];
     expect(out[1]).toMatch(/^3: ens4: <BROADCAST,MULTICAST> mtu \d+ qdisc noop state DOWN mode DEFAULT group default qlen 1000\n/);

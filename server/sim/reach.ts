@@ -307,22 +307,54 @@ function vmPortFor(cloud: Cloud, serverId: string, to: string): Port | undefined
 }
 
 /**
- * The IPv4 routes to other networks that the NIC's lease gives the guest, as Neutron's DHCP agent
+ * The guest's DHCP client, which decides how the lease's routes look (reference dataplane.md
+ * §4.1): CirrOS 0.5's udhcpc with its cirros-dhcpc script (BusyBox `route`), Debian's ISC
+ * dhclient under ifupdown (dhclient-script and its rfc3442 hook: `ip route add`), Ubuntu's
+ * systemd-networkd.
+ */
+export function dhcpClient(family: 'cirros' | 'debian' | 'ubuntu'): 'cirros-dhcpc' | 'dhclient' | 'networkd' {
+  return family === 'cirros' ? 'cirros-dhcpc' : family === 'debian' ? 'dhclient' : 'networkd';
+}
+
+/**
+ * The IPv4 routes to other networks that the NIC's lease offers the guest, as Neutron's DHCP agent
  * (Zed, dhcp.py) sends them in option 121: one on-link route (`via` null: gateway 0.0.0.0) for
  * each other IPv4 subnet of the network on the same segment, then the subnet's host routes (the
  * config drive lists those too), all but a default route (that one only stands in for a missing
  * gateway). The metadata route is the lease's too, but shown apart (GuestView's `metadataVia`).
+ * `refused`: the host routes whose next hop is off the subnet (Neutron takes any address), which
+ * BusyBox's `route add` (`SIOCADDRT: Network is unreachable`) and dhclient's `ip route add`
+ * (`Nexthop has invalid gateway`, silenced) do not install; systemd-networkd is left as it was.
  */
-export function leaseRoutes(cloud: Cloud, s: Server, index: number): Array<{ dest: string; via: string | null }> {
+export function offeredLeaseRoutes(cloud: Cloud, s: Server, index: number): { installed: LeaseRoute[]; refused: LeaseRoute[] } {
   const port = portById(cloud, s.nics[index]?.portId);
   const f = port?.fixedIps.find((x) => parseIp(x.ipAddress)?.version === 4);
   const sub = f ? cloud.subnets.find((x) => x.id === f.subnetId) : undefined;
-  if (!sub || !guestLeased(cloud, s, index)) return [];
+  if (!sub || !guestLeased(cloud, s, index)) return { installed: [], refused: [] };
   // Only the DHCP agent adds them: a config drive's network data lists the host routes alone.
   const onLink = !sub.enableDhcp ? [] : cloud.subnets
     .filter((o) => o.networkId === sub.networkId && o.ipVersion === 4 && o.cidr !== sub.cidr && o.segmentId === sub.segmentId)
     .map((o) => ({ dest: o.cidr, via: null }));
-  return [...onLink, ...sub.hostRoutes.filter((r) => r.destination !== '0.0.0.0/0').map((r) => ({ dest: r.destination, via: r.nexthop }))];
+  const family = cloud.images.find((i) => i.id === s.imageId)?.osFamily ?? 'cirros';
+  const checks = dhcpClient(family) !== 'networkd';
+  const c = parseCidr(sub.cidr);
+  const reachable = (via: string) => {
+    const g = parseIp(via);
+    return !checks || (c !== null && g !== null && g.version === 4 && cidrContains(c, 4, g.value));
+  };
+  const host = sub.hostRoutes.filter((r) => r.destination !== '0.0.0.0/0').map((r) => ({ dest: r.destination, via: r.nexthop }));
+  return { installed: [...onLink, ...host.filter((r) => reachable(r.via))], refused: host.filter((r) => !reachable(r.via)) };
+}
+
+/** A route a lease gives: `via` null for an on-link one. */
+export interface LeaseRoute {
+  dest: string;
+  via: string | null;
+}
+
+/** The lease routes the guest installed on its NIC number `index` (offeredLeaseRoutes). */
+export function leaseRoutes(cloud: Cloud, s: Server, index: number): LeaseRoute[] {
+  return offeredLeaseRoutes(cloud, s, index).installed;
 }
 
 /**

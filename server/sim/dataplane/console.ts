@@ -27,12 +27,15 @@ export function consoleLog(cloud: Cloud, server: Server): string {
 
 /**
  * What cirros-dhcpc prints applying option 121 (Neutron sends it when the lease has routes: the
- * metadata route, on-link or host routes, and then the default route too): it has already added
- * the default route from the router option, so `route add -net 0.0.0.0/0` fails (busybox's
- * words, then the script's).
+ * metadata route, on-link or host routes, and then the default route too), in its order: a host
+ * route through an address off the subnet fails, and so does `route add -net 0.0.0.0/0`, as the
+ * router option has already added the default route (BusyBox's words, then the script's).
  */
 function staticRouteErrors(g: GuestView): string {
   const gateway = g.v4?.gateway;
-  const has121 = g.v4?.metadataVia != null || g.leaseRoutes.some((r) => r.dev === g.nic);
-  return gateway && has121 ? `route: SIOCADDRT: File exists\nWARN: failed: route add -net "0.0.0.0/0" gw "${gateway}"\n` : '';
+  const has121 = g.v4?.metadataVia != null || g.leaseRoutes.some((r) => r.dev === g.nic) || g.refusedRoutes.length > 0;
+  // A host route through an address off the subnet: the kernel has no way to that gateway.
+  let out = g.refusedRoutes.map((r) => `route: SIOCADDRT: Network is unreachable\nWARN: failed: route add -net "${r.dest}" gw "${r.via}"\n`).join('');
+  if (gateway && has121) out += `route: SIOCADDRT: File exists\nWARN: failed: route add -net "0.0.0.0/0" gw "${gateway}"\n`;
+  return out;
 }

@@ -2,7 +2,9 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
-import { guestLeased, guestNicName, guestNicUp, interfacesOn, leaseRoutes } from '../reach.js';
+import { dhcpClient, guestLeased, guestNicName, guestNicUp, interfacesOn, leaseRoutes, offeredLeaseRoutes } from '../reach.js';
+
+export { dhcpClient };
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
 import { findFirst, portById, PORTS_BY_NETWORK } from '../index.js';
@@ -66,6 +68,8 @@ export interface GuestView {
   manualRoutes: Array<{ dest: string; via: string; dev: string }>;
   /** Routes the leases gave (the subnets' host routes, DHCP option 121), NIC by NIC in Nova's order. */
   leaseRoutes: Array<{ dest: string; via: string | null; dev: string }>;
+  /** The first NIC's lease routes its DHCP client could not add (a next hop off the subnet). */
+  refusedRoutes: Array<{ dest: string; via: string | null }>;
   /** The other NICs, in Nova's order (eth1…, or ens4… on the cloud images: the next PCI slots). */
   extra: GuestNic[];
 }
@@ -118,16 +122,6 @@ function manualAddresses(addrs: readonly string[] | undefined): ManualAddress[] 
 }
 
 /**
- * The guest's DHCP client, which decides how the lease's routes look (reference dataplane.md
- * §4.1): CirrOS 0.5's udhcpc with its cirros-dhcpc script (BusyBox `route`), Debian's ISC
- * dhclient under ifupdown (dhclient-script and its rfc3442 hook: `ip route add`), Ubuntu's
- * systemd-networkd.
- */
-export function dhcpClient(family: GuestView['family']): 'cirros-dhcpc' | 'dhclient' | 'networkd' {
-  return family === 'cirros' ? 'cirros-dhcpc' : family === 'debian' ? 'dhclient' : 'networkd';
-}
-
-/**
  * Adds a lease's routes as the guest's DHCP client does, in the order it adds them: dhclient's
  * `ip route add` of a destination a route already has (same metric, another NIC's lease) fails
  * with File exists, and the route is left out. (BusyBox's `route add`, an ioctl, takes it, and
@@ -177,6 +171,7 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
     up: up0, manual: manualAddresses(server.nics[0]?.addrs),
     manualDefault: dflt ? { via: dflt.via, dev: guestNicName(cloud, server, dflt.dev) } : null,
     leaseRoutes: server.nics.flatMap((_, i) => leaseRoutes(cloud, server, i).map((r) => ({ ...r, dev: guestNicName(cloud, server, i) }))),
+    refusedRoutes: offeredLeaseRoutes(cloud, server, 0).refused,
     manualRoutes: (server.guestRoutes ?? [])
       .filter((r) => (r.dev === 0 ? up0 : extra[r.dev - 1]?.up === true))
       .map((r) => ({ dest: r.dest, via: r.via, dev: guestNicName(cloud, server, r.dev) })),
