@@ -660,6 +660,12 @@ function throughRouter(cloud: Cloud, router: Router, gatewayIp: string, port: Po
   if (target && isGuarded(target) && !onRouter(cloud, router, target.networkId) && !directRoute(cloud, to)) {
     return { hops, verdict: 'dropped', reason: `${to} is a fixed IP behind another router: ${router.name || router.id} has no interface on its network and sends it out of its gateway, where fixed IPs are not routed` };
   }
+  // On that network but not on the address's subnet (a network of several): no route there either.
+  const onSubnet = target?.fixedIps.find((f) => f.ipAddress === to)?.subnetId;
+  if (target && isGuarded(target) && onSubnet !== undefined && !interfacesOn(cloud, onSubnet).some((p) => p.deviceId === router.id) && !directRoute(cloud, to)) {
+    const cidr = cloud.subnets.find((x) => x.id === onSubnet)?.cidr ?? onSubnet;
+    return { hops, verdict: router.gateway ? 'dropped' : 'net-unreachable', reason: `${router.name || router.id} has an interface on ${to}'s network but none on its subnet ${cidr}, so no route there${router.gateway ? ': it sends it out of its gateway, where fixed IPs are not routed' : ''}` };
+  }
   if (target && isGuarded(target)) {
     hops.push({ address: to });
     const tsub = target.fixedIps.find((f) => f.ipAddress === to)?.subnetId ?? null;

@@ -15,6 +15,7 @@ const CASES: Array<{ name: string; fixture: string; host: string }> = [
   { name: 'two-routers', fixture: 'network-node', host: 'network' },
   { name: 'host-routes', fixture: 'network-node', host: 'network' },
   { name: 'on-link', fixture: 'network-node', host: 'network' },
+  { name: 'on-link-by-hand', fixture: 'network-node', host: 'network' },
 ];
 
 function script(name: string): string[] {

@@ -189,8 +189,9 @@ export function guestRoutes(g: GuestView): IpRoute[] {
     const hop = r.via === null ? { scope: 'link' } : { via: r.via };
     lease(rest, networkd ? { dest, dev: r.dev, proto: 'dhcp', ...hop, src: l.v4.address, metric: 100 } : { dest, dev: r.dev, ...hop });
   }
-  // Routes added by hand: no protocol (boot), no metric; a /32 is listed as its address.
-  for (const r of g.manualRoutes) rest.push({ dest: hostShown(r.dest), via: r.via, dev: r.dev });
+  // Routes added by hand: no protocol (boot), no metric; a /32 is listed as its address; one
+  // without a gateway (`dev` only) is on-link, scope link.
+  for (const r of g.manualRoutes) rest.push({ dest: hostShown(r.dest), ...(r.via !== null ? { via: r.via } : { scope: 'link' }), dev: r.dev });
   const manual: IpRoute[] = g.manualDefault ? [{ dest: 'default', via: g.manualDefault.via, dev: g.manualDefault.dev }] : [];
   // A default route added by hand has metric 0: before systemd-networkd's (100), after the others' (also 0, added first).
   const defaults = networkd ? [...manual, ...leased] : [...leased, ...manual];

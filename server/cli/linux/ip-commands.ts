@@ -67,7 +67,7 @@ export function ipVerbAnswer(a: string[], where: 'node' | 'namespace' | 'vm', to
     return err('RTNETLINK answers: Operation not permitted\n', 2);
   }
   const hint = verb === 'get' ? "`ip route` (or `route -n`) prints the table it would look up, and `stacklab trace` a packet's path"
-    : where === 'vm' ? 'a guest NIC comes up with its DHCP client (sudo udhcpc -i eth1 on CirrOS, sudo dhclient ens4 elsewhere) or by hand (ip link set DEV up, ip addr add ADDR/LEN dev DEV, ip route add default|CIDR via GW)'
+    : where === 'vm' ? 'a guest NIC comes up with its DHCP client (sudo udhcpc -i eth1 on CirrOS, sudo dhclient ens4 elsewhere) or by hand (ip link set DEV up, ip addr add ADDR/LEN dev DEV, ip route add default|CIDR via GW, ip route add CIDR dev DEV)'
       : "the node's interfaces, addresses and routes are the Neutron agents' (change them with openstack commands)";
   return err(`stacklab: ip ${object} ${verb} is not simulated here: ${hint}\n`, 1);
 }
@@ -207,7 +207,8 @@ export function guestIpWrite(cloud: Cloud, vm: Server, a: string[], busybox: boo
     return change({ nic: { index, addrs: current.filter((x) => x.split('/')[0] !== addr) } });
   }
   if (object === 'route' && (verb === 'add' || verb === 'delete') && rest[0] !== undefined && rest[0] !== 'default' && !ROUTE_WORDS.includes(rest[0])) {
-    return guestRouteWrite(vm, verb, rest, names, onLinkIndex(g, names), say, change);
+    const up = (i: number) => (i === 0 ? g.up : g.extra[i - 1]?.up === true);
+    return guestRouteWrite(vm, verb, rest, names, onLinkIndex(g, names), up, say, change);
   }
   if (object === 'route' && (verb === 'add' || verb === 'delete') && rest[0] === 'default') {
     const leased = [g.up && g.v4?.gateway, ...g.extra.map((n) => n.up && n.v4?.gateway)].some((x) => typeof x === 'string' && x !== '');
@@ -288,8 +289,10 @@ const MAX_GUEST_ROUTES = 64;
 
 /**
  * `ip route add|del CIDR via GW [dev DEV]` as root in a guest: a route to a network through a
- * gateway on one of its connected networks (iproute2 6.1 and BusyBox 1.35's refusals, checked in
- * a network namespace here). A route without a gateway is not simulated (null).
+ * gateway on one of its connected networks, or `ip route add CIDR dev DEV`, on-link (the guest
+ * then sends to that network's addresses directly, as to another subnet of its network; iproute2
+ * 6.1 and BusyBox 1.35's answers, checked in a network namespace here). An on-link route on a NIC
+ * that is down, or a gateway that is not IPv4, is not simulated (null).
  */
 function guestRouteWrite(
   vm: Server,
@@ -297,6 +300,7 @@ function guestRouteWrite(
   rest: string[],
   names: readonly string[],
   onLink: (via: string, dev: string | undefined) => number,
+  nicUp: (index: number) => boolean,
   say: Refusals,
   change: (c: GuestChange) => HostResult,
 ): HostResult | null {
@@ -319,7 +323,16 @@ function guestRouteWrite(
     const i = current.findIndex((r) => r.dest === dest && (via === undefined || r.via === via) && (dev === undefined || names[r.dev] === dev));
     return i < 0 ? say.noSuch() : change({ guestRoutes: current.filter((_, j) => j !== i) });
   }
-  if (via === undefined || parseIp(via)?.version !== 4) return null;
+  if (via === undefined) {
+    // On-link (`dev` only): the kernel needs a device to put it on.
+    if (dev === undefined) return err(say.bb('RTNETLINK answers: No such device\n'), 2);
+    const index = names.indexOf(dev);
+    if (!nicUp(index)) return null;
+    if (current.some((r) => r.dest === dest)) return say.exists();
+    if (current.length >= MAX_GUEST_ROUTES) return err(`stacklab: at most ${MAX_GUEST_ROUTES} routes set by hand here\n`, 1);
+    return change({ guestRoutes: [...current, { dest, via: null, dev: index }] });
+  }
+  if (parseIp(via)?.version !== 4) return null;
   if (current.some((r) => r.dest === dest)) return say.exists();
   const index = onLink(via, dev);
   if (index < 0) return say.badGateway();

@@ -349,7 +349,7 @@ function subnetStep(ctx: Ctx, subnetId: string, nextHop: string | null, onLink: 
   const element = seen(ctx, 'subnet', subnetId);
   const where = sub && element ? `subnet ${sub.name || sub.id} (${sub.cidr})` : 'its subnet';
   const what =
-    onLink !== undefined ? `${ctx.to} is on ${onLink}, another subnet of this network: sent on-link (the lease's route)`
+    onLink !== undefined ? `${ctx.to} is on ${onLink}, another subnet of this network: sent on-link (a route of the VM's)`
     : nextHop === ctx.to ? `${ctx.to} is on this subnet`
       : nextHop === null ? 'no gateway on this subnet'
         : nextHop === sub?.gatewayIp || sub === undefined ? `${ctx.to} is off the subnet: to its gateway ${nextHop}`

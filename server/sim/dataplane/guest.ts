@@ -65,7 +65,7 @@ export interface GuestView {
   /** A default route set by hand (`ip route add default via G`): the gateway and the NIC's name. */
   manualDefault: { via: string; dev: string } | null;
   /** Routes set by hand (`ip route add CIDR via G`) on NICs that are up: destination, gateway, NIC name. */
-  manualRoutes: Array<{ dest: string; via: string; dev: string }>;
+  manualRoutes: Array<{ dest: string; via: string | null; dev: string }>;
   /** Routes the leases gave (the subnets' host routes, DHCP option 121), NIC by NIC in Nova's order. */
   leaseRoutes: Array<{ dest: string; via: string | null; dev: string }>;
   /** The first NIC's lease routes its DHCP client could not add (a next hop off the subnet). */

@@ -65,7 +65,7 @@ export interface Server {
   /** A default route the learner added in the guest (`ip route add default via G`), on NIC `dev`; forgotten at the next boot. */
   guestDefault?: { via: string; dev: number };
   /** Routes the learner added in the guest (`ip route add CIDR via G`), each on NIC `dev`; forgotten at the next boot. */
-  guestRoutes?: Array<{ dest: string; via: string; dev: number }>;
+  guestRoutes?: Array<{ dest: string; via: string | null; dev: number }>;
   configDrive: boolean;
   hostId: string;
   host: string;

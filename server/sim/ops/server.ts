@@ -378,7 +378,7 @@ export interface GuestChange {
   /** null: the default route deleted. */
   guestDefault?: { via: string; dev: number } | null;
   /** The guest's routes added by hand, all of them (empty: none left). */
-  guestRoutes?: Array<{ dest: string; via: string; dev: number }>;
+  guestRoutes?: Array<{ dest: string; via: string | null; dev: number }>;
 }
 
 /** The cloud with that change in the guest of `serverId` (a new cloud; the one given is not changed). */
