@@ -348,8 +348,8 @@ describe('the guest and its NICs', () => {
     expect(out[12]).toMatch(/^stacklab: ip route add is not simulated here/);
   });
 
-  it('hostile: routes set by hand are bounded', () => {
-    const adds = Array.from({ length: 70 }, (_, i) => `sudo ip route add 10.90.${i}.0/24 via 10.0.2.1`);
+  it('hostile: routes set by hand are bounded, through a gateway or on-link alike', () => {
+    const adds = Array.from({ length: 70 }, (_, i) => `sudo ip route add 10.90.${i}.0/24 ${i % 2 === 0 ? 'via 10.0.2.1' : 'dev ens4'}`);
     const out = onCloudImage('--network ext-net1 --network net2', [], adds);
     expect(out.slice(0, 64).every((o) => o === '')).toBe(true);
     expect(out[64]).toBe('stacklab: at most 64 routes set by hand here\n');

@@ -6,7 +6,7 @@
 import { extended } from '../../sim/objects.js';
 import type { Cloud } from '../../sim/model/cloud.js';
 import { linkLocal, type Device, type Namespace, type RouteEntry } from '../../sim/dataplane/index.js';
-import { dhcpClient, leaseRouteAdder, sortByDestination, type GuestNic, type GuestView } from '../../sim/dataplane/guest.js';
+import { dhcpClient, hostShown, leaseRouteTable, sortByDestination, type GuestNic, type GuestView } from '../../sim/dataplane/guest.js';
 import { brExPorts } from '../../sim/reach.js';
 import { formatIp, parseCidr } from '../../sim/ipam.js';
 import type { IpAddress, IpLink, IpRoute } from '../../render/iproute.js';
@@ -141,11 +141,6 @@ export function nsRoutes6(cloud: Cloud, ns: Namespace): IpRoute[] {
   return out;
 }
 
-/** A route's destination as `ip route` lists it: a /32 as its address (route -n reads it back as a /32). */
-function hostShown(dest: string): string {
-  return dest.endsWith('/32') ? dest.slice(0, -3) : dest;
-}
-
 /** The guest's NICs that are up, with their lease and their addresses set by hand. */
 function upNics(g: GuestView): Array<{ dev: string; v4: GuestView['v4']; metadata: boolean; manual: GuestNic['manual'] }> {
   const first = { dev: g.nic, v4: g.v4, metadata: g.metadata, manual: g.manual, up: g.up };
@@ -153,48 +148,22 @@ function upNics(g: GuestView): Array<{ dev: string; v4: GuestView['v4']; metadat
 }
 
 /**
- * A VM's IPv4 routes, as its DHCP client installs the lease's (guest.ts `dhcpClient`): CirrOS's
- * cirros-dhcpc with BusyBox's `route` and Debian's dhclient-script with `ip route add` (no
- * protocol, no metric: a second NIC's default route is refused as a duplicate by iproute2, and
- * taken by BusyBox's ioctl), systemd-networkd with `proto dhcp`, the address as source, metric 100
- * and a host route to the gateway; then the kernel's connected route of each address set by hand,
- * and the routes set by hand. The kernel lists the defaults first (by metric, then as added), then
- * the rest by destination.
+ * A VM's IPv4 routes: what its leases installed (guest.ts `leaseRouteTable`), the kernel's
+ * connected route of each address set by hand, and the routes set by hand (no protocol, no
+ * metric; one without a gateway on-link). The kernel lists the defaults first (by metric, then
+ * as added), then the rest by destination.
  */
 export function guestRoutes(g: GuestView): IpRoute[] {
-  const client = dhcpClient(g.family);
-  const busybox = client === 'cirros-dhcpc';
-  const networkd = client === 'networkd';
-  const leased: IpRoute[] = [];
-  const rest: IpRoute[] = [];
-  const lease = leaseRouteAdder<IpRoute>(client);
-  for (const l of upNics(g)) {
-    if (l.v4) {
-      const dhcp = networkd ? { dev: l.dev, proto: 'dhcp', src: l.v4.address, metric: 100 } : { dev: l.dev };
-      if (l.v4.gateway) lease(leased, { dest: 'default', via: l.v4.gateway, ...dhcp });
-      rest.push(busybox ? { dest: l.v4.cidr, dev: l.dev, scope: 'link', src: l.v4.address }
-        : { dest: l.v4.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: l.v4.address, ...(networkd ? { metric: 100 } : {}) });
-      if (l.v4.gateway && networkd) rest.push({ dest: l.v4.gateway, ...dhcp, scope: 'link' });
-      if (l.v4.metadataVia && l.metadata) lease(rest, { dest: '169.254.169.254', via: l.v4.metadataVia, ...dhcp });
-    }
+  const busybox = g.family === 'cirros';
+  const nics = upNics(g);
+  const { defaults: leased, rest } = leaseRouteTable(g, nics);
+  for (const l of nics) {
     for (const m of l.manual) rest.push(busybox ? { dest: m.cidr, dev: l.dev, scope: 'link', src: m.address } : { dest: m.cidr, dev: l.dev, proto: 'kernel', scope: 'link', src: m.address });
   }
-  // The leases' routes to other networks (option 121): CirrOS's `route add -net` (`dev` for an
-  // on-link one), dhclient's rfc3442 hook `ip route add` (no `via` for an on-link one),
-  // systemd-networkd as its other DHCP routes (an on-link one with scope link).
-  for (const r of g.leaseRoutes) {
-    const l = upNics(g).find((n) => n.dev === r.dev);
-    if (!l?.v4) continue;
-    const dest = hostShown(r.dest);
-    const hop = r.via === null ? { scope: 'link' } : { via: r.via };
-    lease(rest, networkd ? { dest, dev: r.dev, proto: 'dhcp', ...hop, src: l.v4.address, metric: 100 } : { dest, dev: r.dev, ...hop });
-  }
-  // Routes added by hand: no protocol (boot), no metric; a /32 is listed as its address; one
-  // without a gateway (`dev` only) is on-link, scope link.
   for (const r of g.manualRoutes) rest.push({ dest: hostShown(r.dest), ...(r.via !== null ? { via: r.via } : { scope: 'link' }), dev: r.dev });
   const manual: IpRoute[] = g.manualDefault ? [{ dest: 'default', via: g.manualDefault.via, dev: g.manualDefault.dev }] : [];
   // A default route added by hand has metric 0: before systemd-networkd's (100), after the others' (also 0, added first).
-  const defaults = networkd ? [...manual, ...leased] : [...leased, ...manual];
+  const defaults = dhcpClient(g.family) === 'networkd' ? [...manual, ...leased] : [...leased, ...manual];
   return [...defaults, ...sortByDestination(rest)];
 }
 

@@ -323,19 +323,12 @@ function guestRouteWrite(
     const i = current.findIndex((r) => r.dest === dest && (via === undefined || r.via === via) && (dev === undefined || names[r.dev] === dev));
     return i < 0 ? say.noSuch() : change({ guestRoutes: current.filter((_, j) => j !== i) });
   }
-  if (via === undefined) {
-    // On-link (`dev` only): the kernel needs a device to put it on.
-    if (dev === undefined) return err(say.bb('RTNETLINK answers: No such device\n'), 2);
-    const index = names.indexOf(dev);
-    if (!nicUp(index)) return null;
-    if (current.some((r) => r.dest === dest)) return say.exists();
-    if (current.length >= MAX_GUEST_ROUTES) return err(`stacklab: at most ${MAX_GUEST_ROUTES} routes set by hand here\n`, 1);
-    return change({ guestRoutes: [...current, { dest, via: null, dev: index }] });
-  }
-  if (parseIp(via)?.version !== 4) return null;
+  // On-link (`dev` only) the kernel needs a device to put the route on.
+  if (via === undefined && dev === undefined) return err(say.bb('RTNETLINK answers: No such device\n'), 2);
+  if (via === undefined ? !nicUp(names.indexOf(dev ?? '')) : parseIp(via)?.version !== 4) return null;
   if (current.some((r) => r.dest === dest)) return say.exists();
-  const index = onLink(via, dev);
+  const index = via === undefined ? names.indexOf(dev ?? '') : onLink(via, dev);
   if (index < 0) return say.badGateway();
   if (current.length >= MAX_GUEST_ROUTES) return err(`stacklab: at most ${MAX_GUEST_ROUTES} routes set by hand here\n`, 1);
-  return change({ guestRoutes: [...current, { dest, via, dev: index }] });
+  return change({ guestRoutes: [...current, { dest, via: via ?? null, dev: index }] });
 }

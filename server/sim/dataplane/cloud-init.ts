@@ -11,7 +11,7 @@ import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { hashSeed } from '../rng.js';
 import { formatIp, parseCidr, parseIp } from '../ipam.js';
-import { dhcpClient, leaseRouteAdder, sortByDestination, type GuestView } from './guest.js';
+import { leaseRouteTable, sortByDestination, type GuestRoute, type GuestView } from './guest.js';
 import { linkLocal } from './index.js';
 
 interface Release {
@@ -66,37 +66,17 @@ interface BootNic {
   v6: GuestView['v6'];
   metadata: boolean;
   ra: string | null;
-  /** The lease's routes to other networks (option 121: on-link ones with `via` null, host routes). */
-  routes: Array<{ dest: string; via: string | null }>;
 }
 
 /** The NICs the guest booted with (a NIC hot-plugged later was not there), all up on a cloud image. */
 function bootNics(s: Server, g: GuestView): BootNic[] {
   const extra = g.extra.filter((_, i) => s.nics[i + 1]?.hotplugged !== true);
-  const routes = (dev: string) => g.leaseRoutes.filter((r) => r.dev === dev);
-  return [{ name: g.nic, mac: g.mac, v4: g.v4, v6: g.v6, metadata: g.metadata, ra: g.ra, routes: routes(g.nic) },
-    ...extra.map((n) => ({ name: n.name, mac: n.mac, v4: n.v4, v6: n.v6, metadata: n.metadata, ra: n.ra, routes: routes(n.name) }))];
+  return [{ name: g.nic, mac: g.mac, v4: g.v4, v6: g.v6, metadata: g.metadata, ra: g.ra }, ...extra.map((n) => ({ name: n.name, mac: n.mac, v4: n.v4, v6: n.v6, metadata: n.metadata, ra: n.ra }))];
 }
 
-/**
- * The IPv4 routes the leases install, as `ip route` lists them at boot: the defaults first (one on
- * Debian: dhclient's `ip route add` of a destination an earlier NIC holds is refused), the
- * rest (connected, systemd-networkd's host route to the gateway, the metadata route, option 121's)
- * by destination.
- */
-function leaseRoutes(nics: BootNic[], client: ReturnType<typeof dhcpClient>): Array<{ dest: string; via?: string; dev: string }> {
-  type Route = { dest: string; via?: string; dev: string };
-  const defaults: Route[] = [];
-  const rest: Route[] = [];
-  const lease = leaseRouteAdder<Route>(client);
-  for (const n of nics) {
-    if (!n.v4) continue;
-    if (n.v4.gateway) lease(defaults, { dest: 'default', via: n.v4.gateway, dev: n.name });
-    rest.push({ dest: n.v4.cidr, dev: n.name });
-    if (n.v4.gateway && client === 'networkd') rest.push({ dest: n.v4.gateway, dev: n.name });
-    if (n.v4.metadataVia && n.metadata) lease(rest, { dest: '169.254.169.254', via: n.v4.metadataVia, dev: n.name });
-    for (const r of n.routes) lease(rest, { dest: r.dest.endsWith('/32') ? r.dest.slice(0, -3) : r.dest, ...(r.via !== null ? { via: r.via } : {}), dev: n.name });
-  }
+/** The IPv4 routes the leases installed, as `ip route` lists them at boot: the defaults first, the rest by destination. */
+function bootRoutes(g: GuestView, nics: BootNic[]): GuestRoute[] {
+  const { defaults, rest } = leaseRouteTable(g, nics.map((n) => ({ dev: n.name, v4: n.v4, metadata: n.metadata })));
   return [...defaults, ...sortByDestination(rest)];
 }
 
@@ -224,7 +204,7 @@ export function cloudImageConsole(cloud: Cloud, s: Server, g: GuestView): string
   let out = '';
   let up = 9 + (h % 300) / 100;
   out += ci(up, `Cloud-init v. ${rel.cloudInit} running 'init' at ${rfc2822(created + 10)}. Up ${up.toFixed(2)} seconds.`);
-  const routes4 = leaseRoutes(nics, dhcpClient(g.family));
+  const routes4 = bootRoutes(g, nics);
   // route_pformat prints a family's table only when it has routes (link-local ones always exist).
   const tables = [...netdevTable(nics), ...(routes4.length > 0 ? route4Table(routes4) : []), ...route6Table(nics)];
   for (const line of tables) out += ci(up, `ci-info: ${line}`);

@@ -3,11 +3,11 @@ import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
 import { dhcpClient, guestLeased, guestNicName, guestNicUp, interfacesOn, leaseRoutes, offeredLeaseRoutes } from '../reach.js';
-
-export { dhcpClient };
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
 import { findFirst, portById, PORTS_BY_NETWORK } from '../index.js';
+
+export { dhcpClient };
 
 /**
  * A NIC's IPv4 lease: its address and subnet, the gateway, and where the metadata route points
@@ -121,20 +121,58 @@ function manualAddresses(addrs: readonly string[] | undefined): ManualAddress[] 
   });
 }
 
+/** One IPv4 route of a guest's table, in the fields `ip route` shows (render/iproute.ts `IpRoute`). */
+export interface GuestRoute {
+  dest: string;
+  via?: string;
+  dev: string;
+  proto?: string;
+  scope?: string;
+  src?: string;
+  metric?: number;
+}
+
+/** A route's destination as `ip route` lists it: a /32 as its address (route -n reads it back as a /32). */
+export function hostShown(dest: string): string {
+  return dest.endsWith('/32') ? dest.slice(0, -3) : dest;
+}
+
 /**
- * Adds a lease's routes as the guest's DHCP client does, in the order it adds them: dhclient's
- * `ip route add` of a destination a route already has (same metric, another NIC's lease) fails
- * with File exists, and the route is left out. (BusyBox's `route add`, an ioctl, takes it, and
- * lists it before the older one; it is kept after, as `ip route get` and the data plane pick the
- * older one, whose gateway answers: the kernel's fib_select_default.)
+ * The IPv4 routes the leases on `nics` installed, as the guest's DHCP client adds them
+ * (`dhcpClient`), NIC by NIC: CirrOS's cirros-dhcpc with BusyBox's `route` and Debian's
+ * dhclient-script with `ip route add` (no protocol, no metric), systemd-networkd with `proto
+ * dhcp`, the address as source, metric 100 and a host route to the gateway. Each lease: its
+ * default route, its connected route, the metadata route, option 121's routes (an on-link one
+ * with scope link). dhclient's `ip route add` of a destination an earlier NIC's lease holds (same
+ * metric) fails with File exists, and the route is left out. (BusyBox's `route add`, an ioctl,
+ * takes it and lists it before the older one; it is kept after, as `ip route get` and the data
+ * plane pick the older one, whose gateway answers: the kernel's fib_select_default.)
  */
-export function leaseRouteAdder<R extends { dest: string }>(client: ReturnType<typeof dhcpClient>): (to: R[], r: R) => void {
+export function leaseRouteTable(g: GuestView, nics: ReadonlyArray<{ dev: string; v4: GuestView['v4']; metadata: boolean }>): { defaults: GuestRoute[]; rest: GuestRoute[] } {
+  const client = dhcpClient(g.family);
+  const networkd = client === 'networkd';
+  const defaults: GuestRoute[] = [];
+  const rest: GuestRoute[] = [];
   const seen = new Set<string>();
-  return (to, r) => {
+  const add = (to: GuestRoute[], r: GuestRoute) => {
     if (client === 'dhclient' && seen.has(r.dest)) return;
     seen.add(r.dest);
     to.push(r);
   };
+  for (const n of nics) {
+    if (!n.v4) continue;
+    const dhcp = networkd ? { dev: n.dev, proto: 'dhcp', src: n.v4.address, metric: 100 } : { dev: n.dev };
+    if (n.v4.gateway) add(defaults, { dest: 'default', via: n.v4.gateway, ...dhcp });
+    rest.push(client === 'cirros-dhcpc' ? { dest: n.v4.cidr, dev: n.dev, scope: 'link', src: n.v4.address }
+      : { dest: n.v4.cidr, dev: n.dev, proto: 'kernel', scope: 'link', src: n.v4.address, ...(networkd ? { metric: 100 } : {}) });
+    if (n.v4.gateway && networkd) rest.push({ dest: n.v4.gateway, ...dhcp, scope: 'link' });
+    if (n.v4.metadataVia && n.metadata) add(rest, { dest: '169.254.169.254', via: n.v4.metadataVia, ...dhcp });
+    for (const r of g.leaseRoutes) {
+      if (r.dev !== n.dev) continue;
+      add(rest, { dest: hostShown(r.dest), ...(r.via === null ? { scope: 'link' } : { via: r.via }), ...dhcp });
+    }
+  }
+  return { defaults, rest };
 }
 
 /** Routes in the order the kernel's table lists them: by destination address, then prefix length (stable otherwise). */
