@@ -2,7 +2,7 @@
 import type { Cloud } from '../model/cloud.js';
 import type { Server } from '../model/compute.js';
 import { broadcast, formatIp, parseCidr } from '../ipam.js';
-import { dhcpClient, guestLeased, guestNicName, guestNicUp, interfacesOn, leaseRoutes, offeredLeaseRoutes } from '../reach.js';
+import { dhcpClient, guestLeased, guestNicName, guestNicUp, interfacesOn, offeredLeaseRoutes } from '../reach.js';
 import { DEVICE_OWNER, type Port } from '../model/port.js';
 import { linkLocal } from './index.js';
 import { findFirst, portById, PORTS_BY_NETWORK } from '../index.js';
@@ -203,13 +203,14 @@ export function guestView(cloud: Cloud, server: Server): GuestView {
     };
   });
   const dflt = server.guestDefault;
+  const offered = server.nics.map((_, i) => offeredLeaseRoutes(cloud, server, i));
   return {
     family, nic: guestNicName(cloud, server, 0), mac: port?.macAddress ?? 'fa:16:3e:00:00:00', mtu: mtuOf(port),
     v4: first.v4, v6: up0 ? first.v6 : [], nameservers: first.nameservers, metadata: first.metadata, ra: up0 ? first.ra : null, extra,
     up: up0, manual: manualAddresses(server.nics[0]?.addrs),
     manualDefault: dflt ? { via: dflt.via, dev: guestNicName(cloud, server, dflt.dev) } : null,
-    leaseRoutes: server.nics.flatMap((_, i) => leaseRoutes(cloud, server, i).map((r) => ({ ...r, dev: guestNicName(cloud, server, i) }))),
-    refusedRoutes: offeredLeaseRoutes(cloud, server, 0).refused,
+    leaseRoutes: offered.flatMap((o, i) => o.installed.map((r) => ({ ...r, dev: guestNicName(cloud, server, i) }))),
+    refusedRoutes: offered[0]?.refused ?? [],
     manualRoutes: (server.guestRoutes ?? [])
       .filter((r) => (r.dev === 0 ? up0 : extra[r.dev - 1]?.up === true))
       .map((r) => ({ dest: r.dest, via: r.via, dev: guestNicName(cloud, server, r.dev) })),
